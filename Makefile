@@ -1,0 +1,43 @@
+# Two commands on a fresh machine with Python 3.11+:
+#   make run    install, migrate, load the demo into an empty database, start the dashboard
+#   make test   install the test extras too and run the whole suite
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PIP := $(BIN)/python -m pip
+
+.PHONY: install install-test run test bench clean
+
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (found " + sys.version.split()[0] + "); set PYTHON=python3.11")'
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+
+# Stamps: reinstall only when the dependency lists change.
+$(VENV)/.installed: pyproject.toml constraints.txt | $(BIN)/python
+	$(PIP) install --quiet -c constraints.txt -e .
+	@touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed
+	$(PIP) install --quiet -c constraints.txt -e '.[test]'
+	@touch $@
+
+$(VENV)/.installed-bench: $(VENV)/.installed
+	$(PIP) install --quiet -c constraints.txt -e '.[bench]'
+	@touch $@
+
+install: $(VENV)/.installed
+
+run: install
+	$(BIN)/funding-tracker db upgrade
+	$(BIN)/funding-tracker demo --if-empty
+	$(BIN)/funding-tracker serve
+
+test: $(VENV)/.installed-test
+	$(BIN)/python -m pytest
+
+bench: $(VENV)/.installed-bench
+	$(BIN)/python bench/bench_project.py
+
+clean:
+	rm -rf $(VENV) build *.egg-info .pytest_cache .hypothesis

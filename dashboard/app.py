@@ -1,0 +1,11 @@
+"""The dashboard's entry point: page setup, navigation, then the chosen page."""
+
+import streamlit as st
+
+st.set_page_config(page_title="Funding tracker", page_icon=":material/account_balance:", layout="wide")
+
+pages = [
+    st.Page("app_pages/overview.py", title="Overview", icon=":material/dashboard:", default=True),
+]
+page = st.navigation(pages)
+page.run()

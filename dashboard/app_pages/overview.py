@@ -1,0 +1,94 @@
+"""Overview: where the money stands, committed against delivered by financial year."""
+
+import streamlit as st
+
+from dashboard import charts
+from dashboard.components import illustrative_notice, money_column, signed_money_column, tracker_data
+from tracker.clock import today
+from tracker.delivery import qualified
+from tracker.money import format_short, to_decimal
+from tracker.queries import overview
+
+as_at = today()
+view = overview(tracker_data(), as_at)
+figures = view.headline
+
+st.title("Overview")
+st.caption(f"Figures as at {as_at:%-d %B %Y}. Financial years run from 1 April to 31 March.")
+
+if view.is_empty:
+    st.info(
+        "No commitments recorded yet. Load the Welsh demo with `funding-tracker demo`, "
+        "or import a commitments file with `funding-tracker import commitments FILE`.",
+        icon=":material/info:",
+    )
+    st.stop()
+
+illustrative_notice(figures.illustrative_deliveries)
+
+committed, delivered, share, outstanding, this_year = st.columns(5)
+committed.metric(
+    "Committed (new money)",
+    qualified(format_short(figures.committed), figures.qualifier),
+    help=(
+        f"Exactly {to_decimal(figures.committed):,} pounds counted. Re-announced money is counted once: "
+        f"{format_short(figures.reannounced)} of announcements restated earlier commitments. "
+        "'Over' amounts count at their floor."
+    ),
+)
+delivered.metric("Delivered to date", format_short(figures.delivered))
+share.metric(
+    "% delivered",
+    "–" if figures.pct_delivered is None else f"{figures.pct_delivered:.0%}",
+    help="Delivered as a share of all committed new money.",
+)
+outstanding.metric("Outstanding", format_short(figures.outstanding), help="Committed minus delivered.")
+this_year.metric(
+    f"Due in {figures.this_year}",
+    format_short(figures.due_this_year),
+    help=f"New money committed for the current financial year; {format_short(figures.delivered_this_year)} delivered in it so far.",
+)
+
+st.subheader("Committed against delivered, by financial year")
+st.plotly_chart(charts.committed_vs_delivered(view.yearly), width="stretch")
+for sentence in view.summaries:
+    st.markdown(f"- {sentence}")
+
+table = view.yearly.assign(
+    committed=view.yearly["committed"].map(to_decimal),
+    delivered=view.yearly["delivered"].map(to_decimal),
+    variance=view.yearly["variance"].map(to_decimal),
+)
+st.dataframe(
+    table[["label", "qualifier", "committed", "delivered", "variance", "pct_delivered"]],
+    hide_index=True,
+    width="stretch",
+    column_config={
+        "label": st.column_config.TextColumn("Financial year"),
+        "qualifier": st.column_config.TextColumn("Committed is", help="'at least' where an 'over' amount is counted at its floor"),
+        "committed": money_column("Committed"),
+        "delivered": money_column("Delivered"),
+        "variance": signed_money_column("Variance", help="Delivered minus committed: in brackets when behind."),
+        "pct_delivered": st.column_config.NumberColumn("% delivered", format="percent"),
+    },
+)
+
+st.subheader("Milestones")
+milestones = view.milestones
+if milestones.empty:
+    st.info("No milestones recorded yet.")
+else:
+    st.dataframe(
+        milestones[["title", "commitment_ref", "due_on", "achieved_on", "state", "lateness", "achieved_note"]],
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "title": "Milestone",
+            "commitment_ref": "Commitment",
+            "due_on": st.column_config.DateColumn("Due", format="D MMM YYYY"),
+            "achieved_on": st.column_config.DateColumn("Achieved", format="D MMM YYYY"),
+            "state": "State",
+            "lateness": "How late",
+            "achieved_note": "Note",
+        },
+    )

@@ -1,0 +1,384 @@
+"""The database tables, as SQLAlchemy 2.x typed declarative models.
+
+Rules these models keep (see shared/DESIGN.md):
+
+- Money is ``BigInteger`` integer pence, never Float or Numeric: SQLite stores
+  Numeric via float, and a finance table must add up to the penny.
+- A financial year is stored as the integer year it starts in, but the Python
+  value is always ``tracker.fiscal.FinancialYear`` (``FinancialYearType``).
+- Timestamps are timezone-aware UTC on every database (``UTCDateTime``).
+- Every editable table carries a ``version`` column that SQLAlchemy checks on
+  UPDATE and DELETE (optimistic concurrency): two people editing the same row
+  cannot silently overwrite each other; the second save raises
+  ``sqlalchemy.orm.exc.StaleDataError``.
+- Rows people edit are soft-deleted (``deleted_at``) so the audit trail and
+  the totals of past reports can still point at them.
+- ``audit_events`` is append-only; the initial migration adds triggers that
+  refuse UPDATE and DELETE.
+- Enumerations are short strings guarded by named CHECK constraints, which
+  read plainly in SQL and need no ALTER TYPE on PostgreSQL to extend.
+
+The schema itself is created by the Alembic migrations in ``db/migrations``;
+a test checks that these models and the migrations agree.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+    false,
+    text,
+)
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.types import TypeDecorator
+
+from tracker.fiscal import FinancialYear
+
+# Every constraint and index gets a predictable name. Alembic batch mode on
+# SQLite recreates tables and can only drop or alter a constraint it can name;
+# PostgreSQL would otherwise invent names that differ from SQLite's.
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+ORGANISATION_KINDS = ("funder", "recipient", "oversight", "other")
+COMMITMENT_KINDS = ("one-off", "recurring", "profiled")
+QUALIFIERS = ("exact", "over", "up to", "about")
+STATUSES = ("confirmed", "indicative")
+CAPITAL_OR_REVENUE = ("capital", "revenue")
+DELIVERY_KINDS = ("payment", "spend")
+AUDIT_ACTIONS = ("create", "update", "delete", "restore")
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _one_of(column: str, values: tuple[str, ...], name: str | None = None) -> CheckConstraint:
+    """A named CHECK that ``column`` holds one of ``values`` (NULL passes, as in SQL)."""
+    allowed = ", ".join(f"'{value}'" for value in values)
+    return CheckConstraint(f"{column} IN ({allowed})", name=name or column)
+
+
+class FinancialYearType(TypeDecorator[FinancialYear]):
+    """A ``FinancialYear`` stored as the integer year it starts in (2020 = 2020-21).
+
+    Plain ints are refused on the way in, in comparisons too
+    (``first_year == 2020``): a financial year is a type, not an int, and a
+    bare 2020 could as easily be a calendar year.
+    """
+
+    impl = Integer
+    cache_ok = True
+
+    @property
+    def python_type(self) -> type[FinancialYear]:
+        return FinancialYear
+
+    def process_bind_param(self, value: Any, dialect: Dialect) -> int | None:
+        if value is None:
+            return None
+        if isinstance(value, FinancialYear):
+            return value.start_year
+        raise TypeError(f"expected a FinancialYear, got {value!r}")
+
+    def process_result_value(self, value: int | None, dialect: Dialect) -> FinancialYear | None:
+        return None if value is None else FinancialYear(value)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """A timezone-aware datetime, always handed back in UTC.
+
+    PostgreSQL keeps the zone (``timestamp with time zone``); SQLite has no
+    datetime type and drops it, so values are converted to UTC before storing
+    and marked as UTC when read. Naive datetimes are refused: their zone is a
+    guess.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    @property
+    def python_type(self) -> type[datetime]:
+        return datetime
+
+    def process_bind_param(self, value: Any, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if not isinstance(value, datetime) or value.tzinfo is None:
+            raise TypeError(f"expected a timezone-aware datetime, got {value!r}")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:  # SQLite: stored as UTC without the zone
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class Timestamps:
+    """When a row was created and last changed (UTC, set by the application)."""
+
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now, onupdate=utc_now)
+
+
+class Organisation(Timestamps, Base):
+    """A funder, a recipient or an oversight body."""
+
+    __tablename__ = "organisations"
+    __table_args__ = (_one_of("kind", ORGANISATION_KINDS),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    kind: Mapped[str] = mapped_column(String(20), default="other", server_default="other")
+    # A 360Giving/org-id style identifier, e.g. GB-PLA-... for a Welsh council.
+    org_identifier: Mapped[str | None] = mapped_column(String(100))
+    notes: Mapped[str | None] = mapped_column(Text)
+    # Optimistic concurrency: SQLAlchemy adds "AND version = <loaded>" to each
+    # UPDATE/DELETE and bumps it, so a stale edit fails instead of winning.
+    version: Mapped[int] = mapped_column(Integer)
+
+    __mapper_args__ = {"version_id_col": version}
+
+    announcements: Mapped[list[Announcement]] = relationship(back_populates="funder")
+    commitments_received: Mapped[list[Commitment]] = relationship(back_populates="recipient")
+
+    def __repr__(self) -> str:
+        return f"<Organisation id={self.id} name={self.name!r} kind={self.kind!r}>"
+
+
+class Announcement(Timestamps, Base):
+    """A dated public statement by a funder, carrying one or more commitments."""
+
+    __tablename__ = "announcements"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    ref: Mapped[str] = mapped_column(String(100), unique=True)
+    announced_on: Mapped[date] = mapped_column(Date)
+    title: Mapped[str] = mapped_column(String(300))
+    funder_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    made_by: Mapped[str | None] = mapped_column(String(200))
+    source_url: Mapped[str | None] = mapped_column(Text)
+    # The exact words announced ("over £1m will be made available ...").
+    quote: Mapped[str | None] = mapped_column(Text)
+    notes: Mapped[str | None] = mapped_column(Text)
+    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    version: Mapped[int] = mapped_column(Integer)
+
+    __mapper_args__ = {"version_id_col": version}
+
+    funder: Mapped[Organisation] = relationship(back_populates="announcements")
+    commitments: Mapped[list[Commitment]] = relationship(
+        back_populates="announcement", order_by="Commitment.id"
+    )
+
+    def __repr__(self) -> str:
+        return f"<Announcement id={self.id} ref={self.ref!r} announced_on={self.announced_on}>"
+
+
+class Commitment(Timestamps, Base):
+    """One line of money promised in an announcement.
+
+    ``amount_pence`` means the total for ``one-off`` and ``profiled``
+    commitments and the amount per year for ``recurring`` ones (for
+    ``years`` years from ``first_year``, rising by ``uplift_bp`` a year).
+    """
+
+    __tablename__ = "commitments"
+    __table_args__ = (
+        _one_of("kind", COMMITMENT_KINDS),
+        _one_of("qualifier", QUALIFIERS),
+        _one_of("status", STATUSES),
+        _one_of("capital_or_revenue", CAPITAL_OR_REVENUE),
+        CheckConstraint("years >= 1", name="years_at_least_one"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    ref: Mapped[str] = mapped_column(String(100), unique=True)
+    announcement_id: Mapped[int] = mapped_column(ForeignKey("announcements.id"), index=True)
+    purpose: Mapped[str] = mapped_column(Text)
+    programme: Mapped[str | None] = mapped_column(String(200))
+    recipient_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    amount_pence: Mapped[int] = mapped_column(BigInteger)
+    # "over £1m" is a floor, "up to £1m" a ceiling: the amount alone misleads.
+    qualifier: Mapped[str] = mapped_column(String(10), default="exact", server_default="exact")
+    status: Mapped[str] = mapped_column(String(12), default="confirmed", server_default="confirmed")
+    capital_or_revenue: Mapped[str | None] = mapped_column(String(10))
+    first_year: Mapped[FinancialYear] = mapped_column(FinancialYearType)
+    years: Mapped[int] = mapped_column(Integer, default=1, server_default=text("1"))
+    # Annual uplift in basis points (hundredths of a percent): 2.5% = 250.
+    # An integer keeps the projection exact; no float percentages.
+    uplift_bp: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
+    # The earlier commitment this one restates: it adds no new money and
+    # is counted once.
+    reannounces_id: Mapped[int | None] = mapped_column(ForeignKey("commitments.id"), index=True)
+    notes: Mapped[str | None] = mapped_column(Text)
+    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    version: Mapped[int] = mapped_column(Integer)
+
+    __mapper_args__ = {"version_id_col": version}
+
+    announcement: Mapped[Announcement] = relationship(back_populates="commitments")
+    recipient: Mapped[Organisation] = relationship(back_populates="commitments_received")
+    reannounces: Mapped[Commitment | None] = relationship(
+        remote_side=[id], back_populates="reannounced_by"
+    )
+    reannounced_by: Mapped[list[Commitment]] = relationship(back_populates="reannounces")
+    # Profile lines belong to their commitment (the database cascades the
+    # delete too); deliveries and milestones are records in their own right.
+    profile_lines: Mapped[list[ProfileLine]] = relationship(
+        back_populates="commitment",
+        order_by="ProfileLine.financial_year",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+    )
+    deliveries: Mapped[list[Delivery]] = relationship(
+        back_populates="commitment", order_by=lambda: [Delivery.paid_on, Delivery.id]
+    )
+    milestones: Mapped[list[Milestone]] = relationship(
+        back_populates="commitment", order_by="Milestone.id"
+    )
+
+    def __repr__(self) -> str:
+        return (
+            f"<Commitment id={self.id} ref={self.ref!r} kind={self.kind!r} "
+            f"amount_pence={self.amount_pence} first_year={self.first_year!r}>"
+        )
+
+
+class ProfileLine(Timestamps, Base):
+    """The amount of a ``profiled`` commitment in one financial year."""
+
+    __tablename__ = "profile_lines"
+    __table_args__ = (UniqueConstraint("commitment_id", "financial_year"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    commitment_id: Mapped[int] = mapped_column(ForeignKey("commitments.id", ondelete="CASCADE"))
+    financial_year: Mapped[FinancialYear] = mapped_column(FinancialYearType)
+    amount_pence: Mapped[int] = mapped_column(BigInteger)
+    version: Mapped[int] = mapped_column(Integer)
+
+    __mapper_args__ = {"version_id_col": version}
+
+    commitment: Mapped[Commitment] = relationship(back_populates="profile_lines")
+
+    def __repr__(self) -> str:
+        return (
+            f"<ProfileLine id={self.id} commitment_id={self.commitment_id} "
+            f"financial_year={self.financial_year!r} amount_pence={self.amount_pence}>"
+        )
+
+
+class Delivery(Timestamps, Base):
+    """Money actually paid or spent against a commitment; its FY comes from ``paid_on``."""
+
+    __tablename__ = "deliveries"
+    __table_args__ = (_one_of("kind", DELIVERY_KINDS),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    ref: Mapped[str] = mapped_column(String(100), unique=True)
+    commitment_id: Mapped[int] = mapped_column(ForeignKey("commitments.id"), index=True)
+    paid_on: Mapped[date] = mapped_column(Date)
+    # May be negative: a correction or clawback of an earlier payment.
+    amount_pence: Mapped[int] = mapped_column(BigInteger)
+    kind: Mapped[str] = mapped_column(String(10))
+    note: Mapped[str | None] = mapped_column(Text)
+    evidence_url: Mapped[str | None] = mapped_column(Text)
+    # Demo figures that nobody published: shown, but always labelled as such.
+    illustrative: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    version: Mapped[int] = mapped_column(Integer)
+
+    __mapper_args__ = {"version_id_col": version}
+
+    commitment: Mapped[Commitment] = relationship(back_populates="deliveries")
+
+    def __repr__(self) -> str:
+        return (
+            f"<Delivery id={self.id} ref={self.ref!r} paid_on={self.paid_on} "
+            f"amount_pence={self.amount_pence} kind={self.kind!r}>"
+        )
+
+
+class Milestone(Timestamps, Base):
+    """Non-financial delivery tied to a commitment (e.g. "CDO in post")."""
+
+    __tablename__ = "milestones"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    ref: Mapped[str] = mapped_column(String(100), unique=True)
+    commitment_id: Mapped[int] = mapped_column(ForeignKey("commitments.id"), index=True)
+    title: Mapped[str] = mapped_column(String(300))
+    due_on: Mapped[date | None] = mapped_column(Date)
+    achieved_on: Mapped[date | None] = mapped_column(Date)
+    # What the sources actually say when the exact day is unknown,
+    # e.g. "late November 2020; the day was not published".
+    achieved_note: Mapped[str | None] = mapped_column(Text)
+    source_url: Mapped[str | None] = mapped_column(Text)
+    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    version: Mapped[int] = mapped_column(Integer)
+
+    __mapper_args__ = {"version_id_col": version}
+
+    commitment: Mapped[Commitment] = relationship(back_populates="milestones")
+
+    def __repr__(self) -> str:
+        return f"<Milestone id={self.id} ref={self.ref!r} title={self.title!r}>"
+
+
+class AuditEvent(Base):
+    """One change to the data: who, when, what, before and after.
+
+    Append-only: database triggers refuse UPDATE and DELETE, so there is no
+    version column and no updated_at. ``before`` is NULL for a create and
+    ``after`` is NULL for a delete.
+    """
+
+    __tablename__ = "audit_events"
+    __table_args__ = (
+        _one_of("action", AUDIT_ACTIONS),
+        Index("ix_audit_events_entity_entity_id", "entity", "entity_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    occurred_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now, index=True)
+    actor: Mapped[str] = mapped_column(String(200))
+    action: Mapped[str] = mapped_column(String(20))
+    entity: Mapped[str] = mapped_column(String(50))
+    entity_id: Mapped[int | None] = mapped_column(Integer)
+    # none_as_null: a missing snapshot is SQL NULL, not the JSON text 'null'.
+    before: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))
+    after: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))
+
+    def __repr__(self) -> str:
+        return (
+            f"<AuditEvent id={self.id} {self.action} {self.entity} #{self.entity_id} "
+            f"by {self.actor!r} at {self.occurred_at}>"
+        )

@@ -1,0 +1,117 @@
+"""A real browser against the real app: Debian Chromium driven by Playwright.
+
+One Streamlit server per test session, on a free port, on a fresh database
+with the demo loaded (SQLite under a temporary folder, or the PostgreSQL test
+database when the run uses PostgreSQL). ``TRACKER_TODAY`` is fixed so figures
+do not move with the calendar.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.services import require_chromium
+
+ROOT = Path(__file__).resolve().parents[2]
+TODAY = "2026-11-27"
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+READY = '[data-testid="stApp"][data-test-connection-state="CONNECTED"][data-test-script-state="notRunning"]'
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _database_url(folder: Path) -> str:
+    configured = os.environ.get("TRACKER_DATABASE_URL", "")
+    if configured.startswith("postgresql"):
+        from tests.integration.conftest import reset_postgres
+        from tests.services import require_postgres
+
+        url = require_postgres(configured)
+        reset_postgres(url)
+        return url
+    return f"sqlite:///{folder / 'tracker.db'}"
+
+
+@pytest.fixture(scope="session")
+def chromium_path() -> str:
+    return require_chromium()
+
+
+@pytest.fixture(scope="session")
+def app_url(chromium_path: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    folder = tmp_path_factory.mktemp("browser")
+    env = {**os.environ, "TRACKER_DATABASE_URL": _database_url(folder), "TRACKER_TODAY": TODAY}
+    subprocess.run([sys.executable, "-m", "tracker.cli", "demo"], env=env, check=True, capture_output=True)
+    port = _free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard" / "app.py"),
+         "--server.headless=true", f"--server.port={port}", "--server.address=127.0.0.1",
+         "--server.fileWatcherType=none", "--browser.gatherUsageStats=false"],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                    if response.read() == b"ok":
+                        break
+            except OSError:
+                pass
+            if server.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"Streamlit did not start: {server.stderr.read().decode(errors='replace')[-2000:]}")
+            time.sleep(0.3)
+        yield url
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+
+
+@pytest.fixture(scope="session")
+def browser(chromium_path: str):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, app_url: str):
+    from playwright.sync_api import expect
+
+    # On 2 shared cores a rerun can take longer than expect()'s default 5 s.
+    expect.set_options(timeout=30_000)
+    context = browser.new_context(viewport={"width": 1400, "height": 1800}, accept_downloads=True)
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    yield page
+    context.close()
+
+
+@pytest.fixture(scope="session")
+def screenshot_dir() -> Path:
+    folder = ROOT / "tests" / "browser" / "screenshots"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder

@@ -1,0 +1,92 @@
+"""Outside services some tests need (PostgreSQL now, Chromium later).
+
+A test that needs a service asks for it with a ``require_...`` function. If
+the service is missing the test is skipped with a reason that ``pytest -ra``
+prints, so a green run never hides what did not run. With
+``TRACKER_REQUIRE_SERVICES=1`` (CI sets it) a missing service fails the test
+instead.
+
+To add a service, check it the same way and call ``service_unavailable`` with
+a reason that says what was tried, e.g.::
+
+    def require_chromium() -> str:
+        path = "/usr/bin/chromium"
+        if not os.access(path, os.X_OK):
+            service_unavailable(f"Chromium not found at {path} (apt-get install -y chromium)")
+        return path
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+from typing import NoReturn
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from db.session import normalise_url
+
+REQUIRE_SERVICES_ENV = "TRACKER_REQUIRE_SERVICES"
+TEST_POSTGRES_URL_ENV = "TRACKER_TEST_POSTGRES_URL"
+DEFAULT_POSTGRES_URL = "postgresql+psycopg://tracker:tracker@127.0.0.1:5432/tracker"
+
+
+def services_required() -> bool:
+    return os.environ.get(REQUIRE_SERVICES_ENV) == "1"
+
+
+def service_unavailable(reason: str) -> NoReturn:
+    """Skip the current test, or fail it when services are required."""
+    if services_required():
+        pytest.fail(f"{reason} ({REQUIRE_SERVICES_ENV}=1, so this is a failure)", pytrace=False)
+    pytest.skip(reason)
+
+
+def postgres_test_url() -> str:
+    """``TRACKER_TEST_POSTGRES_URL``, else a PostgreSQL ``TRACKER_DATABASE_URL``, else the local default."""
+    configured = os.environ.get("TRACKER_DATABASE_URL", "")
+    return (
+        os.environ.get(TEST_POSTGRES_URL_ENV)
+        or (configured if configured.startswith("postgresql") else "")
+        or DEFAULT_POSTGRES_URL
+    )
+
+
+def require_postgres(url: str | None = None) -> str:
+    """The URL of a PostgreSQL server that answers, or skip (fail) the test."""
+    url = url or postgres_test_url()
+    problem = _postgres_problem(url)
+    if problem:
+        shown = make_url(url).render_as_string(hide_password=True)
+        service_unavailable(f"PostgreSQL not reachable at {shown}: {problem}")
+    return url
+
+
+@functools.cache
+def _postgres_problem(url: str) -> str | None:
+    """Why ``url`` cannot be used, or None. Asked once per URL per test run."""
+    engine = create_engine(normalise_url(url), connect_args={"connect_timeout": 3})
+    try:
+        with engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+    except Exception as error:  # any failure means "not usable here"; say which
+        return str(error).strip().splitlines()[0]
+    finally:
+        engine.dispose()
+    return None
+
+
+CHROMIUM_PATH = "/usr/bin/chromium"
+
+
+def require_chromium() -> str:
+    """Debian's Chromium for Playwright (never a downloaded browser), or skip (fail)."""
+    if not os.access(CHROMIUM_PATH, os.X_OK):
+        service_unavailable(f"Chromium not found at {CHROMIUM_PATH} (apt-get install -y chromium)")
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        service_unavailable("the playwright package is not installed (make test installs the test extras)")
+    return CHROMIUM_PATH

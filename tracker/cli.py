@@ -1,0 +1,181 @@
+"""The ``funding-tracker`` command (contract in DESIGN.md).
+
+Exit codes: 0 success; 1 bad data (one line per problem on stderr); 2 a bad
+command line (argparse's own convention).
+
+Imports are made inside each command so that ``project`` never loads
+SQLAlchemy, Streamlit, Plotly or pandas and starts in a fraction of a second.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import date
+
+BY_CHOICES = ("funder", "recipient", "programme", "purpose")
+
+
+def _as_at(text: str) -> date:
+    from tracker.fiscal import FiscalError, parse_date
+
+    try:
+        return parse_date(text)
+    except FiscalError as err:
+        raise argparse.ArgumentTypeError(str(err)) from None
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="funding-tracker",
+        description="Track public funding commitments against delivery, by UK financial year.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    serve = commands.add_parser("serve", help="start the dashboard (Streamlit)")
+    serve.add_argument("--port", type=int, default=8501)
+    serve.add_argument("--address", default="localhost")
+    serve.add_argument("streamlit_args", nargs=argparse.REMAINDER, help="further options passed to streamlit run")
+
+    db = commands.add_parser("db", help="database operations")
+    db_commands = db.add_subparsers(dest="db_command", required=True, metavar="ACTION")
+    db_commands.add_parser("upgrade", help="apply pending migrations")
+
+    demo = commands.add_parser("demo", help="load the Welsh demo dataset (safe to run again)")
+    demo.add_argument("--if-empty", action="store_true",
+                      help="only load it into a database that has no announcements yet (make run uses this)")
+
+    imp = commands.add_parser("import", help="import a CSV or XLSX file (all or nothing)")
+    imp.add_argument("what", choices=("commitments", "deliveries"))
+    imp.add_argument("file")
+
+    totals = commands.add_parser("totals", help="committed against delivered by financial year")
+    totals.add_argument("--by", choices=BY_CHOICES)
+    totals.add_argument("--as-at", type=_as_at, metavar="DATE",
+                        help="only announcements made and deliveries paid on or before DATE")
+    totals.add_argument("--format", choices=("table", "csv", "json"), default="table")
+
+    project = commands.add_parser("project", help="yearly committed totals of a commitments CSV (no database)")
+    project.add_argument("file")
+    return parser
+
+
+def _print_problems(problems) -> int:
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    print(f"{len(problems)} problem(s) found; nothing was changed.", file=sys.stderr)
+    return 1
+
+
+def cmd_project(args) -> int:
+    from pathlib import Path
+
+    from tracker.formats.fast_project import project_file
+    from tracker.projection import totals_csv
+
+    if not Path(args.file).is_file():
+        print(f"{args.file}: no such file", file=sys.stderr)
+        return 1
+    years, totals, problems = project_file(args.file)
+    if problems:
+        return _print_problems(problems)
+    sys.stdout.write(totals_csv(years, totals))
+    return 0
+
+
+def cmd_db(args) -> int:
+    from db.session import database_url, ensure_schema
+
+    ensure_schema()
+    print(f"database is up to date: {_safe_url(database_url())}")
+    return 0
+
+
+def _safe_url(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
+
+
+def cmd_demo(args) -> int:
+    from db.session import ensure_schema
+    from tracker.demo import load_demo
+    from tracker.queries import has_announcements
+
+    engine = ensure_schema()
+    try:
+        if args.if_empty and has_announcements(engine):
+            print("the database already holds announcements: demo not loaded")
+            return 0
+        print(f"demo loaded: {load_demo(engine)}")
+    finally:
+        engine.dispose()
+    return 0
+
+
+def cmd_import(args) -> int:
+    from pathlib import Path
+
+    from tracker import services
+    from tracker.formats.tabular import DataError
+
+    if not Path(args.file).is_file():
+        print(f"{args.file}: no such file", file=sys.stderr)
+        return 1
+    progress = services.stderr_progress() if sys.stderr.isatty() else None
+    try:
+        if args.what == "commitments":
+            result = services.import_commitments_file(args.file, progress=progress)
+        else:
+            result = services.import_deliveries_file(args.file, progress=progress)
+    except DataError as err:
+        return _print_problems(err.problems)
+    print(result)
+    return 0
+
+
+def cmd_totals(args) -> int:
+    from tracker import queries
+    from tracker.delivery import committed_vs_delivered
+    from tracker.formats import totals as totals_format
+
+    data = queries.load(as_at=args.as_at)
+    frame = committed_vs_delivered(data.schedule, data.deliveries, data.commitments, by=args.by)
+    if args.format == "csv":
+        sys.stdout.write(totals_format.to_csv(frame, by=args.by))
+    elif args.format == "json":
+        sys.stdout.write(totals_format.to_json(frame, by=args.by))
+    else:
+        sys.stdout.write(totals_format.to_table(frame, by=args.by, as_at=args.as_at))
+        illustrative = int(data.deliveries["illustrative"].sum())
+        if illustrative:
+            print(f"Delivered includes {illustrative} ILLUSTRATIVE deliveries (demo figures: none were published).")
+    return 0
+
+
+def cmd_serve(args) -> int:
+    from tracker.serve import serve
+
+    return serve(port=args.port, address=args.address, extra=args.streamlit_args)
+
+
+COMMANDS = {
+    "project": cmd_project,
+    "db": cmd_db,
+    "demo": cmd_demo,
+    "import": cmd_import,
+    "totals": cmd_totals,
+    "serve": cmd_serve,
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return COMMANDS[args.command](args)
+    except BrokenPipeError:  # e.g. piped into head
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

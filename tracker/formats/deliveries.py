@@ -1,0 +1,120 @@
+"""The deliveries file (CSV or XLSX): what actually happened to the money.
+
+Columns: ``ref, commitment_ref, paid_on, amount, kind, note``; optional
+``illustrative`` (yes/no: figures made up for a demo, never published) and
+``evidence_url``. A negative amount is a correction. Matched by ``ref`` on
+re-import.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from tracker.fiscal import FiscalError, parse_date
+from tracker.formats.tabular import Problem, Row, missing_columns, read_table
+from tracker.money import MoneyError, parse_pence
+
+REQUIRED = ("ref", "commitment_ref", "paid_on", "amount", "kind")
+OPTIONAL = ("note", "illustrative", "evidence_url")
+KINDS = ("payment", "spend")
+
+HEADER_ALIASES = {
+    "commitment": "commitment_ref",
+    "date": "paid_on",
+    "date_paid": "paid_on",
+    "payment_date": "paid_on",
+    "amount_gbp": "amount",
+    "notes": "note",
+    "evidence": "evidence_url",
+}
+_YES_NO = {"": False, "no": False, "n": False, "false": False, "0": False,
+           "yes": True, "y": True, "true": True, "1": True}
+
+
+@dataclass(frozen=True, slots=True)
+class DeliveryRecord:
+    line: int
+    ref: str
+    commitment_ref: str
+    paid_on: date
+    amount_pence: int
+    kind: str
+    note: str | None = None
+    illustrative: bool = False
+    evidence_url: str | None = None
+
+
+def parse_delivery_row(row: Row, problems: list[Problem]) -> DeliveryRecord | None:
+    before = len(problems)
+
+    def fail(column: str, expected: str) -> None:
+        problems.append(Problem(row.line, column, row.get(column), expected))
+
+    for column in ("ref", "commitment_ref"):
+        if not row.get(column):
+            fail(column, "required: must not be blank")
+    paid_on = None
+    if not row.get("paid_on"):
+        fail("paid_on", "required: must not be blank")
+    else:
+        try:
+            paid_on = parse_date(row.get("paid_on"))
+        except FiscalError as err:
+            fail("paid_on", err.expected)
+    amount = None
+    try:
+        amount = parse_pence(row.get("amount"), allow_negative=True)
+    except MoneyError as err:
+        fail("amount", err.expected)
+    else:
+        if amount == 0:
+            fail("amount", "expected a non-zero amount (negative for a correction)")
+    kind = row.get("kind").lower()
+    if kind not in KINDS:
+        fail("kind", "expected payment or spend")
+    illustrative = _YES_NO.get(row.get("illustrative").lower())
+    if illustrative is None:
+        fail("illustrative", "expected yes or no")
+    if len(problems) > before:
+        return None
+    return DeliveryRecord(
+        line=row.line,
+        ref=row.get("ref"),
+        commitment_ref=row.get("commitment_ref"),
+        paid_on=paid_on,
+        amount_pence=amount,
+        kind=kind,
+        note=row.get("note") or None,
+        illustrative=illustrative,
+        evidence_url=row.get("evidence_url") or None,
+    )
+
+
+def parse_deliveries(header: list[str], rows: list[Row]) -> tuple[list[DeliveryRecord], list[Problem]]:
+    problems = missing_columns(header, REQUIRED)
+    if problems:
+        return [], problems
+    records: list[DeliveryRecord] = []
+    first_line: dict[str, int] = {}
+    for row in rows:
+        rec = parse_delivery_row(row, problems)
+        if rec is None:
+            continue
+        if rec.ref in first_line:
+            problems.append(Problem(rec.line, "ref", rec.ref, f"duplicate ref: already used on line {first_line[rec.ref]}"))
+            continue
+        first_line[rec.ref] = rec.line
+        records.append(rec)
+    problems.sort(key=lambda p: p.line or 0)
+    if not rows and not problems:
+        problems.append(Problem(None, None, None, "the file has a header but no deliveries"))
+    return records, problems
+
+
+def read_deliveries(path: str | Path) -> tuple[list[DeliveryRecord], list[Problem]]:
+    header, rows, problems = read_table(path, HEADER_ALIASES)
+    if problems:
+        return [], problems
+    return parse_deliveries(header, rows)

@@ -1,0 +1,171 @@
+"""Money as integer pence.
+
+Inside the tracker every amount is an ``int`` number of pence. Decimal appears
+only at the edges: parsing what people type or what a press release says, and
+formatting for display or export. Floats are refused everywhere: a float
+cannot hold 0.10 exactly, and a finance table must add up to the penny.
+
+Accepted text forms (``parse_pence``)::
+
+    1000000   1,000,000   £1,000,000.50   £1m   £1.5m   £500k   £2bn
+    £1 million   £1million   -£500 (only with allow_negative=True)
+
+Anything else is refused with a ``MoneyError`` whose message quotes the value.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import ROUND_HALF_UP, Decimal
+from typing import NewType
+
+Pence = NewType("Pence", int)
+
+AMOUNT_EXAMPLES = "an amount like 1000000, £1,000,000.50, £1.5m or £500k"
+
+_MULTIPLIERS = {
+    "": 1,
+    "k": 1_000,
+    "m": 1_000_000,
+    "million": 1_000_000,
+    "bn": 1_000_000_000,
+    "billion": 1_000_000_000,
+}
+
+# A number is either plain digits or digits in correctly placed groups of three
+# separated by commas; an optional fraction follows.
+_AMOUNT = re.compile(
+    r"""^(?P<sign>-)?\s*£?\s*
+        (?P<number>(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|\.\d+)
+        \s*(?P<suffix>k|m|million|bn|billion)?$""",
+    re.VERBOSE | re.IGNORECASE,
+)
+
+
+class MoneyError(ValueError):
+    """Text that is not an amount of money we can read exactly.
+
+    ``value`` is what was given and ``expected`` says what would have been
+    right, so a caller can place the message beside a field or a file line.
+    """
+
+    def __init__(self, value: object, expected: str):
+        self.value = value
+        self.expected = expected
+        super().__init__(f"{value!r}: {expected}")
+
+
+def parse_pence(text: str | int, *, allow_negative: bool = False) -> int:
+    """Read an amount as officers type it and return integer pence.
+
+    >>> parse_pence("£1.5m")
+    150000000
+    >>> parse_pence("1,000,000.50")
+    100000050
+    """
+    if isinstance(text, bool) or isinstance(text, float):
+        raise MoneyError(text, f"amounts must be text or whole pence, never a float")
+    if isinstance(text, int):
+        if text < 0 and not allow_negative:
+            raise MoneyError(text, f"expected an amount of zero or more")
+        return text
+    raw = text
+    cleaned = text.strip().replace("\u00a0", " ")
+    if cleaned.startswith("£-"):
+        cleaned = "-£" + cleaned[2:]
+    match = _AMOUNT.match(cleaned)
+    if not match:
+        raise MoneyError(raw, f"expected {AMOUNT_EXAMPLES}")
+    suffix = (match["suffix"] or "").lower()
+    number = match["number"].replace(",", "")
+    if not suffix and "." in number and len(number.split(".")[1]) > 2:
+        raise MoneyError(raw, f"expected at most two decimal places (pence)")
+    pence_value = Decimal(number) * _MULTIPLIERS[suffix] * 100
+    if pence_value != pence_value.to_integral_value():
+        raise MoneyError(raw, f"does not come to a whole number of pence")
+    pence = int(pence_value)
+    if match["sign"]:
+        if not allow_negative:
+            raise MoneyError(raw, "expected an amount of zero or more (negative amounts are only allowed for corrections)")
+        pence = -pence
+    return pence
+
+
+def _require_int(pence: int) -> int:
+    if isinstance(pence, bool) or not isinstance(pence, int):
+        # numpy integers are fine; floats never are.
+        if type(pence).__name__.startswith(("int", "uint")) and hasattr(pence, "item"):
+            return int(pence)
+        raise TypeError(f"money must be integer pence, got {type(pence).__name__} {pence!r}")
+    return pence
+
+
+def to_decimal(pence: int) -> Decimal:
+    """Pounds as an exact Decimal with two places."""
+    return (Decimal(_require_int(pence)) / 100).quantize(Decimal("0.01"))
+
+
+def plain_pounds(pence: int) -> str:
+    """Pounds for machine-readable files: ``1500000.00``, ``-250.00``."""
+    pence = _require_int(pence)
+    sign = "-" if pence < 0 else ""
+    whole, part = divmod(abs(pence), 100)
+    return f"{sign}{whole}.{part:02d}"
+
+
+def format_pounds(pence: int, *, always_pence: bool = False) -> str:
+    """Pounds for people: ``£1,000,000``, ``£1,000,000.50``, ``-£500``."""
+    pence = _require_int(pence)
+    sign = "-" if pence < 0 else ""
+    whole, part = divmod(abs(pence), 100)
+    if part or always_pence:
+        return f"{sign}£{whole:,}.{part:02d}"
+    return f"{sign}£{whole:,}"
+
+
+def format_short(pence: int) -> str:
+    """A compact label for charts and headlines: ``£1.5m``, ``£500k``, ``£2bn``.
+
+    Rounded half-up to at most two significant decimals of the unit; below
+    £1,000 the amount is shown in whole pounds.
+    """
+    pence = _require_int(pence)
+    sign = "-" if pence < 0 else ""
+    pounds = Decimal(abs(pence)) / 100
+    units = (("bn", 10**9), ("m", 10**6), ("k", 10**3))
+    for i, (unit, size) in enumerate(units):
+        if pounds >= size:
+            scaled = (pounds / size).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+            if scaled >= 1000 and i > 0:  # £999,999 rounds to £1m, not £1000k
+                unit, scaled = units[i - 1][0], (scaled / 1000).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+            text = f"{scaled:f}".rstrip("0").rstrip(".")
+            return f"{sign}£{text}{unit}"
+    whole = pounds.quantize(Decimal("1"), rounding=ROUND_HALF_UP)
+    if whole >= 1000:  # £999.50 rounds to £1k
+        return f"{sign}£1k"
+    return f"{sign}£{whole:,}"
+
+
+def allocate(total: int, weights: list[int]) -> list[int]:
+    """Split ``total`` pence in proportion to integer ``weights`` exactly.
+
+    Each part is rounded down, then the leftover pence go one each to the parts
+    with the largest remainders (earliest first on ties), so the parts always
+    add up to the total.
+
+    >>> allocate(100, [1, 1, 1])
+    [34, 33, 33]
+    """
+    total = _require_int(total)
+    if not weights or any(w < 0 for w in weights) or sum(weights) == 0:
+        raise ValueError("weights must be non-negative and not all zero")
+    weight_sum = sum(weights)
+    sign = -1 if total < 0 else 1
+    magnitude = abs(total)
+    parts = [magnitude * w // weight_sum for w in weights]
+    remainders = [magnitude * w % weight_sum for w in weights]
+    leftover = magnitude - sum(parts)
+    order = sorted(range(len(weights)), key=lambda i: (-remainders[i], i))
+    for i in order[:leftover]:
+        parts[i] += 1
+    return [sign * p for p in parts]

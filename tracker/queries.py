@@ -1,0 +1,163 @@
+"""Read models for pages, the CLI and exports: DataFrames and frozen dataclasses.
+
+Everything here reads; nothing writes. Soft-deleted rows are left out. An
+``as_at`` date shows the data as it stood then: only announcements made and
+deliveries paid on or before it. A re-announcement whose original is not
+visible (deleted, or announced after ``as_at``) is, as far as that view
+knows, the first time the money was announced, so it counts as new money.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import pandas as pd
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import aliased
+
+from db.models import Announcement, Commitment, Delivery, Milestone, Organisation, ProfileLine
+from db.session import ensure_schema, read_session
+from tracker import delivery as delivery_maths
+from tracker.projection import schedule_frame
+
+COMMITMENT_COLUMNS = [
+    "commitment_id", "ref", "announcement_ref", "announced_on", "title", "source_url", "funder",
+    "recipient", "purpose", "programme", "kind", "amount_pence", "qualifier", "status",
+    "capital_or_revenue", "first_year", "years", "uplift_bp", "reannounces_id", "reannounces_ref",
+]
+
+
+@dataclass(frozen=True)
+class TrackerData:
+    """What the dashboard and reports read: one consistent set of frames."""
+
+    commitments: pd.DataFrame
+    profile_lines: pd.DataFrame
+    deliveries: pd.DataFrame
+    milestones: pd.DataFrame
+    as_at: date | None
+
+    @property
+    def schedule(self) -> pd.DataFrame:
+        return schedule_frame(self.commitments, self.profile_lines)
+
+
+def _frame(rows, columns: list[str]) -> pd.DataFrame:
+    return pd.DataFrame(list(rows), columns=columns)
+
+
+def load(engine: Engine | None = None, as_at: date | None = None) -> TrackerData:
+    """Read every visible commitment, profile line, delivery and milestone."""
+    owned = engine is None
+    engine = ensure_schema() if owned else engine
+    try:
+        with read_session(engine) as session:
+            funder = aliased(Organisation)
+            recipient = aliased(Organisation)
+            original = aliased(Commitment)
+            query = (
+                select(
+                    Commitment.id, Commitment.ref, Announcement.ref, Announcement.announced_on,
+                    Announcement.title, Announcement.source_url, funder.name, recipient.name,
+                    Commitment.purpose, Commitment.programme, Commitment.kind, Commitment.amount_pence,
+                    Commitment.qualifier, Commitment.status, Commitment.capital_or_revenue,
+                    Commitment.first_year, Commitment.years, Commitment.uplift_bp,
+                    Commitment.reannounces_id, original.ref,
+                )
+                .join(Announcement, Commitment.announcement_id == Announcement.id)
+                .join(funder, Announcement.funder_id == funder.id)
+                .join(recipient, Commitment.recipient_id == recipient.id)
+                .outerjoin(original, Commitment.reannounces_id == original.id)
+                .where(Commitment.deleted_at.is_(None), Announcement.deleted_at.is_(None))
+                .order_by(Announcement.announced_on, Commitment.ref)
+            )
+            if as_at is not None:
+                query = query.where(Announcement.announced_on <= as_at)
+            rows = [(*row[:15], row[15].start_year, *row[16:]) for row in session.execute(query)]
+            commitments = _frame(rows, COMMITMENT_COLUMNS)
+
+            ids = set(commitments["commitment_id"])
+            lines = _frame(
+                ((cid, fy.start_year, pence) for cid, fy, pence in session.execute(
+                    select(ProfileLine.commitment_id, ProfileLine.financial_year, ProfileLine.amount_pence)
+                ) if cid in ids),
+                ["commitment_id", "financial_year", "amount_pence"],
+            )
+            delivery_query = (
+                select(Delivery.id, Delivery.ref, Delivery.commitment_id, Delivery.paid_on, Delivery.amount_pence,
+                       Delivery.kind, Delivery.note, Delivery.illustrative)
+                .where(Delivery.deleted_at.is_(None))
+                .order_by(Delivery.paid_on, Delivery.ref)
+            )
+            if as_at is not None:
+                delivery_query = delivery_query.where(Delivery.paid_on <= as_at)
+            deliveries = _frame(
+                (row for row in session.execute(delivery_query) if row[2] in ids),
+                ["delivery_id", "ref", "commitment_id", "paid_on", "amount_pence", "kind", "note", "illustrative"],
+            )
+            milestones = _frame(
+                (row for row in session.execute(
+                    select(Milestone.id, Milestone.ref, Milestone.commitment_id, Milestone.title, Milestone.due_on,
+                           Milestone.achieved_on, Milestone.achieved_note, Milestone.source_url)
+                    .where(Milestone.deleted_at.is_(None))
+                    .order_by(Milestone.due_on, Milestone.ref)
+                ) if row[2] in ids),
+                ["milestone_id", "ref", "commitment_id", "title", "due_on", "achieved_on", "achieved_note", "source_url"],
+            )
+    finally:
+        if owned:
+            engine.dispose()
+
+    # A re-announcement of something this view cannot see is new money here.
+    hidden = ~commitments["reannounces_id"].isin(ids)
+    commitments.loc[hidden, ["reannounces_id", "reannounces_ref"]] = None
+    commitments = commitments.astype(
+        {"commitment_id": "int64", "amount_pence": "int64", "first_year": "int64", "years": "int64",
+         "uplift_bp": "int64", "reannounces_id": "Int64"}
+    )
+    deliveries = deliveries.astype({"amount_pence": "int64", "commitment_id": "int64", "illustrative": "bool"})
+    lines = lines.astype({"commitment_id": "int64", "financial_year": "int64", "amount_pence": "int64"})
+    return TrackerData(commitments, lines, deliveries, milestones, as_at)
+
+
+def has_announcements(engine: Engine) -> bool:
+    with read_session(engine) as session:
+        return session.scalar(select(Announcement.id).limit(1)) is not None
+
+
+def totals(
+    by: str | None = None, as_at: date | None = None, engine: Engine | None = None
+) -> pd.DataFrame:
+    """Committed (new money) against delivered per financial year, optionally by a column."""
+    data = load(engine, as_at)
+    return delivery_maths.committed_vs_delivered(data.schedule, data.deliveries, data.commitments, by=by)
+
+
+@dataclass(frozen=True)
+class Overview:
+    """Everything the Overview page shows, worked out from one TrackerData."""
+
+    headline: delivery_maths.Headline
+    yearly: pd.DataFrame  # label, committed, delivered, variance, pct, cumulative, qualifier (pence)
+    summaries: list[str]  # one sentence per year, for the chart's text summary
+    milestones: pd.DataFrame
+
+    @property
+    def is_empty(self) -> bool:
+        return self.yearly.empty
+
+
+def overview(data: TrackerData, today: date) -> Overview:
+    schedule = data.schedule
+    yearly = delivery_maths.with_progress(
+        delivery_maths.committed_vs_delivered(schedule, data.deliveries, data.commitments)
+    )
+    qualifiers = delivery_maths.year_qualifiers(schedule, data.commitments)
+    yearly["qualifier"] = [qualifiers.get(int(y), "exact") for y in yearly["financial_year"]]
+    return Overview(
+        headline=delivery_maths.headline(schedule, data.deliveries, data.commitments, today),
+        yearly=yearly,
+        summaries=[delivery_maths.year_sentence(row) for row in yearly.itertuples(index=False)],
+        milestones=delivery_maths.milestone_states(data.milestones, data.commitments, today),
+    )
