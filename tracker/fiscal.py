@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 FY_EXAMPLES = "a financial year like 2020-21, 2020/21, 2020-2021 or FY2020-21"
 DATE_EXAMPLES = "a date like 2019-10-31 or 31/10/2019"
@@ -141,6 +141,8 @@ def parse_financial_year(text: str, *, relative_to: date | None = None) -> Finan
 
 def parse_date(text: str) -> date:
     """Read an ISO or UK day-first date; refuse dates that do not exist."""
+    if isinstance(text, datetime):
+        return text.date()
     if isinstance(text, date):
         return text
     cleaned = str(text).strip()

@@ -153,28 +153,32 @@ def yearly_new_money(columns: CommitmentColumns) -> tuple[np.ndarray, np.ndarray
 
     Years run from the first to the last with money, ascending, zero-filled.
     Plain rows (no uplift, not profiled) never get expanded: a difference
-    array over years does it in two ``np.add.at`` calls.
+    array over years does it in two exact ``bincount`` calls.
     """
     if len(columns) == 0:
         return np.zeros(0, np.int64), np.zeros(0, np.int64)
     simple = columns.is_new & ~columns.profiled & (columns.uplift_bp == 0)
     other = columns.is_new & ~simple
+    if simple.all():  # the usual case: no copies of million-row columns
+        starts, years, amounts = columns.start_year, columns.years, columns.amount
+    else:
+        starts, years, amounts = columns.start_year[simple], columns.years[simple], columns.amount[simple]
 
-    years_seen = [columns.start_year[simple], columns.start_year[simple] + columns.years[simple] - 1]
+    bounds = []
+    if len(starts):
+        bounds += [int(starts.min()), int((starts + years).max()) - 1]
     extra = None
-    if other.any() or (len(columns.profile_row) and columns.profiled.any()):
-        subset = _subset(columns, other)
-        extra = expand(subset)
-        years_seen += [extra.year]
-    all_years = np.concatenate(years_seen) if years_seen else np.zeros(0, np.int64)
-    if len(all_years) == 0:
+    if other.any():
+        extra = expand(_subset(columns, other))
+        if len(extra.year):
+            bounds += [int(extra.year.min()), int(extra.year.max())]
+    if not bounds:
         return np.zeros(0, np.int64), np.zeros(0, np.int64)
-    low, high = int(all_years.min()), int(all_years.max())
+    low, high = min(bounds), max(bounds)
 
     size = high - low + 2
-    starts = columns.start_year[simple] - low
-    amounts = columns.amount[simple]
-    diff = _exact_bincount(starts, amounts, size) - _exact_bincount(starts + columns.years[simple], amounts, size)
+    first = starts - low
+    diff = _exact_bincount(first, amounts, size) - _exact_bincount(first + years, amounts, size)
     totals = np.cumsum(diff)[:-1]
     if extra is not None:
         np.add.at(totals, extra.year - low, extra.new_money)

@@ -213,7 +213,7 @@ def test_a_profile_must_add_up_to_the_amount(tmp_path):
     _, problems = read_commitments(path)
     assert messages(problems) == [
         "line 2: profile '2020-21=£1m;2021-22=500000': "
-        "the years add up to 1,500,000.00 but amount is 1,000,000.00: they must agree"
+        "the years add up to £1,500,000 but amount is £1,000,000: they must agree"
     ]
 
 

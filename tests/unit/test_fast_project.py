@@ -7,6 +7,7 @@ import io
 import subprocess
 import sys
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 
 import numpy as np
@@ -84,11 +85,10 @@ def amount_text(draw, pence: int) -> str:
         if pounds % 1_000 == 0:
             forms.append(f"£{pounds // 1_000}k")
         if pounds % 10_000 == 0:
-            forms.append(f"£{pounds / 1_000_000:g}m" if pounds % 1_000_000 else f"£{pounds // 1_000_000} million")
+            forms.append(f"£{Decimal(pounds) / 1_000_000:f}m" if pounds % 1_000_000 else f"£{pounds // 1_000_000} million")
     if part % 10 == 0:
         forms.append(f"{pounds}.{part // 10}")
-    text = draw(st.sampled_from(forms))
-    return text
+    return draw(st.sampled_from(forms))
 
 
 plain_pence = st.one_of(
@@ -98,7 +98,7 @@ plain_pence = st.one_of(
 
 
 @st.composite
-def good_row(draw, index: int, earlier_refs: list[str]) -> dict[str, str]:
+def good_row(draw, index: int, earlier_refs: list[str], messy: bool = False) -> dict[str, str]:
     said_on = draw(st.dates(min_value=date(2015, 1, 1), max_value=date(2025, 12, 31)))
     kind = draw(st.sampled_from(["one-off", "one-off", "recurring", "recurring", "profiled"]))
     first = draw(st.integers(min_value=2015, max_value=2028))
@@ -146,6 +146,13 @@ def good_row(draw, index: int, earlier_refs: list[str]) -> dict[str, str]:
             row["amount"] = draw(st.sampled_from(["", format_pounds(sum(amounts))]))
     if earlier_refs and draw(st.integers(0, 5)) == 0:
         row["reannounces"] = draw(st.sampled_from(earlier_refs))
+    # Spreadsheet habits the importer tolerates: stray spaces around cells, and
+    # the apostrophe an export puts before text starting with = + - @.
+    for column in ("ref", "announced_on", "kind", "amount", "first_year", "years", "reannounces", "recipient"):
+        if messy and row[column] and draw(st.integers(0, 9)) == 0:
+            row[column] = draw(st.sampled_from([" {}", "{} ", " {} "])).format(row[column])
+    if messy and draw(st.integers(0, 4)) == 0:
+        row["purpose"] = draw(st.sampled_from(["'=", "'+", "'@", "'-"])) + row["purpose"]
     return row
 
 
@@ -170,15 +177,16 @@ BAD_CHANGES = [
 @st.composite
 def commitment_files(draw, bad: bool = False):
     n = draw(st.integers(min_value=1, max_value=10))
+    messy = draw(st.integers(0, 2)) == 0
     rows: list[dict[str, str]] = []
     for i in range(n):
-        rows.append(draw(good_row(i, [r["ref"] for r in rows])))
+        rows.append(draw(good_row(i, [r["ref"].strip() for r in rows], messy)))
     if bad:
         position = draw(st.integers(min_value=0, max_value=n - 1))
         change = draw(st.sampled_from(BAD_CHANGES + [{"ref": "duplicate"}]))
         if change == {"ref": "duplicate"}:
             change = {"ref": rows[draw(st.integers(0, n - 1))]["ref"]} if n > 1 else {"ref": ""}
-            if change["ref"] == rows[position]["ref"]:
+            if change["ref"].strip() == rows[position]["ref"].strip():
                 change = {"amount": "abc"}
         rows[position] = {**rows[position], **change}
     header = draw(st.sampled_from([COLUMNS, [c.upper() for c in COLUMNS], COLUMNS + ["notes"]]))

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from tracker.fiscal import FY_EXAMPLES, FinancialYear, FiscalError, parse_date, parse_financial_year
 from tracker.formats.tabular import Problem, Row, missing_columns, read_table
-from tracker.money import MoneyError, allocate, parse_pence
+from tracker.money import MoneyError, allocate, format_pounds, parse_pence
 
 REQUIRED = ("ref", "announced_on", "funder", "recipient", "purpose", "kind", "amount", "first_year")
 OPTIONAL = (
@@ -297,7 +297,7 @@ def parse_commitment_row(row: Row, problems: list[Problem]) -> CommitmentRecord 
                 elif amount is not None and total != amount:
                     r.fail(
                         "profile",
-                        f"the years add up to {total / 100:,.2f} but amount is {amount / 100:,.2f}: they must agree",
+                        f"the years add up to {format_pounds(total)} but amount is {format_pounds(amount)}: they must agree",
                     )
                 else:
                     amount = total

@@ -388,11 +388,12 @@ def _has_duplicates(chunked) -> bool:
             h = (h ^ byte) * _FNV_PRIME
         hashes.append(h)
     all_hashes = np.concatenate(hashes)
+    sorted_hashes = np.sort(all_hashes)
+    if not (sorted_hashes[1:] == sorted_hashes[:-1]).any():
+        return False
     order = np.argsort(all_hashes, kind="stable")
     sorted_hashes = all_hashes[order]
     same = np.flatnonzero(sorted_hashes[1:] == sorted_hashes[:-1])
-    if len(same) == 0:
-        return False
     import pyarrow as pa
 
     suspects = np.unique(np.concatenate([order[same], order[same + 1]]))
