@@ -176,10 +176,16 @@ def yearly_new_money(columns: CommitmentColumns) -> tuple[np.ndarray, np.ndarray
         return np.zeros(0, np.int64), np.zeros(0, np.int64)
     low, high = min(bounds), max(bounds)
 
-    size = high - low + 2
-    first = starts - low
-    diff = _exact_bincount(first, amounts, size) - _exact_bincount(first + years, amounts, size)
-    totals = np.cumsum(diff)[:-1]
+    # Sum amounts per (first year, number of years): a small grid, from one
+    # pass over the rows; then each cell adds its sum over its years.
+    span = int(years.max()) + 1 if len(years) else 1
+    grid = _exact_bincount((starts - low) * span + years, amounts, (high - low + 1) * span).reshape(-1, span)
+    diff = np.zeros(high - low + 2 + span, np.int64)
+    first = np.arange(high - low + 1)
+    for n in np.flatnonzero(grid.any(axis=0)):
+        diff[first] += grid[:, n]
+        diff[first + n] -= grid[:, n]
+    totals = np.cumsum(diff)[: high - low + 1]
     if extra is not None:
         np.add.at(totals, extra.year - low, extra.new_money)
     return _trim_to_money(np.arange(low, high + 1, dtype=np.int64), totals)

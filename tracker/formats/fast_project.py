@@ -20,6 +20,7 @@ Neither path imports SQLAlchemy, Streamlit, Plotly or pandas.
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -54,7 +55,7 @@ def project_file(path: str | Path) -> tuple[np.ndarray, np.ndarray, list[Problem
         try:
             years, totals = _fast(path)
             return years, totals, []
-        except _NotFast:
+        except (_NotFast, UnicodeDecodeError):  # e.g. Windows-1252 text in a row left aside
             pass
     records, problems = read_commitments(path)
     if problems:
@@ -95,13 +96,16 @@ def _fast(path: Path) -> tuple[np.ndarray, np.ndarray]:
     try:
         table = pacsv.read_csv(
             path,
-            read_options=pacsv.ReadOptions(use_threads=True, block_size=8 << 20),
+            read_options=pacsv.ReadOptions(use_threads=True, block_size=1 << 20),
             parse_options=pacsv.ParseOptions(newlines_in_values=False, ignore_empty_lines=False),
             convert_options=pacsv.ConvertOptions(
                 column_types=column_types,
                 include_columns=[by_name[c] for c in wanted],
                 strings_can_be_null=False,
                 quoted_strings_can_be_null=False,
+                # Names and refs are only checked for blanks and duplicates;
+                # the values that are parsed are checked when decoded below.
+                check_utf8=False,
             ),
         )
     except (pa.ArrowInvalid, pa.ArrowTypeError, UnicodeDecodeError):
@@ -110,6 +114,18 @@ def _fast(path: Path) -> tuple[np.ndarray, np.ndarray]:
     if n == 0:
         raise _NotFast
     column = {c: table.column(by_name[c]) for c in wanted}
+    # Amounts are the biggest job: convert them on the second core while this
+    # thread checks the other columns (numpy releases the GIL in both).
+    amounts = ThreadPoolExecutor(max_workers=1)
+    pence_future = amounts.submit(_plain_pence, column["amount"])
+    try:
+        return _checked_totals(table, by_name, wanted, column, pence_future, n)
+    finally:
+        amounts.shutdown(wait=True)
+
+
+def _checked_totals(table, by_name, wanted, column, pence_future, n) -> tuple[np.ndarray, np.ndarray]:
+    """Validate every column of the table read by ``_fast``, then project."""
 
     def values(name: str) -> tuple[list[str], np.ndarray]:
         """Distinct values of a dictionary column and each row's index into them."""
@@ -122,25 +138,40 @@ def _fast(path: Path) -> tuple[np.ndarray, np.ndarray]:
         index = np.concatenate(
             [np.frombuffer(c.buffers()[1], dtype=np.int32)[c.offset : c.offset + len(c)] for c in chunks]
         )
-        return chunks[0].dictionary.to_pylist(), index
+        try:
+            return chunks[0].dictionary.to_pylist(), index
+        except UnicodeDecodeError:  # not UTF-8: the general path reads Windows-1252
+            raise _NotFast from None
 
-    def per_row(name: str, parse, missing: int = -1) -> np.ndarray:
-        """Parse each distinct value once to an int; rows get the result.
+    def parsed(name: str, parse, missing: int = -1) -> tuple[np.ndarray, np.ndarray]:
+        """Each distinct value parsed once to an int: ``(per_distinct, row_index)``.
 
-        ``missing`` marks a value the fast path cannot vouch for.
+        ``missing`` marks a value the fast path cannot vouch for. Every
+        distinct value occurs in some row (the reader builds dictionaries
+        from the data), so checking ``per_distinct`` checks every row.
         """
         distinct, index = values(name)
-        parsed = []
+        results = []
         for value in distinct:
             try:
-                parsed.append(parse(value))
+                results.append(parse(value))
             except ValueError:
-                parsed.append(missing)
-        return np.array(parsed, dtype=np.int64)[index]
+                results.append(missing)
+        return np.array(results, dtype=np.int64), index
+
+    def all_valid(name: str, parse) -> bool:
+        return bool((parsed(name, parse)[0] >= 0).all())
+
+    def per_row(name: str, parse, missing: int = -1) -> np.ndarray:
+        table_, index = parsed(name, parse, missing)
+        return table_[index]
 
     # Text that must be present: empty, or starting with a space (which might
-    # be all there is), sends us to the general path.
-    for name in ("ref", "funder", "recipient", "purpose"):
+    # be all there is), sends us to the general path; so does a ref with a
+    # space or apostrophe at either end, which the importer would strip.
+    if not _all_start_with_text(column["ref"], both_ends=True):
+        raise _NotFast
+    for name in ("funder", "recipient", "purpose"):
         if not _all_start_with_text(column[name]):
             raise _NotFast
 
@@ -171,14 +202,14 @@ def _fast(path: Path) -> tuple[np.ndarray, np.ndarray]:
             return codes[choice]
         return check, codes
 
-    if (per_row("announced_on", _date) < 0).any():
+    if not all_valid("announced_on", _date):
         raise _NotFast
     for name, allowed in (
         ("qualifier", _QUALIFIER_SPELLINGS),
         ("status", {s: s for s in STATUSES}),
         ("capital_or_revenue", {s: s for s in CAPITAL_OR_REVENUE}),
     ):
-        if (per_row(name, _in(allowed, True)[0]) < 0).any():
+        if not all_valid(name, _in(allowed, True)[0]):
             raise _NotFast
 
     kind_check, kind_codes = _in(_KIND_SPELLINGS, False)
@@ -189,9 +220,10 @@ def _fast(path: Path) -> tuple[np.ndarray, np.ndarray]:
     if (years < 0).any():
         raise _NotFast
     first_year = per_row("first_year", _fy)  # -1: relative or bad -> row parser
-    uplift = per_row("uplift_pct", parse_uplift_bp, missing=np.iinfo(np.int64).min)
-    if (uplift == np.iinfo(np.int64).min).any():
+    uplift_table, uplift_index = parsed("uplift_pct", parse_uplift_bp, missing=np.iinfo(np.int64).min)
+    if (uplift_table == np.iinfo(np.int64).min).any():
         raise _NotFast
+    no_uplift = (uplift_table == 0)[uplift_index]
 
     is_one_off = kind == kind_codes["one-off"]
     is_recurring = kind == kind_codes["recurring"]
@@ -199,12 +231,12 @@ def _fast(path: Path) -> tuple[np.ndarray, np.ndarray]:
         raise _NotFast  # the general path words these problems
     years = np.where(years == 0, 1, years)
 
-    pence, plain_amount = _plain_pence(column["amount"])
+    pence, plain_amount = pence_future.result()
     plain = (
         plain_amount
         & (is_one_off | is_recurring)
         & (first_year >= 0)
-        & (uplift == 0)
+        & no_uplift
     )
     for name in ("reannounces", "profile", "announcement_ref"):
         if name in column:
@@ -215,12 +247,13 @@ def _fast(path: Path) -> tuple[np.ndarray, np.ndarray]:
     if _has_duplicates(column["ref"]):
         raise _NotFast
 
-    plain_idx = np.flatnonzero(plain)
-    columns = CommitmentColumns.build(
-        start_year=first_year[plain_idx].astype(np.int64),
-        years=years[plain_idx],
-        amount=pence[plain_idx],
-    )
+    if plain.all():  # the usual case: no copies
+        columns = CommitmentColumns.build(start_year=first_year, years=years, amount=pence)
+    else:
+        plain_idx = np.flatnonzero(plain)
+        columns = CommitmentColumns.build(
+            start_year=first_year[plain_idx], years=years[plain_idx], amount=pence[plain_idx]
+        )
     other_idx = np.flatnonzero(~plain)
     if len(other_idx):
         columns = _with_other_rows(columns, table, by_name, wanted, other_idx, column)
@@ -307,12 +340,15 @@ _TRAILING = np.zeros(256, bool)
 _TRAILING[[9, 10, 11, 12, 13, 32, 0x80, 0x81, 0x85, 0x80 | 0x28, 0xA0, 0xA8, 0xA9, 0xAF, 0x9F, 0x8B]] = True
 
 
-def _all_start_with_text(chunked) -> bool:
-    """Every string is non-empty with no space (or apostrophe) at either end."""
+def _all_start_with_text(chunked, both_ends: bool = False) -> bool:
+    """Every string is non-empty and starts (and with ``both_ends`` ends)
+    with neither a space nor an apostrophe."""
     for offsets, data in _string_buffers(chunked):
-        if (np.diff(offsets) == 0).any():
+        if len(offsets) < 2:
+            continue
+        if (offsets[1:] == offsets[:-1]).any() or _EDGE[data[offsets[:-1]]].any():
             return False
-        if len(offsets) > 1 and (_EDGE[data[offsets[:-1]]].any() or _TRAILING[data[offsets[1:] - 1]].any()):
+        if both_ends and _TRAILING[data[offsets[1:] - 1]].any():
             return False
     return True
 
@@ -349,11 +385,15 @@ def _plain_pence(chunked) -> tuple[np.ndarray, np.ndarray]:
             is_dot = text == 46
             seen = np.cumsum(is_digit, dtype=np.int32)
             after = np.repeat(seen[ends - 1], lengths[filled]) - seen  # digits after each byte
-            worth = np.where(is_digit, code.astype(np.int64) * _POWERS_OF_TEN[np.minimum(after, 18)], 0)
+            worth = code.astype(np.int64) * _POWERS_OF_TEN[np.minimum(after, 18)]
+            worth[~is_digit] = 0
             value = np.add.reduceat(worth, starts)
-            digits = np.add.reduceat(is_digit.astype(np.int32), starts)
-            dots = np.add.reduceat(is_dot.astype(np.int32), starts)
-            decimals = np.add.reduceat(np.where(is_dot, after, 0), starts)
+            # One more pass counts digits, dots and the digits after a dot,
+            # packed into bit fields of one int64 (each count is below 256).
+            packed = is_digit.astype(np.int64)
+            packed[is_dot] = (1 << 8) | (after[is_dot].astype(np.int64) << 16)
+            counts = np.add.reduceat(packed, starts)
+            digits, dots, decimals = counts & 0xFF, (counts >> 8) & 0xFF, counts >> 16
             good = (
                 (digits + dots == lengths[filled])
                 & (dots <= 1)
@@ -372,9 +412,33 @@ def _plain_pence(chunked) -> tuple[np.ndarray, np.ndarray]:
 _FNV_PRIME = np.uint64(1099511628211)
 
 
+def _short_keys(chunked) -> np.ndarray | None:
+    """Refs of one length up to 8 bytes, each packed into a uint64 (exact, no
+    hashing), or None when refs are longer or vary in length."""
+    parts = []
+    width = None
+    for offsets, data in _string_buffers(chunked):
+        lengths = np.diff(offsets)
+        if len(lengths) == 0:
+            continue
+        if width is None:
+            width = int(lengths[0])
+        if width < 1 or width > 8 or (lengths != width).any():
+            return None
+        block = data[offsets[0] : offsets[-1]].reshape(-1, width)
+        padded = np.zeros((len(block), 8), np.uint8)
+        padded[:, :width] = block
+        parts.append(padded.view(np.uint64).ravel())
+    return np.concatenate(parts) if parts else None
+
+
 def _has_duplicates(chunked) -> bool:
     """Whether any ref appears twice: a 64-bit hash of each padded string,
     sorted; equal hashes are confirmed by comparing the strings themselves."""
+    exact = _short_keys(chunked)
+    if exact is not None:
+        keys = np.sort(exact)
+        return bool((keys[1:] == keys[:-1]).any())
     hashes = []
     for offsets, data in _string_buffers(chunked):
         starts = offsets[:-1].astype(np.int64)
