@@ -200,7 +200,10 @@ def milestone_states(milestones: pd.DataFrame, commitments: pd.DataFrame, today:
     out["state"] = states
     out["days_late"] = pd.array(lateness, dtype="int64")
     out["lateness"] = [describe_lateness(d) if d else "" for d in out["days_late"]]
-    return out
+    # Dated milestones first, earliest due first; undated ones after, by when achieved.
+    out["_undated"] = out["due_on"].isna()
+    out = out.sort_values(["_undated", "due_on", "achieved_on", "ref"], na_position="last", kind="stable")
+    return out.drop(columns="_undated").reset_index(drop=True)
 
 
 def describe_lateness(days: int) -> str:

@@ -87,9 +87,10 @@ class ImportResult:
     created: dict[str, int] = field(default_factory=dict)
     unchanged: dict[str, int] = field(default_factory=dict)
 
-    def count(self, bucket: str, entity: str) -> None:
-        counts = self.created if bucket == "created" else self.unchanged
-        counts[entity] = counts.get(entity, 0) + 1
+    def count(self, bucket: str, entity: str, n: int = 1) -> None:
+        if n:
+            counts = self.created if bucket == "created" else self.unchanged
+            counts[entity] = counts.get(entity, 0) + n
 
     def __str__(self) -> str:
         def said(counts: dict[str, int]) -> str:
@@ -323,8 +324,7 @@ def _save_commitments(
     _audit_created(session, actor, [c for c, _ in new_commitments] + new_lines)
     for entity, objects in (("organisation", orgs.created), ("announcement", new_announcements),
                             ("commitment", new_commitments)):
-        for _ in objects:
-            result.count("created", entity)
+        result.count("created", entity, len(objects))
 
 
 def import_commitments_file(
@@ -404,8 +404,7 @@ def _save_deliveries(
     if problems:
         raise DataError(problems)
     _audit_created(session, actor, created)
-    for _ in created:
-        result.count("created", "delivery")
+    result.count("created", "delivery", len(created))
 
 
 def import_deliveries_file(
@@ -461,8 +460,7 @@ def _save_announcements(session: Session, path: Path, actor: Actor, result: Impo
     if problems:
         raise DataError(problems)
     _audit_created(session, actor, [*orgs.created, *created])
-    for _ in orgs.created:
-        result.count("created", "organisation")
+    result.count("created", "organisation", len(orgs.created))
 
 
 def _save_milestones(session: Session, path: Path, actor: Actor, result: ImportResult) -> None:
