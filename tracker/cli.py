@@ -138,6 +138,7 @@ def cmd_totals(args) -> int:
     from tracker import queries
     from tracker.delivery import committed_vs_delivered
     from tracker.formats import totals as totals_format
+    from tracker.money import format_pounds
 
     data = queries.load(as_at=args.as_at)
     frame = committed_vs_delivered(data.schedule, data.deliveries, data.commitments, by=args.by)
@@ -147,6 +148,11 @@ def cmd_totals(args) -> int:
         sys.stdout.write(totals_format.to_json(frame, by=args.by))
     else:
         sys.stdout.write(totals_format.to_table(frame, by=args.by, as_at=args.as_at))
+        schedule = data.schedule
+        restated = int(schedule["headline_pence"].sum() - schedule["new_money_pence"].sum())
+        if restated:
+            print(f"Headline money announced: {format_pounds(int(schedule['headline_pence'].sum()))}, "
+                  f"of which {format_pounds(restated)} re-announced earlier commitments.")
         illustrative = int(data.deliveries["illustrative"].sum())
         if illustrative:
             print(f"Delivered includes {illustrative} ILLUSTRATIVE deliveries (demo figures: none were published).")

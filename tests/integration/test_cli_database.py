@@ -239,3 +239,15 @@ def test_a_bad_as_at_date_exits_2(database_url: str, tmp_path: Path) -> None:
     assert result.returncode == 2
     assert result.stdout == ""
     assert "--as-at" in result.stderr and "31/02/2020" in result.stderr
+
+
+def test_totals_table_shows_headline_money_and_labels_illustrative_deliveries(
+    demo_loaded: Engine, database_url: str, tmp_path: Path
+) -> None:
+    table = ok(run_cli(database_url, "totals", cwd=tmp_path))
+    lines = table.splitlines()
+    assert lines[0].split() == ["Financial", "year", "Committed", "Delivered", "Variance"]
+    assert "2020-21          £1,500,000.00" in table
+    assert next(line for line in lines if line.startswith("Total")).split()[1] == "£13,300,000.00"
+    assert "Headline money announced: £14,300,000, of which £1,000,000 re-announced earlier commitments." in lines
+    assert "Delivered includes 7 ILLUSTRATIVE deliveries (demo figures: none were published)." in lines
