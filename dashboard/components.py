@@ -7,12 +7,16 @@ rerunning the script do not query again.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 import streamlit as st
 
 from db.session import database_url, ensure_schema
 from tracker import queries
+from tracker.clock import today
+from tracker.filters import Filters, choices
+from tracker.fiscal import FinancialYear
 
 
 @st.cache_resource(show_spinner=False)
@@ -51,3 +55,58 @@ def illustrative_notice(count: int) -> None:
             "for the demo: no payment or outturn figures were published for these announcements.",
             icon=":material/science:",
         )
+
+
+@dataclass(frozen=True)
+class View:
+    """What every page shows: the data narrowed by the sidebar's filters."""
+
+    data: queries.TrackerData
+    filters: Filters
+    today: date
+    everything: queries.TrackerData  # before filtering, e.g. for "x of y shown"
+
+
+def sidebar() -> View:
+    """The shared sidebar: filters every page honours, and the as-at date.
+
+    Called by ``app.py`` before the page runs, so the widgets (and their
+    values) are the same on every page.
+    """
+    as_at = today()
+    everything = tracker_data()
+    options = choices(everything)
+    with st.sidebar:
+        st.header("Filters")
+        first = last = None
+        labels = [fy.label for fy in options["years"]]
+        if len(labels) > 1:
+            low, high = st.select_slider(
+                "Financial years", options=labels, value=(labels[0], labels[-1]), key="filter_years"
+            )
+            if (low, high) != (labels[0], labels[-1]):
+                first, last = FinancialYear.parse(low), FinancialYear.parse(high)
+        funders = st.multiselect("Funder", options["funders"], key="filter_funders", placeholder="All funders")
+        recipients = st.multiselect(
+            "Recipient", options["recipients"], key="filter_recipients", placeholder="All recipients"
+        )
+        programmes = st.multiselect(
+            "Programme", options["programmes"], key="filter_programmes", placeholder="All programmes"
+        )
+        st.divider()
+        st.caption(f"Figures as at **{as_at:%-d %B %Y}**. Financial years run from 1 April to 31 March.")
+    filters = Filters(first, last, tuple(funders), tuple(recipients), tuple(programmes))
+    return View(filters.apply(everything), filters, as_at, everything)
+
+
+def current_view() -> View:
+    """The view ``app.py`` built for this run (pages call this)."""
+    view = st.session_state.get("_view")
+    if view is None:  # a page run on its own, e.g. in a test
+        view = sidebar()
+    return view
+
+
+def filters_caption(view: View) -> None:
+    if not view.filters.is_empty:
+        st.caption(f"Filtered: {view.filters.describe()}.")

@@ -37,10 +37,20 @@ class TrackerData:
     deliveries: pd.DataFrame
     milestones: pd.DataFrame
     as_at: date | None
+    # (first, last) financial-year start years the view is limited to, or None.
+    year_range: tuple[int, int] | None = None
 
     @property
     def schedule(self) -> pd.DataFrame:
-        return schedule_frame(self.commitments, self.profile_lines)
+        schedule = schedule_frame(self.commitments, self.profile_lines)
+        if self.year_range is not None:
+            low, high = self.year_range
+            schedule = schedule.loc[schedule["financial_year"].between(low, high)].reset_index(drop=True)
+        return schedule
+
+    @property
+    def has_illustrative_deliveries(self) -> int:
+        return int(self.deliveries["illustrative"].sum()) if len(self.deliveries) else 0
 
 
 def _frame(rows, columns: list[str]) -> pd.DataFrame:

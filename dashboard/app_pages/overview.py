@@ -3,25 +3,36 @@
 import streamlit as st
 
 from dashboard import charts
-from dashboard.components import illustrative_notice, money_column, signed_money_column, tracker_data
-from tracker.clock import today
+from dashboard.components import (
+    current_view,
+    filters_caption,
+    illustrative_notice,
+    money_column,
+    signed_money_column,
+)
 from tracker.delivery import qualified
 from tracker.money import format_short, to_decimal
 from tracker.queries import overview
 
-as_at = today()
-view = overview(tracker_data(), as_at)
+shown = current_view()
+as_at = shown.today
+view = overview(shown.data, as_at)
 figures = view.headline
 
 st.title("Overview")
 st.caption(f"Figures as at {as_at:%-d %B %Y}. Financial years run from 1 April to 31 March.")
+filters_caption(shown)
 
 if view.is_empty:
-    st.info(
-        "No commitments recorded yet. Load the Welsh demo with `funding-tracker demo`, "
-        "or import a commitments file with `funding-tracker import commitments FILE`.",
-        icon=":material/info:",
-    )
+    if shown.everything.commitments.empty:
+        st.info(
+            "No commitments recorded yet. Load the Welsh demo with `funding-tracker demo`, "
+            "or import a commitments file with `funding-tracker import commitments FILE`.",
+            icon=":material/info:",
+        )
+    else:
+        st.info("No money matches these filters. Widen the years or clear a filter in the sidebar.",
+                icon=":material/filter_alt_off:")
     st.stop()
 
 illustrative_notice(figures.illustrative_deliveries)

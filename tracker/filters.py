@@ -1,0 +1,100 @@
+"""The filters every page honours: financial-year range, funder, recipient, programme.
+
+``Filters.apply(data)`` narrows a ``TrackerData`` to what the filters allow:
+
+* funder / recipient / programme keep the matching commitments, and with them
+  their profile lines, deliveries and milestones;
+* the financial-year range keeps schedule rows and deliveries (by the year
+  of their date) inside it; commitments stay, so a register can still show
+  a commitment whose money falls outside the years chosen.
+
+A re-announcement whose original is filtered away is, in that view, the
+first time the money was announced (as with ``as_at`` in ``queries.load``).
+An empty selection means "no filter", never "nothing".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+import pandas as pd
+
+from tracker.delivery import fy_of_dates
+from tracker.fiscal import FinancialYear
+from tracker.queries import TrackerData
+
+NO_PROGRAMME = "(no programme)"
+
+
+@dataclass(frozen=True)
+class Filters:
+    first_year: FinancialYear | None = None
+    last_year: FinancialYear | None = None
+    funders: tuple[str, ...] = field(default_factory=tuple)
+    recipients: tuple[str, ...] = field(default_factory=tuple)
+    programmes: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def is_empty(self) -> bool:
+        return self == Filters()
+
+    def describe(self) -> str:
+        """The filters in words, for captions and an export's About sheet."""
+        parts = []
+        if self.first_year or self.last_year:
+            first = self.first_year.label if self.first_year else "the first year"
+            last = self.last_year.label if self.last_year else "the last year"
+            parts.append(f"financial years {first} to {last}")
+        for name, values in (("funder", self.funders), ("recipient", self.recipients),
+                             ("programme", self.programmes)):
+            if values:
+                parts.append(f"{name} {' or '.join(values)}")
+        return "; ".join(parts) if parts else "none (everything)"
+
+    def apply(self, data: TrackerData) -> TrackerData:
+        commitments = data.commitments
+        keep = pd.Series(True, index=commitments.index)
+        if self.funders:
+            keep &= commitments["funder"].isin(self.funders)
+        if self.recipients:
+            keep &= commitments["recipient"].isin(self.recipients)
+        if self.programmes:
+            keep &= commitments["programme"].fillna(NO_PROGRAMME).isin(self.programmes)
+        commitments = commitments.loc[keep].copy()
+        ids = set(commitments["commitment_id"])
+        hidden = ~commitments["reannounces_id"].isin(ids)
+        commitments.loc[hidden, "reannounces_id"] = pd.NA
+        commitments.loc[hidden, "reannounces_ref"] = None
+
+        deliveries = data.deliveries.loc[data.deliveries["commitment_id"].isin(ids)]
+        if len(deliveries) and (self.first_year or self.last_year):
+            years = fy_of_dates(deliveries["paid_on"])
+            inside = (years >= self._low()) & (years <= self._high())
+            deliveries = deliveries.loc[inside]
+        return replace(
+            data,
+            commitments=commitments.reset_index(drop=True),
+            profile_lines=data.profile_lines.loc[data.profile_lines["commitment_id"].isin(ids)].reset_index(drop=True),
+            deliveries=deliveries.reset_index(drop=True),
+            milestones=data.milestones.loc[data.milestones["commitment_id"].isin(ids)].reset_index(drop=True),
+            year_range=(self._low(), self._high()) if (self.first_year or self.last_year) else None,
+        )
+
+    def _low(self) -> int:
+        return self.first_year.start_year if self.first_year else -(10**6)
+
+    def _high(self) -> int:
+        return self.last_year.start_year if self.last_year else 10**6
+
+
+def choices(data: TrackerData) -> dict[str, list]:
+    """What the filter widgets offer: the values present in the data."""
+    schedule = data.schedule
+    years = sorted(set(schedule["financial_year"]) | set(fy_of_dates(data.deliveries["paid_on"])
+                                                          if len(data.deliveries) else []))
+    return {
+        "years": [FinancialYear(int(y)) for y in years],
+        "funders": sorted(data.commitments["funder"].unique()),
+        "recipients": sorted(data.commitments["recipient"].unique()),
+        "programmes": sorted(data.commitments["programme"].fillna(NO_PROGRAMME).unique()),
+    }
