@@ -157,6 +157,42 @@ class Overview:
     def is_empty(self) -> bool:
         return self.yearly.empty
 
+    @property
+    def overdue(self) -> pd.DataFrame:
+        return self.milestones.loc[self.milestones["state"] == "overdue"]
+
+    @property
+    def upcoming(self) -> pd.DataFrame:
+        return self.milestones.loc[self.milestones["state"] == "due"]
+
+    def milestone_summary(self) -> str:
+        """'1 milestone overdue; next due: CDO in post on 1 April 2020.'"""
+        overdue, upcoming = self.overdue, self.upcoming
+        parts = []
+        if len(overdue):
+            parts.append(f"{len(overdue)} milestone{'s' if len(overdue) != 1 else ''} overdue "
+                         f"(longest: {overdue.sort_values('days_late').iloc[-1]['title']}, "
+                         f"{overdue['lateness'].iloc[overdue['days_late'].argmax()]})")
+        else:
+            parts.append("No milestone is overdue")
+        if len(upcoming):
+            nxt = upcoming.sort_values("due_on").iloc[0]
+            parts.append(f"next due: {nxt['title']} on {nxt['due_on']:%-d %B %Y}")
+        else:
+            parts.append("none is waiting to be achieved")
+        return "; ".join(parts) + "."
+
+
+def breakdown(data: TrackerData, by: str) -> pd.DataFrame:
+    """Committed against delivered per recipient, programme, funder or purpose
+    (all years in the view): ``by, committed, delivered, variance, pct_delivered``,
+    largest commitment first."""
+    per_year = delivery_maths.committed_vs_delivered(data.schedule, data.deliveries, data.commitments, by=by)
+    totals = per_year.groupby(by, as_index=False)[["committed", "delivered", "variance"]].sum()
+    committed = totals["committed"].to_numpy()
+    totals["pct_delivered"] = [d / c if c else None for d, c in zip(totals["delivered"], committed)]
+    return totals.sort_values(["committed", by], ascending=[False, True]).reset_index(drop=True)
+
 
 def overview(data: TrackerData, today: date) -> Overview:
     schedule = data.schedule

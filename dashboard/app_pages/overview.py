@@ -12,7 +12,7 @@ from dashboard.components import (
 )
 from tracker.delivery import qualified
 from tracker.money import format_short, to_decimal
-from tracker.queries import overview
+from tracker.queries import breakdown, overview
 
 shown = current_view()
 as_at = shown.today
@@ -20,7 +20,7 @@ view = overview(shown.data, as_at)
 figures = view.headline
 
 st.title("Overview")
-st.caption(f"Figures as at {as_at:%-d %B %Y}. Financial years run from 1 April to 31 March.")
+st.caption("Committed is new money: re-announced money is counted once and \"over\" amounts at their floor.")
 filters_caption(shown)
 
 if view.is_empty:
@@ -103,3 +103,23 @@ else:
             "achieved_note": "Note",
         },
     )
+st.caption(view.milestone_summary())
+
+st.subheader("Where the money goes")
+by = st.segmented_control(
+    "Break down by", ["recipient", "programme", "funder"], default="recipient", key="overview_breakdown",
+    format_func=str.capitalize,
+) or "recipient"
+split = breakdown(shown.data, by)
+st.dataframe(
+    split.assign(**{m: split[m].map(to_decimal) for m in ("committed", "delivered", "variance")}),
+    hide_index=True,
+    width="stretch",
+    column_config={
+        by: st.column_config.TextColumn(by.capitalize()),
+        "committed": money_column("Committed"),
+        "delivered": money_column("Delivered"),
+        "variance": signed_money_column("Variance", help="Delivered minus committed: in brackets when behind."),
+        "pct_delivered": st.column_config.NumberColumn("% delivered", format="percent"),
+    },
+)
