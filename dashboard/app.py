@@ -8,6 +8,9 @@ st.set_page_config(page_title="Funding tracker", page_icon=":material/account_ba
 
 pages = [
     st.Page("app_pages/overview.py", title="Overview", icon=":material/dashboard:", default=True),
+    st.Page("app_pages/announcements.py", title="Announcements", icon=":material/campaign:"),
+    st.Page("app_pages/delivery.py", title="Delivery", icon=":material/payments:"),
+    st.Page("app_pages/finance.py", title="Finance tables", icon=":material/table_view:"),
 ]
 page = st.navigation(pages)
 st.session_state["_view"] = sidebar()

@@ -83,3 +83,164 @@ def committed_vs_delivered(yearly: pd.DataFrame) -> go.Figure:
         font=dict(size=14),
     )
     return fig
+
+
+def _short(values) -> list[str]:
+    return [format_short(int(p)) for p in values]
+
+
+def cumulative_slippage(yearly: pd.DataFrame) -> go.Figure:
+    """Cumulative committed against cumulative delivered, slippage shaded between.
+
+    ``yearly`` needs ``label``, ``cumulative_committed``, ``cumulative_delivered``,
+    ``slippage`` (pence) and ``started`` (see ``tracker.delivery.slippage_by_year``).
+    The shaded band runs from delivered up to committed only where delivery is
+    behind in a year that has started; it is hatched, the committed line solid
+    and the delivered line dashed, and both lines are labelled at their ends.
+    """
+    labels = list(yearly["label"])
+    committed = [int(p) for p in yearly["cumulative_committed"]]
+    delivered = [int(p) for p in yearly["cumulative_delivered"]]
+    top = [max(c, d) if started else d for c, d, started in zip(committed, delivered, yearly["started"])]
+
+    fig = go.Figure()
+    # The band's floor: the delivered line again, drawn invisibly so the band can fill down to it.
+    fig.add_scatter(x=labels, y=[p / 100 for p in delivered], mode="lines", line=dict(width=0),
+                    showlegend=False, hoverinfo="skip")
+    fig.add_scatter(
+        name="Slippage", legendrank=3, x=labels, y=[p / 100 for p in top], mode="lines",
+        line=dict(width=0), fill="tonexty", fillcolor="rgba(230, 159, 0, 0.35)",
+        fillpattern=dict(shape="/", fgcolor=OKABE_ITO["vermillion"], bgcolor="rgba(230, 159, 0, 0.25)", solidity=0.2),
+        customdata=_short(yearly["slippage"]), hovertemplate="%{customdata} behind the profile<extra></extra>",
+    )
+    fig.add_scatter(
+        name="Committed to date", legendrank=1, x=labels, y=[p / 100 for p in committed], mode="lines+markers",
+        line=dict(color=OKABE_ITO["blue"], width=3), marker=dict(symbol="circle", size=9),
+        customdata=_short(committed), hovertemplate="By end of %{x}: %{customdata} committed<extra></extra>",
+    )
+    fig.add_scatter(
+        name="Delivered to date", legendrank=2, x=labels, y=[p / 100 for p in delivered], mode="lines+markers",
+        line=dict(color=OKABE_ITO["vermillion"], width=3, dash="dash"), marker=dict(symbol="diamond", size=10),
+        customdata=_short(delivered), hovertemplate="By end of %{x}: %{customdata} delivered<extra></extra>",
+    )
+    if labels:
+        # Direct labels right of the line ends (the higher one nudged up), so
+        # neither line depends on its colour.
+        high_first = committed[-1] >= delivered[-1]
+        for pence, name, colour, above in ((committed[-1], "Committed", OKABE_ITO["blue"], high_first),
+                                           (delivered[-1], "Delivered", OKABE_ITO["vermillion"], not high_first)):
+            fig.add_annotation(x=labels[-1], y=pence / 100, text=f"{name}<br>{format_short(pence)}",
+                               showarrow=False, xanchor="left", align="left", xshift=10,
+                               yshift=16 if above else -16, font=dict(color=colour, size=13))
+    tickvals, ticktext = _pound_axis_ticks(max([0, *committed, *delivered]))
+    fig.update_layout(
+        xaxis=dict(title="Financial year (April to March)", type="category"),
+        yaxis=dict(title="Pounds, cumulative", tickvals=tickvals, ticktext=ticktext, rangemode="tozero"),
+        legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0, traceorder="normal"),
+        margin=dict(l=10, r=80, t=40, b=10),
+        height=440,
+        hovermode="x unified",
+        font=dict(size=14),
+    )
+    return fig
+
+
+def share_of_due_delivered(table: pd.DataFrame) -> go.Figure:
+    """Horizontal bars: % of the money due to date that each commitment has delivered.
+
+    ``table`` is ``tracker.delivery.by_commitment``; commitments with nothing
+    due yet are left out (they have no share to show). Bars behind the profile
+    are vermillion and hatched, the rest blue and solid; each bar's share is
+    written beside the plot, a dotted line marks 100%, and the hover gives the
+    pounds.
+    """
+    due = table.loc[table["due_to_date"] > 0]
+    names = [f"{ref} {_clip(purpose, 24)}" for ref, purpose in zip(due["ref"], due["purpose"])]
+    behind = (due["slippage"] > 0).to_numpy()
+    fig = go.Figure()
+    for is_behind, name, colour, pattern in ((True, "Behind profile", OKABE_ITO["vermillion"], "/"),
+                                             (False, "On or ahead of profile", OKABE_ITO["blue"], "")):
+        rows = due.loc[behind == is_behind]
+        fig.add_bar(
+            name=name, orientation="h", y=[n for n, b in zip(names, behind) if b == is_behind],
+            x=list(rows["pct_of_due_delivered"]), marker_color=colour, marker_pattern_shape=pattern,
+            customdata=list(zip(_short(rows["delivered"]), _short(rows["due_to_date"]), rows["status"])),
+            hovertemplate="%{y}<br>%{customdata[0]} delivered of %{customdata[1]} due (%{x:.0%}): "
+                          "%{customdata[2]}<extra></extra>",
+        )
+    fig.add_vline(x=1, line=dict(color=OKABE_ITO["black"], dash="dot", width=1.5))
+    # Each share as a direct label in a column right of the plot, clear of the bars and the 100% line.
+    for name, share in zip(names, due["pct_of_due_delivered"]):
+        fig.add_annotation(x=1, xref="paper", xanchor="left", xshift=8, y=name, text=f"{share:.0%}",
+                           showarrow=False, font=dict(size=14))
+    shares = list(due["pct_of_due_delivered"]) or [1.0]
+    fig.update_layout(
+        barmode="overlay",
+        xaxis=dict(title="Delivered as % of money due to date", tickformat=".0%",
+                   range=[min(0.0, min(shares)), max(1.0, max(shares)) * 1.05]),
+        yaxis=dict(categoryorder="array", categoryarray=names, autorange="reversed", title=None),
+        legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0),
+        margin=dict(l=10, r=60, t=40, b=10),
+        height=160 + 44 * max(len(names), 1),
+        font=dict(size=14),
+    )
+    return fig
+
+
+def _clip(text, width: int) -> str:
+    text = "" if text is None or (not isinstance(text, str) and pd.isna(text)) else str(text)
+    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
+
+
+_SCHEDULE_COLOURS = ["blue", "orange", "green", "vermillion", "sky", "purple", "black", "yellow"]
+_SCHEDULE_PATTERNS = ["", "/", ".", "x", "\\", "-", "+", "|"]
+
+
+def announcement_schedule(schedule: pd.DataFrame, names=None) -> go.Figure:
+    """An announcement's money by financial year: stacked bars, one series per commitment.
+
+    ``schedule`` is ``tracker.register.AnnouncementDetail.schedule``:
+    ``commitment_ref``, ``financial_year`` (start year), ``headline_pence``,
+    ``new_money_pence`` and ``qualifier``. Bars show the headline (as
+    announced); a re-announcement (no new money) is drawn paler and says so in
+    its legend name (clipped to 40 characters). ``names`` maps a commitment ref to its legend name.
+    Each series has its own Okabe-Ito colour and fill pattern, so commitments
+    differ without colour; every year from the first to the last is on the axis.
+    """
+    from tracker.fiscal import fy_label
+
+    names = dict(names or {})
+    years = [int(y) for y in schedule["financial_year"]]
+    labels = [fy_label(y) for y in range(min(years), max(years) + 1)] if years else []
+    fig = go.Figure()
+    refs = list(dict.fromkeys(schedule.sort_values("commitment_ref")["commitment_ref"]))
+    for i, ref in enumerate(refs):
+        rows = schedule.loc[schedule["commitment_ref"] == ref]
+        restated = int(rows["new_money_pence"].sum()) == 0 and int(rows["headline_pence"].sum()) != 0
+        name = _clip(names.get(ref, ref), 40) + (" (re-announced)" if restated else "")
+        qualifier = rows["qualifier"].iloc[0] if len(rows) else "exact"
+        said = "" if qualifier == "exact" else f" ({qualifier})"
+        fig.add_bar(
+            name=name, x=[fy_label(int(y)) for y in rows["financial_year"]],
+            y=[int(p) / 100 for p in rows["headline_pence"]],  # float pounds for drawing only
+            marker_color=OKABE_ITO[_SCHEDULE_COLOURS[i % len(_SCHEDULE_COLOURS)]],
+            marker_pattern_shape=_SCHEDULE_PATTERNS[i % len(_SCHEDULE_PATTERNS)],
+            marker_line=dict(color=OKABE_ITO["black"], width=1), opacity=0.55 if restated else 1.0,
+            customdata=[f"{format_short(int(p))}{said}" for p in rows["headline_pence"]],
+            hovertemplate=f"{ref} in %{{x}}: %{{customdata}}<extra></extra>",
+        )
+    per_year = schedule.groupby("financial_year")["headline_pence"].sum() if len(schedule) else pd.Series(dtype="int64")
+    tickvals, ticktext = _pound_axis_ticks(int(max([0, *per_year])))
+    fig.update_layout(
+        barmode="stack",
+        showlegend=True,  # even for one commitment: the legend names it
+        xaxis=dict(title="Financial year (April to March)", type="category", categoryorder="array",
+                   categoryarray=labels),
+        yaxis=dict(title="Pounds announced", tickvals=tickvals, ticktext=ticktext, rangemode="tozero"),
+        # Stacked bars list their legend top-down by default; keep W1, W2... in reading order.
+        legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0, traceorder="normal"),
+        margin=dict(l=10, r=10, t=40, b=10),
+        hovermode="x unified",
+        font=dict(size=14),
+    )
+    return fig

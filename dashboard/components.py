@@ -17,6 +17,7 @@ from tracker import queries
 from tracker.clock import today
 from tracker.filters import Filters, choices
 from tracker.fiscal import FinancialYear
+from tracker.money import to_decimal
 
 
 @st.cache_resource(show_spinner=False)
@@ -110,3 +111,21 @@ def current_view() -> View:
 def filters_caption(view: View) -> None:
     if not view.filters.is_empty:
         st.caption(f"Filtered: {view.filters.describe()}.")
+
+
+def table_for_display(table):
+    """A ``tracker.tables.Table`` ready for ``st.dataframe``: exact pounds and
+    its own headings, money and percentage columns formatted."""
+    frame = table.frame.copy()
+    config = {}
+    for column in frame.columns:
+        title = table.titles[column]
+        if column in table.money_columns:
+            frame[column] = [None if value is None or value != value else to_decimal(int(value))
+                             for value in frame[column]]
+            config[column] = money_column(title)
+        elif column in table.percent_columns:
+            config[column] = st.column_config.NumberColumn(title, format="percent")
+        else:
+            config[column] = st.column_config.Column(title)
+    return frame, config

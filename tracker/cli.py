@@ -57,6 +57,16 @@ def build_parser() -> argparse.ArgumentParser:
 
     project = commands.add_parser("project", help="yearly committed totals of a commitments CSV (no database)")
     project.add_argument("file")
+
+    export = commands.add_parser("export", help="write a finance table as CSV or XLSX (safe to open in Excel)")
+    export_tables = ("commitments", "schedule", "yearly", "deliveries",
+                     "pivot-commitment", "pivot-recipient", "pivot-programme", "pivot-funder")
+    export.add_argument("table", choices=export_tables, metavar="TABLE", help="one of: " + ", ".join(export_tables))
+    export.add_argument("--format", choices=("csv", "xlsx"),
+                        help="csv or xlsx (default: from the --out file's extension)")
+    export.add_argument("--out", required=True, metavar="PATH", help="the file to write")
+    export.add_argument("--as-at", type=_as_at, metavar="DATE",
+                        help="only announcements made and deliveries paid on or before DATE")
     return parser
 
 
@@ -159,6 +169,38 @@ def cmd_totals(args) -> int:
     return 0
 
 
+def cmd_export(args) -> int:
+    from pathlib import Path
+
+    from db.session import database_url
+    from tracker import clock, queries, tables
+    from tracker.formats import exports
+
+    out = Path(args.out)
+    fmt = args.format or {".csv": "csv", ".xlsx": "xlsx"}.get(out.suffix.lower())
+    if fmt is None:
+        print(f"funding-tracker export: error: give --format csv or xlsx (cannot tell from {args.out!r})",
+              file=sys.stderr)
+        return 2
+    data = queries.load(as_at=args.as_at)
+    table = tables.build(args.table, data)
+    if fmt == "csv":
+        content = exports.to_csv_bytes(table)
+    else:
+        about = {"Table": f"{table.title} ({table.name})"}
+        about |= tables.export_about(data, source=f"funding-tracker database {_safe_url(database_url())}",
+                                     exported_on=clock.today())
+        content = exports.to_xlsx_bytes([table], about)
+    try:
+        out.write_bytes(content)
+    except OSError as err:
+        print(f"{args.out}: cannot write the file ({err.strerror or err})", file=sys.stderr)
+        return 1
+    as_at = f" as at {args.as_at.isoformat()}" if args.as_at else ""
+    print(f"wrote {table.name}{as_at}: {len(table.body)} rows as {fmt.upper()} to {out}")
+    return 0
+
+
 def cmd_serve(args) -> int:
     from tracker.serve import serve
 
@@ -172,6 +214,7 @@ COMMANDS = {
     "import": cmd_import,
     "totals": cmd_totals,
     "serve": cmd_serve,
+    "export": cmd_export,
 }
 
 

@@ -214,3 +214,324 @@ def describe_lateness(days: int) -> str:
     if months < 18:
         return f"about {months} months late"
     return f"about {days / 365.25:.1f} years late"
+
+
+# --- The Delivery page: slippage by financial year and by commitment --------
+#
+# Slippage is money behind the committed profile: what has fallen due (every
+# financial year that has started, the current one included) minus what has
+# been delivered, never below zero. Money delivered early is "ahead", not
+# negative slippage.
+#
+# A payment recorded against a re-announcing commitment (W3 restating W2's
+# £1m) delivers the money of the original commitment: the re-announcement adds
+# no new money, so its payments count toward the original, and the money is
+# counted once on both sides. Where the original is not in view (filtered
+# away, or announced after the as-at date), the re-announcement is itself the
+# new money and keeps its payments (see tracker.queries and tracker.filters).
+
+
+def original_ids(commitments: pd.DataFrame) -> pd.Series:
+    """For each ``commitment_id``, the id of the original commitment it restates.
+
+    New money maps to itself; a re-announcement of a re-announcement maps to
+    the first commitment of the chain. A chain that loops (bad data) stops at
+    the commitment where the loop is found.
+    """
+    ids = commitments["commitment_id"].astype("int64").tolist()
+    parent = dict(zip(ids, commitments["reannounces_id"].tolist()))
+    roots = {}
+    for cid in ids:
+        seen, current = {cid}, cid
+        while True:
+            nxt = parent.get(current)
+            if nxt is None or pd.isna(nxt) or int(nxt) not in parent or int(nxt) in seen:
+                break
+            current = int(nxt)
+            seen.add(current)
+        roots[cid] = current
+    return pd.Series(roots, dtype="int64", name="original_id").rename_axis("commitment_id")
+
+
+def _sum_by(keys: pd.Series, pence: pd.Series, index) -> np.ndarray:
+    summed = pd.Series(pence.to_numpy(dtype=np.int64), index=keys.to_numpy()).groupby(level=0).sum()
+    return summed.reindex(index, fill_value=0).to_numpy(dtype=np.int64)
+
+
+def commitment_status(committed: int, due: int, delivered: int, restates: str | None = None) -> str:
+    """Where one commitment stands against its profile, in words."""
+    from tracker.money import format_short
+
+    if restates:
+        return f"restates {restates}: counted there"
+    if committed == 0 and delivered == 0:
+        return "nothing committed"
+    if due == 0 and delivered == 0:
+        return "not yet due"
+    if delivered < due:
+        return f"behind by {format_short(due - delivered)}"
+    if delivered > due:
+        return f"ahead by {format_short(delivered - due)}"
+    return "on profile"
+
+
+def by_commitment(
+    schedule: pd.DataFrame, deliveries: pd.DataFrame, commitments: pd.DataFrame, today: date
+) -> pd.DataFrame:
+    """One row per commitment: committed against delivered and its profile to date.
+
+    Columns: ``commitment_id, ref, purpose, recipient, programme, restates``
+    (the ref of the original commitment for a re-announcement, else None),
+    then in int64 pence ``committed`` (new money, all years in view),
+    ``due_to_date`` (new money in financial years started on or before
+    ``today``), ``delivered`` (payments against the commitment and against
+    any re-announcement of it), ``variance`` (delivered - due to date),
+    ``outstanding`` (committed - delivered) and ``slippage`` (max(0, due to
+    date - delivered)); ``pct_of_due_delivered`` (delivered / due to date,
+    NaN when nothing is due) and ``status`` in words.
+    """
+    this_year = fy_start_year(today)
+    ids = commitments["commitment_id"].astype("int64").to_numpy()
+    roots = original_ids(commitments)
+    refs = dict(zip(ids, commitments["ref"]))
+
+    committed = _sum_by(schedule["commitment_id"], schedule["new_money_pence"], ids)
+    started = schedule["financial_year"].to_numpy() <= this_year
+    due = _sum_by(schedule["commitment_id"][started], schedule["new_money_pence"][started], ids)
+    counted = deliveries.loc[deliveries["commitment_id"].isin(roots.index)]
+    delivered = _sum_by(counted["commitment_id"].map(roots), counted["amount_pence"], ids)
+
+    out = commitments[["commitment_id", "ref", "purpose", "recipient", "programme"]].reset_index(drop=True).copy()
+    restates = [refs[roots[cid]] if roots[cid] != cid else None for cid in ids]
+    out["restates"] = pd.Series(restates, dtype=object)
+    out["committed"] = committed
+    out["due_to_date"] = due
+    out["delivered"] = delivered
+    out["variance"] = delivered - due
+    out["pct_of_due_delivered"] = np.where(due != 0, delivered / np.where(due == 0, 1, due), np.nan)
+    out["outstanding"] = committed - delivered
+    out["slippage"] = np.maximum(due - delivered, 0)
+    out["status"] = [
+        commitment_status(int(c), int(d), int(p), r)
+        for c, d, p, r in zip(committed, due, delivered, restates)
+    ]
+    money = ["committed", "due_to_date", "delivered", "variance", "outstanding", "slippage"]
+    return out.astype({m: "int64" for m in money})
+
+
+def slippage_by_year(
+    schedule: pd.DataFrame, deliveries: pd.DataFrame, commitments: pd.DataFrame, today: date
+) -> pd.DataFrame:
+    """Committed against delivered per financial year, cumulatively, with slippage.
+
+    The yearly frame of ``committed_vs_delivered`` with ``with_progress``
+    columns, plus ``qualifier`` (of the year's committed money), ``started``
+    (the year began on or before ``today``), ``slippage`` (int64 pence:
+    max(0, cumulative committed - cumulative delivered) for started years, 0
+    for years still to come) and ``status`` in words.
+    """
+    yearly = with_progress(committed_vs_delivered(schedule, deliveries, commitments))
+    qualifiers = year_qualifiers(schedule, commitments)
+    yearly["qualifier"] = [qualifiers.get(int(y), "exact") for y in yearly["financial_year"]]
+    started = yearly["financial_year"].to_numpy() <= fy_start_year(today)
+    behind = (yearly["cumulative_committed"] - yearly["cumulative_delivered"]).to_numpy(dtype=np.int64)
+    yearly["started"] = started
+    yearly["slippage"] = np.where(started, np.maximum(behind, 0), 0).astype(np.int64)
+    yearly["status"] = [year_status(bool(s), int(b)) for s, b in zip(started, behind)]
+    return yearly
+
+
+def year_status(started: bool, behind: int) -> str:
+    """Where the cumulative profile stands at the end of a year, in words."""
+    from tracker.money import format_short
+
+    if not started:
+        return "not yet started"
+    if behind > 0:
+        return f"behind by {format_short(behind)}"
+    if behind < 0:
+        return f"ahead by {format_short(-behind)}"
+    return "on profile"
+
+
+def cumulative_sentence(yearly: pd.DataFrame) -> str:
+    """One line under the cumulative chart, for the last year that has started.
+
+    'By the end of 2022-23, at least £13.3m had been committed and £12.52m
+    delivered (94%): £780k behind the committed profile.'
+    """
+    from tracker.money import format_short
+
+    if yearly.empty:
+        return "No money is committed or delivered in this view."
+    started = yearly.loc[yearly["started"]]
+    if started.empty:
+        first = yearly.iloc[0]
+        return f"None of this money is due yet: the first year, {first['label']}, has not started."
+    last = started.iloc[-1]
+    committed, delivered = int(last["cumulative_committed"]), int(last["cumulative_delivered"])
+    so_far = combine_qualifiers(started["qualifier"].replace("at least", "over"))
+    share = f" ({delivered / committed:.0%})" if committed else ""
+    behind = committed - delivered
+    if behind > 0:
+        where = f": {format_short(behind)} behind the committed profile"
+    elif behind < 0:
+        where = f": {format_short(-behind)} ahead of the committed profile"
+    else:
+        where = ": on profile"
+    return (f"By the end of {last['label']}, {qualified(format_short(committed), so_far)} had been committed and "
+            f"{format_short(delivered)} delivered{share}{where}.")
+
+
+def commitments_sentence(table: pd.DataFrame) -> str:
+    """'3 of 6 commitments are behind their profile by £780k in all.'"""
+    from tracker.money import format_short
+
+    total = len(table)
+    behind = table.loc[table["slippage"] > 0]
+    noun = "commitment" if total == 1 else "commitments"
+    if total == 0:
+        return "No commitments in this view."
+    if behind.empty:
+        return f"None of the {total} {noun} is behind its profile." if total > 1 else "The commitment is not behind its profile."
+    amount = format_short(int(behind["slippage"].sum()))
+    if len(behind) == 1:
+        return f"1 of {total} {noun} is behind its profile, by {amount}."
+    return f"{len(behind)} of {total} {noun} are behind their profile by {amount} in all."
+
+
+def deliveries_in_year(deliveries: pd.DataFrame, commitments: pd.DataFrame, year: int) -> pd.DataFrame:
+    """The payment and spend records dated in one financial year, earliest first.
+
+    Columns: ``ref, paid_on, commitment_ref, counted_toward`` (the original
+    commitment's ref, which differs for a re-announcement), ``purpose`` (of
+    the commitment recorded), ``amount_pence`` (int64), ``kind, note,
+    illustrative``.
+    """
+    columns = ["ref", "paid_on", "commitment_ref", "counted_toward", "purpose", "amount_pence", "kind", "note",
+               "illustrative"]
+    if deliveries.empty:
+        return pd.DataFrame({c: pd.Series(dtype="int64" if c == "amount_pence" else "object") for c in columns})
+    roots = original_ids(commitments)
+    inside = deliveries.loc[(fy_of_dates(deliveries["paid_on"]) == int(year))
+                            & deliveries["commitment_id"].isin(roots.index).to_numpy()]
+    info = commitments.set_index("commitment_id")
+    out = inside.copy()
+    out["commitment_ref"] = out["commitment_id"].map(info["ref"])
+    out["counted_toward"] = out["commitment_id"].map(roots).map(info["ref"])
+    out["purpose"] = out["commitment_id"].map(info["purpose"])
+    out = out.sort_values(["paid_on", "ref"], kind="stable").reset_index(drop=True)
+    return out[columns].astype({"amount_pence": "int64"})
+
+
+@dataclass(frozen=True)
+class DeliveryProgress:
+    """Everything the Delivery page shows, in pence, from one filtered view."""
+
+    by_year: pd.DataFrame  # see slippage_by_year
+    by_commitment: pd.DataFrame  # see by_commitment
+    year_summary: str
+    commitment_summary: str
+    delivery_count: int
+    illustrative_deliveries: int
+
+    @property
+    def is_empty(self) -> bool:
+        """No financial year in view has money committed or delivered."""
+        return self.by_year.empty
+
+    @property
+    def years(self) -> list[str]:
+        return list(self.by_year["label"])
+
+    def year_sentence(self, label: str) -> str:
+        """'In 2021-22, £5.4m was committed and £5.4m delivered (100%).'"""
+        rows = self.by_year.loc[self.by_year["label"] == label]
+        if rows.empty:
+            return ""
+        row = next(rows.itertuples(index=False))
+        if row.committed == 0 and row.delivered == 0:
+            return f"In {label}, no new money was committed and nothing was delivered."
+        return year_sentence(row)
+
+
+def progress(
+    schedule: pd.DataFrame, deliveries: pd.DataFrame, commitments: pd.DataFrame, today: date
+) -> DeliveryProgress:
+    yearly = slippage_by_year(schedule, deliveries, commitments, today)
+    table = by_commitment(schedule, deliveries, commitments, today)
+    return DeliveryProgress(
+        by_year=yearly,
+        by_commitment=table,
+        year_summary=cumulative_sentence(yearly),
+        commitment_summary=commitments_sentence(table),
+        delivery_count=len(deliveries),
+        illustrative_deliveries=int(deliveries["illustrative"].sum()) if len(deliveries) else 0,
+    )
+
+
+def in_pounds(frame: pd.DataFrame, columns) -> pd.DataFrame:
+    """A copy with pence columns as exact Decimal pounds, for display tables."""
+    from tracker.money import to_decimal
+
+    return frame.assign(**{c: frame[c].map(to_decimal) for c in columns})
+
+
+# --- CSV downloads of the Delivery page's tables ---------------------------
+#
+# Written by tracker.formats.exports (plain pounds, percentages with one
+# decimal, text neutralised for spreadsheets); the header row is the machine
+# column names below, the titles are what the dashboard calls them.
+
+BY_YEAR_COLUMNS = {
+    "financial_year": "Financial year", "committed": "Committed", "delivered": "Delivered",
+    "variance": "Variance", "pct_delivered": "% delivered", "cumulative_committed": "Committed to date",
+    "cumulative_delivered": "Delivered to date", "slippage": "Slippage", "status": "Against profile",
+}
+BY_COMMITMENT_COLUMNS = {
+    "ref": "Ref", "purpose": "Purpose", "recipient": "Recipient", "programme": "Programme",
+    "restates": "Restates", "committed": "Committed", "due_to_date": "Due to date", "delivered": "Delivered",
+    "variance": "Variance", "pct_of_due_delivered": "% of due delivered", "outstanding": "Outstanding",
+    "slippage": "Slippage", "status": "Against profile",
+}
+DELIVERIES_COLUMNS = {
+    "ref": "Ref", "paid_on": "Paid on", "commitment_ref": "Recorded against", "counted_toward": "Counted toward",
+    "purpose": "Purpose", "amount": "Amount", "kind": "Kind", "note": "Note", "illustrative": "Illustrative",
+}
+_MONEY_COLUMNS = ("committed", "delivered", "variance", "cumulative_committed", "cumulative_delivered", "slippage",
+                  "due_to_date", "outstanding", "amount")
+_PERCENT_COLUMNS = ("pct_delivered", "pct_of_due_delivered")
+
+
+def _export_table(name: str, title: str, frame: pd.DataFrame, columns: dict[str, str]):
+    from tracker.tables import Table  # tracker.tables imports this module
+
+    frame = frame[list(columns)].reset_index(drop=True)
+    return Table(
+        name=name, title=title, frame=frame, titles=columns,
+        money_columns=tuple(c for c in columns if c in _MONEY_COLUMNS),
+        percent_columns=tuple(c for c in columns if c in _PERCENT_COLUMNS),
+    )
+
+
+def _csv(table) -> bytes:
+    from tracker.formats.exports import to_csv_bytes
+
+    return to_csv_bytes(table)
+
+
+def by_year_csv(yearly: pd.DataFrame) -> bytes:
+    """The by-year table (``slippage_by_year``) as CSV, financial years as labels."""
+    frame = yearly.assign(financial_year=yearly["label"])
+    return _csv(_export_table("delivery-by-year", "Delivery by financial year", frame, BY_YEAR_COLUMNS))
+
+
+def by_commitment_csv(table: pd.DataFrame) -> bytes:
+    """The by-commitment table (``by_commitment``) as CSV."""
+    return _csv(_export_table("delivery-by-commitment", "Delivery by commitment", table, BY_COMMITMENT_COLUMNS))
+
+
+def deliveries_csv(records: pd.DataFrame) -> bytes:
+    """One year's deliveries (``deliveries_in_year``) as CSV, amounts in pounds."""
+    frame = records.rename(columns={"amount_pence": "amount"})
+    return _csv(_export_table("deliveries", "Deliveries", frame, DELIVERIES_COLUMNS))

@@ -131,6 +131,13 @@ def load(engine: Engine | None = None, as_at: date | None = None) -> TrackerData
     return TrackerData(commitments, lines, deliveries, milestones, as_at)
 
 
+def describe_source(url: str) -> str:
+    """Where the figures come from, for an export's About sheet (no password)."""
+    from sqlalchemy.engine import make_url
+
+    return f"funding tracker database {make_url(url).render_as_string(hide_password=True)}"
+
+
 def has_announcements(engine: Engine) -> bool:
     with read_session(engine) as session:
         return session.scalar(select(Announcement.id).limit(1)) is not None

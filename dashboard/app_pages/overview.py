@@ -11,6 +11,8 @@ from dashboard.components import (
     signed_money_column,
 )
 from tracker.delivery import qualified
+from tracker.formats.exports import to_csv_bytes
+from tracker.tables import yearly_table
 from tracker.money import format_short, to_decimal
 from tracker.queries import breakdown, overview
 
@@ -20,7 +22,10 @@ view = overview(shown.data, as_at)
 figures = view.headline
 
 st.title("Overview")
-st.caption("Committed is new money: re-announced money is counted once and \"over\" amounts at their floor.")
+st.caption(
+    f"Figures as at {as_at:%-d %B %Y}. Committed is new money: "
+    "re-announced money is counted once and \"over\" amounts at their floor."
+)
 filters_caption(shown)
 
 if view.is_empty:
@@ -82,6 +87,15 @@ st.dataframe(
         "variance": signed_money_column("Variance", help="Delivered minus committed: in brackets when behind."),
         "pct_delivered": st.column_config.NumberColumn("% delivered", format="percent"),
     },
+)
+
+st.download_button(
+    "Download these yearly figures as CSV",
+    data=to_csv_bytes(yearly_table(shown.data)),
+    file_name=f"yearly-{as_at.isoformat()}.csv",
+    mime="text/csv",
+    icon=":material/download:",
+    key="overview_yearly_csv",
 )
 
 st.subheader("Milestones")

@@ -68,3 +68,8 @@ def test_filters_that_match_nothing_say_so():
     at.select_slider(key="filter_years").set_value(("2021-22", "2021-22")).run()
     assert not at.exception
     assert "No money matches these filters" in at.info[0].value
+
+
+def test_the_chart_has_a_download_of_its_figures():
+    at = _run()
+    assert "Download these yearly figures as CSV" in [b.proto.label for b in at.get("download_button")]

@@ -54,9 +54,15 @@ def chromium_path() -> str:
 
 
 @pytest.fixture(scope="session")
-def app_url(chromium_path: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def app_env(chromium_path: str, tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """The environment the app runs in: its own database, a fixed today."""
     folder = tmp_path_factory.mktemp("browser")
-    env = {**os.environ, "TRACKER_DATABASE_URL": _database_url(folder), "TRACKER_TODAY": TODAY}
+    return {**os.environ, "TRACKER_DATABASE_URL": _database_url(folder), "TRACKER_TODAY": TODAY}
+
+
+@pytest.fixture(scope="session")
+def app_url(app_env: dict[str, str]) -> Iterator[str]:
+    env = app_env
     subprocess.run([sys.executable, "-m", "tracker.cli", "demo"], env=env, check=True, capture_output=True)
     port = _free_port()
     server = subprocess.Popen(

@@ -1,0 +1,276 @@
+"""Announcements: the register of public funding announcements, and the detail of one.
+
+The register honours the sidebar's filters; the page adds a text search and a
+status filter. A row selected in the table, or chosen in the list under it
+(for keyboards and tests), opens its detail: the words quoted, the money by
+commitment and financial year, deliveries, milestones and re-announcements.
+"""
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import charts
+from dashboard.components import (
+    current_view,
+    engine,
+    filters_caption,
+    illustrative_notice,
+    money_column,
+)
+from tracker.delivery import qualified
+from tracker.formats.exports import to_csv_bytes
+from tracker.money import format_short
+from tracker.register import (
+    STATUSES,
+    blockquote,
+    detail,
+    escape_markdown,
+    in_pounds,
+    pick_labels,
+    read_announcements,
+    register,
+    register_table,
+    schedule_table,
+    search,
+)
+
+PICK, TABLE = "announcements_pick", "announcements_table"
+
+
+@st.cache_data(ttl=60, show_spinner=False)
+def _announcements(_engine, url: str) -> pd.DataFrame:
+    """Every announcement with its quoted words (``url`` keys the cache; the engine is not hashed)."""
+    return read_announcements(_engine)
+
+
+def _keep_table_and_list_in_step(refs: list[str]) -> None:
+    """The table's selected row and the list's choice show the same announcement."""
+    if st.session_state.get(PICK) not in refs:
+        st.session_state[PICK] = None
+    pick = st.session_state[PICK]
+    wanted = [refs.index(pick)] if pick is not None else []
+    state = st.session_state.get(TABLE)
+    if (list(state["selection"]["rows"]) if state else []) != wanted:
+        st.session_state[TABLE] = {"selection": {"rows": wanted, "columns": [], "cells": []}}
+
+
+def _picked_in_table(refs: list[str]):
+    def picked() -> None:
+        rows = st.session_state[TABLE]["selection"]["rows"]
+        st.session_state[PICK] = refs[rows[0]] if rows else None
+    return picked
+
+
+def _open(ref: str) -> None:
+    st.session_state[PICK] = ref
+
+
+shown = current_view()
+database = engine()
+announcements = _announcements(database, database.url.render_as_string())
+listed = register(shown.data, announcements, shown.filters)
+
+st.title("Announcements")
+st.caption(
+    "Every public funding announcement: when it was made, by whom, the words used and the money it carries. "
+    "Select a row, or choose an announcement under the table, to see its detail."
+)
+filters_caption(shown)
+
+if announcements.empty:
+    st.info(
+        "No announcements recorded yet. Load the Welsh demo with `funding-tracker demo`, "
+        "or import a commitments file with `funding-tracker import commitments FILE`.",
+        icon=":material/info:",
+    )
+    st.stop()
+
+search_box, status_box = st.columns([3, 1])
+text = search_box.text_input(
+    "Search", key="announcements_search", icon=":material/search:",
+    placeholder="Words in a title, purpose, recipient, quote or ref, e.g. CDPS",
+)
+statuses = status_box.multiselect("Status", STATUSES, key="announcements_status", placeholder="Any status")
+rows = search(listed, text, statuses)
+refs = list(rows["ref"])
+
+if rows.empty:
+    st.info("No announcements match. Clear the search or the status, or widen the filters in the sidebar.",
+            icon=":material/filter_alt_off:")
+    st.stop()
+
+st.caption(
+    f"{len(rows)} of {len(announcements)} announcements shown. **Headline**: the money announced, in the "
+    "financial years shown; **new money** leaves out re-announcements, which are counted once."
+)
+_keep_table_and_list_in_step(refs)
+st.dataframe(
+    in_pounds(rows)[["ref", "announced_on", "title", "headline", "qualifier", "new_money", "years", "recipients",
+                     "funder", "statuses", "source_url"]],
+    hide_index=True,
+    placeholder="—",
+    width="stretch",
+    key=TABLE,
+    on_select=_picked_in_table(refs),
+    selection_mode="single-row",
+    column_config={
+        "ref": st.column_config.TextColumn("Ref", pinned=True),
+        "announced_on": st.column_config.DateColumn("Announced", format="D MMM YYYY"),
+        "title": st.column_config.TextColumn("Title", width="medium"),
+        "funder": "Funder",
+        "recipients": "Recipients",
+        "years": "Financial years",
+        "headline": money_column("Headline", help="The amounts its commitments announced, in the financial years shown."),
+        "qualifier": st.column_config.TextColumn("Headline is", help="'at least' where an 'over' amount is counted at its floor"),
+        "new_money": money_column("New money", help="Headline less re-announced money, which is counted once."),
+        "statuses": "Status",
+        "source_url": st.column_config.LinkColumn("Source", display_text=r"https?://(?:www\.)?([^/]+)"),
+    },
+)
+st.download_button(
+    "Download the register (CSV)", to_csv_bytes(register_table(rows)), file_name="announcements.csv",
+    mime="text/csv", icon=":material/download:", key="announcements_download_register",
+)
+
+labels = pick_labels(rows)
+picked = st.selectbox(
+    "Open an announcement", refs, format_func=labels.get, key=PICK, placeholder="Choose an announcement…",
+)
+if picked is None:
+    st.info("Select a row in the table, or choose an announcement above, to see its detail.", icon=":material/touch_app:")
+    st.stop()
+
+found = detail(shown.data, announcements, picked, shown.today)
+
+st.divider()
+st.header(escape_markdown(f"{found.ref}: {found.title}"))
+made_by = f" ({found.made_by})" if found.made_by else ""
+st.markdown(escape_markdown(f"Announced on {found.announced_on:%-d %B %Y} by {found.funder}{made_by}."))
+if found.quote:
+    st.markdown(blockquote(found.quote))
+else:
+    st.caption("No words were quoted for this announcement.")
+if found.source_url:
+    st.link_button("Read the source", found.source_url, icon=":material/open_in_new:")
+if found.notes:
+    st.markdown("**Notes.** " + escape_markdown(found.notes))
+
+if not found.has_money:
+    st.info(
+        f"{found.ref} carries no money: no commitments are recorded against it, so there is no schedule, "
+        "delivery or milestone to show. Add its commitments with `funding-tracker import commitments FILE` "
+        "if it turns out to carry money.",
+        icon=":material/money_off:",
+    )
+    st.stop()
+
+headline, new_money, delivered = st.columns(3)
+headline.metric("Headline", qualified(format_short(found.headline_pence), found.qualifier),
+                help="The amounts its commitments announced, in the financial years shown.")
+new_money.metric("New money", format_short(found.new_money_pence),
+                 help="Re-announced money is counted once, under the commitment it restates.")
+delivered.metric("Delivered so far", format_short(found.delivered_pence))
+
+st.subheader("Commitments")
+st.dataframe(
+    in_pounds(found.commitments)[["ref", "purpose", "terms", "headline", "new_money", "years", "reannounces_ref",
+                                  "status", "recipient", "programme"]],
+    hide_index=True,
+    placeholder="—",
+    width="stretch",
+    column_config={
+        "ref": st.column_config.TextColumn("Ref", pinned=True),
+        "purpose": st.column_config.TextColumn("Purpose", width="medium"),
+        "recipient": "Recipient",
+        "programme": "Programme",
+        "terms": st.column_config.TextColumn("As announced", width="medium"),
+        "status": "Status",
+        "years": "Financial years",
+        "reannounces_ref": st.column_config.TextColumn("Re-announces", help="The earlier commitment it restates."),
+        "headline": money_column("Headline"),
+        "new_money": money_column("New money"),
+    },
+)
+
+st.subheader("Re-announcements")
+links = [*found.reannounces, *found.reannounced_by]
+if not links:
+    st.caption("It does not re-announce an earlier commitment, and no later announcement re-announces it.")
+for link in links:
+    sentence, action = st.columns([5, 1], vertical_alignment="center")
+    sentence.markdown(escape_markdown(link.sentence))
+    if link.other_announcement_ref in refs and link.other_announcement_ref != found.ref:
+        action.button(f"Open {link.other_announcement_ref}", key=f"announcements_open_{link.commitment_ref}_{link.other_commitment_ref}",
+                      on_click=_open, args=(link.other_announcement_ref,), icon=":material/arrow_forward:")
+
+st.subheader("Money by financial year")
+if found.schedule.empty:
+    st.info("None of its money falls in the financial years chosen. Widen the years in the sidebar.",
+            icon=":material/filter_alt_off:")
+else:
+    chart, numbers = st.columns([1, 1], gap="medium")
+    with chart:
+        names = {ref: f"{ref}: {purpose}" for ref, purpose in zip(found.commitments["ref"], found.commitments["purpose"])}
+        st.plotly_chart(charts.announcement_schedule(found.schedule, names), width="stretch",
+                        key="announcements_schedule_chart")
+        st.markdown(escape_markdown(found.summary))
+    with numbers:
+        st.dataframe(
+            in_pounds(found.schedule)[["label", "commitment_ref", "headline", "new_money", "qualifier"]],
+            hide_index=True,
+    placeholder="—",
+            width="stretch",
+            column_config={
+                "label": st.column_config.TextColumn("Financial year", pinned=True),
+                "commitment_ref": "Commitment",
+                "headline": money_column("Headline", help="As announced."),
+                "new_money": money_column("New money", help="Nothing for a re-announcement."),
+                "qualifier": st.column_config.TextColumn("Amount is", help="over: a floor; up to: a ceiling"),
+            },
+        )
+        st.download_button(
+            "Download the schedule (CSV)", to_csv_bytes(schedule_table(found)),
+            file_name=f"schedule-{found.ref}.csv", mime="text/csv", icon=":material/download:",
+            key="announcements_download_schedule",
+        )
+
+st.subheader("Deliveries")
+if found.deliveries.empty:
+    st.info("No deliveries recorded yet against this announcement's commitments.", icon=":material/info:")
+else:
+    illustrative_notice(found.illustrative_deliveries)
+    st.dataframe(
+        in_pounds(found.deliveries)[["paid_on", "label", "ref", "commitment_ref", "amount", "kind", "note"]],
+        hide_index=True,
+    placeholder="—",
+        width="stretch",
+        column_config={
+            "paid_on": st.column_config.DateColumn("Paid on", format="D MMM YYYY"),
+            "label": "Financial year",
+            "ref": "Ref",
+            "commitment_ref": "Commitment",
+            "amount": money_column("Amount"),
+            "kind": "Kind",
+            "note": st.column_config.TextColumn("Note", width="large"),
+        },
+    )
+
+st.subheader("Milestones")
+if found.milestones.empty:
+    st.info("No milestones recorded against this announcement's commitments.", icon=":material/info:")
+else:
+    st.dataframe(
+        found.milestones[["title", "commitment_ref", "due_on", "achieved_on", "state", "lateness", "achieved_note"]],
+        hide_index=True,
+    placeholder="—",
+        width="stretch",
+        column_config={
+            "title": "Milestone",
+            "commitment_ref": "Commitment",
+            "due_on": st.column_config.DateColumn("Due", format="D MMM YYYY"),
+            "achieved_on": st.column_config.DateColumn("Achieved", format="D MMM YYYY"),
+            "state": "State",
+            "lateness": "How late",
+            "achieved_note": st.column_config.TextColumn("Note", width="large"),
+        },
+    )

@@ -1,0 +1,145 @@
+"""Delivery: commitments against delivery, by financial year and by commitment, with slippage."""
+
+import streamlit as st
+
+from dashboard import charts
+from dashboard.components import (
+    current_view,
+    filters_caption,
+    illustrative_notice,
+    money_column,
+    signed_money_column,
+)
+from tracker import delivery
+from tracker.fiscal import FinancialYear
+
+shown = current_view()
+figures = delivery.progress(shown.data.schedule, shown.data.deliveries, shown.data.commitments, shown.today)
+
+st.title("Delivery")
+st.caption(
+    f"Figures as at {shown.today:%-d %B %Y}. Money falls due in the financial year it was committed for; "
+    "**slippage** is money due in years that have started but not yet delivered."
+)
+filters_caption(shown)
+
+if figures.is_empty:
+    if shown.everything.commitments.empty:
+        st.info(
+            "No commitments recorded yet. Load the Welsh demo with `funding-tracker demo`, "
+            "or import a commitments file with `funding-tracker import commitments FILE`.",
+            icon=":material/info:",
+        )
+    else:
+        st.info("No money matches these filters. Widen the years or clear a filter in the sidebar.",
+                icon=":material/filter_alt_off:")
+    st.stop()
+
+if figures.delivery_count == 0:
+    if shown.everything.deliveries.empty:
+        st.info("No deliveries recorded yet: import a deliveries file with `funding-tracker import deliveries FILE`.",
+                icon=":material/info:")
+    else:
+        st.info("No deliveries recorded yet for what these filters show. Clear a filter in the sidebar to see others, "
+                "or import a deliveries file with `funding-tracker import deliveries FILE`.", icon=":material/info:")
+illustrative_notice(figures.illustrative_deliveries)
+
+by_year_tab, by_commitment_tab = st.tabs(["By financial year", "By commitment"])
+
+with by_year_tab:
+    chart, numbers = st.columns(2, gap="medium")
+    with chart:
+        st.plotly_chart(charts.cumulative_slippage(figures.by_year), width="stretch", key="delivery_years_chart")
+        st.markdown(figures.year_summary)
+    with numbers:
+        st.dataframe(
+            delivery.in_pounds(figures.by_year, ["committed", "delivered", "variance", "cumulative_committed",
+                                                 "cumulative_delivered", "slippage"])[
+                ["label", "committed", "delivered", "variance", "pct_delivered", "slippage", "status",
+                 "cumulative_committed", "cumulative_delivered"]],
+            hide_index=True,
+            width="stretch",
+            column_config={
+                "label": st.column_config.TextColumn("Financial year", pinned=True),
+                "committed": money_column("Committed", help="New money: re-announcements count once; 'over' amounts at their floor."),
+                "delivered": money_column("Delivered", help="Payments and spend dated in the year."),
+                "variance": signed_money_column("Variance", help="Delivered minus committed: in brackets when behind."),
+                "pct_delivered": st.column_config.NumberColumn("% delivered", format="percent"),
+                "cumulative_committed": money_column("Committed to date"),
+                "cumulative_delivered": money_column("Delivered to date"),
+                "slippage": money_column("Slippage", help="Committed to date minus delivered to date, when behind, for years that have started."),
+                "status": st.column_config.TextColumn("At year end", help="Delivered to date against committed to date."),
+            },
+        )
+        st.download_button(
+            "Download by year (CSV)", delivery.by_year_csv(figures.by_year),
+            file_name="delivery-by-financial-year.csv", mime="text/csv", icon=":material/download:",
+            key="delivery_download_years",
+        )
+
+    st.subheader("Deliveries in a financial year")
+    year = st.selectbox("Financial year", figures.years, index=len(figures.years) - 1, key="delivery_year")
+    st.markdown(figures.year_sentence(year))
+    records = delivery.deliveries_in_year(shown.data.deliveries, shown.data.commitments, FinancialYear.parse(year).start_year)
+    if records.empty:
+        st.info(f"No deliveries recorded yet for {year}. Record them by importing a deliveries file with "
+                "`funding-tracker import deliveries FILE`.", icon=":material/info:")
+    else:
+        st.dataframe(
+            delivery.in_pounds(records, ["amount_pence"]),
+            hide_index=True,
+            width="stretch",
+            column_config={
+                "ref": st.column_config.TextColumn("Ref"),
+                "paid_on": st.column_config.DateColumn("Paid on", format="D MMM YYYY"),
+                "commitment_ref": st.column_config.TextColumn("Recorded against"),
+                "counted_toward": st.column_config.TextColumn("Counted toward", help="A payment against a re-announcement delivers the original commitment's money."),
+                "purpose": st.column_config.TextColumn("Purpose"),
+                "amount_pence": money_column("Amount"),
+                "kind": st.column_config.TextColumn("Kind"),
+                "note": st.column_config.TextColumn("Note"),
+                "illustrative": st.column_config.CheckboxColumn("Illustrative"),
+            },
+        )
+        st.download_button(
+            f"Download {year} deliveries (CSV)", delivery.deliveries_csv(records),
+            file_name=f"deliveries-{year}.csv", mime="text/csv", icon=":material/download:",
+            key="delivery_download_year_records",
+        )
+
+with by_commitment_tab:
+    chart, numbers = st.columns(2, gap="medium")
+    with chart:
+        st.plotly_chart(charts.share_of_due_delivered(figures.by_commitment), width="stretch",
+                        key="delivery_commitments_chart")
+        st.markdown(figures.commitment_summary)
+    with numbers:
+        st.dataframe(
+            delivery.in_pounds(figures.by_commitment, ["committed", "due_to_date", "delivered", "variance",
+                                                       "outstanding", "slippage"])[
+                ["ref", "status", "pct_of_due_delivered", "committed", "due_to_date", "delivered", "variance",
+                 "outstanding", "slippage", "purpose", "recipient", "programme", "restates"]],
+            hide_index=True,
+            width="stretch",
+            column_config={
+                "ref": st.column_config.TextColumn("Ref", pinned=True),
+                "status": st.column_config.TextColumn("Against profile"),
+                "committed": money_column("Committed", help="New money in all the years shown."),
+                "due_to_date": money_column("Due to date", help="Committed for financial years that have started."),
+                "delivered": money_column("Delivered", help="Including payments recorded against a re-announcement of it."),
+                "variance": signed_money_column("Variance", help="Delivered minus due to date: in brackets when behind."),
+                "pct_of_due_delivered": st.column_config.NumberColumn("% of due delivered", format="percent"),
+                "outstanding": money_column("Outstanding", help="Committed minus delivered."),
+                "slippage": money_column("Slippage", help="Due to date minus delivered, when behind."),
+                "purpose": st.column_config.TextColumn("Purpose"),
+                "recipient": st.column_config.TextColumn("Recipient"),
+                "programme": st.column_config.TextColumn("Programme"),
+                "restates": st.column_config.TextColumn("Restates", help="The earlier commitment this re-announces; its money and payments are counted there."),
+            },
+        )
+        st.caption("Select a column heading to sort.")
+        st.download_button(
+            "Download by commitment (CSV)", delivery.by_commitment_csv(figures.by_commitment),
+            file_name="delivery-by-commitment.csv", mime="text/csv", icon=":material/download:",
+            key="delivery_download_commitments",
+        )

@@ -1,0 +1,54 @@
+"""The Finance tables page on the demo data."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+APP = str(Path(__file__).resolve().parents[2] / "dashboard" / "app.py")
+
+
+def _finance() -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    at.switch_page("app_pages/finance.py").run()
+    assert not at.exception
+    return at
+
+
+def _table(at: AppTest, first_column: str):
+    return next(df.value for df in at.dataframe if df.value.columns[0] == first_column)
+
+
+def test_the_recipient_pivot_has_row_and_column_totals_in_pounds():
+    at = _finance()
+    pivot = _table(at, "recipient").set_index("recipient")
+    assert list(pivot.columns) == ["2020-21", "2021-22", "2022-23", "Total"]
+    assert pivot.loc["Centre for Digital Public Services", "Total"] == Decimal("9800000.00")
+    assert pivot.loc["Welsh Local Government Association", "2021-22"] == Decimal("500000.00")
+    assert list(pivot.loc["Total"]) == [Decimal("1500000.00"), Decimal("5400000.00"), Decimal("6400000.00"),
+                                        Decimal("13300000.00")]
+
+
+def test_the_commitment_pivot_shows_the_reannouncement_as_adding_nothing():
+    at = _finance()
+    pivot = _table(at, "ref").set_index("ref")
+    assert pivot.loc["W3", "Total"] == Decimal("0.00")
+    assert pivot.loc["W2", "2020-21"] == Decimal("1000000.00")
+
+
+def test_a_sidebar_filter_changes_the_finance_tables():
+    at = _finance()
+    at.multiselect(key="filter_recipients").set_value(["Welsh councils"]).run()
+    assert not at.exception
+    pivot = _table(at, "recipient").set_index("recipient")
+    assert list(pivot.index) == ["Welsh councils", "Total"]
+    assert pivot.loc["Total", "Total"] == Decimal("2000000.00")
+
+
+def test_every_table_offers_a_csv_download_and_the_page_a_workbook():
+    at = _finance()
+    labels = [button.proto.label for button in at.get("download_button")]
+    assert "Download every table as an Excel workbook (XLSX)" in labels
+    assert sum(label.endswith("as CSV") for label in labels) == 7

@@ -1,0 +1,65 @@
+"""Every page as a person reaches it: through the navigation, in Chromium."""
+
+from __future__ import annotations
+
+import csv
+import io
+import subprocess
+import sys
+from decimal import Decimal
+
+import pytest
+from openpyxl import load_workbook
+from playwright.sync_api import expect
+
+from tests.browser.conftest import READY
+
+PAGES = [
+    ("Overview", "Committed against delivered, by financial year"),
+    ("Announcements", "Announcements"),
+    ("Delivery", "Delivery"),
+    ("Finance tables", "Finance tables"),
+]
+
+
+def _open(page, app_url: str, name: str) -> None:
+    page.goto(app_url)
+    page.wait_for_selector(READY)
+    page.get_by_test_id("stSidebarNav").get_by_role("link", name=name).click()
+    page.wait_for_selector(READY)
+
+
+@pytest.mark.parametrize(("name", "heading"), PAGES, ids=[p[0] for p in PAGES])
+def test_each_page_opens_from_the_navigation_without_an_error(page, app_url, screenshot_dir, name, heading):
+    _open(page, app_url, name)
+    expect(page.get_by_role("heading", name=heading).first).to_be_visible()
+    if page.locator('[data-testid="stPlotlyChart"]').count():
+        page.wait_for_selector('[data-testid="stPlotlyChart"] .main-svg')
+    assert page.locator('[data-testid="stException"]').count() == 0
+    assert page.get_by_text("Traceback").count() == 0
+    page.screenshot(path=str(screenshot_dir / f"{name.lower().replace(' ', '-')}.png"), full_page=True)
+
+
+def test_the_finance_workbook_download_matches_the_command_line_totals(page, app_url, app_env, tmp_path):
+    _open(page, app_url, "Finance tables")
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download every table as an Excel workbook (XLSX)").click()
+    path = tmp_path / "finance.xlsx"
+    download.value.save_as(path)
+
+    sheet = load_workbook(path)["Committed and delivered"]
+    header = [cell.value for cell in sheet[1]]
+    year_col, committed_col, delivered_col = (header.index(h) for h in ("Financial year", "Committed", "Delivered"))
+    workbook = {
+        row[year_col]: (Decimal(str(row[committed_col])).quantize(Decimal("0.01")),
+                        Decimal(str(row[delivered_col])).quantize(Decimal("0.01")))
+        for row in sheet.iter_rows(min_row=2, values_only=True)
+        if row[year_col] and row[year_col] != "Total"
+    }
+
+    cli = subprocess.run([sys.executable, "-m", "tracker.cli", "totals", "--format", "csv"],
+                         env=app_env, capture_output=True, text=True, check=True)
+    expected = {row["financial_year"]: (Decimal(row["committed"]), Decimal(row["delivered"]))
+                for row in csv.DictReader(io.StringIO(cli.stdout))}
+    assert workbook == expected
+    assert expected["2021-22"][0] == Decimal("5400000.00")
