@@ -188,7 +188,7 @@ def cmd_export(args) -> int:
         content = exports.to_csv_bytes(table)
     else:
         about = {"Table": f"{table.title} ({table.name})"}
-        about |= tables.export_about(data, source=f"funding-tracker database {_safe_url(database_url())}",
+        about |= tables.export_about(data, source=queries.describe_source(database_url()),
                                      exported_on=clock.today())
         content = exports.to_xlsx_bytes([table], about)
     try:

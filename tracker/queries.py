@@ -73,7 +73,7 @@ def load(engine: Engine | None = None, as_at: date | None = None) -> TrackerData
                     Commitment.purpose, Commitment.programme, Commitment.kind, Commitment.amount_pence,
                     Commitment.qualifier, Commitment.status, Commitment.capital_or_revenue,
                     Commitment.first_year, Commitment.years, Commitment.uplift_bp,
-                    Commitment.reannounces_id, original.ref,
+                    Commitment.reannounces_id, original.ref, Announcement.quote,
                 )
                 .join(Announcement, Commitment.announcement_id == Announcement.id)
                 .join(funder, Announcement.funder_id == funder.id)
@@ -85,7 +85,8 @@ def load(engine: Engine | None = None, as_at: date | None = None) -> TrackerData
             if as_at is not None:
                 query = query.where(Announcement.announced_on <= as_at)
             rows = [(*row[:15], row[15].start_year, *row[16:]) for row in session.execute(query)]
-            commitments = _frame(rows, COMMITMENT_COLUMNS)
+            # The announcement's quoted words ride along for exports (optional column).
+            commitments = _frame(rows, [*COMMITMENT_COLUMNS, "quote"])
 
             ids = set(commitments["commitment_id"])
             lines = _frame(

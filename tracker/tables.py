@@ -14,7 +14,7 @@ Tables:
   a Total row. Re-announcements add nothing (``new_money_pence``).
 * ``commitments_table``: one row per commitment in the commitments CSV
   contract (DESIGN.md), so an exported file imports again to the same
-  records. Only ``quote`` is missing: ``TrackerData`` does not carry it.
+  records (``quote`` is the announcement's quoted words).
 * ``schedule_table``: commitment x financial year, headline and new money.
 * ``yearly_table``: committed against delivered per year, with % delivered,
   running totals and a Total row.
@@ -221,7 +221,7 @@ COMMITMENT_TITLES = {
     "years": "Years", "qualifier": "Qualifier", "programme": "Programme",
     "announcement_ref": "Announcement ref", "title": "Title", "source_url": "Source URL",
     "status": "Status", "capital_or_revenue": "Capital or revenue", "uplift_pct": "Uplift",
-    "reannounces": "Re-announces", "profile": "Profile",
+    "reannounces": "Re-announces", "profile": "Profile", "quote": "Quote",
 }
 
 
@@ -266,6 +266,7 @@ def commitments_table(data: TrackerData) -> Table:
         "uplift_pct": pd.Series([_uplift_pct(int(bp)) for bp in c["uplift_bp"]], dtype=object),
         "reannounces": _text(c["reannounces_ref"]),
         "profile": [profiles.get(i, "") if kind == "profiled" else "" for i, kind in zip(ids, c["kind"])],
+        "quote": _text(c["quote"]) if "quote" in c else [""] * len(c),
     }, columns=list(COMMITMENT_TITLES))
     return Table(
         name="commitments", title="Commitments", frame=frame, titles=dict(COMMITMENT_TITLES),

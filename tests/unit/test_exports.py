@@ -287,3 +287,18 @@ def test_a_workbook_names_its_sheets_after_the_table_titles_in_order() -> None:
 
     assert book.sheetnames == ["Texts", "Texts (2)", "About"]
     assert book["Texts (2)"]["A2"].value == "b"
+
+
+@pytest.mark.parametrize("text", ["'=x", "''", "'+1", "'\t=1"])
+def test_text_that_already_starts_with_an_apostrophe_survives_a_csv_round_trip(text: str) -> None:
+    data = to_csv_bytes(text_table([text]))
+    _, rows, problems = read_csv_text(data.decode("utf-8"))
+    assert problems == [] and rows[0].cells["text"] == text
+
+
+@pytest.mark.parametrize("text", ["'=x", "'@SUM(1)"])
+def test_text_that_already_starts_with_an_apostrophe_survives_an_xlsx_round_trip(text: str, tmp_path) -> None:
+    path = tmp_path / "texts.xlsx"
+    path.write_bytes(to_xlsx_bytes([text_table([text])], {}))
+    _, rows, problems = read_xlsx(path)
+    assert problems == [] and rows[0].cells["text"] == text

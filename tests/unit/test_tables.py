@@ -206,7 +206,7 @@ def test_commitments_table_has_exactly_the_contract_columns_in_order() -> None:
     assert list(table.frame.columns) == [
         "ref", "announced_on", "funder", "recipient", "purpose", "kind", "amount", "first_year", "years",
         "qualifier", "programme", "announcement_ref", "title", "source_url", "status", "capital_or_revenue",
-        "uplift_pct", "reannounces", "profile",
+        "uplift_pct", "reannounces", "profile", "quote",
     ]
     assert table.money_columns == ("amount",)
     row = table.frame.set_index("ref")

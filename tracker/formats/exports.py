@@ -19,9 +19,8 @@ Injection (OWASP "CSV Injection"): a TEXT cell that starts with ``=``, ``+``,
 shows it as text instead of running it. Numbers are never text, so a money
 cell's ``-250.00`` is left alone. The commitments and deliveries importers
 remove that ``'`` again (``tracker.formats.tabular``), so an exported file
-imports to the same text. The one exception: text that itself begins with
-``'`` and one of those characters (``'=x``) is read back without its ``'``,
-because the importer cannot tell it from ours.
+imports to the same text; text that itself begins with ``'`` and one of those
+characters (``'=x``) gets a second ``'`` for the importer to remove.
 
 In XLSX a carriage return becomes a line feed (XML reads both as a line
 break; Excel shows them alike), and the control characters that XML cannot
@@ -56,8 +55,15 @@ _MIN_WIDTH, _MAX_WIDTH = 10, 60
 
 
 def neutralise(text: str) -> str:
-    """``'`` before text a spreadsheet would run as a formula: ``=1+1`` -> ``'=1+1``."""
-    return "'" + text if text.startswith(TRIGGERS) else text
+    """``'`` before text a spreadsheet would run as a formula: ``=1+1`` -> ``'=1+1``.
+
+    Text that already begins with ``'`` and one of those characters (or a
+    second ``'``) gets one too, so the importer, which removes exactly one,
+    gives back what was written.
+    """
+    if text.startswith(TRIGGERS) or (text.startswith("'") and text[1:2] in (*TRIGGERS, "'", "\n")):
+        return "'" + text
+    return text
 
 
 def _is_blank(value: object) -> bool:

@@ -21,7 +21,7 @@ from pathlib import Path
 
 # Cells an export neutralised with a leading apostrophe (OWASP CSV injection
 # guidance) get it removed again on import.
-_PROTECTED = re.compile(r"^'(?=[=+\-@\t\r])")
+_PROTECTED = re.compile(r"^'(?=['=+\-@\t\r\n])")
 
 
 @dataclass(frozen=True, slots=True)
