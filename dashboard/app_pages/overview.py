@@ -42,7 +42,7 @@ if view.is_empty:
 
 illustrative_notice(figures.illustrative_deliveries)
 
-committed, delivered, share, outstanding, this_year = st.columns(5)
+committed, delivered, share = st.columns(3)
 committed.metric(
     "Committed (new money)",
     qualified(format_short(figures.committed), figures.qualifier),
@@ -58,12 +58,14 @@ share.metric(
     "–" if figures.pct_delivered is None else f"{figures.pct_delivered:.0%}",
     help="Delivered as a share of all committed new money.",
 )
+outstanding, this_year, delivered_this_year = st.columns(3)
 outstanding.metric("Outstanding", format_short(figures.outstanding), help="Committed minus delivered.")
 this_year.metric(
     f"Due in {figures.this_year}",
     format_short(figures.due_this_year),
-    help=f"New money committed for the current financial year; {format_short(figures.delivered_this_year)} delivered in it so far.",
+    help="New money committed for the current financial year.",
 )
+delivered_this_year.metric(f"Delivered in {figures.this_year}", format_short(figures.delivered_this_year))
 
 st.subheader("Committed against delivered, by financial year")
 st.plotly_chart(charts.committed_vs_delivered(view.yearly), width="stretch")
