@@ -129,3 +129,38 @@ def table_for_display(table):
         else:
             config[column] = st.column_config.Column(title)
     return frame, config
+
+
+def stop_if_nothing_to_show(view: View, nothing: bool) -> None:
+    """The empty state: say what to do, then stop the page."""
+    if not nothing:
+        return
+    if view.everything.commitments.empty:
+        st.info(
+            "No commitments recorded yet. Load the Welsh demo with `funding-tracker demo`, "
+            "or import a commitments file with `funding-tracker import commitments FILE`.",
+            icon=":material/info:",
+        )
+    else:
+        st.info("No money matches these filters. Widen the years or clear a filter in the sidebar.",
+                icon=":material/filter_alt_off:")
+    st.stop()
+
+
+def milestones_table(milestones) -> None:
+    """Milestones with their state and lateness (from ``tracker.delivery.milestone_states``)."""
+    st.dataframe(
+        milestones[["title", "commitment_ref", "due_on", "achieved_on", "state", "lateness", "achieved_note"]],
+        hide_index=True,
+        placeholder="—",
+        width="stretch",
+        column_config={
+            "title": "Milestone",
+            "commitment_ref": "Commitment",
+            "due_on": st.column_config.DateColumn("Due", format="D MMM YYYY"),
+            "achieved_on": st.column_config.DateColumn("Achieved", format="D MMM YYYY"),
+            "state": "State",
+            "lateness": "How late",
+            "achieved_note": st.column_config.TextColumn("Note", width="large"),
+        },
+    )

@@ -128,7 +128,7 @@ def parse_financial_year(text: str, *, relative_to: date | None = None) -> Finan
     relative = _RELATIVE.match(cleaned)
     if relative:
         if relative_to is None:
-            raise FiscalError(cleaned, f"needs the date it was said to know which year it means")
+            raise FiscalError(cleaned, "needs the date it was said to know which year it means")
         current = FinancialYear.from_date(relative_to)
         word = relative[1].lower()
         if word in ("this", "current"):

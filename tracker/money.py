@@ -64,10 +64,10 @@ def parse_pence(text: str | int, *, allow_negative: bool = False) -> int:
     100000050
     """
     if isinstance(text, bool) or isinstance(text, float):
-        raise MoneyError(text, f"amounts must be text or whole pence, never a float")
+        raise MoneyError(text, "amounts must be text or whole pence, never a float")
     if isinstance(text, int):
         if text < 0 and not allow_negative:
-            raise MoneyError(text, f"expected an amount of zero or more")
+            raise MoneyError(text, "expected an amount of zero or more")
         return text
     raw = text
     cleaned = text.strip().replace("\u00a0", " ")
@@ -79,10 +79,10 @@ def parse_pence(text: str | int, *, allow_negative: bool = False) -> int:
     suffix = (match["suffix"] or "").lower()
     number = match["number"].replace(",", "")
     if not suffix and "." in number and len(number.split(".")[1]) > 2:
-        raise MoneyError(raw, f"expected at most two decimal places (pence)")
+        raise MoneyError(raw, "expected at most two decimal places (pence)")
     pence_value = Decimal(number) * _MULTIPLIERS[suffix] * 100
     if pence_value != pence_value.to_integral_value():
-        raise MoneyError(raw, f"does not come to a whole number of pence")
+        raise MoneyError(raw, "does not come to a whole number of pence")
     pence = int(pence_value)
     if match["sign"]:
         if not allow_negative:

@@ -15,6 +15,7 @@ from dashboard.components import (
     engine,
     filters_caption,
     illustrative_notice,
+    milestones_table,
     money_column,
 )
 from tracker.delivery import qualified
@@ -259,18 +260,4 @@ st.subheader("Milestones")
 if found.milestones.empty:
     st.info("No milestones recorded against this announcement's commitments.", icon=":material/info:")
 else:
-    st.dataframe(
-        found.milestones[["title", "commitment_ref", "due_on", "achieved_on", "state", "lateness", "achieved_note"]],
-        hide_index=True,
-    placeholder="—",
-        width="stretch",
-        column_config={
-            "title": "Milestone",
-            "commitment_ref": "Commitment",
-            "due_on": st.column_config.DateColumn("Due", format="D MMM YYYY"),
-            "achieved_on": st.column_config.DateColumn("Achieved", format="D MMM YYYY"),
-            "state": "State",
-            "lateness": "How late",
-            "achieved_note": st.column_config.TextColumn("Note", width="large"),
-        },
-    )
+    milestones_table(found.milestones)

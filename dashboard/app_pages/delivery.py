@@ -9,6 +9,7 @@ from dashboard.components import (
     illustrative_notice,
     money_column,
     signed_money_column,
+    stop_if_nothing_to_show,
 )
 from tracker import delivery
 from tracker.fiscal import FinancialYear
@@ -23,17 +24,7 @@ st.caption(
 )
 filters_caption(shown)
 
-if figures.is_empty:
-    if shown.everything.commitments.empty:
-        st.info(
-            "No commitments recorded yet. Load the Welsh demo with `funding-tracker demo`, "
-            "or import a commitments file with `funding-tracker import commitments FILE`.",
-            icon=":material/info:",
-        )
-    else:
-        st.info("No money matches these filters. Widen the years or clear a filter in the sidebar.",
-                icon=":material/filter_alt_off:")
-    st.stop()
+stop_if_nothing_to_show(shown, figures.is_empty)
 
 if figures.delivery_count == 0:
     if shown.everything.deliveries.empty:

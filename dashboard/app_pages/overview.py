@@ -7,8 +7,10 @@ from dashboard.components import (
     current_view,
     filters_caption,
     illustrative_notice,
+    milestones_table,
     money_column,
     signed_money_column,
+    stop_if_nothing_to_show,
 )
 from tracker.delivery import qualified
 from tracker.formats.exports import to_csv_bytes
@@ -28,17 +30,7 @@ st.caption(
 )
 filters_caption(shown)
 
-if view.is_empty:
-    if shown.everything.commitments.empty:
-        st.info(
-            "No commitments recorded yet. Load the Welsh demo with `funding-tracker demo`, "
-            "or import a commitments file with `funding-tracker import commitments FILE`.",
-            icon=":material/info:",
-        )
-    else:
-        st.info("No money matches these filters. Widen the years or clear a filter in the sidebar.",
-                icon=":material/filter_alt_off:")
-    st.stop()
+stop_if_nothing_to_show(shown, view.is_empty)
 
 illustrative_notice(figures.illustrative_deliveries)
 
@@ -105,20 +97,7 @@ milestones = view.milestones
 if milestones.empty:
     st.info("No milestones recorded yet.")
 else:
-    st.dataframe(
-        milestones[["title", "commitment_ref", "due_on", "achieved_on", "state", "lateness", "achieved_note"]],
-        hide_index=True,
-        width="stretch",
-        column_config={
-            "title": "Milestone",
-            "commitment_ref": "Commitment",
-            "due_on": st.column_config.DateColumn("Due", format="D MMM YYYY"),
-            "achieved_on": st.column_config.DateColumn("Achieved", format="D MMM YYYY"),
-            "state": "State",
-            "lateness": "How late",
-            "achieved_note": "Note",
-        },
-    )
+    milestones_table(milestones)
 st.caption(view.milestone_summary())
 
 st.subheader("Where the money goes")

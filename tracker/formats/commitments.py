@@ -18,7 +18,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-from tracker.fiscal import FY_EXAMPLES, FinancialYear, FiscalError, parse_date, parse_financial_year
+from tracker.fiscal import FinancialYear, FiscalError, parse_date, parse_financial_year
 from tracker.formats.tabular import Problem, Row, missing_columns, read_table
 from tracker.money import MoneyError, allocate, format_pounds, parse_pence
 

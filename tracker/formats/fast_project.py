@@ -262,7 +262,6 @@ def _checked_totals(table, by_name, wanted, column, pence_future, n) -> tuple[np
 
 def _with_other_rows(columns, table, by_name, wanted, other_idx, column) -> CommitmentColumns:
     """Parse the rows the fast path left aside with the scalar row parser."""
-    import pyarrow as pa
     import pyarrow.compute as pc
 
     subset = table.take(_index_array(other_idx))
@@ -458,8 +457,6 @@ def _has_duplicates(chunked) -> bool:
     order = np.argsort(all_hashes, kind="stable")
     sorted_hashes = all_hashes[order]
     same = np.flatnonzero(sorted_hashes[1:] == sorted_hashes[:-1])
-    import pyarrow as pa
-
     suspects = np.unique(np.concatenate([order[same], order[same + 1]]))
     texts = chunked.take(_index_array(suspects)).to_pylist()
     # Distinct strings that merely share a hash are not duplicates.
