@@ -19,6 +19,7 @@ PAGES = [
     ("Announcements", "Announcements"),
     ("Delivery", "Delivery"),
     ("Finance tables", "Finance tables"),
+    ("Audit trail", "Audit trail"),
 ]
 
 

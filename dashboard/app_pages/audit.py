@@ -1,0 +1,90 @@
+"""Audit trail: every change to the data, newest first, with filters and a CSV download.
+
+Admins only once sign-in exists: the sign-in issue adds that check at the top
+of this page. The sidebar's commitment filters do not apply here.
+"""
+
+from datetime import UTC, datetime
+
+import streamlit as st
+
+from dashboard.components import engine
+from tracker import audit
+from tracker.formats.exports import to_csv_bytes
+
+st.title("Audit trail")
+st.caption("Every change to the data, newest first. The database refuses to alter or delete these records.")
+
+# Not cached: the trail must show a change the moment it is saved.
+database = engine()
+recorded = audit.span(database)
+if not recorded.count:
+    st.info("No changes recorded yet.", icon=":material/info:")
+    st.stop()
+
+options = audit.choices(database)
+# Audit times are real UTC times (TRACKER_TODAY moves as-at figures, not the clock).
+today_utc = datetime.now(UTC).date()
+first_day, last_day = recorded.first.date(), max(recorded.last.date(), today_utc)
+
+left, middle, right = st.columns(3)
+entities = left.multiselect("Record type", options["entities"], key="audit_entities",
+                            placeholder="All record types")
+actions = middle.multiselect("Action", options["actions"], key="audit_actions", placeholder="All actions")
+actors = right.multiselect("Who", options["actors"], key="audit_actors", placeholder="Everyone")
+left, right = st.columns([1, 2])
+days = left.date_input("Dates (UTC)", value=(first_day, last_day), format="DD/MM/YYYY", key="audit_dates",
+                       help="Whole days in UTC, both included.")
+text = right.text_input("Ref or value", key="audit_text", placeholder="e.g. W2, Welsh Government or 500,000",
+                        help="Finds a ref or any value before or after the change, ignoring case.")
+
+# While a range is being picked the widget holds only its start.
+since = days[0] if len(days) > 0 else None
+until = days[1] if len(days) > 1 else None
+flt = audit.AuditFilter(
+    entities=tuple(entities), actions=tuple(actions), actors=tuple(actors),
+    since=None if since is not None and since <= first_day else since,
+    # An end of today or later means "up to now", so changes saved later still show.
+    until=None if until is not None and until >= today_utc else until,
+    text=text.strip(),
+)
+frame = audit.events(database, flt)
+
+if frame.empty:
+    st.info("No changes match these filters.", icon=":material/filter_alt_off:")
+    st.stop()
+
+if len(frame) >= audit.LIMIT:
+    st.markdown(f"Showing the newest **{len(frame):,}** matching changes: narrow the filters to see older ones.")
+elif flt.is_empty:
+    st.markdown(f"**{len(frame):,}** changes recorded.")
+else:
+    st.markdown(f"**{len(frame):,}** of {recorded.count:,} changes match these filters.")
+
+st.dataframe(
+    frame,
+    hide_index=True,
+    width="stretch",
+    placeholder="—",
+    column_order=["occurred_at", "actor", "action", "entity", "entity_id", "ref", "changes", "before", "after"],
+    column_config={
+        "occurred_at": st.column_config.DatetimeColumn("When (UTC)", format="D MMM YYYY, HH:mm:ss", timezone="UTC"),
+        "actor": "Who",
+        "action": "Action",
+        "entity": "Record type",
+        "entity_id": st.column_config.NumberColumn("Record id", format="%d"),
+        "ref": "Ref",
+        "changes": st.column_config.TextColumn("Changes", width="large",
+                                               help="Changed values, or for a new record the values that identify it"),
+        "before": st.column_config.JsonColumn("Before", width="medium"),
+        "after": st.column_config.JsonColumn("After", width="medium"),
+    },
+)
+st.download_button(
+    "Download these changes as CSV",
+    data=to_csv_bytes(audit.audit_table(frame)),
+    file_name=f"audit-trail-{today_utc.isoformat()}.csv",
+    mime="text/csv",
+    icon=":material/download:",
+    key="audit_csv",
+)
