@@ -11,7 +11,9 @@ pages = [
     st.Page("app_pages/announcements.py", title="Announcements", icon=":material/campaign:"),
     st.Page("app_pages/delivery.py", title="Delivery", icon=":material/payments:"),
     st.Page("app_pages/finance.py", title="Finance tables", icon=":material/table_view:"),
+    st.Page("app_pages/record.py", title="Record", icon=":material/edit_note:"),
     st.Page("app_pages/audit.py", title="Audit trail", icon=":material/history:"),
+    st.Page("app_pages/import_data.py", title="Import", icon=":material/upload_file:"),
 ]
 page = st.navigation(pages)
 st.session_state["_view"] = sidebar()

@@ -82,6 +82,15 @@ def sidebar() -> View:
         first = last = None
         labels = [fy.label for fy in options["years"]]
         if len(labels) > 1:
+            full = (labels[0], labels[-1])
+            # Left at "everything", the range follows the data when new years
+            # arrive (e.g. after a save); a range someone chose stays put, if
+            # its years still exist.
+            previous_full = st.session_state.get("_filter_years_full")
+            chosen = st.session_state.get("filter_years")
+            if chosen is not None and (chosen == previous_full or not set(chosen) <= set(labels)):
+                st.session_state["filter_years"] = full
+            st.session_state["_filter_years_full"] = full
             low, high = st.select_slider(
                 "Financial years", options=labels, value=(labels[0], labels[-1]), key="filter_years"
             )
@@ -164,3 +173,29 @@ def milestones_table(milestones) -> None:
             "achieved_note": st.column_config.TextColumn("Note", width="large"),
         },
     )
+
+
+def clear_data() -> None:
+    """After a save: every page reads the new figures on its next run."""
+    _data.clear()
+    _organisation_names.clear()
+
+
+@st.cache_data(ttl=60, show_spinner=False)
+def _organisation_names(url: str) -> list[str]:
+    return queries.organisation_names(_engine(url))
+
+
+def organisation_names(_engine_unused=None) -> list[str]:
+    return _organisation_names(database_url())
+
+
+def field_problems(failed, prefix: str = ""):
+    """A function that shows, beside a widget, the problems with its field."""
+
+    def show(field: str) -> None:
+        for problem in failed.for_field(prefix + field):
+            st.error(f"{problem.value!r}: {problem.expected}" if problem.value else problem.expected,
+                     icon=":material/error:")
+
+    return show

@@ -139,6 +139,12 @@ def describe_source(url: str) -> str:
     return f"funding tracker database {make_url(url).render_as_string(hide_password=True)}"
 
 
+def organisation_names(engine: Engine) -> list[str]:
+    """Every organisation's name, for pickers."""
+    with read_session(engine) as session:
+        return list(session.scalars(select(Organisation.name).order_by(Organisation.name)))
+
+
 def has_announcements(engine: Engine) -> bool:
     with read_session(engine) as session:
         return session.scalar(select(Announcement.id).limit(1)) is not None

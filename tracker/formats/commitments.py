@@ -18,8 +18,8 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-from tracker.fiscal import FinancialYear, FiscalError, parse_date, parse_financial_year
-from tracker.formats.tabular import Problem, Row, missing_columns, read_table
+from tracker.fiscal import FinancialYear, FiscalError, parse_financial_year
+from tracker.formats.tabular import Problem, Row, missing_columns, parse_file_date, read_table
 from tracker.money import MoneyError, allocate, format_pounds, parse_pence
 
 REQUIRED = ("ref", "announced_on", "funder", "recipient", "purpose", "kind", "amount", "first_year")
@@ -34,23 +34,59 @@ QUALIFIERS = ("exact", "over", "up to", "about")
 STATUSES = ("confirmed", "indicative")
 CAPITAL_OR_REVENUE = ("capital", "revenue")
 
-# Spellings seen in real spreadsheets, mapped to the contract's names.
+# Spellings seen in real spreadsheets, mapped to the contract's names. Keys
+# are already normalised (tracker.formats.tabular.normalise_header): lower
+# case, punctuation and £ gone, so "Amount (£)" and "Ref." need no entry.
 HEADER_ALIASES = {
+    "reference": "ref",
+    "ref_no": "ref",
+    "reference_number": "ref",
+    "commitment_ref": "ref",
+    "commitment_reference": "ref",
     "announcement_date": "announced_on",
     "date_announced": "announced_on",
+    "date_of_announcement": "announced_on",
     "announced": "announced_on",
+    "funder_name": "funder",
+    "funding_organisation": "funder",
+    "funding_organization": "funder",
+    "funder_organisation": "funder",
+    "recipient_organisation": "recipient",
+    "recipient_organization": "recipient",
+    "recipient_name": "recipient",
+    "recipient_org": "recipient",
+    "purpose_of_funding": "purpose",
+    "program": "programme",
+    "programme_name": "programme",
+    "fund": "programme",
+    "fund_name": "programme",
     "financial_year": "first_year",
+    "first_financial_year": "first_year",
     "start_year": "first_year",
+    "starting_year": "first_year",
     "fy": "first_year",
     "amount_gbp": "amount",
+    "amount_pounds": "amount",
+    "value": "amount",
     "number_of_years": "years",
+    "no_of_years": "years",
+    "num_years": "years",
+    "years_of_funding": "years",
+    "duration_years": "years",
     "uplift": "uplift_pct",
     "uplift_percent": "uplift_pct",
+    "annual_uplift": "uplift_pct",
     "capital_revenue": "capital_or_revenue",
     "capital_or_revenue_": "capital_or_revenue",
     "re_announces": "reannounces",
+    "reannounces_ref": "reannounces",
+    "announcement": "announcement_ref",
+    "announcement_reference": "announcement_ref",
+    "announcement_title": "title",
     "source": "source_url",
     "url": "source_url",
+    "link": "source_url",
+    "quotation": "quote",
 }
 
 _KIND_SPELLINGS = {
@@ -128,7 +164,7 @@ def parse_years(text: str) -> int:
         value = Decimal(cleaned)
     except InvalidOperation:
         value = None
-    if value is None or value != value.to_integral_value() or not 1 <= value <= MAX_YEARS:
+    if value is None or not value.is_finite() or value != value.to_integral_value() or not 1 <= value <= MAX_YEARS:
         raise ValueError(f"expected a whole number of years from 1 to {MAX_YEARS}")
     return int(value)
 
@@ -164,6 +200,8 @@ def parse_profile(text: str, total_pence: int | None) -> tuple[tuple[FinancialYe
                 amounts.append(parse_pence(amount_text))
             except MoneyError as err:
                 raise ValueError(f"{fy}: {err}") from None  # names the year and the value
+            if amounts[-1] > MAX_PENCE:
+                raise ValueError(f"{fy}: expected an amount below £1 trillion")
     if shares and amounts:
         raise ValueError("use either amounts or percentages in a profile, not both")
     if shares:
@@ -208,7 +246,7 @@ def parse_commitment_row(row: Row, problems: list[Problem]) -> CommitmentRecord 
     announced_on = None
     if r.text("announced_on", required=True):
         try:
-            announced_on = parse_date(row.get("announced_on"))
+            announced_on = parse_file_date(row.get("announced_on"))
         except FiscalError as err:
             r.fail("announced_on", _after_value(err))
 

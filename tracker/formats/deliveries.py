@@ -12,23 +12,39 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from tracker.fiscal import FiscalError, parse_date
-from tracker.formats.tabular import Problem, Row, missing_columns, read_table
+from tracker.fiscal import FiscalError
+from tracker.formats.tabular import Problem, Row, missing_columns, parse_file_date, read_table
 from tracker.money import MoneyError, parse_pence
 
 REQUIRED = ("ref", "commitment_ref", "paid_on", "amount", "kind")
 OPTIONAL = ("note", "illustrative", "evidence_url")
 KINDS = ("payment", "spend")
 
+# Keys are normalised header names (tracker.formats.tabular.normalise_header).
 HEADER_ALIASES = {
+    "reference": "ref",
+    "ref_no": "ref",
+    "delivery_ref": "ref",
+    "payment_ref": "ref",
+    "payment_reference": "ref",
     "commitment": "commitment_ref",
+    "commitment_reference": "commitment_ref",
     "date": "paid_on",
     "date_paid": "paid_on",
+    "paid": "paid_on",
     "payment_date": "paid_on",
+    "date_of_payment": "paid_on",
     "amount_gbp": "amount",
+    "amount_paid": "amount",
+    "type": "kind",
     "notes": "note",
+    "description": "note",
+    "comments": "note",
     "evidence": "evidence_url",
+    "evidence_link": "evidence_url",
 }
+# As for commitments: far beyond any real payment, and sums stay in 64 bits.
+MAX_PENCE = 100_000_000_000_000
 _YES_NO = {"": False, "no": False, "n": False, "false": False, "0": False,
            "yes": True, "y": True, "true": True, "1": True}
 
@@ -60,7 +76,7 @@ def parse_delivery_row(row: Row, problems: list[Problem]) -> DeliveryRecord | No
         fail("paid_on", "required: must not be blank")
     else:
         try:
-            paid_on = parse_date(row.get("paid_on"))
+            paid_on = parse_file_date(row.get("paid_on"))
         except FiscalError as err:
             fail("paid_on", err.expected)
     amount = None
@@ -71,6 +87,8 @@ def parse_delivery_row(row: Row, problems: list[Problem]) -> DeliveryRecord | No
     else:
         if amount == 0:
             fail("amount", "expected a non-zero amount (negative for a correction)")
+        elif abs(amount) > MAX_PENCE:
+            fail("amount", "expected an amount below £1 trillion")
     kind = row.get("kind").lower()
     if kind not in KINDS:
         fail("kind", "expected payment or spend")

@@ -1,0 +1,153 @@
+"""Import: upload a commitments or deliveries file, see what it would change and every problem, then confirm.
+
+All or nothing: a file with any problem imports nothing, and the confirm
+button saves exactly the file previewed against the database previewed
+(``tracker.imports``). The sidebar's filters do not apply here.
+"""
+
+import streamlit as st
+
+from dashboard.components import engine
+from tracker import imports, services
+from tracker.formats.tabular import DataError
+
+KIND_LABELS = {"commitments": "Commitments", "deliveries": "Deliveries"}
+MAX_UPLOAD_MB = st.get_option("server.maxUploadSize")  # .streamlit/config.toml
+FILE_HELP = {
+    "commitments": (
+        "One row per line of money, with a header row. **Required columns:** `ref`, `announced_on`, `funder`, "
+        "`recipient`, `purpose`, `kind` (one-off, recurring or profiled), `amount`, `first_year`. "
+        "**Optional:** `years`, `qualifier` (exact, over, up to, about), `programme`, `announcement_ref`, `title`, "
+        "`source_url`, `quote`, `status`, `capital_or_revenue`, `uplift_pct`, `reannounces`, `profile` "
+        "(e.g. `2020-21=£1m;2021-22=500000`).\n\n"
+        "Common spellings of the headings work too (*Announcement date*, *Amount (£)*, *Financial year*, "
+        "*No. of years*, *Recipient organisation*, *Reference*…). Rows are matched to stored commitments by `ref`."
+    ),
+    "deliveries": (
+        "One row per payment or spend, with a header row. **Required columns:** `ref`, `commitment_ref` (the "
+        "commitment it delivers), `paid_on`, `amount` (negative for a correction), `kind` (payment or spend). "
+        "**Optional:** `note`, `illustrative` (yes/no), `evidence_url`.\n\n"
+        "Common spellings of the headings work too (*Payment date*, *Amount paid*, *Reference*…). Rows are "
+        "matched to stored deliveries by `ref`."
+    ),
+}
+READING_RULES = (
+    "Amounts: `1000000`, `£1,000,000.50`, `£1.5m`, `£500k` (at most two decimal places). "
+    "Dates: `2019-10-31` or day-first `31/10/2019` (10/09/2019 is 10 September; write the year in full). "
+    "Financial years: `2020-21`, `2020/21`, `FY2020-21`. A byte-order mark, Excel's Windows-1252 £ signs and "
+    "blank rows at the end are fine. A value that could mean two things is refused, never guessed."
+)
+
+
+def show_problems(problems, heading: str) -> None:
+    st.error(heading, icon=":material/error:")
+    st.dataframe(
+        imports.problems_frame(problems),
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "line": st.column_config.TextColumn("Line", help="The file's own line (header = line 1); for XLSX the sheet row."),
+            "column": "Column",
+            "value": "Value",
+            "expected": st.column_config.TextColumn("Expected", width="large"),
+        },
+    )
+
+
+def save(plan: imports.ImportPlan, data: bytes, reason: str | None, reason_text: str) -> bool:
+    """Apply the previewed plan with a progress bar; say what happened. True if saved."""
+    bar = st.progress(0.0, text="Saving…")
+
+    def progress(done: int, total: int) -> None:
+        bar.progress(done / total if total else 1.0, text=f"Saving: {done:,} of {total:,} rows")
+
+    try:
+        outcome = imports.apply_plan(plan, data, engine=engine(), progress=progress,
+                                     reason=reason, reason_text=reason_text)
+    except DataError as err:
+        bar.empty()
+        show_problems(err.problems, "**Nothing was imported.**")
+    except services.PermissionDenied as err:
+        bar.empty()
+        st.error(f"Nothing was imported: {err}", icon=":material/block:")
+    else:
+        bar.empty()
+        st.cache_data.clear()  # the other pages show the new figures at once
+        st.success(f"Imported {plan.filename}: {outcome}.", icon=":material/check_circle:")
+        return True
+    return False
+
+
+st.title("Import")
+st.caption("Add or update commitments and deliveries from a CSV or Excel (XLSX) file. You see what will change "
+           "before anything is saved, and a file with any problem imports nothing.")
+
+kind = st.segmented_control("The file holds", options=list(imports.KINDS), format_func=KIND_LABELS.get,
+                            default="commitments", required=True, key="import_kind")
+with st.expander("What the file should look like", icon=":material/help:"):
+    st.markdown(FILE_HELP[kind])
+    st.markdown(READING_RULES)
+
+uploaded = st.file_uploader(
+    f"{KIND_LABELS[kind]} file",
+    type=["csv", "xlsx"],
+    key="import_file",
+    help=f"CSV or XLSX, up to {MAX_UPLOAD_MB} MB. For a bigger file, split it or use "
+         f"`funding-tracker import {kind} FILE`.",
+)
+if uploaded is None:
+    st.info(f"Choose a CSV or XLSX file of {kind} (up to {MAX_UPLOAD_MB} MB) to see a preview. "
+            "Nothing is saved until you confirm.", icon=":material/upload_file:")
+    st.stop()
+
+data = uploaded.getvalue()
+previewed = st.session_state.get("import_previewed")
+saved = False
+if (st.session_state.get("import_confirm") and previewed is not None and previewed.kind == kind
+        and previewed.content_hash == imports.content_hash(data)):
+    saved = save(previewed, data, st.session_state.get("import_reason"),
+                 st.session_state.get("import_reason_text", ""))
+
+with st.spinner("Checking every row…"):
+    plan = imports.plan_import(kind, data, uploaded.name, engine=engine(), previous=previewed)
+st.session_state["import_previewed"] = plan  # what the confirm button will save
+
+st.subheader(f"Preview of {uploaded.name}")
+to_create, to_update, unchanged, problem_count = st.columns(4)
+to_create.metric("To create", f"{plan.counts['create']:,}")
+to_update.metric("To update", f"{plan.counts['update']:,}")
+unchanged.metric("Unchanged", f"{plan.counts['unchanged']:,}")
+problem_count.metric("Problems", f"{plan.counts['problems']:,}")
+
+if plan.problems:
+    show_problems(plan.problems, f"**{len(plan.problems):,} problem{'s' if len(plan.problems) != 1 else ''}: "
+                                 "nothing can be imported.** Correct the file and upload it again.")
+elif plan.to_apply == 0 and len(plan.rows) and not saved:
+    st.success("Nothing to import: every row is already in the database, unchanged.", icon=":material/check:")
+
+if len(plan.rows):
+    st.dataframe(
+        plan.rows,
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "line": st.column_config.NumberColumn("Line", format="%d"),
+            "ref": "Ref",
+            "action": "Action",
+            "summary": st.column_config.TextColumn("What", width="large"),
+            "changes": st.column_config.TextColumn("Changes", width="large"),
+        },
+    )
+
+reason, reason_text = None, ""
+if plan.needs_reason and not plan.problems:
+    st.warning("This file changes the money of commitments already recorded. The original profile is kept "
+               "beside the revised one; say why it changed.", icon=":material/edit_note:")
+    reason = st.selectbox("Why the money changed", imports.REVISION_REASONS, index=None,
+                          placeholder="Choose a reason", key="import_reason")
+    if reason == "other":
+        reason_text = st.text_input("Say why", key="import_reason_text")
+
+ready = plan.can_apply and (not plan.needs_reason or (reason and (reason != "other" or reason_text.strip())))
+st.button(f"Import {plan.to_apply:,} row{'s' if plan.to_apply != 1 else ''}", key="import_confirm", type="primary",
+          icon=":material/upload:", disabled=not ready)

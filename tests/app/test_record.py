@@ -1,0 +1,119 @@
+"""Recording and changing data through the Record page (demo data loaded)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+from db.session import make_engine
+from tracker import services
+
+APP = str(Path(__file__).resolve().parents[2] / "dashboard" / "app.py")
+
+
+def _record() -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    at.switch_page("app_pages/record.py").run()
+    assert not at.exception
+    return at
+
+
+def _fill_new_announcement(at: AppTest, date_text: str) -> None:
+    at.text_input(key="record_a_ref").input("A7")
+    at.text_input(key="record_a_date").input(date_text)
+    at.text_input(key="record_a_title").input("Data unit for councils")
+    at.selectbox(key="record_a_funder").set_value("Welsh Government")
+    at.text_input(key="record_c0_ref").input("W8")
+    at.text_input(key="record_c0_purpose").input("Data unit")
+    at.selectbox(key="record_c0_recipient").set_value("Welsh councils")
+    at.selectbox(key="record_c0_kind").set_value("recurring")
+    at.text_input(key="record_c0_amount").input("£250k")
+    at.text_input(key="record_c0_first_year").input("2022-23")
+    at.text_input(key="record_c0_years").input("2")
+
+
+def _yearly(at: AppTest) -> dict[str, str]:
+    at.switch_page("app_pages/overview.py").run()
+    assert not at.exception
+    return {row.label: f"{row.committed}" for row in at.dataframe[0].value.itertuples()}
+
+
+def test_a_new_announcement_with_a_recurring_commitment_changes_the_overview_totals():
+    at = _record()
+    _fill_new_announcement(at, "01/02/2022")
+    at.button(key="record_a_preview").click().run()
+    preview = at.dataframe[0].value
+    assert list(preview.columns) == ["ref", "2022-23", "2023-24"]
+    assert not at.error
+
+    at.button(key="record_a_save").click().run()
+    assert not at.exception
+    assert "Saved announcement A7 with 1 commitment" in at.success[0].value
+    assert _yearly(at) == {"2020-21": "1500000.00", "2021-22": "5400000.00", "2022-23": "6650000.00",
+                           "2023-24": "250000.00"}
+
+
+def test_an_impossible_date_is_shown_beside_its_field_and_nothing_is_saved():
+    at = _record()
+    _fill_new_announcement(at, "31/02/2020")
+    at.button(key="record_a_save").click().run()
+    assert not at.exception
+    messages = [e.value for e in at.error]
+    assert "'31/02/2020': no such date (expected a date like 2019-10-31 or 31/10/2019)" in messages
+    assert not at.success
+    assert _yearly(at) == {"2020-21": "1500000.00", "2021-22": "5400000.00", "2022-23": "6400000.00"}
+
+
+def test_a_delivery_recorded_on_the_page_counts_as_delivered():
+    at = _record()
+    at.selectbox(key="record_d_commitment").set_value("W7")
+    at.text_input(key="record_d_ref").input("D8")
+    at.text_input(key="record_d_paid_on").input("20/03/2023")
+    at.text_input(key="record_d_amount").input("£400,000")
+    at.button(key="record_d_save").click().run()
+    assert not at.exception and "Saved delivery D8 against W7" in at.success[0].value
+    at.switch_page("app_pages/overview.py").run()
+    delivered = {row.label: f"{row.delivered}" for row in at.dataframe[0].value.itertuples()}
+    assert delivered["2022-23"] == "6350000.00"  # 5,950,000 illustrative + 400,000
+
+
+def test_changing_the_money_needs_a_reason_and_keeps_the_original_profile():
+    at = _record()
+    at.selectbox(key="record_e_pick").set_value("W1").run()
+    at.text_input(key="record_e_amount").input("£600,000")
+    at.button(key="record_e_save").click().run()
+    assert any("needs a reason" in e.value for e in at.error)
+
+    at.selectbox(key="record_e_reason").set_value("correction")
+    at.button(key="record_e_save").click().run()
+    assert not at.exception and "Saved the change to W1" in at.success[0].value
+    revised = services.baseline_vs_revised(make_engine(os.environ["TRACKER_DATABASE_URL"]), "W1")
+    assert list(revised["original_pence"]) == [50_000_000] * 3
+    assert list(revised["revised_pence"]) == [60_000_000] * 3
+
+
+def test_a_change_saved_by_someone_else_after_opening_is_refused_and_named():
+    at = _record()
+    at.selectbox(key="record_e_pick").set_value("W5").run()
+    other = services.load_for_edit("commitment", "W5", engine=make_engine(os.environ["TRACKER_DATABASE_URL"]))
+    services.update_commitment(
+        "W5", services.CommitmentInput(**{**other.value.__dict__, "purpose": "Digital squads (renamed)"}),
+        expected_version=other.version, engine=make_engine(os.environ["TRACKER_DATABASE_URL"]),
+        actor=services.Actor("Sam"),
+    )
+    at.text_input(key="record_e_purpose").input("My own wording")
+    at.button(key="record_e_save").click().run()
+    assert not at.exception
+    assert at.warning[0].value.startswith("This commitment was changed by Sam at ")
+    assert services.load_for_edit("commitment", "W5", engine=make_engine(os.environ["TRACKER_DATABASE_URL"])
+                                  ).value.purpose == "Digital squads (renamed)"
+
+
+def test_deleting_a_commitment_takes_it_out_of_the_totals():
+    at = _record()
+    at.selectbox(key="record_x_pick").set_value("W7").run()
+    at.button(key="record_x_delete").click().run()
+    assert not at.exception and "Deleted W7" in at.success[0].value
+    assert _yearly(at)["2022-23"] == "5400000.00"
