@@ -182,6 +182,18 @@ with new:
 # --- delivery ------------------------------------------------------------------------
 
 
+def save(use_case, inp, problems_key: str, message: str) -> None:
+    """Save through a service: problems go beside their fields, success to the top."""
+    try:
+        use_case(inp, engine=db)
+    except services.ValidationFailed as failed:
+        st.session_state[problems_key] = failed
+        return
+    clear_data()
+    st.session_state.pop(problems_key, None)
+    st.session_state["record_saved"] = message
+
+
 def save_delivery() -> None:
     state = st.session_state
     inp = services.DeliveryInput(
@@ -190,14 +202,7 @@ def save_delivery() -> None:
         kind=state.get("record_d_kind", "payment"), note=state.get("record_d_note", ""),
         evidence_url=state.get("record_d_evidence", ""),
     )
-    try:
-        services.record_delivery(inp, engine=db)
-    except services.ValidationFailed as failed:
-        state["record_d_problems"] = failed
-        return
-    clear_data()
-    state.pop("record_d_problems", None)
-    state["record_saved"] = f"Saved delivery {inp.ref} against {inp.commitment_ref}."
+    save(services.record_delivery, inp, "record_d_problems", f"Saved delivery {inp.ref} against {inp.commitment_ref}.")
 
 
 with delivery:
@@ -230,14 +235,7 @@ def save_milestone() -> None:
         title=state.get("record_m_title", ""), due_on=state.get("record_m_due", ""),
         achieved_on=state.get("record_m_achieved", ""), achieved_note=state.get("record_m_note", ""),
     )
-    try:
-        services.create_milestone(inp, engine=db)
-    except services.ValidationFailed as failed:
-        state["record_m_problems"] = failed
-        return
-    clear_data()
-    state.pop("record_m_problems", None)
-    state["record_saved"] = f"Saved milestone {inp.ref} on {inp.commitment_ref}."
+    save(services.create_milestone, inp, "record_m_problems", f"Saved milestone {inp.ref} on {inp.commitment_ref}.")
 
 
 with milestone:

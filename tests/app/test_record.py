@@ -117,3 +117,20 @@ def test_deleting_a_commitment_takes_it_out_of_the_totals():
     at.button(key="record_x_delete").click().run()
     assert not at.exception and "Deleted W7" in at.success[0].value
     assert _yearly(at)["2022-23"] == "5400000.00"
+
+
+def test_a_milestone_recorded_on_the_page_is_listed_and_a_bad_date_is_shown_beside_its_field():
+    at = _record()
+    at.selectbox(key="record_m_commitment").set_value("W7")
+    at.text_input(key="record_m_ref").input("M3")
+    at.text_input(key="record_m_title").input("Five projects funded")
+    at.text_input(key="record_m_due").input("31/02/2023")
+    at.button(key="record_m_save").click().run()
+    assert "'31/02/2023': no such date (expected a date like 2019-10-31 or 31/10/2019)" in [e.value for e in at.error]
+    assert not at.success
+
+    at.text_input(key="record_m_due").input("30/09/2022")
+    at.button(key="record_m_save").click().run()
+    assert not at.exception and "Saved milestone M3 on W7" in at.success[0].value
+    at.switch_page("app_pages/overview.py").run()
+    assert "Five projects funded" in list(at.dataframe[1].value["title"])
