@@ -244,3 +244,36 @@ def announcement_schedule(schedule: pd.DataFrame, names=None) -> go.Figure:
         font=dict(size=14),
     )
     return fig
+
+
+def original_vs_revised(comparison: pd.DataFrame) -> go.Figure:
+    """Grouped bars: a commitment's profile as first committed beside its revised one.
+
+    ``comparison`` has ``financial_year`` (a label such as 2020-21),
+    ``original`` and ``revised`` in pence, one row per year (the body of
+    ``tracker.revision_view.comparison_table``, without its Total row).
+    Original bars are solid blue, revised bars orange and hatched, both
+    outlined and named in the legend, so they differ without colour.
+    """
+    labels = list(comparison["financial_year"])
+    fig = go.Figure()
+    for column, name, colour, pattern in (("original", "Original profile", OKABE_ITO["blue"], ""),
+                                          ("revised", "Revised profile", OKABE_ITO["orange"], "/")):
+        fig.add_bar(
+            name=name, x=labels, y=[int(p) / 100 for p in comparison[column]],  # float pounds for drawing only
+            marker_color=colour, marker_pattern_shape=pattern, marker_line=dict(color=OKABE_ITO["black"], width=1),
+            customdata=_short(comparison[column]),
+            hovertemplate=f"%{{x}}: %{{customdata}} {name.split()[0].lower()}<extra></extra>",
+        )
+    tickvals, ticktext = _pound_axis_ticks(int(max([0, *comparison["original"], *comparison["revised"]])))
+    fig.update_layout(
+        barmode="group",
+        xaxis=dict(title="Financial year (April to March)", type="category", categoryorder="array",
+                   categoryarray=labels),
+        yaxis=dict(title="Pounds", tickvals=tickvals, ticktext=ticktext, rangemode="tozero"),
+        legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0, traceorder="normal"),
+        margin=dict(l=10, r=10, t=40, b=10),
+        hovermode="x unified",
+        font=dict(size=14),
+    )
+    return fig

@@ -199,3 +199,21 @@ def field_problems(failed, prefix: str = ""):
                      icon=":material/error:")
 
     return show
+
+
+NEW_ORGANISATION = "A new organisation…"
+
+
+def organisation_picker(label: str, key: str, help: str) -> str:
+    """A known organisation, or a new name typed in beside it."""
+    choice = st.selectbox(label, [*organisation_names(), NEW_ORGANISATION], index=None, key=key, help=help,
+                          placeholder="Choose an organisation")
+    if choice == NEW_ORGANISATION:
+        return st.text_input(f"New {label.lower()} name", key=f"{key}_new")
+    return choice or ""
+
+
+def picked_organisation(key: str) -> str:
+    """What ``organisation_picker(key=...)`` holds, read from the session state."""
+    choice = st.session_state.get(key) or ""
+    return st.session_state.get(f"{key}_new", "") if choice == NEW_ORGANISATION else choice

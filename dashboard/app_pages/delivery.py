@@ -1,18 +1,21 @@
-"""Delivery: commitments against delivery, by financial year and by commitment, with slippage."""
+"""Delivery: commitments against delivery, by financial year and by commitment, with slippage;
+and a revised commitment's original profile beside its revised one."""
 
 import streamlit as st
 
 from dashboard import charts
 from dashboard.components import (
     current_view,
+    engine,
     filters_caption,
     illustrative_notice,
     money_column,
     signed_money_column,
     stop_if_nothing_to_show,
 )
-from tracker import delivery
+from tracker import delivery, revision_view, services
 from tracker.fiscal import FinancialYear
+from tracker.records import revised_commitments
 
 shown = current_view()
 figures = delivery.progress(shown.data.schedule, shown.data.deliveries, shown.data.commitments, shown.today)
@@ -134,3 +137,61 @@ with by_commitment_tab:
             file_name="delivery-by-commitment.csv", mime="text/csv", icon=":material/download:",
             key="delivery_download_commitments",
         )
+
+st.divider()
+st.subheader("Original and revised profiles")
+revised = revised_commitments(engine())
+shown_revised = revised.loc[revised["ref"].isin(set(shown.data.commitments["ref"]))]
+if revised.empty:
+    st.info("No commitment has been revised yet. When a commitment's amount or profile is changed, its "
+            "original profile will appear here beside the revised one, with the reason for the change. "
+            "Changes are made on the \"Change a record\" page.", icon=":material/info:")
+elif shown_revised.empty:
+    st.info(f"None of the commitments these filters show has been revised. Clear a filter in the sidebar to "
+            f"see the {len(revised)} that have.", icon=":material/filter_alt_off:")
+else:
+    options = revision_view.choices(shown_revised)
+    ref = st.selectbox("Revised commitment", list(options), format_func=options.get,
+                       key="delivery_revised_commitment")
+    profiles = services.baseline_vs_revised(engine(), ref)
+    revisions = services.revision_history(engine(), ref)
+    comparison = revision_view.comparison_table(profiles, ref)
+    st.markdown(revision_view.summary(ref, profiles, revisions))
+
+    chart, numbers = st.columns(2, gap="medium")
+    with chart:
+        st.plotly_chart(charts.original_vs_revised(comparison.body), width="stretch",
+                        key="delivery_revised_chart")
+    with numbers:
+        st.dataframe(
+            revision_view.in_pounds(comparison),
+            hide_index=True,
+            width="stretch",
+            column_config={
+                "financial_year": st.column_config.TextColumn("Financial year", pinned=True),
+                "original": money_column("Original", help="The profile as first committed."),
+                "revised": money_column("Revised", help="The profile as it stands now."),
+                "change": signed_money_column("Change", help="Revised minus original: in brackets when less."),
+            },
+        )
+        st.caption("The last row is the total over every year.")
+        st.download_button(
+            f"Download {ref} original and revised (CSV)", revision_view.comparison_csv(comparison),
+            file_name=f"original-and-revised-{ref}.csv", mime="text/csv", icon=":material/download:",
+            key="delivery_download_revised",
+        )
+
+    st.markdown("**Revisions, oldest first**")
+    st.dataframe(
+        revision_view.history(revisions),
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "revised_at": st.column_config.DatetimeColumn("When (UTC)", format="D MMM YYYY, HH:mm:ss",
+                                                          timezone="UTC"),
+            "actor": st.column_config.TextColumn("Who"),
+            "reason": st.column_config.TextColumn("Reason"),
+            "reason_text": st.column_config.TextColumn("Reason given"),
+            "changed": st.column_config.TextColumn("What changed", width="large"),
+        },
+    )

@@ -1,25 +1,32 @@
-"""Record: new announcements with their commitments, deliveries, milestones,
-changes to a commitment's money (with a reason), and deleting or restoring.
+"""Record: a new announcement with its commitments, a delivery, a milestone.
 
 Every save goes through tracker.services; the page only gathers what was
-typed and shows the answer: problems beside their fields, a stale-edit
-warning, or what was saved.
+typed and shows the answer: problems beside their fields, or what was saved.
+Changing or deleting what is already recorded is on the "Change a record"
+page (dashboard/app_pages/change.py).
 """
 
 import streamlit as st
 
-from dashboard.components import clear_data, current_view, engine, field_problems, money_column, organisation_names
+from dashboard.components import (
+    NEW_ORGANISATION,
+    clear_data,
+    current_view,
+    engine,
+    field_problems,
+    money_column,
+    organisation_picker,
+    picked_organisation,
+)
 from tracker import services
 from tracker.money import to_decimal
 
 shown = current_view()
 db = engine()
-organisations = organisation_names(db)
 commitment_refs = list(shown.everything.commitments["ref"])
 
 KINDS = ["one-off", "recurring", "profiled"]
 QUALIFIERS = ["exact", "over", "up to", "about"]
-NEW_ORGANISATION = "A new organisation…"
 
 st.title("Record")
 st.caption(
@@ -31,18 +38,7 @@ saved = st.session_state.pop("record_saved", None)
 if saved:
     st.success(saved, icon=":material/check_circle:")
 
-new, delivery, milestone, change, remove = st.tabs(
-    ["New announcement", "Delivery", "Milestone", "Change a commitment", "Delete or restore"]
-)
-
-
-def organisation(label: str, key: str, help: str) -> str:
-    """A known organisation, or a new name typed in."""
-    choice = st.selectbox(label, [*organisations, NEW_ORGANISATION], index=None, key=key, help=help,
-                          placeholder="Choose an organisation")
-    if choice == NEW_ORGANISATION:
-        return st.text_input(f"New {label.lower()} name", key=f"{key}_new")
-    return choice or ""
+new, delivery, milestone = st.tabs(["New announcement", "Delivery", "Milestone"])
 
 
 # --- new announcement ----------------------------------------------------------
@@ -51,14 +47,10 @@ def organisation(label: str, key: str, help: str) -> str:
 def announcement_input() -> services.AnnouncementInput:
     state = st.session_state
     count = int(state.get("record_a_count", 1))
-    funder = state.get("record_a_funder") or ""
-    if funder == NEW_ORGANISATION:
-        funder = state.get("record_a_funder_new", "")
+    funder = picked_organisation("record_a_funder")
     commitments = []
     for i in range(count):
-        recipient = state.get(f"record_c{i}_recipient") or ""
-        if recipient == NEW_ORGANISATION:
-            recipient = state.get(f"record_c{i}_recipient_new", "")
+        recipient = picked_organisation(f"record_c{i}_recipient")
         commitments.append(services.CommitmentInput(
             ref=state.get(f"record_c{i}_ref", ""), purpose=state.get(f"record_c{i}_purpose", ""),
             recipient=recipient, kind=state.get(f"record_c{i}_kind", "one-off"),
@@ -122,7 +114,7 @@ with new:
         st.text_input("Title", key="record_a_title")
         show("title")
     with right:
-        organisation("Funder", "record_a_funder", "Who is giving the money.")
+        organisation_picker("Funder", "record_a_funder", "Who is giving the money.")
         show("funder")
         st.text_input("Made by (optional)", key="record_a_made_by", placeholder="e.g. the Minister")
         st.text_input("Source address", key="record_a_source", placeholder="https://…")
@@ -139,7 +131,7 @@ with new:
             show_c("ref")
             st.text_input("What it pays for", key=f"record_c{i}_purpose")
             show_c("purpose")
-            organisation("Recipient", f"record_c{i}_recipient", "Who receives the money.")
+            organisation_picker("Recipient", f"record_c{i}_recipient", "Who receives the money.")
             show_c("recipient")
         with b:
             st.selectbox("Kind", KINDS, key=f"record_c{i}_kind",
@@ -255,100 +247,3 @@ with milestone:
         show("achieved_on")
         st.text_input("Note (optional)", key="record_m_note")
     st.button("Save the milestone", on_click=save_milestone, type="primary", key="record_m_save")
-
-
-# --- change a commitment -----------------------------------------------------------------
-
-
-def load_commitment() -> None:
-    ref = st.session_state.get("record_e_pick")
-    if not ref:
-        return
-    editable = services.load_for_edit("commitment", ref, engine=db)
-    value = editable.value
-    st.session_state["record_e_version"] = editable.version
-    st.session_state["record_e_original"] = value
-    for field in ("amount", "first_year", "years", "profile", "purpose", "uplift_pct"):
-        st.session_state[f"record_e_{field}"] = getattr(value, field)
-    st.session_state["record_e_kind"] = value.kind
-    st.session_state.pop("record_e_problems", None)
-    st.session_state.pop("record_e_stale", None)
-
-
-def save_commitment() -> None:
-    state = st.session_state
-    original = state["record_e_original"]
-    changed = services.CommitmentInput(**{
-        **{f: getattr(original, f) for f in original.__dataclass_fields__},
-        **{f: state.get(f"record_e_{f}", getattr(original, f))
-           for f in ("amount", "first_year", "years", "profile", "purpose", "uplift_pct", "kind")},
-    })
-    try:
-        services.update_commitment(
-            original.ref, changed, expected_version=state["record_e_version"], reason=state.get("record_e_reason"),
-            reason_text=state.get("record_e_reason_text", ""), engine=db,
-        )
-    except services.StaleEdit as stale:
-        state["record_e_stale"] = str(stale)
-        return
-    except services.ValidationFailed as failed:
-        state["record_e_problems"] = failed
-        return
-    clear_data()
-    state.pop("record_e_problems", None)
-    state["record_saved"] = f"Saved the change to {original.ref}; its original profile is kept beside the new one."
-    load_commitment()
-
-
-with change:
-    st.selectbox("Commitment to change", commitment_refs, index=None, key="record_e_pick", on_change=load_commitment)
-    if st.session_state.get("record_e_original") is not None:
-        if st.session_state.get("record_e_stale"):
-            st.warning(st.session_state["record_e_stale"], icon=":material/sync_problem:")
-        show = field_problems(st.session_state.get("record_e_problems", services.ValidationFailed([])))
-        a, b = st.columns(2)
-        with a:
-            st.text_input("What it pays for", key="record_e_purpose")
-            show("purpose")
-            st.selectbox("Kind", KINDS, key="record_e_kind")
-            show("kind")
-            st.text_input("Amount", key="record_e_amount")
-            show("amount")
-        with b:
-            st.text_input("First financial year", key="record_e_first_year")
-            show("first_year")
-            st.text_input("Years", key="record_e_years")
-            show("years")
-            st.text_input("Profile", key="record_e_profile")
-            show("profile")
-        st.selectbox("Why the money changed", services.REVISION_REASONS, index=None, key="record_e_reason",
-                     help="Needed when the amount, years or profile change.")
-        show("reason")
-        st.text_input("Say more (needed for 'other')", key="record_e_reason_text")
-        show("reason_text")
-        st.button("Save the change", on_click=save_commitment, type="primary", key="record_e_save")
-
-
-# --- delete or restore -----------------------------------------------------------------
-
-
-def delete_commitment() -> None:
-    ref = st.session_state.get("record_x_pick")
-    try:
-        editable = services.load_for_edit("commitment", ref, engine=db)
-        services.delete("commitment", ref, expected_version=editable.version, engine=db)
-    except services.ServiceError as err:
-        st.session_state["record_x_error"] = str(err)
-        return
-    clear_data()
-    st.session_state["record_saved"] = f"Deleted {ref}: it no longer counts in any total. An admin can restore it."
-
-
-with remove:
-    st.caption("Nothing is ever erased: a deleted record leaves every total and list but stays in the database "
-               "and the audit trail, and an admin can restore it.")
-    if st.session_state.get("record_x_error"):
-        st.error(st.session_state.pop("record_x_error"))
-    st.selectbox("Commitment to delete", commitment_refs, index=None, key="record_x_pick")
-    st.button("Delete it", on_click=delete_commitment, key="record_x_delete",
-              disabled=not st.session_state.get("record_x_pick"))

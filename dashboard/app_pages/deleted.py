@@ -1,0 +1,66 @@
+"""Deleted records: everything deleted through the dashboard, and restoring it.
+
+Nothing is erased: a deleted record only leaves the totals and lists.
+Restoring is for admins (``tracker.services.restore`` checks the right;
+the sign-in issue also takes this page out of other roles' navigation).
+"""
+
+import streamlit as st
+
+from dashboard.components import clear_data, engine
+from tracker import records, services
+
+db = engine()
+state = st.session_state
+
+st.title("Deleted records")
+st.caption(
+    "Records deleted through the dashboard stay in the database and in the audit trail. Restoring one puts it "
+    "back in every total, list and download. Only an admin may restore."
+)
+
+restored = state.pop("deleted_restored", None)
+if restored:
+    st.success(restored, icon=":material/restore_from_trash:")
+if state.get("deleted_error"):
+    st.error(state.pop("deleted_error"), icon=":material/error:")
+
+# Not cached: the list must show a deletion the moment it is saved.
+gone = records.deleted(db)
+if gone.empty:
+    st.info("Nothing has been deleted.", icon=":material/info:")
+    st.stop()
+
+st.dataframe(
+    gone,
+    hide_index=True,
+    width="stretch",
+    column_config={
+        "entity": "Record type",
+        "ref": "Ref",
+        "description": st.column_config.TextColumn("What it is", width="large"),
+        "deleted_at": st.column_config.DatetimeColumn("Deleted (UTC)", format="D MMM YYYY, HH:mm"),
+        "deleted_by": "Deleted by",
+        "note": st.column_config.TextColumn("Restoring it", width="large"),
+    },
+)
+
+options = {f"{row.entity.lower()}:{row.ref}": f"{row.entity} {row.ref}" for row in gone.itertuples()}
+
+
+def restore() -> None:
+    entity, ref = state["deleted_pick"].split(":", 1)
+    try:
+        services.restore(entity, ref, engine=db)
+    except services.ServiceError as err:
+        state["deleted_error"] = str(err)
+        return
+    clear_data()
+    state["deleted_pick"] = None
+    state["deleted_restored"] = f"Restored {entity} {ref}: it counts in the totals and lists again."
+
+
+st.selectbox("Record to restore", list(options), index=None, format_func=options.get, key="deleted_pick",
+             placeholder="Choose a deleted record")
+st.button("Restore it", on_click=restore, type="primary", key="deleted_restore",
+          disabled=not state.get("deleted_pick"))

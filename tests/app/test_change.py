@@ -1,0 +1,200 @@
+"""Changing, deleting and restoring records through the "Change a record" and
+"Deleted records" pages (demo data loaded)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+from streamlit.testing.v1 import AppTest
+
+from db.models import AuditEvent
+from db.session import make_engine, read_session
+from tracker import services
+
+APP = str(Path(__file__).resolve().parents[2] / "dashboard" / "app.py")
+DEMO_COMMITTED = {"2020-21": "1500000.00", "2021-22": "5400000.00", "2022-23": "6400000.00"}
+
+
+@pytest.fixture
+def db() -> Iterator:
+    engine = make_engine(os.environ["TRACKER_DATABASE_URL"])
+    yield engine
+    engine.dispose()
+
+
+def _open(page: str = "change") -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    at.switch_page(f"app_pages/{page}.py").run()
+    assert not at.exception
+    return at
+
+
+def _picker(at: AppTest, kind: str):
+    return next(box for box in at.selectbox if box.label == f"{kind} to change")
+
+
+def _pick(at: AppTest, kind: str, ref: str) -> None:
+    at.segmented_control(key="change_kind").set_value(kind).run()
+    _picker(at, kind).set_value(ref).run()
+    assert not at.exception
+
+
+def _overview(at: AppTest, column: str) -> dict[str, str]:
+    at.switch_page("app_pages/overview.py").run()
+    assert not at.exception
+    return {row.label: f"{getattr(row, column)}" for row in at.dataframe[0].value.itertuples()}
+
+
+def _audit_count(db) -> int:
+    with read_session(db) as session:
+        return session.scalar(select(func.count(AuditEvent.id)))
+
+
+def test_the_form_opens_with_the_stored_values():
+    at = _open()
+    _pick(at, "Delivery", "D2")
+    assert at.text_input(key="change_f_amount").value == "500000"
+    assert at.text_input(key="change_f_paid_on").value == "2022-03-31"
+    assert at.selectbox(key="change_f_commitment_ref").value == "W1"
+
+
+def test_changing_a_commitments_money_needs_a_reason_and_keeps_the_original_profile(db):
+    at = _open()
+    _pick(at, "Commitment", "W1")
+    at.text_input(key="change_f_amount").input("£600,000")
+    at.button(key="change_save").click().run()
+    assert any("needs a reason" in e.value for e in at.error)
+    assert list(services.baseline_vs_revised(db, "W1")["revised_pence"]) == [50_000_000] * 3
+
+    at.selectbox(key="change_reason").set_value("correction")
+    at.button(key="change_save").click().run()
+    assert not at.exception and "Saved the change to commitment W1" in at.success[0].value
+    revised = services.baseline_vs_revised(db, "W1")
+    assert list(revised["original_pence"]) == [50_000_000] * 3
+    assert list(revised["revised_pence"]) == [60_000_000] * 3
+
+
+def test_a_payment_corrected_on_the_page_changes_the_delivered_figures(db):
+    before = _audit_count(db)
+    at = _open()
+    _pick(at, "Delivery", "D2")
+    at.text_input(key="change_f_amount").input("£450,000")
+    at.button(key="change_save").click().run()
+    assert not at.exception and "Saved the change to delivery D2" in at.success[0].value
+    assert _audit_count(db) == before + 1
+    assert _picker(at, "Delivery").value == "D2"
+    assert "D2 · £450,000 on 31 Mar 2022 against W1" in _picker(at, "Delivery").options
+    assert at.text_input(key="change_f_amount").value == "450000"
+    assert _overview(at, "delivered")["2021-22"] == "5350000.00"  # 4,900,000 + 450,000 (was 500,000)
+
+
+def test_a_bad_value_is_shown_beside_its_field_and_nothing_changes(db):
+    before = _audit_count(db)
+    at = _open()
+    _pick(at, "Delivery", "D2")
+    at.text_input(key="change_f_paid_on").input("31/02/2022")
+    at.button(key="change_save").click().run()
+    assert not at.exception
+    assert "'31/02/2022': no such date (expected a date like 2019-10-31 or 31/10/2019)" in [e.value for e in at.error]
+    assert not at.success
+    assert services.load_for_edit("delivery", "D2", engine=db).value.paid_on == "2022-03-31"
+    assert _audit_count(db) == before
+
+
+def test_an_announcements_own_fields_change_and_the_register_shows_them():
+    at = _open()
+    _pick(at, "Announcement", "A4")
+    at.text_input(key="change_f_title").input("CDPS core grant (corrected title)")
+    at.button(key="change_save").click().run()
+    assert not at.exception and "Saved the change to announcement A4" in at.success[0].value
+    at.switch_page("app_pages/announcements.py").run()
+    assert "CDPS core grant (corrected title)" in list(at.dataframe[0].value["title"])
+
+
+def test_a_milestone_marked_achieved_is_shown_as_achieved(db):
+    services.create_milestone(services.MilestoneInput("M3", "W7", "Five projects funded", due_on="2022-09-30"),
+                              engine=db)
+    at = _open()
+    _pick(at, "Milestone", "M3")
+    at.text_input(key="change_f_achieved_on").input("15/10/2022")
+    at.button(key="change_save").click().run()
+    assert not at.exception and "Saved the change to milestone M3" in at.success[0].value
+    assert services.load_for_edit("milestone", "M3", engine=db).value.achieved_on == "2022-10-15"
+
+
+def test_a_change_saved_by_someone_else_after_opening_is_refused_named_and_what_you_typed_is_kept(db):
+    at = _open()
+    _pick(at, "Commitment", "W5")
+    other = services.load_for_edit("commitment", "W5", engine=db)
+    services.update_commitment("W5", replace(other.value, purpose="Digital squads (renamed)"),
+                               expected_version=other.version, engine=db, actor=services.Actor("Sam"))
+    before = _audit_count(db)
+
+    at.text_input(key="change_f_purpose").input("My own wording")
+    at.button(key="change_save").click().run()
+    assert not at.exception
+    assert at.warning[0].value.startswith("This commitment was changed by Sam at ")
+    kept = at.dataframe[0].value
+    assert kept.to_dict("records") == [
+        {"Field": "What it pays for", "You typed": "My own wording", "Saved now": "Digital squads (renamed)"}]
+    assert services.load_for_edit("commitment", "W5", engine=db).value.purpose == "Digital squads (renamed)"
+    assert _audit_count(db) == before
+
+    at.button(key="change_reload").click().run()
+    assert at.text_input(key="change_f_purpose").value == "Digital squads (renamed)"
+    assert "My own wording" in list(at.dataframe[0].value["You typed"])
+
+
+def test_deleting_needs_a_confirmation_and_takes_the_commitment_out_of_the_totals():
+    at = _open()
+    _pick(at, "Commitment", "W7")
+    assert at.button(key="change_delete").disabled
+    at.checkbox(key="change_confirm_delete").check().run()
+    at.button(key="change_delete").click().run()
+    assert not at.exception and "Deleted commitment W7" in at.success[0].value
+    assert _picker(at, "Commitment").value is None
+    offered = _picker(at, "Commitment").options
+    assert any(o.startswith("W6 · ") for o in offered) and not any(o.startswith("W7 · ") for o in offered)
+    assert _overview(at, "committed")["2022-23"] == "5400000.00"
+
+
+def test_deleting_an_announcement_takes_its_commitments_out_and_an_admin_brings_them_back():
+    at = _open()
+    _pick(at, "Announcement", "A4")
+    assert "Its commitment and that commitment's deliveries leave the totals" in at.markdown[-1].value
+    at.checkbox(key="change_confirm_delete").check().run()
+    at.button(key="change_delete").click().run()
+    assert not at.exception
+    assert _overview(at, "committed") == {"2020-21": "1500000.00", "2021-22": "5400000.00",
+                                          "2022-23": "1500000.00"}
+
+    at.switch_page("app_pages/deleted.py").run()
+    listed = at.dataframe[0].value
+    assert list(listed["ref"]) == ["A4"] and list(listed["deleted_by"]) == ["local:root"]
+    at.selectbox(key="deleted_pick").set_value("announcement:A4").run()
+    at.button(key="deleted_restore").click().run()
+    assert not at.exception and "Restored announcement A4" in at.success[0].value
+    assert _overview(at, "committed") == DEMO_COMMITTED
+
+
+def test_the_deleted_records_page_says_when_nothing_is_deleted():
+    at = _open("deleted")
+    assert [i.value for i in at.info] == ["Nothing has been deleted."]
+    assert not at.dataframe
+
+
+def test_restoring_a_deleted_payment_puts_it_back_in_delivered(db):
+    editable = services.load_for_edit("delivery", "D2", engine=db)
+    services.delete("delivery", "D2", expected_version=editable.version, engine=db)
+    at = _open("deleted")
+    assert list(at.dataframe[0].value["ref"]) == ["D2"]
+    at.selectbox(key="deleted_pick").set_value("delivery:D2").run()
+    at.button(key="deleted_restore").click().run()
+    assert not at.exception and "Restored delivery D2" in at.success[0].value
+    assert [i.value for i in at.info] == ["Nothing has been deleted."]
+    assert _overview(at, "delivered")["2021-22"] == "5400000.00"

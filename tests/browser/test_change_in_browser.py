@@ -1,0 +1,70 @@
+"""Changing, deleting and restoring a record in Chromium.
+
+The browser suite shares one demo database, so this test leaves it as it
+found it: it corrects a payment and puts the old amount back, deletes the
+payment and restores it.
+"""
+
+from __future__ import annotations
+
+from playwright.sync_api import expect
+
+from tests.browser.conftest import READY
+
+
+def _go(page, app_url: str, name: str) -> None:
+    page.goto(app_url)
+    page.wait_for_selector(READY)
+    page.get_by_test_id("stSidebarNav").get_by_role("link", name=name, exact=True).click()
+    page.wait_for_selector(READY)
+
+
+def _choose(page, label: str, option: str) -> None:
+    page.get_by_role("combobox", name=label).click()
+    page.get_by_role("option", name=option).click()
+    page.wait_for_selector(READY)
+
+
+def _amount(page, text: str) -> None:
+    box = page.get_by_role("textbox", name="Amount")
+    box.fill(text)
+    box.press("Enter")
+    page.wait_for_selector(READY)
+
+
+def test_a_payment_is_corrected_deleted_and_restored(page, app_url, screenshot_dir):
+    _go(page, app_url, "Change a record")
+    page.get_by_test_id("stButtonGroup").get_by_text("Delivery", exact=True).click()
+    page.wait_for_selector(READY)
+    _choose(page, "Delivery to change", "D2 · £500,000 on 31 Mar 2022 against W1")
+    expect(page.get_by_role("textbox", name="Amount")).to_have_value("500000")
+
+    _amount(page, "£450,000")
+    page.get_by_role("button", name="Save the change").click()
+    page.wait_for_selector(READY)
+    expect(page.get_by_text("Saved the change to delivery D2.")).to_be_visible()
+    expect(page.get_by_role("textbox", name="Amount")).to_have_value("450000")
+    page.screenshot(path=str(screenshot_dir / "change-a-record-saved.png"), full_page=True)
+    _amount(page, "500,000")
+    page.get_by_role("button", name="Save the change").click()
+    page.wait_for_selector(READY)
+    expect(page.get_by_role("textbox", name="Amount")).to_have_value("500000")
+
+    page.get_by_text("Delete delivery D2").click()
+    delete = page.get_by_role("button", name="Delete D2")
+    expect(delete).to_be_disabled()
+    page.get_by_test_id("stCheckbox").filter(has_text="Yes, delete D2").click()
+    page.wait_for_selector(READY)
+    delete.click()
+    page.wait_for_selector(READY)
+    expect(page.get_by_text("Deleted delivery D2")).to_be_visible()
+
+    _go(page, app_url, "Deleted records")
+    expect(page.get_by_test_id("stDataFrame")).to_be_visible()
+    page.screenshot(path=str(screenshot_dir / "deleted-records-listed.png"), full_page=True)
+    _choose(page, "Record to restore", "Delivery D2")
+    page.get_by_role("button", name="Restore it").click()
+    page.wait_for_selector(READY)
+    expect(page.get_by_text("Restored delivery D2")).to_be_visible()
+    expect(page.get_by_text("Nothing has been deleted.")).to_be_visible()
+    assert page.locator('[data-testid="stException"]').count() == 0
