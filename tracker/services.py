@@ -41,6 +41,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from db.models import (
+    PROGRESS_STATUSES,
     REVISION_REASONS,
     Announcement,
     AuditEvent,
@@ -51,6 +52,9 @@ from db.models import (
     Milestone,
     Organisation,
     ProfileLine,
+    ProgressStatus,
+    ReviewMeeting,
+    ReviewSnapshot,
     utc_now,
 )
 from db.session import ensure_schema, read_session, write_session
@@ -86,6 +90,9 @@ PERMISSIONS = {
     "delete_milestone": "editor",
     # Bringing back what someone deleted overrides their judgement: admins only.
     "restore": "admin",
+    # The Digital Advisory Group's work.
+    "record_status": "reviewer",
+    "open_meeting": "reviewer",
 }
 ALL_ROLES = frozenset({"viewer", "reviewer", "finance", "editor", "admin"})
 
@@ -1621,3 +1628,114 @@ def _as_input(row) -> AnnouncementInput | CommitmentInput | DeliveryInput | Mile
     return MilestoneInput(ref=row.ref, commitment_ref=row.commitment.ref, title=row.title, due_on=opt(row.due_on),
                           achieved_on=opt(row.achieved_on), achieved_note=opt(row.achieved_note),
                           source_url=opt(row.source_url))
+
+
+# --- progress review: statuses and meetings ------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StatusInput:
+    """A reviewer's judgement as typed: one subject (a commitment ref, or a
+    programme), a status from ``PROGRESS_STATUSES``, the date it was judged,
+    and an evidence link or a note (at least one)."""
+
+    status: str
+    commitment_ref: str = ""
+    programme: str = ""
+    assessed_on: str = ""  # blank: today
+    evidence_url: str = ""
+    note: str = ""
+    meeting_held_on: str = ""  # the meeting it was given at (optional)
+
+
+def record_status(inp: StatusInput, *, engine: Engine, actor: Actor | None = None) -> int:
+    """Record a progress status (a new history row; nothing is overwritten); its id."""
+    from tracker.clock import today
+
+    actor = actor or local_actor()
+    authorise(actor, "record_status")
+
+    def work(session: Session) -> int:
+        problems: list[FieldProblem] = []
+        checks = _Checks(problems)
+        status = _text(inp.status).strip()
+        if status not in PROGRESS_STATUSES:
+            checks.fail("status", status, f"expected one of: {', '.join(PROGRESS_STATUSES)}")
+        ref = checks.text("commitment_ref", inp.commitment_ref, max_len=REF_MAX)
+        programme = checks.text("programme", inp.programme, max_len=NAME_MAX)
+        commitment = None
+        if bool(ref) == bool(programme):
+            checks.fail("commitment_ref", ref, "expected a commitment or a programme (one, not both)")
+        elif ref:
+            commitment = _live_commitment(session, ref)
+            if commitment is None:
+                checks.fail("commitment_ref", ref, "expected the ref of a commitment in the database")
+        elif session.scalar(select(Commitment.id).join(Announcement).where(
+                Commitment.programme == programme, Commitment.deleted_at.is_(None),
+                Announcement.deleted_at.is_(None)).limit(1)) is None:
+            checks.fail("programme", programme, "expected the programme of a commitment in the database")
+        assessed_on = checks.date("assessed_on", inp.assessed_on) or today()
+        if assessed_on > today():
+            checks.fail("assessed_on", _text(inp.assessed_on), "expected a date on or before today")
+        evidence_url = checks.url("evidence_url", inp.evidence_url)
+        note = checks.text("note", inp.note)
+        if not evidence_url and not note:
+            checks.fail("note", "", "give an evidence link or a note: what the status rests on")
+        meeting_id = None
+        held_on = checks.date("meeting_held_on", inp.meeting_held_on)
+        if held_on is not None:
+            meeting_id = session.scalar(select(ReviewMeeting.id).where(ReviewMeeting.held_on == held_on))
+            if meeting_id is None:
+                checks.fail("meeting_held_on", _text(inp.meeting_held_on), "expected the date of a meeting")
+        _raise_if(problems)
+        row = ProgressStatus(commitment_id=commitment.id if commitment else None, programme=programme,
+                             status=status, assessed_on=assessed_on, reviewer=actor.name,
+                             evidence_url=evidence_url, note=note, meeting_id=meeting_id)
+        session.add(row)
+        _audit_created(session, actor, [row])
+        return row.id
+
+    return _write(engine, work)
+
+
+def open_meeting(
+    held_on: object, as_at: object = "", title: str = "", *, engine: Engine, actor: Actor | None = None
+) -> int:
+    """Open a review meeting: record it and freeze the figures as they stand
+    for its as-at date (``as_at`` blank: the meeting's own date). Its id.
+
+    The snapshot is taken from committed data just before the meeting row is
+    written; it never changes afterwards (the database refuses).
+    """
+    from tracker.review import build_snapshot, fingerprint
+
+    actor = actor or local_actor()
+    authorise(actor, "open_meeting")
+    problems: list[FieldProblem] = []
+    checks = _Checks(problems)
+    held = checks.date("held_on", held_on, required=True)
+    as_at_date = checks.date("as_at", as_at) or held
+    if held is not None and as_at_date is not None and as_at_date > held:
+        checks.fail("as_at", _text(as_at), "expected a date on or before the meeting's date")
+    title_text = checks.text("title", title, max_len=TITLE_MAX)
+    _raise_if(problems)
+    taken_at = utc_now()
+    figures = build_snapshot(engine, as_at_date, recorded_before=taken_at)
+
+    def work(session: Session) -> int:
+        if session.scalar(select(ReviewMeeting.id).where(ReviewMeeting.held_on == held)) is not None:
+            raise ValidationFailed([FieldProblem("held_on", held.isoformat(),
+                                                 "a meeting on that date is already open: open it from the list")])
+        meeting = ReviewMeeting(held_on=held, as_at=as_at_date, title=title_text)
+        session.add(meeting)
+        session.flush()
+        frozen = ReviewSnapshot(meeting_id=meeting.id, taken_at=taken_at, taken_by=actor.name, figures=figures)
+        session.add(frozen)
+        _audit_created(session, actor, [meeting])
+        session.add(AuditEvent(actor=actor.name, action="create", entity=frozen.__tablename__, entity_id=frozen.id,
+                               after={"meeting_id": meeting.id, "as_at": as_at_date.isoformat(),
+                                      "taken_at": taken_at.isoformat(), "taken_by": actor.name,
+                                      "figures_sha256": fingerprint(figures)}))
+        return meeting.id
+
+    return _write(engine, work)
