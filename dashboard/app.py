@@ -11,6 +11,7 @@ pages = {
         st.Page("app_pages/overview.py", title="Overview", icon=":material/dashboard:", default=True),
         st.Page("app_pages/announcements.py", title="Announcements", icon=":material/campaign:"),
         st.Page("app_pages/delivery.py", title="Delivery", icon=":material/payments:"),
+        st.Page("app_pages/review.py", title="Review", icon=":material/fact_check:"),
         st.Page("app_pages/finance.py", title="Finance tables", icon=":material/table_view:"),
     ],
     "Keep the data": [

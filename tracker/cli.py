@@ -67,6 +67,17 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--out", required=True, metavar="PATH", help="the file to write")
     export.add_argument("--as-at", type=_as_at, metavar="DATE",
                         help="only announcements made and deliveries paid on or before DATE")
+
+    pack = commands.add_parser(
+        "review-pack",
+        help="write a review meeting's pack: an HTML file to read offline or print, and an XLSX workbook",
+        description="Write review-pack-YYYY-MM-DD.html and .xlsx for the review meeting held on DATE. "
+                    "If no meeting was held on DATE, one is opened (its figures as at DATE) and its "
+                    "figures frozen first.",
+    )
+    pack.add_argument("--meeting", required=True, metavar="DATE",
+                      help="the day the meeting is held, e.g. 2026-11-27 or 27/11/2026")
+    pack.add_argument("--out", required=True, metavar="DIR", help="the folder to write into (made if missing)")
     return parser
 
 
@@ -201,6 +212,41 @@ def cmd_export(args) -> int:
     return 0
 
 
+def cmd_review_pack(args) -> int:
+    from pathlib import Path
+
+    from db.session import ensure_schema
+    from tracker import review, services
+    from tracker.fiscal import FiscalError, parse_date
+    from tracker.review_pack import write_pack
+
+    try:
+        held_on = parse_date(args.meeting)
+    except FiscalError as err:
+        print(f"--meeting {err}", file=sys.stderr)
+        return 1
+    engine = ensure_schema()
+    try:
+        existing = review.meeting(engine, held_on)
+        try:
+            paths = write_pack(engine, held_on, Path(args.out))
+        except services.ValidationFailed as err:
+            return _print_problems(err.problems)
+        except services.PermissionDenied as err:
+            print(str(err), file=sys.stderr)
+            return 1
+        except OSError as err:
+            print(f"{args.out}: cannot write the review pack ({err.strerror or err})", file=sys.stderr)
+            return 1
+    finally:
+        engine.dispose()
+    if existing is None:
+        print(f"opened the review meeting of {held_on.isoformat()} (figures as at {held_on.isoformat()})")
+    for path in paths:
+        print(f"wrote {path}")
+    return 0
+
+
 def cmd_serve(args) -> int:
     from tracker.serve import serve
 
@@ -215,6 +261,7 @@ COMMANDS = {
     "totals": cmd_totals,
     "serve": cmd_serve,
     "export": cmd_export,
+    "review-pack": cmd_review_pack,
 }
 
 

@@ -18,6 +18,9 @@ financial years are labels (``2020-21``)::
                       "terms": {...}, "committed", "due_to_date", "delivered",
                       "variance", "outstanding", "slippage", "progress"}],
      "commitment_years": [{"ref", "financial_year", "committed", "delivered", "variance"}],
+     # "variance" in "yearly" and "commitment_years" is delivered - committed
+     # in that year; in "headline" and "commitments" it is delivered - due to
+     # date. Payments against a re-announcement count toward the original.
      "announcements": [{"ref", "announced_on", "title", "funder"}],
      "deliveries": [{"ref", "commitment_ref", "paid_on", "amount", "kind", "illustrative"}],
      "milestones": [{"ref", "title", "commitment_ref", "due_on", "achieved_on",
@@ -75,8 +78,8 @@ def status_label(status: str | None) -> str:
     """'At risk (amber)': the words first, the colour named too."""
     if not status:
         return "No status yet"
-    rag = RAG[status]
-    return f"{status.capitalize()} ({rag.rag})"
+    rag = RAG.get(status)
+    return f"{status.capitalize()} ({rag.rag})" if rag else status.capitalize()
 
 
 # --- building a snapshot ---------------------------------------------------------------
@@ -118,7 +121,10 @@ def build_snapshot(engine: Engine, as_at: date, *, recorded_before: datetime | N
     head = delivery_maths.headline(schedule, data.deliveries, data.commitments, as_at)
     yearly = delivery_maths.committed_vs_delivered(schedule, data.deliveries, data.commitments)
     per_commitment = delivery_maths.by_commitment(schedule, data.deliveries, data.commitments, as_at)
-    per_year = delivery_maths.committed_vs_delivered(schedule, data.deliveries, data.commitments, by="ref")
+    # Payments against a re-announcement count toward the money it restates, as in ``commitments``.
+    roots = delivery_maths.original_ids(data.commitments)
+    rooted = data.deliveries.assign(commitment_id=data.deliveries["commitment_id"].map(roots).astype("int64"))
+    per_year = delivery_maths.committed_vs_delivered(schedule, rooted, data.commitments, by="ref")
 
     milestones = data.milestones.copy()
     if len(milestones):
@@ -204,12 +210,14 @@ def fingerprint(figures: dict[str, Any]) -> str:
 
 # --- statuses ---------------------------------------------------------------------------
 
+CURRENT_STATUS_KEYS = ("subject", "commitment_ref", "programme", "status", "assessed_on", "reviewer",
+                       "evidence_url", "note")
 STATUS_COLUMNS = ["subject", "commitment_ref", "programme", "status", "assessed_on", "reviewer", "evidence_url",
                   "note", "recorded_at", "meeting_held_on"]
 
 
 def _status_rows(engine: Engine, *, as_at: date | None = None, recorded_before: datetime | None = None,
-                 subject: str | None = None) -> list[dict[str, Any]]:
+                 subject: str | None = None, meeting_id: int | None = None) -> list[dict[str, Any]]:
     """Every status row (oldest recorded first), optionally for one subject."""
     query = (
         select(ProgressStatus, Commitment.ref, ReviewMeeting.held_on)
@@ -222,6 +230,8 @@ def _status_rows(engine: Engine, *, as_at: date | None = None, recorded_before: 
         query = query.where(ProgressStatus.assessed_on <= as_at)
     if recorded_before is not None:
         query = query.where(ProgressStatus.recorded_at < recorded_before)
+    if meeting_id is not None:
+        query = query.where(ProgressStatus.meeting_id == meeting_id)
     if subject is not None:
         if subject.startswith(PROGRAMME_PREFIX):
             query = query.where(ProgressStatus.programme == subject.removeprefix(PROGRAMME_PREFIX))
@@ -244,8 +254,7 @@ def current_statuses(engine: Engine, *, as_at: date | None = None,
     """The latest status of each subject (by when it was recorded), by subject."""
     latest: dict[str, dict[str, Any]] = {}
     for row in _status_rows(engine, as_at=as_at, recorded_before=recorded_before):
-        latest[row["subject"]] = {k: row[k] for k in ("subject", "commitment_ref", "programme", "status",
-                                                       "assessed_on", "reviewer", "evidence_url", "note")}
+        latest[row["subject"]] = {k: row[k] for k in CURRENT_STATUS_KEYS}
     return [latest[s] for s in sorted(latest)]
 
 
@@ -276,11 +285,22 @@ class Meeting:
     taken_at: datetime
     taken_by: str
     figures: dict[str, Any]
+    # Statuses recorded at this meeting (after its figures were frozen),
+    # oldest first. Append-only rows, so they never move either.
+    given: tuple[dict[str, Any], ...] = ()
+
+    def statuses(self) -> list[dict[str, Any]]:
+        """Each subject's status at the meeting: as frozen with the figures,
+        then any given at the meeting itself; by subject."""
+        latest = {s["subject"]: s for s in self.figures.get("statuses", [])}
+        for row in self.given:
+            latest[row["subject"]] = {k: row[k] for k in CURRENT_STATUS_KEYS}
+        return [latest[s] for s in sorted(latest)]
 
     @property
     def label(self) -> str:
         name = f" · {self.title}" if self.title else ""
-        return f"{self.held_on.day} {self.held_on:%B %Y}{name} (figures as at {self.as_at.day} {self.as_at:%b %Y})"
+        return f"{self.held_on.day} {self.held_on:%B %Y}{name} (figures as at {self.as_at.day} {self.as_at:%B %Y})"
 
 
 MEETING_COLUMNS = ["held_on", "as_at", "title", "taken_at", "taken_by"]
@@ -309,7 +329,10 @@ def meeting(engine: Engine, held_on: date) -> Meeting | None:
         if found is None:
             return None
         m, snap = found
-        return Meeting(m.held_on, m.as_at, m.title, snap.taken_at, snap.taken_by, snap.figures)
+        meeting_id, held, as_at, title = m.id, m.held_on, m.as_at, m.title
+        taken_at, taken_by, figures = snap.taken_at, snap.taken_by, snap.figures
+    given = tuple(_status_rows(engine, meeting_id=meeting_id))
+    return Meeting(held, as_at, title, taken_at, taken_by, figures, given)
 
 
 def previous_meeting(engine: Engine, held_on: date) -> Meeting | None:
@@ -412,8 +435,9 @@ def changes(before: dict[str, Any] | None, after: dict[str, Any]) -> Changes:
     commitments = []
     for ref, row in new_c.items():
         if ref not in old_c:
-            commitments.append({"ref": ref, "purpose": row["purpose"], "change": "new",
-                                "what": f"new: committed {_money_words(row['committed'])}"})
+            what = (f"re-announces {row['restates']} (no new money)" if row.get("restates")
+                    else f"committed {_money_words(row['committed'])}")
+            commitments.append({"ref": ref, "purpose": row["purpose"], "change": "new", "what": what})
         else:
             what = _commitment_difference(old_c[ref], row)
             if what:
@@ -464,6 +488,8 @@ def changes(before: dict[str, Any] | None, after: dict[str, Any]) -> Changes:
 
 
 CHANGE_COLUMNS = ["what", "ref", "detail"]
+_WHAT = {(kind, change): text for kind in ("Commitment", "Delivery") for change, text in
+         (("new", f"New {kind.lower()}"), ("changed", f"{kind} changed"), ("removed", f"{kind} removed"))}
 
 
 def changes_table(found: Changes) -> pd.DataFrame:
@@ -471,8 +497,9 @@ def changes_table(found: Changes) -> pd.DataFrame:
     ``detail`` in words, in the order the review reads them."""
     rows = []
     rows += [("New announcement", a["ref"], f"{a['announced_on']}: {a['title']}") for a in found.new_announcements]
-    rows += [(f"Commitment {c['change']}", c["ref"], f"{c['purpose']}: {c['what']}") for c in found.commitments]
-    rows += [(f"Delivery {d['change']}", d["ref"], d["what"]) for d in found.deliveries]
+    rows += [(_WHAT[("Commitment", c["change"])], c["ref"], f"{c['purpose']}: {c['what']}")
+             for c in found.commitments]
+    rows += [(_WHAT[("Delivery", d["change"])], d["ref"], d["what"]) for d in found.deliveries]
     rows += [("Milestone achieved", m["ref"],
               f"{m['title']}: achieved {m['achieved_on']}" + (f" ({m['lateness']})" if m["lateness"] else ""))
              for m in found.milestones_achieved]
@@ -495,12 +522,20 @@ def movement_sentence(found: Changes) -> str:
     if delivered.change:
         verb = "rose" if delivered.change > 0 else "fell"
         parts.append(f"Delivered {verb} by {format_pounds(abs(delivered.change))}")
+        if pct.before is not None and pct.after is not None:
+            parts[-1] += f" (from {pct.before:.1%} to {pct.after:.1%} of committed)"
     else:
         parts.append("Delivered did not move")
-    if pct.before is not None and pct.after is not None:
-        parts[-1] += f" (from {pct.before:.1%} to {pct.after:.1%} of committed)"
-    parts.append(f"variance against what was due moved from {format_pounds(variance.before)} "
-                 f"to {format_pounds(variance.after)}")
+        if pct.after is not None and pct.before == pct.after:
+            parts[-1] += f" ({pct.after:.1%} of committed)"
+        elif pct.before is not None and pct.after is not None:
+            parts[-1] += f" (from {pct.before:.1%} to {pct.after:.1%} of committed: more was committed)"
+    if variance.before is not None and variance.after is not None:
+        if variance.before == variance.after:
+            parts.append(f"variance against what was due stayed at {format_pounds(variance.after)}")
+        else:
+            parts.append(f"variance against what was due moved from {format_pounds(variance.before)} "
+                         f"to {format_pounds(variance.after)}")
     return "; ".join(parts) + "."
 
 

@@ -1707,6 +1707,7 @@ def open_meeting(
     The snapshot is taken from committed data just before the meeting row is
     written; it never changes afterwards (the database refuses).
     """
+    from tracker.clock import today
     from tracker.review import build_snapshot, fingerprint
 
     actor = actor or local_actor()
@@ -1717,6 +1718,11 @@ def open_meeting(
     as_at_date = checks.date("as_at", as_at) or held
     if held is not None and as_at_date is not None and as_at_date > held:
         checks.fail("as_at", _text(as_at), "expected a date on or before the meeting's date")
+    elif as_at_date is not None and as_at_date > today():
+        # Figures cannot be frozen for a day that has not come: what is
+        # recorded before it would be missing from the meeting for good.
+        checks.fail("as_at", _text(as_at) or _text(held_on),
+                    "expected an as-at date on or before today (give one for a meeting still to come)")
     title_text = checks.text("title", title, max_len=TITLE_MAX)
     _raise_if(problems)
     taken_at = utc_now()

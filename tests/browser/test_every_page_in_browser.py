@@ -18,6 +18,7 @@ PAGES = [
     ("Overview", "Committed against delivered, by financial year"),
     ("Announcements", "Announcements"),
     ("Delivery", "Delivery"),
+    ("Review", "Review"),
     ("Finance tables", "Finance tables"),
     ("Record", "Record"),
     ("Change a record", "Change a record"),

@@ -135,6 +135,8 @@ def test_the_as_at_date_limits_a_snapshot_to_what_was_known_then(demo: Engine) -
         ("", "", "held_on", "required"),
         ("2026-02-30", "", "held_on", "no such date"),
         ("2026-01-10", "2026-01-11", "as_at", "on or before the meeting's date"),
+        ("2026-12-10", "", "as_at", "on or before today"),
+        ("2026-12-10", "2026-11-28", "as_at", "on or before today"),
     ],
 )
 def test_a_bad_meeting_is_refused_and_nothing_is_written(demo, held_on, as_at, field, expected) -> None:
@@ -180,7 +182,23 @@ def test_later_edits_never_move_a_snapshot_and_the_next_review_shows_exactly_the
     assert moved["delivered"] == 10_000_000
     assert moved["committed"] == 20_000_000
     assert list(review.changes_table(found)["what"]) == [
-        "New announcement", "Commitment changed", "Delivery new", "Milestone newly overdue", "Status"]
+        "New announcement", "Commitment changed", "New delivery", "Milestone newly overdue", "Status"]
+
+
+def test_a_meeting_still_to_come_can_freeze_todays_figures(demo: Engine) -> None:
+    services.open_meeting("2026-12-10", as_at="2026-11-27", engine=demo)
+    assert review.meeting(demo, date(2026, 12, 10)).as_at == date(2026, 11, 27)
+
+
+def test_payments_against_a_re_announcement_count_toward_the_original_in_every_table(demo: Engine) -> None:
+    services.open_meeting("2026-11-27", engine=demo)
+    figures = review.meeting(demo, date(2026, 11, 27)).figures
+    by_ref = {c["ref"]: c["delivered"] for c in figures["commitments"]}
+    by_year: dict[str, int] = {}
+    for row in figures["commitment_years"]:
+        by_year[row["ref"]] = by_year.get(row["ref"], 0) + row["delivered"]
+    assert {ref: by_year.get(ref, 0) for ref in by_ref} == by_ref
+    assert all(row["delivered"] >= 0 for row in figures["commitment_years"])
 
 
 def test_the_first_review_compares_with_nothing(demo: Engine) -> None:
@@ -204,3 +222,15 @@ def test_only_reviewers_record_statuses_and_open_meetings(demo: Engine) -> None:
     services.open_meeting("2026-11-27", engine=demo, actor=reviewer)
     assert review.meeting(demo, date(2026, 11, 27)).taken_by == "test:reviewer"
     assert [s["reviewer"] for s in review.current_statuses(demo)] == ["test:reviewer"]
+
+
+def test_a_status_given_at_a_meeting_belongs_to_it_but_not_to_its_frozen_figures(demo: Engine) -> None:
+    services.record_status(services.StatusInput("at risk", commitment_ref="W1", note="Before"), engine=demo)
+    services.open_meeting("2026-11-27", engine=demo)
+    services.record_status(services.StatusInput("on track", commitment_ref="W1", note="Agreed at the meeting",
+                                                meeting_held_on="27/11/2026"), engine=demo)
+    meeting = review.meeting(demo, date(2026, 11, 27))
+    assert [s["status"] for s in meeting.figures["statuses"]] == ["at risk"]
+    assert [(s["subject"], s["status"], s["note"]) for s in meeting.statuses()] == [
+        ("W1", "on track", "Agreed at the meeting")]
+    assert list(review.status_history(demo, "W1")["meeting_held_on"].fillna("")) == ["", "2026-11-27"]

@@ -56,8 +56,7 @@ def test_nothing_changed_between_equal_snapshots() -> None:
     assert found.count == 0
     assert review.changes_table(found).empty
     assert review.movement_sentence(found) == (
-        "Delivered did not move (from 50.0% to 50.0% of committed); "
-        "variance against what was due moved from -£30,000 to -£30,000."
+        "Delivered did not move (50.0% of committed); variance against what was due stayed at -£30,000."
     )
 
 

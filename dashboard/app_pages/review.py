@@ -1,0 +1,343 @@
+"""Review: the Digital Advisory Group's progress review.
+
+Choose a meeting (latest first) or open a new one. Opening a meeting freezes
+the figures as they stand on its as-at date (``services.open_meeting``); the
+page shows those frozen figures, what changed since the previous meeting,
+the milestones overdue first, and a form to give a commitment or programme a
+status (always words with a RAG colour), recorded as given at the meeting.
+The meeting's pack downloads as HTML or as an Excel workbook.
+"""
+
+from datetime import date
+from functools import partial
+
+import streamlit as st
+
+from dashboard.components import (
+    clear_data,
+    current_view,
+    engine,
+    field_problems,
+    illustrative_notice,
+    money_column,
+    signed_money_column,
+)
+from db.session import database_url
+from tracker import queries, review, review_pack, services
+from tracker import review_view as view
+from tracker.clock import today
+from tracker.register import escape_markdown
+
+db = engine()
+state = st.session_state
+as_of = today()
+NO_PROBLEMS = services.ValidationFailed([])
+
+st.title("Review")
+st.caption(
+    "For the Digital Advisory Group. Opening a meeting freezes the figures for it, so the group discusses one set "
+    "of numbers and the next review can say what changed. The sidebar's filters do not apply here: a meeting's "
+    "figures cover every commitment."
+)
+
+opened = state.pop("review_opened", None)
+if opened:
+    st.success(opened, icon=":material/check_circle:")
+
+
+# --- open a meeting ----------------------------------------------------------------------
+
+
+def open_new_meeting() -> None:
+    held = state.get("review_new_held_on")
+    as_at = state.get("review_new_as_at")
+    try:
+        services.open_meeting(held.isoformat() if held else "", as_at.isoformat() if as_at else "",
+                              state.get("review_new_title", ""), engine=db)
+    except services.ValidationFailed as failed:
+        state["review_new_problems"] = failed
+        return
+    clear_data()
+    # Set, not deleted: a deleted widget value comes back from the browser on the next run.
+    state.update(review_new_held_on=as_of, review_new_as_at=None, review_new_title="")
+    state.pop("review_new_problems", None)
+    found = review.meeting(db, held)
+    state["review_meeting"] = held.isoformat()
+    state["review_opened"] = (f"Opened the meeting of {held:%-d %B %Y}. The figures as at {found.as_at:%-d %B %Y} "
+                              "are frozen for it.")
+
+
+def open_meeting_form() -> None:
+    show = field_problems(state.get("review_new_problems", NO_PROBLEMS))
+    left, right = st.columns(2)
+    with left:
+        st.date_input("Meeting date", value=as_of, format="DD/MM/YYYY", min_value=date(2000, 1, 1),
+                      key="review_new_held_on")
+        show("held_on")
+        st.date_input("Figures as at (optional)", value=None, format="DD/MM/YYYY", min_value=date(2000, 1, 1),
+                      key="review_new_as_at",
+                      help="Leave blank for the meeting date. Announcements and payments up to this date count.")
+        show("as_at")
+    with right:
+        st.text_input("Title (optional)", key="review_new_title", placeholder="e.g. Digital Advisory Group, winter")
+        show("title")
+    st.button("Open the meeting and freeze its figures", on_click=open_new_meeting, type="primary",
+              key="review_open", icon=":material/ac_unit:")
+
+
+choices = view.meeting_choices(review.meetings(db))
+if not choices:
+    st.info(
+        "No review meeting yet. Opening a meeting takes a frozen copy of the figures as they stand on its as-at "
+        "date: the totals, each commitment, the milestones and the statuses. Later changes do not move them, so "
+        "the next meeting can show what changed since this one. Statuses given at the meeting are linked to it, "
+        "and its pack can be downloaded for the papers.",
+        icon=":material/info:",
+    )
+    st.subheader("Open the first meeting")
+    open_meeting_form()
+    st.stop()
+
+pick, new = st.columns([3, 2], vertical_alignment="top")
+with pick:
+    held_iso = st.selectbox("Meeting", list(choices), format_func=choices.get, key="review_meeting",
+                            help="Latest first.")
+with new:
+    with st.expander("Open a new meeting", expanded="review_new_problems" in state, key="review_new_section"):
+        open_meeting_form()
+
+meeting = review.meeting(db, date.fromisoformat(held_iso))
+previous = review.previous_meeting(db, meeting.held_on)
+figures = meeting.figures
+latest = held_iso == next(iter(choices))
+
+
+# --- the frozen figures ------------------------------------------------------------------
+
+st.info(view.frozen_sentence(meeting), icon=":material/lock:")
+
+metrics = view.headline_metrics(figures)
+for row in (metrics[:3], metrics[3:]):
+    for column, metric in zip(st.columns(3), row):
+        column.metric(metric.label, metric.value, help=metric.help)
+illustrative_notice(figures["headline"]["illustrative_deliveries"])
+
+source = queries.describe_source(database_url())
+st.markdown("**The pack for this meeting**: the frozen figures, what changed since the last review, milestones "
+            "and statuses, for the papers.")
+html_col, xlsx_col, _ = st.columns([1, 1, 2])
+# Built when clicked (from this meeting's frozen figures), not on every run: the HTML carries its own charts.
+html_col.download_button(
+    "Download the pack (HTML)", partial(review_pack.html_pack, meeting, previous, source),
+    file_name=f"review-pack-{held_iso}.html", mime="text/html", icon=":material/download:", key="review_pack_html",
+)
+xlsx_col.download_button(
+    "Download the pack (Excel)", partial(review_pack.xlsx_pack, meeting, previous, source),
+    file_name=f"review-pack-{held_iso}.xlsx",
+    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", icon=":material/download:",
+    key="review_pack_xlsx",
+)
+
+history = review.status_history(db)
+at_meeting = {s["subject"]: s["status"] for s in meeting.statuses()}
+# Tracked (a key, a rerun on switching), so a save or a choice in a tab stays in that tab.
+figures_tab, since_tab, milestones_tab, statuses_tab = st.tabs(
+    ["Frozen figures", "Since the last review", "Milestones", "Statuses"], key="review_tab", on_change="rerun")
+
+with figures_tab:
+    if not figures["commitments"]:
+        st.info("No commitment had been announced by the as-at date, so these figures are empty.",
+                icon=":material/info:")
+    st.subheader("Committed against delivered, by financial year")
+    st.dataframe(
+        view.yearly_table(figures),
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "financial_year": st.column_config.TextColumn("Financial year", pinned=True),
+            "committed": money_column("Committed", help="New money: re-announcements count once."),
+            "delivered": money_column("Delivered", help="Payments and spend dated in the year."),
+            "variance": signed_money_column("Variance", help="Delivered minus committed: in brackets when behind."),
+            "pct_delivered": st.column_config.NumberColumn("% delivered", format="percent"),
+        },
+        key="review_yearly",
+    )
+    st.subheader("By commitment")
+    st.dataframe(
+        view.commitments_table(figures, at_meeting).style.map(view.rag_cell_style, subset=["status"]),
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "ref": st.column_config.TextColumn("Ref", pinned=True),
+            "purpose": st.column_config.TextColumn("Purpose", width="medium"),
+            "status": st.column_config.TextColumn(
+                "Status", width="medium",
+                help="As frozen with the figures, or as given at this meeting (Statuses tab)."),
+            "progress": st.column_config.TextColumn("Against profile"),
+            "committed": money_column("Committed"),
+            "due_to_date": money_column("Due to date", help="Committed for financial years that had started."),
+            "delivered": money_column("Delivered"),
+            "variance": signed_money_column("Variance", help="Delivered minus due to date: in brackets when behind."),
+            "outstanding": money_column("Outstanding", help="Committed minus delivered."),
+            "programme": st.column_config.TextColumn("Programme"),
+            "restates": st.column_config.TextColumn(
+                "Restates", help="The earlier commitment this one re-announces: its money is counted there."),
+        },
+        key="review_commitments",
+    )
+    programmes = view.programme_statuses(figures, at_meeting)
+    if not programmes.empty:
+        st.markdown("**Programmes**")
+        st.dataframe(
+            programmes.style.map(view.rag_cell_style, subset=["status"]),
+            hide_index=True,
+            column_config={"programme": st.column_config.TextColumn("Programme", width="large"),
+                           "status": st.column_config.TextColumn("Status", width="medium")},
+            key="review_programmes",
+        )
+
+
+def changes_list(found: review.Changes, key: str) -> None:
+    st.markdown(review.movement_sentence(found))
+    if not found.count:
+        st.info("Nothing else changed: no announcement, commitment, delivery, milestone or status.",
+                icon=":material/info:")
+        return
+    st.dataframe(
+        review.changes_table(found),
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "what": st.column_config.TextColumn("What changed"),
+            "ref": st.column_config.TextColumn("Ref"),
+            "detail": st.column_config.TextColumn("Detail", width="large"),
+        },
+        key=key,
+    )
+
+
+with since_tab:
+    if previous is None:
+        st.info(review.movement_sentence(review.changes(None, figures)), icon=":material/info:")
+    else:
+        st.caption(escape_markdown(f"From the meeting of {previous.label} to this one."))
+        changes_list(review.changes(previous.figures, figures), "review_changes")
+    if latest:
+        st.divider()
+        if st.toggle(f"Also show what has changed since this meeting, until today ({as_of:%-d %B %Y})",
+                     key="review_since_today"):
+            st.caption("Today's figures are live, not frozen: they move as records are saved.")
+            changes_list(review.changes(figures, review.build_snapshot(db, as_of)), "review_changes_today")
+
+with milestones_tab:
+    st.markdown(escape_markdown(view.overdue_sentence(figures)) if figures["milestones"]
+                else "No milestone had been recorded by the as-at date.")
+    st.dataframe(
+        view.milestones_table(figures),
+        hide_index=True,
+        width="stretch",
+        placeholder="—",
+        column_config={
+            "title": st.column_config.TextColumn("Milestone", width="large"),
+            "commitment_ref": "Commitment",
+            "due_on": st.column_config.DateColumn("Due", format="D MMM YYYY"),
+            "achieved_on": st.column_config.DateColumn("Achieved", format="D MMM YYYY"),
+            "state": "State",
+            "lateness": "How late",
+        },
+        key="review_milestones",
+    )
+
+
+# --- statuses ----------------------------------------------------------------------------
+
+
+def save_status() -> None:
+    subject = state.get("review_subject") or ""
+    programme = subject.removeprefix(review.PROGRAMME_PREFIX) if subject.startswith(review.PROGRAMME_PREFIX) else ""
+    assessed = state.get("review_assessed_on")
+    inp = services.StatusInput(
+        status=state.get("review_status") or "",
+        commitment_ref="" if programme else subject,
+        programme=programme,
+        assessed_on=assessed.isoformat() if assessed else "",
+        evidence_url=state.get("review_evidence", ""),
+        note=state.get("review_note", ""),
+        meeting_held_on=held_iso,
+    )
+    try:
+        services.record_status(inp, engine=db)
+    except services.ValidationFailed as failed:
+        state["review_status_problems"] = failed
+        return
+    clear_data()
+    state.update(review_status=None, review_evidence="", review_note="")  # ready for the next status
+    state.pop("review_status_problems", None)
+    state["review_status_saved"] = (f"Saved: {subject} is {review.status_label(inp.status)}, recorded as given at "
+                                    f"the meeting of {meeting.held_on:%-d %B %Y}.")
+
+
+with statuses_tab:
+    subjects = review.subjects(current_view().everything)
+    st.caption(
+        "A status is the group's judgement of progress, always shown in words with a colour. Each one is added to "
+        f"the subject's history (nothing is overwritten) and recorded as given at the meeting of "
+        f"{meeting.held_on:%-d %B %Y}. It needs an evidence link or a note."
+    )
+    saved = state.pop("review_status_saved", None)
+    if saved:
+        st.success(escape_markdown(saved), icon=":material/check_circle:")
+    if not subjects:
+        st.info("There is no commitment to give a status to.", icon=":material/info:")
+        st.stop()
+    problems = state.get("review_status_problems", NO_PROBLEMS)
+    show = field_problems(problems)
+    left, right = st.columns(2)
+    with left:
+        subject = st.selectbox("Commitment or programme", list(subjects), format_func=subjects.get,
+                               key="review_subject")
+        show("commitment_ref")
+        show("programme")
+        st.selectbox("Status", services.PROGRESS_STATUSES, index=None, format_func=review.status_label,
+                     key="review_status", placeholder="Choose a status")
+        show("status")
+        st.date_input("Date assessed", value=as_of, max_value=as_of, min_value=date(2000, 1, 1),
+                      format="DD/MM/YYYY", key="review_assessed_on")
+        show("assessed_on")
+    with right:
+        st.text_input("Evidence link", key="review_evidence", placeholder="https://…",
+                      help="Where the status can be checked: minutes, a report, a published page.")
+        show("evidence_url")
+        st.text_area("Note", key="review_note", help="What the status rests on. Give a note, a link, or both.")
+        show("note")
+    show("meeting_held_on")
+    if problems.problems:
+        st.error(f"Nothing was saved: {len(problems.problems)} problem(s) to put right, shown beside each field.")
+    st.button("Save the status", on_click=save_status, type="primary", key="review_save_status")
+
+    st.subheader(escape_markdown(f"History of {subjects.get(subject, subject)}"))
+    own = history.loc[history["subject"] == subject].reset_index(drop=True)
+    now = view.badge(view.current_status(own))
+    st.markdown("**Current status**")
+    st.badge(now.label, icon=now.icon, color=now.colour)
+    if own.empty:
+        st.caption("No status has been given yet.")
+    else:
+        st.caption("Oldest first. Every status given is kept; the latest is the current one.")
+        st.dataframe(
+            view.history_table(own).style.map(view.rag_cell_style, subset=["status"]),
+            hide_index=True,
+            width="stretch",
+            placeholder="—",
+            column_config={
+                "assessed_on": st.column_config.DateColumn("Assessed", format="D MMM YYYY"),
+                "status": st.column_config.TextColumn("Status", width="medium"),
+                "reviewer": st.column_config.TextColumn("Reviewer"),
+                "evidence_url": st.column_config.LinkColumn("Evidence"),
+                "note": st.column_config.TextColumn("Note", width="medium"),
+                "meeting_held_on": st.column_config.DateColumn("Given at the meeting of", format="D MMM YYYY"),
+                "recorded_at": st.column_config.DatetimeColumn("Recorded (UTC)", format="D MMM YYYY, HH:mm",
+                                                               timezone="UTC"),
+            },
+            key="review_history",
+        )

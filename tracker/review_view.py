@@ -1,0 +1,235 @@
+"""What the Review page shows, as plain data: a meeting's frozen snapshot
+(``tracker.review``) turned into headline figures and tables in pounds, and
+statuses as words with their RAG colour.
+
+No Streamlit here: the page lays these out. Money in the snapshot is integer
+pence; the tables hold exact Decimal pounds (``to_decimal``) so the page can
+format them as £; percentages stay ratios (0.9414).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+import pandas as pd
+
+from tracker.delivery import qualified
+from tracker.money import format_short, to_decimal
+from tracker.register import escape_markdown
+from tracker.review import PROGRAMME_PREFIX, RAG, Meeting, status_label
+from tracker.tables import TOTAL
+
+NO_STATUS = "No status yet"
+# st.badge's colours for each RAG word (Streamlit has no amber: orange is closest).
+BADGE_COLOURS = {"green": "green", "amber": "orange", "red": "red", "blue": "blue", "grey": "gray"}
+
+
+# --- words and colour -------------------------------------------------------------------
+
+
+def rag_text(status: str | None) -> str:
+    """A status for a table cell: ``● At risk (amber)``, or ``No status yet``.
+
+    The cell's colour comes from ``rag_cell_style``; the words say it all
+    without the colour."""
+    return f"● {status_label(status)}" if status else NO_STATUS
+
+
+def _status_of(text: object) -> str | None:
+    """The status a ``rag_text`` cell (or a bare status) names, or None."""
+    if not isinstance(text, str):
+        return None
+    words = text.removeprefix("● ").split(" (")[0].strip().lower()
+    return words if words in RAG else None
+
+
+def _tint(hex_colour: str, alpha: float) -> str:
+    red, green, blue = (int(hex_colour[i:i + 2], 16) for i in (1, 3, 5))
+    return f"rgba({red}, {green}, {blue}, {alpha})"
+
+
+def rag_cell_style(text: object) -> str:
+    """CSS for a status cell: a light tint of its RAG colour; the text stays
+    dark so it reads on any tint."""
+    status = _status_of(text)
+    if status is None:
+        return ""
+    return f"background-color: {_tint(RAG[status].colour, 0.22)}; color: #1f1f1f"
+
+
+@dataclass(frozen=True)
+class Badge:
+    """How ``st.badge`` shows a status: words, a Material icon, a colour."""
+
+    label: str
+    icon: str
+    colour: str
+
+
+def badge(status: str | None) -> Badge:
+    if not status:
+        return Badge(NO_STATUS, ":material/help:", "gray")
+    rag = RAG[status]
+    return Badge(status_label(status), rag.icon, BADGE_COLOURS[rag.rag])
+
+
+# --- meetings ---------------------------------------------------------------------------
+
+
+def _day(value: date | datetime) -> str:
+    return f"{value.day} {value:%B %Y}"
+
+
+def meeting_choices(frame: pd.DataFrame) -> dict[str, str]:
+    """``review.meetings`` as picker options, latest first: ISO date -> label."""
+    out = {}
+    for row in frame.iloc[::-1].itertuples(index=False):
+        title = row.title if isinstance(row.title, str) and row.title else None
+        out[row.held_on.isoformat()] = Meeting(row.held_on, row.as_at, title, row.taken_at, row.taken_by, {}).label
+    return out
+
+
+def frozen_sentence(meeting: Meeting) -> str:
+    """When and by whom the figures were frozen, and what that means."""
+    taken = meeting.taken_at
+    return (f"Figures as at **{_day(meeting.as_at)}**, frozen on {_day(taken)} at {taken:%H:%M} UTC by "
+            f"{escape_markdown(meeting.taken_by)}. These figures were frozen when the meeting was opened; later "
+            "changes do not move them.")
+
+
+# --- the frozen figures -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Metric:
+    label: str
+    value: str
+    help: str
+
+
+def headline_metrics(figures: Mapping[str, Any]) -> list[Metric]:
+    """The snapshot's headline as metrics: committed, delivered, % delivered;
+    due to date, variance against due, outstanding."""
+    head = figures["headline"]
+    pct = head["pct_delivered"]
+    variance = head["variance"]
+    return [
+        Metric("Committed (new money)", qualified(format_short(head["committed"]), head["qualifier"]),
+               f"Exactly {to_decimal(head['committed']):,} pounds. Re-announced money is counted once; "
+               "'over' amounts at their floor."),
+        Metric("Delivered to date", format_short(head["delivered"]),
+               f"Exactly {to_decimal(head['delivered']):,} pounds paid or spent by the as-at date."),
+        Metric("% delivered", "–" if pct is None else f"{pct:.0%}", "Delivered as a share of committed."),
+        Metric("Due to date", format_short(head["due_to_date"]),
+               "New money committed for financial years that had started by the as-at date."),
+        Metric("Against what was due", ("behind by " if variance < 0 else "ahead by " if variance else "")
+               + (format_short(abs(variance)) if variance else "on profile"),
+               "Delivered minus due to date."),
+        Metric("Outstanding", format_short(head["outstanding"]), "Committed minus delivered."),
+    ]
+
+
+def _pounds(rows: Iterable[Mapping[str, Any]], columns: Iterable[str]) -> dict[str, list]:
+    rows = list(rows)
+    return {c: [to_decimal(int(r[c])) for r in rows] for c in columns}
+
+
+def yearly_table(figures: Mapping[str, Any]) -> pd.DataFrame:
+    """Committed against delivered by financial year, in pounds, with a Total row."""
+    rows = list(figures["yearly"])
+    total = {"financial_year": TOTAL, **{c: sum(int(r[c]) for r in rows)
+                                          for c in ("committed", "delivered", "variance")}}
+    rows = [*rows, total] if rows else rows
+    frame = pd.DataFrame({
+        "financial_year": pd.Series([r["financial_year"] for r in rows], dtype=object),
+        **_pounds(rows, ("committed", "delivered", "variance")),
+        "pct_delivered": [int(r["delivered"]) / int(r["committed"]) if int(r["committed"]) else None for r in rows],
+    })
+    return frame
+
+
+COMMITMENT_COLUMNS = ["ref", "purpose", "status", "progress", "committed", "due_to_date", "delivered", "variance",
+                      "outstanding", "programme", "restates"]
+
+
+def commitments_table(figures: Mapping[str, Any], statuses: Mapping[str, str]) -> pd.DataFrame:
+    """One row per commitment: its status in words (``rag_text``), how it stands
+    against its profile, and its money in pounds."""
+    rows = list(figures["commitments"])
+    money = ("committed", "due_to_date", "delivered", "variance", "outstanding")
+    frame = pd.DataFrame({
+        "ref": pd.Series([r["ref"] for r in rows], dtype=object),
+        "purpose": pd.Series([r["purpose"] for r in rows], dtype=object),
+        "status": pd.Series([rag_text(statuses.get(r["ref"])) for r in rows], dtype=object),
+        "progress": pd.Series([r["progress"] for r in rows], dtype=object),
+        **_pounds(rows, money),
+        "programme": pd.Series([r["programme"] for r in rows], dtype=object),
+        "restates": pd.Series([r["restates"] for r in rows], dtype=object),
+    }, columns=COMMITMENT_COLUMNS)
+    return frame
+
+
+def programme_statuses(figures: Mapping[str, Any], statuses: Mapping[str, str]) -> pd.DataFrame:
+    """The programmes the snapshot's commitments belong to, each with its status."""
+    names = sorted({r["programme"] for r in figures["commitments"] if r["programme"]})
+    return pd.DataFrame({
+        "programme": pd.Series(names, dtype=object),
+        "status": pd.Series([rag_text(statuses.get(PROGRAMME_PREFIX + n)) for n in names], dtype=object),
+    })
+
+
+def _date(value: str | None) -> date | None:
+    return date.fromisoformat(value) if value else None
+
+
+def milestones_table(figures: Mapping[str, Any]) -> pd.DataFrame:
+    """The snapshot's milestones, overdue first (the latest first), with how late."""
+    from tracker.review import milestones_overdue_first
+
+    rows = milestones_overdue_first(figures)
+    return pd.DataFrame({
+        "title": pd.Series([r["title"] for r in rows], dtype=object),
+        "commitment_ref": pd.Series([r["commitment_ref"] for r in rows], dtype=object),
+        "due_on": pd.Series([_date(r["due_on"]) for r in rows], dtype=object),
+        "achieved_on": pd.Series([_date(r["achieved_on"]) for r in rows], dtype=object),
+        "state": pd.Series([r["state"] for r in rows], dtype=object),
+        "lateness": pd.Series([r["lateness"] or "" for r in rows], dtype=object),
+    })
+
+
+def overdue_sentence(figures: Mapping[str, Any]) -> str:
+    """'2 milestones overdue; the latest is 45 days late.' or 'No milestone overdue.'"""
+    overdue = [m for m in figures["milestones"] if m["state"] == "overdue"]
+    if not overdue:
+        return "No milestone was overdue at the as-at date."
+    worst = max(overdue, key=lambda m: m["days_late"])
+    count = f"{len(overdue)} milestone{'s' if len(overdue) != 1 else ''} overdue"
+    return f"{count} at the as-at date; the latest, \u201c{worst['title']}\u201d, is {worst['lateness']}."
+
+
+# --- status history ---------------------------------------------------------------------
+
+HISTORY_COLUMNS = ["assessed_on", "status", "reviewer", "evidence_url", "note", "meeting_held_on", "recorded_at"]
+
+
+def history_table(history: pd.DataFrame) -> pd.DataFrame:
+    """``review.status_history`` for display, oldest first: dates as dates, the
+    status in words (``rag_text``)."""
+    return pd.DataFrame({
+        "assessed_on": pd.Series([_date(v) for v in history["assessed_on"]], dtype=object),
+        "status": pd.Series([rag_text(v) for v in history["status"]], dtype=object),
+        "reviewer": pd.Series(list(history["reviewer"]), dtype=object),
+        "evidence_url": pd.Series([v or None for v in history["evidence_url"]], dtype=object),
+        "note": pd.Series([v or None for v in history["note"]], dtype=object),
+        "meeting_held_on": pd.Series([_date(v) if isinstance(v, str) else None for v in history["meeting_held_on"]],
+                                     dtype=object),
+        "recorded_at": pd.to_datetime(pd.Series(list(history["recorded_at"]), dtype=object), utc=True),
+    }, columns=HISTORY_COLUMNS)
+
+
+def current_status(history: pd.DataFrame) -> str | None:
+    """The latest status recorded in a subject's history (oldest first), or None."""
+    return None if history.empty else str(history["status"].iloc[-1])
