@@ -70,6 +70,8 @@ DELIVERY_KINDS = ("payment", "spend")
 AUDIT_ACTIONS = ("create", "update", "delete", "restore")
 # Why a commitment's money changed (commitment_revisions.reason).
 REVISION_REASONS = ("re-profiled", "slippage", "underspend carried forward", "correction", "other")
+# What a signed-in person may do (user_roles.role); see tracker/services.PERMISSIONS.
+ROLES = ("viewer", "reviewer", "finance", "editor", "admin")
 # The Digital Advisory Group's judgement of progress (progress_statuses.status).
 PROGRESS_STATUSES = ("not started", "on track", "at risk", "off track", "achieved", "stalled")
 
@@ -517,3 +519,53 @@ class ProgressStatus(Base):
     def __repr__(self) -> str:
         subject = f"commitment_id={self.commitment_id}" if self.commitment_id else f"programme={self.programme!r}"
         return f"<ProgressStatus id={self.id} {subject} {self.status!r} on {self.assessed_on}>"
+
+
+class User(Timestamps, Base):
+    """Someone who may sign in: a local account (Argon2id password hash) or,
+    with single sign-on, an email the identity provider vouches for.
+
+    ``password_hash`` is never copied into the audit trail. ``failed_attempts``
+    and ``locked_until`` implement the lockout (tracker/accounts.py).
+    """
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    username: Mapped[str] = mapped_column(String(100), unique=True)
+    email: Mapped[str | None] = mapped_column(String(320), unique=True)  # stored lower-case
+    password_hash: Mapped[str | None] = mapped_column(Text)
+    must_change_password: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    disabled: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    failed_attempts: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_sign_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    password_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    version: Mapped[int] = mapped_column(Integer)
+
+    __mapper_args__ = {"version_id_col": version}
+
+    roles: Mapped[list[UserRole]] = relationship(back_populates="user", cascade="all, delete-orphan",
+                                                 order_by="UserRole.role")
+
+    @property
+    def role_names(self) -> frozenset[str]:
+        return frozenset(r.role for r in self.roles)
+
+    def __repr__(self) -> str:
+        return f"<User id={self.id} username={self.username!r} roles={sorted(self.role_names)}>"
+
+
+class UserRole(Base):
+    """One role a user holds (a user can hold several)."""
+
+    __tablename__ = "user_roles"
+    __table_args__ = (_one_of("role", ROLES),)
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
+    role: Mapped[str] = mapped_column(String(20), primary_key=True)
+
+    user: Mapped[User] = relationship(back_populates="roles")
+
+    def __repr__(self) -> str:
+        return f"<UserRole user_id={self.user_id} role={self.role!r}>"

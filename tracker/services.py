@@ -93,6 +93,12 @@ PERMISSIONS = {
     # The Digital Advisory Group's work.
     "record_status": "reviewer",
     "open_meeting": "reviewer",
+    "manage_users": "admin",
+    # Reading: every role may see the figures; the audit trail and deleted
+    # records are the system owner's.
+    "view": "viewer",
+    "view_audit": "admin",
+    "view_deleted": "admin",
 }
 ALL_ROLES = frozenset({"viewer", "reviewer", "finance", "editor", "admin"})
 
@@ -119,9 +125,15 @@ def local_actor() -> Actor:
     return Actor(name=name)
 
 
+def holds(roles: frozenset[str], needed: str) -> bool:
+    """Whether ``roles`` grant ``needed``: admin grants everything, and every
+    role includes viewing."""
+    return needed in roles or "admin" in roles or (needed == "viewer" and bool(roles & ALL_ROLES))
+
+
 def authorise(actor: Actor, action: str) -> None:
     needed = PERMISSIONS[action]
-    if needed not in actor.roles and "admin" not in actor.roles:
+    if not holds(actor.roles, needed):
         raise PermissionDenied(f"{actor.name} may not {action.replace('_', ' ')}: it needs the {needed} role")
 
 

@@ -1,0 +1,367 @@
+"""Accounts: local users with Argon2id passwords, roles, lockout, idle timeout,
+and single sign-on users matched by email.
+
+Every change to a user is written and audited in one transaction, like the
+other writes (tracker/services.py); the audit trail never holds a password
+hash. Times come from ``now`` when given (tests inject a clock), else UTC now.
+
+Sign-in failures all read the same (``SIGN_IN_FAILED``), whether the
+username exists, the password is wrong, the account is locked or disabled:
+the message never tells an attacker which usernames exist. An unknown
+username still costs one hash verification, so timing does not tell either.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pandas as pd
+from argon2 import PasswordHasher, Type
+from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+from sqlalchemy import Engine, func, select
+from sqlalchemy.orm import Session, selectinload
+
+from db.models import ROLES, AuditEvent, User, UserRole
+from db.session import read_session, write_session
+from tracker.services import Actor, FieldProblem, ServiceError, ValidationFailed, authorise, local_actor
+
+# OWASP Password Storage Cheat Sheet, Argon2id: m=19 MiB, t=2, p=1 (the minimum it recommends).
+HASHER = PasswordHasher(time_cost=2, memory_cost=19 * 1024, parallelism=1, hash_len=32, salt_len=16, type=Type.ID)
+MAX_FAILURES = 5
+LOCKOUT = timedelta(minutes=15)
+MIN_PASSWORD_LENGTH = 12
+IDLE_MINUTES_ENV = "TRACKER_IDLE_MINUTES"
+DEFAULT_IDLE_MINUTES = 30
+USERNAME_MAX = 100
+
+SIGN_IN_FAILED = (
+    "That username and password did not work. Check them and try again. After 5 failed attempts an account "
+    "is locked for 15 minutes; a disabled account cannot sign in."
+)
+SSO_NO_ACCESS = (
+    "You signed in as {email}, but that address has no access to the funding tracker. Ask the system owner "
+    "to add it."
+)
+
+# A precomputed hash to verify against when the username does not exist.
+_DUMMY_HASH = HASHER.hash(secrets.token_urlsafe(16))
+
+
+def _now(now: datetime | None) -> datetime:
+    return now if now is not None else datetime.now(UTC)
+
+
+class SignInFailed(ServiceError):
+    """Sign-in refused; ``str(err)`` never says why (see the module docstring)."""
+
+
+@dataclass(frozen=True)
+class SignedIn:
+    """Who is signed in and what they may do: read from the database on every
+    page run, so a role change or a disabled account takes effect at once."""
+
+    user_id: int
+    username: str
+    roles: frozenset[str]
+    must_change_password: bool = False
+
+    @property
+    def actor(self) -> Actor:
+        return Actor(name=self.username, roles=self.roles)
+
+
+# --- passwords -----------------------------------------------------------------------------
+
+
+def common_passwords() -> frozenset[str]:
+    """A short list of passwords people pick (lower case), shipped with the package."""
+    path = Path(__file__).with_name("common_passwords.txt")
+    return frozenset(line.strip().lower() for line in path.read_text(encoding="utf-8").splitlines()
+                     if line.strip() and not line.startswith("#"))
+
+
+def password_problems(password: str, username: str = "", field: str = "password") -> list[FieldProblem]:
+    """What is wrong with a new password (nothing: an empty list). The value is never echoed."""
+    problems = []
+    if len(password) < MIN_PASSWORD_LENGTH:
+        problems.append(FieldProblem(field, None, f"expected at least {MIN_PASSWORD_LENGTH} characters "
+                                                  f"(this has {len(password)}); a short phrase is easy to remember"))
+    lowered = password.lower()
+    if lowered in common_passwords():
+        problems.append(FieldProblem(field, None, "that is one of the most common passwords: choose another"))
+    if username and username.lower() in lowered:
+        problems.append(FieldProblem(field, None, "expected a password that does not contain the username"))
+    return problems
+
+
+def hash_password(password: str) -> str:
+    return HASHER.hash(password)
+
+
+def generate_password() -> str:
+    """A random password to hand over once (about 120 bits)."""
+    return secrets.token_urlsafe(15)
+
+
+def _verify(stored: str | None, password: str) -> bool:
+    try:
+        return HASHER.verify(stored or _DUMMY_HASH, password) and stored is not None
+    except (VerifyMismatchError, VerificationError, InvalidHashError):
+        return False
+
+
+# --- shared write machinery -------------------------------------------------------------------
+
+
+def _snapshot(user: User) -> dict:
+    """A user as the audit trail keeps it: never the password hash."""
+    return {
+        "username": user.username, "email": user.email, "roles": sorted(user.role_names),
+        "disabled": user.disabled, "must_change_password": user.must_change_password,
+        "failed_attempts": user.failed_attempts,
+        "locked_until": user.locked_until.isoformat() if user.locked_until else None,
+        "password_set": user.password_hash is not None,
+        "password_changed_at": user.password_changed_at.isoformat() if user.password_changed_at else None,
+    }
+
+
+def _audit(session: Session, actor_name: str, action: str, user: User, before: dict | None) -> None:
+    session.flush()
+    session.add(AuditEvent(actor=actor_name, action=action, entity="users", entity_id=user.id, before=before,
+                           after=_snapshot(user)))
+
+
+def _user(session: Session, username: str, *, lock: bool = False) -> User | None:
+    query = select(User).options(selectinload(User.roles)).where(User.username == username)
+    return session.scalars(query.with_for_update() if lock else query).one_or_none()
+
+
+def _roles(roles: Iterable[str]) -> frozenset[str]:
+    chosen = frozenset(r.strip().lower() for r in roles if r and r.strip())
+    unknown = chosen - set(ROLES)
+    problems = []
+    if not chosen:
+        problems.append(FieldProblem("roles", "", f"expected at least one role: {', '.join(ROLES)}"))
+    if unknown:
+        problems.append(FieldProblem("roles", ", ".join(sorted(unknown)), f"expected roles from: {', '.join(ROLES)}"))
+    if problems:
+        raise ValidationFailed(problems)
+    return chosen
+
+
+# --- sign-in ------------------------------------------------------------------------------------
+
+
+def sign_in(username: str, password: str, *, engine: Engine, now: datetime | None = None) -> SignedIn:
+    """Check a username and password; raise ``SignInFailed`` (one message for
+    every reason). Five failures in a row lock the account for 15 minutes."""
+    now = _now(now)
+    username = (username or "").strip()
+    with write_session(engine) as session:
+        user = _user(session, username, lock=True) if username else None
+        good = _verify(user.password_hash if user else None, password or "")
+        if user is None:
+            raise SignInFailed(SIGN_IN_FAILED)
+        locked = user.locked_until is not None and user.locked_until > now
+        if user.disabled or locked:
+            raise SignInFailed(SIGN_IN_FAILED)
+        before = _snapshot(user)
+        if not good:
+            user.failed_attempts += 1
+            if user.failed_attempts >= MAX_FAILURES:
+                user.locked_until = now + LOCKOUT
+                user.failed_attempts = 0
+            else:
+                user.locked_until = None
+            _audit(session, f"sign-in:{username}", "update", user, before)
+            session.commit()
+            raise SignInFailed(SIGN_IN_FAILED)
+        if user.failed_attempts or user.locked_until is not None:
+            user.failed_attempts, user.locked_until = 0, None
+            _audit(session, f"sign-in:{username}", "update", user, before)
+        if HASHER.check_needs_rehash(user.password_hash):
+            user.password_hash = hash_password(password)
+        user.last_sign_in_at = now
+        return SignedIn(user.id, user.username, user.role_names, user.must_change_password)
+
+
+def sign_in_email(email: str, *, engine: Engine, now: datetime | None = None) -> SignedIn:
+    """Single sign-on: the identity provider vouched for ``email``; map it to
+    a user. An unknown or disabled address gets no access (``SignInFailed``)."""
+    address = (email or "").strip().lower()
+    with write_session(engine) as session:
+        user = session.scalars(select(User).options(selectinload(User.roles))
+                               .where(User.email == address)).one_or_none() if address else None
+        if user is None or user.disabled:
+            raise SignInFailed(SSO_NO_ACCESS.format(email=email or "(no address)"))
+        user.last_sign_in_at = _now(now)
+        return SignedIn(user.id, user.username, user.role_names, False)
+
+
+def current(user_id: int, *, engine: Engine) -> SignedIn | None:
+    """The signed-in user as the database has them now (None: gone or disabled)."""
+    with read_session(engine) as session:
+        user = session.scalars(select(User).options(selectinload(User.roles)).where(User.id == user_id)).one_or_none()
+        if user is None or user.disabled:
+            return None
+        return SignedIn(user.id, user.username, user.role_names, user.must_change_password)
+
+
+def idle_minutes() -> int:
+    """Minutes without activity after which a dashboard session signs out."""
+    raw = os.environ.get(IDLE_MINUTES_ENV, "").strip()
+    try:
+        minutes = int(raw) if raw else DEFAULT_IDLE_MINUTES
+    except ValueError:
+        raise ValueError(f"{IDLE_MINUTES_ENV}={raw!r}: expected a whole number of minutes") from None
+    if minutes < 1:
+        raise ValueError(f"{IDLE_MINUTES_ENV}={raw!r}: expected at least 1 minute")
+    return minutes
+
+
+def is_idle(last_seen: datetime | None, now: datetime | None = None, minutes: int | None = None) -> bool:
+    """True when the last activity is longer ago than the idle timeout."""
+    if last_seen is None:
+        return False
+    return _now(now) - last_seen > timedelta(minutes=minutes if minutes is not None else idle_minutes())
+
+
+def change_password(username: str, current_password: str, new_password: str, *, engine: Engine,
+                    now: datetime | None = None) -> None:
+    """A user changes their own password (the current one is needed)."""
+    now = _now(now)
+    with write_session(engine) as session:
+        user = _user(session, username, lock=True)
+        if user is None or user.disabled or not _verify(user.password_hash, current_password or ""):
+            raise ValidationFailed([FieldProblem("current_password", None, "expected your current password")])
+        problems = password_problems(new_password or "", username, field="new_password")
+        if _verify(user.password_hash, new_password or ""):
+            problems.append(FieldProblem("new_password", None, "expected a password different from the current one"))
+        if problems:
+            raise ValidationFailed(problems)
+        before = _snapshot(user)
+        user.password_hash = hash_password(new_password)
+        user.password_changed_at = now
+        user.must_change_password = False
+        _audit(session, username, "update", user, before)
+
+
+# --- administration ----------------------------------------------------------------------------
+
+
+def add_user(
+    username: str, roles: Iterable[str], *, engine: Engine, password: str | None = None, email: str | None = None,
+    actor: Actor | None = None, sso_only: bool = False,
+) -> str | None:
+    """Add a user; returns the generated one-time password when none was
+    given (and the user is not single-sign-on only), else None. A generated
+    password must be changed at the first sign-in."""
+    actor = actor or local_actor()
+    authorise(actor, "manage_users")
+    name = (username or "").strip()
+    problems = []
+    if not name or len(name) > USERNAME_MAX or any(c.isspace() for c in name):
+        problems.append(FieldProblem("username", name, f"expected 1 to {USERNAME_MAX} characters without spaces"))
+    address = (email or "").strip().lower() or None
+    if address is not None and ("@" not in address or len(address) > 320):
+        problems.append(FieldProblem("email", address, "expected an email address like name@council.gov.uk"))
+    generated = None
+    if password is None and not sso_only:
+        generated = password = generate_password()
+    elif password is not None:
+        problems += password_problems(password, name)
+    try:
+        chosen = _roles(roles)
+    except ValidationFailed as failed:
+        problems += failed.problems
+    if problems:
+        raise ValidationFailed(problems)
+    with write_session(engine) as session:
+        taken = session.scalar(select(func.count(User.id)).where(User.username == name))
+        if address is not None:
+            taken_email = session.scalar(select(func.count(User.id)).where(User.email == address))
+        else:
+            taken_email = 0
+        if taken or taken_email:
+            raise ValidationFailed(
+                ([FieldProblem("username", name, "a user with that username already exists")] if taken else [])
+                + ([FieldProblem("email", address, "a user with that email already exists")] if taken_email else []))
+        user = User(username=name, email=address, password_hash=hash_password(password) if password else None,
+                    must_change_password=generated is not None, password_changed_at=datetime.now(UTC))
+        user.roles = [UserRole(role=r) for r in sorted(chosen)]
+        session.add(user)
+        _audit(session, actor.name, "create", user, None)
+    return generated
+
+
+def _change(username: str, *, engine: Engine, actor: Actor | None, change) -> None:
+    actor = actor or local_actor()
+    authorise(actor, "manage_users")
+    with write_session(engine) as session:
+        user = _user(session, username, lock=True)
+        if user is None:
+            raise ValidationFailed([FieldProblem("username", username, "expected the username of a user")])
+        before = _snapshot(user)
+        change(user)
+        _audit(session, actor.name, "update", user, before)
+
+
+def set_roles(username: str, roles: Iterable[str], *, engine: Engine, actor: Actor | None = None) -> None:
+    """Replace a user's roles."""
+    chosen = _roles(roles)
+    _change(username, engine=engine, actor=actor,
+            change=lambda user: setattr(user, "roles", [UserRole(role=r) for r in sorted(chosen)]))
+
+
+def disable_user(username: str, *, engine: Engine, actor: Actor | None = None) -> None:
+    """Stop a user signing in (kept for the audit trail; never deleted)."""
+    _change(username, engine=engine, actor=actor, change=lambda user: setattr(user, "disabled", True))
+
+
+def enable_user(username: str, *, engine: Engine, actor: Actor | None = None) -> None:
+    _change(username, engine=engine, actor=actor, change=lambda user: setattr(user, "disabled", False))
+
+
+def reset_password(username: str, *, engine: Engine, actor: Actor | None = None) -> str:
+    """A new one-time password for a user who forgot theirs (admins); it must be
+    changed at the next sign-in. Also lifts a lockout."""
+    password = generate_password()
+
+    def change(user: User) -> None:
+        user.password_hash = hash_password(password)
+        user.must_change_password = True
+        user.failed_attempts, user.locked_until = 0, None
+        user.password_changed_at = datetime.now(UTC)
+
+    _change(username, engine=engine, actor=actor, change=change)
+    return password
+
+
+USER_COLUMNS = ["username", "email", "roles", "disabled", "locked_until", "last_sign_in_at", "must_change_password"]
+
+
+def list_users(engine: Engine) -> pd.DataFrame:
+    """Every user by username (no password hashes)."""
+    with read_session(engine) as session:
+        users = session.scalars(select(User).options(selectinload(User.roles)).order_by(User.username)).all()
+        rows = [(u.username, u.email, ", ".join(sorted(u.role_names)), u.disabled, u.locked_until,
+                 u.last_sign_in_at, u.must_change_password) for u in users]
+    return pd.DataFrame(rows, columns=USER_COLUMNS)
+
+
+def has_users(engine: Engine) -> bool:
+    with read_session(engine) as session:
+        return session.scalar(select(User.id).limit(1)) is not None
+
+
+def bootstrap_admin(engine: Engine, username: str = "admin") -> str | None:
+    """On a database with no users, add an admin and return its one-time
+    password (to print once in the terminal); else None."""
+    if has_users(engine):
+        return None
+    return add_user(username, ["admin"], engine=engine, actor=Actor("setup", frozenset({"admin"})))
