@@ -70,35 +70,40 @@ if TYPE_CHECKING:
 
 Progress = Callable[[int, int], None]
 
-# What each action needs. Roles arrive with sign-in; until then the local
-# user holds them all.
-PERMISSIONS = {
-    "import_commitments": "editor",
-    "import_deliveries": "finance",
-    "load_demo": "editor",
-    "create_announcement": "editor",
-    "update_announcement": "editor",
-    "delete_announcement": "editor",
-    "create_commitment": "editor",
-    "update_commitment": "editor",
-    "delete_commitment": "editor",
-    "record_delivery": "finance",
-    "update_delivery": "finance",
-    "delete_delivery": "finance",
-    "create_milestone": "editor",
-    "update_milestone": "editor",
-    "delete_milestone": "editor",
+# Who may do each action: any one of these roles (admin may do everything;
+# every role may view). The issue's table: a viewer sees; a reviewer records
+# statuses and opens meetings; finance records, corrects and imports
+# deliveries; an editor keeps announcements, commitments, deliveries,
+# milestones and imports; an admin manages users and restores deletions.
+EDITOR = ("editor",)
+MONEY_OUT = ("finance", "editor")
+PERMISSIONS: dict[str, tuple[str, ...]] = {
+    "import_commitments": EDITOR,
+    "import_deliveries": MONEY_OUT,
+    "load_demo": EDITOR,
+    "create_announcement": EDITOR,
+    "update_announcement": EDITOR,
+    "delete_announcement": EDITOR,
+    "create_commitment": EDITOR,
+    "update_commitment": EDITOR,
+    "delete_commitment": EDITOR,
+    "record_delivery": MONEY_OUT,
+    "update_delivery": MONEY_OUT,
+    "delete_delivery": MONEY_OUT,
+    "create_milestone": EDITOR,
+    "update_milestone": EDITOR,
+    "delete_milestone": EDITOR,
     # Bringing back what someone deleted overrides their judgement: admins only.
-    "restore": "admin",
+    "restore": ("admin",),
     # The Digital Advisory Group's work.
-    "record_status": "reviewer",
-    "open_meeting": "reviewer",
-    "manage_users": "admin",
+    "record_status": ("reviewer",),
+    "open_meeting": ("reviewer",),
+    "manage_users": ("admin",),
     # Reading: every role may see the figures; the audit trail and deleted
     # records are the system owner's.
-    "view": "viewer",
-    "view_audit": "admin",
-    "view_deleted": "admin",
+    "view": ("viewer",),
+    "view_audit": ("admin",),
+    "view_deleted": ("admin",),
 }
 ALL_ROLES = frozenset({"viewer", "reviewer", "finance", "editor", "admin"})
 
@@ -125,16 +130,19 @@ def local_actor() -> Actor:
     return Actor(name=name)
 
 
-def holds(roles: frozenset[str], needed: str) -> bool:
-    """Whether ``roles`` grant ``needed``: admin grants everything, and every
-    role includes viewing."""
-    return needed in roles or "admin" in roles or (needed == "viewer" and bool(roles & ALL_ROLES))
+def holds(roles: frozenset[str], needed: str | tuple[str, ...]) -> bool:
+    """Whether ``roles`` grant one of ``needed``: admin grants everything, and
+    every role includes viewing."""
+    needed = (needed,) if isinstance(needed, str) else needed
+    return (bool(roles & set(needed)) or "admin" in roles
+            or ("viewer" in needed and bool(roles & ALL_ROLES)))
 
 
 def authorise(actor: Actor, action: str) -> None:
     needed = PERMISSIONS[action]
     if not holds(actor.roles, needed):
-        raise PermissionDenied(f"{actor.name} may not {action.replace('_', ' ')}: it needs the {needed} role")
+        roles = " or ".join(needed)
+        raise PermissionDenied(f"{actor.name} may not {action.replace('_', ' ')}: it needs the {roles} role")
 
 
 @dataclass
