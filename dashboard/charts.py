@@ -10,30 +10,8 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
+from tracker.chart_style import OKABE_ITO, pound_axis_ticks
 from tracker.money import format_short
-
-OKABE_ITO = {
-    "blue": "#0072B2",
-    "orange": "#E69F00",
-    "green": "#009E73",
-    "vermillion": "#D55E00",
-    "sky": "#56B4E9",
-    "purple": "#CC79A7",
-    "yellow": "#F0E442",
-    "black": "#000000",
-}
-
-
-def _pound_axis_ticks(max_pence: int) -> tuple[list[float], list[str]]:
-    """Tick positions in pounds with labels like £1.5m."""
-    if max_pence <= 0:
-        return [0], ["£0"]
-    max_pounds = max_pence / 100
-    magnitude = 10 ** max(len(str(int(max_pounds))) - 2, 0)
-    step = next(magnitude * f for f in (1, 2, 5, 10, 20, 50, 100) if max_pounds / (magnitude * f) <= 6)
-    ticks = [i * step for i in range(int(max_pounds // step) + 2)]
-    return ticks, [format_short(int(round(t * 100))) for t in ticks]
-
 
 def committed_vs_delivered(yearly: pd.DataFrame) -> go.Figure:
     """Bars of committed and delivered per financial year, with cumulative lines.
@@ -72,7 +50,7 @@ def committed_vs_delivered(yearly: pd.DataFrame) -> go.Figure:
     )
     top = int(max([0, *yearly["cumulative_committed"], *yearly["cumulative_delivered"],
                    *yearly["committed"], *yearly["delivered"]]))
-    tickvals, ticktext = _pound_axis_ticks(top)
+    tickvals, ticktext = pound_axis_ticks(top)
     fig.update_layout(
         barmode="group",
         xaxis=dict(title="Financial year (April to March)", type="category"),
@@ -132,7 +110,7 @@ def cumulative_slippage(yearly: pd.DataFrame) -> go.Figure:
             fig.add_annotation(x=labels[-1], y=pence / 100, text=f"{name}<br>{format_short(pence)}",
                                showarrow=False, xanchor="left", align="left", xshift=10,
                                yshift=16 if above else -16, font=dict(color=colour, size=13))
-    tickvals, ticktext = _pound_axis_ticks(max([0, *committed, *delivered]))
+    tickvals, ticktext = pound_axis_ticks(max([0, *committed, *delivered]))
     fig.update_layout(
         xaxis=dict(title="Financial year (April to March)", type="category"),
         yaxis=dict(title="Pounds, cumulative", tickvals=tickvals, ticktext=ticktext, rangemode="tozero"),
@@ -230,7 +208,7 @@ def announcement_schedule(schedule: pd.DataFrame, names=None) -> go.Figure:
             hovertemplate=f"{ref} in %{{x}}: %{{customdata}}<extra></extra>",
         )
     per_year = schedule.groupby("financial_year")["headline_pence"].sum() if len(schedule) else pd.Series(dtype="int64")
-    tickvals, ticktext = _pound_axis_ticks(int(max([0, *per_year])))
+    tickvals, ticktext = pound_axis_ticks(int(max([0, *per_year])))
     fig.update_layout(
         barmode="stack",
         showlegend=True,  # even for one commitment: the legend names it
@@ -265,7 +243,7 @@ def original_vs_revised(comparison: pd.DataFrame) -> go.Figure:
             customdata=_short(comparison[column]),
             hovertemplate=f"%{{x}}: %{{customdata}} {name.split()[0].lower()}<extra></extra>",
         )
-    tickvals, ticktext = _pound_axis_ticks(int(max([0, *comparison["original"], *comparison["revised"]])))
+    tickvals, ticktext = pound_axis_ticks(int(max([0, *comparison["original"], *comparison["revised"]])))
     fig.update_layout(
         barmode="group",
         xaxis=dict(title="Financial year (April to March)", type="category", categoryorder="array",

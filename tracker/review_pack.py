@@ -35,13 +35,13 @@ import pandas as pd
 from sqlalchemy import Engine
 
 from tracker import review
+from tracker.chart_style import OKABE_ITO, pound_axis_ticks
 from tracker.delivery import qualified
 from tracker.formats.exports import to_xlsx_bytes
 from tracker.money import format_pounds, format_short
 from tracker.review import RAG, Meeting, status_label
 from tracker.tables import COMMITTED_NOTE, ILLUSTRATIVE_NOTE, TOTAL, Table
 
-OKABE_ITO = {"blue": "#0072B2", "orange": "#E69F00", "vermillion": "#D55E00", "black": "#000000"}
 NO_STATUS_COLOUR = "#FFFFFF"
 FIRST_REVIEW = "This is the first review: there is nothing earlier to compare with."
 CHART_ID = "chart-committed-delivered"
@@ -381,17 +381,6 @@ def _link(url: str | None) -> str:
     return _e(url)
 
 
-def _pound_ticks(max_pence: int) -> tuple[list[float], list[str]]:
-    """Axis ticks in pounds labelled like £1.5m (as dashboard.charts draws them)."""
-    if max_pence <= 0:
-        return [0], ["£0"]
-    max_pounds = max_pence / 100
-    magnitude = 10 ** max(len(str(int(max_pounds))) - 2, 0)
-    step = next(magnitude * f for f in (1, 2, 5, 10, 20, 50, 100) if max_pounds / (magnitude * f) <= 6)
-    ticks = [i * step for i in range(int(max_pounds // step) + 2)]
-    return ticks, [format_short(int(round(t * 100))) for t in ticks]
-
-
 def yearly_figure(figures: dict[str, Any]):
     """Committed and delivered bars per financial year with cumulative lines:
     Okabe-Ito colours, delivered hatched and its line dashed, so the series
@@ -428,7 +417,7 @@ def yearly_figure(figures: dict[str, Any]):
                     customdata=short(cumulative_delivered),
                     hovertemplate="By end of %{x}: %{customdata} delivered<extra></extra>")
     top = int(max([0, *committed, *delivered, *cumulative_committed, *cumulative_delivered]))
-    tickvals, ticktext = _pound_ticks(top)
+    tickvals, ticktext = pound_axis_ticks(top)
     fig.update_layout(
         template="plotly_white", barmode="group",
         xaxis=dict(title="Financial year (April to March)", type="category"),
