@@ -1,29 +1,58 @@
-"""The dashboard's entry point: page setup, navigation, then the chosen page."""
+"""The dashboard's entry point: page setup, sign-in, navigation by role, then the chosen page.
+
+Checked on every run (dashboard/auth.py): a signed-out visitor is offered
+only the sign-in page; a user who must change a one-time password only the
+Account page; anyone else the pages their roles allow. The pages they may
+not use stay registered but hidden, so a bookmarked address reaches the
+page's own guard (``auth.require``), which says which role it needs and
+draws nothing else.
+"""
 
 import streamlit as st
 
+from dashboard import auth
 from dashboard.components import sidebar
 
 st.set_page_config(page_title="Funding tracker", page_icon=":material/account_balance:", layout="wide")
 
-pages = {
-    "Figures": [
-        st.Page("app_pages/overview.py", title="Overview", icon=":material/dashboard:", default=True),
-        st.Page("app_pages/announcements.py", title="Announcements", icon=":material/campaign:"),
-        st.Page("app_pages/delivery.py", title="Delivery", icon=":material/payments:"),
-        st.Page("app_pages/review.py", title="Review", icon=":material/fact_check:"),
-        st.Page("app_pages/finance.py", title="Finance tables", icon=":material/table_view:"),
-    ],
-    "Keep the data": [
-        st.Page("app_pages/record.py", title="Record", icon=":material/edit_note:"),
-        st.Page("app_pages/change.py", title="Change a record", icon=":material/edit:"),
-        st.Page("app_pages/import_data.py", title="Import", icon=":material/upload_file:"),
-    ],
-    "Admin": [
-        st.Page("app_pages/audit.py", title="Audit trail", icon=":material/history:"),
-        st.Page("app_pages/deleted.py", title="Deleted records", icon=":material/restore_from_trash:"),
-    ],
-}
-page = st.navigation(pages)
-st.session_state["_view"] = sidebar()
+# section, file, title, icon, the actions any one of which opens it (none: any signed-in user).
+# Each page's first line calls auth.require with the same actions.
+PAGES = [
+    ("Figures", "app_pages/overview.py", "Overview", ":material/dashboard:", ("view",)),
+    ("Figures", "app_pages/announcements.py", "Announcements", ":material/campaign:", ("view",)),
+    ("Figures", "app_pages/delivery.py", "Delivery", ":material/payments:", ("view",)),
+    ("Figures", "app_pages/review.py", "Review", ":material/fact_check:", ("view",)),
+    ("Figures", "app_pages/finance.py", "Finance tables", ":material/table_view:", ("view",)),
+    ("Keep the data", "app_pages/record.py", "Record", ":material/edit_note:",
+     ("create_announcement", "record_delivery", "create_milestone")),
+    ("Keep the data", "app_pages/change.py", "Change a record", ":material/edit:",
+     ("update_announcement", "update_commitment", "update_delivery", "update_milestone")),
+    ("Keep the data", "app_pages/import_data.py", "Import", ":material/upload_file:",
+     ("import_commitments", "import_deliveries")),
+    ("Admin", "app_pages/audit.py", "Audit trail", ":material/history:", ("view_audit",)),
+    ("Admin", "app_pages/deleted.py", "Deleted records", ":material/restore_from_trash:", ("view_deleted",)),
+    ("Admin", "app_pages/users.py", "Users", ":material/group:", ("manage_users",)),
+    ("You", "app_pages/account.py", "Account", ":material/account_circle:", ()),
+]
+
+signed_in = auth.gate()
+if signed_in is None:
+    page = st.navigation([st.Page("app_pages/sign_in.py", title="Sign in", icon=":material/login:", default=True)])
+elif signed_in.must_change_password:
+    page = st.navigation([st.Page("app_pages/account.py", title="Account", icon=":material/account_circle:",
+                                  default=True)])
+    auth.sidebar_account(signed_in)
+else:
+    sections: dict[str, list] = {}
+    for section, path, title, icon, actions in PAGES:
+        sections.setdefault(section, []).append(st.Page(
+            path, title=title, icon=icon, default=path == "app_pages/overview.py",
+            visibility="visible" if auth.allows(signed_in, *actions) else "hidden",
+        ))
+    sections["You"].append(st.Page(auth.sign_out_page, title="Sign out", icon=":material/logout:",
+                                   url_path="sign-out"))
+    page = st.navigation(sections, expanded=True)  # an admin has 13 entries: show them all
+    st.session_state["_view"] = sidebar()
+    auth.sidebar_account(signed_in)
+    auth.show_refused()
 page.run()

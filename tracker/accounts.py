@@ -270,6 +270,8 @@ def add_user(
     address = (email or "").strip().lower() or None
     if address is not None and ("@" not in address or len(address) > 320):
         problems.append(FieldProblem("email", address, "expected an email address like name@council.gov.uk"))
+    if sso_only and address is None:
+        problems.append(FieldProblem("email", "", "expected the email address a single sign-on user signs in with"))
     generated = None
     if password is None and not sso_only:
         generated = password = generate_password()

@@ -14,6 +14,8 @@ import sys
 from datetime import date
 
 BY_CHOICES = ("funder", "recipient", "programme", "purpose")
+# db.models.ROLES, repeated here so that building the parser imports no SQLAlchemy (a test checks they agree).
+ROLE_NAMES = ("viewer", "reviewer", "finance", "editor", "admin")
 
 
 def _as_at(text: str) -> date:
@@ -35,7 +37,10 @@ def build_parser() -> argparse.ArgumentParser:
     serve = commands.add_parser("serve", help="start the dashboard (Streamlit)")
     serve.add_argument("--port", type=int, default=8501)
     serve.add_argument("--address", default="localhost")
-    serve.add_argument("streamlit_args", nargs=argparse.REMAINDER, help="further options passed to streamlit run")
+    serve.add_argument("--allow-insecure-xsrf-off", action="store_true",
+                       help="start even though XSRF protection is off (only on a machine nobody else can reach)")
+    serve.add_argument("streamlit_args", nargs=argparse.REMAINDER,
+                       help="further options passed to streamlit run, after --")
 
     db = commands.add_parser("db", help="database operations")
     db_commands = db.add_subparsers(dest="db_command", required=True, metavar="ACTION")
@@ -78,6 +83,31 @@ def build_parser() -> argparse.ArgumentParser:
     pack.add_argument("--meeting", required=True, metavar="DATE",
                       help="the day the meeting is held, e.g. 2026-11-27 or 27/11/2026")
     pack.add_argument("--out", required=True, metavar="DIR", help="the folder to write into (made if missing)")
+
+    users = commands.add_parser(
+        "users", help="manage who may sign in (runs as the local administrator)",
+        description="Add and change the people who may sign in to the dashboard. These commands run as the "
+                    "local administrator: whoever has a shell on the server owns the tracker.",
+    )
+    user_commands = users.add_subparsers(dest="users_command", required=True, metavar="ACTION")
+    role_help = "a role: " + ", ".join(ROLE_NAMES) + " (repeat --role for several)"
+    add = user_commands.add_parser("add", help="add a user (prints a one-time password unless --password-stdin)")
+    add.add_argument("username", metavar="NAME")
+    add.add_argument("--role", action="append", required=True, metavar="ROLE", help=role_help)
+    add.add_argument("--email", help="their email address (needed for single sign-on)")
+    how = add.add_mutually_exclusive_group()
+    how.add_argument("--password-stdin", action="store_true",
+                     help="read the password from one line of standard input instead of generating one")
+    how.add_argument("--sso-only", action="store_true",
+                     help="no password: they sign in only through single sign-on, by --email")
+    set_roles = user_commands.add_parser("set-roles", help="replace a user's roles")
+    set_roles.add_argument("username", metavar="NAME")
+    set_roles.add_argument("--role", action="append", required=True, metavar="ROLE", help=role_help)
+    for action, text in (("disable", "stop a user signing in (the account is kept)"),
+                         ("enable", "let a disabled user sign in again"),
+                         ("reset-password", "give a user a new one-time password (also lifts a lockout)")):
+        user_commands.add_parser(action, help=text).add_argument("username", metavar="NAME")
+    user_commands.add_parser("list", help="every user: email, roles, disabled, locked, last sign-in")
     return parser
 
 
@@ -250,7 +280,113 @@ def cmd_review_pack(args) -> int:
 def cmd_serve(args) -> int:
     from tracker.serve import serve
 
-    return serve(port=args.port, address=args.address, extra=args.streamlit_args)
+    return serve(port=args.port, address=args.address, extra=args.streamlit_args,
+                 allow_insecure_xsrf_off=args.allow_insecure_xsrf_off)
+
+
+def cli_actor():
+    """Who the ``users`` commands run as: whoever has a shell on the server owns it."""
+    import getpass
+
+    from tracker import services
+
+    return services.Actor(f"cli:{getpass.getuser()}", frozenset({"admin"}))
+
+
+def _read_password() -> str | None:
+    """One line of standard input without its line ending (a terminal asks without echoing)."""
+    import getpass
+
+    if sys.stdin.isatty():
+        return getpass.getpass("Password: ")
+    line = sys.stdin.readline()
+    if not line:
+        return None
+    return line.removesuffix("\n").removesuffix("\r")
+
+
+def _when(moment) -> str:
+    import pandas as pd
+
+    if moment is None or pd.isna(moment):
+        return "-"
+    return pd.Timestamp(moment).strftime("%Y-%m-%d %H:%M UTC")
+
+
+def _users_table(frame) -> str:
+    from datetime import UTC, datetime
+
+    import pandas as pd
+
+    now = pd.Timestamp(datetime.now(UTC))
+    header = ["username", "email", "roles", "disabled", "locked until", "last sign-in", "must change password"]
+    rows = [header]
+    for user in frame.itertuples(index=False):
+        locked = user.locked_until
+        locked = locked if locked is not None and not pd.isna(locked) and pd.Timestamp(locked) > now else None
+        email = user.email if isinstance(user.email, str) and user.email else "-"
+        rows.append([user.username, email, user.roles, "yes" if user.disabled else "no",
+                     _when(locked), _when(user.last_sign_in_at), "yes" if user.must_change_password else "no"])
+    widths = [max(len(str(r[i])) for r in rows) for i in range(len(header))]
+    lines = ["  ".join(str(c).ljust(w) for c, w in zip(r, widths)).rstrip() for r in rows]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(lines) + "\n"
+
+
+def _one_time(username: str, password: str, when: str) -> None:
+    print(f"one-time password for {username}: {password}")
+    print(f"It is shown only now. {username} must change it at {when} sign-in.")
+
+
+def cmd_users(args) -> int:
+    from db.session import ensure_schema
+    from tracker import accounts, services
+
+    actor = cli_actor()
+    name = args.username if args.users_command != "list" else None
+    password = None
+    if args.users_command == "add" and args.password_stdin:
+        password = _read_password()
+        if password is None:
+            print("--password-stdin: expected the password on one line of standard input; nothing was changed.",
+                  file=sys.stderr)
+            return 1
+    engine = ensure_schema()
+    try:
+        command = args.users_command
+        if command == "list":
+            frame = accounts.list_users(engine)
+            sys.stdout.write(_users_table(frame) if len(frame) else "no users yet\n")
+        elif command == "add":
+            generated = accounts.add_user(name, args.role, engine=engine, password=password, email=args.email,
+                                          actor=actor, sso_only=args.sso_only)
+            user = accounts.list_users(engine).set_index("username").loc[name.strip()]
+            print(f"added {name.strip()} (roles: {user['roles']})")
+            if generated:
+                _one_time(name.strip(), generated, "their first")
+            elif args.sso_only:
+                print(f"{name.strip()} has no password: they sign in through single sign-on as {user['email']}.")
+        elif command == "set-roles":
+            accounts.set_roles(name, args.role, engine=engine, actor=actor)
+            roles = accounts.list_users(engine).set_index("username").loc[name, "roles"]
+            print(f"{name} now has the roles: {roles}")
+        elif command == "disable":
+            accounts.disable_user(name, engine=engine, actor=actor)
+            print(f"disabled {name}: they can no longer sign in (the account and its history are kept)")
+        elif command == "enable":
+            accounts.enable_user(name, engine=engine, actor=actor)
+            print(f"enabled {name}: they can sign in again")
+        elif command == "reset-password":
+            _one_time(name, accounts.reset_password(name, engine=engine, actor=actor), "the next")
+            print("Any lockout is lifted.")
+    except services.ValidationFailed as err:
+        return _print_problems(err.problems)
+    except services.PermissionDenied as err:
+        print(str(err), file=sys.stderr)
+        return 1
+    finally:
+        engine.dispose()
+    return 0
 
 
 COMMANDS = {
@@ -262,6 +398,7 @@ COMMANDS = {
     "serve": cmd_serve,
     "export": cmd_export,
     "review-pack": cmd_review_pack,
+    "users": cmd_users,
 }
 
 

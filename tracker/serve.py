@@ -1,30 +1,327 @@
 """``funding-tracker serve``: start the dashboard with Streamlit.
 
 The launcher, not ``app.py``, is where anything that must be true before the
-server starts belongs (``app.py`` only runs when a browser connects). It
-applies pending migrations first, so the first page view never races a
-half-built schema.
+server starts belongs (``app.py`` only runs when a browser connects):
+
+1. the security settings are checked: it refuses to start with XSRF
+   protection off (unless ``--allow-insecure-xsrf-off``) and warns about any
+   other setting weaker than the project's ``.streamlit/config.toml``; a bad
+   ``TRACKER_IDLE_MINUTES`` is refused too;
+2. pending migrations are applied, so the first page view never races a
+   half-built schema;
+3. on a database with no users, an administrator is created and its one-time
+   password printed here, in the terminal of whoever started the server.
+
+The settings are read the way Streamlit reads them, later sources winning:
+its defaults, ``~/.streamlit/config.toml``, ``.streamlit/config.toml`` in the
+working directory, ``.streamlit/config.toml`` beside ``dashboard/app.py``,
+``STREAMLIT_...`` environment variables, then options passed through on the
+command line (``funding-tracker serve -- --server.enableXsrfProtection=false``).
 """
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
+import tomllib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TextIO
 
-APP = Path(__file__).resolve().parent.parent / "dashboard" / "app.py"
+PROJECT = Path(__file__).resolve().parent.parent
+APP = PROJECT / "dashboard" / "app.py"
+PROJECT_CONFIG = PROJECT / ".streamlit" / "config.toml"
+
+XSRF = "server.enableXsrfProtection"
+OVERRIDE_FLAG = "--allow-insecure-xsrf-off"
+
+# What the tracker expects (README, "Deploying on a shared server") and what
+# Streamlit 1.67 does when nothing is set. ``client.showErrorDetails`` must be
+# "none": the legacy ``false`` means "stacktrace" (tracebacks in the browser).
+EXPECTED: dict[str, object] = {
+    XSRF: True,
+    "server.enableCORS": True,
+    "server.maxUploadSize": 10,
+    "client.showErrorDetails": "none",
+    "client.toolbarMode": "viewer",
+}
+STREAMLIT_DEFAULTS: dict[str, object] = {
+    XSRF: True,
+    "server.enableCORS": True,
+    "server.maxUploadSize": 200,
+    "client.showErrorDetails": "full",
+    "client.toolbarMode": "auto",
+}
+# Streamlit's names for them (ConfigOption.env_var; a test checks they agree).
+ENV_VARS = {
+    XSRF: "STREAMLIT_SERVER_ENABLE_XSRF_PROTECTION",
+    "server.enableCORS": "STREAMLIT_SERVER_ENABLE_CORS",
+    "server.maxUploadSize": "STREAMLIT_SERVER_MAX_UPLOAD_SIZE",
+    "client.showErrorDetails": "STREAMLIT_CLIENT_SHOW_ERROR_DETAILS",
+    "client.toolbarMode": "STREAMLIT_CLIENT_TOOLBAR_MODE",
+}
+BOOLEAN = frozenset({XSRF, "server.enableCORS"})
+# Click's spellings, which Streamlit's command line and environment variables use.
+TRUE_WORDS = frozenset({"1", "true", "t", "yes", "y", "on"})
+FALSE_WORDS = frozenset({"0", "false", "f", "no", "n", "off"})
+
+DEFAULT_SOURCE = "Streamlit's default"
 
 
-def serve(port: int = 8501, address: str = "localhost", extra: list[str] | None = None) -> int:
+class SettingsError(ValueError):
+    """A settings source cannot be read (e.g. a config.toml that is not valid TOML)."""
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One setting's effective value and where it came from (for messages)."""
+
+    key: str
+    value: object
+    source: str
+
+    def said(self) -> str:
+        shown = str(self.value).lower() if isinstance(self.value, bool) else repr(self.value)
+        return f"{self.key} = {shown}, from {self.source}"
+
+
+@dataclass(frozen=True)
+class SecurityCheck:
+    """The result of ``check_settings``: start or not, and what to warn about."""
+
+    refusal: str | None = None
+    warnings: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def ok(self) -> bool:
+        return self.refusal is None
+
+
+def streamlit_args(extra: Sequence[str] | None) -> list[str]:
+    """The options passed through to ``streamlit run`` (without argparse's ``--``)."""
+    args = list(extra or [])
+    return args[1:] if args[:1] == ["--"] else args
+
+
+def config_files(cwd: Path, home: Path) -> list[Path]:
+    """The config.toml files Streamlit reads for ``dashboard/app.py``, in order."""
+    files: list[Path] = []
+    for path in (home / ".streamlit" / "config.toml", cwd / ".streamlit" / "config.toml",
+                 APP.parent / ".streamlit" / "config.toml"):
+        if path.resolve() not in [f.resolve() for f in files]:
+            files.append(path)
+    return files
+
+
+def _as_bool(key: str, raw: object, source: str) -> bool:
+    if isinstance(raw, bool):
+        return raw
+    if isinstance(raw, int):
+        return raw != 0
+    word = str(raw).strip().lower()
+    if word in TRUE_WORDS:
+        return True
+    if word in FALSE_WORDS:
+        return False
+    raise SettingsError(f"{key} = {raw!r}, from {source}: expected true or false")
+
+
+def _typed(key: str, raw: object, source: str) -> object:
+    if key in BOOLEAN:
+        return _as_bool(key, raw, source)
+    if key == "server.maxUploadSize" and isinstance(raw, str):
+        try:
+            return int(raw.strip())
+        except ValueError:
+            return raw
+    if key == "client.showErrorDetails" and isinstance(raw, str) and raw.strip().lower() in ("true", "false"):
+        return raw.strip().lower() == "true"  # the legacy spellings
+    return raw
+
+
+def _from_file(path: Path, env: Mapping[str, str]) -> dict[str, object]:
+    try:
+        parsed = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as err:
+        raise SettingsError(f"{path}: cannot read it as TOML ({err})") from None
+    found = {}
+    for key in EXPECTED:
+        section, option = key.split(".")
+        table = parsed.get(section)
+        if isinstance(table, dict) and option in table:
+            value = table[option]
+            if isinstance(value, str) and value.startswith("env:"):  # Streamlit's "env:NAME" indirection
+                value = env.get(value[4:], value)
+            found[key] = value
+    return found
+
+
+def _from_flags(args: Sequence[str]) -> dict[str, object]:
+    """``--server.enableXsrfProtection=false`` or ``--server.enableXsrfProtection false``."""
+    found: dict[str, object] = {}
+    i = 0
+    while i < len(args):
+        arg = args[i]
+        if arg.startswith("--"):
+            name, has_value, value = arg[2:].partition("=")
+            if name in EXPECTED:
+                if not has_value:
+                    if i + 1 >= len(args):
+                        raise SettingsError(f"--{name}: expected a value, e.g. --{name}=true")
+                    value = args[i + 1]
+                    i += 1
+                found[name] = value
+        i += 1
+    return found
+
+
+def effective_settings(
+    extra: Sequence[str] = (), *, cwd: Path | None = None, env: Mapping[str, str] | None = None,
+    home: Path | None = None,
+) -> dict[str, Setting]:
+    """The security settings ``streamlit run`` would use, each with its source."""
+    cwd = cwd if cwd is not None else Path.cwd()
+    env = env if env is not None else os.environ
+    home = home if home is not None else Path.home()
+    settings = {key: Setting(key, value, DEFAULT_SOURCE) for key, value in STREAMLIT_DEFAULTS.items()}
+
+    def apply(values: Mapping[str, object], source: str) -> None:
+        for key, raw in values.items():
+            settings[key] = Setting(key, _typed(key, raw, source), source)
+
+    for path in config_files(cwd, home):
+        if path.is_file():
+            apply(_from_file(path, env), str(path))
+    for key, name in ENV_VARS.items():
+        if name in env:
+            apply({key: env[name]}, f"environment variable {name}")
+    apply(_from_flags(extra), "the command line")
+    return settings
+
+
+def _weaker(setting: Setting) -> str | None:
+    """Why a setting is weaker than the project expects (None: it is fine)."""
+    key, value = setting.key, setting.value
+    if key == "server.enableCORS" and value is not True:
+        return "other web sites may connect to the dashboard; expected enableCORS = true under [server]"
+    if key == "server.maxUploadSize" and not (isinstance(value, int) and 0 < value <= 10):
+        return "uploads larger than the 10 MB the import page expects are accepted; expected maxUploadSize = 10"
+    if key == "client.showErrorDetails" and value != "none":
+        return ("error details (tracebacks, file paths, parts of queries) are shown to users; "
+                'expected showErrorDetails = "none" under [client]')
+    if key == "client.toolbarMode" and value != "viewer":
+        return 'developer options (rerun, clear cache) may be offered to users; expected toolbarMode = "viewer"'
+    return None
+
+
+def check_settings(
+    extra: Sequence[str] = (), *, allow_insecure_xsrf_off: bool = False, cwd: Path | None = None,
+    env: Mapping[str, str] | None = None, home: Path | None = None,
+) -> SecurityCheck:
+    """Whether the dashboard may start with these settings: refused when XSRF
+    protection is off (unless overridden); warnings for weaker settings."""
+    cwd = cwd if cwd is not None else Path.cwd()
+    try:
+        settings = effective_settings(extra, cwd=cwd, env=env, home=home)
+    except SettingsError as err:
+        return SecurityCheck(refusal=f"funding-tracker serve: refusing to start: {err}")
+    warnings: list[str] = []
+    xsrf = settings[XSRF]
+    if xsrf.value is not True:
+        if not allow_insecure_xsrf_off:
+            return SecurityCheck(refusal=(
+                f"funding-tracker serve: refusing to start: XSRF protection is off ({xsrf.said()}). "
+                "Without it another web site can make a signed-in person's browser send uploads and "
+                "form submissions to the dashboard. Turn it back on (enableXsrfProtection = true under "
+                f"[server] in {PROJECT_CONFIG}, and remove any setting that turns it off), or, only on a "
+                f"machine nobody else can reach, start with {OVERRIDE_FLAG}."
+            ))
+        warnings.append(f"warning: XSRF protection is off ({xsrf.said()}); starting anyway because of "
+                        f"{OVERRIDE_FLAG}. Never do this on a server other people can reach.")
+    weaker = [f"warning: {settings[key].said()}: {why}"
+              for key in EXPECTED if key != XSRF and (why := _weaker(settings[key]))]
+    warnings += weaker
+    read = [p.resolve() for p in config_files(cwd, home if home is not None else Path.home())]
+    if weaker and PROJECT_CONFIG.resolve() not in read:
+        warnings.append(f"note: Streamlit reads {PROJECT_CONFIG} only when started from {PROJECT}; "
+                        "run funding-tracker serve from there (make run does).")
+    return SecurityCheck(warnings=tuple(warnings))
+
+
+def browser_address(address: str, port: int) -> str:
+    shown = "localhost" if address in ("", "0.0.0.0", "::") else address
+    return f"http://{shown}:{port}"
+
+
+def announce_first_admin(engine, url: str, out: TextIO | None = None) -> str | None:
+    """On a database with no users, create the administrator and print its
+    one-time password; returns it (None: there were users already)."""
+    from tracker import accounts
+
+    password = accounts.bootstrap_admin(engine)
+    if password is None:
+        return None
+    out = out or sys.stdout
+    rule = "=" * 78
+    print("\n".join([
+        rule,
+        "An administrator account was created (the database had no users):",
+        "  username:           admin",
+        f"  one-time password:  {password}",
+        f"Sign in at {url} and you will be asked to choose a new password.",
+        "This password is shown only now. If it is lost before that first sign-in:",
+        "  funding-tracker users reset-password admin",
+        "To add people:",
+        "  funding-tracker users add NAME --role viewer|reviewer|finance|editor|admin [--email EMAIL]",
+        rule,
+    ]), file=out, flush=True)
+    return password
+
+
+def serve(port: int = 8501, address: str = "localhost", extra: list[str] | None = None, *,
+          allow_insecure_xsrf_off: bool = False) -> int:
+    """Check the settings, migrate, create the first admin if needed, then run Streamlit."""
     from db.session import ensure_schema
 
-    ensure_schema().dispose()
+    args = streamlit_args(extra)
+    check = check_settings(args, allow_insecure_xsrf_off=allow_insecure_xsrf_off)
+    for warning in check.warnings:
+        print(warning, file=sys.stderr)
+    if not check.ok:
+        print(check.refusal, file=sys.stderr)
+        return 1
+    from tracker.accounts import idle_minutes
+
+    try:
+        idle_minutes()  # a bad value would otherwise break every page
+    except ValueError as err:
+        print(f"funding-tracker serve: refusing to start: {err}", file=sys.stderr)
+        return 1
+    url = browser_address(address, port)
+    engine = ensure_schema()
+    try:
+        announce_first_admin(engine, url)
+    finally:
+        engine.dispose()
     command = [
         sys.executable, "-m", "streamlit", "run", str(APP),
         f"--server.port={port}", f"--server.address={address}",
-        *(extra or []),
+        *args,
     ]
-    print(f"Funding tracker: http://{address}:{port}  (Ctrl+C stops it)", flush=True)
+    print(f"Funding tracker: {url}  (Ctrl+C stops it)", flush=True)
+    return launch(command)
+
+
+def launch(command: list[str]) -> int:
+    """Run Streamlit. On POSIX the launcher becomes Streamlit (exec), so a
+    signal to its process id (Ctrl+C, ``kill``, a service manager) stops the
+    server itself rather than leaving it running without its parent."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    if os.name == "posix":
+        os.execv(command[0], command)  # does not return
     try:
         return subprocess.call(command)
     except KeyboardInterrupt:

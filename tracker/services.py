@@ -10,8 +10,11 @@ never write to the database themselves. Each use-case
 4. commits only if everything succeeded: any problem rolls the whole thing
    back, so a file with one bad row imports nothing.
 
-Until sign-in exists every write runs as one local user with every right,
-but ``authorise`` is called on every write so that sign-in only fills it in.
+``authorise`` checks every write against ``PERMISSIONS``. The dashboard
+passes the signed-in user as ``actor`` (tests/unit/test_pages_name_the_actor.py
+checks that every write from a page does); without one, a write runs as
+``local_actor()``, the person at this machine's shell (the CLI: whoever can
+run commands on the server owns it), with every right.
 
 Two families of use-case live here: the importers (a whole file, all rows or
 none, problems as ``DataError`` naming file lines) and the form use-cases

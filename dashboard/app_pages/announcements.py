@@ -9,7 +9,7 @@ commitment and financial year, deliveries, milestones and re-announcements.
 import pandas as pd
 import streamlit as st
 
-from dashboard import charts
+from dashboard import auth, charts
 from dashboard.components import (
     current_view,
     engine,
@@ -34,6 +34,8 @@ from tracker.register import (
     schedule_table,
     search,
 )
+
+auth.require("view")
 
 PICK, TABLE = "announcements_pick", "announcements_table"
 

@@ -8,9 +8,12 @@ from datetime import UTC, datetime
 
 import streamlit as st
 
+from dashboard import auth
 from dashboard.components import engine
 from tracker import audit
 from tracker.formats.exports import to_csv_bytes
+
+auth.require("view_audit")
 
 st.title("Audit trail")
 st.caption("Every change to the data, newest first. The database refuses to alter or delete these records.")

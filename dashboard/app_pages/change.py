@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 
 import streamlit as st
 
+from dashboard import auth
 from dashboard.components import (
     NEW_ORGANISATION,
     clear_data,
@@ -22,6 +23,8 @@ from dashboard.components import (
     picked_organisation,
 )
 from tracker import records, services
+
+me = auth.require("update_announcement", "update_commitment", "update_delivery", "update_milestone")
 
 
 @dataclass(frozen=True)
@@ -84,6 +87,9 @@ UPDATE = {
 }
 KINDS = {"Announcement": "announcement", "Commitment": "commitment", "Delivery": "delivery",
          "Milestone": "milestone"}
+# Finance staff correct (and delete) deliveries only; editors (and admins) every kind.
+KINDS = {label: kind for label, kind in KINDS.items() if auth.allows(me, f"update_{kind}")}
+DEFAULT_KIND = "Commitment" if "Commitment" in KINDS else next(iter(KINDS))
 
 db = engine()
 state = st.session_state
@@ -100,9 +106,11 @@ saved = state.pop("change_saved", None)
 if saved:
     st.success(saved, icon=":material/check_circle:")
 
-kind_label = st.segmented_control("Kind of record", list(KINDS), default="Commitment", key="change_kind",
+if state.get("change_kind") not in (None, *KINDS):  # a kind this user may no longer change
+    state["change_kind"] = DEFAULT_KIND
+kind_label = st.segmented_control("Kind of record", list(KINDS), default=DEFAULT_KIND, key="change_kind",
                                   on_change=lambda: _forget())
-entity = KINDS.get(kind_label or "Commitment", "commitment")
+entity = KINDS.get(kind_label or DEFAULT_KIND, KINDS[DEFAULT_KIND])
 choices = records.editable(db, entity)
 # A new picker (new key) after each save or delete: Streamlit keeps a
 # selectbox's value as the label it showed, and a save can change the label.
@@ -181,7 +189,7 @@ def save() -> None:
         extra.update(reason=state.get("change_reason"), reason_text=state.get("change_reason_text", ""))
     try:
         UPDATE[entity](ref, replace(original, **values), expected_version=state["change_version"], engine=db,
-                       **extra)
+                       actor=auth.actor(), **extra)
     except services.StaleEdit as stale:
         now = services.load_for_edit(entity, ref, engine=db).value
         state["change_stale"] = str(stale)
@@ -215,7 +223,7 @@ def reload_theirs() -> None:
 def delete() -> None:
     ref = state["change_ref"]
     try:
-        services.delete(entity, ref, expected_version=state["change_version"], engine=db)
+        services.delete(entity, ref, expected_version=state["change_version"], engine=db, actor=auth.actor())
     except services.StaleEdit as stale:
         state["change_stale"] = str(stale)
         return
@@ -251,7 +259,7 @@ if not choices:
 if pick_key in state and state[pick_key] != picked():
     state[pick_key] = picked()
 open_ref = state.get("change_ref") if state.get("change_entity") == entity else None
-st.selectbox(f"{kind_label or 'Commitment'} to change", list(choices), key=pick_key,
+st.selectbox(f"{kind_label or DEFAULT_KIND} to change", list(choices), key=pick_key,
              index=list(choices).index(open_ref) if pick_key not in state and open_ref in choices else None,
              format_func=choices.get, on_change=pick, placeholder="Choose one")
 

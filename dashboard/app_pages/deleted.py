@@ -7,8 +7,11 @@ the sign-in issue also takes this page out of other roles' navigation).
 
 import streamlit as st
 
+from dashboard import auth
 from dashboard.components import clear_data, engine
 from tracker import records, services
+
+auth.require("view_deleted")
 
 db = engine()
 state = st.session_state
@@ -51,7 +54,7 @@ options = {f"{row.entity.lower()}:{row.ref}": f"{row.entity} {row.ref}" for row 
 def restore() -> None:
     entity, ref = state["deleted_pick"].split(":", 1)
     try:
-        services.restore(entity, ref, engine=db)
+        services.restore(entity, ref, engine=db, actor=auth.actor())
     except services.ServiceError as err:
         state["deleted_error"] = str(err)
         return

@@ -3,7 +3,7 @@ and a revised commitment's original profile beside its revised one."""
 
 import streamlit as st
 
-from dashboard import charts
+from dashboard import auth, charts
 from dashboard.components import (
     current_view,
     engine,
@@ -16,6 +16,8 @@ from dashboard.components import (
 from tracker import delivery, revision_view, services
 from tracker.fiscal import FinancialYear
 from tracker.records import revised_commitments
+
+auth.require("view")
 
 shown = current_view()
 figures = delivery.progress(shown.data.schedule, shown.data.deliveries, shown.data.commitments, shown.today)

@@ -3,11 +3,14 @@ financial year, and the downloads finance staff take into Excel."""
 
 import streamlit as st
 
+from dashboard import auth
 from dashboard.components import current_view, filters_caption, illustrative_notice, table_for_display
 from db.session import database_url
 from tracker import tables
 from tracker.formats.exports import to_csv_bytes, to_xlsx_bytes
 from tracker.queries import describe_source
+
+auth.require("view")
 
 shown = current_view()
 data = shown.data

@@ -7,9 +7,12 @@ button saves exactly the file previewed against the database previewed
 
 import streamlit as st
 
+from dashboard import auth
 from dashboard.components import engine
 from tracker import imports, services
 from tracker.formats.tabular import DataError
+
+me = auth.require("import_commitments", "import_deliveries")
 
 KIND_LABELS = {"commitments": "Commitments", "deliveries": "Deliveries"}
 MAX_UPLOAD_MB = st.get_option("server.maxUploadSize")  # .streamlit/config.toml
@@ -63,7 +66,7 @@ def save(plan: imports.ImportPlan, data: bytes, reason: str | None, reason_text:
 
     try:
         outcome = imports.apply_plan(plan, data, engine=engine(), progress=progress,
-                                     reason=reason, reason_text=reason_text)
+                                     reason=reason, reason_text=reason_text, actor=auth.actor())
     except DataError as err:
         bar.empty()
         show_problems(err.problems, "**Nothing was imported.**")
@@ -82,8 +85,12 @@ st.title("Import")
 st.caption("Add or update commitments and deliveries from a CSV or Excel (XLSX) file. You see what will change "
            "before anything is saved, and a file with any problem imports nothing.")
 
-kind = st.segmented_control("The file holds", options=list(imports.KINDS), format_func=KIND_LABELS.get,
-                            default="commitments", required=True, key="import_kind")
+# Finance staff import deliveries only; editors (and admins) both kinds.
+offered = [k for k in imports.KINDS if auth.allows(me, f"import_{k}")]
+if st.session_state.get("import_kind") not in (None, *offered):  # a kind this user may no longer import
+    st.session_state["import_kind"] = offered[0]
+kind = st.segmented_control("The file holds", options=offered, format_func=KIND_LABELS.get,
+                            default=offered[0], required=True, key="import_kind")
 with st.expander("What the file should look like", icon=":material/help:"):
     st.markdown(FILE_HELP[kind])
     st.markdown(READING_RULES)

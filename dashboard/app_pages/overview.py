@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboard import charts
+from dashboard import auth, charts
 from dashboard.components import (
     current_view,
     filters_caption,
@@ -17,6 +17,8 @@ from tracker.formats.exports import to_csv_bytes
 from tracker.tables import yearly_table
 from tracker.money import format_short, to_decimal
 from tracker.queries import breakdown, overview
+
+auth.require("view")
 
 shown = current_view()
 as_at = shown.today

@@ -8,6 +8,7 @@ page (dashboard/app_pages/change.py).
 
 import streamlit as st
 
+from dashboard import auth
 from dashboard.components import (
     NEW_ORGANISATION,
     clear_data,
@@ -20,6 +21,8 @@ from dashboard.components import (
 )
 from tracker import services
 from tracker.money import to_decimal
+
+me = auth.require("create_announcement", "record_delivery", "create_milestone")
 
 shown = current_view()
 db = engine()
@@ -38,7 +41,10 @@ saved = st.session_state.pop("record_saved", None)
 if saved:
     st.success(saved, icon=":material/check_circle:")
 
-new, delivery, milestone = st.tabs(["New announcement", "Delivery", "Milestone"])
+# Finance staff record deliveries only; editors (and admins) all three.
+TABS = {"New announcement": "create_announcement", "Delivery": "record_delivery", "Milestone": "create_milestone"}
+offered = [label for label, action in TABS.items() if auth.allows(me, action)]
+tabs = dict(zip(offered, st.tabs(offered)))
 
 
 # --- new announcement ----------------------------------------------------------
@@ -84,10 +90,13 @@ def preview_announcement() -> None:
 def save_announcement() -> None:
     inp = announcement_input()
     try:
-        services.create_announcement(inp, engine=db, new_organisations_ok=new_organisations_ok())
+        services.create_announcement(inp, engine=db, new_organisations_ok=new_organisations_ok(), actor=auth.actor())
     except services.ValidationFailed as failed:
         st.session_state["record_a_problems"] = failed
         st.session_state["record_a_schedule"] = services.preview_schedule(inp)[0]
+        return
+    except services.PermissionDenied as err:
+        auth.refused(err)
         return
     except services.ServiceError as err:
         st.session_state["record_a_problems"] = services.ValidationFailed([services.FieldProblem("ref", "", str(err))])
@@ -101,74 +110,76 @@ def save_announcement() -> None:
     )
 
 
-with new:
-    problems = st.session_state.get("record_a_problems", services.ValidationFailed([]))
-    show = field_problems(problems)
-    st.number_input("How many commitments does it carry?", min_value=1, max_value=10, step=1, key="record_a_count")
-    left, right = st.columns(2)
-    with left:
-        st.text_input("Reference", key="record_a_ref", placeholder="e.g. A7")
-        show("ref")
-        st.text_input("Date announced", key="record_a_date", placeholder="31/10/2019")
-        show("announced_on")
-        st.text_input("Title", key="record_a_title")
-        show("title")
-    with right:
-        organisation_picker("Funder", "record_a_funder", "Who is giving the money.")
-        show("funder")
-        st.text_input("Made by (optional)", key="record_a_made_by", placeholder="e.g. the Minister")
-        st.text_input("Source address", key="record_a_source", placeholder="https://…")
-        show("source_url")
-    st.text_area("The words quoted", key="record_a_quote", help="Exactly as published, so the figure can be checked.")
-    st.text_area("Notes (optional)", key="record_a_notes")
+if "New announcement" in tabs:
+    with tabs["New announcement"]:
+        problems = st.session_state.get("record_a_problems", services.ValidationFailed([]))
+        show = field_problems(problems)
+        st.number_input("How many commitments does it carry?", min_value=1, max_value=10, step=1, key="record_a_count")
+        left, right = st.columns(2)
+        with left:
+            st.text_input("Reference", key="record_a_ref", placeholder="e.g. A7")
+            show("ref")
+            st.text_input("Date announced", key="record_a_date", placeholder="31/10/2019")
+            show("announced_on")
+            st.text_input("Title", key="record_a_title")
+            show("title")
+        with right:
+            organisation_picker("Funder", "record_a_funder", "Who is giving the money.")
+            show("funder")
+            st.text_input("Made by (optional)", key="record_a_made_by", placeholder="e.g. the Minister")
+            st.text_input("Source address", key="record_a_source", placeholder="https://…")
+            show("source_url")
+        st.text_area("The words quoted", key="record_a_quote",
+                     help="Exactly as published, so the figure can be checked.")
+        st.text_area("Notes (optional)", key="record_a_notes")
 
-    for i in range(int(st.session_state.get("record_a_count", 1))):
-        st.markdown(f"**Commitment {i + 1}**")
-        show_c = field_problems(problems, prefix=f"commitments[{i}].")
-        a, b, c = st.columns(3)
-        with a:
-            st.text_input("Reference", key=f"record_c{i}_ref", placeholder="e.g. W8")
-            show_c("ref")
-            st.text_input("What it pays for", key=f"record_c{i}_purpose")
-            show_c("purpose")
-            organisation_picker("Recipient", f"record_c{i}_recipient", "Who receives the money.")
-            show_c("recipient")
-        with b:
-            st.selectbox("Kind", KINDS, key=f"record_c{i}_kind",
-                         help="One-off: in one year. Recurring: the same each year. Profiled: an amount per year.")
-            show_c("kind")
-            st.text_input("Amount", key=f"record_c{i}_amount", placeholder="£500,000",
-                          help="Recurring: per year. One-off: the total. Profiled: the total (or leave blank).")
-            show_c("amount")
-            st.selectbox("The amount is", QUALIFIERS, key=f"record_c{i}_qualifier",
-                         help="'over' is a floor, 'up to' a ceiling.")
-        with c:
-            st.text_input("First financial year", key=f"record_c{i}_first_year", placeholder="2020-21")
-            show_c("first_year")
-            st.text_input("Years (recurring)", key=f"record_c{i}_years", placeholder="3")
-            show_c("years")
-            st.text_input("Profile (profiled)", key=f"record_c{i}_profile",
-                          placeholder="2020-21=£1m;2021-22=500,000")
-            show_c("profile")
-        d, e, f = st.columns(3)
-        d.selectbox("Status", ["confirmed", "indicative"], key=f"record_c{i}_status")
-        e.text_input("Programme (optional)", key=f"record_c{i}_programme")
-        f.selectbox("Re-announces (optional)", commitment_refs, index=None, key=f"record_c{i}_reannounces",
-                    help="The earlier commitment this one restates: it adds no new money.")
-        show_c("reannounces")
-        show_c("uplift_pct")
+        for i in range(int(st.session_state.get("record_a_count", 1))):
+            st.markdown(f"**Commitment {i + 1}**")
+            show_c = field_problems(problems, prefix=f"commitments[{i}].")
+            a, b, c = st.columns(3)
+            with a:
+                st.text_input("Reference", key=f"record_c{i}_ref", placeholder="e.g. W8")
+                show_c("ref")
+                st.text_input("What it pays for", key=f"record_c{i}_purpose")
+                show_c("purpose")
+                organisation_picker("Recipient", f"record_c{i}_recipient", "Who receives the money.")
+                show_c("recipient")
+            with b:
+                st.selectbox("Kind", KINDS, key=f"record_c{i}_kind",
+                             help="One-off: in one year. Recurring: the same each year. Profiled: an amount per year.")
+                show_c("kind")
+                st.text_input("Amount", key=f"record_c{i}_amount", placeholder="£500,000",
+                              help="Recurring: per year. One-off: the total. Profiled: the total (or leave blank).")
+                show_c("amount")
+                st.selectbox("The amount is", QUALIFIERS, key=f"record_c{i}_qualifier",
+                             help="'over' is a floor, 'up to' a ceiling.")
+            with c:
+                st.text_input("First financial year", key=f"record_c{i}_first_year", placeholder="2020-21")
+                show_c("first_year")
+                st.text_input("Years (recurring)", key=f"record_c{i}_years", placeholder="3")
+                show_c("years")
+                st.text_input("Profile (profiled)", key=f"record_c{i}_profile",
+                              placeholder="2020-21=£1m;2021-22=500,000")
+                show_c("profile")
+            d, e, f = st.columns(3)
+            d.selectbox("Status", ["confirmed", "indicative"], key=f"record_c{i}_status")
+            e.text_input("Programme (optional)", key=f"record_c{i}_programme")
+            f.selectbox("Re-announces (optional)", commitment_refs, index=None, key=f"record_c{i}_reannounces",
+                        help="The earlier commitment this one restates: it adds no new money.")
+            show_c("reannounces")
+            show_c("uplift_pct")
 
-    preview_col, save_col = st.columns(2)
-    preview_col.button("Show the year-by-year schedule", on_click=preview_announcement, key="record_a_preview")
-    save_col.button("Save the announcement", on_click=save_announcement, type="primary", key="record_a_save")
-    if problems.problems:
-        st.error(f"Nothing was saved: {len(problems.problems)} problem(s) to put right, shown beside each field.")
-    schedule = st.session_state.get("record_a_schedule")
-    if schedule is not None and not schedule.empty:
-        st.markdown("**The schedule these commitments make** (headline amounts, before saving)")
-        table = schedule.map(lambda pence: to_decimal(int(pence))).reset_index()
-        st.dataframe(table, hide_index=True, width="stretch",
-                     column_config={c: money_column(c) for c in schedule.columns})
+        preview_col, save_col = st.columns(2)
+        preview_col.button("Show the year-by-year schedule", on_click=preview_announcement, key="record_a_preview")
+        save_col.button("Save the announcement", on_click=save_announcement, type="primary", key="record_a_save")
+        if problems.problems:
+            st.error(f"Nothing was saved: {len(problems.problems)} problem(s) to put right, shown beside each field.")
+        schedule = st.session_state.get("record_a_schedule")
+        if schedule is not None and not schedule.empty:
+            st.markdown("**The schedule these commitments make** (headline amounts, before saving)")
+            table = schedule.map(lambda pence: to_decimal(int(pence))).reset_index()
+            st.dataframe(table, hide_index=True, width="stretch",
+                         column_config={c: money_column(c) for c in schedule.columns})
 
 
 # --- delivery ------------------------------------------------------------------------
@@ -177,9 +188,12 @@ with new:
 def save(use_case, inp, problems_key: str, message: str) -> None:
     """Save through a service: problems go beside their fields, success to the top."""
     try:
-        use_case(inp, engine=db)
+        use_case(inp, engine=db, actor=auth.actor())
     except services.ValidationFailed as failed:
         st.session_state[problems_key] = failed
+        return
+    except services.PermissionDenied as err:
+        auth.refused(err)
         return
     clear_data()
     st.session_state.pop(problems_key, None)
@@ -197,24 +211,25 @@ def save_delivery() -> None:
     save(services.record_delivery, inp, "record_d_problems", f"Saved delivery {inp.ref} against {inp.commitment_ref}.")
 
 
-with delivery:
-    show = field_problems(st.session_state.get("record_d_problems", services.ValidationFailed([])))
-    a, b = st.columns(2)
-    with a:
-        st.selectbox("Commitment", commitment_refs, index=None, key="record_d_commitment")
-        show("commitment_ref")
-        st.text_input("Reference", key="record_d_ref", placeholder="e.g. D8")
-        show("ref")
-        st.text_input("Paid on", key="record_d_paid_on", placeholder="31/03/2021")
-        show("paid_on")
-    with b:
-        st.text_input("Amount", key="record_d_amount", placeholder="£250,000",
-                      help="A negative amount (-£500) corrects an earlier payment.")
-        show("amount")
-        st.selectbox("Kind", ["payment", "spend"], key="record_d_kind")
-        st.text_input("Evidence address (optional)", key="record_d_evidence")
-    st.text_input("Note (optional)", key="record_d_note")
-    st.button("Save the delivery", on_click=save_delivery, type="primary", key="record_d_save")
+if "Delivery" in tabs:
+    with tabs["Delivery"]:
+        show = field_problems(st.session_state.get("record_d_problems", services.ValidationFailed([])))
+        a, b = st.columns(2)
+        with a:
+            st.selectbox("Commitment", commitment_refs, index=None, key="record_d_commitment")
+            show("commitment_ref")
+            st.text_input("Reference", key="record_d_ref", placeholder="e.g. D8")
+            show("ref")
+            st.text_input("Paid on", key="record_d_paid_on", placeholder="31/03/2021")
+            show("paid_on")
+        with b:
+            st.text_input("Amount", key="record_d_amount", placeholder="£250,000",
+                          help="A negative amount (-£500) corrects an earlier payment.")
+            show("amount")
+            st.selectbox("Kind", ["payment", "spend"], key="record_d_kind")
+            st.text_input("Evidence address (optional)", key="record_d_evidence")
+        st.text_input("Note (optional)", key="record_d_note")
+        st.button("Save the delivery", on_click=save_delivery, type="primary", key="record_d_save")
 
 
 # --- milestone ----------------------------------------------------------------------
@@ -230,20 +245,21 @@ def save_milestone() -> None:
     save(services.create_milestone, inp, "record_m_problems", f"Saved milestone {inp.ref} on {inp.commitment_ref}.")
 
 
-with milestone:
-    show = field_problems(st.session_state.get("record_m_problems", services.ValidationFailed([])))
-    a, b = st.columns(2)
-    with a:
-        st.selectbox("Commitment", commitment_refs, index=None, key="record_m_commitment")
-        show("commitment_ref")
-        st.text_input("Reference", key="record_m_ref", placeholder="e.g. M3")
-        show("ref")
-        st.text_input("What will happen", key="record_m_title", placeholder="e.g. Delivery Unit fully staffed")
-        show("title")
-    with b:
-        st.text_input("Due on (optional)", key="record_m_due", placeholder="01/04/2021")
-        show("due_on")
-        st.text_input("Achieved on (optional)", key="record_m_achieved")
-        show("achieved_on")
-        st.text_input("Note (optional)", key="record_m_note")
-    st.button("Save the milestone", on_click=save_milestone, type="primary", key="record_m_save")
+if "Milestone" in tabs:
+    with tabs["Milestone"]:
+        show = field_problems(st.session_state.get("record_m_problems", services.ValidationFailed([])))
+        a, b = st.columns(2)
+        with a:
+            st.selectbox("Commitment", commitment_refs, index=None, key="record_m_commitment")
+            show("commitment_ref")
+            st.text_input("Reference", key="record_m_ref", placeholder="e.g. M3")
+            show("ref")
+            st.text_input("What will happen", key="record_m_title", placeholder="e.g. Delivery Unit fully staffed")
+            show("title")
+        with b:
+            st.text_input("Due on (optional)", key="record_m_due", placeholder="01/04/2021")
+            show("due_on")
+            st.text_input("Achieved on (optional)", key="record_m_achieved")
+            show("achieved_on")
+            st.text_input("Note (optional)", key="record_m_note")
+        st.button("Save the milestone", on_click=save_milestone, type="primary", key="record_m_save")

@@ -13,6 +13,7 @@ from functools import partial
 
 import streamlit as st
 
+from dashboard import auth
 from dashboard.components import (
     clear_data,
     current_view,
@@ -28,10 +29,15 @@ from tracker import review_view as view
 from tracker.clock import today
 from tracker.register import escape_markdown
 
+me = auth.require("view")
+
 db = engine()
 state = st.session_state
 as_of = today()
 NO_PROBLEMS = services.ValidationFailed([])
+# The figures and the packs are for everyone; statuses and meetings are the reviewers' (and admins').
+may_open, may_record = auth.allows(me, "open_meeting"), auth.allows(me, "record_status")
+REVIEWERS_ONLY = "Opening meetings and recording statuses needs the reviewer role."
 
 st.title("Review")
 st.caption(
@@ -53,9 +59,12 @@ def open_new_meeting() -> None:
     as_at = state.get("review_new_as_at")
     try:
         services.open_meeting(held.isoformat() if held else "", as_at.isoformat() if as_at else "",
-                              state.get("review_new_title", ""), engine=db)
+                              state.get("review_new_title", ""), engine=db, actor=auth.actor())
     except services.ValidationFailed as failed:
         state["review_new_problems"] = failed
+        return
+    except services.PermissionDenied as err:
+        auth.refused(err)
         return
     clear_data()
     # Set, not deleted: a deleted widget value comes back from the browser on the next run.
@@ -94,8 +103,11 @@ if not choices:
         "and its pack can be downloaded for the papers.",
         icon=":material/info:",
     )
-    st.subheader("Open the first meeting")
-    open_meeting_form()
+    if may_open:
+        st.subheader("Open the first meeting")
+        open_meeting_form()
+    else:
+        st.caption(REVIEWERS_ONLY)
     st.stop()
 
 pick, new = st.columns([3, 2], vertical_alignment="top")
@@ -103,8 +115,9 @@ with pick:
     held_iso = st.selectbox("Meeting", list(choices), format_func=choices.get, key="review_meeting",
                             help="Latest first.")
 with new:
-    with st.expander("Open a new meeting", expanded="review_new_problems" in state, key="review_new_section"):
-        open_meeting_form()
+    if may_open:
+        with st.expander("Open a new meeting", expanded="review_new_problems" in state, key="review_new_section"):
+            open_meeting_form()
 
 meeting = review.meeting(db, date.fromisoformat(held_iso))
 previous = review.previous_meeting(db, meeting.held_on)
@@ -266,9 +279,12 @@ def save_status() -> None:
         meeting_held_on=held_iso,
     )
     try:
-        services.record_status(inp, engine=db)
+        services.record_status(inp, engine=db, actor=auth.actor())
     except services.ValidationFailed as failed:
         state["review_status_problems"] = failed
+        return
+    except services.PermissionDenied as err:
+        auth.refused(err)
         return
     clear_data()
     state.update(review_status=None, review_evidence="", review_note="")  # ready for the next status
@@ -298,22 +314,26 @@ with statuses_tab:
                                key="review_subject")
         show("commitment_ref")
         show("programme")
-        st.selectbox("Status", services.PROGRESS_STATUSES, index=None, format_func=review.status_label,
-                     key="review_status", placeholder="Choose a status")
-        show("status")
-        st.date_input("Date assessed", value=as_of, max_value=as_of, min_value=date(2000, 1, 1),
-                      format="DD/MM/YYYY", key="review_assessed_on")
-        show("assessed_on")
-    with right:
-        st.text_input("Evidence link", key="review_evidence", placeholder="https://…",
-                      help="Where the status can be checked: minutes, a report, a published page.")
-        show("evidence_url")
-        st.text_area("Note", key="review_note", help="What the status rests on. Give a note, a link, or both.")
-        show("note")
-    show("meeting_held_on")
-    if problems.problems:
-        st.error(f"Nothing was saved: {len(problems.problems)} problem(s) to put right, shown beside each field.")
-    st.button("Save the status", on_click=save_status, type="primary", key="review_save_status")
+        if may_record:
+            st.selectbox("Status", services.PROGRESS_STATUSES, index=None, format_func=review.status_label,
+                         key="review_status", placeholder="Choose a status")
+            show("status")
+            st.date_input("Date assessed", value=as_of, max_value=as_of, min_value=date(2000, 1, 1),
+                          format="DD/MM/YYYY", key="review_assessed_on")
+            show("assessed_on")
+    if may_record:
+        with right:
+            st.text_input("Evidence link", key="review_evidence", placeholder="https://…",
+                          help="Where the status can be checked: minutes, a report, a published page.")
+            show("evidence_url")
+            st.text_area("Note", key="review_note", help="What the status rests on. Give a note, a link, or both.")
+            show("note")
+        show("meeting_held_on")
+        if problems.problems:
+            st.error(f"Nothing was saved: {len(problems.problems)} problem(s) to put right, shown beside each field.")
+        st.button("Save the status", on_click=save_status, type="primary", key="review_save_status")
+    else:
+        st.caption(REVIEWERS_ONLY)
 
     st.subheader(escape_markdown(f"History of {subjects.get(subject, subject)}"))
     own = history.loc[history["subject"] == subject].reset_index(drop=True)

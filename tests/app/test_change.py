@@ -175,7 +175,7 @@ def test_deleting_an_announcement_takes_its_commitments_out_and_an_admin_brings_
 
     at.switch_page("app_pages/deleted.py").run()
     listed = at.dataframe[0].value
-    assert list(listed["ref"]) == ["A4"] and list(listed["deleted_by"]) == ["local:root"]
+    assert list(listed["ref"]) == ["A4"] and list(listed["deleted_by"]) == ["test-admin"]
     at.selectbox(key="deleted_pick").set_value("announcement:A4").run()
     at.button(key="deleted_restore").click().run()
     assert not at.exception and "Restored announcement A4" in at.success[0].value

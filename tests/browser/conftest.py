@@ -4,6 +4,13 @@ One Streamlit server per test session, on a free port, on a fresh database
 with the demo loaded (SQLite under a temporary folder, or the PostgreSQL test
 database when the run uses PostgreSQL). ``TRACKER_TODAY`` is fixed so figures
 do not move with the calendar.
+
+The database holds one user per role in ``USERS`` (username: password,
+roles). A sign-in lasts while the tab's session lives, so ``page.goto``
+signs out: ``open_signed_in(page, app_url)`` loads the app and signs in (as
+the admin unless told otherwise), ``sign_in(page, username, password)`` fills
+the sign-in form already on screen, ``go_to(page, name)`` follows a link of
+the sidebar's navigation.
 """
 
 from __future__ import annotations
@@ -28,6 +35,47 @@ CHROMIUM_ARGS = [
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
 ]
 READY = '[data-testid="stApp"][data-test-connection-state="CONNECTED"][data-test-script-state="notRunning"]'
+ADMIN = "admin"
+PASSWORD = "browser test passphrase 42"
+# username: roles (every one with PASSWORD)
+USERS = {ADMIN: ["admin"], "vera": ["viewer"], "fin": ["finance"]}
+
+
+def _add_users(url: str) -> None:
+    from db.session import ensure_schema
+    from tracker import accounts, services
+
+    engine = ensure_schema(url)
+    try:
+        for username, roles in USERS.items():
+            accounts.add_user(username, roles, engine=engine, password=PASSWORD,
+                              actor=services.Actor("setup", frozenset({"admin"})))
+    finally:
+        engine.dispose()
+
+
+def sign_in(page, username: str, password: str = PASSWORD) -> None:
+    """Fill in the sign-in form on screen and wait for the first page."""
+    from playwright.sync_api import expect
+
+    page.wait_for_selector(READY)
+    page.get_by_role("textbox", name="Username").fill(username)
+    page.get_by_role("textbox", name="Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_selector(READY)
+    expect(page.get_by_role("heading", name="Overview", exact=True)).to_be_visible()
+
+
+def open_signed_in(page, app_url: str, username: str = ADMIN) -> None:
+    """Load the app (a new session: signed out) and sign in."""
+    page.goto(app_url)
+    sign_in(page, username)
+
+
+def go_to(page, name: str) -> None:
+    """Follow a link of the sidebar's navigation."""
+    page.get_by_test_id("stSidebarNav").get_by_role("link", name=name, exact=True).click()
+    page.wait_for_selector(READY)
 
 
 def _free_port() -> int:
@@ -64,6 +112,7 @@ def app_env(chromium_path: str, tmp_path_factory: pytest.TempPathFactory) -> dic
 def app_url(app_env: dict[str, str]) -> Iterator[str]:
     env = app_env
     subprocess.run([sys.executable, "-m", "tracker.cli", "demo"], env=env, check=True, capture_output=True)
+    _add_users(env["TRACKER_DATABASE_URL"])
     port = _free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard" / "app.py"),

@@ -9,14 +9,12 @@ from __future__ import annotations
 
 from playwright.sync_api import expect
 
-from tests.browser.conftest import READY
+from tests.browser.conftest import READY, go_to, open_signed_in
 
 
 def _go(page, app_url: str, name: str) -> None:
-    page.goto(app_url)
-    page.wait_for_selector(READY)
-    page.get_by_test_id("stSidebarNav").get_by_role("link", name=name, exact=True).click()
-    page.wait_for_selector(READY)
+    open_signed_in(page, app_url)
+    go_to(page, name)
 
 
 def _choose(page, label: str, option: str) -> None:

@@ -12,7 +12,7 @@ import pytest
 from openpyxl import load_workbook
 from playwright.sync_api import expect
 
-from tests.browser.conftest import READY
+from tests.browser.conftest import go_to, open_signed_in
 
 PAGES = [
     ("Overview", "Committed against delivered, by financial year"),
@@ -25,14 +25,14 @@ PAGES = [
     ("Import", "Import"),
     ("Audit trail", "Audit trail"),
     ("Deleted records", "Deleted records"),
+    ("Users", "Users"),
+    ("Account", "Account"),
 ]
 
 
 def _open(page, app_url: str, name: str) -> None:
-    page.goto(app_url)
-    page.wait_for_selector(READY)
-    page.get_by_test_id("stSidebarNav").get_by_role("link", name=name, exact=True).click()
-    page.wait_for_selector(READY)
+    open_signed_in(page, app_url)
+    go_to(page, name)
 
 
 @pytest.mark.parametrize(("name", "heading"), PAGES, ids=[p[0] for p in PAGES])

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from playwright.sync_api import expect
 
-from tests.browser.conftest import READY
+from tests.browser.conftest import open_signed_in
 
 
 def test_overview_shows_the_demo_figures_and_draws_the_chart(page, app_url, screenshot_dir):
-    page.goto(app_url)
-    page.wait_for_selector(READY)
+    open_signed_in(page, app_url)
     expect(page.get_by_role("heading", name="Overview")).to_be_visible()
     expect(page.get_by_test_id("stMetric").first).to_contain_text("at least £13.3m")
     expect(page.get_by_text("Delivery figures are illustrative.")).to_be_visible()

@@ -1,0 +1,67 @@
+"""Account: who you are signed in as, change your password, sign out.
+
+A user given a one-time password (a new account, or a reset) is offered only
+this page until they choose their own.
+"""
+
+import streamlit as st
+
+from dashboard import auth
+from dashboard.components import engine, field_problems
+from db.models import ROLES
+from tracker import accounts, services
+from tracker.register import escape_markdown
+
+me = auth.require()
+state = st.session_state
+NO_PROBLEMS = services.ValidationFailed([])
+
+
+def change_password() -> None:
+    signed_in = auth.who()
+    if signed_in is None:  # signed out since the form was drawn: app.py says why
+        return
+    current, new, again = (state.get(k, "") for k in ("account_current", "account_new", "account_again"))
+    try:
+        if new != again:
+            raise services.ValidationFailed([services.FieldProblem(
+                "new_password_again", None, "expected the same new password twice")])
+        accounts.change_password(signed_in.username, current, new, engine=engine())
+    except services.ValidationFailed as failed:
+        state["account_problems"] = failed
+    else:
+        state.pop("account_problems", None)
+        state["account_changed"] = "Your password is changed. Use it the next time you sign in."
+    finally:  # passwords are never kept in the session, right or wrong
+        state.update(account_current="", account_new="", account_again="")
+
+
+st.title("Account")
+st.markdown(f"Signed in as **{escape_markdown(me.username)}** with the "
+            f"{', '.join(r for r in ROLES if r in me.roles)} role{'s' if len(me.roles) != 1 else ''}.")
+
+changed = state.pop("account_changed", None)
+if changed:
+    st.success(changed, icon=":material/check_circle:")
+if me.must_change_password:
+    st.warning("You signed in with a one-time password. Choose your own password to open the other pages.",
+               icon=":material/key:")
+
+st.subheader("Change your password")
+problems = state.get("account_problems", NO_PROBLEMS)
+show = field_problems(problems)
+with st.form("account_password_form", width=480):
+    st.text_input("Current password", type="password", key="account_current", autocomplete="current-password")
+    show("current_password")
+    st.text_input("New password", type="password", key="account_new", autocomplete="new-password")
+    show("new_password")
+    st.text_input("New password again", type="password", key="account_again", autocomplete="new-password")
+    show("new_password_again")
+    st.form_submit_button("Change my password", on_click=change_password, type="primary", key="account_change")
+st.caption(f"At least {accounts.MIN_PASSWORD_LENGTH} characters, not one of the most common passwords and not "
+           "containing your username. A short phrase of ordinary words is easy to remember and hard to guess.")
+
+st.subheader("Sign out")
+st.caption(f"You stay signed in while this browser tab is open, until {accounts.idle_minutes()} minutes pass "
+           "without activity. Reloading the page signs you out too.")
+st.button("Sign out", on_click=auth.sign_out, key="account_sign_out", icon=":material/logout:")

@@ -1,0 +1,170 @@
+"""Users (admins): who may sign in and with which roles.
+
+Add a user (a one-time password is generated and shown here once: hand it
+over; it must be changed at the first sign-in), change roles, disable or
+enable an account, reset a forgotten password. Users are never deleted, so
+the audit trail always names someone who existed. Every change goes through
+``tracker.accounts`` (audited; admin only).
+"""
+
+import streamlit as st
+
+from dashboard import auth
+from dashboard.components import engine, field_problems
+from db.models import ROLES
+from tracker import accounts, services
+from tracker.register import escape_markdown
+
+me = auth.require("manage_users")
+db = engine()
+state = st.session_state
+NO_PROBLEMS = services.ValidationFailed([])
+ROLE_HELP = ("viewer: sees every page and chart. reviewer: also records progress statuses and opens review "
+             "meetings. finance: also records and imports deliveries. editor: also records and changes "
+             "announcements, commitments, deliveries and milestones, and imports. admin: everything, and manages "
+             "users, restores deleted records and sees the audit trail.")
+
+
+def _one_time(username: str, password: str, why: str) -> None:
+    state["users_one_time"] = (username, password, why)
+
+
+def add() -> None:
+    username = state.get("users_new_username", "").strip()
+    try:
+        password = accounts.add_user(username, state.get("users_new_roles") or [], engine=db,
+                                     email=state.get("users_new_email", ""), actor=auth.actor())
+    except services.ValidationFailed as failed:
+        state["users_add_problems"] = failed
+        return
+    except services.PermissionDenied as err:
+        auth.refused(err)
+        return
+    state.pop("users_add_problems", None)
+    state.update(users_new_username="", users_new_email="", users_new_roles=[])
+    _one_time(username, password, "was added")
+
+
+def _change(use_case, message: str, **kwargs) -> None:
+    username = state.get("users_pick")
+    try:
+        result = use_case(username, engine=db, actor=auth.actor(), **kwargs)
+    except services.ValidationFailed as failed:
+        state["users_change_problems"] = failed
+        return
+    except services.PermissionDenied as err:
+        auth.refused(err)
+        return
+    state.pop("users_change_problems", None)
+    if use_case is accounts.reset_password:
+        _one_time(username, result, "has a new one-time password")
+    else:
+        state["users_saved"] = message.format(username=username)
+
+
+def _refuse_for_self(expected: str) -> None:
+    state["users_change_problems"] = services.ValidationFailed([services.FieldProblem("username", None, expected)])
+
+
+def save_roles() -> None:
+    username, roles = state.get("users_pick"), state.get(f"users_roles_{state.get('users_pick')}") or []
+    if username == me.username and "admin" not in roles:
+        _refuse_for_self("you cannot take the admin role from yourself: ask another admin")
+        return
+    _change(accounts.set_roles, "Saved the roles of {username}.", roles=roles)
+
+
+def disable() -> None:
+    if state.get("users_pick") == me.username:
+        _refuse_for_self("you cannot disable your own account: ask another admin")
+        return
+    _change(accounts.disable_user, "Disabled {username}: they are signed out and cannot sign in.")
+
+
+def enable() -> None:
+    _change(accounts.enable_user, "Enabled {username}: they can sign in again.")
+
+
+def reset() -> None:
+    _change(accounts.reset_password, "")
+    state["users_confirm_reset"] = False
+
+
+st.title("Users")
+st.caption("Who may sign in, and what each may do. Users are never deleted: disable an account instead, so the "
+           "audit trail always names someone who existed. " + ROLE_HELP)
+
+one_time = state.pop("users_one_time", None)
+if one_time:
+    username, password, why = one_time
+    st.success(f"**{escape_markdown(username)}** {why}. Their one-time password is below: it is shown only "
+               "this once. Hand it over privately; they must choose their own password when they first sign in.",
+               icon=":material/key:")
+    st.code(password, language=None)
+saved = state.pop("users_saved", None)
+if saved:
+    st.success(escape_markdown(saved), icon=":material/check_circle:")
+
+users = accounts.list_users(db)
+st.dataframe(
+    users,
+    hide_index=True,
+    width="stretch",
+    placeholder="—",
+    column_config={
+        "username": "Username",
+        "email": "Email",
+        "roles": "Roles",
+        "disabled": st.column_config.CheckboxColumn("Disabled"),
+        "locked_until": st.column_config.DatetimeColumn("Locked until (UTC)", format="D MMM YYYY, HH:mm"),
+        "last_sign_in_at": st.column_config.DatetimeColumn("Last signed in (UTC)", format="D MMM YYYY, HH:mm"),
+        "must_change_password": st.column_config.CheckboxColumn("Must change password"),
+    },
+    key="users_table",
+)
+
+# Tracked (a key, a rerun on switching), so a save in a tab stays in that tab.
+add_tab, change_tab = st.tabs(["Add a user", "Change a user"], key="users_tab", on_change="rerun")
+
+with add_tab:
+    show = field_problems(state.get("users_add_problems", NO_PROBLEMS))
+    left, right = st.columns(2)
+    with left:
+        st.text_input("Username", key="users_new_username", placeholder="e.g. a.jones",
+                      help="What they type to sign in: no spaces.")
+        show("username")
+        st.text_input("Email (optional)", key="users_new_email", placeholder="name@council.gov.uk")
+        show("email")
+    with right:
+        st.multiselect("Roles", ROLES, key="users_new_roles", placeholder="Choose one or more roles",
+                       help=ROLE_HELP)
+        show("roles")
+    st.button("Add the user", on_click=add, type="primary", key="users_add", icon=":material/person_add:")
+
+with change_tab:
+    names = list(users["username"])
+    picked = st.selectbox("User", names, index=None, key="users_pick", placeholder="Choose a user")
+    show = field_problems(state.get("users_change_problems", NO_PROBLEMS))
+    show("username")
+    if picked is not None and picked in names:
+        row = users.loc[users["username"] == picked].iloc[0]
+        held = [r.strip() for r in row["roles"].split(",") if r.strip()]
+        roles_key = f"users_roles_{picked}"
+        if roles_key not in state:
+            state[roles_key] = held
+        st.multiselect("Roles", ROLES, key=roles_key, help=ROLE_HELP)
+        show("roles")
+        st.button("Save the roles", on_click=save_roles, type="primary", key="users_save_roles")
+        st.divider()
+        if row["disabled"]:
+            st.markdown(f"**{escape_markdown(picked)}** is disabled: they cannot sign in.")
+            st.button("Enable the account", on_click=enable, key="users_enable")
+        else:
+            st.markdown(f"**{escape_markdown(picked)}** can sign in. Disabling signs them out at once.")
+            st.button("Disable the account", on_click=disable, key="users_disable")
+        st.divider()
+        st.markdown("A forgotten password: a reset gives a new one-time password (shown here once) and lifts a "
+                    "lockout.")
+        st.checkbox(f"Yes, reset the password of {picked}", key="users_confirm_reset")
+        st.button("Reset the password", on_click=reset, key="users_reset",
+                  disabled=not state.get("users_confirm_reset"))

@@ -1,0 +1,361 @@
+"""Accounts against a real database: sign-in, lockout, roles, administration.
+
+Most tests run on SQLite and on PostgreSQL (``each_engine``): sign-in locks
+the user's row (``SELECT ... FOR UPDATE`` on PostgreSQL). Times come from an
+injected clock, so the 15-minute lockout is tested to the second.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import Engine, func, select
+
+from db.models import AuditEvent, User, UserRole
+from db.session import read_session
+from tracker import accounts
+from tracker.accounts import SIGN_IN_FAILED, SignInFailed
+from tracker.services import Actor, PermissionDenied, ValidationFailed
+
+T0 = datetime(2026, 11, 27, 9, 0, tzinfo=UTC)
+ADMIN = Actor("admin-tester", frozenset({"admin"}))
+EDITOR = Actor("editor-tester", frozenset({"editor"}))
+PASSWORD = "quiet harbour lantern"
+OTHER = "amber orchard 1987"
+
+
+def add(engine: Engine, username: str = "alice", roles=("editor",), password: str | None = PASSWORD,
+        email: str | None = None) -> str | None:
+    return accounts.add_user(username, roles, engine=engine, password=password, email=email, actor=ADMIN)
+
+
+def refused(engine: Engine, username: str, password: str, now: datetime) -> str:
+    with pytest.raises(SignInFailed) as err:
+        accounts.sign_in(username, password, engine=engine, now=now)
+    return str(err.value)
+
+
+def user_row(engine: Engine, username: str) -> User:
+    with read_session(engine) as session:
+        return session.scalars(select(User).where(User.username == username)).one()
+
+
+def counts(engine: Engine) -> dict[str, int]:
+    with read_session(engine) as session:
+        return {model.__tablename__: session.scalar(select(func.count()).select_from(model))
+                for model in (User, UserRole, AuditEvent)}
+
+
+def user_events(engine: Engine) -> list[AuditEvent]:
+    with read_session(engine) as session:
+        return list(session.scalars(select(AuditEvent).where(AuditEvent.entity == "users").order_by(AuditEvent.id)))
+
+
+# --- sign-in and lockout ---------------------------------------------------------------------
+
+
+def test_the_right_password_signs_in_with_the_users_roles(each_engine):
+    add(each_engine, roles=("editor", "finance"))
+    signed = accounts.sign_in("alice", PASSWORD, engine=each_engine, now=T0)
+    assert signed.username == "alice"
+    assert signed.roles == frozenset({"editor", "finance"})
+    assert signed.must_change_password is False
+    assert signed.actor == Actor("alice", frozenset({"editor", "finance"}))
+    assert user_row(each_engine, "alice").last_sign_in_at == T0
+
+
+def test_five_failures_lock_the_account_for_fifteen_minutes(each_engine):
+    add(each_engine)
+    for attempt in range(5):
+        assert refused(each_engine, "alice", "wrong password!", T0 + timedelta(seconds=attempt)) == SIGN_IN_FAILED
+    fifth = T0 + timedelta(seconds=4)
+    assert user_row(each_engine, "alice").locked_until == fifth + timedelta(minutes=15)
+    # The sixth attempt, with the RIGHT password, is refused with the same words while locked.
+    assert refused(each_engine, "alice", PASSWORD, fifth + timedelta(minutes=14, seconds=59)) == SIGN_IN_FAILED
+    signed = accounts.sign_in("alice", PASSWORD, engine=each_engine, now=fifth + timedelta(minutes=15, seconds=1))
+    assert signed.username == "alice"
+    released = user_row(each_engine, "alice")
+    assert released.locked_until is None and released.failed_attempts == 0
+
+
+def test_four_failures_do_not_lock(each_engine):
+    add(each_engine)
+    for attempt in range(4):
+        refused(each_engine, "alice", "wrong password!", T0 + timedelta(seconds=attempt))
+    assert user_row(each_engine, "alice").failed_attempts == 4
+    assert accounts.sign_in("alice", PASSWORD, engine=each_engine, now=T0 + timedelta(seconds=5)).username == "alice"
+
+
+def test_a_success_resets_the_count_of_failures(each_engine):
+    add(each_engine)
+    for attempt in range(4):
+        refused(each_engine, "alice", "wrong password!", T0 + timedelta(seconds=attempt))
+    accounts.sign_in("alice", PASSWORD, engine=each_engine, now=T0 + timedelta(seconds=10))
+    assert user_row(each_engine, "alice").failed_attempts == 0
+    for attempt in range(4):
+        refused(each_engine, "alice", "wrong password!", T0 + timedelta(seconds=20 + attempt))
+    # 8 failures in all, but never 5 in a row: not locked.
+    assert accounts.sign_in("alice", PASSWORD, engine=each_engine, now=T0 + timedelta(seconds=30)).username == "alice"
+
+
+def test_attempts_while_locked_do_not_extend_the_lock(engine):
+    add(engine)
+    for attempt in range(5):
+        refused(engine, "alice", "wrong password!", T0)
+    for minute in range(1, 15):
+        refused(engine, "alice", "wrong password!", T0 + timedelta(minutes=minute))
+    assert user_row(engine, "alice").locked_until == T0 + timedelta(minutes=15)
+    assert accounts.sign_in("alice", PASSWORD, engine=engine, now=T0 + timedelta(minutes=15, seconds=1))
+
+
+def test_every_refusal_reads_the_same(each_engine):
+    add(each_engine, "alice")
+    add(each_engine, "bob")
+    accounts.disable_user("bob", engine=each_engine, actor=ADMIN)
+    add(each_engine, "carol")
+    for attempt in range(5):
+        refused(each_engine, "carol", "wrong password!", T0)
+    messages = {
+        "unknown user": refused(each_engine, "nobody", PASSWORD, T0),
+        "wrong password": refused(each_engine, "alice", "wrong password!", T0),
+        "disabled": refused(each_engine, "bob", PASSWORD, T0),
+        "locked": refused(each_engine, "carol", PASSWORD, T0 + timedelta(minutes=1)),
+        "no username": refused(each_engine, "", PASSWORD, T0),
+        "no password": refused(each_engine, "alice", "", T0),
+    }
+    assert set(messages.values()) == {SIGN_IN_FAILED}, messages
+    for said in messages.values():
+        assert "alice" not in said and "nobody" not in said and PASSWORD not in said
+
+
+def test_a_disabled_user_cannot_sign_in_until_enabled(each_engine):
+    add(each_engine)
+    accounts.disable_user("alice", engine=each_engine, actor=ADMIN)
+    assert refused(each_engine, "alice", PASSWORD, T0) == SIGN_IN_FAILED
+    accounts.enable_user("alice", engine=each_engine, actor=ADMIN)
+    assert accounts.sign_in("alice", PASSWORD, engine=each_engine, now=T0).username == "alice"
+
+
+def test_a_single_sign_on_user_has_no_password_to_guess(engine):
+    assert accounts.add_user("erin", ["viewer"], engine=engine, email="Erin@Council.gov.uk", actor=ADMIN,
+                             sso_only=True) is None
+    assert user_row(engine, "erin").password_hash is None
+    assert refused(engine, "erin", "", T0) == SIGN_IN_FAILED
+    assert refused(engine, "erin", PASSWORD, T0) == SIGN_IN_FAILED
+    assert accounts.sign_in_email("erin@council.gov.uk", engine=engine, now=T0).username == "erin"
+
+
+def test_a_single_sign_on_user_needs_an_email(engine):
+    with pytest.raises(ValidationFailed) as err:
+        accounts.add_user("erin", ["viewer"], engine=engine, actor=ADMIN, sso_only=True)
+    assert [p.field for p in err.value.problems] == ["email"]
+    assert counts(engine)["users"] == 0
+
+
+# --- roles are read fresh ---------------------------------------------------------------------
+
+
+def test_current_reads_roles_and_disabling_at_once(each_engine):
+    add(each_engine, roles=("viewer",))
+    signed = accounts.sign_in("alice", PASSWORD, engine=each_engine, now=T0)
+    assert accounts.current(signed.user_id, engine=each_engine).roles == frozenset({"viewer"})
+    accounts.set_roles("alice", ["finance", "reviewer"], engine=each_engine, actor=ADMIN)
+    assert accounts.current(signed.user_id, engine=each_engine).roles == frozenset({"finance", "reviewer"})
+    accounts.disable_user("alice", engine=each_engine, actor=ADMIN)
+    assert accounts.current(signed.user_id, engine=each_engine) is None
+    assert accounts.current(999_999, engine=each_engine) is None
+
+
+def test_set_roles_refuses_unknown_roles_and_keeps_the_old_ones(engine):
+    add(engine, roles=("viewer",))
+    with pytest.raises(ValidationFailed) as err:
+        accounts.set_roles("alice", ["viewer", "superuser"], engine=engine, actor=ADMIN)
+    assert "superuser" in str(err.value)
+    with pytest.raises(ValidationFailed):
+        accounts.set_roles("alice", [], engine=engine, actor=ADMIN)
+    with pytest.raises(ValidationFailed) as err:
+        accounts.set_roles("nobody", ["viewer"], engine=engine, actor=ADMIN)
+    assert "nobody" in str(err.value)
+    assert accounts.list_users(engine).set_index("username").loc["alice", "roles"] == "viewer"
+
+
+# --- the audit trail --------------------------------------------------------------------------
+
+
+def test_audit_events_about_users_never_hold_a_password_hash(each_engine):
+    add(each_engine)
+    add(each_engine, "bob", password=None, email="bob@council.gov.uk")
+    accounts.set_roles("alice", ["admin"], engine=each_engine, actor=ADMIN)
+    refused(each_engine, "alice", "wrong password!", T0)
+    accounts.sign_in("alice", PASSWORD, engine=each_engine, now=T0)
+    accounts.change_password("alice", PASSWORD, OTHER, engine=each_engine, now=T0)
+    accounts.reset_password("alice", engine=each_engine, actor=ADMIN)
+    accounts.disable_user("bob", engine=each_engine, actor=ADMIN)
+    accounts.enable_user("bob", engine=each_engine, actor=ADMIN)
+    events = user_events(each_engine)
+    assert [e.action for e in events][:2] == ["create", "create"]
+    assert len(events) >= 9
+    for event in events:
+        text = json.dumps([event.before, event.after])
+        assert "$argon2" not in text
+        assert "password_hash" not in text
+        assert PASSWORD not in text and OTHER not in text
+    create = events[0]
+    assert create.actor == "admin-tester" and create.entity_id == user_row(each_engine, "alice").id
+    assert create.after["username"] == "alice" and create.after["roles"] == ["editor"]
+    assert create.after["password_set"] is True
+    roles_change = events[2]
+    assert roles_change.before["roles"] == ["editor"] and roles_change.after["roles"] == ["admin"]
+
+
+# --- only admins manage users -------------------------------------------------------------------
+
+
+def test_only_an_admin_may_manage_users_and_nothing_is_written_otherwise(each_engine):
+    add(each_engine, roles=("viewer",))
+    before = counts(each_engine)
+    attempts = {
+        "add": lambda: accounts.add_user("mallory", ["admin"], engine=each_engine, password=OTHER, actor=EDITOR),
+        "set roles": lambda: accounts.set_roles("alice", ["admin"], engine=each_engine, actor=EDITOR),
+        "disable": lambda: accounts.disable_user("alice", engine=each_engine, actor=EDITOR),
+        "enable": lambda: accounts.enable_user("alice", engine=each_engine, actor=EDITOR),
+        "reset": lambda: accounts.reset_password("alice", engine=each_engine, actor=EDITOR),
+    }
+    for name, attempt in attempts.items():
+        with pytest.raises(PermissionDenied) as err:
+            attempt()
+        assert "admin" in str(err.value), name
+    assert counts(each_engine) == before
+    row = accounts.list_users(each_engine).set_index("username").loc["alice"]
+    assert row["roles"] == "viewer" and not row["disabled"] and not row["must_change_password"]
+    assert accounts.sign_in("alice", PASSWORD, engine=each_engine, now=T0).roles == frozenset({"viewer"})
+
+
+def test_a_signed_in_admin_may_manage_users(engine):
+    add(engine, "root", roles=("admin",))
+    admin = accounts.sign_in("root", PASSWORD, engine=engine, now=T0).actor
+    accounts.add_user("alice", ["viewer"], engine=engine, password=OTHER, actor=admin)
+    assert user_events(engine)[-1].actor == "root"
+
+
+# --- passwords -----------------------------------------------------------------------------------
+
+
+def test_change_password(each_engine):
+    add(each_engine)
+    with pytest.raises(ValidationFailed) as err:
+        accounts.change_password("alice", "not my password", OTHER, engine=each_engine, now=T0)
+    assert [p.field for p in err.value.problems] == ["current_password"]
+    with pytest.raises(ValidationFailed) as err:
+        accounts.change_password("alice", PASSWORD, "Xy7kq", engine=each_engine, now=T0)
+    assert [p.field for p in err.value.problems] == ["new_password"]
+    assert "Xy7kq" not in str(err.value)
+    with pytest.raises(ValidationFailed) as err:
+        accounts.change_password("alice", PASSWORD, "Password1234", engine=each_engine, now=T0)
+    assert "common" in str(err.value)
+    with pytest.raises(ValidationFailed) as err:
+        accounts.change_password("alice", PASSWORD, PASSWORD, engine=each_engine, now=T0)
+    assert "different" in str(err.value)
+    assert accounts.sign_in("alice", PASSWORD, engine=each_engine, now=T0)  # still the old one
+
+    accounts.change_password("alice", PASSWORD, OTHER, engine=each_engine, now=T0 + timedelta(minutes=1))
+    assert refused(each_engine, "alice", PASSWORD, T0 + timedelta(minutes=2)) == SIGN_IN_FAILED
+    assert accounts.sign_in("alice", OTHER, engine=each_engine, now=T0 + timedelta(minutes=3)).username == "alice"
+    assert user_row(each_engine, "alice").password_changed_at == T0 + timedelta(minutes=1)
+
+
+def test_a_one_time_password_must_be_changed_and_changing_it_clears_that(each_engine):
+    one_time = add(each_engine, password=None)
+    assert one_time and len(one_time) >= 20
+    signed = accounts.sign_in("alice", one_time, engine=each_engine, now=T0)
+    assert signed.must_change_password is True
+    assert accounts.current(signed.user_id, engine=each_engine).must_change_password is True
+    accounts.change_password("alice", one_time, OTHER, engine=each_engine, now=T0)
+    assert accounts.current(signed.user_id, engine=each_engine).must_change_password is False
+    assert refused(each_engine, "alice", one_time, T0) == SIGN_IN_FAILED
+    assert accounts.sign_in("alice", OTHER, engine=each_engine, now=T0).must_change_password is False
+
+
+def test_reset_password_gives_a_one_time_password_and_lifts_a_lockout(engine):
+    add(engine)
+    for _ in range(5):
+        refused(engine, "alice", "wrong password!", T0)
+    new = accounts.reset_password("alice", engine=engine, actor=ADMIN)
+    assert refused(engine, "alice", PASSWORD, T0 + timedelta(minutes=1)) == SIGN_IN_FAILED
+    signed = accounts.sign_in("alice", new, engine=engine, now=T0 + timedelta(minutes=1))
+    assert signed.must_change_password is True
+
+
+def test_a_weak_password_is_refused_when_adding_a_user(engine):
+    with pytest.raises(ValidationFailed) as err:
+        accounts.add_user("alice", ["viewer"], engine=engine, password="alice-password-1", actor=ADMIN)
+    assert "username" in str(err.value) and "alice-password-1" not in str(err.value)
+    assert counts(engine)["users"] == 0
+
+
+# --- the first administrator ---------------------------------------------------------------------
+
+
+def test_bootstrap_admin_only_on_an_empty_users_table(each_engine):
+    password = accounts.bootstrap_admin(each_engine)
+    assert password and len(password) >= 20
+    assert accounts.password_problems(password, "admin") == []
+    users = accounts.list_users(each_engine)
+    assert users["username"].tolist() == ["admin"]
+    assert users.loc[0, "roles"] == "admin" and bool(users.loc[0, "must_change_password"])
+    signed = accounts.sign_in("admin", password, engine=each_engine, now=T0)
+    assert signed.roles == frozenset({"admin"}) and signed.must_change_password
+    assert accounts.bootstrap_admin(each_engine) is None
+    assert len(accounts.list_users(each_engine)) == 1
+    assert user_events(each_engine)[0].actor == "setup"
+
+
+def test_no_bootstrap_when_someone_else_is_the_first_user(engine):
+    add(engine, "alice", roles=("viewer",))
+    assert accounts.bootstrap_admin(engine) is None
+    assert accounts.list_users(engine)["username"].tolist() == ["alice"]
+
+
+# --- duplicates and bad input --------------------------------------------------------------------
+
+
+def test_duplicate_usernames_and_emails_are_refused(each_engine):
+    add(each_engine, "alice", email="alice@council.gov.uk")
+    with pytest.raises(ValidationFailed) as err:
+        add(each_engine, "alice", email="someone@council.gov.uk")
+    assert [p.field for p in err.value.problems] == ["username"]
+    with pytest.raises(ValidationFailed) as err:
+        add(each_engine, "bob", email=" Alice@Council.GOV.uk ")
+    assert [p.field for p in err.value.problems] == ["email"]
+    with pytest.raises(ValidationFailed) as err:
+        add(each_engine, "alice", email="ALICE@council.gov.uk")
+    assert sorted(p.field for p in err.value.problems) == ["email", "username"]
+    assert accounts.list_users(each_engine)["username"].tolist() == ["alice"]
+
+
+@pytest.mark.parametrize("username", ["", "   ", "two words", "x" * 101])
+def test_bad_usernames_are_refused(engine, username):
+    with pytest.raises(ValidationFailed) as err:
+        add(engine, username)
+    assert "username" in [p.field for p in err.value.problems]
+
+
+def test_a_bad_email_is_refused(engine):
+    with pytest.raises(ValidationFailed) as err:
+        add(engine, email="not-an-address")
+    assert [p.field for p in err.value.problems] == ["email"]
+
+
+def test_emails_are_kept_in_lower_case(engine):
+    add(engine, email="Alice.Jones@Council.GOV.uk")
+    assert accounts.list_users(engine).loc[0, "email"] == "alice.jones@council.gov.uk"
+
+
+def test_list_users_shows_no_hashes(engine):
+    add(engine)
+    add(engine, "bob", password=None)
+    frame = accounts.list_users(engine)
+    assert list(frame.columns) == accounts.USER_COLUMNS
+    assert "$argon2" not in frame.to_csv()
