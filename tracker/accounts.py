@@ -309,8 +309,19 @@ def _change(username: str, *, engine: Engine, actor: Actor | None, change) -> No
         if user is None:
             raise ValidationFailed([FieldProblem("username", username, "expected the username of a user")])
         before = _snapshot(user)
+        was_admin = "admin" in user.role_names and not user.disabled
         change(user)
+        session.flush()
+        if was_admin and not _active_admins(session):
+            raise ValidationFailed([FieldProblem(
+                "username", username, "expected at least one active admin to remain: add or enable another "
+                                      "admin first, or nobody could manage users")])
         _audit(session, actor.name, "update", user, before)
+
+
+def _active_admins(session: Session) -> int:
+    return session.scalar(select(func.count(User.id)).join(UserRole).where(
+        UserRole.role == "admin", User.disabled.is_(False)))
 
 
 def set_roles(username: str, roles: Iterable[str], *, engine: Engine, actor: Actor | None = None) -> None:

@@ -200,6 +200,7 @@ def test_list_shows_users_but_never_hashes(db, engine):
     assert ok(db("users", "list")).strip() == "no users yet"
     accounts.add_user("alice", ["viewer", "editor"], engine=engine, password=PASSWORD, email="alice@council.gov.uk")
     accounts.add_user("bob", ["admin"], engine=engine)
+    accounts.add_user("dora", ["admin"], engine=engine)  # the last active admin cannot be disabled
     accounts.disable_user("bob", engine=engine)
     for _ in range(5):
         can_sign_in(engine, "alice", "wrong password!", now=None)  # locked for 15 minutes from the real now
