@@ -386,10 +386,6 @@ def _by_ref(rows: list[dict[str, Any]], key: str = "ref") -> dict[str, dict[str,
     return {row[key]: row for row in rows}
 
 
-def _money_words(pence: int) -> str:
-    return format_pounds(pence)
-
-
 def _commitment_difference(old: dict[str, Any], new: dict[str, Any]) -> str:
     parts = []
     for key, words in (("terms", "terms"), ("purpose", "purpose"), ("recipient", "recipient"),
@@ -400,7 +396,7 @@ def _commitment_difference(old: dict[str, Any], new: dict[str, Any]) -> str:
             else:
                 parts.append(f"{words} {old.get(key) or '(none)'} → {new.get(key) or '(none)'}")
     if old["committed"] != new["committed"]:
-        parts.append(f"committed {_money_words(old['committed'])} → {_money_words(new['committed'])}")
+        parts.append(f"committed {format_pounds(old['committed'])} → {format_pounds(new['committed'])}")
     return "; ".join(p for p in parts if p)
 
 
@@ -409,7 +405,7 @@ def _terms_difference(old: dict[str, Any], new: dict[str, Any]) -> str:
     if old["kind"] != new["kind"]:
         parts.append(f"{old['kind']} → {new['kind']}")
     if old["amount"] != new["amount"]:
-        parts.append(f"amount {_money_words(old['amount'])} → {_money_words(new['amount'])}")
+        parts.append(f"amount {format_pounds(old['amount'])} → {format_pounds(new['amount'])}")
     for key, words in (("first_year", "first year"), ("years", "years"), ("qualifier", "qualifier"),
                        ("uplift_bp", "uplift (basis points)")):
         if old[key] != new[key]:
@@ -417,7 +413,7 @@ def _terms_difference(old: dict[str, Any], new: dict[str, Any]) -> str:
     if old["profile"] != new["profile"]:
         years = sorted(set(old["profile"]) | set(new["profile"]))
         parts.append("profile " + ", ".join(
-            f"{y} {_money_words(old['profile'].get(y, 0))} → {_money_words(new['profile'].get(y, 0))}"
+            f"{y} {format_pounds(old['profile'].get(y, 0))} → {format_pounds(new['profile'].get(y, 0))}"
             for y in years if old["profile"].get(y, 0) != new["profile"].get(y, 0)))
     return "; ".join(parts)
 
@@ -436,7 +432,7 @@ def changes(before: dict[str, Any] | None, after: dict[str, Any]) -> Changes:
     for ref, row in new_c.items():
         if ref not in old_c:
             what = (f"re-announces {row['restates']} (no new money)" if row.get("restates")
-                    else f"committed {_money_words(row['committed'])}")
+                    else f"committed {format_pounds(row['committed'])}")
             commitments.append({"ref": ref, "purpose": row["purpose"], "change": "new", "what": what})
         else:
             what = _commitment_difference(old_c[ref], row)
@@ -453,11 +449,11 @@ def changes(before: dict[str, Any] | None, after: dict[str, Any]) -> Changes:
         old = old_d.get(ref)
         if old is None:
             deliveries.append({**row, "change": "new",
-                               "what": f"{_money_words(row['amount'])} {row['kind']} on {row['paid_on']} "
+                               "what": f"{format_pounds(row['amount'])} {row['kind']} on {row['paid_on']} "
                                        f"against {row['commitment_ref']}"})
         elif old != row:
-            diffs = [f"{k.replace('_', ' ')} {_money_words(old[k]) if k == 'amount' else old[k]} → "
-                     f"{_money_words(row[k]) if k == 'amount' else row[k]}"
+            diffs = [f"{k.replace('_', ' ')} {format_pounds(old[k]) if k == 'amount' else old[k]} → "
+                     f"{format_pounds(row[k]) if k == 'amount' else row[k]}"
                      for k in ("amount", "paid_on", "commitment_ref", "kind") if old[k] != row[k]]
             deliveries.append({**row, "change": "changed", "what": "; ".join(diffs) or "details changed"})
     for ref, row in old_d.items():
