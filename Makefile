@@ -5,6 +5,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PIP := $(BIN)/python -m pip
+OIDC_VENV := .venv-oidc
 
 .PHONY: install install-test run test bench clean
 
@@ -18,8 +19,15 @@ $(VENV)/.installed: pyproject.toml constraints.txt | $(BIN)/python
 	$(PIP) install --quiet -c constraints.txt -e .
 	@touch $@
 
-$(VENV)/.installed-test: $(VENV)/.installed
+$(VENV)/.installed-test: $(VENV)/.installed $(OIDC_VENV)/.installed
 	$(PIP) install --quiet -c constraints.txt -e '.[test]'
+	@touch $@
+
+# The mock OpenID provider for the single sign-on browser test, in its own venv.
+$(OIDC_VENV)/.installed: tests/browser/oidc-provider-mock.txt
+	$(PYTHON) -m venv $(OIDC_VENV)
+	$(OIDC_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(OIDC_VENV)/bin/python -m pip install --quiet -r tests/browser/oidc-provider-mock.txt
 	@touch $@
 
 $(VENV)/.installed-bench: $(VENV)/.installed
@@ -40,4 +48,4 @@ bench: $(VENV)/.installed-bench
 	$(BIN)/python bench/bench_project.py
 
 clean:
-	rm -rf $(VENV) build *.egg-info .pytest_cache .hypothesis
+	rm -rf $(VENV) $(OIDC_VENV) build *.egg-info .pytest_cache .hypothesis

@@ -16,6 +16,18 @@ disabled account takes effect on the very next run.
   ``services.PermissionDenied`` when it is not good; the service checks the
   role.
 - ``may(*actions)``: for showing or hiding a part of a page.
+
+Single sign-on (optional): when ``.streamlit/secrets.toml`` has an ``[auth]``
+section, the sign-in page offers ``st.login`` (OpenID Connect, e.g. Microsoft
+Entra ID). Streamlit keeps the identity provider's answer in its own cookie
+(``st.user``); ``gate()`` maps the email it vouches for to a user in the
+database (``accounts.sign_in_email``) once per session, while the
+provider's identity token has not expired, and from then on
+the session is like any other: roles read fresh on every run, the same idle
+timeout. An unknown address gets no pages and a message naming it. Signing
+out (by hand, idle, or a disabled account) also calls ``st.logout``, which
+removes the cookie and ends the provider's session where it offers that, so
+the next visit does not sign straight back in.
 """
 
 from __future__ import annotations
@@ -32,6 +44,10 @@ from tracker.register import escape_markdown
 USER_ID = "user_id"  # st.session_state key: the signed-in user's id
 LAST_SEEN = "last_seen"  # st.session_state key: UTC time of the last run while signed in
 NOTICE = "auth_notice"  # why the session was signed out, shown on the sign-in page
+SSO = "signed_in_by_sso"  # st.session_state key: this session was signed in by single sign-on
+SSO_REFUSED = "sso_refused"  # why the single sign-on address was refused, shown on the sign-in page
+SSO_EXPIRED = ("Your organisation sign-in has expired. Sign in with your organisation account again (if you are "
+               "still signed in to it, that takes one click).")
 REFUSED = "auth_refused"  # a write refused in a callback, shown above the page
 
 
@@ -50,17 +66,70 @@ def who() -> accounts.SignedIn | None:
     return accounts.current(user_id, engine=engine())
 
 
+def sso_configured() -> bool:
+    """Whether single sign-on is set up: an ``[auth]`` section in the secrets."""
+    secrets = st.secrets
+    return secrets.load_if_toml_exists() and "auth" in secrets
+
+
+def sso_email() -> str | None:
+    """The email address the identity provider vouched for in this browser
+    (``""`` when it sent none); None when single sign-on is not set up or
+    nobody signed in through it."""
+    if not sso_configured() or not st.user.get("is_logged_in"):
+        return None
+    return str(st.user.get("email") or "")
+
+
+def sso_expired(exp: object, now: datetime) -> bool:
+    """Whether the identity token's expiry (``exp``, seconds since 1970) has
+    passed. Streamlit's identity cookie lasts 30 days; a new session resumes
+    from it only while the provider's token is good (Entra ID: about an hour),
+    so a tab closed without signing out does not stay signed in for a month.
+    A token without a usable expiry counts as expired."""
+    if isinstance(exp, bool) or not isinstance(exp, int | float):
+        return True
+    return exp <= now.timestamp()
+
+
+def _sso_sign_in() -> accounts.SignedIn | None:
+    """Start a session for the single sign-on user, if there is one and the
+    database knows their address; otherwise remember why not."""
+    email = sso_email()
+    if email is None:
+        st.session_state.pop(SSO_REFUSED, None)
+        return None
+    if sso_expired(st.user.get("exp"), _now()):
+        st.session_state.pop(SSO_REFUSED, None)
+        st.session_state[NOTICE] = SSO_EXPIRED
+        return None
+    try:
+        signed_in = accounts.sign_in_email(email, engine=engine())
+    except accounts.SignInFailed as failed:
+        st.session_state[SSO_REFUSED] = str(failed)
+        return None
+    st.session_state.pop(SSO_REFUSED, None)
+    st.session_state.pop(NOTICE, None)
+    start(signed_in, sso=True)
+    return signed_in
+
+
+def signed_in_by_sso() -> bool:
+    return bool(st.session_state.get(SSO))
+
+
 def gate() -> accounts.SignedIn | None:
     """Once per run, before the navigation: the signed-in user, or None.
 
-    Signs an idle session out (``TRACKER_IDLE_MINUTES``, 30 by default) and a
-    session whose account was disabled or removed, saying why; otherwise
-    notes this run as activity.
+    A session with nobody signed in is signed in by single sign-on when the
+    identity provider vouched for a known address and its token has not expired. Signs an idle session out
+    (``TRACKER_IDLE_MINUTES``, 30 by default) and a session whose account was
+    disabled or removed, saying why; otherwise notes this run as activity.
     """
     state = st.session_state
     user_id = state.get(USER_ID)
     if user_id is None:
-        return None
+        return _sso_sign_in()
     now = _now()
     if accounts.is_idle(state.get(LAST_SEEN), now):
         minutes = accounts.idle_minutes()
@@ -76,17 +145,24 @@ def gate() -> accounts.SignedIn | None:
     return signed_in
 
 
-def start(signed_in: accounts.SignedIn) -> None:
-    """Begin a signed-in session (after ``accounts.sign_in`` succeeded)."""
+def start(signed_in: accounts.SignedIn, *, sso: bool = False) -> None:
+    """Begin a signed-in session (after ``accounts.sign_in`` or
+    ``accounts.sign_in_email`` succeeded)."""
     st.session_state[USER_ID] = signed_in.user_id
     st.session_state[LAST_SEEN] = _now()
+    st.session_state[SSO] = sso
 
 
 def sign_out(notice: str = "You signed out.") -> None:
     """Forget everything this session held (what was typed into forms too),
-    keeping only the reason for the sign-in page to show."""
+    keeping only the reason for the sign-in page to show. A single sign-on
+    identity is signed out too (``st.logout``: its cookie would otherwise
+    sign the next run straight back in); that starts a new session, so the
+    notice shows only for a local account."""
     st.session_state.clear()
     st.session_state[NOTICE] = notice
+    if sso_email() is not None:
+        st.logout()
 
 
 def roles_needed(*actions: str) -> tuple[str, ...]:
@@ -163,6 +239,11 @@ def sidebar_account(signed_in: accounts.SignedIn) -> None:
 
 
 def sign_out_page() -> None:
-    """The navigation's "Sign out" entry: sign out, then show the sign-in page."""
+    """The navigation's "Sign out" entry: sign out, then show the sign-in page
+    (after a single sign-on, the browser is on its way to ``st.logout``'s
+    address, which comes back to the sign-in page)."""
+    by_sso = sso_email() is not None
     sign_out()
-    st.rerun()
+    if not by_sso:
+        st.rerun()
+    st.info("Signing you out…", icon=":material/logout:")

@@ -1,4 +1,4 @@
-"""Outside services some tests need (PostgreSQL now, Chromium later).
+"""Outside services some tests need: PostgreSQL, Chromium, a mock OpenID provider.
 
 A test that needs a service asks for it with a ``require_...`` function. If
 the service is missing the test is skipped with a reason that ``pytest -ra``
@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import functools
 import os
+from pathlib import Path
 from typing import NoReturn
 
 import pytest
@@ -90,3 +91,14 @@ def require_chromium() -> str:
     except ImportError:
         service_unavailable("the playwright package is not installed (make test installs the test extras)")
     return CHROMIUM_PATH
+
+
+OIDC_MOCK_PATH = Path(__file__).resolve().parents[1] / ".venv-oidc" / "bin" / "oidc-provider-mock"
+
+
+def require_oidc_mock() -> Path:
+    """The mock OpenID provider (oidc-provider-mock, in its own venv), or skip (fail)."""
+    if not os.access(OIDC_MOCK_PATH, os.X_OK):
+        service_unavailable(f"the mock OpenID provider is not at {OIDC_MOCK_PATH} (make test builds .venv-oidc "
+                            "from tests/browser/oidc-provider-mock.txt)")
+    return OIDC_MOCK_PATH

@@ -47,6 +47,10 @@ SSO_NO_ACCESS = (
     "You signed in as {email}, but that address has no access to the funding tracker. Ask the system owner "
     "to add it."
 )
+SSO_NO_EMAIL = (
+    "Your organisation's sign-in did not tell the funding tracker your email address, so it cannot tell who you "
+    "are. Ask the system owner to have the identity provider send the email claim (the \"email\" scope)."
+)
 
 # A precomputed hash to verify against when the username does not exist.
 _DUMMY_HASH = HASHER.hash(secrets.token_urlsafe(16))
@@ -192,13 +196,16 @@ def sign_in(username: str, password: str, *, engine: Engine, now: datetime | Non
 
 def sign_in_email(email: str, *, engine: Engine, now: datetime | None = None) -> SignedIn:
     """Single sign-on: the identity provider vouched for ``email``; map it to
-    a user. An unknown or disabled address gets no access (``SignInFailed``)."""
+    a user (addresses compare without regard to case). An unknown or
+    disabled address, or none at all, gets no access (``SignInFailed``)."""
     address = (email or "").strip().lower()
+    if not address:
+        raise SignInFailed(SSO_NO_EMAIL)
     with write_session(engine) as session:
         user = session.scalars(select(User).options(selectinload(User.roles))
-                               .where(User.email == address)).one_or_none() if address else None
+                               .where(User.email == address)).one_or_none()
         if user is None or user.disabled:
-            raise SignInFailed(SSO_NO_ACCESS.format(email=email or "(no address)"))
+            raise SignInFailed(SSO_NO_ACCESS.format(email=email.strip()))
         user.last_sign_in_at = _now(now)
         return SignedIn(user.id, user.username, user.role_names, False)
 

@@ -7,9 +7,14 @@ server starts belongs (``app.py`` only runs when a browser connects):
    protection off (unless ``--allow-insecure-xsrf-off``) and warns about any
    other setting weaker than the project's ``.streamlit/config.toml``; a bad
    ``TRACKER_IDLE_MINUTES`` is refused too;
-2. pending migrations are applied, so the first page view never races a
+2. single sign-on settings (an ``[auth]`` section in ``.streamlit/secrets.toml``)
+   are checked: all the keys ``st.login`` needs, an https redirect address
+   ending in ``/oauth2callback``, a cookie secret long enough not to be
+   guessed; otherwise it refuses to start rather than fail at the first
+   sign-in;
+3. pending migrations are applied, so the first page view never races a
    half-built schema;
-3. on a database with no users, an administrator is created and its one-time
+4. on a database with no users, an administrator is created and its one-time
    password printed here, in the terminal of whoever started the server.
 
 The settings are read the way Streamlit reads them, later sources winning:
@@ -105,11 +110,11 @@ def streamlit_args(extra: Sequence[str] | None) -> list[str]:
     return args[1:] if args[:1] == ["--"] else args
 
 
-def config_files(cwd: Path, home: Path) -> list[Path]:
-    """The config.toml files Streamlit reads for ``dashboard/app.py``, in order."""
+def config_files(cwd: Path, home: Path, name: str = "config.toml") -> list[Path]:
+    """The config.toml (or secrets.toml) files Streamlit reads for
+    ``dashboard/app.py``, in order, later ones winning."""
     files: list[Path] = []
-    for path in (home / ".streamlit" / "config.toml", cwd / ".streamlit" / "config.toml",
-                 APP.parent / ".streamlit" / "config.toml"):
+    for path in (home / ".streamlit" / name, cwd / ".streamlit" / name, APP.parent / ".streamlit" / name):
         if path.resolve() not in [f.resolve() for f in files]:
             files.append(path)
     return files
@@ -250,6 +255,92 @@ def check_settings(
     return SecurityCheck(warnings=tuple(warnings))
 
 
+# Single sign-on (README, "Single sign-on"): the [auth] keys st.login() needs
+# for the default provider, which is the one the sign-in page uses.
+SSO_KEYS = ("redirect_uri", "cookie_secret", "client_id", "client_secret", "server_metadata_url")
+MIN_COOKIE_SECRET = 32
+SECRETS_FLAG = "--secrets.files"
+
+
+@dataclass(frozen=True)
+class SsoCheck:
+    """The result of ``check_sso``: whether single sign-on is on, and a
+    refusal when its settings could not work or would be unsafe."""
+
+    on: bool = False
+    source: str = ""
+    metadata_url: str = ""
+    refusal: str | None = None
+
+
+def secrets_files(extra: Sequence[str], cwd: Path, home: Path) -> list[Path]:
+    """The secrets.toml files Streamlit would read: those passed with
+    ``--secrets.files``, else the usual places."""
+    passed = [Path(value) for name, value in _flag_values(extra) if name == SECRETS_FLAG[2:]]
+    return passed or config_files(cwd, home, "secrets.toml")
+
+
+def _flag_values(args: Sequence[str]) -> list[tuple[str, str]]:
+    pairs, i = [], 0
+    while i < len(args):
+        if args[i].startswith("--"):
+            name, has_value, value = args[i][2:].partition("=")
+            if not has_value and i + 1 < len(args) and not args[i + 1].startswith("--"):
+                value, i = args[i + 1], i + 1
+            pairs.append((name, value))
+        i += 1
+    return pairs
+
+
+def check_sso(extra: Sequence[str] = (), *, cwd: Path | None = None, home: Path | None = None) -> SsoCheck:
+    """Whether single sign-on is set up (an ``[auth]`` section in the
+    secrets), and refuse settings that ``st.login`` would fail on at the
+    first sign-in, or that would let anyone forge the identity cookie."""
+    cwd = cwd if cwd is not None else Path.cwd()
+    home = home if home is not None else Path.home()
+    auth: dict[str, object] = {}
+    sources: list[str] = []
+    for path in secrets_files(extra, cwd, home):
+        if not path.is_file():
+            continue
+        try:
+            parsed = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as err:
+            return SsoCheck(refusal=f"funding-tracker serve: refusing to start: {path}: cannot read it as TOML ({err})")
+        section = parsed.get("auth")
+        if isinstance(section, dict):
+            auth.update(section)
+            sources.append(str(path))
+    if not sources:
+        return SsoCheck()
+    source = " and ".join(sources)
+
+    def refuse(why: str) -> SsoCheck:
+        return SsoCheck(True, source, refusal=(
+            f"funding-tracker serve: refusing to start: single sign-on is set up in {source} ([auth]) but {why}. "
+            "See the README, \"Single sign-on\"."))
+
+    missing = [key for key in SSO_KEYS if not str(auth.get(key) or "").strip()]
+    if missing:
+        return refuse(f"lacks {', '.join(missing)}: expected all of {', '.join(SSO_KEYS)}")
+    redirect = str(auth["redirect_uri"])
+    if not redirect.startswith(("https://", "http://localhost")) or not redirect.rstrip("/").endswith(
+            "/oauth2callback"):
+        return refuse(f"redirect_uri = {redirect!r}: expected the dashboard's own https:// address ending in "
+                      "/oauth2callback (plain http only for localhost), e.g. "
+                      "https://tracker.example.gov.uk/oauth2callback")
+    metadata = str(auth["server_metadata_url"])
+    if not metadata.startswith(("https://", "http://localhost")):
+        return refuse(f"server_metadata_url = {metadata!r}: expected the identity provider's https:// address of "
+                      "its OpenID configuration, e.g. "
+                      "https://login.microsoftonline.com/TENANT-ID/v2.0/.well-known/openid-configuration")
+    if len(str(auth["cookie_secret"])) < MIN_COOKIE_SECRET:
+        return refuse(f"its cookie_secret is shorter than {MIN_COOKIE_SECRET} characters, so the identity cookie "
+                      "could be forged: expected a long random value, e.g. the output of "
+                      "python3 -c 'import secrets; print(secrets.token_urlsafe(32))'")
+    return SsoCheck(True, source, metadata)
+
+
 def browser_address(address: str, port: int) -> str:
     shown = "localhost" if address in ("", "0.0.0.0", "::") else address
     return f"http://{shown}:{port}"
@@ -299,6 +390,10 @@ def serve(port: int = 8501, address: str = "localhost", extra: list[str] | None 
     except ValueError as err:
         print(f"funding-tracker serve: refusing to start: {err}", file=sys.stderr)
         return 1
+    sso = check_sso(args)
+    if sso.refusal:
+        print(sso.refusal, file=sys.stderr)
+        return 1
     url = browser_address(address, port)
     engine = ensure_schema()
     try:
@@ -310,6 +405,8 @@ def serve(port: int = 8501, address: str = "localhost", extra: list[str] | None 
         f"--server.port={port}", f"--server.address={address}",
         *args,
     ]
+    print(f"Single sign-on: on, with {sso.metadata_url} (from {sso.source}); local accounts too" if sso.on
+          else "Single sign-on: off (no [auth] section in .streamlit/secrets.toml); local accounts only", flush=True)
     print(f"Funding tracker: {url}  (Ctrl+C stops it)", flush=True)
     return launch(command)
 

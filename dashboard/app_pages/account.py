@@ -47,21 +47,29 @@ if me.must_change_password:
     st.warning("You signed in with a one-time password. Choose your own password to open the other pages.",
                icon=":material/key:")
 
-st.subheader("Change your password")
-problems = state.get("account_problems", NO_PROBLEMS)
-show = field_problems(problems)
-with st.form("account_password_form", width=480):
-    st.text_input("Current password", type="password", key="account_current", autocomplete="current-password")
-    show("current_password")
-    st.text_input("New password", type="password", key="account_new", autocomplete="new-password")
-    show("new_password")
-    st.text_input("New password again", type="password", key="account_again", autocomplete="new-password")
-    show("new_password_again")
-    st.form_submit_button("Change my password", on_click=change_password, type="primary", key="account_change")
-st.caption(f"At least {accounts.MIN_PASSWORD_LENGTH} characters, not one of the most common passwords and not "
-           "containing your username. A short phrase of ordinary words is easy to remember and hard to guess.")
+if auth.signed_in_by_sso():
+    st.info(f"You signed in with your organisation account ({escape_markdown(auth.sso_email() or '')}): "
+            "its password is kept by your organisation, not by the funding tracker.", icon=":material/badge:")
+else:
+    st.subheader("Change your password")
+    problems = state.get("account_problems", NO_PROBLEMS)
+    show = field_problems(problems)
+    with st.form("account_password_form", width=480):
+        st.text_input("Current password", type="password", key="account_current", autocomplete="current-password")
+        show("current_password")
+        st.text_input("New password", type="password", key="account_new", autocomplete="new-password")
+        show("new_password")
+        st.text_input("New password again", type="password", key="account_again", autocomplete="new-password")
+        show("new_password_again")
+        st.form_submit_button("Change my password", on_click=change_password, type="primary", key="account_change")
+    st.caption(f"At least {accounts.MIN_PASSWORD_LENGTH} characters, not one of the most common passwords and not "
+               "containing your username. A short phrase of ordinary words is easy to remember and hard to guess.")
 
 st.subheader("Sign out")
-st.caption(f"You stay signed in while this browser tab is open, until {accounts.idle_minutes()} minutes pass "
-           "without activity. Reloading the page signs you out too.")
+if auth.signed_in_by_sso():
+    st.caption(f"You are signed out after {accounts.idle_minutes()} minutes without activity. Signing out here "
+               "signs you out of your organisation account in this browser too, where your organisation allows it.")
+else:
+    st.caption(f"You stay signed in while this browser tab is open, until {accounts.idle_minutes()} minutes pass "
+               "without activity. Reloading the page signs you out too.")
 st.button("Sign out", on_click=auth.sign_out, key="account_sign_out", icon=":material/logout:")

@@ -1,8 +1,14 @@
 """Sign in: the only page a signed-out visitor is offered.
 
-Every failure reads the same (``accounts.SIGN_IN_FAILED``), whatever the
-reason; five in a row lock the account for 15 minutes. The sign-in lasts
-while this browser tab's session lives: a reload asks again.
+With single sign-on set up (an ``[auth]`` section in
+``.streamlit/secrets.toml``), the first choice is the organisation's account
+(``st.login``); an address the tracker does not know is named, with no
+access, and a way to sign out of it and try another. Local accounts sign in
+below it, as they do without single sign-on.
+
+Every failed password reads the same (``accounts.SIGN_IN_FAILED``), whatever
+the reason; five in a row lock the account for 15 minutes. A password
+sign-in lasts while this browser tab's session lives: a reload asks again.
 """
 
 import streamlit as st
@@ -10,6 +16,7 @@ import streamlit as st
 from dashboard import auth
 from dashboard.components import engine
 from tracker import accounts
+from tracker.register import escape_markdown
 
 state = st.session_state
 
@@ -35,17 +42,38 @@ st.caption("The funding tracker: public funding commitments and what was deliver
 notice = state.get(auth.NOTICE)
 if notice:
     st.info(notice, icon=":material/logout:")
+
+if auth.sso_configured():
+    refused = state.get(auth.SSO_REFUSED)
+    if refused:
+        st.error(escape_markdown(refused), icon=":material/no_accounts:")  # it quotes what the provider sent
+        st.button("Sign out of that account", on_click=st.logout, key="sso_sign_out", icon=":material/logout:",
+                  help="To sign in with a different organisation account.")
+    elif st.button("Sign in with your organisation account", type="primary", key="sso_sign_in",
+                   icon=":material/badge:"):
+        st.login()
+    st.caption("Or, if you were given a username and password for the funding tracker:")
+
 if state.get("sign_in_failed"):
     st.error(state["sign_in_failed"], icon=":material/error:")
 
 with st.form("sign_in_form", border=True, width=420):
     st.text_input("Username", key="sign_in_username", autocomplete="username")
     st.text_input("Password", type="password", key="sign_in_password", autocomplete="current-password")
-    st.form_submit_button("Sign in", on_click=submit, type="primary", key="sign_in_submit", icon=":material/login:")
+    st.form_submit_button("Sign in", on_click=submit, type="secondary" if auth.sso_configured() else "primary",
+                          key="sign_in_submit", icon=":material/login:")
 
 minutes = accounts.idle_minutes()
-st.caption(
-    "You stay signed in while this browser tab is open: reloading the page or opening a new tab asks you to sign "
-    f"in again, and after {minutes} minutes without activity you are signed out. Forgotten your password? Ask an "
-    "admin to reset it."
-)
+if auth.sso_configured():
+    st.caption(
+        "With your organisation account you stay signed in, in every tab of this browser, until you sign out or "
+        f"your organisation's sign-in expires. With a username and password you stay signed in while this tab is "
+        f"open: reloading asks again. Either way, {minutes} minutes without activity signs you out. Forgotten your "
+        "password? Ask an admin to reset it."
+    )
+else:
+    st.caption(
+        "You stay signed in while this browser tab is open: reloading the page or opening a new tab asks you to "
+        f"sign in again, and after {minutes} minutes without activity you are signed out. Forgotten your password? "
+        "Ask an admin to reset it."
+    )

@@ -1,7 +1,8 @@
 """Users (admins): who may sign in and with which roles.
 
 Add a user (a one-time password is generated and shown here once: hand it
-over; it must be changed at the first sign-in), change roles, disable or
+over; it must be changed at the first sign-in; with single sign-on set up, a
+user may instead sign in only with their organisation account, by email), change roles, disable or
 enable an account, reset a forgotten password. Users are never deleted, so
 the audit trail always names someone who existed. Every change goes through
 ``tracker.accounts`` (audited; admin only).
@@ -31,9 +32,10 @@ def _one_time(username: str, password: str, why: str) -> None:
 
 def add() -> None:
     username = state.get("users_new_username", "").strip()
+    email, sso_only = state.get("users_new_email", "").strip(), bool(state.get("users_new_sso_only"))
     try:
-        password = accounts.add_user(username, state.get("users_new_roles") or [], engine=db,
-                                     email=state.get("users_new_email", ""), actor=auth.actor())
+        password = accounts.add_user(username, state.get("users_new_roles") or [], engine=db, email=email,
+                                     actor=auth.actor(), sso_only=sso_only)
     except services.ValidationFailed as failed:
         state["users_add_problems"] = failed
         return
@@ -41,8 +43,11 @@ def add() -> None:
         auth.refused(err)
         return
     state.pop("users_add_problems", None)
-    state.update(users_new_username="", users_new_email="", users_new_roles=[])
-    _one_time(username, password, "was added")
+    state.update(users_new_username="", users_new_email="", users_new_roles=[], users_new_sso_only=False)
+    if password is None:
+        state["users_saved"] = f"Added {username}: they sign in with their organisation account, as {email}."
+    else:
+        _one_time(username, password, "was added")
 
 
 def _change(use_case, message: str, **kwargs) -> None:
@@ -126,6 +131,7 @@ st.dataframe(
 # Tracked (a key, a rerun on switching), so a save in a tab stays in that tab.
 add_tab, change_tab = st.tabs(["Add a user", "Change a user"], key="users_tab", on_change="rerun")
 
+sso = auth.sso_configured()
 with add_tab:
     show = field_problems(state.get("users_add_problems", NO_PROBLEMS))
     left, right = st.columns(2)
@@ -133,8 +139,12 @@ with add_tab:
         st.text_input("Username", key="users_new_username", placeholder="e.g. a.jones",
                       help="What they type to sign in: no spaces.")
         show("username")
-        st.text_input("Email (optional)", key="users_new_email", placeholder="name@council.gov.uk")
+        st.text_input("Email (optional)", key="users_new_email", placeholder="name@council.gov.uk",
+                      help="The address they sign in with through their organisation account (single sign-on)."
+                      if sso else None)
         show("email")
+        if sso:
+            st.checkbox("Signs in only with their organisation account (no password)", key="users_new_sso_only")
     with right:
         st.multiselect("Roles", ROLES, key="users_new_roles", placeholder="Choose one or more roles",
                        help=ROLE_HELP)

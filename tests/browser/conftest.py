@@ -15,6 +15,7 @@ the sidebar's navigation.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import subprocess
@@ -78,7 +79,7 @@ def go_to(page, name: str) -> None:
     page.wait_for_selector(READY)
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
@@ -108,38 +109,62 @@ def app_env(chromium_path: str, tmp_path_factory: pytest.TempPathFactory) -> dic
     return {**os.environ, "TRACKER_DATABASE_URL": _database_url(folder), "TRACKER_TODAY": TODAY}
 
 
+def wait_until_up(url: str, process: subprocess.Popen, what: str, timeout: float = 60) -> None:
+    """Poll ``url`` until it answers 200, or fail the test with ``process``'s last words."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            pass
+        if process.poll() is not None or time.monotonic() > deadline:
+            process.kill()
+            err = process.stderr.read().decode(errors="replace")[-2000:] if process.stderr else ""
+            pytest.fail(f"{what} did not start: {err}")
+        time.sleep(0.3)
+
+
+def stop(process: subprocess.Popen) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+
+
+@contextlib.contextmanager
+def running(command: list[str], health_url: str, what: str, **popen) -> Iterator[subprocess.Popen]:
+    """Start ``command``, wait until ``health_url`` answers, stop it afterwards."""
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, **popen)
+    try:
+        wait_until_up(health_url, process, what)
+        yield process
+    finally:
+        stop(process)
+
+
+@contextlib.contextmanager
+def streamlit_server(env: dict[str, str], host: str = "127.0.0.1", port: int | None = None,
+                     extra: tuple[str, ...] = ()) -> Iterator[str]:
+    """The dashboard served by Streamlit on ``env``'s database; yields its address."""
+    port = port or free_port()
+    url = f"http://{host}:{port}"
+    command = [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard" / "app.py"),
+               "--server.headless=true", f"--server.port={port}", "--server.address=127.0.0.1",
+               "--server.fileWatcherType=none", "--browser.gatherUsageStats=false", *extra]
+    with running(command, f"{url}/_stcore/health", "Streamlit", cwd=ROOT, env=env):
+        yield url
+
+
 @pytest.fixture(scope="session")
 def app_url(app_env: dict[str, str]) -> Iterator[str]:
     env = app_env
     subprocess.run([sys.executable, "-m", "tracker.cli", "demo"], env=env, check=True, capture_output=True)
     _add_users(env["TRACKER_DATABASE_URL"])
-    port = _free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard" / "app.py"),
-         "--server.headless=true", f"--server.port={port}", "--server.address=127.0.0.1",
-         "--server.fileWatcherType=none", "--browser.gatherUsageStats=false"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                    if response.read() == b"ok":
-                        break
-            except OSError:
-                pass
-            if server.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"Streamlit did not start: {server.stderr.read().decode(errors='replace')[-2000:]}")
-            time.sleep(0.3)
+    with streamlit_server(env) as url:
         yield url
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
 
 
 @pytest.fixture(scope="session")

@@ -147,6 +147,25 @@ def test_a_single_sign_on_user_has_no_password_to_guess(engine):
     assert accounts.sign_in_email("erin@council.gov.uk", engine=engine, now=T0).username == "erin"
 
 
+def test_single_sign_on_maps_an_email_to_its_user_and_nothing_else(each_engine):
+    accounts.add_user("erin", ["reviewer", "finance"], engine=each_engine, email="erin@council.gov.uk", actor=ADMIN,
+                      sso_only=True)
+    signed_in = accounts.sign_in_email("  ERIN@council.gov.uk ", engine=each_engine, now=T0)
+    assert (signed_in.username, signed_in.roles) == ("erin", frozenset({"reviewer", "finance"}))
+    assert signed_in.must_change_password is False
+    assert user_row(each_engine, "erin").last_sign_in_at is not None
+    for unknown in ("mallory@example.org", "erin@council.gov.uk.evil.example", "erin"):
+        with pytest.raises(accounts.SignInFailed) as err:
+            accounts.sign_in_email(unknown, engine=each_engine, now=T0)
+        assert str(err.value) == accounts.SSO_NO_ACCESS.format(email=unknown)
+    with pytest.raises(accounts.SignInFailed) as err:
+        accounts.sign_in_email("", engine=each_engine, now=T0)
+    assert str(err.value) == accounts.SSO_NO_EMAIL
+    accounts.disable_user("erin", engine=each_engine, actor=ADMIN)
+    with pytest.raises(accounts.SignInFailed):
+        accounts.sign_in_email("erin@council.gov.uk", engine=each_engine, now=T0)
+
+
 def test_a_single_sign_on_user_needs_an_email(engine):
     with pytest.raises(ValidationFailed) as err:
         accounts.add_user("erin", ["viewer"], engine=engine, actor=ADMIN, sso_only=True)
