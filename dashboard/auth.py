@@ -22,9 +22,8 @@ section, the sign-in page offers ``st.login`` (OpenID Connect, e.g. Microsoft
 Entra ID). Streamlit keeps the identity provider's answer in its own cookie
 (``st.user``); ``gate()`` maps the email it vouches for to a user in the
 database (``accounts.sign_in_email``) once per session, while the
-provider's identity token has not expired, and from then on
-the session is like any other: roles read fresh on every run, the same idle
-timeout. An unknown address gets no pages and a message naming it. Signing
+provider's identity token has not expired, and from then on the session is
+like any other: roles read fresh on every run, the same idle timeout. An unknown address gets no pages and a message naming it. Signing
 out (by hand, idle, or a disabled account) also calls ``st.logout``, which
 removes the cookie and ends the provider's session where it offers that, so
 the next visit does not sign straight back in.
@@ -122,9 +121,10 @@ def gate() -> accounts.SignedIn | None:
     """Once per run, before the navigation: the signed-in user, or None.
 
     A session with nobody signed in is signed in by single sign-on when the
-    identity provider vouched for a known address and its token has not expired. Signs an idle session out
-    (``TRACKER_IDLE_MINUTES``, 30 by default) and a session whose account was
-    disabled or removed, saying why; otherwise notes this run as activity.
+    identity provider vouched for a known address and its token has not
+    expired. Signs an idle session out (``TRACKER_IDLE_MINUTES``, 30 by
+    default) and a session whose account was disabled or removed, saying why;
+    otherwise notes this run as activity.
     """
     state = st.session_state
     user_id = state.get(USER_ID)
