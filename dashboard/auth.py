@@ -31,7 +31,9 @@ the next visit does not sign straight back in.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
+from typing import TypeVar
 
 import streamlit as st
 
@@ -48,6 +50,8 @@ SSO_REFUSED = "sso_refused"  # why the single sign-on address was refused, shown
 SSO_EXPIRED = ("Your organisation sign-in has expired. Sign in with your organisation account again (if you are "
                "still signed in to it, that takes one click).")
 REFUSED = "auth_refused"  # a write refused in a callback, shown above the page
+
+T = TypeVar("T")
 
 
 def _now() -> datetime:
@@ -218,6 +222,24 @@ def actor() -> services.Actor:
 def refused(err: Exception) -> None:
     """Remember a write refused in a callback, for app.py to show above the page."""
     st.session_state[REFUSED] = f"Nothing was saved: {err}"
+
+
+def attempt(write: Callable[[], T], problems_key: str) -> tuple[bool, T | None]:
+    """Run a page's write from a widget callback: ``(True, its result)``, or
+    ``(False, None)`` when it was not saved. Problems with what was typed are
+    kept under ``problems_key``, for the page to show beside their fields
+    (and cleared once a save succeeds); a refusal (signed out, or a role that
+    may not) is shown above the page."""
+    try:
+        result = write()
+    except services.ValidationFailed as failed:
+        st.session_state[problems_key] = failed
+        return False, None
+    except services.PermissionDenied as err:
+        refused(err)
+        return False, None
+    st.session_state.pop(problems_key, None)
+    return True, result
 
 
 def show_refused() -> None:

@@ -187,17 +187,10 @@ if "New announcement" in tabs:
 
 def save(use_case, inp, problems_key: str, message: str) -> None:
     """Save through a service: problems go beside their fields, success to the top."""
-    try:
-        use_case(inp, engine=db, actor=auth.actor())
-    except services.ValidationFailed as failed:
-        st.session_state[problems_key] = failed
-        return
-    except services.PermissionDenied as err:
-        auth.refused(err)
-        return
-    clear_data()
-    st.session_state.pop(problems_key, None)
-    st.session_state["record_saved"] = message
+    saved, _ = auth.attempt(lambda: use_case(inp, engine=db, actor=auth.actor()), problems_key)
+    if saved:
+        clear_data()
+        st.session_state["record_saved"] = message
 
 
 def save_delivery() -> None:

@@ -57,19 +57,14 @@ if opened:
 def open_new_meeting() -> None:
     held = state.get("review_new_held_on")
     as_at = state.get("review_new_as_at")
-    try:
-        services.open_meeting(held.isoformat() if held else "", as_at.isoformat() if as_at else "",
-                              state.get("review_new_title", ""), engine=db, actor=auth.actor())
-    except services.ValidationFailed as failed:
-        state["review_new_problems"] = failed
-        return
-    except services.PermissionDenied as err:
-        auth.refused(err)
+    saved, _ = auth.attempt(lambda: services.open_meeting(
+        held.isoformat() if held else "", as_at.isoformat() if as_at else "", state.get("review_new_title", ""),
+        engine=db, actor=auth.actor()), "review_new_problems")
+    if not saved:
         return
     clear_data()
     # Set, not deleted: a deleted widget value comes back from the browser on the next run.
     state.update(review_new_held_on=as_of, review_new_as_at=None, review_new_title="")
-    state.pop("review_new_problems", None)
     found = review.meeting(db, held)
     state["review_meeting"] = held.isoformat()
     state["review_opened"] = (f"Opened the meeting of {held:%-d %B %Y}. The figures as at {found.as_at:%-d %B %Y} "
@@ -278,17 +273,12 @@ def save_status() -> None:
         note=state.get("review_note", ""),
         meeting_held_on=held_iso,
     )
-    try:
-        services.record_status(inp, engine=db, actor=auth.actor())
-    except services.ValidationFailed as failed:
-        state["review_status_problems"] = failed
-        return
-    except services.PermissionDenied as err:
-        auth.refused(err)
+    saved, _ = auth.attempt(lambda: services.record_status(inp, engine=db, actor=auth.actor()),
+                            "review_status_problems")
+    if not saved:
         return
     clear_data()
     state.update(review_status=None, review_evidence="", review_note="")  # ready for the next status
-    state.pop("review_status_problems", None)
     state["review_status_saved"] = (f"Saved: {subject} is {review.status_label(inp.status)}, recorded as given at "
                                     f"the meeting of {meeting.held_on:%-d %B %Y}.")
 

@@ -33,16 +33,11 @@ def _one_time(username: str, password: str, why: str) -> None:
 def add() -> None:
     username = state.get("users_new_username", "").strip()
     email, sso_only = state.get("users_new_email", "").strip(), bool(state.get("users_new_sso_only"))
-    try:
-        password = accounts.add_user(username, state.get("users_new_roles") or [], engine=db, email=email,
-                                     actor=auth.actor(), sso_only=sso_only)
-    except services.ValidationFailed as failed:
-        state["users_add_problems"] = failed
+    saved, password = auth.attempt(lambda: accounts.add_user(
+        username, state.get("users_new_roles") or [], engine=db, email=email, actor=auth.actor(), sso_only=sso_only),
+        "users_add_problems")
+    if not saved:
         return
-    except services.PermissionDenied as err:
-        auth.refused(err)
-        return
-    state.pop("users_add_problems", None)
     state.update(users_new_username="", users_new_email="", users_new_roles=[], users_new_sso_only=False)
     if password is None:
         state["users_saved"] = f"Added {username}: they sign in with their organisation account, as {email}."
@@ -52,15 +47,10 @@ def add() -> None:
 
 def _change(use_case, message: str, **kwargs) -> None:
     username = state.get("users_pick")
-    try:
-        result = use_case(username, engine=db, actor=auth.actor(), **kwargs)
-    except services.ValidationFailed as failed:
-        state["users_change_problems"] = failed
+    saved, result = auth.attempt(lambda: use_case(username, engine=db, actor=auth.actor(), **kwargs),
+                                 "users_change_problems")
+    if not saved:
         return
-    except services.PermissionDenied as err:
-        auth.refused(err)
-        return
-    state.pop("users_change_problems", None)
     if use_case is accounts.reset_password:
         _one_time(username, result, "has a new one-time password")
     else:
