@@ -23,8 +23,9 @@ Entra ID). Streamlit keeps the identity provider's answer in its own cookie
 (``st.user``); ``gate()`` maps the email it vouches for to a user in the
 database (``accounts.sign_in_email``) once per session, while the
 provider's identity token has not expired, and from then on the session is
-like any other: roles read fresh on every run, the same idle timeout. An unknown address gets no pages and a message naming it. Signing
-out (by hand, idle, or a disabled account) also calls ``st.logout``, which
+like any other: roles read fresh on every run, the same idle timeout. An
+unknown address gets no pages and a message naming it. Signing out (by
+hand, idle, or a disabled account) also calls ``st.logout``, which
 removes the cookie and ends the provider's session where it offers that, so
 the next visit does not sign straight back in.
 """

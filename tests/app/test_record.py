@@ -6,6 +6,7 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
+from tests.app.forms import fill_delivery, fill_new_announcement
 
 APP = str(Path(__file__).resolve().parents[2] / "dashboard" / "app.py")
 
@@ -17,20 +18,6 @@ def _record() -> AppTest:
     return at
 
 
-def _fill_new_announcement(at: AppTest, date_text: str) -> None:
-    at.text_input(key="record_a_ref").input("A7")
-    at.text_input(key="record_a_date").input(date_text)
-    at.text_input(key="record_a_title").input("Data unit for councils")
-    at.selectbox(key="record_a_funder").set_value("Welsh Government")
-    at.text_input(key="record_c0_ref").input("W8")
-    at.text_input(key="record_c0_purpose").input("Data unit")
-    at.selectbox(key="record_c0_recipient").set_value("Welsh councils")
-    at.selectbox(key="record_c0_kind").set_value("recurring")
-    at.text_input(key="record_c0_amount").input("£250k")
-    at.text_input(key="record_c0_first_year").input("2022-23")
-    at.text_input(key="record_c0_years").input("2")
-
-
 def _yearly(at: AppTest) -> dict[str, str]:
     at.switch_page("app_pages/overview.py").run()
     assert not at.exception
@@ -39,7 +26,7 @@ def _yearly(at: AppTest) -> dict[str, str]:
 
 def test_a_new_announcement_with_a_recurring_commitment_changes_the_overview_totals():
     at = _record()
-    _fill_new_announcement(at, "01/02/2022")
+    fill_new_announcement(at, "01/02/2022", years=2)
     at.button(key="record_a_preview").click().run()
     preview = at.dataframe[0].value
     assert list(preview.columns) == ["ref", "2022-23", "2023-24"]
@@ -54,7 +41,7 @@ def test_a_new_announcement_with_a_recurring_commitment_changes_the_overview_tot
 
 def test_an_impossible_date_is_shown_beside_its_field_and_nothing_is_saved():
     at = _record()
-    _fill_new_announcement(at, "31/02/2020")
+    fill_new_announcement(at, "31/02/2020", years=2)
     at.button(key="record_a_save").click().run()
     assert not at.exception
     messages = [e.value for e in at.error]
@@ -65,10 +52,7 @@ def test_an_impossible_date_is_shown_beside_its_field_and_nothing_is_saved():
 
 def test_a_delivery_recorded_on_the_page_counts_as_delivered():
     at = _record()
-    at.selectbox(key="record_d_commitment").set_value("W7")
-    at.text_input(key="record_d_ref").input("D8")
-    at.text_input(key="record_d_paid_on").input("20/03/2023")
-    at.text_input(key="record_d_amount").input("£400,000")
+    fill_delivery(at)
     at.button(key="record_d_save").click().run()
     assert not at.exception and "Saved delivery D8 against W7" in at.success[0].value
     at.switch_page("app_pages/overview.py").run()

@@ -32,6 +32,7 @@ from streamlit.testing.v1.element_tree import Block
 from db.models import Announcement, AuditEvent, Commitment, Delivery, ProgressStatus, ReviewMeeting, User
 from db.session import make_engine, read_session
 from tests.app.conftest import APP, SETUP, add_test_user, offered, sign_in_as
+from tests.app.forms import fill_delivery, fill_new_announcement
 from tracker import accounts, services
 
 ROLES = ("viewer", "reviewer", "finance", "editor", "admin")
@@ -156,29 +157,10 @@ def _audit(engine) -> tuple[int, str | None]:
         return session.scalar(select(func.count(AuditEvent.id))), newest.actor if newest else None
 
 
-def _fill_announcement(at: AppTest) -> None:
-    at.text_input(key="record_a_ref").input("A7")
-    at.text_input(key="record_a_date").input("01/02/2022")
-    at.text_input(key="record_a_title").input("Data unit for councils")
-    at.selectbox(key="record_a_funder").set_value("Welsh Government")
-    at.text_input(key="record_c0_ref").input("W8")
-    at.text_input(key="record_c0_purpose").input("Data unit")
-    at.selectbox(key="record_c0_recipient").set_value("Welsh councils")
-    at.text_input(key="record_c0_amount").input("£250k")
-    at.text_input(key="record_c0_first_year").input("2022-23")
-
-
 def _fill_commitment_change(at: AppTest) -> None:
     at.segmented_control(key="change_kind").set_value("Commitment").run()
     next(box for box in at.selectbox if box.label == "Commitment to change").set_value("W1").run()
     at.text_input(key="change_f_purpose").input("Chief Digital Officer (renamed)")
-
-
-def _fill_delivery(at: AppTest) -> None:
-    at.selectbox(key="record_d_commitment").set_value("W7")
-    at.text_input(key="record_d_ref").input("D8")
-    at.text_input(key="record_d_paid_on").input("20/03/2023")
-    at.text_input(key="record_d_amount").input("£400,000")
 
 
 def _fill_meeting(at: AppTest) -> None:
@@ -227,11 +209,11 @@ class Write:
 
 
 WRITES = [
-    Write("save announcement", "record", frozenset({"editor", "admin"}), _fill_announcement, "record_a_save",
+    Write("save announcement", "record", frozenset({"editor", "admin"}), fill_new_announcement, "record_a_save",
           lambda e: _count(e, select(func.count(Announcement.id))), "Saved announcement A7"),
     Write("change commitment", "change", frozenset({"editor", "admin"}), _fill_commitment_change, "change_save",
           _w1_purpose, "Saved the change to commitment W1"),
-    Write("record delivery", "record", frozenset({"finance", "editor", "admin"}), _fill_delivery, "record_d_save",
+    Write("record delivery", "record", frozenset({"finance", "editor", "admin"}), fill_delivery, "record_d_save",
           lambda e: _count(e, select(func.count(Delivery.id))), "Saved delivery D8 against W7"),
     Write("open meeting", "review", frozenset({"reviewer", "admin"}), _fill_meeting, "review_open",
           lambda e: _count(e, select(func.count(ReviewMeeting.id))), "Opened the meeting of 20 November 2026"),
@@ -303,7 +285,7 @@ def test_a_forbidden_write_forced_through_a_form_already_open_is_refused_and_cha
 
 def test_a_session_signed_out_by_idleness_cannot_save_through_an_open_form(app_as, db):
     at = _open(app_as("editor"), "record")
-    _fill_delivery(at)
+    fill_delivery(at)
     at.session_state["last_seen"] = datetime.now(UTC) - timedelta(minutes=31)
     before = _count(db, select(func.count(Delivery.id)))
 

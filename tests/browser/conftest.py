@@ -23,6 +23,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -77,6 +78,27 @@ def go_to(page, name: str) -> None:
     """Follow a link of the sidebar's navigation."""
     page.get_by_test_id("stSidebarNav").get_by_role("link", name=name, exact=True).click()
     page.wait_for_selector(READY)
+
+
+def download_committed_and_delivered(page, folder: Path) -> dict[str, dict[str, Decimal]]:
+    """On the Finance tables page: download the Excel workbook and read its
+    "Committed and delivered" sheet, {financial year: {column: amount}}, the
+    amounts to the penny (the Total row left out)."""
+    from openpyxl import load_workbook
+
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download every table as an Excel workbook (XLSX)").click()
+    path = folder / "finance.xlsx"
+    download.value.save_as(path)
+    sheet = load_workbook(path)["Committed and delivered"]
+    header = [cell.value for cell in sheet[1]]
+    year = header.index("Financial year")
+    return {
+        row[year]: {name: Decimal(str(value)).quantize(Decimal("0.01"))
+                    for name, value in zip(header, row) if name in ("Committed", "Delivered")}
+        for row in sheet.iter_rows(min_row=2, values_only=True)
+        if row[year] and row[year] != "Total"
+    }
 
 
 def free_port() -> int:

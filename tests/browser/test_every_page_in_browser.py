@@ -9,10 +9,9 @@ import sys
 from decimal import Decimal
 
 import pytest
-from openpyxl import load_workbook
 from playwright.sync_api import expect
 
-from tests.browser.conftest import go_to, open_signed_in
+from tests.browser.conftest import download_committed_and_delivered, go_to, open_signed_in
 
 PAGES = [
     ("Overview", "Committed against delivered, by financial year"),
@@ -48,20 +47,8 @@ def test_each_page_opens_from_the_navigation_without_an_error(page, app_url, scr
 
 def test_the_finance_workbook_download_matches_the_command_line_totals(page, app_url, app_env, tmp_path):
     _open(page, app_url, "Finance tables")
-    with page.expect_download() as download:
-        page.get_by_role("button", name="Download every table as an Excel workbook (XLSX)").click()
-    path = tmp_path / "finance.xlsx"
-    download.value.save_as(path)
-
-    sheet = load_workbook(path)["Committed and delivered"]
-    header = [cell.value for cell in sheet[1]]
-    year_col, committed_col, delivered_col = (header.index(h) for h in ("Financial year", "Committed", "Delivered"))
-    workbook = {
-        row[year_col]: (Decimal(str(row[committed_col])).quantize(Decimal("0.01")),
-                        Decimal(str(row[delivered_col])).quantize(Decimal("0.01")))
-        for row in sheet.iter_rows(min_row=2, values_only=True)
-        if row[year_col] and row[year_col] != "Total"
-    }
+    workbook = {year: (amounts["Committed"], amounts["Delivered"])
+                for year, amounts in download_committed_and_delivered(page, tmp_path).items()}
 
     cli = subprocess.run([sys.executable, "-m", "tracker.cli", "totals", "--format", "csv"],
                          env=app_env, capture_output=True, text=True, check=True)
