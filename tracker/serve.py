@@ -30,7 +30,7 @@ import os
 import subprocess
 import sys
 import tomllib
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
@@ -163,23 +163,29 @@ def _from_file(path: Path, env: Mapping[str, str]) -> dict[str, object]:
     return found
 
 
-def _from_flags(args: Sequence[str]) -> dict[str, object]:
-    """``--server.enableXsrfProtection=false`` or ``--server.enableXsrfProtection false``."""
-    found: dict[str, object] = {}
+def _flag_values(args: Sequence[str], names: Collection[str]) -> list[tuple[str, str]]:
+    """``(name, value)`` for each option in ``names`` passed as ``--name=value``
+    or ``--name value``, in order."""
+    found: list[tuple[str, str]] = []
     i = 0
     while i < len(args):
         arg = args[i]
         if arg.startswith("--"):
             name, has_value, value = arg[2:].partition("=")
-            if name in EXPECTED:
+            if name in names:
                 if not has_value:
                     if i + 1 >= len(args):
                         raise SettingsError(f"--{name}: expected a value, e.g. --{name}=true")
                     value = args[i + 1]
                     i += 1
-                found[name] = value
+                found.append((name, value))
         i += 1
     return found
+
+
+def _from_flags(args: Sequence[str]) -> dict[str, object]:
+    """``--server.enableXsrfProtection=false`` or ``--server.enableXsrfProtection false``."""
+    return dict(_flag_values(args, EXPECTED))
 
 
 def effective_settings(
@@ -276,20 +282,8 @@ class SsoCheck:
 def secrets_files(extra: Sequence[str], cwd: Path, home: Path) -> list[Path]:
     """The secrets.toml files Streamlit would read: those passed with
     ``--secrets.files``, else the usual places."""
-    passed = [Path(value) for name, value in _flag_values(extra) if name == SECRETS_FLAG[2:]]
+    passed = [Path(value) for _, value in _flag_values(extra, {SECRETS_FLAG[2:]})]
     return passed or config_files(cwd, home, "secrets.toml")
-
-
-def _flag_values(args: Sequence[str]) -> list[tuple[str, str]]:
-    pairs, i = [], 0
-    while i < len(args):
-        if args[i].startswith("--"):
-            name, has_value, value = args[i][2:].partition("=")
-            if not has_value and i + 1 < len(args) and not args[i + 1].startswith("--"):
-                value, i = args[i + 1], i + 1
-            pairs.append((name, value))
-        i += 1
-    return pairs
 
 
 def check_sso(extra: Sequence[str] = (), *, cwd: Path | None = None, home: Path | None = None) -> SsoCheck:
@@ -300,7 +294,11 @@ def check_sso(extra: Sequence[str] = (), *, cwd: Path | None = None, home: Path 
     home = home if home is not None else Path.home()
     auth: dict[str, object] = {}
     sources: list[str] = []
-    for path in secrets_files(extra, cwd, home):
+    try:
+        files = secrets_files(extra, cwd, home)
+    except SettingsError as err:
+        return SsoCheck(refusal=f"funding-tracker serve: refusing to start: {err}")
+    for path in files:
         if not path.is_file():
             continue
         try:
