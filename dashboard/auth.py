@@ -40,8 +40,9 @@ import streamlit as st
 
 from dashboard.components import engine
 from db.models import ROLES
-from tracker import accounts, services
-from tracker.register import escape_markdown
+from tracker import accounts
+from tracker.records import services
+from tracker.figures.register import escape_markdown
 
 USER_ID = "user_id"  # st.session_state key: the signed-in user's id
 LAST_SEEN = "last_seen"  # st.session_state key: UTC time of the last run while signed in

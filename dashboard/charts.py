@@ -10,8 +10,8 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from tracker.chart_style import OKABE_ITO, pound_axis_ticks
-from tracker.money import format_short
+from tracker.figures.chart_style import OKABE_ITO, pound_axis_ticks
+from tracker.core.money import format_short
 
 def committed_vs_delivered(yearly: pd.DataFrame) -> go.Figure:
     """Bars of committed and delivered per financial year, with cumulative lines.
@@ -185,7 +185,7 @@ def announcement_schedule(schedule: pd.DataFrame, names=None) -> go.Figure:
     Each series has its own Okabe-Ito colour and fill pattern, so commitments
     differ without colour; every year from the first to the last is on the axis.
     """
-    from tracker.fiscal import fy_label
+    from tracker.core.fiscal import fy_label
 
     names = dict(names or {})
     years = [int(y) for y in schedule["financial_year"]]

@@ -13,11 +13,11 @@ from datetime import date
 import streamlit as st
 
 from db.session import database_url, ensure_schema
-from tracker import queries
-from tracker.clock import today
-from tracker.filters import Filters, choices
-from tracker.fiscal import FinancialYear
-from tracker.money import to_decimal
+from tracker.figures import data as queries
+from tracker.core.clock import today
+from tracker.figures.filters import Filters, choices
+from tracker.core.fiscal import FinancialYear
+from tracker.core.money import to_decimal
 
 
 @st.cache_resource(show_spinner=False)

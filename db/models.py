@@ -48,7 +48,7 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
-from tracker.fiscal import FinancialYear
+from tracker.core.fiscal import FinancialYear
 
 # Every constraint and index gets a predictable name. Alembic batch mode on
 # SQLite recreates tables and can only drop or alter a constraint it can name;

@@ -28,7 +28,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from db.models import ROLES, AuditEvent, User, UserRole
 from db.session import read_session, write_session
-from tracker.services import Actor, FieldProblem, ServiceError, ValidationFailed, authorise, local_actor
+from tracker.records.services import Actor, FieldProblem, ServiceError, ValidationFailed, authorise, local_actor
 
 # OWASP Password Storage Cheat Sheet, Argon2id: m=19 MiB, t=2, p=1 (the minimum it recommends).
 HASHER = PasswordHasher(time_cost=2, memory_cost=19 * 1024, parallelism=1, hash_len=32, salt_len=16, type=Type.ID)

@@ -42,8 +42,8 @@ from sqlalchemy import Engine, Select, Text, cast, func, or_, select
 
 from db.models import AUDIT_ACTIONS, AuditEvent
 from db.session import read_session
-from tracker.money import format_pounds
-from tracker.tables import Table
+from tracker.core.money import format_pounds
+from tracker.figures.finance_tables import Table
 
 LIMIT = 5000
 

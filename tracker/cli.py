@@ -19,7 +19,7 @@ ROLE_NAMES = ("viewer", "reviewer", "finance", "editor", "admin")
 
 
 def _as_at(text: str) -> date:
-    from tracker.fiscal import FiscalError, parse_date
+    from tracker.core.fiscal import FiscalError, parse_date
 
     try:
         return parse_date(text)
@@ -121,8 +121,8 @@ def _print_problems(problems) -> int:
 def cmd_project(args) -> int:
     from pathlib import Path
 
-    from tracker.formats.fast_project import project_file
-    from tracker.projection import totals_csv
+    from tracker.imports.fast_project import project_file
+    from tracker.core.projection import totals_csv
 
     if not Path(args.file).is_file():
         print(f"{args.file}: no such file", file=sys.stderr)
@@ -151,7 +151,7 @@ def _safe_url(url: str) -> str:
 def cmd_demo(args) -> int:
     from db.session import ensure_schema
     from tracker.demo import load_demo
-    from tracker.queries import has_announcements
+    from tracker.figures.data import has_announcements
 
     engine = ensure_schema()
     try:
@@ -167,8 +167,8 @@ def cmd_demo(args) -> int:
 def cmd_import(args) -> int:
     from pathlib import Path
 
-    from tracker import services
-    from tracker.formats.tabular import DataError
+    from tracker.records import services
+    from tracker.files.tabular import DataError
 
     if not Path(args.file).is_file():
         print(f"{args.file}: no such file", file=sys.stderr)
@@ -186,10 +186,10 @@ def cmd_import(args) -> int:
 
 
 def cmd_totals(args) -> int:
-    from tracker import queries
-    from tracker.delivery import committed_vs_delivered
-    from tracker.formats import totals as totals_format
-    from tracker.money import format_pounds
+    from tracker.figures import data as queries
+    from tracker.figures.delivery import committed_vs_delivered
+    from tracker.files import totals_csv as totals_format
+    from tracker.core.money import format_pounds
 
     data = queries.load(as_at=args.as_at)
     frame = committed_vs_delivered(data.schedule, data.deliveries, data.commitments, by=args.by)
@@ -214,8 +214,10 @@ def cmd_export(args) -> int:
     from pathlib import Path
 
     from db.session import database_url
-    from tracker import clock, queries, tables
-    from tracker.formats import exports
+    from tracker.core import clock
+    from tracker.figures import data as queries
+    from tracker.figures import finance_tables as tables
+    from tracker.files import exports
 
     out = Path(args.out)
     fmt = args.format or {".csv": "csv", ".xlsx": "xlsx"}.get(out.suffix.lower())
@@ -246,9 +248,10 @@ def cmd_review_pack(args) -> int:
     from pathlib import Path
 
     from db.session import ensure_schema
-    from tracker import review, services
-    from tracker.fiscal import FiscalError, parse_date
-    from tracker.review_pack import write_pack
+    from tracker.review import meetings as review
+    from tracker.records import services
+    from tracker.core.fiscal import FiscalError, parse_date
+    from tracker.review.pack import write_pack
 
     try:
         held_on = parse_date(args.meeting)
@@ -288,7 +291,7 @@ def cli_actor():
     """Who the ``users`` commands run as: whoever has a shell on the server owns it."""
     import getpass
 
-    from tracker import services
+    from tracker.records import services
 
     return services.Actor(f"cli:{getpass.getuser()}", frozenset({"admin"}))
 
@@ -340,7 +343,8 @@ def _one_time(username: str, password: str, when: str) -> None:
 
 def cmd_users(args) -> int:
     from db.session import ensure_schema
-    from tracker import accounts, services
+    from tracker import accounts
+    from tracker.records import services
 
     actor = cli_actor()
     name = args.username if args.users_command != "list" else None

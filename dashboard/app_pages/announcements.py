@@ -18,10 +18,10 @@ from dashboard.components import (
     milestones_table,
     money_column,
 )
-from tracker.delivery import qualified
-from tracker.formats.exports import to_csv_bytes
-from tracker.money import format_short
-from tracker.register import (
+from tracker.figures.delivery import qualified
+from tracker.files.exports import to_csv_bytes
+from tracker.core.money import format_short
+from tracker.figures.register import (
     STATUSES,
     blockquote,
     detail,

@@ -11,7 +11,7 @@ import streamlit as st
 from dashboard import auth
 from dashboard.components import engine
 from tracker import audit
-from tracker.formats.exports import to_csv_bytes
+from tracker.files.exports import to_csv_bytes
 
 auth.require("view_audit")
 

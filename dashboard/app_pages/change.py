@@ -22,7 +22,8 @@ from dashboard.components import (
     organisation_picker,
     picked_organisation,
 )
-from tracker import records, services
+from tracker.records import listings as records
+from tracker.records import services
 
 me = auth.require("update_announcement", "update_commitment", "update_delivery", "update_milestone")
 

@@ -9,7 +9,8 @@ import streamlit as st
 
 from dashboard import auth
 from dashboard.components import clear_data, engine
-from tracker import records, services
+from tracker.records import listings as records
+from tracker.records import services
 
 auth.require("view_deleted")
 

@@ -13,9 +13,11 @@ from dashboard.components import (
     signed_money_column,
     stop_if_nothing_to_show,
 )
-from tracker import delivery, revision_view, services
-from tracker.fiscal import FinancialYear
-from tracker.records import revised_commitments
+from tracker.figures import delivery
+from tracker.figures import revisions as revision_view
+from tracker.records import services
+from tracker.core.fiscal import FinancialYear
+from tracker.records.listings import revised_commitments
 
 auth.require("view")
 

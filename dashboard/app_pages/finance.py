@@ -6,9 +6,9 @@ import streamlit as st
 from dashboard import auth
 from dashboard.components import current_view, filters_caption, illustrative_notice, table_for_display
 from db.session import database_url
-from tracker import tables
-from tracker.formats.exports import to_csv_bytes, to_xlsx_bytes
-from tracker.queries import describe_source
+from tracker.figures import finance_tables as tables
+from tracker.files.exports import to_csv_bytes, to_xlsx_bytes
+from tracker.figures.data import describe_source
 
 auth.require("view")
 

@@ -9,8 +9,9 @@ import streamlit as st
 
 from dashboard import auth
 from dashboard.components import engine
-from tracker import imports, services
-from tracker.formats.tabular import DataError
+from tracker.imports import pipeline as imports
+from tracker.records import services
+from tracker.files.tabular import DataError
 
 me = auth.require("import_commitments", "import_deliveries")
 

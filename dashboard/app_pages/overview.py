@@ -12,11 +12,11 @@ from dashboard.components import (
     signed_money_column,
     stop_if_nothing_to_show,
 )
-from tracker.delivery import qualified
-from tracker.formats.exports import to_csv_bytes
-from tracker.tables import yearly_table
-from tracker.money import format_short, to_decimal
-from tracker.queries import breakdown, overview
+from tracker.figures.delivery import qualified
+from tracker.files.exports import to_csv_bytes
+from tracker.figures.finance_tables import yearly_table
+from tracker.core.money import format_short, to_decimal
+from tracker.figures.data import breakdown, overview
 
 auth.require("view")
 

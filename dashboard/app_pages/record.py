@@ -19,8 +19,8 @@ from dashboard.components import (
     organisation_picker,
     picked_organisation,
 )
-from tracker import services
-from tracker.money import to_decimal
+from tracker.records import services
+from tracker.core.money import to_decimal
 
 me = auth.require("create_announcement", "record_delivery", "create_milestone")
 

@@ -24,10 +24,13 @@ from dashboard.components import (
     signed_money_column,
 )
 from db.session import database_url
-from tracker import queries, review, review_pack, services
-from tracker import review_view as view
-from tracker.clock import today
-from tracker.register import escape_markdown
+from tracker.figures import data as queries
+from tracker.review import meetings as review
+from tracker.review import pack as review_pack
+from tracker.records import services
+from tracker.review import presentation as view
+from tracker.core.clock import today
+from tracker.figures.register import escape_markdown
 
 me = auth.require("view")
 

@@ -13,8 +13,9 @@ import streamlit as st
 from dashboard import auth
 from dashboard.components import engine, field_problems
 from db.models import ROLES
-from tracker import accounts, services
-from tracker.register import escape_markdown
+from tracker import accounts
+from tracker.records import services
+from tracker.figures.register import escape_markdown
 
 me = auth.require("manage_users")
 db = engine()

@@ -46,7 +46,8 @@ from db.models import User, UserRole
 from db.session import ensure_schema, read_session, write_session
 from tests.integration.conftest import reset_postgres, sqlite_url
 from tests.services import require_postgres
-from tracker import accounts, services
+from tracker import accounts
+from tracker.records import services
 from tracker.demo import load_demo
 
 TODAY = "2026-11-27"

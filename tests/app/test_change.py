@@ -14,7 +14,7 @@ from streamlit.testing.v1 import AppTest
 
 from db.models import AuditEvent
 from db.session import make_engine, read_session
-from tracker import services
+from tracker.records import services
 
 APP = str(Path(__file__).resolve().parents[2] / "dashboard" / "app.py")
 DEMO_COMMITTED = {"2020-21": "1500000.00", "2021-22": "5400000.00", "2022-23": "6400000.00"}

@@ -19,8 +19,8 @@ from streamlit.testing.v1 import AppTest
 
 from db.session import ensure_schema
 from tracker.demo import DEMO_FOLDER
-from tracker.fiscal import FinancialYear, parse_date
-from tracker.money import parse_pence, to_decimal
+from tracker.core.fiscal import FinancialYear, parse_date
+from tracker.core.money import parse_pence, to_decimal
 
 APP = Path(__file__).resolve().parents[2] / "dashboard" / "app.py"
 YEARS = ["2020-21", "2021-22", "2022-23"]
@@ -230,7 +230,7 @@ def test_an_empty_database_says_what_to_do(empty_database: bool) -> None:
 
 
 def test_commitments_without_deliveries_say_how_to_import_them(empty_database: bool, app_database: str) -> None:
-    from tracker.services import import_commitments_file
+    from tracker.records.services import import_commitments_file
 
     engine = ensure_schema(app_database)
     try:

@@ -20,7 +20,7 @@ from streamlit.testing.v1 import AppTest
 
 from db.session import make_engine
 from tests.app.test_delivery import open_delivery, pounds, texts
-from tracker import services
+from tracker.records import services
 
 PICK = "delivery_revised_commitment"
 W1_PURPOSE = "Chief Digital Officer post and Delivery Unit"

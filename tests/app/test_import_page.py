@@ -14,7 +14,7 @@ from streamlit.testing.v1 import AppTest
 
 from db.models import AuditEvent, Commitment, Delivery
 from db.session import ensure_schema, read_session
-from tracker import services
+from tracker.records import services
 from tracker.demo import DEMO_FOLDER
 
 APP = str(Path(__file__).resolve().parents[2] / "dashboard" / "app.py")

@@ -18,7 +18,8 @@ from streamlit.testing.v1.element_tree import Block
 
 from db.models import AuditEvent, ProgressStatus, ReviewMeeting
 from db.session import make_engine, read_session
-from tracker import review, services
+from tracker.review import meetings as review
+from tracker.records import services
 
 APP = str(Path(__file__).resolve().parents[2] / "dashboard" / "app.py")
 FROZEN = "These figures were frozen when the meeting was opened; later changes do not move them."

@@ -33,7 +33,8 @@ from db.models import Announcement, AuditEvent, Commitment, Delivery, ProgressSt
 from db.session import make_engine, read_session
 from tests.app.conftest import APP, SETUP, add_test_user, offered, sign_in_as
 from tests.app.forms import fill_delivery, fill_new_announcement
-from tracker import accounts, services
+from tracker import accounts
+from tracker.records import services
 
 ROLES = ("viewer", "reviewer", "finance", "editor", "admin")
 FIGURES = ["Overview", "Announcements", "Delivery", "Review", "Finance tables"]

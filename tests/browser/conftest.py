@@ -45,7 +45,8 @@ USERS = {ADMIN: ["admin"], "vera": ["viewer"], "fin": ["finance"]}
 
 def _add_users(url: str) -> None:
     from db.session import ensure_schema
-    from tracker import accounts, services
+    from tracker import accounts
+    from tracker.records import services
 
     engine = ensure_schema(url)
     try:

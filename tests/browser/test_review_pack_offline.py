@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 
 from db.session import ensure_schema
-from tracker import services
+from tracker.records import services
 from tracker.demo import load_demo
-from tracker.review_pack import write_pack
+from tracker.review.pack import write_pack
 
 LOCAL = ("file:", "data:")
 

@@ -52,7 +52,8 @@ def sso_url(provider: str, chromium_path: str, tmp_path_factory: pytest.TempPath
     import os
 
     from db.session import ensure_schema
-    from tracker import accounts, services
+    from tracker import accounts
+    from tracker.records import services
     from tracker.demo import load_demo
 
     folder: Path = tmp_path_factory.mktemp("sso")

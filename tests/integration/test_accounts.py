@@ -17,7 +17,7 @@ from db.models import AuditEvent, User, UserRole
 from db.session import read_session
 from tracker import accounts
 from tracker.accounts import SIGN_IN_FAILED, SignInFailed
-from tracker.services import Actor, PermissionDenied, ValidationFailed
+from tracker.records.services import Actor, PermissionDenied, ValidationFailed
 
 T0 = datetime(2026, 11, 27, 9, 0, tzinfo=UTC)
 ADMIN = Actor("admin-tester", frozenset({"admin"}))

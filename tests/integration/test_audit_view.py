@@ -21,8 +21,8 @@ from db.session import read_session, write_session
 from tracker import audit
 from tracker.audit import AuditFilter
 from tracker.demo import load_demo
-from tracker.formats.exports import to_csv_bytes
-from tracker.services import local_actor
+from tracker.files.exports import to_csv_bytes
+from tracker.records.services import local_actor
 
 DELETED_ON = datetime(2020, 5, 1, 12, 0, tzinfo=UTC)
 UPDATE = "amount_pence: £500,000 -> £750,000; version: 1 -> 2"

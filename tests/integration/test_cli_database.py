@@ -26,9 +26,9 @@ from sqlalchemy import Engine, func, select
 
 from db.models import Announcement, AuditEvent, Commitment, Delivery, Milestone, Organisation, ProfileLine
 from db.session import make_engine, read_session
-from tracker import queries
+from tracker.figures import data as queries
 from tracker.demo import DEMO_FOLDER, load_demo
-from tracker.services import Actor, import_commitments_file
+from tracker.records.services import Actor, import_commitments_file
 
 TODAY = "2026-11-27"
 TOTALS_HEADER = ["financial_year", "committed", "delivered", "variance"]

@@ -14,7 +14,7 @@ from sqlalchemy import Engine, func, select
 
 from db.models import AuditEvent, Commitment, Delivery, Milestone
 from db.session import read_session
-from tracker.services import (
+from tracker.records.services import (
     Actor,
     AnnouncementInput,
     CommitmentInput,

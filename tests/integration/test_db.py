@@ -43,7 +43,7 @@ from db.session import (
     write_engine,
     write_session,
 )
-from tracker.fiscal import FinancialYear
+from tracker.core.fiscal import FinancialYear
 
 MODEL_TABLES = set(Base.metadata.tables)
 BST = timezone(timedelta(hours=1), "BST")

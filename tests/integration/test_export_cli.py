@@ -22,12 +22,13 @@ from sqlalchemy import Engine
 from sqlalchemy.engine import make_url
 
 from db.session import ensure_schema
-from tracker import queries, tables
+from tracker.figures import data as queries
+from tracker.figures import finance_tables as tables
 from tracker.cli import main
-from tracker.delivery import committed_vs_delivered
+from tracker.figures.delivery import committed_vs_delivered
 from tracker.demo import load_demo
-from tracker.formats import totals as totals_format
-from tracker.services import Actor, import_commitments_file, import_deliveries_file
+from tracker.files import totals_csv as totals_format
+from tracker.records.services import Actor, import_commitments_file, import_deliveries_file
 
 TODAY = "2026-11-27"
 DEMO_COMMITTED = {"2020-21": "1500000.00", "2021-22": "5400000.00", "2022-23": "6400000.00"}

@@ -28,10 +28,10 @@ from db.models import (
     ProfileLine,
 )
 from db.session import read_session
-from tracker import queries
-from tracker.fiscal import FinancialYear
-from tracker.formats.tabular import DataError
-from tracker.services import Actor, import_commitments_file, import_deliveries_file
+from tracker.figures import data as queries
+from tracker.core.fiscal import FinancialYear
+from tracker.files.tabular import DataError
+from tracker.records.services import Actor, import_commitments_file, import_deliveries_file
 
 ACTOR = Actor(name="test:finance-officer")
 MODELS = {

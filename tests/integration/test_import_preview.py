@@ -19,10 +19,12 @@ from sqlalchemy import Engine, func, select
 
 from db.models import Announcement, AuditEvent, Commitment, Delivery, Organisation, ProfileLine
 from db.session import read_session
-from tracker import imports, queries, services
+from tracker.imports import pipeline as imports
+from tracker.figures import data as queries
+from tracker.records import services
 from tracker.demo import DEMO_FOLDER, load_demo
-from tracker.fiscal import FinancialYear
-from tracker.formats.tabular import DataError
+from tracker.core.fiscal import FinancialYear
+from tracker.files.tabular import DataError
 
 ACTOR = services.Actor(name="test:importer")
 MODELS = (Organisation, Announcement, Commitment, ProfileLine, Delivery, AuditEvent)

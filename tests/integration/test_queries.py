@@ -20,7 +20,7 @@ from sqlalchemy import Engine, update
 
 from db.models import Commitment
 from db.session import write_session
-from tracker import queries
+from tracker.figures import data as queries
 from tracker.demo import DEMO_FOLDER, load_demo
 
 TODAY = date(2026, 11, 27)

@@ -12,7 +12,8 @@ from sqlalchemy.exc import IntegrityError
 
 from db.models import AuditEvent, ProgressStatus, ReviewMeeting, ReviewSnapshot
 from db.session import read_session, write_session
-from tracker import review, services
+from tracker.review import meetings as review
+from tracker.records import services
 from tracker.demo import load_demo
 
 

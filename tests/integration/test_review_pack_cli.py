@@ -23,9 +23,10 @@ from sqlalchemy import Engine, func, select
 
 from db.models import ReviewMeeting, ReviewSnapshot
 from db.session import read_session
-from tracker import review, services
+from tracker.review import meetings as review
+from tracker.records import services
 from tracker.demo import load_demo
-from tracker.review_pack import write_pack
+from tracker.review.pack import write_pack
 
 TODAY = "2026-11-27"
 

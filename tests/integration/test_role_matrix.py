@@ -16,7 +16,8 @@ from sqlalchemy import Engine, func, select
 
 from db.models import Base
 from db.session import read_session
-from tracker import accounts, services
+from tracker import accounts
+from tracker.records import services
 from tracker.demo import DEMO_FOLDER, load_demo
 
 ROLES = ("viewer", "reviewer", "finance", "editor", "admin")

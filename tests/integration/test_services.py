@@ -28,9 +28,10 @@ from db.models import (
     ProfileLine,
 )
 from db.session import read_session
-from tracker import queries, services
-from tracker.fiscal import FinancialYear
-from tracker.services import (
+from tracker.figures import data as queries
+from tracker.records import services
+from tracker.core.fiscal import FinancialYear
+from tracker.records.services import (
     REVISION_REASONS,
     Actor,
     AnnouncementInput,

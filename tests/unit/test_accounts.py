@@ -174,7 +174,7 @@ def test_is_idle_uses_the_real_clock_when_none_is_given(no_idle_setting):
 
 def test_the_last_active_admin_cannot_be_disabled_or_lose_the_role(tmp_path) -> None:
     from db.session import ensure_schema
-    from tracker import services
+    from tracker.records import services
 
     engine = ensure_schema(f"sqlite:///{tmp_path / 'users.db'}")
     try:

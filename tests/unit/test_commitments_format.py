@@ -6,8 +6,8 @@ from datetime import date
 import pytest
 from openpyxl import Workbook
 
-from tracker.fiscal import FinancialYear
-from tracker.formats.commitments import parse_profile, read_commitments
+from tracker.core.fiscal import FinancialYear
+from tracker.records.commitment_rows import parse_profile, read_commitments
 
 HEADER = "ref,announced_on,funder,recipient,purpose,kind,amount,first_year,years,profile,reannounces"
 AMOUNT_EXPECTED = "expected an amount like 1000000, £1,000,000.50, £1.5m or £500k"

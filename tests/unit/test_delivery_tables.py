@@ -23,8 +23,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from tracker import delivery
-from tracker.projection import schedule_frame
+from tracker.figures import delivery
+from tracker.core.projection import schedule_frame
 
 TODAY = date(2021, 6, 1)
 

@@ -16,9 +16,9 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
-from tracker.formats.exports import MONEY_FORMAT, sheet_title, to_csv_bytes, to_xlsx_bytes
-from tracker.formats.tabular import read_csv_text, read_xlsx
-from tracker.tables import Table
+from tracker.files.exports import MONEY_FORMAT, sheet_title, to_csv_bytes, to_xlsx_bytes
+from tracker.files.tabular import read_csv_text, read_xlsx
+from tracker.figures.finance_tables import Table
 
 INJECTIONS = [
     "=1+1",

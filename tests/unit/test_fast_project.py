@@ -15,12 +15,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tracker.fiscal import FinancialYear
-from tracker.formats import fast_project
-from tracker.formats.commitments import read_commitments
-from tracker.formats.fast_project import project_file
-from tracker.money import format_pounds
-from tracker.projection import columns_from_records, yearly_new_money
+from tracker.core.fiscal import FinancialYear
+from tracker.imports import fast_project
+from tracker.records.commitment_rows import read_commitments
+from tracker.imports.fast_project import project_file
+from tracker.core.money import format_pounds
+from tracker.core.projection import columns_from_records, yearly_new_money
 
 COLUMNS = ["ref", "announced_on", "funder", "recipient", "purpose", "kind", "amount", "first_year",
            "years", "qualifier", "uplift_pct", "reannounces", "profile"]
@@ -372,6 +372,6 @@ def test_project_command_never_imports_the_database_dashboard_or_pandas(tmp_path
         for line in result.stderr.decode("utf-8").splitlines()
         if line.startswith("import time:") and "|" in line
     }
-    assert "tracker.formats.fast_project" in imported  # the measurement itself works
+    assert "tracker.imports.fast_project" in imported  # the measurement itself works
     heavy = sorted({m.split(".")[0] for m in imported} & HEAVY)
     assert heavy == []

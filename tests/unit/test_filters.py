@@ -6,10 +6,10 @@ from datetime import date
 
 import pandas as pd
 
-from tracker.delivery import committed_vs_delivered
-from tracker.filters import NO_PROGRAMME, Filters, choices
-from tracker.fiscal import FinancialYear
-from tracker.queries import TrackerData
+from tracker.figures.delivery import committed_vs_delivered
+from tracker.figures.filters import NO_PROGRAMME, Filters, choices
+from tracker.core.fiscal import FinancialYear
+from tracker.figures.data import TrackerData
 
 
 def _data() -> TrackerData:

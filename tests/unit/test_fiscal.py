@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tracker.fiscal import FinancialYear, FiscalError, fy_range, parse_date, parse_financial_year
+from tracker.core.fiscal import FinancialYear, FiscalError, fy_range, parse_date, parse_financial_year
 
 dates = st.dates(min_value=date(1901, 4, 1), max_value=date(2998, 12, 31))
 start_years = st.integers(min_value=1900, max_value=2999)

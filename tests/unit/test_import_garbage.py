@@ -24,11 +24,11 @@ from sqlalchemy import Engine, func, select
 
 from db.models import Announcement, AuditEvent, Commitment, Delivery, Organisation, ProfileLine
 from db.session import ensure_schema, read_session
-from tracker import imports
+from tracker.imports import pipeline as imports
 from tracker.demo import DEMO_FOLDER, load_demo
-from tracker.formats import commitments as commitments_format
-from tracker.formats import deliveries as deliveries_format
-from tracker.formats.tabular import DataError
+from tracker.records import commitment_rows as commitments_format
+from tracker.records import delivery_rows as deliveries_format
+from tracker.files.tabular import DataError
 
 MODELS = (Organisation, Announcement, Commitment, ProfileLine, Delivery, AuditEvent)
 PLANNERS = {"commitments": imports.plan_commitments, "deliveries": imports.plan_deliveries}

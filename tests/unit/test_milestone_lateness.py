@@ -8,7 +8,7 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from tracker.delivery import milestone_states
+from tracker.figures.delivery import milestone_states
 
 DUE = date(2020, 4, 1)
 COMMITMENTS = pd.DataFrame({"commitment_id": [1], "ref": ["W1"], "purpose": ["Chief Digital Officer post"]})

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tracker.money import (
+from tracker.core.money import (
     MoneyError,
     allocate,
     format_pounds,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from tests.unit.test_filters import _data
-from tracker.queries import breakdown, overview
+from tracker.figures.data import breakdown, overview
 
 
 def test_breakdown_by_recipient_sums_new_money_and_delivery_over_all_years():

@@ -11,7 +11,9 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-from tracker import accounts, imports, services
+from tracker import accounts
+from tracker.imports import pipeline as imports
+from tracker.records import services
 
 DASHBOARD = Path(__file__).resolve().parents[2] / "dashboard"
 WRITES = {

@@ -16,10 +16,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tracker.fiscal import FinancialYear
-from tracker.formats.commitments import read_commitments
-from tracker.formats.fast_project import project_file
-from tracker.projection import (
+from tracker.core.fiscal import FinancialYear
+from tracker.records.commitment_rows import read_commitments
+from tracker.imports.fast_project import project_file
+from tracker.core.projection import (
     CommitmentColumns,
     columns_from_records,
     expand,

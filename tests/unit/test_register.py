@@ -21,12 +21,12 @@ from sqlalchemy import Engine, update
 
 from db.models import Announcement
 from db.session import ensure_schema, write_session
-from tracker import queries
+from tracker.figures import data as queries
 from tracker.demo import load_demo
-from tracker.filters import Filters
-from tracker.fiscal import FinancialYear
-from tracker.formats.exports import to_csv_bytes
-from tracker.register import (
+from tracker.figures.filters import Filters
+from tracker.core.fiscal import FinancialYear
+from tracker.files.exports import to_csv_bytes
+from tracker.figures.register import (
     blockquote,
     detail,
     escape_markdown,

@@ -6,7 +6,7 @@ from __future__ import annotations
 import copy
 
 from db.models import PROGRESS_STATUSES
-from tracker import review
+from tracker.review import meetings as review
 
 
 def test_every_status_has_words_a_colour_and_an_icon() -> None:

@@ -12,8 +12,9 @@ from html.parser import HTMLParser
 import pytest
 from openpyxl import load_workbook
 
-from tracker import review, review_pack
-from tracker.review import Meeting
+from tracker.review import meetings as review
+from tracker.review import pack as review_pack
+from tracker.review.meetings import Meeting
 
 HOSTILE = "<script>alert(1)</script>"
 FORMULA = "=HYPERLINK(\"http://evil.example\",\"click\")"

@@ -8,8 +8,8 @@ from decimal import Decimal
 import pandas as pd
 import pytest
 
-from tracker import review_view as view
-from tracker.review import RAG, STATUS_COLUMNS, Meeting
+from tracker.review import presentation as view
+from tracker.review.meetings import RAG, STATUS_COLUMNS, Meeting
 
 FIGURES = {
     "schema": 1,

@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 
 from dashboard.charts import original_vs_revised
-from tracker import revision_view
-from tracker.tables import Table
+from tracker.figures import revisions as revision_view
+from tracker.figures.finance_tables import Table
 
 
 def profiles(rows: list[tuple[int, int, int]]) -> pd.DataFrame:

@@ -13,12 +13,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from tracker.fiscal import FinancialYear
-from tracker.formats.commitments import CommitmentRecord, read_commitments
-from tracker.formats.deliveries import read_deliveries
-from tracker.formats.exports import to_csv_bytes, to_xlsx_bytes
-from tracker.queries import COMMITMENT_COLUMNS, TrackerData
-from tracker.tables import (
+from tracker.core.fiscal import FinancialYear
+from tracker.records.commitment_rows import CommitmentRecord, read_commitments
+from tracker.records.delivery_rows import read_deliveries
+from tracker.files.exports import to_csv_bytes, to_xlsx_bytes
+from tracker.figures.data import COMMITMENT_COLUMNS, TrackerData
+from tracker.figures.finance_tables import (
     TABLE_NAMES,
     Table,
     build,

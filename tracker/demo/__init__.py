@@ -24,6 +24,6 @@ DEMO_FOLDER = Path(__file__).resolve().parent
 
 def load_demo(engine=None):
     """Load the demo into the configured database; running it again changes nothing."""
-    from tracker.services import load_dataset
+    from tracker.records.services import load_dataset
 
     return load_dataset(DEMO_FOLDER, engine=engine)

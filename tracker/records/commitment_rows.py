@@ -18,9 +18,9 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-from tracker.fiscal import FinancialYear, FiscalError, parse_financial_year
-from tracker.formats.tabular import Problem, Row, missing_columns, parse_file_date, read_table
-from tracker.money import MoneyError, allocate, format_pounds, parse_pence
+from tracker.core.fiscal import FinancialYear, FiscalError, parse_financial_year
+from tracker.files.tabular import Problem, Row, missing_columns, parse_file_date, read_table
+from tracker.core.money import MoneyError, allocate, format_pounds, parse_pence
 
 REQUIRED = ("ref", "announced_on", "funder", "recipient", "purpose", "kind", "amount", "first_year")
 OPTIONAL = (

@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 from datetime import date
 
-from tracker.fiscal import FiscalError, parse_date
+from tracker.core.fiscal import FiscalError, parse_date
 
 
 def today() -> date:

@@ -14,7 +14,7 @@ from sqlalchemy import Engine, func, select
 
 from db.models import Announcement, AuditEvent, Commitment, CommitmentRevision, Delivery, Milestone
 from db.session import read_session
-from tracker.money import format_pounds
+from tracker.core.money import format_pounds
 
 ENTITY_WORDS = {"announcement": "Announcement", "commitment": "Commitment", "delivery": "Delivery",
                 "milestone": "Milestone"}

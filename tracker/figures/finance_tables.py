@@ -35,11 +35,11 @@ from decimal import Decimal
 import numpy as np
 import pandas as pd
 
-from tracker import delivery as delivery_maths
-from tracker.delivery import NO_VALUE, fy_of_dates
-from tracker.fiscal import fy_label
-from tracker.money import plain_pounds
-from tracker.queries import TrackerData
+from tracker.figures import delivery as delivery_maths
+from tracker.figures.delivery import NO_VALUE, fy_of_dates
+from tracker.core.fiscal import fy_label
+from tracker.core.money import plain_pounds
+from tracker.figures.data import TrackerData
 
 TOTAL = "Total"
 PIVOT_ROWS = ("commitment", "recipient", "programme", "funder")

@@ -18,8 +18,8 @@ from sqlalchemy.orm import aliased
 
 from db.models import Announcement, Commitment, Delivery, Milestone, Organisation, ProfileLine
 from db.session import ensure_schema, read_session
-from tracker import delivery as delivery_maths
-from tracker.projection import schedule_frame
+from tracker.figures import delivery as delivery_maths
+from tracker.core.projection import schedule_frame
 
 COMMITMENT_COLUMNS = [
     "commitment_id", "ref", "announcement_ref", "announced_on", "title", "source_url", "funder",

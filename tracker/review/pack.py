@@ -34,13 +34,13 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Engine
 
-from tracker import review
-from tracker.chart_style import OKABE_ITO, pound_axis_ticks
-from tracker.delivery import qualified
-from tracker.formats.exports import to_xlsx_bytes
-from tracker.money import format_pounds, format_short
-from tracker.review import RAG, Meeting, status_label
-from tracker.tables import COMMITTED_NOTE, ILLUSTRATIVE_NOTE, TOTAL, Table
+from tracker.review import meetings as review
+from tracker.figures.chart_style import OKABE_ITO, pound_axis_ticks
+from tracker.figures.delivery import qualified
+from tracker.files.exports import to_xlsx_bytes
+from tracker.core.money import format_pounds, format_short
+from tracker.review.meetings import RAG, Meeting, status_label
+from tracker.figures.finance_tables import COMMITTED_NOTE, ILLUSTRATIVE_NOTE, TOTAL, Table
 
 NO_STATUS_COLOUR = "#FFFFFF"
 FIRST_REVIEW = "This is the first review: there is nothing earlier to compare with."
@@ -641,7 +641,7 @@ def pack_names(held_on: date) -> tuple[str, str]:
 def ensure_meeting(engine: Engine, held_on: date, *, actor=None) -> tuple[Meeting, bool]:
     """The meeting held on ``held_on`` and whether it was opened just now
     (with its own date as the as-at date) because there was none."""
-    from tracker import services
+    from tracker.records import services
 
     found = review.meeting(engine, held_on)
     if found is not None:
@@ -672,7 +672,7 @@ def _write_atomically(path: Path, content: bytes) -> None:
 
 
 def source_of(engine: Engine) -> str:
-    from tracker.queries import describe_source
+    from tracker.figures.data import describe_source
 
     return describe_source(engine.url.render_as_string(hide_password=False))
 

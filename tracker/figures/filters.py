@@ -19,9 +19,9 @@ from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
-from tracker.delivery import fy_of_dates
-from tracker.fiscal import FinancialYear
-from tracker.queries import TrackerData
+from tracker.figures.delivery import fy_of_dates
+from tracker.core.fiscal import FinancialYear
+from tracker.figures.data import TrackerData
 
 NO_PROGRAMME = "(no programme)"
 

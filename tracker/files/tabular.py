@@ -26,7 +26,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 
-from tracker.fiscal import FiscalError, parse_date
+from tracker.core.fiscal import FiscalError, parse_date
 
 # Cells an export neutralised with a leading apostrophe (OWASP CSV injection
 # guidance) get it removed again on import.

@@ -39,10 +39,10 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from tracker.money import format_pounds, plain_pounds, to_decimal
+from tracker.core.money import format_pounds, plain_pounds, to_decimal
 
 if TYPE_CHECKING:
-    from tracker.tables import Table
+    from tracker.figures.finance_tables import Table
 
 TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 MONEY_FORMAT = "£#,##0.00;[Red]-£#,##0.00"

@@ -32,8 +32,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from tracker.fiscal import fy_label
-from tracker.money import plain_pounds
+from tracker.core.fiscal import fy_label
+from tracker.core.money import plain_pounds
 
 _BP = 10_000  # an uplift is held in hundredths of a percent
 

@@ -41,12 +41,12 @@ from sqlalchemy import Engine, func, select
 
 from db.models import STATUSES, Announcement, Commitment, Organisation
 from db.session import read_session
-from tracker.delivery import combine_qualifiers, fy_of_dates, milestone_states, qualified
-from tracker.filters import Filters
-from tracker.fiscal import fy_label, fy_start_year
-from tracker.money import format_pounds, format_short, to_decimal
-from tracker.queries import TrackerData
-from tracker.tables import Table
+from tracker.figures.delivery import combine_qualifiers, fy_of_dates, milestone_states, qualified
+from tracker.figures.filters import Filters
+from tracker.core.fiscal import fy_label, fy_start_year
+from tracker.core.money import format_pounds, format_short, to_decimal
+from tracker.figures.data import TrackerData
+from tracker.figures.finance_tables import Table
 
 __all__ = [
     "STATUSES", "ANNOUNCEMENT_COLUMNS", "REGISTER_COLUMNS", "AnnouncementDetail", "Link",

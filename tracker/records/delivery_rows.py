@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from tracker.fiscal import FiscalError
-from tracker.formats.tabular import Problem, Row, missing_columns, parse_file_date, read_table
-from tracker.money import MoneyError, parse_pence
+from tracker.core.fiscal import FiscalError
+from tracker.files.tabular import Problem, Row, missing_columns, parse_file_date, read_table
+from tracker.core.money import MoneyError, parse_pence
 
 REQUIRED = ("ref", "commitment_ref", "paid_on", "amount", "kind")
 OPTIONAL = ("note", "illustrative", "evidence_url")

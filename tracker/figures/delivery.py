@@ -25,7 +25,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from tracker.fiscal import FinancialYear, fy_start_year
+from tracker.core.fiscal import FinancialYear, fy_start_year
 
 NO_VALUE = "(none)"
 MONEY = ["committed", "delivered", "variance"]
@@ -161,7 +161,7 @@ def qualified(text: str, qualifier: str) -> str:
 
 def year_sentence(row) -> str:
     """'In 2021-22, £5.4m was committed and £5.4m delivered (100%).'"""
-    from tracker.money import format_short
+    from tracker.core.money import format_short
 
     committed = qualified(format_short(int(row.committed)), getattr(row, "qualifier", "exact"))
     delivered = format_short(int(row.delivered))
@@ -260,7 +260,7 @@ def _sum_by(keys: pd.Series, pence: pd.Series, index) -> np.ndarray:
 
 def commitment_status(committed: int, due: int, delivered: int, restates: str | None = None) -> str:
     """Where one commitment stands against its profile, in words."""
-    from tracker.money import format_short
+    from tracker.core.money import format_short
 
     if restates:
         return f"restates {restates}: counted there"
@@ -343,7 +343,7 @@ def slippage_by_year(
 
 def year_status(started: bool, behind: int) -> str:
     """Where the cumulative profile stands at the end of a year, in words."""
-    from tracker.money import format_short
+    from tracker.core.money import format_short
 
     if not started:
         return "not yet started"
@@ -360,7 +360,7 @@ def cumulative_sentence(yearly: pd.DataFrame) -> str:
     'By the end of 2022-23, at least £13.3m had been committed and £12.52m
     delivered (94%): £780k behind the committed profile.'
     """
-    from tracker.money import format_short
+    from tracker.core.money import format_short
 
     if yearly.empty:
         return "No money is committed or delivered in this view."
@@ -385,7 +385,7 @@ def cumulative_sentence(yearly: pd.DataFrame) -> str:
 
 def commitments_sentence(table: pd.DataFrame) -> str:
     """'3 of 6 commitments are behind their profile by £780k in all.'"""
-    from tracker.money import format_short
+    from tracker.core.money import format_short
 
     total = len(table)
     behind = table.loc[table["slippage"] > 0]
@@ -472,7 +472,7 @@ def progress(
 
 def in_pounds(frame: pd.DataFrame, columns) -> pd.DataFrame:
     """A copy with pence columns as exact Decimal pounds, for display tables."""
-    from tracker.money import to_decimal
+    from tracker.core.money import to_decimal
 
     return frame.assign(**{c: frame[c].map(to_decimal) for c in columns})
 
@@ -504,7 +504,7 @@ _PERCENT_COLUMNS = ("pct_delivered", "pct_of_due_delivered")
 
 
 def _export_table(name: str, title: str, frame: pd.DataFrame, columns: dict[str, str]):
-    from tracker.tables import Table  # tracker.tables imports this module
+    from tracker.figures.finance_tables import Table  # tracker.tables imports this module
 
     frame = frame[list(columns)].reset_index(drop=True)
     return Table(
@@ -515,7 +515,7 @@ def _export_table(name: str, title: str, frame: pd.DataFrame, columns: dict[str,
 
 
 def _csv(table) -> bytes:
-    from tracker.formats.exports import to_csv_bytes
+    from tracker.files.exports import to_csv_bytes
 
     return to_csv_bytes(table)
 

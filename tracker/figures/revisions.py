@@ -20,10 +20,10 @@ from collections.abc import Mapping
 
 import pandas as pd
 
-from tracker.fiscal import fy_label
-from tracker.formats.exports import to_csv_bytes
-from tracker.money import format_pounds, to_decimal
-from tracker.tables import TOTAL, Table
+from tracker.core.fiscal import fy_label
+from tracker.files.exports import to_csv_bytes
+from tracker.core.money import format_pounds, to_decimal
+from tracker.figures.finance_tables import TOTAL, Table
 
 COMPARISON_TITLES = {
     "financial_year": "Financial year", "original": "Original", "revised": "Revised", "change": "Change",

@@ -16,11 +16,11 @@ from typing import Any
 
 import pandas as pd
 
-from tracker.delivery import qualified
-from tracker.money import format_short, to_decimal
-from tracker.register import escape_markdown
-from tracker.review import PROGRAMME_PREFIX, RAG, Meeting, status_label
-from tracker.tables import TOTAL
+from tracker.figures.delivery import qualified
+from tracker.core.money import format_short, to_decimal
+from tracker.figures.register import escape_markdown
+from tracker.review.meetings import PROGRAMME_PREFIX, RAG, Meeting, status_label
+from tracker.figures.finance_tables import TOTAL
 
 NO_STATUS = "No status yet"
 # st.badge's colours for each RAG word (Streamlit has no amber: orange is closest).
@@ -187,7 +187,7 @@ def _date(value: str | None) -> date | None:
 
 def milestones_table(figures: Mapping[str, Any]) -> pd.DataFrame:
     """The snapshot's milestones, overdue first (the latest first), with how late."""
-    from tracker.review import milestones_overdue_first
+    from tracker.review.meetings import milestones_overdue_first
 
     rows = milestones_overdue_first(figures)
     return pd.DataFrame({

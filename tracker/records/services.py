@@ -61,12 +61,12 @@ from db.models import (
     utc_now,
 )
 from db.session import ensure_schema, read_session, write_session
-from tracker.fiscal import FinancialYear, FiscalError, fy_label, parse_date
-from tracker.formats.commitments import CommitmentRecord, HEADER_ALIASES, parse_commitment_row, parse_commitments
-from tracker.formats.deliveries import DeliveryRecord, parse_delivery_row, read_deliveries
-from tracker.formats.tabular import DataError, Problem, Row, read_table
-from tracker.money import format_pounds, plain_pounds
-from tracker.projection import CommitmentColumns, expand
+from tracker.core.fiscal import FinancialYear, FiscalError, fy_label, parse_date
+from tracker.records.commitment_rows import CommitmentRecord, HEADER_ALIASES, parse_commitment_row, parse_commitments
+from tracker.records.delivery_rows import DeliveryRecord, parse_delivery_row, read_deliveries
+from tracker.files.tabular import DataError, Problem, Row, read_table
+from tracker.core.money import format_pounds, plain_pounds
+from tracker.core.projection import CommitmentColumns, expand
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -1673,7 +1673,7 @@ class StatusInput:
 
 def record_status(inp: StatusInput, *, engine: Engine, actor: Actor | None = None) -> int:
     """Record a progress status (a new history row; nothing is overwritten); its id."""
-    from tracker.clock import today
+    from tracker.core.clock import today
 
     actor = actor or local_actor()
     authorise(actor, "record_status")
@@ -1730,8 +1730,8 @@ def open_meeting(
     The snapshot is taken from committed data just before the meeting row is
     written; it never changes afterwards (the database refuses).
     """
-    from tracker.clock import today
-    from tracker.review import build_snapshot, fingerprint
+    from tracker.core.clock import today
+    from tracker.review.meetings import build_snapshot, fingerprint
 
     actor = actor or local_actor()
     authorise(actor, "open_meeting")

@@ -16,8 +16,8 @@ from datetime import date
 
 import pandas as pd
 
-from tracker.fiscal import fy_label
-from tracker.money import format_pounds, plain_pounds
+from tracker.core.fiscal import fy_label
+from tracker.core.money import format_pounds, plain_pounds
 
 MONEY = ("committed", "delivered", "variance")
 

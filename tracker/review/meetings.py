@@ -45,10 +45,10 @@ from sqlalchemy import Engine, select
 
 from db.models import Commitment, ProgressStatus, ReviewMeeting, ReviewSnapshot
 from db.session import read_session
-from tracker import delivery as delivery_maths
-from tracker import queries
-from tracker.fiscal import FinancialYear
-from tracker.money import format_pounds
+from tracker.figures import delivery as delivery_maths
+from tracker.figures import data as queries
+from tracker.core.fiscal import FinancialYear
+from tracker.core.money import format_pounds
 
 SCHEMA = 1
 PROGRAMME_PREFIX = "programme: "
@@ -194,7 +194,7 @@ def _commitment_entries(data: queries.TrackerData, per_commitment: pd.DataFrame)
 
 
 def _announcement_entries(engine: Engine, as_at: date) -> list[dict[str, Any]]:
-    from tracker.register import read_announcements
+    from tracker.figures.register import read_announcements
 
     frame = read_announcements(engine, as_at=as_at)
     return [{"ref": r.ref, "announced_on": _iso(r.announced_on), "title": r.title, "funder": r.funder}

@@ -25,7 +25,7 @@ from pathlib import Path
 
 import numpy as np
 
-from tracker.formats.commitments import (
+from tracker.records.commitment_rows import (
     HEADER_ALIASES,
     MAX_PENCE,
     REQUIRED,
@@ -40,8 +40,8 @@ from tracker.formats.commitments import (
     parse_years,
     read_commitments,
 )
-from tracker.formats.tabular import Problem, Row, normalise_header
-from tracker.projection import CommitmentColumns, columns_from_records, yearly_new_money
+from tracker.files.tabular import Problem, Row, normalise_header
+from tracker.core.projection import CommitmentColumns, columns_from_records, yearly_new_money
 
 
 class _NotFast(Exception):
@@ -175,7 +175,7 @@ def _checked_totals(table, by_name, wanted, column, pence_future, n) -> tuple[np
         if not _all_start_with_text(column[name]):
             raise _NotFast
 
-    from tracker.fiscal import FiscalError, parse_date, parse_financial_year
+    from tracker.core.fiscal import FiscalError, parse_date, parse_financial_year
 
     def _date(text):
         try:

@@ -52,14 +52,14 @@ from sqlalchemy.orm import Session, selectinload
 from db import models
 from db.models import Announcement, AuditEvent, Commitment, Delivery
 from db.session import read_session, write_engine
-from tracker import services
-from tracker.fiscal import FinancialYear
-from tracker.formats import commitments as commitments_format
-from tracker.formats import deliveries as deliveries_format
-from tracker.formats.commitments import CommitmentRecord
-from tracker.formats.deliveries import DeliveryRecord
-from tracker.formats.tabular import DataError, Problem, Row, read_table_bytes
-from tracker.money import format_pounds, plain_pounds
+from tracker.records import services
+from tracker.core.fiscal import FinancialYear
+from tracker.records import commitment_rows as commitments_format
+from tracker.records import delivery_rows as deliveries_format
+from tracker.records.commitment_rows import CommitmentRecord
+from tracker.records.delivery_rows import DeliveryRecord
+from tracker.files.tabular import DataError, Problem, Row, read_table_bytes
+from tracker.core.money import format_pounds, plain_pounds
 
 log = logging.getLogger(__name__)
 

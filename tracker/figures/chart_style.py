@@ -7,7 +7,7 @@ pattern, dash or marker, so no chart relies on colour alone.
 
 from __future__ import annotations
 
-from tracker.money import format_short
+from tracker.core.money import format_short
 
 OKABE_ITO = {
     "blue": "#0072B2",
