@@ -1,13 +1,17 @@
 # Two commands on a fresh machine with Python 3.11+:
 #   make run    install, migrate, load the demo into an empty database, start the dashboard
 #   make test   install the test extras too and run the whole suite
+# and for working on it:
+#   make test-unit  the unit tests only (no database, no browser; seconds)
+#   make lint       ruff (lint and format check) and mypy, at pinned versions
+#   make docs       regenerate docs/cli.md from the command definitions
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PIP := $(BIN)/python -m pip
 OIDC_VENV := .venv-oidc
 
-.PHONY: install install-test run test bench clean
+.PHONY: install install-test run test test-unit lint docs bench clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (found " + sys.version.split()[0] + "); set PYTHON=python3.11")'
@@ -19,8 +23,11 @@ $(VENV)/.installed: pyproject.toml constraints.txt | $(BIN)/python
 	$(PIP) install --quiet -c constraints.txt -e .
 	@touch $@
 
-$(VENV)/.installed-test: $(VENV)/.installed $(OIDC_VENV)/.installed
+$(VENV)/.installed-pytest: $(VENV)/.installed
 	$(PIP) install --quiet -c constraints.txt -e '.[test]'
+	@touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed-pytest $(OIDC_VENV)/.installed
 	@touch $@
 
 # The mock OpenID provider for the single sign-on browser test, in its own venv.
@@ -34,6 +41,10 @@ $(VENV)/.installed-bench: $(VENV)/.installed
 	$(PIP) install --quiet -c constraints.txt -e '.[bench]'
 	@touch $@
 
+$(VENV)/.installed-lint: $(VENV)/.installed
+	$(PIP) install --quiet -c constraints.txt -e '.[lint]'
+	@touch $@
+
 install: $(VENV)/.installed
 
 run: install
@@ -43,6 +54,18 @@ run: install
 
 test: $(VENV)/.installed-test
 	$(BIN)/python -m pytest
+
+# Unit tests need no database (tests/unit/conftest.py fails any that makes an engine).
+test-unit: $(VENV)/.installed-pytest
+	$(BIN)/python -m pytest tests/unit -q
+
+lint: $(VENV)/.installed-lint
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+docs: install
+	$(BIN)/python -m tracker.cli_reference docs/cli.md
 
 bench: $(VENV)/.installed-bench
 	$(BIN)/python bench/bench_project.py

@@ -10,10 +10,10 @@ disabled account takes effect on the very next run.
   message), or one whose account was disabled, and notes the activity.
 - ``require(*actions)`` (first line of each page): refuses the page, and
   stops it, unless the user may do one of ``actions``.
-- ``actor()`` (every write): the ``services.Actor`` the audit trail names.
+- ``actor()`` (every write): the ``permissions.Actor`` the audit trail names.
   Widget callbacks run *before* app.py, so ``actor()`` checks the session
   itself (signed in, not idle, account active) and raises
-  ``services.PermissionDenied`` when it is not good; the service checks the
+  ``permissions.PermissionDenied`` when it is not good; the write checks the
   role.
 - ``may(*actions)``: for showing or hiding a part of a page.
 
@@ -39,10 +39,11 @@ from typing import TypeVar
 import streamlit as st
 
 from dashboard.components import engine
-from db.models import ROLES
+from tracker.core.vocabulary import ROLES
 from tracker import accounts
-from tracker.records import services
-from tracker.figures.register import escape_markdown
+from tracker.records import permissions
+from tracker.records.problems import ValidationFailed
+from tracker.figures.markdown_text import escape_markdown
 
 USER_ID = "user_id"  # st.session_state key: the signed-in user's id
 LAST_SEEN = "last_seen"  # st.session_state key: UTC time of the last run while signed in
@@ -173,7 +174,7 @@ def sign_out(notice: str = "You signed out.") -> None:
 
 def roles_needed(*actions: str) -> tuple[str, ...]:
     """The roles any one of which allows one of ``actions``, in the usual order."""
-    wanted = {role for action in actions for role in services.PERMISSIONS[action]}
+    wanted = {role for action in actions for role in permissions.PERMISSIONS[action]}
     return tuple(role for role in ROLES if role in wanted)
 
 
@@ -181,7 +182,7 @@ def allows(signed_in: accounts.SignedIn | None, *actions: str) -> bool:
     """Whether ``signed_in`` may do one of ``actions`` (no actions: signed in is enough)."""
     if signed_in is None:
         return False
-    return not actions or any(services.holds(signed_in.roles, services.PERMISSIONS[a]) for a in actions)
+    return not actions or any(permissions.holds(signed_in.roles, permissions.PERMISSIONS[a]) for a in actions)
 
 
 def may(*actions: str) -> bool:
@@ -210,14 +211,14 @@ def require(*actions: str) -> accounts.SignedIn:
     return signed_in
 
 
-def actor() -> services.Actor:
+def actor() -> permissions.Actor:
     """Who the audit trail names for a write made now, with their roles as
-    the database has them now. Raises ``services.PermissionDenied`` if the
+    the database has them now. Raises ``permissions.PermissionDenied`` if the
     session is signed out (idle, disabled, or never signed in)."""
     signed_in = who()
     if signed_in is None:
-        raise services.PermissionDenied("You are not signed in (or were signed out after a time without activity): "
-                                        "nothing was saved. Sign in again.")
+        raise permissions.PermissionDenied("You are not signed in (or were signed out after a time without "
+                                           "activity): nothing was saved. Sign in again.")
     return signed_in.actor
 
 
@@ -234,10 +235,10 @@ def attempt(write: Callable[[], T], problems_key: str) -> tuple[bool, T | None]:
     may not) is shown above the page."""
     try:
         result = write()
-    except services.ValidationFailed as failed:
+    except ValidationFailed as failed:
         st.session_state[problems_key] = failed
         return False, None
-    except services.PermissionDenied as err:
+    except permissions.PermissionDenied as err:
         refused(err)
         return False, None
     st.session_state.pop(problems_key, None)

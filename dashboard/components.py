@@ -12,7 +12,7 @@ from datetime import date
 
 import streamlit as st
 
-from db.session import database_url, ensure_schema
+from tracker import store
 from tracker.figures import data as queries
 from tracker.core.clock import today
 from tracker.figures.filters import Filters, choices
@@ -22,12 +22,12 @@ from tracker.core.money import to_decimal
 
 @st.cache_resource(show_spinner=False)
 def _engine(url: str):
-    return ensure_schema(url)
+    return store.open_database(url)
 
 
 def engine():
     """The engine for the configured database, migrated on first use."""
-    return _engine(database_url())
+    return _engine(store.database_url())
 
 
 @st.cache_data(ttl=60, show_spinner="Loading the figures…")
@@ -36,7 +36,7 @@ def _data(url: str, as_at: date | None) -> queries.TrackerData:
 
 
 def tracker_data(as_at: date | None = None) -> queries.TrackerData:
-    return _data(database_url(), as_at)
+    return _data(store.database_url(), as_at)
 
 
 def money_column(label: str, help: str | None = None):
@@ -187,7 +187,7 @@ def _organisation_names(url: str) -> list[str]:
 
 
 def organisation_names(_engine_unused=None) -> list[str]:
-    return _organisation_names(database_url())
+    return _organisation_names(store.database_url())
 
 
 def field_problems(failed, prefix: str = ""):

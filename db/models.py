@@ -1,6 +1,6 @@
 """The database tables, as SQLAlchemy 2.x typed declarative models.
 
-Rules these models keep (see shared/DESIGN.md):
+Rules these models keep (docs/architecture.md):
 
 - Money is ``BigInteger`` integer pence, never Float or Numeric: SQLite stores
   Numeric via float, and a finance table must add up to the penny.
@@ -17,6 +17,10 @@ Rules these models keep (see shared/DESIGN.md):
   refuse UPDATE and DELETE.
 - Enumerations are short strings guarded by named CHECK constraints, which
   read plainly in SQL and need no ALTER TYPE on PostgreSQL to extend.
+- Every ``String`` column is as long as ``tracker.core.limits.LIMITS`` allows
+  its field, and ``Text`` columns hold fields with a limit there too: forms,
+  files and the command line check text against that table, so text that
+  passes always fits.
 
 The schema itself is created by the Alembic migrations in ``db/migrations``;
 a test checks that these models and the migrations agree.
@@ -48,6 +52,7 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
+from tracker.core import limits, vocabulary
 from tracker.core.fiscal import FinancialYear
 
 # Every constraint and index gets a predictable name. Alembic batch mode on
@@ -61,23 +66,24 @@ NAMING_CONVENTION = {
     "pk": "pk_%(table_name)s",
 }
 
-ORGANISATION_KINDS = ("funder", "recipient", "oversight", "other")
-COMMITMENT_KINDS = ("one-off", "recurring", "profiled")
-QUALIFIERS = ("exact", "over", "up to", "about")
-STATUSES = ("confirmed", "indicative")
-CAPITAL_OR_REVENUE = ("capital", "revenue")
-DELIVERY_KINDS = ("payment", "spend")
-AUDIT_ACTIONS = ("create", "update", "delete", "restore")
-# Why a commitment's money changed (commitment_revisions.reason).
-REVISION_REASONS = ("re-profiled", "slippage", "underspend carried forward", "correction", "other")
-# What a signed-in person may do (user_roles.role); see tracker/services.PERMISSIONS.
-ROLES = ("viewer", "reviewer", "finance", "editor", "admin")
-# The Digital Advisory Group's judgement of progress (progress_statuses.status).
-PROGRESS_STATUSES = ("not started", "on track", "at risk", "off track", "achieved", "stalled")
+# The closed lists live in tracker.core.vocabulary (with their labels): the
+# CHECK constraints below are built from them, and code that needs a list
+# imports it from there. The sizes of text columns come from
+# tracker.core.limits, the table every way in checks text against.
+
+# Kept only for tracker.imports.pipeline, which still looks it up here
+# (getattr(models, "REVISION_REASONS", ())); remove once it imports
+# tracker.core.vocabulary.REVISION_REASONS.
+REVISION_REASONS = vocabulary.REVISION_REASONS
 
 
 def utc_now() -> datetime:
     return datetime.now(UTC)
+
+
+def _sized(field: str) -> String:
+    """A ``String`` column as long as ``field`` may be (``tracker.core.limits.LIMITS``)."""
+    return String(limits.LIMITS[field])
 
 
 def _one_of(column: str, values: tuple[str, ...], name: str | None = None) -> CheckConstraint:
@@ -158,13 +164,13 @@ class Organisation(Timestamps, Base):
     """A funder, a recipient or an oversight body."""
 
     __tablename__ = "organisations"
-    __table_args__ = (_one_of("kind", ORGANISATION_KINDS),)
+    __table_args__ = (_one_of("kind", vocabulary.ORGANISATION_KINDS),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    name: Mapped[str] = mapped_column(String(200), unique=True)
-    kind: Mapped[str] = mapped_column(String(20), default="other", server_default="other")
+    name: Mapped[str] = mapped_column(_sized("organisation_name"), unique=True)
+    kind: Mapped[str] = mapped_column(_sized("organisation_kind"), default="other", server_default="other")
     # A 360Giving/org-id style identifier, e.g. GB-PLA-... for a Welsh council.
-    org_identifier: Mapped[str | None] = mapped_column(String(100))
+    org_identifier: Mapped[str | None] = mapped_column(_sized("org_identifier"))
     notes: Mapped[str | None] = mapped_column(Text)
     # Optimistic concurrency: SQLAlchemy adds "AND version = <loaded>" to each
     # UPDATE/DELETE and bumps it, so a stale edit fails instead of winning.
@@ -185,11 +191,11 @@ class Announcement(Timestamps, Base):
     __tablename__ = "announcements"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    ref: Mapped[str] = mapped_column(String(100), unique=True)
+    ref: Mapped[str] = mapped_column(_sized("ref"), unique=True)
     announced_on: Mapped[date] = mapped_column(Date)
-    title: Mapped[str] = mapped_column(String(300))
+    title: Mapped[str] = mapped_column(_sized("title"))
     funder_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
-    made_by: Mapped[str | None] = mapped_column(String(200))
+    made_by: Mapped[str | None] = mapped_column(_sized("made_by"))
     source_url: Mapped[str | None] = mapped_column(Text)
     # The exact words announced ("over £1m will be made available ...").
     quote: Mapped[str | None] = mapped_column(Text)
@@ -218,25 +224,25 @@ class Commitment(Timestamps, Base):
 
     __tablename__ = "commitments"
     __table_args__ = (
-        _one_of("kind", COMMITMENT_KINDS),
-        _one_of("qualifier", QUALIFIERS),
-        _one_of("status", STATUSES),
-        _one_of("capital_or_revenue", CAPITAL_OR_REVENUE),
+        _one_of("kind", vocabulary.COMMITMENT_KINDS),
+        _one_of("qualifier", vocabulary.QUALIFIERS),
+        _one_of("status", vocabulary.STATUSES),
+        _one_of("capital_or_revenue", vocabulary.CAPITAL_OR_REVENUE),
         CheckConstraint("years >= 1", name="years_at_least_one"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    ref: Mapped[str] = mapped_column(String(100), unique=True)
+    ref: Mapped[str] = mapped_column(_sized("ref"), unique=True)
     announcement_id: Mapped[int] = mapped_column(ForeignKey("announcements.id"), index=True)
     purpose: Mapped[str] = mapped_column(Text)
-    programme: Mapped[str | None] = mapped_column(String(200))
+    programme: Mapped[str | None] = mapped_column(_sized("programme"))
     recipient_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
-    kind: Mapped[str] = mapped_column(String(20))
+    kind: Mapped[str] = mapped_column(_sized("commitment_kind"))
     amount_pence: Mapped[int] = mapped_column(BigInteger)
     # "over £1m" is a floor, "up to £1m" a ceiling: the amount alone misleads.
-    qualifier: Mapped[str] = mapped_column(String(10), default="exact", server_default="exact")
-    status: Mapped[str] = mapped_column(String(12), default="confirmed", server_default="confirmed")
-    capital_or_revenue: Mapped[str | None] = mapped_column(String(10))
+    qualifier: Mapped[str] = mapped_column(_sized("qualifier"), default="exact", server_default="exact")
+    status: Mapped[str] = mapped_column(_sized("status"), default="confirmed", server_default="confirmed")
+    capital_or_revenue: Mapped[str | None] = mapped_column(_sized("capital_or_revenue"))
     first_year: Mapped[FinancialYear] = mapped_column(FinancialYearType)
     years: Mapped[int] = mapped_column(Integer, default=1, server_default=text("1"))
     # Annual uplift in basis points (hundredths of a percent): 2.5% = 250.
@@ -306,15 +312,15 @@ class Delivery(Timestamps, Base):
     """Money actually paid or spent against a commitment; its FY comes from ``paid_on``."""
 
     __tablename__ = "deliveries"
-    __table_args__ = (_one_of("kind", DELIVERY_KINDS),)
+    __table_args__ = (_one_of("kind", vocabulary.DELIVERY_KINDS),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    ref: Mapped[str] = mapped_column(String(100), unique=True)
+    ref: Mapped[str] = mapped_column(_sized("ref"), unique=True)
     commitment_id: Mapped[int] = mapped_column(ForeignKey("commitments.id"), index=True)
     paid_on: Mapped[date] = mapped_column(Date)
     # May be negative: a correction or clawback of an earlier payment.
     amount_pence: Mapped[int] = mapped_column(BigInteger)
-    kind: Mapped[str] = mapped_column(String(10))
+    kind: Mapped[str] = mapped_column(_sized("delivery_kind"))
     note: Mapped[str | None] = mapped_column(Text)
     evidence_url: Mapped[str | None] = mapped_column(Text)
     # Demo figures that nobody published: shown, but always labelled as such.
@@ -339,9 +345,9 @@ class Milestone(Timestamps, Base):
     __tablename__ = "milestones"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    ref: Mapped[str] = mapped_column(String(100), unique=True)
+    ref: Mapped[str] = mapped_column(_sized("ref"), unique=True)
     commitment_id: Mapped[int] = mapped_column(ForeignKey("commitments.id"), index=True)
-    title: Mapped[str] = mapped_column(String(300))
+    title: Mapped[str] = mapped_column(_sized("title"))
     due_on: Mapped[date | None] = mapped_column(Date)
     achieved_on: Mapped[date | None] = mapped_column(Date)
     # What the sources actually say when the exact day is unknown,
@@ -369,15 +375,15 @@ class AuditEvent(Base):
 
     __tablename__ = "audit_events"
     __table_args__ = (
-        _one_of("action", AUDIT_ACTIONS),
+        _one_of("action", vocabulary.AUDIT_ACTIONS),
         Index("ix_audit_events_entity_entity_id", "entity", "entity_id"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     occurred_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now, index=True)
-    actor: Mapped[str] = mapped_column(String(200))
-    action: Mapped[str] = mapped_column(String(20))
-    entity: Mapped[str] = mapped_column(String(50))
+    actor: Mapped[str] = mapped_column(_sized("actor"))
+    action: Mapped[str] = mapped_column(_sized("audit_action"))
+    entity: Mapped[str] = mapped_column(_sized("entity"))
     entity_id: Mapped[int | None] = mapped_column(Integer)
     # none_as_null: a missing snapshot is SQL NULL, not the JSON text 'null'.
     before: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))
@@ -421,21 +427,21 @@ class CommitmentRevision(Base):
     """One change to a commitment's money (amount, profile, years, first year
     or uplift): who, when, why, and the terms before and after.
 
-    ``reason`` is one of ``REVISION_REASONS``; "other" needs ``reason_text``.
+    ``reason`` is one of ``vocabulary.REVISION_REASONS``; "other" needs ``reason_text``.
     Append-only in practice (the services never change a revision).
     """
 
     __tablename__ = "commitment_revisions"
     __table_args__ = (
-        _one_of("reason", REVISION_REASONS),
+        _one_of("reason", vocabulary.REVISION_REASONS),
         CheckConstraint("reason <> 'other' OR reason_text IS NOT NULL", name="other_has_text"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     commitment_id: Mapped[int] = mapped_column(ForeignKey("commitments.id"), index=True)
     revised_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
-    actor: Mapped[str] = mapped_column(String(200))
-    reason: Mapped[str] = mapped_column(String(40))
+    actor: Mapped[str] = mapped_column(_sized("actor"))
+    reason: Mapped[str] = mapped_column(_sized("revision_reason"))
     reason_text: Mapped[str | None] = mapped_column(Text)
     before: Mapped[dict[str, Any]] = mapped_column(JSON)
     after: Mapped[dict[str, Any]] = mapped_column(JSON)
@@ -456,7 +462,7 @@ class ReviewMeeting(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     held_on: Mapped[date] = mapped_column(Date, unique=True)
     as_at: Mapped[date] = mapped_column(Date)
-    title: Mapped[str | None] = mapped_column(String(300))
+    title: Mapped[str | None] = mapped_column(_sized("title"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
     version: Mapped[int] = mapped_column(Integer)
 
@@ -481,7 +487,7 @@ class ReviewSnapshot(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     meeting_id: Mapped[int] = mapped_column(ForeignKey("review_meetings.id"), unique=True)
     taken_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
-    taken_by: Mapped[str] = mapped_column(String(200))
+    taken_by: Mapped[str] = mapped_column(_sized("taken_by"))
     figures: Mapped[dict[str, Any]] = mapped_column(JSON)
 
     meeting: Mapped[ReviewMeeting] = relationship(back_populates="snapshot")
@@ -501,16 +507,16 @@ class ProgressStatus(Base):
 
     __tablename__ = "progress_statuses"
     __table_args__ = (
-        _one_of("status", PROGRESS_STATUSES),
+        _one_of("status", vocabulary.PROGRESS_STATUSES),
         CheckConstraint("(commitment_id IS NULL) <> (programme IS NULL)", name="one_subject"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     commitment_id: Mapped[int | None] = mapped_column(ForeignKey("commitments.id"), index=True)
-    programme: Mapped[str | None] = mapped_column(String(200), index=True)
-    status: Mapped[str] = mapped_column(String(20))
+    programme: Mapped[str | None] = mapped_column(_sized("programme"), index=True)
+    status: Mapped[str] = mapped_column(_sized("progress_status"))
     assessed_on: Mapped[date] = mapped_column(Date)
-    reviewer: Mapped[str] = mapped_column(String(200))
+    reviewer: Mapped[str] = mapped_column(_sized("reviewer"))
     evidence_url: Mapped[str | None] = mapped_column(Text)
     note: Mapped[str | None] = mapped_column(Text)
     meeting_id: Mapped[int | None] = mapped_column(ForeignKey("review_meetings.id"))
@@ -532,8 +538,8 @@ class User(Timestamps, Base):
     __tablename__ = "users"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    username: Mapped[str] = mapped_column(String(100), unique=True)
-    email: Mapped[str | None] = mapped_column(String(320), unique=True)  # stored lower-case
+    username: Mapped[str] = mapped_column(_sized("username"), unique=True)
+    email: Mapped[str | None] = mapped_column(_sized("email"), unique=True)  # stored lower-case
     password_hash: Mapped[str | None] = mapped_column(Text)
     must_change_password: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     disabled: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
@@ -560,10 +566,10 @@ class UserRole(Base):
     """One role a user holds (a user can hold several)."""
 
     __tablename__ = "user_roles"
-    __table_args__ = (_one_of("role", ROLES),)
+    __table_args__ = (_one_of("role", vocabulary.ROLES),)
 
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
-    role: Mapped[str] = mapped_column(String(20), primary_key=True)
+    role: Mapped[str] = mapped_column(_sized("role"), primary_key=True)
 
     user: Mapped[User] = relationship(back_populates="roles")
 

@@ -27,7 +27,11 @@ BEGIN; never commits). Both come from one engine: a write session binds to
 adds an execution option that the "begin" event reads.
 
 Every command that opens the database applies pending migrations first:
-``ensure_schema()`` does both.
+``ensure_schema()`` does both. Only the commands that set a database up
+(``serve``, ``db upgrade``, ``demo``) may create a missing SQLite file; the
+others call ``ensure_schema(create=False)``, which raises ``NoDatabase``
+rather than silently starting an empty database in whatever folder the
+command happened to run from.
 """
 
 from __future__ import annotations
@@ -57,6 +61,14 @@ SQLITE_BUSY_TIMEOUT_MS = 10_000
 # Any fixed number: PostgreSQL advisory lock taken while migrating, so two
 # processes starting at once do not both try to create the tables.
 _MIGRATION_LOCK_ID = 7_412_019
+
+
+class NoDatabase(Exception):
+    """The SQLite file a command would open does not exist, and the command may not create it."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        super().__init__(f"no database at {path}; run `funding-tracker db upgrade` or set {DATABASE_URL_ENV}")
 
 
 def database_url() -> str:
@@ -145,8 +157,45 @@ def downgrade(engine_or_url: Engine | str | URL | None, revision: str) -> None:
     _run_alembic(engine_or_url, lambda config: command.downgrade(config, revision))
 
 
-def ensure_schema(url: str | URL | None = None) -> Engine:
-    """An engine for ``url`` whose database has every migration applied."""
+def sqlite_file(url: str | URL | None = None) -> Path | None:
+    """The file a SQLite ``url`` (default ``database_url()``) names, as written.
+
+    ``None`` for other databases and for in-memory SQLite. A relative path is
+    relative to the working directory, as SQLite reads it.
+    """
+    parsed = normalise_url(url if url is not None else database_url())
+    if parsed.get_backend_name() != "sqlite":
+        return None
+    database = parsed.database or ""
+    if database.startswith("file:"):  # a URI filename (``?uri=true``); SQLAlchemy parses its query
+        if parsed.query.get("mode") == "memory":
+            return None
+        database = database.removeprefix("file:").partition("?")[0]
+    if not database or database == ":memory:":
+        return None
+    return Path(database)
+
+
+def require_database(url: str | URL | None = None) -> None:
+    """Raise ``NoDatabase`` if ``url`` names a SQLite file that does not exist.
+
+    Connecting to a missing SQLite file creates it; this check comes first.
+    A server database (PostgreSQL) is not checked here: its server decides.
+    """
+    path = sqlite_file(url)
+    if path is not None and not path.exists():
+        raise NoDatabase(str(path))
+
+
+def ensure_schema(url: str | URL | None = None, *, create: bool = True) -> Engine:
+    """An engine for ``url`` whose database has every migration applied.
+
+    With ``create=False`` a missing SQLite file is not created:
+    ``NoDatabase`` is raised instead (for commands that only use a database
+    that has been set up).
+    """
+    if not create:
+        require_database(url)
     engine = make_engine(url)
     try:
         upgrade(engine)
@@ -158,7 +207,7 @@ def ensure_schema(url: str | URL | None = None) -> Engine:
 
 def _run_alembic(engine_or_url: Engine | str | URL | None, action: Callable[[Config], None]) -> None:
     owned = not isinstance(engine_or_url, Engine)
-    engine = make_engine(engine_or_url) if owned else engine_or_url
+    engine = engine_or_url if isinstance(engine_or_url, Engine) else make_engine(engine_or_url)
     try:
         # Handing Alembic our connection (rather than a URL) keeps this in
         # process, with our pragmas, and lets an in-memory database work.

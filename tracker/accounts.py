@@ -2,7 +2,7 @@
 and single sign-on users matched by email.
 
 Every change to a user is written and audited in one transaction, like the
-other writes (tracker/services.py); the audit trail never holds a password
+other writes (tracker.records.unit_of_work); the audit trail never holds a password
 hash. Times come from ``now`` when given (tests inject a clock), else UTC now.
 
 Sign-in failures all read the same (``SIGN_IN_FAILED``), whether the
@@ -26,9 +26,12 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session, selectinload
 
-from db.models import ROLES, AuditEvent, User, UserRole
+from db.models import AuditEvent, User, UserRole
 from db.session import read_session, write_session
-from tracker.records.services import Actor, FieldProblem, ServiceError, ValidationFailed, authorise, local_actor
+from tracker.records.permissions import Actor, authorise
+from tracker.records.problems import FieldProblem, ServiceError, ValidationFailed
+from tracker.core.limits import LIMITS
+from tracker.core.vocabulary import ROLES
 
 # OWASP Password Storage Cheat Sheet, Argon2id: m=19 MiB, t=2, p=1 (the minimum it recommends).
 HASHER = PasswordHasher(time_cost=2, memory_cost=19 * 1024, parallelism=1, hash_len=32, salt_len=16, type=Type.ID)
@@ -37,7 +40,7 @@ LOCKOUT = timedelta(minutes=15)
 MIN_PASSWORD_LENGTH = 12
 IDLE_MINUTES_ENV = "TRACKER_IDLE_MINUTES"
 DEFAULT_IDLE_MINUTES = 30
-USERNAME_MAX = 100
+USERNAME_MAX = LIMITS["username"]
 
 SIGN_IN_FAILED = (
     "That username and password did not work. Check them and try again. After 5 failed attempts an account "
@@ -263,19 +266,18 @@ def change_password(username: str, current_password: str, new_password: str, *, 
 
 def add_user(
     username: str, roles: Iterable[str], *, engine: Engine, password: str | None = None, email: str | None = None,
-    actor: Actor | None = None, sso_only: bool = False,
+    actor: Actor, sso_only: bool = False,
 ) -> str | None:
     """Add a user; returns the generated one-time password when none was
     given (and the user is not single-sign-on only), else None. A generated
     password must be changed at the first sign-in."""
-    actor = actor or local_actor()
     authorise(actor, "manage_users")
     name = (username or "").strip()
     problems = []
     if not name or len(name) > USERNAME_MAX or any(c.isspace() for c in name):
         problems.append(FieldProblem("username", name, f"expected 1 to {USERNAME_MAX} characters without spaces"))
     address = (email or "").strip().lower() or None
-    if address is not None and ("@" not in address or len(address) > 320):
+    if address is not None and ("@" not in address or len(address) > LIMITS["email"]):
         problems.append(FieldProblem("email", address, "expected an email address like name@council.gov.uk"))
     if sso_only and address is None:
         problems.append(FieldProblem("email", "", "expected the email address a single sign-on user signs in with"))
@@ -308,8 +310,7 @@ def add_user(
     return generated
 
 
-def _change(username: str, *, engine: Engine, actor: Actor | None, change) -> None:
-    actor = actor or local_actor()
+def _change(username: str, *, engine: Engine, actor: Actor, change) -> None:
     authorise(actor, "manage_users")
     with write_session(engine) as session:
         user = _user(session, username, lock=True)
@@ -331,23 +332,23 @@ def _active_admins(session: Session) -> int:
         UserRole.role == "admin", User.disabled.is_(False)))
 
 
-def set_roles(username: str, roles: Iterable[str], *, engine: Engine, actor: Actor | None = None) -> None:
+def set_roles(username: str, roles: Iterable[str], *, engine: Engine, actor: Actor) -> None:
     """Replace a user's roles."""
     chosen = _roles(roles)
     _change(username, engine=engine, actor=actor,
             change=lambda user: setattr(user, "roles", [UserRole(role=r) for r in sorted(chosen)]))
 
 
-def disable_user(username: str, *, engine: Engine, actor: Actor | None = None) -> None:
+def disable_user(username: str, *, engine: Engine, actor: Actor) -> None:
     """Stop a user signing in (kept for the audit trail; never deleted)."""
     _change(username, engine=engine, actor=actor, change=lambda user: setattr(user, "disabled", True))
 
 
-def enable_user(username: str, *, engine: Engine, actor: Actor | None = None) -> None:
+def enable_user(username: str, *, engine: Engine, actor: Actor) -> None:
     _change(username, engine=engine, actor=actor, change=lambda user: setattr(user, "disabled", False))
 
 
-def reset_password(username: str, *, engine: Engine, actor: Actor | None = None) -> str:
+def reset_password(username: str, *, engine: Engine, actor: Actor) -> str:
     """A new one-time password for a user who forgot theirs (admins); it must be
     changed at the next sign-in. Also lifts a lockout."""
     password = generate_password()

@@ -1,8 +1,8 @@
 """The audit trail's read model: who changed what, when, from what to what.
 
-``tracker.services`` writes one ``AuditEvent`` per created or changed row, in
-the same transaction as the change (``snapshot`` is the row's column values as
-JSON). This module only reads them back for the Audit trail page and its CSV
+Every write (tracker.records.unit_of_work) records one ``AuditEvent`` per
+created or changed row, in the same transaction as the change (``snapshot`` is
+the row's column values as JSON). This module only reads them back for the Audit trail page and its CSV
 download:
 
 - ``events(engine, AuditFilter(...))``: the events as a DataFrame, newest
@@ -40,10 +40,11 @@ from typing import Any
 import pandas as pd
 from sqlalchemy import Engine, Select, Text, cast, func, or_, select
 
-from db.models import AUDIT_ACTIONS, AuditEvent
+from db.models import AuditEvent
 from db.session import read_session
 from tracker.core.money import format_pounds
-from tracker.figures.finance_tables import Table
+from tracker.core.vocabulary import AUDIT_ACTIONS
+from tracker.files.table import Table
 
 LIMIT = 5000
 

@@ -13,9 +13,11 @@ import argparse
 import sys
 from datetime import date
 
+# The closed list itself (tracker.core.vocabulary imports no SQLAlchemy, so
+# building the parser stays light).
+from tracker.core.vocabulary import ROLES as ROLE_NAMES
+
 BY_CHOICES = ("funder", "recipient", "programme", "purpose")
-# db.models.ROLES, repeated here so that building the parser imports no SQLAlchemy (a test checks they agree).
-ROLE_NAMES = ("viewer", "reviewer", "finance", "editor", "admin")
 
 
 def _as_at(text: str) -> date:
@@ -118,6 +120,34 @@ def _print_problems(problems) -> int:
     return 1
 
 
+class _Refused(Exception):
+    """A command that cannot run at all: ``main`` prints the message and exits 1."""
+
+
+def _require_database() -> None:
+    """Refuse to go on if the configured database is a SQLite file that does not exist.
+
+    Only ``serve``, ``db upgrade`` and ``demo`` set a database up; any other
+    command run in the wrong folder must not start an empty one there.
+    """
+    from db.session import NoDatabase, require_database
+
+    try:
+        require_database()
+    except NoDatabase as err:
+        raise _Refused(str(err)) from None
+
+
+def _open_database():
+    """An engine on the configured database, migrated; never creates a missing SQLite file."""
+    from db.session import NoDatabase, ensure_schema
+
+    try:
+        return ensure_schema(create=False)
+    except NoDatabase as err:
+        raise _Refused(str(err)) from None
+
+
 def cmd_project(args) -> int:
     from pathlib import Path
 
@@ -152,13 +182,14 @@ def cmd_demo(args) -> int:
     from db.session import ensure_schema
     from tracker.demo import load_demo
     from tracker.figures.data import has_announcements
+    from tracker.records.permissions import local_actor
 
     engine = ensure_schema()
     try:
         if args.if_empty and has_announcements(engine):
             print("the database already holds announcements: demo not loaded")
             return 0
-        print(f"demo loaded: {load_demo(engine)}")
+        print(f"demo loaded: {load_demo(engine, actor=local_actor())}")
     finally:
         engine.dispose()
     return 0
@@ -167,18 +198,20 @@ def cmd_demo(args) -> int:
 def cmd_import(args) -> int:
     from pathlib import Path
 
-    from tracker.records import services
     from tracker.files.tabular import DataError
+    from tracker.imports import bulk
+    from tracker.records.permissions import local_actor
 
     if not Path(args.file).is_file():
         print(f"{args.file}: no such file", file=sys.stderr)
         return 1
-    progress = services.stderr_progress() if sys.stderr.isatty() else None
+    _require_database()
+    progress = bulk.stderr_progress() if sys.stderr.isatty() else None
     try:
         if args.what == "commitments":
-            result = services.import_commitments_file(args.file, progress=progress)
+            result = bulk.import_commitments_file(args.file, actor=local_actor(), progress=progress)
         else:
-            result = services.import_deliveries_file(args.file, progress=progress)
+            result = bulk.import_deliveries_file(args.file, actor=local_actor(), progress=progress)
     except DataError as err:
         return _print_problems(err.problems)
     print(result)
@@ -191,7 +224,11 @@ def cmd_totals(args) -> int:
     from tracker.files import totals_csv as totals_format
     from tracker.core.money import format_pounds
 
-    data = queries.load(as_at=args.as_at)
+    engine = _open_database()
+    try:
+        data = queries.load(engine, as_at=args.as_at)
+    finally:
+        engine.dispose()
     frame = committed_vs_delivered(data.schedule, data.deliveries, data.commitments, by=args.by)
     if args.format == "csv":
         sys.stdout.write(totals_format.to_csv(frame, by=args.by))
@@ -225,7 +262,11 @@ def cmd_export(args) -> int:
         print(f"funding-tracker export: error: give --format csv or xlsx (cannot tell from {args.out!r})",
               file=sys.stderr)
         return 2
-    data = queries.load(as_at=args.as_at)
+    engine = _open_database()
+    try:
+        data = queries.load(engine, as_at=args.as_at)
+    finally:
+        engine.dispose()
     table = tables.build(args.table, data)
     if fmt == "csv":
         content = exports.to_csv_bytes(table)
@@ -247,10 +288,10 @@ def cmd_export(args) -> int:
 def cmd_review_pack(args) -> int:
     from pathlib import Path
 
-    from db.session import ensure_schema
     from tracker.review import meetings as review
-    from tracker.records import services
     from tracker.core.fiscal import FiscalError, parse_date
+    from tracker.records.permissions import PermissionDenied, local_actor
+    from tracker.records.problems import ValidationFailed
     from tracker.review.pack import write_pack
 
     try:
@@ -258,14 +299,14 @@ def cmd_review_pack(args) -> int:
     except FiscalError as err:
         print(f"--meeting {err}", file=sys.stderr)
         return 1
-    engine = ensure_schema()
+    engine = _open_database()
     try:
         existing = review.meeting(engine, held_on)
         try:
-            paths = write_pack(engine, held_on, Path(args.out))
-        except services.ValidationFailed as err:
+            paths = write_pack(engine, held_on, Path(args.out), actor=local_actor())
+        except ValidationFailed as err:
             return _print_problems(err.problems)
-        except services.PermissionDenied as err:
+        except PermissionDenied as err:
             print(str(err), file=sys.stderr)
             return 1
         except OSError as err:
@@ -291,9 +332,9 @@ def cli_actor():
     """Who the ``users`` commands run as: whoever has a shell on the server owns it."""
     import getpass
 
-    from tracker.records import services
+    from tracker.records.permissions import Actor
 
-    return services.Actor(f"cli:{getpass.getuser()}", frozenset({"admin"}))
+    return Actor(f"cli:{getpass.getuser()}", frozenset({"admin"}))
 
 
 def _read_password() -> str | None:
@@ -342,9 +383,9 @@ def _one_time(username: str, password: str, when: str) -> None:
 
 
 def cmd_users(args) -> int:
-    from db.session import ensure_schema
     from tracker import accounts
-    from tracker.records import services
+    from tracker.records.permissions import PermissionDenied
+    from tracker.records.problems import ValidationFailed
 
     actor = cli_actor()
     name = args.username if args.users_command != "list" else None
@@ -355,7 +396,7 @@ def cmd_users(args) -> int:
             print("--password-stdin: expected the password on one line of standard input; nothing was changed.",
                   file=sys.stderr)
             return 1
-    engine = ensure_schema()
+    engine = _open_database()
     try:
         command = args.users_command
         if command == "list":
@@ -383,9 +424,9 @@ def cmd_users(args) -> int:
         elif command == "reset-password":
             _one_time(name, accounts.reset_password(name, engine=engine, actor=actor), "the next")
             print("Any lockout is lifted.")
-    except services.ValidationFailed as err:
+    except ValidationFailed as err:
         return _print_problems(err.problems)
-    except services.PermissionDenied as err:
+    except PermissionDenied as err:
         print(str(err), file=sys.stderr)
         return 1
     finally:
@@ -412,6 +453,9 @@ def main(argv: list[str] | None = None) -> int:
         return COMMANDS[args.command](args)
     except BrokenPipeError:  # e.g. piped into head
         return 0
+    except _Refused as err:
+        print(err, file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

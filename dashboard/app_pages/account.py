@@ -8,14 +8,14 @@ import streamlit as st
 
 from dashboard import auth
 from dashboard.components import engine, field_problems
-from db.models import ROLES
+from tracker.core.vocabulary import ROLES
 from tracker import accounts
-from tracker.records import services
-from tracker.figures.register import escape_markdown
+from tracker.records.problems import FieldProblem, ValidationFailed
+from tracker.figures.markdown_text import escape_markdown
 
 me = auth.require()
 state = st.session_state
-NO_PROBLEMS = services.ValidationFailed([])
+NO_PROBLEMS = ValidationFailed([])
 
 
 def change_password() -> None:
@@ -25,10 +25,10 @@ def change_password() -> None:
     current, new, again = (state.get(k, "") for k in ("account_current", "account_new", "account_again"))
     try:
         if new != again:
-            raise services.ValidationFailed([services.FieldProblem(
+            raise ValidationFailed([FieldProblem(
                 "new_password_again", None, "expected the same new password twice")])
         accounts.change_password(signed_in.username, current, new, engine=engine())
-    except services.ValidationFailed as failed:
+    except ValidationFailed as failed:
         state["account_problems"] = failed
     else:
         state.pop("account_problems", None)

@@ -21,17 +21,15 @@ from dashboard.components import (
 from tracker.figures.delivery import qualified
 from tracker.files.exports import to_csv_bytes
 from tracker.core.money import format_short
+from tracker.figures.announcement_detail import detail, schedule_table
+from tracker.figures.markdown_text import blockquote, escape_markdown
 from tracker.figures.register import (
     STATUSES,
-    blockquote,
-    detail,
-    escape_markdown,
     in_pounds,
     pick_labels,
     read_announcements,
     register,
     register_table,
-    schedule_table,
     search,
 )
 

@@ -22,8 +22,11 @@ from dashboard.components import (
     organisation_picker,
     picked_organisation,
 )
+from tracker.core import vocabulary
 from tracker.records import listings as records
-from tracker.records import services
+from tracker.core.vocabulary import REVISION_REASONS
+from tracker.records import announcements, commitments, deletion, deliveries, editing, milestones
+from tracker.records.problems import NotFound, ServiceError, StaleEdit, ValidationFailed
 
 me = auth.require("update_announcement", "update_commitment", "update_delivery", "update_milestone")
 
@@ -51,14 +54,14 @@ FORMS: dict[str, list[Field]] = {
     "commitment": [
         Field("purpose", "What it pays for"),
         Field("recipient", "Recipient", "organisation"),
-        Field("kind", "Kind", "choice", ("one-off", "recurring", "profiled")),
+        Field("kind", "Kind", "choice", vocabulary.COMMITMENT_KINDS),
         Field("amount", "Amount", help=MONEY_HELP + " Recurring: per year. Profiled: the total (or blank)."),
-        Field("qualifier", "The amount is", "choice", ("exact", "over", "up to", "about")),
+        Field("qualifier", "The amount is", "choice", vocabulary.QUALIFIERS),
         Field("first_year", "First financial year", help="2020-21"),
         Field("years", "Years (recurring)"),
         Field("profile", "Profile (profiled)", help="2020-21=£1m;2021-22=500,000"),
         Field("uplift_pct", "Yearly uplift % (optional)"),
-        Field("status", "Status", "choice", ("confirmed", "indicative")),
+        Field("status", "Status", "choice", vocabulary.STATUSES),
         Field("programme", "Programme (optional)"),
         Field("reannounces", "Re-announces (optional)", "commitment",
               help="The earlier commitment this one restates: it adds no new money."),
@@ -67,7 +70,7 @@ FORMS: dict[str, list[Field]] = {
         Field("commitment_ref", "Commitment", "commitment"),
         Field("paid_on", "Paid on", help="2021-03-31 or 31/03/2021"),
         Field("amount", "Amount", help=MONEY_HELP + " A negative amount corrects an earlier payment."),
-        Field("kind", "Kind", "choice", ("payment", "spend")),
+        Field("kind", "Kind", "choice", vocabulary.DELIVERY_KINDS),
         Field("evidence_url", "Evidence address (optional)"),
         Field("note", "Note (optional)"),
     ],
@@ -81,10 +84,10 @@ FORMS: dict[str, list[Field]] = {
     ],
 }
 UPDATE = {
-    "announcement": services.update_announcement,
-    "commitment": services.update_commitment,
-    "delivery": services.update_delivery,
-    "milestone": services.update_milestone,
+    "announcement": announcements.update_announcement,
+    "commitment": commitments.update_commitment,
+    "delivery": deliveries.update_delivery,
+    "milestone": milestones.update_milestone,
 }
 KINDS = {"Announcement": "announcement", "Commitment": "commitment", "Delivery": "delivery",
          "Milestone": "milestone"}
@@ -156,8 +159,8 @@ def load() -> None:
     if not ref:
         return
     try:
-        editable = services.load_for_edit(entity, ref, engine=db)
-    except services.NotFound as err:
+        editable = editing.load_for_edit(entity, ref, engine=db)
+    except NotFound as err:
         state["change_error"] = str(err)
         return
     state["change_entity"], state["change_ref"] = entity, ref
@@ -191,8 +194,8 @@ def save() -> None:
     try:
         UPDATE[entity](ref, replace(original, **values), expected_version=state["change_version"], engine=db,
                        actor=auth.actor(), **extra)
-    except services.StaleEdit as stale:
-        now = services.load_for_edit(entity, ref, engine=db).value
+    except StaleEdit as stale:
+        now = editing.load_for_edit(entity, ref, engine=db).value
         state["change_stale"] = str(stale)
         state["change_yours"] = [
             {"Field": f.label, "You typed": values[f.name], "Saved now": str(getattr(now, f.name) or "")}
@@ -200,10 +203,10 @@ def save() -> None:
         ]
         state.pop("change_problems", None)
         return
-    except services.ValidationFailed as failed:
+    except ValidationFailed as failed:
         state["change_problems"] = failed
         return
-    except services.ServiceError as err:
+    except ServiceError as err:
         state["change_error"] = str(err)
         return
     clear_data()
@@ -224,11 +227,11 @@ def reload_theirs() -> None:
 def delete() -> None:
     ref = state["change_ref"]
     try:
-        services.delete(entity, ref, expected_version=state["change_version"], engine=db, actor=auth.actor())
-    except services.StaleEdit as stale:
+        deletion.delete(entity, ref, expected_version=state["change_version"], engine=db, actor=auth.actor())
+    except StaleEdit as stale:
         state["change_stale"] = str(stale)
         return
-    except services.ServiceError as err:
+    except ServiceError as err:
         state["change_error"] = str(err)
         return
     clear_data()
@@ -281,7 +284,7 @@ if state.get("change_typed_before"):
     with st.expander("What you had typed before reloading", expanded=True):
         st.dataframe(state["change_typed_before"], hide_index=True, width="stretch")
 
-problems = state.get("change_problems", services.ValidationFailed([]))
+problems = state.get("change_problems", ValidationFailed([]))
 show = field_problems(problems)
 fields = FORMS[entity]
 half = (len(fields) + 1) // 2
@@ -293,7 +296,7 @@ with right:
     for field in fields[half:]:
         widget(field)
 if entity == "commitment":
-    st.selectbox("Why the money changed", services.REVISION_REASONS, index=None, key="change_reason",
+    st.selectbox("Why the money changed", REVISION_REASONS, index=None, key="change_reason",
                  help="Needed when the kind, amount, years, first year, profile or uplift change.")
     show("reason")
     st.text_input("Say more (needed for 'other')", key="change_reason_text")

@@ -1,7 +1,7 @@
 """Deleted records: everything deleted through the dashboard, and restoring it.
 
 Nothing is erased: a deleted record only leaves the totals and lists.
-Restoring is for admins (``tracker.services.restore`` checks the right;
+Restoring is for admins (``tracker.records.deletion.restore`` checks the right;
 the sign-in issue also takes this page out of other roles' navigation).
 """
 
@@ -10,7 +10,8 @@ import streamlit as st
 from dashboard import auth
 from dashboard.components import clear_data, engine
 from tracker.records import listings as records
-from tracker.records import services
+from tracker.records import deletion
+from tracker.records.problems import ServiceError
 
 auth.require("view_deleted")
 
@@ -55,8 +56,8 @@ options = {f"{row.entity.lower()}:{row.ref}": f"{row.entity} {row.ref}" for row 
 def restore() -> None:
     entity, ref = state["deleted_pick"].split(":", 1)
     try:
-        services.restore(entity, ref, engine=db, actor=auth.actor())
-    except services.ServiceError as err:
+        deletion.restore(entity, ref, engine=db, actor=auth.actor())
+    except ServiceError as err:
         state["deleted_error"] = str(err)
         return
     clear_data()

@@ -3,7 +3,7 @@ and a revised commitment's original profile beside its revised one."""
 
 import streamlit as st
 
-from dashboard import auth, charts
+from dashboard import auth, charts, downloads
 from dashboard.components import (
     current_view,
     engine,
@@ -15,7 +15,7 @@ from dashboard.components import (
 )
 from tracker.figures import delivery
 from tracker.figures import revisions as revision_view
-from tracker.records import services
+from tracker.records.revisions import baseline_vs_revised, revision_history
 from tracker.core.fiscal import FinancialYear
 from tracker.records.listings import revised_commitments
 
@@ -70,7 +70,7 @@ with by_year_tab:
             },
         )
         st.download_button(
-            "Download by year (CSV)", delivery.by_year_csv(figures.by_year),
+            "Download by year (CSV)", downloads.by_year_csv(figures.by_year),
             file_name="delivery-by-financial-year.csv", mime="text/csv", icon=":material/download:",
             key="delivery_download_years",
         )
@@ -100,7 +100,7 @@ with by_year_tab:
             },
         )
         st.download_button(
-            f"Download {year} deliveries (CSV)", delivery.deliveries_csv(records),
+            f"Download {year} deliveries (CSV)", downloads.deliveries_csv(records),
             file_name=f"deliveries-{year}.csv", mime="text/csv", icon=":material/download:",
             key="delivery_download_year_records",
         )
@@ -137,7 +137,7 @@ with by_commitment_tab:
         )
         st.caption("Select a column heading to sort.")
         st.download_button(
-            "Download by commitment (CSV)", delivery.by_commitment_csv(figures.by_commitment),
+            "Download by commitment (CSV)", downloads.by_commitment_csv(figures.by_commitment),
             file_name="delivery-by-commitment.csv", mime="text/csv", icon=":material/download:",
             key="delivery_download_commitments",
         )
@@ -157,8 +157,8 @@ else:
     options = revision_view.choices(shown_revised)
     ref = st.selectbox("Revised commitment", list(options), format_func=options.get,
                        key="delivery_revised_commitment")
-    profiles = services.baseline_vs_revised(engine(), ref)
-    revisions = services.revision_history(engine(), ref)
+    profiles = baseline_vs_revised(engine(), ref)
+    revisions = revision_history(engine(), ref)
     comparison = revision_view.comparison_table(profiles, ref)
     st.markdown(revision_view.summary(ref, profiles, revisions))
 
@@ -180,7 +180,7 @@ else:
         )
         st.caption("The last row is the total over every year.")
         st.download_button(
-            f"Download {ref} original and revised (CSV)", revision_view.comparison_csv(comparison),
+            f"Download {ref} original and revised (CSV)", downloads.comparison_csv(comparison),
             file_name=f"original-and-revised-{ref}.csv", mime="text/csv", icon=":material/download:",
             key="delivery_download_revised",
         )

@@ -5,10 +5,9 @@ import streamlit as st
 
 from dashboard import auth
 from dashboard.components import current_view, filters_caption, illustrative_notice, table_for_display
-from db.session import database_url
+from tracker import store
 from tracker.figures import finance_tables as tables
 from tracker.files.exports import to_csv_bytes, to_xlsx_bytes
-from tracker.figures.data import describe_source
 
 auth.require("view")
 
@@ -27,7 +26,7 @@ if data.commitments.empty:
 illustrative_notice(data.has_illustrative_deliveries)
 
 workbook_tables = [tables.build(name, data) for name in tables.TABLE_NAMES]
-about = tables.export_about(data, source=describe_source(database_url()), filters=shown.filters.describe(),
+about = tables.export_about(data, source=store.source_description(), filters=shown.filters.describe(),
                             exported_on=shown.today)
 st.download_button(
     "Download every table as an Excel workbook (XLSX)",

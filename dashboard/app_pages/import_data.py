@@ -10,7 +10,7 @@ import streamlit as st
 from dashboard import auth
 from dashboard.components import engine
 from tracker.imports import pipeline as imports
-from tracker.records import services
+from tracker.records.permissions import PermissionDenied
 from tracker.files.tabular import DataError
 
 me = auth.require("import_commitments", "import_deliveries")
@@ -71,7 +71,7 @@ def save(plan: imports.ImportPlan, data: bytes, reason: str | None, reason_text:
     except DataError as err:
         bar.empty()
         show_problems(err.problems, "**Nothing was imported.**")
-    except services.PermissionDenied as err:
+    except PermissionDenied as err:
         bar.empty()
         st.error(f"Nothing was imported: {err}", icon=":material/block:")
     else:

@@ -1,6 +1,6 @@
 """Record: a new announcement with its commitments, a delivery, a milestone.
 
-Every save goes through tracker.services; the page only gathers what was
+Every save goes through a use-case in tracker.records; the page only gathers what was
 typed and shows the answer: problems beside their fields, or what was saved.
 Changing or deleting what is already recorded is on the "Change a record"
 page (dashboard/app_pages/change.py).
@@ -19,7 +19,11 @@ from dashboard.components import (
     organisation_picker,
     picked_organisation,
 )
-from tracker.records import services
+from tracker.records import announcements, deliveries, milestones
+from tracker.records.inputs import AnnouncementInput, CommitmentInput, DeliveryInput, MilestoneInput
+from tracker.records.permissions import PermissionDenied
+from tracker.records.problems import FieldProblem, ServiceError, ValidationFailed
+from tracker.core import vocabulary
 from tracker.core.money import to_decimal
 
 me = auth.require("create_announcement", "record_delivery", "create_milestone")
@@ -28,8 +32,8 @@ shown = current_view()
 db = engine()
 commitment_refs = list(shown.everything.commitments["ref"])
 
-KINDS = ["one-off", "recurring", "profiled"]
-QUALIFIERS = ["exact", "over", "up to", "about"]
+KINDS = list(vocabulary.COMMITMENT_KINDS)
+QUALIFIERS = list(vocabulary.QUALIFIERS)
 
 st.title("Record")
 st.caption(
@@ -50,14 +54,14 @@ tabs = dict(zip(offered, st.tabs(offered)))
 # --- new announcement ----------------------------------------------------------
 
 
-def announcement_input() -> services.AnnouncementInput:
+def announcement_input() -> AnnouncementInput:
     state = st.session_state
     count = int(state.get("record_a_count", 1))
     funder = picked_organisation("record_a_funder")
     commitments = []
     for i in range(count):
         recipient = picked_organisation(f"record_c{i}_recipient")
-        commitments.append(services.CommitmentInput(
+        commitments.append(CommitmentInput(
             ref=state.get(f"record_c{i}_ref", ""), purpose=state.get(f"record_c{i}_purpose", ""),
             recipient=recipient, kind=state.get(f"record_c{i}_kind", "one-off"),
             amount=state.get(f"record_c{i}_amount", ""), first_year=state.get(f"record_c{i}_first_year", ""),
@@ -66,7 +70,7 @@ def announcement_input() -> services.AnnouncementInput:
             uplift_pct=state.get(f"record_c{i}_uplift", ""), profile=state.get(f"record_c{i}_profile", ""),
             reannounces=state.get(f"record_c{i}_reannounces") or "",
         ))
-    return services.AnnouncementInput(
+    return AnnouncementInput(
         ref=state.get("record_a_ref", ""), announced_on=state.get("record_a_date", ""),
         title=state.get("record_a_title", ""), funder=funder, made_by=state.get("record_a_made_by", ""),
         source_url=state.get("record_a_source", ""), quote=state.get("record_a_quote", ""),
@@ -81,25 +85,26 @@ def new_organisations_ok() -> bool:
 
 
 def preview_announcement() -> None:
-    schedule, problems = services.preview_schedule(announcement_input(), engine=db,
-                                                   new_organisations_ok=new_organisations_ok())
-    st.session_state["record_a_problems"] = services.ValidationFailed(problems)
+    schedule, problems = announcements.preview_schedule(announcement_input(), engine=db,
+                                                        new_organisations_ok=new_organisations_ok())
+    st.session_state["record_a_problems"] = ValidationFailed(problems)
     st.session_state["record_a_schedule"] = schedule
 
 
 def save_announcement() -> None:
     inp = announcement_input()
     try:
-        services.create_announcement(inp, engine=db, new_organisations_ok=new_organisations_ok(), actor=auth.actor())
-    except services.ValidationFailed as failed:
+        announcements.create_announcement(inp, engine=db, new_organisations_ok=new_organisations_ok(),
+                                          actor=auth.actor())
+    except ValidationFailed as failed:
         st.session_state["record_a_problems"] = failed
-        st.session_state["record_a_schedule"] = services.preview_schedule(inp)[0]
+        st.session_state["record_a_schedule"] = announcements.preview_schedule(inp)[0]
         return
-    except services.PermissionDenied as err:
+    except PermissionDenied as err:
         auth.refused(err)
         return
-    except services.ServiceError as err:
-        st.session_state["record_a_problems"] = services.ValidationFailed([services.FieldProblem("ref", "", str(err))])
+    except ServiceError as err:
+        st.session_state["record_a_problems"] = ValidationFailed([FieldProblem("ref", "", str(err))])
         return
     clear_data()
     for key in [k for k in st.session_state if str(k).startswith(("record_a_", "record_c"))]:
@@ -112,7 +117,7 @@ def save_announcement() -> None:
 
 if "New announcement" in tabs:
     with tabs["New announcement"]:
-        problems = st.session_state.get("record_a_problems", services.ValidationFailed([]))
+        problems = st.session_state.get("record_a_problems", ValidationFailed([]))
         show = field_problems(problems)
         st.number_input("How many commitments does it carry?", min_value=1, max_value=10, step=1, key="record_a_count")
         left, right = st.columns(2)
@@ -162,7 +167,7 @@ if "New announcement" in tabs:
                               placeholder="2020-21=£1m;2021-22=500,000")
                 show_c("profile")
             d, e, f = st.columns(3)
-            d.selectbox("Status", ["confirmed", "indicative"], key=f"record_c{i}_status")
+            d.selectbox("Status", list(vocabulary.STATUSES), key=f"record_c{i}_status")
             e.text_input("Programme (optional)", key=f"record_c{i}_programme")
             f.selectbox("Re-announces (optional)", commitment_refs, index=None, key=f"record_c{i}_reannounces",
                         help="The earlier commitment this one restates: it adds no new money.")
@@ -186,7 +191,7 @@ if "New announcement" in tabs:
 
 
 def save(use_case, inp, problems_key: str, message: str) -> None:
-    """Save through a service: problems go beside their fields, success to the top."""
+    """Save through a write use-case: problems go beside their fields, success to the top."""
     saved, _ = auth.attempt(lambda: use_case(inp, engine=db, actor=auth.actor()), problems_key)
     if saved:
         clear_data()
@@ -195,18 +200,19 @@ def save(use_case, inp, problems_key: str, message: str) -> None:
 
 def save_delivery() -> None:
     state = st.session_state
-    inp = services.DeliveryInput(
+    inp = DeliveryInput(
         ref=state.get("record_d_ref", ""), commitment_ref=state.get("record_d_commitment") or "",
         paid_on=state.get("record_d_paid_on", ""), amount=state.get("record_d_amount", ""),
         kind=state.get("record_d_kind", "payment"), note=state.get("record_d_note", ""),
         evidence_url=state.get("record_d_evidence", ""),
     )
-    save(services.record_delivery, inp, "record_d_problems", f"Saved delivery {inp.ref} against {inp.commitment_ref}.")
+    save(deliveries.record_delivery, inp, "record_d_problems",
+         f"Saved delivery {inp.ref} against {inp.commitment_ref}.")
 
 
 if "Delivery" in tabs:
     with tabs["Delivery"]:
-        show = field_problems(st.session_state.get("record_d_problems", services.ValidationFailed([])))
+        show = field_problems(st.session_state.get("record_d_problems", ValidationFailed([])))
         a, b = st.columns(2)
         with a:
             st.selectbox("Commitment", commitment_refs, index=None, key="record_d_commitment")
@@ -230,17 +236,17 @@ if "Delivery" in tabs:
 
 def save_milestone() -> None:
     state = st.session_state
-    inp = services.MilestoneInput(
+    inp = MilestoneInput(
         ref=state.get("record_m_ref", ""), commitment_ref=state.get("record_m_commitment") or "",
         title=state.get("record_m_title", ""), due_on=state.get("record_m_due", ""),
         achieved_on=state.get("record_m_achieved", ""), achieved_note=state.get("record_m_note", ""),
     )
-    save(services.create_milestone, inp, "record_m_problems", f"Saved milestone {inp.ref} on {inp.commitment_ref}.")
+    save(milestones.create_milestone, inp, "record_m_problems", f"Saved milestone {inp.ref} on {inp.commitment_ref}.")
 
 
 if "Milestone" in tabs:
     with tabs["Milestone"]:
-        show = field_problems(st.session_state.get("record_m_problems", services.ValidationFailed([])))
+        show = field_problems(st.session_state.get("record_m_problems", ValidationFailed([])))
         a, b = st.columns(2)
         with a:
             st.selectbox("Commitment", commitment_refs, index=None, key="record_m_commitment")

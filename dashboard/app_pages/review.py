@@ -1,7 +1,7 @@
 """Review: the Digital Advisory Group's progress review.
 
 Choose a meeting (latest first) or open a new one. Opening a meeting freezes
-the figures as they stand on its as-at date (``services.open_meeting``); the
+the figures as they stand on its as-at date (``tracker.review.recording.open_meeting``); the
 page shows those frozen figures, what changed since the previous meeting,
 the milestones overdue first, and a form to give a commitment or programme a
 status (always words with a RAG colour), recorded as given at the meeting.
@@ -23,21 +23,25 @@ from dashboard.components import (
     money_column,
     signed_money_column,
 )
-from db.session import database_url
+from tracker import store
 from tracker.figures import data as queries
+from tracker.review import changes as review_changes
 from tracker.review import meetings as review
 from tracker.review import pack as review_pack
-from tracker.records import services
+from tracker.core.vocabulary import PROGRESS_STATUSES
+from tracker.records.problems import ValidationFailed
+from tracker.review import recording
 from tracker.review import presentation as view
+from tracker.review.snapshot import build_snapshot
 from tracker.core.clock import today
-from tracker.figures.register import escape_markdown
+from tracker.figures.markdown_text import escape_markdown
 
 me = auth.require("view")
 
 db = engine()
 state = st.session_state
 as_of = today()
-NO_PROBLEMS = services.ValidationFailed([])
+NO_PROBLEMS = ValidationFailed([])
 # The figures and the packs are for everyone; statuses and meetings are the reviewers' (and admins').
 may_open, may_record = auth.allows(me, "open_meeting"), auth.allows(me, "record_status")
 REVIEWERS_ONLY = "Opening meetings and recording statuses needs the reviewer role."
@@ -60,7 +64,7 @@ if opened:
 def open_new_meeting() -> None:
     held = state.get("review_new_held_on")
     as_at = state.get("review_new_as_at")
-    saved, _ = auth.attempt(lambda: services.open_meeting(
+    saved, _ = auth.attempt(lambda: recording.open_meeting(
         held.isoformat() if held else "", as_at.isoformat() if as_at else "", state.get("review_new_title", ""),
         engine=db, actor=auth.actor()), "review_new_problems")
     if not saved:
@@ -133,7 +137,7 @@ for row in (metrics[:3], metrics[3:]):
         column.metric(metric.label, metric.value, help=metric.help)
 illustrative_notice(figures["headline"]["illustrative_deliveries"])
 
-source = queries.describe_source(database_url())
+source = store.source_description()
 st.markdown("**The pack for this meeting**: the frozen figures, what changed since the last review, milestones "
             "and statuses, for the papers.")
 html_col, xlsx_col, _ = st.columns([1, 1, 2])
@@ -208,14 +212,14 @@ with figures_tab:
         )
 
 
-def changes_list(found: review.Changes, key: str) -> None:
-    st.markdown(review.movement_sentence(found))
+def changes_list(found: review_changes.Changes, key: str) -> None:
+    st.markdown(review_changes.movement_sentence(found))
     if not found.count:
         st.info("Nothing else changed: no announcement, commitment, delivery, milestone or status.",
                 icon=":material/info:")
         return
     st.dataframe(
-        review.changes_table(found),
+        review_changes.changes_table(found),
         hide_index=True,
         width="stretch",
         column_config={
@@ -229,16 +233,16 @@ def changes_list(found: review.Changes, key: str) -> None:
 
 with since_tab:
     if previous is None:
-        st.info(review.movement_sentence(review.changes(None, figures)), icon=":material/info:")
+        st.info(review_changes.movement_sentence(review_changes.changes(None, figures)), icon=":material/info:")
     else:
         st.caption(escape_markdown(f"From the meeting of {previous.label} to this one."))
-        changes_list(review.changes(previous.figures, figures), "review_changes")
+        changes_list(review_changes.changes(previous.figures, figures), "review_changes")
     if latest:
         st.divider()
         if st.toggle(f"Also show what has changed since this meeting, until today ({as_of:%-d %B %Y})",
                      key="review_since_today"):
             st.caption("Today's figures are live, not frozen: they move as records are saved.")
-            changes_list(review.changes(figures, review.build_snapshot(db, as_of)), "review_changes_today")
+            changes_list(review_changes.changes(figures, build_snapshot(db, as_of)), "review_changes_today")
 
 with milestones_tab:
     st.markdown(escape_markdown(view.overdue_sentence(figures)) if figures["milestones"]
@@ -267,7 +271,7 @@ def save_status() -> None:
     subject = state.get("review_subject") or ""
     programme = subject.removeprefix(review.PROGRAMME_PREFIX) if subject.startswith(review.PROGRAMME_PREFIX) else ""
     assessed = state.get("review_assessed_on")
-    inp = services.StatusInput(
+    inp = recording.StatusInput(
         status=state.get("review_status") or "",
         commitment_ref="" if programme else subject,
         programme=programme,
@@ -276,7 +280,7 @@ def save_status() -> None:
         note=state.get("review_note", ""),
         meeting_held_on=held_iso,
     )
-    saved, _ = auth.attempt(lambda: services.record_status(inp, engine=db, actor=auth.actor()),
+    saved, _ = auth.attempt(lambda: recording.record_status(inp, engine=db, actor=auth.actor()),
                             "review_status_problems")
     if not saved:
         return
@@ -308,7 +312,7 @@ with statuses_tab:
         show("commitment_ref")
         show("programme")
         if may_record:
-            st.selectbox("Status", services.PROGRESS_STATUSES, index=None, format_func=review.status_label,
+            st.selectbox("Status", PROGRESS_STATUSES, index=None, format_func=review.status_label,
                          key="review_status", placeholder="Choose a status")
             show("status")
             st.date_input("Date assessed", value=as_of, max_value=as_of, min_value=date(2000, 1, 1),

@@ -16,7 +16,7 @@ import streamlit as st
 from dashboard import auth
 from dashboard.components import engine
 from tracker import accounts
-from tracker.figures.register import escape_markdown
+from tracker.figures.markdown_text import escape_markdown
 
 state = st.session_state
 

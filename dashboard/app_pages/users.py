@@ -12,15 +12,15 @@ import streamlit as st
 
 from dashboard import auth
 from dashboard.components import engine, field_problems
-from db.models import ROLES
+from tracker.core.vocabulary import ROLES
 from tracker import accounts
-from tracker.records import services
-from tracker.figures.register import escape_markdown
+from tracker.records.problems import FieldProblem, ValidationFailed
+from tracker.figures.markdown_text import escape_markdown
 
 me = auth.require("manage_users")
 db = engine()
 state = st.session_state
-NO_PROBLEMS = services.ValidationFailed([])
+NO_PROBLEMS = ValidationFailed([])
 ROLE_HELP = ("viewer: sees every page and chart. reviewer: also records progress statuses and opens review "
              "meetings. finance: also records and imports deliveries. editor: also records and changes "
              "announcements, commitments, deliveries and milestones, and imports. admin: everything, and manages "
@@ -59,7 +59,7 @@ def _change(use_case, message: str, **kwargs) -> None:
 
 
 def _refuse_for_self(expected: str) -> None:
-    state["users_change_problems"] = services.ValidationFailed([services.FieldProblem("username", None, expected)])
+    state["users_change_problems"] = ValidationFailed([FieldProblem("username", None, expected)])
 
 
 def save_roles() -> None:

@@ -47,14 +47,14 @@ from db.session import ensure_schema, read_session, write_session
 from tests.integration.conftest import reset_postgres, sqlite_url
 from tests.services import require_postgres
 from tracker import accounts
-from tracker.records import services
 from tracker.demo import load_demo
+from tracker.records.permissions import Actor
 
 TODAY = "2026-11-27"
 APP = str(Path(__file__).resolve().parents[2] / "dashboard" / "app.py")
 TEST_ADMIN = "test-admin"
 TEST_PASSWORD = "purple kettle on the hill 42"
-SETUP = services.Actor("setup", frozenset({"admin"}))
+SETUP = Actor("setup", frozenset({"admin"}))
 
 
 @pytest.fixture
@@ -128,7 +128,7 @@ def app_database(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: py
     engine = ensure_schema(url)
     try:
         if "empty_database" not in request.fixturenames:
-            load_demo(engine)
+            load_demo(engine, actor=SETUP)
         admin_id = _insert_test_admin(engine)
     finally:
         engine.dispose()

@@ -14,7 +14,10 @@ from streamlit.testing.v1 import AppTest
 
 from db.models import AuditEvent
 from db.session import make_engine, read_session
-from tracker.records import services
+from tests.actors import ADMIN, admin
+from tracker.records import commitments, deletion, editing, milestones
+from tracker.records.inputs import MilestoneInput
+from tracker.records.revisions import baseline_vs_revised
 
 APP = str(Path(__file__).resolve().parents[2] / "dashboard" / "app.py")
 DEMO_COMMITTED = {"2020-21": "1500000.00", "2021-22": "5400000.00", "2022-23": "6400000.00"}
@@ -69,12 +72,12 @@ def test_changing_a_commitments_money_needs_a_reason_and_keeps_the_original_prof
     at.text_input(key="change_f_amount").input("£600,000")
     at.button(key="change_save").click().run()
     assert any("needs a reason" in e.value for e in at.error)
-    assert list(services.baseline_vs_revised(db, "W1")["revised_pence"]) == [50_000_000] * 3
+    assert list(baseline_vs_revised(db, "W1")["revised_pence"]) == [50_000_000] * 3
 
     at.selectbox(key="change_reason").set_value("correction")
     at.button(key="change_save").click().run()
     assert not at.exception and "Saved the change to commitment W1" in at.success[0].value
-    revised = services.baseline_vs_revised(db, "W1")
+    revised = baseline_vs_revised(db, "W1")
     assert list(revised["original_pence"]) == [50_000_000] * 3
     assert list(revised["revised_pence"]) == [60_000_000] * 3
 
@@ -102,7 +105,7 @@ def test_a_bad_value_is_shown_beside_its_field_and_nothing_changes(db):
     assert not at.exception
     assert "'31/02/2022': no such date (expected a date like 2019-10-31 or 31/10/2019)" in [e.value for e in at.error]
     assert not at.success
-    assert services.load_for_edit("delivery", "D2", engine=db).value.paid_on == "2022-03-31"
+    assert editing.load_for_edit("delivery", "D2", engine=db).value.paid_on == "2022-03-31"
     assert _audit_count(db) == before
 
 
@@ -117,22 +120,22 @@ def test_an_announcements_own_fields_change_and_the_register_shows_them():
 
 
 def test_a_milestone_marked_achieved_is_shown_as_achieved(db):
-    services.create_milestone(services.MilestoneInput("M3", "W7", "Five projects funded", due_on="2022-09-30"),
-                              engine=db)
+    milestones.create_milestone(MilestoneInput("M3", "W7", "Five projects funded", due_on="2022-09-30"),
+                                engine=db, actor=ADMIN)
     at = _open()
     _pick(at, "Milestone", "M3")
     at.text_input(key="change_f_achieved_on").input("15/10/2022")
     at.button(key="change_save").click().run()
     assert not at.exception and "Saved the change to milestone M3" in at.success[0].value
-    assert services.load_for_edit("milestone", "M3", engine=db).value.achieved_on == "2022-10-15"
+    assert editing.load_for_edit("milestone", "M3", engine=db).value.achieved_on == "2022-10-15"
 
 
 def test_a_change_saved_by_someone_else_after_opening_is_refused_named_and_what_you_typed_is_kept(db):
     at = _open()
     _pick(at, "Commitment", "W5")
-    other = services.load_for_edit("commitment", "W5", engine=db)
-    services.update_commitment("W5", replace(other.value, purpose="Digital squads (renamed)"),
-                               expected_version=other.version, engine=db, actor=services.Actor("Sam"))
+    other = editing.load_for_edit("commitment", "W5", engine=db)
+    commitments.update_commitment("W5", replace(other.value, purpose="Digital squads (renamed)"),
+                                  expected_version=other.version, engine=db, actor=admin("Sam"))
     before = _audit_count(db)
 
     at.text_input(key="change_f_purpose").input("My own wording")
@@ -142,7 +145,7 @@ def test_a_change_saved_by_someone_else_after_opening_is_refused_named_and_what_
     kept = at.dataframe[0].value
     assert kept.to_dict("records") == [
         {"Field": "What it pays for", "You typed": "My own wording", "Saved now": "Digital squads (renamed)"}]
-    assert services.load_for_edit("commitment", "W5", engine=db).value.purpose == "Digital squads (renamed)"
+    assert editing.load_for_edit("commitment", "W5", engine=db).value.purpose == "Digital squads (renamed)"
     assert _audit_count(db) == before
 
     at.button(key="change_reload").click().run()
@@ -189,8 +192,8 @@ def test_the_deleted_records_page_says_when_nothing_is_deleted():
 
 
 def test_restoring_a_deleted_payment_puts_it_back_in_delivered(db):
-    editable = services.load_for_edit("delivery", "D2", engine=db)
-    services.delete("delivery", "D2", expected_version=editable.version, engine=db)
+    editable = editing.load_for_edit("delivery", "D2", engine=db)
+    deletion.delete("delivery", "D2", expected_version=editable.version, engine=db, actor=ADMIN)
     at = _open("deleted")
     assert list(at.dataframe[0].value["ref"]) == ["D2"]
     at.selectbox(key="deleted_pick").set_value("delivery:D2").run()

@@ -18,9 +18,9 @@ import pandas as pd
 from streamlit.testing.v1 import AppTest
 
 from db.session import ensure_schema
-from tracker.demo import DEMO_FOLDER
 from tracker.core.fiscal import FinancialYear, parse_date
 from tracker.core.money import parse_pence, to_decimal
+from tracker.demo import DEMO_FOLDER
 
 APP = Path(__file__).resolve().parents[2] / "dashboard" / "app.py"
 YEARS = ["2020-21", "2021-22", "2022-23"]
@@ -230,11 +230,12 @@ def test_an_empty_database_says_what_to_do(empty_database: bool) -> None:
 
 
 def test_commitments_without_deliveries_say_how_to_import_them(empty_database: bool, app_database: str) -> None:
-    from tracker.records.services import import_commitments_file
+    from tests.actors import ADMIN
+    from tracker.imports.bulk import import_commitments_file
 
     engine = ensure_schema(app_database)
     try:
-        import_commitments_file(DEMO_FOLDER / "commitments.csv", engine=engine)
+        import_commitments_file(DEMO_FOLDER / "commitments.csv", engine=engine, actor=ADMIN)
     finally:
         engine.dispose()
 

@@ -1,6 +1,6 @@
 """The Delivery page's "Original and revised profiles" section (AppTest) on the Welsh demo.
 
-Revisions are made through tracker.services before the page opens: W3
+Revisions are made through tracker.records before the page opens: W3
 (£1m one-off in 2020-21) slips to £2m in 2022-23; W1 (£500k a year for three
 years) is re-profiled, then corrected. The expected figures are written out
 here, not worked out by the code under test.
@@ -19,8 +19,9 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from db.session import make_engine
+from tests.actors import admin
 from tests.app.test_delivery import open_delivery, pounds, texts
-from tracker.records import services
+from tracker.records import commitments, editing
 
 PICK = "delivery_revised_commitment"
 W1_PURPOSE = "Chief Digital Officer post and Delivery Unit"
@@ -30,10 +31,10 @@ W3_PURPOSE = "Grants for councils' collaborative digital projects (COVID-19)"
 def revise(ref: str, reason: str, reason_text: str = "", actor: str = "Sam", **changes: str) -> None:
     engine = make_engine(os.environ["TRACKER_DATABASE_URL"])
     try:
-        current = services.load_for_edit("commitment", ref, engine=engine)
-        services.update_commitment(
+        current = editing.load_for_edit("commitment", ref, engine=engine)
+        commitments.update_commitment(
             ref, dataclasses.replace(current.value, **changes), expected_version=current.version,
-            reason=reason, reason_text=reason_text, engine=engine, actor=services.Actor(actor),
+            reason=reason, reason_text=reason_text, engine=engine, actor=admin(actor),
         )
     finally:
         engine.dispose()

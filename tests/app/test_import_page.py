@@ -14,8 +14,8 @@ from streamlit.testing.v1 import AppTest
 
 from db.models import AuditEvent, Commitment, Delivery
 from db.session import ensure_schema, read_session
-from tracker.records import services
 from tracker.demo import DEMO_FOLDER
+from tracker.records import commitments
 
 APP = str(Path(__file__).resolve().parents[2] / "dashboard" / "app.py")
 NEW_DELIVERY = b"D8,W7,2023-03-20,1000,payment,new,no\n"
@@ -136,7 +136,7 @@ def test_a_change_to_money_asks_why_before_it_can_be_confirmed(app_database):
     assert _metrics(at)["To update"] == "1"
     rows = at.dataframe[0].value
     assert dict(zip(rows["ref"], rows["changes"]))["W7"] == "amount £1,000,000 -> £1,500,000"
-    if not hasattr(services, "update_commitment"):
+    if not hasattr(commitments, "update_commitment"):
         assert at.button(key="import_confirm").disabled  # updates by import are not available
         return
     assert at.button(key="import_confirm").disabled  # no reason yet

@@ -18,8 +18,10 @@ from streamlit.testing.v1.element_tree import Block
 
 from db.models import AuditEvent, ProgressStatus, ReviewMeeting
 from db.session import make_engine, read_session
+from tests.actors import ADMIN
+from tracker.records import deliveries
+from tracker.records.inputs import DeliveryInput
 from tracker.review import meetings as review
-from tracker.records import services
 
 APP = str(Path(__file__).resolve().parents[2] / "dashboard" / "app.py")
 FROZEN = "These figures were frozen when the meeting was opened; later changes do not move them."
@@ -239,7 +241,7 @@ def test_a_status_without_a_choice_is_refused_beside_the_status(db):
 def test_a_meetings_figures_stay_frozen_and_the_next_meeting_shows_what_changed(db):
     at = _open_page()
     _open_meeting(at, held_on=date(2026, 11, 20))
-    services.record_delivery(services.DeliveryInput("D9", "W7", "2026-10-01", "£100,000"), engine=db)
+    deliveries.record_delivery(DeliveryInput("D9", "W7", "2026-10-01", "£100,000"), engine=db, actor=ADMIN)
     at.run()
 
     assert _metrics(at)["Delivered to date"] == "£12.52m"

@@ -34,7 +34,8 @@ from db.session import make_engine, read_session
 from tests.app.conftest import APP, SETUP, add_test_user, offered, sign_in_as
 from tests.app.forms import fill_delivery, fill_new_announcement
 from tracker import accounts
-from tracker.records import services
+from tracker.records import deletion, editing
+from tracker.review import recording
 
 ROLES = ("viewer", "reviewer", "finance", "editor", "admin")
 FIGURES = ["Overview", "Announcements", "Delivery", "Review", "Finance tables"]
@@ -120,7 +121,7 @@ def test_an_editor_has_every_kind_of_record(app_as):
 
 @pytest.mark.parametrize("role", ROLES)
 def test_only_reviewers_get_the_meeting_and_status_forms_everyone_gets_the_figures_and_packs(role, app_as, db):
-    services.open_meeting("2026-11-20", engine=db, actor=SETUP)
+    recording.open_meeting("2026-11-20", engine=db, actor=SETUP)
     at = app_as(role).run()
     at.switch_page("app_pages/review.py").run()
     assert not at.exception
@@ -184,12 +185,12 @@ def _fill_user(at: AppTest) -> None:
 
 
 def _open_a_meeting(engine) -> None:
-    services.open_meeting("2026-11-20", engine=engine, actor=SETUP)
+    recording.open_meeting("2026-11-20", engine=engine, actor=SETUP)
 
 
 def _delete_a4(engine) -> None:
-    version = services.load_for_edit("announcement", "A4", engine=engine).version
-    services.delete("announcement", "A4", expected_version=version, engine=engine, actor=SETUP)
+    version = editing.load_for_edit("announcement", "A4", engine=engine).version
+    deletion.delete("announcement", "A4", expected_version=version, engine=engine, actor=SETUP)
 
 
 def _w1_purpose(engine) -> str:

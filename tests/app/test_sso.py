@@ -21,7 +21,7 @@ from db.session import ensure_schema, make_engine, read_session
 from tests.app.conftest import APP, SETUP, offered
 from dashboard import auth
 from tracker import accounts
-from tracker.figures.register import escape_markdown
+from tracker.figures.markdown_text import escape_markdown
 
 AUTH = {
     "redirect_uri": "http://localhost:8501/oauth2callback",

@@ -46,13 +46,13 @@ USERS = {ADMIN: ["admin"], "vera": ["viewer"], "fin": ["finance"]}
 def _add_users(url: str) -> None:
     from db.session import ensure_schema
     from tracker import accounts
-    from tracker.records import services
+    from tracker.records.permissions import Actor
 
     engine = ensure_schema(url)
     try:
         for username, roles in USERS.items():
             accounts.add_user(username, roles, engine=engine, password=PASSWORD,
-                              actor=services.Actor("setup", frozenset({"admin"})))
+                              actor=Actor("setup", frozenset({"admin"})))
     finally:
         engine.dispose()
 

@@ -14,9 +14,12 @@ from pathlib import Path
 import pytest
 
 from db.session import ensure_schema
-from tracker.records import services
+from tests.actors import ADMIN
 from tracker.demo import load_demo
+from tracker.records.inputs import MilestoneInput
+from tracker.records.milestones import create_milestone
 from tracker.review.pack import write_pack
+from tracker.review.recording import StatusInput, record_status
 
 LOCAL = ("file:", "data:")
 
@@ -26,13 +29,13 @@ def pack(chromium_path: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
     monkeypatch.setenv("TRACKER_TODAY", "2026-11-27")
     engine = ensure_schema(f"sqlite:///{tmp_path / 'tracker.db'}")
     try:
-        load_demo(engine)
-        services.create_milestone(services.MilestoneInput("M9", "W7", "Projects evaluated", due_on="2024-01-31"),
-                                  engine=engine)
-        services.record_status(services.StatusInput("at risk", commitment_ref="W7", assessed_on="2026-11-20",
-                                                    note="<script>alert(1)</script>",
-                                                    evidence_url="https://example.org/minutes"), engine=engine)
-        html_path, _ = write_pack(engine, date(2026, 11, 27), tmp_path / "pack")
+        load_demo(engine, actor=ADMIN)
+        create_milestone(MilestoneInput("M9", "W7", "Projects evaluated", due_on="2024-01-31"), engine=engine,
+                         actor=ADMIN)
+        record_status(StatusInput("at risk", commitment_ref="W7", assessed_on="2026-11-20",
+                                  note="<script>alert(1)</script>", evidence_url="https://example.org/minutes"),
+                      engine=engine, actor=ADMIN)
+        html_path, _ = write_pack(engine, date(2026, 11, 27), tmp_path / "pack", actor=ADMIN)
     finally:
         engine.dispose()
     return html_path

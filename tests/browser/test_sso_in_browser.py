@@ -53,15 +53,15 @@ def sso_url(provider: str, chromium_path: str, tmp_path_factory: pytest.TempPath
 
     from db.session import ensure_schema
     from tracker import accounts
-    from tracker.records import services
     from tracker.demo import load_demo
+    from tracker.records.permissions import Actor
 
     folder: Path = tmp_path_factory.mktemp("sso")
     database = f"sqlite:///{folder / 'tracker.db'}"
     engine = ensure_schema(database)
     try:
-        load_demo(engine)
-        setup = services.Actor("setup", frozenset({"admin"}))
+        setup = Actor("setup", frozenset({"admin"}))
+        load_demo(engine, actor=setup)
         accounts.add_user("erin", ["reviewer"], engine=engine, email=ERIN, sso_only=True, actor=setup)
         accounts.add_user("fin", ["finance"], engine=engine, email=FIN, sso_only=True, actor=setup)
     finally:

@@ -17,7 +17,8 @@ from db.models import AuditEvent, User, UserRole
 from db.session import read_session
 from tracker import accounts
 from tracker.accounts import SIGN_IN_FAILED, SignInFailed
-from tracker.records.services import Actor, PermissionDenied, ValidationFailed
+from tracker.records.permissions import Actor, PermissionDenied
+from tracker.records.problems import ValidationFailed
 
 T0 = datetime(2026, 11, 27, 9, 0, tzinfo=UTC)
 ADMIN = Actor("admin-tester", frozenset({"admin"}))
@@ -378,3 +379,16 @@ def test_list_users_shows_no_hashes(engine):
     frame = accounts.list_users(engine)
     assert list(frame.columns) == accounts.USER_COLUMNS
     assert "$argon2" not in frame.to_csv()
+
+
+def test_the_last_active_admin_cannot_be_disabled_or_lose_the_role(engine) -> None:
+    owner = Actor("cli:owner", frozenset({"admin"}))
+    accounts.add_user("ann", ["admin"], engine=engine, actor=owner)
+    for attempt in (lambda: accounts.disable_user("ann", engine=engine, actor=owner),
+                    lambda: accounts.set_roles("ann", ["viewer"], engine=engine, actor=owner)):
+        with pytest.raises(ValidationFailed, match="at least one active admin"):
+            attempt()
+    assert accounts.list_users(engine).to_dict("records")[0]["roles"] == "admin"
+    accounts.add_user("bob", ["admin"], engine=engine, actor=owner)
+    accounts.disable_user("ann", engine=engine, actor=owner)
+    assert list(accounts.list_users(engine)["disabled"]) == [True, False]

@@ -1,7 +1,7 @@
 """The audit trail's read model (tracker.audit) over the Welsh demo.
 
 Loading the demo writes one create event per row. Two events are added by
-hand, as tracker.services would write them: an update of commitment W1
+hand, as the writes in tracker.records would write them: an update of commitment W1
 (£500,000 -> £750,000 a year) by a finance officer the day after the demo was
 loaded, and the deletion of an old delivery, in May 2020, whose stored values
 a spreadsheet would run as formulas.
@@ -22,7 +22,7 @@ from tracker import audit
 from tracker.audit import AuditFilter
 from tracker.demo import load_demo
 from tracker.files.exports import to_csv_bytes
-from tracker.records.services import local_actor
+from tracker.records.permissions import local_actor
 
 DELETED_ON = datetime(2020, 5, 1, 12, 0, tzinfo=UTC)
 UPDATE = "amount_pence: £500,000 -> £750,000; version: 1 -> 2"
@@ -30,7 +30,7 @@ UPDATE = "amount_pence: £500,000 -> £750,000; version: 1 -> 2"
 
 @pytest.fixture
 def trail(engine: Engine) -> Engine:
-    load_demo(engine)
+    load_demo(engine, actor=local_actor())
     with write_session(engine) as session:
         created = session.scalars(
             select(AuditEvent).where(AuditEvent.entity == "commitments", AuditEvent.action == "create")

@@ -25,10 +25,11 @@ import pytest
 from sqlalchemy import Engine, func, select
 
 from db.models import Announcement, AuditEvent, Commitment, Delivery, Milestone, Organisation, ProfileLine
-from db.session import make_engine, read_session
-from tracker.figures import data as queries
+from db.session import NoDatabase, ensure_schema, make_engine, read_session, sqlite_file
+from tests.actors import ADMIN, admin
 from tracker.demo import DEMO_FOLDER, load_demo
-from tracker.records.services import Actor, import_commitments_file
+from tracker.figures import data as queries
+from tracker.imports.bulk import import_commitments_file
 
 TODAY = "2026-11-27"
 TOTALS_HEADER = ["financial_year", "committed", "delivered", "variance"]
@@ -109,7 +110,7 @@ def expected_demo_rows() -> list[list[str]]:
 @pytest.fixture
 def demo_loaded(engine: Engine) -> Engine:
     """The demo loaded in-process (fast), for tests of commands other than ``demo``."""
-    load_demo(engine)
+    load_demo(engine, actor=ADMIN)
     return engine
 
 
@@ -147,7 +148,7 @@ def test_demo_if_empty_loads_nothing_into_a_database_that_has_data(
         "OWN1,2024-05-01,Welsh Government,Cyngor Gwynedd,Our own fund,one-off,£2m,2024-25\n",
         encoding="utf-8",
     )
-    import_commitments_file(own, engine=engine, actor=Actor("test"))
+    import_commitments_file(own, engine=engine, actor=admin("test"))
     url = database_url
     before = row_counts(url)
 
@@ -251,3 +252,111 @@ def test_totals_table_shows_headline_money_and_labels_illustrative_deliveries(
     assert next(line for line in lines if line.startswith("Total")).split()[1] == "£13,300,000.00"
     assert "Headline money announced: £14,300,000, of which £1,000,000 re-announced earlier commitments." in lines
     assert "Delivered includes 7 ILLUSTRATIVE deliveries (demo figures: none were published)." in lines
+
+
+# --- no silent database -------------------------------------------------------
+# Run from a folder with no database, a command that only reads (or adds to an
+# existing database) stops with exit 1 and creates nothing; only the commands
+# that set a database up (db upgrade, demo; serve) create data/tracker.db.
+
+NO_DATABASE = "no database at {}; run `funding-tracker db upgrade` or set TRACKER_DATABASE_URL"
+
+REFUSING_COMMANDS = {
+    "users list": ("users", "list"),
+    "totals": ("totals", "--format", "csv"),
+    "export": ("export", "yearly", "--out", "yearly.csv"),
+    "review-pack": ("review-pack", "--meeting", TODAY, "--out", "packs"),
+    "import": ("import", "commitments", str(DEMO_FOLDER / "commitments.csv")),
+    "users add": ("users", "add", "alice", "--role", "viewer"),
+}
+
+
+def run_in_folder(*args: str, cwd: Path, database_url: str | None = None) -> subprocess.CompletedProcess[str]:
+    """The command run in ``cwd`` with the default database (``data/tracker.db`` there) unless a URL is given."""
+    env = {k: v for k, v in os.environ.items() if k != "TRACKER_DATABASE_URL"}
+    env["TRACKER_TODAY"] = TODAY
+    if database_url is not None:
+        env["TRACKER_DATABASE_URL"] = database_url
+    return subprocess.run(
+        [sys.executable, "-m", "tracker.cli", *args],
+        env=env,
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=120,
+        stdin=subprocess.DEVNULL,
+    )
+
+
+@pytest.mark.parametrize("args", REFUSING_COMMANDS.values(), ids=REFUSING_COMMANDS.keys())
+def test_a_command_run_where_there_is_no_database_refuses_and_creates_none(args: tuple[str, ...], tmp_path: Path):
+    result = run_in_folder(*args, cwd=tmp_path)
+
+    assert result.returncode == 1, f"stdout:\n{result.stdout}\nstderr:\n{result.stderr}"
+    assert result.stderr.strip() == NO_DATABASE.format("data/tracker.db")
+    assert result.stdout == ""
+    assert list(tmp_path.iterdir()) == [], "nothing is created: no data/ folder, no output file"
+
+
+def test_the_refusal_names_the_file_the_database_url_points_at(tmp_path: Path):
+    missing = tmp_path / "elsewhere" / "tracker.db"
+
+    result = run_in_folder("users", "list", cwd=tmp_path, database_url=f"sqlite:///{missing}")
+
+    assert result.returncode == 1
+    assert result.stderr.strip() == NO_DATABASE.format(missing)
+    assert not (tmp_path / "elsewhere").exists()
+
+
+def test_db_upgrade_creates_the_default_database_and_then_the_other_commands_use_it(tmp_path: Path):
+    ok(run_in_folder("db", "upgrade", cwd=tmp_path))
+    assert (tmp_path / "data" / "tracker.db").is_file()
+
+    assert ok(run_in_folder("users", "list", cwd=tmp_path)) == "no users yet\n"
+
+
+def test_demo_creates_the_default_database(tmp_path: Path):
+    ok(run_in_folder("demo", cwd=tmp_path))
+
+    assert (tmp_path / "data" / "tracker.db").is_file()
+    rows = parse_csv(ok(run_in_folder("totals", "--format", "csv", cwd=tmp_path)))
+    assert {fy: committed for fy, committed, _, _ in rows[1:]} == DEMO_COMMITTED
+
+
+def test_ensure_schema_without_create_raises_for_a_missing_file_and_makes_nothing(tmp_path: Path):
+    missing = tmp_path / "data" / "tracker.db"
+
+    with pytest.raises(NoDatabase) as raised:
+        ensure_schema(f"sqlite:///{missing}", create=False)
+
+    assert raised.value.path == str(missing)
+    assert str(raised.value) == NO_DATABASE.format(missing)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_ensure_schema_without_create_migrates_an_existing_file(tmp_path: Path):
+    url = f"sqlite:///{tmp_path / 'tracker.db'}"
+    ensure_schema(url).dispose()
+
+    engine = ensure_schema(url, create=False)
+    try:
+        assert row_counts(url)["organisations"] == 0
+    finally:
+        engine.dispose()
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("sqlite:///data/tracker.db", Path("data/tracker.db")),
+        ("sqlite:////srv/tracker/tracker.db", Path("/srv/tracker/tracker.db")),
+        ("sqlite:///file:data/t.db?uri=true", Path("data/t.db")),
+        ("sqlite://", None),
+        ("sqlite:///:memory:", None),
+        ("sqlite:///file:mem?mode=memory&cache=shared&uri=true", None),
+        ("postgresql+psycopg://tracker:secret@db.example/tracker", None),  # the server decides
+    ],
+)
+def test_which_urls_name_a_sqlite_file(url: str, expected: Path | None):
+    assert sqlite_file(url) == expected

@@ -14,20 +14,14 @@ from sqlalchemy import Engine, func, select
 
 from db.models import AuditEvent, Commitment, Delivery, Milestone
 from db.session import read_session
-from tracker.records.services import (
-    Actor,
-    AnnouncementInput,
-    CommitmentInput,
-    DeliveryInput,
-    MilestoneInput,
-    StaleEdit,
-    ValidationFailed,
-    create_announcement,
-    create_milestone,
-    load_for_edit,
-    record_delivery,
-    update_commitment,
-)
+from tests.actors import ADMIN, admin
+from tracker.records.announcements import create_announcement
+from tracker.records.commitments import update_commitment
+from tracker.records.deliveries import record_delivery
+from tracker.records.editing import load_for_edit
+from tracker.records.inputs import AnnouncementInput, CommitmentInput, DeliveryInput, MilestoneInput
+from tracker.records.milestones import create_milestone
+from tracker.records.problems import StaleEdit, ValidationFailed
 
 THREADS = 8
 WRITES_PER_THREAD = 250
@@ -67,11 +61,11 @@ def run_together(workers: list[Callable[[], None]]) -> list[BaseException]:
 
 def test_eight_people_saving_250_records_each_lose_nothing_and_audit_everything(each_engine: Engine) -> None:
     engine = each_engine
-    create_announcement(FOUNDING, engine=engine, new_organisations_ok=True)
+    create_announcement(FOUNDING, engine=engine, new_organisations_ok=True, actor=ADMIN)
     audits_before = count(engine, AuditEvent)
 
     def saver(t: int) -> Callable[[], None]:
-        actor = Actor(f"officer-{t}")
+        actor = admin(f"officer-{t}")
 
         def work() -> None:
             # Half the people record payments, half record milestones.
@@ -103,7 +97,7 @@ def test_of_eight_people_saving_the_same_version_at_once_one_wins_and_the_rest_a
     each_engine: Engine,
 ) -> None:
     engine = each_engine
-    create_announcement(FOUNDING, engine=engine, new_organisations_ok=True)
+    create_announcement(FOUNDING, engine=engine, new_organisations_ok=True, actor=ADMIN)
     form = load_for_edit("commitment", "C1", engine=engine)
     audits_before = count(engine, AuditEvent)
     saved: list[str] = []
@@ -112,7 +106,7 @@ def test_of_eight_people_saving_the_same_version_at_once_one_wins_and_the_rest_a
         def work() -> None:
             edited = CommitmentInput(**{**form.value.__dict__, "purpose": f"purpose by officer-{t}"})
             update_commitment("C1", edited, expected_version=form.version, engine=engine,
-                              actor=Actor(f"officer-{t}"))
+                              actor=admin(f"officer-{t}"))
             saved.append(f"officer-{t}")
 
         return work
@@ -136,13 +130,13 @@ def test_of_eight_people_recording_the_same_ref_at_once_one_wins_and_the_rest_he
     # unique constraint stops seven at INSERT, and each is reported as the
     # duplicate ref it is, not as a database error.
     engine = each_engine
-    create_announcement(FOUNDING, engine=engine, new_organisations_ok=True)
+    create_announcement(FOUNDING, engine=engine, new_organisations_ok=True, actor=ADMIN)
     audits_before = count(engine, AuditEvent)
 
     def saver(t: int) -> Callable[[], None]:
         def work() -> None:
             record_delivery(DeliveryInput(ref="D-same", commitment_ref="C1", paid_on="2020-06-30", amount=f"£{t + 1}"),
-                            engine=engine, actor=Actor(f"officer-{t}"))
+                            engine=engine, actor=admin(f"officer-{t}"))
 
         return work
 

@@ -22,13 +22,14 @@ from sqlalchemy import Engine
 from sqlalchemy.engine import make_url
 
 from db.session import ensure_schema
+from tests.actors import ADMIN, admin
+from tracker.cli import main
+from tracker.demo import load_demo
 from tracker.figures import data as queries
 from tracker.figures import finance_tables as tables
-from tracker.cli import main
 from tracker.figures.delivery import committed_vs_delivered
-from tracker.demo import load_demo
 from tracker.files import totals_csv as totals_format
-from tracker.records.services import Actor, import_commitments_file, import_deliveries_file
+from tracker.imports.bulk import import_commitments_file, import_deliveries_file
 
 TODAY = "2026-11-27"
 DEMO_COMMITTED = {"2020-21": "1500000.00", "2021-22": "5400000.00", "2022-23": "6400000.00"}
@@ -58,7 +59,7 @@ def pounds(value) -> str:
 
 @pytest.fixture
 def demo_loaded(engine: Engine) -> Engine:
-    load_demo(engine)
+    load_demo(engine, actor=ADMIN)
     return engine
 
 
@@ -122,8 +123,8 @@ def test_exported_commitments_and_deliveries_reimport_into_a_fresh_database_with
 
     fresh = ensure_schema(f"sqlite:///{tmp_path / 'fresh.db'}")
     try:
-        import_commitments_file(commitments_csv, engine=fresh, actor=Actor("test"))
-        import_deliveries_file(deliveries_csv, engine=fresh, actor=Actor("test"))
+        import_commitments_file(commitments_csv, engine=fresh, actor=admin("test"))
+        import_deliveries_file(deliveries_csv, engine=fresh, actor=admin("test"))
         original, copy = queries.load(demo_loaded), queries.load(fresh)
     finally:
         fresh.dispose()

@@ -28,12 +28,13 @@ from db.models import (
     ProfileLine,
 )
 from db.session import read_session
-from tracker.figures import data as queries
+from tests.actors import admin
 from tracker.core.fiscal import FinancialYear
+from tracker.figures import data as queries
 from tracker.files.tabular import DataError
-from tracker.records.services import Actor, import_commitments_file, import_deliveries_file
+from tracker.imports.bulk import import_commitments_file, import_deliveries_file
 
-ACTOR = Actor(name="test:finance-officer")
+ACTOR = admin("test:finance-officer")
 MODELS = {
     "organisations": Organisation,
     "announcements": Announcement,

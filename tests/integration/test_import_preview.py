@@ -19,14 +19,18 @@ from sqlalchemy import Engine, func, select
 
 from db.models import Announcement, AuditEvent, Commitment, Delivery, Organisation, ProfileLine
 from db.session import read_session
-from tracker.imports import pipeline as imports
-from tracker.figures import data as queries
-from tracker.records import services
-from tracker.demo import DEMO_FOLDER, load_demo
+from tests.actors import admin
 from tracker.core.fiscal import FinancialYear
+from tracker.demo import DEMO_FOLDER, load_demo
+from tracker.figures import data as queries
 from tracker.files.tabular import DataError
+from tracker.imports import bulk
+from tracker.imports import pipeline as imports
+from tracker.records import commitments, deliveries
+from tracker.records.problems import FieldProblem, ValidationFailed
+from tracker.records.revisions import baseline_vs_revised
 
-ACTOR = services.Actor(name="test:importer")
+ACTOR = admin("test:importer")
 MODELS = (Organisation, Announcement, Commitment, ProfileLine, Delivery, AuditEvent)
 DEMO_COMMITMENTS = (DEMO_FOLDER / "commitments.csv").read_bytes()
 DEMO_DELIVERIES = (DEMO_FOLDER / "deliveries.csv").read_bytes()
@@ -42,7 +46,7 @@ NEW_COMMITMENTS = (
 
 @pytest.fixture
 def demo(engine: Engine) -> Iterator[Engine]:
-    load_demo(engine)
+    load_demo(engine, actor=ACTOR)
     yield engine
 
 
@@ -204,7 +208,7 @@ def test_apply_is_all_or_nothing_when_saving_fails_part_way(demo: Engine, monkey
     plan = imports.plan_deliveries(data, "many.csv", engine=demo)
     assert plan.counts["create"] == 250 and plan.can_apply
     before = row_counts(demo)
-    real_save = services._save_deliveries
+    real_save = bulk._save_deliveries
     calls: list[int] = []
 
     def fails_on_the_third_chunk(session, records, *args, **kwargs):
@@ -213,7 +217,7 @@ def test_apply_is_all_or_nothing_when_saving_fails_part_way(demo: Engine, monkey
             raise RuntimeError("disk full")
         return real_save(session, records, *args, **kwargs)
 
-    monkeypatch.setattr(services, "_save_deliveries", fails_on_the_third_chunk)
+    monkeypatch.setattr(bulk, "_save_deliveries", fails_on_the_third_chunk)
     with pytest.raises(RuntimeError, match="disk full"):
         imports.apply_plan(plan, data, engine=demo, actor=ACTOR)
 
@@ -249,8 +253,8 @@ def test_a_reannouncement_of_a_later_row_is_saved_in_the_right_order(demo: Engin
 # --- updates -------------------------------------------------------------------------------
 
 needs_updates = pytest.mark.skipif(
-    not (hasattr(services, "update_commitment") and hasattr(services, "update_delivery")),
-    reason="tracker.services has no update use-cases yet: updates by import are refused",
+    not (hasattr(commitments, "update_commitment") and hasattr(deliveries, "update_delivery")),
+    reason="tracker.records has no update use-cases: updates by import are refused",
 )
 
 
@@ -269,7 +273,7 @@ def test_a_change_to_a_commitments_money_needs_a_reason_and_is_recorded_as_a_rev
     assert (outcome.created, outcome.updated, outcome.unchanged) == (0, 1, 5)
     assert stored(demo, Commitment, "W7").amount_pence == 150_000_000
     assert committed_by_year(demo)["2022-23"] == 690_000_000
-    baseline = services.baseline_vs_revised(demo, "W7")
+    baseline = baseline_vs_revised(demo, "W7")
     assert list(baseline["original_pence"]) == [100_000_000] and list(baseline["revised_pence"]) == [150_000_000]
     again = imports.plan_commitments(data, "commitments.csv", engine=demo)
     assert again.counts == {"create": 0, "update": 0, "unchanged": 6, "problems": 0}
@@ -297,16 +301,16 @@ def test_updates_and_creates_are_all_or_nothing_together(demo: Engine, monkeypat
     plan = imports.plan_deliveries(data, "deliveries.csv", engine=demo)
     assert plan.counts == {"create": 1, "update": 2, "unchanged": 5, "problems": 0}
     before = row_counts(demo)
-    real_update = services.update_delivery
+    real_update = deliveries.update_delivery
     calls: list[str] = []
 
     def refuses_the_second(ref, *args, **kwargs):
         calls.append(ref)
         if len(calls) == 2:
-            raise services.ValidationFailed([services.FieldProblem("amount", "x", "refused for the test")])
+            raise ValidationFailed([FieldProblem("amount", "x", "refused for the test")])
         return real_update(ref, *args, **kwargs)
 
-    monkeypatch.setattr(services, "update_delivery", refuses_the_second)
+    monkeypatch.setattr(deliveries, "update_delivery", refuses_the_second)
     with pytest.raises(imports.PlanRefused) as refused:
         imports.apply_plan(plan, data, engine=demo, actor=ACTOR)
 
@@ -324,7 +328,7 @@ def test_an_import_does_not_move_a_commitment_to_another_announcement_date(demo:
 
 
 def test_without_update_use_cases_an_update_is_a_problem(demo: Engine, monkeypatch) -> None:
-    monkeypatch.delattr(services, "update_commitment", raising=False)
+    monkeypatch.delattr(commitments, "update_commitment", raising=False)
     plan = imports.plan_commitments(with_w7_amount("£1.5m"), "commitments.csv", engine=demo)
     assert [(p.line, p.column, p.value) for p in plan.problems] == [(7, "ref", "W7")]
     assert plan.problems[0].expected.startswith(imports.UPDATES_NOT_AVAILABLE["commitments"])

@@ -20,8 +20,9 @@ from sqlalchemy import Engine, update
 
 from db.models import Commitment
 from db.session import write_session
-from tracker.figures import data as queries
+from tests.actors import ADMIN
 from tracker.demo import DEMO_FOLDER, load_demo
+from tracker.figures import data as queries
 
 TODAY = date(2026, 11, 27)
 COMMITTED = {2020: 150_000_000, 2021: 540_000_000, 2022: 640_000_000}
@@ -54,7 +55,7 @@ def demo_delivered_by_fy(as_at: date | None = None, leave_out: set[str] = frozen
 
 @pytest.fixture
 def demo(engine: Engine) -> Engine:
-    load_demo(engine)
+    load_demo(engine, actor=ADMIN)
     return engine
 
 

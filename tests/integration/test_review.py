@@ -12,15 +12,23 @@ from sqlalchemy.exc import IntegrityError
 
 from db.models import AuditEvent, ProgressStatus, ReviewMeeting, ReviewSnapshot
 from db.session import read_session, write_session
-from tracker.review import meetings as review
-from tracker.records import services
+from tests.actors import ADMIN, admin
 from tracker.demo import load_demo
+from tracker.figures import data as queries
+from tracker.records import commitments, deliveries, editing, milestones
+from tracker.records.inputs import DeliveryInput, MilestoneInput
+from tracker.records.permissions import Actor, PermissionDenied
+from tracker.records.problems import ValidationFailed
+from tracker.review import changes as review_changes
+from tracker.review import meetings as review
+from tracker.review import recording, snapshot
+from tracker.review.recording import StatusInput
 
 
 @pytest.fixture
 def demo(each_engine: Engine, monkeypatch: pytest.MonkeyPatch) -> Engine:
     monkeypatch.setenv("TRACKER_TODAY", "2026-11-27")
-    load_demo(each_engine)
+    load_demo(each_engine, actor=ADMIN)
     return each_engine
 
 
@@ -34,8 +42,8 @@ def test_three_statuses_leave_three_history_rows_in_order_and_the_latest_is_curr
     for status, day, note in (("not started", "2025-01-10", "Recruitment not begun"),
                               ("at risk", "2025-06-10", "Advert reissued"),
                               ("on track", "2025-11-10", "Interviews held")):
-        services.record_status(services.StatusInput(status, commitment_ref="W1", assessed_on=day, note=note),
-                               engine=demo, actor=services.Actor("Reviewer One"))
+        recording.record_status(StatusInput(status, commitment_ref="W1", assessed_on=day, note=note),
+                                engine=demo, actor=admin("Reviewer One"))
 
     history = review.status_history(demo, "W1")
     assert list(history["status"]) == ["not started", "at risk", "on track"]
@@ -47,46 +55,46 @@ def test_three_statuses_leave_three_history_rows_in_order_and_the_latest_is_curr
 
 
 def test_a_programme_can_carry_a_status_of_its_own(demo: Engine) -> None:
-    programme = next(p for p in review.subjects(review.queries.load(demo)) if p.startswith("programme: "))
-    services.record_status(services.StatusInput("stalled", programme=programme.removeprefix("programme: "),
-                                                evidence_url="https://example.org/minutes"), engine=demo)
+    programme = next(p for p in review.subjects(queries.load(demo)) if p.startswith("programme: "))
+    recording.record_status(StatusInput("stalled", programme=programme.removeprefix("programme: "),
+                                        evidence_url="https://example.org/minutes"), engine=demo, actor=ADMIN)
     assert [s["status"] for s in review.current_statuses(demo) if s["subject"] == programme] == ["stalled"]
 
 
 @pytest.mark.parametrize(
     ("inp", "field", "expected"),
     [
-        (services.StatusInput("green", commitment_ref="W1", note="n"), "status", "expected one of: not started"),
-        (services.StatusInput("on track", note="n"), "commitment_ref", "a commitment or a programme"),
-        (services.StatusInput("on track", commitment_ref="W1", programme="X", note="n"), "commitment_ref",
+        (StatusInput("green", commitment_ref="W1", note="n"), "status", "expected one of: not started"),
+        (StatusInput("on track", note="n"), "commitment_ref", "a commitment or a programme"),
+        (StatusInput("on track", commitment_ref="W1", programme="X", note="n"), "commitment_ref",
          "(one, not both)"),
-        (services.StatusInput("on track", commitment_ref="W99", note="n"), "commitment_ref",
+        (StatusInput("on track", commitment_ref="W99", note="n"), "commitment_ref",
          "ref of a commitment in the database"),
-        (services.StatusInput("on track", programme="No such programme", note="n"), "programme",
+        (StatusInput("on track", programme="No such programme", note="n"), "programme",
          "programme of a commitment"),
-        (services.StatusInput("on track", commitment_ref="W1"), "note", "an evidence link or a note"),
-        (services.StatusInput("on track", commitment_ref="W1", note="n", assessed_on="2026-11-28"), "assessed_on",
+        (StatusInput("on track", commitment_ref="W1"), "note", "an evidence link or a note"),
+        (StatusInput("on track", commitment_ref="W1", note="n", assessed_on="2026-11-28"), "assessed_on",
          "on or before today"),
-        (services.StatusInput("on track", commitment_ref="W1", note="n", assessed_on="31/02/2025"), "assessed_on",
+        (StatusInput("on track", commitment_ref="W1", note="n", assessed_on="31/02/2025"), "assessed_on",
          "no such date"),
-        (services.StatusInput("on track", commitment_ref="W1", evidence_url="javascript:alert(1)"), "evidence_url",
+        (StatusInput("on track", commitment_ref="W1", evidence_url="javascript:alert(1)"), "evidence_url",
          "https://"),
-        (services.StatusInput("on track", commitment_ref="W1", note="n", meeting_held_on="2025-01-01"),
+        (StatusInput("on track", commitment_ref="W1", note="n", meeting_held_on="2025-01-01"),
          "meeting_held_on", "the date of a meeting"),
     ],
 )
 def test_a_bad_status_is_refused_with_its_field_and_nothing_is_written(demo, inp, field, expected) -> None:
     events = _count(demo, AuditEvent)
-    with pytest.raises(services.ValidationFailed) as failed:
-        services.record_status(inp, engine=demo)
+    with pytest.raises(ValidationFailed) as failed:
+        recording.record_status(inp, engine=demo, actor=ADMIN)
     assert any(expected in p.expected for p in failed.value.for_field(field)), failed.value.problems
     assert _count(demo, ProgressStatus) == 0
     assert _count(demo, AuditEvent) == events
 
 
 def test_statuses_and_snapshots_refuse_update_and_delete(demo: Engine) -> None:
-    services.record_status(services.StatusInput("at risk", commitment_ref="W1", note="late"), engine=demo)
-    services.open_meeting("2026-11-27", engine=demo)
+    recording.record_status(StatusInput("at risk", commitment_ref="W1", note="late"), engine=demo, actor=ADMIN)
+    recording.open_meeting("2026-11-27", engine=demo, actor=ADMIN)
     for model, column in ((ProgressStatus, "status"), (ReviewSnapshot, "taken_by")):
         with pytest.raises(IntegrityError, match="append-only"):
             with write_session(demo) as session:
@@ -103,7 +111,7 @@ def test_statuses_and_snapshots_refuse_update_and_delete(demo: Engine) -> None:
 
 def test_opening_a_meeting_freezes_the_figures_and_audits_meeting_and_snapshot(demo: Engine) -> None:
     events = _count(demo, AuditEvent)
-    services.open_meeting("2026-11-27", title="November meeting", engine=demo)
+    recording.open_meeting("2026-11-27", title="November meeting", engine=demo, actor=ADMIN)
     meeting = review.meeting(demo, date(2026, 11, 27))
     head = meeting.figures["headline"]
     assert (head["committed"], head["delivered"], head["qualifier"]) == (1_330_000_000, 1_252_000_000, "at least")
@@ -119,11 +127,11 @@ def test_opening_a_meeting_freezes_the_figures_and_audits_meeting_and_snapshot(d
             select(AuditEvent.entity, AuditEvent.after).where(AuditEvent.id > events).order_by(AuditEvent.id)
         ).all()
     assert [entity for entity, _ in audited] == ["review_meetings", "review_snapshots"]
-    assert audited[1][1]["figures_sha256"] == review.fingerprint(meeting.figures)
+    assert audited[1][1]["figures_sha256"] == snapshot.fingerprint(meeting.figures)
 
 
 def test_the_as_at_date_limits_a_snapshot_to_what_was_known_then(demo: Engine) -> None:
-    services.open_meeting("2022-04-20", as_at="2022-03-31", engine=demo)
+    recording.open_meeting("2022-04-20", as_at="2022-03-31", engine=demo, actor=ADMIN)
     figures = review.meeting(demo, date(2022, 4, 20)).figures
     assert figures["as_at"] == "2022-03-31"
     assert [a["ref"] for a in figures["announcements"]] == ["A1", "A2", "A3"]
@@ -141,37 +149,37 @@ def test_the_as_at_date_limits_a_snapshot_to_what_was_known_then(demo: Engine) -
     ],
 )
 def test_a_bad_meeting_is_refused_and_nothing_is_written(demo, held_on, as_at, field, expected) -> None:
-    with pytest.raises(services.ValidationFailed) as failed:
-        services.open_meeting(held_on, as_at, engine=demo)
+    with pytest.raises(ValidationFailed) as failed:
+        recording.open_meeting(held_on, as_at, engine=demo, actor=ADMIN)
     assert any(expected in p.expected for p in failed.value.for_field(field)), failed.value.problems
     assert _count(demo, ReviewMeeting) == 0 and _count(demo, ReviewSnapshot) == 0
 
 
 def test_a_second_meeting_on_the_same_day_is_refused(demo: Engine) -> None:
-    services.open_meeting("2026-11-27", engine=demo)
-    with pytest.raises(services.ValidationFailed, match="already open"):
-        services.open_meeting("27/11/2026", engine=demo)
+    recording.open_meeting("2026-11-27", engine=demo, actor=ADMIN)
+    with pytest.raises(ValidationFailed, match="already open"):
+        recording.open_meeting("27/11/2026", engine=demo, actor=ADMIN)
     assert _count(demo, ReviewMeeting) == 1
 
 
 def test_later_edits_never_move_a_snapshot_and_the_next_review_shows_exactly_them(demo: Engine) -> None:
-    services.open_meeting("2025-06-01", engine=demo)
+    recording.open_meeting("2025-06-01", engine=demo, actor=ADMIN)
     frozen = review.meeting(demo, date(2025, 6, 1)).figures
 
     # After the meeting: W7 re-profiled, a payment recorded, a milestone achieved, a status given.
-    editable = services.load_for_edit("commitment", "W7", engine=demo)
-    services.update_commitment("W7", replace(editable.value, amount="£1.2m"), expected_version=editable.version,
-                               reason="correction", engine=demo)
-    services.record_delivery(services.DeliveryInput("D9", "W7", "2025-09-01", "£100,000"), engine=demo)
-    services.create_milestone(services.MilestoneInput("M9", "W7", "Projects evaluated", due_on="2025-07-31"),
-                              engine=demo)
-    services.record_status(services.StatusInput("at risk", commitment_ref="W7", note="Evaluation late",
-                                                assessed_on="2025-10-01"), engine=demo)
+    editable = editing.load_for_edit("commitment", "W7", engine=demo)
+    commitments.update_commitment("W7", replace(editable.value, amount="£1.2m"), expected_version=editable.version,
+                                  reason="correction", engine=demo, actor=ADMIN)
+    deliveries.record_delivery(DeliveryInput("D9", "W7", "2025-09-01", "£100,000"), engine=demo, actor=ADMIN)
+    milestones.create_milestone(MilestoneInput("M9", "W7", "Projects evaluated", due_on="2025-07-31"),
+                                engine=demo, actor=ADMIN)
+    recording.record_status(StatusInput("at risk", commitment_ref="W7", note="Evaluation late",
+                                        assessed_on="2025-10-01"), engine=demo, actor=ADMIN)
 
     assert review.meeting(demo, date(2025, 6, 1)).figures == frozen
 
-    services.open_meeting("2025-12-01", engine=demo)
-    found = review.changes(frozen, review.meeting(demo, date(2025, 12, 1)).figures)
+    recording.open_meeting("2025-12-01", engine=demo, actor=ADMIN)
+    found = review_changes.changes(frozen, review.meeting(demo, date(2025, 12, 1)).figures)
     assert [a["ref"] for a in found.new_announcements] == ["A6"]
     assert [(c["ref"], c["change"]) for c in found.commitments] == [("W7", "changed")]
     assert "amount £1,000,000 → £1,200,000" in found.commitments[0]["what"]
@@ -182,17 +190,17 @@ def test_later_edits_never_move_a_snapshot_and_the_next_review_shows_exactly_the
     moved = {m.name: m.change for m in found.movements}
     assert moved["delivered"] == 10_000_000
     assert moved["committed"] == 20_000_000
-    assert list(review.changes_table(found)["what"]) == [
+    assert list(review_changes.changes_table(found)["what"]) == [
         "New announcement", "Commitment changed", "New delivery", "Milestone newly overdue", "Status"]
 
 
 def test_a_meeting_still_to_come_can_freeze_todays_figures(demo: Engine) -> None:
-    services.open_meeting("2026-12-10", as_at="2026-11-27", engine=demo)
+    recording.open_meeting("2026-12-10", as_at="2026-11-27", engine=demo, actor=ADMIN)
     assert review.meeting(demo, date(2026, 12, 10)).as_at == date(2026, 11, 27)
 
 
 def test_payments_against_a_re_announcement_count_toward_the_original_in_every_table(demo: Engine) -> None:
-    services.open_meeting("2026-11-27", engine=demo)
+    recording.open_meeting("2026-11-27", engine=demo, actor=ADMIN)
     figures = review.meeting(demo, date(2026, 11, 27)).figures
     by_ref = {c["ref"]: c["delivered"] for c in figures["commitments"]}
     by_year: dict[str, int] = {}
@@ -203,33 +211,33 @@ def test_payments_against_a_re_announcement_count_toward_the_original_in_every_t
 
 
 def test_the_first_review_compares_with_nothing(demo: Engine) -> None:
-    services.open_meeting("2026-11-27", engine=demo)
-    found = review.changes(None, review.meeting(demo, date(2026, 11, 27)).figures)
-    assert review.movement_sentence(found) == "This is the first review: there is nothing earlier to compare with."
+    recording.open_meeting("2026-11-27", engine=demo, actor=ADMIN)
+    found = review_changes.changes(None, review.meeting(demo, date(2026, 11, 27)).figures)
+    assert review_changes.movement_sentence(found) == "This is the first review: there is nothing earlier to compare with."
     assert review.previous_meeting(demo, date(2026, 11, 27)) is None
 
 
 def test_only_reviewers_record_statuses_and_open_meetings(demo: Engine) -> None:
-    finance = services.Actor("test:finance", frozenset({"viewer", "finance"}))
-    reviewer = services.Actor("test:reviewer", frozenset({"viewer", "reviewer"}))
-    status = services.StatusInput("on track", commitment_ref="W1", note="Interviews held")
-    with pytest.raises(services.PermissionDenied, match="test:finance may not record status"):
-        services.record_status(status, engine=demo, actor=finance)
-    with pytest.raises(services.PermissionDenied, match="test:finance may not open meeting"):
-        services.open_meeting("2026-11-27", engine=demo, actor=finance)
+    finance = Actor("test:finance", frozenset({"viewer", "finance"}))
+    reviewer = Actor("test:reviewer", frozenset({"viewer", "reviewer"}))
+    status = StatusInput("on track", commitment_ref="W1", note="Interviews held")
+    with pytest.raises(PermissionDenied, match="test:finance may not record status"):
+        recording.record_status(status, engine=demo, actor=finance)
+    with pytest.raises(PermissionDenied, match="test:finance may not open meeting"):
+        recording.open_meeting("2026-11-27", engine=demo, actor=finance)
     assert _count(demo, ProgressStatus) == 0 and _count(demo, ReviewMeeting) == 0
 
-    services.record_status(status, engine=demo, actor=reviewer)
-    services.open_meeting("2026-11-27", engine=demo, actor=reviewer)
+    recording.record_status(status, engine=demo, actor=reviewer)
+    recording.open_meeting("2026-11-27", engine=demo, actor=reviewer)
     assert review.meeting(demo, date(2026, 11, 27)).taken_by == "test:reviewer"
     assert [s["reviewer"] for s in review.current_statuses(demo)] == ["test:reviewer"]
 
 
 def test_a_status_given_at_a_meeting_belongs_to_it_but_not_to_its_frozen_figures(demo: Engine) -> None:
-    services.record_status(services.StatusInput("at risk", commitment_ref="W1", note="Before"), engine=demo)
-    services.open_meeting("2026-11-27", engine=demo)
-    services.record_status(services.StatusInput("on track", commitment_ref="W1", note="Agreed at the meeting",
-                                                meeting_held_on="27/11/2026"), engine=demo)
+    recording.record_status(StatusInput("at risk", commitment_ref="W1", note="Before"), engine=demo, actor=ADMIN)
+    recording.open_meeting("2026-11-27", engine=demo, actor=ADMIN)
+    recording.record_status(StatusInput("on track", commitment_ref="W1", note="Agreed at the meeting",
+                                        meeting_held_on="27/11/2026"), engine=demo, actor=ADMIN)
     meeting = review.meeting(demo, date(2026, 11, 27))
     assert [s["status"] for s in meeting.figures["statuses"]] == ["at risk"]
     assert [(s["subject"], s["status"], s["note"]) for s in meeting.statuses()] == [

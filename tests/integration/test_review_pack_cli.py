@@ -23,10 +23,13 @@ from sqlalchemy import Engine, func, select
 
 from db.models import ReviewMeeting, ReviewSnapshot
 from db.session import read_session
-from tracker.review import meetings as review
-from tracker.records import services
+from tests.actors import ADMIN
 from tracker.demo import load_demo
+from tracker.records.inputs import MilestoneInput
+from tracker.records.milestones import create_milestone
+from tracker.review import meetings as review
 from tracker.review.pack import write_pack
+from tracker.review.recording import open_meeting
 
 TODAY = "2026-11-27"
 
@@ -77,9 +80,9 @@ def _totals(database_url: str, as_at: str, cwd: Path) -> list[list[str]]:
 
 @pytest.fixture
 def demo(engine: Engine) -> Engine:
-    load_demo(engine)
-    services.create_milestone(services.MilestoneInput("M9", "W7", "Projects evaluated", due_on="2024-01-31"),
-                              engine=engine)
+    load_demo(engine, actor=ADMIN)
+    create_milestone(MilestoneInput("M9", "W7", "Projects evaluated", due_on="2024-01-31"), engine=engine,
+                     actor=ADMIN)
     return engine
 
 
@@ -138,7 +141,7 @@ def test_a_second_run_on_the_same_day_reuses_the_meeting(demo: Engine, database_
 
 
 def test_an_existing_meeting_keeps_its_own_as_at_date(demo: Engine, database_url: str, tmp_path: Path) -> None:
-    services.open_meeting("2026-11-27", "2023-03-31", "Autumn review", engine=demo)
+    open_meeting("2026-11-27", "2023-03-31", "Autumn review", engine=demo, actor=ADMIN)
 
     lines = ok(run_cli(database_url, "review-pack", "--meeting", "2026-11-27", "--out", str(tmp_path), cwd=tmp_path))
 
@@ -183,7 +186,7 @@ def test_the_command_line_needs_both_options(database_url: str, tmp_path: Path) 
 
 
 def test_write_pack_in_process_returns_the_paths_it_wrote(demo: Engine, tmp_path: Path) -> None:
-    paths = write_pack(demo, date(2026, 11, 27), tmp_path / "new")
+    paths = write_pack(demo, date(2026, 11, 27), tmp_path / "new", actor=ADMIN)
 
     assert paths == [tmp_path / "new" / "review-pack-2026-11-27.html", tmp_path / "new" / "review-pack-2026-11-27.xlsx"]
     assert all(p.stat().st_size > 0 for p in paths)

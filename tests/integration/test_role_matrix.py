@@ -1,7 +1,7 @@
-"""Who may do what, over every service use case: each role x each write.
+"""Who may do what, over every write use case: each role x each write.
 
 The expected table is written out from the issue (not read from
-``tracker.services.PERMISSIONS``), so a wrong permission fails here. Every
+``tracker.records.permissions.PERMISSIONS``), so a wrong permission fails here. Every
 allowed action succeeds; every forbidden one raises PermissionDenied and
 changes nothing (row counts and the audit trail are compared).
 """
@@ -17,8 +17,12 @@ from sqlalchemy import Engine, func, select
 from db.models import Base
 from db.session import read_session
 from tracker import accounts
-from tracker.records import services
-from tracker.demo import DEMO_FOLDER, load_demo
+from tracker.demo import DEMO_FOLDER, load_demo, loader
+from tracker.imports import bulk
+from tracker.records import announcements, commitments, deletion, deliveries, editing, milestones, permissions
+from tracker.records.inputs import AnnouncementInput, CommitmentInput, DeliveryInput, MilestoneInput
+from tracker.records.permissions import Actor, PermissionDenied
+from tracker.review import recording
 
 ROLES = ("viewer", "reviewer", "finance", "editor", "admin")
 DELIVERIES = {"import_deliveries", "record_delivery", "update_delivery", "delete_delivery"}
@@ -37,11 +41,11 @@ ALLOWED = {
     "admin": EDITING | REVIEWING | ADMIN_ONLY,
 }
 
-SETUP = services.Actor("setup", frozenset({"admin"}))
+SETUP = Actor("setup", frozenset({"admin"}))
 
 
 def _edit(engine: Engine, entity: str, ref: str, **changes):
-    loaded = services.load_for_edit(entity, ref, engine=engine)
+    loaded = editing.load_for_edit(entity, ref, engine=engine)
     return replace(loaded.value, **changes), loaded.version
 
 
@@ -64,37 +68,37 @@ def _actions(engine: Engine, tmp: Path) -> dict:
 
     def remove(entity: str, ref: str):
         def run(actor):
-            version = services.load_for_edit(entity, ref, engine=engine).version
-            return services.delete(entity, ref, expected_version=version, engine=engine, actor=actor)
+            version = editing.load_for_edit(entity, ref, engine=engine).version
+            return deletion.delete(entity, ref, expected_version=version, engine=engine, actor=actor)
         return run
 
     return {
-        "import_commitments": lambda a: services.import_commitments_file(commitments_csv, engine=engine, actor=a),
-        "import_deliveries": lambda a: services.import_deliveries_file(deliveries_csv, engine=engine, actor=a),
-        "load_demo": lambda a: services.load_dataset(DEMO_FOLDER, engine=engine, actor=a),
-        "create_announcement": lambda a: services.create_announcement(
-            services.AnnouncementInput("A91", "2024-06-01", "New fund", "Welsh Government", commitments=(
-                services.CommitmentInput("W91", "Pilots", "Welsh councils", "one-off", "£100k", "2024-25"),)),
+        "import_commitments": lambda a: bulk.import_commitments_file(commitments_csv, engine=engine, actor=a),
+        "import_deliveries": lambda a: bulk.import_deliveries_file(deliveries_csv, engine=engine, actor=a),
+        "load_demo": lambda a: loader.load_dataset(DEMO_FOLDER, engine=engine, actor=a),
+        "create_announcement": lambda a: announcements.create_announcement(
+            AnnouncementInput("A91", "2024-06-01", "New fund", "Welsh Government", commitments=(
+                CommitmentInput("W91", "Pilots", "Welsh councils", "one-off", "£100k", "2024-25"),)),
             engine=engine, actor=a),
-        "update_announcement": update("announcement", "A5", services.update_announcement, title="Renamed"),
+        "update_announcement": update("announcement", "A5", announcements.update_announcement, title="Renamed"),
         "delete_announcement": remove("announcement", "A6"),
-        "create_commitment": lambda a: services.create_commitment(
-            "A5", services.CommitmentInput("W92", "Extra", "Welsh councils", "one-off", "£50k", "2022-23"),
+        "create_commitment": lambda a: commitments.create_commitment(
+            "A5", CommitmentInput("W92", "Extra", "Welsh councils", "one-off", "£50k", "2022-23"),
             engine=engine, actor=a),
-        "update_commitment": update("commitment", "W5", services.update_commitment, purpose="Renamed purpose"),
+        "update_commitment": update("commitment", "W5", commitments.update_commitment, purpose="Renamed purpose"),
         "delete_commitment": remove("commitment", "W3"),
-        "record_delivery": lambda a: services.record_delivery(
-            services.DeliveryInput("D91", "W7", "2023-03-25", "£5,000"), engine=engine, actor=a),
-        "update_delivery": update("delivery", "D7", services.update_delivery, note="Corrected note"),
+        "record_delivery": lambda a: deliveries.record_delivery(
+            DeliveryInput("D91", "W7", "2023-03-25", "£5,000"), engine=engine, actor=a),
+        "update_delivery": update("delivery", "D7", deliveries.update_delivery, note="Corrected note"),
         "delete_delivery": remove("delivery", "D6"),
-        "create_milestone": lambda a: services.create_milestone(
-            services.MilestoneInput("M91", "W7", "Projects chosen", due_on="2022-10-01"), engine=engine, actor=a),
-        "update_milestone": update("milestone", "M2", services.update_milestone, achieved_note="More evidence"),
+        "create_milestone": lambda a: milestones.create_milestone(
+            MilestoneInput("M91", "W7", "Projects chosen", due_on="2022-10-01"), engine=engine, actor=a),
+        "update_milestone": update("milestone", "M2", milestones.update_milestone, achieved_note="More evidence"),
         "delete_milestone": remove("milestone", "M1"),
-        "restore": lambda a: services.restore("delivery", "D5", engine=engine, actor=a),
-        "record_status": lambda a: services.record_status(
-            services.StatusInput("on track", commitment_ref="W1", note="Post filled"), engine=engine, actor=a),
-        "open_meeting": lambda a: services.open_meeting("2026-11-27", engine=engine, actor=a),
+        "restore": lambda a: deletion.restore("delivery", "D5", engine=engine, actor=a),
+        "record_status": lambda a: recording.record_status(
+            recording.StatusInput("on track", commitment_ref="W1", note="Post filled"), engine=engine, actor=a),
+        "open_meeting": lambda a: recording.open_meeting("2026-11-27", engine=engine, actor=a),
         "manage_users": lambda a: accounts.add_user("newcomer", ["viewer"], engine=engine, actor=a),
     }
 
@@ -109,12 +113,12 @@ def _counts(engine: Engine) -> dict[str, int]:
 def test_each_role_can_do_exactly_what_the_issue_allows(role: str, each_engine: Engine, tmp_path: Path,
                                                         monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("TRACKER_TODAY", "2026-11-27")
-    load_demo(each_engine)
-    version = services.load_for_edit("delivery", "D5", engine=each_engine).version
-    services.delete("delivery", "D5", expected_version=version, engine=each_engine, actor=SETUP)
-    actor = services.Actor(f"test:{role}", frozenset({role}))
+    load_demo(each_engine, actor=SETUP)
+    version = editing.load_for_edit("delivery", "D5", engine=each_engine).version
+    deletion.delete("delivery", "D5", expected_version=version, engine=each_engine, actor=SETUP)
+    actor = Actor(f"test:{role}", frozenset({role}))
     actions = _actions(each_engine, tmp_path)
-    assert set(actions) == {a for a in services.PERMISSIONS if not a.startswith("view")}, "a use case is untested"
+    assert set(actions) == {a for a in permissions.PERMISSIONS if not a.startswith("view")}, "a use case is untested"
 
     unauthorised, refused_wrongly = [], []
     for name, attempt in actions.items():
@@ -122,10 +126,10 @@ def test_each_role_can_do_exactly_what_the_issue_allows(role: str, each_engine: 
         if name in ALLOWED[role]:
             try:
                 attempt(actor)
-            except services.PermissionDenied as err:
+            except PermissionDenied as err:
                 refused_wrongly.append(f"{name}: {err}")
         else:
-            with pytest.raises(services.PermissionDenied, match=f"test:{role} may not "):
+            with pytest.raises(PermissionDenied, match=f"test:{role} may not "):
                 attempt(actor)
             if _counts(each_engine) != before:
                 unauthorised.append(name)
@@ -136,10 +140,10 @@ def test_each_role_can_do_exactly_what_the_issue_allows(role: str, each_engine: 
 def test_a_user_holding_several_roles_gets_each_roles_rights(engine: Engine, tmp_path: Path,
                                                               monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("TRACKER_TODAY", "2026-11-27")
-    load_demo(engine)
-    both = services.Actor("test:both", frozenset({"finance", "reviewer"}))
+    load_demo(engine, actor=SETUP)
+    both = Actor("test:both", frozenset({"finance", "reviewer"}))
     actions = _actions(engine, tmp_path)
     actions["record_delivery"](both)
     actions["record_status"](both)
-    with pytest.raises(services.PermissionDenied, match="it needs the editor role"):
+    with pytest.raises(PermissionDenied, match="it needs the editor role"):
         actions["create_milestone"](both)

@@ -20,10 +20,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, func, select
 
-from db.models import ROLES, AuditEvent, User
+from db.models import AuditEvent, User, UserRole
 from db.session import ensure_schema, read_session
+from tests.actors import ADMIN
 from tracker import accounts, cli
 from tracker.accounts import SIGN_IN_FAILED, SignInFailed
+from tracker.core.vocabulary import ROLES
 from tracker.serve import announce_first_admin
 
 NOW = datetime(2026, 11, 27, 9, 0, tzinfo=UTC)
@@ -131,7 +133,7 @@ def test_a_bad_role_exits_1_naming_it(db, engine):
 
 
 def test_a_duplicate_user_exits_1(db, engine):
-    accounts.add_user("alice", ["viewer"], engine=engine, password=PASSWORD)
+    accounts.add_user("alice", ["viewer"], engine=engine, password=PASSWORD, actor=ADMIN)
     result = db("users", "add", "alice", "--role", "viewer")
     assert result.returncode == 1 and "already exists" in result.stderr
     assert user_count(engine) == 1
@@ -158,7 +160,7 @@ def test_single_sign_on_users(db, engine):
 
 
 def test_set_roles_disable_enable(db, engine):
-    accounts.add_user("alice", ["viewer"], engine=engine, password=PASSWORD)
+    accounts.add_user("alice", ["viewer"], engine=engine, password=PASSWORD, actor=ADMIN)
     signed = accounts.sign_in("alice", PASSWORD, engine=engine, now=NOW)
     out = ok(db("users", "set-roles", "alice", "--role", "reviewer", "--role", "FINANCE"))
     assert "finance, reviewer" in out
@@ -185,7 +187,7 @@ def test_changes_are_audited_as_the_local_administrator(db, engine):
 
 
 def test_reset_password_prints_a_new_one_time_password(db, engine):
-    accounts.add_user("alice", ["viewer"], engine=engine, password=PASSWORD)
+    accounts.add_user("alice", ["viewer"], engine=engine, password=PASSWORD, actor=ADMIN)
     for _ in range(5):
         can_sign_in(engine, "alice", "wrong password!")
     out = ok(db("users", "reset-password", "alice"))
@@ -198,13 +200,14 @@ def test_reset_password_prints_a_new_one_time_password(db, engine):
 
 def test_list_shows_users_but_never_hashes(db, engine):
     assert ok(db("users", "list")).strip() == "no users yet"
-    accounts.add_user("alice", ["viewer", "editor"], engine=engine, password=PASSWORD, email="alice@council.gov.uk")
-    accounts.add_user("bob", ["admin"], engine=engine)
-    accounts.add_user("dora", ["admin"], engine=engine)  # the last active admin cannot be disabled
-    accounts.disable_user("bob", engine=engine)
+    accounts.add_user("alice", ["viewer", "editor"], engine=engine, password=PASSWORD, email="alice@council.gov.uk",
+                      actor=ADMIN)
+    accounts.add_user("bob", ["admin"], engine=engine, actor=ADMIN)
+    accounts.add_user("dora", ["admin"], engine=engine, actor=ADMIN)  # the last active admin cannot be disabled
+    accounts.disable_user("bob", engine=engine, actor=ADMIN)
     for _ in range(5):
         can_sign_in(engine, "alice", "wrong password!", now=None)  # locked for 15 minutes from the real now
-    accounts.add_user("carol", ["viewer"], engine=engine, password=PASSWORD)
+    accounts.add_user("carol", ["viewer"], engine=engine, password=PASSWORD, actor=ADMIN)
     accounts.sign_in("carol", PASSWORD, engine=engine, now=NOW - timedelta(days=2))
     for _ in range(5):
         can_sign_in(engine, "carol", "wrong password!", now=NOW - timedelta(days=1))  # a lock long over
@@ -224,8 +227,16 @@ def test_list_shows_users_but_never_hashes(db, engine):
     assert PASSWORD not in out
 
 
-def test_the_cli_knows_the_same_roles_as_the_database():
-    assert cli.ROLE_NAMES == ROLES
+def test_the_cli_help_lists_every_role_the_database_accepts(capsys):
+    # The roles the user_roles CHECK constraint allows, read from the table itself.
+    check = next(c for c in UserRole.__table__.constraints if "role IN" in str(getattr(c, "sqltext", "")))
+    allowed = re.findall(r"'([^']+)'", str(check.sqltext))
+    assert allowed == list(ROLES)
+    for command in ("add", "set-roles"):
+        with pytest.raises(SystemExit):
+            cli.build_parser().parse_args(["users", command, "--help"])
+        help_text = " ".join(capsys.readouterr().out.split())
+        assert "a role: " + ", ".join(allowed) + " (repeat --role for several)" in help_text
 
 
 # --- the first administrator (the serve path of make run) -------------------------------------
@@ -250,7 +261,7 @@ def test_serve_creates_the_first_admin_and_prints_its_one_time_password(engine):
 
 
 def test_serve_creates_no_admin_when_there_are_users(engine):
-    accounts.add_user("alice", ["viewer"], engine=engine, password=PASSWORD)
+    accounts.add_user("alice", ["viewer"], engine=engine, password=PASSWORD, actor=ADMIN)
     out = io.StringIO()
     assert announce_first_admin(engine, "http://localhost:8501", out=out) is None
     assert out.getvalue() == ""

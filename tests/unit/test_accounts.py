@@ -170,23 +170,3 @@ def test_is_idle_uses_the_real_clock_when_none_is_given(no_idle_setting):
     now = datetime.now(UTC)
     assert accounts.is_idle(now - timedelta(minutes=1)) is False
     assert accounts.is_idle(now - timedelta(minutes=31)) is True
-
-
-def test_the_last_active_admin_cannot_be_disabled_or_lose_the_role(tmp_path) -> None:
-    from db.session import ensure_schema
-    from tracker.records import services
-
-    engine = ensure_schema(f"sqlite:///{tmp_path / 'users.db'}")
-    try:
-        owner = services.Actor("cli:owner", frozenset({"admin"}))
-        accounts.add_user("ann", ["admin"], engine=engine, actor=owner)
-        for attempt in (lambda: accounts.disable_user("ann", engine=engine, actor=owner),
-                        lambda: accounts.set_roles("ann", ["viewer"], engine=engine, actor=owner)):
-            with pytest.raises(services.ValidationFailed, match="at least one active admin"):
-                attempt()
-        assert accounts.list_users(engine).to_dict("records")[0]["roles"] == "admin"
-        accounts.add_user("bob", ["admin"], engine=engine, actor=owner)
-        accounts.disable_user("ann", engine=engine, actor=owner)
-        assert list(accounts.list_users(engine)["disabled"]) == [True, False]
-    finally:
-        engine.dispose()

@@ -15,16 +15,14 @@ is due), 2022-23 has not.
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import date
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from tracker.figures import delivery
 from tracker.core.projection import schedule_frame
+from tracker.figures import delivery
 
 TODAY = date(2021, 6, 1)
 
@@ -206,32 +204,3 @@ def test_the_deliveries_of_a_year_say_what_they_count_toward() -> None:
     assert list(records["counted_toward"]) == ["C1", "C7", "C2", "C2", "C2"]
     assert list(records["amount_pence"]) == [10_000, 2_000, 30_000, 25_000, 1_000]
     assert delivery.deliveries_in_year(deliveries(), commitments(), 2023).empty
-
-
-def read_csv(data: bytes) -> list[dict[str, str]]:
-    return list(csv.DictReader(io.StringIO(data.decode("utf-8"))))
-
-
-def test_the_by_commitment_csv_has_plain_pounds_and_neutralised_text(by_commitment: pd.DataFrame) -> None:
-    rows = {row["ref"]: row for row in read_csv(delivery.by_commitment_csv(by_commitment.reset_index()))}
-
-    assert rows["C1"]["variance"] == "-60.00"
-    assert rows["C1"]["slippage"] == "60.00"
-    assert rows["C1"]["committed"] == "300.00"
-    assert rows["C2"]["outstanding"] == "-60.00"
-    assert rows["C7"]["purpose"] == "'=HYPERLINK(\"x\")"
-    assert rows["C3"]["restates"] == "C2"
-
-
-def test_the_by_year_csv_labels_financial_years(by_year: pd.DataFrame) -> None:
-    rows = read_csv(delivery.by_year_csv(by_year))
-
-    assert [row["financial_year"] for row in rows] == ["2020-21", "2021-22", "2022-23"]
-    assert [row["slippage"] for row in rows] == ["0.00", "10.00", "0.00"]
-    assert [row["cumulative_delivered"] for row in rows] == ["680.00", "720.00", "720.00"]
-
-
-def test_the_deliveries_csv_keeps_the_correction_negative() -> None:
-    rows = read_csv(delivery.deliveries_csv(delivery.deliveries_in_year(deliveries(), commitments(), 2021)))
-
-    assert [(row["ref"], row["amount"]) for row in rows] == [("D2", "70.00"), ("D3", "-30.00")]

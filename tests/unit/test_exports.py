@@ -18,7 +18,7 @@ from openpyxl import load_workbook
 
 from tracker.files.exports import MONEY_FORMAT, sheet_title, to_csv_bytes, to_xlsx_bytes
 from tracker.files.tabular import read_csv_text, read_xlsx
-from tracker.figures.finance_tables import Table
+from tracker.files.table import Table
 
 INJECTIONS = [
     "=1+1",

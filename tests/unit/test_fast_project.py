@@ -266,7 +266,7 @@ def test_files_the_fast_path_hands_over_still_agree(tmp_path, encoding_case):
 
 @pytest.mark.parametrize(
     ("first_ref", "second_ref"),
-    [("r1", "r1 "), ("r1", " r1"), ("'@r1", "@r1")],
+    [("r1", "r1 "), ("r1", " r1"), ("r1", "\tr1")],
 )
 def test_refs_that_the_importer_reads_as_the_same_are_duplicates_on_both_paths(tmp_path, first_ref, second_ref):
     # The importer strips spaces and a protective apostrophe from every cell,
@@ -280,6 +280,23 @@ def test_refs_that_the_importer_reads_as_the_same_are_duplicates_on_both_paths(t
     )
     general = general_path(path)
     assert general[2] == [f"line 3: ref {second_ref.strip().lstrip(chr(39))!r}: duplicate ref: already used on line 2"]
+    assert fast_result(path) == general
+
+
+def test_a_ref_an_export_protected_with_an_apostrophe_is_refused_alike_on_both_paths(tmp_path):
+    # The importer strips the apostrophe an export puts before "@", so both
+    # rows hold "@r1": a ref must start with a letter or digit, and both paths
+    # refuse both rows in the same words.
+    path = tmp_path / "commitments.csv"
+    path.write_text(
+        "ref,announced_on,funder,recipient,purpose,kind,amount,first_year,years\n"
+        "'@r1,2019-10-31,Welsh Government,WLGA,Digital,one-off,100,2020-21,\n"
+        "@r1,2019-10-31,Welsh Government,WLGA,Digital,one-off,100,2020-21,\n",
+        encoding="utf-8",
+    )
+    general = general_path(path)
+    assert [problem.split(": expected")[0] for problem in general[2]] == ["line 2: ref '@r1'", "line 3: ref '@r1'"]
+    assert all("expected a ref of letters, digits" in problem for problem in general[2])
     assert fast_result(path) == general
 
 

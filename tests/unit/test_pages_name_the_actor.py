@@ -1,70 +1,156 @@
-"""Every write a dashboard page makes names the signed-in user as its actor.
+"""Every write names its actor, and a dashboard page names the signed-in user.
 
-A services or accounts write called without ``actor=`` runs as the local
-user with every right (the CLI's owner), which on a shared server would skip
-the role check and credit the change to the wrong person. This reads the
-pages' source and lists any write call without an ``actor`` keyword.
+A write use-case takes ``actor`` as a required keyword: there is no default
+"local user" with every right to fall back on. A page that left it out
+would fail, but only when that write runs, which a test may never do; and a
+page that passed the wrong actor (``local_actor()``, an admin) would skip
+the role check and credit the change to the wrong person on a shared
+server. So this reads the source: every write use-case in tracker/ takes a
+required keyword-only ``actor`` and is listed below, and every write a page
+makes passes ``actor=auth.actor()``.
 """
 
 from __future__ import annotations
 
 import ast
+import importlib
+import inspect
 from pathlib import Path
 
-from tracker import accounts
-from tracker.imports import pipeline as imports
-from tracker.records import services
+ROOT = Path(__file__).resolve().parents[2]
+DASHBOARD = ROOT / "dashboard"
+TRACKER = ROOT / "tracker"
 
-DASHBOARD = Path(__file__).resolve().parents[2] / "dashboard"
+# module -> its write use-cases (each checks a permission and is audited).
 WRITES = {
-    "services": {"create_announcement", "update_announcement", "create_commitment", "update_commitment",
-                 "record_delivery", "update_delivery", "create_milestone", "update_milestone", "delete",
-                 "restore", "record_status", "open_meeting", "import_commitments_file",
-                 "import_deliveries_file", "load_dataset"},
-    "accounts": {"add_user", "set_roles", "disable_user", "enable_user", "reset_password"},
-    "imports": {"apply_plan"},
+    "tracker.records.announcements": {"create_announcement", "update_announcement"},
+    "tracker.records.commitments": {"create_commitment", "update_commitment"},
+    "tracker.records.deliveries": {"record_delivery", "update_delivery"},
+    "tracker.records.milestones": {"create_milestone", "update_milestone"},
+    "tracker.records.deletion": {"delete", "restore"},
+    "tracker.review.recording": {"record_status", "open_meeting"},
+    "tracker.review.pack": {"ensure_meeting", "write_pack"},
+    "tracker.imports.bulk": {"import_commitments_file", "import_deliveries_file"},
+    "tracker.imports.pipeline": {"apply_plan"},
+    "tracker.demo.loader": {"load_dataset"},
+    "tracker.demo": {"load_demo"},
+    "tracker.accounts": {"add_user", "set_roles", "disable_user", "enable_user", "reset_password"},
 }
+WRITE_TARGETS = {f"{module}.{name}" for module, names in WRITES.items() for name in names}
 
 
-def _writes_without_actor(tree: ast.AST, update_names: set[str]) -> list[tuple[int, str]]:
+def _module_name(path: Path) -> str:
+    parts = path.relative_to(ROOT).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def _aliases(tree: ast.AST) -> dict[str, str]:
+    """What each imported name stands for, by its full dotted name."""
+    names = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            for alias in node.names:
+                names[alias.asname or alias.name] = f"{node.module}.{alias.name}"
+        elif isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.asname:
+                    names[alias.asname] = alias.name
+                else:
+                    names[alias.name.split(".")[0]] = alias.name.split(".")[0]
+    return names
+
+
+def _target(node: ast.expr, aliases: dict[str, str]) -> str | None:
+    """The full dotted name ``node`` refers to (``deletion.delete`` -> ``tracker.records.deletion.delete``)."""
+    if isinstance(node, ast.Name):
+        return aliases.get(node.id)
+    if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id in aliases:
+        return f"{aliases[node.value.id]}.{node.attr}"
+    return None
+
+
+def _is_signed_in_user(node: ast.expr) -> bool:
+    """``auth.actor()``: the signed-in user, with their roles as the database has them now."""
+    return (isinstance(node, ast.Call) and not node.args and not node.keywords
+            and isinstance(node.func, ast.Attribute) and node.func.attr == "actor"
+            and isinstance(node.func.value, ast.Name) and node.func.value.id == "auth")
+
+
+def _writes_without_the_signed_in_user(tree: ast.AST) -> list[tuple[int, str]]:
+    """Write calls whose ``actor`` is missing or is not ``auth.actor()``: (line, what was called)."""
+    aliases = _aliases(tree)
+    # Tables of use cases (e.g. UPDATE = {"announcement": announcements.update_announcement, ...}) called by key.
+    tables = {target.id for node in ast.walk(tree) if isinstance(node, ast.Assign)
+              and isinstance(node.value, ast.Dict)
+              and any(_target(v, aliases) in WRITE_TARGETS for v in node.value.values if v is not None)
+              for target in node.targets if isinstance(target, ast.Name)}
     found = []
     for node in ast.walk(tree):
         if not isinstance(node, ast.Call):
             continue
-        func = node.func
-        name = None
-        if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.attr in WRITES.get(
-                func.value.id, ()):
-            name = f"{func.value.id}.{func.attr}"
-        elif isinstance(func, ast.Subscript) and isinstance(func.value, ast.Name) and func.value.id in update_names:
-            name = f"{func.value.id}[...]"
-        if name and not any(k.arg == "actor" or k.arg is None for k in node.keywords):
+        if _target(node.func, aliases) in WRITE_TARGETS:
+            name = ast.unparse(node.func)
+        elif isinstance(node.func, ast.Subscript) and isinstance(node.func.value, ast.Name) \
+                and node.func.value.id in tables:
+            name = f"{node.func.value.id}[...]"
+        else:
+            continue
+        actor = [k.value for k in node.keywords if k.arg == "actor"]
+        if not (actor and _is_signed_in_user(actor[0])):
             found.append((node.lineno, name))
     return found
 
 
-def test_the_write_list_covers_every_permission_checked_use_case() -> None:
+def test_every_write_takes_a_required_keyword_actor() -> None:
     for module, names in WRITES.items():
-        owner = {"services": services, "accounts": accounts, "imports": imports}[module]
-        assert all(callable(getattr(owner, n)) for n in names)
+        owner = importlib.import_module(module)
+        for name in names:
+            actor = inspect.signature(getattr(owner, name)).parameters.get("actor")
+            assert actor is not None, f"{module}.{name} takes no actor"
+            assert actor.kind is inspect.Parameter.KEYWORD_ONLY, f"{module}.{name}: actor is not keyword-only"
+            assert actor.default is inspect.Parameter.empty, f"{module}.{name}: actor has a default"
 
 
-def test_every_write_from_a_page_names_its_actor() -> None:
-    missing = []
+def test_the_write_list_covers_every_use_case_and_no_actor_has_a_default() -> None:
+    taking_actor, defaulted = set(), []
+    for path in sorted(TRACKER.rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                continue
+            arguments = node.args
+            positional = arguments.posonlyargs + arguments.args
+            defaults = dict(zip([a.arg for a in positional][::-1], arguments.defaults[::-1]))
+            defaults |= {a.arg: d for a, d in zip(arguments.kwonlyargs, arguments.kw_defaults) if d is not None}
+            if "actor" in defaults:
+                defaulted.append(f"{path.relative_to(ROOT)}:{node.lineno} {node.name}")
+            if node in tree.body and not node.name.startswith("_") and "actor" in {
+                    a.arg for a in arguments.kwonlyargs}:
+                taking_actor.add(f"{_module_name(path)}.{node.name}")
+    assert defaulted == [], "an actor must always be given"
+    assert taking_actor == WRITE_TARGETS, "a write use-case is missing from WRITES (or is listed but gone)"
+
+
+def test_every_write_from_a_page_names_the_signed_in_user() -> None:
+    wrong = []
     for path in sorted(DASHBOARD.rglob("*.py")):
         tree = ast.parse(path.read_text(encoding="utf-8"))
-        # Tables of use cases (e.g. UPDATE = {"announcement": services.update_announcement, ...}) called by key.
-        tables = {t.id for node in ast.walk(tree) if isinstance(node, ast.Assign)
-                  and isinstance(node.value, ast.Dict)
-                  and any(isinstance(v, ast.Attribute) and isinstance(v.value, ast.Name)
-                          and v.attr in WRITES.get(v.value.id, ()) for v in node.value.values)
-                  for t in node.targets if isinstance(t, ast.Name)}
-        missing += [f"{path.relative_to(DASHBOARD.parent)}:{line} {name}"
-                    for line, name in _writes_without_actor(tree, tables)]
-    assert missing == []
+        wrong += [f"{path.relative_to(ROOT)}:{line} {name}" for line, name in _writes_without_the_signed_in_user(tree)]
+        assert "local_actor" not in path.read_text(encoding="utf-8"), f"{path.name} acts as the local user"
+    assert wrong == []
 
 
-def test_the_check_finds_a_write_without_an_actor() -> None:
-    tree = ast.parse("services.record_delivery(inp, engine=db)\nUPDATE = {'d': services.update_delivery}\n"
-                     "UPDATE['d'](ref, inp, engine=db)\nservices.delete('x', 'y', engine=db, actor=me)\n")
-    assert _writes_without_actor(tree, {"UPDATE"}) == [(1, "services.record_delivery"), (3, "UPDATE[...]")]
+def test_the_check_finds_a_write_without_the_signed_in_user() -> None:
+    tree = ast.parse(
+        "from tracker.records import deletion, deliveries\n"
+        "from tracker.records.milestones import create_milestone as new_milestone\n"
+        "from tracker.records.permissions import local_actor\n"
+        "deliveries.record_delivery(inp, engine=db)\n"
+        "UPDATE = {'d': deliveries.update_delivery}\n"
+        "UPDATE['d'](ref, inp, engine=db)\n"
+        "deletion.delete('x', 'y', engine=db, actor=auth.actor())\n"
+        "new_milestone(inp, engine=db, actor=local_actor())\n"
+        "deletion.restore('x', 'y', engine=db, actor=auth.actor())\n"
+    )
+    assert _writes_without_the_signed_in_user(tree) == [
+        (4, "deliveries.record_delivery"), (6, "UPDATE[...]"), (8, "new_milestone")]

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import copy
 
-from db.models import PROGRESS_STATUSES
+from tracker.core.vocabulary import PROGRESS_STATUSES
+from tracker.review import changes as review_changes
 from tracker.review import meetings as review
+from tracker.review import snapshot
 
 
 def test_every_status_has_words_a_colour_and_an_icon() -> None:
@@ -48,14 +50,14 @@ def _snapshot() -> dict:
 
 
 def test_milestones_are_listed_overdue_first_the_latest_first() -> None:
-    assert [m["ref"] for m in review.milestones_overdue_first(_snapshot())] == ["M3", "M1", "M2"]
+    assert [m["ref"] for m in snapshot.milestones_overdue_first(_snapshot())] == ["M3", "M1", "M2"]
 
 
 def test_nothing_changed_between_equal_snapshots() -> None:
-    found = review.changes(_snapshot(), _snapshot())
+    found = review_changes.changes(_snapshot(), _snapshot())
     assert found.count == 0
-    assert review.changes_table(found).empty
-    assert review.movement_sentence(found) == (
+    assert review_changes.changes_table(found).empty
+    assert review_changes.movement_sentence(found) == (
         "Delivered did not move (50.0% of committed); variance against what was due stayed at -£30,000."
     )
 
@@ -68,12 +70,12 @@ def test_removed_and_changed_records_are_named() -> None:
     after["deliveries"] = []
     after["milestones"][0] = {**after["milestones"][0], "achieved_on": "2020-05-01", "state": "achieved late"}
     after["headline"] = {**after["headline"], "delivered": 0, "pct_delivered": 0.0, "variance": -80_000_00}
-    found = review.changes(before, after)
+    found = review_changes.changes(before, after)
     assert [(c["ref"], c["what"]) for c in found.commitments] == [
         ("W1", "amount £50,000 → £60,000; committed £100,000 → £120,000")]
     assert [(d["ref"], d["change"]) for d in found.deliveries] == [("D1", "removed")]
     assert [m["ref"] for m in found.milestones_achieved] == ["M1"]
-    assert review.movement_sentence(found) == (
+    assert review_changes.movement_sentence(found) == (
         "Delivered fell by £50,000 (from 50.0% to 0.0% of committed); "
         "variance against what was due moved from -£30,000 to -£80,000."
     )
@@ -84,6 +86,6 @@ def test_a_snapshot_is_not_changed_by_comparing_it() -> None:
     after["statuses"] = [{"subject": "W1", "commitment_ref": "W1", "programme": None, "status": "at risk",
                           "assessed_on": "2025-05-01", "reviewer": "R", "evidence_url": None, "note": "late"}]
     kept = copy.deepcopy(after)
-    found = review.changes(before, after)
+    found = review_changes.changes(before, after)
     assert [(s["subject"], s["before"], s["after"]) for s in found.status_changes] == [("W1", None, "at risk")]
     assert after == kept

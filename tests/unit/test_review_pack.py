@@ -5,15 +5,18 @@ from __future__ import annotations
 
 import copy
 import io
-from datetime import date, datetime, timezone
+import tomllib
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from html.parser import HTMLParser
+from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
 
-from tracker.review import meetings as review
-from tracker.review import pack as review_pack
+from tracker.review import pack_html as review_html
+from tracker.review import pack_xlsx as review_xlsx
+from tracker.review import snapshot
 from tracker.review.meetings import Meeting
 
 HOSTILE = "<script>alert(1)</script>"
@@ -81,7 +84,7 @@ def _meeting(figures: dict | None = None, *, held_on: date = date(2025, 6, 3), t
              taken_by: str = "local:officer") -> Meeting:
     figures = figures or _figures()
     return Meeting(held_on=held_on, as_at=date.fromisoformat(figures["as_at"]), title=title,
-                   taken_at=datetime(2025, 6, 3, 9, 30, tzinfo=timezone.utc), taken_by=taken_by, figures=figures)
+                   taken_at=datetime(2025, 6, 3, 9, 30, tzinfo=UTC), taken_by=taken_by, figures=figures)
 
 
 def _previous() -> Meeting:
@@ -128,7 +131,7 @@ def _text(document: bytes) -> str:
 
 @pytest.fixture(scope="module")
 def pack_html() -> bytes:
-    return review_pack.html_pack(_meeting(), _previous(), SOURCE)
+    return review_html.html_pack(_meeting(), _previous(), SOURCE)
 
 
 def test_hostile_titles_and_notes_are_shown_as_text_never_run(pack_html: bytes) -> None:
@@ -140,7 +143,7 @@ def test_hostile_titles_and_notes_are_shown_as_text_never_run(pack_html: bytes) 
     scripts = [attrs for tag, attrs in reader.tags if tag == "script"]
     assert len(scripts) == 2 and all("src" not in attrs for attrs in scripts)
     assert document.count("Plotly.newPlot(") == 1
-    assert document.count(review_pack._plotly_js()) == 1
+    assert document.count(review_html.plotly_js()) == 1
     # Seen as text in the title, a purpose, a milestone and a note.
     assert _text(pack_html).count(HOSTILE) >= 4
     # A javascript: address is text, not a link; an https one is a link, escaped.
@@ -156,7 +159,7 @@ def test_nothing_outside_the_file_is_referenced(pack_html: bytes) -> None:
                   if t == "meta" and a.get("http-equiv") == "Content-Security-Policy")
     assert "default-src 'none'" in policy and "connect-src 'none'" in policy
     # plotly.js itself names its CDN (for maps it never draws here); nothing else may.
-    ours = pack_html.decode("utf-8").replace(review_pack._plotly_js(), "")
+    ours = pack_html.decode("utf-8").replace(review_html.plotly_js(), "")
     assert "cdn.plot.ly" not in ours and "src=" not in ours and "url(" not in ours
     assert b"@media print" in pack_html
 
@@ -165,7 +168,7 @@ def test_the_pack_says_which_meeting_when_and_by_whom(pack_html: bytes) -> None:
     text = _text(pack_html)
     for words in ("Meeting held on 3 June 2025", "Figures as at 1 June 2025",
                   "3 June 2025 at 09:30 UTC by local:officer", f"Data source {SOURCE}",
-                  review.fingerprint(_figures())):
+                  snapshot.fingerprint(_figures())):
         assert words in text
 
 
@@ -208,7 +211,7 @@ def test_the_illustrative_warning_appears_only_when_deliveries_are_illustrative(
     figures = _figures()
     figures["headline"]["illustrative_deliveries"] = 1
     figures["deliveries"][0]["illustrative"] = True
-    text = _text(review_pack.html_pack(_meeting(figures), None, SOURCE))
+    text = _text(review_html.html_pack(_meeting(figures), None, SOURCE))
     assert "Demo delivery figures are illustrative: no payment figures were published." in text
     assert "(1 of 1 deliveries in these figures are illustrative.)" in text
 
@@ -222,7 +225,7 @@ def test_changes_since_the_previous_meeting(pack_html: bytes) -> None:
 
 
 def test_the_first_review_says_so() -> None:
-    text = _text(review_pack.html_pack(_meeting(), None, SOURCE))
+    text = _text(review_html.html_pack(_meeting(), None, SOURCE))
     assert "Changes since the last review: first review" in text
     assert "This is the first review: there is nothing earlier to compare with." in text
     assert "Compared with nothing: this is the first review" in text
@@ -231,9 +234,38 @@ def test_the_first_review_says_so() -> None:
 def test_a_snapshot_with_no_money_has_no_chart_and_no_plotly() -> None:
     figures = _figures()
     figures["yearly"] = []
-    document = review_pack.html_pack(_meeting(figures), None, SOURCE)
+    document = review_html.html_pack(_meeting(figures), None, SOURCE)
     assert b"Plotly.newPlot" not in document and b"<script" not in document
     assert "No money was committed or delivered as at this date." in _text(document)
+
+
+def test_an_address_that_breaks_out_of_its_attribute_stays_inside_it() -> None:
+    figures = _figures()
+    escape = 'https://example.org/"><script>alert(2)</script><a href="x'
+    figures["statuses"][1]["evidence_url"] = escape
+    document = review_html.html_pack(_meeting(figures, title="Plain"), None, SOURCE)
+    reader = _read(document)
+    assert [attrs["href"] for tag, attrs in reader.tags if tag == "a"] == [escape]
+    assert len([tag for tag, _ in reader.tags if tag == "script"]) == 2  # plotly.js and the chart only
+    assert "alert(2)" not in document.decode("utf-8").replace("&lt;script&gt;alert(2)", "")
+
+
+@pytest.mark.parametrize(("url", "is_link"), [
+    ("https://example.org/minutes", True), ("HTTP://EXAMPLE.ORG/", True), ("javascript:alert(1)", False),
+    ("data:text/html,<b>x</b>", False), ("//example.org/x", False), ("", False), (None, False),
+])
+def test_only_web_addresses_become_links(url: str | None, is_link: bool) -> None:
+    assert review_html.is_web_address(url) is is_link
+
+
+def test_the_template_ships_with_the_package() -> None:
+    """An installed tracker draws the pack from the template, so pyproject's package-data must carry it."""
+    root = Path(__file__).resolve().parents[2]
+    template = Path(review_html.__file__).parent / "templates" / review_html.TEMPLATE
+    patterns = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"][
+        "package-data"]["tracker"]
+    assert template.is_file()
+    assert any(template.relative_to(root / "tracker").match(pattern) for pattern in patterns)
 
 
 # --- the workbook ------------------------------------------------------------------------
@@ -241,7 +273,7 @@ def test_a_snapshot_with_no_money_has_no_chart_and_no_plotly() -> None:
 
 @pytest.fixture(scope="module")
 def book():
-    return load_workbook(io.BytesIO(review_pack.xlsx_pack(_meeting(), _previous(), SOURCE)))
+    return load_workbook(io.BytesIO(review_xlsx.xlsx_pack(_meeting(), _previous(), SOURCE)))
 
 
 def _rows(sheet) -> list[list]:
@@ -315,7 +347,7 @@ def test_the_about_sheet_says_what_the_figures_are(book) -> None:
 def test_the_workbook_of_a_first_review_with_illustrative_deliveries() -> None:
     figures = copy.deepcopy(_figures())
     figures["headline"]["illustrative_deliveries"] = 1
-    book = load_workbook(io.BytesIO(review_pack.xlsx_pack(_meeting(figures, title=FORMULA), None, SOURCE)))
+    book = load_workbook(io.BytesIO(review_xlsx.xlsx_pack(_meeting(figures, title=FORMULA), None, SOURCE)))
     about = {r[0]: r[1] for r in _rows(book["About"])}
     assert about["Illustrative"].startswith("Demo delivery figures are illustrative")
     assert about["Compared with"] == "nothing: this is the first review"

@@ -10,11 +10,11 @@ import pytest
 
 from dashboard.charts import original_vs_revised
 from tracker.figures import revisions as revision_view
-from tracker.figures.finance_tables import Table
+from tracker.files.table import Table
 
 
 def profiles(rows: list[tuple[int, int, int]]) -> pd.DataFrame:
-    """A frame shaped like ``services.baseline_vs_revised``."""
+    """A frame shaped like ``tracker.records.revisions.baseline_vs_revised``."""
     return pd.DataFrame(rows, columns=["financial_year", "original_pence", "revised_pence"]).astype("int64")
 
 
@@ -24,7 +24,7 @@ def terms(schedule: dict[str, int], kind: str = "one-off") -> dict:
 
 
 def revisions(rows: list[tuple]) -> pd.DataFrame:
-    """A frame shaped like ``services.revision_history``."""
+    """A frame shaped like ``tracker.records.revisions.revision_history``."""
     return pd.DataFrame(rows, columns=["revised_at", "actor", "reason", "reason_text", "before", "after"])
 
 
@@ -58,16 +58,6 @@ def test_pounds_for_display_are_exact_decimals_of_the_pence() -> None:
     assert list(shown["revised"]) == [Decimal("500000.00"), Decimal("300000.00"), Decimal("700000.50"),
                                       Decimal("1500000.50")]
     assert list(shown["change"]) == [Decimal("0.00"), Decimal("-200000.00"), Decimal("200000.50"), Decimal("0.50")]
-
-
-def test_the_csv_is_plain_pounds_with_the_total_last() -> None:
-    csv = revision_view.comparison_csv(revision_view.comparison_table(REPROFILED, "W1")).decode("utf-8")
-
-    assert csv == ("financial_year,original,revised,change\n"
-                   "2020-21,500000.00,500000.00,0.00\n"
-                   "2021-22,500000.00,300000.00,-200000.00\n"
-                   "2022-23,500000.00,700000.50,200000.50\n"
-                   "Total,1500000.00,1500000.50,0.50\n")
 
 
 def test_choices_label_each_commitment_with_its_purpose() -> None:

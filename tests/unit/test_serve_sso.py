@@ -104,7 +104,11 @@ def test_an_unreadable_secrets_file_is_refused(cwd, home):
 
 @pytest.fixture
 def started(tmp_path, home, monkeypatch) -> list:
-    """``serve.serve`` on a database under tmp_path; the Streamlit commands it would have run."""
+    """``serve.serve`` on a database under tmp_path; the Streamlit commands it would have run.
+
+    Here serve must refuse before it opens the database; serve starting on a
+    database is tested in tests/integration/test_serve_sso_start.py.
+    """
     commands: list = []
     monkeypatch.setenv("TRACKER_DATABASE_URL", f"sqlite:///{tmp_path / 'tracker.db'}")
     monkeypatch.setenv("HOME", str(home))
@@ -119,11 +123,3 @@ def test_serve_refuses_bad_single_sign_on_before_touching_the_database(tmp_path,
     err = capsys.readouterr().err
     assert "single sign-on is set up" in err and "cookie_secret" in err
     assert started == [] and not (tmp_path / "tracker.db").exists()
-
-
-def test_serve_says_whether_single_sign_on_is_on(tmp_path, started, capsys):
-    passed = write_secrets(tmp_path, GOOD)
-    assert serve.serve(port=8595, extra=["--", f"--secrets.files={passed}"]) == 0
-    out = capsys.readouterr().out
-    assert f"Single sign-on: on, with {GOOD['server_metadata_url']}" in out
-    assert started and f"--secrets.files={passed}" in started[0]

@@ -18,9 +18,9 @@ from tracker.records.commitment_rows import CommitmentRecord, read_commitments
 from tracker.records.delivery_rows import read_deliveries
 from tracker.files.exports import to_csv_bytes, to_xlsx_bytes
 from tracker.figures.data import COMMITMENT_COLUMNS, TrackerData
+from tracker.files.table import Table
 from tracker.figures.finance_tables import (
     TABLE_NAMES,
-    Table,
     build,
     commitments_table,
     deliveries_table,

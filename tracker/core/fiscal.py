@@ -10,7 +10,8 @@ period [2020-04-01, 2021-04-01), start inclusive and end exclusive, so
 
 Dates are ISO (``2019-10-31``) or day-first (``31/10/2019``), as written in the
 UK: ``10/09/2019`` is 10 September. A date that does not exist (31/02/2020) is
-refused, never rolled over.
+refused, never rolled over. Years and dates are written with the digits 0-9:
+other scripts' digits are refused, never converted.
 """
 
 from __future__ import annotations
@@ -19,13 +20,16 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from tracker.core.limits import check_digits
+
 FY_EXAMPLES = "a financial year like 2020-21, 2020/21, 2020-2021 or FY2020-21"
 DATE_EXAMPLES = "a date like 2019-10-31 or 31/10/2019"
 
-_FY = re.compile(r"^(?:FY\s*)?(\d{4})\s*[-/\u2013]\s*(\d{2}|\d{4})$", re.IGNORECASE)
+# [0-9], not \d: \d also matches other scripts' digits, which int() would read.
+_FY = re.compile(r"^(?:FY\s*)?([0-9]{4})\s*[-/\u2013]\s*([0-9]{2}|[0-9]{4})$", re.IGNORECASE)
 _RELATIVE = re.compile(r"^(this|current|next|last|previous)\s+(?:financial|fiscal)\s+year$", re.IGNORECASE)
-_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
-_DAY_FIRST = re.compile(r"^(\d{1,2})[/.](\d{1,2})[/.](\d{4})$")
+_ISO = re.compile(r"^([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})$")
+_DAY_FIRST = re.compile(r"^([0-9]{1,2})[/.]([0-9]{1,2})[/.]([0-9]{4})$")
 
 
 class FiscalError(ValueError):
@@ -112,6 +116,9 @@ def parse_financial_year(text: str, *, relative_to: date | None = None) -> Finan
     if isinstance(text, FinancialYear):
         return text
     cleaned = str(text).strip()
+    other_digit = check_digits(cleaned)
+    if other_digit:
+        raise FiscalError(cleaned, other_digit)
     match = _FY.match(cleaned)
     if match:
         start = int(match[1])
@@ -146,6 +153,9 @@ def parse_date(text: str) -> date:
     if isinstance(text, date):
         return text
     cleaned = str(text).strip()
+    other_digit = check_digits(cleaned)
+    if other_digit:
+        raise FiscalError(cleaned, other_digit)
     iso = _ISO.match(cleaned)
     day_first = _DAY_FIRST.match(cleaned)
     if iso:

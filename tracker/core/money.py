@@ -10,7 +10,9 @@ Accepted text forms (``parse_pence``)::
     1000000   1,000,000   £1,000,000.50   £1m   £1.5m   £500k   £2bn
     £1 million   £1million   -£500 (only with allow_negative=True)
 
-Anything else is refused with a ``MoneyError`` whose message quotes the value.
+Digits are 0-9 only: Arabic-Indic, Devanagari, fullwidth and other digits
+are refused, never converted. Anything else is refused with a ``MoneyError``
+whose message quotes the value.
 """
 
 from __future__ import annotations
@@ -18,6 +20,8 @@ from __future__ import annotations
 import re
 from decimal import ROUND_HALF_UP, Decimal
 from typing import NewType
+
+from tracker.core.limits import check_digits
 
 Pence = NewType("Pence", int)
 
@@ -33,10 +37,11 @@ _MULTIPLIERS = {
 }
 
 # A number is either plain digits or digits in correctly placed groups of three
-# separated by commas; an optional fraction follows.
+# separated by commas; an optional fraction follows. [0-9], not \d: \d also
+# matches other scripts' digits, which Decimal() would silently read.
 _AMOUNT = re.compile(
     r"""^(?P<sign>-)?\s*£?\s*
-        (?P<number>(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|\.\d+)
+        (?P<number>(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]+)?|\.[0-9]+)
         \s*(?P<suffix>k|m|million|bn|billion)?$""",
     re.VERBOSE | re.IGNORECASE,
 )
@@ -73,6 +78,9 @@ def parse_pence(text: str | int, *, allow_negative: bool = False) -> int:
     cleaned = text.strip().replace("\u00a0", " ")
     if cleaned.startswith("£-"):
         cleaned = "-£" + cleaned[2:]
+    other_digit = check_digits(raw)
+    if other_digit:
+        raise MoneyError(raw, other_digit)
     match = _AMOUNT.match(cleaned)
     if not match:
         raise MoneyError(raw, f"expected {AMOUNT_EXAMPLES}")

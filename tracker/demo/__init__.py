@@ -1,7 +1,7 @@
 """The demo dataset: real Welsh local-government digital funding announcements.
 
-Curated from ``shared/data/wales/welsh_lg_digital_funding_announcements.csv``
-into the project's own formats (modelling in ``shared/data/README.md``):
+Curated from a list of published Welsh local-government digital funding
+announcements into the project's own formats (each row keeps its source):
 
 - ``announcements.csv``: six dated announcements with their sources and the
   words quoted; one (September 2025) carries no money.
@@ -18,12 +18,17 @@ into the project's own formats (modelling in ``shared/data/README.md``):
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from tracker.records.permissions import Actor
 
 DEMO_FOLDER = Path(__file__).resolve().parent
 
 
-def load_demo(engine=None):
-    """Load the demo into the configured database; running it again changes nothing."""
-    from tracker.records.services import load_dataset
+def load_demo(engine=None, *, actor: Actor):
+    """Load the demo into ``engine`` (None: the configured database) as
+    ``actor``; running it again changes nothing. See tracker.demo.loader."""
+    from tracker.demo.loader import load_dataset
 
-    return load_dataset(DEMO_FOLDER, engine=engine)
+    return load_dataset(DEMO_FOLDER, engine=engine, actor=actor)

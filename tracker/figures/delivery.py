@@ -67,7 +67,8 @@ def committed_vs_delivered(
     if by is None:
         index = pd.Index(years, name="financial_year")
     else:
-        groups = sorted(set(committed_sum.index.get_level_values("group")) | set(delivered_sum.index.get_level_values("group")))
+        groups = sorted(set(committed_sum.index.get_level_values("group"))
+                        | set(delivered_sum.index.get_level_values("group")))
         index = pd.MultiIndex.from_product([groups, years], names=["group", "financial_year"])
     frame = pd.concat([committed_sum, delivered_sum], axis=1).reindex(index).fillna(0).astype("int64")
     frame["variance"] = frame["delivered"] - frame["committed"]
@@ -165,10 +166,7 @@ def year_sentence(row) -> str:
 
     committed = qualified(format_short(int(row.committed)), getattr(row, "qualifier", "exact"))
     delivered = format_short(int(row.delivered))
-    if row.committed:
-        share = f" ({row.delivered / row.committed:.0%})"
-    else:
-        share = ""
+    share = f" ({row.delivered / row.committed:.0%})" if row.committed else ""
     if row.committed == 0:
         return f"In {row.label}, no new money was committed and {delivered} was delivered."
     if row.delivered == 0:
@@ -393,7 +391,9 @@ def commitments_sentence(table: pd.DataFrame) -> str:
     if total == 0:
         return "No commitments in this view."
     if behind.empty:
-        return f"None of the {total} {noun} is behind its profile." if total > 1 else "The commitment is not behind its profile."
+        if total > 1:
+            return f"None of the {total} {noun} is behind its profile."
+        return "The commitment is not behind its profile."
     amount = format_short(int(behind["slippage"].sum()))
     if len(behind) == 1:
         return f"1 of {total} {noun} is behind its profile, by {amount}."
@@ -475,63 +475,3 @@ def in_pounds(frame: pd.DataFrame, columns) -> pd.DataFrame:
     from tracker.core.money import to_decimal
 
     return frame.assign(**{c: frame[c].map(to_decimal) for c in columns})
-
-
-# --- CSV downloads of the Delivery page's tables ---------------------------
-#
-# Written by tracker.formats.exports (plain pounds, percentages with one
-# decimal, text neutralised for spreadsheets); the header row is the machine
-# column names below, the titles are what the dashboard calls them.
-
-BY_YEAR_COLUMNS = {
-    "financial_year": "Financial year", "committed": "Committed", "delivered": "Delivered",
-    "variance": "Variance", "pct_delivered": "% delivered", "cumulative_committed": "Committed to date",
-    "cumulative_delivered": "Delivered to date", "slippage": "Slippage", "status": "Against profile",
-}
-BY_COMMITMENT_COLUMNS = {
-    "ref": "Ref", "purpose": "Purpose", "recipient": "Recipient", "programme": "Programme",
-    "restates": "Restates", "committed": "Committed", "due_to_date": "Due to date", "delivered": "Delivered",
-    "variance": "Variance", "pct_of_due_delivered": "% of due delivered", "outstanding": "Outstanding",
-    "slippage": "Slippage", "status": "Against profile",
-}
-DELIVERIES_COLUMNS = {
-    "ref": "Ref", "paid_on": "Paid on", "commitment_ref": "Recorded against", "counted_toward": "Counted toward",
-    "purpose": "Purpose", "amount": "Amount", "kind": "Kind", "note": "Note", "illustrative": "Illustrative",
-}
-_MONEY_COLUMNS = ("committed", "delivered", "variance", "cumulative_committed", "cumulative_delivered", "slippage",
-                  "due_to_date", "outstanding", "amount")
-_PERCENT_COLUMNS = ("pct_delivered", "pct_of_due_delivered")
-
-
-def _export_table(name: str, title: str, frame: pd.DataFrame, columns: dict[str, str]):
-    from tracker.figures.finance_tables import Table  # tracker.tables imports this module
-
-    frame = frame[list(columns)].reset_index(drop=True)
-    return Table(
-        name=name, title=title, frame=frame, titles=columns,
-        money_columns=tuple(c for c in columns if c in _MONEY_COLUMNS),
-        percent_columns=tuple(c for c in columns if c in _PERCENT_COLUMNS),
-    )
-
-
-def _csv(table) -> bytes:
-    from tracker.files.exports import to_csv_bytes
-
-    return to_csv_bytes(table)
-
-
-def by_year_csv(yearly: pd.DataFrame) -> bytes:
-    """The by-year table (``slippage_by_year``) as CSV, financial years as labels."""
-    frame = yearly.assign(financial_year=yearly["label"])
-    return _csv(_export_table("delivery-by-year", "Delivery by financial year", frame, BY_YEAR_COLUMNS))
-
-
-def by_commitment_csv(table: pd.DataFrame) -> bytes:
-    """The by-commitment table (``by_commitment``) as CSV."""
-    return _csv(_export_table("delivery-by-commitment", "Delivery by commitment", table, BY_COMMITMENT_COLUMNS))
-
-
-def deliveries_csv(records: pd.DataFrame) -> bytes:
-    """One year's deliveries (``deliveries_in_year``) as CSV, amounts in pounds."""
-    frame = records.rename(columns={"amount_pence": "amount"})
-    return _csv(_export_table("deliveries", "Deliveries", frame, DELIVERIES_COLUMNS))

@@ -1,11 +1,11 @@
 """Finance tables: what the dashboard shows and the exports write.
 
-Every function here is pure: a ``TrackerData`` (from ``tracker.queries.load``)
-in, a ``Table`` out. A ``Table`` is a DataFrame with machine column names
-(money as int64 pence, never float) plus what a person needs to read it:
-a title per column, which columns are money or percentages, and whether the
-last row is a total. The dashboard and ``tracker.formats.exports`` both take
-their headings from here, so a download says what the screen says.
+Every function here is pure: a ``TrackerData`` (from ``tracker.figures.data.load``)
+in, a ``Table`` (``tracker.files.table``) out. A ``Table`` is a DataFrame with
+machine column names (money as int64 pence, never float) plus what a person
+needs to read it: a title per column, which columns are money or percentages,
+and whether the last row is a total. The dashboard and ``tracker.files.exports``
+both take their headings from here, so a download says what the screen says.
 
 Tables:
 
@@ -27,8 +27,7 @@ schedule, deliveries) do not, so they can be re-imported or pivoted as they are.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 
@@ -40,6 +39,7 @@ from tracker.figures.delivery import NO_VALUE, fy_of_dates
 from tracker.core.fiscal import fy_label
 from tracker.core.money import plain_pounds
 from tracker.figures.data import TrackerData
+from tracker.files.table import Table
 
 TOTAL = "Total"
 PIVOT_ROWS = ("commitment", "recipient", "programme", "funder")
@@ -50,55 +50,6 @@ COMMITTED_NOTE = (
     "'over' amounts count at their floor and 'up to' amounts at their ceiling."
 )
 ILLUSTRATIVE_NOTE = "Demo delivery figures are illustrative: no payment figures were published."
-
-
-@dataclass(frozen=True)
-class Table:
-    """A finance table and how to present it.
-
-    ``frame`` has machine column names (the CSV header); ``titles`` maps every
-    column, in order, to its heading for people (the dashboard and the XLSX
-    header). Money columns hold int64 pence; percent columns hold a ratio
-    (0.5 is 50%), NaN where there is nothing to divide by. Missing values
-    (NaN, ``pd.NA``, None) are written as empty cells. With ``total_row``
-    the frame's last row is the total of the rows above.
-    """
-
-    name: str  # e.g. "pivot-recipient": the CLI's name for it and a file name
-    title: str  # e.g. "Committed by recipient": a heading and the XLSX sheet name
-    frame: pd.DataFrame  # money: int64 (or nullable Int64) pence
-    titles: Mapping[str, str]
-    money_columns: tuple[str, ...] = ()
-    percent_columns: tuple[str, ...] = ()
-    total_row: bool = False
-    notes: tuple[str, ...] = ()  # what a reader needs to know, e.g. what committed means
-
-    def __post_init__(self) -> None:
-        columns = list(self.frame.columns)
-        if list(self.titles) != columns:
-            raise ValueError(f"{self.name}: titles must name every column in order: {columns}")
-        for column in self.money_columns:
-            dtype = self.frame[column].dtype
-            if not pd.api.types.is_integer_dtype(dtype) or pd.api.types.is_bool_dtype(dtype):
-                raise TypeError(f"{self.name}: money column {column!r} must hold integer pence, not {dtype}")
-        for column in self.percent_columns:
-            if column not in self.frame.columns:
-                raise ValueError(f"{self.name}: no percent column {column!r}")
-        if self.total_row and self.frame.empty:
-            raise ValueError(f"{self.name}: a table with a total row needs that row")
-
-    @property
-    def body(self) -> pd.DataFrame:
-        """The rows without the total row."""
-        return self.frame.iloc[:-1] if self.total_row else self.frame
-
-    @property
-    def total(self) -> pd.Series | None:
-        return self.frame.iloc[-1] if self.total_row else None
-
-    def titled(self) -> pd.DataFrame:
-        """The frame with people's headings, e.g. for ``st.dataframe``."""
-        return self.frame.rename(columns=dict(self.titles))
 
 
 # --- helpers -----------------------------------------------------------------

@@ -1,12 +1,12 @@
 """Original and revised profiles: what the Delivery page shows for a revised commitment.
 
-Pure functions over the read models in ``tracker.services``:
+Pure functions over the read models in ``tracker.records.revisions``:
 
 * ``baseline_vs_revised(engine, ref)``: ``financial_year`` (start year),
   ``original_pence``, ``revised_pence`` per year either profile has;
 * ``revision_history(engine, ref)``: ``revised_at, actor, reason,
   reason_text, before, after``, oldest first (``before``/``after`` are the
-  terms and schedule as JSON, see ``services._terms_json``);
+  terms and schedule as JSON, see ``tracker.records.revisions.terms_json``);
 * ``records.revised_commitments(engine)``: ``ref, purpose, revisions,
   last_revised_at``.
 
@@ -21,9 +21,9 @@ from collections.abc import Mapping
 import pandas as pd
 
 from tracker.core.fiscal import fy_label
-from tracker.files.exports import to_csv_bytes
 from tracker.core.money import format_pounds, to_decimal
-from tracker.figures.finance_tables import TOTAL, Table
+from tracker.figures.finance_tables import TOTAL
+from tracker.files.table import Table
 
 COMPARISON_TITLES = {
     "financial_year": "Financial year", "original": "Original", "revised": "Revised", "change": "Change",
@@ -43,7 +43,7 @@ def choices(revised: pd.DataFrame) -> dict[str, str]:
 def comparison_table(frame: pd.DataFrame, ref: str) -> Table:
     """Original against revised by financial year, with a Total row.
 
-    ``frame`` is ``services.baseline_vs_revised``. Every year from the first
+    ``frame`` is ``tracker.records.revisions.baseline_vs_revised``. Every year from the first
     to the last either profile has money in (or lists) is a row, zero-filled,
     labelled ``2020-21``; ``change`` is revised minus original.
     """
@@ -70,11 +70,6 @@ def in_pounds(table: Table) -> pd.DataFrame:
     return table.frame.assign(**{c: [to_decimal(int(p)) for p in table.frame[c]] for c in table.money_columns})
 
 
-def comparison_csv(table: Table) -> bytes:
-    """The comparison table as CSV (``tracker.formats.exports``: plain pounds, Total row last)."""
-    return to_csv_bytes(table)
-
-
 def _schedule(terms: Mapping) -> dict[str, int]:
     return {str(label): int(p) for label, p in dict(terms.get("schedule") or {}).items()}
 
@@ -97,7 +92,7 @@ def what_changed(before: Mapping, after: Mapping) -> str:
 
 
 def history(frame: pd.DataFrame) -> pd.DataFrame:
-    """``services.revision_history`` for display, oldest first: ``revised_at``
+    """``tracker.records.revisions.revision_history`` for display, oldest first: ``revised_at``
     (UTC), ``actor``, ``reason``, ``reason_text`` (blank for none) and
     ``changed`` (``what_changed``)."""
     return pd.DataFrame({
@@ -135,8 +130,8 @@ def summary(ref: str, frame: pd.DataFrame, revisions: pd.DataFrame) -> str:
     revisions with their reasons, e.g. ``W3 was £1,000,000 in 2020-21; it is
     now £2,000,000 in 2022-23 after 1 revision (slippage).``
 
-    ``frame`` is ``services.baseline_vs_revised``, ``revisions``
-    ``services.revision_history``.
+    ``frame`` is ``tracker.records.revisions.baseline_vs_revised``, ``revisions``
+    ``tracker.records.revisions.revision_history``.
     """
     original = {int(y): int(p) for y, p in zip(frame["financial_year"], frame["original_pence"])}
     revised = {int(y): int(p) for y, p in zip(frame["financial_year"], frame["revised_pence"])}

@@ -1,4 +1,4 @@
-"""Finance exports: a ``tracker.tables.Table`` as CSV or XLSX, safe to open in Excel.
+"""Finance exports: a ``tracker.files.table.Table`` as CSV or XLSX, safe to open in Excel.
 
 CSV: UTF-8 without a BOM, LF line endings, a header row of the table's
 column names (as in every CSV this project reads or writes), money as plain
@@ -35,14 +35,11 @@ import re
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
-from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from tracker.core.money import format_pounds, plain_pounds, to_decimal
-
-if TYPE_CHECKING:
-    from tracker.figures.finance_tables import Table
+from tracker.files.table import Table
 
 TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 MONEY_FORMAT = "£#,##0.00;[Red]-£#,##0.00"

@@ -13,20 +13,30 @@ and keep going, so one report lists every bad row (beancount's style).
 (an XLSX is a zip) before the name. What it refuses rather than guesses: a
 file separated by semicolons or tabs (the amounts in such files often use
 decimal commas), binary data, an old ``.xls`` workbook, a formula whose
-result Excel never saved, and dates with a two-digit year.
+result Excel never saved, dates with a two-digit year, and bytes that are
+neither UTF-8 nor Windows-1252 (never replaced with a stand-in character).
+
+Files are streamed, and a file past a limit of ``tracker.files.limits`` (rows,
+columns, characters in a cell, what a workbook unpacks to) is refused with
+one problem naming the limit, as soon as the reader meets it. A workbook is
+read by ``tracker.files.xlsx``; ``sheet=`` names the sheet wanted (e.g.
+"Commitments"), and the ``Table`` returned says which sheet was read.
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import re
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime
-from decimal import Decimal
+from datetime import date
 from pathlib import Path
+from typing import BinaryIO, TextIO
 
 from tracker.core.fiscal import FiscalError, parse_date
+from tracker.files import limits
 
 # Cells an export neutralised with a leading apostrophe (OWASP CSV injection
 # guidance) get it removed again on import.
@@ -80,19 +90,32 @@ def normalise_header(name: str, aliases: dict[str, str] | None = None) -> str:
     return (aliases or {}).get(key, key)
 
 
-def decode_text(data: bytes) -> str:
-    """UTF-8 (with or without a BOM), else Windows-1252 as Excel writes it.
+class Table(tuple):
+    """``(header, rows, problems)``, as the readers have always returned, and
+    ``sheet``: the name of the sheet read from a workbook (None for CSV)."""
 
-    UTF-16 with its BOM (Excel's "Unicode text") is read too.
-    """
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="replace")
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16", errors="replace")
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace")
+    sheet: str | None
+
+    def __new__(cls, header: list[str], rows: list[Row], problems: list[Problem], sheet: str | None = None):
+        table = super().__new__(cls, (header, rows, problems))
+        table.sheet = sheet
+        return table
+
+    header = property(lambda self: self[0])
+    rows = property(lambda self: self[1])
+    problems = property(lambda self: self[2])
+
+
+class _Refused(Exception):
+    """Reading stopped: the one problem to report instead of the file's rows."""
+
+    def __init__(self, problem: Problem):
+        super().__init__(str(problem))
+        self.problem = problem
+
+
+def _refused(problem: Problem) -> Table:
+    return Table([], [], [problem])
 
 
 def _clean_cell(value: str) -> str:
@@ -100,59 +123,64 @@ def _clean_cell(value: str) -> str:
 
 
 def _rows_from_records(
-    records: list[tuple[int, list[str]]], aliases: dict[str, str] | None
-) -> tuple[list[str], list[Row], list[Problem]]:
+    records: Iterable[tuple[int, list[str], dict[int, str] | None]], aliases: dict[str, str] | None,
+    *, sheet: str | None = None,
+) -> Table:
+    """Rows from a stream of ``(line, values, unsaved formulas)``, held as ``Row``s only.
+
+    The first record holding a value is the header. A CSV row with a value
+    beyond the header is set aside with a problem; a sheet's cells under no
+    heading are ignored (as they always were). Raises ``_Refused`` past
+    ``limits.MAX_ROWS`` rows of data."""
     problems: list[Problem] = []
-    # Blank rows above the header (a sheet that starts lower down) are skipped.
-    while records and not any(v.strip() for v in records[0][1]):
-        records = records[1:]
-    if not records:
-        return [], [], [Problem(None, None, None, "the file is empty: expected a header row")]
-    header_line, raw_header = records[0]
-    header = [normalise_header(h, aliases) for h in raw_header]
-    seen: set[str] = set()
-    for name in header:
-        if name and name in seen:
-            problems.append(Problem(header_line, name, None, "this column appears twice in the header"))
-        seen.add(name)
+    unsaved: list[Problem] = []
+    header: list[str] | None = None
     rows: list[Row] = []
-    for line, values in records[1:]:
+    first_line, data_rows, is_csv = None, 0, sheet is None
+    for line, values, formulas in records:
+        if formulas:
+            for column, text in sorted(formulas.items()):
+                name = header[column] if header and column < len(header) and header[column] else _column_letter(column)
+                unsaved.append(Problem(line, name, text, "is a formula whose result was never saved in the file: "
+                                       "open the file in Excel and save it again, or paste the values"))
+        first_line = line if first_line is None else first_line
         if not any(v.strip() for v in values):
-            continue  # blank rows (Excel leaves them at the end) mean nothing
-        if len(values) > len(header) and any(v.strip() for v in values[len(header):]):
+            continue  # blank rows (above the header, or Excel's at the end) mean nothing
+        if header is None:
+            if is_csv and (separator := _other_separator(values)):
+                raise _Refused(Problem(first_line, None, None,
+                                       f"the columns are separated by {separator}, not commas: save the file as "
+                                       "'CSV UTF-8 (comma delimited)' and upload it again"))
+            header = [normalise_header(h, aliases) for h in values]
+            seen: set[str] = set()
+            for name in header:
+                if name and name in seen:
+                    problems.append(Problem(line, name, None, "this column appears twice in the header"))
+                seen.add(name)
+            continue
+        data_rows += 1
+        if data_rows > limits.MAX_ROWS:
+            raise _Refused(Problem(line, None, None, f"the file has more than {limits.MAX_ROWS:,} rows of data: at "
+                                   f"most {limits.MAX_ROWS:,} rows can be imported from one file (split it)"))
+        if is_csv and len(values) > len(header) and any(v.strip() for v in values[len(header):]):
             problems.append(
                 Problem(line, None, None, f"has {len(values)} cells but the header has {len(header)} columns")
             )
             continue
+        if formulas:
+            continue
         cells = {name: _clean_cell(values[i]) if i < len(values) else "" for i, name in enumerate(header) if name}
         rows.append(Row(line, cells))
-    return header, rows, problems
+    if header is None:
+        return Table([], [], [Problem(None, None, None, "the file is empty: expected a header row"), *unsaved], sheet)
+    return Table(header, rows, problems + sorted(unsaved, key=lambda p: p.line or 0), sheet)
 
 
-def read_csv_text(text: str, aliases: dict[str, str] | None = None) -> tuple[list[str], list[Row], list[Problem]]:
-    reader = csv.reader(io.StringIO(text, newline=""))
-    records: list[tuple[int, list[str]]] = []
-    next_line = 1
-    try:
-        for values in reader:
-            records.append((next_line, values))
-            next_line = reader.line_num + 1
-    except csv.Error as err:
-        return [], [], [Problem(next_line, None, None, f"is not valid CSV ({err})")]
-    separator = _other_separator(records)
-    if separator:
-        return [], [], [Problem(records[0][0], None, None,
-                                f"the columns are separated by {separator}, not commas: save the file as "
-                                "'CSV UTF-8 (comma delimited)' and upload it again")]
-    return _rows_from_records(records, aliases)
-
-
-def _other_separator(records: list[tuple[int, list[str]]]) -> str | None:
+def _other_separator(header: list[str]) -> str | None:
     """Semicolons or tabs in a header that has no commas: a CSV from a
     continental Excel (where ``1.000,50`` may mean a thousand pounds) or a
     tab-separated export. Refused rather than guessed."""
-    header = next((values for _, values in records if any(v.strip() for v in values)), None)
-    if header is None or len(header) != 1:
+    if len(header) != 1:
         return None
     if ";" in header[0]:
         return "semicolons"
@@ -161,71 +189,146 @@ def _other_separator(records: list[tuple[int, list[str]]]) -> str | None:
     return None
 
 
-def _xlsx_cell_text(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        return value.date().isoformat() if value.time() == datetime.min.time() else value.isoformat()
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, float):
-        # The shortest text that reads back as the same float: 1234.56 stays
-        # 1234.56, and a whole number loses its ".0".
-        text = repr(value)
-        return str(int(value)) if value.is_integer() else format(Decimal(text), "f")
-    return str(value)
+# --- CSV ---------------------------------------------------------------------------
 
 
-# An XLSX is a zip of XML parts; a small file can unpack to gigabytes.
-MAX_XLSX_UNPACKED_BYTES = 500 * 1024 * 1024
+def read_csv_text(text: str, aliases: dict[str, str] | None = None) -> Table:
+    return _read_csv_stream(io.StringIO(text, newline=""), aliases)
 
 
-def _xlsx_problem(expected: str) -> tuple[list[str], list[Row], list[Problem]]:
-    return [], [], [Problem(None, None, None, expected)]
+def _read_csv_stream(stream: TextIO, aliases: dict[str, str] | None) -> Table:
+    try:
+        return _rows_from_records(_csv_records(stream), aliases)
+    except _Refused as refused:
+        return _refused(refused.problem)
 
 
-def read_xlsx_bytes(data: bytes, aliases: dict[str, str] | None = None) -> tuple[list[str], list[Row], list[Problem]]:
-    """The first sheet of an XLSX workbook as ``(header, rows, problems)``.
+def _csv_problem(line: int, reason: str) -> _Refused:
+    return _Refused(Problem(line, None, None, f"is not valid CSV ({reason})"))
 
-    A formula cell is read as the result Excel saved with it. A formula
-    with no saved result (a file written by a program, never opened and saved
-    in Excel) is refused: its value is not in the file.
-    """
-    import zipfile
+
+def _csv_records(stream: TextIO) -> Iterator[tuple[int, list[str], None]]:
+    """The file's records with the line each starts on, checked against the limits
+    as they are read: no line, cell or row is held past its limit."""
+    longest, lines_read = limits.MAX_CSV_LINE_CHARS, [0]
+
+    def lines() -> Iterator[str]:
+        while line := stream.readline(longest + 1):
+            lines_read[0] += 1
+            if len(line) > longest and line[-1] not in "\r\n":
+                raise _csv_problem(lines_read[0], f"the line is longer than {longest:,} characters: at most "
+                                   f"{limits.MAX_COLUMNS} cells of {limits.MAX_FIELD_CHARS:,} characters")
+            yield line
+
+    reader = csv.reader(lines())
+    next_line = 1
+    while True:
+        try:
+            values = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as err:
+            reason = str(err)
+            if "field larger than field limit" in reason:
+                reason = _FIELD_TOO_LONG.format(limits.MAX_FIELD_CHARS)
+            raise _csv_problem(next_line, reason) from None
+        if values and max(map(len, values)) > limits.MAX_FIELD_CHARS:
+            raise _csv_problem(next_line, _FIELD_TOO_LONG.format(limits.MAX_FIELD_CHARS))
+        if len(values) > limits.MAX_COLUMNS and any(v.strip() for v in values[limits.MAX_COLUMNS:]):
+            used = max(i for i, v in enumerate(values) if v.strip()) + 1
+            raise _Refused(Problem(next_line, None, None, f"has {used} cells: at most {limits.MAX_COLUMNS} "
+                                   "columns can be imported"))
+        yield next_line, values, None
+        next_line = reader.line_num + 1
+
+
+_FIELD_TOO_LONG = "a cell is longer than {:,} characters, the most one cell may hold, or a quote is not closed"
+
+
+def _scan(open_bytes: Callable[[], BinaryIO], encoding: str) -> tuple[bool, tuple[int | None, int] | None]:
+    """One pass over the bytes: whether they hold a NUL character, and the
+    ``(line, byte)`` of the first byte ``encoding`` cannot read (None if all can)."""
+    decoder = codecs.getincrementaldecoder(encoding)()
+    wide = encoding == "utf-16"  # lines and NULs are counted in bytes for the others
+    nul, bad, line = False, None, 1
+    with open_bytes() as stream:
+        while True:
+            chunk = stream.read(1 << 20)
+            nul = nul or (not wide and b"\x00" in chunk)
+            if bad is None:
+                try:
+                    text = decoder.decode(chunk, final=not chunk)
+                    nul = nul or (wide and "\x00" in text)
+                except UnicodeDecodeError as err:
+                    # err.object is this chunk, after any bytes of a character the last one began
+                    bad = (None if wide else line + err.object[:err.start].count(b"\n"), err.object[err.start])
+            line += chunk.count(b"\n")
+            if not chunk:
+                return nul, bad
+
+
+def _read_csv_bytes(open_bytes: Callable[[], BinaryIO], start: bytes, aliases: dict[str, str] | None) -> Table:
+    """CSV text in UTF-8 (with or without a BOM), else Windows-1252 as Excel
+    writes it, or UTF-16 with its BOM (Excel's "Unicode text"), streamed."""
+    if start.startswith(b"\xef\xbb\xbf"):
+        encoding, what = "utf-8-sig", "not UTF-8, though the file starts with the UTF-8 byte-order mark"
+    elif start.startswith((b"\xff\xfe", b"\xfe\xff")):
+        encoding, what = "utf-16", "not UTF-16, though the file starts with the UTF-16 byte-order mark"
+    else:
+        encoding, what = "utf-8", "not a character in UTF-8 or Windows-1252"
+    nul, bad = _scan(open_bytes, encoding)
+    if not nul and bad and encoding == "utf-8":
+        encoding = "cp1252"
+        nul, bad = _scan(open_bytes, encoding)
+    if nul:
+        return _refused(_BINARY)
+    if bad:
+        return _refused(Problem(bad[0], None, None, f"byte 0x{bad[1]:02X} is {what}"))
+    with io.TextIOWrapper(open_bytes(), encoding=encoding, newline="") as text:
+        if _looks_binary(text.read(8192)):
+            return _refused(_BINARY)
+    with io.TextIOWrapper(open_bytes(), encoding=encoding, newline="") as text:
+        return _read_csv_stream(text, aliases)
+
+
+_BINARY = Problem(None, None, None, "is not a CSV text file (it contains binary data): expected CSV or XLSX")
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
+
+
+def _looks_binary(sample: str) -> bool:
+    return len(_CONTROL.findall(sample)) > max(8, len(sample) // 100)
+
+
+# --- XLSX --------------------------------------------------------------------------
+
+
+def _read_xlsx(source: bytes | Path, aliases: dict[str, str] | None, sheet: str | None) -> Table:
+    """A workbook's sheet as a ``Table``. A formula cell is read as the result
+    Excel saved with it; a formula with no saved result (a file a program
+    wrote, never opened and saved in Excel) is a problem: its value is not in
+    the file. Never raises for bad data."""
+    from tracker.files import xlsx
 
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            sheets = [info for info in archive.infolist()
-                      if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml")]
-            if sum(info.file_size for info in archive.infolist()) > MAX_XLSX_UNPACKED_BYTES:
-                return _xlsx_problem("could not be read as an XLSX workbook: it unpacks to more than 500 MB")
-            # Only a workbook with formulas needs the second, slower read.
-            has_formulas = any(re.search(rb"<(?:\w+:)?f[ >]", archive.read(info)) for info in sheets)
-    except Exception as err:  # zipfile raises several kinds for a damaged file
-        return _xlsx_problem(f"could not be read as an XLSX workbook ({_reason(err)})")
-    try:
-        records = _xlsx_records(data, data_only=True)
-        formulas = _xlsx_formulas(data) if has_formulas else {}
-    except Exception as err:  # openpyxl raises many kinds for a bad file
-        return _xlsx_problem(f"could not be read as an XLSX workbook ({_reason(err)})")
-    if records is None:
-        return _xlsx_problem("the workbook has no sheets")
-    header, rows, problems = _rows_from_records(records, aliases)
-    unsaved = {
-        (line, column): text
-        for (line, column), text in formulas.items()
-        if line - 1 < len(records) and column < len(records[line - 1][1]) and records[line - 1][1][column] == ""
-    }
-    if unsaved:
-        for (line, column), text in sorted(unsaved.items()):
-            name = header[column] if column < len(header) and header[column] else _column_letter(column)
-            problems.append(Problem(line, name, text, "is a formula whose result was never saved in the file: "
-                                    "open the file in Excel and save it again, or paste the values"))
-        bad_lines = {line for line, _ in unsaved}
-        rows = [row for row in rows if row.line not in bad_lines]
-    return header, rows, problems
+        with xlsx.open_sheet(source, sheet) as found:
+            if found is None:
+                return _refused(Problem(None, None, None, "the workbook has no sheets"))
+            return _rows_from_records(found.records, aliases, sheet=found.name)
+    except _Refused as refused:
+        return _refused(refused.problem)
+    except xlsx.XlsxError as err:
+        return _refused(Problem(err.line, None, None, err.expected))
+    except Exception as err:  # zipfile, zlib and expat raise many kinds for a damaged file
+        return _refused(Problem(None, None, None, f"could not be read as an XLSX workbook ({_reason(err)})"))
+
+
+def read_xlsx_bytes(data: bytes, aliases: dict[str, str] | None = None, *, sheet: str | None = None) -> Table:
+    """The sheet ``sheet`` (else the first) of an XLSX workbook as ``(header, rows, problems)``."""
+    return _read_xlsx(data, aliases, sheet)
+
+
+def read_xlsx(path: Path, aliases: dict[str, str] | None = None, *, sheet: str | None = None) -> Table:
+    return _read_xlsx(Path(path), aliases, sheet)
 
 
 def _reason(err: Exception) -> str:
@@ -238,86 +341,48 @@ def _column_letter(index: int) -> str:
     return f"column {get_column_letter(index + 1)}"
 
 
-def _xlsx_records(data: bytes, *, data_only: bool) -> list[tuple[int, list[str]]] | None:
-    from openpyxl import load_workbook
-
-    workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=data_only)
-    try:
-        if not workbook.worksheets:
-            return None
-        sheet = workbook.worksheets[0]
-        return [
-            (row_number, [_xlsx_cell_text(v) for v in values])
-            for row_number, values in enumerate(sheet.iter_rows(values_only=True), start=1)
-        ]
-    finally:
-        workbook.close()
-
-
-def _xlsx_formulas(data: bytes) -> dict[tuple[int, int], str]:
-    """``(sheet row, column index) -> formula`` for the first sheet's formula cells."""
-    from openpyxl import load_workbook
-
-    workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
-    try:
-        found = {}
-        for row_number, cells in enumerate(workbook.worksheets[0].iter_rows(), start=1):
-            for index, cell in enumerate(cells):
-                if getattr(cell, "data_type", None) == "f":
-                    found[(row_number, index)] = str(cell.value)
-        return found
-    finally:
-        workbook.close()
-
-
-def read_xlsx(path: Path, aliases: dict[str, str] | None = None) -> tuple[list[str], list[Row], list[Problem]]:
-    return read_xlsx_bytes(Path(path).read_bytes(), aliases)
-
+# --- either --------------------------------------------------------------------------
 
 _ZIP = b"PK\x03\x04"
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # old .xls, or an encrypted .xlsx
 
 
+def _read_any(source: bytes | Path, filename: str, aliases: dict[str, str] | None, sheet: str | None) -> Table:
+    def open_bytes() -> BinaryIO:
+        return io.BytesIO(source) if isinstance(source, bytes) else open(source, "rb")
+
+    with open_bytes() as stream:
+        start = stream.read(len(_OLE2))
+    suffix = Path(filename).suffix.lower()
+    if not start:
+        return _refused(Problem(None, None, None, "the file is empty: expected a header row"))
+    if start.startswith(_ZIP):
+        return _read_xlsx(source, aliases, sheet)
+    if start.startswith(_OLE2):
+        return _refused(Problem(None, None, None, "is an old Excel .xls workbook or a password-protected one: "
+                                "save it as .xlsx or CSV (without a password) and upload it again"))
+    if suffix in (".xlsx", ".xlsm"):
+        return _refused(Problem(None, None, None, f"is named {suffix} but is not an Excel workbook: "
+                                "save it from Excel as .xlsx or CSV and upload it again"))
+    return _read_csv_bytes(open_bytes, start, aliases)
+
+
 def read_table_bytes(
-    data: bytes, filename: str = "", aliases: dict[str, str] | None = None
-) -> tuple[list[str], list[Row], list[Problem]]:
+    data: bytes, filename: str = "", aliases: dict[str, str] | None = None, *, sheet: str | None = None
+) -> Table:
     """Read an uploaded CSV or XLSX file into ``(header, rows, problems)``.
 
     The bytes decide: a zip is an XLSX workbook, anything else must be CSV
-    text. Never raises for bad data.
+    text. ``sheet`` names the workbook's sheet to read (e.g. "Commitments").
+    Never raises for bad data.
     """
-    suffix = Path(filename).suffix.lower()
-    if not data:
-        return [], [], [Problem(None, None, None, "the file is empty: expected a header row")]
-    if data.startswith(_ZIP):
-        return read_xlsx_bytes(data, aliases)
-    if data.startswith(_OLE2):
-        return [], [], [Problem(None, None, None, "is an old Excel .xls workbook or a password-protected one: "
-                                "save it as .xlsx or CSV (without a password) and upload it again")]
-    if suffix in (".xlsx", ".xlsm"):
-        return [], [], [Problem(None, None, None, f"is named {suffix} but is not an Excel workbook: "
-                                "save it from Excel as .xlsx or CSV and upload it again")]
-    text = decode_text(data)
-    if _looks_binary(text):
-        return [], [], [Problem(None, None, None, "is not a CSV text file (it contains binary data): "
-                                "expected CSV or XLSX")]
-    return read_csv_text(text, aliases)
+    return _read_any(data, filename, aliases, sheet)
 
 
-_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
-
-
-def _looks_binary(text: str) -> bool:
-    if "\x00" in text:
-        return True
-    sample = text[:8192]
-    return len(_CONTROL.findall(sample)) > max(8, len(sample) // 100)
-
-
-def read_table(path: str | Path, aliases: dict[str, str] | None = None) -> tuple[list[str], list[Row], list[Problem]]:
-    """Read a CSV or XLSX file into ``(header, rows, problems)``."""
+def read_table(path: str | Path, aliases: dict[str, str] | None = None, *, sheet: str | None = None) -> Table:
+    """Read a CSV or XLSX file into ``(header, rows, problems)``, streaming it from disk."""
     path = Path(path)
-    return read_table_bytes(path.read_bytes(), path.name, aliases)
+    return _read_any(path, path.name, aliases, sheet)
 
 
 # --- dates as files write them ----------------------------------------------------

@@ -31,8 +31,7 @@ from tracker.records.commitment_rows import (
     REQUIRED,
     _KIND_SPELLINGS,
     _QUALIFIER_SPELLINGS,
-    CAPITAL_OR_REVENUE,
-    STATUSES,
+    TEXT_COLUMNS,
     _choice,
     check_across_rows,
     parse_commitment_row,
@@ -40,6 +39,8 @@ from tracker.records.commitment_rows import (
     parse_years,
     read_commitments,
 )
+from tracker.core import limits
+from tracker.core.vocabulary import CAPITAL_OR_REVENUE, STATUSES
 from tracker.files.tabular import Problem, Row, normalise_header
 from tracker.core.projection import CommitmentColumns, columns_from_records, yearly_new_money
 
@@ -90,7 +91,7 @@ def _fast(path: Path) -> tuple[np.ndarray, np.ndarray]:
     dictionary = pa.dictionary(pa.int32(), pa.string())
     categorical = ("announced_on", "kind", "first_year", "years", "qualifier", "status",
                    "capital_or_revenue", "uplift_pct")
-    text = ("ref", "funder", "recipient", "purpose", "amount", "reannounces", "profile", "announcement_ref")
+    text = ("amount", "profile", *TEXT_COLUMNS)
     wanted = [c for c in categorical + text if c in by_name]
     column_types = {by_name[c]: (dictionary if c in categorical else pa.string()) for c in wanted}
     try:
@@ -173,6 +174,11 @@ def _checked_totals(table, by_name, wanted, column, pence_future, n) -> tuple[np
         raise _NotFast
     for name in ("funder", "recipient", "purpose"):
         if not _all_start_with_text(column[name]):
+            raise _NotFast
+    # Text the row parser would refuse (too long, hidden characters, a bad
+    # ref or web address) is left to it, so the problem is worded in one place.
+    for name in TEXT_COLUMNS:
+        if name in column and not _within_limits(column[name], name):
             raise _NotFast
 
     from tracker.core.fiscal import FiscalError, parse_date, parse_financial_year
@@ -349,6 +355,42 @@ def _all_start_with_text(chunked, both_ends: bool = False) -> bool:
             return False
         if both_ends and _TRAILING[data[offsets[1:] - 1]].any():
             return False
+    return True
+
+
+# Control bytes in ASCII and Windows-1252 alike (tab, LF, CR allowed); bytes a ref may hold.
+_CONTROL_BYTE = np.isin(np.arange(256), [*range(0, 9), 11, 12, *range(14, 32), 127])
+_REF_FIRST_BYTE = np.isin(np.arange(256), list(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"))
+_REF_BYTE = _REF_FIRST_BYTE | np.isin(np.arange(256), list(b"-_./:"))
+
+
+def _within_limits(chunked, name: str) -> bool:
+    """Whether every value of text column ``name`` surely passes ``limits.check_field``.
+
+    Over-cautious: bytes are counted as characters, and any UTF-8 that might be
+    a C1 control (U+0080-U+009F), a direction control (U+202A-U+202E,
+    U+2066-U+2069) or a surrogate (any 0xED byte) counts. A false alarm only
+    sends the file to the general path, which decides exactly."""
+    for offsets, data in _string_buffers(chunked):
+        lengths = np.diff(offsets)
+        text = data[offsets[0] : offsets[-1]] if len(lengths) else data[:0]
+        first, second, third = text[:-2], text[1:-1], text[2:]
+        if ((lengths > limits.LIMITS[name]).any() or _CONTROL_BYTE[text].any() or (text == 0xED).any()
+                or ((text[:-1] == 0xC2) & (text[1:] >= 0x80) & (text[1:] <= 0x9F)).any()
+                or ((first == 0xE2) & (((second == 0x80) & (third >= 0xAA) & (third <= 0xAE))
+                                       | ((second == 0x81) & (third >= 0xA6) & (third <= 0xA9)))).any()):
+            return False
+        if name in limits.REF_FIELDS and not (
+                _REF_BYTE[text].all() and _REF_FIRST_BYTE[data[offsets[:-1][lengths > 0]]].all()):
+            return False
+    if name in limits.WEB_ADDRESS_FIELDS:
+        import pyarrow.compute as pc
+
+        try:
+            addresses = pc.unique(chunked).to_pylist()
+        except UnicodeDecodeError:
+            return False
+        return not any(limits.check_web_address(name, a.strip()) for a in addresses if a.strip())
     return True
 
 

@@ -4,7 +4,7 @@ Two steps, so that nothing is saved that a person has not seen:
 
 1. ``plan_commitments`` / ``plan_deliveries`` read the uploaded bytes (CSV or
    XLSX), validate every row with the same parsers and database checks as
-   ``tracker.services``, and compare each row with the database by its
+   the writes in ``tracker.records``, and compare each row with the database by its
    ``ref``: ``create``, ``unchanged`` or ``update`` (with the changed fields,
    e.g. ``amount £1,000,000 -> £1,500,000``). They never raise for bad data:
    every problem is in ``ImportPlan.problems`` (line, column, value, expected).
@@ -15,17 +15,18 @@ Two steps, so that nothing is saved that a person has not seen:
    Inside the transaction the file is checked again against the database and
    must come to the same rows and actions as the preview.
 
-New rows are saved by ``tracker.services`` (``_save_commitments`` /
+New rows are saved by ``tracker.imports.bulk`` (``_save_commitments`` /
 ``_save_deliveries``), so an upload and ``funding-tracker import`` write the
-same records and audit events. Changed rows go through the services' edit
-use-cases, ``update_commitment`` / ``update_delivery`` (optimistic version
+same records and audit events. Changed rows go through the edit use-cases,
+``tracker.records.commitments.update_commitment`` /
+``tracker.records.deliveries.update_delivery`` (optimistic version
 check, audit, and for a change to a commitment's money a revision with its
 reason, which ``apply_plan`` takes as ``reason``). Those use-cases open their
 own unit of work on the ``engine`` they are given; ``apply_plan`` hands them
 its own connection, already inside the import's transaction, so their
 sessions join it (SQLAlchemy's "join a session into an external transaction"
 pattern) and a failure anywhere rolls back every row. Without those
-use-cases (an older ``tracker.services``) a row that would change a stored
+use-cases (``UPDATES_NOT_AVAILABLE``) a row that would change a stored
 record is reported as a problem instead.
 
 An import cannot change what belongs to an announcement (its date, its
@@ -52,12 +53,17 @@ from sqlalchemy.orm import Session, selectinload
 from db import models
 from db.models import Announcement, AuditEvent, Commitment, Delivery
 from db.session import read_session, write_engine
-from tracker.records import services
+from tracker.imports import bulk
+from tracker.records import commitments as commitment_writes
+from tracker.records import deliveries as delivery_writes
 from tracker.core.fiscal import FinancialYear
 from tracker.records import commitment_rows as commitments_format
 from tracker.records import delivery_rows as deliveries_format
 from tracker.records.commitment_rows import CommitmentRecord
 from tracker.records.delivery_rows import DeliveryRecord
+from tracker.records.inputs import CommitmentInput, DeliveryInput
+from tracker.records.permissions import Actor, authorise
+from tracker.records.problems import ServiceError
 from tracker.files.tabular import DataError, Problem, Row, read_table_bytes
 from tracker.core.money import format_pounds, plain_pounds
 
@@ -154,7 +160,7 @@ class ImportOutcome:
     created: int
     updated: int
     unchanged: int
-    details: services.ImportResult = field(default_factory=services.ImportResult)
+    details: bulk.ImportResult = field(default_factory=bulk.ImportResult)
 
     def __str__(self) -> str:
         one, many = NOUNS[self.kind]
@@ -211,7 +217,7 @@ def apply_plan(
     data: bytes,
     *,
     engine: Engine,
-    actor: services.Actor | None = None,
+    actor: Actor,
     progress: Progress | None = None,
     reason: str | None = None,
     reason_text: str = "",
@@ -224,7 +230,7 @@ def apply_plan(
 
     Raises ``DataError`` (the plan's problems, or a missing reason),
     ``PlanRefused`` (the file or the database changed since the preview, or
-    the edit use-cases refused a change) or ``tracker.services.PermissionDenied``;
+    the edit use-cases refused a change) or ``tracker.records.permissions.PermissionDenied``;
     in each case nothing is changed.
     """
     if plan.problems:
@@ -236,8 +242,7 @@ def apply_plan(
         reason_problems = _check_reason(reason, reason_text)
         if reason_problems:
             raise DataError(reason_problems)
-    actor = actor or services.local_actor()
-    services.authorise(actor, f"import_{plan.kind}")
+    authorise(actor, f"import_{plan.kind}")
     header, rows, problems = _read(plan.kind, data, plan.filename)
     if problems:  # cannot happen for bytes that planned cleanly, but never save on a guess
         raise DataError(problems)
@@ -257,8 +262,8 @@ def apply_plan(
             updates = checked.with_action("update")
             total = len(creates) + len(updates)
             tick = _Ticker(progress, total)
-            result = services.ImportResult()
-            save = services._save_commitments if plan.kind == "commitments" else services._save_deliveries
+            result = bulk.ImportResult()
+            save = bulk._save_commitments if plan.kind == "commitments" else bulk._save_deliveries
             ordered = _targets_first(creates) if plan.kind == "commitments" else creates
             for start in range(0, len(ordered), PROGRESS_EVERY):
                 chunk = ordered[start : start + PROGRESS_EVERY]
@@ -366,7 +371,7 @@ def _rows_can_be_checked(header: list[str], rows: list[Row], problems: list[Prob
 def _read(kind: str, data: bytes, filename: str) -> tuple[list[str], list[Row], list[Problem]]:
     aliases = commitments_format.HEADER_ALIASES if kind == "commitments" else deliveries_format.HEADER_ALIASES
     try:
-        return read_table_bytes(data, filename, aliases)
+        return read_table_bytes(data, filename, aliases, sheet=kind.capitalize())  # "Commitments" / "Deliveries"
     except Exception:  # a reader bug must not take the page down; the log has the detail
         log.exception("reading %r failed", filename)
         return [], [], [Problem(None, None, None, INTERNAL_ERROR)]
@@ -543,8 +548,11 @@ def _targets_first(records: list[CommitmentRecord]) -> list[CommitmentRecord]:
 
 
 def _update_service(kind: str):
-    """``tracker.services.update_commitment`` / ``update_delivery``, if this version has them."""
-    return getattr(services, "update_commitment" if kind == "commitments" else "update_delivery", None)
+    """``tracker.records.commitments.update_commitment`` / ``tracker.records.deliveries.update_delivery``
+    (None if missing: a stored row an import would change is then a problem, ``UPDATES_NOT_AVAILABLE``)."""
+    if kind == "commitments":
+        return getattr(commitment_writes, "update_commitment", None)
+    return getattr(delivery_writes, "update_delivery", None)
 
 
 def _check_reason(reason: str | None, reason_text: str) -> list[Problem]:
@@ -557,11 +565,9 @@ def _check_reason(reason: str | None, reason_text: str) -> list[Problem]:
     return []
 
 
-def _update(plan: ImportPlan, rec, connection, actor: services.Actor, reason: str | None, reason_text: str) -> None:
-    """Change one stored row through the services' edit use-case, inside the import's transaction."""
+def _update(plan: ImportPlan, rec, connection, actor: Actor, reason: str | None, reason_text: str) -> None:
+    """Change one stored row through its edit use-case, inside the import's transaction."""
     service = _update_service(plan.kind)
-    refusal = (getattr(services, "ServiceError", None),)
-    refusal = tuple(r for r in refusal if r is not None)
     try:
         if plan.kind == "commitments":
             service(rec.ref, _commitment_input(rec), expected_version=plan.versions[rec.ref], reason=reason,
@@ -569,7 +575,7 @@ def _update(plan: ImportPlan, rec, connection, actor: services.Actor, reason: st
         else:
             service(rec.ref, _delivery_input(rec), expected_version=plan.versions[rec.ref],
                     engine=connection, actor=actor)
-    except refusal as err:
+    except ServiceError as err:
         found = getattr(err, "problems", None)
         if found:
             problems = [Problem(rec.line, p.field, p.value or None, p.expected) for p in found]
@@ -583,7 +589,7 @@ def _uplift_text(bp: int) -> str:
 
 
 def _commitment_input(rec: CommitmentRecord):
-    return services.CommitmentInput(
+    return CommitmentInput(
         ref=rec.ref, purpose=rec.purpose, recipient=rec.recipient, kind=rec.kind,
         amount=plain_pounds(rec.amount_pence), first_year=rec.first_year.label, years=str(rec.years),
         qualifier=rec.qualifier, status=rec.status, capital_or_revenue=rec.capital_or_revenue or "",
@@ -594,7 +600,7 @@ def _commitment_input(rec: CommitmentRecord):
 
 
 def _delivery_input(rec: DeliveryRecord):
-    return services.DeliveryInput(
+    return DeliveryInput(
         ref=rec.ref, commitment_ref=rec.commitment_ref, paid_on=rec.paid_on.isoformat(),
         amount=plain_pounds(rec.amount_pence), kind=rec.kind, note=rec.note or "",
         evidence_url=rec.evidence_url or "", illustrative=rec.illustrative,
@@ -631,7 +637,7 @@ def _differences(pairs: list[tuple[str, object, object, Callable[[object], str]]
 def commitment_changes(stored: Commitment, rec: CommitmentRecord) -> list[tuple[str, str]]:
     """What importing ``rec`` would change in ``stored``, as ``(field, "amount £1,000,000 -> £1,500,000")``.
 
-    The fields the services compare on re-import, plus the announcement when
+    The fields the bulk importers compare on re-import, plus the announcement when
     the file names one.
     """
     pairs = [

@@ -5,6 +5,11 @@ recipient, purpose, kind, amount, first_year``; optional: ``years, qualifier,
 programme, announcement_ref, title, source_url, quote, status,
 capital_or_revenue, uplift_pct, reannounces, profile``.
 
+Every text column is checked against ``tracker.core.limits`` (its length,
+hidden control characters, the ref pattern, web addresses) and every choice
+against ``tracker.core.vocabulary``, the same checks whichever way a row came
+in (a file, the Import page or a form).
+
 ``parse_commitments`` returns ``(records, problems)`` and never raises for bad
 data: the caller decides (an import refuses the whole file if there is any
 problem).
@@ -18,9 +23,11 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
+from tracker.core import limits
 from tracker.core.fiscal import FinancialYear, FiscalError, parse_financial_year
-from tracker.files.tabular import Problem, Row, missing_columns, parse_file_date, read_table
 from tracker.core.money import MoneyError, allocate, format_pounds, parse_pence
+from tracker.core.vocabulary import CAPITAL_OR_REVENUE, COMMITMENT_KINDS, QUALIFIERS, STATUSES
+from tracker.files.tabular import Problem, Row, missing_columns, parse_file_date, read_table
 
 REQUIRED = ("ref", "announced_on", "funder", "recipient", "purpose", "kind", "amount", "first_year")
 OPTIONAL = (
@@ -28,11 +35,11 @@ OPTIONAL = (
     "status", "capital_or_revenue", "uplift_pct", "reannounces", "profile",
 )
 COLUMNS = REQUIRED + OPTIONAL
-
-KINDS = ("one-off", "recurring", "profiled")
-QUALIFIERS = ("exact", "over", "up to", "about")
-STATUSES = ("confirmed", "indicative")
-CAPITAL_OR_REVENUE = ("capital", "revenue")
+# The columns kept as text: each is checked by tracker.core.limits.check_field.
+TEXT_COLUMNS = (
+    "ref", "funder", "recipient", "purpose", "programme", "announcement_ref", "title", "source_url", "quote",
+    "reannounces",
+)
 
 # Spellings seen in real spreadsheets, mapped to the contract's names. Keys
 # are already normalised (tracker.formats.tabular.normalise_header): lower
@@ -89,19 +96,22 @@ HEADER_ALIASES = {
     "quotation": "quote",
 }
 
+# Each value of the closed list, plus other spellings of it.
 _KIND_SPELLINGS = {
-    "one-off": "one-off", "oneoff": "one-off", "one off": "one-off", "one_off": "one-off",
-    "recurring": "recurring", "annual": "recurring",
-    "profiled": "profiled",
+    **{kind: kind for kind in COMMITMENT_KINDS},
+    "oneoff": "one-off", "one off": "one-off", "one_off": "one-off",
+    "annual": "recurring",
 }
 _QUALIFIER_SPELLINGS = {
-    "exact": "exact", "": "exact",
-    "over": "over", "at least": "over", "more than": "over",
-    "up to": "up to", "up_to": "up to", "upto": "up to",
-    "about": "about", "around": "about", "approximately": "about",
+    **{qualifier: qualifier for qualifier in QUALIFIERS},
+    "": "exact",
+    "at least": "over", "more than": "over",
+    "up_to": "up to", "upto": "up to",
+    "around": "about", "approximately": "about",
 }
-_UPLIFT = re.compile(r"^(-?\d{1,3}(?:\.\d{1,2})?)\s*%?$")
-_PERCENT = re.compile(r"^(\d{1,3}(?:\.\d{1,2})?)\s*%$")
+# [0-9], not \d: \d also matches other scripts' digits, which Decimal() would read.
+_UPLIFT = re.compile(r"^(-?[0-9]{1,3}(?:\.[0-9]{1,2})?)\s*%?$")
+_PERCENT = re.compile(r"^([0-9]{1,3}(?:\.[0-9]{1,2})?)\s*%$")
 
 MAX_YEARS = 50
 # A single line above £1 trillion is a typing error, and keeping every amount
@@ -144,11 +154,19 @@ def _choice(value: str, spellings: dict[str, str]) -> str | None:
     return spellings.get(re.sub(r"\s+", " ", value.strip().lower()))
 
 
+def _either(values: tuple[str, ...]) -> str:
+    """``("a", "b", "c")`` -> ``"a, b or c"``."""
+    return f"{', '.join(values[:-1])} or {values[-1]}" if len(values) > 1 else "".join(values)
+
+
 def parse_uplift_bp(text: str) -> int:
     """``2.5`` or ``2.5%`` -> 250 hundredths of a percent; blank -> 0."""
     cleaned = text.strip()
     if not cleaned:
         return 0
+    other_digit = limits.check_digits(cleaned)
+    if other_digit:
+        raise ValueError(other_digit)
     match = _UPLIFT.match(cleaned)
     if not match:
         raise ValueError("expected an annual uplift percentage like 2.5 or 2.5% (at most two decimals)")
@@ -160,6 +178,9 @@ def parse_uplift_bp(text: str) -> int:
 
 def parse_years(text: str) -> int:
     cleaned = text.strip()
+    other_digit = limits.check_digits(cleaned)
+    if other_digit:
+        raise ValueError(other_digit)
     try:
         value = Decimal(cleaned)
     except InvalidOperation:
@@ -224,7 +245,15 @@ class _RowReader:
 
     def fail(self, column: str, expected: str, value: str | None = None) -> None:
         self.ok = False
-        self.problems.append(Problem(self.row.line, column, self.row.get(column) if value is None else value, expected))
+        shown = limits.shown(self.row.get(column) if value is None else value)
+        self.problems.append(Problem(self.row.line, column, shown, expected))
+
+    def check_limits(self, columns: tuple[str, ...]) -> None:
+        """Each text column's length and characters (and refs and web addresses)."""
+        for column in columns:
+            problem = limits.check_field(column, self.row.get(column))
+            if problem is not None:
+                self.fail(column, problem)
 
     def text(self, column: str, required: bool = False) -> str | None:
         value = self.row.get(column)
@@ -238,6 +267,7 @@ class _RowReader:
 def parse_commitment_row(row: Row, problems: list[Problem]) -> CommitmentRecord | None:
     """Validate one row; append a Problem for each bad field."""
     r = _RowReader(row, problems)
+    r.check_limits(TEXT_COLUMNS)
     ref = r.text("ref", required=True)
     funder = r.text("funder", required=True)
     recipient = r.text("recipient", required=True)
@@ -254,7 +284,7 @@ def parse_commitment_row(row: Row, problems: list[Problem]) -> CommitmentRecord 
     if r.text("kind", required=True):
         kind = _choice(row.get("kind"), _KIND_SPELLINGS)
         if kind is None:
-            r.fail("kind", "expected one-off, recurring or profiled")
+            r.fail("kind", f"expected {_either(COMMITMENT_KINDS)}")
 
     first_year = None
     if r.text("first_year", required=True):
@@ -268,15 +298,15 @@ def parse_commitment_row(row: Row, problems: list[Problem]) -> CommitmentRecord 
 
     qualifier = _choice(row.get("qualifier"), _QUALIFIER_SPELLINGS)
     if qualifier is None:
-        r.fail("qualifier", "expected exact, over, up to or about")
+        r.fail("qualifier", f"expected {_either(QUALIFIERS)}")
     status = _choice(row.get("status") or "confirmed", {s: s for s in STATUSES})
     if status is None:
-        r.fail("status", "expected confirmed or indicative")
+        r.fail("status", f"expected {_either(STATUSES)}")
     capital_or_revenue = None
     if row.get("capital_or_revenue"):
         capital_or_revenue = _choice(row.get("capital_or_revenue"), {s: s for s in CAPITAL_OR_REVENUE})
         if capital_or_revenue is None:
-            r.fail("capital_or_revenue", "expected capital or revenue (or blank)")
+            r.fail("capital_or_revenue", f"expected {_either(CAPITAL_OR_REVENUE)} (or blank)")
 
     amount = None
     amount_text = row.get("amount")
@@ -452,7 +482,7 @@ def parse_commitments(
 
 def read_commitments(path: str | Path, known_refs: set[str] | frozenset[str] = frozenset()):
     """Read and validate a commitments CSV/XLSX: ``(records, problems)``."""
-    header, rows, problems = read_table(path, HEADER_ALIASES)
+    header, rows, problems = read_table(path, HEADER_ALIASES, sheet="Commitments")
     if problems:
         return [], problems
     return parse_commitments(header, rows, known_refs)

@@ -3,7 +3,8 @@
 Columns: ``ref, commitment_ref, paid_on, amount, kind, note``; optional
 ``illustrative`` (yes/no: figures made up for a demo, never published) and
 ``evidence_url``. A negative amount is a correction. Matched by ``ref`` on
-re-import.
+re-import. Text columns are checked against ``tracker.core.limits`` and the
+kind against ``tracker.core.vocabulary``, for a file and a form alike.
 """
 
 from __future__ import annotations
@@ -12,13 +13,16 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from tracker.core import limits
 from tracker.core.fiscal import FiscalError
-from tracker.files.tabular import Problem, Row, missing_columns, parse_file_date, read_table
 from tracker.core.money import MoneyError, parse_pence
+from tracker.core.vocabulary import DELIVERY_KINDS
+from tracker.files.tabular import Problem, Row, missing_columns, parse_file_date, read_table
 
 REQUIRED = ("ref", "commitment_ref", "paid_on", "amount", "kind")
 OPTIONAL = ("note", "illustrative", "evidence_url")
-KINDS = ("payment", "spend")
+# The columns kept as text: each is checked by tracker.core.limits.check_field.
+TEXT_COLUMNS = ("ref", "commitment_ref", "note", "evidence_url")
 
 # Keys are normalised header names (tracker.formats.tabular.normalise_header).
 HEADER_ALIASES = {
@@ -66,8 +70,12 @@ def parse_delivery_row(row: Row, problems: list[Problem]) -> DeliveryRecord | No
     before = len(problems)
 
     def fail(column: str, expected: str) -> None:
-        problems.append(Problem(row.line, column, row.get(column), expected))
+        problems.append(Problem(row.line, column, limits.shown(row.get(column)), expected))
 
+    for column in TEXT_COLUMNS:
+        problem = limits.check_field(column, row.get(column))
+        if problem is not None:
+            fail(column, problem)
     for column in ("ref", "commitment_ref"):
         if not row.get(column):
             fail(column, "required: must not be blank")
@@ -90,8 +98,8 @@ def parse_delivery_row(row: Row, problems: list[Problem]) -> DeliveryRecord | No
         elif abs(amount) > MAX_PENCE:
             fail("amount", "expected an amount below £1 trillion")
     kind = row.get("kind").lower()
-    if kind not in KINDS:
-        fail("kind", "expected payment or spend")
+    if kind not in DELIVERY_KINDS:
+        fail("kind", f"expected {' or '.join(DELIVERY_KINDS)}")
     illustrative = _YES_NO.get(row.get("illustrative").lower())
     if illustrative is None:
         fail("illustrative", "expected yes or no")
@@ -132,7 +140,7 @@ def parse_deliveries(header: list[str], rows: list[Row]) -> tuple[list[DeliveryR
 
 
 def read_deliveries(path: str | Path) -> tuple[list[DeliveryRecord], list[Problem]]:
-    header, rows, problems = read_table(path, HEADER_ALIASES)
+    header, rows, problems = read_table(path, HEADER_ALIASES, sheet="Deliveries")
     if problems:
         return [], problems
     return parse_deliveries(header, rows)

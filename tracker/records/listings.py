@@ -2,7 +2,8 @@
 editing, what has been deleted (for an admin to restore), and which
 commitments have been revised.
 
-Reads only; every write goes through ``tracker.services``.
+Reads only; every write goes through a use-case in ``tracker.records``
+(tracker.records.unit_of_work).
 """
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """What the Review page shows, as plain data: a meeting's frozen snapshot
-(``tracker.review``) turned into headline figures and tables in pounds, and
+(``tracker.review.snapshot``) turned into headline figures and tables in pounds, and
 statuses as words with their RAG colour.
 
 No Streamlit here: the page lays these out. Money in the snapshot is integer
@@ -16,11 +16,12 @@ from typing import Any
 
 import pandas as pd
 
-from tracker.figures.delivery import qualified
 from tracker.core.money import format_short, to_decimal
-from tracker.figures.register import escape_markdown
-from tracker.review.meetings import PROGRAMME_PREFIX, RAG, Meeting, status_label
+from tracker.figures.delivery import qualified
 from tracker.figures.finance_tables import TOTAL
+from tracker.figures.markdown_text import escape_markdown
+from tracker.review.meetings import PROGRAMME_PREFIX, RAG, Meeting, status_label
+from tracker.review.snapshot import milestones_overdue_first
 
 NO_STATUS = "No status yet"
 # st.badge's colours for each RAG word (Streamlit has no amber: orange is closest).
@@ -187,8 +188,6 @@ def _date(value: str | None) -> date | None:
 
 def milestones_table(figures: Mapping[str, Any]) -> pd.DataFrame:
     """The snapshot's milestones, overdue first (the latest first), with how late."""
-    from tracker.review.meetings import milestones_overdue_first
-
     rows = milestones_overdue_first(figures)
     return pd.DataFrame({
         "title": pd.Series([r["title"] for r in rows], dtype=object),

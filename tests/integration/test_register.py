@@ -21,23 +21,22 @@ from sqlalchemy import Engine, update
 
 from db.models import Announcement
 from db.session import ensure_schema, write_session
-from tracker.figures import data as queries
-from tracker.demo import load_demo
-from tracker.figures.filters import Filters
+from tests.actors import ADMIN
 from tracker.core.fiscal import FinancialYear
-from tracker.files.exports import to_csv_bytes
+from tracker.demo import load_demo
+from tracker.figures import data as queries
+from tracker.figures.announcement_detail import detail, schedule_table
+from tracker.figures.filters import Filters
+from tracker.figures.markdown_text import blockquote, escape_markdown
 from tracker.figures.register import (
-    blockquote,
-    detail,
-    escape_markdown,
     in_pounds,
     pick_labels,
     read_announcements,
     register,
     register_table,
-    schedule_table,
     search,
 )
+from tracker.files.exports import to_csv_bytes
 
 TODAY = date(2026, 11, 27)
 ALL = ["A1", "A2", "A3", "A5", "A4", "A6"]  # by date: A5 (18 July 2022) precedes A4 (17 August 2022)
@@ -48,7 +47,7 @@ CDPS = "Centre for Digital Public Services"
 def engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
     folder: Path = tmp_path_factory.mktemp("register")
     engine = ensure_schema(f"sqlite:///{folder / 'tracker.db'}")
-    load_demo(engine)
+    load_demo(engine, actor=ADMIN)
     yield engine
     engine.dispose()
 
@@ -83,7 +82,7 @@ def test_every_announcement_is_read_with_its_quote_and_notes(announcements: pd.D
 def test_a_deleted_announcement_is_not_read(tmp_path: Path) -> None:
     engine = ensure_schema(f"sqlite:///{tmp_path / 'tracker.db'}")
     try:
-        load_demo(engine)
+        load_demo(engine, actor=ADMIN)
         with write_session(engine) as session:
             session.execute(update(Announcement).where(Announcement.ref == "A6")
                             .values(deleted_at=pd.Timestamp("2026-01-01", tz="UTC").to_pydatetime()))

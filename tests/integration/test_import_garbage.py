@@ -24,11 +24,12 @@ from sqlalchemy import Engine, func, select
 
 from db.models import Announcement, AuditEvent, Commitment, Delivery, Organisation, ProfileLine
 from db.session import ensure_schema, read_session
-from tracker.imports import pipeline as imports
+from tests.actors import ADMIN
 from tracker.demo import DEMO_FOLDER, load_demo
+from tracker.files.tabular import DataError
+from tracker.imports import pipeline as imports
 from tracker.records import commitment_rows as commitments_format
 from tracker.records import delivery_rows as deliveries_format
-from tracker.files.tabular import DataError
 
 MODELS = (Organisation, Announcement, Commitment, ProfileLine, Delivery, AuditEvent)
 PLANNERS = {"commitments": imports.plan_commitments, "deliveries": imports.plan_deliveries}
@@ -43,7 +44,7 @@ GOOD_DELIVERY = "P{n},W1,2023-03-31,1000,payment,ok"
 def engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
     folder = tmp_path_factory.mktemp("garbage")
     engine = ensure_schema(f"sqlite:///{folder / 'tracker.db'}")
-    load_demo(engine)
+    load_demo(engine, actor=ADMIN)
     yield engine
     engine.dispose()
 
@@ -71,7 +72,7 @@ def refuses(plan_: imports.ImportPlan, data: bytes, engine: Engine, before: dict
     """A plan with problems cannot be applied, and nothing changes."""
     assert plan_.problems and not plan_.can_apply
     with pytest.raises(DataError):
-        imports.apply_plan(plan_, data, engine=engine)
+        imports.apply_plan(plan_, data, engine=engine, actor=ADMIN)
     assert row_counts(engine) == before
 
 

@@ -1,4 +1,4 @@
-"""The form use-cases in tracker.services against a real database.
+"""The form use-cases in tracker.records against a real database.
 
 Each write is validated with the importer's rules, permitted, saved and
 audited (one event per changed row) in one transaction; a refused write
@@ -28,38 +28,23 @@ from db.models import (
     ProfileLine,
 )
 from db.session import read_session
-from tracker.figures import data as queries
-from tracker.records import services
+from tests.actors import admin
 from tracker.core.fiscal import FinancialYear
-from tracker.records.services import (
-    REVISION_REASONS,
-    Actor,
-    AnnouncementInput,
-    CommitmentInput,
-    Conflict,
-    DeliveryInput,
-    FieldProblem,
-    MilestoneInput,
-    NotFound,
-    PermissionDenied,
-    StaleEdit,
-    ValidationFailed,
-    baseline_vs_revised,
-    create_announcement,
-    create_commitment,
-    create_milestone,
-    delete,
-    load_for_edit,
-    preview_schedule,
-    record_delivery,
-    restore,
-    update_announcement,
-    update_commitment,
-    update_delivery,
-    update_milestone,
-)
+from tracker.core.vocabulary import REVISION_REASONS
+from tracker.figures import data as queries
+from tracker.records.announcements import create_announcement, preview_schedule, update_announcement
+from tracker.records.commitments import create_commitment, update_commitment
+from tracker.records.deletion import delete, restore
+from tracker.records.deliveries import record_delivery, update_delivery
+from tracker.records.editing import load_for_edit
+from tracker.records.inputs import AnnouncementInput, CommitmentInput, DeliveryInput, MilestoneInput
+from tracker.records.milestones import create_milestone, update_milestone
+from tracker.records.permissions import Actor, PermissionDenied
+from tracker.records.problems import Conflict, FieldProblem, NotFound, StaleEdit, ValidationFailed
+from tracker.records.revisions import baseline_vs_revised
+from tracker.records.unit_of_work import UnitOfWork
 
-EDITOR = Actor(name="test:officer")  # every role, like the local user
+EDITOR = admin("test:officer")  # every right, like the local user
 ADMIN = Actor(name="test:admin", roles=frozenset({"admin"}))
 NOT_ADMIN = Actor("x", frozenset({"editor"}))
 VIEWER = Actor("test:viewer", frozenset({"viewer"}))
@@ -667,7 +652,7 @@ def test_other_with_words_is_a_reason(engine: Engine) -> None:
 def test_the_second_of_two_edits_from_the_same_version_is_refused_as_stale(each_engine: Engine) -> None:
     engine = each_engine
     found(engine)
-    alice, bob = Actor("alice@wlga.example"), Actor("bob@wlga.example")
+    alice, bob = admin("alice@wlga.example"), admin("bob@wlga.example")
     # Two sessions open the same commitment form.
     alice_form = load_for_edit("commitment", "C1", engine=engine)
     bob_form = load_for_edit("commitment", "C1", engine=engine)
@@ -701,11 +686,11 @@ def test_the_second_of_two_edits_from_the_same_version_is_refused_as_stale(each_
 def test_a_stale_delivery_edit_or_delete_is_refused_and_names_who_deleted_it(engine: Engine, second_save) -> None:
     found(engine)
     record_delivery(PAYMENT, engine=engine, actor=EDITOR)
-    delete("delivery", "D1", expected_version=1, engine=engine, actor=Actor("carol"))
+    delete("delivery", "D1", expected_version=1, engine=engine, actor=admin("carol"))
     before = row_counts(engine)
 
     with pytest.raises(StaleEdit, match=r"^This delivery was deleted by carol at \d\d:\d\d after you opened it"):
-        second_save(engine, Actor("dave"))
+        second_save(engine, admin("dave"))
 
     assert row_counts(engine) == before
 
@@ -721,20 +706,20 @@ def test_a_save_that_loses_a_race_inside_the_database_is_reported_as_a_stale_edi
     found(engine)
     create_milestone(CDO_IN_POST, engine=engine, actor=EDITOR)
     update_milestone("M1", dataclasses.replace(CDO_IN_POST, title="CDO appointed"), expected_version=1,
-                     engine=engine, actor=Actor("erin"))
-    original = services._load_for_change
+                     engine=engine, actor=admin("erin"))
+    original = UnitOfWork.load_for_change
 
-    def as_opened(session, model, ref, expected_version, *, live=True):
-        row = original(session, model, ref, None, live=live)
+    def as_opened(uow, model, ref, expected_version, *, live=True):
+        row = original(uow, model, ref, None, live=live)
         set_committed_value(row, "version", expected_version)
         return row
 
-    monkeypatch.setattr(services, "_load_for_change", as_opened)
+    monkeypatch.setattr(UnitOfWork, "load_for_change", as_opened)
     before = row_counts(engine)
 
-    with pytest.raises(StaleEdit, match="^This milestone was changed by erin at"):
+    with pytest.raises(StaleEdit, match=r"^This milestone was changed by erin at"):
         update_milestone("M1", dataclasses.replace(CDO_IN_POST, title="CDO in post at last"), expected_version=1,
-                         engine=engine, actor=Actor("frank"))
+                         engine=engine, actor=admin("frank"))
 
     assert row_counts(engine) == before
     assert stored(engine, Milestone, "M1").title == "CDO appointed"
@@ -774,7 +759,7 @@ def test_moving_money_between_years_alone_still_makes_an_older_form_stale(engine
     # Same total, same years: only the profile lines change ...
     evened = dataclasses.replace(REPROFILED, profile="2020-21=£500k;2021-22=£500k;2022-23=£500k")
     newer = update_commitment("C1", evened, expected_version=version, reason="correction", engine=engine,
-                              actor=Actor("gwen"))
+                              actor=admin("gwen"))
 
     # ... yet the commitment's version moves on, so a form opened before is refused.
     assert newer == version + 1

@@ -1,0 +1,66 @@
+"""What the dashboard's download buttons hand over: the Delivery page's tables
+and a revised commitment's original and revised profiles as CSV.
+
+Written by ``tracker.files.exports`` (plain pounds, percentages with one
+decimal, text neutralised for spreadsheets); the header row is the machine
+column names below, the titles are what the dashboard calls them.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from tracker.files.exports import to_csv_bytes
+from tracker.files.table import Table
+
+BY_YEAR_COLUMNS = {
+    "financial_year": "Financial year", "committed": "Committed", "delivered": "Delivered",
+    "variance": "Variance", "pct_delivered": "% delivered", "cumulative_committed": "Committed to date",
+    "cumulative_delivered": "Delivered to date", "slippage": "Slippage", "status": "Against profile",
+}
+BY_COMMITMENT_COLUMNS = {
+    "ref": "Ref", "purpose": "Purpose", "recipient": "Recipient", "programme": "Programme",
+    "restates": "Restates", "committed": "Committed", "due_to_date": "Due to date", "delivered": "Delivered",
+    "variance": "Variance", "pct_of_due_delivered": "% of due delivered", "outstanding": "Outstanding",
+    "slippage": "Slippage", "status": "Against profile",
+}
+DELIVERIES_COLUMNS = {
+    "ref": "Ref", "paid_on": "Paid on", "commitment_ref": "Recorded against", "counted_toward": "Counted toward",
+    "purpose": "Purpose", "amount": "Amount", "kind": "Kind", "note": "Note", "illustrative": "Illustrative",
+}
+_MONEY_COLUMNS = ("committed", "delivered", "variance", "cumulative_committed", "cumulative_delivered", "slippage",
+                  "due_to_date", "outstanding", "amount")
+_PERCENT_COLUMNS = ("pct_delivered", "pct_of_due_delivered")
+
+
+def _export_table(name: str, title: str, frame: pd.DataFrame, columns: dict[str, str]) -> Table:
+    frame = frame[list(columns)].reset_index(drop=True)
+    return Table(
+        name=name, title=title, frame=frame, titles=columns,
+        money_columns=tuple(c for c in columns if c in _MONEY_COLUMNS),
+        percent_columns=tuple(c for c in columns if c in _PERCENT_COLUMNS),
+    )
+
+
+def by_year_csv(yearly: pd.DataFrame) -> bytes:
+    """The by-year table (``tracker.figures.delivery.slippage_by_year``) as CSV, financial years as labels."""
+    frame = yearly.assign(financial_year=yearly["label"])
+    return to_csv_bytes(_export_table("delivery-by-year", "Delivery by financial year", frame, BY_YEAR_COLUMNS))
+
+
+def by_commitment_csv(table: pd.DataFrame) -> bytes:
+    """The by-commitment table (``tracker.figures.delivery.by_commitment``) as CSV."""
+    return to_csv_bytes(_export_table("delivery-by-commitment", "Delivery by commitment", table,
+                                      BY_COMMITMENT_COLUMNS))
+
+
+def deliveries_csv(records: pd.DataFrame) -> bytes:
+    """One year's deliveries (``tracker.figures.delivery.deliveries_in_year``) as CSV, amounts in pounds."""
+    frame = records.rename(columns={"amount_pence": "amount"})
+    return to_csv_bytes(_export_table("deliveries", "Deliveries", frame, DELIVERIES_COLUMNS))
+
+
+def comparison_csv(table: Table) -> bytes:
+    """A revised commitment's original and revised profiles
+    (``tracker.figures.revisions.comparison_table``) as CSV: plain pounds, Total row last."""
+    return to_csv_bytes(table)

@@ -1,0 +1,218 @@
+"""How long each piece of stored text may be, and what it may contain.
+
+``LIMITS`` is the one table of maximum lengths (in characters) for every
+text field the tracker stores. Every way in uses it: the file parsers
+(``tracker.records.commitment_rows`` / ``delivery_rows``, which the forms
+use too), the form use-cases, the command line; and ``db.models`` sizes its
+``String`` columns from it, so a value that passes here always fits. Fields
+stored as ``Text`` have a limit here as well: the database would take any
+length, but a page, an export and a review pack would not read well.
+
+The checks are pure: each returns ``None`` when the value is fine, or what
+was expected (a sentence that can follow a field name and value, e.g.
+``"expected at most 100 characters (this has 150)"``). A blank value is
+always fine here; whether a field is required is the caller's rule.
+
+What every piece of text may not contain (``check_text``):
+
+- control characters other than tab, carriage return and line feed
+  (``U+0000``-``U+001F``, ``U+007F``-``U+009F``): a NUL cannot be stored by
+  PostgreSQL, and the others are invisible or garble what a page shows;
+- the characters that change the direction of text (``U+202A``-``U+202E``,
+  ``U+2066``-``U+2069``): they make a ref or a name display as something
+  other than what it is;
+- a lone surrogate (``U+D800``-``U+DFFF``): it is not a character and cannot
+  be written as UTF-8.
+
+Refs (``REF_PATTERN``): 1 to 100 characters, the first a letter or digit,
+the rest letters, digits and ``- _ . / :`` (ASCII only, no spaces): ``W1``,
+``WG-2020/03``, ``dag:2024.1``. A ref is typed, searched for and written in
+file names and links, so it must read the same everywhere.
+
+Web addresses (``check_web_address``): ``http://`` or ``https://`` (any
+case) followed by a site, no spaces. Pages show them as links, and a
+``javascript:`` or ``data:`` "link" would run in the reader's browser.
+
+Numbers are written with the digits 0-9 only: Python's ``int()`` and
+``Decimal()`` would silently read Arabic-Indic, Devanagari or fullwidth digits
+as numbers, and a figure nobody can check by eye must not reach a total.
+``check_digits`` names the first other digit.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from types import MappingProxyType
+from typing import Final
+from urllib.parse import urlsplit
+
+REF_LENGTH: Final = 100
+NAME_LENGTH: Final = 200
+TITLE_LENGTH: Final = 300
+NOTE_LENGTH: Final = 2_000
+WEB_ADDRESS_LENGTH: Final = 2_000
+
+# field -> the most characters it may hold. Keys are the names forms and
+# files use for the field; a database column whose name differs (e.g.
+# organisations.name) is listed under the field it stores.
+LIMITS: Final = MappingProxyType({
+    # refs (REF_PATTERN): a record's own ref and refs that point at one
+    "ref": REF_LENGTH,
+    "announcement_ref": REF_LENGTH,
+    "commitment_ref": REF_LENGTH,
+    "reannounces": REF_LENGTH,
+    # organisations and people
+    "organisation_name": NAME_LENGTH,  # organisations.name
+    "funder": NAME_LENGTH,  # an organisation's name
+    "recipient": NAME_LENGTH,  # an organisation's name
+    "org_identifier": 100,  # a 360Giving/org-id identifier, e.g. GB-PLA-...
+    "made_by": NAME_LENGTH,  # who made an announcement
+    "actor": NAME_LENGTH,  # who made a change (audit trail, revisions)
+    "reviewer": NAME_LENGTH,  # who judged progress
+    "taken_by": NAME_LENGTH,  # who opened a review meeting
+    "username": 100,
+    "email": 320,  # RFC 5321: 64 + "@" + 255
+    # what was announced and delivered
+    "programme": NAME_LENGTH,
+    "title": TITLE_LENGTH,  # announcements, milestones, review meetings
+    "purpose": 1_000,
+    "quote": 5_000,
+    "notes": NOTE_LENGTH,
+    "note": NOTE_LENGTH,
+    "achieved_note": NOTE_LENGTH,
+    "reason_text": NOTE_LENGTH,  # why the money changed, when the reason is "other"
+    # web addresses (check_web_address)
+    "source_url": WEB_ADDRESS_LENGTH,
+    "evidence_url": WEB_ADDRESS_LENGTH,
+    # the audit trail's name for a kind of record ("commitment", "user", ...)
+    "entity": 50,
+    # the closed lists of tracker.core.vocabulary, with room for longer values
+    "organisation_kind": 20,
+    "commitment_kind": 20,
+    "qualifier": 10,
+    "status": 12,
+    "capital_or_revenue": 10,
+    "delivery_kind": 10,
+    "revision_reason": 40,
+    "progress_status": 20,
+    "role": 20,
+    "audit_action": 20,
+})
+
+# Fields holding a ref (checked by check_ref) and a web address (check_web_address).
+REF_FIELDS: Final = frozenset({"ref", "announcement_ref", "commitment_ref", "reannounces"})
+WEB_ADDRESS_FIELDS: Final = frozenset({"source_url", "evidence_url"})
+
+REF_PATTERN: Final = re.compile(r"[A-Za-z0-9][A-Za-z0-9_./:-]{0,%d}" % (REF_LENGTH - 1))
+REF_RULE: Final = "letters, digits and - _ . / : (no spaces), starting with a letter or digit, e.g. W1 or WG-2020/03"
+WEB_SCHEMES: Final = ("http", "https")
+
+# A problem's value is shown to people: at most this many characters of it.
+SHOWN_LENGTH: Final = 60
+
+_ALLOWED_CONTROLS = frozenset("\t\r\n")
+_C0_NAMES = (
+    "NUL", "SOH", "STX", "ETX", "EOT", "ENQ", "ACK", "BEL", "BS", "TAB", "LF", "VT", "FF", "CR", "SO", "SI",
+    "DLE", "DC1", "DC2", "DC3", "DC4", "NAK", "SYN", "ETB", "CAN", "EM", "SUB", "ESC", "FS", "GS", "RS", "US",
+)
+_UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+
+
+def limit(field: str) -> int:
+    """The most characters ``field`` may hold (``KeyError`` for a field not in ``LIMITS``)."""
+    return LIMITS[field]
+
+
+def describe_character(character: str) -> str:
+    """``U+0000 (NUL)``, ``U+202E (RIGHT-TO-LEFT OVERRIDE)``, ``U+0661 (ARABIC-INDIC DIGIT ONE)``."""
+    code = ord(character)
+    if code < 0x20:
+        name = _C0_NAMES[code]
+    elif code == 0x7F:
+        name = "DEL"
+    elif 0x80 <= code <= 0x9F:
+        name = "a control character"
+    elif 0xD800 <= code <= 0xDFFF:
+        name = "a lone surrogate"
+    else:
+        name = unicodedata.name(character, "unnamed")
+    return f"U+{code:04X} ({name})"
+
+
+def _unsafe_character(value: str) -> str | None:
+    found = _UNSAFE.search(value)
+    if found is None:
+        return None
+    # Positions count from 1, as a person counts characters.
+    return f"{describe_character(found.group())} at position {found.start() + 1}"
+
+
+def check_text(field: str, value: str | None) -> str | None:
+    """Too long for ``field``, or holding a character that cannot be shown safely; else ``None``."""
+    if not value:
+        return None
+    most = LIMITS[field]
+    if len(value) > most:
+        return f"expected at most {most:,} characters (this has {len(value):,})"
+    unsafe = _unsafe_character(value)
+    if unsafe is not None:
+        return f"expected text without hidden control characters: found {unsafe}"
+    return None
+
+
+def check_ref(field: str, value: str | None) -> str | None:
+    """``check_text``, then ``REF_PATTERN``."""
+    problem = check_text(field, value)
+    if problem is not None or not value:
+        return problem
+    if REF_PATTERN.fullmatch(value) is None:
+        return f"expected a ref of {REF_RULE}"
+    return None
+
+
+def check_web_address(field: str, value: str | None) -> str | None:
+    """``check_text``, then an ``http://`` or ``https://`` address naming a site."""
+    problem = check_text(field, value)
+    if problem is not None or not value:
+        return problem
+    expected = "expected a web address starting with https:// or http://"
+    try:
+        parts = urlsplit(value)
+        host = parts.hostname
+    except ValueError:  # e.g. an unclosed [ in an IPv6 address
+        return expected
+    if parts.scheme.lower() not in WEB_SCHEMES or not value.lower().startswith(("http://", "https://")):
+        return expected
+    if not host:
+        return f"{expected}, then the site, e.g. https://www.gov.wales/..."
+    if any(character.isspace() for character in value):
+        return f"{expected} and no spaces (a space in an address is written %20)"
+    return None
+
+
+def check_field(field: str, value: str | None) -> str | None:
+    """The check for ``field``: ``check_ref`` for a ref, ``check_web_address``
+    for a web address, else ``check_text``."""
+    if field in REF_FIELDS:
+        return check_ref(field, value)
+    if field in WEB_ADDRESS_FIELDS:
+        return check_web_address(field, value)
+    return check_text(field, value)
+
+
+def check_digits(value: str) -> str | None:
+    """A digit other than 0-9 in ``value`` (refused, never converted); else ``None``."""
+    for position, character in enumerate(value, start=1):
+        if character.isdigit() and not character.isascii():
+            return (f"expected the digits 0-9: found {describe_character(character)} at position {position}")
+    return None
+
+
+def shown(value: str | None) -> str | None:
+    """``value`` as a problem shows it: at most ``SHOWN_LENGTH`` characters
+    (then "…"), with hidden control characters replaced by U+FFFD."""
+    if value is None:
+        return None
+    cut = value if len(value) <= SHOWN_LENGTH else value[:SHOWN_LENGTH] + "…"
+    return _UNSAFE.sub("\ufffd", cut)

@@ -1,0 +1,109 @@
+"""Every closed list the tracker knows, with the words people see for each value.
+
+This module is the one place these lists are spelled out: the database's
+CHECK constraints (``db.models``), the parsers of files and forms, the
+permissions and the pages all take them from here. A value is the short
+string stored in the database and written in files; its label is what a
+page, a table heading or a sentence shows.
+
+Adding a value here widens the CHECK constraint in the models, so it needs a
+migration too (a test compares the models with the migrations).
+"""
+
+from __future__ import annotations
+
+from types import MappingProxyType
+from typing import Final
+
+# --- commitments --------------------------------------------------------------
+
+# One-off: an amount in one financial year. Recurring: the same amount each
+# year for N years (optionally rising by an uplift). Profiled: an explicit
+# amount per financial year.
+COMMITMENT_KIND_LABELS: Final = MappingProxyType({
+    "one-off": "One-off",
+    "recurring": "Recurring (each year)",
+    "profiled": "Profiled (amount per year)",
+})
+COMMITMENT_KINDS: Final = tuple(COMMITMENT_KIND_LABELS)
+
+# How exact an announced amount is: "over £1m" is a floor, "up to £1m" a ceiling.
+QUALIFIER_LABELS: Final = MappingProxyType({
+    "exact": "Exact",
+    "over": "Over (a floor)",
+    "up to": "Up to (a ceiling)",
+    "about": "About (approximate)",
+})
+QUALIFIERS: Final = tuple(QUALIFIER_LABELS)
+
+STATUS_LABELS: Final = MappingProxyType({"confirmed": "Confirmed", "indicative": "Indicative"})
+STATUSES: Final = tuple(STATUS_LABELS)
+
+CAPITAL_OR_REVENUE_LABELS: Final = MappingProxyType({"capital": "Capital", "revenue": "Revenue"})
+CAPITAL_OR_REVENUE: Final = tuple(CAPITAL_OR_REVENUE_LABELS)
+
+# Why a commitment's money changed (a revision keeps the original beside it).
+REVISION_REASON_LABELS: Final = MappingProxyType({
+    "re-profiled": "Re-profiled",
+    "slippage": "Slippage",
+    "underspend carried forward": "Underspend carried forward",
+    "correction": "Correction",
+    "other": "Other (say why)",
+})
+REVISION_REASONS: Final = tuple(REVISION_REASON_LABELS)
+
+# --- delivery -------------------------------------------------------------------
+
+DELIVERY_KIND_LABELS: Final = MappingProxyType({"payment": "Payment", "spend": "Spend"})
+DELIVERY_KINDS: Final = tuple(DELIVERY_KIND_LABELS)
+
+# --- organisations ----------------------------------------------------------------
+
+ORGANISATION_KIND_LABELS: Final = MappingProxyType({
+    "funder": "Funder",
+    "recipient": "Recipient",
+    "oversight": "Oversight body",
+    "other": "Other",
+})
+ORGANISATION_KINDS: Final = tuple(ORGANISATION_KIND_LABELS)
+
+# --- review -----------------------------------------------------------------------
+
+# The Digital Advisory Group's judgement of progress.
+PROGRESS_STATUS_LABELS: Final = MappingProxyType({
+    "not started": "Not started",
+    "on track": "On track",
+    "at risk": "At risk",
+    "off track": "Off track",
+    "achieved": "Achieved",
+    "stalled": "Stalled",
+})
+PROGRESS_STATUSES: Final = tuple(PROGRESS_STATUS_LABELS)
+
+# --- people and the audit trail ------------------------------------------------------
+
+# What a signed-in person may do; tracker.records.permissions maps actions to these.
+ROLE_LABELS: Final = MappingProxyType({
+    "viewer": "Viewer",
+    "reviewer": "Reviewer",
+    "finance": "Finance",
+    "editor": "Editor",
+    "admin": "Admin",
+})
+ROLES: Final = tuple(ROLE_LABELS)
+
+AUDIT_ACTION_LABELS: Final = MappingProxyType({
+    "create": "Created",
+    "update": "Changed",
+    "delete": "Deleted",
+    "restore": "Restored",
+})
+AUDIT_ACTIONS: Final = tuple(AUDIT_ACTION_LABELS)
+
+
+def label(labels: MappingProxyType[str, str], value: str | None) -> str:
+    """The label of ``value`` in ``labels``; an unknown value is shown as it is
+    (a value from a newer version of the list must still be readable)."""
+    if value is None:
+        return ""
+    return labels.get(value, value)

@@ -1,0 +1,264 @@
+"""The detail of one announcement: its commitments, their schedule,
+deliveries, milestones and re-announcements (``detail``), the sentence under
+its schedule chart (``schedule_sentence``) and its schedule as a finance table
+(``schedule_table``). Money is int64 pence.
+
+The announcements it reads are ``tracker.figures.register.read_announcements``
+(or, without them, those ``TrackerData`` knows of).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import NamedTuple
+
+import numpy as np
+import pandas as pd
+
+from tracker.core.fiscal import fy_label
+from tracker.core.money import format_pounds, format_short
+from tracker.figures.data import TrackerData
+from tracker.figures.delivery import combine_qualifiers, fy_of_dates, milestone_states, qualified
+from tracker.figures.register import announcements_from, optional_text, titled_table, year_span
+from tracker.files.table import Table
+
+
+class Link(NamedTuple):
+    """A commitment of this announcement and the commitment it restates (or is restated by)."""
+
+    commitment_ref: str
+    other_commitment_ref: str
+    other_announcement_ref: str
+    other_announced_on: date
+    sentence: str
+
+
+@dataclass(frozen=True)
+class AnnouncementDetail:
+    """Everything the detail of one announcement shows; money in pence."""
+
+    ref: str
+    announced_on: date
+    title: str
+    funder: str
+    made_by: str | None
+    source_url: str | None
+    quote: str | None
+    notes: str | None
+    # ref, purpose, programme, recipient, kind, terms, amount_pence, qualifier, status,
+    # capital_or_revenue, years (text), reannounces_ref, headline_pence, new_money_pence
+    commitments: pd.DataFrame
+    # commitment_ref, financial_year (start year), label, headline_pence, new_money_pence, qualifier
+    schedule: pd.DataFrame
+    # ref, commitment_ref, paid_on, label, amount_pence, kind, note, illustrative
+    deliveries: pd.DataFrame
+    milestones: pd.DataFrame  # tracker.delivery.milestone_states
+    reannounces: tuple[Link, ...]
+    reannounced_by: tuple[Link, ...]
+    summary: str  # one sentence under the schedule chart
+
+    @property
+    def has_money(self) -> bool:
+        return not self.commitments.empty
+
+    @property
+    def headline_pence(self) -> int:
+        return int(self.schedule["headline_pence"].sum())
+
+    @property
+    def new_money_pence(self) -> int:
+        return int(self.schedule["new_money_pence"].sum())
+
+    @property
+    def qualifier(self) -> str:
+        return combine_qualifiers(self.commitments["qualifier"]) if self.has_money else "exact"
+
+    @property
+    def delivered_pence(self) -> int:
+        return int(self.deliveries["amount_pence"].sum())
+
+    @property
+    def illustrative_deliveries(self) -> int:
+        return int(self.deliveries["illustrative"].sum()) if len(self.deliveries) else 0
+
+
+def detail(
+    data: TrackerData, announcements: pd.DataFrame | None, ref: str, today: date
+) -> AnnouncementDetail:
+    """One announcement as ``data`` sees it. ``KeyError`` if ``ref`` is not known."""
+    announcements = announcements_from(data) if announcements is None else announcements
+    found = announcements.loc[announcements["ref"] == ref]
+    if found.empty:
+        found = announcements_from(data).pipe(lambda f: f.loc[f["ref"] == ref])
+    if found.empty:
+        raise KeyError(f"no announcement {ref!r}")
+    ann = found.iloc[0]
+
+    everything = data.commitments
+    own = everything.loc[everything["announcement_ref"] == ref].sort_values("ref").reset_index(drop=True)
+    ids = set(own["commitment_id"])
+    schedule = data.schedule
+    schedule = schedule.loc[schedule["commitment_id"].isin(ids)]
+    schedule_table = pd.DataFrame({
+        "commitment_ref": schedule["ref"].to_numpy(),
+        "financial_year": schedule["financial_year"].to_numpy(dtype=np.int64),
+        "label": [fy_label(int(y)) for y in schedule["financial_year"]],
+        "headline_pence": schedule["headline_pence"].to_numpy(dtype=np.int64),
+        "new_money_pence": schedule["new_money_pence"].to_numpy(dtype=np.int64),
+        "qualifier": schedule["qualifier"].to_numpy(),
+    }, columns=["commitment_ref", "financial_year", "label", "headline_pence", "new_money_pence", "qualifier"])
+    schedule_table = schedule_table.sort_values(["financial_year", "commitment_ref"]).reset_index(drop=True)
+
+    return AnnouncementDetail(
+        ref=ref,
+        announced_on=ann["announced_on"],
+        title=ann["title"],
+        funder=ann["funder"],
+        made_by=optional_text(ann["made_by"]),
+        source_url=optional_text(ann["source_url"]),
+        quote=optional_text(ann["quote"]),
+        notes=optional_text(ann["notes"]),
+        commitments=_commitments_table(own, schedule_table),
+        schedule=schedule_table,
+        deliveries=_deliveries_table(data.deliveries, own),
+        milestones=milestone_states(
+            data.milestones.loc[data.milestones["commitment_id"].isin(ids)].reset_index(drop=True),
+            everything, today,
+        ),
+        reannounces=_reannounces(own, everything),
+        reannounced_by=_reannounced_by(own, everything),
+        summary=schedule_sentence(ref, own, schedule_table, has_commitments=not own.empty),
+    )
+
+
+def terms(row) -> str:
+    """The commitment in words: ``£500,000 a year for 3 years from 2020-21``, ``over £1,000,000 in 2020-21``."""
+    amount = qualified(format_pounds(int(row.amount_pence)), row.qualifier)
+    first = fy_label(int(row.first_year))
+    if row.kind == "recurring":
+        years = int(row.years)
+        uplift = f", rising {int(row.uplift_bp) / 100:g}% a year" if int(row.uplift_bp) else ""
+        if years == 1:
+            return f"{amount} in {first}"
+        return f"{amount} a year for {years} years from {first}{uplift}"
+    if row.kind == "profiled":
+        return f"{amount} in all, profiled by year"
+    return f"{amount} in {first}"
+
+
+def _commitments_table(own: pd.DataFrame, schedule: pd.DataFrame) -> pd.DataFrame:
+    money = schedule.groupby("commitment_ref")[["headline_pence", "new_money_pence"]].sum()
+    spans = schedule.loc[schedule["headline_pence"] != 0].groupby("commitment_ref")["financial_year"]
+    out = pd.DataFrame({
+        "ref": own["ref"].to_numpy(),
+        "purpose": own["purpose"].to_numpy(),
+        "programme": own["programme"].to_numpy(),
+        "recipient": own["recipient"].to_numpy(),
+        "kind": own["kind"].to_numpy(),
+        "terms": [terms(row) for row in own.itertuples(index=False)],
+        "amount_pence": own["amount_pence"].to_numpy(dtype=np.int64),
+        "qualifier": own["qualifier"].to_numpy(),
+        "status": own["status"].to_numpy(),
+        "capital_or_revenue": own["capital_or_revenue"].to_numpy(),
+        "years": [year_span(spans.get_group(r)) if r in spans.groups else "" for r in own["ref"]],
+        "reannounces_ref": own["reannounces_ref"].to_numpy(),
+        "headline_pence": [int(money.at[r, "headline_pence"]) if r in money.index else 0 for r in own["ref"]],
+        "new_money_pence": [int(money.at[r, "new_money_pence"]) if r in money.index else 0 for r in own["ref"]],
+    })
+    return out.astype({"amount_pence": "int64", "headline_pence": "int64", "new_money_pence": "int64"})
+
+
+def _deliveries_table(deliveries: pd.DataFrame, own: pd.DataFrame) -> pd.DataFrame:
+    refs = dict(zip(own["commitment_id"], own["ref"]))
+    paid = deliveries.loc[deliveries["commitment_id"].isin(refs)].sort_values(["paid_on", "ref"])
+    out = pd.DataFrame({
+        "ref": paid["ref"].to_numpy(),
+        "commitment_ref": paid["commitment_id"].map(refs).to_numpy(),
+        "paid_on": paid["paid_on"].to_numpy(),
+        "label": [fy_label(int(y)) for y in fy_of_dates(paid["paid_on"])] if len(paid) else [],
+        "amount_pence": paid["amount_pence"].to_numpy(dtype=np.int64),
+        "kind": paid["kind"].to_numpy(),
+        "note": paid["note"].to_numpy(),
+        "illustrative": paid["illustrative"].to_numpy(dtype=bool),
+    }, columns=["ref", "commitment_ref", "paid_on", "label", "amount_pence", "kind", "note", "illustrative"])
+    return out.astype({"amount_pence": "int64", "illustrative": "bool"})
+
+
+def _day(value: date) -> str:
+    return f"{value:%-d %B %Y}"
+
+
+def _reannounces(own: pd.DataFrame, everything: pd.DataFrame) -> tuple[Link, ...]:
+    by_id = everything.set_index("commitment_id")
+    links = []
+    for row in own.loc[own["reannounces_id"].notna()].itertuples(index=False):
+        earlier = by_id.loc[int(row.reannounces_id)]
+        sentence = (
+            f"{row.ref} re-announces {earlier['ref']} (announcement {earlier['announcement_ref']}, "
+            f"{_day(earlier['announced_on'])}): it adds no new money."
+        )
+        links.append(Link(row.ref, earlier["ref"], earlier["announcement_ref"], earlier["announced_on"], sentence))
+    return tuple(links)
+
+
+def _reannounced_by(own: pd.DataFrame, everything: pd.DataFrame) -> tuple[Link, ...]:
+    mine = dict(zip(own["commitment_id"], own["ref"]))
+    later = everything.loc[everything["reannounces_id"].isin(mine)].sort_values(["announced_on", "ref"])
+    links = []
+    for row in later.itertuples(index=False):
+        original = mine[int(row.reannounces_id)]
+        sentence = (
+            f"{original} is re-announced by {row.ref} (announcement {row.announcement_ref}, "
+            f"{_day(row.announced_on)}): the money is counted once, here."
+        )
+        links.append(Link(original, row.ref, row.announcement_ref, row.announced_on, sentence))
+    return tuple(links)
+
+
+_QUALIFIER_WORDS = {"over": "a floor ('over')", "up to": "a ceiling ('up to')", "about": "approximate ('about')"}
+
+
+def schedule_sentence(ref: str, own: pd.DataFrame, schedule: pd.DataFrame, *, has_commitments: bool = True) -> str:
+    """The text summary of an announcement's schedule chart.
+
+    'A1 announces at least £2.5m over 2020-21 to 2022-23, all of it new money;
+    £1m of it (W2) is a floor ('over').'
+    """
+    if not has_commitments:
+        return f"{ref} carries no money: no commitments are recorded against it."
+    headline = int(schedule["headline_pence"].sum())
+    if headline == 0:
+        return f"None of {ref}'s money falls in the financial years shown."
+    new_money = int(schedule["new_money_pence"].sum())
+    years = schedule.loc[schedule["headline_pence"] != 0, "financial_year"]
+    span = year_span(years)
+    when = f"over {span}" if " to " in span else f"in {span}"
+    total = qualified(format_short(headline), combine_qualifiers(own["qualifier"]))
+    if new_money == headline:
+        money = "all of it new money"
+    elif new_money == 0:
+        money = "none of it new money: it re-announces earlier commitments"
+    else:
+        money = f"{format_short(new_money)} of it new money ({format_short(headline - new_money)} re-announced)"
+    sentence = f"{ref} announces {total} {when}, {money}"
+    parts = []
+    qualifiers = dict(zip(own["ref"], own["qualifier"]))
+    by_ref = schedule.groupby("commitment_ref")["headline_pence"].sum()
+    for qualifier, words in _QUALIFIER_WORDS.items():
+        refs = [r for r in by_ref.index if qualifiers.get(r) == qualifier and by_ref[r]]
+        if refs:
+            amount = format_short(int(by_ref[refs].sum()))
+            parts.append(f"{amount} of it ({', '.join(refs)}) is {words}")
+    return sentence + ("; " + "; ".join(parts) if parts else "") + "."
+
+
+def schedule_table(found: AnnouncementDetail) -> Table:
+    """An announcement's schedule (commitment x financial year) as a finance table."""
+    columns = {
+        "announcement_ref": ("announcement_ref", "Announcement"), "commitment_ref": ("commitment_ref", "Commitment"),
+        "label": ("financial_year", "Financial year"), "headline_pence": ("headline", "Headline"),
+        "new_money_pence": ("new_money", "New money"), "qualifier": ("qualifier", "Qualifier"),
+    }
+    return titled_table(f"schedule-{found.ref}", f"Schedule of {found.ref}",
+                        found.schedule.assign(announcement_ref=found.ref), columns)

@@ -1,0 +1,63 @@
+"""A table as the writers take it: a DataFrame with machine column names plus
+what a person needs to read it.
+
+``tracker.files.exports`` writes a ``Table`` as CSV or XLSX; the finance
+tables (``tracker.figures.finance_tables``), the register, the audit trail
+and the review pack build them. Money columns hold int64 pence, never float.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import pandas as pd
+
+
+@dataclass(frozen=True)
+class Table:
+    """A finance table and how to present it.
+
+    ``frame`` has machine column names (the CSV header); ``titles`` maps every
+    column, in order, to its heading for people (the dashboard and the XLSX
+    header). Money columns hold int64 pence; percent columns hold a ratio
+    (0.5 is 50%), NaN where there is nothing to divide by. Missing values
+    (NaN, ``pd.NA``, None) are written as empty cells. With ``total_row``
+    the frame's last row is the total of the rows above.
+    """
+
+    name: str  # e.g. "pivot-recipient": the CLI's name for it and a file name
+    title: str  # e.g. "Committed by recipient": a heading and the XLSX sheet name
+    frame: pd.DataFrame  # money: int64 (or nullable Int64) pence
+    titles: Mapping[str, str]
+    money_columns: tuple[str, ...] = ()
+    percent_columns: tuple[str, ...] = ()
+    total_row: bool = False
+    notes: tuple[str, ...] = ()  # what a reader needs to know, e.g. what committed means
+
+    def __post_init__(self) -> None:
+        columns = list(self.frame.columns)
+        if list(self.titles) != columns:
+            raise ValueError(f"{self.name}: titles must name every column in order: {columns}")
+        for column in self.money_columns:
+            dtype = self.frame[column].dtype
+            if not pd.api.types.is_integer_dtype(dtype) or pd.api.types.is_bool_dtype(dtype):
+                raise TypeError(f"{self.name}: money column {column!r} must hold integer pence, not {dtype}")
+        for column in self.percent_columns:
+            if column not in self.frame.columns:
+                raise ValueError(f"{self.name}: no percent column {column!r}")
+        if self.total_row and self.frame.empty:
+            raise ValueError(f"{self.name}: a table with a total row needs that row")
+
+    @property
+    def body(self) -> pd.DataFrame:
+        """The rows without the total row."""
+        return self.frame.iloc[:-1] if self.total_row else self.frame
+
+    @property
+    def total(self) -> pd.Series | None:
+        return self.frame.iloc[-1] if self.total_row else None
+
+    def titled(self) -> pd.DataFrame:
+        """The frame with people's headings, e.g. for ``st.dataframe``."""
+        return self.frame.rename(columns=dict(self.titles))

@@ -1,0 +1,317 @@
+"""Bulk import of a commitments or deliveries file (CSV or XLSX): all rows or none.
+
+``import_commitments_file`` and ``import_deliveries_file`` are the CLI's
+``funding-tracker import``: every row is parsed (tracker.records.commitment_rows,
+delivery_rows), checked against the database and saved in one transaction
+with one audit event per created row; any problem (``DataError``, naming file
+lines) saves nothing. A row whose ref is already stored with the same values
+is left alone, so importing a file twice changes nothing. The upload with a
+preview (tracker.imports.pipeline) saves its new rows with ``_save_commitments``
+and ``_save_deliveries`` from here.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
+
+from db.models import Announcement, Commitment, Delivery, ProfileLine
+from tracker.core.money import format_pounds
+from tracker.files.tabular import DataError, Problem, read_table
+from tracker.records.commitment_rows import HEADER_ALIASES, CommitmentRecord, parse_commitments
+from tracker.records.delivery_rows import DeliveryRecord, read_deliveries
+from tracker.records.organisations import Organisations
+from tracker.records.permissions import Actor, authorise
+from tracker.records.unit_of_work import audit_created, json_value, transaction
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass
+class ImportResult:
+    """What an import did, counted by kind of record."""
+
+    created: dict[str, int] = field(default_factory=dict)
+    unchanged: dict[str, int] = field(default_factory=dict)
+
+    def count(self, bucket: str, entity: str, n: int = 1) -> None:
+        if n:
+            counts = self.created if bucket == "created" else self.unchanged
+            counts[entity] = counts.get(entity, 0) + n
+
+    def __str__(self) -> str:
+        def said(counts: dict[str, int]) -> str:
+            return ", ".join(f"{n} {_plural(entity, n)}" for entity, n in counts.items()) or "nothing"
+
+        return f"created {said(self.created)}; unchanged {said(self.unchanged)}"
+
+
+def _plural(entity: str, n: int) -> str:
+    if n == 1:
+        return entity
+    return entity[:-1] + "ies" if entity.endswith("y") else entity + "s"
+
+
+def stderr_progress() -> Progress:
+    """A one-line progress counter on stderr, for a terminal."""
+
+    def show(done: int, total: int) -> None:
+        sys.stderr.write(f"\rchecking and saving: {done:,}/{total:,} rows")
+        if done >= total:
+            sys.stderr.write("\n")
+        sys.stderr.flush()
+
+    return show
+
+
+def _existing(session: Session, model, refs: Iterable[str]) -> dict[str, Any]:
+    refs = sorted(set(refs))
+    found = {}
+    for start in range(0, len(refs), 500):  # keep IN lists a sensible size
+        chunk = refs[start : start + 500]
+        found.update({obj.ref: obj for obj in session.scalars(select(model).where(model.ref.in_(chunk)))})
+    return found
+
+
+
+# --- commitments ---------------------------------------------------------------
+
+
+def _commitment_differences(existing: Commitment, rec: CommitmentRecord, reannounces_ref: str | None) -> list[str]:
+    """What differs between a stored commitment and a file row with the same ref."""
+    stored: dict[str, Any] = {
+        "announced_on": existing.announcement.announced_on,
+        "funder": existing.announcement.funder.name,
+        "recipient": existing.recipient.name,
+        "purpose": existing.purpose,
+        "programme": existing.programme,
+        "kind": existing.kind,
+        "amount": existing.amount_pence,
+        "qualifier": existing.qualifier,
+        "status": existing.status,
+        "capital_or_revenue": existing.capital_or_revenue,
+        "first_year": existing.first_year,
+        "years": existing.years,
+        "uplift_pct": existing.uplift_bp,
+        "reannounces": reannounces_ref,
+        "profile": tuple((line.financial_year, line.amount_pence) for line in existing.profile_lines),
+    }
+    given: dict[str, Any] = {
+        "announced_on": rec.announced_on,
+        "funder": rec.funder,
+        "recipient": rec.recipient,
+        "purpose": rec.purpose,
+        "programme": rec.programme,
+        "kind": rec.kind,
+        "amount": rec.amount_pence,
+        "qualifier": rec.qualifier,
+        "status": rec.status,
+        "capital_or_revenue": rec.capital_or_revenue,
+        "first_year": rec.first_year,
+        "years": rec.years,
+        "uplift_pct": rec.uplift_bp,
+        "reannounces": rec.reannounces,
+        "profile": rec.profile if rec.kind == "profiled" else (),
+    }
+    changed = []
+    for key, value in given.items():
+        if stored[key] != value:
+            if key == "amount":
+                changed.append(f"amount {format_pounds(stored[key])} stored, {format_pounds(value)} in the file")
+            else:
+                changed.append(f"{key} {json_value(stored[key])!r} stored, {json_value(value)!r} in the file")
+    return changed
+
+
+def _save_commitments(
+    session: Session,
+    records: list[CommitmentRecord],
+    actor: Actor,
+    result: ImportResult,
+    progress: Progress | None = None,
+) -> None:
+    problems: list[Problem] = []
+    orgs = Organisations(session)
+    refs = [r.ref for r in records] + [r.reannounces for r in records if r.reannounces]
+    existing = _existing(session, Commitment, refs)
+    announcement_refs = {r.announcement_ref or r.ref for r in records}
+    announcements = _existing(session, Announcement, announcement_refs)
+    new_announcements: list[Announcement] = []
+    new_commitments: list[tuple[Commitment, CommitmentRecord]] = []
+    new_lines: list[ProfileLine] = []
+    by_ref: dict[str, Commitment] = dict(existing)
+
+    for i, rec in enumerate(records, start=1):
+        if progress and (i % 500 == 0 or i == len(records)):
+            progress(i, len(records))
+        stored = existing.get(rec.ref)
+        if stored is not None:
+            old_target = stored.reannounces.ref if stored.reannounces is not None else None
+            changed = _commitment_differences(stored, rec, old_target)
+            if changed:
+                problems.append(
+                    Problem(rec.line, "ref", rec.ref,
+                            "a commitment with this ref already exists with different values ("
+                            + "; ".join(changed) + "): give a new ref, or change the stored one in the dashboard")
+                )
+            else:
+                result.count("unchanged", "commitment")
+            continue
+        announcement_ref = rec.announcement_ref or rec.ref
+        announcement = announcements.get(announcement_ref)
+        funder = orgs.get(rec.funder, "funder")
+        if announcement is None:
+            announcement = Announcement(
+                ref=announcement_ref,
+                announced_on=rec.announced_on,
+                title=rec.title or f"{rec.funder}: {rec.purpose}",
+                funder=funder,
+                source_url=rec.source_url,
+                quote=rec.quote,
+            )
+            session.add(announcement)
+            announcements[announcement_ref] = announcement
+            new_announcements.append(announcement)
+        elif announcement.announced_on != rec.announced_on or announcement.funder.name != rec.funder:
+            problems.append(
+                Problem(rec.line, "announcement_ref", announcement_ref,
+                        f"announcement {announcement_ref} is stored as made on {announcement.announced_on.isoformat()} "
+                        f"by {announcement.funder.name!r}: the row must agree")
+            )
+            continue
+        commitment = Commitment(
+            ref=rec.ref,
+            announcement=announcement,
+            purpose=rec.purpose,
+            programme=rec.programme,
+            recipient=orgs.get(rec.recipient, "recipient"),
+            kind=rec.kind,
+            amount_pence=rec.amount_pence,
+            qualifier=rec.qualifier,
+            status=rec.status,
+            capital_or_revenue=rec.capital_or_revenue,
+            first_year=rec.first_year,
+            years=rec.years,
+            uplift_bp=rec.uplift_bp,
+        )
+        session.add(commitment)
+        by_ref[rec.ref] = commitment
+        new_commitments.append((commitment, rec))
+        for fy, pence in rec.profile:
+            line = ProfileLine(commitment=commitment, financial_year=fy, amount_pence=pence)
+            session.add(line)
+            new_lines.append(line)
+
+    if problems:
+        raise DataError(problems)
+    for commitment, rec in new_commitments:
+        if rec.reannounces:
+            commitment.reannounces = by_ref[rec.reannounces]
+    audit_created(session, actor, [*orgs.created, *new_announcements])
+    audit_created(session, actor, [c for c, _ in new_commitments] + new_lines)
+    for entity, objects in (("organisation", orgs.created), ("announcement", new_announcements),
+                            ("commitment", new_commitments)):
+        result.count("created", entity, len(objects))
+
+
+def import_commitments_file(
+    path: str | Path,
+    *,
+    engine: Engine | None = None,
+    actor: Actor,
+    progress: Progress | None = None,
+) -> ImportResult:
+    """Import a commitments CSV/XLSX: all rows or none (``DataError`` lists every problem)."""
+    authorise(actor, "import_commitments")
+    header, rows, problems = read_table(path, HEADER_ALIASES, sheet="Commitments")
+    if problems:
+        raise DataError(problems)
+    result = ImportResult()
+    with transaction(engine) as session:
+        targets = {row.get("reannounces") for row in rows if row.get("reannounces")}
+        known = set(_existing(session, Commitment, targets))
+        records, problems = parse_commitments(header, rows, known_refs=known)
+        if problems:
+            raise DataError(problems)
+        _save_commitments(session, records, actor, result, progress)
+    return result
+
+
+# --- deliveries ------------------------------------------------------------------
+
+
+def _save_deliveries(
+    session: Session,
+    records: list[DeliveryRecord],
+    actor: Actor,
+    result: ImportResult,
+    progress: Progress | None = None,
+) -> None:
+    problems: list[Problem] = []
+    commitments = _existing(session, Commitment, [r.commitment_ref for r in records])
+    existing = _existing(session, Delivery, [r.ref for r in records])
+    created: list[Delivery] = []
+    for i, rec in enumerate(records, start=1):
+        if progress and (i % 500 == 0 or i == len(records)):
+            progress(i, len(records))
+        commitment = commitments.get(rec.commitment_ref)
+        if commitment is None or commitment.deleted_at is not None:
+            problems.append(Problem(rec.line, "commitment_ref", rec.commitment_ref,
+                                    "expected the ref of a commitment in the database"))
+            continue
+        stored = existing.get(rec.ref)
+        if stored is not None:
+            same = (
+                stored.commitment_id == commitment.id
+                and stored.paid_on == rec.paid_on
+                and stored.amount_pence == rec.amount_pence
+                and stored.kind == rec.kind
+                and stored.illustrative == rec.illustrative
+            )
+            if same:
+                result.count("unchanged", "delivery")
+            else:
+                problems.append(Problem(rec.line, "ref", rec.ref,
+                                        "a delivery with this ref already exists with different values: "
+                                        "give a new ref, or change the stored one in the dashboard"))
+            continue
+        delivery = Delivery(
+            ref=rec.ref,
+            commitment=commitment,
+            paid_on=rec.paid_on,
+            amount_pence=rec.amount_pence,
+            kind=rec.kind,
+            note=rec.note,
+            illustrative=rec.illustrative,
+            evidence_url=rec.evidence_url,
+        )
+        session.add(delivery)
+        created.append(delivery)
+    if problems:
+        raise DataError(problems)
+    audit_created(session, actor, created)
+    result.count("created", "delivery", len(created))
+
+
+def import_deliveries_file(
+    path: str | Path,
+    *,
+    engine: Engine | None = None,
+    actor: Actor,
+    progress: Progress | None = None,
+) -> ImportResult:
+    """Import a deliveries CSV/XLSX: all rows or none."""
+    authorise(actor, "import_deliveries")
+    records, problems = read_deliveries(path)
+    if problems:
+        raise DataError(problems)
+    result = ImportResult()
+    with transaction(engine) as session:
+        _save_deliveries(session, records, actor, result, progress)
+    return result

@@ -1,0 +1,127 @@
+"""Commitments typed into a form: add one to an announcement, change one.
+
+Each use-case checks the actor may do it, validates the input completely
+(every problem at once, as ``ValidationFailed`` naming form fields), then
+writes and audits in one unit of work (tracker.records.unit_of_work). A
+change to a commitment's money is a revision (tracker.records.revisions).
+New announcements with their commitments: tracker.records.announcements.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Engine, select
+
+from db.models import Announcement, Commitment, Organisation, ProfileLine, utc_now
+from tracker.records.commitment_rows import CommitmentRecord
+from tracker.records.inputs import Checks, CommitmentInput, commitment_record
+from tracker.records.organisations import organisation_ids
+from tracker.records.permissions import Actor, authorise
+from tracker.records.problems import FieldProblem, NotFound, ValidationFailed, raise_if_any
+from tracker.records.refs import check_new_ref, reannounce_target
+from tracker.records.revisions import check_reason, record_terms, revise, stored_terms
+from tracker.records.unit_of_work import UnitOfWork, apply_values, snapshot, write
+
+
+def new_commitment(uow: UnitOfWork, announcement: Announcement, rec: CommitmentRecord, recipient_id: int,
+                   reannounces_id: int | None) -> tuple[Commitment, list[ProfileLine]]:
+    """A new commitment and its profile lines, added to the session (not yet audited)."""
+    commitment = Commitment(
+        ref=rec.ref, announcement=announcement, purpose=rec.purpose, programme=rec.programme,
+        recipient_id=recipient_id, kind=rec.kind, amount_pence=rec.amount_pence, qualifier=rec.qualifier,
+        status=rec.status, capital_or_revenue=rec.capital_or_revenue, first_year=rec.first_year,
+        years=rec.years, uplift_bp=rec.uplift_bp, reannounces_id=reannounces_id,
+    )
+    uow.session.add(commitment)
+    lines = [ProfileLine(commitment=commitment, financial_year=fy, amount_pence=pence) for fy, pence in rec.profile]
+    uow.session.add_all(lines)
+    return commitment, lines
+
+
+def create_commitment(
+    announcement_ref: str, inp: CommitmentInput, *, engine: Engine, actor: Actor,
+    new_organisations_ok: bool = False,
+) -> int:
+    """Add a commitment to an existing announcement; its id."""
+    authorise(actor, "create_commitment")
+
+    def work(uow: UnitOfWork) -> int:
+        session = uow.session
+        announcement = session.scalars(
+            select(Announcement).where(Announcement.ref == announcement_ref, Announcement.deleted_at.is_(None))
+        ).one_or_none()
+        if announcement is None:
+            raise NotFound(f"there is no announcement with ref {announcement_ref!r}")
+        problems: list[FieldProblem] = []
+        rec = commitment_record(inp, announcement.announced_on.isoformat(), announcement.funder.name,
+                                Checks(problems))
+        if rec is None:
+            raise ValidationFailed(problems)
+        created: list[Organisation] = []
+        check_new_ref(session, Commitment, "ref", rec.ref, problems)
+        orgs = organisation_ids(session, [("recipient", rec.recipient, "recipient")], problems,
+                                new_organisations_ok, created)
+        target = reannounce_target(session, "reannounces", rec.reannounces, problems)
+        raise_if_any(problems)
+        commitment, lines = new_commitment(uow, announcement, rec, orgs[rec.recipient],
+                                           target.id if target else None)
+        uow.created([*created, commitment, *lines])
+        return commitment.id
+
+    return write(engine, actor, work)
+
+
+def update_commitment(
+    ref: str, inp: CommitmentInput, *, expected_version: int, reason: str | None = None, reason_text: str = "",
+    engine: Engine, actor: Actor, new_organisations_ok: bool = False,
+) -> int:
+    """Change a commitment; its new version.
+
+    A change to its money (kind, amount, profile, years, first year or
+    uplift) is a revision: it needs ``reason`` from ``REVISION_REASONS``
+    (and ``reason_text`` for "other"); the schedule as first committed is
+    kept in ``commitment_baselines`` on the first revision, and each revision
+    is recorded in ``commitment_revisions`` with the terms before and after.
+    Raises ``ValidationFailed``, ``StaleEdit``, ``NotFound``, ``Conflict``,
+    ``PermissionDenied``.
+    """
+    authorise(actor, "update_commitment")
+
+    def work(uow: UnitOfWork) -> int:
+        session = uow.session
+        commitment = uow.load_for_change(Commitment, ref, expected_version)
+        announcement = commitment.announcement
+        problems: list[FieldProblem] = []
+        rec = commitment_record(inp, announcement.announced_on.isoformat(), announcement.funder.name,
+                                Checks(problems))
+        if rec is None:
+            raise ValidationFailed(problems)
+        created: list[Organisation] = []
+        check_new_ref(session, Commitment, "ref", rec.ref, problems, keep_id=commitment.id)
+        orgs = organisation_ids(session, [("recipient", rec.recipient, "recipient")], problems,
+                                new_organisations_ok, created)
+        target = reannounce_target(session, "reannounces", rec.reannounces, problems, editing=commitment)
+        old_terms, new_terms = stored_terms(commitment), record_terms(rec)
+        revised = old_terms != new_terms
+        if revised:
+            problems += check_reason(reason, reason_text)
+        raise_if_any(problems)
+
+        before = snapshot(commitment)
+        changed = apply_values(commitment, {
+            "ref": rec.ref, "purpose": rec.purpose, "programme": rec.programme, "recipient_id": orgs[rec.recipient],
+            "kind": rec.kind, "amount_pence": rec.amount_pence, "qualifier": rec.qualifier, "status": rec.status,
+            "capital_or_revenue": rec.capital_or_revenue, "first_year": rec.first_year, "years": rec.years,
+            "uplift_bp": rec.uplift_bp, "reannounces_id": target.id if target else None,
+        })
+        if not changed and not revised:
+            return commitment.version
+        # The version covers the whole commitment, profile included: a change
+        # to the profile alone must still bump it (and be audited on it).
+        commitment.updated_at = utc_now()
+        version = uow.updated(commitment, before)
+        uow.created(created)
+        if revised:
+            revise(uow, commitment, old_terms, new_terms, reason, reason_text)
+        return version
+
+    return write(engine, actor, work, stale=(Commitment, ref))

@@ -1,0 +1,59 @@
+"""Milestones typed into a form: add one to a commitment, change one (e.g. record when it was achieved).
+
+Each use-case checks the actor may do it, validates completely
+(``ValidationFailed`` naming every form field at fault) and writes and
+audits in one unit of work (tracker.records.unit_of_work).
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session
+
+from db.models import Milestone
+from tracker.records.inputs import Checks, MilestoneInput, as_text, milestone_fields
+from tracker.records.permissions import Actor, authorise
+from tracker.records.problems import FieldProblem, raise_if_any
+from tracker.records.refs import check_new_ref, live_commitment
+from tracker.records.unit_of_work import UnitOfWork, apply_values, snapshot, write
+
+
+def _values(session: Session, inp: MilestoneInput, keep_id: int | None = None) -> dict:
+    """The milestone's column values; ``ValidationFailed`` naming every problem."""
+    problems: list[FieldProblem] = []
+    fields = milestone_fields(inp, Checks(problems))
+    check_new_ref(session, Milestone, "ref", fields["ref"], problems, keep_id=keep_id)
+    commitment = live_commitment(session, fields.pop("commitment_ref"), share_lock=True)
+    if commitment is None and as_text(inp.commitment_ref).strip():
+        problems.append(FieldProblem("commitment_ref", as_text(inp.commitment_ref).strip(),
+                                     "expected the ref of a commitment in the database"))
+    raise_if_any(problems)
+    return {**fields, "commitment_id": commitment.id if commitment else None}
+
+
+def create_milestone(inp: MilestoneInput, *, engine: Engine, actor: Actor) -> int:
+    """Add a milestone to a commitment; its id."""
+    authorise(actor, "create_milestone")
+
+    def work(uow: UnitOfWork) -> int:
+        milestone = Milestone(**_values(uow.session, inp))
+        uow.session.add(milestone)
+        uow.created([milestone])
+        return milestone.id
+
+    return write(engine, actor, work)
+
+
+def update_milestone(ref: str, inp: MilestoneInput, *, expected_version: int, engine: Engine, actor: Actor) -> int:
+    """Change a milestone (e.g. record when it was achieved); its new version."""
+    authorise(actor, "update_milestone")
+
+    def work(uow: UnitOfWork) -> int:
+        milestone = uow.load_for_change(Milestone, ref, expected_version)
+        values = _values(uow.session, inp, keep_id=milestone.id)
+        before = snapshot(milestone)
+        if not apply_values(milestone, values):
+            return milestone.version
+        return uow.updated(milestone, before)
+
+    return write(engine, actor, work, stale=(Milestone, ref))

@@ -1,0 +1,62 @@
+"""Refs checked against the database by the form writes: a new ref is free,
+a ref names a live commitment, a re-announcement points at one (never round
+in a loop)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from db.models import Commitment
+from tracker.records.problems import FieldProblem
+from tracker.records.unit_of_work import entity_word
+
+
+def check_new_ref(session: Session, model, field_name: str, ref: str | None, problems: list[FieldProblem],
+                  *, keep_id: int | None = None) -> None:
+    """``ref`` must not belong to another row (deleted rows keep their refs)."""
+    if not ref:
+        return
+    other = session.scalars(select(model).where(model.ref == ref)).one_or_none()
+    if other is None or other.id == keep_id:
+        return
+    word = entity_word(model)
+    article = "an" if word[0] in "aeiou" else "a"
+    expected = f"{article} {word} with this ref already exists: give a new ref"
+    if other.deleted_at is not None:
+        expected += f" (that {word} is deleted; an admin can restore it)"
+    problems.append(FieldProblem(field_name, ref, expected))
+
+
+def live_commitment(session: Session, ref: str | None, *, share_lock: bool = False) -> Commitment | None:
+    """The commitment ``ref`` unless missing or deleted. ``share_lock``: on
+    PostgreSQL hold it (SELECT ... FOR SHARE) so it cannot be deleted before
+    this transaction commits a record that points at it."""
+    if not ref:
+        return None
+    query = select(Commitment).where(Commitment.ref == ref, Commitment.deleted_at.is_(None))
+    if share_lock:
+        query = query.with_for_update(read=True)
+    return session.scalars(query).one_or_none()
+
+
+def reannounce_target(session: Session, field_name: str, ref: str | None, problems: list[FieldProblem],
+                      *, editing: Commitment | None = None, pending: Iterable[str] = ()) -> Commitment | None:
+    """The commitment ``ref`` re-announces: in the database, or one being created now."""
+    if not ref or ref in pending:
+        return None
+    target = live_commitment(session, ref)
+    if target is None:
+        problems.append(FieldProblem(field_name, ref, "expected the ref of an earlier commitment in the database"))
+        return None
+    if editing is not None:
+        node: Commitment | None = target
+        steps = 0
+        while node is not None and steps < 10_000:
+            if node.id == editing.id:
+                problems.append(FieldProblem(field_name, ref, "re-announcements form a loop"))
+                return None
+            node, steps = node.reannounces, steps + 1
+    return target

@@ -1,0 +1,207 @@
+"""Since the last review: what changed between two meeting snapshots
+(``tracker.review.snapshot`` describes the document).
+
+* ``changes(before, after)``: new announcements, commitments new, changed or
+  removed, deliveries likewise, milestones achieved or newly overdue, status
+  changes, and how the headline figures moved (``before`` None: the first
+  review, everything is new).
+* ``changes_table(found)``: every change as one row, in words.
+* ``movement_sentence(found)``: how delivery and variance moved, in a sentence.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from tracker.core.money import format_pounds
+from tracker.review.meetings import status_label
+
+
+@dataclass(frozen=True)
+class Movement:
+    """How a headline figure moved between two snapshots."""
+
+    name: str
+    before: int | float | None
+    after: int | float | None
+
+    @property
+    def change(self) -> int | float | None:
+        if self.before is None or self.after is None:
+            return None
+        return self.after - self.before
+
+
+@dataclass(frozen=True)
+class Changes:
+    """What changed between two snapshots (``before`` None: everything is new)."""
+
+    new_announcements: list[dict[str, Any]] = field(default_factory=list)
+    commitments: list[dict[str, Any]] = field(default_factory=list)  # {"ref", "purpose", "change", "what"}
+    deliveries: list[dict[str, Any]] = field(default_factory=list)  # {"ref", ..., "change", "what"}
+    milestones_achieved: list[dict[str, Any]] = field(default_factory=list)
+    milestones_newly_overdue: list[dict[str, Any]] = field(default_factory=list)
+    status_changes: list[dict[str, Any]] = field(default_factory=list)  # {"subject", "before", "after", ...}
+    movements: list[Movement] = field(default_factory=list)
+
+    @property
+    def count(self) -> int:
+        return sum(len(x) for x in (self.new_announcements, self.commitments, self.deliveries,
+                                     self.milestones_achieved, self.milestones_newly_overdue,
+                                     self.status_changes))
+
+
+def _by_ref(rows: list[dict[str, Any]], key: str = "ref") -> dict[str, dict[str, Any]]:
+    return {row[key]: row for row in rows}
+
+
+def _commitment_difference(old: dict[str, Any], new: dict[str, Any]) -> str:
+    parts = []
+    for key, words in (("terms", "terms"), ("purpose", "purpose"), ("recipient", "recipient"),
+                       ("programme", "programme"), ("status", "status"), ("restates", "re-announces")):
+        if old.get(key) != new.get(key):
+            if key == "terms":
+                parts.append(_terms_difference(old["terms"], new["terms"]))
+            else:
+                parts.append(f"{words} {old.get(key) or '(none)'} → {new.get(key) or '(none)'}")
+    if old["committed"] != new["committed"]:
+        parts.append(f"committed {format_pounds(old['committed'])} → {format_pounds(new['committed'])}")
+    return "; ".join(p for p in parts if p)
+
+
+def _terms_difference(old: dict[str, Any], new: dict[str, Any]) -> str:
+    parts = []
+    if old["kind"] != new["kind"]:
+        parts.append(f"{old['kind']} → {new['kind']}")
+    if old["amount"] != new["amount"]:
+        parts.append(f"amount {format_pounds(old['amount'])} → {format_pounds(new['amount'])}")
+    for key, words in (("first_year", "first year"), ("years", "years"), ("qualifier", "qualifier"),
+                       ("uplift_bp", "uplift (basis points)")):
+        if old[key] != new[key]:
+            parts.append(f"{words} {old[key]} → {new[key]}")
+    if old["profile"] != new["profile"]:
+        years = sorted(set(old["profile"]) | set(new["profile"]))
+        parts.append("profile " + ", ".join(
+            f"{y} {format_pounds(old['profile'].get(y, 0))} → {format_pounds(new['profile'].get(y, 0))}"
+            for y in years if old["profile"].get(y, 0) != new["profile"].get(y, 0)))
+    return "; ".join(parts)
+
+
+def changes(before: dict[str, Any] | None, after: dict[str, Any]) -> Changes:
+    """What changed from snapshot ``before`` to snapshot ``after``."""
+    empty: dict[str, Any] = {"announcements": [], "commitments": [], "deliveries": [], "milestones": [],
+                             "statuses": [], "headline": {}}
+    before = before or empty
+
+    old_announcements = _by_ref(before["announcements"])
+    new_announcements = [a for a in after["announcements"] if a["ref"] not in old_announcements]
+
+    old_c, new_c = _by_ref(before["commitments"]), _by_ref(after["commitments"])
+    commitments = []
+    for ref, row in new_c.items():
+        if ref not in old_c:
+            what = (f"re-announces {row['restates']} (no new money)" if row.get("restates")
+                    else f"committed {format_pounds(row['committed'])}")
+            commitments.append({"ref": ref, "purpose": row["purpose"], "change": "new", "what": what})
+        else:
+            what = _commitment_difference(old_c[ref], row)
+            if what:
+                commitments.append({"ref": ref, "purpose": row["purpose"], "change": "changed", "what": what})
+    for ref, row in old_c.items():
+        if ref not in new_c:
+            commitments.append({"ref": ref, "purpose": row["purpose"], "change": "removed",
+                                "what": "no longer counted (deleted)"})
+
+    old_d, new_d = _by_ref(before["deliveries"]), _by_ref(after["deliveries"])
+    deliveries = []
+    for ref, row in new_d.items():
+        old = old_d.get(ref)
+        if old is None:
+            deliveries.append({**row, "change": "new",
+                               "what": f"{format_pounds(row['amount'])} {row['kind']} on {row['paid_on']} "
+                                       f"against {row['commitment_ref']}"})
+        elif old != row:
+            diffs = [f"{k.replace('_', ' ')} {format_pounds(old[k]) if k == 'amount' else old[k]} → "
+                     f"{format_pounds(row[k]) if k == 'amount' else row[k]}"
+                     for k in ("amount", "paid_on", "commitment_ref", "kind") if old[k] != row[k]]
+            deliveries.append({**row, "change": "changed", "what": "; ".join(diffs) or "details changed"})
+    for ref, row in old_d.items():
+        if ref not in new_d:
+            deliveries.append({**row, "change": "removed", "what": "no longer counted (deleted)"})
+
+    old_m = _by_ref(before["milestones"])
+    achieved, overdue = [], []
+    for row in after["milestones"]:
+        old = old_m.get(row["ref"])
+        if row["achieved_on"] and (old is None or not old["achieved_on"]):
+            achieved.append(row)
+        if row["state"] == "overdue" and (old is None or old["state"] != "overdue"):
+            overdue.append(row)
+
+    old_s = _by_ref(before["statuses"], "subject")
+    status_changes = []
+    for row in after["statuses"]:
+        old = old_s.get(row["subject"])
+        if old is None or (old["status"], old["assessed_on"]) != (row["status"], row["assessed_on"]):
+            status_changes.append({**row, "before": old["status"] if old else None, "after": row["status"]})
+
+    head_old, head_new = before["headline"], after["headline"]
+    movements = [Movement(name, head_old.get(name), head_new.get(name))
+                 for name in ("committed", "delivered", "due_to_date", "variance", "pct_delivered",
+                              "pct_of_due_delivered")]
+    return Changes(new_announcements, commitments, deliveries, achieved, overdue, status_changes, movements)
+
+
+CHANGE_COLUMNS = ["what", "ref", "detail"]
+_WHAT = {(kind, change): text for kind in ("Commitment", "Delivery") for change, text in
+         (("new", f"New {kind.lower()}"), ("changed", f"{kind} changed"), ("removed", f"{kind} removed"))}
+
+
+def changes_table(found: Changes) -> pd.DataFrame:
+    """Every change as one row: ``what`` (the kind of change), ``ref``,
+    ``detail`` in words, in the order the review reads them."""
+    rows = []
+    rows += [("New announcement", a["ref"], f"{a['announced_on']}: {a['title']}") for a in found.new_announcements]
+    rows += [(_WHAT[("Commitment", c["change"])], c["ref"], f"{c['purpose']}: {c['what']}")
+             for c in found.commitments]
+    rows += [(_WHAT[("Delivery", d["change"])], d["ref"], d["what"]) for d in found.deliveries]
+    rows += [("Milestone achieved", m["ref"],
+              f"{m['title']}: achieved {m['achieved_on']}" + (f" ({m['lateness']})" if m["lateness"] else ""))
+             for m in found.milestones_achieved]
+    rows += [("Milestone newly overdue", m["ref"], f"{m['title']}: due {m['due_on']}, {m['lateness']}")
+             for m in found.milestones_newly_overdue]
+    rows += [("Status", s["subject"],
+              f"{status_label(s['before']) if s['before'] else 'no status'} → {status_label(s['after'])}"
+              f" ({s['assessed_on']}, {s['reviewer']})")
+             for s in found.status_changes]
+    return pd.DataFrame(rows, columns=CHANGE_COLUMNS)
+
+
+def movement_sentence(found: Changes) -> str:
+    """'Delivered rose by £400,000 (from 88.0% to 91.0% of committed); variance moved from ... to ...'"""
+    by = {m.name: m for m in found.movements}
+    delivered, pct, variance = by["delivered"], by["pct_delivered"], by["variance"]
+    if delivered.before is None:
+        return "This is the first review: there is nothing earlier to compare with."
+    parts = []
+    if delivered.change:
+        verb = "rose" if delivered.change > 0 else "fell"
+        parts.append(f"Delivered {verb} by {format_pounds(abs(delivered.change))}")
+        if pct.before is not None and pct.after is not None:
+            parts[-1] += f" (from {pct.before:.1%} to {pct.after:.1%} of committed)"
+    else:
+        parts.append("Delivered did not move")
+        if pct.after is not None and pct.before == pct.after:
+            parts[-1] += f" ({pct.after:.1%} of committed)"
+        elif pct.before is not None and pct.after is not None:
+            parts[-1] += f" (from {pct.before:.1%} to {pct.after:.1%} of committed: more was committed)"
+    if variance.before is not None and variance.after is not None:
+        if variance.before == variance.after:
+            parts.append(f"variance against what was due stayed at {format_pounds(variance.after)}")
+        else:
+            parts.append(f"variance against what was due moved from {format_pounds(variance.before)} "
+                         f"to {format_pounds(variance.after)}")
+    return "; ".join(parts) + "."

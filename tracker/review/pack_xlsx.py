@@ -1,0 +1,29 @@
+"""The review pack as a workbook: the pack's tables (``tracker.review.pack_model``)
+written by ``tracker.files.exports.to_xlsx_bytes`` (money as numbers in £
+format, bold frozen headings, text neutralised for Excel), with an About sheet
+saying which meeting, when and from what."""
+
+from __future__ import annotations
+
+from tracker.files.exports import to_xlsx_bytes
+from tracker.review import changes as review_changes
+from tracker.review.meetings import Meeting
+from tracker.review.pack_model import (
+    Pack,
+    changes_table,
+    commitments_table,
+    milestones_table,
+    statuses_table,
+    yearly_table,
+)
+
+
+def xlsx_pack(meeting: Meeting, previous: Meeting | None, source: str) -> bytes:
+    """The meeting's tables as a workbook, with an About sheet."""
+    pack = Pack(meeting, previous, source)
+    found = pack.changes
+    about = pack.about()
+    about["Since the last review"] = review_changes.movement_sentence(found)
+    tables = [yearly_table(pack.figures), commitments_table(pack), milestones_table(pack.figures),
+              statuses_table(pack.meeting.statuses()), changes_table(found)]
+    return to_xlsx_bytes(tables, about)
