@@ -17,7 +17,7 @@ Each file is taken three ways, each against a fresh SQLite database
 (``TRACKER_DATABASE_URL``, made by ``python -m tracker.cli db upgrade``):
 ``read``, the reader alone (``tracker.files.tabular.read_table``); ``cli``,
 ``python -m tracker.cli import commitments FILE``; ``page``, as the Import page
-previews an upload (``tracker.imports.pipeline.plan_commitments`` on its bytes). Each
+previews an upload (``tracker.imports.plan.plan_commitments`` on its bytes). Each
 measurement runs in a fresh measuring process that starts the command, waits
 for it and reports its wall time and ``getrusage(RUSAGE_CHILDREN).ru_maxrss``,
 so no earlier command's size carries over.
@@ -48,7 +48,7 @@ sys.path.insert(0, str(BENCH))
 import generate  # noqa: E402  (bench/generate.py)
 
 MAX_SECONDS = 20.0
-MAX_RSS_BYTES = 500 * 1024 ** 2
+MAX_RSS_BYTES = 500 * 1024**2
 COLUMNS = ("ref", "announced_on", "funder", "recipient", "purpose", "kind", "amount", "first_year", "years")
 
 # Run in a fresh interpreter for each measurement: start the command, wait, report.
@@ -66,7 +66,7 @@ PAGE = """
 import sys
 from pathlib import Path
 from db.session import make_engine
-from tracker.imports.pipeline import plan_commitments
+from tracker.imports.plan import plan_commitments
 path = Path(sys.argv[1])
 plan = plan_commitments(path.read_bytes(), path.name, engine=make_engine())
 print(f"{plan.counts.get('create', 0)} to create, {len(plan.problems)} problems")
@@ -84,12 +84,17 @@ print(f"{len(table.rows)} rows read from sheet {table.sheet!r}, {len(table.probl
 for problem in table.problems[:3]:
     print(problem)
 """
-WAYS = {"read": [sys.executable, "-c", READ], "cli": [sys.executable, "-m", "tracker.cli", "import", "commitments"],
-        "page": [sys.executable, "-c", PAGE]}
+WAYS = {
+    "read": [sys.executable, "-c", READ],
+    "cli": [sys.executable, "-m", "tracker.cli", "import", "commitments"],
+    "page": [sys.executable, "-c", PAGE],
+}
 # What each way prints for the honest workbook; a hostile file must give "0 ... 1 problems" or exit non-zero.
-EXPECTED = {"read": "{rows} rows read", "cli": " {rows} commitments", "page": "{rows} to create, 0 problems"}
-REFUSED = {"read": re.compile(r"^0 rows read from sheet .*, 1 problems$", re.M),
-           "page": re.compile(r"^0 to create, 1 problems$", re.M)}
+EXPECTED = {"read": "{rows} rows read", "cli": "created {rows:,} commitments", "page": "{rows} to create, 0 problems"}
+REFUSED = {
+    "read": re.compile(r"^0 rows read from sheet .*, 1 problems$", re.M),
+    "page": re.compile(r"^0 to create, 1 problems$", re.M),
+}
 
 
 def far_cell(path: Path, *, dimension: bool) -> None:
@@ -119,22 +124,35 @@ def honest_workbook(path: Path, rows: int) -> None:
     for batch in table.select(list(COLUMNS)).to_batches(50_000):
         for row in batch.to_pylist():
             years = int(row["years"]) if row["kind"] == "recurring" else None
-            sheet.append([row["ref"], date.fromisoformat(row["announced_on"]), row["funder"], row["recipient"],
-                          row["purpose"], row["kind"], float(row["amount"]), row["first_year"], years])
+            sheet.append(
+                [
+                    row["ref"],
+                    date.fromisoformat(row["announced_on"]),
+                    row["funder"],
+                    row["recipient"],
+                    row["purpose"],
+                    row["kind"],
+                    float(row["amount"]),
+                    row["first_year"],
+                    years,
+                ]
+            )
     book.save(path)
 
 
 def measure(command: list[str], env: dict[str, str]) -> dict:
-    done = subprocess.run([sys.executable, "-c", MEASURE, *command], capture_output=True, text=True, env=env,
-                          cwd=ROOT, check=True)
+    done = subprocess.run(
+        [sys.executable, "-c", MEASURE, *command], capture_output=True, text=True, env=env, cwd=ROOT, check=True
+    )
     return json.loads(done.stdout)
 
 
 def fresh_database(folder: Path) -> dict[str, str]:
     env = {**os.environ, "TRACKER_DATABASE_URL": f"sqlite:///{folder / 'tracker.db'}"}
     env.pop("TRACKER_REQUIRE_SERVICES", None)
-    subprocess.run([sys.executable, "-m", "tracker.cli", "db", "upgrade"], env=env, cwd=ROOT, check=True,
-                   capture_output=True)
+    subprocess.run(
+        [sys.executable, "-m", "tracker.cli", "db", "upgrade"], env=env, cwd=ROOT, check=True, capture_output=True
+    )
     return env
 
 
@@ -144,9 +162,11 @@ def main() -> int:
     parser.add_argument("--regenerate", action="store_true", help="write the files again even if present")
     args = parser.parse_args()
     OUT.mkdir(parents=True, exist_ok=True)
-    files = {"far-cell.xlsx": ("hostile", lambda p: far_cell(p, dimension=True)),
-             "far-cell-no-dimension.xlsx": ("hostile", lambda p: far_cell(p, dimension=False)),
-             f"commitments-{args.rows}.xlsx": ("honest", lambda p: honest_workbook(p, args.rows))}
+    files = {
+        "far-cell.xlsx": ("hostile", lambda p: far_cell(p, dimension=True)),
+        "far-cell-no-dimension.xlsx": ("hostile", lambda p: far_cell(p, dimension=False)),
+        f"commitments-{args.rows}.xlsx": ("honest", lambda p: honest_workbook(p, args.rows)),
+    }
     for name, (_, make) in files.items():
         if args.regenerate or not (OUT / name).exists():
             make(OUT / name)
@@ -158,8 +178,14 @@ def main() -> int:
             with tempfile.TemporaryDirectory(prefix="bench-hostile-") as folder:
                 run = measure([*command, str(path)], fresh_database(Path(folder)))
             output = (run["stdout"] + run["stderr"]).strip()
-            result = {"file": name, "bytes": path.stat().st_size, "way": way, "kind": kind, **run,
-                      "said": output.splitlines()[0] if output else ""}
+            result = {
+                "file": name,
+                "bytes": path.stat().st_size,
+                "way": way,
+                "kind": kind,
+                **run,
+                "said": output.splitlines()[0] if output else "",
+            }
             results.append(result)
             if kind == "hostile":
                 refused = run["rc"] != 0 if way == "cli" else bool(REFUSED[way].search(run["stdout"]))
@@ -170,8 +196,10 @@ def main() -> int:
 
     print(f"{'file':<30} {'size':>9} {'way':<5} {'exit':>4} {'wall s':>7} {'peak RSS':>9}  said")
     for r in results:
-        print(f"{r['file']:<30} {r['bytes'] / 1024:>7,.0f} K {r['way']:<5} {r['rc']:>4} {r['seconds']:>7.2f} "
-              f"{r['rss'] / 1024 ** 2:>6,.0f} MB  {r['said'][:110]}")
+        print(
+            f"{r['file']:<30} {r['bytes'] / 1024:>7,.0f} K {r['way']:<5} {r['rc']:>4} {r['seconds']:>7.2f} "
+            f"{r['rss'] / 1024**2:>6,.0f} MB  {r['said'][:110]}"
+        )
     (OUT / "bench_hostile_files.json").write_text(json.dumps(results, indent=2))
     for failure in failures:
         print("FAIL:", failure)

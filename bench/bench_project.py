@@ -130,10 +130,14 @@ def correctness(ours: Path, small_n: int, seed: int) -> list[str]:
     problems += check_ok(ref) + check_ok(mine)
     if not problems:
         if ref.stdout != TINY_EXPECTED:
-            problems.append("reference is wrong on the hand-checked file: " + first_difference(TINY_EXPECTED, ref.stdout))
+            problems.append(
+                "reference is wrong on the hand-checked file: " + first_difference(TINY_EXPECTED, ref.stdout)
+            )
         if mine.stdout != TINY_EXPECTED:
-            problems.append("funding-tracker project differs on the hand-checked file: "
-                            + first_difference(TINY_EXPECTED, mine.stdout))
+            problems.append(
+                "funding-tracker project differs on the hand-checked file: "
+                + first_difference(TINY_EXPECTED, mine.stdout)
+            )
     print(f"hand-checked 3-row file: {'ok' if not problems else 'FAILED'}")
 
     small = data_file(small_n, seed)
@@ -153,8 +157,10 @@ def data_file(n: int, seed: int, regenerate: bool = False) -> Path:
     if regenerate or stale or not path.exists():
         start = time.perf_counter()
         generate.generate(n, path, seed)
-        print(f"generated {path.relative_to(ROOT)} ({path.stat().st_size / 1e6:.1f} MB) "
-              f"in {time.perf_counter() - start:.1f} s")
+        print(
+            f"generated {path.relative_to(ROOT)} ({path.stat().st_size / 1e6:.1f} MB) "
+            f"in {time.perf_counter() - start:.1f} s"
+        )
     return path
 
 
@@ -226,7 +232,7 @@ def main(argv: list[str] | None = None) -> int:
         "reference": reference_argv(path),
         "ours": ours_argv(args.ours, path),
     }
-    for i in range(args.warmup):
+    for _ in range(args.warmup):
         for name, cmd in commands.items():
             warm = run_process(name, cmd, f"warmup-{name}")
             if warm.returncode != 0:
@@ -264,7 +270,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"N={args.n} commitments, {args.runs} alternating runs each (+{args.warmup} warm-up), outputs byte-identical")
     print(f"{'':28s} {'median s':>9s} {'min s':>8s} {'max s':>8s} {'peak RSS MiB':>13s}")
     for name, s in (("reference (DuckDB)", ref), ("funding-tracker project", ours)):
-        print(f"{name:28s} {s['median_s']:9.3f} {s['min_s']:8.3f} {s['max_s']:8.3f} {s['peak_rss_bytes'] / 2**20:13.1f}")
+        print(
+            f"{name:28s} {s['median_s']:9.3f} {s['min_s']:8.3f} {s['max_s']:8.3f} {s['peak_rss_bytes'] / 2**20:13.1f}"
+        )
     print(f"ratio ours/reference: median {ratio:.2f}x, min {ratio_min:.2f}x (limit {args.max_ratio}x)")
 
     verdict = []

@@ -176,8 +176,10 @@ def generate_table(n: int, seed: int = DEFAULT_SEED) -> pa.Table:
     )
 
     # 1 April of each start year, as days since 1970-01-01, minus a few days.
-    april_first = {y: (np.datetime64(f"{y}-04-01", "D") - np.datetime64("1970-01-01", "D")).astype(np.int64)
-                   for y in range(FIRST_START_YEAR, LAST_START_YEAR + 1)}
+    april_first = {
+        y: (np.datetime64(f"{y}-04-01", "D") - np.datetime64("1970-01-01", "D")).astype(np.int64)
+        for y in range(FIRST_START_YEAR, LAST_START_YEAR + 1)
+    }
     april_days = np.array([april_first[y] for y in range(FIRST_START_YEAR, LAST_START_YEAR + 1)], np.int64)
     announced_days = april_days[start_year - FIRST_START_YEAR] - days_before
     announced_on = pc.cast(pa.array(announced_days.astype(np.int32), pa.date32()), pa.string())

@@ -23,12 +23,27 @@ PAGES = [
     ("Figures", "app_pages/delivery.py", "Delivery", ":material/payments:", ("view",)),
     ("Figures", "app_pages/review.py", "Review", ":material/fact_check:", ("view",)),
     ("Figures", "app_pages/finance.py", "Finance tables", ":material/table_view:", ("view",)),
-    ("Keep the data", "app_pages/record.py", "Record", ":material/edit_note:",
-     ("create_announcement", "record_delivery", "create_milestone")),
-    ("Keep the data", "app_pages/change.py", "Change a record", ":material/edit:",
-     ("update_announcement", "update_commitment", "update_delivery", "update_milestone")),
-    ("Keep the data", "app_pages/import_data.py", "Import", ":material/upload_file:",
-     ("import_commitments", "import_deliveries")),
+    (
+        "Keep the data",
+        "app_pages/record.py",
+        "Record",
+        ":material/edit_note:",
+        ("create_announcement", "record_delivery", "create_milestone"),
+    ),
+    (
+        "Keep the data",
+        "app_pages/change.py",
+        "Change a record",
+        ":material/edit:",
+        ("update_announcement", "update_commitment", "update_delivery", "update_milestone"),
+    ),
+    (
+        "Keep the data",
+        "app_pages/import_data.py",
+        "Import",
+        ":material/upload_file:",
+        ("import_commitments", "import_deliveries"),
+    ),
     ("Admin", "app_pages/audit.py", "Audit trail", ":material/history:", ("view_audit",)),
     ("Admin", "app_pages/deleted.py", "Deleted records", ":material/restore_from_trash:", ("view_deleted",)),
     ("Admin", "app_pages/users.py", "Users", ":material/group:", ("manage_users",)),
@@ -39,18 +54,23 @@ signed_in = auth.gate()
 if signed_in is None:
     page = st.navigation([st.Page("app_pages/sign_in.py", title="Sign in", icon=":material/login:", default=True)])
 elif signed_in.must_change_password:
-    page = st.navigation([st.Page("app_pages/account.py", title="Account", icon=":material/account_circle:",
-                                  default=True)])
+    page = st.navigation(
+        [st.Page("app_pages/account.py", title="Account", icon=":material/account_circle:", default=True)]
+    )
     auth.sidebar_account(signed_in)
 else:
     sections: dict[str, list] = {}
     for section, path, title, icon, actions in PAGES:
-        sections.setdefault(section, []).append(st.Page(
-            path, title=title, icon=icon, default=path == "app_pages/overview.py",
-            visibility="visible" if auth.allows(signed_in, *actions) else "hidden",
-        ))
-    sections["You"].append(st.Page(auth.sign_out_page, title="Sign out", icon=":material/logout:",
-                                   url_path="sign-out"))
+        sections.setdefault(section, []).append(
+            st.Page(
+                path,
+                title=title,
+                icon=icon,
+                default=path == "app_pages/overview.py",
+                visibility="visible" if auth.allows(signed_in, *actions) else "hidden",
+            )
+        )
+    sections["You"].append(st.Page(auth.sign_out_page, title="Sign out", icon=":material/logout:", url_path="sign-out"))
     page = st.navigation(sections, expanded=True)  # an admin has 13 entries: show them all
     st.session_state["_view"] = sidebar()
     auth.sidebar_account(signed_in)

@@ -39,19 +39,21 @@ from typing import TypeVar
 import streamlit as st
 
 from dashboard.components import engine
-from tracker.core.vocabulary import ROLES
 from tracker import accounts
+from tracker.core.vocabulary import ROLES
+from tracker.figures.markdown_text import escape_markdown
 from tracker.records import permissions
 from tracker.records.problems import ValidationFailed
-from tracker.figures.markdown_text import escape_markdown
 
 USER_ID = "user_id"  # st.session_state key: the signed-in user's id
 LAST_SEEN = "last_seen"  # st.session_state key: UTC time of the last run while signed in
 NOTICE = "auth_notice"  # why the session was signed out, shown on the sign-in page
 SSO = "signed_in_by_sso"  # st.session_state key: this session was signed in by single sign-on
 SSO_REFUSED = "sso_refused"  # why the single sign-on address was refused, shown on the sign-in page
-SSO_EXPIRED = ("Your organisation sign-in has expired. Sign in with your organisation account again (if you are "
-               "still signed in to it, that takes one click).")
+SSO_EXPIRED = (
+    "Your organisation sign-in has expired. Sign in with your organisation account again (if you are "
+    "still signed in to it, that takes one click)."
+)
 REFUSED = "auth_refused"  # a write refused in a callback, shown above the page
 
 T = TypeVar("T")
@@ -140,13 +142,14 @@ def gate() -> accounts.SignedIn | None:
     now = _now()
     if accounts.is_idle(state.get(LAST_SEEN), now):
         minutes = accounts.idle_minutes()
-        sign_out(f"You were signed out after {minutes} minute{'s' if minutes != 1 else ''} without activity. "
-                 "Sign in again to carry on.")
+        sign_out(
+            f"You were signed out after {minutes} minute{'s' if minutes != 1 else ''} without activity. "
+            "Sign in again to carry on."
+        )
         return None
     signed_in = accounts.current(user_id, engine=engine())
     if signed_in is None:
-        sign_out("You were signed out: your account is no longer active. Ask an admin if you think this is "
-                 "a mistake.")
+        sign_out("You were signed out: your account is no longer active. Ask an admin if you think this is a mistake.")
         return None
     state[LAST_SEEN] = now
     return signed_in
@@ -204,9 +207,12 @@ def require(*actions: str) -> accounts.SignedIn:
         st.warning("Sign in to see this page.", icon=":material/lock:")
         st.stop()
     if not allows(signed_in, *actions):
-        st.error(f"{refusal(*actions)} You are signed in as {escape_markdown(signed_in.username)} with the "
-                 f"{_roles_text(signed_in.roles)} role{'s' if len(signed_in.roles) != 1 else ''}. An admin can "
-                 "change your roles.", icon=":material/block:")
+        st.error(
+            f"{refusal(*actions)} You are signed in as {escape_markdown(signed_in.username)} with the "
+            f"{_roles_text(signed_in.roles)} role{'s' if len(signed_in.roles) != 1 else ''}. An admin can "
+            "change your roles.",
+            icon=":material/block:",
+        )
         st.stop()
     return signed_in
 
@@ -217,8 +223,10 @@ def actor() -> permissions.Actor:
     session is signed out (idle, disabled, or never signed in)."""
     signed_in = who()
     if signed_in is None:
-        raise permissions.PermissionDenied("You are not signed in (or were signed out after a time without "
-                                           "activity): nothing was saved. Sign in again.")
+        raise permissions.PermissionDenied(
+            "You are not signed in (or were signed out after a time without "
+            "activity): nothing was saved. Sign in again."
+        )
     return signed_in.actor
 
 

@@ -10,8 +10,9 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from tracker.figures.chart_style import OKABE_ITO, pound_axis_ticks
 from tracker.core.money import format_short
+from tracker.figures.chart_style import OKABE_ITO, pound_axis_ticks
+
 
 def committed_vs_delivered(yearly: pd.DataFrame) -> go.Figure:
     """Bars of committed and delivered per financial year, with cumulative lines.
@@ -30,26 +31,53 @@ def committed_vs_delivered(yearly: pd.DataFrame) -> go.Figure:
 
     fig = go.Figure()
     fig.add_bar(
-        name="Committed (new money)", x=labels, y=pounds("committed"), marker_color=OKABE_ITO["blue"],
-        customdata=hover("committed"), hovertemplate="%{x}: %{customdata} committed<extra></extra>",
+        name="Committed (new money)",
+        x=labels,
+        y=pounds("committed"),
+        marker_color=OKABE_ITO["blue"],
+        customdata=hover("committed"),
+        hovertemplate="%{x}: %{customdata} committed<extra></extra>",
     )
     fig.add_bar(
-        name="Delivered", x=labels, y=pounds("delivered"), marker_color=OKABE_ITO["orange"],
-        marker_pattern_shape="/", customdata=hover("delivered"),
+        name="Delivered",
+        x=labels,
+        y=pounds("delivered"),
+        marker_color=OKABE_ITO["orange"],
+        marker_pattern_shape="/",
+        customdata=hover("delivered"),
         hovertemplate="%{x}: %{customdata} delivered<extra></extra>",
     )
     fig.add_scatter(
-        name="Cumulative committed", x=labels, y=pounds("cumulative_committed"), mode="lines+markers",
-        line=dict(color=OKABE_ITO["blue"], width=2), marker_symbol="circle",
-        customdata=hover("cumulative_committed"), hovertemplate="By end of %{x}: %{customdata} committed<extra></extra>",
+        name="Cumulative committed",
+        x=labels,
+        y=pounds("cumulative_committed"),
+        mode="lines+markers",
+        line=dict(color=OKABE_ITO["blue"], width=2),
+        marker_symbol="circle",
+        customdata=hover("cumulative_committed"),
+        hovertemplate="By end of %{x}: %{customdata} committed<extra></extra>",
     )
     fig.add_scatter(
-        name="Cumulative delivered", x=labels, y=pounds("cumulative_delivered"), mode="lines+markers",
-        line=dict(color=OKABE_ITO["vermillion"], width=2, dash="dash"), marker_symbol="diamond",
-        customdata=hover("cumulative_delivered"), hovertemplate="By end of %{x}: %{customdata} delivered<extra></extra>",
+        name="Cumulative delivered",
+        x=labels,
+        y=pounds("cumulative_delivered"),
+        mode="lines+markers",
+        line=dict(color=OKABE_ITO["vermillion"], width=2, dash="dash"),
+        marker_symbol="diamond",
+        customdata=hover("cumulative_delivered"),
+        hovertemplate="By end of %{x}: %{customdata} delivered<extra></extra>",
     )
-    top = int(max([0, *yearly["cumulative_committed"], *yearly["cumulative_delivered"],
-                   *yearly["committed"], *yearly["delivered"]]))
+    top = int(
+        max(
+            [
+                0,
+                *yearly["cumulative_committed"],
+                *yearly["cumulative_delivered"],
+                *yearly["committed"],
+                *yearly["delivered"],
+            ]
+        )
+    )
     tickvals, ticktext = pound_axis_ticks(top)
     fig.update_layout(
         barmode="group",
@@ -83,33 +111,63 @@ def cumulative_slippage(yearly: pd.DataFrame) -> go.Figure:
 
     fig = go.Figure()
     # The band's floor: the delivered line again, drawn invisibly so the band can fill down to it.
-    fig.add_scatter(x=labels, y=[p / 100 for p in delivered], mode="lines", line=dict(width=0),
-                    showlegend=False, hoverinfo="skip")
     fig.add_scatter(
-        name="Slippage", legendrank=3, x=labels, y=[p / 100 for p in top], mode="lines",
-        line=dict(width=0), fill="tonexty", fillcolor="rgba(230, 159, 0, 0.35)",
+        x=labels, y=[p / 100 for p in delivered], mode="lines", line=dict(width=0), showlegend=False, hoverinfo="skip"
+    )
+    fig.add_scatter(
+        name="Slippage",
+        legendrank=3,
+        x=labels,
+        y=[p / 100 for p in top],
+        mode="lines",
+        line=dict(width=0),
+        fill="tonexty",
+        fillcolor="rgba(230, 159, 0, 0.35)",
         fillpattern=dict(shape="/", fgcolor=OKABE_ITO["vermillion"], bgcolor="rgba(230, 159, 0, 0.25)", solidity=0.2),
-        customdata=_short(yearly["slippage"]), hovertemplate="%{customdata} behind the profile<extra></extra>",
+        customdata=_short(yearly["slippage"]),
+        hovertemplate="%{customdata} behind the profile<extra></extra>",
     )
     fig.add_scatter(
-        name="Committed to date", legendrank=1, x=labels, y=[p / 100 for p in committed], mode="lines+markers",
-        line=dict(color=OKABE_ITO["blue"], width=3), marker=dict(symbol="circle", size=9),
-        customdata=_short(committed), hovertemplate="By end of %{x}: %{customdata} committed<extra></extra>",
+        name="Committed to date",
+        legendrank=1,
+        x=labels,
+        y=[p / 100 for p in committed],
+        mode="lines+markers",
+        line=dict(color=OKABE_ITO["blue"], width=3),
+        marker=dict(symbol="circle", size=9),
+        customdata=_short(committed),
+        hovertemplate="By end of %{x}: %{customdata} committed<extra></extra>",
     )
     fig.add_scatter(
-        name="Delivered to date", legendrank=2, x=labels, y=[p / 100 for p in delivered], mode="lines+markers",
-        line=dict(color=OKABE_ITO["vermillion"], width=3, dash="dash"), marker=dict(symbol="diamond", size=10),
-        customdata=_short(delivered), hovertemplate="By end of %{x}: %{customdata} delivered<extra></extra>",
+        name="Delivered to date",
+        legendrank=2,
+        x=labels,
+        y=[p / 100 for p in delivered],
+        mode="lines+markers",
+        line=dict(color=OKABE_ITO["vermillion"], width=3, dash="dash"),
+        marker=dict(symbol="diamond", size=10),
+        customdata=_short(delivered),
+        hovertemplate="By end of %{x}: %{customdata} delivered<extra></extra>",
     )
     if labels:
         # Direct labels right of the line ends (the higher one nudged up), so
         # neither line depends on its colour.
         high_first = committed[-1] >= delivered[-1]
-        for pence, name, colour, above in ((committed[-1], "Committed", OKABE_ITO["blue"], high_first),
-                                           (delivered[-1], "Delivered", OKABE_ITO["vermillion"], not high_first)):
-            fig.add_annotation(x=labels[-1], y=pence / 100, text=f"{name}<br>{format_short(pence)}",
-                               showarrow=False, xanchor="left", align="left", xshift=10,
-                               yshift=16 if above else -16, font=dict(color=colour, size=13))
+        for pence, name, colour, above in (
+            (committed[-1], "Committed", OKABE_ITO["blue"], high_first),
+            (delivered[-1], "Delivered", OKABE_ITO["vermillion"], not high_first),
+        ):
+            fig.add_annotation(
+                x=labels[-1],
+                y=pence / 100,
+                text=f"{name}<br>{format_short(pence)}",
+                showarrow=False,
+                xanchor="left",
+                align="left",
+                xshift=10,
+                yshift=16 if above else -16,
+                font=dict(color=colour, size=13),
+            )
     tickvals, ticktext = pound_axis_ticks(max([0, *committed, *delivered]))
     fig.update_layout(
         xaxis=dict(title="Financial year (April to March)", type="category"),
@@ -136,26 +194,43 @@ def share_of_due_delivered(table: pd.DataFrame) -> go.Figure:
     names = [f"{ref} {_clip(purpose, 24)}" for ref, purpose in zip(due["ref"], due["purpose"])]
     behind = (due["slippage"] > 0).to_numpy()
     fig = go.Figure()
-    for is_behind, name, colour, pattern in ((True, "Behind profile", OKABE_ITO["vermillion"], "/"),
-                                             (False, "On or ahead of profile", OKABE_ITO["blue"], "")):
+    for is_behind, name, colour, pattern in (
+        (True, "Behind profile", OKABE_ITO["vermillion"], "/"),
+        (False, "On or ahead of profile", OKABE_ITO["blue"], ""),
+    ):
         rows = due.loc[behind == is_behind]
         fig.add_bar(
-            name=name, orientation="h", y=[n for n, b in zip(names, behind) if b == is_behind],
-            x=list(rows["pct_of_due_delivered"]), marker_color=colour, marker_pattern_shape=pattern,
+            name=name,
+            orientation="h",
+            y=[n for n, b in zip(names, behind) if b == is_behind],
+            x=list(rows["pct_of_due_delivered"]),
+            marker_color=colour,
+            marker_pattern_shape=pattern,
             customdata=list(zip(_short(rows["delivered"]), _short(rows["due_to_date"]), rows["status"])),
             hovertemplate="%{y}<br>%{customdata[0]} delivered of %{customdata[1]} due (%{x:.0%}): "
-                          "%{customdata[2]}<extra></extra>",
+            "%{customdata[2]}<extra></extra>",
         )
     fig.add_vline(x=1, line=dict(color=OKABE_ITO["black"], dash="dot", width=1.5))
     # Each share as a direct label in a column right of the plot, clear of the bars and the 100% line.
     for name, share in zip(names, due["pct_of_due_delivered"]):
-        fig.add_annotation(x=1, xref="paper", xanchor="left", xshift=8, y=name, text=f"{share:.0%}",
-                           showarrow=False, font=dict(size=14))
+        fig.add_annotation(
+            x=1,
+            xref="paper",
+            xanchor="left",
+            xshift=8,
+            y=name,
+            text=f"{share:.0%}",
+            showarrow=False,
+            font=dict(size=14),
+        )
     shares = list(due["pct_of_due_delivered"]) or [1.0]
     fig.update_layout(
         barmode="overlay",
-        xaxis=dict(title="Delivered as % of money due to date", tickformat=".0%",
-                   range=[min(0.0, min(shares)), max(1.0, max(shares)) * 1.05]),
+        xaxis=dict(
+            title="Delivered as % of money due to date",
+            tickformat=".0%",
+            range=[min(0.0, min(shares)), max(1.0, max(shares)) * 1.05],
+        ),
         yaxis=dict(categoryorder="array", categoryarray=names, autorange="reversed", title=None),
         legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0),
         margin=dict(l=10, r=60, t=40, b=10),
@@ -199,11 +274,13 @@ def announcement_schedule(schedule: pd.DataFrame, names=None) -> go.Figure:
         qualifier = rows["qualifier"].iloc[0] if len(rows) else "exact"
         said = "" if qualifier == "exact" else f" ({qualifier})"
         fig.add_bar(
-            name=name, x=[fy_label(int(y)) for y in rows["financial_year"]],
+            name=name,
+            x=[fy_label(int(y)) for y in rows["financial_year"]],
             y=[int(p) / 100 for p in rows["headline_pence"]],  # float pounds for drawing only
             marker_color=OKABE_ITO[_SCHEDULE_COLOURS[i % len(_SCHEDULE_COLOURS)]],
             marker_pattern_shape=_SCHEDULE_PATTERNS[i % len(_SCHEDULE_PATTERNS)],
-            marker_line=dict(color=OKABE_ITO["black"], width=1), opacity=0.55 if restated else 1.0,
+            marker_line=dict(color=OKABE_ITO["black"], width=1),
+            opacity=0.55 if restated else 1.0,
             customdata=[f"{format_short(int(p))}{said}" for p in rows["headline_pence"]],
             hovertemplate=f"{ref} in %{{x}}: %{{customdata}}<extra></extra>",
         )
@@ -212,8 +289,9 @@ def announcement_schedule(schedule: pd.DataFrame, names=None) -> go.Figure:
     fig.update_layout(
         barmode="stack",
         showlegend=True,  # even for one commitment: the legend names it
-        xaxis=dict(title="Financial year (April to March)", type="category", categoryorder="array",
-                   categoryarray=labels),
+        xaxis=dict(
+            title="Financial year (April to March)", type="category", categoryorder="array", categoryarray=labels
+        ),
         yaxis=dict(title="Pounds announced", tickvals=tickvals, ticktext=ticktext, rangemode="tozero"),
         # Stacked bars list their legend top-down by default; keep W1, W2... in reading order.
         legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0, traceorder="normal"),
@@ -235,19 +313,26 @@ def original_vs_revised(comparison: pd.DataFrame) -> go.Figure:
     """
     labels = list(comparison["financial_year"])
     fig = go.Figure()
-    for column, name, colour, pattern in (("original", "Original profile", OKABE_ITO["blue"], ""),
-                                          ("revised", "Revised profile", OKABE_ITO["orange"], "/")):
+    for column, name, colour, pattern in (
+        ("original", "Original profile", OKABE_ITO["blue"], ""),
+        ("revised", "Revised profile", OKABE_ITO["orange"], "/"),
+    ):
         fig.add_bar(
-            name=name, x=labels, y=[int(p) / 100 for p in comparison[column]],  # float pounds for drawing only
-            marker_color=colour, marker_pattern_shape=pattern, marker_line=dict(color=OKABE_ITO["black"], width=1),
+            name=name,
+            x=labels,
+            y=[int(p) / 100 for p in comparison[column]],  # float pounds for drawing only
+            marker_color=colour,
+            marker_pattern_shape=pattern,
+            marker_line=dict(color=OKABE_ITO["black"], width=1),
             customdata=_short(comparison[column]),
             hovertemplate=f"%{{x}}: %{{customdata}} {name.split()[0].lower()}<extra></extra>",
         )
     tickvals, ticktext = pound_axis_ticks(int(max([0, *comparison["original"], *comparison["revised"]])))
     fig.update_layout(
         barmode="group",
-        xaxis=dict(title="Financial year (April to March)", type="category", categoryorder="array",
-                   categoryarray=labels),
+        xaxis=dict(
+            title="Financial year (April to March)", type="category", categoryorder="array", categoryarray=labels
+        ),
         yaxis=dict(title="Pounds", tickvals=tickvals, ticktext=ticktext, rangemode="tozero"),
         legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0, traceorder="normal"),
         margin=dict(l=10, r=10, t=40, b=10),

@@ -13,11 +13,11 @@ from datetime import date
 import streamlit as st
 
 from tracker import store
-from tracker.figures import data as queries
 from tracker.core.clock import today
-from tracker.figures.filters import Filters, choices
 from tracker.core.fiscal import FinancialYear
 from tracker.core.money import to_decimal
+from tracker.figures import data as queries
+from tracker.figures.filters import Filters, choices
 
 
 @st.cache_resource(show_spinner=False)
@@ -130,8 +130,9 @@ def table_for_display(table):
     for column in frame.columns:
         title = table.titles[column]
         if column in table.money_columns:
-            frame[column] = [None if value is None or value != value else to_decimal(int(value))
-                             for value in frame[column]]
+            frame[column] = [
+                None if value is None or value != value else to_decimal(int(value)) for value in frame[column]
+            ]
             config[column] = money_column(title)
         elif column in table.percent_columns:
             config[column] = st.column_config.NumberColumn(title, format="percent")
@@ -151,8 +152,10 @@ def stop_if_nothing_to_show(view: View, nothing: bool) -> None:
             icon=":material/info:",
         )
     else:
-        st.info("No money matches these filters. Widen the years or clear a filter in the sidebar.",
-                icon=":material/filter_alt_off:")
+        st.info(
+            "No money matches these filters. Widen the years or clear a filter in the sidebar.",
+            icon=":material/filter_alt_off:",
+        )
     st.stop()
 
 
@@ -195,25 +198,11 @@ def field_problems(failed, prefix: str = ""):
 
     def show(field: str) -> None:
         for problem in failed.for_field(prefix + field):
-            st.error(f"{problem.value!r}: {problem.expected}" if problem.value else problem.expected,
-                     icon=":material/error:")
+            st.error(
+                f"{problem.value!r}: {problem.expected}" if problem.value else problem.expected, icon=":material/error:"
+            )
 
     return show
 
 
-NEW_ORGANISATION = "A new organisation…"
-
-
-def organisation_picker(label: str, key: str, help: str) -> str:
-    """A known organisation, or a new name typed in beside it."""
-    choice = st.selectbox(label, [*organisation_names(), NEW_ORGANISATION], index=None, key=key, help=help,
-                          placeholder="Choose an organisation")
-    if choice == NEW_ORGANISATION:
-        return st.text_input(f"New {label.lower()} name", key=f"{key}_new")
-    return choice or ""
-
-
-def picked_organisation(key: str) -> str:
-    """What ``organisation_picker(key=...)`` holds, read from the session state."""
-    choice = st.session_state.get(key) or ""
-    return st.session_state.get(f"{key}_new", "") if choice == NEW_ORGANISATION else choice
+NEW_ORGANISATION = "A new organisation…"  # the last choice of an organisation field (dashboard.forms)

@@ -14,29 +14,63 @@ from tracker.files.exports import to_csv_bytes
 from tracker.files.table import Table
 
 BY_YEAR_COLUMNS = {
-    "financial_year": "Financial year", "committed": "Committed", "delivered": "Delivered",
-    "variance": "Variance", "pct_delivered": "% delivered", "cumulative_committed": "Committed to date",
-    "cumulative_delivered": "Delivered to date", "slippage": "Slippage", "status": "Against profile",
+    "financial_year": "Financial year",
+    "committed": "Committed",
+    "delivered": "Delivered",
+    "variance": "Variance",
+    "pct_delivered": "% delivered",
+    "cumulative_committed": "Committed to date",
+    "cumulative_delivered": "Delivered to date",
+    "slippage": "Slippage",
+    "status": "Against profile",
 }
 BY_COMMITMENT_COLUMNS = {
-    "ref": "Ref", "purpose": "Purpose", "recipient": "Recipient", "programme": "Programme",
-    "restates": "Restates", "committed": "Committed", "due_to_date": "Due to date", "delivered": "Delivered",
-    "variance": "Variance", "pct_of_due_delivered": "% of due delivered", "outstanding": "Outstanding",
-    "slippage": "Slippage", "status": "Against profile",
+    "ref": "Ref",
+    "purpose": "Purpose",
+    "recipient": "Recipient",
+    "programme": "Programme",
+    "restates": "Restates",
+    "committed": "Committed",
+    "due_to_date": "Due to date",
+    "delivered": "Delivered",
+    "variance": "Variance",
+    "pct_of_due_delivered": "% of due delivered",
+    "outstanding": "Outstanding",
+    "slippage": "Slippage",
+    "status": "Against profile",
 }
 DELIVERIES_COLUMNS = {
-    "ref": "Ref", "paid_on": "Paid on", "commitment_ref": "Recorded against", "counted_toward": "Counted toward",
-    "purpose": "Purpose", "amount": "Amount", "kind": "Kind", "note": "Note", "illustrative": "Illustrative",
+    "ref": "Ref",
+    "paid_on": "Paid on",
+    "commitment_ref": "Recorded against",
+    "counted_toward": "Counted toward",
+    "purpose": "Purpose",
+    "amount": "Amount",
+    "kind": "Kind",
+    "note": "Note",
+    "illustrative": "Illustrative",
 }
-_MONEY_COLUMNS = ("committed", "delivered", "variance", "cumulative_committed", "cumulative_delivered", "slippage",
-                  "due_to_date", "outstanding", "amount")
+_MONEY_COLUMNS = (
+    "committed",
+    "delivered",
+    "variance",
+    "cumulative_committed",
+    "cumulative_delivered",
+    "slippage",
+    "due_to_date",
+    "outstanding",
+    "amount",
+)
 _PERCENT_COLUMNS = ("pct_delivered", "pct_of_due_delivered")
 
 
 def _export_table(name: str, title: str, frame: pd.DataFrame, columns: dict[str, str]) -> Table:
     frame = frame[list(columns)].reset_index(drop=True)
     return Table(
-        name=name, title=title, frame=frame, titles=columns,
+        name=name,
+        title=title,
+        frame=frame,
+        titles=columns,
         money_columns=tuple(c for c in columns if c in _MONEY_COLUMNS),
         percent_columns=tuple(c for c in columns if c in _PERCENT_COLUMNS),
     )
@@ -50,8 +84,7 @@ def by_year_csv(yearly: pd.DataFrame) -> bytes:
 
 def by_commitment_csv(table: pd.DataFrame) -> bytes:
     """The by-commitment table (``tracker.figures.delivery.by_commitment``) as CSV."""
-    return to_csv_bytes(_export_table("delivery-by-commitment", "Delivery by commitment", table,
-                                      BY_COMMITMENT_COLUMNS))
+    return to_csv_bytes(_export_table("delivery-by-commitment", "Delivery by commitment", table, BY_COMMITMENT_COLUMNS))
 
 
 def deliveries_csv(records: pd.DataFrame) -> bytes:

@@ -37,7 +37,6 @@ from sqlalchemy import (
     Boolean,
     CheckConstraint,
     Date,
-    DateTime,
     ForeignKey,
     Index,
     Integer,
@@ -48,10 +47,9 @@ from sqlalchemy import (
     false,
     text,
 )
-from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
-from sqlalchemy.types import TypeDecorator
 
+from db.types import FinancialYearType, UTCDateTime
 from tracker.core import limits, vocabulary
 from tracker.core.fiscal import FinancialYear
 
@@ -71,11 +69,6 @@ NAMING_CONVENTION = {
 # imports it from there. The sizes of text columns come from
 # tracker.core.limits, the table every way in checks text against.
 
-# Kept only for tracker.imports.pipeline, which still looks it up here
-# (getattr(models, "REVISION_REASONS", ())); remove once it imports
-# tracker.core.vocabulary.REVISION_REASONS.
-REVISION_REASONS = vocabulary.REVISION_REASONS
-
 
 def utc_now() -> datetime:
     return datetime.now(UTC)
@@ -90,63 +83,6 @@ def _one_of(column: str, values: tuple[str, ...], name: str | None = None) -> Ch
     """A named CHECK that ``column`` holds one of ``values`` (NULL passes, as in SQL)."""
     allowed = ", ".join(f"'{value}'" for value in values)
     return CheckConstraint(f"{column} IN ({allowed})", name=name or column)
-
-
-class FinancialYearType(TypeDecorator[FinancialYear]):
-    """A ``FinancialYear`` stored as the integer year it starts in (2020 = 2020-21).
-
-    Plain ints are refused on the way in, in comparisons too
-    (``first_year == 2020``): a financial year is a type, not an int, and a
-    bare 2020 could as easily be a calendar year.
-    """
-
-    impl = Integer
-    cache_ok = True
-
-    @property
-    def python_type(self) -> type[FinancialYear]:
-        return FinancialYear
-
-    def process_bind_param(self, value: Any, dialect: Dialect) -> int | None:
-        if value is None:
-            return None
-        if isinstance(value, FinancialYear):
-            return value.start_year
-        raise TypeError(f"expected a FinancialYear, got {value!r}")
-
-    def process_result_value(self, value: int | None, dialect: Dialect) -> FinancialYear | None:
-        return None if value is None else FinancialYear(value)
-
-
-class UTCDateTime(TypeDecorator[datetime]):
-    """A timezone-aware datetime, always handed back in UTC.
-
-    PostgreSQL keeps the zone (``timestamp with time zone``); SQLite has no
-    datetime type and drops it, so values are converted to UTC before storing
-    and marked as UTC when read. Naive datetimes are refused: their zone is a
-    guess.
-    """
-
-    impl = DateTime(timezone=True)
-    cache_ok = True
-
-    @property
-    def python_type(self) -> type[datetime]:
-        return datetime
-
-    def process_bind_param(self, value: Any, dialect: Dialect) -> datetime | None:
-        if value is None:
-            return None
-        if not isinstance(value, datetime) or value.tzinfo is None:
-            raise TypeError(f"expected a timezone-aware datetime, got {value!r}")
-        return value.astimezone(UTC)
-
-    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
-        if value is None:
-            return None
-        if value.tzinfo is None:  # SQLite: stored as UTC without the zone
-            return value.replace(tzinfo=UTC)
-        return value.astimezone(UTC)
 
 
 class Base(DeclarativeBase):
@@ -206,9 +142,7 @@ class Announcement(Timestamps, Base):
     __mapper_args__ = {"version_id_col": version}
 
     funder: Mapped[Organisation] = relationship(back_populates="announcements")
-    commitments: Mapped[list[Commitment]] = relationship(
-        back_populates="announcement", order_by="Commitment.id"
-    )
+    commitments: Mapped[list[Commitment]] = relationship(back_populates="announcement", order_by="Commitment.id")
 
     def __repr__(self) -> str:
         return f"<Announcement id={self.id} ref={self.ref!r} announced_on={self.announced_on}>"
@@ -259,9 +193,7 @@ class Commitment(Timestamps, Base):
 
     announcement: Mapped[Announcement] = relationship(back_populates="commitments")
     recipient: Mapped[Organisation] = relationship(back_populates="commitments_received")
-    reannounces: Mapped[Commitment | None] = relationship(
-        remote_side=[id], back_populates="reannounced_by"
-    )
+    reannounces: Mapped[Commitment | None] = relationship(remote_side=[id], back_populates="reannounced_by")
     reannounced_by: Mapped[list[Commitment]] = relationship(back_populates="reannounces")
     # Profile lines belong to their commitment (the database cascades the
     # delete too); deliveries and milestones are records in their own right.
@@ -274,9 +206,7 @@ class Commitment(Timestamps, Base):
     deliveries: Mapped[list[Delivery]] = relationship(
         back_populates="commitment", order_by=lambda: [Delivery.paid_on, Delivery.id]
     )
-    milestones: Mapped[list[Milestone]] = relationship(
-        back_populates="commitment", order_by="Milestone.id"
-    )
+    milestones: Mapped[list[Milestone]] = relationship(back_populates="commitment", order_by="Milestone.id")
 
     def __repr__(self) -> str:
         return (
@@ -551,8 +481,9 @@ class User(Timestamps, Base):
 
     __mapper_args__ = {"version_id_col": version}
 
-    roles: Mapped[list[UserRole]] = relationship(back_populates="user", cascade="all, delete-orphan",
-                                                 order_by="UserRole.role")
+    roles: Mapped[list[UserRole]] = relationship(
+        back_populates="user", cascade="all, delete-orphan", order_by="UserRole.role"
+    )
 
     @property
     def role_names(self) -> frozenset[str]:

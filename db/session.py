@@ -40,13 +40,17 @@ import os
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, overload
 
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.orm import Session, sessionmaker
+
+# What sessions bind to: an engine, or a connection already inside a transaction
+# (an import joins the edit use-cases' sessions to its own transaction).
+Bind = Engine | Connection
 
 DEFAULT_DATABASE_URL = "sqlite:///data/tracker.db"
 DATABASE_URL_ENV = "TRACKER_DATABASE_URL"
@@ -101,7 +105,11 @@ def make_engine(url: str | URL | None = None, **kwargs: Any) -> Engine:
     return create_engine(parsed, **kwargs)
 
 
-def write_engine(engine: Engine) -> Engine:
+@overload
+def write_engine(engine: Engine) -> Engine: ...
+@overload
+def write_engine(engine: Connection) -> Connection: ...
+def write_engine(engine: Bind) -> Bind:
     """``engine`` marked for writing: on SQLite its transactions BEGIN IMMEDIATE.
 
     Shares the original engine's pool and events; on other databases it is
@@ -110,7 +118,7 @@ def write_engine(engine: Engine) -> Engine:
     return engine.execution_options(**{_WRITE_OPTION: True})
 
 
-def session_factory(engine: Engine, *, write: bool = False) -> sessionmaker[Session]:
+def session_factory(engine: Bind, *, write: bool = False) -> sessionmaker[Session]:
     """A ``sessionmaker`` for reads, or with ``write=True`` for writes.
 
     ``expire_on_commit=False``: objects stay readable after their session
@@ -122,14 +130,14 @@ def session_factory(engine: Engine, *, write: bool = False) -> sessionmaker[Sess
 
 
 @contextmanager
-def write_session(engine: Engine) -> Iterator[Session]:
+def write_session(engine: Bind) -> Iterator[Session]:
     """A session in a write transaction: commits if the block succeeds, else rolls back."""
     with session_factory(engine, write=True).begin() as session:
         yield session
 
 
 @contextmanager
-def read_session(engine: Engine) -> Iterator[Session]:
+def read_session(engine: Bind) -> Iterator[Session]:
     """A session for reading. Nothing is committed: changes made in it are discarded.
 
     Closing (rather than rolling back) leaves loaded objects readable once

@@ -99,6 +99,8 @@ OIDC_MOCK_PATH = Path(__file__).resolve().parents[1] / ".venv-oidc" / "bin" / "o
 def require_oidc_mock() -> Path:
     """The mock OpenID provider (oidc-provider-mock, in its own venv), or skip (fail)."""
     if not os.access(OIDC_MOCK_PATH, os.X_OK):
-        service_unavailable(f"the mock OpenID provider is not at {OIDC_MOCK_PATH} (make test builds .venv-oidc "
-                            "from tests/browser/oidc-provider-mock.txt)")
+        service_unavailable(
+            f"the mock OpenID provider is not at {OIDC_MOCK_PATH} (make test builds .venv-oidc "
+            "from tests/browser/oidc-provider-mock.txt)"
+        )
     return OIDC_MOCK_PATH

@@ -28,10 +28,10 @@ from sqlalchemy.orm import Session, selectinload
 
 from db.models import AuditEvent, User, UserRole
 from db.session import read_session, write_session
-from tracker.records.permissions import Actor, authorise
-from tracker.records.problems import FieldProblem, ServiceError, ValidationFailed
 from tracker.core.limits import LIMITS
 from tracker.core.vocabulary import ROLES
+from tracker.records.permissions import Actor, authorise
+from tracker.records.problems import FieldProblem, ServiceError, ValidationFailed
 
 # OWASP Password Storage Cheat Sheet, Argon2id: m=19 MiB, t=2, p=1 (the minimum it recommends).
 HASHER = PasswordHasher(time_cost=2, memory_cost=19 * 1024, parallelism=1, hash_len=32, salt_len=16, type=Type.ID)
@@ -47,12 +47,11 @@ SIGN_IN_FAILED = (
     "is locked for 15 minutes; a disabled account cannot sign in."
 )
 SSO_NO_ACCESS = (
-    "You signed in as {email}, but that address has no access to the funding tracker. Ask the system owner "
-    "to add it."
+    "You signed in as {email}, but that address has no access to the funding tracker. Ask the system owner to add it."
 )
 SSO_NO_EMAIL = (
     "Your organisation's sign-in did not tell the funding tracker your email address, so it cannot tell who you "
-    "are. Ask the system owner to have the identity provider send the email claim (the \"email\" scope)."
+    'are. Ask the system owner to have the identity provider send the email claim (the "email" scope).'
 )
 
 # A precomputed hash to verify against when the username does not exist.
@@ -88,16 +87,25 @@ class SignedIn:
 def common_passwords() -> frozenset[str]:
     """A short list of passwords people pick (lower case), shipped with the package."""
     path = Path(__file__).with_name("common_passwords.txt")
-    return frozenset(line.strip().lower() for line in path.read_text(encoding="utf-8").splitlines()
-                     if line.strip() and not line.startswith("#"))
+    return frozenset(
+        line.strip().lower()
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if line.strip() and not line.startswith("#")
+    )
 
 
 def password_problems(password: str, username: str = "", field: str = "password") -> list[FieldProblem]:
     """What is wrong with a new password (nothing: an empty list). The value is never echoed."""
     problems = []
     if len(password) < MIN_PASSWORD_LENGTH:
-        problems.append(FieldProblem(field, None, f"expected at least {MIN_PASSWORD_LENGTH} characters "
-                                                  f"(this has {len(password)}); a short phrase is easy to remember"))
+        problems.append(
+            FieldProblem(
+                field,
+                None,
+                f"expected at least {MIN_PASSWORD_LENGTH} characters "
+                f"(this has {len(password)}); a short phrase is easy to remember",
+            )
+        )
     lowered = password.lower()
     if lowered in common_passwords():
         problems.append(FieldProblem(field, None, "that is one of the most common passwords: choose another"))
@@ -128,8 +136,11 @@ def _verify(stored: str | None, password: str) -> bool:
 def _snapshot(user: User) -> dict:
     """A user as the audit trail keeps it: never the password hash."""
     return {
-        "username": user.username, "email": user.email, "roles": sorted(user.role_names),
-        "disabled": user.disabled, "must_change_password": user.must_change_password,
+        "username": user.username,
+        "email": user.email,
+        "roles": sorted(user.role_names),
+        "disabled": user.disabled,
+        "must_change_password": user.must_change_password,
         "failed_attempts": user.failed_attempts,
         "locked_until": user.locked_until.isoformat() if user.locked_until else None,
         "password_set": user.password_hash is not None,
@@ -139,8 +150,11 @@ def _snapshot(user: User) -> dict:
 
 def _audit(session: Session, actor_name: str, action: str, user: User, before: dict | None) -> None:
     session.flush()
-    session.add(AuditEvent(actor=actor_name, action=action, entity="users", entity_id=user.id, before=before,
-                           after=_snapshot(user)))
+    session.add(
+        AuditEvent(
+            actor=actor_name, action=action, entity="users", entity_id=user.id, before=before, after=_snapshot(user)
+        )
+    )
 
 
 def _user(session: Session, username: str, *, lock: bool = False) -> User | None:
@@ -191,7 +205,7 @@ def sign_in(username: str, password: str, *, engine: Engine, now: datetime | Non
         if user.failed_attempts or user.locked_until is not None:
             user.failed_attempts, user.locked_until = 0, None
             _audit(session, f"sign-in:{username}", "update", user, before)
-        if HASHER.check_needs_rehash(user.password_hash):
+        if user.password_hash is not None and HASHER.check_needs_rehash(user.password_hash):
             user.password_hash = hash_password(password)
         user.last_sign_in_at = now
         return SignedIn(user.id, user.username, user.role_names, user.must_change_password)
@@ -205,8 +219,9 @@ def sign_in_email(email: str, *, engine: Engine, now: datetime | None = None) ->
     if not address:
         raise SignInFailed(SSO_NO_EMAIL)
     with write_session(engine) as session:
-        user = session.scalars(select(User).options(selectinload(User.roles))
-                               .where(User.email == address)).one_or_none()
+        user = session.scalars(
+            select(User).options(selectinload(User.roles)).where(User.email == address)
+        ).one_or_none()
         if user is None or user.disabled:
             raise SignInFailed(SSO_NO_ACCESS.format(email=email.strip()))
         user.last_sign_in_at = _now(now)
@@ -241,8 +256,9 @@ def is_idle(last_seen: datetime | None, now: datetime | None = None, minutes: in
     return _now(now) - last_seen > timedelta(minutes=minutes if minutes is not None else idle_minutes())
 
 
-def change_password(username: str, current_password: str, new_password: str, *, engine: Engine,
-                    now: datetime | None = None) -> None:
+def change_password(
+    username: str, current_password: str, new_password: str, *, engine: Engine, now: datetime | None = None
+) -> None:
     """A user changes their own password (the current one is needed)."""
     now = _now(now)
     with write_session(engine) as session:
@@ -265,8 +281,14 @@ def change_password(username: str, current_password: str, new_password: str, *, 
 
 
 def add_user(
-    username: str, roles: Iterable[str], *, engine: Engine, password: str | None = None, email: str | None = None,
-    actor: Actor, sso_only: bool = False,
+    username: str,
+    roles: Iterable[str],
+    *,
+    engine: Engine,
+    password: str | None = None,
+    email: str | None = None,
+    actor: Actor,
+    sso_only: bool = False,
 ) -> str | None:
     """Add a user; returns the generated one-time password when none was
     given (and the user is not single-sign-on only), else None. A generated
@@ -301,9 +323,15 @@ def add_user(
         if taken or taken_email:
             raise ValidationFailed(
                 ([FieldProblem("username", name, "a user with that username already exists")] if taken else [])
-                + ([FieldProblem("email", address, "a user with that email already exists")] if taken_email else []))
-        user = User(username=name, email=address, password_hash=hash_password(password) if password else None,
-                    must_change_password=generated is not None, password_changed_at=datetime.now(UTC))
+                + ([FieldProblem("email", address, "a user with that email already exists")] if taken_email else [])
+            )
+        user = User(
+            username=name,
+            email=address,
+            password_hash=hash_password(password) if password else None,
+            must_change_password=generated is not None,
+            password_changed_at=datetime.now(UTC),
+        )
         user.roles = [UserRole(role=r) for r in sorted(chosen)]
         session.add(user)
         _audit(session, actor.name, "create", user, None)
@@ -321,22 +349,34 @@ def _change(username: str, *, engine: Engine, actor: Actor, change) -> None:
         change(user)
         session.flush()
         if was_admin and not _active_admins(session):
-            raise ValidationFailed([FieldProblem(
-                "username", username, "expected at least one active admin to remain: add or enable another "
-                                      "admin first, or nobody could manage users")])
+            raise ValidationFailed(
+                [
+                    FieldProblem(
+                        "username",
+                        username,
+                        "expected at least one active admin to remain: add or enable another "
+                        "admin first, or nobody could manage users",
+                    )
+                ]
+            )
         _audit(session, actor.name, "update", user, before)
 
 
 def _active_admins(session: Session) -> int:
-    return session.scalar(select(func.count(User.id)).join(UserRole).where(
-        UserRole.role == "admin", User.disabled.is_(False)))
+    return session.execute(
+        select(func.count(User.id)).join(UserRole).where(UserRole.role == "admin", User.disabled.is_(False))
+    ).scalar_one()
 
 
 def set_roles(username: str, roles: Iterable[str], *, engine: Engine, actor: Actor) -> None:
     """Replace a user's roles."""
     chosen = _roles(roles)
-    _change(username, engine=engine, actor=actor,
-            change=lambda user: setattr(user, "roles", [UserRole(role=r) for r in sorted(chosen)]))
+    _change(
+        username,
+        engine=engine,
+        actor=actor,
+        change=lambda user: setattr(user, "roles", [UserRole(role=r) for r in sorted(chosen)]),
+    )
 
 
 def disable_user(username: str, *, engine: Engine, actor: Actor) -> None:
@@ -370,8 +410,18 @@ def list_users(engine: Engine) -> pd.DataFrame:
     """Every user by username (no password hashes)."""
     with read_session(engine) as session:
         users = session.scalars(select(User).options(selectinload(User.roles)).order_by(User.username)).all()
-        rows = [(u.username, u.email, ", ".join(sorted(u.role_names)), u.disabled, u.locked_until,
-                 u.last_sign_in_at, u.must_change_password) for u in users]
+        rows = [
+            (
+                u.username,
+                u.email,
+                ", ".join(sorted(u.role_names)),
+                u.disabled,
+                u.locked_until,
+                u.last_sign_in_at,
+                u.must_change_password,
+            )
+            for u in users
+        ]
     return pd.DataFrame(rows, columns=USER_COLUMNS)
 
 

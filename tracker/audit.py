@@ -95,8 +95,7 @@ class AuditFilter:
 
     @property
     def is_empty(self) -> bool:
-        return not (self.entities or self.actions or self.actors or self.since or self.until
-                    or self.text.strip())
+        return not (self.entities or self.actions or self.actors or self.since or self.until or self.text.strip())
 
 
 @dataclass(frozen=True)
@@ -168,10 +167,12 @@ def _filtered(statement: Select, flt: AuditFilter, needle: str) -> Select:
     if flt.until is not None:
         statement = statement.where(AuditEvent.occurred_at < _utc_midnight(flt.until + timedelta(days=1)))
     if needle and _VERBATIM_IN_JSON.fullmatch(needle):
-        statement = statement.where(or_(
-            cast(AuditEvent.before, Text).icontains(needle, autoescape=True),
-            cast(AuditEvent.after, Text).icontains(needle, autoescape=True),
-        ))
+        statement = statement.where(
+            or_(
+                cast(AuditEvent.before, Text).icontains(needle, autoescape=True),
+                cast(AuditEvent.after, Text).icontains(needle, autoescape=True),
+            )
+        )
     return statement
 
 
@@ -219,13 +220,16 @@ def _frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
     def column(name: str) -> list[Any]:
         return [row[name] for row in rows]
 
-    return pd.DataFrame({
-        "id": pd.array(column("id"), dtype="int64"),
-        "occurred_at": pd.to_datetime(pd.Series(column("occurred_at"), dtype=object), utc=True),
-        **{name: pd.Series(column(name), dtype="str") for name in ("actor", "action", "entity")},
-        "entity_id": pd.array(column("entity_id"), dtype="Int64"),
-        **{name: pd.Series(column(name), dtype=object) for name in ("ref", "changes", "before", "after")},
-    }, columns=list(COLUMNS))
+    return pd.DataFrame(
+        {
+            "id": pd.array(column("id"), dtype="int64"),
+            "occurred_at": pd.to_datetime(pd.Series(column("occurred_at"), dtype=object), utc=True),
+            **{name: pd.Series(column(name), dtype="str") for name in ("actor", "action", "entity")},
+            "entity_id": pd.array(column("entity_id"), dtype="Int64"),
+            **{name: pd.Series(column(name), dtype=object) for name in ("ref", "changes", "before", "after")},
+        },
+        columns=list(COLUMNS),
+    )
 
 
 def _ref(before: Mapping[str, Any] | None, after: Mapping[str, Any] | None) -> str | None:
@@ -262,12 +266,13 @@ def describe_changes(entity: str, before: Mapping[str, Any] | None, after: Mappi
     snapshot = after if after is not None else before
     if not snapshot:
         return ""
-    keys = KEY_FIELDS.get(entity)
-    if keys is None:
-        keys = tuple(key for key in snapshot if key not in _BOOKKEEPING and not _blank(snapshot[key]))
-        keys = keys[:_FALLBACK_FIELDS]
-    return "; ".join(f"{key}: {_shown(key, snapshot[key])}" for key in keys
-                     if key in snapshot and not _blank(snapshot[key]))
+    fields = KEY_FIELDS.get(entity)
+    if fields is None:
+        fields = tuple(key for key in snapshot if key not in _BOOKKEEPING and not _blank(snapshot[key]))
+        fields = fields[:_FALLBACK_FIELDS]
+    return "; ".join(
+        f"{key}: {_shown(key, snapshot[key])}" for key in fields if key in snapshot and not _blank(snapshot[key])
+    )
 
 
 def _blank(value: Any) -> bool:
@@ -296,12 +301,15 @@ def audit_table(frame: pd.DataFrame) -> Table:
     the other columns are as shown on the page. No money columns: amounts are
     inside the text of ``changes``, ``before`` and ``after``.
     """
-    export = pd.DataFrame({
-        "occurred_at": pd.Series([_iso_utc(value) for value in frame["occurred_at"]], dtype=object),
-        **{name: pd.Series(list(frame[name]), dtype=object) for name in ("actor", "action", "entity")},
-        "entity_id": pd.array(list(frame["entity_id"]), dtype="Int64"),
-        **{name: pd.Series(list(frame[name]), dtype=object) for name in ("ref", "changes", "before", "after")},
-    }, columns=list(EXPORT_TITLES))
+    export = pd.DataFrame(
+        {
+            "occurred_at": pd.Series([_iso_utc(value) for value in frame["occurred_at"]], dtype=object),
+            **{name: pd.Series(list(frame[name]), dtype=object) for name in ("actor", "action", "entity")},
+            "entity_id": pd.array(list(frame["entity_id"]), dtype="Int64"),
+            **{name: pd.Series(list(frame[name]), dtype=object) for name in ("ref", "changes", "before", "after")},
+        },
+        columns=list(EXPORT_TITLES),
+    )
     return Table(
         name="audit-trail",
         title="Audit trail",

@@ -15,6 +15,9 @@ from datetime import date
 
 # The closed list itself (tracker.core.vocabulary imports no SQLAlchemy, so
 # building the parser stays light).
+from tracker import cli_users
+from tracker.cli_common import Refused, open_database, print_problems
+from tracker.core.vocabulary import REVISION_REASONS
 from tracker.core.vocabulary import ROLES as ROLE_NAMES
 
 BY_CHOICES = ("funder", "recipient", "programme", "purpose")
@@ -39,57 +42,85 @@ def build_parser() -> argparse.ArgumentParser:
     serve = commands.add_parser("serve", help="start the dashboard (Streamlit)")
     serve.add_argument("--port", type=int, default=8501)
     serve.add_argument("--address", default="localhost")
-    serve.add_argument("--allow-insecure-xsrf-off", action="store_true",
-                       help="start even though XSRF protection is off (only on a machine nobody else can reach)")
-    serve.add_argument("streamlit_args", nargs=argparse.REMAINDER,
-                       help="further options passed to streamlit run, after --")
+    serve.add_argument(
+        "--allow-insecure-xsrf-off",
+        action="store_true",
+        help="start even though XSRF protection is off (only on a machine nobody else can reach)",
+    )
+    serve.add_argument(
+        "streamlit_args", nargs=argparse.REMAINDER, help="further options passed to streamlit run, after --"
+    )
 
     db = commands.add_parser("db", help="database operations")
     db_commands = db.add_subparsers(dest="db_command", required=True, metavar="ACTION")
     db_commands.add_parser("upgrade", help="apply pending migrations")
 
     demo = commands.add_parser("demo", help="load the Welsh demo dataset (safe to run again)")
-    demo.add_argument("--if-empty", action="store_true",
-                      help="only load it into a database that has no announcements yet (make run uses this)")
+    demo.add_argument(
+        "--if-empty",
+        action="store_true",
+        help="only load it into a database that has no announcements yet (make run uses this)",
+    )
 
     imp = commands.add_parser("import", help="import a CSV or XLSX file (all or nothing)")
-    imp.add_argument("what", choices=("commitments", "deliveries"))
-    imp.add_argument("file")
+    imp.add_argument("what", choices=("commitments", "deliveries"), help="what the file holds")
+    imp.add_argument(
+        "file", help="a CSV or XLSX file (a workbook with several sheets needs one named Commitments or Deliveries)"
+    )
+    imp.add_argument(
+        "--reason",
+        choices=REVISION_REASONS,
+        help="why the money of stored commitments changes, when the file changes it",
+    )
+    imp.add_argument("--reason-text", metavar="TEXT", help="say why, when the reason is other")
 
     totals = commands.add_parser("totals", help="committed against delivered by financial year")
     totals.add_argument("--by", choices=BY_CHOICES)
-    totals.add_argument("--as-at", type=_as_at, metavar="DATE",
-                        help="only announcements made and deliveries paid on or before DATE")
+    totals.add_argument(
+        "--as-at", type=_as_at, metavar="DATE", help="only announcements made and deliveries paid on or before DATE"
+    )
     totals.add_argument("--format", choices=("table", "csv", "json"), default="table")
 
     project = commands.add_parser("project", help="yearly committed totals of a commitments CSV (no database)")
     project.add_argument("file")
 
     export = commands.add_parser("export", help="write a finance table as CSV or XLSX (safe to open in Excel)")
-    export_tables = ("commitments", "schedule", "yearly", "deliveries",
-                     "pivot-commitment", "pivot-recipient", "pivot-programme", "pivot-funder")
+    export_tables = (
+        "commitments",
+        "schedule",
+        "yearly",
+        "deliveries",
+        "pivot-commitment",
+        "pivot-recipient",
+        "pivot-programme",
+        "pivot-funder",
+    )
     export.add_argument("table", choices=export_tables, metavar="TABLE", help="one of: " + ", ".join(export_tables))
-    export.add_argument("--format", choices=("csv", "xlsx"),
-                        help="csv or xlsx (default: from the --out file's extension)")
+    export.add_argument(
+        "--format", choices=("csv", "xlsx"), help="csv or xlsx (default: from the --out file's extension)"
+    )
     export.add_argument("--out", required=True, metavar="PATH", help="the file to write")
-    export.add_argument("--as-at", type=_as_at, metavar="DATE",
-                        help="only announcements made and deliveries paid on or before DATE")
+    export.add_argument(
+        "--as-at", type=_as_at, metavar="DATE", help="only announcements made and deliveries paid on or before DATE"
+    )
 
     pack = commands.add_parser(
         "review-pack",
         help="write a review meeting's pack: an HTML file to read offline or print, and an XLSX workbook",
         description="Write review-pack-YYYY-MM-DD.html and .xlsx for the review meeting held on DATE. "
-                    "If no meeting was held on DATE, one is opened (its figures as at DATE) and its "
-                    "figures frozen first.",
+        "If no meeting was held on DATE, one is opened (its figures as at DATE) and its "
+        "figures frozen first.",
     )
-    pack.add_argument("--meeting", required=True, metavar="DATE",
-                      help="the day the meeting is held, e.g. 2026-11-27 or 27/11/2026")
+    pack.add_argument(
+        "--meeting", required=True, metavar="DATE", help="the day the meeting is held, e.g. 2026-11-27 or 27/11/2026"
+    )
     pack.add_argument("--out", required=True, metavar="DIR", help="the folder to write into (made if missing)")
 
     users = commands.add_parser(
-        "users", help="manage who may sign in (runs as the local administrator)",
+        "users",
+        help="manage who may sign in (runs as the local administrator)",
         description="Add and change the people who may sign in to the dashboard. These commands run as the "
-                    "local administrator: whoever has a shell on the server owns the tracker.",
+        "local administrator: whoever has a shell on the server owns the tracker.",
     )
     user_commands = users.add_subparsers(dest="users_command", required=True, metavar="ACTION")
     role_help = "a role: " + ", ".join(ROLE_NAMES) + " (repeat --role for several)"
@@ -98,68 +129,39 @@ def build_parser() -> argparse.ArgumentParser:
     add.add_argument("--role", action="append", required=True, metavar="ROLE", help=role_help)
     add.add_argument("--email", help="their email address (needed for single sign-on)")
     how = add.add_mutually_exclusive_group()
-    how.add_argument("--password-stdin", action="store_true",
-                     help="read the password from one line of standard input instead of generating one")
-    how.add_argument("--sso-only", action="store_true",
-                     help="no password: they sign in only through single sign-on, by --email")
+    how.add_argument(
+        "--password-stdin",
+        action="store_true",
+        help="read the password from one line of standard input instead of generating one",
+    )
+    how.add_argument(
+        "--sso-only", action="store_true", help="no password: they sign in only through single sign-on, by --email"
+    )
     set_roles = user_commands.add_parser("set-roles", help="replace a user's roles")
     set_roles.add_argument("username", metavar="NAME")
     set_roles.add_argument("--role", action="append", required=True, metavar="ROLE", help=role_help)
-    for action, text in (("disable", "stop a user signing in (the account is kept)"),
-                         ("enable", "let a disabled user sign in again"),
-                         ("reset-password", "give a user a new one-time password (also lifts a lockout)")):
+    for action, text in (
+        ("disable", "stop a user signing in (the account is kept)"),
+        ("enable", "let a disabled user sign in again"),
+        ("reset-password", "give a user a new one-time password (also lifts a lockout)"),
+    ):
         user_commands.add_parser(action, help=text).add_argument("username", metavar="NAME")
     user_commands.add_parser("list", help="every user: email, roles, disabled, locked, last sign-in")
     return parser
 
 
-def _print_problems(problems) -> int:
-    for problem in problems:
-        print(problem, file=sys.stderr)
-    print(f"{len(problems)} problem(s) found; nothing was changed.", file=sys.stderr)
-    return 1
-
-
-class _Refused(Exception):
-    """A command that cannot run at all: ``main`` prints the message and exits 1."""
-
-
-def _require_database() -> None:
-    """Refuse to go on if the configured database is a SQLite file that does not exist.
-
-    Only ``serve``, ``db upgrade`` and ``demo`` set a database up; any other
-    command run in the wrong folder must not start an empty one there.
-    """
-    from db.session import NoDatabase, require_database
-
-    try:
-        require_database()
-    except NoDatabase as err:
-        raise _Refused(str(err)) from None
-
-
-def _open_database():
-    """An engine on the configured database, migrated; never creates a missing SQLite file."""
-    from db.session import NoDatabase, ensure_schema
-
-    try:
-        return ensure_schema(create=False)
-    except NoDatabase as err:
-        raise _Refused(str(err)) from None
-
-
 def cmd_project(args) -> int:
     from pathlib import Path
 
-    from tracker.imports.fast_project import project_file
     from tracker.core.projection import totals_csv
+    from tracker.imports.fast_project import project_file
 
     if not Path(args.file).is_file():
         print(f"{args.file}: no such file", file=sys.stderr)
         return 1
     years, totals, problems = project_file(args.file)
     if problems:
-        return _print_problems(problems)
+        return print_problems(problems)
     sys.stdout.write(totals_csv(years, totals))
     return 0
 
@@ -199,32 +201,39 @@ def cmd_import(args) -> int:
     from pathlib import Path
 
     from tracker.files.tabular import DataError
-    from tracker.imports import bulk
+    from tracker.imports import apply
     from tracker.records.permissions import local_actor
 
     if not Path(args.file).is_file():
         print(f"{args.file}: no such file", file=sys.stderr)
         return 1
-    _require_database()
-    progress = bulk.stderr_progress() if sys.stderr.isatty() else None
+    engine = open_database()
+    progress = apply.stderr_progress() if sys.stderr.isatty() else None
     try:
-        if args.what == "commitments":
-            result = bulk.import_commitments_file(args.file, actor=local_actor(), progress=progress)
-        else:
-            result = bulk.import_deliveries_file(args.file, actor=local_actor(), progress=progress)
+        outcome = apply.import_file(
+            args.what,
+            args.file,
+            engine=engine,
+            actor=local_actor(),
+            reason=args.reason,
+            reason_text=args.reason_text or "",
+            progress=progress,
+        )
     except DataError as err:
-        return _print_problems(err.problems)
-    print(result)
+        return print_problems(err.problems)
+    finally:
+        engine.dispose()
+    print(outcome)
     return 0
 
 
 def cmd_totals(args) -> int:
+    from tracker.core.money import format_pounds
     from tracker.figures import data as queries
     from tracker.figures.delivery import committed_vs_delivered
     from tracker.files import totals_csv as totals_format
-    from tracker.core.money import format_pounds
 
-    engine = _open_database()
+    engine = open_database()
     try:
         data = queries.load(engine, as_at=args.as_at)
     finally:
@@ -239,8 +248,10 @@ def cmd_totals(args) -> int:
         schedule = data.schedule
         restated = int(schedule["headline_pence"].sum() - schedule["new_money_pence"].sum())
         if restated:
-            print(f"Headline money announced: {format_pounds(int(schedule['headline_pence'].sum()))}, "
-                  f"of which {format_pounds(restated)} re-announced earlier commitments.")
+            print(
+                f"Headline money announced: {format_pounds(int(schedule['headline_pence'].sum()))}, "
+                f"of which {format_pounds(restated)} re-announced earlier commitments."
+            )
         illustrative = int(data.deliveries["illustrative"].sum())
         if illustrative:
             print(f"Delivered includes {illustrative} ILLUSTRATIVE deliveries (demo figures: none were published).")
@@ -259,10 +270,11 @@ def cmd_export(args) -> int:
     out = Path(args.out)
     fmt = args.format or {".csv": "csv", ".xlsx": "xlsx"}.get(out.suffix.lower())
     if fmt is None:
-        print(f"funding-tracker export: error: give --format csv or xlsx (cannot tell from {args.out!r})",
-              file=sys.stderr)
+        print(
+            f"funding-tracker export: error: give --format csv or xlsx (cannot tell from {args.out!r})", file=sys.stderr
+        )
         return 2
-    engine = _open_database()
+    engine = open_database()
     try:
         data = queries.load(engine, as_at=args.as_at)
     finally:
@@ -272,8 +284,7 @@ def cmd_export(args) -> int:
         content = exports.to_csv_bytes(table)
     else:
         about = {"Table": f"{table.title} ({table.name})"}
-        about |= tables.export_about(data, source=queries.describe_source(database_url()),
-                                     exported_on=clock.today())
+        about |= tables.export_about(data, source=queries.describe_source(database_url()), exported_on=clock.today())
         content = exports.to_xlsx_bytes([table], about)
     try:
         out.write_bytes(content)
@@ -288,10 +299,10 @@ def cmd_export(args) -> int:
 def cmd_review_pack(args) -> int:
     from pathlib import Path
 
-    from tracker.review import meetings as review
     from tracker.core.fiscal import FiscalError, parse_date
     from tracker.records.permissions import PermissionDenied, local_actor
     from tracker.records.problems import ValidationFailed
+    from tracker.review import meetings as review
     from tracker.review.pack import write_pack
 
     try:
@@ -299,13 +310,13 @@ def cmd_review_pack(args) -> int:
     except FiscalError as err:
         print(f"--meeting {err}", file=sys.stderr)
         return 1
-    engine = _open_database()
+    engine = open_database()
     try:
         existing = review.meeting(engine, held_on)
         try:
             paths = write_pack(engine, held_on, Path(args.out), actor=local_actor())
         except ValidationFailed as err:
-            return _print_problems(err.problems)
+            return print_problems(err.problems)
         except PermissionDenied as err:
             print(str(err), file=sys.stderr)
             return 1
@@ -324,114 +335,12 @@ def cmd_review_pack(args) -> int:
 def cmd_serve(args) -> int:
     from tracker.serve import serve
 
-    return serve(port=args.port, address=args.address, extra=args.streamlit_args,
-                 allow_insecure_xsrf_off=args.allow_insecure_xsrf_off)
-
-
-def cli_actor():
-    """Who the ``users`` commands run as: whoever has a shell on the server owns it."""
-    import getpass
-
-    from tracker.records.permissions import Actor
-
-    return Actor(f"cli:{getpass.getuser()}", frozenset({"admin"}))
-
-
-def _read_password() -> str | None:
-    """One line of standard input without its line ending (a terminal asks without echoing)."""
-    import getpass
-
-    if sys.stdin.isatty():
-        return getpass.getpass("Password: ")
-    line = sys.stdin.readline()
-    if not line:
-        return None
-    return line.removesuffix("\n").removesuffix("\r")
-
-
-def _when(moment) -> str:
-    import pandas as pd
-
-    if moment is None or pd.isna(moment):
-        return "-"
-    return pd.Timestamp(moment).strftime("%Y-%m-%d %H:%M UTC")
-
-
-def _users_table(frame) -> str:
-    from datetime import UTC, datetime
-
-    import pandas as pd
-
-    now = pd.Timestamp(datetime.now(UTC))
-    header = ["username", "email", "roles", "disabled", "locked until", "last sign-in", "must change password"]
-    rows = [header]
-    for user in frame.itertuples(index=False):
-        locked = user.locked_until
-        locked = locked if locked is not None and not pd.isna(locked) and pd.Timestamp(locked) > now else None
-        email = user.email if isinstance(user.email, str) and user.email else "-"
-        rows.append([user.username, email, user.roles, "yes" if user.disabled else "no",
-                     _when(locked), _when(user.last_sign_in_at), "yes" if user.must_change_password else "no"])
-    widths = [max(len(str(r[i])) for r in rows) for i in range(len(header))]
-    lines = ["  ".join(str(c).ljust(w) for c, w in zip(r, widths)).rstrip() for r in rows]
-    lines.insert(1, "  ".join("-" * w for w in widths))
-    return "\n".join(lines) + "\n"
-
-
-def _one_time(username: str, password: str, when: str) -> None:
-    print(f"one-time password for {username}: {password}")
-    print(f"It is shown only now. {username} must change it at {when} sign-in.")
-
-
-def cmd_users(args) -> int:
-    from tracker import accounts
-    from tracker.records.permissions import PermissionDenied
-    from tracker.records.problems import ValidationFailed
-
-    actor = cli_actor()
-    name = args.username if args.users_command != "list" else None
-    password = None
-    if args.users_command == "add" and args.password_stdin:
-        password = _read_password()
-        if password is None:
-            print("--password-stdin: expected the password on one line of standard input; nothing was changed.",
-                  file=sys.stderr)
-            return 1
-    engine = _open_database()
-    try:
-        command = args.users_command
-        if command == "list":
-            frame = accounts.list_users(engine)
-            sys.stdout.write(_users_table(frame) if len(frame) else "no users yet\n")
-        elif command == "add":
-            generated = accounts.add_user(name, args.role, engine=engine, password=password, email=args.email,
-                                          actor=actor, sso_only=args.sso_only)
-            user = accounts.list_users(engine).set_index("username").loc[name.strip()]
-            print(f"added {name.strip()} (roles: {user['roles']})")
-            if generated:
-                _one_time(name.strip(), generated, "their first")
-            elif args.sso_only:
-                print(f"{name.strip()} has no password: they sign in through single sign-on as {user['email']}.")
-        elif command == "set-roles":
-            accounts.set_roles(name, args.role, engine=engine, actor=actor)
-            roles = accounts.list_users(engine).set_index("username").loc[name, "roles"]
-            print(f"{name} now has the roles: {roles}")
-        elif command == "disable":
-            accounts.disable_user(name, engine=engine, actor=actor)
-            print(f"disabled {name}: they can no longer sign in (the account and its history are kept)")
-        elif command == "enable":
-            accounts.enable_user(name, engine=engine, actor=actor)
-            print(f"enabled {name}: they can sign in again")
-        elif command == "reset-password":
-            _one_time(name, accounts.reset_password(name, engine=engine, actor=actor), "the next")
-            print("Any lockout is lifted.")
-    except ValidationFailed as err:
-        return _print_problems(err.problems)
-    except PermissionDenied as err:
-        print(str(err), file=sys.stderr)
-        return 1
-    finally:
-        engine.dispose()
-    return 0
+    return serve(
+        port=args.port,
+        address=args.address,
+        extra=args.streamlit_args,
+        allow_insecure_xsrf_off=args.allow_insecure_xsrf_off,
+    )
 
 
 COMMANDS = {
@@ -443,7 +352,7 @@ COMMANDS = {
     "serve": cmd_serve,
     "export": cmd_export,
     "review-pack": cmd_review_pack,
-    "users": cmd_users,
+    "users": cli_users.cmd_users,
 }
 
 
@@ -453,7 +362,7 @@ def main(argv: list[str] | None = None) -> int:
         return COMMANDS[args.command](args)
     except BrokenPipeError:  # e.g. piped into head
         return 0
-    except _Refused as err:
+    except Refused as err:
         print(err, file=sys.stderr)
         return 1
 

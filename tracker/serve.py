@@ -45,10 +45,11 @@ OVERRIDE_FLAG = "--allow-insecure-xsrf-off"
 # What the tracker expects (README, "Deploying on a shared server") and what
 # Streamlit 1.67 does when nothing is set. ``client.showErrorDetails`` must be
 # "none": the legacy ``false`` means "stacktrace" (tracebacks in the browser).
+MAX_UPLOAD_MB = 200  # server.maxUploadSize the import page expects, at most
 EXPECTED: dict[str, object] = {
     XSRF: True,
     "server.enableCORS": True,
-    "server.maxUploadSize": 10,
+    "server.maxUploadSize": MAX_UPLOAD_MB,
     "client.showErrorDetails": "none",
     "client.toolbarMode": "viewer",
 }
@@ -189,7 +190,10 @@ def _from_flags(args: Sequence[str]) -> dict[str, object]:
 
 
 def effective_settings(
-    extra: Sequence[str] = (), *, cwd: Path | None = None, env: Mapping[str, str] | None = None,
+    extra: Sequence[str] = (),
+    *,
+    cwd: Path | None = None,
+    env: Mapping[str, str] | None = None,
     home: Path | None = None,
 ) -> dict[str, Setting]:
     """The security settings ``streamlit run`` would use, each with its source."""
@@ -217,19 +221,29 @@ def _weaker(setting: Setting) -> str | None:
     key, value = setting.key, setting.value
     if key == "server.enableCORS" and value is not True:
         return "other web sites may connect to the dashboard; expected enableCORS = true under [server]"
-    if key == "server.maxUploadSize" and not (isinstance(value, int) and 0 < value <= 10):
-        return "uploads larger than the 10 MB the import page expects are accepted; expected maxUploadSize = 10"
+    limit = MAX_UPLOAD_MB
+    if key == "server.maxUploadSize" and not (isinstance(value, int) and 0 < value <= limit):
+        return (
+            f"uploads larger than the {limit} MB the import page expects are accepted; "
+            f"expected maxUploadSize = {limit} or less"
+        )
     if key == "client.showErrorDetails" and value != "none":
-        return ("error details (tracebacks, file paths, parts of queries) are shown to users; "
-                'expected showErrorDetails = "none" under [client]')
+        return (
+            "error details (tracebacks, file paths, parts of queries) are shown to users; "
+            'expected showErrorDetails = "none" under [client]'
+        )
     if key == "client.toolbarMode" and value != "viewer":
         return 'developer options (rerun, clear cache) may be offered to users; expected toolbarMode = "viewer"'
     return None
 
 
 def check_settings(
-    extra: Sequence[str] = (), *, allow_insecure_xsrf_off: bool = False, cwd: Path | None = None,
-    env: Mapping[str, str] | None = None, home: Path | None = None,
+    extra: Sequence[str] = (),
+    *,
+    allow_insecure_xsrf_off: bool = False,
+    cwd: Path | None = None,
+    env: Mapping[str, str] | None = None,
+    home: Path | None = None,
 ) -> SecurityCheck:
     """Whether the dashboard may start with these settings: refused when XSRF
     protection is off (unless overridden); warnings for weaker settings."""
@@ -242,22 +256,29 @@ def check_settings(
     xsrf = settings[XSRF]
     if xsrf.value is not True:
         if not allow_insecure_xsrf_off:
-            return SecurityCheck(refusal=(
-                f"funding-tracker serve: refusing to start: XSRF protection is off ({xsrf.said()}). "
-                "Without it another web site can make a signed-in person's browser send uploads and "
-                "form submissions to the dashboard. Turn it back on (enableXsrfProtection = true under "
-                f"[server] in {PROJECT_CONFIG}, and remove any setting that turns it off), or, only on a "
-                f"machine nobody else can reach, start with {OVERRIDE_FLAG}."
-            ))
-        warnings.append(f"warning: XSRF protection is off ({xsrf.said()}); starting anyway because of "
-                        f"{OVERRIDE_FLAG}. Never do this on a server other people can reach.")
-    weaker = [f"warning: {settings[key].said()}: {why}"
-              for key in EXPECTED if key != XSRF and (why := _weaker(settings[key]))]
+            return SecurityCheck(
+                refusal=(
+                    f"funding-tracker serve: refusing to start: XSRF protection is off ({xsrf.said()}). "
+                    "Without it another web site can make a signed-in person's browser send uploads and "
+                    "form submissions to the dashboard. Turn it back on (enableXsrfProtection = true under "
+                    f"[server] in {PROJECT_CONFIG}, and remove any setting that turns it off), or, only on a "
+                    f"machine nobody else can reach, start with {OVERRIDE_FLAG}."
+                )
+            )
+        warnings.append(
+            f"warning: XSRF protection is off ({xsrf.said()}); starting anyway because of "
+            f"{OVERRIDE_FLAG}. Never do this on a server other people can reach."
+        )
+    weaker = [
+        f"warning: {settings[key].said()}: {why}" for key in EXPECTED if key != XSRF and (why := _weaker(settings[key]))
+    ]
     warnings += weaker
     read = [p.resolve() for p in config_files(cwd, home if home is not None else Path.home())]
     if weaker and PROJECT_CONFIG.resolve() not in read:
-        warnings.append(f"note: Streamlit reads {PROJECT_CONFIG} only when started from {PROJECT}; "
-                        "run funding-tracker serve from there (make run does).")
+        warnings.append(
+            f"note: Streamlit reads {PROJECT_CONFIG} only when started from {PROJECT}; "
+            "run funding-tracker serve from there (make run does)."
+        )
     return SecurityCheck(warnings=tuple(warnings))
 
 
@@ -314,28 +335,40 @@ def check_sso(extra: Sequence[str] = (), *, cwd: Path | None = None, home: Path 
     source = " and ".join(sources)
 
     def refuse(why: str) -> SsoCheck:
-        return SsoCheck(True, source, refusal=(
-            f"funding-tracker serve: refusing to start: single sign-on is set up in {source} ([auth]) but {why}. "
-            "See the README, \"Single sign-on\"."))
+        return SsoCheck(
+            True,
+            source,
+            refusal=(
+                f"funding-tracker serve: refusing to start: single sign-on is set up in {source} ([auth]) but {why}. "
+                'See the README, "Single sign-on".'
+            ),
+        )
 
     missing = [key for key in SSO_KEYS if not str(auth.get(key) or "").strip()]
     if missing:
         return refuse(f"lacks {', '.join(missing)}: expected all of {', '.join(SSO_KEYS)}")
     redirect = str(auth["redirect_uri"])
     if not redirect.startswith(("https://", "http://localhost")) or not redirect.rstrip("/").endswith(
-            "/oauth2callback"):
-        return refuse(f"redirect_uri = {redirect!r}: expected the dashboard's own https:// address ending in "
-                      "/oauth2callback (plain http only for localhost), e.g. "
-                      "https://tracker.example.gov.uk/oauth2callback")
+        "/oauth2callback"
+    ):
+        return refuse(
+            f"redirect_uri = {redirect!r}: expected the dashboard's own https:// address ending in "
+            "/oauth2callback (plain http only for localhost), e.g. "
+            "https://tracker.example.gov.uk/oauth2callback"
+        )
     metadata = str(auth["server_metadata_url"])
     if not metadata.startswith(("https://", "http://localhost")):
-        return refuse(f"server_metadata_url = {metadata!r}: expected the identity provider's https:// address of "
-                      "its OpenID configuration, e.g. "
-                      "https://login.microsoftonline.com/TENANT-ID/v2.0/.well-known/openid-configuration")
+        return refuse(
+            f"server_metadata_url = {metadata!r}: expected the identity provider's https:// address of "
+            "its OpenID configuration, e.g. "
+            "https://login.microsoftonline.com/TENANT-ID/v2.0/.well-known/openid-configuration"
+        )
     if len(str(auth["cookie_secret"])) < MIN_COOKIE_SECRET:
-        return refuse(f"its cookie_secret is shorter than {MIN_COOKIE_SECRET} characters, so the identity cookie "
-                      "could be forged: expected a long random value, e.g. the output of "
-                      "python3 -c 'import secrets; print(secrets.token_urlsafe(32))'")
+        return refuse(
+            f"its cookie_secret is shorter than {MIN_COOKIE_SECRET} characters, so the identity cookie "
+            "could be forged: expected a long random value, e.g. the output of "
+            "python3 -c 'import secrets; print(secrets.token_urlsafe(32))'"
+        )
     return SsoCheck(True, source, metadata)
 
 
@@ -354,23 +387,34 @@ def announce_first_admin(engine, url: str, out: TextIO | None = None) -> str | N
         return None
     out = out or sys.stdout
     rule = "=" * 78
-    print("\n".join([
-        rule,
-        "An administrator account was created (the database had no users):",
-        "  username:           admin",
-        f"  one-time password:  {password}",
-        f"Sign in at {url} and you will be asked to choose a new password.",
-        "This password is shown only now. If it is lost before that first sign-in:",
-        "  funding-tracker users reset-password admin",
-        "To add people:",
-        "  funding-tracker users add NAME --role viewer|reviewer|finance|editor|admin [--email EMAIL]",
-        rule,
-    ]), file=out, flush=True)
+    print(
+        "\n".join(
+            [
+                rule,
+                "An administrator account was created (the database had no users):",
+                "  username:           admin",
+                f"  one-time password:  {password}",
+                f"Sign in at {url} and you will be asked to choose a new password.",
+                "This password is shown only now. If it is lost before that first sign-in:",
+                "  funding-tracker users reset-password admin",
+                "To add people:",
+                "  funding-tracker users add NAME --role viewer|reviewer|finance|editor|admin [--email EMAIL]",
+                rule,
+            ]
+        ),
+        file=out,
+        flush=True,
+    )
     return password
 
 
-def serve(port: int = 8501, address: str = "localhost", extra: list[str] | None = None, *,
-          allow_insecure_xsrf_off: bool = False) -> int:
+def serve(
+    port: int = 8501,
+    address: str = "localhost",
+    extra: list[str] | None = None,
+    *,
+    allow_insecure_xsrf_off: bool = False,
+) -> int:
     """Check the settings, migrate, create the first admin if needed, then run Streamlit."""
     from db.session import ensure_schema
 
@@ -399,12 +443,21 @@ def serve(port: int = 8501, address: str = "localhost", extra: list[str] | None 
     finally:
         engine.dispose()
     command = [
-        sys.executable, "-m", "streamlit", "run", str(APP),
-        f"--server.port={port}", f"--server.address={address}",
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(APP),
+        f"--server.port={port}",
+        f"--server.address={address}",
         *args,
     ]
-    print(f"Single sign-on: on, with {sso.metadata_url} (from {sso.source}); local accounts too" if sso.on
-          else "Single sign-on: off (no [auth] section in .streamlit/secrets.toml); local accounts only", flush=True)
+    print(
+        f"Single sign-on: on, with {sso.metadata_url} (from {sso.source}); local accounts too"
+        if sso.on
+        else "Single sign-on: off (no [auth] section in .streamlit/secrets.toml); local accounts only",
+        flush=True,
+    )
     print(f"Funding tracker: {url}  (Ctrl+C stops it)", flush=True)
     return launch(command)
 

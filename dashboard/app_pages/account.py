@@ -8,10 +8,10 @@ import streamlit as st
 
 from dashboard import auth
 from dashboard.components import engine, field_problems
-from tracker.core.vocabulary import ROLES
 from tracker import accounts
-from tracker.records.problems import FieldProblem, ValidationFailed
+from tracker.core.vocabulary import ROLES
 from tracker.figures.markdown_text import escape_markdown
+from tracker.records.problems import FieldProblem, ValidationFailed
 
 me = auth.require()
 state = st.session_state
@@ -25,8 +25,7 @@ def change_password() -> None:
     current, new, again = (state.get(k, "") for k in ("account_current", "account_new", "account_again"))
     try:
         if new != again:
-            raise ValidationFailed([FieldProblem(
-                "new_password_again", None, "expected the same new password twice")])
+            raise ValidationFailed([FieldProblem("new_password_again", None, "expected the same new password twice")])
         accounts.change_password(signed_in.username, current, new, engine=engine())
     except ValidationFailed as failed:
         state["account_problems"] = failed
@@ -38,19 +37,26 @@ def change_password() -> None:
 
 
 st.title("Account")
-st.markdown(f"Signed in as **{escape_markdown(me.username)}** with the "
-            f"{', '.join(r for r in ROLES if r in me.roles)} role{'s' if len(me.roles) != 1 else ''}.")
+st.markdown(
+    f"Signed in as **{escape_markdown(me.username)}** with the "
+    f"{', '.join(r for r in ROLES if r in me.roles)} role{'s' if len(me.roles) != 1 else ''}."
+)
 
 changed = state.pop("account_changed", None)
 if changed:
     st.success(changed, icon=":material/check_circle:")
 if me.must_change_password:
-    st.warning("You signed in with a one-time password. Choose your own password to open the other pages.",
-               icon=":material/key:")
+    st.warning(
+        "You signed in with a one-time password. Choose your own password to open the other pages.",
+        icon=":material/key:",
+    )
 
 if auth.signed_in_by_sso():
-    st.info(f"You signed in with your organisation account ({escape_markdown(auth.sso_email() or '')}): "
-            "its password is kept by your organisation, not by the funding tracker.", icon=":material/badge:")
+    st.info(
+        f"You signed in with your organisation account ({escape_markdown(auth.sso_email() or '')}): "
+        "its password is kept by your organisation, not by the funding tracker.",
+        icon=":material/badge:",
+    )
 else:
     st.subheader("Change your password")
     problems = state.get("account_problems", NO_PROBLEMS)
@@ -63,14 +69,20 @@ else:
         st.text_input("New password again", type="password", key="account_again", autocomplete="new-password")
         show("new_password_again")
         st.form_submit_button("Change my password", on_click=change_password, type="primary", key="account_change")
-    st.caption(f"At least {accounts.MIN_PASSWORD_LENGTH} characters, not one of the most common passwords and not "
-               "containing your username. A short phrase of ordinary words is easy to remember and hard to guess.")
+    st.caption(
+        f"At least {accounts.MIN_PASSWORD_LENGTH} characters, not one of the most common passwords and not "
+        "containing your username. A short phrase of ordinary words is easy to remember and hard to guess."
+    )
 
 st.subheader("Sign out")
 if auth.signed_in_by_sso():
-    st.caption(f"You are signed out after {accounts.idle_minutes()} minutes without activity. Signing out here "
-               "signs you out of your organisation account in this browser too, where your organisation allows it.")
+    st.caption(
+        f"You are signed out after {accounts.idle_minutes()} minutes without activity. Signing out here "
+        "signs you out of your organisation account in this browser too, where your organisation allows it."
+    )
 else:
-    st.caption(f"You stay signed in while this browser tab is open, until {accounts.idle_minutes()} minutes pass "
-               "without activity. Reloading the page signs you out too.")
+    st.caption(
+        f"You stay signed in while this browser tab is open, until {accounts.idle_minutes()} minutes pass "
+        "without activity. Reloading the page signs you out too."
+    )
 st.button("Sign out", on_click=auth.sign_out, key="account_sign_out", icon=":material/logout:")

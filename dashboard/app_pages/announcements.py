@@ -18,10 +18,9 @@ from dashboard.components import (
     milestones_table,
     money_column,
 )
-from tracker.figures.delivery import qualified
-from tracker.files.exports import to_csv_bytes
 from tracker.core.money import format_short
 from tracker.figures.announcement_detail import detail, schedule_table
+from tracker.figures.delivery import qualified
 from tracker.figures.markdown_text import blockquote, escape_markdown
 from tracker.figures.register import (
     STATUSES,
@@ -32,6 +31,7 @@ from tracker.figures.register import (
     register_table,
     search,
 )
+from tracker.files.exports import to_csv_bytes
 
 auth.require("view")
 
@@ -59,6 +59,7 @@ def _picked_in_table(refs: list[str]):
     def picked() -> None:
         rows = st.session_state[TABLE]["selection"]["rows"]
         st.session_state[PICK] = refs[rows[0]] if rows else None
+
     return picked
 
 
@@ -88,7 +89,9 @@ if announcements.empty:
 
 search_box, status_box = st.columns([3, 1])
 text = search_box.text_input(
-    "Search", key="announcements_search", icon=":material/search:",
+    "Search",
+    key="announcements_search",
+    icon=":material/search:",
     placeholder="Words in a title, purpose, recipient, quote or ref, e.g. CDPS",
 )
 statuses = status_box.multiselect("Status", STATUSES, key="announcements_status", placeholder="Any status")
@@ -96,8 +99,10 @@ rows = search(listed, text, statuses)
 refs = list(rows["ref"])
 
 if rows.empty:
-    st.info("No announcements match. Clear the search or the status, or widen the filters in the sidebar.",
-            icon=":material/filter_alt_off:")
+    st.info(
+        "No announcements match. Clear the search or the status, or widen the filters in the sidebar.",
+        icon=":material/filter_alt_off:",
+    )
     st.stop()
 
 st.caption(
@@ -106,8 +111,21 @@ st.caption(
 )
 _keep_table_and_list_in_step(refs)
 st.dataframe(
-    in_pounds(rows)[["ref", "announced_on", "title", "headline", "qualifier", "new_money", "years", "recipients",
-                     "funder", "statuses", "source_url"]],
+    in_pounds(rows)[
+        [
+            "ref",
+            "announced_on",
+            "title",
+            "headline",
+            "qualifier",
+            "new_money",
+            "years",
+            "recipients",
+            "funder",
+            "statuses",
+            "source_url",
+        ]
+    ],
     hide_index=True,
     placeholder="—",
     width="stretch",
@@ -121,24 +139,38 @@ st.dataframe(
         "funder": "Funder",
         "recipients": "Recipients",
         "years": "Financial years",
-        "headline": money_column("Headline", help="The amounts its commitments announced, in the financial years shown."),
-        "qualifier": st.column_config.TextColumn("Headline is", help="'at least' where an 'over' amount is counted at its floor"),
+        "headline": money_column(
+            "Headline", help="The amounts its commitments announced, in the financial years shown."
+        ),
+        "qualifier": st.column_config.TextColumn(
+            "Headline is", help="'at least' where an 'over' amount is counted at its floor"
+        ),
         "new_money": money_column("New money", help="Headline less re-announced money, which is counted once."),
         "statuses": "Status",
         "source_url": st.column_config.LinkColumn("Source", display_text=r"https?://(?:www\.)?([^/]+)"),
     },
 )
 st.download_button(
-    "Download the register (CSV)", to_csv_bytes(register_table(rows)), file_name="announcements.csv",
-    mime="text/csv", icon=":material/download:", key="announcements_download_register",
+    "Download the register (CSV)",
+    to_csv_bytes(register_table(rows)),
+    file_name="announcements.csv",
+    mime="text/csv",
+    icon=":material/download:",
+    key="announcements_download_register",
 )
 
 labels = pick_labels(rows)
 picked = st.selectbox(
-    "Open an announcement", refs, format_func=labels.get, key=PICK, placeholder="Choose an announcement…",
+    "Open an announcement",
+    refs,
+    format_func=lambda ref: labels[ref],
+    key=PICK,
+    placeholder="Choose an announcement…",
 )
 if picked is None:
-    st.info("Select a row in the table, or choose an announcement above, to see its detail.", icon=":material/touch_app:")
+    st.info(
+        "Select a row in the table, or choose an announcement above, to see its detail.", icon=":material/touch_app:"
+    )
     st.stop()
 
 found = detail(shown.data, announcements, picked, shown.today)
@@ -166,16 +198,34 @@ if not found.has_money:
     st.stop()
 
 headline, new_money, delivered = st.columns(3)
-headline.metric("Headline", qualified(format_short(found.headline_pence), found.qualifier),
-                help="The amounts its commitments announced, in the financial years shown.")
-new_money.metric("New money", format_short(found.new_money_pence),
-                 help="Re-announced money is counted once, under the commitment it restates.")
+headline.metric(
+    "Headline",
+    qualified(format_short(found.headline_pence), found.qualifier),
+    help="The amounts its commitments announced, in the financial years shown.",
+)
+new_money.metric(
+    "New money",
+    format_short(found.new_money_pence),
+    help="Re-announced money is counted once, under the commitment it restates.",
+)
 delivered.metric("Delivered so far", format_short(found.delivered_pence))
 
 st.subheader("Commitments")
 st.dataframe(
-    in_pounds(found.commitments)[["ref", "purpose", "terms", "headline", "new_money", "years", "reannounces_ref",
-                                  "status", "recipient", "programme"]],
+    in_pounds(found.commitments)[
+        [
+            "ref",
+            "purpose",
+            "terms",
+            "headline",
+            "new_money",
+            "years",
+            "reannounces_ref",
+            "status",
+            "recipient",
+            "programme",
+        ]
+    ],
     hide_index=True,
     placeholder="—",
     width="stretch",
@@ -201,25 +251,35 @@ for link in links:
     sentence, action = st.columns([5, 1], vertical_alignment="center")
     sentence.markdown(escape_markdown(link.sentence))
     if link.other_announcement_ref in refs and link.other_announcement_ref != found.ref:
-        action.button(f"Open {link.other_announcement_ref}", key=f"announcements_open_{link.commitment_ref}_{link.other_commitment_ref}",
-                      on_click=_open, args=(link.other_announcement_ref,), icon=":material/arrow_forward:")
+        action.button(
+            f"Open {link.other_announcement_ref}",
+            key=f"announcements_open_{link.commitment_ref}_{link.other_commitment_ref}",
+            on_click=_open,
+            args=(link.other_announcement_ref,),
+            icon=":material/arrow_forward:",
+        )
 
 st.subheader("Money by financial year")
 if found.schedule.empty:
-    st.info("None of its money falls in the financial years chosen. Widen the years in the sidebar.",
-            icon=":material/filter_alt_off:")
+    st.info(
+        "None of its money falls in the financial years chosen. Widen the years in the sidebar.",
+        icon=":material/filter_alt_off:",
+    )
 else:
     chart, numbers = st.columns([1, 1], gap="medium")
     with chart:
-        names = {ref: f"{ref}: {purpose}" for ref, purpose in zip(found.commitments["ref"], found.commitments["purpose"])}
-        st.plotly_chart(charts.announcement_schedule(found.schedule, names), width="stretch",
-                        key="announcements_schedule_chart")
+        names = {
+            ref: f"{ref}: {purpose}" for ref, purpose in zip(found.commitments["ref"], found.commitments["purpose"])
+        }
+        st.plotly_chart(
+            charts.announcement_schedule(found.schedule, names), width="stretch", key="announcements_schedule_chart"
+        )
         st.markdown(escape_markdown(found.summary))
     with numbers:
         st.dataframe(
             in_pounds(found.schedule)[["label", "commitment_ref", "headline", "new_money", "qualifier"]],
             hide_index=True,
-    placeholder="—",
+            placeholder="—",
             width="stretch",
             column_config={
                 "label": st.column_config.TextColumn("Financial year", pinned=True),
@@ -230,8 +290,11 @@ else:
             },
         )
         st.download_button(
-            "Download the schedule (CSV)", to_csv_bytes(schedule_table(found)),
-            file_name=f"schedule-{found.ref}.csv", mime="text/csv", icon=":material/download:",
+            "Download the schedule (CSV)",
+            to_csv_bytes(schedule_table(found)),
+            file_name=f"schedule-{found.ref}.csv",
+            mime="text/csv",
+            icon=":material/download:",
             key="announcements_download_schedule",
         )
 
@@ -243,7 +306,7 @@ else:
     st.dataframe(
         in_pounds(found.deliveries)[["paid_on", "label", "ref", "commitment_ref", "amount", "kind", "note"]],
         hide_index=True,
-    placeholder="—",
+        placeholder="—",
         width="stretch",
         column_config={
             "paid_on": st.column_config.DateColumn("Paid on", format="D MMM YYYY"),

@@ -21,7 +21,7 @@ st.caption("Every change to the data, newest first. The database refuses to alte
 # Not cached: the trail must show a change the moment it is saved.
 database = engine()
 recorded = audit.span(database)
-if not recorded.count:
+if not recorded.count or recorded.first is None or recorded.last is None:  # the times come with the first event
     st.info("No changes recorded yet.", icon=":material/info:")
     st.stop()
 
@@ -31,21 +31,31 @@ today_utc = datetime.now(UTC).date()
 first_day, last_day = recorded.first.date(), max(recorded.last.date(), today_utc)
 
 left, middle, right = st.columns(3)
-entities = left.multiselect("Record type", options["entities"], key="audit_entities",
-                            placeholder="All record types")
+entities = left.multiselect("Record type", options["entities"], key="audit_entities", placeholder="All record types")
 actions = middle.multiselect("Action", options["actions"], key="audit_actions", placeholder="All actions")
 actors = right.multiselect("Who", options["actors"], key="audit_actors", placeholder="Everyone")
 left, right = st.columns([1, 2])
-days = left.date_input("Dates (UTC)", value=(first_day, last_day), format="DD/MM/YYYY", key="audit_dates",
-                       help="Whole days in UTC, both included.")
-text = right.text_input("Ref or value", key="audit_text", placeholder="e.g. W2, Welsh Government or 500,000",
-                        help="Finds a ref or any value before or after the change, ignoring case.")
+days = left.date_input(
+    "Dates (UTC)",
+    value=(first_day, last_day),
+    format="DD/MM/YYYY",
+    key="audit_dates",
+    help="Whole days in UTC, both included.",
+)
+text = right.text_input(
+    "Ref or value",
+    key="audit_text",
+    placeholder="e.g. W2, Welsh Government or 500,000",
+    help="Finds a ref or any value before or after the change, ignoring case.",
+)
 
 # While a range is being picked the widget holds only its start.
 since = days[0] if len(days) > 0 else None
 until = days[1] if len(days) > 1 else None
 flt = audit.AuditFilter(
-    entities=tuple(entities), actions=tuple(actions), actors=tuple(actors),
+    entities=tuple(entities),
+    actions=tuple(actions),
+    actors=tuple(actors),
     since=None if since is not None and since <= first_day else since,
     # An end of today or later means "up to now", so changes saved later still show.
     until=None if until is not None and until >= today_utc else until,
@@ -77,8 +87,9 @@ st.dataframe(
         "entity": "Record type",
         "entity_id": st.column_config.NumberColumn("Record id", format="%d"),
         "ref": "Ref",
-        "changes": st.column_config.TextColumn("Changes", width="large",
-                                               help="Changed values, or for a new record the values that identify it"),
+        "changes": st.column_config.TextColumn(
+            "Changes", width="large", help="Changed values, or for a new record the values that identify it"
+        ),
         "before": st.column_config.JsonColumn("Before", width="medium"),
         "after": st.column_config.JsonColumn("After", width="medium"),
     },

@@ -9,8 +9,8 @@ import streamlit as st
 
 from dashboard import auth
 from dashboard.components import clear_data, engine
-from tracker.records import listings as records
 from tracker.records import deletion
+from tracker.records import listings as records
 from tracker.records.problems import ServiceError
 
 auth.require("view_deleted")
@@ -65,7 +65,12 @@ def restore() -> None:
     state["deleted_restored"] = f"Restored {entity} {ref}: it counts in the totals and lists again."
 
 
-st.selectbox("Record to restore", list(options), index=None, format_func=options.get, key="deleted_pick",
-             placeholder="Choose a deleted record")
-st.button("Restore it", on_click=restore, type="primary", key="deleted_restore",
-          disabled=not state.get("deleted_pick"))
+st.selectbox(
+    "Record to restore",
+    list(options),
+    index=None,
+    format_func=lambda pick: options[pick],
+    key="deleted_pick",
+    placeholder="Choose a deleted record",
+)
+st.button("Restore it", on_click=restore, type="primary", key="deleted_restore", disabled=not state.get("deleted_pick"))

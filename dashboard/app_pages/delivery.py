@@ -13,11 +13,11 @@ from dashboard.components import (
     signed_money_column,
     stop_if_nothing_to_show,
 )
+from tracker.core.fiscal import FinancialYear
 from tracker.figures import delivery
 from tracker.figures import revisions as revision_view
-from tracker.records.revisions import baseline_vs_revised, revision_history
-from tracker.core.fiscal import FinancialYear
 from tracker.records.listings import revised_commitments
+from tracker.records.revisions import baseline_vs_revised, revision_history
 
 auth.require("view")
 
@@ -35,11 +35,16 @@ stop_if_nothing_to_show(shown, figures.is_empty)
 
 if figures.delivery_count == 0:
     if shown.everything.deliveries.empty:
-        st.info("No deliveries recorded yet: import a deliveries file with `funding-tracker import deliveries FILE`.",
-                icon=":material/info:")
+        st.info(
+            "No deliveries recorded yet: import a deliveries file with `funding-tracker import deliveries FILE`.",
+            icon=":material/info:",
+        )
     else:
-        st.info("No deliveries recorded yet for what these filters show. Clear a filter in the sidebar to see others, "
-                "or import a deliveries file with `funding-tracker import deliveries FILE`.", icon=":material/info:")
+        st.info(
+            "No deliveries recorded yet for what these filters show. Clear a filter in the sidebar to see others, "
+            "or import a deliveries file with `funding-tracker import deliveries FILE`.",
+            icon=":material/info:",
+        )
 illustrative_notice(figures.illustrative_deliveries)
 
 by_year_tab, by_commitment_tab = st.tabs(["By financial year", "By commitment"])
@@ -51,37 +56,64 @@ with by_year_tab:
         st.markdown(figures.year_summary)
     with numbers:
         st.dataframe(
-            delivery.in_pounds(figures.by_year, ["committed", "delivered", "variance", "cumulative_committed",
-                                                 "cumulative_delivered", "slippage"])[
-                ["label", "committed", "delivered", "variance", "pct_delivered", "slippage", "status",
-                 "cumulative_committed", "cumulative_delivered"]],
+            delivery.in_pounds(
+                figures.by_year,
+                ["committed", "delivered", "variance", "cumulative_committed", "cumulative_delivered", "slippage"],
+            )[
+                [
+                    "label",
+                    "committed",
+                    "delivered",
+                    "variance",
+                    "pct_delivered",
+                    "slippage",
+                    "status",
+                    "cumulative_committed",
+                    "cumulative_delivered",
+                ]
+            ],
             hide_index=True,
             width="stretch",
             column_config={
                 "label": st.column_config.TextColumn("Financial year", pinned=True),
-                "committed": money_column("Committed", help="New money: re-announcements count once; 'over' amounts at their floor."),
+                "committed": money_column(
+                    "Committed", help="New money: re-announcements count once; 'over' amounts at their floor."
+                ),
                 "delivered": money_column("Delivered", help="Payments and spend dated in the year."),
                 "variance": signed_money_column("Variance", help="Delivered minus committed: in brackets when behind."),
                 "pct_delivered": st.column_config.NumberColumn("% delivered", format="percent"),
                 "cumulative_committed": money_column("Committed to date"),
                 "cumulative_delivered": money_column("Delivered to date"),
-                "slippage": money_column("Slippage", help="Committed to date minus delivered to date, when behind, for years that have started."),
-                "status": st.column_config.TextColumn("At year end", help="Delivered to date against committed to date."),
+                "slippage": money_column(
+                    "Slippage",
+                    help="Committed to date minus delivered to date, when behind, for years that have started.",
+                ),
+                "status": st.column_config.TextColumn(
+                    "At year end", help="Delivered to date against committed to date."
+                ),
             },
         )
         st.download_button(
-            "Download by year (CSV)", downloads.by_year_csv(figures.by_year),
-            file_name="delivery-by-financial-year.csv", mime="text/csv", icon=":material/download:",
+            "Download by year (CSV)",
+            downloads.by_year_csv(figures.by_year),
+            file_name="delivery-by-financial-year.csv",
+            mime="text/csv",
+            icon=":material/download:",
             key="delivery_download_years",
         )
 
     st.subheader("Deliveries in a financial year")
     year = st.selectbox("Financial year", figures.years, index=len(figures.years) - 1, key="delivery_year")
     st.markdown(figures.year_sentence(year))
-    records = delivery.deliveries_in_year(shown.data.deliveries, shown.data.commitments, FinancialYear.parse(year).start_year)
+    records = delivery.deliveries_in_year(
+        shown.data.deliveries, shown.data.commitments, FinancialYear.parse(year).start_year
+    )
     if records.empty:
-        st.info(f"No deliveries recorded yet for {year}. Record them by importing a deliveries file with "
-                "`funding-tracker import deliveries FILE`.", icon=":material/info:")
+        st.info(
+            f"No deliveries recorded yet for {year}. Record them by importing a deliveries file with "
+            "`funding-tracker import deliveries FILE`.",
+            icon=":material/info:",
+        )
     else:
         st.dataframe(
             delivery.in_pounds(records, ["amount_pence"]),
@@ -91,7 +123,10 @@ with by_year_tab:
                 "ref": st.column_config.TextColumn("Ref"),
                 "paid_on": st.column_config.DateColumn("Paid on", format="D MMM YYYY"),
                 "commitment_ref": st.column_config.TextColumn("Recorded against"),
-                "counted_toward": st.column_config.TextColumn("Counted toward", help="A payment against a re-announcement delivers the original commitment's money."),
+                "counted_toward": st.column_config.TextColumn(
+                    "Counted toward",
+                    help="A payment against a re-announcement delivers the original commitment's money.",
+                ),
                 "purpose": st.column_config.TextColumn("Purpose"),
                 "amount_pence": money_column("Amount"),
                 "kind": st.column_config.TextColumn("Kind"),
@@ -100,23 +135,42 @@ with by_year_tab:
             },
         )
         st.download_button(
-            f"Download {year} deliveries (CSV)", downloads.deliveries_csv(records),
-            file_name=f"deliveries-{year}.csv", mime="text/csv", icon=":material/download:",
+            f"Download {year} deliveries (CSV)",
+            downloads.deliveries_csv(records),
+            file_name=f"deliveries-{year}.csv",
+            mime="text/csv",
+            icon=":material/download:",
             key="delivery_download_year_records",
         )
 
 with by_commitment_tab:
     chart, numbers = st.columns(2, gap="medium")
     with chart:
-        st.plotly_chart(charts.share_of_due_delivered(figures.by_commitment), width="stretch",
-                        key="delivery_commitments_chart")
+        st.plotly_chart(
+            charts.share_of_due_delivered(figures.by_commitment), width="stretch", key="delivery_commitments_chart"
+        )
         st.markdown(figures.commitment_summary)
     with numbers:
         st.dataframe(
-            delivery.in_pounds(figures.by_commitment, ["committed", "due_to_date", "delivered", "variance",
-                                                       "outstanding", "slippage"])[
-                ["ref", "status", "pct_of_due_delivered", "committed", "due_to_date", "delivered", "variance",
-                 "outstanding", "slippage", "purpose", "recipient", "programme", "restates"]],
+            delivery.in_pounds(
+                figures.by_commitment, ["committed", "due_to_date", "delivered", "variance", "outstanding", "slippage"]
+            )[
+                [
+                    "ref",
+                    "status",
+                    "pct_of_due_delivered",
+                    "committed",
+                    "due_to_date",
+                    "delivered",
+                    "variance",
+                    "outstanding",
+                    "slippage",
+                    "purpose",
+                    "recipient",
+                    "programme",
+                    "restates",
+                ]
+            ],
             hide_index=True,
             width="stretch",
             column_config={
@@ -124,21 +178,31 @@ with by_commitment_tab:
                 "status": st.column_config.TextColumn("Against profile"),
                 "committed": money_column("Committed", help="New money in all the years shown."),
                 "due_to_date": money_column("Due to date", help="Committed for financial years that have started."),
-                "delivered": money_column("Delivered", help="Including payments recorded against a re-announcement of it."),
-                "variance": signed_money_column("Variance", help="Delivered minus due to date: in brackets when behind."),
+                "delivered": money_column(
+                    "Delivered", help="Including payments recorded against a re-announcement of it."
+                ),
+                "variance": signed_money_column(
+                    "Variance", help="Delivered minus due to date: in brackets when behind."
+                ),
                 "pct_of_due_delivered": st.column_config.NumberColumn("% of due delivered", format="percent"),
                 "outstanding": money_column("Outstanding", help="Committed minus delivered."),
                 "slippage": money_column("Slippage", help="Due to date minus delivered, when behind."),
                 "purpose": st.column_config.TextColumn("Purpose"),
                 "recipient": st.column_config.TextColumn("Recipient"),
                 "programme": st.column_config.TextColumn("Programme"),
-                "restates": st.column_config.TextColumn("Restates", help="The earlier commitment this re-announces; its money and payments are counted there."),
+                "restates": st.column_config.TextColumn(
+                    "Restates",
+                    help="The earlier commitment this re-announces; its money and payments are counted there.",
+                ),
             },
         )
         st.caption("Select a column heading to sort.")
         st.download_button(
-            "Download by commitment (CSV)", downloads.by_commitment_csv(figures.by_commitment),
-            file_name="delivery-by-commitment.csv", mime="text/csv", icon=":material/download:",
+            "Download by commitment (CSV)",
+            downloads.by_commitment_csv(figures.by_commitment),
+            file_name="delivery-by-commitment.csv",
+            mime="text/csv",
+            icon=":material/download:",
             key="delivery_download_commitments",
         )
 
@@ -147,16 +211,23 @@ st.subheader("Original and revised profiles")
 revised = revised_commitments(engine())
 shown_revised = revised.loc[revised["ref"].isin(set(shown.data.commitments["ref"]))]
 if revised.empty:
-    st.info("No commitment has been revised yet. When a commitment's amount or profile is changed, its "
-            "original profile will appear here beside the revised one, with the reason for the change. "
-            "Changes are made on the \"Change a record\" page.", icon=":material/info:")
+    st.info(
+        "No commitment has been revised yet. When a commitment's amount or profile is changed, its "
+        "original profile will appear here beside the revised one, with the reason for the change. "
+        'Changes are made on the "Change a record" page.',
+        icon=":material/info:",
+    )
 elif shown_revised.empty:
-    st.info(f"None of the commitments these filters show has been revised. Clear a filter in the sidebar to "
-            f"see the {len(revised)} that have.", icon=":material/filter_alt_off:")
+    st.info(
+        f"None of the commitments these filters show has been revised. Clear a filter in the sidebar to "
+        f"see the {len(revised)} that have.",
+        icon=":material/filter_alt_off:",
+    )
 else:
     options = revision_view.choices(shown_revised)
-    ref = st.selectbox("Revised commitment", list(options), format_func=options.get,
-                       key="delivery_revised_commitment")
+    ref = st.selectbox(
+        "Revised commitment", list(options), format_func=lambda ref: options[ref], key="delivery_revised_commitment"
+    )
     profiles = baseline_vs_revised(engine(), ref)
     revisions = revision_history(engine(), ref)
     comparison = revision_view.comparison_table(profiles, ref)
@@ -164,8 +235,7 @@ else:
 
     chart, numbers = st.columns(2, gap="medium")
     with chart:
-        st.plotly_chart(charts.original_vs_revised(comparison.body), width="stretch",
-                        key="delivery_revised_chart")
+        st.plotly_chart(charts.original_vs_revised(comparison.body), width="stretch", key="delivery_revised_chart")
     with numbers:
         st.dataframe(
             revision_view.in_pounds(comparison),
@@ -180,8 +250,11 @@ else:
         )
         st.caption("The last row is the total over every year.")
         st.download_button(
-            f"Download {ref} original and revised (CSV)", downloads.comparison_csv(comparison),
-            file_name=f"original-and-revised-{ref}.csv", mime="text/csv", icon=":material/download:",
+            f"Download {ref} original and revised (CSV)",
+            downloads.comparison_csv(comparison),
+            file_name=f"original-and-revised-{ref}.csv",
+            mime="text/csv",
+            icon=":material/download:",
             key="delivery_download_revised",
         )
 
@@ -191,8 +264,7 @@ else:
         hide_index=True,
         width="stretch",
         column_config={
-            "revised_at": st.column_config.DatetimeColumn("When (UTC)", format="D MMM YYYY, HH:mm:ss",
-                                                          timezone="UTC"),
+            "revised_at": st.column_config.DatetimeColumn("When (UTC)", format="D MMM YYYY, HH:mm:ss", timezone="UTC"),
             "actor": st.column_config.TextColumn("Who"),
             "reason": st.column_config.TextColumn("Reason"),
             "reason_text": st.column_config.TextColumn("Reason given"),

@@ -19,15 +19,19 @@ st.caption(f"Cash figures in pounds, exact to the penny, as at {shown.today:%-d 
 filters_caption(shown)
 
 if data.commitments.empty:
-    st.info("No commitments to tabulate. Widen the filters in the sidebar, or import a commitments file "
-            "with `funding-tracker import commitments FILE`.", icon=":material/info:")
+    st.info(
+        "No commitments to tabulate. Widen the filters in the sidebar, or import a commitments file "
+        "with `funding-tracker import commitments FILE`.",
+        icon=":material/info:",
+    )
     st.stop()
 
 illustrative_notice(data.has_illustrative_deliveries)
 
 workbook_tables = [tables.build(name, data) for name in tables.TABLE_NAMES]
-about = tables.export_about(data, source=store.source_description(), filters=shown.filters.describe(),
-                            exported_on=shown.today)
+about = tables.export_about(
+    data, source=store.source_description(), filters=shown.filters.describe(), exported_on=shown.today
+)
 st.download_button(
     "Download every table as an Excel workbook (XLSX)",
     data=to_xlsx_bytes(workbook_tables, about),
@@ -39,10 +43,20 @@ st.download_button(
 )
 
 by_name = {table.name: table for table in workbook_tables}
-tabs = st.tabs(["Commitment × year", "Recipient × year", "Programme × year", "Yearly totals",
-                "Commitments", "Schedule", "Deliveries"])
-for tab, name in zip(tabs, ["pivot-commitment", "pivot-recipient", "pivot-programme", "yearly",
-                            "commitments", "schedule", "deliveries"]):
+tabs = st.tabs(
+    [
+        "Commitment × year",
+        "Recipient × year",
+        "Programme × year",
+        "Yearly totals",
+        "Commitments",
+        "Schedule",
+        "Deliveries",
+    ]
+)
+for tab, name in zip(
+    tabs, ["pivot-commitment", "pivot-recipient", "pivot-programme", "yearly", "commitments", "schedule", "deliveries"]
+):
     table = by_name[name]
     with tab:
         st.markdown(f"**{table.title}**")

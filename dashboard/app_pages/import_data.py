@@ -2,16 +2,18 @@
 
 All or nothing: a file with any problem imports nothing, and the confirm
 button saves exactly the file previewed against the database previewed
-(``tracker.imports``). The sidebar's filters do not apply here.
+(``tracker.imports``: the same plan and apply as ``funding-tracker import``). The sidebar's filters do not apply here.
 """
 
 import streamlit as st
 
 from dashboard import auth
 from dashboard.components import engine
-from tracker.imports import pipeline as imports
-from tracker.records.permissions import PermissionDenied
+from tracker.core.vocabulary import REVISION_REASON_LABELS, REVISION_REASONS
 from tracker.files.tabular import DataError
+from tracker.imports import apply, reading
+from tracker.imports import plan as planning
+from tracker.records.permissions import PermissionDenied
 
 me = auth.require("import_commitments", "import_deliveries")
 
@@ -46,11 +48,13 @@ READING_RULES = (
 def show_problems(problems, heading: str) -> None:
     st.error(heading, icon=":material/error:")
     st.dataframe(
-        imports.problems_frame(problems),
+        planning.problems_frame(problems),
         hide_index=True,
         width="stretch",
         column_config={
-            "line": st.column_config.TextColumn("Line", help="The file's own line (header = line 1); for XLSX the sheet row."),
+            "line": st.column_config.TextColumn(
+                "Line", help="The file's own line (header = line 1); for XLSX the sheet row."
+            ),
             "column": "Column",
             "value": "Value",
             "expected": st.column_config.TextColumn("Expected", width="large"),
@@ -58,7 +62,7 @@ def show_problems(problems, heading: str) -> None:
     )
 
 
-def save(plan: imports.ImportPlan, data: bytes, reason: str | None, reason_text: str) -> bool:
+def save(plan: planning.ImportPlan, data: bytes, reason: str | None, reason_text: str) -> bool:
     """Apply the previewed plan with a progress bar; say what happened. True if saved."""
     bar = st.progress(0.0, text="Saving…")
 
@@ -66,8 +70,9 @@ def save(plan: imports.ImportPlan, data: bytes, reason: str | None, reason_text:
         bar.progress(done / total if total else 1.0, text=f"Saving: {done:,} of {total:,} rows")
 
     try:
-        outcome = imports.apply_plan(plan, data, engine=engine(), progress=progress,
-                                     reason=reason, reason_text=reason_text, actor=auth.actor())
+        outcome = apply.apply_plan(
+            plan, data, engine=engine(), progress=progress, reason=reason, reason_text=reason_text, actor=auth.actor()
+        )
     except DataError as err:
         bar.empty()
         show_problems(err.problems, "**Nothing was imported.**")
@@ -83,15 +88,23 @@ def save(plan: imports.ImportPlan, data: bytes, reason: str | None, reason_text:
 
 
 st.title("Import")
-st.caption("Add or update commitments and deliveries from a CSV or Excel (XLSX) file. You see what will change "
-           "before anything is saved, and a file with any problem imports nothing.")
+st.caption(
+    "Add or update commitments and deliveries from a CSV or Excel (XLSX) file. You see what will change "
+    "before anything is saved, and a file with any problem imports nothing."
+)
 
 # Finance staff import deliveries only; editors (and admins) both kinds.
-offered = [k for k in imports.KINDS if auth.allows(me, f"import_{k}")]
+offered = [k for k in reading.KINDS if auth.allows(me, f"import_{k}")]
 if st.session_state.get("import_kind") not in (None, *offered):  # a kind this user may no longer import
     st.session_state["import_kind"] = offered[0]
-kind = st.segmented_control("The file holds", options=offered, format_func=KIND_LABELS.get,
-                            default=offered[0], required=True, key="import_kind")
+kind = st.segmented_control(
+    "The file holds",
+    options=offered,
+    format_func=lambda name: KIND_LABELS[name],
+    default=offered[0],
+    required=True,
+    key="import_kind",
+)
 with st.expander("What the file should look like", icon=":material/help:"):
     st.markdown(FILE_HELP[kind])
     st.markdown(READING_RULES)
@@ -101,26 +114,34 @@ uploaded = st.file_uploader(
     type=["csv", "xlsx"],
     key="import_file",
     help=f"CSV or XLSX, up to {MAX_UPLOAD_MB} MB. For a bigger file, split it or use "
-         f"`funding-tracker import {kind} FILE`.",
+    f"`funding-tracker import {kind} FILE`.",
 )
 if uploaded is None:
-    st.info(f"Choose a CSV or XLSX file of {kind} (up to {MAX_UPLOAD_MB} MB) to see a preview. "
-            "Nothing is saved until you confirm.", icon=":material/upload_file:")
+    st.info(
+        f"Choose a CSV or XLSX file of {kind} (up to {MAX_UPLOAD_MB} MB) to see a preview. "
+        "Nothing is saved until you confirm.",
+        icon=":material/upload_file:",
+    )
     st.stop()
 
 data = uploaded.getvalue()
 previewed = st.session_state.get("import_previewed")
 saved = False
-if (st.session_state.get("import_confirm") and previewed is not None and previewed.kind == kind
-        and previewed.content_hash == imports.content_hash(data)):
-    saved = save(previewed, data, st.session_state.get("import_reason"),
-                 st.session_state.get("import_reason_text", ""))
+if (
+    st.session_state.get("import_confirm")
+    and previewed is not None
+    and previewed.kind == kind
+    and previewed.content_hash == reading.content_hash(data)
+):
+    saved = save(previewed, data, st.session_state.get("import_reason"), st.session_state.get("import_reason_text", ""))
 
 with st.spinner("Checking every row…"):
-    plan = imports.plan_import(kind, data, uploaded.name, engine=engine(), previous=previewed)
+    plan = planning.plan_import(kind, data, uploaded.name, engine=engine(), previous=previewed)
 st.session_state["import_previewed"] = plan  # what the confirm button will save
 
 st.subheader(f"Preview of {uploaded.name}")
+if plan.sheet:
+    st.caption(f"Read the sheet “{plan.sheet}” of the workbook.")
 to_create, to_update, unchanged, problem_count = st.columns(4)
 to_create.metric("To create", f"{plan.counts['create']:,}")
 to_update.metric("To update", f"{plan.counts['update']:,}")
@@ -128,8 +149,11 @@ unchanged.metric("Unchanged", f"{plan.counts['unchanged']:,}")
 problem_count.metric("Problems", f"{plan.counts['problems']:,}")
 
 if plan.problems:
-    show_problems(plan.problems, f"**{len(plan.problems):,} problem{'s' if len(plan.problems) != 1 else ''}: "
-                                 "nothing can be imported.** Correct the file and upload it again.")
+    show_problems(
+        plan.problems,
+        f"**{len(plan.problems):,} problem{'s' if len(plan.problems) != 1 else ''}: "
+        "nothing can be imported.** Correct the file and upload it again.",
+    )
 elif plan.to_apply == 0 and len(plan.rows) and not saved:
     st.success("Nothing to import: every row is already in the database, unchanged.", icon=":material/check:")
 
@@ -149,13 +173,27 @@ if len(plan.rows):
 
 reason, reason_text = None, ""
 if plan.needs_reason and not plan.problems:
-    st.warning("This file changes the money of commitments already recorded. The original profile is kept "
-               "beside the revised one; say why it changed.", icon=":material/edit_note:")
-    reason = st.selectbox("Why the money changed", imports.REVISION_REASONS, index=None,
-                          placeholder="Choose a reason", key="import_reason")
+    st.warning(
+        "This file changes the money of commitments already recorded. The original profile is kept "
+        "beside the revised one; say why it changed.",
+        icon=":material/edit_note:",
+    )
+    reason = st.selectbox(
+        "Why the money changed",
+        REVISION_REASONS,
+        index=None,
+        format_func=lambda reason: REVISION_REASON_LABELS[reason],
+        placeholder="Choose a reason",
+        key="import_reason",
+    )
     if reason == "other":
         reason_text = st.text_input("Say why", key="import_reason_text")
 
 ready = plan.can_apply and (not plan.needs_reason or (reason and (reason != "other" or reason_text.strip())))
-st.button(f"Import {plan.to_apply:,} row{'s' if plan.to_apply != 1 else ''}", key="import_confirm", type="primary",
-          icon=":material/upload:", disabled=not ready)
+st.button(
+    f"Import {plan.to_apply:,} row{'s' if plan.to_apply != 1 else ''}",
+    key="import_confirm",
+    type="primary",
+    icon=":material/upload:",
+    disabled=not ready,
+)

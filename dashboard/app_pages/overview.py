@@ -12,11 +12,11 @@ from dashboard.components import (
     signed_money_column,
     stop_if_nothing_to_show,
 )
-from tracker.figures.delivery import qualified
-from tracker.files.exports import to_csv_bytes
-from tracker.figures.finance_tables import yearly_table
 from tracker.core.money import format_short, to_decimal
 from tracker.figures.data import breakdown, overview
+from tracker.figures.delivery import qualified
+from tracker.figures.finance_tables import yearly_table
+from tracker.files.exports import to_csv_bytes
 
 auth.require("view")
 
@@ -28,7 +28,7 @@ figures = view.headline
 st.title("Overview")
 st.caption(
     f"Figures as at {as_at:%-d %B %Y}. Committed is new money: "
-    "re-announced money is counted once and \"over\" amounts at their floor."
+    're-announced money is counted once and "over" amounts at their floor.'
 )
 filters_caption(shown)
 
@@ -77,7 +77,9 @@ st.dataframe(
     width="stretch",
     column_config={
         "label": st.column_config.TextColumn("Financial year"),
-        "qualifier": st.column_config.TextColumn("Committed is", help="'at least' where an 'over' amount is counted at its floor"),
+        "qualifier": st.column_config.TextColumn(
+            "Committed is", help="'at least' where an 'over' amount is counted at its floor"
+        ),
         "committed": money_column("Committed"),
         "delivered": money_column("Delivered"),
         "variance": signed_money_column("Variance", help="Delivered minus committed: in brackets when behind."),
@@ -103,10 +105,16 @@ else:
 st.caption(view.milestone_summary())
 
 st.subheader("Where the money goes")
-by = st.segmented_control(
-    "Break down by", ["recipient", "programme", "funder"], default="recipient", key="overview_breakdown",
-    format_func=str.capitalize,
-) or "recipient"
+by = (
+    st.segmented_control(
+        "Break down by",
+        ["recipient", "programme", "funder"],
+        default="recipient",
+        key="overview_breakdown",
+        format_func=str.capitalize,
+    )
+    or "recipient"
+)
 split = breakdown(shown.data, by)
 st.dataframe(
     split.assign(**{m: split[m].map(to_decimal) for m in ("committed", "delivered", "variance")}),

@@ -10,6 +10,7 @@ The meeting's pack downloads as HTML or as an Excel workbook.
 
 from datetime import date
 from functools import partial
+from typing import Literal, cast
 
 import streamlit as st
 
@@ -24,17 +25,16 @@ from dashboard.components import (
     signed_money_column,
 )
 from tracker import store
-from tracker.figures import data as queries
+from tracker.core.clock import today
+from tracker.core.vocabulary import PROGRESS_STATUSES
+from tracker.figures.markdown_text import escape_markdown
+from tracker.records.problems import ValidationFailed
 from tracker.review import changes as review_changes
 from tracker.review import meetings as review
 from tracker.review import pack as review_pack
-from tracker.core.vocabulary import PROGRESS_STATUSES
-from tracker.records.problems import ValidationFailed
-from tracker.review import recording
 from tracker.review import presentation as view
+from tracker.review import recording
 from tracker.review.snapshot import build_snapshot
-from tracker.core.clock import today
-from tracker.figures.markdown_text import escape_markdown
 
 me = auth.require("view")
 
@@ -45,6 +45,9 @@ NO_PROBLEMS = ValidationFailed([])
 # The figures and the packs are for everyone; statuses and meetings are the reviewers' (and admins').
 may_open, may_record = auth.allows(me, "open_meeting"), auth.allows(me, "record_status")
 REVIEWERS_ONLY = "Opening meetings and recording statuses needs the reviewer role."
+# The colours tracker.review.presentation.badge gives (typed there as plain text: the domain does not know
+# Streamlit), each one that st.badge takes.
+BadgeColour = Literal["green", "orange", "red", "blue", "gray"]
 
 st.title("Review")
 st.caption(
@@ -62,38 +65,59 @@ if opened:
 
 
 def open_new_meeting() -> None:
-    held = state.get("review_new_held_on")
-    as_at = state.get("review_new_as_at")
-    saved, _ = auth.attempt(lambda: recording.open_meeting(
-        held.isoformat() if held else "", as_at.isoformat() if as_at else "", state.get("review_new_title", ""),
-        engine=db, actor=auth.actor()), "review_new_problems")
+    held: date | None = state.get("review_new_held_on")
+    as_at: date | None = state.get("review_new_as_at")
+    saved, _ = auth.attempt(
+        lambda: recording.open_meeting(
+            held.isoformat() if held else "",
+            as_at.isoformat() if as_at else "",
+            state.get("review_new_title", ""),
+            engine=db,
+            actor=auth.actor(),
+        ),
+        "review_new_problems",
+    )
     if not saved:
         return
     clear_data()
     # Set, not deleted: a deleted widget value comes back from the browser on the next run.
     state.update(review_new_held_on=as_of, review_new_as_at=None, review_new_title="")
-    found = review.meeting(db, held)
-    state["review_meeting"] = held.isoformat()
-    state["review_opened"] = (f"Opened the meeting of {held:%-d %B %Y}. The figures as at {found.as_at:%-d %B %Y} "
-                              "are frozen for it.")
+    found = review.meeting(db, held) if held is not None else None
+    if found is None:  # not reached: open_meeting requires the date, and it saved the meeting just now
+        return
+    state["review_meeting"] = found.held_on.isoformat()
+    state["review_opened"] = (
+        f"Opened the meeting of {found.held_on:%-d %B %Y}. The figures as at {found.as_at:%-d %B %Y} are frozen for it."
+    )
 
 
 def open_meeting_form() -> None:
     show = field_problems(state.get("review_new_problems", NO_PROBLEMS))
     left, right = st.columns(2)
     with left:
-        st.date_input("Meeting date", value=as_of, format="DD/MM/YYYY", min_value=date(2000, 1, 1),
-                      key="review_new_held_on")
+        st.date_input(
+            "Meeting date", value=as_of, format="DD/MM/YYYY", min_value=date(2000, 1, 1), key="review_new_held_on"
+        )
         show("held_on")
-        st.date_input("Figures as at (optional)", value=None, format="DD/MM/YYYY", min_value=date(2000, 1, 1),
-                      key="review_new_as_at",
-                      help="Leave blank for the meeting date. Announcements and payments up to this date count.")
+        st.date_input(
+            "Figures as at (optional)",
+            value=None,
+            format="DD/MM/YYYY",
+            min_value=date(2000, 1, 1),
+            key="review_new_as_at",
+            help="Leave blank for the meeting date. Announcements and payments up to this date count.",
+        )
         show("as_at")
     with right:
         st.text_input("Title (optional)", key="review_new_title", placeholder="e.g. Digital Advisory Group, winter")
         show("title")
-    st.button("Open the meeting and freeze its figures", on_click=open_new_meeting, type="primary",
-              key="review_open", icon=":material/ac_unit:")
+    st.button(
+        "Open the meeting and freeze its figures",
+        on_click=open_new_meeting,
+        type="primary",
+        key="review_open",
+        icon=":material/ac_unit:",
+    )
 
 
 choices = view.meeting_choices(review.meetings(db))
@@ -114,14 +138,18 @@ if not choices:
 
 pick, new = st.columns([3, 2], vertical_alignment="top")
 with pick:
-    held_iso = st.selectbox("Meeting", list(choices), format_func=choices.get, key="review_meeting",
-                            help="Latest first.")
+    held_iso = st.selectbox(
+        "Meeting", list(choices), format_func=lambda iso: choices[iso], key="review_meeting", help="Latest first."
+    )
 with new:
     if may_open:
         with st.expander("Open a new meeting", expanded="review_new_problems" in state, key="review_new_section"):
             open_meeting_form()
 
-meeting = review.meeting(db, date.fromisoformat(held_iso))
+picked = review.meeting(db, date.fromisoformat(held_iso))
+if picked is None:  # listed a moment ago: only a meeting gone since, with nothing to show
+    st.stop()
+meeting = picked  # a Meeting, in the callbacks below too
 previous = review.previous_meeting(db, meeting.held_on)
 figures = meeting.figures
 latest = held_iso == next(iter(choices))
@@ -138,18 +166,26 @@ for row in (metrics[:3], metrics[3:]):
 illustrative_notice(figures["headline"]["illustrative_deliveries"])
 
 source = store.source_description()
-st.markdown("**The pack for this meeting**: the frozen figures, what changed since the last review, milestones "
-            "and statuses, for the papers.")
+st.markdown(
+    "**The pack for this meeting**: the frozen figures, what changed since the last review, milestones "
+    "and statuses, for the papers."
+)
 html_col, xlsx_col, _ = st.columns([1, 1, 2])
 # Built when clicked (from this meeting's frozen figures), not on every run: the HTML carries its own charts.
 html_col.download_button(
-    "Download the pack (HTML)", partial(review_pack.html_pack, meeting, previous, source),
-    file_name=f"review-pack-{held_iso}.html", mime="text/html", icon=":material/download:", key="review_pack_html",
+    "Download the pack (HTML)",
+    partial(review_pack.html_pack, meeting, previous, source),
+    file_name=f"review-pack-{held_iso}.html",
+    mime="text/html",
+    icon=":material/download:",
+    key="review_pack_html",
 )
 xlsx_col.download_button(
-    "Download the pack (Excel)", partial(review_pack.xlsx_pack, meeting, previous, source),
+    "Download the pack (Excel)",
+    partial(review_pack.xlsx_pack, meeting, previous, source),
     file_name=f"review-pack-{held_iso}.xlsx",
-    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", icon=":material/download:",
+    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    icon=":material/download:",
     key="review_pack_xlsx",
 )
 
@@ -157,12 +193,14 @@ history = review.status_history(db)
 at_meeting = {s["subject"]: s["status"] for s in meeting.statuses()}
 # Tracked (a key, a rerun on switching), so a save or a choice in a tab stays in that tab.
 figures_tab, since_tab, milestones_tab, statuses_tab = st.tabs(
-    ["Frozen figures", "Since the last review", "Milestones", "Statuses"], key="review_tab", on_change="rerun")
+    ["Frozen figures", "Since the last review", "Milestones", "Statuses"], key="review_tab", on_change="rerun"
+)
 
 with figures_tab:
     if not figures["commitments"]:
-        st.info("No commitment had been announced by the as-at date, so these figures are empty.",
-                icon=":material/info:")
+        st.info(
+            "No commitment had been announced by the as-at date, so these figures are empty.", icon=":material/info:"
+        )
     st.subheader("Committed against delivered, by financial year")
     st.dataframe(
         view.yearly_table(figures),
@@ -186,8 +224,8 @@ with figures_tab:
             "ref": st.column_config.TextColumn("Ref", pinned=True),
             "purpose": st.column_config.TextColumn("Purpose", width="medium"),
             "status": st.column_config.TextColumn(
-                "Status", width="medium",
-                help="As frozen with the figures, or as given at this meeting (Statuses tab)."),
+                "Status", width="medium", help="As frozen with the figures, or as given at this meeting (Statuses tab)."
+            ),
             "progress": st.column_config.TextColumn("Against profile"),
             "committed": money_column("Committed"),
             "due_to_date": money_column("Due to date", help="Committed for financial years that had started."),
@@ -196,7 +234,8 @@ with figures_tab:
             "outstanding": money_column("Outstanding", help="Committed minus delivered."),
             "programme": st.column_config.TextColumn("Programme"),
             "restates": st.column_config.TextColumn(
-                "Restates", help="The earlier commitment this one re-announces: its money is counted there."),
+                "Restates", help="The earlier commitment this one re-announces: its money is counted there."
+            ),
         },
         key="review_commitments",
     )
@@ -206,8 +245,10 @@ with figures_tab:
         st.dataframe(
             programmes.style.map(view.rag_cell_style, subset=["status"]),
             hide_index=True,
-            column_config={"programme": st.column_config.TextColumn("Programme", width="large"),
-                           "status": st.column_config.TextColumn("Status", width="medium")},
+            column_config={
+                "programme": st.column_config.TextColumn("Programme", width="large"),
+                "status": st.column_config.TextColumn("Status", width="medium"),
+            },
             key="review_programmes",
         )
 
@@ -215,8 +256,9 @@ with figures_tab:
 def changes_list(found: review_changes.Changes, key: str) -> None:
     st.markdown(review_changes.movement_sentence(found))
     if not found.count:
-        st.info("Nothing else changed: no announcement, commitment, delivery, milestone or status.",
-                icon=":material/info:")
+        st.info(
+            "Nothing else changed: no announcement, commitment, delivery, milestone or status.", icon=":material/info:"
+        )
         return
     st.dataframe(
         review_changes.changes_table(found),
@@ -239,14 +281,18 @@ with since_tab:
         changes_list(review_changes.changes(previous.figures, figures), "review_changes")
     if latest:
         st.divider()
-        if st.toggle(f"Also show what has changed since this meeting, until today ({as_of:%-d %B %Y})",
-                     key="review_since_today"):
+        if st.toggle(
+            f"Also show what has changed since this meeting, until today ({as_of:%-d %B %Y})", key="review_since_today"
+        ):
             st.caption("Today's figures are live, not frozen: they move as records are saved.")
             changes_list(review_changes.changes(figures, build_snapshot(db, as_of)), "review_changes_today")
 
 with milestones_tab:
-    st.markdown(escape_markdown(view.overdue_sentence(figures)) if figures["milestones"]
-                else "No milestone had been recorded by the as-at date.")
+    st.markdown(
+        escape_markdown(view.overdue_sentence(figures))
+        if figures["milestones"]
+        else "No milestone had been recorded by the as-at date."
+    )
     st.dataframe(
         view.milestones_table(figures),
         hide_index=True,
@@ -280,14 +326,17 @@ def save_status() -> None:
         note=state.get("review_note", ""),
         meeting_held_on=held_iso,
     )
-    saved, _ = auth.attempt(lambda: recording.record_status(inp, engine=db, actor=auth.actor()),
-                            "review_status_problems")
+    saved, _ = auth.attempt(
+        lambda: recording.record_status(inp, engine=db, actor=auth.actor()), "review_status_problems"
+    )
     if not saved:
         return
     clear_data()
     state.update(review_status=None, review_evidence="", review_note="")  # ready for the next status
-    state["review_status_saved"] = (f"Saved: {subject} is {review.status_label(inp.status)}, recorded as given at "
-                                    f"the meeting of {meeting.held_on:%-d %B %Y}.")
+    state["review_status_saved"] = (
+        f"Saved: {subject} is {review.status_label(inp.status)}, recorded as given at "
+        f"the meeting of {meeting.held_on:%-d %B %Y}."
+    )
 
 
 with statuses_tab:
@@ -307,21 +356,38 @@ with statuses_tab:
     show = field_problems(problems)
     left, right = st.columns(2)
     with left:
-        subject = st.selectbox("Commitment or programme", list(subjects), format_func=subjects.get,
-                               key="review_subject")
+        subject = st.selectbox(
+            "Commitment or programme", list(subjects), format_func=lambda name: subjects[name], key="review_subject"
+        )
         show("commitment_ref")
         show("programme")
         if may_record:
-            st.selectbox("Status", PROGRESS_STATUSES, index=None, format_func=review.status_label,
-                         key="review_status", placeholder="Choose a status")
+            st.selectbox(
+                "Status",
+                PROGRESS_STATUSES,
+                index=None,
+                format_func=review.status_label,
+                key="review_status",
+                placeholder="Choose a status",
+            )
             show("status")
-            st.date_input("Date assessed", value=as_of, max_value=as_of, min_value=date(2000, 1, 1),
-                          format="DD/MM/YYYY", key="review_assessed_on")
+            st.date_input(
+                "Date assessed",
+                value=as_of,
+                max_value=as_of,
+                min_value=date(2000, 1, 1),
+                format="DD/MM/YYYY",
+                key="review_assessed_on",
+            )
             show("assessed_on")
     if may_record:
         with right:
-            st.text_input("Evidence link", key="review_evidence", placeholder="https://…",
-                          help="Where the status can be checked: minutes, a report, a published page.")
+            st.text_input(
+                "Evidence link",
+                key="review_evidence",
+                placeholder="https://…",
+                help="Where the status can be checked: minutes, a report, a published page.",
+            )
             show("evidence_url")
             st.text_area("Note", key="review_note", help="What the status rests on. Give a note, a link, or both.")
             show("note")
@@ -336,7 +402,7 @@ with statuses_tab:
     own = history.loc[history["subject"] == subject].reset_index(drop=True)
     now = view.badge(view.current_status(own))
     st.markdown("**Current status**")
-    st.badge(now.label, icon=now.icon, color=now.colour)
+    st.badge(now.label, icon=now.icon, color=cast(BadgeColour, now.colour))
     if own.empty:
         st.caption("No status has been given yet.")
     else:
@@ -353,8 +419,9 @@ with statuses_tab:
                 "evidence_url": st.column_config.LinkColumn("Evidence"),
                 "note": st.column_config.TextColumn("Note", width="medium"),
                 "meeting_held_on": st.column_config.DateColumn("Given at the meeting of", format="D MMM YYYY"),
-                "recorded_at": st.column_config.DatetimeColumn("Recorded (UTC)", format="D MMM YYYY, HH:mm",
-                                                               timezone="UTC"),
+                "recorded_at": st.column_config.DatetimeColumn(
+                    "Recorded (UTC)", format="D MMM YYYY, HH:mm", timezone="UTC"
+                ),
             },
             key="review_history",
         )

@@ -47,10 +47,16 @@ if auth.sso_configured():
     refused = state.get(auth.SSO_REFUSED)
     if refused:
         st.error(escape_markdown(refused), icon=":material/no_accounts:")  # it quotes what the provider sent
-        st.button("Sign out of that account", on_click=st.logout, key="sso_sign_out", icon=":material/logout:",
-                  help="To sign in with a different organisation account.")
-    elif st.button("Sign in with your organisation account", type="primary", key="sso_sign_in",
-                   icon=":material/badge:"):
+        st.button(
+            "Sign out of that account",
+            on_click=st.logout,
+            key="sso_sign_out",
+            icon=":material/logout:",
+            help="To sign in with a different organisation account.",
+        )
+    elif st.button(
+        "Sign in with your organisation account", type="primary", key="sso_sign_in", icon=":material/badge:"
+    ):
         st.login()
     st.caption("Or, if you were given a username and password for the funding tracker:")
 
@@ -60,8 +66,13 @@ if state.get("sign_in_failed"):
 with st.form("sign_in_form", border=True, width=420):
     st.text_input("Username", key="sign_in_username", autocomplete="username")
     st.text_input("Password", type="password", key="sign_in_password", autocomplete="current-password")
-    st.form_submit_button("Sign in", on_click=submit, type="secondary" if auth.sso_configured() else "primary",
-                          key="sign_in_submit", icon=":material/login:")
+    st.form_submit_button(
+        "Sign in",
+        on_click=submit,
+        type="secondary" if auth.sso_configured() else "primary",
+        key="sign_in_submit",
+        icon=":material/login:",
+    )
 
 minutes = accounts.idle_minutes()
 if auth.sso_configured():

@@ -8,23 +8,27 @@ the audit trail always names someone who existed. Every change goes through
 ``tracker.accounts`` (audited; admin only).
 """
 
+from collections.abc import Callable
+
 import streamlit as st
 
 from dashboard import auth
 from dashboard.components import engine, field_problems
-from tracker.core.vocabulary import ROLES
 from tracker import accounts
-from tracker.records.problems import FieldProblem, ValidationFailed
+from tracker.core.vocabulary import ROLES
 from tracker.figures.markdown_text import escape_markdown
+from tracker.records.problems import FieldProblem, ValidationFailed
 
 me = auth.require("manage_users")
 db = engine()
 state = st.session_state
 NO_PROBLEMS = ValidationFailed([])
-ROLE_HELP = ("viewer: sees every page and chart. reviewer: also records progress statuses and opens review "
-             "meetings. finance: also records and imports deliveries. editor: also records and changes "
-             "announcements, commitments, deliveries and milestones, and imports. admin: everything, and manages "
-             "users, restores deleted records and sees the audit trail.")
+ROLE_HELP = (
+    "viewer: sees every page and chart. reviewer: also records progress statuses and opens review "
+    "meetings. finance: also records and imports deliveries. editor: also records and changes "
+    "announcements, commitments, deliveries and milestones, and imports. admin: everything, and manages "
+    "users, restores deleted records and sees the audit trail."
+)
 
 
 def _one_time(username: str, password: str, why: str) -> None:
@@ -34,9 +38,12 @@ def _one_time(username: str, password: str, why: str) -> None:
 def add() -> None:
     username = state.get("users_new_username", "").strip()
     email, sso_only = state.get("users_new_email", "").strip(), bool(state.get("users_new_sso_only"))
-    saved, password = auth.attempt(lambda: accounts.add_user(
-        username, state.get("users_new_roles") or [], engine=db, email=email, actor=auth.actor(), sso_only=sso_only),
-        "users_add_problems")
+    saved, password = auth.attempt(
+        lambda: accounts.add_user(
+            username, state.get("users_new_roles") or [], engine=db, email=email, actor=auth.actor(), sso_only=sso_only
+        ),
+        "users_add_problems",
+    )
     if not saved:
         return
     state.update(users_new_username="", users_new_email="", users_new_roles=[], users_new_sso_only=False)
@@ -46,13 +53,16 @@ def add() -> None:
         _one_time(username, password, "was added")
 
 
-def _change(use_case, message: str, **kwargs) -> None:
-    username = state.get("users_pick")
-    saved, result = auth.attempt(lambda: use_case(username, engine=db, actor=auth.actor(), **kwargs),
-                                 "users_change_problems")
+def _change(use_case: Callable[..., str | None], message: str, **kwargs: object) -> None:
+    username: str | None = state.get("users_pick")
+    if username is None:  # not reached: the buttons that change a user show once one is picked
+        return
+    saved, result = auth.attempt(
+        lambda: use_case(username, engine=db, actor=auth.actor(), **kwargs), "users_change_problems"
+    )
     if not saved:
         return
-    if use_case is accounts.reset_password:
+    if use_case is accounts.reset_password and result is not None:  # the new one-time password
         _one_time(username, result, "has a new one-time password")
     else:
         state["users_saved"] = message.format(username=username)
@@ -87,15 +97,19 @@ def reset() -> None:
 
 
 st.title("Users")
-st.caption("Who may sign in, and what each may do. Users are never deleted: disable an account instead, so the "
-           "audit trail always names someone who existed. " + ROLE_HELP)
+st.caption(
+    "Who may sign in, and what each may do. Users are never deleted: disable an account instead, so the "
+    "audit trail always names someone who existed. " + ROLE_HELP
+)
 
 one_time = state.pop("users_one_time", None)
 if one_time:
     username, password, why = one_time
-    st.success(f"**{escape_markdown(username)}** {why}. Their one-time password is below: it is shown only "
-               "this once. Hand it over privately; they must choose their own password when they first sign in.",
-               icon=":material/key:")
+    st.success(
+        f"**{escape_markdown(username)}** {why}. Their one-time password is below: it is shown only "
+        "this once. Hand it over privately; they must choose their own password when they first sign in.",
+        icon=":material/key:",
+    )
     st.code(password, language=None)
 saved = state.pop("users_saved", None)
 if saved:
@@ -127,18 +141,24 @@ with add_tab:
     show = field_problems(state.get("users_add_problems", NO_PROBLEMS))
     left, right = st.columns(2)
     with left:
-        st.text_input("Username", key="users_new_username", placeholder="e.g. a.jones",
-                      help="What they type to sign in: no spaces.")
+        st.text_input(
+            "Username",
+            key="users_new_username",
+            placeholder="e.g. a.jones",
+            help="What they type to sign in: no spaces.",
+        )
         show("username")
-        st.text_input("Email (optional)", key="users_new_email", placeholder="name@council.gov.uk",
-                      help="The address they sign in with through their organisation account (single sign-on)."
-                      if sso else None)
+        st.text_input(
+            "Email (optional)",
+            key="users_new_email",
+            placeholder="name@council.gov.uk",
+            help="The address they sign in with through their organisation account (single sign-on)." if sso else None,
+        )
         show("email")
         if sso:
             st.checkbox("Signs in only with their organisation account (no password)", key="users_new_sso_only")
     with right:
-        st.multiselect("Roles", ROLES, key="users_new_roles", placeholder="Choose one or more roles",
-                       help=ROLE_HELP)
+        st.multiselect("Roles", ROLES, key="users_new_roles", placeholder="Choose one or more roles", help=ROLE_HELP)
         show("roles")
     st.button("Add the user", on_click=add, type="primary", key="users_add", icon=":material/person_add:")
 
@@ -164,8 +184,10 @@ with change_tab:
             st.markdown(f"**{escape_markdown(picked)}** can sign in. Disabling signs them out at once.")
             st.button("Disable the account", on_click=disable, key="users_disable")
         st.divider()
-        st.markdown("A forgotten password: a reset gives a new one-time password (shown here once) and lifts a "
-                    "lockout.")
+        st.markdown(
+            "A forgotten password: a reset gives a new one-time password (shown here once) and lifts a lockout."
+        )
         st.checkbox(f"Yes, reset the password of {picked}", key="users_confirm_reset")
-        st.button("Reset the password", on_click=reset, key="users_reset",
-                  disabled=not state.get("users_confirm_reset"))
+        st.button(
+            "Reset the password", on_click=reset, key="users_reset", disabled=not state.get("users_confirm_reset")
+        )

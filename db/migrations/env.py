@@ -14,9 +14,10 @@ append-only triggers (a test checks they survive a full upgrade).
 from __future__ import annotations
 
 from logging.config import fileConfig
-from typing import Any
+from typing import Any, Literal
 
 from alembic import context
+from alembic.autogenerate.api import AutogenContext
 from sqlalchemy import Connection
 from sqlalchemy.types import TypeDecorator
 
@@ -33,7 +34,7 @@ if config.config_file_name is not None:
 target_metadata = Base.metadata
 
 
-def render_item(type_: str, obj: Any, autogen_context: Any) -> str | bool:
+def render_item(type_: str, obj: Any, autogen_context: AutogenContext) -> str | Literal[False]:
     """Autogenerate our column types as the plain types they store.
 
     Migrations then never import model code (which keeps changing): a

@@ -84,8 +84,11 @@ def _dispose_cached_engine(url: str) -> None:
 def _insert_test_admin(engine: Engine) -> int:
     """The test admin, written without an audit event (see the module docstring)."""
     with write_session(engine) as session:
-        user = User(username=TEST_ADMIN, password_hash=accounts.hash_password(TEST_PASSWORD),
-                    password_changed_at=datetime.now(UTC))
+        user = User(
+            username=TEST_ADMIN,
+            password_hash=accounts.hash_password(TEST_PASSWORD),
+            password_changed_at=datetime.now(UTC),
+        )
         user.roles = [UserRole(role="admin")]
         session.add(user)
         session.flush()

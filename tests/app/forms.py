@@ -12,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 def fill_new_announcement(at: AppTest, announced_on: str = "01/02/2022", *, years: int | None = None) -> None:
     """A7 with one commitment, W8: one-off, or recurring for ``years`` years."""
     at.text_input(key="record_a_ref").input("A7")
-    at.text_input(key="record_a_date").input(announced_on)
+    at.text_input(key="record_a_announced_on").input(announced_on)
     at.text_input(key="record_a_title").input("Data unit for councils")
     at.selectbox(key="record_a_funder").set_value("Welsh Government")
     at.text_input(key="record_c0_ref").input("W8")
@@ -27,7 +27,7 @@ def fill_new_announcement(at: AppTest, announced_on: str = "01/02/2022", *, year
 
 def fill_delivery(at: AppTest) -> None:
     """D8: £400,000 paid against W7 on 20 March 2023."""
-    at.selectbox(key="record_d_commitment").set_value("W7")
+    at.selectbox(key="record_d_commitment_ref").set_value("W7")
     at.text_input(key="record_d_ref").input("D8")
     at.text_input(key="record_d_paid_on").input("20/03/2023")
     at.text_input(key="record_d_amount").input("£400,000")

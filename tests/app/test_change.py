@@ -15,6 +15,7 @@ from streamlit.testing.v1 import AppTest
 from db.models import AuditEvent
 from db.session import make_engine, read_session
 from tests.actors import ADMIN, admin
+from tracker.core.limits import LIMITS
 from tracker.records import commitments, deletion, editing, milestones
 from tracker.records.inputs import MilestoneInput
 from tracker.records.revisions import baseline_vs_revised
@@ -120,8 +121,9 @@ def test_an_announcements_own_fields_change_and_the_register_shows_them():
 
 
 def test_a_milestone_marked_achieved_is_shown_as_achieved(db):
-    milestones.create_milestone(MilestoneInput("M3", "W7", "Five projects funded", due_on="2022-09-30"),
-                                engine=db, actor=ADMIN)
+    milestones.create_milestone(
+        MilestoneInput("M3", "W7", "Five projects funded", due_on="2022-09-30"), engine=db, actor=ADMIN
+    )
     at = _open()
     _pick(at, "Milestone", "M3")
     at.text_input(key="change_f_achieved_on").input("15/10/2022")
@@ -134,8 +136,13 @@ def test_a_change_saved_by_someone_else_after_opening_is_refused_named_and_what_
     at = _open()
     _pick(at, "Commitment", "W5")
     other = editing.load_for_edit("commitment", "W5", engine=db)
-    commitments.update_commitment("W5", replace(other.value, purpose="Digital squads (renamed)"),
-                                  expected_version=other.version, engine=db, actor=admin("Sam"))
+    commitments.update_commitment(
+        "W5",
+        replace(other.value, purpose="Digital squads (renamed)"),
+        expected_version=other.version,
+        engine=db,
+        actor=admin("Sam"),
+    )
     before = _audit_count(db)
 
     at.text_input(key="change_f_purpose").input("My own wording")
@@ -144,7 +151,8 @@ def test_a_change_saved_by_someone_else_after_opening_is_refused_named_and_what_
     assert at.warning[0].value.startswith("This commitment was changed by Sam at ")
     kept = at.dataframe[0].value
     assert kept.to_dict("records") == [
-        {"Field": "What it pays for", "You typed": "My own wording", "Saved now": "Digital squads (renamed)"}]
+        {"Field": "What it pays for", "You typed": "My own wording", "Saved now": "Digital squads (renamed)"}
+    ]
     assert editing.load_for_edit("commitment", "W5", engine=db).value.purpose == "Digital squads (renamed)"
     assert _audit_count(db) == before
 
@@ -173,8 +181,7 @@ def test_deleting_an_announcement_takes_its_commitments_out_and_an_admin_brings_
     at.checkbox(key="change_confirm_delete").check().run()
     at.button(key="change_delete").click().run()
     assert not at.exception
-    assert _overview(at, "committed") == {"2020-21": "1500000.00", "2021-22": "5400000.00",
-                                          "2022-23": "1500000.00"}
+    assert _overview(at, "committed") == {"2020-21": "1500000.00", "2021-22": "5400000.00", "2022-23": "1500000.00"}
 
     at.switch_page("app_pages/deleted.py").run()
     listed = at.dataframe[0].value
@@ -201,3 +208,21 @@ def test_restoring_a_deleted_payment_puts_it_back_in_delivered(db):
     assert not at.exception and "Restored delivery D2" in at.success[0].value
     assert [i.value for i in at.info] == ["Nothing has been deleted."]
     assert _overview(at, "delivered")["2021-22"] == "5400000.00"
+
+
+def test_the_form_opens_with_the_stored_choices_and_takes_as_many_characters_as_a_save_allows():
+    at = _open()
+    _pick(at, "Announcement", "A4")
+    assert at.text_area(key="change_f_quote").max_chars == LIMITS["quote"]
+    assert at.text_input(key="change_f_title").max_chars == LIMITS["title"]
+    assert not [box for box in at.text_input if box.key == "change_f_ref"]  # a ref is set once
+    _pick(at, "Commitment", "W1")
+    assert at.selectbox(key="change_f_kind").value == "recurring"
+    assert at.selectbox(key="change_f_kind").options == [
+        "One-off",
+        "Recurring (each year)",
+        "Profiled (amount per year)",
+    ]
+    assert at.selectbox(key="change_f_capital_or_revenue").value == "revenue"
+    assert at.text_input(key="change_f_purpose").max_chars == LIMITS["purpose"]
+    assert at.text_input(key="change_reason_text").max_chars == LIMITS["reason_text"]

@@ -123,8 +123,10 @@ def test_the_by_year_table_accumulates_and_shows_slippage() -> None:
 def test_the_cumulative_chart_has_a_one_line_summary() -> None:
     markdown = texts(open_delivery().markdown)
 
-    assert ("By the end of 2022-23, at least £13.3m had been committed and £12.52m delivered (94%): "
-            "£780k behind the committed profile.") in markdown
+    assert (
+        "By the end of 2022-23, at least £13.3m had been committed and £12.52m delivered (94%): "
+        "£780k behind the committed profile."
+    ) in markdown
 
 
 def test_w1_is_behind_its_profile_by_300k() -> None:
@@ -189,8 +191,9 @@ def test_the_year_selectbox_lists_that_years_deliveries() -> None:
     expected = [row for row in demo_deliveries() if row["paid_on"] < "2021-04-01"]
     assert sorted(records["ref"]) == sorted(row["ref"] for row in expected)
     assert list(records.loc[records["ref"] == "D4", "counted_toward"]) == ["W2"]
-    assert pounds(records["amount_pence"]) == [to_decimal(parse_pence(r["amount"]))
-                                             for r in sorted(expected, key=lambda r: r["paid_on"])]
+    assert pounds(records["amount_pence"]) == [
+        to_decimal(parse_pence(r["amount"])) for r in sorted(expected, key=lambda r: r["paid_on"])
+    ]
     assert "In 2020-21, at least £1.5m was committed and £1.17m delivered (78%)." in texts(at.markdown)
 
 
@@ -231,17 +234,19 @@ def test_an_empty_database_says_what_to_do(empty_database: bool) -> None:
 
 def test_commitments_without_deliveries_say_how_to_import_them(empty_database: bool, app_database: str) -> None:
     from tests.actors import ADMIN
-    from tracker.imports.bulk import import_commitments_file
+    from tracker.imports.apply import import_file
 
     engine = ensure_schema(app_database)
     try:
-        import_commitments_file(DEMO_FOLDER / "commitments.csv", engine=engine, actor=ADMIN)
+        import_file("commitments", DEMO_FOLDER / "commitments.csv", engine=engine, actor=ADMIN)
     finally:
         engine.dispose()
 
     at = open_delivery()
 
-    assert any("No deliveries recorded yet: import a deliveries file with `funding-tracker import deliveries FILE`"
-               in i for i in texts(at.info))
+    assert any(
+        "No deliveries recorded yet: import a deliveries file with `funding-tracker import deliveries FILE`" in i
+        for i in texts(at.info)
+    )
     assert not at.warning  # nothing illustrative to flag
     assert pounds(by_year(at)["slippage"]) == [Decimal("1500000.00"), Decimal("6900000.00"), Decimal("13300000.00")]

@@ -33,8 +33,13 @@ def revise(ref: str, reason: str, reason_text: str = "", actor: str = "Sam", **c
     try:
         current = editing.load_for_edit("commitment", ref, engine=engine)
         commitments.update_commitment(
-            ref, dataclasses.replace(current.value, **changes), expected_version=current.version,
-            reason=reason, reason_text=reason_text, engine=engine, actor=admin(actor),
+            ref,
+            dataclasses.replace(current.value, **changes),
+            expected_version=current.version,
+            reason=reason,
+            reason_text=reason_text,
+            engine=engine,
+            actor=admin(actor),
         )
     finally:
         engine.dispose()
@@ -45,10 +50,18 @@ def revised() -> tuple[datetime, datetime]:
     """W3 slipped; W1 re-profiled then corrected. The UTC window they were made in."""
     start = datetime.now(UTC)
     revise("W3", "slippage", amount="£2m", first_year="2022-23")
-    revise("W1", "re-profiled", actor="Alex", kind="profiled", amount="", years="",
-           profile="2020-21=£500k;2021-22=£300k;2022-23=£700,000.50")
-    revise("W1", "other", "Budget moved to the final year", amount="",
-           profile="2020-21=£500k;2021-22=£200k;2022-23=£800k")
+    revise(
+        "W1",
+        "re-profiled",
+        actor="Alex",
+        kind="profiled",
+        amount="",
+        years="",
+        profile="2020-21=£500k;2021-22=£300k;2022-23=£700,000.50",
+    )
+    revise(
+        "W1", "other", "Budget moved to the final year", amount="", profile="2020-21=£500k;2021-22=£200k;2022-23=£800k"
+    )
     return start, datetime.now(UTC)
 
 
@@ -97,20 +110,22 @@ def test_a_slipped_commitment_shows_its_original_year_beside_the_new_one(revised
 
     table = comparison(at)
     assert list(table["financial_year"]) == ["2020-21", "2021-22", "2022-23", "Total"]
-    assert pounds(table["original"]) == [Decimal("1000000.00"), Decimal("0.00"), Decimal("0.00"),
-                                         Decimal("1000000.00")]
-    assert pounds(table["revised"]) == [Decimal("0.00"), Decimal("0.00"), Decimal("2000000.00"),
-                                        Decimal("2000000.00")]
-    assert pounds(table["change"]) == [Decimal("-1000000.00"), Decimal("0.00"), Decimal("2000000.00"),
-                                       Decimal("1000000.00")]
-    assert ("W3 was £1,000,000 in 2020-21; it is now £2,000,000 in 2022-23 after 1 revision (slippage)."
-            in texts(at.markdown))
+    assert pounds(table["original"]) == [Decimal("1000000.00"), Decimal("0.00"), Decimal("0.00"), Decimal("1000000.00")]
+    assert pounds(table["revised"]) == [Decimal("0.00"), Decimal("0.00"), Decimal("2000000.00"), Decimal("2000000.00")]
+    assert pounds(table["change"]) == [
+        Decimal("-1000000.00"),
+        Decimal("0.00"),
+        Decimal("2000000.00"),
+        Decimal("1000000.00"),
+    ]
+    assert "W3 was £1,000,000 in 2020-21; it is now £2,000,000 in 2022-23 after 1 revision (slippage)." in texts(
+        at.markdown
+    )
 
     rows = history(at)
     assert list(rows["actor"]) == ["Sam"]
     assert list(rows["reason"]) == ["slippage"]
-    assert list(rows["changed"]) == ["2020-21 £1,000,000 → £0; 2022-23 £0 → £2,000,000; "
-                                     "total £1,000,000 → £2,000,000"]
+    assert list(rows["changed"]) == ["2020-21 £1,000,000 → £0; 2022-23 £0 → £2,000,000; total £1,000,000 → £2,000,000"]
     assert start <= rows["revised_at"].iloc[0].to_pydatetime() <= end
 
     chart = revision_chart(at)
@@ -131,12 +146,17 @@ def test_a_commitment_revised_twice_keeps_the_first_profile_and_lists_both_revis
     table = comparison(at)
     assert list(table["financial_year"]) == ["2020-21", "2021-22", "2022-23", "Total"]
     assert pounds(table["original"]) == [Decimal("500000.00")] * 3 + [Decimal("1500000.00")]
-    assert pounds(table["revised"]) == [Decimal("500000.00"), Decimal("200000.00"), Decimal("800000.00"),
-                                        Decimal("1500000.00")]
-    assert pounds(table["change"]) == [Decimal("0.00"), Decimal("-300000.00"), Decimal("300000.00"),
-                                       Decimal("0.00")]
-    assert ("W1 was £500,000 a year from 2020-21 to 2022-23; it is now £1,500,000 in all from 2020-21 to "
-            "2022-23 after 2 revisions (re-profiled, other)." in texts(at.markdown))
+    assert pounds(table["revised"]) == [
+        Decimal("500000.00"),
+        Decimal("200000.00"),
+        Decimal("800000.00"),
+        Decimal("1500000.00"),
+    ]
+    assert pounds(table["change"]) == [Decimal("0.00"), Decimal("-300000.00"), Decimal("300000.00"), Decimal("0.00")]
+    assert (
+        "W1 was £500,000 a year from 2020-21 to 2022-23; it is now £1,500,000 in all from 2020-21 to "
+        "2022-23 after 2 revisions (re-profiled, other)." in texts(at.markdown)
+    )
 
     rows = history(at)
     assert list(rows["actor"]) == ["Alex", "Sam"]
@@ -160,5 +180,7 @@ def test_the_sidebar_filters_narrow_the_revised_commitments(revised) -> None:
     at.multiselect(key="filter_recipients").set_value(["Centre for Digital Public Services"]).run()
     assert not at.exception
     assert not [s for s in at.selectbox if s.key == PICK]
-    assert any("None of the commitments these filters show has been revised" in i and "the 2 that have" in i
-               for i in texts(at.info))
+    assert any(
+        "None of the commitments these filters show has been revised" in i and "the 2 that have" in i
+        for i in texts(at.info)
+    )

@@ -27,8 +27,12 @@ def test_the_recipient_pivot_has_row_and_column_totals_in_pounds():
     assert list(pivot.columns) == ["2020-21", "2021-22", "2022-23", "Total"]
     assert pivot.loc["Centre for Digital Public Services", "Total"] == Decimal("9800000.00")
     assert pivot.loc["Welsh Local Government Association", "2021-22"] == Decimal("500000.00")
-    assert list(pivot.loc["Total"]) == [Decimal("1500000.00"), Decimal("5400000.00"), Decimal("6400000.00"),
-                                        Decimal("13300000.00")]
+    assert list(pivot.loc["Total"]) == [
+        Decimal("1500000.00"),
+        Decimal("5400000.00"),
+        Decimal("6400000.00"),
+        Decimal("13300000.00"),
+    ]
 
 
 def test_the_commitment_pivot_shows_the_reannouncement_as_adding_nothing():

@@ -56,8 +56,8 @@ def test_the_page_shows_the_choice_the_uploader_and_what_a_file_should_look_like
     assert at.segmented_control(key="import_kind").value == "commitments"
     uploader = at.file_uploader(key="import_file")
     assert sorted(uploader.allowed_type) == [".csv", ".xlsx"]
-    assert "10 MB" in uploader.help
-    assert any("up to 10 MB" in info.value for info in at.info)
+    assert "200 MB" in uploader.help
+    assert any("up to 200 MB" in info.value for info in at.info)
     help_text = " ".join(markdown.value for markdown in at.markdown)
     assert "Required columns:" in help_text and "`first_year`" in help_text
     assert not at.button  # nothing to confirm before a file is chosen
@@ -95,7 +95,7 @@ def test_other_pages_show_the_imported_figures_at_once(app_database):
     at = AppTest.from_file(APP, default_timeout=60).run()
     delivered_before = [m.value for m in at.metric]
     at.switch_page("app_pages/import_data.py").run()
-    _upload(at, "payments.csv", DEMO_DELIVERIES + b"D8,W7,2023-03-20,\"\xc2\xa31,000,000\",payment,big,no\n")
+    _upload(at, "payments.csv", DEMO_DELIVERIES + b'D8,W7,2023-03-20,"\xc2\xa31,000,000",payment,big,no\n')
     at.button(key="import_confirm").click().run()
     assert not at.exception
 
@@ -106,17 +106,24 @@ def test_other_pages_show_the_imported_figures_at_once(app_database):
 
 
 def test_a_file_with_problems_lists_every_one_and_cannot_be_confirmed(app_database):
-    bad = DEMO_DELIVERIES + (b"D8,W7,31/02/2023,1000,payment,,no\n"
-                             b"D9,NOPE,2023-03-20,1000,payment,,no\n"
-                             b"D10,W7,2023-03-20,1.000.000,payment,,no\n")
+    bad = DEMO_DELIVERIES + (
+        b"D8,W7,31/02/2023,1000,payment,,no\n"
+        b"D9,NOPE,2023-03-20,1000,payment,,no\n"
+        b"D10,W7,2023-03-20,1.000.000,payment,,no\n"
+    )
     audit_before = _count(app_database, AuditEvent)
     at = _upload(_import_page(), "payments.csv", bad)
 
     assert _metrics(at)["Problems"] == "3"
     assert any("3 problems: nothing can be imported" in error.value for error in at.error)
-    problems = next(df.value for df in at.dataframe if list(df.value.columns) == ["line", "column", "value", "expected"])
+    problems = next(
+        df.value for df in at.dataframe if list(df.value.columns) == ["line", "column", "value", "expected"]
+    )
     assert list(zip(problems["line"], problems["column"], problems["value"])) == [
-        ("9", "paid_on", "31/02/2023"), ("10", "commitment_ref", "NOPE"), ("11", "amount", "1.000.000")]
+        ("9", "paid_on", "31/02/2023"),
+        ("10", "commitment_ref", "NOPE"),
+        ("11", "amount", "1.000.000"),
+    ]
     assert at.button(key="import_confirm").disabled
     assert _count(app_database, Delivery) == 7 and _count(app_database, AuditEvent) == audit_before
 
@@ -128,9 +135,14 @@ def test_an_unreadable_file_says_so(app_database):
 
 
 def test_a_change_to_money_asks_why_before_it_can_be_confirmed(app_database):
-    data = (DEMO_FOLDER / "commitments.csv").read_bytes().replace(
-        b"Local Government Digital Transformation Fund,one-off,\xc2\xa31m,exact,2022-23",
-        b"Local Government Digital Transformation Fund,one-off,\xc2\xa31.5m,exact,2022-23")
+    data = (
+        (DEMO_FOLDER / "commitments.csv")
+        .read_bytes()
+        .replace(
+            b"Local Government Digital Transformation Fund,one-off,\xc2\xa31m,exact,2022-23",
+            b"Local Government Digital Transformation Fund,one-off,\xc2\xa31.5m,exact,2022-23",
+        )
+    )
     at = _upload(_import_page(), "commitments.csv", data, kind="commitments")
 
     assert _metrics(at)["To update"] == "1"

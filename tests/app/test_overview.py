@@ -58,8 +58,9 @@ def test_the_chart_has_committed_bars_in_pounds_for_each_year() -> None:
 
     assert len(charts) == 1
     figure = json.loads(charts[0].proto.spec)
-    [committed] = [trace for trace in figure["data"] if trace.get("name", "").startswith("Committed")
-                   and trace["type"] == "bar"]
+    [committed] = [
+        trace for trace in figure["data"] if trace.get("name", "").startswith("Committed") and trace["type"] == "bar"
+    ]
     assert committed["x"] == YEARS
     assert [Decimal(str(y)) for y in committed["y"]] == COMMITTED_POUNDS
 

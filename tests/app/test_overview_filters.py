@@ -57,8 +57,11 @@ def test_the_year_range_drops_years_outside_it():
 def test_the_breakdown_by_recipient_adds_up_to_the_total():
     at = _run()
     split = at.dataframe[2].value
-    assert sorted(split["recipient"]) == ["Centre for Digital Public Services", "Welsh Local Government Association",
-                                          "Welsh councils"]
+    assert sorted(split["recipient"]) == [
+        "Centre for Digital Public Services",
+        "Welsh Local Government Association",
+        "Welsh councils",
+    ]
     assert sum(split["committed"]) == 13_300_000
 
 

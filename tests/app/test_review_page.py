@@ -69,7 +69,7 @@ TABLES = {  # each table on the page, by its first columns
 def _frame(at: AppTest, table: str, nth: int = 0):
     """The ``nth`` table of a kind, in page order."""
     columns = TABLES[table]
-    found = [d.value for d in at.dataframe if list(d.value.columns[:len(columns)]) == columns]
+    found = [d.value for d in at.dataframe if list(d.value.columns[: len(columns)]) == columns]
     return found[nth]
 
 
@@ -96,8 +96,7 @@ def _count(db, model) -> int:
         return session.scalar(select(func.count()).select_from(model))
 
 
-def _give_status(at: AppTest, subject: str, status: str, assessed_on: date, note: str = "",
-                 evidence: str = "") -> None:
+def _give_status(at: AppTest, subject: str, status: str, assessed_on: date, note: str = "", evidence: str = "") -> None:
     at.selectbox(key="review_subject").set_value(subject)
     at.selectbox(key="review_status").set_value(status)
     at.date_input(key="review_assessed_on").set_value(assessed_on)
@@ -132,7 +131,8 @@ def test_opening_a_meeting_freezes_and_shows_its_figures(db):
     _open_meeting(at, title="Digital Advisory Group, winter")
 
     assert [s.value for s in at.success] == [
-        "Opened the meeting of 27 November 2026. The figures as at 27 November 2026 are frozen for it."]
+        "Opened the meeting of 27 November 2026. The figures as at 27 November 2026 are frozen for it."
+    ]
     assert at.selectbox(key="review_meeting").value == "2026-11-27"
     assert "Digital Advisory Group, winter" in at.selectbox(key="review_meeting").format_func("2026-11-27")
     assert any(FROZEN in i.value and "Figures as at **27 November 2026**" in i.value for i in at.info)
@@ -181,9 +181,11 @@ def test_figures_as_at_after_the_meeting_are_refused_beside_their_field(db):
 def test_three_statuses_leave_three_history_rows_in_order_and_the_latest_is_current(db):
     at = _open_page()
     _open_meeting(at)
-    for status, day, note in (("not started", date(2025, 1, 10), "Recruitment not begun"),
-                              ("at risk", date(2025, 6, 10), "Advert reissued"),
-                              ("on track", date(2025, 11, 10), "Interviews held")):
+    for status, day, note in (
+        ("not started", date(2025, 1, 10), "Recruitment not begun"),
+        ("at risk", date(2025, 6, 10), "Advert reissued"),
+        ("on track", date(2025, 11, 10), "Interviews held"),
+    ):
         _give_status(at, "W1", status, day, note=note)
         assert not at.error
 
@@ -256,7 +258,9 @@ def test_a_meetings_figures_stay_frozen_and_the_next_meeting_shows_what_changed(
     _open_meeting(at, held_on=date(2026, 11, 27))
     assert at.selectbox(key="review_meeting").value == "2026-11-27"
     assert list(at.selectbox(key="review_meeting").options)[:2] == [
-        review.meeting(db, date(2026, 11, 27)).label, review.meeting(db, date(2026, 11, 20)).label]
+        review.meeting(db, date(2026, 11, 27)).label,
+        review.meeting(db, date(2026, 11, 20)).label,
+    ]
     assert _metrics(at)["Delivered to date"] == "£12.62m"
     since = _frame(at, "changes")
     (row,) = since.loc[since["ref"] == "D9"].itertuples(index=False)

@@ -50,12 +50,27 @@ ALLOWED_PAGES = {
     "admin": FIGURES + KEEPING + ADMIN + YOU,
 }
 FILES = {
-    "Overview": "overview", "Announcements": "announcements", "Delivery": "delivery", "Review": "review",
-    "Finance tables": "finance", "Record": "record", "Change a record": "change", "Import": "import_data",
-    "Audit trail": "audit", "Deleted records": "deleted", "Users": "users", "Account": "account",
+    "Overview": "overview",
+    "Announcements": "announcements",
+    "Delivery": "delivery",
+    "Review": "review",
+    "Finance tables": "finance",
+    "Record": "record",
+    "Change a record": "change",
+    "Import": "import_data",
+    "Audit trail": "audit",
+    "Deleted records": "deleted",
+    "Users": "users",
+    "Account": "account",
 }
-NEEDS = {"Record": "finance or editor", "Change a record": "finance or editor", "Import": "finance or editor",
-         "Audit trail": "admin", "Deleted records": "admin", "Users": "admin"}
+NEEDS = {
+    "Record": "finance or editor",
+    "Change a record": "finance or editor",
+    "Import": "finance or editor",
+    "Audit trail": "admin",
+    "Deleted records": "admin",
+    "Users": "admin",
+}
 TITLES = {"Finance tables": "Finance tables", "Change a record": "Change a record"}
 
 
@@ -65,8 +80,9 @@ def _elements(at: AppTest) -> list:
 
 def _refused(at: AppTest) -> bool:
     """A refusal is shown: the page's, or a write's."""
-    return any("do not have access" in e.value or "may not" in e.value or "Nothing was saved" in e.value
-               for e in at.error)
+    return any(
+        "do not have access" in e.value or "may not" in e.value or "Nothing was saved" in e.value for e in at.error
+    )
 
 
 # --- pages -----------------------------------------------------------------------------------------
@@ -130,8 +146,10 @@ def test_only_reviewers_get_the_meeting_and_status_forms_everyone_gets_the_figur
     assert ("review_save_status" in keys) is reviewer
     assert ("review_open" in keys) is reviewer
     assert bool(at.selectbox(key="review_subject"))  # the history of each subject is for everyone
-    assert [d.proto.label for d in at.get("download_button")] == ["Download the pack (HTML)",
-                                                                  "Download the pack (Excel)"]
+    assert [d.proto.label for d in at.get("download_button")] == [
+        "Download the pack (HTML)",
+        "Download the pack (Excel)",
+    ]
     assert at.metric
     captions = [c.value for c in at.caption]
     assert ("Opening meetings and recording statuses needs the reviewer role." in captions) is not reviewer
@@ -211,21 +229,71 @@ class Write:
 
 
 WRITES = [
-    Write("save announcement", "record", frozenset({"editor", "admin"}), fill_new_announcement, "record_a_save",
-          lambda e: _count(e, select(func.count(Announcement.id))), "Saved announcement A7"),
-    Write("change commitment", "change", frozenset({"editor", "admin"}), _fill_commitment_change, "change_save",
-          _w1_purpose, "Saved the change to commitment W1"),
-    Write("record delivery", "record", frozenset({"finance", "editor", "admin"}), fill_delivery, "record_d_save",
-          lambda e: _count(e, select(func.count(Delivery.id))), "Saved delivery D8 against W7"),
-    Write("open meeting", "review", frozenset({"reviewer", "admin"}), _fill_meeting, "review_open",
-          lambda e: _count(e, select(func.count(ReviewMeeting.id))), "Opened the meeting of 20 November 2026"),
-    Write("record status", "review", frozenset({"reviewer", "admin"}), _fill_status, "review_save_status",
-          lambda e: _count(e, select(func.count(ProgressStatus.id))), "Saved: W1 is", prepare=_open_a_meeting),
-    Write("restore", "deleted", frozenset({"admin"}), _fill_restore, "deleted_restore",
-          lambda e: _count(e, select(func.count(Announcement.id)).where(Announcement.deleted_at.is_(None))),
-          "Restored announcement A4", prepare=_delete_a4),
-    Write("add user", "users", frozenset({"admin"}), _fill_user, "users_add",
-          lambda e: _count(e, select(func.count(User.id))), "new-person** was added"),
+    Write(
+        "save announcement",
+        "record",
+        frozenset({"editor", "admin"}),
+        fill_new_announcement,
+        "record_a_save",
+        lambda e: _count(e, select(func.count(Announcement.id))),
+        "Saved announcement A7",
+    ),
+    Write(
+        "change commitment",
+        "change",
+        frozenset({"editor", "admin"}),
+        _fill_commitment_change,
+        "change_save",
+        _w1_purpose,
+        "Saved the change to commitment W1",
+    ),
+    Write(
+        "record delivery",
+        "record",
+        frozenset({"finance", "editor", "admin"}),
+        fill_delivery,
+        "record_d_save",
+        lambda e: _count(e, select(func.count(Delivery.id))),
+        "Saved delivery D8 against W7",
+    ),
+    Write(
+        "open meeting",
+        "review",
+        frozenset({"reviewer", "admin"}),
+        _fill_meeting,
+        "review_open",
+        lambda e: _count(e, select(func.count(ReviewMeeting.id))),
+        "Opened the meeting of 20 November 2026",
+    ),
+    Write(
+        "record status",
+        "review",
+        frozenset({"reviewer", "admin"}),
+        _fill_status,
+        "review_save_status",
+        lambda e: _count(e, select(func.count(ProgressStatus.id))),
+        "Saved: W1 is",
+        prepare=_open_a_meeting,
+    ),
+    Write(
+        "restore",
+        "deleted",
+        frozenset({"admin"}),
+        _fill_restore,
+        "deleted_restore",
+        lambda e: _count(e, select(func.count(Announcement.id)).where(Announcement.deleted_at.is_(None))),
+        "Restored announcement A4",
+        prepare=_delete_a4,
+    ),
+    Write(
+        "add user",
+        "users",
+        frozenset({"admin"}),
+        _fill_user,
+        "users_add",
+        lambda e: _count(e, select(func.count(User.id))),
+        "new-person** was added",
+    ),
 ]
 
 
@@ -264,7 +332,8 @@ FORBIDDEN = [(write, role) for write in WRITES for role in ROLES if role not in 
 
 @pytest.mark.parametrize(("write", "role"), FORBIDDEN, ids=[f"{w.name}-{r}" for w, r in FORBIDDEN])
 def test_a_forbidden_write_forced_through_a_form_already_open_is_refused_and_changes_nothing(
-        role, write, app_database, db):
+    role, write, app_database, db
+):
     """An admin opens the form and fills it in; another admin takes every
     role but ``role`` away; the save is then refused (the right is checked on
     the save, not when the form was drawn)."""

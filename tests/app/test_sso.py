@@ -16,10 +16,10 @@ import pytest
 from sqlalchemy import select
 from streamlit.testing.v1 import AppTest
 
+from dashboard import auth
 from db.models import User
 from db.session import ensure_schema, make_engine, read_session
 from tests.app.conftest import APP, SETUP, offered
-from dashboard import auth
 from tracker import accounts
 from tracker.figures.markdown_text import escape_markdown
 
@@ -54,8 +54,11 @@ def _app(email: str | None, *, sso: bool = True) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=60)
     if sso:
         at.secrets["auth"] = AUTH
-    at.user = {"is_logged_in": True, "exp": int(datetime.now(UTC).timestamp()) + 3600,
-               **({"email": email} if email is not None else {})}
+    at.user = {
+        "is_logged_in": True,
+        "exp": int(datetime.now(UTC).timestamp()) + 3600,
+        **({"email": email} if email is not None else {}),
+    }
     return at
 
 
@@ -73,8 +76,15 @@ def test_a_known_email_signs_in_with_the_users_roles(signed_out, navigation, app
     at = _app("Erin@Council.gov.uk").run()  # providers do not always keep the case it was added with
     assert not at.exception
     assert at.title[0].value == "Overview"
-    assert offered(navigation) == ["Overview", "Announcements", "Delivery", "Review", "Finance tables", "Account",
-                                   "Sign out"]
+    assert offered(navigation) == [
+        "Overview",
+        "Announcements",
+        "Delivery",
+        "Review",
+        "Finance tables",
+        "Account",
+        "Sign out",
+    ]
     assert "Signed in as **erin** (reviewer)." in [c.value for c in at.sidebar.caption]
     assert at.session_state["signed_in_by_sso"] is True
     assert _last_sign_in(db, "erin") is not None
@@ -213,8 +223,9 @@ def test_an_admin_adds_a_user_who_signs_in_only_with_their_organisation_account(
     at.checkbox(key="users_new_sso_only").check()
     at.button(key="users_add").click().run()
     assert not at.exception and not at.error
-    assert [s.value for s in at.success] == ["Added erin: they sign in with their organisation account, as "
-                                             "Erin@Council.gov.uk."]
+    assert [s.value for s in at.success] == [
+        "Added erin: they sign in with their organisation account, as Erin@Council.gov.uk."
+    ]
     assert not at.code  # no one-time password: there is none
     with read_session(db) as session:
         erin = session.scalars(select(User).where(User.username == "erin")).one()

@@ -33,8 +33,14 @@ from tests.services import require_chromium
 ROOT = Path(__file__).resolve().parents[2]
 TODAY = "2026-11-27"
 CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 READY = '[data-testid="stApp"][data-test-connection-state="CONNECTED"][data-test-script-state="notRunning"]'
 ADMIN = "admin"
@@ -51,8 +57,9 @@ def _add_users(url: str) -> None:
     engine = ensure_schema(url)
     try:
         for username, roles in USERS.items():
-            accounts.add_user(username, roles, engine=engine, password=PASSWORD,
-                              actor=Actor("setup", frozenset({"admin"})))
+            accounts.add_user(
+                username, roles, engine=engine, password=PASSWORD, actor=Actor("setup", frozenset({"admin"}))
+            )
     finally:
         engine.dispose()
 
@@ -95,8 +102,11 @@ def download_committed_and_delivered(page, folder: Path) -> dict[str, dict[str, 
     header = [cell.value for cell in sheet[1]]
     year = header.index("Financial year")
     return {
-        row[year]: {name: Decimal(str(value)).quantize(Decimal("0.01"))
-                    for name, value in zip(header, row) if name in ("Committed", "Delivered")}
+        row[year]: {
+            name: Decimal(str(value)).quantize(Decimal("0.01"))
+            for name, value in zip(header, row)
+            if name in ("Committed", "Delivered")
+        }
         for row in sheet.iter_rows(min_row=2, values_only=True)
         if row[year] and row[year] != "Total"
     }
@@ -169,14 +179,25 @@ def running(command: list[str], health_url: str, what: str, **popen) -> Iterator
 
 
 @contextlib.contextmanager
-def streamlit_server(env: dict[str, str], host: str = "127.0.0.1", port: int | None = None,
-                     extra: tuple[str, ...] = ()) -> Iterator[str]:
+def streamlit_server(
+    env: dict[str, str], host: str = "127.0.0.1", port: int | None = None, extra: tuple[str, ...] = ()
+) -> Iterator[str]:
     """The dashboard served by Streamlit on ``env``'s database; yields its address."""
     port = port or free_port()
     url = f"http://{host}:{port}"
-    command = [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard" / "app.py"),
-               "--server.headless=true", f"--server.port={port}", "--server.address=127.0.0.1",
-               "--server.fileWatcherType=none", "--browser.gatherUsageStats=false", *extra]
+    command = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(ROOT / "dashboard" / "app.py"),
+        "--server.headless=true",
+        f"--server.port={port}",
+        "--server.address=127.0.0.1",
+        "--server.fileWatcherType=none",
+        "--browser.gatherUsageStats=false",
+        *extra,
+    ]
     with running(command, f"{url}/_stcore/health", "Streamlit", cwd=ROOT, env=env):
         yield url
 

@@ -47,12 +47,21 @@ def test_each_page_opens_from_the_navigation_without_an_error(page, app_url, scr
 
 def test_the_finance_workbook_download_matches_the_command_line_totals(page, app_url, app_env, tmp_path):
     _open(page, app_url, "Finance tables")
-    workbook = {year: (amounts["Committed"], amounts["Delivered"])
-                for year, amounts in download_committed_and_delivered(page, tmp_path).items()}
+    workbook = {
+        year: (amounts["Committed"], amounts["Delivered"])
+        for year, amounts in download_committed_and_delivered(page, tmp_path).items()
+    }
 
-    cli = subprocess.run([sys.executable, "-m", "tracker.cli", "totals", "--format", "csv"],
-                         env=app_env, capture_output=True, text=True, check=True)
-    expected = {row["financial_year"]: (Decimal(row["committed"]), Decimal(row["delivered"]))
-                for row in csv.DictReader(io.StringIO(cli.stdout))}
+    cli = subprocess.run(
+        [sys.executable, "-m", "tracker.cli", "totals", "--format", "csv"],
+        env=app_env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    expected = {
+        row["financial_year"]: (Decimal(row["committed"]), Decimal(row["delivered"]))
+        for row in csv.DictReader(io.StringIO(cli.stdout))
+    }
     assert workbook == expected
     assert expected["2021-22"][0] == Decimal("5400000.00")

@@ -30,11 +30,20 @@ def pack(chromium_path: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
     engine = ensure_schema(f"sqlite:///{tmp_path / 'tracker.db'}")
     try:
         load_demo(engine, actor=ADMIN)
-        create_milestone(MilestoneInput("M9", "W7", "Projects evaluated", due_on="2024-01-31"), engine=engine,
-                         actor=ADMIN)
-        record_status(StatusInput("at risk", commitment_ref="W7", assessed_on="2026-11-20",
-                                  note="<script>alert(1)</script>", evidence_url="https://example.org/minutes"),
-                      engine=engine, actor=ADMIN)
+        create_milestone(
+            MilestoneInput("M9", "W7", "Projects evaluated", due_on="2024-01-31"), engine=engine, actor=ADMIN
+        )
+        record_status(
+            StatusInput(
+                "at risk",
+                commitment_ref="W7",
+                assessed_on="2026-11-20",
+                note="<script>alert(1)</script>",
+                evidence_url="https://example.org/minutes",
+            ),
+            engine=engine,
+            actor=ADMIN,
+        )
         html_path, _ = write_pack(engine, date(2026, 11, 27), tmp_path / "pack", actor=ADMIN)
     finally:
         engine.dispose()
@@ -62,8 +71,10 @@ def test_the_pack_reads_offline_with_its_chart_and_figures(browser, pack: Path, 
     page.route("**/*", only_local)
     page.on("request", lambda request: requested.append(request.url))
     page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
-    page.on("console", lambda message: problems.append(f"console {message.type}: {message.text}")
-            if message.type == "error" else None)
+    page.on(
+        "console",
+        lambda message: problems.append(f"console {message.type}: {message.text}") if message.type == "error" else None,
+    )
     page.on("dialog", lambda dialog: problems.append(f"dialog: {dialog.message}"))
     try:
         page.goto(pack.as_uri())
@@ -71,8 +82,15 @@ def test_the_pack_reads_offline_with_its_chart_and_figures(browser, pack: Path, 
 
         assert page.locator("#chart-committed-delivered .main-svg").count() >= 1
         assert page.locator("#chart-committed-delivered .bars path").count() >= 6  # 3 years x 2 series
-        for words in ("at least £13.3m", "£12.52m", "94.1%", "Milestones: 1 overdue", "Projects evaluated",
-                      "about 2.8 years late", "Demo delivery figures are illustrative"):
+        for words in (
+            "at least £13.3m",
+            "£12.52m",
+            "94.1%",
+            "Milestones: 1 overdue",
+            "Projects evaluated",
+            "about 2.8 years late",
+            "Demo delivery figures are illustrative",
+        ):
             expect(page.get_by_text(words).first).to_be_visible()
         overdue = page.locator("tr.overdue")
         expect(overdue).to_have_count(1)

@@ -162,8 +162,9 @@ def test_an_email_is_matched_whatever_its_case_and_gets_that_users_roles(sso_pag
 def test_an_unknown_email_is_refused_with_a_clear_message(sso_page, sso_url, screenshot_dir):
     page = sso_page
     _sign_in_at_provider(page, sso_url, "mallory@example.org")
-    expect(page.get_by_text("You signed in as mallory@example.org, but that address has no access to the "
-                            "funding tracker.")).to_be_visible()
+    expect(
+        page.get_by_text("You signed in as mallory@example.org, but that address has no access to the funding tracker.")
+    ).to_be_visible()
     expect(page.get_by_role("heading", name="Sign in", exact=True)).to_be_visible()
     assert _navigation(page) == []  # one page only: Streamlit shows no navigation
     page.screenshot(path=str(screenshot_dir / "sign-in-sso-refused.png"), full_page=True)

@@ -27,8 +27,13 @@ PASSWORD = "quiet harbour lantern"
 OTHER = "amber orchard 1987"
 
 
-def add(engine: Engine, username: str = "alice", roles=("editor",), password: str | None = PASSWORD,
-        email: str | None = None) -> str | None:
+def add(
+    engine: Engine,
+    username: str = "alice",
+    roles=("editor",),
+    password: str | None = PASSWORD,
+    email: str | None = None,
+) -> str | None:
     return accounts.add_user(username, roles, engine=engine, password=password, email=email, actor=ADMIN)
 
 
@@ -45,8 +50,10 @@ def user_row(engine: Engine, username: str) -> User:
 
 def counts(engine: Engine) -> dict[str, int]:
     with read_session(engine) as session:
-        return {model.__tablename__: session.scalar(select(func.count()).select_from(model))
-                for model in (User, UserRole, AuditEvent)}
+        return {
+            model.__tablename__: session.scalar(select(func.count()).select_from(model))
+            for model in (User, UserRole, AuditEvent)
+        }
 
 
 def user_events(engine: Engine) -> list[AuditEvent]:
@@ -103,7 +110,7 @@ def test_a_success_resets_the_count_of_failures(each_engine):
 
 def test_attempts_while_locked_do_not_extend_the_lock(engine):
     add(engine)
-    for attempt in range(5):
+    for _attempt in range(5):
         refused(engine, "alice", "wrong password!", T0)
     for minute in range(1, 15):
         refused(engine, "alice", "wrong password!", T0 + timedelta(minutes=minute))
@@ -116,7 +123,7 @@ def test_every_refusal_reads_the_same(each_engine):
     add(each_engine, "bob")
     accounts.disable_user("bob", engine=each_engine, actor=ADMIN)
     add(each_engine, "carol")
-    for attempt in range(5):
+    for _attempt in range(5):
         refused(each_engine, "carol", "wrong password!", T0)
     messages = {
         "unknown user": refused(each_engine, "nobody", PASSWORD, T0),
@@ -140,8 +147,10 @@ def test_a_disabled_user_cannot_sign_in_until_enabled(each_engine):
 
 
 def test_a_single_sign_on_user_has_no_password_to_guess(engine):
-    assert accounts.add_user("erin", ["viewer"], engine=engine, email="Erin@Council.gov.uk", actor=ADMIN,
-                             sso_only=True) is None
+    assert (
+        accounts.add_user("erin", ["viewer"], engine=engine, email="Erin@Council.gov.uk", actor=ADMIN, sso_only=True)
+        is None
+    )
     assert user_row(engine, "erin").password_hash is None
     assert refused(engine, "erin", "", T0) == SIGN_IN_FAILED
     assert refused(engine, "erin", PASSWORD, T0) == SIGN_IN_FAILED
@@ -149,8 +158,9 @@ def test_a_single_sign_on_user_has_no_password_to_guess(engine):
 
 
 def test_single_sign_on_maps_an_email_to_its_user_and_nothing_else(each_engine):
-    accounts.add_user("erin", ["reviewer", "finance"], engine=each_engine, email="erin@council.gov.uk", actor=ADMIN,
-                      sso_only=True)
+    accounts.add_user(
+        "erin", ["reviewer", "finance"], engine=each_engine, email="erin@council.gov.uk", actor=ADMIN, sso_only=True
+    )
     signed_in = accounts.sign_in_email("  ERIN@council.gov.uk ", engine=each_engine, now=T0)
     assert (signed_in.username, signed_in.roles) == ("erin", frozenset({"reviewer", "finance"}))
     assert signed_in.must_change_password is False
@@ -384,8 +394,10 @@ def test_list_users_shows_no_hashes(engine):
 def test_the_last_active_admin_cannot_be_disabled_or_lose_the_role(engine) -> None:
     owner = Actor("cli:owner", frozenset({"admin"}))
     accounts.add_user("ann", ["admin"], engine=engine, actor=owner)
-    for attempt in (lambda: accounts.disable_user("ann", engine=engine, actor=owner),
-                    lambda: accounts.set_roles("ann", ["viewer"], engine=engine, actor=owner)):
+    for attempt in (
+        lambda: accounts.disable_user("ann", engine=engine, actor=owner),
+        lambda: accounts.set_roles("ann", ["viewer"], engine=engine, actor=owner),
+    ):
         with pytest.raises(ValidationFailed, match="at least one active admin"):
             attempt()
     assert accounts.list_users(engine).to_dict("records")[0]["roles"] == "admin"

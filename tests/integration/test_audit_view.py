@@ -37,19 +37,36 @@ def trail(engine: Engine) -> Engine:
         ).all()
         w1 = next(event for event in created if event.after["ref"] == "W1")
         loaded_at = max(event.occurred_at for event in created)
-        session.add_all([
-            AuditEvent(
-                occurred_at=loaded_at + timedelta(days=1), actor="finance:alice", action="update",
-                entity="commitments", entity_id=w1.entity_id,
-                before=w1.after, after={**w1.after, "amount_pence": 75_000_000, "version": 2},
-            ),
-            AuditEvent(
-                occurred_at=DELETED_ON, actor="@SUM(1)", action="delete", entity="deliveries", entity_id=99,
-                before={"id": 99, "ref": "=1+1", "paid_on": "2020-04-30", "amount_pence": 123_456,
-                        "kind": "payment", "note": "-2+3 paid twice", "version": 1},
-                after=None,
-            ),
-        ])
+        session.add_all(
+            [
+                AuditEvent(
+                    occurred_at=loaded_at + timedelta(days=1),
+                    actor="finance:alice",
+                    action="update",
+                    entity="commitments",
+                    entity_id=w1.entity_id,
+                    before=w1.after,
+                    after={**w1.after, "amount_pence": 75_000_000, "version": 2},
+                ),
+                AuditEvent(
+                    occurred_at=DELETED_ON,
+                    actor="@SUM(1)",
+                    action="delete",
+                    entity="deliveries",
+                    entity_id=99,
+                    before={
+                        "id": 99,
+                        "ref": "=1+1",
+                        "paid_on": "2020-04-30",
+                        "amount_pence": 123_456,
+                        "kind": "payment",
+                        "note": "-2+3 paid twice",
+                        "version": 1,
+                    },
+                    after=None,
+                ),
+            ]
+        )
     return engine
 
 
@@ -69,8 +86,18 @@ def test_every_event_is_listed_newest_first(trail):
     assert when == sorted(when, reverse=True)
     assert list(frame["action"].iloc[[0, -1]]) == ["update", "delete"]
     assert str(frame["occurred_at"].dt.tz) == "UTC"
-    assert list(frame.columns) == ["id", "occurred_at", "actor", "action", "entity", "entity_id", "ref", "changes",
-                                   "before", "after"]
+    assert list(frame.columns) == [
+        "id",
+        "occurred_at",
+        "actor",
+        "action",
+        "entity",
+        "entity_id",
+        "ref",
+        "changes",
+        "before",
+        "after",
+    ]
 
 
 def test_events_of_the_same_moment_keep_the_newest_id_first(trail):
@@ -131,8 +158,10 @@ def test_an_update_lists_only_the_changed_keys_with_money_in_pounds(trail):
 
 def test_a_create_summarises_the_fields_that_identify_the_row(trail):
     created = audit.events(trail, AuditFilter(entities=("commitments",), actions=("create",), text="W1")).iloc[0]
-    assert created["changes"] == ("ref: W1; purpose: Chief Digital Officer post and Delivery Unit; kind: recurring; "
-                                  "amount_pence: £500,000; qualifier: exact; first_year: 2020-21; years: 3")
+    assert created["changes"] == (
+        "ref: W1; purpose: Chief Digital Officer post and Delivery Unit; kind: recurring; "
+        "amount_pence: £500,000; qualifier: exact; first_year: 2020-21; years: 3"
+    )
     assert created["before"] is None and created["after"].startswith('{"id": ')
 
 
@@ -161,8 +190,17 @@ def test_the_csv_download_neutralises_formulas_and_keeps_pence_in_the_json(trail
     frame = audit.events(trail)
     frame.loc[0, "changes"] = "=1+1"  # however it got there, a formula stays text
     rows = list(csv.DictReader(io.StringIO(to_csv_bytes(audit.audit_table(frame)).decode("utf-8"))))
-    assert list(rows[0]) == ["occurred_at", "actor", "action", "entity", "entity_id", "ref", "changes", "before",
-                             "after"]
+    assert list(rows[0]) == [
+        "occurred_at",
+        "actor",
+        "action",
+        "entity",
+        "entity_id",
+        "ref",
+        "changes",
+        "before",
+        "after",
+    ]
     assert len(rows) == 27
     assert rows[0]["changes"] == "'=1+1"
     deleted = rows[-1]

@@ -29,7 +29,7 @@ from db.session import NoDatabase, ensure_schema, make_engine, read_session, sql
 from tests.actors import ADMIN, admin
 from tracker.demo import DEMO_FOLDER, load_demo
 from tracker.figures import data as queries
-from tracker.imports.bulk import import_commitments_file
+from tracker.imports.apply import import_file
 
 TODAY = "2026-11-27"
 TOTALS_HEADER = ["financial_year", "committed", "delivered", "variance"]
@@ -148,7 +148,7 @@ def test_demo_if_empty_loads_nothing_into_a_database_that_has_data(
         "OWN1,2024-05-01,Welsh Government,Cyngor Gwynedd,Our own fund,one-off,£2m,2024-25\n",
         encoding="utf-8",
     )
-    import_commitments_file(own, engine=engine, actor=admin("test"))
+    import_file("commitments", own, engine=engine, actor=admin("test"))
     url = database_url
     before = row_counts(url)
 
@@ -203,7 +203,7 @@ def test_totals_json_gives_amounts_as_exact_strings(demo_loaded: Engine, databas
     items = json.loads(ok(run_cli(database_url, "totals", "--format", "json", cwd=tmp_path)))
 
     assert [item["financial_year"] for item in items] == list(DEMO_COMMITTED)
-    for item, (fy, committed, delivered, variance) in zip(items, expected_demo_rows()):
+    for item, (_fy, committed, delivered, variance) in zip(items, expected_demo_rows()):
         assert (item["committed"], item["delivered"], item["variance"]) == (committed, delivered, variance)
         assert item["committed_pence"] == int(Decimal(committed) * 100)
         assert isinstance(item["committed_pence"], int)
@@ -229,7 +229,9 @@ def test_importing_a_bad_commitments_file_exits_1_with_a_line_per_bad_row_and_ch
     lines = result.stderr.splitlines()
     problem_lines = [line for line in lines if line.startswith("line ")]
     assert [line.split(":")[0] for line in problem_lines] == ["line 3", "line 4", "line 5"]
-    assert problem_lines[0] == "line 3: amount '£1.2.3m': expected an amount like 1000000, £1,000,000.50, £1.5m or £500k"
+    assert (
+        problem_lines[0] == "line 3: amount '£1.2.3m': expected an amount like 1000000, £1,000,000.50, £1.5m or £500k"
+    )
     assert len(lines) == len(problem_lines) + 1 and "nothing was changed" in lines[-1]
     assert row_counts(database_url) == before
 

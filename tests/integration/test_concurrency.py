@@ -27,10 +27,21 @@ THREADS = 8
 WRITES_PER_THREAD = 250
 
 FOUNDING = AnnouncementInput(
-    ref="A1", announced_on="2019-10-31", title="Digital transformation funding", funder="Welsh Government",
-    commitments=(CommitmentInput(ref="C1", purpose="CDO post and Delivery Unit",
-                                 recipient="Welsh Local Government Association", kind="recurring",
-                                 amount="£500k", first_year="2020-21", years="3"),),
+    ref="A1",
+    announced_on="2019-10-31",
+    title="Digital transformation funding",
+    funder="Welsh Government",
+    commitments=(
+        CommitmentInput(
+            ref="C1",
+            purpose="CDO post and Delivery Unit",
+            recipient="Welsh Local Government Association",
+            kind="recurring",
+            amount="£500k",
+            first_year="2020-21",
+            years="3",
+        ),
+    ),
 )
 
 
@@ -71,11 +82,17 @@ def test_eight_people_saving_250_records_each_lose_nothing_and_audit_everything(
             # Half the people record payments, half record milestones.
             for i in range(WRITES_PER_THREAD):
                 if t % 2:
-                    record_delivery(DeliveryInput(ref=f"D-{t}-{i}", commitment_ref="C1", paid_on="2020-06-30",
-                                                  amount="£1,000.01"), engine=engine, actor=actor)
+                    record_delivery(
+                        DeliveryInput(ref=f"D-{t}-{i}", commitment_ref="C1", paid_on="2020-06-30", amount="£1,000.01"),
+                        engine=engine,
+                        actor=actor,
+                    )
                 else:
-                    create_milestone(MilestoneInput(ref=f"M-{t}-{i}", commitment_ref="C1", title=f"step {i}"),
-                                     engine=engine, actor=actor)
+                    create_milestone(
+                        MilestoneInput(ref=f"M-{t}-{i}", commitment_ref="C1", title=f"step {i}"),
+                        engine=engine,
+                        actor=actor,
+                    )
 
         return work
 
@@ -87,8 +104,10 @@ def test_eight_people_saving_250_records_each_lose_nothing_and_audit_everything(
     assert deliveries + milestones == writes
     assert deliveries == milestones == writes // 2
     assert count(engine, AuditEvent) - audits_before == writes
-    assert count(engine, AuditEvent, AuditEvent.entity.in_(["deliveries", "milestones"]),
-                 AuditEvent.action == "create") == writes
+    assert (
+        count(engine, AuditEvent, AuditEvent.entity.in_(["deliveries", "milestones"]), AuditEvent.action == "create")
+        == writes
+    )
     with read_session(engine) as session:
         assert session.scalar(select(func.sum(Delivery.amount_pence))) == 100_001 * (writes // 2)
 
@@ -105,8 +124,7 @@ def test_of_eight_people_saving_the_same_version_at_once_one_wins_and_the_rest_a
     def saver(t: int) -> Callable[[], None]:
         def work() -> None:
             edited = CommitmentInput(**{**form.value.__dict__, "purpose": f"purpose by officer-{t}"})
-            update_commitment("C1", edited, expected_version=form.version, engine=engine,
-                              actor=admin(f"officer-{t}"))
+            update_commitment("C1", edited, expected_version=form.version, engine=engine, actor=admin(f"officer-{t}"))
             saved.append(f"officer-{t}")
 
         return work
@@ -135,8 +153,11 @@ def test_of_eight_people_recording_the_same_ref_at_once_one_wins_and_the_rest_he
 
     def saver(t: int) -> Callable[[], None]:
         def work() -> None:
-            record_delivery(DeliveryInput(ref="D-same", commitment_ref="C1", paid_on="2020-06-30", amount=f"£{t + 1}"),
-                            engine=engine, actor=admin(f"officer-{t}"))
+            record_delivery(
+                DeliveryInput(ref="D-same", commitment_ref="C1", paid_on="2020-06-30", amount=f"£{t + 1}"),
+                engine=engine,
+                actor=admin(f"officer-{t}"),
+            )
 
         return work
 
@@ -144,7 +165,6 @@ def test_of_eight_people_recording_the_same_ref_at_once_one_wins_and_the_rest_he
 
     assert len(errors) == THREADS - 1
     assert all(isinstance(error, ValidationFailed) for error in errors), errors
-    assert all(error.problems[0].field == "ref" and "already exists" in error.problems[0].expected
-               for error in errors)
+    assert all(error.problems[0].field == "ref" and "already exists" in error.problems[0].expected for error in errors)
     assert count(engine, Delivery) == 1
     assert count(engine, AuditEvent) - audits_before == 1

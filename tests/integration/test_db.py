@@ -70,10 +70,7 @@ def _append_only_triggers(engine: Engine) -> set[str]:
             )
         else:
             rows = connection.execute(
-                text(
-                    "SELECT tgname FROM pg_trigger "
-                    "WHERE tgrelid = 'audit_events'::regclass AND NOT tgisinternal"
-                )
+                text("SELECT tgname FROM pg_trigger WHERE tgrelid = 'audit_events'::regclass AND NOT tgisinternal")
             )
         return set(rows.scalars())
 
@@ -126,9 +123,7 @@ def test_applying_migrations_again_changes_nothing(engine: Engine) -> None:
 
 def test_models_match_the_migrations(each_engine: Engine) -> None:
     with each_engine.connect() as connection:
-        context = MigrationContext.configure(
-            connection, opts={"compare_type": True, "compare_server_default": True}
-        )
+        context = MigrationContext.configure(connection, opts={"compare_type": True, "compare_server_default": True})
         differences = compare_metadata(context, Base.metadata)
     assert differences == []
 
@@ -219,9 +214,7 @@ def test_every_kind_of_record_reads_back_with_the_values_written(engine: Engine)
     # Any zone goes in; UTC comes out, the same instant.
     written_at = datetime(2020, 6, 30, 9, 15, tzinfo=BST)
     with write_session(engine) as session:
-        funder = Organisation(
-            name="Welsh Government", kind="funder", org_identifier="GB-GOVUK-welsh-government"
-        )
+        funder = Organisation(name="Welsh Government", kind="funder", org_identifier="GB-GOVUK-welsh-government")
         wlga = Organisation(name="Welsh Local Government Association", kind="recipient")
         announcement = Announcement(
             ref="WG-2019-10-31",

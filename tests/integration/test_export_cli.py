@@ -29,7 +29,7 @@ from tracker.figures import data as queries
 from tracker.figures import finance_tables as tables
 from tracker.figures.delivery import committed_vs_delivered
 from tracker.files import totals_csv as totals_format
-from tracker.imports.bulk import import_commitments_file, import_deliveries_file
+from tracker.imports.apply import import_file
 
 TODAY = "2026-11-27"
 DEMO_COMMITTED = {"2020-21": "1500000.00", "2021-22": "5400000.00", "2022-23": "6400000.00"}
@@ -39,7 +39,12 @@ def run_cli(database_url: str, *args: str, cwd: Path) -> subprocess.CompletedPro
     env = {**os.environ, "TRACKER_DATABASE_URL": database_url, "TRACKER_TODAY": TODAY}
     return subprocess.run(
         [sys.executable, "-m", "tracker.cli", *args],
-        env=env, cwd=cwd, capture_output=True, text=True, encoding="utf-8", timeout=120,
+        env=env,
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=120,
     )
 
 
@@ -76,8 +81,15 @@ def test_yearly_xlsx_export_matches_the_totals_csv_year_by_year(
     assert book.sheetnames == ["Committed and delivered", "About"]
     sheet = book["Committed and delivered"]
     rows = [[c.value for c in row] for row in sheet.iter_rows()]
-    assert rows[0] == ["Financial year", "Committed", "Delivered", "Variance", "% delivered",
-                       "Committed to date", "Delivered to date"]
+    assert rows[0] == [
+        "Financial year",
+        "Committed",
+        "Delivered",
+        "Variance",
+        "% delivered",
+        "Committed to date",
+        "Delivered to date",
+    ]
     assert [[r[0], pounds(r[1]), pounds(r[2]), pounds(r[3])] for r in rows[1:-1]] == totals[1:]
     assert {r[0]: pounds(r[1]) for r in rows[1:-1]} == DEMO_COMMITTED
     total = rows[-1]
@@ -123,8 +135,8 @@ def test_exported_commitments_and_deliveries_reimport_into_a_fresh_database_with
 
     fresh = ensure_schema(f"sqlite:///{tmp_path / 'fresh.db'}")
     try:
-        import_commitments_file(commitments_csv, engine=fresh, actor=admin("test"))
-        import_deliveries_file(deliveries_csv, engine=fresh, actor=admin("test"))
+        import_file("commitments", commitments_csv, engine=fresh, actor=admin("test"))
+        import_file("deliveries", deliveries_csv, engine=fresh, actor=admin("test"))
         original, copy = queries.load(demo_loaded), queries.load(fresh)
     finally:
         fresh.dispose()
@@ -156,10 +168,10 @@ def test_the_format_comes_from_the_file_extension_when_not_given(
     assert main(["export", "pivot-recipient", "--out", str(tmp_path / "p.csv")]) == 0
     assert main(["export", "pivot-recipient", "--out", str(tmp_path / "p.txt")]) == 2
 
-    out, err = capsys.readouterr()
+    _out, err = capsys.readouterr()
     assert load_workbook(tmp_path / "p.xlsx").sheetnames == ["Committed by recipient", "About"]
-    assert (tmp_path / "p.csv").read_text(encoding="utf-8").splitlines()[-1] == \
-        "Total,1500000.00,5400000.00,6400000.00,13300000.00"
+    csv_lines = (tmp_path / "p.csv").read_text(encoding="utf-8").splitlines()
+    assert csv_lines[-1] == "Total,1500000.00,5400000.00,6400000.00,13300000.00"
     assert "give --format csv or xlsx" in err and not (tmp_path / "p.txt").exists()
 
 

@@ -3,10 +3,12 @@
 Every test takes ``engine`` (a fresh migrated database: SQLite, or PostgreSQL
 when TRACKER_DATABASE_URL names one), so the PostgreSQL CI run covers them too.
 
-The contract (DESIGN.md): a file with any bad row imports nothing and the
-error names every bad row; each created row gets one audit event in the same
+The contract: a file with any bad row imports nothing and the error names
+every bad row; each created row gets one audit event in the same
 transaction; re-importing identical records changes nothing; a ref already
-stored with different values is refused.
+stored with different money is a revision that needs a reason. These go
+through ``tracker.imports.apply.import_file``, the CLI's way in: the same plan
+and apply as the Import page.
 """
 
 from __future__ import annotations
@@ -32,9 +34,20 @@ from tests.actors import admin
 from tracker.core.fiscal import FinancialYear
 from tracker.figures import data as queries
 from tracker.files.tabular import DataError
-from tracker.imports.bulk import import_commitments_file, import_deliveries_file
+from tracker.imports.apply import ImportOutcome, import_file
 
 ACTOR = admin("test:finance-officer")
+
+
+def import_commitments_file(path: Path, *, engine: Engine, actor=ACTOR, **options) -> ImportOutcome:
+    """``funding-tracker import commitments PATH``: the one plan-and-apply pipeline."""
+    return import_file("commitments", path, engine=engine, actor=actor, **options)
+
+
+def import_deliveries_file(path: Path, *, engine: Engine, actor=ACTOR, **options) -> ImportOutcome:
+    return import_file("deliveries", path, engine=engine, actor=actor, **options)
+
+
 MODELS = {
     "organisations": Organisation,
     "announcements": Announcement,
@@ -45,9 +58,7 @@ MODELS = {
     "audit_events": AuditEvent,
 }
 
-COMMITMENTS_HEADER = (
-    "ref,announcement_ref,announced_on,funder,recipient,purpose,programme,kind,amount,qualifier,first_year,years,profile"
-)
+COMMITMENTS_HEADER = "ref,announcement_ref,announced_on,funder,recipient,purpose,programme,kind,amount,qualifier,first_year,years,profile"
 # Three commitments in two announcements: a recurring, an "over" one-off and a
 # profiled line. 4 organisations, 2 announcements, 3 commitments, 2 profile lines.
 VALID_COMMITMENTS = (
@@ -105,9 +116,14 @@ EMPTY = {name: 0 for name in MODELS}
 def test_a_valid_commitments_file_imports_every_row_with_its_money(engine: Engine, tmp_path: Path) -> None:
     result = import_commitments_file(write(tmp_path, "c.csv", VALID_COMMITMENTS), engine=engine, actor=ACTOR)
 
-    assert result.created == {"organisation": 4, "announcement": 2, "commitment": 3}
+    assert result.details.created == {"organisation": 4, "announcement": 2, "commitment": 3}
     counts = row_counts(engine)
-    assert (counts["organisations"], counts["announcements"], counts["commitments"], counts["profile_lines"]) == (4, 2, 3, 2)
+    assert (counts["organisations"], counts["announcements"], counts["commitments"], counts["profile_lines"]) == (
+        4,
+        2,
+        3,
+        2,
+    )
 
     c2 = commitment(engine, "C2")
     assert (c2.amount_pence, c2.qualifier, c2.first_year) == (100_000_000, "over", FinancialYear(2020))
@@ -150,8 +166,7 @@ def test_reimporting_the_same_file_changes_nothing(engine: Engine, tmp_path: Pat
 
     again = import_commitments_file(path, engine=engine, actor=ACTOR)
 
-    assert again.created == {}
-    assert again.unchanged == {"commitment": 3}
+    assert (again.created, again.updated, again.unchanged) == (0, 0, 3)
     assert row_counts(engine) == before
     assert committed_by_year(engine) == {"2020-21": 150_000_000, "2021-22": 350_000_000, "2022-23": 240_000_000}
 
@@ -159,9 +174,7 @@ def test_reimporting_the_same_file_changes_nothing(engine: Engine, tmp_path: Pat
 # --- commitments: bad files import nothing --------------------------------------
 
 
-def test_a_file_with_several_bad_rows_imports_nothing_and_reports_every_bad_row(
-    engine: Engine, tmp_path: Path
-) -> None:
+def test_a_file_with_several_bad_rows_imports_nothing_and_reports_every_bad_row(engine: Engine, tmp_path: Path) -> None:
     text = (
         COMMITMENTS_HEADER
         + "\n"
@@ -187,32 +200,41 @@ def test_a_file_with_several_bad_rows_imports_nothing_and_reports_every_bad_row(
     assert row_counts(engine) == EMPTY  # the good rows were not saved either
 
 
-def test_a_ref_already_stored_with_a_different_amount_is_refused_naming_the_ref(
+def test_a_file_that_changes_a_stored_commitments_money_needs_a_reason_and_then_revises_it(
     engine: Engine, tmp_path: Path
 ) -> None:
     header = "ref,announced_on,funder,recipient,purpose,kind,amount,first_year\n"
     import_commitments_file(
-        write(tmp_path, "first.csv", header + "C1,2019-10-25,Welsh Government,Welsh councils,Fund,one-off,£1m,2020-21\n"),
+        write(
+            tmp_path, "first.csv", header + "C1,2019-10-25,Welsh Government,Welsh councils,Fund,one-off,£1m,2020-21\n"
+        ),
         engine=engine,
         actor=ACTOR,
     )
     before = row_counts(engine)
-    changed = (
-        header
-        + "NEW,2019-10-25,Welsh Government,Welsh councils,Another fund,one-off,£3m,2020-21\n"
-        + "C1,2019-10-25,Welsh Government,Welsh councils,Fund,one-off,£2m,2020-21\n"
+    changed = write(
+        tmp_path,
+        "changed.csv",
+        (
+            header
+            + "NEW,2019-10-25,Welsh Government,Welsh councils,Another fund,one-off,£3m,2020-21\n"
+            + "C1,2019-10-25,Welsh Government,Welsh councils,Fund,one-off,£2m,2020-21\n"
+        ),
     )
 
     with pytest.raises(DataError) as caught:
-        import_commitments_file(write(tmp_path, "changed.csv", changed), engine=engine, actor=ACTOR)
+        import_commitments_file(changed, engine=engine, actor=ACTOR)
 
     [problem] = caught.value.problems
-    assert problem.line == 3
-    message = str(problem)
-    assert message.startswith("line 3: ref 'C1': ")
-    assert "£1,000,000 stored" in message and "£2,000,000 in the file" in message
+    assert (problem.column, problem.value) == ("reason", None)
+    assert str(problem).startswith("file: reason: the file changes the money of a stored commitment: give a reason")
     assert row_counts(engine) == before  # NEW was not saved either
     assert commitment(engine, "C1").amount_pence == 100_000_000
+
+    outcome = import_commitments_file(changed, engine=engine, actor=ACTOR, reason="correction")
+
+    assert (outcome.created, outcome.updated, outcome.unchanged) == (1, 1, 0)
+    assert commitment(engine, "C1").amount_pence == 200_000_000
 
 
 # --- commitments: the files UK officers actually have ------------------------------
@@ -232,7 +254,7 @@ def test_a_utf8_file_with_a_bom_uk_dates_short_amounts_and_blank_trailing_rows_i
 
     result = import_commitments_file(write(tmp_path, "excel.csv", data), engine=engine, actor=ACTOR)
 
-    assert result.created["commitment"] == 2
+    assert result.details.created["commitment"] == 2 and result.created == 2
     u1 = commitment(engine, "U1")
     assert u1.announcement.announced_on == date(2019, 10, 31)
     assert (u1.amount_pence, u1.qualifier, u1.first_year) == (100_000_000, "over", FinancialYear(2020))
@@ -242,13 +264,17 @@ def test_a_utf8_file_with_a_bom_uk_dates_short_amounts_and_blank_trailing_rows_i
     assert committed_by_year(engine) == {"2020-21": 150_000_000, "2021-22": 50_000_000, "2022-23": 50_000_000}
     before = row_counts(engine)
     again = import_commitments_file(tmp_path / "excel.csv", engine=engine, actor=ACTOR)
-    assert (again.created, row_counts(engine)) == ({}, before)  # "next financial year" reads the same again
+    assert (again.created, again.updated, row_counts(engine)) == (
+        0,
+        0,
+        before,
+    )  # "next financial year" reads the same again
 
 
 def test_a_windows_1252_file_with_pound_signs_imports(engine: Engine, tmp_path: Path) -> None:
     text = (
         "ref,announced_on,funder,recipient,purpose,kind,amount,first_year\r\n"
-        "W1,25/10/2019,Welsh Government,Welsh councils,Councils’ digital work,one-off,\"£1,000,000.50\",2020-21\r\n"
+        'W1,25/10/2019,Welsh Government,Welsh councils,Councils’ digital work,one-off,"£1,000,000.50",2020-21\r\n'
         ",,,,,,,\r\n"
     )
     data = text.encode("cp1252")
@@ -271,7 +297,18 @@ def _xlsx(path: Path, rows: list[list[object]]) -> Path:
     return path
 
 
-XLSX_HEADER = ["ref", "announced_on", "funder", "recipient", "purpose", "kind", "amount", "qualifier", "first_year", "years"]
+XLSX_HEADER = [
+    "ref",
+    "announced_on",
+    "funder",
+    "recipient",
+    "purpose",
+    "kind",
+    "amount",
+    "qualifier",
+    "first_year",
+    "years",
+]
 
 
 def test_an_xlsx_file_imports_with_real_dates_and_numeric_amounts(engine: Engine, tmp_path: Path) -> None:
@@ -279,15 +316,48 @@ def test_an_xlsx_file_imports_with_real_dates_and_numeric_amounts(engine: Engine
         tmp_path / "commitments.xlsx",
         [
             XLSX_HEADER,
-            ["X1", datetime(2019, 10, 25), "Welsh Government", "Welsh councils", "Fund", "one-off", 1000000, "over", "2020-21", None],
-            ["X2", "31/10/2019", "Welsh Government", "Welsh Local Government Association", "CDO", "recurring", "£500,000", None, "2020/21", 3],
-            ["X3", date(2021, 1, 12), "Welsh Government", "Centre for Digital Public Services", "Squads", "one-off", 4900000.5, None, "FY2021-22", None],
+            [
+                "X1",
+                datetime(2019, 10, 25),
+                "Welsh Government",
+                "Welsh councils",
+                "Fund",
+                "one-off",
+                1000000,
+                "over",
+                "2020-21",
+                None,
+            ],
+            [
+                "X2",
+                "31/10/2019",
+                "Welsh Government",
+                "Welsh Local Government Association",
+                "CDO",
+                "recurring",
+                "£500,000",
+                None,
+                "2020/21",
+                3,
+            ],
+            [
+                "X3",
+                date(2021, 1, 12),
+                "Welsh Government",
+                "Centre for Digital Public Services",
+                "Squads",
+                "one-off",
+                4900000.5,
+                None,
+                "FY2021-22",
+                None,
+            ],
         ],
     )
 
     result = import_commitments_file(path, engine=engine, actor=ACTOR)
 
-    assert result.created["commitment"] == 3
+    assert result.details.created["commitment"] == 3 and result.created == 3
     x1 = commitment(engine, "X1")
     assert (x1.announcement.announced_on, x1.amount_pence, x1.qualifier) == (date(2019, 10, 25), 100_000_000, "over")
     assert commitment(engine, "X2").years == 3
@@ -296,7 +366,7 @@ def test_an_xlsx_file_imports_with_real_dates_and_numeric_amounts(engine: Engine
     assert len(audit_events(engine)) == 4 + 3 + 3  # organisations, announcements, commitments
     before = row_counts(engine)
     again = import_commitments_file(path, engine=engine, actor=ACTOR)
-    assert (again.created, row_counts(engine)) == ({}, before)
+    assert (again.created, again.updated, row_counts(engine)) == (0, 0, before)
 
 
 def test_a_bad_xlsx_row_is_reported_by_its_sheet_row_and_nothing_is_imported(engine: Engine, tmp_path: Path) -> None:
@@ -304,8 +374,30 @@ def test_a_bad_xlsx_row_is_reported_by_its_sheet_row_and_nothing_is_imported(eng
         tmp_path / "bad.xlsx",
         [
             XLSX_HEADER,
-            ["X1", datetime(2019, 10, 25), "Welsh Government", "Welsh councils", "Fund", "one-off", 1000000, None, "2020-21", None],
-            ["X2", datetime(2019, 10, 25), "Welsh Government", "Welsh councils", "Fund", "one-off", "£1.2.3m", None, "2020-21", None],
+            [
+                "X1",
+                datetime(2019, 10, 25),
+                "Welsh Government",
+                "Welsh councils",
+                "Fund",
+                "one-off",
+                1000000,
+                None,
+                "2020-21",
+                None,
+            ],
+            [
+                "X2",
+                datetime(2019, 10, 25),
+                "Welsh Government",
+                "Welsh councils",
+                "Fund",
+                "one-off",
+                "£1.2.3m",
+                None,
+                "2020-21",
+                None,
+            ],
         ],
     )
 
@@ -326,19 +418,27 @@ def test_a_reannouncement_of_a_commitment_from_an_earlier_import_adds_no_new_mon
 ) -> None:
     header = "ref,announced_on,funder,recipient,purpose,programme,kind,amount,qualifier,first_year,reannounces\n"
     import_commitments_file(
-        write(tmp_path, "2019.csv", header + "W2,2019-10-25,Welsh Government,Welsh councils,Digital,LGDTF,one-off,£1m,over,2020-21,\n"),
+        write(
+            tmp_path,
+            "2019.csv",
+            header + "W2,2019-10-25,Welsh Government,Welsh councils,Digital,LGDTF,one-off,£1m,over,2020-21,\n",
+        ),
         engine=engine,
         actor=ACTOR,
     )
     audits_before = len(audit_events(engine))
 
     result = import_commitments_file(
-        write(tmp_path, "2020.csv", header + "W3,2020-06-26,Welsh Government,Welsh councils,COVID grants,LGDTF,one-off,£1m,exact,2020-21,W2\n"),
+        write(
+            tmp_path,
+            "2020.csv",
+            header + "W3,2020-06-26,Welsh Government,Welsh councils,COVID grants,LGDTF,one-off,£1m,exact,2020-21,W2\n",
+        ),
         engine=engine,
         actor=ACTOR,
     )
 
-    assert result.created == {"announcement": 1, "commitment": 1}
+    assert result.details.created == {"announcement": 1, "commitment": 1}
     w2, w3 = commitment(engine, "W2"), commitment(engine, "W3")
     assert w3.reannounces is not None and w3.reannounces.ref == "W2"
     assert committed_by_year(engine) == {"2020-21": 100_000_000}  # counted once
@@ -388,9 +488,11 @@ def test_deliveries_import_against_existing_commitments_with_a_negative_correcti
 
     result = import_deliveries_file(write(tmp_path, "d.csv", text), engine=engine, actor=ACTOR)
 
-    assert result.created == {"delivery": 3}
+    assert result.details.created == {"delivery": 3}
     with read_session(engine) as session:
-        stored = {d.ref: (d.commitment.ref, d.paid_on, d.amount_pence, d.kind) for d in session.scalars(select(Delivery))}
+        stored = {
+            d.ref: (d.commitment.ref, d.paid_on, d.amount_pence, d.kind) for d in session.scalars(select(Delivery))
+        }
     assert stored == {
         "P1": ("C1", date(2020, 9, 30), 50_000_000, "payment"),
         "P2": ("C1", date(2021, 3, 31), -2_000_000, "payment"),
@@ -401,7 +503,7 @@ def test_deliveries_import_against_existing_commitments_with_a_negative_correcti
     assert sorted((e.entity, e.actor) for e in new_events) == [("deliveries", ACTOR.name)] * 3
 
     again = import_deliveries_file(write(tmp_path, "d.csv", text), engine=engine, actor=ACTOR)
-    assert (again.created, again.unchanged) == ({}, {"delivery": 3})
+    assert (again.created, again.updated, again.unchanged) == (0, 0, 3)
     assert len(audit_events(engine)) == audits_before + 3
 
 
@@ -410,11 +512,7 @@ def test_a_delivery_against_an_unknown_commitment_is_refused_and_nothing_is_save
 ) -> None:
     engine = with_commitments
     before = row_counts(engine)
-    text = (
-        DELIVERIES_HEADER
-        + 'P1,C1,2020-09-30,"£500,000",payment,\n'
-        + "P2,NOPE,2020-10-31,£1000,payment,\n"
-    )
+    text = DELIVERIES_HEADER + 'P1,C1,2020-09-30,"£500,000",payment,\n' + "P2,NOPE,2020-10-31,£1000,payment,\n"
 
     with pytest.raises(DataError) as caught:
         import_deliveries_file(write(tmp_path, "d.csv", text), engine=engine, actor=ACTOR)

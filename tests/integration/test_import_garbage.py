@@ -27,12 +27,13 @@ from db.session import ensure_schema, read_session
 from tests.actors import ADMIN
 from tracker.demo import DEMO_FOLDER, load_demo
 from tracker.files.tabular import DataError
-from tracker.imports import pipeline as imports
+from tracker.imports import apply, reading
+from tracker.imports import plan as planning
 from tracker.records import commitment_rows as commitments_format
 from tracker.records import delivery_rows as deliveries_format
 
 MODELS = (Organisation, Announcement, Commitment, ProfileLine, Delivery, AuditEvent)
-PLANNERS = {"commitments": imports.plan_commitments, "deliveries": imports.plan_deliveries}
+PLANNERS = {"commitments": planning.plan_commitments, "deliveries": planning.plan_deliveries}
 
 COMMITMENTS_HEADER = "ref,announced_on,funder,recipient,purpose,kind,amount,first_year,years"
 DELIVERIES_HEADER = "ref,commitment_ref,paid_on,amount,kind,note"
@@ -59,20 +60,20 @@ def row_counts(engine: Engine) -> dict[str, int]:
         return {m.__tablename__: session.scalar(select(func.count()).select_from(m)) for m in MODELS}
 
 
-def plan(kind: str, data: bytes, filename: str, engine: Engine) -> imports.ImportPlan:
+def plan(kind: str, data: bytes, filename: str, engine: Engine) -> planning.ImportPlan:
     result = PLANNERS[kind](data, filename, engine=engine)
-    assert isinstance(result, imports.ImportPlan)
-    assert all(imports.INTERNAL_ERROR not in p.expected for p in result.problems), result.problems
+    assert isinstance(result, planning.ImportPlan)
+    assert all(reading.INTERNAL_ERROR not in p.expected for p in result.problems), result.problems
     assert result.counts["problems"] == len(result.problems)
-    assert list(result.rows.columns) == list(imports.ROW_COLUMNS)
+    assert list(result.rows.columns) == list(planning.ROW_COLUMNS)
     return result
 
 
-def refuses(plan_: imports.ImportPlan, data: bytes, engine: Engine, before: dict[str, int]) -> None:
+def refuses(plan_: planning.ImportPlan, data: bytes, engine: Engine, before: dict[str, int]) -> None:
     """A plan with problems cannot be applied, and nothing changes."""
     assert plan_.problems and not plan_.can_apply
     with pytest.raises(DataError):
-        imports.apply_plan(plan_, data, engine=engine, actor=ADMIN)
+        apply.apply_plan(plan_, data, engine=engine, actor=ADMIN)
     assert row_counts(engine) == before
 
 
@@ -86,14 +87,15 @@ def xlsx_bytes(rows: list[list[object]]) -> bytes:
     return out.getvalue()
 
 
-def messages(plan_: imports.ImportPlan) -> list[str]:
+def messages(plan_: planning.ImportPlan) -> list[str]:
     return [str(p) for p in plan_.problems]
 
 
 # --- hypothesis: garbage in, problems out ------------------------------------------------
 
-GARBAGE_SETTINGS = settings(suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-                            deadline=None)
+GARBAGE_SETTINGS = settings(
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow], deadline=None
+)
 FILENAMES = st.sampled_from(["upload.csv", "upload.xlsx", "upload.CSV", "upload.txt", "upload", ""])
 KIND = st.sampled_from(sorted(PLANNERS))
 
@@ -108,17 +110,59 @@ def test_random_bytes_get_problems_not_a_crash(engine, demo_counts, kind, data, 
 
 
 HEADINGS = st.sampled_from(
-    list(commitments_format.COLUMNS) + list(deliveries_format.REQUIRED + deliveries_format.OPTIONAL)
+    list(commitments_format.COLUMNS)
+    + list(deliveries_format.REQUIRED + deliveries_format.OPTIONAL)
     + ["Amount (£)", "Financial year", "Ref.", "REF", "\ufeffref", "", " ", "Notes", "FY", "No. of years"]
 ) | st.text(max_size=12)
 CELL_ALPHABET = string.digits + "£$€,.-/ %=;:kmKM'\"\t\r\nabcxyzFYW\u00a0\ufeff\x00\x1a"
-CELLS = st.sampled_from([
-    "", "W1", "W2", "£1m", "1,000,000", "1.000.000", "1,00,000", "£1.2345m", "1000.123", "-£500", "£-5", "0",
-    "2019-10-31", "31/10/2019", "10/09/19", "31/02/2020", "2020-21", "2020-22", "2020/21", "FY2020-21",
-    "next financial year", "one-off", "recurring", "profiled", "payment", "spend", "yes", "no", "sNaN", "NaN",
-    "Infinity", "1e999999", "9" * 40, "2020-21=£1m;2021-22=£2m", "2020-21=60%;2021-22=40%", "2020-21=" + "9" * 30,
-    "=1+1", "'=1+1", "over", "up to", "2.5%", "-100%", "50", "51",
-]) | st.text(alphabet=CELL_ALPHABET, max_size=20)
+CELLS = st.sampled_from(
+    [
+        "",
+        "W1",
+        "W2",
+        "£1m",
+        "1,000,000",
+        "1.000.000",
+        "1,00,000",
+        "£1.2345m",
+        "1000.123",
+        "-£500",
+        "£-5",
+        "0",
+        "2019-10-31",
+        "31/10/2019",
+        "10/09/19",
+        "31/02/2020",
+        "2020-21",
+        "2020-22",
+        "2020/21",
+        "FY2020-21",
+        "next financial year",
+        "one-off",
+        "recurring",
+        "profiled",
+        "payment",
+        "spend",
+        "yes",
+        "no",
+        "sNaN",
+        "NaN",
+        "Infinity",
+        "1e999999",
+        "9" * 40,
+        "2020-21=£1m;2021-22=£2m",
+        "2020-21=60%;2021-22=40%",
+        "2020-21=" + "9" * 30,
+        "=1+1",
+        "'=1+1",
+        "over",
+        "up to",
+        "2.5%",
+        "-100%",
+        "50",
+        "51",
+    ]
+) | st.text(alphabet=CELL_ALPHABET, max_size=20)
 
 
 @st.composite
@@ -152,8 +196,11 @@ def test_random_csv_like_text_gets_problems_not_a_crash(engine, demo_counts, kin
 def valid_header_random_cells(draw) -> tuple[str, bytes]:
     """A correct header, so the garbage reaches every cell parser."""
     kind = draw(KIND)
-    columns = list(commitments_format.COLUMNS) if kind == "commitments" else list(
-        deliveries_format.REQUIRED + deliveries_format.OPTIONAL)
+    columns = (
+        list(commitments_format.COLUMNS)
+        if kind == "commitments"
+        else list(deliveries_format.REQUIRED + deliveries_format.OPTIONAL)
+    )
     rows = draw(st.lists(st.lists(CELLS, min_size=len(columns), max_size=len(columns)), min_size=1, max_size=8))
     out = io.StringIO()
     writer = csv.writer(out)
@@ -172,14 +219,18 @@ def test_random_cells_under_a_valid_header_get_problems_not_a_crash(engine, demo
     assert row_counts(engine) == demo_counts
 
 
-GOOD_XLSX = xlsx_bytes([COMMITMENTS_HEADER.split(","),
-                        *[GOOD_COMMITMENT.format(n=n).split(",") for n in range(20)]])
+GOOD_XLSX = xlsx_bytes([COMMITMENTS_HEADER.split(","), *[GOOD_COMMITMENT.format(n=n).split(",") for n in range(20)]])
 
 
 @GARBAGE_SETTINGS
-@given(kind=KIND, cut=st.integers(min_value=0, max_value=len(GOOD_XLSX) - 1),
-       flips=st.lists(st.tuples(st.integers(min_value=0, max_value=len(GOOD_XLSX) - 1),
-                                st.integers(min_value=0, max_value=255)), max_size=3))
+@given(
+    kind=KIND,
+    cut=st.integers(min_value=0, max_value=len(GOOD_XLSX) - 1),
+    flips=st.lists(
+        st.tuples(st.integers(min_value=0, max_value=len(GOOD_XLSX) - 1), st.integers(min_value=0, max_value=255)),
+        max_size=3,
+    ),
+)
 def test_truncated_or_damaged_xlsx_gets_problems_not_a_crash(engine, demo_counts, kind, cut, flips):
     damaged = bytearray(GOOD_XLSX)
     for position, value in flips:
@@ -229,32 +280,69 @@ CORPUS = {
     "only whitespace": ("commitments", b"\r\n\r\n  \n", "c.csv", "the file is empty"),
     "header only": ("deliveries", deliveries_csv(), "d.csv", "header but no deliveries"),
     "header only, commitments": ("commitments", commitments_csv(), "c.csv", "header but no commitments"),
-    "missing required column": ("deliveries", deliveries_csv("P1,W1,2023-03-31,1000,payment",
-                                                             header="ref,commitment_ref,paid_on,amount,note"),
-                                "d.csv", "kind: required column is missing"),
-    "semicolons": ("commitments", commitments_csv(GOOD_COMMITMENT.format(n=1).replace(",", ";"),
-                                                  header=COMMITMENTS_HEADER.replace(",", ";")),
-                   "c.csv", "separated by semicolons"),
-    "tabs in UTF-16 (Excel's Unicode text)": ("deliveries", (DELIVERIES_HEADER.replace(",", "\t") + "\r\n"
-                                                             + GOOD_DELIVERY.format(n=1).replace(",", "\t"))
-                                              .encode("utf-16"), "d.txt", "separated by tabs"),
-    "binary junk": ("commitments", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 4, "c.csv",
-                    "not a CSV text file"),
-    "an old .xls workbook": ("deliveries", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 512, "d.xls",
-                             "old Excel .xls"),
-    "CSV text named .xlsx": ("deliveries", deliveries_csv(GOOD_DELIVERY.format(n=1)), "d.xlsx",
-                             "is not an Excel workbook"),
+    "missing required column": (
+        "deliveries",
+        deliveries_csv("P1,W1,2023-03-31,1000,payment", header="ref,commitment_ref,paid_on,amount,note"),
+        "d.csv",
+        "kind: required column is missing",
+    ),
+    "semicolons": (
+        "commitments",
+        commitments_csv(GOOD_COMMITMENT.format(n=1).replace(",", ";"), header=COMMITMENTS_HEADER.replace(",", ";")),
+        "c.csv",
+        "separated by semicolons",
+    ),
+    "tabs in UTF-16 (Excel's Unicode text)": (
+        "deliveries",
+        (DELIVERIES_HEADER.replace(",", "\t") + "\r\n" + GOOD_DELIVERY.format(n=1).replace(",", "\t")).encode("utf-16"),
+        "d.txt",
+        "separated by tabs",
+    ),
+    "binary junk": (
+        "commitments",
+        b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 4,
+        "c.csv",
+        "not a CSV text file",
+    ),
+    "an old .xls workbook": (
+        "deliveries",
+        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 512,
+        "d.xls",
+        "old Excel .xls",
+    ),
+    "CSV text named .xlsx": (
+        "deliveries",
+        deliveries_csv(GOOD_DELIVERY.format(n=1)),
+        "d.xlsx",
+        "is not an Excel workbook",
+    ),
     "a zip that is not a workbook": ("commitments", a_plain_zip(), "c.xlsx", "could not be read as an XLSX"),
     "truncated workbook": ("commitments", GOOD_XLSX[: len(GOOD_XLSX) // 2], "c.xlsx", "could not be read as an XLSX"),
-    "a formula with no saved result": ("deliveries", formula_workbook(), "d.xlsx", "formula whose result was never saved"),
+    "a formula with no saved result": (
+        "deliveries",
+        formula_workbook(),
+        "d.xlsx",
+        "formula whose result was never saved",
+    ),
     "an empty workbook": ("deliveries", empty_workbook(), "d.xlsx", "the file is empty"),
-    "duplicate header": ("deliveries", deliveries_csv(GOOD_DELIVERY.format(n=1) + ",x",
-                                                      header=DELIVERIES_HEADER + ",Amount (£)"),
-                         "d.csv", "appears twice"),
-    "a cell too big for CSV": ("deliveries", deliveries_csv("P1,W1,2023-03-31,1000,payment," + "x" * 200_000),
-                               "d.csv", "is not valid CSV"),
-    "more cells than headings": ("deliveries", deliveries_csv(GOOD_DELIVERY.format(n=1) + ",extra"), "d.csv",
-                                 "cells but the header has"),
+    "duplicate header": (
+        "deliveries",
+        deliveries_csv(GOOD_DELIVERY.format(n=1) + ",x", header=DELIVERIES_HEADER + ",Amount (£)"),
+        "d.csv",
+        "appears twice",
+    ),
+    "a cell too big for CSV": (
+        "deliveries",
+        deliveries_csv("P1,W1,2023-03-31,1000,payment," + "x" * 200_000),
+        "d.csv",
+        "is not valid CSV",
+    ),
+    "more cells than headings": (
+        "deliveries",
+        deliveries_csv(GOOD_DELIVERY.format(n=1) + ",extra"),
+        "d.csv",
+        "cells but the header has",
+    ),
 }
 
 
@@ -272,10 +360,14 @@ def test_a_formula_problem_names_the_cell_and_the_formula(engine):
 
 
 def test_rows_set_aside_while_reading_are_listed_with_the_other_bad_rows(engine, demo_counts):
-    workbook = xlsx_bytes([DELIVERIES_HEADER.split(","),
-                           ["P1", "W1", "2023-03-31", "=1000*2", "payment", "x"],
-                           ["P2", "W1", "10/09/19", "1000", "payment", "x"],
-                           ["P3", "W1", "2023-03-31", "1000", "payment", "x"]])
+    workbook = xlsx_bytes(
+        [
+            DELIVERIES_HEADER.split(","),
+            ["P1", "W1", "2023-03-31", "=1000*2", "payment", "x"],
+            ["P2", "W1", "10/09/19", "1000", "payment", "x"],
+            ["P3", "W1", "2023-03-31", "1000", "payment", "x"],
+        ]
+    )
     text = deliveries_csv(GOOD_DELIVERY.format(n=1) + ",extra", "P2,W1,2023-03-31,1.000.000,payment,")
     for data, filename in ((workbook, "d.xlsx"), (text, "d.csv")):
         result = plan("deliveries", data, filename, engine)
@@ -327,13 +419,41 @@ REFUSED_COMMITMENT_VALUES = [
 ]
 
 
-@pytest.mark.parametrize(("column", "value", "expected"), REFUSED_COMMITMENT_VALUES,
-                         ids=[f"{c}={v[:20]}" for c, v, _ in REFUSED_COMMITMENT_VALUES])
+@pytest.mark.parametrize(
+    ("column", "value", "expected"),
+    REFUSED_COMMITMENT_VALUES,
+    ids=[f"{c}={v[:20]}" for c, v, _ in REFUSED_COMMITMENT_VALUES],
+)
 def test_an_ambiguous_or_impossible_commitment_value_is_refused(engine, demo_counts, column, value, expected):
-    columns = ["ref", "announced_on", "funder", "recipient", "purpose", "kind", "amount", "first_year", "years",
-               "source_url"]
-    cells = dict(zip(columns, ["N1", "2023-05-01", "Welsh Government", "Welsh councils", "Skills", "recurring",
-                               "£1m", "2023-24", "2", "https://gov.wales/x"]))
+    columns = [
+        "ref",
+        "announced_on",
+        "funder",
+        "recipient",
+        "purpose",
+        "kind",
+        "amount",
+        "first_year",
+        "years",
+        "source_url",
+    ]
+    cells = dict(
+        zip(
+            columns,
+            [
+                "N1",
+                "2023-05-01",
+                "Welsh Government",
+                "Welsh councils",
+                "Skills",
+                "recurring",
+                "£1m",
+                "2023-24",
+                "2",
+                "https://gov.wales/x",
+            ],
+        )
+    )
     cells[column] = value
     out = io.StringIO()
     csv.writer(out).writerows([columns, list(cells.values())])
@@ -345,8 +465,9 @@ def test_an_ambiguous_or_impossible_commitment_value_is_refused(engine, demo_cou
 
 
 def test_a_huge_profile_amount_is_refused_not_a_crash(engine, demo_counts):
-    data = commitments_csv("N1,2023-05-01,WG,WLGA,Skills,profiled,,2023-24,,2023-24=" + "9" * 5000,
-                           header=COMMITMENTS_HEADER + ",profile")
+    data = commitments_csv(
+        "N1,2023-05-01,WG,WLGA,Skills,profiled,,2023-24,,2023-24=" + "9" * 5000, header=COMMITMENTS_HEADER + ",profile"
+    )
     result = plan("commitments", data, "c.csv", engine)
     assert any("below £1 trillion" in m for m in messages(result)), messages(result)
     refuses(result, data, engine, demo_counts)

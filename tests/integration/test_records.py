@@ -62,26 +62,50 @@ MODELS = {
 }
 
 CDO = CommitmentInput(
-    ref="C1", purpose="Chief Digital Officer post and Delivery Unit",
-    recipient="Welsh Local Government Association", kind="recurring", amount="£500,000",
-    first_year="2020-21", years="3",
+    ref="C1",
+    purpose="Chief Digital Officer post and Delivery Unit",
+    recipient="Welsh Local Government Association",
+    kind="recurring",
+    amount="£500,000",
+    first_year="2020-21",
+    years="3",
 )
 TRANSFORMATION = CommitmentInput(
-    ref="C2", purpose="Council digital transformation", recipient="Welsh councils", kind="one-off",
-    amount="£1m", first_year="next financial year", qualifier="over",
+    ref="C2",
+    purpose="Council digital transformation",
+    recipient="Welsh councils",
+    kind="one-off",
+    amount="£1m",
+    first_year="next financial year",
+    qualifier="over",
 )
 FOUNDING = AnnouncementInput(
-    ref="A1", announced_on="31/10/2019", title="Digital transformation funding for local government",
-    funder="Welsh Government", made_by="Minister for Housing and Local Government",
-    source_url="https://gov.wales/digital-funding", quote="over £1m will be made available",
+    ref="A1",
+    announced_on="31/10/2019",
+    title="Digital transformation funding for local government",
+    funder="Welsh Government",
+    made_by="Minister for Housing and Local Government",
+    source_url="https://gov.wales/digital-funding",
+    quote="over £1m will be made available",
     commitments=(CDO, TRANSFORMATION),
 )
 # A second announcement by known organisations, for the refusal table below.
 SECOND = AnnouncementInput(
-    ref="A2", announced_on="2021-01-12", title="Digital squads", funder="Welsh Government",
-    commitments=(CommitmentInput(ref="C3", purpose="Digital squads", recipient="Welsh councils",
-                                 kind="profiled", amount="", first_year="2021-22",
-                                 profile="2021-22=£3m;2022-23=£1.9m"),),
+    ref="A2",
+    announced_on="2021-01-12",
+    title="Digital squads",
+    funder="Welsh Government",
+    commitments=(
+        CommitmentInput(
+            ref="C3",
+            purpose="Digital squads",
+            recipient="Welsh councils",
+            kind="profiled",
+            amount="",
+            first_year="2021-22",
+            profile="2021-22=£3m;2022-23=£1.9m",
+        ),
+    ),
 )
 PAYMENT = DeliveryInput(ref="D1", commitment_ref="C1", paid_on="2020-06-30", amount="£125,000")
 CDO_IN_POST = MilestoneInput(ref="M1", commitment_ref="C1", title="CDO in post", due_on="2020-04-01")
@@ -136,7 +160,10 @@ def test_creating_an_announcement_saves_it_with_its_commitments_and_their_money(
     with read_session(engine) as session:
         announcement = session.get(Announcement, announcement_id)
         assert (announcement.ref, announcement.announced_on, announcement.funder.name) == (
-            "A1", date(2019, 10, 31), "Welsh Government")
+            "A1",
+            date(2019, 10, 31),
+            "Welsh Government",
+        )
         assert announcement.quote == "over £1m will be made available"
         c2 = session.scalars(select(Commitment).where(Commitment.ref == "C2")).one()
         # "next financial year", said on 31 October 2019, means 2020-21.
@@ -164,8 +191,12 @@ def test_creating_an_announcement_writes_one_create_event_per_row_naming_the_act
 
 def test_a_commitment_can_re_announce_another_in_the_same_announcement(engine: Engine) -> None:
     again = dataclasses.replace(TRANSFORMATION, ref="C2-again", reannounces="C2")
-    create_announcement(dataclasses.replace(FOUNDING, commitments=(CDO, TRANSFORMATION, again)),
-                        engine=engine, actor=EDITOR, new_organisations_ok=True)
+    create_announcement(
+        dataclasses.replace(FOUNDING, commitments=(CDO, TRANSFORMATION, again)),
+        engine=engine,
+        actor=EDITOR,
+        new_organisations_ok=True,
+    )
 
     with read_session(engine) as session:
         copy = session.scalars(select(Commitment).where(Commitment.ref == "C2-again")).one()
@@ -195,36 +226,85 @@ def _second_with(**changes: str) -> AnnouncementInput:
 REFUSED_ANNOUNCEMENTS = [
     pytest.param(
         _second_with(kind="profiled", profile="2020-21=£1m;2021-22=£1m", first_year="2021-22"),
-        "commitments[0].first_year", "expected the first year of the profile, 2020-21", id="end-before-start",
+        "commitments[0].first_year",
+        "expected the first year of the profile, 2020-21",
+        id="end-before-start",
     ),
-    pytest.param(_second_with(kind="one-off", amount="0", profile=""),
-                 "commitments[0].amount", "expected an amount greater than zero", id="zero-amount"),
-    pytest.param(_second_with(kind="one-off", amount="-£500", profile=""),
-                 "commitments[0].amount", "expected an amount of zero or more", id="negative-amount"),
-    pytest.param(_second_with(recipient="Nobody Borough Council"), "commitments[0].recipient",
-                 "no organisation called 'Nobody Borough Council': pick one from the list or add it",
-                 id="unknown-recipient"),
-    pytest.param(_second_with(kind="recurring", amount="£1m", years="0", profile=""),
-                 "commitments[0].years", "expected a whole number of years from 1 to 50", id="recurring-0-years"),
-    pytest.param(_second_with(kind="recurring", amount="£1m", years="", profile=""),
-                 "commitments[0].years", "required for a recurring commitment", id="recurring-blank-years"),
-    pytest.param(_second_with(ref="C1"), "commitments[0].ref",
-                 "a commitment with this ref already exists: give a new ref", id="duplicate-ref-in-database"),
-    pytest.param(dataclasses.replace(SECOND, commitments=(SECOND.commitments[0], SECOND.commitments[0])),
-                 "commitments[1].ref", "duplicate ref: already used by commitments[0]",
-                 id="duplicate-ref-within-the-input"),
-    pytest.param(dataclasses.replace(SECOND, ref="A1"), "ref",
-                 "an announcement with this ref already exists: give a new ref", id="duplicate-announcement-ref"),
-    pytest.param(dataclasses.replace(SECOND, announced_on="31/02/2020"), "announced_on",
-                 "no such date", id="impossible-date"),
-    pytest.param(_second_with(first_year="2021-23", profile="", kind="one-off", amount="£1m"),
-                 "commitments[0].first_year", "a financial year spans two consecutive years", id="bad-fy"),
-    pytest.param(_second_with(kind="annually-ish"), "commitments[0].kind",
-                 "expected one-off, recurring or profiled", id="bad-kind"),
-    pytest.param(_second_with(reannounces="C99"), "commitments[0].reannounces",
-                 "expected the ref of an earlier commitment in the database", id="unknown-reannounced-ref"),
-    pytest.param(dataclasses.replace(SECOND, source_url="javascript:alert(1)"), "source_url",
-                 "expected a web address starting with https:// or http://", id="not-a-web-address"),
+    pytest.param(
+        _second_with(kind="one-off", amount="0", profile=""),
+        "commitments[0].amount",
+        "expected an amount greater than zero",
+        id="zero-amount",
+    ),
+    pytest.param(
+        _second_with(kind="one-off", amount="-£500", profile=""),
+        "commitments[0].amount",
+        "expected an amount of zero or more",
+        id="negative-amount",
+    ),
+    pytest.param(
+        _second_with(recipient="Nobody Borough Council"),
+        "commitments[0].recipient",
+        "no organisation called 'Nobody Borough Council': pick one from the list or add it",
+        id="unknown-recipient",
+    ),
+    pytest.param(
+        _second_with(kind="recurring", amount="£1m", years="0", profile=""),
+        "commitments[0].years",
+        "expected a whole number of years from 1 to 50",
+        id="recurring-0-years",
+    ),
+    pytest.param(
+        _second_with(kind="recurring", amount="£1m", years="", profile=""),
+        "commitments[0].years",
+        "required for a recurring commitment",
+        id="recurring-blank-years",
+    ),
+    pytest.param(
+        _second_with(ref="C1"),
+        "commitments[0].ref",
+        "a commitment with this ref already exists: give a new ref",
+        id="duplicate-ref-in-database",
+    ),
+    pytest.param(
+        dataclasses.replace(SECOND, commitments=(SECOND.commitments[0], SECOND.commitments[0])),
+        "commitments[1].ref",
+        "duplicate ref: already used by commitments[0]",
+        id="duplicate-ref-within-the-input",
+    ),
+    pytest.param(
+        dataclasses.replace(SECOND, ref="A1"),
+        "ref",
+        "an announcement with this ref already exists: give a new ref",
+        id="duplicate-announcement-ref",
+    ),
+    pytest.param(
+        dataclasses.replace(SECOND, announced_on="31/02/2020"), "announced_on", "no such date", id="impossible-date"
+    ),
+    pytest.param(
+        _second_with(first_year="2021-23", profile="", kind="one-off", amount="£1m"),
+        "commitments[0].first_year",
+        "a financial year spans two consecutive years",
+        id="bad-fy",
+    ),
+    pytest.param(
+        _second_with(kind="annually-ish"),
+        "commitments[0].kind",
+        "expected one-off, recurring or profiled",
+        id="bad-kind",
+    ),
+    pytest.param(
+        _second_with(reannounces="C99"),
+        "commitments[0].reannounces",
+        "expected the ref of an earlier commitment in the database",
+        id="unknown-reannounced-ref",
+    ),
+    pytest.param(
+        dataclasses.replace(SECOND, source_url="javascript:alert(1)"),
+        "source_url",
+        "expected a web address starting with https:// or http://",
+        id="not-a-web-address",
+    ),
 ]
 
 
@@ -245,29 +325,47 @@ def test_an_invalid_announcement_is_refused_naming_the_field_and_changes_nothing
 def test_a_problem_reads_as_field_value_and_what_was_expected(engine: Engine) -> None:
     found(engine)
     with pytest.raises(ValidationFailed) as err:
-        create_commitment("A1", dataclasses.replace(TRANSFORMATION, ref="C9", amount="£1.2.3m"),
-                          engine=engine, actor=EDITOR)
+        create_commitment(
+            "A1", dataclasses.replace(TRANSFORMATION, ref="C9", amount="£1.2.3m"), engine=engine, actor=EDITOR
+        )
     assert str(err.value) == "amount '£1.2.3m': expected an amount like 1000000, £1,000,000.50, £1.5m or £500k"
 
 
 def test_every_problem_in_a_form_is_reported_at_once(engine: Engine) -> None:
     found(engine)
-    bad = AnnouncementInput(ref="A3", announced_on="31/02/2020", title="", funder="Welsh Government",
-                            commitments=(dataclasses.replace(CDO, ref="C1", amount="0", years="0"),))
+    bad = AnnouncementInput(
+        ref="A3",
+        announced_on="31/02/2020",
+        title="",
+        funder="Welsh Government",
+        commitments=(dataclasses.replace(CDO, ref="C1", amount="0", years="0"),),
+    )
     with pytest.raises(ValidationFailed) as err:
         create_announcement(bad, engine=engine, actor=EDITOR)
     assert {p.field for p in err.value.problems} >= {
-        "announced_on", "title", "commitments[0].amount", "commitments[0].years"}
+        "announced_on",
+        "title",
+        "commitments[0].amount",
+        "commitments[0].years",
+    }
 
 
 REFUSED_DELIVERIES = [
     pytest.param(dataclasses.replace(PAYMENT, paid_on="31/02/2020"), "paid_on", "no such date", id="impossible-date"),
     pytest.param(dataclasses.replace(PAYMENT, amount="0"), "amount", "expected a non-zero amount", id="zero-amount"),
     pytest.param(dataclasses.replace(PAYMENT, kind="grant"), "kind", "expected payment or spend", id="bad-kind"),
-    pytest.param(dataclasses.replace(PAYMENT, commitment_ref="C99"), "commitment_ref",
-                 "expected the ref of a commitment in the database", id="unknown-commitment"),
-    pytest.param(dataclasses.replace(PAYMENT, ref="D0"), "ref",
-                 "a delivery with this ref already exists: give a new ref", id="duplicate-ref"),
+    pytest.param(
+        dataclasses.replace(PAYMENT, commitment_ref="C99"),
+        "commitment_ref",
+        "expected the ref of a commitment in the database",
+        id="unknown-commitment",
+    ),
+    pytest.param(
+        dataclasses.replace(PAYMENT, ref="D0"),
+        "ref",
+        "a delivery with this ref already exists: give a new ref",
+        id="duplicate-ref",
+    ),
 ]
 
 
@@ -289,10 +387,18 @@ def test_an_invalid_delivery_is_refused_naming_the_field_and_changes_nothing(
 REFUSED_MILESTONES = [
     pytest.param(dataclasses.replace(CDO_IN_POST, due_on="31/02/2020"), "due_on", "no such date", id="impossible-date"),
     pytest.param(dataclasses.replace(CDO_IN_POST, title=" "), "title", "required", id="blank-title"),
-    pytest.param(dataclasses.replace(CDO_IN_POST, commitment_ref="C99"), "commitment_ref",
-                 "expected the ref of a commitment in the database", id="unknown-commitment"),
-    pytest.param(dataclasses.replace(CDO_IN_POST, ref="M0"), "ref",
-                 "a milestone with this ref already exists: give a new ref", id="duplicate-ref"),
+    pytest.param(
+        dataclasses.replace(CDO_IN_POST, commitment_ref="C99"),
+        "commitment_ref",
+        "expected the ref of a commitment in the database",
+        id="unknown-commitment",
+    ),
+    pytest.param(
+        dataclasses.replace(CDO_IN_POST, ref="M0"),
+        "ref",
+        "a milestone with this ref already exists: give a new ref",
+        id="duplicate-ref",
+    ),
 ]
 
 
@@ -317,8 +423,13 @@ def test_an_invalid_edit_is_refused_and_leaves_the_stored_commitment_as_it_was(e
     before = row_counts(engine)
 
     with pytest.raises(ValidationFailed) as err:
-        update_commitment("C2", dataclasses.replace(loaded.value, first_year="FY2020-22", purpose="Changed"),
-                          expected_version=loaded.version, engine=engine, actor=EDITOR)
+        update_commitment(
+            "C2",
+            dataclasses.replace(loaded.value, first_year="FY2020-22", purpose="Changed"),
+            expected_version=loaded.version,
+            engine=engine,
+            actor=EDITOR,
+        )
 
     assert the_problem(err, "first_year").value == "FY2020-22"
     assert row_counts(engine) == before
@@ -333,17 +444,19 @@ def test_a_viewer_can_change_nothing(engine: Engine) -> None:
     c1 = load_for_edit("commitment", "C1", engine=engine)
     attempts = [
         lambda: create_announcement(SECOND, engine=engine, actor=VIEWER),
-        lambda: update_announcement("A1", dataclasses.replace(FOUNDING, commitments=()), expected_version=1,
-                                    engine=engine, actor=VIEWER),
+        lambda: update_announcement(
+            "A1", dataclasses.replace(FOUNDING, commitments=()), expected_version=1, engine=engine, actor=VIEWER
+        ),
         lambda: create_commitment("A1", dataclasses.replace(CDO, ref="C9"), engine=engine, actor=VIEWER),
         lambda: update_commitment("C1", c1.value, expected_version=c1.version, engine=engine, actor=VIEWER),
         lambda: record_delivery(dataclasses.replace(PAYMENT, ref="D2"), engine=engine, actor=VIEWER),
         lambda: update_delivery("D1", PAYMENT, expected_version=1, engine=engine, actor=VIEWER),
         lambda: create_milestone(dataclasses.replace(CDO_IN_POST, ref="M2"), engine=engine, actor=VIEWER),
         lambda: update_milestone("M1", CDO_IN_POST, expected_version=1, engine=engine, actor=VIEWER),
-        *[lambda entity=entity, ref=ref: delete(entity, ref, expected_version=1, engine=engine, actor=VIEWER)
-          for entity, ref in (("announcement", "A1"), ("commitment", "C1"), ("delivery", "D1"),
-                              ("milestone", "M1"))],
+        *[
+            lambda entity=entity, ref=ref: delete(entity, ref, expected_version=1, engine=engine, actor=VIEWER)
+            for entity, ref in (("announcement", "A1"), ("commitment", "C1"), ("delivery", "D1"), ("milestone", "M1"))
+        ],
     ]
     for attempt in attempts:
         with pytest.raises(PermissionDenied, match="test:viewer may not"):
@@ -360,8 +473,11 @@ def test_editing_an_announcement_saves_it_with_one_update_event(engine: Engine) 
     since = last_audit_id(engine)
 
     version = update_announcement(
-        "A1", dataclasses.replace(loaded.value, title="Local government digital funding"),
-        expected_version=loaded.version, engine=engine, actor=EDITOR,
+        "A1",
+        dataclasses.replace(loaded.value, title="Local government digital funding"),
+        expected_version=loaded.version,
+        engine=engine,
+        actor=EDITOR,
     )
 
     assert version == loaded.version + 1
@@ -369,7 +485,9 @@ def test_editing_an_announcement_saves_it_with_one_update_event(engine: Engine) 
     (event,) = audit_events(engine, since)
     assert (event.actor, event.action, event.entity) == (EDITOR.name, "update", "announcements")
     assert (event.before["title"], event.after["title"]) == (
-        "Digital transformation funding for local government", "Local government digital funding")
+        "Digital transformation funding for local government",
+        "Local government digital funding",
+    )
     assert (event.before["version"], event.after["version"]) == (1, 2)
 
 
@@ -377,12 +495,17 @@ def test_adding_a_commitment_to_an_announcement_saves_it_with_one_create_event(e
     found(engine)
     since = last_audit_id(engine)
 
-    commitment_id = create_commitment("A1", dataclasses.replace(CDO, ref="C4", amount="£250k", years="2"),
-                                      engine=engine, actor=EDITOR)
+    commitment_id = create_commitment(
+        "A1", dataclasses.replace(CDO, ref="C4", amount="£250k", years="2"), engine=engine, actor=EDITOR
+    )
 
     (event,) = audit_events(engine, since)
     assert (event.action, event.entity, event.entity_id, event.after["ref"]) == (
-        "create", "commitments", commitment_id, "C4")
+        "create",
+        "commitments",
+        commitment_id,
+        "C4",
+    )
     assert committed_by_year(engine)["2021-22"] == 50_000_000 + 25_000_000
 
 
@@ -393,12 +516,20 @@ def test_changing_a_commitment_without_touching_its_money_needs_no_reason_and_ke
     loaded = load_for_edit("commitment", "C1", engine=engine)
     since = last_audit_id(engine)
 
-    update_commitment("C1", dataclasses.replace(loaded.value, purpose="CDO post", status="indicative"),
-                      expected_version=loaded.version, engine=engine, actor=EDITOR)
+    update_commitment(
+        "C1",
+        dataclasses.replace(loaded.value, purpose="CDO post", status="indicative"),
+        expected_version=loaded.version,
+        engine=engine,
+        actor=EDITOR,
+    )
 
     (event,) = audit_events(engine, since)
     assert (event.action, event.before["purpose"], event.after["purpose"]) == (
-        "update", "Chief Digital Officer post and Delivery Unit", "CDO post")
+        "update",
+        "Chief Digital Officer post and Delivery Unit",
+        "CDO post",
+    )
     assert (event.before["status"], event.after["status"]) == ("confirmed", "indicative")
     counts = row_counts(engine)
     assert (counts["commitment_baselines"], counts["commitment_revisions"]) == (0, 0)
@@ -420,13 +551,21 @@ def test_recording_and_correcting_a_delivery_writes_one_event_each(engine: Engin
     since = last_audit_id(engine)
 
     delivery_id = record_delivery(PAYMENT, engine=engine, actor=EDITOR)
-    version = update_delivery("D1", dataclasses.replace(PAYMENT, amount="£120,000", note="invoice corrected"),
-                              expected_version=1, engine=engine, actor=EDITOR)
+    version = update_delivery(
+        "D1",
+        dataclasses.replace(PAYMENT, amount="£120,000", note="invoice corrected"),
+        expected_version=1,
+        engine=engine,
+        actor=EDITOR,
+    )
 
     created, updated = audit_events(engine, since)
     assert (created.action, created.entity_id, created.after["amount_pence"]) == ("create", delivery_id, 12_500_000)
     assert (updated.action, updated.before["amount_pence"], updated.after["amount_pence"]) == (
-        "update", 12_500_000, 12_000_000)
+        "update",
+        12_500_000,
+        12_000_000,
+    )
     assert updated.after["note"] == "invoice corrected"
     assert version == 2
     assert delivered_total(engine) == 12_000_000
@@ -437,27 +576,41 @@ def test_creating_and_achieving_a_milestone_writes_one_event_each(engine: Engine
     since = last_audit_id(engine)
 
     create_milestone(CDO_IN_POST, engine=engine, actor=EDITOR)
-    achieved = dataclasses.replace(CDO_IN_POST, achieved_on="30/11/2020",
-                                   achieved_note="late November 2020; the day was not published")
+    achieved = dataclasses.replace(
+        CDO_IN_POST, achieved_on="30/11/2020", achieved_note="late November 2020; the day was not published"
+    )
     update_milestone("M1", achieved, expected_version=1, engine=engine, actor=EDITOR)
 
     created, updated = audit_events(engine, since)
     assert (created.action, created.after["due_on"]) == ("create", "2020-04-01")
     assert (updated.action, updated.before["achieved_on"], updated.after["achieved_on"]) == (
-        "update", None, "2020-11-30")
+        "update",
+        None,
+        "2020-11-30",
+    )
     assert stored(engine, Milestone, "M1").achieved_on == date(2020, 11, 30)
 
 
 def test_a_record_loaded_for_editing_saves_back_unchanged(engine: Engine) -> None:
     found(engine)
-    record_delivery(dataclasses.replace(PAYMENT, illustrative=True, evidence_url="https://example.org/p"),
-                    engine=engine, actor=EDITOR)
+    record_delivery(
+        dataclasses.replace(PAYMENT, illustrative=True, evidence_url="https://example.org/p"),
+        engine=engine,
+        actor=EDITOR,
+    )
     create_milestone(CDO_IN_POST, engine=engine, actor=EDITOR)
     assert load_for_edit("commitment", "C2", engine=engine).value == dataclasses.replace(
-        TRANSFORMATION, amount="1000000", first_year="2020-21")
+        TRANSFORMATION, amount="1000000", first_year="2020-21"
+    )
     assert load_for_edit("delivery", "D1", engine=engine).value == DeliveryInput(
-        ref="D1", commitment_ref="C1", paid_on="2020-06-30", amount="125000", kind="payment",
-        evidence_url="https://example.org/p", illustrative=True)
+        ref="D1",
+        commitment_ref="C1",
+        paid_on="2020-06-30",
+        amount="125000",
+        kind="payment",
+        evidence_url="https://example.org/p",
+        illustrative=True,
+    )
     assert load_for_edit("milestone", "M1", engine=engine).value == CDO_IN_POST
     with pytest.raises(NotFound):
         load_for_edit("commitment", "C99", engine=engine)
@@ -480,7 +633,10 @@ def test_a_soft_deleted_commitment_leaves_the_totals_and_an_admin_can_restore_it
     assert row_counts(engine)["commitments"] == 2  # still there, only marked
     (deleted,) = audit_events(engine, since)
     assert (deleted.action, deleted.before["deleted_at"], deleted.after["deleted_at"] is not None) == (
-        "delete", None, True)
+        "delete",
+        None,
+        True,
+    )
 
     restore("commitment", "C1", engine=engine, actor=ADMIN)
 
@@ -547,8 +703,9 @@ def test_restore_by_someone_who_is_not_an_admin_is_refused_and_changes_nothing(e
 
 # --- revisions keep the baseline ----------------------------------------------------------------
 
-REPROFILED = dataclasses.replace(CDO, kind="profiled", amount="", years="",
-                                 profile="2020-21=£250k;2021-22=£750k;2022-23=£500k")
+REPROFILED = dataclasses.replace(
+    CDO, kind="profiled", amount="", years="", profile="2020-21=£250k;2021-22=£750k;2022-23=£500k"
+)
 
 
 def test_a_revision_keeps_the_original_schedule_beside_the_revised_one(each_engine: Engine) -> None:
@@ -557,8 +714,9 @@ def test_a_revision_keeps_the_original_schedule_beside_the_revised_one(each_engi
     loaded = load_for_edit("commitment", "C1", engine=engine)
     since = last_audit_id(engine)
 
-    update_commitment("C1", REPROFILED, expected_version=loaded.version, reason="re-profiled",
-                      engine=engine, actor=EDITOR)
+    update_commitment(
+        "C1", REPROFILED, expected_version=loaded.version, reason="re-profiled", engine=engine, actor=EDITOR
+    )
 
     frame = baseline_vs_revised(engine, "C1")
     assert frame.to_dict("list") == {
@@ -576,8 +734,10 @@ def test_a_revision_keeps_the_original_schedule_beside_the_revised_one(each_engi
     # lines, the three baseline years and the revision.
     events = audit_events(engine, since)
     assert sorted((e.action, e.entity) for e in events) == sorted(
-        [("update", "commitments")] + [("create", "profile_lines")] * 3
-        + [("create", "commitment_baselines")] * 3 + [("create", "commitment_revisions")]
+        [("update", "commitments")]
+        + [("create", "profile_lines")] * 3
+        + [("create", "commitment_baselines")] * 3
+        + [("create", "commitment_revisions")]
     )
     (update,) = [e for e in events if e.action == "update"]
     assert (update.before["kind"], update.after["kind"]) == ("recurring", "profiled")
@@ -588,12 +748,17 @@ def test_a_second_revision_keeps_the_first_baseline_and_removes_a_year_that_lost
     engine: Engine,
 ) -> None:
     found(engine)
-    version = update_commitment("C1", REPROFILED, expected_version=1, reason="re-profiled",
-                                engine=engine, actor=EDITOR)
+    version = update_commitment("C1", REPROFILED, expected_version=1, reason="re-profiled", engine=engine, actor=EDITOR)
     since = last_audit_id(engine)
 
-    update_commitment("C1", dataclasses.replace(REPROFILED, profile="2020-21=£250k;2021-22=£1.25m"),
-                      expected_version=version, reason="slippage", engine=engine, actor=EDITOR)
+    update_commitment(
+        "C1",
+        dataclasses.replace(REPROFILED, profile="2020-21=£250k;2021-22=£1.25m"),
+        expected_version=version,
+        reason="slippage",
+        engine=engine,
+        actor=EDITOR,
+    )
 
     assert baseline_vs_revised(engine, "C1").to_dict("list") == {
         "financial_year": [2020, 2021, 2022],
@@ -602,8 +767,10 @@ def test_a_second_revision_keeps_the_first_baseline_and_removes_a_year_that_lost
     }
     events = audit_events(engine, since)
     assert sorted((e.action, e.entity) for e in events) == [
-        ("create", "commitment_revisions"), ("delete", "profile_lines"),
-        ("update", "commitments"), ("update", "profile_lines"),
+        ("create", "commitment_revisions"),
+        ("delete", "profile_lines"),
+        ("update", "commitments"),
+        ("update", "profile_lines"),
     ]
     (gone,) = [e for e in events if e.action == "delete"]
     assert (gone.before["amount_pence"], gone.after) == (50_000_000, None)
@@ -628,8 +795,9 @@ def test_a_change_to_the_money_without_a_proper_reason_is_refused(
     before = row_counts(engine)
 
     with pytest.raises(ValidationFailed) as err:
-        update_commitment("C1", REPROFILED, expected_version=1, reason=reason, reason_text=reason_text,
-                          engine=engine, actor=EDITOR)
+        update_commitment(
+            "C1", REPROFILED, expected_version=1, reason=reason, reason_text=reason_text, engine=engine, actor=EDITOR
+        )
 
     assert the_problem(err, field)
     assert row_counts(engine) == before
@@ -638,8 +806,15 @@ def test_a_change_to_the_money_without_a_proper_reason_is_refused(
 
 def test_other_with_words_is_a_reason(engine: Engine) -> None:
     found(engine)
-    update_commitment("C1", dataclasses.replace(CDO, amount="£520k"), expected_version=1, reason="other",
-                      reason_text="pay award", engine=engine, actor=EDITOR)
+    update_commitment(
+        "C1",
+        dataclasses.replace(CDO, amount="£520k"),
+        expected_version=1,
+        reason="other",
+        reason_text="pay award",
+        engine=engine,
+        actor=EDITOR,
+    )
     with read_session(engine) as session:
         revision = session.scalars(select(CommitmentRevision)).one()
         assert (revision.reason, revision.reason_text) == ("other", "pay award")
@@ -658,16 +833,28 @@ def test_the_second_of_two_edits_from_the_same_version_is_refused_as_stale(each_
     bob_form = load_for_edit("commitment", "C1", engine=engine)
     since = last_audit_id(engine)
 
-    update_commitment("C1", dataclasses.replace(alice_form.value, purpose="CDO post"),
-                      expected_version=alice_form.version, engine=engine, actor=alice)
+    update_commitment(
+        "C1",
+        dataclasses.replace(alice_form.value, purpose="CDO post"),
+        expected_version=alice_form.version,
+        engine=engine,
+        actor=alice,
+    )
     with pytest.raises(StaleEdit) as err:
-        update_commitment("C1", dataclasses.replace(bob_form.value, purpose="Delivery Unit only"),
-                          expected_version=bob_form.version, engine=engine, actor=bob)
+        update_commitment(
+            "C1",
+            dataclasses.replace(bob_form.value, purpose="Delivery Unit only"),
+            expected_version=bob_form.version,
+            engine=engine,
+            actor=bob,
+        )
 
     (event,) = audit_events(engine, since)
     assert re.fullmatch(
         r"This commitment was changed by alice@wlga\.example at \d\d:\d\d after you opened it; "
-        r"reload to see their change", str(err.value))
+        r"reload to see their change",
+        str(err.value),
+    )
     assert str(err.value).endswith(f"at {event.occurred_at:%H:%M} after you opened it; reload to see their change")
     assert (event.actor, event.action, event.after["purpose"]) == (alice.name, "update", "CDO post")
     saved = stored(engine, Commitment, "C1")
@@ -678,8 +865,9 @@ def test_the_second_of_two_edits_from_the_same_version_is_refused_as_stale(each_
     "second_save",
     [
         lambda engine, actor: delete("delivery", "D1", expected_version=1, engine=engine, actor=actor),
-        lambda engine, actor: update_delivery("D1", dataclasses.replace(PAYMENT, amount="£1"), expected_version=1,
-                                              engine=engine, actor=actor),
+        lambda engine, actor: update_delivery(
+            "D1", dataclasses.replace(PAYMENT, amount="£1"), expected_version=1, engine=engine, actor=actor
+        ),
     ],
     ids=["delete", "update"],
 )
@@ -705,8 +893,13 @@ def test_a_save_that_loses_a_race_inside_the_database_is_reported_as_a_stale_edi
     engine = each_engine
     found(engine)
     create_milestone(CDO_IN_POST, engine=engine, actor=EDITOR)
-    update_milestone("M1", dataclasses.replace(CDO_IN_POST, title="CDO appointed"), expected_version=1,
-                     engine=engine, actor=admin("erin"))
+    update_milestone(
+        "M1",
+        dataclasses.replace(CDO_IN_POST, title="CDO appointed"),
+        expected_version=1,
+        engine=engine,
+        actor=admin("erin"),
+    )
     original = UnitOfWork.load_for_change
 
     def as_opened(uow, model, ref, expected_version, *, live=True):
@@ -718,8 +911,13 @@ def test_a_save_that_loses_a_race_inside_the_database_is_reported_as_a_stale_edi
     before = row_counts(engine)
 
     with pytest.raises(StaleEdit, match=r"^This milestone was changed by erin at"):
-        update_milestone("M1", dataclasses.replace(CDO_IN_POST, title="CDO in post at last"), expected_version=1,
-                         engine=engine, actor=admin("frank"))
+        update_milestone(
+            "M1",
+            dataclasses.replace(CDO_IN_POST, title="CDO in post at last"),
+            expected_version=1,
+            engine=engine,
+            actor=admin("frank"),
+        )
 
     assert row_counts(engine) == before
     assert stored(engine, Milestone, "M1").title == "CDO appointed"
@@ -747,23 +945,29 @@ def test_the_preview_lists_the_problems_and_shows_the_valid_commitments(engine: 
     bad = dataclasses.replace(FOUNDING, commitments=(CDO, dataclasses.replace(TRANSFORMATION, amount="£1.2.3m")))
     schedule, problems = preview_schedule(bad)
     assert [str(p) for p in problems] == [
-        "commitments[1].amount '£1.2.3m': expected an amount like 1000000, £1,000,000.50, £1.5m or £500k"]
+        "commitments[1].amount '£1.2.3m': expected an amount like 1000000, £1,000,000.50, £1.5m or £500k"
+    ]
     assert list(schedule.index) == ["C1"]
 
 
 def test_moving_money_between_years_alone_still_makes_an_older_form_stale(engine: Engine) -> None:
     found(engine)
-    version = update_commitment("C1", REPROFILED, expected_version=1, reason="re-profiled",
-                                engine=engine, actor=EDITOR)
+    version = update_commitment("C1", REPROFILED, expected_version=1, reason="re-profiled", engine=engine, actor=EDITOR)
     stale_form = load_for_edit("commitment", "C1", engine=engine)
     # Same total, same years: only the profile lines change ...
     evened = dataclasses.replace(REPROFILED, profile="2020-21=£500k;2021-22=£500k;2022-23=£500k")
-    newer = update_commitment("C1", evened, expected_version=version, reason="correction", engine=engine,
-                              actor=admin("gwen"))
+    newer = update_commitment(
+        "C1", evened, expected_version=version, reason="correction", engine=engine, actor=admin("gwen")
+    )
 
     # ... yet the commitment's version moves on, so a form opened before is refused.
     assert newer == version + 1
     with pytest.raises(StaleEdit, match="changed by gwen"):
-        update_commitment("C1", dataclasses.replace(stale_form.value, purpose="Anything"),
-                          expected_version=stale_form.version, engine=engine, actor=EDITOR)
+        update_commitment(
+            "C1",
+            dataclasses.replace(stale_form.value, purpose="Anything"),
+            expected_version=stale_form.version,
+            engine=engine,
+            actor=EDITOR,
+        )
     assert baseline_vs_revised(engine, "C1")["revised_pence"].tolist() == [50_000_000] * 3

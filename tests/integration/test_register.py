@@ -84,8 +84,11 @@ def test_a_deleted_announcement_is_not_read(tmp_path: Path) -> None:
     try:
         load_demo(engine, actor=ADMIN)
         with write_session(engine) as session:
-            session.execute(update(Announcement).where(Announcement.ref == "A6")
-                            .values(deleted_at=pd.Timestamp("2026-01-01", tz="UTC").to_pydatetime()))
+            session.execute(
+                update(Announcement)
+                .where(Announcement.ref == "A6")
+                .values(deleted_at=pd.Timestamp("2026-01-01", tz="UTC").to_pydatetime())
+            )
         assert "A6" not in set(read_announcements(engine)["ref"])
         assert list(read_announcements(engine, as_at=date(2020, 12, 31))["ref"]) == ["A1", "A2"]
     finally:
@@ -199,8 +202,9 @@ def test_a_status_keeps_announcements_with_a_commitment_of_that_status(data, ann
 def test_the_list_names_each_announcement_by_ref_date_and_title(data, announcements) -> None:
     labels = pick_labels(register(data, announcements))
 
-    assert labels["A1"] == ("A1 — 25 October 2019 — Chief Digital Officer for local government "
-                            "and digital transformation funding")
+    assert labels["A1"] == (
+        "A1 — 25 October 2019 — Chief Digital Officer for local government and digital transformation funding"
+    )
     assert list(labels) == ALL
 
 
@@ -214,9 +218,16 @@ def test_a1_detail_has_its_quote_commitments_and_schedule(data, announcements) -
     assert "An extra £500,000 will also be provided annually" in found.quote
     assert found.notes.startswith("Confirmed at the WLGA Executive Board")
     assert list(found.commitments["ref"]) == ["W1", "W2"]
-    assert list(found.commitments["terms"]) == ["£500,000 a year for 3 years from 2020-21", "over £1,000,000 in 2020-21"]
-    assert [tuple(r) for r in found.schedule[["commitment_ref", "label", "headline_pence", "new_money_pence"]]
-            .itertuples(index=False)] == [
+    assert list(found.commitments["terms"]) == [
+        "£500,000 a year for 3 years from 2020-21",
+        "over £1,000,000 in 2020-21",
+    ]
+    assert [
+        tuple(r)
+        for r in found.schedule[["commitment_ref", "label", "headline_pence", "new_money_pence"]].itertuples(
+            index=False
+        )
+    ] == [
         ("W1", "2020-21", 50_000_000, 50_000_000),
         ("W2", "2020-21", 100_000_000, 100_000_000),
         ("W1", "2021-22", 50_000_000, 50_000_000),
@@ -224,8 +235,7 @@ def test_a1_detail_has_its_quote_commitments_and_schedule(data, announcements) -
     ]
     assert (found.headline_pence, found.new_money_pence, found.qualifier) == (250_000_000, 250_000_000, "at least")
     assert found.summary == (
-        "A1 announces at least £2.5m over 2020-21 to 2022-23, all of it new money; "
-        "£1m of it (W2) is a floor ('over')."
+        "A1 announces at least £2.5m over 2020-21 to 2022-23, all of it new money; £1m of it (W2) is a floor ('over')."
     )
 
 
@@ -305,8 +315,20 @@ def _csv(data: bytes) -> list[list[str]]:
 def test_the_register_csv_has_exact_pounds(data, announcements) -> None:
     rows = _csv(to_csv_bytes(register_table(register(data, announcements))))
 
-    assert rows[0] == ["ref", "announced_on", "title", "funder", "recipients", "commitments", "financial_years",
-                       "headline", "headline_qualifier", "new_money", "statuses", "source_url"]
+    assert rows[0] == [
+        "ref",
+        "announced_on",
+        "title",
+        "funder",
+        "recipients",
+        "commitments",
+        "financial_years",
+        "headline",
+        "headline_qualifier",
+        "new_money",
+        "statuses",
+        "source_url",
+    ]
     assert rows[1][:2] == ["A1", "2019-10-25"]
     assert rows[1][7:10] == ["2500000.00", "at least", "2500000.00"]
     assert rows[2][7:10] == ["1000000.00", "exact", "0.00"]
@@ -326,11 +348,11 @@ def test_the_schedule_csv_has_one_row_per_commitment_and_year(data, announcement
 
 
 def test_a_title_that_looks_like_a_formula_is_neutralised_in_the_csv(data, announcements) -> None:
-    frame = register(data, announcements).assign(title="=HYPERLINK(\"http://x\")")
+    frame = register(data, announcements).assign(title='=HYPERLINK("http://x")')
 
     rows = _csv(to_csv_bytes(register_table(frame)))
 
-    assert rows[1][2] == "'=HYPERLINK(\"http://x\")"
+    assert rows[1][2] == '\'=HYPERLINK("http://x")'
 
 
 def test_money_is_shown_as_exact_pounds(data, announcements) -> None:

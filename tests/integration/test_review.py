@@ -39,11 +39,16 @@ def _count(engine: Engine, model) -> int:
 
 def test_three_statuses_leave_three_history_rows_in_order_and_the_latest_is_current(demo: Engine) -> None:
     events = _count(demo, AuditEvent)
-    for status, day, note in (("not started", "2025-01-10", "Recruitment not begun"),
-                              ("at risk", "2025-06-10", "Advert reissued"),
-                              ("on track", "2025-11-10", "Interviews held")):
-        recording.record_status(StatusInput(status, commitment_ref="W1", assessed_on=day, note=note),
-                                engine=demo, actor=admin("Reviewer One"))
+    for status, day, note in (
+        ("not started", "2025-01-10", "Recruitment not begun"),
+        ("at risk", "2025-06-10", "Advert reissued"),
+        ("on track", "2025-11-10", "Interviews held"),
+    ):
+        recording.record_status(
+            StatusInput(status, commitment_ref="W1", assessed_on=day, note=note),
+            engine=demo,
+            actor=admin("Reviewer One"),
+        )
 
     history = review.status_history(demo, "W1")
     assert list(history["status"]) == ["not started", "at risk", "on track"]
@@ -56,8 +61,13 @@ def test_three_statuses_leave_three_history_rows_in_order_and_the_latest_is_curr
 
 def test_a_programme_can_carry_a_status_of_its_own(demo: Engine) -> None:
     programme = next(p for p in review.subjects(queries.load(demo)) if p.startswith("programme: "))
-    recording.record_status(StatusInput("stalled", programme=programme.removeprefix("programme: "),
-                                        evidence_url="https://example.org/minutes"), engine=demo, actor=ADMIN)
+    recording.record_status(
+        StatusInput(
+            "stalled", programme=programme.removeprefix("programme: "), evidence_url="https://example.org/minutes"
+        ),
+        engine=demo,
+        actor=ADMIN,
+    )
     assert [s["status"] for s in review.current_statuses(demo) if s["subject"] == programme] == ["stalled"]
 
 
@@ -66,21 +76,30 @@ def test_a_programme_can_carry_a_status_of_its_own(demo: Engine) -> None:
     [
         (StatusInput("green", commitment_ref="W1", note="n"), "status", "expected one of: not started"),
         (StatusInput("on track", note="n"), "commitment_ref", "a commitment or a programme"),
-        (StatusInput("on track", commitment_ref="W1", programme="X", note="n"), "commitment_ref",
-         "(one, not both)"),
-        (StatusInput("on track", commitment_ref="W99", note="n"), "commitment_ref",
-         "ref of a commitment in the database"),
-        (StatusInput("on track", programme="No such programme", note="n"), "programme",
-         "programme of a commitment"),
+        (StatusInput("on track", commitment_ref="W1", programme="X", note="n"), "commitment_ref", "(one, not both)"),
+        (
+            StatusInput("on track", commitment_ref="W99", note="n"),
+            "commitment_ref",
+            "ref of a commitment in the database",
+        ),
+        (StatusInput("on track", programme="No such programme", note="n"), "programme", "programme of a commitment"),
         (StatusInput("on track", commitment_ref="W1"), "note", "an evidence link or a note"),
-        (StatusInput("on track", commitment_ref="W1", note="n", assessed_on="2026-11-28"), "assessed_on",
-         "on or before today"),
-        (StatusInput("on track", commitment_ref="W1", note="n", assessed_on="31/02/2025"), "assessed_on",
-         "no such date"),
-        (StatusInput("on track", commitment_ref="W1", evidence_url="javascript:alert(1)"), "evidence_url",
-         "https://"),
-        (StatusInput("on track", commitment_ref="W1", note="n", meeting_held_on="2025-01-01"),
-         "meeting_held_on", "the date of a meeting"),
+        (
+            StatusInput("on track", commitment_ref="W1", note="n", assessed_on="2026-11-28"),
+            "assessed_on",
+            "on or before today",
+        ),
+        (
+            StatusInput("on track", commitment_ref="W1", note="n", assessed_on="31/02/2025"),
+            "assessed_on",
+            "no such date",
+        ),
+        (StatusInput("on track", commitment_ref="W1", evidence_url="javascript:alert(1)"), "evidence_url", "https://"),
+        (
+            StatusInput("on track", commitment_ref="W1", note="n", meeting_held_on="2025-01-01"),
+            "meeting_held_on",
+            "the date of a meeting",
+        ),
     ],
 )
 def test_a_bad_status_is_refused_with_its_field_and_nothing_is_written(demo, inp, field, expected) -> None:
@@ -168,13 +187,23 @@ def test_later_edits_never_move_a_snapshot_and_the_next_review_shows_exactly_the
 
     # After the meeting: W7 re-profiled, a payment recorded, a milestone achieved, a status given.
     editable = editing.load_for_edit("commitment", "W7", engine=demo)
-    commitments.update_commitment("W7", replace(editable.value, amount="£1.2m"), expected_version=editable.version,
-                                  reason="correction", engine=demo, actor=ADMIN)
+    commitments.update_commitment(
+        "W7",
+        replace(editable.value, amount="£1.2m"),
+        expected_version=editable.version,
+        reason="correction",
+        engine=demo,
+        actor=ADMIN,
+    )
     deliveries.record_delivery(DeliveryInput("D9", "W7", "2025-09-01", "£100,000"), engine=demo, actor=ADMIN)
-    milestones.create_milestone(MilestoneInput("M9", "W7", "Projects evaluated", due_on="2025-07-31"),
-                                engine=demo, actor=ADMIN)
-    recording.record_status(StatusInput("at risk", commitment_ref="W7", note="Evaluation late",
-                                        assessed_on="2025-10-01"), engine=demo, actor=ADMIN)
+    milestones.create_milestone(
+        MilestoneInput("M9", "W7", "Projects evaluated", due_on="2025-07-31"), engine=demo, actor=ADMIN
+    )
+    recording.record_status(
+        StatusInput("at risk", commitment_ref="W7", note="Evaluation late", assessed_on="2025-10-01"),
+        engine=demo,
+        actor=ADMIN,
+    )
 
     assert review.meeting(demo, date(2025, 6, 1)).figures == frozen
 
@@ -191,7 +220,12 @@ def test_later_edits_never_move_a_snapshot_and_the_next_review_shows_exactly_the
     assert moved["delivered"] == 10_000_000
     assert moved["committed"] == 20_000_000
     assert list(review_changes.changes_table(found)["what"]) == [
-        "New announcement", "Commitment changed", "New delivery", "Milestone newly overdue", "Status"]
+        "New announcement",
+        "Commitment changed",
+        "New delivery",
+        "Milestone newly overdue",
+        "Status",
+    ]
 
 
 def test_a_meeting_still_to_come_can_freeze_todays_figures(demo: Engine) -> None:
@@ -213,7 +247,9 @@ def test_payments_against_a_re_announcement_count_toward_the_original_in_every_t
 def test_the_first_review_compares_with_nothing(demo: Engine) -> None:
     recording.open_meeting("2026-11-27", engine=demo, actor=ADMIN)
     found = review_changes.changes(None, review.meeting(demo, date(2026, 11, 27)).figures)
-    assert review_changes.movement_sentence(found) == "This is the first review: there is nothing earlier to compare with."
+    assert (
+        review_changes.movement_sentence(found) == "This is the first review: there is nothing earlier to compare with."
+    )
     assert review.previous_meeting(demo, date(2026, 11, 27)) is None
 
 
@@ -236,10 +272,14 @@ def test_only_reviewers_record_statuses_and_open_meetings(demo: Engine) -> None:
 def test_a_status_given_at_a_meeting_belongs_to_it_but_not_to_its_frozen_figures(demo: Engine) -> None:
     recording.record_status(StatusInput("at risk", commitment_ref="W1", note="Before"), engine=demo, actor=ADMIN)
     recording.open_meeting("2026-11-27", engine=demo, actor=ADMIN)
-    recording.record_status(StatusInput("on track", commitment_ref="W1", note="Agreed at the meeting",
-                                        meeting_held_on="27/11/2026"), engine=demo, actor=ADMIN)
+    recording.record_status(
+        StatusInput("on track", commitment_ref="W1", note="Agreed at the meeting", meeting_held_on="27/11/2026"),
+        engine=demo,
+        actor=ADMIN,
+    )
     meeting = review.meeting(demo, date(2026, 11, 27))
     assert [s["status"] for s in meeting.figures["statuses"]] == ["at risk"]
     assert [(s["subject"], s["status"], s["note"]) for s in meeting.statuses()] == [
-        ("W1", "on track", "Agreed at the meeting")]
+        ("W1", "on track", "Agreed at the meeting")
+    ]
     assert list(review.status_history(demo, "W1")["meeting_held_on"].fillna("")) == ["", "2026-11-27"]

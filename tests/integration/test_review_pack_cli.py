@@ -35,11 +35,15 @@ TODAY = "2026-11-27"
 
 
 def run_cli(database_url: str, *args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "TRACKER_DATABASE_URL": database_url, "TRACKER_TODAY": TODAY,
-           "TRACKER_ACTOR": "officer@wlga"}
+    env = {**os.environ, "TRACKER_DATABASE_URL": database_url, "TRACKER_TODAY": TODAY, "TRACKER_ACTOR": "officer@wlga"}
     return subprocess.run(
         [sys.executable, "-m", "tracker.cli", *args],
-        env=env, cwd=cwd, capture_output=True, text=True, encoding="utf-8", timeout=180,
+        env=env,
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=180,
     )
 
 
@@ -81,8 +85,7 @@ def _totals(database_url: str, as_at: str, cwd: Path) -> list[list[str]]:
 @pytest.fixture
 def demo(engine: Engine) -> Engine:
     load_demo(engine, actor=ADMIN)
-    create_milestone(MilestoneInput("M9", "W7", "Projects evaluated", due_on="2024-01-31"), engine=engine,
-                     actor=ADMIN)
+    create_milestone(MilestoneInput("M9", "W7", "Projects evaluated", due_on="2024-01-31"), engine=engine, actor=ADMIN)
     return engine
 
 
@@ -95,8 +98,11 @@ def test_the_pack_matches_the_command_line_totals_for_the_meetings_date(
     lines = ok(run_cli(database_url, "review-pack", "--meeting", held_on, "--out", str(out), cwd=tmp_path))
 
     html_path, xlsx_path = out / f"review-pack-{held_on}.html", out / f"review-pack-{held_on}.xlsx"
-    assert lines.splitlines() == [f"opened the review meeting of {held_on} (figures as at {held_on})",
-                                  f"wrote {html_path}", f"wrote {xlsx_path}"]
+    assert lines.splitlines() == [
+        f"opened the review meeting of {held_on} (figures as at {held_on})",
+        f"wrote {html_path}",
+        f"wrote {xlsx_path}",
+    ]
     totals = _totals(database_url, held_on, tmp_path)
     assert totals  # the demo has money in both cases
     assert _yearly_sheet(xlsx_path) == totals
@@ -122,8 +128,12 @@ def test_the_two_dates_differ_and_the_later_pack_compares_with_the_earlier(
     assert "This is the first review: there is nothing earlier to compare with." in first
     assert "Compared with the meeting of 31 March 2022" in second
     assert "Projects evaluated" in second and "about 2.8 years late" in second
-    changes = [[c.value for c in row] for row in load_workbook(tmp_path / "review-pack-2026-11-27.xlsx")
-               ["Changes since last review"].iter_rows(min_row=2)]
+    changes = [
+        [c.value for c in row]
+        for row in load_workbook(tmp_path / "review-pack-2026-11-27.xlsx")["Changes since last review"].iter_rows(
+            min_row=2
+        )
+    ]
     assert ["Milestone newly overdue", "M9", "Projects evaluated: due 2024-01-31, about 2.8 years late"] in changes
 
 
@@ -135,8 +145,10 @@ def test_a_second_run_on_the_same_day_reuses_the_meeting(demo: Engine, database_
     again = ok(run_cli(database_url, "review-pack", "--meeting", "27/11/2026", "--out", str(tmp_path), cwd=tmp_path))
 
     assert (_meetings(demo), _snapshots(demo)) == (1, 1)
-    assert again.splitlines() == [f"wrote {tmp_path / 'review-pack-2026-11-27.html'}",
-                                  f"wrote {tmp_path / 'review-pack-2026-11-27.xlsx'}"]
+    assert again.splitlines() == [
+        f"wrote {tmp_path / 'review-pack-2026-11-27.html'}",
+        f"wrote {tmp_path / 'review-pack-2026-11-27.xlsx'}",
+    ]
     assert review.meeting(demo, date.fromisoformat(TODAY)) == first
 
 

@@ -1,6 +1,6 @@
 """The dashboard's security settings and the launcher that checks them.
 
-``.streamlit/config.toml`` must keep XSRF and CORS protection on, the 10 MB
+``.streamlit/config.toml`` must keep XSRF and CORS protection on, the 200 MB
 upload limit, error details hidden and the viewer toolbar.
 ``funding-tracker serve`` refuses to start with XSRF protection off (from a
 config file, a ``STREAMLIT_...`` variable or a passed-through option) unless
@@ -48,7 +48,7 @@ def test_the_project_config_holds_the_security_settings():
     server, client = config["server"], config["client"]
     assert server["enableXsrfProtection"] is True
     assert server["enableCORS"] is True
-    assert server["maxUploadSize"] == 10
+    assert server["maxUploadSize"] == 200
     # Streamlit 1.67: "none" hides messages, types and tracebacks; the legacy `false`
     # means "stacktrace", which shows tracebacks in the browser.
     assert client["showErrorDetails"] == "none"
@@ -67,14 +67,15 @@ def test_streamlit_agrees_on_the_values_it_would_use():
     )
     env = {k: v for k, v in os.environ.items() if not k.startswith("STREAMLIT_")}
     env["HOME"] = str(PROJECT / "no-such-home")  # leave out any ~/.streamlit/config.toml
-    result = subprocess.run([sys.executable, "-c", code], cwd=PROJECT, env=env, capture_output=True, text=True,
-                            timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=PROJECT, env=env, capture_output=True, text=True, timeout=60
+    )
     assert result.returncode == 0, result.stderr
     values = dict(line.split(" ", 1) for line in result.stdout.splitlines())
     assert values == {
         "server.enableXsrfProtection": "True",
         "server.enableCORS": "True",
-        "server.maxUploadSize": "10",
+        "server.maxUploadSize": "200",
         "client.showErrorDetails": "'none'",
         "client.toolbarMode": "'viewer'",
     }
@@ -111,13 +112,16 @@ def _assert_refused(check, source: str) -> None:
     assert OVERRIDE_FLAG in check.refusal  # how to override, knowingly
 
 
-@pytest.mark.parametrize("args", [
-    ["--server.enableXsrfProtection=false"],
-    ["--server.enableXsrfProtection", "false"],
-    ["--server.headless=true", "--server.enableXsrfProtection=False"],
-    ["--server.enableXsrfProtection=0"],
-    ["--server.enableXsrfProtection=off"],
-])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--server.enableXsrfProtection=false"],
+        ["--server.enableXsrfProtection", "false"],
+        ["--server.headless=true", "--server.enableXsrfProtection=False"],
+        ["--server.enableXsrfProtection=0"],
+        ["--server.enableXsrfProtection=off"],
+    ],
+)
 def test_refused_when_a_passed_through_option_turns_xsrf_off(home, args):
     _assert_refused(check_settings(args, cwd=PROJECT, env={}, home=home), "the command line")
 
@@ -125,8 +129,10 @@ def test_refused_when_a_passed_through_option_turns_xsrf_off(home, args):
 @pytest.mark.parametrize("value", ["false", "False", "0", "no"])
 def test_refused_when_the_environment_turns_xsrf_off(home, value):
     env = {"STREAMLIT_SERVER_ENABLE_XSRF_PROTECTION": value}
-    _assert_refused(check_settings([], cwd=PROJECT, env=env, home=home),
-                    "environment variable STREAMLIT_SERVER_ENABLE_XSRF_PROTECTION")
+    _assert_refused(
+        check_settings([], cwd=PROJECT, env=env, home=home),
+        "environment variable STREAMLIT_SERVER_ENABLE_XSRF_PROTECTION",
+    )
 
 
 def test_refused_when_a_config_file_turns_xsrf_off(tmp_path, home):
@@ -169,8 +175,11 @@ def test_an_unreadable_setting_is_refused(tmp_path, home):
 
 
 def test_weaker_settings_are_warned_about(tmp_path, home):
-    write_config(tmp_path, '[server]\nenableCORS = false\nmaxUploadSize = 200\n'
-                           '[client]\nshowErrorDetails = false\ntoolbarMode = "developer"\n')
+    write_config(
+        tmp_path,
+        "[server]\nenableCORS = false\nmaxUploadSize = 1000\n"
+        '[client]\nshowErrorDetails = false\ntoolbarMode = "developer"\n',
+    )
     check = check_settings([], cwd=tmp_path, env={}, home=home)
     assert check.ok  # only XSRF refuses
     said = "\n".join(check.warnings)
@@ -200,7 +209,11 @@ def test_serve_refuses_at_once_and_touches_nothing(tmp_path, home):
     env |= {"TRACKER_DATABASE_URL": f"sqlite:///{database}", "HOME": str(home)}
     result = subprocess.run(
         [sys.executable, "-m", "tracker.cli", "serve", "--port", "8598", "--", "--server.enableXsrfProtection=false"],
-        cwd=PROJECT, env=env, capture_output=True, text=True, timeout=60,
+        cwd=PROJECT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert result.returncode == 1, result.stdout + result.stderr
     assert "refusing to start: XSRF protection is off" in result.stderr

@@ -37,8 +37,13 @@ def run_cli(database_url: str, *args: str, cwd: Path, stdin: str | None = None) 
     env = {**os.environ, "TRACKER_DATABASE_URL": database_url}
     return subprocess.run(
         [sys.executable, "-m", "tracker.cli", *args],
-        env=env, cwd=cwd, input=stdin if stdin is not None else "", capture_output=True, text=True,
-        encoding="utf-8", timeout=120,
+        env=env,
+        cwd=cwd,
+        input=stdin if stdin is not None else "",
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=120,
     )
 
 
@@ -76,8 +81,21 @@ def row(engine: Engine, username: str):
 
 
 def test_add_with_a_password_on_stdin(db, engine):
-    out = ok(db("users", "add", "alice", "--role", "editor", "--role", "finance", "--email", "Alice@Council.gov.uk",
-                "--password-stdin", stdin=PASSWORD + "\n"))
+    out = ok(
+        db(
+            "users",
+            "add",
+            "alice",
+            "--role",
+            "editor",
+            "--role",
+            "finance",
+            "--email",
+            "Alice@Council.gov.uk",
+            "--password-stdin",
+            stdin=PASSWORD + "\n",
+        )
+    )
     assert "alice" in out and "editor" in out and "finance" in out
     assert PASSWORD not in out and "one-time" not in out
     signed = accounts.sign_in("alice", PASSWORD, engine=engine, now=NOW)
@@ -139,12 +157,15 @@ def test_a_duplicate_user_exits_1(db, engine):
     assert user_count(engine) == 1
 
 
-@pytest.mark.parametrize("args", [
-    ["users", "add", "erin"],  # no --role
-    ["users", "add", "erin", "--role", "viewer", "--sso-only", "--password-stdin"],
-    ["users"],
-    ["users", "frobnicate", "erin"],
-])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["users", "add", "erin"],  # no --role
+        ["users", "add", "erin", "--role", "viewer", "--sso-only", "--password-stdin"],
+        ["users"],
+        ["users", "frobnicate", "erin"],
+    ],
+)
 def test_bad_command_lines_exit_2(args, capsys):
     with pytest.raises(SystemExit) as exit_:
         cli.main(args)
@@ -200,8 +221,9 @@ def test_reset_password_prints_a_new_one_time_password(db, engine):
 
 def test_list_shows_users_but_never_hashes(db, engine):
     assert ok(db("users", "list")).strip() == "no users yet"
-    accounts.add_user("alice", ["viewer", "editor"], engine=engine, password=PASSWORD, email="alice@council.gov.uk",
-                      actor=ADMIN)
+    accounts.add_user(
+        "alice", ["viewer", "editor"], engine=engine, password=PASSWORD, email="alice@council.gov.uk", actor=ADMIN
+    )
     accounts.add_user("bob", ["admin"], engine=engine, actor=ADMIN)
     accounts.add_user("dora", ["admin"], engine=engine, actor=ADMIN)  # the last active admin cannot be disabled
     accounts.disable_user("bob", engine=engine, actor=ADMIN)
@@ -213,8 +235,19 @@ def test_list_shows_users_but_never_hashes(db, engine):
         can_sign_in(engine, "carol", "wrong password!", now=NOW - timedelta(days=1))  # a lock long over
     out = ok(db("users", "list"))
     lines = out.splitlines()
-    assert lines[0].split() == ["username", "email", "roles", "disabled", "locked", "until", "last", "sign-in",
-                                "must", "change", "password"]
+    assert lines[0].split() == [
+        "username",
+        "email",
+        "roles",
+        "disabled",
+        "locked",
+        "until",
+        "last",
+        "sign-in",
+        "must",
+        "change",
+        "password",
+    ]
     alice = next(line for line in lines if line.startswith("alice"))
     bob = next(line for line in lines if line.startswith("bob"))
     carol = next(line for line in lines if line.startswith("carol"))

@@ -7,14 +7,23 @@ import pytest
 from openpyxl import Workbook
 
 from tracker.core.fiscal import FinancialYear
-from tracker.records.commitment_rows import parse_profile, read_commitments
+from tracker.records.commitment_rows import read_commitments
+from tracker.records.commitment_values import parse_profile
 
 HEADER = "ref,announced_on,funder,recipient,purpose,kind,amount,first_year,years,profile,reannounces"
 AMOUNT_EXPECTED = "expected an amount like 1000000, £1,000,000.50, £1.5m or £500k"
 
 
-def row(ref, kind="one-off", amount="1000", first_year="2020-21", years="", profile="", reannounces="",
-        announced_on="2019-10-31"):
+def row(
+    ref,
+    kind="one-off",
+    amount="1000",
+    first_year="2020-21",
+    years="",
+    profile="",
+    reannounces="",
+    announced_on="2019-10-31",
+):
     return f"{ref},{announced_on},Welsh Government,WLGA,Digital,{kind},{amount},{first_year},{years},{profile},{reannounces}"
 
 
@@ -52,7 +61,13 @@ def test_every_bad_row_is_reported_with_line_column_value_and_expectation(tmp_pa
         "line 10: amount '£1.234': expected at most two decimal places (pence)",
     ]
     assert [(p.line, p.column) for p in problems] == [
-        (3, "amount"), (4, "announced_on"), (5, "kind"), (6, "first_year"), (8, "years"), (9, "years"), (10, "amount"),
+        (3, "amount"),
+        (4, "announced_on"),
+        (5, "kind"),
+        (6, "first_year"),
+        (8, "years"),
+        (9, "years"),
+        (10, "amount"),
     ]
     # Only good rows become records; the caller refuses the file because problems is not empty.
     assert [r.ref for r in records] == ["A", "F"]
@@ -78,7 +93,11 @@ def test_blank_required_fields_are_named(tmp_path):
 
 
 def test_missing_required_column_is_reported_against_the_header(tmp_path):
-    path = write_csv(tmp_path, "A,2019-10-31,WG,WLGA,Digital,one-off,2020-21", header="ref,announced_on,funder,recipient,purpose,kind,first_year")
+    path = write_csv(
+        tmp_path,
+        "A,2019-10-31,WG,WLGA,Digital,one-off,2020-21",
+        header="ref,announced_on,funder,recipient,purpose,kind,first_year",
+    )
     records, problems = read_commitments(path)
     assert records == []
     assert messages(problems) == ["line 1: amount: required column is missing from the header"]
@@ -191,9 +210,7 @@ def test_rows_of_one_announcement_must_agree_on_its_date(tmp_path):
     header = HEADER + ",announcement_ref"
     path = write_csv(tmp_path, row("A") + ",ANN-1", row("B", announced_on="2019-11-01") + ",ANN-1", header=header)
     _, problems = read_commitments(path)
-    assert messages(problems) == [
-        "line 3: announced_on '2019-11-01': announcement ANN-1 is dated 2019-10-31 on line 2"
-    ]
+    assert messages(problems) == ["line 3: announced_on '2019-11-01': announcement ANN-1 is dated 2019-10-31 on line 2"]
 
 
 # --- kinds, years and profiles -----------------------------------------------------
@@ -229,9 +246,7 @@ def test_a_profile_without_an_amount_takes_its_total_and_span(tmp_path):
 
 
 def test_profile_percentages_split_the_amount_to_the_penny(tmp_path):
-    path = write_csv(
-        tmp_path, row("A", kind="profiled", amount='"£1,000,000.01"', profile="2020-21=60%;2021-22=40%")
-    )
+    path = write_csv(tmp_path, row("A", kind="profiled", amount='"£1,000,000.01"', profile="2020-21=60%;2021-22=40%"))
     records, problems = read_commitments(path)
     assert problems == []
     assert records[0].profile == ((FinancialYear(2020), 60_000_001), (FinancialYear(2021), 40_000_000))
@@ -307,8 +322,30 @@ def test_xlsx_numbers_and_dates_are_read_from_typed_cells(tmp_path):
     path = _xlsx(
         tmp_path / "commitments.xlsx",
         [
-            ["Ref", "Announced_on", "Funder", "Recipient", "Purpose", "Kind", "Amount", "First_year", "Years", "Uplift_pct"],
-            ["WG-1", date(2019, 10, 31), "Welsh Government", "WLGA", "Digital", "one-off", 1_000_000, "next financial year", None, None],
+            [
+                "Ref",
+                "Announced_on",
+                "Funder",
+                "Recipient",
+                "Purpose",
+                "Kind",
+                "Amount",
+                "First_year",
+                "Years",
+                "Uplift_pct",
+            ],
+            [
+                "WG-1",
+                date(2019, 10, 31),
+                "Welsh Government",
+                "WLGA",
+                "Digital",
+                "one-off",
+                1_000_000,
+                "next financial year",
+                None,
+                None,
+            ],
             ["WG-2", date(2019, 10, 31), "Welsh Government", "WLGA", "CDO", "recurring", 500_000.5, "2020-21", 3, 2.5],
             [None] * 10,
         ],

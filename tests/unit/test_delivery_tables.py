@@ -34,7 +34,7 @@ COMMITMENT_ROWS = [
     (5, "C5", "Transformation fund (third time)", "Councils", "one-off", 50_000, 2020, 1, 3, "exact"),
     (4, "C4", "Future work", "WLGA", "one-off", 25_000, 2022, 1, None, "exact"),
     (6, "C6", "Training", "WLGA", "one-off", 1_000, 2021, 1, None, "exact"),
-    (7, "C7", "=HYPERLINK(\"x\")", "Councils", "one-off", 2_000, 2020, 1, None, "exact"),
+    (7, "C7", '=HYPERLINK("x")', "Councils", "one-off", 2_000, 2020, 1, None, "exact"),
 ]
 
 DELIVERY_ROWS = [
@@ -52,15 +52,33 @@ DELIVERY_ROWS = [
 def commitments() -> pd.DataFrame:
     frame = pd.DataFrame(
         COMMITMENT_ROWS,
-        columns=["commitment_id", "ref", "purpose", "recipient", "kind", "amount_pence", "first_year", "years",
-                 "reannounces_id", "qualifier"],
+        columns=[
+            "commitment_id",
+            "ref",
+            "purpose",
+            "recipient",
+            "kind",
+            "amount_pence",
+            "first_year",
+            "years",
+            "reannounces_id",
+            "qualifier",
+        ],
     )
     frame["programme"] = None
     frame["uplift_bp"] = 0
     refs = dict(zip(frame["commitment_id"], frame["ref"]))
     frame["reannounces_ref"] = [refs.get(r) for r in frame["reannounces_id"]]
-    return frame.astype({"commitment_id": "int64", "amount_pence": "int64", "first_year": "int64",
-                         "years": "int64", "uplift_bp": "int64", "reannounces_id": "Int64"})
+    return frame.astype(
+        {
+            "commitment_id": "int64",
+            "amount_pence": "int64",
+            "first_year": "int64",
+            "years": "int64",
+            "uplift_bp": "int64",
+            "reannounces_id": "Int64",
+        }
+    )
 
 
 def deliveries() -> pd.DataFrame:

@@ -38,7 +38,7 @@ def test_the_by_commitment_csv_has_plain_pounds_and_neutralised_text(by_commitme
     assert rows["C1"]["slippage"] == "60.00"
     assert rows["C1"]["committed"] == "300.00"
     assert rows["C2"]["outstanding"] == "-60.00"
-    assert rows["C7"]["purpose"] == "'=HYPERLINK(\"x\")"
+    assert rows["C7"]["purpose"] == '\'=HYPERLINK("x")'
     assert rows["C3"]["restates"] == "C2"
 
 
@@ -59,8 +59,10 @@ def test_the_deliveries_csv_keeps_the_correction_negative() -> None:
 def test_the_comparison_csv_is_plain_pounds_with_the_total_last() -> None:
     csv_text = downloads.comparison_csv(revision_view.comparison_table(REPROFILED, "W1")).decode("utf-8")
 
-    assert csv_text == ("financial_year,original,revised,change\n"
-                        "2020-21,500000.00,500000.00,0.00\n"
-                        "2021-22,500000.00,300000.00,-200000.00\n"
-                        "2022-23,500000.00,700000.50,200000.50\n"
-                        "Total,1500000.00,1500000.50,0.50\n")
+    assert csv_text == (
+        "financial_year,original,revised,change\n"
+        "2020-21,500000.00,500000.00,0.00\n"
+        "2021-22,500000.00,300000.00,-200000.00\n"
+        "2022-23,500000.00,700000.50,200000.50\n"
+        "Total,1500000.00,1500000.50,0.50\n"
+    )

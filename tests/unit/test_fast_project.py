@@ -16,14 +16,27 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tracker.core.fiscal import FinancialYear
-from tracker.imports import fast_project
-from tracker.records.commitment_rows import read_commitments
-from tracker.imports.fast_project import project_file
 from tracker.core.money import format_pounds
 from tracker.core.projection import columns_from_records, yearly_new_money
+from tracker.imports import fast_project
+from tracker.imports.fast_project import project_file
+from tracker.records.commitment_rows import read_commitments
 
-COLUMNS = ["ref", "announced_on", "funder", "recipient", "purpose", "kind", "amount", "first_year",
-           "years", "qualifier", "uplift_pct", "reannounces", "profile"]
+COLUMNS = [
+    "ref",
+    "announced_on",
+    "funder",
+    "recipient",
+    "purpose",
+    "kind",
+    "amount",
+    "first_year",
+    "years",
+    "qualifier",
+    "uplift_pct",
+    "reannounces",
+    "profile",
+]
 
 SEED_CSV = (
     "ref,announced_on,funder,recipient,purpose,kind,amount,first_year,years,qualifier\n"
@@ -72,8 +85,16 @@ def fast_result(path):
 
 def fy_text(draw, start_year: int) -> str:
     end = start_year + 1
-    return draw(st.sampled_from([f"{start_year}-{end % 100:02d}", f"{start_year}/{end % 100:02d}",
-                                 f"{start_year}-{end}", f"FY{start_year}-{end % 100:02d}"]))
+    return draw(
+        st.sampled_from(
+            [
+                f"{start_year}-{end % 100:02d}",
+                f"{start_year}/{end % 100:02d}",
+                f"{start_year}-{end}",
+                f"FY{start_year}-{end % 100:02d}",
+            ]
+        )
+    )
 
 
 def amount_text(draw, pence: int) -> str:
@@ -85,7 +106,9 @@ def amount_text(draw, pence: int) -> str:
         if pounds % 1_000 == 0:
             forms.append(f"£{pounds // 1_000}k")
         if pounds % 10_000 == 0:
-            forms.append(f"£{Decimal(pounds) / 1_000_000:f}m" if pounds % 1_000_000 else f"£{pounds // 1_000_000} million")
+            forms.append(
+                f"£{Decimal(pounds) / 1_000_000:f}m" if pounds % 1_000_000 else f"£{pounds // 1_000_000} million"
+            )
     if part % 10 == 0:
         forms.append(f"{pounds}.{part // 10}")
     return draw(st.sampled_from(forms))
@@ -169,7 +192,13 @@ BAD_CHANGES = [
     {"reannounces": "NOWHERE"},
     {"ref": ""},
     {"qualifier": "roughly"},
-    {"kind": "profiled", "amount": "£1m", "profile": "2020-21=£1m;2021-22=£1m", "first_year": "2020-21", "uplift_pct": ""},
+    {
+        "kind": "profiled",
+        "amount": "£1m",
+        "profile": "2020-21=£1m;2021-22=£1m",
+        "first_year": "2020-21",
+        "uplift_pct": "",
+    },
     {"kind": "one-off", "uplift_pct": "2.5", "years": "", "profile": ""},
 ]
 
@@ -183,13 +212,13 @@ def commitment_files(draw, bad: bool = False):
         rows.append(draw(good_row(i, [r["ref"].strip() for r in rows], messy)))
     if bad:
         position = draw(st.integers(min_value=0, max_value=n - 1))
-        change = draw(st.sampled_from(BAD_CHANGES + [{"ref": "duplicate"}]))
+        change = draw(st.sampled_from([*BAD_CHANGES, {"ref": "duplicate"}]))
         if change == {"ref": "duplicate"}:
             change = {"ref": rows[draw(st.integers(0, n - 1))]["ref"]} if n > 1 else {"ref": ""}
             if change["ref"].strip() == rows[position]["ref"].strip():
                 change = {"amount": "abc"}
         rows[position] = {**rows[position], **change}
-    header = draw(st.sampled_from([COLUMNS, [c.upper() for c in COLUMNS], COLUMNS + ["notes"]]))
+    header = draw(st.sampled_from([COLUMNS, [c.upper() for c in COLUMNS], [*COLUMNS, "notes"]]))
     ending = draw(st.sampled_from(["\n", "\r\n"]))
     out = io.StringIO()
     writer = csv.writer(out, lineterminator=ending)
@@ -218,7 +247,7 @@ def test_a_bad_row_anywhere_gives_the_importers_problems_and_no_totals(tmp_path_
     path = tmp_path_factory.mktemp("bad") / "commitments.csv"
     path.write_bytes(text.encode("utf-8"))
     years, pence, problems = fast_result(path)
-    records, expected = read_commitments(path)
+    _records, expected = read_commitments(path)
     assert expected, "the generated file was meant to have a bad row"
     assert problems == [str(p) for p in expected]
     assert years == [] and pence == []
@@ -337,8 +366,9 @@ def test_project_command_writes_the_totals_csv_bytes_for_the_seed_example(tmp_pa
 
 def test_project_command_as_a_module_gives_the_same_bytes(tmp_path):
     (tmp_path / "seed.csv").write_text(SEED_CSV, encoding="utf-8")
-    result = subprocess.run([sys.executable, "-m", "tracker.cli", "project", "seed.csv"],
-                            capture_output=True, cwd=tmp_path, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-m", "tracker.cli", "project", "seed.csv"], capture_output=True, cwd=tmp_path, timeout=120
+    )
     assert result.returncode == 0, result.stderr.decode()
     assert result.stdout == SEED_TOTALS_CSV
 
@@ -348,7 +378,7 @@ def test_project_command_reports_each_bad_row_on_stderr_and_prints_no_totals(tmp
     result = run_cli("project", "bad.csv", cwd=tmp_path)
     assert result.returncode == 1
     assert result.stdout == b""
-    assert result.stderr.decode("utf-8").splitlines() == BAD_PROBLEMS + ["2 problem(s) found; nothing was changed."]
+    assert result.stderr.decode("utf-8").splitlines() == [*BAD_PROBLEMS, "2 problem(s) found; nothing was changed."]
 
 
 def test_project_command_says_when_the_file_is_missing(tmp_path):
@@ -381,8 +411,12 @@ HEAVY = {"sqlalchemy", "streamlit", "plotly", "pandas"}
 def test_project_command_never_imports_the_database_dashboard_or_pandas(tmp_path, name, text, exit_code):
     path = tmp_path / f"{name}.csv"
     path.write_text(text, encoding="utf-8")
-    result = subprocess.run([sys.executable, "-X", "importtime", "-m", "tracker.cli", "project", path.name],
-                            capture_output=True, cwd=tmp_path, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "tracker.cli", "project", path.name],
+        capture_output=True,
+        cwd=tmp_path,
+        timeout=120,
+    )
     assert result.returncode == exit_code
     imported = {
         line.rsplit("|", 1)[1].strip()

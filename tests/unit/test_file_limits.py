@@ -24,7 +24,7 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
-from tracker.files import limits, xlsx
+from tracker.files import limits, xlsx_parts
 from tracker.files.tabular import Table, read_csv_text, read_table, read_table_bytes
 
 HEADER = ["ref", "announced_on", "funder", "recipient", "purpose", "kind", "amount", "first_year", "years"]
@@ -91,12 +91,24 @@ def with_shared_strings(data: bytes) -> bytes:
         return b'<c r="%s" t="s"><v>%d</v></c>' % (match[1], len(texts) - 1)
 
     data = replace_part(data, SHEET, lambda xml: _INLINE.sub(shared, xml))
-    data = replace_part(data, "xl/_rels/workbook.xml.rels", lambda xml: xml.replace(b"</Relationships>", (
-        b'<Relationship Id="rIdS" Target="sharedStrings.xml" Type="http://schemas.openxmlformats.org/'
-        b'officeDocument/2006/relationships/sharedStrings"/></Relationships>')))
+    data = replace_part(
+        data,
+        "xl/_rels/workbook.xml.rels",
+        lambda xml: xml.replace(
+            b"</Relationships>",
+            (
+                b'<Relationship Id="rIdS" Target="sharedStrings.xml" Type="http://schemas.openxmlformats.org/'
+                b'officeDocument/2006/relationships/sharedStrings"/></Relationships>'
+            ),
+        ),
+    )
     table = b"".join(b"<si><t>%s</t></si>" % text for text in texts)
-    return add_part(data, "xl/sharedStrings.xml", b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/'
-                    b'2006/main" count="%d" uniqueCount="%d">%s</sst>' % (len(texts), len(texts), table))
+    return add_part(
+        data,
+        "xl/sharedStrings.xml",
+        b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/'
+        b'2006/main" count="%d" uniqueCount="%d">%s</sst>' % (len(texts), len(texts), table),
+    )
 
 
 def only(table: Table) -> str:
@@ -113,7 +125,7 @@ def bounded(seconds: float = 5.0, megabytes: int = 60) -> Iterator[None]:
     soft, hard = resource.getrlimit(resource.RLIMIT_AS)
     with open("/proc/self/status") as status:
         used = int(re.search(r"VmSize:\s+(\d+) kB", status.read())[1]) * 1024
-    resource.setrlimit(resource.RLIMIT_AS, (used + 1024 ** 3, hard))
+    resource.setrlimit(resource.RLIMIT_AS, (used + 1024**3, hard))
     tracemalloc.start()
     start = time.perf_counter()
     try:
@@ -124,7 +136,7 @@ def bounded(seconds: float = 5.0, megabytes: int = 60) -> Iterator[None]:
         tracemalloc.stop()
         resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
     assert elapsed < seconds, f"took {elapsed:.1f} s"
-    assert peak < megabytes * 1024 ** 2, f"peak {peak / 1024 ** 2:.0f} MB"
+    assert peak < megabytes * 1024**2, f"peak {peak / 1024**2:.0f} MB"
 
 
 @pytest.fixture
@@ -155,10 +167,15 @@ def test_a_sheet_declaring_cells_up_to_xfd1048576_is_refused_before_a_cell_is_re
         from_path = read_table(path, sheet="Commitments")
         from_upload = read_table_bytes(data, "far.xlsx", sheet="Commitments")
 
-    assert only(from_path) == only(from_upload) == (
-        "file: the sheet 'Commitments' declares cells up to XFD1048576 (16,384 columns x 1,048,576 rows); "
-        "at most 60 columns and 1,000,000 rows can be imported: delete the empty rows and columns after the "
-        "data (or copy the data into a new workbook) and save it again")
+    assert (
+        only(from_path)
+        == only(from_upload)
+        == (
+            "file: the sheet 'Commitments' declares cells up to XFD1048576 (16,384 columns x 1,048,576 rows); "
+            "at most 60 columns and 1,000,000 rows can be imported: delete the empty rows and columns after the "
+            "data (or copy the data into a new workbook) and save it again"
+        )
+    )
 
 
 def test_the_same_cell_with_no_declared_dimension_is_refused_while_streaming() -> None:
@@ -168,23 +185,27 @@ def test_the_same_cell_with_no_declared_dimension_is_refused_while_streaming() -
     with bounded(seconds=2, megabytes=10):
         table = read_table_bytes(data, "far.xlsx")
 
-    assert only(table) == ("line 1048576: column XFD (column 16,384) holds a value; "
-                           "at most 60 columns can be imported")
+    assert only(table) == ("line 1048576: column XFD (column 16,384) holds a value; at most 60 columns can be imported")
 
 
 def test_a_false_small_dimension_does_not_hide_rows_or_columns() -> None:
     wide = commitments(3)
     wide[2] = wide[2] + [""] * (61 - len(wide[2])) + ["x"]  # a value in column 62
-    data = replace_part(workbook(("Sheet", wide)), SHEET,
-                        lambda xml: re.sub(rb'<dimension ref="[^"]*"', b'<dimension ref="A1"', xml))
+    data = replace_part(
+        workbook(("Sheet", wide)), SHEET, lambda xml: re.sub(rb'<dimension ref="[^"]*"', b'<dimension ref="A1"', xml)
+    )
 
-    assert only(read_table_bytes(data, "c.xlsx")) == "line 3: column BJ (column 62) holds a value; at most 60 columns can be imported"
+    assert (
+        only(read_table_bytes(data, "c.xlsx"))
+        == "line 3: column BJ (column 62) holds a value; at most 60 columns can be imported"
+    )
 
 
 def test_empty_formatted_cells_and_rows_after_the_data_cost_nothing() -> None:
     rows_xml = b"".join(b'<row r="%d"><c r="XFD%d" s="1"/></row>' % (n, n) for n in range(5, 2000))
-    data = replace_part(workbook(("Sheet", commitments(3))), SHEET,
-                        lambda xml: xml.replace(b"</sheetData>", rows_xml + b"</sheetData>"))
+    data = replace_part(
+        workbook(("Sheet", commitments(3))), SHEET, lambda xml: xml.replace(b"</sheetData>", rows_xml + b"</sheetData>")
+    )
 
     with bounded(seconds=2, megabytes=10):
         header, rows, problems = read_table_bytes(data, "c.xlsx")
@@ -196,33 +217,39 @@ def test_empty_formatted_cells_and_rows_after_the_data_cost_nothing() -> None:
 
 
 def test_a_part_whose_directory_declares_more_than_500_mb_is_refused_unread() -> None:
-    data = declare_size(workbook(("Commitments", commitments(2))), SHEET, 600 * 1024 ** 2)
+    data = declare_size(workbook(("Commitments", commitments(2))), SHEET, 600 * 1024**2)
 
     with bounded(seconds=1, megabytes=10):
         message = only(read_table_bytes(data, "bomb.xlsx"))
 
-    assert message == ("file: the workbook's part xl/worksheets/sheet1.xml unpacks to 600 MB; at most 500 MB can "
-                       "be read (an XLSX file is a zip; this one would unpack to more than the tracker reads)")
+    assert message == (
+        "file: the workbook's part xl/worksheets/sheet1.xml unpacks to 600 MB; at most 500 MB can "
+        "be read (an XLSX file is a zip; this one would unpack to more than the tracker reads)"
+    )
 
 
 def test_parts_that_together_unpack_past_the_limit_are_refused(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(limits, "MAX_XLSX_UNPACKED_BYTES", 3 * 1024 ** 2)
+    monkeypatch.setattr(limits, "MAX_XLSX_UNPACKED_BYTES", 3 * 1024**2)
     data = workbook(("Commitments", commitments(2)))
     for n in range(2):  # each part under the limit, the two together over it
-        data = add_part(data, f"xl/media/padding{n}.bin", b"\0" * (2 * 1024 ** 2))
+        data = add_part(data, f"xl/media/padding{n}.bin", b"\0" * (2 * 1024**2))
     assert len(data) < 50_000
 
     message = only(read_table_bytes(data, "bomb.xlsx"))
 
     assert message.startswith("file: the workbook unpacks to 4 MB; at most 3 MB can be read"), message
-    monkeypatch.setattr(limits, "MAX_XLSX_UNPACKED_BYTES", 1024 ** 2)
+    monkeypatch.setattr(limits, "MAX_XLSX_UNPACKED_BYTES", 1024**2)
     assert only(read_table_bytes(data, "bomb.xlsx")).startswith(
-        "file: the workbook's part xl/media/padding0.bin unpacks to 2 MB; at most 1 MB can be read")
+        "file: the workbook's part xl/media/padding0.bin unpacks to 2 MB; at most 1 MB can be read"
+    )
 
 
 def test_a_part_that_unpacks_to_more_than_its_directory_declares_is_refused_without_unpacking_it() -> None:
-    bomb = replace_part(workbook(("Commitments", commitments(2))), SHEET,
-                        lambda xml: xml.replace(b"</worksheet>", b"<!--" + b"0" * (50 * 1024 ** 2) + b"--></worksheet>"))
+    bomb = replace_part(
+        workbook(("Commitments", commitments(2))),
+        SHEET,
+        lambda xml: xml.replace(b"</worksheet>", b"<!--" + b"0" * (50 * 1024**2) + b"--></worksheet>"),
+    )
     data = declare_size(bomb, SHEET, 2000)
     assert len(data) < 200_000
 
@@ -249,16 +276,17 @@ class Inflating(io.RawIOBase):
 
 def test_the_bytes_of_a_part_are_counted_as_it_unpacks_and_stop_at_its_declared_size() -> None:
     raw = Inflating()
-    part = xlsx.CountedPart(raw, "xl/worksheets/sheet1.xml", declared=100_000)
+    part = xlsx_parts.CountedPart(raw, "xl/worksheets/sheet1.xml", declared=100_000)
 
-    with pytest.raises(xlsx.XlsxError) as refused:
+    with pytest.raises(xlsx_parts.XlsxError) as refused:
         while part.read(65536):
             pass
 
     assert raw.given == 2 * 65536  # stopped at the first read past 100,000 bytes
     assert refused.value.expected == (
         "the workbook's part xl/worksheets/sheet1.xml unpacks to more than the 100,000 bytes its zip directory "
-        "declares (at most 500 MB can be read): the file is damaged or built to exhaust memory")
+        "declares (at most 500 MB can be read): the file is damaged or built to exhaust memory"
+    )
 
 
 def test_a_zip_listing_more_parts_than_a_workbook_has_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -266,14 +294,19 @@ def test_a_zip_listing_more_parts_than_a_workbook_has_is_refused(monkeypatch: py
 
     message = only(read_table_bytes(workbook(("Commitments", commitments(2))), "many.xlsx"))
 
-    assert re.fullmatch(r"file: the workbook's zip lists \d+ parts in [\d,]+ bytes; a workbook has at most 5 parts, "
-                        r"listed in at most 4 MB", message), message
+    assert re.fullmatch(
+        r"file: the workbook's zip lists \d+ parts in [\d,]+ bytes; a workbook has at most 5 parts, "
+        r"listed in at most 4 MB",
+        message,
+    ), message
 
 
 def test_a_part_declaring_a_doctype_is_refused() -> None:
-    laughs = (b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;">]>'
-              b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData><row r="1">'
-              b'<c r="A1" t="inlineStr"><is><t>&lol2;</t></is></c></row></sheetData></worksheet>')
+    laughs = (
+        b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;">]>'
+        b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData><row r="1">'
+        b'<c r="A1" t="inlineStr"><is><t>&lol2;</t></is></c></row></sheetData></worksheet>'
+    )
     data = replace_part(workbook(("Commitments", commitments(1))), SHEET, lambda _: laughs)
 
     assert "a part declares a DOCTYPE" in only(read_table_bytes(data, "lol.xlsx"))
@@ -285,25 +318,36 @@ MAIN = b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/
 @pytest.mark.parametrize("where", ["before the cells", "among the cells"])
 def test_xml_nested_past_the_limit_is_refused(where: str) -> None:
     nest = b"<x>" * 150 + b"</x>" * 150
-    xml = (MAIN + nest + b'<sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>ref</t></is></c></row></sheetData>'
-           if where == "before the cells" else
-           MAIN + b'<sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>ref</t></is></c></row>' + nest + b"</sheetData>")
+    xml = (
+        MAIN + nest + b'<sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>ref</t></is></c></row></sheetData>'
+        if where == "before the cells"
+        else MAIN
+        + b'<sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>ref</t></is></c></row>'
+        + nest
+        + b"</sheetData>"
+    )
     data = replace_part(workbook(("Commitments", commitments(1))), SHEET, lambda _: xml + b"</worksheet>")
 
     assert only(read_table_bytes(data, "deep.xlsx")) == (
-        "file: could not be read as an XLSX workbook (its XML nests more than 100 deep)")
+        "file: could not be read as an XLSX workbook (its XML nests more than 100 deep)"
+    )
 
 
 def test_a_tag_longer_than_the_limit_is_refused_before_it_is_held(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(limits, "MAX_XLSX_TAG_BYTES", 1024 ** 2)
-    long_tag = b'<c r="B2" t="inlineStr" x="' + b"a" * (2 * 1024 ** 2) + b'"><is><t>x</t></is></c>'
-    data = replace_part(workbook(("Commitments", [["ref", "note"], ["W1"]])), SHEET,
-                        lambda xml: xml.replace(b"</row></sheetData>", long_tag + b"</row></sheetData>", 1))
+    monkeypatch.setattr(limits, "MAX_XLSX_TAG_BYTES", 1024**2)
+    long_tag = b'<c r="B2" t="inlineStr" x="' + b"a" * (2 * 1024**2) + b'"><is><t>x</t></is></c>'
+    data = replace_part(
+        workbook(("Commitments", [["ref", "note"], ["W1"]])),
+        SHEET,
+        lambda xml: xml.replace(b"</row></sheetData>", long_tag + b"</row></sheetData>", 1),
+    )
     assert b'x="aaa' in zipfile.ZipFile(io.BytesIO(data)).read(SHEET)
 
-    assert only(read_table_bytes(data, "c.xlsx")) == ("file: the workbook's part xl/worksheets/sheet1.xml has more "
-                                                      "than 1 MB of XML in one tag or text: the file is damaged or "
-                                                      "built to exhaust memory")
+    assert only(read_table_bytes(data, "c.xlsx")) == (
+        "file: the workbook's part xl/worksheets/sheet1.xml has more "
+        "than 1 MB of XML in one tag or text: the file is damaged or "
+        "built to exhaust memory"
+    )
 
 
 # --- rows and columns ----------------------------------------------------------------------------
@@ -316,10 +360,12 @@ def test_a_sheet_one_row_past_the_limit_is_refused_and_one_at_it_is_read(few_row
     assert only(read_table_bytes(past, "c.xlsx")) == (
         "file: the sheet 'Commitments' declares cells up to I102 (9 columns x 102 rows); at most 60 columns and "
         "100 rows can be imported: delete the empty rows and columns after the data (or copy the data into a new "
-        "workbook) and save it again")
+        "workbook) and save it again"
+    )
     undeclared = replace_part(past, SHEET, lambda xml: re.sub(rb"<dimension [^>]*/>", b"", xml))
     assert only(read_table_bytes(undeclared, "c.xlsx")) == (
-        "line 102: the file has more than 100 rows of data: at most 100 rows can be imported from one file (split it)")
+        "line 102: the file has more than 100 rows of data: at most 100 rows can be imported from one file (split it)"
+    )
     _, rows, problems = read_table_bytes(at_limit, "c.xlsx")
     assert problems == [] and len(rows) == few_rows
 
@@ -329,7 +375,8 @@ def test_a_csv_one_row_past_the_limit_is_refused_and_one_at_it_is_read(few_rows:
         return "\n".join(",".join(row) for row in commitments(n)) + "\n\n\n"  # blank lines are not rows
 
     assert only(read_csv_text(text(few_rows + 1))) == (
-        "line 102: the file has more than 100 rows of data: at most 100 rows can be imported from one file (split it)")
+        "line 102: the file has more than 100 rows of data: at most 100 rows can be imported from one file (split it)"
+    )
     _, rows, problems = read_csv_text(text(few_rows))
     assert problems == [] and len(rows) == few_rows
 
@@ -363,7 +410,8 @@ def test_a_workbook_with_two_sheets_of_data_and_none_named_for_the_import_is_ref
 
     assert only(read_table_bytes(data, "two.xlsx", sheet="Commitments")) == (
         "file: the workbook has 2 sheets holding data ('Sheet1', 'Notes') and none named 'Commitments': "
-        "name the sheet to import 'Commitments', or remove the other sheets")
+        "name the sheet to import 'Commitments', or remove the other sheets"
+    )
 
 
 def test_the_sheet_named_for_the_import_is_read_in_any_case_and_named() -> None:
@@ -412,10 +460,13 @@ def test_a_csv_cell_past_the_field_limit_is_refused_with_its_line_and_one_at_it_
     limit = limits.MAX_FIELD_CHARS
     text = "ref,note\nW1,short\nW2," + "x" * (limit + 1) + "\n"
 
-    assert only(read_csv_text(text)) == ("line 3: is not valid CSV (a cell is longer than 100,000 characters, the "
-                                         "most one cell may hold, or a quote is not closed)")
-    assert only(read_csv_text("ref,note\nW1,\"" + "x" * 300_000)).startswith(
-        "line 2: is not valid CSV (a cell is longer than 100,000 characters")  # csv's own limit, an open quote
+    assert only(read_csv_text(text)) == (
+        "line 3: is not valid CSV (a cell is longer than 100,000 characters, the "
+        "most one cell may hold, or a quote is not closed)"
+    )
+    assert only(read_csv_text('ref,note\nW1,"' + "x" * 300_000)).startswith(
+        "line 2: is not valid CSV (a cell is longer than 100,000 characters"
+    )  # csv's own limit, an open quote
     _, rows, problems = read_csv_text("ref,note\nW1," + "x" * limit + "\n")
     assert problems == [] and len(rows[0].get("note")) == limit
 
@@ -425,8 +476,9 @@ def test_a_csv_line_with_no_end_is_refused_without_being_held(monkeypatch: pytes
 
     message = only(read_csv_text("ref,note\n" + "W1,x\n" * 3 + "," * 5000))
 
-    assert message == ("line 5: is not valid CSV (the line is longer than 1,000 characters: at most 60 cells of "
-                       "100,000 characters)")
+    assert message == (
+        "line 5: is not valid CSV (the line is longer than 1,000 characters: at most 60 cells of 100,000 characters)"
+    )
 
 
 def test_an_xlsx_cell_past_the_field_limit_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -436,9 +488,11 @@ def test_an_xlsx_cell_past_the_field_limit_is_refused(monkeypatch: pytest.Monkey
     assert b"<sst" in zipfile.ZipFile(io.BytesIO(shared)).read("xl/sharedStrings.xml")
 
     assert only(read_table_bytes(shared, "c.xlsx")) == (
-        "file: a text in the workbook holds more than 50 characters; at most 50 characters can be imported in one cell")
+        "file: a text in the workbook holds more than 50 characters; at most 50 characters can be imported in one cell"
+    )
     assert only(read_table_bytes(inline, "c.xlsx")) == (
-        "line 2: cell B2 holds more than 50 characters; at most 50 characters can be imported in one cell")
+        "line 2: cell B2 holds more than 50 characters; at most 50 characters can be imported in one cell"
+    )
 
 
 def test_a_shared_string_table_past_its_limit_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -466,7 +520,9 @@ def test_a_byte_undefined_in_windows_1252_is_refused_with_its_line() -> None:
 
     assert only(read_table_bytes(data, "c.csv")) == "line 6: byte 0x81 is not a character in UTF-8 or Windows-1252"
     for byte in (0x8D, 0x8F, 0x90, 0x9D):
-        assert f"byte 0x{byte:02X} is not a character" in only(read_table_bytes(data.replace(b"\x81", bytes([byte])), "c.csv"))
+        assert f"byte 0x{byte:02X} is not a character" in only(
+            read_table_bytes(data.replace(b"\x81", bytes([byte])), "c.csv")
+        )
     _, rows, problems = read_table_bytes(data.replace(b"\x81", b"-"), "c.csv")
     assert problems == [] and rows[0].get("amount") == "£1" and rows[3].get("note") == "ok café"
 
@@ -475,7 +531,8 @@ def test_a_file_with_the_utf8_mark_must_be_utf8() -> None:
     data = "\ufeffref,note\nW1,ok\n".encode() + b"W2,\xa3\n"
 
     assert only(read_table_bytes(data, "c.csv")) == (
-        "line 3: byte 0xA3 is not UTF-8, though the file starts with the UTF-8 byte-order mark")
+        "line 3: byte 0xA3 is not UTF-8, though the file starts with the UTF-8 byte-order mark"
+    )
 
 
 def test_a_csv_file_on_disk_is_read_as_it_streams(tmp_path: Path) -> None:

@@ -6,10 +6,10 @@ from datetime import date
 
 import pandas as pd
 
-from tracker.figures.delivery import committed_vs_delivered
-from tracker.figures.filters import NO_PROGRAMME, Filters, choices
 from tracker.core.fiscal import FinancialYear
 from tracker.figures.data import TrackerData
+from tracker.figures.delivery import committed_vs_delivered
+from tracker.figures.filters import NO_PROGRAMME, Filters, choices
 
 
 def _data() -> TrackerData:
@@ -44,22 +44,36 @@ def _data() -> TrackerData:
         }
     )
     empty_lines = pd.DataFrame({"commitment_id": [], "financial_year": [], "amount_pence": []}, dtype="int64")
-    milestones = pd.DataFrame({"milestone_id": [1], "ref": ["M1"], "commitment_id": [1], "title": ["CDO in post"],
-                               "due_on": [date(2020, 4, 1)], "achieved_on": [None], "achieved_note": [None],
-                               "source_url": [None]})
+    milestones = pd.DataFrame(
+        {
+            "milestone_id": [1],
+            "ref": ["M1"],
+            "commitment_id": [1],
+            "title": ["CDO in post"],
+            "due_on": [date(2020, 4, 1)],
+            "achieved_on": [None],
+            "achieved_note": [None],
+            "source_url": [None],
+        }
+    )
     return TrackerData(commitments, empty_lines, deliveries, milestones, as_at=None)
 
 
 def _totals(data: TrackerData) -> dict[str, tuple[int, int]]:
     frame = committed_vs_delivered(data.schedule, data.deliveries, data.commitments)
-    return {FinancialYear(int(y)).label: (int(c), int(d)) for y, c, d in
-            frame[["financial_year", "committed", "delivered"]].itertuples(index=False)}
+    return {
+        FinancialYear(int(y)).label: (int(c), int(d))
+        for y, c, d in frame[["financial_year", "committed", "delivered"]].itertuples(index=False)
+    }
 
 
 def test_no_filters_keep_everything_and_count_reannounced_money_once():
     data = Filters().apply(_data())
-    assert _totals(data) == {"2020-21": (150_000_000, 140_000_000), "2021-22": (50_000_000, 0),
-                             "2022-23": (50_000_000, 25_000_000)}
+    assert _totals(data) == {
+        "2020-21": (150_000_000, 140_000_000),
+        "2021-22": (50_000_000, 0),
+        "2022-23": (50_000_000, 25_000_000),
+    }
 
 
 def test_a_recipient_filter_keeps_that_recipients_commitments_deliveries_and_milestones():

@@ -45,11 +45,26 @@ def test_financial_years_order_and_step_by_whole_years():
     assert FinancialYear(2022) - 2 == FinancialYear(2020)
     assert FinancialYear(2022) - FinancialYear(2020) == 2
     assert FinancialYear(2019) < FinancialYear(2020)
-    assert fy_range(FinancialYear(2020), FinancialYear(2022)) == [FinancialYear(2020), FinancialYear(2021), FinancialYear(2022)]
+    assert fy_range(FinancialYear(2020), FinancialYear(2022)) == [
+        FinancialYear(2020),
+        FinancialYear(2021),
+        FinancialYear(2022),
+    ]
 
 
 @pytest.mark.parametrize(
-    "text", ["2020-21", "2020/21", "2020-2021", "FY2020-21", "fy 2020/21", " 2020-21 ", "2020 - 21", "2020\u201321", "2020/2021"]
+    "text",
+    [
+        "2020-21",
+        "2020/21",
+        "2020-2021",
+        "FY2020-21",
+        "fy 2020/21",
+        " 2020-21 ",
+        "2020 - 21",
+        "2020\u201321",
+        "2020/2021",
+    ],
 )
 def test_financial_year_is_read_in_the_forms_officers_write(text):
     assert parse_financial_year(text) == FinancialYear(2020)
@@ -61,7 +76,9 @@ def test_financial_year_across_a_century_reads_its_two_digit_end():
     assert parse_financial_year("1999-2000") == FinancialYear(1999)
 
 
-@pytest.mark.parametrize("text", ["2020-22", "2020", "20-21", "2020/2022", "", "2020-20", "2021-20", "next year", "1899-00"])
+@pytest.mark.parametrize(
+    "text", ["2020-22", "2020", "20-21", "2020/2022", "", "2020-20", "2021-20", "next year", "1899-00"]
+)
 def test_text_that_is_not_one_financial_year_is_refused_with_the_value(text):
     with pytest.raises(FiscalError) as raised:
         parse_financial_year(text)
@@ -166,7 +183,9 @@ def test_dates_are_read_as_iso_or_uk_day_first(text, day):
     assert parse_date(text) == day
 
 
-@pytest.mark.parametrize("text", ["31/02/2020", "29/02/2019", "2020-02-30", "10/31/2019", "31/10/19", "31 October 2019", "", "2019-13-01"])
+@pytest.mark.parametrize(
+    "text", ["31/02/2020", "29/02/2019", "2020-02-30", "10/31/2019", "31/10/19", "31 October 2019", "", "2019-13-01"]
+)
 def test_dates_that_do_not_exist_or_are_ambiguous_are_refused(text):
     with pytest.raises(FiscalError) as raised:
         parse_date(text)

@@ -16,7 +16,8 @@ from tracker.core.money import MoneyError, parse_pence
 from tracker.files.tabular import Row
 from tracker.imports.fast_project import project_file
 from tracker.records import commitment_rows, delivery_rows
-from tracker.records.commitment_rows import parse_commitment_row, parse_uplift_bp, parse_years, read_commitments
+from tracker.records.commitment_rows import parse_commitment_row, read_commitments
+from tracker.records.commitment_values import parse_uplift_bp, parse_years
 from tracker.records.delivery_rows import parse_delivery_row
 
 # --- lengths ---------------------------------------------------------------------------------
@@ -37,7 +38,8 @@ def test_every_field_takes_its_limit_and_refuses_one_character_more(field):
     most = LIMITS[field]
     assert check_field(field, _text_of_length(field, most)) is None
     assert check_field(field, _text_of_length(field, most + 1)) == (
-        f"expected at most {most:,} characters (this has {most + 1:,})")
+        f"expected at most {most:,} characters (this has {most + 1:,})"
+    )
 
 
 def test_the_limits_that_matter_most():
@@ -86,16 +88,27 @@ def test_a_hidden_control_character_is_refused_naming_it_and_its_position(field,
     value = _text_of_length(field, 10)
     value = value[:4] + character + value[4:]
     assert check_field(field, value) == (
-        f"expected text without hidden control characters: found {described} at position 5")
+        f"expected text without hidden control characters: found {described} at position 5"
+    )
 
 
 def test_a_nul_is_named_as_the_brief_says():
     assert check_text("purpose", "abcd\x00efg") == (
-        "expected text without hidden control characters: found U+0000 (NUL) at position 5")
+        "expected text without hidden control characters: found U+0000 (NUL) at position 5"
+    )
 
 
-@pytest.mark.parametrize("value", ["line one\nline two", "line one\r\nline two", "a\ttabbed\tnote", "\u00a3 \u2013 \u2019 \u0175 \u0177",
-                                   "emoji \U0001f600 and a joiner \u200d", "\u0627\u0644\u0639\u0631\u0628\u064a\u0629"])
+@pytest.mark.parametrize(
+    "value",
+    [
+        "line one\nline two",
+        "line one\r\nline two",
+        "a\ttabbed\tnote",
+        "\u00a3 \u2013 \u2019 \u0175 \u0177",
+        "emoji \U0001f600 and a joiner \u200d",
+        "\u0627\u0644\u0639\u0631\u0628\u064a\u0629",
+    ],
+)
 def test_tab_cr_lf_and_ordinary_unicode_are_accepted(value):
     assert check_text("notes", value) is None
 
@@ -103,14 +116,16 @@ def test_tab_cr_lf_and_ordinary_unicode_are_accepted(value):
 # --- refs ---------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("ref", ["W1", "A1", "C-12", "WG-2020/03", "dag:2024.1", "a_b", "1", "NO-SUCH-COMMITMENT",
-                                 "R" * 100])
+@pytest.mark.parametrize(
+    "ref", ["W1", "A1", "C-12", "WG-2020/03", "dag:2024.1", "a_b", "1", "NO-SUCH-COMMITMENT", "R" * 100]
+)
 def test_refs_of_letters_digits_and_dash_underscore_dot_slash_colon_are_accepted(ref):
     assert check_ref("ref", ref) is None
 
 
-@pytest.mark.parametrize("ref", ["W 1", "W1\t", "-W1", "@r1", "'W1", "=1+1", "Wé1", "W1#", "W1?", "W<1>", "W\u202e1",
-                                 "\uff37\uff11", "W1,2"])
+@pytest.mark.parametrize(
+    "ref", ["W 1", "W1\t", "-W1", "@r1", "'W1", "=1+1", "Wé1", "W1#", "W1?", "W<1>", "W\u202e1", "\uff37\uff11", "W1,2"]
+)
 def test_a_ref_with_anything_else_is_refused(ref):
     problem = check_ref("ref", ref)
     assert problem is not None
@@ -139,19 +154,39 @@ def test_refs_in_the_demo_data_fit_the_pattern():
 # --- web addresses --------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("address", [
-    "https://www.gov.wales/written-statement", "http://example.org", "HTTPS://GOV.WALES/X", "Http://gov.wales",
-    "https://record.senedd.wales/Meeting/14831", "http://localhost:8501/a?b=c&d=%20#top", "https://[::1]:8080/",
-])
+@pytest.mark.parametrize(
+    "address",
+    [
+        "https://www.gov.wales/written-statement",
+        "http://example.org",
+        "HTTPS://GOV.WALES/X",
+        "Http://gov.wales",
+        "https://record.senedd.wales/Meeting/14831",
+        "http://localhost:8501/a?b=c&d=%20#top",
+        "https://[::1]:8080/",
+    ],
+)
 def test_http_and_https_addresses_naming_a_site_are_accepted(address):
     assert check_web_address("source_url", address) is None
 
 
-@pytest.mark.parametrize("address", [
-    "javascript:alert(1)", "JavaScript:alert(1)", " javascript:alert(1)", "data:text/html,<script>alert(1)</script>",
-    "ftp://example.org/file", "file:///etc/passwd", "vbscript:msgbox(1)", "//gov.wales/x", "gov.wales",
-    "mailto:someone@gov.wales", "https:gov.wales", "https:/gov.wales",
-])
+@pytest.mark.parametrize(
+    "address",
+    [
+        "javascript:alert(1)",
+        "JavaScript:alert(1)",
+        " javascript:alert(1)",
+        "data:text/html,<script>alert(1)</script>",
+        "ftp://example.org/file",
+        "file:///etc/passwd",
+        "vbscript:msgbox(1)",
+        "//gov.wales/x",
+        "gov.wales",
+        "mailto:someone@gov.wales",
+        "https:gov.wales",
+        "https:/gov.wales",
+    ],
+)
 def test_other_schemes_are_refused(address):
     assert check_web_address("evidence_url", address) == "expected a web address starting with https:// or http://"
 
@@ -159,7 +194,8 @@ def test_other_schemes_are_refused(address):
 @pytest.mark.parametrize("address", ["https://", "http:///path", "https://:80/", "https://?q=1"])
 def test_an_address_without_a_site_is_refused(address):
     assert check_web_address("source_url", address).startswith(
-        "expected a web address starting with https:// or http://")
+        "expected a web address starting with https:// or http://"
+    )
     assert "site" in check_web_address("source_url", address)
 
 
@@ -205,25 +241,31 @@ def test_money_in_digits_0_to_9_still_reads():
     assert parse_pence("£1.5m") == 150_000_000
 
 
-@pytest.mark.parametrize("text", [
-    "\u0662\u0660\u0662\u0660-\u0662\u0661",  # ٢٠٢٠-٢١
-    "2020-\u0662\u0661",
-    "\uff12\uff10\uff12\uff10-21",
-    "FY\u0968\u0966\u0968\u0966-21",
-    "\u0662\u0660\u0662\u0660/2021",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "\u0662\u0660\u0662\u0660-\u0662\u0661",  # ٢٠٢٠-٢١
+        "2020-\u0662\u0661",
+        "\uff12\uff10\uff12\uff10-21",
+        "FY\u0968\u0966\u0968\u0966-21",
+        "\u0662\u0660\u0662\u0660/2021",
+    ],
+)
 def test_a_financial_year_in_other_digits_is_refused(text):
     with pytest.raises(FiscalError) as err:
         parse_financial_year(text)
     assert err.value.expected.startswith("expected the digits 0-9: found U+")
 
 
-@pytest.mark.parametrize("text", [
-    "\u0662\u0660\u0662\u0660-\u0660\u0664-\u0660\u0661",
-    "2020-04-\u0660\u0661",
-    "\u0660\u0661/04/2020",
-    "01/04/\uff12\uff10\uff12\uff10",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "\u0662\u0660\u0662\u0660-\u0660\u0664-\u0660\u0661",
+        "2020-04-\u0660\u0661",
+        "\u0660\u0661/04/2020",
+        "01/04/\uff12\uff10\uff12\uff10",
+    ],
+)
 def test_a_date_in_other_digits_is_refused(text):
     with pytest.raises(FiscalError) as err:
         parse_date(text)
@@ -231,8 +273,12 @@ def test_a_date_in_other_digits_is_refused(text):
 
 
 def test_years_and_uplifts_in_other_digits_are_refused():
-    for parse, text in ((parse_years, "\u0663"), (parse_years, "\uff13"), (parse_uplift_bp, "\u0662.\u0665"),
-                        (parse_uplift_bp, "2.\u0665%")):
+    for parse, text in (
+        (parse_years, "\u0663"),
+        (parse_years, "\uff13"),
+        (parse_uplift_bp, "\u0662.\u0665"),
+        (parse_uplift_bp, "2.\u0665%"),
+    ):
         with pytest.raises(ValueError, match="expected the digits 0-9"):
             parse(text)
     assert parse_years("3") == 3 and parse_uplift_bp("2.5%") == 250
@@ -258,13 +304,30 @@ def test_a_long_value_is_shortened_and_hidden_characters_are_replaced_when_shown
 # --- the row parsers that forms and imports share ----------------------------------------------------
 
 GOOD_COMMITMENT = {
-    "ref": "N1", "announced_on": "2023-05-01", "funder": "Welsh Government", "recipient": "Welsh councils",
-    "purpose": "Skills", "kind": "recurring", "amount": "£1m", "first_year": "2023-24", "years": "2",
-    "title": "Skills funding", "source_url": "https://www.gov.wales/skills", "quote": "£1m a year",
-    "programme": "Skills", "announcement_ref": "A9",
+    "ref": "N1",
+    "announced_on": "2023-05-01",
+    "funder": "Welsh Government",
+    "recipient": "Welsh councils",
+    "purpose": "Skills",
+    "kind": "recurring",
+    "amount": "£1m",
+    "first_year": "2023-24",
+    "years": "2",
+    "title": "Skills funding",
+    "source_url": "https://www.gov.wales/skills",
+    "quote": "£1m a year",
+    "programme": "Skills",
+    "announcement_ref": "A9",
 }
-GOOD_DELIVERY = {"ref": "P1", "commitment_ref": "W1", "paid_on": "2023-03-31", "amount": "1000", "kind": "payment",
-                 "note": "Paid", "evidence_url": "https://www.gov.wales/paid"}
+GOOD_DELIVERY = {
+    "ref": "P1",
+    "commitment_ref": "W1",
+    "paid_on": "2023-03-31",
+    "amount": "1000",
+    "kind": "payment",
+    "note": "Paid",
+    "evidence_url": "https://www.gov.wales/paid",
+}
 
 
 def commitment_problems(**changes: str):
@@ -287,13 +350,20 @@ def test_the_good_rows_pass():
 COMMITMENT_CASES = [
     ("ref", "R" * 150, "expected at most 100 characters (this has 150)"),
     ("title", "T" * 100_000, "expected at most 300 characters (this has 100,000)"),
-    ("purpose", "Skills\x00 and more", "expected text without hidden control characters: found U+0000 (NUL) at position 7"),
+    (
+        "purpose",
+        "Skills\x00 and more",
+        "expected text without hidden control characters: found U+0000 (NUL) at position 7",
+    ),
     ("source_url", "javascript:alert(1)", "expected a web address starting with https:// or http://"),
     ("source_url", "data:text/html,hi", "expected a web address starting with https:// or http://"),
     ("quote", "q" * 5_001, "expected at most 5,000 characters (this has 5,001)"),
     ("funder", "F" * 201, "expected at most 200 characters (this has 201)"),
-    ("recipient", "Welsh\u202ecouncils", "expected text without hidden control characters: found U+202E "
-                                         "(RIGHT-TO-LEFT OVERRIDE) at position 6"),
+    (
+        "recipient",
+        "Welsh\u202ecouncils",
+        "expected text without hidden control characters: found U+202E (RIGHT-TO-LEFT OVERRIDE) at position 6",
+    ),
     ("programme", "P" * 201, "expected at most 200 characters (this has 201)"),
     ("announcement_ref", "A 9", f"expected a ref of {limits.REF_RULE}"),
     ("reannounces", "W1;W2", f"expected a ref of {limits.REF_RULE}"),
@@ -302,8 +372,9 @@ COMMITMENT_CASES = [
 ]
 
 
-@pytest.mark.parametrize(("column", "value", "expected"), COMMITMENT_CASES,
-                         ids=[f"{c}-{e[:30]}" for c, _, e in COMMITMENT_CASES])
+@pytest.mark.parametrize(
+    ("column", "value", "expected"), COMMITMENT_CASES, ids=[f"{c}-{e[:30]}" for c, _, e in COMMITMENT_CASES]
+)
 def test_a_commitment_row_with_bad_text_gives_one_problem_naming_line_column_and_value(column, value, expected):
     record, problems = commitment_problems(**{column: value})
     assert record is None
@@ -322,8 +393,9 @@ DELIVERY_CASES = [
 ]
 
 
-@pytest.mark.parametrize(("column", "value", "expected"), DELIVERY_CASES,
-                         ids=[f"{c}-{e[:30]}" for c, _, e in DELIVERY_CASES])
+@pytest.mark.parametrize(
+    ("column", "value", "expected"), DELIVERY_CASES, ids=[f"{c}-{e[:30]}" for c, _, e in DELIVERY_CASES]
+)
 def test_a_delivery_row_with_bad_text_gives_one_problem_naming_line_column_and_value(column, value, expected):
     record, problems = delivery_problems(**{column: value})
     assert record is None
@@ -353,16 +425,38 @@ def test_every_text_column_of_a_row_is_checked():
     assert set(delivery_rows.TEXT_COLUMNS) <= set(delivery_rows.REQUIRED + delivery_rows.OPTIONAL)
     for column in commitment_rows.TEXT_COLUMNS + delivery_rows.TEXT_COLUMNS:
         assert column in LIMITS
-    numbers_and_choices = {"announced_on", "kind", "amount", "first_year", "years", "qualifier", "status",
-                           "capital_or_revenue", "uplift_pct", "profile"}
+    numbers_and_choices = {
+        "announced_on",
+        "kind",
+        "amount",
+        "first_year",
+        "years",
+        "qualifier",
+        "status",
+        "capital_or_revenue",
+        "uplift_pct",
+        "profile",
+    }
     assert set(commitment_rows.COLUMNS) - set(commitment_rows.TEXT_COLUMNS) == numbers_and_choices
     assert set(delivery_rows.REQUIRED + delivery_rows.OPTIONAL) - set(delivery_rows.TEXT_COLUMNS) == {
-        "paid_on", "amount", "kind", "illustrative"}
+        "paid_on",
+        "amount",
+        "kind",
+        "illustrative",
+    }
 
 
-@pytest.mark.parametrize(("column", "value"), [("ref", "R" * 150), ("purpose", "Skills\x07"),
-                                               ("title", "T" * 301), ("source_url", "javascript:alert(1)"),
-                                               ("funder", "F" * 201), ("quote", "q" * 5_001)])
+@pytest.mark.parametrize(
+    ("column", "value"),
+    [
+        ("ref", "R" * 150),
+        ("purpose", "Skills\x07"),
+        ("title", "T" * 301),
+        ("source_url", "javascript:alert(1)"),
+        ("funder", "F" * 201),
+        ("quote", "q" * 5_001),
+    ],
+)
 def test_project_refuses_bad_text_exactly_as_the_importer_does(tmp_path, column, value):
     # The fast path of `funding-tracker project` must never total a file the importer refuses.
     import csv
@@ -384,8 +478,14 @@ def test_project_still_takes_the_fast_path_when_every_text_column_is_good(tmp_pa
 
     from tracker.imports import fast_project
 
-    row = {**GOOD_COMMITMENT, "amount": "1000000", "purpose": "Skills – the council’s “digital” work £ ŵ",
-           "quote": "line one\twith a tab", "title": "T" * 300, "source_url": "HTTPS://www.gov.wales/x?a=1"}
+    row = {
+        **GOOD_COMMITMENT,
+        "amount": "1000000",
+        "purpose": "Skills – the council’s “digital” work £ ŵ",
+        "quote": "line one\twith a tab",
+        "title": "T" * 300,
+        "source_url": "HTTPS://www.gov.wales/x?a=1",
+    }
     path = tmp_path / "commitments.csv"
     with open(path, "w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle)
@@ -424,7 +524,8 @@ def test_the_row_parsers_read_every_value_of_the_closed_lists_and_nothing_outsid
     for kind in vocabulary.DELIVERY_KINDS:
         assert delivery_problems(kind=kind)[1] == []
     assert [p.expected for p in delivery_problems(kind="grant")[1]] == [
-        "expected " + " or ".join(vocabulary.DELIVERY_KINDS)]
+        "expected " + " or ".join(vocabulary.DELIVERY_KINDS)
+    ]
 
 
 # --- the database's column sizes come from the same table ------------------------------------------

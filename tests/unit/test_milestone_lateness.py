@@ -15,10 +15,18 @@ COMMITMENTS = pd.DataFrame({"commitment_id": [1], "ref": ["W1"], "purpose": ["Ch
 
 
 def _state(today: date, achieved: date | None = None) -> tuple[str, int, str]:
-    milestones = pd.DataFrame({
-        "milestone_id": [1], "ref": ["M1"], "commitment_id": [1], "title": ["CDO in post"], "due_on": [DUE],
-        "achieved_on": [achieved], "achieved_note": [None], "source_url": [None],
-    })
+    milestones = pd.DataFrame(
+        {
+            "milestone_id": [1],
+            "ref": ["M1"],
+            "commitment_id": [1],
+            "title": ["CDO in post"],
+            "due_on": [DUE],
+            "achieved_on": [achieved],
+            "achieved_note": [None],
+            "source_url": [None],
+        }
+    )
     row = milestone_states(milestones, COMMITMENTS, today).iloc[0]
     return row["state"], int(row["days_late"]), row["lateness"]
 

@@ -30,8 +30,7 @@ WRITES = {
     "tracker.records.deletion": {"delete", "restore"},
     "tracker.review.recording": {"record_status", "open_meeting"},
     "tracker.review.pack": {"ensure_meeting", "write_pack"},
-    "tracker.imports.bulk": {"import_commitments_file", "import_deliveries_file"},
-    "tracker.imports.pipeline": {"apply_plan"},
+    "tracker.imports.apply": {"apply_plan", "import_file"},
     "tracker.demo.loader": {"load_dataset"},
     "tracker.demo": {"load_demo"},
     "tracker.accounts": {"add_user", "set_roles", "disable_user", "enable_user", "reset_password"},
@@ -71,27 +70,41 @@ def _target(node: ast.expr, aliases: dict[str, str]) -> str | None:
 
 def _is_signed_in_user(node: ast.expr) -> bool:
     """``auth.actor()``: the signed-in user, with their roles as the database has them now."""
-    return (isinstance(node, ast.Call) and not node.args and not node.keywords
-            and isinstance(node.func, ast.Attribute) and node.func.attr == "actor"
-            and isinstance(node.func.value, ast.Name) and node.func.value.id == "auth")
+    return (
+        isinstance(node, ast.Call)
+        and not node.args
+        and not node.keywords
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr == "actor"
+        and isinstance(node.func.value, ast.Name)
+        and node.func.value.id == "auth"
+    )
 
 
 def _writes_without_the_signed_in_user(tree: ast.AST) -> list[tuple[int, str]]:
     """Write calls whose ``actor`` is missing or is not ``auth.actor()``: (line, what was called)."""
     aliases = _aliases(tree)
     # Tables of use cases (e.g. UPDATE = {"announcement": announcements.update_announcement, ...}) called by key.
-    tables = {target.id for node in ast.walk(tree) if isinstance(node, ast.Assign)
-              and isinstance(node.value, ast.Dict)
-              and any(_target(v, aliases) in WRITE_TARGETS for v in node.value.values if v is not None)
-              for target in node.targets if isinstance(target, ast.Name)}
+    tables = {
+        target.id
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Assign)
+        and isinstance(node.value, ast.Dict)
+        and any(_target(v, aliases) in WRITE_TARGETS for v in node.value.values if v is not None)
+        for target in node.targets
+        if isinstance(target, ast.Name)
+    }
     found = []
     for node in ast.walk(tree):
         if not isinstance(node, ast.Call):
             continue
         if _target(node.func, aliases) in WRITE_TARGETS:
             name = ast.unparse(node.func)
-        elif isinstance(node.func, ast.Subscript) and isinstance(node.func.value, ast.Name) \
-                and node.func.value.id in tables:
+        elif (
+            isinstance(node.func, ast.Subscript)
+            and isinstance(node.func.value, ast.Name)
+            and node.func.value.id in tables
+        ):
             name = f"{node.func.value.id}[...]"
         else:
             continue
@@ -124,8 +137,7 @@ def test_the_write_list_covers_every_use_case_and_no_actor_has_a_default() -> No
             defaults |= {a.arg: d for a, d in zip(arguments.kwonlyargs, arguments.kw_defaults) if d is not None}
             if "actor" in defaults:
                 defaulted.append(f"{path.relative_to(ROOT)}:{node.lineno} {node.name}")
-            if node in tree.body and not node.name.startswith("_") and "actor" in {
-                    a.arg for a in arguments.kwonlyargs}:
+            if node in tree.body and not node.name.startswith("_") and "actor" in {a.arg for a in arguments.kwonlyargs}:
                 taking_actor.add(f"{_module_name(path)}.{node.name}")
     assert defaulted == [], "an actor must always be given"
     assert taking_actor == WRITE_TARGETS, "a write use-case is missing from WRITES (or is listed but gone)"
@@ -153,4 +165,7 @@ def test_the_check_finds_a_write_without_the_signed_in_user() -> None:
         "deletion.restore('x', 'y', engine=db, actor=auth.actor())\n"
     )
     assert _writes_without_the_signed_in_user(tree) == [
-        (4, "deliveries.record_delivery"), (6, "UPDATE[...]"), (8, "new_milestone")]
+        (4, "deliveries.record_delivery"),
+        (6, "UPDATE[...]"),
+        (8, "new_milestone"),
+    ]

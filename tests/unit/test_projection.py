@@ -17,8 +17,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tracker.core.fiscal import FinancialYear
-from tracker.records.commitment_rows import read_commitments
-from tracker.imports.fast_project import project_file
 from tracker.core.projection import (
     CommitmentColumns,
     columns_from_records,
@@ -28,6 +26,8 @@ from tracker.core.projection import (
     uplifted_amounts,
     yearly_new_money,
 )
+from tracker.imports.fast_project import project_file
+from tracker.records.commitment_rows import read_commitments
 
 SEED_CSV = (
     "ref,announced_on,funder,recipient,purpose,kind,amount,first_year,years,qualifier\n"
@@ -225,7 +225,7 @@ def test_a_reannouncement_never_adds_new_money(items, restated):
     before = yearly_new_money(to_columns(items))
     reannouncement = Commitment(**{**restated.__dict__, "is_new": False})
     for position in (0, len(items)):
-        with_it = items[:position] + [reannouncement] + items[position:]
+        with_it = [*items[:position], reannouncement, *items[position:]]
         after = yearly_new_money(to_columns(with_it))
         assert as_dict(*after) == as_dict(*before)
 
@@ -320,9 +320,7 @@ def test_schedule_frame_carries_each_commitments_columns_onto_its_years():
         {"commitment_id": [11, 11, 99], "financial_year": [2021, 2022, 2021], "amount_pence": [100, 200, 5]}
     )
     frame = schedule_frame(commitments, profile_lines)
-    rows = list(
-        zip(frame["purpose"], frame["financial_year"], frame["headline_pence"], frame["new_money_pence"])
-    )
+    rows = list(zip(frame["purpose"], frame["financial_year"], frame["headline_pence"], frame["new_money_pence"]))
     assert rows == [
         ("CDO", 2020, 50_000_000, 50_000_000),
         ("CDO", 2021, 50_000_000, 50_000_000),

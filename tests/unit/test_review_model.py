@@ -21,29 +21,85 @@ def test_every_status_has_words_a_colour_and_an_icon() -> None:
 
 def _snapshot() -> dict:
     return {
-        "schema": 1, "as_at": "2025-06-01",
-        "headline": {"committed": 100_000_00, "delivered": 50_000_00, "due_to_date": 80_000_00,
-                     "outstanding": 50_000_00, "variance": -30_000_00, "pct_delivered": 0.5,
-                     "pct_of_due_delivered": 0.625, "qualifier": "exact", "illustrative_deliveries": 0},
+        "schema": 1,
+        "as_at": "2025-06-01",
+        "headline": {
+            "committed": 100_000_00,
+            "delivered": 50_000_00,
+            "due_to_date": 80_000_00,
+            "outstanding": 50_000_00,
+            "variance": -30_000_00,
+            "pct_delivered": 0.5,
+            "pct_of_due_delivered": 0.625,
+            "qualifier": "exact",
+            "illustrative_deliveries": 0,
+        },
         "yearly": [],
         "announcements": [{"ref": "A1", "announced_on": "2019-10-25", "title": "CDO", "funder": "WG"}],
         "commitments": [
-            {"ref": "W1", "purpose": "CDO post", "committed": 100_000_00, "status": "confirmed", "programme": None,
-             "recipient": "WLGA", "restates": None,
-             "terms": {"kind": "recurring", "amount": 50_000_00, "first_year": "2020-21", "years": 2,
-                       "uplift_bp": 0, "qualifier": "exact", "profile": {}}},
+            {
+                "ref": "W1",
+                "purpose": "CDO post",
+                "committed": 100_000_00,
+                "status": "confirmed",
+                "programme": None,
+                "recipient": "WLGA",
+                "restates": None,
+                "terms": {
+                    "kind": "recurring",
+                    "amount": 50_000_00,
+                    "first_year": "2020-21",
+                    "years": 2,
+                    "uplift_bp": 0,
+                    "qualifier": "exact",
+                    "profile": {},
+                },
+            },
         ],
-        "deliveries": [{"ref": "D1", "commitment_ref": "W1", "paid_on": "2021-03-31", "amount": 50_000_00,
-                        "kind": "payment", "illustrative": False}],
+        "deliveries": [
+            {
+                "ref": "D1",
+                "commitment_ref": "W1",
+                "paid_on": "2021-03-31",
+                "amount": 50_000_00,
+                "kind": "payment",
+                "illustrative": False,
+            }
+        ],
         "milestones": [
-            {"ref": "M1", "title": "CDO in post", "commitment_ref": "W1", "due_on": "2020-04-01",
-             "achieved_on": None, "state": "overdue", "days_late": 30, "lateness": "30 days late",
-             "achieved_note": None},
-            {"ref": "M2", "title": "Unit staffed", "commitment_ref": "W1", "due_on": "2020-09-01",
-             "achieved_on": None, "state": "due", "days_late": 0, "lateness": "", "achieved_note": None},
-            {"ref": "M3", "title": "Plan", "commitment_ref": "W1", "due_on": "2019-12-01",
-             "achieved_on": None, "state": "overdue", "days_late": 200, "lateness": "about 7 months late",
-             "achieved_note": None},
+            {
+                "ref": "M1",
+                "title": "CDO in post",
+                "commitment_ref": "W1",
+                "due_on": "2020-04-01",
+                "achieved_on": None,
+                "state": "overdue",
+                "days_late": 30,
+                "lateness": "30 days late",
+                "achieved_note": None,
+            },
+            {
+                "ref": "M2",
+                "title": "Unit staffed",
+                "commitment_ref": "W1",
+                "due_on": "2020-09-01",
+                "achieved_on": None,
+                "state": "due",
+                "days_late": 0,
+                "lateness": "",
+                "achieved_note": None,
+            },
+            {
+                "ref": "M3",
+                "title": "Plan",
+                "commitment_ref": "W1",
+                "due_on": "2019-12-01",
+                "achieved_on": None,
+                "state": "overdue",
+                "days_late": 200,
+                "lateness": "about 7 months late",
+                "achieved_note": None,
+            },
         ],
         "statuses": [],
     }
@@ -72,7 +128,8 @@ def test_removed_and_changed_records_are_named() -> None:
     after["headline"] = {**after["headline"], "delivered": 0, "pct_delivered": 0.0, "variance": -80_000_00}
     found = review_changes.changes(before, after)
     assert [(c["ref"], c["what"]) for c in found.commitments] == [
-        ("W1", "amount £50,000 → £60,000; committed £100,000 → £120,000")]
+        ("W1", "amount £50,000 → £60,000; committed £100,000 → £120,000")
+    ]
     assert [(d["ref"], d["change"]) for d in found.deliveries] == [("D1", "removed")]
     assert [m["ref"] for m in found.milestones_achieved] == ["M1"]
     assert review_changes.movement_sentence(found) == (
@@ -83,8 +140,18 @@ def test_removed_and_changed_records_are_named() -> None:
 
 def test_a_snapshot_is_not_changed_by_comparing_it() -> None:
     before, after = _snapshot(), _snapshot()
-    after["statuses"] = [{"subject": "W1", "commitment_ref": "W1", "programme": None, "status": "at risk",
-                          "assessed_on": "2025-05-01", "reviewer": "R", "evidence_url": None, "note": "late"}]
+    after["statuses"] = [
+        {
+            "subject": "W1",
+            "commitment_ref": "W1",
+            "programme": None,
+            "status": "at risk",
+            "assessed_on": "2025-05-01",
+            "reviewer": "R",
+            "evidence_url": None,
+            "note": "late",
+        }
+    ]
     kept = copy.deepcopy(after)
     found = review_changes.changes(before, after)
     assert [(s["subject"], s["before"], s["after"]) for s in found.status_changes] == [("W1", None, "at risk")]

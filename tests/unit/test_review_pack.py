@@ -20,78 +20,196 @@ from tracker.review import snapshot
 from tracker.review.meetings import Meeting
 
 HOSTILE = "<script>alert(1)</script>"
-FORMULA = "=HYPERLINK(\"http://evil.example\",\"click\")"
+FORMULA = '=HYPERLINK("http://evil.example","click")'
 SOURCE = "funding tracker database sqlite:///data/tracker.db"
 
 
 def _figures() -> dict:
     return {
-        "schema": 1, "as_at": "2025-06-01",
-        "headline": {"committed": 1_330_000_000, "delivered": 1_252_000_000, "due_to_date": 1_300_000_000,
-                     "outstanding": 78_000_000, "variance": -48_000_000, "pct_delivered": 0.9414,
-                     "pct_of_due_delivered": 0.9631, "qualifier": "at least", "illustrative_deliveries": 0},
+        "schema": 1,
+        "as_at": "2025-06-01",
+        "headline": {
+            "committed": 1_330_000_000,
+            "delivered": 1_252_000_000,
+            "due_to_date": 1_300_000_000,
+            "outstanding": 78_000_000,
+            "variance": -48_000_000,
+            "pct_delivered": 0.9414,
+            "pct_of_due_delivered": 0.9631,
+            "qualifier": "at least",
+            "illustrative_deliveries": 0,
+        },
         "yearly": [
-            {"financial_year": "2020-21", "committed": 150_000_000, "delivered": 117_000_000,
-             "variance": -33_000_000},
+            {"financial_year": "2020-21", "committed": 150_000_000, "delivered": 117_000_000, "variance": -33_000_000},
             {"financial_year": "2021-22", "committed": 540_000_000, "delivered": 540_000_000, "variance": 0},
-            {"financial_year": "2022-23", "committed": 640_000_000, "delivered": 595_000_000,
-             "variance": -45_000_000},
+            {"financial_year": "2022-23", "committed": 640_000_000, "delivered": 595_000_000, "variance": -45_000_000},
         ],
         "announcements": [{"ref": "A1", "announced_on": "2019-10-25", "title": "CDO", "funder": "WG"}],
         "commitments": [
-            {"ref": "W1", "purpose": HOSTILE, "announcement_ref": "A1", "recipient": "WLGA", "programme": None,
-             "kind": "one-off", "qualifier": "over", "status": "confirmed", "restates": None,
-             "terms": {"kind": "one-off", "amount": 123_456_789, "first_year": "2020-21", "years": 1,
-                       "uplift_bp": 0, "qualifier": "over", "profile": {}},
-             "committed": 123_456_789, "due_to_date": 123_456_789, "delivered": 100_000_000,
-             "variance": -23_456_789, "outstanding": 23_456_789, "slippage": 23_456_789,
-             "progress": "behind by £234.57k"},
-            {"ref": "W2", "purpose": FORMULA, "announcement_ref": "A1", "recipient": "Councils", "programme": "Fund",
-             "kind": "one-off", "qualifier": "exact", "status": "confirmed", "restates": None,
-             "terms": {"kind": "one-off", "amount": 50_000_00, "first_year": "2021-22", "years": 1,
-                       "uplift_bp": 0, "qualifier": "exact", "profile": {}},
-             "committed": 50_000_00, "due_to_date": 50_000_00, "delivered": 50_000_00, "variance": 0,
-             "outstanding": 0, "slippage": 0, "progress": "on profile"},
+            {
+                "ref": "W1",
+                "purpose": HOSTILE,
+                "announcement_ref": "A1",
+                "recipient": "WLGA",
+                "programme": None,
+                "kind": "one-off",
+                "qualifier": "over",
+                "status": "confirmed",
+                "restates": None,
+                "terms": {
+                    "kind": "one-off",
+                    "amount": 123_456_789,
+                    "first_year": "2020-21",
+                    "years": 1,
+                    "uplift_bp": 0,
+                    "qualifier": "over",
+                    "profile": {},
+                },
+                "committed": 123_456_789,
+                "due_to_date": 123_456_789,
+                "delivered": 100_000_000,
+                "variance": -23_456_789,
+                "outstanding": 23_456_789,
+                "slippage": 23_456_789,
+                "progress": "behind by £234.57k",
+            },
+            {
+                "ref": "W2",
+                "purpose": FORMULA,
+                "announcement_ref": "A1",
+                "recipient": "Councils",
+                "programme": "Fund",
+                "kind": "one-off",
+                "qualifier": "exact",
+                "status": "confirmed",
+                "restates": None,
+                "terms": {
+                    "kind": "one-off",
+                    "amount": 50_000_00,
+                    "first_year": "2021-22",
+                    "years": 1,
+                    "uplift_bp": 0,
+                    "qualifier": "exact",
+                    "profile": {},
+                },
+                "committed": 50_000_00,
+                "due_to_date": 50_000_00,
+                "delivered": 50_000_00,
+                "variance": 0,
+                "outstanding": 0,
+                "slippage": 0,
+                "progress": "on profile",
+            },
         ],
         "commitment_years": [],
-        "deliveries": [{"ref": "D1", "commitment_ref": "W1", "paid_on": "2021-03-31", "amount": 100_000_000,
-                        "kind": "payment", "illustrative": False}],
+        "deliveries": [
+            {
+                "ref": "D1",
+                "commitment_ref": "W1",
+                "paid_on": "2021-03-31",
+                "amount": 100_000_000,
+                "kind": "payment",
+                "illustrative": False,
+            }
+        ],
         "milestones": [
-            {"ref": "M1", "title": "CDO in post", "commitment_ref": "W1", "due_on": "2020-04-01",
-             "achieved_on": None, "state": "overdue", "days_late": 30, "lateness": "30 days late",
-             "achieved_note": None},
-            {"ref": "M2", "title": "Unit staffed", "commitment_ref": "W1", "due_on": "2025-09-01",
-             "achieved_on": None, "state": "due", "days_late": 0, "lateness": "", "achieved_note": None},
-            {"ref": "M3", "title": HOSTILE, "commitment_ref": "W2", "due_on": "2019-12-01",
-             "achieved_on": None, "state": "overdue", "days_late": 548, "lateness": "about 1.5 years late",
-             "achieved_note": FORMULA},
-            {"ref": "M4", "title": "Plan agreed", "commitment_ref": "W2", "due_on": "2020-01-01",
-             "achieved_on": "2020-02-01", "state": "achieved late", "days_late": 31, "lateness": "31 days late",
-             "achieved_note": None},
+            {
+                "ref": "M1",
+                "title": "CDO in post",
+                "commitment_ref": "W1",
+                "due_on": "2020-04-01",
+                "achieved_on": None,
+                "state": "overdue",
+                "days_late": 30,
+                "lateness": "30 days late",
+                "achieved_note": None,
+            },
+            {
+                "ref": "M2",
+                "title": "Unit staffed",
+                "commitment_ref": "W1",
+                "due_on": "2025-09-01",
+                "achieved_on": None,
+                "state": "due",
+                "days_late": 0,
+                "lateness": "",
+                "achieved_note": None,
+            },
+            {
+                "ref": "M3",
+                "title": HOSTILE,
+                "commitment_ref": "W2",
+                "due_on": "2019-12-01",
+                "achieved_on": None,
+                "state": "overdue",
+                "days_late": 548,
+                "lateness": "about 1.5 years late",
+                "achieved_note": FORMULA,
+            },
+            {
+                "ref": "M4",
+                "title": "Plan agreed",
+                "commitment_ref": "W2",
+                "due_on": "2020-01-01",
+                "achieved_on": "2020-02-01",
+                "state": "achieved late",
+                "days_late": 31,
+                "lateness": "31 days late",
+                "achieved_note": None,
+            },
         ],
         "statuses": [
-            {"subject": "W1", "commitment_ref": "W1", "programme": None, "status": "at risk",
-             "assessed_on": "2025-05-20", "reviewer": "Reviewer One", "evidence_url": "javascript:alert(1)",
-             "note": HOSTILE},
-            {"subject": "programme: Fund", "commitment_ref": None, "programme": "Fund", "status": "on track",
-             "assessed_on": "2025-05-21", "reviewer": "Reviewer Two",
-             "evidence_url": "https://example.org/minutes?a=1&b=2", "note": FORMULA},
+            {
+                "subject": "W1",
+                "commitment_ref": "W1",
+                "programme": None,
+                "status": "at risk",
+                "assessed_on": "2025-05-20",
+                "reviewer": "Reviewer One",
+                "evidence_url": "javascript:alert(1)",
+                "note": HOSTILE,
+            },
+            {
+                "subject": "programme: Fund",
+                "commitment_ref": None,
+                "programme": "Fund",
+                "status": "on track",
+                "assessed_on": "2025-05-21",
+                "reviewer": "Reviewer Two",
+                "evidence_url": "https://example.org/minutes?a=1&b=2",
+                "note": FORMULA,
+            },
         ],
     }
 
 
-def _meeting(figures: dict | None = None, *, held_on: date = date(2025, 6, 3), title: str | None = HOSTILE,
-             taken_by: str = "local:officer") -> Meeting:
+def _meeting(
+    figures: dict | None = None,
+    *,
+    held_on: date = date(2025, 6, 3),
+    title: str | None = HOSTILE,
+    taken_by: str = "local:officer",
+) -> Meeting:
     figures = figures or _figures()
-    return Meeting(held_on=held_on, as_at=date.fromisoformat(figures["as_at"]), title=title,
-                   taken_at=datetime(2025, 6, 3, 9, 30, tzinfo=UTC), taken_by=taken_by, figures=figures)
+    return Meeting(
+        held_on=held_on,
+        as_at=date.fromisoformat(figures["as_at"]),
+        title=title,
+        taken_at=datetime(2025, 6, 3, 9, 30, tzinfo=UTC),
+        taken_by=taken_by,
+        figures=figures,
+    )
 
 
 def _previous() -> Meeting:
     figures = _figures()
     figures["as_at"] = "2025-01-31"
-    figures["headline"] = {**figures["headline"], "delivered": 1_000_000_000, "pct_delivered": 0.7519,
-                           "variance": -300_000_000}
+    figures["headline"] = {
+        **figures["headline"],
+        "delivered": 1_000_000_000,
+        "pct_delivered": 0.7519,
+        "variance": -300_000_000,
+    }
     figures["statuses"] = []
     figures["milestones"] = [m for m in figures["milestones"] if m["ref"] != "M1"]
     return _meeting(figures, held_on=date(2025, 2, 4), title="Winter review")
@@ -155,8 +273,9 @@ def test_hostile_titles_and_notes_are_shown_as_text_never_run(pack_html: bytes) 
 def test_nothing_outside_the_file_is_referenced(pack_html: bytes) -> None:
     reader = _read(pack_html)
     assert not [t for t, _ in reader.tags if t in ("link", "img", "iframe", "object", "embed", "base")]
-    policy = next(a["content"] for t, a in reader.tags
-                  if t == "meta" and a.get("http-equiv") == "Content-Security-Policy")
+    policy = next(
+        a["content"] for t, a in reader.tags if t == "meta" and a.get("http-equiv") == "Content-Security-Policy"
+    )
     assert "default-src 'none'" in policy and "connect-src 'none'" in policy
     # plotly.js itself names its CDN (for maps it never draws here); nothing else may.
     ours = pack_html.decode("utf-8").replace(review_html.plotly_js(), "")
@@ -166,17 +285,26 @@ def test_nothing_outside_the_file_is_referenced(pack_html: bytes) -> None:
 
 def test_the_pack_says_which_meeting_when_and_by_whom(pack_html: bytes) -> None:
     text = _text(pack_html)
-    for words in ("Meeting held on 3 June 2025", "Figures as at 1 June 2025",
-                  "3 June 2025 at 09:30 UTC by local:officer", f"Data source {SOURCE}",
-                  snapshot.fingerprint(_figures())):
+    for words in (
+        "Meeting held on 3 June 2025",
+        "Figures as at 1 June 2025",
+        "3 June 2025 at 09:30 UTC by local:officer",
+        f"Data source {SOURCE}",
+        snapshot.fingerprint(_figures()),
+    ):
         assert words in text
 
 
 def test_headline_figures_short_with_the_qualifier_and_exact_beneath(pack_html: bytes) -> None:
     text = _text(pack_html)
-    for words in ("Committed at least £13.3m £13,300,000.00", "Delivered £12.52m £12,520,000.00",
-                  "% delivered 94.1%", "Due to date £13m £13,000,000.00", "Variance -£480k -£480,000.00",
-                  "Outstanding £780k £780,000.00"):
+    for words in (
+        "Committed at least £13.3m £13,300,000.00",
+        "Delivered £12.52m £12,520,000.00",
+        "% delivered 94.1%",
+        "Due to date £13m £13,000,000.00",
+        "Variance -£480k -£480,000.00",
+        "Outstanding £780k £780,000.00",
+    ):
         assert words in text
 
 
@@ -250,10 +378,18 @@ def test_an_address_that_breaks_out_of_its_attribute_stays_inside_it() -> None:
     assert "alert(2)" not in document.decode("utf-8").replace("&lt;script&gt;alert(2)", "")
 
 
-@pytest.mark.parametrize(("url", "is_link"), [
-    ("https://example.org/minutes", True), ("HTTP://EXAMPLE.ORG/", True), ("javascript:alert(1)", False),
-    ("data:text/html,<b>x</b>", False), ("//example.org/x", False), ("", False), (None, False),
-])
+@pytest.mark.parametrize(
+    ("url", "is_link"),
+    [
+        ("https://example.org/minutes", True),
+        ("HTTP://EXAMPLE.ORG/", True),
+        ("javascript:alert(1)", False),
+        ("data:text/html,<b>x</b>", False),
+        ("//example.org/x", False),
+        ("", False),
+        (None, False),
+    ],
+)
 def test_only_web_addresses_become_links(url: str | None, is_link: bool) -> None:
     assert review_html.is_web_address(url) is is_link
 
@@ -263,7 +399,8 @@ def test_the_template_ships_with_the_package() -> None:
     root = Path(__file__).resolve().parents[2]
     template = Path(review_html.__file__).parent / "templates" / review_html.TEMPLATE
     patterns = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"][
-        "package-data"]["tracker"]
+        "package-data"
+    ]["tracker"]
     assert template.is_file()
     assert any(template.relative_to(root / "tracker").match(pattern) for pattern in patterns)
 
@@ -281,8 +418,14 @@ def _rows(sheet) -> list[list]:
 
 
 def test_the_workbook_has_the_packs_tables_and_an_about_sheet(book) -> None:
-    assert book.sheetnames == ["Committed and delivered", "By commitment", "Milestones", "Statuses",
-                               "Changes since last review", "About"]
+    assert book.sheetnames == [
+        "Committed and delivered",
+        "By commitment",
+        "Milestones",
+        "Statuses",
+        "Changes since last review",
+        "About",
+    ]
 
 
 def test_committed_and_delivered_by_year_are_numbers_in_pounds(book) -> None:
@@ -314,10 +457,23 @@ def test_by_commitment_keeps_pence_and_neutralises_text(book) -> None:
 
 def test_milestones_sheet_lists_overdue_first(book) -> None:
     rows = _rows(book["Milestones"])
-    assert rows[0] == ["Ref", "Milestone", "Commitment", "Due on", "Achieved on", "State", "Days late",
-                       "How late", "Note"]
-    assert [(r[0], r[5], r[6]) for r in rows[1:]] == [("M3", "overdue", 548), ("M1", "overdue", 30),
-                                                     ("M2", "due", 0), ("M4", "achieved late", 31)]
+    assert rows[0] == [
+        "Ref",
+        "Milestone",
+        "Commitment",
+        "Due on",
+        "Achieved on",
+        "State",
+        "Days late",
+        "How late",
+        "Note",
+    ]
+    assert [(r[0], r[5], r[6]) for r in rows[1:]] == [
+        ("M3", "overdue", 548),
+        ("M1", "overdue", 30),
+        ("M2", "due", 0),
+        ("M4", "achieved late", 31),
+    ]
     assert rows[1][8] == "'" + FORMULA
     assert rows[1][3].date() == date(2019, 12, 1)
 

@@ -19,8 +19,15 @@ def profiles(rows: list[tuple[int, int, int]]) -> pd.DataFrame:
 
 
 def terms(schedule: dict[str, int], kind: str = "one-off") -> dict:
-    return {"kind": kind, "amount_pence": sum(schedule.values()), "first_year": min(schedule, default=""),
-            "years": 1, "uplift_bp": 0, "profile": {}, "schedule": schedule}
+    return {
+        "kind": kind,
+        "amount_pence": sum(schedule.values()),
+        "first_year": min(schedule, default=""),
+        "years": 1,
+        "uplift_bp": 0,
+        "profile": {},
+        "schedule": schedule,
+    }
 
 
 def revisions(rows: list[tuple]) -> pd.DataFrame:
@@ -31,8 +38,7 @@ def revisions(rows: list[tuple]) -> pd.DataFrame:
 # W3 moved from £1m in 2020-21 to £2m in 2022-23: a year with nothing in between.
 MOVED = profiles([(2020, 100_000_000, 0), (2022, 0, 200_000_000)])
 # W1 re-profiled: £500k a year for three years, then £500k, £300k and £700,000.50.
-REPROFILED = profiles([(2020, 50_000_000, 50_000_000), (2021, 50_000_000, 30_000_000),
-                       (2022, 50_000_000, 70_000_050)])
+REPROFILED = profiles([(2020, 50_000_000, 50_000_000), (2021, 50_000_000, 30_000_000), (2022, 50_000_000, 70_000_050)])
 
 
 def test_the_comparison_fills_every_year_between_and_adds_a_total_row() -> None:
@@ -46,8 +52,12 @@ def test_the_comparison_fills_every_year_between_and_adds_a_total_row() -> None:
         "change": [-100_000_000, 0, 200_000_000, 100_000_000],
     }
     assert all(table.frame[c].dtype == "int64" for c in ("original", "revised", "change"))
-    assert dict(table.titles) == {"financial_year": "Financial year", "original": "Original",
-                                  "revised": "Revised", "change": "Change"}
+    assert dict(table.titles) == {
+        "financial_year": "Financial year",
+        "original": "Original",
+        "revised": "Revised",
+        "change": "Change",
+    }
 
 
 def test_pounds_for_display_are_exact_decimals_of_the_pence() -> None:
@@ -55,54 +65,85 @@ def test_pounds_for_display_are_exact_decimals_of_the_pence() -> None:
 
     assert list(shown["financial_year"]) == ["2020-21", "2021-22", "2022-23", "Total"]
     assert list(shown["original"]) == [Decimal("500000.00")] * 3 + [Decimal("1500000.00")]
-    assert list(shown["revised"]) == [Decimal("500000.00"), Decimal("300000.00"), Decimal("700000.50"),
-                                      Decimal("1500000.50")]
+    assert list(shown["revised"]) == [
+        Decimal("500000.00"),
+        Decimal("300000.00"),
+        Decimal("700000.50"),
+        Decimal("1500000.50"),
+    ]
     assert list(shown["change"]) == [Decimal("0.00"), Decimal("-200000.00"), Decimal("200000.50"), Decimal("0.50")]
 
 
 def test_choices_label_each_commitment_with_its_purpose() -> None:
-    revised = pd.DataFrame({"ref": ["W1", "W3"], "purpose": ["CDO post", "Grants"], "revisions": [2, 1],
-                            "last_revised_at": [datetime(2026, 1, 1, tzinfo=UTC)] * 2})
+    revised = pd.DataFrame(
+        {
+            "ref": ["W1", "W3"],
+            "purpose": ["CDO post", "Grants"],
+            "revisions": [2, 1],
+            "last_revised_at": [datetime(2026, 1, 1, tzinfo=UTC)] * 2,
+        }
+    )
 
     assert revision_view.choices(revised) == {"W1": "W1 · CDO post", "W3": "W3 · Grants"}
 
 
-@pytest.mark.parametrize(("by_year", "words"), [
-    ({2021: 100_000_000}, "£1,000,000 in 2021-22"),
-    ({2020: 50_000_000, 2021: 50_000_000, 2022: 50_000_000}, "£500,000 a year from 2020-21 to 2022-23"),
-    ({2020: 50_000_000, 2021: 30_000_000, 2022: 70_000_050}, "£1,500,000.50 in all from 2020-21 to 2022-23"),
-    ({2020: 50_000_000, 2021: 0, 2022: 50_000_000}, "£1,000,000 in all from 2020-21 to 2022-23"),
-    ({2020: 0}, "nothing"),
-])
+@pytest.mark.parametrize(
+    ("by_year", "words"),
+    [
+        ({2021: 100_000_000}, "£1,000,000 in 2021-22"),
+        ({2020: 50_000_000, 2021: 50_000_000, 2022: 50_000_000}, "£500,000 a year from 2020-21 to 2022-23"),
+        ({2020: 50_000_000, 2021: 30_000_000, 2022: 70_000_050}, "£1,500,000.50 in all from 2020-21 to 2022-23"),
+        ({2020: 50_000_000, 2021: 0, 2022: 50_000_000}, "£1,000,000 in all from 2020-21 to 2022-23"),
+        ({2020: 0}, "nothing"),
+    ],
+)
 def test_a_profile_in_words(by_year: dict[int, int], words: str) -> None:
     assert revision_view.describe_profile(by_year) == words
 
 
 def test_the_summary_says_what_it_was_what_it_is_and_why() -> None:
-    history = revisions([(datetime(2026, 5, 1, 9, tzinfo=UTC), "Sam", "slippage", None,
-                          terms({"2020-21": 100_000_000}), terms({"2022-23": 200_000_000}))])
+    history = revisions(
+        [
+            (
+                datetime(2026, 5, 1, 9, tzinfo=UTC),
+                "Sam",
+                "slippage",
+                None,
+                terms({"2020-21": 100_000_000}),
+                terms({"2022-23": 200_000_000}),
+            )
+        ]
+    )
 
     assert revision_view.summary("W3", MOVED, history) == (
-        "W3 was £1,000,000 in 2020-21; it is now £2,000,000 in 2022-23 after 1 revision (slippage).")
+        "W3 was £1,000,000 in 2020-21; it is now £2,000,000 in 2022-23 after 1 revision (slippage)."
+    )
 
 
 def test_the_summary_lists_each_reason_once_in_order() -> None:
     one, two = terms({"2020-21": 1}), terms({"2020-21": 2})
-    history = revisions([(datetime(2026, 5, d, tzinfo=UTC), "Sam", reason, None, one, two)
-                         for d, reason in ((1, "re-profiled"), (2, "correction"), (3, "re-profiled"))])
+    history = revisions(
+        [
+            (datetime(2026, 5, d, tzinfo=UTC), "Sam", reason, None, one, two)
+            for d, reason in ((1, "re-profiled"), (2, "correction"), (3, "re-profiled"))
+        ]
+    )
 
     assert revision_view.summary("W1", REPROFILED, history) == (
         "W1 was £500,000 a year from 2020-21 to 2022-23; it is now £1,500,000.50 in all from 2020-21 to 2022-23 "
-        "after 3 revisions (re-profiled, correction).")
+        "after 3 revisions (re-profiled, correction)."
+    )
 
 
 def test_a_profile_changed_and_changed_back_says_so() -> None:
     same = profiles([(2020, 50_000_000, 50_000_000)])
-    history = revisions([(datetime(2026, 5, d, tzinfo=UTC), "Sam", "correction", None, terms({}), terms({}))
-                         for d in (1, 2)])
+    history = revisions(
+        [(datetime(2026, 5, d, tzinfo=UTC), "Sam", "correction", None, terms({}), terms({})) for d in (1, 2)]
+    )
 
     assert revision_view.summary("W9", same, history) == (
-        "W9 is £500,000 in 2020-21, as first committed, after 2 revisions (correction).")
+        "W9 is £500,000 in 2020-21, as first committed, after 2 revisions (correction)."
+    )
 
 
 def test_what_changed_names_the_kind_each_year_and_the_total() -> None:
@@ -111,18 +152,24 @@ def test_what_changed_names_the_kind_each_year_and_the_total() -> None:
 
     assert revision_view.what_changed(before, after) == (
         "recurring → profiled; 2021-22 £500,000 → £300,000; 2022-23 £500,000 → £700,000.50; "
-        "total £1,500,000 → £1,500,000.50")
+        "total £1,500,000 → £1,500,000.50"
+    )
     assert revision_view.what_changed(terms({"2020-21": 1}), terms({"2021-22": 1})) == (
-        "2020-21 £0.01 → £0; 2021-22 £0 → £0.01")
+        "2020-21 £0.01 → £0; 2021-22 £0 → £0.01"
+    )
 
 
 def test_the_history_keeps_its_order_and_blanks_a_missing_reason_text() -> None:
     first, second = datetime(2026, 5, 1, 9, 30, tzinfo=UTC), datetime(2026, 6, 2, 14, tzinfo=UTC)
     a, b, c = terms({"2020-21": 100}), terms({"2020-21": 200}), terms({"2021-22": 200})
-    shown = revision_view.history(revisions([
-        (first, "Sam", "correction", None, a, b),
-        (second, "Alex", "other", "Budget moved to next year", b, c),
-    ]))
+    shown = revision_view.history(
+        revisions(
+            [
+                (first, "Sam", "correction", None, a, b),
+                (second, "Alex", "other", "Budget moved to next year", b, c),
+            ]
+        )
+    )
 
     assert list(shown.columns) == ["revised_at", "actor", "reason", "reason_text", "changed"]
     assert list(shown["revised_at"]) == [pd.Timestamp(first), pd.Timestamp(second)]

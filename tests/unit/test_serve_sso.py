@@ -66,12 +66,15 @@ def test_a_missing_key_is_refused_by_name(cwd, home, key):
     assert f"lacks {key}:" in check.refusal and "refusing to start" in check.refusal
 
 
-@pytest.mark.parametrize(("key", "value", "expected"), [
-    ("redirect_uri", "http://tracker.example.gov.uk/oauth2callback", "https://"),
-    ("redirect_uri", "https://tracker.example.gov.uk/", "/oauth2callback"),
-    ("server_metadata_url", "http://login.example.org/.well-known/openid-configuration", "https://"),
-    ("cookie_secret", "s3cr3t-t00-sh0rt", "shorter than 32 characters"),
-])
+@pytest.mark.parametrize(
+    ("key", "value", "expected"),
+    [
+        ("redirect_uri", "http://tracker.example.gov.uk/oauth2callback", "https://"),
+        ("redirect_uri", "https://tracker.example.gov.uk/", "/oauth2callback"),
+        ("server_metadata_url", "http://login.example.org/.well-known/openid-configuration", "https://"),
+        ("cookie_secret", "s3cr3t-t00-sh0rt", "shorter than 32 characters"),
+    ],
+)
 def test_settings_that_could_not_work_or_are_unsafe_are_refused(cwd, home, key, value, expected):
     write_secrets(cwd, {**GOOD, key: value})
     check = check_sso(cwd=cwd, home=home)
@@ -81,8 +84,14 @@ def test_settings_that_could_not_work_or_are_unsafe_are_refused(cwd, home, key, 
 
 
 def test_localhost_may_use_plain_http(cwd, home):
-    write_secrets(cwd, {**GOOD, "redirect_uri": "http://localhost:8501/oauth2callback",
-                        "server_metadata_url": "http://localhost:9400/.well-known/openid-configuration"})
+    write_secrets(
+        cwd,
+        {
+            **GOOD,
+            "redirect_uri": "http://localhost:8501/oauth2callback",
+            "server_metadata_url": "http://localhost:9400/.well-known/openid-configuration",
+        },
+    )
     assert check_sso(cwd=cwd, home=home).refusal is None
 
 

@@ -14,11 +14,7 @@ import pandas as pd
 import pytest
 
 from tracker.core.fiscal import FinancialYear
-from tracker.records.commitment_rows import CommitmentRecord, read_commitments
-from tracker.records.delivery_rows import read_deliveries
-from tracker.files.exports import to_csv_bytes, to_xlsx_bytes
 from tracker.figures.data import COMMITMENT_COLUMNS, TrackerData
-from tracker.files.table import Table
 from tracker.figures.finance_tables import (
     TABLE_NAMES,
     build,
@@ -30,18 +26,39 @@ from tracker.figures.finance_tables import (
     schedule_table,
     yearly_table,
 )
+from tracker.files.exports import to_csv_bytes, to_xlsx_bytes
+from tracker.files.table import Table
+from tracker.records.commitment_rows import CommitmentRecord, read_commitments
+from tracker.records.delivery_rows import read_deliveries
 
 FY = FinancialYear
 DELIVERY_COLUMNS = ["delivery_id", "ref", "commitment_id", "paid_on", "amount_pence", "kind", "note", "illustrative"]
-MILESTONE_COLUMNS = ["milestone_id", "ref", "commitment_id", "title", "due_on", "achieved_on", "achieved_note",
-                     "source_url"]
+MILESTONE_COLUMNS = [
+    "milestone_id",
+    "ref",
+    "commitment_id",
+    "title",
+    "due_on",
+    "achieved_on",
+    "achieved_note",
+    "source_url",
+]
 
 
 def record(ref: str, **fields) -> CommitmentRecord:
     base = dict(
-        line=0, ref=ref, announced_on=date(2019, 10, 25), funder="Welsh Government", recipient="Council A",
-        purpose=f"Purpose of {ref}", kind="one-off", amount_pence=10_000, first_year=FY(2020), years=1,
-        announcement_ref=f"A-{ref}", title=f"Announcement of {ref}",
+        line=0,
+        ref=ref,
+        announced_on=date(2019, 10, 25),
+        funder="Welsh Government",
+        recipient="Council A",
+        purpose=f"Purpose of {ref}",
+        kind="one-off",
+        amount_pence=10_000,
+        first_year=FY(2020),
+        years=1,
+        announcement_ref=f"A-{ref}",
+        title=f"Announcement of {ref}",
     )
     return CommitmentRecord(**(base | fields))
 
@@ -50,22 +67,49 @@ def tracker_data(records: list[CommitmentRecord], deliveries=(), as_at: date | N
     """Frames shaped as ``tracker.queries.load`` returns them (ids from 1, in record order)."""
     ids = {rec.ref: i for i, rec in enumerate(records, start=1)}
     rows = [
-        (ids[r.ref], r.ref, r.announcement_ref, r.announced_on, r.title, r.source_url, r.funder, r.recipient,
-         r.purpose, r.programme, r.kind, r.amount_pence, r.qualifier, r.status, r.capital_or_revenue,
-         r.first_year.start_year, r.years, r.uplift_bp, ids.get(r.reannounces), r.reannounces)
+        (
+            ids[r.ref],
+            r.ref,
+            r.announcement_ref,
+            r.announced_on,
+            r.title,
+            r.source_url,
+            r.funder,
+            r.recipient,
+            r.purpose,
+            r.programme,
+            r.kind,
+            r.amount_pence,
+            r.qualifier,
+            r.status,
+            r.capital_or_revenue,
+            r.first_year.start_year,
+            r.years,
+            r.uplift_bp,
+            ids.get(r.reannounces),
+            r.reannounces,
+        )
         for r in records
     ]
     commitments = pd.DataFrame(rows, columns=COMMITMENT_COLUMNS).astype(
-        {"commitment_id": "int64", "amount_pence": "int64", "first_year": "int64", "years": "int64",
-         "uplift_bp": "int64", "reannounces_id": "Int64"}
+        {
+            "commitment_id": "int64",
+            "amount_pence": "int64",
+            "first_year": "int64",
+            "years": "int64",
+            "uplift_bp": "int64",
+            "reannounces_id": "Int64",
+        }
     )
     lines = pd.DataFrame(
         [(ids[r.ref], fy.start_year, pence) for r in records for fy, pence in r.profile],
         columns=["commitment_id", "financial_year", "amount_pence"],
     ).astype("int64")
     delivery_frame = pd.DataFrame(
-        [(i, ref, ids[commitment], paid_on, pence, kind, note, illustrative)
-         for i, (ref, commitment, paid_on, pence, kind, note, illustrative) in enumerate(deliveries, start=1)],
+        [
+            (i, ref, ids[commitment], paid_on, pence, kind, note, illustrative)
+            for i, (ref, commitment, paid_on, pence, kind, note, illustrative) in enumerate(deliveries, start=1)
+        ],
         columns=DELIVERY_COLUMNS,
     ).astype({"amount_pence": "int64", "commitment_id": "int64", "illustrative": "bool"})
     milestones = pd.DataFrame([], columns=MILESTONE_COLUMNS)
@@ -78,10 +122,24 @@ PIVOT_RECORDS = [
     record("C1", kind="recurring", amount_pence=10_000, years=3, programme="Fund X"),
     record("C2", recipient="Council B", amount_pence=5_000, first_year=FY(2022)),
     record("C3", funder="UK Government", amount_pence=7_000, first_year=FY(2024), programme="Fund Y"),
-    record("C4", recipient="Council B", amount_pence=5_000, first_year=FY(2022), reannounces="C2",
-           announced_on=date(2020, 6, 26)),
-    record("C5", recipient="Council B", kind="profiled", amount_pence=1_100, first_year=FY(2021), years=2,
-           programme="Fund X", profile=((FY(2021), 1_001), (FY(2022), 99))),
+    record(
+        "C4",
+        recipient="Council B",
+        amount_pence=5_000,
+        first_year=FY(2022),
+        reannounces="C2",
+        announced_on=date(2020, 6, 26),
+    ),
+    record(
+        "C5",
+        recipient="Council B",
+        kind="profiled",
+        amount_pence=1_100,
+        first_year=FY(2021),
+        years=2,
+        programme="Fund X",
+        profile=((FY(2021), 1_001), (FY(2022), 99)),
+    ),
 ]
 YEARS = ["2020-21", "2021-22", "2022-23", "2023-24", "2024-25"]
 
@@ -144,8 +202,10 @@ def test_a_reannouncement_adds_nothing_to_any_pivot() -> None:
 
 def test_pivot_years_run_from_the_first_to_the_last_year_with_new_money_only() -> None:
     # C4's headline money is in 2025-26, but it re-announces C2: no 2025-26 column.
-    records = [record("C2", first_year=FY(2022)),
-               record("C4", kind="recurring", years=4, first_year=FY(2022), reannounces="C2")]
+    records = [
+        record("C2", first_year=FY(2022)),
+        record("C4", kind="recurring", years=4, first_year=FY(2022), reannounces="C2"),
+    ]
     frame = pivot(tracker_data(records), "recipient")
 
     assert list(frame.columns) == ["recipient", "2022-23", "Total"]
@@ -168,8 +228,13 @@ def test_pivot_table_marks_years_and_total_as_money_with_titles_and_a_total_row(
 
     assert table.name == "pivot-commitment"
     assert table.money_columns == (*YEARS, "Total")
-    assert dict(table.titles) == {"ref": "Ref", "purpose": "Purpose", "recipient": "Recipient",
-                                  **{y: y for y in YEARS}, "Total": "Total"}
+    assert dict(table.titles) == {
+        "ref": "Ref",
+        "purpose": "Purpose",
+        "recipient": "Recipient",
+        **{y: y for y in YEARS},
+        "Total": "Total",
+    }
     assert table.total_row and table.total["ref"] == "Total" and len(table.body) == 5
     assert list(table.titled().columns) == ["Ref", "Purpose", "Recipient", *YEARS, "Total"]
 
@@ -177,19 +242,69 @@ def test_pivot_table_marks_years_and_total_as_money_with_titles_and_a_total_row(
 # --- the commitments table re-imports to the same records -------------------
 
 ROUND_TRIP = [
-    record("R1", kind="recurring", amount_pence=50_000_000, years=3, uplift_bp=250, capital_or_revenue="revenue",
-           source_url="https://gov.wales/statement", announcement_ref="A1", title="Chief Digital Officer"),
-    record("R2", amount_pence=100_000_001, qualifier="over", programme="Fund", announcement_ref="A1",
-           title="Chief Digital Officer", purpose='=HYPERLINK("http://x","y")'),
-    record("R3", kind="profiled", amount_pence=12_445, first_year=FY(2021), years=3, status="indicative",
-           capital_or_revenue="capital", profile=((FY(2021), 12_345), (FY(2022), 1), (FY(2023), 99)),
-           announced_on=date(2021, 1, 12)),
-    record("R4", reannounces="R2", qualifier="up to", amount_pence=1, purpose="-1+1 is not a sum",
-           recipient="@council", programme="+plus", title="It's '=' in quotes", announced_on=date(2020, 6, 26)),
-    record("R5", kind="recurring", amount_pence=99, years=50, first_year=FY(2030), uplift_bp=-50, qualifier="about",
-           title='He said "£1m, then more"\nand left', purpose="@SUM(1)", announced_on=date(2022, 8, 17)),
-    record("R6", kind="recurring", amount_pence=1_000, years=2, uplift_bp=125, purpose="cmd|' /C calc'!A0",
-           announced_on=date(2022, 8, 18)),
+    record(
+        "R1",
+        kind="recurring",
+        amount_pence=50_000_000,
+        years=3,
+        uplift_bp=250,
+        capital_or_revenue="revenue",
+        source_url="https://gov.wales/statement",
+        announcement_ref="A1",
+        title="Chief Digital Officer",
+    ),
+    record(
+        "R2",
+        amount_pence=100_000_001,
+        qualifier="over",
+        programme="Fund",
+        announcement_ref="A1",
+        title="Chief Digital Officer",
+        purpose='=HYPERLINK("http://x","y")',
+    ),
+    record(
+        "R3",
+        kind="profiled",
+        amount_pence=12_445,
+        first_year=FY(2021),
+        years=3,
+        status="indicative",
+        capital_or_revenue="capital",
+        profile=((FY(2021), 12_345), (FY(2022), 1), (FY(2023), 99)),
+        announced_on=date(2021, 1, 12),
+    ),
+    record(
+        "R4",
+        reannounces="R2",
+        qualifier="up to",
+        amount_pence=1,
+        purpose="-1+1 is not a sum",
+        recipient="@council",
+        programme="+plus",
+        title="It's '=' in quotes",
+        announced_on=date(2020, 6, 26),
+    ),
+    record(
+        "R5",
+        kind="recurring",
+        amount_pence=99,
+        years=50,
+        first_year=FY(2030),
+        uplift_bp=-50,
+        qualifier="about",
+        title='He said "£1m, then more"\nand left',
+        purpose="@SUM(1)",
+        announced_on=date(2022, 8, 17),
+    ),
+    record(
+        "R6",
+        kind="recurring",
+        amount_pence=1_000,
+        years=2,
+        uplift_bp=125,
+        purpose="cmd|' /C calc'!A0",
+        announced_on=date(2022, 8, 18),
+    ),
     record("R7", kind="recurring", amount_pence=1_000, years=2, uplift_bp=300, announced_on=date(2022, 8, 19)),
 ]
 
@@ -204,15 +319,37 @@ def test_commitments_table_has_exactly_the_contract_columns_in_order() -> None:
     table = commitments_table(tracker_data(ROUND_TRIP))
 
     assert list(table.frame.columns) == [
-        "ref", "announced_on", "funder", "recipient", "purpose", "kind", "amount", "first_year", "years",
-        "qualifier", "programme", "announcement_ref", "title", "source_url", "status", "capital_or_revenue",
-        "uplift_pct", "reannounces", "profile", "quote",
+        "ref",
+        "announced_on",
+        "funder",
+        "recipient",
+        "purpose",
+        "kind",
+        "amount",
+        "first_year",
+        "years",
+        "qualifier",
+        "programme",
+        "announcement_ref",
+        "title",
+        "source_url",
+        "status",
+        "capital_or_revenue",
+        "uplift_pct",
+        "reannounces",
+        "profile",
+        "quote",
     ]
     assert table.money_columns == ("amount",)
     row = table.frame.set_index("ref")
     uplift = {ref: row.loc[ref, "uplift_pct"] for ref in ("R1", "R5", "R6", "R7", "R2")}
-    assert uplift == {"R1": Decimal("2.5"), "R5": Decimal("-0.5"), "R6": Decimal("1.25"), "R7": Decimal("3"),
-                      "R2": None}
+    assert uplift == {
+        "R1": Decimal("2.5"),
+        "R5": Decimal("-0.5"),
+        "R6": Decimal("1.25"),
+        "R7": Decimal("3"),
+        "R2": None,
+    }
     assert [str(uplift[r]) for r in ("R1", "R5", "R6", "R7")] == ["2.5", "-0.5", "1.25", "3"]
     assert row.loc["R3", "profile"] == "2021-22=123.45;2022-23=0.01;2023-24=0.99"
     assert row.loc["R3", "first_year"] == "2021-22"
@@ -261,17 +398,29 @@ DELIVERIES = [
 def test_schedule_table_lists_each_commitment_year_with_headline_and_new_money() -> None:
     table = schedule_table(tracker_data(PIVOT_RECORDS))
 
-    assert list(table.frame.columns) == ["ref", "purpose", "recipient", "programme", "financial_year",
-                                         "headline", "new_money"]
+    assert list(table.frame.columns) == [
+        "ref",
+        "purpose",
+        "recipient",
+        "programme",
+        "financial_year",
+        "headline",
+        "new_money",
+    ]
     assert table.money_columns == ("headline", "new_money")
     frame = table.frame
-    assert [(r, fy, h, n) for r, fy, h, n in zip(frame["ref"], frame["financial_year"], frame["headline"],
-                                                  frame["new_money"])] == [
-        ("C1", "2020-21", 10_000, 10_000), ("C1", "2021-22", 10_000, 10_000), ("C1", "2022-23", 10_000, 10_000),
+    assert [
+        (r, fy, h, n)
+        for r, fy, h, n in zip(frame["ref"], frame["financial_year"], frame["headline"], frame["new_money"])
+    ] == [
+        ("C1", "2020-21", 10_000, 10_000),
+        ("C1", "2021-22", 10_000, 10_000),
+        ("C1", "2022-23", 10_000, 10_000),
         ("C2", "2022-23", 5_000, 5_000),
         ("C3", "2024-25", 7_000, 7_000),
         ("C4", "2022-23", 5_000, 0),
-        ("C5", "2021-22", 1_001, 1_001), ("C5", "2022-23", 99, 99),
+        ("C5", "2021-22", 1_001, 1_001),
+        ("C5", "2022-23", 99, 99),
     ]
     assert frame.loc[frame["ref"] == "C2", "programme"].tolist() == [""]
 
@@ -280,8 +429,15 @@ def test_yearly_table_gives_committed_delivered_variance_progress_and_a_total_ro
     table = yearly_table(tracker_data(PIVOT_RECORDS, DELIVERIES))
 
     frame = table.frame
-    assert list(frame.columns) == ["financial_year", "committed", "delivered", "variance", "pct_delivered",
-                                   "cumulative_committed", "cumulative_delivered"]
+    assert list(frame.columns) == [
+        "financial_year",
+        "committed",
+        "delivered",
+        "variance",
+        "pct_delivered",
+        "cumulative_committed",
+        "cumulative_delivered",
+    ]
     money = ["financial_year", "committed", "delivered", "variance", "cumulative_committed", "cumulative_delivered"]
     assert rows_of(frame[money]) == [
         ["2020-21", 10_000, 6_000, -4_000, 10_000, 6_000],
@@ -341,8 +497,13 @@ def test_build_refuses_an_unknown_table_name() -> None:
 def test_a_table_refuses_float_money() -> None:
     frame = pd.DataFrame({"financial_year": ["2020-21"], "committed": [1.5]})
     with pytest.raises(TypeError, match="integer pence"):
-        Table(name="t", title="T", frame=frame, titles={"financial_year": "Year", "committed": "Committed"},
-              money_columns=("committed",))
+        Table(
+            name="t",
+            title="T",
+            frame=frame,
+            titles={"financial_year": "Year", "committed": "Committed"},
+            money_columns=("committed",),
+        )
 
 
 def test_a_table_needs_a_title_for_every_column_in_order() -> None:
@@ -352,8 +513,12 @@ def test_a_table_needs_a_title_for_every_column_in_order() -> None:
 
 
 def test_export_about_names_the_as_at_date_filters_source_and_illustrative_deliveries() -> None:
-    about = export_about(tracker_data(PIVOT_RECORDS, DELIVERIES, as_at=date(2023, 3, 31)),
-                         source="sqlite:///x.db", filters="recipient: Council A", exported_on=date(2026, 11, 27))
+    about = export_about(
+        tracker_data(PIVOT_RECORDS, DELIVERIES, as_at=date(2023, 3, 31)),
+        source="sqlite:///x.db",
+        filters="recipient: Council A",
+        exported_on=date(2026, 11, 27),
+    )
 
     assert about["As at"] == "2023-03-31"
     assert about["Exported on"] == "2026-11-27"

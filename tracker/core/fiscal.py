@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import overload
 
 from tracker.core.limits import check_digits
 
@@ -83,7 +84,12 @@ class FinancialYear:
     def __add__(self, years: int) -> FinancialYear:
         return FinancialYear(self.start_year + int(years))
 
-    def __sub__(self, other: int | FinancialYear):
+    @overload
+    def __sub__(self, other: FinancialYear) -> int: ...
+    @overload
+    def __sub__(self, other: int) -> FinancialYear: ...
+    def __sub__(self, other: int | FinancialYear) -> int | FinancialYear:
+        """Years between two financial years, or the year ``other`` years earlier."""
         if isinstance(other, FinancialYear):
             return self.start_year - other.start_year
         return FinancialYear(self.start_year - int(other))

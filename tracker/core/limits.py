@@ -56,55 +56,57 @@ WEB_ADDRESS_LENGTH: Final = 2_000
 # field -> the most characters it may hold. Keys are the names forms and
 # files use for the field; a database column whose name differs (e.g.
 # organisations.name) is listed under the field it stores.
-LIMITS: Final = MappingProxyType({
-    # refs (REF_PATTERN): a record's own ref and refs that point at one
-    "ref": REF_LENGTH,
-    "announcement_ref": REF_LENGTH,
-    "commitment_ref": REF_LENGTH,
-    "reannounces": REF_LENGTH,
-    # organisations and people
-    "organisation_name": NAME_LENGTH,  # organisations.name
-    "funder": NAME_LENGTH,  # an organisation's name
-    "recipient": NAME_LENGTH,  # an organisation's name
-    "org_identifier": 100,  # a 360Giving/org-id identifier, e.g. GB-PLA-...
-    "made_by": NAME_LENGTH,  # who made an announcement
-    "actor": NAME_LENGTH,  # who made a change (audit trail, revisions)
-    "reviewer": NAME_LENGTH,  # who judged progress
-    "taken_by": NAME_LENGTH,  # who opened a review meeting
-    "username": 100,
-    "email": 320,  # RFC 5321: 64 + "@" + 255
-    # what was announced and delivered
-    "programme": NAME_LENGTH,
-    "title": TITLE_LENGTH,  # announcements, milestones, review meetings
-    "purpose": 1_000,
-    "quote": 5_000,
-    "notes": NOTE_LENGTH,
-    "note": NOTE_LENGTH,
-    "achieved_note": NOTE_LENGTH,
-    "reason_text": NOTE_LENGTH,  # why the money changed, when the reason is "other"
-    # web addresses (check_web_address)
-    "source_url": WEB_ADDRESS_LENGTH,
-    "evidence_url": WEB_ADDRESS_LENGTH,
-    # the audit trail's name for a kind of record ("commitment", "user", ...)
-    "entity": 50,
-    # the closed lists of tracker.core.vocabulary, with room for longer values
-    "organisation_kind": 20,
-    "commitment_kind": 20,
-    "qualifier": 10,
-    "status": 12,
-    "capital_or_revenue": 10,
-    "delivery_kind": 10,
-    "revision_reason": 40,
-    "progress_status": 20,
-    "role": 20,
-    "audit_action": 20,
-})
+LIMITS: Final = MappingProxyType(
+    {
+        # refs (REF_PATTERN): a record's own ref and refs that point at one
+        "ref": REF_LENGTH,
+        "announcement_ref": REF_LENGTH,
+        "commitment_ref": REF_LENGTH,
+        "reannounces": REF_LENGTH,
+        # organisations and people
+        "organisation_name": NAME_LENGTH,  # organisations.name
+        "funder": NAME_LENGTH,  # an organisation's name
+        "recipient": NAME_LENGTH,  # an organisation's name
+        "org_identifier": 100,  # a 360Giving/org-id identifier, e.g. GB-PLA-...
+        "made_by": NAME_LENGTH,  # who made an announcement
+        "actor": NAME_LENGTH,  # who made a change (audit trail, revisions)
+        "reviewer": NAME_LENGTH,  # who judged progress
+        "taken_by": NAME_LENGTH,  # who opened a review meeting
+        "username": 100,
+        "email": 320,  # RFC 5321: 64 + "@" + 255
+        # what was announced and delivered
+        "programme": NAME_LENGTH,
+        "title": TITLE_LENGTH,  # announcements, milestones, review meetings
+        "purpose": 1_000,
+        "quote": 5_000,
+        "notes": NOTE_LENGTH,
+        "note": NOTE_LENGTH,
+        "achieved_note": NOTE_LENGTH,
+        "reason_text": NOTE_LENGTH,  # why the money changed, when the reason is "other"
+        # web addresses (check_web_address)
+        "source_url": WEB_ADDRESS_LENGTH,
+        "evidence_url": WEB_ADDRESS_LENGTH,
+        # the audit trail's name for a kind of record ("commitment", "user", ...)
+        "entity": 50,
+        # the closed lists of tracker.core.vocabulary, with room for longer values
+        "organisation_kind": 20,
+        "commitment_kind": 20,
+        "qualifier": 10,
+        "status": 12,
+        "capital_or_revenue": 10,
+        "delivery_kind": 10,
+        "revision_reason": 40,
+        "progress_status": 20,
+        "role": 20,
+        "audit_action": 20,
+    }
+)
 
 # Fields holding a ref (checked by check_ref) and a web address (check_web_address).
 REF_FIELDS: Final = frozenset({"ref", "announcement_ref", "commitment_ref", "reannounces"})
 WEB_ADDRESS_FIELDS: Final = frozenset({"source_url", "evidence_url"})
 
-REF_PATTERN: Final = re.compile(r"[A-Za-z0-9][A-Za-z0-9_./:-]{0,%d}" % (REF_LENGTH - 1))
+REF_PATTERN: Final = re.compile(rf"[A-Za-z0-9][A-Za-z0-9_./:-]{{0,{REF_LENGTH - 1}}}")
 REF_RULE: Final = "letters, digits and - _ . / : (no spaces), starting with a letter or digit, e.g. W1 or WG-2020/03"
 WEB_SCHEMES: Final = ("http", "https")
 
@@ -113,8 +115,38 @@ SHOWN_LENGTH: Final = 60
 
 _ALLOWED_CONTROLS = frozenset("\t\r\n")
 _C0_NAMES = (
-    "NUL", "SOH", "STX", "ETX", "EOT", "ENQ", "ACK", "BEL", "BS", "TAB", "LF", "VT", "FF", "CR", "SO", "SI",
-    "DLE", "DC1", "DC2", "DC3", "DC4", "NAK", "SYN", "ETB", "CAN", "EM", "SUB", "ESC", "FS", "GS", "RS", "US",
+    "NUL",
+    "SOH",
+    "STX",
+    "ETX",
+    "EOT",
+    "ENQ",
+    "ACK",
+    "BEL",
+    "BS",
+    "TAB",
+    "LF",
+    "VT",
+    "FF",
+    "CR",
+    "SO",
+    "SI",
+    "DLE",
+    "DC1",
+    "DC2",
+    "DC3",
+    "DC4",
+    "NAK",
+    "SYN",
+    "ETB",
+    "CAN",
+    "EM",
+    "SUB",
+    "ESC",
+    "FS",
+    "GS",
+    "RS",
+    "US",
 )
 _UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 
@@ -205,7 +237,7 @@ def check_digits(value: str) -> str | None:
     """A digit other than 0-9 in ``value`` (refused, never converted); else ``None``."""
     for position, character in enumerate(value, start=1):
         if character.isdigit() and not character.isascii():
-            return (f"expected the digits 0-9: found {describe_character(character)} at position {position}")
+            return f"expected the digits 0-9: found {describe_character(character)} at position {position}"
     return None
 
 

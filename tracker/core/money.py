@@ -68,7 +68,7 @@ def parse_pence(text: str | int, *, allow_negative: bool = False) -> int:
     >>> parse_pence("1,000,000.50")
     100000050
     """
-    if isinstance(text, bool) or isinstance(text, float):
+    if isinstance(text, (bool, float)):
         raise MoneyError(text, "amounts must be text or whole pence, never a float")
     if isinstance(text, int):
         if text < 0 and not allow_negative:
@@ -94,7 +94,9 @@ def parse_pence(text: str | int, *, allow_negative: bool = False) -> int:
     pence = int(pence_value)
     if match["sign"]:
         if not allow_negative:
-            raise MoneyError(raw, "expected an amount of zero or more (negative amounts are only allowed for corrections)")
+            raise MoneyError(
+                raw, "expected an amount of zero or more (negative amounts are only allowed for corrections)"
+            )
         pence = -pence
     return pence
 

@@ -28,12 +28,20 @@ This module imports numpy only (pandas where a DataFrame is asked for), so the
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from tracker.core.fiscal import fy_label
 from tracker.core.money import plain_pounds
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from tracker.core.fiscal import FinancialYear
 
 _BP = 10_000  # an uplift is held in hundredths of a percent
 
@@ -63,20 +71,20 @@ class CommitmentColumns:
     @classmethod
     def build(
         cls,
-        start_year,
-        years,
-        amount,
-        uplift_bp=None,
-        is_new=None,
-        profiled=None,
-        profile_row=(),
-        profile_year=(),
-        profile_amount=(),
+        start_year: ArrayLike,
+        years: ArrayLike,
+        amount: ArrayLike,
+        uplift_bp: ArrayLike | None = None,
+        is_new: ArrayLike | None = None,
+        profiled: ArrayLike | None = None,
+        profile_row: ArrayLike = (),
+        profile_year: ArrayLike = (),
+        profile_amount: ArrayLike = (),
     ) -> CommitmentColumns:
-        start_year = np.asarray(start_year, dtype=np.int64)
-        n = len(start_year)
+        start_years = np.asarray(start_year, dtype=np.int64)
+        n = len(start_years)
         return cls(
-            start_year=start_year,
+            start_year=start_years,
             years=np.asarray(years, dtype=np.int64),
             amount=_as_pence_array(amount),
             uplift_bp=np.zeros(n, np.int64) if uplift_bp is None else np.asarray(uplift_bp, dtype=np.int64),
@@ -88,7 +96,7 @@ class CommitmentColumns:
         )
 
 
-def _as_pence_array(values) -> np.ndarray:
+def _as_pence_array(values: ArrayLike) -> np.ndarray:
     array = np.asarray(values)
     if array.size == 0:
         return np.zeros(0, np.int64)
@@ -120,7 +128,7 @@ def uplifted_amounts(amount: np.ndarray, uplift_bp: np.ndarray, k: np.ndarray) -
     den = np.full(len(k), _BP, dtype=object) ** k.astype(object)
     scaled = a * num
     sign = np.where(scaled < 0, -1, 1).astype(object)
-    rounded = sign * ((2 * (sign * scaled) + den) // (2 * den))
+    rounded: np.ndarray = sign * ((2 * (sign * scaled) + den) // (2 * den))  # object arithmetic is Any to numpy's stubs
     return rounded.astype(np.int64)
 
 
@@ -164,7 +172,7 @@ def yearly_new_money(columns: CommitmentColumns) -> tuple[np.ndarray, np.ndarray
     else:
         starts, years, amounts = columns.start_year[simple], columns.years[simple], columns.amount[simple]
 
-    bounds = []
+    bounds: list[int] = []
     if len(starts):
         bounds += [int(starts.min()), int((starts + years).max()) - 1]
     extra = None
@@ -250,7 +258,7 @@ def totals_csv(years: np.ndarray, committed: np.ndarray) -> str:
 # --- DataFrame views for the dashboard, queries and exports -----------------
 
 
-def schedule_frame(commitments, profile_lines=None):
+def schedule_frame(commitments: pd.DataFrame, profile_lines: pd.DataFrame | None = None) -> pd.DataFrame:
     """Schedule of a commitments DataFrame as a DataFrame.
 
     ``commitments`` needs ``commitment_id, kind, amount_pence, first_year``
@@ -270,7 +278,7 @@ def schedule_frame(commitments, profile_lines=None):
     return out.astype({"financial_year": "int64", "headline_pence": "int64", "new_money_pence": "int64"})
 
 
-def columns_from_frame(commitments, profile_lines=None) -> CommitmentColumns:
+def columns_from_frame(commitments: pd.DataFrame, profile_lines: pd.DataFrame | None = None) -> CommitmentColumns:
     """Columns for the engine from a commitments DataFrame (see ``schedule_frame``)."""
     frame = commitments.reset_index(drop=True)
     ids = frame["commitment_id"].to_numpy()
@@ -296,7 +304,26 @@ def columns_from_frame(commitments, profile_lines=None) -> CommitmentColumns:
     )
 
 
-def columns_from_records(records) -> CommitmentColumns:
+class CommitmentLike(Protocol):
+    """What the engine reads of a validated commitment (``CommitmentRecord`` has it)."""
+
+    @property
+    def first_year(self) -> FinancialYear: ...
+    @property
+    def years(self) -> int: ...
+    @property
+    def amount_pence(self) -> int: ...
+    @property
+    def uplift_bp(self) -> int: ...
+    @property
+    def reannounces(self) -> str | None: ...
+    @property
+    def kind(self) -> str: ...
+    @property
+    def profile(self) -> Sequence[tuple[FinancialYear, int]]: ...
+
+
+def columns_from_records(records: Sequence[CommitmentLike]) -> CommitmentColumns:
     """Engine columns from validated ``CommitmentRecord`` objects."""
     n = len(records)
     start = np.fromiter((r.first_year.start_year for r in records), np.int64, n)
@@ -305,7 +332,9 @@ def columns_from_records(records) -> CommitmentColumns:
     uplift = np.fromiter((r.uplift_bp for r in records), np.int64, n)
     is_new = np.fromiter((r.reannounces is None for r in records), bool, n)
     profiled = np.fromiter((r.kind == "profiled" for r in records), bool, n)
-    prow, pyear, pamount = [], [], []
+    prow: list[int] = []
+    pyear: list[int] = []
+    pamount: list[int] = []
     for i, rec in enumerate(records):
         for fy, pence in rec.profile:
             prow.append(i)

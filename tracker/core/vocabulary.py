@@ -20,20 +20,24 @@ from typing import Final
 # One-off: an amount in one financial year. Recurring: the same amount each
 # year for N years (optionally rising by an uplift). Profiled: an explicit
 # amount per financial year.
-COMMITMENT_KIND_LABELS: Final = MappingProxyType({
-    "one-off": "One-off",
-    "recurring": "Recurring (each year)",
-    "profiled": "Profiled (amount per year)",
-})
+COMMITMENT_KIND_LABELS: Final = MappingProxyType(
+    {
+        "one-off": "One-off",
+        "recurring": "Recurring (each year)",
+        "profiled": "Profiled (amount per year)",
+    }
+)
 COMMITMENT_KINDS: Final = tuple(COMMITMENT_KIND_LABELS)
 
 # How exact an announced amount is: "over £1m" is a floor, "up to £1m" a ceiling.
-QUALIFIER_LABELS: Final = MappingProxyType({
-    "exact": "Exact",
-    "over": "Over (a floor)",
-    "up to": "Up to (a ceiling)",
-    "about": "About (approximate)",
-})
+QUALIFIER_LABELS: Final = MappingProxyType(
+    {
+        "exact": "Exact",
+        "over": "Over (a floor)",
+        "up to": "Up to (a ceiling)",
+        "about": "About (approximate)",
+    }
+)
 QUALIFIERS: Final = tuple(QUALIFIER_LABELS)
 
 STATUS_LABELS: Final = MappingProxyType({"confirmed": "Confirmed", "indicative": "Indicative"})
@@ -43,13 +47,15 @@ CAPITAL_OR_REVENUE_LABELS: Final = MappingProxyType({"capital": "Capital", "reve
 CAPITAL_OR_REVENUE: Final = tuple(CAPITAL_OR_REVENUE_LABELS)
 
 # Why a commitment's money changed (a revision keeps the original beside it).
-REVISION_REASON_LABELS: Final = MappingProxyType({
-    "re-profiled": "Re-profiled",
-    "slippage": "Slippage",
-    "underspend carried forward": "Underspend carried forward",
-    "correction": "Correction",
-    "other": "Other (say why)",
-})
+REVISION_REASON_LABELS: Final = MappingProxyType(
+    {
+        "re-profiled": "Re-profiled",
+        "slippage": "Slippage",
+        "underspend carried forward": "Underspend carried forward",
+        "correction": "Correction",
+        "other": "Other (say why)",
+    }
+)
 REVISION_REASONS: Final = tuple(REVISION_REASON_LABELS)
 
 # --- delivery -------------------------------------------------------------------
@@ -59,45 +65,53 @@ DELIVERY_KINDS: Final = tuple(DELIVERY_KIND_LABELS)
 
 # --- organisations ----------------------------------------------------------------
 
-ORGANISATION_KIND_LABELS: Final = MappingProxyType({
-    "funder": "Funder",
-    "recipient": "Recipient",
-    "oversight": "Oversight body",
-    "other": "Other",
-})
+ORGANISATION_KIND_LABELS: Final = MappingProxyType(
+    {
+        "funder": "Funder",
+        "recipient": "Recipient",
+        "oversight": "Oversight body",
+        "other": "Other",
+    }
+)
 ORGANISATION_KINDS: Final = tuple(ORGANISATION_KIND_LABELS)
 
 # --- review -----------------------------------------------------------------------
 
 # The Digital Advisory Group's judgement of progress.
-PROGRESS_STATUS_LABELS: Final = MappingProxyType({
-    "not started": "Not started",
-    "on track": "On track",
-    "at risk": "At risk",
-    "off track": "Off track",
-    "achieved": "Achieved",
-    "stalled": "Stalled",
-})
+PROGRESS_STATUS_LABELS: Final = MappingProxyType(
+    {
+        "not started": "Not started",
+        "on track": "On track",
+        "at risk": "At risk",
+        "off track": "Off track",
+        "achieved": "Achieved",
+        "stalled": "Stalled",
+    }
+)
 PROGRESS_STATUSES: Final = tuple(PROGRESS_STATUS_LABELS)
 
 # --- people and the audit trail ------------------------------------------------------
 
 # What a signed-in person may do; tracker.records.permissions maps actions to these.
-ROLE_LABELS: Final = MappingProxyType({
-    "viewer": "Viewer",
-    "reviewer": "Reviewer",
-    "finance": "Finance",
-    "editor": "Editor",
-    "admin": "Admin",
-})
+ROLE_LABELS: Final = MappingProxyType(
+    {
+        "viewer": "Viewer",
+        "reviewer": "Reviewer",
+        "finance": "Finance",
+        "editor": "Editor",
+        "admin": "Admin",
+    }
+)
 ROLES: Final = tuple(ROLE_LABELS)
 
-AUDIT_ACTION_LABELS: Final = MappingProxyType({
-    "create": "Created",
-    "update": "Changed",
-    "delete": "Deleted",
-    "restore": "Restored",
-})
+AUDIT_ACTION_LABELS: Final = MappingProxyType(
+    {
+        "create": "Created",
+        "update": "Changed",
+        "delete": "Deleted",
+        "restore": "Restored",
+    }
+)
 AUDIT_ACTIONS: Final = tuple(AUDIT_ACTION_LABELS)
 
 

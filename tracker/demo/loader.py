@@ -3,7 +3,7 @@ commitments, milestones and deliveries, in one transaction.
 
 Announcements and milestones have no import of their own (a person records
 them in the dashboard), so their files are read here; commitments and
-deliveries are saved by the bulk importers (tracker.imports.bulk), so a
+deliveries are saved by the import pipeline's savers (tracker.imports.saving), so a
 demo row and an imported row are the same records with the same audit events.
 """
 
@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from db.models import Announcement, Commitment, Milestone
 from tracker.core.fiscal import FiscalError, parse_date
 from tracker.files.tabular import DataError, Problem, read_table
-from tracker.imports import bulk
+from tracker.imports import saving
 from tracker.records.commitment_rows import HEADER_ALIASES, parse_commitments
 from tracker.records.delivery_rows import read_deliveries
 from tracker.records.organisations import Organisations
@@ -25,11 +25,11 @@ from tracker.records.permissions import Actor, authorise
 from tracker.records.unit_of_work import audit_created, transaction
 
 
-def _save_announcements(session: Session, path: Path, actor: Actor, result: bulk.ImportResult) -> None:
+def _save_announcements(session: Session, path: Path, actor: Actor, result: saving.ImportResult) -> None:
     """Announcements with their quoted words, including those with no money."""
     _header, rows, problems = read_table(path)
     orgs = Organisations(session)
-    existing = bulk._existing(session, Announcement, [row.get("ref") for row in rows])
+    existing = saving.existing_by_ref(session, Announcement, [row.get("ref") for row in rows])
     created = []
     for row in rows:
         try:
@@ -59,10 +59,10 @@ def _save_announcements(session: Session, path: Path, actor: Actor, result: bulk
     result.count("created", "organisation", len(orgs.created))
 
 
-def _save_milestones(session: Session, path: Path, actor: Actor, result: bulk.ImportResult) -> None:
+def _save_milestones(session: Session, path: Path, actor: Actor, result: saving.ImportResult) -> None:
     _header, rows, problems = read_table(path)
-    commitments = bulk._existing(session, Commitment, [row.get("commitment_ref") for row in rows])
-    existing = bulk._existing(session, Milestone, [row.get("ref") for row in rows])
+    commitments = saving.existing_by_ref(session, Commitment, [row.get("commitment_ref") for row in rows])
+    existing = saving.existing_by_ref(session, Milestone, [row.get("ref") for row in rows])
     created = []
     for row in rows:
         dates = {}
@@ -73,8 +73,14 @@ def _save_milestones(session: Session, path: Path, actor: Actor, result: bulk.Im
                 problems.append(Problem(row.line, column, row.get(column), err.expected))
         commitment = commitments.get(row.get("commitment_ref"))
         if commitment is None:
-            problems.append(Problem(row.line, "commitment_ref", row.get("commitment_ref"),
-                                    "expected the ref of a commitment in the database"))
+            problems.append(
+                Problem(
+                    row.line,
+                    "commitment_ref",
+                    row.get("commitment_ref"),
+                    "expected the ref of a commitment in the database",
+                )
+            )
         if len(dates) < 2 or commitment is None:
             continue
         if row.get("ref") in existing:
@@ -97,24 +103,22 @@ def _save_milestones(session: Session, path: Path, actor: Actor, result: bulk.Im
     audit_created(session, actor, created)
 
 
-def load_dataset(
-    folder: Path, *, engine: Engine | None = None, actor: Actor
-) -> bulk.ImportResult:
+def load_dataset(folder: Path, *, engine: Engine | None = None, actor: Actor) -> saving.ImportResult:
     """Load a folder of announcements, commitments, milestones and deliveries
     in one transaction. Records already present (same ref, same values) are
     left alone, so loading twice changes nothing."""
     authorise(actor, "load_demo")
-    result = bulk.ImportResult()
+    result = saving.ImportResult()
     with transaction(engine) as session:
         _save_announcements(session, folder / "announcements.csv", actor, result)
         header, rows, problems = read_table(folder / "commitments.csv", HEADER_ALIASES)
         records, more = parse_commitments(header, rows)
         if problems or more:
             raise DataError(problems + more)
-        bulk._save_commitments(session, records, actor, result)
+        saving.save_commitments(session, records, actor, result)
         _save_milestones(session, folder / "milestones.csv", actor, result)
         deliveries, problems = read_deliveries(folder / "deliveries.csv")
         if problems:
             raise DataError(problems)
-        bulk._save_deliveries(session, deliveries, actor, result)
+        saving.save_deliveries(session, deliveries, actor, result)
     return result

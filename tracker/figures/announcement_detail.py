@@ -83,9 +83,7 @@ class AnnouncementDetail:
         return int(self.deliveries["illustrative"].sum()) if len(self.deliveries) else 0
 
 
-def detail(
-    data: TrackerData, announcements: pd.DataFrame | None, ref: str, today: date
-) -> AnnouncementDetail:
+def detail(data: TrackerData, announcements: pd.DataFrame | None, ref: str, today: date) -> AnnouncementDetail:
     """One announcement as ``data`` sees it. ``KeyError`` if ``ref`` is not known."""
     announcements = announcements_from(data) if announcements is None else announcements
     found = announcements.loc[announcements["ref"] == ref]
@@ -100,14 +98,17 @@ def detail(
     ids = set(own["commitment_id"])
     schedule = data.schedule
     schedule = schedule.loc[schedule["commitment_id"].isin(ids)]
-    schedule_table = pd.DataFrame({
-        "commitment_ref": schedule["ref"].to_numpy(),
-        "financial_year": schedule["financial_year"].to_numpy(dtype=np.int64),
-        "label": [fy_label(int(y)) for y in schedule["financial_year"]],
-        "headline_pence": schedule["headline_pence"].to_numpy(dtype=np.int64),
-        "new_money_pence": schedule["new_money_pence"].to_numpy(dtype=np.int64),
-        "qualifier": schedule["qualifier"].to_numpy(),
-    }, columns=["commitment_ref", "financial_year", "label", "headline_pence", "new_money_pence", "qualifier"])
+    schedule_table = pd.DataFrame(
+        {
+            "commitment_ref": schedule["ref"].to_numpy(),
+            "financial_year": schedule["financial_year"].to_numpy(dtype=np.int64),
+            "label": [fy_label(int(y)) for y in schedule["financial_year"]],
+            "headline_pence": schedule["headline_pence"].to_numpy(dtype=np.int64),
+            "new_money_pence": schedule["new_money_pence"].to_numpy(dtype=np.int64),
+            "qualifier": schedule["qualifier"].to_numpy(),
+        },
+        columns=["commitment_ref", "financial_year", "label", "headline_pence", "new_money_pence", "qualifier"],
+    )
     schedule_table = schedule_table.sort_values(["financial_year", "commitment_ref"]).reset_index(drop=True)
 
     return AnnouncementDetail(
@@ -124,7 +125,8 @@ def detail(
         deliveries=_deliveries_table(data.deliveries, own),
         milestones=milestone_states(
             data.milestones.loc[data.milestones["commitment_id"].isin(ids)].reset_index(drop=True),
-            everything, today,
+            everything,
+            today,
         ),
         reannounces=_reannounces(own, everything),
         reannounced_by=_reannounced_by(own, everything),
@@ -150,38 +152,43 @@ def terms(row) -> str:
 def _commitments_table(own: pd.DataFrame, schedule: pd.DataFrame) -> pd.DataFrame:
     money = schedule.groupby("commitment_ref")[["headline_pence", "new_money_pence"]].sum()
     spans = schedule.loc[schedule["headline_pence"] != 0].groupby("commitment_ref")["financial_year"]
-    out = pd.DataFrame({
-        "ref": own["ref"].to_numpy(),
-        "purpose": own["purpose"].to_numpy(),
-        "programme": own["programme"].to_numpy(),
-        "recipient": own["recipient"].to_numpy(),
-        "kind": own["kind"].to_numpy(),
-        "terms": [terms(row) for row in own.itertuples(index=False)],
-        "amount_pence": own["amount_pence"].to_numpy(dtype=np.int64),
-        "qualifier": own["qualifier"].to_numpy(),
-        "status": own["status"].to_numpy(),
-        "capital_or_revenue": own["capital_or_revenue"].to_numpy(),
-        "years": [year_span(spans.get_group(r)) if r in spans.groups else "" for r in own["ref"]],
-        "reannounces_ref": own["reannounces_ref"].to_numpy(),
-        "headline_pence": [int(money.at[r, "headline_pence"]) if r in money.index else 0 for r in own["ref"]],
-        "new_money_pence": [int(money.at[r, "new_money_pence"]) if r in money.index else 0 for r in own["ref"]],
-    })
+    out = pd.DataFrame(
+        {
+            "ref": own["ref"].to_numpy(),
+            "purpose": own["purpose"].to_numpy(),
+            "programme": own["programme"].to_numpy(),
+            "recipient": own["recipient"].to_numpy(),
+            "kind": own["kind"].to_numpy(),
+            "terms": [terms(row) for row in own.itertuples(index=False)],
+            "amount_pence": own["amount_pence"].to_numpy(dtype=np.int64),
+            "qualifier": own["qualifier"].to_numpy(),
+            "status": own["status"].to_numpy(),
+            "capital_or_revenue": own["capital_or_revenue"].to_numpy(),
+            "years": [year_span(spans.get_group(r)) if r in spans.groups else "" for r in own["ref"]],
+            "reannounces_ref": own["reannounces_ref"].to_numpy(),
+            "headline_pence": [int(money.at[r, "headline_pence"]) if r in money.index else 0 for r in own["ref"]],
+            "new_money_pence": [int(money.at[r, "new_money_pence"]) if r in money.index else 0 for r in own["ref"]],
+        }
+    )
     return out.astype({"amount_pence": "int64", "headline_pence": "int64", "new_money_pence": "int64"})
 
 
 def _deliveries_table(deliveries: pd.DataFrame, own: pd.DataFrame) -> pd.DataFrame:
     refs = dict(zip(own["commitment_id"], own["ref"]))
     paid = deliveries.loc[deliveries["commitment_id"].isin(refs)].sort_values(["paid_on", "ref"])
-    out = pd.DataFrame({
-        "ref": paid["ref"].to_numpy(),
-        "commitment_ref": paid["commitment_id"].map(refs).to_numpy(),
-        "paid_on": paid["paid_on"].to_numpy(),
-        "label": [fy_label(int(y)) for y in fy_of_dates(paid["paid_on"])] if len(paid) else [],
-        "amount_pence": paid["amount_pence"].to_numpy(dtype=np.int64),
-        "kind": paid["kind"].to_numpy(),
-        "note": paid["note"].to_numpy(),
-        "illustrative": paid["illustrative"].to_numpy(dtype=bool),
-    }, columns=["ref", "commitment_ref", "paid_on", "label", "amount_pence", "kind", "note", "illustrative"])
+    out = pd.DataFrame(
+        {
+            "ref": paid["ref"].to_numpy(),
+            "commitment_ref": paid["commitment_id"].map(refs).to_numpy(),
+            "paid_on": paid["paid_on"].to_numpy(),
+            "label": [fy_label(int(y)) for y in fy_of_dates(paid["paid_on"])] if len(paid) else [],
+            "amount_pence": paid["amount_pence"].to_numpy(dtype=np.int64),
+            "kind": paid["kind"].to_numpy(),
+            "note": paid["note"].to_numpy(),
+            "illustrative": paid["illustrative"].to_numpy(dtype=bool),
+        },
+        columns=["ref", "commitment_ref", "paid_on", "label", "amount_pence", "kind", "note", "illustrative"],
+    )
     return out.astype({"amount_pence": "int64", "illustrative": "bool"})
 
 
@@ -256,9 +263,13 @@ def schedule_sentence(ref: str, own: pd.DataFrame, schedule: pd.DataFrame, *, ha
 def schedule_table(found: AnnouncementDetail) -> Table:
     """An announcement's schedule (commitment x financial year) as a finance table."""
     columns = {
-        "announcement_ref": ("announcement_ref", "Announcement"), "commitment_ref": ("commitment_ref", "Commitment"),
-        "label": ("financial_year", "Financial year"), "headline_pence": ("headline", "Headline"),
-        "new_money_pence": ("new_money", "New money"), "qualifier": ("qualifier", "Qualifier"),
+        "announcement_ref": ("announcement_ref", "Announcement"),
+        "commitment_ref": ("commitment_ref", "Commitment"),
+        "label": ("financial_year", "Financial year"),
+        "headline_pence": ("headline", "Headline"),
+        "new_money_pence": ("new_money", "New money"),
+        "qualifier": ("qualifier", "Qualifier"),
     }
-    return titled_table(f"schedule-{found.ref}", f"Schedule of {found.ref}",
-                        found.schedule.assign(announcement_ref=found.ref), columns)
+    return titled_table(
+        f"schedule-{found.ref}", f"Schedule of {found.ref}", found.schedule.assign(announcement_ref=found.ref), columns
+    )

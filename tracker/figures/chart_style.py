@@ -30,4 +30,4 @@ def pound_axis_ticks(max_pence: int) -> tuple[list[float], list[str]]:
     magnitude = 10 ** max(len(str(int(max_pounds))) - 2, 0)
     step = next(magnitude * f for f in (1, 2, 5, 10, 20, 50, 100) if max_pounds / (magnitude * f) <= 6)
     ticks = [i * step for i in range(int(max_pounds // step) + 2)]
-    return ticks, [format_short(int(round(t * 100))) for t in ticks]
+    return ticks, [format_short(round(t * 100)) for t in ticks]

@@ -18,13 +18,30 @@ from sqlalchemy.orm import aliased
 
 from db.models import Announcement, Commitment, Delivery, Milestone, Organisation, ProfileLine
 from db.session import ensure_schema, read_session
-from tracker.figures import delivery as delivery_maths
 from tracker.core.projection import schedule_frame
+from tracker.figures import delivery as delivery_maths
 
 COMMITMENT_COLUMNS = [
-    "commitment_id", "ref", "announcement_ref", "announced_on", "title", "source_url", "funder",
-    "recipient", "purpose", "programme", "kind", "amount_pence", "qualifier", "status",
-    "capital_or_revenue", "first_year", "years", "uplift_bp", "reannounces_id", "reannounces_ref",
+    "commitment_id",
+    "ref",
+    "announcement_ref",
+    "announced_on",
+    "title",
+    "source_url",
+    "funder",
+    "recipient",
+    "purpose",
+    "programme",
+    "kind",
+    "amount_pence",
+    "qualifier",
+    "status",
+    "capital_or_revenue",
+    "first_year",
+    "years",
+    "uplift_bp",
+    "reannounces_id",
+    "reannounces_ref",
 ]
 
 
@@ -60,7 +77,8 @@ def _frame(rows, columns: list[str]) -> pd.DataFrame:
 def load(engine: Engine | None = None, as_at: date | None = None) -> TrackerData:
     """Read every visible commitment, profile line, delivery and milestone."""
     owned = engine is None
-    engine = ensure_schema() if owned else engine
+    if engine is None:
+        engine = ensure_schema()
     try:
         with read_session(engine) as session:
             funder = aliased(Organisation)
@@ -68,12 +86,27 @@ def load(engine: Engine | None = None, as_at: date | None = None) -> TrackerData
             original = aliased(Commitment)
             query = (
                 select(
-                    Commitment.id, Commitment.ref, Announcement.ref, Announcement.announced_on,
-                    Announcement.title, Announcement.source_url, funder.name, recipient.name,
-                    Commitment.purpose, Commitment.programme, Commitment.kind, Commitment.amount_pence,
-                    Commitment.qualifier, Commitment.status, Commitment.capital_or_revenue,
-                    Commitment.first_year, Commitment.years, Commitment.uplift_bp,
-                    Commitment.reannounces_id, original.ref, Announcement.quote,
+                    Commitment.id,
+                    Commitment.ref,
+                    Announcement.ref,
+                    Announcement.announced_on,
+                    Announcement.title,
+                    Announcement.source_url,
+                    funder.name,
+                    recipient.name,
+                    Commitment.purpose,
+                    Commitment.programme,
+                    Commitment.kind,
+                    Commitment.amount_pence,
+                    Commitment.qualifier,
+                    Commitment.status,
+                    Commitment.capital_or_revenue,
+                    Commitment.first_year,
+                    Commitment.years,
+                    Commitment.uplift_bp,
+                    Commitment.reannounces_id,
+                    original.ref,
+                    Announcement.quote,
                 )
                 .join(Announcement, Commitment.announcement_id == Announcement.id)
                 .join(funder, Announcement.funder_id == funder.id)
@@ -90,14 +123,26 @@ def load(engine: Engine | None = None, as_at: date | None = None) -> TrackerData
 
             ids = set(commitments["commitment_id"])
             lines = _frame(
-                ((cid, fy.start_year, pence) for cid, fy, pence in session.execute(
-                    select(ProfileLine.commitment_id, ProfileLine.financial_year, ProfileLine.amount_pence)
-                ) if cid in ids),
+                (
+                    (cid, fy.start_year, pence)
+                    for cid, fy, pence in session.execute(
+                        select(ProfileLine.commitment_id, ProfileLine.financial_year, ProfileLine.amount_pence)
+                    )
+                    if cid in ids
+                ),
                 ["commitment_id", "financial_year", "amount_pence"],
             )
             delivery_query = (
-                select(Delivery.id, Delivery.ref, Delivery.commitment_id, Delivery.paid_on, Delivery.amount_pence,
-                       Delivery.kind, Delivery.note, Delivery.illustrative)
+                select(
+                    Delivery.id,
+                    Delivery.ref,
+                    Delivery.commitment_id,
+                    Delivery.paid_on,
+                    Delivery.amount_pence,
+                    Delivery.kind,
+                    Delivery.note,
+                    Delivery.illustrative,
+                )
                 .where(Delivery.deleted_at.is_(None))
                 .order_by(Delivery.paid_on, Delivery.ref)
             )
@@ -108,13 +153,34 @@ def load(engine: Engine | None = None, as_at: date | None = None) -> TrackerData
                 ["delivery_id", "ref", "commitment_id", "paid_on", "amount_pence", "kind", "note", "illustrative"],
             )
             milestones = _frame(
-                (row for row in session.execute(
-                    select(Milestone.id, Milestone.ref, Milestone.commitment_id, Milestone.title, Milestone.due_on,
-                           Milestone.achieved_on, Milestone.achieved_note, Milestone.source_url)
-                    .where(Milestone.deleted_at.is_(None))
-                    .order_by(Milestone.due_on, Milestone.ref)
-                ) if row[2] in ids),
-                ["milestone_id", "ref", "commitment_id", "title", "due_on", "achieved_on", "achieved_note", "source_url"],
+                (
+                    row
+                    for row in session.execute(
+                        select(
+                            Milestone.id,
+                            Milestone.ref,
+                            Milestone.commitment_id,
+                            Milestone.title,
+                            Milestone.due_on,
+                            Milestone.achieved_on,
+                            Milestone.achieved_note,
+                            Milestone.source_url,
+                        )
+                        .where(Milestone.deleted_at.is_(None))
+                        .order_by(Milestone.due_on, Milestone.ref)
+                    )
+                    if row[2] in ids
+                ),
+                [
+                    "milestone_id",
+                    "ref",
+                    "commitment_id",
+                    "title",
+                    "due_on",
+                    "achieved_on",
+                    "achieved_note",
+                    "source_url",
+                ],
             )
     finally:
         if owned:
@@ -124,8 +190,14 @@ def load(engine: Engine | None = None, as_at: date | None = None) -> TrackerData
     hidden = ~commitments["reannounces_id"].isin(ids)
     commitments.loc[hidden, ["reannounces_id", "reannounces_ref"]] = None
     commitments = commitments.astype(
-        {"commitment_id": "int64", "amount_pence": "int64", "first_year": "int64", "years": "int64",
-         "uplift_bp": "int64", "reannounces_id": "Int64"}
+        {
+            "commitment_id": "int64",
+            "amount_pence": "int64",
+            "first_year": "int64",
+            "years": "int64",
+            "uplift_bp": "int64",
+            "reannounces_id": "Int64",
+        }
     )
     deliveries = deliveries.astype({"amount_pence": "int64", "commitment_id": "int64", "illustrative": "bool"})
     lines = lines.astype({"commitment_id": "int64", "financial_year": "int64", "amount_pence": "int64"})
@@ -150,9 +222,7 @@ def has_announcements(engine: Engine) -> bool:
         return session.scalar(select(Announcement.id).limit(1)) is not None
 
 
-def totals(
-    by: str | None = None, as_at: date | None = None, engine: Engine | None = None
-) -> pd.DataFrame:
+def totals(by: str | None = None, as_at: date | None = None, engine: Engine | None = None) -> pd.DataFrame:
     """Committed (new money) against delivered per financial year, optionally by a column."""
     data = load(engine, as_at)
     return delivery_maths.committed_vs_delivered(data.schedule, data.deliveries, data.commitments, by=by)
@@ -184,9 +254,11 @@ class Overview:
         overdue, upcoming = self.overdue, self.upcoming
         parts = []
         if len(overdue):
-            parts.append(f"{len(overdue)} milestone{'s' if len(overdue) != 1 else ''} overdue "
-                         f"(longest: {overdue.sort_values('days_late').iloc[-1]['title']}, "
-                         f"{overdue['lateness'].iloc[overdue['days_late'].argmax()]})")
+            parts.append(
+                f"{len(overdue)} milestone{'s' if len(overdue) != 1 else ''} overdue "
+                f"(longest: {overdue.sort_values('days_late').iloc[-1]['title']}, "
+                f"{overdue['lateness'].iloc[overdue['days_late'].argmax()]})"
+            )
         else:
             parts.append("No milestone is overdue")
         if len(upcoming):

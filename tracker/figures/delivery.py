@@ -62,13 +62,15 @@ def committed_vs_delivered(
 
     committed_sum = committed.groupby(keys)["new_money_pence"].sum().rename("committed")
     delivered_sum = paid.loc[paid["amount_pence"] != 0].groupby(keys)["amount_pence"].sum().rename("delivered")
-    years = _year_range(committed_sum.index.get_level_values("financial_year"),
-                        delivered_sum.index.get_level_values("financial_year"))
+    years = _year_range(
+        committed_sum.index.get_level_values("financial_year"), delivered_sum.index.get_level_values("financial_year")
+    )
     if by is None:
         index = pd.Index(years, name="financial_year")
     else:
-        groups = sorted(set(committed_sum.index.get_level_values("group"))
-                        | set(delivered_sum.index.get_level_values("group")))
+        groups = sorted(
+            set(committed_sum.index.get_level_values("group")) | set(delivered_sum.index.get_level_values("group"))
+        )
         index = pd.MultiIndex.from_product([groups, years], names=["group", "financial_year"])
     frame = pd.concat([committed_sum, delivered_sum], axis=1).reindex(index).fillna(0).astype("int64")
     frame["variance"] = frame["delivered"] - frame["committed"]
@@ -176,8 +178,11 @@ def year_sentence(row) -> str:
 
 def milestone_states(milestones: pd.DataFrame, commitments: pd.DataFrame, today: date) -> pd.DataFrame:
     """Milestones with their state: achieved (on time / N days late), overdue, due, or undated."""
-    out = milestones.merge(commitments[["commitment_id", "ref", "purpose"]].rename(columns={"ref": "commitment_ref"}),
-                           on="commitment_id", how="left")
+    out = milestones.merge(
+        commitments[["commitment_id", "ref", "purpose"]].rename(columns={"ref": "commitment_ref"}),
+        on="commitment_id",
+        how="left",
+    )
     states, lateness = [], []
     for due, achieved in zip(out["due_on"], out["achieved_on"]):
         due = None if pd.isna(due) else due
@@ -310,8 +315,7 @@ def by_commitment(
     out["outstanding"] = committed - delivered
     out["slippage"] = np.maximum(due - delivered, 0)
     out["status"] = [
-        commitment_status(int(c), int(d), int(p), r)
-        for c, d, p, r in zip(committed, due, delivered, restates)
+        commitment_status(int(c), int(d), int(p), r) for c, d, p, r in zip(committed, due, delivered, restates)
     ]
     money = ["committed", "due_to_date", "delivered", "variance", "outstanding", "slippage"]
     return out.astype({m: "int64" for m in money})
@@ -377,8 +381,10 @@ def cumulative_sentence(yearly: pd.DataFrame) -> str:
         where = f": {format_short(-behind)} ahead of the committed profile"
     else:
         where = ": on profile"
-    return (f"By the end of {last['label']}, {qualified(format_short(committed), so_far)} had been committed and "
-            f"{format_short(delivered)} delivered{share}{where}.")
+    return (
+        f"By the end of {last['label']}, {qualified(format_short(committed), so_far)} had been committed and "
+        f"{format_short(delivered)} delivered{share}{where}."
+    )
 
 
 def commitments_sentence(table: pd.DataFrame) -> str:
@@ -408,13 +414,23 @@ def deliveries_in_year(deliveries: pd.DataFrame, commitments: pd.DataFrame, year
     the commitment recorded), ``amount_pence`` (int64), ``kind, note,
     illustrative``.
     """
-    columns = ["ref", "paid_on", "commitment_ref", "counted_toward", "purpose", "amount_pence", "kind", "note",
-               "illustrative"]
+    columns = [
+        "ref",
+        "paid_on",
+        "commitment_ref",
+        "counted_toward",
+        "purpose",
+        "amount_pence",
+        "kind",
+        "note",
+        "illustrative",
+    ]
     if deliveries.empty:
         return pd.DataFrame({c: pd.Series(dtype="int64" if c == "amount_pence" else "object") for c in columns})
     roots = original_ids(commitments)
-    inside = deliveries.loc[(fy_of_dates(deliveries["paid_on"]) == int(year))
-                            & deliveries["commitment_id"].isin(roots.index).to_numpy()]
+    inside = deliveries.loc[
+        (fy_of_dates(deliveries["paid_on"]) == int(year)) & deliveries["commitment_id"].isin(roots.index).to_numpy()
+    ]
     info = commitments.set_index("commitment_id")
     out = inside.copy()
     out["commitment_ref"] = out["commitment_id"].map(info["ref"])

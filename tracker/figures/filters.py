@@ -19,9 +19,9 @@ from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
-from tracker.figures.delivery import fy_of_dates
 from tracker.core.fiscal import FinancialYear
 from tracker.figures.data import TrackerData
+from tracker.figures.delivery import fy_of_dates
 
 NO_PROGRAMME = "(no programme)"
 
@@ -45,8 +45,7 @@ class Filters:
             first = self.first_year.label if self.first_year else "the first year"
             last = self.last_year.label if self.last_year else "the last year"
             parts.append(f"financial years {first} to {last}")
-        for name, values in (("funder", self.funders), ("recipient", self.recipients),
-                             ("programme", self.programmes)):
+        for name, values in (("funder", self.funders), ("recipient", self.recipients), ("programme", self.programmes)):
             if values:
                 parts.append(f"{name} {' or '.join(values)}")
         return "; ".join(parts) if parts else "none (everything)"
@@ -90,8 +89,9 @@ class Filters:
 def choices(data: TrackerData) -> dict[str, list]:
     """What the filter widgets offer: the values present in the data."""
     schedule = data.schedule
-    years = sorted(set(schedule["financial_year"]) | set(fy_of_dates(data.deliveries["paid_on"])
-                                                          if len(data.deliveries) else []))
+    years = sorted(
+        set(schedule["financial_year"]) | set(fy_of_dates(data.deliveries["paid_on"]) if len(data.deliveries) else [])
+    )
     return {
         "years": [FinancialYear(int(y)) for y in years],
         "funders": sorted(data.commitments["funder"].unique()),

@@ -30,15 +30,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
+from functools import partial
 
 import numpy as np
 import pandas as pd
 
-from tracker.figures import delivery as delivery_maths
-from tracker.figures.delivery import NO_VALUE, fy_of_dates
 from tracker.core.fiscal import fy_label
 from tracker.core.money import plain_pounds
+from tracker.figures import delivery as delivery_maths
 from tracker.figures.data import TrackerData
+from tracker.figures.delivery import NO_VALUE, fy_of_dates
 from tracker.files.table import Table
 
 TOTAL = "Total"
@@ -94,10 +95,19 @@ def _uplift_pct(bp: int) -> Decimal | None:
 # --- pivot -------------------------------------------------------------------
 
 
-PIVOT_TITLES = {"commitment": "Committed by commitment", "recipient": "Committed by recipient",
-                "programme": "Committed by programme", "funder": "Committed by funder"}
-_LABEL_TITLES = {"ref": "Ref", "purpose": "Purpose", "recipient": "Recipient",
-                 "programme": "Programme", "funder": "Funder"}
+PIVOT_TITLES = {
+    "commitment": "Committed by commitment",
+    "recipient": "Committed by recipient",
+    "programme": "Committed by programme",
+    "funder": "Committed by funder",
+}
+_LABEL_TITLES = {
+    "ref": "Ref",
+    "purpose": "Purpose",
+    "recipient": "Recipient",
+    "programme": "Programme",
+    "funder": "Funder",
+}
 
 
 def pivot(data: TrackerData, rows: str) -> pd.DataFrame:
@@ -130,9 +140,15 @@ def pivot(data: TrackerData, rows: str) -> pd.DataFrame:
         row_of = counted["commitment_id"].map(names)
 
     sums = (
-        pd.DataFrame({"row": row_of.to_numpy(), "year": counted["financial_year"].to_numpy(),
-                      "pence": _pence(counted["new_money_pence"])})
-        .groupby(["row", "year"])["pence"].sum()
+        pd.DataFrame(
+            {
+                "row": row_of.to_numpy(),
+                "year": counted["financial_year"].to_numpy(),
+                "pence": _pence(counted["new_money_pence"]),
+            }
+        )
+        .groupby(["row", "year"])["pence"]
+        .sum()
     )
     grid = np.zeros((len(keys), len(years)), np.int64)
     if len(sums):
@@ -157,8 +173,13 @@ def pivot_table(data: TrackerData, rows: str) -> Table:
     labels, money = list(frame.columns[:label_count]), list(frame.columns[label_count:])
     titles = {c: _LABEL_TITLES[c] for c in labels} | {c: c for c in money}
     return Table(
-        name=f"pivot-{rows}", title=PIVOT_TITLES[rows], frame=frame, titles=titles,
-        money_columns=tuple(money), total_row=True, notes=(COMMITTED_NOTE,),
+        name=f"pivot-{rows}",
+        title=PIVOT_TITLES[rows],
+        frame=frame,
+        titles=titles,
+        money_columns=tuple(money),
+        total_row=True,
+        notes=(COMMITTED_NOTE,),
     )
 
 
@@ -167,12 +188,26 @@ def pivot_table(data: TrackerData, rows: str) -> Table:
 COMMITMENT_TITLES = {
     # Each heading normalises back to the contract's name on import
     # (tracker.formats.tabular.normalise_header), so an XLSX export re-imports.
-    "ref": "Ref", "announced_on": "Announced on", "funder": "Funder", "recipient": "Recipient",
-    "purpose": "Purpose", "kind": "Kind", "amount": "Amount (£)", "first_year": "First year",
-    "years": "Years", "qualifier": "Qualifier", "programme": "Programme",
-    "announcement_ref": "Announcement ref", "title": "Title", "source_url": "Source URL",
-    "status": "Status", "capital_or_revenue": "Capital or revenue", "uplift_pct": "Uplift",
-    "reannounces": "Re-announces", "profile": "Profile", "quote": "Quote",
+    "ref": "Ref",
+    "announced_on": "Announced on",
+    "funder": "Funder",
+    "recipient": "Recipient",
+    "purpose": "Purpose",
+    "kind": "Kind",
+    "amount": "Amount (£)",
+    "first_year": "First year",
+    "years": "Years",
+    "qualifier": "Qualifier",
+    "programme": "Programme",
+    "announcement_ref": "Announcement ref",
+    "title": "Title",
+    "source_url": "Source URL",
+    "status": "Status",
+    "capital_or_revenue": "Capital or revenue",
+    "uplift_pct": "Uplift",
+    "reannounces": "Re-announces",
+    "profile": "Profile",
+    "quote": "Quote",
 }
 
 
@@ -197,30 +232,36 @@ def commitments_table(data: TrackerData) -> Table:
     c = data.commitments
     profiles = _profiles(data)
     ids = [int(i) for i in c["commitment_id"]]
-    frame = pd.DataFrame({
-        "ref": _text(c["ref"]),
-        "announced_on": pd.Series(list(c["announced_on"]), dtype=object),
-        "funder": _text(c["funder"]),
-        "recipient": _text(c["recipient"]),
-        "purpose": _text(c["purpose"]),
-        "kind": _text(c["kind"]),
-        "amount": _pence(c["amount_pence"]),
-        "first_year": _labels(c["first_year"]),
-        "years": np.asarray(c["years"], dtype=np.int64),
-        "qualifier": _text(c["qualifier"]),
-        "programme": _text(c["programme"]),
-        "announcement_ref": _text(c["announcement_ref"]),
-        "title": _text(c["title"]),
-        "source_url": _text(c["source_url"]),
-        "status": _text(c["status"]),
-        "capital_or_revenue": _text(c["capital_or_revenue"]),
-        "uplift_pct": pd.Series([_uplift_pct(int(bp)) for bp in c["uplift_bp"]], dtype=object),
-        "reannounces": _text(c["reannounces_ref"]),
-        "profile": [profiles.get(i, "") if kind == "profiled" else "" for i, kind in zip(ids, c["kind"])],
-        "quote": _text(c["quote"]) if "quote" in c else [""] * len(c),
-    }, columns=list(COMMITMENT_TITLES))
+    frame = pd.DataFrame(
+        {
+            "ref": _text(c["ref"]),
+            "announced_on": pd.Series(list(c["announced_on"]), dtype=object),
+            "funder": _text(c["funder"]),
+            "recipient": _text(c["recipient"]),
+            "purpose": _text(c["purpose"]),
+            "kind": _text(c["kind"]),
+            "amount": _pence(c["amount_pence"]),
+            "first_year": _labels(c["first_year"]),
+            "years": np.asarray(c["years"], dtype=np.int64),
+            "qualifier": _text(c["qualifier"]),
+            "programme": _text(c["programme"]),
+            "announcement_ref": _text(c["announcement_ref"]),
+            "title": _text(c["title"]),
+            "source_url": _text(c["source_url"]),
+            "status": _text(c["status"]),
+            "capital_or_revenue": _text(c["capital_or_revenue"]),
+            "uplift_pct": pd.Series([_uplift_pct(int(bp)) for bp in c["uplift_bp"]], dtype=object),
+            "reannounces": _text(c["reannounces_ref"]),
+            "profile": [profiles.get(i, "") if kind == "profiled" else "" for i, kind in zip(ids, c["kind"])],
+            "quote": _text(c["quote"]) if "quote" in c else [""] * len(c),
+        },
+        columns=list(COMMITMENT_TITLES),
+    )
     return Table(
-        name="commitments", title="Commitments", frame=frame, titles=dict(COMMITMENT_TITLES),
+        name="commitments",
+        title="Commitments",
+        frame=frame,
+        titles=dict(COMMITMENT_TITLES),
         money_columns=("amount",),
         notes=("Amount is per year for recurring commitments and the total otherwise.",),
     )
@@ -229,25 +270,36 @@ def commitments_table(data: TrackerData) -> Table:
 # --- schedule ----------------------------------------------------------------
 
 SCHEDULE_TITLES = {
-    "ref": "Ref", "purpose": "Purpose", "recipient": "Recipient", "programme": "Programme",
-    "financial_year": "Financial year", "headline": "Headline", "new_money": "New money",
+    "ref": "Ref",
+    "purpose": "Purpose",
+    "recipient": "Recipient",
+    "programme": "Programme",
+    "financial_year": "Financial year",
+    "headline": "Headline",
+    "new_money": "New money",
 }
 
 
 def schedule_table(data: TrackerData) -> Table:
     """Commitment x financial year: the headline amount and the new money it adds."""
     s = data.schedule
-    frame = pd.DataFrame({
-        "ref": _text(s["ref"]),
-        "purpose": _text(s["purpose"]),
-        "recipient": _text(s["recipient"]),
-        "programme": _text(s["programme"]),
-        "financial_year": _labels(s["financial_year"]),
-        "headline": _pence(s["headline_pence"]),
-        "new_money": _pence(s["new_money_pence"]),
-    }, columns=list(SCHEDULE_TITLES))
+    frame = pd.DataFrame(
+        {
+            "ref": _text(s["ref"]),
+            "purpose": _text(s["purpose"]),
+            "recipient": _text(s["recipient"]),
+            "programme": _text(s["programme"]),
+            "financial_year": _labels(s["financial_year"]),
+            "headline": _pence(s["headline_pence"]),
+            "new_money": _pence(s["new_money_pence"]),
+        },
+        columns=list(SCHEDULE_TITLES),
+    )
     return Table(
-        name="schedule", title="Schedule", frame=frame, titles=dict(SCHEDULE_TITLES),
+        name="schedule",
+        title="Schedule",
+        frame=frame,
+        titles=dict(SCHEDULE_TITLES),
         money_columns=("headline", "new_money"),
         notes=("Headline is the amount as announced; new money is zero for a re-announcement.", COMMITTED_NOTE),
     )
@@ -256,9 +308,13 @@ def schedule_table(data: TrackerData) -> Table:
 # --- yearly ------------------------------------------------------------------
 
 YEARLY_TITLES = {
-    "financial_year": "Financial year", "committed": "Committed", "delivered": "Delivered",
-    "variance": "Variance", "pct_delivered": "% delivered",
-    "cumulative_committed": "Committed to date", "cumulative_delivered": "Delivered to date",
+    "financial_year": "Financial year",
+    "committed": "Committed",
+    "delivered": "Delivered",
+    "variance": "Variance",
+    "pct_delivered": "% delivered",
+    "cumulative_committed": "Committed to date",
+    "cumulative_delivered": "Delivered to date",
 }
 _YEARLY_MONEY = ("committed", "delivered", "variance", "cumulative_committed", "cumulative_delivered")
 
@@ -273,35 +329,52 @@ def yearly_table(data: TrackerData) -> Table:
     yearly = delivery_maths.with_progress(
         delivery_maths.committed_vs_delivered(data.schedule, data.deliveries, data.commitments)
     )
-    frame = pd.DataFrame({
-        "financial_year": _labels(yearly["financial_year"]),
-        **{c: _pence(yearly[c]) for c in ("committed", "delivered", "variance")},
-        "pct_delivered": yearly["pct_delivered"].to_numpy(dtype=np.float64),
-        **{c: _pence(yearly[c]) for c in ("cumulative_committed", "cumulative_delivered")},
-    }, columns=list(YEARLY_TITLES))
+    frame = pd.DataFrame(
+        {
+            "financial_year": _labels(yearly["financial_year"]),
+            **{c: _pence(yearly[c]) for c in ("committed", "delivered", "variance")},
+            "pct_delivered": yearly["pct_delivered"].to_numpy(dtype=np.float64),
+            **{c: _pence(yearly[c]) for c in ("cumulative_committed", "cumulative_delivered")},
+        },
+        columns=list(YEARLY_TITLES),
+    )
     committed, delivered = int(frame["committed"].sum()), int(frame["delivered"].sum())
     total = {
-        "financial_year": TOTAL, "committed": committed, "delivered": delivered,
+        "financial_year": TOTAL,
+        "committed": committed,
+        "delivered": delivered,
         "variance": int(frame["variance"].sum()),
         "pct_delivered": delivered / committed if committed else np.nan,
-        "cumulative_committed": committed, "cumulative_delivered": delivered,
+        "cumulative_committed": committed,
+        "cumulative_delivered": delivered,
     }
     frame = pd.concat([frame, pd.DataFrame([total])], ignore_index=True)
     frame = frame.astype({c: "int64" for c in _YEARLY_MONEY} | {"pct_delivered": "float64"})
-    notes = (COMMITTED_NOTE, "Variance is delivered minus committed: negative means behind.")
+    notes: tuple[str, ...] = (COMMITTED_NOTE, "Variance is delivered minus committed: negative means behind.")
     if len(data.deliveries) and bool(data.deliveries["illustrative"].any()):
         notes += (ILLUSTRATIVE_NOTE,)
     return Table(
-        name="yearly", title="Committed and delivered", frame=frame, titles=dict(YEARLY_TITLES),
-        money_columns=_YEARLY_MONEY, percent_columns=("pct_delivered",), total_row=True, notes=notes,
+        name="yearly",
+        title="Committed and delivered",
+        frame=frame,
+        titles=dict(YEARLY_TITLES),
+        money_columns=_YEARLY_MONEY,
+        percent_columns=("pct_delivered",),
+        total_row=True,
+        notes=notes,
     )
 
 
 # --- deliveries --------------------------------------------------------------
 
 DELIVERY_TITLES = {
-    "ref": "Ref", "commitment_ref": "Commitment ref", "paid_on": "Paid on",
-    "financial_year": "Financial year", "amount": "Amount (£)", "kind": "Kind", "note": "Note",
+    "ref": "Ref",
+    "commitment_ref": "Commitment ref",
+    "paid_on": "Paid on",
+    "financial_year": "Financial year",
+    "amount": "Amount (£)",
+    "kind": "Kind",
+    "note": "Note",
     "illustrative": "Illustrative",
 }
 
@@ -315,20 +388,29 @@ def deliveries_table(data: TrackerData) -> Table:
     """
     d = data.deliveries
     refs = dict(zip(data.commitments["commitment_id"].astype("int64"), _text(data.commitments["ref"])))
-    frame = pd.DataFrame({
-        "ref": _text(d["ref"]),
-        "commitment_ref": [refs.get(int(cid), "") for cid in d["commitment_id"]],
-        "paid_on": pd.Series(list(d["paid_on"]), dtype=object),
-        "financial_year": _labels(fy_of_dates(d["paid_on"])) if len(d) else [],
-        "amount": _pence(d["amount_pence"]),
-        "kind": _text(d["kind"]),
-        "note": _text(d["note"]),
-        "illustrative": ["yes" if bool(v) else "no" for v in d["illustrative"]],
-    }, columns=list(DELIVERY_TITLES))
+    frame = pd.DataFrame(
+        {
+            "ref": _text(d["ref"]),
+            "commitment_ref": [refs.get(int(cid), "") for cid in d["commitment_id"]],
+            "paid_on": pd.Series(list(d["paid_on"]), dtype=object),
+            "financial_year": _labels(fy_of_dates(d["paid_on"])) if len(d) else [],
+            "amount": _pence(d["amount_pence"]),
+            "kind": _text(d["kind"]),
+            "note": _text(d["note"]),
+            "illustrative": ["yes" if bool(v) else "no" for v in d["illustrative"]],
+        },
+        columns=list(DELIVERY_TITLES),
+    )
     frame = frame.astype({"amount": "int64"})
     notes = (ILLUSTRATIVE_NOTE,) if (frame["illustrative"] == "yes").any() else ()
-    return Table(name="deliveries", title="Deliveries", frame=frame, titles=dict(DELIVERY_TITLES),
-                 money_columns=("amount",), notes=notes)
+    return Table(
+        name="deliveries",
+        title="Deliveries",
+        frame=frame,
+        titles=dict(DELIVERY_TITLES),
+        money_columns=("amount",),
+        notes=notes,
+    )
 
 
 # --- by name -----------------------------------------------------------------
@@ -338,7 +420,7 @@ BUILDERS: dict[str, Callable[[TrackerData], Table]] = {
     "schedule": schedule_table,
     "yearly": yearly_table,
     "deliveries": deliveries_table,
-    **{f"pivot-{rows}": (lambda data, rows=rows: pivot_table(data, rows)) for rows in PIVOT_ROWS},
+    **{f"pivot-{rows}": partial(pivot_table, rows=rows) for rows in PIVOT_ROWS},
 }
 TABLE_NAMES = tuple(BUILDERS)
 

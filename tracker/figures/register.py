@@ -64,12 +64,33 @@ __all__ = [
 ]
 
 ANNOUNCEMENT_COLUMNS = [
-    "ref", "announced_on", "title", "funder", "made_by", "source_url", "quote", "notes", "commitment_count",
+    "ref",
+    "announced_on",
+    "title",
+    "funder",
+    "made_by",
+    "source_url",
+    "quote",
+    "notes",
+    "commitment_count",
 ]
 
 REGISTER_COLUMNS = [
-    "ref", "announced_on", "title", "funder", "recipients", "commitments", "years", "headline_pence",
-    "qualifier", "new_money_pence", "statuses", "source_url", "purposes", "programmes", "quote",
+    "ref",
+    "announced_on",
+    "title",
+    "funder",
+    "recipients",
+    "commitments",
+    "years",
+    "headline_pence",
+    "qualifier",
+    "new_money_pence",
+    "statuses",
+    "source_url",
+    "purposes",
+    "programmes",
+    "quote",
     "commitment_count",
 ]
 
@@ -98,8 +119,14 @@ def read_announcements(engine: Engine, as_at: date | None = None) -> pd.DataFram
     )
     query = (
         select(
-            Announcement.ref, Announcement.announced_on, Announcement.title, Organisation.name,
-            Announcement.made_by, Announcement.source_url, Announcement.quote, Announcement.notes,
+            Announcement.ref,
+            Announcement.announced_on,
+            Announcement.title,
+            Organisation.name,
+            Announcement.made_by,
+            Announcement.source_url,
+            Announcement.quote,
+            Announcement.notes,
             func.coalesce(counts.c.n, 0),
         )
         .join(Organisation, Announcement.funder_id == Organisation.id)
@@ -120,17 +147,20 @@ def announcements_from(data: TrackerData) -> pd.DataFrame:
     ``ANNOUNCEMENT_COLUMNS``, as ``read_announcements`` gives them."""
     first = data.commitments.drop_duplicates("announcement_ref")
     counts = data.commitments.groupby("announcement_ref").size()
-    return pd.DataFrame({
-        "ref": first["announcement_ref"].to_numpy(),
-        "announced_on": first["announced_on"].to_numpy(),
-        "title": first["title"].to_numpy(),
-        "funder": first["funder"].to_numpy(),
-        "made_by": None,
-        "source_url": first["source_url"].to_numpy(),
-        "quote": None,
-        "notes": None,
-        "commitment_count": counts.reindex(first["announcement_ref"]).to_numpy(dtype=np.int64),
-    }, columns=ANNOUNCEMENT_COLUMNS)
+    return pd.DataFrame(
+        {
+            "ref": first["announcement_ref"].to_numpy(),
+            "announced_on": first["announced_on"].to_numpy(),
+            "title": first["title"].to_numpy(),
+            "funder": first["funder"].to_numpy(),
+            "made_by": None,
+            "source_url": first["source_url"].to_numpy(),
+            "quote": None,
+            "notes": None,
+            "commitment_count": counts.reindex(first["announcement_ref"]).to_numpy(dtype=np.int64),
+        },
+        columns=ANNOUNCEMENT_COLUMNS,
+    )
 
 
 # --- the register ------------------------------------------------------------
@@ -172,15 +202,17 @@ def register(
     money = schedule.groupby("announcement_ref")[["headline_pence", "new_money_pence"]].sum()
     years = schedule.loc[schedule["headline_pence"] != 0].groupby("announcement_ref")["financial_year"].agg(year_span)
     grouped = commitments.groupby("announcement_ref")
-    summary = pd.DataFrame({
-        "recipients": grouped["recipient"].agg(_joined),
-        "commitments": grouped["ref"].agg(_joined),
-        "qualifier": grouped["qualifier"].agg(combine_qualifiers),
-        "statuses": grouped["status"].agg(lambda s: _joined(sorted(s.dropna().unique()))),
-        "purposes": grouped["purpose"].agg(lambda s: _joined(s, "; ")),
-        "programmes": grouped["programme"].agg(lambda s: _joined(s, "; ")),
-        "commitment_count": grouped.size(),
-    })
+    summary = pd.DataFrame(
+        {
+            "recipients": grouped["recipient"].agg(_joined),
+            "commitments": grouped["ref"].agg(_joined),
+            "qualifier": grouped["qualifier"].agg(combine_qualifiers),
+            "statuses": grouped["status"].agg(lambda s: _joined(sorted(s.dropna().unique()))),
+            "purposes": grouped["purpose"].agg(lambda s: _joined(s, "; ")),
+            "programmes": grouped["programme"].agg(lambda s: _joined(s, "; ")),
+            "commitment_count": grouped.size(),
+        }
+    )
 
     rows = []
     for ann in announcements.itertuples(index=False):
@@ -188,24 +220,26 @@ def register(
         if not _shown(ann, in_view, ann.ref in years.index, data.year_range, filters):
             continue
         own = summary.loc[ann.ref] if in_view else None
-        rows.append({
-            "ref": ann.ref,
-            "announced_on": ann.announced_on,
-            "title": ann.title,
-            "funder": ann.funder,
-            "recipients": own["recipients"] if in_view else "",
-            "commitments": own["commitments"] if in_view else "",
-            "years": years.get(ann.ref, ""),
-            "headline_pence": int(money.at[ann.ref, "headline_pence"]) if ann.ref in money.index else 0,
-            "qualifier": own["qualifier"] if in_view else "",
-            "new_money_pence": int(money.at[ann.ref, "new_money_pence"]) if ann.ref in money.index else 0,
-            "statuses": own["statuses"] if in_view else "",
-            "source_url": optional_text(ann.source_url),
-            "purposes": own["purposes"] if in_view else "",
-            "programmes": own["programmes"] if in_view else "",
-            "quote": optional_text(ann.quote) or "",
-            "commitment_count": int(own["commitment_count"]) if in_view else 0,
-        })
+        rows.append(
+            {
+                "ref": ann.ref,
+                "announced_on": ann.announced_on,
+                "title": ann.title,
+                "funder": ann.funder,
+                "recipients": own["recipients"] if own is not None else "",
+                "commitments": own["commitments"] if own is not None else "",
+                "years": years.get(ann.ref, ""),
+                "headline_pence": int(money.at[ann.ref, "headline_pence"]) if ann.ref in money.index else 0,
+                "qualifier": own["qualifier"] if own is not None else "",
+                "new_money_pence": int(money.at[ann.ref, "new_money_pence"]) if ann.ref in money.index else 0,
+                "statuses": own["statuses"] if own is not None else "",
+                "source_url": optional_text(ann.source_url),
+                "purposes": own["purposes"] if own is not None else "",
+                "programmes": own["programmes"] if own is not None else "",
+                "quote": optional_text(ann.quote) or "",
+                "commitment_count": int(own["commitment_count"]) if own is not None else 0,
+            }
+        )
     frame = pd.DataFrame(rows, columns=REGISTER_COLUMNS)
     frame = frame.sort_values(["announced_on", "ref"], kind="stable").reset_index(drop=True)
     return frame.astype({"headline_pence": "int64", "new_money_pence": "int64", "commitment_count": "int64"})
@@ -261,26 +295,43 @@ def optional_text(value) -> str | None:
 def register_table(frame: pd.DataFrame) -> Table:
     """The register as shown, as a finance table (``tracker.files.exports`` writes it)."""
     columns = {
-        "ref": ("ref", "Ref"), "announced_on": ("announced_on", "Announced on"), "title": ("title", "Title"),
-        "funder": ("funder", "Funder"), "recipients": ("recipients", "Recipients"),
-        "commitments": ("commitments", "Commitments"), "years": ("financial_years", "Financial years"),
-        "headline_pence": ("headline", "Headline"), "qualifier": ("headline_qualifier", "Headline is"),
-        "new_money_pence": ("new_money", "New money"), "statuses": ("statuses", "Status"),
+        "ref": ("ref", "Ref"),
+        "announced_on": ("announced_on", "Announced on"),
+        "title": ("title", "Title"),
+        "funder": ("funder", "Funder"),
+        "recipients": ("recipients", "Recipients"),
+        "commitments": ("commitments", "Commitments"),
+        "years": ("financial_years", "Financial years"),
+        "headline_pence": ("headline", "Headline"),
+        "qualifier": ("headline_qualifier", "Headline is"),
+        "new_money_pence": ("new_money", "New money"),
+        "statuses": ("statuses", "Status"),
         "source_url": ("source_url", "Source"),
     }
-    return titled_table("announcements", "Announcements", frame, columns, notes=(
-        "Headline: the amounts announced in the financial years shown. New money leaves out "
-        "re-announcements, which are counted once.",
-    ))
+    return titled_table(
+        "announcements",
+        "Announcements",
+        frame,
+        columns,
+        notes=(
+            "Headline: the amounts announced in the financial years shown. New money leaves out "
+            "re-announcements, which are counted once.",
+        ),
+    )
 
 
-def titled_table(name: str, title: str, frame: pd.DataFrame, columns: dict[str, tuple[str, str]],
-                 notes: tuple[str, ...] = ()) -> Table:
+def titled_table(
+    name: str, title: str, frame: pd.DataFrame, columns: dict[str, tuple[str, str]], notes: tuple[str, ...] = ()
+) -> Table:
     """A ``Table`` of ``frame``'s ``columns`` ({column: (file header, title)}); money columns end in _pence."""
     out = frame[list(columns)].rename(columns={c: header for c, (header, _) in columns.items()}).reset_index(drop=True)
     return Table(
-        name=name, title=title, frame=out, titles={header: t for header, t in columns.values()},
-        money_columns=tuple(header for c, (header, _) in columns.items() if c.endswith("_pence")), notes=notes,
+        name=name,
+        title=title,
+        frame=out,
+        titles={header: t for header, t in columns.values()},
+        money_columns=tuple(header for c, (header, _) in columns.items() if c.endswith("_pence")),
+        notes=notes,
     )
 
 

@@ -26,11 +26,17 @@ from tracker.figures.finance_tables import TOTAL
 from tracker.files.table import Table
 
 COMPARISON_TITLES = {
-    "financial_year": "Financial year", "original": "Original", "revised": "Revised", "change": "Change",
+    "financial_year": "Financial year",
+    "original": "Original",
+    "revised": "Revised",
+    "change": "Change",
 }
 COMPARISON_MONEY = ("original", "revised", "change")
 HISTORY_TITLES = {
-    "revised_at": "When (UTC)", "actor": "Who", "reason": "Reason", "reason_text": "Reason given",
+    "revised_at": "When (UTC)",
+    "actor": "Who",
+    "reason": "Reason",
+    "reason_text": "Reason given",
     "changed": "What changed",
 }
 
@@ -50,17 +56,23 @@ def comparison_table(frame: pd.DataFrame, ref: str) -> Table:
     original = {int(y): int(p) for y, p in zip(frame["financial_year"], frame["original_pence"])}
     revised = {int(y): int(p) for y, p in zip(frame["financial_year"], frame["revised_pence"])}
     years = list(range(min(original), max(original) + 1)) if original else []
-    rows = pd.DataFrame({
-        "financial_year": [fy_label(y) for y in years],
-        "original": pd.Series([original.get(y, 0) for y in years], dtype="int64"),
-        "revised": pd.Series([revised.get(y, 0) for y in years], dtype="int64"),
-    })
+    rows = pd.DataFrame(
+        {
+            "financial_year": [fy_label(y) for y in years],
+            "original": pd.Series([original.get(y, 0) for y in years], dtype="int64"),
+            "revised": pd.Series([revised.get(y, 0) for y in years], dtype="int64"),
+        }
+    )
     rows["change"] = rows["revised"] - rows["original"]
     total = pd.DataFrame([{"financial_year": TOTAL, **{c: int(rows[c].sum()) for c in COMPARISON_MONEY}}])
     table = pd.concat([rows, total], ignore_index=True).astype({c: "int64" for c in COMPARISON_MONEY})
     return Table(
-        name=f"original-and-revised-{ref}", title=f"{ref}: original and revised", frame=table,
-        titles=dict(COMPARISON_TITLES), money_columns=COMPARISON_MONEY, total_row=True,
+        name=f"original-and-revised-{ref}",
+        title=f"{ref}: original and revised",
+        frame=table,
+        titles=dict(COMPARISON_TITLES),
+        money_columns=COMPARISON_MONEY,
+        total_row=True,
         notes=("Original is the profile as first committed; change is revised minus original.",),
     )
 
@@ -95,14 +107,18 @@ def history(frame: pd.DataFrame) -> pd.DataFrame:
     """``tracker.records.revisions.revision_history`` for display, oldest first: ``revised_at``
     (UTC), ``actor``, ``reason``, ``reason_text`` (blank for none) and
     ``changed`` (``what_changed``)."""
-    return pd.DataFrame({
-        "revised_at": pd.Series(frame["revised_at"], dtype="datetime64[us, UTC]").reset_index(drop=True),
-        "actor": [str(a) for a in frame["actor"]],
-        "reason": [str(r) for r in frame["reason"]],
-        "reason_text": ["" if t is None or (not isinstance(t, str) and pd.isna(t)) else str(t)
-                        for t in frame["reason_text"]],
-        "changed": [what_changed(b, a) for b, a in zip(frame["before"], frame["after"])],
-    }, columns=list(HISTORY_TITLES))
+    return pd.DataFrame(
+        {
+            "revised_at": pd.Series(frame["revised_at"], dtype="datetime64[us, UTC]").reset_index(drop=True),
+            "actor": [str(a) for a in frame["actor"]],
+            "reason": [str(r) for r in frame["reason"]],
+            "reason_text": [
+                "" if t is None or (not isinstance(t, str) and pd.isna(t)) else str(t) for t in frame["reason_text"]
+            ],
+            "changed": [what_changed(b, a) for b, a in zip(frame["before"], frame["after"])],
+        },
+        columns=list(HISTORY_TITLES),
+    )
 
 
 def describe_profile(by_year: Mapping[int, int]) -> str:

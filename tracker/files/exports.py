@@ -35,6 +35,7 @@ import re
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
+from typing import cast
 
 import pandas as pd
 
@@ -151,8 +152,8 @@ def sheet_title(title: str, taken: Iterable[str] = ()) -> str:
 
 
 def _display_width(value: object, kind: str) -> int:
-    if kind == "money":
-        return len(format_pounds(value, always_pence=True)) + 1
+    if kind == "money":  # a money column holds integer pence (Table checks it)
+        return len(format_pounds(int(cast(int, value)), always_pence=True)) + 1
     if kind == "percent":
         return 7
     if isinstance(value, (date, datetime)):

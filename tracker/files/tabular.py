@@ -123,8 +123,10 @@ def _clean_cell(value: str) -> str:
 
 
 def _rows_from_records(
-    records: Iterable[tuple[int, list[str], dict[int, str] | None]], aliases: dict[str, str] | None,
-    *, sheet: str | None = None,
+    records: Iterable[tuple[int, list[str], dict[int, str] | None]],
+    aliases: dict[str, str] | None,
+    *,
+    sheet: str | None = None,
 ) -> Table:
     """Rows from a stream of ``(line, values, unsaved formulas)``, held as ``Row``s only.
 
@@ -141,16 +143,29 @@ def _rows_from_records(
         if formulas:
             for column, text in sorted(formulas.items()):
                 name = header[column] if header and column < len(header) and header[column] else _column_letter(column)
-                unsaved.append(Problem(line, name, text, "is a formula whose result was never saved in the file: "
-                                       "open the file in Excel and save it again, or paste the values"))
+                unsaved.append(
+                    Problem(
+                        line,
+                        name,
+                        text,
+                        "is a formula whose result was never saved in the file: "
+                        "open the file in Excel and save it again, or paste the values",
+                    )
+                )
         first_line = line if first_line is None else first_line
         if not any(v.strip() for v in values):
             continue  # blank rows (above the header, or Excel's at the end) mean nothing
         if header is None:
             if is_csv and (separator := _other_separator(values)):
-                raise _Refused(Problem(first_line, None, None,
-                                       f"the columns are separated by {separator}, not commas: save the file as "
-                                       "'CSV UTF-8 (comma delimited)' and upload it again"))
+                raise _Refused(
+                    Problem(
+                        first_line,
+                        None,
+                        None,
+                        f"the columns are separated by {separator}, not commas: save the file as "
+                        "'CSV UTF-8 (comma delimited)' and upload it again",
+                    )
+                )
             header = [normalise_header(h, aliases) for h in values]
             seen: set[str] = set()
             for name in header:
@@ -160,9 +175,16 @@ def _rows_from_records(
             continue
         data_rows += 1
         if data_rows > limits.MAX_ROWS:
-            raise _Refused(Problem(line, None, None, f"the file has more than {limits.MAX_ROWS:,} rows of data: at "
-                                   f"most {limits.MAX_ROWS:,} rows can be imported from one file (split it)"))
-        if is_csv and len(values) > len(header) and any(v.strip() for v in values[len(header):]):
+            raise _Refused(
+                Problem(
+                    line,
+                    None,
+                    None,
+                    f"the file has more than {limits.MAX_ROWS:,} rows of data: at "
+                    f"most {limits.MAX_ROWS:,} rows can be imported from one file (split it)",
+                )
+            )
+        if is_csv and len(values) > len(header) and any(v.strip() for v in values[len(header) :]):
             problems.append(
                 Problem(line, None, None, f"has {len(values)} cells but the header has {len(header)} columns")
             )
@@ -216,8 +238,11 @@ def _csv_records(stream: TextIO) -> Iterator[tuple[int, list[str], None]]:
         while line := stream.readline(longest + 1):
             lines_read[0] += 1
             if len(line) > longest and line[-1] not in "\r\n":
-                raise _csv_problem(lines_read[0], f"the line is longer than {longest:,} characters: at most "
-                                   f"{limits.MAX_COLUMNS} cells of {limits.MAX_FIELD_CHARS:,} characters")
+                raise _csv_problem(
+                    lines_read[0],
+                    f"the line is longer than {longest:,} characters: at most "
+                    f"{limits.MAX_COLUMNS} cells of {limits.MAX_FIELD_CHARS:,} characters",
+                )
             yield line
 
     reader = csv.reader(lines())
@@ -234,10 +259,13 @@ def _csv_records(stream: TextIO) -> Iterator[tuple[int, list[str], None]]:
             raise _csv_problem(next_line, reason) from None
         if values and max(map(len, values)) > limits.MAX_FIELD_CHARS:
             raise _csv_problem(next_line, _FIELD_TOO_LONG.format(limits.MAX_FIELD_CHARS))
-        if len(values) > limits.MAX_COLUMNS and any(v.strip() for v in values[limits.MAX_COLUMNS:]):
+        if len(values) > limits.MAX_COLUMNS and any(v.strip() for v in values[limits.MAX_COLUMNS :]):
             used = max(i for i, v in enumerate(values) if v.strip()) + 1
-            raise _Refused(Problem(next_line, None, None, f"has {used} cells: at most {limits.MAX_COLUMNS} "
-                                   "columns can be imported"))
+            raise _Refused(
+                Problem(
+                    next_line, None, None, f"has {used} cells: at most {limits.MAX_COLUMNS} columns can be imported"
+                )
+            )
         yield next_line, values, None
         next_line = reader.line_num + 1
 
@@ -245,26 +273,24 @@ def _csv_records(stream: TextIO) -> Iterator[tuple[int, list[str], None]]:
 _FIELD_TOO_LONG = "a cell is longer than {:,} characters, the most one cell may hold, or a quote is not closed"
 
 
-def _scan(open_bytes: Callable[[], BinaryIO], encoding: str) -> tuple[bool, tuple[int | None, int] | None]:
-    """One pass over the bytes: whether they hold a NUL character, and the
-    ``(line, byte)`` of the first byte ``encoding`` cannot read (None if all can)."""
+def _scan(open_bytes: Callable[[], BinaryIO], encoding: str) -> tuple[int | None, int] | None:
+    """One pass over the bytes: the ``(line, byte)`` of the first byte
+    ``encoding`` cannot read (None if all can). A NUL is a character like any
+    other here: the row parsers refuse it in a value, naming its row and column."""
     decoder = codecs.getincrementaldecoder(encoding)()
-    wide = encoding == "utf-16"  # lines and NULs are counted in bytes for the others
-    nul, bad, line = False, None, 1
+    wide = encoding == "utf-16"  # lines are counted in bytes for the others
+    line = 1
     with open_bytes() as stream:
         while True:
             chunk = stream.read(1 << 20)
-            nul = nul or (not wide and b"\x00" in chunk)
-            if bad is None:
-                try:
-                    text = decoder.decode(chunk, final=not chunk)
-                    nul = nul or (wide and "\x00" in text)
-                except UnicodeDecodeError as err:
-                    # err.object is this chunk, after any bytes of a character the last one began
-                    bad = (None if wide else line + err.object[:err.start].count(b"\n"), err.object[err.start])
+            try:
+                decoder.decode(chunk, final=not chunk)
+            except UnicodeDecodeError as err:
+                # err.object is this chunk, after any bytes of a character the last one began
+                return (None if wide else line + err.object[: err.start].count(b"\n"), err.object[err.start])
             line += chunk.count(b"\n")
             if not chunk:
-                return nul, bad
+                return None
 
 
 def _read_csv_bytes(open_bytes: Callable[[], BinaryIO], start: bytes, aliases: dict[str, str] | None) -> Table:
@@ -276,12 +302,13 @@ def _read_csv_bytes(open_bytes: Callable[[], BinaryIO], start: bytes, aliases: d
         encoding, what = "utf-16", "not UTF-16, though the file starts with the UTF-16 byte-order mark"
     else:
         encoding, what = "utf-8", "not a character in UTF-8 or Windows-1252"
-    nul, bad = _scan(open_bytes, encoding)
-    if not nul and bad and encoding == "utf-8":
+    with open_bytes() as stream:  # binary junk first: its bytes would also fail as text
+        if encoding != "utf-16" and _looks_binary(stream.read(8192).decode("latin-1")):
+            return _refused(_BINARY)
+    bad = _scan(open_bytes, encoding)
+    if bad and encoding == "utf-8":
         encoding = "cp1252"
-        nul, bad = _scan(open_bytes, encoding)
-    if nul:
-        return _refused(_BINARY)
+        bad = _scan(open_bytes, encoding)
     if bad:
         return _refused(Problem(bad[0], None, None, f"byte 0x{bad[1]:02X} is {what}"))
     with io.TextIOWrapper(open_bytes(), encoding=encoding, newline="") as text:
@@ -296,7 +323,10 @@ _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
 
 
 def _looks_binary(sample: str) -> bool:
-    return len(_CONTROL.findall(sample)) > max(8, len(sample) // 100)
+    """Many control characters, or a tenth of a short file: not text. A stray one
+    (a NUL pasted into a cell) is left for the row parsers to name by row and column."""
+    found = len(_CONTROL.findall(sample))
+    return found > max(8, len(sample) // 100) or found * 10 > len(sample)
 
 
 # --- XLSX --------------------------------------------------------------------------
@@ -359,11 +389,25 @@ def _read_any(source: bytes | Path, filename: str, aliases: dict[str, str] | Non
     if start.startswith(_ZIP):
         return _read_xlsx(source, aliases, sheet)
     if start.startswith(_OLE2):
-        return _refused(Problem(None, None, None, "is an old Excel .xls workbook or a password-protected one: "
-                                "save it as .xlsx or CSV (without a password) and upload it again"))
+        return _refused(
+            Problem(
+                None,
+                None,
+                None,
+                "is an old Excel .xls workbook or a password-protected one: "
+                "save it as .xlsx or CSV (without a password) and upload it again",
+            )
+        )
     if suffix in (".xlsx", ".xlsm"):
-        return _refused(Problem(None, None, None, f"is named {suffix} but is not an Excel workbook: "
-                                "save it from Excel as .xlsx or CSV and upload it again"))
+        return _refused(
+            Problem(
+                None,
+                None,
+                None,
+                f"is named {suffix} but is not an Excel workbook: "
+                "save it from Excel as .xlsx or CSV and upload it again",
+            )
+        )
     return _read_csv_bytes(open_bytes, start, aliases)
 
 

@@ -33,8 +33,11 @@ def to_csv(frame: pd.DataFrame, by: str | None = None) -> str:
     for row in frame.itertuples(index=False):
         values = row._asdict()
         writer.writerow(
-            [*([values[by]] if by else []), fy_label(int(values["financial_year"])),
-             *(plain_pounds(int(values[m])) for m in MONEY)]
+            [
+                *([values[by]] if by else []),
+                fy_label(int(values["financial_year"])),
+                *(plain_pounds(int(values[m])) for m in MONEY),
+            ]
         )
     return out.getvalue()
 
@@ -58,15 +61,22 @@ def to_table(frame: pd.DataFrame, by: str | None = None, as_at: date | None = No
     body = []
     for row in frame.itertuples(index=False):
         values = row._asdict()
-        body.append([*([str(values[by])] if by else []), fy_label(int(values["financial_year"])),
-                     *(format_pounds(int(values[m]), always_pence=True) for m in MONEY)])
+        body.append(
+            [
+                *([str(values[by])] if by else []),
+                fy_label(int(values["financial_year"])),
+                *(format_pounds(int(values[m]), always_pence=True) for m in MONEY),
+            ]
+        )
     totals = [*([""] if by else []), "Total", *(format_pounds(int(frame[m].sum()), always_pence=True) for m in MONEY)]
     rows = [header, *body, totals]
     widths = [max(len(r[i]) for r in rows) for i in range(len(header))]
     money_from = len(header) - 3
 
     def line(cells):
-        return "  ".join(c.rjust(w) if i >= money_from else c.ljust(w) for i, (c, w) in enumerate(zip(cells, widths))).rstrip()
+        return "  ".join(
+            c.rjust(w) if i >= money_from else c.ljust(w) for i, (c, w) in enumerate(zip(cells, widths))
+        ).rstrip()
 
     rule = "  ".join("-" * w for w in widths)
     text = [line(header), rule, *(line(r) for r in body), rule, line(totals)]

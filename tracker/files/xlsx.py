@@ -29,15 +29,27 @@ from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import cast
-from xml.parsers import expat
 
 from openpyxl.utils.cell import column_index_from_string, get_column_letter
 
 from tracker.files import limits
+from tracker.files.xlsx_parts import (
+    CHUNK,
+    Stop,
+    XlsxError,
+    check_parts,
+    check_zip,
+    expat_parser,
+    open_part,
+    parse_part,
+    too_deep,
+    too_long,
+)
 
-CHUNK = 64 * 1024
-_NAMESPACES = ("http://schemas.openxmlformats.org/spreadsheetml/2006/main",
-               "http://purl.oclc.org/ooxml/spreadsheetml/main")
+_NAMESPACES = (
+    "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
+    "http://purl.oclc.org/ooxml/spreadsheetml/main",
+)
 _SHEET_TAGS = ("row", "c", "v", "f", "is", "si", "t", "rPh", "dimension", "sheetData")
 # expat names a namespaced element "namespace}local"; the sheet parser looks names up here.
 _TAG = {f"{ns}}}{tag}": tag for ns in _NAMESPACES for tag in _SHEET_TAGS} | {tag: tag for tag in _SHEET_TAGS}
@@ -48,127 +60,8 @@ Record = tuple[int, list[str], dict[int, str] | None]
 and the formulas (by column index from 0) whose result was never saved."""
 
 
-class XlsxError(Exception):
-    """A workbook refused: ``expected`` says why, ``line`` is the sheet row when known."""
-
-    def __init__(self, expected: str, line: int | None = None):
-        super().__init__(expected)
-        self.expected, self.line = expected, line
-
-
-class _Stop(Exception):
-    """Parsing found what it looked for."""
-
-
-def _size(n: int) -> str:
-    return f"{n / 1024 ** 3:,.1f} GB" if n >= 1024 ** 3 else f"{n / 1024 ** 2:,.0f} MB"
-
-
-def _too_long(where: str, line: int | None = None) -> XlsxError:
-    return XlsxError(f"{where} holds more than {limits.MAX_FIELD_CHARS:,} characters; at most "
-                     f"{limits.MAX_FIELD_CHARS:,} characters can be imported in one cell", line)
-
-
-def _check_zip(fp) -> None:
-    """The zip's end record, read before ``ZipFile`` reads the directory it points to."""
-    end = zipfile._EndRecData(fp)  # type: ignore[attr-defined]  # the record ZipFile itself reads first
-    parts, size = (end[4], end[5]) if end else (0, 0)  # zipfile's _ECD_ENTRIES_TOTAL, _ECD_SIZE
-    if parts > limits.MAX_XLSX_PARTS or size > limits.MAX_XLSX_DIRECTORY_BYTES:
-        raise XlsxError(f"the workbook's zip lists {parts:,} parts in {size:,} bytes; a workbook has at most "
-                        f"{limits.MAX_XLSX_PARTS:,} parts, listed in at most {_size(limits.MAX_XLSX_DIRECTORY_BYTES)}")
-
-
-def _check_parts(archive: zipfile.ZipFile) -> None:
-    limit, parts = limits.MAX_XLSX_UNPACKED_BYTES, archive.infolist()
-    why = "(an XLSX file is a zip; this one would unpack to more than the tracker reads)"
-    if len(parts) > limits.MAX_XLSX_PARTS:
-        raise XlsxError(f"the workbook's zip has {len(parts):,} parts; at most {limits.MAX_XLSX_PARTS:,}")
-    for info in parts:
-        if info.file_size > limit:
-            raise XlsxError(f"the workbook's part {info.filename} unpacks to {_size(info.file_size)}; "
-                            f"at most {_size(limit)} can be read {why}")
-    total = sum(info.file_size for info in parts)
-    if total > limit:
-        raise XlsxError(f"the workbook unpacks to {_size(total)}; at most {_size(limit)} can be read {why}")
-
-
-class CountedPart(io.RawIOBase):
-    """A part as it unpacks, refused once it gives more bytes than the zip's directory declared."""
-
-    def __init__(self, raw, name: str, declared: int):
-        super().__init__()
-        self.raw, self.name, self.declared, self.count, self.open_tag = raw, name, declared, 0, 0
-
-    def read(self, size: int = CHUNK) -> bytes:
-        data = self.raw.read(size)
-        self.count += len(data)
-        if self.count > min(self.declared, limits.MAX_XLSX_UNPACKED_BYTES):
-            raise XlsxError(f"the workbook's part {self.name} unpacks to more than the {self.declared:,} bytes its "
-                            f"zip directory declares (at most {_size(limits.MAX_XLSX_UNPACKED_BYTES)} can be read): "
-                            "the file is damaged or built to exhaust memory")
-        end = data.rfind(b">")  # the XML parser holds a tag whole: bytes since the last ">" are counted
-        self.open_tag = self.open_tag + len(data) if end < 0 else len(data) - end - 1
-        if self.open_tag > limits.MAX_XLSX_TAG_BYTES:
-            raise XlsxError(f"the workbook's part {self.name} has more than {_size(limits.MAX_XLSX_TAG_BYTES)} of XML "
-                            "in one tag or text: the file is damaged or built to exhaust memory")
-        return data
-
-    def close(self) -> None:
-        self.raw.close()
-        super().close()
-
-
-def _open(archive: zipfile.ZipFile, part: str) -> CountedPart:
-    info = archive.getinfo(part)
-    return CountedPart(archive.open(info), part, info.file_size)
-
-
-def _no_doctype(*_args) -> None:
-    raise XlsxError("could not be read as an XLSX workbook (a part declares a DOCTYPE, which workbooks never do)")
-
-
-def _expat(start, end, text):
-    parser = expat.ParserCreate(namespace_separator="}")
-    parser.buffer_text = True
-    parser.StartDoctypeDeclHandler = parser.EntityDeclHandler = _no_doctype
-    parser.StartElementHandler, parser.EndElementHandler, parser.CharacterDataHandler = start, end, text
-    return parser
-
-
-def _too_deep() -> XlsxError:
-    return XlsxError(f"could not be read as an XLSX workbook (its XML nests more than {limits.MAX_XLSX_DEPTH} deep)")
-
-
-def _parse(archive: zipfile.ZipFile, part: str, start=None, end=None, text=None, *, counts_depth=False) -> None:
-    """Stream ``part`` through expat; a handler may raise ``_Stop`` to end early. Unless
-    the handlers count the depth themselves (``counts_depth``), XML nested past the limit
-    is refused here (expat keeps every open element)."""
-    if not counts_depth:
-        start, end, depth = start or (lambda *_: None), end or (lambda _: None), [0]
-
-        def counted_start(tag, attrs, start=start):
-            depth[0] += 1
-            if depth[0] > limits.MAX_XLSX_DEPTH:
-                raise _too_deep()
-            start(tag, attrs)
-
-        def counted_end(tag, end=end):
-            depth[0] -= 1
-            end(tag)
-
-        start, end = counted_start, counted_end
-    parser = _expat(start, end, text)
-    with _open(archive, part) as stream:
-        try:
-            while data := stream.read(CHUNK):
-                parser.Parse(data, False)
-            parser.Parse(b"", True)
-        except _Stop:
-            pass
-
-
 def _local(name: str) -> str:
-    return name[name.rfind("}") + 1:]
+    return name[name.rfind("}") + 1 :]
 
 
 @dataclass
@@ -193,7 +86,7 @@ def _relationships(archive: zipfile.ZipFile, owner: str) -> dict[str, tuple[str,
                 raise XlsxError(f"the workbook lists more than {limits.MAX_XLSX_PARTS:,} parts in {rels}")
 
     if rels in archive.NameToInfo:
-        _parse(archive, rels, start)
+        parse_part(archive, rels, start)
     return found
 
 
@@ -203,8 +96,9 @@ def _read_book(archive: zipfile.ZipFile) -> _Book:
     if workbook not in archive.NameToInfo:
         raise ValueError(f"it has no {workbook}")
     rels = _relationships(archive, workbook)
-    book = _Book(archive, parts={kind.rpartition("/")[2]: part for kind, part in rels.values()
-                                 if part in archive.NameToInfo})
+    book = _Book(
+        archive, parts={kind.rpartition("/")[2]: part for kind, part in rels.values() if part in archive.NameToInfo}
+    )
     seen: set[str] = set()
 
     def start(tag, attrs):
@@ -217,7 +111,7 @@ def _read_book(archive: zipfile.ZipFile) -> _Book:
         elif local == "workbookPr":
             book.date1904 = attrs.get("date1904", "").lower() in ("1", "true")
 
-    _parse(archive, workbook, start)
+    parse_part(archive, workbook, start)
     return book
 
 
@@ -229,12 +123,14 @@ class _Strings:
         self.buffer, self.ends = bytearray(), array("Q")
         if "sharedStrings" in book.parts:
             texts = _SheetParser(None, self)
-            _parse(book.archive, book.parts["sharedStrings"], texts.start, texts.end, texts.text, counts_depth=True)
+            parse_part(book.archive, book.parts["sharedStrings"], texts.start, texts.end, texts.text, counts_depth=True)
 
     def append(self, text: str) -> None:
         if len(self.ends) >= limits.MAX_XLSX_SHARED_STRINGS:
-            raise XlsxError(f"the workbook holds more than {limits.MAX_XLSX_SHARED_STRINGS:,} different texts; "
-                            f"at most {limits.MAX_XLSX_SHARED_STRINGS:,} can be read")
+            raise XlsxError(
+                f"the workbook holds more than {limits.MAX_XLSX_SHARED_STRINGS:,} different texts; "
+                f"at most {limits.MAX_XLSX_SHARED_STRINGS:,} can be read"
+            )
         self.buffer += text.replace("x005F_", "").encode("utf-8", "surrogatepass")
         self.ends.append(len(self.buffer))
 
@@ -242,7 +138,7 @@ class _Strings:
         return len(self.ends)
 
     def __getitem__(self, index: int) -> str:
-        return self.buffer[self.ends[index - 1] if index else 0:self.ends[index]].decode("utf-8", "surrogatepass")
+        return self.buffer[self.ends[index - 1] if index else 0 : self.ends[index]].decode("utf-8", "surrogatepass")
 
 
 def _date_styles(book: _Book) -> tuple[bytearray, bytearray]:
@@ -269,7 +165,7 @@ def _date_styles(book: _Book) -> tuple[bytearray, bytearray]:
         depth[0] -= _local(tag) == "cellXfs"
 
     if "styles" in book.parts:
-        _parse(book.archive, book.parts["styles"], start, end)
+        parse_part(book.archive, book.parts["styles"], start, end)
     return dates, durations
 
 
@@ -334,17 +230,19 @@ def _check_declared(book: _Book, name: str, part: str) -> None:
         if local == "dimension":
             found.append(attrs.get("ref", ""))
         if local in ("dimension", "sheetData"):
-            raise _Stop
+            raise Stop
 
-    _parse(book.archive, part, start)
+    parse_part(book.archive, part, start)
     corner = found[0].rpartition(":")[2].replace("$", "").upper() if found else ""
     match = _REF.match(corner)
     columns, rows = (column_index_from_string(match[1]), int(match[2])) if match else (0, 0)
     if columns > limits.MAX_COLUMNS or rows > limits.MAX_ROWS + 1:  # + 1 for the header
-        raise XlsxError(f"the sheet {name!r} declares cells up to {corner} ({columns:,} columns x {rows:,} rows); "
-                        f"at most {limits.MAX_COLUMNS} columns and {limits.MAX_ROWS:,} rows can be imported: "
-                        "delete the empty rows and columns after the data (or copy the data into a new workbook) "
-                        "and save it again")
+        raise XlsxError(
+            f"the sheet {name!r} declares cells up to {corner} ({columns:,} columns x {rows:,} rows); "
+            f"at most {limits.MAX_COLUMNS} columns and {limits.MAX_ROWS:,} rows can be imported: "
+            "delete the empty rows and columns after the data (or copy the data into a new workbook) "
+            "and save it again"
+        )
 
 
 def _holds_data(book: _Book, part: str) -> bool:
@@ -354,9 +252,9 @@ def _holds_data(book: _Book, part: str) -> bool:
     def start(tag, _attrs):
         if _TAG.get(tag) in ("v", "f", "is"):
             found.append(True)
-            raise _Stop
+            raise Stop
 
-    _parse(book.archive, part, start)
+    parse_part(book.archive, part, start)
     return bool(found)
 
 
@@ -383,7 +281,7 @@ class _SheetParser:
     def start(self, tag, attrs):
         self.depth += 1
         if self.depth > limits.MAX_XLSX_DEPTH:
-            raise _too_deep()
+            raise too_deep()
         local = _TAG.get(tag)
         if local == "c":
             self.ref, self.kind, self.style = attrs.get("r"), attrs.get("t", "n"), int(attrs.get("s") or 0)
@@ -412,8 +310,8 @@ class _SheetParser:
             self.size += len(data)
             if self.size > limits.MAX_FIELD_CHARS:
                 if self.strings is not None:
-                    raise _too_long("a text in the workbook")
-                raise _too_long(f"cell {self.ref or get_column_letter(self.column + 1)}", self.row_number)
+                    raise too_long("a text in the workbook")
+                raise too_long(f"cell {self.ref or get_column_letter(self.column + 1)}", self.row_number)
             self.buffer.append(data)
 
     def end(self, tag):
@@ -454,10 +352,13 @@ class _SheetParser:
         if not text and not unsaved:
             return  # an empty cell (Excel keeps formatted ones) costs nothing
         if self.column > limits.MAX_COLUMNS:
-            raise XlsxError(f"column {get_column_letter(self.column)} (column {self.column:,}) holds a value; "
-                            f"at most {limits.MAX_COLUMNS} columns can be imported", self.row_number)
+            raise XlsxError(
+                f"column {get_column_letter(self.column)} (column {self.column:,}) holds a value; "
+                f"at most {limits.MAX_COLUMNS} columns can be imported",
+                self.row_number,
+            )
         if len(text) > limits.MAX_FIELD_CHARS:
-            raise _too_long(f"cell {self.ref or get_column_letter(self.column)}", self.row_number)
+            raise too_long(f"cell {self.ref or get_column_letter(self.column)}", self.row_number)
         self.row[self.column] = text
         if unsaved:
             formula = "=" + "".join(self.formula_text)
@@ -487,14 +388,16 @@ def _choose(book: _Book, wanted: str | None) -> tuple[str, str]:
     if len(with_data) <= 1:
         return (with_data or book.sheets)[0]
     names = ", ".join(repr(name) for name, _ in with_data)
-    raise XlsxError(f"the workbook has {len(with_data)} sheets holding data ({names}) and none named {wanted!r}: "
-                    f"name the sheet to import {wanted!r}, or remove the other sheets")
+    raise XlsxError(
+        f"the workbook has {len(with_data)} sheets holding data ({names}) and none named {wanted!r}: "
+        f"name the sheet to import {wanted!r}, or remove the other sheets"
+    )
 
 
 def _records(book: _Book, part: str, cells: _Cells) -> Generator[Record, None, None]:
     handlers = _SheetParser(cells)
-    parser = _expat(handlers.start, handlers.end, handlers.text)
-    with _open(book.archive, part) as stream:
+    parser = expat_parser(handlers.start, handlers.end, handlers.text)
+    with open_part(book.archive, part) as stream:
         while True:
             data = stream.read(CHUNK)
             parser.Parse(data, not data)
@@ -513,9 +416,9 @@ def open_sheet(source: bytes | Path, wanted: str | None = None) -> Iterator[Shee
     one, while opening or while its records are read."""
     with ExitStack() as stack:
         fp = stack.enter_context(io.BytesIO(source) if isinstance(source, bytes) else open(source, "rb"))  # noqa: SIM115
-        _check_zip(fp)
+        check_zip(fp)
         archive = stack.enter_context(zipfile.ZipFile(fp))
-        _check_parts(archive)
+        check_parts(archive)
         book = _read_book(archive)
         if not book.sheets:
             yield None

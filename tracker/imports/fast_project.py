@@ -25,24 +25,29 @@ from pathlib import Path
 
 import numpy as np
 
-from tracker.records.commitment_rows import (
-    HEADER_ALIASES,
-    MAX_PENCE,
-    REQUIRED,
-    _KIND_SPELLINGS,
-    _QUALIFIER_SPELLINGS,
-    TEXT_COLUMNS,
-    _choice,
-    check_across_rows,
-    parse_commitment_row,
-    parse_uplift_bp,
-    parse_years,
-    read_commitments,
-)
-from tracker.core import limits
+from tracker.core.projection import CommitmentColumns, columns_from_records, yearly_new_money
 from tracker.core.vocabulary import CAPITAL_OR_REVENUE, STATUSES
 from tracker.files.tabular import Problem, Row, normalise_header
-from tracker.core.projection import CommitmentColumns, columns_from_records, yearly_new_money
+from tracker.imports.fast_columns import (
+    all_start_with_text,
+    has_duplicates,
+    index_array,
+    lengths,
+    plain_pence,
+    string_array,
+    within_limits,
+)
+from tracker.records.commitment_rows import (
+    _KIND_SPELLINGS,
+    _QUALIFIER_SPELLINGS,
+    HEADER_ALIASES,
+    REQUIRED,
+    TEXT_COLUMNS,
+    check_across_rows,
+    parse_commitment_row,
+    read_commitments,
+)
+from tracker.records.commitment_values import MAX_PENCE, choice, parse_uplift_bp, parse_years
 
 
 class _NotFast(Exception):
@@ -89,8 +94,16 @@ def _fast(path: Path) -> tuple[np.ndarray, np.ndarray]:
     by_name = dict(zip(names, raw_names))
 
     dictionary = pa.dictionary(pa.int32(), pa.string())
-    categorical = ("announced_on", "kind", "first_year", "years", "qualifier", "status",
-                   "capital_or_revenue", "uplift_pct")
+    categorical = (
+        "announced_on",
+        "kind",
+        "first_year",
+        "years",
+        "qualifier",
+        "status",
+        "capital_or_revenue",
+        "uplift_pct",
+    )
     text = ("amount", "profile", *TEXT_COLUMNS)
     wanted = [c for c in categorical + text if c in by_name]
     column_types = {by_name[c]: (dictionary if c in categorical else pa.string()) for c in wanted}
@@ -118,7 +131,7 @@ def _fast(path: Path) -> tuple[np.ndarray, np.ndarray]:
     # Amounts are the biggest job: convert them on the second core while this
     # thread checks the other columns (numpy releases the GIL in both).
     amounts = ThreadPoolExecutor(max_workers=1)
-    pence_future = amounts.submit(_plain_pence, column["amount"])
+    pence_future = amounts.submit(plain_pence, column["amount"])
     try:
         return _checked_totals(table, by_name, wanted, column, pence_future, n)
     finally:
@@ -170,15 +183,15 @@ def _checked_totals(table, by_name, wanted, column, pence_future, n) -> tuple[np
     # Text that must be present: empty, or starting with a space (which might
     # be all there is), sends us to the general path; so does a ref with a
     # space or apostrophe at either end, which the importer would strip.
-    if not _all_start_with_text(column["ref"], both_ends=True):
+    if not all_start_with_text(column["ref"], both_ends=True):
         raise _NotFast
     for name in ("funder", "recipient", "purpose"):
-        if not _all_start_with_text(column[name]):
+        if not all_start_with_text(column[name]):
             raise _NotFast
     # Text the row parser would refuse (too long, hidden characters, a bad
     # ref or web address) is left to it, so the problem is worded in one place.
     for name in TEXT_COLUMNS:
-        if name in column and not _within_limits(column[name], name):
+        if name in column and not within_limits(column[name], name):
             raise _NotFast
 
     from tracker.core.fiscal import FiscalError, parse_date, parse_financial_year
@@ -197,15 +210,16 @@ def _checked_totals(table, by_name, wanted, column, pence_future, n) -> tuple[np
 
     def _in(allowed: dict[str, str], blank_ok: bool):
         """Code of an allowed choice (1, 2, ...); 0 for blank where allowed."""
-        codes = {choice: i + 1 for i, choice in enumerate(dict.fromkeys(allowed.values()))}
+        codes = {value: i + 1 for i, value in enumerate(dict.fromkeys(allowed.values()))}
 
         def check(text):
             if not text.strip() and blank_ok:
                 return 0
-            choice = _choice(text, allowed)
-            if choice is None:
+            chosen = choice(text, allowed)
+            if chosen is None:
                 raise ValueError
-            return codes[choice]
+            return codes[chosen]
+
         return check, codes
 
     if not all_valid("announced_on", _date):
@@ -238,19 +252,14 @@ def _checked_totals(table, by_name, wanted, column, pence_future, n) -> tuple[np
     years = np.where(years == 0, 1, years)
 
     pence, plain_amount = pence_future.result()
-    plain = (
-        plain_amount
-        & (is_one_off | is_recurring)
-        & (first_year >= 0)
-        & no_uplift
-    )
+    plain = plain_amount & (is_one_off | is_recurring) & (first_year >= 0) & no_uplift
     for name in ("reannounces", "profile", "announcement_ref"):
         if name in column:
-            plain &= _lengths(column[name]) == 0
+            plain &= lengths(column[name]) == 0
     if (plain & (pence <= 0)).any() or (plain & (pence > MAX_PENCE)).any():
         raise _NotFast
 
-    if _has_duplicates(column["ref"]):
+    if has_duplicates(column["ref"]):
         raise _NotFast
 
     if plain.all():  # the usual case: no copies
@@ -270,7 +279,7 @@ def _with_other_rows(columns, table, by_name, wanted, other_idx, column) -> Comm
     """Parse the rows the fast path left aside with the scalar row parser."""
     import pyarrow.compute as pc
 
-    subset = table.take(_index_array(other_idx))
+    subset = table.take(index_array(other_idx))
     cells = {c: [("" if v is None else str(v)) for v in subset.column(by_name[c]).to_pylist()] for c in wanted}
     problems: list[Problem] = []
     records = []
@@ -284,7 +293,7 @@ def _with_other_rows(columns, table, by_name, wanted, other_idx, column) -> Comm
     targets = {r.reannounces for r in records if r.reannounces}
     known = set()
     if targets:
-        found = pc.is_in(column["ref"], value_set=_string_array(sorted(targets)))
+        found = pc.is_in(column["ref"], value_set=string_array(sorted(targets)))
         known = set(pc.filter(column["ref"], found).to_pylist())
     check_across_rows(records, problems, known_refs=known)
     if problems:
@@ -303,203 +312,3 @@ def _with_other_rows(columns, table, by_name, wanted, other_idx, column) -> Comm
         profile_year=extra.profile_year,
         profile_amount=extra.profile_amount,
     )
-
-
-# pyarrow's pa.array() looks for pandas on first use, and importing pandas
-# costs more than the whole projection: build small arrays from buffers.
-
-
-def _index_array(index: np.ndarray):
-    import pyarrow as pa
-
-    index = np.ascontiguousarray(index, dtype=np.int64)
-    return pa.Array.from_buffers(pa.int64(), len(index), [None, pa.py_buffer(index.tobytes())])
-
-
-def _string_array(texts: list[str]):
-    import pyarrow as pa
-
-    encoded = [t.encode("utf-8") for t in texts]
-    offsets = np.zeros(len(encoded) + 1, np.int32)
-    offsets[1:] = np.cumsum([len(e) for e in encoded])
-    return pa.Array.from_buffers(
-        pa.string(), len(encoded), [None, pa.py_buffer(offsets.tobytes()), pa.py_buffer(b"".join(encoded))]
-    )
-
-
-def _string_buffers(chunked):
-    """(offsets, data) numpy views of each chunk of a pyarrow string column."""
-    for chunk in chunked.chunks:
-        offsets = np.frombuffer(chunk.buffers()[1], dtype=np.int32)[chunk.offset : chunk.offset + len(chunk) + 1]
-        data_buffer = chunk.buffers()[2]
-        data = np.frombuffer(data_buffer, dtype=np.uint8) if data_buffer is not None else np.zeros(0, np.uint8)
-        yield offsets, data
-
-
-# Bytes that may begin a space (ASCII, or the lead byte of a Unicode space)
-# or an export's protective apostrophe: the general path strips those, so a
-# string starting or ending with one is left to it.
-_EDGE = np.zeros(256, bool)
-_EDGE[[9, 10, 11, 12, 13, 32, 0x27, 0xC2, 0xE1, 0xE2, 0xE3]] = True
-_TRAILING = np.zeros(256, bool)
-_TRAILING[[9, 10, 11, 12, 13, 32, 0x80, 0x81, 0x85, 0x80 | 0x28, 0xA0, 0xA8, 0xA9, 0xAF, 0x9F, 0x8B]] = True
-
-
-def _all_start_with_text(chunked, both_ends: bool = False) -> bool:
-    """Every string is non-empty and starts (and with ``both_ends`` ends)
-    with neither a space nor an apostrophe."""
-    for offsets, data in _string_buffers(chunked):
-        if len(offsets) < 2:
-            continue
-        if (offsets[1:] == offsets[:-1]).any() or _EDGE[data[offsets[:-1]]].any():
-            return False
-        if both_ends and _TRAILING[data[offsets[1:] - 1]].any():
-            return False
-    return True
-
-
-# Control bytes in ASCII and Windows-1252 alike (tab, LF, CR allowed); bytes a ref may hold.
-_CONTROL_BYTE = np.isin(np.arange(256), [*range(0, 9), 11, 12, *range(14, 32), 127])
-_REF_FIRST_BYTE = np.isin(np.arange(256), list(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"))
-_REF_BYTE = _REF_FIRST_BYTE | np.isin(np.arange(256), list(b"-_./:"))
-
-
-def _within_limits(chunked, name: str) -> bool:
-    """Whether every value of text column ``name`` surely passes ``limits.check_field``.
-
-    Over-cautious: bytes are counted as characters, and any UTF-8 that might be
-    a C1 control (U+0080-U+009F), a direction control (U+202A-U+202E,
-    U+2066-U+2069) or a surrogate (any 0xED byte) counts. A false alarm only
-    sends the file to the general path, which decides exactly."""
-    for offsets, data in _string_buffers(chunked):
-        lengths = np.diff(offsets)
-        text = data[offsets[0] : offsets[-1]] if len(lengths) else data[:0]
-        first, second, third = text[:-2], text[1:-1], text[2:]
-        if ((lengths > limits.LIMITS[name]).any() or _CONTROL_BYTE[text].any() or (text == 0xED).any()
-                or ((text[:-1] == 0xC2) & (text[1:] >= 0x80) & (text[1:] <= 0x9F)).any()
-                or ((first == 0xE2) & (((second == 0x80) & (third >= 0xAA) & (third <= 0xAE))
-                                       | ((second == 0x81) & (third >= 0xA6) & (third <= 0xA9)))).any()):
-            return False
-        if name in limits.REF_FIELDS and not (
-                _REF_BYTE[text].all() and _REF_FIRST_BYTE[data[offsets[:-1][lengths > 0]]].all()):
-            return False
-    if name in limits.WEB_ADDRESS_FIELDS:
-        import pyarrow.compute as pc
-
-        try:
-            addresses = pc.unique(chunked).to_pylist()
-        except UnicodeDecodeError:
-            return False
-        return not any(limits.check_web_address(name, a.strip()) for a in addresses if a.strip())
-    return True
-
-
-def _lengths(chunked) -> np.ndarray:
-    return np.concatenate([np.diff(offsets) for offsets, _ in _string_buffers(chunked)])
-
-
-_POWERS_OF_TEN = 10 ** np.arange(19, dtype=np.int64)
-
-
-def _plain_pence(chunked) -> tuple[np.ndarray, np.ndarray]:
-    """Pence of amounts written plainly (``^\\d+(\\.\\d{1,2})?$``) and which rows were.
-
-    Works on the column's bytes, one pass per step over the whole buffer: each
-    digit is worth ``digit * 10 ** (digits after it in its string)``; summing
-    those per string gives the number without its point, and the count of
-    digits after the point says whether to multiply by 1, 10 or 100.
-    """
-    pence_parts, ok_parts = [], []
-    for offsets, data in _string_buffers(chunked):
-        offsets = offsets.astype(np.int64)
-        lengths = np.diff(offsets)
-        pence = np.zeros(len(lengths), np.int64)
-        ok = np.zeros(len(lengths), bool)
-        filled = np.flatnonzero(lengths > 0)
-        if len(filled):
-            # Empty strings take no bytes, so the others still tile the buffer.
-            starts = offsets[filled] - offsets[0]
-            ends = starts + lengths[filled]
-            text = data[offsets[0] : offsets[-1]]
-            code = text - np.uint8(48)  # digits become 0-9; everything else wraps above 9
-            is_digit = code < 10
-            is_dot = text == 46
-            seen = np.cumsum(is_digit, dtype=np.int32)
-            after = np.repeat(seen[ends - 1], lengths[filled]) - seen  # digits after each byte
-            worth = code.astype(np.int64) * _POWERS_OF_TEN[np.minimum(after, 18)]
-            worth[~is_digit] = 0
-            value = np.add.reduceat(worth, starts)
-            # One more pass counts digits, dots and the digits after a dot,
-            # packed into bit fields of one int64 (each count is below 256).
-            packed = is_digit.astype(np.int64)
-            packed[is_dot] = (1 << 8) | (after[is_dot].astype(np.int64) << 16)
-            counts = np.add.reduceat(packed, starts)
-            digits, dots, decimals = counts & 0xFF, (counts >> 8) & 0xFF, counts >> 16
-            good = (
-                (digits + dots == lengths[filled])
-                & (dots <= 1)
-                & (code[starts] < 10)  # starts with a digit
-                & ((dots == 0) | ((decimals >= 1) & (decimals <= 2)))
-                & (digits <= 15)
-            )
-            scale = np.where(dots == 0, 100, np.where(decimals == 1, 10, 1))
-            pence[filled] = np.where(good, value * scale, 0)
-            ok[filled] = good
-        pence_parts.append(pence)
-        ok_parts.append(ok)
-    return np.concatenate(pence_parts), np.concatenate(ok_parts)
-
-
-_FNV_PRIME = np.uint64(1099511628211)
-
-
-def _short_keys(chunked) -> np.ndarray | None:
-    """Refs of one length up to 8 bytes, each packed into a uint64 (exact, no
-    hashing), or None when refs are longer or vary in length."""
-    parts = []
-    width = None
-    for offsets, data in _string_buffers(chunked):
-        lengths = np.diff(offsets)
-        if len(lengths) == 0:
-            continue
-        if width is None:
-            width = int(lengths[0])
-        if width < 1 or width > 8 or (lengths != width).any():
-            return None
-        block = data[offsets[0] : offsets[-1]].reshape(-1, width)
-        padded = np.zeros((len(block), 8), np.uint8)
-        padded[:, :width] = block
-        parts.append(padded.view(np.uint64).ravel())
-    return np.concatenate(parts) if parts else None
-
-
-def _has_duplicates(chunked) -> bool:
-    """Whether any ref appears twice: a 64-bit hash of each padded string,
-    sorted; equal hashes are confirmed by comparing the strings themselves."""
-    exact = _short_keys(chunked)
-    if exact is not None:
-        keys = np.sort(exact)
-        return bool((keys[1:] == keys[:-1]).any())
-    hashes = []
-    for offsets, data in _string_buffers(chunked):
-        starts = offsets[:-1].astype(np.int64)
-        lengths = offsets[1:] - offsets[:-1]
-        padded = np.concatenate([data, np.zeros(1, np.uint8)])
-        h = np.full(len(starts), np.uint64(14695981039346656037), np.uint64) ^ lengths.astype(np.uint64)
-        width = int(lengths.max()) if len(lengths) else 0
-        for j in range(width):
-            inside = j < lengths
-            byte = padded[np.where(inside, starts + j, len(data))].astype(np.uint64)
-            h = (h ^ byte) * _FNV_PRIME
-        hashes.append(h)
-    all_hashes = np.concatenate(hashes)
-    sorted_hashes = np.sort(all_hashes)
-    if not (sorted_hashes[1:] == sorted_hashes[:-1]).any():
-        return False
-    order = np.argsort(all_hashes, kind="stable")
-    sorted_hashes = all_hashes[order]
-    same = np.flatnonzero(sorted_hashes[1:] == sorted_hashes[:-1])
-    suspects = np.unique(np.concatenate([order[same], order[same + 1]]))
-    texts = chunked.take(_index_array(suspects)).to_pylist()
-    # Distinct strings that merely share a hash are not duplicates.
-    return len(set(texts)) != len(texts)

@@ -33,9 +33,15 @@ if TYPE_CHECKING:
     import pandas as pd
 
 
-def _database_checks(session: Session, fields: dict, records: list[tuple[int, CommitmentRecord]],
-                     problems: list[FieldProblem], new_ok: bool, created: list[Organisation] | None,
-                     keep_id: int | None = None) -> tuple[dict[str, int], dict[str, Commitment]]:
+def _database_checks(
+    session: Session,
+    fields: dict,
+    records: list[tuple[int, CommitmentRecord]],
+    problems: list[FieldProblem],
+    new_ok: bool,
+    created: list[Organisation] | None,
+    keep_id: int | None = None,
+) -> tuple[dict[str, int], dict[str, Commitment]]:
     """Checks that need the database: refs free, organisations known (or
     created: see ``organisation_ids``), re-announced commitments there.
     Returns organisation ids by name and re-announced commitments by ref."""
@@ -47,8 +53,7 @@ def _database_checks(session: Session, fields: dict, records: list[tuple[int, Co
     targets: dict[str, Commitment] = {}
     for i, rec in records:
         check_new_ref(session, Commitment, f"commitments[{i}].ref", rec.ref, problems)
-        target = reannounce_target(session, f"commitments[{i}].reannounces", rec.reannounces, problems,
-                                   pending=pending)
+        target = reannounce_target(session, f"commitments[{i}].reannounces", rec.reannounces, problems, pending=pending)
         if target is not None:
             targets[rec.ref] = target
     return orgs, targets
@@ -99,9 +104,14 @@ def create_announcement(
         orgs, targets = _database_checks(uow.session, fields, records, problems, new_organisations_ok, created)
         raise_if_any(problems)
         announcement = Announcement(
-            ref=fields["ref"], announced_on=fields["announced_on"], title=fields["title"],
-            funder_id=orgs[fields["funder"]], made_by=fields["made_by"], source_url=fields["source_url"],
-            quote=fields["quote"], notes=fields["notes"],
+            ref=fields["ref"],
+            announced_on=fields["announced_on"],
+            title=fields["title"],
+            funder_id=orgs[fields["funder"]],
+            made_by=fields["made_by"],
+            source_url=fields["source_url"],
+            quote=fields["quote"],
+            notes=fields["notes"],
         )
         uow.session.add(announcement)
         commitments: dict[str, Commitment] = {}
@@ -109,7 +119,8 @@ def create_announcement(
         for _, rec in records:
             target = targets.get(rec.ref)
             commitments[rec.ref], new_lines = new_commitment(
-                uow, announcement, rec, orgs[rec.recipient], target.id if target else None)
+                uow, announcement, rec, orgs[rec.recipient], target.id if target else None
+            )
             lines += new_lines
         for _, rec in records:  # re-announcements of commitments in this same announcement
             if rec.reannounces in commitments:
@@ -121,7 +132,12 @@ def create_announcement(
 
 
 def update_announcement(
-    ref: str, inp: AnnouncementInput, *, expected_version: int, engine: Engine, actor: Actor,
+    ref: str,
+    inp: AnnouncementInput,
+    *,
+    expected_version: int,
+    engine: Engine,
+    actor: Actor,
     new_organisations_ok: bool = False,
 ) -> int:
     """Change an announcement's own fields (its commitments are changed one at
@@ -137,15 +153,20 @@ def update_announcement(
         problems: list[FieldProblem] = []
         fields = announcement_fields(inp, Checks(problems))
         if inp.commitments:
-            problems.append(FieldProblem("commitments", None, "commitments are added and changed one at a time, "
-                                                              "not with the announcement"))
+            problems.append(
+                FieldProblem(
+                    "commitments", None, "commitments are added and changed one at a time, not with the announcement"
+                )
+            )
         created: list[Organisation] = []
-        orgs, _ = _database_checks(uow.session, fields, [], problems, new_organisations_ok,
-                                   created, keep_id=announcement.id)
+        orgs, _ = _database_checks(
+            uow.session, fields, [], problems, new_organisations_ok, created, keep_id=announcement.id
+        )
         raise_if_any(problems)
         before = snapshot(announcement)
-        changed = apply_values(announcement, {**{k: v for k, v in fields.items() if k != "funder"},
-                                              "funder_id": orgs[fields["funder"]]})
+        changed = apply_values(
+            announcement, {**{k: v for k, v in fields.items() if k != "funder"}, "funder_id": orgs[fields["funder"]]}
+        )
         uow.created(created)
         return uow.updated(announcement, before) if changed else announcement.version
 

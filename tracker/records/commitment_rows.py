@@ -17,27 +17,51 @@ problem).
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from tracker.core import limits
 from tracker.core.fiscal import FinancialYear, FiscalError, parse_financial_year
-from tracker.core.money import MoneyError, allocate, format_pounds, parse_pence
+from tracker.core.money import MoneyError, format_pounds, parse_pence
 from tracker.core.vocabulary import CAPITAL_OR_REVENUE, COMMITMENT_KINDS, QUALIFIERS, STATUSES
 from tracker.files.tabular import Problem, Row, missing_columns, parse_file_date, read_table
+from tracker.records.commitment_values import (
+    MAX_PENCE,
+    choice,
+    either,
+    parse_profile,
+    parse_uplift_bp,
+    parse_years,
+)
 
 REQUIRED = ("ref", "announced_on", "funder", "recipient", "purpose", "kind", "amount", "first_year")
 OPTIONAL = (
-    "years", "qualifier", "programme", "announcement_ref", "title", "source_url", "quote",
-    "status", "capital_or_revenue", "uplift_pct", "reannounces", "profile",
+    "years",
+    "qualifier",
+    "programme",
+    "announcement_ref",
+    "title",
+    "source_url",
+    "quote",
+    "status",
+    "capital_or_revenue",
+    "uplift_pct",
+    "reannounces",
+    "profile",
 )
 COLUMNS = REQUIRED + OPTIONAL
 # The columns kept as text: each is checked by tracker.core.limits.check_field.
 TEXT_COLUMNS = (
-    "ref", "funder", "recipient", "purpose", "programme", "announcement_ref", "title", "source_url", "quote",
+    "ref",
+    "funder",
+    "recipient",
+    "purpose",
+    "programme",
+    "announcement_ref",
+    "title",
+    "source_url",
+    "quote",
     "reannounces",
 )
 
@@ -99,26 +123,24 @@ HEADER_ALIASES = {
 # Each value of the closed list, plus other spellings of it.
 _KIND_SPELLINGS = {
     **{kind: kind for kind in COMMITMENT_KINDS},
-    "oneoff": "one-off", "one off": "one-off", "one_off": "one-off",
+    "oneoff": "one-off",
+    "one off": "one-off",
+    "one_off": "one-off",
     "annual": "recurring",
 }
 _QUALIFIER_SPELLINGS = {
     **{qualifier: qualifier for qualifier in QUALIFIERS},
     "": "exact",
-    "at least": "over", "more than": "over",
-    "up_to": "up to", "upto": "up to",
-    "around": "about", "approximately": "about",
+    "at least": "over",
+    "more than": "over",
+    "up_to": "up to",
+    "upto": "up to",
+    "around": "about",
+    "approximately": "about",
 }
+
+
 # [0-9], not \d: \d also matches other scripts' digits, which Decimal() would read.
-_UPLIFT = re.compile(r"^(-?[0-9]{1,3}(?:\.[0-9]{1,2})?)\s*%?$")
-_PERCENT = re.compile(r"^([0-9]{1,3}(?:\.[0-9]{1,2})?)\s*%$")
-
-MAX_YEARS = 50
-# A single line above £1 trillion is a typing error, and keeping every amount
-# below this keeps sums of a million rows well inside 64-bit integers.
-MAX_PENCE = 100_000_000_000_000
-
-
 @dataclass(frozen=True, slots=True)
 class CommitmentRecord:
     """A validated commitments-file row. Money in pence, years as FinancialYear."""
@@ -148,91 +170,6 @@ class CommitmentRecord:
     @property
     def last_year(self) -> FinancialYear:
         return self.first_year + (self.years - 1)
-
-
-def _choice(value: str, spellings: dict[str, str]) -> str | None:
-    return spellings.get(re.sub(r"\s+", " ", value.strip().lower()))
-
-
-def _either(values: tuple[str, ...]) -> str:
-    """``("a", "b", "c")`` -> ``"a, b or c"``."""
-    return f"{', '.join(values[:-1])} or {values[-1]}" if len(values) > 1 else "".join(values)
-
-
-def parse_uplift_bp(text: str) -> int:
-    """``2.5`` or ``2.5%`` -> 250 hundredths of a percent; blank -> 0."""
-    cleaned = text.strip()
-    if not cleaned:
-        return 0
-    other_digit = limits.check_digits(cleaned)
-    if other_digit:
-        raise ValueError(other_digit)
-    match = _UPLIFT.match(cleaned)
-    if not match:
-        raise ValueError("expected an annual uplift percentage like 2.5 or 2.5% (at most two decimals)")
-    bp = int(Decimal(match[1]) * 100)
-    if not -10000 < bp <= 10000:
-        raise ValueError("expected an annual uplift between -100% and 100%")
-    return bp
-
-
-def parse_years(text: str) -> int:
-    cleaned = text.strip()
-    other_digit = limits.check_digits(cleaned)
-    if other_digit:
-        raise ValueError(other_digit)
-    try:
-        value = Decimal(cleaned)
-    except InvalidOperation:
-        value = None
-    if value is None or not value.is_finite() or value != value.to_integral_value() or not 1 <= value <= MAX_YEARS:
-        raise ValueError(f"expected a whole number of years from 1 to {MAX_YEARS}")
-    return int(value)
-
-
-def parse_profile(text: str, total_pence: int | None) -> tuple[tuple[FinancialYear, int], ...]:
-    """``2020-21=£1m;2021-22=500000`` or shares of the amount: ``2020-21=60%;2021-22=40%``.
-
-    Shares are split exactly with ``money.allocate`` so the years add up to the
-    total to the penny.
-    """
-    parts = [p.strip() for p in re.split(r"[;\n]", text) if p.strip()]
-    if not parts:
-        raise ValueError("expected year=amount pairs like 2020-21=£1m;2021-22=500000")
-    years: list[FinancialYear] = []
-    amounts: list[int] = []
-    shares: list[int] = []
-    for part in parts:
-        if "=" not in part:
-            raise ValueError(f"{part!r} is not year=amount (expected e.g. 2020-21=£1m;2021-22=500000)")
-        fy_text, amount_text = (s.strip() for s in part.split("=", 1))
-        try:
-            fy = parse_financial_year(fy_text)
-        except FiscalError as err:
-            raise ValueError(str(err)) from None
-        if fy in years:
-            raise ValueError(f"{fy} appears twice in the profile")
-        years.append(fy)
-        share = _PERCENT.match(amount_text)
-        if share:
-            shares.append(int(Decimal(share[1]) * 100))
-        else:
-            try:
-                amounts.append(parse_pence(amount_text))
-            except MoneyError as err:
-                raise ValueError(f"{fy}: {err}") from None  # names the year and the value
-            if amounts[-1] > MAX_PENCE:
-                raise ValueError(f"{fy}: expected an amount below £1 trillion")
-    if shares and amounts:
-        raise ValueError("use either amounts or percentages in a profile, not both")
-    if shares:
-        if sum(shares) != 10000:
-            raise ValueError("profile percentages must add up to 100%")
-        if total_pence is None:
-            raise ValueError("a profile in percentages needs the total in amount")
-        amounts = allocate(total_pence, shares)
-    pairs = sorted(zip(years, amounts))
-    return tuple(pairs)
 
 
 class _RowReader:
@@ -282,9 +219,9 @@ def parse_commitment_row(row: Row, problems: list[Problem]) -> CommitmentRecord 
 
     kind = None
     if r.text("kind", required=True):
-        kind = _choice(row.get("kind"), _KIND_SPELLINGS)
+        kind = choice(row.get("kind"), _KIND_SPELLINGS)
         if kind is None:
-            r.fail("kind", f"expected {_either(COMMITMENT_KINDS)}")
+            r.fail("kind", f"expected {either(COMMITMENT_KINDS)}")
 
     first_year = None
     if r.text("first_year", required=True):
@@ -296,17 +233,17 @@ def parse_commitment_row(row: Row, problems: list[Problem]) -> CommitmentRecord 
             else:
                 r.fail("first_year", err.expected)
 
-    qualifier = _choice(row.get("qualifier"), _QUALIFIER_SPELLINGS)
+    qualifier = choice(row.get("qualifier"), _QUALIFIER_SPELLINGS)
     if qualifier is None:
-        r.fail("qualifier", f"expected {_either(QUALIFIERS)}")
-    status = _choice(row.get("status") or "confirmed", {s: s for s in STATUSES})
+        r.fail("qualifier", f"expected {either(QUALIFIERS)}")
+    status = choice(row.get("status") or "confirmed", {s: s for s in STATUSES})
     if status is None:
-        r.fail("status", f"expected {_either(STATUSES)}")
+        r.fail("status", f"expected {either(STATUSES)}")
     capital_or_revenue = None
     if row.get("capital_or_revenue"):
-        capital_or_revenue = _choice(row.get("capital_or_revenue"), {s: s for s in CAPITAL_OR_REVENUE})
+        capital_or_revenue = choice(row.get("capital_or_revenue"), {s: s for s in CAPITAL_OR_REVENUE})
         if capital_or_revenue is None:
-            r.fail("capital_or_revenue", f"expected {_either(CAPITAL_OR_REVENUE)} (or blank)")
+            r.fail("capital_or_revenue", f"expected {either(CAPITAL_OR_REVENUE)} (or blank)")
 
     amount = None
     amount_text = row.get("amount")
@@ -365,7 +302,8 @@ def parse_commitment_row(row: Row, problems: list[Problem]) -> CommitmentRecord 
                 elif amount is not None and total != amount:
                     r.fail(
                         "profile",
-                        f"the years add up to {format_pounds(total)} but amount is {format_pounds(amount)}: they must agree",
+                        f"the years add up to {format_pounds(total)} but amount is {format_pounds(amount)}: "
+                        "they must agree",
                     )
                 else:
                     amount = total
@@ -381,6 +319,10 @@ def parse_commitment_row(row: Row, problems: list[Problem]) -> CommitmentRecord 
 
     if not r.ok:
         return None
+    # r.ok: each value left None above was reported as a problem, so none is.
+    assert ref is not None and announced_on is not None and funder is not None and recipient is not None
+    assert purpose is not None and kind is not None and amount is not None and first_year is not None
+    assert qualifier is not None and status is not None
     return CommitmentRecord(
         line=row.line,
         ref=ref,
@@ -422,7 +364,9 @@ def check_across_rows(
     first_line: dict[str, int] = dict(ref_lines or {})
     for rec in records:
         if rec.ref in first_line and first_line[rec.ref] != rec.line:
-            problems.append(Problem(rec.line, "ref", rec.ref, f"duplicate ref: already used on line {first_line[rec.ref]}"))
+            problems.append(
+                Problem(rec.line, "ref", rec.ref, f"duplicate ref: already used on line {first_line[rec.ref]}")
+            )
         else:
             first_line.setdefault(rec.ref, rec.line)
     by_ref = {rec.ref: rec for rec in records}
@@ -431,7 +375,12 @@ def check_across_rows(
             continue
         if rec.reannounces not in by_ref and rec.reannounces not in known_refs:
             problems.append(
-                Problem(rec.line, "reannounces", rec.reannounces, "expected the ref of an earlier commitment in this file or the database")
+                Problem(
+                    rec.line,
+                    "reannounces",
+                    rec.reannounces,
+                    "expected the ref of an earlier commitment in this file or the database",
+                )
             )
             continue
         # Follow the chain within the file; a loop would count money nowhere.
@@ -452,13 +401,22 @@ def check_across_rows(
             continue
         if rec.announced_on != first.announced_on:
             problems.append(
-                Problem(rec.line, "announced_on", rec.announced_on.isoformat(),
-                        f"announcement {rec.announcement_ref} is dated {first.announced_on.isoformat()} on line {first.line}")
+                Problem(
+                    rec.line,
+                    "announced_on",
+                    rec.announced_on.isoformat(),
+                    f"announcement {rec.announcement_ref} is dated {first.announced_on.isoformat()} "
+                    f"on line {first.line}",
+                )
             )
         if rec.funder != first.funder:
             problems.append(
-                Problem(rec.line, "funder", rec.funder,
-                        f"announcement {rec.announcement_ref} is by {first.funder!r} on line {first.line}")
+                Problem(
+                    rec.line,
+                    "funder",
+                    rec.funder,
+                    f"announcement {rec.announcement_ref} is by {first.funder!r} on line {first.line}",
+                )
             )
 
 
@@ -474,7 +432,7 @@ def parse_commitments(
         if rec is not None:
             records.append(rec)
     check_across_rows(records, problems, known_refs)
-    problems.sort(key=lambda p: (p.line or 0))
+    problems.sort(key=lambda p: p.line or 0)
     if not rows and not problems:
         problems.append(Problem(None, None, None, "the file has a header but no commitments"))
     return records, problems

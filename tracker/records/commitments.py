@@ -12,6 +12,7 @@ from __future__ import annotations
 from sqlalchemy import Engine, select
 
 from db.models import Announcement, Commitment, Organisation, ProfileLine, utc_now
+from db.session import Bind
 from tracker.records.commitment_rows import CommitmentRecord
 from tracker.records.inputs import Checks, CommitmentInput, commitment_record
 from tracker.records.organisations import organisation_ids
@@ -22,14 +23,25 @@ from tracker.records.revisions import check_reason, record_terms, revise, stored
 from tracker.records.unit_of_work import UnitOfWork, apply_values, snapshot, write
 
 
-def new_commitment(uow: UnitOfWork, announcement: Announcement, rec: CommitmentRecord, recipient_id: int,
-                   reannounces_id: int | None) -> tuple[Commitment, list[ProfileLine]]:
+def new_commitment(
+    uow: UnitOfWork, announcement: Announcement, rec: CommitmentRecord, recipient_id: int, reannounces_id: int | None
+) -> tuple[Commitment, list[ProfileLine]]:
     """A new commitment and its profile lines, added to the session (not yet audited)."""
     commitment = Commitment(
-        ref=rec.ref, announcement=announcement, purpose=rec.purpose, programme=rec.programme,
-        recipient_id=recipient_id, kind=rec.kind, amount_pence=rec.amount_pence, qualifier=rec.qualifier,
-        status=rec.status, capital_or_revenue=rec.capital_or_revenue, first_year=rec.first_year,
-        years=rec.years, uplift_bp=rec.uplift_bp, reannounces_id=reannounces_id,
+        ref=rec.ref,
+        announcement=announcement,
+        purpose=rec.purpose,
+        programme=rec.programme,
+        recipient_id=recipient_id,
+        kind=rec.kind,
+        amount_pence=rec.amount_pence,
+        qualifier=rec.qualifier,
+        status=rec.status,
+        capital_or_revenue=rec.capital_or_revenue,
+        first_year=rec.first_year,
+        years=rec.years,
+        uplift_bp=rec.uplift_bp,
+        reannounces_id=reannounces_id,
     )
     uow.session.add(commitment)
     lines = [ProfileLine(commitment=commitment, financial_year=fy, amount_pence=pence) for fy, pence in rec.profile]
@@ -38,7 +50,11 @@ def new_commitment(uow: UnitOfWork, announcement: Announcement, rec: CommitmentR
 
 
 def create_commitment(
-    announcement_ref: str, inp: CommitmentInput, *, engine: Engine, actor: Actor,
+    announcement_ref: str,
+    inp: CommitmentInput,
+    *,
+    engine: Engine,
+    actor: Actor,
     new_organisations_ok: bool = False,
 ) -> int:
     """Add a commitment to an existing announcement; its id."""
@@ -52,18 +68,17 @@ def create_commitment(
         if announcement is None:
             raise NotFound(f"there is no announcement with ref {announcement_ref!r}")
         problems: list[FieldProblem] = []
-        rec = commitment_record(inp, announcement.announced_on.isoformat(), announcement.funder.name,
-                                Checks(problems))
+        rec = commitment_record(inp, announcement.announced_on.isoformat(), announcement.funder.name, Checks(problems))
         if rec is None:
             raise ValidationFailed(problems)
         created: list[Organisation] = []
         check_new_ref(session, Commitment, "ref", rec.ref, problems)
-        orgs = organisation_ids(session, [("recipient", rec.recipient, "recipient")], problems,
-                                new_organisations_ok, created)
+        orgs = organisation_ids(
+            session, [("recipient", rec.recipient, "recipient")], problems, new_organisations_ok, created
+        )
         target = reannounce_target(session, "reannounces", rec.reannounces, problems)
         raise_if_any(problems)
-        commitment, lines = new_commitment(uow, announcement, rec, orgs[rec.recipient],
-                                           target.id if target else None)
+        commitment, lines = new_commitment(uow, announcement, rec, orgs[rec.recipient], target.id if target else None)
         uow.created([*created, commitment, *lines])
         return commitment.id
 
@@ -71,8 +86,15 @@ def create_commitment(
 
 
 def update_commitment(
-    ref: str, inp: CommitmentInput, *, expected_version: int, reason: str | None = None, reason_text: str = "",
-    engine: Engine, actor: Actor, new_organisations_ok: bool = False,
+    ref: str,
+    inp: CommitmentInput,
+    *,
+    expected_version: int,
+    reason: str | None = None,
+    reason_text: str = "",
+    engine: Bind,
+    actor: Actor,
+    new_organisations_ok: bool = False,
 ) -> int:
     """Change a commitment; its new version.
 
@@ -91,14 +113,14 @@ def update_commitment(
         commitment = uow.load_for_change(Commitment, ref, expected_version)
         announcement = commitment.announcement
         problems: list[FieldProblem] = []
-        rec = commitment_record(inp, announcement.announced_on.isoformat(), announcement.funder.name,
-                                Checks(problems))
+        rec = commitment_record(inp, announcement.announced_on.isoformat(), announcement.funder.name, Checks(problems))
         if rec is None:
             raise ValidationFailed(problems)
         created: list[Organisation] = []
         check_new_ref(session, Commitment, "ref", rec.ref, problems, keep_id=commitment.id)
-        orgs = organisation_ids(session, [("recipient", rec.recipient, "recipient")], problems,
-                                new_organisations_ok, created)
+        orgs = organisation_ids(
+            session, [("recipient", rec.recipient, "recipient")], problems, new_organisations_ok, created
+        )
         target = reannounce_target(session, "reannounces", rec.reannounces, problems, editing=commitment)
         old_terms, new_terms = stored_terms(commitment), record_terms(rec)
         revised = old_terms != new_terms
@@ -107,12 +129,24 @@ def update_commitment(
         raise_if_any(problems)
 
         before = snapshot(commitment)
-        changed = apply_values(commitment, {
-            "ref": rec.ref, "purpose": rec.purpose, "programme": rec.programme, "recipient_id": orgs[rec.recipient],
-            "kind": rec.kind, "amount_pence": rec.amount_pence, "qualifier": rec.qualifier, "status": rec.status,
-            "capital_or_revenue": rec.capital_or_revenue, "first_year": rec.first_year, "years": rec.years,
-            "uplift_bp": rec.uplift_bp, "reannounces_id": target.id if target else None,
-        })
+        changed = apply_values(
+            commitment,
+            {
+                "ref": rec.ref,
+                "purpose": rec.purpose,
+                "programme": rec.programme,
+                "recipient_id": orgs[rec.recipient],
+                "kind": rec.kind,
+                "amount_pence": rec.amount_pence,
+                "qualifier": rec.qualifier,
+                "status": rec.status,
+                "capital_or_revenue": rec.capital_or_revenue,
+                "first_year": rec.first_year,
+                "years": rec.years,
+                "uplift_bp": rec.uplift_bp,
+                "reannounces_id": target.id if target else None,
+            },
+        )
         if not changed and not revised:
             return commitment.version
         # The version covers the whole commitment, profile included: a change

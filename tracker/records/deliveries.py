@@ -12,6 +12,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from db.models import Delivery
+from db.session import Bind
 from tracker.records.inputs import Checks, DeliveryInput, delivery_record
 from tracker.records.permissions import Actor, authorise
 from tracker.records.problems import FieldProblem, ValidationFailed, raise_if_any
@@ -28,12 +29,21 @@ def _values(session: Session, inp: DeliveryInput, keep_id: int | None = None) ->
     check_new_ref(session, Delivery, "ref", rec.ref, problems, keep_id=keep_id)
     commitment = live_commitment(session, rec.commitment_ref, share_lock=True)
     if commitment is None:
-        problems.append(FieldProblem("commitment_ref", rec.commitment_ref,
-                                     "expected the ref of a commitment in the database"))
+        problems.append(
+            FieldProblem("commitment_ref", rec.commitment_ref, "expected the ref of a commitment in the database")
+        )
         raise ValidationFailed(problems)
     raise_if_any(problems)
-    return {"ref": rec.ref, "commitment_id": commitment.id, "paid_on": rec.paid_on, "amount_pence": rec.amount_pence,
-            "kind": rec.kind, "note": rec.note, "evidence_url": rec.evidence_url, "illustrative": rec.illustrative}
+    return {
+        "ref": rec.ref,
+        "commitment_id": commitment.id,
+        "paid_on": rec.paid_on,
+        "amount_pence": rec.amount_pence,
+        "kind": rec.kind,
+        "note": rec.note,
+        "evidence_url": rec.evidence_url,
+        "illustrative": rec.illustrative,
+    }
 
 
 def record_delivery(inp: DeliveryInput, *, engine: Engine, actor: Actor) -> int:
@@ -49,7 +59,7 @@ def record_delivery(inp: DeliveryInput, *, engine: Engine, actor: Actor) -> int:
     return write(engine, actor, work)
 
 
-def update_delivery(ref: str, inp: DeliveryInput, *, expected_version: int, engine: Engine, actor: Actor) -> int:
+def update_delivery(ref: str, inp: DeliveryInput, *, expected_version: int, engine: Bind, actor: Actor) -> int:
     """Change a delivery record; its new version."""
     authorise(actor, "update_delivery")
 

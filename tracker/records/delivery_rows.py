@@ -49,8 +49,17 @@ HEADER_ALIASES = {
 }
 # As for commitments: far beyond any real payment, and sums stay in 64 bits.
 MAX_PENCE = 100_000_000_000_000
-_YES_NO = {"": False, "no": False, "n": False, "false": False, "0": False,
-           "yes": True, "y": True, "true": True, "1": True}
+_YES_NO = {
+    "": False,
+    "no": False,
+    "n": False,
+    "false": False,
+    "0": False,
+    "yes": True,
+    "y": True,
+    "true": True,
+    "1": True,
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,6 +114,8 @@ def parse_delivery_row(row: Row, problems: list[Problem]) -> DeliveryRecord | No
         fail("illustrative", "expected yes or no")
     if len(problems) > before:
         return None
+    # No problem: each value left None above was reported, so none is.
+    assert paid_on is not None and amount is not None and illustrative is not None
     return DeliveryRecord(
         line=row.line,
         ref=row.get("ref"),
@@ -129,7 +140,9 @@ def parse_deliveries(header: list[str], rows: list[Row]) -> tuple[list[DeliveryR
         if rec is None:
             continue
         if rec.ref in first_line:
-            problems.append(Problem(rec.line, "ref", rec.ref, f"duplicate ref: already used on line {first_line[rec.ref]}"))
+            problems.append(
+                Problem(rec.line, "ref", rec.ref, f"duplicate ref: already used on line {first_line[rec.ref]}")
+            )
             continue
         first_line[rec.ref] = rec.line
         records.append(rec)

@@ -45,29 +45,60 @@ def load_for_edit(entity: str, ref: str, *, engine: Engine) -> Editable:
 
 def as_input(row) -> AnnouncementInput | CommitmentInput | DeliveryInput | MilestoneInput:
     """A stored announcement, commitment, delivery or milestone as form input."""
+
     def opt(value) -> str:
         return "" if value is None else as_text(value)
 
     if isinstance(row, Announcement):
-        return AnnouncementInput(ref=row.ref, announced_on=row.announced_on.isoformat(), title=row.title,
-                                 funder=row.funder.name, made_by=opt(row.made_by), source_url=opt(row.source_url),
-                                 quote=opt(row.quote), notes=opt(row.notes))
+        return AnnouncementInput(
+            ref=row.ref,
+            announced_on=row.announced_on.isoformat(),
+            title=row.title,
+            funder=row.funder.name,
+            made_by=opt(row.made_by),
+            source_url=opt(row.source_url),
+            quote=opt(row.quote),
+            notes=opt(row.notes),
+        )
     if isinstance(row, Commitment):
         profiled = row.kind == "profiled"
         return CommitmentInput(
-            ref=row.ref, purpose=row.purpose, recipient=row.recipient.name, kind=row.kind,
-            amount=_pounds_text(row.amount_pence), first_year=row.first_year.label,
-            years=str(row.years) if row.kind == "recurring" else "", qualifier=row.qualifier, status=row.status,
-            capital_or_revenue=opt(row.capital_or_revenue), programme=opt(row.programme),
+            ref=row.ref,
+            purpose=row.purpose,
+            recipient=row.recipient.name,
+            kind=row.kind,
+            amount=_pounds_text(row.amount_pence),
+            first_year=row.first_year.label,
+            years=str(row.years) if row.kind == "recurring" else "",
+            qualifier=row.qualifier,
+            status=row.status,
+            capital_or_revenue=opt(row.capital_or_revenue),
+            programme=opt(row.programme),
             uplift_pct=str(Decimal(row.uplift_bp) / 100) if row.uplift_bp else "",
-            profile=";".join(f"{line.financial_year.label}={_pounds_text(line.amount_pence)}"
-                             for line in row.profile_lines) if profiled else "",
+            profile=";".join(
+                f"{line.financial_year.label}={_pounds_text(line.amount_pence)}" for line in row.profile_lines
+            )
+            if profiled
+            else "",
             reannounces=row.reannounces.ref if row.reannounces is not None else "",
         )
     if isinstance(row, Delivery):
-        return DeliveryInput(ref=row.ref, commitment_ref=row.commitment.ref, paid_on=row.paid_on.isoformat(),
-                             amount=_pounds_text(row.amount_pence), kind=row.kind, note=opt(row.note),
-                             evidence_url=opt(row.evidence_url), illustrative=row.illustrative)
-    return MilestoneInput(ref=row.ref, commitment_ref=row.commitment.ref, title=row.title, due_on=opt(row.due_on),
-                          achieved_on=opt(row.achieved_on), achieved_note=opt(row.achieved_note),
-                          source_url=opt(row.source_url))
+        return DeliveryInput(
+            ref=row.ref,
+            commitment_ref=row.commitment.ref,
+            paid_on=row.paid_on.isoformat(),
+            amount=_pounds_text(row.amount_pence),
+            kind=row.kind,
+            note=opt(row.note),
+            evidence_url=opt(row.evidence_url),
+            illustrative=row.illustrative,
+        )
+    return MilestoneInput(
+        ref=row.ref,
+        commitment_ref=row.commitment.ref,
+        title=row.title,
+        due_on=opt(row.due_on),
+        achieved_on=opt(row.achieved_on),
+        achieved_note=opt(row.achieved_note),
+        source_url=opt(row.source_url),
+    )

@@ -14,16 +14,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from tracker.core import limits
 from tracker.core.fiscal import FinancialYear, FiscalError, parse_date
 from tracker.files.tabular import Problem, Row
 from tracker.records.commitment_rows import CommitmentRecord, parse_commitment_row
 from tracker.records.delivery_rows import DeliveryRecord, parse_delivery_row
 from tracker.records.problems import FieldProblem
-
-REF_MAX = 100
-NAME_MAX = 200
-TITLE_MAX = 300
-URL_SCHEMES = ("https://", "http://")
 
 
 def as_text(value: object) -> str:
@@ -132,23 +128,21 @@ class Checks:
     def fail(self, field_name: str, value: str | None, expected: str) -> None:
         self.problems.append(FieldProblem(self.prefix + field_name, value, expected))
 
-    def text(self, field_name: str, value: object, *, required: bool = False, max_len: int | None = None) -> str | None:
+    def text(self, field_name: str, value: object, *, required: bool = False) -> str | None:
+        """The text typed, checked against the one limits table (``tracker.core.limits``):
+        its length, characters that cannot be shown safely, a ref's pattern and a
+        web address's scheme (a page shows addresses as links, and a
+        ``javascript:`` or ``data:`` "link" would run in the reader's browser)."""
         text = as_text(value).strip()
         if not text:
             if required:
                 self.fail(field_name, text, "required: must not be blank")
             return None
-        if max_len is not None and len(text) > max_len:
-            self.fail(field_name, text, f"expected at most {max_len} characters (this has {len(text)})")
+        if field_name in limits.LIMITS:
+            problem = limits.check_field(field_name, text)
+            if problem is not None:
+                self.fail(field_name, limits.shown(text), problem)
         return text
-
-    def url(self, field_name: str, value: object) -> str | None:
-        # Only web addresses: a page shows these as links, and a
-        # javascript: or data: "link" would run in the reader's browser.
-        text = as_text(value).strip()
-        if text and not text.lower().startswith(URL_SCHEMES):
-            self.fail(field_name, text, "expected a web address starting with https:// or http://")
-        return text or None
 
     def date(self, field_name: str, value: object, *, required: bool = False) -> date | None:
         text = self.text(field_name, value, required=required)
@@ -170,9 +164,7 @@ class Checks:
 # --- each input's own checks ------------------------------------------------------
 
 
-def commitment_record(
-    inp: CommitmentInput, announced_on: str, funder: str, checks: Checks
-) -> CommitmentRecord | None:
+def commitment_record(inp: CommitmentInput, announced_on: str, funder: str, checks: Checks) -> CommitmentRecord | None:
     """Validate a commitment with the importer's own row parser.
 
     ``announced_on`` and ``funder`` are the announcement's: problems with them
@@ -182,20 +174,17 @@ def commitment_record(
     record = parse_commitment_row(Row(line=0, cells=inp.cells(announced_on, funder)), found)
     before = len(checks.problems)
     checks.parsed(found, skip=("announced_on", "funder"))
-    checks.text("ref", inp.ref, max_len=REF_MAX)
-    checks.text("recipient", inp.recipient, max_len=NAME_MAX)
-    checks.text("programme", inp.programme, max_len=NAME_MAX)
     return record if len(checks.problems) == before else None
 
 
 def announcement_fields(inp: AnnouncementInput, checks: Checks) -> dict:
     return {
-        "ref": checks.text("ref", inp.ref, required=True, max_len=REF_MAX),
+        "ref": checks.text("ref", inp.ref, required=True),
         "announced_on": checks.date("announced_on", inp.announced_on, required=True),
-        "title": checks.text("title", inp.title, required=True, max_len=TITLE_MAX),
-        "funder": checks.text("funder", inp.funder, required=True, max_len=NAME_MAX),
-        "made_by": checks.text("made_by", inp.made_by, max_len=NAME_MAX),
-        "source_url": checks.url("source_url", inp.source_url),
+        "title": checks.text("title", inp.title, required=True),
+        "funder": checks.text("funder", inp.funder, required=True),
+        "made_by": checks.text("made_by", inp.made_by),
+        "source_url": checks.text("source_url", inp.source_url),
         "quote": checks.text("quote", inp.quote),
         "notes": checks.text("notes", inp.notes),
     }
@@ -228,8 +217,9 @@ def validate_announcement(
         target = by_ref.get(rec.reannounces) if rec.reannounces else None
         while target is not None:
             if target.ref in seen:
-                problems.append(FieldProblem(f"commitments[{i}].reannounces", rec.reannounces,
-                                             "re-announcements form a loop"))
+                problems.append(
+                    FieldProblem(f"commitments[{i}].reannounces", rec.reannounces, "re-announcements form a loop")
+                )
                 break
             seen.add(target.ref)
             target = by_ref.get(target.reannounces) if target.reannounces else None
@@ -243,18 +233,16 @@ def delivery_record(inp: DeliveryInput, checks: Checks) -> DeliveryRecord | None
     record = parse_delivery_row(Row(line=0, cells=cells), found)
     before = len(checks.problems)
     checks.parsed(found)
-    checks.text("ref", inp.ref, max_len=REF_MAX)
-    checks.url("evidence_url", inp.evidence_url)
     return record if len(checks.problems) == before else None
 
 
 def milestone_fields(inp: MilestoneInput, checks: Checks) -> dict:
     return {
-        "ref": checks.text("ref", inp.ref, required=True, max_len=REF_MAX),
+        "ref": checks.text("ref", inp.ref, required=True),
         "commitment_ref": checks.text("commitment_ref", inp.commitment_ref, required=True),
-        "title": checks.text("title", inp.title, required=True, max_len=TITLE_MAX),
+        "title": checks.text("title", inp.title, required=True),
         "due_on": checks.date("due_on", inp.due_on),
         "achieved_on": checks.date("achieved_on", inp.achieved_on),
         "achieved_note": checks.text("achieved_note", inp.achieved_note),
-        "source_url": checks.url("source_url", inp.source_url),
+        "source_url": checks.text("source_url", inp.source_url),
     }

@@ -12,13 +12,18 @@ from datetime import date
 
 import pandas as pd
 from sqlalchemy import Engine, func, select
+from sqlalchemy.orm import Session
 
 from db.models import Announcement, AuditEvent, Commitment, CommitmentRevision, Delivery, Milestone
 from db.session import read_session
 from tracker.core.money import format_pounds
 
-ENTITY_WORDS = {"announcement": "Announcement", "commitment": "Commitment", "delivery": "Delivery",
-                "milestone": "Milestone"}
+ENTITY_WORDS = {
+    "announcement": "Announcement",
+    "commitment": "Commitment",
+    "delivery": "Delivery",
+    "milestone": "Milestone",
+}
 
 DELETED_COLUMNS = ["entity", "ref", "description", "deleted_at", "deleted_by", "note"]
 REVISED_COLUMNS = ["ref", "purpose", "revisions", "last_revised_at"]
@@ -28,7 +33,7 @@ def _day(value: date | None) -> str:
     return "" if value is None else f"{value.day} {value:%b %Y}"
 
 
-def _labels(session, entity: str, *, deleted: bool) -> dict[str, tuple[str, int]]:
+def _labels(session: Session, entity: str, *, deleted: bool) -> dict[str, tuple[str, int]]:
     """ref -> (label, id) for the live (or the deleted) rows of one entity."""
     if entity == "announcement":
         rows = session.execute(
@@ -38,32 +43,38 @@ def _labels(session, entity: str, *, deleted: bool) -> dict[str, tuple[str, int]
         )
         return {ref: (f"{ref} · {_day(on)} · {title}", id_) for ref, id_, on, title in rows}
     if entity == "commitment":
-        query = (
+        commitments = (
             select(Commitment.ref, Commitment.id, Commitment.purpose, Announcement.ref)
             .join(Announcement, Commitment.announcement_id == Announcement.id)
             .order_by(Commitment.ref)
         )
-        query = query.where(Commitment.deleted_at.is_not(None) if deleted else
-                            (Commitment.deleted_at.is_(None) & Announcement.deleted_at.is_(None)))
-        return {ref: (f"{ref} · {purpose} (announcement {ann})", id_) for ref, id_, purpose, ann in
-                session.execute(query)}
+        commitments = commitments.where(
+            Commitment.deleted_at.is_not(None)
+            if deleted
+            else (Commitment.deleted_at.is_(None) & Announcement.deleted_at.is_(None))
+        )
+        return {
+            ref: (f"{ref} · {purpose} (announcement {ann})", id_)
+            for ref, id_, purpose, ann in session.execute(commitments)
+        }
     if entity == "delivery":
-        query = (
+        deliveries = (
             select(Delivery.ref, Delivery.id, Commitment.ref, Delivery.amount_pence, Delivery.paid_on)
             .join(Commitment, Delivery.commitment_id == Commitment.id)
             .order_by(Delivery.paid_on, Delivery.ref)
         )
-        query = query.where(Delivery.deleted_at.is_not(None) if deleted else Delivery.deleted_at.is_(None))
-        return {ref: (f"{ref} · {format_pounds(pence)} on {_day(paid)} against {c_ref}", id_)
-                for ref, id_, c_ref, pence, paid in session.execute(query)}
+        deliveries = deliveries.where(Delivery.deleted_at.is_not(None) if deleted else Delivery.deleted_at.is_(None))
+        return {
+            ref: (f"{ref} · {format_pounds(pence)} on {_day(paid)} against {c_ref}", id_)
+            for ref, id_, c_ref, pence, paid in session.execute(deliveries)
+        }
     if entity == "milestone":
-        query = (
-            select(Milestone.ref, Milestone.id, Milestone.title, Milestone.due_on)
-            .order_by(Milestone.ref)
-        )
-        query = query.where(Milestone.deleted_at.is_not(None) if deleted else Milestone.deleted_at.is_(None))
-        return {ref: (f"{ref} · {title}" + (f" (due {_day(due)})" if due else ""), id_)
-                for ref, id_, title, due in session.execute(query)}
+        milestones = select(Milestone.ref, Milestone.id, Milestone.title, Milestone.due_on).order_by(Milestone.ref)
+        milestones = milestones.where(Milestone.deleted_at.is_not(None) if deleted else Milestone.deleted_at.is_(None))
+        return {
+            ref: (f"{ref} · {title}" + (f" (due {_day(due)})" if due else ""), id_)
+            for ref, id_, title, due in session.execute(milestones)
+        }
     raise ValueError(f"entity must be one of {', '.join(ENTITY_WORDS)}, not {entity!r}")
 
 
@@ -80,10 +91,13 @@ def deleted(engine: Engine) -> pd.DataFrame:
     audit trail) and ``note`` (what restoring it will and will not bring back)."""
     out = []
     with read_session(engine) as session:
-        hidden_announcements = set(session.scalars(
-            select(Announcement.id).where(Announcement.deleted_at.is_not(None))))
-        for entity, model in (("announcement", Announcement), ("commitment", Commitment),
-                              ("delivery", Delivery), ("milestone", Milestone)):
+        hidden_announcements = set(session.scalars(select(Announcement.id).where(Announcement.deleted_at.is_not(None))))
+        for entity, model in (
+            ("announcement", Announcement),
+            ("commitment", Commitment),
+            ("delivery", Delivery),
+            ("milestone", Milestone),
+        ):
             labels = _labels(session, entity, deleted=True)
             if not labels:
                 continue
@@ -91,18 +105,26 @@ def deleted(engine: Engine) -> pd.DataFrame:
             when = dict(session.execute(select(model.id, model.deleted_at).where(model.id.in_(ids))).all())
             latest = (
                 select(AuditEvent.entity_id, func.max(AuditEvent.id).label("last"))
-                .where(AuditEvent.entity == model.__tablename__, AuditEvent.action == "delete",
-                       AuditEvent.entity_id.in_(ids))
+                .where(
+                    AuditEvent.entity == model.__tablename__,
+                    AuditEvent.action == "delete",
+                    AuditEvent.entity_id.in_(ids),
+                )
                 .group_by(AuditEvent.entity_id)
                 .subquery()
             )
-            who = dict(session.execute(
-                select(AuditEvent.entity_id, AuditEvent.actor).join(latest, AuditEvent.id == latest.c.last)
-            ).all())
+            who = dict(
+                session.execute(
+                    select(AuditEvent.entity_id, AuditEvent.actor).join(latest, AuditEvent.id == latest.c.last)
+                ).all()
+            )
             parents = {}
             if entity == "commitment":
-                parents = dict(session.execute(
-                    select(Commitment.id, Commitment.announcement_id).where(Commitment.id.in_(ids))).all())
+                parents = dict(
+                    session.execute(
+                        select(Commitment.id, Commitment.announcement_id).where(Commitment.id.in_(ids))
+                    ).all()
+                )
             for ref, (label, id_) in labels.items():
                 note = ""
                 if entity == "announcement":
@@ -111,8 +133,7 @@ def deleted(engine: Engine) -> pd.DataFrame:
                     note = "Its announcement is deleted too: restore that as well for it to count."
                 out.append((ENTITY_WORDS[entity], ref, label, when[id_], who.get(id_, ""), note))
     frame = pd.DataFrame(out, columns=DELETED_COLUMNS)
-    return frame.sort_values(["deleted_at", "entity", "ref"], ascending=[False, True, True],
-                             ignore_index=True)
+    return frame.sort_values(["deleted_at", "entity", "ref"], ascending=[False, True, True], ignore_index=True)
 
 
 def revised_commitments(engine: Engine) -> pd.DataFrame:
@@ -120,8 +141,12 @@ def revised_commitments(engine: Engine) -> pd.DataFrame:
     ``purpose``, ``revisions`` (how many), ``last_revised_at`` (UTC), by ref."""
     with read_session(engine) as session:
         rows = session.execute(
-            select(Commitment.ref, Commitment.purpose, func.count(CommitmentRevision.id),
-                   func.max(CommitmentRevision.revised_at))
+            select(
+                Commitment.ref,
+                Commitment.purpose,
+                func.count(CommitmentRevision.id),
+                func.max(CommitmentRevision.revised_at),
+            )
             .join(CommitmentRevision, CommitmentRevision.commitment_id == Commitment.id)
             .join(Announcement, Commitment.announcement_id == Announcement.id)
             .where(Commitment.deleted_at.is_(None), Announcement.deleted_at.is_(None))

@@ -25,8 +25,13 @@ def _values(session: Session, inp: MilestoneInput, keep_id: int | None = None) -
     check_new_ref(session, Milestone, "ref", fields["ref"], problems, keep_id=keep_id)
     commitment = live_commitment(session, fields.pop("commitment_ref"), share_lock=True)
     if commitment is None and as_text(inp.commitment_ref).strip():
-        problems.append(FieldProblem("commitment_ref", as_text(inp.commitment_ref).strip(),
-                                     "expected the ref of a commitment in the database"))
+        problems.append(
+            FieldProblem(
+                "commitment_ref",
+                as_text(inp.commitment_ref).strip(),
+                "expected the ref of a commitment in the database",
+            )
+        )
     raise_if_any(problems)
     return {**fields, "commitment_id": commitment.id if commitment else None}
 

@@ -33,8 +33,13 @@ class Organisations:
         return org
 
 
-def organisation_ids(session: Session, names: list[tuple[str, str, str]], problems: list[FieldProblem],
-                     new_ok: bool, created: list[Organisation] | None) -> dict[str, int]:
+def organisation_ids(
+    session: Session,
+    names: list[tuple[str, str, str]],
+    problems: list[FieldProblem],
+    new_ok: bool,
+    created: list[Organisation] | None,
+) -> dict[str, int]:
     """Organisation ids for ``(field, name, kind)``. A name not in the table is
     a problem unless ``new_ok``; then it is created and added to ``created``
     (for the caller to audit), or, when ``created`` is None (a preview, which
@@ -42,14 +47,19 @@ def organisation_ids(session: Session, names: list[tuple[str, str, str]], proble
     wanted = sorted({name for _, name, _ in names if name})
     known: dict[str, int] = {}
     if wanted:
-        known = {name: org_id for name, org_id in session.execute(
-            select(Organisation.name, Organisation.id).where(Organisation.name.in_(wanted)))}
+        known = {
+            name: org_id
+            for name, org_id in session.execute(
+                select(Organisation.name, Organisation.id).where(Organisation.name.in_(wanted))
+            )
+        }
     for field_name, name, kind in names:
         if not name or name in known:
             continue
         if not new_ok:
-            problems.append(FieldProblem(field_name, name,
-                                         f"no organisation called {name!r}: pick one from the list or add it"))
+            problems.append(
+                FieldProblem(field_name, name, f"no organisation called {name!r}: pick one from the list or add it")
+            )
         elif created is not None:  # None: a preview, which accepts the name and writes nothing
             org = Organisation(name=name, kind=kind)
             session.add(org)

@@ -79,8 +79,7 @@ def holds(roles: frozenset[str], needed: str | tuple[str, ...]) -> bool:
     """Whether ``roles`` grant one of ``needed``: admin grants everything, and
     every role includes viewing."""
     needed = (needed,) if isinstance(needed, str) else needed
-    return (bool(roles & set(needed)) or "admin" in roles
-            or ("viewer" in needed and bool(roles & set(ROLES))))
+    return bool(roles & set(needed)) or "admin" in roles or ("viewer" in needed and bool(roles & set(ROLES)))
 
 
 def authorise(actor: Actor, action: str) -> None:

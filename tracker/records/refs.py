@@ -14,8 +14,15 @@ from tracker.records.problems import FieldProblem
 from tracker.records.unit_of_work import entity_word
 
 
-def check_new_ref(session: Session, model, field_name: str, ref: str | None, problems: list[FieldProblem],
-                  *, keep_id: int | None = None) -> None:
+def check_new_ref(
+    session: Session,
+    model,
+    field_name: str,
+    ref: str | None,
+    problems: list[FieldProblem],
+    *,
+    keep_id: int | None = None,
+) -> None:
     """``ref`` must not belong to another row (deleted rows keep their refs)."""
     if not ref:
         return
@@ -42,8 +49,15 @@ def live_commitment(session: Session, ref: str | None, *, share_lock: bool = Fal
     return session.scalars(query).one_or_none()
 
 
-def reannounce_target(session: Session, field_name: str, ref: str | None, problems: list[FieldProblem],
-                      *, editing: Commitment | None = None, pending: Iterable[str] = ()) -> Commitment | None:
+def reannounce_target(
+    session: Session,
+    field_name: str,
+    ref: str | None,
+    problems: list[FieldProblem],
+    *,
+    editing: Commitment | None = None,
+    pending: Iterable[str] = (),
+) -> Commitment | None:
     """The commitment ``ref`` re-announces: in the database, or one being created now."""
     if not ref or ref in pending:
         return None

@@ -19,6 +19,7 @@ from sqlalchemy import Engine, select
 
 from db.models import Commitment, CommitmentBaseline, CommitmentRevision, ProfileLine
 from db.session import read_session
+from tracker.core import limits
 from tracker.core.fiscal import FinancialYear, fy_label
 from tracker.core.projection import CommitmentColumns, expand
 from tracker.core.vocabulary import REVISION_REASONS
@@ -34,15 +35,27 @@ if TYPE_CHECKING:
 # --- terms and schedules ----------------------------------------------------------------
 
 
-def money_terms(kind: str, amount: int, first_year: FinancialYear, years: int, uplift_bp: int,
-          profile: Iterable[tuple[FinancialYear, int]]) -> tuple:
+def money_terms(
+    kind: str,
+    amount: int,
+    first_year: FinancialYear,
+    years: int,
+    uplift_bp: int,
+    profile: Iterable[tuple[FinancialYear, int]],
+) -> tuple:
     """The terms that decide a commitment's money, comparable with ==."""
     return (kind, amount, first_year, years, uplift_bp, tuple(sorted(profile)) if kind == "profiled" else ())
 
 
 def stored_terms(commitment: Commitment) -> tuple:
-    return money_terms(commitment.kind, commitment.amount_pence, commitment.first_year, commitment.years,
-                 commitment.uplift_bp, [(line.financial_year, line.amount_pence) for line in commitment.profile_lines])
+    return money_terms(
+        commitment.kind,
+        commitment.amount_pence,
+        commitment.first_year,
+        commitment.years,
+        commitment.uplift_bp,
+        [(line.financial_year, line.amount_pence) for line in commitment.profile_lines],
+    )
 
 
 def record_terms(rec: CommitmentRecord) -> tuple:
@@ -53,9 +66,14 @@ def schedule_of(terms: tuple) -> dict[int, int]:
     """{financial-year start year: pence} for one commitment's terms (the projection engine's rules)."""
     kind, amount, first_year, years, uplift_bp, profile = terms
     columns = CommitmentColumns.build(
-        start_year=[first_year.start_year], years=[years], amount=[amount], uplift_bp=[uplift_bp],
-        profiled=[kind == "profiled"], profile_row=[0] * len(profile),
-        profile_year=[fy.start_year for fy, _ in profile], profile_amount=[pence for _, pence in profile],
+        start_year=[first_year.start_year],
+        years=[years],
+        amount=[amount],
+        uplift_bp=[uplift_bp],
+        profiled=[kind == "profiled"],
+        profile_row=[0] * len(profile),
+        profile_year=[fy.start_year for fy, _ in profile],
+        profile_amount=[pence for _, pence in profile],
     )
     schedule = expand(columns)
     return {int(y): int(p) for y, p in zip(schedule.year, schedule.headline)}
@@ -85,11 +103,13 @@ def check_reason(reason: str | None, reason_text: str) -> list[FieldProblem]:
         return [FieldProblem("reason", as_text(reason), f"a change to the money needs a reason: one of {choices}")]
     if reason == "other" and not as_text(reason_text).strip():
         return [FieldProblem("reason_text", "", "required when the reason is other: say why the money changed")]
-    return []
+    wrong = limits.check_text("reason_text", as_text(reason_text))
+    return [FieldProblem("reason_text", limits.shown(as_text(reason_text)), wrong)] if wrong else []
 
 
-def revise(uow: UnitOfWork, commitment: Commitment, old_terms: tuple, new_terms: tuple,
-           reason: str | None, reason_text: str) -> None:
+def revise(
+    uow: UnitOfWork, commitment: Commitment, old_terms: tuple, new_terms: tuple, reason: str | None, reason_text: str
+) -> None:
     """Profile lines to match the new terms; the baseline (first revision only); the revision record.
     ``reason`` has passed ``check_reason``."""
     session = uow.session
@@ -107,22 +127,33 @@ def revise(uow: UnitOfWork, commitment: Commitment, old_terms: tuple, new_terms:
             session.flush()
             uow.record("update", line, before, snapshot(line))
     stored_years = {line.financial_year for line in commitment.profile_lines}
-    added = [ProfileLine(commitment=commitment, financial_year=fy, amount_pence=pence)
-             for fy, pence in new_profile.items() if fy not in stored_years]
+    added = [
+        ProfileLine(commitment=commitment, financial_year=fy, amount_pence=pence)
+        for fy, pence in new_profile.items()
+        if fy not in stored_years
+    ]
     session.add_all(added)
 
-    has_baseline = session.scalar(
-        select(CommitmentBaseline.id).where(CommitmentBaseline.commitment_id == commitment.id).limit(1)
-    ) is not None
-    baseline = [] if has_baseline else [
-        CommitmentBaseline(commitment_id=commitment.id, financial_year=FinancialYear(year), amount_pence=pence)
-        for year, pence in schedule_of(old_terms).items()
-    ]
+    has_baseline = (
+        session.scalar(select(CommitmentBaseline.id).where(CommitmentBaseline.commitment_id == commitment.id).limit(1))
+        is not None
+    )
+    baseline = (
+        []
+        if has_baseline
+        else [
+            CommitmentBaseline(commitment_id=commitment.id, financial_year=FinancialYear(year), amount_pence=pence)
+            for year, pence in schedule_of(old_terms).items()
+        ]
+    )
     session.add_all(baseline)
     revision = CommitmentRevision(
-        commitment_id=commitment.id, actor=uow.actor.name, reason=reason,
+        commitment_id=commitment.id,
+        actor=uow.actor.name,
+        reason=reason,
         reason_text=as_text(reason_text).strip() or None,
-        before=terms_json(old_terms), after=terms_json(new_terms),
+        before=terms_json(old_terms),
+        after=terms_json(new_terms),
     )
     session.add(revision)
     uow.created([*added, *baseline, revision])
@@ -144,9 +175,11 @@ def baseline_vs_revised(engine: Engine, commitment_ref: str) -> pd.DataFrame:
             raise NotFound(f"there is no commitment with ref {commitment_ref!r}")
         revised = schedule_of(stored_terms(commitment))
         original = {
-            fy.start_year: pence for fy, pence in session.execute(
-                select(CommitmentBaseline.financial_year, CommitmentBaseline.amount_pence)
-                .where(CommitmentBaseline.commitment_id == commitment.id)
+            fy.start_year: pence
+            for fy, pence in session.execute(
+                select(CommitmentBaseline.financial_year, CommitmentBaseline.amount_pence).where(
+                    CommitmentBaseline.commitment_id == commitment.id
+                )
             )
         } or revised
     years = sorted(set(original) | set(revised))
@@ -169,10 +202,17 @@ def revision_history(engine: Engine, commitment_ref: str) -> pd.DataFrame:
         if commitment_id is None:
             raise NotFound(f"there is no commitment with ref {commitment_ref!r}")
         rows = session.execute(
-            select(CommitmentRevision.revised_at, CommitmentRevision.actor, CommitmentRevision.reason,
-                   CommitmentRevision.reason_text, CommitmentRevision.before, CommitmentRevision.after)
+            select(
+                CommitmentRevision.revised_at,
+                CommitmentRevision.actor,
+                CommitmentRevision.reason,
+                CommitmentRevision.reason_text,
+                CommitmentRevision.before,
+                CommitmentRevision.after,
+            )
             .where(CommitmentRevision.commitment_id == commitment_id)
             .order_by(CommitmentRevision.id)
         ).all()
-    return pd.DataFrame([tuple(row) for row in rows],
-                        columns=["revised_at", "actor", "reason", "reason_text", "before", "after"])
+    return pd.DataFrame(
+        [tuple(row) for row in rows], columns=["revised_at", "actor", "reason", "reason_text", "before", "after"]
+    )

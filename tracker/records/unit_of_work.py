@@ -26,13 +26,13 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import Engine, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from db.models import Announcement, AuditEvent, Commitment, Delivery, Milestone
-from db.session import ensure_schema, read_session, write_session
+from db.session import Bind, ensure_schema, read_session, write_session
 from tracker.core.fiscal import FinancialYear
 from tracker.records.permissions import Actor
 from tracker.records.problems import Conflict, NotFound, StaleEdit
@@ -57,16 +57,19 @@ def model_for(entity: str):
 
 
 @contextmanager
-def transaction(engine: Engine | None) -> Iterator[Session]:
+def transaction(engine: Bind | None) -> Iterator[Session]:
     """A write transaction on ``engine``, or on the configured database:
     committed when the block ends normally, rolled back otherwise."""
-    bound = ensure_schema() if engine is None else engine
+    if engine is not None:
+        with write_session(engine) as session:
+            yield session
+        return
+    owned = ensure_schema()
     try:
-        with write_session(bound) as session:
+        with write_session(owned) as session:
             yield session
     finally:
-        if engine is None:
-            bound.dispose()
+        owned.dispose()
 
 
 # --- audit ------------------------------------------------------------------
@@ -92,8 +95,11 @@ def snapshot(obj) -> dict:
 
 def audit(session: Session, actor: Actor, action: str, obj, before: dict | None, after: dict | None) -> None:
     """One audit event for ``obj``: ``before`` and ``after`` are ``snapshot``s (None: none)."""
-    session.add(AuditEvent(actor=actor.name, action=action, entity=obj.__tablename__, entity_id=obj.id,
-                           before=before, after=after))
+    session.add(
+        AuditEvent(
+            actor=actor.name, action=action, entity=obj.__tablename__, entity_id=obj.id, before=before, after=after
+        )
+    )
 
 
 def audit_created(session: Session, actor: Actor, objects: Iterable) -> None:
@@ -157,8 +163,7 @@ class UnitOfWork:
         return row
 
 
-def write(engine: Engine, actor: Actor, work: Callable[[UnitOfWork], T],
-          *, stale: tuple[Any, str] | None = None) -> T:
+def write(engine: Bind, actor: Actor, work: Callable[[UnitOfWork], T], *, stale: tuple[Any, str] | None = None) -> T:
     """Run ``work`` in one write transaction on ``engine`` as ``actor`` and
     return its result; commit only if it returns.
 

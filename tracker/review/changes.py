@@ -49,9 +49,17 @@ class Changes:
 
     @property
     def count(self) -> int:
-        return sum(len(x) for x in (self.new_announcements, self.commitments, self.deliveries,
-                                     self.milestones_achieved, self.milestones_newly_overdue,
-                                     self.status_changes))
+        return sum(
+            len(x)
+            for x in (
+                self.new_announcements,
+                self.commitments,
+                self.deliveries,
+                self.milestones_achieved,
+                self.milestones_newly_overdue,
+                self.status_changes,
+            )
+        )
 
 
 def _by_ref(rows: list[dict[str, Any]], key: str = "ref") -> dict[str, dict[str, Any]]:
@@ -60,8 +68,14 @@ def _by_ref(rows: list[dict[str, Any]], key: str = "ref") -> dict[str, dict[str,
 
 def _commitment_difference(old: dict[str, Any], new: dict[str, Any]) -> str:
     parts = []
-    for key, words in (("terms", "terms"), ("purpose", "purpose"), ("recipient", "recipient"),
-                       ("programme", "programme"), ("status", "status"), ("restates", "re-announces")):
+    for key, words in (
+        ("terms", "terms"),
+        ("purpose", "purpose"),
+        ("recipient", "recipient"),
+        ("programme", "programme"),
+        ("status", "status"),
+        ("restates", "re-announces"),
+    ):
         if old.get(key) != new.get(key):
             if key == "terms":
                 parts.append(_terms_difference(old["terms"], new["terms"]))
@@ -78,22 +92,37 @@ def _terms_difference(old: dict[str, Any], new: dict[str, Any]) -> str:
         parts.append(f"{old['kind']} → {new['kind']}")
     if old["amount"] != new["amount"]:
         parts.append(f"amount {format_pounds(old['amount'])} → {format_pounds(new['amount'])}")
-    for key, words in (("first_year", "first year"), ("years", "years"), ("qualifier", "qualifier"),
-                       ("uplift_bp", "uplift (basis points)")):
+    for key, words in (
+        ("first_year", "first year"),
+        ("years", "years"),
+        ("qualifier", "qualifier"),
+        ("uplift_bp", "uplift (basis points)"),
+    ):
         if old[key] != new[key]:
             parts.append(f"{words} {old[key]} → {new[key]}")
     if old["profile"] != new["profile"]:
         years = sorted(set(old["profile"]) | set(new["profile"]))
-        parts.append("profile " + ", ".join(
-            f"{y} {format_pounds(old['profile'].get(y, 0))} → {format_pounds(new['profile'].get(y, 0))}"
-            for y in years if old["profile"].get(y, 0) != new["profile"].get(y, 0)))
+        parts.append(
+            "profile "
+            + ", ".join(
+                f"{y} {format_pounds(old['profile'].get(y, 0))} → {format_pounds(new['profile'].get(y, 0))}"
+                for y in years
+                if old["profile"].get(y, 0) != new["profile"].get(y, 0)
+            )
+        )
     return "; ".join(parts)
 
 
 def changes(before: dict[str, Any] | None, after: dict[str, Any]) -> Changes:
     """What changed from snapshot ``before`` to snapshot ``after``."""
-    empty: dict[str, Any] = {"announcements": [], "commitments": [], "deliveries": [], "milestones": [],
-                             "statuses": [], "headline": {}}
+    empty: dict[str, Any] = {
+        "announcements": [],
+        "commitments": [],
+        "deliveries": [],
+        "milestones": [],
+        "statuses": [],
+        "headline": {},
+    }
     before = before or empty
 
     old_announcements = _by_ref(before["announcements"])
@@ -103,8 +132,11 @@ def changes(before: dict[str, Any] | None, after: dict[str, Any]) -> Changes:
     commitments = []
     for ref, row in new_c.items():
         if ref not in old_c:
-            what = (f"re-announces {row['restates']} (no new money)" if row.get("restates")
-                    else f"committed {format_pounds(row['committed'])}")
+            what = (
+                f"re-announces {row['restates']} (no new money)"
+                if row.get("restates")
+                else f"committed {format_pounds(row['committed'])}"
+            )
             commitments.append({"ref": ref, "purpose": row["purpose"], "change": "new", "what": what})
         else:
             what = _commitment_difference(old_c[ref], row)
@@ -112,21 +144,30 @@ def changes(before: dict[str, Any] | None, after: dict[str, Any]) -> Changes:
                 commitments.append({"ref": ref, "purpose": row["purpose"], "change": "changed", "what": what})
     for ref, row in old_c.items():
         if ref not in new_c:
-            commitments.append({"ref": ref, "purpose": row["purpose"], "change": "removed",
-                                "what": "no longer counted (deleted)"})
+            commitments.append(
+                {"ref": ref, "purpose": row["purpose"], "change": "removed", "what": "no longer counted (deleted)"}
+            )
 
     old_d, new_d = _by_ref(before["deliveries"]), _by_ref(after["deliveries"])
     deliveries = []
     for ref, row in new_d.items():
         old = old_d.get(ref)
         if old is None:
-            deliveries.append({**row, "change": "new",
-                               "what": f"{format_pounds(row['amount'])} {row['kind']} on {row['paid_on']} "
-                                       f"against {row['commitment_ref']}"})
+            deliveries.append(
+                {
+                    **row,
+                    "change": "new",
+                    "what": f"{format_pounds(row['amount'])} {row['kind']} on {row['paid_on']} "
+                    f"against {row['commitment_ref']}",
+                }
+            )
         elif old != row:
-            diffs = [f"{k.replace('_', ' ')} {format_pounds(old[k]) if k == 'amount' else old[k]} → "
-                     f"{format_pounds(row[k]) if k == 'amount' else row[k]}"
-                     for k in ("amount", "paid_on", "commitment_ref", "kind") if old[k] != row[k]]
+            diffs = [
+                f"{k.replace('_', ' ')} {format_pounds(old[k]) if k == 'amount' else old[k]} → "
+                f"{format_pounds(row[k]) if k == 'amount' else row[k]}"
+                for k in ("amount", "paid_on", "commitment_ref", "kind")
+                if old[k] != row[k]
+            ]
             deliveries.append({**row, "change": "changed", "what": "; ".join(diffs) or "details changed"})
     for ref, row in old_d.items():
         if ref not in new_d:
@@ -149,15 +190,19 @@ def changes(before: dict[str, Any] | None, after: dict[str, Any]) -> Changes:
             status_changes.append({**row, "before": old["status"] if old else None, "after": row["status"]})
 
     head_old, head_new = before["headline"], after["headline"]
-    movements = [Movement(name, head_old.get(name), head_new.get(name))
-                 for name in ("committed", "delivered", "due_to_date", "variance", "pct_delivered",
-                              "pct_of_due_delivered")]
+    movements = [
+        Movement(name, head_old.get(name), head_new.get(name))
+        for name in ("committed", "delivered", "due_to_date", "variance", "pct_delivered", "pct_of_due_delivered")
+    ]
     return Changes(new_announcements, commitments, deliveries, achieved, overdue, status_changes, movements)
 
 
 CHANGE_COLUMNS = ["what", "ref", "detail"]
-_WHAT = {(kind, change): text for kind in ("Commitment", "Delivery") for change, text in
-         (("new", f"New {kind.lower()}"), ("changed", f"{kind} changed"), ("removed", f"{kind} removed"))}
+_WHAT = {
+    (kind, change): text
+    for kind in ("Commitment", "Delivery")
+    for change, text in (("new", f"New {kind.lower()}"), ("changed", f"{kind} changed"), ("removed", f"{kind} removed"))
+}
 
 
 def changes_table(found: Changes) -> pd.DataFrame:
@@ -165,19 +210,37 @@ def changes_table(found: Changes) -> pd.DataFrame:
     ``detail`` in words, in the order the review reads them."""
     rows = []
     rows += [("New announcement", a["ref"], f"{a['announced_on']}: {a['title']}") for a in found.new_announcements]
-    rows += [(_WHAT[("Commitment", c["change"])], c["ref"], f"{c['purpose']}: {c['what']}")
-             for c in found.commitments]
+    rows += [(_WHAT[("Commitment", c["change"])], c["ref"], f"{c['purpose']}: {c['what']}") for c in found.commitments]
     rows += [(_WHAT[("Delivery", d["change"])], d["ref"], d["what"]) for d in found.deliveries]
-    rows += [("Milestone achieved", m["ref"],
-              f"{m['title']}: achieved {m['achieved_on']}" + (f" ({m['lateness']})" if m["lateness"] else ""))
-             for m in found.milestones_achieved]
-    rows += [("Milestone newly overdue", m["ref"], f"{m['title']}: due {m['due_on']}, {m['lateness']}")
-             for m in found.milestones_newly_overdue]
-    rows += [("Status", s["subject"],
-              f"{status_label(s['before']) if s['before'] else 'no status'} → {status_label(s['after'])}"
-              f" ({s['assessed_on']}, {s['reviewer']})")
-             for s in found.status_changes]
+    rows += [
+        (
+            "Milestone achieved",
+            m["ref"],
+            f"{m['title']}: achieved {m['achieved_on']}" + (f" ({m['lateness']})" if m["lateness"] else ""),
+        )
+        for m in found.milestones_achieved
+    ]
+    rows += [
+        ("Milestone newly overdue", m["ref"], f"{m['title']}: due {m['due_on']}, {m['lateness']}")
+        for m in found.milestones_newly_overdue
+    ]
+    rows += [
+        (
+            "Status",
+            s["subject"],
+            f"{status_label(s['before']) if s['before'] else 'no status'} → {status_label(s['after'])}"
+            f" ({s['assessed_on']}, {s['reviewer']})",
+        )
+        for s in found.status_changes
+    ]
     return pd.DataFrame(rows, columns=CHANGE_COLUMNS)
+
+
+def _pence(value: int | float) -> int:
+    """A money movement's figure: whole pence (only the percentages are floats)."""
+    if isinstance(value, float):
+        raise TypeError(f"money must be integer pence, got float {value!r}")
+    return value
 
 
 def movement_sentence(found: Changes) -> str:
@@ -189,7 +252,7 @@ def movement_sentence(found: Changes) -> str:
     parts = []
     if delivered.change:
         verb = "rose" if delivered.change > 0 else "fell"
-        parts.append(f"Delivered {verb} by {format_pounds(abs(delivered.change))}")
+        parts.append(f"Delivered {verb} by {format_pounds(abs(_pence(delivered.change)))}")
         if pct.before is not None and pct.after is not None:
             parts[-1] += f" (from {pct.before:.1%} to {pct.after:.1%} of committed)"
     else:
@@ -200,8 +263,10 @@ def movement_sentence(found: Changes) -> str:
             parts[-1] += f" (from {pct.before:.1%} to {pct.after:.1%} of committed: more was committed)"
     if variance.before is not None and variance.after is not None:
         if variance.before == variance.after:
-            parts.append(f"variance against what was due stayed at {format_pounds(variance.after)}")
+            parts.append(f"variance against what was due stayed at {format_pounds(_pence(variance.after))}")
         else:
-            parts.append(f"variance against what was due moved from {format_pounds(variance.before)} "
-                         f"to {format_pounds(variance.after)}")
+            parts.append(
+                f"variance against what was due moved from {format_pounds(_pence(variance.before))} "
+                f"to {format_pounds(_pence(variance.after))}"
+            )
     return "; ".join(parts) + "."

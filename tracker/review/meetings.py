@@ -58,14 +58,38 @@ def status_label(status: str | None) -> str:
 
 # --- statuses ---------------------------------------------------------------------------
 
-CURRENT_STATUS_KEYS = ("subject", "commitment_ref", "programme", "status", "assessed_on", "reviewer",
-                       "evidence_url", "note")
-STATUS_COLUMNS = ["subject", "commitment_ref", "programme", "status", "assessed_on", "reviewer", "evidence_url",
-                  "note", "recorded_at", "meeting_held_on"]
+CURRENT_STATUS_KEYS = (
+    "subject",
+    "commitment_ref",
+    "programme",
+    "status",
+    "assessed_on",
+    "reviewer",
+    "evidence_url",
+    "note",
+)
+STATUS_COLUMNS = [
+    "subject",
+    "commitment_ref",
+    "programme",
+    "status",
+    "assessed_on",
+    "reviewer",
+    "evidence_url",
+    "note",
+    "recorded_at",
+    "meeting_held_on",
+]
 
 
-def _status_rows(engine: Engine, *, as_at: date | None = None, recorded_before: datetime | None = None,
-                 subject: str | None = None, meeting_id: int | None = None) -> list[dict[str, Any]]:
+def _status_rows(
+    engine: Engine,
+    *,
+    as_at: date | None = None,
+    recorded_before: datetime | None = None,
+    subject: str | None = None,
+    meeting_id: int | None = None,
+) -> list[dict[str, Any]]:
     """Every status row (oldest recorded first), optionally for one subject."""
     query = (
         select(ProgressStatus, Commitment.ref, ReviewMeeting.held_on)
@@ -88,18 +112,25 @@ def _status_rows(engine: Engine, *, as_at: date | None = None, recorded_before: 
     with read_session(engine) as session:
         rows = session.execute(query).all()
     return [
-        {"subject": ref if ref is not None else PROGRAMME_PREFIX + status.programme,
-         "commitment_ref": ref, "programme": status.programme, "status": status.status,
-         "assessed_on": status.assessed_on.isoformat(), "reviewer": status.reviewer,
-         "evidence_url": status.evidence_url, "note": status.note,
-         "recorded_at": status.recorded_at.isoformat(),
-         "meeting_held_on": held_on.isoformat() if held_on is not None else None}
+        {
+            "subject": ref if ref is not None else PROGRAMME_PREFIX + status.programme,
+            "commitment_ref": ref,
+            "programme": status.programme,
+            "status": status.status,
+            "assessed_on": status.assessed_on.isoformat(),
+            "reviewer": status.reviewer,
+            "evidence_url": status.evidence_url,
+            "note": status.note,
+            "recorded_at": status.recorded_at.isoformat(),
+            "meeting_held_on": held_on.isoformat() if held_on is not None else None,
+        }
         for status, ref, held_on in rows
     ]
 
 
-def current_statuses(engine: Engine, *, as_at: date | None = None,
-                     recorded_before: datetime | None = None) -> list[dict[str, Any]]:
+def current_statuses(
+    engine: Engine, *, as_at: date | None = None, recorded_before: datetime | None = None
+) -> list[dict[str, Any]]:
     """The latest status of each subject (by when it was recorded), by subject."""
     latest: dict[str, dict[str, Any]] = {}
     for row in _status_rows(engine, as_at=as_at, recorded_before=recorded_before):
@@ -159,8 +190,13 @@ def meetings(engine: Engine) -> pd.DataFrame:
     """Every meeting, earliest first: ``held_on, as_at, title, taken_at, taken_by``."""
     with read_session(engine) as session:
         rows = session.execute(
-            select(ReviewMeeting.held_on, ReviewMeeting.as_at, ReviewMeeting.title, ReviewSnapshot.taken_at,
-                   ReviewSnapshot.taken_by)
+            select(
+                ReviewMeeting.held_on,
+                ReviewMeeting.as_at,
+                ReviewMeeting.title,
+                ReviewSnapshot.taken_at,
+                ReviewSnapshot.taken_by,
+            )
             .join(ReviewSnapshot, ReviewSnapshot.meeting_id == ReviewMeeting.id)
             .order_by(ReviewMeeting.held_on)
         ).all()
@@ -188,7 +224,9 @@ def previous_meeting(engine: Engine, held_on: date) -> Meeting | None:
     """The last meeting held before ``held_on``, or None."""
     with read_session(engine) as session:
         before = session.scalar(
-            select(ReviewMeeting.held_on).where(ReviewMeeting.held_on < held_on)
-            .order_by(ReviewMeeting.held_on.desc()).limit(1)
+            select(ReviewMeeting.held_on)
+            .where(ReviewMeeting.held_on < held_on)
+            .order_by(ReviewMeeting.held_on.desc())
+            .limit(1)
         )
     return meeting(engine, before) if before is not None else None

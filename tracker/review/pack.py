@@ -90,8 +90,10 @@ def write_pack(engine: Engine, held_on: date, out_dir: Path, *, actor: Actor) ->
     source = source_of(engine)
     html_name, xlsx_name = pack_names(held_on)
     written = []
-    for name, content in ((html_name, html_pack(found, previous, source)),
-                          (xlsx_name, xlsx_pack(found, previous, source))):
+    for name, content in (
+        (html_name, html_pack(found, previous, source)),
+        (xlsx_name, xlsx_pack(found, previous, source)),
+    ):
         path = out_dir / name
         _write_atomically(path, content)
         written.append(path)

@@ -159,10 +159,16 @@ def _headline(pack: Pack) -> list[tuple[str, str, str]]:
         ("Delivered", format_short(int(h["delivered"])), exact_money(h["delivered"])),
         ("% delivered", percent(h.get("pct_delivered")), "of committed"),
         ("Due to date", format_short(int(h["due_to_date"])), exact_money(h["due_to_date"])),
-        ("Variance", format_short(variance),
-         f"{exact_money(variance)}: delivered minus due to date"
-         + (f"; {percent(h.get('pct_of_due_delivered'))} of what was due delivered"
-            if h.get("pct_of_due_delivered") is not None else "")),
+        (
+            "Variance",
+            format_short(variance),
+            f"{exact_money(variance)}: delivered minus due to date"
+            + (
+                f"; {percent(h.get('pct_of_due_delivered'))} of what was due delivered"
+                if h.get("pct_of_due_delivered") is not None
+                else ""
+            ),
+        ),
         ("Outstanding", format_short(int(h["outstanding"])), f"{exact_money(h['outstanding'])} still to deliver"),
     ]
 
@@ -171,60 +177,121 @@ def _yearly(figures: dict[str, Any]) -> HtmlTable | None:
     if not figures["yearly"]:
         return None
     table = yearly_table(figures)
-    columns = (Column("Financial year"), Column("Committed", True), Column("Delivered", True),
-               Column("Variance", True))
-    rows = tuple(_row(r.financial_year, exact_money(r.committed), exact_money(r.delivered), exact_money(r.variance))
-                 for r in table.body.itertuples(index=False))
+    columns = (Column("Financial year"), Column("Committed", True), Column("Delivered", True), Column("Variance", True))
+    rows = tuple(
+        _row(r.financial_year, exact_money(r.committed), exact_money(r.delivered), exact_money(r.variance))
+        for r in table.body.itertuples(index=False)
+    )
     t = table.total
     assert t is not None  # yearly_table always ends in its Total row
-    total = _row(TOTAL, exact_money(t["committed"]), exact_money(t["delivered"]), exact_money(t["variance"]),
-                 css="total")
+    total = _row(
+        TOTAL, exact_money(t["committed"]), exact_money(t["delivered"]), exact_money(t["variance"]), css="total"
+    )
     return HtmlTable("Committed and delivered by financial year", columns, rows, total)
 
 
 def _commitments(pack: Pack) -> HtmlTable:
-    columns = (Column("Ref"), Column("Purpose"), Column("Recipient"), Column("Committed", True),
-               Column("Due to date", True), Column("Delivered", True), Column("Variance", True),
-               Column("Slippage", True), Column("Against profile"), Column("Current status"))
+    columns = (
+        Column("Ref"),
+        Column("Purpose"),
+        Column("Recipient"),
+        Column("Committed", True),
+        Column("Due to date", True),
+        Column("Delivered", True),
+        Column("Variance", True),
+        Column("Slippage", True),
+        Column("Against profile"),
+        Column("Current status"),
+    )
     rows = []
     for r in pack.figures["commitments"]:
         status = pack.current_status(r["ref"])
         qualifier = r.get("qualifier")
-        committed = Cell(exact_money(r["committed"]),
-                         note=f"({qualifier})" if qualifier and qualifier != "exact" else None)
+        committed = Cell(
+            exact_money(r["committed"]), note=f"({qualifier})" if qualifier and qualifier != "exact" else None
+        )
         status_note = f"assessed {short_day(status['assessed_on'])}" if status else None
-        rows.append(_row(r["ref"], r.get("purpose"), r.get("recipient"), committed, exact_money(r["due_to_date"]),
-                         exact_money(r["delivered"]), exact_money(r["variance"]), exact_money(r["slippage"]),
-                         r.get("progress"), status_cell(status["status"] if status else None, status_note)))
-    return HtmlTable("Committed, due and delivered by commitment", columns, tuple(rows),
-                     empty="No commitments as at this date.")
+        rows.append(
+            _row(
+                r["ref"],
+                r.get("purpose"),
+                r.get("recipient"),
+                committed,
+                exact_money(r["due_to_date"]),
+                exact_money(r["delivered"]),
+                exact_money(r["variance"]),
+                exact_money(r["slippage"]),
+                r.get("progress"),
+                status_cell(status["status"] if status else None, status_note),
+            )
+        )
+    return HtmlTable(
+        "Committed, due and delivered by commitment", columns, tuple(rows), empty="No commitments as at this date."
+    )
 
 
 def _milestones(figures: dict[str, Any]) -> tuple[HtmlTable, int]:
     """The milestones, overdue first (the latest first), and how many are overdue."""
     milestones = snapshot.milestones_overdue_first(figures)
-    columns = (Column("Ref"), Column("Milestone"), Column("Commitment"), Column("Due on"), Column("Achieved on"),
-               Column("State"), Column("How late"), Column("Note"))
+    columns = (
+        Column("Ref"),
+        Column("Milestone"),
+        Column("Commitment"),
+        Column("Due on"),
+        Column("Achieved on"),
+        Column("State"),
+        Column("How late"),
+        Column("Note"),
+    )
     rows = []
     for m in milestones:
         overdue = m["state"] == "overdue"
         state = Cell("Overdue", css="state-overdue") if overdue else Cell(m["state"].capitalize())
-        rows.append(_row(m["ref"], m.get("title"), m.get("commitment_ref"), short_day(m.get("due_on")),
-                         short_day(m.get("achieved_on")), state, m.get("lateness"), m.get("achieved_note"),
-                         css="overdue" if overdue else ""))
-    table = HtmlTable("Milestones, overdue first (the latest first)", columns, tuple(rows),
-                      empty="No milestones as at this date.")
+        rows.append(
+            _row(
+                m["ref"],
+                m.get("title"),
+                m.get("commitment_ref"),
+                short_day(m.get("due_on")),
+                short_day(m.get("achieved_on")),
+                state,
+                m.get("lateness"),
+                m.get("achieved_note"),
+                css="overdue" if overdue else "",
+            )
+        )
+    table = HtmlTable(
+        "Milestones, overdue first (the latest first)", columns, tuple(rows), empty="No milestones as at this date."
+    )
     return table, sum(1 for m in milestones if m["state"] == "overdue")
 
 
 def _statuses(pack: Pack) -> HtmlTable:
-    columns = (Column("Subject"), Column("Status"), Column("Assessed on"), Column("Reviewer"), Column("Evidence"),
-               Column("Note"))
-    rows = tuple(_row(s["subject"], status_cell(s.get("status")), short_day(s.get("assessed_on")), s.get("reviewer"),
-                      link_cell(s.get("evidence_url")), s.get("note"))
-                 for s in pack.meeting.statuses())
-    return HtmlTable("The latest status of each commitment and programme", columns, rows,
-                     empty="No progress status had been recorded as at this date.")
+    columns = (
+        Column("Subject"),
+        Column("Status"),
+        Column("Assessed on"),
+        Column("Reviewer"),
+        Column("Evidence"),
+        Column("Note"),
+    )
+    rows = tuple(
+        _row(
+            s["subject"],
+            status_cell(s.get("status")),
+            short_day(s.get("assessed_on")),
+            s.get("reviewer"),
+            link_cell(s.get("evidence_url")),
+            s.get("note"),
+        )
+        for s in pack.meeting.statuses()
+    )
+    return HtmlTable(
+        "The latest status of each commitment and programme",
+        columns,
+        rows,
+        empty="No progress status had been recorded as at this date.",
+    )
 
 
 def _changes(found: review_changes.Changes) -> HtmlTable:
@@ -258,28 +325,56 @@ def yearly_figure(figures: dict[str, Any]):
         return [format_short(int(p)) for p in values]
 
     fig = go.Figure()
-    fig.add_bar(name="Committed (new money)", x=labels, y=pounds(committed), marker_color=OKABE_ITO["blue"],
-                marker_line=dict(color=OKABE_ITO["black"], width=1), customdata=short(committed),
-                hovertemplate="%{x}: %{customdata} committed<extra></extra>")
-    fig.add_bar(name="Delivered", x=labels, y=pounds(delivered), marker_color=OKABE_ITO["orange"],
-                marker_pattern_shape="/", marker_line=dict(color=OKABE_ITO["black"], width=1),
-                customdata=short(delivered), hovertemplate="%{x}: %{customdata} delivered<extra></extra>")
-    fig.add_scatter(name="Cumulative committed", x=labels, y=pounds(cumulative_committed), mode="lines+markers",
-                    line=dict(color=OKABE_ITO["blue"], width=2), marker_symbol="circle",
-                    customdata=short(cumulative_committed),
-                    hovertemplate="By end of %{x}: %{customdata} committed<extra></extra>")
-    fig.add_scatter(name="Cumulative delivered", x=labels, y=pounds(cumulative_delivered), mode="lines+markers",
-                    line=dict(color=OKABE_ITO["vermillion"], width=2, dash="dash"), marker_symbol="diamond",
-                    customdata=short(cumulative_delivered),
-                    hovertemplate="By end of %{x}: %{customdata} delivered<extra></extra>")
+    fig.add_bar(
+        name="Committed (new money)",
+        x=labels,
+        y=pounds(committed),
+        marker_color=OKABE_ITO["blue"],
+        marker_line=dict(color=OKABE_ITO["black"], width=1),
+        customdata=short(committed),
+        hovertemplate="%{x}: %{customdata} committed<extra></extra>",
+    )
+    fig.add_bar(
+        name="Delivered",
+        x=labels,
+        y=pounds(delivered),
+        marker_color=OKABE_ITO["orange"],
+        marker_pattern_shape="/",
+        marker_line=dict(color=OKABE_ITO["black"], width=1),
+        customdata=short(delivered),
+        hovertemplate="%{x}: %{customdata} delivered<extra></extra>",
+    )
+    fig.add_scatter(
+        name="Cumulative committed",
+        x=labels,
+        y=pounds(cumulative_committed),
+        mode="lines+markers",
+        line=dict(color=OKABE_ITO["blue"], width=2),
+        marker_symbol="circle",
+        customdata=short(cumulative_committed),
+        hovertemplate="By end of %{x}: %{customdata} committed<extra></extra>",
+    )
+    fig.add_scatter(
+        name="Cumulative delivered",
+        x=labels,
+        y=pounds(cumulative_delivered),
+        mode="lines+markers",
+        line=dict(color=OKABE_ITO["vermillion"], width=2, dash="dash"),
+        marker_symbol="diamond",
+        customdata=short(cumulative_delivered),
+        hovertemplate="By end of %{x}: %{customdata} delivered<extra></extra>",
+    )
     top = int(max([0, *committed, *delivered, *cumulative_committed, *cumulative_delivered]))
     tickvals, ticktext = pound_axis_ticks(top)
     fig.update_layout(
-        template="plotly_white", barmode="group",
+        template="plotly_white",
+        barmode="group",
         xaxis=dict(title="Financial year (April to March)", type="category"),
         yaxis=dict(title="Pounds", tickvals=tickvals, ticktext=ticktext, rangemode="tozero"),
         legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0),
-        margin=dict(l=10, r=10, t=40, b=10), hovermode="x unified", font=dict(size=14),
+        margin=dict(l=10, r=10, t=40, b=10),
+        hovermode="x unified",
+        font=dict(size=14),
     )
     return fig
 
@@ -289,9 +384,17 @@ def chart_html(figures: dict[str, Any]) -> Markup:
     import plotly.io as pio
 
     fig = yearly_figure(figures)
-    return Markup(pio.to_html(fig, include_plotlyjs=False, full_html=False, div_id=CHART_ID,
-                              default_width="100%", default_height="440px",
-                              config={"displaylogo": False, "displayModeBar": False, "responsive": True}))
+    return Markup(
+        pio.to_html(
+            fig,
+            include_plotlyjs=False,
+            full_html=False,
+            div_id=CHART_ID,
+            default_width="100%",
+            default_height="440px",
+            config={"displaylogo": False, "displayModeBar": False, "responsive": True},
+        )
+    )
 
 
 def plotly_js() -> str:
@@ -323,27 +426,31 @@ def html_pack(meeting: Meeting, previous: Meeting | None, source: str) -> bytes:
     found = pack.changes
     milestones, overdue = _milestones(figures)
     yearly = _yearly(figures)
-    document = _environment().get_template(TEMPLATE).render(
-        content_security_policy=CONTENT_SECURITY_POLICY,
-        title=f"Review pack: meeting of {long_day(meeting.held_on)}",
-        subtitle=meeting.title or "Digital Advisory Group",
-        as_at=long_day(meeting.as_at),
-        plotly_js=Markup(plotly_js()) if yearly is not None else None,
-        chart=chart_html(figures) if yearly is not None else None,
-        facts=_facts(pack),
-        fingerprint=snapshot.fingerprint(figures),
-        illustrative=pack.illustrative,
-        headline=_headline(pack),
-        committed_note=COMMITTED_NOTE,
-        yearly=yearly,
-        commitments=_commitments(pack),
-        milestones=milestones,
-        overdue=overdue,
-        statuses=_statuses(pack),
-        previous=previous.label if previous is not None else None,
-        first_review=FIRST_REVIEW,
-        movement=review_changes.movement_sentence(found),
-        changes=_changes(found),
-        source=source,
+    document = (
+        _environment()
+        .get_template(TEMPLATE)
+        .render(
+            content_security_policy=CONTENT_SECURITY_POLICY,
+            title=f"Review pack: meeting of {long_day(meeting.held_on)}",
+            subtitle=meeting.title or "Digital Advisory Group",
+            as_at=long_day(meeting.as_at),
+            plotly_js=Markup(plotly_js()) if yearly is not None else None,
+            chart=chart_html(figures) if yearly is not None else None,
+            facts=_facts(pack),
+            fingerprint=snapshot.fingerprint(figures),
+            illustrative=pack.illustrative,
+            headline=_headline(pack),
+            committed_note=COMMITTED_NOTE,
+            yearly=yearly,
+            commitments=_commitments(pack),
+            milestones=milestones,
+            overdue=overdue,
+            statuses=_statuses(pack),
+            previous=previous.label if previous is not None else None,
+            first_review=FIRST_REVIEW,
+            movement=review_changes.movement_sentence(found),
+            changes=_changes(found),
+            source=source,
+        )
     )
     return document.encode("utf-8")

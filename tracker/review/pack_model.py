@@ -101,7 +101,7 @@ class Pack:
             "Snapshot fingerprint (SHA-256)": snapshot.fingerprint(self.figures),
             "Money": "Pounds sterling, exact to the penny. " + COMMITTED_NOTE,
             "Variance": "By year: delivered minus committed. By commitment and in the headline: "
-                        "delivered minus what was due to date. Negative means behind.",
+            "delivered minus what was due to date. Negative means behind.",
             "Financial years": "UK financial years, 1 April to 31 March (2020-21 is 1 April 2020 to 31 March 2021).",
         }
         if self.illustrative:
@@ -120,31 +120,54 @@ def _objects(values: Iterable[Any]) -> pd.Series:
     return pd.Series(list(values), dtype=object)
 
 
-YEARLY_TITLES = {"financial_year": "Financial year", "committed": "Committed", "delivered": "Delivered",
-                 "variance": "Variance"}
+YEARLY_TITLES = {
+    "financial_year": "Financial year",
+    "committed": "Committed",
+    "delivered": "Delivered",
+    "variance": "Variance",
+}
 
 
 def yearly_table(figures: dict[str, Any]) -> Table:
     """Committed and delivered by financial year, as ``funding-tracker totals``
     gives them for the as-at date, with a Total row."""
     rows = figures["yearly"]
-    frame = pd.DataFrame({
-        "financial_year": _objects(r["financial_year"] for r in rows),
-        **{m: _int64(r[m] for r in rows) for m in ("committed", "delivered", "variance")},
-    }, columns=list(YEARLY_TITLES))
+    frame = pd.DataFrame(
+        {
+            "financial_year": _objects(r["financial_year"] for r in rows),
+            **{m: _int64(r[m] for r in rows) for m in ("committed", "delivered", "variance")},
+        },
+        columns=list(YEARLY_TITLES),
+    )
     total = {"financial_year": TOTAL, **{m: int(frame[m].sum()) for m in ("committed", "delivered", "variance")}}
     frame = pd.concat([frame, pd.DataFrame([total])], ignore_index=True)
     frame = frame.astype({m: "int64" for m in ("committed", "delivered", "variance")})
-    return Table(name="review-yearly", title="Committed and delivered", frame=frame, titles=YEARLY_TITLES,
-                 money_columns=("committed", "delivered", "variance"), total_row=True,
-                 notes=(COMMITTED_NOTE, "Variance is delivered minus committed: negative means behind."))
+    return Table(
+        name="review-yearly",
+        title="Committed and delivered",
+        frame=frame,
+        titles=YEARLY_TITLES,
+        money_columns=("committed", "delivered", "variance"),
+        total_row=True,
+        notes=(COMMITTED_NOTE, "Variance is delivered minus committed: negative means behind."),
+    )
 
 
 COMMITMENT_TITLES = {
-    "ref": "Ref", "purpose": "Purpose", "recipient": "Recipient", "programme": "Programme",
-    "qualifier": "Qualifier", "committed": "Committed", "due_to_date": "Due to date", "delivered": "Delivered",
-    "variance": "Variance", "outstanding": "Outstanding", "slippage": "Slippage", "progress": "Against profile",
-    "status": "Current status", "status_assessed_on": "Status assessed on",
+    "ref": "Ref",
+    "purpose": "Purpose",
+    "recipient": "Recipient",
+    "programme": "Programme",
+    "qualifier": "Qualifier",
+    "committed": "Committed",
+    "due_to_date": "Due to date",
+    "delivered": "Delivered",
+    "variance": "Variance",
+    "outstanding": "Outstanding",
+    "slippage": "Slippage",
+    "progress": "Against profile",
+    "status": "Current status",
+    "status_assessed_on": "Status assessed on",
 }
 _COMMITMENT_MONEY = ("committed", "due_to_date", "delivered", "variance", "outstanding", "slippage")
 
@@ -152,65 +175,100 @@ _COMMITMENT_MONEY = ("committed", "due_to_date", "delivered", "variance", "outst
 def commitments_table(pack: Pack) -> Table:
     rows = pack.figures["commitments"]
     statuses = [pack.current_status(r["ref"]) for r in rows]
-    frame = pd.DataFrame({
-        "ref": _objects(r["ref"] for r in rows),
-        "purpose": _objects(r.get("purpose") or "" for r in rows),
-        "recipient": _objects(r.get("recipient") or "" for r in rows),
-        "programme": _objects(r.get("programme") or "" for r in rows),
-        "qualifier": _objects(r.get("qualifier") or "" for r in rows),
-        **{m: _int64(r[m] for r in rows) for m in _COMMITMENT_MONEY},
-        "progress": _objects(r.get("progress") or "" for r in rows),
-        "status": _objects(status_words(s["status"] if s else None) for s in statuses),
-        "status_assessed_on": _objects(iso_date(s["assessed_on"]) if s else None for s in statuses),
-    }, columns=list(COMMITMENT_TITLES))
-    return Table(name="review-commitments", title="By commitment", frame=frame, titles=COMMITMENT_TITLES,
-                 money_columns=_COMMITMENT_MONEY,
-                 notes=("Variance is delivered minus what was due to date; slippage is what is behind, never "
-                        "below zero.",))
+    frame = pd.DataFrame(
+        {
+            "ref": _objects(r["ref"] for r in rows),
+            "purpose": _objects(r.get("purpose") or "" for r in rows),
+            "recipient": _objects(r.get("recipient") or "" for r in rows),
+            "programme": _objects(r.get("programme") or "" for r in rows),
+            "qualifier": _objects(r.get("qualifier") or "" for r in rows),
+            **{m: _int64(r[m] for r in rows) for m in _COMMITMENT_MONEY},
+            "progress": _objects(r.get("progress") or "" for r in rows),
+            "status": _objects(status_words(s["status"] if s else None) for s in statuses),
+            "status_assessed_on": _objects(iso_date(s["assessed_on"]) if s else None for s in statuses),
+        },
+        columns=list(COMMITMENT_TITLES),
+    )
+    return Table(
+        name="review-commitments",
+        title="By commitment",
+        frame=frame,
+        titles=COMMITMENT_TITLES,
+        money_columns=_COMMITMENT_MONEY,
+        notes=("Variance is delivered minus what was due to date; slippage is what is behind, never below zero.",),
+    )
 
 
 MILESTONE_TITLES = {
-    "ref": "Ref", "title": "Milestone", "commitment_ref": "Commitment", "due_on": "Due on",
-    "achieved_on": "Achieved on", "state": "State", "days_late": "Days late", "lateness": "How late",
+    "ref": "Ref",
+    "title": "Milestone",
+    "commitment_ref": "Commitment",
+    "due_on": "Due on",
+    "achieved_on": "Achieved on",
+    "state": "State",
+    "days_late": "Days late",
+    "lateness": "How late",
     "achieved_note": "Note",
 }
 
 
 def milestones_table(figures: dict[str, Any]) -> Table:
     rows = snapshot.milestones_overdue_first(figures)
-    frame = pd.DataFrame({
-        "ref": _objects(r["ref"] for r in rows),
-        "title": _objects(r.get("title") or "" for r in rows),
-        "commitment_ref": _objects(r.get("commitment_ref") or "" for r in rows),
-        "due_on": _objects(iso_date(r.get("due_on")) for r in rows),
-        "achieved_on": _objects(iso_date(r.get("achieved_on")) for r in rows),
-        "state": _objects(r.get("state") or "" for r in rows),
-        "days_late": _int64(r.get("days_late") or 0 for r in rows),
-        "lateness": _objects(r.get("lateness") or "" for r in rows),
-        "achieved_note": _objects(r.get("achieved_note") or "" for r in rows),
-    }, columns=list(MILESTONE_TITLES))
-    return Table(name="review-milestones", title="Milestones", frame=frame, titles=MILESTONE_TITLES,
-                 notes=("Overdue first (the latest first), then due, achieved late, achieved and undated.",))
+    frame = pd.DataFrame(
+        {
+            "ref": _objects(r["ref"] for r in rows),
+            "title": _objects(r.get("title") or "" for r in rows),
+            "commitment_ref": _objects(r.get("commitment_ref") or "" for r in rows),
+            "due_on": _objects(iso_date(r.get("due_on")) for r in rows),
+            "achieved_on": _objects(iso_date(r.get("achieved_on")) for r in rows),
+            "state": _objects(r.get("state") or "" for r in rows),
+            "days_late": _int64(r.get("days_late") or 0 for r in rows),
+            "lateness": _objects(r.get("lateness") or "" for r in rows),
+            "achieved_note": _objects(r.get("achieved_note") or "" for r in rows),
+        },
+        columns=list(MILESTONE_TITLES),
+    )
+    return Table(
+        name="review-milestones",
+        title="Milestones",
+        frame=frame,
+        titles=MILESTONE_TITLES,
+        notes=("Overdue first (the latest first), then due, achieved late, achieved and undated.",),
+    )
 
 
 STATUS_TITLES = {
-    "subject": "Subject", "status": "Status", "assessed_on": "Assessed on", "reviewer": "Reviewer",
-    "evidence_url": "Evidence", "note": "Note",
+    "subject": "Subject",
+    "status": "Status",
+    "assessed_on": "Assessed on",
+    "reviewer": "Reviewer",
+    "evidence_url": "Evidence",
+    "note": "Note",
 }
 
 
 def statuses_table(rows: list[dict[str, Any]]) -> Table:
-    frame = pd.DataFrame({
-        "subject": _objects(r["subject"] for r in rows),
-        "status": _objects(status_words(r.get("status")) for r in rows),
-        "assessed_on": _objects(iso_date(r.get("assessed_on")) for r in rows),
-        "reviewer": _objects(r.get("reviewer") or "" for r in rows),
-        "evidence_url": _objects(r.get("evidence_url") or "" for r in rows),
-        "note": _objects(r.get("note") or "" for r in rows),
-    }, columns=list(STATUS_TITLES))
-    return Table(name="review-statuses", title="Statuses", frame=frame, titles=STATUS_TITLES,
-                 notes=("The latest status of each commitment or programme assessed on or before the as-at date, "
-                        "then any given at the meeting itself.",))
+    frame = pd.DataFrame(
+        {
+            "subject": _objects(r["subject"] for r in rows),
+            "status": _objects(status_words(r.get("status")) for r in rows),
+            "assessed_on": _objects(iso_date(r.get("assessed_on")) for r in rows),
+            "reviewer": _objects(r.get("reviewer") or "" for r in rows),
+            "evidence_url": _objects(r.get("evidence_url") or "" for r in rows),
+            "note": _objects(r.get("note") or "" for r in rows),
+        },
+        columns=list(STATUS_TITLES),
+    )
+    return Table(
+        name="review-statuses",
+        title="Statuses",
+        frame=frame,
+        titles=STATUS_TITLES,
+        notes=(
+            "The latest status of each commitment or programme assessed on or before the as-at date, "
+            "then any given at the meeting itself.",
+        ),
+    )
 
 
 CHANGE_TITLES = {"what": "What changed", "ref": "Ref", "detail": "Detail"}
@@ -218,7 +276,14 @@ CHANGE_TITLES = {"what": "What changed", "ref": "Ref", "detail": "Detail"}
 
 def changes_table(found: review_changes.Changes) -> Table:
     table = review_changes.changes_table(found)
-    frame = pd.DataFrame({c: _objects("" if v is None else str(v) for v in table[c])
-                          for c in review_changes.CHANGE_COLUMNS}, columns=list(CHANGE_TITLES))
-    return Table(name="review-changes", title="Changes since last review", frame=frame, titles=CHANGE_TITLES,
-                 notes=(review_changes.movement_sentence(found),))
+    frame = pd.DataFrame(
+        {c: _objects("" if v is None else str(v) for v in table[c]) for c in review_changes.CHANGE_COLUMNS},
+        columns=list(CHANGE_TITLES),
+    )
+    return Table(
+        name="review-changes",
+        title="Changes since last review",
+        frame=frame,
+        titles=CHANGE_TITLES,
+        notes=(review_changes.movement_sentence(found),),
+    )

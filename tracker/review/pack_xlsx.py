@@ -24,6 +24,11 @@ def xlsx_pack(meeting: Meeting, previous: Meeting | None, source: str) -> bytes:
     found = pack.changes
     about = pack.about()
     about["Since the last review"] = review_changes.movement_sentence(found)
-    tables = [yearly_table(pack.figures), commitments_table(pack), milestones_table(pack.figures),
-              statuses_table(pack.meeting.statuses()), changes_table(found)]
+    tables = [
+        yearly_table(pack.figures),
+        commitments_table(pack),
+        milestones_table(pack.figures),
+        statuses_table(pack.meeting.statuses()),
+        changes_table(found),
+    ]
     return to_xlsx_bytes(tables, about)

@@ -48,7 +48,7 @@ def _status_of(text: object) -> str | None:
 
 
 def _tint(hex_colour: str, alpha: float) -> str:
-    red, green, blue = (int(hex_colour[i:i + 2], 16) for i in (1, 3, 5))
+    red, green, blue = (int(hex_colour[i : i + 2], 16) for i in (1, 3, 5))
     return f"rgba({red}, {green}, {blue}, {alpha})"
 
 
@@ -96,9 +96,11 @@ def meeting_choices(frame: pd.DataFrame) -> dict[str, str]:
 def frozen_sentence(meeting: Meeting) -> str:
     """When and by whom the figures were frozen, and what that means."""
     taken = meeting.taken_at
-    return (f"Figures as at **{_day(meeting.as_at)}**, frozen on {_day(taken)} at {taken:%H:%M} UTC by "
-            f"{escape_markdown(meeting.taken_by)}. These figures were frozen when the meeting was opened; later "
-            "changes do not move them.")
+    return (
+        f"Figures as at **{_day(meeting.as_at)}**, frozen on {_day(taken)} at {taken:%H:%M} UTC by "
+        f"{escape_markdown(meeting.taken_by)}. These figures were frozen when the meeting was opened; later "
+        "changes do not move them."
+    )
 
 
 # --- the frozen figures -----------------------------------------------------------------
@@ -118,17 +120,29 @@ def headline_metrics(figures: Mapping[str, Any]) -> list[Metric]:
     pct = head["pct_delivered"]
     variance = head["variance"]
     return [
-        Metric("Committed (new money)", qualified(format_short(head["committed"]), head["qualifier"]),
-               f"Exactly {to_decimal(head['committed']):,} pounds. Re-announced money is counted once; "
-               "'over' amounts at their floor."),
-        Metric("Delivered to date", format_short(head["delivered"]),
-               f"Exactly {to_decimal(head['delivered']):,} pounds paid or spent by the as-at date."),
+        Metric(
+            "Committed (new money)",
+            qualified(format_short(head["committed"]), head["qualifier"]),
+            f"Exactly {to_decimal(head['committed']):,} pounds. Re-announced money is counted once; "
+            "'over' amounts at their floor.",
+        ),
+        Metric(
+            "Delivered to date",
+            format_short(head["delivered"]),
+            f"Exactly {to_decimal(head['delivered']):,} pounds paid or spent by the as-at date.",
+        ),
         Metric("% delivered", "–" if pct is None else f"{pct:.0%}", "Delivered as a share of committed."),
-        Metric("Due to date", format_short(head["due_to_date"]),
-               "New money committed for financial years that had started by the as-at date."),
-        Metric("Against what was due", ("behind by " if variance < 0 else "ahead by " if variance else "")
-               + (format_short(abs(variance)) if variance else "on profile"),
-               "Delivered minus due to date."),
+        Metric(
+            "Due to date",
+            format_short(head["due_to_date"]),
+            "New money committed for financial years that had started by the as-at date.",
+        ),
+        Metric(
+            "Against what was due",
+            ("behind by " if variance < 0 else "ahead by " if variance else "")
+            + (format_short(abs(variance)) if variance else "on profile"),
+            "Delivered minus due to date.",
+        ),
         Metric("Outstanding", format_short(head["outstanding"]), "Committed minus delivered."),
     ]
 
@@ -141,19 +155,34 @@ def _pounds(rows: Iterable[Mapping[str, Any]], columns: Iterable[str]) -> dict[s
 def yearly_table(figures: Mapping[str, Any]) -> pd.DataFrame:
     """Committed against delivered by financial year, in pounds, with a Total row."""
     rows = list(figures["yearly"])
-    total = {"financial_year": TOTAL, **{c: sum(int(r[c]) for r in rows)
-                                          for c in ("committed", "delivered", "variance")}}
+    total = {
+        "financial_year": TOTAL,
+        **{c: sum(int(r[c]) for r in rows) for c in ("committed", "delivered", "variance")},
+    }
     rows = [*rows, total] if rows else rows
-    frame = pd.DataFrame({
-        "financial_year": pd.Series([r["financial_year"] for r in rows], dtype=object),
-        **_pounds(rows, ("committed", "delivered", "variance")),
-        "pct_delivered": [int(r["delivered"]) / int(r["committed"]) if int(r["committed"]) else None for r in rows],
-    })
+    frame = pd.DataFrame(
+        {
+            "financial_year": pd.Series([r["financial_year"] for r in rows], dtype=object),
+            **_pounds(rows, ("committed", "delivered", "variance")),
+            "pct_delivered": [int(r["delivered"]) / int(r["committed"]) if int(r["committed"]) else None for r in rows],
+        }
+    )
     return frame
 
 
-COMMITMENT_COLUMNS = ["ref", "purpose", "status", "progress", "committed", "due_to_date", "delivered", "variance",
-                      "outstanding", "programme", "restates"]
+COMMITMENT_COLUMNS = [
+    "ref",
+    "purpose",
+    "status",
+    "progress",
+    "committed",
+    "due_to_date",
+    "delivered",
+    "variance",
+    "outstanding",
+    "programme",
+    "restates",
+]
 
 
 def commitments_table(figures: Mapping[str, Any], statuses: Mapping[str, str]) -> pd.DataFrame:
@@ -161,25 +190,30 @@ def commitments_table(figures: Mapping[str, Any], statuses: Mapping[str, str]) -
     against its profile, and its money in pounds."""
     rows = list(figures["commitments"])
     money = ("committed", "due_to_date", "delivered", "variance", "outstanding")
-    frame = pd.DataFrame({
-        "ref": pd.Series([r["ref"] for r in rows], dtype=object),
-        "purpose": pd.Series([r["purpose"] for r in rows], dtype=object),
-        "status": pd.Series([rag_text(statuses.get(r["ref"])) for r in rows], dtype=object),
-        "progress": pd.Series([r["progress"] for r in rows], dtype=object),
-        **_pounds(rows, money),
-        "programme": pd.Series([r["programme"] for r in rows], dtype=object),
-        "restates": pd.Series([r["restates"] for r in rows], dtype=object),
-    }, columns=COMMITMENT_COLUMNS)
+    frame = pd.DataFrame(
+        {
+            "ref": pd.Series([r["ref"] for r in rows], dtype=object),
+            "purpose": pd.Series([r["purpose"] for r in rows], dtype=object),
+            "status": pd.Series([rag_text(statuses.get(r["ref"])) for r in rows], dtype=object),
+            "progress": pd.Series([r["progress"] for r in rows], dtype=object),
+            **_pounds(rows, money),
+            "programme": pd.Series([r["programme"] for r in rows], dtype=object),
+            "restates": pd.Series([r["restates"] for r in rows], dtype=object),
+        },
+        columns=COMMITMENT_COLUMNS,
+    )
     return frame
 
 
 def programme_statuses(figures: Mapping[str, Any], statuses: Mapping[str, str]) -> pd.DataFrame:
     """The programmes the snapshot's commitments belong to, each with its status."""
     names = sorted({r["programme"] for r in figures["commitments"] if r["programme"]})
-    return pd.DataFrame({
-        "programme": pd.Series(names, dtype=object),
-        "status": pd.Series([rag_text(statuses.get(PROGRAMME_PREFIX + n)) for n in names], dtype=object),
-    })
+    return pd.DataFrame(
+        {
+            "programme": pd.Series(names, dtype=object),
+            "status": pd.Series([rag_text(statuses.get(PROGRAMME_PREFIX + n)) for n in names], dtype=object),
+        }
+    )
 
 
 def _date(value: str | None) -> date | None:
@@ -189,14 +223,16 @@ def _date(value: str | None) -> date | None:
 def milestones_table(figures: Mapping[str, Any]) -> pd.DataFrame:
     """The snapshot's milestones, overdue first (the latest first), with how late."""
     rows = milestones_overdue_first(figures)
-    return pd.DataFrame({
-        "title": pd.Series([r["title"] for r in rows], dtype=object),
-        "commitment_ref": pd.Series([r["commitment_ref"] for r in rows], dtype=object),
-        "due_on": pd.Series([_date(r["due_on"]) for r in rows], dtype=object),
-        "achieved_on": pd.Series([_date(r["achieved_on"]) for r in rows], dtype=object),
-        "state": pd.Series([r["state"] for r in rows], dtype=object),
-        "lateness": pd.Series([r["lateness"] or "" for r in rows], dtype=object),
-    })
+    return pd.DataFrame(
+        {
+            "title": pd.Series([r["title"] for r in rows], dtype=object),
+            "commitment_ref": pd.Series([r["commitment_ref"] for r in rows], dtype=object),
+            "due_on": pd.Series([_date(r["due_on"]) for r in rows], dtype=object),
+            "achieved_on": pd.Series([_date(r["achieved_on"]) for r in rows], dtype=object),
+            "state": pd.Series([r["state"] for r in rows], dtype=object),
+            "lateness": pd.Series([r["lateness"] or "" for r in rows], dtype=object),
+        }
+    )
 
 
 def overdue_sentence(figures: Mapping[str, Any]) -> str:
@@ -217,16 +253,20 @@ HISTORY_COLUMNS = ["assessed_on", "status", "reviewer", "evidence_url", "note", 
 def history_table(history: pd.DataFrame) -> pd.DataFrame:
     """``review.status_history`` for display, oldest first: dates as dates, the
     status in words (``rag_text``)."""
-    return pd.DataFrame({
-        "assessed_on": pd.Series([_date(v) for v in history["assessed_on"]], dtype=object),
-        "status": pd.Series([rag_text(v) for v in history["status"]], dtype=object),
-        "reviewer": pd.Series(list(history["reviewer"]), dtype=object),
-        "evidence_url": pd.Series([v or None for v in history["evidence_url"]], dtype=object),
-        "note": pd.Series([v or None for v in history["note"]], dtype=object),
-        "meeting_held_on": pd.Series([_date(v) if isinstance(v, str) else None for v in history["meeting_held_on"]],
-                                     dtype=object),
-        "recorded_at": pd.to_datetime(pd.Series(list(history["recorded_at"]), dtype=object), utc=True),
-    }, columns=HISTORY_COLUMNS)
+    return pd.DataFrame(
+        {
+            "assessed_on": pd.Series([_date(v) for v in history["assessed_on"]], dtype=object),
+            "status": pd.Series([rag_text(v) for v in history["status"]], dtype=object),
+            "reviewer": pd.Series(list(history["reviewer"]), dtype=object),
+            "evidence_url": pd.Series([v or None for v in history["evidence_url"]], dtype=object),
+            "note": pd.Series([v or None for v in history["note"]], dtype=object),
+            "meeting_held_on": pd.Series(
+                [_date(v) if isinstance(v, str) else None for v in history["meeting_held_on"]], dtype=object
+            ),
+            "recorded_at": pd.to_datetime(pd.Series(list(history["recorded_at"]), dtype=object), utc=True),
+        },
+        columns=HISTORY_COLUMNS,
+    )
 
 
 def current_status(history: pd.DataFrame) -> str | None:

@@ -17,7 +17,7 @@ from sqlalchemy import Engine, select
 from db.models import Announcement, Commitment, ProgressStatus, ReviewMeeting, ReviewSnapshot, utc_now
 from tracker.core.clock import today
 from tracker.core.vocabulary import PROGRESS_STATUSES
-from tracker.records.inputs import NAME_MAX, REF_MAX, TITLE_MAX, Checks, as_text
+from tracker.records.inputs import Checks, as_text
 from tracker.records.permissions import Actor, authorise
 from tracker.records.problems import FieldProblem, ValidationFailed, raise_if_any
 from tracker.records.refs import live_commitment
@@ -51,8 +51,8 @@ def record_status(inp: StatusInput, *, engine: Engine, actor: Actor) -> int:
         status = as_text(inp.status).strip()
         if status not in PROGRESS_STATUSES:
             checks.fail("status", status, f"expected one of: {', '.join(PROGRESS_STATUSES)}")
-        ref = checks.text("commitment_ref", inp.commitment_ref, max_len=REF_MAX)
-        programme = checks.text("programme", inp.programme, max_len=NAME_MAX)
+        ref = checks.text("commitment_ref", inp.commitment_ref)
+        programme = checks.text("programme", inp.programme)
         commitment = None
         if bool(ref) == bool(programme):
             checks.fail("commitment_ref", ref, "expected a commitment or a programme (one, not both)")
@@ -60,14 +60,24 @@ def record_status(inp: StatusInput, *, engine: Engine, actor: Actor) -> int:
             commitment = live_commitment(session, ref)
             if commitment is None:
                 checks.fail("commitment_ref", ref, "expected the ref of a commitment in the database")
-        elif session.scalar(select(Commitment.id).join(Announcement).where(
-                Commitment.programme == programme, Commitment.deleted_at.is_(None),
-                Announcement.deleted_at.is_(None)).limit(1)) is None:
+        elif (
+            session.scalar(
+                select(Commitment.id)
+                .join(Announcement)
+                .where(
+                    Commitment.programme == programme,
+                    Commitment.deleted_at.is_(None),
+                    Announcement.deleted_at.is_(None),
+                )
+                .limit(1)
+            )
+            is None
+        ):
             checks.fail("programme", programme, "expected the programme of a commitment in the database")
         assessed_on = checks.date("assessed_on", inp.assessed_on) or today()
         if assessed_on > today():
             checks.fail("assessed_on", as_text(inp.assessed_on), "expected a date on or before today")
-        evidence_url = checks.url("evidence_url", inp.evidence_url)
+        evidence_url = checks.text("evidence_url", inp.evidence_url)
         note = checks.text("note", inp.note)
         if not evidence_url and not note:
             checks.fail("note", "", "give an evidence link or a note: what the status rests on")
@@ -78,9 +88,16 @@ def record_status(inp: StatusInput, *, engine: Engine, actor: Actor) -> int:
             if meeting_id is None:
                 checks.fail("meeting_held_on", as_text(inp.meeting_held_on), "expected the date of a meeting")
         raise_if_any(problems)
-        row = ProgressStatus(commitment_id=commitment.id if commitment else None, programme=programme,
-                             status=status, assessed_on=assessed_on, reviewer=actor.name,
-                             evidence_url=evidence_url, note=note, meeting_id=meeting_id)
+        row = ProgressStatus(
+            commitment_id=commitment.id if commitment else None,
+            programme=programme,
+            status=status,
+            assessed_on=assessed_on,
+            reviewer=actor.name,
+            evidence_url=evidence_url,
+            note=note,
+            meeting_id=meeting_id,
+        )
         session.add(row)
         uow.created([row])
         return row.id
@@ -105,9 +122,12 @@ def open_meeting(held_on: object, as_at: object = "", title: str = "", *, engine
     elif as_at_date is not None and as_at_date > today():
         # Figures cannot be frozen for a day that has not come: what is
         # recorded before it would be missing from the meeting for good.
-        checks.fail("as_at", as_text(as_at) or as_text(held_on),
-                    "expected an as-at date on or before today (give one for a meeting still to come)")
-    title_text = checks.text("title", title, max_len=TITLE_MAX)
+        checks.fail(
+            "as_at",
+            as_text(as_at) or as_text(held_on),
+            "expected an as-at date on or before today (give one for a meeting still to come)",
+        )
+    title_text = checks.text("title", title)
     raise_if_any(problems)
     assert held is not None and as_at_date is not None  # required: a blank one is a problem raised above
     taken_at = utc_now()
@@ -116,8 +136,13 @@ def open_meeting(held_on: object, as_at: object = "", title: str = "", *, engine
     def work(uow: UnitOfWork) -> int:
         session = uow.session
         if session.scalar(select(ReviewMeeting.id).where(ReviewMeeting.held_on == held)) is not None:
-            raise ValidationFailed([FieldProblem("held_on", held.isoformat(),
-                                                 "a meeting on that date is already open: open it from the list")])
+            raise ValidationFailed(
+                [
+                    FieldProblem(
+                        "held_on", held.isoformat(), "a meeting on that date is already open: open it from the list"
+                    )
+                ]
+            )
         meeting = ReviewMeeting(held_on=held, as_at=as_at_date, title=title_text)
         session.add(meeting)
         session.flush()
@@ -125,9 +150,18 @@ def open_meeting(held_on: object, as_at: object = "", title: str = "", *, engine
         session.add(frozen)
         uow.created([meeting])
         # The snapshot's event records a fingerprint of its figures, not the figures themselves.
-        uow.record("create", frozen, None, {"meeting_id": meeting.id, "as_at": as_at_date.isoformat(),
-                                            "taken_at": taken_at.isoformat(), "taken_by": actor.name,
-                                            "figures_sha256": fingerprint(figures)})
+        uow.record(
+            "create",
+            frozen,
+            None,
+            {
+                "meeting_id": meeting.id,
+                "as_at": as_at_date.isoformat(),
+                "taken_at": taken_at.isoformat(),
+                "taken_by": actor.name,
+                "figures_sha256": fingerprint(figures),
+            },
+        )
         return meeting.id
 
     return write(engine, actor, work)

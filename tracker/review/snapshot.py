@@ -74,9 +74,15 @@ def _terms(row, lines: pd.DataFrame) -> dict[str, Any]:
     if row.kind == "profiled":
         own = lines.loc[lines["commitment_id"] == row.commitment_id].sort_values("financial_year")
         profile = {FinancialYear(int(y)).label: int(p) for y, p in zip(own["financial_year"], own["amount_pence"])}
-    return {"kind": row.kind, "amount": int(row.amount_pence), "first_year": FinancialYear(int(row.first_year)).label,
-            "years": int(row.years), "uplift_bp": int(row.uplift_bp), "qualifier": row.qualifier,
-            "profile": profile}
+    return {
+        "kind": row.kind,
+        "amount": int(row.amount_pence),
+        "first_year": FinancialYear(int(row.first_year)).label,
+        "years": int(row.years),
+        "uplift_bp": int(row.uplift_bp),
+        "qualifier": row.qualifier,
+        "profile": profile,
+    }
 
 
 def build_snapshot(engine: Engine, as_at: date, *, recorded_before: datetime | None = None) -> dict[str, Any]:
@@ -117,27 +123,50 @@ def build_snapshot(engine: Engine, as_at: date, *, recorded_before: datetime | N
             "illustrative_deliveries": int(head.illustrative_deliveries),
         },
         "yearly": [
-            {"financial_year": FinancialYear(int(r.financial_year)).label, "committed": int(r.committed),
-             "delivered": int(r.delivered), "variance": int(r.variance)}
+            {
+                "financial_year": FinancialYear(int(r.financial_year)).label,
+                "committed": int(r.committed),
+                "delivered": int(r.delivered),
+                "variance": int(r.variance),
+            }
             for r in yearly.itertuples(index=False)
         ],
         "commitments": _commitment_entries(data, per_commitment),
         "commitment_years": [
-            {"ref": r.ref, "financial_year": FinancialYear(int(r.financial_year)).label,
-             "committed": int(r.committed), "delivered": int(r.delivered), "variance": int(r.variance)}
+            {
+                "ref": r.ref,
+                "financial_year": FinancialYear(int(r.financial_year)).label,
+                "committed": int(r.committed),
+                "delivered": int(r.delivered),
+                "variance": int(r.variance),
+            }
             for r in per_year.itertuples(index=False)
             if r.committed or r.delivered
         ],
         "announcements": _announcement_entries(engine, as_at),
         "deliveries": [
-            {"ref": r.ref, "commitment_ref": refs[r.commitment_id], "paid_on": _iso(r.paid_on),
-             "amount": int(r.amount_pence), "kind": r.kind, "illustrative": bool(r.illustrative)}
+            {
+                "ref": r.ref,
+                "commitment_ref": refs[r.commitment_id],
+                "paid_on": _iso(r.paid_on),
+                "amount": int(r.amount_pence),
+                "kind": r.kind,
+                "illustrative": bool(r.illustrative),
+            }
             for r in data.deliveries.itertuples(index=False)
         ],
         "milestones": [
-            {"ref": r.ref, "title": r.title, "commitment_ref": _text(r.commitment_ref), "due_on": _iso(r.due_on),
-             "achieved_on": _iso(r.achieved_on), "state": r.state, "days_late": int(r.days_late),
-             "lateness": r.lateness, "achieved_note": _text(r.achieved_note)}
+            {
+                "ref": r.ref,
+                "title": r.title,
+                "commitment_ref": _text(r.commitment_ref),
+                "due_on": _iso(r.due_on),
+                "achieved_on": _iso(r.achieved_on),
+                "state": r.state,
+                "days_late": int(r.days_late),
+                "lateness": r.lateness,
+                "achieved_note": _text(r.achieved_note),
+            }
             for r in states.itertuples(index=False)
         ],
         "statuses": current_statuses(engine, as_at=as_at, recorded_before=recorded_before),
@@ -149,22 +178,34 @@ def _commitment_entries(data: queries.TrackerData, per_commitment: pd.DataFrame)
     out = []
     for row in data.commitments.itertuples(index=False):
         mine = figures.loc[row.commitment_id]
-        out.append({
-            "ref": row.ref, "purpose": row.purpose, "announcement_ref": row.announcement_ref,
-            "recipient": row.recipient, "programme": _text(row.programme), "kind": row.kind,
-            "qualifier": row.qualifier, "status": row.status, "restates": _text(mine["restates"]),
-            "terms": _terms(row, data.profile_lines),
-            **{m: int(mine[m]) for m in ("committed", "due_to_date", "delivered", "variance", "outstanding",
-                                         "slippage")},
-            "progress": mine["status"],
-        })
+        out.append(
+            {
+                "ref": row.ref,
+                "purpose": row.purpose,
+                "announcement_ref": row.announcement_ref,
+                "recipient": row.recipient,
+                "programme": _text(row.programme),
+                "kind": row.kind,
+                "qualifier": row.qualifier,
+                "status": row.status,
+                "restates": _text(mine["restates"]),
+                "terms": _terms(row, data.profile_lines),
+                **{
+                    m: int(mine[m])
+                    for m in ("committed", "due_to_date", "delivered", "variance", "outstanding", "slippage")
+                },
+                "progress": mine["status"],
+            }
+        )
     return out
 
 
 def _announcement_entries(engine: Engine, as_at: date) -> list[dict[str, Any]]:
     frame = read_announcements(engine, as_at=as_at)
-    return [{"ref": r.ref, "announced_on": _iso(r.announced_on), "title": r.title, "funder": r.funder}
-            for r in frame.itertuples(index=False)]
+    return [
+        {"ref": r.ref, "announced_on": _iso(r.announced_on), "title": r.title, "funder": r.funder}
+        for r in frame.itertuples(index=False)
+    ]
 
 
 def fingerprint(figures: dict[str, Any]) -> str:
@@ -178,6 +219,12 @@ def milestones_overdue_first(figures: Mapping[str, Any]) -> list[dict[str, Any]]
     """A snapshot's milestones: overdue (the latest first), then due (soonest
     first), achieved late, achieved, and undated."""
     order = {"overdue": 0, "due": 1, "achieved late": 2, "achieved": 3, "no due date": 4}
-    return sorted(figures["milestones"], key=lambda m: (order.get(m["state"], 5), -m["days_late"]
-                                                         if m["state"] == "overdue" else 0, m["due_on"] or "",
-                                                         m["ref"]))
+    return sorted(
+        figures["milestones"],
+        key=lambda m: (
+            order.get(m["state"], 5),
+            -m["days_late"] if m["state"] == "overdue" else 0,
+            m["due_on"] or "",
+            m["ref"],
+        ),
+    )

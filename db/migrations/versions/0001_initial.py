@@ -47,9 +47,7 @@ def upgrade() -> None:
         sa.Column("notes", sa.Text(), nullable=True),
         sa.Column("version", sa.Integer(), nullable=False),
         *_timestamps(),
-        sa.CheckConstraint(
-            "kind IN ('funder', 'recipient', 'oversight', 'other')", name=op.f("ck_organisations_kind")
-        ),
+        sa.CheckConstraint("kind IN ('funder', 'recipient', 'oversight', 'other')", name=op.f("ck_organisations_kind")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_organisations")),
         sa.UniqueConstraint("name", name=op.f("uq_organisations_name")),
     )
@@ -98,9 +96,7 @@ def upgrade() -> None:
         sa.Column("version", sa.Integer(), nullable=False),
         *_timestamps(),
         sa.CheckConstraint("kind IN ('one-off', 'recurring', 'profiled')", name=op.f("ck_commitments_kind")),
-        sa.CheckConstraint(
-            "qualifier IN ('exact', 'over', 'up to', 'about')", name=op.f("ck_commitments_qualifier")
-        ),
+        sa.CheckConstraint("qualifier IN ('exact', 'over', 'up to', 'about')", name=op.f("ck_commitments_qualifier")),
         sa.CheckConstraint("status IN ('confirmed', 'indicative')", name=op.f("ck_commitments_status")),
         sa.CheckConstraint(
             "capital_or_revenue IN ('capital', 'revenue')", name=op.f("ck_commitments_capital_or_revenue")
@@ -199,9 +195,7 @@ def upgrade() -> None:
         sa.Column("entity_id", sa.Integer(), nullable=True),
         sa.Column("before", sa.JSON(none_as_null=True), nullable=True),
         sa.Column("after", sa.JSON(none_as_null=True), nullable=True),
-        sa.CheckConstraint(
-            "action IN ('create', 'update', 'delete', 'restore')", name=op.f("ck_audit_events_action")
-        ),
+        sa.CheckConstraint("action IN ('create', 'update', 'delete', 'restore')", name=op.f("ck_audit_events_action")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_audit_events")),
     )
     op.create_index(op.f("ix_audit_events_occurred_at"), "audit_events", ["occurred_at"])

@@ -76,9 +76,7 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_commitment_revisions")),
     )
-    op.create_index(
-        op.f("ix_commitment_revisions_commitment_id"), "commitment_revisions", ["commitment_id"]
-    )
+    op.create_index(op.f("ix_commitment_revisions_commitment_id"), "commitment_revisions", ["commitment_id"])
 
 
 def downgrade() -> None:

@@ -1,34 +1,30 @@
-"""Bulk import of a commitments or deliveries file (CSV or XLSX): all rows or none.
+"""Saving new records from a file, inside the caller's transaction.
 
-``import_commitments_file`` and ``import_deliveries_file`` are the CLI's
-``funding-tracker import``: every row is parsed (tracker.records.commitment_rows,
-delivery_rows), checked against the database and saved in one transaction
-with one audit event per created row; any problem (``DataError``, naming file
-lines) saves nothing. A row whose ref is already stored with the same values
-is left alone, so importing a file twice changes nothing. The upload with a
-preview (tracker.imports.pipeline) saves its new rows with ``_save_commitments``
-and ``_save_deliveries`` from here.
+``save_commitments`` and ``save_deliveries`` add the records an import
+creates (with their organisations and announcements) and one audit event per
+created row. ``tracker.imports.apply`` calls them for the rows a plan marked
+``create``; the demo loader calls them for its files. A record whose ref is
+already stored with the same values is counted unchanged; with different
+values it is a problem (``DataError``), so nothing is saved.
 """
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.models import Announcement, Commitment, Delivery, ProfileLine
 from tracker.core.money import format_pounds
-from tracker.files.tabular import DataError, Problem, read_table
-from tracker.records.commitment_rows import HEADER_ALIASES, CommitmentRecord, parse_commitments
-from tracker.records.delivery_rows import DeliveryRecord, read_deliveries
+from tracker.files.tabular import DataError, Problem
+from tracker.records.commitment_rows import CommitmentRecord
+from tracker.records.delivery_rows import DeliveryRecord
 from tracker.records.organisations import Organisations
-from tracker.records.permissions import Actor, authorise
-from tracker.records.unit_of_work import audit_created, json_value, transaction
+from tracker.records.permissions import Actor
+from tracker.records.unit_of_work import audit_created, json_value
 
 Progress = Callable[[int, int], None]
 
@@ -58,26 +54,13 @@ def _plural(entity: str, n: int) -> str:
     return entity[:-1] + "ies" if entity.endswith("y") else entity + "s"
 
 
-def stderr_progress() -> Progress:
-    """A one-line progress counter on stderr, for a terminal."""
-
-    def show(done: int, total: int) -> None:
-        sys.stderr.write(f"\rchecking and saving: {done:,}/{total:,} rows")
-        if done >= total:
-            sys.stderr.write("\n")
-        sys.stderr.flush()
-
-    return show
-
-
-def _existing(session: Session, model, refs: Iterable[str]) -> dict[str, Any]:
+def existing_by_ref(session: Session, model, refs: Iterable[str]) -> dict[str, Any]:
     refs = sorted(set(refs))
     found = {}
     for start in range(0, len(refs), 500):  # keep IN lists a sensible size
         chunk = refs[start : start + 500]
         found.update({obj.ref: obj for obj in session.scalars(select(model).where(model.ref.in_(chunk)))})
     return found
-
 
 
 # --- commitments ---------------------------------------------------------------
@@ -129,7 +112,7 @@ def _commitment_differences(existing: Commitment, rec: CommitmentRecord, reannou
     return changed
 
 
-def _save_commitments(
+def save_commitments(
     session: Session,
     records: list[CommitmentRecord],
     actor: Actor,
@@ -139,9 +122,9 @@ def _save_commitments(
     problems: list[Problem] = []
     orgs = Organisations(session)
     refs = [r.ref for r in records] + [r.reannounces for r in records if r.reannounces]
-    existing = _existing(session, Commitment, refs)
+    existing = existing_by_ref(session, Commitment, refs)
     announcement_refs = {r.announcement_ref or r.ref for r in records}
-    announcements = _existing(session, Announcement, announcement_refs)
+    announcements = existing_by_ref(session, Announcement, announcement_refs)
     new_announcements: list[Announcement] = []
     new_commitments: list[tuple[Commitment, CommitmentRecord]] = []
     new_lines: list[ProfileLine] = []
@@ -156,9 +139,14 @@ def _save_commitments(
             changed = _commitment_differences(stored, rec, old_target)
             if changed:
                 problems.append(
-                    Problem(rec.line, "ref", rec.ref,
-                            "a commitment with this ref already exists with different values ("
-                            + "; ".join(changed) + "): give a new ref, or change the stored one in the dashboard")
+                    Problem(
+                        rec.line,
+                        "ref",
+                        rec.ref,
+                        "a commitment with this ref already exists with different values ("
+                        + "; ".join(changed)
+                        + "): give a new ref, or change the stored one in the dashboard",
+                    )
                 )
             else:
                 result.count("unchanged", "commitment")
@@ -180,9 +168,13 @@ def _save_commitments(
             new_announcements.append(announcement)
         elif announcement.announced_on != rec.announced_on or announcement.funder.name != rec.funder:
             problems.append(
-                Problem(rec.line, "announcement_ref", announcement_ref,
-                        f"announcement {announcement_ref} is stored as made on {announcement.announced_on.isoformat()} "
-                        f"by {announcement.funder.name!r}: the row must agree")
+                Problem(
+                    rec.line,
+                    "announcement_ref",
+                    announcement_ref,
+                    f"announcement {announcement_ref} is stored as made on {announcement.announced_on.isoformat()} "
+                    f"by {announcement.funder.name!r}: the row must agree",
+                )
             )
             continue
         commitment = Commitment(
@@ -215,38 +207,18 @@ def _save_commitments(
             commitment.reannounces = by_ref[rec.reannounces]
     audit_created(session, actor, [*orgs.created, *new_announcements])
     audit_created(session, actor, [c for c, _ in new_commitments] + new_lines)
-    for entity, objects in (("organisation", orgs.created), ("announcement", new_announcements),
-                            ("commitment", new_commitments)):
+    for entity, objects in (
+        ("organisation", orgs.created),
+        ("announcement", new_announcements),
+        ("commitment", new_commitments),
+    ):
         result.count("created", entity, len(objects))
-
-
-def import_commitments_file(
-    path: str | Path,
-    *,
-    engine: Engine | None = None,
-    actor: Actor,
-    progress: Progress | None = None,
-) -> ImportResult:
-    """Import a commitments CSV/XLSX: all rows or none (``DataError`` lists every problem)."""
-    authorise(actor, "import_commitments")
-    header, rows, problems = read_table(path, HEADER_ALIASES, sheet="Commitments")
-    if problems:
-        raise DataError(problems)
-    result = ImportResult()
-    with transaction(engine) as session:
-        targets = {row.get("reannounces") for row in rows if row.get("reannounces")}
-        known = set(_existing(session, Commitment, targets))
-        records, problems = parse_commitments(header, rows, known_refs=known)
-        if problems:
-            raise DataError(problems)
-        _save_commitments(session, records, actor, result, progress)
-    return result
 
 
 # --- deliveries ------------------------------------------------------------------
 
 
-def _save_deliveries(
+def save_deliveries(
     session: Session,
     records: list[DeliveryRecord],
     actor: Actor,
@@ -254,16 +226,19 @@ def _save_deliveries(
     progress: Progress | None = None,
 ) -> None:
     problems: list[Problem] = []
-    commitments = _existing(session, Commitment, [r.commitment_ref for r in records])
-    existing = _existing(session, Delivery, [r.ref for r in records])
+    commitments = existing_by_ref(session, Commitment, [r.commitment_ref for r in records])
+    existing = existing_by_ref(session, Delivery, [r.ref for r in records])
     created: list[Delivery] = []
     for i, rec in enumerate(records, start=1):
         if progress and (i % 500 == 0 or i == len(records)):
             progress(i, len(records))
         commitment = commitments.get(rec.commitment_ref)
         if commitment is None or commitment.deleted_at is not None:
-            problems.append(Problem(rec.line, "commitment_ref", rec.commitment_ref,
-                                    "expected the ref of a commitment in the database"))
+            problems.append(
+                Problem(
+                    rec.line, "commitment_ref", rec.commitment_ref, "expected the ref of a commitment in the database"
+                )
+            )
             continue
         stored = existing.get(rec.ref)
         if stored is not None:
@@ -277,9 +252,15 @@ def _save_deliveries(
             if same:
                 result.count("unchanged", "delivery")
             else:
-                problems.append(Problem(rec.line, "ref", rec.ref,
-                                        "a delivery with this ref already exists with different values: "
-                                        "give a new ref, or change the stored one in the dashboard"))
+                problems.append(
+                    Problem(
+                        rec.line,
+                        "ref",
+                        rec.ref,
+                        "a delivery with this ref already exists with different values: "
+                        "give a new ref, or change the stored one in the dashboard",
+                    )
+                )
             continue
         delivery = Delivery(
             ref=rec.ref,
@@ -297,21 +278,3 @@ def _save_deliveries(
         raise DataError(problems)
     audit_created(session, actor, created)
     result.count("created", "delivery", len(created))
-
-
-def import_deliveries_file(
-    path: str | Path,
-    *,
-    engine: Engine | None = None,
-    actor: Actor,
-    progress: Progress | None = None,
-) -> ImportResult:
-    """Import a deliveries CSV/XLSX: all rows or none."""
-    authorise(actor, "import_deliveries")
-    records, problems = read_deliveries(path)
-    if problems:
-        raise DataError(problems)
-    result = ImportResult()
-    with transaction(engine) as session:
-        _save_deliveries(session, records, actor, result, progress)
-    return result

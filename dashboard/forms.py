@@ -1,0 +1,397 @@
+"""The fields of the Record and Change forms, said once, and the one way they are drawn.
+
+A form is a list of ``Field`` s, one per field of its ``tracker.records.inputs``
+input (``AnnouncementInput``, ``CommitmentInput``, ``DeliveryInput``,
+``MilestoneInput``): the field's name there, the label and help people see,
+the kind of widget, whether it must be filled in, and the most characters it
+takes (``tracker.core.limits.LIMITS``, the same table the validation uses, so
+the browser stops typing where a save would refuse). The closed lists offered
+in a select, and their labels, are ``tracker.core.vocabulary`` 's.
+
+The Record page draws every field of a form; the Change page every field but
+the ones set once, when the record is made (its ref). Both draw them with
+``render_fields`` and read what was typed back with ``read_input`` (or
+``typed``): a widget's key is the page's prefix and the field's name
+(``record_d_amount``, ``change_f_amount``), so a callback finds it in the
+session state. Values stay text as typed: the use-case parses them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from types import MappingProxyType
+from typing import Any, Generic, TypeVar
+
+import streamlit as st
+
+from dashboard.components import NEW_ORGANISATION, field_problems, organisation_names
+from tracker.core import vocabulary
+from tracker.core.limits import LIMITS
+from tracker.records.inputs import AnnouncementInput, CommitmentInput, DeliveryInput, MilestoneInput
+from tracker.records.problems import ValidationFailed
+
+InputT = TypeVar("InputT")  # the input a form is typed into
+
+NO_PROBLEMS = ValidationFailed([])
+MONEY_HELP = "As you would type it: £1m, 500,000, £1,250.50."
+DATE_HELP = "A date like 2019-10-31 or 31/10/2019."
+YEAR_HELP = "A financial year like 2020-21 (1 April to 31 March)."
+
+
+class Kind(StrEnum):
+    """How a field is typed in. Every kind but the selects is a text box: the
+    value stays text as typed (a date as ``31/10/2019``, money as ``£1m``)."""
+
+    TEXT = "text"
+    AREA = "text area"  # several lines, drawn the whole width of the form
+    DATE = "date"
+    YEAR = "financial year"
+    MONEY = "money"
+    NUMBER = "number"  # a count or a percentage, typed (never a float)
+    PROFILE = "amounts per year"  # 2020-21=£1m;2021-22=500,000
+    CHOICE = "select"  # one of a closed list of tracker.core.vocabulary
+    ORGANISATION = "organisation"  # a known organisation, or a new name typed beside it
+    COMMITMENT = "commitment"  # the ref of a recorded commitment
+
+
+PLACEHOLDERS = {Kind.DATE: "31/10/2019", Kind.YEAR: "2020-21", Kind.MONEY: "£500,000"}
+HELP = {Kind.DATE: DATE_HELP, Kind.YEAR: YEAR_HELP, Kind.MONEY: MONEY_HELP}
+
+
+@dataclass(frozen=True)
+class Field:
+    """One field of a form. ``name`` is the input's field; ``label`` is shown
+    as it is when the field is required, else followed by ``(optional)`` or
+    by ``condition`` (when it is needed: ``Years (recurring)``)."""
+
+    name: str
+    label: str
+    kind: Kind = Kind.TEXT
+    required: bool = False
+    condition: str | None = None
+    help: str | None = None
+    placeholder: str | None = None
+    max_chars: int | None = None
+    labels: Mapping[str, str] | None = None  # a select's values, and what is shown for each
+    set_once: bool = False  # typed when the record is made, never changed (its ref)
+
+    @property
+    def caption(self) -> str:
+        if self.required:
+            return self.label
+        return f"{self.label} ({self.condition or 'optional'})"
+
+    @property
+    def options(self) -> tuple[str, ...]:
+        return tuple(self.labels or ())
+
+    def shown(self, value: str) -> str:
+        """What a select shows for ``value``: its label (an unknown value as it is)."""
+        return (self.labels or {}).get(value, value)
+
+
+@dataclass(frozen=True)
+class Form(Generic[InputT]):
+    """The fields of one input, in the order they are drawn."""
+
+    input: Callable[..., InputT]
+    fields: tuple[Field, ...]
+
+    @property
+    def changeable(self) -> tuple[Field, ...]:
+        """The fields the Change page offers: all but those set once."""
+        return tuple(f for f in self.fields if not f.set_once)
+
+
+# --- the fields, by kind ---------------------------------------------------------------------------
+
+
+def text(name: str, label: str, *, area: bool = False, **more: Any) -> Field:
+    """Free text, at most ``LIMITS[name]`` characters."""
+    return Field(name, label, Kind.AREA if area else Kind.TEXT, max_chars=LIMITS[name], **more)
+
+
+def typed_as(
+    kind: Kind, name: str, label: str, *, help: str | None = None, placeholder: str | None = None, **more: Any
+) -> Field:
+    """A date, financial year, money, number or profile, typed as text; the
+    kind's own help comes first."""
+    helps = " ".join(h for h in (HELP.get(kind), help) if h)
+    return Field(name, label, kind, help=helps or None, placeholder=placeholder or PLACEHOLDERS.get(kind), **more)
+
+
+def choice(name: str, label: str, labels: Mapping[str, str], **more: Any) -> Field:
+    """One of a closed list. A required choice starts at the list's first value
+    (the input's default); an optional one starts empty."""
+    return Field(name, label, Kind.CHOICE, labels=labels, **more)
+
+
+def organisation(name: str, label: str, help: str) -> Field:
+    """A known organisation, or a new one's name (at most ``LIMITS[name]`` characters)."""
+    return Field(name, label, Kind.ORGANISATION, required=True, help=help, max_chars=LIMITS[name])
+
+
+def commitment(name: str, label: str, **more: Any) -> Field:
+    return Field(name, label, Kind.COMMITMENT, **more)
+
+
+def ref(example: str) -> Field:
+    return text("ref", "Reference", required=True, placeholder=f"e.g. {example}", set_once=True)
+
+
+# --- the forms -------------------------------------------------------------------------------------
+
+ANNOUNCEMENT = Form(
+    AnnouncementInput,
+    (
+        ref("A7"),
+        typed_as(Kind.DATE, "announced_on", "Date announced", required=True),
+        text("title", "Title", required=True),
+        organisation("funder", "Funder", "Who is giving the money."),
+        text("made_by", "Made by", placeholder="e.g. the Minister"),
+        text(
+            "source_url",
+            "Source address",
+            placeholder="https://…",
+            help="Where it was published, so the figure can be checked.",
+        ),
+        text("quote", "The words quoted", area=True, help="Exactly as published, so the figure can be checked."),
+        text("notes", "Notes", area=True),
+    ),
+)
+
+COMMITMENT = Form(
+    CommitmentInput,
+    (
+        ref("W8"),
+        text("purpose", "What it pays for", required=True),
+        organisation("recipient", "Recipient", "Who receives the money."),
+        choice(
+            "kind",
+            "Kind",
+            vocabulary.COMMITMENT_KIND_LABELS,
+            required=True,
+            help="One-off: in one year. Recurring: the same each year. Profiled: an amount per year.",
+        ),
+        typed_as(
+            Kind.MONEY,
+            "amount",
+            "Amount",
+            required=True,
+            help="Recurring: per year. One-off: the total. Profiled: the total (or leave it blank).",
+        ),
+        choice(
+            "qualifier",
+            "The amount is",
+            vocabulary.QUALIFIER_LABELS,
+            required=True,
+            help="'Over' is a floor, 'up to' a ceiling.",
+        ),
+        typed_as(
+            Kind.YEAR,
+            "first_year",
+            "First financial year",
+            required=True,
+            help="Or 'next financial year', counted from the date announced.",
+        ),
+        typed_as(
+            Kind.NUMBER,
+            "years",
+            "Years",
+            condition="recurring",
+            placeholder="3",
+            help="How many years a recurring amount is paid.",
+        ),
+        typed_as(
+            Kind.PROFILE,
+            "profile",
+            "Profile",
+            condition="profiled",
+            placeholder="2020-21=£1m;2021-22=500,000",
+            help="Each financial year and its amount, separated by semicolons.",
+        ),
+        typed_as(
+            Kind.NUMBER,
+            "uplift_pct",
+            "Yearly uplift %",
+            placeholder="2.5",
+            help="Recurring only: how much the amount rises each year.",
+        ),
+        choice("status", "Status", vocabulary.STATUS_LABELS, required=True),
+        choice("capital_or_revenue", "Capital or revenue", vocabulary.CAPITAL_OR_REVENUE_LABELS),
+        text("programme", "Programme"),
+        commitment(
+            "reannounces", "Re-announces", help="The earlier commitment this one restates: it adds no new money."
+        ),
+    ),
+)
+
+DELIVERY = Form(
+    DeliveryInput,
+    (
+        commitment("commitment_ref", "Commitment", required=True),
+        ref("D8"),
+        typed_as(Kind.DATE, "paid_on", "Paid on", required=True),
+        typed_as(
+            Kind.MONEY,
+            "amount",
+            "Amount",
+            required=True,
+            placeholder="£250,000",
+            help="A negative amount (-£500) corrects an earlier payment.",
+        ),
+        choice("kind", "Kind", vocabulary.DELIVERY_KIND_LABELS, required=True),
+        text("evidence_url", "Evidence address", placeholder="https://…"),
+        text("note", "Note"),
+    ),
+)
+
+MILESTONE = Form(
+    MilestoneInput,
+    (
+        commitment("commitment_ref", "Commitment", required=True),
+        ref("M3"),
+        text("title", "What will happen", required=True, placeholder="e.g. Delivery Unit fully staffed"),
+        typed_as(Kind.DATE, "due_on", "Due on"),
+        typed_as(Kind.DATE, "achieved_on", "Achieved on"),
+        text("achieved_note", "Note"),
+        text("source_url", "Source address", placeholder="https://…"),
+    ),
+)
+
+FORMS: Mapping[str, Form[Any]] = MappingProxyType(
+    {
+        "announcement": ANNOUNCEMENT,
+        "commitment": COMMITMENT,
+        "delivery": DELIVERY,
+        "milestone": MILESTONE,
+    }
+)
+
+# Why a commitment's money changed: the reason ``update_commitment`` asks for
+# beside the commitment (``reason``, ``reason_text``).
+REVISION_REASON: tuple[Field, ...] = (
+    choice(
+        "reason",
+        "Why the money changed",
+        vocabulary.REVISION_REASON_LABELS,
+        condition="if it did",
+        help="Needed when the kind, amount, years, first year, profile or uplift change.",
+    ),
+    text("reason_text", "Say more", condition="needed for 'other'"),
+)
+
+
+# --- drawing and reading ---------------------------------------------------------------------------
+
+
+def key(prefix: str, field: Field) -> str:
+    """The widget's key: the page's prefix and the field's name."""
+    return f"{prefix}{field.name}"
+
+
+def _draw(field: Field, widget_key: str, commitment_refs: Sequence[str]) -> None:
+    shown = field.caption
+    if field.kind is Kind.AREA:
+        st.text_area(shown, key=widget_key, help=field.help, placeholder=field.placeholder, max_chars=field.max_chars)
+    elif field.kind is Kind.CHOICE:
+        st.selectbox(
+            shown,
+            field.options,
+            index=0 if field.required else None,
+            key=widget_key,
+            help=field.help,
+            format_func=field.shown,
+            placeholder="Not said",
+        )
+    elif field.kind is Kind.COMMITMENT:
+        st.selectbox(
+            shown,
+            list(commitment_refs),
+            index=None,
+            key=widget_key,
+            help=field.help,
+            placeholder="Choose a commitment" if field.required else "None",
+        )
+    elif field.kind is Kind.ORGANISATION:
+        picked = st.selectbox(
+            shown,
+            [*organisation_names(), NEW_ORGANISATION],
+            index=None,
+            key=widget_key,
+            help=field.help,
+            placeholder="Choose an organisation",
+        )
+        if picked == NEW_ORGANISATION:
+            st.text_input(f"New {field.label.lower()} name", key=f"{widget_key}_new", max_chars=field.max_chars)
+    else:
+        st.text_input(shown, key=widget_key, help=field.help, placeholder=field.placeholder, max_chars=field.max_chars)
+
+
+def render_fields(
+    fields: Sequence[Field],
+    key_prefix: str,
+    *,
+    problems: ValidationFailed = NO_PROBLEMS,
+    problem_prefix: str = "",
+    commitment_refs: Sequence[str] = (),
+    columns: int = 2,
+) -> dict[str, str]:
+    """Draw ``fields`` in rows of ``columns``, in order (text areas below them,
+    the full width), each with its problems beside it
+    (``problems.for_field(problem_prefix + name)``); return what they hold
+    (``typed``). ``commitment_refs`` are the refs a commitment field offers."""
+    show = field_problems(problems, problem_prefix)
+    narrow = [f for f in fields if f.kind is not Kind.AREA]
+    wide = [f for f in fields if f.kind is Kind.AREA]
+    for start in range(0, len(narrow), columns):
+        for column, field in zip(st.columns(columns), narrow[start : start + columns]):
+            with column:
+                _draw(field, key(key_prefix, field), commitment_refs)
+                show(field.name)
+    for field in wide:
+        _draw(field, key(key_prefix, field), commitment_refs)
+        show(field.name)
+    return typed(fields, key_prefix)
+
+
+def _value(field: Field, widget_key: str) -> str:
+    state = st.session_state
+    value = state.get(widget_key)
+    if field.kind is Kind.ORGANISATION and value == NEW_ORGANISATION:
+        value = state.get(f"{widget_key}_new")
+    elif field.kind is Kind.CHOICE and widget_key not in state and field.required:
+        value = field.options[0]  # not drawn yet: what the select starts at
+    return "" if value is None else str(value)
+
+
+def typed(fields: Sequence[Field], key_prefix: str) -> dict[str, str]:
+    """What each field holds now, by name, as text ("" for nothing chosen)."""
+    return {field.name: _value(field, key(key_prefix, field)) for field in fields}
+
+
+def read_input(form: Form[InputT], key_prefix: str, **given: Any) -> InputT:
+    """The form's input as typed (for a callback, which runs before the page
+    draws the widgets again); ``given`` adds what the form does not draw
+    (an announcement's commitments)."""
+    return form.input(**typed(form.fields, key_prefix), **given)
+
+
+def fill(fields: Sequence[Field], key_prefix: str, value: object) -> None:
+    """Put a stored record's values in the widgets (call it from a callback, before they are drawn)."""
+    state = st.session_state
+    for field in fields:
+        widget_key = key(key_prefix, field)
+        stored = getattr(value, field.name)
+        optional_pick = field.kind is Kind.COMMITMENT or (field.kind is Kind.CHOICE and not field.required)
+        state[widget_key] = (stored or None) if optional_pick else stored
+        state.pop(f"{widget_key}_new", None)
+
+
+def new_organisation_chosen(fields: Sequence[Field], key_prefix: str) -> bool:
+    """Whether an organisation field holds a new organisation's name (the use-case then creates it)."""
+    return any(
+        st.session_state.get(key(key_prefix, f)) == NEW_ORGANISATION for f in fields if f.kind is Kind.ORGANISATION
+    )

@@ -1,0 +1,150 @@
+"""The zip and XML parts of an XLSX workbook, read under ``tracker.files.limits``.
+
+An XLSX file is a zip of XML parts: a few kilobytes can unpack to
+gigabytes. ``check_zip`` and ``check_parts`` check the zip's directory before
+any part is read; ``open_part`` counts each part's bytes as it unpacks, so a
+directory that understates a size cannot make the reader unpack more, and
+refuses a tag longer than the limit (the XML parser holds a tag whole);
+``parse_part`` streams a part through expat, refusing a DOCTYPE (which
+workbooks never have) and XML nested past the limit.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from xml.parsers import expat
+
+from tracker.files import limits
+
+CHUNK = 64 * 1024
+
+
+class XlsxError(Exception):
+    """A workbook refused: ``expected`` says why, ``line`` is the sheet row when known."""
+
+    def __init__(self, expected: str, line: int | None = None):
+        super().__init__(expected)
+        self.expected, self.line = expected, line
+
+
+class Stop(Exception):
+    """Parsing found what it looked for."""
+
+
+def size_text(n: int) -> str:
+    return f"{n / 1024**3:,.1f} GB" if n >= 1024**3 else f"{n / 1024**2:,.0f} MB"
+
+
+def too_long(where: str, line: int | None = None) -> XlsxError:
+    return XlsxError(
+        f"{where} holds more than {limits.MAX_FIELD_CHARS:,} characters; at most "
+        f"{limits.MAX_FIELD_CHARS:,} characters can be imported in one cell",
+        line,
+    )
+
+
+def check_zip(fp) -> None:
+    """The zip's end record, read before ``ZipFile`` reads the directory it points to."""
+    end = zipfile._EndRecData(fp)  # type: ignore[attr-defined]  # the record ZipFile itself reads first
+    parts, size = (end[4], end[5]) if end else (0, 0)  # zipfile's _ECD_ENTRIES_TOTAL, _ECD_SIZE
+    if parts > limits.MAX_XLSX_PARTS or size > limits.MAX_XLSX_DIRECTORY_BYTES:
+        raise XlsxError(
+            f"the workbook's zip lists {parts:,} parts in {size:,} bytes; a workbook has at most "
+            f"{limits.MAX_XLSX_PARTS:,} parts, listed in at most {size_text(limits.MAX_XLSX_DIRECTORY_BYTES)}"
+        )
+
+
+def check_parts(archive: zipfile.ZipFile) -> None:
+    limit, parts = limits.MAX_XLSX_UNPACKED_BYTES, archive.infolist()
+    why = "(an XLSX file is a zip; this one would unpack to more than the tracker reads)"
+    if len(parts) > limits.MAX_XLSX_PARTS:
+        raise XlsxError(f"the workbook's zip has {len(parts):,} parts; at most {limits.MAX_XLSX_PARTS:,}")
+    for info in parts:
+        if info.file_size > limit:
+            raise XlsxError(
+                f"the workbook's part {info.filename} unpacks to {size_text(info.file_size)}; "
+                f"at most {size_text(limit)} can be read {why}"
+            )
+    total = sum(info.file_size for info in parts)
+    if total > limit:
+        raise XlsxError(f"the workbook unpacks to {size_text(total)}; at most {size_text(limit)} can be read {why}")
+
+
+class CountedPart(io.RawIOBase):
+    """A part as it unpacks, refused once it gives more bytes than the zip's directory declared."""
+
+    def __init__(self, raw, name: str, declared: int):
+        super().__init__()
+        self.raw, self.name, self.declared, self.count, self.open_tag = raw, name, declared, 0, 0
+
+    def read(self, size: int = CHUNK) -> bytes:
+        data = self.raw.read(size)
+        self.count += len(data)
+        if self.count > min(self.declared, limits.MAX_XLSX_UNPACKED_BYTES):
+            raise XlsxError(
+                f"the workbook's part {self.name} unpacks to more than the {self.declared:,} bytes its "
+                f"zip directory declares (at most {size_text(limits.MAX_XLSX_UNPACKED_BYTES)} can be read): "
+                "the file is damaged or built to exhaust memory"
+            )
+        end = data.rfind(b">")  # the XML parser holds a tag whole: bytes since the last ">" are counted
+        self.open_tag = self.open_tag + len(data) if end < 0 else len(data) - end - 1
+        if self.open_tag > limits.MAX_XLSX_TAG_BYTES:
+            raise XlsxError(
+                f"the workbook's part {self.name} has more than {size_text(limits.MAX_XLSX_TAG_BYTES)} of XML "
+                "in one tag or text: the file is damaged or built to exhaust memory"
+            )
+        return data
+
+    def close(self) -> None:
+        self.raw.close()
+        super().close()
+
+
+def open_part(archive: zipfile.ZipFile, part: str) -> CountedPart:
+    info = archive.getinfo(part)
+    return CountedPart(archive.open(info), part, info.file_size)
+
+
+def _no_doctype(*_args) -> None:
+    raise XlsxError("could not be read as an XLSX workbook (a part declares a DOCTYPE, which workbooks never do)")
+
+
+def expat_parser(start, end, text):
+    parser = expat.ParserCreate(namespace_separator="}")
+    parser.buffer_text = True
+    parser.StartDoctypeDeclHandler = parser.EntityDeclHandler = _no_doctype
+    parser.StartElementHandler, parser.EndElementHandler, parser.CharacterDataHandler = start, end, text
+    return parser
+
+
+def too_deep() -> XlsxError:
+    return XlsxError(f"could not be read as an XLSX workbook (its XML nests more than {limits.MAX_XLSX_DEPTH} deep)")
+
+
+def parse_part(archive: zipfile.ZipFile, part: str, start=None, end=None, text=None, *, counts_depth=False) -> None:
+    """Stream ``part`` through expat; a handler may raise ``Stop`` to end early. Unless
+    the handlers count the depth themselves (``counts_depth``), XML nested past the limit
+    is refused here (expat keeps every open element)."""
+    if not counts_depth:
+        start, end, depth = start or (lambda *_: None), end or (lambda _: None), [0]
+
+        def counted_start(tag, attrs, start=start):
+            depth[0] += 1
+            if depth[0] > limits.MAX_XLSX_DEPTH:
+                raise too_deep()
+            start(tag, attrs)
+
+        def counted_end(tag, end=end):
+            depth[0] -= 1
+            end(tag)
+
+        start, end = counted_start, counted_end
+    parser = expat_parser(start, end, text)
+    with open_part(archive, part) as stream:
+        try:
+            while data := stream.read(CHUNK):
+                parser.Parse(data, False)
+            parser.Parse(b"", True)
+        except Stop:
+            pass

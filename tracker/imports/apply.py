@@ -1,0 +1,334 @@
+"""Step three of an import: save what a plan previewed, all rows or none.
+
+``apply_plan`` refuses a plan with problems, a file that is not the one
+previewed (its SHA-256) and a database that changed since the preview (the
+number and highest id of the audit events: every write adds one). Inside
+the one transaction the file is checked again against the database and must
+come to the same rows and actions as the preview.
+
+New rows are saved by ``tracker.imports.saving``. Changed rows go through the
+records' own edit use-cases, ``update_commitment`` / ``update_delivery``
+(optimistic version check, audit, and for a change to a commitment's money a
+revision with its reason, which ``apply_plan`` takes as ``reason``). Those
+use-cases open their own unit of work on the ``engine`` they are given;
+``apply_plan`` hands them its own connection, already inside the import's
+transaction, so their sessions join it (SQLAlchemy's "join a session into an
+external transaction" pattern) and a failure anywhere rolls back every row.
+
+``import_file`` is the CLI's way in: the same plan and apply, one after the
+other, with no person in between.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, Engine
+from sqlalchemy.orm import Session
+
+from db.session import write_engine
+from tracker.core.limits import check_text
+from tracker.core.money import plain_pounds
+from tracker.core.vocabulary import REVISION_REASONS
+from tracker.files.tabular import DataError, Problem
+from tracker.imports import plan as planning
+from tracker.imports import reading, saving
+from tracker.imports.plan import ImportPlan, PlanRefused
+from tracker.records import commitments as commitment_writes
+from tracker.records import deliveries as delivery_writes
+from tracker.records.commitment_rows import CommitmentRecord
+from tracker.records.delivery_rows import DeliveryRecord
+from tracker.records.inputs import CommitmentInput, DeliveryInput
+from tracker.records.permissions import Actor, authorise
+from tracker.records.problems import ServiceError
+
+# The progress callback hears about the saving this often (in rows).
+PROGRESS_EVERY = 100
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class ImportOutcome:
+    """What an import did."""
+
+    kind: str
+    created: int
+    updated: int
+    unchanged: int
+    details: saving.ImportResult = field(default_factory=saving.ImportResult)
+
+    def __str__(self) -> str:
+        kind = reading.kind_of(self.kind)
+
+        def said(n: int) -> str:
+            return f"{n:,} {kind.one if n == 1 else kind.many}"
+
+        text = f"created {said(self.created)}, updated {said(self.updated)}, {said(self.unchanged)} unchanged"
+        extra = {k: v for k, v in self.details.created.items() if k not in ("commitment", "delivery")}
+        if extra:
+            text += (
+                " (with " + ", ".join(f"{n:,} new {entity}{'' if n == 1 else 's'}" for entity, n in extra.items()) + ")"
+            )
+        return text
+
+
+def check_reason(reason: str | None, reason_text: str) -> list[Problem]:
+    """Why the money of stored commitments changed: asked once for a whole import."""
+    choices = ", ".join(REVISION_REASONS)
+    if reason not in REVISION_REASONS:
+        return [
+            Problem(
+                None,
+                "reason",
+                reason or None,
+                f"the file changes the money of a stored commitment: give a reason, one of {choices}",
+            )
+        ]
+    if reason == "other" and not (reason_text or "").strip():
+        return [Problem(None, "reason_text", None, "required when the reason is other: say why the money changed")]
+    wrong = check_text("reason_text", reason_text or "")
+    return [Problem(None, "reason_text", None, wrong)] if wrong else []
+
+
+def apply_plan(
+    plan: ImportPlan,
+    source: reading.Source,
+    *,
+    engine: Engine,
+    actor: Actor,
+    progress: Progress | None = None,
+    reason: str | None = None,
+    reason_text: str = "",
+) -> ImportOutcome:
+    """Save what ``plan`` previewed, all rows or none.
+
+    ``source`` is the file planned (the same bytes, or the same path).
+    ``reason`` (one of ``REVISION_REASONS``; ``reason_text`` for "other") is
+    needed when ``plan.needs_reason``. ``progress(done, total)`` is called as
+    rows are saved: at the start, every ``PROGRESS_EVERY`` rows and at the end.
+
+    Raises ``DataError`` (the plan's problems, or a missing reason),
+    ``PlanRefused`` (the file or the database changed since the preview, or
+    the edit use-cases refused a change) or ``PermissionDenied``; in each case
+    nothing is changed.
+    """
+    kind = reading.kind_of(plan.kind)
+    if plan.problems:
+        raise DataError(plan.problems)
+    if reading.content_hash(source) != plan.content_hash:
+        raise PlanRefused(
+            [
+                Problem(
+                    None,
+                    None,
+                    None,
+                    f"{plan.filename or 'the file'} is not the file that was "
+                    "previewed (its contents differ): preview it again",
+                )
+            ]
+        )
+    if plan.needs_reason:
+        reason_problems = check_reason(reason, reason_text)
+        if reason_problems:
+            raise DataError(reason_problems)
+    authorise(actor, kind.permission)
+    table = reading.read(kind, source, plan.filename)
+    if table.problems:  # cannot happen for a file that planned cleanly, but never save on a guess
+        raise DataError(table.problems)
+
+    # One connection, one transaction (BEGIN IMMEDIATE on SQLite): this
+    # module's session and the edit use-cases' sessions all join it.
+    with write_engine(engine).connect() as connection, connection.begin():
+        with Session(bind=connection, expire_on_commit=False) as session:
+            if planning.database_state(session) != plan.database_state:
+                raise PlanRefused(
+                    [
+                        Problem(
+                            None,
+                            None,
+                            None,
+                            "the database changed since this file was previewed "
+                            "(someone saved something): preview the file again",
+                        )
+                    ]
+                )
+            checked = planning.check(kind, session, table.header, table.rows)
+            if checked.problems or not _same_rows(checked.frame(), plan.rows):
+                raise PlanRefused(
+                    [Problem(None, None, None, "the file no longer imports as previewed: preview it again")]
+                )
+            creates = checked.with_action("create")
+            updates = checked.with_action("update")
+            tick = _Ticker(progress, len(creates) + len(updates))
+            result = saving.ImportResult()
+            ordered: list[Any] = targets_first(creates) if kind.name == "commitments" else creates
+            for start in range(0, len(ordered), PROGRESS_EVERY):
+                chunk = ordered[start : start + PROGRESS_EVERY]
+                if kind.name == "commitments":
+                    saving.save_commitments(session, chunk, actor, result)
+                else:
+                    saving.save_deliveries(session, chunk, actor, result)
+                tick.add(len(chunk))
+            session.flush()  # the edits below run in other sessions on this connection: they must see these
+            for rec in updates:
+                _update(plan, rec, connection, actor, reason, reason_text)
+                tick.add(1)
+            tick.finish()
+            session.commit()  # joined: flushes; the connection's block commits
+    return ImportOutcome(plan.kind, len(creates), len(updates), plan.counts.get("unchanged", 0), result)
+
+
+def import_file(
+    kind: str,
+    path: str | Path,
+    *,
+    engine: Engine,
+    actor: Actor,
+    reason: str | None = None,
+    reason_text: str = "",
+    progress: Progress | None = None,
+) -> ImportOutcome:
+    """Plan and apply a file in one go (the CLI): the same checks, problems and
+    saving as the Import page, all rows or none. Raises ``DataError`` with
+    every problem, ``PermissionDenied`` before reading anything."""
+    authorise(actor, reading.kind_of(kind).permission)
+    path = Path(path)
+    plan = planning.plan_import(kind, path, path.name, engine=engine)
+    if plan.problems:
+        raise DataError(plan.problems)
+    if not plan.to_apply:
+        return ImportOutcome(kind, 0, 0, plan.counts.get("unchanged", 0))
+    return apply_plan(plan, path, engine=engine, actor=actor, progress=progress, reason=reason, reason_text=reason_text)
+
+
+def stderr_progress() -> Progress:
+    """A one-line progress counter on stderr, for a terminal."""
+
+    def show(done: int, total: int) -> None:
+        sys.stderr.write(f"\rsaving: {done:,}/{total:,} rows")
+        if done >= total:
+            sys.stderr.write("\n")
+        sys.stderr.flush()
+
+    return show
+
+
+class _Ticker:
+    """Calls ``progress(done, total)`` at the start, every PROGRESS_EVERY rows and at the end."""
+
+    def __init__(self, progress: Progress | None, total: int):
+        self.progress, self.total, self.done, self.told = progress, total, 0, 0
+        if progress:
+            progress(0, total)
+
+    def add(self, n: int) -> None:
+        self.done += n
+        if self.progress and self.done - self.told >= PROGRESS_EVERY:
+            self.told = self.done
+            self.progress(self.done, self.total)
+
+    def finish(self) -> None:
+        if self.progress and self.told != self.done:
+            self.told = self.done
+            self.progress(self.done, self.total)
+
+
+def _same_rows(now: Any, previewed: Any) -> bool:
+    columns = ["line", "ref", "action", "changes"]
+    if len(now) != len(previewed):
+        return False
+    return list(now[columns].itertuples(index=False, name=None)) == list(
+        previewed[columns].itertuples(index=False, name=None)
+    )
+
+
+def targets_first(records: list[CommitmentRecord]) -> list[CommitmentRecord]:
+    """Records ordered so that a re-announced commitment in the file is saved
+    before the one that re-announces it (saving goes in chunks)."""
+    by_ref = {rec.ref: rec for rec in records}
+    placed: set[str] = set()
+    ordered: list[CommitmentRecord] = []
+    for rec in records:
+        chain: list[CommitmentRecord] = []
+        current: CommitmentRecord | None = rec
+        while current is not None and current.ref not in placed and current not in chain:
+            chain.append(current)
+            current = by_ref.get(current.reannounces) if current.reannounces else None
+        for item in reversed(chain):
+            placed.add(item.ref)
+            ordered.append(item)
+    return ordered
+
+
+# --- updates ---------------------------------------------------------------------------
+
+
+def _update(
+    plan: ImportPlan, rec: Any, connection: Connection, actor: Actor, reason: str | None, reason_text: str
+) -> None:
+    """Change one stored row through its edit use-case, inside the import's transaction."""
+    try:
+        if plan.kind == "commitments":
+            commitment_writes.update_commitment(
+                rec.ref,
+                _commitment_input(rec),
+                expected_version=plan.versions[rec.ref],
+                reason=reason,
+                reason_text=reason_text,
+                engine=connection,
+                actor=actor,
+                new_organisations_ok=True,
+            )
+        else:
+            delivery_writes.update_delivery(
+                rec.ref, _delivery_input(rec), expected_version=plan.versions[rec.ref], engine=connection, actor=actor
+            )
+    except ServiceError as err:
+        found = getattr(err, "problems", None)
+        if found:
+            problems = [Problem(rec.line, p.field, p.value or None, p.expected) for p in found]
+        else:
+            problems = [Problem(rec.line, "ref", rec.ref, str(err))]
+        raise PlanRefused(problems) from err
+
+
+def _uplift_text(bp: int) -> str:
+    return "" if not bp else format(Decimal(bp) / 100, "f")
+
+
+def _commitment_input(rec: CommitmentRecord) -> CommitmentInput:
+    return CommitmentInput(
+        ref=rec.ref,
+        purpose=rec.purpose,
+        recipient=rec.recipient,
+        kind=rec.kind,
+        amount=plain_pounds(rec.amount_pence),
+        first_year=rec.first_year.label,
+        years=str(rec.years),
+        qualifier=rec.qualifier,
+        status=rec.status,
+        capital_or_revenue=rec.capital_or_revenue or "",
+        programme=rec.programme or "",
+        uplift_pct=_uplift_text(rec.uplift_bp),
+        profile=";".join(f"{fy.label}={plain_pounds(pence)}" for fy, pence in rec.profile),
+        reannounces=rec.reannounces or "",
+    )
+
+
+def _delivery_input(rec: DeliveryRecord) -> DeliveryInput:
+    return DeliveryInput(
+        ref=rec.ref,
+        commitment_ref=rec.commitment_ref,
+        paid_on=rec.paid_on.isoformat(),
+        amount=plain_pounds(rec.amount_pence),
+        kind=rec.kind,
+        note=rec.note or "",
+        evidence_url=rec.evidence_url or "",
+        illustrative=rec.illustrative,
+    )

@@ -1,0 +1,312 @@
+"""Step two of an import: check every row against the database and say what
+saving would do, for a person (or the CLI) to confirm.
+
+``plan_import`` reads the file (``tracker.imports.reading``), validates every
+row with the same row parsers the forms use, and compares each record with
+the database by its ``ref``: ``create``, ``unchanged`` or ``update`` (with the
+changed fields, e.g. ``amount £1,000,000 -> £1,500,000``). It never raises for
+bad data: every problem is in ``ImportPlan.problems`` (line, column, value,
+expected), in file order. ``tracker.imports.apply`` saves a plan.
+
+An import cannot change what belongs to an announcement (its date, its
+funder, which announcement a commitment is in): that is a problem naming the
+announcement to edit in the dashboard.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import Engine, func, select
+from sqlalchemy.orm import Session, selectinload
+
+from db.models import Announcement, AuditEvent, Commitment, Delivery
+from db.session import read_session
+from tracker.core.limits import LIMITS
+from tracker.files.tabular import DataError, Problem, Row
+from tracker.imports import describe, reading
+from tracker.imports.reading import Kind, Source
+
+ACTIONS = ("create", "update", "unchanged")
+ROW_COLUMNS = ("line", "ref", "action", "summary", "changes")
+PROBLEM_COLUMNS = ("line", "column", "value", "expected")
+# A change to any of these is a revision of the commitment's money.
+MONEY_FIELDS = frozenset({"kind", "amount", "first_year", "years", "uplift_pct", "profile"})
+# These belong to the announcement, which an import of commitments does not edit.
+ANNOUNCEMENT_FIELDS = frozenset({"announced_on", "funder", "announcement_ref"})
+
+
+class PlanRefused(DataError):
+    """The plan no longer describes what saving would do; nothing was changed."""
+
+
+@dataclass(frozen=True, eq=False)
+class ImportPlan:
+    """What importing a file would do, for a person to confirm.
+
+    ``rows``: one row per valid record in the file (``line, ref, action,
+    summary, changes``). ``problems``: everything wrong, in file order; a plan
+    with any problem cannot be applied. ``counts``: ``create``, ``update``,
+    ``unchanged``, ``problems``. ``content_hash`` and ``database_state`` tie
+    the plan to the bytes and the database it was made from; ``versions``
+    holds the version of each stored row it would change. ``sheet`` names the
+    workbook sheet read (None for CSV).
+    """
+
+    kind: str
+    filename: str
+    rows: pd.DataFrame
+    problems: list[Problem]
+    counts: dict[str, int]
+    content_hash: str
+    database_state: tuple[int, int] = (0, 0)
+    versions: dict[str, int] = field(default_factory=dict)
+    needs_reason: bool = False  # some row changes a commitment's money
+    sheet: str | None = None
+
+    @property
+    def to_apply(self) -> int:
+        """Rows that would be created or changed."""
+        return self.counts.get("create", 0) + self.counts.get("update", 0)
+
+    @property
+    def can_apply(self) -> bool:
+        return not self.problems and self.to_apply > 0
+
+    def problems_frame(self) -> pd.DataFrame:
+        """The problems as a table: line ("file" for the whole file), column, value, expected."""
+        return problems_frame(self.problems)
+
+
+def problems_frame(problems: list[Problem]) -> pd.DataFrame:
+    return pd.DataFrame(
+        [("file" if p.line is None else str(p.line), p.column or "", p.value or "", p.expected) for p in problems],
+        columns=list(PROBLEM_COLUMNS),
+    )
+
+
+def plan_import(
+    kind: str, source: Source, filename: str, *, engine: Engine, previous: ImportPlan | None = None
+) -> ImportPlan:
+    """What importing ``source`` (an upload's bytes, or a file's path) would do.
+
+    ``previous`` is returned as it is if it was made from the same kind, name
+    and bytes and nothing has been saved since: a page rerun (e.g. choosing a
+    reason) does not check a large file again.
+    """
+    found = reading.kind_of(kind)
+    digest = reading.content_hash(source)
+    if (
+        previous is not None
+        and (previous.kind, previous.filename) == (kind, filename)
+        and previous.content_hash == digest
+    ):
+        with read_session(engine) as session:
+            if database_state(session) == previous.database_state:
+                return previous
+    table = reading.read(found, source, filename)
+    with read_session(engine) as session:
+        state = database_state(session)
+        if reading.rows_can_be_checked(table):
+            checked = check(found, session, table.header, table.rows)
+            checked.problems = sorted(table.problems + checked.problems, key=lambda p: p.line or 0)
+        else:
+            checked = Checked(found, problems=list(table.problems))
+    frame = checked.frame()
+    counts = {action: int((frame["action"] == action).sum()) for action in ACTIONS}
+    counts["problems"] = len(checked.problems)
+    return ImportPlan(
+        kind,
+        filename,
+        frame,
+        list(checked.problems),
+        counts,
+        digest,
+        state,
+        dict(checked.versions),
+        checked.needs_reason,
+        table.sheet,
+    )
+
+
+def plan_commitments(data: bytes, filename: str, *, engine: Engine) -> ImportPlan:
+    """Preview importing a commitments CSV/XLSX. Never raises for bad data."""
+    return plan_import("commitments", data, filename, engine=engine)
+
+
+def plan_deliveries(data: bytes, filename: str, *, engine: Engine) -> ImportPlan:
+    """Preview importing a deliveries CSV/XLSX. Never raises for bad data."""
+    return plan_import("deliveries", data, filename, engine=engine)
+
+
+def database_state(session: Session) -> tuple[int, int]:
+    """How many audit events there are and the highest id: any write changes it."""
+    count, highest = session.execute(select(func.count(AuditEvent.id), func.max(AuditEvent.id))).one()
+    return int(count or 0), int(highest or 0)
+
+
+# --- checking against the database ---------------------------------------------------------
+
+
+@dataclass
+class Checked:
+    """A file checked against the database: each valid record with its action."""
+
+    kind: Kind
+    records: list[Any] = field(default_factory=list)
+    actions: list[str] = field(default_factory=list)
+    changes: list[list[tuple[str, str]]] = field(default_factory=list)  # (field, "field old -> new")
+    summaries: list[str] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    versions: dict[str, int] = field(default_factory=dict)
+
+    def add(self, rec: Any, action: str, changes: list[tuple[str, str]], summary: str) -> None:
+        self.records.append(rec)
+        self.actions.append(action)
+        self.changes.append(changes)
+        self.summaries.append(summary)
+
+    def with_action(self, action: str) -> list[Any]:
+        return [rec for rec, a in zip(self.records, self.actions) if a == action]
+
+    @property
+    def needs_reason(self) -> bool:
+        return self.kind.name == "commitments" and any(
+            a == "update" and any(name in MONEY_FIELDS for name, _ in changes)
+            for a, changes in zip(self.actions, self.changes)
+        )
+
+    def frame(self) -> pd.DataFrame:
+        return pd.DataFrame(
+            {
+                "line": pd.Series([rec.line for rec in self.records], dtype="int64"),
+                "ref": pd.Series([rec.ref for rec in self.records], dtype=object),
+                "action": pd.Series(self.actions, dtype=object),
+                "summary": pd.Series(self.summaries, dtype=object),
+                "changes": pd.Series(["; ".join(said for _, said in c) for c in self.changes], dtype=object),
+            },
+            columns=list(ROW_COLUMNS),
+        )
+
+
+def check(kind: Kind, session: Session, header: list[str], rows: list[Row]) -> Checked:
+    """Every row parsed and compared with the database (problems in file order)."""
+    checked = (_check_commitments if kind.name == "commitments" else _check_deliveries)(kind, session, header, rows)
+    checked.problems.sort(key=lambda p: p.line or 0)
+    return checked
+
+
+def by_ref(session: Session, model: Any, refs: Any, *options: Any) -> dict[str, Any]:
+    refs = sorted({ref for ref in refs if ref})
+    found: dict[str, Any] = {}
+    for start in range(0, len(refs), 500):  # keep IN lists a sensible size
+        chunk = refs[start : start + 500]
+        query = select(model).where(model.ref.in_(chunk)).options(*options)
+        found.update({obj.ref: obj for obj in session.scalars(query)})
+    return found
+
+
+# What comparing a stored row reads, loaded up front rather than a query per row.
+_COMMITMENT_DETAIL = (
+    selectinload(Commitment.announcement).selectinload(Announcement.funder),
+    selectinload(Commitment.recipient),
+    selectinload(Commitment.reannounces),
+    selectinload(Commitment.profile_lines),
+)
+
+
+def _deleted(kind: Kind, line: int, ref: str) -> Problem:
+    return Problem(
+        line, "ref", ref, f"a {kind.one} with this ref was deleted: an admin can restore it, or give the row a new ref"
+    )
+
+
+def _check_commitments(kind: Kind, session: Session, header: list[str], rows: list[Row]) -> Checked:
+    targets = {row.get("reannounces") for row in rows if row.get("reannounces")}
+    known = {ref for ref, c in by_ref(session, Commitment, targets).items() if c.deleted_at is None}
+    records, problems = reading.parse(kind, header, rows, known)
+    checked = Checked(kind, problems=problems)
+    stored = by_ref(session, Commitment, [r.ref for r in records], *_COMMITMENT_DETAIL)
+    announcements = by_ref(
+        session, Announcement, [r.announcement_ref or r.ref for r in records], selectinload(Announcement.funder)
+    )
+    title_limit = LIMITS["title"]
+    for rec in records:
+        existing = stored.get(rec.ref)
+        changes: list[tuple[str, str]] = []
+        if existing is None:
+            action = "create"
+            announcement = announcements.get(rec.announcement_ref or rec.ref)
+            if announcement is not None and (
+                announcement.announced_on != rec.announced_on or announcement.funder.name != rec.funder
+            ):
+                checked.problems.append(
+                    Problem(
+                        rec.line,
+                        "announcement_ref",
+                        announcement.ref,
+                        f"announcement {announcement.ref} is stored as made on {announcement.announced_on.isoformat()} "
+                        f"by {announcement.funder.name!r}: the row must agree",
+                    )
+                )
+            if announcement is None and not rec.title and len(f"{rec.funder}: {rec.purpose}") > title_limit:
+                checked.problems.append(
+                    Problem(
+                        rec.line,
+                        "title",
+                        None,
+                        f"required when the purpose is this long: an announcement's title has at most {title_limit} "
+                        "characters",
+                    )
+                )
+        elif existing.deleted_at is not None:
+            action = "update"
+            checked.problems.append(_deleted(kind, rec.line, rec.ref))
+        else:
+            changes = describe.commitment_changes(existing, rec)
+            action = "update" if changes else "unchanged"
+            checked.versions[rec.ref] = existing.version
+            fixed = sorted({name for name, _ in changes} & ANNOUNCEMENT_FIELDS)
+            if fixed:
+                value = rec.announced_on.isoformat() if fixed[0] == "announced_on" else getattr(rec, fixed[0])
+                checked.problems.append(
+                    Problem(
+                        rec.line,
+                        fixed[0],
+                        value,
+                        f"{' and '.join(fixed)} belong to announcement {existing.announcement.ref}, which an import "
+                        "does not change: edit the announcement in the dashboard, or make the row agree with it",
+                    )
+                )
+        checked.add(rec, action, changes, describe.commitment_summary(rec))
+    return checked
+
+
+def _check_deliveries(kind: Kind, session: Session, header: list[str], rows: list[Row]) -> Checked:
+    records, problems = reading.parse(kind, header, rows, set())
+    checked = Checked(kind, problems=problems)
+    commitments = by_ref(session, Commitment, [r.commitment_ref for r in records])
+    stored = by_ref(session, Delivery, [r.ref for r in records], selectinload(Delivery.commitment))
+    for rec in records:
+        commitment = commitments.get(rec.commitment_ref)
+        if commitment is None or commitment.deleted_at is not None:
+            checked.problems.append(
+                Problem(
+                    rec.line, "commitment_ref", rec.commitment_ref, "expected the ref of a commitment in the database"
+                )
+            )
+        existing = stored.get(rec.ref)
+        changes: list[tuple[str, str]] = []
+        if existing is None:
+            action = "create"
+        elif existing.deleted_at is not None:
+            action = "update"
+            checked.problems.append(_deleted(kind, rec.line, rec.ref))
+        else:
+            changes = describe.delivery_changes(existing, rec)
+            action = "update" if changes else "unchanged"
+            checked.versions[rec.ref] = existing.version
+        checked.add(rec, action, changes, describe.delivery_summary(rec))
+    return checked
