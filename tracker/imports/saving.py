@@ -207,6 +207,12 @@ def save_commitments(
             commitment.reannounces = by_ref[rec.reannounces]
     audit_created(session, actor, [*orgs.created, *new_announcements])
     audit_created(session, actor, [c for c, _ in new_commitments] + new_lines)
+    # An organisation's collections (its announcements, the commitments it
+    # receives) would otherwise grow in memory with every saved row and be
+    # walked again at every flush: a big file saved in chunks would cost the
+    # square of its length. Saved rows are in the database; drop the lists.
+    for organisation in orgs.by_name.values():
+        session.expire(organisation, ["announcements", "commitments_received"])
     for entity, objects in (
         ("organisation", orgs.created),
         ("announcement", new_announcements),
