@@ -164,6 +164,9 @@ def test_every_text_column_of_a_row_is_checked():
     [
         ("ref", "R" * 150),
         ("purpose", "Skills\x07"),
+        ("purpose", "Skills \u202efor all"),  # a direction control
+        ("recipient", "Coun\u0085cil"),  # a C1 control (NEL; at an end it would be trimmed as a space)
+        ("ref", "R 1"),  # not the ref pattern
         ("title", "T" * 301),
         ("source_url", "javascript:alert(1)"),
         ("funder", "F" * 201),
@@ -239,3 +242,28 @@ def test_the_row_parsers_read_every_value_of_the_closed_lists_and_nothing_outsid
     assert [p.expected for p in delivery_problems(kind="grant")[1]] == [
         "expected " + " or ".join(vocabulary.DELIVERY_KINDS)
     ]
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "passes"),
+    [
+        ("purpose", "Skills – the council’s “digital” work £ ŵ", True),
+        ("purpose", "Skills\x07", False),
+        ("purpose", "Skills \u202efor all", False),  # a direction control
+        ("purpose", "Skills \u2067for all", False),
+        ("recipient", "Coun\u0085cil", False),  # a C1 control
+        ("recipient", "C" * 200, True),
+        ("recipient", "C" * 201, False),
+        ("ref", "W1-2020/21", True),
+        ("ref", "R 1", False),
+        ("ref", "-R1", False),
+    ],
+)
+def test_the_fast_paths_column_check_never_passes_what_the_row_parser_refuses(name, value, passes):
+    import pyarrow as pa
+
+    from tracker.imports.fast_columns import within_limits
+
+    column = pa.chunked_array([pa.array(["fine", value, "also fine"] if name != "ref" else ["A1", value, "B2"])])
+    assert within_limits(column, name) is passes
+    assert (limits.check_field(name, value) is None) is passes

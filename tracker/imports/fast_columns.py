@@ -71,6 +71,27 @@ _REF_FIRST_BYTE = np.isin(np.arange(256), list(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcde
 _REF_BYTE = _REF_FIRST_BYTE | np.isin(np.arange(256), list(b"-_./:"))
 
 
+# Lead bytes of the UTF-8 characters check_field refuses beyond the controls:
+# C1 controls (0xC2 0x80-0x9F), direction controls (0xE2 0x80 0xAA-0xAE,
+# 0xE2 0x81 0xA6-0xA9) and surrogates (0xED ...).
+_SUSPECT_LEAD = np.isin(np.arange(256), [0xC2, 0xE2, 0xED])
+
+
+def _suspect_character(text: np.ndarray) -> bool:
+    first, second, third = text[:-2], text[1:-1], text[2:]
+    return bool(
+        (text == 0xED).any()
+        or ((text[:-1] == 0xC2) & (text[1:] >= 0x80) & (text[1:] <= 0x9F)).any()
+        or (
+            (first == 0xE2)
+            & (
+                ((second == 0x80) & (third >= 0xAA) & (third <= 0xAE))
+                | ((second == 0x81) & (third >= 0xA6) & (third <= 0xA9))
+            )
+        ).any()
+    )
+
+
 def within_limits(chunked, name: str) -> bool:
     """Whether every value of text column ``name`` surely passes ``limits.check_field``.
 
@@ -80,26 +101,22 @@ def within_limits(chunked, name: str) -> bool:
     sends the file to the general path, which decides exactly."""
     for offsets, data in _string_buffers(chunked):
         lengths = np.diff(offsets)
+        if (lengths > limits.LIMITS[name]).any():
+            return False
         text = data[offsets[0] : offsets[-1]] if len(lengths) else data[:0]
-        first, second, third = text[:-2], text[1:-1], text[2:]
-        if (
-            (lengths > limits.LIMITS[name]).any()
-            or _CONTROL_BYTE[text].any()
-            or (text == 0xED).any()
-            or ((text[:-1] == 0xC2) & (text[1:] >= 0x80) & (text[1:] <= 0x9F)).any()
-            or (
-                (first == 0xE2)
-                & (
-                    ((second == 0x80) & (third >= 0xAA) & (third <= 0xAE))
-                    | ((second == 0x81) & (third >= 0xA6) & (third <= 0xA9))
-                )
-            ).any()
-        ):
-            return False
-        if name in limits.REF_FIELDS and not (
-            _REF_BYTE[text].all() and _REF_FIRST_BYTE[data[offsets[:-1][lengths > 0]]].all()
-        ):
-            return False
+        if name in limits.REF_FIELDS:
+            if not (_REF_BYTE[text].all() and _REF_FIRST_BYTE[data[offsets[:-1][lengths > 0]]].all()):
+                return False
+            continue
+        # Printable ASCII only (two quick reductions) holds nothing to refuse;
+        # otherwise count every byte value, and look for the rarer characters
+        # only when a byte that could start one is present.
+        if len(text) and (text.min() < 0x20 or text.max() > 0x7E):
+            counts = np.bincount(text, minlength=256)
+            if counts[_CONTROL_BYTE].any():
+                return False
+            if counts[_SUSPECT_LEAD].any() and _suspect_character(text):
+                return False
     if name in limits.WEB_ADDRESS_FIELDS:
         import pyarrow.compute as pc
 
