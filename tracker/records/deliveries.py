@@ -17,7 +17,7 @@ from tracker.records.inputs import Checks, DeliveryInput, delivery_record
 from tracker.records.permissions import Actor, authorise
 from tracker.records.problems import FieldProblem, ValidationFailed, raise_if_any
 from tracker.records.refs import check_new_ref, live_commitment
-from tracker.records.unit_of_work import UnitOfWork, apply_values, snapshot, write
+from tracker.records.unit_of_work import create_row, update_row
 
 
 def _values(session: Session, inp: DeliveryInput, keep_id: int | None = None) -> dict:
@@ -49,26 +49,12 @@ def _values(session: Session, inp: DeliveryInput, keep_id: int | None = None) ->
 def record_delivery(inp: DeliveryInput, *, engine: Engine, actor: Actor) -> int:
     """Record a payment or spend against a commitment; its id."""
     authorise(actor, "record_delivery")
-
-    def work(uow: UnitOfWork) -> int:
-        delivery = Delivery(**_values(uow.session, inp))
-        uow.session.add(delivery)
-        uow.created([delivery])
-        return delivery.id
-
-    return write(engine, actor, work)
+    return create_row(engine, actor, Delivery, lambda session: _values(session, inp))
 
 
 def update_delivery(ref: str, inp: DeliveryInput, *, expected_version: int, engine: Bind, actor: Actor) -> int:
     """Change a delivery record; its new version."""
     authorise(actor, "update_delivery")
-
-    def work(uow: UnitOfWork) -> int:
-        delivery = uow.load_for_change(Delivery, ref, expected_version)
-        values = _values(uow.session, inp, keep_id=delivery.id)
-        before = snapshot(delivery)
-        if not apply_values(delivery, values):
-            return delivery.version
-        return uow.updated(delivery, before)
-
-    return write(engine, actor, work, stale=(Delivery, ref))
+    return update_row(
+        engine, actor, Delivery, ref, expected_version, lambda session, id_: _values(session, inp, keep_id=id_)
+    )

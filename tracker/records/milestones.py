@@ -15,7 +15,7 @@ from tracker.records.inputs import Checks, MilestoneInput, as_text, milestone_fi
 from tracker.records.permissions import Actor, authorise
 from tracker.records.problems import FieldProblem, raise_if_any
 from tracker.records.refs import check_new_ref, live_commitment
-from tracker.records.unit_of_work import UnitOfWork, apply_values, snapshot, write
+from tracker.records.unit_of_work import create_row, update_row
 
 
 def _values(session: Session, inp: MilestoneInput, keep_id: int | None = None) -> dict:
@@ -39,26 +39,12 @@ def _values(session: Session, inp: MilestoneInput, keep_id: int | None = None) -
 def create_milestone(inp: MilestoneInput, *, engine: Engine, actor: Actor) -> int:
     """Add a milestone to a commitment; its id."""
     authorise(actor, "create_milestone")
-
-    def work(uow: UnitOfWork) -> int:
-        milestone = Milestone(**_values(uow.session, inp))
-        uow.session.add(milestone)
-        uow.created([milestone])
-        return milestone.id
-
-    return write(engine, actor, work)
+    return create_row(engine, actor, Milestone, lambda session: _values(session, inp))
 
 
 def update_milestone(ref: str, inp: MilestoneInput, *, expected_version: int, engine: Engine, actor: Actor) -> int:
     """Change a milestone (e.g. record when it was achieved); its new version."""
     authorise(actor, "update_milestone")
-
-    def work(uow: UnitOfWork) -> int:
-        milestone = uow.load_for_change(Milestone, ref, expected_version)
-        values = _values(uow.session, inp, keep_id=milestone.id)
-        before = snapshot(milestone)
-        if not apply_values(milestone, values):
-            return milestone.version
-        return uow.updated(milestone, before)
-
-    return write(engine, actor, work, stale=(Milestone, ref))
+    return update_row(
+        engine, actor, Milestone, ref, expected_version, lambda session, id_: _values(session, inp, keep_id=id_)
+    )

@@ -217,3 +217,39 @@ def _stale_edit(session: Session, model, ref: str, row) -> StaleEdit:
     if latest is None:
         return StaleEdit(entity_word(model), ref, None, None)
     return StaleEdit(entity_word(model), ref, latest.actor, latest.occurred_at, latest.action)
+
+
+def create_row(engine: Bind, actor: Actor, model: Any, values: Callable[[Session], dict[str, Any]]) -> int:
+    """Add one ``model`` row from ``values(session)`` (which raises ``ValidationFailed``),
+    audited, in one transaction; its id. The caller has checked the actor's permission."""
+
+    def work(uow: UnitOfWork) -> int:
+        row = model(**values(uow.session))
+        uow.session.add(row)
+        uow.created([row])
+        return int(row.id)
+
+    return write(engine, actor, work)
+
+
+def update_row(
+    engine: Bind,
+    actor: Actor,
+    model: Any,
+    ref: str,
+    expected_version: int,
+    values: Callable[[Session, int], dict[str, Any]],
+) -> int:
+    """Change the ``model`` row ``ref`` (at ``expected_version``) to ``values(session, its id)``,
+    audited if anything changed, in one transaction; its version. The caller has
+    checked the actor's permission."""
+
+    def work(uow: UnitOfWork) -> int:
+        row = uow.load_for_change(model, ref, expected_version)
+        new = values(uow.session, row.id)
+        before = snapshot(row)
+        if not apply_values(row, new):
+            return int(row.version)
+        return uow.updated(row, before)
+
+    return write(engine, actor, work, stale=(model, ref))
