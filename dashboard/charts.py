@@ -99,7 +99,7 @@ def cumulative_slippage(yearly: pd.DataFrame) -> go.Figure:
     """Cumulative committed against cumulative delivered, slippage shaded between.
 
     ``yearly`` needs ``label``, ``cumulative_committed``, ``cumulative_delivered``,
-    ``slippage`` (pence) and ``started`` (see ``tracker.delivery.slippage_by_year``).
+    ``slippage`` (pence) and ``started`` (see ``tracker.figures.delivery.slippage_by_year``).
     The shaded band runs from delivered up to committed only where delivery is
     behind in a year that has started; it is hatched, the committed line solid
     and the delivered line dashed, and both lines are labelled at their ends.
@@ -184,7 +184,7 @@ def cumulative_slippage(yearly: pd.DataFrame) -> go.Figure:
 def share_of_due_delivered(table: pd.DataFrame) -> go.Figure:
     """Horizontal bars: % of the money due to date that each commitment has delivered.
 
-    ``table`` is ``tracker.delivery.by_commitment``; commitments with nothing
+    ``table`` is ``tracker.figures.delivery.by_commitment``; commitments with nothing
     due yet are left out (they have no share to show). Bars behind the profile
     are vermillion and hatched, the rest blue and solid; each bar's share is
     written beside the plot, a dotted line marks 100%, and the hover gives the
@@ -252,7 +252,7 @@ _SCHEDULE_PATTERNS = ["", "/", ".", "x", "\\", "-", "+", "|"]
 def announcement_schedule(schedule: pd.DataFrame, names=None) -> go.Figure:
     """An announcement's money by financial year: stacked bars, one series per commitment.
 
-    ``schedule`` is ``tracker.register.AnnouncementDetail.schedule``:
+    ``schedule`` is ``tracker.figures.announcement_detail.AnnouncementDetail.schedule``:
     ``commitment_ref``, ``financial_year`` (start year), ``headline_pence``,
     ``new_money_pence`` and ``qualifier``. Bars show the headline (as
     announced); a re-announcement (no new money) is drawn paler and says so in

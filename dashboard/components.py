@@ -123,7 +123,7 @@ def filters_caption(view: View) -> None:
 
 
 def table_for_display(table):
-    """A ``tracker.tables.Table`` ready for ``st.dataframe``: exact pounds and
+    """A ``tracker.files.table.Table`` ready for ``st.dataframe``: exact pounds and
     its own headings, money and percentage columns formatted."""
     frame = table.frame.copy()
     config = {}
@@ -160,7 +160,7 @@ def stop_if_nothing_to_show(view: View, nothing: bool) -> None:
 
 
 def milestones_table(milestones) -> None:
-    """Milestones with their state and lateness (from ``tracker.delivery.milestone_states``)."""
+    """Milestones with their state and lateness (from ``tracker.figures.delivery.milestone_states``)."""
     st.dataframe(
         milestones[["title", "commitment_ref", "due_on", "achieved_on", "state", "lateness", "achieved_note"]],
         hide_index=True,

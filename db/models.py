@@ -5,7 +5,7 @@ Rules these models keep (docs/architecture.md):
 - Money is ``BigInteger`` integer pence, never Float or Numeric: SQLite stores
   Numeric via float, and a finance table must add up to the penny.
 - A financial year is stored as the integer year it starts in, but the Python
-  value is always ``tracker.fiscal.FinancialYear`` (``FinancialYearType``).
+  value is always ``tracker.core.fiscal.FinancialYear`` (``FinancialYearType``).
 - Timestamps are timezone-aware UTC on every database (``UTCDateTime``).
 - Every editable table carries a ``version`` column that SQLAlchemy checks on
   UPDATE and DELETE (optimistic concurrency): two people editing the same row
@@ -358,7 +358,7 @@ class CommitmentRevision(Base):
     or uplift): who, when, why, and the terms before and after.
 
     ``reason`` is one of ``vocabulary.REVISION_REASONS``; "other" needs ``reason_text``.
-    Append-only in practice (the services never change a revision).
+    Append-only in practice (the write use-cases in tracker.records never change a revision).
     """
 
     __tablename__ = "commitment_revisions"
@@ -406,7 +406,7 @@ class ReviewMeeting(Base):
 
 class ReviewSnapshot(Base):
     """The figures as they stood when a meeting was opened, frozen as one JSON
-    document (``tracker.review.build_snapshot`` describes it).
+    document (``tracker.review.snapshot.build_snapshot`` describes it).
 
     Append-only: database triggers (migration 0003) refuse UPDATE and DELETE,
     so later edits to the data can never move a meeting's figures.

@@ -9,8 +9,8 @@ download:
   first, each with a readable ``changes`` summary;
 - ``choices(engine)``: the entities, actions and actors present (for the
   filter widgets); ``span(engine)``: how many events, first and last;
-- ``audit_table(frame)``: the events as a ``tracker.tables.Table`` for
-  ``tracker.formats.exports.to_csv_bytes`` (which neutralises text a
+- ``audit_table(frame)``: the events as a ``tracker.files.table.Table`` for
+  ``tracker.files.exports.to_csv_bytes`` (which neutralises text a
   spreadsheet would run as a formula: an actor or a ref may be anything).
 
 Times are UTC throughout, and so are the filter's dates: ``since`` and

@@ -65,7 +65,7 @@ def row_counts(url: str) -> dict[str, int]:
 
 
 def _pence(text: str) -> int:
-    """The demo file's amounts ('£250,000', '£4.9m'), read independently of tracker.money."""
+    """The demo file's amounts ('£250,000', '£4.9m'), read independently of tracker.core.money."""
     match = re.fullmatch(r"(-)?£?([\d,]+(?:\.\d+)?)(m)?", text.strip())
     assert match, text
     pounds = Decimal(match[2].replace(",", "")) * (1_000_000 if match[3] else 1)

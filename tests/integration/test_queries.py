@@ -29,7 +29,7 @@ COMMITTED = {2020: 150_000_000, 2021: 540_000_000, 2022: 640_000_000}
 
 
 def _pence(text: str) -> int:
-    """The demo file's amounts ('£250,000', '£4.9m'), read independently of tracker.money."""
+    """The demo file's amounts ('£250,000', '£4.9m'), read independently of tracker.core.money."""
     match = re.fullmatch(r"(-)?£?([\d,]+(?:\.\d+)?)(m)?", text.strip())
     assert match, text
     pounds = Decimal(match[2].replace(",", "")) * (1_000_000 if match[3] else 1)

@@ -44,7 +44,7 @@ def record(ref: str, **fields) -> CommitmentRecord:
 
 
 def tracker_data(records: list[CommitmentRecord], deliveries=(), as_at: date | None = None) -> TrackerData:
-    """Frames shaped as ``tracker.queries.load`` returns them (ids from 1, in record order)."""
+    """Frames shaped as ``tracker.figures.data.load`` returns them (ids from 1, in record order)."""
     ids = {rec.ref: i for i, rec in enumerate(records, start=1)}
     rows = [
         (

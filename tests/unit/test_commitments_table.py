@@ -153,7 +153,7 @@ def test_commitments_exported_as_xlsx_read_back_as_the_same_records(tmp_path) ->
 
 def test_a_reannouncement_whose_original_is_not_visible_exports_without_reannounces() -> None:
     data = tracker_data(ROUND_TRIP)
-    # What tracker.queries.load does when the original is hidden (e.g. by as_at).
+    # What tracker.figures.data.load does when the original is hidden (e.g. by as_at).
     commitments = data.commitments.copy()
     commitments.loc[commitments["ref"] == "R4", ["reannounces_id", "reannounces_ref"]] = None
     hidden = dataclasses.replace(data, commitments=commitments)

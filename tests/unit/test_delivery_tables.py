@@ -1,6 +1,6 @@
 """Delivery against the committed profile, to the penny, on small hand-made frames.
 
-The frames have the columns and dtypes of ``tracker.queries.load``. "Today"
+The frames have the columns and dtypes of ``tracker.figures.data.load``. "Today"
 is 1 June 2021, in 2021-22: 2020-21 and 2021-22 have started (their money
 is due), 2022-23 has not.
 

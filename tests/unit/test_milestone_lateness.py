@@ -1,5 +1,5 @@
 """Milestone lateness around the due date: the day before, the day of, the day
-after; achieved on time against achieved late (tracker.delivery.milestone_states)."""
+after; achieved on time against achieved late (tracker.figures.delivery.milestone_states)."""
 
 from __future__ import annotations
 

@@ -20,7 +20,7 @@ commitment, so it stays fast at a million commitments. Yearly totals use a
 difference array: each commitment adds its amount at its first year and takes
 it away after its last, and a cumulative sum gives every year's total without
 expanding rows. Financial years are held here as their start year (int);
-``tracker.fiscal`` turns them back into ``FinancialYear`` labels.
+``tracker.core.fiscal`` turns them back into ``FinancialYear`` labels.
 
 This module imports numpy only (pandas where a DataFrame is asked for), so the
 ``funding-tracker project`` path starts quickly.

@@ -53,7 +53,7 @@ class AnnouncementDetail:
     schedule: pd.DataFrame
     # ref, commitment_ref, paid_on, label, amount_pence, kind, note, illustrative
     deliveries: pd.DataFrame
-    milestones: pd.DataFrame  # tracker.delivery.milestone_states
+    milestones: pd.DataFrame  # tracker.figures.delivery.milestone_states
     reannounces: tuple[Link, ...]
     reannounced_by: tuple[Link, ...]
     summary: str  # one sentence under the schedule chart

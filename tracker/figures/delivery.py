@@ -231,7 +231,7 @@ def describe_lateness(days: int) -> str:
 # no new money, so its payments count toward the original, and the money is
 # counted once on both sides. Where the original is not in view (filtered
 # away, or announced after the as-at date), the re-announcement is itself the
-# new money and keeps its payments (see tracker.queries and tracker.filters).
+# new money and keeps its payments (see tracker.figures.data and tracker.figures.filters).
 
 
 def original_ids(commitments: pd.DataFrame) -> pd.Series:

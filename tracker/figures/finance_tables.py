@@ -187,7 +187,7 @@ def pivot_table(data: TrackerData, rows: str) -> Table:
 
 COMMITMENT_TITLES = {
     # Each heading normalises back to the contract's name on import
-    # (tracker.formats.tabular.normalise_header), so an XLSX export re-imports.
+    # (tracker.files.tabular.normalise_header), so an XLSX export re-imports.
     "ref": "Ref",
     "announced_on": "Announced on",
     "funder": "Funder",

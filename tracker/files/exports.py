@@ -8,7 +8,7 @@ when it holds a comma, a double quote, CR or LF.
 
 XLSX: one sheet per table, then an About sheet. Headings are the table's
 titles in bold, frozen; money cells are numbers holding the exact pounds
-(``Decimal`` from ``tracker.money.to_decimal``) formatted
+(``Decimal`` from ``tracker.core.money.to_decimal``) formatted
 ``£#,##0.00;[Red]-£#,##0.00``; percentages ``0.0%``; dates ``yyyy-mm-dd``;
 a total row is bold and written as numbers (openpyxl stores no cached value
 for a formula, so ``=SUM()`` would show as blank in many readers). Excel keeps
@@ -18,7 +18,7 @@ Injection (OWASP "CSV Injection"): a TEXT cell that starts with ``=``, ``+``,
 ``-``, ``@``, tab or carriage return gets a leading ``'``, so a spreadsheet
 shows it as text instead of running it. Numbers are never text, so a money
 cell's ``-250.00`` is left alone. The commitments and deliveries importers
-remove that ``'`` again (``tracker.formats.tabular``), so an exported file
+remove that ``'`` again (``tracker.files.tabular``), so an exported file
 imports to the same text; text that itself begins with ``'`` and one of those
 characters (``'=x``) gets a second ``'`` for the importer to remove.
 

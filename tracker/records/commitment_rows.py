@@ -66,7 +66,7 @@ TEXT_COLUMNS = (
 )
 
 # Spellings seen in real spreadsheets, mapped to the contract's names. Keys
-# are already normalised (tracker.formats.tabular.normalise_header): lower
+# are already normalised (tracker.files.tabular.normalise_header): lower
 # case, punctuation and £ gone, so "Amount (£)" and "Ref." need no entry.
 HEADER_ALIASES = {
     "reference": "ref",

@@ -24,7 +24,7 @@ OPTIONAL = ("note", "illustrative", "evidence_url")
 # The columns kept as text: each is checked by tracker.core.limits.check_field.
 TEXT_COLUMNS = ("ref", "commitment_ref", "note", "evidence_url")
 
-# Keys are normalised header names (tracker.formats.tabular.normalise_header).
+# Keys are normalised header names (tracker.files.tabular.normalise_header).
 HEADER_ALIASES = {
     "reference": "ref",
     "ref_no": "ref",
