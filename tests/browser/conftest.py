@@ -22,7 +22,7 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from decimal import Decimal
 from pathlib import Path
 
@@ -47,6 +47,30 @@ ADMIN = "admin"
 PASSWORD = "browser test passphrase 42"
 # username: roles (every one with PASSWORD)
 USERS = {ADMIN: ["admin"], "vera": ["viewer"], "fin": ["finance"]}
+
+
+_WATCH_RUNS = """() => {
+  const app = document.querySelector('[data-testid="stApp"]');
+  window.__trackerRan = false;
+  if (window.__trackerRuns) window.__trackerRuns.disconnect();
+  window.__trackerRuns = new MutationObserver(() => { window.__trackerRan = true; });
+  window.__trackerRuns.observe(app, {attributes: true, attributeFilter: ["data-test-script-state"]});
+}"""
+
+
+def rerun(page, action: Callable[[], object]) -> None:
+    """Do ``action`` (a click, a key press) and wait until the script run it
+    starts has finished.
+
+    Waiting for READY alone can match before the run has even begun, and an
+    action taken then may land on an element the run is about to draw again
+    and be lost. The page's own script state is watched instead: any change of
+    it means a run started.
+    """
+    page.evaluate(_WATCH_RUNS)
+    action()
+    page.wait_for_function("() => window.__trackerRan")
+    page.wait_for_selector(READY)
 
 
 def _add_users(url: str) -> None:

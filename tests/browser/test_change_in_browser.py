@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from playwright.sync_api import expect
 
-from tests.browser.conftest import READY, go_to, open_signed_in
+from tests.browser.conftest import READY, go_to, open_signed_in, rerun
 
 
 def _go(page, app_url: str, name: str) -> None:
@@ -26,8 +26,7 @@ def _choose(page, label: str, option: str) -> None:
 def _amount(page, text: str) -> None:
     box = page.get_by_role("textbox", name="Amount")
     box.fill(text)
-    box.press("Enter")
-    page.wait_for_selector(READY)
+    rerun(page, lambda: box.press("Enter"))
 
 
 def _open_section(page, summary: str, inside: str) -> None:
@@ -51,14 +50,12 @@ def test_a_payment_is_corrected_deleted_and_restored(page, app_url, screenshot_d
     expect(page.get_by_role("textbox", name="Amount")).to_have_value("500000")
 
     _amount(page, "£450,000")
-    page.get_by_role("button", name="Save the change").click()
-    page.wait_for_selector(READY)
+    rerun(page, page.get_by_role("button", name="Save the change").click)
     expect(page.get_by_text("Saved the change to delivery D2.")).to_be_visible()
     expect(page.get_by_role("textbox", name="Amount")).to_have_value("450000")
     page.screenshot(path=str(screenshot_dir / "change-a-record-saved.png"), full_page=True)
     _amount(page, "500,000")
-    page.get_by_role("button", name="Save the change").click()
-    page.wait_for_selector(READY)
+    rerun(page, page.get_by_role("button", name="Save the change").click)
     expect(page.get_by_role("textbox", name="Amount")).to_have_value("500000")
 
     _open_section(page, "Delete delivery D2", "Yes, delete D2")

@@ -12,7 +12,15 @@ from decimal import Decimal
 
 from playwright.sync_api import expect
 
-from tests.browser.conftest import PASSWORD, READY, download_committed_and_delivered, go_to, open_signed_in, sign_in
+from tests.browser.conftest import (
+    PASSWORD,
+    READY,
+    download_committed_and_delivered,
+    go_to,
+    open_signed_in,
+    rerun,
+    sign_in,
+)
 
 FIGURES = ["Overview", "Announcements", "Delivery", "Review", "Finance tables"]
 
@@ -72,8 +80,7 @@ def _choose(page, label: str, option: str) -> None:
 def _type(page, label: str, text: str) -> None:
     box = page.get_by_role("textbox", name=label, exact=True)
     box.fill(text)
-    box.press("Enter")
-    page.wait_for_selector(READY)
+    rerun(page, lambda: box.press("Enter"))
 
 
 def test_finance_records_a_payment_and_downloads_the_finance_workbook(page, app_url, screenshot_dir, tmp_path):
