@@ -254,7 +254,7 @@ def announcement_schedule(schedule: pd.DataFrame, names=None) -> go.Figure:
 
     ``schedule`` is ``tracker.figures.announcement_detail.AnnouncementDetail.schedule``:
     ``commitment_ref``, ``financial_year`` (start year), ``headline_pence``,
-    ``new_money_pence`` and ``qualifier``. Bars show the headline (as
+    ``committed_pence`` and ``qualifier``. Bars show the headline (as
     announced); a re-announcement (no new money) is drawn paler and says so in
     its legend name (clipped to 40 characters). ``names`` maps a commitment ref to its legend name.
     Each series has its own Okabe-Ito colour and fill pattern, so commitments
@@ -269,7 +269,7 @@ def announcement_schedule(schedule: pd.DataFrame, names=None) -> go.Figure:
     refs = list(dict.fromkeys(schedule.sort_values("commitment_ref")["commitment_ref"]))
     for i, ref in enumerate(refs):
         rows = schedule.loc[schedule["commitment_ref"] == ref]
-        restated = int(rows["new_money_pence"].sum()) == 0 and int(rows["headline_pence"].sum()) != 0
+        restated = int(rows["committed_pence"].sum()) == 0 and int(rows["headline_pence"].sum()) != 0
         name = _clip(names.get(ref, ref), 40) + (" (re-announced)" if restated else "")
         qualifier = rows["qualifier"].iloc[0] if len(rows) else "exact"
         said = "" if qualifier == "exact" else f" ({qualifier})"

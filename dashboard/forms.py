@@ -128,9 +128,9 @@ def choice(name: str, label: str, labels: Mapping[str, str], **more: Any) -> Fie
     return Field(name, label, Kind.CHOICE, labels=labels, **more)
 
 
-def organisation(name: str, label: str, help: str) -> Field:
+def organisation(name: str, label: str, help: str, required: bool = True) -> Field:
     """A known organisation, or a new one's name (at most ``LIMITS[name]`` characters)."""
-    return Field(name, label, Kind.ORGANISATION, required=True, help=help, max_chars=LIMITS[name])
+    return Field(name, label, Kind.ORGANISATION, required=required, help=help, max_chars=LIMITS[name])
 
 
 def commitment(name: str, label: str, **more: Any) -> Field:
@@ -147,7 +147,12 @@ ANNOUNCEMENT = Form(
     AnnouncementInput,
     (
         ref("A7"),
-        typed_as(Kind.DATE, "announced_on", "Date announced", required=True),
+        typed_as(
+            Kind.DATE,
+            "announced_on",
+            "Date announced",
+            help="Leave blank when the statement is undated: 'next financial year' then cannot be worked out.",
+        ),
         text("title", "Title", required=True),
         organisation("funder", "Funder", "Who is giving the money."),
         text("made_by", "Made by", placeholder="e.g. the Minister"),
@@ -167,20 +172,27 @@ COMMITMENT = Form(
     (
         ref("W8"),
         text("purpose", "What it pays for", required=True),
-        organisation("recipient", "Recipient", "Who receives the money."),
+        organisation(
+            "recipient",
+            "Recipient",
+            "Who receives the money. Leave blank when the announcement names no recipient.",
+            required=False,
+        ),
         choice(
             "kind",
             "Kind",
             vocabulary.COMMITMENT_KIND_LABELS,
             required=True,
-            help="One-off: in one year. Recurring: the same each year. Profiled: an amount per year.",
+            help="One-off: in one year. Recurring: the same each year (years blank: end not stated). "
+            "Profiled: an amount per year. Multi-year: a total over several years with no yearly split.",
         ),
         typed_as(
             Kind.MONEY,
             "amount",
             "Amount",
             required=True,
-            help="Recurring: per year. One-off: the total. Profiled: the total (or leave it blank).",
+            help="Recurring: per year. One-off and multi-year: the total. Profiled: the total (or leave it blank). "
+            "£0 is allowed.",
         ),
         choice(
             "qualifier",
@@ -193,17 +205,28 @@ COMMITMENT = Form(
             Kind.YEAR,
             "first_year",
             "First financial year",
-            required=True,
-            help="Or 'next financial year', counted from the date announced.",
+            help="Or 'next financial year', counted from the date announced. Leave blank when the "
+            "announcement does not say: the money is then shown as unphased, never placed by guess.",
         ),
         typed_as(
             Kind.NUMBER,
             "years",
             "Years",
-            condition="recurring",
+            condition="recurring or multi-year",
             placeholder="3",
-            help="How many years a recurring amount is paid.",
+            help="How many years a recurring amount is paid, or a multi-year total covers. Blank for a recurring "
+            "amount: 'a year', end not stated (counted as one year, never extended).",
         ),
+        choice(
+            "spread",
+            "Spread the total",
+            vocabulary.SPREAD_LABELS,
+            condition="multi-year, optional",
+            help="A multi-year total with no stated split is unphased. Spreading it places it in years as an "
+            "estimate, marked estimated everywhere.",
+        ),
+        typed_as(Kind.DATE, "planned_start", "Planned start", condition="for a spread by planned dates"),
+        typed_as(Kind.DATE, "planned_end", "Planned end", condition="for a spread by planned dates"),
         typed_as(
             Kind.PROFILE,
             "profile",
@@ -223,7 +246,28 @@ COMMITMENT = Form(
         choice("capital_or_revenue", "Capital or revenue", vocabulary.CAPITAL_OR_REVENUE_LABELS),
         text("programme", "Programme"),
         commitment(
-            "reannounces", "Re-announces", help="The earlier commitment this one restates: it adds no new money."
+            "reannounces",
+            "Re-announces",
+            labels=MappingProxyType({vocabulary.ANNOUNCED_EARLIER: "Announced before (not recorded here)"}),
+            help="The earlier commitment this one restates: counted once (a changed amount replaces it). "
+            "'Announced before': counted here, but not as new money.",
+        ),
+        commitment(
+            "part_of",
+            "Part of",
+            help="The pot (fund) this money is a share of: it is taken out of the pot, never added on top.",
+        ),
+        text(
+            "areas",
+            "Areas",
+            placeholder="W06000015; W92000004",
+            help="ONS GSS codes of the areas it benefits, separated by ; (W06000015 Cardiff, W92000004 Wales).",
+        ),
+        text(
+            "recipient_id",
+            "Recipient identifier",
+            placeholder="GB-CHC-1234567",
+            help="The recipient's org-id identifier, where known: it tells apart organisations with one name.",
         ),
     ),
 )
@@ -309,10 +353,11 @@ def _draw(field: Field, widget_key: str, commitment_refs: Sequence[str]) -> None
     elif field.kind is Kind.COMMITMENT:
         st.selectbox(
             shown,
-            list(commitment_refs),
+            [*field.options, *commitment_refs],  # a field's own choices (e.g. "earlier") come first
             index=None,
             key=widget_key,
             help=field.help,
+            format_func=field.shown,
             placeholder="Choose a commitment" if field.required else "None",
         )
     elif field.kind is Kind.ORGANISATION:

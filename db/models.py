@@ -47,11 +47,12 @@ from sqlalchemy import (
     false,
     text,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship, validates
 
 from db.types import FinancialYearType, UTCDateTime
 from tracker.core import limits, vocabulary
 from tracker.core.fiscal import FinancialYear
+from tracker.core.identifiers import normalise_name
 
 # Every constraint and index gets a predictable name. Alembic batch mode on
 # SQLite recreates tables and can only drop or alter a constraint it can name;
@@ -97,16 +98,22 @@ class Timestamps:
 
 
 class Organisation(Timestamps, Base):
-    """A funder, a recipient or an oversight body."""
+    """A funder, a recipient or an oversight body.
+
+    Two organisations may share a name (different identifiers); an identifier
+    is unique when present. ``normalised_name`` is the name as matched
+    (``tracker.core.identifiers.normalise_name``).
+    """
 
     __tablename__ = "organisations"
     __table_args__ = (_one_of("kind", vocabulary.ORGANISATION_KINDS),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    name: Mapped[str] = mapped_column(_sized("organisation_name"), unique=True)
+    name: Mapped[str] = mapped_column(_sized("organisation_name"))
+    normalised_name: Mapped[str] = mapped_column(_sized("normalised_name"), index=True)
     kind: Mapped[str] = mapped_column(_sized("organisation_kind"), default="other", server_default="other")
     # A 360Giving/org-id style identifier, e.g. GB-PLA-... for a Welsh council.
-    org_identifier: Mapped[str | None] = mapped_column(_sized("org_identifier"))
+    org_identifier: Mapped[str | None] = mapped_column(_sized("org_identifier"), unique=True)
     notes: Mapped[str | None] = mapped_column(Text)
     # Optimistic concurrency: SQLAlchemy adds "AND version = <loaded>" to each
     # UPDATE/DELETE and bumps it, so a stale edit fails instead of winning.
@@ -116,19 +123,47 @@ class Organisation(Timestamps, Base):
 
     announcements: Mapped[list[Announcement]] = relationship(back_populates="funder")
     commitments_received: Mapped[list[Commitment]] = relationship(back_populates="recipient")
+    other_names: Mapped[list[OrganisationName]] = relationship(
+        back_populates="organisation", order_by="OrganisationName.id", cascade="all, delete-orphan"
+    )
+
+    @validates("name")
+    def _match_on(self, _key: str, name: str) -> str:
+        self.normalised_name = normalise_name(name)
+        return name
 
     def __repr__(self) -> str:
         return f"<Organisation id={self.id} name={self.name!r} kind={self.kind!r}>"
 
 
+class OrganisationName(Base):
+    """Another name an organisation is known by (matched like its own name)."""
+
+    __tablename__ = "organisation_names"
+    __table_args__ = (UniqueConstraint("organisation_id", "normalised_name"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(_sized("organisation_name"))
+    normalised_name: Mapped[str] = mapped_column(_sized("normalised_name"), index=True)
+
+    organisation: Mapped[Organisation] = relationship(back_populates="other_names")
+
+    @validates("name")
+    def _match_on(self, _key: str, name: str) -> str:
+        self.normalised_name = normalise_name(name)
+        return name
+
+
 class Announcement(Timestamps, Base):
-    """A dated public statement by a funder, carrying one or more commitments."""
+    """A public statement by a funder, carrying one or more commitments
+    (``announced_on`` is NULL when the statement is undated)."""
 
     __tablename__ = "announcements"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     ref: Mapped[str] = mapped_column(_sized("ref"), unique=True)
-    announced_on: Mapped[date] = mapped_column(Date)
+    announced_on: Mapped[date | None] = mapped_column(Date)
     title: Mapped[str] = mapped_column(_sized("title"))
     funder_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
     made_by: Mapped[str | None] = mapped_column(_sized("made_by"))
@@ -151,9 +186,12 @@ class Announcement(Timestamps, Base):
 class Commitment(Timestamps, Base):
     """One line of money promised in an announcement.
 
-    ``amount_pence`` means the total for ``one-off`` and ``profiled``
-    commitments and the amount per year for ``recurring`` ones (for
-    ``years`` years from ``first_year``, rising by ``uplift_bp`` a year).
+    ``amount_pence`` means the total for ``one-off``, ``multi-year`` and
+    ``profiled`` commitments and the amount per year for ``recurring`` ones
+    (for ``years`` years from ``first_year``, rising by ``uplift_bp`` a year).
+    ``first_year`` NULL: not stated (the money is unphased); ``years`` NULL:
+    "a year", end not stated (recurring) or an unstated period (multi-year);
+    ``recipient_id`` NULL: no recipient named.
     """
 
     __tablename__ = "commitments"
@@ -162,6 +200,7 @@ class Commitment(Timestamps, Base):
         _one_of("qualifier", vocabulary.QUALIFIERS),
         _one_of("status", vocabulary.STATUSES),
         _one_of("capital_or_revenue", vocabulary.CAPITAL_OR_REVENUE),
+        _one_of("spread", vocabulary.SPREADS),
         CheckConstraint("years >= 1", name="years_at_least_one"),
     )
 
@@ -170,21 +209,29 @@ class Commitment(Timestamps, Base):
     announcement_id: Mapped[int] = mapped_column(ForeignKey("announcements.id"), index=True)
     purpose: Mapped[str] = mapped_column(Text)
     programme: Mapped[str | None] = mapped_column(_sized("programme"))
-    recipient_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    recipient_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), index=True)
     kind: Mapped[str] = mapped_column(_sized("commitment_kind"))
     amount_pence: Mapped[int] = mapped_column(BigInteger)
     # "over £1m" is a floor, "up to £1m" a ceiling: the amount alone misleads.
     qualifier: Mapped[str] = mapped_column(_sized("qualifier"), default="exact", server_default="exact")
     status: Mapped[str] = mapped_column(_sized("status"), default="confirmed", server_default="confirmed")
     capital_or_revenue: Mapped[str | None] = mapped_column(_sized("capital_or_revenue"))
-    first_year: Mapped[FinancialYear] = mapped_column(FinancialYearType)
-    years: Mapped[int] = mapped_column(Integer, default=1, server_default=text("1"))
+    first_year: Mapped[FinancialYear | None] = mapped_column(FinancialYearType)
+    years: Mapped[int | None] = mapped_column(Integer, default=1, server_default=text("1"))
     # Annual uplift in basis points (hundredths of a percent): 2.5% = 250.
     # An integer keeps the projection exact; no float percentages.
     uplift_bp: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
     # The earlier commitment this one restates: it adds no new money and
     # is counted once.
     reannounces_id: Mapped[int | None] = mapped_column(ForeignKey("commitments.id"), index=True)
+    # Announced before, the original not recorded here: counted, not new money.
+    reannounces_earlier: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # The pot this commitment is a share of: taken out of it, never added on top.
+    part_of_id: Mapped[int | None] = mapped_column(ForeignKey("commitments.id"), index=True)
+    # How a multi-year total is placed in years (vocabulary.SPREADS).
+    spread: Mapped[str] = mapped_column(_sized("spread"), default="none", server_default="none")
+    planned_start: Mapped[date | None] = mapped_column(Date)
+    planned_end: Mapped[date | None] = mapped_column(Date)
     notes: Mapped[str | None] = mapped_column(Text)
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     version: Mapped[int] = mapped_column(Integer)
@@ -192,9 +239,18 @@ class Commitment(Timestamps, Base):
     __mapper_args__ = {"version_id_col": version}
 
     announcement: Mapped[Announcement] = relationship(back_populates="commitments")
-    recipient: Mapped[Organisation] = relationship(back_populates="commitments_received")
-    reannounces: Mapped[Commitment | None] = relationship(remote_side=[id], back_populates="reannounced_by")
-    reannounced_by: Mapped[list[Commitment]] = relationship(back_populates="reannounces")
+    recipient: Mapped[Organisation | None] = relationship(back_populates="commitments_received")
+    reannounces: Mapped[Commitment | None] = relationship(
+        remote_side=[id], back_populates="reannounced_by", foreign_keys=[reannounces_id]
+    )
+    reannounced_by: Mapped[list[Commitment]] = relationship(back_populates="reannounces", foreign_keys=[reannounces_id])
+    part_of: Mapped[Commitment | None] = relationship(
+        remote_side=[id], back_populates="shares", foreign_keys=[part_of_id]
+    )
+    shares: Mapped[list[Commitment]] = relationship(back_populates="part_of", foreign_keys=[part_of_id])
+    areas: Mapped[list[CommitmentArea]] = relationship(
+        back_populates="commitment", order_by="CommitmentArea.id", cascade="all, delete-orphan", passive_deletes=True
+    )
     # Profile lines belong to their commitment (the database cascades the
     # delete too); deliveries and milestones are records in their own right.
     profile_lines: Mapped[list[ProfileLine]] = relationship(
@@ -213,6 +269,19 @@ class Commitment(Timestamps, Base):
             f"<Commitment id={self.id} ref={self.ref!r} kind={self.kind!r} "
             f"amount_pence={self.amount_pence} first_year={self.first_year!r}>"
         )
+
+
+class CommitmentArea(Base):
+    """An area a commitment benefits, as an ONS GSS code (``tracker.core.places``)."""
+
+    __tablename__ = "commitment_areas"
+    __table_args__ = (UniqueConstraint("commitment_id", "gss_code"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    commitment_id: Mapped[int] = mapped_column(ForeignKey("commitments.id", ondelete="CASCADE"))
+    gss_code: Mapped[str] = mapped_column(_sized("gss_code"), index=True)
+
+    commitment: Mapped[Commitment] = relationship(back_populates="areas")
 
 
 class ProfileLine(Timestamps, Base):
@@ -342,7 +411,8 @@ class CommitmentBaseline(Base):
     # No ON DELETE CASCADE: commitments are only ever soft-deleted, and the
     # history must outlive any attempt to remove them.
     commitment_id: Mapped[int] = mapped_column(ForeignKey("commitments.id"))
-    financial_year: Mapped[FinancialYear] = mapped_column(FinancialYearType)
+    # NULL: the commitment's unphased money (its year was not stated).
+    financial_year: Mapped[FinancialYear | None] = mapped_column(FinancialYearType)
     amount_pence: Mapped[int] = mapped_column(BigInteger)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
 

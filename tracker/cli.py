@@ -230,7 +230,7 @@ def cmd_import(args) -> int:
 def cmd_totals(args) -> int:
     from tracker.core.money import format_pounds
     from tracker.figures import data as queries
-    from tracker.figures.delivery import committed_vs_delivered
+    from tracker.figures.totals import committed_vs_delivered
     from tracker.files import totals_csv as totals_format
 
     engine = open_database()
@@ -238,7 +238,7 @@ def cmd_totals(args) -> int:
         data = queries.load(engine, as_at=args.as_at)
     finally:
         engine.dispose()
-    frame = committed_vs_delivered(data.schedule, data.deliveries, data.commitments, by=args.by)
+    frame = committed_vs_delivered(data.schedule, data.deliveries, data.commitments, by=args.by, unphased=True)
     if args.format == "csv":
         sys.stdout.write(totals_format.to_csv(frame, by=args.by))
     elif args.format == "json":
@@ -246,12 +246,15 @@ def cmd_totals(args) -> int:
     else:
         sys.stdout.write(totals_format.to_table(frame, by=args.by, as_at=args.as_at))
         schedule = data.schedule
-        restated = int(schedule["headline_pence"].sum() - schedule["new_money_pence"].sum())
-        if restated:
-            print(
-                f"Headline money announced: {format_pounds(int(schedule['headline_pence'].sum()))}, "
-                f"of which {format_pounds(restated)} re-announced earlier commitments."
-            )
+        headline = int(schedule["headline_pence"].sum())
+        inside_pots = int(schedule.loc[schedule["part_of_id"].notna(), "headline_pence"].sum())
+        restated = headline - int(schedule["committed_pence"].sum()) - inside_pots
+        if restated or inside_pots:
+            parts = [
+                *([f"{format_pounds(restated)} re-announced earlier commitments"] if restated else []),
+                *([f"{format_pounds(inside_pots)} is shares inside their pots"] if inside_pots else []),
+            ]
+            print(f"Headline money announced: {format_pounds(headline)}, of which " + " and ".join(parts) + ".")
         illustrative = int(data.deliveries["illustrative"].sum())
         if illustrative:
             print(f"Delivered includes {illustrative} ILLUSTRATIVE deliveries (demo figures: none were published).")

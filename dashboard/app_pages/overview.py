@@ -14,7 +14,7 @@ from dashboard.components import (
 )
 from tracker.core.money import format_short, to_decimal
 from tracker.figures.data import breakdown, overview
-from tracker.figures.delivery import qualified
+from tracker.figures.delivery import qualified, unplaced_notes
 from tracker.figures.finance_tables import yearly_table
 from tracker.files.exports import to_csv_bytes
 
@@ -27,8 +27,8 @@ figures = view.headline
 
 st.title("Overview")
 st.caption(
-    f"Figures as at {as_at:%-d %B %Y}. Committed is new money: "
-    're-announced money is counted once and "over" amounts at their floor.'
+    f"Figures as at {as_at:%-d %B %Y}. Committed counts every pound once: re-announced money once, shares "
+    'inside their pots, "over" amounts at their floor. New money leaves out money announced before.'
 )
 filters_caption(shown)
 
@@ -38,12 +38,12 @@ illustrative_notice(figures.illustrative_deliveries)
 
 committed, delivered, share = st.columns(3)
 committed.metric(
-    "Committed (new money)",
+    "Committed (new money)" if figures.new_money == figures.committed else "Committed",
     qualified(format_short(figures.committed), figures.qualifier),
     help=(
-        f"Exactly {to_decimal(figures.committed):,} pounds counted. Re-announced money is counted once: "
-        f"{format_short(figures.reannounced)} of announcements restated earlier commitments. "
-        "'Over' amounts count at their floor."
+        f"Exactly {to_decimal(figures.committed):,} pounds counted. Money is counted once: "
+        f"{format_short(figures.reannounced)} of announcements restated earlier commitments or are shares inside "
+        f"their pots. New money: {format_short(figures.new_money)}. 'Over' amounts count at their floor."
     ),
 )
 delivered.metric("Delivered to date", format_short(figures.delivered))
@@ -60,6 +60,9 @@ this_year.metric(
     help="New money committed for the current financial year.",
 )
 delivered_this_year.metric(f"Delivered in {figures.this_year}", format_short(figures.delivered_this_year))
+
+for note in unplaced_notes(figures):
+    st.info(note, icon=":material/event_busy:")
 
 st.subheader("Committed against delivered, by financial year")
 st.plotly_chart(charts.committed_vs_delivered(view.yearly), width="stretch")

@@ -222,6 +222,7 @@ def test_the_form_opens_with_the_stored_choices_and_takes_as_many_characters_as_
         "One-off",
         "Recurring (each year)",
         "Profiled (amount per year)",
+        "Multi-year total (no yearly split)",
     ]
     assert at.selectbox(key="change_f_capital_or_revenue").value == "revenue"
     assert at.text_input(key="change_f_purpose").max_chars == LIMITS["purpose"]

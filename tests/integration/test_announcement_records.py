@@ -118,12 +118,6 @@ REFUSED_ANNOUNCEMENTS = [
         id="end-before-start",
     ),
     pytest.param(
-        _second_with(kind="one-off", amount="0", profile=""),
-        "commitments[0].amount",
-        "expected an amount greater than zero",
-        id="zero-amount",
-    ),
-    pytest.param(
         _second_with(kind="one-off", amount="-£500", profile=""),
         "commitments[0].amount",
         "expected an amount of zero or more",
@@ -140,12 +134,6 @@ REFUSED_ANNOUNCEMENTS = [
         "commitments[0].years",
         "expected a whole number of years from 1 to 50",
         id="recurring-0-years",
-    ),
-    pytest.param(
-        _second_with(kind="recurring", amount="£1m", years="", profile=""),
-        "commitments[0].years",
-        "required for a recurring commitment",
-        id="recurring-blank-years",
     ),
     pytest.param(
         _second_with(ref="C1"),
@@ -177,7 +165,7 @@ REFUSED_ANNOUNCEMENTS = [
     pytest.param(
         _second_with(kind="annually-ish"),
         "commitments[0].kind",
-        "expected one-off, recurring or profiled",
+        "expected one-off, recurring, profiled or multi-year",
         id="bad-kind",
     ),
     pytest.param(
@@ -225,7 +213,7 @@ def test_every_problem_in_a_form_is_reported_at_once(engine: Engine) -> None:
         announced_on="31/02/2020",
         title="",
         funder="Welsh Government",
-        commitments=(dataclasses.replace(CDO, ref="C1", amount="0", years="0"),),
+        commitments=(dataclasses.replace(CDO, ref="C1", amount="-£1", years="0"),),
     )
     with pytest.raises(ValidationFailed) as err:
         create_announcement(bad, engine=engine, actor=EDITOR)

@@ -32,7 +32,9 @@ from tracker.figures import data as queries
 from tracker.imports.apply import import_file
 
 TODAY = "2026-11-27"
-TOTALS_HEADER = ["financial_year", "committed", "delivered", "variance"]
+TOTALS_HEADER = ["financial_year", "committed", "delivered", "variance", "new_money", "estimated", "qualifiers"]
+# The demo's money is all new, none of it spread; only W2 (2020-21) is "over".
+DEMO_QUALIFIERS = {"2020-21": "over"}
 DEMO_COMMITTED = {"2020-21": "1500000.00", "2021-22": "5400000.00", "2022-23": "6400000.00"}
 MODELS = (Organisation, Announcement, Commitment, ProfileLine, Delivery, Milestone, AuditEvent)
 
@@ -103,7 +105,17 @@ def expected_demo_rows() -> list[list[str]]:
     rows = []
     for fy, committed in DEMO_COMMITTED.items():
         committed_pence = int(Decimal(committed) * 100)
-        rows.append([fy, committed, pounds(delivered.get(fy, 0)), pounds(delivered.get(fy, 0) - committed_pence)])
+        rows.append(
+            [
+                fy,
+                committed,
+                pounds(delivered.get(fy, 0)),
+                pounds(delivered.get(fy, 0) - committed_pence),
+                committed,
+                "0.00",
+                DEMO_QUALIFIERS.get(fy, ""),
+            ]
+        )
     return rows
 
 
@@ -121,7 +133,7 @@ def test_demo_then_totals_csv_gives_the_expected_committed_and_delivered_by_year
     rows = parse_csv(ok(run_cli(database_url, "totals", "--format", "csv", cwd=tmp_path)))
 
     assert rows[0] == TOTALS_HEADER
-    assert {fy: committed for fy, committed, _, _ in rows[1:]} == DEMO_COMMITTED
+    assert {fy: committed for fy, committed, *_ in rows[1:]} == DEMO_COMMITTED
     assert [r[0] for r in rows[1:]] == ["2020-21", "2021-22", "2022-23"]
     assert rows[1:] == expected_demo_rows()
 
@@ -171,9 +183,9 @@ def test_totals_as_at_counts_only_announcements_and_payments_made_by_then(
     assert demo_delivered(date(2020, 7, 1)) == {}
     assert rows == [
         TOTALS_HEADER,
-        ["2020-21", "1500000.00", "0.00", "-1500000.00"],
-        ["2021-22", "500000.00", "0.00", "-500000.00"],
-        ["2022-23", "500000.00", "0.00", "-500000.00"],
+        ["2020-21", "1500000.00", "0.00", "-1500000.00", "1500000.00", "0.00", "over"],
+        ["2021-22", "500000.00", "0.00", "-500000.00", "500000.00", "0.00", ""],
+        ["2022-23", "500000.00", "0.00", "-500000.00", "500000.00", "0.00", ""],
     ]
 
 
@@ -182,8 +194,8 @@ def test_totals_by_recipient_csv_has_recipient_as_its_first_column(
 ) -> None:
     rows = parse_csv(ok(run_cli(database_url, "totals", "--by", "recipient", "--format", "csv", cwd=tmp_path)))
 
-    assert rows[0] == ["recipient", *TOTALS_HEADER]
-    committed = {(r[0], r[1]): r[2] for r in rows[1:]}
+    assert rows[0] == ["recipient", "recipient_id", *TOTALS_HEADER]
+    committed = {(r[0], r[2]): r[3] for r in rows[1:]}
     assert {r[0] for r in rows[1:]} == {
         "Centre for Digital Public Services",
         "Welsh Local Government Association",
@@ -203,7 +215,7 @@ def test_totals_json_gives_amounts_as_exact_strings(demo_loaded: Engine, databas
     items = json.loads(ok(run_cli(database_url, "totals", "--format", "json", cwd=tmp_path)))
 
     assert [item["financial_year"] for item in items] == list(DEMO_COMMITTED)
-    for item, (_fy, committed, delivered, variance) in zip(items, expected_demo_rows()):
+    for item, (_fy, committed, delivered, variance, *_) in zip(items, expected_demo_rows()):
         assert (item["committed"], item["delivered"], item["variance"]) == (committed, delivered, variance)
         assert item["committed_pence"] == int(Decimal(committed) * 100)
         assert isinstance(item["committed_pence"], int)
@@ -249,7 +261,7 @@ def test_totals_table_shows_headline_money_and_labels_illustrative_deliveries(
 ) -> None:
     table = ok(run_cli(database_url, "totals", cwd=tmp_path))
     lines = table.splitlines()
-    assert lines[0].split() == ["Financial", "year", "Committed", "Delivered", "Variance"]
+    assert lines[0].split() == ["Financial", "year", "Committed", "Delivered", "Variance", "New", "money"]
     assert "2020-21          £1,500,000.00" in table
     assert next(line for line in lines if line.startswith("Total")).split()[1] == "£13,300,000.00"
     assert "Headline money announced: £14,300,000, of which £1,000,000 re-announced earlier commitments." in lines
@@ -323,7 +335,7 @@ def test_demo_creates_the_default_database(tmp_path: Path):
 
     assert (tmp_path / "data" / "tracker.db").is_file()
     rows = parse_csv(ok(run_in_folder("totals", "--format", "csv", cwd=tmp_path)))
-    assert {fy: committed for fy, committed, _, _ in rows[1:]} == DEMO_COMMITTED
+    assert {fy: committed for fy, committed, *_ in rows[1:]} == DEMO_COMMITTED
 
 
 def test_ensure_schema_without_create_raises_for_a_missing_file_and_makes_nothing(tmp_path: Path):

@@ -404,7 +404,7 @@ REFUSED_COMMITMENT_VALUES = [
     ("amount", "1000.123", "at most two decimal places"),
     ("amount", "£1.234567891m", "whole number of pence"),
     ("amount", "1 000 000", "expected an amount like"),
-    ("amount", "0", "greater than zero"),
+    ("amount", "-1", "zero or more"),
     ("amount", "£2,000bn", "below £1 trillion"),
     ("first_year", "2020-22", "two consecutive years"),
     ("first_year", "2020", "expected a financial year like"),

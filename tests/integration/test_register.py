@@ -106,7 +106,7 @@ def test_a1_headline_is_at_least_2_5m_in_pence(data, announcements) -> None:
     a1 = row(register(data, announcements), "A1")
 
     assert a1["headline_pence"] == 250_000_000
-    assert a1["new_money_pence"] == 250_000_000
+    assert a1["committed_pence"] == 250_000_000
     assert a1["qualifier"] == "at least"
     assert a1["recipients"] == "Welsh Local Government Association, Welsh councils"
     assert a1["commitments"] == "W1, W2"
@@ -118,13 +118,13 @@ def test_a1_headline_is_at_least_2_5m_in_pence(data, announcements) -> None:
 def test_a_re_announcement_has_a_headline_but_no_new_money(data, announcements) -> None:
     a2 = row(register(data, announcements), "A2")
 
-    assert (a2["headline_pence"], a2["new_money_pence"], a2["qualifier"]) == (100_000_000, 0, "exact")
+    assert (a2["headline_pence"], a2["committed_pence"], a2["qualifier"]) == (100_000_000, 0, "exact")
 
 
 def test_an_announcement_with_no_commitments_is_listed_with_no_money(data, announcements) -> None:
     a6 = row(register(data, announcements), "A6")
 
-    assert (a6["headline_pence"], a6["new_money_pence"], a6["commitment_count"]) == (0, 0, 0)
+    assert (a6["headline_pence"], a6["committed_pence"], a6["commitment_count"]) == (0, 0, 0)
     assert a6["recipients"] == a6["statuses"] == a6["years"] == ""
 
 
@@ -136,7 +136,7 @@ def test_headline_and_new_money_add_up_to_the_demo_totals(data, announcements) -
     frame = register(data, announcements)
 
     assert frame["headline_pence"].sum() == 1_430_000_000
-    assert frame["new_money_pence"].sum() == 1_330_000_000
+    assert frame["committed_pence"].sum() == 1_330_000_000
     assert frame["headline_pence"].dtype == "int64"
 
 
@@ -224,7 +224,7 @@ def test_a1_detail_has_its_quote_commitments_and_schedule(data, announcements) -
     ]
     assert [
         tuple(r)
-        for r in found.schedule[["commitment_ref", "label", "headline_pence", "new_money_pence"]].itertuples(
+        for r in found.schedule[["commitment_ref", "label", "headline_pence", "committed_pence"]].itertuples(
             index=False
         )
     ] == [
@@ -233,7 +233,7 @@ def test_a1_detail_has_its_quote_commitments_and_schedule(data, announcements) -
         ("W1", "2021-22", 50_000_000, 50_000_000),
         ("W1", "2022-23", 50_000_000, 50_000_000),
     ]
-    assert (found.headline_pence, found.new_money_pence, found.qualifier) == (250_000_000, 250_000_000, "at least")
+    assert (found.headline_pence, found.committed_pence, found.qualifier) == (250_000_000, 250_000_000, "at least")
     assert found.summary == (
         "A1 announces at least £2.5m over 2020-21 to 2022-23, all of it new money; £1m of it (W2) is a floor ('over')."
     )
@@ -268,7 +268,7 @@ def test_a2_re_announces_w2_and_adds_no_new_money(data, announcements) -> None:
     assert link.other_announced_on == date(2019, 10, 25)
     assert link.sentence == "W3 re-announces W2 (announcement A1, 25 October 2019): it adds no new money."
     assert found.reannounced_by == ()
-    assert (found.headline_pence, found.new_money_pence) == (100_000_000, 0)
+    assert (found.headline_pence, found.committed_pence) == (100_000_000, 0)
     assert found.summary == "A2 announces £1m in 2020-21, none of it new money: it re-announces earlier commitments."
 
 

@@ -14,6 +14,7 @@ from tracker.core.limits import LIMITS
 # Columns stored under another field's name in LIMITS.
 FIELD_OF_COLUMN = {
     "organisations.name": "organisation_name",
+    "organisation_names.name": "organisation_name",
     "organisations.kind": "organisation_kind",
     "commitments.kind": "commitment_kind",
     "deliveries.kind": "delivery_kind",
@@ -27,6 +28,7 @@ NOT_LIMITED = {"users.password_hash"}
 LISTS = {
     "organisations.kind": vocabulary.ORGANISATION_KINDS,
     "commitments.kind": vocabulary.COMMITMENT_KINDS,
+    "commitments.spread": vocabulary.SPREADS,
     "commitments.qualifier": vocabulary.QUALIFIERS,
     "commitments.status": vocabulary.STATUSES,
     "commitments.capital_or_revenue": vocabulary.CAPITAL_OR_REVENUE,

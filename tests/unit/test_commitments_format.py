@@ -47,17 +47,16 @@ def test_every_bad_row_is_reported_with_line_column_value_and_expectation(tmp_pa
         row("E", first_year="2020-22"),  # line 6
         row("F"),  # line 7: fine
         row("G", years="3"),  # line 8: one-off over 3 years
-        row("H", kind="recurring"),  # line 9: recurring without years
+        row("H", kind="recurring"),  # line 9: fine: "£X a year", end not stated
         row("I", amount="£1.234"),  # line 10
     )
     records, problems = read_commitments(path)
     assert messages(problems) == [
         f"line 3: amount '£1.2.3m': {AMOUNT_EXPECTED}",
         "line 4: announced_on '31/02/2020': no such date (expected a date like 2019-10-31 or 31/10/2019)",
-        "line 5: kind 'grant': expected one-off, recurring or profiled",
+        "line 5: kind 'grant': expected one-off, recurring, profiled or multi-year",
         "line 6: first_year '2020-22': a financial year spans two consecutive years, e.g. 2020-21",
         "line 8: years '3': a one-off commitment covers one year: leave years blank or 1",
-        "line 9: years '': required for a recurring commitment: a whole number of years from 1",
         "line 10: amount '£1.234': expected at most two decimal places (pence)",
     ]
     assert [(p.line, p.column) for p in problems] == [
@@ -66,11 +65,11 @@ def test_every_bad_row_is_reported_with_line_column_value_and_expectation(tmp_pa
         (5, "kind"),
         (6, "first_year"),
         (8, "years"),
-        (9, "years"),
         (10, "amount"),
     ]
     # Only good rows become records; the caller refuses the file because problems is not empty.
-    assert [r.ref for r in records] == ["A", "F"]
+    assert [r.ref for r in records] == ["A", "F", "H"]
+    assert records[2].years is None  # open-ended: counted as one year, a floor
 
 
 def test_one_row_with_several_bad_fields_reports_each_field(tmp_path):
@@ -156,7 +155,7 @@ def test_line_numbers_stay_right_after_a_quoted_field_with_a_newline(tmp_path):
     assert records[0].purpose == "Digital\ntransformation"
     assert messages(problems) == [
         f"line 4: amount '£1.2.3m': {AMOUNT_EXPECTED}",
-        "line 6: kind 'grant': expected one-off, recurring or profiled",
+        "line 6: kind 'grant': expected one-off, recurring, profiled or multi-year",
     ]
 
 

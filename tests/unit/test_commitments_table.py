@@ -114,6 +114,13 @@ def test_commitments_table_has_exactly_the_contract_columns_in_order() -> None:
         "reannounces",
         "profile",
         "quote",
+        "part_of",
+        "funder_id",
+        "recipient_id",
+        "spread",
+        "planned_start",
+        "planned_end",
+        "areas",
     ]
     assert table.money_columns == ("amount",)
     row = table.frame.set_index("ref")

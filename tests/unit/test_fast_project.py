@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from tracker.core.fiscal import FinancialYear
 from tracker.core.money import format_pounds
-from tracker.core.projection import columns_from_records, yearly_new_money
+from tracker.core.projection import columns_from_records, yearly_committed
 from tracker.imports import fast_project
 from tracker.imports.fast_project import project_file
 from tracker.records.commitment_rows import read_commitments
@@ -70,7 +70,7 @@ def general_path(path):
     records, problems = read_commitments(path)
     if problems:
         return [], [], [str(p) for p in problems]
-    years, pence = yearly_new_money(columns_from_records(records))
+    years, pence = yearly_committed(columns_from_records(records))
     return years.tolist(), pence.tolist(), []
 
 
@@ -182,12 +182,12 @@ def good_row(draw, index: int, earlier_refs: list[str], messy: bool = False) -> 
 BAD_CHANGES = [
     {"amount": "£1.2.3m"},
     {"amount": "1,00,000"},
-    {"amount": "0"},
+    {"amount": "-5"},
     {"announced_on": "31/02/2020"},
     {"kind": "grant"},
     {"first_year": "2020-22"},
     {"kind": "one-off", "years": "3", "profile": ""},
-    {"kind": "recurring", "years": "", "profile": "", "uplift_pct": ""},
+    {"kind": "recurring", "years": "", "profile": "", "uplift_pct": "2.5"},
     {"kind": "recurring", "years": "0", "profile": "", "uplift_pct": ""},
     {"reannounces": "NOWHERE"},
     {"ref": ""},

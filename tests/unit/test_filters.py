@@ -8,8 +8,8 @@ import pandas as pd
 
 from tracker.core.fiscal import FinancialYear
 from tracker.figures.data import TrackerData
-from tracker.figures.delivery import committed_vs_delivered
 from tracker.figures.filters import NO_PROGRAMME, Filters, choices
+from tracker.figures.totals import committed_vs_delivered
 
 
 def _data() -> TrackerData:

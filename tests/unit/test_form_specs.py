@@ -38,6 +38,7 @@ SELECTS = {
     ("commitment", "qualifier"): vocabulary.QUALIFIER_LABELS,
     ("commitment", "status"): vocabulary.STATUS_LABELS,
     ("commitment", "capital_or_revenue"): vocabulary.CAPITAL_OR_REVENUE_LABELS,
+    ("commitment", "spread"): vocabulary.SPREAD_LABELS,
     ("delivery", "kind"): vocabulary.DELIVERY_KIND_LABELS,
     ("revision", "reason"): vocabulary.REVISION_REASON_LABELS,
 }

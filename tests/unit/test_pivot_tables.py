@@ -63,10 +63,11 @@ def test_a_reannouncement_adds_nothing_to_any_pivot() -> None:
 
 
 def test_pivot_years_run_from_the_first_to_the_last_year_with_new_money_only() -> None:
-    # C4's headline money is in 2025-26, but it re-announces C2: no 2025-26 column.
+    # C4's headline money is in 2025-26, but it re-announces C2 at the same
+    # amount: counted once, at the original: no 2025-26 column.
     records = [
         record("C2", first_year=FY(2022)),
-        record("C4", kind="recurring", years=4, first_year=FY(2022), reannounces="C2"),
+        record("C4", first_year=FY(2025), reannounces="C2"),
     ]
     frame = pivot(tracker_data(records), "recipient")
 

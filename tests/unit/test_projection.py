@@ -24,7 +24,7 @@ from tracker.core.projection import (
     schedule_frame,
     totals_csv,
     uplifted_amounts,
-    yearly_new_money,
+    yearly_committed,
 )
 from tracker.imports.fast_project import project_file
 from tracker.records.commitment_rows import read_commitments
@@ -72,7 +72,7 @@ def naive_total(c: Commitment) -> int:
     return sum(p for _, p in naive_years(c))
 
 
-def naive_yearly_new_money(commitments: list[Commitment]) -> dict[int, int]:
+def naive_yearly_committed(commitments: list[Commitment]) -> dict[int, int]:
     totals: dict[int, int] = defaultdict(int)
     for c in commitments:
         if c.is_new:
@@ -96,7 +96,7 @@ def to_columns(commitments: list[Commitment]) -> CommitmentColumns:
         years=[c.years for c in commitments],
         amount=[c.amount for c in commitments],
         uplift_bp=[c.uplift_bp for c in commitments],
-        is_new=[c.is_new for c in commitments],
+        restates=[not c.is_new for c in commitments],
         profiled=[c.kind == "profiled" for c in commitments],
         profile_row=prow,
         profile_year=pyear,
@@ -214,26 +214,26 @@ def test_money_columns_refuse_floats():
 
 @settings(deadline=None)
 @given(commitment_lists)
-def test_yearly_new_money_equals_a_naive_per_row_expansion(items):
-    years, pence = yearly_new_money(to_columns(items))
-    assert as_dict(years, pence) == naive_yearly_new_money(items)
+def test_yearly_committed_equals_a_naive_per_row_expansion(items):
+    years, pence = yearly_committed(to_columns(items))
+    assert as_dict(years, pence) == naive_yearly_committed(items)
 
 
 @settings(deadline=None)
 @given(commitment_lists, commitments())
 def test_a_reannouncement_never_adds_new_money(items, restated):
-    before = yearly_new_money(to_columns(items))
+    before = yearly_committed(to_columns(items))
     reannouncement = Commitment(**{**restated.__dict__, "is_new": False})
     for position in (0, len(items)):
         with_it = [*items[:position], reannouncement, *items[position:]]
-        after = yearly_new_money(to_columns(with_it))
+        after = yearly_committed(to_columns(with_it))
         assert as_dict(*after) == as_dict(*before)
 
 
 @settings(deadline=None)
 @given(commitment_lists)
-def test_yearly_new_money_counts_every_new_penny_once(items):
-    _, pence = yearly_new_money(to_columns(items))
+def test_yearly_committed_counts_every_new_penny_once(items):
+    _, pence = yearly_committed(to_columns(items))
     assert int(pence.sum()) == sum(naive_total(c) for c in items if c.is_new)
 
 
@@ -244,15 +244,15 @@ def test_years_between_commitments_are_zero_filled_and_the_ends_trimmed():
         Commitment("profiled", 2018, 8, 300, profile=((2018, 0), (2024, 0), (2025, 300))),
         Commitment("one-off", 2010, 1, 999, is_new=False),
     ]
-    years, pence = yearly_new_money(to_columns(items))
+    years, pence = yearly_committed(to_columns(items))
     assert years.tolist() == [2020, 2021, 2022, 2023, 2024, 2025]
     assert pence.tolist() == [100, 0, 0, 200, 0, 300]
 
 
 def test_no_commitments_give_no_years():
-    years, pence = yearly_new_money(to_columns([]))
+    years, pence = yearly_committed(to_columns([]))
     assert years.tolist() == [] and pence.tolist() == []
-    years, pence = yearly_new_money(to_columns([Commitment("one-off", 2020, 1, 100, is_new=False)]))
+    years, pence = yearly_committed(to_columns([Commitment("one-off", 2020, 1, 100, is_new=False)]))
     assert years.tolist() == [] and pence.tolist() == []
 
 
@@ -267,7 +267,7 @@ def test_seed_example_commits_one_and_a_half_million_then_half_a_million_a_year(
     assert [r.first_year for r in records] == [FinancialYear(2020), FinancialYear(2020)]
     assert [r.qualifier for r in records] == ["over", "exact"]
 
-    years, pence = yearly_new_money(columns_from_records(records))
+    years, pence = yearly_committed(columns_from_records(records))
     assert as_dict(years, pence) == SEED_TOTALS
 
     fast_years, fast_pence, fast_problems = project_file(path)
@@ -290,7 +290,7 @@ def test_reannouncing_a_seed_commitment_leaves_the_totals_unchanged(tmp_path):
     records, problems = read_commitments(path)
     assert problems == []
     assert records[2].reannounces == "WG-2"
-    years, pence = yearly_new_money(columns_from_records(records))
+    years, pence = yearly_committed(columns_from_records(records))
     assert as_dict(years, pence) == SEED_TOTALS
     schedule = expand(columns_from_records(records))
     restated = schedule.row == 2
@@ -320,14 +320,25 @@ def test_schedule_frame_carries_each_commitments_columns_onto_its_years():
         {"commitment_id": [11, 11, 99], "financial_year": [2021, 2022, 2021], "amount_pence": [100, 200, 5]}
     )
     frame = schedule_frame(commitments, profile_lines)
-    rows = list(zip(frame["purpose"], frame["financial_year"], frame["headline_pence"], frame["new_money_pence"]))
+    rows = list(
+        zip(
+            frame["purpose"],
+            frame["financial_year"],
+            frame["headline_pence"],
+            frame["committed_pence"],
+            frame["new_money_pence"],
+        )
+    )
+    # "Restated" re-announces CDO's £1.5m as £1m: the later amount replaces the
+    # original in committed; new money keeps the original in its years and
+    # takes the difference (-£0.5m) in the re-announcement's first year.
     assert rows == [
-        ("CDO", 2020, 50_000_000, 50_000_000),
-        ("CDO", 2021, 50_000_000, 50_000_000),
-        ("CDO", 2022, 50_000_000, 50_000_000),
-        ("Profiled", 2021, 100, 100),
-        ("Profiled", 2022, 200, 200),
-        ("Restated", 2020, 100_000_000, 0),
+        ("CDO", 2020, 50_000_000, 0, 50_000_000),
+        ("CDO", 2021, 50_000_000, 0, 50_000_000),
+        ("CDO", 2022, 50_000_000, 0, 50_000_000),
+        ("Profiled", 2021, 100, 100, 100),
+        ("Profiled", 2022, 200, 200, 200),
+        ("Restated", 2020, 100_000_000, 100_000_000, -50_000_000),
     ]
-    for column in ("financial_year", "headline_pence", "new_money_pence"):
+    for column in ("financial_year", "headline_pence", "committed_pence"):
         assert frame[column].dtype == np.int64

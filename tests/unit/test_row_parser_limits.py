@@ -149,6 +149,10 @@ def test_every_text_column_of_a_row_is_checked():
         "capital_or_revenue",
         "uplift_pct",
         "profile",
+        "currency",
+        "planned_start",
+        "planned_end",
+        "spread",
     }
     assert set(commitment_rows.COLUMNS) - set(commitment_rows.TEXT_COLUMNS) == numbers_and_choices
     assert set(delivery_rows.REQUIRED + delivery_rows.OPTIONAL) - set(delivery_rows.TEXT_COLUMNS) == {

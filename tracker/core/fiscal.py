@@ -181,6 +181,16 @@ def fy_range(first: FinancialYear, last: FinancialYear) -> list[FinancialYear]:
     return [FinancialYear(y) for y in range(first.start_year, last.start_year + 1)]
 
 
+# Money whose financial year is not known ("£585m over three years", no split;
+# "£500,000 a year", no start) sits in vectorised tables under this start
+# year: after every real year, so it sorts last. It is never a FinancialYear.
+UNPHASED = 10_000
+UNPHASED_LABEL = "unphased"
+
+
 def fy_label(start_year: int) -> str:
-    """Label for a start year held as a plain int in a vectorised table."""
+    """Label for a start year held as a plain int in a vectorised table
+    (``unphased`` for money with no year)."""
+    if start_year == UNPHASED:
+        return UNPHASED_LABEL
     return f"{start_year}-{(start_year + 1) % 100:02d}"

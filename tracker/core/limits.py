@@ -62,12 +62,19 @@ LIMITS: Final = MappingProxyType(
         "ref": REF_LENGTH,
         "announcement_ref": REF_LENGTH,
         "commitment_ref": REF_LENGTH,
-        "reannounces": REF_LENGTH,
+        "reannounces": REF_LENGTH,  # or the word "earlier"
+        "part_of": REF_LENGTH,
         # organisations and people
         "organisation_name": NAME_LENGTH,  # organisations.name
+        "normalised_name": NAME_LENGTH,  # the name as matched (organisations, organisation_names)
         "funder": NAME_LENGTH,  # an organisation's name
         "recipient": NAME_LENGTH,  # an organisation's name
         "org_identifier": 100,  # a 360Giving/org-id identifier, e.g. GB-PLA-...
+        "funder_id": 100,  # the funder's org_identifier
+        "recipient_id": 100,  # the recipient's org_identifier
+        "other_names": NOTE_LENGTH,  # other names an organisation is known by, one per line
+        "areas": 1_000,  # GSS codes separated by ;
+        "gss_code": 9,  # one ONS GSS code: a letter and 8 digits
         "made_by": NAME_LENGTH,  # who made an announcement
         "actor": NAME_LENGTH,  # who made a change (audit trail, revisions)
         "reviewer": NAME_LENGTH,  # who judged progress
@@ -95,6 +102,8 @@ LIMITS: Final = MappingProxyType(
         "status": 12,
         "capital_or_revenue": 10,
         "delivery_kind": 10,
+        "spread": 20,
+        "currency": 3,
         "revision_reason": 40,
         "progress_status": 20,
         "role": 20,
@@ -103,7 +112,7 @@ LIMITS: Final = MappingProxyType(
 )
 
 # Fields holding a ref (checked by check_ref) and a web address (check_web_address).
-REF_FIELDS: Final = frozenset({"ref", "announcement_ref", "commitment_ref", "reannounces"})
+REF_FIELDS: Final = frozenset({"ref", "announcement_ref", "commitment_ref", "reannounces", "part_of"})
 WEB_ADDRESS_FIELDS: Final = frozenset({"source_url", "evidence_url"})
 
 REF_PATTERN: Final = re.compile(rf"[A-Za-z0-9][A-Za-z0-9_./:-]{{0,{REF_LENGTH - 1}}}")

@@ -18,13 +18,15 @@ from typing import Final
 # --- commitments --------------------------------------------------------------
 
 # One-off: an amount in one financial year. Recurring: the same amount each
-# year for N years (optionally rising by an uplift). Profiled: an explicit
-# amount per financial year.
+# year for N years (optionally rising by an uplift; N blank: "a year", end not
+# stated). Profiled: an explicit amount per financial year. Multi-year: a
+# total over several years with no yearly split stated.
 COMMITMENT_KIND_LABELS: Final = MappingProxyType(
     {
         "one-off": "One-off",
         "recurring": "Recurring (each year)",
         "profiled": "Profiled (amount per year)",
+        "multi-year": "Multi-year total (no yearly split)",
     }
 )
 COMMITMENT_KINDS: Final = tuple(COMMITMENT_KIND_LABELS)
@@ -39,6 +41,25 @@ QUALIFIER_LABELS: Final = MappingProxyType(
     }
 )
 QUALIFIERS: Final = tuple(QUALIFIER_LABELS)
+
+# How a multi-year total is placed in years: not at all (unphased, the
+# default), evenly, or pro rata by the days between its planned dates. A
+# chosen spread is an estimate, and every figure from it says so.
+SPREAD_LABELS: Final = MappingProxyType(
+    {
+        "none": "Not spread (unphased)",
+        "even": "Evenly over its years (estimated)",
+        "planned-dates": "By its planned dates (estimated)",
+    }
+)
+SPREADS: Final = tuple(SPREAD_LABELS)
+
+# ``reannounces`` names a recorded commitment, or this word: announced before,
+# the original not recorded here (counted, but not as new money).
+ANNOUNCED_EARLIER: Final = "earlier"
+
+# The only currency the tracker holds; a file naming another is refused.
+CURRENCIES: Final = ("GBP",)
 
 STATUS_LABELS: Final = MappingProxyType({"confirmed": "Confirmed", "indicative": "Indicative"})
 STATUSES: Final = tuple(STATUS_LABELS)

@@ -18,9 +18,11 @@ import pandas as pd
 
 from tracker.core.fiscal import fy_label
 from tracker.core.money import format_pounds, format_short
+from tracker.core.phrases import terms_phrase
 from tracker.figures.data import TrackerData
-from tracker.figures.delivery import combine_qualifiers, fy_of_dates, milestone_states, qualified
+from tracker.figures.delivery import combine_qualifiers, milestone_states, qualified
 from tracker.figures.register import announcements_from, optional_text, titled_table, year_span
+from tracker.figures.totals import fy_of_dates
 from tracker.files.table import Table
 
 
@@ -47,9 +49,9 @@ class AnnouncementDetail:
     quote: str | None
     notes: str | None
     # ref, purpose, programme, recipient, kind, terms, amount_pence, qualifier, status,
-    # capital_or_revenue, years (text), reannounces_ref, headline_pence, new_money_pence
+    # capital_or_revenue, years (text), reannounces_ref, headline_pence, committed_pence
     commitments: pd.DataFrame
-    # commitment_ref, financial_year (start year), label, headline_pence, new_money_pence, qualifier
+    # commitment_ref, financial_year (start year), label, headline_pence, committed_pence, qualifier
     schedule: pd.DataFrame
     # ref, commitment_ref, paid_on, label, amount_pence, kind, note, illustrative
     deliveries: pd.DataFrame
@@ -65,6 +67,10 @@ class AnnouncementDetail:
     @property
     def headline_pence(self) -> int:
         return int(self.schedule["headline_pence"].sum())
+
+    @property
+    def committed_pence(self) -> int:
+        return int(self.schedule["committed_pence"].sum())
 
     @property
     def new_money_pence(self) -> int:
@@ -104,10 +110,19 @@ def detail(data: TrackerData, announcements: pd.DataFrame | None, ref: str, toda
             "financial_year": schedule["financial_year"].to_numpy(dtype=np.int64),
             "label": [fy_label(int(y)) for y in schedule["financial_year"]],
             "headline_pence": schedule["headline_pence"].to_numpy(dtype=np.int64),
+            "committed_pence": schedule["committed_pence"].to_numpy(dtype=np.int64),
             "new_money_pence": schedule["new_money_pence"].to_numpy(dtype=np.int64),
             "qualifier": schedule["qualifier"].to_numpy(),
         },
-        columns=["commitment_ref", "financial_year", "label", "headline_pence", "new_money_pence", "qualifier"],
+        columns=[
+            "commitment_ref",
+            "financial_year",
+            "label",
+            "headline_pence",
+            "committed_pence",
+            "new_money_pence",
+            "qualifier",
+        ],
     )
     schedule_table = schedule_table.sort_values(["financial_year", "commitment_ref"]).reset_index(drop=True)
 
@@ -137,20 +152,18 @@ def detail(data: TrackerData, announcements: pd.DataFrame | None, ref: str, toda
 def terms(row) -> str:
     """The commitment in words: ``£500,000 a year for 3 years from 2020-21``, ``over £1,000,000 in 2020-21``."""
     amount = qualified(format_pounds(int(row.amount_pence)), row.qualifier)
-    first = fy_label(int(row.first_year))
-    if row.kind == "recurring":
-        years = int(row.years)
-        uplift = f", rising {int(row.uplift_bp) / 100:g}% a year" if int(row.uplift_bp) else ""
-        if years == 1:
-            return f"{amount} in {first}"
-        return f"{amount} a year for {years} years from {first}{uplift}"
-    if row.kind == "profiled":
-        return f"{amount} in all, profiled by year"
-    return f"{amount} in {first}"
+    return terms_phrase(
+        amount,
+        row.kind,
+        fy_label(int(row.first_year)) if pd.notna(row.first_year) else None,
+        int(row.years) if pd.notna(row.years) else None,
+        uplift=f"{int(row.uplift_bp) / 100:g}%" if int(row.uplift_bp) else "",
+        spread=getattr(row, "spread", "none") or "none",
+    )
 
 
 def _commitments_table(own: pd.DataFrame, schedule: pd.DataFrame) -> pd.DataFrame:
-    money = schedule.groupby("commitment_ref")[["headline_pence", "new_money_pence"]].sum()
+    money = schedule.groupby("commitment_ref")[["headline_pence", "committed_pence", "new_money_pence"]].sum()
     spans = schedule.loc[schedule["headline_pence"] != 0].groupby("commitment_ref")["financial_year"]
     out = pd.DataFrame(
         {
@@ -167,10 +180,13 @@ def _commitments_table(own: pd.DataFrame, schedule: pd.DataFrame) -> pd.DataFram
             "years": [year_span(spans.get_group(r)) if r in spans.groups else "" for r in own["ref"]],
             "reannounces_ref": own["reannounces_ref"].to_numpy(),
             "headline_pence": [int(money.at[r, "headline_pence"]) if r in money.index else 0 for r in own["ref"]],
+            "committed_pence": [int(money.at[r, "committed_pence"]) if r in money.index else 0 for r in own["ref"]],
             "new_money_pence": [int(money.at[r, "new_money_pence"]) if r in money.index else 0 for r in own["ref"]],
         }
     )
-    return out.astype({"amount_pence": "int64", "headline_pence": "int64", "new_money_pence": "int64"})
+    return out.astype(
+        {"amount_pence": "int64", "headline_pence": "int64", "committed_pence": "int64", "new_money_pence": "int64"}
+    )
 
 
 def _deliveries_table(deliveries: pd.DataFrame, own: pd.DataFrame) -> pd.DataFrame:
@@ -238,16 +254,24 @@ def schedule_sentence(ref: str, own: pd.DataFrame, schedule: pd.DataFrame, *, ha
     if headline == 0:
         return f"None of {ref}'s money falls in the financial years shown."
     new_money = int(schedule["new_money_pence"].sum())
+    counted = int(schedule["committed_pence"].sum())
     years = schedule.loc[schedule["headline_pence"] != 0, "financial_year"]
     span = year_span(years)
     when = f"over {span}" if " to " in span else f"in {span}"
     total = qualified(format_short(headline), combine_qualifiers(own["qualifier"]))
+    restated, before = headline - counted, counted - new_money
     if new_money == headline:
         money = "all of it new money"
-    elif new_money == 0:
+    elif new_money == 0 and before == 0:
         money = "none of it new money: it re-announces earlier commitments"
+    elif new_money == 0:
+        money = "none of it new money: it was announced before"
     else:
-        money = f"{format_short(new_money)} of it new money ({format_short(headline - new_money)} re-announced)"
+        reasons = [
+            *([f"{format_short(restated)} re-announced"] if restated else []),
+            *([f"{format_short(before)} announced before"] if before else []),
+        ]
+        money = f"{format_short(new_money)} of it new money ({', '.join(reasons)})"
     sentence = f"{ref} announces {total} {when}, {money}"
     parts = []
     qualifiers = dict(zip(own["ref"], own["qualifier"]))

@@ -13,13 +13,15 @@ from dataclasses import dataclass
 from datetime import date
 
 import pandas as pd
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, nulls_last, or_, select
 from sqlalchemy.orm import aliased
 
-from db.models import Announcement, Commitment, Delivery, Milestone, Organisation, ProfileLine
+from db.models import Announcement, Commitment, CommitmentArea, Delivery, Milestone, Organisation, ProfileLine
 from db.session import ensure_schema, read_session
+from tracker.core.fiscal import UNPHASED
 from tracker.core.projection import schedule_frame
 from tracker.figures import delivery as delivery_maths
+from tracker.figures.totals import committed_vs_delivered
 
 COMMITMENT_COLUMNS = [
     "commitment_id",
@@ -43,6 +45,22 @@ COMMITMENT_COLUMNS = [
     "reannounces_id",
     "reannounces_ref",
 ]
+# Read from the database beside COMMITMENT_COLUMNS (frames built in tests may
+# leave them out: the engine then reads wave 1's meaning). ``funder_org`` and
+# ``recipient_org`` are the organisations' own ids, what totals group by;
+# ``funder_id`` and ``recipient_id`` their org-id identifiers.
+DETAIL_COLUMNS = [
+    "reannounces_earlier",
+    "part_of_id",
+    "part_of_ref",
+    "spread",
+    "planned_start",
+    "planned_end",
+    "funder_org",
+    "funder_id",
+    "recipient_org",
+    "recipient_id",
+]
 
 
 @dataclass(frozen=True)
@@ -62,7 +80,9 @@ class TrackerData:
         schedule = schedule_frame(self.commitments, self.profile_lines)
         if self.year_range is not None:
             low, high = self.year_range
-            schedule = schedule.loc[schedule["financial_year"].between(low, high)].reset_index(drop=True)
+            years = schedule["financial_year"]
+            # Money with no year lies in no range of years.
+            schedule = schedule.loc[years.between(low, high) & (years != UNPHASED)].reset_index(drop=True)
         return schedule
 
     @property
@@ -84,6 +104,7 @@ def load(engine: Engine | None = None, as_at: date | None = None) -> TrackerData
             funder = aliased(Organisation)
             recipient = aliased(Organisation)
             original = aliased(Commitment)
+            pot = aliased(Commitment)
             query = (
                 select(
                     Commitment.id,
@@ -107,19 +128,39 @@ def load(engine: Engine | None = None, as_at: date | None = None) -> TrackerData
                     Commitment.reannounces_id,
                     original.ref,
                     Announcement.quote,
+                    Commitment.reannounces_earlier,
+                    Commitment.part_of_id,
+                    pot.ref,
+                    Commitment.spread,
+                    Commitment.planned_start,
+                    Commitment.planned_end,
+                    funder.id,
+                    funder.org_identifier,
+                    recipient.id,
+                    recipient.org_identifier,
                 )
                 .join(Announcement, Commitment.announcement_id == Announcement.id)
                 .join(funder, Announcement.funder_id == funder.id)
-                .join(recipient, Commitment.recipient_id == recipient.id)
+                .outerjoin(recipient, Commitment.recipient_id == recipient.id)
                 .outerjoin(original, Commitment.reannounces_id == original.id)
+                .outerjoin(pot, Commitment.part_of_id == pot.id)
                 .where(Commitment.deleted_at.is_(None), Announcement.deleted_at.is_(None))
-                .order_by(Announcement.announced_on, Commitment.ref)
+                .order_by(nulls_last(Announcement.announced_on.asc()), Commitment.ref)
             )
-            if as_at is not None:
-                query = query.where(Announcement.announced_on <= as_at)
-            rows = [(*row[:15], row[15].start_year, *row[16:]) for row in session.execute(query)]
+            if as_at is not None:  # an undated announcement has no date to leave it out by
+                query = query.where(or_(Announcement.announced_on <= as_at, Announcement.announced_on.is_(None)))
+            rows = [
+                (*row[:15], row[15].start_year if row[15] is not None else None, *row[16:])
+                for row in session.execute(query)
+            ]
             # The announcement's quoted words ride along for exports (optional column).
-            commitments = _frame(rows, [*COMMITMENT_COLUMNS, "quote"])
+            commitments = _frame(rows, [*COMMITMENT_COLUMNS, "quote", *DETAIL_COLUMNS])
+            areas: dict[int, list[str]] = {}
+            for cid, code in session.execute(
+                select(CommitmentArea.commitment_id, CommitmentArea.gss_code).order_by(CommitmentArea.id)
+            ):
+                areas.setdefault(cid, []).append(code)
+            commitments["areas"] = [tuple(areas.get(cid, ())) for cid in commitments["commitment_id"]]
 
             ids = set(commitments["commitment_id"])
             lines = _frame(
@@ -186,17 +227,22 @@ def load(engine: Engine | None = None, as_at: date | None = None) -> TrackerData
         if owned:
             engine.dispose()
 
-    # A re-announcement of something this view cannot see is new money here.
+    # A re-announcement of something this view cannot see is new money here;
+    # a share of a pot it cannot see stands on its own.
     hidden = ~commitments["reannounces_id"].isin(ids)
     commitments.loc[hidden, ["reannounces_id", "reannounces_ref"]] = None
+    hidden_pot = ~commitments["part_of_id"].isin(ids)
+    commitments.loc[hidden_pot, ["part_of_id", "part_of_ref"]] = None
     commitments = commitments.astype(
         {
             "commitment_id": "int64",
             "amount_pence": "int64",
-            "first_year": "int64",
-            "years": "int64",
+            "first_year": "Int64",
+            "years": "Int64",
             "uplift_bp": "int64",
             "reannounces_id": "Int64",
+            "part_of_id": "Int64",
+            "reannounces_earlier": "bool",
         }
     )
     deliveries = deliveries.astype({"amount_pence": "int64", "commitment_id": "int64", "illustrative": "bool"})
@@ -225,7 +271,7 @@ def has_announcements(engine: Engine) -> bool:
 def totals(by: str | None = None, as_at: date | None = None, engine: Engine | None = None) -> pd.DataFrame:
     """Committed (new money) against delivered per financial year, optionally by a column."""
     data = load(engine, as_at)
-    return delivery_maths.committed_vs_delivered(data.schedule, data.deliveries, data.commitments, by=by)
+    return committed_vs_delivered(data.schedule, data.deliveries, data.commitments, by=by)
 
 
 @dataclass(frozen=True)
@@ -273,7 +319,7 @@ def breakdown(data: TrackerData, by: str) -> pd.DataFrame:
     """Committed against delivered per recipient, programme, funder or purpose
     (all years in the view): ``by, committed, delivered, variance, pct_delivered``,
     largest commitment first."""
-    per_year = delivery_maths.committed_vs_delivered(data.schedule, data.deliveries, data.commitments, by=by)
+    per_year = committed_vs_delivered(data.schedule, data.deliveries, data.commitments, by=by)
     totals = per_year.groupby(by, as_index=False)[["committed", "delivered", "variance"]].sum()
     committed = totals["committed"].to_numpy()
     totals["pct_delivered"] = [d / c if c else None for d, c in zip(totals["delivered"], committed)]
@@ -282,9 +328,7 @@ def breakdown(data: TrackerData, by: str) -> pd.DataFrame:
 
 def overview(data: TrackerData, today: date) -> Overview:
     schedule = data.schedule
-    yearly = delivery_maths.with_progress(
-        delivery_maths.committed_vs_delivered(schedule, data.deliveries, data.commitments)
-    )
+    yearly = delivery_maths.with_progress(committed_vs_delivered(schedule, data.deliveries, data.commitments))
     qualifiers = delivery_maths.year_qualifiers(schedule, data.commitments)
     yearly["qualifier"] = [qualifiers.get(int(y), "exact") for y in yearly["financial_year"]]
     return Overview(

@@ -25,59 +25,8 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from tracker.core.fiscal import FinancialYear, fy_start_year
-
-NO_VALUE = "(none)"
-MONEY = ["committed", "delivered", "variance"]
-
-
-def fy_of_dates(dates: pd.Series) -> np.ndarray:
-    """Start year of the financial year of each date (vectorised)."""
-    stamps = pd.to_datetime(pd.Series(dates), errors="raise")
-    return (stamps.dt.year - (stamps.dt.month < 4)).to_numpy(dtype=np.int64)
-
-
-def _year_range(*years: np.ndarray) -> np.ndarray:
-    present = np.concatenate([np.asarray(y, dtype=np.int64) for y in years]) if years else np.zeros(0, np.int64)
-    if len(present) == 0:
-        return np.zeros(0, np.int64)
-    return np.arange(present.min(), present.max() + 1, dtype=np.int64)
-
-
-def committed_vs_delivered(
-    schedule: pd.DataFrame,
-    deliveries: pd.DataFrame,
-    commitments: pd.DataFrame,
-    by: str | None = None,
-) -> pd.DataFrame:
-    """One row per financial year (per group with ``by``), zero-filled from the
-    first to the last year with money: committed, delivered, variance (pence)."""
-    committed = schedule.loc[schedule["new_money_pence"] != 0]
-    paid = deliveries.assign(financial_year=fy_of_dates(deliveries["paid_on"]) if len(deliveries) else [])
-    if by is not None:
-        labels = commitments.set_index("commitment_id")[by].fillna(NO_VALUE)
-        committed = committed.assign(group=committed["commitment_id"].map(labels))
-        paid = paid.assign(group=paid["commitment_id"].map(labels))
-    keys = (["group"] if by else []) + ["financial_year"]
-
-    committed_sum = committed.groupby(keys)["new_money_pence"].sum().rename("committed")
-    delivered_sum = paid.loc[paid["amount_pence"] != 0].groupby(keys)["amount_pence"].sum().rename("delivered")
-    years = _year_range(
-        committed_sum.index.get_level_values("financial_year"), delivered_sum.index.get_level_values("financial_year")
-    )
-    if by is None:
-        index = pd.Index(years, name="financial_year")
-    else:
-        groups = sorted(
-            set(committed_sum.index.get_level_values("group")) | set(delivered_sum.index.get_level_values("group"))
-        )
-        index = pd.MultiIndex.from_product([groups, years], names=["group", "financial_year"])
-    frame = pd.concat([committed_sum, delivered_sum], axis=1).reindex(index).fillna(0).astype("int64")
-    frame["variance"] = frame["delivered"] - frame["committed"]
-    frame = frame.reset_index()
-    if by is not None:
-        frame = frame.rename(columns={"group": by})
-    return frame[[*([by] if by else []), "financial_year", *MONEY]]
+from tracker.core.fiscal import UNPHASED, FinancialYear, fy_start_year
+from tracker.figures.totals import committed_vs_delivered, fy_of_dates
 
 
 def with_progress(yearly: pd.DataFrame) -> pd.DataFrame:
@@ -93,7 +42,7 @@ def with_progress(yearly: pd.DataFrame) -> pd.DataFrame:
 
 def year_qualifiers(schedule: pd.DataFrame, commitments: pd.DataFrame) -> dict[int, str]:
     """How exact each year's committed total is: ``exact``, ``at least``, ``up to`` or ``about``."""
-    counted = schedule.loc[schedule["new_money_pence"] != 0, ["commitment_id", "financial_year"]]
+    counted = schedule.loc[schedule["committed_pence"] != 0, ["commitment_id", "financial_year"]]
     quals = counted.merge(commitments[["commitment_id", "qualifier"]], on="commitment_id")
     return {int(year): combine_qualifiers(group["qualifier"]) for year, group in quals.groupby("financial_year")}
 
@@ -123,7 +72,10 @@ class Headline:
     this_year: FinancialYear
     qualifier: str  # exact / at least / up to / about, for the committed total
     illustrative_deliveries: int
-    reannounced: int  # headline money that re-announced earlier commitments
+    reannounced: int  # headline money not added again: re-announced, or shares inside their pots
+    new_money: int = 0  # committed money not announced before
+    unphased: int = 0  # committed money whose financial year was not stated
+    estimated: int = 0  # committed money placed in years by a chosen spread
 
     @property
     def outstanding(self) -> int:
@@ -140,7 +92,7 @@ class Headline:
 
 def headline(schedule: pd.DataFrame, deliveries: pd.DataFrame, commitments: pd.DataFrame, today: date) -> Headline:
     this_year = fy_start_year(today)
-    new_money = schedule["new_money_pence"]
+    new_money = schedule["committed_pence"]
     paid_years = fy_of_dates(deliveries["paid_on"]) if len(deliveries) else np.zeros(0, np.int64)
     counted = commitments.loc[commitments["commitment_id"].isin(schedule.loc[new_money != 0, "commitment_id"])]
     return Headline(
@@ -154,7 +106,33 @@ def headline(schedule: pd.DataFrame, deliveries: pd.DataFrame, commitments: pd.D
         qualifier=combine_qualifiers(counted["qualifier"]),
         illustrative_deliveries=int(deliveries["illustrative"].sum()) if len(deliveries) else 0,
         reannounced=int(schedule["headline_pence"].sum() - new_money.sum()),
+        new_money=int(schedule["new_money_pence"].sum()) if "new_money_pence" in schedule else int(new_money.sum()),
+        unphased=int(new_money[schedule["financial_year"] == UNPHASED].sum()),
+        estimated=int(new_money[schedule["estimated"].astype(bool)].sum()) if "estimated" in schedule else 0,
     )
+
+
+def unplaced_notes(figures: Headline) -> list[str]:
+    """What the yearly figures leave out or only estimate, in words (none: an empty list)."""
+    from tracker.core.money import format_short
+
+    notes = []
+    if figures.new_money != figures.committed:
+        notes.append(
+            f"New money: {format_short(figures.new_money)} of the {format_short(figures.committed)} committed; "
+            "the rest was announced before."
+        )
+    if figures.unphased:
+        notes.append(
+            f"{format_short(figures.unphased)} of committed money is unphased: its financial year was not stated. "
+            "It counts in the totals above but in no year below, and is never placed in a year by guess."
+        )
+    if figures.estimated:
+        notes.append(
+            f"{format_short(figures.estimated)} is placed in years by a chosen spread of a multi-year total: "
+            "those years are estimated."
+        )
+    return notes
 
 
 def qualified(text: str, qualifier: str) -> str:
@@ -298,9 +276,9 @@ def by_commitment(
     roots = original_ids(commitments)
     refs = dict(zip(ids, commitments["ref"]))
 
-    committed = _sum_by(schedule["commitment_id"], schedule["new_money_pence"], ids)
+    committed = _sum_by(schedule["commitment_id"], schedule["committed_pence"], ids)
     started = schedule["financial_year"].to_numpy() <= this_year
-    due = _sum_by(schedule["commitment_id"][started], schedule["new_money_pence"][started], ids)
+    due = _sum_by(schedule["commitment_id"][started], schedule["committed_pence"][started], ids)
     counted = deliveries.loc[deliveries["commitment_id"].isin(roots.index)]
     delivered = _sum_by(counted["commitment_id"].map(roots), counted["amount_pence"], ids)
 

@@ -17,11 +17,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
+import numpy as np
 import pandas as pd
 
-from tracker.core.fiscal import FinancialYear
+from tracker.core.fiscal import UNPHASED, FinancialYear
 from tracker.figures.data import TrackerData
-from tracker.figures.delivery import fy_of_dates
+from tracker.figures.totals import fy_of_dates
 
 NO_PROGRAMME = "(no programme)"
 
@@ -64,11 +65,17 @@ class Filters:
         hidden = ~commitments["reannounces_id"].isin(ids)
         commitments.loc[hidden, "reannounces_id"] = pd.NA
         commitments.loc[hidden, "reannounces_ref"] = None
+        if "part_of_id" in commitments:  # a share whose pot is filtered away stands on its own here
+            outside = ~commitments["part_of_id"].isin(ids)
+            commitments.loc[outside, "part_of_id"] = pd.NA
+            commitments.loc[outside, "part_of_ref"] = None
 
         deliveries = data.deliveries.loc[data.deliveries["commitment_id"].isin(ids)]
         if len(deliveries) and (self.first_year or self.last_year):
-            years = fy_of_dates(deliveries["paid_on"])
-            inside = (years >= self._low()) & (years <= self._high())
+            dated = deliveries["paid_on"].notna().to_numpy()
+            years = np.full(len(deliveries), UNPHASED, np.int64)
+            years[dated] = fy_of_dates(deliveries["paid_on"][dated])
+            inside = dated & (years >= self._low()) & (years <= self._high())
             deliveries = deliveries.loc[inside]
         return replace(
             data,
@@ -89,12 +96,11 @@ class Filters:
 def choices(data: TrackerData) -> dict[str, list]:
     """What the filter widgets offer: the values present in the data."""
     schedule = data.schedule
-    years = sorted(
-        set(schedule["financial_year"]) | set(fy_of_dates(data.deliveries["paid_on"]) if len(data.deliveries) else [])
-    )
+    dated = data.deliveries["paid_on"].dropna() if len(data.deliveries) else []
+    years = sorted(set(schedule["financial_year"]) | set(fy_of_dates(dated) if len(dated) else []))
     return {
-        "years": [FinancialYear(int(y)) for y in years],
+        "years": [FinancialYear(int(y)) for y in years if y != UNPHASED],  # unphased money has no year to pick
         "funders": sorted(data.commitments["funder"].unique()),
-        "recipients": sorted(data.commitments["recipient"].unique()),
+        "recipients": sorted(data.commitments["recipient"].dropna().unique()),
         "programmes": sorted(data.commitments["programme"].fillna(NO_PROGRAMME).unique()),
     }

@@ -11,7 +11,7 @@ Tables:
 
 * ``pivot_table(data, rows)``: committed new money, rows (commitment,
   recipient, programme or funder) by financial year, with a Total column and
-  a Total row. Re-announcements add nothing (``new_money_pence``).
+  a Total row. Re-announcements add nothing (``committed_pence``).
 * ``commitments_table``: one row per commitment in the commitments CSV
   contract (DESIGN.md), so an exported file imports again to the same
   records (``quote`` is the announcement's quoted words).
@@ -37,9 +37,10 @@ import pandas as pd
 
 from tracker.core.fiscal import fy_label
 from tracker.core.money import plain_pounds
+from tracker.core.vocabulary import ANNOUNCED_EARLIER
 from tracker.figures import delivery as delivery_maths
 from tracker.figures.data import TrackerData
-from tracker.figures.delivery import NO_VALUE, fy_of_dates
+from tracker.figures.totals import NO_VALUE, committed_vs_delivered, fy_of_dates
 from tracker.files.table import Table
 
 TOTAL = "Total"
@@ -69,13 +70,23 @@ def _pence(values) -> np.ndarray:
 
 
 def _labels(years) -> list[str]:
-    return [fy_label(int(y)) for y in years]
+    """Financial-year labels; blank where the year is not stated."""
+    return ["" if pd.isna(y) else fy_label(int(y)) for y in years]
+
+
+def _optional_column(c: pd.DataFrame, name: str, default: object = "") -> pd.Series:
+    """A column the loaded data carries beside the contract's (blank when a frame lacks it)."""
+    if name not in c:
+        return pd.Series([default] * len(c), dtype=object)
+    return pd.Series(
+        [default if v is None or (not isinstance(v, (str, tuple)) and pd.isna(v)) else v for v in c[name]], dtype=object
+    )
 
 
 def _counted(data: TrackerData) -> pd.DataFrame:
     """Schedule rows that carry new money."""
     schedule = data.schedule
-    return schedule.loc[schedule["new_money_pence"] != 0]
+    return schedule.loc[schedule["committed_pence"] != 0]
 
 
 def _year_span(years) -> list[int]:
@@ -144,7 +155,7 @@ def pivot(data: TrackerData, rows: str) -> pd.DataFrame:
             {
                 "row": row_of.to_numpy(),
                 "year": counted["financial_year"].to_numpy(),
-                "pence": _pence(counted["new_money_pence"]),
+                "pence": _pence(counted["committed_pence"]),
             }
         )
         .groupby(["row", "year"])["pence"]
@@ -208,6 +219,13 @@ COMMITMENT_TITLES = {
     "reannounces": "Re-announces",
     "profile": "Profile",
     "quote": "Quote",
+    "part_of": "Part of",
+    "funder_id": "Funder ID",
+    "recipient_id": "Recipient ID",
+    "spread": "Spread",
+    "planned_start": "Planned start",
+    "planned_end": "Planned end",
+    "areas": "Areas",
 }
 
 
@@ -242,7 +260,7 @@ def commitments_table(data: TrackerData) -> Table:
             "kind": _text(c["kind"]),
             "amount": _pence(c["amount_pence"]),
             "first_year": _labels(c["first_year"]),
-            "years": np.asarray(c["years"], dtype=np.int64),
+            "years": pd.array(c["years"], dtype="Int64"),
             "qualifier": _text(c["qualifier"]),
             "programme": _text(c["programme"]),
             "announcement_ref": _text(c["announcement_ref"]),
@@ -251,9 +269,19 @@ def commitments_table(data: TrackerData) -> Table:
             "status": _text(c["status"]),
             "capital_or_revenue": _text(c["capital_or_revenue"]),
             "uplift_pct": pd.Series([_uplift_pct(int(bp)) for bp in c["uplift_bp"]], dtype=object),
-            "reannounces": _text(c["reannounces_ref"]),
+            "reannounces": [
+                ANNOUNCED_EARLIER if earlier else (ref or "")
+                for earlier, ref in zip(_optional_column(c, "reannounces_earlier", False), _text(c["reannounces_ref"]))
+            ],
             "profile": [profiles.get(i, "") if kind == "profiled" else "" for i, kind in zip(ids, c["kind"])],
             "quote": _text(c["quote"]) if "quote" in c else [""] * len(c),
+            "part_of": _optional_column(c, "part_of_ref"),
+            "funder_id": _optional_column(c, "funder_id"),
+            "recipient_id": _optional_column(c, "recipient_id"),
+            "spread": [("" if s == "none" else s) for s in _optional_column(c, "spread", "none")],
+            "planned_start": _optional_column(c, "planned_start", None),
+            "planned_end": _optional_column(c, "planned_end", None),
+            "areas": [";".join(codes) for codes in _optional_column(c, "areas", ())],
         },
         columns=list(COMMITMENT_TITLES),
     )
@@ -326,9 +354,7 @@ def yearly_table(data: TrackerData) -> Table:
     delivered - committed. The Total row's running totals are the overall
     totals and its % delivered is total delivered / total committed.
     """
-    yearly = delivery_maths.with_progress(
-        delivery_maths.committed_vs_delivered(data.schedule, data.deliveries, data.commitments)
-    )
+    yearly = delivery_maths.with_progress(committed_vs_delivered(data.schedule, data.deliveries, data.commitments))
     frame = pd.DataFrame(
         {
             "financial_year": _labels(yearly["financial_year"]),

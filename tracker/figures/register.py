@@ -35,11 +35,11 @@ from datetime import date
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, func, nulls_last, or_, select
 
 from db.models import Announcement, Commitment, Organisation
 from db.session import read_session
-from tracker.core.fiscal import fy_label, fy_start_year
+from tracker.core.fiscal import UNPHASED, UNPHASED_LABEL, fy_label, fy_start_year
 from tracker.core.money import to_decimal
 from tracker.core.vocabulary import STATUSES
 from tracker.figures.data import TrackerData
@@ -85,6 +85,7 @@ REGISTER_COLUMNS = [
     "years",
     "headline_pence",
     "qualifier",
+    "committed_pence",
     "new_money_pence",
     "statuses",
     "source_url",
@@ -132,10 +133,10 @@ def read_announcements(engine: Engine, as_at: date | None = None) -> pd.DataFram
         .join(Organisation, Announcement.funder_id == Organisation.id)
         .outerjoin(counts, counts.c.announcement_id == Announcement.id)
         .where(Announcement.deleted_at.is_(None))
-        .order_by(Announcement.announced_on, Announcement.ref)
+        .order_by(nulls_last(Announcement.announced_on.asc()), Announcement.ref)
     )
-    if as_at is not None:
-        query = query.where(Announcement.announced_on <= as_at)
+    if as_at is not None:  # an undated announcement has no date to leave it out by
+        query = query.where(or_(Announcement.announced_on <= as_at, Announcement.announced_on.is_(None)))
     with read_session(engine) as session:
         rows = [tuple(row) for row in session.execute(query)]
     frame = pd.DataFrame(rows, columns=ANNOUNCEMENT_COLUMNS)
@@ -176,12 +177,13 @@ def _joined(values: Iterable, sep: str = ", ") -> str:
 
 def year_span(years: Iterable[int]) -> str:
     """Financial years (start years) as ``2020-21`` or ``2020-21 to 2022-23``; none: blank."""
-    years = sorted({int(y) for y in years})
+    every = {int(y) for y in years}
+    unphased = UNPHASED in every
+    years = sorted(every - {UNPHASED})
     if not years:
-        return ""
-    if len(years) == 1:
-        return fy_label(years[0])
-    return f"{fy_label(years[0])} to {fy_label(years[-1])}"
+        return UNPHASED_LABEL if unphased else ""
+    span = fy_label(years[0]) if len(years) == 1 else f"{fy_label(years[0])} to {fy_label(years[-1])}"
+    return f"{span} and {UNPHASED_LABEL}" if unphased else span
 
 
 def register(
@@ -199,7 +201,7 @@ def register(
     announcements = announcements_from(data) if announcements is None else announcements
     commitments = data.commitments
     schedule = data.schedule
-    money = schedule.groupby("announcement_ref")[["headline_pence", "new_money_pence"]].sum()
+    money = schedule.groupby("announcement_ref")[["headline_pence", "committed_pence", "new_money_pence"]].sum()
     years = schedule.loc[schedule["headline_pence"] != 0].groupby("announcement_ref")["financial_year"].agg(year_span)
     grouped = commitments.groupby("announcement_ref")
     summary = pd.DataFrame(
@@ -231,6 +233,7 @@ def register(
                 "years": years.get(ann.ref, ""),
                 "headline_pence": int(money.at[ann.ref, "headline_pence"]) if ann.ref in money.index else 0,
                 "qualifier": own["qualifier"] if own is not None else "",
+                "committed_pence": int(money.at[ann.ref, "committed_pence"]) if ann.ref in money.index else 0,
                 "new_money_pence": int(money.at[ann.ref, "new_money_pence"]) if ann.ref in money.index else 0,
                 "statuses": own["statuses"] if own is not None else "",
                 "source_url": optional_text(ann.source_url),
@@ -241,13 +244,26 @@ def register(
             }
         )
     frame = pd.DataFrame(rows, columns=REGISTER_COLUMNS)
-    frame = frame.sort_values(["announced_on", "ref"], kind="stable").reset_index(drop=True)
-    return frame.astype({"headline_pence": "int64", "new_money_pence": "int64", "commitment_count": "int64"})
+    frame = frame.sort_values(["announced_on", "ref"], kind="stable", key=_dates_first_undated_last).reset_index(
+        drop=True
+    )
+    return frame.astype(
+        {"headline_pence": "int64", "committed_pence": "int64", "new_money_pence": "int64", "commitment_count": "int64"}
+    )
+
+
+def _dates_first_undated_last(column: pd.Series) -> pd.Series:
+    if column.name == "announced_on":
+        return pd.to_datetime(column)  # None -> NaT, sorted last
+    return column
 
 
 def _shown(ann, in_view: bool, has_money_in_range: bool, year_range, filters: Filters) -> bool:
-    made_in = fy_start_year(ann.announced_on)
-    made_in_range = year_range is None or year_range[0] <= made_in <= year_range[1]
+    if ann.announced_on is None or pd.isna(ann.announced_on):
+        made_in_range = year_range is None  # undated: made in no particular year
+    else:
+        made_in = fy_start_year(ann.announced_on)
+        made_in_range = year_range is None or year_range[0] <= made_in <= year_range[1]
     if int(ann.commitment_count) == 0:  # a statement with no money
         if filters.recipients or filters.programmes:
             return False
@@ -284,7 +300,16 @@ def search(frame: pd.DataFrame, text: str | None = None, statuses: Sequence[str]
 
 def pick_labels(frame: pd.DataFrame) -> dict[str, str]:
     """How each announcement is named in a list: ``A1 — 25 October 2019 — Chief Digital Officer…``."""
-    return {row.ref: f"{row.ref} — {row.announced_on:%-d %B %Y} — {row.title}" for row in frame.itertuples(index=False)}
+    return {
+        row.ref: f"{row.ref} — {said_date(row.announced_on)} — {row.title}" for row in frame.itertuples(index=False)
+    }
+
+
+def said_date(day) -> str:
+    """``25 October 2019``; ``undated`` when the statement gave no date."""
+    if day is None or (not isinstance(day, date) and pd.isna(day)):
+        return "undated"
+    return f"{day:%-d %B %Y}"
 
 
 def optional_text(value) -> str | None:

@@ -260,6 +260,8 @@ def targets_first(records: list[CommitmentRecord]) -> list[CommitmentRecord]:
         while current is not None and current.ref not in placed and current not in chain:
             chain.append(current)
             current = by_ref.get(current.reannounces) if current.reannounces else None
+            if current is None and chain[-1].part_of:  # a pot before its shares
+                current = by_ref.get(chain[-1].part_of)
         for item in reversed(chain):
             placed.add(item.ref)
             ordered.append(item)
@@ -306,11 +308,11 @@ def _commitment_input(rec: CommitmentRecord) -> CommitmentInput:
     return CommitmentInput(
         ref=rec.ref,
         purpose=rec.purpose,
-        recipient=rec.recipient,
+        recipient=rec.recipient or "",
         kind=rec.kind,
         amount=plain_pounds(rec.amount_pence),
-        first_year=rec.first_year.label,
-        years=str(rec.years),
+        first_year=rec.first_year.label if rec.first_year and rec.kind != "profiled" else "",
+        years=str(rec.years) if rec.years is not None and rec.kind != "profiled" else "",
         qualifier=rec.qualifier,
         status=rec.status,
         capital_or_revenue=rec.capital_or_revenue or "",
@@ -318,6 +320,12 @@ def _commitment_input(rec: CommitmentRecord) -> CommitmentInput:
         uplift_pct=_uplift_text(rec.uplift_bp),
         profile=";".join(f"{fy.label}={plain_pounds(pence)}" for fy, pence in rec.profile),
         reannounces=rec.reannounces or "",
+        part_of=rec.part_of or "",
+        spread="" if rec.spread == "none" else rec.spread,
+        planned_start=rec.planned_start.isoformat() if rec.planned_start else "",
+        planned_end=rec.planned_end.isoformat() if rec.planned_end else "",
+        areas=";".join(rec.areas),
+        recipient_id=rec.recipient_id or "",
     )
 
 

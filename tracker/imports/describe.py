@@ -11,6 +11,8 @@ from typing import Any
 from db.models import Commitment, Delivery
 from tracker.core.fiscal import FinancialYear
 from tracker.core.money import format_pounds
+from tracker.core.phrases import terms_phrase
+from tracker.core.vocabulary import ANNOUNCED_EARLIER
 from tracker.records.commitment_rows import CommitmentRecord
 from tracker.records.delivery_rows import DeliveryRecord
 
@@ -48,7 +50,7 @@ def commitment_changes(stored: Commitment, rec: CommitmentRecord) -> list[tuple[
     pairs: list[tuple[str, Any, Any, Callable[[Any], str]]] = [
         ("announced_on", stored.announcement.announced_on, rec.announced_on, _said),
         ("funder", stored.announcement.funder.name, rec.funder, _said),
-        ("recipient", stored.recipient.name, rec.recipient, _said),
+        ("recipient", stored.recipient.name if stored.recipient else None, rec.recipient, _said),
         ("purpose", stored.purpose, rec.purpose, _said),
         ("programme", stored.programme, rec.programme, _said),
         ("kind", stored.kind, rec.kind, _said),
@@ -59,7 +61,12 @@ def commitment_changes(stored: Commitment, rec: CommitmentRecord) -> list[tuple[
         ("first_year", stored.first_year, rec.first_year, _said),
         ("years", stored.years, rec.years, _said),
         ("uplift_pct", stored.uplift_bp, rec.uplift_bp, _uplift),
-        ("reannounces", stored.reannounces.ref if stored.reannounces is not None else None, rec.reannounces, _said),
+        ("reannounces", _reannounces(stored), rec.reannounces, _said),
+        ("part_of", stored.part_of.ref if stored.part_of is not None else None, rec.part_of, _said),
+        ("spread", stored.spread, rec.spread, _said),
+        ("planned_start", stored.planned_start, rec.planned_start, _said),
+        ("planned_end", stored.planned_end, rec.planned_end, _said),
+        ("areas", "; ".join(a.gss_code for a in stored.areas) or None, "; ".join(rec.areas) or None, _said),
         (
             "profile",
             tuple((line.financial_year, line.amount_pence) for line in stored.profile_lines),
@@ -70,6 +77,12 @@ def commitment_changes(stored: Commitment, rec: CommitmentRecord) -> list[tuple[
     if rec.announcement_ref:
         pairs.append(("announcement_ref", stored.announcement.ref, rec.announcement_ref, _said))
     return _differences(pairs)
+
+
+def _reannounces(stored: Commitment) -> str | None:
+    if stored.reannounces_earlier:
+        return ANNOUNCED_EARLIER
+    return stored.reannounces.ref if stored.reannounces is not None else None
 
 
 def delivery_changes(stored: Delivery, rec: DeliveryRecord) -> list[tuple[str, str]]:
@@ -90,16 +103,22 @@ def delivery_changes(stored: Delivery, rec: DeliveryRecord) -> list[tuple[str, s
 def commitment_summary(rec: CommitmentRecord) -> str:
     """``over £1,000,000 in 2020-21 to Welsh councils: Digital transformation``."""
     qualifier = "" if rec.qualifier == "exact" else rec.qualifier + " "
-    money = qualifier + format_pounds(rec.amount_pence)
-    if rec.kind == "recurring":
-        uplift = f", rising {_uplift(rec.uplift_bp)} a year" if rec.uplift_bp else ""
-        when = f" a year for {rec.years} year{'s' if rec.years != 1 else ''} from {rec.first_year}{uplift}"
-    elif rec.kind == "profiled" and rec.years > 1:
-        when = f" over {rec.first_year} to {rec.last_year}"
+    money = terms_phrase(
+        qualifier + format_pounds(rec.amount_pence),
+        rec.kind,
+        rec.first_year.label if rec.first_year else None,
+        rec.years,
+        uplift=_uplift(rec.uplift_bp) if rec.uplift_bp else "",
+        spread=rec.spread,
+        last_year=rec.last_year.label if rec.last_year else None,
+    )
+    if rec.reannounces == ANNOUNCED_EARLIER:
+        again = " (announced before)"
     else:
-        when = f" in {rec.first_year}"
-    again = f" (re-announces {rec.reannounces})" if rec.reannounces else ""
-    return f"{money}{when} to {rec.recipient}: {rec.purpose}{again}"
+        again = f" (re-announces {rec.reannounces})" if rec.reannounces else ""
+    share = f" (part of {rec.part_of})" if rec.part_of else ""
+    to = f" to {rec.recipient}" if rec.recipient else ", recipient not stated"
+    return f"{money}{to}: {rec.purpose}{again}{share}"
 
 
 def delivery_summary(rec: DeliveryRecord) -> str:

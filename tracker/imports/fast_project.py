@@ -25,7 +25,7 @@ from pathlib import Path
 
 import numpy as np
 
-from tracker.core.projection import CommitmentColumns, columns_from_records, yearly_new_money
+from tracker.core.projection import CommitmentColumns, columns_from_records, yearly_committed
 from tracker.core.vocabulary import CAPITAL_OR_REVENUE, STATUSES
 from tracker.files.tabular import Problem, Row, normalise_header
 from tracker.imports.fast_columns import (
@@ -34,7 +34,6 @@ from tracker.imports.fast_columns import (
     index_array,
     lengths,
     plain_pence,
-    string_array,
     within_limits,
 )
 from tracker.records.commitment_rows import (
@@ -48,6 +47,20 @@ from tracker.records.commitment_rows import (
     read_commitments,
 )
 from tracker.records.commitment_values import MAX_PENCE, choice, parse_uplift_bp, parse_years
+
+# The fast path vouches for wave 1's files: these columns present (the general
+# path reads files without them), and none of the later ones.
+_FAST_COLUMNS = (*REQUIRED, "announced_on", "recipient", "first_year")
+_SLOW_COLUMNS = (
+    "part_of",
+    "funder_id",
+    "recipient_id",
+    "currency",
+    "planned_start",
+    "planned_end",
+    "spread",
+    "areas",
+)
 
 
 class _NotFast(Exception):
@@ -66,7 +79,7 @@ def project_file(path: str | Path) -> tuple[np.ndarray, np.ndarray, list[Problem
     records, problems = read_commitments(path)
     if problems:
         return np.zeros(0, np.int64), np.zeros(0, np.int64), problems
-    years, totals = yearly_new_money(columns_from_records(records))
+    years, totals = yearly_committed(columns_from_records(records))
     return years, totals, []
 
 
@@ -89,8 +102,10 @@ def _fast(path: Path) -> tuple[np.ndarray, np.ndarray]:
         raise _NotFast
     raw_names = [name for name in header_text.rstrip("\r\n").split(",")]
     names = [normalise_header(n, HEADER_ALIASES) for n in raw_names]
-    if len(set(names)) != len(names) or any(col not in names for col in REQUIRED):
+    if len(set(names)) != len(names) or any(col not in names for col in _FAST_COLUMNS):
         raise _NotFast
+    if any(col in names for col in _SLOW_COLUMNS):
+        raise _NotFast  # shares, identifiers, places, spreads, currencies: the general path
     by_name = dict(zip(names, raw_names))
 
     dictionary = pa.dictionary(pa.int32(), pa.string())
@@ -253,7 +268,9 @@ def _checked_totals(table, by_name, wanted, column, pence_future, n) -> tuple[np
 
     pence, plain_amount = pence_future.result()
     plain = plain_amount & (is_one_off | is_recurring) & (first_year >= 0) & no_uplift
-    for name in ("reannounces", "profile", "announcement_ref"):
+    if "reannounces" in column and (lengths(column["reannounces"]) != 0).any():
+        raise _NotFast  # re-announcements at a changed amount move money between rows
+    for name in ("profile", "announcement_ref"):
         if name in column:
             plain &= lengths(column[name]) == 0
     if (plain & (pence <= 0)).any() or (plain & (pence > MAX_PENCE)).any():
@@ -272,12 +289,11 @@ def _checked_totals(table, by_name, wanted, column, pence_future, n) -> tuple[np
     other_idx = np.flatnonzero(~plain)
     if len(other_idx):
         columns = _with_other_rows(columns, table, by_name, wanted, other_idx, column)
-    return yearly_new_money(columns)
+    return yearly_committed(columns)
 
 
 def _with_other_rows(columns, table, by_name, wanted, other_idx, column) -> CommitmentColumns:
     """Parse the rows the fast path left aside with the scalar row parser."""
-    import pyarrow.compute as pc
 
     subset = table.take(index_array(other_idx))
     cells = {c: [("" if v is None else str(v)) for v in subset.column(by_name[c]).to_pylist()] for c in wanted}
@@ -290,25 +306,20 @@ def _with_other_rows(columns, table, by_name, wanted, other_idx, column) -> Comm
         rec = parse_commitment_row(row, problems)
         if rec is not None:
             records.append(rec)
-    targets = {r.reannounces for r in records if r.reannounces}
-    known = set()
-    if targets:
-        found = pc.is_in(column["ref"], value_set=string_array(sorted(targets)))
-        known = set(pc.filter(column["ref"], found).to_pylist())
-    check_across_rows(records, problems, known_refs=known)
+    check_across_rows(records, problems)
     if problems:
         raise _NotFast
-    # A re-announcement's target must not be in a loop with it; targets that
-    # are plain rows cannot re-announce anything, so the check above suffices.
-    extra = columns_from_records(records)
+    extra = columns_from_records(records)  # no row refers to another (see above)
     return CommitmentColumns.build(
         start_year=np.concatenate([columns.start_year, extra.start_year]),
         years=np.concatenate([columns.years, extra.years]),
         amount=np.concatenate([columns.amount, extra.amount]),
         uplift_bp=np.concatenate([columns.uplift_bp, extra.uplift_bp]),
-        is_new=np.concatenate([columns.is_new, extra.is_new]),
         profiled=np.concatenate([columns.profiled, extra.profiled]),
         profile_row=extra.profile_row + len(columns),
         profile_year=extra.profile_year,
         profile_amount=extra.profile_amount,
+        phased=np.concatenate([columns.phased, extra.phased]),
+        estimated=np.concatenate([columns.estimated, extra.estimated]),
+        earlier=np.concatenate([columns.earlier, extra.earlier]),
     )

@@ -28,6 +28,7 @@ from tracker.core.limits import LIMITS
 from tracker.files.tabular import DataError, Problem, Row
 from tracker.imports import describe, reading
 from tracker.imports.reading import Kind, Source
+from tracker.records.shares import stored_pot_problems
 
 ACTIONS = ("create", "update", "unchanged")
 ROW_COLUMNS = ("line", "ref", "action", "summary", "changes")
@@ -213,6 +214,8 @@ _COMMITMENT_DETAIL = (
     selectinload(Commitment.announcement).selectinload(Announcement.funder),
     selectinload(Commitment.recipient),
     selectinload(Commitment.reannounces),
+    selectinload(Commitment.part_of),
+    selectinload(Commitment.areas),
     selectinload(Commitment.profile_lines),
 )
 
@@ -224,9 +227,13 @@ def _deleted(kind: Kind, line: int, ref: str) -> Problem:
 
 
 def _check_commitments(kind: Kind, session: Session, header: list[str], rows: list[Row]) -> Checked:
-    targets = {row.get("reannounces") for row in rows if row.get("reannounces")}
+    targets = {row.get(c) for row in rows for c in ("reannounces", "part_of") if row.get(c)}
     known = {ref for ref, c in by_ref(session, Commitment, targets).items() if c.deleted_at is None}
     records, problems = reading.parse(kind, header, rows, known)
+    lines = {rec.ref: rec.line for rec in records}
+    for ref, wrong in stored_pot_problems(session, records, replacing=[r.ref for r in records]).items():
+        problems.append(Problem(lines[ref], "part_of", next(r.part_of for r in records if r.ref == ref), wrong))
+    problems.sort(key=lambda p: p.line or 0)
     checked = Checked(kind, problems=problems)
     stored = by_ref(session, Commitment, [r.ref for r in records], *_COMMITMENT_DETAIL)
     announcements = by_ref(
@@ -247,8 +254,13 @@ def _check_commitments(kind: Kind, session: Session, header: list[str], rows: li
                         rec.line,
                         "announcement_ref",
                         announcement.ref,
-                        f"announcement {announcement.ref} is stored as made on {announcement.announced_on.isoformat()} "
-                        f"by {announcement.funder.name!r}: the row must agree",
+                        f"announcement {announcement.ref} is stored as made "
+                        + (
+                            f"on {announcement.announced_on.isoformat()}"
+                            if announcement.announced_on
+                            else "on no stated date"
+                        )
+                        + f" by {announcement.funder.name!r}: the row must agree",
                     )
                 )
             if announcement is None and not rec.title and len(f"{rec.funder}: {rec.purpose}") > title_limit:
@@ -270,7 +282,8 @@ def _check_commitments(kind: Kind, session: Session, header: list[str], rows: li
             checked.versions[rec.ref] = existing.version
             fixed = sorted({name for name, _ in changes} & ANNOUNCEMENT_FIELDS)
             if fixed:
-                value = rec.announced_on.isoformat() if fixed[0] == "announced_on" else getattr(rec, fixed[0])
+                value = getattr(rec, fixed[0])
+                value = value.isoformat() if hasattr(value, "isoformat") else value
                 checked.problems.append(
                     Problem(
                         rec.line,

@@ -17,14 +17,15 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from db.models import Announcement, Commitment, Delivery, ProfileLine
+from db.models import Announcement, Commitment, CommitmentArea, Delivery, ProfileLine
 from tracker.core.money import format_pounds
+from tracker.core.vocabulary import ANNOUNCED_EARLIER
 from tracker.files.tabular import DataError, Problem
 from tracker.records.commitment_rows import CommitmentRecord
 from tracker.records.delivery_rows import DeliveryRecord
-from tracker.records.organisations import Organisations
+from tracker.records.organisations import AmbiguousOrganisation, Organisations
 from tracker.records.permissions import Actor
-from tracker.records.unit_of_work import audit_created, json_value
+from tracker.records.unit_of_work import audit, audit_created, json_value, snapshot
 
 Progress = Callable[[int, int], None]
 
@@ -71,7 +72,7 @@ def _commitment_differences(existing: Commitment, rec: CommitmentRecord, reannou
     stored: dict[str, Any] = {
         "announced_on": existing.announcement.announced_on,
         "funder": existing.announcement.funder.name,
-        "recipient": existing.recipient.name,
+        "recipient": existing.recipient.name if existing.recipient else None,
         "purpose": existing.purpose,
         "programme": existing.programme,
         "kind": existing.kind,
@@ -82,8 +83,13 @@ def _commitment_differences(existing: Commitment, rec: CommitmentRecord, reannou
         "first_year": existing.first_year,
         "years": existing.years,
         "uplift_pct": existing.uplift_bp,
-        "reannounces": reannounces_ref,
+        "reannounces": ANNOUNCED_EARLIER if existing.reannounces_earlier else reannounces_ref,
         "profile": tuple((line.financial_year, line.amount_pence) for line in existing.profile_lines),
+        "part_of": existing.part_of.ref if existing.part_of is not None else None,
+        "spread": existing.spread,
+        "planned_start": existing.planned_start,
+        "planned_end": existing.planned_end,
+        "areas": tuple(area.gss_code for area in existing.areas),
     }
     given: dict[str, Any] = {
         "announced_on": rec.announced_on,
@@ -101,6 +107,11 @@ def _commitment_differences(existing: Commitment, rec: CommitmentRecord, reannou
         "uplift_pct": rec.uplift_bp,
         "reannounces": rec.reannounces,
         "profile": rec.profile if rec.kind == "profiled" else (),
+        "part_of": rec.part_of,
+        "spread": rec.spread,
+        "planned_start": rec.planned_start,
+        "planned_end": rec.planned_end,
+        "areas": rec.areas,
     }
     changed = []
     for key, value in given.items():
@@ -112,6 +123,16 @@ def _commitment_differences(existing: Commitment, rec: CommitmentRecord, reannou
     return changed
 
 
+def _organisation(orgs: Organisations, rec: CommitmentRecord, role: str, problems: list[Problem]):
+    """The funder or recipient a row names (None, with a problem, when its name is ambiguous)."""
+    name, identifier = getattr(rec, role), getattr(rec, f"{role}_id")
+    try:
+        return orgs.get(name, role, identifier)
+    except AmbiguousOrganisation as err:
+        problems.append(Problem(rec.line, role, name, str(err)))
+        return None
+
+
 def save_commitments(
     session: Session,
     records: list[CommitmentRecord],
@@ -121,7 +142,9 @@ def save_commitments(
 ) -> None:
     problems: list[Problem] = []
     orgs = Organisations(session)
-    refs = [r.ref for r in records] + [r.reannounces for r in records if r.reannounces]
+    refs = [r.ref for r in records]
+    refs += [r.reannounces for r in records if r.reannounces and r.reannounces != ANNOUNCED_EARLIER]
+    refs += [r.part_of for r in records if r.part_of]
     existing = existing_by_ref(session, Commitment, refs)
     announcement_refs = {r.announcement_ref or r.ref for r in records}
     announcements = existing_by_ref(session, Announcement, announcement_refs)
@@ -153,7 +176,10 @@ def save_commitments(
             continue
         announcement_ref = rec.announcement_ref or rec.ref
         announcement = announcements.get(announcement_ref)
-        funder = orgs.get(rec.funder, "funder")
+        funder = _organisation(orgs, rec, "funder", problems)
+        recipient = _organisation(orgs, rec, "recipient", problems) if rec.recipient else None
+        if funder is None or (rec.recipient and recipient is None):
+            continue
         if announcement is None:
             announcement = Announcement(
                 ref=announcement_ref,
@@ -166,14 +192,19 @@ def save_commitments(
             session.add(announcement)
             announcements[announcement_ref] = announcement
             new_announcements.append(announcement)
-        elif announcement.announced_on != rec.announced_on or announcement.funder.name != rec.funder:
+        elif announcement.announced_on != rec.announced_on or announcement.funder is not funder:
             problems.append(
                 Problem(
                     rec.line,
                     "announcement_ref",
                     announcement_ref,
-                    f"announcement {announcement_ref} is stored as made on {announcement.announced_on.isoformat()} "
-                    f"by {announcement.funder.name!r}: the row must agree",
+                    f"announcement {announcement_ref} is stored as made "
+                    + (
+                        f"on {announcement.announced_on.isoformat()}"
+                        if announcement.announced_on
+                        else "on no stated date"
+                    )
+                    + f" by {announcement.funder.name!r}: the row must agree",
                 )
             )
             continue
@@ -182,7 +213,7 @@ def save_commitments(
             announcement=announcement,
             purpose=rec.purpose,
             programme=rec.programme,
-            recipient=orgs.get(rec.recipient, "recipient"),
+            recipient=recipient,
             kind=rec.kind,
             amount_pence=rec.amount_pence,
             qualifier=rec.qualifier,
@@ -191,6 +222,11 @@ def save_commitments(
             first_year=rec.first_year,
             years=rec.years,
             uplift_bp=rec.uplift_bp,
+            reannounces_earlier=rec.reannounces == ANNOUNCED_EARLIER,
+            spread=rec.spread,
+            planned_start=rec.planned_start,
+            planned_end=rec.planned_end,
+            areas=[CommitmentArea(gss_code=code) for code in rec.areas],
         )
         session.add(commitment)
         by_ref[rec.ref] = commitment
@@ -203,15 +239,19 @@ def save_commitments(
     if problems:
         raise DataError(problems)
     for commitment, rec in new_commitments:
-        if rec.reannounces:
+        if rec.reannounces and rec.reannounces != ANNOUNCED_EARLIER:
             commitment.reannounces = by_ref[rec.reannounces]
+        if rec.part_of:
+            commitment.part_of = by_ref[rec.part_of]
     audit_created(session, actor, [*orgs.created, *new_announcements])
+    for organisation, before in orgs.identified:
+        audit(session, actor, "update", organisation, before, snapshot(organisation))
     audit_created(session, actor, [c for c, _ in new_commitments] + new_lines)
     # An organisation's collections (its announcements, the commitments it
     # receives) would otherwise grow in memory with every saved row and be
     # walked again at every flush: a big file saved in chunks would cost the
     # square of its length. Saved rows are in the database; drop the lists.
-    for organisation in orgs.by_name.values():
+    for organisation in orgs.all:
         session.expire(organisation, ["announcements", "commitments_received"])
     for entity, objects in (
         ("organisation", orgs.created),

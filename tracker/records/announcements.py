@@ -25,8 +25,9 @@ from tracker.records.inputs import AnnouncementInput, Checks, announcement_field
 from tracker.records.organisations import organisation_ids
 from tracker.records.permissions import Actor, authorise
 from tracker.records.problems import FieldProblem, raise_if_any
-from tracker.records.refs import check_new_ref, reannounce_target
+from tracker.records.refs import check_new_ref, pot_target, reannounce_target
 from tracker.records.revisions import record_terms, schedule_of
+from tracker.records.shares import stored_pot_problems
 from tracker.records.unit_of_work import UnitOfWork, apply_values, snapshot, write
 
 if TYPE_CHECKING:
@@ -47,7 +48,7 @@ def _database_checks(
     Returns organisation ids by name and re-announced commitments by ref."""
     check_new_ref(session, Announcement, "ref", fields["ref"], problems, keep_id=keep_id)
     names = [("funder", fields["funder"], "funder")] if fields["funder"] else []
-    names += [(f"commitments[{i}].recipient", rec.recipient, "recipient") for i, rec in records]
+    names += [(f"commitments[{i}].recipient", rec.recipient, "recipient") for i, rec in records if rec.recipient]
     orgs = organisation_ids(session, names, problems, new_ok, created)
     pending = {rec.ref for _, rec in records}
     targets: dict[str, Commitment] = {}
@@ -56,6 +57,13 @@ def _database_checks(
         target = reannounce_target(session, f"commitments[{i}].reannounces", rec.reannounces, problems, pending=pending)
         if target is not None:
             targets[rec.ref] = target
+        pot = pot_target(session, f"commitments[{i}].part_of", rec.part_of, problems, pending=pending)
+        if pot is not None:
+            targets[f"part_of:{rec.ref}"] = pot
+    wrong = stored_pot_problems(session, [rec for _, rec in records])
+    for i, rec in records:
+        if rec.ref in wrong:
+            problems.append(FieldProblem(f"commitments[{i}].part_of", rec.part_of, wrong[rec.ref]))
     return orgs, targets
 
 
@@ -118,13 +126,21 @@ def create_announcement(
         lines: list[ProfileLine] = []
         for _, rec in records:
             target = targets.get(rec.ref)
+            pot = targets.get(f"part_of:{rec.ref}")
             commitments[rec.ref], new_lines = new_commitment(
-                uow, announcement, rec, orgs[rec.recipient], target.id if target else None
+                uow,
+                announcement,
+                rec,
+                orgs.get(rec.recipient) if rec.recipient else None,
+                target.id if target else None,
+                pot.id if pot else None,
             )
             lines += new_lines
-        for _, rec in records:  # re-announcements of commitments in this same announcement
+        for _, rec in records:  # re-announcements and shares of commitments in this same announcement
             if rec.reannounces in commitments:
                 commitments[rec.ref].reannounces = commitments[rec.reannounces]
+            if rec.part_of in commitments:
+                commitments[rec.ref].part_of = commitments[rec.part_of]
         uow.created([*created, announcement, *commitments.values(), *lines])
         return announcement.id
 

@@ -1,9 +1,12 @@
 """The commitments file (CSV or XLSX): the contract in DESIGN.md.
 
-One row is one line of money. Required columns: ``ref, announced_on, funder,
-recipient, purpose, kind, amount, first_year``; optional: ``years, qualifier,
+One row is one line of money. Required columns: ``ref, funder, purpose, kind,
+amount``; optional: ``announced_on, recipient, first_year, years, qualifier,
 programme, announcement_ref, title, source_url, quote, status,
-capital_or_revenue, uplift_pct, reannounces, profile``.
+capital_or_revenue, uplift_pct, reannounces, profile, part_of, funder_id,
+recipient_id, currency, planned_start, planned_end, spread, areas``. (Files
+of wave 1 named ``announced_on, recipient, first_year`` among the required
+columns: they stay valid, and their values may now be blank.)
 
 Every text column is checked against ``tracker.core.limits`` (its length,
 hidden control characters, the ref pattern, web addresses) and every choice
@@ -23,8 +26,20 @@ from pathlib import Path
 
 from tracker.core import limits
 from tracker.core.fiscal import FinancialYear, FiscalError, parse_financial_year
+from tracker.core.identifiers import check_identifier
 from tracker.core.money import MoneyError, format_pounds, parse_pence
-from tracker.core.vocabulary import CAPITAL_OR_REVENUE, COMMITMENT_KINDS, QUALIFIERS, STATUSES
+from tracker.core.places import parse_areas
+from tracker.core.spread import SpreadError
+from tracker.core.spread import spread as spread_money
+from tracker.core.vocabulary import (
+    ANNOUNCED_EARLIER,
+    CAPITAL_OR_REVENUE,
+    COMMITMENT_KINDS,
+    CURRENCIES,
+    QUALIFIERS,
+    SPREADS,
+    STATUSES,
+)
 from tracker.files.tabular import Problem, Row, missing_columns, parse_file_date, read_table
 from tracker.records.commitment_values import (
     MAX_PENCE,
@@ -35,8 +50,11 @@ from tracker.records.commitment_values import (
     parse_years,
 )
 
-REQUIRED = ("ref", "announced_on", "funder", "recipient", "purpose", "kind", "amount", "first_year")
+REQUIRED = ("ref", "funder", "purpose", "kind", "amount")
 OPTIONAL = (
+    "announced_on",
+    "recipient",
+    "first_year",
     "years",
     "qualifier",
     "programme",
@@ -49,6 +67,14 @@ OPTIONAL = (
     "uplift_pct",
     "reannounces",
     "profile",
+    "part_of",
+    "funder_id",
+    "recipient_id",
+    "currency",
+    "planned_start",
+    "planned_end",
+    "spread",
+    "areas",
 )
 COLUMNS = REQUIRED + OPTIONAL
 # The columns kept as text: each is checked by tracker.core.limits.check_field.
@@ -63,6 +89,10 @@ TEXT_COLUMNS = (
     "source_url",
     "quote",
     "reannounces",
+    "part_of",
+    "funder_id",
+    "recipient_id",
+    "areas",
 )
 
 # Spellings seen in real spreadsheets, mapped to the contract's names. Keys
@@ -118,6 +148,18 @@ HEADER_ALIASES = {
     "url": "source_url",
     "link": "source_url",
     "quotation": "quote",
+    "share_of": "part_of",
+    "part_of_ref": "part_of",
+    "funder_identifier": "funder_id",
+    "funder_org_id": "funder_id",
+    "recipient_identifier": "recipient_id",
+    "recipient_org_id": "recipient_id",
+    "currency_code": "currency",
+    "planned_start_date": "planned_start",
+    "planned_end_date": "planned_end",
+    "area": "areas",
+    "area_codes": "areas",
+    "gss_codes": "areas",
 }
 
 # Each value of the closed list, plus other spellings of it.
@@ -127,6 +169,9 @@ _KIND_SPELLINGS = {
     "one off": "one-off",
     "one_off": "one-off",
     "annual": "recurring",
+    "multiyear": "multi-year",
+    "multi year": "multi-year",
+    "multi_year": "multi-year",
 }
 _QUALIFIER_SPELLINGS = {
     **{qualifier: qualifier for qualifier in QUALIFIERS},
@@ -140,21 +185,27 @@ _QUALIFIER_SPELLINGS = {
 }
 
 
-# [0-9], not \d: \d also matches other scripts' digits, which Decimal() would read.
 @dataclass(frozen=True, slots=True)
 class CommitmentRecord:
-    """A validated commitments-file row. Money in pence, years as FinancialYear."""
+    """A validated commitments-file row. Money in pence, years as FinancialYear.
+
+    ``first_year`` is None when not stated (the money is then unphased);
+    ``years`` is None for "£X a year" with no end (a recurring floor of one
+    year) and for a multi-year total over an unstated period. ``reannounces``
+    is a ref or the word ``earlier``. ``spread_lines`` are the estimated years
+    of a multi-year total spread on purpose.
+    """
 
     line: int
     ref: str
-    announced_on: date
+    announced_on: date | None
     funder: str
-    recipient: str
+    recipient: str | None
     purpose: str
     kind: str
-    amount_pence: int  # one-off: total; recurring: per year; profiled: total
-    first_year: FinancialYear
-    years: int
+    amount_pence: int  # one-off, multi-year, profiled: total; recurring: per year
+    first_year: FinancialYear | None
+    years: int | None
     qualifier: str = "exact"
     status: str = "confirmed"
     programme: str | None = None
@@ -166,10 +217,38 @@ class CommitmentRecord:
     uplift_bp: int = 0
     reannounces: str | None = None
     profile: tuple[tuple[FinancialYear, int], ...] = ()
+    part_of: str | None = None
+    funder_id: str | None = None
+    recipient_id: str | None = None
+    planned_start: date | None = None
+    planned_end: date | None = None
+    spread: str = "none"
+    areas: tuple[str, ...] = ()
+    spread_lines: tuple[tuple[FinancialYear, int], ...] = ()
 
     @property
-    def last_year(self) -> FinancialYear:
-        return self.first_year + (self.years - 1)
+    def last_year(self) -> FinancialYear | None:
+        if self.first_year is None:
+            return None
+        return self.first_year + ((self.years or 1) - 1)
+
+    @property
+    def estimated(self) -> bool:
+        """Placed in years by a chosen spread, not as announced."""
+        return bool(self.spread_lines)
+
+    @property
+    def total_pence(self) -> int:
+        """All the money announced (a recurring amount times its years; one year when open-ended)."""
+        if self.kind == "recurring":
+            if self.uplift_bp:
+                n = self.years or 1
+                return sum(
+                    (2 * self.amount_pence * (10000 + self.uplift_bp) ** k + 10000**k) // (2 * 10000**k)
+                    for k in range(n)
+                )
+            return self.amount_pence * (self.years or 1)
+        return self.amount_pence
 
 
 class _RowReader:
@@ -200,6 +279,27 @@ class _RowReader:
             return None
         return value
 
+    def day(self, column: str) -> date | None:
+        if not self.row.get(column):
+            return None
+        try:
+            return parse_file_date(self.row.get(column))
+        except FiscalError as err:
+            self.fail(column, _after_value(err))
+            return None
+
+    def identifier(self, column: str) -> str | None:
+        value = self.row.get(column) or None
+        if value is not None and self.ok_so_far(column):
+            problem = check_identifier(value)
+            if problem:
+                self.fail(column, problem)
+                return None
+        return value
+
+    def ok_so_far(self, column: str) -> bool:
+        return not any(p.line == self.row.line and p.column == column for p in self.problems)
+
 
 def parse_commitment_row(row: Row, problems: list[Problem]) -> CommitmentRecord | None:
     """Validate one row; append a Problem for each bad field."""
@@ -207,15 +307,14 @@ def parse_commitment_row(row: Row, problems: list[Problem]) -> CommitmentRecord 
     r.check_limits(TEXT_COLUMNS)
     ref = r.text("ref", required=True)
     funder = r.text("funder", required=True)
-    recipient = r.text("recipient", required=True)
+    recipient = r.text("recipient")
     purpose = r.text("purpose", required=True)
+    funder_id = r.identifier("funder_id")
+    recipient_id = r.identifier("recipient_id")
+    if recipient_id and not recipient:
+        r.fail("recipient", f"required with recipient_id {recipient_id}: the recipient's name")
 
-    announced_on = None
-    if r.text("announced_on", required=True):
-        try:
-            announced_on = parse_file_date(row.get("announced_on"))
-        except FiscalError as err:
-            r.fail("announced_on", _after_value(err))
+    announced_on = r.day("announced_on")
 
     kind = None
     if r.text("kind", required=True):
@@ -224,12 +323,18 @@ def parse_commitment_row(row: Row, problems: list[Problem]) -> CommitmentRecord 
             r.fail("kind", f"expected {either(COMMITMENT_KINDS)}")
 
     first_year = None
-    if r.text("first_year", required=True):
+    if row.get("first_year"):
         try:
             first_year = parse_financial_year(row.get("first_year"), relative_to=announced_on)
         except FiscalError as err:
-            if announced_on is None and "needs the date" in err.expected:
+            if row.get("announced_on") and announced_on is None and "needs the date" in err.expected:
                 pass  # the announced_on problem is already reported
+            elif "needs the date" in err.expected:
+                r.fail(
+                    "first_year",
+                    "a year relative to the announcement needs its date, and announced_on is blank: "
+                    "give the year (e.g. 2020-21) or the announcement's date",
+                )
             else:
                 r.fail("first_year", err.expected)
 
@@ -244,6 +349,13 @@ def parse_commitment_row(row: Row, problems: list[Problem]) -> CommitmentRecord 
         capital_or_revenue = choice(row.get("capital_or_revenue"), {s: s for s in CAPITAL_OR_REVENUE})
         if capital_or_revenue is None:
             r.fail("capital_or_revenue", f"expected {either(CAPITAL_OR_REVENUE)} (or blank)")
+    currency = (row.get("currency") or "GBP").strip().upper()
+    if currency not in CURRENCIES:
+        r.fail(
+            "currency",
+            "expected GBP (or blank): the tracker holds pounds sterling; convert the amount to pounds "
+            "and record the original currency in the quote or notes",
+        )
 
     amount = None
     amount_text = row.get("amount")
@@ -256,20 +368,18 @@ def parse_commitment_row(row: Row, problems: list[Problem]) -> CommitmentRecord 
             except MoneyError as err:
                 r.fail("amount", _after_value(err))
             else:
-                if amount <= 0:
-                    r.fail("amount", "expected an amount greater than zero")
+                if amount < 0:
+                    r.fail("amount", "expected an amount of zero or more")
                 elif amount > MAX_PENCE:
                     r.fail("amount", "expected an amount below £1 trillion")
 
-    years = 1
+    years: int | None = 1 if kind == "one-off" else None
     years_text = row.get("years")
     if years_text:
         try:
             years = parse_years(years_text)
         except ValueError as err:
             r.fail("years", str(err))
-    elif kind == "recurring":
-        r.fail("years", "required for a recurring commitment: a whole number of years from 1")
     if kind == "one-off" and years_text and r.ok and years != 1:
         r.fail("years", "a one-off commitment covers one year: leave years blank or 1")
 
@@ -278,9 +388,11 @@ def parse_commitment_row(row: Row, problems: list[Problem]) -> CommitmentRecord 
         uplift_bp = parse_uplift_bp(row.get("uplift_pct"))
     except ValueError as err:
         r.fail("uplift_pct", str(err))
-    if uplift_bp and kind in ("one-off", "profiled"):
+    if uplift_bp and kind in ("one-off", "profiled", "multi-year"):
         r.fail("uplift_pct", "an annual uplift only applies to a recurring commitment")
-    elif uplift_bp > 0 and amount is not None and r.ok:
+    elif uplift_bp and kind == "recurring" and years is None and not years_text:
+        r.fail("uplift_pct", "an annual uplift needs the number of years (years is blank: end not stated)")
+    elif uplift_bp > 0 and amount is not None and years and r.ok:
         last = amount * (10000 + uplift_bp) ** (years - 1) // 10000 ** (years - 1)
         if last > MAX_PENCE:
             r.fail("uplift_pct", f"with this uplift year {years} would exceed £1 trillion: check the uplift and years")
@@ -297,8 +409,8 @@ def parse_commitment_row(row: Row, problems: list[Problem]) -> CommitmentRecord 
                 r.fail("profile", str(err))
             else:
                 total = sum(p for _, p in profile)
-                if any(p < 0 for _, p in profile) or total <= 0:
-                    r.fail("profile", "expected amounts of zero or more adding up to more than zero")
+                if any(p < 0 for _, p in profile):
+                    r.fail("profile", "expected amounts of zero or more")
                 elif amount is not None and total != amount:
                     r.fail(
                         "profile",
@@ -309,20 +421,65 @@ def parse_commitment_row(row: Row, problems: list[Problem]) -> CommitmentRecord 
                     amount = total
                     if first_year is not None and profile[0][0] != first_year:
                         r.fail("first_year", f"expected the first year of the profile, {profile[0][0]}")
+                    first_year = profile[0][0]
                     years = profile[-1][0] - profile[0][0] + 1
     elif profile_text and kind is not None:
         r.fail("profile", "a profile is only used with kind profiled")
 
+    planned_start = r.day("planned_start")
+    planned_end = r.day("planned_end")
+    if planned_start and planned_end and planned_end < planned_start:
+        r.fail("planned_end", f"expected a date on or after planned_start ({planned_start.isoformat()})")
+
+    spread = choice(row.get("spread") or "none", {s: s for s in SPREADS})
+    spread_lines: tuple[tuple[FinancialYear, int], ...] = ()
+    if spread is None:
+        r.fail("spread", f"expected {either(SPREADS)} (or blank: none)")
+    elif spread != "none" and kind is not None and kind != "multi-year":
+        r.fail("spread", "only a multi-year total is spread: leave spread blank for other kinds")
+    elif spread != "none" and amount is not None and r.ok:
+        try:
+            spread_lines = tuple(
+                spread_money(
+                    spread,
+                    amount,
+                    first_year=first_year,
+                    years=years,
+                    planned_start=planned_start,
+                    planned_end=planned_end,
+                )
+            )
+        except SpreadError as err:
+            r.fail("spread", str(err))
+
+    areas: tuple[str, ...] = ()
+    if row.get("areas") and r.ok_so_far("areas"):
+        try:
+            areas = parse_areas(row.get("areas"))
+        except ValueError as err:
+            r.fail("areas", str(err))
+
     reannounces = row.get("reannounces") or None
+    if reannounces is not None and reannounces.strip().lower() == ANNOUNCED_EARLIER:
+        reannounces = ANNOUNCED_EARLIER
     if reannounces is not None and reannounces == ref:
         r.fail("reannounces", "a commitment cannot re-announce itself")
+    part_of = row.get("part_of") or None
+    if part_of is not None and part_of == ref:
+        r.fail("part_of", "a commitment cannot be a share of itself")
+    elif part_of is not None and reannounces not in (None, ANNOUNCED_EARLIER):
+        r.fail(
+            "part_of",
+            f"a share cannot also re-announce {reannounces}: a re-announcement is counted at its original "
+            "(write earlier in reannounces if the pot was announced before)",
+        )
 
     if not r.ok:
         return None
     # r.ok: each value left None above was reported as a problem, so none is.
-    assert ref is not None and announced_on is not None and funder is not None and recipient is not None
-    assert purpose is not None and kind is not None and amount is not None and first_year is not None
-    assert qualifier is not None and status is not None
+    assert ref is not None and funder is not None
+    assert purpose is not None and kind is not None and amount is not None
+    assert qualifier is not None and status is not None and spread is not None
     return CommitmentRecord(
         line=row.line,
         ref=ref,
@@ -345,6 +502,14 @@ def parse_commitment_row(row: Row, problems: list[Problem]) -> CommitmentRecord 
         uplift_bp=uplift_bp,
         reannounces=reannounces,
         profile=profile,
+        part_of=part_of,
+        funder_id=funder_id,
+        recipient_id=recipient_id,
+        planned_start=planned_start,
+        planned_end=planned_end,
+        spread=spread,
+        areas=areas,
+        spread_lines=spread_lines,
     )
 
 
@@ -371,7 +536,17 @@ def check_across_rows(
             first_line.setdefault(rec.ref, rec.line)
     by_ref = {rec.ref: rec for rec in records}
     for rec in records:
-        if rec.reannounces is None:
+        if rec.part_of is not None and rec.part_of not in by_ref and rec.part_of not in known_refs:
+            problems.append(
+                Problem(
+                    rec.line,
+                    "part_of",
+                    rec.part_of,
+                    "expected the ref of the pot: a commitment in this file or the database",
+                )
+            )
+    for rec in records:
+        if rec.reannounces is None or rec.reannounces == ANNOUNCED_EARLIER:
             continue
         if rec.reannounces not in by_ref and rec.reannounces not in known_refs:
             problems.append(
@@ -392,6 +567,7 @@ def check_across_rows(
                 break
             seen.add(target.ref)
             target = by_ref.get(target.reannounces) if target.reannounces else None
+    check_shares(records, problems)
     announcements: dict[str, CommitmentRecord] = {}
     for rec in records:
         if rec.announcement_ref is None:
@@ -404,9 +580,10 @@ def check_across_rows(
                 Problem(
                     rec.line,
                     "announced_on",
-                    rec.announced_on.isoformat(),
-                    f"announcement {rec.announcement_ref} is dated {first.announced_on.isoformat()} "
-                    f"on line {first.line}",
+                    rec.announced_on.isoformat() if rec.announced_on else "",
+                    f"announcement {rec.announcement_ref} is "
+                    + (f"dated {first.announced_on.isoformat()}" if first.announced_on else "undated")
+                    + f" on line {first.line}",
                 )
             )
         if rec.funder != first.funder:
@@ -418,6 +595,18 @@ def check_across_rows(
                     f"announcement {rec.announcement_ref} is by {first.funder!r} on line {first.line}",
                 )
             )
+
+
+def check_shares(records: list[CommitmentRecord], problems: list[Problem]) -> None:
+    """Shares that do not fit their pots, with the figures (pots in this file;
+    a pot already recorded is checked with the database's figures when saving)."""
+    if not any(rec.part_of for rec in records):
+        return
+    from tracker.core.projection import columns_from_records, problems_of
+
+    for problem in problems_of(columns_from_records(records)):
+        rec = records[problem.row]
+        problems.append(Problem(rec.line, problem.field, rec.part_of or rec.ref, problem.expected))
 
 
 def parse_commitments(

@@ -11,20 +11,56 @@ from __future__ import annotations
 
 from sqlalchemy import Engine, select
 
-from db.models import Announcement, Commitment, Organisation, ProfileLine, utc_now
+from db.models import Announcement, Commitment, CommitmentArea, Organisation, ProfileLine, utc_now
 from db.session import Bind
+from tracker.core.vocabulary import ANNOUNCED_EARLIER
 from tracker.records.commitment_rows import CommitmentRecord
-from tracker.records.inputs import Checks, CommitmentInput, commitment_record
+from tracker.records.inputs import Checks, CommitmentInput, as_text, commitment_record
 from tracker.records.organisations import organisation_ids
 from tracker.records.permissions import Actor, authorise
 from tracker.records.problems import FieldProblem, NotFound, ValidationFailed, raise_if_any
-from tracker.records.refs import check_new_ref, reannounce_target
+from tracker.records.refs import check_new_ref, pot_target, reannounce_target
 from tracker.records.revisions import check_reason, record_terms, revise, stored_terms
+from tracker.records.shares import stored_pot_problems
 from tracker.records.unit_of_work import UnitOfWork, apply_values, snapshot, write
 
 
+def placement(rec: CommitmentRecord) -> dict:
+    """The columns a record sets beside its money: announced before, how a
+    total is spread, its planned dates."""
+    return {
+        "reannounces_earlier": rec.reannounces == ANNOUNCED_EARLIER,
+        "spread": rec.spread,
+        "planned_start": rec.planned_start,
+        "planned_end": rec.planned_end,
+    }
+
+
+def set_areas(commitment: Commitment, codes: tuple[str, ...]) -> bool:
+    """Make the commitment's areas ``codes`` (in order); True when they changed."""
+    if tuple(a.gss_code for a in commitment.areas) == codes:
+        return False
+    commitment.areas = [CommitmentArea(gss_code=code) for code in codes]
+    return True
+
+
+def fits_its_pot(session, field_prefix: str, rec: CommitmentRecord, problems: list[FieldProblem], editing=None) -> None:
+    """A share of a stored pot must fit it (``tracker.records.shares``)."""
+    if not rec.part_of:
+        return
+    replacing = [editing.ref] if editing is not None else []
+    wrong = stored_pot_problems(session, [rec], replacing=replacing).get(rec.ref)
+    if wrong:
+        problems.append(FieldProblem(f"{field_prefix}part_of", rec.part_of, wrong))
+
+
 def new_commitment(
-    uow: UnitOfWork, announcement: Announcement, rec: CommitmentRecord, recipient_id: int, reannounces_id: int | None
+    uow: UnitOfWork,
+    announcement: Announcement,
+    rec: CommitmentRecord,
+    recipient_id: int | None,
+    reannounces_id: int | None,
+    part_of_id: int | None = None,
 ) -> tuple[Commitment, list[ProfileLine]]:
     """A new commitment and its profile lines, added to the session (not yet audited)."""
     commitment = Commitment(
@@ -42,6 +78,9 @@ def new_commitment(
         years=rec.years,
         uplift_bp=rec.uplift_bp,
         reannounces_id=reannounces_id,
+        part_of_id=part_of_id,
+        areas=[CommitmentArea(gss_code=code) for code in rec.areas],
+        **placement(rec),
     )
     uow.session.add(commitment)
     lines = [ProfileLine(commitment=commitment, financial_year=fy, amount_pence=pence) for fy, pence in rec.profile]
@@ -68,7 +107,7 @@ def create_commitment(
         if announcement is None:
             raise NotFound(f"there is no announcement with ref {announcement_ref!r}")
         problems: list[FieldProblem] = []
-        rec = commitment_record(inp, announcement.announced_on.isoformat(), announcement.funder.name, Checks(problems))
+        rec = commitment_record(inp, as_text(announcement.announced_on), announcement.funder.name, Checks(problems))
         if rec is None:
             raise ValidationFailed(problems)
         created: list[Organisation] = []
@@ -77,8 +116,17 @@ def create_commitment(
             session, [("recipient", rec.recipient, "recipient")], problems, new_organisations_ok, created
         )
         target = reannounce_target(session, "reannounces", rec.reannounces, problems)
+        pot = pot_target(session, "part_of", rec.part_of, problems)
+        fits_its_pot(session, "", rec, problems)
         raise_if_any(problems)
-        commitment, lines = new_commitment(uow, announcement, rec, orgs[rec.recipient], target.id if target else None)
+        commitment, lines = new_commitment(
+            uow,
+            announcement,
+            rec,
+            orgs.get(rec.recipient) if rec.recipient else None,
+            target.id if target else None,
+            pot.id if pot else None,
+        )
         uow.created([*created, commitment, *lines])
         return commitment.id
 
@@ -113,7 +161,7 @@ def update_commitment(
         commitment = uow.load_for_change(Commitment, ref, expected_version)
         announcement = commitment.announcement
         problems: list[FieldProblem] = []
-        rec = commitment_record(inp, announcement.announced_on.isoformat(), announcement.funder.name, Checks(problems))
+        rec = commitment_record(inp, as_text(announcement.announced_on), announcement.funder.name, Checks(problems))
         if rec is None:
             raise ValidationFailed(problems)
         created: list[Organisation] = []
@@ -122,6 +170,8 @@ def update_commitment(
             session, [("recipient", rec.recipient, "recipient")], problems, new_organisations_ok, created
         )
         target = reannounce_target(session, "reannounces", rec.reannounces, problems, editing=commitment)
+        pot = pot_target(session, "part_of", rec.part_of, problems, editing=commitment)
+        fits_its_pot(session, "", rec, problems, editing=commitment)
         old_terms, new_terms = stored_terms(commitment), record_terms(rec)
         revised = old_terms != new_terms
         if revised:
@@ -135,7 +185,7 @@ def update_commitment(
                 "ref": rec.ref,
                 "purpose": rec.purpose,
                 "programme": rec.programme,
-                "recipient_id": orgs[rec.recipient],
+                "recipient_id": orgs.get(rec.recipient) if rec.recipient else None,
                 "kind": rec.kind,
                 "amount_pence": rec.amount_pence,
                 "qualifier": rec.qualifier,
@@ -145,8 +195,12 @@ def update_commitment(
                 "years": rec.years,
                 "uplift_bp": rec.uplift_bp,
                 "reannounces_id": target.id if target else None,
+                "part_of_id": pot.id if pot else None,
+                **placement(rec),
             },
         )
+        with session.no_autoflush:  # loading the areas must not flush the edit half-made (a second version)
+            changed = set_areas(commitment, rec.areas) or changed
         if not changed and not revised:
             return commitment.version
         # The version covers the whole commitment, profile included: a change

@@ -15,6 +15,7 @@ from sqlalchemy import Engine, select
 from db.models import Announcement, Commitment, Delivery
 from db.session import read_session
 from tracker.core.money import plain_pounds
+from tracker.core.vocabulary import ANNOUNCED_EARLIER
 from tracker.records.inputs import (
     AnnouncementInput,
     CommitmentInput,
@@ -52,7 +53,7 @@ def as_input(row) -> AnnouncementInput | CommitmentInput | DeliveryInput | Miles
     if isinstance(row, Announcement):
         return AnnouncementInput(
             ref=row.ref,
-            announced_on=row.announced_on.isoformat(),
+            announced_on=opt(row.announced_on),
             title=row.title,
             funder=row.funder.name,
             made_by=opt(row.made_by),
@@ -65,11 +66,11 @@ def as_input(row) -> AnnouncementInput | CommitmentInput | DeliveryInput | Miles
         return CommitmentInput(
             ref=row.ref,
             purpose=row.purpose,
-            recipient=row.recipient.name,
+            recipient=row.recipient.name if row.recipient is not None else "",
             kind=row.kind,
             amount=_pounds_text(row.amount_pence),
-            first_year=row.first_year.label,
-            years=str(row.years) if row.kind == "recurring" else "",
+            first_year="" if profiled else opt(row.first_year),
+            years=opt(row.years) if row.kind in ("recurring", "multi-year") else "",
             qualifier=row.qualifier,
             status=row.status,
             capital_or_revenue=opt(row.capital_or_revenue),
@@ -80,7 +81,15 @@ def as_input(row) -> AnnouncementInput | CommitmentInput | DeliveryInput | Miles
             )
             if profiled
             else "",
-            reannounces=row.reannounces.ref if row.reannounces is not None else "",
+            reannounces=ANNOUNCED_EARLIER
+            if row.reannounces_earlier
+            else (row.reannounces.ref if row.reannounces is not None else ""),
+            part_of=row.part_of.ref if row.part_of is not None else "",
+            spread="" if row.spread == "none" else row.spread,
+            planned_start=opt(row.planned_start),
+            planned_end=opt(row.planned_end),
+            areas="; ".join(area.gss_code for area in row.areas),
+            recipient_id=opt(row.recipient.org_identifier) if row.recipient is not None else "",
         )
     if isinstance(row, Delivery):
         return DeliveryInput(

@@ -58,6 +58,12 @@ class CommitmentInput:
     uplift_pct: str = ""
     profile: str = ""
     reannounces: str = ""
+    part_of: str = ""
+    spread: str = ""
+    planned_start: str = ""
+    planned_end: str = ""
+    areas: str = ""
+    recipient_id: str = ""
 
     def cells(self, announced_on: str, funder: str) -> dict[str, str]:
         values = {name: as_text(getattr(self, name)) for name in self.__dataclass_fields__}
@@ -180,7 +186,7 @@ def commitment_record(inp: CommitmentInput, announced_on: str, funder: str, chec
 def announcement_fields(inp: AnnouncementInput, checks: Checks) -> dict:
     return {
         "ref": checks.text("ref", inp.ref, required=True),
-        "announced_on": checks.date("announced_on", inp.announced_on, required=True),
+        "announced_on": checks.date("announced_on", inp.announced_on),
         "title": checks.text("title", inp.title, required=True),
         "funder": checks.text("funder", inp.funder, required=True),
         "made_by": checks.text("made_by", inp.made_by),
@@ -223,6 +229,13 @@ def validate_announcement(
                 break
             seen.add(target.ref)
             target = by_ref.get(target.reannounces) if target.reannounces else None
+    # Shares of pots in this same announcement must fit them.
+    if any(rec.part_of in by_ref for _, rec in records):
+        from tracker.core.projection import columns_from_records, problems_of
+
+        for problem in problems_of(columns_from_records([rec for _, rec in records])):
+            i, rec = records[problem.row]
+            problems.append(FieldProblem(f"commitments[{i}].part_of", rec.part_of, problem.expected))
     return fields, records, problems
 
 

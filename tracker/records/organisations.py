@@ -1,41 +1,84 @@
-"""Organisations (funders and recipients) by name, as the writes find or add them.
+"""Organisations (funders and recipients), as the writes find or add them.
 
-An import adds an organisation the first time a file names it
-(``Organisations``); a form only does so when the person says the name is
-new (``organisation_ids`` with ``new_ok``), so a typo does not become a new
+An import matches an organisation by its identifier first, then by its
+normalised name (``tracker.core.identifiers.normalise_name``, counting the
+other names it is known by); it adds one the first time a file names it
+(``Organisations``). A name that matches two organisations is refused,
+naming both; an identifier never matches an organisation that has a
+different one. A form only adds an organisation when the person says the name
+is new (``organisation_ids`` with ``new_ok``), so a typo does not become a new
 funder.
 """
 
 from __future__ import annotations
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from db.models import Organisation
+from tracker.core.identifiers import normalise_name
 from tracker.records.problems import FieldProblem
+from tracker.records.unit_of_work import snapshot
+
+
+class AmbiguousOrganisation(ValueError):
+    """A name that matches more than one organisation."""
+
+
+def describe(org: Organisation) -> str:
+    return f"{org.name!r} ({org.org_identifier})" if org.org_identifier else f"{org.name!r} (no identifier)"
 
 
 class Organisations:
-    """Organisations by name, created on first mention."""
+    """Organisations by identifier and by normalised name, created on first mention."""
 
     def __init__(self, session: Session):
         self.session = session
-        self.by_name = {o.name: o for o in session.scalars(select(Organisation))}
+        self.all = list(session.scalars(select(Organisation).options(selectinload(Organisation.other_names))))
+        self.by_identifier = {o.org_identifier: o for o in self.all if o.org_identifier}
+        self.by_name: dict[str, list[Organisation]] = {}
+        for org in self.all:
+            for name in {org.normalised_name, *(n.normalised_name for n in org.other_names)}:
+                self.by_name.setdefault(name, []).append(org)
         self.created: list[Organisation] = []
+        self.identified: list[tuple[Organisation, dict]] = []  # (organisation, its snapshot before)
 
-    def get(self, name: str, kind: str) -> Organisation:
-        org = self.by_name.get(name)
-        if org is None:
-            org = Organisation(name=name, kind=kind)
-            self.session.add(org)
-            self.by_name[name] = org
-            self.created.append(org)
+    def get(self, name: str, kind: str, identifier: str | None = None) -> Organisation:
+        """The organisation a row names; raises ``AmbiguousOrganisation``."""
+        if identifier:
+            org = self.by_identifier.get(identifier)
+            if org is not None:
+                return org
+        candidates = self.by_name.get(normalise_name(name), [])
+        if identifier:
+            candidates = [o for o in candidates if not o.org_identifier]
+        if len(candidates) > 1:
+            raise AmbiguousOrganisation(
+                f"{name!r} matches {len(candidates)} organisations: "
+                + ", ".join(describe(o) for o in candidates)
+                + ": give the identifier of the one meant"
+                + (" (funder_id or recipient_id)" if not identifier else "")
+            )
+        if candidates:
+            org = candidates[0]
+            if identifier:  # the organisation was known by name only: it now has its identifier
+                self.identified.append((org, snapshot(org)))
+                org.org_identifier = identifier
+                self.by_identifier[identifier] = org
+            return org
+        org = Organisation(name=name, kind=kind, org_identifier=identifier)
+        self.session.add(org)
+        self.by_name.setdefault(normalise_name(name), []).append(org)
+        if identifier:
+            self.by_identifier[identifier] = org
+        self.all.append(org)
+        self.created.append(org)
         return org
 
 
 def organisation_ids(
     session: Session,
-    names: list[tuple[str, str, str]],
+    names: list[tuple[str, str | None, str]],
     problems: list[FieldProblem],
     new_ok: bool,
     created: list[Organisation] | None,
@@ -44,17 +87,37 @@ def organisation_ids(
     a problem unless ``new_ok``; then it is created and added to ``created``
     (for the caller to audit), or, when ``created`` is None (a preview, which
     writes nothing), simply accepted."""
-    wanted = sorted({name for _, name, _ in names if name})
-    known: dict[str, int] = {}
+    wanted = sorted({normalise_name(name) for _, name, _ in names if name})
+    matches: dict[str, list[tuple[str, int, str | None]]] = {}
     if wanted:
-        known = {
-            name: org_id
-            for name, org_id in session.execute(
-                select(Organisation.name, Organisation.id).where(Organisation.name.in_(wanted))
+        for normalised, org_name, org_id, identifier in session.execute(
+            select(Organisation.normalised_name, Organisation.name, Organisation.id, Organisation.org_identifier).where(
+                Organisation.normalised_name.in_(wanted)
             )
-        }
+        ):
+            matches.setdefault(normalised, []).append((org_name, org_id, identifier))
+    known: dict[str, int] = {}
     for field_name, name, kind in names:
-        if not name or name in known:
+        if not name:
+            continue
+        found = matches.get(normalise_name(name), [])
+        if len(found) > 1:
+            exact = [f for f in found if f[0] == name]
+            if len(exact) != 1:
+                problems.append(
+                    FieldProblem(
+                        field_name,
+                        name,
+                        f"{len(found)} organisations are called {name!r} ("
+                        + ", ".join(identifier or "no identifier" for _, _, identifier in found)
+                        + "): an admin can merge them, or tell them apart by name",
+                    )
+                )
+                continue
+            found = exact
+        if found:
+            known[name] = found[0][1]
+        if name in known:
             continue
         if not new_ok:
             problems.append(

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.models import Commitment
+from tracker.core.vocabulary import ANNOUNCED_EARLIER
 from tracker.records.problems import FieldProblem
 from tracker.records.unit_of_work import entity_word
 
@@ -58,8 +59,9 @@ def reannounce_target(
     editing: Commitment | None = None,
     pending: Iterable[str] = (),
 ) -> Commitment | None:
-    """The commitment ``ref`` re-announces: in the database, or one being created now."""
-    if not ref or ref in pending:
+    """The commitment ``ref`` re-announces: in the database, or one being created
+    now (None too for ``earlier``: announced before, the original not recorded)."""
+    if not ref or ref == ANNOUNCED_EARLIER or ref in pending:
         return None
     target = live_commitment(session, ref)
     if target is None:
@@ -73,4 +75,33 @@ def reannounce_target(
                 problems.append(FieldProblem(field_name, ref, "re-announcements form a loop"))
                 return None
             node, steps = node.reannounces, steps + 1
+    return target
+
+
+def pot_target(
+    session: Session,
+    field_name: str,
+    ref: str | None,
+    problems: list[FieldProblem],
+    *,
+    editing: Commitment | None = None,
+    pending: Iterable[str] = (),
+) -> Commitment | None:
+    """The pot ``ref`` names (``part_of``): in the database, or one being created now."""
+    if not ref or ref in pending:
+        return None
+    target = live_commitment(session, ref)
+    if target is None:
+        problems.append(FieldProblem(field_name, ref, "expected the ref of the pot: a commitment in the database"))
+        return None
+    if editing is not None:
+        node: Commitment | None = target
+        steps = 0
+        while node is not None and steps < 10_000:
+            if node.id == editing.id:
+                problems.append(
+                    FieldProblem(field_name, ref, "shares form a loop: a pot cannot be part of its own share")
+                )
+                return None
+            node, steps = node.part_of, steps + 1
     return target

@@ -1,7 +1,8 @@
 """Revisions of a commitment's money: what changed, why, and what was first committed.
 
-A commitment's terms (kind, amount, first year, years, uplift, profile)
-decide its money year by year. ``update_commitment``
+A commitment's terms (kind, amount, first year, years, uplift, profile, and
+for a multi-year total its spread and planned dates) decide its money year by
+year. ``update_commitment``
 (tracker.records.commitments) calls a change to them a revision: it needs a
 reason from ``REVISION_REASONS`` (``check_reason``), and ``revise`` keeps the
 schedule as first committed in ``commitment_baselines`` (on the first
@@ -13,6 +14,7 @@ read them back for the Delivery page and the figures.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import date
 from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine, select
@@ -20,8 +22,9 @@ from sqlalchemy import Engine, select
 from db.models import Commitment, CommitmentBaseline, CommitmentRevision, ProfileLine
 from db.session import read_session
 from tracker.core import limits
-from tracker.core.fiscal import FinancialYear, fy_label
+from tracker.core.fiscal import UNPHASED, FinancialYear, fy_label
 from tracker.core.projection import CommitmentColumns, expand
+from tracker.core.spread import SpreadError, spread
 from tracker.core.vocabulary import REVISION_REASONS
 from tracker.records.commitment_rows import CommitmentRecord
 from tracker.records.inputs import as_text
@@ -38,13 +41,26 @@ if TYPE_CHECKING:
 def money_terms(
     kind: str,
     amount: int,
-    first_year: FinancialYear,
-    years: int,
+    first_year: FinancialYear | None,
+    years: int | None,
     uplift_bp: int,
     profile: Iterable[tuple[FinancialYear, int]],
+    spread: str = "none",
+    planned_start: date | None = None,
+    planned_end: date | None = None,
 ) -> tuple:
-    """The terms that decide a commitment's money, comparable with ==."""
-    return (kind, amount, first_year, years, uplift_bp, tuple(sorted(profile)) if kind == "profiled" else ())
+    """The terms that decide a commitment's money and where it falls, comparable with ==."""
+    return (
+        kind,
+        amount,
+        first_year,
+        years,
+        uplift_bp,
+        tuple(sorted(profile)) if kind == "profiled" else (),
+        spread,
+        planned_start,
+        planned_end,
+    )
 
 
 def stored_terms(commitment: Commitment) -> tuple:
@@ -55,25 +71,50 @@ def stored_terms(commitment: Commitment) -> tuple:
         commitment.years,
         commitment.uplift_bp,
         [(line.financial_year, line.amount_pence) for line in commitment.profile_lines],
+        commitment.spread,
+        commitment.planned_start,
+        commitment.planned_end,
     )
 
 
 def record_terms(rec: CommitmentRecord) -> tuple:
-    return money_terms(rec.kind, rec.amount_pence, rec.first_year, rec.years, rec.uplift_bp, rec.profile)
+    return money_terms(
+        rec.kind,
+        rec.amount_pence,
+        rec.first_year,
+        rec.years,
+        rec.uplift_bp,
+        rec.profile,
+        rec.spread,
+        rec.planned_start,
+        rec.planned_end,
+    )
 
 
 def schedule_of(terms: tuple) -> dict[int, int]:
-    """{financial-year start year: pence} for one commitment's terms (the projection engine's rules)."""
-    kind, amount, first_year, years, uplift_bp, profile = terms
+    """{financial-year start year (``UNPHASED`` for money with no year): pence}
+    for one commitment's terms, by the projection engine's rules."""
+    kind, amount, first_year, years, uplift_bp, profile, how, planned_start, planned_end = terms
+    estimated: list[tuple[FinancialYear, int]] = []
+    if kind == "multi-year" and how != "none":
+        try:
+            estimated = spread(
+                how, amount, first_year=first_year, years=years, planned_start=planned_start, planned_end=planned_end
+            )
+        except SpreadError:
+            estimated = []
+    lines = estimated or list(profile)
     columns = CommitmentColumns.build(
-        start_year=[first_year.start_year],
-        years=[years],
+        start_year=[first_year.start_year if first_year else 0],
+        years=[years or 1 if kind != "multi-year" else 1],
         amount=[amount],
         uplift_bp=[uplift_bp],
-        profiled=[kind == "profiled"],
-        profile_row=[0] * len(profile),
-        profile_year=[fy.start_year for fy, _ in profile],
-        profile_amount=[pence for _, pence in profile],
+        profiled=[bool(lines)],
+        profile_row=[0] * len(lines),
+        profile_year=[fy.start_year for fy, _ in lines],
+        profile_amount=[pence for _, pence in lines],
+        phased=[bool(lines) or (first_year is not None and kind != "multi-year")],
+        estimated=[bool(estimated)],
     )
     schedule = expand(columns)
     return {int(y): int(p) for y, p in zip(schedule.year, schedule.headline)}
@@ -81,14 +122,17 @@ def schedule_of(terms: tuple) -> dict[int, int]:
 
 def terms_json(terms: tuple) -> dict:
     """Terms and their schedule as JSON, as ``commitment_revisions.before``/``after`` hold them."""
-    kind, amount, first_year, years, uplift_bp, profile = terms
+    kind, amount, first_year, years, uplift_bp, profile, how, planned_start, planned_end = terms
     return {
         "kind": kind,
         "amount_pence": amount,
-        "first_year": first_year.label,
+        "first_year": first_year.label if first_year else None,
         "years": years,
         "uplift_bp": uplift_bp,
         "profile": {fy.label: pence for fy, pence in profile},
+        "spread": how,
+        "planned_start": planned_start.isoformat() if planned_start else None,
+        "planned_end": planned_end.isoformat() if planned_end else None,
         "schedule": {fy_label(y): pence for y, pence in schedule_of(terms).items()},
     }
 
@@ -142,7 +186,11 @@ def revise(
         []
         if has_baseline
         else [
-            CommitmentBaseline(commitment_id=commitment.id, financial_year=FinancialYear(year), amount_pence=pence)
+            CommitmentBaseline(
+                commitment_id=commitment.id,
+                financial_year=None if year == UNPHASED else FinancialYear(year),
+                amount_pence=pence,
+            )
             for year, pence in schedule_of(old_terms).items()
         ]
     )
@@ -175,7 +223,7 @@ def baseline_vs_revised(engine: Engine, commitment_ref: str) -> pd.DataFrame:
             raise NotFound(f"there is no commitment with ref {commitment_ref!r}")
         revised = schedule_of(stored_terms(commitment))
         original = {
-            fy.start_year: pence
+            fy.start_year if fy is not None else UNPHASED: pence
             for fy, pence in session.execute(
                 select(CommitmentBaseline.financial_year, CommitmentBaseline.amount_pence).where(
                     CommitmentBaseline.commitment_id == commitment.id

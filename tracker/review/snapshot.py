@@ -48,6 +48,7 @@ from tracker.core.fiscal import FinancialYear
 from tracker.figures import data as queries
 from tracker.figures import delivery as delivery_maths
 from tracker.figures.register import read_announcements
+from tracker.figures.totals import committed_vs_delivered
 from tracker.review.meetings import current_statuses
 
 SCHEMA = 1
@@ -93,12 +94,12 @@ def build_snapshot(engine: Engine, as_at: date, *, recorded_before: datetime | N
     data = queries.load(engine, as_at=as_at)
     schedule = data.schedule
     head = delivery_maths.headline(schedule, data.deliveries, data.commitments, as_at)
-    yearly = delivery_maths.committed_vs_delivered(schedule, data.deliveries, data.commitments)
+    yearly = committed_vs_delivered(schedule, data.deliveries, data.commitments)
     per_commitment = delivery_maths.by_commitment(schedule, data.deliveries, data.commitments, as_at)
     # Payments against a re-announcement count toward the money it restates, as in ``commitments``.
     roots = delivery_maths.original_ids(data.commitments)
     rooted = data.deliveries.assign(commitment_id=data.deliveries["commitment_id"].map(roots).astype("int64"))
-    per_year = delivery_maths.committed_vs_delivered(schedule, rooted, data.commitments, by="ref")
+    per_year = committed_vs_delivered(schedule, rooted, data.commitments, by="ref")
 
     milestones = data.milestones.copy()
     if len(milestones):

@@ -1,0 +1,119 @@
+"""Engine columns from the DataFrames the dashboard and reports read
+(``tracker.figures.data``): one row per commitment, profile lines beside."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import numpy as np
+import pandas as pd
+
+from tracker.core.columns import CommitmentColumns
+from tracker.core.fiscal import FinancialYear
+from tracker.core.spread import SpreadError, spread
+
+
+def _optional(frame: pd.DataFrame, name: str, default: object) -> pd.Series:
+    return frame[name] if name in frame else pd.Series(default, index=frame.index)
+
+
+def columns_from_frame(commitments: pd.DataFrame, profile_lines: pd.DataFrame | None = None) -> CommitmentColumns:
+    """Columns for the engine from a commitments DataFrame.
+
+    Needs ``commitment_id, kind, amount_pence, first_year`` (start year, or
+    missing when not stated), ``years`` (missing: one year), ``uplift_bp``,
+    ``reannounces_id``; reads ``reannounces_earlier``, ``part_of_id``,
+    ``spread`` and ``announced_on`` when present.
+    """
+    frame = commitments.reset_index(drop=True)
+    ids = frame["commitment_id"].to_numpy()
+    position = {cid: i for i, cid in enumerate(ids)}
+    kind = frame["kind"]
+    spread = _optional(frame, "spread", "none").fillna("none")
+    spread_on = ((kind == "multi-year") & (spread != "none")).to_numpy(dtype=bool, copy=True)
+    first_year = pd.to_numeric(frame["first_year"], errors="coerce")
+    spread_lines = _spread_lines(frame, np.flatnonzero(spread_on), first_year)
+    spread_on[spread_lines[3]] = False  # could not be spread (refused when recorded): stays unphased
+    profiled = (kind == "profiled").to_numpy(dtype=bool) | spread_on
+    multi = (kind == "multi-year").to_numpy(dtype=bool)
+    phased = first_year.notna().to_numpy(dtype=bool) & ~(multi & ~spread_on) | profiled
+    years = pd.to_numeric(frame["years"], errors="coerce").fillna(1).to_numpy(dtype=np.int64)
+    years = np.where(multi, 1, years)
+    reannounces = frame["reannounces_id"]
+    restates = reannounces.notna().to_numpy(dtype=bool)
+    target = reannounces.map(position).fillna(-1).to_numpy(dtype=np.int64)
+    part_of = _optional(frame, "part_of_id", None).map(position).fillna(-1).to_numpy(dtype=np.int64)
+    earlier = _optional(frame, "reannounces_earlier", False).fillna(False).to_numpy(dtype=bool)
+    announced = pd.to_datetime(_optional(frame, "announced_on", None), errors="coerce")
+    order = np.lexsort((np.arange(len(frame)), announced.isna().to_numpy(), announced.fillna(pd.Timestamp(0))))
+    rank = np.empty(len(frame), np.int64)
+    rank[order] = np.arange(len(frame))
+    profile_row = profile_year = profile_amount = np.zeros(0, np.int64)
+    if profile_lines is not None and len(profile_lines):
+        lines = profile_lines[profile_lines["commitment_id"].isin(position)]
+        profile_row = lines["commitment_id"].map(position).to_numpy(dtype=np.int64)
+        profile_year = lines["financial_year"].to_numpy(dtype=np.int64)
+        profile_amount = lines["amount_pence"].to_numpy(dtype=np.int64)
+    if len(spread_lines[0]):
+        spread_row, spread_year, spread_amount = spread_lines[:3]
+        profile_row = np.concatenate([profile_row, spread_row])
+        profile_year = np.concatenate([profile_year, spread_year])
+        profile_amount = np.concatenate([profile_amount, spread_amount])
+    return CommitmentColumns.build(
+        start_year=first_year.fillna(0).to_numpy(dtype=np.int64),
+        years=years,
+        amount=frame["amount_pence"].to_numpy(dtype=np.int64),
+        uplift_bp=frame["uplift_bp"].to_numpy(dtype=np.int64),
+        restates=restates,
+        profiled=profiled,
+        profile_row=profile_row,
+        profile_year=profile_year,
+        profile_amount=profile_amount,
+        phased=phased,
+        estimated=spread_on,
+        earlier=earlier,
+        reannounces=target,
+        part_of=part_of,
+        order=rank,
+    )
+
+
+def _spread_lines(
+    frame: pd.DataFrame, rows: np.ndarray, first_year: pd.Series
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The estimated years of the multi-year rows spread on purpose."""
+    out_row: list[int] = []
+    out_year: list[int] = []
+    out_amount: list[int] = []
+    failed: list[int] = []
+    for i in rows:
+        record = frame.iloc[int(i)]
+        fy = first_year.iloc[int(i)]
+        try:
+            lines = spread(
+                str(record["spread"]),
+                int(record["amount_pence"]),
+                first_year=FinancialYear(int(fy)) if pd.notna(fy) else None,
+                years=int(record["years"]) if pd.notna(record["years"]) else None,
+                planned_start=_day(record.get("planned_start")),
+                planned_end=_day(record.get("planned_end")),
+            )
+        except SpreadError:
+            failed.append(int(i))
+            continue
+        for year, pence in lines:
+            out_row.append(int(i))
+            out_year.append(year.start_year)
+            out_amount.append(pence)
+    return (
+        np.asarray(out_row, np.int64),
+        np.asarray(out_year, np.int64),
+        np.asarray(out_amount, np.int64),
+        np.asarray(failed, np.int64),
+    )
+
+
+def _day(value: object) -> date | None:
+    if value is None or (not isinstance(value, date) and pd.isna(value)):
+        return None
+    return value if isinstance(value, date) else pd.Timestamp(value).date()

@@ -1,0 +1,147 @@
+"""Committed against delivered per financial year (and per group): the totals
+every page, export and ``funding-tracker totals`` start from.
+
+One row per financial year, zero-filled from the first to the last year with
+money, then one ``UNPHASED`` row when some money has no year (asked for with
+``unphased=True``; screens that draw years only leave it out and say so).
+Columns (int64 pence unless said): ``committed`` (every pound once),
+``delivered``, ``variance`` (delivered - committed), ``new_money`` (committed
+less money announced before), ``estimated`` (the part of committed placed by
+a chosen spread) and ``qualifiers`` (text: the non-exact qualifiers of the
+row's committed money, sorted, joined by ``;``).
+
+Grouped ``by`` funder or recipient, rows group by organisation, not by name
+(two organisations sharing a name stay two lines), and a ``funder_id`` or
+``recipient_id`` column (the organisation's identifier) follows the name.
+Money with no recipient is its own line, ``recipient not stated``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from tracker.core.fiscal import UNPHASED
+
+NO_VALUE = "(none)"
+MONEY = ["committed", "delivered", "variance"]
+FIGURES = [*MONEY, "new_money", "estimated"]
+NOT_STATED = {"recipient": "recipient not stated"}
+ORGANISATION_KEYS = {"funder": ("funder_org", "funder_id"), "recipient": ("recipient_org", "recipient_id")}
+
+
+def fy_of_dates(dates: pd.Series) -> np.ndarray:
+    """Start year of the financial year of each date (vectorised)."""
+    stamps = pd.to_datetime(pd.Series(dates), errors="raise")
+    return (stamps.dt.year - (stamps.dt.month < 4)).to_numpy(dtype=np.int64)
+
+
+def identifier_column(by: str | None) -> str | None:
+    """The identifier column that follows ``by`` in totals (None when there is none)."""
+    return ORGANISATION_KEYS[by][1] if by in ORGANISATION_KEYS else None
+
+
+def _groups(commitments: pd.DataFrame, by: str) -> tuple[pd.Series, pd.DataFrame]:
+    """Each commitment's group key, and each key's label (and identifier)."""
+    frame = commitments.set_index("commitment_id")
+    label = frame[by].fillna(NOT_STATED.get(by, NO_VALUE))
+    keys = ORGANISATION_KEYS.get(by)
+    if keys is None or keys[0] not in frame:
+        return label, pd.DataFrame({by: label.drop_duplicates().to_numpy()}, index=label.drop_duplicates().to_numpy())
+    org = frame[keys[0]]
+    key = org.astype("Int64").astype(str).where(org.notna(), "")
+    described = pd.DataFrame({by: label.to_numpy(), keys[1]: frame[keys[1]].fillna("").to_numpy()}, index=key)
+    return key, described[~described.index.duplicated()]
+
+
+def _year_range(*years) -> np.ndarray:
+    present = np.concatenate([np.asarray(y, dtype=np.int64) for y in years]) if years else np.zeros(0, np.int64)
+    present = present[present != UNPHASED]
+    if len(present) == 0:
+        return np.zeros(0, np.int64)
+    return np.arange(present.min(), present.max() + 1, dtype=np.int64)
+
+
+def _qualifiers(values) -> str:
+    return ";".join(sorted(set(values) - {"exact"}))
+
+
+def committed_vs_delivered(
+    schedule: pd.DataFrame,
+    deliveries: pd.DataFrame,
+    commitments: pd.DataFrame,
+    by: str | None = None,
+    unphased: bool = False,
+) -> pd.DataFrame:
+    """Totals per financial year (per group with ``by``): see the module's words."""
+    money = schedule.loc[(schedule["committed_pence"] != 0) | (schedule["new_money_pence"] != 0)]
+    if not unphased:
+        money = money.loc[money["financial_year"] != UNPHASED]
+    money = money.assign(
+        estimated_pence=np.where(money["estimated"].to_numpy(dtype=bool), money["committed_pence"], 0)
+        if "estimated" in money
+        else 0
+    )
+    paid = deliveries.loc[deliveries["amount_pence"] != 0]
+    paid = paid.assign(financial_year=_delivery_years(paid["paid_on"]) if len(paid) else [])
+    if not unphased:
+        paid = paid.loc[paid["financial_year"] != UNPHASED]
+    described = None
+    if by is not None:
+        keys, described = _groups(commitments, by)
+        money = money.assign(group=money["commitment_id"].map(keys))
+        paid = paid.assign(group=paid["commitment_id"].map(keys))
+    index_keys = (["group"] if by else []) + ["financial_year"]
+
+    sums = money.groupby(index_keys)[["committed_pence", "new_money_pence", "estimated_pence"]].sum()
+    sums.columns = ["committed", "new_money", "estimated"]
+    delivered = paid.groupby(index_keys)["amount_pence"].sum().rename("delivered")
+    counted = money.loc[money["committed_pence"] != 0]
+    if "qualifier" in counted:
+        qualifiers = counted.groupby(index_keys)["qualifier"].agg(_qualifiers).rename("qualifiers")
+    else:
+        qualifier_of = commitments.set_index("commitment_id")["qualifier"]
+        qualifiers = (
+            counted.assign(qualifier=counted["commitment_id"].map(qualifier_of))
+            .groupby(index_keys)["qualifier"]
+            .agg(_qualifiers)
+            .rename("qualifiers")
+        )
+    all_years = np.concatenate(
+        [sums.index.get_level_values("financial_year"), delivered.index.get_level_values("financial_year")]
+    )
+    years = _year_range(all_years)
+    if (all_years == UNPHASED).any():
+        years = np.append(years, np.int64(UNPHASED))
+    if by is None:
+        index = pd.Index(years, name="financial_year")
+    else:
+        groups = sorted(set(sums.index.get_level_values("group")) | set(delivered.index.get_level_values("group")))
+        index = pd.MultiIndex.from_product([groups, years], names=["group", "financial_year"])
+    frame = pd.concat([sums, delivered], axis=1).reindex(index).fillna(0).astype("int64")
+    frame["variance"] = frame["delivered"] - frame["committed"]
+    frame["qualifiers"] = qualifiers.reindex(index).fillna("")
+    frame = frame.reset_index()
+    columns = ["financial_year", *FIGURES, "qualifiers"]
+    if by is None:
+        return frame[columns]
+    assert described is not None
+    shown = described.reindex(frame["group"])
+    frame[by] = shown[by].to_numpy()
+    identifier = identifier_column(by)
+    if identifier is not None and identifier in shown:
+        frame[identifier] = shown[identifier].to_numpy()
+        lead = [by, identifier]
+    else:
+        lead = [by]
+    frame = frame.sort_values([by, "group", "financial_year"], kind="stable")
+    return frame[[*lead, *columns]].reset_index(drop=True)
+
+
+def _delivery_years(paid_on: pd.Series) -> np.ndarray:
+    """Each delivery's financial year; ``UNPHASED`` when it has no date."""
+    dated = paid_on.notna().to_numpy()
+    years = np.full(len(paid_on), UNPHASED, np.int64)
+    if dated.any():
+        years[dated] = fy_of_dates(paid_on[dated])
+    return years
