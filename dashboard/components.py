@@ -52,7 +52,7 @@ def signed_money_column(label: str, help: str | None = None):
 def illustrative_notice(count: int) -> None:
     if count:
         st.warning(
-            f"**Delivery figures are illustrative.** {count} payment records in this dataset were made up "
+            f"**Delivery figures are illustrative.** {count} delivery records in this dataset were made up "
             "for the demo: no payment or outturn figures were published for these announcements.",
             icon=":material/science:",
         )

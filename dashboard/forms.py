@@ -277,14 +277,20 @@ DELIVERY = Form(
     (
         commitment("commitment_ref", "Commitment", required=True),
         ref("D8"),
-        typed_as(Kind.DATE, "paid_on", "Paid on", required=True),
+        typed_as(
+            Kind.DATE,
+            "paid_on",
+            "Paid on",
+            help="Leave blank when the date is not known: the money is then unphased.",
+        ),
         typed_as(
             Kind.MONEY,
             "amount",
             "Amount",
             required=True,
             placeholder="£250,000",
-            help="A negative amount (-£500) corrects an earlier payment.",
+            help="A negative amount (-£500) corrects an earlier disbursement or expenditure; a refund is "
+            "counted negative whichever sign it is typed with.",
         ),
         choice("kind", "Kind", vocabulary.DELIVERY_KIND_LABELS, required=True),
         text("evidence_url", "Evidence address", placeholder="https://…"),

@@ -316,7 +316,8 @@ class Delivery(Timestamps, Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     ref: Mapped[str] = mapped_column(_sized("ref"), unique=True)
     commitment_id: Mapped[int] = mapped_column(ForeignKey("commitments.id"), index=True)
-    paid_on: Mapped[date] = mapped_column(Date)
+    # NULL: the delivery's date is not known (its money is then unphased).
+    paid_on: Mapped[date | None] = mapped_column(Date)
     # May be negative: a correction or clawback of an earlier payment.
     amount_pence: Mapped[int] = mapped_column(BigInteger)
     kind: Mapped[str] = mapped_column(_sized("delivery_kind"))

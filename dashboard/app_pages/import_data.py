@@ -30,8 +30,9 @@ FILE_HELP = {
         "*No. of years*, *Recipient organisation*, *Reference*…). Rows are matched to stored commitments by `ref`."
     ),
     "deliveries": (
-        "One row per payment or spend, with a header row. **Required columns:** `ref`, `commitment_ref` (the "
-        "commitment it delivers), `paid_on`, `amount` (negative for a correction), `kind` (payment or spend). "
+        "One row per delivery, with a header row. **Required columns:** `ref`, `commitment_ref` (the "
+        "commitment it delivers), `amount` (negative for a correction), `kind` (disbursement, expenditure or "
+        "refund; payment and spend are read as the first two); `paid_on` (blank when the date is not known). "
         "**Optional:** `note`, `illustrative` (yes/no), `evidence_url`.\n\n"
         "Common spellings of the headings work too (*Payment date*, *Amount paid*, *Reference*…). Rows are "
         "matched to stored deliveries by `ref`."

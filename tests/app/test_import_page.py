@@ -18,7 +18,7 @@ from tracker.demo import DEMO_FOLDER
 from tracker.records import commitments
 
 APP = str(Path(__file__).resolve().parents[2] / "dashboard" / "app.py")
-NEW_DELIVERY = b"D8,W7,2023-03-20,1000,payment,new,no\n"
+NEW_DELIVERY = b"D8,W7,2023-03-20,1000,disbursement,new,no\n"
 DEMO_DELIVERIES = (DEMO_FOLDER / "deliveries.csv").read_bytes()
 
 
@@ -95,7 +95,7 @@ def test_other_pages_show_the_imported_figures_at_once(app_database):
     at = AppTest.from_file(APP, default_timeout=60).run()
     delivered_before = [m.value for m in at.metric]
     at.switch_page("app_pages/import_data.py").run()
-    _upload(at, "payments.csv", DEMO_DELIVERIES + b'D8,W7,2023-03-20,"\xc2\xa31,000,000",payment,big,no\n')
+    _upload(at, "payments.csv", DEMO_DELIVERIES + b'D8,W7,2023-03-20,"\xc2\xa31,000,000",disbursement,big,no\n')
     at.button(key="import_confirm").click().run()
     assert not at.exception
 
@@ -107,9 +107,9 @@ def test_other_pages_show_the_imported_figures_at_once(app_database):
 
 def test_a_file_with_problems_lists_every_one_and_cannot_be_confirmed(app_database):
     bad = DEMO_DELIVERIES + (
-        b"D8,W7,31/02/2023,1000,payment,,no\n"
-        b"D9,NOPE,2023-03-20,1000,payment,,no\n"
-        b"D10,W7,2023-03-20,1.000.000,payment,,no\n"
+        b"D8,W7,31/02/2023,1000,disbursement,,no\n"
+        b"D9,NOPE,2023-03-20,1000,disbursement,,no\n"
+        b"D10,W7,2023-03-20,1.000.000,disbursement,,no\n"
     )
     audit_before = _count(app_database, AuditEvent)
     at = _upload(_import_page(), "payments.csv", bad)

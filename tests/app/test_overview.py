@@ -71,7 +71,7 @@ def test_the_illustrative_delivery_figures_are_flagged() -> None:
     warnings = [w.value for w in at.warning]
     assert len(warnings) == 1
     assert "illustrative" in warnings[0].lower()
-    assert "7 payment records" in warnings[0]
+    assert "7 delivery records" in warnings[0]
 
 
 def test_an_empty_database_shows_what_to_do_and_no_figures(empty_database: bool) -> None:

@@ -31,10 +31,19 @@ PAGES = [
 
 
 @pytest.fixture
-def with_press(app_database: str) -> str:
+def with_press(app_database: str, tmp_path: Path) -> str:
     engine = ensure_schema(app_database)
     try:
         import_file("commitments", PRESS, engine=engine, actor=ADMIN)
+        deliveries = tmp_path / "press-deliveries.csv"
+        deliveries.write_text(
+            "ref,commitment_ref,paid_on,amount,kind\n"
+            "PD1,PR09-7,2019-09-01,£1m,disbursement\n"
+            "PD2,PR09-7,,£0.5m,expenditure\n"  # the date is not known
+            "PD3,PR09-7,2019-12-01,£0.1m,refund\n",
+            encoding="utf-8",
+        )
+        import_file("deliveries", deliveries, engine=engine, actor=ADMIN)
     finally:
         engine.dispose()
     return app_database

@@ -264,7 +264,7 @@ def test_a_meetings_figures_stay_frozen_and_the_next_meeting_shows_what_changed(
     assert _metrics(at)["Delivered to date"] == "£12.62m"
     since = _frame(at, "changes")
     (row,) = since.loc[since["ref"] == "D9"].itertuples(index=False)
-    assert _is_new_delivery([row.what]) and "£100,000 payment on 2026-10-01 against W7" in row.detail
+    assert _is_new_delivery([row.what]) and "£100,000 disbursement on 2026-10-01 against W7" in row.detail
     assert any(m.value.startswith("Delivered rose by £100,000") for m in at.markdown)
 
     at.selectbox(key="review_meeting").set_value("2026-11-20").run()

@@ -25,6 +25,7 @@ import urllib.request
 from collections.abc import Callable, Iterator
 from decimal import Decimal
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -50,11 +51,12 @@ USERS = {ADMIN: ["admin"], "vera": ["viewer"], "fin": ["finance"]}
 
 
 _WATCH_RUNS = """() => {
-  const app = document.querySelector('[data-testid="stApp"]');
   window.__trackerRan = false;
   if (window.__trackerRuns) window.__trackerRuns.disconnect();
   window.__trackerRuns = new MutationObserver(() => { window.__trackerRan = true; });
-  window.__trackerRuns.observe(app, {attributes: true, attributeFilter: ["data-test-script-state"]});
+  // The whole document: the app's root element may be drawn anew by the run.
+  window.__trackerRuns.observe(document.documentElement,
+    {attributes: true, subtree: true, attributeFilter: ["data-test-script-state"]});
 }"""
 
 
@@ -64,12 +66,16 @@ def rerun(page, action: Callable[[], object]) -> None:
 
     Waiting for READY alone can match before the run has even begun, and an
     action taken then may land on an element the run is about to draw again
-    and be lost. The page's own script state is watched instead: any change of
-    it means a run started.
+    and be lost. The page's script state is watched instead: any change of it
+    means a run started. A run so quick that the page never shows it running
+    leaves nothing to watch: after a few seconds READY is trusted.
     """
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
     page.evaluate(_WATCH_RUNS)
     action()
-    page.wait_for_function("() => window.__trackerRan")
+    with contextlib.suppress(PlaywrightTimeout):  # the run (if any) came and went between two frames
+        page.wait_for_function("() => window.__trackerRan", timeout=5_000)
     page.wait_for_selector(READY)
 
 
@@ -107,8 +113,13 @@ def open_signed_in(page, app_url: str, username: str = ADMIN) -> None:
 
 
 def go_to(page, name: str) -> None:
-    """Follow a link of the sidebar's navigation."""
-    page.get_by_test_id("stSidebarNav").get_by_role("link", name=name, exact=True).click()
+    """Follow a link of the sidebar's navigation, and wait for the page it
+    opens to be drawn (not the one it leaves, still on screen at first): the
+    address changes once the server runs the new page."""
+    link = page.get_by_test_id("stSidebarNav").get_by_role("link", name=name, exact=True)
+    target = urlsplit(link.get_attribute("href") or "").path
+    link.click()
+    page.wait_for_url(lambda url: urlsplit(url).path.rstrip("/") == target.rstrip("/"))
     page.wait_for_selector(READY)
 
 

@@ -93,7 +93,7 @@ def test_finance_records_a_payment_and_downloads_the_finance_workbook(page, app_
     expect(page.get_by_role("tab", name="Delivery")).to_be_visible()
     _choose(page, "Commitment", "W7")
     _type(page, "Reference", "D-FIN-1")
-    _type(page, "Paid on", "27/11/2026")
+    _type(page, "Paid on (optional)", "27/11/2026")
     _type(page, "Amount", "£1,234.56")
     page.get_by_role("button", name="Save the delivery").click()
     page.wait_for_selector(READY)

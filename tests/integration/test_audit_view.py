@@ -59,7 +59,7 @@ def trail(engine: Engine) -> Engine:
                         "ref": "=1+1",
                         "paid_on": "2020-04-30",
                         "amount_pence": 123_456,
-                        "kind": "payment",
+                        "kind": "disbursement",
                         "note": "-2+3 paid twice",
                         "version": 1,
                     },
@@ -167,7 +167,7 @@ def test_a_create_summarises_the_fields_that_identify_the_row(trail):
 
 def test_a_delete_summarises_the_row_as_it_was(trail):
     deleted = audit.events(trail, AuditFilter(actions=("delete",))).iloc[0]
-    assert deleted["changes"] == "ref: =1+1; paid_on: 2020-04-30; amount_pence: £1,234.56; kind: payment"
+    assert deleted["changes"] == "ref: =1+1; paid_on: 2020-04-30; amount_pence: £1,234.56; kind: disbursement"
     assert deleted["entity_id"] == 99 and deleted["after"] is None
 
 

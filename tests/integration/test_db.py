@@ -287,14 +287,14 @@ def test_every_kind_of_record_reads_back_with_the_values_written(engine: Engine)
                 ref="PAY-2",
                 paid_on=date(2020, 9, 30),
                 amount_pence=-25_000,  # a correction
-                kind="payment",
+                kind="disbursement",
                 note="correction of an over-payment",
             ),
             Delivery(
                 ref="PAY-1",
                 paid_on=date(2020, 6, 30),
                 amount_pence=12_500_000,
-                kind="payment",
+                kind="disbursement",
                 evidence_url="https://example.org/invoice",
                 illustrative=True,
             ),

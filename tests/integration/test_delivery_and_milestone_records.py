@@ -40,7 +40,12 @@ from tracker.records.problems import NotFound, ValidationFailed
 REFUSED_DELIVERIES = [
     pytest.param(dataclasses.replace(PAYMENT, paid_on="31/02/2020"), "paid_on", "no such date", id="impossible-date"),
     pytest.param(dataclasses.replace(PAYMENT, amount="0"), "amount", "expected a non-zero amount", id="zero-amount"),
-    pytest.param(dataclasses.replace(PAYMENT, kind="grant"), "kind", "expected payment or spend", id="bad-kind"),
+    pytest.param(
+        dataclasses.replace(PAYMENT, kind="grant"),
+        "kind",
+        "expected disbursement, expenditure or refund",
+        id="bad-kind",
+    ),
     pytest.param(
         dataclasses.replace(PAYMENT, commitment_ref="C99"),
         "commitment_ref",
@@ -168,7 +173,7 @@ def test_a_record_loaded_for_editing_saves_back_unchanged(engine: Engine) -> Non
         commitment_ref="C1",
         paid_on="2020-06-30",
         amount="125000",
-        kind="payment",
+        kind="disbursement",
         evidence_url="https://example.org/p",
         illustrative=True,
     )

@@ -481,9 +481,9 @@ def test_deliveries_import_against_existing_commitments_with_a_negative_correcti
     audits_before = len(audit_events(engine))
     text = (
         DELIVERIES_HEADER
-        + 'P1,C1,2020-09-30,"£500,000",payment,first year\n'
-        + 'P2,C1,31/03/2021,"-£20,000",payment,correction: overpaid\n'
-        + "P3,C2,2021-06-30,£250k,spend,\n"
+        + 'P1,C1,2020-09-30,"£500,000",disbursement,first year\n'
+        + 'P2,C1,31/03/2021,"-£20,000",disbursement,correction: overpaid\n'
+        + "P3,C2,2021-06-30,£250k,expenditure,\n"
     )
 
     result = import_deliveries_file(write(tmp_path, "d.csv", text), engine=engine, actor=ACTOR)
@@ -494,9 +494,9 @@ def test_deliveries_import_against_existing_commitments_with_a_negative_correcti
             d.ref: (d.commitment.ref, d.paid_on, d.amount_pence, d.kind) for d in session.scalars(select(Delivery))
         }
     assert stored == {
-        "P1": ("C1", date(2020, 9, 30), 50_000_000, "payment"),
-        "P2": ("C1", date(2021, 3, 31), -2_000_000, "payment"),
-        "P3": ("C2", date(2021, 6, 30), 25_000_000, "spend"),
+        "P1": ("C1", date(2020, 9, 30), 50_000_000, "disbursement"),
+        "P2": ("C1", date(2021, 3, 31), -2_000_000, "disbursement"),
+        "P3": ("C2", date(2021, 6, 30), 25_000_000, "expenditure"),
     }
     assert delivered_by_year(engine) == {"2020-21": 48_000_000, "2021-22": 25_000_000, "2022-23": 0}
     new_events = audit_events(engine)[audits_before:]
@@ -512,7 +512,9 @@ def test_a_delivery_against_an_unknown_commitment_is_refused_and_nothing_is_save
 ) -> None:
     engine = with_commitments
     before = row_counts(engine)
-    text = DELIVERIES_HEADER + 'P1,C1,2020-09-30,"£500,000",payment,\n' + "P2,NOPE,2020-10-31,£1000,payment,\n"
+    text = (
+        DELIVERIES_HEADER + 'P1,C1,2020-09-30,"£500,000",disbursement,\n' + "P2,NOPE,2020-10-31,£1000,disbursement,\n"
+    )
 
     with pytest.raises(DataError) as caught:
         import_deliveries_file(write(tmp_path, "d.csv", text), engine=engine, actor=ACTOR)

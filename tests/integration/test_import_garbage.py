@@ -38,7 +38,7 @@ PLANNERS = {"commitments": planning.plan_commitments, "deliveries": planning.pla
 COMMITMENTS_HEADER = "ref,announced_on,funder,recipient,purpose,kind,amount,first_year,years"
 DELIVERIES_HEADER = "ref,commitment_ref,paid_on,amount,kind,note"
 GOOD_COMMITMENT = "N{n},2023-05-01,Welsh Government,Welsh councils,Digital skills {n},one-off,£1m,2023-24,"
-GOOD_DELIVERY = "P{n},W1,2023-03-31,1000,payment,ok"
+GOOD_DELIVERY = "P{n},W1,2023-03-31,1000,disbursement,ok"
 
 
 @pytest.fixture(scope="module")
@@ -141,8 +141,8 @@ CELLS = st.sampled_from(
         "one-off",
         "recurring",
         "profiled",
-        "payment",
-        "spend",
+        "disbursement",
+        "expenditure",
         "yes",
         "no",
         "sNaN",
@@ -259,7 +259,7 @@ def commitments_csv(*rows: str, header: str = COMMITMENTS_HEADER) -> bytes:
 
 
 def formula_workbook() -> bytes:
-    return xlsx_bytes([DELIVERIES_HEADER.split(","), ["P1", "W1", "2023-03-31", "=1000*2", "payment", "x"]])
+    return xlsx_bytes([DELIVERIES_HEADER.split(","), ["P1", "W1", "2023-03-31", "=1000*2", "disbursement", "x"]])
 
 
 def empty_workbook() -> bytes:
@@ -282,7 +282,7 @@ CORPUS = {
     "header only, commitments": ("commitments", commitments_csv(), "c.csv", "header but no commitments"),
     "missing required column": (
         "deliveries",
-        deliveries_csv("P1,W1,2023-03-31,1000,payment", header="ref,commitment_ref,paid_on,amount,note"),
+        deliveries_csv("P1,W1,2023-03-31,1000,disbursement", header="ref,commitment_ref,paid_on,amount,note"),
         "d.csv",
         "kind: required column is missing",
     ),
@@ -333,7 +333,7 @@ CORPUS = {
     ),
     "a cell too big for CSV": (
         "deliveries",
-        deliveries_csv("P1,W1,2023-03-31,1000,payment," + "x" * 200_000),
+        deliveries_csv("P1,W1,2023-03-31,1000,disbursement," + "x" * 200_000),
         "d.csv",
         "is not valid CSV",
     ),
@@ -363,12 +363,12 @@ def test_rows_set_aside_while_reading_are_listed_with_the_other_bad_rows(engine,
     workbook = xlsx_bytes(
         [
             DELIVERIES_HEADER.split(","),
-            ["P1", "W1", "2023-03-31", "=1000*2", "payment", "x"],
-            ["P2", "W1", "10/09/19", "1000", "payment", "x"],
-            ["P3", "W1", "2023-03-31", "1000", "payment", "x"],
+            ["P1", "W1", "2023-03-31", "=1000*2", "disbursement", "x"],
+            ["P2", "W1", "10/09/19", "1000", "disbursement", "x"],
+            ["P3", "W1", "2023-03-31", "1000", "disbursement", "x"],
         ]
     )
-    text = deliveries_csv(GOOD_DELIVERY.format(n=1) + ",extra", "P2,W1,2023-03-31,1.000.000,payment,")
+    text = deliveries_csv(GOOD_DELIVERY.format(n=1) + ",extra", "P2,W1,2023-03-31,1.000.000,disbursement,")
     for data, filename in ((workbook, "d.xlsx"), (text, "d.csv")):
         result = plan("deliveries", data, filename, engine)
         assert [p.line for p in result.problems] == [2, 3], messages(result)
@@ -376,7 +376,7 @@ def test_rows_set_aside_while_reading_are_listed_with_the_other_bad_rows(engine,
 
 
 def test_ten_thousand_bad_rows_are_all_listed_and_nothing_is_imported(engine, demo_counts):
-    rows = [f"P{n},W1,31/02/2020,1000,payment," for n in range(10_000)]
+    rows = [f"P{n},W1,31/02/2020,1000,disbursement," for n in range(10_000)]
     data = deliveries_csv(*rows)
     result = plan("deliveries", data, "d.csv", engine)
     assert sorted({p.line for p in result.problems}) == list(range(2, 10_002))
@@ -386,9 +386,9 @@ def test_ten_thousand_bad_rows_are_all_listed_and_nothing_is_imported(engine, de
 
 def test_the_preview_lists_exactly_the_bad_rows(engine, demo_counts):
     rows = [GOOD_DELIVERY.format(n=n) for n in range(2, 11)]  # lines 2 to 10
-    rows[3 - 2] = "P3,W1,2023-03-31,1.000.000,payment,"
-    rows[5 - 2] = "P5,W1,10/09/19,1000,payment,"
-    rows[9 - 2] = "P9,NO-SUCH-COMMITMENT,2023-03-31,1000,payment,"
+    rows[3 - 2] = "P3,W1,2023-03-31,1.000.000,disbursement,"
+    rows[5 - 2] = "P5,W1,10/09/19,1000,disbursement,"
+    rows[9 - 2] = "P9,NO-SUCH-COMMITMENT,2023-03-31,1000,disbursement,"
     data = deliveries_csv(*rows)
     result = plan("deliveries", data, "d.csv", engine)
     assert [p.line for p in result.problems] == [3, 5, 9]
@@ -474,7 +474,7 @@ def test_a_huge_profile_amount_is_refused_not_a_crash(engine, demo_counts):
 
 
 def test_a_delivery_against_a_deleted_or_unknown_commitment_is_refused(engine, demo_counts):
-    data = deliveries_csv("P1,NOPE,2023-03-31,1000,payment,")
+    data = deliveries_csv("P1,NOPE,2023-03-31,1000,disbursement,")
     result = plan("deliveries", data, "d.csv", engine)
     assert messages(result) == ["line 2: commitment_ref 'NOPE': expected the ref of a commitment in the database"]
     refuses(result, data, engine, demo_counts)

@@ -127,7 +127,9 @@ def test_deliveries_are_previewed_against_the_stored_ones(demo: Engine) -> None:
     assert plan.problems == []
     assert plan.counts == {"create": 1, "update": 1, "unchanged": 6, "problems": 0}
     assert changes(plan)["D7"] == "paid_on 2023-03-15 -> 2023-03-16"
-    assert dict(zip(plan.rows["ref"], plan.rows["summary"]))["D8"] == "spend of £500 on 20 Mar 2023 against W7"
+    assert (
+        dict(zip(plan.rows["ref"], plan.rows["summary"]))["D8"] == "expenditure of £500 on 20 Mar 2023 against W7"
+    )  # "spend" is read as expenditure
     assert not plan.needs_reason
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, select
 
-from db.models import Commitment, Organisation
+from db.models import Commitment, Delivery, Organisation
 from db.session import downgrade, ensure_schema, read_session, upgrade
 from tests.actors import ADMIN
 from tracker import cli
@@ -199,6 +199,71 @@ def test_a_wave_one_database_is_carried_forward_unchanged_in_meaning(each_databa
             assert all(not c.reannounces_earlier and c.part_of_id is None and c.spread == "none" for c in commitments)
     finally:
         engine.dispose()
+
+
+def test_wave_one_payment_and_spend_rows_become_disbursement_and_expenditure(each_database_url: str) -> None:
+    engine = ensure_schema(each_database_url)
+    try:
+        downgrade(engine, "0005")
+        with engine.begin() as connection:  # rows as wave 1 wrote them
+            connection.exec_driver_sql(
+                "INSERT INTO organisations (id, name, normalised_name, kind, version, created_at, updated_at) "
+                "VALUES (1, 'WG', 'wg', 'funder', 1, '2020-01-01', '2020-01-01')"
+            )
+            connection.exec_driver_sql(
+                "INSERT INTO announcements (id, ref, announced_on, title, funder_id, version, created_at, updated_at) "
+                "VALUES (1, 'A', '2020-01-01', 'A', 1, 1, '2020-01-01', '2020-01-01')"
+            )
+            connection.exec_driver_sql(
+                "INSERT INTO commitments (id, ref, announcement_id, purpose, recipient_id, kind, amount_pence, "
+                "first_year, years, version, created_at, updated_at) "
+                "VALUES (1, 'C', 1, 'P', 1, 'one-off', 100, 2020, 1, 1, '2020-01-01', '2020-01-01')"
+            )
+            for ref, kind in (("D1", "payment"), ("D2", "spend")):
+                connection.exec_driver_sql(
+                    "INSERT INTO deliveries (ref, commitment_id, paid_on, amount_pence, kind, version, created_at, "
+                    f"updated_at) VALUES ('{ref}', 1, '2020-06-01', 50, '{kind}', 1, '2020-01-01', '2020-01-01')"
+                )
+        upgrade(engine)
+        with read_session(engine) as session:
+            kinds = dict(session.execute(select(Delivery.ref, Delivery.kind)).all())
+        assert kinds == {"D1": "disbursement", "D2": "expenditure"}
+        downgrade(engine, "0005")
+        with engine.connect() as connection:
+            rows = connection.exec_driver_sql("SELECT ref, kind FROM deliveries ORDER BY ref").all()
+        assert [tuple(r) for r in rows] == [("D1", "payment"), ("D2", "spend")]
+    finally:
+        engine.dispose()
+
+
+DELIVERIES = "ref,commitment_ref,paid_on,amount,kind\n"
+
+
+def test_a_refund_counts_negative_and_an_undated_delivery_is_unphased(engine: Engine, tmp_path: Path) -> None:
+    import_file(
+        "commitments",
+        write(tmp_path, HEADER + "C,2020-01-01,WG,,X,,Digital,one-off,£10m,2020-21,\n"),
+        engine=engine,
+        actor=ADMIN,
+    )
+    rows = [
+        "D1,C,2020-06-01,£6m,payment",
+        "D2,C,2020-09-01,£1m,refund",
+        "D3,C,,£2m,expenditure",
+        "D4,C,2020-10-01,-£1m,disbursement",
+    ]
+    import_file("deliveries", write(tmp_path, DELIVERIES + "\n".join(rows) + "\n", "d.csv"), engine=engine, actor=ADMIN)
+    with read_session(engine) as session:
+        stored = {d.ref: (d.kind, d.amount_pence, d.paid_on) for d in session.scalars(select(Delivery))}
+    assert stored["D1"][:2] == ("disbursement", 600_000_000)
+    assert stored["D2"][:2] == ("refund", -100_000_000)  # typed positive, counted negative
+    assert stored["D3"] == ("expenditure", 200_000_000, None)
+    assert stored["D4"][:2] == ("disbursement", -100_000_000)  # a correction
+    lines = totals(engine).splitlines()
+    assert lines[1] == "2020-21,10000000.00,4000000.00,-6000000.00,10000000.00,0.00,"
+    assert lines[2] == "unphased,0.00,2000000.00,2000000.00,0.00,0.00,"
+    early = queries.load(engine, as_at=__import__("datetime").date(2020, 7, 1))
+    assert sorted(early.deliveries["ref"]) == ["D1", "D3"]  # the undated one has no date to leave it out by
 
 
 def test_the_migration_will_not_go_back_below_what_it_cannot_hold(engine: Engine, tmp_path: Path) -> None:

@@ -66,7 +66,7 @@ def _actions(engine: Engine, tmp: Path) -> dict:
     )
     deliveries_csv = tmp / "deliveries.csv"
     deliveries_csv.write_text(
-        'ref,commitment_ref,paid_on,amount,kind\nD90,W7,2023-03-20,"£10,000",payment\n', encoding="utf-8"
+        'ref,commitment_ref,paid_on,amount,kind\nD90,W7,2023-03-20,"£10,000",disbursement\n', encoding="utf-8"
     )
 
     def update(entity: str, ref: str, use_case, **changes):

@@ -96,7 +96,7 @@ def _figures() -> dict:
                 "commitment_ref": "W1",
                 "paid_on": "2021-03-31",
                 "amount": 100_000_000,
-                "kind": "payment",
+                "kind": "disbursement",
                 "illustrative": False,
             }
         ],

@@ -83,7 +83,7 @@ def commitments() -> pd.DataFrame:
 
 def deliveries() -> pd.DataFrame:
     frame = pd.DataFrame(DELIVERY_ROWS, columns=["delivery_id", "ref", "commitment_id", "paid_on", "amount_pence"])
-    frame["kind"] = "payment"
+    frame["kind"] = "disbursement"
     frame["note"] = None
     frame["illustrative"] = False
     return frame.astype({"amount_pence": "int64", "commitment_id": "int64", "illustrative": "bool"})

@@ -38,7 +38,7 @@ def _data() -> TrackerData:
             "commitment_id": [1, 1, 3],
             "paid_on": [date(2021, 3, 31), date(2022, 4, 1), date(2020, 9, 1)],
             "amount_pence": [50_000_000, 25_000_000, 90_000_000],
-            "kind": ["payment"] * 3,
+            "kind": ["disbursement"] * 3,
             "note": [None] * 3,
             "illustrative": [False] * 3,
         }

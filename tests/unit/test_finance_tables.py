@@ -25,9 +25,9 @@ from tracker.records.delivery_rows import read_deliveries
 # --- schedule, yearly, deliveries ---------------------------------------------
 
 DELIVERIES = [
-    ("D1", "C1", date(2020, 6, 1), 6_000, "payment", "First payment", True),
-    ("D2", "C1", date(2021, 4, 1), -250, "payment", "Correction", False),
-    ("D3", "C2", date(2023, 1, 15), 5_000, "spend", None, False),
+    ("D1", "C1", date(2020, 6, 1), 6_000, "disbursement", "First payment", True),
+    ("D2", "C1", date(2021, 4, 1), -250, "disbursement", "Correction", False),
+    ("D3", "C2", date(2023, 1, 15), 5_000, "expenditure", None, False),
 ]
 
 
@@ -94,9 +94,9 @@ def test_deliveries_table_has_commitment_ref_financial_year_and_yes_no_illustrat
     table = deliveries_table(tracker_data(PIVOT_RECORDS, DELIVERIES))
 
     assert rows_of(table.frame.drop(columns="paid_on")) == [
-        ["D1", "C1", "2020-21", 6_000, "payment", "First payment", "yes"],
-        ["D2", "C1", "2021-22", -250, "payment", "Correction", "no"],
-        ["D3", "C2", "2022-23", 5_000, "spend", "", "no"],
+        ["D1", "C1", "2020-21", 6_000, "disbursement", "First payment", "yes"],
+        ["D2", "C1", "2021-22", -250, "disbursement", "Correction", "no"],
+        ["D3", "C2", "2022-23", 5_000, "expenditure", "", "no"],
     ]
     assert table.frame["paid_on"].tolist() == [date(2020, 6, 1), date(2021, 4, 1), date(2023, 1, 15)]
     assert table.money_columns == ("amount",)

@@ -62,7 +62,7 @@ def _snapshot() -> dict:
                 "commitment_ref": "W1",
                 "paid_on": "2021-03-31",
                 "amount": 50_000_00,
-                "kind": "payment",
+                "kind": "disbursement",
                 "illustrative": False,
             }
         ],

@@ -101,7 +101,7 @@ LIMITS: Final = MappingProxyType(
         "qualifier": 10,
         "status": 12,
         "capital_or_revenue": 10,
-        "delivery_kind": 10,
+        "delivery_kind": 12,
         "spread": 20,
         "currency": 3,
         "revision_reason": 40,

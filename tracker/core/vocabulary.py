@@ -81,8 +81,19 @@ REVISION_REASONS: Final = tuple(REVISION_REASON_LABELS)
 
 # --- delivery -------------------------------------------------------------------
 
-DELIVERY_KIND_LABELS: Final = MappingProxyType({"payment": "Payment", "spend": "Spend"})
+# Disbursement: money passed to a recipient. Expenditure: money spent.
+# Refund: money returned (stored negative). A negative disbursement or
+# expenditure is a correction.
+DELIVERY_KIND_LABELS: Final = MappingProxyType(
+    {
+        "disbursement": "Disbursement (money passed on)",
+        "expenditure": "Expenditure (money spent)",
+        "refund": "Refund (money returned)",
+    }
+)
 DELIVERY_KINDS: Final = tuple(DELIVERY_KIND_LABELS)
+# The names wave 1 used, still read in files and forms.
+DELIVERY_KIND_ALIASES: Final = MappingProxyType({"payment": "disbursement", "spend": "expenditure"})
 
 # --- organisations ----------------------------------------------------------------
 

@@ -185,10 +185,11 @@ def load(engine: Engine | None = None, as_at: date | None = None) -> TrackerData
                     Delivery.illustrative,
                 )
                 .where(Delivery.deleted_at.is_(None))
-                .order_by(Delivery.paid_on, Delivery.ref)
+                .order_by(nulls_last(Delivery.paid_on.asc()), Delivery.ref)
             )
             if as_at is not None:
-                delivery_query = delivery_query.where(Delivery.paid_on <= as_at)
+                # An undated delivery has no date to leave it out by.
+                delivery_query = delivery_query.where(or_(Delivery.paid_on <= as_at, Delivery.paid_on.is_(None)))
             deliveries = _frame(
                 (row for row in session.execute(delivery_query) if row[2] in ids),
                 ["delivery_id", "ref", "commitment_id", "paid_on", "amount_pence", "kind", "note", "illustrative"],

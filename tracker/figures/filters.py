@@ -17,7 +17,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
-import numpy as np
 import pandas as pd
 
 from tracker.core.fiscal import UNPHASED, FinancialYear
@@ -72,10 +71,8 @@ class Filters:
 
         deliveries = data.deliveries.loc[data.deliveries["commitment_id"].isin(ids)]
         if len(deliveries) and (self.first_year or self.last_year):
-            dated = deliveries["paid_on"].notna().to_numpy()
-            years = np.full(len(deliveries), UNPHASED, np.int64)
-            years[dated] = fy_of_dates(deliveries["paid_on"][dated])
-            inside = dated & (years >= self._low()) & (years <= self._high())
+            years = fy_of_dates(deliveries["paid_on"])
+            inside = (years != UNPHASED) & (years >= self._low()) & (years <= self._high())
             deliveries = deliveries.loc[inside]
         return replace(
             data,
@@ -96,8 +93,8 @@ class Filters:
 def choices(data: TrackerData) -> dict[str, list]:
     """What the filter widgets offer: the values present in the data."""
     schedule = data.schedule
-    dated = data.deliveries["paid_on"].dropna() if len(data.deliveries) else []
-    years = sorted(set(schedule["financial_year"]) | set(fy_of_dates(dated) if len(dated) else []))
+    paid = data.deliveries["paid_on"]
+    years = sorted(set(schedule["financial_year"]) | set(fy_of_dates(paid) if len(paid) else []))
     return {
         "years": [FinancialYear(int(y)) for y in years if y != UNPHASED],  # unphased money has no year to pick
         "funders": sorted(data.commitments["funder"].unique()),

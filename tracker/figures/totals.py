@@ -31,9 +31,11 @@ ORGANISATION_KEYS = {"funder": ("funder_org", "funder_id"), "recipient": ("recip
 
 
 def fy_of_dates(dates: pd.Series) -> np.ndarray:
-    """Start year of the financial year of each date (vectorised)."""
+    """Start year of the financial year of each date (vectorised); ``UNPHASED``
+    where there is no date (an undated delivery)."""
     stamps = pd.to_datetime(pd.Series(dates), errors="raise")
-    return (stamps.dt.year - (stamps.dt.month < 4)).to_numpy(dtype=np.int64)
+    years = (stamps.dt.year - (stamps.dt.month < 4)).fillna(UNPHASED)
+    return years.to_numpy(dtype=np.int64)
 
 
 def identifier_column(by: str | None) -> str | None:
@@ -83,7 +85,7 @@ def committed_vs_delivered(
         else 0
     )
     paid = deliveries.loc[deliveries["amount_pence"] != 0]
-    paid = paid.assign(financial_year=_delivery_years(paid["paid_on"]) if len(paid) else [])
+    paid = paid.assign(financial_year=fy_of_dates(paid["paid_on"]) if len(paid) else [])
     if not unphased:
         paid = paid.loc[paid["financial_year"] != UNPHASED]
     described = None
@@ -136,12 +138,3 @@ def committed_vs_delivered(
         lead = [by]
     frame = frame.sort_values([by, "group", "financial_year"], kind="stable")
     return frame[[*lead, *columns]].reset_index(drop=True)
-
-
-def _delivery_years(paid_on: pd.Series) -> np.ndarray:
-    """Each delivery's financial year; ``UNPHASED`` when it has no date."""
-    dated = paid_on.notna().to_numpy()
-    years = np.full(len(paid_on), UNPHASED, np.int64)
-    if dated.any():
-        years[dated] = fy_of_dates(paid_on[dated])
-    return years

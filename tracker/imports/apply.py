@@ -333,7 +333,7 @@ def _delivery_input(rec: DeliveryRecord) -> DeliveryInput:
     return DeliveryInput(
         ref=rec.ref,
         commitment_ref=rec.commitment_ref,
-        paid_on=rec.paid_on.isoformat(),
+        paid_on=rec.paid_on.isoformat() if rec.paid_on else "",
         amount=plain_pounds(rec.amount_pence),
         kind=rec.kind,
         note=rec.note or "",

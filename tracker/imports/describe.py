@@ -122,5 +122,6 @@ def commitment_summary(rec: CommitmentRecord) -> str:
 
 
 def delivery_summary(rec: DeliveryRecord) -> str:
-    """``payment of £250,000 on 31 Mar 2021 against W1``."""
-    return f"{rec.kind} of {format_pounds(rec.amount_pence)} on {rec.paid_on:%-d %b %Y} against {rec.commitment_ref}"
+    """``disbursement of £250,000 on 31 Mar 2021 against W1``."""
+    when = f"on {rec.paid_on:%-d %b %Y}" if rec.paid_on else "undated"
+    return f"{rec.kind} of {format_pounds(rec.amount_pence)} {when} against {rec.commitment_ref}"

@@ -1,4 +1,4 @@
-"""Deliveries typed into a form: record a payment or spend against a commitment, correct one.
+"""Deliveries typed into a form: record a disbursement, expenditure or refund against a commitment, correct one.
 
 Each use-case checks the actor may do it, validates completely
 (``ValidationFailed`` naming every form field at fault) and writes and
@@ -47,7 +47,7 @@ def _values(session: Session, inp: DeliveryInput, keep_id: int | None = None) ->
 
 
 def record_delivery(inp: DeliveryInput, *, engine: Engine, actor: Actor) -> int:
-    """Record a payment or spend against a commitment; its id."""
+    """Record a disbursement, expenditure or refund against a commitment; its id."""
     authorise(actor, "record_delivery")
     return create_row(engine, actor, Delivery, lambda session: _values(session, inp))
 

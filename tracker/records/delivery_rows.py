@@ -1,8 +1,12 @@
 """The deliveries file (CSV or XLSX): what actually happened to the money.
 
-Columns: ``ref, commitment_ref, paid_on, amount, kind, note``; optional
+Columns: ``ref, commitment_ref, amount, kind``; optional ``paid_on`` (blank:
+the date is not known, and the money is unphased), ``note``,
 ``illustrative`` (yes/no: figures made up for a demo, never published) and
-``evidence_url``. A negative amount is a correction. Matched by ``ref`` on
+``evidence_url``. ``kind`` is ``disbursement`` (wave 1's ``payment``),
+``expenditure`` (``spend``) or ``refund``; a refund is stored negative
+whichever sign it is written with, and a negative disbursement or
+expenditure is a correction. Matched by ``ref`` on
 re-import. Text columns are checked against ``tracker.core.limits`` and the
 kind against ``tracker.core.vocabulary``, for a file and a form alike.
 """
@@ -16,11 +20,11 @@ from pathlib import Path
 from tracker.core import limits
 from tracker.core.fiscal import FiscalError
 from tracker.core.money import MoneyError, parse_pence
-from tracker.core.vocabulary import DELIVERY_KINDS
+from tracker.core.vocabulary import DELIVERY_KIND_ALIASES, DELIVERY_KINDS
 from tracker.files.tabular import Problem, Row, missing_columns, parse_file_date, read_table
 
-REQUIRED = ("ref", "commitment_ref", "paid_on", "amount", "kind")
-OPTIONAL = ("note", "illustrative", "evidence_url")
+REQUIRED = ("ref", "commitment_ref", "amount", "kind")
+OPTIONAL = ("paid_on", "note", "illustrative", "evidence_url")
 # The columns kept as text: each is checked by tracker.core.limits.check_field.
 TEXT_COLUMNS = ("ref", "commitment_ref", "note", "evidence_url")
 
@@ -67,7 +71,7 @@ class DeliveryRecord:
     line: int
     ref: str
     commitment_ref: str
-    paid_on: date
+    paid_on: date | None
     amount_pence: int
     kind: str
     note: str | None = None
@@ -89,9 +93,7 @@ def parse_delivery_row(row: Row, problems: list[Problem]) -> DeliveryRecord | No
         if not row.get(column):
             fail(column, "required: must not be blank")
     paid_on = None
-    if not row.get("paid_on"):
-        fail("paid_on", "required: must not be blank")
-    else:
+    if row.get("paid_on"):
         try:
             paid_on = parse_file_date(row.get("paid_on"))
         except FiscalError as err:
@@ -107,15 +109,21 @@ def parse_delivery_row(row: Row, problems: list[Problem]) -> DeliveryRecord | No
         elif abs(amount) > MAX_PENCE:
             fail("amount", "expected an amount below £1 trillion")
     kind = row.get("kind").lower()
+    kind = DELIVERY_KIND_ALIASES.get(kind, kind)
     if kind not in DELIVERY_KINDS:
-        fail("kind", f"expected {' or '.join(DELIVERY_KINDS)}")
+        fail(
+            "kind",
+            f"expected {', '.join(DELIVERY_KINDS[:-1])} or {DELIVERY_KINDS[-1]} (payment and spend are read too)",
+        )
+    elif kind == "refund" and amount is not None:
+        amount = -abs(amount)  # money returned counts against what was delivered
     illustrative = _YES_NO.get(row.get("illustrative").lower())
     if illustrative is None:
         fail("illustrative", "expected yes or no")
     if len(problems) > before:
         return None
     # No problem: each value left None above was reported, so none is.
-    assert paid_on is not None and amount is not None and illustrative is not None
+    assert amount is not None and illustrative is not None
     return DeliveryRecord(
         line=row.line,
         ref=row.get("ref"),

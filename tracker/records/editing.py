@@ -95,7 +95,7 @@ def as_input(row) -> AnnouncementInput | CommitmentInput | DeliveryInput | Miles
         return DeliveryInput(
             ref=row.ref,
             commitment_ref=row.commitment.ref,
-            paid_on=row.paid_on.isoformat(),
+            paid_on=opt(row.paid_on),
             amount=_pounds_text(row.amount_pence),
             kind=row.kind,
             note=opt(row.note),

@@ -90,13 +90,13 @@ class AnnouncementInput:
 
 @dataclass(frozen=True)
 class DeliveryInput:
-    """A payment or spend record as typed (a negative amount is a correction)."""
+    """A disbursement, expenditure or refund as typed (a negative disbursement or expenditure is a correction)."""
 
     ref: str
     commitment_ref: str
     paid_on: str
     amount: str
-    kind: str = "payment"
+    kind: str = "disbursement"
     note: str = ""
     evidence_url: str = ""
     illustrative: bool = False

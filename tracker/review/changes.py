@@ -17,6 +17,7 @@ from typing import Any
 import pandas as pd
 
 from tracker.core.money import format_pounds
+from tracker.core.vocabulary import DELIVERY_KIND_ALIASES
 from tracker.review.meetings import status_label
 
 
@@ -60,6 +61,13 @@ class Changes:
                 self.status_changes,
             )
         )
+
+
+def _current_kinds(deliveries: list[dict]) -> list[dict]:
+    """Deliveries with kinds under today's names: a pack frozen before the
+    kinds were renamed (payment -> disbursement) must not show every delivery
+    as changed."""
+    return [{**d, "kind": DELIVERY_KIND_ALIASES.get(str(d["kind"]), d["kind"])} for d in deliveries]
 
 
 def _by_ref(rows: list[dict[str, Any]], key: str = "ref") -> dict[str, dict[str, Any]]:
@@ -148,7 +156,7 @@ def changes(before: dict[str, Any] | None, after: dict[str, Any]) -> Changes:
                 {"ref": ref, "purpose": row["purpose"], "change": "removed", "what": "no longer counted (deleted)"}
             )
 
-    old_d, new_d = _by_ref(before["deliveries"]), _by_ref(after["deliveries"])
+    old_d, new_d = _by_ref(_current_kinds(before["deliveries"])), _by_ref(_current_kinds(after["deliveries"]))
     deliveries = []
     for ref, row in new_d.items():
         old = old_d.get(ref)
@@ -157,8 +165,9 @@ def changes(before: dict[str, Any] | None, after: dict[str, Any]) -> Changes:
                 {
                     **row,
                     "change": "new",
-                    "what": f"{format_pounds(row['amount'])} {row['kind']} on {row['paid_on']} "
-                    f"against {row['commitment_ref']}",
+                    "what": f"{format_pounds(row['amount'])} {row['kind']} "
+                    + (f"on {row['paid_on']} " if row["paid_on"] else "undated ")
+                    + f"against {row['commitment_ref']}",
                 }
             )
         elif old != row:
