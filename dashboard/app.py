@@ -46,6 +46,7 @@ PAGES = [
     ),
     ("Admin", "app_pages/audit.py", "Audit trail", ":material/history:", ("view_audit",)),
     ("Admin", "app_pages/deleted.py", "Deleted records", ":material/restore_from_trash:", ("view_deleted",)),
+    ("Admin", "app_pages/organisations.py", "Organisations", ":material/domain:", ("manage_organisations",)),
     ("Admin", "app_pages/users.py", "Users", ":material/group:", ("manage_users",)),
     ("You", "app_pages/account.py", "Account", ":material/account_circle:", ()),
 ]
@@ -71,7 +72,7 @@ else:
             )
         )
     sections["You"].append(st.Page(auth.sign_out_page, title="Sign out", icon=":material/logout:", url_path="sign-out"))
-    page = st.navigation(sections, expanded=True)  # an admin has 13 entries: show them all
+    page = st.navigation(sections, expanded=True)  # an admin has 14 entries: show them all
     st.session_state["_view"] = sidebar()
     auth.sidebar_account(signed_in)
     auth.show_refused()

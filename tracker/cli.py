@@ -20,7 +20,7 @@ from tracker.cli_common import Refused, open_database, print_problems
 from tracker.core.vocabulary import REVISION_REASONS
 from tracker.core.vocabulary import ROLES as ROLE_NAMES
 
-BY_CHOICES = ("funder", "recipient", "programme", "purpose")
+BY_CHOICES = ("funder", "recipient", "programme", "purpose", "area")
 
 
 def _as_at(text: str) -> date:

@@ -178,7 +178,12 @@ found = detail(shown.data, announcements, picked, shown.today)
 st.divider()
 st.header(escape_markdown(f"{found.ref}: {found.title}"))
 made_by = f" ({found.made_by})" if found.made_by else ""
-st.markdown(escape_markdown(f"Announced on {found.announced_on:%-d %B %Y} by {found.funder}{made_by}."))
+when = f"Announced on {found.announced_on:%-d %B %Y}" if found.announced_on else "Undated: no date was published"
+st.markdown(
+    escape_markdown(
+        f"{when}, by {found.funder}{made_by}." if not found.announced_on else f"{when} by {found.funder}{made_by}."
+    )
+)
 if found.quote:
     st.markdown(blockquote(found.quote))
 else:
@@ -258,6 +263,15 @@ for link in links:
             args=(link.other_announcement_ref,),
             icon=":material/arrow_forward:",
         )
+
+if found.shares:
+    st.subheader("Pots and shares")
+    st.caption("A share is taken out of its pot, never added on top: the money is counted once.")
+    st.markdown(
+        "\n".join(
+            f"{'  ' * (len(line) - len(line.lstrip(' ')))}- {escape_markdown(line.strip())}" for line in found.shares
+        )
+    )
 
 st.subheader("Money by financial year")
 if found.schedule.empty:

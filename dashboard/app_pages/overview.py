@@ -13,6 +13,7 @@ from dashboard.components import (
     stop_if_nothing_to_show,
 )
 from tracker.core.money import format_short, to_decimal
+from tracker.figures.areas import shared_note as note_on_shared
 from tracker.figures.data import breakdown, overview
 from tracker.figures.delivery import qualified, unplaced_notes
 from tracker.figures.finance_tables import yearly_table
@@ -111,7 +112,7 @@ st.subheader("Where the money goes")
 by = (
     st.segmented_control(
         "Break down by",
-        ["recipient", "programme", "funder"],
+        ["recipient", "programme", "funder", "area"],
         default="recipient",
         key="overview_breakdown",
         format_func=str.capitalize,
@@ -119,12 +120,21 @@ by = (
     or "recipient"
 )
 split = breakdown(shown.data, by)
+shared = note_on_shared(split)
+if shared:
+    st.caption(shared)
 st.dataframe(
-    split.assign(**{m: split[m].map(to_decimal) for m in ("committed", "delivered", "variance")}),
+    split.assign(
+        **{m: split[m].map(to_decimal) for m in ("committed", "delivered", "variance", "shared") if m in split}
+    ),
     hide_index=True,
     width="stretch",
     column_config={
-        by: st.column_config.TextColumn(by.capitalize()),
+        by: st.column_config.TextColumn("Area code" if by == "area" else by.capitalize()),
+        "area_name": st.column_config.TextColumn("Area"),
+        "funder_id": st.column_config.TextColumn("Funder identifier"),
+        "recipient_id": st.column_config.TextColumn("Recipient identifier"),
+        "shared": money_column("Shared with other areas", help="Counted in full under each area it names."),
         "committed": money_column("Committed"),
         "delivered": money_column("Delivered"),
         "variance": signed_money_column("Variance", help="Delivered minus committed: in brackets when behind."),

@@ -34,6 +34,7 @@ ADMIN_PAGES = [
     "Import",
     "Audit trail",
     "Deleted records",
+    "Organisations",
     "Users",
     "Account",
     "Sign out",

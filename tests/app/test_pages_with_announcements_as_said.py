@@ -65,3 +65,54 @@ def test_the_overview_says_how_much_money_has_no_year_and_how_much_is_new(with_p
     assert any(note.startswith("New money:") and "announced before" in note for note in notes), notes
     committed = next(m for m in at.metric if m.label.startswith("Committed"))
     assert committed.label == "Committed"  # not all of it is new money
+
+
+def test_the_overview_breaks_the_money_down_by_area(with_press: str) -> None:
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    at.switch_page("app_pages/overview.py").run()
+    at.segmented_control(key="overview_breakdown").set_value("area").run()
+    assert not at.exception
+    split = at.dataframe[-1].value
+    assert list(split.columns[:2]) == ["area", "area_name"]
+    assert "area not stated" in set(split["area"])  # neither the demo nor the press releases name areas
+
+
+def test_an_undated_announcement_shows_its_pot_and_shares_as_a_tree(with_press: str) -> None:
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    at.switch_page("app_pages/announcements.py").run()
+    at.selectbox(key="announcements_pick").select("PR09").run()
+    assert not at.exception
+    text = " ".join(m.value for m in at.markdown)
+    assert "Undated: no date was published" in text
+    assert "PR09-1: £210m for" in text and "£95m of it is shared out below, £115m unallocated" in text
+    assert "PR09-7: £2m for remove the tolls" in text
+
+
+def test_money_announced_before_is_said_in_words(with_press: str) -> None:
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    at.switch_page("app_pages/announcements.py").run()
+    at.selectbox(key="announcements_pick").select("PR07").run()
+    text = " ".join(m.value for m in at.markdown)
+    assert "PR07-1 was announced before; the earlier announcement is not recorded here." in text
+
+
+def test_an_admin_merges_two_organisations_on_the_organisations_page(with_press: str) -> None:
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    at.switch_page("app_pages/organisations.py").run()
+    assert not at.exception
+    names = {
+        label: key
+        for key, label in zip(
+            at.selectbox(key="organisations_keep").options, at.selectbox(key="organisations_keep").options
+        )
+    }
+    keep = next(n for n in names if n.startswith("Welsh Government"))
+    gone = next(n for n in names if n.startswith("UK Government"))
+    at.selectbox(key="organisations_keep").select(keep).run()
+    at.selectbox(key="organisations_merge").select(gone).run()
+    at.button(key="organisations_do_merge").click().run()
+    assert not at.exception
+    assert [s.value for s in at.success] == [f"Merged: 1 records now name {keep}."]
+    table = at.dataframe[0].value
+    assert "UK Government" not in set(table["name"])
+    assert "UK Government" in table.loc[table["name"] == "Welsh Government", "other_names"].iloc[0]

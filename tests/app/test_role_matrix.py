@@ -6,7 +6,7 @@ The map (issue 6, dashboard/app.py):
   Review, Finance tables) and Account (with Sign out);
 - finance and editor: also Record, Change a record and Import (finance:
   deliveries only on each);
-- admin: everything, and Audit trail, Deleted records and Users;
+- admin: everything, and Audit trail, Deleted records, Organisations and Users;
 - on Review, only a reviewer (or admin) is offered the meeting and status forms.
 
 For each role and page: the navigation offers exactly the allowed pages, and
@@ -40,7 +40,7 @@ from tracker.review import recording
 ROLES = ("viewer", "reviewer", "finance", "editor", "admin")
 FIGURES = ["Overview", "Announcements", "Delivery", "Review", "Finance tables"]
 KEEPING = ["Record", "Change a record", "Import"]
-ADMIN = ["Audit trail", "Deleted records", "Users"]
+ADMIN = ["Audit trail", "Deleted records", "Organisations", "Users"]
 YOU = ["Account", "Sign out"]
 ALLOWED_PAGES = {
     "viewer": FIGURES + YOU,
@@ -60,6 +60,7 @@ FILES = {
     "Import": "import_data",
     "Audit trail": "audit",
     "Deleted records": "deleted",
+    "Organisations": "organisations",
     "Users": "users",
     "Account": "account",
 }
@@ -69,6 +70,7 @@ NEEDS = {
     "Import": "finance or editor",
     "Audit trail": "admin",
     "Deleted records": "admin",
+    "Organisations": "admin",
     "Users": "admin",
 }
 TITLES = {"Finance tables": "Finance tables", "Change a record": "Change a record"}

@@ -24,6 +24,7 @@ PAGES = [
     ("Import", "Import"),
     ("Audit trail", "Audit trail"),
     ("Deleted records", "Deleted records"),
+    ("Organisations", "Organisations"),
     ("Users", "Users"),
     ("Account", "Account"),
 ]

@@ -271,3 +271,29 @@ def test_the_migration_will_not_go_back_below_what_it_cannot_hold(engine: Engine
     import_file("commitments", path, engine=engine, actor=ADMIN)
     with pytest.raises(RuntimeError, match="cannot downgrade below 0005"):
         downgrade(engine, "0004")
+
+
+def test_money_naming_several_areas_is_under_each_marked_shared(engine: Engine, tmp_path: Path) -> None:
+    text = (
+        "ref,announced_on,funder,recipient,purpose,kind,amount,first_year,areas\n"
+        "AR1,2020-01-01,WG,Cardiff Council,Hubs,one-off,£1m,2020-21,W06000015\n"
+        "AR2,2020-01-01,WG,Councils,Shared,one-off,£3m,2020-21,W06000015; w06000022\n"
+        "AR3,2020-01-01,WG,Councils,Nowhere,one-off,£2m,2021-22,\n"
+    )
+    import_file("commitments", write(tmp_path, text), engine=engine, actor=ADMIN)
+    lines = totals(engine, by="area").splitlines()
+    assert lines[0] == (
+        "area,area_name,financial_year,committed,delivered,variance,new_money,estimated,qualifiers,shared"
+    )
+    assert lines[1:] == [
+        "W06000015,Cardiff,2020-21,4000000.00,0.00,-4000000.00,4000000.00,0.00,,3000000.00",
+        "W06000015,Cardiff,2021-22,0.00,0.00,0.00,0.00,0.00,,0.00",
+        "W06000022,Newport,2020-21,3000000.00,0.00,-3000000.00,3000000.00,0.00,,3000000.00",
+        "W06000022,Newport,2021-22,0.00,0.00,0.00,0.00,0.00,,0.00",
+        "area not stated,area not stated,2020-21,0.00,0.00,0.00,0.00,0.00,,0.00",
+        "area not stated,area not stated,2021-22,2000000.00,0.00,-2000000.00,2000000.00,0.00,,0.00",
+    ]
+    bad = "ref,announced_on,funder,purpose,kind,amount,first_year,areas\nAR9,2020-01-01,WG,X,one-off,£1m,2020-21,Cardiff\n"
+    with pytest.raises(DataError) as refused:
+        import_file("commitments", write(tmp_path, bad, "bad.csv"), engine=engine, actor=ADMIN)
+    assert "areas 'Cardiff': 'Cardiff' is not an area code: expected ONS GSS codes" in str(refused.value)

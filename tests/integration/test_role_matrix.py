@@ -14,12 +14,21 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, func, select
 
-from db.models import Base
+from db.models import Base, Organisation
 from db.session import read_session
 from tracker import accounts
 from tracker.demo import DEMO_FOLDER, load_demo, loader
 from tracker.imports import apply
-from tracker.records import announcements, commitments, deletion, deliveries, editing, milestones, permissions
+from tracker.records import (
+    announcements,
+    commitments,
+    deletion,
+    deliveries,
+    editing,
+    milestones,
+    organisation_changes,
+    permissions,
+)
 from tracker.records.inputs import AnnouncementInput, CommitmentInput, DeliveryInput, MilestoneInput
 from tracker.records.permissions import Actor, PermissionDenied
 from tracker.review import recording
@@ -40,7 +49,7 @@ EDITING = DELIVERIES | {
     "delete_milestone",
 }
 REVIEWING = {"record_status", "open_meeting"}
-ADMIN_ONLY = {"restore", "manage_users"}
+ADMIN_ONLY = {"restore", "manage_users", "manage_organisations"}
 ALLOWED = {
     "viewer": set(),
     "reviewer": REVIEWING,
@@ -124,7 +133,17 @@ def _actions(engine: Engine, tmp: Path) -> dict:
         ),
         "open_meeting": lambda a: recording.open_meeting("2026-11-27", engine=engine, actor=a),
         "manage_users": lambda a: accounts.add_user("newcomer", ["viewer"], engine=engine, actor=a),
+        "manage_organisations": lambda a: _identify("Welsh councils", "GB-PLA-99", engine, a),
     }
+
+
+def _identify(name: str, identifier: str, engine: Engine, actor: Actor) -> int:
+    with read_session(engine) as session:
+        org = session.scalars(select(Organisation).where(Organisation.name == name)).one()
+        org_id, version = org.id, org.version
+    return organisation_changes.update_organisation(
+        org_id, name=name, identifier=identifier, other_names=[], expected_version=version, engine=engine, actor=actor
+    )
 
 
 def _counts(engine: Engine) -> dict[str, int]:

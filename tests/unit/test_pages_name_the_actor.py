@@ -28,6 +28,7 @@ WRITES = {
     "tracker.records.deliveries": {"record_delivery", "update_delivery"},
     "tracker.records.milestones": {"create_milestone", "update_milestone"},
     "tracker.records.deletion": {"delete", "restore"},
+    "tracker.records.organisation_changes": {"update_organisation", "merge_organisations"},
     "tracker.review.recording": {"record_status", "open_meeting"},
     "tracker.review.pack": {"ensure_meeting", "write_pack"},
     "tracker.imports.apply": {"apply_plan", "import_file"},

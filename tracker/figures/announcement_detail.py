@@ -19,9 +19,10 @@ import pandas as pd
 from tracker.core.fiscal import fy_label
 from tracker.core.money import format_pounds, format_short
 from tracker.core.phrases import terms_phrase
+from tracker.core.projection import schedule_frame
 from tracker.figures.data import TrackerData
 from tracker.figures.delivery import combine_qualifiers, milestone_states, qualified
-from tracker.figures.register import announcements_from, optional_text, titled_table, year_span
+from tracker.figures.register import announcements_from, optional_text, said_date, titled_table, year_span
 from tracker.figures.totals import fy_of_dates
 from tracker.files.table import Table
 
@@ -32,7 +33,7 @@ class Link(NamedTuple):
     commitment_ref: str
     other_commitment_ref: str
     other_announcement_ref: str
-    other_announced_on: date
+    other_announced_on: date | None
     sentence: str
 
 
@@ -41,7 +42,7 @@ class AnnouncementDetail:
     """Everything the detail of one announcement shows; money in pence."""
 
     ref: str
-    announced_on: date
+    announced_on: date | None
     title: str
     funder: str
     made_by: str | None
@@ -59,6 +60,9 @@ class AnnouncementDetail:
     reannounces: tuple[Link, ...]
     reannounced_by: tuple[Link, ...]
     summary: str  # one sentence under the schedule chart
+    # Pots and their shares, as nested lines ("  " per level): each pot with what
+    # is allocated and unallocated, each share with the pot it is taken out of.
+    shares: tuple[str, ...] = ()
 
     @property
     def has_money(self) -> bool:
@@ -101,6 +105,7 @@ def detail(data: TrackerData, announcements: pd.DataFrame | None, ref: str, toda
 
     everything = data.commitments
     own = everything.loc[everything["announcement_ref"] == ref].sort_values("ref").reset_index(drop=True)
+    totals = _totals(data)
     ids = set(own["commitment_id"])
     schedule = data.schedule
     schedule = schedule.loc[schedule["commitment_id"].isin(ids)]
@@ -143,9 +148,10 @@ def detail(data: TrackerData, announcements: pd.DataFrame | None, ref: str, toda
             everything,
             today,
         ),
-        reannounces=_reannounces(own, everything),
+        reannounces=_reannounces(own, everything, totals),
         reannounced_by=_reannounced_by(own, everything),
         summary=schedule_sentence(ref, own, schedule_table, has_commitments=not own.empty),
+        shares=_shares(own, everything, totals),
     )
 
 
@@ -208,20 +214,89 @@ def _deliveries_table(deliveries: pd.DataFrame, own: pd.DataFrame) -> pd.DataFra
     return out.astype({"amount_pence": "int64", "illustrative": "bool"})
 
 
-def _day(value: date) -> str:
-    return f"{value:%-d %B %Y}"
+def _day(value: date | None) -> str:
+    return said_date(value)
 
 
-def _reannounces(own: pd.DataFrame, everything: pd.DataFrame) -> tuple[Link, ...]:
+def _totals(data: TrackerData) -> dict[int, int]:
+    """Each commitment's whole headline money (all years, and unphased)."""
+    schedule = schedule_frame(data.commitments, data.profile_lines) if data.year_range is not None else data.schedule
+    return {int(k): int(v) for k, v in schedule.groupby("commitment_id")["headline_pence"].sum().items()}
+
+
+def _shares(own: pd.DataFrame, everything: pd.DataFrame, totals: dict[int, int]) -> tuple[str, ...]:
+    """Lines for the pots and shares this announcement takes part in: a tree, pots first."""
+    if "part_of_id" not in everything:
+        return ()
+    pot_of = {int(c): int(p) for c, p in zip(everything["commitment_id"], everything["part_of_id"]) if pd.notna(p)}
+    if not pot_of:
+        return ()
+    rows = everything.set_index("commitment_id")
+    children: dict[int, list[int]] = {}
+    for child, pot in pot_of.items():
+        children.setdefault(pot, []).append(child)
+    mine = {int(c) for c in own["commitment_id"]}
+    roots = set()
+    for cid in mine:
+        if cid in pot_of or cid in children:
+            node, seen = cid, set()
+            while node in pot_of and node not in seen:
+                seen.add(node)
+                node = pot_of[node]
+            roots.add(node)
+    lines: list[str] = []
+
+    def describe(cid: int, depth: int) -> None:
+        row = rows.loc[cid]
+        total = totals.get(cid, 0)
+        recipient = row["recipient"] if isinstance(row["recipient"], str) else "recipient not stated"
+        where = (
+            ""
+            if row["announcement_ref"] in set(own["announcement_ref"])
+            else f" (announcement {row['announcement_ref']})"
+        )
+        kids = sorted(children.get(cid, []), key=lambda c: str(rows.loc[c, "ref"]))
+        words = f"{row['ref']}{where}: {format_short(total)} for {row['purpose']} to {recipient}"
+        if kids:
+            allocated = sum(totals.get(k, 0) for k in kids)
+            words += (
+                f"; {format_short(allocated)} of it is shared out below, {format_short(total - allocated)} unallocated"
+            )
+        lines.append("  " * depth + words)
+        for kid in kids:
+            describe(kid, depth + 1)
+
+    for root in sorted(roots, key=lambda c: str(rows.loc[c, "ref"])):
+        describe(root, 0)
+    return tuple(lines)
+
+
+def _reannounces(own: pd.DataFrame, everything: pd.DataFrame, totals: dict[int, int]) -> tuple[Link, ...]:
     by_id = everything.set_index("commitment_id")
     links = []
     for row in own.loc[own["reannounces_id"].notna()].itertuples(index=False):
         earlier = by_id.loc[int(row.reannounces_id)]
-        sentence = (
-            f"{row.ref} re-announces {earlier['ref']} (announcement {earlier['announcement_ref']}, "
-            f"{_day(earlier['announced_on'])}): it adds no new money."
+        now, then = totals.get(int(row.commitment_id), 0), totals.get(int(row.reannounces_id), 0)
+        said = (
+            f"{row.ref} re-announces {earlier['ref']} "
+            f"(announcement {earlier['announcement_ref']}, {_day(earlier['announced_on'])})"
         )
+        if now == then:
+            sentence = f"{said}: it adds no new money."
+        else:
+            change = "up" if now > then else "down"
+            sentence = (
+                f"{said} at {format_short(now)}, {change} from {format_short(then)}: the later amount replaces "
+                f"the earlier one, and the difference ({format_short(now - then)}) is new money."
+            )
         links.append(Link(row.ref, earlier["ref"], earlier["announcement_ref"], earlier["announced_on"], sentence))
+    if "reannounces_earlier" in own:
+        for row in own.loc[own["reannounces_earlier"].astype(bool)].itertuples(index=False):
+            sentence = (
+                f"{row.ref} was announced before; the earlier announcement is not recorded here. "
+                "Its money counts, but not as new money."
+            )
+            links.append(Link(row.ref, "", "", None, sentence))
     return tuple(links)
 
 

@@ -21,7 +21,7 @@ from db.session import ensure_schema, read_session
 from tracker.core.fiscal import UNPHASED
 from tracker.core.projection import schedule_frame
 from tracker.figures import delivery as delivery_maths
-from tracker.figures.totals import committed_vs_delivered
+from tracker.figures.totals import committed_vs_delivered, identifier_column
 
 COMMITMENT_COLUMNS = [
     "commitment_id",
@@ -320,8 +320,11 @@ def breakdown(data: TrackerData, by: str) -> pd.DataFrame:
     """Committed against delivered per recipient, programme, funder or purpose
     (all years in the view): ``by, committed, delivered, variance, pct_delivered``,
     largest commitment first."""
-    per_year = committed_vs_delivered(data.schedule, data.deliveries, data.commitments, by=by)
-    totals = per_year.groupby(by, as_index=False)[["committed", "delivered", "variance"]].sum()
+    per_year = committed_vs_delivered(data.schedule, data.deliveries, data.commitments, by=by, unphased=True)
+    # Two organisations sharing a name stay two lines; an area is named beside its code.
+    keys = [by, *([identifier_column(by)] if identifier_column(by) in per_year else [])]
+    money = ["committed", "delivered", "variance", *(["shared"] if "shared" in per_year else [])]
+    totals = per_year.groupby(keys, as_index=False, dropna=False)[money].sum()
     committed = totals["committed"].to_numpy()
     totals["pct_delivered"] = [d / c if c else None for d, c in zip(totals["delivered"], committed)]
     return totals.sort_values(["committed", by], ascending=[False, True]).reset_index(drop=True)

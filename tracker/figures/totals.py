@@ -22,12 +22,20 @@ import numpy as np
 import pandas as pd
 
 from tracker.core.fiscal import UNPHASED
+from tracker.figures.areas import area_rows
 
 NO_VALUE = "(none)"
 MONEY = ["committed", "delivered", "variance"]
 FIGURES = [*MONEY, "new_money", "estimated"]
 NOT_STATED = {"recipient": "recipient not stated"}
 ORGANISATION_KEYS = {"funder": ("funder_org", "funder_id"), "recipient": ("recipient_org", "recipient_id")}
+# Money naming several areas is under each in full: ``shared`` says how much of a row that is.
+AREA_FIGURES = [*FIGURES, "shared"]
+
+
+def figures_for(by: str | None) -> list[str]:
+    """The money columns of totals grouped ``by``."""
+    return AREA_FIGURES if by == "area" else FIGURES
 
 
 def fy_of_dates(dates: pd.Series) -> np.ndarray:
@@ -39,7 +47,10 @@ def fy_of_dates(dates: pd.Series) -> np.ndarray:
 
 
 def identifier_column(by: str | None) -> str | None:
-    """The identifier column that follows ``by`` in totals (None when there is none)."""
+    """The column that follows ``by`` in totals: an organisation's identifier,
+    an area's name (None when there is none)."""
+    if by == "area":
+        return "area_name"
     return ORGANISATION_KEYS[by][1] if by in ORGANISATION_KEYS else None
 
 
@@ -89,14 +100,24 @@ def committed_vs_delivered(
     if not unphased:
         paid = paid.loc[paid["financial_year"] != UNPHASED]
     described = None
-    if by is not None:
+    if by == "area":  # a commitment naming several areas is under each
+        areas = area_rows(commitments)
+        money = money.merge(areas[["commitment_id", "area", "areas_named"]], on="commitment_id")
+        money = money.rename(columns={"area": "group"})
+        paid = paid.merge(areas[["commitment_id", "area"]], on="commitment_id").rename(columns={"area": "group"})
+        firsts = areas.drop_duplicates("area")
+        described = pd.DataFrame({"area": firsts["area"].to_numpy(), "area_name": firsts["area_name"].to_numpy()})
+        described.index = firsts["area"].to_numpy()
+        money = money.assign(shared_pence=np.where(money["areas_named"] > 1, money["committed_pence"], 0))
+    elif by is not None:
         keys, described = _groups(commitments, by)
         money = money.assign(group=money["commitment_id"].map(keys))
         paid = paid.assign(group=paid["commitment_id"].map(keys))
     index_keys = (["group"] if by else []) + ["financial_year"]
 
-    sums = money.groupby(index_keys)[["committed_pence", "new_money_pence", "estimated_pence"]].sum()
-    sums.columns = ["committed", "new_money", "estimated"]
+    summed = ["committed_pence", "new_money_pence", "estimated_pence", *(["shared_pence"] if by == "area" else [])]
+    sums = money.groupby(index_keys)[summed].sum()
+    sums.columns = [c.removesuffix("_pence") for c in summed]
     delivered = paid.groupby(index_keys)["amount_pence"].sum().rename("delivered")
     counted = money.loc[money["committed_pence"] != 0]
     if "qualifier" in counted:
@@ -124,7 +145,7 @@ def committed_vs_delivered(
     frame["variance"] = frame["delivered"] - frame["committed"]
     frame["qualifiers"] = qualifiers.reindex(index).fillna("")
     frame = frame.reset_index()
-    columns = ["financial_year", *FIGURES, "qualifiers"]
+    columns = ["financial_year", *FIGURES, "qualifiers", *(["shared"] if by == "area" else [])]
     if by is None:
         return frame[columns]
     assert described is not None

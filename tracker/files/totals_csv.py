@@ -23,7 +23,8 @@ import pandas as pd
 
 from tracker.core.fiscal import UNPHASED, fy_label
 from tracker.core.money import format_pounds, plain_pounds
-from tracker.figures.totals import FIGURES, MONEY, identifier_column
+from tracker.figures.areas import shared_note
+from tracker.figures.totals import FIGURES, MONEY, figures_for, identifier_column
 
 
 def _lead(by: str | None) -> list[str]:
@@ -32,7 +33,7 @@ def _lead(by: str | None) -> list[str]:
 
 
 def _columns(by: str | None) -> list[str]:
-    return [*_lead(by), "financial_year", *FIGURES, "qualifiers"]
+    return [*_lead(by), "financial_year", *FIGURES, "qualifiers", *figures_for(by)[len(FIGURES) :]]
 
 
 def _text(value) -> str:
@@ -51,6 +52,7 @@ def to_csv(frame: pd.DataFrame, by: str | None = None) -> str:
                 fy_label(int(values["financial_year"])),
                 *(plain_pounds(int(values[m])) for m in FIGURES),
                 values["qualifiers"],
+                *(plain_pounds(int(values[m])) for m in figures_for(by)[len(FIGURES) :]),
             ]
         )
     return out.getvalue()
@@ -65,7 +67,9 @@ def to_json(frame: pd.DataFrame, by: str | None = None) -> str:
         for m in FIGURES:
             item[m] = plain_pounds(int(values[m]))
         item["qualifiers"] = values["qualifiers"]
-        for m in FIGURES:
+        for m in figures_for(by)[len(FIGURES) :]:
+            item[m] = plain_pounds(int(values[m]))
+        for m in figures_for(by):
             item[f"{m}_pence"] = int(values[m])
         rows.append(item)
     return json.dumps(rows, indent=2, ensure_ascii=False) + "\n"
@@ -111,6 +115,9 @@ def to_table(frame: pd.DataFrame, by: str | None = None, as_at: date | None = No
         "Committed counts every pound once: re-announcements once, shares inside their pots; "
         "'over' amounts at their floor. New money leaves out money announced before."
     )
+    note = shared_note(frame)
+    if note:
+        text.append(note)
     if (frame["financial_year"] == UNPHASED).any():
         text.append("Unphased: money whose financial year was not stated; it is never placed in a year by guess.")
     estimated = int(frame["estimated"].sum()) if "estimated" in frame else 0

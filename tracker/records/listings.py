@@ -12,9 +12,9 @@ from datetime import date
 
 import pandas as pd
 from sqlalchemy import Engine, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
-from db.models import Announcement, AuditEvent, Commitment, CommitmentRevision, Delivery, Milestone
+from db.models import Announcement, AuditEvent, Commitment, CommitmentRevision, Delivery, Milestone, Organisation
 from db.session import read_session
 from tracker.core.money import format_pounds
 
@@ -154,3 +154,47 @@ def revised_commitments(engine: Engine) -> pd.DataFrame:
             .order_by(Commitment.ref)
         ).all()
     return pd.DataFrame([tuple(r) for r in rows], columns=REVISED_COLUMNS).astype({"revisions": "int64"})
+
+
+def organisations(engine: Engine) -> pd.DataFrame:
+    """Every organisation, for the admin's Organisations page: ``organisation_id,
+    name, identifier, other_names, kind, announcements, commitments, version``."""
+    with read_session(engine) as session:
+        funded = dict(
+            session.execute(
+                select(Announcement.funder_id, func.count(Announcement.id)).group_by(Announcement.funder_id)
+            ).all()
+        )
+        received = dict(
+            session.execute(
+                select(Commitment.recipient_id, func.count(Commitment.id)).group_by(Commitment.recipient_id)
+            ).all()
+        )
+        rows = [
+            (
+                org.id,
+                org.name,
+                org.org_identifier or "",
+                "; ".join(n.name for n in org.other_names),
+                org.kind,
+                int(funded.get(org.id, 0)),
+                int(received.get(org.id, 0)),
+                org.version,
+            )
+            for org in session.scalars(
+                select(Organisation).options(selectinload(Organisation.other_names)).order_by(Organisation.name)
+            )
+        ]
+    return pd.DataFrame(
+        rows,
+        columns=[
+            "organisation_id",
+            "name",
+            "identifier",
+            "other_names",
+            "kind",
+            "announcements",
+            "commitments",
+            "version",
+        ],
+    )

@@ -42,6 +42,8 @@ PERMISSIONS: dict[str, tuple[str, ...]] = {
     "delete_milestone": EDITOR,
     # Bringing back what someone deleted overrides their judgement: admins only.
     "restore": ("admin",),
+    # Correcting and merging organisations changes every record that names them.
+    "manage_organisations": ("admin",),
     # The Digital Advisory Group's work.
     "record_status": ("reviewer",),
     "open_meeting": ("reviewer",),
