@@ -217,7 +217,8 @@ class Commitment(Timestamps, Base):
     status: Mapped[str] = mapped_column(_sized("status"), default="confirmed", server_default="confirmed")
     capital_or_revenue: Mapped[str | None] = mapped_column(_sized("capital_or_revenue"))
     first_year: Mapped[FinancialYear | None] = mapped_column(FinancialYearType)
-    years: Mapped[int | None] = mapped_column(Integer, default=1, server_default=text("1"))
+    # No default: NULL means "not stated" and must never become 1 by itself.
+    years: Mapped[int | None] = mapped_column(Integer)
     # Annual uplift in basis points (hundredths of a percent): 2.5% = 250.
     # An integer keeps the projection exact; no float percentages.
     uplift_bp: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))

@@ -327,7 +327,8 @@ def test_every_kind_of_record_reads_back_with_the_values_written(engine: Engine)
         assert type(one_off.amount_pence) is int and one_off.amount_pence == 100_000_000
         assert type(one_off.first_year) is FinancialYear and one_off.first_year == FinancialYear(2020)
         assert (one_off.kind, one_off.qualifier, one_off.status) == ("one-off", "over", "confirmed")
-        assert (one_off.capital_or_revenue, one_off.years, one_off.uplift_bp) == ("revenue", 1, 0)
+        # years has no default: a one-off written without it holds NULL ("not stated"), never a made-up 1.
+        assert (one_off.capital_or_revenue, one_off.years, one_off.uplift_bp) == ("revenue", None, 0)
         assert one_off.announcement.announced_on == date(2019, 10, 31)
         assert one_off.announcement.quote == "over £1m will be made available next financial year"
         assert one_off.announcement.funder.name == "Welsh Government"

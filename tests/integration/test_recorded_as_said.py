@@ -297,3 +297,17 @@ def test_money_naming_several_areas_is_under_each_marked_shared(engine: Engine, 
     with pytest.raises(DataError) as refused:
         import_file("commitments", write(tmp_path, bad, "bad.csv"), engine=engine, actor=ADMIN)
     assert "areas 'Cardiff': 'Cardiff' is not an area code: expected ONS GSS codes" in str(refused.value)
+
+
+def test_a_review_meeting_freezes_unphased_money_and_shares(engine: Engine) -> None:
+    from tracker.review import meetings, recording
+
+    import_file("commitments", PRESS / "commitments.csv", engine=engine, actor=ADMIN)
+    recording.open_meeting("2026-11-27", engine=engine, actor=ADMIN)
+    held = meetings.meeting(engine, __import__("datetime").date(2026, 11, 27))
+    assert held is not None
+    figures = held.figures
+    assert figures["headline"]["committed"] == 651_550_000_000  # every pound once, unphased money included
+    terms = {row["ref"]: row["terms"] for row in figures["commitments"]}
+    assert terms["PR09-1"]["first_year"] is None and terms["PR09-1"]["years"] == 2
+    assert terms["PR07-2"]["years"] is None  # £18m a year, end not stated

@@ -78,8 +78,8 @@ def _terms(row, lines: pd.DataFrame) -> dict[str, Any]:
     return {
         "kind": row.kind,
         "amount": int(row.amount_pence),
-        "first_year": FinancialYear(int(row.first_year)).label,
-        "years": int(row.years),
+        "first_year": FinancialYear(int(row.first_year)).label if pd.notna(row.first_year) else None,
+        "years": int(row.years) if pd.notna(row.years) else None,
         "uplift_bp": int(row.uplift_bp),
         "qualifier": row.qualifier,
         "profile": profile,

@@ -89,7 +89,15 @@ def upgrade() -> None:
 
     with op.batch_alter_table("commitments") as batch:
         batch.alter_column("first_year", existing_type=sa.Integer(), nullable=True)
-        batch.alter_column("years", existing_type=sa.Integer(), nullable=True, existing_server_default=sa.text("1"))
+        # No default any more: NULL means "not stated" (an open-ended recurring amount,
+        # a multi-year total over an unstated period) and must never become 1 by itself.
+        batch.alter_column(
+            "years",
+            existing_type=sa.Integer(),
+            nullable=True,
+            server_default=None,
+            existing_server_default=sa.text("1"),
+        )
         batch.alter_column("recipient_id", existing_type=sa.Integer(), nullable=True)
         batch.add_column(sa.Column("reannounces_earlier", sa.Boolean(), server_default=sa.false(), nullable=False))
         batch.add_column(sa.Column("part_of_id", sa.Integer(), nullable=True))
@@ -158,7 +166,7 @@ def downgrade() -> None:
         for column in ("planned_end", "planned_start", "spread", "part_of_id", "reannounces_earlier"):
             batch.drop_column(column)
         batch.alter_column("recipient_id", existing_type=sa.Integer(), nullable=False)
-        batch.alter_column("years", existing_type=sa.Integer(), nullable=False, existing_server_default=sa.text("1"))
+        batch.alter_column("years", existing_type=sa.Integer(), nullable=False, server_default=sa.text("1"))
         batch.alter_column("first_year", existing_type=sa.Integer(), nullable=False)
     with op.batch_alter_table("announcements") as batch:
         batch.alter_column("announced_on", existing_type=sa.Date(), nullable=False)
