@@ -260,11 +260,13 @@ def announcement_schedule(schedule: pd.DataFrame, names=None) -> go.Figure:
     Each series has its own Okabe-Ito colour and fill pattern, so commitments
     differ without colour; every year from the first to the last is on the axis.
     """
-    from tracker.core.fiscal import fy_label
+    from tracker.core.fiscal import UNPHASED, UNPHASED_LABEL, fy_label
 
     names = dict(names or {})
-    years = [int(y) for y in schedule["financial_year"]]
+    years = [int(y) for y in schedule["financial_year"] if int(y) != UNPHASED]
     labels = [fy_label(y) for y in range(min(years), max(years) + 1)] if years else []
+    if (schedule["financial_year"] == UNPHASED).any():  # money with no year: its own bar, after the years
+        labels.append(UNPHASED_LABEL)
     fig = go.Figure()
     refs = list(dict.fromkeys(schedule.sort_values("commitment_ref")["commitment_ref"]))
     for i, ref in enumerate(refs):

@@ -116,3 +116,18 @@ def test_an_admin_merges_two_organisations_on_the_organisations_page(with_press:
     table = at.dataframe[0].value
     assert "UK Government" not in set(table["name"])
     assert "UK Government" in table.loc[table["name"] == "Welsh Government", "other_names"].iloc[0]
+
+
+def test_the_schedule_chart_puts_unphased_money_in_its_own_bar_after_the_years(with_press: str) -> None:
+    from dashboard import charts
+    from db.session import make_engine
+    from tracker.figures import data as queries
+    from tracker.figures.announcement_detail import detail
+
+    engine = make_engine(with_press)
+    try:
+        found = detail(queries.load(engine), None, "PR09", __import__("datetime").date(2026, 11, 27))
+    finally:
+        engine.dispose()
+    figure = charts.announcement_schedule(found.schedule)
+    assert list(figure.layout.xaxis.categoryarray) == ["2019-20", "unphased"]
