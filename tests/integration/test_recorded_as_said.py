@@ -311,3 +311,5 @@ def test_a_review_meeting_freezes_unphased_money_and_shares(engine: Engine) -> N
     terms = {row["ref"]: row["terms"] for row in figures["commitments"]}
     assert terms["PR09-1"]["first_year"] is None and terms["PR09-1"]["years"] == 2
     assert terms["PR07-2"]["years"] is None  # £18m a year, end not stated
+    recipients = {row["ref"]: row["recipient"] for row in figures["commitments"]}
+    assert recipients["PR09-1"] is None  # no recipient named: null, never NaN (PostgreSQL's JSON refuses NaN)

@@ -184,7 +184,7 @@ def _commitment_entries(data: queries.TrackerData, per_commitment: pd.DataFrame)
                 "ref": row.ref,
                 "purpose": row.purpose,
                 "announcement_ref": row.announcement_ref,
-                "recipient": row.recipient,
+                "recipient": _text(row.recipient),  # None when no recipient was named
                 "programme": _text(row.programme),
                 "kind": row.kind,
                 "qualifier": row.qualifier,
