@@ -36,13 +36,13 @@ from tracker.imports.fast_columns import (
     plain_pence,
     within_limits,
 )
+from tracker.records.commitment_checks import check_across_rows
 from tracker.records.commitment_rows import (
     _KIND_SPELLINGS,
     _QUALIFIER_SPELLINGS,
     HEADER_ALIASES,
     REQUIRED,
     TEXT_COLUMNS,
-    check_across_rows,
     parse_commitment_row,
     read_commitments,
 )

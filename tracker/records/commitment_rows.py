@@ -41,6 +41,7 @@ from tracker.core.vocabulary import (
     STATUSES,
 )
 from tracker.files.tabular import Problem, Row, missing_columns, parse_file_date, read_table
+from tracker.records.commitment_checks import check_across_rows
 from tracker.records.commitment_values import (
     MAX_PENCE,
     choice,
@@ -516,97 +517,6 @@ def parse_commitment_row(row: Row, problems: list[Problem]) -> CommitmentRecord 
 def _after_value(err: Exception) -> str:
     """What was expected; the Problem names the value itself."""
     return getattr(err, "expected", str(err))
-
-
-def check_across_rows(
-    records: list[CommitmentRecord],
-    problems: list[Problem],
-    known_refs: set[str] | frozenset[str] = frozenset(),
-    ref_lines: dict[str, int] | None = None,
-) -> None:
-    """Rules that need the whole file: unique refs, re-announcement targets,
-    and rows of one announcement agreeing on its date and funder."""
-    first_line: dict[str, int] = dict(ref_lines or {})
-    for rec in records:
-        if rec.ref in first_line and first_line[rec.ref] != rec.line:
-            problems.append(
-                Problem(rec.line, "ref", rec.ref, f"duplicate ref: already used on line {first_line[rec.ref]}")
-            )
-        else:
-            first_line.setdefault(rec.ref, rec.line)
-    by_ref = {rec.ref: rec for rec in records}
-    for rec in records:
-        if rec.part_of is not None and rec.part_of not in by_ref and rec.part_of not in known_refs:
-            problems.append(
-                Problem(
-                    rec.line,
-                    "part_of",
-                    rec.part_of,
-                    "expected the ref of the pot: a commitment in this file or the database",
-                )
-            )
-    for rec in records:
-        if rec.reannounces is None or rec.reannounces == ANNOUNCED_EARLIER:
-            continue
-        if rec.reannounces not in by_ref and rec.reannounces not in known_refs:
-            problems.append(
-                Problem(
-                    rec.line,
-                    "reannounces",
-                    rec.reannounces,
-                    "expected the ref of an earlier commitment in this file or the database",
-                )
-            )
-            continue
-        # Follow the chain within the file; a loop would count money nowhere.
-        seen = {rec.ref}
-        target = by_ref.get(rec.reannounces)
-        while target is not None:
-            if target.ref in seen:
-                problems.append(Problem(rec.line, "reannounces", rec.reannounces, "re-announcements form a loop"))
-                break
-            seen.add(target.ref)
-            target = by_ref.get(target.reannounces) if target.reannounces else None
-    check_shares(records, problems)
-    announcements: dict[str, CommitmentRecord] = {}
-    for rec in records:
-        if rec.announcement_ref is None:
-            continue
-        first = announcements.setdefault(rec.announcement_ref, rec)
-        if first is rec:
-            continue
-        if rec.announced_on != first.announced_on:
-            problems.append(
-                Problem(
-                    rec.line,
-                    "announced_on",
-                    rec.announced_on.isoformat() if rec.announced_on else "",
-                    f"announcement {rec.announcement_ref} is "
-                    + (f"dated {first.announced_on.isoformat()}" if first.announced_on else "undated")
-                    + f" on line {first.line}",
-                )
-            )
-        if rec.funder != first.funder:
-            problems.append(
-                Problem(
-                    rec.line,
-                    "funder",
-                    rec.funder,
-                    f"announcement {rec.announcement_ref} is by {first.funder!r} on line {first.line}",
-                )
-            )
-
-
-def check_shares(records: list[CommitmentRecord], problems: list[Problem]) -> None:
-    """Shares that do not fit their pots, with the figures (pots in this file;
-    a pot already recorded is checked with the database's figures when saving)."""
-    if not any(rec.part_of for rec in records):
-        return
-    from tracker.core.projection import columns_from_records, problems_of
-
-    for problem in problems_of(columns_from_records(records)):
-        rec = records[problem.row]
-        problems.append(Problem(rec.line, problem.field, rec.part_of or rec.ref, problem.expected))
 
 
 def parse_commitments(

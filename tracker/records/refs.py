@@ -50,6 +50,33 @@ def live_commitment(session: Session, ref: str | None, *, share_lock: bool = Fal
     return session.scalars(query).one_or_none()
 
 
+def _target(
+    session: Session,
+    field_name: str,
+    ref: str,
+    problems: list[FieldProblem],
+    *,
+    link: str,
+    missing: str,
+    loop: str,
+    editing: Commitment | None,
+) -> Commitment | None:
+    """The live commitment ``ref`` names, unless following ``link`` from it
+    leads back to ``editing`` (a loop); each problem is added to ``problems``."""
+    target = live_commitment(session, ref)
+    if target is None:
+        problems.append(FieldProblem(field_name, ref, missing))
+        return None
+    node: Commitment | None = target if editing is not None else None
+    steps = 0
+    while node is not None and steps < 10_000:
+        if editing is not None and node.id == editing.id:
+            problems.append(FieldProblem(field_name, ref, loop))
+            return None
+        node, steps = getattr(node, link), steps + 1
+    return target
+
+
 def reannounce_target(
     session: Session,
     field_name: str,
@@ -63,19 +90,16 @@ def reannounce_target(
     now (None too for ``earlier``: announced before, the original not recorded)."""
     if not ref or ref == ANNOUNCED_EARLIER or ref in pending:
         return None
-    target = live_commitment(session, ref)
-    if target is None:
-        problems.append(FieldProblem(field_name, ref, "expected the ref of an earlier commitment in the database"))
-        return None
-    if editing is not None:
-        node: Commitment | None = target
-        steps = 0
-        while node is not None and steps < 10_000:
-            if node.id == editing.id:
-                problems.append(FieldProblem(field_name, ref, "re-announcements form a loop"))
-                return None
-            node, steps = node.reannounces, steps + 1
-    return target
+    return _target(
+        session,
+        field_name,
+        ref,
+        problems,
+        link="reannounces",
+        missing="expected the ref of an earlier commitment in the database",
+        loop="re-announcements form a loop",
+        editing=editing,
+    )
 
 
 def pot_target(
@@ -90,18 +114,13 @@ def pot_target(
     """The pot ``ref`` names (``part_of``): in the database, or one being created now."""
     if not ref or ref in pending:
         return None
-    target = live_commitment(session, ref)
-    if target is None:
-        problems.append(FieldProblem(field_name, ref, "expected the ref of the pot: a commitment in the database"))
-        return None
-    if editing is not None:
-        node: Commitment | None = target
-        steps = 0
-        while node is not None and steps < 10_000:
-            if node.id == editing.id:
-                problems.append(
-                    FieldProblem(field_name, ref, "shares form a loop: a pot cannot be part of its own share")
-                )
-                return None
-            node, steps = node.part_of, steps + 1
-    return target
+    return _target(
+        session,
+        field_name,
+        ref,
+        problems,
+        link="part_of",
+        missing="expected the ref of the pot: a commitment in the database",
+        loop="shares form a loop: a pot cannot be part of its own share",
+        editing=editing,
+    )
