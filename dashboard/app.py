@@ -23,6 +23,7 @@ PAGES = [
     ("Figures", "app_pages/delivery.py", "Delivery", ":material/payments:", ("view",)),
     ("Figures", "app_pages/review.py", "Review", ":material/fact_check:", ("view",)),
     ("Figures", "app_pages/finance.py", "Finance tables", ":material/table_view:", ("view",)),
+    ("Figures", "app_pages/areas.py", "Areas", ":material/map:", ("view",)),
     (
         "Keep the data",
         "app_pages/record.py",
@@ -72,7 +73,7 @@ else:
             )
         )
     sections["You"].append(st.Page(auth.sign_out_page, title="Sign out", icon=":material/logout:", url_path="sign-out"))
-    page = st.navigation(sections, expanded=True)  # an admin has 14 entries: show them all
+    page = st.navigation(sections, expanded=True)  # an admin has 15 entries: show them all
     st.session_state["_view"] = sidebar()
     auth.sidebar_account(signed_in)
     auth.show_refused()

@@ -17,62 +17,85 @@ from tracker.figures.chart_style import OKABE_ITO, pound_axis_ticks
 def committed_vs_delivered(yearly: pd.DataFrame) -> go.Figure:
     """Bars of committed and delivered per financial year, with cumulative lines.
 
-    ``yearly`` needs ``label`` (2020-21), ``committed``, ``delivered``,
-    ``cumulative_committed`` and ``cumulative_delivered`` in pence.
+    ``yearly`` needs ``label`` (2020-21), ``financial_year``, ``committed``,
+    ``delivered``, ``cumulative_committed`` and ``cumulative_delivered`` in
+    pence, and may carry ``estimated``. Money placed by a chosen spread is
+    drawn as its own paler, dotted part of the committed bar, named in the
+    legend; an ``UNPHASED`` row is a last pair of bars labelled ``unphased``,
+    outside the running totals (its money belongs to no year).
     """
+    from tracker.core.fiscal import UNPHASED
+
     labels = list(yearly["label"])
+    phased = yearly.loc[yearly["financial_year"] != UNPHASED] if "financial_year" in yearly else yearly
+    estimated = yearly["estimated"] if "estimated" in yearly else pd.Series(0, index=yearly.index)
 
-    def pounds(column: str) -> list[float]:
+    def pounds(values) -> list[float]:
         # Plotly draws in float pounds; the exact pence are in hover text and tables.
-        return [int(p) / 100 for p in yearly[column]]
+        return [int(p) / 100 for p in values]
 
-    def hover(column: str) -> list[str]:
-        return [format_short(int(p)) for p in yearly[column]]
+    def hover(values) -> list[str]:
+        return [format_short(int(p)) for p in values]
 
+    stated = yearly["committed"] - estimated
     fig = go.Figure()
     fig.add_bar(
-        name="Committed (new money)",
+        name="Committed",
         x=labels,
-        y=pounds("committed"),
+        y=pounds(stated),
+        offsetgroup="committed",
         marker_color=OKABE_ITO["blue"],
-        customdata=hover("committed"),
+        customdata=hover(yearly["committed"]),
         hovertemplate="%{x}: %{customdata} committed<extra></extra>",
     )
+    if int(estimated.sum()):
+        fig.add_bar(
+            name="Committed, estimated (a chosen spread, not announced by year)",
+            x=labels,
+            y=pounds(estimated),
+            base=pounds(stated),
+            offsetgroup="committed",
+            marker=dict(color=OKABE_ITO["sky"], pattern=dict(shape=".", fgcolor=OKABE_ITO["blue"])),
+            marker_line=dict(color=OKABE_ITO["blue"], width=1),
+            customdata=hover(estimated),
+            hovertemplate="%{x}: %{customdata} of it estimated<extra></extra>",
+        )
     fig.add_bar(
         name="Delivered",
         x=labels,
-        y=pounds("delivered"),
+        y=pounds(yearly["delivered"]),
+        offsetgroup="delivered",
         marker_color=OKABE_ITO["orange"],
         marker_pattern_shape="/",
-        customdata=hover("delivered"),
+        customdata=hover(yearly["delivered"]),
         hovertemplate="%{x}: %{customdata} delivered<extra></extra>",
     )
     fig.add_scatter(
         name="Cumulative committed",
-        x=labels,
-        y=pounds("cumulative_committed"),
+        x=list(phased["label"]),
+        y=pounds(phased["cumulative_committed"]),
         mode="lines+markers",
         line=dict(color=OKABE_ITO["blue"], width=2),
         marker_symbol="circle",
-        customdata=hover("cumulative_committed"),
+        customdata=hover(phased["cumulative_committed"]),
         hovertemplate="By end of %{x}: %{customdata} committed<extra></extra>",
     )
     fig.add_scatter(
         name="Cumulative delivered",
-        x=labels,
-        y=pounds("cumulative_delivered"),
+        x=list(phased["label"]),
+        y=pounds(phased["cumulative_delivered"]),
         mode="lines+markers",
         line=dict(color=OKABE_ITO["vermillion"], width=2, dash="dash"),
         marker_symbol="diamond",
-        customdata=hover("cumulative_delivered"),
+        customdata=hover(phased["cumulative_delivered"]),
         hovertemplate="By end of %{x}: %{customdata} delivered<extra></extra>",
     )
     top = int(
         max(
             [
                 0,
-                *yearly["cumulative_committed"],
-                *yearly["cumulative_delivered"],
+                *phased["cumulative_committed"],
+                *phased["cumulative_delivered"],
                 *yearly["committed"],
                 *yearly["delivered"],
             ]
@@ -81,7 +104,9 @@ def committed_vs_delivered(yearly: pd.DataFrame) -> go.Figure:
     tickvals, ticktext = pound_axis_ticks(top)
     fig.update_layout(
         barmode="group",
-        xaxis=dict(title="Financial year (April to March)", type="category"),
+        xaxis=dict(
+            title="Financial year (April to March)", type="category", categoryorder="array", categoryarray=labels
+        ),
         yaxis=dict(title="Pounds", tickvals=tickvals, ticktext=ticktext, rangemode="tozero"),
         legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0),
         margin=dict(l=10, r=10, t=40, b=10),
@@ -103,7 +128,13 @@ def cumulative_slippage(yearly: pd.DataFrame) -> go.Figure:
     The shaded band runs from delivered up to committed only where delivery is
     behind in a year that has started; it is hatched, the committed line solid
     and the delivered line dashed, and both lines are labelled at their ends.
+    Years holding money placed by a chosen spread (``estimated``) are ringed
+    and named in the legend; an ``UNPHASED`` row is left out (no year).
     """
+    from tracker.core.fiscal import UNPHASED
+
+    if "financial_year" in yearly:
+        yearly = yearly.loc[yearly["financial_year"] != UNPHASED]
     labels = list(yearly["label"])
     committed = [int(p) for p in yearly["cumulative_committed"]]
     delivered = [int(p) for p in yearly["cumulative_delivered"]]
@@ -149,6 +180,18 @@ def cumulative_slippage(yearly: pd.DataFrame) -> go.Figure:
         customdata=_short(delivered),
         hovertemplate="By end of %{x}: %{customdata} delivered<extra></extra>",
     )
+    if "estimated" in yearly and int(yearly["estimated"].sum()):
+        ringed = yearly.loc[yearly["estimated"] != 0]
+        fig.add_scatter(
+            name="Year includes estimated money (a chosen spread)",
+            legendrank=4,
+            x=list(ringed["label"]),
+            y=[int(p) / 100 for p in ringed["cumulative_committed"]],
+            mode="markers",
+            marker=dict(symbol="circle-open", size=20, color=OKABE_ITO["blue"], line=dict(width=2)),
+            customdata=_short(ringed["estimated"]),
+            hovertemplate="%{customdata} of this year's money is estimated<extra></extra>",
+        )
     if labels:
         # Direct labels right of the line ends (the higher one nudged up), so
         # neither line depends on its colour.
@@ -275,15 +318,22 @@ def announcement_schedule(schedule: pd.DataFrame, names=None) -> go.Figure:
         name = _clip(names.get(ref, ref), 40) + (" (re-announced)" if restated else "")
         qualifier = rows["qualifier"].iloc[0] if len(rows) else "exact"
         said = "" if qualifier == "exact" else f" ({qualifier})"
+        estimated = rows["estimated"].astype(bool) if "estimated" in rows else pd.Series(False, index=rows.index)
+        if estimated.any():
+            name += " (years estimated)"
         fig.add_bar(
             name=name,
             x=[fy_label(int(y)) for y in rows["financial_year"]],
             y=[int(p) / 100 for p in rows["headline_pence"]],  # float pounds for drawing only
             marker_color=OKABE_ITO[_SCHEDULE_COLOURS[i % len(_SCHEDULE_COLOURS)]],
             marker_pattern_shape=_SCHEDULE_PATTERNS[i % len(_SCHEDULE_PATTERNS)],
-            marker_line=dict(color=OKABE_ITO["black"], width=1),
-            opacity=0.55 if restated else 1.0,
-            customdata=[f"{format_short(int(p))}{said}" for p in rows["headline_pence"]],
+            # Money placed by a chosen spread: paler, a heavier outline, and said in the legend and hover.
+            marker_line=dict(color=OKABE_ITO["black"], width=[2.5 if e else 1 for e in estimated]),
+            opacity=0.55 if restated or estimated.all() else 1.0,
+            customdata=[
+                f"{format_short(int(p))}{said}{' (estimated: a chosen spread)' if e else ''}"
+                for p, e in zip(rows["headline_pence"], estimated)
+            ],
             hovertemplate=f"{ref} in %{{x}}: %{{customdata}}<extra></extra>",
         )
     per_year = schedule.groupby("financial_year")["headline_pence"].sum() if len(schedule) else pd.Series(dtype="int64")

@@ -17,6 +17,7 @@ from tracker.core.clock import today
 from tracker.core.fiscal import FinancialYear
 from tracker.core.money import to_decimal
 from tracker.figures import data as queries
+from tracker.figures.areas import area_label
 from tracker.figures.filters import Filters, choices
 
 
@@ -103,9 +104,12 @@ def sidebar() -> View:
         programmes = st.multiselect(
             "Programme", options["programmes"], key="filter_programmes", placeholder="All programmes"
         )
+        areas = st.multiselect(
+            "Area", options["areas"], key="filter_areas", placeholder="All areas", format_func=area_label
+        )
         st.divider()
         st.caption(f"Figures as at **{as_at:%-d %B %Y}**. Financial years run from 1 April to 31 March.")
-    filters = Filters(first, last, tuple(funders), tuple(recipients), tuple(programmes))
+    filters = Filters(first, last, tuple(funders), tuple(recipients), tuple(programmes), tuple(areas))
     return View(filters.apply(everything), filters, as_at, everything)
 
 

@@ -16,6 +16,8 @@ from tracker.files.table import Table
 BY_YEAR_COLUMNS = {
     "financial_year": "Financial year",
     "committed": "Committed",
+    "new_money": "New money",
+    "estimated": "Estimated",
     "delivered": "Delivered",
     "variance": "Variance",
     "pct_delivered": "% delivered",
@@ -50,8 +52,20 @@ DELIVERIES_COLUMNS = {
     "note": "Note",
     "illustrative": "Illustrative",
 }
+AREA_COMMITMENT_COLUMNS = {
+    "ref": "Ref",
+    "purpose": "Purpose",
+    "recipient": "Recipient",
+    "funder": "Funder",
+    "committed": "Committed",
+    "delivered": "Delivered",
+    "shared_with": "Shared with (other areas)",
+    "other_areas": "Other areas",
+}
 _MONEY_COLUMNS = (
     "committed",
+    "new_money",
+    "estimated",
     "delivered",
     "variance",
     "cumulative_committed",
@@ -97,3 +111,8 @@ def comparison_csv(table: Table) -> bytes:
     """A revised commitment's original and revised profiles
     (``tracker.figures.revisions.comparison_table``) as CSV: plain pounds, Total row last."""
     return to_csv_bytes(table)
+
+
+def area_commitments_csv(table: pd.DataFrame) -> bytes:
+    """An area's commitments (``tracker.figures.area_view.AreaView.commitments``) as CSV."""
+    return to_csv_bytes(_export_table("area-commitments", "Commitments naming an area", table, AREA_COMMITMENT_COLUMNS))

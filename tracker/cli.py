@@ -94,6 +94,7 @@ def build_parser() -> argparse.ArgumentParser:
         "pivot-recipient",
         "pivot-programme",
         "pivot-funder",
+        "pivot-area",
     )
     export.add_argument("table", choices=export_tables, metavar="TABLE", help="one of: " + ", ".join(export_tables))
     export.add_argument(

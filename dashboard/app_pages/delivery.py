@@ -13,7 +13,6 @@ from dashboard.components import (
     signed_money_column,
     stop_if_nothing_to_show,
 )
-from tracker.core.fiscal import FinancialYear
 from tracker.figures import delivery
 from tracker.figures import revisions as revision_view
 from tracker.records.listings import revised_commitments
@@ -46,6 +45,8 @@ if figures.delivery_count == 0:
             icon=":material/info:",
         )
 illustrative_notice(figures.illustrative_deliveries)
+for note in figures.notes:
+    st.info(note, icon=":material/event_busy:")
 
 by_year_tab, by_commitment_tab = st.tabs(["By financial year", "By commitment"])
 
@@ -58,11 +59,22 @@ with by_year_tab:
         st.dataframe(
             delivery.in_pounds(
                 figures.by_year,
-                ["committed", "delivered", "variance", "cumulative_committed", "cumulative_delivered", "slippage"],
+                [
+                    "committed",
+                    "new_money",
+                    "estimated",
+                    "delivered",
+                    "variance",
+                    "cumulative_committed",
+                    "cumulative_delivered",
+                    "slippage",
+                ],
             )[
                 [
                     "label",
                     "committed",
+                    "new_money",
+                    "estimated",
                     "delivered",
                     "variance",
                     "pct_delivered",
@@ -77,9 +89,17 @@ with by_year_tab:
             column_config={
                 "label": st.column_config.TextColumn("Financial year", pinned=True),
                 "committed": money_column(
-                    "Committed", help="New money: re-announcements count once; 'over' amounts at their floor."
+                    "Committed",
+                    help="Every pound once: re-announcements once, shares inside their pots; "
+                    "'over' amounts at their floor.",
                 ),
-                "delivered": money_column("Delivered", help="Payments and spend dated in the year."),
+                "new_money": money_column("New money", help="Committed less money announced before."),
+                "estimated": money_column(
+                    "Estimated", help="The part of committed placed in this year by a chosen spread."
+                ),
+                "delivered": money_column(
+                    "Delivered", help="Disbursements and expenditure dated in the year (undated: unphased)."
+                ),
                 "variance": signed_money_column("Variance", help="Delivered minus committed: in brackets when behind."),
                 "pct_delivered": st.column_config.NumberColumn("% delivered", format="percent"),
                 "cumulative_committed": money_column("Committed to date"),
@@ -103,11 +123,9 @@ with by_year_tab:
         )
 
     st.subheader("Deliveries in a financial year")
-    year = st.selectbox("Financial year", figures.years, index=len(figures.years) - 1, key="delivery_year")
+    year = st.selectbox("Financial year", figures.years, index=figures.latest_year, key="delivery_year")
     st.markdown(figures.year_sentence(year))
-    records = delivery.deliveries_in_year(
-        shown.data.deliveries, shown.data.commitments, FinancialYear.parse(year).start_year
-    )
+    records = delivery.deliveries_in_year(shown.data.deliveries, shown.data.commitments, figures.start_year(year))
     if records.empty:
         st.info(
             f"No deliveries recorded yet for {year}. Record them by importing a deliveries file with "
@@ -176,7 +194,7 @@ with by_commitment_tab:
             column_config={
                 "ref": st.column_config.TextColumn("Ref", pinned=True),
                 "status": st.column_config.TextColumn("Against profile"),
-                "committed": money_column("Committed", help="New money in all the years shown."),
+                "committed": money_column("Committed", help="Every pound once, in all the years shown."),
                 "due_to_date": money_column("Due to date", help="Committed for financial years that have started."),
                 "delivered": money_column(
                     "Delivered", help="Including payments recorded against a re-announcement of it."

@@ -48,6 +48,7 @@ tabs = st.tabs(
         "Commitment × year",
         "Recipient × year",
         "Programme × year",
+        "Area × year",
         "Yearly totals",
         "Commitments",
         "Schedule",
@@ -55,11 +56,23 @@ tabs = st.tabs(
     ]
 )
 for tab, name in zip(
-    tabs, ["pivot-commitment", "pivot-recipient", "pivot-programme", "yearly", "commitments", "schedule", "deliveries"]
+    tabs,
+    [
+        "pivot-commitment",
+        "pivot-recipient",
+        "pivot-programme",
+        "pivot-area",
+        "yearly",
+        "commitments",
+        "schedule",
+        "deliveries",
+    ],
 ):
     table = by_name[name]
     with tab:
         st.markdown(f"**{table.title}**")
+        for note in table.notes[1:]:
+            st.caption(note)
         if table.body.empty:
             st.info("Nothing recorded yet for this table within the filters.")
             continue

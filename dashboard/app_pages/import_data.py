@@ -21,11 +21,18 @@ KIND_LABELS = {"commitments": "Commitments", "deliveries": "Deliveries"}
 MAX_UPLOAD_MB = st.get_option("server.maxUploadSize")  # .streamlit/config.toml
 FILE_HELP = {
     "commitments": (
-        "One row per line of money, with a header row. **Required columns:** `ref`, `announced_on`, `funder`, "
-        "`recipient`, `purpose`, `kind` (one-off, recurring or profiled), `amount`, `first_year`. "
-        "**Optional:** `years`, `qualifier` (exact, over, up to, about), `programme`, `announcement_ref`, `title`, "
-        "`source_url`, `quote`, `status`, `capital_or_revenue`, `uplift_pct`, `reannounces`, `profile` "
-        "(e.g. `2020-21=£1m;2021-22=500000`).\n\n"
+        "One row per line of money, recorded as the announcement says it, with a header row. "
+        "**Required columns:** `ref`, `funder`, `purpose`, `kind` (one-off, recurring, profiled or multi-year), "
+        "`amount` (0 is allowed). "
+        "**Optional:** `announced_on` (blank: undated), `recipient` (blank: not stated), `first_year` and `years` "
+        "(blank: not stated), `funder_id` and `recipient_id` (org-id identifiers such as `GB-CHC-1234567`), "
+        "`currency` (GBP), `spread` (multi-year: none, even or planned-dates) with `planned_start` and "
+        "`planned_end`, `areas` (GSS codes separated by `;`), `reannounces` (the ref it restates, or `earlier`), "
+        "`part_of` (the ref of the pot it is a share of), `qualifier` (exact, over, up to, about), `programme`, "
+        "`announcement_ref`, `title`, `source_url`, `quote`, `status`, `capital_or_revenue`, `uplift_pct`, "
+        "`profile` (e.g. `2020-21=£1m;2021-22=500000`).\n\n"
+        "Organisations are matched by identifier first, then by name: a name without an identifier that could be "
+        "two organisations is a problem on its row, naming both.\n\n"
         "Common spellings of the headings work too (*Announcement date*, *Amount (£)*, *Financial year*, "
         "*No. of years*, *Recipient organisation*, *Reference*…). Rows are matched to stored commitments by `ref`."
     ),
@@ -37,6 +44,23 @@ FILE_HELP = {
         "Common spellings of the headings work too (*Payment date*, *Amount paid*, *Reference*…). Rows are "
         "matched to stored deliveries by `ref`."
     ),
+}
+# The later contract's columns, shown beside the rows when the file has them (tracker.imports.describe).
+DETAIL_LABELS = {
+    "funder_id": "Funder id",
+    "recipient_id": "Recipient id",
+    "currency": "Currency",
+    "spread": "Spread",
+    "planned_start": "Planned start",
+    "planned_end": "Planned end",
+    "areas": "Areas",
+    "part_of": "Part of",
+    "reannounces": "Re-announces",
+}
+DETAIL_HELP = {
+    "funder_id": "The row's identifier; blank in the file, the identifier of the organisation its name matched.",
+    "recipient_id": "The row's identifier; blank in the file, the identifier of the organisation its name matched.",
+    "reannounces": "The ref of the commitment it restates, or announced before (the original not recorded).",
 }
 READING_RULES = (
     "Amounts: `1000000`, `£1,000,000.50`, `£1.5m`, `£500k` (at most two decimal places). "
@@ -160,7 +184,7 @@ elif plan.to_apply == 0 and len(plan.rows) and not saved:
 
 if len(plan.rows):
     st.dataframe(
-        plan.rows,
+        plan.table(),  # the rows, then the later contract's columns the file has
         hide_index=True,
         width="stretch",
         column_config={
@@ -169,6 +193,10 @@ if len(plan.rows):
             "action": "Action",
             "summary": st.column_config.TextColumn("What", width="large"),
             "changes": st.column_config.TextColumn("Changes", width="large"),
+            **{
+                name: st.column_config.TextColumn(label, help=DETAIL_HELP.get(name))
+                for name, label in DETAIL_LABELS.items()
+            },
         },
     )
 

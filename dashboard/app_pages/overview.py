@@ -51,14 +51,14 @@ delivered.metric("Delivered to date", format_short(figures.delivered))
 share.metric(
     "% delivered",
     "–" if figures.pct_delivered is None else f"{figures.pct_delivered:.0%}",
-    help="Delivered as a share of all committed new money.",
+    help="Delivered as a share of all committed money.",
 )
 outstanding, this_year, delivered_this_year = st.columns(3)
 outstanding.metric("Outstanding", format_short(figures.outstanding), help="Committed minus delivered.")
 this_year.metric(
     f"Due in {figures.this_year}",
     format_short(figures.due_this_year),
-    help="New money committed for the current financial year.",
+    help="Money committed for the current financial year (unphased money is never due).",
 )
 delivered_this_year.metric(f"Delivered in {figures.this_year}", format_short(figures.delivered_this_year))
 
@@ -66,17 +66,21 @@ for note in unplaced_notes(figures):
     st.info(note, icon=":material/event_busy:")
 
 st.subheader("Committed against delivered, by financial year")
+if figures.unphased:
+    st.caption("Money with no stated financial year is the last pair of bars, **unphased**: it is in no year's total.")
 st.plotly_chart(charts.committed_vs_delivered(view.yearly), width="stretch")
 for sentence in view.summaries:
     st.markdown(f"- {sentence}")
 
-table = view.yearly.assign(
-    committed=view.yearly["committed"].map(to_decimal),
-    delivered=view.yearly["delivered"].map(to_decimal),
-    variance=view.yearly["variance"].map(to_decimal),
-)
+money = ["committed", "new_money", "estimated", "delivered", "variance"]
+table = view.yearly.assign(**{m: view.yearly[m].map(to_decimal) for m in money})
+shown_columns = ["label", "qualifier", "committed"]
+if figures.new_money != figures.committed:
+    shown_columns.append("new_money")
+if figures.estimated:
+    shown_columns.append("estimated")
 st.dataframe(
-    table[["label", "qualifier", "committed", "delivered", "variance", "pct_delivered"]],
+    table[[*shown_columns, "delivered", "variance", "pct_delivered"]],
     hide_index=True,
     width="stretch",
     column_config={
@@ -85,6 +89,10 @@ st.dataframe(
             "Committed is", help="'at least' where an 'over' amount is counted at its floor"
         ),
         "committed": money_column("Committed"),
+        "new_money": money_column("New money", help="Committed less money announced before."),
+        "estimated": money_column(
+            "Estimated", help="The part of committed placed in this year by a chosen spread, not as announced."
+        ),
         "delivered": money_column("Delivered"),
         "variance": signed_money_column("Variance", help="Delivered minus committed: in brackets when behind."),
         "pct_delivered": st.column_config.NumberColumn("% delivered", format="percent"),

@@ -5,7 +5,9 @@ the figures as they stand on its as-at date (``tracker.review.recording.open_mee
 page shows those frozen figures, what changed since the previous meeting,
 the milestones overdue first, and a form to give a commitment or programme a
 status (always words with a RAG colour), recorded as given at the meeting.
-The meeting's pack downloads as HTML or as an Excel workbook.
+The meeting's pack downloads as HTML or as an Excel workbook. The frozen
+headline and tables (with new money, unphased and estimated money, when the
+snapshot records them) are drawn by ``dashboard.review_figures``.
 """
 
 from datetime import date
@@ -14,16 +16,8 @@ from typing import Literal, cast
 
 import streamlit as st
 
-from dashboard import auth
-from dashboard.components import (
-    clear_data,
-    current_view,
-    engine,
-    field_problems,
-    illustrative_notice,
-    money_column,
-    signed_money_column,
-)
+from dashboard import auth, review_figures
+from dashboard.components import clear_data, current_view, engine, field_problems
 from tracker import store
 from tracker.core.clock import today
 from tracker.core.vocabulary import PROGRESS_STATUSES
@@ -159,11 +153,7 @@ latest = held_iso == next(iter(choices))
 
 st.info(view.frozen_sentence(meeting), icon=":material/lock:")
 
-metrics = view.headline_metrics(figures)
-for row in (metrics[:3], metrics[3:]):
-    for column, metric in zip(st.columns(3), row):
-        column.metric(metric.label, metric.value, help=metric.help)
-illustrative_notice(figures["headline"]["illustrative_deliveries"])
+review_figures.headline(figures)
 
 source = store.source_description()
 st.markdown(
@@ -202,55 +192,9 @@ with figures_tab:
             "No commitment had been announced by the as-at date, so these figures are empty.", icon=":material/info:"
         )
     st.subheader("Committed against delivered, by financial year")
-    st.dataframe(
-        view.yearly_table(figures),
-        hide_index=True,
-        width="stretch",
-        column_config={
-            "financial_year": st.column_config.TextColumn("Financial year", pinned=True),
-            "committed": money_column("Committed", help="New money: re-announcements count once."),
-            "delivered": money_column("Delivered", help="Payments and spend dated in the year."),
-            "variance": signed_money_column("Variance", help="Delivered minus committed: in brackets when behind."),
-            "pct_delivered": st.column_config.NumberColumn("% delivered", format="percent"),
-        },
-        key="review_yearly",
-    )
+    review_figures.yearly(figures)
     st.subheader("By commitment")
-    st.dataframe(
-        view.commitments_table(figures, at_meeting).style.map(view.rag_cell_style, subset=["status"]),
-        hide_index=True,
-        width="stretch",
-        column_config={
-            "ref": st.column_config.TextColumn("Ref", pinned=True),
-            "purpose": st.column_config.TextColumn("Purpose", width="medium"),
-            "status": st.column_config.TextColumn(
-                "Status", width="medium", help="As frozen with the figures, or as given at this meeting (Statuses tab)."
-            ),
-            "progress": st.column_config.TextColumn("Against profile"),
-            "committed": money_column("Committed"),
-            "due_to_date": money_column("Due to date", help="Committed for financial years that had started."),
-            "delivered": money_column("Delivered"),
-            "variance": signed_money_column("Variance", help="Delivered minus due to date: in brackets when behind."),
-            "outstanding": money_column("Outstanding", help="Committed minus delivered."),
-            "programme": st.column_config.TextColumn("Programme"),
-            "restates": st.column_config.TextColumn(
-                "Restates", help="The earlier commitment this one re-announces: its money is counted there."
-            ),
-        },
-        key="review_commitments",
-    )
-    programmes = view.programme_statuses(figures, at_meeting)
-    if not programmes.empty:
-        st.markdown("**Programmes**")
-        st.dataframe(
-            programmes.style.map(view.rag_cell_style, subset=["status"]),
-            hide_index=True,
-            column_config={
-                "programme": st.column_config.TextColumn("Programme", width="large"),
-                "status": st.column_config.TextColumn("Status", width="medium"),
-            },
-            key="review_programmes",
-        )
+    review_figures.commitments(figures, at_meeting)
 
 
 def changes_list(found: review_changes.Changes, key: str) -> None:

@@ -29,6 +29,7 @@ ADMIN_PAGES = [
     "Delivery",
     "Review",
     "Finance tables",
+    "Areas",
     "Record",
     "Change a record",
     "Import",
@@ -159,6 +160,7 @@ def test_a_one_time_password_opens_only_the_account_page_until_it_is_changed(sig
         "Delivery",
         "Review",
         "Finance tables",
+        "Areas",
         "Account",
         "Sign out",
     ]

@@ -204,7 +204,7 @@ def test_a_year_with_no_deliveries_says_so() -> None:
     assert not at.exception
 
     assert any("No deliveries recorded yet for 2021-22" in i for i in texts(at.info))
-    assert "In 2021-22, no new money was committed and nothing was delivered." in texts(at.markdown)
+    assert "In 2021-22, nothing was committed and nothing was delivered." in texts(at.markdown)
     assert not [df for df in at.dataframe if "paid_on" in df.value.columns]
 
 

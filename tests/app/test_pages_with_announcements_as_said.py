@@ -22,6 +22,8 @@ PAGES = [
     "delivery",
     "review",
     "finance",
+    "areas",
+    "organisations",
     "record",
     "change",
     "import_data",

@@ -38,7 +38,7 @@ from tracker.records import deletion, editing
 from tracker.review import recording
 
 ROLES = ("viewer", "reviewer", "finance", "editor", "admin")
-FIGURES = ["Overview", "Announcements", "Delivery", "Review", "Finance tables"]
+FIGURES = ["Overview", "Announcements", "Delivery", "Review", "Finance tables", "Areas"]
 KEEPING = ["Record", "Change a record", "Import"]
 ADMIN = ["Audit trail", "Deleted records", "Organisations", "Users"]
 YOU = ["Account", "Sign out"]
@@ -55,6 +55,7 @@ FILES = {
     "Delivery": "delivery",
     "Review": "review",
     "Finance tables": "finance",
+    "Areas": "areas",
     "Record": "record",
     "Change a record": "change",
     "Import": "import_data",

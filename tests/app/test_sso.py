@@ -82,6 +82,7 @@ def test_a_known_email_signs_in_with_the_users_roles(signed_out, navigation, app
         "Delivery",
         "Review",
         "Finance tables",
+        "Areas",
         "Account",
         "Sign out",
     ]

@@ -19,6 +19,7 @@ PAGES = [
     ("Delivery", "Delivery"),
     ("Review", "Review"),
     ("Finance tables", "Finance tables"),
+    ("Areas", "Areas"),
     ("Record", "Record"),
     ("Change a record", "Change a record"),
     ("Import", "Import"),

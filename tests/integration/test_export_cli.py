@@ -84,17 +84,20 @@ def test_yearly_xlsx_export_matches_the_totals_csv_year_by_year(
     assert rows[0] == [
         "Financial year",
         "Committed",
+        "New money",
+        "Estimated",
         "Delivered",
         "Variance",
         "% delivered",
         "Committed to date",
         "Delivered to date",
     ]
-    assert [[r[0], pounds(r[1]), pounds(r[2]), pounds(r[3])] for r in rows[1:-1]] == [t[:4] for t in totals[1:]]
+    # Totals CSV: financial_year, committed, delivered, variance, new_money, estimated, qualifiers.
+    assert [[r[0], *(pounds(r[i]) for i in (1, 4, 5, 2, 3))] for r in rows[1:-1]] == [t[:6] for t in totals[1:]]
     assert {r[0]: pounds(r[1]) for r in rows[1:-1]} == DEMO_COMMITTED
     total = rows[-1]
     assert total[0] == "Total" and pounds(total[1]) == "13300000.00"
-    assert pounds(total[2]) == f"{sum(Decimal(r[2]) for r in totals[1:]):.2f}"
+    assert pounds(total[4]) == f"{sum(Decimal(r[2]) for r in totals[1:]):.2f}"
     assert all(c.font.b and c.data_type != "f" for c in sheet[len(rows)])
 
     about = {row[0].value: row[1].value for row in book["About"].iter_rows()}
@@ -116,11 +119,12 @@ def test_yearly_csv_export_as_at_a_date_counts_only_what_was_known_then(
 
     assert ok(result).strip() == f"wrote yearly as at 2020-07-01: 3 rows as CSV to {out}"
     assert out.read_bytes().decode("utf-8") == (
-        "financial_year,committed,delivered,variance,pct_delivered,cumulative_committed,cumulative_delivered\n"
-        "2020-21,1500000.00,0.00,-1500000.00,0.0,1500000.00,0.00\n"
-        "2021-22,500000.00,0.00,-500000.00,0.0,2000000.00,0.00\n"
-        "2022-23,500000.00,0.00,-500000.00,0.0,2500000.00,0.00\n"
-        "Total,2500000.00,0.00,-2500000.00,0.0,2500000.00,0.00\n"
+        "financial_year,committed,new_money,estimated,delivered,variance,pct_delivered,cumulative_committed,"
+        "cumulative_delivered\n"
+        "2020-21,1500000.00,1500000.00,0.00,0.00,-1500000.00,0.0,1500000.00,0.00\n"
+        "2021-22,500000.00,500000.00,0.00,0.00,-500000.00,0.0,2000000.00,0.00\n"
+        "2022-23,500000.00,500000.00,0.00,0.00,-500000.00,0.0,2500000.00,0.00\n"
+        "Total,2500000.00,2500000.00,0.00,0.00,-2500000.00,0.0,2500000.00,0.00\n"
     )
 
 
@@ -171,7 +175,7 @@ def test_the_format_comes_from_the_file_extension_when_not_given(
     _out, err = capsys.readouterr()
     assert load_workbook(tmp_path / "p.xlsx").sheetnames == ["Committed by recipient", "About"]
     csv_lines = (tmp_path / "p.csv").read_text(encoding="utf-8").splitlines()
-    assert csv_lines[-1] == "Total,1500000.00,5400000.00,6400000.00,13300000.00"
+    assert csv_lines[-1] == "Total,,1500000.00,5400000.00,6400000.00,13300000.00"  # blank: recipient_id
     assert "give --format csv or xlsx" in err and not (tmp_path / "p.txt").exists()
 
 

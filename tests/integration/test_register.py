@@ -339,11 +339,11 @@ def test_the_schedule_csv_has_one_row_per_commitment_and_year(data, announcement
     rows = _csv(to_csv_bytes(schedule_table(detail(data, announcements, "A1", TODAY))))
 
     assert rows == [
-        ["announcement_ref", "commitment_ref", "financial_year", "headline", "new_money", "qualifier"],
-        ["A1", "W1", "2020-21", "500000.00", "500000.00", "exact"],
-        ["A1", "W2", "2020-21", "1000000.00", "1000000.00", "over"],
-        ["A1", "W1", "2021-22", "500000.00", "500000.00", "exact"],
-        ["A1", "W1", "2022-23", "500000.00", "500000.00", "exact"],
+        ["announcement_ref", "commitment_ref", "financial_year", "headline", "new_money", "qualifier", "estimated"],
+        ["A1", "W1", "2020-21", "500000.00", "500000.00", "exact", ""],
+        ["A1", "W2", "2020-21", "1000000.00", "1000000.00", "over", ""],
+        ["A1", "W1", "2021-22", "500000.00", "500000.00", "exact", ""],
+        ["A1", "W1", "2022-23", "500000.00", "500000.00", "exact", ""],
     ]
 
 

@@ -70,16 +70,16 @@ def _snapshots(engine: Engine) -> int:
 def _yearly_sheet(path: Path) -> list[list[str]]:
     sheet = load_workbook(path)["Committed and delivered"]
     rows = [[c.value for c in row] for row in sheet.iter_rows()]
-    assert rows[0] == ["Financial year", "Committed", "Delivered", "Variance"]
+    assert rows[0] == ["Financial year", "Committed", "Delivered", "Variance", "New money", "Estimated"]
     assert rows[-1][0] == "Total"
-    return [[r[0], pounds(r[1]), pounds(r[2]), pounds(r[3])] for r in rows[1:-1]]
+    return [[r[0], *(pounds(v) for v in r[1:])] for r in rows[1:-1]]
 
 
 def _totals(database_url: str, as_at: str, cwd: Path) -> list[list[str]]:
     out = ok(run_cli(database_url, "totals", "--as-at", as_at, "--format", "csv", cwd=cwd))
     rows = list(csv.reader(io.StringIO(out, newline="")))
     assert rows[0] == ["financial_year", "committed", "delivered", "variance", "new_money", "estimated", "qualifiers"]
-    return [row[:4] for row in rows[1:]]
+    return [row[:6] for row in rows[1:]]  # the pack's columns, in the same order
 
 
 @pytest.fixture
@@ -122,7 +122,7 @@ def test_the_two_dates_differ_and_the_later_pack_compares_with_the_earlier(
     early = _yearly_sheet(tmp_path / "review-pack-2022-03-31.xlsx")
     late = _yearly_sheet(tmp_path / "review-pack-2026-11-27.xlsx")
     assert early != late
-    assert early[-1] == ["2022-23", "500000.00", "0.00", "-500000.00"]
+    assert early[-1] == ["2022-23", "500000.00", "0.00", "-500000.00", "500000.00", "0.00"]
     first = (tmp_path / "review-pack-2022-03-31.html").read_text(encoding="utf-8")
     second = (tmp_path / "review-pack-2026-11-27.html").read_text(encoding="utf-8")
     assert "This is the first review: there is nothing earlier to compare with." in first

@@ -41,9 +41,12 @@ def test_schedule_table_lists_each_commitment_year_with_headline_and_new_money()
         "programme",
         "financial_year",
         "headline",
+        "committed",
         "new_money",
+        "estimated",
     ]
-    assert table.money_columns == ("headline", "new_money")
+    assert table.money_columns == ("headline", "committed", "new_money")
+    assert set(table.frame["estimated"]) == {""}  # no chosen spread in these records
     frame = table.frame
     assert [
         (r, fy, h, n)
@@ -68,6 +71,8 @@ def test_yearly_table_gives_committed_delivered_variance_progress_and_a_total_ro
     assert list(frame.columns) == [
         "financial_year",
         "committed",
+        "new_money",
+        "estimated",
         "delivered",
         "variance",
         "pct_delivered",

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from tests.unit.finance_tables_data import FY, PIVOT_RECORDS, YEARS, record, rows_of, tracker_data
-from tracker.figures.finance_tables import pivot, pivot_table
+from tracker.figures.pivots import pivot, pivot_table
 
 
 def test_pivot_by_recipient_has_a_column_per_year_zero_filled_and_totals_both_ways() -> None:

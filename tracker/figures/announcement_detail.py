@@ -52,7 +52,8 @@ class AnnouncementDetail:
     # ref, purpose, programme, recipient, kind, terms, amount_pence, qualifier, status,
     # capital_or_revenue, years (text), reannounces_ref, headline_pence, committed_pence
     commitments: pd.DataFrame
-    # commitment_ref, financial_year (start year), label, headline_pence, committed_pence, qualifier
+    # commitment_ref, financial_year (start year), label, headline_pence, committed_pence,
+    # new_money_pence, qualifier, estimated (placed by a chosen spread)
     schedule: pd.DataFrame
     # ref, commitment_ref, paid_on, label, amount_pence, kind, note, illustrative
     deliveries: pd.DataFrame
@@ -118,6 +119,9 @@ def detail(data: TrackerData, announcements: pd.DataFrame | None, ref: str, toda
             "committed_pence": schedule["committed_pence"].to_numpy(dtype=np.int64),
             "new_money_pence": schedule["new_money_pence"].to_numpy(dtype=np.int64),
             "qualifier": schedule["qualifier"].to_numpy(),
+            "estimated": schedule["estimated"].to_numpy(dtype=bool)
+            if "estimated" in schedule
+            else np.zeros(len(schedule), bool),
         },
         columns=[
             "commitment_ref",
@@ -127,6 +131,7 @@ def detail(data: TrackerData, announcements: pd.DataFrame | None, ref: str, toda
             "committed_pence",
             "new_money_pence",
             "qualifier",
+            "estimated",
         ],
     )
     schedule_table = schedule_table.sort_values(["financial_year", "commitment_ref"]).reset_index(drop=True)
@@ -356,6 +361,13 @@ def schedule_sentence(ref: str, own: pd.DataFrame, schedule: pd.DataFrame, *, ha
         if refs:
             amount = format_short(int(by_ref[refs].sum()))
             parts.append(f"{amount} of it ({', '.join(refs)}) is {words}")
+    spread = schedule.loc[schedule["estimated"].astype(bool)] if "estimated" in schedule else schedule.iloc[0:0]
+    if int(spread["headline_pence"].sum()):
+        spread_refs = ", ".join(dict.fromkeys(spread["commitment_ref"]))
+        parts.append(
+            f"{format_short(int(spread['headline_pence'].sum()))} of it ({spread_refs}) is placed in years by a chosen "
+            "spread, not as announced: those years are estimated"
+        )
     return sentence + ("; " + "; ".join(parts) if parts else "") + "."
 
 
@@ -368,7 +380,10 @@ def schedule_table(found: AnnouncementDetail) -> Table:
         "headline_pence": ("headline", "Headline"),
         "new_money_pence": ("new_money", "New money"),
         "qualifier": ("qualifier", "Qualifier"),
+        "estimated_words": ("estimated", "Estimated"),
     }
-    return titled_table(
-        f"schedule-{found.ref}", f"Schedule of {found.ref}", found.schedule.assign(announcement_ref=found.ref), columns
+    shown = found.schedule.assign(
+        announcement_ref=found.ref,
+        estimated_words=["estimated" if e else "" for e in found.schedule["estimated"]],
     )
+    return titled_table(f"schedule-{found.ref}", f"Schedule of {found.ref}", shown, columns)

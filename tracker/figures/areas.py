@@ -13,6 +13,10 @@ import pandas as pd
 from tracker.core.places import area_name
 
 NOT_STATED = "area not stated"
+SHARED_NOTE = (
+    "Money naming several areas is counted in full under each (marked shared), "
+    "so these rows add up to more than the whole."
+)
 
 
 def area_rows(commitments: pd.DataFrame) -> pd.DataFrame:
@@ -29,11 +33,14 @@ def area_rows(commitments: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["commitment_id", "area", "area_name", "areas_named"])
 
 
+def area_label(code: str) -> str:
+    """``Cardiff (W06000015)``; a code with no known name, or ``area not stated``, as it is."""
+    name = area_name(code) if code != NOT_STATED else code
+    return f"{name} ({code})" if name != code else code
+
+
 def shared_note(frame: pd.DataFrame) -> str | None:
     """What a by-area table must say when some money is counted under more than one area."""
     if "shared" not in frame or not int(frame["shared"].sum()):
         return None
-    return (
-        "Money naming several areas is counted in full under each (marked shared), "
-        "so these rows add up to more than the whole."
-    )
+    return SHARED_NOTE

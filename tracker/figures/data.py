@@ -74,10 +74,23 @@ class TrackerData:
     as_at: date | None
     # (first, last) financial-year start years the view is limited to, or None.
     year_range: tuple[int, int] | None = None
+    # Shares filtered out of view whose pots are in it (commitments and their
+    # profile lines): counted only to take them out of their pots, so a pot
+    # shows what is left of it whatever the filters (tracker.figures.filters).
+    hidden_shares: tuple[pd.DataFrame, pd.DataFrame] | None = None
 
     @property
     def schedule(self) -> pd.DataFrame:
-        schedule = schedule_frame(self.commitments, self.profile_lines)
+        if self.hidden_shares is None or self.hidden_shares[0].empty:
+            schedule = schedule_frame(self.commitments, self.profile_lines)
+        else:
+            shares, share_lines = self.hidden_shares
+            schedule = schedule_frame(
+                pd.concat([self.commitments, shares], ignore_index=True),
+                pd.concat([self.profile_lines, share_lines], ignore_index=True),
+            )
+            schedule = schedule.loc[schedule["commitment_id"].isin(self.commitments["commitment_id"])]
+            schedule = schedule.reset_index(drop=True)
         if self.year_range is not None:
             low, high = self.year_range
             years = schedule["financial_year"]
@@ -270,7 +283,7 @@ def has_announcements(engine: Engine) -> bool:
 
 
 def totals(by: str | None = None, as_at: date | None = None, engine: Engine | None = None) -> pd.DataFrame:
-    """Committed (new money) against delivered per financial year, optionally by a column."""
+    """Committed against delivered per financial year (no unphased row), optionally by a column."""
     data = load(engine, as_at)
     return committed_vs_delivered(data.schedule, data.deliveries, data.commitments, by=by)
 
@@ -280,7 +293,9 @@ class Overview:
     """Everything the Overview page shows, worked out from one TrackerData."""
 
     headline: delivery_maths.Headline
-    yearly: pd.DataFrame  # label, committed, delivered, variance, pct, cumulative, qualifier (pence)
+    # label, committed, delivered, variance, new_money, estimated, pct, cumulative, qualifier (pence);
+    # the last row is ``UNPHASED`` when some money has no stated year.
+    yearly: pd.DataFrame
     summaries: list[str]  # one sentence per year, for the chart's text summary
     milestones: pd.DataFrame
 
@@ -332,7 +347,9 @@ def breakdown(data: TrackerData, by: str) -> pd.DataFrame:
 
 def overview(data: TrackerData, today: date) -> Overview:
     schedule = data.schedule
-    yearly = delivery_maths.with_progress(committed_vs_delivered(schedule, data.deliveries, data.commitments))
+    yearly = delivery_maths.with_progress(
+        committed_vs_delivered(schedule, data.deliveries, data.commitments, unphased=True)
+    )
     qualifiers = delivery_maths.year_qualifiers(schedule, data.commitments)
     yearly["qualifier"] = [qualifiers.get(int(y), "exact") for y in yearly["financial_year"]]
     return Overview(

@@ -2,10 +2,17 @@
 
 Definitions used everywhere (and shown to users in the dashboard's notes):
 
-* **committed**: new money in a financial year: a re-announcement adds
-  nothing; "over" amounts count at their floor, "up to" at their ceiling.
-* **delivered**: payments and spend recorded, in the financial year of their
-  date. Corrections are negative deliveries.
+* **committed**: distinct money in a financial year: a re-announcement adds
+  nothing (at a changed amount, the later amount replaces the original), a
+  share is inside its pot; "over" amounts count at their floor, "up to" at
+  their ceiling. **new money** leaves out money announced before.
+* **unphased**: committed money whose financial year was not stated, and
+  undated deliveries: counted in every total, in a row of its own after the
+  years, never placed in a year by guess. It is never "due".
+* **estimated**: the part of committed money placed in years by a chosen
+  spread of a multi-year total (not by what was announced).
+* **delivered**: disbursements and expenditure recorded, in the financial year
+  of their date. Refunds and corrections are negative deliveries.
 * **variance** = delivered - committed (negative: behind).
 * **% delivered** = delivered / committed (a ratio for display, not money).
 * **due by a date**: money committed for every financial year that has
@@ -25,18 +32,21 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from tracker.core.fiscal import UNPHASED, FinancialYear, fy_start_year
+from tracker.core.fiscal import UNPHASED, FinancialYear, fy_label, fy_start_year
 from tracker.figures.totals import committed_vs_delivered, fy_of_dates
 
 
 def with_progress(yearly: pd.DataFrame) -> pd.DataFrame:
-    """Add % delivered and cumulative committed/delivered to a yearly frame."""
+    """Add % delivered and cumulative committed/delivered to a yearly frame.
+
+    An ``UNPHASED`` last row's running totals are the overall totals (its
+    money belongs to no year, but it is money to date all the same)."""
     out = yearly.copy()
     committed = out["committed"].to_numpy()
     out["pct_delivered"] = np.where(committed != 0, out["delivered"] / np.where(committed == 0, 1, committed), np.nan)
     out["cumulative_committed"] = out["committed"].cumsum().astype("int64")
     out["cumulative_delivered"] = out["delivered"].cumsum().astype("int64")
-    out["label"] = [FinancialYear(int(y)).label for y in out["financial_year"]]
+    out["label"] = [fy_label(int(y)) for y in out["financial_year"]]
     return out
 
 
@@ -114,22 +124,27 @@ def headline(schedule: pd.DataFrame, deliveries: pd.DataFrame, commitments: pd.D
 
 def unplaced_notes(figures: Headline) -> list[str]:
     """What the yearly figures leave out or only estimate, in words (none: an empty list)."""
+    return money_notes(figures.committed, figures.new_money, figures.unphased, figures.estimated)
+
+
+def money_notes(committed: int, new_money: int, unphased: int, estimated: int) -> list[str]:
+    """Sentences on new money, unphased and estimated money (pence in)."""
     from tracker.core.money import format_short
 
     notes = []
-    if figures.new_money != figures.committed:
+    if new_money != committed:
         notes.append(
-            f"New money: {format_short(figures.new_money)} of the {format_short(figures.committed)} committed; "
+            f"New money: {format_short(new_money)} of the {format_short(committed)} committed; "
             "the rest was announced before."
         )
-    if figures.unphased:
+    if unphased:
         notes.append(
-            f"{format_short(figures.unphased)} of committed money is unphased: its financial year was not stated. "
-            "It counts in the totals above but in no year below, and is never placed in a year by guess."
+            f"{format_short(unphased)} of committed money is unphased: its financial year was not stated. "
+            "It counts in every total, in its own row after the years, and is never placed in a year by guess."
         )
-    if figures.estimated:
+    if estimated:
         notes.append(
-            f"{format_short(figures.estimated)} is placed in years by a chosen spread of a multi-year total: "
+            f"{format_short(estimated)} is placed in years by a chosen spread of a multi-year total: "
             "those years are estimated."
         )
     return notes
@@ -141,14 +156,29 @@ def qualified(text: str, qualifier: str) -> str:
 
 
 def year_sentence(row) -> str:
-    """'In 2021-22, £5.4m was committed and £5.4m delivered (100%).'"""
+    """'In 2021-22, £5.4m was committed and £5.4m delivered (100%).'
+
+    The unphased row says that its year was not stated; a year with money
+    placed by a chosen spread says how much of it is estimated."""
     from tracker.core.money import format_short
 
     committed = qualified(format_short(int(row.committed)), getattr(row, "qualifier", "exact"))
+    estimated = int(getattr(row, "estimated", 0) or 0)
+    if estimated:
+        part = "all of it" if estimated == int(row.committed) else f"{format_short(estimated)} of it"
+        committed += f" ({part} estimated by a chosen spread)"
     delivered = format_short(int(row.delivered))
     share = f" ({row.delivered / row.committed:.0%})" if row.committed else ""
+    if int(row.financial_year) == UNPHASED:
+        if row.committed == 0:
+            return f"Unphased: {delivered} was delivered with no date, and no money without a stated year."
+        if row.delivered == 0:
+            return f"Unphased: {committed} was committed with no financial year stated; nothing delivered undated."
+        return f"Unphased: {committed} was committed with no financial year stated, and {delivered} delivered undated."
+    if row.committed == 0 and row.delivered == 0:
+        return f"In {row.label}, nothing was committed or delivered."
     if row.committed == 0:
-        return f"In {row.label}, no new money was committed and {delivered} was delivered."
+        return f"In {row.label}, nothing was committed and {delivered} was delivered."
     if row.delivered == 0:
         return f"In {row.label}, {committed} was committed and nothing has been recorded as delivered yet."
     return f"In {row.label}, {committed} was committed and {delivered} delivered{share}."
@@ -239,14 +269,17 @@ def _sum_by(keys: pd.Series, pence: pd.Series, index) -> np.ndarray:
     return summed.reindex(index, fill_value=0).to_numpy(dtype=np.int64)
 
 
-def commitment_status(committed: int, due: int, delivered: int, restates: str | None = None) -> str:
-    """Where one commitment stands against its profile, in words."""
+def commitment_status(committed: int, due: int, delivered: int, restates: str | None = None, unphased: int = 0) -> str:
+    """Where one commitment stands against its profile, in words (money with
+    no stated year is never due, so it has no profile to be ahead of)."""
     from tracker.core.money import format_short
 
     if restates:
         return f"restates {restates}: counted there"
     if committed == 0 and delivered == 0:
         return "nothing committed"
+    if committed and unphased == committed:
+        return "no year stated" + (f": {format_short(delivered)} delivered" if delivered else "")
     if due == 0 and delivered == 0:
         return "not yet due"
     if delivered < due:
@@ -277,6 +310,8 @@ def by_commitment(
     refs = dict(zip(ids, commitments["ref"]))
 
     committed = _sum_by(schedule["commitment_id"], schedule["committed_pence"], ids)
+    no_year = schedule["financial_year"].to_numpy() == UNPHASED
+    unphased = _sum_by(schedule["commitment_id"][no_year], schedule["committed_pence"][no_year], ids)
     started = schedule["financial_year"].to_numpy() <= this_year
     due = _sum_by(schedule["commitment_id"][started], schedule["committed_pence"][started], ids)
     counted = deliveries.loc[deliveries["commitment_id"].isin(roots.index)]
@@ -293,7 +328,8 @@ def by_commitment(
     out["outstanding"] = committed - delivered
     out["slippage"] = np.maximum(due - delivered, 0)
     out["status"] = [
-        commitment_status(int(c), int(d), int(p), r) for c, d, p, r in zip(committed, due, delivered, restates)
+        commitment_status(int(c), int(d), int(p), r, int(u))
+        for c, d, p, r, u in zip(committed, due, delivered, restates, unphased)
     ]
     money = ["committed", "due_to_date", "delivered", "variance", "outstanding", "slippage"]
     return out.astype({m: "int64" for m in money})
@@ -304,20 +340,24 @@ def slippage_by_year(
 ) -> pd.DataFrame:
     """Committed against delivered per financial year, cumulatively, with slippage.
 
-    The yearly frame of ``committed_vs_delivered`` with ``with_progress``
-    columns, plus ``qualifier`` (of the year's committed money), ``started``
-    (the year began on or before ``today``), ``slippage`` (int64 pence:
-    max(0, cumulative committed - cumulative delivered) for started years, 0
-    for years still to come) and ``status`` in words.
+    The yearly frame of ``committed_vs_delivered`` (with its ``UNPHASED`` row
+    last, when some money has no year) with ``with_progress`` columns, plus
+    ``qualifier`` (of the year's committed money), ``started`` (the year
+    began on or before ``today``; never for unphased money), ``slippage``
+    (int64 pence: max(0, cumulative committed - cumulative delivered) for
+    started years, 0 otherwise) and ``status`` in words.
     """
-    yearly = with_progress(committed_vs_delivered(schedule, deliveries, commitments))
+    yearly = with_progress(committed_vs_delivered(schedule, deliveries, commitments, unphased=True))
     qualifiers = year_qualifiers(schedule, commitments)
     yearly["qualifier"] = [qualifiers.get(int(y), "exact") for y in yearly["financial_year"]]
-    started = yearly["financial_year"].to_numpy() <= fy_start_year(today)
+    years = yearly["financial_year"].to_numpy()
+    started = (years <= fy_start_year(today)) & (years != UNPHASED)
     behind = (yearly["cumulative_committed"] - yearly["cumulative_delivered"]).to_numpy(dtype=np.int64)
     yearly["started"] = started
     yearly["slippage"] = np.where(started, np.maximum(behind, 0), 0).astype(np.int64)
-    yearly["status"] = [year_status(bool(s), int(b)) for s, b in zip(started, behind)]
+    yearly["status"] = [
+        "year not stated" if y == UNPHASED else year_status(bool(s), int(b)) for y, s, b in zip(years, started, behind)
+    ]
     return yearly
 
 
@@ -342,11 +382,14 @@ def cumulative_sentence(yearly: pd.DataFrame) -> str:
     """
     from tracker.core.money import format_short
 
-    if yearly.empty:
+    phased = yearly.loc[yearly["financial_year"] != UNPHASED]
+    if phased.empty:
+        if not yearly.empty:
+            return "None of this money has a stated financial year, so none of it has fallen due."
         return "No money is committed or delivered in this view."
-    started = yearly.loc[yearly["started"]]
+    started = phased.loc[phased["started"]]
     if started.empty:
-        first = yearly.iloc[0]
+        first = phased.iloc[0]
         return f"None of this money is due yet: the first year, {first['label']}, has not started."
     last = started.iloc[-1]
     committed, delivered = int(last["cumulative_committed"]), int(last["cumulative_delivered"])
@@ -385,7 +428,8 @@ def commitments_sentence(table: pd.DataFrame) -> str:
 
 
 def deliveries_in_year(deliveries: pd.DataFrame, commitments: pd.DataFrame, year: int) -> pd.DataFrame:
-    """The payment and spend records dated in one financial year, earliest first.
+    """The delivery records dated in one financial year (``UNPHASED``: the
+    undated ones), earliest first.
 
     Columns: ``ref, paid_on, commitment_ref, counted_toward`` (the original
     commitment's ref, which differs for a re-announcement), ``purpose`` (of
@@ -438,6 +482,24 @@ class DeliveryProgress:
     def years(self) -> list[str]:
         return list(self.by_year["label"])
 
+    @property
+    def latest_year(self) -> int:
+        """Position in ``years`` of the last financial year (the unphased row comes after it)."""
+        phased = self.by_year["financial_year"].to_numpy() != UNPHASED
+        return int(np.flatnonzero(phased)[-1]) if phased.any() else 0
+
+    @property
+    def notes(self) -> list[str]:
+        """New money, unphased and estimated money in words (see ``money_notes``)."""
+        yearly = self.by_year
+        unphased = yearly.loc[yearly["financial_year"] == UNPHASED, "committed"]
+        return money_notes(
+            int(yearly["committed"].sum()),
+            int(yearly["new_money"].sum()),
+            int(unphased.sum()),
+            int(yearly["estimated"].sum()),
+        )
+
     def year_sentence(self, label: str) -> str:
         """'In 2021-22, £5.4m was committed and £5.4m delivered (100%).'"""
         rows = self.by_year.loc[self.by_year["label"] == label]
@@ -445,8 +507,15 @@ class DeliveryProgress:
             return ""
         row = next(rows.itertuples(index=False))
         if row.committed == 0 and row.delivered == 0:
-            return f"In {label}, no new money was committed and nothing was delivered."
+            return f"In {label}, nothing was committed and nothing was delivered."
         return year_sentence(row)
+
+    def start_year(self, label: str) -> int:
+        """The financial year (start year, or ``UNPHASED``) a label in ``years`` stands for."""
+        rows = self.by_year.loc[self.by_year["label"] == label, "financial_year"]
+        if rows.empty:
+            raise ValueError(f"no financial year {label!r} in this view")
+        return int(rows.iloc[0])
 
 
 def progress(

@@ -1,9 +1,11 @@
-"""The filters every page honours: financial-year range, funder, recipient, programme.
+"""The filters every page honours: financial-year range, funder, recipient, programme, area.
 
 ``Filters.apply(data)`` narrows a ``TrackerData`` to what the filters allow:
 
 * funder / recipient / programme keep the matching commitments, and with them
-  their profile lines, deliveries and milestones;
+  their profile lines, deliveries and milestones; area keeps the commitments
+  naming any chosen area (a GSS code; ``area not stated`` for none), each
+  with its full money, shared or not;
 * the financial-year range keeps schedule rows and deliveries (by the year
   of their date) inside it; commitments stay, so a register can still show
   a commitment whose money falls outside the years chosen.
@@ -20,6 +22,7 @@ from dataclasses import dataclass, field, replace
 import pandas as pd
 
 from tracker.core.fiscal import UNPHASED, FinancialYear
+from tracker.figures.areas import NOT_STATED, area_label, area_rows
 from tracker.figures.data import TrackerData
 from tracker.figures.totals import fy_of_dates
 
@@ -33,6 +36,7 @@ class Filters:
     funders: tuple[str, ...] = field(default_factory=tuple)
     recipients: tuple[str, ...] = field(default_factory=tuple)
     programmes: tuple[str, ...] = field(default_factory=tuple)
+    areas: tuple[str, ...] = field(default_factory=tuple)
 
     @property
     def is_empty(self) -> bool:
@@ -48,6 +52,8 @@ class Filters:
         for name, values in (("funder", self.funders), ("recipient", self.recipients), ("programme", self.programmes)):
             if values:
                 parts.append(f"{name} {' or '.join(values)}")
+        if self.areas:
+            parts.append(f"area {' or '.join(area_label(code) for code in self.areas)}")
         return "; ".join(parts) if parts else "none (everything)"
 
     def apply(self, data: TrackerData) -> TrackerData:
@@ -59,6 +65,11 @@ class Filters:
             keep &= commitments["recipient"].isin(self.recipients)
         if self.programmes:
             keep &= commitments["programme"].fillna(NO_PROGRAMME).isin(self.programmes)
+        if self.areas:
+            named = area_rows(commitments)
+            inside = set(named.loc[named["area"].isin(self.areas), "commitment_id"])
+            keep &= commitments["commitment_id"].isin(inside)
+        hidden_shares = _shares_of(data.commitments, keep)
         commitments = commitments.loc[keep].copy()
         ids = set(commitments["commitment_id"])
         hidden = ~commitments["reannounces_id"].isin(ids)
@@ -81,6 +92,10 @@ class Filters:
             deliveries=deliveries.reset_index(drop=True),
             milestones=data.milestones.loc[data.milestones["commitment_id"].isin(ids)].reset_index(drop=True),
             year_range=(self._low(), self._high()) if (self.first_year or self.last_year) else None,
+            hidden_shares=(
+                hidden_shares,
+                data.profile_lines.loc[data.profile_lines["commitment_id"].isin(hidden_shares["commitment_id"])],
+            ),
         )
 
     def _low(self) -> int:
@@ -88,6 +103,27 @@ class Filters:
 
     def _high(self) -> int:
         return self.last_year.start_year if self.last_year else 10**6
+
+
+def _shares_of(commitments: pd.DataFrame, keep: pd.Series) -> pd.DataFrame:
+    """The commitments filtered away that are shares (or shares of shares) of
+    kept ones: still taken out of their pots. Their own re-announcement links
+    are dropped (they count nothing here themselves)."""
+    if "part_of_id" not in commitments:
+        return commitments.iloc[0:0]
+    inside = set(commitments.loc[keep, "commitment_id"])
+    hidden: set[int] = set()
+    frontier = inside
+    while frontier:
+        found = commitments.loc[~keep & commitments["part_of_id"].isin(frontier), "commitment_id"]
+        frontier = set(found) - hidden
+        hidden |= frontier
+    shares = commitments.loc[commitments["commitment_id"].isin(hidden)].copy()
+    shares["reannounces_id"] = pd.NA
+    shares["reannounces_ref"] = None
+    if "reannounces_earlier" in shares:
+        shares["reannounces_earlier"] = False
+    return shares
 
 
 def choices(data: TrackerData) -> dict[str, list]:
@@ -100,4 +136,12 @@ def choices(data: TrackerData) -> dict[str, list]:
         "funders": sorted(data.commitments["funder"].unique()),
         "recipients": sorted(data.commitments["recipient"].dropna().unique()),
         "programmes": sorted(data.commitments["programme"].fillna(NO_PROGRAMME).unique()),
+        "areas": area_choices(data),
     }
+
+
+def area_choices(data: TrackerData) -> list[str]:
+    """Area codes money is for, by name (``area not stated`` last)."""
+    named = area_rows(data.commitments)
+    found = dict(zip(named["area"], named["area_name"]))
+    return sorted(found, key=lambda code: (code == NOT_STATED, found[code].casefold(), code))

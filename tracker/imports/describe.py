@@ -1,5 +1,11 @@
-"""Rows of an import in words: a one-line summary of each record, and what
-importing it would change in the stored record ("amount £1,000,000 -> £1,500,000")."""
+"""Rows of an import in words: a one-line summary of each record, what
+importing it would change in the stored record ("amount £1,000,000 -> £1,500,000"),
+and the columns of the file's later contract as the preview shows them.
+
+A value a row leaves blank is said as the contract reads it: a first year,
+period or recipient "not stated", a delivery "undated", money re-announced
+from "earlier" as "announced before".
+"""
 
 from __future__ import annotations
 
@@ -8,18 +14,38 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from db.models import Commitment, Delivery
+from db.models import Commitment, Delivery, Organisation
 from tracker.core.fiscal import FinancialYear
+from tracker.core.identifiers import normalise_name
 from tracker.core.money import format_pounds
 from tracker.core.phrases import terms_phrase
+from tracker.core.places import area_name
 from tracker.core.vocabulary import ANNOUNCED_EARLIER
+from tracker.imports.plan_organisations import Named
 from tracker.records.commitment_rows import CommitmentRecord
 from tracker.records.delivery_rows import DeliveryRecord
 
+Show = Callable[[Any], str]
+NOT_STATED = "not stated"
+UNDATED = "undated"
+ANNOUNCED_BEFORE = "announced before"
+# The commitments file's columns the preview shows beside each row, when the file has them.
+DETAIL_COLUMNS = (
+    "funder_id",
+    "recipient_id",
+    "currency",
+    "spread",
+    "planned_start",
+    "planned_end",
+    "areas",
+    "part_of",
+    "reannounces",
+)
 
-def _said(value) -> str:
-    if value is None or value == "":
-        return "(blank)"
+
+def _said(value, blank: str = "(blank)") -> str:
+    if value is None or value == "" or value == ():
+        return blank
     if isinstance(value, FinancialYear):
         return value.label
     if isinstance(value, date):
@@ -27,6 +53,18 @@ def _said(value) -> str:
     if isinstance(value, bool):
         return "yes" if value else "no"
     return str(value)
+
+
+def _blank_as(blank: str) -> Show:
+    return lambda value: _said(value, blank)
+
+
+def _reannounced(value: str | None) -> str:
+    return ANNOUNCED_BEFORE if value == ANNOUNCED_EARLIER else _said(value, "none")
+
+
+def _areas(codes) -> str:
+    return ", ".join(f"{code} {area_name(code)}" if area_name(code) != code else code for code in codes) or "none"
 
 
 def _uplift(bp: int) -> str:
@@ -41,16 +79,22 @@ def _differences(pairs: list[tuple[str, Any, Any, Callable[[Any], str]]]) -> lis
     return [(name, f"{name} {show(old)} -> {show(new)}") for name, old, new, show in pairs if old != new]
 
 
-def commitment_changes(stored: Commitment, rec: CommitmentRecord) -> list[tuple[str, str]]:
+def commitment_changes(stored: Commitment, rec: CommitmentRecord, named: Named | None = None) -> list[tuple[str, str]]:
     """What importing ``rec`` would change in ``stored``, as ``(field, "amount £1,000,000 -> £1,500,000")``.
 
     The fields the bulk importers compare on re-import, plus the announcement when
-    the file names one.
+    the file names one. ``named``: the organisations the row names
+    (``tracker.imports.plan_organisations``); a funder or recipient is changed
+    only when the row names another organisation, whatever its spelling.
     """
-    pairs: list[tuple[str, Any, Any, Callable[[Any], str]]] = [
-        ("announced_on", stored.announcement.announced_on, rec.announced_on, _said),
-        ("funder", stored.announcement.funder.name, rec.funder, _said),
-        ("recipient", stored.recipient.name if stored.recipient else None, rec.recipient, _said),
+    named = named or Named()
+    not_stated = _blank_as(NOT_STATED)
+    pairs: list[tuple[str, Any, Any, Show]] = [
+        ("announced_on", stored.announcement.announced_on, rec.announced_on, _blank_as(UNDATED)),
+        *_organisation("funder", stored.announcement.funder, rec.funder, rec.funder_id, named.funder, named.funder_id),
+        *_organisation(
+            "recipient", stored.recipient, rec.recipient, rec.recipient_id, named.recipient, named.recipient_id
+        ),
         ("purpose", stored.purpose, rec.purpose, _said),
         ("programme", stored.programme, rec.programme, _said),
         ("kind", stored.kind, rec.kind, _said),
@@ -58,15 +102,15 @@ def commitment_changes(stored: Commitment, rec: CommitmentRecord) -> list[tuple[
         ("qualifier", stored.qualifier, rec.qualifier, _said),
         ("status", stored.status, rec.status, _said),
         ("capital_or_revenue", stored.capital_or_revenue, rec.capital_or_revenue, _said),
-        ("first_year", stored.first_year, rec.first_year, _said),
-        ("years", stored.years, rec.years, _said),
+        ("first_year", stored.first_year, rec.first_year, not_stated),
+        ("years", stored.years, rec.years, not_stated),
         ("uplift_pct", stored.uplift_bp, rec.uplift_bp, _uplift),
-        ("reannounces", _reannounces(stored), rec.reannounces, _said),
-        ("part_of", stored.part_of.ref if stored.part_of is not None else None, rec.part_of, _said),
+        ("reannounces", _reannounces(stored), rec.reannounces, _reannounced),
+        ("part_of", stored.part_of.ref if stored.part_of is not None else None, rec.part_of, _blank_as("none")),
         ("spread", stored.spread, rec.spread, _said),
-        ("planned_start", stored.planned_start, rec.planned_start, _said),
-        ("planned_end", stored.planned_end, rec.planned_end, _said),
-        ("areas", "; ".join(a.gss_code for a in stored.areas) or None, "; ".join(rec.areas) or None, _said),
+        ("planned_start", stored.planned_start, rec.planned_start, not_stated),
+        ("planned_end", stored.planned_end, rec.planned_end, not_stated),
+        ("areas", tuple(a.gss_code for a in stored.areas), tuple(rec.areas), _areas),
         (
             "profile",
             tuple((line.financial_year, line.amount_pence) for line in stored.profile_lines),
@@ -77,6 +121,26 @@ def commitment_changes(stored: Commitment, rec: CommitmentRecord) -> list[tuple[
     if rec.announcement_ref:
         pairs.append(("announcement_ref", stored.announcement.ref, rec.announcement_ref, _said))
     return _differences(pairs)
+
+
+def _organisation(
+    role: str,
+    stored: Organisation | None,
+    name: str | None,
+    identifier: str | None,
+    found: Organisation | None,
+    found_id: str | None,
+) -> list[tuple[str, Any, Any, Show]]:
+    """A funder or recipient changes when the row names another organisation:
+    its name if that differs, its identifier if the row gives one or the
+    organisation found has one."""
+    if found is not None and found is stored:
+        return []
+    pairs: list[tuple[str, Any, Any, Show]] = [(role, stored.name if stored else None, name, _blank_as(NOT_STATED))]
+    new_id = found_id if found is not None else identifier
+    if new_id or found is not None:
+        pairs.append((f"{role}_id", stored.org_identifier if stored else None, new_id, _blank_as("none")))
+    return pairs
 
 
 def _reannounces(stored: Commitment) -> str | None:
@@ -90,7 +154,7 @@ def delivery_changes(stored: Delivery, rec: DeliveryRecord) -> list[tuple[str, s
     return _differences(
         [
             ("commitment_ref", stored.commitment.ref, rec.commitment_ref, _said),
-            ("paid_on", stored.paid_on, rec.paid_on, _said),
+            ("paid_on", stored.paid_on, rec.paid_on, _blank_as(UNDATED)),
             ("amount", stored.amount_pence, rec.amount_pence, format_pounds),
             ("kind", stored.kind, rec.kind, _said),
             ("note", stored.note, rec.note, _said),
@@ -100,8 +164,14 @@ def delivery_changes(stored: Delivery, rec: DeliveryRecord) -> list[tuple[str, s
     )
 
 
-def commitment_summary(rec: CommitmentRecord) -> str:
-    """``over £1,000,000 in 2020-21 to Welsh councils: Digital transformation``."""
+def commitment_summary(rec: CommitmentRecord, named: Named | None = None) -> str:
+    """``over £1,000,000 in 2020-21 to Welsh councils: Digital transformation``.
+
+    With what the later contract adds when the row gives it: identifiers (and
+    the name an organisation is recorded under when the identifier names it
+    otherwise), planned dates, areas, a re-announcement or a pot.
+    """
+    named = named or Named()
     qualifier = "" if rec.qualifier == "exact" else rec.qualifier + " "
     money = terms_phrase(
         qualifier + format_pounds(rec.amount_pence),
@@ -112,13 +182,60 @@ def commitment_summary(rec: CommitmentRecord) -> str:
         spread=rec.spread,
         last_year=rec.last_year.label if rec.last_year else None,
     )
+    if rec.planned_start or rec.planned_end:
+        money += (
+            f", planned {_said(rec.planned_start, 'start not stated')} to {_said(rec.planned_end, 'end not stated')}"
+        )
     if rec.reannounces == ANNOUNCED_EARLIER:
-        again = " (announced before)"
+        again = f" ({ANNOUNCED_BEFORE})"
     else:
         again = f" (re-announces {rec.reannounces})" if rec.reannounces else ""
     share = f" (part of {rec.part_of})" if rec.part_of else ""
-    to = f" to {rec.recipient}" if rec.recipient else ", recipient not stated"
-    return f"{money}{to}: {rec.purpose}{again}{share}"
+    places = f" (for {', '.join(area_name(code) for code in rec.areas)})" if rec.areas else ""
+    if rec.recipient:
+        to = f" to {rec.recipient}{_which(rec.recipient, rec.recipient_id, named.recipient)}"
+    else:
+        to = ", recipient not stated"
+    by = f" from {rec.funder}{_which(rec.funder, rec.funder_id, named.funder)}" if _said_by(rec, named) else ""
+    return f"{money}{by}{to}: {rec.purpose}{again}{share}{places}"
+
+
+def _said_by(rec: CommitmentRecord, named: Named) -> bool:
+    """The summary names the funder only when the row gives its identifier or it is recorded under another name."""
+    return bool(rec.funder_id) or (
+        named.funder is not None and normalise_name(named.funder.name) != normalise_name(rec.funder)
+    )
+
+
+def _which(name: str, identifier: str | None, found: Organisation | None) -> str:
+    """`` (GB-CHC-1111)``, or `` (GB-CHC-1111, recorded as 'Cardiff Council')``."""
+    said = [identifier] if identifier else []
+    if found is not None and normalise_name(found.name) != normalise_name(name):
+        said.append(f"recorded as {found.name!r}")
+    return f" ({', '.join(said)})" if said else ""
+
+
+def commitment_details(rec: CommitmentRecord, named: Named | None = None) -> dict[str, str]:
+    """The later contract's columns of a row as the preview shows them (``DETAIL_COLUMNS``).
+
+    An identifier left blank shows the one of the organisation the name matched, if it has one.
+    """
+    named = named or Named()
+    return {
+        "funder_id": rec.funder_id or _matched(named.funder_id),
+        "recipient_id": rec.recipient_id or _matched(named.recipient_id),
+        "currency": "GBP",
+        "spread": rec.spread,
+        "planned_start": _said(rec.planned_start, ""),
+        "planned_end": _said(rec.planned_end, ""),
+        "areas": _areas(rec.areas) if rec.areas else "",
+        "part_of": rec.part_of or "",
+        "reannounces": _reannounced(rec.reannounces) if rec.reannounces else "",
+    }
+
+
+def _matched(identifier: str | None) -> str:
+    return f"{identifier} (matched by name)" if identifier else ""
 
 
 def delivery_summary(rec: DeliveryRecord) -> str:

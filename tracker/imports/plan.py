@@ -11,6 +11,12 @@ expected), in file order. ``tracker.imports.apply`` saves a plan.
 An import cannot change what belongs to an announcement (its date, its
 funder, which announcement a commitment is in): that is a problem naming the
 announcement to edit in the dashboard.
+
+Funders and recipients are found as saving finds them
+(``tracker.imports.plan_organisations``): a name that could be two
+organisations is a problem on its row here, at the preview, not a failure
+when saving. The rows table also holds the later contract's columns
+(``describe.DETAIL_COLUMNS``) that the file has.
 """
 
 from __future__ import annotations
@@ -27,6 +33,7 @@ from db.session import read_session
 from tracker.core.limits import LIMITS
 from tracker.files.tabular import DataError, Problem, Row
 from tracker.imports import describe, reading
+from tracker.imports.plan_organisations import Naming, name_organisations
 from tracker.imports.reading import Kind, Source
 from tracker.records.shares import stored_pot_problems
 
@@ -36,7 +43,7 @@ PROBLEM_COLUMNS = ("line", "column", "value", "expected")
 # A change to any of these is a revision of the commitment's money.
 MONEY_FIELDS = frozenset({"kind", "amount", "first_year", "years", "uplift_pct", "profile"})
 # These belong to the announcement, which an import of commitments does not edit.
-ANNOUNCEMENT_FIELDS = frozenset({"announced_on", "funder", "announcement_ref"})
+ANNOUNCEMENT_FIELDS = frozenset({"announced_on", "funder", "funder_id", "announcement_ref"})
 
 
 class PlanRefused(DataError):
@@ -48,12 +55,14 @@ class ImportPlan:
     """What importing a file would do, for a person to confirm.
 
     ``rows``: one row per valid record in the file (``line, ref, action,
-    summary, changes``). ``problems``: everything wrong, in file order; a plan
-    with any problem cannot be applied. ``counts``: ``create``, ``update``,
-    ``unchanged``, ``problems``. ``content_hash`` and ``database_state`` tie
-    the plan to the bytes and the database it was made from; ``versions``
-    holds the version of each stored row it would change. ``sheet`` names the
-    workbook sheet read (None for CSV).
+    summary, changes``); ``details``, beside it, the later contract's columns
+    (``describe.DETAIL_COLUMNS``) that the file has. ``problems``: everything
+    wrong, in file order; a plan with any problem cannot be applied.
+    ``counts``: ``create``, ``update``, ``unchanged``, ``problems``.
+    ``content_hash`` and ``database_state`` tie the plan to the bytes and the
+    database it was made from; ``versions`` holds the version of each stored
+    row it would change. ``sheet`` names the workbook sheet read (None for
+    CSV).
     """
 
     kind: str
@@ -66,6 +75,7 @@ class ImportPlan:
     versions: dict[str, int] = field(default_factory=dict)
     needs_reason: bool = False  # some row changes a commitment's money
     sheet: str | None = None
+    details: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     @property
     def to_apply(self) -> int:
@@ -75,6 +85,12 @@ class ImportPlan:
     @property
     def can_apply(self) -> bool:
         return not self.problems and self.to_apply > 0
+
+    def table(self) -> pd.DataFrame:
+        """The rows with their details, as the Import page shows them."""
+        if self.details.empty:
+            return self.rows
+        return pd.concat([self.rows, self.details.set_axis(self.rows.index)], axis=1)
 
     def problems_frame(self) -> pd.DataFrame:
         """The problems as a table: line ("file" for the whole file), column, value, expected."""
@@ -129,6 +145,7 @@ def plan_import(
         dict(checked.versions),
         checked.needs_reason,
         table.sheet,
+        checked.details_frame(),
     )
 
 
@@ -162,12 +179,17 @@ class Checked:
     summaries: list[str] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     versions: dict[str, int] = field(default_factory=dict)
+    details: list[dict[str, str]] = field(default_factory=list)
+    detail_columns: list[str] = field(default_factory=list)  # the DETAIL_COLUMNS the file has
 
-    def add(self, rec: Any, action: str, changes: list[tuple[str, str]], summary: str) -> None:
+    def add(
+        self, rec: Any, action: str, changes: list[tuple[str, str]], summary: str, details: dict[str, str] | None = None
+    ) -> None:
         self.records.append(rec)
         self.actions.append(action)
         self.changes.append(changes)
         self.summaries.append(summary)
+        self.details.append(details or {})
 
     def with_action(self, action: str) -> list[Any]:
         return [rec for rec, a in zip(self.records, self.actions) if a == action]
@@ -189,6 +211,13 @@ class Checked:
                 "changes": pd.Series(["; ".join(said for _, said in c) for c in self.changes], dtype=object),
             },
             columns=list(ROW_COLUMNS),
+        )
+
+    def details_frame(self) -> pd.DataFrame:
+        """The later contract's columns the file has, one row per record (none: no columns)."""
+        return pd.DataFrame(
+            {name: pd.Series([d.get(name, "") for d in self.details], dtype=object) for name in self.detail_columns},
+            columns=self.detail_columns,
         )
 
 
@@ -233,51 +262,24 @@ def _check_commitments(kind: Kind, session: Session, header: list[str], rows: li
     lines = {rec.ref: rec.line for rec in records}
     for ref, wrong in stored_pot_problems(session, records, replacing=[r.ref for r in records]).items():
         problems.append(Problem(lines[ref], "part_of", next(r.part_of for r in records if r.ref == ref), wrong))
-    problems.sort(key=lambda p: p.line or 0)
     checked = Checked(kind, problems=problems)
+    checked.detail_columns = [name for name in describe.DETAIL_COLUMNS if name in header]
     stored = by_ref(session, Commitment, [r.ref for r in records], *_COMMITMENT_DETAIL)
+    naming = name_organisations(session, records, stored, checked.problems)
     announcements = by_ref(
         session, Announcement, [r.announcement_ref or r.ref for r in records], selectinload(Announcement.funder)
     )
-    title_limit = LIMITS["title"]
     for rec in records:
         existing = stored.get(rec.ref)
         changes: list[tuple[str, str]] = []
         if existing is None:
             action = "create"
-            announcement = announcements.get(rec.announcement_ref or rec.ref)
-            if announcement is not None and (
-                announcement.announced_on != rec.announced_on or announcement.funder.name != rec.funder
-            ):
-                checked.problems.append(
-                    Problem(
-                        rec.line,
-                        "announcement_ref",
-                        announcement.ref,
-                        f"announcement {announcement.ref} is stored as made "
-                        + (
-                            f"on {announcement.announced_on.isoformat()}"
-                            if announcement.announced_on
-                            else "on no stated date"
-                        )
-                        + f" by {announcement.funder.name!r}: the row must agree",
-                    )
-                )
-            if announcement is None and not rec.title and len(f"{rec.funder}: {rec.purpose}") > title_limit:
-                checked.problems.append(
-                    Problem(
-                        rec.line,
-                        "title",
-                        None,
-                        f"required when the purpose is this long: an announcement's title has at most {title_limit} "
-                        "characters",
-                    )
-                )
+            _check_new(checked, rec, announcements.get(rec.announcement_ref or rec.ref), naming)
         elif existing.deleted_at is not None:
             action = "update"
             checked.problems.append(_deleted(kind, rec.line, rec.ref))
         else:
-            changes = describe.commitment_changes(existing, rec)
+            changes = describe.commitment_changes(existing, rec, naming.named(rec))
             action = "update" if changes else "unchanged"
             checked.versions[rec.ref] = existing.version
             fixed = sorted({name for name, _ in changes} & ANNOUNCEMENT_FIELDS)
@@ -293,8 +295,45 @@ def _check_commitments(kind: Kind, session: Session, header: list[str], rows: li
                         "does not change: edit the announcement in the dashboard, or make the row agree with it",
                     )
                 )
-        checked.add(rec, action, changes, describe.commitment_summary(rec))
+        named = naming.named(rec)
+        checked.add(
+            rec, action, changes, describe.commitment_summary(rec, named), describe.commitment_details(rec, named)
+        )
     return checked
+
+
+def _check_new(checked: Checked, rec: Any, announcement: Announcement | None, naming: Naming) -> None:
+    """A new commitment: its announcement, if stored, must be the one the row describes."""
+    title_limit = LIMITS["title"]
+    if announcement is not None:
+        funder = naming.named(rec).funder
+        other_funder = (
+            announcement.funder is not funder if funder is not None else announcement.funder.name != rec.funder
+        )
+        if announcement.announced_on != rec.announced_on or other_funder:
+            checked.problems.append(
+                Problem(
+                    rec.line,
+                    "announcement_ref",
+                    announcement.ref,
+                    f"announcement {announcement.ref} is stored as made "
+                    + (
+                        f"on {announcement.announced_on.isoformat()}"
+                        if announcement.announced_on
+                        else "on no stated date"
+                    )
+                    + f" by {announcement.funder.name!r}: the row must agree",
+                )
+            )
+    elif not rec.title and len(f"{rec.funder}: {rec.purpose}") > title_limit:
+        checked.problems.append(
+            Problem(
+                rec.line,
+                "title",
+                None,
+                f"required when the purpose is this long: an announcement's title has at most {title_limit} characters",
+            )
+        )
 
 
 def _check_deliveries(kind: Kind, session: Session, header: list[str], rows: list[Row]) -> Checked:

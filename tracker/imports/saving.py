@@ -127,7 +127,7 @@ def _organisation(orgs: Organisations, rec: CommitmentRecord, role: str, problem
     """The funder or recipient a row names (None, with a problem, when its name is ambiguous)."""
     name, identifier = getattr(rec, role), getattr(rec, f"{role}_id")
     try:
-        return orgs.get(name, role, identifier)
+        return orgs.get(name, role, identifier, line=rec.line)
     except AmbiguousOrganisation as err:
         problems.append(Problem(rec.line, role, name, str(err)))
         return None

@@ -10,13 +10,14 @@ New announcements with their commitments: tracker.records.announcements.
 from __future__ import annotations
 
 from sqlalchemy import Engine, select
+from sqlalchemy.orm import object_session
 
 from db.models import Announcement, Commitment, CommitmentArea, Organisation, ProfileLine, utc_now
 from db.session import Bind
 from tracker.core.vocabulary import ANNOUNCED_EARLIER
 from tracker.records.commitment_rows import CommitmentRecord
 from tracker.records.inputs import Checks, CommitmentInput, as_text, commitment_record
-from tracker.records.organisations import organisation_ids
+from tracker.records.organisations import recipient_of
 from tracker.records.permissions import Actor, authorise
 from tracker.records.problems import FieldProblem, NotFound, ValidationFailed, raise_if_any
 from tracker.records.refs import check_new_ref, pot_target, reannounce_target
@@ -40,6 +41,11 @@ def set_areas(commitment: Commitment, codes: tuple[str, ...]) -> bool:
     """Make the commitment's areas ``codes`` (in order); True when they changed."""
     if tuple(a.gss_code for a in commitment.areas) == codes:
         return False
+    # The old rows go first (flushed): a code kept must not meet its old row in the unique index.
+    commitment.areas = []
+    session = object_session(commitment)
+    assert session is not None
+    session.flush()
     commitment.areas = [CommitmentArea(gss_code=code) for code in codes]
     return True
 
@@ -111,9 +117,10 @@ def create_commitment(
         if rec is None:
             raise ValidationFailed(problems)
         created: list[Organisation] = []
+        identified: list[tuple[Organisation, dict]] = []
         check_new_ref(session, Commitment, "ref", rec.ref, problems)
-        orgs = organisation_ids(
-            session, [("recipient", rec.recipient, "recipient")], problems, new_organisations_ok, created
+        recipient = recipient_of(
+            session, rec.recipient, rec.recipient_id, problems, new_organisations_ok, created, identified
         )
         target = reannounce_target(session, "reannounces", rec.reannounces, problems)
         pot = pot_target(session, "part_of", rec.part_of, problems)
@@ -123,11 +130,13 @@ def create_commitment(
             uow,
             announcement,
             rec,
-            orgs.get(rec.recipient) if rec.recipient else None,
+            recipient,
             target.id if target else None,
             pot.id if pot else None,
         )
         uow.created([*created, commitment, *lines])
+        for organisation, before in identified:
+            uow.record("update", organisation, before, snapshot(organisation))
         return commitment.id
 
     return write(engine, actor, work)
@@ -165,10 +174,12 @@ def update_commitment(
         if rec is None:
             raise ValidationFailed(problems)
         created: list[Organisation] = []
+        identified: list[tuple[Organisation, dict]] = []
         check_new_ref(session, Commitment, "ref", rec.ref, problems, keep_id=commitment.id)
-        orgs = organisation_ids(
-            session, [("recipient", rec.recipient, "recipient")], problems, new_organisations_ok, created
-        )
+        with session.no_autoflush:
+            recipient = recipient_of(
+                session, rec.recipient, rec.recipient_id, problems, new_organisations_ok, created, identified
+            )
         target = reannounce_target(session, "reannounces", rec.reannounces, problems, editing=commitment)
         pot = pot_target(session, "part_of", rec.part_of, problems, editing=commitment)
         fits_its_pot(session, "", rec, problems, editing=commitment)
@@ -179,13 +190,15 @@ def update_commitment(
         raise_if_any(problems)
 
         before = snapshot(commitment)
+        # Areas first, while the commitment's own columns are untouched: their flush must not version it.
+        areas_changed = set_areas(commitment, rec.areas)
         changed = apply_values(
             commitment,
             {
                 "ref": rec.ref,
                 "purpose": rec.purpose,
                 "programme": rec.programme,
-                "recipient_id": orgs.get(rec.recipient) if rec.recipient else None,
+                "recipient_id": recipient,
                 "kind": rec.kind,
                 "amount_pence": rec.amount_pence,
                 "qualifier": rec.qualifier,
@@ -199,8 +212,7 @@ def update_commitment(
                 **placement(rec),
             },
         )
-        with session.no_autoflush:  # loading the areas must not flush the edit half-made (a second version)
-            changed = set_areas(commitment, rec.areas) or changed
+        changed = areas_changed or changed
         if not changed and not revised:
             return commitment.version
         # The version covers the whole commitment, profile included: a change
@@ -208,6 +220,8 @@ def update_commitment(
         commitment.updated_at = utc_now()
         version = uow.updated(commitment, before)
         uow.created(created)
+        for organisation, before in identified:
+            uow.record("update", organisation, before, snapshot(organisation))
         if revised:
             revise(uow, commitment, old_terms, new_terms, reason, reason_text)
         return version

@@ -25,52 +25,82 @@ class AmbiguousOrganisation(ValueError):
     """A name that matches more than one organisation."""
 
 
-def describe(org: Organisation) -> str:
-    return f"{org.name!r} ({org.org_identifier})" if org.org_identifier else f"{org.name!r} (no identifier)"
-
-
 class Organisations:
-    """Organisations by identifier and by normalised name, created on first mention."""
+    """Organisations by identifier and by normalised name, created on first mention.
 
-    def __init__(self, session: Session):
+    With ``preview=True`` (an import's plan) nothing is written: a new
+    organisation is a transient object never added to the session, and an
+    identifier given to an organisation known by name only is noted in
+    ``given`` rather than set on it, so that the plan finds what saving would.
+    """
+
+    def __init__(self, session: Session, *, preview: bool = False):
         self.session = session
+        self.preview = preview
         self.all = list(session.scalars(select(Organisation).options(selectinload(Organisation.other_names))))
         self.by_identifier = {o.org_identifier: o for o in self.all if o.org_identifier}
         self.by_name: dict[str, list[Organisation]] = {}
         for org in self.all:
-            for name in {org.normalised_name, *(n.normalised_name for n in org.other_names)}:
+            for name in self.names(org):
                 self.by_name.setdefault(name, []).append(org)
         self.created: list[Organisation] = []
         self.identified: list[tuple[Organisation, dict]] = []  # (organisation, its snapshot before)
+        self.given: dict[Organisation, str] = {}  # preview: identifiers saving would give
+        self.first_line: dict[Organisation, int] = {}  # a new organisation: the file line that named it
 
-    def get(self, name: str, kind: str, identifier: str | None = None) -> Organisation:
-        """The organisation a row names; raises ``AmbiguousOrganisation``."""
+    @staticmethod
+    def names(org: Organisation) -> set[str]:
+        """The normalised names an organisation is matched by."""
+        return {org.normalised_name, *(n.normalised_name for n in org.other_names)}
+
+    def identifier(self, org: Organisation) -> str | None:
+        """The organisation's identifier, counting one this import gives it."""
+        return org.org_identifier or self.given.get(org)
+
+    def describe(self, org: Organisation) -> str:
+        """``'Cardiff Council' (GB-CHC-1111)``, saying when the file itself adds it."""
+        identifier = self.identifier(org) or "no identifier"
+        line = self.first_line.get(org)
+        return f"{org.name!r} ({identifier}" + (f", new in this file on line {line})" if line else ")")
+
+    def get(self, name: str, kind: str, identifier: str | None = None, line: int | None = None) -> Organisation:
+        """The organisation a row names; raises ``AmbiguousOrganisation``.
+
+        ``kind`` is the row's field (``funder`` or ``recipient``); ``line``
+        the file line, to say which line added an organisation.
+        """
         if identifier:
             org = self.by_identifier.get(identifier)
             if org is not None:
                 return org
         candidates = self.by_name.get(normalise_name(name), [])
-        if identifier:
-            candidates = [o for o in candidates if not o.org_identifier]
+        if identifier:  # an identifier never matches an organisation with another one
+            candidates = [o for o in candidates if not self.identifier(o)]
         if len(candidates) > 1:
             raise AmbiguousOrganisation(
                 f"{name!r} matches {len(candidates)} organisations: "
-                + ", ".join(describe(o) for o in candidates)
+                + ", ".join(self.describe(o) for o in candidates)
                 + ": give the identifier of the one meant"
-                + (" (funder_id or recipient_id)" if not identifier else "")
+                + ("" if identifier else f" ({kind}_id)")
             )
         if candidates:
             org = candidates[0]
             if identifier:  # the organisation was known by name only: it now has its identifier
-                self.identified.append((org, snapshot(org)))
-                org.org_identifier = identifier
+                if self.preview:
+                    self.given[org] = identifier
+                else:
+                    self.identified.append((org, snapshot(org)))
+                    org.org_identifier = identifier
                 self.by_identifier[identifier] = org
             return org
         org = Organisation(name=name, kind=kind, org_identifier=identifier)
-        self.session.add(org)
+        if not self.preview:
+            self.session.add(org)
         self.by_name.setdefault(normalise_name(name), []).append(org)
         if identifier:
             self.by_identifier[identifier] = org
+        if line is not None:
+            self.first_line[org] = line
         self.all.append(org)
         self.created.append(org)
         return org
@@ -130,3 +160,44 @@ def organisation_ids(
             known[name] = org.id
             created.append(org)
     return known
+
+
+def recipient_of(
+    session: Session,
+    name: str | None,
+    identifier: str | None,
+    problems: list[FieldProblem],
+    new_ok: bool,
+    created: list[Organisation],
+    identified: list[tuple[Organisation, dict]],
+) -> int | None:
+    """The id of the recipient a form or an update names, as an import would
+    find it: by identifier first, then by name (``Organisations``). A new
+    organisation is a problem unless ``new_ok``; one it creates goes to
+    ``created`` and one that gains its identifier to ``identified`` (with its
+    snapshot before), for the caller to audit."""
+    if not name:
+        return None
+    if not identifier:
+        return organisation_ids(session, [("recipient", name, "recipient")], problems, new_ok, created).get(name)
+    orgs = Organisations(session)
+    try:
+        org = orgs.get(name, "recipient", identifier)
+    except AmbiguousOrganisation as err:
+        problems.append(FieldProblem("recipient", name, str(err)))
+        return None
+    if org in orgs.created and not new_ok:
+        session.expunge(org)
+        problems.append(
+            FieldProblem(
+                "recipient_id",
+                identifier,
+                f"no organisation has this identifier or is called {name!r} without one: pick one, or add it as new",
+            )
+        )
+        return None
+    if org.id is None:
+        session.flush()
+    created.extend(orgs.created)
+    identified.extend(orgs.identified)
+    return org.id

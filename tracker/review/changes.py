@@ -6,7 +6,13 @@
   changes, and how the headline figures moved (``before`` None: the first
   review, everything is new).
 * ``changes_table(found)``: every change as one row, in words.
-* ``movement_sentence(found)``: how delivery and variance moved, in a sentence.
+* ``movement_sentence(found)``: how delivery and variance moved, in a sentence
+  (and new money and unphased money, when both snapshots record them).
+
+Snapshots of either schema compare: a figure or flag one of them lacks
+(schema 1 has no new money, unphased or estimated money, shares or "announced
+before") reads as absent or not set, so it never shows as a change by
+itself (``tracker.review.as_said``).
 """
 
 from __future__ import annotations
@@ -74,6 +80,18 @@ def _by_ref(rows: list[dict[str, Any]], key: str = "ref") -> dict[str, dict[str,
     return {row[key]: row for row in rows}
 
 
+def _blank(value: Any) -> Any:
+    """NaN as None: a snapshot frozen before recipients could be left out may
+    hold NaN where no recipient was named (SQLite's JSON took it)."""
+    return None if isinstance(value, float) and value != value else value
+
+
+def _both(old: dict[str, Any], new: dict[str, Any], key: str) -> bool:
+    """Both snapshots record ``key``: a schema 1 row lacks the newer ones,
+    and a key one side never recorded is not a change."""
+    return key in old and key in new
+
+
 def _commitment_difference(old: dict[str, Any], new: dict[str, Any]) -> str:
     parts = []
     for key, words in (
@@ -84,41 +102,89 @@ def _commitment_difference(old: dict[str, Any], new: dict[str, Any]) -> str:
         ("status", "status"),
         ("restates", "re-announces"),
     ):
-        if old.get(key) != new.get(key):
+        before, after = _blank(old.get(key)), _blank(new.get(key))
+        if before != after:
             if key == "terms":
-                parts.append(_terms_difference(old["terms"], new["terms"]))
+                parts.append(_terms_difference(before or {}, after or {}))
             else:
-                parts.append(f"{words} {old.get(key) or '(none)'} → {new.get(key) or '(none)'}")
+                parts.append(f"{words} {before or '(none)'} → {after or '(none)'}")
+    if _both(old, new, "part_of") and old["part_of"] != new["part_of"]:
+        parts.append(f"share of {old['part_of'] or '(none)'} → {new['part_of'] or '(none)'}")
+    if _both(old, new, "reannounces_earlier") and old["reannounces_earlier"] != new["reannounces_earlier"]:
+        parts.append("now announced before" if new["reannounces_earlier"] else "no longer announced before")
+    if _both(old, new, "areas") and old["areas"] != new["areas"]:
+        parts.append(f"areas {', '.join(old['areas']) or '(none)'} → {', '.join(new['areas']) or '(none)'}")
     if old["committed"] != new["committed"]:
         parts.append(f"committed {format_pounds(old['committed'])} → {format_pounds(new['committed'])}")
+    if _both(old, new, "new_money") and old["new_money"] != new["new_money"]:
+        parts.append(f"new money {format_pounds(old['new_money'])} → {format_pounds(new['new_money'])}")
     return "; ".join(p for p in parts if p)
 
 
 def _terms_difference(old: dict[str, Any], new: dict[str, Any]) -> str:
     parts = []
-    if old["kind"] != new["kind"]:
-        parts.append(f"{old['kind']} → {new['kind']}")
-    if old["amount"] != new["amount"]:
-        parts.append(f"amount {format_pounds(old['amount'])} → {format_pounds(new['amount'])}")
+    if old.get("kind") != new.get("kind"):
+        parts.append(f"{old.get('kind')} → {new.get('kind')}")
+    if old.get("amount") != new.get("amount"):
+        parts.append(f"amount {format_pounds(old.get('amount') or 0)} → {format_pounds(new.get('amount') or 0)}")
     for key, words in (
         ("first_year", "first year"),
         ("years", "years"),
         ("qualifier", "qualifier"),
         ("uplift_bp", "uplift (basis points)"),
+        ("spread", "spread"),
+        ("planned_start", "planned start"),
+        ("planned_end", "planned end"),
     ):
-        if old[key] != new[key]:
-            parts.append(f"{words} {old[key]} → {new[key]}")
-    if old["profile"] != new["profile"]:
-        years = sorted(set(old["profile"]) | set(new["profile"]))
+        if _both(old, new, key) and old[key] != new[key]:
+            parts.append(f"{words} {_unstated(old[key])} → {_unstated(new[key])}")
+    before, after = old.get("profile") or {}, new.get("profile") or {}
+    if before != after:
+        years = sorted(set(before) | set(after))
         parts.append(
             "profile "
             + ", ".join(
-                f"{y} {format_pounds(old['profile'].get(y, 0))} → {format_pounds(new['profile'].get(y, 0))}"
+                f"{y} {format_pounds(before.get(y, 0))} → {format_pounds(after.get(y, 0))}"
                 for y in years
-                if old["profile"].get(y, 0) != new["profile"].get(y, 0)
+                if before.get(y, 0) != after.get(y, 0)
             )
         )
     return "; ".join(parts)
+
+
+def _unstated(value: Any) -> str:
+    return "not stated" if value is None else str(value)
+
+
+def _new_commitment(row: dict[str, Any]) -> str:
+    """A commitment new since the last review, in words."""
+    if row.get("restates"):
+        return f"re-announces {row['restates']} (no new money)"
+    what = f"committed {format_pounds(row['committed'])}"
+    if row.get("part_of"):
+        what += f", a share of {row['part_of']} (inside its pot, not added to it)"
+    if row.get("reannounces_earlier"):
+        what += ", announced before (not new money)"
+    unphased = int(row.get("unphased") or 0)
+    if unphased:
+        what += f", {format_pounds(unphased)} of it unphased (no year stated)"
+    estimated = int(row.get("estimated") or 0)
+    if estimated:
+        what += f", {format_pounds(estimated)} of it in years estimated by a chosen spread"
+    return what
+
+
+MOVEMENTS = (
+    "committed",
+    "delivered",
+    "due_to_date",
+    "variance",
+    "pct_delivered",
+    "pct_of_due_delivered",
+    "new_money",
+    "unphased",
+    "estimated",
+)
 
 
 def changes(before: dict[str, Any] | None, after: dict[str, Any]) -> Changes:
@@ -140,12 +206,7 @@ def changes(before: dict[str, Any] | None, after: dict[str, Any]) -> Changes:
     commitments = []
     for ref, row in new_c.items():
         if ref not in old_c:
-            what = (
-                f"re-announces {row['restates']} (no new money)"
-                if row.get("restates")
-                else f"committed {format_pounds(row['committed'])}"
-            )
-            commitments.append({"ref": ref, "purpose": row["purpose"], "change": "new", "what": what})
+            commitments.append({"ref": ref, "purpose": row["purpose"], "change": "new", "what": _new_commitment(row)})
         else:
             what = _commitment_difference(old_c[ref], row)
             if what:
@@ -199,10 +260,8 @@ def changes(before: dict[str, Any] | None, after: dict[str, Any]) -> Changes:
             status_changes.append({**row, "before": old["status"] if old else None, "after": row["status"]})
 
     head_old, head_new = before["headline"], after["headline"]
-    movements = [
-        Movement(name, head_old.get(name), head_new.get(name))
-        for name in ("committed", "delivered", "due_to_date", "variance", "pct_delivered", "pct_of_due_delivered")
-    ]
+    # A figure one snapshot lacks (schema 1) is None there: its change is None, not a move from 0.
+    movements = [Movement(name, head_old.get(name), head_new.get(name)) for name in MOVEMENTS]
     return Changes(new_announcements, commitments, deliveries, achieved, overdue, status_changes, movements)
 
 
@@ -278,4 +337,13 @@ def movement_sentence(found: Changes) -> str:
                 f"variance against what was due moved from {format_pounds(_pence(variance.before))} "
                 f"to {format_pounds(_pence(variance.after))}"
             )
+    for name, words in (("new_money", "new money"), ("unphased", "unphased money (no year stated)")):
+        moved = by.get(name)
+        if moved is None or moved.before is None or moved.after is None or moved.before == moved.after:
+            continue  # not recorded in one of the snapshots (schema 1), or did not move
+        before, after = _pence(moved.before), _pence(moved.after)
+        parts.append(
+            f"{words} {'rose' if after > before else 'fell'} by {format_pounds(abs(after - before))}, "
+            f"from {format_pounds(before)} to {format_pounds(after)}"
+        )
     return "; ".join(parts) + "."

@@ -2,15 +2,18 @@
 
 The page is ``templates/pack.html.j2``, rendered by Jinja2 with autoescape
 on: every text that came from a person (titles, notes, purposes, names) is
-HTML-escaped where it lands. Only two things go in unescaped, both made here:
-plotly.js, inlined once in the head, and the chart drawn with it. There is no
+HTML-escaped where it lands. Only two things go in unescaped, both made in
+``tracker.review.pack_chart``: plotly.js, inlined once in the head, and the
+chart drawn with it. There is no
 CDN, no external CSS, font or image, and a Content-Security-Policy that
 forbids fetching anything, so the file reads the same on a train as at a
 desk. An evidence address is a link only when it is http(s). Print CSS keeps
 table headings on every page and rows whole.
 
 Money stays integer pence until it is formatted: exact (``£1,234,567.89``) in
-tables, short (``£1.2m``) in the headline.
+tables, short (``£1.2m``) in the headline. New money, unphased and estimated
+money are shown, and said in words, when the snapshot records them
+(``tracker.review.as_said``).
 """
 
 from __future__ import annotations
@@ -21,21 +24,22 @@ from functools import cache
 from typing import Any
 
 import jinja2
-import numpy as np
 from markupsafe import Markup
 
+from tracker.core.fiscal import UNPHASED_LABEL
 from tracker.core.money import format_pounds, format_short
-from tracker.figures.chart_style import OKABE_ITO, pound_axis_ticks
 from tracker.figures.finance_tables import COMMITTED_NOTE, TOTAL
+from tracker.review import as_said, snapshot
 from tracker.review import changes as review_changes
-from tracker.review import snapshot
 from tracker.review.meetings import RAG, Meeting
-from tracker.review.pack_model import Pack, status_words, taken_words, yearly_table
+from tracker.review.pack_chart import CHART_ID, chart_html, plotly_js, yearly_figure
+from tracker.review.pack_model import ESTIMATED_NOTE, UNPHASED_NOTE, Pack, status_words, taken_words, yearly_table
+
+__all__ = ["CHART_ID", "html_pack", "is_web_address", "plotly_js", "yearly_figure"]
 
 TEMPLATE = "pack.html.j2"
 NO_STATUS_COLOUR = "#FFFFFF"
 FIRST_REVIEW = "This is the first review: there is nothing earlier to compare with."
-CHART_ID = "chart-committed-delivered"
 
 # Nothing may be fetched: scripts and styles are inline, images only data: URIs.
 CONTENT_SECURITY_POLICY = (
@@ -154,8 +158,31 @@ def _facts(pack: Pack) -> list[tuple[str, str]]:
 def _headline(pack: Pack) -> list[tuple[str, str, str]]:
     h = pack.head
     variance = int(h["variance"])
+    split = as_said.money_split(pack.figures)
+    cards = [("Committed", pack.committed_headline(), exact_money(h["committed"]))]
+    if split is not None:
+        if split["new_money"] != int(h["committed"]):
+            cards.append(
+                (
+                    "New money",
+                    format_short(split["new_money"]),
+                    f"{exact_money(split['new_money'])}: not announced before",
+                )
+            )
+        if split["unphased"]:
+            cards.append(
+                ("Unphased", format_short(split["unphased"]), f"{exact_money(split['unphased'])}: no year stated")
+            )
+        if split["estimated"]:
+            cards.append(
+                (
+                    "Estimated",
+                    format_short(split["estimated"]),
+                    f"{exact_money(split['estimated'])}: years by a chosen spread",
+                )
+            )
     return [
-        ("Committed", pack.committed_headline(), exact_money(h["committed"])),
+        *cards,
         ("Delivered", format_short(int(h["delivered"])), exact_money(h["delivered"])),
         ("% delivered", percent(h.get("pct_delivered")), "of committed"),
         ("Due to date", format_short(int(h["due_to_date"])), exact_money(h["due_to_date"])),
@@ -173,20 +200,22 @@ def _headline(pack: Pack) -> list[tuple[str, str, str]]:
     ]
 
 
+def _year_cell(label: str) -> Cell:
+    return Cell(label, note="no year stated") if label == UNPHASED_LABEL else Cell(label)
+
+
 def _yearly(figures: dict[str, Any]) -> HtmlTable | None:
     if not figures["yearly"]:
         return None
     table = yearly_table(figures)
-    columns = (Column("Financial year"), Column("Committed", True), Column("Delivered", True), Column("Variance", True))
+    money = list(table.money_columns)
+    columns = (Column(table.titles["financial_year"]), *(Column(table.titles[m], True) for m in money))
     rows = tuple(
-        _row(r.financial_year, exact_money(r.committed), exact_money(r.delivered), exact_money(r.variance))
-        for r in table.body.itertuples(index=False)
+        _row(_year_cell(r["financial_year"]), *(exact_money(r[m]) for m in money)) for _, r in table.body.iterrows()
     )
     t = table.total
     assert t is not None  # yearly_table always ends in its Total row
-    total = _row(
-        TOTAL, exact_money(t["committed"]), exact_money(t["delivered"]), exact_money(t["variance"]), css="total"
-    )
+    total = _row(TOTAL, *(exact_money(t[m]) for m in money), css="total")
     return HtmlTable("Committed and delivered by financial year", columns, rows, total)
 
 
@@ -201,6 +230,7 @@ def _commitments(pack: Pack) -> HtmlTable:
         Column("Variance", True),
         Column("Slippage", True),
         Column("Against profile"),
+        Column("How counted"),
         Column("Current status"),
     )
     rows = []
@@ -222,6 +252,7 @@ def _commitments(pack: Pack) -> HtmlTable:
                 exact_money(r["variance"]),
                 exact_money(r["slippage"]),
                 r.get("progress"),
+                as_said.how_counted(r),
                 status_cell(status["status"] if status else None, status_note),
             )
         )
@@ -301,109 +332,6 @@ def _changes(found: review_changes.Changes) -> HtmlTable:
     return HtmlTable("What changed", columns, rows, empty="Nothing changed since the last review.")
 
 
-# --- the chart ---------------------------------------------------------------------------------
-
-
-def yearly_figure(figures: dict[str, Any]):
-    """Committed and delivered bars per financial year with cumulative lines:
-    Okabe-Ito colours, delivered hatched and its line dashed, so the series
-    differ without colour. Amounts are drawn in pounds (float for drawing
-    only); the exact pence are in the table beside it."""
-    import plotly.graph_objects as go
-
-    rows = figures["yearly"]
-    labels = [r["financial_year"] for r in rows]
-    committed = [int(r["committed"]) for r in rows]
-    delivered = [int(r["delivered"]) for r in rows]
-    cumulative_committed = list(np.cumsum(committed, dtype=np.int64)) if rows else []
-    cumulative_delivered = list(np.cumsum(delivered, dtype=np.int64)) if rows else []
-
-    def pounds(values: list[int]) -> list[float]:
-        return [int(p) / 100 for p in values]
-
-    def short(values: list[int]) -> list[str]:
-        return [format_short(int(p)) for p in values]
-
-    fig = go.Figure()
-    fig.add_bar(
-        name="Committed (new money)",
-        x=labels,
-        y=pounds(committed),
-        marker_color=OKABE_ITO["blue"],
-        marker_line=dict(color=OKABE_ITO["black"], width=1),
-        customdata=short(committed),
-        hovertemplate="%{x}: %{customdata} committed<extra></extra>",
-    )
-    fig.add_bar(
-        name="Delivered",
-        x=labels,
-        y=pounds(delivered),
-        marker_color=OKABE_ITO["orange"],
-        marker_pattern_shape="/",
-        marker_line=dict(color=OKABE_ITO["black"], width=1),
-        customdata=short(delivered),
-        hovertemplate="%{x}: %{customdata} delivered<extra></extra>",
-    )
-    fig.add_scatter(
-        name="Cumulative committed",
-        x=labels,
-        y=pounds(cumulative_committed),
-        mode="lines+markers",
-        line=dict(color=OKABE_ITO["blue"], width=2),
-        marker_symbol="circle",
-        customdata=short(cumulative_committed),
-        hovertemplate="By end of %{x}: %{customdata} committed<extra></extra>",
-    )
-    fig.add_scatter(
-        name="Cumulative delivered",
-        x=labels,
-        y=pounds(cumulative_delivered),
-        mode="lines+markers",
-        line=dict(color=OKABE_ITO["vermillion"], width=2, dash="dash"),
-        marker_symbol="diamond",
-        customdata=short(cumulative_delivered),
-        hovertemplate="By end of %{x}: %{customdata} delivered<extra></extra>",
-    )
-    top = int(max([0, *committed, *delivered, *cumulative_committed, *cumulative_delivered]))
-    tickvals, ticktext = pound_axis_ticks(top)
-    fig.update_layout(
-        template="plotly_white",
-        barmode="group",
-        xaxis=dict(title="Financial year (April to March)", type="category"),
-        yaxis=dict(title="Pounds", tickvals=tickvals, ticktext=ticktext, rangemode="tozero"),
-        legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0),
-        margin=dict(l=10, r=10, t=40, b=10),
-        hovermode="x unified",
-        font=dict(size=14),
-    )
-    return fig
-
-
-def chart_html(figures: dict[str, Any]) -> Markup:
-    """The chart as a ``<div>`` and the script that draws it with the inlined plotly.js."""
-    import plotly.io as pio
-
-    fig = yearly_figure(figures)
-    return Markup(
-        pio.to_html(
-            fig,
-            include_plotlyjs=False,
-            full_html=False,
-            div_id=CHART_ID,
-            default_width="100%",
-            default_height="440px",
-            config={"displaylogo": False, "displayModeBar": False, "responsive": True},
-        )
-    )
-
-
-def plotly_js() -> str:
-    """plotly.js itself, to inline once in the head."""
-    from plotly.offline import get_plotlyjs
-
-    return get_plotlyjs()
-
-
 # --- the page ---------------------------------------------------------------------------------
 
 
@@ -441,6 +369,9 @@ def html_pack(meeting: Meeting, previous: Meeting | None, source: str) -> bytes:
             illustrative=pack.illustrative,
             headline=_headline(pack),
             committed_note=COMMITTED_NOTE,
+            money_notes=[note.text for note in as_said.money_notes(figures)],
+            split_notes=(UNPHASED_NOTE, ESTIMATED_NOTE) if as_said.has_split(figures) else (),
+            unphased_bar=any(as_said.is_unphased(r) for r in figures["yearly"]),
             yearly=yearly,
             commitments=_commitments(pack),
             milestones=milestones,

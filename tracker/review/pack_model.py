@@ -4,7 +4,10 @@ and its workbook (``tracker.review.pack_xlsx``).
 ``Pack`` is one meeting's frozen figures with the meeting before it; the
 table builders give the pack's tables with machine columns and int64 pence
 (``tracker.files.table.Table``). Everything reads the meeting's snapshot,
-never the live data.
+never the live data. New money, unphased and estimated money (and each
+commitment's share and "announced before") are shown when the snapshot
+records them (schema 2; ``tracker.review.as_said``), never guessed for an
+older one.
 """
 
 from __future__ import annotations
@@ -21,8 +24,8 @@ from tracker.core.money import format_short
 from tracker.figures.delivery import qualified
 from tracker.figures.finance_tables import COMMITTED_NOTE, ILLUSTRATIVE_NOTE, TOTAL
 from tracker.files.table import Table
+from tracker.review import as_said, snapshot
 from tracker.review import changes as review_changes
-from tracker.review import snapshot
 from tracker.review.meetings import RAG, Meeting, status_label
 
 
@@ -104,6 +107,15 @@ class Pack:
             "delivered minus what was due to date. Negative means behind.",
             "Financial years": "UK financial years, 1 April to 31 March (2020-21 is 1 April 2020 to 31 March 2021).",
         }
+        if as_said.has_split(self.figures):
+            about["Unphased"] = UNPHASED_NOTE
+            about["Estimated"] = ESTIMATED_NOTE
+        else:
+            about["New money, unphased, estimated"] = (
+                "Not recorded: this snapshot was frozen before the tracker recorded them."
+            )
+        for note in as_said.money_notes(self.figures):
+            about[f"{note.topic} in these figures"] = note.text
         if self.illustrative:
             about["Illustrative"] = self.illustrative
         return about
@@ -120,36 +132,52 @@ def _objects(values: Iterable[Any]) -> pd.Series:
     return pd.Series(list(values), dtype=object)
 
 
+UNPHASED_NOTE = (
+    "Unphased is money whose financial year was not stated (and deliveries with no date): counted in every "
+    "total, in its own row after the years, never placed in a year by guess."
+)
+ESTIMATED_NOTE = (
+    "Estimated is the part of committed money that a chosen spread placed in years (a multi-year total the "
+    "announcement did not split by year): those years are an estimate, not what was announced."
+)
 YEARLY_TITLES = {
     "financial_year": "Financial year",
     "committed": "Committed",
     "delivered": "Delivered",
     "variance": "Variance",
+    "new_money": "New money",
+    "estimated": "Estimated",
 }
 
 
 def yearly_table(figures: dict[str, Any]) -> Table:
-    """Committed and delivered by financial year, as ``funding-tracker totals``
-    gives them for the as-at date, with a Total row."""
+    """Committed and delivered by financial year, then the unphased row, as
+    ``funding-tracker totals`` gives them for the as-at date, with a Total
+    row; new money and estimated when the snapshot records them."""
     rows = figures["yearly"]
+    money = as_said.yearly_columns(figures)
+    titles = {c: YEARLY_TITLES[c] for c in ("financial_year", *money)}
     frame = pd.DataFrame(
         {
             "financial_year": _objects(r["financial_year"] for r in rows),
-            **{m: _int64(r[m] for r in rows) for m in ("committed", "delivered", "variance")},
+            **{m: _int64(as_said.yearly_figure(r, m) for r in rows) for m in money},
         },
-        columns=list(YEARLY_TITLES),
+        columns=list(titles),
     )
-    total = {"financial_year": TOTAL, **{m: int(frame[m].sum()) for m in ("committed", "delivered", "variance")}}
+    total = {"financial_year": TOTAL, **{m: int(frame[m].sum()) for m in money}}
     frame = pd.concat([frame, pd.DataFrame([total])], ignore_index=True)
-    frame = frame.astype({m: "int64" for m in ("committed", "delivered", "variance")})
+    frame = frame.astype({m: "int64" for m in money})
+    notes = [COMMITTED_NOTE, "Variance is delivered minus committed: negative means behind."]
+    if as_said.has_split(figures):
+        notes += [UNPHASED_NOTE, ESTIMATED_NOTE]
     return Table(
         name="review-yearly",
         title="Committed and delivered",
         frame=frame,
-        titles=YEARLY_TITLES,
-        money_columns=("committed", "delivered", "variance"),
+        titles=titles,
+        money_columns=money,
         total_row=True,
-        notes=(COMMITTED_NOTE, "Variance is delivered minus committed: negative means behind."),
+        notes=tuple(notes),
     )
 
 
@@ -160,21 +188,32 @@ COMMITMENT_TITLES = {
     "programme": "Programme",
     "qualifier": "Qualifier",
     "committed": "Committed",
+    "new_money": "New money",
+    "unphased": "Unphased",
+    "estimated": "Estimated",
     "due_to_date": "Due to date",
     "delivered": "Delivered",
     "variance": "Variance",
     "outstanding": "Outstanding",
     "slippage": "Slippage",
     "progress": "Against profile",
+    "part_of": "Share of",
+    "announced_before": "Announced before",
+    "how_counted": "How counted",
     "status": "Current status",
     "status_assessed_on": "Status assessed on",
 }
 _COMMITMENT_MONEY = ("committed", "due_to_date", "delivered", "variance", "outstanding", "slippage")
+# What a schema 2 snapshot records of each commitment, and a schema 1 one does not.
+_AS_SAID = ("new_money", "unphased", "estimated", "part_of", "announced_before")
 
 
 def commitments_table(pack: Pack) -> Table:
     rows = pack.figures["commitments"]
     statuses = [pack.current_status(r["ref"]) for r in rows]
+    recorded = as_said.has_split(pack.figures)
+    titles = {c: t for c, t in COMMITMENT_TITLES.items() if recorded or c not in _AS_SAID}
+    money = tuple(c for c in titles if c in _COMMITMENT_MONEY or c in as_said.SPLIT)
     frame = pd.DataFrame(
         {
             "ref": _objects(r["ref"] for r in rows),
@@ -182,20 +221,27 @@ def commitments_table(pack: Pack) -> Table:
             "recipient": _objects(r.get("recipient") or "" for r in rows),
             "programme": _objects(r.get("programme") or "" for r in rows),
             "qualifier": _objects(r.get("qualifier") or "" for r in rows),
-            **{m: _int64(r[m] for r in rows) for m in _COMMITMENT_MONEY},
+            **{m: _int64(r.get(m) or 0 for r in rows) for m in money},
             "progress": _objects(r.get("progress") or "" for r in rows),
+            "part_of": _objects(r.get("part_of") or "" for r in rows),
+            "announced_before": _objects("yes" if r.get("reannounces_earlier") else "" for r in rows),
+            "how_counted": _objects(as_said.how_counted(r) for r in rows),
             "status": _objects(status_words(s["status"] if s else None) for s in statuses),
             "status_assessed_on": _objects(iso_date(s["assessed_on"]) if s else None for s in statuses),
         },
-        columns=list(COMMITMENT_TITLES),
+        columns=list(titles),
     )
     return Table(
         name="review-commitments",
         title="By commitment",
         frame=frame,
-        titles=COMMITMENT_TITLES,
-        money_columns=_COMMITMENT_MONEY,
-        notes=("Variance is delivered minus what was due to date; slippage is what is behind, never below zero.",),
+        titles=titles,
+        money_columns=money,
+        notes=(
+            "Variance is delivered minus what was due to date; slippage is what is behind, never below zero.",
+            "A share is counted inside its pot, never added to it; money announced before is counted but is not "
+            "new money.",
+        ),
     )
 
 

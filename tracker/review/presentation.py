@@ -4,7 +4,9 @@ statuses as words with their RAG colour.
 
 No Streamlit here: the page lays these out. Money in the snapshot is integer
 pence; the tables hold exact Decimal pounds (``to_decimal``) so the page can
-format them as £; percentages stay ratios (0.9414).
+format them as £; percentages stay ratios (0.9414). A snapshot frozen before
+new money, unphased and estimated money were recorded (schema 1) shows
+without them: no column, metric or note says what it never recorded.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from tracker.core.money import format_short, to_decimal
 from tracker.figures.delivery import qualified
 from tracker.figures.finance_tables import TOTAL
 from tracker.figures.markdown_text import escape_markdown
+from tracker.review import as_said
 from tracker.review.meetings import PROGRAMME_PREFIX, RAG, Meeting, status_label
 from tracker.review.snapshot import milestones_overdue_first
 
@@ -113,29 +116,45 @@ class Metric:
     help: str
 
 
-def headline_metrics(figures: Mapping[str, Any]) -> list[Metric]:
-    """The snapshot's headline as metrics: committed, delivered, % delivered;
+def headline_metric_rows(figures: Mapping[str, Any]) -> list[list[Metric]]:
+    """The snapshot's headline as two rows of metrics: committed (and new
+    money, when some of it was announced before), delivered, % delivered;
     due to date, variance against due, outstanding."""
     head = figures["headline"]
     pct = head["pct_delivered"]
     variance = head["variance"]
-    return [
+    split = as_said.money_split(figures)
+    plain = split is None or split["new_money"] == int(head["committed"])
+    money = [
         Metric(
-            "Committed (new money)",
+            "Committed (new money)" if plain else "Committed",
             qualified(format_short(head["committed"]), head["qualifier"]),
-            f"Exactly {to_decimal(head['committed']):,} pounds. Re-announced money is counted once; "
-            "'over' amounts at their floor.",
+            f"Exactly {to_decimal(head['committed']):,} pounds. Every pound is counted once: a re-announcement "
+            "once, a share inside its pot; 'over' amounts at their floor."
+            + ("" if plain else " Money announced before is counted here, but is not new money."),
         ),
+    ]
+    if split is not None and not plain:
+        money.append(
+            Metric(
+                "New money",
+                format_short(split["new_money"]),
+                f"Exactly {to_decimal(split['new_money']):,} pounds: committed less money announced before.",
+            )
+        )
+    money += [
         Metric(
             "Delivered to date",
             format_short(head["delivered"]),
             f"Exactly {to_decimal(head['delivered']):,} pounds paid or spent by the as-at date.",
         ),
         Metric("% delivered", "–" if pct is None else f"{pct:.0%}", "Delivered as a share of committed."),
+    ]
+    profile = [
         Metric(
             "Due to date",
             format_short(head["due_to_date"]),
-            "New money committed for financial years that had started by the as-at date.",
+            "Money committed for financial years that had started by the as-at date (unphased money is never due).",
         ),
         Metric(
             "Against what was due",
@@ -145,25 +164,41 @@ def headline_metrics(figures: Mapping[str, Any]) -> list[Metric]:
         ),
         Metric("Outstanding", format_short(head["outstanding"]), "Committed minus delivered."),
     ]
+    return [money, profile]
+
+
+def headline_metrics(figures: Mapping[str, Any]) -> list[Metric]:
+    """Every headline metric, in the order ``headline_metric_rows`` lays them out."""
+    return [metric for row in headline_metric_rows(figures) for metric in row]
+
+
+def money_notes(figures: Mapping[str, Any]) -> list[str]:
+    """New money, unphased and estimated money in words (``tracker.review.as_said``)."""
+    return [note.text for note in as_said.money_notes(figures)]
 
 
 def _pounds(rows: Iterable[Mapping[str, Any]], columns: Iterable[str]) -> dict[str, list]:
     rows = list(rows)
-    return {c: [to_decimal(int(r[c])) for r in rows] for c in columns}
+    return {c: [to_decimal(int(r.get(c) or 0)) for r in rows] for c in columns}
+
+
+def yearly_columns(figures: Mapping[str, Any]) -> tuple[str, ...]:
+    """The money columns of ``yearly_table``: committed, delivered, variance,
+    then new money and estimated when the snapshot records them."""
+    return as_said.yearly_columns(figures)
 
 
 def yearly_table(figures: Mapping[str, Any]) -> pd.DataFrame:
-    """Committed against delivered by financial year, in pounds, with a Total row."""
+    """Committed against delivered by financial year (then the unphased row,
+    when some money has no year), in pounds, with a Total row."""
     rows = list(figures["yearly"])
-    total = {
-        "financial_year": TOTAL,
-        **{c: sum(int(r[c]) for r in rows) for c in ("committed", "delivered", "variance")},
-    }
+    money = yearly_columns(figures)
+    total = {"financial_year": TOTAL, **{c: sum(as_said.yearly_figure(r, c) for r in rows) for c in money}}
     rows = [*rows, total] if rows else rows
     frame = pd.DataFrame(
         {
             "financial_year": pd.Series([r["financial_year"] for r in rows], dtype=object),
-            **_pounds(rows, ("committed", "delivered", "variance")),
+            **_pounds(rows, money),
             "pct_delivered": [int(r["delivered"]) / int(r["committed"]) if int(r["committed"]) else None for r in rows],
         }
     )
@@ -176,18 +211,21 @@ COMMITMENT_COLUMNS = [
     "status",
     "progress",
     "committed",
+    "new_money",
     "due_to_date",
     "delivered",
     "variance",
     "outstanding",
     "programme",
     "restates",
+    "how_counted",
 ]
 
 
 def commitments_table(figures: Mapping[str, Any], statuses: Mapping[str, str]) -> pd.DataFrame:
     """One row per commitment: its status in words (``rag_text``), how it stands
-    against its profile, and its money in pounds."""
+    against its profile, its money in pounds (new money None where the
+    snapshot did not record it) and how its money is counted, in words."""
     rows = list(figures["commitments"])
     money = ("committed", "due_to_date", "delivered", "variance", "outstanding")
     frame = pd.DataFrame(
@@ -197,8 +235,12 @@ def commitments_table(figures: Mapping[str, Any], statuses: Mapping[str, str]) -
             "status": pd.Series([rag_text(statuses.get(r["ref"])) for r in rows], dtype=object),
             "progress": pd.Series([r["progress"] for r in rows], dtype=object),
             **_pounds(rows, money),
+            "new_money": pd.Series(
+                [to_decimal(int(r["new_money"])) if "new_money" in r else None for r in rows], dtype=object
+            ),
             "programme": pd.Series([r["programme"] for r in rows], dtype=object),
             "restates": pd.Series([r["restates"] for r in rows], dtype=object),
+            "how_counted": pd.Series([as_said.how_counted(r) or None for r in rows], dtype=object),
         },
         columns=COMMITMENT_COLUMNS,
     )

@@ -5,18 +5,30 @@ gives, with its ``fingerprint`` in the audit trail.
 
 A snapshot is one JSON document, frozen when a meeting is opened
 (``build_snapshot``). Money is integer pence; dates are ISO strings;
-financial years are labels (``2020-21``)::
+financial years are labels (``2020-21``), and money with no financial year
+stated is under ``unphased`` (after the years)::
 
-    {"schema": 1, "as_at": "2026-11-27",
+    {"schema": 2, "as_at": "2026-11-27",
      "headline": {"committed", "delivered", "due_to_date", "outstanding",
                   "variance",            # delivered - due to date
                   "pct_delivered",       # delivered / committed, 4 places, or null
-                  "pct_of_due_delivered", "qualifier", "illustrative_deliveries"},
-     "yearly": [{"financial_year", "committed", "delivered", "variance"}],
-     "commitments": [{"ref", "purpose", "announcement_ref", "recipient",
-                      "programme", "kind", "qualifier", "status", "restates",
-                      "terms": {...}, "committed", "due_to_date", "delivered",
-                      "variance", "outstanding", "slippage", "progress"}],
+                  "pct_of_due_delivered", "qualifier", "illustrative_deliveries",
+                  "new_money",           # committed less money announced before
+                  "unphased",            # committed money with no financial year stated
+                  "estimated"},          # committed money placed in years by a chosen spread
+     "yearly": [{"financial_year", "committed", "delivered", "variance", "new_money", "estimated"}],
+               # then {"financial_year": "unphased", ...} when some money (or a delivery) has no year
+     "commitments": [{"ref", "purpose", "announcement_ref", "recipient",   # recipient: null when not named
+                      "programme", "kind", "qualifier", "status",
+                      "restates",              # the recorded commitment it re-announces, or null
+                      "reannounces_earlier",   # announced before, original not recorded (not new money)
+                      "part_of",               # the ref of the pot it is a share of, or null
+                      "areas",                 # GSS codes, [] when none named
+                      "terms": {"kind", "amount", "first_year", "years",   # null when not stated
+                                "uplift_bp", "qualifier", "profile",
+                                "spread", "planned_start", "planned_end"},
+                      "committed", "new_money", "unphased", "estimated",
+                      "due_to_date", "delivered", "variance", "outstanding", "slippage", "progress"}],
      "commitment_years": [{"ref", "financial_year", "committed", "delivered", "variance"}],
      # "variance" in "yearly" and "commitment_years" is delivered - committed
      # in that year; in "headline" and "commitments" it is delivered - due to
@@ -27,6 +39,13 @@ financial years are labels (``2020-21``)::
                      "state", "days_late", "lateness", "achieved_note"}],
      "statuses": [{"subject", "commitment_ref", "programme", "status",
                    "assessed_on", "reviewer", "evidence_url", "note"}]}
+
+Schema 1 (frozen before issue 13) lacks the headline's and the years'
+``new_money``, ``unphased`` and ``estimated``, the unphased year and each
+commitment's ``reannounces_earlier``, ``part_of``, ``areas``, money split and
+spread. Stored snapshots are never rewritten (``fingerprint`` covers the
+document as stored): every reader takes a missing key as absent or 0
+(``tracker.review.as_said``).
 
 ``tracker.review.changes.changes(before, after)`` compares two snapshots: the
 "since the last review" view. ``milestones_overdue_first`` orders a
@@ -44,14 +63,14 @@ from typing import Any
 import pandas as pd
 from sqlalchemy import Engine
 
-from tracker.core.fiscal import FinancialYear
+from tracker.core.fiscal import UNPHASED, FinancialYear, fy_label
 from tracker.figures import data as queries
 from tracker.figures import delivery as delivery_maths
 from tracker.figures.register import read_announcements
 from tracker.figures.totals import committed_vs_delivered
 from tracker.review.meetings import current_statuses
 
-SCHEMA = 1
+SCHEMA = 2
 
 
 def _iso(value) -> str | None:
@@ -83,6 +102,9 @@ def _terms(row, lines: pd.DataFrame) -> dict[str, Any]:
         "uplift_bp": int(row.uplift_bp),
         "qualifier": row.qualifier,
         "profile": profile,
+        "spread": _text(getattr(row, "spread", None)) or "none",
+        "planned_start": _iso(getattr(row, "planned_start", None)),
+        "planned_end": _iso(getattr(row, "planned_end", None)),
     }
 
 
@@ -94,12 +116,12 @@ def build_snapshot(engine: Engine, as_at: date, *, recorded_before: datetime | N
     data = queries.load(engine, as_at=as_at)
     schedule = data.schedule
     head = delivery_maths.headline(schedule, data.deliveries, data.commitments, as_at)
-    yearly = committed_vs_delivered(schedule, data.deliveries, data.commitments)
+    yearly = committed_vs_delivered(schedule, data.deliveries, data.commitments, unphased=True)
     per_commitment = delivery_maths.by_commitment(schedule, data.deliveries, data.commitments, as_at)
     # Payments against a re-announcement count toward the money it restates, as in ``commitments``.
     roots = delivery_maths.original_ids(data.commitments)
     rooted = data.deliveries.assign(commitment_id=data.deliveries["commitment_id"].map(roots).astype("int64"))
-    per_year = committed_vs_delivered(schedule, rooted, data.commitments, by="ref")
+    per_year = committed_vs_delivered(schedule, rooted, data.commitments, by="ref", unphased=True)
 
     milestones = data.milestones.copy()
     if len(milestones):
@@ -122,21 +144,26 @@ def build_snapshot(engine: Engine, as_at: date, *, recorded_before: datetime | N
             "pct_of_due_delivered": _ratio(head.delivered, head.due_to_date),
             "qualifier": head.qualifier,
             "illustrative_deliveries": int(head.illustrative_deliveries),
+            "new_money": int(head.new_money),
+            "unphased": int(head.unphased),
+            "estimated": int(head.estimated),
         },
         "yearly": [
             {
-                "financial_year": FinancialYear(int(r.financial_year)).label,
+                "financial_year": fy_label(int(r.financial_year)),
                 "committed": int(r.committed),
                 "delivered": int(r.delivered),
                 "variance": int(r.variance),
+                "new_money": int(r.new_money),
+                "estimated": int(r.estimated),
             }
             for r in yearly.itertuples(index=False)
         ],
-        "commitments": _commitment_entries(data, per_commitment),
+        "commitments": _commitment_entries(data, schedule, per_commitment),
         "commitment_years": [
             {
                 "ref": r.ref,
-                "financial_year": FinancialYear(int(r.financial_year)).label,
+                "financial_year": fy_label(int(r.financial_year)),
                 "committed": int(r.committed),
                 "delivered": int(r.delivered),
                 "variance": int(r.variance),
@@ -174,11 +201,35 @@ def build_snapshot(engine: Engine, as_at: date, *, recorded_before: datetime | N
     }
 
 
-def _commitment_entries(data: queries.TrackerData, per_commitment: pd.DataFrame) -> list[dict[str, Any]]:
+def _split_by_commitment(schedule: pd.DataFrame) -> pd.DataFrame:
+    """Each commitment's new money, unphased and estimated money (int64 pence)."""
+    committed = schedule["committed_pence"]
+    split = pd.DataFrame(
+        {
+            "commitment_id": schedule["commitment_id"].astype("int64"),
+            "new_money": schedule["new_money_pence"].astype("int64"),
+            "unphased": committed.where(schedule["financial_year"] == UNPHASED, 0).astype("int64"),
+            "estimated": committed.where(schedule["estimated"].astype(bool), 0).astype("int64"),
+        }
+    )
+    return split.groupby("commitment_id").sum()
+
+
+def _areas(value: Any) -> list[str]:
+    if value is None or isinstance(value, float):  # NaN: a frame without areas
+        return []
+    return [str(code) for code in value]
+
+
+def _commitment_entries(
+    data: queries.TrackerData, schedule: pd.DataFrame, per_commitment: pd.DataFrame
+) -> list[dict[str, Any]]:
     figures = per_commitment.set_index("commitment_id")
+    split = _split_by_commitment(schedule)
     out = []
     for row in data.commitments.itertuples(index=False):
         mine = figures.loc[row.commitment_id]
+        money = split.loc[row.commitment_id] if row.commitment_id in split.index else None
         out.append(
             {
                 "ref": row.ref,
@@ -190,11 +241,13 @@ def _commitment_entries(data: queries.TrackerData, per_commitment: pd.DataFrame)
                 "qualifier": row.qualifier,
                 "status": row.status,
                 "restates": _text(mine["restates"]),
+                "reannounces_earlier": bool(getattr(row, "reannounces_earlier", False)),
+                "part_of": _text(getattr(row, "part_of_ref", None)),
+                "areas": _areas(getattr(row, "areas", None)),
                 "terms": _terms(row, data.profile_lines),
-                **{
-                    m: int(mine[m])
-                    for m in ("committed", "due_to_date", "delivered", "variance", "outstanding", "slippage")
-                },
+                "committed": int(mine["committed"]),
+                **{m: int(money[m]) if money is not None else 0 for m in ("new_money", "unphased", "estimated")},
+                **{m: int(mine[m]) for m in ("due_to_date", "delivered", "variance", "outstanding", "slippage")},
                 "progress": mine["status"],
             }
         )

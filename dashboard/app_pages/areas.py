@@ -1,0 +1,106 @@
+"""Areas: the money for one place (a council area, Wales, the UK), by financial
+year and by commitment. Each area has its own address (``?area=W06000015``)."""
+
+import streamlit as st
+
+from dashboard import auth, downloads
+from dashboard.components import current_view, filters_caption, money_column, signed_money_column
+from tracker.core.money import format_short, to_decimal
+from tracker.core.places import principal_areas
+from tracker.figures.area_view import area_view
+from tracker.figures.areas import area_label
+from tracker.figures.delivery import in_pounds, qualified
+from tracker.figures.filters import area_choices
+
+auth.require("view")
+
+shown = current_view()
+
+st.title("Areas")
+st.caption(
+    "The money that names a place: a Welsh council area, Wales, the UK or any other ONS area code. "
+    "Money naming several areas is under each in full, so areas do not add up to the whole."
+)
+filters_caption(shown)
+
+with_money = area_choices(shown.data)
+others = sorted(set(principal_areas()) - set(with_money), key=lambda code: area_label(code).casefold())
+options = with_money + others
+if not options:
+    st.info("No money recorded names an area yet.", icon=":material/info:")
+    st.stop()
+asked = st.query_params.get("area", "").upper()
+if asked and asked not in options:
+    st.warning(f"No area {asked!r} is known here: showing {area_label(options[0])} instead.")
+code = st.selectbox(
+    "Area",
+    options,
+    index=options.index(asked) if asked in options else 0,
+    format_func=lambda code: area_label(code) + ("" if code in with_money else " (no money recorded)"),
+    key="areas_pick",
+)
+st.query_params["area"] = code
+view = area_view(shown.data, code, shown.today)
+
+st.subheader(view.label)
+st.markdown(view.sentence())
+if view.is_empty:
+    st.stop()
+
+committed, delivered, shared = st.columns(3)
+committed.metric(
+    "Committed",
+    qualified(format_short(view.headline.committed), view.headline.qualifier),
+    help=f"Exactly {to_decimal(view.headline.committed):,} pounds, shared money in full.",
+)
+delivered.metric(
+    "Delivered", format_short(view.headline.delivered), help=f"Exactly {to_decimal(view.headline.delivered):,} pounds."
+)
+shared.metric(
+    "Shared with other areas",
+    format_short(view.shared),
+    help="Money that also names other areas: counted in full under each of them too.",
+)
+
+st.markdown("**By financial year**")
+st.dataframe(
+    in_pounds(view.yearly, ["committed", "new_money", "estimated", "delivered", "variance"])[
+        ["label", "committed", "new_money", "estimated", "delivered", "variance", "status"]
+    ],
+    hide_index=True,
+    width="stretch",
+    column_config={
+        "label": st.column_config.TextColumn("Financial year"),
+        "committed": money_column("Committed"),
+        "new_money": money_column("New money", help="Committed less money announced before."),
+        "estimated": money_column("Estimated", help="Placed in this year by a chosen spread, not as announced."),
+        "delivered": money_column("Delivered"),
+        "variance": signed_money_column("Variance", help="Delivered minus committed: in brackets when behind."),
+        "status": st.column_config.TextColumn("At year end"),
+    },
+)
+
+st.markdown("**Commitments naming this area**")
+st.dataframe(
+    in_pounds(view.commitments, ["committed", "delivered"]),
+    hide_index=True,
+    width="stretch",
+    column_config={
+        "ref": st.column_config.TextColumn("Ref", pinned=True),
+        "purpose": st.column_config.TextColumn("Purpose"),
+        "recipient": st.column_config.TextColumn("Recipient"),
+        "funder": st.column_config.TextColumn("Funder"),
+        "committed": money_column("Committed", help="In full, even when shared with other areas."),
+        "delivered": money_column("Delivered"),
+        "shared_with": st.column_config.NumberColumn("Shared with", help="How many other areas the money names."),
+        "other_areas": st.column_config.TextColumn("Other areas"),
+    },
+)
+st.download_button(
+    f"Download the commitments for {view.label} (CSV)",
+    downloads.area_commitments_csv(view.commitments),
+    file_name=f"area-{code}.csv",
+    mime="text/csv",
+    icon=":material/download:",
+    key="areas_download",
+)

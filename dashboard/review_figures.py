@@ -1,0 +1,100 @@
+"""The Review page's frozen figures (``dashboard/app_pages/review.py`` calls
+these): the headline metrics with what is new money, unphased or estimated in
+words, and the tables by year and by commitment. Everything comes from the
+meeting's snapshot through ``tracker.review.presentation``; a snapshot frozen
+before new money, unphased and estimated money were recorded shows without
+them."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import streamlit as st
+
+from dashboard.components import illustrative_notice, money_column, signed_money_column
+from tracker.review import presentation as view
+
+
+def headline(figures: Mapping[str, Any]) -> None:
+    """The headline metrics, two rows, then the notes on how the money is counted."""
+    for row in view.headline_metric_rows(figures):
+        for column, metric in zip(st.columns(len(row)), row):
+            column.metric(metric.label, metric.value, help=metric.help)
+    for note in view.money_notes(figures):
+        st.info(note, icon=":material/event_busy:")
+    illustrative_notice(figures["headline"]["illustrative_deliveries"])
+
+
+YEARLY_SPLIT = {  # column: (title, help), for a snapshot that records them
+    "new_money": ("New money", "Committed less money announced before."),
+    "estimated": (
+        "Estimated",
+        "Placed in years by a chosen spread of a multi-year total: an estimate, not as announced.",
+    ),
+}
+
+
+def yearly(figures: Mapping[str, Any]) -> None:
+    """Committed against delivered by financial year, then unphased money (no year stated)."""
+    columns = {
+        "financial_year": st.column_config.TextColumn(
+            "Financial year", pinned=True, help="'unphased': money whose financial year was not stated."
+        ),
+        "committed": money_column("Committed", help="Every pound once: re-announcements once, shares in their pots."),
+        "delivered": money_column("Delivered", help="Payments and spend dated in the year."),
+        "variance": signed_money_column("Variance", help="Delivered minus committed: in brackets when behind."),
+        "pct_delivered": st.column_config.NumberColumn("% delivered", format="percent"),
+    }
+    for name in view.yearly_columns(figures):
+        if name in YEARLY_SPLIT:
+            title, help_text = YEARLY_SPLIT[name]
+            columns[name] = money_column(title, help=help_text)
+    st.dataframe(
+        view.yearly_table(figures), hide_index=True, width="stretch", column_config=columns, key="review_yearly"
+    )
+
+
+def commitments(figures: Mapping[str, Any], at_meeting: Mapping[str, str]) -> None:
+    """Each commitment with its status, its money and how it is counted; then the programmes."""
+    st.dataframe(
+        view.commitments_table(figures, at_meeting).style.map(view.rag_cell_style, subset=["status"]),
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "ref": st.column_config.TextColumn("Ref", pinned=True),
+            "purpose": st.column_config.TextColumn("Purpose", width="medium"),
+            "status": st.column_config.TextColumn(
+                "Status", width="medium", help="As frozen with the figures, or as given at this meeting (Statuses tab)."
+            ),
+            "progress": st.column_config.TextColumn("Against profile"),
+            "committed": money_column("Committed"),
+            "new_money": money_column("New money", help="Committed less money announced before."),
+            "due_to_date": money_column("Due to date", help="Committed for financial years that had started."),
+            "delivered": money_column("Delivered"),
+            "variance": signed_money_column("Variance", help="Delivered minus due to date: in brackets when behind."),
+            "outstanding": money_column("Outstanding", help="Committed minus delivered."),
+            "programme": st.column_config.TextColumn("Programme"),
+            "restates": st.column_config.TextColumn(
+                "Restates", help="The earlier commitment this one re-announces: its money is counted there."
+            ),
+            "how_counted": st.column_config.TextColumn(
+                "How counted",
+                width="medium",
+                help="A share of a pot, money announced before, no year stated, or spread by a chosen spread.",
+            ),
+        },
+        key="review_commitments",
+    )
+    programmes = view.programme_statuses(figures, at_meeting)
+    if not programmes.empty:
+        st.markdown("**Programmes**")
+        st.dataframe(
+            programmes.style.map(view.rag_cell_style, subset=["status"]),
+            hide_index=True,
+            column_config={
+                "programme": st.column_config.TextColumn("Programme", width="large"),
+                "status": st.column_config.TextColumn("Status", width="medium"),
+            },
+            key="review_programmes",
+        )

@@ -1,0 +1,75 @@
+"""One area's page: the money for an area (a GSS code) and what has been
+delivered of it, by financial year and by commitment.
+
+A commitment names the areas it benefits; it is listed under each with its
+full money, and "shared with N other areas" says when the money is not the
+area's alone (so areas' pages do not add up to the whole). Recipients are
+never matched to places by name: an area's money is what names the area.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import pandas as pd
+
+from tracker.core.money import format_short
+from tracker.figures import delivery as delivery_maths
+from tracker.figures.areas import NOT_STATED, area_label, area_rows
+from tracker.figures.data import TrackerData
+from tracker.figures.filters import Filters
+
+
+@dataclass(frozen=True)
+class AreaView:
+    """What the Areas page shows for one area, money in pence."""
+
+    code: str
+    label: str  # Cardiff (W06000015)
+    yearly: pd.DataFrame  # slippage_by_year's frame, with an unphased row when needed
+    commitments: pd.DataFrame  # ref, purpose, recipient, funder, committed, delivered, shared_with, areas
+    headline: delivery_maths.Headline
+
+    @property
+    def is_empty(self) -> bool:
+        return self.commitments.empty
+
+    @property
+    def shared(self) -> int:
+        """Committed money the area shares with other areas."""
+        return int(self.commitments.loc[self.commitments["shared_with"] > 0, "committed"].sum())
+
+    def sentence(self) -> str:
+        """'£9m is committed for Cardiff (W06000015) in 2 commitments; £7m of it is shared with other areas.'"""
+        if self.is_empty:
+            return f"No money recorded names {self.label}."
+        count = len(self.commitments)
+        noun = "commitment" if count == 1 else "commitments"
+        committed = delivery_maths.qualified(format_short(self.headline.committed), self.headline.qualifier)
+        delivered = format_short(self.headline.delivered)
+        text = f"{committed} is committed for {self.label} in {count} {noun}, and {delivered} delivered"
+        if self.shared:
+            text += f"; {format_short(self.shared)} of it is shared with other areas and counted in full under each"
+        return text + "."
+
+
+def area_view(data: TrackerData, code: str, today: date) -> AreaView:
+    """The money naming ``code`` (``area not stated``: naming no area)."""
+    mine = Filters(areas=(code,)).apply(data)
+    schedule = mine.schedule
+    progress = delivery_maths.progress(schedule, mine.deliveries, mine.commitments, today)
+    named = area_rows(data.commitments)
+    counts = named.loc[named["area"] != NOT_STATED].groupby("commitment_id")["area"].agg(list)
+    table = progress.by_commitment[["commitment_id", "ref", "purpose", "recipient", "committed", "delivered"]].copy()
+    table.insert(4, "funder", table["commitment_id"].map(mine.commitments.set_index("commitment_id")["funder"]))
+    others = [[a for a in counts.get(cid, []) if a != code] for cid in table["commitment_id"]]
+    table["shared_with"] = pd.array([len(o) for o in others], dtype="int64")
+    table["other_areas"] = ["; ".join(area_label(a) for a in o) for o in others]
+    return AreaView(
+        code=code,
+        label=area_label(code),
+        yearly=progress.by_year,
+        commitments=table.drop(columns="commitment_id").reset_index(drop=True),
+        headline=delivery_maths.headline(schedule, mine.deliveries, mine.commitments, today),
+    )

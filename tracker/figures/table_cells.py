@@ -1,0 +1,60 @@
+"""Cells of the finance tables: text, pence and financial-year columns built
+the one way every table (and so every export) writes them, and the notes
+that say what "committed" means."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from tracker.core.fiscal import UNPHASED, fy_label
+
+TOTAL = "Total"
+
+# What "committed" means, said once for every table that shows it.
+COMMITTED_NOTE = (
+    "Committed counts every pound once: a re-announcement once, a share inside its pot; "
+    "'over' amounts count at their floor and 'up to' amounts at their ceiling. "
+    "New money leaves out money announced before."
+)
+UNPHASED_NOTE = (
+    "Unphased is money whose financial year was not stated (and undated deliveries): counted in every total."
+)
+ESTIMATED_NOTE = "Estimated is the part of committed money placed in years by a chosen spread, not as announced."
+ILLUSTRATIVE_NOTE = "Demo delivery figures are illustrative: no payment figures were published."
+
+
+def text_cells(values) -> list[str]:
+    """Text cells with blanks (None, NaN) as empty strings."""
+    return ["" if v is None or (not isinstance(v, str) and pd.isna(v)) else str(v) for v in values]
+
+
+def pence_cells(values) -> np.ndarray:
+    """Money cells: int64 pence (floats are refused, never rounded)."""
+    array = np.asarray(values)
+    if array.dtype.kind == "f":
+        raise TypeError("money must be integer pence, not float")
+    return array.astype(np.int64)
+
+
+def year_labels(years) -> list[str]:
+    """Financial-year labels (``unphased`` for ``UNPHASED``); blank where there is no year."""
+    return ["" if pd.isna(y) else fy_label(int(y)) for y in years]
+
+
+def optional_column(frame: pd.DataFrame, name: str, default: object = "") -> pd.Series:
+    """A column the loaded data carries beside the contract's (blank when a frame lacks it)."""
+    if name not in frame:
+        return pd.Series([default] * len(frame), dtype=object)
+    return pd.Series(
+        [default if v is None or (not isinstance(v, (str, tuple)) and pd.isna(v)) else v for v in frame[name]],
+        dtype=object,
+    )
+
+
+def year_span(years) -> list[int]:
+    """Every financial year from the first to the last given, then ``UNPHASED`` if it is given."""
+    years = {int(y) for y in years}
+    phased = [y for y in years if y != UNPHASED]
+    span = list(range(min(phased), max(phased) + 1)) if phased else []
+    return span + ([UNPHASED] if UNPHASED in years else [])

@@ -1,0 +1,102 @@
+"""Which organisations the rows of a commitments file name, found as saving would find them.
+
+The plan runs ``tracker.records.organisations.Organisations`` in preview
+(nothing is written) over the whole file: first every funder and recipient
+given with an identifier, in file order, then every one given by name alone.
+So a bare name is checked against every organisation the file adds,
+whichever line comes first, and the outcome never depends on the order of the
+rows. A name that could be two organisations (stored, or added by the file)
+is a problem on its row, naming each with its identifier.
+
+A row of a stored commitment names the organisation stored when it agrees
+with it (the same identifier, or none and one of its names): re-importing a
+stored row is never refused because another organisation took the same name
+since. An update goes through ``update_commitment``, which finds the
+recipient the same way (``tracker.records.organisations.recipient_of``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy.orm import Session
+
+from db.models import Commitment, Organisation
+from tracker.core.identifiers import normalise_name
+from tracker.files.tabular import Problem
+from tracker.records.commitment_rows import CommitmentRecord
+from tracker.records.organisations import AmbiguousOrganisation, Organisations
+
+ROLES = ("funder", "recipient")
+
+
+@dataclass(frozen=True)
+class Named:
+    """The organisations a row names (None: not stated, or a problem on the row)
+    and their identifiers once the file is saved."""
+
+    funder: Organisation | None = None
+    funder_id: str | None = None
+    recipient: Organisation | None = None
+    recipient_id: str | None = None
+
+
+class Naming:
+    """The organisations each row of a file names, by the row's line."""
+
+    def __init__(self, session: Session):
+        self.orgs = Organisations(session, preview=True)
+        self.found: dict[tuple[int, str], Organisation] = {}
+
+    def named(self, rec: CommitmentRecord) -> Named:
+        funder, recipient = self.found.get((rec.line, "funder")), self.found.get((rec.line, "recipient"))
+        return Named(
+            funder,
+            self.orgs.identifier(funder) if funder is not None else None,
+            recipient,
+            self.orgs.identifier(recipient) if recipient is not None else None,
+        )
+
+    def describe(self, org: Organisation) -> str:
+        return self.orgs.describe(org)
+
+    def agrees(self, org: Organisation, name: str, identifier: str | None) -> bool:
+        """Whether a row's name and identifier mean this (stored) organisation."""
+        own = self.orgs.identifier(org)
+        if identifier and own:
+            return identifier == own
+        if identifier and identifier in self.orgs.by_identifier:  # another organisation has it
+            return False
+        return normalise_name(name) in Organisations.names(org)
+
+
+def name_organisations(
+    session: Session, records: list[CommitmentRecord], stored: dict[str, Commitment], problems: list[Problem]
+) -> Naming:
+    """Every row's funder and recipient; a name that could be two organisations is a problem."""
+    naming = Naming(session)
+    asked: list[tuple[CommitmentRecord, str, str, str | None]] = []
+    for rec in records:
+        existing = stored.get(rec.ref)
+        kept = existing if existing is not None and existing.deleted_at is None else None
+        for role in ROLES:
+            name, identifier = getattr(rec, role), getattr(rec, f"{role}_id")
+            if not name:
+                continue
+            if kept is not None:
+                org = kept.announcement.funder if role == "funder" else kept.recipient
+                if org is not None and naming.agrees(org, name, identifier):
+                    naming.found[(rec.line, role)] = org
+                    continue
+                if role == "funder":  # another funder: the announcement's, which an import does not change
+                    continue
+            asked.append((rec, role, name, identifier))
+    for with_identifier in (True, False):
+        for rec, role, name, identifier in asked:
+            if bool(identifier) != with_identifier:
+                continue
+            try:
+                naming.found[(rec.line, role)] = naming.orgs.get(name, role, identifier, line=rec.line)
+            except AmbiguousOrganisation as err:
+                problems.append(Problem(rec.line, role, name, str(err)))
+    return naming
