@@ -171,6 +171,10 @@ def test_headline_metrics_show_new_money_only_when_it_differs() -> None:
     all_new["headline"]["new_money"] = all_new["headline"]["committed"]
     labels = [m.label for m in presentation.headline_metrics(all_new)]
     assert labels[0] == "Committed (new money)" and "New money" not in labels
+    floor = copy.deepcopy(figures)
+    floor["headline"]["qualifier"] = "at least"
+    committed = presentation.headline_metric_rows(floor)[0][0]
+    assert (committed.label, committed.value) == ("Committed (at least)", "£5m")  # four to a row: the figure fits
     notes = presentation.money_notes(figures)
     assert [n.topic for n in as_said.money_notes(figures)] == ["New money", "Unphased", "Estimated"]
     assert notes[0].startswith("New money is £4m (£4,000,000.02) of the £5m committed")
@@ -239,6 +243,18 @@ def test_the_chart_draws_unphased_money_as_bars_after_the_years_but_not_in_the_r
     assert all(list(t.x) == ["2024-25", "2025-26", "unphased"] for t in bars)
     assert all(list(t.x) == ["2024-25", "2025-26"] for t in lines)
     assert list(lines[0].y) == [2_000_000.02, 4_000_000.02]
+
+
+def test_the_pack_chart_draws_money_placed_by_a_chosen_spread_apart_and_names_it() -> None:
+    figures = schema_2()
+    estimated = [int(r.get("estimated") or 0) / 100 for r in figures["yearly"]]
+    assert any(estimated)
+    traces = {t.name: t for t in pack_chart.yearly_figure(figures).data}
+    drawn = traces["Committed, estimated (a chosen spread, not announced by year)"]
+    assert list(drawn.y) == estimated
+    assert "Committed, estimated (a chosen spread, not announced by year)" not in {
+        t.name for t in pack_chart.yearly_figure(schema_1()).data
+    }
 
 
 @pytest.mark.parametrize("schema", [1, 2])

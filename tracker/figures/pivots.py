@@ -65,8 +65,8 @@ def _rows(data: TrackerData, rows: str) -> tuple[pd.DataFrame, pd.DataFrame]:
         return labels, pd.DataFrame({"commitment_id": ids, "row": np.arange(len(ids))})
     if rows == "area":
         areas = area_rows(commitments)
-        codes = sorted(set(areas["area"]), key=_last)
         names = dict(zip(areas["area"], areas["area_name"]))
+        codes = sorted(names, key=lambda code: _last(names[code]))
         labels = pd.DataFrame({"area": codes, "area_name": [names[c] if names[c] != c else "" for c in codes]})
         position = {c: i for i, c in enumerate(codes)}
         return labels, pd.DataFrame(

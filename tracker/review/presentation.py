@@ -125,10 +125,12 @@ def headline_metric_rows(figures: Mapping[str, Any]) -> list[list[Metric]]:
     variance = head["variance"]
     split = as_said.money_split(figures)
     plain = split is None or split["new_money"] == int(head["committed"])
+    # Beside a New money metric (four to a row) the qualifier moves to the label, so the figure fits.
+    exact = head["qualifier"] == "exact"
     money = [
         Metric(
-            "Committed (new money)" if plain else "Committed",
-            qualified(format_short(head["committed"]), head["qualifier"]),
+            "Committed (new money)" if plain else ("Committed" if exact else f"Committed ({head['qualifier']})"),
+            qualified(format_short(head["committed"]), head["qualifier"]) if plain else format_short(head["committed"]),
             f"Exactly {to_decimal(head['committed']):,} pounds. Every pound is counted once: a re-announcement "
             "once, a share inside its pot; 'over' amounts at their floor."
             + ("" if plain else " Money announced before is counted here, but is not new money."),

@@ -1,0 +1,119 @@
+"""Committed against delivered by financial year, as a Plotly figure: the
+Overview's chart and the review pack's (one drawing, so the two never differ).
+
+Colours are Okabe-Ito; series also differ without colour: delivered bars are
+hatched, money placed by a chosen spread is a dotted, paler part of the
+committed bar, cumulative lines are solid against dashed, and every series is
+named in the legend. Amounts are drawn in float pounds (drawing only); the
+exact pence are in the hover text and the tables beside the chart.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from tracker.core.money import format_short
+from tracker.figures.chart_style import OKABE_ITO, pound_axis_ticks
+
+
+def committed_vs_delivered(yearly: pd.DataFrame) -> go.Figure:
+    """Bars of committed and delivered per financial year, with cumulative lines.
+
+    ``yearly`` needs ``label`` (2020-21), ``financial_year``, ``committed``,
+    ``delivered``, ``cumulative_committed`` and ``cumulative_delivered`` in
+    pence, and may carry ``estimated``. Money placed by a chosen spread is
+    drawn as its own paler, dotted part of the committed bar, named in the
+    legend; an ``UNPHASED`` row is a last pair of bars labelled ``unphased``,
+    outside the running totals (its money belongs to no year).
+    """
+    from tracker.core.fiscal import UNPHASED
+
+    labels = list(yearly["label"])
+    phased = yearly.loc[yearly["financial_year"] != UNPHASED] if "financial_year" in yearly else yearly
+    estimated = yearly["estimated"] if "estimated" in yearly else pd.Series(0, index=yearly.index)
+
+    def pounds(values) -> list[float]:
+        # Plotly draws in float pounds; the exact pence are in hover text and tables.
+        return [int(p) / 100 for p in values]
+
+    def hover(values) -> list[str]:
+        return [format_short(int(p)) for p in values]
+
+    stated = yearly["committed"] - estimated
+    fig = go.Figure()
+    fig.add_bar(
+        name="Committed",
+        x=labels,
+        y=pounds(stated),
+        offsetgroup="committed",
+        marker_color=OKABE_ITO["blue"],
+        customdata=hover(yearly["committed"]),
+        hovertemplate="%{x}: %{customdata} committed<extra></extra>",
+    )
+    if int(estimated.sum()):
+        fig.add_bar(
+            name="Committed, estimated (a chosen spread, not announced by year)",
+            x=labels,
+            y=pounds(estimated),
+            base=pounds(stated),
+            offsetgroup="committed",
+            marker=dict(color=OKABE_ITO["sky"], pattern=dict(shape=".", fgcolor=OKABE_ITO["blue"])),
+            marker_line=dict(color=OKABE_ITO["blue"], width=1),
+            customdata=hover(estimated),
+            hovertemplate="%{x}: %{customdata} of it estimated<extra></extra>",
+        )
+    fig.add_bar(
+        name="Delivered",
+        x=labels,
+        y=pounds(yearly["delivered"]),
+        offsetgroup="delivered",
+        marker_color=OKABE_ITO["orange"],
+        marker_pattern_shape="/",
+        customdata=hover(yearly["delivered"]),
+        hovertemplate="%{x}: %{customdata} delivered<extra></extra>",
+    )
+    fig.add_scatter(
+        name="Cumulative committed",
+        x=list(phased["label"]),
+        y=pounds(phased["cumulative_committed"]),
+        mode="lines+markers",
+        line=dict(color=OKABE_ITO["blue"], width=2),
+        marker_symbol="circle",
+        customdata=hover(phased["cumulative_committed"]),
+        hovertemplate="By end of %{x}: %{customdata} committed<extra></extra>",
+    )
+    fig.add_scatter(
+        name="Cumulative delivered",
+        x=list(phased["label"]),
+        y=pounds(phased["cumulative_delivered"]),
+        mode="lines+markers",
+        line=dict(color=OKABE_ITO["vermillion"], width=2, dash="dash"),
+        marker_symbol="diamond",
+        customdata=hover(phased["cumulative_delivered"]),
+        hovertemplate="By end of %{x}: %{customdata} delivered<extra></extra>",
+    )
+    top = int(
+        max(
+            [
+                0,
+                *phased["cumulative_committed"],
+                *phased["cumulative_delivered"],
+                *yearly["committed"],
+                *yearly["delivered"],
+            ]
+        )
+    )
+    tickvals, ticktext = pound_axis_ticks(top)
+    fig.update_layout(
+        barmode="group",
+        xaxis=dict(
+            title="Financial year (April to March)", type="category", categoryorder="array", categoryarray=labels
+        ),
+        yaxis=dict(title="Pounds", tickvals=tickvals, ticktext=ticktext, rangemode="tozero"),
+        legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0),
+        margin=dict(l=10, r=10, t=40, b=10),
+        hovermode="x unified",
+        font=dict(size=14),
+    )
+    return fig
