@@ -21,12 +21,40 @@ No ``reannounces``, ``profile`` or ``uplift_pct`` columns: those take the
 projection engine's slower path and are not what this benchmark measures.
 No field contains a comma, quote or line break, so nothing is quoted (the
 writer refuses such a value rather than quoting it).
+
+``--as-said`` writes money recorded as announced (issue 13) instead: the same
+rows drawn the same way, then more draws from the same generator reshape
+them, and seven more columns follow ``status``::
+
+    funder_id,recipient_id,part_of,reannounces,spread,areas,currency
+
+- about 5% ``multi-year`` totals over 2-5 years spread ``even`` and 1% left
+  unspread (``spread`` blank: unphased);
+- about 5% pots (one-off, with a first year) with 1-3 shares each, about 10%
+  of rows in all: ``part_of`` names a pot earlier in the file, the share is a
+  one-off in the pot's first year of 1-25% of the pot (so a pot's shares take
+  at most 75% of it), announced 0-180 days after its pot;
+- about 5% ``reannounces`` = ``earlier``, and 1% re-announce an earlier plain
+  row by its ref, with the same money, 1-181 days after it;
+- about 10% blank ``first_year`` (unphased money; never a pot, share or
+  spread total), 5% of plain recurring rows open-ended (``years`` blank),
+  0.5% amount ``0.00``, 2% blank ``announced_on``;
+- recipients: 2% blank; 2% one of two charities and two companies that share
+  a name pairwise with different identifiers (always with ``recipient_id``);
+  the rest carry their organisation's identifier half the time (``funder_id``
+  likewise); identifiers are invented, in the org-id style (``GB-GOR-...``,
+  ``GB-CHC-...``, ``GB-COH-...``);
+- about 30% with 1-3 Welsh principal area codes (``W06000015;W06000022``);
+- ``currency`` ``GBP`` or blank, half each.
+
+The default output (without ``--as-said``) is unchanged, byte for byte.
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
+from datetime import date, timedelta
 from pathlib import Path
 
 import numpy as np
@@ -147,8 +175,8 @@ def _pick(pool: list[str] | tuple[str, ...], indices: np.ndarray) -> pa.Array:
     return pa.array(list(pool), pa.string()).take(pa.array(indices, pa.int32()))
 
 
-def generate_table(n: int, seed: int = DEFAULT_SEED) -> pa.Table:
-    """N commitments as a table of string columns, in COLUMNS order."""
+def generate_table(n: int, seed: int = DEFAULT_SEED, *, as_said: bool = False) -> pa.Table:
+    """N commitments as a table of string columns, in COLUMNS order (AS_SAID_COLUMNS with ``as_said``)."""
     if n < 0:
         raise ValueError("n must be zero or more")
     rng = np.random.Generator(np.random.PCG64(seed))
@@ -206,7 +234,144 @@ def generate_table(n: int, seed: int = DEFAULT_SEED) -> pa.Table:
         "qualifier": _pick([q for q, _ in QUALIFIERS], qualifier),
         "status": _pick([s for s, _ in STATUSES], status),
     }
+    if as_said:
+        return _as_said(rng, pa.table({name: columns[name] for name in COLUMNS}), pence)
     return pa.table({name: columns[name] for name in COLUMNS})
+
+
+# --- --as-said: money recorded as announced (issue 13) ---------------------------------------
+
+AS_SAID_EXTRA = ("funder_id", "recipient_id", "part_of", "reannounces", "spread", "areas", "currency")
+AS_SAID_COLUMNS = COLUMNS + AS_SAID_EXTRA
+
+# Invented identifiers in the org-id style (a prefix, a hyphen, text without spaces), one per
+# name, for funders and recipients alike (some bodies are both).
+ORG_IDS = {
+    name: f"GB-GOR-WB{k:04d}"
+    for k, name in enumerate(dict.fromkeys([*(f for f, _ in FUNDERS), *RECIPIENTS]), start=1)
+    if name != "Welsh councils"  # a group, not a body: never an identifier
+}
+# Pairs of different bodies with one name: always given with their identifier (a bare name
+# matching two organisations is refused).
+SAME_NAME = (
+    ("Community Digital Trust", "GB-CHC-1100001"),
+    ("Community Digital Trust", "GB-CHC-1100002"),
+    ("Tech Skills Wales", "GB-COH-09000001"),
+    ("Tech Skills Wales", "GB-COH-09000002"),
+)
+PRINCIPAL_AREAS = (
+    "W06000001", "W06000002", "W06000003", "W06000004", "W06000005", "W06000006", "W06000008",
+    "W06000009", "W06000010", "W06000011", "W06000012", "W06000013", "W06000014", "W06000015",
+    "W06000016", "W06000018", "W06000019", "W06000020", "W06000021", "W06000022", "W06000023",
+    "W06000024",
+)  # fmt: skip
+# Each row's role, in permille of rows (the rest are plain rows).
+MULTI_YEAR_EVEN = range(0, 50)
+MULTI_YEAR_UNSPREAD = range(50, 60)
+EARLIER = range(60, 110)
+REANNOUNCES_REF = range(110, 120)
+POT = range(120, 220)  # only one-off rows become pots: about half of these
+SHARE_TAKES_PERCENT = 50  # of plain rows, while a pot still waits for a share
+
+
+def _pounds(pence: int) -> str:
+    return f"{pence // 100}.{pence % 100:02d}"
+
+
+def _days_after(iso: str, days: int) -> str:
+    return (date.fromisoformat(iso) + timedelta(days=days)).isoformat() if iso else ""
+
+
+def _as_said(rng: np.random.Generator, base: pa.Table, base_pence: np.ndarray) -> pa.Table:
+    """Reshape the default rows into money recorded as announced; more draws from ``rng``."""
+    n = base.num_rows
+    # Draw every column in a fixed order, after the default ones: changing it changes the file.
+    role = rng.integers(0, 1000, n).tolist()
+    share_take = (rng.integers(0, 100, n) < SHARE_TAKES_PERCENT).tolist()
+    n_shares = rng.integers(1, 4, n).tolist()
+    share_pct = rng.integers(1, 26, n).tolist()
+    multi_years = rng.integers(2, 6, n).tolist()
+    blank_year = (rng.integers(0, 1000, n) < 120).tolist()  # of rows that may be unphased
+    open_ended = (rng.integers(0, 100, n) < 5).tolist()
+    zero_amount = (rng.integers(0, 1000, n) < 5).tolist()
+    target = rng.integers(0, 2**62, n).tolist()
+    recipient_kind = rng.integers(0, 1000, n).tolist()
+    same_name = rng.integers(0, len(SAME_NAME), n).tolist()
+    recipient_has_id = (rng.integers(0, 100, n) < 50).tolist()
+    funder_has_id = (rng.integers(0, 100, n) < 50).tolist()
+    has_areas = (rng.integers(0, 100, n) < 30).tolist()
+    area_count = rng.integers(1, 4, n).tolist()
+    area_pick = rng.integers(0, len(PRINCIPAL_AREAS), (n, 3)).tolist()
+    gbp = (rng.integers(0, 2, n) == 1).tolist()
+    undated = (rng.integers(0, 100, n) < 2).tolist()
+    days_after = rng.integers(0, 181, n).tolist()  # a share or re-announcement after its original
+
+    col = {name: base.column(name).to_pylist() for name in COLUMNS}
+    ref, kind, first_year, years = col["ref"], col["kind"], col["first_year"], col["years"]
+    announced = col["announced_on"]
+    pence = base_pence.tolist()
+    extra: dict[str, list[str]] = {name: [""] * n for name in AS_SAID_EXTRA}
+    part_of, reannounces, spread = extra["part_of"], extra["reannounces"], extra["spread"]
+    waiting: list[int] = []  # pots still owed a share, first in first out (one entry per share)
+    next_wait = 0
+    plain: list[int] = []  # rows a re-announcement may name
+
+    for i in range(n):
+        r = role[i]
+        phased_only = False  # a pot, a share or a spread total keeps its first year
+        if r in MULTI_YEAR_EVEN or r in MULTI_YEAR_UNSPREAD:
+            kind[i] = "multi-year"
+            years[i] = str(multi_years[i])
+            if r in MULTI_YEAR_EVEN:
+                spread[i] = "even"
+                phased_only = True
+        elif next_wait < len(waiting) and r >= POT.stop and share_take[i]:
+            pot = waiting[next_wait]
+            next_wait += 1
+            kind[i], years[i], first_year[i] = "one-off", "1", first_year[pot]
+            pence[i] = pence[pot] * share_pct[i] // 100
+            part_of[i] = ref[pot]
+            announced[i] = _days_after(announced[pot], days_after[i])
+            phased_only = True
+        elif r in POT and kind[i] == "one-off":
+            waiting.extend([i] * n_shares[i])
+            phased_only = True
+        elif r in EARLIER:
+            reannounces[i] = "earlier"
+        elif r in REANNOUNCES_REF and plain:
+            t = plain[target[i] % len(plain)]
+            kind[i], years[i], first_year[i], pence[i] = kind[t], years[t], first_year[t], pence[t]
+            reannounces[i] = ref[t]
+            announced[i] = _days_after(announced[t], 1 + days_after[i])
+            phased_only = True  # as its original
+        else:
+            if kind[i] == "recurring" and open_ended[i]:
+                years[i] = ""
+            if zero_amount[i]:
+                pence[i] = 0
+            plain.append(i)
+        if not phased_only and blank_year[i]:
+            first_year[i] = ""
+
+        k = recipient_kind[i]
+        if k < 20:
+            col["recipient"][i] = ""
+        elif k < 40:
+            col["recipient"][i], extra["recipient_id"][i] = SAME_NAME[same_name[i]]
+        elif recipient_has_id[i] and col["recipient"][i] in ORG_IDS:
+            extra["recipient_id"][i] = ORG_IDS[col["recipient"][i]]
+        if funder_has_id[i]:
+            extra["funder_id"][i] = ORG_IDS[col["funder"][i]]
+        if has_areas[i]:
+            codes = dict.fromkeys(PRINCIPAL_AREAS[a] for a in area_pick[i][: area_count[i]])
+            extra["areas"][i] = ";".join(codes)
+        if gbp[i]:
+            extra["currency"][i] = "GBP"
+        if undated[i]:
+            announced[i] = ""
+
+    col["amount"] = [_pounds(p) for p in pence]
+    return pa.table({name: pa.array(values, pa.string()) for name, values in {**col, **extra}.items()})
 
 
 def write_csv(table: pa.Table, path: str | Path) -> None:
@@ -226,8 +391,8 @@ def write_csv(table: pa.Table, path: str | Path) -> None:
     tmp.replace(path)  # never leave a half-written file under the real name
 
 
-def generate(n: int, out: str | Path, seed: int = DEFAULT_SEED) -> Path:
-    write_csv(generate_table(n, seed), out)
+def generate(n: int, out: str | Path, seed: int = DEFAULT_SEED, *, as_said: bool = False) -> Path:
+    write_csv(generate_table(n, seed, as_said=as_said), out)
     return Path(out)
 
 
@@ -236,10 +401,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("n", type=int, help="number of commitments")
     parser.add_argument("out", help="CSV file to write")
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help=f"random seed (default {DEFAULT_SEED})")
+    parser.add_argument(
+        "--as-said",
+        action="store_true",
+        help="money recorded as announced (issue 13): multi-year totals, shares of pots, 'earlier', "
+        "unphased money, identifiers, areas, currency; seven more columns",
+    )
     args = parser.parse_args(argv)
     if args.n < 0:
         parser.error("N must be zero or more")
-    generate(args.n, args.out, args.seed)
+    generate(args.n, args.out, args.seed, as_said=args.as_said)
     return 0
 
 

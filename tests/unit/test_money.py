@@ -59,6 +59,8 @@ def test_negative_amount_is_read_only_when_corrections_are_allowed(text, pence):
         parse_pence(text)
     assert raised.value.value == text
     assert repr(text) in str(raised.value)
+    # Said plainly: where negatives are not allowed (a commitment) there are no corrections to mention.
+    assert raised.value.expected == "expected an amount of zero or more"
 
 
 @pytest.mark.parametrize(

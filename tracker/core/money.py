@@ -94,9 +94,7 @@ def parse_pence(text: str | int, *, allow_negative: bool = False) -> int:
     pence = int(pence_value)
     if match["sign"]:
         if not allow_negative:
-            raise MoneyError(
-                raw, "expected an amount of zero or more (negative amounts are only allowed for corrections)"
-            )
+            raise MoneyError(raw, "expected an amount of zero or more")
         pence = -pence
     return pence
 
