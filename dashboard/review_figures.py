@@ -58,7 +58,7 @@ def yearly(figures: Mapping[str, Any]) -> None:
 def commitments(figures: Mapping[str, Any], at_meeting: Mapping[str, str]) -> None:
     """Each commitment with its status, its money and how it is counted; then the programmes."""
     st.dataframe(
-        view.commitments_table(figures, at_meeting).style.map(view.rag_cell_style, subset=["status"]),
+        view.tinted_statuses(view.commitments_table(figures, at_meeting)),
         hide_index=True,
         width="stretch",
         column_config={
@@ -90,7 +90,7 @@ def commitments(figures: Mapping[str, Any], at_meeting: Mapping[str, str]) -> No
     if not programmes.empty:
         st.markdown("**Programmes**")
         st.dataframe(
-            programmes.style.map(view.rag_cell_style, subset=["status"]),
+            view.tinted_statuses(programmes),
             hide_index=True,
             column_config={
                 "programme": st.column_config.TextColumn("Programme", width="large"),

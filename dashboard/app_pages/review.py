@@ -352,7 +352,7 @@ with statuses_tab:
     else:
         st.caption("Oldest first. Every status given is kept; the latest is the current one.")
         st.dataframe(
-            view.history_table(own).style.map(view.rag_cell_style, subset=["status"]),
+            view.tinted_statuses(view.history_table(own)),
             hide_index=True,
             width="stretch",
             placeholder="—",

@@ -249,3 +249,14 @@ def test_meetings_are_offered_latest_first_and_the_freezing_is_described():
     assert sentence.startswith("Figures as at **19 November 2026**, frozen on 20 November 2026 at 09:05 UTC by Bob")
     assert "Bob\\_Smith" in sentence  # a name is not read as markdown
     assert sentence.endswith("These figures were frozen when the meeting was opened; later changes do not move them.")
+
+
+def test_status_cells_are_tinted_in_a_short_table_and_a_long_one_is_shown_as_it_is() -> None:
+
+    short = pd.DataFrame({"ref": ["C1", "C2"], "status": ["On track", "Off track"]})
+    styled = view.tinted_statuses(short)
+    assert isinstance(styled, pd.io.formats.style.Styler)
+    assert "background-color" in styled.to_html()
+    # 100,000 rows: pandas' Styler refuses more than 262,144 cells; the words carry the status.
+    long = pd.DataFrame({"ref": [f"C{i}" for i in range(100_000)], "status": ["On track"] * 100_000})
+    assert view.tinted_statuses(long) is long

@@ -64,6 +64,20 @@ def rag_cell_style(text: object) -> str:
     return f"background-color: {_tint(RAG[status].colour, 0.22)}; color: #1f1f1f"
 
 
+# Tinting is for reading a few hundred rows at a glance; the status is always
+# in words. Past this many rows a table is shown untinted: pandas' Styler
+# refuses more than 262,144 cells, and tinting 100,000 rows takes seconds.
+TINT_AT_MOST_ROWS = 2_000
+
+
+def tinted_statuses(frame: pd.DataFrame, column: str = "status"):
+    """``frame`` with its status cells tinted (a Styler), or as it is when it
+    is too long to tint (``TINT_AT_MOST_ROWS``)."""
+    if len(frame) > TINT_AT_MOST_ROWS:
+        return frame
+    return frame.style.map(rag_cell_style, subset=[column])
+
+
 @dataclass(frozen=True)
 class Badge:
     """How ``st.badge`` shows a status: words, a Material icon, a colour."""
