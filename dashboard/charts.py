@@ -11,7 +11,8 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from tracker.core.money import format_short
-from tracker.figures.chart_style import OKABE_ITO, pound_axis_ticks
+from tracker.figures.chart_style import OKABE_ITO, clip, pound_axis_ticks
+from tracker.figures.shortfall import chart_rows
 from tracker.figures.yearly_chart import committed_vs_delivered as committed_vs_delivered
 
 
@@ -126,52 +127,44 @@ def cumulative_slippage(yearly: pd.DataFrame) -> go.Figure:
 def share_of_due_delivered(table: pd.DataFrame) -> go.Figure:
     """Horizontal bars: % of the money due to date that each commitment has delivered.
 
-    ``table`` is ``tracker.figures.delivery.by_commitment``; commitments with nothing
-    due yet are left out (they have no share to show). Bars behind the profile
+    ``table`` is ``tracker.figures.delivery.by_commitment``; the bars are
+    ``tracker.figures.shortfall.chart_rows`` (at most ``MOST_BARS``: the
+    commitments furthest behind and "All N others"). Bars behind the profile
     are vermillion and hatched, the rest blue and solid; each bar's share is
-    written beside the plot, a dotted line marks 100%, and the hover gives the
-    pounds.
+    written at its end (text on the trace, one step however many bars), a
+    dotted line marks 100%, and the hover gives the pounds.
     """
-    due = table.loc[table["due_to_date"] > 0]
-    names = [f"{ref} {_clip(purpose, 24)}" for ref, purpose in zip(due["ref"], due["purpose"])]
-    behind = (due["slippage"] > 0).to_numpy()
+    rows = chart_rows(table)
+    names = list(rows["name"])
     fig = go.Figure()
     for is_behind, name, colour, pattern in (
         (True, "Behind profile", OKABE_ITO["vermillion"], "/"),
         (False, "On or ahead of profile", OKABE_ITO["blue"], ""),
     ):
-        rows = due.loc[behind == is_behind]
+        part = rows.loc[rows["behind"] == is_behind]
         fig.add_bar(
             name=name,
             orientation="h",
-            y=[n for n, b in zip(names, behind) if b == is_behind],
-            x=list(rows["pct_of_due_delivered"]),
+            y=list(part["name"]),
+            x=list(part["share"]),
             marker_color=colour,
             marker_pattern_shape=pattern,
-            customdata=list(zip(_short(rows["delivered"]), _short(rows["due_to_date"]), rows["status"])),
+            text=[f"{share:.0%}" for share in part["share"]],
+            textposition="outside",
+            cliponaxis=False,
+            customdata=list(zip(_short(part["delivered"]), _short(part["due"]), part["status"])),
             hovertemplate="%{y}<br>%{customdata[0]} delivered of %{customdata[1]} due (%{x:.0%}): "
             "%{customdata[2]}<extra></extra>",
         )
-    fig.add_vline(x=1, line=dict(color=OKABE_ITO["black"], dash="dot", width=1.5))
-    # Each share as a direct label in a column right of the plot, clear of the bars and the 100% line.
-    for name, share in zip(names, due["pct_of_due_delivered"]):
-        fig.add_annotation(
-            x=1,
-            xref="paper",
-            xanchor="left",
-            xshift=8,
-            y=name,
-            text=f"{share:.0%}",
-            showarrow=False,
-            font=dict(size=14),
-        )
-    shares = list(due["pct_of_due_delivered"]) or [1.0]
+    # Below the bars, so a share written at a bar's end reads over the 100% line.
+    fig.add_vline(x=1, line=dict(color=OKABE_ITO["black"], dash="dot", width=1.5), layer="below")
+    shares = list(rows["share"]) or [1.0]
     fig.update_layout(
         barmode="overlay",
         xaxis=dict(
             title="Delivered as % of money due to date",
             tickformat=".0%",
-            range=[min(0.0, min(shares)), max(1.0, max(shares)) * 1.05],
+            range=[min(0.0, min(shares)), max(1.0, max(shares)) * 1.15],
         ),
         yaxis=dict(categoryorder="array", categoryarray=names, autorange="reversed", title=None),
         legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0),
@@ -180,11 +173,6 @@ def share_of_due_delivered(table: pd.DataFrame) -> go.Figure:
         font=dict(size=14),
     )
     return fig
-
-
-def _clip(text, width: int) -> str:
-    text = "" if text is None or (not isinstance(text, str) and pd.isna(text)) else str(text)
-    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
 
 
 _SCHEDULE_COLOURS = ["blue", "orange", "green", "vermillion", "sky", "purple", "black", "yellow"]
@@ -214,7 +202,7 @@ def announcement_schedule(schedule: pd.DataFrame, names=None) -> go.Figure:
     for i, ref in enumerate(refs):
         rows = schedule.loc[schedule["commitment_ref"] == ref]
         restated = int(rows["committed_pence"].sum()) == 0 and int(rows["headline_pence"].sum()) != 0
-        name = _clip(names.get(ref, ref), 40) + (" (re-announced)" if restated else "")
+        name = clip(names.get(ref, ref), 40) + (" (re-announced)" if restated else "")
         qualifier = rows["qualifier"].iloc[0] if len(rows) else "exact"
         said = "" if qualifier == "exact" else f" ({qualifier})"
         estimated = rows["estimated"].astype(bool) if "estimated" in rows else pd.Series(False, index=rows.index)

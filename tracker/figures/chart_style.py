@@ -7,6 +7,8 @@ pattern, dash or marker, so no chart relies on colour alone.
 
 from __future__ import annotations
 
+import pandas as pd
+
 from tracker.core.money import format_short
 
 OKABE_ITO = {
@@ -31,3 +33,9 @@ def pound_axis_ticks(max_pence: int) -> tuple[list[float], list[str]]:
     step = next(magnitude * f for f in (1, 2, 5, 10, 20, 50, 100) if max_pounds / (magnitude * f) <= 6)
     ticks = [i * step for i in range(int(max_pounds // step) + 2)]
     return ticks, [format_short(round(t * 100)) for t in ticks]
+
+
+def clip(text: object, width: int) -> str:
+    """A label cut to ``width`` characters with an ellipsis; blank for no value."""
+    text = "" if text is None or (not isinstance(text, str) and pd.isna(text)) else str(text)
+    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
