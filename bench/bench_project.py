@@ -13,8 +13,9 @@ Steps (any failure exits 1; a missing command exits 2):
    two whole processes (the order flips each round), comparing every output
    with the first reference output byte for byte.
 
-Wall time is measured around each child process; peak memory is the child's
-maximum resident set size from ``os.wait4``. Pass: outputs identical, median
+Wall time and peak memory (the child's maximum resident set size) are
+measured by a small launcher process around each child (``LAUNCHER``), so the
+harness's own size never carries over. Pass: outputs identical, median
 time ours / median time reference <= ``--max-ratio`` (1.5), and our peak RSS
 under ``--max-rss-gb`` (1.5 GB = 1.5e9 bytes). A summary is also written to
 ``bench/out/bench_project.json``.
@@ -74,22 +75,47 @@ class Run:
     stderr: bytes
 
 
+# The measured command is started by a small launcher process, which waits for
+# it and reports its wall time and peak RSS (getrusage(RUSAGE_CHILDREN)). On
+# Linux a process forked straight from this harness would report the
+# harness's own size as its peak once this harness has grown (say, by
+# generating the data in the same run): exec records the forked copy's
+# high-water mark. The launcher is small when it forks, so its child's figure
+# is the child's own.
+LAUNCHER = """
+import json, resource, subprocess, sys, time
+report, argv = sys.argv[1], sys.argv[2:]
+start = time.perf_counter()
+code = subprocess.call(argv, stdin=subprocess.DEVNULL)
+seconds = time.perf_counter() - start
+peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024  # Linux reports kilobytes
+with open(report, "w") as out:
+    json.dump({"seconds": seconds, "max_rss_bytes": peak, "returncode": code}, out)
+"""
+
+
 def run_process(label: str, argv: list[str], stem: str) -> Run:
-    """Run one whole process with stdout/stderr to files; time it and read its peak RSS."""
+    """Run one whole process with stdout/stderr to files; its wall time and
+    peak RSS as measured by the launcher (see ``LAUNCHER``)."""
     OUT.mkdir(parents=True, exist_ok=True)
     out_path = OUT / f"{stem}.stdout"
     err_path = OUT / f"{stem}.stderr"
+    report = OUT / f"{stem}.measure.json"
     with open(out_path, "wb") as out, open(err_path, "wb") as err:
-        start = time.perf_counter()
-        proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=out, stderr=err, cwd=ROOT)
-        _, status, usage = os.wait4(proc.pid, 0)
-        seconds = time.perf_counter() - start
-    proc.returncode = os.waitstatus_to_exitcode(status)  # we reaped it ourselves
+        subprocess.run(
+            [sys.executable, "-c", LAUNCHER, str(report), *argv],
+            stdin=subprocess.DEVNULL,
+            stdout=out,
+            stderr=err,
+            cwd=ROOT,
+            check=True,
+        )
+    measured = json.loads(report.read_text(encoding="utf-8"))
     return Run(
         label=label,
-        seconds=seconds,
-        max_rss_bytes=usage.ru_maxrss * 1024,  # Linux reports kilobytes
-        returncode=proc.returncode,
+        seconds=float(measured["seconds"]),
+        max_rss_bytes=int(measured["max_rss_bytes"]),
+        returncode=int(measured["returncode"]),
         stdout=out_path.read_bytes(),
         stderr=err_path.read_bytes(),
     )

@@ -8,6 +8,8 @@ column names below, the titles are what the dashboard calls them.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pandas as pd
 
 from tracker.files.exports import to_csv_bytes
@@ -116,3 +118,9 @@ def comparison_csv(table: Table) -> bytes:
 def area_commitments_csv(table: pd.DataFrame) -> bytes:
     """An area's commitments (``tracker.figures.area_view.AreaView.commitments``) as CSV."""
     return to_csv_bytes(_export_table("area-commitments", "Commitments naming an area", table, AREA_COMMITMENT_COLUMNS))
+
+
+def csv_of(build: Callable[..., Table], *args) -> bytes:
+    """``build(*args)`` as CSV: for ``st.download_button(data=partial(csv_of, ...))``,
+    so a table is built and written only when someone asks for the file."""
+    return to_csv_bytes(build(*args))

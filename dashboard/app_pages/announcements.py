@@ -6,10 +6,12 @@ status filter. A row selected in the table, or chosen in the list under it
 commitment and financial year, deliveries, milestones and re-announcements.
 """
 
+from functools import partial
+
 import pandas as pd
 import streamlit as st
 
-from dashboard import auth, charts
+from dashboard import auth, charts, downloads
 from dashboard.components import (
     current_view,
     engine,
@@ -31,7 +33,6 @@ from tracker.figures.register import (
     register_table,
     search,
 )
-from tracker.files.exports import to_csv_bytes
 
 auth.require("view")
 
@@ -152,7 +153,7 @@ st.dataframe(
 )
 st.download_button(
     "Download the register (CSV)",
-    to_csv_bytes(register_table(rows)),
+    partial(downloads.csv_of, register_table, rows),
     file_name="announcements.csv",
     mime="text/csv",
     icon=":material/download:",
@@ -305,7 +306,7 @@ else:
         )
         st.download_button(
             "Download the schedule (CSV)",
-            to_csv_bytes(schedule_table(found)),
+            partial(downloads.csv_of, schedule_table, found),
             file_name=f"schedule-{found.ref}.csv",
             mime="text/csv",
             icon=":material/download:",

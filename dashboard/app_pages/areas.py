@@ -1,6 +1,8 @@
 """Areas: the money for one place (a council area, Wales, the UK), by financial
 year and by commitment. Each area has its own address (``?area=W06000015``)."""
 
+from functools import partial
+
 import streamlit as st
 
 from dashboard import auth, downloads
@@ -98,7 +100,7 @@ st.dataframe(
 )
 st.download_button(
     f"Download the commitments for {view.label} (CSV)",
-    downloads.area_commitments_csv(view.commitments),
+    partial(downloads.area_commitments_csv, view.commitments),
     file_name=f"area-{code}.csv",
     mime="text/csv",
     icon=":material/download:",

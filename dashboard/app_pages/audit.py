@@ -5,13 +5,13 @@ of this page. The sidebar's commitment filters do not apply here.
 """
 
 from datetime import UTC, datetime
+from functools import partial
 
 import streamlit as st
 
-from dashboard import auth
+from dashboard import auth, downloads
 from dashboard.components import engine
 from tracker import audit
-from tracker.files.exports import to_csv_bytes
 
 auth.require("view_audit")
 
@@ -96,7 +96,7 @@ st.dataframe(
 )
 st.download_button(
     "Download these changes as CSV",
-    data=to_csv_bytes(audit.audit_table(frame)),
+    data=partial(downloads.csv_of, audit.audit_table, frame),
     file_name=f"audit-trail-{today_utc.isoformat()}.csv",
     mime="text/csv",
     icon=":material/download:",

@@ -1,6 +1,8 @@
 """Delivery: commitments against delivery, by financial year and by commitment, with slippage;
 and a revised commitment's original profile beside its revised one."""
 
+from functools import partial
+
 import streamlit as st
 
 from dashboard import auth, charts, downloads
@@ -115,7 +117,7 @@ with by_year_tab:
         )
         st.download_button(
             "Download by year (CSV)",
-            downloads.by_year_csv(figures.by_year),
+            partial(downloads.by_year_csv, figures.by_year),
             file_name="delivery-by-financial-year.csv",
             mime="text/csv",
             icon=":material/download:",
@@ -154,7 +156,7 @@ with by_year_tab:
         )
         st.download_button(
             f"Download {year} deliveries (CSV)",
-            downloads.deliveries_csv(records),
+            partial(downloads.deliveries_csv, records),
             file_name=f"deliveries-{year}.csv",
             mime="text/csv",
             icon=":material/download:",
@@ -217,7 +219,7 @@ with by_commitment_tab:
         st.caption("Select a column heading to sort.")
         st.download_button(
             "Download by commitment (CSV)",
-            downloads.by_commitment_csv(figures.by_commitment),
+            partial(downloads.by_commitment_csv, figures.by_commitment),
             file_name="delivery-by-commitment.csv",
             mime="text/csv",
             icon=":material/download:",
@@ -269,7 +271,7 @@ else:
         st.caption("The last row is the total over every year.")
         st.download_button(
             f"Download {ref} original and revised (CSV)",
-            downloads.comparison_csv(comparison),
+            partial(downloads.comparison_csv, comparison),
             file_name=f"original-and-revised-{ref}.csv",
             mime="text/csv",
             icon=":material/download:",

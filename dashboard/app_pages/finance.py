@@ -1,6 +1,8 @@
 """Finance tables: committed money by commitment, recipient and programme per
 financial year, and the downloads finance staff take into Excel."""
 
+from functools import partial
+
 import streamlit as st
 
 from dashboard import auth
@@ -32,9 +34,10 @@ workbook_tables = [tables.build(name, data) for name in tables.TABLE_NAMES]
 about = tables.export_about(
     data, source=store.source_description(), filters=shown.filters.describe(), exported_on=shown.today
 )
+# Files are written when asked for (a callable), not on every run of the page.
 st.download_button(
     "Download every table as an Excel workbook (XLSX)",
-    data=to_xlsx_bytes(workbook_tables, about),
+    data=partial(to_xlsx_bytes, workbook_tables, about),
     file_name=f"funding-tracker-{shown.today.isoformat()}.xlsx",
     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     icon=":material/download:",
@@ -80,7 +83,7 @@ for tab, name in zip(
         st.dataframe(frame, hide_index=True, width="stretch", column_config=column_config)
         st.download_button(
             f"Download “{table.title}” as CSV",
-            data=to_csv_bytes(table),
+            data=partial(to_csv_bytes, table),
             file_name=f"{table.name}-{shown.today.isoformat()}.csv",
             mime="text/csv",
             icon=":material/download:",

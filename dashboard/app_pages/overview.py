@@ -1,8 +1,10 @@
 """Overview: where the money stands, committed against delivered by financial year."""
 
+from functools import partial
+
 import streamlit as st
 
-from dashboard import auth, charts
+from dashboard import auth, charts, downloads
 from dashboard.components import (
     current_view,
     filters_caption,
@@ -17,7 +19,6 @@ from tracker.figures.areas import shared_note as note_on_shared
 from tracker.figures.data import breakdown, overview
 from tracker.figures.delivery import qualified, unplaced_notes
 from tracker.figures.finance_tables import yearly_table
-from tracker.files.exports import to_csv_bytes
 
 auth.require("view")
 
@@ -101,7 +102,7 @@ st.dataframe(
 
 st.download_button(
     "Download these yearly figures as CSV",
-    data=to_csv_bytes(yearly_table(shown.data)),
+    data=partial(downloads.csv_of, yearly_table, shown.data),
     file_name=f"yearly-{as_at.isoformat()}.csv",
     mime="text/csv",
     icon=":material/download:",
