@@ -1,8 +1,9 @@
 """Shared pieces of the dashboard: the database engine, cached data, money columns.
 
 ``st.cache_resource`` holds the engine (one per database URL, shared and never
-mutated); ``st.cache_data`` holds query results for a minute so that widgets
-rerunning the script do not query again.
+mutated); ``st.cache_data`` holds the figures until the data changes (keyed
+on ``tracker.figures.data.data_version``), so widgets rerunning the script do
+not query again and a write from anywhere is seen on the next run.
 """
 
 from __future__ import annotations
@@ -31,13 +32,17 @@ def engine():
     return _engine(store.database_url())
 
 
-@st.cache_data(ttl=60, show_spinner="Loading the figures…")
-def _data(url: str, as_at: date | None) -> queries.TrackerData:
+@st.cache_data(show_spinner="Loading the figures…", max_entries=8)
+def _data(url: str, as_at: date | None, version: int) -> queries.TrackerData:
     return queries.load(_engine(url), as_at=as_at)
 
 
 def tracker_data(as_at: date | None = None) -> queries.TrackerData:
-    return _data(store.database_url(), as_at)
+    """The figures, read again only when the data has changed (``version``:
+    the newest audit event, so a write by another server process or the CLI
+    is seen on the next run), not on a timer."""
+    url = store.database_url()
+    return _data(url, as_at, queries.data_version(_engine(url)))
 
 
 def money_column(label: str, help: str | None = None):
@@ -188,13 +193,14 @@ def clear_data() -> None:
     _organisation_names.clear()
 
 
-@st.cache_data(ttl=60, show_spinner=False)
-def _organisation_names(url: str) -> list[str]:
+@st.cache_data(show_spinner=False, max_entries=8)
+def _organisation_names(url: str, version: int) -> list[str]:
     return queries.organisation_names(_engine(url))
 
 
 def organisation_names(_engine_unused=None) -> list[str]:
-    return _organisation_names(store.database_url())
+    url = store.database_url()
+    return _organisation_names(url, queries.data_version(_engine(url)))
 
 
 def field_problems(failed, prefix: str = ""):

@@ -22,6 +22,7 @@ from dashboard.components import (
 )
 from tracker.core.money import format_short
 from tracker.figures.announcement_detail import detail, schedule_table
+from tracker.figures.data import data_version
 from tracker.figures.delivery import qualified
 from tracker.figures.markdown_text import blockquote, escape_markdown
 from tracker.figures.register import (
@@ -39,9 +40,10 @@ auth.require("view")
 PICK, TABLE = "announcements_pick", "announcements_table"
 
 
-@st.cache_data(ttl=60, show_spinner=False)
-def _announcements(_engine, url: str) -> pd.DataFrame:
-    """Every announcement with its quoted words (``url`` keys the cache; the engine is not hashed)."""
+@st.cache_data(show_spinner=False, max_entries=8)
+def _announcements(_engine, url: str, version: int) -> pd.DataFrame:
+    """Every announcement with its quoted words (``url`` and the data's ``version``
+    key the cache; the engine is not hashed)."""
     return read_announcements(_engine)
 
 
@@ -70,7 +72,7 @@ def _open(ref: str) -> None:
 
 shown = current_view()
 database = engine()
-announcements = _announcements(database, database.url.render_as_string())
+announcements = _announcements(database, database.url.render_as_string(), data_version(database))
 listed = register(shown.data, announcements, shown.filters)
 
 st.title("Announcements")

@@ -13,10 +13,19 @@ from dataclasses import dataclass
 from datetime import date
 
 import pandas as pd
-from sqlalchemy import Engine, nulls_last, or_, select
+from sqlalchemy import Engine, func, nulls_last, or_, select
 from sqlalchemy.orm import aliased
 
-from db.models import Announcement, Commitment, CommitmentArea, Delivery, Milestone, Organisation, ProfileLine
+from db.models import (
+    Announcement,
+    AuditEvent,
+    Commitment,
+    CommitmentArea,
+    Delivery,
+    Milestone,
+    Organisation,
+    ProfileLine,
+)
 from db.session import ensure_schema, read_session
 from tracker.core.fiscal import UNPHASED
 from tracker.core.projection import schedule_frame
@@ -269,6 +278,14 @@ def describe_source(url: str) -> str:
     from sqlalchemy.engine import make_url
 
     return f"funding tracker database {make_url(url).render_as_string(hide_password=True)}"
+
+
+def data_version(engine: Engine) -> int:
+    """A number that changes whenever the data does: the newest audit event's
+    id (every write, from any page, server process or the CLI, is audited in
+    its own transaction). Caches of what pages read are keyed on it."""
+    with read_session(engine) as session:
+        return session.scalar(select(func.max(AuditEvent.id))) or 0
 
 
 def organisation_names(engine: Engine) -> list[str]:

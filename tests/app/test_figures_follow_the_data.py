@@ -1,0 +1,42 @@
+"""The figures a page shows are cached until the data changes, not for a
+time: a write by another process (here the command line) is on the very next
+run, with nothing cleared by hand."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+from tests.app.conftest import APP
+
+
+def _committed(at: AppTest) -> str:
+    return next(m.value for m in at.metric if m.label.startswith("Committed"))
+
+
+def test_a_write_from_the_command_line_is_seen_on_the_next_run(app_database: str, tmp_path: Path) -> None:
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    assert _committed(at) == "at least £13.3m"  # the demo
+
+    new = tmp_path / "more.csv"
+    new.write_text(
+        "ref,announced_on,funder,recipient,purpose,kind,amount,first_year\n"
+        "X1,2020-01-10,Welsh Government,Welsh councils,More,one-off,£1m,2020-21\n",
+        encoding="utf-8",
+    )
+    done = subprocess.run(
+        [sys.executable, "-m", "tracker.cli", "import", "commitments", str(new)],
+        env={**os.environ, "TRACKER_DATABASE_URL": app_database},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+
+    at.run()  # the same session, seconds later: well inside any timer a cache might have had
+    assert not at.exception
+    assert _committed(at) == "at least £14.3m"
