@@ -32,7 +32,7 @@ def engine():
     return _engine(store.database_url())
 
 
-@st.cache_data(show_spinner="Loading the figures…", max_entries=8)
+@st.cache_data(show_spinner="Loading the figures…", max_entries=2)  # big at scale: the live view and one other
 def _data(url: str, as_at: date | None, version: int) -> queries.TrackerData:
     return queries.load(_engine(url), as_at=as_at)
 
