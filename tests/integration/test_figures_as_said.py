@@ -182,3 +182,16 @@ def test_a_commitment_with_no_year_stated_is_never_ahead_or_behind(data) -> None
     table = delivery.by_commitment(data.schedule, data.deliveries, data.commitments, TODAY).set_index("ref")
     assert table.loc["U1", "status"] == "no year stated: £250k delivered"
     assert table.loc["U1", "due_to_date"] == 0 and table.loc["U1", "slippage"] == 0
+
+
+def test_area_rows_are_in_name_order_with_money_naming_no_area_last(data) -> None:
+    frame = pivot(data, "area")
+    assert list(frame["area_name"][:3]) == ["Cardiff", "Swansea", "Wales"]
+    assert list(frame["area"][3:]) == ["area not stated", "Total"]
+
+
+def test_a_year_with_nothing_committed_or_delivered_says_so_plainly() -> None:
+    from types import SimpleNamespace
+
+    row = SimpleNamespace(financial_year=2023, label="2023-24", committed=0, delivered=0, estimated=0)
+    assert delivery.year_sentence(row) == "In 2023-24, nothing was committed or delivered."

@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from tracker.core.money import format_short
 from tracker.figures.chart_style import clip
 
 # A chart with more bars than this cannot be read; the table beside it lists every commitment.
@@ -41,8 +42,6 @@ def chart_rows(by_commitment: pd.DataFrame, most: int = MOST_BARS) -> pd.DataFra
         shown, rest = rows.iloc[: most - 1], rows.iloc[most - 1 :]
         behind = int(rest["slippage"].sum())
         delivered, owed = int(rest["delivered"].sum()), int(rest["due"].sum())
-        from tracker.core.money import format_short
-
         others = {
             "name": f"All {len(rest):,} others",
             "delivered": delivered,
