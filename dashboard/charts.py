@@ -124,17 +124,17 @@ def cumulative_slippage(yearly: pd.DataFrame) -> go.Figure:
     return fig
 
 
-def share_of_due_delivered(table: pd.DataFrame) -> go.Figure:
+def share_of_due_delivered(table: pd.DataFrame, rows: pd.DataFrame | None = None) -> go.Figure:
     """Horizontal bars: % of the money due to date that each commitment has delivered.
 
     ``table`` is ``tracker.figures.delivery.by_commitment``; the bars are
-    ``tracker.figures.shortfall.chart_rows`` (at most ``MOST_BARS``: the
+    ``tracker.figures.shortfall.chart_rows`` (``rows`` when given; at most ``MOST_BARS``: the
     commitments furthest behind and "All N others"). Bars behind the profile
     are vermillion and hatched, the rest blue and solid; each bar's share is
     written at its end (text on the trace, one step however many bars), a
     dotted line marks 100%, and the hover gives the pounds.
     """
-    rows = chart_rows(table)
+    rows = chart_rows(table) if rows is None else rows  # ``rows``: worked out already
     names = list(rows["name"])
     fig = go.Figure()
     for is_behind, name, colour, pattern in (

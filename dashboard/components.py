@@ -1,9 +1,14 @@
 """Shared pieces of the dashboard: the database engine, cached data, money columns.
 
-``st.cache_resource`` holds the engine (one per database URL, shared and never
-mutated); ``st.cache_data`` holds the figures until the data changes (keyed
-on ``tracker.figures.data.data_version``), so widgets rerunning the script do
-not query again and a write from anywhere is seen on the next run.
+``st.cache_resource`` holds the engine (one per database URL) and the loaded
+figures, both shared by every session and never changed in place. The
+figures are kept until the data changes (keyed on
+``tracker.figures.data.data_version``, not a timer), so widgets rerunning the
+script do not query again and a write from anywhere is seen on the next run.
+Shared rather than copied per run (``st.cache_data`` would unpickle the whole
+read model on every run): what a page works out from them is kept with them
+too (``TrackerData.remember``), so a page opened again is drawn from what it
+worked out before.
 """
 
 from __future__ import annotations
@@ -11,6 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+import pandas as pd
 import streamlit as st
 
 from tracker import store
@@ -19,7 +25,8 @@ from tracker.core.fiscal import FinancialYear
 from tracker.core.money import to_decimal
 from tracker.figures import data as queries
 from tracker.figures.areas import area_label
-from tracker.figures.filters import Filters, choices
+from tracker.figures.filters import Filters, choices, narrowed
+from tracker.figures.paging import PAGE_SIZE, PICK_AT_MOST, Page, matching, page_of
 
 
 @st.cache_resource(show_spinner=False)
@@ -32,7 +39,7 @@ def engine():
     return _engine(store.database_url())
 
 
-@st.cache_data(show_spinner="Loading the figures…", max_entries=2)  # big at scale: the live view and one other
+@st.cache_resource(show_spinner="Loading the figures…", max_entries=2)  # big at scale: the live view and one other
 def _data(url: str, as_at: date | None, version: int) -> queries.TrackerData:
     return queries.load(_engine(url), as_at=as_at)
 
@@ -82,7 +89,7 @@ def sidebar() -> View:
     """
     as_at = today()
     everything = tracker_data()
-    options = choices(everything)
+    options = choices(everything)  # kept with the data
     with st.sidebar:
         st.header("Filters")
         first = last = None
@@ -115,7 +122,7 @@ def sidebar() -> View:
         st.divider()
         st.caption(f"Figures as at **{as_at:%-d %B %Y}**. Financial years run from 1 April to 31 March.")
     filters = Filters(first, last, tuple(funders), tuple(recipients), tuple(programmes), tuple(areas))
-    return View(filters.apply(everything), filters, as_at, everything)
+    return View(narrowed(everything, filters), filters, as_at, everything)
 
 
 def current_view() -> View:
@@ -131,10 +138,17 @@ def filters_caption(view: View) -> None:
         st.caption(f"Filtered: {view.filters.describe()}.")
 
 
-def table_for_display(table):
-    """A ``tracker.files.table.Table`` ready for ``st.dataframe``: exact pounds and
-    its own headings, money and percentage columns formatted."""
-    frame = table.frame.copy()
+def table_for_display(table, page: Page | None = None):
+    """A ``tracker.files.table.Table`` (the rows of ``page`` of its body, and
+    its total row on every page; else all) ready for ``st.dataframe``: exact
+    pounds and its own headings, money and percentage columns formatted."""
+    if page is None:
+        frame = table.frame.copy()
+    else:
+        frame = page.rows(table.body)
+        if table.total_row:
+            frame = pd.concat([frame, table.frame.iloc[-1:]])
+        frame = frame.reset_index(drop=True)
     config = {}
     for column in frame.columns:
         title = table.titles[column]
@@ -148,6 +162,51 @@ def table_for_display(table):
         else:
             config[column] = st.column_config.Column(title)
     return frame, config
+
+
+def pager(total: int, key: str, many: str) -> Page:
+    """Which rows of a long table to show: a page number when there are more
+    than ``PAGE_SIZE`` rows, and a caption saying which rows are shown."""
+    number = None
+    if total > PAGE_SIZE:
+        count = page_of(total, None).count
+        if st.session_state.get(key, 1) > count:  # the list got shorter (a search, a filter)
+            st.session_state[key] = count
+        number = st.number_input(
+            f"Page (of {count:,})",
+            min_value=1,
+            max_value=count,
+            value=1,
+            step=1,
+            key=key,
+            help=f"{PAGE_SIZE} rows a page. Search or filter to narrow the list; downloads hold every row.",
+        )
+    page = page_of(total, number)
+    if not page.is_whole:
+        st.caption(page.caption(many))
+    return page
+
+
+def pick_by_search(label: str, options: dict[str, str], key: str, many: str) -> str | None:
+    """A choice among ``options`` (key -> label). Up to ``PICK_AT_MOST`` it is a
+    plain list; beyond, a search box narrows it (the list holds the first
+    matches, and the current choice)."""
+    if len(options) <= PICK_AT_MOST:
+        return st.selectbox(label, list(options), format_func=options.__getitem__, key=key)
+    text = st.text_input(
+        f"Find in {len(options):,} {many}",
+        key=f"{key}_find",
+        icon=":material/search:",
+        placeholder="Type part of a ref or a name",
+    )
+    listed, found = matching(options, text, st.session_state.get(key))
+    if not listed:
+        st.caption(f"Nothing matches “{text}”.")
+        return None
+    chosen = st.selectbox(label, listed, format_func=options.__getitem__, key=key)
+    if found > PICK_AT_MOST:
+        st.caption(f"The first {PICK_AT_MOST} of {found:,} listed; type more to find the one you want.")
+    return chosen
 
 
 def stop_if_nothing_to_show(view: View, nothing: bool) -> None:

@@ -12,8 +12,9 @@ from typing import Any
 
 import streamlit as st
 
-from dashboard.components import illustrative_notice, money_column, signed_money_column
+from dashboard.components import illustrative_notice, money_column, pager, signed_money_column
 from tracker.review import presentation as view
+from tracker.review.meetings import Meeting
 
 
 def headline(figures: Mapping[str, Any]) -> None:
@@ -55,10 +56,18 @@ def yearly(figures: Mapping[str, Any]) -> None:
     )
 
 
-def commitments(figures: Mapping[str, Any], at_meeting: Mapping[str, str]) -> None:
-    """Each commitment with its status, its money and how it is counted; then the programmes."""
+def commitments(meeting: Meeting, at_meeting: Mapping[str, str]) -> None:
+    """Each commitment with its status, its money and how it is counted (a
+    page at a time); then the programmes."""
+    figures = meeting.figures
+    table = view.kept(
+        meeting,
+        ("commitments", tuple(sorted(at_meeting.items()))),
+        lambda: view.commitments_table(figures, at_meeting),
+    )
+    page = pager(len(table), "review_commitments_page", "commitments")
     st.dataframe(
-        view.tinted_statuses(view.commitments_table(figures, at_meeting)),
+        view.tinted_statuses(page.rows(table)),
         hide_index=True,
         width="stretch",
         column_config={

@@ -19,31 +19,32 @@ from dashboard.components import (
     illustrative_notice,
     milestones_table,
     money_column,
+    pager,
 )
 from tracker.core.money import format_short
 from tracker.figures.announcement_detail import detail, schedule_table
 from tracker.figures.data import data_version
 from tracker.figures.delivery import qualified
 from tracker.figures.markdown_text import blockquote, escape_markdown
+from tracker.figures.paging import page_holding
 from tracker.figures.register import (
     STATUSES,
     in_pounds,
+    kept_search,
     pick_labels,
     read_announcements,
-    register,
     register_table,
-    search,
 )
 
 auth.require("view")
 
-PICK, TABLE = "announcements_pick", "announcements_table"
+PICK, TABLE, PAGE = "announcements_pick", "announcements_table", "announcements_page"
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
+@st.cache_resource(show_spinner=False, max_entries=2)
 def _announcements(_engine, url: str, version: int) -> pd.DataFrame:
-    """Every announcement with its quoted words (``url`` and the data's ``version``
-    key the cache; the engine is not hashed)."""
+    """Every announcement with its quoted words, shared and never changed
+    (``url`` and the data's ``version`` key the cache; the engine is not hashed)."""
     return read_announcements(_engine)
 
 
@@ -66,14 +67,15 @@ def _picked_in_table(refs: list[str]):
     return picked
 
 
-def _open(ref: str) -> None:
+def _open(ref: str, page_number: int) -> None:
     st.session_state[PICK] = ref
+    st.session_state[PAGE] = page_number
 
 
 shown = current_view()
 database = engine()
-announcements = _announcements(database, database.url.render_as_string(), data_version(database))
-listed = register(shown.data, announcements, shown.filters)
+version = data_version(database)
+announcements = _announcements(database, database.url.render_as_string(), version)
 
 st.title("Announcements")
 st.caption(
@@ -98,8 +100,7 @@ text = search_box.text_input(
     placeholder="Words in a title, purpose, recipient, quote or ref, e.g. CDPS",
 )
 statuses = status_box.multiselect("Status", STATUSES, key="announcements_status", placeholder="Any status")
-rows = search(listed, text, statuses)
-refs = list(rows["ref"])
+rows = kept_search(shown.data, announcements, version, shown.filters, text, statuses)
 
 if rows.empty:
     st.info(
@@ -109,12 +110,15 @@ if rows.empty:
     st.stop()
 
 st.caption(
-    f"{len(rows)} of {len(announcements)} announcements shown. **Headline**: the money announced, in the "
+    f"{len(rows):,} of {len(announcements):,} announcements shown. **Headline**: the money announced, in the "
     "financial years shown; **new money** leaves out re-announcements, which are counted once."
 )
+page = pager(len(rows), PAGE, "announcements; search to find one")
+on_page = page.rows(rows)
+refs = list(on_page["ref"])
 _keep_table_and_list_in_step(refs)
 st.dataframe(
-    in_pounds(rows)[
+    in_pounds(on_page)[
         [
             "ref",
             "announced_on",
@@ -162,7 +166,7 @@ st.download_button(
     key="announcements_download_register",
 )
 
-labels = pick_labels(rows)
+labels = pick_labels(on_page)
 picked = st.selectbox(
     "Open an announcement",
     refs,
@@ -258,12 +262,13 @@ if not links:
 for link in links:
     sentence, action = st.columns([5, 1], vertical_alignment="center")
     sentence.markdown(escape_markdown(link.sentence))
-    if link.other_announcement_ref in refs and link.other_announcement_ref != found.ref:
+    other_page = page_holding(rows["ref"], link.other_announcement_ref)
+    if other_page is not None and link.other_announcement_ref != found.ref:
         action.button(
             f"Open {link.other_announcement_ref}",
             key=f"announcements_open_{link.commitment_ref}_{link.other_commitment_ref}",
             on_click=_open,
-            args=(link.other_announcement_ref,),
+            args=(link.other_announcement_ref, other_page),
             icon=":material/arrow_forward:",
         )
 

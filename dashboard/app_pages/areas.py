@@ -6,7 +6,7 @@ from functools import partial
 import streamlit as st
 
 from dashboard import auth, downloads
-from dashboard.components import current_view, filters_caption, money_column, signed_money_column
+from dashboard.components import current_view, filters_caption, money_column, pager, signed_money_column
 from tracker.core.money import format_short, to_decimal
 from tracker.core.places import principal_areas
 from tracker.figures.area_view import area_view
@@ -83,8 +83,9 @@ st.dataframe(
 )
 
 st.markdown("**Commitments naming this area**")
+page = pager(len(view.commitments), f"areas_page_{code}", "commitments; the CSV holds every one")
 st.dataframe(
-    in_pounds(view.commitments, ["committed", "delivered"]),
+    in_pounds(page.rows(view.commitments), ["committed", "delivered"]),
     hide_index=True,
     width="stretch",
     column_config={

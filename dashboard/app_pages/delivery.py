@@ -12,6 +12,7 @@ from dashboard.components import (
     filters_caption,
     illustrative_notice,
     money_column,
+    pager,
     signed_money_column,
     stop_if_nothing_to_show,
 )
@@ -23,7 +24,7 @@ from tracker.records.revisions import baseline_vs_revised, revision_history
 auth.require("view")
 
 shown = current_view()
-figures = delivery.progress(shown.data.schedule, shown.data.deliveries, shown.data.commitments, shown.today)
+figures = delivery.progress_of(shown.data, shown.today)
 
 st.title("Delivery")
 st.caption(
@@ -127,7 +128,7 @@ with by_year_tab:
     st.subheader("Deliveries in a financial year")
     year = st.selectbox("Financial year", figures.years, index=figures.latest_year, key="delivery_year")
     st.markdown(figures.year_sentence(year))
-    records = delivery.deliveries_in_year(shown.data.deliveries, shown.data.commitments, figures.start_year(year))
+    records = delivery.deliveries_of_year(shown.data, figures.start_year(year))
     if records.empty:
         st.info(
             f"No deliveries recorded yet for {year}. Record them by importing a deliveries file with "
@@ -135,8 +136,9 @@ with by_year_tab:
             icon=":material/info:",
         )
     else:
+        year_page = pager(len(records), f"delivery_year_page_{year}", f"deliveries in {year}; the CSV holds every one")
         st.dataframe(
-            delivery.in_pounds(records, ["amount_pence"]),
+            delivery.in_pounds(year_page.rows(records), ["amount_pence"]),
             hide_index=True,
             width="stretch",
             column_config={
@@ -167,13 +169,21 @@ with by_commitment_tab:
     chart, numbers = st.columns(2, gap="medium")
     with chart:
         st.plotly_chart(
-            charts.share_of_due_delivered(figures.by_commitment), width="stretch", key="delivery_commitments_chart"
+            charts.share_of_due_delivered(figures.by_commitment, figures.shortfall),
+            width="stretch",
+            key="delivery_commitments_chart",
         )
         st.markdown(figures.commitment_summary)
     with numbers:
+        commitment_page = pager(
+            len(figures.by_commitment),
+            "delivery_commitments_page",
+            "commitments in the order announced; the CSV holds every one",
+        )
         st.dataframe(
             delivery.in_pounds(
-                figures.by_commitment, ["committed", "due_to_date", "delivered", "variance", "outstanding", "slippage"]
+                commitment_page.rows(figures.by_commitment),
+                ["committed", "due_to_date", "delivered", "variance", "outstanding", "slippage"],
             )[
                 [
                     "ref",
@@ -216,7 +226,7 @@ with by_commitment_tab:
                 ),
             },
         )
-        st.caption("Select a column heading to sort.")
+        st.caption("Select a column heading to sort" + ("." if commitment_page.is_whole else " this page."))
         st.download_button(
             "Download by commitment (CSV)",
             partial(downloads.by_commitment_csv, figures.by_commitment),

@@ -6,10 +6,10 @@ from functools import partial
 import streamlit as st
 
 from dashboard import auth
-from dashboard.components import current_view, filters_caption, illustrative_notice, table_for_display
+from dashboard.components import current_view, filters_caption, illustrative_notice, pager, table_for_display
 from tracker import store
 from tracker.figures import finance_tables as tables
-from tracker.files.exports import to_csv_bytes, to_xlsx_bytes
+from tracker.files.exports import to_csv_bytes
 
 auth.require("view")
 
@@ -30,14 +30,13 @@ if data.commitments.empty:
 
 illustrative_notice(data.has_illustrative_deliveries)
 
-workbook_tables = [tables.build(name, data) for name in tables.TABLE_NAMES]
 about = tables.export_about(
     data, source=store.source_description(), filters=shown.filters.describe(), exported_on=shown.today
 )
 # Files are written when asked for (a callable), not on every run of the page.
 st.download_button(
     "Download every table as an Excel workbook (XLSX)",
-    data=partial(to_xlsx_bytes, workbook_tables, about),
+    data=partial(tables.workbook_bytes, data, about),
     file_name=f"funding-tracker-{shown.today.isoformat()}.xlsx",
     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     icon=":material/download:",
@@ -45,33 +44,12 @@ st.download_button(
     type="primary",
 )
 
-by_name = {table.name: table for table in workbook_tables}
-tabs = st.tabs(
-    [
-        "Commitment × year",
-        "Recipient × year",
-        "Programme × year",
-        "Area × year",
-        "Yearly totals",
-        "Commitments",
-        "Schedule",
-        "Deliveries",
-    ]
-)
-for tab, name in zip(
-    tabs,
-    [
-        "pivot-commitment",
-        "pivot-recipient",
-        "pivot-programme",
-        "pivot-area",
-        "yearly",
-        "commitments",
-        "schedule",
-        "deliveries",
-    ],
-):
-    table = by_name[name]
+# Only the open tab's table is worked out and sent (on_change="rerun").
+tabs = st.tabs(list(tables.TAB_LABELS.values()), key="finance_tab", on_change="rerun")
+for tab, name in zip(tabs, tables.TAB_LABELS):
+    if not tab.open:
+        continue
+    table = tables.kept(data, name)
     with tab:
         st.markdown(f"**{table.title}**")
         for note in table.notes[1:]:
@@ -79,7 +57,8 @@ for tab, name in zip(
         if table.body.empty:
             st.info("Nothing recorded yet for this table within the filters.")
             continue
-        frame, column_config = table_for_display(table)
+        page = pager(len(table.body), f"finance_page_{name}", "rows; the CSV download holds every row")
+        frame, column_config = table_for_display(table, page)
         st.dataframe(frame, hide_index=True, width="stretch", column_config=column_config)
         st.download_button(
             f"Download “{table.title}” as CSV",

@@ -17,10 +17,11 @@ from typing import Literal, cast
 import streamlit as st
 
 from dashboard import auth, review_figures
-from dashboard.components import clear_data, current_view, engine, field_problems
+from dashboard.components import clear_data, current_view, engine, field_problems, pick_by_search
 from tracker import store
 from tracker.core.clock import today
 from tracker.core.vocabulary import PROGRESS_STATUSES
+from tracker.figures.data import data_version
 from tracker.figures.markdown_text import escape_markdown
 from tracker.records.problems import ValidationFailed
 from tracker.review import changes as review_changes
@@ -114,6 +115,18 @@ def open_meeting_form() -> None:
     )
 
 
+@st.cache_resource(show_spinner="Reading the meeting's frozen figures…", max_entries=4)
+def _meeting(_db, url: str, held_iso: str, version: int) -> review.Meeting | None:
+    """A meeting and its frozen figures, shared and never changed, until the
+    data changes (``version``: a status given at it is a change)."""
+    return review.meeting(_db, date.fromisoformat(held_iso))
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _previous_meeting(_db, url: str, held_iso: str, version: int) -> review.Meeting | None:
+    return review.previous_meeting(_db, date.fromisoformat(held_iso))
+
+
 choices = view.meeting_choices(review.meetings(db))
 if not choices:
     st.info(
@@ -140,11 +153,12 @@ with new:
         with st.expander("Open a new meeting", expanded="review_new_problems" in state, key="review_new_section"):
             open_meeting_form()
 
-picked = review.meeting(db, date.fromisoformat(held_iso))
+version = data_version(db)
+picked = _meeting(db, db.url.render_as_string(), held_iso, version)
 if picked is None:  # listed a moment ago: only a meeting gone since, with nothing to show
     st.stop()
 meeting = picked  # a Meeting, in the callbacks below too
-previous = review.previous_meeting(db, meeting.held_on)
+previous = _previous_meeting(db, db.url.render_as_string(), held_iso, version)
 figures = meeting.figures
 latest = held_iso == next(iter(choices))
 
@@ -194,7 +208,7 @@ with figures_tab:
     st.subheader("Committed against delivered, by financial year")
     review_figures.yearly(figures)
     st.subheader("By commitment")
-    review_figures.commitments(figures, at_meeting)
+    review_figures.commitments(meeting, at_meeting)
 
 
 def changes_list(found: review_changes.Changes, key: str) -> None:
@@ -222,7 +236,9 @@ with since_tab:
         st.info(review_changes.movement_sentence(review_changes.changes(None, figures)), icon=":material/info:")
     else:
         st.caption(escape_markdown(f"From the meeting of {previous.label} to this one."))
-        changes_list(review_changes.changes(previous.figures, figures), "review_changes")
+        before = previous.figures
+        since = view.kept(meeting, ("changes since", previous.held_on), lambda: review_changes.changes(before, figures))
+        changes_list(since, "review_changes")
     if latest:
         st.divider()
         if st.toggle(
@@ -300,9 +316,11 @@ with statuses_tab:
     show = field_problems(problems)
     left, right = st.columns(2)
     with left:
-        subject = st.selectbox(
-            "Commitment or programme", list(subjects), format_func=lambda name: subjects[name], key="review_subject"
+        subject = pick_by_search(
+            "Commitment or programme", subjects, key="review_subject", many="commitments and programmes"
         )
+        if subject is None:  # nothing matches what was typed (said beside the box)
+            st.stop()
         show("commitment_ref")
         show("programme")
         if may_record:

@@ -7,14 +7,25 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
+from tracker.figures.finance_tables import TAB_LABELS
+
 APP = str(Path(__file__).resolve().parents[2] / "dashboard" / "app.py")
 
 
-def _finance() -> AppTest:
+def _finance(tab: str | None = None) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=60).run()
     at.switch_page("app_pages/finance.py").run()
     assert not at.exception
+    if tab is not None:
+        _open_tab(at, tab)
     return at
+
+
+def _open_tab(at: AppTest, label: str) -> None:
+    """Choose a tab as a click would (the page draws only the open tab's table)."""
+    at.session_state["finance_tab"] = label
+    at.run()
+    assert not at.exception
 
 
 def _table(at: AppTest, first_column: str):
@@ -22,7 +33,7 @@ def _table(at: AppTest, first_column: str):
 
 
 def test_the_recipient_pivot_has_row_and_column_totals_in_pounds():
-    at = _finance()
+    at = _finance("Recipient × year")
     pivot = _table(at, "recipient").set_index("recipient")
     assert list(pivot.columns) == ["recipient_id", "2020-21", "2021-22", "2022-23", "Total"]
     assert set(pivot["recipient_id"]) == {""}  # the demo's organisations have no identifiers
@@ -44,7 +55,7 @@ def test_the_commitment_pivot_shows_the_reannouncement_as_adding_nothing():
 
 
 def test_a_sidebar_filter_changes_the_finance_tables():
-    at = _finance()
+    at = _finance("Recipient × year")
     at.multiselect(key="filter_recipients").set_value(["Welsh councils"]).run()
     assert not at.exception
     pivot = _table(at, "recipient").set_index("recipient")
@@ -54,6 +65,13 @@ def test_a_sidebar_filter_changes_the_finance_tables():
 
 def test_every_table_offers_a_csv_download_and_the_page_a_workbook():
     at = _finance()
-    labels = [button.proto.label for button in at.get("download_button")]
-    assert "Download every table as an Excel workbook (XLSX)" in labels
-    assert sum(label.endswith("as CSV") for label in labels) == 8
+    assert [t.label for t in at.tabs] == list(TAB_LABELS.values())
+    workbook = "Download every table as an Excel workbook (XLSX)"
+    csv_buttons = set()
+    for label in TAB_LABELS.values():
+        _open_tab(at, label)
+        labels = [button.proto.label for button in at.get("download_button")]
+        assert workbook in labels
+        csv_buttons |= {label for label in labels if label.endswith("as CSV")}
+        assert len(at.dataframe) == 1  # only the open tab's table is drawn
+    assert len(csv_buttons) == 8

@@ -16,9 +16,10 @@ import pandas as pd
 
 from tracker.core.money import format_short
 from tracker.figures import delivery as delivery_maths
-from tracker.figures.areas import NOT_STATED, area_label, area_rows
+from tracker.figures.areas import NOT_STATED, area_label, kept_area_rows
 from tracker.figures.data import TrackerData
 from tracker.figures.filters import Filters
+from tracker.figures.shared import per_data
 
 
 @dataclass(frozen=True)
@@ -54,12 +55,13 @@ class AreaView:
         return text + "."
 
 
+@per_data
 def area_view(data: TrackerData, code: str, today: date) -> AreaView:
     """The money naming ``code`` (``area not stated``: naming no area)."""
     mine = Filters(areas=(code,)).apply(data)
     schedule = mine.schedule
     progress = delivery_maths.progress(schedule, mine.deliveries, mine.commitments, today)
-    named = area_rows(data.commitments)
+    named = kept_area_rows(data)
     counts = named.loc[named["area"] != NOT_STATED].groupby("commitment_id")["area"].agg(list)
     table = progress.by_commitment[["commitment_id", "ref", "purpose", "recipient", "committed", "delivered"]].copy()
     table.insert(4, "funder", table["commitment_id"].map(mine.commitments.set_index("commitment_id")["funder"]))

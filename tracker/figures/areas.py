@@ -8,9 +8,15 @@ line, ``area not stated``.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pandas as pd
 
 from tracker.core.places import area_name
+from tracker.figures.shared import per_data
+
+if TYPE_CHECKING:
+    from tracker.figures.data import TrackerData
 
 NOT_STATED = "area not stated"
 SHARED_NOTE = (
@@ -31,6 +37,12 @@ def area_rows(commitments: pd.DataFrame) -> pd.DataFrame:
         for code in named:
             rows.append((cid, code, area_name(code), len(named)))
     return pd.DataFrame(rows, columns=["commitment_id", "area", "area_name", "areas_named"])
+
+
+@per_data
+def kept_area_rows(data: TrackerData) -> pd.DataFrame:
+    """``area_rows`` of a view's commitments, kept with the view."""
+    return area_rows(data.commitments)
 
 
 def area_label(code: str) -> str:

@@ -9,11 +9,13 @@ knows, the first time the money was announced, so it counts as new money.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass, field
 from datetime import date
+from typing import Any, TypeVar
 
 import pandas as pd
-from sqlalchemy import Engine, func, nulls_last, or_, select
+from sqlalchemy import Connection, Engine, func, nulls_last, or_, select
 from sqlalchemy.orm import aliased
 
 from db.models import (
@@ -30,7 +32,10 @@ from db.session import ensure_schema, read_session
 from tracker.core.fiscal import UNPHASED
 from tracker.core.projection import schedule_frame
 from tracker.figures import delivery as delivery_maths
+from tracker.figures import shared
 from tracker.figures.totals import committed_vs_delivered, identifier_column
+
+T = TypeVar("T")
 
 COMMITMENT_COLUMNS = [
     "commitment_id",
@@ -87,9 +92,42 @@ class TrackerData:
     # profile lines): counted only to take them out of their pots, so a pot
     # shows what is left of it whatever the filters (tracker.figures.filters).
     hidden_shares: tuple[pd.DataFrame, pd.DataFrame] | None = None
+    # What has been worked out from these frames (``remember``); a new
+    # TrackerData (``dataclasses.replace``, a filter) starts with none.
+    _memo: dict[Hashable, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    def remember(self, key: Hashable, compute: Callable[[], T]) -> T:
+        """``compute()``, worked out once for these frames and kept with them.
+
+        The frames never change once loaded (a change to the data is a new
+        load), so what is worked out from them stays true; the dashboard keeps
+        a loaded TrackerData until the data changes, so a page opened again
+        with the same filters shows what it worked out before. What is kept
+        is shared: callers read it and never change it in place (under
+        ``TRACKER_CHECK_SHARED=1``, as in the tests, a change is caught the
+        next time it is read: ``tracker.figures.shared``).
+        """
+        own = ("own frames",)
+        if own not in self._memo:  # the frames themselves are shared too
+            self._memo[own] = (None, shared.fingerprint(self._frames()))
+        shared.check("the frames a figure was worked out from", self._frames(), self._memo[own][1])
+        return shared.remember_in(self._memo, key, compute)
+
+    def _frames(self) -> tuple:
+        return (self.commitments, self.profile_lines, self.deliveries, self.milestones, self.hidden_shares)
+
+    def keep(self, key: Hashable, make: Callable[[], T]) -> T:
+        """A store kept with these frames that its owner changes as it goes
+        (e.g. the most recent filtered views): made once, never checked."""
+        if key not in self._memo:
+            self._memo[key] = (make(), None)
+        return self._memo[key][0]
 
     @property
     def schedule(self) -> pd.DataFrame:
+        return self.remember("schedule", self._schedule)
+
+    def _schedule(self) -> pd.DataFrame:
         if self.hidden_shares is None or self.hidden_shares[0].empty:
             schedule = schedule_frame(self.commitments, self.profile_lines)
         else:
@@ -112,8 +150,29 @@ class TrackerData:
         return int(self.deliveries["illustrative"].sum()) if len(self.deliveries) else 0
 
 
-def _frame(rows, columns: list[str]) -> pd.DataFrame:
-    return pd.DataFrame(list(rows), columns=columns)
+def _dates(values: pd.Series) -> pd.Series:
+    """Dates as ``datetime.date`` whatever the driver hands back (SQLite: ISO
+    text; PostgreSQL: dates); each distinct value is parsed once."""
+    parsed = {
+        value: value if isinstance(value, date) else date.fromisoformat(value) for value in values.dropna().unique()
+    }
+    return pd.Series([parsed.get(value) if value is not None else None for value in values], dtype=object)
+
+
+def _frame(connection: Connection, query, names: list[str], dates: tuple[str, ...] = ()) -> pd.DataFrame:
+    """A frame from a Core query, built from the driver's own tuples (no ORM
+    objects, no per-row result processing: a financial year comes back as
+    its start year, a flag as 0/1 from SQLite, a date as text from SQLite)."""
+    result = connection.execute(query)
+    rows = result.cursor.fetchall()
+    result.close()
+    if not rows:
+        return pd.DataFrame([], columns=names)
+    frame = pd.DataFrame.from_records(rows, columns=names)
+    del rows
+    for name in dates:
+        frame[name] = _dates(frame[name])
+    return frame
 
 
 def load(engine: Engine | None = None, as_at: date | None = None) -> TrackerData:
@@ -122,134 +181,12 @@ def load(engine: Engine | None = None, as_at: date | None = None) -> TrackerData
     if engine is None:
         engine = ensure_schema()
     try:
-        with read_session(engine) as session:
-            funder = aliased(Organisation)
-            recipient = aliased(Organisation)
-            original = aliased(Commitment)
-            pot = aliased(Commitment)
-            query = (
-                select(
-                    Commitment.id,
-                    Commitment.ref,
-                    Announcement.ref,
-                    Announcement.announced_on,
-                    Announcement.title,
-                    Announcement.source_url,
-                    funder.name,
-                    recipient.name,
-                    Commitment.purpose,
-                    Commitment.programme,
-                    Commitment.kind,
-                    Commitment.amount_pence,
-                    Commitment.qualifier,
-                    Commitment.status,
-                    Commitment.capital_or_revenue,
-                    Commitment.first_year,
-                    Commitment.years,
-                    Commitment.uplift_bp,
-                    Commitment.reannounces_id,
-                    original.ref,
-                    Announcement.quote,
-                    Commitment.reannounces_earlier,
-                    Commitment.part_of_id,
-                    pot.ref,
-                    Commitment.spread,
-                    Commitment.planned_start,
-                    Commitment.planned_end,
-                    funder.id,
-                    funder.org_identifier,
-                    recipient.id,
-                    recipient.org_identifier,
-                )
-                .join(Announcement, Commitment.announcement_id == Announcement.id)
-                .join(funder, Announcement.funder_id == funder.id)
-                .outerjoin(recipient, Commitment.recipient_id == recipient.id)
-                .outerjoin(original, Commitment.reannounces_id == original.id)
-                .outerjoin(pot, Commitment.part_of_id == pot.id)
-                .where(Commitment.deleted_at.is_(None), Announcement.deleted_at.is_(None))
-                .order_by(nulls_last(Announcement.announced_on.asc()), Commitment.ref)
-            )
-            if as_at is not None:  # an undated announcement has no date to leave it out by
-                query = query.where(or_(Announcement.announced_on <= as_at, Announcement.announced_on.is_(None)))
-            rows = [
-                (*row[:15], row[15].start_year if row[15] is not None else None, *row[16:])
-                for row in session.execute(query)
-            ]
-            # The announcement's quoted words ride along for exports (optional column).
-            commitments = _frame(rows, [*COMMITMENT_COLUMNS, "quote", *DETAIL_COLUMNS])
-            areas: dict[int, list[str]] = {}
-            for cid, code in session.execute(
-                select(CommitmentArea.commitment_id, CommitmentArea.gss_code).order_by(CommitmentArea.id)
-            ):
-                areas.setdefault(cid, []).append(code)
-            commitments["areas"] = [tuple(areas.get(cid, ())) for cid in commitments["commitment_id"]]
-
-            ids = set(commitments["commitment_id"])
-            lines = _frame(
-                (
-                    (cid, fy.start_year, pence)
-                    for cid, fy, pence in session.execute(
-                        select(ProfileLine.commitment_id, ProfileLine.financial_year, ProfileLine.amount_pence)
-                    )
-                    if cid in ids
-                ),
-                ["commitment_id", "financial_year", "amount_pence"],
-            )
-            delivery_query = (
-                select(
-                    Delivery.id,
-                    Delivery.ref,
-                    Delivery.commitment_id,
-                    Delivery.paid_on,
-                    Delivery.amount_pence,
-                    Delivery.kind,
-                    Delivery.note,
-                    Delivery.illustrative,
-                )
-                .where(Delivery.deleted_at.is_(None))
-                .order_by(nulls_last(Delivery.paid_on.asc()), Delivery.ref)
-            )
-            if as_at is not None:
-                # An undated delivery has no date to leave it out by.
-                delivery_query = delivery_query.where(or_(Delivery.paid_on <= as_at, Delivery.paid_on.is_(None)))
-            deliveries = _frame(
-                (row for row in session.execute(delivery_query) if row[2] in ids),
-                ["delivery_id", "ref", "commitment_id", "paid_on", "amount_pence", "kind", "note", "illustrative"],
-            )
-            milestones = _frame(
-                (
-                    row
-                    for row in session.execute(
-                        select(
-                            Milestone.id,
-                            Milestone.ref,
-                            Milestone.commitment_id,
-                            Milestone.title,
-                            Milestone.due_on,
-                            Milestone.achieved_on,
-                            Milestone.achieved_note,
-                            Milestone.source_url,
-                        )
-                        .where(Milestone.deleted_at.is_(None))
-                        .order_by(Milestone.due_on, Milestone.ref)
-                    )
-                    if row[2] in ids
-                ),
-                [
-                    "milestone_id",
-                    "ref",
-                    "commitment_id",
-                    "title",
-                    "due_on",
-                    "achieved_on",
-                    "achieved_note",
-                    "source_url",
-                ],
-            )
+        with engine.connect() as connection:
+            commitments, lines, deliveries, milestones = _read(connection, as_at)
     finally:
         if owned:
             engine.dispose()
-
+    ids = set(commitments["commitment_id"])
     # A re-announcement of something this view cannot see is new money here;
     # a share of a pot it cannot see stands on its own.
     hidden = ~commitments["reannounces_id"].isin(ids)
@@ -268,9 +205,123 @@ def load(engine: Engine | None = None, as_at: date | None = None) -> TrackerData
             "reannounces_earlier": "bool",
         }
     )
+    lines = lines.loc[lines["commitment_id"].isin(ids)].reset_index(drop=True)
+    deliveries = deliveries.loc[deliveries["commitment_id"].isin(ids)].reset_index(drop=True)
+    milestones = milestones.loc[milestones["commitment_id"].isin(ids)].reset_index(drop=True)
     deliveries = deliveries.astype({"amount_pence": "int64", "commitment_id": "int64", "illustrative": "bool"})
     lines = lines.astype({"commitment_id": "int64", "financial_year": "int64", "amount_pence": "int64"})
     return TrackerData(commitments, lines, deliveries, milestones, as_at)
+
+
+def _read(connection: Connection, as_at: date | None):
+    funder = aliased(Organisation)
+    recipient = aliased(Organisation)
+    original = aliased(Commitment)
+    pot = aliased(Commitment)
+    query = (
+        select(
+            Commitment.id,
+            Commitment.ref,
+            Announcement.ref,
+            Announcement.announced_on,
+            Announcement.title,
+            Announcement.source_url,
+            funder.name,
+            recipient.name,
+            Commitment.purpose,
+            Commitment.programme,
+            Commitment.kind,
+            Commitment.amount_pence,
+            Commitment.qualifier,
+            Commitment.status,
+            Commitment.capital_or_revenue,
+            Commitment.first_year,
+            Commitment.years,
+            Commitment.uplift_bp,
+            Commitment.reannounces_id,
+            original.ref,
+            Announcement.quote,
+            Commitment.reannounces_earlier,
+            Commitment.part_of_id,
+            pot.ref,
+            Commitment.spread,
+            Commitment.planned_start,
+            Commitment.planned_end,
+            funder.id,
+            funder.org_identifier,
+            recipient.id,
+            recipient.org_identifier,
+        )
+        .join(Announcement, Commitment.announcement_id == Announcement.id)
+        .join(funder, Announcement.funder_id == funder.id)
+        .outerjoin(recipient, Commitment.recipient_id == recipient.id)
+        .outerjoin(original, Commitment.reannounces_id == original.id)
+        .outerjoin(pot, Commitment.part_of_id == pot.id)
+        .where(Commitment.deleted_at.is_(None), Announcement.deleted_at.is_(None))
+        .order_by(nulls_last(Announcement.announced_on.asc()), Commitment.ref)
+    )
+    if as_at is not None:  # an undated announcement has no date to leave it out by
+        query = query.where(or_(Announcement.announced_on <= as_at, Announcement.announced_on.is_(None)))
+    # The announcement's quoted words ride along for exports (optional column).
+    commitments = _frame(
+        connection,
+        query,
+        [*COMMITMENT_COLUMNS, "quote", *DETAIL_COLUMNS],
+        dates=("announced_on", "planned_start", "planned_end"),
+    )
+    areas: dict[int, list[str]] = {}
+    for cid, code in connection.execute(
+        select(CommitmentArea.commitment_id, CommitmentArea.gss_code).order_by(CommitmentArea.id)
+    ):
+        areas.setdefault(cid, []).append(code)
+    commitments["areas"] = [tuple(areas.get(cid, ())) for cid in commitments["commitment_id"]]
+
+    lines = _frame(
+        connection,
+        select(ProfileLine.commitment_id, ProfileLine.financial_year, ProfileLine.amount_pence),
+        ["commitment_id", "financial_year", "amount_pence"],
+    )
+    delivery_query = (
+        select(
+            Delivery.id,
+            Delivery.ref,
+            Delivery.commitment_id,
+            Delivery.paid_on,
+            Delivery.amount_pence,
+            Delivery.kind,
+            Delivery.note,
+            Delivery.illustrative,
+        )
+        .where(Delivery.deleted_at.is_(None))
+        .order_by(nulls_last(Delivery.paid_on.asc()), Delivery.ref)
+    )
+    if as_at is not None:
+        # An undated delivery has no date to leave it out by.
+        delivery_query = delivery_query.where(or_(Delivery.paid_on <= as_at, Delivery.paid_on.is_(None)))
+    deliveries = _frame(
+        connection,
+        delivery_query,
+        ["delivery_id", "ref", "commitment_id", "paid_on", "amount_pence", "kind", "note", "illustrative"],
+        dates=("paid_on",),
+    )
+    milestones = _frame(
+        connection,
+        select(
+            Milestone.id,
+            Milestone.ref,
+            Milestone.commitment_id,
+            Milestone.title,
+            Milestone.due_on,
+            Milestone.achieved_on,
+            Milestone.achieved_note,
+            Milestone.source_url,
+        )
+        .where(Milestone.deleted_at.is_(None))
+        .order_by(Milestone.due_on, Milestone.ref),
+        ["milestone_id", "ref", "commitment_id", "title", "due_on", "achieved_on", "achieved_note", "source_url"],
+        dates=("due_on", "achieved_on"),
+    )
+    return commitments, lines, deliveries, milestones
 
 
 def describe_source(url: str) -> str:
@@ -348,6 +399,7 @@ class Overview:
         return "; ".join(parts) + "."
 
 
+@shared.per_data
 def breakdown(data: TrackerData, by: str) -> pd.DataFrame:
     """Committed against delivered per recipient, programme, funder or purpose
     (all years in the view): ``by, committed, delivered, variance, pct_delivered``,
@@ -362,6 +414,7 @@ def breakdown(data: TrackerData, by: str) -> pd.DataFrame:
     return totals.sort_values(["committed", by], ascending=[False, True]).reset_index(drop=True)
 
 
+@shared.per_data
 def overview(data: TrackerData, today: date) -> Overview:
     schedule = data.schedule
     yearly = delivery_maths.with_progress(

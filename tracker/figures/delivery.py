@@ -28,12 +28,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from tracker.core.fiscal import UNPHASED, FinancialYear, fy_label, fy_start_year
+from tracker.figures.shared import per_data
+from tracker.figures.shortfall import chart_rows
 from tracker.figures.totals import committed_vs_delivered, fy_of_dates
+
+if TYPE_CHECKING:
+    from tracker.figures.data import TrackerData
 
 
 def with_progress(yearly: pd.DataFrame) -> pd.DataFrame:
@@ -472,6 +478,8 @@ class DeliveryProgress:
     commitment_summary: str
     delivery_count: int
     illustrative_deliveries: int
+    # The "% of what is due delivered" chart's bars (tracker.figures.shortfall.chart_rows).
+    shortfall: pd.DataFrame | None = None
 
     @property
     def is_empty(self) -> bool:
@@ -530,7 +538,20 @@ def progress(
         commitment_summary=commitments_sentence(table),
         delivery_count=len(deliveries),
         illustrative_deliveries=int(deliveries["illustrative"].sum()) if len(deliveries) else 0,
+        shortfall=chart_rows(table),
     )
+
+
+@per_data
+def progress_of(data: TrackerData, today: date) -> DeliveryProgress:
+    """``progress`` of a view, kept with it."""
+    return progress(data.schedule, data.deliveries, data.commitments, today)
+
+
+@per_data
+def deliveries_of_year(data: TrackerData, year: int) -> pd.DataFrame:
+    """``deliveries_in_year`` of a view, kept with it."""
+    return deliveries_in_year(data.deliveries, data.commitments, year)
 
 
 def in_pounds(frame: pd.DataFrame, columns) -> pd.DataFrame:

@@ -13,20 +13,30 @@
 A re-announcement whose original is filtered away is, in that view, the
 first time the money was announced (as with ``as_at`` in ``queries.load``).
 An empty selection means "no filter", never "nothing".
+
+``narrowed(data, filters)`` is the same, kept with ``data`` for the few
+filter sets used most recently, so changing back to a filter is instant.
 """
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
 from tracker.core.fiscal import UNPHASED, FinancialYear
-from tracker.figures.areas import NOT_STATED, area_label, area_rows
+from tracker.figures.areas import NOT_STATED, area_label, kept_area_rows
 from tracker.figures.data import TrackerData
+from tracker.figures.shared import per_data
 from tracker.figures.totals import fy_of_dates
 
 NO_PROGRAMME = "(no programme)"
+# Narrowed views kept with a TrackerData: each holds a subset of its frames
+# and what pages worked out from it.
+KEEP_NARROWED = 6
+_NARROWING = threading.Lock()  # sessions run in threads and share the kept views
 
 
 @dataclass(frozen=True)
@@ -66,7 +76,7 @@ class Filters:
         if self.programmes:
             keep &= commitments["programme"].fillna(NO_PROGRAMME).isin(self.programmes)
         if self.areas:
-            named = area_rows(commitments)
+            named = kept_area_rows(data)
             inside = set(named.loc[named["area"].isin(self.areas), "commitment_id"])
             keep &= commitments["commitment_id"].isin(inside)
         hidden_shares = _shares_of(data.commitments, keep)
@@ -105,6 +115,22 @@ class Filters:
         return self.last_year.start_year if self.last_year else 10**6
 
 
+def narrowed(data: TrackerData, filters: Filters) -> TrackerData:
+    """``filters.apply(data)``, kept with ``data`` (the most recent
+    ``KEEP_NARROWED`` filter sets); no filter is ``data`` itself."""
+    if filters.is_empty:
+        return data
+    recent: OrderedDict[Filters, TrackerData] = data.keep("narrowed views", OrderedDict)
+    with _NARROWING:
+        found = recent.get(filters)
+        if found is None:
+            found = recent[filters] = filters.apply(data)
+            while len(recent) > KEEP_NARROWED:
+                recent.popitem(last=False)
+        recent.move_to_end(filters)
+        return found
+
+
 def _shares_of(commitments: pd.DataFrame, keep: pd.Series) -> pd.DataFrame:
     """The commitments filtered away that are shares (or shares of shares) of
     kept ones: still taken out of their pots. Their own re-announcement links
@@ -126,6 +152,7 @@ def _shares_of(commitments: pd.DataFrame, keep: pd.Series) -> pd.DataFrame:
     return shares
 
 
+@per_data
 def choices(data: TrackerData) -> dict[str, list]:
     """What the filter widgets offer: the values present in the data."""
     schedule = data.schedule
@@ -140,8 +167,9 @@ def choices(data: TrackerData) -> dict[str, list]:
     }
 
 
+@per_data
 def area_choices(data: TrackerData) -> list[str]:
     """Area codes money is for, by name (``area not stated`` last)."""
-    named = area_rows(data.commitments)
+    named = kept_area_rows(data)
     found = dict(zip(named["area"], named["area_name"]))
     return sorted(found, key=lambda code: (code == NOT_STATED, found[code].casefold(), code))

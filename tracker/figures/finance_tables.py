@@ -43,6 +43,7 @@ from tracker.core.vocabulary import ANNOUNCED_EARLIER
 from tracker.figures import delivery as delivery_maths
 from tracker.figures.data import TrackerData
 from tracker.figures.pivots import PIVOT_ROWS, pivot_table
+from tracker.figures.shared import per_data
 from tracker.figures.table_cells import (
     COMMITTED_NOTE,
     ESTIMATED_NOTE,
@@ -55,6 +56,7 @@ from tracker.figures.table_cells import (
     year_labels,
 )
 from tracker.figures.totals import committed_vs_delivered, fy_of_dates
+from tracker.files.exports import to_xlsx_bytes
 from tracker.files.table import Table
 
 # --- helpers -----------------------------------------------------------------
@@ -362,6 +364,30 @@ def build(name: str, data: TrackerData) -> Table:
     except KeyError:
         raise ValueError(f"no table called {name!r}: expected one of {', '.join(TABLE_NAMES)}") from None
     return builder(data)
+
+
+# The Finance page's tabs, in order: table name -> tab label.
+TAB_LABELS = {
+    "pivot-commitment": "Commitment × year",
+    "pivot-recipient": "Recipient × year",
+    "pivot-programme": "Programme × year",
+    "pivot-area": "Area × year",
+    "yearly": "Yearly totals",
+    "commitments": "Commitments",
+    "schedule": "Schedule",
+    "deliveries": "Deliveries",
+}
+
+
+@per_data
+def kept(data: TrackerData, name: str) -> Table:
+    """``build(name, data)``, kept with ``data``."""
+    return build(name, data)
+
+
+def workbook_bytes(data: TrackerData, about: dict[str, str]) -> bytes:
+    """Every table as one XLSX workbook (what the Finance page downloads)."""
+    return to_xlsx_bytes([kept(data, name) for name in TABLE_NAMES], about)
 
 
 def export_about(

@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from tracker.figures.areas import SHARED_NOTE, area_rows
+from tracker.figures.areas import SHARED_NOTE, area_rows, kept_area_rows
 from tracker.figures.data import TrackerData
 from tracker.figures.table_cells import (
     COMMITTED_NOTE,
@@ -145,7 +145,7 @@ def pivot_table(data: TrackerData, rows: str) -> Table:
         (schedule["estimated"].astype(bool) & (schedule["committed_pence"] != 0)).any()
     ):
         notes += (ESTIMATED_NOTE,)
-    if rows == "area" and (area_rows(data.commitments)["areas_named"] > 1).any():
+    if rows == "area" and (kept_area_rows(data)["areas_named"] > 1).any():
         notes += (SHARED_NOTE,)
     return Table(
         name=f"pivot-{rows}",

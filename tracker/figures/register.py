@@ -39,12 +39,13 @@ from sqlalchemy import Engine, func, nulls_last, or_, select
 
 from db.models import Announcement, Commitment, Organisation
 from db.session import read_session
-from tracker.core.fiscal import UNPHASED, UNPHASED_LABEL, fy_label, fy_start_year
+from tracker.core.fiscal import UNPHASED, UNPHASED_LABEL, fy_label
 from tracker.core.money import to_decimal
 from tracker.core.vocabulary import STATUSES
 from tracker.figures.data import TrackerData
 from tracker.figures.delivery import combine_qualifiers
 from tracker.figures.filters import Filters
+from tracker.figures.totals import fy_of_dates
 from tracker.files.table import Table
 
 __all__ = [
@@ -167,12 +168,61 @@ def announcements_from(data: TrackerData) -> pd.DataFrame:
 # --- the register ------------------------------------------------------------
 
 
-def _joined(values: Iterable, sep: str = ", ") -> str:
-    seen = []
-    for value in values:
-        if isinstance(value, str) and value and value not in seen:
-            seen.append(value)
-    return sep.join(seen)
+def _joined(keys: pd.Series, values: pd.Series, sep: str = ", ", *, sort: bool = False) -> pd.Series:
+    """Per key, its distinct non-blank text values joined by ``sep``: in the
+    order first seen, or sorted. Worked out for every key at once (most
+    announcements have one commitment: their value is their text)."""
+    frame = pd.DataFrame({"key": keys.to_numpy(), "value": values.to_numpy()})
+    frame = frame.loc[(frame["value"].notna() & (frame["value"] != "")).to_numpy(dtype=bool)].drop_duplicates()
+    if sort:
+        frame = frame.sort_values(["key", "value"], kind="stable")
+    many = frame.groupby("key", sort=False)["value"].transform("size").to_numpy() > 1
+    single = pd.Series(frame["value"].to_numpy()[~many], index=frame["key"].to_numpy()[~many], dtype=object)
+    joined = frame.loc[many].groupby("key", sort=False)["value"].agg(sep.join)
+    return pd.concat([single, joined.astype(object)])
+
+
+def _qualifiers(keys: pd.Series, qualifiers: pd.Series) -> pd.Series:
+    """Per key, ``combine_qualifiers`` of its commitments' qualifiers, worked out at once."""
+    frame = pd.DataFrame(
+        {
+            "key": keys.to_numpy(),
+            "other": (qualifiers != "exact").to_numpy(dtype=bool),
+            "over": (qualifiers == "over").to_numpy(dtype=bool),
+            "up_to": (qualifiers == "up to").to_numpy(dtype=bool),
+        }
+    )
+    counts = frame.groupby("key", sort=False)[["other", "over", "up_to"]].sum()
+    other, over, up_to = (counts[c].to_numpy() for c in ("other", "over", "up_to"))
+    words = np.select(
+        [other == 0, over == other, up_to == other], [combine_qualifiers([]), "at least", "up to"], "about"
+    )
+    return pd.Series(words, index=counts.index, dtype=object)
+
+
+def _year_spans(keys: pd.Series, years: pd.Series) -> pd.Series:
+    """Per key, ``year_span`` of its years, worked out at once."""
+    frame = pd.DataFrame({"key": keys.to_numpy(), "year": years.to_numpy(dtype=np.int64)})
+    frame["unphased"] = frame["year"] == UNPHASED
+    frame["placed"] = frame["year"].where(~frame["unphased"])
+    grouped = frame.groupby("key", sort=False).agg(
+        first=("placed", "min"), last=("placed", "max"), unphased=("unphased", "any")
+    )
+    labels: dict[float, str] = {}
+
+    def label(year: float) -> str:
+        if year not in labels:
+            labels[year] = fy_label(int(year))
+        return labels[year]
+
+    spans = []
+    for first, last, unphased in zip(grouped["first"], grouped["last"], grouped["unphased"]):
+        if first != first:  # NaN: only unphased money
+            spans.append(UNPHASED_LABEL if unphased else "")
+            continue
+        span = label(first) if first == last else f"{label(first)} to {label(last)}"
+        spans.append(f"{span} and {UNPHASED_LABEL}" if unphased else span)
+    return pd.Series(spans, index=grouped.index, dtype=object)
 
 
 def year_span(years: Iterable[int]) -> str:
@@ -195,55 +245,63 @@ def register(
     the announcements that carry no money; without it only announcements with
     commitments in ``data`` are listed. ``filters`` are the ones ``data`` was
     narrowed by (see the module docstring for what they do to announcements
-    with no money).
+    with no money). Worked out column by column, not announcement by
+    announcement: 100,000 announcements take about a second.
     """
     filters = filters or Filters()
     announcements = announcements_from(data) if announcements is None else announcements
     commitments = data.commitments
     schedule = data.schedule
     money = schedule.groupby("announcement_ref")[["headline_pence", "committed_pence", "new_money_pence"]].sum()
-    years = schedule.loc[schedule["headline_pence"] != 0].groupby("announcement_ref")["financial_year"].agg(year_span)
-    grouped = commitments.groupby("announcement_ref")
+    with_money = schedule.loc[schedule["headline_pence"] != 0]
+    years = _year_spans(with_money["announcement_ref"], with_money["financial_year"])
+    keys = commitments["announcement_ref"]
+    counts = keys.value_counts(sort=False)
     summary = pd.DataFrame(
         {
-            "recipients": grouped["recipient"].agg(_joined),
-            "commitments": grouped["ref"].agg(_joined),
-            "qualifier": grouped["qualifier"].agg(combine_qualifiers),
-            "statuses": grouped["status"].agg(lambda s: _joined(sorted(s.dropna().unique()))),
-            "purposes": grouped["purpose"].agg(lambda s: _joined(s, "; ")),
-            "programmes": grouped["programme"].agg(lambda s: _joined(s, "; ")),
-            "commitment_count": grouped.size(),
-        }
+            "recipients": _joined(keys, commitments["recipient"]),
+            "commitments": _joined(keys, commitments["ref"]),
+            "qualifier": _qualifiers(keys, commitments["qualifier"]),
+            "statuses": _joined(keys, commitments["status"], sort=True),
+            "purposes": _joined(keys, commitments["purpose"], "; "),
+            "programmes": _joined(keys, commitments["programme"], "; "),
+        },
+        index=counts.index,
     )
 
-    rows = []
-    for ann in announcements.itertuples(index=False):
-        in_view = ann.ref in summary.index
-        if not _shown(ann, in_view, ann.ref in years.index, data.year_range, filters):
-            continue
-        own = summary.loc[ann.ref] if in_view else None
-        rows.append(
-            {
-                "ref": ann.ref,
-                "announced_on": ann.announced_on,
-                "title": ann.title,
-                "funder": ann.funder,
-                "recipients": own["recipients"] if own is not None else "",
-                "commitments": own["commitments"] if own is not None else "",
-                "years": years.get(ann.ref, ""),
-                "headline_pence": int(money.at[ann.ref, "headline_pence"]) if ann.ref in money.index else 0,
-                "qualifier": own["qualifier"] if own is not None else "",
-                "committed_pence": int(money.at[ann.ref, "committed_pence"]) if ann.ref in money.index else 0,
-                "new_money_pence": int(money.at[ann.ref, "new_money_pence"]) if ann.ref in money.index else 0,
-                "statuses": own["statuses"] if own is not None else "",
-                "source_url": optional_text(ann.source_url),
-                "purposes": own["purposes"] if own is not None else "",
-                "programmes": own["programmes"] if own is not None else "",
-                "quote": optional_text(ann.quote) or "",
-                "commitment_count": int(own["commitment_count"]) if own is not None else 0,
-            }
-        )
-    frame = pd.DataFrame(rows, columns=REGISTER_COLUMNS)
+    refs = announcements["ref"]
+    in_view = summary.index.get_indexer(refs) >= 0
+    shown = _shown(announcements, in_view, years.index.get_indexer(refs) >= 0, data.year_range, filters)
+    listed = announcements.loc[shown].reset_index(drop=True)
+    refs = listed["ref"]
+    own = summary.reindex(refs)
+    sums = money.reindex(refs).fillna(0)
+
+    def text(column: str) -> np.ndarray:
+        return own[column].fillna("").to_numpy(dtype=object)
+
+    frame = pd.DataFrame(
+        {
+            "ref": refs.to_numpy(),
+            "announced_on": listed["announced_on"].to_numpy(),
+            "title": listed["title"].to_numpy(),
+            "funder": listed["funder"].to_numpy(),
+            "recipients": text("recipients"),
+            "commitments": text("commitments"),
+            "years": years.reindex(refs).fillna("").to_numpy(dtype=object),
+            "headline_pence": sums["headline_pence"].to_numpy(dtype=np.int64),
+            "qualifier": text("qualifier"),
+            "committed_pence": sums["committed_pence"].to_numpy(dtype=np.int64),
+            "new_money_pence": sums["new_money_pence"].to_numpy(dtype=np.int64),
+            "statuses": text("statuses"),
+            "source_url": [optional_text(v) for v in listed["source_url"]],
+            "purposes": text("purposes"),
+            "programmes": text("programmes"),
+            "quote": [optional_text(v) or "" for v in listed["quote"]],
+            "commitment_count": counts.reindex(refs).fillna(0).to_numpy(dtype=np.int64),
+        },
+        columns=REGISTER_COLUMNS,
+    )
     frame = frame.sort_values(["announced_on", "ref"], kind="stable", key=_dates_first_undated_last).reset_index(
         drop=True
     )
@@ -258,24 +316,64 @@ def _dates_first_undated_last(column: pd.Series) -> pd.Series:
     return column
 
 
-def _shown(ann, in_view: bool, has_money_in_range: bool, year_range, filters: Filters) -> bool:
-    if ann.announced_on is None or pd.isna(ann.announced_on):
-        made_in_range = year_range is None  # undated: made in no particular year
+def _shown(
+    announcements: pd.DataFrame, in_view: np.ndarray, has_money_in_range: np.ndarray, year_range, filters: Filters
+) -> np.ndarray:
+    """Which announcements the register lists (the module docstring says why)."""
+    dated = announcements["announced_on"].notna().to_numpy()
+    if year_range is None:
+        made_in_range = np.ones(len(announcements), bool)
     else:
-        made_in = fy_start_year(ann.announced_on)
-        made_in_range = year_range is None or year_range[0] <= made_in <= year_range[1]
-    if int(ann.commitment_count) == 0:  # a statement with no money
-        if filters.recipients or filters.programmes:
-            return False
-        if filters.funders and ann.funder not in filters.funders:
-            return False
-        return made_in_range
-    if not in_view:  # all its commitments are filtered away
-        return False
-    return made_in_range or has_money_in_range
+        made_in = fy_of_dates(announcements["announced_on"])
+        made_in_range = dated & (made_in >= year_range[0]) & (made_in <= year_range[1])
+    statement = announcements["commitment_count"].to_numpy() == 0  # a statement with no money
+    if filters.recipients or filters.programmes:
+        statement_shown = np.zeros(len(announcements), bool)
+    elif filters.funders:
+        statement_shown = announcements["funder"].isin(filters.funders).to_numpy() & made_in_range
+    else:
+        statement_shown = made_in_range
+    return np.where(statement, statement_shown, in_view & (made_in_range | has_money_in_range))
 
 
-def search(frame: pd.DataFrame, text: str | None = None, statuses: Sequence[str] | None = None) -> pd.DataFrame:
+def kept_register(data: TrackerData, announcements: pd.DataFrame, version: int, filters: Filters) -> pd.DataFrame:
+    """``register(data, announcements, filters)``, worked out once and kept with
+    ``data`` (``version``: the data version ``announcements`` were read at)."""
+    return data.remember(("register", version, filters), lambda: register(data, announcements, filters))
+
+
+def kept_search(
+    data: TrackerData,
+    announcements: pd.DataFrame,
+    version: int,
+    filters: Filters,
+    text: str | None = None,
+    statuses: Sequence[str] | None = None,
+) -> pd.DataFrame:
+    """``search`` of the kept register, itself kept (the last few searches
+    are a page's reruns: a selection, a page number)."""
+    frame = kept_register(data, announcements, version, filters)
+    folded = data.remember(("register words", version, filters), lambda: _words(frame))
+    key = ("register search", version, filters, text or "", tuple(statuses or ()))
+    return data.remember(key, lambda: search(frame, text, statuses, words=folded))
+
+
+def _words(frame: pd.DataFrame) -> pd.Series:
+    """Each row's searched text, folded for matching, in one string (a
+    search box holds one line, so a line break never matches across columns)."""
+    words = pd.Series("", index=frame.index, dtype=object)
+    for column in SEARCHED:
+        words = words + "\n" + frame[column].fillna("").astype(str).to_numpy(dtype=object)
+    return words.map(lambda s: s.translate(_QUOTES).casefold())
+
+
+def search(
+    frame: pd.DataFrame,
+    text: str | None = None,
+    statuses: Sequence[str] | None = None,
+    *,
+    words: pd.Series | None = None,
+) -> pd.DataFrame:
     """Rows of a register whose words contain ``text`` and that have a commitment with one of ``statuses``.
 
     The text is matched as typed (one phrase), ignoring case and curly quotes,
@@ -287,11 +385,19 @@ def search(frame: pd.DataFrame, text: str | None = None, statuses: Sequence[str]
     keep = pd.Series(True, index=frame.index)
     needle = (text or "").strip().translate(_QUOTES).casefold()
     if needle:
-        found = pd.Series(False, index=frame.index)
-        for column in SEARCHED:
-            words = frame[column].fillna("").astype(str).map(lambda s: s.translate(_QUOTES).casefold())
-            found |= words.str.contains(needle, regex=False)
-        keep &= found
+        if "\n" in needle:  # typed text is one line; this keeps a match inside one column
+            haystack = (
+                frame[SEARCHED]
+                .fillna("")
+                .astype(str)
+                .agg("\0".join, axis=1)
+                .map(lambda s: s.translate(_QUOTES).casefold())
+            )
+            found = [any(needle in part for part in w.split("\0")) for w in haystack]
+        else:
+            haystack = _words(frame) if words is None else words
+            found = [needle in w for w in haystack]
+        keep &= pd.Series(found, index=frame.index, dtype=bool)
     if statuses:
         wanted = set(statuses)
         keep &= frame["statuses"].fillna("").map(lambda s: bool(wanted & set(filter(None, s.split(", ")))))

@@ -14,7 +14,7 @@ Reads only; ``tracker.review.recording.open_meeting`` and ``record_status`` writ
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
@@ -24,6 +24,7 @@ from sqlalchemy import Engine, select
 from db.models import Commitment, ProgressStatus, ReviewMeeting, ReviewSnapshot
 from db.session import read_session
 from tracker.figures.data import TrackerData
+from tracker.figures.shared import per_data
 
 PROGRAMME_PREFIX = "programme: "
 
@@ -145,10 +146,12 @@ def status_history(engine: Engine, subject: str | None = None) -> pd.DataFrame:
     return pd.DataFrame(_status_rows(engine, subject=subject), columns=STATUS_COLUMNS)
 
 
+@per_data
 def subjects(data: TrackerData) -> dict[str, str]:
     """What a status can be given to: each commitment, then each programme
     (subject -> label), as the form offers them."""
-    out = {row.ref: f"{row.ref} · {row.purpose}" for row in data.commitments.itertuples(index=False)}
+    commitments = data.commitments
+    out = {ref: f"{ref} · {purpose}" for ref, purpose in zip(commitments["ref"], commitments["purpose"])}
     for programme in sorted({p for p in data.commitments["programme"] if isinstance(p, str) and p}):
         out[PROGRAMME_PREFIX + programme] = f"Programme: {programme}"
     return out
@@ -168,6 +171,9 @@ class Meeting:
     # Statuses recorded at this meeting (after its figures were frozen),
     # oldest first. Append-only rows, so they never move either.
     given: tuple[dict[str, Any], ...] = ()
+    # What pages work out from the frozen figures, kept with them
+    # (``tracker.review.presentation.kept``): they never change.
+    memo: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def statuses(self) -> list[dict[str, Any]]:
         """Each subject's status at the meeting: as frozen with the figures,

@@ -11,10 +11,10 @@ without them: no column, metric or note says what it never recorded.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 import pandas as pd
 
@@ -22,9 +22,12 @@ from tracker.core.money import format_short, to_decimal
 from tracker.figures.delivery import qualified
 from tracker.figures.finance_tables import TOTAL
 from tracker.figures.markdown_text import escape_markdown
+from tracker.figures.shared import remember_in
 from tracker.review import as_said
 from tracker.review.meetings import PROGRAMME_PREFIX, RAG, Meeting, status_label
 from tracker.review.snapshot import milestones_overdue_first
+
+T = TypeVar("T")
 
 NO_STATUS = "No status yet"
 # st.badge's colours for each RAG word (Streamlit has no amber: orange is closest).
@@ -68,6 +71,12 @@ def rag_cell_style(text: object) -> str:
 # in words. Past this many rows a table is shown untinted: pandas' Styler
 # refuses more than 262,144 cells, and tinting 100,000 rows takes seconds.
 TINT_AT_MOST_ROWS = 2_000
+
+
+def kept(meeting: Meeting, key: Hashable, compute: Callable[[], T]) -> T:
+    """``compute()`` (something worked out from ``meeting``'s frozen figures),
+    once per loaded meeting; shared, so never changed in place."""
+    return remember_in(meeting.memo, key, compute)
 
 
 def tinted_statuses(frame: pd.DataFrame, column: str = "status"):

@@ -1,0 +1,71 @@
+"""Long lists shown a page at a time: the screen sends what a person can
+read, not the whole table (the browser and the server both slow down with
+every row sent). Searching and filtering narrow the list; the page number
+moves through it; downloads still hold every row.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+PAGE_SIZE = 100  # rows a table shows at once
+
+
+@dataclass(frozen=True)
+class Page:
+    """Rows ``first`` to ``last`` (0-based, ``last`` excluded) of ``total``:
+    page ``number`` of ``count``."""
+
+    number: int
+    count: int
+    first: int
+    last: int
+    total: int
+
+    @property
+    def is_whole(self) -> bool:
+        """Everything fits on one page: no page control is needed."""
+        return self.count <= 1
+
+    def rows(self, frame: pd.DataFrame) -> pd.DataFrame:
+        return frame.iloc[self.first : self.last]
+
+    def caption(self, many: str) -> str:
+        """``Showing 101-200 of 100,000 announcements.``; all of them: ``12 announcements.``"""
+        if self.is_whole:
+            return f"{self.total:,} {many}."
+        return f"Showing {self.first + 1:,}–{self.last:,} of {self.total:,} {many}."
+
+
+def page_of(total: int, number: int | None, size: int = PAGE_SIZE) -> Page:
+    """Page ``number`` (1-based; out of range is the nearest page) of ``total`` rows."""
+    count = max(1, -(-total // size))
+    number = min(max(1, number or 1), count)
+    first = (number - 1) * size
+    return Page(number, count, first, min(first + size, total), total)
+
+
+def page_holding(values: pd.Series, wanted: object, size: int = PAGE_SIZE) -> int | None:
+    """The page (1-based) on which ``wanted`` is listed in ``values``; None when it is not."""
+    found = np.flatnonzero(values.to_numpy() == wanted)
+    return int(found[0]) // size + 1 if len(found) else None
+
+
+PICK_AT_MOST = 100  # choices a picker lists at once
+
+
+def matching(
+    options: dict[str, str], text: str | None, keep: str | None = None, limit: int = PICK_AT_MOST
+) -> tuple[list[str], int]:
+    """The first ``limit`` options (keys) whose label contains ``text``
+    (ignoring case), with ``keep`` (the current choice) always among them;
+    and how many match in all."""
+    needle = (text or "").strip().casefold()
+    found = [key for key, label in options.items() if needle in label.casefold()] if needle else list(options)
+    listed = found[:limit]
+    if keep is not None and keep in options and keep not in listed:
+        listed.insert(0, keep)
+    return listed, len(found)
