@@ -24,7 +24,7 @@ from tracker.core.fiscal import FinancialYear
 from tracker.demo import DEMO_FOLDER, load_demo
 from tracker.figures import data as queries
 from tracker.files.tabular import DataError
-from tracker.imports import apply, saving
+from tracker.imports import apply, bulk
 from tracker.imports import plan as planning
 from tracker.records import deliveries
 from tracker.records.problems import FieldProblem, ValidationFailed
@@ -222,7 +222,7 @@ def test_apply_is_all_or_nothing_when_saving_fails_part_way(demo: Engine, monkey
     plan = planning.plan_deliveries(data, "many.csv", engine=demo)
     assert plan.counts["create"] == 250 and plan.can_apply
     before = row_counts(demo)
-    real_save = saving.save_deliveries
+    real_save = bulk.insert_deliveries
     calls: list[int] = []
 
     def fails_on_the_third_chunk(session, records, *args, **kwargs):
@@ -231,7 +231,8 @@ def test_apply_is_all_or_nothing_when_saving_fails_part_way(demo: Engine, monkey
             raise RuntimeError("disk full")
         return real_save(session, records, *args, **kwargs)
 
-    monkeypatch.setattr(saving, "save_deliveries", fails_on_the_third_chunk)
+    monkeypatch.setattr(apply, "SAVE_CHUNK", 100)
+    monkeypatch.setattr(bulk, "insert_deliveries", fails_on_the_third_chunk)
     with pytest.raises(RuntimeError, match="disk full"):
         apply.apply_plan(plan, data, engine=demo, actor=ACTOR)
 
@@ -239,7 +240,8 @@ def test_apply_is_all_or_nothing_when_saving_fails_part_way(demo: Engine, monkey
     assert row_counts(demo) == before
 
 
-def test_progress_is_reported_every_hundred_rows(demo: Engine) -> None:
+def test_progress_is_reported_after_every_chunk(demo: Engine, monkeypatch) -> None:
+    monkeypatch.setattr(apply, "SAVE_CHUNK", 100)
     rows = "".join(f"P{n},W1,2023-03-31,1000,payment,\n" for n in range(250))
     data = ("ref,commitment_ref,paid_on,amount,kind,note\n" + rows).encode()
     plan = planning.plan_deliveries(data, "many.csv", engine=demo)

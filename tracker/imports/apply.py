@@ -6,7 +6,7 @@ number and highest id of the audit events: every write adds one). Inside
 the one transaction the file is checked again against the database and must
 come to the same rows and actions as the preview.
 
-New rows are saved by ``tracker.imports.saving``. Changed rows go through the
+New rows are saved in bulk, a chunk at a time, by ``tracker.imports.bulk``. Changed rows go through the
 records' own edit use-cases, ``update_commitment`` / ``update_delivery``
 (optimistic version check, audit, and for a change to a commitment's money a
 revision with its reason, which ``apply_plan`` takes as ``reason``). Those
@@ -36,8 +36,8 @@ from tracker.core.limits import check_text
 from tracker.core.money import plain_pounds
 from tracker.core.vocabulary import REVISION_REASONS
 from tracker.files.tabular import DataError, Problem
+from tracker.imports import bulk, reading, saving
 from tracker.imports import plan as planning
-from tracker.imports import reading, saving
 from tracker.imports.plan import ImportPlan, PlanRefused
 from tracker.records import commitments as commitment_writes
 from tracker.records import deliveries as delivery_writes
@@ -47,8 +47,10 @@ from tracker.records.inputs import CommitmentInput, DeliveryInput
 from tracker.records.permissions import Actor, authorise
 from tracker.records.problems import ServiceError
 
-# The progress callback hears about the saving this often (in rows).
-PROGRESS_EVERY = 100
+# New rows are saved this many at a time (tracker.imports.bulk: one INSERT per
+# table per chunk); the progress callback hears after each chunk.
+SAVE_CHUNK = 5000
+UPDATES_BETWEEN_PROGRESS = 100  # updates go one by one through the edit use-cases
 
 Progress = Callable[[int, int], None]
 
@@ -111,7 +113,8 @@ def apply_plan(
     ``source`` is the file planned (the same bytes, or the same path).
     ``reason`` (one of ``REVISION_REASONS``; ``reason_text`` for "other") is
     needed when ``plan.needs_reason``. ``progress(done, total)`` is called as
-    rows are saved: at the start, every ``PROGRESS_EVERY`` rows and at the end.
+    rows are saved: at the start, after each chunk of ``SAVE_CHUNK`` new rows,
+    every 100 updated rows, and at the end.
 
     Raises ``DataError`` (the plan's problems, or a missing reason),
     ``PlanRefused`` (the file or the database changed since the preview, or
@@ -163,25 +166,42 @@ def apply_plan(
                 raise PlanRefused(
                     [Problem(None, None, None, "the file no longer imports as previewed: preview it again")]
                 )
-            creates = checked.with_action("create")
-            updates = checked.with_action("update")
-            tick = _Ticker(progress, len(creates) + len(updates))
-            result = saving.ImportResult()
-            ordered: list[Any] = targets_first(creates) if kind.name == "commitments" else creates
-            for start in range(0, len(ordered), PROGRESS_EVERY):
-                chunk = ordered[start : start + PROGRESS_EVERY]
-                if kind.name == "commitments":
-                    saving.save_commitments(session, chunk, actor, result)
-                else:
-                    saving.save_deliveries(session, chunk, actor, result)
-                tick.add(len(chunk))
-            session.flush()  # the edits below run in other sessions on this connection: they must see these
-            for rec in updates:
-                _update(plan, rec, connection, actor, reason, reason_text)
-                tick.add(1)
-            tick.finish()
+            result = _save(checked, session, connection, actor, progress, reason, reason_text)
             session.commit()  # joined: flushes; the connection's block commits
-    return ImportOutcome(plan.kind, len(creates), len(updates), plan.counts.get("unchanged", 0), result)
+    return ImportOutcome(plan.kind, result.created_rows, result.updated_rows, plan.counts.get("unchanged", 0), result)
+
+
+def _save(
+    checked: planning.Checked,
+    session: Session,
+    connection: Connection,
+    actor: Actor,
+    progress: Progress | None,
+    reason: str | None,
+    reason_text: str,
+) -> saving.ImportResult:
+    """Save a checked file inside the caller's transaction: new rows in bulk,
+    a chunk at a time, then each changed row through its edit use-case."""
+    kind = checked.kind
+    creates = checked.with_action("create")
+    updates = checked.with_action("update")
+    tick = _Ticker(progress, len(creates) + len(updates))
+    result = saving.ImportResult(created_rows=len(creates), updated_rows=len(updates))
+    ordered: list[Any] = targets_first(creates) if kind.name == "commitments" else creates
+    saved = bulk.Saved()
+    for start in range(0, len(ordered), SAVE_CHUNK):
+        chunk = ordered[start : start + SAVE_CHUNK]
+        if kind.name == "commitments":
+            bulk.insert_commitments(session, chunk, actor, result, saved)
+        else:
+            bulk.insert_deliveries(session, chunk, actor, result)
+        tick.add(len(chunk))
+    session.flush()  # the edits below run in other sessions on this connection: they must see these
+    for rec in updates:
+        _update(kind.name, checked.versions, rec, connection, actor, reason, reason_text)
+        tick.add(1)
+    tick.finish()
+    return result
 
 
 def import_file(
@@ -197,14 +217,30 @@ def import_file(
     """Plan and apply a file in one go (the CLI): the same checks, problems and
     saving as the Import page, all rows or none. Raises ``DataError`` with
     every problem, ``PermissionDenied`` before reading anything."""
-    authorise(actor, reading.kind_of(kind).permission)
+    found = reading.kind_of(kind)
+    authorise(actor, found.permission)
     path = Path(path)
-    plan = planning.plan_import(kind, path, path.name, engine=engine)
-    if plan.problems:
-        raise DataError(plan.problems)
-    if not plan.to_apply:
-        return ImportOutcome(kind, 0, 0, plan.counts.get("unchanged", 0))
-    return apply_plan(plan, path, engine=engine, actor=actor, progress=progress, reason=reason, reason_text=reason_text)
+    table = reading.read(found, path, path.name)
+    if not reading.rows_can_be_checked(table):
+        raise DataError(table.problems)
+    # Checked once, inside the transaction that saves it: nobody previews
+    # it, so nothing can change between the check and the saving.
+    with write_engine(engine).connect() as connection, connection.begin():
+        with Session(bind=connection, expire_on_commit=False) as session:
+            checked = planning.check(found, session, table.header, table.rows)
+            problems = sorted(table.problems + checked.problems, key=lambda p: p.line or 0)
+            if problems:
+                raise DataError(problems)
+            unchanged = checked.actions.count("unchanged")
+            if "create" not in checked.actions and "update" not in checked.actions:
+                return ImportOutcome(kind, 0, 0, unchanged)
+            if checked.needs_reason:
+                reason_problems = check_reason(reason, reason_text)
+                if reason_problems:
+                    raise DataError(reason_problems)
+            result = _save(checked, session, connection, actor, progress, reason, reason_text)
+            session.commit()
+    return ImportOutcome(kind, result.created_rows, result.updated_rows, unchanged, result)
 
 
 def stderr_progress() -> Progress:
@@ -220,7 +256,8 @@ def stderr_progress() -> Progress:
 
 
 class _Ticker:
-    """Calls ``progress(done, total)`` at the start, every PROGRESS_EVERY rows and at the end."""
+    """Calls ``progress(done, total)`` at the start, after each chunk of new rows saved,
+    every 100 updates and at the end."""
 
     def __init__(self, progress: Progress | None, total: int):
         self.progress, self.total, self.done, self.told = progress, total, 0, 0
@@ -229,7 +266,7 @@ class _Ticker:
 
     def add(self, n: int) -> None:
         self.done += n
-        if self.progress and self.done - self.told >= PROGRESS_EVERY:
+        if self.progress and self.done - self.told >= min(SAVE_CHUNK, UPDATES_BETWEEN_PROGRESS):
             self.told = self.done
             self.progress(self.done, self.total)
 
@@ -272,15 +309,21 @@ def targets_first(records: list[CommitmentRecord]) -> list[CommitmentRecord]:
 
 
 def _update(
-    plan: ImportPlan, rec: Any, connection: Connection, actor: Actor, reason: str | None, reason_text: str
+    kind: str,
+    versions: dict[str, int],
+    rec: Any,
+    connection: Connection,
+    actor: Actor,
+    reason: str | None,
+    reason_text: str,
 ) -> None:
     """Change one stored row through its edit use-case, inside the import's transaction."""
     try:
-        if plan.kind == "commitments":
+        if kind == "commitments":
             commitment_writes.update_commitment(
                 rec.ref,
                 _commitment_input(rec),
-                expected_version=plan.versions[rec.ref],
+                expected_version=versions[rec.ref],
                 reason=reason,
                 reason_text=reason_text,
                 engine=connection,
@@ -289,7 +332,7 @@ def _update(
             )
         else:
             delivery_writes.update_delivery(
-                rec.ref, _delivery_input(rec), expected_version=plan.versions[rec.ref], engine=connection, actor=actor
+                rec.ref, _delivery_input(rec), expected_version=versions[rec.ref], engine=connection, actor=actor
             )
     except ServiceError as err:
         found = getattr(err, "problems", None)

@@ -36,6 +36,8 @@ class ImportResult:
 
     created: dict[str, int] = field(default_factory=dict)
     unchanged: dict[str, int] = field(default_factory=dict)
+    created_rows: int = 0  # rows of the file created and updated (an import's own counts)
+    updated_rows: int = 0
 
     def count(self, bucket: str, entity: str, n: int = 1) -> None:
         if n:

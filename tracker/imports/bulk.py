@@ -1,0 +1,309 @@
+"""Saving an import's new rows in bulk, inside the import's transaction.
+
+What ``tracker.imports.saving`` does one ORM object at a time, done a chunk
+at a time with SQLAlchemy Core: one multi-row INSERT per table per chunk
+(``executemany``, ids handed back in order with ``RETURNING``), links between
+new commitments (a re-announcement, a share of a pot) set by one UPDATE per
+chunk, and the audit trail's "create" events written as rows in bulk from
+the rows as stored (read back, so each event holds exactly what an ORM save
+would have recorded). Nothing is held in the session between chunks but the
+organisations, so memory grows with the chunk, not the file, and the time
+with the number of rows, not its square.
+
+All or nothing stays: every chunk runs in the caller's one transaction, and
+a problem found in any chunk raises ``DataError`` before the transaction
+commits, so nothing is saved.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Table, bindparam, insert, select, update
+from sqlalchemy.orm import Session
+
+from db.models import Announcement, AuditEvent, Commitment, CommitmentArea, Delivery, Organisation, ProfileLine
+from tracker.core.vocabulary import ANNOUNCED_EARLIER
+from tracker.files.tabular import DataError, Problem
+from tracker.imports.saving import ImportResult
+from tracker.records.commitment_rows import CommitmentRecord
+from tracker.records.delivery_rows import DeliveryRecord
+from tracker.records.organisations import AmbiguousOrganisation, Organisations
+from tracker.records.permissions import Actor
+from tracker.records.unit_of_work import audit, audit_created, json_value, snapshot
+
+IN_LIST = 500  # refs or ids per IN (...) list
+UNAUDITED = ("created_at", "updated_at")  # as tracker.records.unit_of_work.snapshot leaves out
+AUDIT_ROWS = 1000  # audit events per INSERT
+
+
+@dataclass
+class Saved:
+    """What earlier chunks of this import saved: refs to ids, so a later row
+    can re-announce or share in a commitment saved before it."""
+
+    commitment_ids: dict[str, int] = field(default_factory=dict)
+
+
+def _ids_by_ref(session: Session, table: Table, refs: Iterable[str], *columns) -> dict[str, Any]:
+    """Stored rows by ref: ``{ref: row}`` with ``id`` and ``columns``."""
+    wanted = sorted(set(refs))
+    found: dict[str, Any] = {}
+    for start in range(0, len(wanted), IN_LIST):
+        chunk = wanted[start : start + IN_LIST]
+        query = select(table.c.ref, table.c.id, *columns).where(table.c.ref.in_(chunk))
+        found.update({row.ref: row for row in session.execute(query)})
+    return found
+
+
+def _insert(session: Session, table: Table, rows: list[dict[str, Any]]) -> list[int]:
+    """Insert ``rows`` (one executemany), returning their new ids in order."""
+    if not rows:
+        return []
+    statement = insert(table).returning(table.c.id, sort_by_parameter_order=True)
+    return [row.id for row in session.execute(statement, rows)]
+
+
+def _audit_created(
+    session: Session, actor: Actor, table: Table, rows: Sequence[dict[str, Any]], ids: Sequence[int]
+) -> None:
+    """One "create" audit event per new row of ``table``: the values saved
+    (``rows``, as inserted, with their new ``ids``), as
+    ``tracker.records.unit_of_work.snapshot`` records an ORM object's."""
+    columns = [c.key for c in table.columns if c.key not in UNAUDITED]
+    events = [
+        {
+            "actor": actor.name,
+            "action": "create",
+            "entity": table.name,
+            "entity_id": row_id,
+            "before": None,
+            "after": {key: json_value(row_id if key == "id" else row[key]) for key in columns},
+        }
+        for row, row_id in zip(rows, ids, strict=True)
+    ]
+    for start in range(0, len(events), AUDIT_ROWS):
+        session.execute(insert(AuditEvent.__table__), events[start : start + AUDIT_ROWS])
+
+
+# --- commitments ---------------------------------------------------------------
+
+
+def _organisation(orgs: Organisations, rec: CommitmentRecord, role: str, problems: list[Problem]):
+    name, identifier = getattr(rec, role), getattr(rec, f"{role}_id")
+    try:
+        return orgs.get(name, role, identifier, line=rec.line)
+    except AmbiguousOrganisation as err:
+        problems.append(Problem(rec.line, role, name, str(err)))
+        return None
+
+
+def insert_commitments(
+    session: Session, records: list[CommitmentRecord], actor: Actor, result: ImportResult, saved: Saved
+) -> None:
+    """Save new commitments (with their announcements, organisations, areas
+    and profile lines) and audit each created row. Raises ``DataError`` with
+    every problem found; the caller's transaction then saves nothing."""
+    problems: list[Problem] = []
+    orgs = Organisations(session)
+    commitments, announcements = Commitment.__table__, Announcement.__table__
+    stored = _ids_by_ref(session, commitments, (r.ref for r in records))
+    stored_announcements = _ids_by_ref(
+        session,
+        announcements,
+        (r.announcement_ref or r.ref for r in records),
+        announcements.c.announced_on,
+        announcements.c.funder_id,
+    )
+    linked = {r.reannounces for r in records if r.reannounces and r.reannounces != ANNOUNCED_EARLIER}
+    linked |= {r.part_of for r in records if r.part_of}
+    targets = {
+        ref: row.id for ref, row in _ids_by_ref(session, commitments, linked - set(saved.commitment_ids)).items()
+    }
+
+    rows: list[tuple[CommitmentRecord, Organisation, Organisation | None]] = []  # (row, funder, recipient)
+    for rec in records:
+        if rec.ref in stored:  # the plan creates only new refs; never write over a stored one
+            problems.append(Problem(rec.line, "ref", rec.ref, "a commitment with this ref is already stored"))
+            continue
+        funder = _organisation(orgs, rec, "funder", problems)
+        recipient = _organisation(orgs, rec, "recipient", problems) if rec.recipient else None
+        if funder is None or (rec.recipient and recipient is None):
+            continue
+        rows.append((rec, funder, recipient))
+    if problems:
+        raise DataError(problems)
+    session.flush()  # new organisations get their ids
+
+    new_announcements: dict[str, dict[str, Any]] = {}
+    for rec, funder, _ in rows:
+        ref = rec.announcement_ref or rec.ref
+        found = stored_announcements.get(ref)
+        if found is None and ref not in new_announcements:
+            new_announcements[ref] = {
+                "ref": ref,
+                "announced_on": rec.announced_on,
+                "title": rec.title or f"{rec.funder}: {rec.purpose}",
+                "funder_id": funder.id,
+                "made_by": None,
+                "source_url": rec.source_url,
+                "quote": rec.quote,
+                "notes": None,
+                "deleted_at": None,
+                "version": 1,
+            }
+            continue
+        announced_on, funder_id = (
+            (found.announced_on, found.funder_id)
+            if found is not None
+            else (new_announcements[ref]["announced_on"], new_announcements[ref]["funder_id"])
+        )
+        if announced_on != rec.announced_on or funder_id != funder.id:
+            said = f"on {announced_on.isoformat()}" if announced_on else "on no stated date"
+            problems.append(
+                Problem(
+                    rec.line,
+                    "announcement_ref",
+                    ref,
+                    f"announcement {ref} is stored as made {said} by {_name_of(session, funder_id)!r}: "
+                    "the row must agree",
+                )
+            )
+    if problems:
+        raise DataError(problems)
+    new_announcement_ids = _insert(session, announcements, list(new_announcements.values()))
+    announcement_ids = dict(zip(new_announcements, new_announcement_ids))
+    announcement_ids.update({ref: row.id for ref, row in stored_announcements.items()})
+
+    commitment_rows = [
+        {
+            "ref": rec.ref,
+            "announcement_id": announcement_ids[rec.announcement_ref or rec.ref],
+            "purpose": rec.purpose,
+            "programme": rec.programme,
+            "recipient_id": recipient.id if recipient is not None else None,
+            "kind": rec.kind,
+            "amount_pence": rec.amount_pence,
+            "qualifier": rec.qualifier,
+            "status": rec.status,
+            "capital_or_revenue": rec.capital_or_revenue,
+            "first_year": rec.first_year,
+            "years": rec.years,
+            "uplift_bp": rec.uplift_bp,
+            "reannounces_id": None,
+            "reannounces_earlier": rec.reannounces == ANNOUNCED_EARLIER,
+            "part_of_id": None,
+            "spread": rec.spread,
+            "planned_start": rec.planned_start,
+            "planned_end": rec.planned_end,
+            "notes": None,
+            "deleted_at": None,
+            "version": 1,
+        }
+        for rec, _, recipient in rows
+    ]
+    commitment_ids = _insert(session, commitments, commitment_rows)
+    saved.commitment_ids.update(zip((rec.ref for rec, _, _ in rows), commitment_ids))
+    targets.update(saved.commitment_ids)
+    links = [
+        {
+            "row_id": cid,
+            "reannounces": targets[rec.reannounces]
+            if rec.reannounces and rec.reannounces != ANNOUNCED_EARLIER
+            else None,
+            "pot": targets[rec.part_of] if rec.part_of else None,
+        }
+        for (rec, _, _), cid in zip(rows, commitment_ids)
+        if (rec.reannounces and rec.reannounces != ANNOUNCED_EARLIER) or rec.part_of
+    ]
+    linked_rows = [
+        i
+        for i, (rec, _, _) in enumerate(rows)
+        if (rec.reannounces and rec.reannounces != ANNOUNCED_EARLIER) or rec.part_of
+    ]
+    for link, values in zip(links, (commitment_rows[i] for i in linked_rows)):
+        values["reannounces_id"], values["part_of_id"] = link["reannounces"], link["pot"]
+    if links:
+        session.execute(
+            update(commitments)
+            .where(commitments.c.id == bindparam("row_id"))
+            .values(reannounces_id=bindparam("reannounces"), part_of_id=bindparam("pot")),
+            links,
+        )
+    areas = [
+        {"commitment_id": cid, "gss_code": code} for (rec, _, _), cid in zip(rows, commitment_ids) for code in rec.areas
+    ]
+    if areas:
+        session.execute(insert(CommitmentArea.__table__), areas)
+    line_rows = [
+        {"commitment_id": cid, "financial_year": fy, "amount_pence": pence, "version": 1}
+        for (rec, _, _), cid in zip(rows, commitment_ids)
+        for fy, pence in rec.profile
+    ]
+    line_ids = _insert(session, ProfileLine.__table__, line_rows)
+
+    # The audit trail, in the order an ORM save wrote it: organisations and
+    # announcements, identifiers given, then commitments and their lines.
+    audit_created(session, actor, orgs.created)
+    _audit_created(session, actor, announcements, list(new_announcements.values()), new_announcement_ids)
+    for organisation, before in orgs.identified:
+        audit(session, actor, "update", organisation, before, snapshot(organisation))
+    _audit_created(session, actor, commitments, commitment_rows, commitment_ids)
+    _audit_created(session, actor, ProfileLine.__table__, line_rows, line_ids)
+    for organisation in orgs.all:  # nothing about them is needed again: keep the session small
+        session.expire(organisation, ["announcements", "commitments_received"])
+    for entity, count in (
+        ("organisation", len(orgs.created)),
+        ("announcement", len(new_announcements)),
+        ("commitment", len(commitment_ids)),
+    ):
+        result.count("created", entity, count)
+
+
+def _name_of(session: Session, organisation_id: int) -> str:
+    return session.get_one(Organisation, organisation_id).name
+
+
+# --- deliveries ------------------------------------------------------------------
+
+
+def insert_deliveries(session: Session, records: list[DeliveryRecord], actor: Actor, result: ImportResult) -> None:
+    """Save new deliveries and audit each. Raises ``DataError`` with every problem found."""
+    problems: list[Problem] = []
+    deliveries, commitments = Delivery.__table__, Commitment.__table__
+    targets = _ids_by_ref(session, commitments, (r.commitment_ref for r in records), commitments.c.deleted_at)
+    stored = _ids_by_ref(session, deliveries, (r.ref for r in records))
+    rows = []
+    for rec in records:
+        target = targets.get(rec.commitment_ref)
+        if target is None or target.deleted_at is not None:
+            problems.append(
+                Problem(
+                    rec.line, "commitment_ref", rec.commitment_ref, "expected the ref of a commitment in the database"
+                )
+            )
+            continue
+        if rec.ref in stored:  # the plan creates only new refs; never write over a stored one
+            problems.append(Problem(rec.line, "ref", rec.ref, "a delivery with this ref is already stored"))
+            continue
+        rows.append(
+            {
+                "ref": rec.ref,
+                "commitment_id": target.id,
+                "paid_on": rec.paid_on,
+                "amount_pence": rec.amount_pence,
+                "kind": rec.kind,
+                "note": rec.note,
+                "evidence_url": rec.evidence_url,
+                "illustrative": rec.illustrative,
+                "deleted_at": None,
+                "version": 1,
+            }
+        )
+    if problems:
+        raise DataError(problems)
+    ids = _insert(session, deliveries, rows)
+    _audit_created(session, actor, deliveries, rows, ids)
+    result.count("created", "delivery", len(ids))
