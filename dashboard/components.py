@@ -13,8 +13,10 @@ worked out before.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 import pandas as pd
 import streamlit as st
@@ -109,16 +111,10 @@ def sidebar() -> View:
             )
             if (low, high) != (labels[0], labels[-1]):
                 first, last = FinancialYear.parse(low), FinancialYear.parse(high)
-        funders = st.multiselect("Funder", options["funders"], key="filter_funders", placeholder="All funders")
-        recipients = st.multiselect(
-            "Recipient", options["recipients"], key="filter_recipients", placeholder="All recipients"
-        )
-        programmes = st.multiselect(
-            "Programme", options["programmes"], key="filter_programmes", placeholder="All programmes"
-        )
-        areas = st.multiselect(
-            "Area", options["areas"], key="filter_areas", placeholder="All areas", format_func=area_label
-        )
+        funders = multi_pick("Funder", options["funders"], "filter_funders", "funders")
+        recipients = multi_pick("Recipient", options["recipients"], "filter_recipients", "recipients")
+        programmes = multi_pick("Programme", options["programmes"], "filter_programmes", "programmes")
+        areas = multi_pick("Area", options["areas"], "filter_areas", "areas", format_func=area_label)
         st.divider()
         st.caption(f"Figures as at **{as_at:%-d %B %Y}**. Financial years run from 1 April to 31 March.")
     filters = Filters(first, last, tuple(funders), tuple(recipients), tuple(programmes), tuple(areas))
@@ -187,12 +183,44 @@ def pager(total: int, key: str, many: str) -> Page:
     return page
 
 
-def pick_by_search(label: str, options: dict[str, str], key: str, many: str) -> str | None:
+def pick_by_search(label: str, options: Mapping[Any, str], key: str, many: str, **selectbox) -> Any:
     """A choice among ``options`` (key -> label). Up to ``PICK_AT_MOST`` it is a
     plain list; beyond, a search box narrows it (the list holds the first
-    matches, and the current choice)."""
+    matches, and the current choice). ``selectbox``: more of ``st.selectbox``'s
+    arguments (``index``, ``on_change``, ``placeholder``...)."""
+    listed = searched(list(options) if len(options) <= PICK_AT_MOST else options, key, many)
+    if listed is None:
+        return None
+    return st.selectbox(label, listed, format_func=options.__getitem__, key=key, **selectbox)
+
+
+def multi_pick(label: str, options: list[str], key: str, many: str, **multiselect) -> list[str]:
+    """Choose any of ``options`` (none: all). Up to ``PICK_AT_MOST`` a plain
+    list; beyond, a search box lists the first matches beside those chosen."""
+    if len(options) > PICK_AT_MOST:
+        known = set(options)
+        chosen = [value for value in st.session_state.get(key, []) if value in known]
+        text = st.text_input(
+            f"Find in {len(options):,} {many}",
+            key=f"{key}_find",
+            icon=":material/search:",
+            placeholder="Type part of a name",
+        )
+        listed, found = matching(options, text)
+        taken = set(chosen)
+        options = [*chosen, *(value for value in listed if value not in taken)]
+        if found > PICK_AT_MOST:
+            st.caption(f"The first {PICK_AT_MOST} of {found:,} listed; type more to find others.")
+    return st.multiselect(label, options, key=key, placeholder=f"All {many}", **multiselect)
+
+
+def searched(options: Mapping[Any, str] | list[str], key: str, many: str, first: Sequence[str] = ()) -> list | None:
+    """The choices a picker (its widget ``key``) lists: all of ``options`` up to
+    ``PICK_AT_MOST``, else a search box and the first matches of what is typed
+    (with the current choice); ``first`` always comes first. None: nothing
+    matches (said under the box)."""
     if len(options) <= PICK_AT_MOST:
-        return st.selectbox(label, list(options), format_func=options.__getitem__, key=key)
+        return [*first, *options]
     text = st.text_input(
         f"Find in {len(options):,} {many}",
         key=f"{key}_find",
@@ -200,13 +228,12 @@ def pick_by_search(label: str, options: dict[str, str], key: str, many: str) -> 
         placeholder="Type part of a ref or a name",
     )
     listed, found = matching(options, text, st.session_state.get(key))
-    if not listed:
+    if not listed and not first:
         st.caption(f"Nothing matches “{text}”.")
         return None
-    chosen = st.selectbox(label, listed, format_func=options.__getitem__, key=key)
     if found > PICK_AT_MOST:
         st.caption(f"The first {PICK_AT_MOST} of {found:,} listed; type more to find the one you want.")
-    return chosen
+    return [*first, *listed]
 
 
 def stop_if_nothing_to_show(view: View, nothing: bool) -> None:

@@ -26,7 +26,7 @@ from typing import Any, Generic, TypeVar
 
 import streamlit as st
 
-from dashboard.components import NEW_ORGANISATION, field_problems, organisation_names
+from dashboard.components import NEW_ORGANISATION, field_problems, organisation_names, searched
 from tracker.core import vocabulary
 from tracker.core.limits import LIMITS
 from tracker.records.inputs import AnnouncementInput, CommitmentInput, DeliveryInput, MilestoneInput
@@ -359,7 +359,8 @@ def _draw(field: Field, widget_key: str, commitment_refs: Sequence[str]) -> None
     elif field.kind is Kind.COMMITMENT:
         st.selectbox(
             shown,
-            [*field.options, *commitment_refs],  # a field's own choices (e.g. "earlier") come first
+            # A field's own choices (e.g. "earlier") come first; many refs are searched, not all listed.
+            searched(list(commitment_refs), widget_key, "commitments", first=field.options) or [],
             index=None,
             key=widget_key,
             help=field.help,
@@ -369,7 +370,7 @@ def _draw(field: Field, widget_key: str, commitment_refs: Sequence[str]) -> None
     elif field.kind is Kind.ORGANISATION:
         picked = st.selectbox(
             shown,
-            [*organisation_names(), NEW_ORGANISATION],
+            [*(searched(organisation_names(), widget_key, "organisations") or []), NEW_ORGANISATION],
             index=None,
             key=widget_key,
             help=field.help,

@@ -99,7 +99,7 @@ def commitments(meeting: Meeting, at_meeting: Mapping[str, str]) -> None:
     if not programmes.empty:
         st.markdown("**Programmes**")
         st.dataframe(
-            view.tinted_statuses(programmes),
+            view.tinted_statuses(pager(len(programmes), "review_programmes_page", "programmes").rows(programmes)),
             hide_index=True,
             column_config={
                 "programme": st.column_config.TextColumn("Programme", width="large"),

@@ -10,15 +10,24 @@ from functools import partial
 import streamlit as st
 
 from dashboard import auth, downloads
-from dashboard.components import engine
+from dashboard.components import engine, pager
 from tracker import audit
+from tracker.figures.data import data_version
 
 auth.require("view_audit")
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _events(_database, url: str, flt: audit.AuditFilter, version: int):
+    """The events the filters select, read again when anything is saved
+    (``version``, the newest audit event: the trail shows a change the moment
+    it is saved); shared, never changed."""
+    return audit.events(_database, flt)
+
 
 st.title("Audit trail")
 st.caption("Every change to the data, newest first. The database refuses to alter or delete these records.")
 
-# Not cached: the trail must show a change the moment it is saved.
 database = engine()
 recorded = audit.span(database)
 if not recorded.count or recorded.first is None or recorded.last is None:  # the times come with the first event
@@ -61,7 +70,7 @@ flt = audit.AuditFilter(
     until=None if until is not None and until >= today_utc else until,
     text=text.strip(),
 )
-frame = audit.events(database, flt)
+frame = _events(database, database.url.render_as_string(), flt, data_version(database))
 
 if frame.empty:
     st.info("No changes match these filters.", icon=":material/filter_alt_off:")
@@ -74,8 +83,9 @@ elif flt.is_empty:
 else:
     st.markdown(f"**{len(frame):,}** of {recorded.count:,} changes match these filters.")
 
+page = pager(len(frame), "audit_page", "changes; the CSV holds every one listed")
 st.dataframe(
-    frame,
+    page.rows(frame),
     hide_index=True,
     width="stretch",
     placeholder="—",

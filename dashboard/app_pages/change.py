@@ -15,8 +15,9 @@ from typing import Any
 import streamlit as st
 
 from dashboard import auth, forms
-from dashboard.components import clear_data, current_view, engine
+from dashboard.components import clear_data, current_view, engine, pick_by_search
 from dashboard.forms import FORMS, NO_PROBLEMS, REVISION_REASON, render_fields
+from tracker.figures.data import data_version
 from tracker.records import announcements, commitments, deletion, deliveries, editing, milestones
 from tracker.records import listings as records
 from tracker.records.problems import NotFound, ServiceError, StaleEdit, ValidationFailed
@@ -30,6 +31,20 @@ UPDATE: dict[str, Callable[..., int]] = {
     "milestone": milestones.update_milestone,
 }
 KINDS = {"Announcement": "announcement", "Commitment": "commitment", "Delivery": "delivery", "Milestone": "milestone"}
+PLURALS = {
+    "announcement": "announcements",
+    "commitment": "commitments",
+    "delivery": "deliveries",
+    "milestone": "milestones",
+}
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _editable(_db, url: str, entity: str, version: int) -> dict[str, str]:
+    """What can be changed (ref -> label), read again only when the data changes; shared, never changed."""
+    return records.editable(_db, entity)
+
+
 # Finance staff correct (and delete) deliveries only; editors (and admins) every kind.
 KINDS = {label: kind for label, kind in KINDS.items() if auth.allows(me, f"update_{kind}")}
 DEFAULT_KIND = "Commitment" if "Commitment" in KINDS else next(iter(KINDS))
@@ -55,7 +70,7 @@ kind_label = st.segmented_control(
     "Kind of record", list(KINDS), default=DEFAULT_KIND, key="change_kind", on_change=lambda: _forget()
 )
 entity = KINDS.get(kind_label or DEFAULT_KIND, KINDS[DEFAULT_KIND])
-choices = records.editable(db, entity)
+choices = _editable(db, db.url.render_as_string(), entity, data_version(db))
 # A new picker (new key) after each save or delete: Streamlit keeps a
 # selectbox's value as the label it showed, and a save can change the label.
 pick_key = f"change_pick_{entity}_{state.get('change_gen', 0)}"
@@ -202,12 +217,12 @@ if pick_key not in state:  # a new picker (after a save) opens on the record sti
         state[pick_key] = open_ref
 elif state[pick_key] != picked():
     state[pick_key] = picked()
-st.selectbox(
+pick_by_search(
     f"{kind_label or DEFAULT_KIND} to change",
-    list(choices),
+    choices,
+    pick_key,
+    PLURALS[entity],
     index=None,
-    key=pick_key,
-    format_func=lambda ref: choices[ref],
     on_change=pick,
     placeholder="Choose one",
 )

@@ -8,7 +8,8 @@ merges the two here. Every change is audited (tracker.records.organisation_chang
 import streamlit as st
 
 from dashboard import auth
-from dashboard.components import clear_data, engine
+from dashboard.components import clear_data, engine, pager, pick_by_search
+from tracker.figures.data import data_version
 from tracker.records import listings
 from tracker.records.organisation_changes import merge_organisations, update_organisation
 from tracker.records.problems import ServiceError, ValidationFailed
@@ -27,13 +28,20 @@ for key, show in (("organisations_saved", st.success), ("organisations_error", s
     if state.get(key):
         show(state.pop(key))
 
-table = listings.organisations(db)
+
+@st.cache_resource(show_spinner=False, max_entries=2)
+def _organisations(_db, url: str, version: int):
+    """Every organisation with its counts, read again when the data changes; shared, never changed."""
+    return listings.organisations(_db)
+
+
+table = _organisations(db, db.url.render_as_string(), data_version(db))
 if table.empty:
     st.info("No organisations yet: they are added with the announcements and commitments that name them.")
     st.stop()
 
 st.dataframe(
-    table.drop(columns=["organisation_id", "version"]),
+    pager(len(table), "organisations_page", "organisations").rows(table).drop(columns=["organisation_id", "version"]),
     hide_index=True,
     width="stretch",
     column_config={
@@ -93,14 +101,7 @@ def merge() -> None:
 
 
 st.subheader("Correct an organisation")
-st.selectbox(
-    "Organisation",
-    list(names),
-    format_func=lambda key: names[key],
-    index=None,
-    key="organisations_pick",
-    on_change=fill,
-)
+pick_by_search("Organisation", names, "organisations_pick", "organisations", index=None, on_change=fill)
 if state.get("organisations_pick") is not None:
     st.text_input("Name", key="organisations_name", max_chars=200)
     st.text_input("Identifier (optional)", key="organisations_identifier", max_chars=100, placeholder="GB-CHC-1234567")
@@ -113,10 +114,10 @@ st.caption(
     "Each change is in the audit trail, which says how to undo it."
 )
 keep_col, merge_col = st.columns(2)
-keep_col.selectbox("Keep", list(names), format_func=lambda key: names[key], index=None, key="organisations_keep")
-merge_col.selectbox(
-    "Merge into it and remove", list(names), format_func=lambda key: names[key], index=None, key="organisations_merge"
-)
+with keep_col:
+    pick_by_search("Keep", names, "organisations_keep", "organisations", index=None)
+with merge_col:
+    pick_by_search("Merge into it and remove", names, "organisations_merge", "organisations", index=None)
 st.button(
     "Merge",
     on_click=merge,

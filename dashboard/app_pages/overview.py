@@ -11,6 +11,7 @@ from dashboard.components import (
     illustrative_notice,
     milestones_table,
     money_column,
+    pager,
     signed_money_column,
     stop_if_nothing_to_show,
 )
@@ -132,10 +133,9 @@ split = breakdown(shown.data, by)
 shared = note_on_shared(split)
 if shared:
     st.caption(shared)
+rows = pager(len(split), f"overview_breakdown_page_{by}", f"{by} lines, largest first").rows(split)
 st.dataframe(
-    split.assign(
-        **{m: split[m].map(to_decimal) for m in ("committed", "delivered", "variance", "shared") if m in split}
-    ),
+    rows.assign(**{m: rows[m].map(to_decimal) for m in ("committed", "delivered", "variance", "shared") if m in rows}),
     hide_index=True,
     width="stretch",
     column_config={

@@ -6,7 +6,9 @@ moves through it; downloads still hold every row.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -58,14 +60,16 @@ PICK_AT_MOST = 100  # choices a picker lists at once
 
 
 def matching(
-    options: dict[str, str], text: str | None, keep: str | None = None, limit: int = PICK_AT_MOST
-) -> tuple[list[str], int]:
-    """The first ``limit`` options (keys) whose label contains ``text``
-    (ignoring case), with ``keep`` (the current choice) always among them;
-    and how many match in all."""
+    options: Mapping[Any, str] | Sequence[str], text: str | None, keep: Any = None, limit: int = PICK_AT_MOST
+) -> tuple[list, int]:
+    """The first ``limit`` options (a mapping's keys, matched on their labels;
+    or plain strings, matched on themselves) that contain ``text`` (ignoring
+    case), with ``keep`` (the current choice) always among them; and how many
+    match in all."""
     needle = (text or "").strip().casefold()
-    found = [key for key, label in options.items() if needle in label.casefold()] if needle else list(options)
+    labelled = options.items() if isinstance(options, Mapping) else zip(options, options)
+    found = [key for key, label in labelled if needle in label.casefold()] if needle else list(options)
     listed = found[:limit]
-    if keep is not None and keep in options and keep not in listed:
+    if keep is not None and keep not in listed and keep in options:
         listed.insert(0, keep)
     return listed, len(found)

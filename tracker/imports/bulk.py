@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import Table, bindparam, insert, select, update
 from sqlalchemy.orm import Session
@@ -37,6 +37,14 @@ from tracker.records.unit_of_work import audit, audit_created, json_value, snaps
 IN_LIST = 500  # refs or ids per IN (...) list
 UNAUDITED = ("created_at", "updated_at")  # as tracker.records.unit_of_work.snapshot leaves out
 AUDIT_ROWS = 1000  # audit events per INSERT
+
+
+def _table(model: Any) -> Table:
+    return cast(Table, model.__table__)
+
+
+AUDIT_EVENTS, ANNOUNCEMENTS, COMMITMENTS = _table(AuditEvent), _table(Announcement), _table(Commitment)
+COMMITMENT_AREAS, DELIVERIES, PROFILE_LINES = _table(CommitmentArea), _table(Delivery), _table(ProfileLine)
 
 
 @dataclass
@@ -85,7 +93,7 @@ def _audit_created(
         for row, row_id in zip(rows, ids, strict=True)
     ]
     for start in range(0, len(events), AUDIT_ROWS):
-        session.execute(insert(AuditEvent.__table__), events[start : start + AUDIT_ROWS])
+        session.execute(insert(AUDIT_EVENTS), events[start : start + AUDIT_ROWS])
 
 
 # --- commitments ---------------------------------------------------------------
@@ -108,7 +116,7 @@ def insert_commitments(
     every problem found; the caller's transaction then saves nothing."""
     problems: list[Problem] = []
     orgs = Organisations(session)
-    commitments, announcements = Commitment.__table__, Announcement.__table__
+    commitments, announcements = COMMITMENTS, ANNOUNCEMENTS
     stored = _ids_by_ref(session, commitments, (r.ref for r in records))
     stored_announcements = _ids_by_ref(
         session,
@@ -236,13 +244,13 @@ def insert_commitments(
         {"commitment_id": cid, "gss_code": code} for (rec, _, _), cid in zip(rows, commitment_ids) for code in rec.areas
     ]
     if areas:
-        session.execute(insert(CommitmentArea.__table__), areas)
+        session.execute(insert(COMMITMENT_AREAS), areas)
     line_rows = [
         {"commitment_id": cid, "financial_year": fy, "amount_pence": pence, "version": 1}
         for (rec, _, _), cid in zip(rows, commitment_ids)
         for fy, pence in rec.profile
     ]
-    line_ids = _insert(session, ProfileLine.__table__, line_rows)
+    line_ids = _insert(session, PROFILE_LINES, line_rows)
 
     # The audit trail, in the order an ORM save wrote it: organisations and
     # announcements, identifiers given, then commitments and their lines.
@@ -251,7 +259,7 @@ def insert_commitments(
     for organisation, before in orgs.identified:
         audit(session, actor, "update", organisation, before, snapshot(organisation))
     _audit_created(session, actor, commitments, commitment_rows, commitment_ids)
-    _audit_created(session, actor, ProfileLine.__table__, line_rows, line_ids)
+    _audit_created(session, actor, PROFILE_LINES, line_rows, line_ids)
     for organisation in orgs.all:  # nothing about them is needed again: keep the session small
         session.expire(organisation, ["announcements", "commitments_received"])
     for entity, count in (
@@ -272,7 +280,7 @@ def _name_of(session: Session, organisation_id: int) -> str:
 def insert_deliveries(session: Session, records: list[DeliveryRecord], actor: Actor, result: ImportResult) -> None:
     """Save new deliveries and audit each. Raises ``DataError`` with every problem found."""
     problems: list[Problem] = []
-    deliveries, commitments = Delivery.__table__, Commitment.__table__
+    deliveries, commitments = DELIVERIES, COMMITMENTS
     targets = _ids_by_ref(session, commitments, (r.commitment_ref for r in records), commitments.c.deleted_at)
     stored = _ids_by_ref(session, deliveries, (r.ref for r in records))
     rows = []
