@@ -48,6 +48,13 @@ them, and seven more columns follow ``status``::
 - ``currency`` ``GBP`` or blank, half each.
 
 The default output (without ``--as-said``) is unchanged, byte for byte.
+
+``--deliveries FILE`` also writes deliveries against the commitments just
+written (``generate_deliveries``): ``--deliveries-per-commitment`` (3) for
+every commitment, in the Deliveries CSV format
+``ref,commitment_ref,paid_on,amount,kind,note,illustrative``, from their own
+generator (seed + 1), so the commitments file is the same bytes with or
+without it.
 """
 
 from __future__ import annotations
@@ -374,6 +381,97 @@ def _as_said(rng: np.random.Generator, base: pa.Table, base_pence: np.ndarray) -
     return pa.table({name: pa.array(values, pa.string()) for name, values in {**col, **extra}.items()})
 
 
+# --- --deliveries: payments and spend against the commitments -------------------------------
+
+DELIVERY_COLUMNS = ("ref", "commitment_ref", "paid_on", "amount", "kind", "note", "illustrative")
+# (value, weight); ``payment`` and ``spend`` are the importer's aliases; refunds are written positive.
+DELIVERY_KINDS = (("disbursement", 55), ("expenditure", 25), ("payment", 5), ("spend", 5), ("refund", 10))
+DELIVERY_UNDATED_PERCENT = 10
+DELIVERY_CORRECTION_PERMILLE = 10  # of the others: negative corrections
+DELIVERY_SHARE_PERCENT = (1, 40)  # of the commitment's amount, each delivery (at least £1)
+DEFAULT_DELIVERIES_PER_COMMITMENT = 3
+
+
+def deliveries_table(commitments: pa.Table, per_commitment: int, seed: int) -> pa.Table:
+    """``per_commitment`` deliveries for every row of ``commitments`` (its ``ref``, ``amount``
+    and ``first_year`` columns), as a table of string columns in DELIVERY_COLUMNS order.
+
+    Deliveries of one commitment are consecutive (refs ``D0000001`` ...). Each is 1-40% of
+    the commitment's amount (at least £1.00); ``paid_on`` a day in the commitment's first
+    year (a year 2010-11..2030-31 when it has none), blank for about 10%; ``kind``
+    disbursement 55%, expenditure 25%, payment 5%, spend 5%, refund 10%; about 1% of the
+    others are negative corrections; ``illustrative`` is ``yes``. Integer draws only.
+    """
+    if per_commitment < 0:
+        raise ValueError("per_commitment must be zero or more")
+    n = commitments.num_rows
+    m = n * per_commitment
+    rng = np.random.Generator(np.random.PCG64(seed))
+    # Draw every column in a fixed order: changing this order changes the file.
+    share = rng.integers(DELIVERY_SHARE_PERCENT[0], DELIVERY_SHARE_PERCENT[1] + 1, m)
+    day = rng.integers(0, 365, m)
+    any_year = rng.integers(FIRST_START_YEAR, LAST_START_YEAR + 1, m)
+    undated = rng.integers(0, 100, m) < DELIVERY_UNDATED_PERCENT
+    kind = _weighted(rng, m, [w for _, w in DELIVERY_KINDS])
+    correction = rng.integers(0, 1000, m) < DELIVERY_CORRECTION_PERMILLE
+
+    which = np.repeat(np.arange(n, dtype=np.int64), per_commitment)
+    # Amounts are written with exactly two decimals: pence are the digits without the point.
+    amount_pence = np.array(pc.cast(pc.replace_substring(commitments.column("amount"), ".", ""), pa.int64()), np.int64)
+    pence = np.maximum(100, amount_pence[which] * share // 100)
+    first_years = commitments.column("first_year").to_pylist()
+    start = np.array([int(fy[:4]) if fy else 0 for fy in first_years], np.int64)[which]
+    start = np.where(start > 0, start, any_year)
+    low = int(start.min()) if m else FIRST_START_YEAR
+    april_first = np.array([f"{y}-04-01" for y in range(low, int(start.max()) + 1 if m else low + 1)], "datetime64[D]")
+    paid_days = april_first.astype(np.int64)[start - low] + day  # days since 1970-01-01
+    paid_on = pc.cast(pa.array(paid_days.astype(np.int32), pa.date32()), pa.string())
+    paid_on = pc.if_else(pa.array(undated), pa.scalar("", pa.string()), paid_on)
+
+    refund = kind == len(DELIVERY_KINDS) - 1
+    negative = correction & ~refund
+    digits = max(7, len(str(m)))
+    ref = pc.binary_join_element_wise(
+        "D", pc.utf8_lpad(pc.cast(pa.array(np.arange(1, m + 1, dtype=np.int64)), pa.string()), digits, "0"), ""
+    )
+    pounds = pc.binary_join_element_wise(
+        pc.cast(pa.array(pence // 100), pa.string()),
+        pc.utf8_lpad(pc.cast(pa.array(pence % 100), pa.string()), 2, "0"),
+        ".",
+    )
+    amount = pc.if_else(pa.array(negative), pc.binary_join_element_wise("-", pounds, ""), pounds)
+    note = np.where(negative, 0, np.where(refund, 1, 2))
+    columns = {
+        "ref": ref,
+        "commitment_ref": commitments.column("ref").take(pa.array(which)),
+        "paid_on": paid_on,
+        "amount": amount,
+        "kind": _pick([k for k, _ in DELIVERY_KINDS], kind),
+        "note": _pick(["Correction of an earlier line", "Money returned", "Grant payment"], note),
+        "illustrative": pa.array(["yes"] * m, pa.string()),
+    }
+    return pa.table({name: columns[name] for name in DELIVERY_COLUMNS})
+
+
+def generate_deliveries(
+    commitments_csv: str | Path,
+    out: str | Path,
+    per_commitment: int = DEFAULT_DELIVERIES_PER_COMMITMENT,
+    seed: int = DEFAULT_SEED + 1,
+) -> Path:
+    """Write ``per_commitment`` deliveries for every commitment of ``commitments_csv``
+    (a file written by ``generate``) to ``out`` (see ``deliveries_table``)."""
+    wanted = ("ref", "amount", "first_year")
+    table = pacsv.read_csv(
+        commitments_csv,
+        convert_options=pacsv.ConvertOptions(
+            include_columns=list(wanted), column_types={c: pa.string() for c in wanted}, strings_can_be_null=False
+        ),
+    )
+    write_csv(deliveries_table(table, per_commitment, seed), out)
+    return Path(out)
+
+
 def write_csv(table: pa.Table, path: str | Path) -> None:
     """Write UTF-8, LF line endings, no BOM, nothing quoted (a value that would
     need quotes makes the writer fail instead)."""
@@ -407,10 +505,26 @@ def main(argv: list[str] | None = None) -> int:
         help="money recorded as announced (issue 13): multi-year totals, shares of pots, 'earlier', "
         "unphased money, identifiers, areas, currency; seven more columns",
     )
+    parser.add_argument(
+        "--deliveries",
+        metavar="FILE",
+        help="also write deliveries against these commitments to FILE (the commitments file is unchanged)",
+    )
+    parser.add_argument(
+        "--deliveries-per-commitment",
+        type=int,
+        default=DEFAULT_DELIVERIES_PER_COMMITMENT,
+        metavar="K",
+        help=f"deliveries for every commitment, with --deliveries (default {DEFAULT_DELIVERIES_PER_COMMITMENT})",
+    )
     args = parser.parse_args(argv)
     if args.n < 0:
         parser.error("N must be zero or more")
+    if args.deliveries_per_commitment < 0:
+        parser.error("--deliveries-per-commitment must be zero or more")
     generate(args.n, args.out, args.seed, as_said=args.as_said)
+    if args.deliveries:
+        generate_deliveries(args.out, args.deliveries, args.deliveries_per_commitment, args.seed + 1)
     return 0
 
 

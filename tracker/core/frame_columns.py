@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -86,23 +87,34 @@ def _spread_lines(
     out_year: list[int] = []
     out_amount: list[int] = []
     failed: list[int] = []
-    for i in rows:
-        record = frame.iloc[int(i)]
-        fy = first_year.iloc[int(i)]
+    picked = [int(i) for i in rows]
+
+    def column(name: str) -> list[Any]:
+        return frame[name].iloc[picked].tolist() if name in frame else [None] * len(picked)
+
+    for i, how, amount, fy, years, start, end in zip(
+        picked,
+        column("spread"),
+        column("amount_pence"),
+        first_year.iloc[picked].tolist(),
+        column("years"),
+        column("planned_start"),
+        column("planned_end"),
+    ):
         try:
             lines = spread(
-                str(record["spread"]),
-                int(record["amount_pence"]),
+                str(how),
+                int(amount),
                 first_year=FinancialYear(int(fy)) if pd.notna(fy) else None,
-                years=int(record["years"]) if pd.notna(record["years"]) else None,
-                planned_start=_day(record.get("planned_start")),
-                planned_end=_day(record.get("planned_end")),
+                years=int(years) if pd.notna(years) else None,
+                planned_start=_day(start),
+                planned_end=_day(end),
             )
         except SpreadError:
-            failed.append(int(i))
+            failed.append(i)
             continue
         for year, pence in lines:
-            out_row.append(int(i))
+            out_row.append(i)
             out_year.append(year.start_year)
             out_amount.append(pence)
     return (

@@ -92,6 +92,10 @@ class TrackerData:
     # profile lines): counted only to take them out of their pots, so a pot
     # shows what is left of it whatever the filters (tracker.figures.filters).
     hidden_shares: tuple[pd.DataFrame, pd.DataFrame] | None = None
+    # A view narrowed from this one whose commitments have no link (a
+    # re-announcement, a share of a pot) to one left out: its schedule is
+    # this one's rows for its commitments (tracker.figures.filters).
+    narrowed_from: TrackerData | None = field(default=None, repr=False, compare=False)
     # What has been worked out from these frames (``remember``); a new
     # TrackerData (``dataclasses.replace``, a filter) starts with none.
     _memo: dict[Hashable, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
@@ -128,7 +132,11 @@ class TrackerData:
         return self.remember("schedule", self._schedule)
 
     def _schedule(self) -> pd.DataFrame:
-        if self.hidden_shares is None or self.hidden_shares[0].empty:
+        if self.narrowed_from is not None:  # nothing left out changes how these commitments count
+            schedule = self.narrowed_from.schedule
+            schedule = schedule.loc[schedule["commitment_id"].isin(self.commitments["commitment_id"])]
+            schedule = schedule.reset_index(drop=True)
+        elif self.hidden_shares is None or self.hidden_shares[0].empty:
             schedule = schedule_frame(self.commitments, self.profile_lines)
         else:
             shares, share_lines = self.hidden_shares

@@ -80,6 +80,7 @@ class Filters:
             inside = set(named.loc[named["area"].isin(self.areas), "commitment_id"])
             keep &= commitments["commitment_id"].isin(inside)
         hidden_shares = _shares_of(data.commitments, keep)
+        linked_apart = _linked_apart(data.commitments, keep)
         commitments = commitments.loc[keep].copy()
         ids = set(commitments["commitment_id"])
         hidden = ~commitments["reannounces_id"].isin(ids)
@@ -106,6 +107,7 @@ class Filters:
                 hidden_shares,
                 data.profile_lines.loc[data.profile_lines["commitment_id"].isin(hidden_shares["commitment_id"])],
             ),
+            narrowed_from=None if linked_apart else _unranged(data),
         )
 
     def _low(self) -> int:
@@ -129,6 +131,33 @@ def narrowed(data: TrackerData, filters: Filters) -> TrackerData:
                 recent.popitem(last=False)
         recent.move_to_end(filters)
         return found
+
+
+def _linked_apart(commitments: pd.DataFrame, keep: pd.Series) -> bool:
+    """Whether a kept commitment and one left out are linked (a re-announcement
+    or a share of a pot, either way): then the view counts differently."""
+    ids = commitments["commitment_id"]
+    for column in ("reannounces_id", "part_of_id"):
+        if column not in commitments:
+            continue
+        linked = commitments[column].notna().to_numpy(dtype=bool)
+        if not linked.any():
+            continue
+        target_kept = commitments[column].isin(set(ids[keep.to_numpy(dtype=bool)])).to_numpy(dtype=bool)
+        if (linked & (keep.to_numpy(dtype=bool) != target_kept)).any():
+            return True
+    return False
+
+
+def _unranged(data: TrackerData) -> TrackerData | None:
+    """The view whose schedule a view narrowed from ``data`` (with no link to
+    a commitment left out) can take its rows from: the one ``data`` was
+    itself narrowed from that way, else ``data`` when its schedule holds every
+    year and is counted from its own commitments alone (no hidden shares)."""
+    if data.narrowed_from is not None:
+        return data.narrowed_from
+    alone = data.hidden_shares is None or data.hidden_shares[0].empty
+    return data if data.year_range is None and alone else None
 
 
 def _shares_of(commitments: pd.DataFrame, keep: pd.Series) -> pd.DataFrame:

@@ -75,8 +75,13 @@ def _year_range(*years) -> np.ndarray:
     return np.arange(present.min(), present.max() + 1, dtype=np.int64)
 
 
-def _qualifiers(values) -> str:
-    return ";".join(sorted(set(values) - {"exact"}))
+def _qualifiers(counted: pd.DataFrame, index_keys: list[str]) -> pd.Series:
+    """Per group of ``counted``'s rows, its qualifiers other than ``exact``,
+    distinct and sorted, joined by ``;`` (blank when all are exact)."""
+    groups = counted.groupby(index_keys).size().index
+    other = counted.loc[counted["qualifier"] != "exact", [*index_keys, "qualifier"]].drop_duplicates()
+    joined = other.sort_values([*index_keys, "qualifier"]).groupby(index_keys)["qualifier"].agg(";".join)
+    return joined.reindex(groups, fill_value="").astype("str").rename("qualifiers")
 
 
 def committed_vs_delivered(
@@ -120,16 +125,10 @@ def committed_vs_delivered(
     sums.columns = [c.removesuffix("_pence") for c in summed]
     delivered = paid.groupby(index_keys)["amount_pence"].sum().rename("delivered")
     counted = money.loc[money["committed_pence"] != 0]
-    if "qualifier" in counted:
-        qualifiers = counted.groupby(index_keys)["qualifier"].agg(_qualifiers).rename("qualifiers")
-    else:
+    if "qualifier" not in counted:
         qualifier_of = commitments.set_index("commitment_id")["qualifier"]
-        qualifiers = (
-            counted.assign(qualifier=counted["commitment_id"].map(qualifier_of))
-            .groupby(index_keys)["qualifier"]
-            .agg(_qualifiers)
-            .rename("qualifiers")
-        )
+        counted = counted.assign(qualifier=counted["commitment_id"].map(qualifier_of))
+    qualifiers = _qualifiers(counted, index_keys)
     all_years = np.concatenate(
         [sums.index.get_level_values("financial_year"), delivered.index.get_level_values("financial_year")]
     )
