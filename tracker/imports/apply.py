@@ -227,7 +227,7 @@ def import_file(
     # it, so nothing can change between the check and the saving.
     with write_engine(engine).connect() as connection, connection.begin():
         with Session(bind=connection, expire_on_commit=False) as session:
-            checked = planning.check(found, session, table.header, table.rows)
+            checked = planning.check(found, session, table.header, table.rows, described=False)
             problems = sorted(table.problems + checked.problems, key=lambda p: p.line or 0)
             if problems:
                 raise DataError(problems)

@@ -50,9 +50,11 @@ COMMITMENT_AREAS, DELIVERIES, PROFILE_LINES = _table(CommitmentArea), _table(Del
 @dataclass
 class Saved:
     """What earlier chunks of this import saved: refs to ids, so a later row
-    can re-announce or share in a commitment saved before it."""
+    can re-announce or share in a commitment saved before it; and the
+    organisations found or added so far (read once an import, not a chunk)."""
 
     commitment_ids: dict[str, int] = field(default_factory=dict)
+    organisations: Organisations | None = None
 
 
 def _ids_by_ref(session: Session, table: Table, refs: Iterable[str], *columns) -> dict[str, Any]:
@@ -115,7 +117,10 @@ def insert_commitments(
     and profile lines) and audit each created row. Raises ``DataError`` with
     every problem found; the caller's transaction then saves nothing."""
     problems: list[Problem] = []
-    orgs = Organisations(session)
+    if saved.organisations is None:
+        saved.organisations = Organisations(session)
+    orgs = saved.organisations
+    created_before, identified_before = len(orgs.created), len(orgs.identified)
     commitments, announcements = COMMITMENTS, ANNOUNCEMENTS
     stored = _ids_by_ref(session, commitments, (r.ref for r in records))
     stored_announcements = _ids_by_ref(
@@ -254,16 +259,17 @@ def insert_commitments(
 
     # The audit trail, in the order an ORM save wrote it: organisations and
     # announcements, identifiers given, then commitments and their lines.
-    audit_created(session, actor, orgs.created)
+    # (Rows are inserted with Core, so no organisation's collections are
+    # loaded or grow in the session as chunks go by.)
+    new_organisations = orgs.created[created_before:]
+    audit_created(session, actor, new_organisations)
     _audit_created(session, actor, announcements, list(new_announcements.values()), new_announcement_ids)
-    for organisation, before in orgs.identified:
+    for organisation, before in orgs.identified[identified_before:]:
         audit(session, actor, "update", organisation, before, snapshot(organisation))
     _audit_created(session, actor, commitments, commitment_rows, commitment_ids)
     _audit_created(session, actor, PROFILE_LINES, line_rows, line_ids)
-    for organisation in orgs.all:  # nothing about them is needed again: keep the session small
-        session.expire(organisation, ["announcements", "commitments_received"])
     for entity, count in (
-        ("organisation", len(orgs.created)),
+        ("organisation", len(new_organisations)),
         ("announcement", len(new_announcements)),
         ("commitment", len(commitment_ids)),
     ):

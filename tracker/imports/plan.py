@@ -221,9 +221,12 @@ class Checked:
         )
 
 
-def check(kind: Kind, session: Session, header: list[str], rows: list[Row]) -> Checked:
-    """Every row parsed and compared with the database (problems in file order)."""
-    checked = (_check_commitments if kind.name == "commitments" else _check_deliveries)(kind, session, header, rows)
+def check(kind: Kind, session: Session, header: list[str], rows: list[Row], *, described: bool = True) -> Checked:
+    """Every row parsed and compared with the database (problems in file order).
+    ``described=False`` leaves out each row's words for a preview (the command
+    line saves without showing them)."""
+    check_rows = _check_commitments if kind.name == "commitments" else _check_deliveries
+    checked = check_rows(kind, session, header, rows, described)
     checked.problems.sort(key=lambda p: p.line or 0)
     return checked
 
@@ -255,7 +258,7 @@ def _deleted(kind: Kind, line: int, ref: str) -> Problem:
     )
 
 
-def _check_commitments(kind: Kind, session: Session, header: list[str], rows: list[Row]) -> Checked:
+def _check_commitments(kind: Kind, session: Session, header: list[str], rows: list[Row], described: bool) -> Checked:
     targets = {row.get(c) for row in rows for c in ("reannounces", "part_of") if row.get(c)}
     known = {ref for ref, c in by_ref(session, Commitment, targets).items() if c.deleted_at is None}
     records, problems = reading.parse(kind, header, rows, known)
@@ -297,7 +300,11 @@ def _check_commitments(kind: Kind, session: Session, header: list[str], rows: li
                 )
         named = naming.named(rec)
         checked.add(
-            rec, action, changes, describe.commitment_summary(rec, named), describe.commitment_details(rec, named)
+            rec,
+            action,
+            changes,
+            describe.commitment_summary(rec, named) if described else "",
+            describe.commitment_details(rec, named) if described else {},
         )
     return checked
 
@@ -336,7 +343,7 @@ def _check_new(checked: Checked, rec: Any, announcement: Announcement | None, na
         )
 
 
-def _check_deliveries(kind: Kind, session: Session, header: list[str], rows: list[Row]) -> Checked:
+def _check_deliveries(kind: Kind, session: Session, header: list[str], rows: list[Row], described: bool) -> Checked:
     records, problems = reading.parse(kind, header, rows, set())
     checked = Checked(kind, problems=problems)
     commitments = by_ref(session, Commitment, [r.commitment_ref for r in records])
@@ -360,5 +367,5 @@ def _check_deliveries(kind: Kind, session: Session, header: list[str], rows: lis
             changes = describe.delivery_changes(existing, rec)
             action = "update" if changes else "unchanged"
             checked.versions[rec.ref] = existing.version
-        checked.add(rec, action, changes, describe.delivery_summary(rec))
+        checked.add(rec, action, changes, describe.delivery_summary(rec) if described else "")
     return checked
