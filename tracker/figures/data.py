@@ -9,6 +9,8 @@ knows, the first time the money was announced, so it counts as new money.
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from datetime import date
@@ -36,6 +38,7 @@ from tracker.figures import shared
 from tracker.figures.totals import committed_vs_delivered, identifier_column
 
 T = TypeVar("T")
+_RECENT = threading.Lock()  # sessions run in threads and share what is kept
 
 COMMITMENT_COLUMNS = [
     "commitment_id",
@@ -119,6 +122,19 @@ class TrackerData:
 
     def _frames(self) -> tuple:
         return (self.commitments, self.profile_lines, self.deliveries, self.milestones, self.hidden_shares)
+
+    def remember_recent(self, group: str, key: Hashable, compute: Callable[[], T], most: int = 8) -> T:
+        """``remember``, but only the ``most`` most recently used keys of
+        ``group`` are kept (for what has many values, e.g. searches as typed)."""
+        recent: OrderedDict[Hashable, tuple[T, bytes | None]] = self.keep(("recent", group), OrderedDict)
+        with _RECENT:
+            if key in recent:
+                recent.move_to_end(key)
+        value = shared.remember_in(recent, key, compute)
+        with _RECENT:
+            while len(recent) > most:
+                recent.popitem(last=False)
+        return value
 
     def keep(self, key: Hashable, make: Callable[[], T]) -> T:
         """A store kept with these frames that its owner changes as it goes

@@ -354,8 +354,8 @@ def kept_search(
     are a page's reruns: a selection, a page number)."""
     frame = kept_register(data, announcements, version, filters)
     folded = data.remember(("register words", version, filters), lambda: _words(frame))
-    key = ("register search", version, filters, text or "", tuple(statuses or ()))
-    return data.remember(key, lambda: search(frame, text, statuses, words=folded))
+    key = (version, filters, text or "", tuple(statuses or ()))
+    return data.remember_recent("register searches", key, lambda: search(frame, text, statuses, words=folded))
 
 
 def _words(frame: pd.DataFrame) -> pd.Series:
