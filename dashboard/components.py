@@ -67,7 +67,7 @@ def signed_money_column(label: str, help: str | None = None):
 def illustrative_notice(count: int) -> None:
     if count:
         st.warning(
-            f"**Delivery figures are illustrative.** {count} delivery records in this dataset were made up "
+            f"**Delivery figures are illustrative.** {count:,} delivery records in this dataset were made up "
             "for the demo: no payment or outturn figures were published for these announcements.",
             icon=":material/science:",
         )
@@ -163,23 +163,23 @@ def table_for_display(table, page: Page | None = None):
 def pager(total: int, key: str, many: str) -> Page:
     """Which rows of a long table to show: a page number when there are more
     than ``PAGE_SIZE`` rows, and a caption saying which rows are shown."""
-    number = None
-    if total > PAGE_SIZE:
-        count = page_of(total, None).count
-        if st.session_state.get(key, 1) > count:  # the list got shorter (a search, a filter)
-            st.session_state[key] = count
-        number = st.number_input(
-            f"Page (of {count:,})",
-            min_value=1,
-            max_value=count,
-            value=1,
-            step=1,
-            key=key,
-            help=f"{PAGE_SIZE} rows a page. Search or filter to narrow the list; downloads hold every row.",
-        )
+    if total <= PAGE_SIZE:
+        return page_of(total, None)
+    count = page_of(total, None).count
+    if st.session_state.get(key, 1) > count:  # the list got shorter (a search, a filter)
+        st.session_state[key] = count
+    number_box, said = st.columns([1, 4], vertical_alignment="bottom")
+    number = number_box.number_input(
+        f"Page (of {count:,})",
+        min_value=1,
+        max_value=count,
+        value=1,
+        step=1,
+        key=key,
+        help=f"{PAGE_SIZE} rows a page. Search or filter to narrow the list; downloads hold every row.",
+    )
     page = page_of(total, number)
-    if not page.is_whole:
-        st.caption(page.caption(many))
+    said.caption(page.caption(many))
     return page
 
 
