@@ -38,7 +38,7 @@ def test_the_frames_a_figure_came_from_changed_in_place_are_caught() -> None:
     assert not data.schedule.empty
     data.commitments["purpose"] = "changed"
     with pytest.raises(SharedValueChanged, match="frames"):
-        _ = data.schedule
+        data.remember("the next figure", lambda: 1)
 
 
 def test_per_data_keys_on_the_other_arguments() -> None:

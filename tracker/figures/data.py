@@ -112,12 +112,14 @@ class TrackerData:
         with the same filters shows what it worked out before. What is kept
         is shared: callers read it and never change it in place (under
         ``TRACKER_CHECK_SHARED=1``, as in the tests, a change is caught the
-        next time it is read: ``tracker.figures.shared``).
+        first time it is read again, and a change to the frames when the
+        next figure is worked out: ``tracker.figures.shared``).
         """
         own = ("own frames",)
         if own not in self._memo:  # the frames themselves are shared too
             self._memo[own] = (None, shared.fingerprint(self._frames()))
-        shared.check("the frames a figure was worked out from", self._frames(), self._memo[own][1])
+        if key not in self._memo:  # a new figure: its frames must be as loaded
+            shared.check("the frames a figure was worked out from", self._frames(), self._memo[own][1])
         return shared.remember_in(self._memo, key, compute)
 
     def _frames(self) -> tuple:

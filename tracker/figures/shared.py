@@ -9,8 +9,10 @@ added a column to a shared frame would change every other page's figures.
 With ``TRACKER_CHECK_SHARED=1`` (the test suite sets it) each kept value's
 fingerprint (a hash of its contents: a frame's columns, types, index and
 values; a dataclass's fields; ...) is taken when it is worked out and
-checked each time it is read again; a value changed in place raises
-``SharedValueChanged`` naming what it was. Off, it costs nothing.
+checked the first time it is read again, and a TrackerData's own frames are
+checked each time a new figure is worked out from them; a value changed in
+place raises ``SharedValueChanged`` naming what it was. Off, it costs
+nothing.
 """
 
 from __future__ import annotations
@@ -81,11 +83,15 @@ def check(key: Hashable, value: object, taken: bytes | None) -> None:
 
 
 def remember_in(store: dict, key: Hashable, compute: Callable[[], T]) -> T:
-    """``compute()``, kept in ``store`` under ``key`` (and checked on each
-    read when checking is on)."""
+    """``compute()``, kept in ``store`` under ``key`` (and, when checking is
+    on, checked the first time it is read again: the page or function that
+    had it has finished with it by then; later reads are not checked, which
+    keeps a test run's cost to two fingerprints a figure)."""
     if key in store:
         value, taken = store[key]
-        check(key, value, taken)
+        if taken is not None:
+            check(key, value, taken)
+            store[key] = (value, None)
         return value
     value = compute()
     store[key] = (value, fingerprint(value))
