@@ -23,6 +23,7 @@ from tracker.core.projection import schedule_frame
 from tracker.figures.data import TrackerData
 from tracker.figures.delivery import combine_qualifiers, milestone_states, qualified
 from tracker.figures.register import announcements_from, optional_text, said_date, titled_table, year_span
+from tracker.figures.shared import per_data
 from tracker.figures.totals import fy_of_dates
 from tracker.files.table import Table
 
@@ -223,8 +224,9 @@ def _day(value: date | None) -> str:
     return said_date(value)
 
 
+@per_data
 def _totals(data: TrackerData) -> dict[int, int]:
-    """Each commitment's whole headline money (all years, and unphased)."""
+    """Each commitment's whole headline money (all years, and unphased), kept with ``data``."""
     schedule = schedule_frame(data.commitments, data.profile_lines) if data.year_range is not None else data.schedule
     return {int(k): int(v) for k, v in schedule.groupby("commitment_id")["headline_pence"].sum().items()}
 
