@@ -27,10 +27,10 @@ from sqlalchemy.orm import Session
 from db.models import Announcement, AuditEvent, Commitment, CommitmentArea, Delivery, Organisation, ProfileLine
 from tracker.core.vocabulary import ANNOUNCED_EARLIER
 from tracker.files.tabular import DataError, Problem
-from tracker.imports.saving import ImportResult
+from tracker.imports.saving import ImportResult, organisation_of
 from tracker.records.commitment_rows import CommitmentRecord
 from tracker.records.delivery_rows import DeliveryRecord
-from tracker.records.organisations import AmbiguousOrganisation, Organisations
+from tracker.records.organisations import Organisations
 from tracker.records.permissions import Actor
 from tracker.records.unit_of_work import audit, audit_created, json_value, snapshot
 
@@ -101,15 +101,6 @@ def _audit_created(
 # --- commitments ---------------------------------------------------------------
 
 
-def _organisation(orgs: Organisations, rec: CommitmentRecord, role: str, problems: list[Problem]):
-    name, identifier = getattr(rec, role), getattr(rec, f"{role}_id")
-    try:
-        return orgs.get(name, role, identifier, line=rec.line)
-    except AmbiguousOrganisation as err:
-        problems.append(Problem(rec.line, role, name, str(err)))
-        return None
-
-
 def insert_commitments(
     session: Session, records: list[CommitmentRecord], actor: Actor, result: ImportResult, saved: Saved
 ) -> None:
@@ -141,8 +132,8 @@ def insert_commitments(
         if rec.ref in stored:  # the plan creates only new refs; never write over a stored one
             problems.append(Problem(rec.line, "ref", rec.ref, "a commitment with this ref is already stored"))
             continue
-        funder = _organisation(orgs, rec, "funder", problems)
-        recipient = _organisation(orgs, rec, "recipient", problems) if rec.recipient else None
+        funder = organisation_of(orgs, rec, "funder", problems)
+        recipient = organisation_of(orgs, rec, "recipient", problems) if rec.recipient else None
         if funder is None or (rec.recipient and recipient is None):
             continue
         rows.append((rec, funder, recipient))

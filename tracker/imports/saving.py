@@ -125,7 +125,7 @@ def _commitment_differences(existing: Commitment, rec: CommitmentRecord, reannou
     return changed
 
 
-def _organisation(orgs: Organisations, rec: CommitmentRecord, role: str, problems: list[Problem]):
+def organisation_of(orgs: Organisations, rec: CommitmentRecord, role: str, problems: list[Problem]):
     """The funder or recipient a row names (None, with a problem, when its name is ambiguous)."""
     name, identifier = getattr(rec, role), getattr(rec, f"{role}_id")
     try:
@@ -178,8 +178,8 @@ def save_commitments(
             continue
         announcement_ref = rec.announcement_ref or rec.ref
         announcement = announcements.get(announcement_ref)
-        funder = _organisation(orgs, rec, "funder", problems)
-        recipient = _organisation(orgs, rec, "recipient", problems) if rec.recipient else None
+        funder = organisation_of(orgs, rec, "funder", problems)
+        recipient = organisation_of(orgs, rec, "recipient", problems) if rec.recipient else None
         if funder is None or (rec.recipient and recipient is None):
             continue
         if announcement is None:
