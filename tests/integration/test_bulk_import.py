@@ -87,9 +87,9 @@ def _rows(engine: Engine) -> dict[str, list]:
 
 def _row_by_row(engine: Engine, kind: str, path: Path) -> None:
     """What the import saved before it saved in bulk: one ORM object at a time (the demo loader still does)."""
-    table = reading.read(reading.kind_of(kind), path, path.name)
-    records, problems = reading.parse(reading.kind_of(kind), table.header, table.rows, set())
-    assert not table.problems and not problems
+    parsed = reading.read_parsed(reading.kind_of(kind), path, path.name)
+    records = parsed.records
+    assert parsed.checkable and not parsed.problems and not parsed.row_problems
     with write_session(engine) as session:
         result = saving.ImportResult()
         if kind == "commitments":

@@ -244,6 +244,8 @@ def check_field(field: str, value: str | None) -> str | None:
 
 def check_digits(value: str) -> str | None:
     """A digit other than 0-9 in ``value`` (refused, never converted); else ``None``."""
+    if value.isascii():  # the usual case: no other digit can be there
+        return None
     for position, character in enumerate(value, start=1):
         if character.isdigit() and not character.isascii():
             return f"expected the digits 0-9: found {describe_character(character)} at position {position}"

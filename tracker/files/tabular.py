@@ -32,6 +32,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 from typing import BinaryIO, TextIO
 
@@ -78,6 +79,12 @@ class Row:
         return self.cells.get(column, "").strip()
 
 
+# Given the header, what to make of each row as it is read (None: keep the
+# ``Row``); whatever it returns is kept instead of the row (None: nothing), so
+# a large file is never held as rows (a parser keeps only its records).
+RowTaker = Callable[[list[str]], Callable[[Row], object] | None]
+
+
 def normalise_header(name: str, aliases: dict[str, str] | None = None) -> str:
     """``"Amount (£)"`` -> ``amount``, ``"No. of years"`` -> ``no_of_years``, then the aliases.
 
@@ -119,7 +126,7 @@ def _refused(problem: Problem) -> Table:
 
 
 def _clean_cell(value: str) -> str:
-    return _PROTECTED.sub("", value)
+    return _PROTECTED.sub("", value) if value.startswith("'") else value
 
 
 def _rows_from_records(
@@ -127,8 +134,10 @@ def _rows_from_records(
     aliases: dict[str, str] | None,
     *,
     sheet: str | None = None,
+    take: RowTaker | None = None,
 ) -> Table:
-    """Rows from a stream of ``(line, values, unsaved formulas)``, held as ``Row``s only.
+    """Rows from a stream of ``(line, values, unsaved formulas)``, held as ``Row``s only
+    (or as what ``take`` makes of each, once the header is known).
 
     The first record holding a value is the header. A CSV row with a value
     beyond the header is set aside with a problem; a sheet's cells under no
@@ -137,7 +146,8 @@ def _rows_from_records(
     problems: list[Problem] = []
     unsaved: list[Problem] = []
     header: list[str] | None = None
-    rows: list[Row] = []
+    rows: list = []
+    convert: Callable[[Row], object] | None = None
     first_line, data_rows, is_csv = None, 0, sheet is None
     for line, values, formulas in records:
         if formulas:
@@ -172,6 +182,7 @@ def _rows_from_records(
                 if name and name in seen:
                     problems.append(Problem(line, name, None, "this column appears twice in the header"))
                 seen.add(name)
+            convert = take(header) if take is not None else None
             continue
         data_rows += 1
         if data_rows > limits.MAX_ROWS:
@@ -192,7 +203,10 @@ def _rows_from_records(
         if formulas:
             continue
         cells = {name: _clean_cell(values[i]) if i < len(values) else "" for i, name in enumerate(header) if name}
-        rows.append(Row(line, cells))
+        if convert is None:
+            rows.append(Row(line, cells))
+        elif (kept := convert(Row(line, cells))) is not None:
+            rows.append(kept)
     if header is None:
         return Table([], [], [Problem(None, None, None, "the file is empty: expected a header row"), *unsaved], sheet)
     return Table(header, rows, problems + sorted(unsaved, key=lambda p: p.line or 0), sheet)
@@ -218,9 +232,9 @@ def read_csv_text(text: str, aliases: dict[str, str] | None = None) -> Table:
     return _read_csv_stream(io.StringIO(text, newline=""), aliases)
 
 
-def _read_csv_stream(stream: TextIO, aliases: dict[str, str] | None) -> Table:
+def _read_csv_stream(stream: TextIO, aliases: dict[str, str] | None, take: RowTaker | None = None) -> Table:
     try:
-        return _rows_from_records(_csv_records(stream), aliases)
+        return _rows_from_records(_csv_records(stream), aliases, take=take)
     except _Refused as refused:
         return _refused(refused.problem)
 
@@ -293,7 +307,9 @@ def _scan(open_bytes: Callable[[], BinaryIO], encoding: str) -> tuple[int | None
                 return None
 
 
-def _read_csv_bytes(open_bytes: Callable[[], BinaryIO], start: bytes, aliases: dict[str, str] | None) -> Table:
+def _read_csv_bytes(
+    open_bytes: Callable[[], BinaryIO], start: bytes, aliases: dict[str, str] | None, take: RowTaker | None = None
+) -> Table:
     """CSV text in UTF-8 (with or without a BOM), else Windows-1252 as Excel
     writes it, or UTF-16 with its BOM (Excel's "Unicode text"), streamed."""
     if start.startswith(b"\xef\xbb\xbf"):
@@ -315,7 +331,7 @@ def _read_csv_bytes(open_bytes: Callable[[], BinaryIO], start: bytes, aliases: d
         if _looks_binary(text.read(8192)):
             return _refused(_BINARY)
     with io.TextIOWrapper(open_bytes(), encoding=encoding, newline="") as text:
-        return _read_csv_stream(text, aliases)
+        return _read_csv_stream(text, aliases, take)
 
 
 _BINARY = Problem(None, None, None, "is not a CSV text file (it contains binary data): expected CSV or XLSX")
@@ -332,7 +348,9 @@ def _looks_binary(sample: str) -> bool:
 # --- XLSX --------------------------------------------------------------------------
 
 
-def _read_xlsx(source: bytes | Path, aliases: dict[str, str] | None, sheet: str | None) -> Table:
+def _read_xlsx(
+    source: bytes | Path, aliases: dict[str, str] | None, sheet: str | None, take: RowTaker | None = None
+) -> Table:
     """A workbook's sheet as a ``Table``. A formula cell is read as the result
     Excel saved with it; a formula with no saved result (a file a program
     wrote, never opened and saved in Excel) is a problem: its value is not in
@@ -343,7 +361,7 @@ def _read_xlsx(source: bytes | Path, aliases: dict[str, str] | None, sheet: str 
         with xlsx.open_sheet(source, sheet) as found:
             if found is None:
                 return _refused(Problem(None, None, None, "the workbook has no sheets"))
-            return _rows_from_records(found.records, aliases, sheet=found.name)
+            return _rows_from_records(found.records, aliases, sheet=found.name, take=take)
     except _Refused as refused:
         return _refused(refused.problem)
     except xlsx.XlsxError as err:
@@ -377,7 +395,13 @@ _ZIP = b"PK\x03\x04"
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # old .xls, or an encrypted .xlsx
 
 
-def _read_any(source: bytes | Path, filename: str, aliases: dict[str, str] | None, sheet: str | None) -> Table:
+def _read_any(
+    source: bytes | Path,
+    filename: str,
+    aliases: dict[str, str] | None,
+    sheet: str | None,
+    take: RowTaker | None = None,
+) -> Table:
     def open_bytes() -> BinaryIO:
         return io.BytesIO(source) if isinstance(source, bytes) else open(source, "rb")
 
@@ -387,7 +411,7 @@ def _read_any(source: bytes | Path, filename: str, aliases: dict[str, str] | Non
     if not start:
         return _refused(Problem(None, None, None, "the file is empty: expected a header row"))
     if start.startswith(_ZIP):
-        return _read_xlsx(source, aliases, sheet)
+        return _read_xlsx(source, aliases, sheet, take)
     if start.startswith(_OLE2):
         return _refused(
             Problem(
@@ -408,25 +432,32 @@ def _read_any(source: bytes | Path, filename: str, aliases: dict[str, str] | Non
                 "save it from Excel as .xlsx or CSV and upload it again",
             )
         )
-    return _read_csv_bytes(open_bytes, start, aliases)
+    return _read_csv_bytes(open_bytes, start, aliases, take)
 
 
 def read_table_bytes(
-    data: bytes, filename: str = "", aliases: dict[str, str] | None = None, *, sheet: str | None = None
+    data: bytes,
+    filename: str = "",
+    aliases: dict[str, str] | None = None,
+    *,
+    sheet: str | None = None,
+    take: RowTaker | None = None,
 ) -> Table:
     """Read an uploaded CSV or XLSX file into ``(header, rows, problems)``.
 
     The bytes decide: a zip is an XLSX workbook, anything else must be CSV
     text. ``sheet`` names the workbook's sheet to read (e.g. "Commitments").
-    Never raises for bad data.
+    Never raises for bad data. ``take``: see ``RowTaker``.
     """
-    return _read_any(data, filename, aliases, sheet)
+    return _read_any(data, filename, aliases, sheet, take)
 
 
-def read_table(path: str | Path, aliases: dict[str, str] | None = None, *, sheet: str | None = None) -> Table:
+def read_table(
+    path: str | Path, aliases: dict[str, str] | None = None, *, sheet: str | None = None, take: RowTaker | None = None
+) -> Table:
     """Read a CSV or XLSX file into ``(header, rows, problems)``, streaming it from disk."""
     path = Path(path)
-    return _read_any(path, path.name, aliases, sheet)
+    return _read_any(path, path.name, aliases, sheet, take)
 
 
 # --- dates as files write them ----------------------------------------------------
@@ -438,6 +469,17 @@ LATEST_DATE = date(2999, 12, 31)
 
 
 def parse_file_date(text: str) -> date:
+    """``read_file_date``, remembered for the texts seen last: a file of a
+    million rows holds a few thousand different dates."""
+    return _read_file_date(text) if isinstance(text, str) else read_file_date(text)
+
+
+@lru_cache(maxsize=8192)
+def _read_file_date(text: str) -> date:
+    return read_file_date(text)
+
+
+def read_file_date(text: str) -> date:
     """``parse_date`` for a file's cell, with the messages a file needs.
 
     ``10/09/19`` is refused (which century?), ``2019-10-31 00:00:00`` (a date

@@ -141,9 +141,9 @@ def apply_plan(
         if reason_problems:
             raise DataError(reason_problems)
     authorise(actor, kind.permission)
-    table = reading.read(kind, source, plan.filename)
-    if table.problems:  # cannot happen for a file that planned cleanly, but never save on a guess
-        raise DataError(table.problems)
+    parsed = reading.read_parsed(kind, source, plan.filename)
+    if parsed.problems:  # cannot happen for a file that planned cleanly, but never save on a guess
+        raise DataError(parsed.problems)
 
     # One connection, one transaction (BEGIN IMMEDIATE on SQLite): this
     # module's session and the edit use-cases' sessions all join it.
@@ -161,7 +161,7 @@ def apply_plan(
                         )
                     ]
                 )
-            checked = planning.check(kind, session, table.header, table.rows)
+            checked = planning.check(kind, session, parsed)
             if checked.problems or not _same_rows(checked.frame(), plan.rows):
                 raise PlanRefused(
                     [Problem(None, None, None, "the file no longer imports as previewed: preview it again")]
@@ -220,15 +220,15 @@ def import_file(
     found = reading.kind_of(kind)
     authorise(actor, found.permission)
     path = Path(path)
-    table = reading.read(found, path, path.name)
-    if not reading.rows_can_be_checked(table):
-        raise DataError(table.problems)
+    parsed = reading.read_parsed(found, path, path.name)
+    if not parsed.checkable:
+        raise DataError(parsed.problems)
     # Checked once, inside the transaction that saves it: nobody previews
     # it, so nothing can change between the check and the saving.
     with write_engine(engine).connect() as connection, connection.begin():
         with Session(bind=connection, expire_on_commit=False) as session:
-            checked = planning.check(found, session, table.header, table.rows, described=False)
-            problems = sorted(table.problems + checked.problems, key=lambda p: p.line or 0)
+            checked = planning.check(found, session, parsed, described=False)
+            problems = sorted(parsed.problems + checked.problems, key=lambda p: p.line or 0)
             if problems:
                 raise DataError(problems)
             unchanged = checked.actions.count("unchanged")

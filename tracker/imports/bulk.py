@@ -148,8 +148,13 @@ def insert_commitments(
     )
     linked = {r.reannounces for r in records if r.reannounces and r.reannounces != ANNOUNCED_EARLIER}
     linked |= {r.part_of for r in records if r.part_of}
+    # Targets saved by an earlier chunk are in saved.commitment_ids; the rest are looked up
+    # (only this chunk's: never a copy of everything saved so far, which grows with the file).
     targets = {
-        ref: row.id for ref, row in _ids_by_ref(session, commitments, linked - set(saved.commitment_ids)).items()
+        ref: row.id
+        for ref, row in _ids_by_ref(
+            session, commitments, (ref for ref in linked if ref not in saved.commitment_ids)
+        ).items()
     }
 
     rows: list[tuple[CommitmentRecord, Organisation, Organisation | None]] = []  # (row, funder, recipient)
@@ -235,7 +240,7 @@ def insert_commitments(
     ]
     commitment_ids = _insert(session, commitments, commitment_rows)
     saved.commitment_ids.update(zip((rec.ref for rec, _, _ in rows), commitment_ids))
-    targets.update(saved.commitment_ids)
+    targets.update({ref: saved.commitment_ids[ref] for ref in linked if ref in saved.commitment_ids})
     links = [
         {
             "row_id": cid,

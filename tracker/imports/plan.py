@@ -21,7 +21,9 @@ when saving. The rows table also holds the later contract's columns
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import Any
 
 import pandas as pd
@@ -31,10 +33,12 @@ from sqlalchemy.orm import Session, selectinload
 from db.models import Announcement, AuditEvent, Commitment, Delivery
 from db.session import read_session
 from tracker.core.limits import LIMITS
-from tracker.files.tabular import DataError, Problem, Row
+from tracker.files.tabular import DataError, Problem
 from tracker.imports import describe, reading
 from tracker.imports.plan_organisations import Naming, name_organisations
 from tracker.imports.reading import Kind, Source
+from tracker.records.commitment_rows import check_commitments
+from tracker.records.delivery_rows import check_deliveries
 from tracker.records.shares import stored_pot_problems
 
 ACTIONS = ("create", "update", "unchanged")
@@ -44,6 +48,9 @@ PROBLEM_COLUMNS = ("line", "column", "value", "expected")
 MONEY_FIELDS = frozenset({"kind", "amount", "first_year", "years", "uplift_pct", "profile"})
 # These belong to the announcement, which an import of commitments does not edit.
 ANNOUNCEMENT_FIELDS = frozenset({"announced_on", "funder", "funder_id", "announcement_ref"})
+
+
+_NO_DETAILS: Mapping[str, str] = MappingProxyType({})
 
 
 class PlanRefused(DataError):
@@ -123,14 +130,14 @@ def plan_import(
         with read_session(engine) as session:
             if database_state(session) == previous.database_state:
                 return previous
-    table = reading.read(found, source, filename)
+    parsed = reading.read_parsed(found, source, filename)
     with read_session(engine) as session:
         state = database_state(session)
-        if reading.rows_can_be_checked(table):
-            checked = check(found, session, table.header, table.rows)
-            checked.problems = sorted(table.problems + checked.problems, key=lambda p: p.line or 0)
+        if parsed.checkable:
+            checked = check(found, session, parsed)
+            checked.problems = sorted(parsed.problems + checked.problems, key=lambda p: p.line or 0)
         else:
-            checked = Checked(found, problems=list(table.problems))
+            checked = Checked(found, problems=list(parsed.problems))
     frame = checked.frame()
     counts = {action: int((frame["action"] == action).sum()) for action in ACTIONS}
     counts["problems"] = len(checked.problems)
@@ -144,7 +151,7 @@ def plan_import(
         state,
         dict(checked.versions),
         checked.needs_reason,
-        table.sheet,
+        parsed.sheet,
         checked.details_frame(),
     )
 
@@ -179,7 +186,7 @@ class Checked:
     summaries: list[str] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     versions: dict[str, int] = field(default_factory=dict)
-    details: list[dict[str, str]] = field(default_factory=list)
+    details: list[Mapping[str, str]] = field(default_factory=list)
     detail_columns: list[str] = field(default_factory=list)  # the DETAIL_COLUMNS the file has
 
     def add(
@@ -189,7 +196,7 @@ class Checked:
         self.actions.append(action)
         self.changes.append(changes)
         self.summaries.append(summary)
-        self.details.append(details or {})
+        self.details.append(details or _NO_DETAILS)  # one empty mapping for every row without
 
     def with_action(self, action: str) -> list[Any]:
         return [rec for rec, a in zip(self.records, self.actions) if a == action]
@@ -221,12 +228,13 @@ class Checked:
         )
 
 
-def check(kind: Kind, session: Session, header: list[str], rows: list[Row], *, described: bool = True) -> Checked:
-    """Every row parsed and compared with the database (problems in file order).
-    ``described=False`` leaves out each row's words for a preview (the command
-    line saves without showing them)."""
+def check(kind: Kind, session: Session, parsed: reading.Parsed, *, described: bool = True) -> Checked:
+    """Every parsed row checked across the file and compared with the
+    database (problems in file order; ``parsed.problems``, the file's own, are
+    the caller's). ``described=False`` leaves out each row's words for a
+    preview (the command line saves without showing them)."""
     check_rows = _check_commitments if kind.name == "commitments" else _check_deliveries
-    checked = check_rows(kind, session, header, rows, described)
+    checked = check_rows(kind, session, parsed, described)
     checked.problems.sort(key=lambda p: p.line or 0)
     return checked
 
@@ -258,10 +266,11 @@ def _deleted(kind: Kind, line: int, ref: str) -> Problem:
     )
 
 
-def _check_commitments(kind: Kind, session: Session, header: list[str], rows: list[Row], described: bool) -> Checked:
-    targets = {row.get(c) for row in rows for c in ("reannounces", "part_of") if row.get(c)}
+def _check_commitments(kind: Kind, session: Session, parsed: reading.Parsed, described: bool) -> Checked:
+    header = parsed.header
+    targets = {ref for rec in parsed.records for ref in (rec.reannounces, rec.part_of) if ref}
     known = {ref for ref, c in by_ref(session, Commitment, targets).items() if c.deleted_at is None}
-    records, problems = reading.parse(kind, header, rows, known)
+    records, problems = check_commitments(parsed.records, list(parsed.row_problems), known, any_rows=parsed.rows > 0)
     lines = {rec.ref: rec.line for rec in records}
     for ref, wrong in stored_pot_problems(session, records, replacing=[r.ref for r in records]).items():
         problems.append(Problem(lines[ref], "part_of", next(r.part_of for r in records if r.ref == ref), wrong))
@@ -343,8 +352,8 @@ def _check_new(checked: Checked, rec: Any, announcement: Announcement | None, na
         )
 
 
-def _check_deliveries(kind: Kind, session: Session, header: list[str], rows: list[Row], described: bool) -> Checked:
-    records, problems = reading.parse(kind, header, rows, set())
+def _check_deliveries(kind: Kind, session: Session, parsed: reading.Parsed, described: bool) -> Checked:
+    records, problems = check_deliveries(parsed.records, list(parsed.row_problems), any_rows=parsed.rows > 0)
     checked = Checked(kind, problems=problems)
     commitments = by_ref(session, Commitment, [r.commitment_ref for r in records])
     stored = by_ref(session, Delivery, [r.ref for r in records], selectinload(Delivery.commitment))

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from tracker.files.tabular import Problem, Row, Table, read_table, read_table_bytes
+from tracker.files.tabular import Problem, Row, missing_columns, read_table, read_table_bytes
 from tracker.records import commitment_rows, delivery_rows
 
 log = logging.getLogger(__name__)
@@ -36,14 +36,30 @@ class Kind:
     sheet: str  # the workbook sheet read when there are several
     aliases: dict[str, str]
     permission: str  # the action in tracker.records.permissions
+    required: tuple[str, ...]  # columns the header must have
+    parse_row: Callable[[Row, list[Problem]], Any]  # one row -> a record, or None with its problems
 
 
 KINDS: dict[str, Kind] = {
     "commitments": Kind(
-        "commitments", "commitment", "commitments", "Commitments", commitment_rows.HEADER_ALIASES, "import_commitments"
+        "commitments",
+        "commitment",
+        "commitments",
+        "Commitments",
+        commitment_rows.HEADER_ALIASES,
+        "import_commitments",
+        commitment_rows.REQUIRED,
+        commitment_rows.parse_commitment_row,
     ),
     "deliveries": Kind(
-        "deliveries", "delivery", "deliveries", "Deliveries", delivery_rows.HEADER_ALIASES, "import_deliveries"
+        "deliveries",
+        "delivery",
+        "deliveries",
+        "Deliveries",
+        delivery_rows.HEADER_ALIASES,
+        "import_deliveries",
+        delivery_rows.REQUIRED,
+        delivery_rows.parse_delivery_row,
     ),
 }
 
@@ -65,37 +81,59 @@ def content_hash(source: Source) -> str:
     return digest.hexdigest()
 
 
-def read(kind: Kind, source: Source, filename: str) -> Table:
-    """The file's header, rows and reading problems; never raises for bad data."""
+@dataclass
+class Parsed:
+    """A file read and each row parsed as it was read (the rows themselves are
+    not kept: a million-row file is held as its records only).
+
+    ``problems``: reading the file (its header, rows set aside); ``row_problems``:
+    each row's own (a missing column: the header's). ``rows``: data rows read.
+    ``checkable``: whether to go on to the rules across rows and the database
+    (if not, only ``problems`` are reported)."""
+
+    header: list[str]
+    records: list[Any]
+    problems: list[Problem]
+    row_problems: list[Problem]
+    rows: int
+    checkable: bool
+    sheet: str | None = None
+
+
+def read_parsed(kind: Kind, source: Source, filename: str) -> Parsed:
+    """The file read and every row parsed (the validation forms use too), in
+    one pass; never raises for bad data."""
+    row_problems: list[Problem] = []
+    count = [0]
+
+    def take(header: list[str]) -> Callable[[Row], Any]:
+        missing = missing_columns(header, kind.required)
+        row_problems.extend(missing)
+
+        def parse_row(row: Row) -> Any:
+            count[0] += 1
+            return None if missing else kind.parse_row(row, row_problems)
+
+        return parse_row
+
     try:
         if isinstance(source, bytes):
-            return read_table_bytes(source, filename, kind.aliases, sheet=kind.sheet)
-        return read_table(source, kind.aliases, sheet=kind.sheet)
-    except Exception:  # a reader bug must not take the page down; the log has the detail
+            table = read_table_bytes(source, filename, kind.aliases, sheet=kind.sheet, take=take)
+        else:
+            table = read_table(source, kind.aliases, sheet=kind.sheet, take=take)
+    except Exception:  # a reader or parser bug must not take the page down; the log has the detail
         log.exception("reading %r failed", filename)
-        return Table([], [], [Problem(None, None, None, INTERNAL_ERROR)])
+        return Parsed([], [], [Problem(None, None, None, INTERNAL_ERROR)], [], 0, False)
+    checkable = _checkable(table.header, table.problems, count[0])
+    return Parsed(table.header, table.rows, table.problems, row_problems, count[0], checkable, table.sheet)
 
 
-def parse(kind: Kind, header: list[str], rows: list[Row], known_refs: set[str]) -> tuple[list[Any], list[Problem]]:
-    """Rows -> records with every problem (the validation forms use too)."""
-    parsers: dict[str, Callable[[], tuple[list[Any], list[Problem]]]] = {
-        "commitments": lambda: commitment_rows.parse_commitments(header, rows, known_refs=known_refs),
-        "deliveries": lambda: delivery_rows.parse_deliveries(header, rows),
-    }
-    try:
-        return parsers[kind.name]()
-    except Exception:
-        log.exception("parsing a %s file failed", kind.name)
-        return [], [Problem(None, None, None, INTERNAL_ERROR)]
-
-
-def rows_can_be_checked(table: Table) -> bool:
+def _checkable(header: list[str], problems: list[Problem], rows: int) -> bool:
     """Whether to go on to the rows after problems reading the file: yes if
     the header was read with no column named twice and only some rows were
     set aside (a row with too many cells, a formula with no saved result),
     so that the preview lists every bad row at once."""
-    header, rows, problems = table
     if not problems:
         return True
     names = [name for name in header if name]
-    return bool(names) and len(set(names)) == len(names) and bool(rows)
+    return bool(names) and len(set(names)) == len(names) and rows > 0

@@ -20,6 +20,7 @@ problem).
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -485,8 +486,8 @@ def parse_commitment_row(row: Row, problems: list[Problem]) -> CommitmentRecord 
         line=row.line,
         ref=ref,
         announced_on=announced_on,
-        funder=funder,
-        recipient=recipient,
+        funder=sys.intern(funder),
+        recipient=_shared(recipient),
         purpose=purpose,
         kind=kind,
         amount_pence=amount,
@@ -504,14 +505,20 @@ def parse_commitment_row(row: Row, problems: list[Problem]) -> CommitmentRecord 
         reannounces=reannounces,
         profile=profile,
         part_of=part_of,
-        funder_id=funder_id,
-        recipient_id=recipient_id,
+        funder_id=_shared(funder_id),
+        recipient_id=_shared(recipient_id),
         planned_start=planned_start,
         planned_end=planned_end,
         spread=spread,
         areas=areas,
         spread_lines=spread_lines,
     )
+
+
+def _shared(text: str | None) -> str | None:
+    """One copy of a name many rows repeat (a million rows of one funder are
+    held as one string, not a million)."""
+    return None if text is None else sys.intern(text)
 
 
 def _after_value(err: Exception) -> str:
@@ -525,14 +532,22 @@ def parse_commitments(
     problems = missing_columns(header, REQUIRED)
     if problems:
         return [], problems
-    records = []
-    for row in rows:
-        rec = parse_commitment_row(row, problems)
-        if rec is not None:
-            records.append(rec)
+    records = [rec for row in rows if (rec := parse_commitment_row(row, problems)) is not None]
+    return check_commitments(records, problems, known_refs, any_rows=bool(rows))
+
+
+def check_commitments(
+    records: list[CommitmentRecord],
+    problems: list[Problem],
+    known_refs: set[str] | frozenset[str] = frozenset(),
+    *,
+    any_rows: bool,
+) -> tuple[list[CommitmentRecord], list[Problem]]:
+    """Once every row is parsed (``parse_commitment_row``, its problems in
+    ``problems``): the rules across rows, and the problems in file order."""
     check_across_rows(records, problems, known_refs)
     problems.sort(key=lambda p: p.line or 0)
-    if not rows and not problems:
+    if not any_rows and not problems:
         problems.append(Problem(None, None, None, "the file has a header but no commitments"))
     return records, problems
 

@@ -26,7 +26,13 @@ MAX_PENCE = 100_000_000_000_000
 
 
 def choice(value: str, spellings: dict[str, str]) -> str | None:
-    return spellings.get(re.sub(r"\s+", " ", value.strip().lower()))
+    """The closed-list value ``value`` spells (case and runs of spaces aside), or None."""
+    key = value.strip().lower()
+    found = spellings.get(key)  # the usual case: a spelling as it is (each has single spaces)
+    return found if found is not None else spellings.get(_SPACES.sub(" ", key))
+
+
+_SPACES = re.compile(r"\s+")
 
 
 def either(values: tuple[str, ...]) -> str:

@@ -141,12 +141,18 @@ def parse_deliveries(header: list[str], rows: list[Row]) -> tuple[list[DeliveryR
     problems = missing_columns(header, REQUIRED)
     if problems:
         return [], problems
+    parsed = [rec for row in rows if (rec := parse_delivery_row(row, problems)) is not None]
+    return check_deliveries(parsed, problems, any_rows=bool(rows))
+
+
+def check_deliveries(
+    parsed: list[DeliveryRecord], problems: list[Problem], *, any_rows: bool
+) -> tuple[list[DeliveryRecord], list[Problem]]:
+    """Once every row is parsed (``parse_delivery_row``, its problems in
+    ``problems``): refs used twice, and the problems in file order."""
     records: list[DeliveryRecord] = []
     first_line: dict[str, int] = {}
-    for row in rows:
-        rec = parse_delivery_row(row, problems)
-        if rec is None:
-            continue
+    for rec in parsed:
         if rec.ref in first_line:
             problems.append(
                 Problem(rec.line, "ref", rec.ref, f"duplicate ref: already used on line {first_line[rec.ref]}")
@@ -155,7 +161,7 @@ def parse_deliveries(header: list[str], rows: list[Row]) -> tuple[list[DeliveryR
         first_line[rec.ref] = rec.line
         records.append(rec)
     problems.sort(key=lambda p: p.line or 0)
-    if not rows and not problems:
+    if not any_rows and not problems:
         problems.append(Problem(None, None, None, "the file has a header but no deliveries"))
     return records, problems
 
