@@ -25,16 +25,31 @@ def _events(_database, url: str, flt: audit.AuditFilter, version: int):
     return audit.events(_database, flt)
 
 
+@st.cache_resource(show_spinner=False, max_entries=2)
+def _span(_database, url: str, version: int) -> audit.AuditSpan:
+    """How many events and when the first and last happened, counted again
+    only when something is saved (``version``); shared, never changed."""
+    return audit.span(_database)
+
+
+@st.cache_resource(show_spinner=False, max_entries=2)
+def _choices(_database, url: str, version: int) -> dict[str, list[str]]:
+    """The entities, actions and actors the filters offer, read again only
+    when something is saved (``version``); shared, never changed."""
+    return audit.choices(_database)
+
+
 st.title("Audit trail")
 st.caption("Every change to the data, newest first. The database refuses to alter or delete these records.")
 
 database = engine()
-recorded = audit.span(database)
+url, version = database.url.render_as_string(), data_version(database)
+recorded = _span(database, url, version)
 if not recorded.count or recorded.first is None or recorded.last is None:  # the times come with the first event
     st.info("No changes recorded yet.", icon=":material/info:")
     st.stop()
 
-options = audit.choices(database)
+options = _choices(database, url, version)
 # Audit times are real UTC times (TRACKER_TODAY moves as-at figures, not the clock).
 today_utc = datetime.now(UTC).date()
 first_day, last_day = recorded.first.date(), max(recorded.last.date(), today_utc)
@@ -70,7 +85,7 @@ flt = audit.AuditFilter(
     until=None if until is not None and until >= today_utc else until,
     text=text.strip(),
 )
-frame = _events(database, database.url.render_as_string(), flt, data_version(database))
+frame = _events(database, url, flt, version)
 
 if frame.empty:
     st.info("No changes match these filters.", icon=":material/filter_alt_off:")

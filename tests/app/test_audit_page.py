@@ -9,6 +9,8 @@ from sqlalchemy import text
 from streamlit.testing.v1 import AppTest
 
 from db.session import make_engine
+from tests.app.conftest import add_test_user
+from tracker import audit
 
 APP = str(Path(__file__).resolve().parents[2] / "dashboard" / "app.py")
 
@@ -79,3 +81,26 @@ def test_an_empty_database_says_no_changes_yet(empty_database):
     at = _audit()
     assert [info.value for info in at.info] == ["No changes recorded yet."]
     assert not at.dataframe
+
+
+def test_the_span_and_the_filters_choices_are_read_again_only_when_something_is_saved(app_database, monkeypatch):
+    """At scale the count, first, last and distinct values scan every event: not on every rerun."""
+    read: list[str] = []
+    for name in ("span", "choices"):
+        real = getattr(audit, name)
+        monkeypatch.setattr(audit, name, lambda engine, real=real, name=name: read.append(name) or real(engine))
+    at = _audit()
+    assert sorted(read) == ["choices", "span"]
+    assert "users" not in at.multiselect(key="audit_entities").options
+
+    at.multiselect(key="audit_actions").set_value(["create"]).run()
+    at.run()
+    assert not at.exception
+    assert sorted(read) == ["choices", "span"]  # reruns with nothing saved read neither again
+
+    add_test_user(app_database, "new-viewer", ("viewer",))  # saved elsewhere: another session, the CLI
+    at.multiselect(key="audit_actions").set_value([]).run()
+    assert not at.exception
+    assert sorted(read) == ["choices", "choices", "span", "span"]
+    assert "users" in at.multiselect(key="audit_entities").options
+    assert "**26** changes recorded." in _markdown(at)
