@@ -21,7 +21,7 @@ when saving. The rows table also holds the later contract's columns
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
@@ -182,7 +182,7 @@ class Checked:
     kind: Kind
     records: list[Any] = field(default_factory=list)
     actions: list[str] = field(default_factory=list)
-    changes: list[list[tuple[str, str]]] = field(default_factory=list)  # (field, "field old -> new")
+    changes: list[Sequence[tuple[str, str]]] = field(default_factory=list)  # (field, "field old -> new")
     summaries: list[str] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     versions: dict[str, int] = field(default_factory=dict)
@@ -190,7 +190,12 @@ class Checked:
     detail_columns: list[str] = field(default_factory=list)  # the DETAIL_COLUMNS the file has
 
     def add(
-        self, rec: Any, action: str, changes: list[tuple[str, str]], summary: str, details: dict[str, str] | None = None
+        self,
+        rec: Any,
+        action: str,
+        changes: Sequence[tuple[str, str]],
+        summary: str,
+        details: dict[str, str] | None = None,
     ) -> None:
         self.records.append(rec)
         self.actions.append(action)
@@ -283,7 +288,7 @@ def _check_commitments(kind: Kind, session: Session, parsed: reading.Parsed, des
     )
     for rec in records:
         existing = stored.get(rec.ref)
-        changes: list[tuple[str, str]] = []
+        changes: Sequence[tuple[str, str]] = ()  # one empty tuple for every row unchanged
         if existing is None:
             action = "create"
             _check_new(checked, rec, announcements.get(rec.announcement_ref or rec.ref), naming)
@@ -366,7 +371,7 @@ def _check_deliveries(kind: Kind, session: Session, parsed: reading.Parsed, desc
                 )
             )
         existing = stored.get(rec.ref)
-        changes: list[tuple[str, str]] = []
+        changes: Sequence[tuple[str, str]] = ()  # one empty tuple for every row unchanged
         if existing is None:
             action = "create"
         elif existing.deleted_at is not None:

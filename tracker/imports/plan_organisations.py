@@ -17,6 +17,7 @@ recipient the same way (``tracker.records.organisations.recipient_of``).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
@@ -46,10 +47,11 @@ class Naming:
 
     def __init__(self, session: Session):
         self.orgs = Organisations(session, preview=True)
-        self.found: dict[tuple[int, str], Organisation] = {}
+        # {role: {line: organisation}} (by role, then line: a million rows hold no tuple keys)
+        self.found: dict[str, dict[int, Organisation]] = {role: {} for role in ROLES}
 
     def named(self, rec: CommitmentRecord) -> Named:
-        funder, recipient = self.found.get((rec.line, "funder")), self.found.get((rec.line, "recipient"))
+        funder, recipient = self.found["funder"].get(rec.line), self.found["recipient"].get(rec.line)
         return Named(
             funder,
             self.orgs.identifier(funder) if funder is not None else None,
@@ -75,7 +77,24 @@ def name_organisations(
 ) -> Naming:
     """Every row's funder and recipient; a name that could be two organisations is a problem."""
     naming = Naming(session)
-    asked: list[tuple[CommitmentRecord, str, str, str | None]] = []
+    for with_identifier in (True, False):
+        for rec, role, name, identifier in _to_find(records, stored, naming):
+            if bool(identifier) != with_identifier:
+                continue
+            try:
+                naming.found[role][rec.line] = naming.orgs.get(name, role, identifier, line=rec.line)
+            except AmbiguousOrganisation as err:
+                problems.append(Problem(rec.line, role, name, str(err)))
+    return naming
+
+
+def _to_find(
+    records: list[CommitmentRecord], stored: dict[str, Commitment], naming: Naming
+) -> Iterator[tuple[CommitmentRecord, str, str, str | None]]:
+    """Each (row, role, name, identifier) to find among the organisations;
+    a stored commitment's row that agrees with what is stored is named
+    there and then (again on a second pass: the same answer). Made as
+    needed, never held: a million rows would be two million tuples."""
     for rec in records:
         existing = stored.get(rec.ref)
         kept = existing if existing is not None and existing.deleted_at is None else None
@@ -86,17 +105,8 @@ def name_organisations(
             if kept is not None:
                 org = kept.announcement.funder if role == "funder" else kept.recipient
                 if org is not None and naming.agrees(org, name, identifier):
-                    naming.found[(rec.line, role)] = org
+                    naming.found[role][rec.line] = org
                     continue
                 if role == "funder":  # another funder: the announcement's, which an import does not change
                     continue
-            asked.append((rec, role, name, identifier))
-    for with_identifier in (True, False):
-        for rec, role, name, identifier in asked:
-            if bool(identifier) != with_identifier:
-                continue
-            try:
-                naming.found[(rec.line, role)] = naming.orgs.get(name, role, identifier, line=rec.line)
-            except AmbiguousOrganisation as err:
-                problems.append(Problem(rec.line, role, name, str(err)))
-    return naming
+            yield rec, role, name, identifier
