@@ -60,7 +60,10 @@ def year_qualifiers(schedule: pd.DataFrame, commitments: pd.DataFrame) -> dict[i
     """How exact each year's committed total is: ``exact``, ``at least``, ``up to`` or ``about``."""
     counted = schedule.loc[schedule["committed_pence"] != 0, ["commitment_id", "financial_year"]]
     quals = counted.merge(commitments[["commitment_id", "qualifier"]], on="commitment_id")
-    return {int(year): combine_qualifiers(group["qualifier"]) for year, group in quals.groupby("financial_year")}
+    distinct = quals[["financial_year", "qualifier"]].drop_duplicates()  # a few per year, not one per commitment
+    return {
+        int(year): combine_qualifiers(group.tolist()) for year, group in distinct.groupby("financial_year")["qualifier"]
+    }
 
 
 def combine_qualifiers(qualifiers) -> str:
