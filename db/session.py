@@ -40,13 +40,14 @@ import os
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
-from typing import Any, overload
+from typing import TYPE_CHECKING, Any, overload
 
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.orm import Session, sessionmaker
+
+if TYPE_CHECKING:
+    from alembic.config import Config  # alembic is imported when migrations run, not by every command
 
 # What sessions bind to: an engine, or a connection already inside a transaction
 # (an import joins the edit use-cases' sessions to its own transaction).
@@ -149,6 +150,8 @@ def read_session(engine: Bind) -> Iterator[Session]:
 
 def alembic_config() -> Config:
     """Alembic configuration for ``db/migrations``, independent of the working directory."""
+    from alembic.config import Config
+
     config = Config()
     # ConfigParser treats % as interpolation: escape it in the path.
     config.set_main_option("script_location", str(MIGRATIONS_DIR).replace("%", "%%"))
@@ -157,11 +160,15 @@ def alembic_config() -> Config:
 
 def upgrade(engine_or_url: Engine | str | URL | None = None, revision: str = "head") -> None:
     """Apply pending migrations up to ``revision`` (default: the latest)."""
+    from alembic import command
+
     _run_alembic(engine_or_url, lambda config: command.upgrade(config, revision))
 
 
 def downgrade(engine_or_url: Engine | str | URL | None, revision: str) -> None:
     """Undo migrations down to ``revision`` (``"base"`` removes every table)."""
+    from alembic import command
+
     _run_alembic(engine_or_url, lambda config: command.downgrade(config, revision))
 
 

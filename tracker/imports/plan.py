@@ -24,9 +24,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session, selectinload
 
@@ -41,6 +40,9 @@ from tracker.records.commitment_rows import check_commitments
 from tracker.records.delivery_rows import check_deliveries
 from tracker.records.shares import stored_pot_problems
 
+if TYPE_CHECKING:
+    import pandas as pd  # imported where a frame is made: the command line saves without one
+
 ACTIONS = ("create", "update", "unchanged")
 ROW_COLUMNS = ("line", "ref", "action", "summary", "changes")
 PROBLEM_COLUMNS = ("line", "column", "value", "expected")
@@ -51,6 +53,12 @@ ANNOUNCEMENT_FIELDS = frozenset({"announced_on", "funder", "funder_id", "announc
 
 
 _NO_DETAILS: Mapping[str, str] = MappingProxyType({})
+
+
+def _pandas() -> Any:
+    import pandas
+
+    return pandas
 
 
 class PlanRefused(DataError):
@@ -82,7 +90,7 @@ class ImportPlan:
     versions: dict[str, int] = field(default_factory=dict)
     needs_reason: bool = False  # some row changes a commitment's money
     sheet: str | None = None
-    details: pd.DataFrame = field(default_factory=pd.DataFrame)
+    details: pd.DataFrame = field(default_factory=lambda: _pandas().DataFrame())
 
     @property
     def to_apply(self) -> int:
@@ -97,6 +105,7 @@ class ImportPlan:
         """The rows with their details, as the Import page shows them."""
         if self.details.empty:
             return self.rows
+        pd = _pandas()
         return pd.concat([self.rows, self.details.set_axis(self.rows.index)], axis=1)
 
     def problems_frame(self) -> pd.DataFrame:
@@ -105,6 +114,7 @@ class ImportPlan:
 
 
 def problems_frame(problems: list[Problem]) -> pd.DataFrame:
+    pd = _pandas()
     return pd.DataFrame(
         [("file" if p.line is None else str(p.line), p.column or "", p.value or "", p.expected) for p in problems],
         columns=list(PROBLEM_COLUMNS),
@@ -214,6 +224,7 @@ class Checked:
         )
 
     def frame(self) -> pd.DataFrame:
+        pd = _pandas()
         return pd.DataFrame(
             {
                 "line": pd.Series([rec.line for rec in self.records], dtype="int64"),
@@ -227,6 +238,7 @@ class Checked:
 
     def details_frame(self) -> pd.DataFrame:
         """The later contract's columns the file has, one row per record (none: no columns)."""
+        pd = _pandas()
         return pd.DataFrame(
             {name: pd.Series([d.get(name, "") for d in self.details], dtype=object) for name in self.detail_columns},
             columns=self.detail_columns,
