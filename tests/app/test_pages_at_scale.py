@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from dashboard import navigation
 from db.session import ensure_schema
 from tests.actors import admin
 from tests.app.conftest import APP
@@ -20,22 +21,8 @@ from tracker.review import recording
 
 N = 5_000
 ACTOR = admin("test:scale")
-# Every page of app.py but sign-in, and the Account page (nothing of the data).
-PAGES = [
-    "overview",
-    "announcements",
-    "delivery",
-    "review",
-    "finance",
-    "areas",
-    "record",
-    "change",
-    "import_data",
-    "audit",
-    "deleted",
-    "organisations",
-    "users",
-]
+# Every page of the navigation but the Account page (nothing of the data).
+PAGES = [Path(path).stem for _, path, *_ in navigation.PAGES if not path.endswith("account.py")]
 # Chart marks: a year a bar (2010-11 to 2040-41 at most) or the 25 commitments
 # furthest behind and "all others"; never one a commitment.
 MOST_MARKS = 40
