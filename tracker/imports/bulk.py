@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import Any, cast
 
 from sqlalchemy import Table, bindparam, insert, select, update
@@ -95,7 +96,20 @@ def _audit_created(
     """One "create" audit event per new row of ``table``: the values saved
     (``rows``, as inserted, with their new ``ids``), as
     ``tracker.records.unit_of_work.snapshot`` records an ORM object's."""
-    columns = [(c.key, _needs_json_value(c)) for c in table.columns if c.key not in UNAUDITED]
+    keys = [c.key for c in table.columns if c.key not in UNAUDITED]  # in the table's order, as snapshot
+    converted = [c.key for c in table.columns if c.key in keys and c.key != "id" and _needs_json_value(c)]
+    given = [key for key in keys if key != "id"]
+    values_of = itemgetter(*given)
+    at = keys.index("id")
+
+    def after(row: dict[str, Any], row_id: int) -> dict[str, Any]:
+        values = list(values_of(row)) if len(given) > 1 else [values_of(row)]
+        values.insert(at, row_id)
+        found = dict(zip(keys, values))
+        for key in converted:
+            found[key] = json_value(found[key])
+        return found
+
     events = [
         {
             "actor": actor.name,
@@ -103,10 +117,7 @@ def _audit_created(
             "entity": table.name,
             "entity_id": row_id,
             "before": None,
-            "after": {
-                key: row_id if key == "id" else json_value(row[key]) if convert else row[key]
-                for key, convert in columns
-            },
+            "after": after(row, row_id),
         }
         for row, row_id in zip(rows, ids, strict=True)
     ]
