@@ -31,6 +31,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine
 from sqlalchemy.orm import Session
 
+from db.fast_insert import growing_tables
 from db.session import write_engine
 from tracker.core.limits import check_text
 from tracker.core.money import plain_pounds
@@ -188,6 +189,7 @@ def _save(
     tick = _Ticker(progress, len(creates) + len(updates))
     result = saving.ImportResult(created_rows=len(creates), updated_rows=len(updates))
     ordered: list[Any] = targets_first(creates) if kind.name == "commitments" else creates
+    growing_tables(connection)  # the refs looked up below are in tables this transaction fills
     saved = bulk.Saved()
     for start in range(0, len(ordered), SAVE_CHUNK):
         chunk = ordered[start : start + SAVE_CHUNK]

@@ -17,7 +17,7 @@ commits, so nothing is saved.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from operator import itemgetter
 from typing import Any, cast
@@ -25,7 +25,7 @@ from typing import Any, cast
 from sqlalchemy import Table, bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
-from db.fast_insert import insert_rows
+from db.fast_insert import insert_rows, one_of
 from db.models import Announcement, AuditEvent, Commitment, CommitmentArea, Delivery, Organisation, ProfileLine
 from tracker.core.vocabulary import ANNOUNCED_EARLIER
 from tracker.files.tabular import DataError, Problem
@@ -36,7 +36,8 @@ from tracker.records.organisations import Organisations
 from tracker.records.permissions import Actor
 from tracker.records.unit_of_work import audit, audit_created, json_value, snapshot
 
-IN_LIST = 500  # refs or ids per IN (...) list
+IN_LIST = 500  # refs or ids per IN (...) list (SQLite)
+ANY_LIST = 5000  # per = ANY(array) (PostgreSQL: one parameter)
 UNAUDITED = ("created_at", "updated_at")  # as tracker.records.unit_of_work.snapshot leaves out
 
 
@@ -60,13 +61,19 @@ class Saved:
 
 def _ids_by_ref(session: Session, table: Table, refs: Iterable[str], *columns) -> dict[str, Any]:
     """Stored rows by ref: ``{ref: row}`` with ``id`` and ``columns``."""
-    wanted = sorted(set(refs))
     found: dict[str, Any] = {}
-    for start in range(0, len(wanted), IN_LIST):
-        chunk = wanted[start : start + IN_LIST]
-        query = select(table.c.ref, table.c.id, *columns).where(table.c.ref.in_(chunk))
-        found.update({row.ref: row for row in session.execute(query)})
+    for where in _one_of(session, table.c.ref, set(refs)):
+        found.update({row.ref: row for row in session.execute(select(table.c.ref, table.c.id, *columns).where(where))})
     return found
+
+
+def _one_of(session: Session, column: Any, values: Iterable[Any]) -> Iterator[Any]:
+    """``column`` is one of ``values``, as conditions for lists of a sensible size."""
+    wanted = sorted(values)
+    dialect = session.get_bind().dialect.name
+    size = ANY_LIST if dialect == "postgresql" else IN_LIST
+    for start in range(0, len(wanted), size):
+        yield one_of(dialect, column, wanted[start : start + size])
 
 
 def _insert(session: Session, table: Table, rows: list[dict[str, Any]], key: tuple[str, ...] = ("ref",)) -> list[int]:
@@ -82,11 +89,11 @@ def _insert(session: Session, table: Table, rows: list[dict[str, Any]], key: tup
     session.flush()  # anything the session holds goes first, as before
     insert_rows(session.connection(), table, rows)
     first, rest = table.c[key[0]], [table.c[name] for name in key[1:]]
-    wanted = sorted({row[key[0]] for row in rows})
     ids: dict[tuple[Any, ...], int] = {}
-    for start in range(0, len(wanted), IN_LIST):
-        query = select(table.c.id, first, *rest).where(first.in_(wanted[start : start + IN_LIST]))
-        ids.update({tuple(found[1:]): found[0] for found in session.execute(query)})
+    for where in _one_of(session, first, {row[key[0]] for row in rows}):
+        ids.update(
+            {tuple(found[1:]): found[0] for found in session.execute(select(table.c.id, first, *rest).where(where))}
+        )
     return [ids[tuple(row[name] for name in key)] for row in rows]
 
 

@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session, selectinload
 
+from db.fast_insert import one_of
 from db.models import Announcement, AuditEvent, Commitment, Delivery
 from db.session import read_session
 from tracker.core.limits import LIMITS
@@ -258,10 +259,11 @@ def check(kind: Kind, session: Session, parsed: reading.Parsed, *, described: bo
 
 def by_ref(session: Session, model: Any, refs: Any, *options: Any) -> dict[str, Any]:
     refs = sorted({ref for ref in refs if ref})
+    dialect = session.get_bind().dialect.name
+    size = 5000 if dialect == "postgresql" else 500  # one array parameter there; IN lists a sensible size here
     found: dict[str, Any] = {}
-    for start in range(0, len(refs), 500):  # keep IN lists a sensible size
-        chunk = refs[start : start + 500]
-        query = select(model).where(model.ref.in_(chunk)).options(*options)
+    for start in range(0, len(refs), size):
+        query = select(model).where(one_of(dialect, model.ref, refs[start : start + size])).options(*options)
         found.update({obj.ref: obj for obj in session.scalars(query)})
     return found
 
