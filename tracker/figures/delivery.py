@@ -467,6 +467,9 @@ def deliveries_in_year(deliveries: pd.DataFrame, commitments: pd.DataFrame, year
     out["commitment_ref"] = out["commitment_id"].map(info["ref"])
     out["counted_toward"] = out["commitment_id"].map(roots).map(info["ref"])
     out["purpose"] = out["commitment_id"].map(info["purpose"])
+    for name in ("kind", "note"):  # blank unless the frame has them (``TrackerData.deliveries_in_full``)
+        if name not in out:
+            out[name] = None
     out = out.sort_values(["paid_on", "ref"], kind="stable").reset_index(drop=True)
     return out[columns].astype({"amount_pence": "int64"})
 
@@ -554,7 +557,7 @@ def progress_of(data: TrackerData, today: date) -> DeliveryProgress:
 @per_data
 def deliveries_of_year(data: TrackerData, year: int) -> pd.DataFrame:
     """``deliveries_in_year`` of a view, kept with it."""
-    return deliveries_in_year(data.deliveries, data.commitments, year)
+    return deliveries_in_year(data.deliveries_in_full, data.commitments, year)
 
 
 def in_pounds(frame: pd.DataFrame, columns) -> pd.DataFrame:
