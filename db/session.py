@@ -258,11 +258,23 @@ def migration_transaction(
         with begin_transaction():
             if connection.dialect.name == "postgresql":
                 connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_MIGRATION_LOCK_ID})")
+            before = _sqlite_changes(connection)
             yield
-            if connection.dialect.name == "sqlite":
+            # The check reads every row of every table: not when nothing was
+            # changed (every command runs the migrations, mostly to find none).
+            if connection.dialect.name == "sqlite" and _sqlite_changes(connection) != before:
                 broken = connection.exec_driver_sql("PRAGMA foreign_key_check").all()
                 if broken:
                     raise RuntimeError(f"migration left rows with broken foreign keys: {broken[:10]}")
+
+
+def _sqlite_changes(connection: Connection) -> tuple | None:
+    """What changes when a SQLite transaction changes anything: rows
+    written (``total_changes()``) and the schema (``schema_version``)."""
+    if connection.dialect.name != "sqlite":
+        return None
+    rows = connection.exec_driver_sql("SELECT total_changes()").scalar_one()
+    return rows, connection.exec_driver_sql("PRAGMA schema_version").scalar_one()
 
 
 @contextmanager

@@ -10,6 +10,7 @@ SQLAlchemy, Streamlit, Plotly or pandas and starts in a fraction of a second.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from datetime import date
 
@@ -234,36 +235,14 @@ def cmd_import(args) -> int:
 
 
 def cmd_totals(args) -> int:
-    from tracker.core.money import format_pounds
-    from tracker.figures import data as queries
-    from tracker.figures.totals import committed_vs_delivered
-    from tracker.files import totals_csv as totals_format
+    from tracker.figures import totals_data
 
     engine = open_database()
     try:
-        data = queries.load(engine, as_at=args.as_at)
+        data = totals_data.load(engine, as_at=args.as_at, by=args.by)
     finally:
         engine.dispose()
-    frame = committed_vs_delivered(data.schedule, data.deliveries, data.commitments, by=args.by, unphased=True)
-    if args.format == "csv":
-        sys.stdout.write(totals_format.to_csv(frame, by=args.by))
-    elif args.format == "json":
-        sys.stdout.write(totals_format.to_json(frame, by=args.by))
-    else:
-        sys.stdout.write(totals_format.to_table(frame, by=args.by, as_at=args.as_at))
-        schedule = data.schedule
-        headline = int(schedule["headline_pence"].sum())
-        inside_pots = int(schedule.loc[schedule["part_of_id"].notna(), "headline_pence"].sum())
-        restated = headline - int(schedule["committed_pence"].sum()) - inside_pots
-        if restated or inside_pots:
-            parts = [
-                *([f"{format_pounds(restated)} re-announced earlier commitments"] if restated else []),
-                *([f"{format_pounds(inside_pots)} is shares inside their pots"] if inside_pots else []),
-            ]
-            print(f"Headline money announced: {format_pounds(headline)}, of which " + " and ".join(parts) + ".")
-        illustrative = int(data.deliveries["illustrative"].sum())
-        if illustrative:
-            print(f"Delivered includes {illustrative} ILLUSTRATIVE deliveries (demo figures: none were published).")
+    sys.stdout.write(totals_data.report(data, by=args.by, form=args.format, as_at=args.as_at))
     return 0
 
 
@@ -286,9 +265,9 @@ def cmd_export(args) -> int:
     engine = open_database()
     try:
         data = queries.load(engine, as_at=args.as_at)
+        table = tables.build(args.table, data)  # (some tables read more: quotes, delivery notes)
     finally:
         engine.dispose()
-    table = tables.build(args.table, data)
     if fmt == "csv":
         content = exports.to_csv_bytes(table)
     else:
@@ -366,6 +345,11 @@ COMMANDS = {
 
 
 def main(argv: list[str] | None = None) -> int:
+    # NumPy asks the kernel for transparent huge pages for large arrays; where
+    # it then compacts memory to find them (THP defrag "madvise"), `totals`
+    # over a million commitments spent 2-3 s of system time in page faults
+    # (read when NumPy is first imported, which no command has done yet).
+    os.environ.setdefault("NUMPY_MADVISE_HUGEPAGE", "0")
     args = build_parser().parse_args(argv)
     try:
         return COMMANDS[args.command](args)

@@ -27,8 +27,7 @@ def columns_from_frame(commitments: pd.DataFrame, profile_lines: pd.DataFrame | 
     ``spread`` and ``announced_on`` when present.
     """
     frame = commitments.reset_index(drop=True)
-    ids = frame["commitment_id"].to_numpy()
-    position = {cid: i for i, cid in enumerate(ids)}
+    ids = pd.Index(frame["commitment_id"].to_numpy())
     kind = frame["kind"]
     spread = _optional(frame, "spread", "none").fillna("none")
     spread_on = ((kind == "multi-year") & (spread != "none")).to_numpy(dtype=bool, copy=True)
@@ -42,17 +41,15 @@ def columns_from_frame(commitments: pd.DataFrame, profile_lines: pd.DataFrame | 
     years = np.where(multi, 1, years)
     reannounces = frame["reannounces_id"]
     restates = reannounces.notna().to_numpy(dtype=bool)
-    target = reannounces.map(position).fillna(-1).to_numpy(dtype=np.int64)
-    part_of = _optional(frame, "part_of_id", None).map(position).fillna(-1).to_numpy(dtype=np.int64)
+    target = _rows(ids, reannounces)
+    part_of = _rows(ids, _optional(frame, "part_of_id", None))
     earlier = _optional(frame, "reannounces_earlier", False).fillna(False).to_numpy(dtype=bool)
-    announced = pd.to_datetime(_optional(frame, "announced_on", None), errors="coerce")
-    order = np.lexsort((np.arange(len(frame)), announced.isna().to_numpy(), announced.fillna(pd.Timestamp(0))))
-    rank = np.empty(len(frame), np.int64)
-    rank[order] = np.arange(len(frame))
+    rank = _announced_order(frame) if (target >= 0).any() else None  # orders re-announcements only
     profile_row = profile_year = profile_amount = np.zeros(0, np.int64)
     if profile_lines is not None and len(profile_lines):
-        lines = profile_lines[profile_lines["commitment_id"].isin(position)]
-        profile_row = lines["commitment_id"].map(position).to_numpy(dtype=np.int64)
+        rows = _rows(ids, profile_lines["commitment_id"])
+        lines = profile_lines[rows >= 0]
+        profile_row = rows[rows >= 0]
         profile_year = lines["financial_year"].to_numpy(dtype=np.int64)
         profile_amount = lines["amount_pence"].to_numpy(dtype=np.int64)
     if len(spread_lines[0]):
@@ -77,6 +74,25 @@ def columns_from_frame(commitments: pd.DataFrame, profile_lines: pd.DataFrame | 
         part_of=part_of,
         order=rank,
     )
+
+
+def _announced_order(frame: pd.DataFrame) -> np.ndarray:
+    """Each row's place in the order announced (the undated first, as 1970), then as the rows stand."""
+    announced = pd.to_datetime(_optional(frame, "announced_on", None), errors="coerce")
+    order = np.lexsort((np.arange(len(frame)), announced.isna().to_numpy(), announced.fillna(pd.Timestamp(0))))
+    rank = np.empty(len(frame), np.int64)
+    rank[order] = np.arange(len(frame))
+    return rank
+
+
+def _rows(ids: pd.Index, values: pd.Series) -> np.ndarray:
+    """The row of each id in ``values`` (-1: none, or not among ``ids``)."""
+    if ids.is_unique:
+        found: np.ndarray = ids.get_indexer(values).astype(np.int64)
+        return found
+    position = {cid: i for i, cid in enumerate(ids)}  # the last row of an id given twice
+    mapped: np.ndarray = values.map(position).fillna(-1).to_numpy(dtype=np.int64)
+    return mapped
 
 
 def _spread_lines(

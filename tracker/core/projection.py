@@ -34,6 +34,7 @@ This module imports numpy only (pandas where a DataFrame is asked for), so the
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -101,31 +102,40 @@ def uplifted_amounts(amount: np.ndarray, uplift_bp: np.ndarray, k: np.ndarray) -
 def headline_rows(columns: CommitmentColumns) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """``(row, year, headline)``: every commitment over its financial years,
     sorted by row then year; a commitment with no year is one ``UNPHASED`` row."""
-    plain = ~columns.profiled
-    rows = np.flatnonzero(plain)
+    rows = np.flatnonzero(~columns.profiled)
     counts = columns.years[rows]
     row = np.repeat(rows, counts)
-    offsets = np.cumsum(counts) - counts
-    k = np.arange(len(row), dtype=np.int64) - np.repeat(offsets, counts)
-    year = columns.start_year[row] + k
-    headline = columns.amount[row].copy()
-    uplift = columns.uplift_bp[row] != 0
+    k = np.arange(len(row), dtype=np.int64)  # (arrays worked on in place: a million commitments take room)
+    k -= np.repeat(np.cumsum(counts) - counts, counts)
+    year = columns.start_year[row]
+    year += k
+    headline = columns.amount[row]
+    uplift = (columns.uplift_bp != 0)[row]
     if uplift.any():
         headline[uplift] = uplifted_amounts(headline[uplift], columns.uplift_bp[row][uplift], k[uplift])
+    del k
 
     keep = columns.profiled[columns.profile_row] if len(columns.profile_row) else np.zeros(0, bool)
-    row = np.concatenate([row, columns.profile_row[keep]])
-    year = np.concatenate([year, columns.profile_year[keep]])
-    headline = np.concatenate([headline, columns.profile_amount[keep]])
+    if keep.any():  # after the rest: sorted below
+        row = np.concatenate([row, columns.profile_row[keep]])
+        year = np.concatenate([year, columns.profile_year[keep]])
+        headline = np.concatenate([headline, columns.profile_amount[keep]])
     unphased = ~columns.phased[row]
     if unphased.any():
-        year = np.where(unphased, UNPHASED, year)
-    order = np.lexsort((year, row))
-    row, year, headline = row[order], year[order], headline[order]
+        year[unphased] = UNPHASED
+    if keep.any() and not _in_order(row, year):
+        order = np.lexsort((year, row))
+        row, year, headline = row[order], year[order], headline[order]
     if unphased.any():  # one row per commitment and year: add up each unphased commitment's years
         starts = np.flatnonzero(np.r_[True, (row[1:] != row[:-1]) | (year[1:] != year[:-1])])
         row, year, headline = row[starts], year[starts], np.add.reduceat(headline, starts)
     return row, year, headline
+
+
+def _in_order(row: np.ndarray, year: np.ndarray) -> bool:
+    """Whether the rows are sorted by row, then year (a stable sort would leave them as they are)."""
+    later_row = row[1:] > row[:-1]
+    return bool(np.all(later_row | ((row[1:] == row[:-1]) & (year[1:] >= year[:-1]))))
 
 
 def expand(columns: CommitmentColumns) -> Schedule:
@@ -243,28 +253,39 @@ def problems_of(columns: CommitmentColumns) -> list[CountProblem]:
     return count(columns, row, year, headline)[2]
 
 
-def schedule_frame(commitments: pd.DataFrame, profile_lines: pd.DataFrame | None = None) -> pd.DataFrame:
+def schedule_frame(
+    commitments: pd.DataFrame, profile_lines: pd.DataFrame | None = None, carry: Sequence[str] | None = None
+) -> pd.DataFrame:
     """Schedule of a commitments DataFrame as a DataFrame.
 
-    ``commitments`` needs the columns ``columns_from_frame`` reads; extra
-    columns are carried onto each schedule row. ``profile_lines`` needs
+    ``commitments`` needs the columns ``columns_from_frame`` reads; its
+    columns (only those named in ``carry``, when given) are carried onto
+    each schedule row. ``profile_lines`` needs
     ``commitment_id, financial_year, amount_pence`` (a multi-year commitment
     spread on purpose brings its spread here). Returns the commitment's
     columns plus ``financial_year`` (start year, or ``UNPHASED``),
     ``headline_pence``, ``committed_pence``, ``new_money_pence`` (int64) and
     ``estimated`` (bool).
     """
+    import pandas as pd
+
     from tracker.core.frame_columns import columns_from_frame
 
     columns = columns_from_frame(commitments, profile_lines)
     sched = expand(columns)
     base = commitments.reset_index(drop=True)
-    out = base.iloc[sched.row].reset_index(drop=True)
-    out["financial_year"] = sched.year
-    out["headline_pence"] = sched.headline
-    out["committed_pence"] = sched.committed
-    out["new_money_pence"] = sched.new_money
+    out = {name: _take(base[name], sched.row) for name in (base.columns if carry is None else carry)}
+    out["financial_year"] = sched.year.astype(np.int64, copy=False)
+    out["headline_pence"] = sched.headline.astype(np.int64, copy=False)
+    out["committed_pence"] = sched.committed.astype(np.int64, copy=False)
+    out["new_money_pence"] = sched.new_money.astype(np.int64, copy=False)
     out["estimated"] = sched.estimated
-    return out.astype(
-        {"financial_year": "int64", "headline_pence": "int64", "committed_pence": "int64", "new_money_pence": "int64"}
-    )
+    return pd.DataFrame(out, copy=False)  # each column taken once, nothing copied again
+
+
+def _take(column: pd.Series, rows: np.ndarray) -> pd.Series:
+    """``column``'s values at ``rows``, its type kept (text in an object
+    column stays there, as ``iloc`` keeps it)."""
+    import pandas as pd
+
+    return pd.Series(column.array.take(rows), dtype=column.dtype, copy=False)

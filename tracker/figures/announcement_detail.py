@@ -148,7 +148,7 @@ def detail(data: TrackerData, announcements: pd.DataFrame | None, ref: str, toda
         notes=optional_text(ann["notes"]),
         commitments=_commitments_table(own, schedule_table),
         schedule=schedule_table,
-        deliveries=_deliveries_table(data.deliveries, own),
+        deliveries=_deliveries_table(data.deliveries_in_full, own),
         milestones=milestone_states(
             data.milestones.loc[data.milestones["commitment_id"].isin(ids)].reset_index(drop=True),
             everything,

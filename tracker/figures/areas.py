@@ -8,8 +8,10 @@ line, ``area not stated``.
 
 from __future__ import annotations
 
+from itertools import chain
 from typing import TYPE_CHECKING
 
+import numpy as np
 import pandas as pd
 
 from tracker.core.places import area_name
@@ -28,15 +30,46 @@ SHARED_NOTE = (
 def area_rows(commitments: pd.DataFrame) -> pd.DataFrame:
     """One row per (commitment, area): ``commitment_id, area, area_name, areas_named``
     (how many areas the commitment names; 0 for none)."""
-    rows = []
-    codes = commitments["areas"] if "areas" in commitments else pd.Series([()] * len(commitments))
-    for cid, named in zip(commitments["commitment_id"], codes):
-        named = tuple(named or ())
-        if not named:
-            rows.append((cid, NOT_STATED, NOT_STATED, 0))
-        for code in named:
-            rows.append((cid, code, area_name(code), len(named)))
-    return pd.DataFrame(rows, columns=["commitment_id", "area", "area_name", "areas_named"])
+    columns = ["commitment_id", "area", "area_name", "areas_named"]
+    if commitments.empty:
+        return pd.DataFrame([], columns=columns)
+    ids, places, named, areas = _named(commitments)
+    return pd.DataFrame(
+        {
+            "commitment_id": ids,
+            "area": pd.array(areas["area"].to_numpy(), dtype="str").take(places),
+            "area_name": pd.array(areas["area_name"].to_numpy(), dtype="str").take(places),
+            "areas_named": named,
+        },
+        columns=columns,
+    )
+
+
+def area_groups(commitments: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """``area_rows`` with each area as a number, quick to group a million
+    rows by: ``commitment_id, group, areas_named``, and each group's
+    ``area, area_name`` (indexed by the number)."""
+    if commitments.empty:
+        rows = area_rows(commitments)
+        return rows.rename(columns={"area": "group"}), pd.DataFrame({"area": [], "area_name": []})
+    ids, places, named, areas = _named(commitments)
+    return pd.DataFrame({"commitment_id": ids, "group": places, "areas_named": named}), areas
+
+
+def _named(commitments: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray, pd.DataFrame]:
+    """Per (commitment, area) row: the commitment's id, the area's place
+    among the distinct areas, how many areas the commitment names; and the
+    distinct areas (``area, area_name``) in the order first named."""
+    named = commitments["areas"].tolist() if "areas" in commitments else [()] * len(commitments)
+    counts = np.fromiter((len(codes) if codes else 0 for codes in named), np.int64, len(named))
+    rows = np.maximum(counts, 1)  # a commitment naming none is one row, "area not stated"
+    area = np.array(list(chain.from_iterable(codes or (None,) for codes in named)), dtype=object)
+    area[pd.isna(area)] = NOT_STATED
+    places, distinct = pd.factorize(area)  # each area's name looked up once
+    codes = np.asarray(distinct, dtype=object)
+    names = np.array([NOT_STATED if code == NOT_STATED else area_name(code) for code in codes], dtype=object)
+    areas = pd.DataFrame({"area": codes, "area_name": names})
+    return np.repeat(commitments["commitment_id"].to_numpy(), rows), places, np.repeat(counts, rows), areas
 
 
 @per_data

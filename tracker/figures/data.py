@@ -12,29 +12,20 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any, TypeVar
 
 import pandas as pd
-from sqlalchemy import Connection, Engine, func, nulls_last, or_, select
-from sqlalchemy.orm import aliased
+from sqlalchemy import Connection, Engine, func, select
 
-from db.models import (
-    Announcement,
-    AuditEvent,
-    Commitment,
-    CommitmentArea,
-    Delivery,
-    Milestone,
-    Organisation,
-    ProfileLine,
-)
+from db.models import Announcement, AuditEvent, Milestone, Organisation, ProfileLine
 from db.session import ensure_schema, read_session
 from tracker.core.fiscal import UNPHASED
 from tracker.core.projection import schedule_frame
 from tracker.figures import delivery as delivery_maths
-from tracker.figures import shared
+from tracker.figures import later_columns, reading, shared
+from tracker.figures.later_columns import LaterColumns
 from tracker.figures.totals import committed_vs_delivered, identifier_column
 
 T = TypeVar("T")
@@ -99,6 +90,12 @@ class TrackerData:
     # re-announcement, a share of a pot) to one left out: its schedule is
     # this one's rows for its commitments (tracker.figures.filters).
     narrowed_from: TrackerData | None = field(default=None, repr=False, compare=False)
+    # The commitments' columns each schedule row carries (None: every one;
+    # ``funding-tracker totals`` needs only a few of them).
+    carried: tuple[str, ...] | None = None
+    # The columns the load left for later, read when first asked
+    # (``deliveries_in_full``, ``commitments_with_quotes``); None: the frames hold all they have.
+    later: LaterColumns | None = field(default=None, repr=False, compare=False)
     # What has been worked out from these frames (``remember``); a new
     # TrackerData (``dataclasses.replace``, a filter) starts with none.
     _memo: dict[Hashable, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
@@ -155,12 +152,13 @@ class TrackerData:
             schedule = schedule.loc[schedule["commitment_id"].isin(self.commitments["commitment_id"])]
             schedule = schedule.reset_index(drop=True)
         elif self.hidden_shares is None or self.hidden_shares[0].empty:
-            schedule = schedule_frame(self.commitments, self.profile_lines)
+            schedule = schedule_frame(self.commitments, self.profile_lines, self.carried)
         else:
             shares, share_lines = self.hidden_shares
             schedule = schedule_frame(
                 pd.concat([self.commitments, shares], ignore_index=True),
                 pd.concat([self.profile_lines, share_lines], ignore_index=True),
+                self.carried,
             )
             schedule = schedule.loc[schedule["commitment_id"].isin(self.commitments["commitment_id"])]
             schedule = schedule.reset_index(drop=True)
@@ -172,37 +170,34 @@ class TrackerData:
         return schedule
 
     @property
+    def deliveries_in_full(self) -> pd.DataFrame:
+        """``deliveries`` with every column of the record (``DELIVERY_COLUMNS``:
+        the kind and note, which no figure needs, are read when first asked)."""
+        later = self.later
+        if later is None or "note" in self.deliveries:
+            return self.deliveries
+        return self.remember("deliveries in full", lambda: later.deliveries(self.deliveries, DELIVERY_COLUMNS))
+
+    @property
+    def commitments_with_quotes(self) -> pd.DataFrame:
+        """``commitments`` with each announcement's quoted words (``quote``,
+        after ``reannounces_ref``; read when first asked)."""
+        later = self.later
+        if later is None or "quote" in self.commitments:
+            return self.commitments
+        columns = list(self.commitments.columns)
+        columns.insert(columns.index("reannounces_ref") + 1, "quote")
+        return self.remember("commitments with quotes", lambda: later.commitments(self.commitments, columns))
+
+    @property
     def has_illustrative_deliveries(self) -> int:
         return int(self.deliveries["illustrative"].sum()) if len(self.deliveries) else 0
 
 
-def _dates(values: pd.Series) -> pd.Series:
-    """Dates as ``datetime.date`` whatever the driver hands back (SQLite: ISO
-    text; PostgreSQL: dates); each distinct value is parsed once."""
-    parsed = {
-        value: value if isinstance(value, date) else date.fromisoformat(value) for value in values.dropna().unique()
-    }
-    return pd.Series([parsed.get(value) if value is not None else None for value in values], dtype=object)
-
-
-def _frame(connection: Connection, query, names: list[str], dates: tuple[str, ...] = ()) -> pd.DataFrame:
-    """A frame from a Core query, built from the driver's own tuples (no ORM
-    objects, no per-row result processing: a financial year comes back as
-    its start year, a flag as 0/1 from SQLite, a date as text from SQLite)."""
-    result = connection.execute(query)
-    rows = result.cursor.fetchall()
-    result.close()
-    if not rows:
-        return pd.DataFrame([], columns=names)
-    frame = pd.DataFrame.from_records(rows, columns=names)
-    del rows
-    for name in dates:
-        frame[name] = _dates(frame[name])
-    return frame
-
-
 def load(engine: Engine | None = None, as_at: date | None = None) -> TrackerData:
-    """Read every visible commitment, profile line, delivery and milestone."""
+    """Read every visible commitment, profile line, delivery and milestone
+    (a delivery's kind and note and an announcement's quoted words when
+    first asked: ``TrackerData.deliveries_in_full``, ``commitments_with_quotes``)."""
     owned = engine is None
     if engine is None:
         engine = ensure_schema()
@@ -212,125 +207,82 @@ def load(engine: Engine | None = None, as_at: date | None = None) -> TrackerData
     finally:
         if owned:
             engine.dispose()
-    ids = set(commitments["commitment_id"])
+    return replace(settle(commitments, lines, deliveries, milestones, as_at), later=LaterColumns(engine, as_at))
+
+
+def settle(
+    commitments: pd.DataFrame,
+    lines: pd.DataFrame,
+    deliveries: pd.DataFrame,
+    milestones: pd.DataFrame,
+    as_at: date | None,
+) -> TrackerData:
+    """The frames as read, as one consistent view: links to commitments it
+    cannot see dropped, the rest of those commitments left out, the types
+    every figure expects. (Frames may hold fewer columns, as totals read.)"""
+    ids = commitments["commitment_id"]
     # A re-announcement of something this view cannot see is new money here;
     # a share of a pot it cannot see stands on its own.
-    hidden = ~commitments["reannounces_id"].isin(ids)
-    commitments.loc[hidden, ["reannounces_id", "reannounces_ref"]] = None
-    hidden_pot = ~commitments["part_of_id"].isin(ids)
-    commitments.loc[hidden_pot, ["part_of_id", "part_of_ref"]] = None
-    commitments = commitments.astype(
-        {
-            "commitment_id": "int64",
-            "amount_pence": "int64",
-            "first_year": "Int64",
-            "years": "Int64",
-            "uplift_bp": "int64",
-            "reannounces_id": "Int64",
-            "part_of_id": "Int64",
-            "reannounces_earlier": "bool",
-        }
-    )
+    for link, ref in (("reannounces_id", "reannounces_ref"), ("part_of_id", "part_of_ref")):
+        if link in commitments:
+            hidden = commitments[link].notna() & ~commitments[link].isin(ids)
+            if hidden.any():
+                commitments.loc[hidden, [link, *([ref] if ref in commitments else [])]] = None
+    types = {
+        "commitment_id": "int64",
+        "amount_pence": "int64",
+        "first_year": "Int64",
+        "years": "Int64",
+        "uplift_bp": "int64",
+        "reannounces_id": "Int64",
+        "part_of_id": "Int64",
+        "reannounces_earlier": "bool",
+    }
+    commitments = commitments.astype({name: kind for name, kind in types.items() if name in commitments})
     lines = lines.loc[lines["commitment_id"].isin(ids)].reset_index(drop=True)
     deliveries = deliveries.loc[deliveries["commitment_id"].isin(ids)].reset_index(drop=True)
     milestones = milestones.loc[milestones["commitment_id"].isin(ids)].reset_index(drop=True)
-    deliveries = deliveries.astype({"amount_pence": "int64", "commitment_id": "int64", "illustrative": "bool"})
+    deliveries = deliveries.astype(
+        {name: kind for name, kind in DELIVERY_TYPES.items() if name in deliveries}  # as read for totals too
+    )
     lines = lines.astype({"commitment_id": "int64", "financial_year": "int64", "amount_pence": "int64"})
     return TrackerData(commitments, lines, deliveries, milestones, as_at)
 
 
-def _read(connection: Connection, as_at: date | None):
-    funder = aliased(Organisation)
-    recipient = aliased(Organisation)
-    original = aliased(Commitment)
-    pot = aliased(Commitment)
-    query = (
-        select(
-            Commitment.id,
-            Commitment.ref,
-            Announcement.ref,
-            Announcement.announced_on,
-            Announcement.title,
-            Announcement.source_url,
-            funder.name,
-            recipient.name,
-            Commitment.purpose,
-            Commitment.programme,
-            Commitment.kind,
-            Commitment.amount_pence,
-            Commitment.qualifier,
-            Commitment.status,
-            Commitment.capital_or_revenue,
-            Commitment.first_year,
-            Commitment.years,
-            Commitment.uplift_bp,
-            Commitment.reannounces_id,
-            original.ref,
-            Announcement.quote,
-            Commitment.reannounces_earlier,
-            Commitment.part_of_id,
-            pot.ref,
-            Commitment.spread,
-            Commitment.planned_start,
-            Commitment.planned_end,
-            funder.id,
-            funder.org_identifier,
-            recipient.id,
-            recipient.org_identifier,
-        )
-        .join(Announcement, Commitment.announcement_id == Announcement.id)
-        .join(funder, Announcement.funder_id == funder.id)
-        .outerjoin(recipient, Commitment.recipient_id == recipient.id)
-        .outerjoin(original, Commitment.reannounces_id == original.id)
-        .outerjoin(pot, Commitment.part_of_id == pot.id)
-        .where(Commitment.deleted_at.is_(None), Announcement.deleted_at.is_(None))
-        .order_by(nulls_last(Announcement.announced_on.asc()), Commitment.ref)
-    )
-    if as_at is not None:  # an undated announcement has no date to leave it out by
-        query = query.where(or_(Announcement.announced_on <= as_at, Announcement.announced_on.is_(None)))
-    # The announcement's quoted words ride along for exports (optional column).
-    commitments = _frame(
-        connection,
-        query,
-        [*COMMITMENT_COLUMNS, "quote", *DETAIL_COLUMNS],
-        dates=("announced_on", "planned_start", "planned_end"),
-    )
-    areas: dict[int, list[str]] = {}
-    for cid, code in connection.execute(
-        select(CommitmentArea.commitment_id, CommitmentArea.gss_code).order_by(CommitmentArea.id)
-    ):
-        areas.setdefault(cid, []).append(code)
-    commitments["areas"] = [tuple(areas.get(cid, ())) for cid in commitments["commitment_id"]]
+LINE_COLUMNS = ["commitment_id", "financial_year", "amount_pence"]
+DELIVERY_TYPES = {"amount_pence": "int64", "commitment_id": "int64", "illustrative": "bool"}
+DELIVERY_COLUMNS = ["delivery_id", "ref", "commitment_id", "paid_on", "amount_pence", "kind", "note", "illustrative"]
+# What a load reads of each delivery (the rest: ``TrackerData.deliveries_in_full``).
+DELIVERY_READ = [name for name in DELIVERY_COLUMNS if name not in later_columns.DELIVERY_TEXT]
+MILESTONE_COLUMNS = [
+    "milestone_id",
+    "ref",
+    "commitment_id",
+    "title",
+    "due_on",
+    "achieved_on",
+    "achieved_note",
+    "source_url",
+]
 
-    lines = _frame(
+
+def _read(connection: Connection, as_at: date | None):
+    # The announcement's quoted words are read when asked (``commitments_with_quotes``).
+    names = [*COMMITMENT_COLUMNS, *DETAIL_COLUMNS]
+    commitments = reading.frame(
+        connection, reading.visible_commitments(names, as_at), names, dates=reading.COMMITMENT_DATES
+    )
+    areas = reading.areas_by_commitment(connection)
+    commitments["areas"] = [areas.get(cid, ()) for cid in commitments["commitment_id"]]
+    lines = reading.frame(
         connection,
         select(ProfileLine.commitment_id, ProfileLine.financial_year, ProfileLine.amount_pence),
-        ["commitment_id", "financial_year", "amount_pence"],
+        LINE_COLUMNS,
     )
-    delivery_query = (
-        select(
-            Delivery.id,
-            Delivery.ref,
-            Delivery.commitment_id,
-            Delivery.paid_on,
-            Delivery.amount_pence,
-            Delivery.kind,
-            Delivery.note,
-            Delivery.illustrative,
-        )
-        .where(Delivery.deleted_at.is_(None))
-        .order_by(nulls_last(Delivery.paid_on.asc()), Delivery.ref)
+    deliveries = reading.frame(
+        connection, reading.visible_deliveries(DELIVERY_READ, as_at), DELIVERY_READ, dates=("paid_on",)
     )
-    if as_at is not None:
-        # An undated delivery has no date to leave it out by.
-        delivery_query = delivery_query.where(or_(Delivery.paid_on <= as_at, Delivery.paid_on.is_(None)))
-    deliveries = _frame(
-        connection,
-        delivery_query,
-        ["delivery_id", "ref", "commitment_id", "paid_on", "amount_pence", "kind", "note", "illustrative"],
-        dates=("paid_on",),
-    )
-    milestones = _frame(
+    milestones = reading.frame(
         connection,
         select(
             Milestone.id,
@@ -344,7 +296,7 @@ def _read(connection: Connection, as_at: date | None):
         )
         .where(Milestone.deleted_at.is_(None))
         .order_by(Milestone.due_on, Milestone.ref),
-        ["milestone_id", "ref", "commitment_id", "title", "due_on", "achieved_on", "achieved_note", "source_url"],
+        MILESTONE_COLUMNS,
         dates=("due_on", "achieved_on"),
     )
     return commitments, lines, deliveries, milestones

@@ -554,7 +554,7 @@ def progress_of(data: TrackerData, today: date) -> DeliveryProgress:
 @per_data
 def deliveries_of_year(data: TrackerData, year: int) -> pd.DataFrame:
     """``deliveries_in_year`` of a view, kept with it."""
-    return deliveries_in_year(data.deliveries, data.commitments, year)
+    return deliveries_in_year(data.deliveries_in_full, data.commitments, year)
 
 
 def in_pounds(frame: pd.DataFrame, columns) -> pd.DataFrame:

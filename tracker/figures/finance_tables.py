@@ -124,7 +124,7 @@ def commitments_table(data: TrackerData) -> Table:
     ``2020-21=123.45;...`` for profiled rows; ``reannounces`` the ref of the
     commitment restated (blank when that one is not visible in this view).
     """
-    c = data.commitments
+    c = data.commitments_with_quotes
     profiles = _profiles(data)
     ids = [int(i) for i in c["commitment_id"]]
     frame = pd.DataFrame(
@@ -318,7 +318,7 @@ def deliveries_table(data: TrackerData) -> Table:
     an import ignores), so an exported file imports again. ``illustrative`` is
     ``yes`` or ``no``; a negative amount is a correction.
     """
-    d = data.deliveries
+    d = data.deliveries_in_full
     refs = dict(zip(data.commitments["commitment_id"].astype("int64"), text_cells(data.commitments["ref"])))
     frame = pd.DataFrame(
         {

@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from tracker.core.fiscal import UNPHASED
-from tracker.figures.areas import area_rows
+from tracker.figures.areas import area_groups
 
 NO_VALUE = "(none)"
 MONEY = ["committed", "delivered", "variance"]
@@ -59,12 +59,21 @@ def _groups(commitments: pd.DataFrame, by: str) -> tuple[pd.Series, pd.DataFrame
     frame = commitments.set_index("commitment_id")
     label = frame[by].fillna(NOT_STATED.get(by, NO_VALUE))
     keys = ORGANISATION_KEYS.get(by)
-    if keys is None or keys[0] not in frame:
-        return label, pd.DataFrame({by: label.drop_duplicates().to_numpy()}, index=label.drop_duplicates().to_numpy())
-    org = frame[keys[0]]
-    key = org.astype("Int64").astype(str).where(org.notna(), "")
-    described = pd.DataFrame({by: label.to_numpy(), keys[1]: frame[keys[1]].fillna("").to_numpy()}, index=key)
-    return key, described[~described.index.duplicated()]
+    if keys is None or keys[0] not in frame:  # grouped by the label, as a number (quick to group a million rows by)
+        codes, labels = pd.factorize(label)
+        return pd.Series(codes, index=frame.index), pd.DataFrame({by: labels.to_numpy()})
+    # Keyed by the organisation's id as text ("" for none), which orders two
+    # organisations of one name; as a number in that order (quick to group by).
+    codes, orgs = pd.factorize(frame[keys[0]], use_na_sentinel=True)
+    text = np.array([*pd.Series(orgs).astype("Int64").astype(str), ""], dtype=object)  # code -1 (none): the last
+    place = np.empty(len(text), np.int64)
+    place[np.argsort(text, kind="stable")] = np.arange(len(text))
+    first = np.unique(codes, return_index=True)[1]  # each organisation's first row
+    described = pd.DataFrame(
+        {by: label.to_numpy()[first], keys[1]: frame[keys[1]].fillna("").to_numpy()[first]},
+        index=place[codes[first]],
+    )
+    return pd.Series(place[codes], index=frame.index), described
 
 
 def _year_range(*years) -> np.ndarray:
@@ -106,13 +115,9 @@ def committed_vs_delivered(
         paid = paid.loc[paid["financial_year"] != UNPHASED]
     described = None
     if by == "area":  # a commitment naming several areas is under each
-        areas = area_rows(commitments)
-        money = money.merge(areas[["commitment_id", "area", "areas_named"]], on="commitment_id")
-        money = money.rename(columns={"area": "group"})
-        paid = paid.merge(areas[["commitment_id", "area"]], on="commitment_id").rename(columns={"area": "group"})
-        firsts = areas.drop_duplicates("area")
-        described = pd.DataFrame({"area": firsts["area"].to_numpy(), "area_name": firsts["area_name"].to_numpy()})
-        described.index = firsts["area"].to_numpy()
+        areas, described = area_groups(commitments)
+        money = money.merge(areas[["commitment_id", "group", "areas_named"]], on="commitment_id")
+        paid = paid.merge(areas[["commitment_id", "group"]], on="commitment_id")
         money = money.assign(shared_pence=np.where(money["areas_named"] > 1, money["committed_pence"], 0))
     elif by is not None:
         keys, described = _groups(commitments, by)

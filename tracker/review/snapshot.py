@@ -181,7 +181,7 @@ def build_snapshot(engine: Engine, as_at: date, *, recorded_before: datetime | N
                 "kind": r.kind,
                 "illustrative": bool(r.illustrative),
             }
-            for r in data.deliveries.itertuples(index=False)
+            for r in data.deliveries_in_full.itertuples(index=False)
         ],
         "milestones": [
             {
