@@ -20,11 +20,12 @@ RETURNING: callers that need the new ids read them back by a unique key.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import json
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import partial
 from typing import Any
 
-from sqlalchemy import Connection, Table, any_, bindparam, insert
+from sqlalchemy import Connection, String, Table, any_, bindparam, func, insert, literal_column, select
 
 BATCH = 5000  # rows per executemany call
 
@@ -121,15 +122,34 @@ def growing_tables(connection: Connection) -> None:
         connection.exec_driver_sql("SET LOCAL plan_cache_mode = force_custom_plan")
 
 
-def one_of(dialect_name: str, column: Any, values: Sequence[Any]) -> Any:
-    """``column IN (values)``, as each database takes a long list best.
+LIST = 5000  # values per condition: one parameter (an array, a JSON list) whatever its length
 
-    PostgreSQL: ``column = ANY(:values)``, one array parameter (psycopg
-    parses a statement of hundreds of parameters again on every run: a
-    list of 500 refs cost about 5 ms a query). SQLite, which has no arrays:
-    ``IN`` with a parameter per value; callers keep lists to a few hundred."""
+
+def one_of(dialect_name: str, column: Any, values: Sequence[Any]) -> Any:
+    """``column IN (values)``, as each database takes a long list best: one
+    parameter, so the statement is the same for any list and compiled once.
+
+    PostgreSQL: ``column = ANY(:values)``, an array (psycopg parses a
+    statement of hundreds of parameters again on every run: a list of 500
+    refs cost about 5 ms a query). SQLite, which has no arrays: ``column IN
+    (SELECT value FROM json_each(:values))``, the list as JSON text (text and
+    whole numbers only), still answered through ``column``'s index."""
     if dialect_name == "postgresql":
         from sqlalchemy.dialects.postgresql import ARRAY
 
         return column == any_(bindparam(None, list(values), type_=ARRAY(column.type)))
-    return column.in_(list(values))
+    listed = json.dumps([_json_key(value) for value in values])
+    return column.in_(select(literal_column("value")).select_from(func.json_each(bindparam(None, listed, String()))))
+
+
+def one_of_lists(dialect_name: str, column: Any, values: Iterable[Any], size: int = LIST) -> Iterator[Any]:
+    """``one_of`` for any number of ``values`` (sorted, no repeats): a condition per ``size`` of them."""
+    wanted = sorted(set(values))
+    for start in range(0, len(wanted), size):
+        yield one_of(dialect_name, column, wanted[start : start + size])
+
+
+def _json_key(value: Any) -> str | int:
+    if isinstance(value, bool) or not isinstance(value, (str, int)):
+        raise TypeError(f"one_of compares text or whole numbers, not {value!r}")
+    return value

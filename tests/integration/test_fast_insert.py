@@ -7,9 +7,10 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
+import pytest
 from sqlalchemy import JSON, BigInteger, Boolean, Column, Date, Integer, MetaData, Table, Text, insert, select, text
 
-from db.fast_insert import insert_rows
+from db.fast_insert import insert_rows, one_of, one_of_lists
 from db.models.base import utc_now
 from db.types import FinancialYearType, UTCDateTime
 from tracker.core.fiscal import FinancialYear
@@ -98,3 +99,23 @@ def test_one_default_time_for_a_whole_call_and_all_or_nothing_with_the_transacti
         raise AssertionError("a duplicate ref was inserted")
     with each_engine.connect() as connection:
         assert connection.execute(select(SAMPLES.c.id).where(SAMPLES.c.ref == "new-1")).first() is None
+
+
+def test_one_of_finds_every_value_asked_for_in_lists_of_any_length(each_engine):
+    METADATA.create_all(each_engine)
+    refs = [f"ref-{n:05d}" for n in range(1, 12_001)]
+    with each_engine.begin() as connection:
+        insert_rows(connection, SAMPLES, [{"ref": ref, **VALUES[1]} for ref in refs])
+    asked = [*refs[::3], "ref-missing", "ref-00002", "ref-00002", 'O\'Brien "quoted" café']
+    dialect = each_engine.dialect.name
+    with each_engine.connect() as connection:
+        found = [
+            ref
+            for where in one_of_lists(dialect, SAMPLES.c.ref, asked, size=1000)
+            for ref in connection.execute(select(SAMPLES.c.ref).where(where)).scalars()
+        ]
+        ids = connection.execute(select(SAMPLES.c.id).where(one_of(dialect, SAMPLES.c.id, [1, 3, 99_999]))).scalars()
+        assert sorted(ids) == [1, 3]
+    assert sorted(found) == sorted({*refs[::3], "ref-00002"})
+    with pytest.raises(TypeError):  # SQLite takes the list as JSON: text and whole numbers only
+        one_of("sqlite", SAMPLES.c.day, [date(2020, 4, 1)])

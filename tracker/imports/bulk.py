@@ -1,14 +1,16 @@
 """Saving an import's new rows in bulk, inside the import's transaction.
 
 What ``tracker.imports.saving`` does one ORM object at a time, done a chunk
-at a time with SQLAlchemy Core: one multi-row INSERT per table per chunk
-(``executemany``, ids handed back in order with ``RETURNING``), links between
-new commitments (a re-announcement, a share of a pot) set by one UPDATE per
-chunk, and the audit trail's "create" events written as rows in bulk from
-the rows as stored (read back, so each event holds exactly what an ORM save
-would have recorded). Nothing is held in the session between chunks but the
-organisations, so memory grows with the chunk, not the file, and the time
-with the number of rows, not its square.
+at a time: the rows of each table go to the database in one step
+(``db.fast_insert.insert_rows``: the driver's executemany, or COPY), their
+new ids are worked out or read back by ref (no ``RETURNING``), links between
+new commitments (a re-announcement, a share of a pot) are set by one UPDATE
+per chunk, and the audit trail's "create" events are written by the
+database from the rows as stored (``db.audit_rows``: one INSERT ... SELECT
+per table and chunk), holding what an ORM save would have recorded. Nothing
+is held in the session between chunks but the organisations, so memory
+grows with the chunk, not the file, and the time with the number of rows,
+not its square.
 
 All or nothing stays: every chunk runs in the caller's one transaction, and
 a problem found in any chunk raises ``DataError`` before the transaction
@@ -17,16 +19,16 @@ commits, so nothing is saved.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from operator import itemgetter
 from typing import Any, cast
 
 from sqlalchemy import Table, bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
 
-from db.fast_insert import insert_rows, one_of
-from db.models import Announcement, AuditEvent, Commitment, CommitmentArea, Delivery, Organisation, ProfileLine
+from db.audit_rows import created_events, unwritable
+from db.fast_insert import insert_rows, one_of_lists
+from db.models import Announcement, Commitment, CommitmentArea, Delivery, Organisation, ProfileLine, utc_now
 from tracker.core.vocabulary import ANNOUNCED_EARLIER
 from tracker.files.tabular import DataError, Problem
 from tracker.imports.saving import ImportResult, organisation_of
@@ -34,18 +36,14 @@ from tracker.records.commitment_rows import CommitmentRecord
 from tracker.records.delivery_rows import DeliveryRecord
 from tracker.records.organisations import Organisations
 from tracker.records.permissions import Actor
-from tracker.records.unit_of_work import audit, audit_created, json_value, snapshot
-
-IN_LIST = 500  # refs or ids per IN (...) list (SQLite)
-ANY_LIST = 5000  # per = ANY(array) (PostgreSQL: one parameter)
-UNAUDITED = ("created_at", "updated_at")  # as tracker.records.unit_of_work.snapshot leaves out
+from tracker.records.unit_of_work import audit, audit_created, snapshot
 
 
 def _table(model: Any) -> Table:
     return cast(Table, model.__table__)
 
 
-AUDIT_EVENTS, ANNOUNCEMENTS, COMMITMENTS = _table(AuditEvent), _table(Announcement), _table(Commitment)
+ANNOUNCEMENTS, COMMITMENTS = _table(Announcement), _table(Commitment)
 COMMITMENT_AREAS, DELIVERIES, PROFILE_LINES = _table(CommitmentArea), _table(Delivery), _table(ProfileLine)
 
 
@@ -62,18 +60,9 @@ class Saved:
 def _ids_by_ref(session: Session, table: Table, refs: Iterable[str], *columns) -> dict[str, Any]:
     """Stored rows by ref: ``{ref: row}`` with ``id`` and ``columns``."""
     found: dict[str, Any] = {}
-    for where in _one_of(session, table.c.ref, set(refs)):
+    for where in one_of_lists(session.get_bind().dialect.name, table.c.ref, refs):
         found.update({row.ref: row for row in session.execute(select(table.c.ref, table.c.id, *columns).where(where))})
     return found
-
-
-def _one_of(session: Session, column: Any, values: Iterable[Any]) -> Iterator[Any]:
-    """``column`` is one of ``values``, as conditions for lists of a sensible size."""
-    wanted = sorted(values)
-    dialect = session.get_bind().dialect.name
-    size = ANY_LIST if dialect == "postgresql" else IN_LIST
-    for start in range(0, len(wanted), size):
-        yield one_of(dialect, column, wanted[start : start + size])
 
 
 def _insert(session: Session, table: Table, rows: list[dict[str, Any]], key: tuple[str, ...] = ("ref",)) -> list[int]:
@@ -101,7 +90,7 @@ def _insert(session: Session, table: Table, rows: list[dict[str, Any]], key: tup
         insert_rows(connection, table, rows)
     first, rest = table.c[key[0]], [table.c[name] for name in key[1:]]
     ids: dict[tuple[Any, ...], int] = {}
-    for where in _one_of(session, first, {row[key[0]] for row in rows}):
+    for where in one_of_lists(connection.dialect.name, first, (row[key[0]] for row in rows)):
         ids.update(
             {tuple(found[1:]): found[0] for found in session.execute(select(table.c.id, first, *rest).where(where))}
         )
@@ -111,45 +100,24 @@ def _insert(session: Session, table: Table, rows: list[dict[str, Any]], key: tup
 def _audit_created(
     session: Session, actor: Actor, table: Table, rows: Sequence[dict[str, Any]], ids: Sequence[int]
 ) -> None:
-    """One "create" audit event per new row of ``table``: the values saved
-    (``rows``, as inserted, with their new ``ids``), as
-    ``tracker.records.unit_of_work.snapshot`` records an ORM object's."""
-    keys = [c.key for c in table.columns if c.key not in UNAUDITED]  # in the table's order, as snapshot
-    converted = [c.key for c in table.columns if c.key in keys and c.key != "id" and _needs_json_value(c)]
-    given = [key for key in keys if key != "id"]
-    values_of = itemgetter(*given)
-    at = keys.index("id")
-
-    def after(row: dict[str, Any], row_id: int) -> dict[str, Any]:
-        values = list(values_of(row)) if len(given) > 1 else [values_of(row)]
-        values.insert(at, row_id)
-        found = dict(zip(keys, values))
-        for key in converted:
-            found[key] = json_value(found[key])
-        return found
-
-    events = [
-        {
-            "actor": actor.name,
-            "action": "create",
-            "entity": table.name,
-            "entity_id": row_id,
-            "before": None,
-            "after": after(row, row_id),
-        }
-        for row, row_id in zip(rows, ids, strict=True)
-    ]
+    """One "create" audit event per new row of ``table`` (``rows``, as
+    inserted, with their new ``ids``): the values as stored, as
+    ``tracker.records.unit_of_work.snapshot`` records an ORM object's,
+    written by the database from the rows (``db.audit_rows``)."""
+    if not ids:
+        return
+    for key in unwritable(table):  # e.g. deleted_at: never set on a new row
+        if any(row[key] is not None for row in rows):
+            raise ValueError(f"cannot audit new {table.name} with {key} set in bulk")
     session.flush()
-    insert_rows(session.connection(), AUDIT_EVENTS, events)
-
-
-def _needs_json_value(column: Any) -> bool:
-    """Whether a column's values need ``json_value`` (dates, years) to be
-    JSON; text, numbers and flags are JSON as they are."""
-    try:
-        return column.type.python_type not in (str, int, bool)
-    except NotImplementedError:
-        return True
+    dialect = session.get_bind().dialect.name
+    at = utc_now()
+    if list(ids) == list(range(ids[0], ids[0] + len(ids))):  # (SQLite: always)
+        wheres: Iterable[Any] = [table.c.id.between(ids[0], ids[-1])]
+    else:
+        wheres = one_of_lists(dialect, table.c.id, ids)
+    for where in wheres:
+        session.execute(created_events(dialect, table, where, actor.name, at))
 
 
 # --- commitments ---------------------------------------------------------------

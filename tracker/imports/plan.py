@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session, selectinload
 
-from db.fast_insert import one_of
+from db.fast_insert import one_of_lists
 from db.models import Announcement, AuditEvent, Commitment, Delivery
 from db.session import read_session
 from tracker.core.limits import LIMITS
@@ -258,13 +258,10 @@ def check(kind: Kind, session: Session, parsed: reading.Parsed, *, described: bo
 
 
 def by_ref(session: Session, model: Any, refs: Any, *options: Any) -> dict[str, Any]:
-    refs = sorted({ref for ref in refs if ref})
     dialect = session.get_bind().dialect.name
-    size = 5000 if dialect == "postgresql" else 500  # one array parameter there; IN lists a sensible size here
     found: dict[str, Any] = {}
-    for start in range(0, len(refs), size):
-        query = select(model).where(one_of(dialect, model.ref, refs[start : start + size])).options(*options)
-        found.update({obj.ref: obj for obj in session.scalars(query)})
+    for where in one_of_lists(dialect, model.ref, (ref for ref in refs if ref)):
+        found.update({obj.ref: obj for obj in session.scalars(select(model).where(where).options(*options))})
     return found
 
 
