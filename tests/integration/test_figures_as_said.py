@@ -146,7 +146,7 @@ def test_delivery_progress_keeps_unphased_money_out_of_what_is_due(data) -> None
     assert not by_year["unphased"]["started"] and by_year["unphased"]["slippage"] == 0
     assert progress.years[progress.latest_year] == "2026-27"
     assert progress.start_year("unphased") == UNPHASED
-    undated = delivery.deliveries_in_year(data.deliveries, data.commitments, UNPHASED)
+    undated = delivery.deliveries_in_year(data.deliveries_in_full, data.commitments, UNPHASED)
     assert list(undated["ref"]) == ["SD2"]
     assert any("unphased" in note for note in progress.notes)
     fig = charts.cumulative_slippage(progress.by_year)

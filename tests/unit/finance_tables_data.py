@@ -8,21 +8,10 @@ from datetime import date
 import pandas as pd
 
 from tracker.core.fiscal import FinancialYear
-from tracker.figures.data import COMMITMENT_COLUMNS, TrackerData
+from tracker.figures.data import COMMITMENT_COLUMNS, DELIVERY_COLUMNS, MILESTONE_COLUMNS, TrackerData
 from tracker.records.commitment_rows import CommitmentRecord
 
 FY = FinancialYear
-DELIVERY_COLUMNS = ["delivery_id", "ref", "commitment_id", "paid_on", "amount_pence", "kind", "note", "illustrative"]
-MILESTONE_COLUMNS = [
-    "milestone_id",
-    "ref",
-    "commitment_id",
-    "title",
-    "due_on",
-    "achieved_on",
-    "achieved_note",
-    "source_url",
-]
 
 
 def record(ref: str, **fields) -> CommitmentRecord:
