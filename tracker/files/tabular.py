@@ -148,6 +148,8 @@ def _rows_from_records(
     header: list[str] | None = None
     rows: list = []
     convert: Callable[[Row], object] | None = None
+    named: list[tuple[int, str]] = []  # (position, name) of each column with a name
+    every_column_named = False
     first_line, data_rows, is_csv = None, 0, sheet is None
     for line, values, formulas in records:
         if formulas:
@@ -163,7 +165,8 @@ def _rows_from_records(
                     )
                 )
         first_line = line if first_line is None else first_line
-        if not any(v.strip() for v in values):
+        joined = "".join(values)
+        if not joined.strip():
             continue  # blank rows (above the header, or Excel's at the end) mean nothing
         if header is None:
             if is_csv and (separator := _other_separator(values)):
@@ -183,6 +186,8 @@ def _rows_from_records(
                     problems.append(Problem(line, name, None, "this column appears twice in the header"))
                 seen.add(name)
             convert = take(header) if take is not None else None
+            named = [(i, name) for i, name in enumerate(header) if name]
+            every_column_named = len(named) == len(header)
             continue
         data_rows += 1
         if data_rows > limits.MAX_ROWS:
@@ -202,7 +207,12 @@ def _rows_from_records(
             continue
         if formulas:
             continue
-        cells = {name: _clean_cell(values[i]) if i < len(values) else "" for i, name in enumerate(header) if name}
+        if "'" in joined:  # a cell may start with the apostrophe that keeps text as text
+            cells = {name: _clean_cell(values[i]) if i < len(values) else "" for i, name in named}
+        elif every_column_named and len(values) >= len(header):  # the usual row, in one step
+            cells = dict(zip(header, values))
+        else:
+            cells = {name: values[i] if i < len(values) else "" for i, name in named}
         if convert is None:
             rows.append(Row(line, cells))
         elif (kept := convert(Row(line, cells))) is not None:
