@@ -1,7 +1,9 @@
 """A filtered view takes its schedule from the unfiltered one
-(``TrackerData.narrowed_from``) only when none of its commitments is linked
-to one left out; either way its schedule is the one worked out from scratch
-for the filtered data.
+(``TrackerData.narrowed_from``): the unfiltered rows of the commitments with
+no link (through any chain of links) to one left out, and the rows of those
+linked to one left out (``counted_apart``) worked out again; either way its
+schedule (and ``schedule_money``) is the one worked out from scratch for the
+filtered data.
 
 The data: a pot and a share of it, money announced again by another funder,
 and two commitments linked to nothing.
@@ -17,7 +19,7 @@ import pytest
 
 from tracker.core.fiscal import FinancialYear
 from tracker.figures import data as data_module
-from tracker.figures.data import TrackerData
+from tracker.figures.data import MONEY_COLUMNS, TrackerData
 from tracker.figures.filters import Filters
 
 WG, UK = "Welsh Government", "UK Government"
@@ -74,7 +76,12 @@ def _data() -> TrackerData:
 
 def _from_scratch(view: TrackerData) -> pd.DataFrame:
     """The view's schedule worked out from its own frames, never from another view's."""
-    return replace(view, narrowed_from=None).schedule
+    return replace(view, narrowed_from=None, counted_apart=None).schedule
+
+
+def _refs(view: TrackerData, ids) -> list[str]:
+    commitments = view.commitments
+    return list(commitments.loc[commitments["commitment_id"].isin(list(ids)), "ref"])
 
 
 def _unfiltered_rows(data: TrackerData, view: TrackerData) -> pd.DataFrame:
@@ -123,43 +130,72 @@ def test_a_view_with_no_link_to_a_commitment_left_out_reuses_the_unfiltered_sche
     scratch = _from_scratch(view)
     assert worked_out == [1]
     pd.testing.assert_frame_equal(narrowed, scratch)
+    pd.testing.assert_frame_equal(view.schedule_money, scratch[MONEY_COLUMNS])
+    first = filters.apply(data).schedule_money  # the money alone, asked for first: the same rows
+    pd.testing.assert_frame_equal(first, scratch[MONEY_COLUMNS])
     assert set(narrowed["ref"]) <= set(kept)
 
 
 LINK_CROSSES = [
-    pytest.param(Filters(funders=(UK,)), ["AGAIN", "ALONE"], "AGAIN", id="a re-announcement kept, its original not"),
+    pytest.param(
+        Filters(funders=(UK,)), ["AGAIN", "ALONE"], ["AGAIN"], "AGAIN", id="a re-announcement kept, its original not"
+    ),
     pytest.param(
         Filters(funders=(WG,)),
         ["POT", "SHARE", "ORIG", "OTHER"],
+        ["ORIG"],
         "ORIG",
         id="an original kept, its re-announcement not",
     ),
     pytest.param(
         Filters(first_year=FinancialYear(2021), funders=(WG,)),
         ["POT", "SHARE", "ORIG", "OTHER"],
+        ["ORIG"],
         "ORIG",
         id="an original kept, its re-announcement not, with a range of years",
     ),
     # A share and its pot count the same either way (the share is still taken
-    # out of its pot), but the view is worked out again all the same.
-    pytest.param(Filters(recipients=("Cardiff Council",)), ["SHARE"], None, id="a share kept, its pot not"),
+    # out of its pot), but they are worked out again all the same.
+    pytest.param(Filters(recipients=("Cardiff Council",)), ["SHARE"], ["SHARE"], None, id="a share kept, its pot not"),
     pytest.param(
-        Filters(recipients=("Councils", "Swansea Council")), ["POT", "OTHER"], None, id="a pot kept, its share not"
+        Filters(recipients=("Councils", "Swansea Council")),
+        ["POT", "OTHER"],
+        ["POT"],
+        None,
+        id="a pot kept, its share not",
     ),
 ]
 
 
-@pytest.mark.parametrize(("filters", "kept", "counts_differently"), LINK_CROSSES)
-def test_a_view_linked_to_a_commitment_left_out_works_out_its_own_schedule(
-    filters: Filters, kept: list[str], counts_differently: str | None
+@pytest.mark.parametrize(("filters", "kept", "apart", "counts_differently"), LINK_CROSSES)
+def test_a_view_linked_to_a_commitment_left_out_works_out_again_only_the_commitments_linked(
+    filters: Filters, kept: list[str], apart: list[str], counts_differently: str | None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     data = _data()
     _ = data.schedule  # worked out first, unfiltered, as the dashboard does
     view = filters.apply(data)
     assert list(view.commitments["ref"]) == kept
-    assert view.narrowed_from is None
+    assert view.narrowed_from is data
+    assert _refs(view, view.counted_apart) == apart
 
-    pd.testing.assert_frame_equal(view.schedule, _from_scratch(view))
+    given: list[list[str]] = []  # the commitments the engine is given
+    real = data_module.columns_from_frame
+
+    def counted(commitments, *args, **kwargs):
+        given.append(list(commitments["ref"]))
+        return real(commitments, *args, **kwargs)
+
+    monkeypatch.setattr(data_module, "columns_from_frame", counted)
+    narrowed = view.schedule
+    money = view.schedule_money
+    shares = [] if view.hidden_shares is None else list(view.hidden_shares[0]["ref"])
+    assert given == [apart + shares]  # once, for both; the rest taken from the unfiltered schedule
+    monkeypatch.undo()
+
+    pd.testing.assert_frame_equal(narrowed, _from_scratch(view))
+    pd.testing.assert_frame_equal(money, narrowed[MONEY_COLUMNS])
+    first = filters.apply(data).schedule_money  # the money alone, asked for first: the same rows
+    pd.testing.assert_frame_equal(first, narrowed[MONEY_COLUMNS])
     if counts_differently:
         # The unfiltered rows would be wrong here: this commitment counts differently in the view.
         unfiltered = [row for row in _money(_unfiltered_rows(data, view)) if row[0] == counts_differently]

@@ -56,6 +56,7 @@ __all__ = [
     "headline_rows",
     "problems_of",
     "schedule_frame",
+    "schedule_rows",
     "totals_csv",
     "yearly_committed",
 ]
@@ -267,12 +268,17 @@ def schedule_frame(
     ``headline_pence``, ``committed_pence``, ``new_money_pence`` (int64) and
     ``estimated`` (bool).
     """
-    import pandas as pd
-
     from tracker.core.frame_columns import columns_from_frame
 
-    columns = columns_from_frame(commitments, profile_lines)
-    sched = expand(columns)
+    return schedule_rows(commitments, expand(columns_from_frame(commitments, profile_lines)), carry)
+
+
+def schedule_rows(commitments: pd.DataFrame, sched: Schedule, carry: Sequence[str] | None = None) -> pd.DataFrame:
+    """``sched`` as ``schedule_frame`` gives it: ``sched.row`` is a row's
+    commitment's position in ``commitments``, whose columns (those in
+    ``carry``, when given) it carries."""
+    import pandas as pd
+
     base = commitments.reset_index(drop=True)
     out = {name: _take(base[name], sched.row) for name in (base.columns if carry is None else carry)}
     out["financial_year"] = sched.year.astype(np.int64, copy=False)

@@ -58,11 +58,18 @@ def with_progress(yearly: pd.DataFrame) -> pd.DataFrame:
 
 def year_qualifiers(schedule: pd.DataFrame, commitments: pd.DataFrame) -> dict[int, str]:
     """How exact each year's committed total is: ``exact``, ``at least``, ``up to`` or ``about``."""
-    counted = schedule.loc[schedule["committed_pence"] != 0, ["commitment_id", "financial_year"]]
-    quals = counted.merge(commitments[["commitment_id", "qualifier"]], on="commitment_id")
-    distinct = quals[["financial_year", "qualifier"]].drop_duplicates()  # a few per year, not one per commitment
+    if "qualifier" in schedule:  # each row carries its commitment's
+        quals = schedule.loc[schedule["committed_pence"] != 0, ["financial_year", "qualifier"]]
+    else:
+        counted = schedule.loc[schedule["committed_pence"] != 0, ["commitment_id", "financial_year"]]
+        quals = counted.merge(commitments[["commitment_id", "qualifier"]], on="commitment_id")
+    # A few per year, not one per commitment; as numbers until then.
+    codes, names = pd.factorize(quals["qualifier"], use_na_sentinel=False)
+    distinct = pd.DataFrame({"financial_year": quals["financial_year"].to_numpy(), "qualifier": codes})
+    distinct = distinct.drop_duplicates()
     return {
-        int(year): combine_qualifiers(group.tolist()) for year, group in distinct.groupby("financial_year")["qualifier"]
+        int(year): combine_qualifiers(names.take(group.to_numpy()).tolist())
+        for year, group in distinct.groupby("financial_year")["qualifier"]
     }
 
 
@@ -113,7 +120,7 @@ def headline(schedule: pd.DataFrame, deliveries: pd.DataFrame, commitments: pd.D
     this_year = fy_start_year(today)
     new_money = schedule["committed_pence"]
     paid_years = fy_of_dates(deliveries["paid_on"]) if len(deliveries) else np.zeros(0, np.int64)
-    counted = commitments.loc[commitments["commitment_id"].isin(schedule.loc[new_money != 0, "commitment_id"])]
+    counted = commitments["commitment_id"].isin(schedule.loc[new_money != 0, "commitment_id"])
     return Headline(
         committed=int(new_money.sum()),
         headline_money=int(schedule["headline_pence"].sum()),
@@ -122,7 +129,7 @@ def headline(schedule: pd.DataFrame, deliveries: pd.DataFrame, commitments: pd.D
         due_this_year=int(new_money[schedule["financial_year"] == this_year].sum()),
         delivered_this_year=int(deliveries["amount_pence"].to_numpy()[paid_years == this_year].sum()),
         this_year=FinancialYear(this_year),
-        qualifier=combine_qualifiers(counted["qualifier"]),
+        qualifier=combine_qualifiers(commitments.loc[counted, "qualifier"].unique()),
         illustrative_deliveries=int(deliveries["illustrative"].sum()) if len(deliveries) else 0,
         reannounced=int(schedule["headline_pence"].sum() - new_money.sum()),
         new_money=int(schedule["new_money_pence"].sum()) if "new_money_pence" in schedule else int(new_money.sum()),

@@ -24,11 +24,12 @@ import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field, replace
 
+import numpy as np
 import pandas as pd
 
 from tracker.core.fiscal import UNPHASED, FinancialYear
 from tracker.figures.areas import NOT_STATED, area_label, kept_area_rows
-from tracker.figures.data import TrackerData
+from tracker.figures.data import TrackerData, among
 from tracker.figures.shared import per_data
 from tracker.figures.totals import fy_of_dates
 
@@ -68,46 +69,54 @@ class Filters:
 
     def apply(self, data: TrackerData) -> TrackerData:
         commitments = data.commitments
-        keep = pd.Series(True, index=commitments.index)
+        keep = np.ones(len(commitments), bool)
         if self.funders:
-            keep &= commitments["funder"].isin(self.funders)
+            keep &= commitments["funder"].isin(self.funders).to_numpy(dtype=bool)
         if self.recipients:
-            keep &= commitments["recipient"].isin(self.recipients)
+            keep &= commitments["recipient"].isin(self.recipients).to_numpy(dtype=bool)
         if self.programmes:
-            keep &= commitments["programme"].fillna(NO_PROGRAMME).isin(self.programmes)
+            keep &= commitments["programme"].fillna(NO_PROGRAMME).isin(self.programmes).to_numpy(dtype=bool)
         if self.areas:
             named = kept_area_rows(data)
-            inside = set(named.loc[named["area"].isin(self.areas), "commitment_id"])
-            keep &= commitments["commitment_id"].isin(inside)
+            inside = named.loc[named["area"].isin(self.areas), "commitment_id"].to_numpy()
+            keep &= among(commitments["commitment_id"], inside)
+        links = link_groups(data)
+        apart = links.counted_apart(keep)
         hidden_shares = _shares_of(data.commitments, keep)
-        linked_apart = _linked_apart(data.commitments, keep)
-        commitments = commitments.loc[keep].copy()
-        ids = set(commitments["commitment_id"])
-        hidden = ~commitments["reannounces_id"].isin(ids)
+        commitments = commitments.loc[keep]  # a frame of its own (copy on write): changed below, not data's
+        id_values = commitments["commitment_id"].to_numpy()
+        hidden = ~commitments["reannounces_id"].isin(id_values)
         commitments.loc[hidden, "reannounces_id"] = pd.NA
         commitments.loc[hidden, "reannounces_ref"] = None
         if "part_of_id" in commitments:  # a share whose pot is filtered away stands on its own here
-            outside = ~commitments["part_of_id"].isin(ids)
+            outside = ~commitments["part_of_id"].isin(id_values)
             commitments.loc[outside, "part_of_id"] = pd.NA
             commitments.loc[outside, "part_of_ref"] = None
 
-        deliveries = data.deliveries.loc[data.deliveries["commitment_id"].isin(ids)]
+        def of_kept(frame: pd.DataFrame) -> pd.DataFrame:
+            return frame.loc[among(frame["commitment_id"], id_values)]
+
+        deliveries = of_kept(data.deliveries)
         if len(deliveries) and (self.first_year or self.last_year):
             years = fy_of_dates(deliveries["paid_on"])
             inside = (years != UNPHASED) & (years >= self._low()) & (years <= self._high())
             deliveries = deliveries.loc[inside]
+        source = _unranged(data)
         return replace(
             data,
             commitments=commitments.reset_index(drop=True),
-            profile_lines=data.profile_lines.loc[data.profile_lines["commitment_id"].isin(ids)].reset_index(drop=True),
+            profile_lines=of_kept(data.profile_lines).reset_index(drop=True),
             deliveries=deliveries.reset_index(drop=True),
-            milestones=data.milestones.loc[data.milestones["commitment_id"].isin(ids)].reset_index(drop=True),
+            milestones=of_kept(data.milestones).reset_index(drop=True),
             year_range=(self._low(), self._high()) if (self.first_year or self.last_year) else None,
             hidden_shares=(
                 hidden_shares,
-                data.profile_lines.loc[data.profile_lines["commitment_id"].isin(hidden_shares["commitment_id"])],
+                data.profile_lines.loc[
+                    among(data.profile_lines["commitment_id"], hidden_shares["commitment_id"].to_numpy())
+                ],
             ),
-            narrowed_from=None if linked_apart else _unranged(data),
+            narrowed_from=source,
+            counted_apart=data.commitments["commitment_id"].to_numpy()[apart] if source is not None else None,
         )
 
     def _low(self) -> int:
@@ -133,47 +142,89 @@ def narrowed(data: TrackerData, filters: Filters) -> TrackerData:
         return found
 
 
-def _linked_apart(commitments: pd.DataFrame, keep: pd.Series) -> bool:
-    """Whether a kept commitment and one left out are linked (a re-announcement
-    or a share of a pot, either way): then the view counts differently."""
-    ids = commitments["commitment_id"]
+@dataclass(frozen=True)
+class Links:
+    """How a view's commitments are linked (re-announcements, shares of
+    pots, either way): per row of its commitments, its group (commitments
+    linked through any chain of links are one group, numbered by the row of
+    its first); per group, whether a link in it names a commitment not in
+    the view."""
+
+    group: np.ndarray
+    loose: np.ndarray
+
+    def counted_apart(self, keep: np.ndarray) -> np.ndarray:
+        """The commitments ``keep`` keeps that may count differently once the
+        rest are left out: in a group with one left out (or a loose link)."""
+        size = len(self.group)
+        kept = np.bincount(self.group[keep], minlength=size)
+        crossing = (kept > 0) & ((kept < np.bincount(self.group, minlength=size)) | self.loose)
+        return keep & crossing[self.group]
+
+
+@per_data
+def link_groups(data: TrackerData) -> Links:
+    """The ``Links`` of a view's commitments, kept with the view."""
+    commitments = data.commitments
+    ids = pd.Index(commitments["commitment_id"].to_numpy())
+    size = len(ids)
+    if not ids.is_unique:  # (not from a database) one group: any filter works everything out again
+        return Links(np.zeros(size, np.int64), np.ones(size, bool))
+    group = np.arange(size, dtype=np.int64)
+    loose = np.zeros(size, bool)
+    ends: list[tuple[np.ndarray, np.ndarray]] = []
     for column in ("reannounces_id", "part_of_id"):
         if column not in commitments:
             continue
         linked = commitments[column].notna().to_numpy(dtype=bool)
-        if not linked.any():
-            continue
-        target_kept = commitments[column].isin(set(ids[keep.to_numpy(dtype=bool)])).to_numpy(dtype=bool)
-        if (linked & (keep.to_numpy(dtype=bool) != target_kept)).any():
-            return True
-    return False
+        rows = np.flatnonzero(linked)
+        target = ids.get_indexer(commitments[column].to_numpy()[rows].astype(ids.dtype))
+        loose[rows[target < 0]] = True
+        ends.append((rows[target >= 0], target[target >= 0]))
+    one = np.concatenate([a for a, _ in ends]) if ends else np.zeros(0, np.int64)
+    other = np.concatenate([b for _, b in ends]) if ends else np.zeros(0, np.int64)
+    while len(one):  # each row takes the lowest row it is linked to, until none changes
+        lowest = np.minimum(group[one], group[other])
+        moved = group.copy()
+        np.minimum.at(moved, one, lowest)
+        np.minimum.at(moved, other, lowest)
+        moved = moved[moved]  # and that row's own lowest: chains settle in a few rounds
+        if np.array_equal(moved, group):
+            break
+        group = moved
+    in_loose = np.zeros(size, bool)
+    in_loose[group[loose]] = True
+    return Links(group, in_loose)
 
 
 def _unranged(data: TrackerData) -> TrackerData | None:
-    """The view whose schedule a view narrowed from ``data`` (with no link to
-    a commitment left out) can take its rows from: the one ``data`` was
-    itself narrowed from that way, else ``data`` when its schedule holds every
-    year and is counted from its own commitments alone (no hidden shares)."""
-    if data.narrowed_from is not None:
+    """The view whose schedule a view narrowed from ``data`` takes its rows
+    from (but for the commitments counted apart): the one ``data`` took all
+    its rows from, else ``data`` when its schedule holds every year and is
+    counted from its own commitments alone (no hidden shares)."""
+    if data.narrowed_from is not None and (data.counted_apart is None or not len(data.counted_apart)):
         return data.narrowed_from
     alone = data.hidden_shares is None or data.hidden_shares[0].empty
     return data if data.year_range is None and alone else None
 
 
-def _shares_of(commitments: pd.DataFrame, keep: pd.Series) -> pd.DataFrame:
+def _shares_of(commitments: pd.DataFrame, keep: np.ndarray) -> pd.DataFrame:
     """The commitments filtered away that are shares (or shares of shares) of
     kept ones: still taken out of their pots. Their own re-announcement links
     are dropped (they count nothing here themselves)."""
     if "part_of_id" not in commitments:
         return commitments.iloc[0:0]
-    inside = set(commitments.loc[keep, "commitment_id"])
-    hidden: set[int] = set()
-    frontier = inside
-    while frontier:
-        found = commitments.loc[~keep & commitments["part_of_id"].isin(frontier), "commitment_id"]
-        frontier = set(found) - hidden
-        hidden |= frontier
-    shares = commitments.loc[commitments["commitment_id"].isin(hidden)].copy()
+    ids = commitments["commitment_id"].to_numpy()
+    part_of = commitments["part_of_id"]
+    waiting = np.flatnonzero(~keep & part_of.notna().to_numpy(dtype=bool))  # shares left out
+    pots = ids[keep]  # kept, or a share found below
+    while len(waiting):
+        found = among(part_of.iloc[waiting], pots)
+        if not found.any():
+            break
+        pots = np.concatenate([pots, ids[waiting[found]]])
+        waiting = waiting[~found]
+    shares = commitments.loc[among(commitments["commitment_id"], pots[np.count_nonzero(keep) :])].copy()
     shares["reannounces_id"] = pd.NA
     shares["reannounces_ref"] = None
     if "reannounces_earlier" in shares:

@@ -29,6 +29,8 @@ MONEY = ["committed", "delivered", "variance"]
 FIGURES = [*MONEY, "new_money", "estimated"]
 NOT_STATED = {"recipient": "recipient not stated"}
 ORGANISATION_KEYS = {"funder": ("funder_org", "funder_id"), "recipient": ("recipient_org", "recipient_id")}
+# What the totals read of a schedule (the columns it has of these).
+SCHEDULE_READ = ["commitment_id", "financial_year", "committed_pence", "new_money_pence", "estimated", "qualifier"]
 # Money naming several areas is under each in full: ``shared`` says how much of a row that is.
 AREA_FIGURES = [*FIGURES, "shared"]
 
@@ -56,9 +58,10 @@ def identifier_column(by: str | None) -> str | None:
 
 def _groups(commitments: pd.DataFrame, by: str) -> tuple[pd.Series, pd.DataFrame]:
     """Each commitment's group key, and each key's label (and identifier)."""
-    frame = commitments.set_index("commitment_id")
-    label = frame[by].fillna(NOT_STATED.get(by, NO_VALUE))
     keys = ORGANISATION_KEYS.get(by)
+    read = dict.fromkeys(["commitment_id", by, *(name for name in keys or () if name in commitments)])
+    frame = commitments[list(read)].set_index("commitment_id")
+    label = frame[by].fillna(NOT_STATED.get(by, NO_VALUE))
     if keys is None or keys[0] not in frame:  # grouped by the label, as a number (quick to group a million rows by)
         codes, labels = pd.factorize(label)
         return pd.Series(codes, index=frame.index), pd.DataFrame({by: labels.to_numpy()})
@@ -88,7 +91,11 @@ def _qualifiers(counted: pd.DataFrame, index_keys: list[str]) -> pd.Series:
     """Per group of ``counted``'s rows, its qualifiers other than ``exact``,
     distinct and sorted, joined by ``;`` (blank when all are exact)."""
     groups = counted.groupby(index_keys).size().index
-    other = counted.loc[counted["qualifier"] != "exact", [*index_keys, "qualifier"]].drop_duplicates()
+    # A few distinct qualifiers: as numbers until the few rows left are joined.
+    codes, names = pd.factorize(counted["qualifier"], use_na_sentinel=False)
+    rows = np.isin(codes, np.flatnonzero(np.asarray(names != "exact", dtype=bool)))
+    other = counted.loc[rows, index_keys].assign(qualifier=codes[rows]).drop_duplicates()
+    other["qualifier"] = names.take(other["qualifier"].to_numpy())
     joined = other.sort_values([*index_keys, "qualifier"]).groupby(index_keys)["qualifier"].agg(";".join)
     return joined.reindex(groups, fill_value="").astype("str").rename("qualifiers")
 
@@ -101,7 +108,9 @@ def committed_vs_delivered(
     unphased: bool = False,
 ) -> pd.DataFrame:
     """Totals per financial year (per group with ``by``): see the module's words."""
-    money = schedule.loc[(schedule["committed_pence"] != 0) | (schedule["new_money_pence"] != 0)]
+    # Only the columns worked with, before rows are picked (a schedule carries every commitment column).
+    money = schedule[[name for name in SCHEDULE_READ if name in schedule]]
+    money = money.loc[(money["committed_pence"] != 0) | (money["new_money_pence"] != 0)]
     if not unphased:
         money = money.loc[money["financial_year"] != UNPHASED]
     money = money.assign(
@@ -109,7 +118,8 @@ def committed_vs_delivered(
         if "estimated" in money
         else 0
     )
-    paid = deliveries.loc[deliveries["amount_pence"] != 0]
+    paid = deliveries[["commitment_id", "paid_on", "amount_pence"]]
+    paid = paid.loc[paid["amount_pence"] != 0]
     paid = paid.assign(financial_year=fy_of_dates(paid["paid_on"]) if len(paid) else [])
     if not unphased:
         paid = paid.loc[paid["financial_year"] != UNPHASED]
