@@ -13,6 +13,9 @@ import streamlit as st
 from dashboard import auth
 from dashboard.components import sidebar
 from dashboard.navigation import PAGES
+from tracker.allocation import prefer_quick_allocation
+
+prefer_quick_allocation()  # before any figures are loaded (tracker/allocation.py says why)
 
 st.set_page_config(page_title="Funding tracker", page_icon=":material/account_balance:", layout="wide")
 

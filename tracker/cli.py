@@ -10,13 +10,13 @@ SQLAlchemy, Streamlit, Plotly or pandas and starts in a fraction of a second.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from datetime import date
 
 # The closed list itself (tracker.core.vocabulary imports no SQLAlchemy, so
 # building the parser stays light).
 from tracker import cli_users
+from tracker.allocation import prefer_quick_allocation
 from tracker.cli_common import Refused, open_database, print_problems
 from tracker.core.vocabulary import REVISION_REASONS
 from tracker.core.vocabulary import ROLES as ROLE_NAMES
@@ -345,11 +345,7 @@ COMMANDS = {
 
 
 def main(argv: list[str] | None = None) -> int:
-    # NumPy asks the kernel for transparent huge pages for large arrays; where
-    # it then compacts memory to find them (THP defrag "madvise"), `totals`
-    # over a million commitments spent 2-3 s of system time in page faults
-    # (read when NumPy is first imported, which no command has done yet).
-    os.environ.setdefault("NUMPY_MADVISE_HUGEPAGE", "0")
+    prefer_quick_allocation()  # before NumPy or pyarrow is imported (no command has yet)
     args = build_parser().parse_args(argv)
     try:
         return COMMANDS[args.command](args)
