@@ -88,16 +88,16 @@ def _year_range(*years) -> np.ndarray:
 
 
 def _qualifiers(counted: pd.DataFrame, index_keys: list[str]) -> pd.Series:
-    """Per group of ``counted``'s rows, its qualifiers other than ``exact``,
-    distinct and sorted, joined by ``;`` (blank when all are exact)."""
-    groups = counted.groupby(index_keys).size().index
+    """Per group of ``counted``'s rows with a qualifier other than ``exact``,
+    those qualifiers, distinct and sorted, joined by ``;`` (a group not here:
+    all exact, blank)."""
+    other = counted.loc[(counted["qualifier"] != "exact").to_numpy(dtype=bool), [*index_keys, "qualifier"]]
     # A few distinct qualifiers: as numbers until the few rows left are joined.
-    codes, names = pd.factorize(counted["qualifier"], use_na_sentinel=False)
-    rows = np.isin(codes, np.flatnonzero(np.asarray(names != "exact", dtype=bool)))
-    other = counted.loc[rows, index_keys].assign(qualifier=codes[rows]).drop_duplicates()
-    other["qualifier"] = names.take(other["qualifier"].to_numpy())
-    joined = other.sort_values([*index_keys, "qualifier"]).groupby(index_keys)["qualifier"].agg(";".join)
-    return joined.reindex(groups, fill_value="").astype("str").rename("qualifiers")
+    codes, names = pd.factorize(other["qualifier"], use_na_sentinel=False)
+    distinct = other[index_keys].assign(qualifier=codes).drop_duplicates()
+    distinct["qualifier"] = names.take(distinct["qualifier"].to_numpy())
+    joined = distinct.sort_values([*index_keys, "qualifier"]).groupby(index_keys)["qualifier"].agg(";".join)
+    return joined.astype("str").rename("qualifiers")
 
 
 def committed_vs_delivered(
