@@ -3,7 +3,8 @@
 1. **First load.** On the pages database (``bench/pages.py``'s: 100,000 as-said
    commitments, 300,000 deliveries; built with its ``build_database`` when
    missing), a fresh process per run reads the figures as the dashboard does
-   on its first view (``tracker.figures.data.load``), then works out the
+   on its first view (its memory settings, ``tracker.allocation``, then
+   ``tracker.figures.data.load``), then works out the
    schedule (the projection every page's figures start from). Timed inside
    the child, around those two steps only (the interpreter's start and imports
    are not the load); peak RSS from ``/proc`` for the whole child.
@@ -37,6 +38,8 @@ GROUPINGS = [[], ["--by", "funder"], ["--by", "recipient"], ["--by", "programme"
 # What the child runs: the load and the schedule, timed; one JSON line out.
 LOAD_CHILD = """
 import json, time
+from tracker.allocation import prefer_quick_allocation
+prefer_quick_allocation()  # as the dashboard does first
 from db.session import make_engine
 from tracker.figures import data as queries
 engine = make_engine()
