@@ -361,8 +361,8 @@ MILESTONE_COLUMNS = [
 def _read(connection: Connection, as_at: date | None):
     # The announcement's quoted words are read when asked (``commitments_with_quotes``).
     names = [*COMMITMENT_COLUMNS, *DETAIL_COLUMNS]
-    commitments = reading.frame(
-        connection, reading.visible_commitments(names, as_at), names, dates=reading.COMMITMENT_DATES
+    commitments = reading.ordered_frame(
+        connection, reading.visible_commitments, names, as_at, "announced_on", reading.COMMITMENT_DATES
     )
     areas = reading.areas_by_commitment(connection)
     commitments["areas"] = [areas.get(cid, ()) for cid in commitments["commitment_id"]]
@@ -371,8 +371,8 @@ def _read(connection: Connection, as_at: date | None):
         select(ProfileLine.commitment_id, ProfileLine.financial_year, ProfileLine.amount_pence),
         LINE_COLUMNS,
     )
-    deliveries = reading.frame(
-        connection, reading.visible_deliveries(DELIVERY_READ, as_at), DELIVERY_READ, dates=("paid_on",)
+    deliveries = reading.ordered_frame(
+        connection, reading.visible_deliveries, DELIVERY_READ, as_at, "paid_on", ("paid_on",)
     )
     milestones = reading.frame(
         connection,
