@@ -21,20 +21,35 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Boolean, Date, Integer, String, Table, Text, bindparam, case, cast, func, insert, literal, null
-from sqlalchemy import select as select_
+from sqlalchemy import (
+    Boolean,
+    Date,
+    Integer,
+    String,
+    Table,
+    Text,
+    bindparam,
+    case,
+    cast,
+    func,
+    insert,
+    literal,
+    null,
+    select,
+)
 from sqlalchemy.sql.elements import ColumnElement
 
 from db.models import AuditEvent
 from db.types import FinancialYearType
 
-UNAUDITED = ("created_at", "updated_at")  # as tracker.records.unit_of_work.snapshot leaves out
+UNAUDITED = ("created_at", "updated_at")  # bookkeeping: no audit event records them
 AUDIT_EVENTS: Table = AuditEvent.__table__  # type: ignore[assignment]
 MOST_KEYS = 50  # PostgreSQL's json_build_object takes at most 100 arguments
 
 
 def audited_columns(table: Table) -> list[Any]:
-    """The columns a snapshot holds, in the table's order."""
+    """The columns an audit event records (``tracker.records.unit_of_work.snapshot``
+    too), in the table's order."""
     return [column for column in table.columns if column.key not in UNAUDITED]
 
 
@@ -57,7 +72,7 @@ def created_events(
         pairs += [literal(column.key, String()), _json_value(dialect_name, column)]
     build = func.json_build_object if dialect_name == "postgresql" else func.json_object
     events = (
-        select_(
+        select(
             bindparam("occurred_at", occurred_at, type_=AUDIT_EVENTS.c.occurred_at.type),
             literal(actor, String()),
             literal("create", String()),

@@ -31,6 +31,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
+from db.audit_rows import audited_columns
 from db.models import Announcement, AuditEvent, Commitment, Delivery, Milestone
 from db.session import Bind, ensure_schema, read_session, write_session
 from tracker.core.fiscal import FinancialYear
@@ -85,12 +86,9 @@ def json_value(value):
 
 
 def snapshot(obj) -> dict:
-    """A row's column values as JSON-safe data for the audit trail."""
-    return {
-        column.key: json_value(getattr(obj, column.key))
-        for column in obj.__table__.columns
-        if column.key not in ("created_at", "updated_at")
-    }
+    """A row's column values as JSON-safe data for the audit trail (the
+    columns ``db.audit_rows.audited_columns`` names: all but the timestamps)."""
+    return {column.key: json_value(getattr(obj, column.key)) for column in audited_columns(obj.__table__)}
 
 
 def audit(session: Session, actor: Actor, action: str, obj, before: dict | None, after: dict | None) -> None:
