@@ -13,7 +13,7 @@ as JSON), which ``tests/integration/test_audit_rows.py`` checks against
 
 A column of a type this module cannot write as ``snapshot`` would (a
 timestamp, JSON) must be empty in the new rows; the caller checks
-(``writable``).
+(``unwritable``).
 """
 
 from __future__ import annotations

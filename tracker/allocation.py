@@ -26,6 +26,9 @@ ARROW_POOL = "ARROW_DEFAULT_MEMORY_POOL"
 NUMPY_HUGE_PAGES = "NUMPY_MADVISE_HUGEPAGE"
 
 
+_CHOSEN: list[bool] = []  # once per process (the dashboard's script runs on every rerun)
+
+
 def prefer_quick_allocation() -> None:
     """jemalloc for pyarrow (where it has it), no huge pages for NumPy.
 
@@ -33,6 +36,9 @@ def prefer_quick_allocation() -> None:
     pyarrow already is (Streamlit imports it before the app runs), its
     default pool is set directly. (NumPy's choice cannot be changed once
     imported: the dashboard keeps its default.)"""
+    if _CHOSEN:
+        return
+    _CHOSEN.append(True)
     os.environ.setdefault(NUMPY_HUGE_PAGES, "0")
     chosen = ARROW_POOL in os.environ
     os.environ.setdefault(ARROW_POOL, "jemalloc")
