@@ -10,8 +10,9 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy import JSON, BigInteger, Boolean, Column, Date, Integer, MetaData, Table, Text, insert, select, text
 
-from db.fast_insert import insert_rows, one_of, one_of_lists
+from db.fast_insert import growing_tables, insert_rows, one_of, one_of_lists
 from db.models.base import utc_now
+from db.session import ensure_schema
 from db.types import FinancialYearType, UTCDateTime
 from tracker.core.fiscal import FinancialYear
 
@@ -119,3 +120,28 @@ def test_one_of_finds_every_value_asked_for_in_lists_of_any_length(each_engine):
     assert sorted(found) == sorted({*refs[::3], "ref-00002"})
     with pytest.raises(TypeError):  # SQLite takes the list as JSON: text and whole numbers only
         one_of("sqlite", SAMPLES.c.day, [date(2020, 4, 1)])
+
+
+@pytest.mark.postgres
+def test_foreign_key_checks_keep_their_plan_during_a_copy_and_the_transaction_its_setting(postgres_url):
+    """PostgreSQL checks each copied row's foreign keys with a saved query:
+    the COPY runs with ``plan_cache_mode = auto`` so that plan is kept (re-planned for
+    every row it was a fifth of an import), and the transaction's own
+    setting (``growing_tables``: plan each lookup afresh) is back after it."""
+    seen = Table(
+        "fast_insert_planning",
+        MetaData(),
+        Column("id", Integer, primary_key=True),
+        Column("ref", Text, nullable=False),
+        Column("planning", Text, server_default=text("current_setting('plan_cache_mode')")),
+    )
+    engine = ensure_schema(postgres_url)
+    try:
+        seen.create(engine)
+        with engine.begin() as connection:
+            growing_tables(connection)
+            insert_rows(connection, seen, [{"ref": "a"}, {"ref": "b"}])
+            assert connection.exec_driver_sql("SHOW plan_cache_mode").scalar() == "force_custom_plan"
+            assert connection.execute(select(seen.c.planning)).scalars().all() == ["auto", "auto"]
+    finally:
+        engine.dispose()

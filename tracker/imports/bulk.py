@@ -23,7 +23,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, func, insert, select, update
+from sqlalchemy import Table, func, select, text
 from sqlalchemy.orm import Session
 
 from db.audit_rows import created_events, unwritable
@@ -65,36 +65,39 @@ def _ids_by_ref(session: Session, table: Table, refs: Iterable[str], *columns) -
     return found
 
 
-def _insert(session: Session, table: Table, rows: list[dict[str, Any]], key: tuple[str, ...] = ("ref",)) -> list[int]:
-    """Insert ``rows`` (one executemany), returning their new ids in order.
+def _insert(session: Session, table: Table, rows: list[dict[str, Any]]) -> list[int]:
+    """Insert ``rows`` (one executemany, or COPY), returning their new ids in order.
 
-    The ids are read back by ``key``, columns unique in ``table`` (a new
-    row's ref; a profile line's commitment and year; SQLite: worked out, and
-    checked by the largest id after), not with ``RETURNING``:
-    SQLite cannot hand back a multi-row INSERT's ids in the order given, so
-    SQLAlchemy would send one INSERT per row (40,000 statements for 20,000
-    commitments, most of an import's time)."""
+    The ids are taken before the rows are sent (``_new_ids``) and go in with
+    them, so nothing is read back and a row can name another new row's id
+    (a re-announcement, a share of a pot). No ``RETURNING``: SQLite cannot
+    hand back a multi-row INSERT's ids in the order given, so SQLAlchemy
+    would send one INSERT per row (40,000 statements for 20,000 commitments,
+    most of an import's time)."""
     if not rows:
         return []
+    ids = _new_ids(session, table, len(rows))
+    for row, new_id in zip(rows, ids):
+        row["id"] = new_id
+    insert_rows(session.connection(), table, rows)
+    return ids
+
+
+def _new_ids(session: Session, table: Table, count: int) -> list[int]:
+    """``count`` ids for new rows of ``table``, in increasing order.
+
+    PostgreSQL: from the table's own sequence, as an INSERT would take them
+    (other writers take theirs from it too, so ids never clash, though they
+    may skip). SQLite: on from the largest id, as SQLite numbers new rows;
+    this transaction holds the only write lock, so nobody else takes them."""
     session.flush()  # anything the session holds goes first, as before
-    connection = session.connection()
-    if connection.dialect.name == "sqlite":
-        # SQLite numbers new rows on from the largest id, one after another, and this
-        # transaction holds the only write lock: the ids are known without reading them.
-        highest = select(func.max(table.c.id))
-        before = session.execute(highest).scalar() or 0
-        insert_rows(connection, table, rows)
-        if session.execute(highest).scalar() == before + len(rows):
-            return list(range(before + 1, before + len(rows) + 1))
-    else:
-        insert_rows(connection, table, rows)
-    first, rest = table.c[key[0]], [table.c[name] for name in key[1:]]
-    ids: dict[tuple[Any, ...], int] = {}
-    for where in one_of_lists(connection.dialect.name, first, (row[key[0]] for row in rows)):
-        ids.update(
-            {tuple(found[1:]): found[0] for found in session.execute(select(table.c.id, first, *rest).where(where))}
+    if session.get_bind().dialect.name == "postgresql":
+        taken = text(
+            "SELECT nextval(sequence) FROM generate_series(1, :count), pg_get_serial_sequence(:table, 'id') AS sequence"
         )
-    return [ids[tuple(row[name] for name in key)] for row in rows]
+        return sorted(session.execute(taken, {"count": count, "table": table.name}).scalars())
+    highest = session.execute(select(func.max(table.c.id))).scalar() or 0
+    return list(range(highest + 1, highest + count + 1))
 
 
 def _audit_created(
@@ -235,45 +238,30 @@ def insert_commitments(
         }
         for rec, _, recipient in rows
     ]
-    commitment_ids = _insert(session, commitments, commitment_rows)
+    # The new ids are known before the rows go, so each row carries its links
+    # (to a commitment stored, saved by an earlier chunk, or earlier in this
+    # one: targets come first) and nothing is updated after.
+    commitment_ids = _new_ids(session, commitments, len(commitment_rows))
     saved.commitment_ids.update(zip((rec.ref for rec, _, _ in rows), commitment_ids))
     targets.update({ref: saved.commitment_ids[ref] for ref in linked if ref in saved.commitment_ids})
-    links = [
-        {
-            "row_id": cid,
-            "reannounces": targets[rec.reannounces]
-            if rec.reannounces and rec.reannounces != ANNOUNCED_EARLIER
-            else None,
-            "pot": targets[rec.part_of] if rec.part_of else None,
-        }
-        for (rec, _, _), cid in zip(rows, commitment_ids)
-        if (rec.reannounces and rec.reannounces != ANNOUNCED_EARLIER) or rec.part_of
-    ]
-    linked_rows = [
-        i
-        for i, (rec, _, _) in enumerate(rows)
-        if (rec.reannounces and rec.reannounces != ANNOUNCED_EARLIER) or rec.part_of
-    ]
-    for link, values in zip(links, (commitment_rows[i] for i in linked_rows)):
-        values["reannounces_id"], values["part_of_id"] = link["reannounces"], link["pot"]
-    if links:
-        session.execute(
-            update(commitments)
-            .where(commitments.c.id == bindparam("row_id"))
-            .values(reannounces_id=bindparam("reannounces"), part_of_id=bindparam("pot")),
-            links,
-        )
+    for (rec, _, _), values, cid in zip(rows, commitment_rows, commitment_ids):
+        values["id"] = cid
+        if rec.reannounces and rec.reannounces != ANNOUNCED_EARLIER:
+            values["reannounces_id"] = targets[rec.reannounces]
+        if rec.part_of:
+            values["part_of_id"] = targets[rec.part_of]
+    if commitment_rows:
+        insert_rows(session.connection(), commitments, commitment_rows)
     areas = [
         {"commitment_id": cid, "gss_code": code} for (rec, _, _), cid in zip(rows, commitment_ids) for code in rec.areas
     ]
-    if areas:
-        session.execute(insert(COMMITMENT_AREAS), areas)
+    insert_rows(session.connection(), COMMITMENT_AREAS, areas)
     line_rows = [
         {"commitment_id": cid, "financial_year": fy, "amount_pence": pence, "version": 1}
         for (rec, _, _), cid in zip(rows, commitment_ids)
         for fy, pence in rec.profile
     ]
-    line_ids = _insert(session, PROFILE_LINES, line_rows, ("commitment_id", "financial_year"))
+    line_ids = _insert(session, PROFILE_LINES, line_rows)
 
     # The audit trail, in the order an ORM save wrote it: organisations and
     # announcements, identifiers given, then commitments and their lines.
