@@ -29,6 +29,15 @@ PROFILED = (
     "2023-24=1000;2024-25=2000,Q1,W06000022;W92000004\n"
 )
 
+# Rows that join what is stored or saved by an earlier chunk: J2 joins J1's own
+# announcement (J1 names none) and re-announces Q2, saved by the file before;
+# J3 joins announcement AS1 and shares in pot P1, both stored by the first file.
+JOINING = (
+    "ref,announcement_ref,announced_on,funder,recipient,purpose,kind,amount,first_year,reannounces,part_of\n"
+    "J1,,2023-07-01,Welsh Government,WLGA,Own announcement,one-off,100,2023-24,,\n"
+    "J2,J1,2023-07-01,Welsh Government,WLGA,Joins J1's,one-off,3000,2023-24,Q2,\n"
+    "J3,AS1,2024-01-10,Welsh Government,WLGA,Joins AS1,one-off,300,2024-25,,P1\n"
+)
 
 # Each row by what names it, not its id (the order rows are inserted in, and
 # so their ids, is the saving's own business); foreign keys likewise.
@@ -98,12 +107,14 @@ def _row_by_row(engine: Engine, kind: str, path: Path) -> None:
             saving.save_deliveries(session, records, ACTOR, result)
 
 
-@pytest.mark.parametrize("chunk", [2, 5000])
+@pytest.mark.parametrize("chunk", [1, 2, 5000])
 def test_bulk_saving_stores_and_audits_what_saving_row_by_row_did(tmp_path: Path, monkeypatch, chunk: int) -> None:
     monkeypatch.setattr(apply, "SAVE_CHUNK", chunk)  # links across chunks too
     profiled = tmp_path / "profiled.csv"
     profiled.write_text(PROFILED, encoding="utf-8")
-    files = [("commitments", FIXTURES / "commitments.csv"), ("commitments", profiled)]
+    joining = tmp_path / "joining.csv"
+    joining.write_text(JOINING, encoding="utf-8")
+    files = [("commitments", FIXTURES / "commitments.csv"), ("commitments", profiled), ("commitments", joining)]
     files.append(("deliveries", FIXTURES / "deliveries.csv"))
     engines = {}
     for name in ("row_by_row", "bulk"):
@@ -117,6 +128,9 @@ def test_bulk_saving_stores_and_audits_what_saving_row_by_row_did(tmp_path: Path
     assert all(saved[table] for table in TABLES)
     assert any("'reannounces_id': 'Q1'" in row for row in saved["commitments"])
     assert any("'part_of_id': 'P1'" in row for row in saved["commitments"])
+    joined = [row for row in saved["commitments"] if "'ref': 'J" in row]
+    assert len(joined) == 3 and sum("'announcement_id': 'J1'" in row for row in joined) == 2
+    assert any("'announcement_id': 'AS1'" in row and "'ref': 'J3'" in row for row in joined)
     assert sum(row.startswith("('create'") for row in saved["audit"]) >= len(saved["commitments"])
     for table in [*TABLES, "audit"]:
         assert saved[table] == expected[table], table

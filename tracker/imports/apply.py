@@ -191,6 +191,8 @@ def _save(
     ordered: list[Any] = targets_first(creates) if kind.name == "commitments" else creates
     growing_tables(connection)  # the refs looked up below are in tables this transaction fills
     saved = bulk.Saved()
+    if kind.name == "commitments":  # what the new commitments join, as the check found it
+        saved = bulk.Saved.for_file(creates, checked.linked_ids, checked.announcements)
     for start in range(0, len(ordered), SAVE_CHUNK):
         chunk = ordered[start : start + SAVE_CHUNK]
         if kind.name == "commitments":

@@ -19,9 +19,11 @@ commits, so nothing is saved.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, cast
+from datetime import date
+from typing import Any, NamedTuple, cast
 
 from sqlalchemy import Table, func, select, text
 from sqlalchemy.orm import Session
@@ -47,14 +49,51 @@ ANNOUNCEMENTS, COMMITMENTS = _table(Announcement), _table(Commitment)
 COMMITMENT_AREAS, DELIVERIES, PROFILE_LINES = _table(CommitmentArea), _table(Delivery), _table(ProfileLine)
 
 
+class StoredAnnouncement(NamedTuple):
+    """An announcement a new commitment can join: its id and what a row must agree with."""
+
+    id: int
+    announced_on: date | None
+    funder_id: int
+
+
 @dataclass
 class Saved:
-    """What earlier chunks of this import saved: refs to ids, so a later row
-    can re-announce or share in a commitment saved before it; and the
-    organisations found or added so far (read once an import, not a chunk)."""
+    """What chunks of an import need from outside themselves, found by the
+    check (in the same transaction) or kept as earlier chunks save: only what
+    later rows name, so it grows with the links in the file, not its size.
 
-    commitment_ids: dict[str, int] = field(default_factory=dict)
+    ``linked``: refs some row re-announces or shares in; ``linked_ids``
+    their ids (stored, or saved by an earlier chunk). ``shared``:
+    announcement refs more than one row names; ``announcements``: those
+    stored before the import, and new ones in ``shared`` as they are saved.
+    ``organisations``: found or added so far (read once an import)."""
+
+    linked: frozenset[str] = frozenset()
+    linked_ids: dict[str, int] = field(default_factory=dict)
+    shared: frozenset[str] = frozenset()
+    announcements: dict[str, StoredAnnouncement] = field(default_factory=dict)
     organisations: Organisations | None = None
+
+    @classmethod
+    def for_file(
+        cls,
+        records: Sequence[CommitmentRecord],
+        linked_ids: dict[str, int],
+        announcements: dict[str, StoredAnnouncement],
+    ) -> Saved:
+        """For saving ``records`` (the file's new commitments), given the
+        stored commitments they link to and the stored announcements they name."""
+        linked = {ref for rec in records for ref in (rec.reannounces, rec.part_of) if ref and ref != ANNOUNCED_EARLIER}
+        named = Counter(rec.announcement_ref for rec in records if rec.announcement_ref)
+        shared = {ref for ref, count in named.items() if count > 1}
+        shared |= {rec.ref for rec in records if not rec.announcement_ref and rec.ref in named}  # its own, named again
+        return cls(
+            linked=frozenset(linked),
+            linked_ids=dict(linked_ids),
+            shared=frozenset(shared),
+            announcements=dict(announcements),
+        )
 
 
 def _ids_by_ref(session: Session, table: Table, refs: Iterable[str], *columns) -> dict[str, Any]:
@@ -138,30 +177,11 @@ def insert_commitments(
     orgs = saved.organisations
     created_before, identified_before = len(orgs.created), len(orgs.identified)
     commitments, announcements = COMMITMENTS, ANNOUNCEMENTS
-    stored = _ids_by_ref(session, commitments, (r.ref for r in records))
-    stored_announcements = _ids_by_ref(
-        session,
-        announcements,
-        (r.announcement_ref or r.ref for r in records),
-        announcements.c.announced_on,
-        announcements.c.funder_id,
-    )
-    linked = {r.reannounces for r in records if r.reannounces and r.reannounces != ANNOUNCED_EARLIER}
-    linked |= {r.part_of for r in records if r.part_of}
-    # Targets saved by an earlier chunk are in saved.commitment_ids; the rest are looked up
-    # (only this chunk's: never a copy of everything saved so far, which grows with the file).
-    targets = {
-        ref: row.id
-        for ref, row in _ids_by_ref(
-            session, commitments, (ref for ref in linked if ref not in saved.commitment_ids)
-        ).items()
-    }
+    # Nothing is looked up: the check, in this transaction, found every ref here new,
+    # and the stored commitments and announcements the rows name (``saved``).
 
     rows: list[tuple[CommitmentRecord, Organisation, Organisation | None]] = []  # (row, funder, recipient)
     for rec in records:
-        if rec.ref in stored:  # the plan creates only new refs; never write over a stored one
-            problems.append(Problem(rec.line, "ref", rec.ref, "a commitment with this ref is already stored"))
-            continue
         funder = organisation_of(orgs, rec, "funder", problems)
         recipient = organisation_of(orgs, rec, "recipient", problems) if rec.recipient else None
         if funder is None or (rec.recipient and recipient is None):
@@ -174,7 +194,7 @@ def insert_commitments(
     new_announcements: dict[str, dict[str, Any]] = {}
     for rec, funder, _ in rows:
         ref = rec.announcement_ref or rec.ref
-        found = stored_announcements.get(ref)
+        found = saved.announcements.get(ref)
         if found is None and ref not in new_announcements:
             new_announcements[ref] = {
                 "ref": ref,
@@ -208,13 +228,16 @@ def insert_commitments(
     if problems:
         raise DataError(problems)
     new_announcement_ids = _insert(session, announcements, list(new_announcements.values()))
+    for ref, new_id in zip(new_announcements, new_announcement_ids):
+        if ref in saved.shared:  # a later chunk's rows may join it
+            row = new_announcements[ref]
+            saved.announcements[ref] = StoredAnnouncement(new_id, row["announced_on"], row["funder_id"])
     announcement_ids = dict(zip(new_announcements, new_announcement_ids))
-    announcement_ids.update({ref: row.id for ref, row in stored_announcements.items()})
 
     commitment_rows = [
         {
             "ref": rec.ref,
-            "announcement_id": announcement_ids[rec.announcement_ref or rec.ref],
+            "announcement_id": _announcement_id(rec, announcement_ids, saved),
             "purpose": rec.purpose,
             "programme": rec.programme,
             "recipient_id": recipient.id if recipient is not None else None,
@@ -242,8 +265,8 @@ def insert_commitments(
     # (to a commitment stored, saved by an earlier chunk, or earlier in this
     # one: targets come first) and nothing is updated after.
     commitment_ids = _new_ids(session, commitments, len(commitment_rows))
-    saved.commitment_ids.update(zip((rec.ref for rec, _, _ in rows), commitment_ids))
-    targets.update({ref: saved.commitment_ids[ref] for ref in linked if ref in saved.commitment_ids})
+    saved.linked_ids.update((rec.ref, cid) for (rec, _, _), cid in zip(rows, commitment_ids) if rec.ref in saved.linked)
+    targets = saved.linked_ids
     for (rec, _, _), values, cid in zip(rows, commitment_rows, commitment_ids):
         values["id"] = cid
         if rec.reannounces and rec.reannounces != ANNOUNCED_EARLIER:
@@ -280,6 +303,12 @@ def insert_commitments(
         ("commitment", len(commitment_ids)),
     ):
         result.count("created", entity, count)
+
+
+def _announcement_id(rec: CommitmentRecord, new_ids: dict[str, int], saved: Saved) -> int:
+    ref = rec.announcement_ref or rec.ref
+    found = new_ids.get(ref)
+    return found if found is not None else saved.announcements[ref].id
 
 
 def _name_of(session: Session, organisation_id: int) -> str:

@@ -35,6 +35,7 @@ from db.session import read_session
 from tracker.core.limits import LIMITS
 from tracker.files.tabular import DataError, Problem
 from tracker.imports import describe, reading
+from tracker.imports.bulk import StoredAnnouncement
 from tracker.imports.plan_organisations import Naming, name_organisations
 from tracker.imports.reading import Kind, Source
 from tracker.records.commitment_rows import check_commitments
@@ -199,6 +200,9 @@ class Checked:
     versions: dict[str, int] = field(default_factory=dict)
     details: list[Mapping[str, str]] = field(default_factory=list)
     detail_columns: list[str] = field(default_factory=list)  # the DETAIL_COLUMNS the file has
+    # What saving new commitments joins (found once here, not again for each chunk saved):
+    linked_ids: dict[str, int] = field(default_factory=dict)  # stored commitments rows link to
+    announcements: dict[str, StoredAnnouncement] = field(default_factory=dict)  # stored announcements rows name
 
     def add(
         self,
@@ -285,7 +289,8 @@ def _deleted(kind: Kind, line: int, ref: str) -> Problem:
 def _check_commitments(kind: Kind, session: Session, parsed: reading.Parsed, described: bool) -> Checked:
     header = parsed.header
     targets = {ref for rec in parsed.records for ref in (rec.reannounces, rec.part_of) if ref}
-    known = {ref for ref, c in by_ref(session, Commitment, targets).items() if c.deleted_at is None}
+    linked_ids = {ref: c.id for ref, c in by_ref(session, Commitment, targets).items() if c.deleted_at is None}
+    known = set(linked_ids)
     records, problems = check_commitments(parsed.records, list(parsed.row_problems), known, any_rows=parsed.rows > 0)
     lines = {rec.ref: rec.line for rec in records}
     for ref, wrong in stored_pot_problems(session, records, replacing=[r.ref for r in records]).items():
@@ -297,6 +302,10 @@ def _check_commitments(kind: Kind, session: Session, parsed: reading.Parsed, des
     announcements = by_ref(
         session, Announcement, [r.announcement_ref or r.ref for r in records], selectinload(Announcement.funder)
     )
+    checked.linked_ids = linked_ids
+    checked.announcements = {
+        ref: StoredAnnouncement(a.id, a.announced_on, a.funder_id) for ref, a in announcements.items()
+    }
     for rec in records:
         existing = stored.get(rec.ref)
         changes: Sequence[tuple[str, str]] = ()  # one empty tuple for every row unchanged

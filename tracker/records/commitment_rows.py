@@ -185,6 +185,9 @@ _QUALIFIER_SPELLINGS = {
     "around": "about",
     "approximately": "about",
 }
+_STATUS_SPELLINGS = {status: status for status in STATUSES}
+_CAPITAL_OR_REVENUE_SPELLINGS = {value: value for value in CAPITAL_OR_REVENUE}
+_SPREAD_SPELLINGS = {spread: spread for spread in SPREADS}
 
 
 @dataclass(frozen=True, slots=True)
@@ -343,12 +346,12 @@ def parse_commitment_row(row: Row, problems: list[Problem]) -> CommitmentRecord 
     qualifier = choice(row.get("qualifier"), _QUALIFIER_SPELLINGS)
     if qualifier is None:
         r.fail("qualifier", f"expected {either(QUALIFIERS)}")
-    status = choice(row.get("status") or "confirmed", {s: s for s in STATUSES})
+    status = choice(row.get("status") or "confirmed", _STATUS_SPELLINGS)
     if status is None:
         r.fail("status", f"expected {either(STATUSES)}")
     capital_or_revenue = None
     if row.get("capital_or_revenue"):
-        capital_or_revenue = choice(row.get("capital_or_revenue"), {s: s for s in CAPITAL_OR_REVENUE})
+        capital_or_revenue = choice(row.get("capital_or_revenue"), _CAPITAL_OR_REVENUE_SPELLINGS)
         if capital_or_revenue is None:
             r.fail("capital_or_revenue", f"expected {either(CAPITAL_OR_REVENUE)} (or blank)")
     currency = (row.get("currency") or "GBP").strip().upper()
@@ -433,7 +436,7 @@ def parse_commitment_row(row: Row, problems: list[Problem]) -> CommitmentRecord 
     if planned_start and planned_end and planned_end < planned_start:
         r.fail("planned_end", f"expected a date on or after planned_start ({planned_start.isoformat()})")
 
-    spread = choice(row.get("spread") or "none", {s: s for s in SPREADS})
+    spread = choice(row.get("spread") or "none", _SPREAD_SPELLINGS)
     spread_lines: tuple[tuple[FinancialYear, int], ...] = ()
     if spread is None:
         r.fail("spread", f"expected {either(SPREADS)} (or blank: none)")
