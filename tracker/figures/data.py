@@ -361,9 +361,7 @@ MILESTONE_COLUMNS = [
 def _read(connection: Connection, as_at: date | None):
     # The announcement's quoted words are read when asked (``commitments_with_quotes``).
     names = [*COMMITMENT_COLUMNS, *DETAIL_COLUMNS]
-    commitments = reading.ordered_frame(
-        connection, reading.visible_commitments, names, as_at, "announced_on", reading.COMMITMENT_DATES
-    )
+    commitments = reading.commitments_frame(connection, names, as_at)
     areas = reading.areas_by_commitment(connection)
     commitments["areas"] = [areas.get(cid, ()) for cid in commitments["commitment_id"]]
     lines = reading.frame(

@@ -163,6 +163,49 @@ def linked_in_order(as_at: date | None) -> Select:
     return visible_commitments(["commitment_id", "announced_on"], as_at).where(Commitment.id.in_(ids))
 
 
+# Columns a commitments frame takes from other rows by id, after reading,
+# rather than joined in for each row: (the id column, what it names). The few
+# organisations are read once; a linked commitment's ref comes from the
+# frame itself (one the view cannot see has none: ``settle`` drops its link).
+_BY_ID = {
+    "funder": ("funder_org", "name"),
+    "funder_id": ("funder_org", "org_identifier"),
+    "recipient": ("recipient_org", "name"),
+    "recipient_id": ("recipient_org", "org_identifier"),
+    "reannounces_ref": ("reannounces_id", "ref"),
+    "part_of_ref": ("part_of_id", "ref"),
+}
+
+
+def commitments_frame(connection: Connection, names: list[str], as_at: date | None) -> pd.DataFrame:
+    """``ordered_frame`` of the visible commitments' columns ``names``, in
+    that order; names of organisations and refs of linked commitments filled
+    in by id (typed as ``frame_of`` types what it reads)."""
+    mapped = [name for name in names if name in _BY_ID]
+    read = [name for name in names if name not in _BY_ID]
+    read += [key for key in dict.fromkeys(_BY_ID[name][0] for name in mapped) if key not in read]
+    read += [key for key in ("ref", "announced_on") if key not in read]  # the order's keys (and the refs)
+    found = ordered_frame(connection, visible_commitments, read, as_at, "announced_on", COMMITMENT_DATES)
+    organisations = None
+    if any(_BY_ID[name][1] != "ref" for name in mapped):
+        organisations = pd.DataFrame(
+            list(rows(connection, select(Organisation.id, Organisation.name, Organisation.org_identifier))),
+            columns=["id", "name", "org_identifier"],
+        )
+    for name in mapped:
+        key, what = _BY_ID[name]
+        if what == "ref":
+            ids, values = found["commitment_id"], found["ref"].to_numpy(dtype=object)
+        else:
+            assert organisations is not None
+            ids, values = organisations["id"], organisations[what].to_numpy(dtype=object)
+        lookup = np.empty(len(values) + 1, dtype=object)  # the last one, for no match: None
+        lookup[:-1] = values
+        place = pd.Index(ids).get_indexer(pd.Index(found[key]))
+        found[name] = _inferred(lookup[place]) if len(found) else pd.Series([], dtype=object)
+    return found[names]
+
+
 def ordered_frame(
     connection: Connection, visible, names: list[str], as_at: date | None, by: str, dates: tuple[str, ...]
 ) -> pd.DataFrame:
