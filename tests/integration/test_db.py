@@ -32,6 +32,7 @@ from db.models import (
 )
 from db.session import (
     DEFAULT_DATABASE_URL,
+    SCHEMA_HEAD,
     alembic_config,
     database_url,
     downgrade,
@@ -39,6 +40,7 @@ from db.session import (
     make_engine,
     migration_transaction,
     read_session,
+    stored_revision,
     upgrade,
     write_engine,
     write_session,
@@ -111,6 +113,17 @@ def test_upgrading_an_empty_database_creates_every_table(each_database_url: str)
         assert _current_revision(engine) == _head_revision()
     finally:
         engine.dispose()
+
+
+def test_the_schema_head_named_in_code_is_alembics(each_engine: Engine) -> None:
+    """``ensure_schema`` leaves a database at ``SCHEMA_HEAD`` alone: it must be the
+    newest migration (after adding one, set ``db.session.SCHEMA_HEAD`` to it)."""
+    assert _head_revision() == SCHEMA_HEAD
+    assert stored_revision(each_engine) == SCHEMA_HEAD
+    downgrade(each_engine, "0005")
+    assert stored_revision(each_engine) == "0005"
+    ensure_schema(each_engine.url).dispose()  # not at the head: upgraded
+    assert stored_revision(each_engine) == SCHEMA_HEAD
 
 
 def test_applying_migrations_again_changes_nothing(engine: Engine) -> None:
