@@ -62,16 +62,17 @@ _COMMITMENT_FIELDS = {
     "spread": Commitment.spread,
     "planned_start": Commitment.planned_start,
     "planned_end": Commitment.planned_end,
-    "funder_org": _FUNDER.id,
+    "funder_org": Announcement.funder_id,  # (the organisation's id: no join needed for it)
     "funder_id": _FUNDER.org_identifier,
-    "recipient_org": _RECIPIENT.id,
+    "recipient_org": Commitment.recipient_id,
     "recipient_id": _RECIPIENT.org_identifier,
 }
-# Outer joins to a row's own recipient, original and pot: at most one row
-# each, so they never change which commitments are read; made only when a
-# column from them is asked for.
+# Joins to a row's own funder, recipient, original and pot: at most one row
+# each (an announcement always has its funder), so they never change which
+# commitments are read; made only when a column from them is asked for.
 _OPTIONAL_JOINS = (
-    (_RECIPIENT, Commitment.recipient_id == _RECIPIENT.id, ("recipient", "recipient_org", "recipient_id")),
+    (_FUNDER, Announcement.funder_id == _FUNDER.id, ("funder", "funder_id")),
+    (_RECIPIENT, Commitment.recipient_id == _RECIPIENT.id, ("recipient", "recipient_id")),
     (_ORIGINAL, Commitment.reannounces_id == _ORIGINAL.id, ("reannounces_ref",)),
     (_POT, Commitment.part_of_id == _POT.id, ("part_of_ref",)),
 )
@@ -110,7 +111,6 @@ def visible_commitments(
         )
         .select_from(Commitment)
         .join(Announcement, Commitment.announcement_id == Announcement.id)
-        .join(_FUNDER, Announcement.funder_id == _FUNDER.id)
     )
     for table, on, columns in _OPTIONAL_JOINS:
         if any(name in columns for name in names):

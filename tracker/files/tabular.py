@@ -72,11 +72,18 @@ class DataError(Exception):
 
 @dataclass(slots=True)
 class Row:
+    """One row of data: its line in the file and its cells by column, as
+    written; ``get`` reads a cell without the spaces around it (the cells
+    stripped once, at the first read, not at each of a parser's reads)."""
+
     line: int
     cells: dict[str, str] = field(default_factory=dict)
+    _stripped: dict[str, str] | None = field(default=None, repr=False, compare=False)
 
     def get(self, column: str) -> str:
-        return self.cells.get(column, "").strip()
+        if self._stripped is None:
+            self._stripped = {name: value.strip() for name, value in self.cells.items()}
+        return self._stripped.get(column, "")
 
 
 # Given the header, what to make of each row as it is read (None: keep the

@@ -272,7 +272,8 @@ class _RowReader:
     def check_limits(self, columns: tuple[str, ...]) -> None:
         """Each text column's length and characters (and refs and web addresses)."""
         for column in columns:
-            problem = limits.check_field(column, self.row.get(column))
+            value = self.row.get(column)
+            problem = limits.check_field(column, value) if value else None  # (a blank cell passes every check)
             if problem is not None:
                 self.fail(column, problem)
 
