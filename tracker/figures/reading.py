@@ -184,7 +184,7 @@ def commitments_frame(connection: Connection, names: list[str], as_at: date | No
     mapped = [name for name in names if name in _BY_ID]
     read = [name for name in names if name not in _BY_ID]
     read += [key for key in dict.fromkeys(_BY_ID[name][0] for name in mapped) if key not in read]
-    read += [key for key in ("ref", "announced_on") if key not in read]  # the order's keys (and the refs)
+    read += [key for key in ("commitment_id", "ref", "announced_on") if key not in read]  # ids, refs, order
     found = ordered_frame(connection, visible_commitments, read, as_at, "announced_on", COMMITMENT_DATES)
     organisations = None
     if any(_BY_ID[name][1] != "ref" for name in mapped):
