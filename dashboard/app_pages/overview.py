@@ -71,8 +71,8 @@ st.subheader("Committed against delivered, by financial year")
 if figures.unphased:
     st.caption("Money with no stated financial year is the last pair of bars, **unphased**: it is in no year's total.")
 st.plotly_chart(charts.committed_vs_delivered(view.yearly), width="stretch")
-for sentence in view.summaries:
-    st.markdown(f"- {sentence}")
+if view.summaries:  # one list (one element to draw, and one list for a screen reader)
+    st.markdown("\n".join(f"- {sentence}" for sentence in view.summaries))
 
 money = ["committed", "new_money", "estimated", "delivered", "variance"]
 table = view.yearly.assign(**{m: view.yearly[m].map(to_decimal) for m in money})

@@ -82,3 +82,13 @@ def test_an_empty_database_shows_what_to_do_and_no_figures(empty_database: bool)
     assert "funding-tracker demo" in infos[0]
     assert "funding-tracker import commitments" in infos[0]
     assert not at.metric and not at.dataframe and not at.get("plotly_chart")
+
+
+def test_the_chart_is_described_in_one_list_of_a_sentence_per_year() -> None:
+    at = run_overview()
+
+    lists = [m.value for m in at.markdown if m.value.startswith("- In ")]
+    assert len(lists) == 1  # one list, not a paragraph per year (one element to draw, one list to hear)
+    lines = lists[0].split("\n")
+    assert [line.split(",")[0] for line in lines] == [f"- In {year}" for year in YEARS]
+    assert all(" was committed" in line and "delivered" in line for line in lines)
