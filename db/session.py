@@ -42,8 +42,9 @@ from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, overload
 
-from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 if TYPE_CHECKING:
@@ -166,9 +167,6 @@ SCHEMA_HEAD = "0006"
 
 def stored_revision(engine: Engine) -> str | None:
     """The migration the database says it is at (None: none, or no table for it)."""
-    from sqlalchemy import text
-    from sqlalchemy.exc import DBAPIError
-
     try:
         with engine.connect() as connection:
             found = connection.execute(text("SELECT version_num FROM alembic_version")).scalars().all()

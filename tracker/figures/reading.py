@@ -186,24 +186,30 @@ def commitments_frame(connection: Connection, names: list[str], as_at: date | No
     read += [key for key in dict.fromkeys(_BY_ID[name][0] for name in mapped) if key not in read]
     read += [key for key in ("commitment_id", "ref", "announced_on") if key not in read]  # ids, refs, order
     found = ordered_frame(connection, visible_commitments, read, as_at, "announced_on", COMMITMENT_DATES)
-    organisations = None
-    if any(_BY_ID[name][1] != "ref" for name in mapped):
-        organisations = pd.DataFrame(
-            list(rows(connection, select(Organisation.id, Organisation.name, Organisation.org_identifier))),
-            columns=["id", "name", "org_identifier"],
-        )
+    known = organisations(connection) if any(_BY_ID[name][1] != "ref" for name in mapped) else None
     for name in mapped:
         key, what = _BY_ID[name]
         if what == "ref":
             ids, values = found["commitment_id"], found["ref"].to_numpy(dtype=object)
         else:
-            assert organisations is not None
-            ids, values = organisations["id"], organisations[what].to_numpy(dtype=object)
-        lookup = np.empty(len(values) + 1, dtype=object)  # the last one, for no match: None
-        lookup[:-1] = values
-        place = pd.Index(ids).get_indexer(pd.Index(found[key]))
-        found[name] = _inferred(lookup[place]) if len(found) else pd.Series([], dtype=object)
+            assert known is not None
+            ids, values = known["id"], known[what].to_numpy(dtype=object)
+        found[name] = _inferred(by_id(found[key], ids, values)) if len(found) else pd.Series([], dtype=object)
     return found[names]
+
+
+def organisations(connection: Connection) -> pd.DataFrame:
+    """Every organisation's ``id``, ``name`` and ``org_identifier`` (a few hundred rows, read once)."""
+    found = rows(connection, select(Organisation.id, Organisation.name, Organisation.org_identifier))
+    return pd.DataFrame(list(found), columns=["id", "name", "org_identifier"])
+
+
+def by_id(keys: Any, ids: Any, values: np.ndarray) -> np.ndarray:
+    """For each of ``keys``, the value of ``values`` at its place in ``ids``
+    (Python objects; None where a key is missing or not among ``ids``)."""
+    lookup = np.empty(len(values) + 1, dtype=object)  # the last one, for no match: None
+    lookup[:-1] = values
+    return lookup[pd.Index(ids).get_indexer(pd.Index(keys))]
 
 
 def ordered_frame(

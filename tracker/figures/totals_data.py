@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Connection, Engine, select
 
-from db.models import Organisation, ProfileLine
+from db.models import ProfileLine
 from tracker.core import vocabulary
 from tracker.core.money import format_pounds
 from tracker.figures import reading
@@ -116,12 +116,10 @@ def _organisations(connection: Connection, commitments: pd.DataFrame, by: str) -
     from its organisation's id: the few organisations are read once, not a
     name per commitment."""
     org, identifier = ORGANISATION_KEYS[by]
-    found = reading.rows(connection, select(Organisation.id, Organisation.name, Organisation.org_identifier))
-    known = pd.Index([row[0] for row in found])
-    place = known.get_indexer(commitments[org])  # -1: no organisation
-    for name, values in ((by, [row[1] for row in found]), (identifier, [row[2] for row in found])):
-        lookup = np.array([*values, None], dtype=object)
-        commitments[name] = pd.Series(lookup[place], index=commitments.index, dtype=object)
+    known = reading.organisations(connection)
+    for name, column in ((by, "name"), (identifier, "org_identifier")):
+        values = reading.by_id(commitments[org], known["id"], known[column].to_numpy(dtype=object))
+        commitments[name] = pd.Series(values, index=commitments.index, dtype=object)
 
 
 def report(data: TrackerData, by: str | None = None, form: str = "table", as_at: date | None = None) -> str:
