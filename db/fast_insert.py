@@ -13,7 +13,8 @@ needed: every row names every column the tables' Python defaults do not
 fill.
 
 On PostgreSQL the rows go by ``COPY ... FROM STDIN`` (psycopg adapts the
-same processed values), one statement for all of them. It runs on the
+same processed values), one statement for all of them, in COPY's binary
+form when every column is of a type written so (``BINARY_OIDS``). It runs on the
 connection of the caller's transaction, so all or nothing holds. No
 RETURNING: callers that need the new ids read them back by a unique key.
 """
@@ -66,8 +67,14 @@ def insert_rows(connection: Connection, table: Table, rows: Sequence[dict[str, A
     try:
         if dialect.name == "postgresql":  # COPY: no statement per row
             quote = dialect.identifier_preparer.quote
-            listed = ", ".join(quote(table.c[columns[bind]].name) for bind in names)
-            with _checks_planned_once(cursor), cursor.copy(f"COPY {quote(table.name)} ({listed}) FROM STDIN") as copy:
+            stored = [table.c[columns[bind]].name for bind in names]
+            types = _binary_types(cursor, quote(table.name), stored)
+            listed = ", ".join(quote(name) for name in stored)
+            form = " (FORMAT BINARY)" if types else ""
+            statement = f"COPY {quote(table.name)} ({listed}) FROM STDIN{form}"
+            with _checks_planned_once(cursor), cursor.copy(statement) as copy:
+                if types:
+                    copy.set_types(types)
                 for row in rows:
                     copy.write_row(values(row))
             return
@@ -77,6 +84,26 @@ def insert_rows(connection: Connection, table: Table, rows: Sequence[dict[str, A
             cursor.executemany(compiled.string, params)
     finally:
         cursor.close()
+
+
+# PostgreSQL types (by oid) whose binary form psycopg writes from the values
+# ``insert_rows`` hands it (int; str; bool; date; aware datetime):
+# int2, int4, int8, text, varchar, bool, date, timestamptz.
+BINARY_OIDS = frozenset({21, 23, 20, 25, 1043, 16, 1082, 1184})
+
+
+def _binary_types(cursor: Any, quoted_table: str, names: list[str]) -> list[int] | None:
+    """The oids of ``names``' columns as the database has them, for a COPY in
+    binary form (about a fifth of the text form's work in this process, and
+    less parsing in the server); ``None`` when a column's type is not one
+    written here in binary (JSON, say: its text goes as text)."""
+    cursor.execute(
+        "SELECT attname, atttypid FROM pg_attribute WHERE attrelid = %s::regclass AND attnum > 0 AND NOT attisdropped",
+        (quoted_table,),
+    )
+    oids = dict(cursor.fetchall())
+    types = [oids.get(name) for name in names]
+    return types if all(oid in BINARY_OIDS for oid in types) else None  # type: ignore[return-value]
 
 
 @contextmanager

@@ -8,8 +8,24 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from sqlalchemy import JSON, BigInteger, Boolean, Column, Date, Integer, MetaData, Table, Text, insert, select, text
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Column,
+    Date,
+    Integer,
+    MetaData,
+    SmallInteger,
+    String,
+    Table,
+    Text,
+    insert,
+    select,
+    text,
+)
 
+from db import fast_insert
 from db.fast_insert import growing_tables, insert_rows, one_of, one_of_lists
 from db.models.base import utc_now
 from db.session import ensure_schema
@@ -46,6 +62,46 @@ VALUES = [
 
 COLUMNS = ["amount_pence", "day", "year", "flag", "after", "when", "kind"]
 
+# No JSON: every column of a type PostgreSQL's COPY takes in binary form.
+PLAIN = Table(
+    "fast_insert_plain",
+    METADATA,
+    Column("id", Integer, primary_key=True),
+    Column("ref", String(40), nullable=False, unique=True),
+    Column("amount_pence", BigInteger, nullable=False),
+    Column("count", Integer),
+    Column("small", SmallInteger),
+    Column("day", Date),
+    Column("year", FinancialYearType),
+    Column("flag", Boolean, nullable=False),
+    Column("note", Text),
+    Column("when", UTCDateTime),
+    Column("created_at", UTCDateTime, nullable=False, default=utc_now),
+)
+PLAIN_VALUES = [
+    {
+        "amount_pence": -123_456_789_012,
+        "count": 2_147_483_647,
+        "small": -32_768,
+        "day": date(2020, 4, 1),
+        "year": FinancialYear(2020),
+        "flag": True,
+        "note": "tab\there, line\nbreak, back\\slash, \"quoted\" 'single' café “curly” 💷 \\N",
+        "when": datetime(2021, 3, 31, 23, 59, 59, 123456, tzinfo=UTC),
+    },
+    {
+        "amount_pence": 0,
+        "count": None,
+        "small": None,
+        "day": None,
+        "year": None,
+        "flag": False,
+        "note": "",
+        "when": None,
+    },
+    {"amount_pence": 1, "count": 0, "small": 0, "day": None, "year": None, "flag": False, "note": None, "when": None},
+]
+
 
 def _stored(connection, ref: str):
     row = connection.execute(select(SAMPLES).where(SAMPLES.c.ref == ref)).one()
@@ -76,6 +132,42 @@ def test_rows_are_stored_as_a_core_insert_stores_them(each_engine):
             assert fast_raw == core_raw  # the same text in the database
             assert before - timedelta(seconds=1) <= fast.created_at <= datetime.now(UTC)
         assert connection.execute(text('SELECT COUNT(*) FROM fast_insert_samples WHERE "after" IS NULL')).scalar() == 2
+
+
+def test_rows_of_plain_types_are_stored_as_a_core_insert_stores_them(each_engine):
+    """On PostgreSQL these go by COPY in binary form: the same values, text and all."""
+    METADATA.create_all(each_engine)
+    with each_engine.begin() as connection:
+        connection.execute(insert(PLAIN), [{"ref": f"core-{n}", **values} for n, values in enumerate(PLAIN_VALUES)])
+        insert_rows(connection, PLAIN, [{"ref": f"fast-{n}", **values} for n, values in enumerate(PLAIN_VALUES)])
+    shown = text(
+        'SELECT ref, amount_pence, "count", small, CAST(day AS TEXT), CAST(year AS TEXT), flag, note, '
+        'CAST("when" AS TEXT) FROM fast_insert_plain ORDER BY id'
+    )
+    with each_engine.connect() as connection:
+        rows = connection.execute(select(PLAIN).order_by(PLAIN.c.id)).all()
+        raw = [tuple(row)[1:] for row in connection.execute(shown)]
+    half = len(PLAIN_VALUES)
+    for n, values in enumerate(PLAIN_VALUES):
+        core, fast = rows[n], rows[half + n]
+        assert {c: getattr(fast, c) for c in values} == values  # read back as given
+        assert {c: getattr(fast, c) for c in values} == {c: getattr(core, c) for c in values}
+        assert raw[half + n] == raw[n]  # the same in the database
+
+
+@pytest.mark.postgres
+def test_copy_goes_in_binary_form_only_where_every_column_takes_it(postgres_url):
+    engine = ensure_schema(postgres_url)
+    try:
+        METADATA.create_all(engine)
+        with engine.connect() as connection:
+            cursor = connection.connection.cursor()
+            plain = fast_insert._binary_types(cursor, '"fast_insert_plain"', [c.name for c in PLAIN.columns])
+            with_json = fast_insert._binary_types(cursor, '"fast_insert_samples"', [c.name for c in SAMPLES.columns])
+        assert plain is not None and len(plain) == len(PLAIN.columns)
+        assert with_json is None  # JSON goes as text, as psycopg writes a str in text form
+    finally:
+        engine.dispose()
 
 
 def test_one_default_time_for_a_whole_call_and_all_or_nothing_with_the_transaction(each_engine):

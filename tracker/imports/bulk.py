@@ -131,10 +131,11 @@ def _new_ids(session: Session, table: Table, count: int) -> list[int]:
     this transaction holds the only write lock, so nobody else takes them."""
     session.flush()  # anything the session holds goes first, as before
     if session.get_bind().dialect.name == "postgresql":
-        taken = text(
-            "SELECT nextval(sequence) FROM generate_series(1, :count), pg_get_serial_sequence(:table, 'id') AS sequence"
+        taken = text(  # one array, not a row per id
+            "SELECT array_agg(nextval(sequence)) "
+            "FROM generate_series(1, :count), pg_get_serial_sequence(:table, 'id') AS sequence"
         )
-        return sorted(session.execute(taken, {"count": count, "table": table.name}).scalars())
+        return sorted(session.execute(taken, {"count": count, "table": table.name}).scalar_one())
     highest = session.execute(select(func.max(table.c.id))).scalar() or 0
     return list(range(highest + 1, highest + count + 1))
 
