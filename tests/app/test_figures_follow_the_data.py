@@ -40,3 +40,35 @@ def test_a_write_from_the_command_line_is_seen_on_the_next_run(app_database: str
     at.run()  # the same session, seconds later: well inside any timer a cache might have had
     assert not at.exception
     assert _committed(at) == "at least £14.3m"
+
+
+def test_a_year_range_left_whole_takes_in_new_years_and_a_chosen_one_stays(app_database: str, tmp_path: Path) -> None:
+    whole = AppTest.from_file(APP, default_timeout=60).run()
+    chosen = AppTest.from_file(APP, default_timeout=60).run()
+    years = whole.select_slider(key="filter_years")
+    first, last = years.options[0], years.options[-1]
+    assert years.value == (first, last)
+    chosen.select_slider(key="filter_years").set_value((first, first)).run()
+
+    later = tmp_path / "later.csv"
+    later.write_text(
+        "ref,announced_on,funder,recipient,purpose,kind,amount,first_year\n"
+        "X2,2020-01-10,Welsh Government,Welsh councils,Later,one-off,£1m,2031-32\n",
+        encoding="utf-8",
+    )
+    done = subprocess.run(
+        [sys.executable, "-m", "tracker.cli", "import", "commitments", str(later)],
+        env={**os.environ, "TRACKER_DATABASE_URL": app_database},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+
+    whole.run()
+    chosen.run()
+    assert not whole.exception and not chosen.exception
+    assert whole.select_slider(key="filter_years").options[-1] == "2031-32"
+    assert whole.select_slider(key="filter_years").value == (first, "2031-32")  # followed the data
+    assert chosen.select_slider(key="filter_years").value == (first, first)  # left as chosen
+    assert "2031-32" in set(whole.dataframe[0].value["label"])
