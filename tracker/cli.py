@@ -64,9 +64,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     imp = commands.add_parser("import", help="import a CSV or XLSX file (all or nothing)")
-    imp.add_argument("what", choices=("commitments", "deliveries"), help="what the file holds")
     imp.add_argument(
-        "file", help="a CSV or XLSX file (a workbook with several sheets needs one named Commitments or Deliveries)"
+        "what",
+        choices=("commitments", "deliveries", "360giving"),
+        help="what the file holds (360giving: grants in the 360Giving standard, flattened or a JSON data package)",
+    )
+    imp.add_argument(
+        "file",
+        help="a CSV or XLSX file (a workbook with several sheets needs one named Commitments, Deliveries or grants), "
+        "or for 360giving a JSON data package",
     )
     imp.add_argument(
         "--reason",
@@ -231,6 +237,8 @@ def cmd_import(args) -> int:
     finally:
         engine.dispose()
     print(outcome)
+    for note in outcome.notes:
+        print(f"note: {note}", file=sys.stderr)
     return 0
 
 

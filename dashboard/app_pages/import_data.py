@@ -17,7 +17,8 @@ from tracker.records.permissions import PermissionDenied
 
 me = auth.require("import_commitments", "import_deliveries")
 
-KIND_LABELS = {"commitments": "Commitments", "deliveries": "Deliveries"}
+KIND_LABELS = {"commitments": "Commitments", "deliveries": "Deliveries", "360giving": "360Giving grants"}
+FORMATS = {name: "CSV, XLSX or JSON" if found.json_package else "CSV or XLSX" for name, found in reading.KINDS.items()}
 MAX_UPLOAD_MB = st.get_option("server.maxUploadSize")  # .streamlit/config.toml
 FILE_HELP = {
     "commitments": (
@@ -43,6 +44,18 @@ FILE_HELP = {
         "**Optional:** `note`, `illustrative` (yes/no), `evidence_url`.\n\n"
         "Common spellings of the headings work too (*Payment date*, *Amount paid*, *Reference*…). Rows are "
         "matched to stored deliveries by `ref`."
+    ),
+    "360giving": (
+        "Grants in the [360Giving standard](https://standard.threesixtygiving.org/): the flattened form (CSV or "
+        'XLSX with the standard\'s column titles, one grant a row) or a JSON data package (`{"grants": [...]}`). '
+        "**Read:** `Identifier` (the commitment's ref), `Title`, `Description`, `Currency` (GBP), `Amount "
+        "Awarded`, `Award Date`, `Funding Org:Identifier` and `:Name`, `Recipient Org:Identifier` and `:Name` "
+        "(a grant to an individual is recorded as *individual recipient*, never a name), `Planned Dates:Start "
+        "Date` and `:End Date`, `Beneficiary Location:Geographic Code` (GSS codes), `Grant Programme:Title`; "
+        "other columns are left aside.\n\n"
+        "Each grant is one announcement (the award) with one commitment: a one-off in the financial year of "
+        "its award date. Dates may be `2014-07-24`, `24/07/2014` or `2014-07-24T00:00:00+00:00` (the date as "
+        "written). Re-importing the same file changes nothing."
     ),
 }
 # The later contract's columns, shown beside the rows when the file has them (tracker.imports.describe).
@@ -114,12 +127,13 @@ def save(plan: planning.ImportPlan, data: bytes, reason: str | None, reason_text
 
 st.title("Import")
 st.caption(
-    "Add or update commitments and deliveries from a CSV or Excel (XLSX) file. You see what will change "
-    "before anything is saved, and a file with any problem imports nothing."
+    "Add or update commitments and deliveries from a CSV or Excel (XLSX) file, or grants published in the "
+    "360Giving standard. You see what will change before anything is saved, and a file with any problem "
+    "imports nothing."
 )
 
 # Finance staff import deliveries only; editors (and admins) both kinds.
-offered = [k for k in reading.KINDS if auth.allows(me, f"import_{k}")]
+offered = [name for name, found in reading.KINDS.items() if auth.allows(me, found.permission)]
 if st.session_state.get("import_kind") not in (None, *offered):  # a kind this user may no longer import
     st.session_state["import_kind"] = offered[0]
 kind = st.segmented_control(
@@ -136,14 +150,14 @@ with st.expander("What the file should look like", icon=":material/help:"):
 
 uploaded = st.file_uploader(
     f"{KIND_LABELS[kind]} file",
-    type=["csv", "xlsx"],
+    type=["csv", "xlsx", *(["json"] if reading.KINDS[kind].json_package else [])],
     key="import_file",
-    help=f"CSV or XLSX, up to {MAX_UPLOAD_MB} MB. For a bigger file, split it or use "
+    help=f"{FORMATS[kind]}, up to {MAX_UPLOAD_MB} MB. For a bigger file, split it or use "
     f"`funding-tracker import {kind} FILE`.",
 )
 if uploaded is None:
     st.info(
-        f"Choose a CSV or XLSX file of {kind} (up to {MAX_UPLOAD_MB} MB) to see a preview. "
+        f"Choose a {FORMATS[kind]} file of {KIND_LABELS[kind].lower()} (up to {MAX_UPLOAD_MB} MB) to see a preview. "
         "Nothing is saved until you confirm.",
         icon=":material/upload_file:",
     )
@@ -181,6 +195,8 @@ if plan.problems:
     )
 elif plan.to_apply == 0 and len(plan.rows) and not saved:
     st.success("Nothing to import: every row is already in the database, unchanged.", icon=":material/check:")
+if plan.notes:
+    st.warning("\n".join(f"- {note}" for note in plan.notes), icon=":material/content_copy:")
 
 if len(plan.rows):
     st.dataframe(

@@ -70,3 +70,8 @@ at ``MAX_ROWS`` rows of a commitments file's ten text columns fits."""
 MAX_GRANTS = 2_000_000
 """Grants in a 360Giving file, or activities in an IATI file, for the
 readers of those standards (the same limit for both)."""
+
+MAX_JSON_BYTES = 100 * 1024 * 1024
+"""Bytes of a JSON data package (360Giving), which is read whole: about
+100,000 grants. A larger package is refused with a message (the flattened
+CSV of the same grants is read as a stream, up to ``MAX_ROWS``)."""

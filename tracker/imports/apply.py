@@ -65,6 +65,7 @@ class ImportOutcome:
     updated: int
     unchanged: int
     details: saving.ImportResult = field(default_factory=saving.ImportResult)
+    notes: tuple[Problem, ...] = ()  # said, but no reason to refuse the file (e.g. a grant repeated exactly)
 
     def __str__(self) -> str:
         kind = reading.kind_of(self.kind)
@@ -169,7 +170,14 @@ def apply_plan(
                 )
             result = _save(checked, session, connection, actor, progress, reason, reason_text)
             session.commit()  # joined: flushes; the connection's block commits
-    return ImportOutcome(plan.kind, result.created_rows, result.updated_rows, plan.counts.get("unchanged", 0), result)
+    return ImportOutcome(
+        plan.kind,
+        result.created_rows,
+        result.updated_rows,
+        plan.counts.get("unchanged", 0),
+        result,
+        tuple(plan.notes),
+    )
 
 
 def _save(
@@ -188,21 +196,21 @@ def _save(
     updates = checked.with_action("update")
     tick = _Ticker(progress, len(creates) + len(updates))
     result = saving.ImportResult(created_rows=len(creates), updated_rows=len(updates))
-    ordered: list[Any] = targets_first(creates) if kind.name == "commitments" else creates
+    ordered: list[Any] = targets_first(creates) if kind.saves == "commitments" else creates
     growing_tables(connection)  # the refs looked up below are in tables this transaction fills
     saved = bulk.Saved()
-    if kind.name == "commitments":  # what the new commitments join, as the check found it
+    if kind.saves == "commitments":  # what the new commitments join, as the check found it
         saved = bulk.Saved.for_file(creates, checked.linked_ids, checked.announcements)
     for start in range(0, len(ordered), SAVE_CHUNK):
         chunk = ordered[start : start + SAVE_CHUNK]
-        if kind.name == "commitments":
+        if kind.saves == "commitments":
             bulk.insert_commitments(session, chunk, actor, result, saved)
         else:
             bulk.insert_deliveries(session, chunk, actor, result)
         tick.add(len(chunk))
     session.flush()  # the edits below run in other sessions on this connection: they must see these
     for rec in updates:
-        _update(kind.name, checked.versions, rec, connection, actor, reason, reason_text)
+        _update(kind.saves, checked.versions, rec, connection, actor, reason, reason_text)
         tick.add(1)
     tick.finish()
     return result
@@ -236,15 +244,16 @@ def import_file(
             if problems:
                 raise DataError(problems)
             unchanged = checked.actions.count("unchanged")
+            notes = tuple(parsed.notes)
             if "create" not in checked.actions and "update" not in checked.actions:
-                return ImportOutcome(kind, 0, 0, unchanged)
+                return ImportOutcome(kind, 0, 0, unchanged, notes=notes)
             if checked.needs_reason:
                 reason_problems = check_reason(reason, reason_text)
                 if reason_problems:
                     raise DataError(reason_problems)
             result = _save(checked, session, connection, actor, progress, reason, reason_text)
             session.commit()
-    return ImportOutcome(kind, result.created_rows, result.updated_rows, unchanged, result)
+    return ImportOutcome(kind, result.created_rows, result.updated_rows, unchanged, result, notes)
 
 
 def stderr_progress() -> Progress:

@@ -93,6 +93,7 @@ class ImportPlan:
     needs_reason: bool = False  # some row changes a commitment's money
     sheet: str | None = None
     details: pd.DataFrame = field(default_factory=lambda: _pandas().DataFrame())
+    notes: list[Problem] = field(default_factory=list)  # said, but no reason to refuse the file
 
     @property
     def to_apply(self) -> int:
@@ -165,6 +166,7 @@ def plan_import(
         checked.needs_reason,
         parsed.sheet,
         checked.details_frame(),
+        list(parsed.notes),
     )
 
 
@@ -223,7 +225,7 @@ class Checked:
 
     @property
     def needs_reason(self) -> bool:
-        return self.kind.name == "commitments" and any(
+        return self.kind.saves == "commitments" and any(
             a == "update" and any(name in MONEY_FIELDS for name, _ in changes)
             for a, changes in zip(self.actions, self.changes)
         )
@@ -255,7 +257,7 @@ def check(kind: Kind, session: Session, parsed: reading.Parsed, *, described: bo
     database (problems in file order; ``parsed.problems``, the file's own, are
     the caller's). ``described=False`` leaves out each row's words for a
     preview (the command line saves without showing them)."""
-    check_rows = _check_commitments if kind.name == "commitments" else _check_deliveries
+    check_rows = _check_commitments if kind.saves == "commitments" else _check_deliveries
     checked = check_rows(kind, session, parsed, described)
     checked.problems.sort(key=lambda p: p.line or 0)
     return checked

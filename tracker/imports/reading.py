@@ -10,11 +10,12 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from tracker.files.tabular import Problem, Row, missing_columns, read_table, read_table_bytes
+from tracker.open_data import giving360
 from tracker.records import commitment_rows, delivery_rows
 
 log = logging.getLogger(__name__)
@@ -38,6 +39,15 @@ class Kind:
     permission: str  # the action in tracker.records.permissions
     required: tuple[str, ...]  # columns the header must have
     parse_row: Callable[[Row, list[Problem]], Any]  # one row -> a record, or None with its problems
+    records: str = ""  # what its rows become and are saved as: "commitments" or "deliveries" (default: name)
+    json_package: bool = False  # may be a JSON data package (360Giving) as well as CSV or XLSX
+    repeats_once: bool = False  # an identical repeat of a row is imported once, with a note
+    titles: dict[str, str] = field(default_factory=dict)  # a column's name in messages, where not its own
+
+    @property
+    def saves(self) -> str:
+        """The kind of record saved: "commitments" or "deliveries"."""
+        return self.records or self.name
 
 
 KINDS: dict[str, Kind] = {
@@ -60,6 +70,20 @@ KINDS: dict[str, Kind] = {
         "import_deliveries",
         delivery_rows.REQUIRED,
         delivery_rows.parse_delivery_row,
+    ),
+    "360giving": Kind(
+        "360giving",
+        "grant",
+        "grants",
+        "grants",
+        giving360.ALIASES,
+        "import_commitments",
+        giving360.REQUIRED,
+        giving360.parse_grant_row,
+        records="commitments",
+        json_package=True,
+        repeats_once=True,
+        titles=giving360.TITLES,
     ),
 }
 
@@ -98,6 +122,7 @@ class Parsed:
     rows: int
     checkable: bool
     sheet: str | None = None
+    notes: list[Problem] = field(default_factory=list)  # said, but no reason to refuse the file
 
 
 def read_parsed(kind: Kind, source: Source, filename: str) -> Parsed:
@@ -105,19 +130,26 @@ def read_parsed(kind: Kind, source: Source, filename: str) -> Parsed:
     one pass; never raises for bad data."""
     row_problems: list[Problem] = []
     count = [0]
+    repeats = giving360.Repeats() if kind.repeats_once else None
 
     def take(header: list[str]) -> Callable[[Row], Any]:
         missing = missing_columns(header, kind.required)
-        row_problems.extend(missing)
+        row_problems.extend(
+            Problem(p.line, kind.titles.get(p.column or "", p.column), p.value, p.expected) for p in missing
+        )
 
         def parse_row(row: Row) -> Any:
             count[0] += 1
-            return None if missing else kind.parse_row(row, row_problems)
+            if missing or (repeats is not None and repeats.is_repeat(row)):
+                return None
+            return kind.parse_row(row, row_problems)
 
         return parse_row
 
     try:
-        if isinstance(source, bytes):
+        if kind.json_package and giving360.looks_like_json(source):
+            table = giving360.read_package(source, take)
+        elif isinstance(source, bytes):
             table = read_table_bytes(source, filename, kind.aliases, sheet=kind.sheet, take=take)
         else:
             table = read_table(source, kind.aliases, sheet=kind.sheet, take=take)
@@ -125,7 +157,8 @@ def read_parsed(kind: Kind, source: Source, filename: str) -> Parsed:
         log.exception("reading %r failed", filename)
         return Parsed([], [], [Problem(None, None, None, INTERNAL_ERROR)], [], 0, False)
     checkable = _checkable(table.header, table.problems, count[0])
-    return Parsed(table.header, table.rows, table.problems, row_problems, count[0], checkable, table.sheet)
+    notes = repeats.notes if repeats is not None else []
+    return Parsed(table.header, table.rows, table.problems, row_problems, count[0], checkable, table.sheet, notes)
 
 
 def _checkable(header: list[str], problems: list[Problem], rows: int) -> bool:

@@ -1,0 +1,248 @@
+"""360Giving grants in: each grant becomes a row of the tracker's own
+commitments format, read by the same parser, checks and saving as any
+commitments file (one import pipeline).
+
+A grant is one announcement (the award: ``Award Date``, the funder) with one
+commitment (``Identifier`` is its ref): by default a **one-off in the
+financial year of its award date**, as GrantNav reports grants. Funding and
+recipient organisations go by their identifiers; a grant to an individual
+records "individual recipient", never the person's name. The file is either
+the flattened form (CSV or XLSX with the standard's column titles,
+``Funding Org:Name``...) or a JSON data package (``{"grants": [...]}``,
+schema 1.4), which is flattened here to the same columns.
+
+Dates may be written as dates (``2014-07-24``, day-first ``24/07/2014``) or
+as date-times with a zone (``2014-07-24T00:00:00+00:00``): the date is the
+one written, whatever the zone. Currency must be GBP.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import re
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+from tracker.core.fiscal import DATE_EXAMPLES, FinancialYear, FiscalError
+from tracker.files import limits
+from tracker.files.tabular import Problem, Row, RowTaker, Table, normalise_header, parse_file_date
+from tracker.records import commitment_rows
+from tracker.records.commitment_rows import CommitmentRecord
+
+INDIVIDUAL = "individual recipient"  # who a grant to a person is recorded as: never their name
+
+# The columns read, by their title in the standard's flattened form -> the
+# tracker's commitments column (or a column of the standard's own, kept
+# under its normalised title). Titles are matched as every header is
+# (``tabular.normalise_header``: case and punctuation do not matter).
+COLUMNS: dict[str, str] = {
+    "Identifier": "ref",
+    "Title": "purpose",
+    "Description": "quote",
+    "Currency": "currency",
+    "Amount Awarded": "amount",
+    "Award Date": "announced_on",
+    "Award date:Start date": "announced_on",  # an older spelling seen in published files
+    "Recipient Org:Identifier": "recipient_id",
+    "Recipient Org:Name": "recipient",
+    "Recipient Ind:Identifier": "recipient_individual",
+    "Recipient Ind:Name": "recipient_individual_name",
+    "Funding Org:Identifier": "funder_id",
+    "Funding Org:Name": "funder",
+    "Planned Dates:Start Date": "planned_start",
+    "Planned Dates:End Date": "planned_end",
+    "Beneficiary Location:Geographic Code": "areas",
+    "Grant Programme:Title": "programme",
+}
+# The standard's title of each column, for messages.
+TITLES: dict[str, str] = {}
+for _title, _column in COLUMNS.items():
+    TITLES.setdefault(_column, _title)
+
+
+ALIASES: dict[str, str] = {normalise_header(title): column for title, column in COLUMNS.items()}
+REQUIRED = ("ref", "purpose", "currency", "amount", "announced_on", "funder")
+
+_DATE_TIME = re.compile(
+    r"^(\d{4}-\d{2}-\d{2})T([01]\d|2[0-3]):[0-5]\d(?::[0-5]\d(?:\.\d+)?)?(?:Z|[+-]([01]\d|2[0-3])(?::?[0-5]\d)?)?$"
+)
+_DATE_COLUMNS = ("announced_on", "planned_start", "planned_end")
+_DATES_SAID = f"expected {DATE_EXAMPLES}"  # as tracker.core.fiscal says a date is wrong
+_DATES_EXPECTED = "expected a date such as 2014-07-24, 2014-07-24T00:00:00+00:00 or 24/07/2014"
+
+
+def parse_grant_row(row: Row, problems: list[Problem]) -> CommitmentRecord | None:
+    """One grant (a row of the flattened form) -> a one-off commitment in the
+    financial year of its award date, or None with its problems (each naming
+    the grant and the standard's column)."""
+    grant = row.get("ref") or "(no Identifier)"
+    own: list[Problem] = []
+    cells = {column: row.get(column) for column in commitment_rows.COLUMNS}
+    for column in _DATE_COLUMNS:
+        cells[column] = _date_as_written(cells[column])
+    if not row.get("currency"):
+        own.append(Problem(row.line, "currency", None, "required: the grant's currency (GBP)"))
+    if row.get("recipient_individual") or row.get("recipient_individual_name"):
+        cells["recipient"], cells["recipient_id"] = INDIVIDUAL, ""
+    cells["title"] = cells["purpose"]
+    cells["kind"] = "one-off"
+    cells["first_year"] = ""
+    awarded = cells["announced_on"]
+    if not awarded:
+        own.append(Problem(row.line, "announced_on", None, "required: the grant's award date"))
+    else:
+        with contextlib.suppress(FiscalError):  # (the parser says what is wrong with the date)
+            cells["first_year"] = FinancialYear.from_date(parse_file_date(awarded)).label
+    found: list[Problem] = []
+    record = commitment_rows.parse_commitment_row(Row(row.line, cells), found)
+    for problem in own + found:
+        problems.append(_named(problem, grant))
+    return record if not own else None
+
+
+def _date_as_written(text: str) -> str:
+    """A date-time with a zone -> its date as written; anything else as it is."""
+    match = _DATE_TIME.match(text)
+    return match[1] if match else text
+
+
+def _named(problem: Problem, grant: str) -> Problem:
+    """A problem said with the standard's column title and the grant's identifier."""
+    column = TITLES.get(problem.column or "", problem.column)
+    expected = problem.expected
+    if problem.column in _DATE_COLUMNS:
+        expected = expected.replace(_DATES_SAID, _DATES_EXPECTED)
+    return Problem(problem.line, column, problem.value, f"grant {grant}: {expected}")
+
+
+class Repeats:
+    """Identical repeats of a grant in one file (the same identifier, every
+    cell the same): the first is imported, each repeat is left out and said
+    in a note. The same identifier with different content is left to the
+    duplicate-ref rule, which refuses the file. Holds a ref, a line and a
+    16-byte digest per grant, not the rows."""
+
+    def __init__(self) -> None:
+        self.seen: dict[str, tuple[int, bytes]] = {}
+        self.notes: list[Problem] = []
+
+    def is_repeat(self, row: Row) -> bool:
+        ref = row.get("ref")
+        if not ref:
+            return False
+        cells = json.dumps(sorted((column, row.get(column)) for column in row.cells)).encode()
+        digest = hashlib.blake2b(cells, digest_size=16).digest()
+        first = self.seen.setdefault(ref, (row.line, digest))
+        if first[0] == row.line or first[1] != digest:
+            return False
+        self.notes.append(
+            Problem(row.line, TITLES["ref"], ref, f"grant {ref} repeats line {first[0]} exactly: imported once")
+        )
+        return True
+
+
+# --- JSON data packages ------------------------------------------------------------------
+
+# Each column of the flattened form, from a grant in a package: a path of keys,
+# where a list takes its first item ("*": every item, joined by ";").
+_JSON_COLUMNS: dict[str, tuple[str, ...]] = {
+    "Identifier": ("id",),
+    "Title": ("title",),
+    "Description": ("description",),
+    "Currency": ("currency",),
+    "Amount Awarded": ("amountAwarded",),
+    "Award Date": ("awardDate",),
+    "Recipient Org:Identifier": ("recipientOrganization", "id"),
+    "Recipient Org:Name": ("recipientOrganization", "name"),
+    "Recipient Ind:Identifier": ("recipientIndividual", "id"),
+    "Recipient Ind:Name": ("recipientIndividual", "name"),
+    "Funding Org:Identifier": ("fundingOrganization", "id"),
+    "Funding Org:Name": ("fundingOrganization", "name"),
+    "Planned Dates:Start Date": ("plannedDates", "startDate"),
+    "Planned Dates:End Date": ("plannedDates", "endDate"),
+    "Beneficiary Location:Geographic Code": ("beneficiaryLocation", "*", "geoCode"),
+    "Grant Programme:Title": ("grantProgramme", "title"),
+}
+
+
+def looks_like_json(source: bytes | Path) -> bool:
+    """Whether the file's first character (after a byte-order mark and spaces) opens a JSON value."""
+    if isinstance(source, bytes):
+        start = source[:4096]
+    else:
+        with open(source, "rb") as stream:
+            start = stream.read(4096)
+    text = start.lstrip(b"\xef\xbb\xbf \t\r\n")
+    return text[:1] in (b"{", b"[")
+
+
+def read_package(source: bytes | Path, take: RowTaker) -> Table:
+    """A 360Giving JSON data package as the flattened form's rows (a grant's
+    number in the package as its line), each handed to ``take``'s parser."""
+    size = len(source) if isinstance(source, bytes) else Path(source).stat().st_size
+    if size > limits.MAX_JSON_BYTES:
+        return _refused(
+            f"is a JSON package of {size / 1024 / 1024:,.0f} MB: at most {limits.MAX_JSON_BYTES // 1024 // 1024} MB "
+            "is read as JSON; give the same grants as 360Giving's flattened CSV, or split the package"
+        )
+    try:
+        raw = source if isinstance(source, bytes) else Path(source).read_bytes()
+        package = json.loads(raw.decode("utf-8-sig"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as err:
+        return _refused(f"is not JSON: {_reason(err)}")
+    except RecursionError:
+        return _refused("is JSON nested too deeply to be a 360Giving data package")
+    grants = package.get("grants") if isinstance(package, dict) else None
+    if not isinstance(grants, list):
+        return _refused('is JSON but not a 360Giving data package: expected {"grants": [...]}')
+    if len(grants) > limits.MAX_GRANTS:
+        return _refused(f"has more than {limits.MAX_GRANTS:,} grants")
+    header = [ALIASES[normalise_header(title)] for title in _JSON_COLUMNS]
+    parse: Callable[[Row], object] | None = take(header)
+    rows: list[Any] = []
+    problems: list[Problem] = []
+    for number, grant in enumerate(grants, start=1):
+        if not isinstance(grant, dict):
+            problems.append(Problem(number, None, None, "expected a grant (a JSON object)"))
+            continue
+        cells = {column: _flat(grant, path) for column, path in zip(header, _JSON_COLUMNS.values())}
+        row = Row(number, cells)
+        kept = parse(row) if parse is not None else row
+        if kept is not None:
+            rows.append(kept)
+    return Table(header, rows, problems)
+
+
+def _refused(why: str) -> Table:
+    return Table([], [], [Problem(None, None, None, why)])
+
+
+def _flat(grant: dict[str, Any], path: tuple[str, ...]) -> str:
+    values = list(_walk(grant, path))
+    return ";".join(values) if "*" in path else (values[0] if values else "")
+
+
+def _walk(value: Any, path: tuple[str, ...]) -> Iterator[str]:
+    if not path:
+        if value is None or isinstance(value, (dict, list)):
+            return
+        yield value if isinstance(value, str) else json.dumps(value)
+        return
+    key, rest = path[0], path[1:]
+    if key == "*":
+        for item in value if isinstance(value, list) else [value]:
+            yield from _walk(item, rest)
+        return
+    if isinstance(value, list):
+        value = value[0] if value else None
+    if isinstance(value, dict) and key in value:
+        yield from _walk(value[key], rest)
+
+
+def _reason(err: Exception) -> str:
+    if isinstance(err, json.JSONDecodeError):
+        return f"{err.msg} at line {err.lineno}, column {err.colno}"
+    return "its bytes are not UTF-8 text"
