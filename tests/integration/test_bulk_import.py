@@ -14,6 +14,7 @@ from db.session import ensure_schema, read_session, write_session
 from tests.actors import admin
 from tracker.files.tabular import DataError, Problem
 from tracker.imports import apply, bulk, reading, saving
+from tracker.imports import plan as planning
 from tracker.imports.plan import plan_import
 
 ACTOR = admin("test:bulk-importer")
@@ -179,3 +180,26 @@ def test_a_problem_found_while_saving_the_last_chunk_undoes_the_chunks_before(
 
     assert chunks == [100, 100, 50]
     assert _rows(engine) == before
+
+
+@pytest.mark.parametrize("chunk", [1, 2, 5000])
+def test_stored_rows_are_compared_a_chunk_at_a_time_with_the_same_plan(engine: Engine, monkeypatch, chunk: int):
+    """Re-importing a file compares its stored rows a chunk at a time (each stored
+    commitment's graph read and let go): the plan is the same whatever the chunk."""
+    original = (FIXTURES / "commitments.csv").read_bytes()
+    apply.import_file("commitments", FIXTURES / "commitments.csv", engine=engine, actor=ACTOR)
+    lines = original.decode().splitlines()
+    changed = [lines[0], lines[1].replace(",10000000,", ",12000000,"), *lines[2:]]  # P1's money changes
+    changed.append("N1,,2024-02-01,Welsh Government,Council X,GB-PLA-1,New one,one-off,5,2024-25,,,,,")
+    data = ("\n".join(changed) + "\n").encode()
+
+    def planned() -> tuple:
+        plan = plan_import("commitments", data, "again.csv", engine=engine)
+        return plan.rows.to_dict("records"), [str(p) for p in plan.problems], plan.counts, plan.versions
+
+    expected = planned()
+    monkeypatch.setattr(planning, "CHECK_CHUNK", chunk)
+    assert planned() == expected
+    _, problems, counts, _ = expected
+    assert counts["create"] == 1 and counts["update"] == 1 and counts["unchanged"] == len(lines) - 2
+    assert problems == []

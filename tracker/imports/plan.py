@@ -94,6 +94,7 @@ class ImportPlan:
     sheet: str | None = None
     details: pd.DataFrame = field(default_factory=lambda: _pandas().DataFrame())
     notes: list[Problem] = field(default_factory=list)  # said, but no reason to refuse the file
+    options: reading.Options = field(default_factory=reading.Options)  # the choices it was made with
 
     @property
     def to_apply(self) -> int:
@@ -125,7 +126,13 @@ def problems_frame(problems: list[Problem]) -> pd.DataFrame:
 
 
 def plan_import(
-    kind: str, source: Source, filename: str, *, engine: Engine, previous: ImportPlan | None = None
+    kind: str,
+    source: Source,
+    filename: str,
+    *,
+    engine: Engine,
+    previous: ImportPlan | None = None,
+    options: reading.Options | None = None,
 ) -> ImportPlan:
     """What importing ``source`` (an upload's bytes, or a file's path) would do.
 
@@ -134,16 +141,17 @@ def plan_import(
     reason) does not check a large file again.
     """
     found = reading.kind_of(kind)
+    options = options or reading.Options()
     digest = reading.content_hash(source)
     if (
         previous is not None
-        and (previous.kind, previous.filename) == (kind, filename)
+        and (previous.kind, previous.filename, previous.options) == (kind, filename, options)
         and previous.content_hash == digest
     ):
         with read_session(engine) as session:
             if database_state(session) == previous.database_state:
                 return previous
-    parsed = reading.read_parsed(found, source, filename)
+    parsed = reading.read_parsed(found, source, filename, options)
     with read_session(engine) as session:
         state = database_state(session)
         if parsed.checkable:
@@ -167,6 +175,7 @@ def plan_import(
         parsed.sheet,
         checked.details_frame(),
         list(parsed.notes),
+        options,
     )
 
 
@@ -271,6 +280,8 @@ def by_ref(session: Session, model: Any, refs: Any, *options: Any) -> dict[str, 
     return found
 
 
+CHECK_CHUNK = 5000  # stored commitments compared at a time (each with its announcement, areas, lines...)
+
 # What comparing a stored row reads, loaded up front rather than a query per row.
 _COMMITMENT_DETAIL = (
     selectinload(Commitment.announcement).selectinload(Announcement.funder),
@@ -299,28 +310,42 @@ def _check_commitments(kind: Kind, session: Session, parsed: reading.Parsed, des
         problems.append(Problem(lines[ref], "part_of", next(r.part_of for r in records if r.ref == ref), wrong))
     checked = Checked(kind, problems=problems)
     checked.detail_columns = [name for name in describe.DETAIL_COLUMNS if name in header]
+    naming = name_organisations(session, records, checked.problems)
+    checked.linked_ids = linked_ids
+    # A chunk at a time: each stored commitment's whole graph is read to compare it, and let go after.
+    for start in range(0, len(records), CHECK_CHUNK):
+        _compare_commitments(checked, session, records[start : start + CHECK_CHUNK], naming, described)
+    return checked
+
+
+def _compare_commitments(
+    checked: Checked, session: Session, records: list[Any], naming: Naming, described: bool
+) -> None:
+    """Each of ``records`` created, updated or unchanged against what is stored."""
+    kind = checked.kind
     stored = by_ref(session, Commitment, [r.ref for r in records], *_COMMITMENT_DETAIL)
-    naming = name_organisations(session, records, stored, checked.problems)
     announcements = by_ref(
         session, Announcement, [r.announcement_ref or r.ref for r in records], selectinload(Announcement.funder)
     )
-    checked.linked_ids = linked_ids
-    checked.announcements = {
-        ref: StoredAnnouncement(a.id, a.announced_on, a.funder_id) for ref, a in announcements.items()
-    }
     for rec in records:
         existing = stored.get(rec.ref)
         changes: Sequence[tuple[str, str]] = ()  # one empty tuple for every row unchanged
         if existing is None:
             action = "create"
-            _check_new(checked, rec, announcements.get(rec.announcement_ref or rec.ref), naming)
+            announcement = announcements.get(rec.announcement_ref or rec.ref)
+            _check_new(checked, rec, announcement, naming)
+            if announcement is not None:  # what saving the new row joins (only new rows: a million unchanged need none)
+                checked.announcements[announcement.ref] = StoredAnnouncement(
+                    announcement.id, announcement.announced_on, announcement.funder_id
+                )
         elif existing.deleted_at is not None:
             action = "update"
             checked.problems.append(_deleted(kind, rec.line, rec.ref))
         else:
             changes = describe.commitment_changes(existing, rec, naming.named(rec))
             action = "update" if changes else "unchanged"
-            checked.versions[rec.ref] = existing.version
+            if changes:  # the version an update expects (an unchanged row is not written)
+                checked.versions[rec.ref] = existing.version
             fixed = sorted({name for name, _ in changes} & ANNOUNCEMENT_FIELDS)
             if fixed:
                 value = getattr(rec, fixed[0])
@@ -342,7 +367,6 @@ def _check_commitments(kind: Kind, session: Session, parsed: reading.Parsed, des
             describe.commitment_summary(rec, named) if described else "",
             describe.commitment_details(rec, named) if described else {},
         )
-    return checked
 
 
 def _check_new(checked: Checked, rec: Any, announcement: Announcement | None, naming: Naming) -> None:

@@ -19,16 +19,55 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from db.models import Commitment, Organisation
+from db.fast_insert import one_of_lists
+from db.models import Announcement, Commitment, Organisation
 from tracker.core.identifiers import normalise_name
 from tracker.files.tabular import Problem
 from tracker.records.commitment_rows import CommitmentRecord
 from tracker.records.organisations import AmbiguousOrganisation, Organisations
 
 ROLES = ("funder", "recipient")
+
+
+@dataclass(frozen=True, slots=True)
+class Stored:
+    """What naming needs of a stored commitment: whether it is deleted, and
+    its announcement's funder and its recipient (read by id, not the
+    commitment's whole graph: a file of a million stored rows is compared a
+    chunk at a time, ``tracker.imports.plan``)."""
+
+    deleted: bool
+    funder: Organisation | None
+    recipient: Organisation | None
+
+
+def stored_parties(session: Session, refs: list[str]) -> dict[str, Stored]:
+    """``{ref: Stored}`` for the stored commitments among ``refs``."""
+    dialect = session.get_bind().dialect.name
+    rows: list[Any] = []
+    for where in one_of_lists(dialect, Commitment.ref, refs):
+        rows += session.execute(
+            select(Commitment.ref, Commitment.deleted_at, Announcement.funder_id, Commitment.recipient_id)
+            .join(Announcement, Commitment.announcement_id == Announcement.id)
+            .where(where)
+        ).all()
+    ids = {org_id for row in rows for org_id in (row.funder_id, row.recipient_id) if org_id is not None}
+    orgs: dict[int, Organisation] = {}
+    for where in one_of_lists(dialect, Organisation.id, ids):
+        orgs.update({org.id: org for org in session.scalars(select(Organisation).where(where))})
+    return {
+        row.ref: Stored(
+            row.deleted_at is not None,
+            orgs.get(row.funder_id),
+            orgs.get(row.recipient_id) if row.recipient_id is not None else None,
+        )
+        for row in rows
+    }
 
 
 @dataclass(frozen=True)
@@ -72,13 +111,14 @@ class Naming:
         return normalise_name(name) in Organisations.names(org)
 
 
-def name_organisations(
-    session: Session, records: list[CommitmentRecord], stored: dict[str, Commitment], problems: list[Problem]
-) -> Naming:
+CHUNK = 5000  # rows whose stored commitments are read at a time
+
+
+def name_organisations(session: Session, records: list[CommitmentRecord], problems: list[Problem]) -> Naming:
     """Every row's funder and recipient; a name that could be two organisations is a problem."""
     naming = Naming(session)
     for with_identifier in (True, False):
-        for rec, role, name, identifier in _to_find(records, stored, naming):
+        for rec, role, name, identifier in _to_find(session, records, naming):
             if bool(identifier) != with_identifier:
                 continue
             try:
@@ -89,21 +129,25 @@ def name_organisations(
 
 
 def _to_find(
-    records: list[CommitmentRecord], stored: dict[str, Commitment], naming: Naming
+    session: Session, records: list[CommitmentRecord], naming: Naming
 ) -> Iterator[tuple[CommitmentRecord, str, str, str | None]]:
     """Each (row, role, name, identifier) to find among the organisations;
     a stored commitment's row that agrees with what is stored is named
     there and then (again on a second pass: the same answer). Made as
-    needed, never held: a million rows would be two million tuples."""
-    for rec in records:
+    needed, never held: a million rows would be two million tuples; the
+    stored commitments are read a chunk of rows at a time."""
+    stored: dict[str, Stored] = {}
+    for index, rec in enumerate(records):
+        if index % CHUNK == 0:
+            stored = stored_parties(session, [r.ref for r in records[index : index + CHUNK]])
         existing = stored.get(rec.ref)
-        kept = existing if existing is not None and existing.deleted_at is None else None
+        kept = existing if existing is not None and not existing.deleted else None
         for role in ROLES:
             name, identifier = getattr(rec, role), getattr(rec, f"{role}_id")
             if not name:
                 continue
             if kept is not None:
-                org = kept.announcement.funder if role == "funder" else kept.recipient
+                org = kept.funder if role == "funder" else kept.recipient
                 if org is not None and naming.agrees(org, name, identifier):
                     naming.found[role][rec.line] = org
                     continue
