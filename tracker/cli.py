@@ -18,7 +18,7 @@ from datetime import date
 from tracker import cli_users
 from tracker.allocation import prefer_quick_allocation
 from tracker.cli_common import Refused, open_database, print_problems
-from tracker.core.vocabulary import REVISION_REASONS
+from tracker.core.vocabulary import GRANT_PLACINGS, REVISION_REASONS
 from tracker.core.vocabulary import ROLES as ROLE_NAMES
 
 BY_CHOICES = ("funder", "recipient", "programme", "purpose", "area")
@@ -80,6 +80,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="why the money of stored commitments changes, when the file changes it",
     )
     imp.add_argument("--reason-text", metavar="TEXT", help="say why, when the reason is other")
+    imp.add_argument(
+        "--spread",
+        choices=GRANT_PLACINGS,
+        help="360giving: where each grant's money goes: award-year (the financial year of its award date, the "
+        "default) or planned-dates (spread over its planned dates, estimated)",
+    )
 
     totals = commands.add_parser("totals", help="committed against delivered by financial year")
     totals.add_argument("--by", choices=BY_CHOICES)
@@ -214,12 +220,15 @@ def cmd_import(args) -> int:
     from pathlib import Path
 
     from tracker.files.tabular import DataError
-    from tracker.imports import apply
+    from tracker.imports import apply, reading
     from tracker.records.permissions import local_actor
 
     if not Path(args.file).is_file():
         print(f"{args.file}: no such file", file=sys.stderr)
         return 1
+    if args.spread and args.what != "360giving":
+        print("--spread is for 360giving files (commitments say their own spread)", file=sys.stderr)
+        return 2
     engine = open_database()
     progress = apply.stderr_progress() if sys.stderr.isatty() else None
     try:
@@ -231,6 +240,7 @@ def cmd_import(args) -> int:
             reason=args.reason,
             reason_text=args.reason_text or "",
             progress=progress,
+            options=reading.Options(grants=args.spread or "award-year"),
         )
     except DataError as err:
         return print_problems(err.problems)

@@ -9,7 +9,7 @@ import streamlit as st
 
 from dashboard import auth
 from dashboard.components import engine
-from tracker.core.vocabulary import REVISION_REASON_LABELS, REVISION_REASONS
+from tracker.core.vocabulary import GRANT_PLACING_LABELS, GRANT_PLACINGS, REVISION_REASON_LABELS, REVISION_REASONS
 from tracker.files.tabular import DataError
 from tracker.imports import apply, reading
 from tracker.imports import plan as planning
@@ -54,8 +54,10 @@ FILE_HELP = {
         "Date` and `:End Date`, `Beneficiary Location:Geographic Code` (GSS codes), `Grant Programme:Title`; "
         "other columns are left aside.\n\n"
         "Each grant is one announcement (the award) with one commitment: a one-off in the financial year of "
-        "its award date. Dates may be `2014-07-24`, `24/07/2014` or `2014-07-24T00:00:00+00:00` (the date as "
-        "written). Re-importing the same file changes nothing."
+        "its award date, or, if you choose, spread over its planned dates (`Planned Dates:Duration (months)` "
+        "counts from the planned start, else the award date), marked estimated. Dates may be `2014-07-24`, "
+        "`24/07/2014` or `2014-07-24T00:00:00+00:00` (the date as written). Re-importing the same file changes "
+        "nothing."
     ),
 }
 # The later contract's columns, shown beside the rows when the file has them (tracker.imports.describe).
@@ -155,6 +157,18 @@ uploaded = st.file_uploader(
     help=f"{FORMATS[kind]}, up to {MAX_UPLOAD_MB} MB. For a bigger file, split it or use "
     f"`funding-tracker import {kind} FILE`.",
 )
+options = reading.Options()
+if kind == "360giving":
+    placing = st.radio(
+        "Place each grant's money",
+        GRANT_PLACINGS,
+        format_func=GRANT_PLACING_LABELS.__getitem__,
+        key="import_grants_placing",
+        horizontal=True,
+        help="A spread over the planned dates is an estimate: the grant states no yearly split. A grant with no "
+        "planned dates stays in the year of its award.",
+    )
+    options = reading.Options(grants=placing or GRANT_PLACINGS[0])
 if uploaded is None:
     st.info(
         f"Choose a {FORMATS[kind]} file of {KIND_LABELS[kind].lower()} (up to {MAX_UPLOAD_MB} MB) to see a preview. "
@@ -169,13 +183,13 @@ saved = False
 if (
     st.session_state.get("import_confirm")
     and previewed is not None
-    and previewed.kind == kind
+    and (previewed.kind, previewed.options) == (kind, options)
     and previewed.content_hash == reading.content_hash(data)
 ):
     saved = save(previewed, data, st.session_state.get("import_reason"), st.session_state.get("import_reason_text", ""))
 
 with st.spinner("Checking every row…"):
-    plan = planning.plan_import(kind, data, uploaded.name, engine=engine(), previous=previewed)
+    plan = planning.plan_import(kind, data, uploaded.name, engine=engine(), previous=previewed, options=options)
 st.session_state["import_previewed"] = plan  # what the confirm button will save
 
 st.subheader(f"Preview of {uploaded.name}")

@@ -8,6 +8,9 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -19,7 +22,7 @@ from tests.actors import admin
 from tracker.figures import totals_data
 from tracker.files import limits
 from tracker.files.tabular import DataError
-from tracker.imports import apply
+from tracker.imports import apply, reading
 from tracker.imports.plan import plan_import
 
 ACTOR = admin("test:360giving")
@@ -234,3 +237,69 @@ def test_a_json_package_too_large_to_read_whole_is_refused(engine, tmp_path, mon
         _import(engine, path)
     assert "at most 0 MB is read as JSON" in str(refused.value) and "flattened CSV" in str(refused.value)
     assert _count(engine, Commitment) == 0
+
+
+PLANNED = (
+    "Identifier,Title,Currency,Amount Awarded,Award Date,Funding Org:Identifier,Funding Org:Name,"
+    "Planned Dates:Start Date,Planned Dates:End Date,Planned Dates:Duration (months)\n"
+    # 1 April 2020 to 31 March 2022: two financial years of 365 days each
+    "P1,Two years,GBP,1000,2020-03-01,GB-CHC-1,Funder,2020-04-01,2022-03-31,\n"
+    # only a duration: 12 months from the award date, 1 October 2020 to 30 September 2021
+    "P2,A year from award,GBP,365,2020-10-01T00:00:00+01:00,GB-CHC-1,Funder,,,12\n"
+    # no planned period at all: stays in the award year
+    "P3,No plan,GBP,50,2020-06-01,GB-CHC-1,Funder,,,\n"
+)
+
+
+def test_grants_spread_over_their_planned_dates_when_asked(engine, tmp_path):
+    path = tmp_path / "planned.csv"
+    path.write_text(PLANNED, encoding="utf-8")
+    spread = reading.Options(grants="planned-dates")
+    outcome = apply.import_file("360giving", path, engine=engine, actor=ACTOR, options=spread)
+    assert outcome.created == 3
+    text = totals_data.report(totals_data.load(engine), form="csv")
+    rows = {row["financial_year"]: row for row in csv.DictReader(io.StringIO(text))}
+    # P1 by days: 365 and 365; P2: 182 days in 2020-21 (1 Oct-31 Mar), 183 in 2021-22 (1 Apr-30 Sep).
+    # 2020-21: P1 500 + P2 182 (estimated) + P3 50 (its award year); 2021-22: P1 500 + P2 183.
+    assert {fy: (row["committed"], row["estimated"]) for fy, row in rows.items()} == {
+        "2020-21": ("732.00", "682.00"),
+        "2021-22": ("683.00", "683.00"),
+    }
+    with read_session(engine) as session:
+        kinds = {c.ref: (c.kind, c.spread, str(c.planned_end)) for c in session.scalars(select(Commitment))}
+    assert kinds == {
+        "P1": ("multi-year", "planned-dates", "2022-03-31"),
+        "P2": ("multi-year", "planned-dates", "2021-09-30"),
+        "P3": ("one-off", "none", "None"),
+    }
+    # The same file placed by award year is a change of money: each spread grant an update.
+    plan = plan_import("360giving", path.read_bytes(), path.name, engine=engine)
+    assert plan.counts["update"] == 2 and plan.counts["unchanged"] == 1
+
+
+def test_a_duration_that_is_not_whole_months_is_refused_when_spreading(engine, tmp_path):
+    path = tmp_path / "planned.csv"
+    path.write_text(PLANNED.replace(",,,12\n", ",,,a year\n"), encoding="utf-8")
+    with pytest.raises(DataError) as refused:
+        apply.import_file("360giving", path, engine=engine, actor=ACTOR, options=reading.Options("planned-dates"))
+    assert [str(p) for p in refused.value.problems] == [
+        "line 3: Planned Dates:Duration (months) 'a year': grant P2: expected a whole number of months"
+    ]
+    assert _import(engine, path).created == 3  # by award year the duration is not used
+
+
+def test_the_command_takes_the_spread_and_refuses_it_for_other_files(engine, tmp_path):
+    path = tmp_path / "planned.csv"
+    path.write_text(PLANNED, encoding="utf-8")
+    env = {**os.environ, "TRACKER_DATABASE_URL": engine.url.render_as_string(hide_password=False)}
+
+    def cli(*args: str) -> subprocess.CompletedProcess:
+        command = [sys.executable, "-m", "tracker.cli", "import", *args]
+        return subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
+
+    wrong = cli("commitments", str(path), "--spread", "planned-dates")
+    assert wrong.returncode == 2 and "--spread is for 360giving files" in wrong.stderr
+    done = cli("360giving", str(path), "--spread", "planned-dates")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("created 3 grants")
+    assert _committed(engine) == {"2020-21": "732.00", "2021-22": "683.00"}

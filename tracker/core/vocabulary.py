@@ -54,6 +54,16 @@ SPREAD_LABELS: Final = MappingProxyType(
 )
 SPREADS: Final = tuple(SPREAD_LABELS)
 
+# Where a 360Giving grant's money is placed: in the financial year of its award
+# date (as GrantNav reports grants), or spread over its planned dates (estimated).
+GRANT_PLACING_LABELS: Final = MappingProxyType(
+    {
+        "award-year": "In the financial year of its award date",
+        "planned-dates": "Spread over its planned dates (estimated)",
+    }
+)
+GRANT_PLACINGS: Final = tuple(GRANT_PLACING_LABELS)
+
 # ``reannounces`` names a recorded commitment, or this word: announced before,
 # the original not recorded here (counted, but not as new money).
 ANNOUNCED_EARLIER: Final = "earlier"

@@ -143,7 +143,7 @@ def apply_plan(
         if reason_problems:
             raise DataError(reason_problems)
     authorise(actor, kind.permission)
-    parsed = reading.read_parsed(kind, source, plan.filename)
+    parsed = reading.read_parsed(kind, source, plan.filename, plan.options)
     if parsed.problems:  # cannot happen for a file that planned cleanly, but never save on a guess
         raise DataError(parsed.problems)
 
@@ -225,6 +225,7 @@ def import_file(
     reason: str | None = None,
     reason_text: str = "",
     progress: Progress | None = None,
+    options: reading.Options | None = None,
 ) -> ImportOutcome:
     """Plan and apply a file in one go (the CLI): the same checks, problems and
     saving as the Import page, all rows or none. Raises ``DataError`` with
@@ -232,7 +233,7 @@ def import_file(
     found = reading.kind_of(kind)
     authorise(actor, found.permission)
     path = Path(path)
-    parsed = reading.read_parsed(found, path, path.name)
+    parsed = reading.read_parsed(found, path, path.name, options or reading.Options())
     if not parsed.checkable:
         raise DataError(parsed.problems)
     # Checked once, inside the transaction that saves it: nobody previews

@@ -28,6 +28,13 @@ Source = bytes | Path
 
 
 @dataclass(frozen=True)
+class Options:
+    """Choices made for one import (the command's flags, the Import page's controls)."""
+
+    grants: str = "award-year"  # where a 360Giving grant's money goes: one of vocabulary.GRANT_PLACINGS
+
+
+@dataclass(frozen=True)
 class Kind:
     """One kind of file the tracker imports."""
 
@@ -43,6 +50,11 @@ class Kind:
     json_package: bool = False  # may be a JSON data package (360Giving) as well as CSV or XLSX
     repeats_once: bool = False  # an identical repeat of a row is imported once, with a note
     titles: dict[str, str] = field(default_factory=dict)  # a column's name in messages, where not its own
+    # The row parser for an import's options, where they change it (else ``parse_row``).
+    with_options: Callable[[Options], Callable[[Row, list[Problem]], Any]] | None = None
+
+    def parser(self, options: Options) -> Callable[[Row, list[Problem]], Any]:
+        return self.with_options(options) if self.with_options is not None else self.parse_row
 
     @property
     def saves(self) -> str:
@@ -84,6 +96,7 @@ KINDS: dict[str, Kind] = {
         json_package=True,
         repeats_once=True,
         titles=giving360.TITLES,
+        with_options=lambda options: giving360.parser(options.grants),
     ),
 }
 
@@ -125,9 +138,10 @@ class Parsed:
     notes: list[Problem] = field(default_factory=list)  # said, but no reason to refuse the file
 
 
-def read_parsed(kind: Kind, source: Source, filename: str) -> Parsed:
+def read_parsed(kind: Kind, source: Source, filename: str, options: Options = Options()) -> Parsed:
     """The file read and every row parsed (the validation forms use too), in
     one pass; never raises for bad data."""
+    parse = kind.parser(options)
     row_problems: list[Problem] = []
     count = [0]
     repeats = giving360.Repeats() if kind.repeats_once else None
@@ -142,7 +156,7 @@ def read_parsed(kind: Kind, source: Source, filename: str) -> Parsed:
             count[0] += 1
             if missing or (repeats is not None and repeats.is_repeat(row)):
                 return None
-            return kind.parse_row(row, row_problems)
+            return parse(row, row_problems)
 
         return parse_row
 

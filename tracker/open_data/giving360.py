@@ -18,19 +18,24 @@ one written, whatever the zone. Currency must be GBP.
 
 from __future__ import annotations
 
+import calendar
 import contextlib
 import hashlib
 import json
 import re
 from collections.abc import Callable, Iterator
+from datetime import date, timedelta
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from tracker.core.fiscal import DATE_EXAMPLES, FinancialYear, FiscalError
+from tracker.core.vocabulary import GRANT_PLACINGS
 from tracker.files import limits
 from tracker.files.tabular import Problem, Row, RowTaker, Table, normalise_header, parse_file_date
 from tracker.records import commitment_rows
 from tracker.records.commitment_rows import CommitmentRecord
+from tracker.records.commitment_values import either
 
 INDIVIDUAL = "individual recipient"  # who a grant to a person is recorded as: never their name
 
@@ -54,6 +59,8 @@ COLUMNS: dict[str, str] = {
     "Funding Org:Name": "funder",
     "Planned Dates:Start Date": "planned_start",
     "Planned Dates:End Date": "planned_end",
+    "Planned Dates:Duration (months)": "planned_months",
+    "Planned Dates:Duration": "planned_months",  # (the same, as some publishers title it)
     "Beneficiary Location:Geographic Code": "areas",
     "Grant Programme:Title": "programme",
 }
@@ -74,10 +81,22 @@ _DATES_SAID = f"expected {DATE_EXAMPLES}"  # as tracker.core.fiscal says a date 
 _DATES_EXPECTED = "expected a date such as 2014-07-24, 2014-07-24T00:00:00+00:00 or 24/07/2014"
 
 
-def parse_grant_row(row: Row, problems: list[Problem]) -> CommitmentRecord | None:
+def parser(placing: str) -> Callable[[Row, list[Problem]], CommitmentRecord | None]:
+    """``parse_grant_row`` placing each grant's money as chosen (one of ``GRANT_PLACINGS``)."""
+    if placing not in GRANT_PLACINGS:
+        raise ValueError(f"a grant's money is placed {either(GRANT_PLACINGS)}, not {placing!r}")
+    return partial(parse_grant_row, placing=placing)
+
+
+def parse_grant_row(row: Row, problems: list[Problem], placing: str = "award-year") -> CommitmentRecord | None:
     """One grant (a row of the flattened form) -> a one-off commitment in the
     financial year of its award date, or None with its problems (each naming
-    the grant and the standard's column)."""
+    the grant and the standard's column).
+
+    ``placing`` "planned-dates": a grant with a planned period is instead a
+    multi-year total spread over it by days (estimated); a period given only
+    as a duration in months starts on the planned start, else on the award
+    date. A grant with no planned period stays in its award year."""
     grant = row.get("ref") or "(no Identifier)"
     own: list[Problem] = []
     cells = {column: row.get(column) for column in commitment_rows.COLUMNS}
@@ -96,11 +115,57 @@ def parse_grant_row(row: Row, problems: list[Problem]) -> CommitmentRecord | Non
     else:
         with contextlib.suppress(FiscalError):  # (the parser says what is wrong with the date)
             cells["first_year"] = FinancialYear.from_date(parse_file_date(awarded)).label
+    if placing == "planned-dates" and not own:
+        _spread_over_planned_dates(row, cells, own)
     found: list[Problem] = []
     record = commitment_rows.parse_commitment_row(Row(row.line, cells), found)
     for problem in own + found:
         problems.append(_named(problem, grant))
     return record if not own else None
+
+
+def _spread_over_planned_dates(row: Row, cells: dict[str, str], problems: list[Problem]) -> None:
+    """Make ``cells`` a multi-year total spread by its planned dates, where it has a period."""
+    try:
+        start = parse_file_date(cells["planned_start"] or cells["announced_on"])
+        end = parse_file_date(cells["planned_end"]) if cells["planned_end"] else None
+    except FiscalError:
+        return  # the parser says what is wrong with the date
+    months_text = row.get("planned_months")
+    if end is None and months_text:
+        months = _whole_months(months_text)
+        if months is None:
+            problems.append(Problem(row.line, "planned_months", months_text, "expected a whole number of months"))
+            return
+        end = _months_after(start, months) - timedelta(days=1)
+    if end is None or end < start:
+        return  # no planned period (or a backwards one, which the parser reports): the award year
+    first, last = FinancialYear.from_date(start), FinancialYear.from_date(end)
+    cells.update(
+        kind="multi-year",
+        spread="planned-dates",
+        planned_start=start.isoformat(),
+        planned_end=end.isoformat(),
+        first_year=first.label,
+        years=str(last - first + 1),
+    )
+
+
+def _whole_months(text: str) -> int | None:
+    """``"30"`` or ``"30.0"`` -> 30; anything else (or a period over 100 years) -> None."""
+    try:
+        value = float(text)
+    except ValueError:
+        return None
+    return int(value) if value.is_integer() and 0 < value <= 1200 else None
+
+
+def _months_after(day: date, months: int) -> date:
+    """The same day ``months`` later (the month's last day where it is shorter)."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    last = calendar.monthrange(year, month + 1)[1]
+    return date(year, month + 1, min(day.day, last))
 
 
 def _date_as_written(text: str) -> str:
@@ -163,6 +228,7 @@ _JSON_COLUMNS: dict[str, tuple[str, ...]] = {
     "Funding Org:Name": ("fundingOrganization", "name"),
     "Planned Dates:Start Date": ("plannedDates", "startDate"),
     "Planned Dates:End Date": ("plannedDates", "endDate"),
+    "Planned Dates:Duration (months)": ("plannedDates", "duration"),
     "Beneficiary Location:Geographic Code": ("beneficiaryLocation", "*", "geoCode"),
     "Grant Programme:Title": ("grantProgramme", "title"),
 }
