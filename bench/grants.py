@@ -31,7 +31,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import bench_common as common
-from imports import Database
+from imports import Database, fresh_database
 
 WORK = common.OUT / "grants"
 RESULTS = common.OUT / "grants.json"
@@ -143,15 +143,7 @@ def grant_files(n: int, seed: int) -> dict[str, Path]:
 def import_grants(form: str, path: Path, n: int, args: argparse.Namespace) -> dict:
     database = Database("sqlite", common.sqlite_url(WORK / f"grants-{form}.db"), WORK / f"grants-{form}.db")
     stem = f"grants-{n}-{form}"
-    database.empty()
-    upgrade = common.run_measured(
-        common.tracker_cli("db", "upgrade", console_script=True),
-        common.tracker_env(database.url),
-        WORK / f"{stem}-db-upgrade",
-        timeout=300,
-    )
-    if not upgrade.ok:
-        raise SystemExit(f"db upgrade failed: {upgrade.stderr[-2000:] or upgrade.stdout[-2000:]}")
+    fresh_database(database, stem, WORK)
     print(f"import 360giving {path.name} ({n:,} grants) ...", flush=True)
     run = common.run_measured(
         common.tracker_cli("import", "360giving", str(path), console_script=True),

@@ -177,13 +177,13 @@ def _meets(result: dict) -> bool:
     return result["seconds"] < target["seconds"] and result["peak_rss"] < target["peak_rss"]
 
 
-def fresh_database(database: Database, stem: str) -> dict:
-    """Empty ``database`` and run ``funding-tracker db upgrade`` on it (measured)."""
+def fresh_database(database: Database, stem: str, work: Path = WORK) -> dict:
+    """Empty ``database`` and run ``funding-tracker db upgrade`` on it (measured; its log in ``work``)."""
     database.empty()
     run = common.run_measured(
         common.tracker_cli("db", "upgrade", console_script=True),
         common.tracker_env(database.url),
-        WORK / f"{stem}-db-upgrade",
+        work / f"{stem}-db-upgrade",
         timeout=300,
     )
     if not run.ok:
