@@ -75,3 +75,6 @@ MAX_JSON_BYTES = 100 * 1024 * 1024
 """Bytes of a JSON data package (360Giving), which is read whole: about
 100,000 grants. A larger package is refused with a message (the flattened
 CSV of the same grants is read as a stream, up to ``MAX_ROWS``)."""
+
+MAX_XML_BYTES = 100 * 1024 * 1024
+"""Bytes of an IATI activity file (XML), read as a stream: a larger file is refused before it is read."""

@@ -74,11 +74,11 @@ class ImportOutcome:
             return f"{n:,} {kind.one if n == 1 else kind.many}"
 
         text = f"created {said(self.created)}, updated {said(self.updated)}, {said(self.unchanged)} unchanged"
-        extra = {k: v for k, v in self.details.created.items() if k not in ("commitment", "delivery")}
+        own = "commitment" if kind.saves == "commitments" else "delivery"
+        extra = [f"{n:,} new {saving.plural(entity, n)}" for entity, n in self.details.created.items() if entity != own]
+        extra += [f"{n:,} {saving.plural(entity, n)} updated" for entity, n in self.details.updated.items()]
         if extra:
-            text += (
-                " (with " + ", ".join(f"{n:,} new {entity}{'' if n == 1 else 's'}" for entity, n in extra.items()) + ")"
-            )
+            text += " (with " + ", ".join(extra) + ")"
         return text
 
 
@@ -174,7 +174,7 @@ def apply_plan(
         plan.kind,
         result.created_rows,
         result.updated_rows,
-        plan.counts.get("unchanged", 0),
+        checked.actions.count("unchanged"),
         result,
         tuple(plan.notes),
     )
@@ -194,7 +194,9 @@ def _save(
     kind = checked.kind
     creates = checked.with_action("create")
     updates = checked.with_action("update")
-    tick = _Ticker(progress, len(creates) + len(updates))
+    companions = checked.companions
+    companion_rows = len(companions.with_action("create")) + len(companions.with_action("update")) if companions else 0
+    tick = _Ticker(progress, len(creates) + len(updates) + companion_rows)
     result = saving.ImportResult(created_rows=len(creates), updated_rows=len(updates))
     ordered: list[Any] = targets_first(creates) if kind.saves == "commitments" else creates
     growing_tables(connection)  # the refs looked up below are in tables this transaction fills
@@ -212,6 +214,17 @@ def _save(
     for rec in updates:
         _update(kind.saves, checked.versions, rec, connection, actor, reason, reason_text)
         tick.add(1)
+    if companions is not None:  # the deliveries that came with the commitments, now saved
+        new = companions.with_action("create")
+        for start in range(0, len(new), SAVE_CHUNK):
+            bulk.insert_deliveries(session, new[start : start + SAVE_CHUNK], actor, result)
+            tick.add(len(new[start : start + SAVE_CHUNK]))
+        session.flush()
+        changed = companions.with_action("update")
+        for rec in changed:
+            _update("deliveries", companions.versions, rec, connection, actor, reason, reason_text)
+            tick.add(1)
+        result.count("updated", "delivery", len(changed))
     tick.finish()
     return result
 
@@ -246,7 +259,8 @@ def import_file(
                 raise DataError(problems)
             unchanged = checked.actions.count("unchanged")
             notes = tuple(parsed.notes)
-            if "create" not in checked.actions and "update" not in checked.actions:
+            actions = checked.all_actions()
+            if "create" not in actions and "update" not in actions:
                 return ImportOutcome(kind, 0, 0, unchanged, notes=notes)
             if checked.needs_reason:
                 reason_problems = check_reason(reason, reason_text)

@@ -214,6 +214,8 @@ class Checked:
     # What saving new commitments joins (found once here, not again for each chunk saved):
     linked_ids: dict[str, int] = field(default_factory=dict)  # stored commitments rows link to
     announcements: dict[str, StoredAnnouncement] = field(default_factory=dict)  # stored announcements rows name
+    # Deliveries that came with the file's commitments (a grant's money disbursed): saved after them.
+    companions: Checked | None = None
 
     def add(
         self,
@@ -232,6 +234,10 @@ class Checked:
     def with_action(self, action: str) -> list[Any]:
         return [rec for rec, a in zip(self.records, self.actions) if a == action]
 
+    def all_actions(self) -> list[str]:
+        """Every row's action, the companions' after the file's own."""
+        return self.actions + (self.companions.actions if self.companions is not None else [])
+
     @property
     def needs_reason(self) -> bool:
         return self.kind.saves == "commitments" and any(
@@ -240,6 +246,13 @@ class Checked:
         )
 
     def frame(self) -> pd.DataFrame:
+        """One row per record (the companions after the file's own)."""
+        own = self._own_frame()
+        if self.companions is None:
+            return own
+        return _pandas().concat([own, self.companions.frame()], ignore_index=True)
+
+    def _own_frame(self) -> pd.DataFrame:
         pd = _pandas()
         return pd.DataFrame(
             {
@@ -255,8 +268,9 @@ class Checked:
     def details_frame(self) -> pd.DataFrame:
         """The later contract's columns the file has, one row per record (none: no columns)."""
         pd = _pandas()
+        details = self.details + [_NO_DETAILS] * (len(self.companions.records) if self.companions is not None else 0)
         return pd.DataFrame(
-            {name: pd.Series([d.get(name, "") for d in self.details], dtype=object) for name in self.detail_columns},
+            {name: pd.Series([d.get(name, "") for d in details], dtype=object) for name in self.detail_columns},
             columns=self.detail_columns,
         )
 
@@ -315,6 +329,13 @@ def _check_commitments(kind: Kind, session: Session, parsed: reading.Parsed, des
     # A chunk at a time: each stored commitment's whole graph is read to compare it, and let go after.
     for start in range(0, len(records), CHECK_CHUNK):
         _compare_commitments(checked, session, records[start : start + CHECK_CHUNK], naming, described)
+    if parsed.deliveries:
+        in_file = {rec.ref for rec in records}
+        deliveries = reading.KINDS["deliveries"]
+        checked.companions = _check_delivery_records(
+            deliveries, session, parsed.deliveries, [], True, described, in_file
+        )
+        checked.problems.extend(checked.companions.problems)
     return checked
 
 
@@ -404,13 +425,29 @@ def _check_new(checked: Checked, rec: Any, announcement: Announcement | None, na
 
 
 def _check_deliveries(kind: Kind, session: Session, parsed: reading.Parsed, described: bool) -> Checked:
-    records, problems = check_deliveries(parsed.records, list(parsed.row_problems), any_rows=parsed.rows > 0)
+    return _check_delivery_records(
+        kind, session, parsed.records, list(parsed.row_problems), parsed.rows > 0, described, set()
+    )
+
+
+def _check_delivery_records(
+    kind: Kind,
+    session: Session,
+    parsed: list[Any],
+    row_problems: list[Problem],
+    any_rows: bool,
+    described: bool,
+    in_file: set[str],
+) -> Checked:
+    """Deliveries checked across the rows and against the database; ``in_file``:
+    the refs of commitments the same file saves first."""
+    records, problems = check_deliveries(parsed, row_problems, any_rows=any_rows)
     checked = Checked(kind, problems=problems)
-    commitments = by_ref(session, Commitment, [r.commitment_ref for r in records])
+    commitments = by_ref(session, Commitment, [r.commitment_ref for r in records if r.commitment_ref not in in_file])
     stored = by_ref(session, Delivery, [r.ref for r in records], selectinload(Delivery.commitment))
     for rec in records:
         commitment = commitments.get(rec.commitment_ref)
-        if commitment is None or commitment.deleted_at is not None:
+        if rec.commitment_ref not in in_file and (commitment is None or commitment.deleted_at is not None):
             checked.problems.append(
                 Problem(
                     rec.line, "commitment_ref", rec.commitment_ref, "expected the ref of a commitment in the database"

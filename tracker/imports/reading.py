@@ -17,6 +17,8 @@ from typing import Any
 from tracker.files.tabular import Problem, Row, missing_columns, read_table, read_table_bytes
 from tracker.open_data import giving360
 from tracker.records import commitment_rows, delivery_rows
+from tracker.records.bundles import Bundle
+from tracker.records.delivery_rows import DeliveryRecord
 
 log = logging.getLogger(__name__)
 
@@ -136,6 +138,8 @@ class Parsed:
     checkable: bool
     sheet: str | None = None
     notes: list[Problem] = field(default_factory=list)  # said, but no reason to refuse the file
+    # Deliveries that came with the file's commitments (``tracker.records.bundles``), saved after them.
+    deliveries: list[DeliveryRecord] = field(default_factory=list)
 
 
 def read_parsed(kind: Kind, source: Source, filename: str, options: Options = Options()) -> Parsed:
@@ -145,6 +149,8 @@ def read_parsed(kind: Kind, source: Source, filename: str, options: Options = Op
     row_problems: list[Problem] = []
     count = [0]
     repeats = giving360.Repeats() if kind.repeats_once else None
+    deliveries: list[DeliveryRecord] = []
+    notes: list[Problem] = []
 
     def take(header: list[str]) -> Callable[[Row], Any]:
         missing = missing_columns(header, kind.required)
@@ -156,7 +162,12 @@ def read_parsed(kind: Kind, source: Source, filename: str, options: Options = Op
             count[0] += 1
             if missing or (repeats is not None and repeats.is_repeat(row)):
                 return None
-            return parse(row, row_problems)
+            record = parse(row, row_problems)
+            if isinstance(record, Bundle):
+                deliveries.extend(record.deliveries)
+                notes.extend(record.notes)
+                return record.commitment
+            return record
 
         return parse_row
 
@@ -171,8 +182,10 @@ def read_parsed(kind: Kind, source: Source, filename: str, options: Options = Op
         log.exception("reading %r failed", filename)
         return Parsed([], [], [Problem(None, None, None, INTERNAL_ERROR)], [], 0, False)
     checkable = _checkable(table.header, table.problems, count[0])
-    notes = repeats.notes if repeats is not None else []
-    return Parsed(table.header, table.rows, table.problems, row_problems, count[0], checkable, table.sheet, notes)
+    notes = sorted((repeats.notes if repeats is not None else []) + notes, key=lambda p: p.line or 0)
+    return Parsed(
+        table.header, table.rows, table.problems, row_problems, count[0], checkable, table.sheet, notes, deliveries
+    )
 
 
 def _checkable(header: list[str], problems: list[Problem], rows: int) -> bool:

@@ -36,22 +36,23 @@ class ImportResult:
 
     created: dict[str, int] = field(default_factory=dict)
     unchanged: dict[str, int] = field(default_factory=dict)
+    updated: dict[str, int] = field(default_factory=dict)  # records that came with the file's own (its deliveries)
     created_rows: int = 0  # rows of the file created and updated (an import's own counts)
     updated_rows: int = 0
 
     def count(self, bucket: str, entity: str, n: int = 1) -> None:
         if n:
-            counts = self.created if bucket == "created" else self.unchanged
+            counts = {"created": self.created, "updated": self.updated}.get(bucket, self.unchanged)
             counts[entity] = counts.get(entity, 0) + n
 
     def __str__(self) -> str:
         def said(counts: dict[str, int]) -> str:
-            return ", ".join(f"{n} {_plural(entity, n)}" for entity, n in counts.items()) or "nothing"
+            return ", ".join(f"{n} {plural(entity, n)}" for entity, n in counts.items()) or "nothing"
 
         return f"created {said(self.created)}; unchanged {said(self.unchanged)}"
 
 
-def _plural(entity: str, n: int) -> str:
+def plural(entity: str, n: int) -> str:
     if n == 1:
         return entity
     return entity[:-1] + "ies" if entity.endswith("y") else entity + "s"

@@ -21,21 +21,28 @@ from __future__ import annotations
 import calendar
 import contextlib
 import hashlib
+import io
 import json
 import re
 from collections.abc import Callable, Iterator
 from datetime import date, timedelta
+from decimal import Decimal
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
+
+import ijson
 
 from tracker.core.fiscal import DATE_EXAMPLES, FinancialYear, FiscalError
+from tracker.core.money import MoneyError, format_pounds, parse_pence
 from tracker.core.vocabulary import GRANT_PLACINGS
 from tracker.files import limits
 from tracker.files.tabular import Problem, Row, RowTaker, Table, normalise_header, parse_file_date
-from tracker.records import commitment_rows
+from tracker.records import commitment_rows, delivery_rows
+from tracker.records.bundles import Bundle
 from tracker.records.commitment_rows import CommitmentRecord
 from tracker.records.commitment_values import either
+from tracker.records.delivery_rows import DeliveryRecord
 
 INDIVIDUAL = "individual recipient"  # who a grant to a person is recorded as: never their name
 
@@ -63,6 +70,11 @@ COLUMNS: dict[str, str] = {
     "Planned Dates:Duration": "planned_months",  # (the same, as some publishers title it)
     "Beneficiary Location:Geographic Code": "areas",
     "Grant Programme:Title": "programme",
+    "Amount Disbursed": "amount_disbursed",
+    # The first disbursement transaction, as the standard's flattened form writes it
+    # (a JSON package gives every one: see ``_DISBURSEMENTS``).
+    "Disbursement Transaction:Transaction Date": "disbursed_on",
+    "Disbursement Transaction:Value": "disbursement_value",
 }
 # The standard's title of each column, for messages.
 TITLES: dict[str, str] = {}
@@ -71,6 +83,13 @@ for _title, _column in COLUMNS.items():
 
 
 ALIASES: dict[str, str] = {normalise_header(title): column for title, column in COLUMNS.items()}
+# A delivery column's title in messages about a grant's disbursements.
+DELIVERY_TITLES = {
+    "ref": "Identifier",
+    "amount": "Amount Disbursed",
+    "paid_on": "Disbursement Transaction:Transaction Date",
+}
+_DISBURSEMENTS = "disbursements"  # a package's dated disbursement transactions, as JSON [[date, value], ...]
 REQUIRED = ("ref", "purpose", "currency", "amount", "announced_on", "funder")
 
 _DATE_TIME = re.compile(
@@ -81,17 +100,19 @@ _DATES_SAID = f"expected {DATE_EXAMPLES}"  # as tracker.core.fiscal says a date 
 _DATES_EXPECTED = "expected a date such as 2014-07-24, 2014-07-24T00:00:00+00:00 or 24/07/2014"
 
 
-def parser(placing: str) -> Callable[[Row, list[Problem]], CommitmentRecord | None]:
+def parser(placing: str) -> Callable[[Row, list[Problem]], Bundle | CommitmentRecord | None]:
     """``parse_grant_row`` placing each grant's money as chosen (one of ``GRANT_PLACINGS``)."""
     if placing not in GRANT_PLACINGS:
         raise ValueError(f"a grant's money is placed {either(GRANT_PLACINGS)}, not {placing!r}")
     return partial(parse_grant_row, placing=placing)
 
 
-def parse_grant_row(row: Row, problems: list[Problem], placing: str = "award-year") -> CommitmentRecord | None:
+def parse_grant_row(row: Row, problems: list[Problem], placing: str = "award-year") -> Bundle | CommitmentRecord | None:
     """One grant (a row of the flattened form) -> a one-off commitment in the
     financial year of its award date, or None with its problems (each naming
-    the grant and the standard's column).
+    the grant and the standard's column). A grant with money disbursed comes
+    as a ``Bundle``: the commitment with its disbursements
+    (``_disbursements``).
 
     ``placing`` "planned-dates": a grant with a planned period is instead a
     multi-year total spread over it by days (estimated); a period given only
@@ -121,7 +142,72 @@ def parse_grant_row(row: Row, problems: list[Problem], placing: str = "award-yea
     record = commitment_rows.parse_commitment_row(Row(row.line, cells), found)
     for problem in own + found:
         problems.append(_named(problem, grant))
-    return record if not own else None
+    paid: list[Problem] = []
+    deliveries, notes = _disbursements(row, grant, paid)
+    problems.extend(paid)
+    if record is None or own or paid:
+        return None
+    return Bundle(record, deliveries, notes) if deliveries or notes else record
+
+
+def _disbursements(
+    row: Row, grant: str, problems: list[Problem]
+) -> tuple[tuple[DeliveryRecord, ...], tuple[Problem, ...]]:
+    """The grant's money paid out, as disbursement deliveries of its
+    commitment: each dated disbursement transaction the file gives, else one
+    undated delivery of its Amount Disbursed (none for 0). More disbursed
+    than awarded is accepted: it shows as over-delivery."""
+    transactions = _transactions(row)
+    said = row.get("amount_disbursed")
+    wanted = [
+        (f"{grant}/disbursement-{n}", value, _date_as_written(when), "a disbursement transaction in the 360Giving file")
+        for n, (when, value) in enumerate(transactions, start=1)
+        if not _is_zero(value)
+    ]
+    notes: list[Problem] = []
+    if not transactions and said and not _is_zero(said):
+        wanted.append((f"{grant}/disbursed", said, "", "Amount Disbursed in the 360Giving file (undated)"))
+    elif transactions and said:
+        with contextlib.suppress(MoneyError):
+            total = sum(parse_pence(value, allow_negative=True) for _, value in transactions)
+            if total != parse_pence(said, allow_negative=True):
+                notes.append(
+                    Problem(
+                        row.line,
+                        "Amount Disbursed",
+                        said,
+                        f"grant {grant}: its disbursement transactions total {format_pounds(total)}, "
+                        "which is what is recorded as delivered",
+                    )
+                )
+    records: list[DeliveryRecord] = []
+    for ref, amount, paid_on, note in wanted:
+        cells = {"ref": ref, "commitment_ref": grant, "amount": amount, "kind": "disbursement", "paid_on": paid_on}
+        found: list[Problem] = []
+        delivery = delivery_rows.parse_delivery_row(Row(row.line, {**cells, "note": note}), found)
+        for problem in found:
+            column = DELIVERY_TITLES.get(problem.column or "", problem.column)
+            expected = problem.expected.replace(_DATES_SAID, _DATES_EXPECTED)
+            problems.append(Problem(problem.line, column, problem.value, f"grant {grant}: {expected}"))
+        if delivery is not None:
+            records.append(delivery)
+    return tuple(records), tuple(notes)
+
+
+def _transactions(row: Row) -> list[tuple[str, str]]:
+    """The grant's disbursement transactions as (date, value) texts."""
+    if row.get(_DISBURSEMENTS):
+        return [(when or "", value or "") for when, value in json.loads(row.get(_DISBURSEMENTS))]
+    if row.get("disbursement_value"):
+        return [(row.get("disbursed_on"), row.get("disbursement_value"))]
+    return []
+
+
+def _is_zero(amount: str) -> bool:
+    try:
+        return parse_pence(amount, allow_negative=True) == 0
+    except MoneyError:
+        return False  # (the delivery's parser says what is wrong with it)
 
 
 def _spread_over_planned_dates(row: Row, cells: dict[str, str], problems: list[Problem]) -> None:
@@ -231,6 +317,7 @@ _JSON_COLUMNS: dict[str, tuple[str, ...]] = {
     "Planned Dates:Duration (months)": ("plannedDates", "duration"),
     "Beneficiary Location:Geographic Code": ("beneficiaryLocation", "*", "geoCode"),
     "Grant Programme:Title": ("grantProgramme", "title"),
+    "Amount Disbursed": ("amountDisbursed",),
 }
 
 
@@ -247,39 +334,113 @@ def looks_like_json(source: bytes | Path) -> bool:
 
 def read_package(source: bytes | Path, take: RowTaker) -> Table:
     """A 360Giving JSON data package as the flattened form's rows (a grant's
-    number in the package as its line), each handed to ``take``'s parser."""
+    number in the package as its line), each handed to ``take``'s parser.
+
+    The package is streamed (``ijson``): one grant is held at a time, so a
+    large package takes no more memory than the records it makes."""
     size = len(source) if isinstance(source, bytes) else Path(source).stat().st_size
     if size > limits.MAX_JSON_BYTES:
         return _refused(
             f"is a JSON package of {size / 1024 / 1024:,.0f} MB: at most {limits.MAX_JSON_BYTES // 1024 // 1024} MB "
             "is read as JSON; give the same grants as 360Giving's flattened CSV, or split the package"
         )
-    try:
-        raw = source if isinstance(source, bytes) else Path(source).read_bytes()
-        package = json.loads(raw.decode("utf-8-sig"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as err:
-        return _refused(f"is not JSON: {_reason(err)}")
-    except RecursionError:
-        return _refused("is JSON nested too deeply to be a 360Giving data package")
-    grants = package.get("grants") if isinstance(package, dict) else None
-    if not isinstance(grants, list):
-        return _refused('is JSON but not a 360Giving data package: expected {"grants": [...]}')
-    if len(grants) > limits.MAX_GRANTS:
-        return _refused(f"has more than {limits.MAX_GRANTS:,} grants")
-    header = [ALIASES[normalise_header(title)] for title in _JSON_COLUMNS]
+    header = [ALIASES[normalise_header(title)] for title in _JSON_COLUMNS] + [_DISBURSEMENTS]
     parse: Callable[[Row], object] | None = take(header)
     rows: list[Any] = []
     problems: list[Problem] = []
-    for number, grant in enumerate(grants, start=1):
-        if not isinstance(grant, dict):
-            problems.append(Problem(number, None, None, "expected a grant (a JSON object)"))
-            continue
-        cells = {column: _flat(grant, path) for column, path in zip(header, _JSON_COLUMNS.values())}
-        row = Row(number, cells)
-        kept = parse(row) if parse is not None else row
-        if kept is not None:
-            rows.append(kept)
+    number = 0
+    with _opened(source) as stream:
+        try:
+            for number, grant in enumerate(_grants(stream), start=1):
+                if number > limits.MAX_GRANTS:
+                    return _refused(f"has more than {limits.MAX_GRANTS:,} grants")
+                if not isinstance(grant, dict):
+                    problems.append(Problem(number, None, None, "expected a grant (a JSON object)"))
+                    continue
+                cells = {column: _flat(grant, path) for column, path in zip(header, _JSON_COLUMNS.values())}
+                cells[_DISBURSEMENTS] = _dated_transactions(grant.get("disbursementTransaction"))
+                row = Row(number, cells)
+                kept = parse(row) if parse is not None else row
+                if kept is not None:
+                    rows.append(kept)
+        except ijson.JSONError as err:
+            return _refused(f"is not JSON: {_reason(err, number)}")
+        except _NotAPackage as err:
+            return _refused(str(err))
     return Table(header, rows, problems)
+
+
+@contextlib.contextmanager
+def _opened(source: bytes | Path) -> Iterator[BinaryIO]:
+    """The package's bytes as a stream, after any UTF-8 byte-order mark."""
+    stream: BinaryIO = io.BytesIO(source) if isinstance(source, bytes) else open(source, "rb")  # noqa: SIM115
+    with stream:
+        if stream.read(3) != b"\xef\xbb\xbf":
+            stream.seek(0)
+        yield stream
+
+
+MAX_DEPTH = 32  # arrays and objects open inside one another: a grant nests about five deep
+
+
+class _NotAPackage(Exception):
+    pass
+
+
+def _grants(stream: BinaryIO) -> Iterator[Any]:
+    """Each item of the package's top-level ``grants`` array, built one at a
+    time from the parser's events. Nesting is counted as it is read: JSON
+    nested deeper than ``MAX_DEPTH`` is refused before it is held (a parser
+    that names each event's path would hold a path per level)."""
+    depth = 0
+    key: str | None = None
+    in_grants = found = False
+    builder: ijson.ObjectBuilder | None = None
+    for event, value in ijson.basic_parse(stream):
+        if event in ("start_map", "start_array"):
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise _NotAPackage("is JSON nested too deeply to be a 360Giving data package")
+            if depth == 1 and event == "start_array":
+                raise _NotAPackage(_NOT_A_PACKAGE)
+            if depth == 2 and key == "grants" and event == "start_array":
+                in_grants = found = True
+                continue
+        elif event in ("end_map", "end_array"):
+            depth -= 1
+            if depth == 1 and in_grants and event == "end_array":
+                in_grants = False
+                continue
+        elif depth == 1 and event == "map_key":
+            key = value
+            continue
+        if not in_grants:
+            if depth == 1 and key == "grants" and event not in ("end_map", "end_array"):
+                raise _NotAPackage(_NOT_A_PACKAGE)
+            continue
+        if builder is None:
+            builder = ijson.ObjectBuilder()
+        builder.event(event, value)
+        if depth == 2:  # a grant is complete (or was a plain value)
+            yield builder.value
+            builder = None
+    if not found:
+        raise _NotAPackage(_NOT_A_PACKAGE)
+
+
+_NOT_A_PACKAGE = 'is JSON but not a 360Giving data package: expected {"grants": [...]}'
+
+
+def _dated_transactions(transactions: Any) -> str:
+    """A package's disbursement transactions as JSON ``[[date, value], ...]`` ("" for none)."""
+    if not isinstance(transactions, list) or not transactions:
+        return ""
+    pairs = []
+    for item in transactions:
+        item = item if isinstance(item, dict) else {}
+        when, value = item.get("transactionDate"), item.get("value")
+        pairs.append([when if isinstance(when, str) else "", "" if value is None else str(value)])
+    return json.dumps(pairs)
 
 
 def _refused(why: str) -> Table:
@@ -295,7 +456,7 @@ def _walk(value: Any, path: tuple[str, ...]) -> Iterator[str]:
     if not path:
         if value is None or isinstance(value, (dict, list)):
             return
-        yield value if isinstance(value, str) else json.dumps(value)
+        yield value if isinstance(value, str) else str(value) if isinstance(value, Decimal) else json.dumps(value)
         return
     key, rest = path[0], path[1:]
     if key == "*":
@@ -308,7 +469,7 @@ def _walk(value: Any, path: tuple[str, ...]) -> Iterator[str]:
         yield from _walk(value[key], rest)
 
 
-def _reason(err: Exception) -> str:
-    if isinstance(err, json.JSONDecodeError):
-        return f"{err.msg} at line {err.lineno}, column {err.colno}"
-    return "its bytes are not UTF-8 text"
+def _reason(err: Exception, grants: int) -> str:
+    """The parser's first line (its others draw an arrow under the text), and where."""
+    said = str(err).strip().splitlines()[0].rstrip(".") if str(err).strip() else "it ends too early"
+    return f"{said}, after grant {grants:,}" if grants else said
