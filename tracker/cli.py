@@ -63,16 +63,17 @@ def build_parser() -> argparse.ArgumentParser:
         help="only load it into a database that has no announcements yet (make run uses this)",
     )
 
-    imp = commands.add_parser("import", help="import a CSV or XLSX file (all or nothing)")
+    imp = commands.add_parser("import", help="import a file: CSV, XLSX, 360Giving or IATI (all or nothing)")
     imp.add_argument(
         "what",
-        choices=("commitments", "deliveries", "360giving"),
-        help="what the file holds (360giving: grants in the 360Giving standard, flattened or a JSON data package)",
+        choices=("commitments", "deliveries", "360giving", "iati"),
+        help="what the file holds (360giving: grants in the 360Giving standard, flattened or a JSON data package; "
+        "iati: IATI activity XML, versions 1.0x and 2.0x)",
     )
     imp.add_argument(
         "file",
         help="a CSV or XLSX file (a workbook with several sheets needs one named Commitments, Deliveries or grants), "
-        "or for 360giving a JSON data package",
+        "for 360giving also a JSON data package, for iati an XML file",
     )
     imp.add_argument(
         "--reason",
@@ -247,7 +248,7 @@ def cmd_import(args) -> int:
     finally:
         engine.dispose()
     print(outcome)
-    for note in outcome.notes:
+    for note in reading.notes_said(outcome.notes):
         print(f"note: {note}", file=sys.stderr)
     return 0
 

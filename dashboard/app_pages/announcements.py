@@ -20,8 +20,10 @@ from dashboard.components import (
     milestones_table,
     money_column,
     pager,
+    signed_money_column,
 )
-from tracker.core.money import format_short
+from tracker.core.money import format_pounds, format_short
+from tracker.figures.activity_budgets import activity_facts
 from tracker.figures.announcement_detail import detail, schedule_table
 from tracker.figures.data import data_version
 from tracker.figures.delivery import qualified
@@ -318,6 +320,37 @@ else:
             mime="text/csv",
             icon=":material/download:",
             key="announcements_download_schedule",
+        )
+
+facts = activity_facts(engine(), list(found.commitments["ref"]), found.schedule)
+if not facts.empty:
+    st.subheader("Budgets and related activities (IATI)")
+    st.caption(
+        "What the activity planned to spend, by the financial year each budget period starts, beside what it "
+        "committed. Budgets are a plan: they are never counted as committed."
+    )
+    if not facts.budgets.empty:
+        st.dataframe(
+            in_pounds(facts.budgets)[["label", "commitment_ref", "committed", "original", "revised"]],
+            hide_index=True,
+            width="stretch",
+            column_config={
+                "label": st.column_config.TextColumn("Financial year", pinned=True),
+                "commitment_ref": "Commitment",
+                "committed": money_column("Committed", help="Its commitment transactions in the year."),
+                "original": signed_money_column("Original budget"),
+                "revised": signed_money_column("Revised budget"),
+            },
+        )
+    if facts.undated_budget_pence:
+        st.markdown(f"Budgets with no period start: {format_pounds(facts.undated_budget_pence)}.")
+    if facts.links:
+        st.markdown(
+            "\n".join(
+                f"- {escape_markdown(link.commitment_ref)}: {link.relation.lower()} "
+                f"{escape_markdown(link.other_ref)}" + ("" if link.held else " (not held here)")
+                for link in facts.links
+            )
         )
 
 st.subheader("Deliveries")

@@ -10,6 +10,7 @@ import streamlit as st
 from dashboard import auth
 from dashboard.components import engine
 from tracker.core.vocabulary import GRANT_PLACING_LABELS, GRANT_PLACINGS, REVISION_REASON_LABELS, REVISION_REASONS
+from tracker.figures.markdown_text import escape_markdown
 from tracker.files.tabular import DataError
 from tracker.imports import apply, reading
 from tracker.imports import plan as planning
@@ -17,8 +18,18 @@ from tracker.records.permissions import PermissionDenied
 
 me = auth.require("import_commitments", "import_deliveries")
 
-KIND_LABELS = {"commitments": "Commitments", "deliveries": "Deliveries", "360giving": "360Giving grants"}
-FORMATS = {name: "CSV, XLSX or JSON" if found.json_package else "CSV or XLSX" for name, found in reading.KINDS.items()}
+KIND_LABELS = {
+    "commitments": "Commitments",
+    "deliveries": "Deliveries",
+    "360giving": "360Giving grants",
+    "iati": "IATI activities",
+}
+FORMATS = {
+    name: ", ".join(t.upper() for t in found.file_types[:-1])
+    + (" or " if len(found.file_types) > 1 else "")
+    + found.file_types[-1].upper()
+    for name, found in reading.KINDS.items()
+}
 MAX_UPLOAD_MB = st.get_option("server.maxUploadSize")  # .streamlit/config.toml
 FILE_HELP = {
     "commitments": (
@@ -59,6 +70,18 @@ FILE_HELP = {
         "counts from the planned start, else the award date), marked estimated. Dates may be `2014-07-24`, "
         "`24/07/2014` or `2014-07-24T00:00:00+00:00` (the date as written). Re-importing the same file changes "
         "nothing."
+    ),
+    "iati": (
+        "Activities in the [IATI standard](https://iatistandard.org/) (activity XML, versions 1.0x and 2.0x). "
+        "Each activity is one announcement (its `iati-identifier` the ref, its `title` the purpose, its "
+        "`description` quoted, its `reporting-org` the funder, the `participating-org` with the implementing "
+        "role the recipient) with one commitment: its **commitment** transactions summed by the financial year "
+        "of their `transaction-date` (an activity with none is a £0 commitment). **Disbursement** and "
+        "**expenditure** transactions become deliveries (negative ones are corrections); other transactions "
+        "are left aside and counted in a note. **Budgets** (original and revised) are kept beside the "
+        "commitment by the financial year of their `period-start`, never counted as committed; "
+        "`related-activity` links (parent, child…) are kept, and each activity counts only its own "
+        "transactions. Money must be in GBP. Re-importing the same file changes nothing."
     ),
 }
 # The later contract's columns, shown beside the rows when the file has them (tracker.imports.describe).
@@ -130,9 +153,9 @@ def save(plan: planning.ImportPlan, data: bytes, reason: str | None, reason_text
 
 st.title("Import")
 st.caption(
-    "Add or update commitments and deliveries from a CSV or Excel (XLSX) file, or grants published in the "
-    "360Giving standard. You see what will change before anything is saved, and a file with any problem "
-    "imports nothing."
+    "Add or update commitments and deliveries from a CSV or Excel (XLSX) file, grants published in the "
+    "360Giving standard or aid activities in IATI XML. You see what will change before anything is saved, "
+    "and a file with any problem imports nothing."
 )
 
 # Finance staff import deliveries only; editors (and admins) both kinds.
@@ -153,7 +176,7 @@ with st.expander("What the file should look like", icon=":material/help:"):
 
 uploaded = st.file_uploader(
     f"{KIND_LABELS[kind]} file",
-    type=["csv", "xlsx", *(["json"] if reading.KINDS[kind].json_package else [])],
+    type=list(reading.KINDS[kind].file_types),
     key="import_file",
     help=f"{FORMATS[kind]}, up to {MAX_UPLOAD_MB} MB. For a bigger file, split it or use "
     f"`funding-tracker import {kind} FILE`.",
@@ -211,7 +234,12 @@ if plan.problems:
 elif plan.to_apply == 0 and len(plan.rows) and not saved:
     st.success("Nothing to import: every row is already in the database, unchanged.", icon=":material/check:")
 if plan.notes:
-    st.warning("\n".join(f"- {note}" for note in plan.notes), icon=":material/content_copy:")
+    st.warning(
+        "\n".join(f"- {escape_markdown(said)}" for said in reading.notes_said(plan.notes)), icon=":material/info:"
+    )
+    if len(plan.notes) > reading.NOTES_SHOWN:
+        with st.expander(f"All {len(plan.notes):,} notes"):
+            st.dataframe(planning.problems_frame(plan.notes), hide_index=True, width="stretch")
 
 if len(plan.rows):
     st.dataframe(

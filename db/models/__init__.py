@@ -45,10 +45,12 @@ from db.models.audit import AuditEvent
 from db.models.revisions import CommitmentBaseline, CommitmentRevision
 from db.models.review import ProgressStatus, ReviewMeeting, ReviewSnapshot
 from db.models.accounts import User, UserRole
+from db.models.activities import ActivityLink, PlannedBudget
 # isort: on
 
 __all__ = [
     "NAMING_CONVENTION",
+    "ActivityLink",
     "Announcement",
     "AuditEvent",
     "Base",
@@ -60,6 +62,7 @@ __all__ = [
     "Milestone",
     "Organisation",
     "OrganisationName",
+    "PlannedBudget",
     "ProfileLine",
     "ProgressStatus",
     "ReviewMeeting",

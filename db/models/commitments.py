@@ -26,6 +26,7 @@ from tracker.core import vocabulary
 from tracker.core.fiscal import FinancialYear
 
 if TYPE_CHECKING:
+    from db.models.activities import ActivityLink, PlannedBudget
     from db.models.announcements import Announcement
     from db.models.deliveries import Delivery, Milestone
     from db.models.organisations import Organisation
@@ -114,6 +115,16 @@ class Commitment(Timestamps, Base):
         back_populates="commitment", order_by="[Delivery.paid_on, Delivery.id]"
     )
     milestones: Mapped[list[Milestone]] = relationship(back_populates="commitment", order_by="Milestone.id")
+    # What an IATI activity says beside its money (db.models.activities): replaced whole by a re-import.
+    budgets: Mapped[list[PlannedBudget]] = relationship(
+        back_populates="commitment",
+        order_by="[PlannedBudget.period_start, PlannedBudget.id]",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+    )
+    activity_links: Mapped[list[ActivityLink]] = relationship(
+        back_populates="commitment", order_by="ActivityLink.id", cascade="all, delete-orphan", passive_deletes=True
+    )
 
     def __repr__(self) -> str:
         return (

@@ -135,7 +135,12 @@ def test_an_editor_has_every_kind_of_record(app_as):
     at.switch_page("app_pages/change.py").run()
     assert at.segmented_control(key="change_kind").options == ["Announcement", "Commitment", "Delivery", "Milestone"]
     at.switch_page("app_pages/import_data.py").run()
-    assert at.segmented_control(key="import_kind").options == ["Commitments", "Deliveries", "360Giving grants"]
+    assert at.segmented_control(key="import_kind").options == [
+        "Commitments",
+        "Deliveries",
+        "360Giving grants",
+        "IATI activities",
+    ]
 
 
 @pytest.mark.parametrize("role", ROLES)

@@ -21,6 +21,9 @@ FIELD_OF_COLUMN = {
     "audit_events.action": "audit_action",
     "commitment_revisions.reason": "revision_reason",
     "progress_statuses.status": "progress_status",
+    "planned_budgets.status": "budget_status",
+    "activity_links.relation": "activity_relation",
+    "activity_links.other_ref": "activity_ref",
 }
 # Text no person types: an Argon2 hash.
 NOT_LIMITED = {"users.password_hash"}
@@ -37,6 +40,8 @@ LISTS = {
     "commitment_revisions.reason": vocabulary.REVISION_REASONS,
     "progress_statuses.status": vocabulary.PROGRESS_STATUSES,
     "user_roles.role": vocabulary.ROLES,
+    "planned_budgets.status": vocabulary.BUDGET_STATUSES,
+    "activity_links.relation": vocabulary.ACTIVITY_RELATIONS,
 }
 
 

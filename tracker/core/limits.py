@@ -70,6 +70,7 @@ LIMITS: Final = MappingProxyType(
         "funder": NAME_LENGTH,  # an organisation's name
         "recipient": NAME_LENGTH,  # an organisation's name
         "org_identifier": 100,  # a 360Giving/org-id identifier, e.g. GB-PLA-...
+        "activity_ref": 200,  # an IATI activity identifier another activity names (related-activity)
         "funder_id": 100,  # the funder's org_identifier
         "recipient_id": 100,  # the recipient's org_identifier
         "other_names": NOTE_LENGTH,  # other names an organisation is known by, one per line
@@ -102,6 +103,8 @@ LIMITS: Final = MappingProxyType(
         "status": 12,
         "capital_or_revenue": 10,
         "delivery_kind": 12,
+        "budget_status": 10,
+        "activity_relation": 12,
         "spread": 20,
         "currency": 3,
         "revision_reason": 40,

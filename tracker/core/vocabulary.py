@@ -64,6 +64,24 @@ GRANT_PLACING_LABELS: Final = MappingProxyType(
 )
 GRANT_PLACINGS: Final = tuple(GRANT_PLACING_LABELS)
 
+# An IATI activity's budgets (kept beside its commitment as its planned profile,
+# never counted as committed): as first stated, or revised.
+BUDGET_STATUS_LABELS: Final = MappingProxyType({"original": "Original budget", "revised": "Revised budget"})
+BUDGET_STATUSES: Final = tuple(BUDGET_STATUS_LABELS)
+
+# How an IATI activity names another (``related-activity`` types 1-5): kept as
+# links; each activity counts only its own money, never a parent's on top.
+ACTIVITY_RELATION_LABELS: Final = MappingProxyType(
+    {
+        "parent": "Parent activity",
+        "child": "Child activity",
+        "sibling": "Sibling activity",
+        "co-funded": "Co-funded activity",
+        "third-party": "Third-party activity",
+    }
+)
+ACTIVITY_RELATIONS: Final = tuple(ACTIVITY_RELATION_LABELS)
+
 # ``reannounces`` names a recorded commitment, or this word: announced before,
 # the original not recorded here (counted, but not as new money).
 ANNOUNCED_EARLIER: Final = "earlier"

@@ -37,7 +37,7 @@ from tracker.core.limits import check_text
 from tracker.core.money import plain_pounds
 from tracker.core.vocabulary import REVISION_REASONS
 from tracker.files.tabular import DataError, Problem
-from tracker.imports import bulk, reading, saving
+from tracker.imports import activity_extras, bulk, reading, saving
 from tracker.imports import plan as planning
 from tracker.imports.plan import ImportPlan, PlanRefused
 from tracker.records import commitments as commitment_writes
@@ -225,6 +225,14 @@ def _save(
             _update("deliveries", companions.versions, rec, connection, actor, reason, reason_text)
             tick.add(1)
         result.count("updated", "delivery", len(changed))
+    if checked.extras is not None:  # IATI activities' budgets and links, replaced where they changed
+        created = checked.extras.with_action("create")
+        replaced = checked.extras.with_action("update")
+        activity_extras.save(session, created, actor, replacing=False)
+        activity_extras.save(session, replaced, actor, replacing=True)
+        for bucket, records in (("created", created), ("updated", replaced)):
+            result.count(bucket, "budget", sum(len(rec.budgets) for rec in records))
+            result.count(bucket, "activity link", sum(len(rec.links) for rec in records))
     tick.finish()
     return result
 

@@ -122,6 +122,13 @@ def _insert(session: Session, table: Table, rows: list[dict[str, Any]]) -> list[
     return ids
 
 
+def insert_audited(session: Session, actor: Actor, table: Table, rows: list[dict[str, Any]]) -> list[int]:
+    """Insert ``rows`` in bulk (``_insert``) with a "create" audit event each; their new ids."""
+    ids = _insert(session, table, rows)
+    _audit_created(session, actor, table, rows, ids)
+    return ids
+
+
 def _new_ids(session: Session, table: Table, count: int) -> list[int]:
     """``count`` ids for new rows of ``table``, in increasing order.
 

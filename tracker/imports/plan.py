@@ -34,7 +34,7 @@ from db.models import Announcement, AuditEvent, Commitment, Delivery
 from db.session import read_session
 from tracker.core.limits import LIMITS
 from tracker.files.tabular import DataError, Problem
-from tracker.imports import describe, reading
+from tracker.imports import activity_extras, describe, reading
 from tracker.imports.bulk import StoredAnnouncement
 from tracker.imports.plan_organisations import Naming, name_organisations
 from tracker.imports.reading import Kind, Source
@@ -216,6 +216,10 @@ class Checked:
     announcements: dict[str, StoredAnnouncement] = field(default_factory=dict)  # stored announcements rows name
     # Deliveries that came with the file's commitments (a grant's money disbursed): saved after them.
     companions: Checked | None = None
+    extras: Checked | None = None  # IATI activities' budgets and links, likewise
+
+    def _after(self) -> list[Checked]:
+        return [c for c in (self.companions, self.extras) if c is not None]
 
     def add(
         self,
@@ -236,7 +240,7 @@ class Checked:
 
     def all_actions(self) -> list[str]:
         """Every row's action, the companions' after the file's own."""
-        return self.actions + (self.companions.actions if self.companions is not None else [])
+        return self.actions + [action for other in self._after() for action in other.actions]
 
     @property
     def needs_reason(self) -> bool:
@@ -248,9 +252,10 @@ class Checked:
     def frame(self) -> pd.DataFrame:
         """One row per record (the companions after the file's own)."""
         own = self._own_frame()
-        if self.companions is None:
+        after = self._after()
+        if not after:
             return own
-        return _pandas().concat([own, self.companions.frame()], ignore_index=True)
+        return _pandas().concat([own] + [other.frame() for other in after], ignore_index=True)
 
     def _own_frame(self) -> pd.DataFrame:
         pd = _pandas()
@@ -268,7 +273,7 @@ class Checked:
     def details_frame(self) -> pd.DataFrame:
         """The later contract's columns the file has, one row per record (none: no columns)."""
         pd = _pandas()
-        details = self.details + [_NO_DETAILS] * (len(self.companions.records) if self.companions is not None else 0)
+        details = self.details + [_NO_DETAILS] * sum(len(other.records) for other in self._after())
         return pd.DataFrame(
             {name: pd.Series([d.get(name, "") for d in details], dtype=object) for name in self.detail_columns},
             columns=self.detail_columns,
@@ -336,6 +341,24 @@ def _check_commitments(kind: Kind, session: Session, parsed: reading.Parsed, des
             deliveries, session, parsed.deliveries, [], True, described, in_file
         )
         checked.problems.extend(checked.companions.problems)
+    if parsed.extras:
+        checked.extras = _check_extras(kind, session, parsed.extras)
+    return checked
+
+
+def _check_extras(kind: Kind, session: Session, records: list[Any]) -> Checked:
+    """Each activity's budgets and links against those stored for its
+    commitment: a row only where there is something to say or to replace."""
+    checked = Checked(kind)
+    stored = activity_extras.stored(session, [rec.commitment_ref for rec in records])
+    for rec in records:
+        before = stored.get(rec.commitment_ref, ([], []))
+        said = activity_extras.changes(rec, before)
+        if not before[0] and not before[1]:
+            if said:
+                checked.add(rec, "create", (), activity_extras.summary(rec))
+        else:
+            checked.add(rec, "update" if said else "unchanged", said, activity_extras.summary(rec))
     return checked
 
 

@@ -14,9 +14,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from tracker.files.tabular import Problem, Row, missing_columns, read_table, read_table_bytes
-from tracker.open_data import giving360
+from tracker.files.tabular import Problem, Row, RowTaker, Table, missing_columns, read_table, read_table_bytes
+from tracker.open_data import giving360, iati
 from tracker.records import commitment_rows, delivery_rows
+from tracker.records.activity_rows import ActivityExtras
 from tracker.records.bundles import Bundle
 from tracker.records.delivery_rows import DeliveryRecord
 
@@ -54,6 +55,9 @@ class Kind:
     titles: dict[str, str] = field(default_factory=dict)  # a column's name in messages, where not its own
     # The row parser for an import's options, where they change it (else ``parse_row``).
     with_options: Callable[[Options], Callable[[Row, list[Problem]], Any]] | None = None
+    # Reads a file that is not a table (IATI XML) into rows, each handed to the parser.
+    reader: Callable[[Source, RowTaker], Table] | None = None
+    file_types: tuple[str, ...] = ("csv", "xlsx")  # the files it may be, by extension (an upload's choice)
 
     def parser(self, options: Options) -> Callable[[Row, list[Problem]], Any]:
         return self.with_options(options) if self.with_options is not None else self.parse_row
@@ -97,10 +101,37 @@ KINDS: dict[str, Kind] = {
         records="commitments",
         json_package=True,
         repeats_once=True,
+        file_types=("csv", "xlsx", "json"),
         titles=giving360.TITLES,
         with_options=lambda options: giving360.parser(options.grants),
     ),
+    "iati": Kind(
+        "iati",
+        "activity",
+        "activities",
+        "activities",
+        {},
+        "import_commitments",
+        ("ref",),
+        iati.parse_activity_row,
+        records="commitments",
+        titles={"ref": "iati-identifier"},
+        reader=iati.read_file,
+        file_types=("xml",),
+    ),
 }
+
+
+NOTES_SHOWN = 20  # notes said one by one; the rest are counted (the page lists them all on request)
+
+
+def notes_said(notes: list[Problem] | tuple[Problem, ...]) -> list[str]:
+    """The first ``NOTES_SHOWN`` notes, and how many more there are."""
+    said = [str(note) for note in notes[:NOTES_SHOWN]]
+    if len(notes) > NOTES_SHOWN:
+        more = len(notes) - NOTES_SHOWN
+        said.append(f"… and {more:,} more note{'s' if more != 1 else ''} like these")
+    return said
 
 
 def kind_of(name: str) -> Kind:
@@ -140,6 +171,7 @@ class Parsed:
     notes: list[Problem] = field(default_factory=list)  # said, but no reason to refuse the file
     # Deliveries that came with the file's commitments (``tracker.records.bundles``), saved after them.
     deliveries: list[DeliveryRecord] = field(default_factory=list)
+    extras: list[ActivityExtras] = field(default_factory=list)  # IATI activities' budgets and links
 
 
 def read_parsed(kind: Kind, source: Source, filename: str, options: Options = Options()) -> Parsed:
@@ -150,6 +182,7 @@ def read_parsed(kind: Kind, source: Source, filename: str, options: Options = Op
     count = [0]
     repeats = giving360.Repeats() if kind.repeats_once else None
     deliveries: list[DeliveryRecord] = []
+    extras: list[ActivityExtras] = []
     notes: list[Problem] = []
 
     def take(header: list[str]) -> Callable[[Row], Any]:
@@ -166,13 +199,17 @@ def read_parsed(kind: Kind, source: Source, filename: str, options: Options = Op
             if isinstance(record, Bundle):
                 deliveries.extend(record.deliveries)
                 notes.extend(record.notes)
+                if record.extras is not None:
+                    extras.append(record.extras)
                 return record.commitment
             return record
 
         return parse_row
 
     try:
-        if kind.json_package and giving360.looks_like_json(source):
+        if kind.reader is not None:
+            table = kind.reader(source, take)
+        elif kind.json_package and giving360.looks_like_json(source):
             table = giving360.read_package(source, take)
         elif isinstance(source, bytes):
             table = read_table_bytes(source, filename, kind.aliases, sheet=kind.sheet, take=take)
@@ -184,7 +221,16 @@ def read_parsed(kind: Kind, source: Source, filename: str, options: Options = Op
     checkable = _checkable(table.header, table.problems, count[0])
     notes = sorted((repeats.notes if repeats is not None else []) + notes, key=lambda p: p.line or 0)
     return Parsed(
-        table.header, table.rows, table.problems, row_problems, count[0], checkable, table.sheet, notes, deliveries
+        table.header,
+        table.rows,
+        table.problems,
+        row_problems,
+        count[0],
+        checkable,
+        table.sheet,
+        notes,
+        deliveries,
+        extras,
     )
 
 
