@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -123,14 +124,35 @@ KINDS: dict[str, Kind] = {
 
 
 NOTES_SHOWN = 20  # notes said one by one; the rest are counted (the page lists them all on request)
+# A note about one grant or activity: "activity GB-1-A: left aside 1 incoming-funds transaction ...".
+_ABOUT_ONE = re.compile(r"^(activity|grant) (\S+): (.+)$", re.DOTALL)
+_MANY = {"activity": "activities", "grant": "grants"}
 
 
 def notes_said(notes: list[Problem] | tuple[Problem, ...]) -> list[str]:
-    """The first ``NOTES_SHOWN`` notes, and how many more there are."""
-    said = [str(note) for note in notes[:NOTES_SHOWN]]
-    if len(notes) > NOTES_SHOWN:
-        more = len(notes) - NOTES_SHOWN
-        said.append(f"… and {more:,} more note{'s' if more != 1 else ''} like these")
+    """The notes as said to a person: the same note about many grants or
+    activities once, with how many and which; then the first
+    ``NOTES_SHOWN`` of those, and how many more there are."""
+    groups: dict[tuple[str | None, str, str], list[tuple[Problem, str]]] = {}
+    for note in notes:
+        about = _ABOUT_ONE.match(note.expected)
+        key = (note.column, about[1], about[3]) if about else (note.column, "", f"{note.line}\0{note.expected}")
+        groups.setdefault(key, []).append((note, about[2] if about else ""))
+    said = []
+    for (column, subject, text), found in groups.items():
+        first = found[0][0]
+        if len(found) == 1:
+            said.append(str(first))
+            continue
+        names = [name for _, name in found[:3]]
+        more = f" and {len(found) - 3:,} more" if len(found) > 3 else ""
+        said.append(
+            f"{column + ': ' if column else ''}{text} ({len(found):,} {_MANY[subject]} from line {first.line}: "
+            f"{', '.join(names)}{more})"
+        )
+    if len(said) > NOTES_SHOWN:
+        more = len(said) - NOTES_SHOWN
+        said = said[:NOTES_SHOWN] + [f"… and {more:,} more note{'s' if more != 1 else ''}"]
     return said
 
 
