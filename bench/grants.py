@@ -1,17 +1,20 @@
-"""``funding-tracker import 360giving`` on 100,000 generated grants: grants a second and peak memory.
+"""``funding-tracker import 360giving`` (and ``import iati``) on 100,000 generated grants: a second, peak memory.
 
-    .venv/bin/python bench/grants.py [--n 100000] [--forms csv json] [--seed S] [--check-targets]
+    .venv/bin/python bench/grants.py [--n 100000] [--forms csv json iati] [--seed S] [--check-targets]
 
 1. The files (``bench/out/grants/``): N grants in the 360Giving standard, the same bytes
    every run for the same N and seed, written as the flattened CSV (the standard's column
-   titles) and as a JSON data package holding the same grants. Identifiers
+   titles) and as a JSON data package holding the same grants; and the same grants as IATI
+   2.03 activities (``iati``: the award a commitment transaction, half of it disbursed 30
+   days later, a budget over the planned dates), so each activity also brings a delivery
+   and a budget. Identifiers
    ``360G-bench-0000001``...; five funders and 2,000 recipients, each with an org-id
    identifier; amounts £500 to £500,000 in pence (about a third whole thousands); award
    dates from April 2015 to March 2025, written three ways in turn (``2019-06-03``,
    ``03/06/2019``, ``2019-06-03T00:00:00+01:00``); planned dates for half; one to three
    Welsh council GSS codes for a third; a programme for each.
 2. For each form: a fresh SQLite database (``funding-tracker db upgrade``), then
-   ``funding-tracker import 360giving FILE`` measured from outside (wall time of the whole
+   ``funding-tracker import 360giving FILE`` (``import iati`` for the XML) measured from outside (wall time of the whole
    process; peak RSS of its tree polled from ``/proc``), then the commitments stored
    counted.
 
@@ -28,7 +31,9 @@ import json
 import random
 import sys
 from datetime import date, timedelta
+from decimal import Decimal
 from pathlib import Path
+from xml.sax.saxutils import escape
 
 import bench_common as common
 from imports import Database, fresh_database
@@ -37,6 +42,8 @@ WORK = common.OUT / "grants"
 RESULTS = common.OUT / "grants.json"
 TARGET_GRANTS_PER_SECOND = 1_000
 TARGET_PEAK_RSS = common.GIB
+FORMS = ("csv", "json", "iati")  # 360Giving flattened, a 360Giving JSON package, the same grants as IATI activities
+EXTENSIONS = {"csv": "csv", "json": "json", "iati": "xml"}
 FUNDERS = [
     ("GB-CHC-1000001", "Wales Community Trust"),
     ("GB-CHC-1000002", "Cymru Heritage Fund"),
@@ -124,10 +131,44 @@ def flattened(grant: dict) -> list[str]:
     ]
 
 
+def activity(grant: dict) -> str:
+    """A grant as an IATI 2.03 activity: its award a commitment transaction on the award date, half
+    of it disbursed 30 days later, a budget over its planned dates (or the award's year)."""
+    awarded = _iso(grant["awardDate"])
+    amount = grant["amountAwarded"]
+    half = f"{Decimal(str(amount)) / 2:.2f}"
+    planned = grant.get("plannedDates", [{}])[0]
+    start, end = planned.get("startDate", awarded.isoformat()), planned.get("endDate", "")
+    funder, recipient = grant["fundingOrganization"][0], grant["recipientOrganization"][0]
+    return (
+        f'<iati-activity default-currency="GBP"><iati-identifier>{funder["id"]}-{grant["id"]}</iati-identifier>'
+        f'<reporting-org ref="{funder["id"]}" type="80"><narrative>{escape(funder["name"])}</narrative></reporting-org>'
+        f"<title><narrative>{escape(grant['title'])}</narrative></title>"
+        f"<description><narrative>{escape(grant['description'])}</narrative></description>"
+        f'<participating-org ref="{recipient["id"]}" role="4"><narrative>{escape(recipient["name"])}</narrative>'
+        "</participating-org>"
+        f'<transaction><transaction-type code="2"/><transaction-date iso-date="{awarded.isoformat()}"/>'
+        f"<value>{amount}</value></transaction>"
+        f'<transaction><transaction-type code="3"/><transaction-date iso-date="{awarded + timedelta(days=30)}"/>'
+        f"<value>{half}</value></transaction>"
+        f'<budget type="1"><period-start iso-date="{start}"/>'
+        + (f'<period-end iso-date="{end}"/>' if end else "")
+        + f"<value>{amount}</value></budget></iati-activity>"
+    )
+
+
+def _iso(written: str) -> date:
+    """An award date as the generator wrote it (ISO, day-first or a date-time) -> the date."""
+    if "/" in written:
+        day, month, year = written.split("/")
+        return date(int(year), int(month), int(day))
+    return date.fromisoformat(written[:10])
+
+
 def grant_files(n: int, seed: int) -> dict[str, Path]:
-    """The CSV and JSON files of ``n`` grants, written if missing or older than this script."""
+    """The CSV, JSON and IATI XML files of ``n`` grants, written if missing or older than this script."""
     WORK.mkdir(parents=True, exist_ok=True)
-    paths = {form: WORK / f"grants-{n}-seed{seed}.{form}" for form in ("csv", "json")}
+    paths = {form: WORK / f"grants-{n}-seed{seed}.{EXTENSIONS[form]}" for form in FORMS}
     if all(path.exists() and path.stat().st_mtime >= Path(__file__).stat().st_mtime for path in paths.values()):
         return paths
     print(f"generating {n:,} grants ...", flush=True)
@@ -137,6 +178,10 @@ def grant_files(n: int, seed: int) -> dict[str, Path]:
         writer.writerow(COLUMNS)
         writer.writerows(flattened(grant) for grant in made)
     paths["json"].write_text(json.dumps({"grants": made}), encoding="utf-8")
+    with paths["iati"].open("w", encoding="utf-8") as out:
+        out.write('<?xml version="1.0" encoding="UTF-8"?>\n<iati-activities version="2.03">\n')
+        out.writelines(activity(grant) + "\n" for grant in made)
+        out.write("</iati-activities>\n")
     return paths
 
 
@@ -144,9 +189,10 @@ def import_grants(form: str, path: Path, n: int, args: argparse.Namespace) -> di
     database = Database("sqlite", common.sqlite_url(WORK / f"grants-{form}.db"), WORK / f"grants-{form}.db")
     stem = f"grants-{n}-{form}"
     fresh_database(database, stem, WORK)
-    print(f"import 360giving {path.name} ({n:,} grants) ...", flush=True)
+    kind = "iati" if form == "iati" else "360giving"
+    print(f"import {kind} {path.name} ({n:,} {'activities' if kind == 'iati' else 'grants'}) ...", flush=True)
     run = common.run_measured(
-        common.tracker_cli("import", "360giving", str(path), console_script=True),
+        common.tracker_cli("import", kind, str(path), console_script=True),
         common.tracker_env(database.url),
         WORK / f"{stem}-import",
         timeout=args.timeout,
@@ -177,7 +223,7 @@ def import_grants(form: str, path: Path, n: int, args: argparse.Namespace) -> di
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=100_000, help="grants (default 100,000)")
-    parser.add_argument("--forms", nargs="+", choices=("csv", "json"), default=["csv", "json"])
+    parser.add_argument("--forms", nargs="+", choices=FORMS, default=list(FORMS))
     parser.add_argument("--seed", type=int, default=20191031)
     parser.add_argument("--timeout", type=float, default=900.0)
     parser.add_argument("--check-targets", action="store_true", help="exit 1 when a target is missed")

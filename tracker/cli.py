@@ -98,8 +98,17 @@ def build_parser() -> argparse.ArgumentParser:
     project = commands.add_parser("project", help="yearly committed totals of a commitments CSV (no database)")
     project.add_argument("file")
 
-    export = commands.add_parser("export", help="write a finance table as CSV or XLSX (safe to open in Excel)")
+    export = commands.add_parser(
+        "export",
+        help="write a finance table as CSV or XLSX (safe to open in Excel), or the 360Giving grants",
+        description="Write a finance table as CSV or XLSX (safe to open in Excel). 360giving writes every "
+        "commitment with a recipient and an announcement date as a 360Giving grant (a JSON data package, or the "
+        "standard's flattened CSV or XLSX), every pound once; what is left out is listed on standard error. "
+        "A grant's identifier is its commitment's ref when that starts 360G-, else TRACKER_360G_PREFIX "
+        "(default 360G-fundingtracker) and the ref, e.g. 360G-fundingtracker-W1.",
+    )
     export_tables = (
+        "360giving",
         "commitments",
         "schedule",
         "yearly",
@@ -112,7 +121,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     export.add_argument("table", choices=export_tables, metavar="TABLE", help="one of: " + ", ".join(export_tables))
     export.add_argument(
-        "--format", choices=("csv", "xlsx"), help="csv or xlsx (default: from the --out file's extension)"
+        "--format",
+        choices=("csv", "xlsx", "json"),
+        help="csv or xlsx, or json for 360giving (default: from the --out file's extension)",
     )
     export.add_argument("--out", required=True, metavar="PATH", help="the file to write")
     export.add_argument(
@@ -275,31 +286,53 @@ def cmd_export(args) -> int:
     from tracker.files import exports
 
     out = Path(args.out)
-    fmt = args.format or {".csv": "csv", ".xlsx": "xlsx"}.get(out.suffix.lower())
-    if fmt is None:
-        print(
-            f"funding-tracker export: error: give --format csv or xlsx (cannot tell from {args.out!r})", file=sys.stderr
-        )
+    grants = args.table == "360giving"
+    fmt = args.format or ({".csv": "csv", ".xlsx": "xlsx"} | ({".json": "json"} if grants else {})).get(
+        out.suffix.lower()
+    )
+    if fmt is None or (fmt == "json" and not grants):
+        formats = "json, csv or xlsx" if grants else "csv or xlsx"
+        said = f"cannot tell from {args.out!r}" if fmt is None else "json is only for 360giving"
+        print(f"funding-tracker export: error: give --format {formats} ({said})", file=sys.stderr)
         return 2
+    if grants:
+        from tracker.open_data import giving360_export as giving360
+
+        problem = giving360.prefix_problem()
+        if problem:
+            print(f"funding-tracker export: error: {problem}", file=sys.stderr)
+            return 2
     engine = open_database()
     try:
         data = queries.load(engine, as_at=args.as_at)
-        table = tables.build(args.table, data)  # (some tables read more: quotes, delivery notes)
+        if grants:
+            package = giving360.build(data, prefix=giving360.prefix_from(), issued=clock.today())
+        else:
+            table = tables.build(args.table, data)  # (some tables read more: quotes, delivery notes)
     finally:
         engine.dispose()
-    if fmt == "csv":
-        content = exports.to_csv_bytes(table)
+    about = tables.export_about(data, source=queries.describe_source(database_url()), exported_on=clock.today())
+    if grants:
+        for line in package.lines():  # what is not published, and why
+            print(line, file=sys.stderr)
+        if not package.grants:
+            print("nothing written: no commitment can be published as a 360Giving grant", file=sys.stderr)
+            return 1
+        content = giving360.to_bytes(package, fmt, {"Table": "360Giving grants (360giving)"} | about)
+        name, rows = "360giving", f"{len(package.grants)} grants"
     else:
-        about = {"Table": f"{table.title} ({table.name})"}
-        about |= tables.export_about(data, source=queries.describe_source(database_url()), exported_on=clock.today())
-        content = exports.to_xlsx_bytes([table], about)
+        if fmt == "csv":
+            content = exports.to_csv_bytes(table)
+        else:
+            content = exports.to_xlsx_bytes([table], {"Table": f"{table.title} ({table.name})"} | about)
+        name, rows = table.name, f"{len(table.body)} rows"
     try:
         out.write_bytes(content)
     except OSError as err:
         print(f"{args.out}: cannot write the file ({err.strerror or err})", file=sys.stderr)
         return 1
     as_at = f" as at {args.as_at.isoformat()}" if args.as_at else ""
-    print(f"wrote {table.name}{as_at}: {len(table.body)} rows as {fmt.upper()} to {out}")
+    print(f"wrote {name}{as_at}: {rows} as {fmt.upper()} to {out}")
     return 0
 
 

@@ -10,6 +10,7 @@ from dashboard.components import current_view, filters_caption, illustrative_not
 from tracker import store
 from tracker.figures import finance_tables as tables
 from tracker.files.exports import to_csv_bytes
+from tracker.open_data import giving360_export as giving360
 
 auth.require("view")
 
@@ -43,6 +44,24 @@ st.download_button(
     key="finance_xlsx",
     type="primary",
 )
+# 360Giving: every commitment the tracker holds (the filters would cut grants short), as one package.
+# Choosing what can be published reads every commitment (seconds at 100,000): only when asked for.
+prefix_problem = giving360.prefix_problem()
+if prefix_problem:
+    st.caption(f"360Giving data package: {prefix_problem}")
+elif st.toggle("Publish as 360Giving", key="finance_360giving_wanted", help=giving360.PAGE_HELP):
+    with st.spinner("Choosing what can be published…"):
+        published = giving360.select(shown.everything)
+    st.download_button(
+        "Download the 360Giving grants (JSON data package)",
+        data=partial(giving360.package_json, shown.everything, shown.today),
+        file_name=f"funding-tracker-360giving-{shown.today.isoformat()}.json",
+        mime="application/json",
+        icon=":material/download:",
+        key="finance_360giving",
+        disabled=not published.grants,
+    )
+    st.caption(f"360Giving data package of the whole tracker, not filtered: {published.summary()}")
 
 # Only the open tab's table is worked out and sent (on_change="rerun").
 tabs = st.tabs(list(tables.TAB_LABELS.values()), key="finance_tab", on_change="rerun")

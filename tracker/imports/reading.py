@@ -145,14 +145,14 @@ def notes_said(notes: list[Problem] | tuple[Problem, ...]) -> list[str]:
             said.append(str(first))
             continue
         names = [name for _, name in found[:3]]
-        more = f" and {len(found) - 3:,} more" if len(found) > 3 else ""
+        others = f" and {len(found) - 3:,} more" if len(found) > 3 else ""
         said.append(
             f"{column + ': ' if column else ''}{text} ({len(found):,} {_MANY[subject]} from line {first.line}: "
-            f"{', '.join(names)}{more})"
+            f"{', '.join(names)}{others})"
         )
     if len(said) > NOTES_SHOWN:
-        more = len(said) - NOTES_SHOWN
-        said = said[:NOTES_SHOWN] + [f"… and {more:,} more note{'s' if more != 1 else ''}"]
+        left = len(said) - NOTES_SHOWN
+        said = [*said[:NOTES_SHOWN], f"… and {left:,} more note{'s' if left != 1 else ''}"]
     return said
 
 

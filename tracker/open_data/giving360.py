@@ -11,6 +11,11 @@ the flattened form (CSV or XLSX with the standard's column titles,
 ``Funding Org:Name``...) or a JSON data package (``{"grants": [...]}``,
 schema 1.4), which is flattened here to the same columns.
 
+A grant the tracker wrote (``funding-tracker export 360giving``) carries the
+tracker's extension (``giving360_extension``): its money is then placed in
+years, and its deliveries taken, as the extension says (``--spread`` does
+not apply to it), so the export imports to the same figures.
+
 Dates may be written as dates (``2014-07-24``, day-first ``24/07/2014``) or
 as date-times with a zone (``2014-07-24T00:00:00+00:00``): the date is the
 one written, whatever the zone. Currency must be GBP.
@@ -35,9 +40,11 @@ import ijson
 
 from tracker.core.fiscal import DATE_EXAMPLES, FinancialYear, FiscalError
 from tracker.core.money import MoneyError, format_pounds, parse_pence
+from tracker.core.places import AREA_SEPARATOR, GSS_CODE
 from tracker.core.vocabulary import GRANT_PLACINGS
 from tracker.files import limits
 from tracker.files.tabular import Problem, Row, RowTaker, Table, normalise_header, parse_file_date
+from tracker.open_data import giving360_extension as extension
 from tracker.records import commitment_rows, delivery_rows
 from tracker.records.bundles import Bundle
 from tracker.records.commitment_rows import CommitmentRecord
@@ -76,10 +83,13 @@ COLUMNS: dict[str, str] = {
     "Disbursement Transaction:Transaction Date": "disbursed_on",
     "Disbursement Transaction:Value": "disbursement_value",
 }
+COLUMNS |= extension.COLUMNS  # the tracker's own extension (tracker.open_data.giving360_extension)
 # The standard's title of each column, for messages.
 TITLES: dict[str, str] = {}
 for _title, _column in COLUMNS.items():
     TITLES.setdefault(_column, _title)
+# The same for a grant carrying the extension, whose money the extension places.
+_EXTENDED_TITLES = {**TITLES, **extension.TITLES}
 
 
 ALIASES: dict[str, str] = {normalise_header(title): column for title, column in COLUMNS.items()}
@@ -128,6 +138,8 @@ def parse_grant_row(row: Row, problems: list[Problem], placing: str = "award-yea
     if row.get("recipient_individual") or row.get("recipient_individual_name"):
         cells["recipient"], cells["recipient_id"] = INDIVIDUAL, ""
     cells["title"] = cells["purpose"]
+    place_notes: list[Problem] = []
+    cells["areas"] = _places(row, grant, place_notes)
     cells["kind"] = "one-off"
     cells["first_year"] = ""
     awarded = cells["announced_on"]
@@ -136,18 +148,54 @@ def parse_grant_row(row: Row, problems: list[Problem], placing: str = "award-yea
     else:
         with contextlib.suppress(FiscalError):  # (the parser says what is wrong with the date)
             cells["first_year"] = FinancialYear.from_date(parse_file_date(awarded)).label
-    if placing == "planned-dates" and not own:
+    tracked = extension.present(row)
+    if tracked:  # written by the tracker: its extension places the money, whatever the placing asked
+        extension.apply(row, cells, _date_as_written)
+    elif placing == "planned-dates" and not own:
         _spread_over_planned_dates(row, cells, own)
     found: list[Problem] = []
     record = commitment_rows.parse_commitment_row(Row(row.line, cells), found)
     for problem in own + found:
-        problems.append(_named(problem, grant))
+        problems.append(_named(problem, grant, _EXTENDED_TITLES if tracked else TITLES))
     paid: list[Problem] = []
-    deliveries, notes = _disbursements(row, grant, paid)
+    notes: tuple[Problem, ...] = ()
+    if tracked:  # every delivery the extension lists, of every kind
+        deliveries = extension.deliveries(row, grant, paid, _date_as_written)
+    else:
+        deliveries, notes = _disbursements(row, grant, paid)
     problems.extend(paid)
     if record is None or own or paid:
         return None
+    notes = (*place_notes, *notes)
     return Bundle(record, deliveries, notes) if deliveries or notes else record
+
+
+def _places(row: Row, grant: str, notes: list[Problem]) -> str:
+    """The grant's beneficiary locations as GSS codes separated by ``;``: from
+    ``Beneficiary Location:Geographic Code`` and the numbered columns GrantNav
+    writes (``Beneficiary Location:0:Geographic Code``, ``:1:``...). A code
+    that is not an ONS GSS code (a country code, a name) is left aside with a
+    note, never a reason to refuse the grant."""
+    written = [row.get("areas"), *(row.get(name) for name in row.cells if _NUMBERED_PLACE.fullmatch(name))]
+    codes: list[str] = []
+    for text in written:
+        for part in text.split(AREA_SEPARATOR):
+            code = part.strip().upper()
+            if code and GSS_CODE.fullmatch(code):
+                codes.append(code)
+            elif code:
+                notes.append(
+                    Problem(
+                        row.line,
+                        TITLES["areas"],
+                        part.strip(),
+                        f"grant {grant}: not an ONS GSS code (a letter and 8 digits): left aside",
+                    )
+                )
+    return AREA_SEPARATOR.join(dict.fromkeys(codes))
+
+
+_NUMBERED_PLACE = re.compile(r"beneficiary_location_\d+_geographic_code")
 
 
 def _disbursements(
@@ -260,9 +308,9 @@ def _date_as_written(text: str) -> str:
     return match[1] if match else text
 
 
-def _named(problem: Problem, grant: str) -> Problem:
+def _named(problem: Problem, grant: str, titles: dict[str, str] = TITLES) -> Problem:
     """A problem said with the standard's column title and the grant's identifier."""
-    column = TITLES.get(problem.column or "", problem.column)
+    column = titles.get(problem.column or "", problem.column)
     expected = problem.expected
     if problem.column in _DATE_COLUMNS:
         expected = expected.replace(_DATES_SAID, _DATES_EXPECTED)
@@ -299,7 +347,7 @@ class Repeats:
 
 # Each column of the flattened form, from a grant in a package: a path of keys,
 # where a list takes its first item ("*": every item, joined by ";").
-_JSON_COLUMNS: dict[str, tuple[str, ...]] = {
+JSON_PATHS: dict[str, tuple[str, ...]] = {
     "Identifier": ("id",),
     "Title": ("title",),
     "Description": ("description",),
@@ -344,7 +392,7 @@ def read_package(source: bytes | Path, take: RowTaker) -> Table:
             f"is a JSON package of {size / 1024 / 1024:,.0f} MB: at most {limits.MAX_JSON_BYTES // 1024 // 1024} MB "
             "is read as JSON; give the same grants as 360Giving's flattened CSV, or split the package"
         )
-    header = [ALIASES[normalise_header(title)] for title in _JSON_COLUMNS] + [_DISBURSEMENTS]
+    header = [ALIASES[normalise_header(title)] for title in JSON_PATHS] + [_DISBURSEMENTS, *extension.HEADER]
     parse: Callable[[Row], object] | None = take(header)
     rows: list[Any] = []
     problems: list[Problem] = []
@@ -357,8 +405,9 @@ def read_package(source: bytes | Path, take: RowTaker) -> Table:
                 if not isinstance(grant, dict):
                     problems.append(Problem(number, None, None, "expected a grant (a JSON object)"))
                     continue
-                cells = {column: _flat(grant, path) for column, path in zip(header, _JSON_COLUMNS.values())}
+                cells = {column: _flat(grant, path) for column, path in zip(header, JSON_PATHS.values())}
                 cells[_DISBURSEMENTS] = _dated_transactions(grant.get("disbursementTransaction"))
+                cells.update(extension.json_cells(grant.get(extension.KEY)))
                 row = Row(number, cells)
                 kept = parse(row) if parse is not None else row
                 if kept is not None:
