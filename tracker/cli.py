@@ -49,8 +49,24 @@ def build_parser() -> argparse.ArgumentParser:
         help="start even though XSRF protection is off (only on a machine nobody else can reach)",
     )
     serve.add_argument(
+        "--with-api",
+        action="store_true",
+        help="also serve the read-only JSON API at /api on the same port (as funding-tracker api does alone)",
+    )
+    serve.add_argument(
         "streamlit_args", nargs=argparse.REMAINDER, help="further options passed to streamlit run, after --"
     )
+
+    api = commands.add_parser(
+        "api",
+        help="start the read-only JSON API (FastAPI on uvicorn)",
+        description="Serve the read-only JSON API at /api: totals (the figures of `totals --format json`), "
+        "announcements, commitments, deliveries and changes, described at /api/openapi.json. Readers send "
+        "a token (funding-tracker users token NAME); with public mode on (users public-api on) anyone may read "
+        "what a viewer sees. The database must be upgraded first (funding-tracker db upgrade).",
+    )
+    api.add_argument("--port", type=int, default=8502)
+    api.add_argument("--address", default="127.0.0.1", help="where to listen (default 127.0.0.1: this machine only)")
 
     db = commands.add_parser("db", help="database operations")
     db_commands = db.add_subparsers(dest="db_command", required=True, metavar="ACTION")
@@ -173,6 +189,20 @@ def build_parser() -> argparse.ArgumentParser:
     ):
         user_commands.add_parser(action, help=text).add_argument("username", metavar="NAME")
     user_commands.add_parser("list", help="every user: email, roles, disabled, locked, last sign-in")
+    token = user_commands.add_parser(
+        "token",
+        help="give a user a new JSON API token (printed alone on the last line; replaces their old one)",
+        description="Print a new token for the JSON API (funding-tracker api) alone on the last line. It reads "
+        "the API as NAME, with their roles. Only a hash is kept: it is shown only now. A user has one token: a new "
+        "one revokes the old. A disabled user's token does not work.",
+    )
+    token.add_argument("username", metavar="NAME")
+    token.add_argument("--revoke", action="store_true", help="revoke NAME's token instead (no new one)")
+    public = user_commands.add_parser(
+        "public-api",
+        help="let anyone read the JSON API without a token, as a viewer (on), or not (off, the default)",
+    )
+    public.add_argument("setting", choices=("on", "off", "status"), help="on, off, or status to show it")
     return parser
 
 
@@ -380,10 +410,18 @@ def cmd_serve(args) -> int:
         address=args.address,
         extra=args.streamlit_args,
         allow_insecure_xsrf_off=args.allow_insecure_xsrf_off,
+        with_api=args.with_api,
     )
 
 
+def cmd_api(args) -> int:
+    from tracker.api.server import run
+
+    return run(port=args.port, address=args.address)
+
+
 COMMANDS = {
+    "api": cmd_api,
     "project": cmd_project,
     "db": cmd_db,
     "demo": cmd_demo,

@@ -1,4 +1,5 @@
-"""``funding-tracker users``: add, change, disable, enable, reset and list users.
+"""``funding-tracker users``: add, change, disable, enable, reset and list users;
+issue and revoke their JSON API tokens; turn the API's public mode on or off.
 
 They run as the local administrator (``cli_actor``): whoever has a shell on
 the server owns the tracker.
@@ -74,13 +75,41 @@ def _one_time(username: str, password: str, when: str) -> None:
     print(f"It is shown only now. {username} must change it at {when} sign-in.")
 
 
+def _api_access(args, name: str, engine, actor) -> int:
+    """``users token NAME [--revoke]`` and ``users public-api on|off|status`` (tracker.api.access)."""
+    from tracker.api import access
+
+    if args.users_command == "public-api":
+        if args.setting == "status":
+            print(f"public mode is {'on' if access.public_api(engine) else 'off'}")
+            return 0
+        changed = access.set_public_api(args.setting == "on", engine=engine, actor=actor)
+        state = (
+            "on: anyone may read the JSON API without a token, as a viewer"
+            if args.setting == "on"
+            else "off: the JSON API needs a token"
+        )
+        print(f"public mode is {state}" + ("" if changed else " (it already was)"))
+        return 0
+    if args.revoke:
+        if access.revoke_token(name, engine=engine, actor=actor):
+            print(f"revoked the API token of {name.strip()}: it no longer works")
+        else:
+            print(f"{name.strip()} has no API token: nothing to revoke")
+        return 0
+    token = access.issue_token(name, engine=engine, actor=actor)
+    print(f"New JSON API token for {name.strip()} (any earlier one is revoked). It is shown only now:")
+    print(token)
+    return 0
+
+
 def cmd_users(args) -> int:
     from tracker import accounts
     from tracker.records.permissions import PermissionDenied
     from tracker.records.problems import ValidationFailed
 
     actor = cli_actor()
-    name: str = args.username if args.users_command != "list" else ""
+    name: str = getattr(args, "username", "")
     password = None
     if args.users_command == "add" and args.password_stdin:
         password = _read_password()
@@ -119,6 +148,8 @@ def cmd_users(args) -> int:
         elif command == "reset-password":
             _one_time(name, accounts.reset_password(name, engine=engine, actor=actor), "the next")
             print("Any lockout is lifted.")
+        elif command in ("token", "public-api"):
+            return _api_access(args, name, engine, actor)
     except ValidationFailed as err:
         return print_problems(err.problems)
     except PermissionDenied as err:

@@ -37,6 +37,8 @@ from typing import TextIO
 
 PROJECT = Path(__file__).resolve().parent.parent
 APP = PROJECT / "dashboard" / "app.py"
+# The same dashboard as an st.App with the JSON API mounted at /api (serve --with-api).
+WITH_API = PROJECT / "dashboard" / "with_api.py"
 PROJECT_CONFIG = PROJECT / ".streamlit" / "config.toml"
 
 XSRF = "server.enableXsrfProtection"
@@ -414,8 +416,10 @@ def serve(
     extra: list[str] | None = None,
     *,
     allow_insecure_xsrf_off: bool = False,
+    with_api: bool = False,
 ) -> int:
-    """Check the settings, migrate, create the first admin if needed, then run Streamlit."""
+    """Check the settings, migrate, create the first admin if needed, then run Streamlit
+    (``with_api``: the dashboard with the JSON API mounted at ``/api``, ``WITH_API``)."""
     from db.session import ensure_schema
 
     args = streamlit_args(extra)
@@ -447,7 +451,7 @@ def serve(
         "-m",
         "streamlit",
         "run",
-        str(APP),
+        str(WITH_API if with_api else APP),
         f"--server.port={port}",
         f"--server.address={address}",
         *args,
@@ -458,6 +462,8 @@ def serve(
         else "Single sign-on: off (no [auth] section in .streamlit/secrets.toml); local accounts only",
         flush=True,
     )
+    if with_api:
+        print(f"JSON API: {url}/api  (documentation: {url}/api/docs)", flush=True)
     print(f"Funding tracker: {url}  (Ctrl+C stops it)", flush=True)
     return launch(command)
 

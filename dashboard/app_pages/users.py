@@ -15,6 +15,7 @@ import streamlit as st
 from dashboard import auth
 from dashboard.components import engine, field_problems
 from tracker import accounts
+from tracker.api import access as api_access
 from tracker.core.vocabulary import ROLES
 from tracker.figures.markdown_text import escape_markdown
 from tracker.records.problems import FieldProblem, ValidationFailed
@@ -96,6 +97,37 @@ def reset() -> None:
     state["users_confirm_reset"] = False
 
 
+def issue_api_token() -> None:
+    username = state.get("users_pick")
+    saved, token = auth.attempt(
+        lambda: api_access.issue_token(username or "", engine=db, actor=auth.actor()), "users_change_problems"
+    )
+    if saved and token:
+        state["users_api_token"] = (username, token)
+
+
+def revoke_api_token() -> None:
+    username = state.get("users_pick")
+    saved, revoked = auth.attempt(
+        lambda: api_access.revoke_token(username or "", engine=db, actor=auth.actor()), "users_change_problems"
+    )
+    if saved:
+        state["users_saved"] = f"Revoked the API token of {username}." if revoked else f"{username} had no API token."
+
+
+def switch_public_api() -> None:
+    on = bool(state.get("users_public_api"))
+    saved, _ = auth.attempt(
+        lambda: api_access.set_public_api(on, engine=db, actor=auth.actor()), "users_public_api_problems"
+    )
+    if saved:
+        state["users_saved"] = (
+            "Public mode is on: anyone who can reach the JSON API may read what a viewer sees, without a token."
+            if on
+            else "Public mode is off: the JSON API needs a token."
+        )
+
+
 st.title("Users")
 st.caption(
     "Who may sign in, and what each may do. Users are never deleted: disable an account instead, so the "
@@ -111,6 +143,14 @@ if one_time:
         icon=":material/key:",
     )
     st.code(password, language=None)
+api_token = state.pop("users_api_token", None)
+if api_token:
+    st.success(
+        f"**{escape_markdown(api_token[0])}** has a new JSON API token (any earlier one no longer works). It is "
+        "below and shown only this once: hand it over privately. It reads the API with their roles.",
+        icon=":material/key:",
+    )
+    st.code(api_token[1], language=None)
 saved = state.pop("users_saved", None)
 if saved:
     st.success(escape_markdown(saved), icon=":material/check_circle:")
@@ -191,3 +231,28 @@ with change_tab:
         st.button(
             "Reset the password", on_click=reset, key="users_reset", disabled=not state.get("users_confirm_reset")
         )
+        st.divider()
+        tokens = api_access.live_tokens(db).set_index("username")
+        if picked in tokens.index:
+            made = tokens.loc[picked, "token_created_at"]
+            used = tokens.loc[picked, "token_last_used_at"]
+            last = f"last used {used:%-d %b %Y %H:%M} UTC" if used is not None and used == used else "not used yet"
+            st.markdown(
+                f"**{escape_markdown(picked)}** has a JSON API token, issued {made:%-d %b %Y %H:%M} UTC, {last}."
+            )
+        else:
+            st.markdown(f"**{escape_markdown(picked)}** has no JSON API token.")
+        left, right = st.columns(2)
+        left.button("Issue a new API token", on_click=issue_api_token, key="users_issue_token")
+        none = picked not in tokens.index
+        right.button("Revoke the API token", on_click=revoke_api_token, key="users_revoke_token", disabled=none)
+
+st.divider()
+st.subheader("JSON API")
+state["users_public_api"] = api_access.public_api(db)
+st.toggle(
+    "Public mode: anyone who can reach the API may read what a viewer sees, without a token",
+    key="users_public_api",
+    on_change=switch_public_api,
+    help="Off (the default): every request needs a user's token. Turning it on or off is recorded in the audit trail.",
+)

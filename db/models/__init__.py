@@ -46,12 +46,15 @@ from db.models.revisions import CommitmentBaseline, CommitmentRevision
 from db.models.review import ProgressStatus, ReviewMeeting, ReviewSnapshot
 from db.models.accounts import User, UserRole
 from db.models.activities import ActivityLink, PlannedBudget
+from db.models.api_access import ApiToken, AppSetting
 # isort: on
 
 __all__ = [
     "NAMING_CONVENTION",
     "ActivityLink",
     "Announcement",
+    "ApiToken",
+    "AppSetting",
     "AuditEvent",
     "Base",
     "Commitment",

@@ -35,6 +35,7 @@ WRITES = {
     "tracker.demo.loader": {"load_dataset"},
     "tracker.demo": {"load_demo"},
     "tracker.accounts": {"add_user", "set_roles", "disable_user", "enable_user", "reset_password"},
+    "tracker.api.access": {"issue_token", "revoke_token", "set_public_api"},
 }
 WRITE_TARGETS = {f"{module}.{name}" for module, names in WRITES.items() for name in names}
 

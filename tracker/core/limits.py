@@ -82,6 +82,9 @@ LIMITS: Final = MappingProxyType(
         "taken_by": NAME_LENGTH,  # who opened a review meeting
         "username": 100,
         "email": 320,  # RFC 5321: 64 + "@" + 255
+        "token_hash": 64,  # an API token's SHA-256 as hex (the token itself is never stored)
+        "setting": 50,  # the name of a setting an admin changes (e.g. public_api)
+        "setting_value": 200,
         # what was announced and delivered
         "programme": NAME_LENGTH,
         "title": TITLE_LENGTH,  # announcements, milestones, review meetings
