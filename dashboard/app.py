@@ -8,6 +8,8 @@ page's own guard (``auth.require``), which says which role it needs and
 draws nothing else.
 """
 
+from pathlib import Path
+
 import streamlit as st
 
 from dashboard import auth
@@ -15,9 +17,12 @@ from dashboard.components import sidebar
 from dashboard.navigation import PAGES
 from tracker.allocation import prefer_quick_allocation
 
+ICON = Path(__file__).parent / "assets" / "favicon.png"
 prefer_quick_allocation()  # before any figures are loaded (tracker/allocation.py says why)
 
-st.set_page_config(page_title="Funding tracker", page_icon=":material/account_balance:", layout="wide")
+# The icon is a file of the app's own: a Material icon's would be fetched from fonts.gstatic.com, and the
+# app makes no request to any outside address (councils' networks often block them).
+st.set_page_config(page_title="Funding tracker", page_icon=str(ICON), layout="wide")
 
 signed_in = auth.gate()
 if signed_in is None:

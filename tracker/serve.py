@@ -191,6 +191,11 @@ def _from_flags(args: Sequence[str]) -> dict[str, object]:
     return dict(_flag_values(args, EXPECTED))
 
 
+def click_env_var(key: str) -> str:
+    """The variable Click reads for ``streamlit run --KEY`` (its ``auto_envvar_prefix``)."""
+    return "STREAMLIT_RUN_" + key.replace(".", "_").upper()
+
+
 def effective_settings(
     extra: Sequence[str] = (),
     *,
@@ -212,8 +217,11 @@ def effective_settings(
         if path.is_file():
             apply(_from_file(path, env), str(path))
     for key, name in ENV_VARS.items():
-        if name in env:
-            apply({key: env[name]}, f"environment variable {name}")
+        # Streamlit's own name, else the one Click derives for `streamlit run`'s option
+        # (STREAMLIT_RUN_SERVER_ENABLEXSRFPROTECTION), which Click reads when the first is unset.
+        found = next((each for each in (name, click_env_var(key)) if each in env), None)
+        if found is not None:
+            apply({key: env[found]}, f"environment variable {found}")
     apply(_from_flags(extra), "the command line")
     return settings
 

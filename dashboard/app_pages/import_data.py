@@ -146,7 +146,10 @@ def save(plan: planning.ImportPlan, data: bytes, reason: str | None, reason_text
     else:
         bar.empty()
         st.cache_data.clear()  # the other pages show the new figures at once
-        st.success(f"Imported {plan.filename}: {outcome}.", icon=":material/check_circle:")
+        st.success(
+            f"Imported {escape_markdown(plan.filename)}: {escape_markdown(str(outcome))}.",
+            icon=":material/check_circle:",
+        )
         return True
     return False
 
@@ -216,7 +219,7 @@ with st.spinner("Checking every row…"):
     plan = planning.plan_import(kind, data, uploaded.name, engine=engine(), previous=previewed, options=options)
 st.session_state["import_previewed"] = plan  # what the confirm button will save
 
-st.subheader(f"Preview of {uploaded.name}")
+st.subheader(f"Preview of {escape_markdown(uploaded.name)}")  # a file's name is the uploader's text
 if plan.sheet:
     st.caption(f"Read the sheet “{plan.sheet}” of the workbook.")
 to_create, to_update, unchanged, problem_count = st.columns(4)

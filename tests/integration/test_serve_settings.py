@@ -135,6 +135,34 @@ def test_refused_when_the_environment_turns_xsrf_off(home, value):
     )
 
 
+@pytest.mark.parametrize("value", ["false", "0"])
+def test_refused_when_the_variable_click_derives_for_streamlit_run_turns_xsrf_off(home, value):
+    env = {"STREAMLIT_RUN_SERVER_ENABLEXSRFPROTECTION": value}
+    _assert_refused(
+        check_settings([], cwd=PROJECT, env=env, home=home),
+        "environment variable STREAMLIT_RUN_SERVER_ENABLEXSRFPROTECTION",
+    )
+    # Streamlit's own name wins over Click's, as Click reads them.
+    both = {**env, "STREAMLIT_SERVER_ENABLE_XSRF_PROTECTION": "true"}
+    assert check_settings([], cwd=PROJECT, env=both, home=home).ok
+
+
+def test_click_reads_the_derived_variable_for_streamlit_run(monkeypatch):
+    """The name ``serve.click_env_var`` gives is the one Click itself reads for `streamlit run`."""
+    import click
+    from streamlit.web import cli
+
+    run = cli.main.commands["run"]
+    context = click.Context(
+        run, info_name="run", parent=click.Context(cli.main, info_name="streamlit", auto_envvar_prefix="STREAMLIT")
+    )
+    for key in serve.ENV_VARS:
+        option = next(param for param in run.params if param.name == key.replace(".", "_"))
+        monkeypatch.delenv(serve.ENV_VARS[key], raising=False)
+        monkeypatch.setenv(serve.click_env_var(key), "sentinel-value")
+        assert option.resolve_envvar_value(context) == "sentinel-value", key
+
+
 def test_refused_when_a_config_file_turns_xsrf_off(tmp_path, home):
     path = write_config(tmp_path / "site", "[server]\nenableXsrfProtection = false\nenableCORS = true\n")
     _assert_refused(check_settings([], cwd=tmp_path / "site", env={}, home=home), str(path))

@@ -10,6 +10,10 @@ amounts as plain pounds with two decimals; after the financial years one
 non-exact qualifiers of the row's committed money, sorted, joined by ``;``.
 JSON carries the same names with amounts as exact decimal strings, plus
 integer pence (``committed_pence`` ...), so no consumer has to trust a float.
+In the CSV, a name (funder, recipient, programme, purpose, area) that a
+spreadsheet would run as a formula gets a leading ``'``, as every CSV the
+tracker writes (``tracker.files.exports.neutralise``); JSON keeps names as
+they are.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ from tracker.core.fiscal import UNPHASED, fy_label
 from tracker.core.money import format_pounds, plain_pounds
 from tracker.figures.areas import shared_note
 from tracker.figures.totals import FIGURES, MONEY, figures_for, identifier_column
+from tracker.files.exports import neutralise
 
 
 def _lead(by: str | None) -> list[str]:
@@ -48,7 +53,7 @@ def to_csv(frame: pd.DataFrame, by: str | None = None) -> str:
         values = row._asdict()
         writer.writerow(
             [
-                *(_text(values.get(c)) for c in _lead(by)),
+                *(neutralise(_text(values.get(c))) for c in _lead(by)),  # names are text a spreadsheet may run
                 fy_label(int(values["financial_year"])),
                 *(plain_pounds(int(values[m])) for m in FIGURES),
                 values["qualifiers"],
