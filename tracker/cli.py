@@ -38,6 +38,12 @@ def build_parser() -> argparse.ArgumentParser:
         prog="funding-tracker",
         description="Track public funding commitments against delivery, by UK financial year.",
     )
+    parser.add_argument(
+        "--debug",
+        action="store_true",
+        help="when a command fails in a way the tracker did not expect, print the traceback too "
+        "(without it: one line saying what went wrong, what to do, and a reference)",
+    )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     serve = commands.add_parser("serve", help="start the dashboard (Streamlit)")
@@ -444,6 +450,31 @@ def main(argv: list[str] | None = None) -> int:
     except Refused as err:
         print(err, file=sys.stderr)
         return 1
+    except KeyboardInterrupt:
+        print(f"funding-tracker {args.command}: stopped", file=sys.stderr)
+        return 130
+    except Exception as err:  # nobody handled it: one line in the tracker's words (tracker.failures)
+        return _failed(err, args)
+
+
+def _failed(err: Exception, args: argparse.Namespace) -> int:
+    """Say an unexpected failure in one line with its reference; ``--debug``: its traceback too."""
+    import logging
+
+    from tracker import failures
+
+    logger = logging.getLogger(failures.log.name)
+    logger.propagate = False  # never Python's last-resort printing of the traceback
+    if args.debug:
+        handler: logging.Handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("%(message)s"))
+    else:
+        handler = logging.NullHandler()
+    logger.addHandler(handler)
+    explained = failures.report(err, f"funding-tracker {args.command}")
+    hint = "" if args.debug else "; run it again with --debug for the details"
+    print(f"funding-tracker {args.command}: {explained}{hint}", file=sys.stderr)
+    return 1
 
 
 if __name__ == "__main__":
