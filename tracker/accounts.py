@@ -183,6 +183,8 @@ def sign_in(username: str, password: str, *, engine: Engine, now: datetime | Non
     every reason). Five failures in a row lock the account for 15 minutes."""
     now = _now(now)
     username = (username or "").strip()
+    if "\x00" in username:  # no stored username holds one, and PostgreSQL refuses it in a query
+        username = ""
     with write_session(engine) as session:
         user = _user(session, username, lock=True) if username else None
         good = _verify(user.password_hash if user else None, password or "")
@@ -216,7 +218,7 @@ def sign_in_email(email: str, *, engine: Engine, now: datetime | None = None) ->
     a user (addresses compare without regard to case). An unknown or
     disabled address, or none at all, gets no access (``SignInFailed``)."""
     address = (email or "").strip().lower()
-    if not address:
+    if not address or "\x00" in address:
         raise SignInFailed(SSO_NO_EMAIL)
     with write_session(engine) as session:
         user = session.scalars(

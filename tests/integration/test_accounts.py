@@ -404,3 +404,15 @@ def test_the_last_active_admin_cannot_be_disabled_or_lose_the_role(engine) -> No
     accounts.add_user("bob", ["admin"], engine=engine, actor=owner)
     accounts.disable_user("ann", engine=engine, actor=owner)
     assert list(accounts.list_users(engine)["disabled"]) == [True, False]
+
+
+def test_a_nul_byte_in_a_username_or_password_is_a_failed_sign_in_not_a_database_error(each_engine):
+    """PostgreSQL refuses NUL in a query's text; sign-in must say what it says for any bad pair."""
+    add(each_engine)
+    before = counts(each_engine)
+    for username, password in (("alice\x00", PASSWORD), ("\x00", "x"), ("alice", PASSWORD + "\x00")):
+        assert refused(each_engine, username, password, T0) == SIGN_IN_FAILED
+    with pytest.raises(SignInFailed):
+        accounts.sign_in_email("alice\x00@example.org", engine=each_engine)
+    assert user_row(each_engine, "alice").failed_attempts == 1  # (only the wrong password counted)
+    assert counts(each_engine)["users"] == before["users"]
