@@ -333,6 +333,7 @@ def cmd_export(args) -> int:
         return 2
     if grants:
         from tracker.open_data import giving360_export as giving360
+        from tracker.open_data import giving360_files
 
         problem = giving360.prefix_problem()
         if problem:
@@ -354,7 +355,7 @@ def cmd_export(args) -> int:
         if not package.grants:
             print("nothing written: no commitment can be published as a 360Giving grant", file=sys.stderr)
             return 1
-        content = giving360.to_bytes(package, fmt, {"Table": "360Giving grants (360giving)"} | about)
+        content = giving360_files.to_bytes(package, fmt, {"Table": "360Giving grants (360giving)"} | about)
         name, rows = "360giving", f"{len(package.grants)} grants"
     else:
         if fmt == "csv":

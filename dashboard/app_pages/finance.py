@@ -11,6 +11,7 @@ from tracker import store
 from tracker.figures import finance_tables as tables
 from tracker.files.exports import to_csv_bytes
 from tracker.open_data import giving360_export as giving360
+from tracker.open_data import giving360_files, giving360_selection
 
 auth.require("view")
 
@@ -51,10 +52,10 @@ if prefix_problem:
     st.caption(f"360Giving data package: {prefix_problem}")
 elif st.toggle("Publish as 360Giving", key="finance_360giving_wanted", help=giving360.PAGE_HELP):
     with st.spinner("Choosing what can be published…"):
-        published = giving360.select(shown.everything)
+        published = giving360_selection.select(shown.everything)
     st.download_button(
         "Download the 360Giving grants (JSON data package)",
-        data=partial(giving360.package_json, shown.everything, shown.today),
+        data=partial(giving360_files.package_json, shown.everything, shown.today),
         file_name=f"funding-tracker-360giving-{shown.today.isoformat()}.json",
         mime="application/json",
         icon=":material/download:",

@@ -30,6 +30,7 @@ from tracker.figures import data as queries
 from tracker.figures import totals_data
 from tracker.imports import apply
 from tracker.open_data import giving360_export as giving360
+from tracker.open_data import giving360_files
 
 ACTOR = admin("test:360giving-export")
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "360giving"
@@ -106,7 +107,7 @@ def _into_empty(export: giving360.Export, form: str, folder: Path) -> Engine:
     """The export written as ``form`` and imported into a new, empty database."""
     folder.mkdir()
     path = folder / f"grants.{form}"
-    path.write_bytes(giving360.to_bytes(export, form))
+    path.write_bytes(giving360_files.to_bytes(export, form))
     fresh = ensure_schema(sqlite_url(folder))
     _import(fresh, "360giving", path)
     return fresh
@@ -114,7 +115,7 @@ def _into_empty(export: giving360.Export, form: str, folder: Path) -> Engine:
 
 def _written(export: giving360.Export) -> dict:
     """The JSON package as written, read back (amounts as exact Decimals)."""
-    return json.loads(giving360.json_bytes(export), parse_float=Decimal)
+    return json.loads(giving360_files.json_bytes(export), parse_float=Decimal)
 
 
 # --- round trips ------------------------------------------------------------------------
@@ -127,7 +128,7 @@ def _written(export: giving360.Export) -> dict:
 def test_real_360giving_files_come_back_with_the_same_totals(engine, tmp_path, name, form):
     _import(engine, "360giving", FIXTURES / name)
     export = _export(engine)
-    assert schema_problems(json.loads(giving360.json_bytes(export))) == []
+    assert schema_problems(json.loads(giving360_files.json_bytes(export))) == []
     assert not export.lines()  # nothing left out: every grant is one again
     fresh = _into_empty(export, form, tmp_path / "again")
     try:
@@ -142,7 +143,7 @@ def test_real_360giving_files_come_back_with_the_same_totals(engine, tmp_path, n
 def test_an_imported_package_exported_again_imports_into_the_same_database_unchanged(engine, tmp_path):
     _import(engine, "360giving", FIXTURES / "fundingtrust-grants.csv")
     path = tmp_path / "grants.json"
-    path.write_bytes(giving360.json_bytes(_export(engine)))
+    path.write_bytes(giving360_files.json_bytes(_export(engine)))
     again = _import(engine, "360giving", path)
     assert (again.created, again.updated, again.unchanged) == (0, 0, 9)
 
@@ -151,7 +152,7 @@ def test_an_imported_package_exported_again_imports_into_the_same_database_uncha
 def test_every_kind_of_commitment_comes_back_with_the_same_totals(engine, tmp_path, form):
     _every_kind(engine, tmp_path)
     export = _export(engine)
-    assert schema_problems(json.loads(giving360.json_bytes(export))) == []
+    assert schema_problems(json.loads(giving360_files.json_bytes(export))) == []
     assert [line.split(":")[0] + line[-5:] for line in export.lines()] == ["left out 1 commitment (RA)"]
     fresh = _into_empty(export, form, tmp_path / "again")
     try:
@@ -312,7 +313,7 @@ def test_what_cannot_be_published_is_listed_with_its_count_refs_and_money(engine
     # Every pound once: what is published and what is left out add up to what is counted.
     left = sum(item.pence for item in selection.left_out if item.what == "commitment")
     assert selection.awarded_pence + left == selection.committed_pence
-    assert schema_problems(json.loads(giving360.json_bytes(export))) == []
+    assert schema_problems(json.loads(giving360_files.json_bytes(export))) == []
     fresh = _into_empty(export, "json", tmp_path / "again")
     try:  # read back: committed money the same year by year, less what was left out
         committed = {
@@ -335,10 +336,10 @@ def test_what_cannot_be_published_is_listed_with_its_count_refs_and_money(engine
 def test_the_demo_exports_valid_360giving_and_says_what_it_leaves_out(engine):
     load_demo(engine, actor=ACTOR)
     export = _export(engine, issued=None)
-    package = json.loads(giving360.json_bytes(export))
+    package = json.loads(giving360_files.json_bytes(export))
     assert schema_problems(package) == []
     assert [grant["id"] for grant in package["grants"]] == [f"360G-fundingtracker-W{n}" for n in (1, 2, 5, 7, 6)]
-    assert giving360.refs_in(export.selection.left_out) == {
+    assert giving360_files.refs_in(export.selection.left_out) == {
         "a re-announcement: its money is counted once, in the grant of the commitment it re-announces": ("W3",),
         "illustrative: demo figures, never published": tuple(f"D{n}" for n in range(1, 8)),
         "360Giving has no place for milestones": ("M1", "M2"),
@@ -349,7 +350,7 @@ def test_the_demo_exports_valid_360giving_and_says_what_it_leaves_out(engine):
 def test_the_pages_download_is_the_package_under_the_configured_prefix(engine, monkeypatch):
     load_demo(engine, actor=ACTOR)
     monkeypatch.setenv(giving360.PREFIX_VARIABLE, "360G-wlga")
-    package = json.loads(giving360.package_json(queries.load(engine), date(2026, 11, 27)))
+    package = json.loads(giving360_files.package_json(queries.load(engine), date(2026, 11, 27)))
     assert schema_problems(package) == []
     assert package["issued"] == "2026-11-27T00:00:00+00:00"
     assert package["grants"][0]["id"] == "360G-wlga-W1"
@@ -375,7 +376,7 @@ def test_text_a_spreadsheet_would_run_is_neutralised_and_reads_back_as_written(e
     (tmp_path / "c.csv").write_text("\n".join(SPREADSHEET.splitlines()[:2]) + "\n", encoding="utf-8")
     _import(engine, "commitments", tmp_path / "c.csv")
     export = _export(engine)
-    written = giving360.to_bytes(export, form)
+    written = giving360_files.to_bytes(export, form)
     if form == "csv":
         row = next(csv.DictReader(io.StringIO(written.decode("utf-8"))))
         cells = [row["Title"], row["Funding Org:Name"], row["Recipient Org:Name"], row["Description"]]

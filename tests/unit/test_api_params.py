@@ -22,7 +22,7 @@ from tracker.api.params import (
     record_query,
     totals_query,
 )
-from tracker.api.views import money, percent, pounds
+from tracker.api.tables import money, percent, pounds
 from tracker.core.fiscal import UNPHASED
 from tracker.core.money import plain_pounds
 

@@ -18,6 +18,8 @@ from tracker.core.fiscal import FinancialYear
 from tracker.files.tabular import Problem, Row
 from tracker.open_data import giving360, giving360_extension
 from tracker.open_data import giving360_export as export
+from tracker.open_data import giving360_files as files
+from tracker.open_data import giving360_selection as selection
 from tracker.records.bundles import Bundle
 
 # --- pence -> a JSON number ------------------------------------------------------------
@@ -50,7 +52,7 @@ def test_only_integer_pence_are_money(wrong):
 
 def test_the_package_writes_each_amount_as_the_exact_number():
     package = {"grants": [{"amountAwarded": export.pounds(9_999_999_999_999_999), "n": 3, "ok": True, "x": None}]}
-    text = export.json_bytes(export.Export(package, selection=None)).decode()  # type: ignore[arg-type]
+    text = files.json_bytes(export.Export(package, selection=None)).decode()  # type: ignore[arg-type]
     assert '"amountAwarded": 99999999999999.99,' in text
     assert json.loads(text, parse_float=Decimal)["grants"][0] == {
         "amountAwarded": Decimal("99999999999999.99"),
@@ -63,7 +65,7 @@ def test_the_package_writes_each_amount_as_the_exact_number():
 
 def test_a_float_never_gets_into_a_package():
     with pytest.raises(TypeError, match="a float"):
-        export.json_bytes(export.Export({"grants": [{"amountAwarded": 0.1}]}, selection=None))  # type: ignore[arg-type]
+        files.json_bytes(export.Export({"grants": [{"amountAwarded": 0.1}]}, selection=None))  # type: ignore[arg-type]
 
 
 def test_dates_are_full_date_times():
@@ -118,11 +120,11 @@ def test_an_organisation_without_an_identifier_gets_one_from_its_name(name, tail
 
 
 def test_a_line_says_how_many_which_and_why():
-    item = export.LeftOut("commitment", "no recipient", ("W7", "W10", "W2"))
+    item = selection.LeftOut("commitment", "no recipient", ("W7", "W10", "W2"))
     assert f"left out {item}" == "left out 3 commitments: no recipient (W2, W7, W10)"
-    one = export.LeftOut("delivery", "of commitments left out", ("D1",), 150)
+    one = selection.LeftOut("delivery", "of commitments left out", ("D1",), 150)
     assert str(one) == "1 delivery: of commitments left out (D1): £1.50 delivered"
-    many = export.LeftOut("milestone", "360Giving has no place for milestones", tuple(f"M{n}" for n in range(1, 13)))
+    many = selection.LeftOut("milestone", "360Giving has no place for milestones", tuple(f"M{n}" for n in range(1, 13)))
     assert str(many).endswith("(M1, M2, M3, M4, M5, M6, M7, M8, M9, M10 and 2 more)")
 
 
@@ -220,7 +222,7 @@ def test_the_flattened_columns_are_read_as_the_standard_titles_them():
     assert {title: giving360.ALIASES[giving360_extension.COLUMNS[title]] for title in ("Tracker:Deliveries",)} == {
         "Tracker:Deliveries": "tracker_deliveries"
     }
-    assert set(export.FLAT_TITLES) - set(giving360.COLUMNS) == {"URL"}  # every column but one is read back
+    assert set(files.FLAT_TITLES) - set(giving360.COLUMNS) == {"URL"}  # every column but one is read back
 
 
 # --- the schema check itself ------------------------------------------------------------
