@@ -11,7 +11,7 @@ BIN := $(VENV)/bin
 PIP := $(BIN)/python -m pip
 OIDC_VENV := .venv-oidc
 
-.PHONY: install install-test run test test-unit lint docs bench bench-project bench-imports bench-grants bench-pages bench-loads bench-api clean
+.PHONY: install install-test run test test-unit lint docs bench bench-project bench-imports bench-grants bench-pages bench-loads bench-api bench-sessions clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (found " + sys.version.split()[0] + "); set PYTHON=python3.11")'
@@ -68,17 +68,18 @@ docs: install
 	$(BIN)/python -m tracker.cli_reference docs/cli.md
 
 # Benchmarks (bench/README.md): long (tens of minutes at the default sizes); files and
-# results in bench/out/ (git-ignored). `make bench` runs all six, one after the other,
+# results in bench/out/ (git-ignored). `make bench` runs all seven, one after the other,
 # and fails at the end if any failed. Options through BENCH_*_ARGS, e.g. a quick check:
 #   make bench BENCH_PROJECT_ARGS="--n 20000 --runs 1" BENCH_IMPORTS_ARGS="--sizes 2000" BENCH_PAGES_ARGS="--n 2000" \
 #              BENCH_LOADS_ARGS="--n 2000 --totals-n 20000 --runs 1" BENCH_GRANTS_ARGS="--n 2000" \
-#              BENCH_API_ARGS="--n 2000 --rounds 5"
+#              BENCH_API_ARGS="--n 2000 --rounds 5" BENCH_SESSIONS_ARGS="--n 2000 --sessions 5 --think 1"
 BENCH_PROJECT_ARGS ?=
 BENCH_IMPORTS_ARGS ?=
 BENCH_PAGES_ARGS ?=
 BENCH_LOADS_ARGS ?=
 BENCH_GRANTS_ARGS ?=
 BENCH_API_ARGS ?=
+BENCH_SESSIONS_ARGS ?=
 
 bench: $(VENV)/.installed-bench $(VENV)/.installed-pytest
 	@mkdir -p bench/out
@@ -89,6 +90,7 @@ bench: $(VENV)/.installed-bench $(VENV)/.installed-pytest
 	$(BIN)/python bench/loads.py $(BENCH_LOADS_ARGS) || failed="$$failed loads.py"; \
 	$(BIN)/python bench/grants.py $(BENCH_GRANTS_ARGS) || failed="$$failed grants.py"; \
 	$(BIN)/python bench/api.py $(BENCH_API_ARGS) || failed="$$failed api.py"; \
+	$(BIN)/python bench/sessions.py $(BENCH_SESSIONS_ARGS) || failed="$$failed sessions.py"; \
 	if [ -n "$$failed" ]; then echo "make bench: failed:$$failed (results in bench/out/)"; exit 1; fi
 
 bench-project: $(VENV)/.installed-bench
@@ -111,6 +113,10 @@ bench-loads: $(VENV)/.installed-pytest
 # httpx (the clients) comes with the test extra.
 bench-api: $(VENV)/.installed-pytest
 	$(BIN)/python bench/api.py $(BENCH_API_ARGS)
+
+# The sessions' client speaks Streamlit's websocket protocol with `websockets`, which Streamlit depends on.
+bench-sessions: $(VENV)/.installed
+	$(BIN)/python bench/sessions.py $(BENCH_SESSIONS_ARGS)
 
 clean:
 	rm -rf $(VENV) $(OIDC_VENV) build *.egg-info .pytest_cache .hypothesis

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from dashboard import auth
+from dashboard import auth, failure_page
 from dashboard.components import sidebar
 from dashboard.navigation import PAGES
 from tracker.allocation import prefer_quick_allocation
@@ -24,29 +24,35 @@ prefer_quick_allocation()  # before any figures are loaded (tracker/allocation.p
 # app makes no request to any outside address (councils' networks often block them).
 st.set_page_config(page_title="Funding tracker", page_icon=str(ICON), layout="wide")
 
-signed_in = auth.gate()
-if signed_in is None:
-    page = st.navigation([st.Page("app_pages/sign_in.py", title="Sign in", icon=":material/login:", default=True)])
-elif signed_in.must_change_password:
-    page = st.navigation(
-        [st.Page("app_pages/account.py", title="Account", icon=":material/account_circle:", default=True)]
-    )
-    auth.sidebar_account(signed_in)
-else:
-    sections: dict[str, list] = {}
-    for section, path, title, icon, actions in PAGES:
-        sections.setdefault(section, []).append(
-            st.Page(
-                path,
-                title=title,
-                icon=icon,
-                default=path == "app_pages/overview.py",
-                visibility="visible" if auth.allows(signed_in, *actions) else "hidden",
-            )
+# Everything that reads the database, the sign-in gate included, inside the error boundary: a failure
+# nobody handled is said in the tracker's words, with a reference to the log line (dashboard/failure_page.py).
+with failure_page.boundary():
+    failure_page.check_database()
+    signed_in = auth.gate()
+    if signed_in is None:
+        page = st.navigation([st.Page("app_pages/sign_in.py", title="Sign in", icon=":material/login:", default=True)])
+    elif signed_in.must_change_password:
+        page = st.navigation(
+            [st.Page("app_pages/account.py", title="Account", icon=":material/account_circle:", default=True)]
         )
-    sections["You"].append(st.Page(auth.sign_out_page, title="Sign out", icon=":material/logout:", url_path="sign-out"))
-    page = st.navigation(sections, expanded=True)  # an admin has 15 entries: show them all
-    st.session_state["_view"] = sidebar()
-    auth.sidebar_account(signed_in)
-    auth.show_refused()
-page.run()
+        auth.sidebar_account(signed_in)
+    else:
+        sections: dict[str, list] = {}
+        for section, path, title, icon, actions in PAGES:
+            sections.setdefault(section, []).append(
+                st.Page(
+                    path,
+                    title=title,
+                    icon=icon,
+                    default=path == "app_pages/overview.py",
+                    visibility="visible" if auth.allows(signed_in, *actions) else "hidden",
+                )
+            )
+        sections["You"].append(
+            st.Page(auth.sign_out_page, title="Sign out", icon=":material/logout:", url_path="sign-out")
+        )
+        page = st.navigation(sections, expanded=True)  # an admin has 15 entries: show them all
+        st.session_state["_view"] = sidebar()
+        auth.sidebar_account(signed_in)
+        auth.show_refused()
+    page.run()

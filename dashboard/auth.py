@@ -38,6 +38,7 @@ from typing import TypeVar
 
 import streamlit as st
 
+from dashboard import failure_page
 from dashboard.components import engine
 from tracker import accounts
 from tracker.core.vocabulary import ROLES
@@ -72,6 +73,16 @@ def who() -> accounts.SignedIn | None:
     if user_id is None or accounts.is_idle(st.session_state.get(LAST_SEEN), _now()):
         return None
     return accounts.current(user_id, engine=engine())
+
+
+def client_address() -> str | None:
+    """Where this browser connects from (None: this machine), to slow down
+    failed sign-ins from it. Behind a reverse proxy that is the address in
+    ``X-Forwarded-For``, but only when the proxy is trusted:
+    ``funding-tracker serve`` hands ``TRACKER_TRUSTED_PROXIES`` to Streamlit's
+    server (uvicorn's ``FORWARDED_ALLOW_IPS``), which trusts nobody else's."""
+    address = st.context.ip_address
+    return address if isinstance(address, str) else None  # (a test harness's stand-in is no address)
 
 
 def sso_configured() -> bool:
@@ -232,7 +243,7 @@ def actor() -> permissions.Actor:
 
 def refused(err: Exception) -> None:
     """Remember a write refused in a callback, for app.py to show above the page."""
-    st.session_state[REFUSED] = f"Nothing was saved: {err}"
+    st.session_state[REFUSED] = f"Nothing was saved: {escape_markdown(str(err))}"  # it names the user
 
 
 def attempt(write: Callable[[], T], problems_key: str) -> tuple[bool, T | None]:
@@ -240,7 +251,8 @@ def attempt(write: Callable[[], T], problems_key: str) -> tuple[bool, T | None]:
     ``(False, None)`` when it was not saved. Problems with what was typed are
     kept under ``problems_key``, for the page to show beside their fields
     (and cleared once a save succeeds); a refusal (signed out, or a role that
-    may not) is shown above the page."""
+    may not) is shown above the page; any other failure in the tracker's words
+    (``failure_page.guarded``)."""
     try:
         result = write()
     except ValidationFailed as failed:
@@ -248,6 +260,9 @@ def attempt(write: Callable[[], T], problems_key: str) -> tuple[bool, T | None]:
         return False, None
     except permissions.PermissionDenied as err:
         refused(err)
+        return False, None
+    except Exception as err:  # e.g. a database that cannot be reached or written
+        failure_page.failed(err, "a save")
         return False, None
     st.session_state.pop(problems_key, None)
     return True, result

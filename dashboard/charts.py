@@ -11,7 +11,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from tracker.core.money import format_short
-from tracker.figures.chart_style import OKABE_ITO, clip, pound_axis_ticks
+from tracker.figures.chart_style import OKABE_ITO, as_typed, clip, pound_axis_ticks
 from tracker.figures.shortfall import chart_rows
 from tracker.figures.yearly_chart import committed_vs_delivered as committed_vs_delivered
 
@@ -135,7 +135,7 @@ def share_of_due_delivered(table: pd.DataFrame, rows: pd.DataFrame | None = None
     dotted line marks 100%, and the hover gives the pounds.
     """
     rows = chart_rows(table) if rows is None else rows  # ``rows``: worked out already
-    names = list(rows["name"])
+    names = [as_typed(name) for name in rows["name"]]  # refs and purposes: stored text
     fig = go.Figure()
     for is_behind, name, colour, pattern in (
         (True, "Behind profile", OKABE_ITO["vermillion"], "/"),
@@ -145,7 +145,7 @@ def share_of_due_delivered(table: pd.DataFrame, rows: pd.DataFrame | None = None
         fig.add_bar(
             name=name,
             orientation="h",
-            y=list(part["name"]),
+            y=[as_typed(name) for name in part["name"]],
             x=list(part["share"]),
             marker_color=colour,
             marker_pattern_shape=pattern,
@@ -202,7 +202,7 @@ def announcement_schedule(schedule: pd.DataFrame, names=None) -> go.Figure:
     for i, ref in enumerate(refs):
         rows = schedule.loc[schedule["commitment_ref"] == ref]
         restated = int(rows["committed_pence"].sum()) == 0 and int(rows["headline_pence"].sum()) != 0
-        name = clip(names.get(ref, ref), 40) + (" (re-announced)" if restated else "")
+        name = as_typed(clip(names.get(ref, ref), 40)) + (" (re-announced)" if restated else "")
         qualifier = rows["qualifier"].iloc[0] if len(rows) else "exact"
         said = "" if qualifier == "exact" else f" ({qualifier})"
         estimated = rows["estimated"].astype(bool) if "estimated" in rows else pd.Series(False, index=rows.index)

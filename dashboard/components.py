@@ -28,6 +28,7 @@ from tracker.core.money import to_decimal
 from tracker.figures import data as queries
 from tracker.figures.areas import area_label
 from tracker.figures.filters import Filters, choices, narrowed
+from tracker.figures.markdown_text import escape_markdown
 from tracker.figures.paging import PAGE_SIZE, PICK_AT_MOST, Page, matching, page_of
 
 
@@ -131,7 +132,7 @@ def current_view() -> View:
 
 def filters_caption(view: View) -> None:
     if not view.filters.is_empty:
-        st.caption(f"Filtered: {view.filters.describe()}.")
+        st.caption(f"Filtered: {escape_markdown(view.filters.describe())}.")
 
 
 def table_for_display(table, page: Page | None = None):
@@ -229,7 +230,7 @@ def searched(options: Mapping[Any, str] | list[str], key: str, many: str, first:
     )
     listed, found = matching(options, text, st.session_state.get(key))
     if not listed and not first:
-        st.caption(f"Nothing matches “{text}”.")
+        st.caption(f"Nothing matches “{escape_markdown(text)}”.")
         return None
     if found > PICK_AT_MOST:
         st.caption(f"The first {PICK_AT_MOST} of {found:,} listed; type more to find the one you want.")
@@ -294,9 +295,8 @@ def field_problems(failed, prefix: str = ""):
 
     def show(field: str) -> None:
         for problem in failed.for_field(prefix + field):
-            st.error(
-                f"{problem.value!r}: {problem.expected}" if problem.value else problem.expected, icon=":material/error:"
-            )
+            said = f"{problem.value!r}: {problem.expected}" if problem.value else problem.expected
+            st.error(escape_markdown(said), icon=":material/error:")  # it quotes what was typed, or stored names
 
     return show
 

@@ -60,10 +60,16 @@ def unwritable(table: Table) -> list[str]:
 
 
 def created_events(
-    dialect_name: str, table: Table, where: ColumnElement[bool], actor: str, occurred_at: datetime
+    dialect_name: str,
+    table: Table,
+    where: ColumnElement[bool],
+    actor: str,
+    occurred_at: datetime,
+    import_id: int | None = None,
 ) -> Any:
     """``INSERT INTO audit_events`` one "create" event per row of ``table``
-    matching ``where``, in the order of their ids."""
+    matching ``where``, in the order of their ids (``import_id``: the import
+    that wrote them, if any)."""
     columns = audited_columns(table)
     if len(columns) > MOST_KEYS:
         raise ValueError(f"{table.name} has {len(columns)} audited columns; at most {MOST_KEYS} fit one JSON object")
@@ -80,11 +86,12 @@ def created_events(
             table.c.id,
             null(),
             build(*pairs),
+            null() if import_id is None else literal(import_id, Integer()),
         )
         .where(where)
         .order_by(table.c.id)
     )
-    names = ["occurred_at", "actor", "action", "entity", "entity_id", "before", "after"]
+    names = ["occurred_at", "actor", "action", "entity", "entity_id", "before", "after", "import_id"]
     return insert(AUDIT_EVENTS).from_select(names, events)
 
 

@@ -1,4 +1,4 @@
-"""Outside services some tests need: PostgreSQL, Chromium, a mock OpenID provider.
+"""Outside services some tests need: PostgreSQL, Chromium, a mock OpenID provider, nginx.
 
 A test that needs a service asks for it with a ``require_...`` function. If
 the service is missing the test is skipped with a reason that ``pytest -ra``
@@ -104,3 +104,13 @@ def require_oidc_mock() -> Path:
             "from tests/browser/oidc-provider-mock.txt)"
         )
     return OIDC_MOCK_PATH
+
+
+NGINX_PATH = "/usr/sbin/nginx"
+
+
+def require_nginx() -> str:
+    """Debian's nginx (run by the test itself, unprivileged, never the system's service), or skip (fail)."""
+    if not os.access(NGINX_PATH, os.X_OK):
+        service_unavailable(f"nginx not found at {NGINX_PATH} (apt-get install -y nginx)")
+    return NGINX_PATH

@@ -13,6 +13,7 @@ username still costs one hash verification, so timing does not tell either.
 
 from __future__ import annotations
 
+import math
 import os
 import secrets
 from collections.abc import Iterable
@@ -28,23 +29,25 @@ from sqlalchemy.orm import Session, selectinload
 
 from db.models import AuditEvent, User, UserRole
 from db.session import read_session, write_session
-from tracker.core.limits import LIMITS
+from tracker import sign_in_guard as guard
+from tracker.core.limits import LIMITS, check_text, never_stored
 from tracker.core.vocabulary import ROLES
 from tracker.records.permissions import Actor, authorise
 from tracker.records.problems import FieldProblem, ServiceError, ValidationFailed
+from tracker.records.retrying import retrying
 
 # OWASP Password Storage Cheat Sheet, Argon2id: m=19 MiB, t=2, p=1 (the minimum it recommends).
 HASHER = PasswordHasher(time_cost=2, memory_cost=19 * 1024, parallelism=1, hash_len=32, salt_len=16, type=Type.ID)
-MAX_FAILURES = 5
-LOCKOUT = timedelta(minutes=15)
+SIGN_IN_GUARD = "sign-in guard"  # the audit trail's actor for a lock after many failures
 MIN_PASSWORD_LENGTH = 12
 IDLE_MINUTES_ENV = "TRACKER_IDLE_MINUTES"
 DEFAULT_IDLE_MINUTES = 30
 USERNAME_MAX = LIMITS["username"]
 
 SIGN_IN_FAILED = (
-    "That username and password did not work. Check them and try again. After 5 failed attempts an account "
-    "is locked for 15 minutes; a disabled account cannot sign in."
+    "That username and password did not work. Check them and try again. Repeated failures make the next "
+    "attempt wait; a disabled account cannot sign in, nor one locked after many failures from many places "
+    "(an admin can unlock it)."
 )
 SSO_NO_ACCESS = (
     "You signed in as {email}, but that address has no access to the funding tracker. Ask the system owner to add it."
@@ -64,6 +67,23 @@ def _now(now: datetime | None) -> datetime:
 
 class SignInFailed(ServiceError):
     """Sign-in refused; ``str(err)`` never says why (see the module docstring)."""
+
+
+class SignInThrottled(SignInFailed):
+    """Too many failures for this username from this address, or from this
+    address for any: the attempt was not checked. Reads the same whether the
+    username exists or not."""
+
+    def __init__(self, seconds: int) -> None:
+        self.seconds = seconds
+        wait = f"{seconds} second{'s' if seconds != 1 else ''}"
+        if seconds >= 120:
+            minutes = math.ceil(seconds / 60)
+            wait = f"{minutes} minutes"
+        super().__init__(
+            f"Too many failed sign-ins from your address: wait {wait}, then try again. "
+            "Signing in from elsewhere is not affected."
+        )
 
 
 @dataclass(frozen=True)
@@ -141,10 +161,10 @@ def _snapshot(user: User) -> dict:
         "roles": sorted(user.role_names),
         "disabled": user.disabled,
         "must_change_password": user.must_change_password,
-        "failed_attempts": user.failed_attempts,
         "locked_until": user.locked_until.isoformat() if user.locked_until else None,
         "password_set": user.password_hash is not None,
         "password_changed_at": user.password_changed_at.isoformat() if user.password_changed_at else None,
+        "last_sign_in_at": user.last_sign_in_at.isoformat() if user.last_sign_in_at else None,
     }
 
 
@@ -158,6 +178,8 @@ def _audit(session: Session, actor_name: str, action: str, user: User, before: d
 
 
 def _user(session: Session, username: str, *, lock: bool = False) -> User | None:
+    if never_stored(username):  # a NUL: no user has one, and PostgreSQL refuses it in a query
+        return None
     query = select(User).options(selectinload(User.roles)).where(User.username == username)
     return session.scalars(query.with_for_update() if lock else query).one_or_none()
 
@@ -178,55 +200,91 @@ def _roles(roles: Iterable[str]) -> frozenset[str]:
 # --- sign-in ------------------------------------------------------------------------------------
 
 
-def sign_in(username: str, password: str, *, engine: Engine, now: datetime | None = None) -> SignedIn:
-    """Check a username and password; raise ``SignInFailed`` (one message for
-    every reason). Five failures in a row lock the account for 15 minutes."""
+def sign_in(
+    username: str, password: str, *, engine: Engine, client: str | None = None, now: datetime | None = None
+) -> SignedIn:
+    """Check a username and password sent from ``client`` (an address; None:
+    this machine); raise ``SignInThrottled`` while that address must wait
+    (tracker.sign_in_guard), else ``SignInFailed`` (one message for every
+    reason).
+
+    The user is read without a write lock and the password checked outside
+    any transaction; a failure is counted, or a success noted, in its own
+    short write. An unknown username costs the same: a hash checked, a
+    failure counted.
+    """
     now = _now(now)
     username = (username or "").strip()
     if "\x00" in username:  # no stored username holds one, and PostgreSQL refuses it in a query
         username = ""
+    name, address = guard.username_key(username), guard.client_key(client)
+    with read_session(engine) as session:
+        wait = guard.retry_after(guard.failures_so_far(session, name, address, now), now)
+        if wait:
+            raise SignInThrottled(wait)
+        user = (
+            session.scalars(
+                select(User).options(selectinload(User.roles)).where(User.username == username)
+            ).one_or_none()
+            if username
+            else None
+        )
+    good = _verify(user.password_hash if user else None, password or "")
+    usable = user is not None and not user.disabled and not (user.locked_until is not None and user.locked_until > now)
+    if not (good and usable):
+        retrying(lambda: _count_failure(engine, name, address, now))
+        raise SignInFailed(SIGN_IN_FAILED)
+    return retrying(lambda: _signed_in(engine, username, password, address, now))
+
+
+def _signed_in(engine: Engine, username: str, password: str, address: str, now: datetime) -> SignedIn:
+    """Note a good sign-in: its address's failures forgotten, the time, a stronger hash if due."""
     with write_session(engine) as session:
-        user = _user(session, username, lock=True) if username else None
-        good = _verify(user.password_hash if user else None, password or "")
-        if user is None:
+        guard.forget_pair(session, guard.username_key(username), address)
+        stored = _user(session, username, lock=True)
+        if stored is None or stored.disabled:  # removed or disabled in the moment since it was read
             raise SignInFailed(SIGN_IN_FAILED)
-        locked = user.locked_until is not None and user.locked_until > now
-        if user.disabled or locked:
-            raise SignInFailed(SIGN_IN_FAILED)
+        if stored.password_hash is not None and HASHER.check_needs_rehash(stored.password_hash):
+            stored.password_hash = hash_password(password)
+        stored.last_sign_in_at = now
+        return SignedIn(stored.id, stored.username, stored.role_names, stored.must_change_password)
+
+
+def _count_failure(engine: Engine, name: str, address: str, now: datetime) -> None:
+    """Count a failed sign-in; lock the account (audited) when the failures
+    come from enough addresses (tracker.sign_in_guard)."""
+    with write_session(engine) as session:
+        if not guard.record_failure(session, name, address, now):
+            return
+        user = _user(session, name, lock=True)
+        if user is None or (user.locked_until is not None and user.locked_until > now):
+            return
         before = _snapshot(user)
-        if not good:
-            user.failed_attempts += 1
-            if user.failed_attempts >= MAX_FAILURES:
-                user.locked_until = now + LOCKOUT
-                user.failed_attempts = 0
-            else:
-                user.locked_until = None
-            _audit(session, f"sign-in:{username}", "update", user, before)
-            session.commit()
-            raise SignInFailed(SIGN_IN_FAILED)
-        if user.failed_attempts or user.locked_until is not None:
-            user.failed_attempts, user.locked_until = 0, None
-            _audit(session, f"sign-in:{username}", "update", user, before)
-        if user.password_hash is not None and HASHER.check_needs_rehash(user.password_hash):
-            user.password_hash = hash_password(password)
-        user.last_sign_in_at = now
-        return SignedIn(user.id, user.username, user.role_names, user.must_change_password)
+        user.locked_until = now + guard.LOCK_FOR
+        _audit(session, SIGN_IN_GUARD, "update", user, before)
 
 
 def sign_in_email(email: str, *, engine: Engine, now: datetime | None = None) -> SignedIn:
     """Single sign-on: the identity provider vouched for ``email``; map it to
     a user (addresses compare without regard to case). An unknown or
-    disabled address, or none at all, gets no access (``SignInFailed``)."""
+    disabled address, or none at all, gets no access (``SignInFailed``).
+    A sign-in is audited (by ``sso:`` and the address)."""
     address = (email or "").strip().lower()
     if not address or "\x00" in address:
         raise SignInFailed(SSO_NO_EMAIL)
+    with read_session(engine) as session:
+        known = session.scalar(select(User.id).where(User.email == address, User.disabled.is_(False)))
+    if known is None:
+        raise SignInFailed(SSO_NO_ACCESS.format(email=email.strip()))
     with write_session(engine) as session:
         user = session.scalars(
-            select(User).options(selectinload(User.roles)).where(User.email == address)
+            select(User).options(selectinload(User.roles)).where(User.id == known).with_for_update()
         ).one_or_none()
         if user is None or user.disabled:
             raise SignInFailed(SSO_NO_ACCESS.format(email=email.strip()))
+        before = _snapshot(user)
         user.last_sign_in_at = _now(now)
+        _audit(session, f"sso:{address}", "update", user, before)
         return SignedIn(user.id, user.username, user.role_names, False)
 
 
@@ -300,9 +358,13 @@ def add_user(
     problems = []
     if not name or len(name) > USERNAME_MAX or any(c.isspace() for c in name):
         problems.append(FieldProblem("username", name, f"expected 1 to {USERNAME_MAX} characters without spaces"))
+    elif unsafe := check_text("username", name):
+        problems.append(FieldProblem("username", name, unsafe))
     address = (email or "").strip().lower() or None
     if address is not None and ("@" not in address or len(address) > LIMITS["email"]):
         problems.append(FieldProblem("email", address, "expected an email address like name@council.gov.uk"))
+    elif unsafe := check_text("email", address):
+        problems.append(FieldProblem("email", address, unsafe))
     if sso_only and address is None:
         problems.append(FieldProblem("email", "", "expected the email address a single sign-on user signs in with"))
     generated = None
@@ -398,11 +460,36 @@ def reset_password(username: str, *, engine: Engine, actor: Actor) -> str:
     def change(user: User) -> None:
         user.password_hash = hash_password(password)
         user.must_change_password = True
-        user.failed_attempts, user.locked_until = 0, None
+        user.locked_until = None
         user.password_changed_at = datetime.now(UTC)
 
     _change(username, engine=engine, actor=actor, change=change)
     return password
+
+
+def locked_now(locked_until: object, now: datetime | None = None) -> bool:
+    """Whether a ``locked_until`` as read (None or NaT: never locked) is still in the future."""
+    if locked_until is None or pd.isna(locked_until):
+        return False
+    return pd.Timestamp(locked_until) > pd.Timestamp(_now(now))
+
+
+def unlock_user(username: str, *, engine: Engine, actor: Actor) -> bool:
+    """Lift a lock after many failed sign-ins and forget the failures against
+    the username from every address; audited. False when it was not locked
+    and had no failures (nothing changed)."""
+    authorise(actor, "manage_users")
+    with write_session(engine) as session:
+        user = _user(session, username, lock=True)
+        if user is None:
+            raise ValidationFailed([FieldProblem("username", username, "expected the username of a user")])
+        had_failures = guard.forget_username(session, guard.username_key(username))
+        if user.locked_until is None and not had_failures:
+            return False
+        before = _snapshot(user)
+        user.locked_until = None
+        _audit(session, actor.name, "update", user, before)
+        return True
 
 
 USER_COLUMNS = ["username", "email", "roles", "disabled", "locked_until", "last_sign_in_at", "must_change_password"]

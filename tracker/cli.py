@@ -15,7 +15,7 @@ from datetime import date
 
 # The closed list itself (tracker.core.vocabulary imports no SQLAlchemy, so
 # building the parser stays light).
-from tracker import cli_users
+from tracker import cli_backup, cli_imports, cli_users
 from tracker.allocation import prefer_quick_allocation
 from tracker.cli_common import Refused, open_database, print_problems
 from tracker.core.vocabulary import GRANT_PLACINGS, REVISION_REASONS
@@ -85,17 +85,27 @@ def build_parser() -> argparse.ArgumentParser:
         help="only load it into a database that has no announcements yet (make run uses this)",
     )
 
-    imp = commands.add_parser("import", help="import a file: CSV, XLSX, 360Giving or IATI (all or nothing)")
+    imp = commands.add_parser(
+        "import",
+        help="import a file: CSV, XLSX, 360Giving or IATI (all or nothing); list recent imports; undo one",
+        description="Three uses. `import KIND FILE` imports a file, all rows or none. `import list` shows the "
+        "recent imports: number, when, who, kind, file, rows created and updated, and whether undone. "
+        "`import undo ID` undoes one as a unit, in one transaction: what it created is deleted (an admin can "
+        "restore it) and what it changed is put back, all audited; it is refused, changing nothing, if anyone "
+        "changed those records since.",
+    )
     imp.add_argument(
         "what",
-        choices=("commitments", "deliveries", "360giving", "iati"),
+        choices=("commitments", "deliveries", "360giving", "iati", *cli_imports.ACTIONS),
         help="what the file holds (360giving: grants in the 360Giving standard, flattened or a JSON data package; "
-        "iati: IATI activity XML, versions 1.0x and 2.0x)",
+        "iati: IATI activity XML, versions 1.0x and 2.0x); or list (the recent imports) or undo (undo import ID)",
     )
     imp.add_argument(
         "file",
+        nargs="?",
+        metavar="FILE/ID",
         help="a CSV or XLSX file (a workbook with several sheets needs one named Commitments, Deliveries or grants), "
-        "for 360giving also a JSON data package, for iati an XML file",
+        "for 360giving also a JSON data package, for iati an XML file; for undo, the import's number",
     )
     imp.add_argument(
         "--reason",
@@ -109,6 +119,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="360giving: where each grant's money goes: award-year (the financial year of its award date, the "
         "default) or planned-dates (spread over its planned dates, estimated)",
     )
+    cli_imports.add_arguments(imp)
 
     totals = commands.add_parser("totals", help="committed against delivered by financial year")
     totals.add_argument("--by", choices=BY_CHOICES)
@@ -192,6 +203,7 @@ def build_parser() -> argparse.ArgumentParser:
         ("disable", "stop a user signing in (the account is kept)"),
         ("enable", "let a disabled user sign in again"),
         ("reset-password", "give a user a new one-time password (also lifts a lockout)"),
+        ("unlock", "lift the lock after many failed sign-ins from many addresses, and forget those failures"),
     ):
         user_commands.add_parser(action, help=text).add_argument("username", metavar="NAME")
     user_commands.add_parser("list", help="every user: email, roles, disabled, locked, last sign-in")
@@ -209,6 +221,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="let anyone read the JSON API without a token, as a viewer (on), or not (off, the default)",
     )
     public.add_argument("setting", choices=("on", "off", "status"), help="on, off, or status to show it")
+    cli_backup.add_parsers(commands)
     return parser
 
 
@@ -271,6 +284,12 @@ def cmd_import(args) -> int:
     from tracker.imports import apply, reading
     from tracker.records.permissions import local_actor
 
+    wrong = cli_imports.misused(args)
+    if wrong:
+        print(f"funding-tracker import: error: {wrong}", file=sys.stderr)
+        return cli_imports.USAGE_ERROR
+    if args.what in cli_imports.ACTIONS:
+        return cli_imports.cmd_imports(args)
     if not Path(args.file).is_file():
         print(f"{args.file}: no such file", file=sys.stderr)
         return 1
@@ -295,6 +314,8 @@ def cmd_import(args) -> int:
     finally:
         engine.dispose()
     print(outcome)
+    if outcome.import_id is not None:
+        print(f"recorded as import {outcome.import_id} (funding-tracker import undo {outcome.import_id} undoes it)")
     for note in reading.notes_said(outcome.notes):
         print(f"note: {note}", file=sys.stderr)
     return 0
@@ -438,6 +459,8 @@ COMMANDS = {
     "export": cmd_export,
     "review-pack": cmd_review_pack,
     "users": cli_users.cmd_users,
+    "backup": cli_backup.cmd_backup,
+    "restore": cli_backup.cmd_restore,
 }
 
 

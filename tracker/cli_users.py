@@ -1,4 +1,4 @@
-"""``funding-tracker users``: add, change, disable, enable, reset and list users;
+"""``funding-tracker users``: add, change, disable, enable, reset, unlock and list users;
 issue and revoke their JSON API tokens; turn the API's public mode on or off.
 
 They run as the local administrator (``cli_actor``): whoever has a shell on
@@ -44,14 +44,13 @@ def _when(moment) -> str:
 def _users_table(frame) -> str:
     from datetime import UTC, datetime
 
-    import pandas as pd
+    from tracker import accounts
 
-    now = pd.Timestamp(datetime.now(UTC))
+    now = datetime.now(UTC)
     header = ["username", "email", "roles", "disabled", "locked until", "last sign-in", "must change password"]
     rows = [header]
     for user in frame.itertuples(index=False):
-        locked = user.locked_until
-        locked = locked if locked is not None and not pd.isna(locked) and pd.Timestamp(locked) > now else None
+        locked = user.locked_until if accounts.locked_now(user.locked_until, now) else None
         email = user.email if isinstance(user.email, str) and user.email else "-"
         rows.append(
             [
@@ -148,6 +147,11 @@ def cmd_users(args) -> int:
         elif command == "reset-password":
             _one_time(name, accounts.reset_password(name, engine=engine, actor=actor), "the next")
             print("Any lockout is lifted.")
+        elif command == "unlock":
+            if accounts.unlock_user(name, engine=engine, actor=actor):
+                print(f"unlocked {name}: they can sign in again, and earlier failed sign-ins no longer count")
+            else:
+                print(f"{name} was not locked and had no failed sign-ins: nothing changed")
         elif command in ("token", "public-api"):
             return _api_access(args, name, engine, actor)
     except ValidationFailed as err:

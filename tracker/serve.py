@@ -15,7 +15,10 @@ server starts belongs (``app.py`` only runs when a browser connects):
 3. pending migrations are applied, so the first page view never races a
    half-built schema;
 4. on a database with no users, an administrator is created and its one-time
-   password printed here, in the terminal of whoever started the server.
+   password printed here, in the terminal of whoever started the server;
+5. Streamlit is given the cookie-signing secret kept in the database
+   (``tracker.shared_settings``), so that every server on one database signs
+   alike, unless the operator set ``server.cookieSecret`` themselves.
 
 The settings are read the way Streamlit reads them, later sources winning:
 its defaults, ``~/.streamlit/config.toml``, ``.streamlit/config.toml`` in the
@@ -30,7 +33,7 @@ import os
 import subprocess
 import sys
 import tomllib
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Mapping, MutableMapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
@@ -149,13 +152,13 @@ def _typed(key: str, raw: object, source: str) -> object:
     return raw
 
 
-def _from_file(path: Path, env: Mapping[str, str]) -> dict[str, object]:
+def _from_file(path: Path, env: Mapping[str, str], keys: Collection[str] = EXPECTED) -> dict[str, object]:
     try:
         parsed = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as err:
         raise SettingsError(f"{path}: cannot read it as TOML ({err})") from None
     found = {}
-    for key in EXPECTED:
+    for key in keys:
         section, option = key.split(".")
         table = parsed.get(section)
         if isinstance(table, dict) and option in table:
@@ -390,9 +393,15 @@ def browser_address(address: str, port: int) -> str:
 def announce_first_admin(engine, url: str, out: TextIO | None = None) -> str | None:
     """On a database with no users, create the administrator and print its
     one-time password; returns it (None: there were users already)."""
-    from tracker import accounts
+    from sqlalchemy.exc import IntegrityError
 
-    password = accounts.bootstrap_admin(engine)
+    from tracker import accounts
+    from tracker.records.problems import ValidationFailed
+
+    try:
+        password = accounts.bootstrap_admin(engine)
+    except (IntegrityError, ValidationFailed):  # another server, started at the same moment, made it (and said so)
+        return None
     if password is None:
         return None
     out = out or sys.stdout
@@ -418,6 +427,70 @@ def announce_first_admin(engine, url: str, out: TextIO | None = None) -> str | N
     return password
 
 
+COOKIE_SECRET = "server.cookieSecret"
+COOKIE_SECRET_ENV = "STREAMLIT_SERVER_COOKIE_SECRET"  # Streamlit's name (a test checks it agrees)
+
+
+def own_cookie_secret(*, cwd: Path, env: Mapping[str, str], home: Path) -> str | None:
+    """Where the operator set ``server.cookieSecret`` (``COOKIE_SECRET_ENV``, else
+    the last config.toml that sets it); None: nowhere. Streamlit refuses it as
+    a command-line option, so those are the only ways."""
+    if env.get(COOKIE_SECRET_ENV, "").strip():
+        return f"environment variable {COOKIE_SECRET_ENV}"
+    for path in reversed(config_files(cwd, home)):
+        if path.is_file() and str(_from_file(path, env, (COOKIE_SECRET,)).get(COOKIE_SECRET) or "").strip():
+            return str(path)
+    return None
+
+
+def share_cookie_secret(
+    engine, env: MutableMapping[str, str], *, cwd: Path, home: Path, sso: SsoCheck | None = None
+) -> str:
+    """Hand Streamlit the cookie secret kept in the database (made by the first
+    server to start on it: ``tracker.shared_settings``) in ``env``, unless the
+    operator set their own; returns the line ``serve`` prints about it."""
+    from tracker import shared_settings
+    from tracker.records.permissions import local_actor
+
+    own = own_cookie_secret(cwd=cwd, env=env, home=home)
+    if own is None:
+        env[COOKIE_SECRET_ENV] = shared_settings.cookie_secret(engine, actor=local_actor())
+    said = (
+        f"Cookie secret: yours, from {own}" if own else "Cookie secret: the one in the database, shared by its servers"
+    )
+    if sso is not None and sso.on:
+        # Streamlit signs every cookie with [auth] cookie_secret when there is one.
+        said += f"; single sign-on signs with [auth] cookie_secret from {sso.source}: give every server that file"
+    return said
+
+
+TRUSTED_PROXIES_ENV = "TRACKER_TRUSTED_PROXIES"
+UVICORN_TRUSTED_ENV = "FORWARDED_ALLOW_IPS"  # uvicorn's own setting; its default trusts 127.0.0.1
+
+
+def trusted_proxies(env: Mapping[str, str]) -> str:
+    """The reverse proxies whose ``X-Forwarded-For`` names the client
+    (``TRACKER_TRUSTED_PROXIES``: addresses or networks, comma-separated), as
+    uvicorn's ``FORWARDED_ALLOW_IPS`` takes them. None set: "" (trust none,
+    not uvicorn's default of 127.0.0.1), so a client address used to slow
+    failed sign-ins is never taken from a header anyone could write. A value
+    that is not an address or network is refused: uvicorn would quietly treat
+    it as a name no client ever has."""
+    import ipaddress
+
+    raw = env.get(TRUSTED_PROXIES_ENV, "")
+    entries = [each.strip() for each in raw.split(",") if each.strip()]
+    for entry in entries:
+        try:
+            ipaddress.ip_network(entry, strict=False)
+        except ValueError:
+            raise ValueError(
+                f"{TRUSTED_PROXIES_ENV}={raw!r}: {entry!r} is not an IP address or network; expected the "
+                "addresses of the reverse proxies in front of the tracker, e.g. 127.0.0.1 or 10.0.0.0/24"
+            ) from None
+    return ",".join(entries)
+
+
 def serve(
     port: int = 8501,
     address: str = "localhost",
@@ -441,6 +514,8 @@ def serve(
 
     try:
         idle_minutes()  # a bad value would otherwise break every page
+        # Streamlit's server (uvicorn) reads X-Forwarded-For only from these addresses.
+        os.environ[UVICORN_TRUSTED_ENV] = trusted_proxies(os.environ)
     except ValueError as err:
         print(f"funding-tracker serve: refusing to start: {err}", file=sys.stderr)
         return 1
@@ -452,6 +527,7 @@ def serve(
     engine = ensure_schema()
     try:
         announce_first_admin(engine, url)
+        secret_said = share_cookie_secret(engine, os.environ, cwd=Path.cwd(), home=Path.home(), sso=sso)
     finally:
         engine.dispose()
     command = [
@@ -470,6 +546,7 @@ def serve(
         else "Single sign-on: off (no [auth] section in .streamlit/secrets.toml); local accounts only",
         flush=True,
     )
+    print(secret_said, flush=True)
     if with_api:
         print(f"JSON API: {url}/api  (documentation: {url}/api/docs)", flush=True)
     print(f"Funding tracker: {url}  (Ctrl+C stops it)", flush=True)

@@ -8,6 +8,7 @@ import streamlit as st
 
 from dashboard import auth
 from dashboard.components import engine, field_problems
+from dashboard.failure_page import guarded
 from tracker import accounts
 from tracker.core.vocabulary import ROLES
 from tracker.figures.markdown_text import escape_markdown
@@ -18,6 +19,7 @@ state = st.session_state
 NO_PROBLEMS = ValidationFailed([])
 
 
+@guarded
 def change_password() -> None:
     signed_in = auth.who()
     if signed_in is None:  # signed out since the form was drawn: app.py says why

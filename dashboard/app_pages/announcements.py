@@ -22,6 +22,7 @@ from dashboard.components import (
     pager,
     signed_money_column,
 )
+from tracker.core.limits import check_web_address
 from tracker.core.money import format_pounds, format_short
 from tracker.figures.activity_budgets import activity_facts
 from tracker.figures.announcement_detail import detail, schedule_table
@@ -197,15 +198,15 @@ if found.quote:
     st.markdown(blockquote(found.quote))
 else:
     st.caption("No words were quoted for this announcement.")
-if found.source_url:
+if found.source_url and check_web_address("source_url", found.source_url) is None:  # never a javascript: link
     st.link_button("Read the source", found.source_url, icon=":material/open_in_new:")
 if found.notes:
     st.markdown("**Notes.** " + escape_markdown(found.notes))
 
 if not found.has_money:
     st.info(
-        f"{found.ref} carries no money: no commitments are recorded against it, so there is no schedule, "
-        "delivery or milestone to show. Add its commitments with `funding-tracker import commitments FILE` "
+        f"{escape_markdown(found.ref)} carries no money: no commitments are recorded against it, so there is no "
+        "schedule, delivery or milestone to show. Add its commitments with `funding-tracker import commitments FILE` "
         "if it turns out to carry money.",
         icon=":material/money_off:",
     )
@@ -267,7 +268,7 @@ for link in links:
     other_page = page_holding(rows["ref"], link.other_announcement_ref)
     if other_page is not None and link.other_announcement_ref != found.ref:
         action.button(
-            f"Open {link.other_announcement_ref}",
+            f"Open {escape_markdown(link.other_announcement_ref)}",
             key=f"announcements_open_{link.commitment_ref}_{link.other_commitment_ref}",
             on_click=_open,
             args=(link.other_announcement_ref, other_page),

@@ -13,6 +13,7 @@ from tracker.figures.area_view import area_view
 from tracker.figures.areas import area_label
 from tracker.figures.delivery import in_pounds, qualified
 from tracker.figures.filters import area_choices
+from tracker.figures.markdown_text import escape_markdown
 
 auth.require("view")
 
@@ -33,7 +34,9 @@ if not options:
     st.stop()
 asked = st.query_params.get("area", "").upper()
 if asked and asked not in options:
-    st.warning(f"No area {asked!r} is known here: showing {area_label(options[0])} instead.")
+    st.warning(
+        escape_markdown(f"No area {asked!r} is known here: showing {area_label(options[0])} instead.")
+    )  # the address is anyone's text
 code = st.selectbox(
     "Area",
     options,
@@ -44,8 +47,8 @@ code = st.selectbox(
 st.query_params["area"] = code
 view = area_view(shown.data, code, shown.today)
 
-st.subheader(view.label)
-st.markdown(view.sentence())
+st.subheader(escape_markdown(view.label))
+st.markdown(escape_markdown(view.sentence()))
 if view.is_empty:
     st.stop()
 
@@ -100,7 +103,7 @@ st.dataframe(
     },
 )
 st.download_button(
-    f"Download the commitments for {view.label} (CSV)",
+    escape_markdown(f"Download the commitments for {view.label} (CSV)"),
     partial(downloads.area_commitments_csv, view.commitments),
     file_name=f"area-{code}.csv",
     mime="text/csv",

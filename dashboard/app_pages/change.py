@@ -16,8 +16,10 @@ import streamlit as st
 
 from dashboard import auth, forms
 from dashboard.components import clear_data, current_view, engine, pick_by_search
+from dashboard.failure_page import guarded
 from dashboard.forms import FORMS, NO_PROBLEMS, REVISION_REASON, render_fields
 from tracker.figures.data import data_version
+from tracker.figures.markdown_text import escape_markdown
 from tracker.records import announcements, commitments, deletion, deliveries, editing, milestones
 from tracker.records import listings as records
 from tracker.records.problems import NotFound, ServiceError, StaleEdit, ValidationFailed
@@ -62,7 +64,7 @@ st.caption(
 
 saved = state.pop("change_saved", None)
 if saved:
-    st.success(saved, icon=":material/check_circle:")
+    st.success(escape_markdown(saved), icon=":material/check_circle:")
 
 if state.get("change_kind") not in (None, *KINDS):  # a kind this user may no longer change
     state["change_kind"] = DEFAULT_KIND
@@ -102,6 +104,7 @@ def picked() -> str | None:
     return state.get("change_ref") if state.get("change_ref") in choices else None
 
 
+@guarded
 def pick() -> None:
     """A record was chosen: open it (unless it is the one already open)."""
     if picked() != state.get("change_ref") or state.get("change_entity") != entity:
@@ -124,6 +127,7 @@ def load() -> None:
     forms.fill(fields, FIELDS, editable.value)
 
 
+@guarded
 def save() -> None:
     ref, original = state["change_ref"], state["change_original"]
     values = forms.typed(fields, FIELDS)
@@ -166,6 +170,7 @@ def save() -> None:
     )
 
 
+@guarded
 def reload_theirs() -> None:
     """Load the version saved now, keeping the list of what this user typed."""
     yours = state.get("change_yours")
@@ -174,6 +179,7 @@ def reload_theirs() -> None:
         state["change_typed_before"] = yours
 
 
+@guarded
 def delete() -> None:
     ref = state["change_ref"]
     try:
@@ -195,16 +201,19 @@ def delete() -> None:
 
 def delete_section(ref: str) -> None:
     # A key keeps the section open when a message above it comes or goes.
-    with st.expander(f"Delete {entity} {ref}", key="change_delete_section"):
+    with st.expander(escape_markdown(f"Delete {entity} {ref}"), key="change_delete_section"):
         if entity == "announcement":
             own = current_view().everything.commitments
             count = int((own["announcement_ref"] == ref).sum())
             if count:
                 what = "Its commitment and that commitment's" if count == 1 else f"Its {count} commitments and their"
                 st.write(f"{what} deliveries leave the totals with it, and come back if it is restored.")
-        st.checkbox(f"Yes, delete {ref}", key="change_confirm_delete")
+        st.checkbox(f"Yes, delete {escape_markdown(ref)}", key="change_confirm_delete")
         st.button(
-            f"Delete {ref}", on_click=delete, key="change_delete", disabled=not state.get("change_confirm_delete")
+            f"Delete {escape_markdown(ref)}",
+            on_click=delete,
+            key="change_delete",
+            disabled=not state.get("change_confirm_delete"),
         )
 
 
@@ -228,13 +237,13 @@ pick_by_search(
 )
 
 if state.get("change_error"):
-    st.error(state.pop("change_error"), icon=":material/error:")
+    st.error(escape_markdown(state.pop("change_error")), icon=":material/error:")
 if state.get("change_ref") != state.get(pick_key) or state.get("change_entity") != entity:
     st.stop()
 
 ref = state["change_ref"]
 if state.get("change_stale"):
-    st.warning(state["change_stale"], icon=":material/sync_problem:")
+    st.warning(escape_markdown(state["change_stale"]), icon=":material/sync_problem:")  # names who changed it
     if state.get("change_yours"):
         st.markdown("**What you typed, beside what is saved now** (nothing of yours was saved)")
         st.dataframe(state["change_yours"], hide_index=True, width="stretch")

@@ -9,6 +9,8 @@ import streamlit as st
 
 from dashboard import auth
 from dashboard.components import clear_data, engine
+from dashboard.failure_page import guarded
+from tracker.figures.markdown_text import escape_markdown
 from tracker.records import deletion
 from tracker.records import listings as records
 from tracker.records.problems import ServiceError
@@ -26,9 +28,9 @@ st.caption(
 
 restored = state.pop("deleted_restored", None)
 if restored:
-    st.success(restored, icon=":material/restore_from_trash:")
+    st.success(escape_markdown(restored), icon=":material/restore_from_trash:")
 if state.get("deleted_error"):
-    st.error(state.pop("deleted_error"), icon=":material/error:")
+    st.error(escape_markdown(state.pop("deleted_error")), icon=":material/error:")
 
 # Not cached: the list must show a deletion the moment it is saved.
 gone = records.deleted(db)
@@ -53,6 +55,7 @@ st.dataframe(
 options = {f"{row.entity.lower()}:{row.ref}": f"{row.entity} {row.ref}" for row in gone.itertuples()}
 
 
+@guarded
 def restore() -> None:
     entity, ref = state["deleted_pick"].split(":", 1)
     try:

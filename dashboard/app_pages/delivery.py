@@ -18,6 +18,7 @@ from dashboard.components import (
 )
 from tracker.figures import delivery
 from tracker.figures import revisions as revision_view
+from tracker.figures.markdown_text import escape_markdown
 from tracker.records.listings import revised_commitments
 from tracker.records.revisions import baseline_vs_revised, revision_history
 
@@ -261,7 +262,7 @@ else:
     profiles = baseline_vs_revised(engine(), ref)
     revisions = revision_history(engine(), ref)
     comparison = revision_view.comparison_table(profiles, ref)
-    st.markdown(revision_view.summary(ref, profiles, revisions))
+    st.markdown(escape_markdown(revision_view.summary(ref, profiles, revisions)))
 
     chart, numbers = st.columns(2, gap="medium")
     with chart:
@@ -280,7 +281,7 @@ else:
         )
         st.caption("The last row is the total over every year.")
         st.download_button(
-            f"Download {ref} original and revised (CSV)",
+            f"Download {escape_markdown(ref)} original and revised (CSV)",
             partial(downloads.comparison_csv, comparison),
             file_name=f"original-and-revised-{ref}.csv",
             mime="text/csv",

@@ -3,20 +3,27 @@
 All or nothing: a file with any problem imports nothing, and the confirm
 button saves exactly the file previewed against the database previewed
 (``tracker.imports``: the same plan and apply as ``funding-tracker import``). The sidebar's filters do not apply here.
+
+Below, the recent imports, and undoing one as a unit (``tracker.imports.undo``,
+as ``funding-tracker import undo`` does) for whoever may import such a file.
 """
 
 import streamlit as st
 
 from dashboard import auth
-from dashboard.components import engine
+from dashboard.components import clear_data, engine
+from dashboard.failure_page import guarded
 from tracker.core.vocabulary import GRANT_PLACING_LABELS, GRANT_PLACINGS, REVISION_REASON_LABELS, REVISION_REASONS
 from tracker.figures.markdown_text import escape_markdown
 from tracker.files.tabular import DataError
-from tracker.imports import apply, reading
+from tracker.imports import apply, history, reading
 from tracker.imports import plan as planning
+from tracker.imports.undo import UndoRefused, undo_import
 from tracker.records.permissions import PermissionDenied
+from tracker.records.problems import ServiceError
 
 me = auth.require("import_commitments", "import_deliveries")
+state = st.session_state
 
 KIND_LABELS = {
     "commitments": "Commitments",
@@ -142,16 +149,114 @@ def save(plan: planning.ImportPlan, data: bytes, reason: str | None, reason_text
         show_problems(err.problems, "**Nothing was imported.**")
     except PermissionDenied as err:
         bar.empty()
-        st.error(f"Nothing was imported: {err}", icon=":material/block:")
+        st.error(f"Nothing was imported: {escape_markdown(str(err))}", icon=":material/block:")
     else:
         bar.empty()
         st.cache_data.clear()  # the other pages show the new figures at once
+        number = f" (import {outcome.import_id}: it can be undone below)" if outcome.import_id else ""
         st.success(
-            f"Imported {escape_markdown(plan.filename)}: {escape_markdown(str(outcome))}.",
+            f"Imported {escape_markdown(plan.filename)}: {escape_markdown(str(outcome))}{number}.",
             icon=":material/check_circle:",
         )
         return True
     return False
+
+
+@guarded
+def undo() -> None:
+    """Undo the import picked (the confirm box is ticked: the button is enabled only then)."""
+    import_id = state.get("import_undo_pick")
+    if import_id is None or not state.get("import_undo_sure"):
+        return
+    try:
+        outcome = undo_import(import_id, engine=engine(), actor=auth.actor())
+    except UndoRefused as err:
+        state["import_undo_error"] = [f"Import {import_id} cannot be undone; nothing was changed:", *err.reasons]
+        return
+    except ServiceError as err:
+        state["import_undo_error"] = [str(err)]
+        return
+    clear_data()
+    st.cache_data.clear()  # the other pages show the figures without it at once
+    state["import_undo_pick"], state["import_undo_sure"] = None, False
+    state["import_undo_done"] = f"{str(outcome)[0].upper()}{str(outcome)[1:]}."
+
+
+def recent_imports() -> None:
+    """The recent imports, and an Undo for each that the signed-in user may undo."""
+    st.subheader("Recent imports")
+    done = state.pop("import_undo_done", None)
+    if done:
+        st.success(escape_markdown(done), icon=":material/undo:")
+    error = state.pop("import_undo_error", None)
+    if error:
+        head, *reasons = error
+        st.error(
+            "\n".join([escape_markdown(head), *(f"- {escape_markdown(r)}" for r in reasons)]), icon=":material/error:"
+        )
+    found = history.recent(engine())  # not cached: an import or undo shows at once
+    if not found:
+        st.caption("No file has been imported yet.")
+        return
+    st.dataframe(
+        [
+            {
+                "import": one.id,
+                "started_at": one.started_at,
+                "actor": one.actor,
+                "kind": KIND_LABELS.get(one.kind, one.kind),
+                "file_name": one.file_name,
+                "created": one.created,
+                "updated": one.updated,
+                "undone": f"{one.undone_at:%d %b %Y, %H:%M} by {one.undone_by}" if one.undone_at else "",
+            }
+            for one in found
+        ],
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "import": st.column_config.NumberColumn("Import", format="%d"),
+            "started_at": st.column_config.DatetimeColumn("Started (UTC)", format="D MMM YYYY, HH:mm"),
+            "actor": "Who",
+            "kind": "Kind",
+            "file_name": "File",
+            "created": st.column_config.NumberColumn("Created", format="%d"),
+            "updated": st.column_config.NumberColumn("Updated", format="%d"),
+            "undone": "Undone (UTC)",
+        },
+    )
+    undoable = {one.id: one for one in found if one.undone_at is None and auth.allows(me, one.permission)}
+    if not undoable:
+        return
+    if state.get("import_undo_pick") not in (None, *undoable):  # undone meanwhile, or no longer listed
+        state["import_undo_pick"] = None
+    st.selectbox(
+        "Import to undo",
+        list(undoable),
+        index=None,
+        format_func=lambda number: (
+            f"{number}: {KIND_LABELS.get(undoable[number].kind, undoable[number].kind)}, "
+            f"{undoable[number].file_name} ({undoable[number].created:,} created, "
+            f"{undoable[number].updated:,} updated)"
+        ),
+        key="import_undo_pick",
+        on_change=lambda: state.update(import_undo_sure=False),  # each import is confirmed afresh
+        placeholder="Choose an import",
+        help="Undoing deletes what the import created (an admin can restore each record) and puts back what it "
+        "changed, in one step, audited. It is refused, changing nothing, if anyone changed those records since.",
+    )
+    st.checkbox(
+        "Yes, undo it: delete what it created and put back what it changed",
+        key="import_undo_sure",
+        disabled=state.get("import_undo_pick") is None,
+    )
+    st.button(
+        "Undo the import",
+        on_click=undo,
+        key="import_undo",
+        icon=":material/undo:",
+        disabled=not (state.get("import_undo_pick") is not None and state.get("import_undo_sure")),
+    )
 
 
 st.title("Import")
@@ -202,6 +307,7 @@ if uploaded is None:
         "Nothing is saved until you confirm.",
         icon=":material/upload_file:",
     )
+    recent_imports()
     st.stop()
 
 data = uploaded.getvalue()
@@ -221,7 +327,7 @@ st.session_state["import_previewed"] = plan  # what the confirm button will save
 
 st.subheader(f"Preview of {escape_markdown(uploaded.name)}")  # a file's name is the uploader's text
 if plan.sheet:
-    st.caption(f"Read the sheet “{plan.sheet}” of the workbook.")
+    st.caption(f"Read the sheet “{escape_markdown(plan.sheet)}” of the workbook.")
 to_create, to_update, unchanged, problem_count = st.columns(4)
 to_create.metric("To create", f"{plan.counts['create']:,}")
 to_update.metric("To update", f"{plan.counts['update']:,}")
@@ -288,3 +394,5 @@ st.button(
     icon=":material/upload:",
     disabled=not ready,
 )
+
+recent_imports()

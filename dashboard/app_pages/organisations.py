@@ -9,7 +9,9 @@ import streamlit as st
 
 from dashboard import auth
 from dashboard.components import clear_data, engine, pager, pick_by_search
+from dashboard.failure_page import guarded
 from tracker.figures.data import data_version
+from tracker.figures.markdown_text import escape_markdown
 from tracker.records import listings
 from tracker.records.organisation_changes import merge_organisations, update_organisation
 from tracker.records.problems import ServiceError, ValidationFailed
@@ -26,7 +28,7 @@ st.caption(
 )
 for key, show in (("organisations_saved", st.success), ("organisations_error", st.error)):
     if state.get(key):
-        show(state.pop(key))
+        show(escape_markdown(state.pop(key)))  # names, as typed or stored
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)
@@ -56,6 +58,7 @@ st.dataframe(
 names = {int(row.organisation_id): f"{row.name} ({row.identifier or 'no identifier'})" for row in table.itertuples()}
 
 
+@guarded
 def save() -> None:
     row = table.loc[table["organisation_id"] == state["organisations_pick"]].iloc[0]
     try:
@@ -85,6 +88,7 @@ def fill() -> None:
     state["organisations_other_names"] = "\n".join(n for n in row["other_names"].split("; ") if n)
 
 
+@guarded
 def merge() -> None:
     try:
         moved = merge_organisations(

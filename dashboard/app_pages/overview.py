@@ -20,6 +20,7 @@ from tracker.figures.areas import shared_note as note_on_shared
 from tracker.figures.data import breakdown, overview
 from tracker.figures.delivery import qualified, unplaced_notes
 from tracker.figures.finance_tables import yearly_table
+from tracker.figures.markdown_text import escape_markdown
 
 auth.require("view")
 
@@ -116,7 +117,7 @@ if milestones.empty:
     st.info("No milestones recorded yet.")
 else:
     milestones_table(milestones)
-st.caption(view.milestone_summary())
+st.caption(escape_markdown(view.milestone_summary()))  # milestone titles
 
 st.subheader("Where the money goes")
 by = (

@@ -11,8 +11,10 @@ import streamlit as st
 
 from dashboard import auth, forms
 from dashboard.components import clear_data, current_view, engine, money_column
+from dashboard.failure_page import guarded
 from dashboard.forms import ANNOUNCEMENT, COMMITMENT, DELIVERY, MILESTONE, NO_PROBLEMS, read_input, render_fields
 from tracker.core.money import to_decimal
+from tracker.figures.markdown_text import escape_markdown
 from tracker.records import announcements, deliveries, milestones
 from tracker.records.inputs import AnnouncementInput
 from tracker.records.permissions import PermissionDenied
@@ -32,7 +34,7 @@ st.caption(
 
 saved = state.pop("record_saved", None)
 if saved:
-    st.success(saved, icon=":material/check_circle:")
+    st.success(escape_markdown(saved), icon=":material/check_circle:")  # refs as typed
 
 # Finance staff record deliveries only; editors (and admins) all three.
 TABS = {"New announcement": "create_announcement", "Delivery": "record_delivery", "Milestone": "create_milestone"}
@@ -59,6 +61,7 @@ def new_organisations_ok() -> bool:
     )
 
 
+@guarded
 def preview_announcement() -> None:
     schedule, problems = announcements.preview_schedule(
         announcement_typed(), engine=db, new_organisations_ok=new_organisations_ok()
@@ -67,6 +70,7 @@ def preview_announcement() -> None:
     state["record_a_schedule"] = schedule
 
 
+@guarded
 def save_announcement() -> None:
     inp = announcement_typed()
     try:
@@ -135,6 +139,7 @@ def save(use_case, inp, problems_key: str, message: str) -> None:
         state["record_saved"] = message
 
 
+@guarded
 def save_delivery() -> None:
     inp = read_input(DELIVERY, "record_d_")
     save(
@@ -142,6 +147,7 @@ def save_delivery() -> None:
     )
 
 
+@guarded
 def save_milestone() -> None:
     inp = read_input(MILESTONE, "record_m_")
     save(milestones.create_milestone, inp, "record_m_problems", f"Saved milestone {inp.ref} on {inp.commitment_ref}.")

@@ -18,6 +18,7 @@ import streamlit as st
 
 from dashboard import auth, review_figures
 from dashboard.components import clear_data, current_view, engine, field_problems, pick_by_search
+from dashboard.failure_page import guarded
 from tracker import store
 from tracker.core.clock import today
 from tracker.core.vocabulary import PROGRESS_STATUSES
@@ -59,6 +60,7 @@ if opened:
 # --- open a meeting ----------------------------------------------------------------------
 
 
+@guarded
 def open_new_meeting() -> None:
     held: date | None = state.get("review_new_held_on")
     as_at: date | None = state.get("review_new_as_at")
@@ -273,6 +275,7 @@ with milestones_tab:
 # --- statuses ----------------------------------------------------------------------------
 
 
+@guarded
 def save_status() -> None:
     subject = state.get("review_subject") or ""
     programme = subject.removeprefix(review.PROGRAMME_PREFIX) if subject.startswith(review.PROGRAMME_PREFIX) else ""

@@ -7,7 +7,8 @@ access, and a way to sign out of it and try another. Local accounts sign in
 below it, as they do without single sign-on.
 
 Every failed password reads the same (``accounts.SIGN_IN_FAILED``), whatever
-the reason; five in a row lock the account for 15 minutes. A password
+the reason; repeated failures from one address make the next attempt from it
+wait, saying how long (tracker/sign_in_guard.py). A password
 sign-in lasts while this browser tab's session lives: a reload asks again.
 """
 
@@ -15,19 +16,21 @@ import streamlit as st
 
 from dashboard import auth
 from dashboard.components import engine
+from dashboard.failure_page import guarded
 from tracker import accounts
 from tracker.figures.markdown_text import escape_markdown
 
 state = st.session_state
 
 
+@guarded  # a database that cannot be reached or written is said in the tracker's words
 def submit() -> None:
     """Check the username and password (a callback: it runs before app.py
     builds the navigation, so a good sign-in opens the pages at once)."""
     username, password = state.get("sign_in_username", ""), state.get("sign_in_password", "")
     state["sign_in_password"] = ""  # never kept, right or wrong
     try:
-        signed_in = accounts.sign_in(username, password, engine=engine())
+        signed_in = accounts.sign_in(username, password, engine=engine(), client=auth.client_address())
     except accounts.SignInFailed as failed:
         state["sign_in_failed"] = str(failed)
         return

@@ -54,7 +54,7 @@ def add() -> None:
         _one_time(username, password, "was added")
 
 
-def _change(use_case: Callable[..., str | None], message: str, **kwargs: object) -> None:
+def _change(use_case: Callable[..., object], message: str, **kwargs: object) -> None:
     username: str | None = state.get("users_pick")
     if username is None:  # not reached: the buttons that change a user show once one is picked
         return
@@ -63,7 +63,7 @@ def _change(use_case: Callable[..., str | None], message: str, **kwargs: object)
     )
     if not saved:
         return
-    if use_case is accounts.reset_password and result is not None:  # the new one-time password
+    if use_case is accounts.reset_password and isinstance(result, str):  # the new one-time password
         _one_time(username, result, "has a new one-time password")
     else:
         state["users_saved"] = message.format(username=username)
@@ -90,6 +90,13 @@ def disable() -> None:
 
 def enable() -> None:
     _change(accounts.enable_user, "Enabled {username}: they can sign in again.")
+
+
+def unlock() -> None:
+    _change(
+        accounts.unlock_user,
+        "Unlocked {username}: they can sign in again, and earlier failed sign-ins no longer count.",
+    )
 
 
 def reset() -> None:
@@ -223,11 +230,18 @@ with change_tab:
         else:
             st.markdown(f"**{escape_markdown(picked)}** can sign in. Disabling signs them out at once.")
             st.button("Disable the account", on_click=disable, key="users_disable")
+        locked_until = row["locked_until"]
+        if accounts.locked_now(locked_until):
+            st.markdown(
+                f"**{escape_markdown(picked)}** is locked after many failed sign-ins from many addresses, "
+                f"until {locked_until:%-d %b %Y %H:%M} UTC."
+            )
+            st.button("Unlock the account", on_click=unlock, key="users_unlock")
         st.divider()
         st.markdown(
             "A forgotten password: a reset gives a new one-time password (shown here once) and lifts a lockout."
         )
-        st.checkbox(f"Yes, reset the password of {picked}", key="users_confirm_reset")
+        st.checkbox(f"Yes, reset the password of {escape_markdown(picked)}", key="users_confirm_reset")
         st.button(
             "Reset the password", on_click=reset, key="users_reset", disabled=not state.get("users_confirm_reset")
         )

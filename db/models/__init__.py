@@ -44,9 +44,10 @@ from db.models.deliveries import Delivery, Milestone
 from db.models.audit import AuditEvent
 from db.models.revisions import CommitmentBaseline, CommitmentRevision
 from db.models.review import ProgressStatus, ReviewMeeting, ReviewSnapshot
-from db.models.accounts import User, UserRole
+from db.models.accounts import SignInFailure, User, UserRole
 from db.models.activities import ActivityLink, PlannedBudget
 from db.models.api_access import ApiToken, AppSetting
+from db.models.imports import Import
 # isort: on
 
 __all__ = [
@@ -62,6 +63,7 @@ __all__ = [
     "CommitmentBaseline",
     "CommitmentRevision",
     "Delivery",
+    "Import",
     "Milestone",
     "Organisation",
     "OrganisationName",
@@ -70,6 +72,7 @@ __all__ = [
     "ProgressStatus",
     "ReviewMeeting",
     "ReviewSnapshot",
+    "SignInFailure",
     "Timestamps",
     "User",
     "UserRole",

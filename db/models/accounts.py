@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, Integer, Text, false, text
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from db.models.base import Base, Timestamps, one_of, sized
@@ -16,8 +16,10 @@ class User(Timestamps, Base):
     """Someone who may sign in: a local account (Argon2id password hash) or,
     with single sign-on, an email the identity provider vouches for.
 
-    ``password_hash`` is never copied into the audit trail. ``failed_attempts``
-    and ``locked_until`` implement the lockout (tracker/accounts.py).
+    ``password_hash`` is never copied into the audit trail. ``locked_until``
+    is the hard lock after many failed sign-ins from many addresses
+    (tracker/sign_in_guard.py); the failures themselves are in
+    ``sign_in_failures``.
     """
 
     __tablename__ = "users"
@@ -28,7 +30,6 @@ class User(Timestamps, Base):
     password_hash: Mapped[str | None] = mapped_column(Text)
     must_change_password: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     disabled: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
-    failed_attempts: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_sign_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     password_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -61,3 +62,25 @@ class UserRole(Base):
 
     def __repr__(self) -> str:
         return f"<UserRole user_id={self.user_id} role={self.role!r}>"
+
+
+class SignInFailure(Base):
+    """One failed sign-in: the username as typed (known or not) and the
+    client address it came from. Counted to slow the sender down and, after
+    many from many addresses, to lock the account (tracker/sign_in_guard.py);
+    rows older than a day are removed as new ones are written. Not a foreign
+    key to ``users``: an unknown username is counted the same way."""
+
+    __tablename__ = "sign_in_failures"
+    __table_args__ = (
+        Index("ix_sign_in_failures_username_client", "username", "client"),
+        Index("ix_sign_in_failures_client", "client"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    username: Mapped[str] = mapped_column(sized("username"))
+    client: Mapped[str] = mapped_column(sized("client_address"))
+    failed_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+
+    def __repr__(self) -> str:
+        return f"<SignInFailure {self.username!r} from {self.client!r} at {self.failed_at}>"

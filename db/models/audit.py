@@ -36,6 +36,10 @@ class AuditEvent(Base):
     # none_as_null: a missing snapshot is SQL NULL, not the JSON text 'null'.
     before: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))
     after: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))
+    # The import whose transaction wrote the event (db.models.imports; NULL: none), and
+    # its undo's: how an undo finds what an import did. Not a foreign key, like
+    # ``entity_id``: the trail outlives what it names.
+    import_id: Mapped[int | None] = mapped_column(Integer, index=True)
 
     def __repr__(self) -> str:
         return (

@@ -25,6 +25,12 @@ event, so that the audit trail of a test's database is exactly the demo's
 (25 events) as the audit page tests expect; every other user is added
 through ``accounts.add_user`` and audited.
 
+A page that fails shows the tracker's words, not an exception
+(``dashboard/failure_page.py``), so ``at.exception`` alone would miss it:
+every test fails if anything was reported to the ``tracker.failures`` log,
+unless it asks for ``page_failures`` (the records reported, for a test of
+the failure messages themselves).
+
 Streamlit's caches live in the process, not in an AppTest: the engine
 (``st.cache_resource``) and the data (``st.cache_data``) of one test would be
 served to the next. Both are cleared before and after each test (TESTING.md).
@@ -32,6 +38,7 @@ served to the next. Both are cleared before and after each test (TESTING.md).
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
@@ -67,6 +74,37 @@ def empty_database() -> bool:
 def signed_out() -> bool:
     """Request this fixture for AppTests that start signed out."""
     return True
+
+
+class _Reported(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.ERROR)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
+@pytest.fixture(autouse=True)
+def reported_failures(request: pytest.FixtureRequest) -> Iterator[list[logging.LogRecord]]:
+    """Fail a test whose pages reported a failure (shown in the tracker's words, not as an exception)."""
+    reported = _Reported()
+    logger = logging.getLogger("tracker.failures")
+    logger.addHandler(reported)
+    try:
+        yield reported.records
+    finally:
+        logger.removeHandler(reported)
+    if reported.records and "page_failures" not in request.fixturenames:
+        formatter = logging.Formatter()
+        pytest.fail("a page failed:\n" + "\n".join(formatter.format(record) for record in reported.records))
+
+
+@pytest.fixture
+def page_failures(reported_failures: list[logging.LogRecord]) -> list[logging.LogRecord]:
+    """Request this fixture for a test that expects failures said in the
+    tracker's words: the records ``tracker.failures`` logged so far, in order."""
+    return reported_failures
 
 
 def _clear_streamlit_caches() -> None:

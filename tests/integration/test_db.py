@@ -33,6 +33,7 @@ from db.models import (
 from db.session import (
     DEFAULT_DATABASE_URL,
     SCHEMA_HEAD,
+    SQLITE_BUSY_TIMEOUT_MS,
     alembic_config,
     database_url,
     downgrade,
@@ -467,7 +468,7 @@ def test_sqlite_connections_have_foreign_keys_wal_and_a_busy_timeout(sqlite_file
                 pragma = lambda name: session.execute(text(f"PRAGMA {name}")).scalar_one()  # noqa: E731
                 assert pragma("foreign_keys") == 1
                 assert pragma("journal_mode") == "wal"
-                assert pragma("busy_timeout") == 10_000
+                assert pragma("busy_timeout") == SQLITE_BUSY_TIMEOUT_MS == 60_000
                 assert pragma("synchronous") == 1  # NORMAL
     finally:
         engine.dispose()

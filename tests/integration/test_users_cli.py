@@ -18,10 +18,10 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, func, select, update
 
-from db.models import AuditEvent, User, UserRole
-from db.session import ensure_schema, read_session
+from db.models import AuditEvent, SignInFailure, User, UserRole
+from db.session import ensure_schema, read_session, write_session
 from tests.actors import ADMIN
 from tracker import accounts, cli
 from tracker.accounts import SIGN_IN_FAILED, SignInFailed
@@ -74,6 +74,12 @@ def can_sign_in(engine: Engine, username: str, password: str, now: datetime | No
         assert str(err) == SIGN_IN_FAILED
         return False
     return True
+
+
+def lock(engine: Engine, username: str, until: datetime) -> None:
+    """Lock an account as the sign-in guard does after many failures from many addresses."""
+    with write_session(engine) as session:
+        session.execute(update(User).where(User.username == username).values(locked_until=until))
 
 
 def row(engine: Engine, username: str):
@@ -209,14 +215,32 @@ def test_changes_are_audited_as_the_local_administrator(db, engine):
 
 def test_reset_password_prints_a_new_one_time_password(db, engine):
     accounts.add_user("alice", ["viewer"], engine=engine, password=PASSWORD, actor=ADMIN)
-    for _ in range(5):
-        can_sign_in(engine, "alice", "wrong password!")
+    lock(engine, "alice", NOW + timedelta(hours=1))
     out = ok(db("users", "reset-password", "alice"))
     [(username, password)] = ONE_TIME.findall(out)
     assert username == "alice" and password != PASSWORD
     assert "must change it at the next sign-in" in out
     assert not can_sign_in(engine, "alice", PASSWORD)
     assert accounts.sign_in("alice", password, engine=engine, now=NOW).must_change_password
+
+
+def test_unlock_lifts_a_lock_forgets_the_failures_and_is_audited(db, engine):
+    accounts.add_user("alice", ["viewer"], engine=engine, password=PASSWORD, actor=ADMIN)
+    lock(engine, "alice", datetime.now(UTC) + timedelta(hours=1))
+    for _ in range(3):
+        assert not can_sign_in(engine, "alice", "wrong password!", now=None)
+    assert not can_sign_in(engine, "alice", PASSWORD, now=None)  # locked: the right password is refused
+    out = ok(db("users", "unlock", "alice"))
+    assert "unlocked alice" in out
+    with read_session(engine) as session:
+        event = session.scalars(select(AuditEvent).order_by(AuditEvent.id.desc()).limit(1)).one()
+        left = session.scalar(select(func.count(SignInFailure.id)).where(SignInFailure.username == "alice"))
+    assert event.actor == f"cli:{getpass.getuser()}" and event.after["locked_until"] is None
+    assert event.before["locked_until"] is not None
+    assert left == 0
+    assert can_sign_in(engine, "alice", PASSWORD, now=None)
+    assert "nothing changed" in ok(db("users", "unlock", "alice"))
+    assert db("users", "unlock", "nobody").returncode == 1
 
 
 def test_list_shows_users_but_never_hashes(db, engine):
@@ -227,12 +251,10 @@ def test_list_shows_users_but_never_hashes(db, engine):
     accounts.add_user("bob", ["admin"], engine=engine, actor=ADMIN)
     accounts.add_user("dora", ["admin"], engine=engine, actor=ADMIN)  # the last active admin cannot be disabled
     accounts.disable_user("bob", engine=engine, actor=ADMIN)
-    for _ in range(5):
-        can_sign_in(engine, "alice", "wrong password!", now=None)  # locked for 15 minutes from the real now
+    lock(engine, "alice", datetime.now(UTC) + timedelta(hours=1))
     accounts.add_user("carol", ["viewer"], engine=engine, password=PASSWORD, actor=ADMIN)
     accounts.sign_in("carol", PASSWORD, engine=engine, now=NOW - timedelta(days=2))
-    for _ in range(5):
-        can_sign_in(engine, "carol", "wrong password!", now=NOW - timedelta(days=1))  # a lock long over
+    lock(engine, "carol", NOW - timedelta(days=1))  # a lock long over
     out = ok(db("users", "list"))
     lines = out.splitlines()
     assert lines[0].split() == [

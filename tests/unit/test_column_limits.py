@@ -24,6 +24,9 @@ FIELD_OF_COLUMN = {
     "planned_budgets.status": "budget_status",
     "activity_links.relation": "activity_relation",
     "activity_links.other_ref": "activity_ref",
+    "sign_in_failures.client": "client_address",
+    "imports.kind": "import_kind",
+    "imports.undone_by": "actor",
 }
 # Text no person types: an Argon2 hash.
 NOT_LIMITED = {"users.password_hash"}

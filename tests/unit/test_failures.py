@@ -23,6 +23,10 @@ def _operational(message: str) -> OperationalError:
         (OSError(errno.ENOSPC, "No space left on device"), "the disk is full"),
         (_operational("database or disk is full"), "the disk is full"),
         (_operational("attempt to write a readonly database"), "the database cannot be written"),
+        (
+            _operational("cannot execute INSERT in a read-only transaction"),
+            "the database cannot be written (the database server lets the tracker read it",
+        ),
         (OSError(errno.EROFS, "Read-only file system"), "the database cannot be written"),
         (_operational("database is locked"), "the database is busy"),
         (
@@ -34,6 +38,9 @@ def _operational(message: str) -> OperationalError:
         (_operational("unable to open database file"), "the database cannot be reached"),
         (ConnectionRefusedError(111, "Connection refused"), "the database cannot be reached"),
         (RuntimeError("Can't locate revision identified by '0099'"), "the database was set up by a newer version"),
+        (failures.SchemaMismatch("0099", "0009"), "the database was set up by a newer version"),
+        (failures.SchemaMismatch("0007", "0009"), "the database has migrations still to apply (it is at 0007"),
+        (failures.SchemaMismatch(None, "0009"), "the database has migrations still to apply (it is at none"),
         (ValueError("boom"), "something went wrong that the tracker did not expect"),
     ],
 )
@@ -53,3 +60,17 @@ def test_a_report_logs_the_traceback_under_the_reference_it_gives(caplog):
     (record,) = caplog.records
     assert explained.reference in record.getMessage() and record.exc_info[1] is failure
     assert str(explained).endswith(f"(reference {explained.reference})") and "secret-detail-42" not in str(explained)
+
+
+def test_a_migration_still_to_apply_says_which_command_applies_it():
+    said, todo = failures.explain(failures.SchemaMismatch("0007", "0009"))
+    assert "this version of the tracker needs 0009" in said
+    assert todo.startswith("run `funding-tracker db upgrade`")
+
+
+def test_the_pages_words_are_sentences_with_the_reference_and_who_to_tell():
+    explained = failures.Explained("the disk is full", "free some space; nothing was saved", "0a1b2c3d")
+    said, reference = explained.for_a_page()
+    assert said == "The disk is full. Free some space; nothing was saved."
+    assert reference.startswith("Reference 0a1b2c3d: the server's log has the details under it.")
+    assert failures.PASS_IT_ON in reference

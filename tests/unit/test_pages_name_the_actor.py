@@ -32,10 +32,13 @@ WRITES = {
     "tracker.review.recording": {"record_status", "open_meeting"},
     "tracker.review.pack": {"ensure_meeting", "write_pack"},
     "tracker.imports.apply": {"apply_plan", "import_file"},
+    "tracker.imports.undo": {"undo_import"},
     "tracker.demo.loader": {"load_dataset"},
     "tracker.demo": {"load_demo"},
-    "tracker.accounts": {"add_user", "set_roles", "disable_user", "enable_user", "reset_password"},
+    "tracker.accounts": {"add_user", "set_roles", "disable_user", "enable_user", "reset_password", "unlock_user"},
     "tracker.api.access": {"issue_token", "revoke_token", "set_public_api"},
+    "tracker.backup": {"restore"},
+    "tracker.shared_settings": {"cookie_secret"},
 }
 WRITE_TARGETS = {f"{module}.{name}" for module, names in WRITES.items() for name in names}
 

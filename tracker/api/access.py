@@ -40,6 +40,7 @@ from sqlalchemy.orm import Session
 
 from db.models import ApiToken, AppSetting, AuditEvent, User, UserRole
 from db.session import read_session, write_engine, write_session
+from tracker.core.limits import never_stored
 from tracker.records.permissions import Actor, authorise
 from tracker.records.problems import FieldProblem, ValidationFailed
 
@@ -95,7 +96,8 @@ def _audit(session: Session, actor: Actor, action: str, entity: str, entity_id: 
 
 def _user_for_token(session: Session, username: str) -> User:
     name = (username or "").strip()
-    user = session.scalars(select(User).where(User.username == name).with_for_update()).one_or_none()
+    found = None if never_stored(name) else select(User).where(User.username == name).with_for_update()
+    user = None if found is None else session.scalars(found).one_or_none()
     if user is None:
         raise ValidationFailed([FieldProblem("username", name, "expected the username of a user")])
     return user

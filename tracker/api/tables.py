@@ -25,8 +25,6 @@ from tracker.figures.totals import fy_of_dates
 T = TypeVar("T")
 KINDS = ("announcements", "commitments", "deliveries")
 TOTALS_KEPT = 32  # (by, as_at) answers kept for the current data
-# Audit trail entities that change nothing the API shows (who may sign in or read it).
-NOT_DATA = ("users", "user_roles", "api_tokens", "app_settings")
 
 
 # --- values as JSON ----------------------------------------------------------------------------

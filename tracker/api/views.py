@@ -60,14 +60,13 @@ from tracker.api.tables import (
 )
 from tracker.core.fiscal import fy_label
 from tracker.figures import totals_data
+from tracker.figures.data_version import NOT_DATA  # audit entities that change no figures
 from tracker.records.permissions import PERMISSIONS, Actor, holds
 from tracker.records.unit_of_work import snapshot
 
 T = TypeVar("T")
 KINDS = ("announcements", "commitments", "deliveries")
 TOTALS_KEPT = 32  # (by, as_at) answers kept for the current data
-# Audit trail entities that change nothing the API shows (who may sign in or read it).
-NOT_DATA = ("users", "user_roles", "api_tokens", "app_settings")
 
 
 # --- rows as JSON ----------------------------------------------------------------------------------

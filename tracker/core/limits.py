@@ -81,10 +81,14 @@ LIMITS: Final = MappingProxyType(
         "reviewer": NAME_LENGTH,  # who judged progress
         "taken_by": NAME_LENGTH,  # who opened a review meeting
         "username": 100,
+        "client_address": 100,  # where a sign-in came from: an IPv4 or IPv6 address, or "local"
         "email": 320,  # RFC 5321: 64 + "@" + 255
         "token_hash": 64,  # an API token's SHA-256 as hex (the token itself is never stored)
         "setting": 50,  # the name of a setting an admin changes (e.g. public_api)
         "setting_value": 200,
+        # imports (tracker.imports.history): what kind of file, and its name as given
+        "import_kind": 20,  # a key of tracker.imports.reading.KINDS
+        "file_name": 255,  # as long as most file systems allow a name to be
         # what was announced and delivered
         "programme": NAME_LENGTH,
         "title": TITLE_LENGTH,  # announcements, milestones, review meetings
@@ -206,6 +210,14 @@ def check_text(field: str, value: str | None) -> str | None:
     if unsafe is not None:
         return f"expected text without hidden control characters: found {unsafe}"
     return None
+
+
+def never_stored(value: str | None) -> bool:
+    """Whether ``value`` holds a NUL, which no stored text holds (``check_text``
+    refuses it at every way in; PostgreSQL can neither store one nor take one
+    as a query's parameter). A lookup of such a value finds nothing without
+    asking the database; its own field already has a problem saying why."""
+    return value is not None and "\x00" in value
 
 
 def check_ref(field: str, value: str | None) -> str | None:

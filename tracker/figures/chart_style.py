@@ -7,6 +7,8 @@ pattern, dash or marker, so no chart relies on colour alone.
 
 from __future__ import annotations
 
+import html
+
 import pandas as pd
 
 from tracker.core.money import format_short
@@ -39,3 +41,11 @@ def clip(text: object, width: int) -> str:
     """A label cut to ``width`` characters with an ellipsis; blank for no value."""
     text = "" if text is None or (not isinstance(text, str) and pd.isna(text)) else str(text)
     return text if len(text) <= width else text[: width - 1].rstrip() + "…"
+
+
+def as_typed(text: str) -> str:
+    """Stored text for a chart's names and labels, shown as typed: Plotly
+    reads a few HTML tags in them (``<b>``, ``<a href=...>``, ``<br>``), so
+    ``&``, ``<`` and ``>`` are written as the entities Plotly turns back into
+    characters. Clip first (``clip``), then this."""
+    return html.escape(text, quote=False)

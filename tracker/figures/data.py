@@ -18,15 +18,16 @@ from typing import Any, TypeVar
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Connection, Engine, func, select
+from sqlalchemy import Connection, Engine, select
 
-from db.models import Announcement, AuditEvent, Milestone, Organisation, ProfileLine
+from db.models import Announcement, Milestone, Organisation, ProfileLine
 from db.session import ensure_schema, read_session
 from tracker.core.fiscal import UNPHASED
 from tracker.core.frame_columns import columns_from_frame
 from tracker.core.projection import Schedule, expand, schedule_frame, schedule_rows
 from tracker.figures import delivery as delivery_maths
 from tracker.figures import later_columns, reading, shared
+from tracker.figures.data_version import data_version as data_version  # what caches of the figures are keyed on
 from tracker.figures.later_columns import LaterColumns
 from tracker.figures.totals import committed_vs_delivered, identifier_column
 
@@ -397,14 +398,6 @@ def describe_source(url: str) -> str:
     from sqlalchemy.engine import make_url
 
     return f"funding tracker database {make_url(url).render_as_string(hide_password=True)}"
-
-
-def data_version(engine: Engine) -> int:
-    """A number that changes whenever the data does: the newest audit event's
-    id (every write, from any page, server process or the CLI, is audited in
-    its own transaction). Caches of what pages read are keyed on it."""
-    with read_session(engine) as session:
-        return session.scalar(select(func.max(AuditEvent.id))) or 0
 
 
 def organisation_names(engine: Engine) -> list[str]:

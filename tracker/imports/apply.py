@@ -17,6 +17,11 @@ external transaction" pattern) and a failure anywhere rolls back every row.
 
 ``import_file`` is the CLI's way in: the same plan and apply, one after the
 other, with no person in between.
+
+An import that saves anything is recorded in the same transaction
+(``tracker.imports.history``): every audit event it writes, its edit
+use-cases' included, carries the record's id, so that ``tracker.imports.undo``
+can undo it as one unit.
 """
 
 from __future__ import annotations
@@ -32,12 +37,13 @@ from sqlalchemy import Connection, Engine
 from sqlalchemy.orm import Session
 
 from db.fast_insert import growing_tables
-from db.session import write_engine
+from db.models import Import
+from db.session import take_organisations_lock, write_engine
 from tracker.core.limits import check_text
 from tracker.core.money import plain_pounds
 from tracker.core.vocabulary import REVISION_REASONS
 from tracker.files.tabular import DataError, Problem
-from tracker.imports import activity_extras, bulk, reading, saving
+from tracker.imports import activity_extras, bulk, history, reading, saving
 from tracker.imports import plan as planning
 from tracker.imports.plan import ImportPlan, PlanRefused
 from tracker.records import commitments as commitment_writes
@@ -47,6 +53,7 @@ from tracker.records.delivery_rows import DeliveryRecord
 from tracker.records.inputs import CommitmentInput, DeliveryInput
 from tracker.records.permissions import Actor, authorise
 from tracker.records.problems import ServiceError
+from tracker.records.retrying import retrying
 
 # New rows are saved this many at a time (tracker.imports.bulk: one INSERT per
 # table per chunk); the progress callback hears after each chunk.
@@ -66,6 +73,7 @@ class ImportOutcome:
     unchanged: int
     details: saving.ImportResult = field(default_factory=saving.ImportResult)
     notes: tuple[Problem, ...] = ()  # said, but no reason to refuse the file (e.g. a grant repeated exactly)
+    import_id: int | None = None  # the import as recorded (tracker.imports.history); None: nothing saved
 
     def __str__(self) -> str:
         kind = reading.kind_of(self.kind)
@@ -148,28 +156,37 @@ def apply_plan(
         raise DataError(parsed.problems)
 
     # One connection, one transaction (BEGIN IMMEDIATE on SQLite): this
-    # module's session and the edit use-cases' sessions all join it.
-    with write_engine(engine).connect() as connection, connection.begin():
-        with Session(bind=connection, expire_on_commit=False) as session:
-            if planning.database_state(session) != plan.database_state:
-                raise PlanRefused(
-                    [
-                        Problem(
-                            None,
-                            None,
-                            None,
-                            "the database changed since this file was previewed "
-                            "(someone saved something): preview the file again",
-                        )
-                    ]
-                )
-            checked = planning.check(kind, session, parsed)
-            if checked.problems or not _same_rows(checked.frame(), plan.rows):
-                raise PlanRefused(
-                    [Problem(None, None, None, "the file no longer imports as previewed: preview it again")]
-                )
-            result = _save(checked, session, connection, actor, progress, reason, reason_text)
-            session.commit()  # joined: flushes; the connection's block commits
+    # module's session and the edit use-cases' sessions all join it. Tried
+    # again as a whole while the database is busy (tracker.records.retrying).
+    def save() -> tuple[planning.Checked, saving.ImportResult, int | None]:
+        with write_engine(engine).connect() as connection, connection.begin():
+            with Session(bind=connection, expire_on_commit=False) as session:
+                take_organisations_lock(session)
+                if planning.database_state(session) != plan.database_state:
+                    raise PlanRefused(
+                        [
+                            Problem(
+                                None,
+                                None,
+                                None,
+                                "the database changed since this file was previewed "
+                                "(someone saved something): preview the file again",
+                            )
+                        ]
+                    )
+                checked = planning.check(kind, session, parsed)
+                if checked.problems or not _same_rows(checked.frame(), plan.rows):
+                    raise PlanRefused(
+                        [Problem(None, None, None, "the file no longer imports as previewed: preview it again")]
+                    )
+                record = _begin(checked, session, plan.filename, actor)
+                result = _save(checked, session, connection, actor, progress, reason, reason_text)
+                if record is not None:
+                    history.finish(session, record, result)
+                session.commit()  # joined: flushes; the connection's block commits
+        return checked, result, record.id if record is not None else None
+
+    checked, result, import_id = retrying(save)
     return ImportOutcome(
         plan.kind,
         result.created_rows,
@@ -177,7 +194,17 @@ def apply_plan(
         checked.actions.count("unchanged"),
         result,
         tuple(plan.notes),
+        import_id,
     )
+
+
+def _begin(checked: planning.Checked, session: Session, file_name: str | None, actor: Actor) -> Import | None:
+    """The import's record (``tracker.imports.history``), when it saves anything:
+    from here on every audit event in its transaction carries its id."""
+    actions = checked.all_actions()
+    if "create" not in actions and "update" not in actions:
+        return None
+    return history.begin(session, checked.kind.name, file_name, actor)
 
 
 def _save(
@@ -257,26 +284,34 @@ def import_file(
     parsed = reading.read_parsed(found, path, path.name, options or reading.Options())
     if not parsed.checkable:
         raise DataError(parsed.problems)
+
     # Checked once, inside the transaction that saves it: nobody previews
-    # it, so nothing can change between the check and the saving.
-    with write_engine(engine).connect() as connection, connection.begin():
-        with Session(bind=connection, expire_on_commit=False) as session:
-            checked = planning.check(found, session, parsed, described=False)
-            problems = sorted(parsed.problems + checked.problems, key=lambda p: p.line or 0)
-            if problems:
-                raise DataError(problems)
-            unchanged = checked.actions.count("unchanged")
-            notes = tuple(parsed.notes)
-            actions = checked.all_actions()
-            if "create" not in actions and "update" not in actions:
-                return ImportOutcome(kind, 0, 0, unchanged, notes=notes)
-            if checked.needs_reason:
-                reason_problems = check_reason(reason, reason_text)
-                if reason_problems:
-                    raise DataError(reason_problems)
-            result = _save(checked, session, connection, actor, progress, reason, reason_text)
-            session.commit()
-    return ImportOutcome(kind, result.created_rows, result.updated_rows, unchanged, result, notes)
+    # it, so nothing can change between the check and the saving. Tried
+    # again as a whole while the database is busy (tracker.records.retrying).
+    def check_and_save() -> ImportOutcome:
+        with write_engine(engine).connect() as connection, connection.begin():
+            with Session(bind=connection, expire_on_commit=False) as session:
+                take_organisations_lock(session)
+                checked = planning.check(found, session, parsed, described=False)
+                problems = sorted(parsed.problems + checked.problems, key=lambda p: p.line or 0)
+                if problems:
+                    raise DataError(problems)
+                unchanged = checked.actions.count("unchanged")
+                notes = tuple(parsed.notes)
+                actions = checked.all_actions()
+                if "create" not in actions and "update" not in actions:
+                    return ImportOutcome(kind, 0, 0, unchanged, notes=notes)
+                if checked.needs_reason:
+                    reason_problems = check_reason(reason, reason_text)
+                    if reason_problems:
+                        raise DataError(reason_problems)
+                record = history.begin(session, found.name, path.name, actor)
+                result = _save(checked, session, connection, actor, progress, reason, reason_text)
+                history.finish(session, record, result)
+                session.commit()
+        return ImportOutcome(kind, result.created_rows, result.updated_rows, unchanged, result, notes, record.id)
+
+    return retrying(check_and_save)
 
 
 def stderr_progress() -> Progress:

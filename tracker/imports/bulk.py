@@ -38,7 +38,7 @@ from tracker.records.commitment_rows import CommitmentRecord
 from tracker.records.delivery_rows import DeliveryRecord
 from tracker.records.organisations import Organisations
 from tracker.records.permissions import Actor
-from tracker.records.unit_of_work import audit, audit_created, snapshot
+from tracker.records.unit_of_work import audit, audit_created, import_id_of, snapshot
 
 
 def _table(model: Any) -> Table:
@@ -166,8 +166,9 @@ def _audit_created(
         wheres: Iterable[Any] = [table.c.id.between(ids[0], ids[-1])]
     else:
         wheres = one_of_lists(dialect, table.c.id, ids)
+    import_id = import_id_of(session)
     for where in wheres:
-        session.execute(created_events(dialect, table, where, actor.name, at))
+        session.execute(created_events(dialect, table, where, actor.name, at, import_id))
 
 
 # --- commitments ---------------------------------------------------------------

@@ -39,6 +39,7 @@ from typing import Any, BinaryIO
 import ijson
 
 from tracker.core.fiscal import DATE_EXAMPLES, FinancialYear, FiscalError
+from tracker.core.limits import shown
 from tracker.core.money import MoneyError, format_pounds, parse_pence
 from tracker.core.places import AREA_SEPARATOR, GSS_CODE
 from tracker.core.vocabulary import GRANT_PLACINGS
@@ -236,7 +237,7 @@ def _disbursements(
         for problem in found:
             column = DELIVERY_TITLES.get(problem.column or "", problem.column)
             expected = problem.expected.replace(_DATES_SAID, _DATES_EXPECTED)
-            problems.append(Problem(problem.line, column, problem.value, f"grant {grant}: {expected}"))
+            problems.append(Problem(problem.line, column, problem.value, f"grant {shown(grant)}: {expected}"))
         if delivery is not None:
             records.append(delivery)
     return tuple(records), tuple(notes)
@@ -314,7 +315,7 @@ def _named(problem: Problem, grant: str, titles: dict[str, str] = TITLES) -> Pro
     expected = problem.expected
     if problem.column in _DATE_COLUMNS:
         expected = expected.replace(_DATES_SAID, _DATES_EXPECTED)
-    return Problem(problem.line, column, problem.value, f"grant {grant}: {expected}")
+    return Problem(problem.line, column, problem.value, f"grant {shown(grant)}: {expected}")  # (a NUL, said safely)
 
 
 class Repeats:

@@ -10,7 +10,6 @@ New announcements with their commitments: tracker.records.announcements.
 from __future__ import annotations
 
 from sqlalchemy import Engine, select
-from sqlalchemy.orm import object_session
 
 from db.models import Announcement, Commitment, CommitmentArea, Organisation, ProfileLine, utc_now
 from db.session import Bind
@@ -37,16 +36,19 @@ def placement(rec: CommitmentRecord) -> dict:
     }
 
 
-def set_areas(commitment: Commitment, codes: tuple[str, ...]) -> bool:
-    """Make the commitment's areas ``codes`` (in order); True when they changed."""
+def set_areas(uow: UnitOfWork, commitment: Commitment, codes: tuple[str, ...]) -> bool:
+    """Make the commitment's areas ``codes`` (in order), each row removed and
+    added audited (so an import's change of areas can be undone); True when they changed."""
     if tuple(a.gss_code for a in commitment.areas) == codes:
         return False
+    for area in commitment.areas:
+        uow.record("delete", area, snapshot(area), None)
     # The old rows go first (flushed): a code kept must not meet its old row in the unique index.
     commitment.areas = []
-    session = object_session(commitment)
-    assert session is not None
-    session.flush()
-    commitment.areas = [CommitmentArea(gss_code=code) for code in codes]
+    uow.session.flush()
+    added = [CommitmentArea(gss_code=code) for code in codes]
+    commitment.areas = added
+    uow.created(added)
     return True
 
 
@@ -191,7 +193,7 @@ def update_commitment(
 
         before = snapshot(commitment)
         # Areas first, while the commitment's own columns are untouched: their flush must not version it.
-        areas_changed = set_areas(commitment, rec.areas)
+        areas_changed = set_areas(uow, commitment, rec.areas)
         changed = apply_values(
             commitment,
             {

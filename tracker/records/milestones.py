@@ -11,6 +11,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from db.models import Milestone
+from tracker.core.limits import never_stored
 from tracker.records.inputs import Checks, MilestoneInput, as_text, milestone_fields
 from tracker.records.permissions import Actor, authorise
 from tracker.records.problems import FieldProblem, raise_if_any
@@ -24,7 +25,8 @@ def _values(session: Session, inp: MilestoneInput, keep_id: int | None = None) -
     fields = milestone_fields(inp, Checks(problems))
     check_new_ref(session, Milestone, "ref", fields["ref"], problems, keep_id=keep_id)
     commitment = live_commitment(session, fields.pop("commitment_ref"), share_lock=True)
-    if commitment is None and as_text(inp.commitment_ref).strip():
+    typed = as_text(inp.commitment_ref).strip()
+    if commitment is None and typed and not never_stored(typed):  # (a NUL is refused by its text check)
         problems.append(
             FieldProblem(
                 "commitment_ref",

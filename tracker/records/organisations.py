@@ -16,7 +16,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from db.models import Organisation
+from db.session import take_organisations_lock
 from tracker.core.identifiers import normalise_name
+from tracker.core.limits import never_stored
 from tracker.records.problems import FieldProblem
 from tracker.records.unit_of_work import snapshot
 
@@ -37,6 +39,8 @@ class Organisations:
     def __init__(self, session: Session, *, preview: bool = False):
         self.session = session
         self.preview = preview
+        if not preview:  # it may add organisations: never beside another writer that may (PostgreSQL)
+            take_organisations_lock(session)
         self.all = list(session.scalars(select(Organisation).options(selectinload(Organisation.other_names))))
         self.by_identifier = {o.org_identifier: o for o in self.all if o.org_identifier}
         self.by_name: dict[str, list[Organisation]] = {}
@@ -106,6 +110,19 @@ class Organisations:
         return org
 
 
+def _named(session: Session, wanted: list[str]) -> dict[str, list[tuple[str, int, str | None]]]:
+    """(name, id, identifier) of the organisations by each normalised name in ``wanted``."""
+    matches: dict[str, list[tuple[str, int, str | None]]] = {}
+    if wanted:
+        for normalised, org_name, org_id, identifier in session.execute(
+            select(Organisation.normalised_name, Organisation.name, Organisation.id, Organisation.org_identifier).where(
+                Organisation.normalised_name.in_(wanted)
+            )
+        ):
+            matches.setdefault(normalised, []).append((org_name, org_id, identifier))
+    return matches
+
+
 def organisation_ids(
     session: Session,
     names: list[tuple[str, str | None, str]],
@@ -117,15 +134,14 @@ def organisation_ids(
     a problem unless ``new_ok``; then it is created and added to ``created``
     (for the caller to audit), or, when ``created`` is None (a preview, which
     writes nothing), simply accepted."""
+    names = [(field_name, name, kind) for field_name, name, kind in names if not never_stored(name)]  # refused already
     wanted = sorted({normalise_name(name) for _, name, _ in names if name})
-    matches: dict[str, list[tuple[str, int, str | None]]] = {}
-    if wanted:
-        for normalised, org_name, org_id, identifier in session.execute(
-            select(Organisation.normalised_name, Organisation.name, Organisation.id, Organisation.org_identifier).where(
-                Organisation.normalised_name.in_(wanted)
-            )
-        ):
-            matches.setdefault(normalised, []).append((org_name, org_id, identifier))
+    matches = _named(session, wanted)
+    if new_ok and created is not None and set(wanted) - set(matches):
+        # A name is new and will be added: wait for any other writer adding
+        # organisations (PostgreSQL), then read again what it may have added.
+        take_organisations_lock(session)
+        matches = _named(session, wanted)
     known: dict[str, int] = {}
     for field_name, name, kind in names:
         if not name:

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.models import Commitment
+from tracker.core.limits import never_stored
 from tracker.core.vocabulary import ANNOUNCED_EARLIER
 from tracker.records.problems import FieldProblem
 from tracker.records.unit_of_work import entity_word
@@ -25,7 +26,7 @@ def check_new_ref(
     keep_id: int | None = None,
 ) -> None:
     """``ref`` must not belong to another row (deleted rows keep their refs)."""
-    if not ref:
+    if not ref or never_stored(ref):
         return
     other = session.scalars(select(model).where(model.ref == ref)).one_or_none()
     if other is None or other.id == keep_id:
@@ -42,7 +43,7 @@ def live_commitment(session: Session, ref: str | None, *, share_lock: bool = Fal
     """The commitment ``ref`` unless missing or deleted. ``share_lock``: on
     PostgreSQL hold it (SELECT ... FOR SHARE) so it cannot be deleted before
     this transaction commits a record that points at it."""
-    if not ref:
+    if not ref or never_stored(ref):
         return None
     query = select(Commitment).where(Commitment.ref == ref, Commitment.deleted_at.is_(None))
     if share_lock:

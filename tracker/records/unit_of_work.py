@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import select
+from sqlalchemy import Connection, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
@@ -37,6 +37,7 @@ from db.session import Bind, ensure_schema, read_session, write_session
 from tracker.core.fiscal import FinancialYear
 from tracker.records.permissions import Actor
 from tracker.records.problems import Conflict, NotFound, StaleEdit
+from tracker.records.retrying import retrying
 
 T = TypeVar("T")
 
@@ -91,11 +92,29 @@ def snapshot(obj) -> dict:
     return {column.key: json_value(getattr(obj, column.key)) for column in audited_columns(obj.__table__)}
 
 
+# The execution option that marks a connection as an import's (its id): every
+# audit event written on that connection carries it (``audit_events.import_id``),
+# including those of the edit use-cases an import joins to its transaction,
+# whose sessions bind to the same connection (tracker.imports.history).
+IMPORT_OPTION = "tracker_import_id"
+
+
+def import_id_of(session: Session) -> int | None:
+    """The import whose transaction ``session`` writes in (None: not an import)."""
+    return session.connection().get_execution_options().get(IMPORT_OPTION)
+
+
 def audit(session: Session, actor: Actor, action: str, obj, before: dict | None, after: dict | None) -> None:
     """One audit event for ``obj``: ``before`` and ``after`` are ``snapshot``s (None: none)."""
     session.add(
         AuditEvent(
-            actor=actor.name, action=action, entity=obj.__tablename__, entity_id=obj.id, before=before, after=after
+            actor=actor.name,
+            action=action,
+            entity=obj.__tablename__,
+            entity_id=obj.id,
+            before=before,
+            after=after,
+            import_id=import_id_of(session),
         )
     )
 
@@ -103,8 +122,16 @@ def audit(session: Session, actor: Actor, action: str, obj, before: dict | None,
 def audit_created(session: Session, actor: Actor, objects: Iterable) -> None:
     """One "create" audit event per new row."""
     session.flush()  # ids are needed for the audit events
+    import_id = import_id_of(session)
     session.add_all(
-        AuditEvent(actor=actor.name, action="create", entity=obj.__tablename__, entity_id=obj.id, after=snapshot(obj))
+        AuditEvent(
+            actor=actor.name,
+            action="create",
+            entity=obj.__tablename__,
+            entity_id=obj.id,
+            after=snapshot(obj),
+            import_id=import_id,
+        )
         for obj in objects
     )
 
@@ -174,12 +201,17 @@ def write(engine: Bind, actor: Actor, work: Callable[[UnitOfWork], T], *, stale:
     transaction: the retry's own check then reports the duplicate as a
     ValidationFailed naming the field, instead of an IntegrityError.
 
-    No retry for SQLite's "database is locked": every write takes the lock
-    at BEGIN IMMEDIATE and waits up to the busy timeout (db/session.py), and
-    tests/integration/test_concurrency.py (8 threads x 250 writes, also tried
-    with 16 threads) never saw it. A writer that waited the whole timeout is
-    stuck behind something long (a big import); saying so beats waiting again.
+    A database still busy after the lock wait (another writer held it
+    longer than the busy timeout) is tried again as a whole
+    (``tracker.records.retrying``), and in the end refused with
+    ``DatabaseBusy``: nothing saved.
     """
+    if isinstance(engine, Connection):  # joined to a caller's transaction (an import): the caller retries
+        return _write_once(engine, actor, work, stale)
+    return retrying(lambda: _write_once(engine, actor, work, stale))
+
+
+def _write_once(engine: Bind, actor: Actor, work: Callable[[UnitOfWork], T], stale: tuple[Any, str] | None) -> T:
     for attempt in (1, 2):
         try:
             with transaction(engine) as session:

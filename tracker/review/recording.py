@@ -16,6 +16,7 @@ from sqlalchemy import Engine, select
 
 from db.models import Announcement, Commitment, ProgressStatus, ReviewMeeting, ReviewSnapshot, utc_now
 from tracker.core.clock import today
+from tracker.core.limits import never_stored
 from tracker.core.vocabulary import PROGRESS_STATUSES
 from tracker.records.inputs import Checks, as_text
 from tracker.records.permissions import Actor, authorise
@@ -56,6 +57,8 @@ def record_status(inp: StatusInput, *, engine: Engine, actor: Actor) -> int:
         commitment = None
         if bool(ref) == bool(programme):
             checks.fail("commitment_ref", ref, "expected a commitment or a programme (one, not both)")
+        elif never_stored(ref) or never_stored(programme):
+            pass  # refused by its text check; no query can be asked with it
         elif ref:
             commitment = live_commitment(session, ref)
             if commitment is None:
