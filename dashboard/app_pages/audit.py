@@ -43,7 +43,7 @@ st.title("Audit trail")
 st.caption("Every change to the data, newest first. The database refuses to alter or delete these records.")
 
 database = engine()
-url, version = database.url.render_as_string(), data_version(database)
+url, version = database.url.render_as_string(), data_version(database, every_event=True)  # users too
 recorded = _span(database, url, version)
 if not recorded.count or recorded.first is None or recorded.last is None:  # the times come with the first event
     st.info("No changes recorded yet.", icon=":material/info:")

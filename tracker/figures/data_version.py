@@ -35,7 +35,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 
-from sqlalchemy import Connection, Engine, func, select, text
+from sqlalchemy import Connection, Engine, Select, func, select, text
 
 from db.models import AuditEvent
 from db.session import read_session
@@ -59,26 +59,30 @@ _AUDIT_WRITERS = text(
 # the server load everything again for everyone (bench/README, "sessions").
 NOT_DATA = ("users", "user_roles", "api_tokens", "app_settings")
 _NEWEST = select(func.max(AuditEvent.id)).where(AuditEvent.entity.not_in(NOT_DATA))
+_NEWEST_OF_ALL = select(func.max(AuditEvent.id))  # the audit trail shows every event
 
 
-def data_version(engine: Engine) -> int:
+def data_version(engine: Engine, *, every_event: bool = False) -> int:
     """A number that changes whenever the data does (see the module docstring):
     the newest audit event's id, or, on PostgreSQL while transactions that
-    have recorded audit events are running, a negative number naming them too."""
+    have recorded audit events are running, a negative number naming them too.
+    Events about users, tokens and settings (``NOT_DATA``) count only with
+    ``every_event`` (the audit trail, which shows them)."""
+    newest = _NEWEST_OF_ALL if every_event else _NEWEST
     if engine.dialect.name != "postgresql":
         with read_session(engine) as session:
-            return session.scalar(_NEWEST) or 0
+            return session.scalar(newest) or 0
     # Each read must see what had committed when it began (the server's usual level).
     usual = engine.dialect.default_isolation_level == READ_COMMITTED
     with engine.connect().execution_options(**({} if usual else {"isolation_level": READ_COMMITTED})) as connection:
-        return _postgres_version(connection)
+        return _postgres_version(connection, newest)
 
 
-def _postgres_version(connection: Connection) -> int:
+def _postgres_version(connection: Connection, newest_query: Select) -> int:
     for _ in range(ATTEMPTS):
         handed_out = connection.execute(_HANDED_OUT).scalar() or 0
         writers = list(connection.execute(_AUDIT_WRITERS).scalars())
-        newest = connection.execute(_NEWEST).scalar() or 0
+        newest = connection.execute(newest_query).scalar() or 0
         if newest <= handed_out:
             return mark(newest, writers)
     return mark(newest, [*writers, secrets.token_hex(8)])  # unsure: a mark nothing else has
