@@ -10,8 +10,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import inspect, text
 
-from db.session import make_engine
+from db.session import ensure_schema, make_engine
+from tests.actors import ADMIN
 from tracker.cli import main
+from tracker.demo import load_demo
 
 TODAY = "2026-11-27"
 
@@ -94,3 +96,12 @@ def commitments_csv(path: Path, rows: int, prefix: str) -> Path:
     ]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
+
+
+def demo_database(url: str) -> None:
+    """A migrated database at ``url`` holding the demo data."""
+    engine = ensure_schema(url)
+    try:
+        load_demo(engine, actor=ADMIN)
+    finally:
+        engine.dispose()

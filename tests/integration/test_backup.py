@@ -30,6 +30,7 @@ from tests.integration.backup_helpers import (
     backup_path,
     commitments_csv,
     contents,
+    demo_database,
     execute,
     figures,
     make_cli,
@@ -38,7 +39,6 @@ from tests.integration.backup_helpers import (
 from tests.integration.conftest import reset_postgres, sqlite_url
 from tracker.backup import restore
 from tracker.backup_contents import kind_of
-from tracker.demo import load_demo
 from tracker.imports.apply import import_file
 from tracker.records.permissions import Actor, PermissionDenied
 
@@ -48,14 +48,6 @@ PROJECT = Path(__file__).resolve().parents[2]
 @pytest.fixture
 def cli(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Cli:
     return make_cli(monkeypatch, capsys)
-
-
-def demo_database(url: str) -> None:
-    engine = ensure_schema(url)
-    try:
-        load_demo(engine, actor=ADMIN)
-    finally:
-        engine.dispose()
 
 
 def add_commitments(url: str, folder: Path, rows: int, prefix: str) -> None:

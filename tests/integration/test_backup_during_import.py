@@ -22,10 +22,18 @@ import pytest
 from sqlalchemy import select
 
 from db.models import AuditEvent
-from db.session import ensure_schema, make_engine, read_session, sqlite_file
+from db.session import make_engine, read_session, sqlite_file
 from tests.actors import ADMIN
-from tests.integration.backup_helpers import TODAY, Cli, backup_path, commitments_csv, figures, make_cli, scalar
-from tracker.demo import load_demo
+from tests.integration.backup_helpers import (
+    TODAY,
+    Cli,
+    backup_path,
+    commitments_csv,
+    demo_database,
+    figures,
+    make_cli,
+    scalar,
+)
 from tracker.imports.apply import import_file
 
 ROWS = 3000
@@ -35,14 +43,6 @@ PROJECT = Path(__file__).resolve().parents[2]
 @pytest.fixture
 def cli(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Cli:
     return make_cli(monkeypatch, capsys)
-
-
-def demo_database(url: str) -> None:
-    engine = ensure_schema(url)
-    try:
-        load_demo(engine, actor=ADMIN)
-    finally:
-        engine.dispose()
 
 
 def imported(url: str) -> tuple[int, int]:

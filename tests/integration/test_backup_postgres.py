@@ -9,11 +9,17 @@ from pathlib import Path
 
 import pytest
 
-from db.session import ensure_schema
-from tests.actors import ADMIN
-from tests.integration.backup_helpers import Cli, backup_path, contents, execute, figures, make_cli, scalar
+from tests.integration.backup_helpers import (
+    Cli,
+    backup_path,
+    contents,
+    demo_database,
+    execute,
+    figures,
+    make_cli,
+    scalar,
+)
 from tracker import backup_postgres
-from tracker.demo import load_demo
 
 UNREACHABLE = "postgresql+psycopg://tracker:tracker@127.0.0.1:1/tracker"  # (nothing listens on port 1)
 INSTALL = "install the PostgreSQL client tools (apt-get install postgresql-client)"
@@ -22,14 +28,6 @@ INSTALL = "install the PostgreSQL client tools (apt-get install postgresql-clien
 @pytest.fixture
 def cli(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Cli:
     return make_cli(monkeypatch, capsys)
-
-
-def demo_database(url: str) -> None:
-    engine = ensure_schema(url)
-    try:
-        load_demo(engine, actor=ADMIN)
-    finally:
-        engine.dispose()
 
 
 def without_client_tools(monkeypatch: pytest.MonkeyPatch, folder: Path) -> None:
