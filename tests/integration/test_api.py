@@ -459,4 +459,4 @@ def test_account_changes_do_not_make_the_api_work_its_figures_out_again(demo, tm
     assert reads.version() == before and reads.tables() is tables
     more = EXTRA.replace("X1,", "Y1,").replace("X2,", "Y2,")
     import_file("commitments", _write(tmp_path, "more.csv", more), engine=demo, actor=ADMIN)
-    assert reads.version() > before and reads.tables() is not tables
+    assert reads.version() != before and reads.tables() is not tables

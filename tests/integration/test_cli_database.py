@@ -27,34 +27,16 @@ from sqlalchemy import Engine, func, select
 from db.models import Announcement, AuditEvent, Commitment, Delivery, Milestone, Organisation, ProfileLine
 from db.session import NoDatabase, ensure_schema, make_engine, read_session, sqlite_file
 from tests.actors import ADMIN, admin
+from tests.integration.cli_runner import TODAY, ok, run_cli
 from tracker.demo import DEMO_FOLDER, load_demo
 from tracker.figures import data as queries
 from tracker.imports.apply import import_file
 
-TODAY = "2026-11-27"
 TOTALS_HEADER = ["financial_year", "committed", "delivered", "variance", "new_money", "estimated", "qualifiers"]
 # The demo's money is all new, none of it spread; only W2 (2020-21) is "over".
 DEMO_QUALIFIERS = {"2020-21": "over"}
 DEMO_COMMITTED = {"2020-21": "1500000.00", "2021-22": "5400000.00", "2022-23": "6400000.00"}
 MODELS = (Organisation, Announcement, Commitment, ProfileLine, Delivery, Milestone, AuditEvent)
-
-
-def run_cli(database_url: str, *args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "TRACKER_DATABASE_URL": database_url, "TRACKER_TODAY": TODAY}
-    return subprocess.run(
-        [sys.executable, "-m", "tracker.cli", *args],
-        env=env,
-        cwd=cwd,  # never the project folder: a stray default database would land in data/
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        timeout=120,
-    )
-
-
-def ok(result: subprocess.CompletedProcess[str]) -> str:
-    assert result.returncode == 0, f"exit {result.returncode}\nstdout:\n{result.stdout}\nstderr:\n{result.stderr}"
-    return result.stdout
 
 
 def row_counts(url: str) -> dict[str, int]:

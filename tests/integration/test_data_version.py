@@ -2,7 +2,7 @@
 with every committed write, also one that commits after a later write took a
 higher audit id (PostgreSQL), and stays put for transactions that record no
 audit events (a sign-in's bookkeeping), so the figures are not read again
-for them."""
+for them. The JSON API's reader keys its tables on it too."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from sqlalchemy import Engine, text
 from db.session import ensure_schema
 from tests.actors import ADMIN
 from tracker import accounts
+from tracker.api.views import ApiReads
 from tracker.figures.data import data_version
 
 EVENT = text(
@@ -101,3 +102,24 @@ def test_a_writer_that_rolls_back_leaves_it_as_it_was(pg):
     finally:
         writer.close()
     assert data_version(pg) == before
+
+
+@pytest.mark.postgres
+def test_the_api_works_its_tables_out_again_after_a_write_committed_after_a_later_one(pg):
+    reads = ApiReads(pg)
+    early, late = pg.connect(), pg.connect()
+    try:
+        early.begin()
+        early.execute(EVENT)  # takes the lower id, commits last
+        late.begin()
+        late.execute(EVENT)
+        late.commit()
+        between = reads.tables()
+        assert reads.tables() is between  # kept while nothing changes
+        early.commit()
+    finally:
+        early.close()
+        late.close()
+    after = reads.tables()
+    assert after is not between and after.version == data_version(pg)
+    assert reads.tables() is after

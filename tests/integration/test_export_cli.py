@@ -10,9 +10,6 @@ from __future__ import annotations
 
 import csv
 import io
-import os
-import subprocess
-import sys
 from decimal import Decimal
 from pathlib import Path
 
@@ -23,6 +20,7 @@ from sqlalchemy.engine import make_url
 
 from db.session import ensure_schema
 from tests.actors import ADMIN, admin
+from tests.integration.cli_runner import TODAY, ok, run_cli
 from tracker.cli import main
 from tracker.demo import load_demo
 from tracker.figures import data as queries
@@ -31,26 +29,7 @@ from tracker.figures.totals import committed_vs_delivered
 from tracker.files import totals_csv as totals_format
 from tracker.imports.apply import import_file
 
-TODAY = "2026-11-27"
 DEMO_COMMITTED = {"2020-21": "1500000.00", "2021-22": "5400000.00", "2022-23": "6400000.00"}
-
-
-def run_cli(database_url: str, *args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "TRACKER_DATABASE_URL": database_url, "TRACKER_TODAY": TODAY}
-    return subprocess.run(
-        [sys.executable, "-m", "tracker.cli", *args],
-        env=env,
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        timeout=120,
-    )
-
-
-def ok(result: subprocess.CompletedProcess[str]) -> str:
-    assert result.returncode == 0, f"exit {result.returncode}\nstdout:\n{result.stdout}\nstderr:\n{result.stderr}"
-    return result.stdout
 
 
 def csv_rows(text: str) -> list[list[str]]:

@@ -3,36 +3,20 @@ subprocess; ``import KIND FILE`` itself is unchanged (tests/integration/test_imp
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 from sqlalchemy import select
 
 from db.models import AuditEvent, Commitment
 from db.session import ensure_schema, read_session
+from tests.integration.cli_runner import ok, run_cli
 from tests.integration.test_import_undo import NEW_COMMITMENTS
-
-TODAY = "2026-11-27"
 
 
 def _cli(database_url: str, *args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "TRACKER_DATABASE_URL": database_url, "TRACKER_TODAY": TODAY, "TRACKER_ACTOR": "shell:ann"}
-    return subprocess.run(
-        [sys.executable, "-m", "tracker.cli", *args],
-        env=env,
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        timeout=120,
-    )
-
-
-def _ok(result: subprocess.CompletedProcess[str]) -> str:
-    assert result.returncode == 0, f"exit {result.returncode}\nstdout:\n{result.stdout}\nstderr:\n{result.stderr}"
-    return result.stdout
+    """The command as ann runs it from her shell."""
+    return run_cli(database_url, *args, cwd=cwd, TRACKER_ACTOR="shell:ann")
 
 
 def _live_commitments(database_url: str) -> list[str]:
@@ -46,14 +30,14 @@ def _live_commitments(database_url: str) -> list[str]:
 
 def test_list_then_undo_an_import_from_the_command_line(database_url: str, tmp_path: Path):
     ensure_schema(database_url).dispose()
-    assert _ok(_cli(database_url, "import", "list", cwd=tmp_path)) == "no imports yet\n"
+    assert ok(_cli(database_url, "import", "list", cwd=tmp_path)) == "no imports yet\n"
     path = tmp_path / "new.csv"
     path.write_text(NEW_COMMITMENTS, encoding="utf-8", newline="")
 
-    said = _ok(_cli(database_url, "import", "commitments", str(path), cwd=tmp_path)).splitlines()
+    said = ok(_cli(database_url, "import", "commitments", str(path), cwd=tmp_path)).splitlines()
     assert said[0].startswith("created 4 commitments, updated 0 commitments")
     assert said[1] == "recorded as import 1 (funding-tracker import undo 1 undoes it)"
-    listed = _ok(_cli(database_url, "import", "list", cwd=tmp_path)).splitlines()
+    listed = ok(_cli(database_url, "import", "list", cwd=tmp_path)).splitlines()
     assert listed[0].split() == ["id", "started", "(UTC)", "who", "kind", "file", "created", "updated", "undone"]
     assert listed[2].split()[0] == "1" and listed[2].split()[3:] == [
         "shell:ann",
@@ -65,13 +49,13 @@ def test_list_then_undo_an_import_from_the_command_line(database_url: str, tmp_p
     ]
     assert len(_live_commitments(database_url)) == 4
 
-    undone = _ok(_cli(database_url, "import", "undo", "1", cwd=tmp_path))
+    undone = ok(_cli(database_url, "import", "undo", "1", cwd=tmp_path))
 
     assert undone.startswith(
         "undid import 1 (commitments, new.csv): deleted 4 commitments, 3 announcements; kept 4 organisations"
     )
     assert _live_commitments(database_url) == []
-    listed = _ok(_cli(database_url, "import", "list", cwd=tmp_path)).splitlines()
+    listed = ok(_cli(database_url, "import", "list", cwd=tmp_path)).splitlines()
     assert listed[2].endswith("UTC by shell:ann")
     engine = ensure_schema(database_url)
     try:

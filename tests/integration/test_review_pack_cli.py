@@ -10,9 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 import subprocess
-import sys
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -24,6 +22,8 @@ from sqlalchemy import Engine, func, select
 from db.models import ReviewMeeting, ReviewSnapshot
 from db.session import read_session
 from tests.actors import ADMIN
+from tests.integration.cli_runner import TODAY, ok
+from tests.integration.cli_runner import run_cli as run_tracker
 from tracker.demo import load_demo
 from tracker.records.inputs import MilestoneInput
 from tracker.records.milestones import create_milestone
@@ -31,25 +31,10 @@ from tracker.review import meetings as review
 from tracker.review.pack import write_pack
 from tracker.review.recording import open_meeting
 
-TODAY = "2026-11-27"
-
 
 def run_cli(database_url: str, *args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "TRACKER_DATABASE_URL": database_url, "TRACKER_TODAY": TODAY, "TRACKER_ACTOR": "officer@wlga"}
-    return subprocess.run(
-        [sys.executable, "-m", "tracker.cli", *args],
-        env=env,
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        timeout=180,
-    )
-
-
-def ok(result: subprocess.CompletedProcess[str]) -> str:
-    assert result.returncode == 0, f"exit {result.returncode}\nstdout:\n{result.stdout}\nstderr:\n{result.stderr}"
-    return result.stdout
+    """The command as the officer who takes the pack runs it."""
+    return run_tracker(database_url, *args, cwd=cwd, TRACKER_ACTOR="officer@wlga")
 
 
 def pounds(value) -> str:

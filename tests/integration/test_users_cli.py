@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import getpass
 import io
-import os
 import re
 import subprocess
 import sys
@@ -23,6 +22,8 @@ from sqlalchemy import Engine, func, select, update
 from db.models import AuditEvent, SignInFailure, User, UserRole
 from db.session import ensure_schema, read_session, write_session
 from tests.actors import ADMIN
+from tests.integration.cli_runner import ok
+from tests.integration.cli_runner import run_cli as run_tracker
 from tracker import accounts, cli
 from tracker.accounts import SIGN_IN_FAILED, SignInFailed
 from tracker.core.vocabulary import ROLES
@@ -34,22 +35,8 @@ ONE_TIME = re.compile(r"one-time password for (\S+): (\S+)")
 
 
 def run_cli(database_url: str, *args: str, cwd: Path, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "TRACKER_DATABASE_URL": database_url}
-    return subprocess.run(
-        [sys.executable, "-m", "tracker.cli", *args],
-        env=env,
-        cwd=cwd,
-        input=stdin if stdin is not None else "",
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        timeout=120,
-    )
-
-
-def ok(result: subprocess.CompletedProcess[str]) -> str:
-    assert result.returncode == 0, f"exit {result.returncode}\nstdout:\n{result.stdout}\nstderr:\n{result.stderr}"
-    return result.stdout
+    """``users`` commands need no date of today."""
+    return run_tracker(database_url, *args, cwd=cwd, stdin=stdin, today=None, timeout=120)
 
 
 @pytest.fixture

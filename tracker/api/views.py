@@ -10,9 +10,10 @@ commitment's totals are the sums of its rows of the engine's schedule, its
 delivered money the sum of its visible deliveries.
 
 Kept while the data stays the same: every write is audited in its own
-transaction, so the newest audit event's id (``data_version``) changes
-whenever the data does. Each request asks for it (one indexed read; events
-about users, tokens and settings do not count, ``ApiReads.version``), and
+transaction, so ``data_version`` (the newest audit event's id; on
+PostgreSQL with the writers still running) changes whenever the data does.
+Each request asks for it (a short read; events about users, tokens and
+settings do not count, ``ApiReads.version``), and
 what was worked out for that version is reused; a new version is worked out
 once, by one thread, while the others wait for it rather than each doing it
 again (the first request after a change pays for the load: about two seconds
@@ -38,9 +39,9 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 import numpy as np
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, select
 
-from db.models import Announcement, AuditEvent, Commitment, Delivery
+from db.models import Announcement, Commitment, Delivery
 from db.session import read_session
 from tracker.api.params import BadParameters, Problem, RecordQuery, TotalsQuery
 from tracker.api.tables import (
@@ -60,7 +61,7 @@ from tracker.api.tables import (
 )
 from tracker.core.fiscal import fy_label
 from tracker.figures import totals_data
-from tracker.figures.data_version import NOT_DATA  # audit entities that change no figures
+from tracker.figures.data_version import data_version
 from tracker.records.permissions import PERMISSIONS, Actor, holds
 from tracker.records.unit_of_work import snapshot
 
@@ -363,32 +364,18 @@ class ApiReads:
         self._loading: dict[tuple, threading.Lock] = {}
         self._tables: Tables | None = None
         self._totals: OrderedDict[tuple, list[dict[str, Any]]] = OrderedDict()
-        self._versions = (-1, -1)  # the newest audit event seen, and the data's version then
+        self._current: int | None = None  # the version the latest request asked for
 
     def version(self) -> int:
-        """The data's version: the id of the newest audit event that changed what the API
-        shows (``tracker.figures.data.data_version`` counts every event). Accounts, tokens
-        and settings change nothing here, so issuing a token or a failed sign-in does not
-        make the next request work everything out again: when the newest event is new,
-        the events since the last one seen are looked at (a range of ids: a quick read)."""
-        with self.engine.connect() as connection:
-            newest = connection.execute(select(func.max(AuditEvent.id))).scalar() or 0
-            with self._lock:
-                seen, version = self._versions
-            if newest == seen:
-                return version
-            if newest > seen >= 0:
-                changed = connection.execute(
-                    select(AuditEvent.id)
-                    .where(AuditEvent.id > seen, AuditEvent.id <= newest, AuditEvent.entity.not_in(NOT_DATA))
-                    .limit(1)
-                ).scalar()
-                version = newest if changed is not None else version
-            else:  # the first look, or a database put back to an earlier state
-                version = newest
+        """The data's version: ``data_version``, the mark the dashboard's caches
+        are keyed on too (one short read on SQLite; on PostgreSQL it also names
+        the writers still running, so a write that commits after a later one
+        took a higher audit id is not missed). Accounts, tokens and settings
+        change nothing here (``NOT_DATA``), so issuing a token or a failed
+        sign-in does not make the next request work everything out again."""
+        version = data_version(self.engine)
         with self._lock:
-            if newest >= self._versions[0]:
-                self._versions = (newest, version)
+            self._current = version
         return version
 
     def _single(self, key: tuple, find: Callable[[], T | None], make: Callable[[], T]) -> T:
@@ -404,10 +391,13 @@ class ApiReads:
                 return found
             return make()
 
-    def _forget_before(self, version: int) -> None:
-        """Drop the gates of older versions (their answers are never asked for again)."""
+    def _forget_others(self, version: int) -> None:
+        """Drop the gates of other versions (the marks are not ordered: on
+        PostgreSQL a version may name running writers; once the data has moved
+        on, an earlier version is not asked for again, and if it were, it would
+        only be worked out again)."""
         with self._lock:
-            self._loading = {key: gate for key, gate in self._loading.items() if key[1] >= version}
+            self._loading = {key: gate for key, gate in self._loading.items() if key[1] == version}
 
     def tables(self, version: int | None = None) -> Tables:
         version = self.version() if version is None else version
@@ -419,9 +409,9 @@ class ApiReads:
         def make() -> Tables:
             tables = Tables(self.engine, version)
             with self._lock:
-                if self._tables is None or self._tables.version <= version:  # never an older one over a newer
+                if self._tables is None or version == self._current:  # never a stale one over the current
                     self._tables = tables
-            self._forget_before(version)
+            self._forget_others(version)
             return tables
 
         return self._single(("tables", version), find, make)
@@ -448,7 +438,7 @@ class ApiReads:
                     del self._totals[old]
                 while len(self._totals) > TOTALS_KEPT:
                     self._totals.popitem(last=False)
-            self._forget_before(version)
+            self._forget_others(version)
             return rows
 
         rows = self._single(key, find, make)
