@@ -27,6 +27,8 @@ FIELD_OF_COLUMN = {
     "sign_in_failures.client": "client_address",
     "imports.kind": "import_kind",
     "imports.undone_by": "actor",
+    "sign_in_sessions.ticket_hash": "token_hash",
+    "sign_in_sessions.ticket_binding": "token_hash",
 }
 # Text no person types: an Argon2 hash.
 NOT_LIMITED = {"users.password_hash"}
