@@ -81,18 +81,18 @@ with st.form("sign_in_form", border=True, width=420):
 
 minutes = accounts.idle_minutes()
 if auth.remembered():
-    password_lasts = "in every tab of this browser, until you sign out (signing out in one tab signs out them all)"
+    password_lasts = ", in every tab of this browser, until you sign out (signing out in one tab signs out them all)"
 else:  # served without the tracker's routes (a plain `streamlit run dashboard/app.py`): no cookie
-    password_lasts = "while this browser tab is open: reloading the page or opening a new tab asks you to sign in again"
+    password_lasts = " while this browser tab is open: reloading the page or opening a new tab asks you to sign in again"
 if auth.sso_configured():
     st.caption(
         "With your organisation account you stay signed in, in every tab of this browser, until you sign out or "
-        f"your organisation's sign-in expires. With a username and password you stay signed in {password_lasts}. "
+        f"your organisation's sign-in expires. With a username and password you stay signed in{password_lasts}. "
         f"Either way, {minutes} minutes without activity signs you out. Forgotten your password? Ask an admin to "
         "reset it."
     )
 else:
     st.caption(
-        f"You stay signed in {password_lasts}; after {minutes} minutes without activity you are signed out. "
+        f"You stay signed in{password_lasts}; after {minutes} minutes without activity you are signed out. "
         "Forgotten your password? Ask an admin to reset it."
     )

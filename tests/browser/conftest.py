@@ -5,10 +5,12 @@ with the demo loaded (SQLite under a temporary folder, or the PostgreSQL test
 database when the run uses PostgreSQL). ``TRACKER_TODAY`` is fixed so figures
 do not move with the calendar.
 
-The database holds one user per role in ``USERS`` (username: password,
-roles). A sign-in lasts while the tab's session lives, so ``page.goto``
-signs out: ``open_signed_in(page, app_url)`` loads the app and signs in (as
-the admin unless told otherwise), ``sign_in(page, username, password)`` fills
+The server is the one ``funding-tracker serve`` runs (``dashboard/server.py``:
+the dashboard as an ``st.App`` with the tracker's own routes), so a sign-in
+gives the browser its session cookie. The database holds one user per role
+in ``USERS`` (username: password, roles). Each test has a browser context
+of its own (no cookies): ``open_signed_in(page, app_url)`` loads the app and
+signs in (as the admin unless told otherwise), ``sign_in(page, username, password)`` fills
 the sign-in form already on screen, ``go_to(page, name)`` follows a link of
 the sidebar's navigation.
 """
@@ -217,7 +219,8 @@ def running(command: list[str], health_url: str, what: str, **popen) -> Iterator
 def streamlit_server(
     env: dict[str, str], host: str = "127.0.0.1", port: int | None = None, extra: tuple[str, ...] = ()
 ) -> Iterator[str]:
-    """The dashboard served by Streamlit on ``env``'s database; yields its address."""
+    """The dashboard served by Streamlit on ``env``'s database as ``serve``
+    runs it (``dashboard/server.py``); yields its address."""
     port = port or free_port()
     url = f"http://{host}:{port}"
     command = [
@@ -225,7 +228,7 @@ def streamlit_server(
         "-m",
         "streamlit",
         "run",
-        str(ROOT / "dashboard" / "app.py"),
+        str(ROOT / "dashboard" / "server.py"),
         "--server.headless=true",
         f"--server.port={port}",
         "--server.address=127.0.0.1",
