@@ -83,7 +83,9 @@ minutes = accounts.idle_minutes()
 if auth.remembered():
     password_lasts = ", in every tab of this browser, until you sign out (signing out in one tab signs out them all)"
 else:  # served without the tracker's routes (a plain `streamlit run dashboard/app.py`): no cookie
-    password_lasts = " while this browser tab is open: reloading the page or opening a new tab asks you to sign in again"
+    password_lasts = (
+        " while this browser tab is open: reloading the page or opening a new tab asks you to sign in again"
+    )
 if auth.sso_configured():
     st.caption(
         "With your organisation account you stay signed in, in every tab of this browser, until you sign out or "
