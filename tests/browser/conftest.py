@@ -10,7 +10,8 @@ the dashboard as an ``st.App`` with the tracker's own routes), so a sign-in
 gives the browser its session cookie. The database holds one user per role
 in ``USERS`` (username: password, roles). Each test has a browser context
 of its own (no cookies): ``open_signed_in(page, app_url)`` loads the app and
-signs in (as the admin unless told otherwise), ``sign_in(page, username, password)`` fills
+signs in (as the admin unless told otherwise; a context signed in already
+stays so), ``sign_in(page, username, password)`` fills
 the sign-in form already on screen, ``go_to(page, name)`` follows a link of
 the sidebar's navigation.
 """
@@ -109,9 +110,17 @@ def sign_in(page, username: str, password: str = PASSWORD) -> None:
 
 
 def open_signed_in(page, app_url: str, username: str = ADMIN) -> None:
-    """Load the app (a new session: signed out) and sign in."""
+    """Load the app and sign in; a browser context already signed in as
+    ``username`` (its cookie) opens on the Overview without asking."""
+    from playwright.sync_api import expect
+
     page.goto(app_url)
-    sign_in(page, username)
+    page.wait_for_selector(READY)
+    if page.get_by_role("button", name="Sign in").count():
+        sign_in(page, username)
+    else:
+        expect(page.get_by_text(f"Signed in as {username} (")).to_be_visible()
+        expect(page.get_by_role("heading", name="Overview", exact=True)).to_be_visible()
 
 
 def go_to(page, name: str) -> None:
