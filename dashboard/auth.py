@@ -71,6 +71,12 @@ TICKET = "sign_in_ticket"  # the one-time ticket not yet handed to the browser
 CLEAR_COOKIE = "clear_sign_in_cookie"  # the browser's cookie is to be removed (signed out)
 COOKIE_CHECKED = "sign_in_cookie_checked"  # this Streamlit session's cookie named no live session
 SIGNED_OUT_ELSEWHERE = "You were signed out (in another tab of this browser, or the session ended). Sign in again."
+ENDED_NOTICES = {  # what a tab says when it finds its session ended elsewhere, by why it ended
+    sessions.PASSWORD_CHANGED: "You were signed out because your password was changed. Sign in with the new password.",
+    sessions.PASSWORD_RESET: (
+        "You were signed out because an admin reset your password. Sign in with the one-time password they give you."
+    ),
+}
 
 T = TypeVar("T")
 
@@ -178,9 +184,12 @@ def _cookie_sign_in() -> accounts.SignedIn | None:
     if checked is None or signed_in is None:
         state[COOKIE_CHECKED] = True
         if checked is not None:
-            sessions.end(checked.session_id, engine=engine())  # a disabled user's, if still live
-            if checked.idle:
+            if checked.live:  # a disabled or removed user's session, still live
+                sessions.end(checked.session_id, engine=engine(), because=sessions.DISABLED)
+            elif checked.idle:
                 state[NOTICE] = _idle_notice()
+            elif checked.ended_because in ENDED_NOTICES:
+                state[NOTICE] = ENDED_NOTICES[checked.ended_because]
         state[CLEAR_COOKIE] = True
         return None
     start(signed_in, session_id=checked.session_id)
@@ -214,7 +223,8 @@ def gate() -> accounts.SignedIn | None:
         sign_out("You were signed out: your account is no longer active. Ask an admin if you think this is a mistake.")
         return None
     if session_id is not None and (checked is None or not checked.live):
-        sign_out(SIGNED_OUT_ELSEWHERE)
+        because = checked.ended_because if checked is not None else None
+        sign_out(ENDED_NOTICES.get(because or "", SIGNED_OUT_ELSEWHERE))
         return None
     state[LAST_SEEN] = now
     return signed_in
@@ -234,6 +244,11 @@ def _cookie(name: str) -> str | None:
     """A cookie the browser sent when this Streamlit session opened (None: none)."""
     value = st.context.cookies.get(name)
     return value if isinstance(value, str) else None  # (a test harness's stand-in is no cookie)
+
+
+def session_id() -> int | None:
+    """This tab's sign-in session in the database (None: single sign-on, or not signed in)."""
+    return st.session_state.get(SESSION_ID)
 
 
 def remembered() -> bool:

@@ -303,9 +303,17 @@ is_idle = sessions.is_idle
 
 
 def change_password(
-    username: str, current_password: str, new_password: str, *, engine: Engine, now: datetime | None = None
+    username: str,
+    current_password: str,
+    new_password: str,
+    *,
+    engine: Engine,
+    now: datetime | None = None,
+    keep_session: int | None = None,
 ) -> None:
-    """A user changes their own password (the current one is needed)."""
+    """A user changes their own password (the current one is needed). Every
+    other sign-in session of theirs ends (another browser that knew the old
+    password is signed out); ``keep_session``, the one changing it, stays."""
     now = _now(now)
     with write_session(engine) as session:
         user = _user(session, username, lock=True)
@@ -320,6 +328,7 @@ def change_password(
         user.password_hash = hash_password(new_password)
         user.password_changed_at = now
         user.must_change_password = False
+        sessions.end_for_user(session, user.id, sessions.PASSWORD_CHANGED, keep=keep_session, now=now)
         _audit(session, username, "update", user, before)
 
 
@@ -437,7 +446,7 @@ def disable_user(username: str, *, engine: Engine, actor: Actor) -> None:
         user.disabled = True
         session = object_session(user)
         if session is not None:
-            sessions.end_for_user(session, user.id)
+            sessions.end_for_user(session, user.id, sessions.DISABLED)
 
     _change(username, engine=engine, actor=actor, change=change)
 
@@ -448,7 +457,8 @@ def enable_user(username: str, *, engine: Engine, actor: Actor) -> None:
 
 def reset_password(username: str, *, engine: Engine, actor: Actor) -> str:
     """A new one-time password for a user who forgot theirs (admins); it must be
-    changed at the next sign-in. Also lifts a lockout."""
+    changed at the next sign-in. Also lifts a lockout, and ends every
+    sign-in session of theirs (whoever used the old password is signed out)."""
     password = generate_password()
 
     def change(user: User) -> None:
@@ -456,6 +466,9 @@ def reset_password(username: str, *, engine: Engine, actor: Actor) -> str:
         user.must_change_password = True
         user.locked_until = None
         user.password_changed_at = datetime.now(UTC)
+        session = object_session(user)
+        if session is not None:
+            sessions.end_for_user(session, user.id, sessions.PASSWORD_RESET)
 
     _change(username, engine=engine, actor=actor, change=change)
     return password

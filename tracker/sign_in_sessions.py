@@ -19,10 +19,14 @@ nobody can sign someone else's browser in as themselves (login CSRF).
 
 A session ends when its person signs out, after ``TRACKER_IDLE_MINUTES``
 without activity (by ``last_seen_at``, which every page run moves, written at
-most once every ``TOUCH_EVERY``), or when an admin disables the user
-(``end_for_user``). An ended session stays ended: a copied cookie is worth
-nothing after it. Rows are kept, like a user's last sign-in, and not audited
-(bookkeeping, not a change anyone made to the data).
+most once every ``TOUCH_EVERY``), when its person changes their password
+(every other session of theirs ends: whoever knew the old one is signed out
+too), or when an admin resets the password or disables the user
+(``end_for_user``). ``ended_because`` keeps which, so another tab can say
+why. An ended session stays ended: a copied cookie is worth nothing after
+it. Rows are kept, like a user's last sign-in, and not audited (bookkeeping,
+not a change anyone made to the data): one row per sign-in, a few thousand
+a year for an office.
 """
 
 from __future__ import annotations
@@ -39,6 +43,7 @@ from sqlalchemy.orm import Session
 from db.models import SignInSession
 from db.session import read_session, write_session
 from tracker import sign_in_guard
+from tracker.core.vocabulary import SESSION_ENDINGS
 from tracker.records.retrying import retrying
 
 IDLE_MINUTES_ENV = "TRACKER_IDLE_MINUTES"
@@ -47,6 +52,7 @@ TICKET_LIFETIME = timedelta(seconds=60)
 TOUCH_EVERY = timedelta(minutes=1)
 TOKEN_BYTES = 32
 TOKEN_MAX = 100  # a token or ticket as sent is 43 characters; anything much longer is not one of ours
+SIGNED_OUT, IDLE, PASSWORD_CHANGED, PASSWORD_RESET, DISABLED = SESSION_ENDINGS
 
 
 def _now(now: datetime | None) -> datetime:
@@ -73,15 +79,20 @@ class Started:
 @dataclass(frozen=True)
 class Checked:
     """A session as checked on a page run: ``user_id`` when it is live; else
-    whether it ended by the idle timeout (``idle``) or otherwise."""
+    why it ended (``ended_because``, one of ``SESSION_ENDINGS``; None for a
+    row ended before reasons were kept)."""
 
     session_id: int
     user_id: int | None
-    idle: bool = False
+    ended_because: str | None = None
 
     @property
     def live(self) -> bool:
         return self.user_id is not None
+
+    @property
+    def idle(self) -> bool:
+        return self.ended_because == IDLE
 
 
 def idle_minutes() -> int:
@@ -173,10 +184,10 @@ def _check(session: Session, row: SignInSession | None, now: datetime) -> Checke
     if row is None:
         return None
     if row.ended_at is not None:
-        return Checked(row.id, None)
+        return Checked(row.id, None, row.ended_because)
     if _idle(row.last_seen_at, now):
-        row.ended_at = now
-        return Checked(row.id, None, idle=True)
+        row.ended_at, row.ended_because = now, IDLE
+        return Checked(row.id, None, IDLE)
     if now - row.last_seen_at >= TOUCH_EVERY:
         row.last_seen_at = now
     return Checked(row.id, row.user_id)
@@ -189,7 +200,7 @@ def _touch(engine: Engine, query, now: datetime) -> Checked | None:
         if row is None:
             return None
         if row.ended_at is not None:
-            return Checked(row.id, None)
+            return Checked(row.id, None, row.ended_because)
         if not _idle(row.last_seen_at, now) and now - row.last_seen_at < TOUCH_EVERY:
             return Checked(row.id, row.user_id)
 
@@ -221,16 +232,30 @@ def is_live(session_id: int, *, now: datetime | None = None, engine: Engine) -> 
         return row is not None and row.ended_at is None and not _idle(row.last_seen_at, _now(now))
 
 
-def end(session_id: int, *, engine: Engine, now: datetime | None = None) -> None:
-    """Sign a session out (nothing if it had ended already)."""
-    now = _now(now)
+def _ending(now: datetime, because: str) -> dict:
+    """The values that end a session (its ticket goes too)."""
+    if because not in SESSION_ENDINGS:
+        raise ValueError(f"ended because {because!r}: expected one of {', '.join(SESSION_ENDINGS)}")
+    return {
+        "ended_at": now,
+        "ended_because": because,
+        "ticket_hash": None,
+        "ticket_expires_at": None,
+        "ticket_binding": None,
+    }
+
+
+def end(session_id: int, *, engine: Engine, now: datetime | None = None, because: str = SIGNED_OUT) -> None:
+    """End a session (nothing if it had ended already): its person signed
+    out, unless ``because`` says otherwise."""
+    values = _ending(_now(now), because)
 
     def write() -> None:
         with write_session(engine) as session:
             session.execute(
                 update(SignInSession)
                 .where(SignInSession.id == session_id, SignInSession.ended_at.is_(None))
-                .values(ended_at=now, ticket_hash=None, ticket_expires_at=None, ticket_binding=None)
+                .values(**values)
             )
 
     retrying(write)
@@ -246,11 +271,13 @@ def end_by_token(token: str | None, *, engine: Engine, now: datetime | None = No
         end(found, engine=engine, now=now)
 
 
-def end_for_user(session: Session, user_id: int, now: datetime | None = None) -> None:
-    """Every live session of a user ends (in the caller's transaction: an
-    admin disabled the user)."""
-    session.execute(
-        update(SignInSession)
-        .where(SignInSession.user_id == user_id, SignInSession.ended_at.is_(None))
-        .values(ended_at=_now(now), ticket_hash=None, ticket_expires_at=None, ticket_binding=None)
-    )
+def end_for_user(
+    session: Session, user_id: int, because: str, *, keep: int | None = None, now: datetime | None = None
+) -> None:
+    """End every live session of a user but ``keep`` (the one that changed
+    its own password), in the caller's transaction: the password changed or
+    was reset, or an admin disabled the user."""
+    live = [SignInSession.user_id == user_id, SignInSession.ended_at.is_(None)]
+    if keep is not None:
+        live.append(SignInSession.id != keep)
+    session.execute(update(SignInSession).where(*live).values(**_ending(_now(now), because)))

@@ -98,9 +98,11 @@ class SignInSession(Base):
     browser's XSRF token, so only that browser can use it. ``last_seen_at`` is
     bookkeeping for the idle timeout (written at most once a minute, never
     audited); ``ended_at`` is set by signing out, the idle timeout or an
-    admin disabling the user. Rows are kept (the history of sign-ins)."""
+    admin disabling the user, with ``ended_because`` saying which (one of
+    ``vocabulary.SESSION_ENDINGS``). Rows are kept (the history of sign-ins)."""
 
     __tablename__ = "sign_in_sessions"
+    __table_args__ = (one_of("ended_because", vocabulary.SESSION_ENDINGS),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
@@ -111,6 +113,7 @@ class SignInSession(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime)
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    ended_because: Mapped[str | None] = mapped_column(sized("session_ending"))
     client_address: Mapped[str] = mapped_column(sized("client_address"))
 
     def __repr__(self) -> str:

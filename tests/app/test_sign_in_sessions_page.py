@@ -155,3 +155,43 @@ def test_a_disabled_users_cookie_signs_nobody_in(signed_out, served, db, app_dat
     served[session_routes.COOKIE] = token
     at = AppTest.from_file(APP, default_timeout=60).run()
     assert at.title[0].value == "Sign in"
+
+
+def test_changing_the_password_in_one_browser_signs_out_the_other_and_says_why(signed_out, served, db, app_database):
+    mine, token = _live_cookie(db, app_database)
+    other, other_token = _live_cookie(db, app_database)  # another browser, signed in with the old password
+    served[session_routes.COOKIE] = other_token
+    elsewhere = AppTest.from_file(APP, default_timeout=60).run()
+    served[session_routes.COOKIE] = token
+    here = AppTest.from_file(APP, default_timeout=60).run()
+    assert here.session_state[auth.SESSION_ID] == mine and elsewhere.session_state[auth.SESSION_ID] == other
+
+    here.switch_page("app_pages/account.py").run()
+    here.text_input(key="account_current").input(TEST_PASSWORD)
+    here.text_input(key="account_new").input("river stones and moss")
+    here.text_input(key="account_again").input("river stones and moss")
+    here.button(key="account_change").click().run()
+    assert "Anywhere else you were signed in with the old one is signed out" in here.success[0].value
+
+    here.switch_page("app_pages/overview.py").run()
+    assert here.title[0].value == "Overview"  # the tab that changed it stays signed in
+    elsewhere.run()
+    assert elsewhere.title[0].value == "Sign in"
+    assert [i.value for i in elsewhere.info] == [auth.ENDED_NOTICES[sessions.PASSWORD_CHANGED]]
+
+
+def test_a_cookie_of_a_session_ended_by_a_password_reset_says_why(signed_out, served, db, app_database):
+    _, token = _live_cookie(db, app_database)
+    accounts.reset_password(TEST_ADMIN, engine=db, actor=SETUP)
+    served[session_routes.COOKIE] = token
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    assert at.title[0].value == "Sign in"
+    assert [i.value for i in at.info] == [auth.ENDED_NOTICES[sessions.PASSWORD_RESET]]
+
+
+def test_the_account_page_says_signing_out_here_signs_out_every_tab(signed_out, served, db, app_database):
+    _, token = _live_cookie(db, app_database)
+    served[session_routes.COOKIE] = token
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    at.switch_page("app_pages/account.py").run()
+    assert any("Signing out here signs out every tab of this browser" in c.value for c in at.caption)

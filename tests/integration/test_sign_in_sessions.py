@@ -1,7 +1,8 @@
 """Sign-in sessions held in the database (tracker/sign_in_sessions.py), on
 SQLite and PostgreSQL: a ticket is swapped once, in time, by the browser it
 was bound to, for a token the database keeps only as a hash; the token
-finds its session until it ends (signed out, idle, the user disabled);
+finds its session until it ends (signed out, idle, the password changed or
+reset, the user disabled), which the row keeps;
 ``last_seen_at`` moves at most once a minute."""
 
 from __future__ import annotations
@@ -112,11 +113,11 @@ def test_an_idle_session_ends_and_stays_ended(each_engine, user, monkeypatch):
     assert sessions.is_live(session_id, engine=each_engine, now=seen + timedelta(minutes=30))
     idle = seen + timedelta(minutes=30, seconds=1)
     assert not sessions.is_live(session_id, engine=each_engine, now=idle)
-    assert sessions.resume(token, engine=each_engine, now=idle) == sessions.Checked(session_id, None, idle=True)
-    assert _row(each_engine, session_id).ended_at == idle
+    assert sessions.resume(token, engine=each_engine, now=idle) == sessions.Checked(session_id, None, sessions.IDLE)
+    assert (_row(each_engine, session_id).ended_at, _row(each_engine, session_id).ended_because) == (idle, "idle")
     # Ended: no later activity brings it back, even with a longer timeout.
     monkeypatch.setenv(sessions.IDLE_MINUTES_ENV, "600")
-    assert sessions.resume(token, engine=each_engine, now=idle) == sessions.Checked(session_id, None)
+    assert sessions.resume(token, engine=each_engine, now=idle) == sessions.Checked(session_id, None, sessions.IDLE)
     assert not sessions.touch(session_id, engine=each_engine, now=idle).live
 
 
@@ -132,6 +133,7 @@ def test_a_signed_out_session_is_dead_to_its_copied_cookie(each_engine, user):
     session_id, token = _signed_in(each_engine, user)
     sessions.end_by_token(token, engine=each_engine, now=T0 + timedelta(minutes=1))
     assert _row(each_engine, session_id).ended_at == T0 + timedelta(minutes=1)
+    assert _row(each_engine, session_id).ended_because == "signed out"
     assert not sessions.resume(token, engine=each_engine, now=T0 + timedelta(minutes=2)).live
     other_id, other = _signed_in(each_engine, user)
     sessions.end(other_id, engine=each_engine)
@@ -155,6 +157,48 @@ def test_disabling_a_user_ends_every_session_of_theirs_and_no_one_elses(each_eng
     assert not sessions.resume(first_token, engine=each_engine, now=now).live
     assert not sessions.resume(second_token, engine=each_engine, now=now).live
     assert _row(each_engine, first).ended_at is not None and _row(each_engine, second).ended_at is not None
+    assert _row(each_engine, first).ended_because == _row(each_engine, second).ended_because == "disabled"
     assert sessions.resume(theirs_token, engine=each_engine, now=now) == sessions.Checked(theirs, ada)
     accounts.enable_user("sam", engine=each_engine, actor=ADMIN)  # enabled again: the old cookies stay dead
     assert not sessions.resume(first_token, engine=each_engine, now=now).live
+
+
+def test_changing_a_password_ends_every_other_session_of_theirs_and_keeps_this_one(each_engine, user):
+    here, here_token = _signed_in(each_engine, user)
+    elsewhere, elsewhere_token = _signed_in(each_engine, user)  # another browser that knew the old password
+    with read_session(each_engine) as session:
+        ada = session.scalars(select(User.id).where(User.username == "ada")).one()
+    theirs, theirs_token = _signed_in(each_engine, ada)
+    now = T0 + timedelta(minutes=1)
+    accounts.change_password(
+        "sam", "a long enough passphrase", "a different passphrase", engine=each_engine, now=now, keep_session=here
+    )
+    later = now + timedelta(seconds=1)
+    assert sessions.resume(here_token, engine=each_engine, now=later) == sessions.Checked(here, user)
+    assert sessions.resume(elsewhere_token, engine=each_engine, now=later) == sessions.Checked(
+        elsewhere, None, sessions.PASSWORD_CHANGED
+    )
+    assert _row(each_engine, elsewhere).ended_at == now
+    assert sessions.resume(theirs_token, engine=each_engine, now=later) == sessions.Checked(theirs, ada)
+
+
+def test_a_password_changed_without_a_session_of_its_own_ends_them_all(each_engine, user):
+    first, _ = _signed_in(each_engine, user)
+    accounts.change_password("sam", "a long enough passphrase", "a different passphrase", engine=each_engine, now=T0)
+    assert _row(each_engine, first).ended_because == "password changed"
+
+
+def test_an_admin_resetting_a_password_ends_every_session_of_theirs(each_engine, user):
+    first, first_token = _signed_in(each_engine, user)
+    second, _ = _signed_in(each_engine, user)
+    accounts.reset_password("sam", engine=each_engine, actor=ADMIN)
+    checked = sessions.resume(first_token, engine=each_engine, now=T0 + timedelta(minutes=1))
+    assert checked == sessions.Checked(first, None, sessions.PASSWORD_RESET)
+    assert _row(each_engine, second).ended_because == "password reset"
+
+
+def test_a_session_ends_only_for_a_reason_on_the_list(each_engine, user):
+    session_id, _ = _signed_in(each_engine, user)
+    with pytest.raises(ValueError, match="expected one of signed out, idle"):
+        sessions.end(session_id, engine=each_engine, because="bored")
+    assert _row(each_engine, session_id).ended_at is None

@@ -29,6 +29,7 @@ FIELD_OF_COLUMN = {
     "imports.undone_by": "actor",
     "sign_in_sessions.ticket_hash": "token_hash",
     "sign_in_sessions.ticket_binding": "token_hash",
+    "sign_in_sessions.ended_because": "session_ending",
 }
 # Text no person types: an Argon2 hash.
 NOT_LIMITED = {"users.password_hash"}

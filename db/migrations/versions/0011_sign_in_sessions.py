@@ -36,7 +36,12 @@ def upgrade() -> None:
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("last_seen_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("ended_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("ended_because", sa.String(length=20), nullable=True),
         sa.Column("client_address", sa.String(length=100), nullable=False),
+        sa.CheckConstraint(
+            "ended_because IN ('signed out', 'idle', 'password changed', 'password reset', 'disabled')",
+            name=op.f("ck_sign_in_sessions_ended_because"),
+        ),
         sa.ForeignKeyConstraint(["user_id"], ["users.id"], name=op.f("fk_sign_in_sessions_user_id_users")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_sign_in_sessions")),
         sa.UniqueConstraint("token_hash", name=op.f("uq_sign_in_sessions_token_hash")),
