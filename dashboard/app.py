@@ -29,6 +29,7 @@ st.set_page_config(page_title="Funding tracker", page_icon=str(ICON), layout="wi
 with failure_page.boundary():
     failure_page.check_database()
     signed_in = auth.gate()
+    auth.browser_cookie()  # the sign-in cookie handed over, or removed after a sign-out
     if signed_in is None:
         page = st.navigation([st.Page("app_pages/sign_in.py", title="Sign in", icon=":material/login:", default=True)])
     elif signed_in.must_change_password:

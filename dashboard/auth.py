@@ -1,13 +1,22 @@
 """Who is signed in to this browser session, and what they may do.
 
-A local-account sign-in lives in ``st.session_state`` (Streamlit cannot set
-cookies, TESTING.md): it lasts while the browser tab's session lives, and a
-reload asks again. Only the user's id is kept; everything else is read from
-the database on every use (``accounts.current``), so a role change or a
-disabled account takes effect on the very next run.
+A local-account sign-in is a session held in the database
+(tracker/sign_in_sessions.py), which any server of one tracker accepts. The
+tab that signed in keeps the session's id and the user's id in
+``st.session_state``; the browser gets a cookie for the session, by way of
+the tracker's own route (dashboard/session_routes.py: Streamlit cannot set a
+cookie), so a reload, a new tab or another server finds it again
+(``st.context.cookies``) without asking for the password. Everything else is
+read from the database on every use (``accounts.current``), so a role change
+or a disabled account takes effect on the very next run.
 
-- ``gate()`` (app.py, once per run): signs out an idle session (with a
-  message), or one whose account was disabled, and notes the activity.
+- ``gate()`` (app.py, once per run): resumes the browser's session from its
+  cookie in a new Streamlit session; signs out an idle session (with a
+  message), or one whose account was disabled, and notes the activity (in
+  the database at most once a minute).
+- ``browser_cookie()`` (app.py, once per run): after a password sign-in,
+  hands the browser its one-time ticket to swap for the cookie; after a
+  sign-out, has the cookie removed.
 - ``require(*actions)`` (first line of each page): refuses the page, and
   stops it, unless the user may do one of ``actions``.
 - ``actor()`` (every write): the ``permissions.Actor`` the audit trail names.
@@ -38,9 +47,10 @@ from typing import TypeVar
 
 import streamlit as st
 
-from dashboard import failure_page
+from dashboard import failure_page, session_routes
 from dashboard.components import engine
 from tracker import accounts
+from tracker import sign_in_sessions as sessions
 from tracker.core.vocabulary import ROLES
 from tracker.figures.markdown_text import escape_markdown
 from tracker.records import permissions
@@ -56,6 +66,17 @@ SSO_EXPIRED = (
     "still signed in to it, that takes one click)."
 )
 REFUSED = "auth_refused"  # a write refused in a callback, shown above the page
+SESSION_ID = "sign_in_session"  # st.session_state key: the id of this tab's session in the database
+TICKET = "sign_in_ticket"  # the one-time ticket not yet handed to the browser
+CLEAR_COOKIE = "clear_sign_in_cookie"  # the browser's cookie is to be removed (signed out)
+COOKIE_CHECKED = "sign_in_cookie_checked"  # this Streamlit session's cookie named no live session
+SIGNED_OUT_ELSEWHERE = "You were signed out (in another tab of this browser, or the session ended). Sign in again."
+ENDED_NOTICES = {  # what a tab says when it finds its session ended elsewhere, by why it ended
+    sessions.PASSWORD_CHANGED: "You were signed out because your password was changed. Sign in with the new password.",
+    sessions.PASSWORD_RESET: (
+        "You were signed out because an admin reset your password. Sign in with the one-time password they give you."
+    ),
+}
 
 T = TypeVar("T")
 
@@ -70,7 +91,13 @@ def who() -> accounts.SignedIn | None:
     signed in, the session has been idle too long, or the account is gone or
     disabled. No side effects (``gate`` does the signing out)."""
     user_id = st.session_state.get(USER_ID)
-    if user_id is None or accounts.is_idle(st.session_state.get(LAST_SEEN), _now()):
+    if user_id is None:
+        return None
+    session_id = st.session_state.get(SESSION_ID)
+    if session_id is not None:
+        if not sessions.is_live(session_id, engine=engine(), now=_now()):
+            return None
+    elif accounts.is_idle(st.session_state.get(LAST_SEEN), _now()):
         return None
     return accounts.current(user_id, engine=engine())
 
@@ -137,51 +164,159 @@ def signed_in_by_sso() -> bool:
     return bool(st.session_state.get(SSO))
 
 
+def _idle_notice() -> str:
+    minutes = accounts.idle_minutes()
+    return (
+        f"You were signed out after {minutes} minute{'s' if minutes != 1 else ''} without activity. "
+        "Sign in again to carry on."
+    )
+
+
+def _cookie_sign_in() -> accounts.SignedIn | None:
+    """Resume the session the browser's cookie names (once per Streamlit
+    session: its cookies are those of the WebSocket that opened it)."""
+    state = st.session_state
+    token = _cookie(session_routes.COOKIE)
+    if not token or state.get(COOKIE_CHECKED):
+        return None
+    checked = sessions.resume(token, engine=engine(), now=_now())
+    signed_in = accounts.current(checked.user_id, engine=engine()) if checked and checked.user_id else None
+    if checked is None or signed_in is None:
+        state[COOKIE_CHECKED] = True
+        if checked is not None:
+            if checked.live:  # a disabled or removed user's session, still live
+                sessions.end(checked.session_id, engine=engine(), because=sessions.DISABLED)
+            elif checked.idle:
+                state[NOTICE] = _idle_notice()
+            elif checked.ended_because in ENDED_NOTICES:
+                state[NOTICE] = ENDED_NOTICES[checked.ended_because]
+        state[CLEAR_COOKIE] = True
+        return None
+    start(signed_in, session_id=checked.session_id)
+    return signed_in
+
+
 def gate() -> accounts.SignedIn | None:
     """Once per run, before the navigation: the signed-in user, or None.
 
-    A session with nobody signed in is signed in by single sign-on when the
-    identity provider vouched for a known address and its token has not
-    expired. Signs an idle session out (``TRACKER_IDLE_MINUTES``, 30 by
-    default) and a session whose account was disabled or removed, saying why;
-    otherwise notes this run as activity.
+    A session with nobody signed in is signed in from the browser's cookie
+    when it names a live session in the database, else by single sign-on
+    when the identity provider vouched for a known address and its token has
+    not expired. Signs an idle session out (``TRACKER_IDLE_MINUTES``, 30 by
+    default: for a session in the database, by its ``last_seen_at``, which
+    every tab of the browser moves), a session ended elsewhere (signed out in
+    another tab) and a session whose account was disabled or removed, saying
+    why; otherwise notes this run as activity.
     """
     state = st.session_state
     user_id = state.get(USER_ID)
     if user_id is None:
-        return _sso_sign_in()
+        return _cookie_sign_in() or _sso_sign_in()
     now = _now()
-    if accounts.is_idle(state.get(LAST_SEEN), now):
-        minutes = accounts.idle_minutes()
-        sign_out(
-            f"You were signed out after {minutes} minute{'s' if minutes != 1 else ''} without activity. "
-            "Sign in again to carry on."
-        )
+    session_id = state.get(SESSION_ID)
+    checked = sessions.touch(session_id, engine=engine(), now=now) if session_id is not None else None
+    if checked.idle if checked is not None else session_id is None and accounts.is_idle(state.get(LAST_SEEN), now):
+        sign_out(_idle_notice())
         return None
     signed_in = accounts.current(user_id, engine=engine())
     if signed_in is None:
         sign_out("You were signed out: your account is no longer active. Ask an admin if you think this is a mistake.")
         return None
+    if session_id is not None and (checked is None or not checked.live):
+        because = checked.ended_because if checked is not None else None
+        sign_out(ENDED_NOTICES.get(because or "", SIGNED_OUT_ELSEWHERE))
+        return None
     state[LAST_SEEN] = now
     return signed_in
 
 
-def start(signed_in: accounts.SignedIn, *, sso: bool = False) -> None:
+def start(signed_in: accounts.SignedIn, *, sso: bool = False, session_id: int | None = None) -> None:
     """Begin a signed-in session (after ``accounts.sign_in`` or
-    ``accounts.sign_in_email`` succeeded)."""
+    ``accounts.sign_in_email`` succeeded, or from the browser's cookie)."""
     st.session_state[USER_ID] = signed_in.user_id
     st.session_state[LAST_SEEN] = _now()
     st.session_state[SSO] = sso
+    if session_id is not None:
+        st.session_state[SESSION_ID] = session_id
+
+
+def _cookie(name: str) -> str | None:
+    """A cookie the browser sent when this Streamlit session opened (None: none)."""
+    value = st.context.cookies.get(name)
+    return value if isinstance(value, str) else None  # (a test harness's stand-in is no cookie)
+
+
+def session_id() -> int | None:
+    """This tab's sign-in session in the database (None: single sign-on, or not signed in)."""
+    return st.session_state.get(SESSION_ID)
+
+
+def remembered() -> bool:
+    """Whether a password sign-in is remembered by the browser (a cookie):
+    the server has the tracker's routes (``funding-tracker serve`` always)."""
+    return session_routes.mounted()
+
+
+def browser_xsrf() -> str | None:
+    """What this browser's ticket is bound to (``session_routes.browser_binding``)."""
+    return session_routes.browser_binding(_cookie(session_routes.XSRF_COOKIE))
+
+
+def start_password_session(signed_in: accounts.SignedIn) -> None:
+    """After a good password sign-in: a session in the database, this tab
+    signed in to it, and (when the server has the tracker's routes) a ticket
+    for ``browser_cookie`` to hand to the browser."""
+    started = sessions.start(signed_in.user_id, engine=engine(), client=client_address(), binding=browser_xsrf())
+    st.session_state.pop(CLEAR_COOKIE, None)
+    start(signed_in, session_id=started.session_id)
+    if session_routes.mounted():
+        st.session_state[TICKET] = started.ticket
+
+
+# The browser's side of the cookie: a fetch to the tracker's own route, from the page itself.
+_HAND_OVER = """<script>
+fetch({path}, {{method: "POST", credentials: "same-origin", cache: "no-store",
+  headers: {{"Content-Type": "application/json"}}, body: JSON.stringify({{ticket: {ticket}}})}});
+</script>"""
+_CLEAR = """<script>
+fetch({path}, {{method: "POST", credentials: "same-origin", cache: "no-store"}});
+</script>"""
+
+
+def browser_cookie() -> None:
+    """Once per run: hand the browser a waiting ticket, to swap for its
+    cookie (``/_tracker/session``), or have a signed-out browser's cookie
+    removed (``/_tracker/sign-out``). Nothing without the tracker's routes."""
+    import json
+
+    ticket = st.session_state.pop(TICKET, None)
+    clear = st.session_state.pop(CLEAR_COOKIE, None)
+    if not session_routes.mounted():
+        return
+    if ticket:
+        snippet = _HAND_OVER.format(path=json.dumps(session_routes.SESSION_PATH), ticket=json.dumps(ticket))
+    elif clear:
+        snippet = _CLEAR.format(path=json.dumps(session_routes.SIGN_OUT_PATH))
+    else:
+        return
+    st.html(snippet, unsafe_allow_javascript=True, width="content")
 
 
 def sign_out(notice: str = "You signed out.") -> None:
-    """Forget everything this session held (what was typed into forms too),
-    keeping only the reason for the sign-in page to show. A single sign-on
-    identity is signed out too (``st.logout``: its cookie would otherwise
-    sign the next run straight back in); that starts a new session, so the
-    notice shows only for a local account."""
+    """End this session in the database (every tab and server of this
+    browser is signed out with it, and its cookie is worth nothing) and
+    forget everything this Streamlit session held (what was typed into forms
+    too), keeping only the reason for the sign-in page to show, and a note
+    to remove the browser's cookie. A single sign-on identity is signed out
+    too (``st.logout``: its cookie would otherwise sign the next run straight
+    back in); that starts a new session, so the notice shows only for a
+    local account."""
+    session_id = st.session_state.get(SESSION_ID)
+    if session_id is not None:
+        sessions.end(session_id, engine=engine())
     st.session_state.clear()
     st.session_state[NOTICE] = notice
+    st.session_state[CLEAR_COOKIE] = True
     if sso_email() is not None:
         st.logout()
 

@@ -18,7 +18,11 @@ server starts belongs (``app.py`` only runs when a browser connects):
    password printed here, in the terminal of whoever started the server;
 5. Streamlit is given the cookie-signing secret kept in the database
    (``tracker.shared_settings``), so that every server on one database signs
-   alike, unless the operator set ``server.cookieSecret`` themselves.
+   alike, unless the operator set ``server.cookieSecret`` themselves;
+6. Streamlit runs ``dashboard/server.py`` (``--with-api``:
+   ``dashboard/with_api.py``): ``app.py`` as an ``st.App`` with the tracker's
+   own routes, which give a browser its sign-in cookie
+   (``dashboard/session_routes.py``).
 
 The settings are read the way Streamlit reads them, later sources winning:
 its defaults, ``~/.streamlit/config.toml``, ``.streamlit/config.toml`` in the
@@ -40,7 +44,9 @@ from typing import TextIO
 
 PROJECT = Path(__file__).resolve().parent.parent
 APP = PROJECT / "dashboard" / "app.py"
-# The same dashboard as an st.App with the JSON API mounted at /api (serve --with-api).
+# The dashboard as an st.App with the tracker's own routes (the sign-in cookie): what serve runs.
+SERVER = PROJECT / "dashboard" / "server.py"
+# The same with the JSON API mounted at /api (serve --with-api).
 WITH_API = PROJECT / "dashboard" / "with_api.py"
 PROJECT_CONFIG = PROJECT / ".streamlit" / "config.toml"
 
@@ -500,7 +506,7 @@ def serve(
     with_api: bool = False,
 ) -> int:
     """Check the settings, migrate, create the first admin if needed, then run Streamlit
-    (``with_api``: the dashboard with the JSON API mounted at ``/api``, ``WITH_API``)."""
+    on ``SERVER`` (``with_api``: ``WITH_API``, the JSON API mounted at ``/api`` too)."""
     from db.session import ensure_schema
 
     args = streamlit_args(extra)
@@ -535,7 +541,7 @@ def serve(
         "-m",
         "streamlit",
         "run",
-        str(WITH_API if with_api else APP),
+        str(WITH_API if with_api else SERVER),
         f"--server.port={port}",
         f"--server.address={address}",
         *args,

@@ -28,12 +28,15 @@ def change_password() -> None:
     try:
         if new != again:
             raise ValidationFailed([FieldProblem("new_password_again", None, "expected the same new password twice")])
-        accounts.change_password(signed_in.username, current, new, engine=engine())
+        accounts.change_password(signed_in.username, current, new, engine=engine(), keep_session=auth.session_id())
     except ValidationFailed as failed:
         state["account_problems"] = failed
     else:
         state.pop("account_problems", None)
-        state["account_changed"] = "Your password is changed. Use it the next time you sign in."
+        state["account_changed"] = (
+            "Your password is changed. Use it the next time you sign in. Anywhere else you were signed in "
+            "with the old one is signed out."
+        )
     finally:  # passwords are never kept in the session, right or wrong
         state.update(account_current="", account_new="", account_again="")
 
@@ -82,7 +85,12 @@ if auth.signed_in_by_sso():
         f"You are signed out after {accounts.idle_minutes()} minutes without activity. Signing out here "
         "signs you out of your organisation account in this browser too, where your organisation allows it."
     )
-else:
+elif auth.remembered():
+    st.caption(
+        f"You stay signed in, in every tab of this browser, until you sign out or {accounts.idle_minutes()} "
+        "minutes pass without activity. Signing out here signs out every tab of this browser."
+    )
+else:  # served without the tracker's routes (a plain `streamlit run dashboard/app.py`): no cookie
     st.caption(
         f"You stay signed in while this browser tab is open, until {accounts.idle_minutes()} minutes pass "
         "without activity. Reloading the page signs you out too."

@@ -9,7 +9,9 @@ below it, as they do without single sign-on.
 Every failed password reads the same (``accounts.SIGN_IN_FAILED``), whatever
 the reason; repeated failures from one address make the next attempt from it
 wait, saying how long (tracker/sign_in_guard.py). A password
-sign-in lasts while this browser tab's session lives: a reload asks again.
+sign-in is a session in the database that the browser holds a cookie for
+(dashboard/auth.py): reloading, another tab or another server of the same
+tracker keeps it, until the person signs out or is idle too long.
 """
 
 import streamlit as st
@@ -36,7 +38,7 @@ def submit() -> None:
         return
     state.pop("sign_in_failed", None)
     state.pop(auth.NOTICE, None)
-    auth.start(signed_in)
+    auth.start_password_session(signed_in)
 
 
 st.title("Sign in")
@@ -78,16 +80,21 @@ with st.form("sign_in_form", border=True, width=420):
     )
 
 minutes = accounts.idle_minutes()
+if auth.remembered():
+    password_lasts = ", in every tab of this browser, until you sign out (signing out in one tab signs out them all)"
+else:  # served without the tracker's routes (a plain `streamlit run dashboard/app.py`): no cookie
+    password_lasts = (
+        " while this browser tab is open: reloading the page or opening a new tab asks you to sign in again"
+    )
 if auth.sso_configured():
     st.caption(
         "With your organisation account you stay signed in, in every tab of this browser, until you sign out or "
-        f"your organisation's sign-in expires. With a username and password you stay signed in while this tab is "
-        f"open: reloading asks again. Either way, {minutes} minutes without activity signs you out. Forgotten your "
-        "password? Ask an admin to reset it."
+        f"your organisation's sign-in expires. With a username and password you stay signed in{password_lasts}. "
+        f"Either way, {minutes} minutes without activity signs you out. Forgotten your password? Ask an admin to "
+        "reset it."
     )
 else:
     st.caption(
-        "You stay signed in while this browser tab is open: reloading the page or opening a new tab asks you to "
-        f"sign in again, and after {minutes} minutes without activity you are signed out. Forgotten your password? "
-        "Ask an admin to reset it."
+        f"You stay signed in{password_lasts}; after {minutes} minutes without activity you are signed out. "
+        "Forgotten your password? Ask an admin to reset it."
     )

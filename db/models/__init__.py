@@ -44,7 +44,7 @@ from db.models.deliveries import Delivery, Milestone
 from db.models.audit import AuditEvent
 from db.models.revisions import CommitmentBaseline, CommitmentRevision
 from db.models.review import ProgressStatus, ReviewMeeting, ReviewSnapshot
-from db.models.accounts import SignInFailure, User, UserRole
+from db.models.accounts import SignInFailure, SignInSession, User, UserRole
 from db.models.activities import ActivityLink, PlannedBudget
 from db.models.api_access import ApiToken, AppSetting
 from db.models.imports import Import
@@ -73,6 +73,7 @@ __all__ = [
     "ReviewMeeting",
     "ReviewSnapshot",
     "SignInFailure",
+    "SignInSession",
     "Timestamps",
     "User",
     "UserRole",

@@ -84,3 +84,37 @@ class SignInFailure(Base):
 
     def __repr__(self) -> str:
         return f"<SignInFailure {self.username!r} from {self.client!r} at {self.failed_at}>"
+
+
+class SignInSession(Base):
+    """One browser's password sign-in, readable by every server of the
+    tracker (tracker/sign_in_sessions.py).
+
+    The browser holds a random token in an HttpOnly cookie; only its SHA-256
+    (hex) is stored here (``token_hash``; NULL until the browser has
+    exchanged its ticket for the cookie). The ticket is the one-time, short
+    lived proof handed to the page that signed in, stored likewise as a hash
+    (``ticket_hash``, NULL once used), with ``ticket_binding``: the hash of the
+    browser's XSRF token, so only that browser can use it. ``last_seen_at`` is
+    bookkeeping for the idle timeout (written at most once a minute, never
+    audited); ``ended_at`` is set by signing out, the idle timeout or an
+    admin disabling the user, with ``ended_because`` saying which (one of
+    ``vocabulary.SESSION_ENDINGS``). Rows are kept (the history of sign-ins)."""
+
+    __tablename__ = "sign_in_sessions"
+    __table_args__ = (one_of("ended_because", vocabulary.SESSION_ENDINGS),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    token_hash: Mapped[str | None] = mapped_column(sized("token_hash"), unique=True)
+    ticket_hash: Mapped[str | None] = mapped_column(sized("token_hash"), unique=True)
+    ticket_binding: Mapped[str | None] = mapped_column(sized("token_hash"))
+    ticket_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    ended_because: Mapped[str | None] = mapped_column(sized("session_ending"))
+    client_address: Mapped[str] = mapped_column(sized("client_address"))
+
+    def __repr__(self) -> str:
+        return f"<SignInSession id={self.id} user_id={self.user_id} ended_at={self.ended_at}>"

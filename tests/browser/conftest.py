@@ -5,10 +5,13 @@ with the demo loaded (SQLite under a temporary folder, or the PostgreSQL test
 database when the run uses PostgreSQL). ``TRACKER_TODAY`` is fixed so figures
 do not move with the calendar.
 
-The database holds one user per role in ``USERS`` (username: password,
-roles). A sign-in lasts while the tab's session lives, so ``page.goto``
-signs out: ``open_signed_in(page, app_url)`` loads the app and signs in (as
-the admin unless told otherwise), ``sign_in(page, username, password)`` fills
+The server is the one ``funding-tracker serve`` runs (``dashboard/server.py``:
+the dashboard as an ``st.App`` with the tracker's own routes), so a sign-in
+gives the browser its session cookie. The database holds one user per role
+in ``USERS`` (username: password, roles). Each test has a browser context
+of its own (no cookies): ``open_signed_in(page, app_url)`` loads the app and
+signs in (as the admin unless told otherwise; a context signed in already
+stays so), ``sign_in(page, username, password)`` fills
 the sign-in form already on screen, ``go_to(page, name)`` follows a link of
 the sidebar's navigation.
 """
@@ -107,9 +110,17 @@ def sign_in(page, username: str, password: str = PASSWORD) -> None:
 
 
 def open_signed_in(page, app_url: str, username: str = ADMIN) -> None:
-    """Load the app (a new session: signed out) and sign in."""
+    """Load the app and sign in; a browser context already signed in as
+    ``username`` (its cookie) opens on the Overview without asking."""
+    from playwright.sync_api import expect
+
     page.goto(app_url)
-    sign_in(page, username)
+    page.wait_for_selector(READY)
+    if page.get_by_role("button", name="Sign in").count():
+        sign_in(page, username)
+    else:
+        expect(page.get_by_text(f"Signed in as {username} (")).to_be_visible()
+        expect(page.get_by_role("heading", name="Overview", exact=True)).to_be_visible()
 
 
 def go_to(page, name: str) -> None:
@@ -217,7 +228,8 @@ def running(command: list[str], health_url: str, what: str, **popen) -> Iterator
 def streamlit_server(
     env: dict[str, str], host: str = "127.0.0.1", port: int | None = None, extra: tuple[str, ...] = ()
 ) -> Iterator[str]:
-    """The dashboard served by Streamlit on ``env``'s database; yields its address."""
+    """The dashboard served by Streamlit on ``env``'s database as ``serve``
+    runs it (``dashboard/server.py``); yields its address."""
     port = port or free_port()
     url = f"http://{host}:{port}"
     command = [
@@ -225,7 +237,7 @@ def streamlit_server(
         "-m",
         "streamlit",
         "run",
-        str(ROOT / "dashboard" / "app.py"),
+        str(ROOT / "dashboard" / "server.py"),
         "--server.headless=true",
         f"--server.port={port}",
         "--server.address=127.0.0.1",

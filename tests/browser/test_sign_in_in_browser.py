@@ -35,7 +35,7 @@ def test_a_signed_out_visitor_sees_only_the_sign_in_page(page, app_url, screensh
     page.goto(app_url)
     page.wait_for_selector(READY)
     expect(page.get_by_role("heading", name="Sign in", exact=True)).to_be_visible()
-    expect(page.get_by_text("reloading the page or opening a new tab asks you to sign in again")).to_be_visible()
+    expect(page.get_by_text("You stay signed in, in every tab of this browser, until you sign out")).to_be_visible()
     assert page.get_by_test_id("stSidebarNav").count() == 0  # one page: no navigation at all
     assert page.get_by_test_id("stMetric").count() == 0 and page.get_by_test_id("stDataFrame").count() == 0
     page.screenshot(path=str(screenshot_dir / "sign-in.png"), full_page=True)
@@ -106,3 +106,55 @@ def test_finance_records_a_payment_and_downloads_the_finance_workbook(page, app_
     rows = download_committed_and_delivered(page, tmp_path)
     assert rows["2026-27"]["Delivered"] == Decimal("1234.56")
     assert page.locator('[data-testid="stException"]').count() == 0
+
+
+def _session_cookie(context) -> dict | None:
+    return next((c for c in context.cookies() if c["name"] == "tracker_session"), None)
+
+
+def _wait_for(condition, what: str, timeout: float = 15) -> None:
+    import time
+
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, f"waited {timeout} s for {what}"
+        time.sleep(0.2)
+
+
+def test_a_sign_in_survives_a_reload_and_a_new_tab_until_signing_out(page, browser, app_url):
+    open_signed_in(page, app_url, "vera")
+    context = page.context
+    _wait_for(lambda: _session_cookie(context) is not None, "the session cookie")
+    cookie = _session_cookie(context)
+    assert cookie is not None
+    assert cookie["httpOnly"] and cookie["sameSite"] == "Strict" and cookie["path"] == "/" and not cookie["secure"]
+    assert page.evaluate("document.cookie").find("tracker_session") == -1  # no script reads it
+
+    page.reload()
+    page.wait_for_selector(READY)
+    expect(page.get_by_text("Signed in as vera (viewer).")).to_be_visible()
+    assert page.get_by_role("button", name="Sign in").count() == 0
+    tab = context.new_page()
+    tab.goto(f"{app_url}/delivery")
+    tab.wait_for_selector(READY)
+    expect(tab.get_by_text("Signed in as vera (viewer).")).to_be_visible()
+    tab.close()
+
+    page.get_by_test_id("stSidebarNav").get_by_role("link", name="Sign out", exact=True).click()
+    expect(page.get_by_text("You signed out.")).to_be_visible()
+    _wait_for(lambda: _session_cookie(context) is None, "the cookie to be removed")
+    page.reload()
+    page.wait_for_selector(READY)
+    expect(page.get_by_role("button", name="Sign in")).to_be_visible()
+
+    # The cookie, copied before signing out, into another browser: worth nothing.
+    other = browser.new_context()
+    try:
+        other.add_cookies([{k: cookie[k] for k in ("name", "value", "domain", "path", "httpOnly", "sameSite")}])
+        copied = other.new_page()
+        copied.goto(app_url)
+        copied.wait_for_selector(READY)
+        expect(copied.get_by_role("button", name="Sign in")).to_be_visible()
+        assert copied.get_by_test_id("stSidebarNav").count() == 0
+    finally:
+        other.close()

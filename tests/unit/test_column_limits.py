@@ -27,6 +27,9 @@ FIELD_OF_COLUMN = {
     "sign_in_failures.client": "client_address",
     "imports.kind": "import_kind",
     "imports.undone_by": "actor",
+    "sign_in_sessions.ticket_hash": "token_hash",
+    "sign_in_sessions.ticket_binding": "token_hash",
+    "sign_in_sessions.ended_because": "session_ending",
 }
 # Text no person types: an Argon2 hash.
 NOT_LIMITED = {"users.password_hash"}

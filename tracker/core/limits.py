@@ -83,6 +83,7 @@ LIMITS: Final = MappingProxyType(
         "username": 100,
         "client_address": 100,  # where a sign-in came from: an IPv4 or IPv6 address, or "local"
         "email": 320,  # RFC 5321: 64 + "@" + 255
+        "session_ending": 20,  # why a sign-in session ended: one of vocabulary.SESSION_ENDINGS
         "token_hash": 64,  # an API token's SHA-256 as hex (the token itself is never stored)
         "setting": 50,  # the name of a setting an admin changes (e.g. public_api)
         "setting_value": 200,

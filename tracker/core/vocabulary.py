@@ -174,6 +174,19 @@ AUDIT_ACTION_LABELS: Final = MappingProxyType(
 )
 AUDIT_ACTIONS: Final = tuple(AUDIT_ACTION_LABELS)
 
+# Why a sign-in session ended (tracker.sign_in_sessions): what another tab of
+# the browser is told when it finds its session over.
+SESSION_ENDING_LABELS: Final = MappingProxyType(
+    {
+        "signed out": "Signed out",
+        "idle": "Idle too long",
+        "password changed": "Password changed",
+        "password reset": "Password reset by an admin",
+        "disabled": "User disabled",
+    }
+)
+SESSION_ENDINGS: Final = tuple(SESSION_ENDING_LABELS)
+
 
 def label(labels: MappingProxyType[str, str], value: str | None) -> str:
     """The label of ``value`` in ``labels``; an unknown value is shown as it is
