@@ -11,7 +11,7 @@ BIN := $(VENV)/bin
 PIP := $(BIN)/python -m pip
 OIDC_VENV := .venv-oidc
 
-.PHONY: install install-test run test test-unit lint docs bench bench-project bench-imports bench-grants bench-pages bench-loads bench-api bench-sessions clean
+.PHONY: install install-test run test test-unit lint docs bench bench-project bench-imports bench-grants bench-pages bench-loads bench-api bench-sessions bench-rerun-checks clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (found " + sys.version.split()[0] + "); set PYTHON=python3.11")'
@@ -91,6 +91,7 @@ bench: $(VENV)/.installed-bench $(VENV)/.installed-pytest
 	$(BIN)/python bench/grants.py $(BENCH_GRANTS_ARGS) || failed="$$failed grants.py"; \
 	$(BIN)/python bench/api.py $(BENCH_API_ARGS) || failed="$$failed api.py"; \
 	$(BIN)/python bench/sessions.py $(BENCH_SESSIONS_ARGS) || failed="$$failed sessions.py"; \
+	$(BIN)/python bench/rerun_checks.py $(BENCH_RERUN_CHECKS_ARGS) || failed="$$failed rerun_checks.py"; \
 	if [ -n "$$failed" ]; then echo "make bench: failed:$$failed (results in bench/out/)"; exit 1; fi
 
 bench-project: $(VENV)/.installed-bench
@@ -117,6 +118,10 @@ bench-api: $(VENV)/.installed-pytest
 # The sessions' client speaks Streamlit's websocket protocol with `websockets`, which Streamlit depends on.
 bench-sessions: $(VENV)/.installed
 	$(BIN)/python bench/sessions.py $(BENCH_SESSIONS_ARGS)
+
+# What every page run asks the database before the page draws (BENCH_RERUN_CHECKS_ARGS="--postgres URL" adds PostgreSQL).
+bench-rerun-checks: $(VENV)/.installed
+	$(BIN)/python bench/rerun_checks.py $(BENCH_RERUN_CHECKS_ARGS)
 
 clean:
 	rm -rf $(VENV) $(OIDC_VENV) build *.egg-info .pytest_cache .hypothesis

@@ -35,8 +35,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
-import shutil
 import subprocess
 import sys
 import threading
@@ -58,13 +56,7 @@ VIEWER = "bench-api-reader"
 
 def serving_copy(db: Path) -> Path:
     """A copy of ``db`` to serve (the copy is upgraded and gets a user and a token)."""
-    WORK.mkdir(parents=True, exist_ok=True)
-    copy = WORK / "serving.db"
-    common.remove_sqlite(copy)
-    for suffix in ("", "-wal"):  # a write-ahead log not yet folded in holds data too
-        if db.with_name(db.name + suffix).exists():
-            shutil.copyfile(db.with_name(db.name + suffix), copy.with_name(copy.name + suffix))
-    return copy
+    return common.copy_sqlite(db, WORK / "serving.db")
 
 
 def run_cli(env: dict[str, str], name: str, *args: str) -> common.Measured:
@@ -74,17 +66,11 @@ def run_cli(env: dict[str, str], name: str, *args: str) -> common.Measured:
     return run
 
 
-def percentile(values: list[float], share: float) -> float:
-    """The nearest-rank percentile (``share`` 0.95: p95) of ``values``."""
-    ordered = sorted(values)
-    return ordered[max(0, math.ceil(share * len(ordered)) - 1)]
-
-
 def summary(seconds: list[float]) -> dict:
     return {
         "requests": len(seconds),
-        "p50_ms": round(percentile(seconds, 0.50) * 1000, 1),
-        "p95_ms": round(percentile(seconds, 0.95) * 1000, 1),
+        "p50_ms": round(common.percentile(seconds, 0.50) * 1000, 1),
+        "p95_ms": round(common.percentile(seconds, 0.95) * 1000, 1),
         "max_ms": round(max(seconds) * 1000, 1),
     }
 

@@ -6,8 +6,8 @@
   process and its descendants (``Memory``);
 - ``run_measured``: a child process timed around its whole life, polled every 50 ms for
   memory, killed with its process group after a timeout or past a memory limit;
-- the tracker's command line as a child (``tracker_cli``, ``tracker_env``) and counting
-  rows in its database (``count_rows``);
+- the tracker's command line as a child (``tracker_cli``, ``tracker_env``), counting
+  rows in its database (``count_rows``) and copying a SQLite one (``copy_sqlite``);
 - what a results file records about the run (``run_context``) and a plain text table.
 
 Nothing here uses the harness's own ``resource.getrusage``: a forked child's ``ru_maxrss``
@@ -19,8 +19,10 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import math
 import os
 import platform
+import shutil
 import signal
 import subprocess
 import sys
@@ -276,6 +278,17 @@ def remove_sqlite(path: Path) -> None:
 # --- files and reports ------------------------------------------------------------------------
 
 
+def copy_sqlite(db: Path, copy: Path) -> Path:
+    """``copy``, made afresh from ``db`` with its write-ahead log (not yet folded in, it holds
+    data too); a run serves or writes to the copy, never to the database it measures again."""
+    copy.parent.mkdir(parents=True, exist_ok=True)
+    remove_sqlite(copy)
+    for suffix in ("", "-wal"):
+        if db.with_name(db.name + suffix).exists():
+            shutil.copyfile(db.with_name(db.name + suffix), copy.with_name(copy.name + suffix))
+    return copy
+
+
 def sha256(path: Path) -> str:
     digest = hashlib.sha256()
     with path.open("rb") as handle:
@@ -321,6 +334,13 @@ def run_context() -> dict:
         "load_average": os.getloadavg(),
         "python": platform.python_version(),
     }
+
+
+def percentile(values: Sequence[float], share: float) -> float:
+    """The nearest-rank percentile (``share`` 0.95: p95) of ``values`` (the rounding keeps
+    0.95 x 20 at 19, not 19.000000000000004, which would be rank 20)."""
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(round(share * len(ordered), 6)) - 1)]
 
 
 def mib(value: int | None) -> str:

@@ -49,7 +49,6 @@ import contextlib
 import json
 import os
 import re
-import shutil
 import socket
 import subprocess
 import sys
@@ -194,12 +193,7 @@ def build_database(n: int, per_commitment: int, seed: int, rebuild: bool) -> tup
 
 def working_copy(db: Path) -> Path:
     """A copy of ``db`` for this run to serve (signing in writes to the database)."""
-    copy = WORK / "serving.db"
-    common.remove_sqlite(copy)
-    for suffix in ("", "-wal"):  # a write-ahead log not yet folded in holds data too
-        if db.with_name(db.name + suffix).exists():
-            shutil.copyfile(db.with_name(db.name + suffix), copy.with_name(copy.name + suffix))
-    return copy
+    return common.copy_sqlite(db, WORK / "serving.db")
 
 
 # --- the server -------------------------------------------------------------------------------

@@ -48,11 +48,9 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-import math
 import os
 import random
 import resource
-import shutil
 import signal
 import subprocess
 import sys
@@ -90,13 +88,7 @@ COLUMNS = [
 
 def serving_copy(db: Path, work: Path) -> Path:
     """A copy of ``db`` to serve (it is upgraded, gets the user, and sign-ins write to it)."""
-    work.mkdir(parents=True, exist_ok=True)
-    copy = work / "serving.db"
-    common.remove_sqlite(copy)
-    for suffix in ("", "-wal"):  # a write-ahead log not yet folded in holds data too
-        if db.with_name(db.name + suffix).exists():
-            shutil.copyfile(db.with_name(db.name + suffix), copy.with_name(copy.name + suffix))
-    return copy
+    return common.copy_sqlite(db, work / "serving.db")
 
 
 def prepare(copy: Path, work: Path) -> dict:
@@ -333,19 +325,13 @@ async def warm_up(base: str, args: argparse.Namespace) -> dict:
 # --- one level, and the search -------------------------------------------------------------------
 
 
-def percentile(values: list[float], share: float) -> float:
-    """The nearest-rank percentile (``share`` 0.95: p95) of ``values``."""
-    ordered = sorted(values)
-    return ordered[max(0, math.ceil(round(share * len(ordered), 6)) - 1)]
-
-
 def spread(values: list[float]) -> dict:
     if not values:
         return {"runs": 0, "p50": None, "p95": None, "max": None}
     return {
         "runs": len(values),
-        "p50": round(percentile(values, 0.50), 3),
-        "p95": round(percentile(values, 0.95), 3),
+        "p50": round(common.percentile(values, 0.50), 3),
+        "p95": round(common.percentile(values, 0.95), 3),
         "max": round(max(values), 3),
     }
 
