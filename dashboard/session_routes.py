@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import binascii
 import functools
+import json
 from urllib.parse import urlsplit
 
 from starlette.concurrency import run_in_threadpool
@@ -43,6 +44,7 @@ COOKIE = "tracker_session"
 XSRF_COOKIE = "_streamlit_xsrf"  # Streamlit's (streamlit.web.server.starlette.starlette_server_config)
 SESSION_PATH = "/_tracker/session"
 SIGN_OUT_PATH = "/_tracker/sign-out"
+BODY_MAX = 1024  # bytes of a ticket's body read at most
 
 _mounted = False
 
@@ -75,6 +77,21 @@ def _same_site(request: Request) -> bool:
     return origin is None or urlsplit(origin).netloc == request.headers.get("host", "")
 
 
+async def _small_json(request: Request) -> object:
+    """The request's JSON body, or None when it is not JSON or longer than
+    ``BODY_MAX`` bytes (read no further: nobody can make the server hold a
+    large body in memory; a ticket's body is about 60 bytes)."""
+    body = b""
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > BODY_MAX:
+            return None
+    try:
+        return json.loads(body)
+    except ValueError:
+        return None
+
+
 def _refused() -> Response:
     return Response("Refused.", status_code=403, media_type="text/plain", headers={"Cache-Control": "no-store"})
 
@@ -82,10 +99,7 @@ def _refused() -> Response:
 async def _session(request: Request) -> Response:
     if not _same_site(request):
         return _refused()
-    try:
-        body = await request.json()
-    except ValueError:
-        return _refused()
+    body = await _small_json(request)
     ticket = body.get("ticket") if isinstance(body, dict) else None
     binding = browser_binding(request.cookies.get(XSRF_COOKIE))
     token = await run_in_threadpool(

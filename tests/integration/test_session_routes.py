@@ -7,6 +7,7 @@ the cookie."""
 from __future__ import annotations
 
 import binascii
+import json
 
 import pytest
 from sqlalchemy import select
@@ -96,10 +97,30 @@ def test_another_site_gets_no_cookie(client, engine):
     assert response.status_code == 403 and "set-cookie" not in response.headers
 
 
-@pytest.mark.parametrize("body", [b"not json", b"[]", b'{"ticket": 7}', b'{"ticket": "made up"}'])
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"not json",
+        b"[]",
+        b'{"ticket": 7}',
+        b'{"ticket": "made up"}',
+        b"\xff\xfe",
+        b'{"ticket": "' + b"x" * 5000 + b'"}',
+    ],
+)
 def test_anything_but_a_ticket_gets_no_cookie(client, body):
     response = client.post(session_routes.SESSION_PATH, content=body, headers={"Content-Type": "application/json"})
     assert response.status_code == 403 and "set-cookie" not in response.headers
+
+
+def test_a_body_longer_than_a_ticket_needs_is_not_read_even_around_a_good_ticket(client, engine):
+    _, ticket = _ticket(engine)
+    client.cookies.set(session_routes.XSRF_COOKIE, _xsrf())
+    padded = json.dumps({"ticket": ticket}).encode() + b" " * 2000  # more than a ticket could need
+    response = client.post(session_routes.SESSION_PATH, content=padded, headers={"Content-Type": "application/json"})
+    assert response.status_code == 403 and "set-cookie" not in response.headers
+    fits = json.dumps({"ticket": ticket}).encode() + b" " * 100
+    assert client.post(session_routes.SESSION_PATH, content=fits).status_code == 204
 
 
 def test_only_post(client):
