@@ -51,6 +51,7 @@ from streamlit.testing.v1 import AppTest
 
 from db.models import User, UserRole
 from db.session import ensure_schema, read_session, write_session
+from tests.conftest import from_migrated
 from tests.integration.conftest import reset_postgres, sqlite_url
 from tests.services import require_postgres
 from tracker import accounts
@@ -159,13 +160,15 @@ def sign_in_as(at: AppTest, uid: int) -> AppTest:
 
 
 @pytest.fixture(autouse=True)
-def app_database(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+def app_database(
+    request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, migrated_sqlite: Path
+) -> Iterator[str]:
     configured = os.environ.get("TRACKER_DATABASE_URL", "")
     if configured.startswith("postgresql"):
         url = require_postgres(configured)
         reset_postgres(url)
     else:
-        url = sqlite_url(tmp_path)
+        url = from_migrated(sqlite_url(tmp_path), migrated_sqlite)
     engine = ensure_schema(url)
     try:
         if "empty_database" not in request.fixturenames:
