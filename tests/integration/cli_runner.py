@@ -20,7 +20,7 @@ TODAY = "2026-11-27"
 
 
 def run_cli(
-    database_url: str,
+    database_url: str | None,
     *args: str,
     cwd: Path,
     stdin: str | None = None,
@@ -28,8 +28,12 @@ def run_cli(
     timeout: int = 180,
     **env: str,
 ) -> subprocess.CompletedProcess[str]:
-    """Run ``funding-tracker ARGS``; ``env`` adds variables (``TRACKER_ACTOR="shell:ann"``)."""
-    variables = {**os.environ, "TRACKER_DATABASE_URL": database_url, **env}
+    """Run ``funding-tracker ARGS``; ``env`` adds variables (``TRACKER_ACTOR="shell:ann"``).
+    ``database_url`` None: no ``TRACKER_DATABASE_URL`` (the default database, in ``cwd``)."""
+    variables = {k: v for k, v in os.environ.items() if k != "TRACKER_DATABASE_URL"}
+    if database_url is not None:
+        variables["TRACKER_DATABASE_URL"] = database_url
+    variables.update(env)
     if today is not None:
         variables["TRACKER_TODAY"] = today
     return subprocess.run(

@@ -12,10 +12,8 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 import re
 import subprocess
-import sys
 from collections import defaultdict
 from datetime import date
 from decimal import Decimal
@@ -269,20 +267,7 @@ REFUSING_COMMANDS = {
 
 def run_in_folder(*args: str, cwd: Path, database_url: str | None = None) -> subprocess.CompletedProcess[str]:
     """The command run in ``cwd`` with the default database (``data/tracker.db`` there) unless a URL is given."""
-    env = {k: v for k, v in os.environ.items() if k != "TRACKER_DATABASE_URL"}
-    env["TRACKER_TODAY"] = TODAY
-    if database_url is not None:
-        env["TRACKER_DATABASE_URL"] = database_url
-    return subprocess.run(
-        [sys.executable, "-m", "tracker.cli", *args],
-        env=env,
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        timeout=120,
-        stdin=subprocess.DEVNULL,
-    )
+    return run_cli(database_url, *args, cwd=cwd, timeout=120)
 
 
 @pytest.mark.parametrize("args", REFUSING_COMMANDS.values(), ids=REFUSING_COMMANDS.keys())
