@@ -49,6 +49,7 @@ import streamlit as st
 
 from dashboard import failure_page, session_routes
 from dashboard.components import engine
+from dashboard.navigation import OVERVIEW
 from tracker import accounts
 from tracker import sign_in_sessions as sessions
 from tracker.core.vocabulary import ROLES
@@ -428,5 +429,5 @@ def sign_out_page() -> None:
     by_sso = sso_email() is not None
     sign_out()
     if not by_sso:
-        st.rerun()
+        st.switch_page(OVERVIEW)  # at /sign-out, the next sign-in would sign out again
     st.info("Signing you out…", icon=":material/logout:")

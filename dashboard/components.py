@@ -21,6 +21,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from dashboard import links
 from tracker import store
 from tracker.core.clock import today
 from tracker.core.fiscal import FinancialYear
@@ -84,19 +85,43 @@ class View:
     everything: queries.TrackerData  # before filtering, e.g. for "x of y shown"
 
 
+SEARCH_PAGE = "app_pages/search.py"
+SEARCH_BOX, SEARCH_GO = "sidebar_search", "_sidebar_search_go"
+
+
+def _search_from_sidebar() -> None:
+    """The sidebar's search box, on Enter: open the Search page for it (and empty the box)."""
+    st.session_state[SEARCH_GO] = st.session_state.get(SEARCH_BOX, "")
+    st.session_state[SEARCH_BOX] = ""
+
+
 def sidebar() -> View:
-    """The shared sidebar: filters every page honours, and the as-at date.
+    """The shared sidebar: the search box, the filters every page honours, and the as-at date.
 
     Called by ``app.py`` before the page runs, so the widgets (and their
     values) are the same on every page.
     """
+    searched_for = st.session_state.pop(SEARCH_GO, None)
+    if searched_for:
+        st.switch_page(SEARCH_PAGE, query_params={"q": searched_for})
     as_at = today()
     everything = tracker_data()
     options = choices(everything)  # kept with the data
+    labels = [fy.label for fy in options["years"]]
+    notes = links.filters_from_address(options, labels)  # a link opened: its filters
     with st.sidebar:
+        st.text_input(
+            "Search everything",
+            key=SEARCH_BOX,
+            on_change=_search_from_sidebar,
+            icon=":material/search:",
+            placeholder="Words, a name, a ref or a place",
+            help="Announcements, commitments, organisations, programmes and places. Press Enter to search.",
+        )
         st.header("Filters")
+        for note in notes:
+            st.warning(escape_markdown(note), icon=":material/link_off:")  # it quotes the address, anyone's text
         first = last = None
-        labels = [fy.label for fy in options["years"]]
         if len(labels) > 1:
             full = (labels[0], labels[-1])
             # Left at "everything", the range follows the data when new years
@@ -119,6 +144,7 @@ def sidebar() -> View:
         st.divider()
         st.caption(f"Figures as at **{as_at:%-d %B %Y}**. Financial years run from 1 April to 31 March.")
     filters = Filters(first, last, tuple(funders), tuple(recipients), tuple(programmes), tuple(areas))
+    links.write_filters(filters)
     return View(narrowed(everything, filters), filters, as_at, everything)
 
 

@@ -1,40 +1,75 @@
 """The dashboard's pages, in the order the navigation lists them, with who
-may open each (``dashboard/app.py`` builds the navigation from this list;
-tests and benchmarks visit every page from it)."""
+may open each and the address each lives at (``dashboard/app.py`` builds the
+navigation from this list; tests and benchmarks visit every page from it).
 
-# section, file, title, icon, the actions any one of which opens it (none: any signed-in user).
-# Each page's first line calls auth.require with the same actions.
+Addresses are part of the tracker's contract (docs/links.md): a link someone
+sent must keep working. The Overview is also ``/``; a page's own record and
+the filters ride in the query string (``/announcements?ref=A1&fy=2021-22``)."""
+
+from typing import NamedTuple
+
+
+class Page(NamedTuple):
+    section: str
+    path: str  # the page's file
+    title: str  # its name in the navigation and its heading
+    icon: str
+    actions: tuple[str, ...]  # any one of which opens it (none: any signed-in user); its first line requires them
+    url_path: str  # where it lives: /<url_path>
+
+
+OVERVIEW = "app_pages/overview.py"
+
 PAGES = [
-    ("Figures", "app_pages/overview.py", "Overview", ":material/dashboard:", ("view",)),
-    ("Figures", "app_pages/announcements.py", "Announcements", ":material/campaign:", ("view",)),
-    ("Figures", "app_pages/delivery.py", "Delivery", ":material/payments:", ("view",)),
-    ("Figures", "app_pages/review.py", "Review", ":material/fact_check:", ("view",)),
-    ("Figures", "app_pages/finance.py", "Finance tables", ":material/table_view:", ("view",)),
-    ("Figures", "app_pages/areas.py", "Areas", ":material/map:", ("view",)),
-    (
+    Page("Figures", OVERVIEW, "Overview", ":material/dashboard:", ("view",), "overview"),
+    Page("Figures", "app_pages/announcements.py", "Announcements", ":material/campaign:", ("view",), "announcements"),
+    Page("Figures", "app_pages/delivery.py", "Delivery", ":material/payments:", ("view",), "delivery"),
+    Page("Figures", "app_pages/review.py", "Review", ":material/fact_check:", ("view",), "review"),
+    Page("Figures", "app_pages/finance.py", "Finance tables", ":material/table_view:", ("view",), "finance"),
+    Page("Figures", "app_pages/areas.py", "Areas", ":material/map:", ("view",), "areas"),
+    Page("Figures", "app_pages/search.py", "Search", ":material/search:", ("view",), "search"),
+    Page(
         "Keep the data",
         "app_pages/record.py",
         "Record",
         ":material/edit_note:",
         ("create_announcement", "record_delivery", "create_milestone"),
+        "record",
     ),
-    (
+    Page(
         "Keep the data",
         "app_pages/change.py",
         "Change a record",
         ":material/edit:",
         ("update_announcement", "update_commitment", "update_delivery", "update_milestone"),
+        "change",
     ),
-    (
+    Page(
         "Keep the data",
         "app_pages/import_data.py",
         "Import",
         ":material/upload_file:",
         ("import_commitments", "import_deliveries"),
+        "import",
     ),
-    ("Admin", "app_pages/audit.py", "Audit trail", ":material/history:", ("view_audit",)),
-    ("Admin", "app_pages/deleted.py", "Deleted records", ":material/restore_from_trash:", ("view_deleted",)),
-    ("Admin", "app_pages/organisations.py", "Organisations", ":material/domain:", ("manage_organisations",)),
-    ("Admin", "app_pages/users.py", "Users", ":material/group:", ("manage_users",)),
-    ("You", "app_pages/account.py", "Account", ":material/account_circle:", ()),
+    Page("Admin", "app_pages/audit.py", "Audit trail", ":material/history:", ("view_audit",), "audit"),
+    Page(
+        "Admin",
+        "app_pages/deleted.py",
+        "Deleted records",
+        ":material/restore_from_trash:",
+        ("view_deleted",),
+        "deleted",
+    ),
+    Page(
+        "Admin",
+        "app_pages/organisations.py",
+        "Organisations",
+        ":material/domain:",
+        ("manage_organisations",),
+        "organisations",
+    ),
+    Page("Admin", "app_pages/users.py", "Users", ":material/group:", ("manage_users",), "users"),
+    Page("You", "app_pages/account.py", "Account", ":material/account_circle:", (), "account"),
 ]
+SIGN_OUT_PATH = "sign-out"

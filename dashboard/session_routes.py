@@ -1,9 +1,10 @@
 """The tracker's own HTTP routes beside the dashboard: the sign-in cookie.
 
 Streamlit reads cookies (``st.context.cookies``) but cannot set one, so
-``funding-tracker serve`` runs the dashboard as an ``st.App`` with these
-routes on the same port (``dashboard/server.py``; ``dashboard/with_api.py``
-adds the JSON API):
+the dashboard is an ``st.App`` with these routes on the same port
+(``dashboard/app.py``, whether run by ``funding-tracker serve`` or by a
+plain ``streamlit run dashboard/app.py``; ``dashboard/with_api.py`` adds the
+JSON API):
 
 - ``POST /_tracker/session`` with ``{"ticket": ...}``: the page that signed in
   hands over its one-time ticket (tracker/sign_in_sessions.py) and gets the
@@ -20,9 +21,8 @@ Both refuse a request whose ``Origin`` is another site's. The cookie holds a
 random token; the database keeps only its hash. The session itself lives in
 the database, so every server of one tracker accepts the cookie.
 
-Run as a plain script (``streamlit run dashboard/app.py``) there are no
-routes: ``mounted()`` is False and a sign-in lasts while the tab's session
-lives, as it did before.
+Run without them (Streamlit's test harness runs ``app.py`` as a script)
+``mounted()`` is False and a sign-in lasts while the tab's session lives.
 """
 
 from __future__ import annotations

@@ -19,9 +19,9 @@ server starts belongs (``app.py`` only runs when a browser connects):
 5. Streamlit is given the cookie-signing secret kept in the database
    (``tracker.shared_settings``), so that every server on one database signs
    alike, unless the operator set ``server.cookieSecret`` themselves;
-6. Streamlit runs ``dashboard/server.py`` (``--with-api``:
-   ``dashboard/with_api.py``): ``app.py`` as an ``st.App`` with the tracker's
-   own routes, which give a browser its sign-in cookie
+6. Streamlit runs ``dashboard/app.py`` (``--with-api``:
+   ``dashboard/with_api.py``), which it serves as an ``st.App`` with the
+   tracker's own routes, which give a browser its sign-in cookie
    (``dashboard/session_routes.py``).
 
 The settings are read the way Streamlit reads them, later sources winning:
@@ -43,9 +43,8 @@ from pathlib import Path
 from typing import TextIO
 
 PROJECT = Path(__file__).resolve().parent.parent
+# The dashboard; Streamlit serves it as the st.App it holds, with the tracker's own routes (the sign-in cookie).
 APP = PROJECT / "dashboard" / "app.py"
-# The dashboard as an st.App with the tracker's own routes (the sign-in cookie): what serve runs.
-SERVER = PROJECT / "dashboard" / "server.py"
 # The same with the JSON API mounted at /api (serve --with-api).
 WITH_API = PROJECT / "dashboard" / "with_api.py"
 PROJECT_CONFIG = PROJECT / ".streamlit" / "config.toml"
@@ -506,7 +505,7 @@ def serve(
     with_api: bool = False,
 ) -> int:
     """Check the settings, migrate, create the first admin if needed, then run Streamlit
-    on ``SERVER`` (``with_api``: ``WITH_API``, the JSON API mounted at ``/api`` too)."""
+    on ``APP`` (``with_api``: ``WITH_API``, the JSON API mounted at ``/api`` too)."""
     from db.session import ensure_schema
 
     args = streamlit_args(extra)
@@ -541,7 +540,7 @@ def serve(
         "-m",
         "streamlit",
         "run",
-        str(WITH_API if with_api else SERVER),
+        str(WITH_API if with_api else APP),
         f"--server.port={port}",
         f"--server.address={address}",
         *args,

@@ -11,7 +11,7 @@ from functools import partial
 import pandas as pd
 import streamlit as st
 
-from dashboard import auth, charts, downloads
+from dashboard import auth, charts, downloads, links
 from dashboard.components import (
     current_view,
     engine,
@@ -116,6 +116,22 @@ st.caption(
     f"{len(rows):,} of {len(announcements):,} announcements shown. **Headline**: the money announced, in the "
     "financial years shown; **new money** leaves out re-announcements, which are counted once."
 )
+asked = links.asked_record("ref", st.session_state.get(PICK))
+if asked is not None:  # a link to one announcement
+    holding = page_holding(rows["ref"], asked)
+    if holding is not None:
+        _open(asked, holding)
+    else:
+        known = asked in set(announcements["ref"])
+        st.warning(
+            escape_markdown(
+                f"Announcement {asked!r} is not among those shown: clear the search, the status or the filters "
+                "in the sidebar to see it."
+                if known
+                else f"No announcement {asked!r} is recorded: the link may be mistyped, or it was deleted."
+            ),
+            icon=":material/link_off:",
+        )  # it quotes the address, anyone's text
 page = pager(len(rows), PAGE, "announcements; search to find one")
 on_page = page.rows(rows)
 refs = list(on_page["ref"])
@@ -177,6 +193,7 @@ picked = st.selectbox(
     key=PICK,
     placeholder="Choose an announcement…",
 )
+links.show_record("ref", picked)
 if picked is None:
     st.info(
         "Select a row in the table, or choose an announcement above, to see its detail.", icon=":material/touch_app:"
@@ -259,10 +276,10 @@ st.dataframe(
 )
 
 st.subheader("Re-announcements")
-links = [*found.reannounces, *found.reannounced_by]
-if not links:
+reannouncements = [*found.reannounces, *found.reannounced_by]
+if not reannouncements:
     st.caption("It does not re-announce an earlier commitment, and no later announcement re-announces it.")
-for link in links:
+for link in reannouncements:
     sentence, action = st.columns([5, 1], vertical_alignment="center")
     sentence.markdown(escape_markdown(link.sentence))
     other_page = page_holding(rows["ref"], link.other_announcement_ref)

@@ -1,11 +1,11 @@
 """Areas: the money for one place (a council area, Wales, the UK), by financial
-year and by commitment. Each area has its own address (``?area=W06000015``)."""
+year and by commitment. Each area has its own address (``/areas?code=W06000015``)."""
 
 from functools import partial
 
 import streamlit as st
 
-from dashboard import auth, downloads
+from dashboard import auth, downloads, links
 from dashboard.components import current_view, filters_caption, money_column, pager, signed_money_column
 from tracker.core.money import format_short, to_decimal
 from tracker.core.places import principal_areas
@@ -17,6 +17,7 @@ from tracker.figures.markdown_text import escape_markdown
 
 auth.require("view")
 
+PICK = "areas_pick"
 shown = current_view()
 
 st.title("Areas")
@@ -32,19 +33,20 @@ options = with_money + others
 if not options:
     st.info("No money recorded names an area yet.", icon=":material/info:")
     st.stop()
-asked = st.query_params.get("area", "").upper()
-if asked and asked not in options:
+asked = (links.asked_record("code", st.session_state.get(PICK)) or "").upper()
+if asked in options:
+    st.session_state[PICK] = asked
+elif asked:
     st.warning(
         escape_markdown(f"No area {asked!r} is known here: showing {area_label(options[0])} instead.")
     )  # the address is anyone's text
 code = st.selectbox(
     "Area",
     options,
-    index=options.index(asked) if asked in options else 0,
     format_func=lambda code: area_label(code) + ("" if code in with_money else " (no money recorded)"),
-    key="areas_pick",
+    key=PICK,
 )
-st.query_params["area"] = code
+links.show_record("code", code)
 view = area_view(shown.data, code, shown.today)
 
 st.subheader(escape_markdown(view.label))

@@ -31,7 +31,7 @@ def with_areas(app_database: str) -> str:
 def _areas(query: str | None = None) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=60)
     if query:
-        at.query_params["area"] = query
+        at.query_params["code"] = query
     at.run()
     at.switch_page("app_pages/areas.py").run()
     assert not at.exception, [e.value for e in at.exception]
@@ -49,7 +49,7 @@ def test_an_area_lists_the_money_naming_it_with_shared_money_marked(with_areas: 
     assert commitments.loc["P1", "committed"] == Decimal("7000000.00")  # the pot less its shares
     assert commitments.loc["P1", "shared_with"] == 1 and commitments.loc["P1", "other_areas"] == "Swansea (W06000011)"
     assert commitments.loc["S1", "delivered"] == Decimal("1400000.00")  # £1.5m paid, £0.1m refunded
-    assert at.query_params["area"] == "W06000015"
+    assert at.query_params["code"] == "W06000015"
 
 
 def test_each_area_has_its_own_address(with_areas: str) -> None:

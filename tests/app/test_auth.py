@@ -30,6 +30,7 @@ ADMIN_PAGES = [
     "Review",
     "Finance tables",
     "Areas",
+    "Search",
     "Record",
     "Change a record",
     "Import",
@@ -74,22 +75,31 @@ def _errors(at: AppTest) -> list[str]:
 # --- signed out -------------------------------------------------------------------------------
 
 
-def test_a_signed_out_visitor_is_offered_only_the_sign_in_page(signed_out, navigation):
+def test_a_signed_out_visitor_is_offered_only_the_sign_in_form(signed_out, navigation):
     at = _visitor()
-    assert offered(navigation) == ["Sign in"]
+    assert offered(navigation) == []  # every page's address is known, none is listed
     assert at.title[0].value == "Sign in"
     assert [t.label for t in at.text_input] == ["Username", "Password"]
     assert any("reloading the page or opening a new tab asks you to sign in again" in c.value for c in at.caption)
     assert not at.sidebar.children or not list(at.sidebar.multiselect)  # no filters, so no data at all
     assert not at.dataframe and not at.metric
-    with pytest.raises(ValueError, match="Could not find a navigation page"):
-        at.switch_page("app_pages/record.py")  # not even registered: no address reaches it
+    at.switch_page("app_pages/record.py").run()  # a page's address, opened signed out
+    assert [t.value for t in at.title] == ["Sign in"] and not at.exception
+    assert [t.label for t in at.text_input] == ["Username", "Password"]  # nothing of the Record page
+
+
+def test_a_page_opened_signed_out_is_the_page_shown_after_signing_in(signed_out, navigation):
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.switch_page("app_pages/delivery.py").run()
+    assert [t.value for t in at.title] == ["Sign in"]
+    _sign_in(at, TEST_ADMIN, TEST_PASSWORD)
+    assert [t.value for t in at.title] == ["Delivery"]
 
 
 def test_a_wrong_password_gets_the_one_message_and_is_not_kept(signed_out, navigation):
     at = _sign_in(_visitor(), TEST_ADMIN, "not the password at all")
     assert _errors(at) == [accounts.SIGN_IN_FAILED]
-    assert at.title[0].value == "Sign in" and offered(navigation) == ["Sign in"]
+    assert at.title[0].value == "Sign in" and offered(navigation) == []
     assert at.text_input(key="sign_in_password").value == ""  # the password typed is gone from the session
     assert "user_id" not in at.session_state
 
@@ -161,6 +171,7 @@ def test_a_one_time_password_opens_only_the_account_page_until_it_is_changed(sig
         "Review",
         "Finance tables",
         "Areas",
+        "Search",
         "Account",
         "Sign out",
     ]
@@ -168,7 +179,7 @@ def test_a_one_time_password_opens_only_the_account_page_until_it_is_changed(sig
 
     at.button(key="account_sign_out").click().run()
     _sign_in(at, "sam", "river stones and moss")
-    assert at.title[0].value == "Overview"
+    assert at.title[0].value == "Account"  # signing in again at the address it signed out from
 
 
 def test_a_wrong_current_password_is_refused_beside_its_field(db):
@@ -194,7 +205,7 @@ def test_signing_out_forgets_the_session_and_shows_the_sign_in_page(navigation):
     at.button(key="account_sign_out").click().run()
 
     assert not at.exception
-    assert at.title[0].value == "Sign in" and offered(navigation) == ["Sign in"]
+    assert at.title[0].value == "Sign in" and offered(navigation) == []
     assert _infos(at) == ["You signed out."]
     assert "user_id" not in at.session_state and "record_d_ref" not in at.session_state
 
@@ -203,7 +214,7 @@ def test_after_30_idle_minutes_the_next_run_signs_out_with_a_message(navigation)
     at = AppTest.from_file(APP, default_timeout=60).run()
     at.session_state["last_seen"] = datetime.now(UTC) - timedelta(minutes=31)
     at.run()
-    assert at.title[0].value == "Sign in" and offered(navigation) == ["Sign in"]
+    assert at.title[0].value == "Sign in" and offered(navigation) == []
     assert _infos(at) == ["You were signed out after 30 minutes without activity. Sign in again to carry on."]
     assert "user_id" not in at.session_state
 

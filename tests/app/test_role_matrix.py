@@ -38,7 +38,7 @@ from tracker.records import deletion, editing
 from tracker.review import recording
 
 ROLES = ("viewer", "reviewer", "finance", "editor", "admin")
-FIGURES = ["Overview", "Announcements", "Delivery", "Review", "Finance tables", "Areas"]
+FIGURES = ["Overview", "Announcements", "Delivery", "Review", "Finance tables", "Areas", "Search"]
 KEEPING = ["Record", "Change a record", "Import"]
 ADMIN = ["Audit trail", "Deleted records", "Organisations", "Users"]
 YOU = ["Account", "Sign out"]
@@ -56,6 +56,7 @@ FILES = {
     "Review": "review",
     "Finance tables": "finance",
     "Areas": "areas",
+    "Search": "search",
     "Record": "record",
     "Change a record": "change",
     "Import": "import_data",

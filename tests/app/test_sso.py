@@ -83,6 +83,7 @@ def test_a_known_email_signs_in_with_the_users_roles(signed_out, navigation, app
         "Review",
         "Finance tables",
         "Areas",
+        "Search",
         "Account",
         "Sign out",
     ]
@@ -94,7 +95,7 @@ def test_a_known_email_signs_in_with_the_users_roles(signed_out, navigation, app
 def test_an_unknown_email_gets_no_access_and_a_way_to_try_another_account(signed_out, navigation):
     at = _app("mallory@example.org").run()
     assert not at.exception
-    assert offered(navigation) == ["Sign in"]
+    assert offered(navigation) == []
     assert _errors(at) == [escape_markdown(accounts.SSO_NO_ACCESS.format(email="mallory@example.org"))]
     assert "user_id" not in at.session_state
     at.button(key="sso_sign_out").click().run()
@@ -114,13 +115,13 @@ def test_a_disabled_users_email_gets_no_access(signed_out, navigation, app_datab
     _add_sso_user(app_database, "erin", ["viewer"], ERIN)
     accounts.disable_user("erin", engine=db, actor=SETUP)
     at = _app(ERIN).run()
-    assert offered(navigation) == ["Sign in"]
+    assert offered(navigation) == []
     assert _errors(at) == [escape_markdown(accounts.SSO_NO_ACCESS.format(email=ERIN))]
 
 
 def test_a_provider_that_sends_no_email_is_explained(signed_out, navigation):
     at = _app(None).run()
-    assert offered(navigation) == ["Sign in"]
+    assert offered(navigation) == []
     assert _errors(at) == [escape_markdown(accounts.SSO_NO_EMAIL)]
 
 
@@ -132,7 +133,7 @@ def test_an_expired_identity_asks_for_the_organisation_sign_in_again(signed_out,
     at.user = {**at.user, "exp": int(datetime.now(UTC).timestamp()) - 1}
     at.run()
     assert not at.exception
-    assert offered(navigation) == ["Sign in"] and "user_id" not in at.session_state
+    assert offered(navigation) == [] and "user_id" not in at.session_state
     assert [i.value for i in at.info] == [auth.SSO_EXPIRED]
     assert [b.label for b in at.button] == ["Sign in with your organisation account", "Sign in"]
 
@@ -142,7 +143,7 @@ def test_an_identity_without_an_expiry_is_not_trusted(signed_out, navigation, ap
     at = _app(ERIN)
     at.user = {k: v for k, v in at.user.items() if k != "exp"}
     at.run()
-    assert offered(navigation) == ["Sign in"] and "user_id" not in at.session_state
+    assert offered(navigation) == [] and "user_id" not in at.session_state
 
 
 def test_a_session_that_started_before_the_token_expired_carries_on(signed_out, navigation, app_database):
@@ -160,7 +161,7 @@ def test_without_an_auth_section_the_provider_identity_is_ignored(signed_out, na
     """No [auth] section: single sign-on is off, whatever st.user holds."""
     _add_sso_user(app_database, "erin", ["admin"], ERIN)
     at = _app(ERIN, sso=False).run()
-    assert offered(navigation) == ["Sign in"]
+    assert offered(navigation) == []
     assert "user_id" not in at.session_state
     assert [b.label for b in at.button] == ["Sign in"]
 
@@ -186,9 +187,9 @@ def test_signing_out_ends_the_single_sign_on_too(signed_out, navigation, app_dat
     at.button(key="account_sign_out").click().run()
     assert not at.exception
     assert at.user == {"is_logged_in": False}
-    assert offered(navigation) == ["Sign in"]
+    assert offered(navigation) == []
     at.run()
-    assert offered(navigation) == ["Sign in"] and "user_id" not in at.session_state
+    assert offered(navigation) == [] and "user_id" not in at.session_state
 
 
 def test_an_idle_single_sign_on_session_is_signed_out_everywhere(signed_out, navigation, app_database):
@@ -199,7 +200,7 @@ def test_an_idle_single_sign_on_session_is_signed_out_everywhere(signed_out, nav
     at.run()
     assert not at.exception
     assert at.user == {"is_logged_in": False}
-    assert offered(navigation) == ["Sign in"]
+    assert offered(navigation) == []
     at.run()
     assert "user_id" not in at.session_state
 

@@ -5,7 +5,7 @@ with the demo loaded (SQLite under a temporary folder, or the PostgreSQL test
 database when the run uses PostgreSQL). ``TRACKER_TODAY`` is fixed so figures
 do not move with the calendar.
 
-The server is the one ``funding-tracker serve`` runs (``dashboard/server.py``:
+The server is the one ``funding-tracker serve`` runs (``dashboard/app.py``:
 the dashboard as an ``st.App`` with the tracker's own routes), so a sign-in
 gives the browser its session cookie. The database holds one user per role
 in ``USERS`` (username: password, roles). Each test has a browser context
@@ -229,7 +229,7 @@ def streamlit_server(
     env: dict[str, str], host: str = "127.0.0.1", port: int | None = None, extra: tuple[str, ...] = ()
 ) -> Iterator[str]:
     """The dashboard served by Streamlit on ``env``'s database as ``serve``
-    runs it (``dashboard/server.py``); yields its address."""
+    runs it (``streamlit run dashboard/app.py``); yields its address."""
     port = port or free_port()
     url = f"http://{host}:{port}"
     command = [
@@ -237,7 +237,7 @@ def streamlit_server(
         "-m",
         "streamlit",
         "run",
-        str(ROOT / "dashboard" / "server.py"),
+        str(ROOT / "dashboard" / "app.py"),
         "--server.headless=true",
         f"--server.port={port}",
         "--server.address=127.0.0.1",

@@ -20,6 +20,7 @@ PAGES = [
     ("Review", "Review"),
     ("Finance tables", "Finance tables"),
     ("Areas", "Areas"),
+    ("Search", "Search"),
     ("Record", "Record"),
     ("Change a record", "Change a record"),
     ("Import", "Import"),
@@ -40,6 +41,7 @@ def _open(page, app_url: str, name: str) -> None:
 def test_each_page_opens_from_the_navigation_without_an_error(page, app_url, screenshot_dir, name, heading):
     _open(page, app_url, name)
     expect(page.get_by_role("heading", name=heading, exact=True).first).to_be_visible()
+    expect(page.locator("h1").first).to_have_text(name)  # each page's first heading is its name
     if page.locator('[data-testid="stPlotlyChart"]').count():
         page.wait_for_selector('[data-testid="stPlotlyChart"] .main-svg')
     assert page.locator('[data-testid="stException"]').count() == 0

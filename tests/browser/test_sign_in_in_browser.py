@@ -22,7 +22,7 @@ from tests.browser.conftest import (
     sign_in,
 )
 
-FIGURES = ["Overview", "Announcements", "Delivery", "Review", "Finance tables", "Areas"]
+FIGURES = ["Overview", "Announcements", "Delivery", "Review", "Finance tables", "Areas", "Search"]
 
 
 def _nav_links(page) -> list[str]:

@@ -92,9 +92,9 @@ def sso_page(browser, sso_url: str):
     context.close()
 
 
-def _sign_in_at_provider(page, sso_url: str, email: str) -> None:
-    """From the sign-in page, through the provider's authorisation page, back to the app."""
-    page.goto(sso_url)
+def _sign_in_at_provider(page, sso_url: str, email: str, address: str = "") -> None:
+    """From the sign-in page (at ``address``), through the provider's authorisation page, back to the app."""
+    page.goto(sso_url + address)
     page.wait_for_selector(READY)
     page.get_by_role("button", name="Sign in with your organisation account").click()
     page.wait_for_url("**/oauth2/authorize?**")
@@ -128,6 +128,16 @@ def test_a_known_email_signs_in_with_its_roles(sso_page, sso_url, screenshot_dir
     page.reload()
     page.wait_for_selector(READY)
     expect(page.get_by_text("Signed in as erin (reviewer).")).to_be_visible()
+
+
+def test_a_link_opened_signed_out_is_opened_after_the_organisation_sign_in(sso_page, sso_url):
+    """The provider sends the browser back to ``/``; the tab goes on to the address it was asked for."""
+    page = sso_page
+    _sign_in_at_provider(page, sso_url, ERIN, "/delivery?fy=2021-22")
+    page.wait_for_url(f"{sso_url}/delivery?fy=2021-22")
+    page.wait_for_selector(READY)
+    expect(page.locator("h1").first).to_have_text("Delivery")
+    expect(page.get_by_text("Filtered: financial years 2021-22 to 2021-22.")).to_be_visible()
 
 
 def test_a_new_session_after_the_token_expired_asks_again(sso_page, sso_url):

@@ -169,5 +169,5 @@ def test_serve_with_api_starts_the_dashboard_with_the_api_mounted(tmp_path, monk
     assert started[0][4] == str(ROOT / "dashboard" / "with_api.py")
     assert "JSON API: http://localhost:8597/api" in capsys.readouterr().out
     assert serve.serve(port=8597) == 0 and started[1][4] == str(
-        ROOT / "dashboard" / "server.py"
-    )  # the st.App with the sign-in routes
+        ROOT / "dashboard" / "app.py"
+    )  # which holds the st.App with the sign-in routes

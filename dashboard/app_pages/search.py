@@ -1,0 +1,73 @@
+"""Search: everything the tracker holds, found by the words in it.
+
+Announcements, commitments, organisations, programmes and places, by words
+in their titles, purposes, quoted words, names, other names, identifiers and
+codes (tracker/figures/search.py). Results are grouped by kind, each a link
+to its own page. The search is in the address (``/search?q=...``), so it can
+be sent as a link too. The sidebar's filters do not narrow it: it finds what
+exists.
+"""
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import auth, links
+from dashboard.components import engine, tracker_data
+from dashboard.navigation import PAGES
+from tracker.figures import search
+from tracker.figures.data import data_version
+from tracker.figures.markdown_text import escape_markdown
+from tracker.figures.register import read_announcements
+from tracker.records import listings
+
+auth.require("view")
+
+TEXT = "search_text"
+FILES = {page.url_path: page.path for page in PAGES}
+
+
+@st.cache_resource(show_spinner="Gathering the words of every record…", max_entries=2)
+def _index(_engine, url: str, version: int) -> search.SearchIndex:
+    """The search index, built once per change of the data; shared, never changed."""
+    data = tracker_data()
+    announcements: pd.DataFrame = read_announcements(_engine)
+    return search.build(data, announcements, listings.organisations(_engine))
+
+
+st.title("Search")
+st.caption(
+    "Find announcements, commitments, organisations, programmes and places by the words in their titles, "
+    "purposes, quoted words, names, identifiers and codes. Every word typed must be there; case and accents "
+    "do not matter. The sidebar's filters do not narrow a search."
+)
+
+asked = links.asked_record("q", st.session_state.get(TEXT) or None)
+if asked is not None:
+    st.session_state[TEXT] = asked
+text = st.text_input(
+    "Search for", key=TEXT, icon=":material/search:", placeholder="e.g. digital squads, CDPS, Caerdydd, W06000015"
+)
+links.show_record("q", text or None)
+if not search.words(text):
+    st.info("Type a word or two above, then press Enter.", icon=":material/search:")
+    st.stop()
+
+database = engine()
+found = search.search(_index(database, database.url.render_as_string(), data_version(database)), text)
+if not found:
+    st.info(
+        escape_markdown(f"Nothing holds every word of “{text}”. Try fewer words, or another spelling."),
+        icon=":material/search_off:",
+    )
+    st.stop()
+
+for group in found:
+    shown = len(group.results)
+    more = f" (the first {shown} of {group.total:,}: add a word to narrow it)" if group.total > shown else ""
+    st.subheader(f"{search.KIND_LABELS[group.kind]}: {group.total:,}{more}")
+    for result in group.results:
+        st.page_link(  # names and titles as typed: never markdown
+            FILES[result.page],
+            label=f"{escape_markdown(result.label)} — :gray[{escape_markdown(result.detail)}]",
+            query_params=result.query,
+        )

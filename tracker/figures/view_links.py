@@ -1,0 +1,117 @@
+"""A view as a link: the filters every page honours, in the address's query string.
+
+The contract (docs/links.md shows examples)::
+
+    fy=2021-22              one financial year
+    fy=2020-21..2022-23     a range of financial years (either end may be left
+                            out: ``fy=2021-22..`` is 2021-22 onwards)
+    funder=NAME             a funder, as the data names it; repeated for more
+    recipient=NAME          than one (``recipient=A&recipient=B``)
+    programme=NAME
+    area=W06000015          an ONS GSS area code (or ``not stated``)
+
+Pages add their own keys for one record (``/announcements?ref=A1``,
+``/organisations?id=GB-...``, ``/areas?code=W06000015``): those belong to the
+page, these to every page. A value the data does not hold is left out with a
+note saying so (an address is anyone's text), never a reason to show nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from tracker.core.fiscal import FinancialYear
+from tracker.figures.filters import Filters
+
+YEARS = "fy"
+RANGE = ".."
+# query key -> the Filters field it fills, in the order an address lists them
+NAMED = {"funder": "funders", "recipient": "recipients", "programme": "programmes", "area": "areas"}
+KEYS = (YEARS, *NAMED)
+NOTE_VALUES_AT_MOST = 3  # values a note quotes; past that it counts them
+
+
+def to_params(filters: Filters) -> dict[str, list[str]]:
+    """The query parameters that say ``filters`` (none for no filter)."""
+    params: dict[str, list[str]] = {}
+    first, last = filters.first_year, filters.last_year
+    if first or last:
+        if first == last and first is not None:
+            params[YEARS] = [first.label]
+        else:
+            params[YEARS] = [f"{first.label if first else ''}{RANGE}{last.label if last else ''}"]
+    for key, name in NAMED.items():
+        values = getattr(filters, name)
+        if values:
+            params[key] = list(values)
+    return params
+
+
+@dataclass(frozen=True)
+class Asked:
+    """What an address asked for, as the sidebar's widgets can show it."""
+
+    filters: Filters
+    notes: tuple[str, ...]  # what was asked for and left out, in words
+
+
+def from_params(params: Mapping[str, Sequence[str]], options: Mapping[str, list]) -> Asked:
+    """The filters ``params`` ask for, among ``options`` (``filters.choices``):
+    a year or a name the data does not hold is left out, with a note."""
+    notes: list[str] = []
+    first, last = _years(params.get(YEARS, ()), options["years"], notes)
+    chosen: dict[str, tuple[str, ...]] = {}
+    for key, name in NAMED.items():
+        known = set(options[name])
+        asked = list(dict.fromkeys(value for value in params.get(key, ()) if value))
+        chosen[name] = tuple(value for value in asked if value in known)
+        unknown = [value for value in asked if value not in known]
+        if unknown:
+            notes.append(f"No {key} {_quoted(unknown)} in the data: left out of the filters.")
+    return Asked(Filters(first, last, **chosen), tuple(notes))
+
+
+def _years(
+    asked: Sequence[str], years: list[FinancialYear], notes: list[str]
+) -> tuple[FinancialYear | None, FinancialYear | None]:
+    if not asked or not years:
+        return None, None
+    text = asked[-1].strip()
+    low_text, _, high_text = text.partition(RANGE) if RANGE in text else (text, "", text)
+    try:
+        low = FinancialYear.parse(low_text) if low_text else years[0]
+        high = FinancialYear.parse(high_text) if high_text else years[-1]
+    except ValueError:
+        notes.append(
+            f"The financial years {text!r} are not years like 2021-22 or a range like 2020-21..2022-23: "
+            "showing every year."
+        )
+        return None, None
+    if high < low:
+        low, high = high, low
+    kept_low, kept_high = max(low, years[0]), min(high, years[-1])
+    if kept_low > kept_high:
+        notes.append(
+            f"The data has no money in {_span(low, high)} (it runs from {years[0].label} to {years[-1].label}): "
+            "showing every year."
+        )
+        return None, None
+    if (kept_low, kept_high) != (low, high):
+        notes.append(
+            f"The data runs from {years[0].label} to {years[-1].label}: showing {_span(kept_low, kept_high)}, "
+            f"not {_span(low, high)}."
+        )
+    if (kept_low, kept_high) == (years[0], years[-1]):
+        return None, None  # every year: no filter
+    return kept_low, kept_high
+
+
+def _span(low: FinancialYear, high: FinancialYear) -> str:
+    return low.label if low == high else f"{low.label} to {high.label}"
+
+
+def _quoted(values: list[str]) -> str:
+    shown = ", ".join(repr(value) for value in values[:NOTE_VALUES_AT_MOST])
+    more = len(values) - NOTE_VALUES_AT_MOST
+    return f"{shown} and {more:,} more" if more > 0 else shown
