@@ -8,19 +8,19 @@ Figures kept for sharing (``tracker.figures.shared``) are checked on every
 read: a page or function that changes one in place fails its test.
 
 ``migrated_sqlite``: one SQLite file with every migration applied, made once
-per run; the fixtures that give a test a fresh migrated SQLite database copy
-it (``from_migrated``) rather than run every migration again.
+per run; the fixtures that give a test a fresh migrated database copy it
+(``from_migrated``; on PostgreSQL, a template database migrated once per
+run) rather than run every migration again (tests/fresh_databases.py).
 """
 
 import os
-import shutil
 from pathlib import Path
 
 import pytest
 from hypothesis import settings
-from sqlalchemy.engine import make_url
 
 from db.session import ensure_schema
+from tests.fresh_databases import copy_sqlite, fresh_postgres
 from tracker.figures.shared import CHECK_VARIABLE
 
 os.environ[CHECK_VARIABLE] = "1"
@@ -39,9 +39,15 @@ def migrated_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def from_migrated(url: str, migrated: Path) -> str:
-    """``url``; when it names a SQLite file not made yet, made as a copy of ``migrated``."""
-    if url.startswith("sqlite"):
-        target = Path(make_url(url).database or "")
-        if target.name and not target.exists():
-            shutil.copyfile(migrated, target)
-    return url
+    """``url``, a fresh database with every migration applied: on PostgreSQL made
+    again from a template migrated once per run; on SQLite, when the file is
+    not made yet, a copy of ``migrated``."""
+    if url.startswith("postgresql"):
+        fresh_postgres(url, "migrated", migrate)
+        return url
+    return copy_sqlite(migrated, url)
+
+
+def migrate(url: str) -> None:
+    """Apply every migration to the database at ``url``."""
+    ensure_schema(url).dispose()

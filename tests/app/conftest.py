@@ -2,8 +2,8 @@
 
 Every test gets its own database with the Welsh demo loaded (ask for
 ``empty_database`` to get one with no data in it): a SQLite file under
-tmp_path, or the PostgreSQL server named by TRACKER_DATABASE_URL, emptied
-first as tests/integration does. ``TRACKER_DATABASE_URL`` and
+tmp_path, or the PostgreSQL database named by TRACKER_DATABASE_URL, made
+again. Either is a copy of one built once per run (tests/fresh_databases.py). ``TRACKER_DATABASE_URL`` and
 ``TRACKER_TODAY`` point the app at it.
 
 Signing in (the one documented way): the database always holds the test
@@ -38,6 +38,7 @@ served to the next. Both are cleared before and after each test (TESTING.md).
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 from collections.abc import Callable, Iterator
@@ -51,8 +52,8 @@ from streamlit.testing.v1 import AppTest
 
 from db.models import User, UserRole
 from db.session import ensure_schema, read_session, write_session
-from tests.conftest import from_migrated
-from tests.integration.conftest import reset_postgres, sqlite_url
+from tests.fresh_databases import copy_sqlite, fresh_postgres
+from tests.integration.conftest import sqlite_url
 from tests.services import require_postgres
 from tracker import accounts
 from tracker.demo import load_demo
@@ -159,23 +160,45 @@ def sign_in_as(at: AppTest, uid: int) -> AppTest:
     return at
 
 
+def _build_app_database(url: str, *, demo: bool) -> int:
+    """Migrate the database at ``url``, load the demo (when ``demo``) and add the test admin; the admin's id."""
+    engine = ensure_schema(url)
+    try:
+        if demo:
+            load_demo(engine, actor=SETUP)
+        return _insert_test_admin(engine)
+    finally:
+        engine.dispose()
+
+
+def _built_sqlite(tmp_path_factory: pytest.TempPathFactory, *, demo: bool) -> tuple[Path, int]:
+    folder = tmp_path_factory.mktemp("demo" if demo else "empty")
+    return folder / "tracker.db", _build_app_database(sqlite_url(folder), demo=demo)
+
+
+@pytest.fixture(scope="session")
+def demo_app_sqlite(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, int]:
+    """A SQLite file with the demo and the test admin, made once per run; the admin's id."""
+    return _built_sqlite(tmp_path_factory, demo=True)
+
+
+@pytest.fixture(scope="session")
+def empty_app_sqlite(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, int]:
+    """A SQLite file with only the test admin, made once per run; the admin's id."""
+    return _built_sqlite(tmp_path_factory, demo=False)
+
+
 @pytest.fixture(autouse=True)
-def app_database(
-    request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, migrated_sqlite: Path
-) -> Iterator[str]:
+def app_database(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    demo = "empty_database" not in request.fixturenames
     configured = os.environ.get("TRACKER_DATABASE_URL", "")
     if configured.startswith("postgresql"):
         url = require_postgres(configured)
-        reset_postgres(url)
+        build = functools.partial(_build_app_database, demo=demo)
+        admin_id = fresh_postgres(url, "demo" if demo else "admin", build)
     else:
-        url = from_migrated(sqlite_url(tmp_path), migrated_sqlite)
-    engine = ensure_schema(url)
-    try:
-        if "empty_database" not in request.fixturenames:
-            load_demo(engine, actor=SETUP)
-        admin_id = _insert_test_admin(engine)
-    finally:
-        engine.dispose()
+        built, admin_id = request.getfixturevalue("demo_app_sqlite" if demo else "empty_app_sqlite")
+        url = copy_sqlite(built, sqlite_url(tmp_path))
     monkeypatch.setenv("TRACKER_DATABASE_URL", url)
     monkeypatch.setenv("TRACKER_TODAY", TODAY)
     monkeypatch.delenv("TRACKER_IDLE_MINUTES", raising=False)
