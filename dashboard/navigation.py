@@ -27,6 +27,7 @@ PAGES = [
     Page("Figures", "app_pages/review.py", "Review", ":material/fact_check:", ("view",), "review"),
     Page("Figures", "app_pages/finance.py", "Finance tables", ":material/table_view:", ("view",), "finance"),
     Page("Figures", "app_pages/areas.py", "Areas", ":material/map:", ("view",), "areas"),
+    Page("Figures", "app_pages/organisations.py", "Organisations", ":material/domain:", ("view",), "organisations"),
     Page("Figures", "app_pages/search.py", "Search", ":material/search:", ("view",), "search"),
     Page(
         "Keep the data",
@@ -63,11 +64,11 @@ PAGES = [
     ),
     Page(
         "Admin",
-        "app_pages/organisations.py",
-        "Organisations",
-        ":material/domain:",
+        "app_pages/manage_organisations.py",
+        "Manage organisations",
+        ":material/domain_add:",
         ("manage_organisations",),
-        "organisations",
+        "manage-organisations",
     ),
     Page("Admin", "app_pages/users.py", "Users", ":material/group:", ("manage_users",), "users"),
     Page("You", "app_pages/account.py", "Account", ":material/account_circle:", (), "account"),

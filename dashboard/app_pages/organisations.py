@@ -1,130 +1,155 @@
-"""Organisations: every funder and recipient, corrected and merged by an admin.
+"""Organisations: a page per funder and recipient, for everyone.
 
-Imports match organisations by identifier, then by name; when one body was
-recorded twice (two spellings, or before its identifier was known) an admin
-merges the two here. Every change is audited (tracker.records.organisation_changes).
+What it funded and what it received, committed against delivered by
+financial year and by commitment, the announcements it made, and its
+identifier and other names. Each organisation has its own address:
+``/organisations?id=GB-CHC-1234567`` (its identifier), or its number in the
+tracker when it has none. An admin corrects and merges organisations on the
+Manage organisations page.
 """
 
 import streamlit as st
 
-from dashboard import auth
-from dashboard.components import clear_data, engine, pager, pick_by_search
-from dashboard.failure_page import guarded
-from tracker.figures.data import data_version
-from tracker.figures.markdown_text import escape_markdown
-from tracker.records import listings
-from tracker.records.organisation_changes import merge_organisations, update_organisation
-from tracker.records.problems import ServiceError, ValidationFailed
-
-auth.require("manage_organisations")
-
-db = engine()
-state = st.session_state
-
-st.title("Organisations")
-st.caption(
-    "Funders and recipients as the records name them. An identifier (org-id style, e.g. GB-CHC-1234567) tells "
-    "apart two organisations with one name; other names are matched on import like the name itself."
+from dashboard import auth, links
+from dashboard.components import (
+    current_view,
+    engine,
+    filters_caption,
+    money_column,
+    pager,
+    pick_by_search,
+    signed_money_column,
 )
-for key, show in (("organisations_saved", st.success), ("organisations_error", st.error)):
-    if state.get(key):
-        show(escape_markdown(state.pop(key)))  # names, as typed or stored
+from dashboard.navigation import PAGES
+from tracker.core.money import format_short, to_decimal
+from tracker.figures.data import data_version
+from tracker.figures.delivery import in_pounds, qualified
+from tracker.figures.markdown_text import escape_markdown
+from tracker.figures.organisation_view import FUNDED, Side, organisation_view
+from tracker.figures.search import organisation_key
+from tracker.records import listings
+
+auth.require("view")
+
+PICK = "organisation_pick"
+ANNOUNCEMENTS = next(page.path for page in PAGES if page.url_path == "announcements")
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)
 def _organisations(_db, url: str, version: int):
-    """Every organisation with its counts, read again when the data changes; shared, never changed."""
+    """Every organisation with its identifier and other names; shared, never changed."""
     return listings.organisations(_db)
 
 
+shown = current_view()
+db = engine()
 table = _organisations(db, db.url.render_as_string(), data_version(db))
+
+st.title("Organisations")
+st.caption(
+    "Every funder and recipient: what it funded and received, committed against delivered, and the "
+    "announcements it made. An organisation is told apart from another of the same name by its identifier."
+)
+filters_caption(shown)
 if table.empty:
-    st.info("No organisations yet: they are added with the announcements and commitments that name them.")
+    st.info(
+        "No organisations yet: they come with the announcements and commitments that name them (Record, or Import).",
+        icon=":material/info:",
+    )
     st.stop()
 
-st.dataframe(
-    pager(len(table), "organisations_page", "organisations").rows(table).drop(columns=["organisation_id", "version"]),
-    hide_index=True,
-    width="stretch",
-    column_config={
-        "name": "Name",
-        "identifier": "Identifier",
-        "other_names": st.column_config.TextColumn("Other names", width="medium"),
-        "kind": "Kind",
-        "announcements": st.column_config.NumberColumn("Announcements funded"),
-        "commitments": st.column_config.NumberColumn("Commitments received"),
-    },
-)
-names = {int(row.organisation_id): f"{row.name} ({row.identifier or 'no identifier'})" for row in table.itertuples()}
+keys = {
+    organisation_key(int(row.organisation_id), row.identifier): int(row.organisation_id) for row in table.itertuples()
+}
+labels = {int(row.organisation_id): f"{row.name} ({row.identifier or 'no identifier'})" for row in table.itertuples()}
+asked = links.asked_record("id", st.session_state.get(PICK))
+if asked is not None:
+    if asked in keys:
+        st.session_state[PICK] = keys[asked]
+    else:
+        st.warning(
+            escape_markdown(f"No organisation {asked!r} is recorded: the link may be mistyped, or it was merged."),
+            icon=":material/link_off:",
+        )  # it quotes the address, anyone's text
+picked = pick_by_search("Organisation", labels, PICK, "organisations", index=None, placeholder="Choose an organisation")
+if picked is None:
+    links.show_record("id", None)
+    st.info("Choose an organisation to see its page.", icon=":material/touch_app:")
+    st.stop()
+row = table.loc[table["organisation_id"] == picked].iloc[0]
+links.show_record("id", organisation_key(int(row.organisation_id), row.identifier))
+
+view = organisation_view(shown.everything, shown.filters, int(picked), str(row["name"]), shown.today)
+st.header(escape_markdown(view.name))
+facts = [f"Identifier: {row.identifier}" if row.identifier else "No identifier recorded"]
+if row.other_names:
+    facts.append(f"also known as {row.other_names}")
+facts.append(f"kind: {row.kind}")
+st.caption(escape_markdown("; ".join(facts) + "."))
 
 
-@guarded
-def save() -> None:
-    row = table.loc[table["organisation_id"] == state["organisations_pick"]].iloc[0]
-    try:
-        update_organisation(
-            int(row.organisation_id),
-            name=state["organisations_name"],
-            identifier=state["organisations_identifier"],
-            other_names=state["organisations_other_names"].splitlines(),
-            expected_version=int(row.version),
-            engine=db,
-            actor=auth.actor(),
-        )
-    except ValidationFailed as failed:
-        state["organisations_error"] = "; ".join(f"{p.field}: {p.expected}" for p in failed.problems)
+def _side(side: Side) -> None:
+    """One side of the money: what it funded, or what it received."""
+    st.markdown(escape_markdown(side.sentence(view.name)))
+    if side.is_empty:
         return
-    except ServiceError as err:
-        state["organisations_error"] = str(err)
-        return
-    clear_data()
-    state["organisations_saved"] = f"Saved {state['organisations_name']}."
+    committed, delivered = st.columns(2)
+    committed.metric(
+        "Committed",
+        qualified(format_short(side.headline.committed), side.headline.qualifier),
+        help=f"Exactly {to_decimal(side.headline.committed):,} pounds.",
+    )
+    delivered.metric(
+        "Delivered",
+        format_short(side.headline.delivered),
+        help=f"Exactly {to_decimal(side.headline.delivered):,} pounds.",
+    )
+    st.dataframe(
+        in_pounds(side.yearly, ["committed", "new_money", "delivered", "variance"])[
+            ["label", "committed", "new_money", "delivered", "variance", "status"]
+        ],
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "label": st.column_config.TextColumn("Financial year", pinned=True),
+            "committed": money_column("Committed"),
+            "new_money": money_column("New money", help="Committed less money announced before."),
+            "delivered": money_column("Delivered"),
+            "variance": signed_money_column("Variance", help="Delivered minus committed: in brackets when behind."),
+            "status": st.column_config.TextColumn("At year end"),
+        },
+    )
+    page = pager(len(side.commitments), f"organisation_{side.role}_page", "commitments")
+    st.dataframe(
+        in_pounds(page.rows(side.commitments), ["committed", "delivered"]),
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "ref": st.column_config.TextColumn("Ref", pinned=True),
+            "announcement_ref": st.column_config.TextColumn("Announcement"),
+            "purpose": st.column_config.TextColumn("Purpose", width="medium"),
+            "other": st.column_config.TextColumn("Recipient" if side.role == FUNDED else "Funder"),
+            "committed": money_column("Committed"),
+            "delivered": money_column("Delivered"),
+        },
+    )
 
 
-def fill() -> None:
-    row = table.loc[table["organisation_id"] == state["organisations_pick"]].iloc[0]
-    state["organisations_name"] = row["name"]
-    state["organisations_identifier"] = row["identifier"]
-    state["organisations_other_names"] = "\n".join(n for n in row["other_names"].split("; ") if n)
+funded, received = st.tabs(["Funded", "Received"], default="Received" if view.funded.is_empty else "Funded")
+with funded:
+    _side(view.funded)
+with received:
+    _side(view.received)
 
-
-@guarded
-def merge() -> None:
-    try:
-        moved = merge_organisations(
-            state["organisations_keep"], state["organisations_merge"], engine=db, actor=auth.actor()
-        )
-    except ValidationFailed as failed:
-        state["organisations_error"] = "; ".join(p.expected for p in failed.problems)
-        return
-    except ServiceError as err:
-        state["organisations_error"] = str(err)
-        return
-    clear_data()
-    state["organisations_saved"] = f"Merged: {moved} records now name {names[state['organisations_keep']]}."
-
-
-st.subheader("Correct an organisation")
-pick_by_search("Organisation", names, "organisations_pick", "organisations", index=None, on_change=fill)
-if state.get("organisations_pick") is not None:
-    st.text_input("Name", key="organisations_name", max_chars=200)
-    st.text_input("Identifier (optional)", key="organisations_identifier", max_chars=100, placeholder="GB-CHC-1234567")
-    st.text_area("Other names (one a line)", key="organisations_other_names")
-    st.button("Save the organisation", on_click=save, type="primary", key="organisations_save")
-
-st.subheader("Merge two organisations that are one body")
-st.caption(
-    "Every announcement and commitment of the second moves to the first; its names are kept as other names. "
-    "Each change is in the audit trail, which says how to undo it."
-)
-keep_col, merge_col = st.columns(2)
-with keep_col:
-    pick_by_search("Keep", names, "organisations_keep", "organisations", index=None)
-with merge_col:
-    pick_by_search("Merge into it and remove", names, "organisations_merge", "organisations", index=None)
-st.button(
-    "Merge",
-    on_click=merge,
-    disabled=state.get("organisations_keep") is None or state.get("organisations_merge") is None,
-    key="organisations_do_merge",
-)
+st.subheader("Announcements it made")
+if view.announcements.empty:
+    st.caption("None carrying money in the financial years and filters shown.")
+for announcement in view.announcements.head(50).itertuples():
+    when = f"{announcement.announced_on:%-d %b %Y}" if announcement.announced_on else "undated"
+    st.page_link(
+        ANNOUNCEMENTS,
+        label=f"{escape_markdown(announcement.ref)}: {escape_markdown(announcement.title)} — :gray[{when}]",
+        query_params={"ref": announcement.ref},
+    )
+if len(view.announcements) > 50:
+    st.caption(f"The first 50 of {len(view.announcements):,}; the Announcements page lists them all.")

@@ -94,7 +94,7 @@ def test_a_nul_typed_into_a_form_is_a_problem_beside_its_field_and_nothing_is_sa
     at.button(key="change_save").click().run()
     assert [e.split(":")[0] for e in _said_beside(at)] == ["'Other\ufffdfunder'"] and not at.success
 
-    at.switch_page("app_pages/organisations.py").run()
+    at.switch_page("app_pages/manage_organisations.py").run()
     at.selectbox(key="organisations_pick").set_value(at.selectbox(key="organisations_pick").options[0]).run()
     at.text_input(key="organisations_name").input(f"Renamed{NUL}")
     at.button(key="organisations_save").click().run()
@@ -182,7 +182,7 @@ def test_every_page_opens_on_text_stored_with_nuls(tmp_path, monkeypatch):
         at.switch_page("app_pages/change.py").run()
         next(s for s in at.selectbox if s.key and s.key.startswith("change_pick_")).set_value("W1").run()
         assert not at.exception and any(NUL in t.value for t in at.text_input)
-        at.switch_page("app_pages/organisations.py").run()
+        at.switch_page("app_pages/manage_organisations.py").run()
         at.selectbox(key="organisations_pick").set_value(at.selectbox(key="organisations_pick").options[0]).run()
         assert not at.exception and NUL in at.text_input(key="organisations_name").value
         at.switch_page("app_pages/users.py").run()

@@ -100,7 +100,7 @@ def test_money_announced_before_is_said_in_words(with_press: str) -> None:
 
 def test_an_admin_merges_two_organisations_on_the_organisations_page(with_press: str) -> None:
     at = AppTest.from_file(APP, default_timeout=60).run()
-    at.switch_page("app_pages/organisations.py").run()
+    at.switch_page("app_pages/manage_organisations.py").run()
     assert not at.exception
     names = {
         label: key

@@ -38,9 +38,9 @@ from tracker.records import deletion, editing
 from tracker.review import recording
 
 ROLES = ("viewer", "reviewer", "finance", "editor", "admin")
-FIGURES = ["Overview", "Announcements", "Delivery", "Review", "Finance tables", "Areas", "Search"]
+FIGURES = ["Overview", "Announcements", "Delivery", "Review", "Finance tables", "Areas", "Organisations", "Search"]
 KEEPING = ["Record", "Change a record", "Import"]
-ADMIN = ["Audit trail", "Deleted records", "Organisations", "Users"]
+ADMIN = ["Audit trail", "Deleted records", "Manage organisations", "Users"]
 YOU = ["Account", "Sign out"]
 ALLOWED_PAGES = {
     "viewer": FIGURES + YOU,
@@ -63,6 +63,7 @@ FILES = {
     "Audit trail": "audit",
     "Deleted records": "deleted",
     "Organisations": "organisations",
+    "Manage organisations": "manage_organisations",
     "Users": "users",
     "Account": "account",
 }
@@ -72,7 +73,7 @@ NEEDS = {
     "Import": "finance or editor",
     "Audit trail": "admin",
     "Deleted records": "admin",
-    "Organisations": "admin",
+    "Manage organisations": "admin",
     "Users": "admin",
 }
 TITLES = {"Finance tables": "Finance tables", "Change a record": "Change a record"}

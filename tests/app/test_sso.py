@@ -83,6 +83,7 @@ def test_a_known_email_signs_in_with_the_users_roles(signed_out, navigation, app
         "Review",
         "Finance tables",
         "Areas",
+        "Organisations",
         "Search",
         "Account",
         "Sign out",

@@ -243,10 +243,10 @@ def test_no_page_renders_stored_markdown(hostile_database: str) -> None:
     at.file_uploader(key="import_file").set_value((f"{HOSTILE}.csv", rows.encode(), "text/csv")).run()
     seen.check(at, "import preview")
 
-    for page in ("audit", "deleted", "organisations", "users", "account"):
+    for page in ("audit", "deleted", "organisations", "manage_organisations", "users", "account"):
         _page(at, page)
         seen.check(at, page)
-    _page(at, "organisations")
+    _page(at, "manage_organisations")
     organisation = next(k for k in at.selectbox(key="organisations_pick").options if "evil.example" in k)
     at.selectbox(key="organisations_pick").set_value(organisation).run()
     at.button(key="organisations_save").click().run()

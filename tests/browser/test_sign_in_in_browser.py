@@ -22,7 +22,7 @@ from tests.browser.conftest import (
     sign_in,
 )
 
-FIGURES = ["Overview", "Announcements", "Delivery", "Review", "Finance tables", "Areas", "Search"]
+FIGURES = ["Overview", "Announcements", "Delivery", "Review", "Finance tables", "Areas", "Organisations", "Search"]
 
 
 def _nav_links(page) -> list[str]:
@@ -60,7 +60,15 @@ def test_a_viewer_has_no_record_or_users_pages_and_signs_out_from_the_navigation
     expect(page.get_by_test_id("stSidebarNav")).to_be_visible()
     expect(page.get_by_text("Signed in as vera (viewer).")).to_be_visible()
     assert _nav_links(page) == [*FIGURES, "Account", "Sign out"]
-    for name in ("Record", "Change a record", "Import", "Audit trail", "Deleted records", "Organisations", "Users"):
+    for name in (
+        "Record",
+        "Change a record",
+        "Import",
+        "Audit trail",
+        "Deleted records",
+        "Manage organisations",
+        "Users",
+    ):
         assert page.get_by_test_id("stSidebarNav").get_by_role("link", name=name, exact=True).count() == 0
     page.wait_for_selector('[data-testid="stPlotlyChart"] .main-svg')
     page.screenshot(path=str(screenshot_dir / "viewer-sidebar.png"), full_page=True)

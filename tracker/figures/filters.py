@@ -48,6 +48,10 @@ class Filters:
     recipients: tuple[str, ...] = field(default_factory=tuple)
     programmes: tuple[str, ...] = field(default_factory=tuple)
     areas: tuple[str, ...] = field(default_factory=tuple)
+    # Organisations by their own ids, not names (an organisation's page: two bodies
+    # with one name are told apart); no sidebar widget or address key sets these.
+    funder_orgs: tuple[int, ...] = field(default_factory=tuple)
+    recipient_orgs: tuple[int, ...] = field(default_factory=tuple)
 
     @property
     def is_empty(self) -> bool:
@@ -76,6 +80,9 @@ class Filters:
             keep &= commitments["recipient"].isin(self.recipients).to_numpy(dtype=bool)
         if self.programmes:
             keep &= commitments["programme"].fillna(NO_PROGRAMME).isin(self.programmes).to_numpy(dtype=bool)
+        for ids, column in ((self.funder_orgs, "funder_org"), (self.recipient_orgs, "recipient_org")):
+            if ids:
+                keep &= commitments[column].isin(ids).to_numpy(dtype=bool)
         if self.areas:
             named = kept_area_rows(data)
             inside = named.loc[named["area"].isin(self.areas), "commitment_id"].to_numpy()

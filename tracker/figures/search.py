@@ -44,6 +44,8 @@ _WORD = re.compile(r"\w+", re.UNICODE)
 
 def fold(text: str) -> str:
     """``text`` as search compares it: case and accents taken off."""
+    if text.isascii():  # most of it: casefold is lower, and there are no accents
+        return text.lower()
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 

@@ -69,7 +69,15 @@ def from_params(params: Mapping[str, Sequence[str]], options: Mapping[str, list]
         unknown = [value for value in asked if value not in known]
         if unknown:
             notes.append(f"No {key} {_quoted(unknown)} in the data: left out of the filters.")
-    return Asked(Filters(first, last, **chosen), tuple(notes))
+    filters = Filters(
+        first,
+        last,
+        funders=chosen["funders"],
+        recipients=chosen["recipients"],
+        programmes=chosen["programmes"],
+        areas=chosen["areas"],
+    )
+    return Asked(filters, tuple(notes))
 
 
 def _years(

@@ -1,0 +1,132 @@
+"""Manage organisations: every funder and recipient, corrected and merged by an admin.
+
+(What each organisation funded and received is on the Organisations page, for everyone.)
+
+Imports match organisations by identifier, then by name; when one body was
+recorded twice (two spellings, or before its identifier was known) an admin
+merges the two here. Every change is audited (tracker.records.organisation_changes).
+"""
+
+import streamlit as st
+
+from dashboard import auth
+from dashboard.components import clear_data, engine, pager, pick_by_search
+from dashboard.failure_page import guarded
+from tracker.figures.data import data_version
+from tracker.figures.markdown_text import escape_markdown
+from tracker.records import listings
+from tracker.records.organisation_changes import merge_organisations, update_organisation
+from tracker.records.problems import ServiceError, ValidationFailed
+
+auth.require("manage_organisations")
+
+db = engine()
+state = st.session_state
+
+st.title("Manage organisations")
+st.caption(
+    "Funders and recipients as the records name them. An identifier (org-id style, e.g. GB-CHC-1234567) tells "
+    "apart two organisations with one name; other names are matched on import like the name itself."
+)
+for key, show in (("organisations_saved", st.success), ("organisations_error", st.error)):
+    if state.get(key):
+        show(escape_markdown(state.pop(key)))  # names, as typed or stored
+
+
+@st.cache_resource(show_spinner=False, max_entries=2)
+def _organisations(_db, url: str, version: int):
+    """Every organisation with its counts, read again when the data changes; shared, never changed."""
+    return listings.organisations(_db)
+
+
+table = _organisations(db, db.url.render_as_string(), data_version(db))
+if table.empty:
+    st.info("No organisations yet: they are added with the announcements and commitments that name them.")
+    st.stop()
+
+st.dataframe(
+    pager(len(table), "organisations_page", "organisations").rows(table).drop(columns=["organisation_id", "version"]),
+    hide_index=True,
+    width="stretch",
+    column_config={
+        "name": "Name",
+        "identifier": "Identifier",
+        "other_names": st.column_config.TextColumn("Other names", width="medium"),
+        "kind": "Kind",
+        "announcements": st.column_config.NumberColumn("Announcements funded"),
+        "commitments": st.column_config.NumberColumn("Commitments received"),
+    },
+)
+names = {int(row.organisation_id): f"{row.name} ({row.identifier or 'no identifier'})" for row in table.itertuples()}
+
+
+@guarded
+def save() -> None:
+    row = table.loc[table["organisation_id"] == state["organisations_pick"]].iloc[0]
+    try:
+        update_organisation(
+            int(row.organisation_id),
+            name=state["organisations_name"],
+            identifier=state["organisations_identifier"],
+            other_names=state["organisations_other_names"].splitlines(),
+            expected_version=int(row.version),
+            engine=db,
+            actor=auth.actor(),
+        )
+    except ValidationFailed as failed:
+        state["organisations_error"] = "; ".join(f"{p.field}: {p.expected}" for p in failed.problems)
+        return
+    except ServiceError as err:
+        state["organisations_error"] = str(err)
+        return
+    clear_data()
+    state["organisations_saved"] = f"Saved {state['organisations_name']}."
+
+
+def fill() -> None:
+    row = table.loc[table["organisation_id"] == state["organisations_pick"]].iloc[0]
+    state["organisations_name"] = row["name"]
+    state["organisations_identifier"] = row["identifier"]
+    state["organisations_other_names"] = "\n".join(n for n in row["other_names"].split("; ") if n)
+
+
+@guarded
+def merge() -> None:
+    try:
+        moved = merge_organisations(
+            state["organisations_keep"], state["organisations_merge"], engine=db, actor=auth.actor()
+        )
+    except ValidationFailed as failed:
+        state["organisations_error"] = "; ".join(p.expected for p in failed.problems)
+        return
+    except ServiceError as err:
+        state["organisations_error"] = str(err)
+        return
+    clear_data()
+    state["organisations_saved"] = f"Merged: {moved} records now name {names[state['organisations_keep']]}."
+
+
+st.subheader("Correct an organisation")
+pick_by_search("Organisation", names, "organisations_pick", "organisations", index=None, on_change=fill)
+if state.get("organisations_pick") is not None:
+    st.text_input("Name", key="organisations_name", max_chars=200)
+    st.text_input("Identifier (optional)", key="organisations_identifier", max_chars=100, placeholder="GB-CHC-1234567")
+    st.text_area("Other names (one a line)", key="organisations_other_names")
+    st.button("Save the organisation", on_click=save, type="primary", key="organisations_save")
+
+st.subheader("Merge two organisations that are one body")
+st.caption(
+    "Every announcement and commitment of the second moves to the first; its names are kept as other names. "
+    "Each change is in the audit trail, which says how to undo it."
+)
+keep_col, merge_col = st.columns(2)
+with keep_col:
+    pick_by_search("Keep", names, "organisations_keep", "organisations", index=None)
+with merge_col:
+    pick_by_search("Merge into it and remove", names, "organisations_merge", "organisations", index=None)
+st.button(
+    "Merge",
+    on_click=merge,
+    disabled=state.get("organisations_keep") is None or state.get("organisations_merge") is None,
+    key="organisations_do_merge",
+)
