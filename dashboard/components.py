@@ -28,6 +28,7 @@ from tracker.core.fiscal import FinancialYear
 from tracker.core.money import to_decimal
 from tracker.figures import data as queries
 from tracker.figures.areas import area_label
+from tracker.figures.data_version import last_changed, last_changed_sentence
 from tracker.figures.filters import Filters, choices, narrowed
 from tracker.figures.markdown_text import escape_markdown
 from tracker.figures.paging import PAGE_SIZE, PICK_AT_MOST, Page, matching, page_of
@@ -54,6 +55,16 @@ def tracker_data(as_at: date | None = None) -> queries.TrackerData:
     is seen on the next run), not on a timer."""
     url = store.database_url()
     return _data(url, as_at, queries.data_version(_engine(url)))
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _last_changed(url: str, version: int):
+    return last_changed(_engine(url))
+
+
+def everything_version() -> int:
+    """The data's version now (``tracker.figures.data_version``): what caches are keyed on."""
+    return queries.data_version(_engine(store.database_url()))
 
 
 def money_column(label: str, help: str | None = None):
@@ -143,6 +154,7 @@ def sidebar() -> View:
         areas = multi_pick("Area", options["areas"], "filter_areas", "areas", format_func=area_label)
         st.divider()
         st.caption(f"Figures as at **{as_at:%-d %B %Y}**. Financial years run from 1 April to 31 March.")
+        st.caption(last_changed_sentence(_last_changed(store.database_url(), everything_version())))
     filters = Filters(first, last, tuple(funders), tuple(recipients), tuple(programmes), tuple(areas))
     links.write_filters(filters)
     return View(narrowed(everything, filters), filters, as_at, everything)

@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from datetime import UTC, datetime
 
 from sqlalchemy import Connection, Engine, Select, func, select, text
 
@@ -95,3 +96,20 @@ def mark(newest: int, writers: list[str]) -> int:
         return newest
     digest = hashlib.blake2b(f"{newest}:{','.join(writers)}".encode(), digest_size=7).digest()
     return -1 - int.from_bytes(digest, "big")
+
+
+def last_changed(engine: Engine) -> datetime | None:
+    """When the data last changed: the time of the newest audit event the
+    figures show (``NOT_DATA`` left out); None when nothing was ever recorded."""
+    with read_session(engine) as session:
+        newest = session.scalar(_NEWEST)
+        if newest is None:
+            return None
+        return session.scalar(select(AuditEvent.occurred_at).where(AuditEvent.id == newest))
+
+
+def last_changed_sentence(when: datetime | None) -> str:
+    """'Data last changed 5 December 2026 at 14:02 UTC.' (the audit trail's times are UTC too)."""
+    if when is None:
+        return "No data recorded yet."
+    return f"Data last changed {when.astimezone(UTC):%-d %B %Y at %H:%M} UTC."
