@@ -11,7 +11,7 @@ BIN := $(VENV)/bin
 PIP := $(BIN)/python -m pip
 OIDC_VENV := .venv-oidc
 
-.PHONY: install install-test run test test-unit lint docs bench bench-project bench-imports bench-grants bench-pages bench-loads bench-api bench-sessions bench-rerun-checks clean
+.PHONY: install install-test run test test-unit lint docs bench bench-project bench-imports bench-grants bench-pages bench-loads bench-api bench-sessions bench-rerun-checks bench-search clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (found " + sys.version.split()[0] + "); set PYTHON=python3.11")'
@@ -68,7 +68,7 @@ docs: install
 	$(BIN)/python -m tracker.cli_reference docs/cli.md
 
 # Benchmarks (bench/README.md): long (tens of minutes at the default sizes); files and
-# results in bench/out/ (git-ignored). `make bench` runs all seven, one after the other,
+# results in bench/out/ (git-ignored). `make bench` runs them all, one after the other,
 # and fails at the end if any failed. Options through BENCH_*_ARGS, e.g. a quick check:
 #   make bench BENCH_PROJECT_ARGS="--n 20000 --runs 1" BENCH_IMPORTS_ARGS="--sizes 2000" BENCH_PAGES_ARGS="--n 2000" \
 #              BENCH_LOADS_ARGS="--n 2000 --totals-n 20000 --runs 1" BENCH_GRANTS_ARGS="--n 2000" \
@@ -80,6 +80,8 @@ BENCH_LOADS_ARGS ?=
 BENCH_GRANTS_ARGS ?=
 BENCH_API_ARGS ?=
 BENCH_SESSIONS_ARGS ?=
+BENCH_RERUN_CHECKS_ARGS ?=
+BENCH_SEARCH_ARGS ?=
 
 bench: $(VENV)/.installed-bench $(VENV)/.installed-pytest
 	@mkdir -p bench/out
@@ -92,6 +94,7 @@ bench: $(VENV)/.installed-bench $(VENV)/.installed-pytest
 	$(BIN)/python bench/api.py $(BENCH_API_ARGS) || failed="$$failed api.py"; \
 	$(BIN)/python bench/sessions.py $(BENCH_SESSIONS_ARGS) || failed="$$failed sessions.py"; \
 	$(BIN)/python bench/rerun_checks.py $(BENCH_RERUN_CHECKS_ARGS) || failed="$$failed rerun_checks.py"; \
+	$(BIN)/python bench/search.py $(BENCH_SEARCH_ARGS) || failed="$$failed search.py"; \
 	if [ -n "$$failed" ]; then echo "make bench: failed:$$failed (results in bench/out/)"; exit 1; fi
 
 bench-project: $(VENV)/.installed-bench
@@ -122,6 +125,10 @@ bench-sessions: $(VENV)/.installed
 # What every page run asks the database before the page draws (BENCH_RERUN_CHECKS_ARGS="--postgres URL" adds PostgreSQL).
 bench-rerun-checks: $(VENV)/.installed
 	$(BIN)/python bench/rerun_checks.py $(BENCH_RERUN_CHECKS_ARGS)
+
+# Search across everything: building the index and searches, on 100,000 commitments.
+bench-search: $(VENV)/.installed
+	$(BIN)/python bench/search.py $(BENCH_SEARCH_ARGS)
 
 clean:
 	rm -rf $(VENV) $(OIDC_VENV) build *.egg-info .pytest_cache .hypothesis

@@ -13,6 +13,7 @@ import plotly.graph_objects as go
 from tracker.core.money import format_short
 from tracker.figures.chart_style import OKABE_ITO, as_typed, clip, pound_axis_ticks
 from tracker.figures.shortfall import chart_rows
+from tracker.figures.table_cells import percent
 from tracker.figures.yearly_chart import committed_vs_delivered as committed_vs_delivered
 
 
@@ -149,11 +150,11 @@ def share_of_due_delivered(table: pd.DataFrame, rows: pd.DataFrame | None = None
             x=list(part["share"]),
             marker_color=colour,
             marker_pattern_shape=pattern,
-            text=[f"{share:.0%}" for share in part["share"]],
+            text=[percent(share) for share in part["share"]],
             textposition="outside",
             cliponaxis=False,
             customdata=list(zip(_short(part["delivered"]), _short(part["due"]), part["status"])),
-            hovertemplate="%{y}<br>%{customdata[0]} delivered of %{customdata[1]} due (%{x:.0%}): "
+            hovertemplate="%{y}<br>%{customdata[0]} delivered of %{customdata[1]} due (%{x:.1%}): "
             "%{customdata[2]}<extra></extra>",
         )
     # Below the bars, so a share written at a bar's end reads over the 100% line.

@@ -61,6 +61,21 @@ KEY_FIELDS: dict[str, tuple[str, ...]] = {
     "milestones": ("ref", "title", "due_on", "achieved_on"),
 }
 _BOOKKEEPING = frozenset({"id", "version", "deleted_at", "created_at", "updated_at"})
+# Stored fields whose names are not what people call them (others: ``field_label``'s rule).
+FIELD_LABELS = {
+    "ref": "Ref",
+    "amount_pence": "Amount",
+    "first_year": "First financial year",
+    "years": "Years",
+    "paid_on": "Paid on",
+    "announced_on": "Announced on",
+    "org_identifier": "Identifier",
+    "uplift_bp": "Yearly uplift (basis points)",
+    "source_url": "Source",
+    "evidence_url": "Evidence",
+    "capital_or_revenue": "Capital or revenue",
+    "reannounces_earlier": "Announced before",
+}
 _FALLBACK_FIELDS = 6
 _MAX_VALUE_CHARS = 80
 
@@ -247,22 +262,27 @@ def _json_text(snapshot: Mapping[str, Any] | None) -> str | None:
 
 
 def describe_changes(entity: str, before: Mapping[str, Any] | None, after: Mapping[str, Any] | None) -> str:
-    """A one-line summary of an event for people.
+    """A one-line summary of an event, in words.
 
-    With both snapshots (an update or a restore): each changed key, in the
-    row's column order, ``amount_pence: £500,000 -> £750,000; version: 1 -> 2``.
-    With one (a create or a delete): the fields that identify the row,
-    ``ref: W1; kind: recurring; amount_pence: £500,000``. Money (keys ending
-    ``_pence``) is shown in pounds; long text is cut to 80 characters.
+    With both snapshots (an update, a deletion or a restore): each changed
+    field in the row's column order, "Amount changed from £500,000 to
+    £750,000"; a row marked deleted or restored says so ("Deleted",
+    "Restored"); bookkeeping (ids, versions, times) is left out. With one (a
+    create or a delete): the fields that identify the row, "Ref: W1; Kind:
+    recurring; Amount: £500,000". Fields are named as people know them
+    (``field_label``); money (keys ending ``_pence``) is in pounds; long text
+    is cut to 80 characters.
     """
     if before is not None and after is not None:
         keys = list(before) + [key for key in after if key not in before]
-        parts = [
-            f"{key}: {_shown(key, before.get(key))} -> {_shown(key, after.get(key))}"
-            for key in keys
-            if before.get(key) != after.get(key)
+        changed = [key for key in keys if before.get(key) != after.get(key)]
+        parts = [_deletion(before.get("deleted_at"), after.get("deleted_at"))] if "deleted_at" in changed else []
+        parts += [
+            f"{field_label(key)} changed from {_shown(key, before.get(key))} to {_shown(key, after.get(key))}"
+            for key in changed
+            if key not in _BOOKKEEPING
         ]
-        return "; ".join(parts) or "no values changed"
+        return "; ".join(parts) or "No values changed"
     snapshot = after if after is not None else before
     if not snapshot:
         return ""
@@ -271,8 +291,22 @@ def describe_changes(entity: str, before: Mapping[str, Any] | None, after: Mappi
         fields = tuple(key for key in snapshot if key not in _BOOKKEEPING and not _blank(snapshot[key]))
         fields = fields[:_FALLBACK_FIELDS]
     return "; ".join(
-        f"{key}: {_shown(key, snapshot[key])}" for key in fields if key in snapshot and not _blank(snapshot[key])
+        f"{field_label(key)}: {_shown(key, snapshot[key])}"
+        for key in fields
+        if key in snapshot and not _blank(snapshot[key])
     )
+
+
+def field_label(key: str) -> str:
+    """A stored field as people call it: ``amount_pence`` is "Amount", ``first_year`` "First financial year"."""
+    if key in FIELD_LABELS:
+        return FIELD_LABELS[key]
+    words = key.removesuffix("_pence").removesuffix("_id").replace("_", " ")
+    return words[:1].upper() + words[1:]
+
+
+def _deletion(before: Any, after: Any) -> str:
+    return "Restored" if _blank(after) else "Deleted" if _blank(before) else "Deletion time changed"
 
 
 def _blank(value: Any) -> bool:

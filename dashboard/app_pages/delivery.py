@@ -18,6 +18,7 @@ from dashboard.components import (
 )
 from tracker.figures import delivery
 from tracker.figures import revisions as revision_view
+from tracker.figures.delivery_view import progress_in_view
 from tracker.figures.markdown_text import escape_markdown
 from tracker.records.listings import revised_commitments
 from tracker.records.revisions import baseline_vs_revised, revision_history
@@ -25,7 +26,7 @@ from tracker.records.revisions import baseline_vs_revised, revision_history
 auth.require("view")
 
 shown = current_view()
-figures = delivery.progress_of(shown.data, shown.today)
+figures = progress_in_view(shown.everything, shown.filters, shown.today)
 
 st.title("Delivery")
 st.caption(

@@ -21,6 +21,7 @@ from tracker.figures.data import breakdown, overview
 from tracker.figures.delivery import qualified, unplaced_notes
 from tracker.figures.finance_tables import yearly_table
 from tracker.figures.markdown_text import escape_markdown
+from tracker.figures.table_cells import EMPTY, percent
 
 auth.require("view")
 
@@ -53,17 +54,25 @@ committed.metric(
 delivered.metric("Delivered to date", format_short(figures.delivered))
 share.metric(
     "% delivered",
-    "–" if figures.pct_delivered is None else f"{figures.pct_delivered:.0%}",
+    percent(figures.pct_delivered),
     help="Delivered as a share of all committed money.",
 )
 outstanding, this_year, delivered_this_year = st.columns(3)
 outstanding.metric("Outstanding", format_short(figures.outstanding), help="Committed minus delivered.")
+shown_this_year = shown.filters.covers(figures.this_year)  # else its money is filtered out: say so, never £0
 this_year.metric(
     f"Due in {figures.this_year}",
-    format_short(figures.due_this_year),
+    format_short(figures.due_this_year) if shown_this_year else EMPTY,
     help="Money committed for the current financial year (unphased money is never due).",
 )
-delivered_this_year.metric(f"Delivered in {figures.this_year}", format_short(figures.delivered_this_year))
+delivered_this_year.metric(
+    f"Delivered in {figures.this_year}", format_short(figures.delivered_this_year) if shown_this_year else EMPTY
+)
+if not shown_this_year:
+    st.caption(
+        f"{figures.this_year} is outside the financial years chosen in the sidebar, so nothing is shown as due or "
+        "delivered in it."
+    )
 
 for note in unplaced_notes(figures):
     st.info(note, icon=":material/event_busy:")

@@ -124,7 +124,7 @@ def test_the_cumulative_chart_has_a_one_line_summary() -> None:
     markdown = texts(open_delivery().markdown)
 
     assert (
-        "By the end of 2022-23, at least £13.3m had been committed and £12.52m delivered (94%): "
+        "By the end of 2022-23, at least £13.3m had been committed and £12.52m delivered (94.1%): "
         "£780k behind the committed profile."
     ) in markdown
 
@@ -194,7 +194,7 @@ def test_the_year_selectbox_lists_that_years_deliveries() -> None:
     assert pounds(records["amount_pence"]) == [
         to_decimal(parse_pence(r["amount"])) for r in sorted(expected, key=lambda r: r["paid_on"])
     ]
-    assert "In 2020-21, at least £1.5m was committed and £1.17m delivered (78%)." in texts(at.markdown)
+    assert "In 2020-21, at least £1.5m was committed and £1.17m delivered (78.0%)." in texts(at.markdown)
 
 
 def test_a_year_with_no_deliveries_says_so() -> None:
@@ -250,3 +250,22 @@ def test_commitments_without_deliveries_say_how_to_import_them(empty_database: b
     )
     assert not at.warning  # nothing illustrative to flag
     assert pounds(by_year(at)["slippage"]) == [Decimal("1500000.00"), Decimal("6900000.00"), Decimal("13300000.00")]
+
+
+def test_to_date_means_to_date_under_a_financial_year_filter() -> None:
+    """Under 2021-22 alone, "committed to date" still counts 2020-21: the table, its
+    sentence and the figures unfiltered agree (issue: it said £5.4m where the real figure is £6.9m)."""
+    whole = by_year(open_delivery()).set_index("label")
+    at = AppTest.from_file(str(APP), default_timeout=60)
+    at.query_params["fy"] = "2021-22"
+    at.switch_page("app_pages/delivery.py").run()
+    assert not at.exception
+    table = by_year(at).set_index("label")
+    assert list(table.index) == ["2021-22"]
+    for column in ("committed", "delivered", "cumulative_committed", "cumulative_delivered", "slippage", "status"):
+        assert table.loc["2021-22", column] == whole.loc["2021-22", column], column
+    committed = Decimal(str(table.loc["2021-22", "cumulative_committed"]))
+    assert committed == COMMITTED_POUNDS[0] + COMMITTED_POUNDS[1]  # £6.9m
+    assert any(
+        text.startswith("By the end of 2021-22, at least £6.9m had been committed") for text in texts(at.markdown)
+    )

@@ -76,3 +76,12 @@ def test_filters_that_match_nothing_say_so():
 def test_the_chart_has_a_download_of_its_figures():
     at = _run()
     assert "Download these yearly figures as CSV" in [b.proto.label for b in at.get("download_button")]
+
+
+def test_this_years_tiles_say_plainly_when_the_year_filter_leaves_this_year_out():
+    at = _run()
+    this_year = next(label for label in _metrics(at) if label.startswith("Due in ")).removeprefix("Due in ")
+    at.select_slider(key="filter_years").set_value(("2021-22", "2022-23")).run()
+    metrics = _metrics(at)
+    assert metrics[f"Due in {this_year}"] == "—" and metrics[f"Delivered in {this_year}"] == "—"
+    assert any(f"{this_year} is outside the financial years chosen" in c.value for c in at.caption)

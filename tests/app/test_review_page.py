@@ -139,7 +139,7 @@ def test_opening_a_meeting_freezes_and_shows_its_figures(db):
     metrics = _metrics(at)
     assert metrics["Committed (new money)"] == "at least £13.3m"
     assert metrics["Delivered to date"] == "£12.52m"
-    assert metrics["% delivered"] == "94%"
+    assert metrics["% delivered"] == "94.1%"
 
     yearly = _frame(at, "yearly")
     total = yearly.loc[yearly["financial_year"] == "Total"].iloc[0]

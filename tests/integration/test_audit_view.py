@@ -25,7 +25,7 @@ from tracker.files.exports import to_csv_bytes
 from tracker.records.permissions import local_actor
 
 DELETED_ON = datetime(2020, 5, 1, 12, 0, tzinfo=UTC)
-UPDATE = "amount_pence: £500,000 -> £750,000; version: 1 -> 2"
+UPDATE = "Amount changed from £500,000 to £750,000"
 
 
 @pytest.fixture
@@ -146,7 +146,7 @@ def test_the_text_filter_matches_a_ref_or_any_value(trail, text, refs):
 
 def test_the_text_filter_finds_an_organisation_by_name(trail):
     found = audit.events(trail, AuditFilter(entities=("organisations",), text="welsh government"))
-    assert list(found["changes"]) == ["name: Welsh Government; kind: funder"]
+    assert list(found["changes"]) == ["Name: Welsh Government; Kind: funder"]
 
 
 def test_an_update_lists_only_the_changed_keys_with_money_in_pounds(trail):
@@ -159,15 +159,15 @@ def test_an_update_lists_only_the_changed_keys_with_money_in_pounds(trail):
 def test_a_create_summarises_the_fields_that_identify_the_row(trail):
     created = audit.events(trail, AuditFilter(entities=("commitments",), actions=("create",), text="W1")).iloc[0]
     assert created["changes"] == (
-        "ref: W1; purpose: Chief Digital Officer post and Delivery Unit; kind: recurring; "
-        "amount_pence: £500,000; qualifier: exact; first_year: 2020-21; years: 3"
+        "Ref: W1; Purpose: Chief Digital Officer post and Delivery Unit; Kind: recurring; "
+        "Amount: £500,000; Qualifier: exact; First financial year: 2020-21; Years: 3"
     )
     assert created["before"] is None and created["after"].startswith('{"id": ')
 
 
 def test_a_delete_summarises_the_row_as_it_was(trail):
     deleted = audit.events(trail, AuditFilter(actions=("delete",))).iloc[0]
-    assert deleted["changes"] == "ref: =1+1; paid_on: 2020-04-30; amount_pence: £1,234.56; kind: disbursement"
+    assert deleted["changes"] == "Ref: =1+1; Paid on: 2020-04-30; Amount: £1,234.56; Kind: disbursement"
     assert deleted["entity_id"] == 99 and deleted["after"] is None
 
 
@@ -212,20 +212,29 @@ def test_the_csv_download_neutralises_formulas_and_keeps_pence_in_the_json(trail
     assert organisation["entity_id"] and organisation["ref"] == ""
 
 
-def test_a_restore_shows_deleted_at_going_blank():
+def test_a_restore_and_a_deletion_are_said_in_words_and_bookkeeping_is_left_out():
     before = {"id": 3, "ref": "D3", "deleted_at": "2026-01-05T10:00:00+00:00", "version": 4}
     after = {**before, "deleted_at": None, "version": 5}
-    assert audit.describe_changes("deliveries", before, after) == (
-        "deleted_at: 2026-01-05T10:00:00+00:00 -> (blank); version: 4 -> 5"
+    assert audit.describe_changes("deliveries", before, after) == "Restored"
+    assert audit.describe_changes("deliveries", after, before) == "Deleted"
+    assert audit.describe_changes("deliveries", {**before, "version": 1}, before) == "No values changed"
+
+
+def test_fields_are_named_as_people_call_them():
+    before = {"ref": "W1", "amount_pence": 100_000_000, "first_year": 2020, "org_identifier": None, "version": 1}
+    after = {**before, "amount_pence": 120_000_000, "first_year": 2021, "org_identifier": "GB-CHC-1", "version": 2}
+    assert audit.describe_changes("commitments", before, after) == (
+        "Amount changed from £1,000,000 to £1,200,000; First financial year changed from 2020 to 2021; "
+        "Identifier changed from (blank) to GB-CHC-1"
     )
 
 
 def test_a_table_without_key_fields_shows_its_first_values_and_long_text_is_cut():
     after = {"id": 1, "email": "a@example.org", "note": "word " * 40, "active": True, "version": 1}
     summary = audit.describe_changes("users", None, after)
-    assert summary.startswith("email: a@example.org; note: word word")
-    assert summary.endswith("…; active: yes")
-    assert len(summary.split("; ")[1]) == len("note: ") + 80
+    assert summary.startswith("Email: a@example.org; Note: word word")
+    assert summary.endswith("…; Active: yes")
+    assert len(summary.split("; ")[1]) == len("Note: ") + 80
 
 
 def test_an_empty_trail_gives_an_empty_frame_with_the_columns(engine):

@@ -186,7 +186,7 @@ def test_by_year_is_cumulative_with_slippage_only_for_years_started(by_year: pd.
 
 def test_the_cumulative_sentence_speaks_of_the_last_year_started(by_year: pd.DataFrame) -> None:
     assert delivery.cumulative_sentence(by_year) == (
-        "By the end of 2021-22, at least £730 had been committed and £720 delivered (99%): "
+        "By the end of 2021-22, at least £730 had been committed and £720 delivered (98.6%): "
         "£10 behind the committed profile."
     )
 

@@ -118,6 +118,24 @@ def test_nothing_changed_between_equal_snapshots() -> None:
     )
 
 
+def _moved(delivered: tuple[int, int], pct: tuple[float, float]):
+    before, after = _snapshot(), _snapshot()
+    before["headline"] = {**before["headline"], "delivered": delivered[0], "pct_delivered": pct[0]}
+    after["headline"] = {**after["headline"], "delivered": delivered[1], "pct_delivered": pct[1]}
+    return review_changes.movement_sentence(review_changes.changes(before, after)).split(";")[0]
+
+
+def test_a_share_that_moved_against_the_money_is_said_in_words_never_rose_to_a_lower_figure() -> None:
+    assert _moved((100_00, 200_00), (0.941, 0.815)) == (
+        "Delivered rose by £100, but as a share of committed it fell, from 94.1% to 81.5%: more was committed"
+    )
+    assert _moved((200_00, 100_00), (0.5, 0.6)) == (
+        "Delivered fell by £100, but as a share of committed it rose, from 50.0% to 60.0%: less was committed"
+    )
+    assert _moved((100_00, 200_00), (0.5, 0.6)) == "Delivered rose by £100 (from 50.0% to 60.0% of committed)"
+    assert _moved((100_00, 200_00), (0.5, 0.5)) == "Delivered rose by £100 (from 50.0% to 50.0% of committed)"
+
+
 def test_removed_and_changed_records_are_named() -> None:
     before, after = _snapshot(), _snapshot()
     after["commitments"][0]["terms"]["profile"] = {}

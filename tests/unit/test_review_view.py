@@ -144,11 +144,11 @@ def test_headline_metrics_are_short_pounds_with_the_qualifier_and_exact_help():
     assert metrics["Committed (new money)"].value == "at least £1.5m"
     assert "1,500,000.50 pounds" in metrics["Committed (new money)"].help
     assert metrics["Delivered to date"].value == "£1.2m"
-    assert metrics["% delivered"].value == "80%"
+    assert metrics["% delivered"].value == "80.0%"
     assert metrics["Against what was due"].value == "behind by £300k"
     on_profile = {**FIGURES, "headline": {**FIGURES["headline"], "variance": 0, "pct_delivered": None}}
     metrics = {m.label: m.value for m in view.headline_metrics(on_profile)}
-    assert metrics["Against what was due"] == "on profile" and metrics["% delivered"] == "–"
+    assert metrics["Against what was due"] == "on profile" and metrics["% delivered"] == "—"
 
 
 def test_the_yearly_table_is_exact_pounds_with_a_total_row():

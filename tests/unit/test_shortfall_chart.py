@@ -37,7 +37,7 @@ def test_a_few_commitments_are_each_a_bar_with_its_share_written_on_it() -> None
     fig = charts.share_of_due_delivered(table)
     assert not fig.layout.annotations  # labels are text on the bars, set in one step
     texts = [t for trace in fig.data for t in (trace.text or ())]
-    assert texts == ["100%", "100%", "100%"]
+    assert texts == ["100.0%", "100.0%", "100.0%"]
 
 
 def test_five_thousand_commitments_draw_the_furthest_behind_and_one_bar_for_the_others() -> None:

@@ -36,6 +36,7 @@ import pandas as pd
 from tracker.core.fiscal import UNPHASED, FinancialYear, fy_label, fy_start_year
 from tracker.figures.shared import per_data
 from tracker.figures.shortfall import chart_rows
+from tracker.figures.table_cells import percent
 from tracker.figures.totals import committed_vs_delivered, fy_of_dates
 
 if TYPE_CHECKING:
@@ -184,7 +185,7 @@ def year_sentence(row) -> str:
         part = "all of it" if estimated == int(row.committed) else f"{format_short(estimated)} of it"
         committed += f" ({part} estimated by a chosen spread)"
     delivered = format_short(int(row.delivered))
-    share = f" ({row.delivered / row.committed:.0%})" if row.committed else ""
+    share = f" ({percent(row.delivered / row.committed)})" if row.committed else ""
     if int(row.financial_year) == UNPHASED:
         if row.committed == 0:
             return f"Unphased: {delivered} was delivered with no date, and no money without a stated year."
@@ -366,6 +367,11 @@ def slippage_by_year(
     yearly = with_progress(committed_vs_delivered(schedule, deliveries, commitments, unphased=True))
     qualifiers = year_qualifiers(schedule, commitments)
     yearly["qualifier"] = [qualifiers.get(int(y), "exact") for y in yearly["financial_year"]]
+    return with_slippage(yearly, today)
+
+
+def with_slippage(yearly: pd.DataFrame, today: date) -> pd.DataFrame:
+    """``started``, ``slippage`` and ``status`` from the cumulative columns (changed in place; returned)."""
     years = yearly["financial_year"].to_numpy()
     started = (years <= fy_start_year(today)) & (years != UNPHASED)
     behind = (yearly["cumulative_committed"] - yearly["cumulative_delivered"]).to_numpy(dtype=np.int64)
@@ -390,11 +396,12 @@ def year_status(started: bool, behind: int) -> str:
     return "on profile"
 
 
-def cumulative_sentence(yearly: pd.DataFrame) -> str:
+def cumulative_sentence(yearly: pd.DataFrame, earlier: pd.Series | None = None) -> str:
     """One line under the cumulative chart, for the last year that has started.
 
     'By the end of 2022-23, at least £13.3m had been committed and £12.52m
-    delivered (94%): £780k behind the committed profile.'
+    delivered (94.1%): £780k behind the committed profile.' ``earlier``: the
+    qualifiers of years before those in ``yearly`` that its cumulative columns count.
     """
     from tracker.core.money import format_short
 
@@ -409,8 +416,9 @@ def cumulative_sentence(yearly: pd.DataFrame) -> str:
         return f"None of this money is due yet: the first year, {first['label']}, has not started."
     last = started.iloc[-1]
     committed, delivered = int(last["cumulative_committed"]), int(last["cumulative_delivered"])
-    so_far = combine_qualifiers(started["qualifier"].replace("at least", "over"))
-    share = f" ({delivered / committed:.0%})" if committed else ""
+    counted = started["qualifier"] if earlier is None else pd.concat([earlier, started["qualifier"]])
+    so_far = combine_qualifiers(counted.replace("at least", "over"))
+    share = f" ({percent(delivered / committed)})" if committed else ""
     behind = committed - delivered
     if behind > 0:
         where = f": {format_short(behind)} behind the committed profile"

@@ -57,6 +57,10 @@ class Filters:
     def is_empty(self) -> bool:
         return self == Filters()
 
+    def covers(self, year: FinancialYear) -> bool:
+        """Whether the financial-year range holds ``year`` (no range: every year)."""
+        return self._low() <= year.start_year <= self._high()
+
     def describe(self) -> str:
         """The filters in words, for captions and an export's About sheet."""
         parts = []

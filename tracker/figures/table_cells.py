@@ -10,6 +10,16 @@ import pandas as pd
 from tracker.core.fiscal import UNPHASED, fy_label
 
 TOTAL = "Total"
+EMPTY = "—"  # a value that is not there, on screen: a dash, never "None" or "nan"
+
+
+def percent(share: float | None) -> str:
+    """A share as every page, sentence and pack writes it: one decimal place
+    ("93.0%"); a share of nothing is the dash."""
+    if share is None or share != share:
+        return EMPTY
+    return f"{share:.1%}"
+
 
 # What "committed" means, said once for every table that shows it.
 COMMITTED_NOTE = (

@@ -312,7 +312,11 @@ def _pence(value: int | float) -> int:
 
 
 def movement_sentence(found: Changes) -> str:
-    """'Delivered rose by £400,000 (from 88.0% to 91.0% of committed); variance moved from ... to ...'"""
+    """'Delivered rose by £400,000 (from 88.0% to 91.0% of committed); variance moved from ... to ...'
+
+    A share that moved against the money says so in words ("Delivered rose by
+    £2m, but as a share of committed it fell, from 94.1% to 81.5%: more was
+    committed"), never "rose ... from 94.1% to 81.5%"."""
     by = {m.name: m for m in found.movements}
     delivered, pct, variance = by["delivered"], by["pct_delivered"], by["variance"]
     if delivered.before is None:
@@ -322,7 +326,15 @@ def movement_sentence(found: Changes) -> str:
         verb = "rose" if delivered.change > 0 else "fell"
         parts.append(f"Delivered {verb} by {format_pounds(abs(_pence(delivered.change)))}")
         if pct.before is not None and pct.after is not None:
-            parts[-1] += f" (from {pct.before:.1%} to {pct.after:.1%} of committed)"
+            share = "rose" if pct.after > pct.before else "fell" if pct.after < pct.before else verb
+            if share == verb:
+                parts[-1] += f" (from {pct.before:.1%} to {pct.after:.1%} of committed)"
+            else:  # the money moved one way, its share of a committed total that moved more the other
+                more = "more" if share == "fell" else "less"
+                parts[-1] += (
+                    f", but as a share of committed it {share}, from {pct.before:.1%} to {pct.after:.1%}: "
+                    f"{more} was committed"
+                )
     else:
         parts.append("Delivered did not move")
         if pct.after is not None and pct.before == pct.after:

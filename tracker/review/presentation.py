@@ -23,6 +23,7 @@ from tracker.figures.delivery import qualified
 from tracker.figures.finance_tables import TOTAL
 from tracker.figures.markdown_text import escape_markdown
 from tracker.figures.shared import remember_in
+from tracker.figures.table_cells import percent
 from tracker.review import as_said
 from tracker.review.meetings import PROGRAMME_PREFIX, RAG, Meeting, status_label
 from tracker.review.snapshot import milestones_overdue_first
@@ -173,7 +174,7 @@ def headline_metric_rows(figures: Mapping[str, Any]) -> list[list[Metric]]:
             format_short(head["delivered"]),
             f"Exactly {to_decimal(head['delivered']):,} pounds paid or spent by the as-at date.",
         ),
-        Metric("% delivered", "–" if pct is None else f"{pct:.0%}", "Delivered as a share of committed."),
+        Metric("% delivered", percent(pct), "Delivered as a share of committed."),
     ]
     profile = [
         Metric(
