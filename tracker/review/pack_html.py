@@ -150,7 +150,6 @@ def _facts(pack: Pack) -> list[tuple[str, str]]:
         ("Meeting held on", long_day(m.held_on)),
         ("Figures as at", long_day(m.as_at)),
         ("Snapshot taken", f"{taken_words(m.taken_at)} by {m.taken_by}"),
-        ("Data source", pack.source),
         ("Compared with", pack.compared_with()),
     ]
 
@@ -381,7 +380,6 @@ def html_pack(meeting: Meeting, previous: Meeting | None, source: str) -> bytes:
             first_review=FIRST_REVIEW,
             movement=review_changes.movement_sentence(found),
             changes=_changes(found),
-            source=source,
         )
     )
     return document.encode("utf-8")
