@@ -46,7 +46,7 @@ STREAM = "/_stcore/stream"
 HEALTH = "/_stcore/health"
 # The run's last message; FINISHED_EARLY_FOR_RERUN (st.rerun, a callback's rerun) is not the end.
 FINISHED = (ForwardMsg.FINISHED_SUCCESSFULLY, ForwardMsg.FINISHED_WITH_COMPILE_ERROR)
-# The sign-in form's widgets, by key (dashboard/app_pages/sign_in.py): a widget's id ends with "-KEY".
+# The sign-in form's widgets, by key (dashboard/sign_in_form.py): a widget's id ends with "-KEY".
 SIGN_IN_USERNAME = "sign_in_username"
 SIGN_IN_PASSWORD = "sign_in_password"
 SIGN_IN_SUBMIT = "sign_in_submit"
@@ -82,7 +82,7 @@ class Run:
     exceptions: list[str] = field(default_factory=list)  # exception elements and compile errors
     error_alerts: list[str] = field(default_factory=list)  # st.error boxes
     widget_ids: list[str] = field(default_factory=list)
-    pages: dict[str, str] = field(default_factory=dict)  # the navigation: title -> page_script_hash
+    pages: dict[str, str] = field(default_factory=dict)  # the navigation's links: title -> page_script_hash
     messages: int = 0
     bytes: int = 0
 
@@ -232,7 +232,10 @@ class StreamlitSession:
             run.messages += 1
             run.bytes += len(data)
             if kind == "navigation":
-                run.pages = {page.page_name: page.page_script_hash for page in msg.navigation.app_pages}
+                # the links a person sees (a hidden page is reached only by its address)
+                run.pages = {
+                    page.page_name: page.page_script_hash for page in msg.navigation.app_pages if not page.is_hidden
+                }
                 self.pages = run.pages
                 self.page_script_hash = msg.navigation.page_script_hash or self.page_script_hash
             elif kind == "delta":
