@@ -13,7 +13,7 @@
    ``users add bench-admin --role admin --password-stdin``. The database is
    reused when its marker (``tracker-as-said-N-seedS-dD.json``) names the same
    bytes of both files (SHA-256); ``--rebuild`` builds it again.
-2. Opens each page of ``dashboard/app_pages/`` (all but ``sign_in.py``) with
+2. Opens each page of ``dashboard/app_pages/`` with
    ``streamlit.testing.v1.AppTest`` as the signed-in admin (``user_id`` in the
    session state, as ``tests/app/conftest.py`` signs in), each page in a
    fresh process (``--child PAGE``), so memory and Streamlit's caches are
@@ -320,7 +320,7 @@ def child(page: str, timeout: float, drop_annotations: bool) -> int:
 
 
 def pages() -> list[str]:
-    found = sorted(p.stem for p in PAGES_DIR.glob("*.py") if p.stem not in ("__init__", "sign_in"))
+    found = sorted(p.stem for p in PAGES_DIR.glob("*.py") if p.stem != "__init__")
     return sorted(found, key=lambda p: p != "overview")  # the default page first
 
 
