@@ -27,6 +27,7 @@ from tracker.figures.delivery import in_pounds, qualified
 from tracker.figures.markdown_text import escape_markdown
 from tracker.figures.organisation_view import FUNDED, Side, organisation_view
 from tracker.figures.search import organisation_key
+from tracker.figures.table_cells import EMPTY
 from tracker.records import listings
 
 auth.require("view")
@@ -74,7 +75,21 @@ if asked is not None:
 picked = pick_by_search("Organisation", labels, PICK, "organisations", index=None, placeholder="Choose an organisation")
 if picked is None:
     links.show_record("id", None)
-    st.info("Choose an organisation to see its page.", icon=":material/touch_app:")
+    st.info("Choose an organisation above to see its page.", icon=":material/touch_app:")
+    listed = pager(len(table), "organisations_list_page", "organisations; choose one above to see its page")
+    st.dataframe(
+        listed.rows(table)[["name", "identifier", "other_names", "announcements", "commitments"]],
+        hide_index=True,
+        width="stretch",
+        placeholder=EMPTY,
+        column_config={
+            "name": st.column_config.TextColumn("Name", pinned=True),
+            "identifier": "Identifier",
+            "other_names": st.column_config.TextColumn("Other names", width="medium"),
+            "announcements": st.column_config.NumberColumn("Announcements made"),
+            "commitments": st.column_config.NumberColumn("Commitments received"),
+        },
+    )
     st.stop()
 row = table.loc[table["organisation_id"] == picked].iloc[0]
 links.show_record("id", organisation_key(int(row.organisation_id), row.identifier))
