@@ -62,11 +62,6 @@ def _last_changed(url: str, version: int):
     return last_changed(_engine(url))
 
 
-def everything_version() -> int:
-    """The data's version now (``tracker.figures.data_version``): what caches are keyed on."""
-    return queries.data_version(_engine(store.database_url()))
-
-
 def money_column(label: str, help: str | None = None):
     """A column of pounds: the frame holds pounds as exact decimals of pence / 100."""
     return st.column_config.NumberColumn(label, help=help, format="£%,.2f")
@@ -116,7 +111,9 @@ def sidebar() -> View:
     if searched_for:
         st.switch_page(SEARCH_PAGE, query_params={"q": searched_for})
     as_at = today()
-    everything = tracker_data()
+    url = store.database_url()
+    version = queries.data_version(_engine(url))  # read once a run: the figures and "last changed" share it
+    everything = _data(url, None, version)
     options = choices(everything)  # kept with the data
     labels = [fy.label for fy in options["years"]]
     notes = links.filters_from_address(options, labels)  # a link opened: its filters
@@ -154,7 +151,7 @@ def sidebar() -> View:
         areas = multi_pick("Area", options["areas"], "filter_areas", "areas", format_func=area_label)
         st.divider()
         st.caption(f"Figures as at **{as_at:%-d %B %Y}**. Financial years run from 1 April to 31 March.")
-        st.caption(last_changed_sentence(_last_changed(store.database_url(), everything_version())))
+        st.caption(last_changed_sentence(_last_changed(url, version)))
     filters = Filters(first, last, tuple(funders), tuple(recipients), tuple(programmes), tuple(areas))
     links.write_filters(filters)
     return View(narrowed(everything, filters), filters, as_at, everything)
