@@ -1,12 +1,16 @@
-"""Overview: where the money stands, committed against delivered by financial year."""
+"""Overview: where the money stands, committed against delivered by financial year,
+and what changed since the last review meeting (``/?since=2026-11-03``: since that day)."""
 
+from datetime import UTC, date, datetime
 from functools import partial
 
+import pandas as pd
 import streamlit as st
 
-from dashboard import auth, charts, downloads
+from dashboard import auth, charts, downloads, links
 from dashboard.components import (
     current_view,
+    engine,
     filters_caption,
     illustrative_notice,
     milestones_table,
@@ -16,14 +20,16 @@ from dashboard.components import (
     stop_if_nothing_to_show,
 )
 from tracker.core.money import format_short, to_decimal
+from tracker.figures import changes_since, view_links
 from tracker.figures.areas import shared_note as note_on_shared
-from tracker.figures.data import breakdown, overview
+from tracker.figures.data import breakdown, data_version, overview
 from tracker.figures.delivery import qualified, unplaced_notes
 from tracker.figures.finance_tables import yearly_table
 from tracker.figures.markdown_text import escape_markdown
 from tracker.figures.table_cells import EMPTY, percent
+from tracker.review import meetings as review
 
-auth.require("view")
+me = auth.require("view")
 
 shown = current_view()
 as_at = shown.today
@@ -160,3 +166,158 @@ st.dataframe(
         "pct_delivered": st.column_config.NumberColumn("% delivered", format="percent"),
     },
 )
+
+
+# --- what changed since a day (the last review meeting's, unless another is chosen) ---------------
+
+SINCE_PICK, SINCE_DEFAULT = "overview_since", "_overview_since_default"
+EARLIEST = date(2000, 1, 1)
+
+
+@st.cache_resource(show_spinner=False, max_entries=2)
+def _default_since(_db, url: str, version: int, today: date) -> changes_since.DefaultSince:
+    """The last review meeting's day (or 30 days back), read again when anything is saved."""
+    return changes_since.default_since(review.meetings(_db), today)
+
+
+@st.cache_resource(show_spinner="Reading what changed…", max_entries=4)
+def _changes(_db, _data, url: str, version: int, since: date) -> changes_since.Changes:
+    """What changed since ``since``, read again when anything is saved; shared, never changed."""
+    return changes_since.changes_since(_db, _data, since)
+
+
+def _pounds(values):
+    return values.map(lambda pence: None if pd.isna(pence) else to_decimal(int(pence)))
+
+
+def _when(label: str):
+    return st.column_config.DatetimeColumn(label, format="D MMM YYYY, HH:mm", timezone="UTC")
+
+
+def _day(label: str):
+    return st.column_config.DateColumn(label, format="D MMM YYYY")
+
+
+def _more(listed: changes_since.Listed, what: str) -> None:
+    if listed.more:
+        st.caption(f"The latest {len(listed.rows):,} of {listed.count:,} {what}.")
+
+
+st.subheader("Changes since")
+database = engine()
+url, version = database.url.render_as_string(), data_version(database)
+latest = max(as_at, datetime.now(UTC).date())  # audit times are real UTC times; as-at may be a set day
+default = _default_since(database, url, version, as_at)
+state = st.session_state
+if state.get(SINCE_DEFAULT) != default.day:  # first run, or a meeting held since: follow the new default
+    if state.get(SINCE_PICK) in (None, state.get(SINCE_DEFAULT)):
+        state[SINCE_PICK] = default.day
+    state[SINCE_DEFAULT] = default.day
+asked = links.asked_record(view_links.SINCE, state.get(SINCE_PICK))
+if asked is not None:
+    day, refused = view_links.since_from_param(asked, EARLIEST, latest)
+    if day is not None:
+        state[SINCE_PICK] = day
+    else:
+        st.warning(escape_markdown(f"{refused} Showing the changes {default.reason}."), icon=":material/link_off:")
+        state[SINCE_PICK] = default.day
+since = st.date_input(
+    "Since",
+    min_value=EARLIEST,
+    max_value=latest,
+    format="DD/MM/YYYY",
+    key=SINCE_PICK,
+    help="Changes saved on or after this day (UTC). The sidebar's filters do not apply here.",
+)
+since = since or default.day
+links.show_record(view_links.SINCE, None if since == default.day else since.isoformat())
+found = _changes(database, shown.everything, url, version, since)
+st.caption(
+    f"Showing the changes {default.reason}." if since == default.day else f"Default: the changes {default.reason}."
+)
+st.markdown(f"**{found.sentence()}**")
+if auth.allows(me, "view_audit"):
+    st.page_link(
+        "app_pages/audit.py",
+        label=f"Every change in the Audit trail (set its dates to start on {changes_since.day_words(since)})",
+        icon=":material/history:",
+    )
+
+LINK = st.column_config.LinkColumn("Open", display_text=r"ref=(.*)$", help="Its announcement's page")
+
+if found.announcements.count:
+    with st.expander(f"New announcements: {found.announcements.count:,}"):
+        rows = found.announcements.rows
+        st.dataframe(
+            rows.assign(total_pence=_pounds(rows["total_pence"])),
+            hide_index=True,
+            width="stretch",
+            placeholder=EMPTY,
+            column_order=["address", "title", "funder", "announced_on", "total_pence", "recorded_at"],
+            column_config={
+                "address": st.column_config.LinkColumn("Ref", display_text=r"ref=(.*)$", pinned=True),
+                "title": st.column_config.TextColumn("Title", width="large"),
+                "funder": "Funder",
+                "announced_on": _day("Announced"),
+                "total_pence": money_column("Total announced", help="What its commitments announced, in full."),
+                "recorded_at": _when("Recorded (UTC)"),
+            },
+        )
+        _more(found.announcements, "new announcements")
+if found.commitments.count:
+    with st.expander(f"Commitments new, changed or deleted: {found.commitments.count:,}"):
+        st.dataframe(
+            found.commitments.rows,
+            hide_index=True,
+            width="stretch",
+            placeholder=EMPTY,
+            column_order=["ref", "purpose", "change", "what", "changed_at", "address"],
+            column_config={
+                "ref": st.column_config.TextColumn("Ref", pinned=True),
+                "purpose": st.column_config.TextColumn("Purpose", width="medium"),
+                "change": "Change",
+                "what": st.column_config.TextColumn("What changed", width="large"),
+                "changed_at": _when("When (UTC)"),
+                "address": LINK,
+            },
+        )
+        _more(found.commitments, "commitments changed")
+if found.deliveries.count:
+    with st.expander(f"Deliveries recorded: {found.deliveries.count:,}"):
+        rows = found.deliveries.rows
+        st.dataframe(
+            rows.assign(amount_pence=_pounds(rows["amount_pence"])),
+            hide_index=True,
+            width="stretch",
+            placeholder=EMPTY,
+            column_order=["commitment_ref", "ref", "paid_on", "amount_pence", "kind", "recorded_at", "address"],
+            column_config={
+                "commitment_ref": st.column_config.TextColumn("Commitment", pinned=True),
+                "ref": "Delivery",
+                "paid_on": _day("Paid on"),
+                "amount_pence": signed_money_column("Amount", help="A negative amount is a correction or clawback."),
+                "kind": "Kind",
+                "recorded_at": _when("Recorded (UTC)"),
+                "address": LINK,
+            },
+        )
+        _more(found.deliveries, "deliveries")
+if found.milestones.count:
+    with st.expander(f"Milestones added or met: {found.milestones.count:,}"):
+        st.dataframe(
+            found.milestones.rows,
+            hide_index=True,
+            width="stretch",
+            placeholder=EMPTY,
+            column_order=["title", "commitment_ref", "change", "due_on", "achieved_on", "changed_at", "address"],
+            column_config={
+                "title": st.column_config.TextColumn("Milestone", pinned=True),
+                "commitment_ref": "Commitment",
+                "change": "Change",
+                "due_on": _day("Due"),
+                "achieved_on": _day("Achieved"),
+                "changed_at": _when("When (UTC)"),
+                "address": LINK,
+            },
+        )
+        _more(found.milestones, "milestones added or met")

@@ -11,8 +11,10 @@ The contract (docs/links.md shows examples)::
     area=W06000015          an ONS GSS area code (or ``not stated``)
 
 Pages add their own keys for one record (``/announcements?ref=A1``,
-``/organisations?id=GB-...``, ``/areas?code=W06000015``): those belong to the
-page, these to every page. A value the data does not hold is left out with a
+``/organisations?id=GB-...``, ``/areas?code=W06000015``) or their own view
+(the Overview's ``/?since=2026-11-03``: its changes since that day,
+``SINCE``): those belong to the page, these to every page. ``record_address``
+writes a record's address. A value the data does not hold is left out with a
 note saying so (an address is anyone's text), never a reason to show nothing.
 """
 
@@ -20,6 +22,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
+from urllib.parse import quote
 
 from tracker.core.fiscal import FinancialYear
 from tracker.figures.filters import Filters
@@ -30,6 +34,7 @@ RANGE = ".."
 NAMED = {"funder": "funders", "recipient": "recipients", "programme": "programmes", "area": "areas"}
 KEYS = (YEARS, *NAMED)
 NOTE_VALUES_AT_MOST = 3  # values a note quotes; past that it counts them
+SINCE = "since"  # the Overview's own key: the day its "Changes since" starts (ISO, 2026-11-03)
 
 
 def to_params(filters: Filters) -> dict[str, list[str]]:
@@ -123,3 +128,23 @@ def _quoted(values: list[str]) -> str:
     shown = ", ".join(repr(value) for value in values[:NOTE_VALUES_AT_MOST])
     more = len(values) - NOTE_VALUES_AT_MOST
     return f"{shown} and {more:,} more" if more > 0 else shown
+
+
+def record_address(page: str, key: str, value: str) -> str:
+    """The address of one record's page, ``/announcements?ref=WG-2020/03``: a
+    ref's own characters (letters, digits, ``- _ . / :``) stay as typed, so
+    the address shows the ref; anything else is escaped."""
+    return f"/{page}?{key}={quote(value, safe='/:')}"
+
+
+def since_from_param(text: str, earliest: date, latest: date) -> tuple[date | None, str | None]:
+    """The day ``?since=`` names (ISO, ``2026-11-03``), or None and why, in words."""
+    try:
+        day = date.fromisoformat(text.strip())
+    except ValueError:
+        return None, f"The date {text!r} in the address is not a day like 2026-11-03."
+    if not earliest <= day <= latest:
+        return None, (
+            f"The date {day.isoformat()} in the address is not between {earliest.isoformat()} and {latest.isoformat()}."
+        )
+    return day, None
