@@ -151,7 +151,7 @@ def test_the_counts_are_the_lists_lengths_and_the_sentence_says_them(history) ->
 
 
 def test_a_day_counts_from_its_start_in_utc(history) -> None:
-    engine, moment = history
+    engine, _moment = history
     today = datetime.now(UTC).date()
 
     everything = _changes(engine, today - timedelta(days=1))
