@@ -47,7 +47,9 @@ def _announcements_stored(url: str) -> int:
     engine = ensure_schema(url)
     try:
         with read_session(engine) as session:
-            return session.scalar(select(func.count()).select_from(Announcement).where(Announcement.deleted_at.is_(None)))
+            return session.scalar(
+                select(func.count()).select_from(Announcement).where(Announcement.deleted_at.is_(None))
+            )
     finally:
         engine.dispose()
 
