@@ -1,5 +1,6 @@
 """Areas: the money for one place (a council area, Wales, the UK), by financial
-year and by commitment. Each area has its own address (``/areas?code=W06000015``)."""
+year, by announcement and by commitment. Each area has its own address
+(``/areas?code=W06000015``); each announcement listed links to its own."""
 
 from functools import partial
 
@@ -14,6 +15,7 @@ from tracker.figures.areas import area_label
 from tracker.figures.delivery import in_pounds, qualified
 from tracker.figures.filters import area_choices
 from tracker.figures.markdown_text import escape_markdown
+from tracker.figures.table_cells import EMPTY
 
 auth.require("view")
 
@@ -84,6 +86,25 @@ st.dataframe(
         "delivered": money_column("Delivered"),
         "variance": signed_money_column("Variance", help="Delivered minus committed: in brackets when behind."),
         "status": st.column_config.TextColumn("At year end"),
+    },
+)
+
+st.markdown("**Announcements with money naming this area**")
+announcements = pager(len(view.announcements), f"areas_announcements_page_{code}", "announcements")
+st.dataframe(
+    in_pounds(announcements.rows(view.announcements), ["committed"]),
+    hide_index=True,
+    width="stretch",
+    placeholder=EMPTY,
+    column_order=["address", "announced_on", "title", "funder", "committed"],
+    column_config={
+        "address": st.column_config.LinkColumn("Ref", display_text=r"ref=(.*)$", pinned=True),
+        "announced_on": st.column_config.DateColumn("Announced", format="D MMM YYYY"),
+        "title": st.column_config.TextColumn("Title", width="large"),
+        "funder": st.column_config.TextColumn("Funder"),
+        "committed": money_column(
+            "Committed here", help="The money of its commitments that name this area, in full even when shared."
+        ),
     },
 )
 

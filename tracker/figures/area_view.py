@@ -1,5 +1,6 @@
 """One area's page: the money for an area (a GSS code) and what has been
-delivered of it, by financial year and by commitment.
+delivered of it, by financial year, by commitment and by the announcements
+that made it (each with the money its commitments naming the area hold).
 
 A commitment names the areas it benefits; it is listed under each with its
 full money, and "shared with N other areas" says when the money is not the
@@ -16,6 +17,7 @@ import pandas as pd
 
 from tracker.core.money import format_short
 from tracker.figures import delivery as delivery_maths
+from tracker.figures.announcement_list import announcements_of
 from tracker.figures.areas import NOT_STATED, area_label, kept_area_rows
 from tracker.figures.data import TrackerData
 from tracker.figures.filters import Filters
@@ -31,6 +33,8 @@ class AreaView:
     yearly: pd.DataFrame  # slippage_by_year's frame, with an unphased row when needed
     commitments: pd.DataFrame  # ref, purpose, recipient, funder, committed, delivered, shared_with, areas
     headline: delivery_maths.Headline
+    # ref, announced_on, title, funder, address, committed (of its commitments naming the area, in full)
+    announcements: pd.DataFrame
 
     @property
     def is_empty(self) -> bool:
@@ -74,4 +78,7 @@ def area_view(data: TrackerData, code: str, today: date) -> AreaView:
         yearly=progress.by_year,
         commitments=table.drop(columns="commitment_id").reset_index(drop=True),
         headline=delivery_maths.headline(schedule, mine.deliveries, mine.commitments, today),
+        announcements=announcements_of(
+            mine.commitments, progress.by_commitment.set_index("commitment_id")["committed"]
+        ),
     )

@@ -17,6 +17,7 @@ import pandas as pd
 
 from tracker.core.money import format_short
 from tracker.figures import delivery as delivery_maths
+from tracker.figures.announcement_list import announcements_of
 from tracker.figures.data import TrackerData
 from tracker.figures.filters import Filters, narrowed
 from tracker.figures.shared import per_data
@@ -85,11 +86,5 @@ def organisation_view(
     funded = _side(everything, replace(filters, funder_orgs=(organisation_id,)), FUNDED, today)
     received = _side(everything, replace(filters, recipient_orgs=(organisation_id,)), RECEIVED, today)
     commitments = narrowed(everything, replace(filters, funder_orgs=(organisation_id,))).commitments
-    announcements = (
-        commitments[["announcement_ref", "announced_on", "title"]]
-        .drop_duplicates("announcement_ref")
-        .rename(columns={"announcement_ref": "ref"})
-        .sort_values(["announced_on", "ref"], na_position="last")
-        .reset_index(drop=True)
-    )
+    announcements = announcements_of(commitments)[["ref", "announced_on", "title"]]
     return OrganisationView(organisation_id, name, funded, received, announcements)
