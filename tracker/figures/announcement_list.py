@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from tracker.figures.view_links import record_address
+from tracker.figures.view_links import record_addresses
 
 COLUMNS = ["ref", "announced_on", "title", "funder", "address"]
 
@@ -29,7 +29,7 @@ def announcements_of(commitments: pd.DataFrame, committed: pd.Series | None = No
             "funder": first["funder"].to_numpy(dtype=object),
         }
     )
-    frame["address"] = pd.Series([record_address("announcements", "ref", ref) for ref in frame["ref"]], dtype=object)
+    frame["address"] = record_addresses("announcements", "ref", frame["ref"])
     if committed is not None:
         by_commitment = pd.Series(
             commitments["commitment_id"].map(committed).fillna(0).to_numpy(dtype="int64"),

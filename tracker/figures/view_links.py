@@ -20,10 +20,13 @@ note saying so (an address is anyone's text), never a reason to show nothing.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from urllib.parse import quote
+
+import pandas as pd
 
 from tracker.core.fiscal import FinancialYear
 from tracker.figures.filters import Filters
@@ -34,6 +37,7 @@ RANGE = ".."
 NAMED = {"funder": "funders", "recipient": "recipients", "programme": "programmes", "area": "areas"}
 KEYS = (YEARS, *NAMED)
 NOTE_VALUES_AT_MOST = 3  # values a note quotes; past that it counts them
+_AS_TYPED = re.compile(r"[A-Za-z0-9_./:-]+")  # what ``quote(value, safe="/:")`` leaves as it is
 SINCE = "since"  # the Overview's own key: the day its "Changes since" starts (ISO, 2026-11-03)
 
 
@@ -135,6 +139,16 @@ def record_address(page: str, key: str, value: str) -> str:
     ref's own characters (letters, digits, ``- _ . / :``) stay as typed, so
     the address shows the ref; anything else is escaped."""
     return f"/{page}?{key}={quote(value, safe='/:')}"
+
+
+def record_addresses(page: str, key: str, values: pd.Series) -> pd.Series:
+    """``record_address`` of each of ``values`` (text), worked out at once: a
+    value of a ref's own characters is written as it is, others escaped."""
+    text = values.astype(object)
+    plain = text.str.fullmatch(_AS_TYPED.pattern).fillna(False).to_numpy(dtype=bool)
+    out = (f"/{page}?{key}=" + text.where(plain, "")).astype(object)
+    out[~plain] = [record_address(page, key, str(value)) for value in text[~plain]]
+    return out
 
 
 def since_from_param(text: str, earliest: date, latest: date) -> tuple[date | None, str | None]:
