@@ -233,7 +233,9 @@ since = since or default.day
 links.show_record(view_links.SINCE, None if since == default.day else since.isoformat())
 found = _changes(database, shown.everything, url, version, since)
 st.caption(
-    f"Showing the changes {default.reason}." if since == default.day else f"Default: the changes {default.reason}."
+    f"Showing the changes {default.reason}."
+    if since == default.day
+    else f"A day chosen; by default the changes {default.reason}."
 )
 st.markdown(f"**{found.sentence()}**")
 if auth.allows(me, "view_audit"):
@@ -243,7 +245,7 @@ if auth.allows(me, "view_audit"):
         icon=":material/history:",
     )
 
-LINK = st.column_config.LinkColumn("Open", display_text=r"ref=(.*)$", help="Its announcement's page")
+LINK = st.column_config.LinkColumn("Announcement", display_text=r"ref=(.*)$", help="The page that shows it")
 
 if found.announcements.count:
     with st.expander(f"New announcements: {found.announcements.count:,}"):
@@ -271,7 +273,7 @@ if found.commitments.count:
             hide_index=True,
             width="stretch",
             placeholder=EMPTY,
-            column_order=["ref", "purpose", "change", "what", "changed_at", "address"],
+            column_order=["ref", "address", "purpose", "change", "what", "changed_at"],
             column_config={
                 "ref": st.column_config.TextColumn("Ref", pinned=True),
                 "purpose": st.column_config.TextColumn("Purpose", width="medium"),
@@ -290,7 +292,7 @@ if found.deliveries.count:
             hide_index=True,
             width="stretch",
             placeholder=EMPTY,
-            column_order=["commitment_ref", "ref", "paid_on", "amount_pence", "kind", "recorded_at", "address"],
+            column_order=["commitment_ref", "address", "ref", "paid_on", "amount_pence", "kind", "recorded_at"],
             column_config={
                 "commitment_ref": st.column_config.TextColumn("Commitment", pinned=True),
                 "ref": "Delivery",
@@ -309,7 +311,7 @@ if found.milestones.count:
             hide_index=True,
             width="stretch",
             placeholder=EMPTY,
-            column_order=["title", "commitment_ref", "change", "due_on", "achieved_on", "changed_at", "address"],
+            column_order=["title", "commitment_ref", "address", "change", "due_on", "achieved_on", "changed_at"],
             column_config={
                 "title": st.column_config.TextColumn("Milestone", pinned=True),
                 "commitment_ref": "Commitment",

@@ -63,7 +63,10 @@ def test_with_no_meeting_the_section_starts_30_days_before_the_as_at_day(app_dat
     thirty_days_back = date(2026, 10, 28)
 
     assert at.date_input(key=PICK).value == thirty_days_back
-    assert "Showing the changes over the last 30 days (no review meeting has been held yet)." in _texts(at)
+    assert (
+        "Showing the changes over the last 30 days, since 28 October 2026 (no review meeting has been held yet)."
+        in _texts(at)
+    )
     expected = _expected(app_database, thirty_days_back)
     assert f"**{expected.sentence()}**" in _texts(at)
     assert expected.announcements.count == _announcements_stored(app_database)  # every demo announcement is new
@@ -90,7 +93,10 @@ def test_a_since_in_the_address_is_the_day_shown_and_stays_there(app_database: s
 
     assert at.date_input(key=PICK).value == date(2026, 11, 3)
     assert at.query_params["since"] == "2026-11-03"
-    assert "Default: the changes over the last 30 days (no review meeting has been held yet)." in _texts(at)
+    assert (
+        "A day chosen; by default the changes over the last 30 days, since 28 October 2026 (no review meeting has been held yet)."
+        in _texts(at)
+    )
     assert f"**{_expected(app_database, date(2026, 11, 3)).sentence()}**" in _texts(at)
 
 

@@ -39,7 +39,7 @@ def test_with_no_meeting_held_the_default_is_30_days_back_and_says_so() -> None:
     for meetings in (_meetings(), _meetings(date(2027, 1, 5))):
         found = default_since(meetings, date(2026, 11, 27))
         assert found.day == date(2026, 10, 28)
-        assert found.reason == "over the last 30 days (no review meeting has been held yet)"
+        assert found.reason == "over the last 30 days, since 28 October 2026 (no review meeting has been held yet)"
 
 
 def test_the_sentence_counts_each_list_and_says_none_in_words() -> None:

@@ -124,7 +124,10 @@ def default_since(meetings: pd.DataFrame, today: date) -> DefaultSince:
         last = max(held)
         return DefaultSince(last, f"since the last review meeting on {day_words(last)}")
     start = today - timedelta(days=DAYS_WITHOUT_A_MEETING)
-    return DefaultSince(start, f"over the last {DAYS_WITHOUT_A_MEETING} days (no review meeting has been held yet)")
+    return DefaultSince(
+        start,
+        f"over the last {DAYS_WITHOUT_A_MEETING} days, since {day_words(start)} (no review meeting has been held yet)",
+    )
 
 
 def _counted(count: int, one: str, many: str) -> str:
