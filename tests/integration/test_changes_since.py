@@ -1,9 +1,10 @@
 """What changed since a day (tracker.figures.changes_since), read from the audit trail.
 
 The founding example (A1 with C1 and C2, a payment D1 and a milestone M1) is
-saved first; then, after a moment noted between the two, a second
-announcement (A2 with C3), a change of C1's amount, C2 deleted, a delivery
-and a milestone of C3, M1 met, and a commitment C4 made and deleted again.
+saved first, with A0's C5 made and deleted; then, after a moment noted
+between the two, a second announcement (A2 with C3), a change of C1's amount
+and areas, C2 deleted, a delivery and a milestone of C3, M1 met, C5 restored,
+and a commitment C4 made and deleted again.
 Every write goes through the use-cases, so the audit events are the ones a
 person's writes make, at the times they were made. Only what came after the
 moment is listed; C4, neither there before nor now, is not.
@@ -24,7 +25,7 @@ from tracker.figures import changes_since as cs
 from tracker.figures import data as queries
 from tracker.records.announcements import create_announcement
 from tracker.records.commitments import update_commitment
-from tracker.records.deletion import delete
+from tracker.records.deletion import delete, restore
 from tracker.records.deliveries import record_delivery
 from tracker.records.inputs import AnnouncementInput, CommitmentInput, DeliveryInput, MilestoneInput
 from tracker.records.milestones import create_milestone, update_milestone
@@ -36,6 +37,16 @@ LATER = AnnouncementInput(
     funder="Welsh Government",
     commitments=(CommitmentInput(ref="C4", purpose="Gone again", recipient="Welsh councils", kind="one-off",
                                  amount="£10,000", first_year="2022-23"),),
+)  # fmt: skip
+
+
+EARLIER = AnnouncementInput(
+    ref="A0",
+    announced_on="2019-06-01",
+    title="Deleted before, restored after",
+    funder="Welsh Government",
+    commitments=(CommitmentInput(ref="C5", purpose="Back again", recipient="Welsh councils", kind="one-off",
+                                 amount="£20,000", first_year="2020-21"),),
 )  # fmt: skip
 
 
@@ -55,13 +66,15 @@ def history(each_engine: Engine) -> tuple[Engine, datetime]:
     found(engine)
     record_delivery(PAYMENT, engine=engine, actor=EDITOR)
     create_milestone(CDO_IN_POST, engine=engine, actor=EDITOR)
+    create_announcement(EARLIER, engine=engine, actor=EDITOR)
+    delete("commitment", "C5", expected_version=_version(engine, Commitment, "C5"), engine=engine, actor=EDITOR)
     moment = _newest_event_time(engine) + timedelta(microseconds=1)
     time.sleep(0.01)  # the writes below are later than the moment, on any clock's resolution
 
     create_announcement(SECOND, engine=engine, actor=EDITOR)
     update_commitment(
         "C1",
-        CommitmentInput(**{**CDO.__dict__, "amount": "£600,000"}),
+        CommitmentInput(**{**CDO.__dict__, "amount": "£600,000", "areas": "W06000015"}),
         expected_version=_version(engine, Commitment, "C1"),
         reason="correction",
         engine=engine,
@@ -81,6 +94,7 @@ def history(each_engine: Engine) -> tuple[Engine, datetime]:
         engine=engine,
         actor=EDITOR,
     )
+    restore("commitment", "C5", engine=engine, actor=EDITOR)
     create_announcement(LATER, engine=engine, actor=EDITOR)
     delete("commitment", "C4", expected_version=_version(engine, Commitment, "C4"), engine=engine, actor=EDITOR)
     return engine, moment
@@ -106,9 +120,11 @@ def test_commitments_new_changed_and_deleted_since_are_told_apart_in_words(histo
     engine, moment = history
     rows = _changes(engine, moment).commitments.rows.set_index("ref")
 
-    assert set(rows.index) == {"C1", "C2", "C3"}  # C4 was made and deleted since: not there then, nor now
+    assert set(rows.index) == {"C1", "C2", "C3", "C5"}  # C4 was made and deleted since: not there then, nor now
     assert rows.loc["C1", "change"] == cs.CHANGED
-    assert rows.loc["C1", "what"] == "Amount changed from £500,000 to £600,000"
+    assert rows.loc["C1", "what"] == "Amount changed from £500,000 to £600,000; Areas added: Cardiff (W06000015)"
+    assert rows.loc["C5", "change"] == cs.RESTORED
+    assert rows.loc["C5", "what"] == "Restored"
     assert rows.loc["C2", "change"] == cs.DELETED
     assert rows.loc["C2", "what"].startswith("Deleted. Ref: C2; Purpose: Council digital transformation")
     assert rows.loc["C3", "change"] == cs.NEW
@@ -145,7 +161,7 @@ def test_the_counts_are_the_lists_lengths_and_the_sentence_says_them(history) ->
             assert listed.more == every.count - len(listed.rows)
             assert list(listed.rows.iloc[:, 0]) == list(every.rows.iloc[:most, 0])  # the same, latest first
     assert whole.sentence() == (
-        f"Since {whole.since.day} {whole.since:%B %Y}: 2 new announcements, 3 commitments changed, "
+        f"Since {whole.since.day} {whole.since:%B %Y}: 2 new announcements, 4 commitments changed, "
         "1 delivery, 2 milestones added or met."
     )
 
@@ -155,9 +171,9 @@ def test_a_day_counts_from_its_start_in_utc(history) -> None:
     today = datetime.now(UTC).date()
 
     everything = _changes(engine, today - timedelta(days=1))
-    assert set(everything.announcements.rows["ref"]) == {"A1", "A2", "A3"}
+    assert set(everything.announcements.rows["ref"]) == {"A0", "A1", "A2", "A3"}
     commitments = everything.commitments.rows
-    assert dict(zip(commitments["ref"], commitments["change"])) == {"C1": cs.NEW, "C3": cs.NEW}  # C2, C4: made, gone
+    assert dict(zip(commitments["ref"], commitments["change"])) == {"C1": cs.NEW, "C3": cs.NEW, "C5": cs.NEW}
     nothing = _changes(engine, today + timedelta(days=1))
     assert nothing.is_empty
     assert nothing.sentence() == f"Since {nothing.since.day} {nothing.since:%B %Y}: nothing recorded or changed."
