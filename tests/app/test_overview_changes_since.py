@@ -125,3 +125,15 @@ def test_each_list_links_its_rows_to_their_announcements(app_database: str) -> N
     deliveries = shown[f"Deliveries recorded: {expected.deliveries.count:,}"].dataframe[0].value
     assert len(deliveries) == min(expected.deliveries.count, changes_since.SHOWN_AT_MOST)
     assert deliveries["address"].notna().all()
+
+
+def test_the_audit_trail_is_offered_only_to_those_who_may_see_it(app_as) -> None:
+    def audit_links(at: AppTest) -> list[str]:
+        return [link.proto.label for link in at.get("page_link") if "Audit trail" in link.proto.label]
+
+    admin = _open()
+    assert audit_links(admin) == ["Every change in the Audit trail (set its dates to start on 28 October 2026)"]
+    viewer = app_as("viewer").run()
+    assert not viewer.exception
+    assert viewer.date_input(key=PICK).value == date(2026, 10, 28)  # the changes are for everyone
+    assert audit_links(viewer) == []
