@@ -221,7 +221,8 @@ if asked is not None:
     else:
         st.warning(escape_markdown(f"{refused} Showing the changes {default.reason}."), icon=":material/link_off:")
         state[SINCE_PICK] = default.day
-since = st.date_input(
+picker, _ = st.columns([1, 2])
+since = picker.date_input(
     "Since",
     min_value=EARLIEST,
     max_value=latest,
