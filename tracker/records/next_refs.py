@@ -6,6 +6,8 @@ suggestion they may keep or change: announcements ``A1`` .. ``A12`` give
 digits padded as the data pads them). The prefix is the one most refs share
 (ties: the one numbered furthest, then the first alphabetically); with no
 numbered refs at all, the entity's own letter (``A1``, ``C1``, ``D1``, ``M1``).
+In the database (``suggested_refs``) "most refs" are the newest thousand, so
+a suggestion is worked out in milliseconds whatever the size of the data.
 
 A suggestion never equals a ref already held, deleted ones included: a
 deleted record keeps its row and its ref (an admin can restore it), so a
@@ -20,7 +22,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, func, select
 
 from db.models import Announcement, Commitment, Delivery, Milestone
 from db.session import read_session
@@ -34,6 +36,7 @@ _MODELS: dict[str, type[Announcement | Commitment | Delivery | Milestone]] = {
     "milestone": Milestone,
 }
 _NUMBERED = re.compile(r"(.*?)([0-9]+)")  # a prefix, then the digits the ref ends with
+RECENT = 1_000  # the newest refs whose pattern a suggestion follows
 
 
 def suggest_refs(existing: Iterable[str], default_prefix: str, count: int = 1) -> list[str]:
@@ -76,11 +79,38 @@ def _numbered_on(prefix: str, number: int, width: int, taken: set[str], count: i
     return found
 
 
+def _prefix(refs: Iterable[str]) -> str | None:
+    """The prefix most of ``refs`` that end in digits share (None: none do)."""
+    counts = Counter(numbered.group(1) for ref in refs if (numbered := _NUMBERED.fullmatch(ref)))
+    return min(counts, key=lambda p: (-counts[p], p)) if counts else None
+
+
 def suggested_refs(engine: Engine, entity: str, count: int = 1) -> list[str]:
     """``count`` refs for new records of ``entity`` (``announcement``,
     ``commitment``, ``delivery`` or ``milestone``), free among every row
-    stored, deleted or not."""
+    stored, deleted or not.
+
+    Read in proportion to what is suggested, not to what is stored: the
+    pattern is the one of the ``RECENT`` newest refs (the pattern in use
+    now), numbered on from the highest refs holding its prefix (the longest,
+    then the last in order: the highest numbers). The refs suggested are then
+    looked up, and any already held skipped, so a suggestion is never a ref
+    already held however the older refs were numbered."""
     model = _MODELS[entity]
     with read_session(engine) as session:
-        stored = session.scalars(select(model.ref)).all()
-    return suggest_refs(stored, DEFAULT_PREFIXES[entity], count)
+        known = set(session.scalars(select(model.ref).order_by(model.id.desc()).limit(RECENT)))
+        prefix = _prefix(known)
+        if prefix is not None:
+            highest = (
+                select(model.ref)
+                .where(func.substr(model.ref, 1, len(prefix)) == prefix)
+                .order_by(func.length(model.ref).desc(), model.ref.desc())
+                .limit(RECENT)
+            )
+            known.update(session.scalars(highest))
+        while True:
+            found = suggest_refs(known, DEFAULT_PREFIXES[entity], count)
+            held = set(session.scalars(select(model.ref).where(model.ref.in_(found))))
+            if not held:
+                return found
+            known |= held
