@@ -481,13 +481,27 @@ def suggest(widget_key: str, suggestion: str) -> None:
     state[offered] = suggestion
 
 
-def clear(prefix: str, *keep: str) -> None:
-    """Empty every widget whose key starts with ``prefix`` (call it from the
-    callback of a save that succeeded, before the widgets are drawn again):
-    the next record starts from a blank form, and the same one is not saved twice."""
+def blank(fields: Sequence[Field], key_prefix: str) -> None:
+    """Empty the widgets of ``fields`` (call it from the callback of a save
+    that succeeded, before they are drawn again): the next record starts from
+    a blank form, and the same one is not saved twice.
+
+    Each value is set, not deleted: a widget whose state is deleted starts
+    again at its default on the server, but the browser keeps showing (and
+    sends back) what was typed; a value set in the session state is sent to
+    the browser and shown."""
     state = st.session_state
-    for widget_key in [k for k in state if str(k).startswith(prefix) and k not in keep]:
-        del state[widget_key]
+    for field in fields:
+        widget_key = key(key_prefix, field)
+        if field.kind is Kind.CHOICE:
+            state[widget_key] = field.options[0] if field.required else None
+        elif field.kind in (Kind.ORGANISATION, Kind.COMMITMENT):
+            state[widget_key] = None
+        else:
+            state[widget_key] = ""
+        for more in (f"{widget_key}_new", f"{widget_key}_find"):  # a new organisation's name; a search box
+            if more in state:
+                state[more] = ""
 
 
 ANNOUNCEMENTS_PAGE = "app_pages/announcements.py"  # /announcements?ref=A1 (docs/links.md)

@@ -101,8 +101,12 @@ def save_announcement() -> None:
         state["record_a_problems"] = ValidationFailed([FieldProblem("ref", "", str(err))])
         return
     clear_data()
-    forms.clear("record_a_")
-    forms.clear("record_c")
+    forms.blank(ANNOUNCEMENT.fields, "record_a_")
+    for prefix in commitment_prefixes():
+        forms.blank(COMMITMENT.fields, prefix)
+    state["record_a_count"] = 1
+    for shown in ("record_a_problems", "record_a_schedule", "record_a_warnings"):
+        state.pop(shown, None)
     state["record_saved"] = Saved(
         f"Saved announcement {inp.ref} with {len(inp.commitments)} commitment"
         f"{'' if len(inp.commitments) == 1 else 's'}. The other pages now include it.",
@@ -154,14 +158,14 @@ if "New announcement" in tabs:
 # --- delivery and milestone ------------------------------------------------------------
 
 
-def save(use_case, inp, prefix: str, message: str) -> None:
+def save(use_case, form, inp, prefix: str, message: str) -> None:
     """Save through a write use-case: problems go beside their fields (and
     everything typed stays); saved, the form is emptied and what was saved
     said at the top, with a link to the commitment's announcement."""
     saved, _ = auth.attempt(lambda: use_case(inp, engine=db, actor=auth.actor()), f"{prefix}problems")
     if saved:
         clear_data()
-        forms.clear(prefix)
+        forms.blank(form.fields, prefix)
         state["record_saved"] = Saved(
             message,
             forms.announcement_of(inp.commitment_ref),
@@ -172,13 +176,21 @@ def save(use_case, inp, prefix: str, message: str) -> None:
 @guarded
 def save_delivery() -> None:
     inp = read_input(DELIVERY, "record_d_")
-    save(deliveries.record_delivery, inp, "record_d_", f"Saved delivery {inp.ref} against {inp.commitment_ref}.")
+    save(
+        deliveries.record_delivery,
+        DELIVERY,
+        inp,
+        "record_d_",
+        f"Saved delivery {inp.ref} against {inp.commitment_ref}.",
+    )
 
 
 @guarded
 def save_milestone() -> None:
     inp = read_input(MILESTONE, "record_m_")
-    save(milestones.create_milestone, inp, "record_m_", f"Saved milestone {inp.ref} on {inp.commitment_ref}.")
+    save(
+        milestones.create_milestone, MILESTONE, inp, "record_m_", f"Saved milestone {inp.ref} on {inp.commitment_ref}."
+    )
 
 
 if "Delivery" in tabs:
