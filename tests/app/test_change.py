@@ -245,11 +245,15 @@ def test_the_form_opens_with_the_stored_choices_and_takes_as_many_characters_as_
 
 
 W6 = "W6 · CDPS core grant · Centre for Digital Public Services · £4,900,000"
+A4 = "A4 · 17 Aug 2022 · CDPS core grant of £4.9m a year · Welsh Government"  # an announcement: its date and funder
 
 
-def test_the_commitment_pickers_name_each_commitment_with_its_purpose_recipient_and_amount():
+def test_the_pickers_name_each_commitment_with_its_purpose_recipient_and_amount():
     at = _open()
     assert W6 in _picker(at, "Commitment").options
+    at.segmented_control(key="change_kind").set_value("Announcement").run()
+    assert A4 in _picker(at, "Announcement").options
+    at.segmented_control(key="change_kind").set_value("Commitment").run()
     _pick(at, "Commitment", "W1")
     assert W6 in at.selectbox(key="change_f_reannounces").options
     assert W6 in at.selectbox(key="change_f_part_of").options

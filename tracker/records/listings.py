@@ -46,11 +46,12 @@ def _labels(session: Session, entity: str, *, deleted: bool) -> dict[str, tuple[
     """ref -> (label, id) for the live (or the deleted) rows of one entity."""
     if entity == "announcement":
         rows = session.execute(
-            select(Announcement.ref, Announcement.id, Announcement.announced_on, Announcement.title)
+            select(Announcement.ref, Announcement.id, Announcement.announced_on, Announcement.title, Organisation.name)
+            .join(Organisation, Announcement.funder_id == Organisation.id)
             .where(Announcement.deleted_at.is_not(None) if deleted else Announcement.deleted_at.is_(None))
             .order_by(Announcement.announced_on, Announcement.ref)
         )
-        return {ref: (f"{ref} · {_day(on)} · {title}", id_) for ref, id_, on, title in rows}
+        return {ref: (f"{ref} · {_day(on)} · {title} · {funder}", id_) for ref, id_, on, title, funder in rows}
     if entity == "commitment":
         commitments = (
             select(Commitment.ref, Commitment.id, Commitment.purpose, Commitment.recipient_id, Commitment.amount_pence)
