@@ -5,7 +5,8 @@ Each save hands back the version the record had when it was opened, so a
 change someone else saved in between is never overwritten: the page says
 who and when, and lists what you typed beside what is saved now so nothing
 is lost. A change to a commitment's money needs a reason; the original
-profile is kept beside the revised one (Delivery page).
+profile is kept beside the revised one (Delivery page). A save that succeeds
+closes the record and links to it (docs/recording.md).
 """
 
 from collections.abc import Callable

@@ -5,6 +5,11 @@ what was typed and shows the answer: problems beside their fields, or what
 was saved. The fields are the forms of dashboard/forms.py, the same the
 "Change a record" page (dashboard/app_pages/change.py) offers for changing or
 deleting what is already recorded.
+
+A save that fails keeps everything typed; one that succeeds empties the form
+and links to what was saved. Each ref box starts with the next free ref, and
+the preview gives each commitment's total and checks a recurring amount
+against the quote (docs/recording.md).
 """
 
 import streamlit as st
