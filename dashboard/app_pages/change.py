@@ -21,7 +21,7 @@ from dashboard.failure_page import guarded
 from dashboard.forms import FORMS, NO_PROBLEMS, REVISION_REASON, Saved, render_fields
 from tracker.figures.data import data_version
 from tracker.figures.markdown_text import escape_markdown
-from tracker.records import announcements, commitments, deletion, deliveries, editing, milestones
+from tracker.records import announcements, commitments, deletion, deliveries, editing, milestones, quoted_money
 from tracker.records.problems import NotFound, ServiceError, StaleEdit, ValidationFailed
 
 me = auth.require("update_announcement", "update_commitment", "update_delivery", "update_milestone")
@@ -118,6 +118,9 @@ def load() -> None:
     state["change_entity"], state["change_ref"] = entity, ref
     state["change_version"], state["change_original"] = editable.version, editable.value
     forms.fill(fields, FIELDS, editable.value)
+    carried_by = forms.announcement_of(ref) if entity == "commitment" else None
+    if carried_by:  # its quoted words, to check a recurring amount against
+        state["change_announcement"] = editing.load_for_edit("announcement", carried_by, engine=db).value
 
 
 @guarded
@@ -261,8 +264,13 @@ problems = state.get("change_problems", NO_PROBLEMS)
 offered = commitment_choices
 if entity == "commitment":
     offered = {r: label for r, label in commitment_choices.items() if r != ref}
-render_fields(fields, FIELDS, problems=problems, commitments=offered)
+typed_now = render_fields(fields, FIELDS, problems=problems, commitments=offered)
 if entity == "commitment":
+    if state.get("change_announcement"):
+        as_typed = replace(state["change_original"], **typed_now)
+        warned = quoted_money.quote_warnings(replace(state["change_announcement"], commitments=(as_typed,)))
+        if ref in warned:
+            st.warning(escape_markdown(warned[ref]), icon=":material/warning:")
     render_fields(REVISION_REASON, "change_", problems=problems)
 if problems.problems:
     st.error(f"Nothing was saved: {len(problems.problems)} problem(s) to put right, shown beside each field.")

@@ -16,7 +16,7 @@ from db.models import AuditEvent
 from db.session import make_engine, read_session
 from tests.actors import ADMIN, admin
 from tracker.core.limits import LIMITS
-from tracker.records import commitments, deletion, editing, milestones
+from tracker.records import announcements, commitments, deletion, editing, milestones
 from tracker.records.inputs import MilestoneInput
 from tracker.records.revisions import baseline_vs_revised
 
@@ -264,3 +264,23 @@ def test_the_pickers_name_each_commitment_with_its_purpose_recipient_and_amount(
         "W1 · Chief Digital Officer post and Delivery Unit · Welsh Local Government Association · £500,000"
         in at.selectbox(key="change_f_commitment_ref").options
     )
+
+
+def test_a_recurring_amount_is_checked_against_its_announcements_quote(db):
+    announcement = editing.load_for_edit("announcement", "A1", engine=db)
+    announcements.update_announcement(
+        "A1",
+        replace(announcement.value, quote="£1.5m over three years for a Chief Digital Officer"),
+        expected_version=announcement.version,
+        engine=db,
+        actor=ADMIN,
+    )
+    at = _open()
+    _pick(at, "Commitment", "W1")  # recurring: £500,000 a year for 3 years, £1.5m in all
+    assert not at.warning
+    at.text_input(key="change_f_amount").input("£1.5m").run()
+    assert [w.value for w in at.warning] == [
+        "The quote states £1,500,000; £1,500,000 a year for 3 years is £4,500,000. Did you mean a multi-year amount?"
+    ]
+    at.selectbox(key="change_f_kind").set_value("multi-year").run()
+    assert not at.warning
