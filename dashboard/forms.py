@@ -26,9 +26,11 @@ from typing import Any, Generic, TypeVar
 
 import streamlit as st
 
-from dashboard.components import NEW_ORGANISATION, field_problems, organisation_names, searched
+from dashboard.components import NEW_ORGANISATION, current_view, field_problems, organisation_names, searched
 from tracker.core import vocabulary
 from tracker.core.limits import LIMITS
+from tracker.figures.markdown_text import escape_markdown
+from tracker.records import listings
 from tracker.records.inputs import AnnouncementInput, CommitmentInput, DeliveryInput, MilestoneInput
 from tracker.records.problems import ValidationFailed
 
@@ -154,7 +156,8 @@ ANNOUNCEMENT = Form(
             help="Leave blank when the statement is undated: 'next financial year' then cannot be worked out.",
         ),
         text("title", "Title", required=True),
-        organisation("funder", "Funder", "Who is giving the money."),
+        # Not "Funder", "Recipient", "Programme" or "Area": those are the sidebar's filters.
+        organisation("funder", "Funder of this announcement", "Who is giving the money."),
         text("made_by", "Made by", placeholder="e.g. the Minister"),
         text(
             "source_url",
@@ -174,7 +177,7 @@ COMMITMENT = Form(
         text("purpose", "What it pays for", required=True),
         organisation(
             "recipient",
-            "Recipient",
+            "Recipient organisation",
             "Who receives the money. Leave blank when the announcement names no recipient.",
             required=False,
         ),
@@ -244,7 +247,7 @@ COMMITMENT = Form(
         ),
         choice("status", "Status", vocabulary.STATUS_LABELS, required=True),
         choice("capital_or_revenue", "Capital or revenue", vocabulary.CAPITAL_OR_REVENUE_LABELS),
-        text("programme", "Programme"),
+        text("programme", "Funding programme", help="The programme or fund the money comes through, if any."),
         commitment(
             "reannounces",
             "Re-announces",
@@ -259,7 +262,7 @@ COMMITMENT = Form(
         ),
         text(
             "areas",
-            "Areas",
+            "Areas it benefits",
             placeholder="W06000015; W92000004",
             help="ONS GSS codes of the areas it benefits, separated by ; (W06000015 Cardiff, W92000004 Wales).",
         ),
@@ -342,7 +345,7 @@ def key(prefix: str, field: Field) -> str:
     return f"{prefix}{field.name}"
 
 
-def _draw(field: Field, widget_key: str, commitment_refs: Sequence[str]) -> None:
+def _draw(field: Field, widget_key: str, commitments: Mapping[str, str]) -> None:
     shown = field.caption
     if field.kind is Kind.AREA:
         st.text_area(shown, key=widget_key, help=field.help, placeholder=field.placeholder, max_chars=field.max_chars)
@@ -359,12 +362,12 @@ def _draw(field: Field, widget_key: str, commitment_refs: Sequence[str]) -> None
     elif field.kind is Kind.COMMITMENT:
         st.selectbox(
             shown,
-            # A field's own choices (e.g. "earlier") come first; many refs are searched, not all listed.
-            searched(list(commitment_refs), widget_key, "commitments", first=field.options) or [],
+            # A field's own choices (e.g. "earlier") come first; many commitments are searched, not all listed.
+            searched(commitments, widget_key, "commitments", first=field.options) or [],
             index=None,
             key=widget_key,
             help=field.help,
-            format_func=field.shown,
+            format_func=lambda ref: commitments.get(ref) or field.shown(ref),
             placeholder="Choose a commitment" if field.required else "None",
         )
     elif field.kind is Kind.ORGANISATION:
@@ -377,7 +380,7 @@ def _draw(field: Field, widget_key: str, commitment_refs: Sequence[str]) -> None
             placeholder="Choose an organisation",
         )
         if picked == NEW_ORGANISATION:
-            st.text_input(f"New {field.label.lower()} name", key=f"{widget_key}_new", max_chars=field.max_chars)
+            st.text_input(f"{field.label}: new organisation's name", key=f"{widget_key}_new", max_chars=field.max_chars)
     else:
         st.text_input(shown, key=widget_key, help=field.help, placeholder=field.placeholder, max_chars=field.max_chars)
 
@@ -388,23 +391,24 @@ def render_fields(
     *,
     problems: ValidationFailed = NO_PROBLEMS,
     problem_prefix: str = "",
-    commitment_refs: Sequence[str] = (),
+    commitments: Mapping[str, str] = MappingProxyType({}),
     columns: int = 2,
 ) -> dict[str, str]:
     """Draw ``fields`` in rows of ``columns``, in order (text areas below them,
     the full width), each with its problems beside it
     (``problems.for_field(problem_prefix + name)``); return what they hold
-    (``typed``). ``commitment_refs`` are the refs a commitment field offers."""
+    (``typed``). ``commitments`` are the commitments a commitment field
+    offers: ref -> label (``record_choices``)."""
     show = field_problems(problems, problem_prefix)
     narrow = [f for f in fields if f.kind is not Kind.AREA]
     wide = [f for f in fields if f.kind is Kind.AREA]
     for start in range(0, len(narrow), columns):
         for column, field in zip(st.columns(columns), narrow[start : start + columns]):
             with column:
-                _draw(field, key(key_prefix, field), commitment_refs)
+                _draw(field, key(key_prefix, field), commitments)
                 show(field.name)
     for field in wide:
-        _draw(field, key(key_prefix, field), commitment_refs)
+        _draw(field, key(key_prefix, field), commitments)
         show(field.name)
     return typed(fields, key_prefix)
 
@@ -447,3 +451,89 @@ def new_organisation_chosen(fields: Sequence[Field], key_prefix: str) -> bool:
     return any(
         st.session_state.get(key(key_prefix, f)) == NEW_ORGANISATION for f in fields if f.kind is Kind.ORGANISATION
     )
+
+
+# --- what a form offers, and what it says after a save ---------------------------------------------
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _choices(_db, url: str, entity: str, version: int) -> Mapping[str, str]:
+    return MappingProxyType(listings.editable(_db, entity))
+
+
+def record_choices(db, entity: str, version: int) -> Mapping[str, str]:
+    """ref -> label of every live record of ``entity`` (a commitment as
+    ``W8 · Data unit · Welsh councils · £250,000``), read once per
+    ``version`` of the data (``tracker.figures.data.data_version``) and
+    shared by every session: never changed."""
+    return _choices(db, db.url.render_as_string(), entity, version)
+
+
+def suggest(widget_key: str, suggestion: str) -> None:
+    """Put ``suggestion`` (a new record's ref) in a text box before it is
+    drawn, unless someone typed something else there: an empty box, or one
+    still holding the last suggestion, takes the new one (the data may have
+    moved on); anything typed stays."""
+    state = st.session_state
+    offered = f"_suggested_{widget_key}"
+    if state.get(widget_key) in (None, "", state.get(offered)):
+        state[widget_key] = suggestion
+    state[offered] = suggestion
+
+
+def blank(fields: Sequence[Field], key_prefix: str) -> None:
+    """Empty the widgets of ``fields`` (call it from the callback of a save
+    that succeeded, before they are drawn again): the next record starts from
+    a blank form, and the same one is not saved twice.
+
+    Each value is set, not deleted: a widget whose state is deleted starts
+    again at its default on the server, but the browser keeps showing (and
+    sends back) what was typed; a value set in the session state is sent to
+    the browser and shown."""
+    state = st.session_state
+    for field in fields:
+        widget_key = key(key_prefix, field)
+        if field.kind is Kind.CHOICE:
+            state[widget_key] = field.options[0] if field.required else None
+        elif field.kind in (Kind.ORGANISATION, Kind.COMMITMENT):
+            state[widget_key] = None
+        else:
+            state[widget_key] = ""
+        for more in (f"{widget_key}_new", f"{widget_key}_find"):  # a new organisation's name; a search box
+            if more in state:
+                state[more] = ""
+
+
+ANNOUNCEMENTS_PAGE = "app_pages/announcements.py"  # /announcements?ref=A1 (docs/links.md)
+
+
+@dataclass(frozen=True)
+class Saved:
+    """What a save says on the next run: ``message``, and a link to the
+    announcement page showing what was saved (``announcement_ref``) named ``link``."""
+
+    message: str
+    announcement_ref: str | None = None
+    link: str = ""
+
+
+def announcement_of(commitment_ref: str) -> str | None:
+    """The ref of the announcement carrying the commitment ``commitment_ref`` (None: not in the data)."""
+    commitments = current_view().everything.commitments
+    found = commitments.loc[commitments["ref"] == commitment_ref, "announcement_ref"]
+    return None if found.empty else str(found.iloc[0])
+
+
+def show_saved(state_key: str) -> None:
+    """The message a save left under ``state_key``, once, with its link."""
+    saved = st.session_state.pop(state_key, None)
+    if saved is None:
+        return
+    st.success(escape_markdown(saved.message), icon=":material/check_circle:")  # refs as typed
+    if saved.announcement_ref:
+        st.page_link(
+            ANNOUNCEMENTS_PAGE,
+            label=escape_markdown(saved.link),
+            query_params={"ref": saved.announcement_ref},
+            icon=":material/arrow_forward:",
+        )

@@ -5,7 +5,8 @@ Each save hands back the version the record had when it was opened, so a
 change someone else saved in between is never overwritten: the page says
 who and when, and lists what you typed beside what is saved now so nothing
 is lost. A change to a commitment's money needs a reason; the original
-profile is kept beside the revised one (Delivery page).
+profile is kept beside the revised one (Delivery page). A save that succeeds
+closes the record and links to it (docs/recording.md).
 """
 
 from collections.abc import Callable
@@ -17,11 +18,10 @@ import streamlit as st
 from dashboard import auth, forms
 from dashboard.components import clear_data, current_view, engine, pick_by_search
 from dashboard.failure_page import guarded
-from dashboard.forms import FORMS, NO_PROBLEMS, REVISION_REASON, render_fields
+from dashboard.forms import FORMS, NO_PROBLEMS, REVISION_REASON, Saved, render_fields
 from tracker.figures.data import data_version
 from tracker.figures.markdown_text import escape_markdown
-from tracker.records import announcements, commitments, deletion, deliveries, editing, milestones
-from tracker.records import listings as records
+from tracker.records import announcements, commitments, deletion, deliveries, editing, milestones, quoted_money
 from tracker.records.problems import NotFound, ServiceError, StaleEdit, ValidationFailed
 
 me = auth.require("update_announcement", "update_commitment", "update_delivery", "update_milestone")
@@ -41,19 +41,14 @@ PLURALS = {
 }
 
 
-@st.cache_resource(show_spinner=False, max_entries=4)
-def _editable(_db, url: str, entity: str, version: int) -> dict[str, str]:
-    """What can be changed (ref -> label), read again only when the data changes; shared, never changed."""
-    return records.editable(_db, entity)
-
-
 # Finance staff correct (and delete) deliveries only; editors (and admins) every kind.
 KINDS = {label: kind for label, kind in KINDS.items() if auth.allows(me, f"update_{kind}")}
 DEFAULT_KIND = "Commitment" if "Commitment" in KINDS else next(iter(KINDS))
 
 db = engine()
 state = st.session_state
-commitment_refs = list(current_view().everything.commitments["ref"])
+version = data_version(db)
+commitment_choices = forms.record_choices(db, "commitment", version)
 
 st.title("Change a record")
 st.caption(
@@ -62,9 +57,7 @@ st.caption(
     "restore it."
 )
 
-saved = state.pop("change_saved", None)
-if saved:
-    st.success(escape_markdown(saved), icon=":material/check_circle:")
+forms.show_saved("change_saved")
 
 if state.get("change_kind") not in (None, *KINDS):  # a kind this user may no longer change
     state["change_kind"] = DEFAULT_KIND
@@ -72,7 +65,7 @@ kind_label = st.segmented_control(
     "Kind of record", list(KINDS), default=DEFAULT_KIND, key="change_kind", on_change=lambda: _forget()
 )
 entity = KINDS.get(kind_label or DEFAULT_KIND, KINDS[DEFAULT_KIND])
-choices = _editable(db, db.url.render_as_string(), entity, data_version(db))
+choices = forms.record_choices(db, entity, version)  # what can be changed: ref -> label
 # A new picker (new key) after each save or delete: Streamlit keeps a
 # selectbox's value as the label it showed, and a save can change the label.
 pick_key = f"change_pick_{entity}_{state.get('change_gen', 0)}"
@@ -125,6 +118,9 @@ def load() -> None:
     state["change_entity"], state["change_ref"] = entity, ref
     state["change_version"], state["change_original"] = editable.version, editable.value
     forms.fill(fields, FIELDS, editable.value)
+    carried_by = forms.announcement_of(ref) if entity == "commitment" else None
+    if carried_by:  # its quoted words, to check a recurring amount against
+        state["change_announcement"] = editing.load_for_edit("announcement", carried_by, engine=db).value
 
 
 @guarded
@@ -163,11 +159,21 @@ def save() -> None:
         state["change_error"] = str(err)
         return
     clear_data()
-    load()
-    state["change_gen"] = state.get("change_gen", 0) + 1  # the picker shows the new label
-    state["change_saved"] = f"Saved the change to {entity} {ref}." + (
-        " Its original profile is kept beside the new one." if entity == "commitment" else ""
+    _forget()  # the form empties: the next change starts from a fresh pick
+    state["change_gen"] = state.get("change_gen", 0) + 1  # a new picker, with nothing chosen
+    state["change_saved"] = Saved(
+        f"Saved the change to {entity} {ref}."
+        + (" Its original profile is kept beside the new one." if entity == "commitment" else ""),
+        *_shown_on(ref, values),
     )
+
+
+def _shown_on(ref: str, values: dict[str, str]) -> tuple[str | None, str]:
+    """The announcement page that shows the record ``ref`` just saved, and the link's words."""
+    if entity == "announcement":
+        return ref, f"See announcement {ref}"
+    commitment = ref if entity == "commitment" else values["commitment_ref"]
+    return forms.announcement_of(commitment), f"See commitment {commitment} on its announcement"
 
 
 @guarded
@@ -193,7 +199,7 @@ def delete() -> None:
     clear_data()
     _forget()
     state["change_gen"] = state.get("change_gen", 0) + 1
-    state["change_saved"] = (
+    state["change_saved"] = Saved(
         f"Deleted {entity} {ref}: it no longer counts in any total or list. "
         "An admin can restore it on the Deleted records page."
     )
@@ -254,10 +260,17 @@ if state.get("change_typed_before"):
         st.dataframe(state["change_typed_before"], hide_index=True, width="stretch")
 
 problems = state.get("change_problems", NO_PROBLEMS)
-# A commitment may not re-announce itself.
-offered_refs = [r for r in commitment_refs if not (entity == "commitment" and r == ref)]
-render_fields(fields, FIELDS, problems=problems, commitment_refs=offered_refs)
+# A commitment may not re-announce itself, nor be part of itself.
+offered = commitment_choices
 if entity == "commitment":
+    offered = {r: label for r, label in commitment_choices.items() if r != ref}
+typed_now = render_fields(fields, FIELDS, problems=problems, commitments=offered)
+if entity == "commitment":
+    if state.get("change_announcement"):
+        as_typed = replace(state["change_original"], **typed_now)
+        warned = quoted_money.quote_warnings(replace(state["change_announcement"], commitments=(as_typed,)))
+        if ref in warned:
+            st.warning(escape_markdown(warned[ref]), icon=":material/warning:")
     render_fields(REVISION_REASON, "change_", problems=problems)
 if problems.problems:
     st.error(f"Nothing was saved: {len(problems.problems)} problem(s) to put right, shown beside each field.")

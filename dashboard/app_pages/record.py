@@ -5,17 +5,23 @@ what was typed and shows the answer: problems beside their fields, or what
 was saved. The fields are the forms of dashboard/forms.py, the same the
 "Change a record" page (dashboard/app_pages/change.py) offers for changing or
 deleting what is already recorded.
+
+A save that fails keeps everything typed; one that succeeds empties the form
+and links to what was saved. Each ref box starts with the next free ref, and
+the preview gives each commitment's total and checks a recurring amount
+against the quote (docs/recording.md).
 """
 
 import streamlit as st
 
 from dashboard import auth, forms
-from dashboard.components import clear_data, current_view, engine, money_column
+from dashboard.components import clear_data, engine, money_column
 from dashboard.failure_page import guarded
-from dashboard.forms import ANNOUNCEMENT, COMMITMENT, DELIVERY, MILESTONE, NO_PROBLEMS, read_input, render_fields
+from dashboard.forms import ANNOUNCEMENT, COMMITMENT, DELIVERY, MILESTONE, NO_PROBLEMS, Saved, read_input, render_fields
 from tracker.core.money import to_decimal
+from tracker.figures.data import data_version
 from tracker.figures.markdown_text import escape_markdown
-from tracker.records import announcements, deliveries, milestones
+from tracker.records import announcements, deliveries, milestones, next_refs, quoted_money
 from tracker.records.inputs import AnnouncementInput
 from tracker.records.permissions import PermissionDenied
 from tracker.records.problems import FieldProblem, ServiceError, ValidationFailed
@@ -24,7 +30,19 @@ me = auth.require("create_announcement", "record_delivery", "create_milestone")
 
 db = engine()
 state = st.session_state
-commitment_refs = list(current_view().everything.commitments["ref"])
+version = data_version(db)
+commitment_choices = forms.record_choices(db, "commitment", version)
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _suggested(_db, url: str, entity: str, count: int, version: int) -> tuple[str, ...]:
+    """The next free refs (tracker.records.next_refs), worked out once per change of the data."""
+    return tuple(next_refs.suggested_refs(_db, entity, count))
+
+
+def suggested(entity: str, count: int = 1) -> tuple[str, ...]:
+    return _suggested(db, db.url.render_as_string(), entity, count, version)
+
 
 st.title("Record")
 st.caption(
@@ -32,9 +50,7 @@ st.caption(
     "financial years as `2020-21` (or `next financial year`, counted from the announcement date)."
 )
 
-saved = state.pop("record_saved", None)
-if saved:
-    st.success(escape_markdown(saved), icon=":material/check_circle:")  # refs as typed
+forms.show_saved("record_saved")
 
 # Finance staff record deliveries only; editors (and admins) all three.
 TABS = {"New announcement": "create_announcement", "Delivery": "record_delivery", "Milestone": "create_milestone"}
@@ -68,6 +84,7 @@ def preview_announcement() -> None:
     )
     state["record_a_problems"] = ValidationFailed(problems)
     state["record_a_schedule"] = schedule
+    state["record_a_warnings"] = quoted_money.quote_warnings(announcement_typed())
 
 
 @guarded
@@ -80,6 +97,7 @@ def save_announcement() -> None:
     except ValidationFailed as failed:
         state["record_a_problems"] = failed
         state["record_a_schedule"] = announcements.preview_schedule(inp)[0]
+        state["record_a_warnings"] = quoted_money.quote_warnings(inp)
         return
     except PermissionDenied as err:
         auth.refused(err)
@@ -88,11 +106,17 @@ def save_announcement() -> None:
         state["record_a_problems"] = ValidationFailed([FieldProblem("ref", "", str(err))])
         return
     clear_data()
-    for key in [k for k in state if str(k).startswith(("record_a_", "record_c"))]:
-        del state[key]
-    state["record_saved"] = (
+    forms.blank(ANNOUNCEMENT.fields, "record_a_")
+    for prefix in commitment_prefixes():
+        forms.blank(COMMITMENT.fields, prefix)
+    state["record_a_count"] = 1
+    for shown in ("record_a_problems", "record_a_schedule", "record_a_warnings"):
+        state.pop(shown, None)
+    state["record_saved"] = Saved(
         f"Saved announcement {inp.ref} with {len(inp.commitments)} commitment"
-        f"{'' if len(inp.commitments) == 1 else 's'}. The other pages now include it."
+        f"{'' if len(inp.commitments) == 1 else 's'}. The other pages now include it.",
+        inp.ref,
+        f"See announcement {inp.ref}",
     )
 
 
@@ -101,14 +125,22 @@ def show_schedule() -> None:
     if schedule is None or schedule.empty:
         return
     st.markdown("**The schedule these commitments make** (headline amounts, before saving)")
-    table = schedule.map(lambda pence: to_decimal(int(pence))).reset_index()
-    st.dataframe(table, hide_index=True, width="stretch", column_config={c: money_column(c) for c in schedule.columns})
+    totalled = announcements.with_totals(schedule)
+    table = totalled.map(lambda pence: to_decimal(int(pence))).reset_index()
+    config = {c: money_column(c) for c in schedule.columns}
+    config["total"] = money_column("Total", help="Across every year, unphased money included.")
+    st.dataframe(table, hide_index=True, width="stretch", column_config=config)
+    for ref, warning in state.get("record_a_warnings", {}).items():
+        st.warning(escape_markdown(f"{ref}: {warning}"), icon=":material/warning:")  # a ref as typed
 
 
 if "New announcement" in tabs:
     with tabs["New announcement"]:
         problems = state.get("record_a_problems", NO_PROBLEMS)
         st.number_input("How many commitments does it carry?", min_value=1, max_value=10, step=1, key="record_a_count")
+        forms.suggest("record_a_ref", suggested("announcement")[0])
+        for prefix, ref in zip(commitment_prefixes(), suggested("commitment", len(commitment_prefixes()))):
+            forms.suggest(f"{prefix}ref", ref)
         render_fields(ANNOUNCEMENT.fields, "record_a_", problems=problems)
         for i, prefix in enumerate(commitment_prefixes()):
             st.markdown(f"**Commitment {i + 1}**")
@@ -117,7 +149,7 @@ if "New announcement" in tabs:
                 prefix,
                 problems=problems,
                 problem_prefix=f"commitments[{i}].",
-                commitment_refs=commitment_refs,
+                commitments=commitment_choices,
                 columns=3,
             )
         preview_col, save_col = st.columns(2)
@@ -131,44 +163,59 @@ if "New announcement" in tabs:
 # --- delivery and milestone ------------------------------------------------------------
 
 
-def save(use_case, inp, problems_key: str, message: str) -> None:
-    """Save through a write use-case: problems go beside their fields, success to the top."""
-    saved, _ = auth.attempt(lambda: use_case(inp, engine=db, actor=auth.actor()), problems_key)
+def save(use_case, form, inp, prefix: str, message: str) -> None:
+    """Save through a write use-case: problems go beside their fields (and
+    everything typed stays); saved, the form is emptied and what was saved
+    said at the top, with a link to the commitment's announcement."""
+    saved, _ = auth.attempt(lambda: use_case(inp, engine=db, actor=auth.actor()), f"{prefix}problems")
     if saved:
         clear_data()
-        state["record_saved"] = message
+        forms.blank(form.fields, prefix)
+        state["record_saved"] = Saved(
+            message,
+            forms.announcement_of(inp.commitment_ref),
+            f"See commitment {inp.commitment_ref} on its announcement",
+        )
 
 
 @guarded
 def save_delivery() -> None:
     inp = read_input(DELIVERY, "record_d_")
     save(
-        deliveries.record_delivery, inp, "record_d_problems", f"Saved delivery {inp.ref} against {inp.commitment_ref}."
+        deliveries.record_delivery,
+        DELIVERY,
+        inp,
+        "record_d_",
+        f"Saved delivery {inp.ref} against {inp.commitment_ref}.",
     )
 
 
 @guarded
 def save_milestone() -> None:
     inp = read_input(MILESTONE, "record_m_")
-    save(milestones.create_milestone, inp, "record_m_problems", f"Saved milestone {inp.ref} on {inp.commitment_ref}.")
+    save(
+        milestones.create_milestone, MILESTONE, inp, "record_m_", f"Saved milestone {inp.ref} on {inp.commitment_ref}."
+    )
 
 
 if "Delivery" in tabs:
     with tabs["Delivery"]:
+        forms.suggest("record_d_ref", suggested("delivery")[0])
         render_fields(
             DELIVERY.fields,
             "record_d_",
             problems=state.get("record_d_problems", NO_PROBLEMS),
-            commitment_refs=commitment_refs,
+            commitments=commitment_choices,
         )
         st.button("Save the delivery", on_click=save_delivery, type="primary", key="record_d_save")
 
 if "Milestone" in tabs:
     with tabs["Milestone"]:
+        forms.suggest("record_m_ref", suggested("milestone")[0])
         render_fields(
             MILESTONE.fields,
             "record_m_",
             problems=state.get("record_m_problems", NO_PROBLEMS),
-            commitment_refs=commitment_refs,
+            commitments=commitment_choices,
         )
         st.button("Save the milestone", on_click=save_milestone, type="primary", key="record_m_save")

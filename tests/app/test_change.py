@@ -16,7 +16,7 @@ from db.models import AuditEvent
 from db.session import make_engine, read_session
 from tests.actors import ADMIN, admin
 from tracker.core.limits import LIMITS
-from tracker.records import commitments, deletion, editing, milestones
+from tracker.records import announcements, commitments, deletion, editing, milestones
 from tracker.records.inputs import MilestoneInput
 from tracker.records.revisions import baseline_vs_revised
 
@@ -46,6 +46,11 @@ def _pick(at: AppTest, kind: str, ref: str) -> None:
     at.segmented_control(key="change_kind").set_value(kind).run()
     _picker(at, kind).set_value(ref).run()
     assert not at.exception
+
+
+def _links(at: AppTest) -> list[tuple[str, str, str]]:
+    """Each page link drawn: (its words, the page's address, its query)."""
+    return [(link.proto.label, link.proto.page, link.proto.query_string) for link in at.get("page_link")]
 
 
 def _overview(at: AppTest, column: str) -> dict[str, str]:
@@ -78,6 +83,8 @@ def test_changing_a_commitments_money_needs_a_reason_and_keeps_the_original_prof
     at.selectbox(key="change_reason").set_value("correction")
     at.button(key="change_save").click().run()
     assert not at.exception and "Saved the change to commitment W1" in at.success[0].value
+    assert _links(at) == [("See commitment W1 on its announcement", "announcements", "ref=A1")]
+    assert not [box for box in at.selectbox if box.key == "change_reason"]  # the reason went with the form
     revised = baseline_vs_revised(db, "W1")
     assert list(revised["original_pence"]) == [50_000_000] * 3
     assert list(revised["revised_pence"]) == [60_000_000] * 3
@@ -90,9 +97,13 @@ def test_a_payment_corrected_on_the_page_changes_the_delivered_figures(db):
     at.text_input(key="change_f_amount").input("£450,000")
     at.button(key="change_save").click().run()
     assert not at.exception and "Saved the change to delivery D2" in at.success[0].value
+    assert _links(at) == [("See commitment W1 on its announcement", "announcements", "ref=A1")]
     assert _audit_count(db) == before + 1
-    assert _picker(at, "Delivery").value == "D2"
+    # The form is closed: nothing is left to save twice; picking D2 again shows what is saved now.
+    assert _picker(at, "Delivery").value is None
+    assert not [box for box in at.text_input if box.key == "change_f_amount"]
     assert "D2 · £450,000 on 31 Mar 2022 against W1" in _picker(at, "Delivery").options
+    _picker(at, "Delivery").set_value("D2").run()
     assert at.text_input(key="change_f_amount").value == "450000"
     assert _overview(at, "delivered")["2021-22"] == "5350000.00"  # 4,900,000 + 450,000 (was 500,000)
 
@@ -106,6 +117,8 @@ def test_a_bad_value_is_shown_beside_its_field_and_nothing_changes(db):
     assert not at.exception
     assert "'31/02/2022': no such date (expected a date like 2019-10-31 or 31/10/2019)" in [e.value for e in at.error]
     assert not at.success
+    assert at.text_input(key="change_f_paid_on").value == "31/02/2022"  # what was typed stays, to put right
+    assert _picker(at, "Delivery").value == "D2"
     assert editing.load_for_edit("delivery", "D2", engine=db).value.paid_on == "2022-03-31"
     assert _audit_count(db) == before
 
@@ -116,6 +129,8 @@ def test_an_announcements_own_fields_change_and_the_register_shows_them():
     at.text_input(key="change_f_title").input("CDPS core grant (corrected title)")
     at.button(key="change_save").click().run()
     assert not at.exception and "Saved the change to announcement A4" in at.success[0].value
+    assert _links(at) == [("See announcement A4", "announcements", "ref=A4")]
+    assert _picker(at, "Announcement").value is None
     at.switch_page("app_pages/announcements.py").run()
     assert "CDPS core grant (corrected title)" in list(at.dataframe[0].value["title"])
 
@@ -227,3 +242,45 @@ def test_the_form_opens_with_the_stored_choices_and_takes_as_many_characters_as_
     assert at.selectbox(key="change_f_capital_or_revenue").value == "revenue"
     assert at.text_input(key="change_f_purpose").max_chars == LIMITS["purpose"]
     assert at.text_input(key="change_reason_text").max_chars == LIMITS["reason_text"]
+
+
+W6 = "W6 · CDPS core grant · Centre for Digital Public Services · £4,900,000"
+A4 = "A4 · 17 Aug 2022 · CDPS core grant of £4.9m a year · Welsh Government"  # an announcement: its date and funder
+
+
+def test_the_pickers_name_each_commitment_with_its_purpose_recipient_and_amount():
+    at = _open()
+    assert W6 in _picker(at, "Commitment").options
+    at.segmented_control(key="change_kind").set_value("Announcement").run()
+    assert A4 in _picker(at, "Announcement").options
+    at.segmented_control(key="change_kind").set_value("Commitment").run()
+    _pick(at, "Commitment", "W1")
+    assert W6 in at.selectbox(key="change_f_reannounces").options
+    assert W6 in at.selectbox(key="change_f_part_of").options
+    assert not any(o.startswith("W1 · ") for o in at.selectbox(key="change_f_part_of").options)  # not itself
+    _pick(at, "Delivery", "D2")
+    assert at.selectbox(key="change_f_commitment_ref").value == "W1"
+    assert (
+        "W1 · Chief Digital Officer post and Delivery Unit · Welsh Local Government Association · £500,000"
+        in at.selectbox(key="change_f_commitment_ref").options
+    )
+
+
+def test_a_recurring_amount_is_checked_against_its_announcements_quote(db):
+    announcement = editing.load_for_edit("announcement", "A1", engine=db)
+    announcements.update_announcement(
+        "A1",
+        replace(announcement.value, quote="£1.5m over three years for a Chief Digital Officer"),
+        expected_version=announcement.version,
+        engine=db,
+        actor=ADMIN,
+    )
+    at = _open()
+    _pick(at, "Commitment", "W1")  # recurring: £500,000 a year for 3 years, £1.5m in all
+    assert not at.warning
+    at.text_input(key="change_f_amount").input("£1.5m").run()
+    assert [w.value for w in at.warning] == [
+        "The quote states £1,500,000; £1,500,000 a year for 3 years is £4,500,000. Did you mean a multi-year amount?"
+    ]
+    at.selectbox(key="change_f_kind").set_value("multi-year").run()
+    assert not at.warning

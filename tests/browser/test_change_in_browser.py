@@ -52,10 +52,16 @@ def test_a_payment_is_corrected_deleted_and_restored(page, app_url, screenshot_d
     _amount(page, "£450,000")
     rerun(page, page.get_by_role("button", name="Save the change").click)
     expect(page.get_by_text("Saved the change to delivery D2.")).to_be_visible()
-    expect(page.get_by_role("textbox", name="Amount")).to_have_value("450000")
+    # The form closes (nothing left to save twice), and a link leads to what was saved.
+    expect(page.get_by_role("textbox", name="Amount")).to_have_count(0)
+    link = page.get_by_role("link", name="See commitment W1 on its announcement")
+    expect(link).to_have_attribute("href", "announcements?ref=A1")  # relative to the app's root
     page.screenshot(path=str(screenshot_dir / "change-a-record-saved.png"), full_page=True)
+    _choose(page, "Delivery to change", "D2 · £450,000 on 31 Mar 2022 against W1")
+    expect(page.get_by_role("textbox", name="Amount")).to_have_value("450000")
     _amount(page, "500,000")
     rerun(page, page.get_by_role("button", name="Save the change").click)
+    _choose(page, "Delivery to change", "D2 · £500,000 on 31 Mar 2022 against W1")
     expect(page.get_by_role("textbox", name="Amount")).to_have_value("500000")
 
     _open_section(page, "Delete delivery D2", "Yes, delete D2")

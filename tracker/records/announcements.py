@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from db.models import Announcement, Commitment, Organisation, ProfileLine
 from db.session import read_session
-from tracker.core.fiscal import fy_label
+from tracker.core.fiscal import UNPHASED, fy_label
 from tracker.records.commitment_rows import CommitmentRecord
 from tracker.records.commitments import new_commitment
 from tracker.records.inputs import AnnouncementInput, Checks, announcement_fields, validate_announcement
@@ -32,6 +32,8 @@ from tracker.records.unit_of_work import UnitOfWork, apply_values, snapshot, wri
 
 if TYPE_CHECKING:
     import pandas as pd
+
+ALL_COMMITMENTS = "All commitments"  # the preview's row of totals (``with_totals``)
 
 
 def _database_checks(
@@ -84,15 +86,28 @@ def preview_schedule(
         with read_session(engine) as session:
             _database_checks(session, fields, records, problems, new_organisations_ok, created=None)
     schedules = {rec.ref: schedule_of(record_terms(rec)) for _, rec in records}
-    years = [y for schedule in schedules.values() for y in schedule]
-    labels = [fy_label(y) for y in range(min(years), max(years) + 1)] if years else []
+    held = {y for schedule in schedules.values() for y in schedule}
+    phased = sorted(held - {UNPHASED})
+    years = [*(range(phased[0], phased[-1] + 1) if phased else ()), *([UNPHASED] if UNPHASED in held else [])]
     frame = pd.DataFrame(
-        [[schedules[ref].get(y, 0) for y in range(min(years), max(years) + 1)] for ref in schedules] if years else [],
+        [[schedules[ref].get(y, 0) for y in years] for ref in schedules],
         index=pd.Index(list(schedules), name="ref"),
-        columns=labels,
+        columns=[fy_label(y) for y in years],
         dtype="int64",
     )
     return frame, problems
+
+
+def with_totals(schedule: pd.DataFrame) -> pd.DataFrame:
+    """``schedule`` (from ``preview_schedule``) with each commitment's total
+    across its years (unphased money included) in a last column, ``total``,
+    and, for more than one commitment, a last row of the totals of every
+    column (index ``ALL_COMMITMENTS``, which no ref can be: it holds
+    spaces): the money the form would record, in pence."""
+    totalled = schedule.assign(total=schedule.sum(axis=1).astype("int64"))
+    if len(totalled) > 1:
+        totalled.loc[ALL_COMMITMENTS] = totalled.sum(axis=0).astype("int64")
+    return totalled
 
 
 def create_announcement(

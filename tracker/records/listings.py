@@ -33,18 +33,28 @@ def _day(value: date | None) -> str:
     return "" if value is None else f"{value.day} {value:%b %Y}"
 
 
+NO_RECIPIENT = "no recipient named"
+
+
+def commitment_label(ref: str, purpose: str, recipient: str | None, pence: int) -> str:
+    """How a picker names a commitment: ``W8 · Data unit · Welsh councils · £250,000``
+    (the amount as stated: a recurring commitment's amount a year)."""
+    return f"{ref} · {purpose} · {recipient or NO_RECIPIENT} · {format_pounds(pence)}"
+
+
 def _labels(session: Session, entity: str, *, deleted: bool) -> dict[str, tuple[str, int]]:
     """ref -> (label, id) for the live (or the deleted) rows of one entity."""
     if entity == "announcement":
         rows = session.execute(
-            select(Announcement.ref, Announcement.id, Announcement.announced_on, Announcement.title)
+            select(Announcement.ref, Announcement.id, Announcement.announced_on, Announcement.title, Organisation.name)
+            .join(Organisation, Announcement.funder_id == Organisation.id)
             .where(Announcement.deleted_at.is_not(None) if deleted else Announcement.deleted_at.is_(None))
             .order_by(Announcement.announced_on, Announcement.ref)
         )
-        return {ref: (f"{ref} · {_day(on)} · {title}", id_) for ref, id_, on, title in rows}
+        return {ref: (f"{ref} · {_day(on)} · {title} · {funder}", id_) for ref, id_, on, title, funder in rows}
     if entity == "commitment":
         commitments = (
-            select(Commitment.ref, Commitment.id, Commitment.purpose, Announcement.ref)
+            select(Commitment.ref, Commitment.id, Commitment.purpose, Commitment.recipient_id, Commitment.amount_pence)
             .join(Announcement, Commitment.announcement_id == Announcement.id)
             .order_by(Commitment.ref)
         )
@@ -53,9 +63,14 @@ def _labels(session: Session, entity: str, *, deleted: bool) -> dict[str, tuple[
             if deleted
             else (Commitment.deleted_at.is_(None) & Announcement.deleted_at.is_(None))
         )
+        found = session.execute(commitments).all()
+        recipients = {row.recipient_id for row in found if row.recipient_id is not None}  # few: read once each
+        names = dict(
+            session.execute(select(Organisation.id, Organisation.name).where(Organisation.id.in_(recipients))).all()
+        )
         return {
-            ref: (f"{ref} · {purpose} (announcement {ann})", id_)
-            for ref, id_, purpose, ann in session.execute(commitments)
+            ref: (commitment_label(ref, purpose, names.get(recipient) if recipient else None, pence), id_)
+            for ref, id_, purpose, recipient, pence in found
         }
     if entity == "delivery":
         deliveries = (
