@@ -11,8 +11,10 @@ titles in bold, frozen; money cells are numbers holding the exact pounds
 (``Decimal`` from ``tracker.core.money.to_decimal``) formatted
 ``£#,##0.00;[Red]-£#,##0.00``; percentages ``0.0%``; dates ``yyyy-mm-dd``;
 a total row is bold and written as numbers (openpyxl stores no cached value
-for a formula, so ``=SUM()`` would show as blank in many readers). Excel keeps
-15 significant digits, so amounts are exact up to £9,999,999,999,999.99.
+for a formula, so ``=SUM()`` would show as blank in many readers; the Finance
+page's workbook, ``tracker.files.workbook``, is written with XlsxWriter, which
+saves a formula's result, and keeps its totals as formulas). Excel keeps 15
+significant digits, so amounts are exact up to £9,999,999,999,999.99.
 
 Injection (OWASP "CSV Injection"): a TEXT cell that starts with ``=``, ``+``,
 ``-``, ``@``, tab or carriage return gets a leading ``'``, so a spreadsheet

@@ -63,10 +63,10 @@ _HEADER = '&L&"-,Bold"&A&RFunding tracker'
 _FOOTER = "&CPage &P of &N"
 
 
-def _cell(row: int, col: int, fixed: bool = False) -> str:
+def _cell(row: int, col: int) -> str:
     from xlsxwriter.utility import xl_rowcol_to_cell
 
-    return xl_rowcol_to_cell(row, col, row_abs=fixed, col_abs=fixed)
+    return xl_rowcol_to_cell(row, col)
 
 
 def _link_target(name: str) -> str:
