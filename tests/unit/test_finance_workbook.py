@@ -222,3 +222,12 @@ def test_a_workbook_of_empty_tables_still_opens_with_its_contents() -> None:
     assert book.sheetnames[0] == "Contents" and book.sheetnames[-1] == "About"
     yearly = book["Committed and delivered"]
     assert [c.value for c in yearly[2]][:2] == ["Total", 0]  # no rows to sum: the figure
+
+
+def test_text_longer_than_an_excel_cell_holds_is_cut_at_32767_characters() -> None:
+    frame = pd.DataFrame({"quote": ["x" * 40_000], "amount": pd.array([1], "int64")})
+    table = Table(
+        name="q", title="Q", frame=frame, titles={"quote": "Quote", "amount": "Amount"}, money_columns=("amount",)
+    )
+    sheet = load_workbook(io.BytesIO(write_workbook([table], {}, {})))["Q"]
+    assert sheet["A2"].value == "x" * 32_767

@@ -105,6 +105,18 @@ def _money_width(values: pd.Series) -> int:
     return max(len(format_pounds(int(v), always_pence=True)) + 1 for v in (present.max(), present.min()))
 
 
+def _plain_width(values: pd.Series) -> int:
+    """The widest cell of a column that is neither money nor percentages, measured
+    once per different value and no further than the widest a column is made."""
+    widest = 0
+    for value in values.unique():
+        if not is_blank(value):
+            widest = max(widest, display_width(value, "plain"))
+            if widest >= MAX_WIDTH:
+                break
+    return widest
+
+
 def _plain(sheet, row: int, col: int, value: object, formats: _Formats, bold: bool) -> None:
     """A cell that is neither money nor a percentage: text (neutralised), a date, a number."""
     if isinstance(value, str):
@@ -212,8 +224,9 @@ def _write_table(sheet, table: Table, formats: _Formats) -> None:
             widths[j] = max(widths[j], _money_width(table.frame[column]))
         elif kinds[j] == "percent":
             widths[j] = max(widths[j], display_width(0.5, "percent"))
+        else:
+            widths[j] = max(widths[j], _plain_width(table.frame[column]))
     ratios = {shape.at[c]: c for c in table.ratios}
-    plain = [j for j, kind in enumerate(kinds) if kind == "plain"]
 
     for i, row in enumerate(table.frame.itertuples(index=False, name=None)):
         bold = i == shape.total_index
@@ -235,10 +248,6 @@ def _write_table(sheet, table: Table, formats: _Formats) -> None:
                     sheet.write_number(i + 1, j, float(value), formats.get("percent", bold))  # a ratio, not money
             else:
                 _plain(sheet, i + 1, j, value, formats, bold)
-        for j in plain:
-            value = row[j]
-            if not is_blank(value):
-                widths[j] = max(widths[j], display_width(value, "plain"))
 
     for j, width in enumerate(widths):
         sheet.set_column(j, j, min(max(width + 2, MIN_WIDTH), MAX_WIDTH))
