@@ -238,3 +238,12 @@ def test_text_longer_than_an_excel_cell_holds_is_cut_at_32767_characters() -> No
     )
     sheet = load_workbook(io.BytesIO(write_workbook([table], {}, {})))["Q"]
     assert sheet["A2"].value == "x" * 32_767
+
+
+def test_a_table_refuses_formulas_over_columns_that_are_not_money() -> None:
+    frame = pd.DataFrame({"name": ["a"], "amount": pd.array([1], "int64"), "share": [0.5]})
+    base = dict(name="t", title="T", frame=frame, titles={"name": "Name", "amount": "Amount", "share": "Share"})
+    with pytest.raises(ValueError, match="'name' is worked out from money"):
+        Table(**base, money_columns=("amount",), running_totals={"amount": "name"})
+    with pytest.raises(ValueError, match="the ratio 'share' must be a percent column"):
+        Table(**base, money_columns=("amount",), ratios={"share": ("amount", "amount")})
