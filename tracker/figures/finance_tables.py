@@ -56,7 +56,7 @@ from tracker.figures.table_cells import (
     year_labels,
 )
 from tracker.figures.totals import committed_vs_delivered, fy_of_dates
-from tracker.files.exports import to_xlsx_bytes
+from tracker.files import workbook
 from tracker.files.table import Table
 
 # --- helpers -----------------------------------------------------------------
@@ -294,6 +294,8 @@ def yearly_table(data: TrackerData) -> Table:
         percent_columns=("pct_delivered",),
         total_row=True,
         notes=notes,
+        running_totals={"cumulative_committed": "committed", "cumulative_delivered": "delivered"},
+        ratios={"pct_delivered": ("delivered", "committed")},
     )
 
 
@@ -385,9 +387,25 @@ def kept(data: TrackerData, name: str) -> Table:
     return build(name, data)
 
 
+# What each table holds, in a line: the workbook's Contents sheet.
+DESCRIPTIONS = {
+    "commitments": "One row per commitment, in the commitments file's columns (it imports again)",
+    "schedule": "Each commitment's money per financial year: headline, committed and new money",
+    "yearly": "Committed, new money, estimated and delivered per financial year, with % delivered and running totals",
+    "deliveries": "Payments and spend, in the deliveries file's columns (it imports again)",
+    "pivot-commitment": "Committed money per commitment and financial year, with totals",
+    "pivot-recipient": "Committed money per recipient and financial year, with totals",
+    "pivot-programme": "Committed money per programme and financial year, with totals",
+    "pivot-funder": "Committed money per funder and financial year, with totals",
+    "pivot-area": "Committed money per area and financial year; money naming several areas is under each, "
+    "and the Total row counts it once",
+}
+
+
 def workbook_bytes(data: TrackerData, about: dict[str, str]) -> bytes:
-    """Every table as one XLSX workbook (what the Finance page downloads)."""
-    return to_xlsx_bytes([kept(data, name) for name in TABLE_NAMES], about)
+    """Every table as one XLSX workbook (what the Finance page downloads): a
+    Contents sheet, a sheet per table with its totals as formulas, then About."""
+    return workbook.workbook_bytes([kept(data, name) for name in TABLE_NAMES], about, DESCRIPTIONS)
 
 
 def export_about(

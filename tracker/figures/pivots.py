@@ -155,4 +155,5 @@ def pivot_table(data: TrackerData, rows: str) -> Table:
         money_columns=tuple(money),
         total_row=True,
         notes=notes,
+        row_total=TOTAL,
     )

@@ -11,8 +11,10 @@ titles in bold, frozen; money cells are numbers holding the exact pounds
 (``Decimal`` from ``tracker.core.money.to_decimal``) formatted
 ``£#,##0.00;[Red]-£#,##0.00``; percentages ``0.0%``; dates ``yyyy-mm-dd``;
 a total row is bold and written as numbers (openpyxl stores no cached value
-for a formula, so ``=SUM()`` would show as blank in many readers). Excel keeps
-15 significant digits, so amounts are exact up to £9,999,999,999,999.99.
+for a formula, so ``=SUM()`` would show as blank in many readers; the Finance
+page's workbook, ``tracker.files.workbook``, is written with XlsxWriter, which
+saves a formula's result, and keeps its totals as formulas). Excel keeps 15
+significant digits, so amounts are exact up to £9,999,999,999,999.99.
 
 Injection (OWASP "CSV Injection"): a TEXT cell that starts with ``=``, ``+``,
 ``-``, ``@``, tab or carriage return gets a leading ``'``, so a spreadsheet
@@ -49,7 +51,7 @@ DATE_FORMAT = "yyyy-mm-dd"
 _NEEDS_QUOTES = re.compile(r'[",\r\n]')
 _XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _SHEET_INVALID = re.compile(r"[\[\]:*?/\\]")
-_MIN_WIDTH, _MAX_WIDTH = 10, 60
+MIN_WIDTH, MAX_WIDTH = 10, 60
 
 
 def neutralise(text: str) -> str:
@@ -64,7 +66,7 @@ def neutralise(text: str) -> str:
     return text
 
 
-def _is_blank(value: object) -> bool:
+def is_blank(value: object) -> bool:
     """None, NaN, pd.NA and NaT: an empty cell."""
     if value is None or value is pd.NA or value is pd.NaT:
         return True
@@ -78,7 +80,7 @@ def _percent_text(ratio: float) -> str:
 
 def _plain_value(value: object) -> str:
     """A non-money, non-percent cell as CSV text (text is neutralised)."""
-    if _is_blank(value):
+    if is_blank(value):
         return ""
     if isinstance(value, str):
         return neutralise(value)
@@ -119,7 +121,7 @@ def to_csv_bytes(table: Table) -> bytes:
             if column in money:
                 cells.append("" if value is pd.NA or value is None else plain_pounds(value))  # refuses floats
             elif column in percent:
-                cells.append("" if _is_blank(value) else _percent_text(float(value)))
+                cells.append("" if is_blank(value) else _percent_text(float(value)))
             else:
                 cells.append(_csv_field(_plain_value(value)))
         lines.append(",".join(cells))
@@ -129,7 +131,7 @@ def to_csv_bytes(table: Table) -> bytes:
 # --- XLSX --------------------------------------------------------------------
 
 
-def _xlsx_text(text: str) -> str:
+def xlsx_text(text: str) -> str:
     text = neutralise(text)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     return _XML_ILLEGAL.sub("", text)
@@ -151,14 +153,14 @@ def sheet_title(title: str, taken: Iterable[str] = ()) -> str:
     return candidate
 
 
-def _display_width(value: object, kind: str) -> int:
+def display_width(value: object, kind: str) -> int:
     if kind == "money":  # a money column holds integer pence (Table checks it)
         return len(format_pounds(int(cast(int, value)), always_pence=True)) + 1
     if kind == "percent":
         return 7
     if isinstance(value, (date, datetime)):
         return 10
-    text = "" if _is_blank(value) else str(value)
+    text = "" if is_blank(value) else str(value)
     return max((len(line) for line in text.split("\n")), default=0)
 
 
@@ -186,18 +188,18 @@ def _write_table(sheet, table: Table) -> None:
                     cell.value = to_decimal(value)  # exact pounds; refuses floats
                     cell.number_format = MONEY_FORMAT
             elif kind == "percent":
-                if not _is_blank(value):
+                if not is_blank(value):
                     cell.value = float(value)  # a ratio for display, not money
                     cell.number_format = PERCENT_FORMAT
             else:
                 _set_plain(cell, value)
             if is_total:
                 cell.font = bold
-            if not _is_blank(value):
-                widths[j - 1] = max(widths[j - 1], _display_width(value, kind))
+            if not is_blank(value):
+                widths[j - 1] = max(widths[j - 1], display_width(value, kind))
 
     for j, width in enumerate(widths, start=1):
-        sheet.column_dimensions[get_column_letter(j)].width = min(max(width + 2, _MIN_WIDTH), _MAX_WIDTH)
+        sheet.column_dimensions[get_column_letter(j)].width = min(max(width + 2, MIN_WIDTH), MAX_WIDTH)
     sheet.freeze_panes = "A2"
     body_end = last - 1 if table.total_row else last
     if columns and body_end >= 2:
@@ -205,7 +207,7 @@ def _write_table(sheet, table: Table) -> None:
 
 
 def _set_text(cell, text: str) -> None:
-    cell.value = _xlsx_text(text)
+    cell.value = xlsx_text(text)
     # openpyxl makes "=..." a formula and "#N/A" an error; neutralised text
     # never starts with "=", and anything else not plain text is forced to be.
     if cell.data_type != "s":
@@ -213,7 +215,7 @@ def _set_text(cell, text: str) -> None:
 
 
 def _set_plain(cell, value: object) -> None:
-    if _is_blank(value):
+    if is_blank(value):
         return
     if isinstance(value, str):
         _set_text(cell, value)
@@ -240,8 +242,8 @@ def _write_about(sheet, about: Mapping[str, str]) -> None:
     from openpyxl.styles import Alignment, Font
 
     bold = Font(bold=True)
-    sheet.column_dimensions["A"].width = max([len(str(k)) + 2 for k in about] + [_MIN_WIDTH + 6])
-    sheet.column_dimensions["B"].width = min(max([len(str(v)) + 2 for v in about.values()] + [_MIN_WIDTH]), 100)
+    sheet.column_dimensions["A"].width = max([len(str(k)) + 2 for k in about] + [MIN_WIDTH + 6])
+    sheet.column_dimensions["B"].width = min(max([len(str(v)) + 2 for v in about.values()] + [MIN_WIDTH]), 100)
     for i, (key, value) in enumerate(about.items(), start=1):
         key_cell = sheet.cell(row=i, column=1)
         _set_text(key_cell, str(key))

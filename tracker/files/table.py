@@ -9,7 +9,7 @@ and the review pack build them. Money columns hold int64 pence, never float.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 
@@ -34,6 +34,9 @@ class Table:
     percent_columns: tuple[str, ...] = ()
     total_row: bool = False
     notes: tuple[str, ...] = ()  # what a reader needs to know, e.g. what committed means
+    row_total: str | None = None
+    running_totals: Mapping[str, str] = field(default_factory=dict)
+    ratios: Mapping[str, tuple[str, str]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         columns = list(self.frame.columns)
@@ -48,6 +51,15 @@ class Table:
                 raise ValueError(f"{self.name}: no percent column {column!r}")
         if self.total_row and self.frame.empty:
             raise ValueError(f"{self.name}: a table with a total row needs that row")
+        derived = [self.row_total] if self.row_total else []
+        derived += [c for pair in self.running_totals.items() for c in pair]
+        derived += [c for pair in self.ratios.values() for c in pair]
+        for column in derived:
+            if column not in self.money_columns:
+                raise ValueError(f"{self.name}: {column!r} is worked out from money, so must be a money column")
+        for column in self.ratios:
+            if column not in self.percent_columns:
+                raise ValueError(f"{self.name}: the ratio {column!r} must be a percent column")
 
     @property
     def body(self) -> pd.DataFrame:
