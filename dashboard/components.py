@@ -22,6 +22,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import links
+from dashboard.tables import show_table
 from tracker import store
 from tracker.core.clock import today
 from tracker.core.fiscal import FinancialYear
@@ -292,7 +293,7 @@ def stop_if_nothing_to_show(view: View, nothing: bool) -> None:
 
 def milestones_table(milestones) -> None:
     """Milestones with their state and lateness (from ``tracker.figures.delivery.milestone_states``)."""
-    st.dataframe(
+    show_table(
         milestones[["title", "commitment_ref", "due_on", "achieved_on", "state", "lateness", "achieved_note"]],
         hide_index=True,
         placeholder="—",

@@ -22,6 +22,7 @@ from dashboard.components import (
     pager,
     signed_money_column,
 )
+from dashboard.tables import show_table
 from tracker.core.limits import check_web_address
 from tracker.core.money import format_pounds, format_short
 from tracker.figures.activity_budgets import activity_facts
@@ -136,7 +137,7 @@ page = pager(len(rows), PAGE, "announcements; search to find one")
 on_page = page.rows(rows)
 refs = list(on_page["ref"])
 _keep_table_and_list_in_step(refs)
-st.dataframe(
+show_table(
     in_pounds(on_page)[
         [
             "ref",
@@ -243,7 +244,7 @@ new_money.metric(
 delivered.metric("Delivered so far", format_short(found.delivered_pence))
 
 st.subheader("Commitments")
-st.dataframe(
+show_table(
     in_pounds(found.commitments)[
         [
             "ref",
@@ -318,7 +319,7 @@ else:
         )
         st.markdown(escape_markdown(found.summary))
     with numbers:
-        st.dataframe(
+        show_table(
             in_pounds(found.schedule)[["label", "commitment_ref", "headline", "new_money", "qualifier"]],
             hide_index=True,
             placeholder="—",
@@ -348,7 +349,7 @@ if not facts.empty:
         "committed. Budgets are a plan: they are never counted as committed."
     )
     if not facts.budgets.empty:
-        st.dataframe(
+        show_table(
             in_pounds(facts.budgets)[["label", "commitment_ref", "committed", "original", "revised"]],
             hide_index=True,
             width="stretch",
@@ -376,7 +377,7 @@ if found.deliveries.empty:
     st.info("No deliveries recorded yet against this announcement's commitments.", icon=":material/info:")
 else:
     illustrative_notice(found.illustrative_deliveries)
-    st.dataframe(
+    show_table(
         in_pounds(found.deliveries)[["paid_on", "label", "ref", "commitment_ref", "amount", "kind", "note"]],
         hide_index=True,
         placeholder="—",

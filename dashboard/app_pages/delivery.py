@@ -16,6 +16,7 @@ from dashboard.components import (
     signed_money_column,
     stop_if_nothing_to_show,
 )
+from dashboard.tables import show_table
 from tracker.figures import delivery
 from tracker.figures import revisions as revision_view
 from tracker.figures.delivery_view import progress_in_view
@@ -61,7 +62,7 @@ with by_year_tab:
         st.plotly_chart(charts.cumulative_slippage(figures.by_year), width="stretch", key="delivery_years_chart")
         st.markdown(figures.year_summary)
     with numbers:
-        st.dataframe(
+        show_table(
             delivery.in_pounds(
                 figures.by_year,
                 [
@@ -139,7 +140,7 @@ with by_year_tab:
         )
     else:
         year_page = pager(len(records), f"delivery_year_page_{year}", f"deliveries in {year}; the CSV holds every one")
-        st.dataframe(
+        show_table(
             delivery.in_pounds(year_page.rows(records), ["amount_pence"]),
             hide_index=True,
             width="stretch",
@@ -182,7 +183,7 @@ with by_commitment_tab:
             "delivery_commitments_page",
             "commitments in the order announced; the CSV holds every one",
         )
-        st.dataframe(
+        show_table(
             delivery.in_pounds(
                 commitment_page.rows(figures.by_commitment),
                 ["committed", "due_to_date", "delivered", "variance", "outstanding", "slippage"],
@@ -269,7 +270,7 @@ else:
     with chart:
         st.plotly_chart(charts.original_vs_revised(comparison.body), width="stretch", key="delivery_revised_chart")
     with numbers:
-        st.dataframe(
+        show_table(
             revision_view.in_pounds(comparison),
             hide_index=True,
             width="stretch",
@@ -291,7 +292,7 @@ else:
         )
 
     st.markdown("**Revisions, oldest first**")
-    st.dataframe(
+    show_table(
         revision_view.history(revisions),
         hide_index=True,
         width="stretch",

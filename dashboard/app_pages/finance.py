@@ -7,6 +7,7 @@ import streamlit as st
 
 from dashboard import auth
 from dashboard.components import current_view, filters_caption, illustrative_notice, pager, table_for_display
+from dashboard.tables import show_table
 from tracker import store
 from tracker.figures import finance_tables as tables
 from tracker.files.exports import to_csv_bytes
@@ -79,7 +80,7 @@ for tab, name in zip(tabs, tables.TAB_LABELS):
             continue
         page = pager(len(table.body), f"finance_page_{name}", "rows; the CSV download holds every row")
         frame, column_config = table_for_display(table, page)
-        st.dataframe(frame, hide_index=True, width="stretch", column_config=column_config)
+        show_table(frame, hide_index=True, width="stretch", column_config=column_config)
         st.download_button(
             f"Download “{table.title}” as CSV",
             data=partial(to_csv_bytes, table),

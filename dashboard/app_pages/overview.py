@@ -15,6 +15,7 @@ from dashboard.components import (
     signed_money_column,
     stop_if_nothing_to_show,
 )
+from dashboard.tables import show_table
 from tracker.core.money import format_short, to_decimal
 from tracker.figures.areas import shared_note as note_on_shared
 from tracker.figures.data import breakdown, overview
@@ -91,7 +92,7 @@ if figures.new_money != figures.committed:
     shown_columns.append("new_money")
 if figures.estimated:
     shown_columns.append("estimated")
-st.dataframe(
+show_table(
     table[[*shown_columns, "delivered", "variance", "pct_delivered"]],
     hide_index=True,
     width="stretch",
@@ -144,7 +145,7 @@ shared = note_on_shared(split)
 if shared:
     st.caption(shared)
 rows = pager(len(split), f"overview_breakdown_page_{by}", f"{by} lines, largest first").rows(split)
-st.dataframe(
+show_table(
     rows.assign(**{m: rows[m].map(to_decimal) for m in ("committed", "delivered", "variance", "shared") if m in rows}),
     hide_index=True,
     width="stretch",
