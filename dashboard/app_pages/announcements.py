@@ -22,6 +22,7 @@ from dashboard.components import (
     pager,
     signed_money_column,
 )
+from dashboard.empty_states import empty_state
 from dashboard.tables import show_table
 from tracker.core.limits import check_web_address
 from tracker.core.money import format_pounds, format_short
@@ -89,11 +90,7 @@ st.caption(
 filters_caption(shown)
 
 if announcements.empty:
-    st.info(
-        "No announcements recorded yet. Load the Welsh demo with `funding-tracker demo`, "
-        "or import a commitments file with `funding-tracker import commitments FILE`.",
-        icon=":material/info:",
-    )
+    empty_state("No announcements recorded yet.")
     st.stop()
 
 search_box, status_box = st.columns([3, 1])
@@ -222,10 +219,10 @@ if found.notes:
     st.markdown("**Notes.** " + escape_markdown(found.notes))
 
 if not found.has_money:
-    st.info(
+    empty_state(
         f"{escape_markdown(found.ref)} carries no money: no commitments are recorded against it, so there is no "
-        "schedule, delivery or milestone to show. Add its commitments with `funding-tracker import commitments FILE` "
-        "if it turns out to carry money.",
+        "schedule, delivery or milestone to show. If it turns out to carry money:",
+        "its commitments",
         icon=":material/money_off:",
     )
     st.stop()

@@ -14,8 +14,8 @@ from dashboard.components import (
     money_column,
     pager,
     signed_money_column,
-    stop_if_nothing_to_show,
 )
+from dashboard.empty_states import empty_state, stop_if_nothing_to_show
 from dashboard.tables import show_table
 from tracker.figures import delivery
 from tracker.figures import revisions as revision_view
@@ -40,15 +40,11 @@ stop_if_nothing_to_show(shown, figures.is_empty)
 
 if figures.delivery_count == 0:
     if shown.everything.deliveries.empty:
-        st.info(
-            "No deliveries recorded yet: import a deliveries file with `funding-tracker import deliveries FILE`.",
-            icon=":material/info:",
-        )
+        empty_state("No deliveries recorded yet.", "deliveries")
     else:
-        st.info(
-            "No deliveries recorded yet for what these filters show. Clear a filter in the sidebar to see others, "
-            "or import a deliveries file with `funding-tracker import deliveries FILE`.",
-            icon=":material/info:",
+        empty_state(
+            "No deliveries recorded yet for what these filters show. Clear a filter in the sidebar to see others.",
+            "deliveries",
         )
 illustrative_notice(figures.illustrative_deliveries)
 for note in figures.notes:
@@ -133,11 +129,7 @@ with by_year_tab:
     st.markdown(figures.year_sentence(year))
     records = delivery.deliveries_of_year(shown.data, figures.start_year(year))
     if records.empty:
-        st.info(
-            f"No deliveries recorded yet for {year}. Record them by importing a deliveries file with "
-            "`funding-tracker import deliveries FILE`.",
-            icon=":material/info:",
-        )
+        empty_state(f"No deliveries recorded yet for {year}.", "deliveries")
     else:
         year_page = pager(len(records), f"delivery_year_page_{year}", f"deliveries in {year}; the CSV holds every one")
         show_table(

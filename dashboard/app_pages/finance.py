@@ -7,6 +7,7 @@ import streamlit as st
 
 from dashboard import auth
 from dashboard.components import current_view, filters_caption, illustrative_notice, pager, table_for_display
+from dashboard.empty_states import empty_state, filtered_out
 from dashboard.tables import show_table
 from tracker import store
 from tracker.figures import finance_tables as tables
@@ -23,12 +24,11 @@ st.title("Finance tables")
 st.caption(f"Cash figures in pounds, exact to the penny, as at {shown.today:%-d %B %Y}. {tables.COMMITTED_NOTE}")
 filters_caption(shown)
 
+if shown.everything.commitments.empty:
+    empty_state("No commitments to tabulate: none is recorded yet.")
+    st.stop()
 if data.commitments.empty:
-    st.info(
-        "No commitments to tabulate. Widen the filters in the sidebar, or import a commitments file "
-        "with `funding-tracker import commitments FILE`.",
-        icon=":material/info:",
-    )
+    filtered_out("No commitments match these filters.")
     st.stop()
 
 illustrative_notice(data.has_illustrative_deliveries)

@@ -13,8 +13,8 @@ from dashboard.components import (
     money_column,
     pager,
     signed_money_column,
-    stop_if_nothing_to_show,
 )
+from dashboard.empty_states import stop_if_nothing_to_show
 from dashboard.tables import show_table
 from tracker.core.money import format_short, to_decimal
 from tracker.figures.areas import shared_note as note_on_shared
