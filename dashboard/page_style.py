@@ -73,5 +73,4 @@ FIT_CHARTS = """<script>
 
 
 def apply() -> None:
-    st.html(STYLE)
-    st.html(FIT_CHARTS, unsafe_allow_javascript=True, width="content")
+    st.html(STYLE + FIT_CHARTS, unsafe_allow_javascript=True)  # one element: one gap at the top of the page

@@ -25,7 +25,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-PRINT_ROWS_AT_MOST = 1_000  # beyond: the first ones, and a note that the download holds them all
+PRINT_ROWS_AT_MOST = 1_000  # beyond (an import's preview): the first ones, and a note saying so
 _MOMENT = {"YYYY": "%Y", "MMM": "%b", "MM": "%m", "DD": "%d", "D": "%-d", "HH": "%H", "mm": "%M", "ss": "%S"}
 _MOMENT_TOKEN = re.compile("|".join(sorted(_MOMENT, key=len, reverse=True)))
 LONG_WORD = 24  # characters: a word longer (a web address) may be broken anywhere when printed
@@ -67,8 +67,7 @@ def print_table(frame: pd.DataFrame, columns: list[Any], config: Mapping[Any, An
         for row in rows.itertuples(index=False, name=None)
     )
     more = (
-        f'<p class="print-note">The first {PRINT_ROWS_AT_MOST:,} of {len(frame):,} rows; '
-        "the download holds every one.</p>"
+        f'<p class="print-note">Printed: the first {PRINT_ROWS_AT_MOST:,} of {len(frame):,} rows.</p>'
         if len(frame) > PRINT_ROWS_AT_MOST
         else ""
     )

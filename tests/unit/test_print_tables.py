@@ -97,7 +97,7 @@ def test_a_very_long_table_prints_its_first_rows_and_says_so():
     frame = pd.DataFrame({"n": range(PRINT_ROWS_AT_MOST + 5)})
     said = print_table(frame, ["n"], {})
     assert len(cells(said).rows) == PRINT_ROWS_AT_MOST + 1
-    assert f"The first {PRINT_ROWS_AT_MOST:,} of {PRINT_ROWS_AT_MOST + 5:,} rows" in said
+    assert f"Printed: the first {PRINT_ROWS_AT_MOST:,} of {PRINT_ROWS_AT_MOST + 5:,} rows." in said
 
 
 def test_the_first_column_is_pinned_keeping_its_heading_and_format():
