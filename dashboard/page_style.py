@@ -7,7 +7,8 @@
   widget toolbars; the content the page's full width; each table printed
   whole from its print copy (``tables.show_table``: the dataframe's canvas
   shows only the rows in its box), hidden on screen; charts scaled to the
-  page (``FIT_CHARTS``) and kept whole on one page where they fit.
+  page (``show_chart``: a script does it as printing begins) and kept whole
+  on one sheet where they fit.
 """
 
 import streamlit as st
@@ -20,7 +21,8 @@ STYLE = """<style>
 [data-testid="stMetricValue"] > div { white-space: normal !important; overflow: visible !important;
   text-overflow: clip !important; overflow-wrap: anywhere; }
 .print-only { display: none; }
-[data-testid="stElementContainer"]:has(.print-only) { display: none; }
+[data-testid="stElementContainer"]:has(.print-only),
+[data-testid="stElementContainer"]:has(> [data-testid="stHtml"] > script:only-child) { display: none; }
 @media print {
   @page { size: A4; margin: PAGE_MARGINmm; }
   [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], header[data-testid="stHeader"],
@@ -73,4 +75,12 @@ FIT_CHARTS = """<script>
 
 
 def apply() -> None:
-    st.html(STYLE + FIT_CHARTS, unsafe_allow_javascript=True)  # one element: one gap at the top of the page
+    st.html(STYLE)  # styles alone: Streamlit keeps them out of the page's flow
+
+
+def show_chart(figure, **plotly_chart):
+    """``st.plotly_chart(figure, ...)``, and the script that fits charts to the printed page
+    (an element of its own, hidden: drawn beside each chart, it is taken up once a page)."""
+    shown = st.plotly_chart(figure, **plotly_chart)
+    st.html(FIT_CHARTS, unsafe_allow_javascript=True)
+    return shown

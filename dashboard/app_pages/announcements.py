@@ -23,6 +23,7 @@ from dashboard.components import (
     signed_money_column,
 )
 from dashboard.empty_states import empty_state
+from dashboard.page_style import show_chart
 from dashboard.tables import show_table
 from tracker.core.limits import check_web_address
 from tracker.core.money import format_pounds, format_short
@@ -311,7 +312,7 @@ else:
         names = {
             ref: f"{ref}: {purpose}" for ref, purpose in zip(found.commitments["ref"], found.commitments["purpose"])
         }
-        st.plotly_chart(
+        show_chart(
             charts.announcement_schedule(found.schedule, names), width="stretch", key="announcements_schedule_chart"
         )
         st.markdown(escape_markdown(found.summary))

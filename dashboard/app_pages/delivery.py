@@ -16,6 +16,7 @@ from dashboard.components import (
     signed_money_column,
 )
 from dashboard.empty_states import empty_state, stop_if_nothing_to_show
+from dashboard.page_style import show_chart
 from dashboard.tables import show_table
 from tracker.figures import delivery
 from tracker.figures import revisions as revision_view
@@ -55,7 +56,7 @@ by_year_tab, by_commitment_tab = st.tabs(["By financial year", "By commitment"])
 with by_year_tab:
     chart, numbers = st.columns(2, gap="medium")
     with chart:
-        st.plotly_chart(charts.cumulative_slippage(figures.by_year), width="stretch", key="delivery_years_chart")
+        show_chart(charts.cumulative_slippage(figures.by_year), width="stretch", key="delivery_years_chart")
         st.markdown(figures.year_summary)
     with numbers:
         show_table(
@@ -163,7 +164,7 @@ with by_year_tab:
 with by_commitment_tab:
     chart, numbers = st.columns(2, gap="medium")
     with chart:
-        st.plotly_chart(
+        show_chart(
             charts.share_of_due_delivered(figures.by_commitment, figures.shortfall),
             width="stretch",
             key="delivery_commitments_chart",
@@ -260,7 +261,7 @@ else:
 
     chart, numbers = st.columns(2, gap="medium")
     with chart:
-        st.plotly_chart(charts.original_vs_revised(comparison.body), width="stretch", key="delivery_revised_chart")
+        show_chart(charts.original_vs_revised(comparison.body), width="stretch", key="delivery_revised_chart")
     with numbers:
         show_table(
             revision_view.in_pounds(comparison),

@@ -15,6 +15,7 @@ from dashboard.components import (
     signed_money_column,
 )
 from dashboard.empty_states import stop_if_nothing_to_show
+from dashboard.page_style import show_chart
 from dashboard.tables import show_table
 from tracker.core.money import format_short, to_decimal
 from tracker.figures.areas import shared_note as note_on_shared
@@ -81,7 +82,7 @@ for note in unplaced_notes(figures):
 st.subheader("Committed against delivered, by financial year")
 if figures.unphased:
     st.caption("Money with no stated financial year is the last pair of bars, **unphased**: it is in no year's total.")
-st.plotly_chart(charts.committed_vs_delivered(view.yearly), width="stretch")
+show_chart(charts.committed_vs_delivered(view.yearly), width="stretch")
 if view.summaries:  # one list (one element to draw, and one list for a screen reader)
     st.markdown("\n".join(f"- {sentence}" for sentence in view.summaries))
 
