@@ -28,7 +28,7 @@ STYLE = """<style>
   [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], header[data-testid="stHeader"],
   [data-testid="stToolbar"], [data-testid="stDecoration"], [data-testid="stStatusWidget"],
   [data-testid="stElementToolbar"], [data-testid="stDownloadButton"], [data-testid="stButton"],
-  [data-testid="stLinkButton"], [data-testid="stFormSubmitButton"], [data-testid="stPageLink"],
+  [data-testid="stLinkButton"], [data-testid="stFormSubmitButton"],
   [data-testid="stNumberInput"] button, .modebar-container, #tracker-copy-link,
   [data-testid="stElementContainer"]:has(#tracker-copy-link),
   [data-testid="stElementContainer"]:has([data-testid="stDataFrame"]),

@@ -37,7 +37,6 @@ def show_table(
     *,
     column_config: Mapping[str, Any] | None = None,
     column_order: Iterable[str] | None = None,
-    pin_first: bool = True,
     **dataframe: Any,
 ):
     """``st.dataframe(data, ...)`` (what it returns: a selection, with
@@ -45,7 +44,7 @@ def show_table(
     frame = _frame(data)
     config = dict(column_config or {})
     columns = _shown_columns(frame, config, column_order)
-    if pin_first and columns:
+    if columns:
         config[columns[0]] = _pinned(config.get(columns[0]))
     shown = st.dataframe(
         data,
@@ -72,7 +71,7 @@ def print_table(frame: pd.DataFrame, columns: list[Any], config: Mapping[Any, An
         else ""
     )
     return (
-        f'<div class="print-only" data-rows="{len(rows)}"><table class="print-table">'
+        f'<div class="print-only"><table class="print-table">'
         f"<thead><tr>{heads}</tr></thead><tbody>{body}</tbody></table>{more}</div>"
     )
 
