@@ -22,6 +22,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import links
+from dashboard.tables import show_table
 from tracker import store
 from tracker.core.clock import today
 from tracker.core.fiscal import FinancialYear
@@ -272,27 +273,9 @@ def searched(options: Mapping[Any, str] | list[str], key: str, many: str, first:
     return [*first, *listed]
 
 
-def stop_if_nothing_to_show(view: View, nothing: bool) -> None:
-    """The empty state: say what to do, then stop the page."""
-    if not nothing:
-        return
-    if view.everything.commitments.empty:
-        st.info(
-            "No commitments recorded yet. Load the Welsh demo with `funding-tracker demo`, "
-            "or import a commitments file with `funding-tracker import commitments FILE`.",
-            icon=":material/info:",
-        )
-    else:
-        st.info(
-            "No money matches these filters. Widen the years or clear a filter in the sidebar.",
-            icon=":material/filter_alt_off:",
-        )
-    st.stop()
-
-
 def milestones_table(milestones) -> None:
     """Milestones with their state and lateness (from ``tracker.figures.delivery.milestone_states``)."""
-    st.dataframe(
+    show_table(
         milestones[["title", "commitment_ref", "due_on", "achieved_on", "state", "lateness", "achieved_note"]],
         hide_index=True,
         placeholder="—",

@@ -13,6 +13,7 @@ from typing import Any
 import streamlit as st
 
 from dashboard.components import illustrative_notice, money_column, pager, signed_money_column
+from dashboard.tables import show_table
 from tracker.review import presentation as view
 from tracker.review.meetings import Meeting
 
@@ -51,9 +52,7 @@ def yearly(figures: Mapping[str, Any]) -> None:
         if name in YEARLY_SPLIT:
             title, help_text = YEARLY_SPLIT[name]
             columns[name] = money_column(title, help=help_text)
-    st.dataframe(
-        view.yearly_table(figures), hide_index=True, width="stretch", column_config=columns, key="review_yearly"
-    )
+    show_table(view.yearly_table(figures), hide_index=True, width="stretch", column_config=columns, key="review_yearly")
 
 
 def commitments(meeting: Meeting, at_meeting: Mapping[str, str]) -> None:
@@ -66,7 +65,7 @@ def commitments(meeting: Meeting, at_meeting: Mapping[str, str]) -> None:
         lambda: view.commitments_table(figures, at_meeting),
     )
     page = pager(len(table), "review_commitments_page", "commitments")
-    st.dataframe(
+    show_table(
         view.tinted_statuses(page.rows(table)),
         hide_index=True,
         width="stretch",
@@ -98,7 +97,7 @@ def commitments(meeting: Meeting, at_meeting: Mapping[str, str]) -> None:
     programmes = view.programme_statuses(figures, at_meeting)
     if not programmes.empty:
         st.markdown("**Programmes**")
-        st.dataframe(
+        show_table(
             view.tinted_statuses(pager(len(programmes), "review_programmes_page", "programmes").rows(programmes)),
             hide_index=True,
             column_config={

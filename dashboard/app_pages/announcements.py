@@ -22,6 +22,9 @@ from dashboard.components import (
     pager,
     signed_money_column,
 )
+from dashboard.empty_states import empty_state
+from dashboard.page_style import show_chart
+from dashboard.tables import show_table
 from tracker.core.limits import check_web_address
 from tracker.core.money import format_pounds, format_short
 from tracker.figures.activity_budgets import activity_facts
@@ -88,11 +91,7 @@ st.caption(
 filters_caption(shown)
 
 if announcements.empty:
-    st.info(
-        "No announcements recorded yet. Load the Welsh demo with `funding-tracker demo`, "
-        "or import a commitments file with `funding-tracker import commitments FILE`.",
-        icon=":material/info:",
-    )
+    empty_state("No announcements recorded yet.")
     st.stop()
 
 search_box, status_box = st.columns([3, 1])
@@ -136,7 +135,7 @@ page = pager(len(rows), PAGE, "announcements; search to find one")
 on_page = page.rows(rows)
 refs = list(on_page["ref"])
 _keep_table_and_list_in_step(refs)
-st.dataframe(
+show_table(
     in_pounds(on_page)[
         [
             "ref",
@@ -221,10 +220,10 @@ if found.notes:
     st.markdown("**Notes.** " + escape_markdown(found.notes))
 
 if not found.has_money:
-    st.info(
+    empty_state(
         f"{escape_markdown(found.ref)} carries no money: no commitments are recorded against it, so there is no "
-        "schedule, delivery or milestone to show. Add its commitments with `funding-tracker import commitments FILE` "
-        "if it turns out to carry money.",
+        "schedule, delivery or milestone to show. If it turns out to carry money:",
+        "its commitments",
         icon=":material/money_off:",
     )
     st.stop()
@@ -243,7 +242,7 @@ new_money.metric(
 delivered.metric("Delivered so far", format_short(found.delivered_pence))
 
 st.subheader("Commitments")
-st.dataframe(
+show_table(
     in_pounds(found.commitments)[
         [
             "ref",
@@ -313,12 +312,12 @@ else:
         names = {
             ref: f"{ref}: {purpose}" for ref, purpose in zip(found.commitments["ref"], found.commitments["purpose"])
         }
-        st.plotly_chart(
+        show_chart(
             charts.announcement_schedule(found.schedule, names), width="stretch", key="announcements_schedule_chart"
         )
         st.markdown(escape_markdown(found.summary))
     with numbers:
-        st.dataframe(
+        show_table(
             in_pounds(found.schedule)[["label", "commitment_ref", "headline", "new_money", "qualifier"]],
             hide_index=True,
             placeholder="—",
@@ -348,7 +347,7 @@ if not facts.empty:
         "committed. Budgets are a plan: they are never counted as committed."
     )
     if not facts.budgets.empty:
-        st.dataframe(
+        show_table(
             in_pounds(facts.budgets)[["label", "commitment_ref", "committed", "original", "revised"]],
             hide_index=True,
             width="stretch",
@@ -376,7 +375,7 @@ if found.deliveries.empty:
     st.info("No deliveries recorded yet against this announcement's commitments.", icon=":material/info:")
 else:
     illustrative_notice(found.illustrative_deliveries)
-    st.dataframe(
+    show_table(
         in_pounds(found.deliveries)[["paid_on", "label", "ref", "commitment_ref", "amount", "kind", "note"]],
         hide_index=True,
         placeholder="—",

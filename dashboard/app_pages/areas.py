@@ -8,6 +8,7 @@ import streamlit as st
 
 from dashboard import auth, downloads, links
 from dashboard.components import current_view, filters_caption, money_column, pager, signed_money_column
+from dashboard.tables import show_table
 from tracker.core.money import format_short, to_decimal
 from tracker.core.places import principal_areas
 from tracker.figures.area_view import area_view
@@ -72,7 +73,7 @@ shared.metric(
 )
 
 st.markdown("**By financial year**")
-st.dataframe(
+show_table(
     in_pounds(view.yearly, ["committed", "new_money", "estimated", "delivered", "variance"])[
         ["label", "committed", "new_money", "estimated", "delivered", "variance", "status"]
     ],
@@ -110,7 +111,7 @@ st.dataframe(
 
 st.markdown("**Commitments naming this area**")
 page = pager(len(view.commitments), f"areas_page_{code}", "commitments; the CSV holds every one")
-st.dataframe(
+show_table(
     in_pounds(page.rows(view.commitments), ["committed", "delivered"]),
     hide_index=True,
     width="stretch",

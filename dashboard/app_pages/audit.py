@@ -11,6 +11,7 @@ import streamlit as st
 
 from dashboard import auth, downloads
 from dashboard.components import engine, pager
+from dashboard.tables import show_table
 from tracker import audit
 from tracker.figures.data import data_version
 
@@ -99,7 +100,7 @@ else:
     st.markdown(f"**{len(frame):,}** of {recorded.count:,} changes match these filters.")
 
 page = pager(len(frame), "audit_page", "changes; the CSV holds every one listed")
-st.dataframe(
+show_table(
     page.rows(frame),
     hide_index=True,
     width="stretch",

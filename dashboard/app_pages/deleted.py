@@ -10,6 +10,7 @@ import streamlit as st
 from dashboard import auth
 from dashboard.components import clear_data, engine
 from dashboard.failure_page import guarded
+from dashboard.tables import show_table
 from tracker.figures.markdown_text import escape_markdown
 from tracker.records import deletion
 from tracker.records import listings as records
@@ -38,7 +39,7 @@ if gone.empty:
     st.info("Nothing has been deleted.", icon=":material/info:")
     st.stop()
 
-st.dataframe(
+show_table(
     gone,
     hide_index=True,
     width="stretch",

@@ -14,8 +14,10 @@ from dashboard.components import (
     money_column,
     pager,
     signed_money_column,
-    stop_if_nothing_to_show,
 )
+from dashboard.empty_states import empty_state, stop_if_nothing_to_show
+from dashboard.page_style import show_chart
+from dashboard.tables import show_table
 from tracker.figures import delivery
 from tracker.figures import revisions as revision_view
 from tracker.figures.delivery_view import progress_in_view
@@ -39,15 +41,11 @@ stop_if_nothing_to_show(shown, figures.is_empty)
 
 if figures.delivery_count == 0:
     if shown.everything.deliveries.empty:
-        st.info(
-            "No deliveries recorded yet: import a deliveries file with `funding-tracker import deliveries FILE`.",
-            icon=":material/info:",
-        )
+        empty_state("No deliveries recorded yet.", "deliveries")
     else:
-        st.info(
-            "No deliveries recorded yet for what these filters show. Clear a filter in the sidebar to see others, "
-            "or import a deliveries file with `funding-tracker import deliveries FILE`.",
-            icon=":material/info:",
+        empty_state(
+            "No deliveries recorded yet for what these filters show. Clear a filter in the sidebar to see others.",
+            "deliveries",
         )
 illustrative_notice(figures.illustrative_deliveries)
 for note in figures.notes:
@@ -58,10 +56,10 @@ by_year_tab, by_commitment_tab = st.tabs(["By financial year", "By commitment"])
 with by_year_tab:
     chart, numbers = st.columns(2, gap="medium")
     with chart:
-        st.plotly_chart(charts.cumulative_slippage(figures.by_year), width="stretch", key="delivery_years_chart")
+        show_chart(charts.cumulative_slippage(figures.by_year), width="stretch", key="delivery_years_chart")
         st.markdown(figures.year_summary)
     with numbers:
-        st.dataframe(
+        show_table(
             delivery.in_pounds(
                 figures.by_year,
                 [
@@ -132,14 +130,10 @@ with by_year_tab:
     st.markdown(figures.year_sentence(year))
     records = delivery.deliveries_of_year(shown.data, figures.start_year(year))
     if records.empty:
-        st.info(
-            f"No deliveries recorded yet for {year}. Record them by importing a deliveries file with "
-            "`funding-tracker import deliveries FILE`.",
-            icon=":material/info:",
-        )
+        empty_state(f"No deliveries recorded yet for {year}.", "deliveries")
     else:
         year_page = pager(len(records), f"delivery_year_page_{year}", f"deliveries in {year}; the CSV holds every one")
-        st.dataframe(
+        show_table(
             delivery.in_pounds(year_page.rows(records), ["amount_pence"]),
             hide_index=True,
             width="stretch",
@@ -170,7 +164,7 @@ with by_year_tab:
 with by_commitment_tab:
     chart, numbers = st.columns(2, gap="medium")
     with chart:
-        st.plotly_chart(
+        show_chart(
             charts.share_of_due_delivered(figures.by_commitment, figures.shortfall),
             width="stretch",
             key="delivery_commitments_chart",
@@ -182,7 +176,7 @@ with by_commitment_tab:
             "delivery_commitments_page",
             "commitments in the order announced; the CSV holds every one",
         )
-        st.dataframe(
+        show_table(
             delivery.in_pounds(
                 commitment_page.rows(figures.by_commitment),
                 ["committed", "due_to_date", "delivered", "variance", "outstanding", "slippage"],
@@ -267,9 +261,9 @@ else:
 
     chart, numbers = st.columns(2, gap="medium")
     with chart:
-        st.plotly_chart(charts.original_vs_revised(comparison.body), width="stretch", key="delivery_revised_chart")
+        show_chart(charts.original_vs_revised(comparison.body), width="stretch", key="delivery_revised_chart")
     with numbers:
-        st.dataframe(
+        show_table(
             revision_view.in_pounds(comparison),
             hide_index=True,
             width="stretch",
@@ -291,7 +285,7 @@ else:
         )
 
     st.markdown("**Revisions, oldest first**")
-    st.dataframe(
+    show_table(
         revision_view.history(revisions),
         hide_index=True,
         width="stretch",

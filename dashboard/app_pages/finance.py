@@ -7,6 +7,8 @@ import streamlit as st
 
 from dashboard import auth
 from dashboard.components import current_view, filters_caption, illustrative_notice, pager, table_for_display
+from dashboard.empty_states import empty_state, filtered_out
+from dashboard.tables import show_table
 from tracker import store
 from tracker.figures import finance_tables as tables
 from tracker.files.exports import to_csv_bytes
@@ -22,12 +24,11 @@ st.title("Finance tables")
 st.caption(f"Cash figures in pounds, exact to the penny, as at {shown.today:%-d %B %Y}. {tables.COMMITTED_NOTE}")
 filters_caption(shown)
 
+if shown.everything.commitments.empty:
+    empty_state("No commitments to tabulate: none is recorded yet.")
+    st.stop()
 if data.commitments.empty:
-    st.info(
-        "No commitments to tabulate. Widen the filters in the sidebar, or import a commitments file "
-        "with `funding-tracker import commitments FILE`.",
-        icon=":material/info:",
-    )
+    filtered_out("No commitments match these filters.")
     st.stop()
 
 illustrative_notice(data.has_illustrative_deliveries)
@@ -79,7 +80,7 @@ for tab, name in zip(tabs, tables.TAB_LABELS):
             continue
         page = pager(len(table.body), f"finance_page_{name}", "rows; the CSV download holds every row")
         frame, column_config = table_for_display(table, page)
-        st.dataframe(frame, hide_index=True, width="stretch", column_config=column_config)
+        show_table(frame, hide_index=True, width="stretch", column_config=column_config)
         st.download_button(
             f"Download “{table.title}” as CSV",
             data=partial(to_csv_bytes, table),

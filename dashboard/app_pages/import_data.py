@@ -13,6 +13,7 @@ import streamlit as st
 from dashboard import auth
 from dashboard.components import clear_data, engine
 from dashboard.failure_page import guarded
+from dashboard.tables import show_table
 from tracker.core.vocabulary import GRANT_PLACING_LABELS, GRANT_PLACINGS, REVISION_REASON_LABELS, REVISION_REASONS
 from tracker.figures.markdown_text import escape_markdown
 from tracker.files.tabular import DataError
@@ -118,7 +119,7 @@ READING_RULES = (
 
 def show_problems(problems, heading: str) -> None:
     st.error(heading, icon=":material/error:")
-    st.dataframe(
+    show_table(
         planning.problems_frame(problems),
         hide_index=True,
         width="stretch",
@@ -198,7 +199,7 @@ def recent_imports() -> None:
     if not found:
         st.caption("No file has been imported yet.")
         return
-    st.dataframe(
+    show_table(
         [
             {
                 "import": one.id,
@@ -348,10 +349,10 @@ if plan.notes:
     )
     if len(plan.notes) > reading.NOTES_SHOWN:
         with st.expander(f"All {len(plan.notes):,} notes"):
-            st.dataframe(planning.problems_frame(plan.notes), hide_index=True, width="stretch")
+            show_table(planning.problems_frame(plan.notes), hide_index=True, width="stretch")
 
 if len(plan.rows):
-    st.dataframe(
+    show_table(
         plan.table(),  # the rows, then the later contract's columns the file has
         hide_index=True,
         width="stretch",

@@ -12,6 +12,7 @@ import streamlit as st
 from dashboard import auth
 from dashboard.components import clear_data, engine, pager, pick_by_search
 from dashboard.failure_page import guarded
+from dashboard.tables import show_table
 from tracker.figures.data import data_version
 from tracker.figures.markdown_text import escape_markdown
 from tracker.records import listings
@@ -44,7 +45,7 @@ if table.empty:
     st.info("No organisations yet: they are added with the announcements and commitments that name them.")
     st.stop()
 
-st.dataframe(
+show_table(
     pager(len(table), "organisations_page", "organisations").rows(table).drop(columns=["organisation_id", "version"]),
     hide_index=True,
     width="stretch",

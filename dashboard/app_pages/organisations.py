@@ -21,6 +21,7 @@ from dashboard.components import (
     signed_money_column,
 )
 from dashboard.navigation import PAGES
+from dashboard.tables import show_table
 from tracker.core.money import format_short, to_decimal
 from tracker.figures.data import data_version
 from tracker.figures.delivery import in_pounds, qualified
@@ -77,7 +78,7 @@ if picked is None:
     links.show_record("id", None)
     st.info("Choose an organisation above to see its page.", icon=":material/touch_app:")
     listed = pager(len(table), "organisations_list_page", "organisations; choose one above to see its page")
-    st.dataframe(
+    show_table(
         listed.rows(table)[["name", "identifier", "other_names", "announcements", "commitments"]],
         hide_index=True,
         width="stretch",
@@ -119,7 +120,7 @@ def _side(side: Side) -> None:
         format_short(side.headline.delivered),
         help=f"Exactly {to_decimal(side.headline.delivered):,} pounds.",
     )
-    st.dataframe(
+    show_table(
         in_pounds(side.yearly, ["committed", "new_money", "delivered", "variance"])[
             ["label", "committed", "new_money", "delivered", "variance", "status"]
         ],
@@ -135,7 +136,7 @@ def _side(side: Side) -> None:
         },
     )
     page = pager(len(side.commitments), f"organisation_{side.role}_page", "commitments")
-    st.dataframe(
+    show_table(
         in_pounds(page.rows(side.commitments), ["committed", "delivered"]),
         hide_index=True,
         width="stretch",

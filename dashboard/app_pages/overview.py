@@ -17,8 +17,10 @@ from dashboard.components import (
     money_column,
     pager,
     signed_money_column,
-    stop_if_nothing_to_show,
 )
+from dashboard.empty_states import stop_if_nothing_to_show
+from dashboard.page_style import show_chart
+from dashboard.tables import show_table
 from tracker.core.money import format_short, to_decimal
 from tracker.figures import changes_since, view_links
 from tracker.figures.areas import shared_note as note_on_shared
@@ -86,7 +88,7 @@ for note in unplaced_notes(figures):
 st.subheader("Committed against delivered, by financial year")
 if figures.unphased:
     st.caption("Money with no stated financial year is the last pair of bars, **unphased**: it is in no year's total.")
-st.plotly_chart(charts.committed_vs_delivered(view.yearly), width="stretch")
+show_chart(charts.committed_vs_delivered(view.yearly), width="stretch")
 if view.summaries:  # one list (one element to draw, and one list for a screen reader)
     st.markdown("\n".join(f"- {sentence}" for sentence in view.summaries))
 
@@ -97,7 +99,7 @@ if figures.new_money != figures.committed:
     shown_columns.append("new_money")
 if figures.estimated:
     shown_columns.append("estimated")
-st.dataframe(
+show_table(
     table[[*shown_columns, "delivered", "variance", "pct_delivered"]],
     hide_index=True,
     width="stretch",
@@ -150,7 +152,7 @@ shared = note_on_shared(split)
 if shared:
     st.caption(shared)
 rows = pager(len(split), f"overview_breakdown_page_{by}", f"{by} lines, largest first").rows(split)
-st.dataframe(
+show_table(
     rows.assign(**{m: rows[m].map(to_decimal) for m in ("committed", "delivered", "variance", "shared") if m in rows}),
     hide_index=True,
     width="stretch",

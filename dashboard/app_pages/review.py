@@ -19,6 +19,7 @@ import streamlit as st
 from dashboard import auth, review_figures
 from dashboard.components import clear_data, current_view, engine, field_problems, pick_by_search
 from dashboard.failure_page import guarded
+from dashboard.tables import show_table
 from tracker import store
 from tracker.core.clock import today
 from tracker.core.vocabulary import PROGRESS_STATUSES
@@ -220,7 +221,7 @@ def changes_list(found: review_changes.Changes, key: str) -> None:
             "Nothing else changed: no announcement, commitment, delivery, milestone or status.", icon=":material/info:"
         )
         return
-    st.dataframe(
+    show_table(
         review_changes.changes_table(found),
         hide_index=True,
         width="stretch",
@@ -255,7 +256,7 @@ with milestones_tab:
         if figures["milestones"]
         else "No milestone had been recorded by the as-at date."
     )
-    st.dataframe(
+    show_table(
         view.milestones_table(figures),
         hide_index=True,
         width="stretch",
@@ -372,7 +373,7 @@ with statuses_tab:
         st.caption("No status has been given yet.")
     else:
         st.caption("Oldest first. Every status given is kept; the latest is the current one.")
-        st.dataframe(
+        show_table(
             view.tinted_statuses(view.history_table(own)),
             hide_index=True,
             width="stretch",

@@ -14,6 +14,7 @@ import streamlit as st
 
 from dashboard import auth
 from dashboard.components import engine, field_problems
+from dashboard.tables import show_table
 from tracker import accounts
 from tracker.api import access as api_access
 from tracker.core.vocabulary import ROLES
@@ -163,7 +164,7 @@ if saved:
     st.success(escape_markdown(saved), icon=":material/check_circle:")
 
 users = accounts.list_users(db)
-st.dataframe(
+show_table(
     users,
     hide_index=True,
     width="stretch",

@@ -79,8 +79,8 @@ def test_an_empty_database_shows_what_to_do_and_no_figures(empty_database: bool)
 
     infos = [i.value for i in at.info]
     assert len(infos) == 1
-    assert "funding-tracker demo" in infos[0]
-    assert "funding-tracker import commitments" in infos[0]
+    assert "No commitments recorded yet." in infos[0]
+    assert "Record page" in infos[0] and "Import page" in infos[0]
     assert not at.metric and not at.dataframe and not at.get("plotly_chart")
 
 

@@ -77,10 +77,11 @@ def _all_strings(value) -> Iterator[str]:
             yield from _all_strings(inner)
 
 
-def _rendered(at: AppTest) -> tuple[list[str], list[str]]:
-    """(texts Streamlit renders as Markdown, texts Plotly draws)."""
+def _rendered(at: AppTest) -> tuple[list[str], list[str], list[str]]:
+    """(texts Streamlit renders as Markdown, texts Plotly draws, HTML it renders as HTML: not Markdown)."""
     markdown: list[str] = []
     charts: list[str] = []
+    html: list[str] = []
     for node in at._tree:
         proto = getattr(node, "proto", None)
         if proto is None or not hasattr(proto, "DESCRIPTOR"):
@@ -88,11 +89,13 @@ def _rendered(at: AppTest) -> tuple[list[str], list[str]]:
         kind = getattr(node, "type", "")
         if kind == "plotly_chart":
             charts += list(_all_strings(json.loads(proto.spec)))
+        elif kind == "html":  # e.g. a table's print copy (dashboard/tables.py): escaped HTML
+            html.append(proto.body)
         elif kind not in PLAIN_TYPES:
             fields = MessageToDict(proto, preserving_proto_field_name=True)
             keys = MARKDOWN_KEYS | ({"options"} if kind == "radio" else set())
             markdown += list(_strings(fields, keys))
-    return markdown, charts
+    return markdown, charts, html
 
 
 class Seen:
@@ -104,7 +107,7 @@ class Seen:
 
     def check(self, at: AppTest, where: str) -> None:
         assert not at.exception, (where, [x.value for x in at.exception])
-        markdown, charts = _rendered(at)
+        markdown, charts, html = _rendered(at)
         for text in markdown:
             if "evil.example" not in text.lower():
                 continue
@@ -112,6 +115,7 @@ class Seen:
             if any(pattern.search(text) for pattern in LIVE):
                 self.live.append(f"{where}: {text!r}")
         self.live += [f"{where} (a chart): {text!r}" for text in charts if "<b>html" in text.lower()]
+        self.live += [f"{where} (HTML): {text!r}" for text in html if "<b>html" in text.lower()]
 
 
 @pytest.fixture

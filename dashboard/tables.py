@@ -1,0 +1,163 @@
+"""Every table a page shows: ``st.dataframe`` on screen, and the same rows as
+an HTML table for printing.
+
+``st.dataframe`` draws on a canvas that shows only the rows scrolled into its
+box, so a printed page would hold the first screenful of a table, cut at its
+edge. ``show_table`` draws the dataframe and, beside it, an HTML table of the
+same rows, columns, headings and number formats inside a ``print-only``
+block: hidden on screen, it replaces the dataframe when the page is printed
+(the styles are in ``page_style.py``). Every value is escaped.
+
+The first column (the year, ref or name a row is about) is pinned, so a wide
+table scrolls sideways inside its box and each row still says what it is.
+"""
+
+from __future__ import annotations
+
+import html
+import numbers
+import re
+from collections.abc import Iterable, Mapping
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+PRINT_ROWS_AT_MOST = 1_000  # beyond (an import's preview): the first ones, and a note saying so
+_MOMENT = {"YYYY": "%Y", "MMM": "%b", "MM": "%m", "DD": "%d", "D": "%-d", "HH": "%H", "mm": "%M", "ss": "%S"}
+_MOMENT_TOKEN = re.compile("|".join(sorted(_MOMENT, key=len, reverse=True)))
+LONG_WORD = 24  # characters: a word longer (a web address) may be broken anywhere when printed
+_PRINTF = re.compile(r"%(,)?(?:\.(\d+))?([dif])")
+
+
+def show_table(
+    data: Any,
+    *,
+    column_config: Mapping[str, Any] | None = None,
+    column_order: Iterable[str] | None = None,
+    **dataframe: Any,
+):
+    """``st.dataframe(data, ...)`` (what it returns: a selection, with
+    ``on_select``), its first shown column pinned, and the print copy of its rows."""
+    frame = _frame(data)
+    config = dict(column_config or {})
+    columns = _shown_columns(frame, config, column_order)
+    if columns:
+        config[columns[0]] = _pinned(config.get(columns[0]))
+    shown = st.dataframe(
+        data,
+        column_config=config,
+        column_order=list(column_order) if column_order is not None else None,
+        **dataframe,
+    )
+    st.html(print_table(frame, columns, config, placeholder=dataframe.get("placeholder") or "—"))
+    return shown
+
+
+def print_table(frame: pd.DataFrame, columns: list[Any], config: Mapping[Any, Any], placeholder: str = "—") -> str:
+    """The HTML for printing ``columns`` of ``frame``: headings and values as the dataframe shows them."""
+    heads = "".join(f"<th>{html.escape(_label(column, config.get(column)))}</th>" for column in columns)
+    rows = frame[columns].head(PRINT_ROWS_AT_MOST)
+    kinds = [_type_config(config.get(column)) for column in columns]
+    body = "".join(
+        "<tr>" + "".join(_td(cell(value, kind, placeholder), kind) for value, kind in zip(row, kinds)) + "</tr>"
+        for row in rows.itertuples(index=False, name=None)
+    )
+    more = (
+        f'<p class="print-note">Printed: the first {PRINT_ROWS_AT_MOST:,} of {len(frame):,} rows.</p>'
+        if len(frame) > PRINT_ROWS_AT_MOST
+        else ""
+    )
+    return (
+        f'<div class="print-only"><table class="print-table">'
+        f"<thead><tr>{heads}</tr></thead><tbody>{body}</tbody></table>{more}</div>"
+    )
+
+
+def _td(said: str, kind: Mapping[str, Any]) -> str:
+    if kind.get("type") == "number":
+        shape = ' class="number"'  # kept on one line
+    elif any(len(word) > LONG_WORD for word in said.split()):
+        shape = ' class="long"'
+    else:
+        shape = ""
+    return f"<td{shape}>{html.escape(said)}</td>"
+
+
+def cell(value: Any, kind: Mapping[str, Any], placeholder: str = "—") -> str:
+    """One value as the dataframe's column ``kind`` (its ``type_config``) writes it."""
+    if _missing(value):
+        return placeholder
+    shape, form = kind.get("type"), kind.get("format")
+    if shape == "checkbox" or isinstance(value, bool):
+        return "Yes" if value else "No"
+    if isinstance(value, (list, tuple)):
+        return ", ".join(str(one) for one in value)
+    if isinstance(value, (datetime, date)) and isinstance(form, str):
+        return value.strftime(_MOMENT_TOKEN.sub(lambda token: _MOMENT[token.group()], form))
+    if isinstance(value, (numbers.Real, Decimal)) and isinstance(form, str):
+        return _number(value, form)
+    return str(value)
+
+
+def _number(value: Any, form: str) -> str:
+    """``form``: one of Streamlit's named formats, or printf-style ("£%,.2f", "%d")."""
+    if form == "accounting":
+        said = f"{abs(value):,.2f}"
+        return f"({said})" if value < 0 else said
+    if form == "percent":
+        return f"{value * 100:,.2f}%"
+    found = _PRINTF.search(form)
+    if found is None:
+        return f"{value:,}"
+    commas, places, letter = found.groups()
+    spec = f"{commas or ''}.{places or 6}f" if letter == "f" else f"{commas or ''}d"
+    number = value if letter == "f" else int(value)
+    return form[: found.start()] + format(number, spec) + form[found.end() :]
+
+
+def _missing(value: Any) -> bool:
+    if isinstance(value, (list, tuple, dict, set)):
+        return False
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False
+
+
+def _frame(data: Any) -> pd.DataFrame:
+    if isinstance(data, pd.DataFrame):
+        return data
+    inner = getattr(data, "data", None)  # a pandas Styler
+    if isinstance(inner, pd.DataFrame):
+        return inner
+    return pd.DataFrame(data)
+
+
+def _shown_columns(frame: pd.DataFrame, config: Mapping[Any, Any], order: Iterable[Any] | None) -> list[Any]:
+    wanted = list(order) if order is not None else list(frame.columns)
+    return [column for column in wanted if column in frame.columns and not _hidden(config, column)]
+
+
+def _hidden(config: Mapping[Any, Any], column: Any) -> bool:
+    return column in config and config[column] is None
+
+
+def _label(column: Any, said: Any) -> str:
+    if isinstance(said, str):
+        return said
+    if isinstance(said, Mapping) and said.get("label"):
+        return str(said["label"])
+    return str(column)
+
+
+def _type_config(said: Any) -> Mapping[str, Any]:
+    return said.get("type_config") or {} if isinstance(said, Mapping) else {}
+
+
+def _pinned(said: Any) -> Any:
+    if isinstance(said, Mapping):
+        return {**said, "pinned": True}
+    return st.column_config.Column(said if isinstance(said, str) else None, pinned=True)
