@@ -12,7 +12,7 @@ from dashboard.components import (
     milestones_table,
     money_column,
     pager,
-    signed_money_column,
+    percent_column,
     stop_if_nothing_to_show,
 )
 from tracker.core.money import format_short, to_decimal
@@ -106,8 +106,8 @@ st.dataframe(
             "Estimated", help="The part of committed placed in this year by a chosen spread, not as announced."
         ),
         "delivered": money_column("Delivered"),
-        "variance": signed_money_column("Variance", help="Delivered minus committed: in brackets when behind."),
-        "pct_delivered": st.column_config.NumberColumn("% delivered", format="percent"),
+        "variance": money_column("Variance", help="Delivered minus committed: negative when behind."),
+        "pct_delivered": percent_column("% delivered"),
     },
 )
 
@@ -156,7 +156,7 @@ st.dataframe(
         "shared": money_column("Shared with other areas", help="Counted in full under each area it names."),
         "committed": money_column("Committed"),
         "delivered": money_column("Delivered"),
-        "variance": signed_money_column("Variance", help="Delivered minus committed: in brackets when behind."),
-        "pct_delivered": st.column_config.NumberColumn("% delivered", format="percent"),
+        "variance": money_column("Variance", help="Delivered minus committed: negative when behind."),
+        "pct_delivered": percent_column("% delivered"),
     },
 )
