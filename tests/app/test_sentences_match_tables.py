@@ -16,6 +16,7 @@ figures to the figures of its own tables.
 
 from __future__ import annotations
 
+import json
 import re
 from decimal import Decimal
 
@@ -63,7 +64,8 @@ def mentions(text: str) -> list[tuple[int, int]]:
 
 def figures_of(table: pd.DataFrame) -> set[int]:
     """Every money figure a table shows, in pence: its money cells (exact
-    decimals of pounds), each column's total and any money its text states."""
+    decimals of pounds), each column's total and any money its text states;
+    a negative one as its size too ("£480k" outstanding is a variance of -£480k)."""
     found: set[int] = set()
     for name in table.columns:
         column = table[name]
@@ -71,6 +73,9 @@ def figures_of(table: pd.DataFrame) -> set[int]:
         found.update(int(v * 100) for v in money)
         if money:
             found.add(int(sum(money) * 100))
+    found |= {-figure for figure in found if figure < 0}
+    for name in table.columns:
+        column = table[name]
         for value in column:
             if isinstance(value, str):
                 found.update(low if low == high else (low + high) // 2 for low, high in mentions(value))
@@ -157,7 +162,18 @@ def test_the_overviews_tiles_and_year_sentences_are_its_tables_figures(filtered:
     committed = next(value for label, value in tiles.items() if label.startswith("Committed"))
     assert within(pence(sum(yearly["committed"])), committed.removeprefix("at least "))
     assert within(pence(sum(yearly["delivered"])), tiles["Delivered to date"])
+    assert within(pence(sum(yearly["committed"]) - sum(yearly["delivered"])), tiles["Outstanding"])
+    assert tiles["% delivered"] == f"{sum(yearly['delivered']) / sum(yearly['committed']):.1%}"
     rows = {row.label: row for row in yearly.itertuples()}
+    chart = json.loads(at.main.get("plotly_chart")[0].proto.spec)["data"]
+    drawn = {trace["name"]: dict(zip(trace["x"], trace["customdata"])) for trace in chart}
+    for label, row in rows.items():  # each bar's figure is its row's
+        assert within(pence(row.committed), drawn["Committed"][label]), (label, drawn["Committed"][label])
+        assert within(pence(row.delivered), drawn["Delivered"][label]), (label, drawn["Delivered"][label])
+    phased = [row for label, row in rows.items() if label != "unphased"]
+    if phased:  # the running total's last point: every phased year's money
+        last = phased[-1].label
+        assert within(pence(sum(row.committed for row in phased)), drawn["Cumulative committed"][last])
     sentences = [m for line in said_starting(at, "In ") for m in YEAR.finditer(line)]
     assert sentences, "no year sentence under the chart"
     for year, said_committed, said_delivered, share in (m.groups() for m in sentences):
