@@ -47,7 +47,7 @@ def cumulative_slippage(yearly: pd.DataFrame) -> go.Figure:
         x=labels, y=[p / 100 for p in delivered], mode="lines", line=dict(width=0), showlegend=False, hoverinfo="skip"
     )
     fig.add_scatter(
-        name="Slippage",
+        name="Behind profile",
         legendrank=3,
         x=labels,
         y=[p / 100 for p in top],

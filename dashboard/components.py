@@ -22,6 +22,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import links
+from dashboard.table_style import money_column, percent_column
 from dashboard.tables import show_table
 from tracker import store
 from tracker.core.clock import today
@@ -61,16 +62,6 @@ def tracker_data(as_at: date | None = None) -> queries.TrackerData:
 @st.cache_data(show_spinner=False, max_entries=4)
 def _last_changed(url: str, version: int):
     return last_changed(_engine(url))
-
-
-def money_column(label: str, help: str | None = None):
-    """A column of pounds: the frame holds pounds as exact decimals of pence / 100."""
-    return st.column_config.NumberColumn(label, help=help, format="£%,.2f")
-
-
-def signed_money_column(label: str, help: str | None = None):
-    """Pounds that may be negative, as finance staff write them: (330,000.00)."""
-    return st.column_config.NumberColumn(f"{label} (£)", help=help, format="accounting")
 
 
 def illustrative_notice(count: int) -> None:
@@ -191,7 +182,7 @@ def table_for_display(table, page: Page | None = None):
             ]
             config[column] = money_column(title)
         elif column in table.percent_columns:
-            config[column] = st.column_config.NumberColumn(title, format="percent")
+            config[column] = percent_column(title)
         else:
             config[column] = st.column_config.Column(title)
     return frame, config

@@ -25,7 +25,7 @@ BY_YEAR_COLUMNS = {
     "pct_delivered": "% delivered",
     "cumulative_committed": "Committed to date",
     "cumulative_delivered": "Delivered to date",
-    "slippage": "Slippage",
+    "slippage": "Behind profile",
     "status": "Against profile",
 }
 BY_COMMITMENT_COLUMNS = {
@@ -40,7 +40,7 @@ BY_COMMITMENT_COLUMNS = {
     "variance": "Variance",
     "pct_of_due_delivered": "% of due delivered",
     "outstanding": "Outstanding",
-    "slippage": "Slippage",
+    "slippage": "Behind profile",
     "status": "Against profile",
 }
 DELIVERIES_COLUMNS = {

@@ -12,7 +12,7 @@ from typing import Any
 
 import streamlit as st
 
-from dashboard.components import illustrative_notice, money_column, pager, signed_money_column
+from dashboard.components import illustrative_notice, money_column, pager, percent_column
 from dashboard.tables import show_table
 from tracker.review import presentation as view
 from tracker.review.meetings import Meeting
@@ -45,8 +45,8 @@ def yearly(figures: Mapping[str, Any]) -> None:
         ),
         "committed": money_column("Committed", help="Every pound once: re-announcements once, shares in their pots."),
         "delivered": money_column("Delivered", help="Payments and spend dated in the year."),
-        "variance": signed_money_column("Variance", help="Delivered minus committed: in brackets when behind."),
-        "pct_delivered": st.column_config.NumberColumn("% delivered", format="percent"),
+        "variance": money_column("Variance", help="Delivered minus committed: negative when behind."),
+        "pct_delivered": percent_column("% delivered"),
     }
     for name in view.yearly_columns(figures):
         if name in YEARLY_SPLIT:
@@ -80,7 +80,7 @@ def commitments(meeting: Meeting, at_meeting: Mapping[str, str]) -> None:
             "new_money": money_column("New money", help="Committed less money announced before."),
             "due_to_date": money_column("Due to date", help="Committed for financial years that had started."),
             "delivered": money_column("Delivered"),
-            "variance": signed_money_column("Variance", help="Delivered minus due to date: in brackets when behind."),
+            "variance": money_column("Variance", help="Delivered minus due to date: negative when behind."),
             "outstanding": money_column("Outstanding", help="Committed minus delivered."),
             "programme": st.column_config.TextColumn("Programme"),
             "restates": st.column_config.TextColumn(

@@ -25,6 +25,9 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from dashboard.table_style import WRITERS, styled
+from tracker.figures.table_cells import EMPTY
+
 PRINT_ROWS_AT_MOST = 1_000  # beyond (an import's preview): the first ones, and a note saying so
 _MOMENT = {"YYYY": "%Y", "MMM": "%b", "MM": "%m", "DD": "%d", "D": "%-d", "HH": "%H", "mm": "%M", "ss": "%S"}
 _MOMENT_TOKEN = re.compile("|".join(sorted(_MOMENT, key=len, reverse=True)))
@@ -46,13 +49,16 @@ def show_table(
     columns = _shown_columns(frame, config, column_order)
     if columns:
         config[columns[0]] = _pinned(config.get(columns[0]))
+    dataframe.setdefault("placeholder", EMPTY)
+    # Money and shares written the one way (-£330,000.00, 93.0%): text for the screen, numbers to sort by.
+    on_screen, screen_config = styled(data, config) if isinstance(data, pd.DataFrame) else (data, config)
     shown = st.dataframe(
-        data,
-        column_config=config,
+        on_screen,
+        column_config=screen_config,
         column_order=list(column_order) if column_order is not None else None,
         **dataframe,
     )
-    st.html(print_table(frame, columns, config, placeholder=dataframe.get("placeholder") or "—"))
+    st.html(print_table(frame, columns, config, placeholder=dataframe["placeholder"]))
     return shown
 
 
@@ -103,12 +109,10 @@ def cell(value: Any, kind: Mapping[str, Any], placeholder: str = "—") -> str:
 
 
 def _number(value: Any, form: str) -> str:
-    """``form``: one of Streamlit's named formats, or printf-style ("£%,.2f", "%d")."""
-    if form == "accounting":
-        said = f"{abs(value):,.2f}"
-        return f"({said})" if value < 0 else said
-    if form == "percent":
-        return f"{value * 100:,.2f}%"
+    """``form``: one of Streamlit's named formats, or printf-style ("%d"); money and
+    shares as the screen writes them (``table_style``)."""
+    if form in WRITERS:
+        return WRITERS[form](value)
     found = _PRINTF.search(form)
     if found is None:
         return f"{value:,}"

@@ -43,6 +43,7 @@ from sqlalchemy import Engine, Select, Text, cast, func, or_, select
 from db.models import AuditEvent
 from db.session import read_session
 from tracker.core.money import format_pounds
+from tracker.core.phrases import changed
 from tracker.core.vocabulary import AUDIT_ACTIONS
 from tracker.files.table import Table
 
@@ -275,11 +276,11 @@ def describe_changes(entity: str, before: Mapping[str, Any] | None, after: Mappi
     """
     if before is not None and after is not None:
         keys = list(before) + [key for key in after if key not in before]
-        changed = [key for key in keys if before.get(key) != after.get(key)]
-        parts = [_deletion(before.get("deleted_at"), after.get("deleted_at"))] if "deleted_at" in changed else []
+        differ = [key for key in keys if before.get(key) != after.get(key)]
+        parts = [_deletion(before.get("deleted_at"), after.get("deleted_at"))] if "deleted_at" in differ else []
         parts += [
-            f"{field_label(key)} changed from {_shown(key, before.get(key))} to {_shown(key, after.get(key))}"
-            for key in changed
+            changed(field_label(key), _shown(key, before.get(key)), _shown(key, after.get(key)))
+            for key in differ
             if key not in _BOOKKEEPING
         ]
         return "; ".join(parts) or "No values changed"

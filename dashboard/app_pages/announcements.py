@@ -20,7 +20,6 @@ from dashboard.components import (
     milestones_table,
     money_column,
     pager,
-    signed_money_column,
 )
 from dashboard.empty_states import empty_state
 from dashboard.page_style import show_chart
@@ -355,8 +354,8 @@ if not facts.empty:
                 "label": st.column_config.TextColumn("Financial year", pinned=True),
                 "commitment_ref": "Commitment",
                 "committed": money_column("Committed", help="Its commitment transactions in the year."),
-                "original": signed_money_column("Original budget"),
-                "revised": signed_money_column("Revised budget"),
+                "original": money_column("Original budget"),
+                "revised": money_column("Revised budget"),
             },
         )
     if facts.undated_budget_pence:

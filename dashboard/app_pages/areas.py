@@ -7,7 +7,7 @@ from functools import partial
 import streamlit as st
 
 from dashboard import auth, downloads, links
-from dashboard.components import current_view, filters_caption, money_column, pager, signed_money_column
+from dashboard.components import current_view, filters_caption, money_column, pager
 from dashboard.tables import show_table
 from tracker.core.money import format_short, to_decimal
 from tracker.core.places import principal_areas
@@ -85,7 +85,7 @@ show_table(
         "new_money": money_column("New money", help="Committed less money announced before."),
         "estimated": money_column("Estimated", help="Placed in this year by a chosen spread, not as announced."),
         "delivered": money_column("Delivered"),
-        "variance": signed_money_column("Variance", help="Delivered minus committed: in brackets when behind."),
+        "variance": money_column("Variance", help="Delivered minus committed: negative when behind."),
         "status": st.column_config.TextColumn("At year end"),
     },
 )

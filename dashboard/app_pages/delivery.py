@@ -13,7 +13,7 @@ from dashboard.components import (
     illustrative_notice,
     money_column,
     pager,
-    signed_money_column,
+    percent_column,
 )
 from dashboard.empty_states import empty_state, stop_if_nothing_to_show
 from dashboard.page_style import show_chart
@@ -33,7 +33,7 @@ figures = progress_in_view(shown.everything, shown.filters, shown.today)
 st.title("Delivery")
 st.caption(
     f"Figures as at {shown.today:%-d %B %Y}. Money falls due in the financial year it was committed for; "
-    "**slippage** is money due in years that have started but not yet delivered."
+    "**behind profile** is money due in years that have started but not yet delivered."
 )
 filters_caption(shown)
 
@@ -103,12 +103,12 @@ with by_year_tab:
                 "delivered": money_column(
                     "Delivered", help="Disbursements and expenditure dated in the year (undated: unphased)."
                 ),
-                "variance": signed_money_column("Variance", help="Delivered minus committed: in brackets when behind."),
-                "pct_delivered": st.column_config.NumberColumn("% delivered", format="percent"),
+                "variance": money_column("Variance", help="Delivered minus committed: negative when behind."),
+                "pct_delivered": percent_column("% delivered"),
                 "cumulative_committed": money_column("Committed to date"),
                 "cumulative_delivered": money_column("Delivered to date"),
                 "slippage": money_column(
-                    "Slippage",
+                    "Behind profile",
                     help="Committed to date minus delivered to date, when behind, for years that have started.",
                 ),
                 "status": st.column_config.TextColumn(
@@ -207,12 +207,10 @@ with by_commitment_tab:
                 "delivered": money_column(
                     "Delivered", help="Including payments recorded against a re-announcement of it."
                 ),
-                "variance": signed_money_column(
-                    "Variance", help="Delivered minus due to date: in brackets when behind."
-                ),
-                "pct_of_due_delivered": st.column_config.NumberColumn("% of due delivered", format="percent"),
+                "variance": money_column("Variance", help="Delivered minus due to date: negative when behind."),
+                "pct_of_due_delivered": percent_column("% of due delivered"),
                 "outstanding": money_column("Outstanding", help="Committed minus delivered."),
-                "slippage": money_column("Slippage", help="Due to date minus delivered, when behind."),
+                "slippage": money_column("Behind profile", help="Due to date minus delivered, when behind."),
                 "purpose": st.column_config.TextColumn("Purpose"),
                 "recipient": st.column_config.TextColumn("Recipient"),
                 "programme": st.column_config.TextColumn("Programme"),
@@ -271,7 +269,7 @@ else:
                 "financial_year": st.column_config.TextColumn("Financial year", pinned=True),
                 "original": money_column("Original", help="The profile as first committed."),
                 "revised": money_column("Revised", help="The profile as it stands now."),
-                "change": signed_money_column("Change", help="Revised minus original: in brackets when less."),
+                "change": money_column("Change", help="Revised minus original: negative when less."),
             },
         )
         st.caption("The last row is the total over every year.")

@@ -18,7 +18,6 @@ from dashboard.components import (
     money_column,
     pager,
     pick_by_search,
-    signed_money_column,
 )
 from dashboard.navigation import PAGES
 from dashboard.tables import show_table
@@ -131,7 +130,7 @@ def _side(side: Side) -> None:
             "committed": money_column("Committed"),
             "new_money": money_column("New money", help="Committed less money announced before."),
             "delivered": money_column("Delivered"),
-            "variance": signed_money_column("Variance", help="Delivered minus committed: in brackets when behind."),
+            "variance": money_column("Variance", help="Delivered minus committed: negative when behind."),
             "status": st.column_config.TextColumn("At year end"),
         },
     )

@@ -16,7 +16,7 @@ from dashboard.components import (
     milestones_table,
     money_column,
     pager,
-    signed_money_column,
+    percent_column,
 )
 from dashboard.empty_states import stop_if_nothing_to_show
 from dashboard.page_style import show_chart
@@ -114,8 +114,8 @@ show_table(
             "Estimated", help="The part of committed placed in this year by a chosen spread, not as announced."
         ),
         "delivered": money_column("Delivered"),
-        "variance": signed_money_column("Variance", help="Delivered minus committed: in brackets when behind."),
-        "pct_delivered": st.column_config.NumberColumn("% delivered", format="percent"),
+        "variance": money_column("Variance", help="Delivered minus committed: negative when behind."),
+        "pct_delivered": percent_column("% delivered"),
     },
 )
 
@@ -164,8 +164,8 @@ show_table(
         "shared": money_column("Shared with other areas", help="Counted in full under each area it names."),
         "committed": money_column("Committed"),
         "delivered": money_column("Delivered"),
-        "variance": signed_money_column("Variance", help="Delivered minus committed: in brackets when behind."),
-        "pct_delivered": st.column_config.NumberColumn("% delivered", format="percent"),
+        "variance": money_column("Variance", help="Delivered minus committed: negative when behind."),
+        "pct_delivered": percent_column("% delivered"),
     },
 )
 
@@ -300,7 +300,7 @@ if found.deliveries.count:
                 "commitment_ref": st.column_config.TextColumn("Commitment", pinned=True),
                 "ref": "Delivery",
                 "paid_on": _day("Paid on"),
-                "amount_pence": signed_money_column("Amount", help="A negative amount is a correction or clawback."),
+                "amount_pence": money_column("Amount", help="A negative amount is a correction or clawback."),
                 "kind": "Kind",
                 "recorded_at": _when("Recorded (UTC)"),
                 "address": LINK,

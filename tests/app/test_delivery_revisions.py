@@ -125,7 +125,9 @@ def test_a_slipped_commitment_shows_its_original_year_beside_the_new_one(revised
     rows = history(at)
     assert list(rows["actor"]) == ["Sam"]
     assert list(rows["reason"]) == ["slippage"]
-    assert list(rows["changed"]) == ["2020-21 £1,000,000 → £0; 2022-23 £0 → £2,000,000; total £1,000,000 → £2,000,000"]
+    assert list(rows["changed"]) == [
+        "2020-21 changed from £1,000,000 to £0; 2022-23 changed from £0 to £2,000,000; Total changed from £1,000,000 to £2,000,000"
+    ]
     assert start <= rows["revised_at"].iloc[0].to_pydatetime() <= end
 
     chart = revision_chart(at)
@@ -163,9 +165,9 @@ def test_a_commitment_revised_twice_keeps_the_first_profile_and_lists_both_revis
     assert list(rows["reason"]) == ["re-profiled", "other"]
     assert list(rows["reason_text"]) == ["", "Budget moved to the final year"]
     assert list(rows["changed"]) == [
-        "recurring → profiled; 2021-22 £500,000 → £300,000; 2022-23 £500,000 → £700,000.50; "
-        "total £1,500,000 → £1,500,000.50",
-        "2021-22 £300,000 → £200,000; 2022-23 £700,000.50 → £800,000; total £1,500,000.50 → £1,500,000",
+        "Kind changed from recurring to profiled; 2021-22 changed from £500,000 to £300,000; 2022-23 changed from £500,000 to £700,000.50; "
+        "Total changed from £1,500,000 to £1,500,000.50",
+        "2021-22 changed from £300,000 to £200,000; 2022-23 changed from £700,000.50 to £800,000; Total changed from £1,500,000.50 to £1,500,000",
     ]
     times = [t.to_pydatetime() for t in rows["revised_at"]]
     assert start <= times[0] <= times[1] <= end

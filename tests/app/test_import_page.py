@@ -147,7 +147,7 @@ def test_a_change_to_money_asks_why_before_it_can_be_confirmed(app_database):
 
     assert _metrics(at)["To update"] == "1"
     rows = at.dataframe[0].value
-    assert dict(zip(rows["ref"], rows["changes"]))["W7"] == "amount £1,000,000 -> £1,500,000"
+    assert dict(zip(rows["ref"], rows["changes"]))["W7"] == "Amount changed from £1,000,000 to £1,500,000"
     if not hasattr(commitments, "update_commitment"):
         assert at.button(key="import_confirm").disabled  # updates by import are not available
         return

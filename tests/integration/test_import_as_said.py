@@ -266,16 +266,19 @@ def test_a_reimport_says_each_new_field_that_changes(engine: Engine, tmp_path: P
     assert plan.problems == [], plan.problems
     assert by_ref(plan, "action") == {"POT": "unchanged", "POT2": "unchanged", "M1": "update", "S1": "update"}
     assert by_ref(plan, "changes")["M1"].split("; ") == [
-        "recipient Cardiff Council -> Cardiff  council",
-        "recipient_id GB-CHC-1111 -> GB-CHC-2222",
-        "years 3 -> not stated",
-        "reannounces none -> announced before",
-        "spread even -> planned-dates",
-        "planned_start not stated -> 2021-04-01",
-        "planned_end not stated -> 2024-03-31",
-        "areas W06000015 Cardiff -> W06000022 Newport, W92000004 Wales",
+        "Recipient changed from Cardiff Council to Cardiff  council",
+        "Recipient identifier changed from GB-CHC-1111 to GB-CHC-2222",
+        "Years changed from 3 to not stated",
+        "Re-announces changed from none to announced before",
+        "Spread changed from even to planned-dates",
+        "Planned start changed from not stated to 2021-04-01",
+        "Planned end changed from not stated to 2024-03-31",
+        "Areas changed from W06000015 Cardiff to W06000022 Newport, W92000004 Wales",
     ]
-    assert by_ref(plan, "changes")["S1"].split("; ") == ["first_year 2021-22 -> not stated", "part_of POT -> POT2"]
+    assert by_ref(plan, "changes")["S1"].split("; ") == [
+        "First financial year changed from 2021-22 to not stated",
+        "Part of changed from POT to POT2",
+    ]
     assert plan.needs_reason
 
     import_text(engine, tmp_path, CHANGED, "changed.csv")
@@ -292,7 +295,7 @@ def test_a_funder_identifier_that_changes_belongs_to_the_announcement(engine: En
         engine, FULL.replace("POT2,2021-01-10,Welsh Government,GB-GOV-1", "POT2,2021-01-10,Welsh Government,GB-GOV-2")
     )
 
-    assert by_ref(plan, "changes")["POT2"] == "funder_id GB-GOV-1 -> GB-GOV-2"
+    assert by_ref(plan, "changes")["POT2"] == "Funder identifier changed from GB-GOV-1 to GB-GOV-2"
     assert problems(plan) == [(3, "funder_id", "GB-GOV-2")]
     assert "belong to announcement POT2" in plan.problems[0].expected
 
@@ -306,7 +309,7 @@ def test_a_delivery_reimport_says_its_kind_and_a_missing_date(engine: Engine, tm
 
     assert plan.problems == []
     assert by_ref(plan, "changes") == {
-        "D1": "paid_on 2021-05-01 -> undated; kind disbursement -> expenditure",
+        "D1": "Paid on changed from 2021-05-01 to undated; Kind changed from disbursement to expenditure",
         "D2": "",
     }
     assert by_ref(plan, "summary") == {

@@ -201,7 +201,10 @@ def test_changed_budgets_replace_the_stored_ones_with_an_audit_trail(engine, tmp
     _file(tmp_path, _activity("GB-GOV-1-B", _transaction("2", "10", "2020-05-01") + budget.format(150)))
     plan = plan_import("iati", path, path.name, engine=engine)
     changed = plan.rows[plan.rows["action"] == "update"]
-    assert list(changed["ref"]) == ["GB-GOV-1-B"] and changed["changes"].iloc[0] == "budgets 1 (£100) -> 1 (£150)"
+    assert (
+        list(changed["ref"]) == ["GB-GOV-1-B"]
+        and changed["changes"].iloc[0] == "Budgets changed from 1 (£100) to 1 (£150)"
+    )
     assert not plan.needs_reason  # budgets are not committed money
     outcome = apply.apply_plan(plan, path, engine=engine, actor=ACTOR)
     assert "1 budget updated" in str(outcome)

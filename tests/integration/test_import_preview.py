@@ -112,7 +112,7 @@ def test_each_row_is_previewed_as_create_update_or_unchanged_with_the_changes_na
         "W7": "update",
         "N1": "create",
     }
-    assert changes(plan)["W7"] == "amount £1,000,000 -> £1,500,000"
+    assert changes(plan)["W7"] == "Amount changed from £1,000,000 to £1,500,000"
     summary = dict(zip(plan.rows["ref"], plan.rows["summary"]))
     assert summary["N1"] == "£250,000 in 2023-24 to Welsh councils: Cyber"
     assert summary["W2"] == "over £1,000,000 in 2020-21 to Welsh councils: Digital transformation of local government"
@@ -126,7 +126,7 @@ def test_deliveries_are_previewed_against_the_stored_ones(demo: Engine) -> None:
 
     assert plan.problems == []
     assert plan.counts == {"create": 1, "update": 1, "unchanged": 6, "problems": 0}
-    assert changes(plan)["D7"] == "paid_on 2023-03-15 -> 2023-03-16"
+    assert changes(plan)["D7"] == "Paid on changed from 2023-03-15 to 2023-03-16"
     assert (
         dict(zip(plan.rows["ref"], plan.rows["summary"]))["D8"] == "expenditure of £500 on 20 Mar 2023 against W7"
     )  # "spend" is read as expenditure
@@ -293,7 +293,7 @@ def test_a_change_to_a_commitments_money_needs_a_reason_and_is_recorded_as_a_rev
 def test_a_delivery_is_updated_by_its_ref(demo: Engine) -> None:
     data = DEMO_DELIVERIES.replace(b'D7,W7,2023-03-15,"\xc2\xa3600,000"', b'D7,W7,2023-03-15,"\xc2\xa3650,000"')
     plan = planning.plan_deliveries(data, "deliveries.csv", engine=demo)
-    assert changes(plan)["D7"] == "amount £600,000 -> £650,000"
+    assert changes(plan)["D7"] == "Amount changed from £600,000 to £650,000"
     audits = row_counts(demo)["audit_events"]
 
     apply.apply_plan(plan, data, engine=demo, actor=ACTOR)

@@ -216,7 +216,7 @@ def test_later_edits_never_move_a_snapshot_and_the_next_review_shows_exactly_the
     found = review_changes.changes(frozen, review.meeting(demo, date(2025, 12, 1)).figures)
     assert [a["ref"] for a in found.new_announcements] == ["A6"]
     assert [(c["ref"], c["change"]) for c in found.commitments] == [("W7", "changed")]
-    assert "amount £1,000,000 → £1,200,000" in found.commitments[0]["what"]
+    assert "Amount changed from £1,000,000 to £1,200,000" in found.commitments[0]["what"]
     assert [(d["ref"], d["change"], d["amount"]) for d in found.deliveries] == [("D9", "new", 10_000_000)]
     assert found.milestones_achieved == []
     assert [m["ref"] for m in found.milestones_newly_overdue] == ["M9"]

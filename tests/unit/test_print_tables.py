@@ -10,7 +10,7 @@ from html.parser import HTMLParser
 import pandas as pd
 import streamlit as st
 
-from dashboard.components import money_column, signed_money_column
+from dashboard.components import money_column, percent_column
 from dashboard.tables import PRINT_ROWS_AT_MOST, _pinned, _shown_columns, cell, print_table
 
 
@@ -59,15 +59,15 @@ def test_the_print_copy_holds_every_row_with_the_headings_and_formats_shown():
     config = {
         "ref": "Ref",
         "committed": money_column("Committed"),
-        "variance": signed_money_column("Variance"),
-        "share": st.column_config.NumberColumn("Share", format="percent"),
+        "variance": money_column("Variance"),
+        "share": percent_column("Share"),
         "paid_on": st.column_config.DateColumn("Paid on", format="D MMM YYYY"),
     }
     table = cells(print_table(frame, list(frame.columns), config))
     assert table.rows == [
-        ["Ref", "Committed", "Variance (£)", "Share", "Paid on"],
-        ["W1", "£1,500,000.00", "(330,000.00)", "50.00%", "15 Mar 2023"],
-        ["W2", "—", "0.00", "25.00%", "—"],
+        ["Ref", "Committed", "Variance", "Share", "Paid on"],
+        ["W1", "£1,500,000.00", "-£330,000.00", "50.0%", "15 Mar 2023"],
+        ["W2", "—", "£0.00", "25.0%", "—"],
     ]
 
 

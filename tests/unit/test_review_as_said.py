@@ -227,9 +227,9 @@ def test_changes_to_what_was_said_are_named_between_two_schema_2_snapshots() -> 
     after["headline"]["unphased"] -= 1
     what = {c["ref"]: c["what"] for c in review_changes.changes(before, after).commitments}
     assert what == {
-        "C1": "now announced before; new money £1,000,000.01 → £0",
-        "C2": "share of C1 → (none)",
-        "C3": "spread even → planned-dates; planned start not stated → 2025-06-01; planned end not stated → 2027-05-31",
+        "C1": "now announced before; New money changed from £1,000,000.01 to £0",
+        "C2": "Share of changed from C1 to none",
+        "C3": "Spread changed from even to planned-dates; Planned start changed from not stated to 2025-06-01; Planned end changed from not stated to 2027-05-31",
     }
     sentence = review_changes.movement_sentence(review_changes.changes(before, after))
     assert "new money fell by £1,000,000.01, from £4,000,000.02 to £3,000,000.01" in sentence

@@ -146,7 +146,7 @@ def test_removed_and_changed_records_are_named() -> None:
     after["headline"] = {**after["headline"], "delivered": 0, "pct_delivered": 0.0, "variance": -80_000_00}
     found = review_changes.changes(before, after)
     assert [(c["ref"], c["what"]) for c in found.commitments] == [
-        ("W1", "amount £50,000 → £60,000; committed £100,000 → £120,000")
+        ("W1", "Amount changed from £50,000 to £60,000; Committed changed from £100,000 to £120,000")
     ]
     assert [(d["ref"], d["change"]) for d in found.deliveries] == [("D1", "removed")]
     assert [m["ref"] for m in found.milestones_achieved] == ["M1"]

@@ -154,7 +154,7 @@ def test_changes_since_the_previous_meeting(pack_html: bytes) -> None:
     assert "Compared with the meeting of 4 February 2025 · Winter review" in text
     assert "Delivered rose by £2,520,000 (from 75.2% to 94.1% of committed)" in text
     assert "Milestone newly overdue M1 CDO in post: due 2020-04-01, 30 days late" in text
-    assert "Status W1 no status → At risk (amber)" in text
+    assert "Status W1 Status changed from no status to At risk (amber)" in text
 
 
 def test_the_first_review_says_so() -> None:

@@ -151,11 +151,11 @@ def test_what_changed_names_the_kind_each_year_and_the_total() -> None:
     after = terms({"2020-21": 50_000_000, "2021-22": 30_000_000, "2022-23": 70_000_050}, kind="profiled")
 
     assert revision_view.what_changed(before, after) == (
-        "recurring → profiled; 2021-22 £500,000 → £300,000; 2022-23 £500,000 → £700,000.50; "
-        "total £1,500,000 → £1,500,000.50"
+        "Kind changed from recurring to profiled; 2021-22 changed from £500,000 to £300,000; 2022-23 changed from £500,000 to £700,000.50; "
+        "Total changed from £1,500,000 to £1,500,000.50"
     )
     assert revision_view.what_changed(terms({"2020-21": 1}), terms({"2021-22": 1})) == (
-        "2020-21 £0.01 → £0; 2021-22 £0 → £0.01"
+        "2020-21 changed from £0.01 to £0; 2021-22 changed from £0 to £0.01"
     )
 
 
@@ -177,7 +177,10 @@ def test_the_history_keeps_its_order_and_blanks_a_missing_reason_text() -> None:
     assert list(shown["actor"]) == ["Sam", "Alex"]
     assert list(shown["reason"]) == ["correction", "other"]
     assert list(shown["reason_text"]) == ["", "Budget moved to next year"]
-    assert list(shown["changed"]) == ["2020-21 £1 → £2; total £1 → £2", "2020-21 £2 → £0; 2021-22 £0 → £2"]
+    assert list(shown["changed"]) == [
+        "2020-21 changed from £1 to £2; Total changed from £1 to £2",
+        "2020-21 changed from £2 to £0; 2021-22 changed from £0 to £2",
+    ]
 
 
 def test_the_chart_groups_original_beside_revised_in_pounds() -> None:

@@ -11,6 +11,14 @@ from __future__ import annotations
 from tracker.core.vocabulary import SPREAD_LABELS
 
 
+def changed(what: str, before: str, after: str) -> str:
+    """One change in words, the one way the audit trail, an import's preview,
+    the review's list of changes and a revision say it: ``Amount changed from
+    £1,000,000 to £1,200,000``. ``what`` is the field as people call it; the
+    values are already written as people read them."""
+    return f"{what[:1].upper()}{what[1:]} changed from {before} to {after}"
+
+
 def terms_phrase(
     amount: str,
     kind: str,

@@ -22,6 +22,7 @@ import pandas as pd
 
 from tracker.core.fiscal import fy_label
 from tracker.core.money import format_pounds, to_decimal
+from tracker.core.phrases import changed
 from tracker.figures.finance_tables import TOTAL
 from tracker.files.table import Table
 
@@ -88,18 +89,19 @@ def _schedule(terms: Mapping) -> dict[str, int]:
 
 def what_changed(before: Mapping, after: Mapping) -> str:
     """One revision in words: the kind if it changed, each year whose money
-    changed, then the total, e.g. ``2020-21 £1,000,000 → £0; 2022-23 £0 →
-    £2,000,000; total £1,000,000 → £2,000,000``."""
+    changed, then the total, e.g. ``2020-21 changed from £1,000,000 to £0;
+    2022-23 changed from £0 to £2,000,000; Total changed from £1,000,000 to
+    £2,000,000``."""
     parts = []
     if before.get("kind") != after.get("kind"):
-        parts.append(f"{before.get('kind')} → {after.get('kind')}")
+        parts.append(changed("kind", str(before.get("kind")), str(after.get("kind"))))
     old, new = _schedule(before), _schedule(after)
     for label in sorted(set(old) | set(new)):
         if old.get(label, 0) != new.get(label, 0):
-            parts.append(f"{label} {format_pounds(old.get(label, 0))} → {format_pounds(new.get(label, 0))}")
+            parts.append(changed(label, format_pounds(old.get(label, 0)), format_pounds(new.get(label, 0))))
     old_total, new_total = sum(old.values()), sum(new.values())
     if old_total != new_total:
-        parts.append(f"total {format_pounds(old_total)} → {format_pounds(new_total)}")
+        parts.append(changed("total", format_pounds(old_total), format_pounds(new_total)))
     return "; ".join(parts) or "no change to the money by year"
 
 

@@ -21,6 +21,14 @@ def percent(share: float | None) -> str:
     return f"{share:.1%}"
 
 
+def pounds_cell(pounds) -> str:
+    """Pounds as every table on screen writes them: ``£1,234.50``, ``-£330,000.00``
+    (the sign before the pound sign, never brackets). ``pounds`` is an exact
+    ``Decimal`` of pence / 100 (or whole pounds)."""
+    sign = "-" if pounds < 0 else ""
+    return f"{sign}£{abs(pounds):,.2f}"
+
+
 # What "committed" means, said once for every table that shows it.
 COMMITTED_NOTE = (
     "Committed counts every pound once: a re-announcement once, a share inside its pot; "

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from db.fast_insert import one_of_lists
 from db.models import ActivityLink, Commitment, PlannedBudget
 from tracker.core.money import format_pounds
+from tracker.core.phrases import changed
 from tracker.imports import bulk
 from tracker.records.activity_rows import ActivityExtras, BudgetLine
 from tracker.records.permissions import Actor
@@ -69,7 +70,7 @@ def summary(extras: ActivityExtras) -> str:
 
 
 def changes(extras: ActivityExtras, before: Stored) -> list[tuple[str, str]]:
-    """What differs from ``before``, as ``(field, "field old -> new")``."""
+    """What differs from ``before``, as ``(field, "Budgets changed from … to …")``."""
     budgets, links = before
     said: list[tuple[str, str]] = []
     if sorted(map(_key, budgets)) != sorted(map(_key, extras.budgets)):
@@ -77,11 +78,15 @@ def changes(extras: ActivityExtras, before: Stored) -> list[tuple[str, str]]:
         said.append(
             (
                 "budgets",
-                f"budgets {len(budgets)} ({format_pounds(old)}) -> {len(extras.budgets)} ({format_pounds(new)})",
+                changed(
+                    "budgets",
+                    f"{len(budgets)} ({format_pounds(old)})",
+                    f"{len(extras.budgets)} ({format_pounds(new)})",
+                ),
             )
         )
     if sorted(links) != sorted(extras.links):
-        said.append(("links", f"links {_links(links)} -> {_links(list(extras.links))}"))
+        said.append(("links", changed("links", _links(links), _links(list(extras.links)))))
     return said
 
 

@@ -1,5 +1,5 @@
 """Rows of an import in words: a one-line summary of each record, what
-importing it would change in the stored record ("amount £1,000,000 -> £1,500,000"),
+importing it would change in the stored record ("Amount changed from £1,000,000 to £1,500,000"),
 and the columns of the file's later contract as the preview shows them.
 
 A value a row leaves blank is said as the contract reads it: a first year,
@@ -18,7 +18,7 @@ from db.models import Commitment, Delivery, Organisation
 from tracker.core.fiscal import FinancialYear
 from tracker.core.identifiers import normalise_name
 from tracker.core.money import format_pounds
-from tracker.core.phrases import terms_phrase
+from tracker.core.phrases import changed, terms_phrase
 from tracker.core.places import area_name
 from tracker.core.vocabulary import ANNOUNCED_EARLIER
 from tracker.imports.plan_organisations import Named
@@ -75,12 +75,36 @@ def _profile(lines) -> str:
     return "; ".join(f"{fy.label}={format_pounds(pence)}" for fy, pence in lines) or "(none)"
 
 
+# The file's columns as people call them, for the preview's "Changes" ("Amount changed from … to …").
+COLUMN_WORDS = {
+    "announced_on": "announced on",
+    "funder_id": "funder identifier",
+    "recipient_id": "recipient identifier",
+    "capital_or_revenue": "capital or revenue",
+    "first_year": "first financial year",
+    "uplift_pct": "yearly uplift",
+    "reannounces": "re-announces",
+    "part_of": "part of",
+    "planned_start": "planned start",
+    "planned_end": "planned end",
+    "announcement_ref": "announcement",
+    "commitment_ref": "commitment",
+    "paid_on": "paid on",
+    "evidence_url": "evidence",
+}
+
+
+def column_words(name: str) -> str:
+    return COLUMN_WORDS.get(name, name.replace("_", " "))
+
+
 def _differences(pairs: list[tuple[str, Any, Any, Callable[[Any], str]]]) -> list[tuple[str, str]]:
-    return [(name, f"{name} {show(old)} -> {show(new)}") for name, old, new, show in pairs if old != new]
+    return [(name, changed(column_words(name), show(old), show(new))) for name, old, new, show in pairs if old != new]
 
 
 def commitment_changes(stored: Commitment, rec: CommitmentRecord, named: Named | None = None) -> list[tuple[str, str]]:
-    """What importing ``rec`` would change in ``stored``, as ``(field, "amount £1,000,000 -> £1,500,000")``.
+    """What importing ``rec`` would change in ``stored``, as ``(field, words)``:
+    ``("amount", "Amount changed from £1,000,000 to £1,500,000")``.
 
     The fields the bulk importers compare on re-import, plus the announcement when
     the file names one. ``named``: the organisations the row names

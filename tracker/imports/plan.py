@@ -4,7 +4,7 @@ saving would do, for a person (or the CLI) to confirm.
 ``plan_import`` reads the file (``tracker.imports.reading``), validates every
 row with the same row parsers the forms use, and compares each record with
 the database by its ``ref``: ``create``, ``unchanged`` or ``update`` (with the
-changed fields, e.g. ``amount £1,000,000 -> £1,500,000``). It never raises for
+changed fields, e.g. ``Amount changed from £1,000,000 to £1,500,000``). It never raises for
 bad data: every problem is in ``ImportPlan.problems`` (line, column, value,
 expected), in file order. ``tracker.imports.apply`` saves a plan.
 
@@ -205,7 +205,7 @@ class Checked:
     kind: Kind
     records: list[Any] = field(default_factory=list)
     actions: list[str] = field(default_factory=list)
-    changes: list[Sequence[tuple[str, str]]] = field(default_factory=list)  # (field, "field old -> new")
+    changes: list[Sequence[tuple[str, str]]] = field(default_factory=list)  # (field, "Amount changed from … to …")
     summaries: list[str] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     versions: dict[str, int] = field(default_factory=dict)

@@ -23,8 +23,14 @@ from typing import Any
 import pandas as pd
 
 from tracker.core.money import format_pounds
+from tracker.core.phrases import changed
 from tracker.core.vocabulary import DELIVERY_KIND_ALIASES
 from tracker.review.meetings import status_label
+
+NONE = "none"
+UNDATED = "undated"
+# A delivery's fields as the list of changes names them.
+_DELIVERY_WORDS = {"amount": "amount", "paid_on": "paid on", "commitment_ref": "commitment", "kind": "kind"}
 
 
 @dataclass(frozen=True)
@@ -107,26 +113,26 @@ def _commitment_difference(old: dict[str, Any], new: dict[str, Any]) -> str:
             if key == "terms":
                 parts.append(_terms_difference(before or {}, after or {}))
             else:
-                parts.append(f"{words} {before or '(none)'} → {after or '(none)'}")
+                parts.append(changed(words, before or NONE, after or NONE))
     if _both(old, new, "part_of") and old["part_of"] != new["part_of"]:
-        parts.append(f"share of {old['part_of'] or '(none)'} → {new['part_of'] or '(none)'}")
+        parts.append(changed("share of", old["part_of"] or NONE, new["part_of"] or NONE))
     if _both(old, new, "reannounces_earlier") and old["reannounces_earlier"] != new["reannounces_earlier"]:
         parts.append("now announced before" if new["reannounces_earlier"] else "no longer announced before")
     if _both(old, new, "areas") and old["areas"] != new["areas"]:
-        parts.append(f"areas {', '.join(old['areas']) or '(none)'} → {', '.join(new['areas']) or '(none)'}")
+        parts.append(changed("areas", ", ".join(old["areas"]) or NONE, ", ".join(new["areas"]) or NONE))
     if old["committed"] != new["committed"]:
-        parts.append(f"committed {format_pounds(old['committed'])} → {format_pounds(new['committed'])}")
+        parts.append(changed("committed", format_pounds(old["committed"]), format_pounds(new["committed"])))
     if _both(old, new, "new_money") and old["new_money"] != new["new_money"]:
-        parts.append(f"new money {format_pounds(old['new_money'])} → {format_pounds(new['new_money'])}")
+        parts.append(changed("new money", format_pounds(old["new_money"]), format_pounds(new["new_money"])))
     return "; ".join(p for p in parts if p)
 
 
 def _terms_difference(old: dict[str, Any], new: dict[str, Any]) -> str:
     parts = []
     if old.get("kind") != new.get("kind"):
-        parts.append(f"{old.get('kind')} → {new.get('kind')}")
+        parts.append(changed("kind", str(old.get("kind")), str(new.get("kind"))))
     if old.get("amount") != new.get("amount"):
-        parts.append(f"amount {format_pounds(old.get('amount') or 0)} → {format_pounds(new.get('amount') or 0)}")
+        parts.append(changed("amount", format_pounds(old.get("amount") or 0), format_pounds(new.get("amount") or 0)))
     for key, words in (
         ("first_year", "first year"),
         ("years", "years"),
@@ -137,18 +143,15 @@ def _terms_difference(old: dict[str, Any], new: dict[str, Any]) -> str:
         ("planned_end", "planned end"),
     ):
         if _both(old, new, key) and old[key] != new[key]:
-            parts.append(f"{words} {_unstated(old[key])} → {_unstated(new[key])}")
+            parts.append(changed(words, _unstated(old[key]), _unstated(new[key])))
     before, after = old.get("profile") or {}, new.get("profile") or {}
     if before != after:
         years = sorted(set(before) | set(after))
-        parts.append(
-            "profile "
-            + ", ".join(
-                f"{y} {format_pounds(before.get(y, 0))} → {format_pounds(after.get(y, 0))}"
-                for y in years
-                if before.get(y, 0) != after.get(y, 0)
-            )
-        )
+        parts += [
+            changed(f"{y} profile", format_pounds(before.get(y, 0)), format_pounds(after.get(y, 0)))
+            for y in years
+            if before.get(y, 0) != after.get(y, 0)
+        ]
     return "; ".join(parts)
 
 
@@ -233,9 +236,12 @@ def changes(before: dict[str, Any] | None, after: dict[str, Any]) -> Changes:
             )
         elif old != row:
             diffs = [
-                f"{k.replace('_', ' ')} {format_pounds(old[k]) if k == 'amount' else old[k]} → "
-                f"{format_pounds(row[k]) if k == 'amount' else row[k]}"
-                for k in ("amount", "paid_on", "commitment_ref", "kind")
+                changed(
+                    _DELIVERY_WORDS[k],
+                    format_pounds(old[k]) if k == "amount" else str(old[k] or UNDATED),
+                    format_pounds(row[k]) if k == "amount" else str(row[k] or UNDATED),
+                )
+                for k in _DELIVERY_WORDS
                 if old[k] != row[k]
             ]
             deliveries.append({**row, "change": "changed", "what": "; ".join(diffs) or "details changed"})
@@ -296,8 +302,8 @@ def changes_table(found: Changes) -> pd.DataFrame:
         (
             "Status",
             s["subject"],
-            f"{status_label(s['before']) if s['before'] else 'no status'} → {status_label(s['after'])}"
-            f" ({s['assessed_on']}, {s['reviewer']})",
+            changed("status", status_label(s["before"]) if s["before"] else "no status", status_label(s["after"]))
+            + f" ({s['assessed_on']}, {s['reviewer']})",
         )
         for s in found.status_changes
     ]

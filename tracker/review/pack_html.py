@@ -227,7 +227,7 @@ def _commitments(pack: Pack) -> HtmlTable:
         Column("Due to date", True),
         Column("Delivered", True),
         Column("Variance", True),
-        Column("Slippage", True),
+        Column("Behind profile", True),
         Column("Against profile"),
         Column("How counted"),
         Column("Current status"),

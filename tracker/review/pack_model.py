@@ -195,7 +195,7 @@ COMMITMENT_TITLES = {
     "delivered": "Delivered",
     "variance": "Variance",
     "outstanding": "Outstanding",
-    "slippage": "Slippage",
+    "slippage": "Behind profile",
     "progress": "Against profile",
     "part_of": "Share of",
     "announced_before": "Announced before",
