@@ -306,7 +306,7 @@ if found.schedule.empty:
         icon=":material/filter_alt_off:",
     )
 else:
-    chart, numbers = st.columns([1, 1], gap="medium")
+    chart, numbers = st.container(), st.container()  # the chart full width, its table below (readable at 1024 px)
     with chart:
         names = {
             ref: f"{ref}: {purpose}" for ref, purpose in zip(found.commitments["ref"], found.commitments["purpose"])

@@ -54,7 +54,7 @@ for note in figures.notes:
 by_year_tab, by_commitment_tab = st.tabs(["By financial year", "By commitment"])
 
 with by_year_tab:
-    chart, numbers = st.columns(2, gap="medium")
+    chart, numbers = st.container(), st.container()  # the chart full width, its table below (readable at 1024 px)
     with chart:
         show_chart(charts.cumulative_slippage(figures.by_year), width="stretch", key="delivery_years_chart")
         st.markdown(figures.year_summary)
@@ -162,7 +162,7 @@ with by_year_tab:
         )
 
 with by_commitment_tab:
-    chart, numbers = st.columns(2, gap="medium")
+    chart, numbers = st.container(), st.container()  # the chart full width, its table below (readable at 1024 px)
     with chart:
         show_chart(
             charts.share_of_due_delivered(figures.by_commitment, figures.shortfall),
@@ -257,7 +257,7 @@ else:
     comparison = revision_view.comparison_table(profiles, ref)
     st.markdown(escape_markdown(revision_view.summary(ref, profiles, revisions)))
 
-    chart, numbers = st.columns(2, gap="medium")
+    chart, numbers = st.container(), st.container()  # the chart full width, its table below (readable at 1024 px)
     with chart:
         show_chart(charts.original_vs_revised(comparison.body), width="stretch", key="delivery_revised_chart")
     with numbers:
