@@ -92,7 +92,7 @@ show_table(
 
 st.markdown("**Announcements with money naming this area**")
 announcements = pager(len(view.announcements), f"areas_announcements_page_{code}", "announcements")
-st.dataframe(
+show_table(
     in_pounds(announcements.rows(view.announcements), ["committed"]),
     hide_index=True,
     width="stretch",

@@ -19,6 +19,7 @@ from dashboard import auth, forms
 from dashboard.components import clear_data, current_view, engine, pick_by_search
 from dashboard.failure_page import guarded
 from dashboard.forms import FORMS, NO_PROBLEMS, REVISION_REASON, Saved, render_fields
+from dashboard.tables import show_table
 from tracker.figures.data import data_version
 from tracker.figures.markdown_text import escape_markdown
 from tracker.records import announcements, commitments, deletion, deliveries, editing, milestones, quoted_money
@@ -252,12 +253,12 @@ if state.get("change_stale"):
     st.warning(escape_markdown(state["change_stale"]), icon=":material/sync_problem:")  # names who changed it
     if state.get("change_yours"):
         st.markdown("**What you typed, beside what is saved now** (nothing of yours was saved)")
-        st.dataframe(state["change_yours"], hide_index=True, width="stretch")
+        show_table(state["change_yours"], hide_index=True, width="stretch")
     st.button("Reload to see their change", on_click=reload_theirs, key="change_reload")
     st.stop()
 if state.get("change_typed_before"):
     with st.expander("What you had typed before reloading", expanded=True):
-        st.dataframe(state["change_typed_before"], hide_index=True, width="stretch")
+        show_table(state["change_typed_before"], hide_index=True, width="stretch")
 
 problems = state.get("change_problems", NO_PROBLEMS)
 # A commitment may not re-announce itself, nor be part of itself.

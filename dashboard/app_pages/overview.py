@@ -253,7 +253,7 @@ LINK = st.column_config.LinkColumn("Announcement", display_text=r"ref=(.*)$", he
 if found.announcements.count:
     with st.expander(f"New announcements: {found.announcements.count:,}"):
         rows = found.announcements.rows
-        st.dataframe(
+        show_table(
             rows.assign(total_pence=_pounds(rows["total_pence"])),
             hide_index=True,
             width="stretch",
@@ -271,7 +271,7 @@ if found.announcements.count:
         _more(found.announcements, "new announcements")
 if found.commitments.count:
     with st.expander(f"Commitments new, changed or deleted: {found.commitments.count:,}"):
-        st.dataframe(
+        show_table(
             found.commitments.rows,
             hide_index=True,
             width="stretch",
@@ -290,7 +290,7 @@ if found.commitments.count:
 if found.deliveries.count:
     with st.expander(f"Deliveries recorded: {found.deliveries.count:,}"):
         rows = found.deliveries.rows
-        st.dataframe(
+        show_table(
             rows.assign(amount_pence=_pounds(rows["amount_pence"])),
             hide_index=True,
             width="stretch",
@@ -309,7 +309,7 @@ if found.deliveries.count:
         _more(found.deliveries, "deliveries")
 if found.milestones.count:
     with st.expander(f"Milestones added or met: {found.milestones.count:,}"):
-        st.dataframe(
+        show_table(
             found.milestones.rows,
             hide_index=True,
             width="stretch",

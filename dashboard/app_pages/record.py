@@ -18,6 +18,7 @@ from dashboard import auth, forms
 from dashboard.components import clear_data, engine, money_column
 from dashboard.failure_page import guarded
 from dashboard.forms import ANNOUNCEMENT, COMMITMENT, DELIVERY, MILESTONE, NO_PROBLEMS, Saved, read_input, render_fields
+from dashboard.tables import show_table
 from tracker.core.money import to_decimal
 from tracker.figures.data import data_version
 from tracker.figures.markdown_text import escape_markdown
@@ -129,7 +130,7 @@ def show_schedule() -> None:
     table = totalled.map(lambda pence: to_decimal(int(pence))).reset_index()
     config = {c: money_column(c) for c in schedule.columns}
     config["total"] = money_column("Total", help="Across every year, unphased money included.")
-    st.dataframe(table, hide_index=True, width="stretch", column_config=config)
+    show_table(table, hide_index=True, width="stretch", column_config=config)
     for ref, warning in state.get("record_a_warnings", {}).items():
         st.warning(escape_markdown(f"{ref}: {warning}"), icon=":material/warning:")  # a ref as typed
 
