@@ -18,6 +18,7 @@ from __future__ import annotations
 import secrets
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -29,26 +30,27 @@ from tests.services import require_oidc_mock
 pytestmark = pytest.mark.browser
 
 ERIN = "erin@council.gov.uk"
-# The provider's tokens expire after this many seconds (Entra ID: about an
-# hour): long enough for every test's own steps, short enough to see expire.
-TOKEN_SECONDS = 40
+# How long the provider's tokens are good for: as Entra ID's (about an hour), and,
+# for the one test that sees a token expire, long enough for its sign-in steps.
+TOKEN_SECONDS = 3600
+SHORT_TOKEN_SECONDS = 12
 FIN = "Fin.Officer@council.gov.uk"
 
 
-@pytest.fixture(scope="module")
-def provider() -> Iterator[str]:
-    """The mock OpenID provider; yields its address."""
+@contextmanager
+def _provider(token_seconds: int) -> Iterator[str]:
+    """The mock OpenID provider, its tokens good for ``token_seconds``; yields its address."""
     mock = require_oidc_mock()
     port = free_port()
     url = f"http://localhost:{port}"
-    command = [str(mock), "--port", str(port), "--token-max-age", str(TOKEN_SECONDS)]
+    command = [str(mock), "--port", str(port), "--token-max-age", str(token_seconds)]
     with running(command, f"{url}/.well-known/openid-configuration", "The mock OpenID provider"):
         yield url
 
 
-@pytest.fixture(scope="module")
-def sso_url(provider: str, chromium_path: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The dashboard with single sign-on against ``provider``; yields its address."""
+@contextmanager
+def _dashboard(provider: str, folder: Path) -> Iterator[str]:
+    """The dashboard on the demo with single sign-on against ``provider``; yields its address."""
     import os
 
     from db.session import ensure_schema
@@ -56,7 +58,6 @@ def sso_url(provider: str, chromium_path: str, tmp_path_factory: pytest.TempPath
     from tracker.demo import load_demo
     from tracker.records.permissions import Actor
 
-    folder: Path = tmp_path_factory.mktemp("sso")
     database = f"sqlite:///{folder / 'tracker.db'}"
     engine = ensure_schema(database)
     try:
@@ -79,6 +80,23 @@ def sso_url(provider: str, chromium_path: str, tmp_path_factory: pytest.TempPath
     )
     env = {**os.environ, "TRACKER_DATABASE_URL": database, "TRACKER_TODAY": TODAY}
     with streamlit_server(env, host="localhost", port=port, extra=(f"--secrets.files={secrets_file}",)) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def sso_url(tmp_path_factory: pytest.TempPathFactory, chromium_path: str) -> Iterator[str]:
+    """The dashboard with single sign-on (tokens good for an hour, as Entra ID's); yields its address."""
+    with _provider(TOKEN_SECONDS) as provider, _dashboard(provider, tmp_path_factory.mktemp("sso")) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def short_sso_url(tmp_path_factory: pytest.TempPathFactory, chromium_path: str) -> Iterator[str]:
+    """The same, against a provider whose tokens expire in seconds: to see one expire."""
+    with (
+        _provider(SHORT_TOKEN_SECONDS) as provider,
+        _dashboard(provider, tmp_path_factory.mktemp("sso-short")) as url,
+    ):
         yield url
 
 
@@ -140,14 +158,14 @@ def test_a_link_opened_signed_out_is_opened_after_the_organisation_sign_in(sso_p
     expect(page.get_by_text("Filtered: financial years 2021-22 to 2021-22.")).to_be_visible()
 
 
-def test_a_new_session_after_the_token_expired_asks_again(sso_page, sso_url):
+def test_a_new_session_after_the_token_expired_asks_again(sso_page, short_sso_url):
     """Streamlit's identity cookie lasts 30 days; the tracker resumes from it
     only while the provider's token is good."""
-    page = sso_page
+    page, sso_url = sso_page, short_sso_url
     _sign_in_at_provider(page, sso_url, ERIN)
     signed_in_at = time.monotonic()
     expect(page.get_by_text("Signed in as erin (reviewer).")).to_be_visible()
-    time.sleep(max(0.0, TOKEN_SECONDS + 2 - (time.monotonic() - signed_in_at)))
+    time.sleep(max(0.0, SHORT_TOKEN_SECONDS + 2 - (time.monotonic() - signed_in_at)))
     page.reload()
     page.wait_for_selector(READY)
     expect(page.get_by_text("Your organisation sign-in has expired.")).to_be_visible()
