@@ -29,6 +29,7 @@ from markupsafe import Markup
 from tracker.core.fiscal import UNPHASED_LABEL
 from tracker.core.money import format_pounds, format_short
 from tracker.figures.finance_tables import COMMITTED_NOTE, TOTAL
+from tracker.figures.table_cells import percent  # one decimal; a share of nothing is a dash
 from tracker.review import as_said, snapshot
 from tracker.review import changes as review_changes
 from tracker.review.meetings import RAG, Meeting
@@ -58,10 +59,6 @@ def _text(value: object) -> str:
 def exact_money(pence: int) -> str:
     """Exact pounds for tables: ``£1,234,567.89``, ``-£300,000.00``."""
     return format_pounds(int(pence), always_pence=True)
-
-
-def percent(ratio: float | None) -> str:
-    return "n/a" if ratio is None else f"{ratio:.1%}"
 
 
 def short_day(value: str | date | None) -> str:
