@@ -13,6 +13,7 @@ from tracker.core.money import format_short, to_decimal
 from tracker.core.places import principal_areas
 from tracker.figures.area_view import area_view
 from tracker.figures.areas import area_label
+from tracker.figures.areas import identity_line as area_identity
 from tracker.figures.delivery import in_pounds, qualified
 from tracker.figures.filters import area_choices
 from tracker.figures.markdown_text import escape_markdown
@@ -53,6 +54,7 @@ links.show_record("code", code)
 view = area_view(shown.data, code, shown.today)
 
 st.subheader(escape_markdown(view.label))
+st.caption(escape_markdown(area_identity(code)))
 st.markdown(escape_markdown(view.sentence()))
 if view.is_empty:
     st.stop()

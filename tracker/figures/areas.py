@@ -84,6 +84,16 @@ def area_label(code: str) -> str:
     return f"{name} ({code})" if name != code else code
 
 
+def identity_line(code: str) -> str:
+    """What a place is also known as, under its name on its page: ``ONS code
+    W06000015; in Welsh, Caerdydd`` (a Welsh name only where it differs)."""
+    if code == NOT_STATED:
+        return "Money that names no place."
+    welsh = area_name(code, welsh=True)
+    also = f"; in Welsh, {welsh}" if welsh not in (code, area_name(code)) else ""
+    return f"ONS code {code}{also}."
+
+
 def shared_note(frame: pd.DataFrame) -> str | None:
     """What a by-area table must say when some money is counted under more than one area."""
     if "shared" not in frame or not int(frame["shared"].sum()):
