@@ -11,7 +11,7 @@ BIN := $(VENV)/bin
 PIP := $(BIN)/python -m pip
 OIDC_VENV := .venv-oidc
 
-.PHONY: install install-test run test test-unit lint docs bench bench-project bench-imports bench-grants bench-pages bench-loads bench-api bench-sessions bench-rerun-checks bench-search clean
+.PHONY: install install-test run test test-unit lint docs bench bench-project bench-imports bench-grants bench-pages bench-loads bench-api bench-sessions bench-rerun-checks bench-search bench-workbook clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (found " + sys.version.split()[0] + "); set PYTHON=python3.11")'
@@ -129,6 +129,9 @@ bench-rerun-checks: $(VENV)/.installed
 # Search across everything: building the index and searches, on 100,000 commitments.
 bench-search: $(VENV)/.installed
 	$(BIN)/python bench/search.py $(BENCH_SEARCH_ARGS)
+
+bench-workbook: $(VENV)/.installed
+	$(BIN)/python bench/workbook.py $(BENCH_WORKBOOK_ARGS)
 
 clean:
 	rm -rf $(VENV) $(OIDC_VENV) build *.egg-info .pytest_cache .hypothesis
