@@ -476,7 +476,11 @@ def suggest(widget_key: str, suggestion: str) -> None:
     moved on); anything typed stays."""
     state = st.session_state
     offered = f"_suggested_{widget_key}"
-    if state.get(widget_key) in (None, "", state.get(offered)):
+    shown = state.get(widget_key)
+    # Set only to change it: a value set is sent to the browser and replaces what
+    # is being typed there while this run is on its way (a ref typed just after
+    # choosing a commitment was lost to the same suggestion, set again).
+    if shown in (None, "", state.get(offered)) and shown != suggestion:
         state[widget_key] = suggestion
     state[offered] = suggestion
 

@@ -252,3 +252,14 @@ def test_the_commitment_pickers_name_each_commitment_with_its_purpose_recipient_
     assert reannounces[0] == "Announced before (not recorded here)" and w7 in reannounces
     at.selectbox(key="record_d_commitment_ref").set_value("W7").run()
     assert at.selectbox(key="record_d_commitment_ref").value == "W7"
+
+
+def test_a_suggested_ref_is_sent_to_the_browser_only_when_it_changes():
+    """A value set in the session state is sent to the browser and replaces
+    what is being typed there: a ref typed just after choosing a commitment
+    was lost when each run set the same suggestion again."""
+    at = _record()
+    assert at.text_input(key="record_d_ref").proto.set_value  # the first draw puts the suggestion in the box
+    at.text_input(key="record_d_amount").input("£10").run()  # another run, the suggestion unchanged
+    assert at.text_input(key="record_d_ref").value == "D8"
+    assert not at.text_input(key="record_d_ref").proto.set_value
