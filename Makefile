@@ -5,13 +5,14 @@
 #   make test-unit  the unit tests only (no database, no browser; seconds)
 #   make lint       ruff (lint and format check) and mypy, at pinned versions
 #   make docs       regenerate docs/cli.md from the command definitions
+#   make messages   gather the messages to translate into tracker/locale (docs/translation.md)
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PIP := $(BIN)/python -m pip
 OIDC_VENV := .venv-oidc
 
-.PHONY: install install-test run test test-unit lint docs bench bench-project bench-imports bench-grants bench-pages bench-loads bench-api bench-sessions bench-rerun-checks bench-search bench-workbook clean
+.PHONY: install install-test run test test-unit lint docs messages bench bench-project bench-imports bench-grants bench-pages bench-loads bench-api bench-sessions bench-rerun-checks bench-search bench-workbook clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (found " + sys.version.split()[0] + "); set PYTHON=python3.11")'
@@ -66,6 +67,9 @@ lint: $(VENV)/.installed-lint
 
 docs: install
 	$(BIN)/python -m tracker.cli_reference docs/cli.md
+
+messages: install
+	$(BIN)/python -m tracker.i18n.extract
 
 # Benchmarks (bench/README.md): long (tens of minutes at the default sizes); files and
 # results in bench/out/ (git-ignored). `make bench` runs them all, one after the other,

@@ -16,10 +16,11 @@ from pathlib import Path
 
 import streamlit as st
 
-from dashboard import auth, failure_page, links, page_style, sign_in_form
+from dashboard import auth, failure_page, language, links, page_style, sign_in_form
 from dashboard.components import sidebar
 from dashboard.navigation import OVERVIEW, PAGES, SIGN_OUT_PATH
 from tracker.allocation import prefer_quick_allocation
+from tracker.i18n import _
 
 ICON = Path(__file__).parent / "assets" / "favicon.png"
 
@@ -28,20 +29,20 @@ def _pages(visible) -> dict[str, list]:
     """The navigation's sections: every page, shown when ``visible(page)`` (``visible(None)``: signing out)."""
     sections: dict[str, list] = {}
     for page in PAGES:
-        sections.setdefault(page.section, []).append(
+        sections.setdefault(_(page.section), []).append(
             st.Page(
                 page.path,
-                title=page.title,
+                title=_(page.title),
                 icon=page.icon,
                 url_path=page.url_path,
                 default=page.path == OVERVIEW,
                 visibility="visible" if visible(page) else "hidden",
             )
         )
-    sections["You"].append(
+    sections[_("You")].append(
         st.Page(
             auth.sign_out_page,
-            title="Sign out",
+            title=_("Sign out"),
             icon=":material/logout:",
             url_path=SIGN_OUT_PATH,
             visibility="visible" if visible(None) else "hidden",
@@ -60,7 +61,8 @@ def run() -> None:
     prefer_quick_allocation()  # before any figures are loaded (tracker/allocation.py says why)
     # The icon is a file of the app's own: a Material icon's would be fetched from fonts.gstatic.com, and the
     # app makes no request to any outside address (councils' networks often block them).
-    st.set_page_config(page_title="Funding tracker", page_icon=str(ICON), layout="wide")
+    language.choose(None)  # for anything said before the sign-in is known; again below, once it is
+    st.set_page_config(page_title=_("Funding tracker"), page_icon=str(ICON), layout="wide")
     page_style.apply()
 
     # Everything that reads the database, the sign-in gate included, inside the error boundary: a failure
@@ -69,19 +71,26 @@ def run() -> None:
         failure_page.check_database()
         signed_in = auth.gate()
         auth.browser_cookie()  # the sign-in cookie handed over, or removed after a sign-out
+        spoken = language.choose(signed_in)
+        language.write_to_address(spoken)
         if signed_in is None:
             st.navigation(_pages(lambda page: False), position="hidden")
+            st.set_page_config(page_title=_("{page} - Funding tracker", page=_("Sign in")))
             sign_in_form.show()
             return
         if signed_in.must_change_password:
             page = st.navigation(
-                [st.Page("app_pages/account.py", title="Account", icon=":material/account_circle:", default=True)]
+                [st.Page("app_pages/account.py", title=_("Account"), icon=":material/account_circle:", default=True)]
             )
+            with st.sidebar:
+                language.switch()
             auth.sidebar_account(signed_in)
         else:
             page = st.navigation(
                 _pages(lambda page: page is None or auth.allows(signed_in, *page.actions)), expanded=True
             )
+            with st.sidebar:
+                language.switch()
             if auth.signed_in_by_sso():
                 links.return_after_sso()
             st.session_state["_view"] = sidebar()
@@ -89,4 +98,5 @@ def run() -> None:
             auth.show_refused()
             if _opens(page.url_path, signed_in):
                 links.copy_link_button()  # above every page: its address, record and filters
+        st.set_page_config(page_title=_("{page} - Funding tracker", page=page.title))
         page.run()

@@ -8,11 +8,13 @@ the filters ride in the query string (``/announcements?ref=A1&fy=2021-22``)."""
 
 from typing import NamedTuple
 
+from tracker.i18n import N_
+
 
 class Page(NamedTuple):
-    section: str
+    section: str  # in English, marked for the catalogue: translated where shown
     path: str  # the page's file
-    title: str  # its name in the navigation and its heading
+    title: str  # its name in the navigation and its heading (in English, as section)
     icon: str
     actions: tuple[str, ...]  # any one of which opens it (none: any signed-in user); its first line requires them
     url_path: str  # where it lives: /<url_path>
@@ -21,56 +23,70 @@ class Page(NamedTuple):
 OVERVIEW = "app_pages/overview.py"
 
 PAGES = [
-    Page("Figures", OVERVIEW, "Overview", ":material/dashboard:", ("view",), "overview"),
-    Page("Figures", "app_pages/announcements.py", "Announcements", ":material/campaign:", ("view",), "announcements"),
-    Page("Figures", "app_pages/delivery.py", "Delivery", ":material/payments:", ("view",), "delivery"),
-    Page("Figures", "app_pages/review.py", "Review", ":material/fact_check:", ("view",), "review"),
-    Page("Figures", "app_pages/finance.py", "Finance tables", ":material/table_view:", ("view",), "finance"),
-    Page("Figures", "app_pages/areas.py", "Areas", ":material/map:", ("view",), "areas"),
-    Page("Figures", "app_pages/organisations.py", "Organisations", ":material/domain:", ("view",), "organisations"),
-    Page("Figures", "app_pages/search.py", "Search", ":material/search:", ("view",), "search"),
+    Page(N_("Figures"), OVERVIEW, N_("Overview"), ":material/dashboard:", ("view",), "overview"),
     Page(
-        "Keep the data",
+        N_("Figures"),
+        "app_pages/announcements.py",
+        N_("Announcements"),
+        ":material/campaign:",
+        ("view",),
+        "announcements",
+    ),
+    Page(N_("Figures"), "app_pages/delivery.py", N_("Delivery"), ":material/payments:", ("view",), "delivery"),
+    Page(N_("Figures"), "app_pages/review.py", N_("Review"), ":material/fact_check:", ("view",), "review"),
+    Page(N_("Figures"), "app_pages/finance.py", N_("Finance tables"), ":material/table_view:", ("view",), "finance"),
+    Page(N_("Figures"), "app_pages/areas.py", N_("Areas"), ":material/map:", ("view",), "areas"),
+    Page(
+        N_("Figures"),
+        "app_pages/organisations.py",
+        N_("Organisations"),
+        ":material/domain:",
+        ("view",),
+        "organisations",
+    ),
+    Page(N_("Figures"), "app_pages/search.py", N_("Search"), ":material/search:", ("view",), "search"),
+    Page(
+        N_("Keep the data"),
         "app_pages/record.py",
-        "Record",
+        N_("Record"),
         ":material/edit_note:",
         ("create_announcement", "record_delivery", "create_milestone"),
         "record",
     ),
     Page(
-        "Keep the data",
+        N_("Keep the data"),
         "app_pages/change.py",
-        "Change a record",
+        N_("Change a record"),
         ":material/edit:",
         ("update_announcement", "update_commitment", "update_delivery", "update_milestone"),
         "change",
     ),
     Page(
-        "Keep the data",
+        N_("Keep the data"),
         "app_pages/import_data.py",
-        "Import",
+        N_("Import"),
         ":material/upload_file:",
         ("import_commitments", "import_deliveries"),
         "import",
     ),
-    Page("Admin", "app_pages/audit.py", "Audit trail", ":material/history:", ("view_audit",), "audit"),
+    Page(N_("Admin"), "app_pages/audit.py", N_("Audit trail"), ":material/history:", ("view_audit",), "audit"),
     Page(
-        "Admin",
+        N_("Admin"),
         "app_pages/deleted.py",
-        "Deleted records",
+        N_("Deleted records"),
         ":material/restore_from_trash:",
         ("view_deleted",),
         "deleted",
     ),
     Page(
-        "Admin",
+        N_("Admin"),
         "app_pages/manage_organisations.py",
-        "Manage organisations",
+        N_("Manage organisations"),
         ":material/domain_add:",
         ("manage_organisations",),
         "manage-organisations",
     ),
-    Page("Admin", "app_pages/users.py", "Users", ":material/group:", ("manage_users",), "users"),
-    Page("You", "app_pages/account.py", "Account", ":material/account_circle:", (), "account"),
+    Page(N_("Admin"), "app_pages/users.py", N_("Users"), ":material/group:", ("manage_users",), "users"),
+    Page(N_("You"), "app_pages/account.py", N_("Account"), ":material/account_circle:", (), "account"),
 ]
 SIGN_OUT_PATH = "sign-out"

@@ -20,11 +20,12 @@ tracker keeps it, until the person signs out or is idle too long.
 
 import streamlit as st
 
-from dashboard import auth, links
+from dashboard import auth, language, links
 from dashboard.components import engine
 from dashboard.failure_page import guarded
 from tracker import accounts
 from tracker.figures.markdown_text import escape_markdown
+from tracker.i18n import _
 
 state = st.session_state
 
@@ -47,8 +48,9 @@ def submit() -> None:
 
 def show() -> None:
     """The sign-in form, and how long a sign-in lasts."""
-    st.title("Sign in")
-    st.caption("The funding tracker: public funding commitments and what was delivered.")
+    st.title(_("Sign in"))
+    st.caption(_("The funding tracker: public funding commitments and what was delivered."))
+    language.switch()
 
     notice = state.get(auth.NOTICE)
     if notice:
@@ -59,28 +61,28 @@ def show() -> None:
         if refused:
             st.error(escape_markdown(refused), icon=":material/no_accounts:")  # it quotes what the provider sent
             st.button(
-                "Sign out of that account",
+                _("Sign out of that account"),
                 on_click=st.logout,
                 key="sso_sign_out",
                 icon=":material/logout:",
-                help="To sign in with a different organisation account.",
+                help=_("To sign in with a different organisation account."),
             )
         else:
             links.remember_address_for_sso()  # the identity provider sends the browser back to /
             if st.button(
-                "Sign in with your organisation account", type="primary", key="sso_sign_in", icon=":material/badge:"
+                _("Sign in with your organisation account"), type="primary", key="sso_sign_in", icon=":material/badge:"
             ):
                 st.login()
-        st.caption("Or, if you were given a username and password for the funding tracker:")
+        st.caption(_("Or, if you were given a username and password for the funding tracker:"))
 
     if state.get("sign_in_failed"):
         st.error(state["sign_in_failed"], icon=":material/error:")
 
     with st.form("sign_in_form", border=True, width=420):
-        st.text_input("Username", key="sign_in_username", autocomplete="username")
-        st.text_input("Password", type="password", key="sign_in_password", autocomplete="current-password")
+        st.text_input(_("Username"), key="sign_in_username", autocomplete="username")
+        st.text_input(_("Password"), type="password", key="sign_in_password", autocomplete="current-password")
         st.form_submit_button(
-            "Sign in",
+            _("Sign in"),
             on_click=submit,
             type="secondary" if auth.sso_configured() else "primary",
             key="sign_in_submit",
@@ -88,23 +90,35 @@ def show() -> None:
         )
 
     minutes = accounts.idle_minutes()
-    if auth.remembered():
-        password_lasts = (
-            ", in every tab of this browser, until you sign out (signing out in one tab signs out them all)"
-        )
-    else:  # run without the tracker's routes (e.g. by Streamlit's test harness): no cookie
-        password_lasts = (
-            " while this browser tab is open: reloading the page or opening a new tab asks you to sign in again"
-        )
     if auth.sso_configured():
-        st.caption(
-            "With your organisation account you stay signed in, in every tab of this browser, until you sign out or "
-            f"your organisation's sign-in expires. With a username and password you stay signed in{password_lasts}. "
-            f"Either way, {minutes} minutes without activity signs you out. Forgotten your password? Ask an admin to "
-            "reset it."
+        if auth.remembered():
+            lasts = _(
+                "With your organisation account you stay signed in, in every tab of this browser, until you sign out "
+                "or your organisation's sign-in expires. With a username and password you stay signed in, in every "
+                "tab of this browser, until you sign out (signing out in one tab signs out them all). Either way, "
+                "{minutes} minutes without activity signs you out. Forgotten your password? Ask an admin to reset it.",
+                minutes=minutes,
+            )
+        else:  # run without the tracker's routes (e.g. by Streamlit's test harness): no cookie
+            lasts = _(
+                "With your organisation account you stay signed in, in every tab of this browser, until you sign out "
+                "or your organisation's sign-in expires. With a username and password you stay signed in while this "
+                "browser tab is open: reloading the page or opening a new tab asks you to sign in again. Either way, "
+                "{minutes} minutes without activity signs you out. Forgotten your password? Ask an admin to reset it.",
+                minutes=minutes,
+            )
+    elif auth.remembered():
+        lasts = _(
+            "You stay signed in, in every tab of this browser, until you sign out (signing out in one tab signs out "
+            "them all); after {minutes} minutes without activity you are signed out. Forgotten your password? Ask an "
+            "admin to reset it.",
+            minutes=minutes,
         )
     else:
-        st.caption(
-            f"You stay signed in{password_lasts}; after {minutes} minutes without activity you are signed out. "
-            "Forgotten your password? Ask an admin to reset it."
+        lasts = _(
+            "You stay signed in while this browser tab is open: reloading the page or opening a new tab asks you to "
+            "sign in again; after {minutes} minutes without activity you are signed out. Forgotten your password? "
+            "Ask an admin to reset it.",
+            minutes=minutes,
         )
+    st.caption(lasts)

@@ -30,6 +30,7 @@ from db.models import AuditEvent, User, UserRole
 from db.session import read_session, write_session
 from tracker import sign_in_guard as guard
 from tracker import sign_in_sessions as sessions
+from tracker.core import languages
 from tracker.core.limits import LIMITS, check_text, never_stored
 from tracker.core.vocabulary import ROLES
 from tracker.records.permissions import Actor, authorise
@@ -95,6 +96,7 @@ class SignedIn:
     username: str
     roles: frozenset[str]
     must_change_password: bool = False
+    language: str | None = None  # the interface language they chose (tracker.core.languages); None: not chosen
 
     @property
     def actor(self) -> Actor:
@@ -165,6 +167,7 @@ def _snapshot(user: User) -> dict:
         "password_set": user.password_hash is not None,
         "password_changed_at": user.password_changed_at.isoformat() if user.password_changed_at else None,
         "last_sign_in_at": user.last_sign_in_at.isoformat() if user.last_sign_in_at else None,
+        "language": user.language,
     }
 
 
@@ -247,7 +250,7 @@ def _signed_in(engine: Engine, username: str, password: str, address: str, now: 
         if stored.password_hash is not None and HASHER.check_needs_rehash(stored.password_hash):
             stored.password_hash = hash_password(password)
         stored.last_sign_in_at = now
-        return SignedIn(stored.id, stored.username, stored.role_names, stored.must_change_password)
+        return SignedIn(stored.id, stored.username, stored.role_names, stored.must_change_password, stored.language)
 
 
 def _count_failure(engine: Engine, name: str, address: str, now: datetime) -> None:
@@ -285,7 +288,7 @@ def sign_in_email(email: str, *, engine: Engine, now: datetime | None = None) ->
         before = _snapshot(user)
         user.last_sign_in_at = _now(now)
         _audit(session, f"sso:{address}", "update", user, before)
-        return SignedIn(user.id, user.username, user.role_names, False)
+        return SignedIn(user.id, user.username, user.role_names, False, user.language)
 
 
 def current(user_id: int, *, engine: Engine) -> SignedIn | None:
@@ -294,7 +297,7 @@ def current(user_id: int, *, engine: Engine) -> SignedIn | None:
         user = session.scalars(select(User).options(selectinload(User.roles)).where(User.id == user_id)).one_or_none()
         if user is None or user.disabled:
             return None
-        return SignedIn(user.id, user.username, user.role_names, user.must_change_password)
+        return SignedIn(user.id, user.username, user.role_names, user.must_change_password, user.language)
 
 
 # The idle timeout belongs to sessions (tracker/sign_in_sessions.py); named here too, as before.
@@ -329,6 +332,24 @@ def change_password(
         user.password_changed_at = now
         user.must_change_password = False
         sessions.end_for_user(session, user.id, sessions.PASSWORD_CHANGED, keep=keep_session, now=now)
+        _audit(session, username, "update", user, before)
+
+
+def choose_language(username: str, language: str, *, engine: Engine) -> None:
+    """A user chooses the interface's language for themselves (audited as theirs)."""
+    chosen = languages.known(language)
+    if chosen is None:
+        raise ValidationFailed(
+            [FieldProblem("language", language, f"expected one of: {', '.join(languages.LANGUAGES)}")]
+        )
+    with write_session(engine) as session:
+        user = _user(session, username, lock=True)
+        if user is None or user.disabled:
+            raise ValidationFailed([FieldProblem("username", username, "expected the username of an active user")])
+        if user.language == chosen:
+            return
+        before = _snapshot(user)
+        user.language = chosen
         _audit(session, username, "update", user, before)
 
 

@@ -12,6 +12,7 @@ from dashboard.failure_page import guarded
 from tracker import accounts
 from tracker.core.vocabulary import ROLES
 from tracker.figures.markdown_text import escape_markdown
+from tracker.i18n import _
 from tracker.records.problems import FieldProblem, ValidationFailed
 
 me = auth.require()
@@ -41,7 +42,7 @@ def change_password() -> None:
         state.update(account_current="", account_new="", account_again="")
 
 
-st.title("Account")
+st.title(_("Account"))
 st.markdown(
     f"Signed in as **{escape_markdown(me.username)}** with the "
     f"{', '.join(r for r in ROLES if r in me.roles)} role{'s' if len(me.roles) != 1 else ''}."

@@ -40,6 +40,7 @@ from tracker.figures.register import (
     read_announcements,
     register_table,
 )
+from tracker.i18n import _
 
 auth.require("view")
 
@@ -82,7 +83,7 @@ database = engine()
 version = data_version(database)
 announcements = _announcements(database, database.url.render_as_string(), version)
 
-st.title("Announcements")
+st.title(_("Announcements"))
 st.caption(
     "Every public funding announcement: when it was made, by whom, the words used and the money it carries. "
     "Select a row, or choose an announcement under the table, to see its detail."

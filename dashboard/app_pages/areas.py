@@ -18,13 +18,14 @@ from tracker.figures.delivery import in_pounds, qualified
 from tracker.figures.filters import area_choices
 from tracker.figures.markdown_text import escape_markdown
 from tracker.figures.table_cells import EMPTY
+from tracker.i18n import _
 
 auth.require("view")
 
 PICK = "areas_pick"
 shown = current_view()
 
-st.title("Areas")
+st.title(_("Areas"))
 st.caption(
     "The money that names a place: a Welsh council area, Wales, the UK or any other ONS area code. "
     "Money naming several areas is under each in full, so areas do not add up to the whole."

@@ -14,6 +14,7 @@ from dashboard.components import engine, pager
 from dashboard.tables import show_table
 from tracker import audit
 from tracker.figures.data import data_version
+from tracker.i18n import _
 
 auth.require("view_audit")
 
@@ -40,7 +41,7 @@ def _choices(_database, url: str, version: int) -> dict[str, list[str]]:
     return audit.choices(_database)
 
 
-st.title("Audit trail")
+st.title(_("Audit trail"))
 st.caption("Every change to the data, newest first. The database refuses to alter or delete these records.")
 
 database = engine()

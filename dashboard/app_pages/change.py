@@ -22,6 +22,7 @@ from dashboard.forms import FORMS, NO_PROBLEMS, REVISION_REASON, Saved, render_f
 from dashboard.tables import show_table
 from tracker.figures.data import data_version
 from tracker.figures.markdown_text import escape_markdown
+from tracker.i18n import _
 from tracker.records import announcements, commitments, deletion, deliveries, editing, milestones, quoted_money
 from tracker.records.problems import NotFound, ServiceError, StaleEdit, ValidationFailed
 
@@ -51,7 +52,7 @@ state = st.session_state
 version = data_version(db)
 commitment_choices = forms.record_choices(db, "commitment", version)
 
-st.title("Change a record")
+st.title(_("Change a record"))
 st.caption(
     "Pick a record, correct it and save. If someone else saves the same record after you open it, your save is "
     "refused and nothing is overwritten. Deleting takes a record out of every total and list; an admin can "

@@ -12,6 +12,7 @@ from dashboard.components import clear_data, engine
 from dashboard.failure_page import guarded
 from dashboard.tables import show_table
 from tracker.figures.markdown_text import escape_markdown
+from tracker.i18n import _
 from tracker.records import deletion
 from tracker.records import listings as records
 from tracker.records.problems import ServiceError
@@ -21,7 +22,7 @@ auth.require("view_deleted")
 db = engine()
 state = st.session_state
 
-st.title("Deleted records")
+st.title(_("Deleted records"))
 st.caption(
     "Records deleted through the dashboard stay in the database and in the audit trail. Restoring one puts it "
     "back in every total, list and download. Only an admin may restore."

@@ -22,6 +22,7 @@ from tracker.figures import delivery
 from tracker.figures import revisions as revision_view
 from tracker.figures.delivery_view import progress_in_view
 from tracker.figures.markdown_text import escape_markdown
+from tracker.i18n import _
 from tracker.records.listings import revised_commitments
 from tracker.records.revisions import baseline_vs_revised, revision_history
 
@@ -30,7 +31,7 @@ auth.require("view")
 shown = current_view()
 figures = progress_in_view(shown.everything, shown.filters, shown.today)
 
-st.title("Delivery")
+st.title(_("Delivery"))
 st.caption(
     f"Figures as at {shown.today:%-d %B %Y}. Money falls due in the financial year it was committed for; "
     "**behind profile** is money due in years that have started but not yet delivered."

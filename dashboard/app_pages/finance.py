@@ -12,6 +12,7 @@ from dashboard.tables import show_table
 from tracker import store
 from tracker.figures import finance_tables as tables
 from tracker.files.exports import to_csv_bytes
+from tracker.i18n import _
 from tracker.open_data import giving360_export as giving360
 from tracker.open_data import giving360_files, giving360_selection
 
@@ -20,7 +21,7 @@ auth.require("view")
 shown = current_view()
 data = shown.data
 
-st.title("Finance tables")
+st.title(_("Finance tables"))
 st.caption(f"Cash figures in pounds, exact to the penny, as at {shown.today:%-d %B %Y}. {tables.COMMITTED_NOTE}")
 filters_caption(shown)
 

@@ -17,6 +17,7 @@ from dashboard.tables import show_table
 from tracker.core.vocabulary import GRANT_PLACING_LABELS, GRANT_PLACINGS, REVISION_REASON_LABELS, REVISION_REASONS
 from tracker.figures.markdown_text import escape_markdown
 from tracker.files.tabular import DataError
+from tracker.i18n import _
 from tracker.imports import apply, history, reading
 from tracker.imports import plan as planning
 from tracker.imports.undo import UndoRefused, undo_import
@@ -260,7 +261,7 @@ def recent_imports() -> None:
     )
 
 
-st.title("Import")
+st.title(_("Import"))
 st.caption(
     "Add or update commitments and deliveries from a CSV or Excel (XLSX) file, grants published in the "
     "360Giving standard or aid activities in IATI XML. You see what will change before anything is saved, "

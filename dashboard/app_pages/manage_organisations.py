@@ -15,6 +15,7 @@ from dashboard.failure_page import guarded
 from dashboard.tables import show_table
 from tracker.figures.data import data_version
 from tracker.figures.markdown_text import escape_markdown
+from tracker.i18n import _
 from tracker.records import listings
 from tracker.records.organisation_changes import merge_organisations, update_organisation
 from tracker.records.problems import ServiceError, ValidationFailed
@@ -24,7 +25,7 @@ auth.require("manage_organisations")
 db = engine()
 state = st.session_state
 
-st.title("Manage organisations")
+st.title(_("Manage organisations"))
 st.caption(
     "Funders and recipients as the records name them. An identifier (org-id style, e.g. GB-CHC-1234567) tells "
     "apart two organisations with one name; other names are matched on import like the name itself."

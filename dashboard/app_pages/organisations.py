@@ -28,6 +28,7 @@ from tracker.figures.markdown_text import escape_markdown
 from tracker.figures.organisation_view import FUNDED, Side, organisation_view
 from tracker.figures.search import organisation_key
 from tracker.figures.table_cells import EMPTY
+from tracker.i18n import _
 from tracker.records import listings
 
 auth.require("view")
@@ -46,7 +47,7 @@ shown = current_view()
 db = engine()
 table = _organisations(db, db.url.render_as_string(), data_version(db))
 
-st.title("Organisations")
+st.title(_("Organisations"))
 st.caption(
     "Every funder and recipient: what it funded and received, committed against delivered, and the "
     "announcements it made. An organisation is told apart from another of the same name by its identifier."

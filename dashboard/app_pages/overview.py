@@ -29,6 +29,7 @@ from tracker.figures.delivery import qualified, unplaced_notes
 from tracker.figures.finance_tables import yearly_table
 from tracker.figures.markdown_text import escape_markdown
 from tracker.figures.table_cells import EMPTY, percent
+from tracker.i18n import _
 from tracker.review import meetings as review
 
 me = auth.require("view")
@@ -38,7 +39,7 @@ as_at = shown.today
 view = overview(shown.data, as_at)
 figures = view.headline
 
-st.title("Overview")
+st.title(_("Overview"))
 st.caption(
     f"Figures as at {as_at:%-d %B %Y}. Committed counts every pound once: re-announced money once, shares "
     'inside their pots, "over" amounts at their floor. New money leaves out money announced before.'

@@ -22,6 +22,7 @@ from dashboard.tables import show_table
 from tracker.core.money import to_decimal
 from tracker.figures.data import data_version
 from tracker.figures.markdown_text import escape_markdown
+from tracker.i18n import _
 from tracker.records import announcements, deliveries, milestones, next_refs, quoted_money
 from tracker.records.inputs import AnnouncementInput
 from tracker.records.permissions import PermissionDenied
@@ -45,7 +46,7 @@ def suggested(entity: str, count: int = 1) -> tuple[str, ...]:
     return _suggested(db, db.url.render_as_string(), entity, count, version)
 
 
-st.title("Record")
+st.title(_("Record"))
 st.caption(
     "Amounts as you would type them (`£1m`, `500,000`, `£1,250.50`); dates as `2019-10-31` or `31/10/2019`; "
     "financial years as `2020-21` (or `next financial year`, counted from the announcement date)."

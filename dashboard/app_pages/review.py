@@ -25,6 +25,7 @@ from tracker.core.clock import today
 from tracker.core.vocabulary import PROGRESS_STATUSES
 from tracker.figures.data import data_version
 from tracker.figures.markdown_text import escape_markdown
+from tracker.i18n import _
 from tracker.records.problems import ValidationFailed
 from tracker.review import changes as review_changes
 from tracker.review import meetings as review
@@ -46,7 +47,7 @@ REVIEWERS_ONLY = "Opening meetings and recording statuses needs the reviewer rol
 # Streamlit), each one that st.badge takes.
 BadgeColour = Literal["green", "orange", "red", "blue", "gray"]
 
-st.title("Review")
+st.title(_("Review"))
 st.caption(
     "For the Digital Advisory Group. Opening a meeting freezes the figures for it, so the group discusses one set "
     "of numbers and the next review can say what changed. The sidebar's filters do not apply here: a meeting's "

@@ -18,6 +18,7 @@ from tracker.figures import search
 from tracker.figures.data import data_version
 from tracker.figures.markdown_text import escape_markdown
 from tracker.figures.register import read_announcements
+from tracker.i18n import _
 from tracker.records import listings
 
 auth.require("view")
@@ -34,7 +35,7 @@ def _index(_engine, url: str, version: int) -> search.SearchIndex:
     return search.build(data, announcements, listings.organisations(_engine))
 
 
-st.title("Search")
+st.title(_("Search"))
 st.caption(
     "Find announcements, commitments, organisations, programmes and places by the words in their titles, "
     "purposes, quoted words, names, identifiers and codes. Every word typed must be there; case and accents "

@@ -19,6 +19,7 @@ from tracker import accounts
 from tracker.api import access as api_access
 from tracker.core.vocabulary import ROLES
 from tracker.figures.markdown_text import escape_markdown
+from tracker.i18n import _
 from tracker.records.problems import FieldProblem, ValidationFailed
 
 me = auth.require("manage_users")
@@ -136,7 +137,7 @@ def switch_public_api() -> None:
         )
 
 
-st.title("Users")
+st.title(_("Users"))
 st.caption(
     "Who may sign in, and what each may do. Users are never deleted: disable an account instead, so the "
     "audit trail always names someone who existed. " + ROLE_HELP

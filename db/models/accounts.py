@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from db.models.base import Base, Timestamps, one_of, sized
 from db.types import UTCDateTime
 from tracker.core import vocabulary
+from tracker.core.languages import LANGUAGES
 
 
 class User(Timestamps, Base):
@@ -23,6 +24,7 @@ class User(Timestamps, Base):
     """
 
     __tablename__ = "users"
+    __table_args__ = (one_of("language", LANGUAGES),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     username: Mapped[str] = mapped_column(sized("username"), unique=True)
@@ -33,6 +35,7 @@ class User(Timestamps, Base):
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_sign_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     password_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    language: Mapped[str | None] = mapped_column(sized("language"))  # the one they chose; None: not chosen
     version: Mapped[int] = mapped_column(Integer)
 
     __mapper_args__ = {"version_id_col": version}

@@ -14,7 +14,6 @@ import io
 import re
 import resource
 import struct
-import time
 import tracemalloc
 import zipfile
 from collections.abc import Iterator
@@ -118,24 +117,22 @@ def only(table: Table) -> str:
 
 
 @contextmanager
-def bounded(seconds: float = 5.0, megabytes: int = 60) -> Iterator[None]:
-    """The reading inside must take less than ``seconds`` and allocate less than
-    ``megabytes`` at its peak; the address space is capped too, so a reader that
-    materialised the declared grid fails with MemoryError instead of swamping the machine."""
+def bounded(megabytes: int = 60) -> Iterator[None]:
+    """The reading inside must allocate less than ``megabytes`` at its peak; the
+    address space is capped too, so a reader that materialised the declared grid
+    fails with MemoryError instead of swamping the machine. (No bound on time: a
+    test never times anything; bench/ measures speed.)"""
     soft, hard = resource.getrlimit(resource.RLIMIT_AS)
     with open("/proc/self/status") as status:
         used = int(re.search(r"VmSize:\s+(\d+) kB", status.read())[1]) * 1024
     resource.setrlimit(resource.RLIMIT_AS, (used + 1024**3, hard))
     tracemalloc.start()
-    start = time.perf_counter()
     try:
         yield
-        elapsed = time.perf_counter() - start
         peak = tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()
         resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
-    assert elapsed < seconds, f"took {elapsed:.1f} s"
     assert peak < megabytes * 1024**2, f"peak {peak / 1024**2:.0f} MB"
 
 
@@ -163,7 +160,7 @@ def test_a_sheet_declaring_cells_up_to_xfd1048576_is_refused_before_a_cell_is_re
     path = tmp_path / "far.xlsx"
     path.write_bytes(data)
 
-    with bounded(seconds=2, megabytes=10):
+    with bounded(megabytes=10):
         from_path = read_table(path, sheet="Commitments")
         from_upload = read_table_bytes(data, "far.xlsx", sheet="Commitments")
 
@@ -182,7 +179,7 @@ def test_the_same_cell_with_no_declared_dimension_is_refused_while_streaming() -
     data = replace_part(far_cell_workbook(), SHEET, lambda xml: re.sub(rb"<dimension [^>]*/>", b"", xml))
     assert b"<dimension" not in zipfile.ZipFile(io.BytesIO(data)).read(SHEET)
 
-    with bounded(seconds=2, megabytes=10):
+    with bounded(megabytes=10):
         table = read_table_bytes(data, "far.xlsx")
 
     assert only(table) == ("line 1048576: column XFD (column 16,384) holds a value; at most 60 columns can be imported")
@@ -207,7 +204,7 @@ def test_empty_formatted_cells_and_rows_after_the_data_cost_nothing() -> None:
         workbook(("Sheet", commitments(3))), SHEET, lambda xml: xml.replace(b"</sheetData>", rows_xml + b"</sheetData>")
     )
 
-    with bounded(seconds=2, megabytes=10):
+    with bounded(megabytes=10):
         header, rows, problems = read_table_bytes(data, "c.xlsx")
 
     assert problems == [] and header == HEADER and [row.line for row in rows] == [2, 3, 4]
@@ -219,7 +216,7 @@ def test_empty_formatted_cells_and_rows_after_the_data_cost_nothing() -> None:
 def test_a_part_whose_directory_declares_more_than_500_mb_is_refused_unread() -> None:
     data = declare_size(workbook(("Commitments", commitments(2))), SHEET, 600 * 1024**2)
 
-    with bounded(seconds=1, megabytes=10):
+    with bounded(megabytes=10):
         message = only(read_table_bytes(data, "bomb.xlsx"))
 
     assert message == (
@@ -253,7 +250,7 @@ def test_a_part_that_unpacks_to_more_than_its_directory_declares_is_refused_with
     data = declare_size(bomb, SHEET, 2000)
     assert len(data) < 200_000
 
-    with bounded(seconds=2, megabytes=10):
+    with bounded(megabytes=10):
         message = only(read_table_bytes(data, "bomb.xlsx"))
 
     # zipfile itself stops at the declared size and finds the checksum wrong
@@ -438,7 +435,7 @@ def test_a_sheet_listed_many_times_is_read_once() -> None:
 
     data = replace_part(workbook(("Sheet1", commitments(1)), ("Notes", [["said"]])), "xl/workbook.xml", many)
 
-    with bounded(seconds=3, megabytes=60):
+    with bounded(megabytes=60):
         message = only(read_table_bytes(data, "many.xlsx", sheet="Commitments"))
 
     assert message.startswith("file: the workbook has 2 sheets holding data ('Sheet1', 'Notes')"), message
@@ -539,7 +536,7 @@ def test_a_csv_file_on_disk_is_read_as_it_streams(tmp_path: Path) -> None:
     path = tmp_path / "c.csv"
     path.write_bytes(("\n".join(",".join(row) for row in commitments(20_000)) + "\n").encode("cp1252"))
 
-    with bounded(seconds=10, megabytes=80):
+    with bounded(megabytes=80):
         _, rows, problems = read_table(path, sheet="Commitments")
 
     assert problems == [] and len(rows) == 20_000 and rows[-1].get("amount") == "£1m"

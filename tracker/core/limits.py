@@ -118,6 +118,7 @@ LIMITS: Final = MappingProxyType(
         "revision_reason": 40,
         "progress_status": 20,
         "role": 20,
+        "language": 2,  # a code of tracker.core.languages.LANGUAGES
         "audit_action": 20,
     }
 )
