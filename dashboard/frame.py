@@ -18,27 +18,29 @@ import streamlit as st
 
 from dashboard import auth, failure_page, language, links, page_style, sign_in_form
 from dashboard.components import sidebar
-from dashboard.navigation import OVERVIEW, PAGES, SIGN_OUT_PATH
+from dashboard.navigation import OVERVIEW, PAGES, SIGN_OUT_PATH, STATEMENT
 from tracker.allocation import prefer_quick_allocation
 from tracker.i18n import _
 
 ICON = Path(__file__).parent / "assets" / "favicon.png"
 
 
+def _page(page, visibility: str) -> st.Page:
+    return st.Page(
+        page.path,
+        title=_(page.title),
+        icon=page.icon,
+        url_path=page.url_path,
+        default=page.path == OVERVIEW,
+        visibility=visibility,
+    )
+
+
 def _pages(visible) -> dict[str, list]:
     """The navigation's sections: every page, shown when ``visible(page)`` (``visible(None)``: signing out)."""
     sections: dict[str, list] = {}
     for page in PAGES:
-        sections.setdefault(_(page.section), []).append(
-            st.Page(
-                page.path,
-                title=_(page.title),
-                icon=page.icon,
-                url_path=page.url_path,
-                default=page.path == OVERVIEW,
-                visibility="visible" if visible(page) else "hidden",
-            )
-        )
+        sections.setdefault(_(page.section), []).append(_page(page, "visible" if visible(page) else "hidden"))
     sections[_("You")].append(
         st.Page(
             auth.sign_out_page,
@@ -48,6 +50,7 @@ def _pages(visible) -> dict[str, list]:
             visibility="visible" if visible(None) else "hidden",
         )
     )
+    sections[_("You")].append(_page(STATEMENT, "hidden"))
     return sections
 
 
@@ -74,7 +77,12 @@ def run() -> None:
         spoken = language.choose(signed_in)
         language.write_to_address(spoken)
         if signed_in is None:
-            st.navigation(_pages(lambda page: False), position="hidden")
+            page = st.navigation(_pages(lambda page: False), position="hidden")
+            if page.url_path == STATEMENT.url_path:  # open to everyone
+                st.set_page_config(page_title=_("{page} - Funding tracker", page=page.title))
+                language.switch()
+                page.run()
+                return
             st.set_page_config(page_title=_("{page} - Funding tracker", page=_("Sign in")))
             sign_in_form.show()
             return
@@ -95,6 +103,8 @@ def run() -> None:
                 links.return_after_sso()
             st.session_state["_view"] = sidebar()
             auth.sidebar_account(signed_in)
+            with st.sidebar:
+                st.page_link(STATEMENT.path, label=_(STATEMENT.title), icon=STATEMENT.icon)
             auth.show_refused()
             if _opens(page.url_path, signed_in):
                 links.copy_link_button()  # above every page: its address, record and filters

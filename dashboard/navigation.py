@@ -90,3 +90,12 @@ PAGES = [
     Page(N_("You"), "app_pages/account.py", N_("Account"), ":material/account_circle:", (), "account"),
 ]
 SIGN_OUT_PATH = "sign-out"
+# Open to everyone, signed in or not, and in no navigation list: linked from the sign-in page and the sidebar's foot.
+STATEMENT = Page(
+    N_("Help"),
+    "app_pages/accessibility.py",
+    N_("Accessibility statement"),
+    ":material/accessibility:",
+    (),
+    "accessibility",
+)

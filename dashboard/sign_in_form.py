@@ -23,6 +23,7 @@ import streamlit as st
 from dashboard import auth, language, links
 from dashboard.components import engine
 from dashboard.failure_page import guarded
+from dashboard.navigation import STATEMENT
 from tracker import accounts
 from tracker.figures.markdown_text import escape_markdown
 from tracker.i18n import _
@@ -122,3 +123,4 @@ def show() -> None:
             minutes=minutes,
         )
     st.caption(lasts)
+    st.page_link(STATEMENT.path, label=_(STATEMENT.title), icon=STATEMENT.icon)

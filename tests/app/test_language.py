@@ -9,6 +9,7 @@ from streamlit.testing.v1 import AppTest
 from db.models import AuditEvent, User
 from db.session import make_engine, read_session
 from tests.app.conftest import APP, TEST_ADMIN, TEST_PASSWORD, offered, sign_in_as, user_id
+from tests.app.untranslated import marked_catalogue, untranslated
 
 
 @pytest.fixture
@@ -95,3 +96,21 @@ def test_switching_language_is_remembered_for_the_user_and_audited(db, app_datab
 def test_an_unknown_language_in_the_address_is_english(signed_out):
     at = _open("xx<script>")
     assert [title.value for title in at.title] == ["Sign in"]
+
+
+# --- nothing on a translated page escapes the catalogue -------------------------------------------
+
+
+def test_every_string_of_the_sign_in_page_comes_from_the_catalogue(signed_out, monkeypatch):
+    marked_catalogue(monkeypatch)
+    at = _open("cy")
+    assert at.title[0].value == "⟪Sign in⟫"
+    assert untranslated(at) == []
+
+
+def test_text_the_catalogue_never_saw_is_found(signed_out, monkeypatch):
+    """The check itself: a page's own English, outside the catalogue, is named."""
+    marked_catalogue(monkeypatch)
+    at = _open("cy")
+    monkeypatch.setattr(type(at.caption[0]), "value", property(lambda self: "Figures as at 27 November 2026."))
+    assert untranslated(at), "an English caption was not found"

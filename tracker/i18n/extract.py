@@ -45,9 +45,7 @@ def extract() -> Catalog:
             strip_comment_tags=True,
         )
         for filename, lineno, message, comments, context in found:
-            template.add(
-                message, None, [(f"{package}/{filename}", lineno)], auto_comments=comments, context=context
-            )
+            template.add(message, None, [(f"{package}/{filename}", lineno)], auto_comments=comments, context=context)
     return template
 
 
@@ -72,7 +70,7 @@ def _written(catalogue: Catalog) -> bytes:
 
 def _body(text: bytes) -> bytes:
     """A file without its header (its dates change on every extraction)."""
-    return text.split(b'\n\n', 1)[1] if b"\n\n" in text else text
+    return text.split(b"\n\n", 1)[1] if b"\n\n" in text else text
 
 
 def files() -> dict[Path, bytes]:

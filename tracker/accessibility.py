@@ -1,0 +1,56 @@
+"""The facts the accessibility statement states (``/accessibility``; docs/accessibility.md).
+
+The Public Sector Bodies (Websites and Mobile Applications) (No. 2)
+Accessibility Regulations 2018 ask for a statement saying how far a service
+meets the standard, what is not yet accessible and why, how to report a
+problem, the enforcement procedure, and how the service was tested. The
+facts are kept here, in one place, so that the page and its tests agree; the
+browser test that checks every page (tests/browser/test_accessibility_in_browser.py)
+allows exactly ``KNOWN_ISSUES`` and nothing more.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import date
+from typing import NamedTuple
+
+from tracker.i18n import N_
+
+STANDARD = "WCAG 2.2 AA"
+CONTACT_VARIABLE = "TRACKER_ACCESSIBILITY_CONTACT"  # where to report a problem: set by whoever runs the tracker
+PREPARED_ON = date(2026, 12, 6)
+TESTED_ON = date(2026, 12, 6)
+AXE_VERSION = "4.11.0"  # tests/browser/axe/package.json pins the same
+
+
+# How it was tested: each a check that runs again on every change (tests/browser/); the statement lists these.
+METHODS: tuple[str, ...] = (N_("with axe-core {axe} in Chromium (every WCAG 2.0, 2.1 and 2.2 A and AA rule)"),)
+
+
+class KnownIssue(NamedTuple):
+    """Something not yet accessible, in Streamlit's own markup, and why it stays for now."""
+
+    what: str  # in English, marked for the catalogue
+    why: str
+    upstream: str  # the Streamlit issue that tracks it
+
+
+# Filled from the axe-core run over every page (see the module docstring): only Streamlit's header,
+# toolbar and page navigation, which the tracker does not draw.
+KNOWN_ISSUES: tuple[KnownIssue, ...] = (
+    KnownIssue(
+        N_("The document's language is first announced as English on every page."),
+        N_(
+            "Streamlit writes the language into its page before the tracker runs; the tracker corrects it as "
+            "soon as the page is drawn, so a screen reader may start reading a Welsh page with English sounds."
+        ),
+        "https://github.com/streamlit/streamlit/issues/15726",
+    ),
+)
+
+
+def contact() -> str | None:
+    """Where to report an accessibility problem (an email address or a web address), if set."""
+    value = os.environ.get(CONTACT_VARIABLE, "").strip()
+    return value or None
