@@ -13,6 +13,7 @@ Checked on every run (dashboard/auth.py):
 """
 
 from pathlib import Path
+from typing import Literal
 
 import streamlit as st
 
@@ -25,7 +26,7 @@ from tracker.i18n import _
 ICON = Path(__file__).parent / "assets" / "favicon.png"
 
 
-def _page(page, visibility: str) -> st.Page:
+def _page(page, visibility: Literal["visible", "hidden"]) -> st.Page:
     return st.Page(
         page.path,
         title=_(page.title),

@@ -224,7 +224,7 @@ if asked is not None:
     else:
         st.warning(escape_markdown(f"{refused} Showing the changes {default.reason}."), icon=":material/link_off:")
         state[SINCE_PICK] = default.day
-picker, _ = st.columns([1, 2])
+picker, _space = st.columns([1, 2])
 since = picker.date_input(
     "Since",
     min_value=EARLIEST,

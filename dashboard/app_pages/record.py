@@ -169,7 +169,7 @@ def save(use_case, form, inp, prefix: str, message: str) -> None:
     """Save through a write use-case: problems go beside their fields (and
     everything typed stays); saved, the form is emptied and what was saved
     said at the top, with a link to the commitment's announcement."""
-    saved, _ = auth.attempt(lambda: use_case(inp, engine=db, actor=auth.actor()), f"{prefix}problems")
+    saved, _saved_as = auth.attempt(lambda: use_case(inp, engine=db, actor=auth.actor()), f"{prefix}problems")
     if saved:
         clear_data()
         forms.blank(form.fields, prefix)

@@ -66,7 +66,7 @@ if opened:
 def open_new_meeting() -> None:
     held: date | None = state.get("review_new_held_on")
     as_at: date | None = state.get("review_new_as_at")
-    saved, _ = auth.attempt(
+    saved, _saved_as = auth.attempt(
         lambda: recording.open_meeting(
             held.isoformat() if held else "",
             as_at.isoformat() if as_at else "",
@@ -178,7 +178,7 @@ st.markdown(
     "**The pack for this meeting**: the frozen figures, what changed since the last review, milestones "
     "and statuses, for the papers."
 )
-html_col, xlsx_col, _ = st.columns([1, 1, 2])
+html_col, xlsx_col, _space = st.columns([1, 1, 2])
 # Built when clicked (from this meeting's frozen figures), not on every run: the HTML carries its own charts.
 html_col.download_button(
     "Download the pack (HTML)",
@@ -291,7 +291,7 @@ def save_status() -> None:
         note=state.get("review_note", ""),
         meeting_held_on=held_iso,
     )
-    saved, _ = auth.attempt(
+    saved, _saved_as = auth.attempt(
         lambda: recording.record_status(inp, engine=db, actor=auth.actor()), "review_status_problems"
     )
     if not saved:

@@ -126,7 +126,7 @@ def revoke_api_token() -> None:
 
 def switch_public_api() -> None:
     on = bool(state.get("users_public_api"))
-    saved, _ = auth.attempt(
+    saved, _saved_as = auth.attempt(
         lambda: api_access.set_public_api(on, engine=db, actor=auth.actor()), "users_public_api_problems"
     )
     if saved:

@@ -50,7 +50,7 @@ def _pick(at: AppTest, kind: str, ref: str) -> None:
 
 def _links(at: AppTest) -> list[tuple[str, str, str]]:
     """Each page link drawn: (its words, the page's address, its query)."""
-    return [(link.proto.label, link.proto.page, link.proto.query_string) for link in at.get("page_link")]
+    return [(link.proto.label, link.proto.page, link.proto.query_string) for link in at.main.get("page_link")]
 
 
 def _overview(at: AppTest, column: str) -> dict[str, str]:

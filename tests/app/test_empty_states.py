@@ -30,7 +30,7 @@ def everything_said(at: AppTest) -> str:
 
 
 def links(at: AppTest) -> list[tuple[str, str]]:
-    return [(link.proto.label, link.proto.page) for link in at.get("page_link")]
+    return [(link.proto.label, link.proto.page) for link in at.main.get("page_link")]
 
 
 @pytest.mark.parametrize("page", PAGES)

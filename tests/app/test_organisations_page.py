@@ -54,7 +54,7 @@ def test_a_recipients_page_shows_what_it_received_as_the_recipient_filter_does()
 
 def test_the_funders_page_lists_its_announcements_as_links() -> None:
     at = _choose(_page(), "Welsh Government")
-    links = [link.proto.label.split(" — ")[0] for link in at.get("page_link")]
+    links = [link.proto.label.split(" — ")[0] for link in at.main.get("page_link")]
     assert links[:2] == [
         "A1: Chief Digital Officer for local government and digital transformation funding",
         "A2: Local Government Digital Transformation Fund repurposed for COVID-19",

@@ -129,7 +129,7 @@ def test_each_list_links_its_rows_to_their_announcements(app_database: str) -> N
 
 def test_the_audit_trail_is_offered_only_to_those_who_may_see_it(app_as) -> None:
     def audit_links(at: AppTest) -> list[str]:
-        return [link.proto.label for link in at.get("page_link") if "Audit trail" in link.proto.label]
+        return [link.proto.label for link in at.main.get("page_link") if "Audit trail" in link.proto.label]
 
     admin = _open()
     assert audit_links(admin) == ["Every change in the Audit trail (set its dates to start on 28 October 2026)"]

@@ -45,7 +45,7 @@ def _yearly(at: AppTest) -> dict[str, str]:
 
 def _links(at: AppTest) -> list[tuple[str, str, str]]:
     """Each page link drawn: (its words, the page's address, its query)."""
-    return [(link.proto.label, link.proto.page, link.proto.query_string) for link in at.get("page_link")]
+    return [(link.proto.label, link.proto.page, link.proto.query_string) for link in at.main.get("page_link")]
 
 
 def test_a_new_announcement_with_a_recurring_commitment_changes_the_overview_totals():
