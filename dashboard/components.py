@@ -299,15 +299,4 @@ def organisation_names(_engine_unused=None) -> list[str]:
     return _organisation_names(url, queries.data_version(_engine(url)))
 
 
-def field_problems(failed, prefix: str = ""):
-    """A function that shows, beside a widget, the problems with its field."""
-
-    def show(field: str) -> None:
-        for problem in failed.for_field(prefix + field):
-            said = f"{problem.value!r}: {problem.expected}" if problem.value else problem.expected
-            st.error(escape_markdown(said), icon=":material/error:")  # it quotes what was typed, or stored names
-
-    return show
-
-
 NEW_ORGANISATION = "A new organisation…"  # the last choice of an organisation field (dashboard.forms)

@@ -26,7 +26,8 @@ from typing import Any, Generic, TypeVar
 
 import streamlit as st
 
-from dashboard.components import NEW_ORGANISATION, current_view, field_problems, organisation_names, searched
+from dashboard.components import NEW_ORGANISATION, current_view, organisation_names, searched
+from dashboard.form_errors import NO_ERRORS, Drawn, FormErrors
 from tracker.core import vocabulary
 from tracker.core.limits import LIMITS
 from tracker.figures.markdown_text import escape_markdown
@@ -66,7 +67,9 @@ HELP = {Kind.DATE: DATE_HELP, Kind.YEAR: YEAR_HELP, Kind.MONEY: MONEY_HELP}
 class Field:
     """One field of a form. ``name`` is the input's field; ``label`` is shown
     as it is when the field is required, else followed by ``(optional)`` or
-    by ``condition`` (when it is needed: ``Years (recurring)``)."""
+    by ``condition`` (when it is needed: ``Years (recurring)``). ``what`` is
+    what a message asks for when it is left blank ("Enter the amount.",
+    ``dashboard.error_sentences``)."""
 
     name: str
     label: str
@@ -78,6 +81,12 @@ class Field:
     max_chars: int | None = None
     labels: Mapping[str, str] | None = None  # a select's values, and what is shown for each
     set_once: bool = False  # typed when the record is made, never changed (its ref)
+    what: str | None = None
+
+    @property
+    def chosen(self) -> bool:
+        """Picked from a list (a message says "Choose ...", not "Enter ...")."""
+        return self.kind in (Kind.CHOICE, Kind.ORGANISATION, Kind.COMMITMENT)
 
     @property
     def caption(self) -> str:
@@ -130,9 +139,9 @@ def choice(name: str, label: str, labels: Mapping[str, str], **more: Any) -> Fie
     return Field(name, label, Kind.CHOICE, labels=labels, **more)
 
 
-def organisation(name: str, label: str, help: str, required: bool = True) -> Field:
+def organisation(name: str, label: str, help: str, required: bool = True, what: str | None = None) -> Field:
     """A known organisation, or a new one's name (at most ``LIMITS[name]`` characters)."""
-    return Field(name, label, Kind.ORGANISATION, required=required, help=help, max_chars=LIMITS[name])
+    return Field(name, label, Kind.ORGANISATION, required=required, help=help, max_chars=LIMITS[name], what=what)
 
 
 def commitment(name: str, label: str, **more: Any) -> Field:
@@ -140,7 +149,7 @@ def commitment(name: str, label: str, **more: Any) -> Field:
 
 
 def ref(example: str) -> Field:
-    return text("ref", "Reference", required=True, placeholder=f"e.g. {example}", set_once=True)
+    return text("ref", "Reference", required=True, placeholder=f"e.g. {example}", set_once=True, what="the reference")
 
 
 # --- the forms -------------------------------------------------------------------------------------
@@ -155,9 +164,9 @@ ANNOUNCEMENT = Form(
             "Date announced",
             help="Leave blank when the statement is undated: 'next financial year' then cannot be worked out.",
         ),
-        text("title", "Title", required=True),
+        text("title", "Title", required=True, what="the title"),
         # Not "Funder", "Recipient", "Programme" or "Area": those are the sidebar's filters.
-        organisation("funder", "Funder of this announcement", "Who is giving the money."),
+        organisation("funder", "Funder of this announcement", "Who is giving the money.", what="the funder"),
         text("made_by", "Made by", placeholder="e.g. the Minister"),
         text(
             "source_url",
@@ -174,7 +183,7 @@ COMMITMENT = Form(
     CommitmentInput,
     (
         ref("W8"),
-        text("purpose", "What it pays for", required=True),
+        text("purpose", "What it pays for", required=True, what="the purpose"),
         organisation(
             "recipient",
             "Recipient organisation",
@@ -186,6 +195,7 @@ COMMITMENT = Form(
             "Kind",
             vocabulary.COMMITMENT_KIND_LABELS,
             required=True,
+            what="the kind",
             help="One-off: in one year. Recurring: the same each year (years blank: end not stated). "
             "Profiled: an amount per year. Multi-year: a total over several years with no yearly split.",
         ),
@@ -194,6 +204,7 @@ COMMITMENT = Form(
             "amount",
             "Amount",
             required=True,
+            what="the amount",
             help="Recurring: per year. One-off and multi-year: the total. Profiled: the total (or leave it blank). "
             "£0 is allowed.",
         ),
@@ -202,6 +213,7 @@ COMMITMENT = Form(
             "The amount is",
             vocabulary.QUALIFIER_LABELS,
             required=True,
+            what="whether the amount is exact, a floor or a ceiling",
             help="'Over' is a floor, 'up to' a ceiling.",
         ),
         typed_as(
@@ -245,7 +257,7 @@ COMMITMENT = Form(
             placeholder="2.5",
             help="Recurring only: how much the amount rises each year.",
         ),
-        choice("status", "Status", vocabulary.STATUS_LABELS, required=True),
+        choice("status", "Status", vocabulary.STATUS_LABELS, required=True, what="the status"),
         choice("capital_or_revenue", "Capital or revenue", vocabulary.CAPITAL_OR_REVENUE_LABELS),
         text("programme", "Funding programme", help="The programme or fund the money comes through, if any."),
         commitment(
@@ -278,7 +290,7 @@ COMMITMENT = Form(
 DELIVERY = Form(
     DeliveryInput,
     (
-        commitment("commitment_ref", "Commitment", required=True),
+        commitment("commitment_ref", "Commitment", required=True, what="the commitment"),
         ref("D8"),
         typed_as(
             Kind.DATE,
@@ -291,11 +303,12 @@ DELIVERY = Form(
             "amount",
             "Amount",
             required=True,
+            what="the amount",
             placeholder="£250,000",
             help="A negative amount (-£500) corrects an earlier disbursement or expenditure; a refund is "
             "counted negative whichever sign it is typed with.",
         ),
-        choice("kind", "Kind", vocabulary.DELIVERY_KIND_LABELS, required=True),
+        choice("kind", "Kind", vocabulary.DELIVERY_KIND_LABELS, required=True, what="the kind"),
         text("evidence_url", "Evidence address", placeholder="https://…"),
         text("note", "Note"),
     ),
@@ -304,9 +317,15 @@ DELIVERY = Form(
 MILESTONE = Form(
     MilestoneInput,
     (
-        commitment("commitment_ref", "Commitment", required=True),
+        commitment("commitment_ref", "Commitment", required=True, what="the commitment"),
         ref("M3"),
-        text("title", "What will happen", required=True, placeholder="e.g. Delivery Unit fully staffed"),
+        text(
+            "title",
+            "What will happen",
+            required=True,
+            placeholder="e.g. Delivery Unit fully staffed",
+            what="what will happen",
+        ),
         typed_as(Kind.DATE, "due_on", "Due on"),
         typed_as(Kind.DATE, "achieved_on", "Achieved on"),
         text("achieved_note", "Note"),
@@ -385,31 +404,48 @@ def _draw(field: Field, widget_key: str, commitments: Mapping[str, str]) -> None
         st.text_input(shown, key=widget_key, help=field.help, placeholder=field.placeholder, max_chars=field.max_chars)
 
 
+def _in_drawn_order(fields: Sequence[Field]) -> list[Field]:
+    """Text areas go below the other fields, the full width."""
+    return [f for f in fields if f.kind is not Kind.AREA] + [f for f in fields if f.kind is Kind.AREA]
+
+
+def drawn(fields: Sequence[Field], key_prefix: str, path_prefix: str = "") -> dict[str, Drawn]:
+    """``fields`` as ``render_fields`` draws them, for a form's errors
+    (``FormErrors``): by their names in a save's problems (``path_prefix``
+    and the name: ``commitments[1].amount``), in the order drawn."""
+    return {f"{path_prefix}{f.name}": Drawn(f, key(key_prefix, f)) for f in _in_drawn_order(fields)}
+
+
+def errors_of(failed: ValidationFailed, *parts: tuple[Sequence[Field], str, str]) -> FormErrors:
+    """A refused save's errors on a form drawn in ``parts``: each part its
+    fields, their key prefix and their names' prefix in the problems."""
+    return FormErrors(failed, {path: at for part in parts for path, at in drawn(*part).items()})
+
+
 def render_fields(
     fields: Sequence[Field],
     key_prefix: str,
     *,
-    problems: ValidationFailed = NO_PROBLEMS,
-    problem_prefix: str = "",
+    errors: FormErrors = NO_ERRORS,
+    path_prefix: str = "",
     commitments: Mapping[str, str] = MappingProxyType({}),
     columns: int = 2,
 ) -> dict[str, str]:
     """Draw ``fields`` in rows of ``columns``, in order (text areas below them,
-    the full width), each with its problems beside it
-    (``problems.for_field(problem_prefix + name)``); return what they hold
+    the full width), each with its messages under it
+    (``errors.beside(path_prefix + name)``); return what they hold
     (``typed``). ``commitments`` are the commitments a commitment field
     offers: ref -> label (``record_choices``)."""
-    show = field_problems(problems, problem_prefix)
-    narrow = [f for f in fields if f.kind is not Kind.AREA]
-    wide = [f for f in fields if f.kind is Kind.AREA]
+    in_order = _in_drawn_order(fields)
+    narrow = [f for f in in_order if f.kind is not Kind.AREA]
     for start in range(0, len(narrow), columns):
         for column, field in zip(st.columns(columns), narrow[start : start + columns]):
             with column:
                 _draw(field, key(key_prefix, field), commitments)
-                show(field.name)
-    for field in wide:
+                errors.beside(path_prefix + field.name)
+    for field in in_order[len(narrow) :]:
         _draw(field, key(key_prefix, field), commitments)
-        show(field.name)
+        errors.beside(path_prefix + field.name)
     return typed(fields, key_prefix)
 
 

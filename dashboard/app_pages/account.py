@@ -7,8 +7,10 @@ this page until they choose their own.
 import streamlit as st
 
 from dashboard import auth
-from dashboard.components import engine, field_problems
+from dashboard.components import engine
+from dashboard.error_sentences import Name
 from dashboard.failure_page import guarded
+from dashboard.form_errors import Drawn, FormErrors
 from tracker import accounts
 from tracker.core.vocabulary import ROLES
 from tracker.figures.markdown_text import escape_markdown
@@ -18,6 +20,12 @@ from tracker.records.problems import FieldProblem, ValidationFailed
 me = auth.require()
 state = st.session_state
 NO_PROBLEMS = ValidationFailed([])
+# The password form's fields, by their names in a refused change's problems.
+PASSWORD_FIELDS = {
+    "current_password": Drawn(Name("Current password", "your current password"), "account_current"),
+    "new_password": Drawn(Name("New password", "a new password"), "account_new"),
+    "new_password_again": Drawn(Name("New password again", "the new password again"), "account_again"),
+}
 
 
 @guarded
@@ -65,15 +73,15 @@ if auth.signed_in_by_sso():
     )
 else:
     st.subheader("Change your password")
-    problems = state.get("account_problems", NO_PROBLEMS)
-    show = field_problems(problems)
+    errors = FormErrors(state.get("account_problems", NO_PROBLEMS), PASSWORD_FIELDS)
     with st.form("account_password_form", width=480):
+        errors.summary()
         st.text_input("Current password", type="password", key="account_current", autocomplete="current-password")
-        show("current_password")
+        errors.beside("current_password")
         st.text_input("New password", type="password", key="account_new", autocomplete="new-password")
-        show("new_password")
+        errors.beside("new_password")
         st.text_input("New password again", type="password", key="account_again", autocomplete="new-password")
-        show("new_password_again")
+        errors.beside("new_password_again")
         st.form_submit_button("Change my password", on_click=change_password, type="primary", key="account_change")
     st.caption(
         f"At least {accounts.MIN_PASSWORD_LENGTH} characters, not one of the most common passwords and not "

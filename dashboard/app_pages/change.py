@@ -261,20 +261,22 @@ if state.get("change_typed_before"):
     with st.expander("What you had typed before reloading", expanded=True):
         show_table(state["change_typed_before"], hide_index=True, width="stretch")
 
-problems = state.get("change_problems", NO_PROBLEMS)
+reason_fields = REVISION_REASON if entity == "commitment" else ()
+errors = forms.errors_of(
+    state.get("change_problems", NO_PROBLEMS), (fields, FIELDS, ""), (reason_fields, "change_", "")
+)
+errors.summary()
 # A commitment may not re-announce itself, nor be part of itself.
 offered = commitment_choices
 if entity == "commitment":
     offered = {r: label for r, label in commitment_choices.items() if r != ref}
-typed_now = render_fields(fields, FIELDS, problems=problems, commitments=offered)
+typed_now = render_fields(fields, FIELDS, errors=errors, commitments=offered)
 if entity == "commitment":
     if state.get("change_announcement"):
         as_typed = replace(state["change_original"], **typed_now)
         warned = quoted_money.quote_warnings(replace(state["change_announcement"], commitments=(as_typed,)))
         if ref in warned:
             st.warning(escape_markdown(warned[ref]), icon=":material/warning:")
-    render_fields(REVISION_REASON, "change_", problems=problems)
-if problems.problems:
-    st.error(f"Nothing was saved: {len(problems.problems)} problem(s) to put right, shown beside each field.")
+    render_fields(reason_fields, "change_", errors=errors)
 st.button("Save the change", on_click=save, type="primary", key="change_save")
 delete_section(ref)

@@ -11,7 +11,9 @@ import streamlit as st
 
 from dashboard import auth
 from dashboard.components import clear_data, engine, pager, pick_by_search
+from dashboard.error_sentences import Name
 from dashboard.failure_page import guarded
+from dashboard.form_errors import Drawn, FormErrors
 from dashboard.tables import show_table
 from tracker.figures.data import data_version
 from tracker.figures.markdown_text import escape_markdown
@@ -24,6 +26,16 @@ auth.require("manage_organisations")
 
 db = engine()
 state = st.session_state
+NO_PROBLEMS = ValidationFailed([])
+# Each form's fields, by their names in a refused save's problems.
+CORRECT_FIELDS = {
+    "name": Drawn(Name("Name", "the name"), "organisations_name"),
+    "identifier": Drawn(Name("Identifier"), "organisations_identifier"),
+    "other_names": Drawn(Name("Other names"), "organisations_other_names"),
+}
+MERGE_FIELDS = {
+    "merge": Drawn(Name("Merge into it and remove", "the organisation to merge", True), "organisations_merge")
+}
 
 st.title(_("Manage organisations"))
 st.caption(
@@ -76,16 +88,18 @@ def save() -> None:
             actor=auth.actor(),
         )
     except ValidationFailed as failed:
-        state["organisations_error"] = "; ".join(f"{p.field}: {p.expected}" for p in failed.problems)
+        state["organisations_problems"] = failed
         return
     except ServiceError as err:
         state["organisations_error"] = str(err)
         return
     clear_data()
+    state.pop("organisations_problems", None)
     state["organisations_saved"] = f"Saved {state['organisations_name']}."
 
 
 def fill() -> None:
+    state.pop("organisations_problems", None)  # another organisation: what was said of the last one goes
     row = table.loc[table["organisation_id"] == state["organisations_pick"]].iloc[0]
     state["organisations_name"] = row["name"]
     state["organisations_identifier"] = row["identifier"]
@@ -99,21 +113,27 @@ def merge() -> None:
             state["organisations_keep"], state["organisations_merge"], engine=db, actor=auth.actor()
         )
     except ValidationFailed as failed:
-        state["organisations_error"] = "; ".join(p.expected for p in failed.problems)
+        state["organisations_merge_problems"] = failed
         return
     except ServiceError as err:
         state["organisations_error"] = str(err)
         return
     clear_data()
+    state.pop("organisations_merge_problems", None)
     state["organisations_saved"] = f"Merged: {moved} records now name {names[state['organisations_keep']]}."
 
 
 st.subheader("Correct an organisation")
 pick_by_search("Organisation", names, "organisations_pick", "organisations", index=None, on_change=fill)
 if state.get("organisations_pick") is not None:
+    errors = FormErrors(state.get("organisations_problems", NO_PROBLEMS), CORRECT_FIELDS)
+    errors.summary()
     st.text_input("Name", key="organisations_name", max_chars=200)
+    errors.beside("name")
     st.text_input("Identifier (optional)", key="organisations_identifier", max_chars=100, placeholder="GB-CHC-1234567")
+    errors.beside("identifier")
     st.text_area("Other names (one a line)", key="organisations_other_names")
+    errors.beside("other_names")
     st.button("Save the organisation", on_click=save, type="primary", key="organisations_save")
 
 st.subheader("Merge two organisations that are one body")
@@ -121,11 +141,14 @@ st.caption(
     "Every announcement and commitment of the second moves to the first; its names are kept as other names. "
     "Each change is in the audit trail, which says how to undo it."
 )
+merge_errors = FormErrors(state.get("organisations_merge_problems", NO_PROBLEMS), MERGE_FIELDS)
+merge_errors.summary()
 keep_col, merge_col = st.columns(2)
 with keep_col:
     pick_by_search("Keep", names, "organisations_keep", "organisations", index=None)
 with merge_col:
     pick_by_search("Merge into it and remove", names, "organisations_merge", "organisations", index=None)
+    merge_errors.beside("merge")
 st.button(
     "Merge",
     on_click=merge,

@@ -1,8 +1,9 @@
 """Record: a new announcement with its commitments, a delivery, a milestone.
 
 Every save goes through a use-case in tracker.records; the page only gathers
-what was typed and shows the answer: problems beside their fields, or what
-was saved. The fields are the forms of dashboard/forms.py, the same the
+what was typed and shows the answer: the problems (listed at the top of the
+form, each linking to its field, and each beside its field:
+dashboard/form_errors.py), or what was saved. The fields are the forms of dashboard/forms.py, the same the
 "Change a record" page (dashboard/app_pages/change.py) offers for changing or
 deleting what is already recorded.
 
@@ -138,27 +139,30 @@ def show_schedule() -> None:
 
 if "New announcement" in tabs:
     with tabs["New announcement"]:
-        problems = state.get("record_a_problems", NO_PROBLEMS)
+        errors = forms.errors_of(
+            state.get("record_a_problems", NO_PROBLEMS),
+            (ANNOUNCEMENT.fields, "record_a_", ""),
+            *((COMMITMENT.fields, prefix, f"commitments[{i}].") for i, prefix in enumerate(commitment_prefixes())),
+        )
+        errors.summary()
         st.number_input("How many commitments does it carry?", min_value=1, max_value=10, step=1, key="record_a_count")
         forms.suggest("record_a_ref", suggested("announcement")[0])
         for prefix, ref in zip(commitment_prefixes(), suggested("commitment", len(commitment_prefixes()))):
             forms.suggest(f"{prefix}ref", ref)
-        render_fields(ANNOUNCEMENT.fields, "record_a_", problems=problems)
+        render_fields(ANNOUNCEMENT.fields, "record_a_", errors=errors)
         for i, prefix in enumerate(commitment_prefixes()):
             st.markdown(f"**Commitment {i + 1}**")
             render_fields(
                 COMMITMENT.fields,
                 prefix,
-                problems=problems,
-                problem_prefix=f"commitments[{i}].",
+                errors=errors,
+                path_prefix=f"commitments[{i}].",
                 commitments=commitment_choices,
                 columns=3,
             )
         preview_col, save_col = st.columns(2)
         preview_col.button("Show the year-by-year schedule", on_click=preview_announcement, key="record_a_preview")
         save_col.button("Save the announcement", on_click=save_announcement, type="primary", key="record_a_save")
-        if problems.problems:
-            st.error(f"Nothing was saved: {len(problems.problems)} problem(s) to put right, shown beside each field.")
         show_schedule()
 
 
@@ -166,8 +170,8 @@ if "New announcement" in tabs:
 
 
 def save(use_case, form, inp, prefix: str, message: str) -> None:
-    """Save through a write use-case: problems go beside their fields (and
-    everything typed stays); saved, the form is emptied and what was saved
+    """Save through a write use-case: problems go at the top of the form and
+    beside their fields (and everything typed stays); saved, the form is emptied and what was saved
     said at the top, with a link to the commitment's announcement."""
     saved, _saved_as = auth.attempt(lambda: use_case(inp, engine=db, actor=auth.actor()), f"{prefix}problems")
     if saved:
@@ -202,22 +206,16 @@ def save_milestone() -> None:
 
 if "Delivery" in tabs:
     with tabs["Delivery"]:
+        errors = forms.errors_of(state.get("record_d_problems", NO_PROBLEMS), (DELIVERY.fields, "record_d_", ""))
+        errors.summary()
         forms.suggest("record_d_ref", suggested("delivery")[0])
-        render_fields(
-            DELIVERY.fields,
-            "record_d_",
-            problems=state.get("record_d_problems", NO_PROBLEMS),
-            commitments=commitment_choices,
-        )
+        render_fields(DELIVERY.fields, "record_d_", errors=errors, commitments=commitment_choices)
         st.button("Save the delivery", on_click=save_delivery, type="primary", key="record_d_save")
 
 if "Milestone" in tabs:
     with tabs["Milestone"]:
+        errors = forms.errors_of(state.get("record_m_problems", NO_PROBLEMS), (MILESTONE.fields, "record_m_", ""))
+        errors.summary()
         forms.suggest("record_m_ref", suggested("milestone")[0])
-        render_fields(
-            MILESTONE.fields,
-            "record_m_",
-            problems=state.get("record_m_problems", NO_PROBLEMS),
-            commitments=commitment_choices,
-        )
+        render_fields(MILESTONE.fields, "record_m_", errors=errors, commitments=commitment_choices)
         st.button("Save the milestone", on_click=save_milestone, type="primary", key="record_m_save")

@@ -17,8 +17,10 @@ from typing import Literal, cast
 import streamlit as st
 
 from dashboard import auth, review_figures
-from dashboard.components import clear_data, current_view, engine, field_problems, pick_by_search
+from dashboard.components import clear_data, current_view, engine, pick_by_search
+from dashboard.error_sentences import Name
 from dashboard.failure_page import guarded
+from dashboard.form_errors import Drawn, FormErrors
 from dashboard.tables import show_table
 from tracker import store
 from tracker.core.clock import today
@@ -91,13 +93,21 @@ def open_new_meeting() -> None:
 
 
 def open_meeting_form() -> None:
-    show = field_problems(state.get("review_new_problems", NO_PROBLEMS))
+    errors = FormErrors(
+        state.get("review_new_problems", NO_PROBLEMS),
+        {
+            "held_on": Drawn(Name("Meeting date", "the meeting date"), "review_new_held_on"),
+            "as_at": Drawn(Name("Figures as at"), "review_new_as_at"),
+            "title": Drawn(Name("Title"), "review_new_title"),
+        },
+    )
+    errors.summary()
     left, right = st.columns(2)
     with left:
         st.date_input(
             "Meeting date", value=as_of, format="DD/MM/YYYY", min_value=date(2000, 1, 1), key="review_new_held_on"
         )
-        show("held_on")
+        errors.beside("held_on")
         st.date_input(
             "Figures as at (optional)",
             value=None,
@@ -106,10 +116,10 @@ def open_meeting_form() -> None:
             key="review_new_as_at",
             help="Leave blank for the meeting date. Announcements and payments up to this date count.",
         )
-        show("as_at")
+        errors.beside("as_at")
     with right:
         st.text_input("Title (optional)", key="review_new_title", placeholder="e.g. Digital Advisory Group, winter")
-        show("title")
+        errors.beside("title")
     st.button(
         "Open the meeting and freeze its figures",
         on_click=open_new_meeting,
@@ -317,8 +327,20 @@ with statuses_tab:
     if not subjects:
         st.info("There is no commitment to give a status to.", icon=":material/info:")
         st.stop()
-    problems = state.get("review_status_problems", NO_PROBLEMS)
-    show = field_problems(problems)
+    subject_field = Drawn(Name("Commitment or programme", "a commitment or programme", chosen=True), "review_subject")
+    errors = FormErrors(
+        state.get("review_status_problems", NO_PROBLEMS),
+        {
+            "commitment_ref": subject_field,
+            "programme": subject_field,
+            "status": Drawn(Name("Status", "a status", chosen=True), "review_status"),
+            "assessed_on": Drawn(Name("Date assessed", "the date assessed"), "review_assessed_on"),
+            "evidence_url": Drawn(Name("Evidence link"), "review_evidence"),
+            "note": Drawn(Name("Note"), "review_note"),
+        },
+    )
+    if may_record:
+        errors.summary()
     left, right = st.columns(2)
     with left:
         subject = pick_by_search(
@@ -326,8 +348,7 @@ with statuses_tab:
         )
         if subject is None:  # nothing matches what was typed (said beside the box)
             st.stop()
-        show("commitment_ref")
-        show("programme")
+        errors.beside("commitment_ref")  # a programme's too: one picker offers both
         if may_record:
             st.selectbox(
                 "Status",
@@ -337,7 +358,7 @@ with statuses_tab:
                 key="review_status",
                 placeholder="Choose a status",
             )
-            show("status")
+            errors.beside("status")
             st.date_input(
                 "Date assessed",
                 value=as_of,
@@ -346,7 +367,7 @@ with statuses_tab:
                 format="DD/MM/YYYY",
                 key="review_assessed_on",
             )
-            show("assessed_on")
+            errors.beside("assessed_on")
     if may_record:
         with right:
             st.text_input(
@@ -355,12 +376,9 @@ with statuses_tab:
                 placeholder="https://…",
                 help="Where the status can be checked: minutes, a report, a published page.",
             )
-            show("evidence_url")
+            errors.beside("evidence_url")
             st.text_area("Note", key="review_note", help="What the status rests on. Give a note, a link, or both.")
-            show("note")
-        show("meeting_held_on")
-        if problems.problems:
-            st.error(f"Nothing was saved: {len(problems.problems)} problem(s) to put right, shown beside each field.")
+            errors.beside("note")
         st.button("Save the status", on_click=save_status, type="primary", key="review_save_status")
     else:
         st.caption(REVIEWERS_ONLY)

@@ -13,7 +13,9 @@ from collections.abc import Callable
 import streamlit as st
 
 from dashboard import auth
-from dashboard.components import engine, field_problems
+from dashboard.components import engine
+from dashboard.error_sentences import Name
+from dashboard.form_errors import Drawn, FormErrors
 from dashboard.tables import show_table
 from tracker import accounts
 from tracker.api import access as api_access
@@ -186,8 +188,17 @@ show_table(
 add_tab, change_tab = st.tabs(["Add a user", "Change a user"], key="users_tab", on_change="rerun")
 
 sso = auth.sso_configured()
+USERNAME, ROLES_FIELD = Name("Username", "the username"), Name("Roles", "at least one role", chosen=True)
 with add_tab:
-    show = field_problems(state.get("users_add_problems", NO_PROBLEMS))
+    errors = FormErrors(
+        state.get("users_add_problems", NO_PROBLEMS),
+        {
+            "username": Drawn(USERNAME, "users_new_username"),
+            "email": Drawn(Name("Email", "the email address"), "users_new_email"),
+            "roles": Drawn(ROLES_FIELD, "users_new_roles"),
+        },
+    )
+    errors.summary()
     left, right = st.columns(2)
     with left:
         st.text_input(
@@ -196,26 +207,33 @@ with add_tab:
             placeholder="e.g. a.jones",
             help="What they type to sign in: no spaces.",
         )
-        show("username")
+        errors.beside("username")
         st.text_input(
             "Email (optional)",
             key="users_new_email",
             placeholder="name@council.gov.uk",
             help="The address they sign in with through their organisation account (single sign-on)." if sso else None,
         )
-        show("email")
+        errors.beside("email")
         if sso:
             st.checkbox("Signs in only with their organisation account (no password)", key="users_new_sso_only")
     with right:
         st.multiselect("Roles", ROLES, key="users_new_roles", placeholder="Choose one or more roles", help=ROLE_HELP)
-        show("roles")
+        errors.beside("roles")
     st.button("Add the user", on_click=add, type="primary", key="users_add", icon=":material/person_add:")
 
 with change_tab:
     names = list(users["username"])
+    errors = FormErrors(
+        state.get("users_change_problems", NO_PROBLEMS),
+        {
+            "username": Drawn(Name("User", "a user", chosen=True), "users_pick"),
+            "roles": Drawn(ROLES_FIELD, f"users_roles_{state.get('users_pick')}"),
+        },
+    )
+    errors.summary()
     picked = st.selectbox("User", names, index=None, key="users_pick", placeholder="Choose a user")
-    show = field_problems(state.get("users_change_problems", NO_PROBLEMS))
-    show("username")
+    errors.beside("username")
     if picked is not None and picked in names:
         row = users.loc[users["username"] == picked].iloc[0]
         held = [r.strip() for r in row["roles"].split(",") if r.strip()]
@@ -223,7 +241,7 @@ with change_tab:
         if roles_key not in state:
             state[roles_key] = held
         st.multiselect("Roles", ROLES, key=roles_key, help=ROLE_HELP)
-        show("roles")
+        errors.beside("roles")
         st.button("Save the roles", on_click=save_roles, type="primary", key="users_save_roles")
         st.divider()
         if row["disabled"]:

@@ -6,6 +6,8 @@ against W7."""
 
 from __future__ import annotations
 
+from html.parser import HTMLParser
+
 from streamlit.testing.v1 import AppTest
 
 
@@ -31,3 +33,51 @@ def fill_delivery(at: AppTest) -> None:
     at.text_input(key="record_d_ref").input("D8")
     at.text_input(key="record_d_paid_on").input("20/03/2023")
     at.text_input(key="record_d_amount").input("£400,000")
+
+
+class _Summary(HTMLParser):
+    """The entries of an error summary's list: (words, the key of the field linked, or None)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.entries: list[tuple[str, str | None]] = []
+        self.heading = ""
+        self._in: str | None = None
+        self._field: str | None = None
+        self._words = ""
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in ("li", "h2"):
+            self._in, self._field, self._words = tag, None, ""
+        elif tag == "a" and self._in == "li":
+            self._field = dict(attrs).get("data-field")
+
+    def handle_data(self, data: str) -> None:
+        if self._in:
+            self._words += data
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "li" and self._in == "li":
+            self.entries.append((self._words, self._field))
+            self._in = None
+        elif tag == "h2" and self._in == "h2":
+            self.heading, self._in = self._words, None
+
+
+def error_summaries(at: AppTest) -> list[list[tuple[str, str | None]]]:
+    """Each error summary drawn ("There is a problem", dashboard/form_errors.py):
+    its entries, each (its words, the key of the widget it links to, or None)."""
+    found = []
+    for element in at.html:
+        if 'class="tracker-error-summary"' in element.value:
+            summary = _Summary()
+            summary.feed(element.value)
+            assert summary.heading == "There is a problem"
+            found.append(summary.entries)
+    return found
+
+
+def error_summary(at: AppTest) -> list[tuple[str, str | None]]:
+    """The one error summary drawn: its entries (``error_summaries``)."""
+    (summary,) = error_summaries(at)
+    return summary

@@ -150,7 +150,7 @@ def test_a_one_time_password_opens_only_the_account_page_until_it_is_changed(sig
     at.text_input(key="account_new").input("river stones and moss")
     at.text_input(key="account_again").input("river stones and mos")
     at.button(key="account_change").click().run()
-    assert "expected the same new password twice" in _errors(at)
+    assert "New password again: expected the same new password twice." in _errors(at)
     assert offered(navigation) == ["Account"]
 
     at.text_input(key="account_current").input(one_time)
@@ -191,7 +191,7 @@ def test_a_wrong_current_password_is_refused_beside_its_field(db):
     at.text_input(key="account_new").input("river stones and moss")
     at.text_input(key="account_again").input("river stones and moss")
     at.button(key="account_change").click().run()
-    assert _errors(at) == ["expected your current password"]
+    assert _errors(at) == ["Current password: expected your current password."]
     assert accounts.sign_in(TEST_ADMIN, TEST_PASSWORD, engine=db)  # unchanged
 
 
@@ -330,8 +330,8 @@ def test_an_admin_cannot_lock_themselves_out(db):
     at.switch_page("app_pages/users.py").run()
     at.selectbox(key="users_pick").set_value(TEST_ADMIN).run()
     at.button(key="users_disable").click().run()
-    assert "you cannot disable your own account: ask another admin" in _errors(at)
+    assert "User: you cannot disable your own account: ask another admin." in _errors(at)
     at.multiselect(key=f"users_roles_{TEST_ADMIN}").set_value(["viewer"])
     at.button(key="users_save_roles").click().run()
-    assert "you cannot take the admin role from yourself: ask another admin" in _errors(at)
+    assert "User: you cannot take the admin role from yourself: ask another admin." in _errors(at)
     assert accounts.sign_in(TEST_ADMIN, TEST_PASSWORD, engine=db).roles == {"admin"}

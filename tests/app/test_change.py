@@ -15,6 +15,7 @@ from streamlit.testing.v1 import AppTest
 from db.models import AuditEvent
 from db.session import make_engine, read_session
 from tests.actors import ADMIN, admin
+from tests.app.forms import error_summary
 from tracker.core.limits import LIMITS
 from tracker.records import announcements, commitments, deletion, editing, milestones
 from tracker.records.inputs import MilestoneInput
@@ -115,7 +116,9 @@ def test_a_bad_value_is_shown_beside_its_field_and_nothing_changes(db):
     at.text_input(key="change_f_paid_on").input("31/02/2022")
     at.button(key="change_save").click().run()
     assert not at.exception
-    assert "'31/02/2022': no such date (expected a date like 2019-10-31 or 31/10/2019)" in [e.value for e in at.error]
+    said = "Paid on: there is no such date as '31/02/2022'; write a date like 31/10/2019."
+    assert [e.value for e in at.error] == [said]
+    assert error_summary(at) == [(said, "change_f_paid_on")]
     assert not at.success
     assert at.text_input(key="change_f_paid_on").value == "31/02/2022"  # what was typed stays, to put right
     assert _picker(at, "Delivery").value == "D2"

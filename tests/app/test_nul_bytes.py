@@ -60,6 +60,11 @@ def _said_beside(at: AppTest) -> list[str]:
     return [e.value for e in at.error if SAID in e.value]
 
 
+def _fields_and_values(at: AppTest) -> list[tuple[str, str]]:
+    """Each NUL problem beside a field: (the field it names, the value it quotes)."""
+    return [(said.split(":")[0], said.rsplit("(you gave ", 1)[1].removesuffix(").")) for said in _said_beside(at)]
+
+
 def test_a_nul_typed_into_a_form_is_a_problem_beside_its_field_and_nothing_is_saved(each_database):
     url, app = each_database
     before = _changes(url)
@@ -75,16 +80,20 @@ def test_a_nul_typed_into_a_form_is_a_problem_beside_its_field_and_nothing_is_sa
     at.text_input(key="record_c0_amount").input("£250k")
     at.text_input(key="record_c0_first_year").input("2022-23")
     at.button(key="record_a_preview").click().run()  # the preview asks the database too
-    said = "'A\ufffd7'", "'New\ufffdfunder'", "'Data\ufffdunit'"  # each value as shown: the NUL made visible
-    assert [e.split(":")[0] for e in _said_beside(at)] == list(said)
+    said = [  # each field named, and each value as shown: the NUL made visible
+        ("Reference", "'A\ufffd7'"),
+        ("Funder of this announcement", "'New\ufffdfunder'"),
+        ("What it pays for (commitment 1)", "'Data\ufffdunit'"),
+    ]
+    assert _fields_and_values(at) == said
     at.button(key="record_a_save").click().run()
-    assert [e.split(":")[0] for e in _said_beside(at)] == list(said) and not at.success
+    assert _fields_and_values(at) == said and not at.success
 
     at.text_input(key="record_m_ref").input(f"M{NUL}9")
     at.selectbox(key="record_m_commitment_ref").set_value("W1")
     at.text_input(key="record_m_title").input("A milestone")
     at.button(key="record_m_save").click().run()
-    assert "'M\ufffd9'" in [e.split(":")[0] for e in _said_beside(at)] and not at.success
+    assert ("Reference", "'M\ufffd9'") in _fields_and_values(at) and not at.success
 
     at.switch_page("app_pages/change.py").run()
     at.segmented_control(key="change_kind").set_value("Announcement").run()
@@ -92,7 +101,7 @@ def test_a_nul_typed_into_a_form_is_a_problem_beside_its_field_and_nothing_is_sa
     at.selectbox(key="change_f_funder").set_value(NEW_ORGANISATION).run()
     at.text_input(key="change_f_funder_new").input(f"Other{NUL}funder")
     at.button(key="change_save").click().run()
-    assert [e.split(":")[0] for e in _said_beside(at)] == ["'Other\ufffdfunder'"] and not at.success
+    assert _fields_and_values(at) == [("Funder of this announcement", "'Other\ufffdfunder'")] and not at.success
 
     at.switch_page("app_pages/manage_organisations.py").run()
     at.selectbox(key="organisations_pick").set_value(at.selectbox(key="organisations_pick").options[0]).run()
@@ -103,7 +112,7 @@ def test_a_nul_typed_into_a_form_is_a_problem_beside_its_field_and_nothing_is_sa
     at.switch_page("app_pages/review.py").run()
     at.text_input(key="review_new_title").input(f"Winter{NUL}review")
     at.button(key="review_open").click().run()
-    assert [e.split(":")[0] for e in _said_beside(at)] == ["'Winter\ufffdreview'"] and not at.success
+    assert _fields_and_values(at) == [("Title", "'Winter\ufffdreview'")] and not at.success
 
     assert _changes(url) == before  # nothing saved, nothing audited
 

@@ -12,7 +12,7 @@ from dashboard.components import NEW_ORGANISATION
 from dashboard.forms import ANNOUNCEMENT, COMMITMENT, DELIVERY, MILESTONE, Kind
 from db.session import make_engine
 from tests.actors import ADMIN
-from tests.app.forms import fill_delivery, fill_new_announcement
+from tests.app.forms import error_summaries, error_summary, fill_delivery, fill_new_announcement
 from tracker.core.limits import LIMITS
 from tracker.records import deletion, editing
 
@@ -77,8 +77,9 @@ def test_an_impossible_date_is_shown_beside_its_field_and_nothing_is_saved():
     fill_new_announcement(at, "31/02/2020", years=2)
     at.button(key="record_a_save").click().run()
     assert not at.exception
-    messages = [e.value for e in at.error]
-    assert "'31/02/2020': no such date (expected a date like 2019-10-31 or 31/10/2019)" in messages
+    said = "Date announced: there is no such date as '31/02/2020'; write a date like 31/10/2019."
+    assert [e.value for e in at.error] == [said]  # beside the field
+    assert error_summary(at) == [(said, "record_a_announced_on")]  # and at the top, linking to it
     assert not at.success and not _links(at)
     kept = {key: at.text_input(key=key).value for key in TYPED}
     assert kept == {**TYPED, "record_a_announced_on": "31/02/2020"}  # nothing typed is lost
@@ -108,7 +109,9 @@ def test_a_milestone_recorded_on_the_page_is_listed_and_a_bad_date_is_shown_besi
     at.text_input(key="record_m_title").input("Five projects funded")
     at.text_input(key="record_m_due_on").input("31/02/2023")
     at.button(key="record_m_save").click().run()
-    assert "'31/02/2023': no such date (expected a date like 2019-10-31 or 31/10/2019)" in [e.value for e in at.error]
+    said = "Due on: there is no such date as '31/02/2023'; write a date like 31/10/2019."
+    assert [e.value for e in at.error] == [said]
+    assert error_summary(at) == [(said, "record_m_due_on")]
     assert not at.success
 
     assert at.text_input(key="record_m_title").value == "Five projects funded"  # kept to put right
@@ -117,6 +120,7 @@ def test_a_milestone_recorded_on_the_page_is_listed_and_a_bad_date_is_shown_besi
     at.text_input(key="record_m_due_on").input("30/09/2022")
     at.button(key="record_m_save").click().run()
     assert not at.exception and "Saved milestone M3 on W7" in at.success[0].value
+    assert not at.error and not error_summaries(at)  # what was said of the refused save goes
     assert at.text_input(key="record_m_title").value == ""
     assert at.text_input(key="record_m_ref").value == "M4"
     at.switch_page("app_pages/overview.py").run()

@@ -19,6 +19,7 @@ from streamlit.testing.v1.element_tree import Block
 from db.models import AuditEvent, ProgressStatus, ReviewMeeting
 from db.session import make_engine, read_session
 from tests.actors import ADMIN
+from tests.app.forms import error_summary
 from tracker.records import deliveries
 from tracker.records.inputs import DeliveryInput
 from tracker.review import meetings as review
@@ -224,8 +225,9 @@ def test_a_status_with_no_evidence_and_no_note_is_refused_beside_the_note_and_no
     events = _count(db, AuditEvent)
     _give_status(at, "W2", "at risk", date(2026, 11, 1))
 
-    assert "give an evidence link or a note" in _problem_beside(at, "Note")
-    assert any(e.value.startswith("Nothing was saved: 1 problem(s)") for e in at.error)
+    said = _problem_beside(at, "Note")
+    assert said.startswith("Note: ") and "give an evidence link or a note" in said
+    assert error_summary(at) == [(said, "review_note")]  # the one problem, at the top too, linking to the note
     assert _count(db, ProgressStatus) == 0 and _count(db, AuditEvent) == events
     assert at.selectbox(key="review_status").value == "at risk"  # what was typed stays
 

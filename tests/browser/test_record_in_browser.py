@@ -65,13 +65,17 @@ def test_a_failed_save_keeps_what_was_typed_and_a_saved_one_empties_the_form(own
     _type(page, "Amount", "£250k")
     _type(page, "First financial year (optional)", "2022-23")
     rerun(page, page.get_by_role("button", name="Save the announcement").click)
-    expect(page.get_by_text("'31/02/2022': no such date", exact=False)).to_be_visible()
+    said = "Date announced: there is no such date as '31/02/2022'; write a date like 31/10/2019."
+    expect(page.locator(".tracker-error-summary").get_by_role("link", name=said)).to_be_visible()  # at the top
+    expect(page.get_by_test_id("stAlertContentError").get_by_text(said)).to_be_visible()  # and beside the field
     for name, typed in (("Title", "Data unit for councils"), ("What it pays for", "Data unit"), ("Amount", "£250k")):
         expect(page.get_by_role("textbox", name=name, exact=True)).to_have_value(typed)
 
     _type(page, "Date announced (optional)", "01/02/2022")
     rerun(page, page.get_by_role("button", name="Save the announcement").click)
     expect(page.get_by_text("Saved announcement A7 with 1 commitment.")).to_be_visible()
+    expect(page.locator(".tracker-error-summary")).to_have_count(0)  # what was said of the refused save goes
+    expect(page.locator('[aria-invalid="true"]')).to_have_count(0)
     expect(page.get_by_role("link", name="See announcement A7")).to_have_attribute("href", "announcements?ref=A7")
     for name in ("Title", "Date announced (optional)", "What it pays for", "Amount"):
         expect(page.get_by_role("textbox", name=name, exact=True)).to_have_value("")

@@ -25,6 +25,10 @@ from tracker.core.limits import check_digits
 
 FY_EXAMPLES = "a financial year like 2020-21, 2020/21, 2020-2021 or FY2020-21"
 DATE_EXAMPLES = "a date like 2019-10-31 or 31/10/2019"
+# What is said of text that is not a financial year or a date (forms say it their own way).
+NOT_A_YEAR = f"expected {FY_EXAMPLES}"
+NOT_A_DATE = f"expected {DATE_EXAMPLES}"
+NO_SUCH_DATE = f"no such date ({NOT_A_DATE})"
 
 # [0-9], not \d: \d also matches other scripts' digits, which int() would read.
 _FY = re.compile(r"^(?:FY\s*)?([0-9]{4})\s*[-/\u2013]\s*([0-9]{2}|[0-9]{4})$", re.IGNORECASE)
@@ -137,7 +141,7 @@ def parse_financial_year(text: str, *, relative_to: date | None = None) -> Finan
         try:
             return FinancialYear(start)
         except FiscalError:
-            raise FiscalError(cleaned, f"expected {FY_EXAMPLES}") from None
+            raise FiscalError(cleaned, NOT_A_YEAR) from None
     relative = _RELATIVE.match(cleaned)
     if relative:
         if relative_to is None:
@@ -149,7 +153,7 @@ def parse_financial_year(text: str, *, relative_to: date | None = None) -> Finan
         if word == "next":
             return current + 1
         return current - 1
-    raise FiscalError(cleaned, f"expected {FY_EXAMPLES}")
+    raise FiscalError(cleaned, NOT_A_YEAR)
 
 
 def parse_date(text: str) -> date:
@@ -169,11 +173,11 @@ def parse_date(text: str) -> date:
     elif day_first:
         day, month, year = int(day_first[1]), int(day_first[2]), int(day_first[3])
     else:
-        raise FiscalError(cleaned, f"expected {DATE_EXAMPLES}")
+        raise FiscalError(cleaned, NOT_A_DATE)
     try:
         return date(year, month, day)
     except ValueError:
-        raise FiscalError(cleaned, f"no such date (expected {DATE_EXAMPLES})") from None
+        raise FiscalError(cleaned, NO_SUCH_DATE) from None
 
 
 def fy_range(first: FinancialYear, last: FinancialYear) -> list[FinancialYear]:

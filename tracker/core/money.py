@@ -26,6 +26,7 @@ from tracker.core.limits import check_digits
 Pence = NewType("Pence", int)
 
 AMOUNT_EXAMPLES = "an amount like 1000000, £1,000,000.50, £1.5m or £500k"
+NOT_AN_AMOUNT = f"expected {AMOUNT_EXAMPLES}"  # what is said of text that is not money (forms say it their own way)
 
 _MULTIPLIERS = {
     "": 1,
@@ -83,7 +84,7 @@ def parse_pence(text: str | int, *, allow_negative: bool = False) -> int:
         raise MoneyError(raw, other_digit)
     match = _AMOUNT.match(cleaned)
     if not match:
-        raise MoneyError(raw, f"expected {AMOUNT_EXAMPLES}")
+        raise MoneyError(raw, NOT_AN_AMOUNT)
     suffix = (match["suffix"] or "").lower()
     number = match["number"].replace(",", "")
     if not suffix and "." in number and len(number.split(".")[1]) > 2:

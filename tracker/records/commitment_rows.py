@@ -51,6 +51,7 @@ from tracker.records.commitment_values import (
     parse_uplift_bp,
     parse_years,
 )
+from tracker.records.problems import MUST_NOT_BE_BLANK
 
 REQUIRED = ("ref", "funder", "purpose", "kind", "amount")
 OPTIONAL = (
@@ -281,7 +282,7 @@ class _RowReader:
         value = self.row.get(column)
         if not value:
             if required:
-                self.fail(column, "required: must not be blank")
+                self.fail(column, MUST_NOT_BE_BLANK)
             return None
         return value
 
@@ -367,7 +368,7 @@ def parse_commitment_row(row: Row, problems: list[Problem]) -> CommitmentRecord 
     amount_text = row.get("amount")
     if amount_text or kind != "profiled":
         if not amount_text:
-            r.fail("amount", "required: must not be blank")
+            r.fail("amount", MUST_NOT_BE_BLANK)
         else:
             try:
                 amount = parse_pence(amount_text)

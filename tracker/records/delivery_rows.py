@@ -22,6 +22,7 @@ from tracker.core.fiscal import FiscalError
 from tracker.core.money import MoneyError, parse_pence
 from tracker.core.vocabulary import DELIVERY_KIND_ALIASES, DELIVERY_KINDS
 from tracker.files.tabular import Problem, Row, missing_columns, parse_file_date, read_table
+from tracker.records.problems import MUST_NOT_BE_BLANK
 
 REQUIRED = ("ref", "commitment_ref", "amount", "kind")
 OPTIONAL = ("paid_on", "note", "illustrative", "evidence_url")
@@ -91,7 +92,7 @@ def parse_delivery_row(row: Row, problems: list[Problem]) -> DeliveryRecord | No
             fail(column, problem)
     for column in ("ref", "commitment_ref"):
         if not row.get(column):
-            fail(column, "required: must not be blank")
+            fail(column, MUST_NOT_BE_BLANK)
     paid_on = None
     if row.get("paid_on"):
         try:

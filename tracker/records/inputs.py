@@ -19,7 +19,7 @@ from tracker.core.fiscal import FinancialYear, FiscalError, parse_date
 from tracker.files.tabular import Problem, Row
 from tracker.records.commitment_rows import CommitmentRecord, parse_commitment_row
 from tracker.records.delivery_rows import DeliveryRecord, parse_delivery_row
-from tracker.records.problems import FieldProblem
+from tracker.records.problems import MUST_NOT_BE_BLANK, FieldProblem
 
 
 def as_text(value: object) -> str:
@@ -142,7 +142,7 @@ class Checks:
         text = as_text(value).strip()
         if not text:
             if required:
-                self.fail(field_name, text, "required: must not be blank")
+                self.fail(field_name, text, MUST_NOT_BE_BLANK)
             return None
         if field_name in limits.LIMITS:
             problem = limits.check_field(field_name, text)

@@ -18,7 +18,14 @@ from db.session import Bind
 from tracker.core import limits
 from tracker.core.identifiers import check_identifier, normalise_name
 from tracker.records.permissions import Actor, authorise
-from tracker.records.problems import FieldProblem, NotFound, StaleEdit, ValidationFailed, raise_if_any
+from tracker.records.problems import (
+    MUST_NOT_BE_BLANK,
+    FieldProblem,
+    NotFound,
+    StaleEdit,
+    ValidationFailed,
+    raise_if_any,
+)
 from tracker.records.unit_of_work import UnitOfWork, snapshot, write
 
 
@@ -52,7 +59,7 @@ def update_organisation(
         problems: list[FieldProblem] = []
         name_text, identifier_text = name.strip(), identifier.strip()
         if not name_text:
-            problems.append(FieldProblem("name", name, "required: must not be blank"))
+            problems.append(FieldProblem("name", name, MUST_NOT_BE_BLANK))
         elif wrong := limits.check_text("organisation_name", name_text):
             problems.append(FieldProblem("name", limits.shown(name_text), wrong))
         if identifier_text:
@@ -99,7 +106,7 @@ def merge_organisations(keep_id: int, merge_id: int, *, engine: Bind, actor: Act
     Returns how many rows moved. Every change is audited."""
     authorise(actor, "manage_organisations")
     if keep_id == merge_id:
-        raise ValidationFailed([FieldProblem("merge", str(merge_id), "choose two different organisations")])
+        raise ValidationFailed([FieldProblem("merge", None, "choose two different organisations")])
 
     def work(uow: UnitOfWork) -> int:
         session = uow.session

@@ -13,6 +13,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+MUST_NOT_BE_BLANK = "required: must not be blank"  # what is said of a blank field that must be filled in
+
 
 class ServiceError(Exception):
     """A write was refused; nothing was changed. ``str(err)`` is for people."""
