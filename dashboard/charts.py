@@ -1,8 +1,13 @@
 """Figures for the dashboard: pure functions from DataFrames to Plotly figures.
 
-Testable without Streamlit. Colours are Okabe-Ito (safe for colour-blind
-readers), and series also differ without colour: delivered bars are hatched,
-cumulative lines are solid vs dashed, and every series is named in the legend.
+Testable without Streamlit. Colours are Okabe-Ito at full strength (safe for
+colour-blind readers: tests/unit/test_chart_colours.py), and series also
+differ without colour: delivered bars are hatched, cumulative lines are solid
+vs dashed with different markers, estimated money is cross-hatched, behind or
+ahead is said in words in the hover text, and every series is named in the
+legend. Text sizes and the rest of the house style: ``chart_style.house_style``.
+Each chart's sentence is built in ``tracker.figures.chart_summaries`` and its
+table in ``tracker.figures.chart_tables``; ``dashboard.chart_panel`` shows the three.
 """
 
 from __future__ import annotations
@@ -11,7 +16,16 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from tracker.core.money import format_short
-from tracker.figures.chart_style import OKABE_ITO, as_typed, clip, pound_axis_ticks
+from tracker.figures.chart_style import (
+    ESTIMATED_NAME,
+    ESTIMATED_PATTERN,
+    OKABE_ITO,
+    as_typed,
+    clip,
+    house_style,
+    pound_axis_ticks,
+)
+from tracker.figures.chart_summaries import against_original
 from tracker.figures.shortfall import chart_rows
 from tracker.figures.table_cells import percent
 from tracker.figures.yearly_chart import committed_vs_delivered as committed_vs_delivered
@@ -28,9 +42,10 @@ def cumulative_slippage(yearly: pd.DataFrame) -> go.Figure:
     ``slippage`` (pence) and ``started`` (see ``tracker.figures.delivery.slippage_by_year``).
     The shaded band runs from delivered up to committed only where delivery is
     behind in a year that has started; it is hatched, the committed line solid
-    and the delivered line dashed, and both lines are labelled at their ends.
-    Years holding money placed by a chosen spread (``estimated``) are ringed
-    and named in the legend; an ``UNPHASED`` row is left out (no year).
+    and the delivered line dashed, and both lines are labelled at their ends;
+    the delivered line's hover says how far behind or ahead it is. Years
+    holding money placed by a chosen spread (``estimated``) are cross-hatched
+    from the axis up and named in the legend; an ``UNPHASED`` row is left out (no year).
     """
     from tracker.core.fiscal import UNPHASED
 
@@ -79,27 +94,34 @@ def cumulative_slippage(yearly: pd.DataFrame) -> go.Figure:
         line=dict(color=OKABE_ITO["vermillion"], width=3, dash="dash"),
         marker=dict(symbol="diamond", size=10),
         customdata=_short(delivered),
-        hovertemplate="By end of %{x}: %{customdata} delivered<extra></extra>",
+        # Behind or ahead, in words, for the hover (a line's text is drawn only in "text" mode).
+        text=list(yearly["status"]) if "status" in yearly else None,
+        hovertemplate="By end of %{x}: %{customdata} delivered"
+        + (" (%{text})" if "status" in yearly else "")
+        + "<extra></extra>",
     )
+    tickvals, ticktext = pound_axis_ticks(max([0, *committed, *delivered]))
     if "estimated" in yearly and int(yearly["estimated"].sum()):
-        ringed = yearly.loc[yearly["estimated"] != 0]
-        fig.add_scatter(
+        hatched = yearly.loc[yearly["estimated"] != 0]
+        # The year's column, from the axis to just above the highest line, drawn beneath the lines.
+        fig.add_bar(
             name="Year includes estimated money (a chosen spread)",
             legendrank=4,
-            x=list(ringed["label"]),
-            y=[int(p) / 100 for p in ringed["cumulative_committed"]],
-            mode="markers",
-            marker=dict(symbol="circle-open", size=20, color=OKABE_ITO["blue"], line=dict(width=2)),
-            customdata=_short(ringed["estimated"]),
+            x=list(hatched["label"]),
+            y=[max([0, *committed, *delivered]) / 100 * 1.04] * len(hatched),
+            width=0.9,
+            marker=dict(color="rgba(0, 0, 0, 0)", pattern={**ESTIMATED_PATTERN, "solidity": 0.08}),
+            marker_line=dict(color=OKABE_ITO["black"], width=1),
+            customdata=_short(hatched["estimated"]),
             hovertemplate="%{customdata} of this year's money is estimated<extra></extra>",
         )
     if labels:
         # Direct labels right of the line ends (the higher one nudged up), so
-        # neither line depends on its colour.
+        # neither line depends on its colour; in the text colour (vermillion text is too faint to read).
         high_first = committed[-1] >= delivered[-1]
-        for pence, name, colour, above in (
-            (committed[-1], "Committed", OKABE_ITO["blue"], high_first),
-            (delivered[-1], "Delivered", OKABE_ITO["vermillion"], not high_first),
+        for pence, name, above in (
+            (committed[-1], "Committed", high_first),
+            (delivered[-1], "Delivered", not high_first),
         ):
             fig.add_annotation(
                 x=labels[-1],
@@ -110,19 +132,17 @@ def cumulative_slippage(yearly: pd.DataFrame) -> go.Figure:
                 align="left",
                 xshift=10,
                 yshift=16 if above else -16,
-                font=dict(color=colour, size=13),
+                bgcolor="rgba(255, 255, 255, 0.85)",  # readable over a hatched year
             )
-    tickvals, ticktext = pound_axis_ticks(max([0, *committed, *delivered]))
-    fig.update_layout(
+    return house_style(
+        fig,
         xaxis=dict(title="Financial year (April to March)", type="category"),
         yaxis=dict(title="Pounds, cumulative", tickvals=tickvals, ticktext=ticktext, rangemode="tozero"),
         legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0, traceorder="normal"),
         margin=dict(l=10, r=80, t=40, b=10),
         height=440,
         hovermode="x unified",
-        font=dict(size=14),
     )
-    return fig
 
 
 def share_of_due_delivered(table: pd.DataFrame, rows: pd.DataFrame | None = None) -> go.Figure:
@@ -152,6 +172,7 @@ def share_of_due_delivered(table: pd.DataFrame, rows: pd.DataFrame | None = None
             marker_pattern_shape=pattern,
             text=[percent(share) for share in part["share"]],
             textposition="outside",
+            constraintext="none",  # never shrunk to fit (chart text stays at its size)
             cliponaxis=False,
             customdata=list(zip(_short(part["delivered"]), _short(part["due"]), part["status"])),
             hovertemplate="%{y}<br>%{customdata[0]} delivered of %{customdata[1]} due (%{x:.1%}): "
@@ -160,7 +181,8 @@ def share_of_due_delivered(table: pd.DataFrame, rows: pd.DataFrame | None = None
     # Below the bars, so a share written at a bar's end reads over the 100% line.
     fig.add_vline(x=1, line=dict(color=OKABE_ITO["black"], dash="dot", width=1.5), layer="below")
     shares = list(rows["share"]) or [1.0]
-    fig.update_layout(
+    return house_style(
+        fig,
         barmode="overlay",
         xaxis=dict(
             title="Delivered as % of money due to date",
@@ -171,13 +193,21 @@ def share_of_due_delivered(table: pd.DataFrame, rows: pd.DataFrame | None = None
         legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0),
         margin=dict(l=10, r=60, t=40, b=10),
         height=160 + 44 * max(len(names), 1),
-        font=dict(size=14),
     )
-    return fig
 
 
-_SCHEDULE_COLOURS = ["blue", "orange", "green", "vermillion", "sky", "purple", "black", "yellow"]
-_SCHEDULE_PATTERNS = ["", "/", ".", "x", "\\", "-", "+", "|"]
+SCHEDULE_COLOURS = ["blue", "orange", "green", "vermillion", "sky", "purple", "black", "yellow"]
+# Each commitment's own fill pattern; "x" (cross-hatching) is kept for estimated money (ESTIMATED_PATTERN).
+SCHEDULE_PATTERNS = ["", "/", ".", "\\", "-", "+", "|"]
+
+
+def schedule_pattern(i: int) -> dict:
+    """The ``i``th commitment's fill: the patterns in turn, then (from the eighth) the
+    hatched ones again drawn denser, so no two of the first thirteen look alike without colour."""
+    if i < len(SCHEDULE_PATTERNS):
+        return dict(shape=SCHEDULE_PATTERNS[i], size=8)
+    hatched = SCHEDULE_PATTERNS[1:]
+    return dict(shape=hatched[(i - len(SCHEDULE_PATTERNS)) % len(hatched)], size=4)
 
 
 def announcement_schedule(schedule: pd.DataFrame, names=None) -> go.Figure:
@@ -186,10 +216,12 @@ def announcement_schedule(schedule: pd.DataFrame, names=None) -> go.Figure:
     ``schedule`` is ``tracker.figures.announcement_detail.AnnouncementDetail.schedule``:
     ``commitment_ref``, ``financial_year`` (start year), ``headline_pence``,
     ``committed_pence`` and ``qualifier``. Bars show the headline (as
-    announced); a re-announcement (no new money) is drawn paler and says so in
-    its legend name (clipped to 40 characters). ``names`` maps a commitment ref to its legend name.
-    Each series has its own Okabe-Ito colour and fill pattern, so commitments
-    differ without colour; every year from the first to the last is on the axis.
+    announced); a re-announcement (no new money) has a heavy outline and
+    says so in its legend name (clipped to 40 characters). ``names`` maps a commitment ref to its legend name.
+    Each series has its own Okabe-Ito colour (never made paler) and fill
+    pattern, so commitments differ without colour; money placed by a chosen
+    spread is cross-hatched over its bar and said in the legend and hover;
+    every year from the first to the last is on the axis.
     """
     from tracker.core.fiscal import UNPHASED, UNPHASED_LABEL, fy_label
 
@@ -200,6 +232,8 @@ def announcement_schedule(schedule: pd.DataFrame, names=None) -> go.Figure:
         labels.append(UNPHASED_LABEL)
     fig = go.Figure()
     refs = list(dict.fromkeys(schedule.sort_values("commitment_ref")["commitment_ref"]))
+    stacked: dict[str, float] = {}  # each year's height so far, for the estimated hatching laid over the stack
+    hatched: list[tuple[str, float, float]] = []  # (year, base, height) of money placed by a chosen spread
     for i, ref in enumerate(refs):
         rows = schedule.loc[schedule["commitment_ref"] == ref]
         restated = int(rows["committed_pence"].sum()) == 0 and int(rows["headline_pence"].sum()) != 0
@@ -209,24 +243,43 @@ def announcement_schedule(schedule: pd.DataFrame, names=None) -> go.Figure:
         estimated = rows["estimated"].astype(bool) if "estimated" in rows else pd.Series(False, index=rows.index)
         if estimated.any():
             name += " (years estimated)"
+        colour = OKABE_ITO[SCHEDULE_COLOURS[i % len(SCHEDULE_COLOURS)]]
+        x = [fy_label(int(y)) for y in rows["financial_year"]]
+        y = [int(p) / 100 for p in rows["headline_pence"]]  # float pounds for drawing only
+        for label, height, spread in zip(x, y, estimated):
+            if spread:
+                hatched.append((label, stacked.get(label, 0.0), height))
+            stacked[label] = stacked.get(label, 0.0) + height
         fig.add_bar(
             name=name,
-            x=[fy_label(int(y)) for y in rows["financial_year"]],
-            y=[int(p) / 100 for p in rows["headline_pence"]],  # float pounds for drawing only
-            marker_color=OKABE_ITO[_SCHEDULE_COLOURS[i % len(_SCHEDULE_COLOURS)]],
-            marker_pattern_shape=_SCHEDULE_PATTERNS[i % len(_SCHEDULE_PATTERNS)],
-            # Money placed by a chosen spread: paler, a heavier outline, and said in the legend and hover.
-            marker_line=dict(color=OKABE_ITO["black"], width=[2.5 if e else 1 for e in estimated]),
-            opacity=0.55 if restated or estimated.all() else 1.0,
+            x=x,
+            y=y,
+            # A re-announcement: a heavy outline (never paler: a paler colour is taken for another series').
+            marker=dict(
+                color=colour,
+                pattern=schedule_pattern(i),
+                line=dict(color=OKABE_ITO["black"], width=3 if restated else 1),
+            ),
             customdata=[
                 f"{format_short(int(p))}{said}{' (estimated: a chosen spread)' if e else ''}"
                 for p, e in zip(rows["headline_pence"], estimated)
             ],
             hovertemplate=f"{ref} in %{{x}}: %{{customdata}}<extra></extra>",
         )
+    if hatched:
+        # Laid over the bars it marks (a bar with its own base is drawn over the stack, not on top of it).
+        fig.add_bar(
+            name=ESTIMATED_NAME,
+            x=[label for label, _, _ in hatched],
+            base=[base for _, base, _ in hatched],
+            y=[height for _, _, height in hatched],
+            marker=dict(color="rgba(0, 0, 0, 0)", pattern=ESTIMATED_PATTERN, line=dict(width=0)),
+            hoverinfo="skip",
+        )
     per_year = schedule.groupby("financial_year")["headline_pence"].sum() if len(schedule) else pd.Series(dtype="int64")
     tickvals, ticktext = pound_axis_ticks(int(max([0, *per_year])))
-    fig.update_layout(
+    return house_style(
+        fig,
         barmode="stack",
         showlegend=True,  # even for one commitment: the legend names it
         xaxis=dict(
@@ -237,9 +290,7 @@ def announcement_schedule(schedule: pd.DataFrame, names=None) -> go.Figure:
         legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0, traceorder="normal"),
         margin=dict(l=10, r=10, t=40, b=10),
         hovermode="x unified",
-        font=dict(size=14),
     )
-    return fig
 
 
 def original_vs_revised(comparison: pd.DataFrame) -> go.Figure:
@@ -249,10 +300,12 @@ def original_vs_revised(comparison: pd.DataFrame) -> go.Figure:
     ``original`` and ``revised`` in pence, one row per year (the body of
     ``tracker.revision_view.comparison_table``, without its Total row).
     Original bars are solid blue, revised bars orange and hatched, both
-    outlined and named in the legend, so they differ without colour.
+    outlined and named in the legend, so they differ without colour; the
+    revised bar's hover says in words how much more or less it is than the original.
     """
     labels = list(comparison["financial_year"])
     fig = go.Figure()
+    against = against_original(comparison["original"], comparison["revised"])  # for the revised bars' hover
     for column, name, colour, pattern in (
         ("original", "Original profile", OKABE_ITO["blue"], ""),
         ("revised", "Revised profile", OKABE_ITO["orange"], "/"),
@@ -265,10 +318,15 @@ def original_vs_revised(comparison: pd.DataFrame) -> go.Figure:
             marker_pattern_shape=pattern,
             marker_line=dict(color=OKABE_ITO["black"], width=1),
             customdata=_short(comparison[column]),
-            hovertemplate=f"%{{x}}: %{{customdata}} {name.split()[0].lower()}<extra></extra>",
+            text=against if column == "revised" else None,
+            textposition="none" if column == "revised" else None,
+            hovertemplate=f"%{{x}}: %{{customdata}} {name.split()[0].lower()}"
+            + (", %{text}" if column == "revised" else "")
+            + "<extra></extra>",
         )
     tickvals, ticktext = pound_axis_ticks(int(max([0, *comparison["original"], *comparison["revised"]])))
-    fig.update_layout(
+    return house_style(
+        fig,
         barmode="group",
         xaxis=dict(
             title="Financial year (April to March)", type="category", categoryorder="array", categoryarray=labels
@@ -277,6 +335,4 @@ def original_vs_revised(comparison: pd.DataFrame) -> go.Figure:
         legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0, traceorder="normal"),
         margin=dict(l=10, r=10, t=40, b=10),
         hovermode="x unified",
-        font=dict(size=14),
     )
-    return fig

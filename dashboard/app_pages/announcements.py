@@ -12,6 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import auth, charts, downloads, links
+from dashboard.chart_panel import chart_panel
 from dashboard.components import (
     current_view,
     engine,
@@ -22,10 +23,10 @@ from dashboard.components import (
     pager,
 )
 from dashboard.empty_states import empty_state
-from dashboard.page_style import show_chart
 from dashboard.tables import show_table
 from tracker.core.limits import check_web_address
 from tracker.core.money import format_pounds, format_short
+from tracker.figures import chart_tables
 from tracker.figures.activity_budgets import activity_facts
 from tracker.figures.announcement_detail import detail, schedule_table
 from tracker.figures.data import data_version
@@ -312,10 +313,12 @@ else:
         names = {
             ref: f"{ref}: {purpose}" for ref, purpose in zip(found.commitments["ref"], found.commitments["purpose"])
         }
-        show_chart(
-            charts.announcement_schedule(found.schedule, names), width="stretch", key="announcements_schedule_chart"
+        chart_panel(
+            charts.announcement_schedule(found.schedule, names),
+            found.summary,
+            chart_tables.announcement_schedule(found.schedule, names),
+            key="announcements_schedule_chart",
         )
-        st.markdown(escape_markdown(found.summary))
     with numbers:
         show_table(
             in_pounds(found.schedule)[["label", "commitment_ref", "headline", "new_money", "qualifier"]],

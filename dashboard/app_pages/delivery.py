@@ -6,6 +6,7 @@ from functools import partial
 import streamlit as st
 
 from dashboard import auth, charts, downloads
+from dashboard.chart_panel import chart_panel
 from dashboard.components import (
     current_view,
     engine,
@@ -16,12 +17,12 @@ from dashboard.components import (
     percent_column,
 )
 from dashboard.empty_states import empty_state, stop_if_nothing_to_show
-from dashboard.page_style import show_chart
 from dashboard.tables import show_table
-from tracker.figures import delivery
+from tracker.figures import chart_summaries, chart_tables, delivery
 from tracker.figures import revisions as revision_view
 from tracker.figures.delivery_view import progress_in_view
 from tracker.figures.markdown_text import escape_markdown
+from tracker.figures.shortfall import chart_rows
 from tracker.i18n import _
 from tracker.records.listings import revised_commitments
 from tracker.records.revisions import baseline_vs_revised, revision_history
@@ -57,8 +58,12 @@ by_year_tab, by_commitment_tab = st.tabs(["By financial year", "By commitment"])
 with by_year_tab:
     chart, numbers = st.container(), st.container()  # the chart full width, its table below (readable at 1024 px)
     with chart:
-        show_chart(charts.cumulative_slippage(figures.by_year), width="stretch", key="delivery_years_chart")
-        st.markdown(figures.year_summary)
+        chart_panel(
+            charts.cumulative_slippage(figures.by_year),
+            figures.year_summary,
+            chart_tables.cumulative_slippage(figures.by_year),
+            key="delivery_years_chart",
+        )
     with numbers:
         show_table(
             delivery.in_pounds(
@@ -165,12 +170,13 @@ with by_year_tab:
 with by_commitment_tab:
     chart, numbers = st.container(), st.container()  # the chart full width, its table below (readable at 1024 px)
     with chart:
-        show_chart(
-            charts.share_of_due_delivered(figures.by_commitment, figures.shortfall),
-            width="stretch",
+        shortfall = figures.shortfall if figures.shortfall is not None else chart_rows(figures.by_commitment)
+        chart_panel(
+            charts.share_of_due_delivered(figures.by_commitment, shortfall),
+            chart_summaries.share_of_due_delivered(figures.by_commitment),
+            chart_tables.share_of_due_delivered(shortfall),
             key="delivery_commitments_chart",
         )
-        st.markdown(figures.commitment_summary)
     with numbers:
         commitment_page = pager(
             len(figures.by_commitment),
@@ -256,11 +262,14 @@ else:
     profiles = baseline_vs_revised(engine(), ref)
     revisions = revision_history(engine(), ref)
     comparison = revision_view.comparison_table(profiles, ref)
-    st.markdown(escape_markdown(revision_view.summary(ref, profiles, revisions)))
-
     chart, numbers = st.container(), st.container()  # the chart full width, its table below (readable at 1024 px)
     with chart:
-        show_chart(charts.original_vs_revised(comparison.body), width="stretch", key="delivery_revised_chart")
+        chart_panel(
+            charts.original_vs_revised(comparison.body),
+            revision_view.summary(ref, profiles, revisions),
+            chart_tables.original_vs_revised(comparison.body),
+            key="delivery_revised_chart",
+        )
     with numbers:
         show_table(
             revision_view.in_pounds(comparison),

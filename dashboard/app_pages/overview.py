@@ -8,6 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import auth, charts, downloads, links
+from dashboard.chart_panel import chart_panel
 from dashboard.components import (
     current_view,
     engine,
@@ -19,10 +20,9 @@ from dashboard.components import (
     percent_column,
 )
 from dashboard.empty_states import stop_if_nothing_to_show
-from dashboard.page_style import show_chart
 from dashboard.tables import show_table
 from tracker.core.money import format_short, to_decimal
-from tracker.figures import changes_since, view_links
+from tracker.figures import changes_since, chart_summaries, chart_tables, view_links
 from tracker.figures.areas import shared_note as note_on_shared
 from tracker.figures.data import breakdown, data_version, overview
 from tracker.figures.delivery import qualified, unplaced_notes
@@ -89,9 +89,13 @@ for note in unplaced_notes(figures):
 st.subheader("Committed against delivered, by financial year")
 if figures.unphased:
     st.caption("Money with no stated financial year is the last pair of bars, **unphased**: it is in no year's total.")
-show_chart(charts.committed_vs_delivered(view.yearly), width="stretch")
-if view.summaries:  # one list (one element to draw, and one list for a screen reader)
-    st.markdown("\n".join(f"- {sentence}" for sentence in view.summaries))
+chart_panel(
+    charts.committed_vs_delivered(view.yearly),
+    chart_summaries.committed_vs_delivered(view.yearly),
+    chart_tables.committed_vs_delivered(view.yearly),
+    key="overview_yearly_chart",
+    details=view.summaries,
+)
 
 money = ["committed", "new_money", "estimated", "delivered", "variance"]
 table = view.yearly.assign(**{m: view.yearly[m].map(to_decimal) for m in money})

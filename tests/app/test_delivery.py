@@ -161,7 +161,10 @@ def test_the_commitments_add_up_to_the_yearly_figures_once() -> None:
 
 
 def test_the_commitments_summary_says_how_many_are_behind_and_by_how_much() -> None:
-    assert "3 of 6 commitments are behind their profile by £780k in all." in texts(open_delivery().markdown)
+    assert (
+        "3 of 6 commitments are behind their profile by £780k in all; furthest behind is W7, with 60.0% of its money "
+        "due to date delivered."
+    ) in texts(open_delivery().markdown)
 
 
 def test_filtering_by_recipient_changes_the_figures() -> None:
@@ -178,7 +181,10 @@ def test_filtering_by_recipient_changes_the_figures() -> None:
     assert pounds(yearly["committed"]) == [Decimal("1000000.00"), Decimal("0.00"), Decimal("1000000.00")]
     assert pounds(yearly["delivered"]) == [delivered.get(y, Decimal("0.00")) for y in YEARS]
     assert pounds(yearly["slippage"]) == [Decimal("80000.00"), Decimal("80000.00"), Decimal("480000.00")]
-    assert "2 of 3 commitments are behind their profile by £480k in all." in texts(at.markdown)
+    assert (
+        "2 of 3 commitments are behind their profile by £480k in all; furthest behind is W7, with 60.0% of its money "
+        "due to date delivered."
+    ) in texts(at.markdown)
     assert any("Welsh councils" in c for c in texts(at.caption))
 
 

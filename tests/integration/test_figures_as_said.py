@@ -135,7 +135,7 @@ def test_the_overview_chart_draws_estimated_money_apart_and_unphased_money_last(
     assert list(estimated.x) == ["2024-25", "2025-26", "2026-27", "unphased"]
     assert list(estimated.y) == [0, 1_500_000, 1_500_000, 0]
     assert list(traces["Committed"].y) == [14_000_000, 0, 0, 1_500_000]
-    assert estimated.marker.pattern.shape == "."
+    assert estimated.marker.pattern.shape == "x"  # cross-hatched: estimated, without its colour
     assert "unphased" not in list(traces["Cumulative committed"].x)
 
 
@@ -151,8 +151,9 @@ def test_delivery_progress_keeps_unphased_money_out_of_what_is_due(data) -> None
     assert any("unphased" in note for note in progress.notes)
     fig = charts.cumulative_slippage(progress.by_year)
     assert all("unphased" not in list(trace.x or []) for trace in fig.data)
-    ringed = [t for t in fig.data if t.name == "Year includes estimated money (a chosen spread)"]
-    assert len(ringed) == 1 and list(ringed[0].x) == ["2025-26", "2026-27"]
+    hatched = [t for t in fig.data if t.name == "Year includes estimated money (a chosen spread)"]
+    assert len(hatched) == 1 and list(hatched[0].x) == ["2025-26", "2026-27"]
+    assert hatched[0].marker.pattern.shape == "x"
 
 
 def test_an_announcement_with_a_chosen_spread_says_its_years_are_estimated(engine: Engine, data) -> None:

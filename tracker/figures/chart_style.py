@@ -1,13 +1,21 @@
 """The house style of charts, shared by the dashboard (dashboard/charts.py)
-and the offline review pack (tracker/review_pack.py).
+and the offline review pack (tracker/review/pack_chart.py).
 
-Colours are Okabe-Ito (safe for colour-blind readers); series also differ by
-pattern, dash or marker, so no chart relies on colour alone.
+Colours are Okabe-Ito, at full strength (never made paler: a paler colour can
+be confused with another series' colour by a colour-blind reader;
+tests/unit/test_chart_colours.py simulates deuteranopia and protanopia on
+every pair a chart draws). Series also differ by pattern, dash or marker, so
+no chart relies on colour alone; money placed in years by a chosen spread
+(estimated) is cross-hatched (``ESTIMATED_PATTERN``) wherever it is drawn.
+Every chart's text is at least ``SMALLEST_FONT_PX`` pixels high, set here
+once (``house_style``) for titles, axes, ticks, legends, annotations, bar
+labels and hover labels.
 """
 
 from __future__ import annotations
 
 import html
+from typing import Any
 
 import pandas as pd
 
@@ -23,6 +31,42 @@ OKABE_ITO = {
     "yellow": "#F0E442",
     "black": "#000000",
 }
+
+
+# Chart text: FONT_PX everywhere, never below SMALLEST_FONT_PX (WCAG: readable without zoom), in
+# TEXT_COLOUR (15:1 on the white page; Streamlit's chart theme greys axis text to 3.7:1, under WCAG's 4.5:1).
+FONT_PX = 14
+SMALLEST_FONT_PX = 12
+TEXT_COLOUR = "#262730"
+
+# Estimated money (placed in years by a chosen spread, not as announced): cross-hatched in black over
+# whatever it is drawn on, so it reads as estimated without its colour, whichever series it belongs to.
+ESTIMATED_PATTERN = dict(shape="x", fgcolor=OKABE_ITO["black"], size=8, solidity=0.3)
+ESTIMATED_NAME = "Estimated (placed in years by a chosen spread, not as announced)"
+
+
+def _font() -> dict[str, Any]:
+    return {"size": FONT_PX, "color": TEXT_COLOUR}
+
+
+def house_style(fig: Any, **layout: Any) -> Any:
+    """``fig`` with the tracker's layout: ``layout`` (axes, legend, margins...)
+    and, in one place, the size of every piece of text it draws: the chart's
+    font, axis titles and ticks, legend, hover labels and annotations at
+    ``FONT_PX`` in ``TEXT_COLOUR``; bar labels never shrunk below
+    ``SMALLEST_FONT_PX``. Set explicitly rather than inherited, so a theme laid
+    over the figure (Streamlit's) cannot make them smaller or paler."""
+    fig.update_layout(**layout)
+    fig.update_layout(
+        font=_font(),
+        hoverlabel=dict(font=_font()),
+        legend=dict(font=_font()),
+        uniformtext=dict(minsize=SMALLEST_FONT_PX, mode="show"),
+    )
+    fig.update_xaxes(tickfont=_font(), title_font=_font())
+    fig.update_yaxes(tickfont=_font(), title_font=_font())
+    fig.update_annotations(font=_font())
+    return fig
 
 
 def pound_axis_ticks(max_pence: int) -> tuple[list[float], list[str]]:

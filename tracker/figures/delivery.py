@@ -493,7 +493,6 @@ class DeliveryProgress:
     by_year: pd.DataFrame  # see slippage_by_year
     by_commitment: pd.DataFrame  # see by_commitment
     year_summary: str
-    commitment_summary: str
     delivery_count: int
     illustrative_deliveries: int
     # The "% of what is due delivered" chart's bars (tracker.figures.shortfall.chart_rows).
@@ -553,7 +552,6 @@ def progress(
         by_year=yearly,
         by_commitment=table,
         year_summary=cumulative_sentence(yearly),
-        commitment_summary=commitments_sentence(table),
         delivery_count=len(deliveries),
         illustrative_deliveries=int(deliveries["illustrative"].sum()) if len(deliveries) else 0,
         shortfall=chart_rows(table),

@@ -2,10 +2,14 @@
 Overview's chart and the review pack's (one drawing, so the two never differ).
 
 Colours are Okabe-Ito; series also differ without colour: delivered bars are
-hatched, money placed by a chosen spread is a dotted, paler part of the
-committed bar, cumulative lines are solid against dashed, and every series is
-named in the legend. Amounts are drawn in float pounds (drawing only); the
-exact pence are in the hover text and the tables beside the chart.
+hatched, money placed by a chosen spread is a cross-hatched part of the
+committed bar (``chart_style.ESTIMATED_PATTERN``), cumulative lines are solid
+against dashed with round against diamond markers, and every series is named
+in the legend. Whether delivery was under or over the committed amount is
+said in words in the hover text (and in the chart's sentence,
+``tracker.figures.chart_summaries``). Amounts are drawn in float pounds
+(drawing only); the exact pence are in the hover text and the tables beside
+the chart.
 """
 
 from __future__ import annotations
@@ -14,7 +18,8 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from tracker.core.money import format_short
-from tracker.figures.chart_style import OKABE_ITO, pound_axis_ticks
+from tracker.figures.chart_style import ESTIMATED_PATTERN, OKABE_ITO, house_style, pound_axis_ticks
+from tracker.figures.chart_summaries import against_committed
 
 
 def committed_vs_delivered(yearly: pd.DataFrame) -> go.Figure:
@@ -23,7 +28,7 @@ def committed_vs_delivered(yearly: pd.DataFrame) -> go.Figure:
     ``yearly`` needs ``label`` (2020-21), ``financial_year``, ``committed``,
     ``delivered``, ``cumulative_committed`` and ``cumulative_delivered`` in
     pence, and may carry ``estimated``. Money placed by a chosen spread is
-    drawn as its own paler, dotted part of the committed bar, named in the
+    drawn as its own cross-hatched part of the committed bar, named in the
     legend; an ``UNPHASED`` row is a last pair of bars labelled ``unphased``,
     outside the running totals (its money belongs to no year).
     """
@@ -58,7 +63,7 @@ def committed_vs_delivered(yearly: pd.DataFrame) -> go.Figure:
             y=pounds(estimated),
             base=pounds(stated),
             offsetgroup="committed",
-            marker=dict(color=OKABE_ITO["sky"], pattern=dict(shape=".", fgcolor=OKABE_ITO["blue"])),
+            marker=dict(color=OKABE_ITO["sky"], pattern=ESTIMATED_PATTERN),
             marker_line=dict(color=OKABE_ITO["blue"], width=1),
             customdata=hover(estimated),
             hovertemplate="%{x}: %{customdata} of it estimated<extra></extra>",
@@ -70,8 +75,11 @@ def committed_vs_delivered(yearly: pd.DataFrame) -> go.Figure:
         offsetgroup="delivered",
         marker_color=OKABE_ITO["orange"],
         marker_pattern_shape="/",
+        marker_line=dict(color=OKABE_ITO["black"], width=1),  # orange alone is faint on white
         customdata=hover(yearly["delivered"]),
-        hovertemplate="%{x}: %{customdata} delivered<extra></extra>",
+        text=against_committed(yearly["committed"], yearly["delivered"]),  # for the hover only
+        textposition="none",
+        hovertemplate="%{x}: %{customdata} delivered, %{text}<extra></extra>",
     )
     fig.add_scatter(
         name="Cumulative committed",
@@ -105,7 +113,8 @@ def committed_vs_delivered(yearly: pd.DataFrame) -> go.Figure:
         )
     )
     tickvals, ticktext = pound_axis_ticks(top)
-    fig.update_layout(
+    return house_style(
+        fig,
         barmode="group",
         xaxis=dict(
             title="Financial year (April to March)", type="category", categoryorder="array", categoryarray=labels
@@ -114,6 +123,4 @@ def committed_vs_delivered(yearly: pd.DataFrame) -> go.Figure:
         legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0),
         margin=dict(l=10, r=10, t=40, b=10),
         hovermode="x unified",
-        font=dict(size=14),
     )
-    return fig
