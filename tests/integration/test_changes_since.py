@@ -23,6 +23,8 @@ from db.session import read_session
 from tests.integration.records_helpers import CDO, CDO_IN_POST, EDITOR, PAYMENT, SECOND, found, stored
 from tracker.figures import changes_since as cs
 from tracker.figures import data as queries
+from tracker.i18n import speaking
+from tracker.i18n.dates import long_date
 from tracker.records.announcements import create_announcement
 from tracker.records.commitments import update_commitment
 from tracker.records.deletion import delete, restore
@@ -177,3 +179,29 @@ def test_a_day_counts_from_its_start_in_utc(history) -> None:
     nothing = _changes(engine, today + timedelta(days=1))
     assert nothing.is_empty
     assert nothing.sentence() == f"Since {nothing.since.day} {nothing.since:%B %Y}: nothing recorded or changed."
+
+
+def test_what_was_read_once_is_said_in_each_readers_language(history) -> None:
+    """The Overview keeps one read for everyone: its lists, sentence and areas are said in the reader's language."""
+    engine, moment = history
+    changes = _changes(engine, moment)  # read once, as the page's cache does
+
+    with speaking("cy"):
+        rows = changes.commitments.rows.set_index("ref")
+        assert rows.loc["C1", "change"] == "Newidiwyd"
+        assert rows.loc["C1", "what"].endswith("; Ardaloedd a ychwanegwyd: Caerdydd (W06000015)")
+        assert rows.loc["C2", "change"] == "Dilëwyd" and rows.loc["C2", "what"].startswith("Dilëwyd. ")
+        assert rows.loc["C3", "change"] == "Newydd" and rows.loc["C5", "change"] == "Adferwyd"
+        milestones = changes.milestones.rows.set_index("title")
+        assert dict(milestones["change"]) == {"CDO in post": "Cyrhaeddwyd", "Squads hired": "Ychwanegwyd"}
+        assert list(changes.deliveries.rows["kind"]) == ["alldaliad"]
+        assert changes.sentence() == (
+            f"Ers {long_date(changes.since)}: 2 cyhoeddiad newydd, 4 ymrwymiad wedi newid, 1 cyflawniad, "
+            "2 garreg filltir wedi'u hychwanegu neu eu cyrraedd."
+        )
+        assert "Tachwedd" in long_date(date(2026, 11, 3))
+    rows = changes.commitments.rows.set_index("ref")  # and in English again, from the same read
+    assert rows.loc["C1", "change"] == cs.CHANGED
+    assert rows.loc["C1", "what"].endswith("; Areas added: Cardiff (W06000015)")
+    assert list(changes.deliveries.rows["kind"]) == ["disbursement"]
+    assert set(changes.commitments.read["change"]) == {cs.CHANGED, cs.DELETED, cs.NEW, cs.RESTORED}  # kept as keys

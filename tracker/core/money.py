@@ -22,6 +22,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import NewType
 
 from tracker.core.limits import check_digits
+from tracker.i18n import N_, _
 
 Pence = NewType("Pence", int)
 
@@ -153,6 +154,42 @@ def format_short(pence: int) -> str:
     if whole >= 1000:  # £999.50 rounds to £1k
         return f"{sign}£1k"
     return f"{sign}£{whole:,}"
+
+
+# A qualified amount as a sentence says it: "over £1m" (one commitment), "at least £1.5m" (a sum of
+# "over" amounts), "up to £1m", "about £2m". The keys are the qualifiers as stored and written in files
+# (they stay English); only the words shown are translated ("o leiaf £1.5m").
+QUALIFIED = {
+    "over": N_("over {amount}"),
+    "at least": N_("at least {amount}"),
+    "up to": N_("up to {amount}"),
+    "about": N_("about {amount}"),
+}
+# A qualifier on its own, as a table cell or a heading shows it.
+QUALIFIER_WORDS = {
+    "exact": N_("exact"),
+    "over": N_("over"),
+    "at least": N_("at least"),
+    "up to": N_("up to"),
+    "about": N_("about"),
+}
+
+
+def qualified(amount: str, qualifier: str | None) -> str:
+    """``amount`` (already formatted: ``£1.5m``) with its qualifier, in the
+    language in use: ``at least £1.5m`` (``o leiaf £1.5m``); exact: as it is."""
+    if not qualifier or qualifier == "exact":
+        return amount
+    phrase = QUALIFIED.get(qualifier)
+    return _(phrase, amount=amount) if phrase else f"{qualifier} {amount}"
+
+
+def qualifier_word(qualifier: str | None) -> str:
+    """A qualifier as a person reads it: ``at least`` (``o leiaf``); an unknown one as it is."""
+    if not qualifier:
+        return ""
+    word = QUALIFIER_WORDS.get(qualifier)
+    return _(word) if word else qualifier
 
 
 def allocate(total: int, weights: list[int]) -> list[int]:

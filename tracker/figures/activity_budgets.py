@@ -14,7 +14,7 @@ from sqlalchemy import Engine, select
 from db.models import ActivityLink, Commitment, PlannedBudget
 from db.session import read_session
 from tracker.core.fiscal import fy_label
-from tracker.core.vocabulary import ACTIVITY_RELATION_LABELS
+from tracker.core.vocabulary import ACTIVITY_RELATION_LABELS, label
 
 BUDGET_COLUMNS = ("commitment_ref", "financial_year", "label", "committed_pence", "original_pence", "revised_pence")
 
@@ -22,7 +22,7 @@ BUDGET_COLUMNS = ("commitment_ref", "financial_year", "label", "committed_pence"
 @dataclass(frozen=True)
 class Link:
     commitment_ref: str
-    relation: str  # its label ("Parent activity")
+    relation: str  # its label ("Parent activity"), in the language in use
     other_ref: str
     held: bool  # the tracker holds a commitment with that ref
 
@@ -77,5 +77,7 @@ def activity_facts(engine: Engine, commitment_refs: list[str], schedule: pd.Data
     frame = pd.DataFrame(rows, columns=list(BUDGET_COLUMNS)).astype(
         {name: "int64" for name in BUDGET_COLUMNS if name.endswith("_pence") or name == "financial_year"}
     )
-    said = [Link(ref, ACTIVITY_RELATION_LABELS[relation], other, other in held) for ref, relation, other in links]
+    said = [
+        Link(ref, label(ACTIVITY_RELATION_LABELS, relation), other, other in held) for ref, relation, other in links
+    ]
     return ActivityFacts(frame, said, undated)

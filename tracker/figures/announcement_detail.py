@@ -16,16 +16,17 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
-from tracker.core.fiscal import fy_label
-from tracker.core.money import format_pounds, format_short
+from tracker.core.fiscal import UNPHASED, fy_label
+from tracker.core.money import format_pounds, format_short, qualified
 from tracker.core.phrases import terms_phrase
 from tracker.core.projection import schedule_frame
 from tracker.figures.data import TrackerData
-from tracker.figures.delivery import combine_qualifiers, milestone_states, qualified
+from tracker.figures.delivery import combine_qualifiers, milestone_states
 from tracker.figures.register import announcements_from, optional_text, said_date, titled_table, year_span
 from tracker.figures.shared import per_data
 from tracker.figures.totals import fy_of_dates
 from tracker.files.table import Table
+from tracker.i18n import N_, _
 
 
 class Link(NamedTuple):
@@ -256,20 +257,19 @@ def _shares(own: pd.DataFrame, everything: pd.DataFrame, totals: dict[int, int])
     def describe(cid: int, depth: int) -> None:
         row = rows.loc[cid]
         total = totals.get(cid, 0)
-        recipient = row["recipient"] if isinstance(row["recipient"], str) else "recipient not stated"
-        where = (
-            ""
-            if row["announcement_ref"] in set(own["announcement_ref"])
-            else f" (announcement {row['announcement_ref']})"
-        )
         kids = sorted(children.get(cid, []), key=lambda c: str(rows.loc[c, "ref"]))
-        words = f"{row['ref']}{where}: {format_short(total)} for {row['purpose']} to {recipient}"
-        if kids:
-            allocated = sum(totals.get(k, 0) for k in kids)
-            words += (
-                f"; {format_short(allocated)} of it is shared out below, {format_short(total - allocated)} unallocated"
-            )
-        lines.append("  " * depth + words)
+        allocated = sum(totals.get(k, 0) for k in kids)
+        values = {
+            "ref": row["ref"],
+            "announcement": row["announcement_ref"],
+            "total": format_short(total),
+            "purpose": row["purpose"],
+            "recipient": row["recipient"] if isinstance(row["recipient"], str) else _("recipient not stated"),
+            "allocated": format_short(allocated),
+            "left": format_short(total - allocated),
+        }
+        elsewhere = row["announcement_ref"] not in set(own["announcement_ref"])
+        lines.append("  " * depth + _(_SHARE_LINES[(elsewhere, bool(kids))], **values))
         for kid in kids:
             describe(kid, depth + 1)
 
@@ -278,30 +278,58 @@ def _shares(own: pd.DataFrame, everything: pd.DataFrame, totals: dict[int, int])
     return tuple(lines)
 
 
+# A pot or share as its line says it: (in another announcement, shared out further) -> words.
+_SHARE_LINES = {
+    (False, False): N_("{ref}: {total} for {purpose} to {recipient}"),
+    (True, False): N_("{ref} (announcement {announcement}): {total} for {purpose} to {recipient}"),
+    (False, True): N_(
+        "{ref}: {total} for {purpose} to {recipient}; {allocated} of it is shared out below, {left} unallocated"
+    ),
+    (True, True): N_(
+        "{ref} (announcement {announcement}): {total} for {purpose} to {recipient}; "
+        "{allocated} of it is shared out below, {left} unallocated"
+    ),
+}
+
+
 def _reannounces(own: pd.DataFrame, everything: pd.DataFrame, totals: dict[int, int]) -> tuple[Link, ...]:
     by_id = everything.set_index("commitment_id")
     links = []
     for row in own.loc[own["reannounces_id"].notna()].itertuples(index=False):
         earlier = by_id.loc[int(row.reannounces_id)]
         now, then = totals.get(int(row.commitment_id), 0), totals.get(int(row.reannounces_id), 0)
-        said = (
-            f"{row.ref} re-announces {earlier['ref']} "
-            f"(announcement {earlier['announcement_ref']}, {_day(earlier['announced_on'])})"
-        )
+        values = {
+            "ref": row.ref,
+            "earlier": earlier["ref"],
+            "announcement": earlier["announcement_ref"],
+            "day": _day(earlier["announced_on"]),
+            "now": format_short(now),
+            "then": format_short(then),
+            "difference": format_short(now - then),
+        }
         if now == then:
-            sentence = f"{said}: it adds no new money."
+            sentence = _(
+                "{ref} re-announces {earlier} (announcement {announcement}, {day}): it adds no new money.", **values
+            )
+        elif now > then:
+            sentence = _(
+                "{ref} re-announces {earlier} (announcement {announcement}, {day}) at {now}, up from {then}: the later "
+                "amount replaces the earlier one, and the difference ({difference}) is new money.",
+                **values,
+            )
         else:
-            change = "up" if now > then else "down"
-            sentence = (
-                f"{said} at {format_short(now)}, {change} from {format_short(then)}: the later amount replaces "
-                f"the earlier one, and the difference ({format_short(now - then)}) is new money."
+            sentence = _(
+                "{ref} re-announces {earlier} (announcement {announcement}, {day}) at {now}, down from {then}: the "
+                "later amount replaces the earlier one, and the difference ({difference}) is new money.",
+                **values,
             )
         links.append(Link(row.ref, earlier["ref"], earlier["announcement_ref"], earlier["announced_on"], sentence))
     if "reannounces_earlier" in own:
         for row in own.loc[own["reannounces_earlier"].astype(bool)].itertuples(index=False):
-            sentence = (
-                f"{row.ref} was announced before; the earlier announcement is not recorded here. "
-                "Its money counts, but not as new money."
+            sentence = _(
+                "{ref} was announced before; the earlier announcement is not recorded here. "
+                "Its money counts, but not as new money.",
+                ref=row.ref,
             )
             links.append(Link(row.ref, "", "", None, sentence))
     return tuple(links)
@@ -313,15 +341,23 @@ def _reannounced_by(own: pd.DataFrame, everything: pd.DataFrame) -> tuple[Link, 
     links = []
     for row in later.itertuples(index=False):
         original = mine[int(row.reannounces_id)]
-        sentence = (
-            f"{original} is re-announced by {row.ref} (announcement {row.announcement_ref}, "
-            f"{_day(row.announced_on)}): the money is counted once, here."
+        sentence = _(
+            "{ref} is re-announced by {later} (announcement {announcement}, {day}): the money is counted once, here.",
+            ref=original,
+            later=row.ref,
+            announcement=row.announcement_ref,
+            day=_day(row.announced_on),
         )
         links.append(Link(original, row.ref, row.announcement_ref, row.announced_on, sentence))
     return tuple(links)
 
 
-_QUALIFIER_WORDS = {"over": "a floor ('over')", "up to": "a ceiling ('up to')", "about": "approximate ('about')"}
+# What part of an announcement's money is, by its commitments' qualifier.
+_QUALIFIER_PARTS = {
+    "over": N_("{amount} of it ({refs}) is a floor ('over')"),
+    "up to": N_("{amount} of it ({refs}) is a ceiling ('up to')"),
+    "about": N_("{amount} of it ({refs}) is approximate ('about')"),
+}
 
 
 def schedule_sentence(ref: str, own: pd.DataFrame, schedule: pd.DataFrame, *, has_commitments: bool = True) -> str:
@@ -331,61 +367,76 @@ def schedule_sentence(ref: str, own: pd.DataFrame, schedule: pd.DataFrame, *, ha
     £1m of it (W2) is a floor ('over').'
     """
     if not has_commitments:
-        return f"{ref} carries no money: no commitments are recorded against it."
+        return _("{ref} carries no money: no commitments are recorded against it.", ref=ref)
     headline = int(schedule["headline_pence"].sum())
     if headline == 0:
-        return f"None of {ref}'s money falls in the financial years shown."
+        return _("None of {ref}'s money falls in the financial years shown.", ref=ref)
     new_money = int(schedule["new_money_pence"].sum())
     counted = int(schedule["committed_pence"].sum())
     years = schedule.loc[schedule["headline_pence"] != 0, "financial_year"]
     span = year_span(years)
-    when = f"over {span}" if " to " in span else f"in {span}"
+    several = len(set(int(y) for y in years) - {UNPHASED}) > 1
+    when = _("over {years}", years=span) if several else _("in {years}", years=span)
     total = qualified(format_short(headline), combine_qualifiers(own["qualifier"]))
     restated, before = headline - counted, counted - new_money
     if new_money == headline:
-        money = "all of it new money"
+        money = _("all of it new money")
     elif new_money == 0 and before == 0:
-        money = "none of it new money: it re-announces earlier commitments"
+        money = _("none of it new money: it re-announces earlier commitments")
     elif new_money == 0:
-        money = "none of it new money: it was announced before"
+        money = _("none of it new money: it was announced before")
+    elif restated and before:
+        money = _(
+            "{new_money} of it new money ({restated} re-announced, {before} announced before)",
+            new_money=format_short(new_money),
+            restated=format_short(restated),
+            before=format_short(before),
+        )
+    elif restated:
+        money = _(
+            "{new_money} of it new money ({restated} re-announced)",
+            new_money=format_short(new_money),
+            restated=format_short(restated),
+        )
     else:
-        reasons = [
-            *([f"{format_short(restated)} re-announced"] if restated else []),
-            *([f"{format_short(before)} announced before"] if before else []),
-        ]
-        money = f"{format_short(new_money)} of it new money ({', '.join(reasons)})"
-    sentence = f"{ref} announces {total} {when}, {money}"
-    parts = []
+        money = _(
+            "{new_money} of it new money ({before} announced before)",
+            new_money=format_short(new_money),
+            before=format_short(before),
+        )
+    parts = [_("{ref} announces {total} {when}, {money}", ref=ref, total=total, when=when, money=money)]
     qualifiers = dict(zip(own["ref"], own["qualifier"]))
     by_ref = schedule.groupby("commitment_ref")["headline_pence"].sum()
-    for qualifier, words in _QUALIFIER_WORDS.items():
+    for qualifier, words in _QUALIFIER_PARTS.items():
         refs = [r for r in by_ref.index if qualifiers.get(r) == qualifier and by_ref[r]]
         if refs:
-            amount = format_short(int(by_ref[refs].sum()))
-            parts.append(f"{amount} of it ({', '.join(refs)}) is {words}")
+            parts.append(_(words, amount=format_short(int(by_ref[refs].sum())), refs=", ".join(refs)))
     spread = schedule.loc[schedule["estimated"].astype(bool)] if "estimated" in schedule else schedule.iloc[0:0]
     if int(spread["headline_pence"].sum()):
-        spread_refs = ", ".join(dict.fromkeys(spread["commitment_ref"]))
         parts.append(
-            f"{format_short(int(spread['headline_pence'].sum()))} of it ({spread_refs}) is placed in years by a chosen "
-            "spread, not as announced: those years are estimated"
+            _(
+                "{amount} of it ({refs}) is placed in years by a chosen spread, not as announced: those years are "
+                "estimated",
+                amount=format_short(int(spread["headline_pence"].sum())),
+                refs=", ".join(dict.fromkeys(spread["commitment_ref"])),
+            )
         )
-    return sentence + ("; " + "; ".join(parts) if parts else "") + "."
+    return "; ".join(parts) + "."
 
 
 def schedule_table(found: AnnouncementDetail) -> Table:
     """An announcement's schedule (commitment x financial year) as a finance table."""
     columns = {
-        "announcement_ref": ("announcement_ref", "Announcement"),
-        "commitment_ref": ("commitment_ref", "Commitment"),
-        "label": ("financial_year", "Financial year"),
-        "headline_pence": ("headline", "Headline"),
-        "new_money_pence": ("new_money", "New money"),
-        "qualifier": ("qualifier", "Qualifier"),
-        "estimated_words": ("estimated", "Estimated"),
+        "announcement_ref": ("announcement_ref", _("Announcement")),
+        "commitment_ref": ("commitment_ref", _("Commitment")),
+        "label": ("financial_year", _("Financial year")),
+        "headline_pence": ("headline", _("Headline")),
+        "new_money_pence": ("new_money", _("New money")),
+        "qualifier": ("qualifier", _("Qualifier")),
+        "estimated_words": ("estimated", _("Estimated")),
     }
     shown = found.schedule.assign(
         announcement_ref=found.ref,
-        estimated_words=["estimated" if e else "" for e in found.schedule["estimated"]],
+        estimated_words=[_("estimated") if e else "" for e in found.schedule["estimated"]],
     )
-    return titled_table(f"schedule-{found.ref}", f"Schedule of {found.ref}", shown, columns)
+    return titled_table(f"schedule-{found.ref}", _("Schedule of {ref}", ref=found.ref), shown, columns)

@@ -15,13 +15,14 @@ from datetime import date
 
 import pandas as pd
 
-from tracker.core.money import format_short
+from tracker.core.money import format_short, qualified
 from tracker.figures import delivery as delivery_maths
 from tracker.figures.announcement_list import announcements_of
 from tracker.figures.areas import NOT_STATED, area_label, kept_area_rows
 from tracker.figures.data import TrackerData
 from tracker.figures.filters import Filters
-from tracker.figures.shared import per_data
+from tracker.figures.shared import per_data_in_language
+from tracker.i18n import _, ngettext
 
 
 @dataclass(frozen=True)
@@ -29,12 +30,16 @@ class AreaView:
     """What the Areas page shows for one area, money in pence."""
 
     code: str
-    label: str  # Cardiff (W06000015)
     yearly: pd.DataFrame  # slippage_by_year's frame, with an unphased row when needed
     commitments: pd.DataFrame  # ref, purpose, recipient, funder, committed, delivered, shared_with, areas
     headline: delivery_maths.Headline
     # ref, announced_on, title, funder, address, committed (of its commitments naming the area, in full)
     announcements: pd.DataFrame
+
+    @property
+    def label(self) -> str:
+        """``Cardiff (W06000015)``, in the language in use."""
+        return area_label(self.code)
 
     @property
     def is_empty(self) -> bool:
@@ -48,18 +53,33 @@ class AreaView:
     def sentence(self) -> str:
         """'£9m is committed for Cardiff (W06000015) in 2 commitments; £7m of it is shared with other areas.'"""
         if self.is_empty:
-            return f"No money recorded names {self.label}."
+            return _("No money recorded names {area}.", area=self.label)
         count = len(self.commitments)
-        noun = "commitment" if count == 1 else "commitments"
-        committed = delivery_maths.qualified(format_short(self.headline.committed), self.headline.qualifier)
-        delivered = format_short(self.headline.delivered)
-        text = f"{committed} is committed for {self.label} in {count} {noun}, and {delivered} delivered"
+        values = {
+            "committed": qualified(format_short(self.headline.committed), self.headline.qualifier),
+            "area": self.label,
+            "count": format(count, ","),
+            "delivered": format_short(self.headline.delivered),
+            "shared": format_short(self.shared),
+        }
         if self.shared:
-            text += f"; {format_short(self.shared)} of it is shared with other areas and counted in full under each"
-        return text + "."
+            return ngettext(
+                "{committed} is committed for {area} in {count} commitment, and {delivered} delivered; {shared} of it "
+                "is shared with other areas and counted in full under each.",
+                "{committed} is committed for {area} in {count} commitments, and {delivered} delivered; {shared} of "
+                "it is shared with other areas and counted in full under each.",
+                count,
+                **values,
+            )
+        return ngettext(
+            "{committed} is committed for {area} in {count} commitment, and {delivered} delivered.",
+            "{committed} is committed for {area} in {count} commitments, and {delivered} delivered.",
+            count,
+            **values,
+        )
 
 
-@per_data
+@per_data_in_language  # the other areas are named in the language in use
 def area_view(data: TrackerData, code: str, today: date) -> AreaView:
     """The money naming ``code`` (``area not stated``: naming no area)."""
     mine = Filters(areas=(code,)).apply(data)
@@ -74,7 +94,6 @@ def area_view(data: TrackerData, code: str, today: date) -> AreaView:
     table["other_areas"] = ["; ".join(area_label(a) for a in o) for o in others]
     return AreaView(
         code=code,
-        label=area_label(code),
         yearly=progress.by_year,
         commitments=table.drop(columns="commitment_id").reset_index(drop=True),
         headline=delivery_maths.headline(schedule, mine.deliveries, mine.commitments, today),

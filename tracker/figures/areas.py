@@ -3,7 +3,8 @@
 A commitment may name several areas (``W06000015; W92000004``): its money
 appears under each with its full amount, marked as shared, so totals by area
 do not add up to the whole and say so. Money that names no area is its own
-line, ``area not stated``.
+line, ``area not stated`` (the key, English in data and links; shown in the
+language in use, as is each area's name: ``area_label``).
 """
 
 from __future__ import annotations
@@ -14,14 +15,16 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from tracker.core.languages import WELSH
 from tracker.core.places import area_name
 from tracker.figures.shared import per_data
+from tracker.i18n import N_, _, current
 
 if TYPE_CHECKING:
     from tracker.figures.data import TrackerData
 
-NOT_STATED = "area not stated"
-SHARED_NOTE = (
+NOT_STATED = "area not stated"  # a key (filters, links, group names): shown as ``area_label`` says it
+SHARED_NOTE = N_(
     "Money naming several areas is counted in full under each (marked shared), "
     "so these rows add up to more than the whole."
 )
@@ -79,23 +82,31 @@ def kept_area_rows(data: TrackerData) -> pd.DataFrame:
 
 
 def area_label(code: str) -> str:
-    """``Cardiff (W06000015)``; a code with no known name, or ``area not stated``, as it is."""
-    name = area_name(code) if code != NOT_STATED else code
+    """``Cardiff (W06000015)``, in Welsh ``Caerdydd (W06000015)``; a code with
+    no known name as it is; ``area not stated`` in the language in use."""
+    if code == NOT_STATED:
+        return _("area not stated")
+    name = area_name(code, welsh=current() == WELSH)
     return f"{name} ({code})" if name != code else code
 
 
 def identity_line(code: str) -> str:
     """What a place is also known as, under its name on its page: ``ONS code
-    W06000015; in Welsh, Caerdydd`` (a Welsh name only where it differs)."""
+    W06000015; in Welsh, Caerdydd`` (in Welsh: its English name), the other
+    language's name only where it differs."""
     if code == NOT_STATED:
-        return "Money that names no place."
-    welsh = area_name(code, welsh=True)
-    also = f"; in Welsh, {welsh}" if welsh not in (code, area_name(code)) else ""
-    return f"ONS code {code}{also}."
+        return _("Money that names no place.")
+    welsh = current() == WELSH
+    other = area_name(code, welsh=not welsh)
+    if other in (code, area_name(code, welsh=welsh)):
+        return _("ONS code {code}.", code=code)
+    if welsh:
+        return _("ONS code {code}; in English, {name}.", code=code, name=other)
+    return _("ONS code {code}; in Welsh, {name}.", code=code, name=other)
 
 
 def shared_note(frame: pd.DataFrame) -> str | None:
     """What a by-area table must say when some money is counted under more than one area."""
     if "shared" not in frame or not int(frame["shared"].sum()):
         return None
-    return SHARED_NOTE
+    return _(SHARED_NOTE)

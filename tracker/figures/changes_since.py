@@ -22,6 +22,11 @@ what they are now:
 Each list is counted whole and holds at most ``shown_at_most`` rows, the
 latest change first; ``Changes.sentence`` is built from the same counts.
 
+What is read is kept (the Overview keeps it for everyone until the data
+changes) without words: each list says its changes, what changed and the
+areas' names in the language of whoever reads ``Listed.rows``, as does
+``DefaultSince.reason``.
+
 The sidebar's filters do not narrow it: it is about the records, not the
 money in the years and places chosen (as the Review page's changes since
 the last meeting). Who made each change is left to the Audit trail, which
@@ -30,8 +35,8 @@ admins see.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
@@ -42,16 +47,20 @@ from sqlalchemy.orm import aliased
 from db.models import Announcement, AuditEvent, Commitment, Delivery, Milestone, Organisation
 from db.session import read_session
 from tracker.audit import describe_changes
+from tracker.core.vocabulary import in_words
 from tracker.figures.areas import area_label
 from tracker.figures.data import TrackerData
 from tracker.figures.view_links import record_address
+from tracker.i18n import N_, _, ngettext
+from tracker.i18n.dates import long_date
 
 SHOWN_AT_MOST = 50
 ENTITIES = ("announcements", "commitments", "commitment_areas", "deliveries", "milestones")
 DAYS_WITHOUT_A_MEETING = 30  # the default, when no review meeting has been held yet
 
-NEW, CHANGED, DELETED, RESTORED = "New", "Changed", "Deleted", "Restored"
-ADDED, MET, ADDED_AND_MET = "Added", "Met", "Added and met"
+# What happened to each record (the values of the lists' ``change`` column, shown translated).
+NEW, CHANGED, DELETED, RESTORED = N_("New"), N_("Changed"), N_("Deleted"), N_("Restored")
+ADDED, MET, ADDED_AND_MET = N_("Added"), N_("Met"), N_("Added and met")
 
 # Each list's columns, then ``address``: the page showing the record (``/announcements?ref=A1``).
 ANNOUNCEMENT_COLUMNS = ["ref", "title", "funder", "announced_on", "total_pence", "recorded_at"]
@@ -62,15 +71,24 @@ MILESTONE_COLUMNS = ["commitment_ref", "announcement_ref", "title", "due_on", "a
 
 @dataclass(frozen=True)
 class Listed:
-    """One list: how many there are, and the first of them (latest first)."""
+    """One list: how many there are, and the first of them (latest first).
+
+    ``read`` is the list as read, kept and shared whatever the language;
+    ``rows`` is the list as shown: ``said`` puts its words (each ``change``,
+    what changed) in the language in use."""
 
     count: int
-    rows: pd.DataFrame
+    read: pd.DataFrame
+    said: Callable[[pd.DataFrame], pd.DataFrame] | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def rows(self) -> pd.DataFrame:
+        return self.read if self.said is None else self.said(self.read)
 
     @property
     def more(self) -> int:
         """How many are counted and not listed."""
-        return self.count - len(self.rows)
+        return self.count - len(self.read)
 
 
 @dataclass(frozen=True)
@@ -92,27 +110,47 @@ class Changes:
     def sentence(self) -> str:
         """'Since 3 November 2026: 2 new announcements, 5 commitments changed, 3 deliveries, 1 milestone.'"""
         if self.is_empty:
-            return f"Since {day_words(self.since)}: nothing recorded or changed."
+            return _("Since {day}: nothing recorded or changed.", day=day_words(self.since))
+        a, c, d, m = (self.announcements.count, self.commitments.count, self.deliveries.count, self.milestones.count)
         parts = [
-            _counted(self.announcements.count, "new announcement", "new announcements"),
-            _counted(self.commitments.count, "commitment changed", "commitments changed"),
-            _counted(self.deliveries.count, "delivery", "deliveries"),
-            _counted(self.milestones.count, "milestone added or met", "milestones added or met"),
+            ngettext("{count} new announcement", "{count} new announcements", a, count=format(a, ","))
+            if a
+            else _("no announcements"),
+            ngettext("{count} commitment changed", "{count} commitments changed", c, count=format(c, ","))
+            if c
+            else _("no commitments changed"),
+            ngettext("{count} delivery", "{count} deliveries", d, count=format(d, ",")) if d else _("no deliveries"),
+            ngettext("{count} milestone added or met", "{count} milestones added or met", m, count=format(m, ","))
+            if m
+            else _("no milestones added or met"),
         ]
-        return f"Since {day_words(self.since)}: {', '.join(parts)}."
+        return _("Since {day}: {changes}.", day=day_words(self.since), changes=", ".join(parts))
 
 
 @dataclass(frozen=True)
 class DefaultSince:
-    """The day the section starts from when none is asked for, and why, in words."""
+    """The day the section starts from when none is asked for: the last review
+    meeting's (``after_meeting``), else ``DAYS_WITHOUT_A_MEETING`` days back."""
 
     day: date
-    reason: str  # "since the last review meeting on 3 November 2026"
+    after_meeting: bool
+
+    @property
+    def reason(self) -> str:
+        """Why, in words: 'since the last review meeting on 3 November 2026'."""
+        if self.after_meeting:
+            return _("since the last review meeting on {day}", day=day_words(self.day))
+        return ngettext(
+            "over the last {n} day, since {day} (no review meeting has been held yet)",
+            "over the last {n} days, since {day} (no review meeting has been held yet)",
+            DAYS_WITHOUT_A_MEETING,
+            day=day_words(self.day),
+        )
 
 
 def day_words(day: date) -> str:
-    """3 November 2026."""
-    return f"{day.day} {day:%B %Y}"
+    """3 November 2026 (3 Tachwedd 2026)."""
+    return long_date(day)
 
 
 def default_since(meetings: pd.DataFrame, today: date) -> DefaultSince:
@@ -121,19 +159,8 @@ def default_since(meetings: pd.DataFrame, today: date) -> DefaultSince:
     ``DAYS_WITHOUT_A_MEETING`` days before ``today``."""
     held = [day for day in meetings["held_on"] if day <= today] if not meetings.empty else []
     if held:
-        last = max(held)
-        return DefaultSince(last, f"since the last review meeting on {day_words(last)}")
-    start = today - timedelta(days=DAYS_WITHOUT_A_MEETING)
-    return DefaultSince(
-        start,
-        f"over the last {DAYS_WITHOUT_A_MEETING} days, since {day_words(start)} (no review meeting has been held yet)",
-    )
-
-
-def _counted(count: int, one: str, many: str) -> str:
-    if not count:
-        return f"no {many.removeprefix('new ')}" if many.startswith("new ") else f"no {many}"
-    return f"1 {one}" if count == 1 else f"{count:,} {many}"
+        return DefaultSince(max(held), after_meeting=True)
+    return DefaultSince(today - timedelta(days=DAYS_WITHOUT_A_MEETING), after_meeting=False)
 
 
 def _start(since: date) -> datetime:
@@ -269,11 +296,45 @@ def _commitments(session, events: _Range, most: int) -> Listed:
                 "purpose": latest.get("purpose"),
                 "announcement_ref": announcement_refs.get(latest.get("announcement_id")),
                 "change": change,
-                "what": _what(change, first.before, last.after, areas.get(commitment_id)),
+                # said when shown, in the reader's language (``_said_commitments``)
+                "what": _What(change, first.before, last.after, *areas.get(commitment_id, ((), ()))),
                 "changed_at": last_at,
             }
         )
-    return Listed(int(count or 0), _times(pd.DataFrame(rows, columns=COMMITMENT_COLUMNS), "changed_at"))
+    frame = _times(pd.DataFrame(rows, columns=COMMITMENT_COLUMNS), "changed_at")
+    return Listed(int(count or 0), frame, _said_commitments)
+
+
+@dataclass(frozen=True)
+class _What:
+    """What changed in a commitment, kept to be said in the language of whoever reads it."""
+
+    change: str
+    before: Mapping[str, Any] | None
+    after: Mapping[str, Any] | None
+    areas_added: tuple[str, ...]
+    areas_taken_off: tuple[str, ...]
+
+    def said(self) -> str:
+        return _what(self.change, self.before, self.after, _areas_said(self.areas_added, self.areas_taken_off))
+
+
+def _said_commitments(read: pd.DataFrame) -> pd.DataFrame:
+    """The commitments changed, as shown: each change and what changed in the language in use."""
+    return read.assign(
+        change=pd.Series([_(change) for change in read["change"]], index=read.index, dtype=object),
+        what=pd.Series([what.said() for what in read["what"]], index=read.index, dtype=object),
+    )
+
+
+def _said_changes(read: pd.DataFrame) -> pd.DataFrame:
+    """A list whose ``change`` column is shown in the language in use (the milestones)."""
+    return read.assign(change=pd.Series([_(change) for change in read["change"]], index=read.index, dtype=object))
+
+
+def _said_kinds(read: pd.DataFrame) -> pd.DataFrame:
+    """The deliveries, their kinds in the language in use."""
+    return read.assign(kind=pd.Series([in_words(kind) for kind in read["kind"]], index=read.index, dtype=object))
 
 
 def _change(first_action: str, gone_now: bool) -> str:
@@ -289,14 +350,24 @@ def _what(change: str, before: Mapping[str, Any] | None, after: Mapping[str, Any
     if change == NEW:
         said = describe_changes("commitments", None, after)
     elif change == DELETED:
-        said = "Deleted. " + describe_changes("commitments", before, None)
+        said = _("Deleted. {what}", what=describe_changes("commitments", before, None))
     else:
         said = describe_changes("commitments", before, after)
-        if areas and said == "No values changed":
+        if areas and said in ("No values changed", _("No values changed")):
             said = ""
     if areas and change != DELETED:
         said = "; ".join(part for part in (said, areas) if part)
     return said
+
+
+def _areas_said(added: Iterable[str], taken_off: Iterable[str]) -> str:
+    """The areas added to and taken off a commitment, by name, in the language in use."""
+    parts = []
+    if added:
+        parts.append(_("Areas added: {areas}", areas=", ".join(area_label(code) for code in added)))
+    if taken_off:
+        parts.append(_("Areas taken off: {areas}", areas=", ".join(area_label(code) for code in taken_off)))
+    return "; ".join(parts)
 
 
 @dataclass(frozen=True)
@@ -321,8 +392,8 @@ def _events_of(session, entity: str, ids: list[int], start: datetime) -> dict[in
     return found
 
 
-def _area_changes(session, ids: list[int], events: _Range) -> dict[int, str]:
-    """Per commitment in ``ids``, the areas added and taken off since ``start``, in words."""
+def _area_changes(session, ids: list[int], events: _Range) -> dict[int, tuple[tuple[str, ...], tuple[str, ...]]]:
+    """Per commitment in ``ids`` with any, the codes of the areas added and taken off since ``start``."""
     if not ids:
         return {}
     added: dict[int, list[str]] = {}
@@ -347,16 +418,11 @@ def _area_changes(session, ids: list[int], events: _Range) -> dict[int, str]:
             other[commitment_id].remove(code)  # taken off and put back: no change
         else:
             into.setdefault(commitment_id, []).append(code)
-    said: dict[int, str] = {}
-    for commitment_id in ids:
-        parts = []
-        if added.get(commitment_id):
-            parts.append("Areas added: " + ", ".join(area_label(code) for code in added[commitment_id]))
-        if removed.get(commitment_id):
-            parts.append("Areas taken off: " + ", ".join(area_label(code) for code in removed[commitment_id]))
-        if parts:
-            said[commitment_id] = "; ".join(parts)
-    return said
+    return {
+        commitment_id: (tuple(added.get(commitment_id, ())), tuple(removed.get(commitment_id, ())))
+        for commitment_id in ids
+        if added.get(commitment_id) or removed.get(commitment_id)
+    }
 
 
 def _announcement_refs(session, events: Mapping[int, list[_Event]]) -> dict[Any, str]:
@@ -400,7 +466,7 @@ def _deliveries(session, events: _Range, most: int) -> Listed:
     ).all()
     frame = pd.DataFrame([tuple(row) for row in rows], columns=DELIVERY_COLUMNS)
     frame["amount_pence"] = frame["amount_pence"].astype("int64")
-    return Listed(int(count or 0), _times(frame, "recorded_at"))
+    return Listed(int(count or 0), _times(frame, "recorded_at"), _said_kinds)
 
 
 def _live_announcement_ref():
@@ -447,7 +513,8 @@ def _milestones(session, events: _Range, most: int) -> Listed:
         commitment_ref, announcement_ref, title, due_on, achieved_on = live[milestone_id]
         change = (ADDED_AND_MET if achieved_on else ADDED) if milestone_id in added else MET
         frame_rows.append((commitment_ref, announcement_ref, title, due_on, achieved_on, change, last[milestone_id][0]))
-    return Listed(len(listed), _times(pd.DataFrame(frame_rows, columns=MILESTONE_COLUMNS), "changed_at"))
+    frame = _times(pd.DataFrame(frame_rows, columns=MILESTONE_COLUMNS), "changed_at")
+    return Listed(len(listed), frame, _said_changes)
 
 
 def _live_milestones(session, ids: Iterable[int]) -> dict[int, tuple]:

@@ -30,6 +30,8 @@ from tracker.figures import later_columns, reading, shared
 from tracker.figures.data_version import data_version as data_version  # what caches of the figures are keyed on
 from tracker.figures.later_columns import LaterColumns
 from tracker.figures.totals import committed_vs_delivered, identifier_column
+from tracker.i18n import _, ngettext
+from tracker.i18n.dates import long_date
 
 T = TypeVar("T")
 _RECENT = threading.Lock()  # sessions run in threads and share what is kept
@@ -397,7 +399,7 @@ def describe_source(url: str) -> str:
     """Where the figures come from, for an export's About sheet (no password)."""
     from sqlalchemy.engine import make_url
 
-    return f"funding tracker database {make_url(url).render_as_string(hide_password=True)}"
+    return _("funding tracker database {address}", address=make_url(url).render_as_string(hide_password=True))
 
 
 def organisation_names(engine: Engine) -> list[str]:
@@ -419,18 +421,24 @@ def totals(by: str | None = None, as_at: date | None = None, engine: Engine | No
 
 @dataclass(frozen=True)
 class Overview:
-    """Everything the Overview page shows, worked out from one TrackerData."""
+    """Everything the Overview page shows, worked out from one TrackerData
+    (and kept with it, once per language: its milestones' lateness is in
+    words; its sentences are said when asked, in the language in use)."""
 
     headline: delivery_maths.Headline
     # label, committed, delivered, variance, new_money, estimated, pct, cumulative, qualifier (pence);
     # the last row is ``UNPHASED`` when some money has no stated year.
     yearly: pd.DataFrame
-    summaries: list[str]  # one sentence per year, for the chart's text summary
     milestones: pd.DataFrame
 
     @property
     def is_empty(self) -> bool:
         return self.yearly.empty
+
+    @property
+    def summaries(self) -> list[str]:
+        """One sentence per year, for the chart's text summary."""
+        return [delivery_maths.year_sentence(row) for row in self.yearly.itertuples(index=False)]
 
     @property
     def overdue(self) -> pd.DataFrame:
@@ -441,23 +449,37 @@ class Overview:
         return self.milestones.loc[self.milestones["state"] == "due"]
 
     def milestone_summary(self) -> str:
-        """'1 milestone overdue; next due: CDO in post on 1 April 2020.'"""
+        """'1 milestone overdue (longest: CDO in post, 12 days late); next due: Squads hired on 1 April 2020.'"""
         overdue, upcoming = self.overdue, self.upcoming
-        parts = []
-        if len(overdue):
-            parts.append(
-                f"{len(overdue)} milestone{'s' if len(overdue) != 1 else ''} overdue "
-                f"(longest: {overdue.sort_values('days_late').iloc[-1]['title']}, "
-                f"{overdue['lateness'].iloc[overdue['days_late'].argmax()]})"
+        nxt = upcoming.sort_values("due_on").iloc[0] if len(upcoming) else None
+        if not len(overdue):
+            if nxt is None:
+                return _("No milestone is overdue; none is waiting to be achieved.")
+            return _(
+                "No milestone is overdue; next due: {next} on {day}.", next=nxt["title"], day=long_date(nxt["due_on"])
             )
-        else:
-            parts.append("No milestone is overdue")
-        if len(upcoming):
-            nxt = upcoming.sort_values("due_on").iloc[0]
-            parts.append(f"next due: {nxt['title']} on {nxt['due_on']:%-d %B %Y}")
-        else:
-            parts.append("none is waiting to be achieved")
-        return "; ".join(parts) + "."
+        count = len(overdue)
+        latest = overdue.sort_values("days_late").iloc[-1]["title"]
+        lateness = delivery_maths.describe_lateness(int(overdue["days_late"].max()))
+        if nxt is None:
+            return ngettext(
+                "{count} milestone overdue (longest: {title}, {lateness}); none is waiting to be achieved.",
+                "{count} milestones overdue (longest: {title}, {lateness}); none is waiting to be achieved.",
+                count,
+                count=format(count, ","),
+                title=latest,
+                lateness=lateness,
+            )
+        return ngettext(
+            "{count} milestone overdue (longest: {title}, {lateness}); next due: {next} on {day}.",
+            "{count} milestones overdue (longest: {title}, {lateness}); next due: {next} on {day}.",
+            count,
+            count=format(count, ","),
+            title=latest,
+            lateness=lateness,
+            next=nxt["title"],
+            day=long_date(nxt["due_on"]),
+        )
 
 
 @shared.per_data
@@ -475,7 +497,7 @@ def breakdown(data: TrackerData, by: str) -> pd.DataFrame:
     return totals.sort_values(["committed", by], ascending=[False, True]).reset_index(drop=True)
 
 
-@shared.per_data
+@shared.per_data_in_language  # its milestones say how late each is, in words
 def overview(data: TrackerData, today: date) -> Overview:
     schedule = data.schedule_money
     yearly = delivery_maths.with_progress(
@@ -486,6 +508,5 @@ def overview(data: TrackerData, today: date) -> Overview:
     return Overview(
         headline=delivery_maths.headline(schedule, data.deliveries, data.commitments, today),
         yearly=yearly,
-        summaries=[delivery_maths.year_sentence(row) for row in yearly.itertuples(index=False)],
         milestones=delivery_maths.milestone_states(data.milestones, data.commitments, today),
     )

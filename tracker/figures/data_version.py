@@ -40,6 +40,8 @@ from sqlalchemy import Connection, Engine, Select, func, select, text
 
 from db.models import AuditEvent
 from db.session import read_session
+from tracker.i18n import _
+from tracker.i18n.dates import long_moment
 
 ATTEMPTS = 5
 READ_COMMITTED = "READ COMMITTED"
@@ -80,7 +82,7 @@ def data_version(engine: Engine, *, every_event: bool = False) -> int:
 
 
 def _postgres_version(connection: Connection, newest_query: Select) -> int:
-    for _ in range(ATTEMPTS):
+    for _attempt in range(ATTEMPTS):
         handed_out = connection.execute(_HANDED_OUT).scalar() or 0
         writers = list(connection.execute(_AUDIT_WRITERS).scalars())
         newest = connection.execute(newest_query).scalar() or 0
@@ -111,5 +113,5 @@ def last_changed(engine: Engine) -> datetime | None:
 def last_changed_sentence(when: datetime | None) -> str:
     """'Data last changed 5 December 2026 at 14:02 UTC.' (the audit trail's times are UTC too)."""
     if when is None:
-        return "No data recorded yet."
-    return f"Data last changed {when.astimezone(UTC):%-d %B %Y at %H:%M} UTC."
+        return _("No data recorded yet.")
+    return _("Data last changed {moment} UTC.", moment=long_moment(when.astimezone(UTC)))

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -32,8 +33,9 @@ from tracker.figures.areas import NOT_STATED, area_label, kept_area_rows
 from tracker.figures.data import TrackerData, among
 from tracker.figures.shared import per_data
 from tracker.figures.totals import fy_of_dates
+from tracker.i18n import _
 
-NO_PROGRAMME = "(no programme)"
+NO_PROGRAMME = "(no programme)"  # a key (a filter's value, in links): kept as it is
 # Narrowed views kept with a TrackerData: each holds a subset of its frames
 # and what pages worked out from it.
 KEEP_NARROWED = 6
@@ -62,18 +64,24 @@ class Filters:
         return self._low() <= year.start_year <= self._high()
 
     def describe(self) -> str:
-        """The filters in words, for captions and an export's About sheet."""
+        """The filters in words, in the language in use, for captions and an export's About sheet."""
         parts = []
-        if self.first_year or self.last_year:
-            first = self.first_year.label if self.first_year else "the first year"
-            last = self.last_year.label if self.last_year else "the last year"
-            parts.append(f"financial years {first} to {last}")
-        for name, values in (("funder", self.funders), ("recipient", self.recipients), ("programme", self.programmes)):
-            if values:
-                parts.append(f"{name} {' or '.join(values)}")
+        first, last = self.first_year, self.last_year
+        if first and last:
+            parts.append(_("financial years {first} to {last}", first=first.label, last=last.label))
+        elif first:
+            parts.append(_("financial years {first} to the last year", first=first.label))
+        elif last:
+            parts.append(_("financial years the first year to {last}", last=last.label))
+        if self.funders:
+            parts.append(_("funder {names}", names=_either(self.funders)))
+        if self.recipients:
+            parts.append(_("recipient {names}", names=_either(self.recipients)))
+        if self.programmes:
+            parts.append(_("programme {names}", names=_either(self.programmes)))
         if self.areas:
-            parts.append(f"area {' or '.join(area_label(code) for code in self.areas)}")
-        return "; ".join(parts) if parts else "none (everything)"
+            parts.append(_("area {names}", names=_either(area_label(code) for code in self.areas)))
+        return "; ".join(parts) if parts else _("none (everything)")
 
     def apply(self, data: TrackerData) -> TrackerData:
         commitments = data.commitments
@@ -135,6 +143,14 @@ class Filters:
 
     def _high(self) -> int:
         return self.last_year.start_year if self.last_year else 10**6
+
+
+def _either(values: Iterable[str]) -> str:
+    """``A or B or C`` in the language in use."""
+    said: str | None = None
+    for value in values:
+        said = value if said is None else _("{some} or {another}", some=said, another=value)
+    return said or ""
 
 
 def narrowed(data: TrackerData, filters: Filters) -> TrackerData:

@@ -15,14 +15,15 @@ from datetime import date
 
 import pandas as pd
 
-from tracker.core.money import format_short
+from tracker.core.money import format_short, qualified
 from tracker.figures import delivery as delivery_maths
 from tracker.figures.announcement_list import announcements_of
 from tracker.figures.data import TrackerData
 from tracker.figures.filters import Filters, narrowed
 from tracker.figures.shared import per_data
+from tracker.i18n import _, ngettext
 
-FUNDED, RECEIVED = "funded", "received"
+FUNDED, RECEIVED = "funded", "received"  # keys (a page's widget keys name them); ``Side.sentence`` says them
 
 
 @dataclass(frozen=True)
@@ -40,13 +41,30 @@ class Side:
 
     def sentence(self, name: str) -> str:
         """'Welsh Government funded at least £16.8m in 6 commitments, of which £6.1m is delivered.'"""
-        if self.is_empty:
-            return f"{name} {self.role} no money recorded here."
         count = len(self.commitments)
-        committed = delivery_maths.qualified(format_short(self.headline.committed), self.headline.qualifier)
-        delivered = format_short(self.headline.delivered)
-        noun = "commitment" if count == 1 else "commitments"
-        return f"{name} {self.role} {committed} in {count:,} {noun}, of which {delivered} is delivered."
+        values = {
+            "name": name,
+            "committed": qualified(format_short(self.headline.committed), self.headline.qualifier),
+            "count": format(count, ","),
+            "delivered": format_short(self.headline.delivered),
+        }
+        if self.role == FUNDED:
+            if self.is_empty:
+                return _("{name} funded no money recorded here.", name=name)
+            return ngettext(
+                "{name} funded {committed} in {count} commitment, of which {delivered} is delivered.",
+                "{name} funded {committed} in {count} commitments, of which {delivered} is delivered.",
+                count,
+                **values,
+            )
+        if self.is_empty:
+            return _("{name} received no money recorded here.", name=name)
+        return ngettext(
+            "{name} received {committed} in {count} commitment, of which {delivered} is delivered.",
+            "{name} received {committed} in {count} commitments, of which {delivered} is delivered.",
+            count,
+            **values,
+        )
 
 
 def _side(data: TrackerData, filters: Filters, role: str, today: date) -> Side:

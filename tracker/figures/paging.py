@@ -13,6 +13,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from tracker.i18n import _
+
 PAGE_SIZE = 100  # rows a table shows at once
 
 
@@ -36,10 +38,17 @@ class Page:
         return frame.iloc[self.first : self.last]
 
     def caption(self, many: str) -> str:
-        """``Showing 101-200 of 100,000 announcements.``; all of them: ``12 announcements.``"""
+        """``Showing 101-200 of 100,000 announcements.``; all of them: ``12 announcements.``
+        ``many`` is what the rows are, already in the language in use (``_("announcements")``)."""
         if self.is_whole:
-            return f"{self.total:,} {many}."
-        return f"Showing {self.first + 1:,}–{self.last:,} of {self.total:,} {many}."
+            return _("{total} {many}.", total=format(self.total, ","), many=many)
+        return _(
+            "Showing {first}–{last} of {total} {many}.",
+            first=format(self.first + 1, ","),
+            last=format(self.last, ","),
+            total=format(self.total, ","),
+            many=many,
+        )
 
 
 def page_of(total: int, number: int | None, size: int = PAGE_SIZE) -> Page:

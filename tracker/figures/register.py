@@ -26,6 +26,11 @@ Which announcements a filtered view shows:
 The headline of an announcement is the sum of the amounts its commitments
 announced in the years shown; its new money leaves out re-announcements
 (they are counted once, under the commitment they restate).
+
+The register says its years in words (``2020-21 to 2022-23``, in Welsh
+``2020-21 i 2022-23``), so a kept register is kept once per language; its
+qualifiers and statuses stay the values stored (a page shows their words:
+``tracker.core.money.qualifier_word``, ``tracker.core.vocabulary.in_words``).
 """
 
 from __future__ import annotations
@@ -39,7 +44,7 @@ from sqlalchemy import Engine, func, nulls_last, or_, select
 
 from db.models import Announcement, Commitment, Organisation
 from db.session import read_session
-from tracker.core.fiscal import UNPHASED, UNPHASED_LABEL, fy_label
+from tracker.core.fiscal import UNPHASED, fy_label
 from tracker.core.money import to_decimal
 from tracker.core.vocabulary import STATUSES
 from tracker.figures.data import TrackerData
@@ -47,6 +52,8 @@ from tracker.figures.delivery import combine_qualifiers
 from tracker.figures.filters import Filters
 from tracker.figures.totals import fy_of_dates
 from tracker.files.table import Table
+from tracker.i18n import N_, _, current
+from tracker.i18n.dates import long_date
 
 __all__ = [
     "ANNOUNCEMENT_COLUMNS",
@@ -95,6 +102,9 @@ REGISTER_COLUMNS = [
     "quote",
     "commitment_count",
 ]
+
+# Money with no stated year, in words (``tracker.core.fiscal.UNPHASED_LABEL``, the key, stays English).
+UNPHASED_WORD = N_("unphased")
 
 # What the text search looks in.
 SEARCHED = ["ref", "commitments", "title", "purposes", "programmes", "recipients", "quote"]
@@ -208,32 +218,37 @@ def _year_spans(keys: pd.Series, years: pd.Series) -> pd.Series:
     grouped = frame.groupby("key", sort=False).agg(
         first=("placed", "min"), last=("placed", "max"), unphased=("unphased", "any")
     )
-    labels: dict[float, str] = {}
-
-    def label(year: float) -> str:
-        if year not in labels:
-            labels[year] = fy_label(int(year))
-        return labels[year]
-
-    spans = []
+    spans: dict[tuple[float, float, bool], str] = {}  # most announcements share a few spans: each said once
+    said = []
     for first, last, unphased in zip(grouped["first"], grouped["last"], grouped["unphased"]):
-        if first != first:  # NaN: only unphased money
-            spans.append(UNPHASED_LABEL if unphased else "")
-            continue
-        span = label(first) if first == last else f"{label(first)} to {label(last)}"
-        spans.append(f"{span} and {UNPHASED_LABEL}" if unphased else span)
-    return pd.Series(spans, index=grouped.index, dtype=object)
+        key = (first, last, bool(unphased))
+        if key not in spans:
+            placed = () if first != first else (int(first), int(last))  # NaN: only unphased money
+            spans[key] = _span_words(*placed, unphased=bool(unphased))
+        said.append(spans[key])
+    return pd.Series(said, index=grouped.index, dtype=object)
 
 
 def year_span(years: Iterable[int]) -> str:
-    """Financial years (start years) as ``2020-21`` or ``2020-21 to 2022-23``; none: blank."""
+    """Financial years (start years) as ``2020-21`` or ``2020-21 to 2022-23``
+    (and ``unphased`` money), in the language in use; none: blank."""
     every = {int(y) for y in years}
-    unphased = UNPHASED in every
-    years = sorted(every - {UNPHASED})
+    placed = sorted(every - {UNPHASED})
+    return _span_words(*((placed[0], placed[-1]) if placed else ()), unphased=UNPHASED in every)
+
+
+def _span_words(*years: int, unphased: bool) -> str:
+    """``years`` (none, or the first and last start years) in words, with unphased money or not."""
     if not years:
-        return UNPHASED_LABEL if unphased else ""
-    span = fy_label(years[0]) if len(years) == 1 else f"{fy_label(years[0])} to {fy_label(years[-1])}"
-    return f"{span} and {UNPHASED_LABEL}" if unphased else span
+        return _(UNPHASED_WORD) if unphased else ""
+    first, last = years
+    if first == last:
+        if unphased:
+            return _("{year} and unphased", year=fy_label(first))
+        return fy_label(first)
+    if unphased:
+        return _("{first} to {last} and unphased", first=fy_label(first), last=fy_label(last))
+    return _("{first} to {last}", first=fy_label(first), last=fy_label(last))
 
 
 def register(
@@ -337,9 +352,10 @@ def _shown(
 
 
 def kept_register(data: TrackerData, announcements: pd.DataFrame, version: int, filters: Filters) -> pd.DataFrame:
-    """``register(data, announcements, filters)``, worked out once and kept with
-    ``data`` (``version``: the data version ``announcements`` were read at)."""
-    return data.remember(("register", version, filters), lambda: register(data, announcements, filters))
+    """``register(data, announcements, filters)``, worked out once per language
+    and kept with ``data`` (``version``: the data version ``announcements`` were read at)."""
+    key = ("register", version, filters, current())
+    return data.remember(key, lambda: register(data, announcements, filters))
 
 
 def kept_search(
@@ -353,8 +369,9 @@ def kept_search(
     """``search`` of the kept register, itself kept (the last few searches
     are a page's reruns: a selection, a page number)."""
     frame = kept_register(data, announcements, version, filters)
+    # The words searched are the same in every language (the years, said in words, are not searched).
     folded = data.remember(("register words", version, filters), lambda: _words(frame))
-    key = (version, filters, text or "", tuple(statuses or ()))
+    key = (version, filters, current(), text or "", tuple(statuses or ()))
     return data.remember_recent("register searches", key, lambda: search(frame, text, statuses, words=folded))
 
 
@@ -412,10 +429,10 @@ def pick_labels(frame: pd.DataFrame) -> dict[str, str]:
 
 
 def said_date(day) -> str:
-    """``25 October 2019``; ``undated`` when the statement gave no date."""
+    """``25 October 2019`` (``25 Hydref 2019``); ``undated`` when the statement gave no date."""
     if day is None or (not isinstance(day, date) and pd.isna(day)):
-        return "undated"
-    return f"{day:%-d %B %Y}"
+        return _("undated")
+    return long_date(day)
 
 
 def optional_text(value) -> str | None:
@@ -426,27 +443,29 @@ def optional_text(value) -> str | None:
 def register_table(frame: pd.DataFrame) -> Table:
     """The register as shown, as a finance table (``tracker.files.exports`` writes it)."""
     columns = {
-        "ref": ("ref", "Ref"),
-        "announced_on": ("announced_on", "Announced on"),
-        "title": ("title", "Title"),
-        "funder": ("funder", "Funder"),
-        "recipients": ("recipients", "Recipients"),
-        "commitments": ("commitments", "Commitments"),
-        "years": ("financial_years", "Financial years"),
-        "headline_pence": ("headline", "Headline"),
-        "qualifier": ("headline_qualifier", "Headline is"),
-        "new_money_pence": ("new_money", "New money"),
-        "statuses": ("statuses", "Status"),
-        "source_url": ("source_url", "Source"),
+        "ref": ("ref", _("Ref")),
+        "announced_on": ("announced_on", _("Announced on")),
+        "title": ("title", _("Title")),
+        "funder": ("funder", _("Funder")),
+        "recipients": ("recipients", _("Recipients")),
+        "commitments": ("commitments", _("Commitments")),
+        "years": ("financial_years", _("Financial years")),
+        "headline_pence": ("headline", _("Headline")),
+        "qualifier": ("headline_qualifier", _("Headline is")),
+        "new_money_pence": ("new_money", _("New money")),
+        "statuses": ("statuses", _("Status")),
+        "source_url": ("source_url", _("Source")),
     }
     return titled_table(
         "announcements",
-        "Announcements",
+        _("Announcements"),
         frame,
         columns,
         notes=(
-            "Headline: the amounts announced in the financial years shown. New money leaves out "
-            "re-announcements, which are counted once.",
+            _(
+                "Headline: the amounts announced in the financial years shown. New money leaves out "
+                "re-announcements, which are counted once."
+            ),
         ),
     )
 
@@ -454,7 +473,8 @@ def register_table(frame: pd.DataFrame) -> Table:
 def titled_table(
     name: str, title: str, frame: pd.DataFrame, columns: dict[str, tuple[str, str]], notes: tuple[str, ...] = ()
 ) -> Table:
-    """A ``Table`` of ``frame``'s ``columns`` ({column: (file header, title)}); money columns end in _pence."""
+    """A ``Table`` of ``frame``'s ``columns`` ({column: (file header, title)}); money columns end in _pence.
+    The file headers stay English (a CSV reads the same in either language); titles are for people."""
     out = frame[list(columns)].rename(columns={c: header for c, (header, _) in columns.items()}).reset_index(drop=True)
     return Table(
         name=name,

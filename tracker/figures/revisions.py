@@ -22,23 +22,25 @@ import pandas as pd
 
 from tracker.core.fiscal import fy_label
 from tracker.core.money import format_pounds, to_decimal
-from tracker.core.phrases import changed
+from tracker.core.vocabulary import in_words
 from tracker.figures.finance_tables import TOTAL
 from tracker.files.table import Table
+from tracker.i18n import N_, _, ngettext
 
+# Headings for people (shown as _(title)); the keys are the CSV's column names.
 COMPARISON_TITLES = {
-    "financial_year": "Financial year",
-    "original": "Original",
-    "revised": "Revised",
-    "change": "Change",
+    "financial_year": N_("Financial year"),
+    "original": N_("Original"),
+    "revised": N_("Revised"),
+    "change": N_("Change"),
 }
 COMPARISON_MONEY = ("original", "revised", "change")
 HISTORY_TITLES = {
-    "revised_at": "When (UTC)",
-    "actor": "Who",
-    "reason": "Reason",
-    "reason_text": "Reason given",
-    "changed": "What changed",
+    "revised_at": N_("When (UTC)"),
+    "actor": N_("Who"),
+    "reason": N_("Reason"),
+    "reason_text": N_("Reason given"),
+    "changed": N_("What changed"),
 }
 
 
@@ -69,12 +71,12 @@ def comparison_table(frame: pd.DataFrame, ref: str) -> Table:
     table = pd.concat([rows, total], ignore_index=True).astype({c: "int64" for c in COMPARISON_MONEY})
     return Table(
         name=f"original-and-revised-{ref}",
-        title=f"{ref}: original and revised",
+        title=_("{ref}: original and revised", ref=ref),
         frame=table,
-        titles=dict(COMPARISON_TITLES),
+        titles={column: _(title) for column, title in COMPARISON_TITLES.items()},
         money_columns=COMPARISON_MONEY,
         total_row=True,
-        notes=("Original is the profile as first committed; change is revised minus original.",),
+        notes=(_("Original is the profile as first committed; change is revised minus original."),),
     )
 
 
@@ -88,21 +90,25 @@ def _schedule(terms: Mapping) -> dict[str, int]:
 
 
 def what_changed(before: Mapping, after: Mapping) -> str:
-    """One revision in words: the kind if it changed, each year whose money
-    changed, then the total, e.g. ``2020-21 changed from £1,000,000 to £0;
-    2022-23 changed from £0 to £2,000,000; Total changed from £1,000,000 to
-    £2,000,000``."""
+    """One revision in words (as ``tracker.core.phrases.changed`` says a
+    change), in the language in use: the kind if it changed, each year whose
+    money changed, then the total, e.g. ``2020-21 changed from £1,000,000 to
+    £0; 2022-23 changed from £0 to £2,000,000; Total changed from £1,000,000
+    to £2,000,000``."""
     parts = []
     if before.get("kind") != after.get("kind"):
-        parts.append(changed("kind", str(before.get("kind")), str(after.get("kind"))))
+        kinds = {"before": in_words(str(before.get("kind"))), "after": in_words(str(after.get("kind")))}
+        parts.append(_("Kind changed from {before} to {after}", **kinds))
     old, new = _schedule(before), _schedule(after)
     for label in sorted(set(old) | set(new)):
         if old.get(label, 0) != new.get(label, 0):
-            parts.append(changed(label, format_pounds(old.get(label, 0)), format_pounds(new.get(label, 0))))
+            money = {"before": format_pounds(old.get(label, 0)), "after": format_pounds(new.get(label, 0))}
+            parts.append(_("{year} changed from {before} to {after}", year=label, **money))
     old_total, new_total = sum(old.values()), sum(new.values())
     if old_total != new_total:
-        parts.append(changed("total", format_pounds(old_total), format_pounds(new_total)))
-    return "; ".join(parts) or "no change to the money by year"
+        totals = {"before": format_pounds(old_total), "after": format_pounds(new_total)}
+        parts.append(_("Total changed from {before} to {after}", **totals))
+    return "; ".join(parts) or _("no change to the money by year")
 
 
 def history(frame: pd.DataFrame) -> pd.DataFrame:
@@ -113,7 +119,7 @@ def history(frame: pd.DataFrame) -> pd.DataFrame:
         {
             "revised_at": pd.Series(frame["revised_at"], dtype="datetime64[us, UTC]").reset_index(drop=True),
             "actor": [str(a) for a in frame["actor"]],
-            "reason": [str(r) for r in frame["reason"]],
+            "reason": [in_words(str(r)) for r in frame["reason"]],
             "reason_text": [
                 "" if t is None or (not isinstance(t, str) and pd.isna(t)) else str(t) for t in frame["reason_text"]
             ],
@@ -129,18 +135,14 @@ def describe_profile(by_year: Mapping[int, int]) -> str:
     ``nothing``."""
     years = sorted(y for y, p in by_year.items() if p)
     if not years:
-        return "nothing"
+        return _("nothing")
     amounts = [int(by_year[y]) for y in years]
     if len(years) == 1:
-        return f"{format_pounds(amounts[0])} in {fy_label(years[0])}"
-    span = f"from {fy_label(years[0])} to {fy_label(years[-1])}"
+        return _("{amount} in {year}", amount=format_pounds(amounts[0]), year=fy_label(years[0]))
+    span = {"first": fy_label(years[0]), "last": fy_label(years[-1])}
     if len(set(amounts)) == 1 and years == list(range(years[0], years[-1] + 1)):
-        return f"{format_pounds(amounts[0])} a year {span}"
-    return f"{format_pounds(sum(amounts))} in all {span}"
-
-
-def _plural(n: int) -> str:
-    return f"{n} revision" if n == 1 else f"{n} revisions"
+        return _("{amount} a year from {first} to {last}", amount=format_pounds(amounts[0]), **span)
+    return _("{amount} in all from {first} to {last}", amount=format_pounds(sum(amounts)), **span)
 
 
 def summary(ref: str, frame: pd.DataFrame, revisions: pd.DataFrame) -> str:
@@ -154,10 +156,22 @@ def summary(ref: str, frame: pd.DataFrame, revisions: pd.DataFrame) -> str:
     original = {int(y): int(p) for y, p in zip(frame["financial_year"], frame["original_pence"])}
     revised = {int(y): int(p) for y, p in zip(frame["financial_year"], frame["revised_pence"])}
     count = len(revisions)
+    now = describe_profile(revised)
     if count == 0:
-        return f"{ref} is {describe_profile(revised)} and has not been revised."
-    reasons = ", ".join(dict.fromkeys(str(r) for r in revisions["reason"]))
-    after = f"after {_plural(count)} ({reasons})"
+        return _("{ref} is {now} and has not been revised.", ref=ref, now=now)
+    reasons = ", ".join(in_words(reason) for reason in dict.fromkeys(str(r) for r in revisions["reason"]))
+    values = {"ref": ref, "now": now, "count": format(count, ","), "reasons": reasons}
     if {y: p for y, p in original.items() if p} == {y: p for y, p in revised.items() if p}:
-        return f"{ref} is {describe_profile(revised)}, as first committed, {after}."
-    return f"{ref} was {describe_profile(original)}; it is now {describe_profile(revised)} {after}."
+        return ngettext(
+            "{ref} is {now}, as first committed, after {count} revision ({reasons}).",
+            "{ref} is {now}, as first committed, after {count} revisions ({reasons}).",
+            count,
+            **values,
+        )
+    return ngettext(
+        "{ref} was {then}; it is now {now} after {count} revision ({reasons}).",
+        "{ref} was {then}; it is now {now} after {count} revisions ({reasons}).",
+        count,
+        then=describe_profile(original),
+        **values,
+    )

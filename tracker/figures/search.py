@@ -12,30 +12,41 @@ second, once per change of the data, and a search tens of milliseconds
 
 Search ignores the sidebar's filters: it finds what exists, and each result
 is a link to its own page (``Result.address``: an address of docs/links.md).
+
+The index is kept for everyone (the Search page keeps it until the data
+changes), so it holds no words in any one language: each kind keeps what its
+results' labels and details are made from, and ``search`` says them, for the
+few records it lists, in the language in use.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
+from typing import Any
 from urllib.parse import urlencode
 
 import numpy as np
 import pandas as pd
 
+from tracker.core.languages import ENGLISH
 from tracker.core.places import principal_areas
 from tracker.figures.areas import NOT_STATED, area_label, kept_area_rows
 from tracker.figures.data import TrackerData
 from tracker.figures.filters import NO_PROGRAMME
+from tracker.i18n import N_, _, ngettext, speaking
+from tracker.i18n.dates import short_date
 
 KINDS = ("announcements", "commitments", "organisations", "programmes", "places")
-KIND_LABELS = {
-    "announcements": "Announcements",
-    "commitments": "Commitments",
-    "organisations": "Organisations",
-    "programmes": "Programmes",
-    "places": "Places",
+KIND_LABELS = {  # headings: shown as _(KIND_LABELS[kind])
+    "announcements": N_("Announcements"),
+    "commitments": N_("Commitments"),
+    "organisations": N_("Organisations"),
+    "programmes": N_("Programmes"),
+    "places": N_("Places"),
 }
 SHOWN_AT_MOST = 20  # results listed per kind; the rest are counted
 WORDS_AT_MOST = 12  # words of a search used; more add nothing but time
@@ -55,16 +66,24 @@ def words(text: str) -> list[str]:
     return list(dict.fromkeys(_WORD.findall(fold(text))))[:WORDS_AT_MOST]
 
 
+def _as_it_is(value: Any) -> str:
+    return str(value)
+
+
 @dataclass(frozen=True)
 class Kind:
     """One kind of record, searchable: per record a label, a detail and where
-    it opens (the page's address, its query), and its folded text."""
+    it opens (the page's address, its query), and its folded text. The label
+    and detail are what ``say_label`` and ``say_detail`` put in words (in
+    the language in use, when a result is listed); by default, as they are."""
 
     page: str  # the address of the page each record opens on (docs/links.md)
     label: pd.Series
     detail: pd.Series
     query: pd.Series  # the query naming the record on that page: {key: value}
     text: np.ndarray  # object array of folded strings
+    say_label: Callable[[Any], str] = _as_it_is
+    say_detail: Callable[[Any], str] = _as_it_is
 
 
 @dataclass(frozen=True)
@@ -98,14 +117,23 @@ def _joined(*columns: pd.Series) -> np.ndarray:
 def _announcements(announcements: pd.DataFrame) -> Kind:
     a = announcements
     dated = pd.to_datetime(a["announced_on"], errors="coerce")
-    when = dated.dt.strftime("%-d %b %Y").fillna("undated")
+    days = [None if pd.isna(day) else day.date() for day in dated]
     return Kind(
         page="announcements",
         label=a["ref"] + ": " + a["title"].fillna(""),
-        detail=when + ", " + a["funder"].fillna(""),
+        detail=pd.Series(list(zip(days, a["funder"].fillna(""))), index=a.index, dtype=object),
         query=a["ref"].map(lambda ref: {"ref": ref}),
         text=_joined(a["ref"], a["title"], a["funder"], a["made_by"], a["quote"], a["notes"]),
+        say_detail=_announced,
     )
+
+
+def _announced(detail: tuple[date | None, str]) -> str:
+    """``25 Oct 2019, Welsh Government``; ``undated, ...`` when the statement gave no date."""
+    day, funder = detail
+    if isinstance(day, date):
+        return _("{day}, {funder}", day=short_date(day), funder=funder)
+    return _("undated, {funder}", funder=funder)
 
 
 def _commitments(data: TrackerData) -> Kind:
@@ -113,10 +141,19 @@ def _commitments(data: TrackerData) -> Kind:
     return Kind(
         page="announcements",
         label=c["ref"] + ": " + c["purpose"].fillna(""),
-        detail=c["recipient"].fillna("no recipient named") + ", announced in " + c["announcement_ref"],
+        detail=pd.Series(list(zip(c["recipient"], c["announcement_ref"])), index=c.index, dtype=object),
         query=c["announcement_ref"].map(lambda ref: {"ref": ref}),
         text=_joined(c["ref"], c["purpose"], c["recipient"], c["programme"], c["title"], c["quote"]),
+        say_detail=_committed,
     )
+
+
+def _committed(detail: tuple[str | None, str]) -> str:
+    """``Welsh councils, announced in A1``; ``no recipient named, ...``."""
+    recipient, announcement = detail
+    if isinstance(recipient, str):
+        return _("{recipient}, announced in {announcement}", recipient=recipient, announcement=announcement)
+    return _("no recipient named, announced in {announcement}", announcement=announcement)
 
 
 def organisation_key(organisation_id: int, identifier: str) -> str:
@@ -132,10 +169,21 @@ def _organisations(organisations: pd.DataFrame) -> Kind:
     return Kind(
         page="organisations",
         label=o["name"],
-        detail=identifier.replace("", "no identifier") + o["other_names"].map(lambda n: f"; also {n}" if n else ""),
+        detail=pd.Series(list(zip(identifier, o["other_names"])), index=o.index, dtype=object),
         query=pd.Series([{"id": key} for key in keys], index=o.index, dtype=object),
         text=_joined(o["name"], o["identifier"], o["other_names"]),
+        say_detail=_known_as,
     )
+
+
+def _known_as(detail: tuple[str, str | None]) -> str:
+    """``GB-CHC-1234567; also WLGA``; ``no identifier`` when it has none."""
+    identifier, other_names = detail
+    if isinstance(other_names, str) and other_names:
+        if identifier:
+            return _("{identifier}; also {names}", identifier=identifier, names=other_names)
+        return _("no identifier; also {names}", names=other_names)
+    return identifier or _("no identifier")
 
 
 def _programmes(data: TrackerData) -> Kind:
@@ -145,10 +193,15 @@ def _programmes(data: TrackerData) -> Kind:
     return Kind(
         page="overview",
         label=series,
-        detail=series.map(lambda name: f"{counts.get(name, 0):,} commitment{'s' if counts.get(name, 0) != 1 else ''}"),
+        detail=series.map(lambda name: int(counts.get(name, 0))),
         query=series.map(lambda name: {"programme": name}),
         text=_joined(series),
+        say_detail=_commitments_counted,
     )
+
+
+def _commitments_counted(count: int) -> str:
+    return ngettext("{count} commitment", "{count} commitments", count, count=format(count, ","))
 
 
 def _places(data: TrackerData) -> Kind:
@@ -157,12 +210,16 @@ def _places(data: TrackerData) -> Kind:
     welsh = {code: area.name_cy for code, area in principal_areas().items()}
     series = pd.Series(codes, dtype=object)
     with_money = set(named["area"])
+    with speaking(ENGLISH):  # English names, and (below) the Welsh: found in either language
+        english = series.map(area_label)
     return Kind(
         page="areas",
-        label=series.map(area_label),
-        detail=series.map(lambda code: "money recorded" if code in with_money else "no money recorded"),
+        label=series,
+        detail=series.map(lambda code: code in with_money),
         query=series.map(lambda code: {"code": code}),
-        text=_joined(series, series.map(area_label), series.map(lambda code: welsh.get(code, ""))),
+        text=_joined(series, english, series.map(lambda code: welsh.get(code, ""))),
+        say_label=lambda code: area_label(str(code)),
+        say_detail=lambda has_money: _("money recorded") if has_money else _("no money recorded"),
     )
 
 
@@ -201,7 +258,7 @@ def search(index: SearchIndex, text: str) -> list[Found]:
         if len(hits):
             first = hits[:SHOWN_AT_MOST]
             results = [
-                Result(str(label), str(detail), kind.page, dict(query))
+                Result(kind.say_label(label), kind.say_detail(detail), kind.page, dict(query))
                 for label, detail, query in zip(
                     kind.label.iloc[first], kind.detail.iloc[first], kind.query.iloc[first], strict=True
                 )

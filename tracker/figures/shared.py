@@ -13,6 +13,11 @@ checked the first time it is read again, and a TrackerData's own frames are
 checked each time a new figure is worked out from them; a value changed in
 place raises ``SharedValueChanged`` naming what it was. Off, it costs
 nothing.
+
+What is kept is shared by people reading in different languages too: a
+figure holding words (a sentence, a label) is kept once per language
+(``per_data_in_language``), or keeps what the words are made from and says
+them when asked (``tracker.i18n``: the language belongs to the run).
 """
 
 from __future__ import annotations
@@ -27,6 +32,8 @@ from typing import Any, ParamSpec, TypeVar
 
 import numpy as np
 import pandas as pd
+
+from tracker import i18n
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -106,6 +113,19 @@ def per_data(function: Callable[P, T]) -> Callable[P, T]:
     def kept(*args: Any, **kwargs: Any) -> Any:
         data, rest = args[0], args[1:]
         key = (function.__module__, function.__qualname__, rest, tuple(sorted(kwargs.items())))
+        return data.remember(key, lambda: function(*args, **kwargs))
+
+    return kept
+
+
+def per_data_in_language(function: Callable[P, T]) -> Callable[P, T]:
+    """``per_data``, kept once per language: for a figure that holds words
+    (a label, a sentence) in the language of the run that worked it out."""
+
+    @functools.wraps(function)
+    def kept(*args: Any, **kwargs: Any) -> Any:
+        data, rest = args[0], args[1:]
+        key = (function.__module__, function.__qualname__, i18n.current(), rest, tuple(sorted(kwargs.items())))
         return data.remember(key, lambda: function(*args, **kwargs))
 
     return kept

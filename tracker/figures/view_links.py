@@ -30,6 +30,7 @@ import pandas as pd
 
 from tracker.core.fiscal import FinancialYear
 from tracker.figures.filters import Filters
+from tracker.i18n import N_, _, ngettext
 
 YEARS = "fy"
 RANGE = ".."
@@ -77,7 +78,7 @@ def from_params(params: Mapping[str, Sequence[str]], options: Mapping[str, list]
         chosen[name] = tuple(value for value in asked if value in known)
         unknown = [value for value in asked if value not in known]
         if unknown:
-            notes.append(f"No {key} {_quoted(unknown)} in the data: left out of the filters.")
+            notes.append(_(_NOT_IN_THE_DATA[key], values=_quoted(unknown)))
     filters = Filters(
         first,
         last,
@@ -95,14 +96,17 @@ def _years(
     if not asked or not years:
         return None, None
     text = asked[-1].strip()
-    low_text, _, high_text = text.partition(RANGE) if RANGE in text else (text, "", text)
+    low_text, _range, high_text = text.partition(RANGE) if RANGE in text else (text, "", text)
     try:
         low = FinancialYear.parse(low_text) if low_text else years[0]
         high = FinancialYear.parse(high_text) if high_text else years[-1]
     except ValueError:
         notes.append(
-            f"The financial years {text!r} are not years like 2021-22 or a range like 2020-21..2022-23: "
-            "showing every year."
+            _(
+                "The financial years {asked} are not years like 2021-22 or a range like 2020-21..2022-23: "
+                "showing every year.",
+                asked=repr(text),
+            )
         )
         return None, None
     if high < low:
@@ -110,14 +114,23 @@ def _years(
     kept_low, kept_high = max(low, years[0]), min(high, years[-1])
     if kept_low > kept_high:
         notes.append(
-            f"The data has no money in {_span(low, high)} (it runs from {years[0].label} to {years[-1].label}): "
-            "showing every year."
+            _(
+                "The data has no money in {asked} (it runs from {first} to {last}): showing every year.",
+                asked=_span(low, high),
+                first=years[0].label,
+                last=years[-1].label,
+            )
         )
         return None, None
     if (kept_low, kept_high) != (low, high):
         notes.append(
-            f"The data runs from {years[0].label} to {years[-1].label}: showing {_span(kept_low, kept_high)}, "
-            f"not {_span(low, high)}."
+            _(
+                "The data runs from {first} to {last}: showing {shown}, not {asked}.",
+                first=years[0].label,
+                last=years[-1].label,
+                shown=_span(kept_low, kept_high),
+                asked=_span(low, high),
+            )
         )
     if (kept_low, kept_high) == (years[0], years[-1]):
         return None, None  # every year: no filter
@@ -125,13 +138,26 @@ def _years(
 
 
 def _span(low: FinancialYear, high: FinancialYear) -> str:
-    return low.label if low == high else f"{low.label} to {high.label}"
+    return low.label if low == high else _("{first} to {last}", first=low.label, last=high.label)
 
 
 def _quoted(values: list[str]) -> str:
     shown = ", ".join(repr(value) for value in values[:NOTE_VALUES_AT_MOST])
     more = len(values) - NOTE_VALUES_AT_MOST
-    return f"{shown} and {more:,} more" if more > 0 else shown
+    if more <= 0:
+        return shown
+    return ngettext(
+        "{values} and {count} more", "{values} and {count} more", more, values=shown, count=format(more, ",")
+    )
+
+
+# What a note says of names an address asks for that the data does not hold, by the address's key.
+_NOT_IN_THE_DATA = {
+    "funder": N_("No funder {values} in the data: left out of the filters."),
+    "recipient": N_("No recipient {values} in the data: left out of the filters."),
+    "programme": N_("No programme {values} in the data: left out of the filters."),
+    "area": N_("No area {values} in the data: left out of the filters."),
+}
 
 
 def record_address(page: str, key: str, value: str) -> str:
@@ -156,9 +182,12 @@ def since_from_param(text: str, earliest: date, latest: date) -> tuple[date | No
     try:
         day = date.fromisoformat(text.strip())
     except ValueError:
-        return None, f"The date {text!r} in the address is not a day like 2026-11-03."
+        return None, _("The date {asked} in the address is not a day like 2026-11-03.", asked=repr(text))
     if not earliest <= day <= latest:
-        return None, (
-            f"The date {day.isoformat()} in the address is not between {earliest.isoformat()} and {latest.isoformat()}."
+        return None, _(
+            "The date {asked} in the address is not between {earliest} and {latest}.",
+            asked=day.isoformat(),
+            earliest=earliest.isoformat(),
+            latest=latest.isoformat(),
         )
     return day, None
