@@ -208,8 +208,8 @@ def link_groups(data: TrackerData) -> Links:
         target = ids.get_indexer(commitments[column].to_numpy()[rows].astype(ids.dtype))
         loose[rows[target < 0]] = True
         ends.append((rows[target >= 0], target[target >= 0]))
-    one = np.concatenate([a for a, _ in ends]) if ends else np.zeros(0, np.int64)
-    other = np.concatenate([b for _, b in ends]) if ends else np.zeros(0, np.int64)
+    one = np.concatenate([a for a, _b in ends]) if ends else np.zeros(0, np.int64)
+    other = np.concatenate([b for _a, b in ends]) if ends else np.zeros(0, np.int64)
     while len(one):  # each row takes the lowest row it is linked to, until none changes
         lowest = np.minimum(group[one], group[other])
         moved = group.copy()

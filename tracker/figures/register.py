@@ -475,13 +475,13 @@ def titled_table(
 ) -> Table:
     """A ``Table`` of ``frame``'s ``columns`` ({column: (file header, title)}); money columns end in _pence.
     The file headers stay English (a CSV reads the same in either language); titles are for people."""
-    out = frame[list(columns)].rename(columns={c: header for c, (header, _) in columns.items()}).reset_index(drop=True)
+    out = frame[list(columns)].rename(columns={c: header for c, (header, _title) in columns.items()}).reset_index(drop=True)
     return Table(
         name=name,
         title=title,
         frame=out,
         titles={header: t for header, t in columns.values()},
-        money_columns=tuple(header for c, (header, _) in columns.items() if c.endswith("_pence")),
+        money_columns=tuple(header for c, (header, _title) in columns.items() if c.endswith("_pence")),
         notes=notes,
     )
 
