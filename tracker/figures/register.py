@@ -475,7 +475,11 @@ def titled_table(
 ) -> Table:
     """A ``Table`` of ``frame``'s ``columns`` ({column: (file header, title)}); money columns end in _pence.
     The file headers stay English (a CSV reads the same in either language); titles are for people."""
-    out = frame[list(columns)].rename(columns={c: header for c, (header, _title) in columns.items()}).reset_index(drop=True)
+    out = (
+        frame[list(columns)]
+        .rename(columns={c: header for c, (header, _title) in columns.items()})
+        .reset_index(drop=True)
+    )
     return Table(
         name=name,
         title=title,
