@@ -20,5 +20,6 @@ def known(code: object) -> str | None:
     code = code.strip().lower()
     return code if code in NAMES else None
 
+
 # Translations a speaker of the language has not yet reviewed: the interface says so (docs/glossary-cy.md).
 AWAITING_REVIEW = frozenset({WELSH})
