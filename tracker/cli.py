@@ -18,6 +18,7 @@ from datetime import date
 from tracker import cli_backup, cli_imports, cli_users
 from tracker.allocation import prefer_quick_allocation
 from tracker.cli_common import Refused, open_database, print_problems
+from tracker.core.languages import DEFAULT, LANGUAGES, NAMES
 from tracker.core.vocabulary import GRANT_PLACINGS, REVISION_REASONS
 from tracker.core.vocabulary import ROLES as ROLE_NAMES
 
@@ -174,6 +175,14 @@ def build_parser() -> argparse.ArgumentParser:
         "--meeting", required=True, metavar="DATE", help="the day the meeting is held, e.g. 2026-11-27 or 27/11/2026"
     )
     pack.add_argument("--out", required=True, metavar="DIR", help="the folder to write into (made if missing)")
+    pack.add_argument(
+        "--language",
+        choices=LANGUAGES,
+        default=DEFAULT,
+        help="the language the pack is written in: "
+        + " or ".join(f"{code} ({name})" for code, name in NAMES.items())
+        + "; what this command prints stays in English",
+    )
 
     users = commands.add_parser(
         "users",
@@ -412,7 +421,7 @@ def cmd_review_pack(args) -> int:
     try:
         existing = review.meeting(engine, held_on)
         try:
-            paths = write_pack(engine, held_on, Path(args.out), actor=local_actor())
+            paths = write_pack(engine, held_on, Path(args.out), actor=local_actor(), language=args.language)
         except ValidationFailed as err:
             return print_problems(err.problems)
         except PermissionDenied as err:

@@ -190,3 +190,46 @@ def test_write_pack_in_process_returns_the_paths_it_wrote(demo: Engine, tmp_path
     assert paths[0].read_bytes().startswith(b"<!DOCTYPE html>")
     assert load_workbook(paths[1]).sheetnames[-1] == "About"
     assert not [p.name for p in (tmp_path / "new").iterdir() if p.name.startswith(".")]  # no temporary files left
+
+
+def test_language_cy_writes_the_pack_in_welsh_and_the_command_still_speaks_english(
+    demo: Engine, database_url: str, tmp_path: Path
+) -> None:
+    args = ("review-pack", "--meeting", "2026-11-27", "--language", "cy", "--out", str(tmp_path))
+
+    lines = ok(run_cli(database_url, *args, cwd=tmp_path))
+
+    html_path, xlsx_path = tmp_path / "review-pack-2026-11-27.html", tmp_path / "review-pack-2026-11-27.xlsx"
+    assert lines.splitlines() == [
+        "opened the review meeting of 2026-11-27 (figures as at 2026-11-27)",
+        f"wrote {html_path}",
+        f"wrote {xlsx_path}",
+    ]
+    text = html_path.read_text(encoding="utf-8")
+    assert '<html lang="cy">' in text
+    assert "<h1>Pecyn adolygu: cyfarfod 27 Tachwedd 2026</h1>" in text and "Prif ffigurau" in text
+    book = load_workbook(xlsx_path)
+    assert book.sheetnames[0] == "Ymrwymwyd a chyflawnwyd"
+    yearly = [[c.value for c in row] for row in book["Ymrwymwyd a chyflawnwyd"].iter_rows()]
+    assert yearly[0][:3] == ["Blwyddyn ariannol", "Ymrwymwyd", "Cyflawnwyd"]
+    assert [[r[0], *(pounds(v) for v in r[1:])] for r in yearly[1:-1]] == _totals(database_url, "2026-11-27", tmp_path)
+
+
+def test_a_refusal_is_said_in_english_whatever_the_language_of_the_pack(
+    demo: Engine, database_url: str, tmp_path: Path
+) -> None:
+    result = run_cli(
+        database_url, "review-pack", "--meeting", "2027-01-31", "--language", "cy", "--out", str(tmp_path), cwd=tmp_path
+    )
+
+    assert result.returncode == 1
+    assert "expected an as-at date on or before today" in result.stderr
+    assert "1 problem(s) found; nothing was changed." in result.stderr
+    assert _meetings(demo) == 0 and not list(tmp_path.glob("review-pack-*"))
+
+
+def test_an_unknown_language_is_refused(database_url: str, tmp_path: Path) -> None:
+    result = run_cli(
+        database_url, "review-pack", "--meeting", TODAY, "--language", "fr", "--out", str(tmp_path), cwd=tmp_path
+    )
+    assert result.returncode == 2 and "--language" in result.stderr and "'cy'" in result.stderr

@@ -9,14 +9,16 @@ this module knows no money type and no table.
 from __future__ import annotations
 
 from tracker.core.vocabulary import SPREAD_LABELS
+from tracker.i18n import _
 
 
 def changed(what: str, before: str, after: str) -> str:
     """One change in words, the one way the audit trail, an import's preview,
     the review's list of changes and a revision say it: ``Amount changed from
     £1,000,000 to £1,200,000``. ``what`` is the field as people call it; the
-    values are already written as people read them."""
-    return f"{what[:1].upper()}{what[1:]} changed from {before} to {after}"
+    values are already written as people read them (all three in the
+    language in use)."""
+    return _("{what} changed from {before} to {after}", what=what[:1].upper() + what[1:], before=before, after=after)
 
 
 def terms_phrase(

@@ -12,7 +12,9 @@ catalogue, for lists built when a module is imported (translate it with ``_``
 where it is shown). The language in use belongs to the run that asked for it
 (a ``ContextVar``: each Streamlit run and each request sets its own, so two
 people in two languages never see each other's): ``use(code)`` sets it,
-``speaking(code)`` for a block. Without either, English.
+``speaking(code)`` for a block. Without either, English. Work done later on
+another thread (a deferred download's callable, which Streamlit runs outside
+the run) does not inherit it: ``deferred`` binds the language in use now.
 
 What is never translated: data (names, titles, quoted words, as recorded),
 financial years (``2020-21``), and the column names of CSV files, which other
@@ -21,14 +23,17 @@ tools read and which re-import the same in either language.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from typing import ParamSpec, TypeVar
 
 from tracker.core.languages import DEFAULT, ENGLISH, known
 from tracker.i18n.catalogues import translations
 
 _language: ContextVar[str] = ContextVar("tracker_language", default=DEFAULT)
+P = ParamSpec("P")
+T = TypeVar("T")
 
 
 def current() -> str:
@@ -51,6 +56,19 @@ def speaking(code: str | None) -> Iterator[str]:
         yield _language.get()
     finally:
         _language.reset(token)
+
+
+def deferred(function: Callable[P, T], /, *args: P.args, **kwargs: P.kwargs) -> Callable[[], T]:
+    """``function(*args, **kwargs)`` to be called later, in the language in use
+    now: for ``st.download_button(data=...)``, whose callable Streamlit runs on
+    another thread, outside the run that chose the language."""
+    language = current()
+
+    def call() -> T:
+        with speaking(language):
+            return function(*args, **kwargs)
+
+    return call
 
 
 def _fill(message: str, values: dict[str, object]) -> str:

@@ -28,6 +28,9 @@ from tracker.i18n.catalogues import DOMAIN, TEMPLATE, po_path, read
 ROOT = Path(__file__).resolve().parents[2]
 SOURCES = ("dashboard", "tracker")  # the packages whose messages a person sees
 KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2)}
+# Python, and the Jinja2 templates (the review pack's), which call the same ``_`` and ``ngettext``.
+METHODS = [("**.py", "python"), ("**.j2", "jinja2.ext.babel_extract")]
+OPTIONS = {"**.j2": {"silent": "false"}}  # a template that does not parse fails the extraction, never skipped
 PROJECT = "funding-tracker"
 COPYRIGHT = "the funding tracker's authors"
 
@@ -39,7 +42,8 @@ def extract() -> Catalog:
     for package in SOURCES:
         found = extract_from_dir(
             ROOT / package,
-            method_map=[("**.py", "python")],
+            method_map=METHODS,
+            options_map=OPTIONS,
             keywords=KEYWORDS,
             comment_tags=("Translators:",),
             strip_comment_tags=True,

@@ -20,11 +20,11 @@ from typing import Any
 from tracker.core.fiscal import UNPHASED_LABEL
 from tracker.core.money import format_pounds, format_short
 from tracker.core.vocabulary import SPREAD_LABELS
+from tracker.i18n import _
 
 SPLIT = ("new_money", "unphased", "estimated")
 # The yearly figures a schema 2 snapshot adds to committed, delivered and variance.
 YEARLY_SPLIT = ("new_money", "estimated")
-ESTIMATED_WORDS = "estimated: placed in years by a chosen spread, not as announced"
 
 
 def money_split(figures: Mapping[str, Any]) -> dict[str, int] | None:
@@ -60,7 +60,7 @@ def yearly_figure(row: Mapping[str, Any], key: str) -> int:
 @dataclass(frozen=True)
 class Note:
     """A sentence about the money (``text``) and what it is about (``topic``:
-    ``New money``, ``Unphased``, ``Estimated``)."""
+    ``New money``, ``Unphased``, ``Estimated``), both in the language in use."""
 
     topic: str
     text: str
@@ -83,32 +83,46 @@ def money_notes(figures: Mapping[str, Any]) -> list[Note]:
         earlier = committed - split["new_money"]
         notes.append(
             Note(
-                "New money",
-                f"New money is {_amount(split['new_money'])} of the {format_short(committed)} committed: "
-                f"the other {format_short(earlier)} was announced before, so it is counted once but is not new money.",
+                _("New money"),
+                _(
+                    "New money is {amount} of the {committed} committed: the other {earlier} was announced before, "
+                    "so it is counted once but is not new money.",
+                    amount=_amount(split["new_money"]),
+                    committed=format_short(committed),
+                    earlier=format_short(earlier),
+                ),
             )
         )
     undated = sum(int(r.get("delivered") or 0) for r in figures.get("yearly", []) if is_unphased(r))
     if split["unphased"]:
         notes.append(
             Note(
-                "Unphased",
-                f"{_amount(split['unphased'])} of committed money is unphased: no financial year was stated for it. "
-                "It counts in every total and sits in the unphased row after the years; it is never placed in a "
-                "year by guess, and never counted as due.",
+                _("Unphased"),
+                _(
+                    "{amount} of committed money is unphased: no financial year was stated for it. It counts in "
+                    "every total and sits in the unphased row after the years; it is never placed in a year by "
+                    "guess, and never counted as due.",
+                    amount=_amount(split["unphased"]),
+                ),
             )
         )
     if undated:
         notes.append(
-            Note("Undated deliveries", f"{_amount(undated)} delivered has no date: it is in the unphased row.")
+            Note(
+                _("Undated deliveries"),
+                _("{amount} delivered has no date: it is in the unphased row.", amount=_amount(undated)),
+            )
         )
     if split["estimated"]:
         notes.append(
             Note(
-                "Estimated",
-                f"{_amount(split['estimated'])} of committed money is estimated: a multi-year total that the "
-                "announcement did not split by year, placed in years by a chosen spread (evenly, or by planned "
-                "dates). The years it sits in are our estimate, not what was announced.",
+                _("Estimated"),
+                _(
+                    "{amount} of committed money is estimated: a multi-year total that the announcement did not "
+                    "split by year, placed in years by a chosen spread (evenly, or by planned dates). The years it "
+                    "sits in are our estimate, not what was announced.",
+                    amount=_amount(split["estimated"]),
+                ),
             )
         )
     return notes
@@ -122,18 +136,21 @@ def _schema_1_notes(figures: Mapping[str, Any], committed: int) -> list[Note]:
         return []
     return [
         Note(
-            "Unphased",
-            f"{_amount(committed - in_years)} of committed money is in no year of these figures: it is counted in "
-            "the headline, but this snapshot was frozen before money with no year stated had a row of its own.",
+            _("Unphased"),
+            _(
+                "{amount} of committed money is in no year of these figures: it is counted in the headline, but "
+                "this snapshot was frozen before money with no year stated had a row of its own.",
+                amount=_amount(committed - in_years),
+            ),
         )
     ]
 
 
 def spread_words(spread: str | None) -> str | None:
-    """How a multi-year total was spread, in words; None when it was not."""
+    """How a multi-year total was spread, in words (in the language in use); None when it was not."""
     if not spread or spread == "none":
         return None
-    label = SPREAD_LABELS.get(spread, spread)
+    label = _(SPREAD_LABELS[spread]) if spread in SPREAD_LABELS else spread
     return label[:1].lower() + label[1:]
 
 
@@ -142,15 +159,15 @@ def how_counted(row: Mapping[str, Any]) -> str:
     plainly: new money in the years announced)."""
     parts = []
     if row.get("restates"):
-        parts.append(f"re-announces {row['restates']}: counted there")
+        parts.append(_("re-announces {ref}: counted there", ref=row["restates"]))
     if row.get("reannounces_earlier"):
-        parts.append("announced before: counted, not new money")
+        parts.append(_("announced before: counted, not new money"))
     if row.get("part_of"):
-        parts.append(f"share of {row['part_of']}: inside its pot, not added to it")
+        parts.append(_("share of {pot}: inside its pot, not added to it", pot=row["part_of"]))
     unphased = int(row.get("unphased") or 0)
     if unphased:
-        parts.append(f"{format_short(unphased)} unphased: no year stated")
+        parts.append(_("{amount} unphased: no year stated", amount=format_short(unphased)))
     spread = spread_words((row.get("terms") or {}).get("spread"))
     if spread:
-        parts.append(f"spread {spread}")
+        parts.append(_("spread {how}", how=spread))
     return "; ".join(parts)

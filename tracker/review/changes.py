@@ -25,12 +25,21 @@ import pandas as pd
 from tracker.core.money import format_pounds
 from tracker.core.phrases import changed
 from tracker.core.vocabulary import DELIVERY_KIND_ALIASES
-from tracker.review.meetings import status_label
+from tracker.i18n import N_, _
+from tracker.review.meetings import status_label, subject_words
+from tracker.review.snapshot import lateness_words
 
-NONE = "none"
-UNDATED = "undated"
+# The words of the list of changes are said in the language in use when it is made.
+NONE = N_("none")
+UNDATED = N_("undated")
+FIRST_REVIEW = N_("This is the first review: there is nothing earlier to compare with.")
 # A delivery's fields as the list of changes names them.
-_DELIVERY_WORDS = {"amount": "amount", "paid_on": "paid on", "commitment_ref": "commitment", "kind": "kind"}
+_DELIVERY_WORDS = {
+    "amount": N_("amount"),
+    "paid_on": N_("paid on"),
+    "commitment_ref": N_("commitment"),
+    "kind": N_("kind"),
+}
 
 
 @dataclass(frozen=True)
@@ -100,55 +109,56 @@ def _both(old: dict[str, Any], new: dict[str, Any], key: str) -> bool:
 
 def _commitment_difference(old: dict[str, Any], new: dict[str, Any]) -> str:
     parts = []
+    none = _(NONE)
     for key, words in (
-        ("terms", "terms"),
-        ("purpose", "purpose"),
-        ("recipient", "recipient"),
-        ("programme", "programme"),
-        ("status", "status"),
-        ("restates", "re-announces"),
+        ("terms", N_("terms")),
+        ("purpose", N_("purpose")),
+        ("recipient", N_("recipient")),
+        ("programme", N_("programme")),
+        ("status", N_("status")),
+        ("restates", N_("re-announces")),
     ):
         before, after = _blank(old.get(key)), _blank(new.get(key))
         if before != after:
             if key == "terms":
                 parts.append(_terms_difference(before or {}, after or {}))
             else:
-                parts.append(changed(words, before or NONE, after or NONE))
+                parts.append(changed(_(words), before or none, after or none))
     if _both(old, new, "part_of") and old["part_of"] != new["part_of"]:
-        parts.append(changed("share of", old["part_of"] or NONE, new["part_of"] or NONE))
+        parts.append(changed(_("share of"), old["part_of"] or none, new["part_of"] or none))
     if _both(old, new, "reannounces_earlier") and old["reannounces_earlier"] != new["reannounces_earlier"]:
-        parts.append("now announced before" if new["reannounces_earlier"] else "no longer announced before")
+        parts.append(_("now announced before") if new["reannounces_earlier"] else _("no longer announced before"))
     if _both(old, new, "areas") and old["areas"] != new["areas"]:
-        parts.append(changed("areas", ", ".join(old["areas"]) or NONE, ", ".join(new["areas"]) or NONE))
+        parts.append(changed(_("areas"), ", ".join(old["areas"]) or none, ", ".join(new["areas"]) or none))
     if old["committed"] != new["committed"]:
-        parts.append(changed("committed", format_pounds(old["committed"]), format_pounds(new["committed"])))
+        parts.append(changed(_("committed"), format_pounds(old["committed"]), format_pounds(new["committed"])))
     if _both(old, new, "new_money") and old["new_money"] != new["new_money"]:
-        parts.append(changed("new money", format_pounds(old["new_money"]), format_pounds(new["new_money"])))
+        parts.append(changed(_("new money"), format_pounds(old["new_money"]), format_pounds(new["new_money"])))
     return "; ".join(p for p in parts if p)
 
 
 def _terms_difference(old: dict[str, Any], new: dict[str, Any]) -> str:
     parts = []
     if old.get("kind") != new.get("kind"):
-        parts.append(changed("kind", str(old.get("kind")), str(new.get("kind"))))
+        parts.append(changed(_("kind"), str(old.get("kind")), str(new.get("kind"))))
     if old.get("amount") != new.get("amount"):
-        parts.append(changed("amount", format_pounds(old.get("amount") or 0), format_pounds(new.get("amount") or 0)))
+        parts.append(changed(_("amount"), format_pounds(old.get("amount") or 0), format_pounds(new.get("amount") or 0)))
     for key, words in (
-        ("first_year", "first year"),
-        ("years", "years"),
-        ("qualifier", "qualifier"),
-        ("uplift_bp", "uplift (basis points)"),
-        ("spread", "spread"),
-        ("planned_start", "planned start"),
-        ("planned_end", "planned end"),
+        ("first_year", N_("first year")),
+        ("years", N_("years")),
+        ("qualifier", N_("qualifier")),
+        ("uplift_bp", N_("uplift (basis points)")),
+        ("spread", N_("spread")),
+        ("planned_start", N_("planned start")),
+        ("planned_end", N_("planned end")),
     ):
         if _both(old, new, key) and old[key] != new[key]:
-            parts.append(changed(words, _unstated(old[key]), _unstated(new[key])))
+            parts.append(changed(_(words), _unstated(old[key]), _unstated(new[key])))
     before, after = old.get("profile") or {}, new.get("profile") or {}
     if before != after:
         years = sorted(set(before) | set(after))
         parts += [
-            changed(f"{y} profile", format_pounds(before.get(y, 0)), format_pounds(after.get(y, 0)))
+            changed(_("{year} profile", year=y), format_pounds(before.get(y, 0)), format_pounds(after.get(y, 0)))
             for y in years
             if before.get(y, 0) != after.get(y, 0)
         ]
@@ -156,25 +166,25 @@ def _terms_difference(old: dict[str, Any], new: dict[str, Any]) -> str:
 
 
 def _unstated(value: Any) -> str:
-    return "not stated" if value is None else str(value)
+    return _("not stated") if value is None else str(value)
 
 
 def _new_commitment(row: dict[str, Any]) -> str:
     """A commitment new since the last review, in words."""
     if row.get("restates"):
-        return f"re-announces {row['restates']} (no new money)"
-    what = f"committed {format_pounds(row['committed'])}"
+        return _("re-announces {ref} (no new money)", ref=row["restates"])
+    what = [_("committed {amount}", amount=format_pounds(row["committed"]))]
     if row.get("part_of"):
-        what += f", a share of {row['part_of']} (inside its pot, not added to it)"
+        what.append(_("a share of {pot} (inside its pot, not added to it)", pot=row["part_of"]))
     if row.get("reannounces_earlier"):
-        what += ", announced before (not new money)"
+        what.append(_("announced before (not new money)"))
     unphased = int(row.get("unphased") or 0)
     if unphased:
-        what += f", {format_pounds(unphased)} of it unphased (no year stated)"
+        what.append(_("{amount} of it unphased (no year stated)", amount=format_pounds(unphased)))
     estimated = int(row.get("estimated") or 0)
     if estimated:
-        what += f", {format_pounds(estimated)} of it in years estimated by a chosen spread"
-    return what
+        what.append(_("{amount} of it in years estimated by a chosen spread", amount=format_pounds(estimated)))
+    return ", ".join(what)
 
 
 MOVEMENTS = (
@@ -217,7 +227,7 @@ def changes(before: dict[str, Any] | None, after: dict[str, Any]) -> Changes:
     for ref, row in old_c.items():
         if ref not in new_c:
             commitments.append(
-                {"ref": ref, "purpose": row["purpose"], "change": "removed", "what": "no longer counted (deleted)"}
+                {"ref": ref, "purpose": row["purpose"], "change": "removed", "what": _("no longer counted (deleted)")}
             )
 
     old_d, new_d = _by_ref(_current_kinds(before["deliveries"])), _by_ref(_current_kinds(after["deliveries"]))
@@ -225,29 +235,31 @@ def changes(before: dict[str, Any] | None, after: dict[str, Any]) -> Changes:
     for ref, row in new_d.items():
         old = old_d.get(ref)
         if old is None:
+            values = {"amount": format_pounds(row["amount"]), "kind": row["kind"], "ref": row["commitment_ref"]}
             deliveries.append(
                 {
                     **row,
                     "change": "new",
-                    "what": f"{format_pounds(row['amount'])} {row['kind']} "
-                    + (f"on {row['paid_on']} " if row["paid_on"] else "undated ")
-                    + f"against {row['commitment_ref']}",
+                    "what": _("{amount} {kind} on {day} against {ref}", day=row["paid_on"], **values)
+                    if row["paid_on"]
+                    else _("{amount} {kind} undated against {ref}", **values),
                 }
             )
         elif old != row:
+            undated = _(UNDATED)
             diffs = [
                 changed(
-                    _DELIVERY_WORDS[k],
-                    format_pounds(old[k]) if k == "amount" else str(old[k] or UNDATED),
-                    format_pounds(row[k]) if k == "amount" else str(row[k] or UNDATED),
+                    _(_DELIVERY_WORDS[k]),
+                    format_pounds(old[k]) if k == "amount" else str(old[k] or undated),
+                    format_pounds(row[k]) if k == "amount" else str(row[k] or undated),
                 )
                 for k in _DELIVERY_WORDS
                 if old[k] != row[k]
             ]
-            deliveries.append({**row, "change": "changed", "what": "; ".join(diffs) or "details changed"})
+            deliveries.append({**row, "change": "changed", "what": "; ".join(diffs) or _("details changed")})
     for ref, row in old_d.items():
         if ref not in new_d:
-            deliveries.append({**row, "change": "removed", "what": "no longer counted (deleted)"})
+            deliveries.append({**row, "change": "removed", "what": _("no longer counted (deleted)")})
 
     old_m = _by_ref(before["milestones"])
     achieved, overdue = [], []
@@ -273,36 +285,45 @@ def changes(before: dict[str, Any] | None, after: dict[str, Any]) -> Changes:
 
 CHANGE_COLUMNS = ["what", "ref", "detail"]
 _WHAT = {
-    (kind, change): text
-    for kind in ("Commitment", "Delivery")
-    for change, text in (("new", f"New {kind.lower()}"), ("changed", f"{kind} changed"), ("removed", f"{kind} removed"))
+    ("commitment", "new"): N_("New commitment"),
+    ("commitment", "changed"): N_("Commitment changed"),
+    ("commitment", "removed"): N_("Commitment removed"),
+    ("delivery", "new"): N_("New delivery"),
+    ("delivery", "changed"): N_("Delivery changed"),
+    ("delivery", "removed"): N_("Delivery removed"),
 }
+
+
+def _achieved(m: dict[str, Any]) -> str:
+    lateness = lateness_words(m)
+    if lateness:
+        return _("{title}: achieved {day} ({lateness})", title=m["title"], day=m["achieved_on"], lateness=lateness)
+    return _("{title}: achieved {day}", title=m["title"], day=m["achieved_on"])
 
 
 def changes_table(found: Changes) -> pd.DataFrame:
     """Every change as one row: ``what`` (the kind of change), ``ref``,
-    ``detail`` in words, in the order the review reads them."""
+    ``detail`` in words (in the language in use), in the order the review reads them."""
     rows = []
-    rows += [("New announcement", a["ref"], f"{a['announced_on']}: {a['title']}") for a in found.new_announcements]
-    rows += [(_WHAT[("Commitment", c["change"])], c["ref"], f"{c['purpose']}: {c['what']}") for c in found.commitments]
-    rows += [(_WHAT[("Delivery", d["change"])], d["ref"], d["what"]) for d in found.deliveries]
+    rows += [(_("New announcement"), a["ref"], f"{a['announced_on']}: {a['title']}") for a in found.new_announcements]
+    rows += [
+        (_(_WHAT[("commitment", c["change"])]), c["ref"], f"{c['purpose']}: {c['what']}") for c in found.commitments
+    ]
+    rows += [(_(_WHAT[("delivery", d["change"])]), d["ref"], d["what"]) for d in found.deliveries]
+    rows += [(_("Milestone achieved"), m["ref"], _achieved(m)) for m in found.milestones_achieved]
     rows += [
         (
-            "Milestone achieved",
+            _("Milestone newly overdue"),
             m["ref"],
-            f"{m['title']}: achieved {m['achieved_on']}" + (f" ({m['lateness']})" if m["lateness"] else ""),
+            _("{title}: due {day}, {lateness}", title=m["title"], day=m["due_on"], lateness=lateness_words(m)),
         )
-        for m in found.milestones_achieved
-    ]
-    rows += [
-        ("Milestone newly overdue", m["ref"], f"{m['title']}: due {m['due_on']}, {m['lateness']}")
         for m in found.milestones_newly_overdue
     ]
     rows += [
         (
-            "Status",
-            s["subject"],
-            changed("status", status_label(s["before"]) if s["before"] else "no status", status_label(s["after"]))
+            _("Status"),
+            subject_words(s["subject"]),
+            changed(_("status"), status_label(s["before"]) if s["before"] else _("no status"), status_label(s["after"]))
             + f" ({s['assessed_on']}, {s['reviewer']})",
         )
         for s in found.status_changes
@@ -326,42 +347,81 @@ def movement_sentence(found: Changes) -> str:
     by = {m.name: m for m in found.movements}
     delivered, pct, variance = by["delivered"], by["pct_delivered"], by["variance"]
     if delivered.before is None:
-        return "This is the first review: there is nothing earlier to compare with."
+        return _(FIRST_REVIEW)
     parts = []
     if delivered.change:
-        verb = "rose" if delivered.change > 0 else "fell"
-        parts.append(f"Delivered {verb} by {format_pounds(abs(_pence(delivered.change)))}")
-        if pct.before is not None and pct.after is not None:
-            share = "rose" if pct.after > pct.before else "fell" if pct.after < pct.before else verb
-            if share == verb:
-                parts[-1] += f" (from {pct.before:.1%} to {pct.after:.1%} of committed)"
-            else:  # the money moved one way, its share of a committed total that moved more the other
-                more = "more" if share == "fell" else "less"
-                parts[-1] += (
-                    f", but as a share of committed it {share}, from {pct.before:.1%} to {pct.after:.1%}: "
-                    f"{more} was committed"
-                )
+        parts.append(_delivered_moved(abs(_pence(delivered.change)), delivered.change > 0, pct))
+    elif pct.after is not None and pct.before == pct.after:
+        parts.append(_("Delivered did not move ({share} of committed)", share=format(pct.after, ".1%")))
+    elif pct.before is not None and pct.after is not None:
+        parts.append(
+            _(
+                "Delivered did not move (from {before} to {after} of committed: more was committed)",
+                before=format(pct.before, ".1%"),
+                after=format(pct.after, ".1%"),
+            )
+        )
     else:
-        parts.append("Delivered did not move")
-        if pct.after is not None and pct.before == pct.after:
-            parts[-1] += f" ({pct.after:.1%} of committed)"
-        elif pct.before is not None and pct.after is not None:
-            parts[-1] += f" (from {pct.before:.1%} to {pct.after:.1%} of committed: more was committed)"
+        parts.append(_("Delivered did not move"))
     if variance.before is not None and variance.after is not None:
         if variance.before == variance.after:
-            parts.append(f"variance against what was due stayed at {format_pounds(_pence(variance.after))}")
+            parts.append(
+                _("variance against what was due stayed at {amount}", amount=format_pounds(_pence(variance.after)))
+            )
         else:
             parts.append(
-                f"variance against what was due moved from {format_pounds(_pence(variance.before))} "
-                f"to {format_pounds(_pence(variance.after))}"
+                _(
+                    "variance against what was due moved from {before} to {after}",
+                    before=format_pounds(_pence(variance.before)),
+                    after=format_pounds(_pence(variance.after)),
+                )
             )
-    for name, words in (("new_money", "new money"), ("unphased", "unphased money (no year stated)")):
+    for name in ("new_money", "unphased"):
         moved = by.get(name)
         if moved is None or moved.before is None or moved.after is None or moved.before == moved.after:
             continue  # not recorded in one of the snapshots (schema 1), or did not move
         before, after = _pence(moved.before), _pence(moved.after)
+        sentence = _MONEY_MOVED[(name, after > before)]
         parts.append(
-            f"{words} {'rose' if after > before else 'fell'} by {format_pounds(abs(after - before))}, "
-            f"from {format_pounds(before)} to {format_pounds(after)}"
+            _(
+                sentence,
+                amount=format_pounds(abs(after - before)),
+                before=format_pounds(before),
+                after=format_pounds(after),
+            )
         )
     return "; ".join(parts) + "."
+
+
+# How new money and unphased money moved: (figure, rose) -> the clause.
+_MONEY_MOVED = {
+    ("new_money", True): N_("new money rose by {amount}, from {before} to {after}"),
+    ("new_money", False): N_("new money fell by {amount}, from {before} to {after}"),
+    ("unphased", True): N_("unphased money (no year stated) rose by {amount}, from {before} to {after}"),
+    ("unphased", False): N_("unphased money (no year stated) fell by {amount}, from {before} to {after}"),
+}
+
+
+def _delivered_moved(amount: int, rose: bool, pct: Movement) -> str:
+    """How delivered money moved, and its share of committed with it (or, when
+    the share moved the other way, against it: more or less was committed)."""
+    money = format_pounds(amount)
+    if pct.before is None or pct.after is None:
+        return _("Delivered rose by {amount}", amount=money) if rose else _("Delivered fell by {amount}", amount=money)
+    shares = {"amount": money, "before": f"{pct.before:.1%}", "after": f"{pct.after:.1%}"}
+    share_rose = pct.after > pct.before if pct.after != pct.before else rose
+    if share_rose == rose:
+        if rose:
+            return _("Delivered rose by {amount} (from {before} to {after} of committed)", **shares)
+        return _("Delivered fell by {amount} (from {before} to {after} of committed)", **shares)
+    # The money moved one way, its share of a committed total that moved more the other.
+    if rose:
+        return _(
+            "Delivered rose by {amount}, but as a share of committed it fell, from {before} to {after}: "
+            "more was committed",
+            **shares,
+        )
+    return _(
+        "Delivered fell by {amount}, but as a share of committed it rose, from {before} to {after}: less was committed",
+        **shares,
+    )

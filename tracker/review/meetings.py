@@ -25,6 +25,8 @@ from db.models import Commitment, ProgressStatus, ReviewMeeting, ReviewSnapshot
 from db.session import read_session
 from tracker.figures.data import TrackerData
 from tracker.figures.shared import per_data
+from tracker.i18n import N_, _, current
+from tracker.i18n.dates import long_date
 
 PROGRAMME_PREFIX = "programme: "
 
@@ -37,24 +39,37 @@ class Rag:
     rag: str  # the RAG word: green, amber, red, blue, grey
     colour: str  # Okabe-Ito, readable on white
     icon: str  # a Material icon, so colour is never the only signal
+    label: str  # the words and the colour named, for people (a message: translate with ``_``)
 
 
+# The keys are the statuses as stored (``tracker.core.vocabulary.PROGRESS_STATUSES``): never translated.
 RAG = {
-    "on track": Rag("on track", "green", "#009E73", ":material/check_circle:"),
-    "at risk": Rag("at risk", "amber", "#E69F00", ":material/warning:"),
-    "off track": Rag("off track", "red", "#D55E00", ":material/error:"),
-    "stalled": Rag("stalled", "red", "#CC79A7", ":material/pause_circle:"),
-    "achieved": Rag("achieved", "blue", "#0072B2", ":material/verified:"),
-    "not started": Rag("not started", "grey", "#6B6B6B", ":material/radio_button_unchecked:"),
+    "on track": Rag("on track", "green", "#009E73", ":material/check_circle:", N_("On track (green)")),
+    "at risk": Rag("at risk", "amber", "#E69F00", ":material/warning:", N_("At risk (amber)")),
+    "off track": Rag("off track", "red", "#D55E00", ":material/error:", N_("Off track (red)")),
+    "stalled": Rag("stalled", "red", "#CC79A7", ":material/pause_circle:", N_("Stalled (red)")),
+    "achieved": Rag("achieved", "blue", "#0072B2", ":material/verified:", N_("Achieved (blue)")),
+    "not started": Rag("not started", "grey", "#6B6B6B", ":material/radio_button_unchecked:", N_("Not started (grey)")),
 }
+NO_STATUS = N_("No status yet")
 
 
 def status_label(status: str | None) -> str:
-    """'At risk (amber)': the words first, the colour named too."""
+    """'At risk (amber)': the words first, the colour named too, in the
+    language in use (a status the tracker does not know: as stored)."""
     if not status:
-        return "No status yet"
+        return _(NO_STATUS)
     rag = RAG.get(status)
-    return f"{status.capitalize()} ({rag.rag})" if rag else status.capitalize()
+    return _(rag.label) if rag else status.capitalize()
+
+
+def subject_words(subject: str) -> str:
+    """A status's subject as people read it: a commitment's ref, or
+    ``programme: Digital Fund`` in the language in use (the subject as stored
+    is the key)."""
+    if subject.startswith(PROGRAMME_PREFIX):
+        return _("programme: {programme}", programme=subject.removeprefix(PROGRAMME_PREFIX))
+    return subject
 
 
 # --- statuses ---------------------------------------------------------------------------
@@ -146,14 +161,19 @@ def status_history(engine: Engine, subject: str | None = None) -> pd.DataFrame:
     return pd.DataFrame(_status_rows(engine, subject=subject), columns=STATUS_COLUMNS)
 
 
-@per_data
 def subjects(data: TrackerData) -> dict[str, str]:
     """What a status can be given to: each commitment, then each programme
-    (subject -> label), as the form offers them."""
+    (subject -> label, in the language in use), as the form offers them."""
+    return _subjects(data, current())
+
+
+@per_data
+def _subjects(data: TrackerData, language: str) -> dict[str, str]:
+    """``subjects``, kept with ``data`` for each language (the labels are in it)."""
     commitments = data.commitments
     out = {ref: f"{ref} · {purpose}" for ref, purpose in zip(commitments["ref"], commitments["purpose"])}
     for programme in sorted({p for p in data.commitments["programme"] if isinstance(p, str) and p}):
-        out[PROGRAMME_PREFIX + programme] = f"Programme: {programme}"
+        out[PROGRAMME_PREFIX + programme] = _("Programme: {programme}", programme=programme)
     return out
 
 
@@ -185,8 +205,11 @@ class Meeting:
 
     @property
     def label(self) -> str:
-        name = f" · {self.title}" if self.title else ""
-        return f"{self.held_on.day} {self.held_on:%B %Y}{name} (figures as at {self.as_at.day} {self.as_at:%B %Y})"
+        """'3 June 2025 · Summer review (figures as at 1 June 2025)', in the language in use."""
+        held_on, as_at = long_date(self.held_on), long_date(self.as_at)
+        if self.title:
+            return _("{held_on} · {title} (figures as at {as_at})", held_on=held_on, title=self.title, as_at=as_at)
+        return _("{held_on} (figures as at {as_at})", held_on=held_on, as_at=as_at)
 
 
 MEETING_COLUMNS = ["held_on", "as_at", "title", "taken_at", "taken_by"]

@@ -6,9 +6,13 @@ on paper or offline.
   plotly.js inlined once, nothing fetched, print CSS.
 * ``xlsx_pack(meeting, previous, source)`` (``tracker.review.pack_xlsx``): the
   same tables as a workbook with an About sheet.
-* ``write_pack(engine, held_on, out_dir, actor=...)``: writes
+* ``write_pack(engine, held_on, out_dir, actor=..., language=...)``: writes
   ``review-pack-YYYY-MM-DD.html`` and ``.xlsx``, opening the meeting first
   (figures as at its own date) when none was held on that date.
+
+A pack is written in the language in use when it is asked for
+(``tracker.i18n``): the dashboard's download in the reader's language,
+``funding-tracker review-pack --language cy`` in Welsh.
 
 Everything reads the meeting's snapshot (``tracker.review.snapshot``), never
 the live data, so a pack written today for last year's meeting shows what that
@@ -23,6 +27,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
+from tracker.i18n import current, speaking
 from tracker.records.permissions import Actor
 from tracker.records.problems import ValidationFailed
 from tracker.review import meetings as review
@@ -79,21 +84,23 @@ def source_of(engine: Engine) -> str:
     return describe_source(engine.url.render_as_string(hide_password=False))
 
 
-def write_pack(engine: Engine, held_on: date, out_dir: Path, *, actor: Actor) -> list[Path]:
+def write_pack(
+    engine: Engine, held_on: date, out_dir: Path, *, actor: Actor, language: str | None = None
+) -> list[Path]:
     """Write ``review-pack-YYYY-MM-DD.html`` and ``.xlsx`` into ``out_dir``
     (made if missing) for the meeting held on ``held_on``, opening it first
-    if there is none; the paths written."""
+    if there is none; the paths written. The pack is in ``language`` (None:
+    the language in use); a refusal to open the meeting is not."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)  # first: a folder that cannot be made opens no meeting
     found, _ = ensure_meeting(engine, held_on, actor=actor)
     previous = review.previous_meeting(engine, held_on)
     source = source_of(engine)
     html_name, xlsx_name = pack_names(held_on)
+    with speaking(language or current()):
+        files = ((html_name, html_pack(found, previous, source)), (xlsx_name, xlsx_pack(found, previous, source)))
     written = []
-    for name, content in (
-        (html_name, html_pack(found, previous, source)),
-        (xlsx_name, xlsx_pack(found, previous, source)),
-    ):
+    for name, content in files:
         path = out_dir / name
         _write_atomically(path, content)
         written.append(path)

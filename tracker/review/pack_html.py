@@ -14,6 +14,11 @@ Money stays integer pence until it is formatted: exact (``£1,234,567.89``) in
 tables, short (``£1.2m``) in the headline. New money, unphased and estimated
 money are shown, and said in words, when the snapshot records them
 (``tracker.review.as_said``).
+
+The pack is written in the language in use when it is asked for: every word
+of it goes through ``tracker.i18n`` (the template calls the same ``_`` and
+``ngettext``, and its messages are extracted with the code's), dates are
+said in that language and the document's ``lang`` follows it.
 """
 
 from __future__ import annotations
@@ -26,21 +31,37 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
+import tracker.i18n
 from tracker.core.fiscal import UNPHASED_LABEL
+from tracker.core.languages import ENGLISH
 from tracker.core.money import format_pounds, format_short
 from tracker.figures.finance_tables import COMMITTED_NOTE, TOTAL
 from tracker.figures.table_cells import percent  # one decimal; a share of nothing is a dash
+from tracker.i18n import _
+from tracker.i18n.dates import long_date, short_date
 from tracker.review import as_said, snapshot
 from tracker.review import changes as review_changes
-from tracker.review.meetings import RAG, Meeting
+from tracker.review.meetings import RAG, Meeting, subject_words
 from tracker.review.pack_chart import CHART_ID, chart_html, plotly_js, yearly_figure
-from tracker.review.pack_model import ESTIMATED_NOTE, UNPHASED_NOTE, Pack, status_words, taken_words, yearly_table
+from tracker.review.pack_model import (
+    CHANGE_TITLES,
+    COMMITMENT_TITLES,
+    ESTIMATED_NOTE,
+    MILESTONE_TITLES,
+    STATUS_TITLES,
+    UNPHASED_NOTE,
+    Pack,
+    status_words,
+    taken_words,
+    yearly_table,
+)
 
 __all__ = ["CHART_ID", "html_pack", "is_web_address", "plotly_js", "yearly_figure"]
 
 TEMPLATE = "pack.html.j2"
 NO_STATUS_COLOUR = "#FFFFFF"
-FIRST_REVIEW = "This is the first review: there is nothing earlier to compare with."
+# The document's language as its ``lang`` says it: British English, or Welsh.
+DOCUMENT_LANGUAGE = {ENGLISH: "en-GB"}
 
 # Nothing may be fetched: scripts and styles are inline, images only data: URIs.
 CONTENT_SECURITY_POLICY = (
@@ -62,15 +83,10 @@ def exact_money(pence: int) -> str:
 
 
 def short_day(value: str | date | None) -> str:
-    """``2024-01-31`` -> ``31 Jan 2024``; blank stays blank."""
+    """``2024-01-31`` -> ``31 Jan 2024`` (``31 Ion 2024``); blank stays blank."""
     if not value:
         return ""
-    day = date.fromisoformat(value) if isinstance(value, str) else value
-    return f"{day.day} {day:%b %Y}"
-
-
-def long_day(day: date) -> str:
-    return f"{day.day} {day:%B %Y}"
+    return short_date(date.fromisoformat(value) if isinstance(value, str) else value)
 
 
 def status_colour(status: str | None) -> str:
@@ -121,7 +137,13 @@ class HtmlTable:
     columns: tuple[Column, ...]
     rows: tuple[Row, ...] = ()
     total: Row | None = None
-    empty: str = "Nothing to show."
+    empty: str = ""
+
+
+def _columns(titles: dict[str, str], *names: str, numeric: tuple[str, ...] = ()) -> tuple[Column, ...]:
+    """The columns ``names`` with their headings (the workbook's, ``tracker.review.pack_model``) in the
+    language in use; ``numeric`` ones right-aligned."""
+    return tuple(Column(_(titles[name]), name in numeric) for name in names)
 
 
 def _row(*cells: Cell | str | None, css: str = "") -> Row:
@@ -144,10 +166,10 @@ def link_cell(url: str | None) -> Cell:
 def _facts(pack: Pack) -> list[tuple[str, str]]:
     m = pack.meeting
     return [
-        ("Meeting held on", long_day(m.held_on)),
-        ("Figures as at", long_day(m.as_at)),
-        ("Snapshot taken", f"{taken_words(m.taken_at)} by {m.taken_by}"),
-        ("Compared with", pack.compared_with()),
+        (_("Meeting held on"), long_date(m.held_on)),
+        (_("Figures as at"), long_date(m.as_at)),
+        (_("Snapshot taken"), _("{moment} by {name}", moment=taken_words(m.taken_at), name=m.taken_by)),
+        (_("Compared with"), pack.compared_with()),
     ]
 
 
@@ -155,49 +177,57 @@ def _headline(pack: Pack) -> list[tuple[str, str, str]]:
     h = pack.head
     variance = int(h["variance"])
     split = as_said.money_split(pack.figures)
-    cards = [("Committed", pack.committed_headline(), exact_money(h["committed"]))]
+    cards = [(_("Committed"), pack.committed_headline(), exact_money(h["committed"]))]
     if split is not None:
         if split["new_money"] != int(h["committed"]):
             cards.append(
                 (
-                    "New money",
+                    _("New money"),
                     format_short(split["new_money"]),
-                    f"{exact_money(split['new_money'])}: not announced before",
+                    _("{amount}: not announced before", amount=exact_money(split["new_money"])),
                 )
             )
         if split["unphased"]:
             cards.append(
-                ("Unphased", format_short(split["unphased"]), f"{exact_money(split['unphased'])}: no year stated")
+                (
+                    _("Unphased"),
+                    format_short(split["unphased"]),
+                    _("{amount}: no year stated", amount=exact_money(split["unphased"])),
+                )
             )
         if split["estimated"]:
             cards.append(
                 (
-                    "Estimated",
+                    _("Estimated"),
                     format_short(split["estimated"]),
-                    f"{exact_money(split['estimated'])}: years by a chosen spread",
+                    _("{amount}: years by a chosen spread", amount=exact_money(split["estimated"])),
                 )
             )
+    if h.get("pct_of_due_delivered") is None:
+        against = _("{amount}: delivered minus due to date", amount=exact_money(variance))
+    else:
+        against = _(
+            "{amount}: delivered minus due to date; {share} of what was due delivered",
+            amount=exact_money(variance),
+            share=percent(h.get("pct_of_due_delivered")),
+        )
     return [
         *cards,
-        ("Delivered", format_short(int(h["delivered"])), exact_money(h["delivered"])),
-        ("% delivered", percent(h.get("pct_delivered")), "of committed"),
-        ("Due to date", format_short(int(h["due_to_date"])), exact_money(h["due_to_date"])),
+        (_("Delivered"), format_short(int(h["delivered"])), exact_money(h["delivered"])),
+        (_("% delivered"), percent(h.get("pct_delivered")), _("of committed")),
+        (_("Due to date"), format_short(int(h["due_to_date"])), exact_money(h["due_to_date"])),
+        (_("Variance"), format_short(variance), against),
         (
-            "Variance",
-            format_short(variance),
-            f"{exact_money(variance)}: delivered minus due to date"
-            + (
-                f"; {percent(h.get('pct_of_due_delivered'))} of what was due delivered"
-                if h.get("pct_of_due_delivered") is not None
-                else ""
-            ),
+            _("Outstanding"),
+            format_short(int(h["outstanding"])),
+            _("{amount} still to deliver", amount=exact_money(h["outstanding"])),
         ),
-        ("Outstanding", format_short(int(h["outstanding"])), f"{exact_money(h['outstanding'])} still to deliver"),
     ]
 
 
 def _year_cell(label: str) -> Cell:
-    return Cell(label, note="no year stated") if label == UNPHASED_LABEL else Cell(label)
+    """A financial year as it reads in every language (``2020-21``), or the unphased row, in words."""
+    return Cell(_("unphased"), note=_("no year stated")) if label == UNPHASED_LABEL else Cell(label)
 
 
 def _yearly(figures: dict[str, Any]) -> HtmlTable | None:
@@ -211,23 +241,25 @@ def _yearly(figures: dict[str, Any]) -> HtmlTable | None:
     )
     t = table.total
     assert t is not None  # yearly_table always ends in its Total row
-    total = _row(TOTAL, *(exact_money(t[m]) for m in money), css="total")
-    return HtmlTable("Committed and delivered by financial year", columns, rows, total)
+    total = _row(_(TOTAL), *(exact_money(t[m]) for m in money), css="total")
+    return HtmlTable(_("Committed and delivered by financial year"), columns, rows, total)
 
 
 def _commitments(pack: Pack) -> HtmlTable:
-    columns = (
-        Column("Ref"),
-        Column("Purpose"),
-        Column("Recipient"),
-        Column("Committed", True),
-        Column("Due to date", True),
-        Column("Delivered", True),
-        Column("Variance", True),
-        Column("Behind profile", True),
-        Column("Against profile"),
-        Column("How counted"),
-        Column("Current status"),
+    columns = _columns(
+        COMMITMENT_TITLES,
+        "ref",
+        "purpose",
+        "recipient",
+        "committed",
+        "due_to_date",
+        "delivered",
+        "variance",
+        "slippage",
+        "progress",
+        "how_counted",
+        "status",
+        numeric=("committed", "due_to_date", "delivered", "variance", "slippage"),
     )
     rows = []
     for r in pack.figures["commitments"]:
@@ -236,7 +268,7 @@ def _commitments(pack: Pack) -> HtmlTable:
         committed = Cell(
             exact_money(r["committed"]), note=f"({qualifier})" if qualifier and qualifier != "exact" else None
         )
-        status_note = f"assessed {short_day(status['assessed_on'])}" if status else None
+        status_note = _("assessed {day}", day=short_day(status["assessed_on"])) if status else None
         rows.append(
             _row(
                 r["ref"],
@@ -247,33 +279,38 @@ def _commitments(pack: Pack) -> HtmlTable:
                 exact_money(r["delivered"]),
                 exact_money(r["variance"]),
                 exact_money(r["slippage"]),
-                r.get("progress"),
+                snapshot.progress_words(r),
                 as_said.how_counted(r),
                 status_cell(status["status"] if status else None, status_note),
             )
         )
     return HtmlTable(
-        "Committed, due and delivered by commitment", columns, tuple(rows), empty="No commitments as at this date."
+        _("Committed, due and delivered by commitment"),
+        columns,
+        tuple(rows),
+        empty=_("No commitments as at this date."),
     )
 
 
 def _milestones(figures: dict[str, Any]) -> tuple[HtmlTable, int]:
     """The milestones, overdue first (the latest first), and how many are overdue."""
     milestones = snapshot.milestones_overdue_first(figures)
-    columns = (
-        Column("Ref"),
-        Column("Milestone"),
-        Column("Commitment"),
-        Column("Due on"),
-        Column("Achieved on"),
-        Column("State"),
-        Column("How late"),
-        Column("Note"),
+    columns = _columns(
+        MILESTONE_TITLES,
+        "ref",
+        "title",
+        "commitment_ref",
+        "due_on",
+        "achieved_on",
+        "state",
+        "lateness",
+        "achieved_note",
     )
     rows = []
     for m in milestones:
         overdue = m["state"] == "overdue"
-        state = Cell("Overdue", css="state-overdue") if overdue else Cell(m["state"].capitalize())
+        words = snapshot.state_words(m["state"])
+        state = Cell(words[:1].upper() + words[1:], css="state-overdue" if overdue else None)
         rows.append(
             _row(
                 m["ref"],
@@ -282,29 +319,25 @@ def _milestones(figures: dict[str, Any]) -> tuple[HtmlTable, int]:
                 short_day(m.get("due_on")),
                 short_day(m.get("achieved_on")),
                 state,
-                m.get("lateness"),
+                snapshot.lateness_words(m),
                 m.get("achieved_note"),
                 css="overdue" if overdue else "",
             )
         )
     table = HtmlTable(
-        "Milestones, overdue first (the latest first)", columns, tuple(rows), empty="No milestones as at this date."
+        _("Milestones, overdue first (the latest first)"),
+        columns,
+        tuple(rows),
+        empty=_("No milestones as at this date."),
     )
     return table, sum(1 for m in milestones if m["state"] == "overdue")
 
 
 def _statuses(pack: Pack) -> HtmlTable:
-    columns = (
-        Column("Subject"),
-        Column("Status"),
-        Column("Assessed on"),
-        Column("Reviewer"),
-        Column("Evidence"),
-        Column("Note"),
-    )
+    columns = _columns(STATUS_TITLES, "subject", "status", "assessed_on", "reviewer", "evidence_url", "note")
     rows = tuple(
         _row(
-            s["subject"],
+            subject_words(s["subject"]),
             status_cell(s.get("status")),
             short_day(s.get("assessed_on")),
             s.get("reviewer"),
@@ -314,18 +347,18 @@ def _statuses(pack: Pack) -> HtmlTable:
         for s in pack.meeting.statuses()
     )
     return HtmlTable(
-        "The latest status of each commitment and programme",
+        _("The latest status of each commitment and programme"),
         columns,
         rows,
-        empty="No progress status had been recorded as at this date.",
+        empty=_("No progress status had been recorded as at this date."),
     )
 
 
 def _changes(found: review_changes.Changes) -> HtmlTable:
     table = review_changes.changes_table(found)
-    columns = (Column("What changed"), Column("Ref"), Column("Detail"))
+    columns = _columns(CHANGE_TITLES, "what", "ref", "detail")
     rows = tuple(_row(r.what, r.ref, r.detail) for r in table.itertuples(index=False))
-    return HtmlTable("What changed", columns, rows, empty="Nothing changed since the last review.")
+    return HtmlTable(_("What changed"), columns, rows, empty=_("Nothing changed since the last review."))
 
 
 # --- the page ---------------------------------------------------------------------------------
@@ -333,7 +366,7 @@ def _changes(found: review_changes.Changes) -> HtmlTable:
 
 @cache
 def _environment() -> jinja2.Environment:
-    return jinja2.Environment(
+    environment = jinja2.Environment(
         loader=jinja2.PackageLoader("tracker.review", "templates"),
         autoescape=True,  # every {{ value }} is escaped unless marked safe here
         undefined=jinja2.StrictUndefined,
@@ -341,6 +374,9 @@ def _environment() -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+    # The template says its words with the code's own functions, in the language in use when it is rendered.
+    environment.globals.update(_=tracker.i18n._, ngettext=tracker.i18n.ngettext)
+    return environment
 
 
 def html_pack(meeting: Meeting, previous: Meeting | None, source: str) -> bytes:
@@ -350,23 +386,25 @@ def html_pack(meeting: Meeting, previous: Meeting | None, source: str) -> bytes:
     found = pack.changes
     milestones, overdue = _milestones(figures)
     yearly = _yearly(figures)
+    language = tracker.i18n.current()
     document = (
         _environment()
         .get_template(TEMPLATE)
         .render(
+            language=DOCUMENT_LANGUAGE.get(language, language),
             content_security_policy=CONTENT_SECURITY_POLICY,
-            title=f"Review pack: meeting of {long_day(meeting.held_on)}",
-            subtitle=meeting.title or "Digital Advisory Group",
-            as_at=long_day(meeting.as_at),
+            title=_("Review pack: meeting of {day}", day=long_date(meeting.held_on)),
+            subtitle=meeting.title or _("Digital Advisory Group"),
+            as_at=long_date(meeting.as_at),
             plotly_js=Markup(plotly_js()) if yearly is not None else None,
             chart=chart_html(figures) if yearly is not None else None,
             facts=_facts(pack),
             fingerprint=snapshot.fingerprint(figures),
             illustrative=pack.illustrative,
             headline=_headline(pack),
-            committed_note=COMMITTED_NOTE,
+            committed_note=_(COMMITTED_NOTE),
             money_notes=[note.text for note in as_said.money_notes(figures)],
-            split_notes=(UNPHASED_NOTE, ESTIMATED_NOTE) if as_said.has_split(figures) else (),
+            split_notes=(_(UNPHASED_NOTE), _(ESTIMATED_NOTE)) if as_said.has_split(figures) else (),
             unphased_bar=any(as_said.is_unphased(r) for r in figures["yearly"]),
             yearly=yearly,
             commitments=_commitments(pack),
@@ -374,7 +412,7 @@ def html_pack(meeting: Meeting, previous: Meeting | None, source: str) -> bytes:
             overdue=overdue,
             statuses=_statuses(pack),
             previous=previous.label if previous is not None else None,
-            first_review=FIRST_REVIEW,
+            first_review=_(review_changes.FIRST_REVIEW),
             movement=review_changes.movement_sentence(found),
             changes=_changes(found),
         )

@@ -8,6 +8,10 @@ never the live data. New money, unphased and estimated money (and each
 commitment's share and "announced before") are shown when the snapshot
 records them (schema 2; ``tracker.review.as_said``), never guessed for an
 older one.
+
+Every word is in the language in use when the pack is asked for (the
+dashboard's run, or the CLI's ``--language``); the tables' machine column
+names and the data as recorded are the same in every language.
 """
 
 from __future__ import annotations
@@ -24,16 +28,18 @@ from tracker.core.money import format_short
 from tracker.figures.delivery import qualified
 from tracker.figures.finance_tables import COMMITTED_NOTE, ILLUSTRATIVE_NOTE, TOTAL
 from tracker.files.table import Table
+from tracker.i18n import N_, _
+from tracker.i18n.dates import long_moment
 from tracker.review import as_said, snapshot
 from tracker.review import changes as review_changes
-from tracker.review.meetings import RAG, Meeting, status_label
+from tracker.review.meetings import RAG, Meeting, status_label, subject_words
 
 
 def taken_words(moment: datetime) -> str:
     """When a snapshot was taken, in UTC, said so."""
     if moment.tzinfo is not None:
         moment = moment.astimezone(UTC)
-    return f"{moment.day} {moment:%B %Y} at {moment:%H:%M} UTC"
+    return _("{moment} UTC", moment=long_moment(moment))
 
 
 def iso_date(value: str | None) -> date | None:
@@ -70,7 +76,11 @@ class Pack:
         if count <= 0:
             return None
         total = len(self.figures.get("deliveries", []))
-        return f"{ILLUSTRATIVE_NOTE} ({count} of {total} deliveries in these figures are illustrative.)"
+        return (
+            _(ILLUSTRATIVE_NOTE)
+            + " "
+            + _("({count} of {total} deliveries in these figures are illustrative.)", count=count, total=total)
+        )
 
     @property
     def changes(self) -> review_changes.Changes:
@@ -87,37 +97,41 @@ class Pack:
 
     def compared_with(self) -> str:
         if self.previous is None:
-            return "nothing: this is the first review"
-        return f"the meeting of {self.previous.label}"
+            return _("nothing: this is the first review")
+        return _("the meeting of {meeting}", meeting=self.previous.label)
 
     def about(self) -> dict[str, str]:
         m = self.meeting
         about = {
-            "Review pack": "Digital Advisory Group review pack",
-            "Meeting held on": m.held_on.isoformat(),
-            "Meeting title": m.title or "(none)",
-            "Figures as at": m.as_at.isoformat(),
-            "Snapshot taken at": taken_words(m.taken_at),
-            "Snapshot taken by": m.taken_by,
-            "Compared with": self.compared_with(),
-            "Source": self.source,
-            "Snapshot fingerprint (SHA-256)": snapshot.fingerprint(self.figures),
-            "Money": "Pounds sterling, exact to the penny. " + COMMITTED_NOTE,
-            "Variance": "By year: delivered minus committed. By commitment and in the headline: "
-            "delivered minus what was due to date. Negative means behind.",
-            "Financial years": "UK financial years, 1 April to 31 March (2020-21 is 1 April 2020 to 31 March 2021).",
+            _("Review pack"): _("Digital Advisory Group review pack"),
+            _("Meeting held on"): m.held_on.isoformat(),
+            _("Meeting title"): m.title or _("(none)"),
+            _("Figures as at"): m.as_at.isoformat(),
+            _("Snapshot taken at"): taken_words(m.taken_at),
+            _("Snapshot taken by"): m.taken_by,
+            _("Compared with"): self.compared_with(),
+            _("Source"): self.source,
+            _("Snapshot fingerprint (SHA-256)"): snapshot.fingerprint(self.figures),
+            _("Money"): _("Pounds sterling, exact to the penny.") + " " + _(COMMITTED_NOTE),
+            _("Variance"): _(
+                "By year: delivered minus committed. By commitment and in the headline: delivered minus what was "
+                "due to date. Negative means behind."
+            ),
+            _("Financial years"): _(
+                "UK financial years, 1 April to 31 March (2020-21 is 1 April 2020 to 31 March 2021)."
+            ),
         }
         if as_said.has_split(self.figures):
-            about["Unphased"] = UNPHASED_NOTE
-            about["Estimated"] = ESTIMATED_NOTE
+            about[_("Unphased")] = _(UNPHASED_NOTE)
+            about[_("Estimated")] = _(ESTIMATED_NOTE)
         else:
-            about["New money, unphased, estimated"] = (
+            about[_("New money, unphased, estimated")] = _(
                 "Not recorded: this snapshot was frozen before the tracker recorded them."
             )
         for note in as_said.money_notes(self.figures):
-            about[f"{note.topic} in these figures"] = note.text
+            about[_("{topic} in these figures", topic=note.topic)] = note.text
         if self.illustrative:
-            about["Illustrative"] = self.illustrative
+            about[_("Illustrative")] = self.illustrative
         return about
 
 
@@ -132,22 +146,28 @@ def _objects(values: Iterable[Any]) -> pd.Series:
     return pd.Series(list(values), dtype=object)
 
 
-UNPHASED_NOTE = (
+UNPHASED_NOTE = N_(
     "Unphased is money whose financial year was not stated (and deliveries with no date): counted in every "
     "total, in its own row after the years, never placed in a year by guess."
 )
-ESTIMATED_NOTE = (
+ESTIMATED_NOTE = N_(
     "Estimated is the part of committed money that a chosen spread placed in years (a multi-year total the "
     "announcement did not split by year): those years are an estimate, not what was announced."
 )
+# Each table's columns (machine names, the same in every language) and their headings (messages).
 YEARLY_TITLES = {
-    "financial_year": "Financial year",
-    "committed": "Committed",
-    "delivered": "Delivered",
-    "variance": "Variance",
-    "new_money": "New money",
-    "estimated": "Estimated",
+    "financial_year": N_("Financial year"),
+    "committed": N_("Committed"),
+    "delivered": N_("Delivered"),
+    "variance": N_("Variance"),
+    "new_money": N_("New money"),
+    "estimated": N_("Estimated"),
 }
+
+
+def _titles(titles: dict[str, str], columns: Iterable[str] | None = None) -> dict[str, str]:
+    """Column headings in the language in use (of ``columns``, or of all)."""
+    return {c: _(titles[c]) for c in (titles if columns is None else columns)}
 
 
 def yearly_table(figures: dict[str, Any]) -> Table:
@@ -156,7 +176,7 @@ def yearly_table(figures: dict[str, Any]) -> Table:
     row; new money and estimated when the snapshot records them."""
     rows = figures["yearly"]
     money = as_said.yearly_columns(figures)
-    titles = {c: YEARLY_TITLES[c] for c in ("financial_year", *money)}
+    titles = _titles(YEARLY_TITLES, ("financial_year", *money))
     frame = pd.DataFrame(
         {
             "financial_year": _objects(r["financial_year"] for r in rows),
@@ -164,15 +184,16 @@ def yearly_table(figures: dict[str, Any]) -> Table:
         },
         columns=list(titles),
     )
-    total = {"financial_year": TOTAL, **{m: int(frame[m].sum()) for m in money}}
+    total = {"financial_year": _(TOTAL), **{m: int(frame[m].sum()) for m in money}}
     frame = pd.concat([frame, pd.DataFrame([total])], ignore_index=True)
     frame = frame.astype({m: "int64" for m in money})
-    notes = [COMMITTED_NOTE, "Variance is delivered minus committed: negative means behind."]
+    notes = [_(COMMITTED_NOTE), _("Variance is delivered minus committed: negative means behind.")]
     if as_said.has_split(figures):
-        notes += [UNPHASED_NOTE, ESTIMATED_NOTE]
+        notes += [_(UNPHASED_NOTE), _(ESTIMATED_NOTE)]
     return Table(
         name="review-yearly",
-        title="Committed and delivered",
+        # Translators: a sheet name in the workbook: at most 31 characters.
+        title=_("Committed and delivered"),
         frame=frame,
         titles=titles,
         money_columns=money,
@@ -182,26 +203,26 @@ def yearly_table(figures: dict[str, Any]) -> Table:
 
 
 COMMITMENT_TITLES = {
-    "ref": "Ref",
-    "purpose": "Purpose",
-    "recipient": "Recipient",
-    "programme": "Programme",
-    "qualifier": "Qualifier",
-    "committed": "Committed",
-    "new_money": "New money",
-    "unphased": "Unphased",
-    "estimated": "Estimated",
-    "due_to_date": "Due to date",
-    "delivered": "Delivered",
-    "variance": "Variance",
-    "outstanding": "Outstanding",
-    "slippage": "Behind profile",
-    "progress": "Against profile",
-    "part_of": "Share of",
-    "announced_before": "Announced before",
-    "how_counted": "How counted",
-    "status": "Current status",
-    "status_assessed_on": "Status assessed on",
+    "ref": N_("Ref"),
+    "purpose": N_("Purpose"),
+    "recipient": N_("Recipient"),
+    "programme": N_("Programme"),
+    "qualifier": N_("Qualifier"),
+    "committed": N_("Committed"),
+    "new_money": N_("New money"),
+    "unphased": N_("Unphased"),
+    "estimated": N_("Estimated"),
+    "due_to_date": N_("Due to date"),
+    "delivered": N_("Delivered"),
+    "variance": N_("Variance"),
+    "outstanding": N_("Outstanding"),
+    "slippage": N_("Behind profile"),
+    "progress": N_("Against profile"),
+    "part_of": N_("Share of"),
+    "announced_before": N_("Announced before"),
+    "how_counted": N_("How counted"),
+    "status": N_("Current status"),
+    "status_assessed_on": N_("Status assessed on"),
 }
 _COMMITMENT_MONEY = ("committed", "due_to_date", "delivered", "variance", "outstanding", "slippage")
 # What a schema 2 snapshot records of each commitment, and a schema 1 one does not.
@@ -212,7 +233,7 @@ def commitments_table(pack: Pack) -> Table:
     rows = pack.figures["commitments"]
     statuses = [pack.current_status(r["ref"]) for r in rows]
     recorded = as_said.has_split(pack.figures)
-    titles = {c: t for c, t in COMMITMENT_TITLES.items() if recorded or c not in _AS_SAID}
+    titles = _titles(COMMITMENT_TITLES, (c for c in COMMITMENT_TITLES if recorded or c not in _AS_SAID))
     money = tuple(c for c in titles if c in _COMMITMENT_MONEY or c in as_said.SPLIT)
     frame = pd.DataFrame(
         {
@@ -222,9 +243,9 @@ def commitments_table(pack: Pack) -> Table:
             "programme": _objects(r.get("programme") or "" for r in rows),
             "qualifier": _objects(r.get("qualifier") or "" for r in rows),
             **{m: _int64(r.get(m) or 0 for r in rows) for m in money},
-            "progress": _objects(r.get("progress") or "" for r in rows),
+            "progress": _objects(snapshot.progress_words(r) for r in rows),
             "part_of": _objects(r.get("part_of") or "" for r in rows),
-            "announced_before": _objects("yes" if r.get("reannounces_earlier") else "" for r in rows),
+            "announced_before": _objects(_("yes") if r.get("reannounces_earlier") else "" for r in rows),
             "how_counted": _objects(as_said.how_counted(r) for r in rows),
             "status": _objects(status_words(s["status"] if s else None) for s in statuses),
             "status_assessed_on": _objects(iso_date(s["assessed_on"]) if s else None for s in statuses),
@@ -233,28 +254,31 @@ def commitments_table(pack: Pack) -> Table:
     )
     return Table(
         name="review-commitments",
-        title="By commitment",
+        # Translators: a sheet name in the workbook: at most 31 characters.
+        title=_("By commitment"),
         frame=frame,
         titles=titles,
         money_columns=money,
         notes=(
-            "Variance is delivered minus what was due to date; slippage is what is behind, never below zero.",
-            "A share is counted inside its pot, never added to it; money announced before is counted but is not "
-            "new money.",
+            _("Variance is delivered minus what was due to date; slippage is what is behind, never below zero."),
+            _(
+                "A share is counted inside its pot, never added to it; money announced before is counted but is "
+                "not new money."
+            ),
         ),
     )
 
 
 MILESTONE_TITLES = {
-    "ref": "Ref",
-    "title": "Milestone",
-    "commitment_ref": "Commitment",
-    "due_on": "Due on",
-    "achieved_on": "Achieved on",
-    "state": "State",
-    "days_late": "Days late",
-    "lateness": "How late",
-    "achieved_note": "Note",
+    "ref": N_("Ref"),
+    "title": N_("Milestone"),
+    "commitment_ref": N_("Commitment"),
+    "due_on": N_("Due on"),
+    "achieved_on": N_("Achieved on"),
+    "state": N_("State"),
+    "days_late": N_("Days late"),
+    "lateness": N_("How late"),
+    "achieved_note": N_("Note"),
 }
 
 
@@ -267,36 +291,37 @@ def milestones_table(figures: dict[str, Any]) -> Table:
             "commitment_ref": _objects(r.get("commitment_ref") or "" for r in rows),
             "due_on": _objects(iso_date(r.get("due_on")) for r in rows),
             "achieved_on": _objects(iso_date(r.get("achieved_on")) for r in rows),
-            "state": _objects(r.get("state") or "" for r in rows),
+            "state": _objects(snapshot.state_words(r.get("state")) for r in rows),
             "days_late": _int64(r.get("days_late") or 0 for r in rows),
-            "lateness": _objects(r.get("lateness") or "" for r in rows),
+            "lateness": _objects(snapshot.lateness_words(r) for r in rows),
             "achieved_note": _objects(r.get("achieved_note") or "" for r in rows),
         },
         columns=list(MILESTONE_TITLES),
     )
     return Table(
         name="review-milestones",
-        title="Milestones",
+        # Translators: a sheet name in the workbook: at most 31 characters.
+        title=_("Milestones"),
         frame=frame,
-        titles=MILESTONE_TITLES,
-        notes=("Overdue first (the latest first), then due, achieved late, achieved and undated.",),
+        titles=_titles(MILESTONE_TITLES),
+        notes=(_("Overdue first (the latest first), then due, achieved late, achieved and undated."),),
     )
 
 
 STATUS_TITLES = {
-    "subject": "Subject",
-    "status": "Status",
-    "assessed_on": "Assessed on",
-    "reviewer": "Reviewer",
-    "evidence_url": "Evidence",
-    "note": "Note",
+    "subject": N_("Subject"),
+    "status": N_("Status"),
+    "assessed_on": N_("Assessed on"),
+    "reviewer": N_("Reviewer"),
+    "evidence_url": N_("Evidence"),
+    "note": N_("Note"),
 }
 
 
 def statuses_table(rows: list[dict[str, Any]]) -> Table:
     frame = pd.DataFrame(
         {
-            "subject": _objects(r["subject"] for r in rows),
+            "subject": _objects(subject_words(r["subject"]) for r in rows),
             "status": _objects(status_words(r.get("status")) for r in rows),
             "assessed_on": _objects(iso_date(r.get("assessed_on")) for r in rows),
             "reviewer": _objects(r.get("reviewer") or "" for r in rows),
@@ -307,17 +332,20 @@ def statuses_table(rows: list[dict[str, Any]]) -> Table:
     )
     return Table(
         name="review-statuses",
-        title="Statuses",
+        # Translators: a sheet name in the workbook: at most 31 characters.
+        title=_("Statuses"),
         frame=frame,
-        titles=STATUS_TITLES,
+        titles=_titles(STATUS_TITLES),
         notes=(
-            "The latest status of each commitment or programme assessed on or before the as-at date, "
-            "then any given at the meeting itself.",
+            _(
+                "The latest status of each commitment or programme assessed on or before the as-at date, then any "
+                "given at the meeting itself."
+            ),
         ),
     )
 
 
-CHANGE_TITLES = {"what": "What changed", "ref": "Ref", "detail": "Detail"}
+CHANGE_TITLES = {"what": N_("What changed"), "ref": N_("Ref"), "detail": N_("Detail")}
 
 
 def changes_table(found: review_changes.Changes) -> Table:
@@ -328,8 +356,9 @@ def changes_table(found: review_changes.Changes) -> Table:
     )
     return Table(
         name="review-changes",
-        title="Changes since last review",
+        # Translators: a sheet name in the workbook: at most 31 characters.
+        title=_("Changes since last review"),
         frame=frame,
-        titles=CHANGE_TITLES,
+        titles=_titles(CHANGE_TITLES),
         notes=(review_changes.movement_sentence(found),),
     )

@@ -1,11 +1,14 @@
 """The review pack as a workbook: the pack's tables (``tracker.review.pack_model``)
 written by ``tracker.files.exports.to_xlsx_bytes`` (money as numbers in £
 format, bold frozen headings, text neutralised for Excel), with an About sheet
-saying which meeting, when and from what."""
+saying which meeting, when and from what. Sheet names, headings and the About
+sheet are in the language in use (nothing reads a sheet by its name); the
+cells hold the same numbers and data in every language."""
 
 from __future__ import annotations
 
 from tracker.files.exports import to_xlsx_bytes
+from tracker.i18n import _
 from tracker.review import changes as review_changes
 from tracker.review.meetings import Meeting
 from tracker.review.pack_model import (
@@ -23,7 +26,7 @@ def xlsx_pack(meeting: Meeting, previous: Meeting | None, source: str) -> bytes:
     pack = Pack(meeting, previous, source)
     found = pack.changes
     about = pack.about()
-    about["Since the last review"] = review_changes.movement_sentence(found)
+    about[_("Since the last review")] = review_changes.movement_sentence(found)
     tables = [
         yearly_table(pack.figures),
         commitments_table(pack),

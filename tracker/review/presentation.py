@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from typing import Any, TypeVar
 
 import pandas as pd
@@ -24,13 +24,14 @@ from tracker.figures.finance_tables import TOTAL
 from tracker.figures.markdown_text import escape_markdown
 from tracker.figures.shared import remember_in
 from tracker.figures.table_cells import percent
+from tracker.i18n import _, current, ngettext
+from tracker.i18n.dates import long_date
 from tracker.review import as_said
 from tracker.review.meetings import PROGRAMME_PREFIX, RAG, Meeting, status_label
-from tracker.review.snapshot import milestones_overdue_first
+from tracker.review.snapshot import lateness_words, milestones_overdue_first, progress_words, state_words
 
 T = TypeVar("T")
 
-NO_STATUS = "No status yet"
 # st.badge's colours for each RAG word (Streamlit has no amber: orange is closest).
 BADGE_COLOURS = {"green": "green", "amber": "orange", "red": "red", "blue": "blue", "grey": "gray"}
 
@@ -39,18 +40,24 @@ BADGE_COLOURS = {"green": "green", "amber": "orange", "red": "red", "blue": "blu
 
 
 def rag_text(status: str | None) -> str:
-    """A status for a table cell: ``● At risk (amber)``, or ``No status yet``.
+    """A status for a table cell: ``● At risk (amber)``, or ``No status yet``
+    (in the language in use).
 
     The cell's colour comes from ``rag_cell_style``; the words say it all
     without the colour."""
-    return f"● {status_label(status)}" if status else NO_STATUS
+    return f"● {status_label(status)}" if status else status_label(None)
 
 
 def _status_of(text: object) -> str | None:
-    """The status a ``rag_text`` cell (or a bare status) names, or None."""
+    """The status a ``rag_text`` cell (or a bare status) names, in the
+    language in use or as stored, or None."""
     if not isinstance(text, str):
         return None
-    words = text.removeprefix("● ").split(" (")[0].strip().lower()
+    words = text.removeprefix("● ").strip().lower()
+    for status in RAG:
+        if words == status_label(status).lower():
+            return status
+    words = words.split(" (")[0].strip()
     return words if words in RAG else None
 
 
@@ -76,8 +83,9 @@ TINT_AT_MOST_ROWS = 2_000
 
 def kept(meeting: Meeting, key: Hashable, compute: Callable[[], T]) -> T:
     """``compute()`` (something worked out from ``meeting``'s frozen figures),
-    once per loaded meeting; shared, so never changed in place."""
-    return remember_in(meeting.memo, key, compute)
+    once per loaded meeting and language (what it says is in words); shared,
+    so never changed in place."""
+    return remember_in(meeting.memo, (current(), key), compute)
 
 
 def tinted_statuses(frame: pd.DataFrame, column: str = "status"):
@@ -99,16 +107,12 @@ class Badge:
 
 def badge(status: str | None) -> Badge:
     if not status:
-        return Badge(NO_STATUS, ":material/help:", "gray")
+        return Badge(status_label(None), ":material/help:", "gray")
     rag = RAG[status]
     return Badge(status_label(status), rag.icon, BADGE_COLOURS[rag.rag])
 
 
 # --- meetings ---------------------------------------------------------------------------
-
-
-def _day(value: date | datetime) -> str:
-    return f"{value.day} {value:%B %Y}"
 
 
 def meeting_choices(frame: pd.DataFrame) -> dict[str, str]:
@@ -123,10 +127,13 @@ def meeting_choices(frame: pd.DataFrame) -> dict[str, str]:
 def frozen_sentence(meeting: Meeting) -> str:
     """When and by whom the figures were frozen, and what that means."""
     taken = meeting.taken_at
-    return (
-        f"Figures as at **{_day(meeting.as_at)}**, frozen on {_day(taken)} at {taken:%H:%M} UTC by "
-        f"{escape_markdown(meeting.taken_by)}. These figures were frozen when the meeting was opened; later "
-        "changes do not move them."
+    return _(
+        "Figures as at **{as_at}**, frozen on {day} at {time} UTC by {name}. These figures were frozen when the "
+        "meeting was opened; later changes do not move them.",
+        as_at=long_date(meeting.as_at),
+        day=long_date(taken),
+        time=taken.strftime("%H:%M"),
+        name=escape_markdown(meeting.taken_by),
     )
 
 
@@ -151,44 +158,60 @@ def headline_metric_rows(figures: Mapping[str, Any]) -> list[list[Metric]]:
     plain = split is None or split["new_money"] == int(head["committed"])
     # Beside a New money metric (four to a row) the qualifier moves to the label, so the figure fits.
     exact = head["qualifier"] == "exact"
+    if plain:
+        label = _("Committed (new money)")
+    elif exact:
+        label = _("Committed")
+    else:
+        label = _("Committed ({qualifier})", qualifier=head["qualifier"])
+    counted = _(
+        "Exactly {amount} pounds. Every pound is counted once: a re-announcement once, a share inside its pot; "
+        "'over' amounts at their floor.",
+        amount=format(to_decimal(head["committed"]), ","),
+    )
     money = [
         Metric(
-            "Committed (new money)" if plain else ("Committed" if exact else f"Committed ({head['qualifier']})"),
+            label,
             qualified(format_short(head["committed"]), head["qualifier"]) if plain else format_short(head["committed"]),
-            f"Exactly {to_decimal(head['committed']):,} pounds. Every pound is counted once: a re-announcement "
-            "once, a share inside its pot; 'over' amounts at their floor."
-            + ("" if plain else " Money announced before is counted here, but is not new money."),
+            counted if plain else counted + " " + _("Money announced before is counted here, but is not new money."),
         ),
     ]
     if split is not None and not plain:
         money.append(
             Metric(
-                "New money",
+                _("New money"),
                 format_short(split["new_money"]),
-                f"Exactly {to_decimal(split['new_money']):,} pounds: committed less money announced before.",
+                _(
+                    "Exactly {amount} pounds: committed less money announced before.",
+                    amount=format(to_decimal(split["new_money"]), ","),
+                ),
             )
         )
     money += [
         Metric(
-            "Delivered to date",
+            _("Delivered to date"),
             format_short(head["delivered"]),
-            f"Exactly {to_decimal(head['delivered']):,} pounds paid or spent by the as-at date.",
+            _(
+                "Exactly {amount} pounds paid or spent by the as-at date.",
+                amount=format(to_decimal(head["delivered"]), ","),
+            ),
         ),
-        Metric("% delivered", percent(pct), "Delivered as a share of committed."),
+        Metric(_("% delivered"), percent(pct), _("Delivered as a share of committed.")),
     ]
+    if variance < 0:
+        against = _("behind by {amount}", amount=format_short(abs(variance)))
+    elif variance > 0:
+        against = _("ahead by {amount}", amount=format_short(variance))
+    else:
+        against = _("on profile")
     profile = [
         Metric(
-            "Due to date",
+            _("Due to date"),
             format_short(head["due_to_date"]),
-            "Money committed for financial years that had started by the as-at date (unphased money is never due).",
+            _("Money committed for financial years that had started by the as-at date (unphased money is never due)."),
         ),
-        Metric(
-            "Against what was due",
-            ("behind by " if variance < 0 else "ahead by " if variance else "")
-            + (format_short(abs(variance)) if variance else "on profile"),
-            "Delivered minus due to date.",
-        ),
-        Metric("Outstanding", format_short(head["outstanding"]), "Committed minus delivered."),
+        Metric(_("Against what was due"), against, _("Delivered minus due to date.")),
+        Metric(_("Outstanding"), format_short(head["outstanding"]), _("Committed minus delivered.")),
     ]
     return [money, profile]
 
@@ -259,7 +282,7 @@ def commitments_table(figures: Mapping[str, Any], statuses: Mapping[str, str]) -
             "ref": pd.Series([r["ref"] for r in rows], dtype=object),
             "purpose": pd.Series([r["purpose"] for r in rows], dtype=object),
             "status": pd.Series([rag_text(statuses.get(r["ref"])) for r in rows], dtype=object),
-            "progress": pd.Series([r["progress"] for r in rows], dtype=object),
+            "progress": pd.Series([progress_words(r) for r in rows], dtype=object),
             **_pounds(rows, money),
             "new_money": pd.Series(
                 [to_decimal(int(r["new_money"])) if "new_money" in r else None for r in rows], dtype=object
@@ -297,8 +320,8 @@ def milestones_table(figures: Mapping[str, Any]) -> pd.DataFrame:
             "commitment_ref": pd.Series([r["commitment_ref"] for r in rows], dtype=object),
             "due_on": pd.Series([_date(r["due_on"]) for r in rows], dtype=object),
             "achieved_on": pd.Series([_date(r["achieved_on"]) for r in rows], dtype=object),
-            "state": pd.Series([r["state"] for r in rows], dtype=object),
-            "lateness": pd.Series([r["lateness"] or "" for r in rows], dtype=object),
+            "state": pd.Series([state_words(r["state"]) for r in rows], dtype=object),
+            "lateness": pd.Series([lateness_words(r) for r in rows], dtype=object),
         }
     )
 
@@ -307,10 +330,15 @@ def overdue_sentence(figures: Mapping[str, Any]) -> str:
     """'2 milestones overdue; the latest is 45 days late.' or 'No milestone overdue.'"""
     overdue = [m for m in figures["milestones"] if m["state"] == "overdue"]
     if not overdue:
-        return "No milestone was overdue at the as-at date."
+        return _("No milestone was overdue at the as-at date.")
     worst = max(overdue, key=lambda m: m["days_late"])
-    count = f"{len(overdue)} milestone{'s' if len(overdue) != 1 else ''} overdue"
-    return f"{count} at the as-at date; the latest, \u201c{worst['title']}\u201d, is {worst['lateness']}."
+    return ngettext(
+        "{n} milestone overdue at the as-at date; the latest, \u201c{title}\u201d, is {lateness}.",
+        "{n} milestones overdue at the as-at date; the latest, \u201c{title}\u201d, is {lateness}.",
+        len(overdue),
+        title=worst["title"],
+        lateness=lateness_words(worst),
+    )
 
 
 # --- status history ---------------------------------------------------------------------

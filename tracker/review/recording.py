@@ -3,7 +3,7 @@
 A status is a new history row (nothing is overwritten); opening a meeting
 freezes the figures as they stand for its as-at date. Both check the actor
 may do it, validate completely (``ValidationFailed`` naming every form field
-at fault) and write and audit in one unit of work
+at fault, in the language in use) and write and audit in one unit of work
 (tracker.records.unit_of_work). tracker.review.meetings reads them back;
 tracker.review.snapshot builds the frozen figures.
 """
@@ -18,6 +18,7 @@ from db.models import Announcement, Commitment, ProgressStatus, ReviewMeeting, R
 from tracker.core.clock import today
 from tracker.core.limits import never_stored
 from tracker.core.vocabulary import PROGRESS_STATUSES
+from tracker.i18n import _
 from tracker.records.inputs import Checks, as_text
 from tracker.records.permissions import Actor, authorise
 from tracker.records.problems import FieldProblem, ValidationFailed, raise_if_any
@@ -51,18 +52,18 @@ def record_status(inp: StatusInput, *, engine: Engine, actor: Actor) -> int:
         checks = Checks(problems)
         status = as_text(inp.status).strip()
         if status not in PROGRESS_STATUSES:
-            checks.fail("status", status, f"expected one of: {', '.join(PROGRESS_STATUSES)}")
+            checks.fail("status", status, _("expected one of: {choices}", choices=", ".join(PROGRESS_STATUSES)))
         ref = checks.text("commitment_ref", inp.commitment_ref)
         programme = checks.text("programme", inp.programme)
         commitment = None
         if bool(ref) == bool(programme):
-            checks.fail("commitment_ref", ref, "expected a commitment or a programme (one, not both)")
+            checks.fail("commitment_ref", ref, _("expected a commitment or a programme (one, not both)"))
         elif never_stored(ref) or never_stored(programme):
             pass  # refused by its text check; no query can be asked with it
         elif ref:
             commitment = live_commitment(session, ref)
             if commitment is None:
-                checks.fail("commitment_ref", ref, "expected the ref of a commitment in the database")
+                checks.fail("commitment_ref", ref, _("expected the ref of a commitment in the database"))
         elif (
             session.scalar(
                 select(Commitment.id)
@@ -76,20 +77,20 @@ def record_status(inp: StatusInput, *, engine: Engine, actor: Actor) -> int:
             )
             is None
         ):
-            checks.fail("programme", programme, "expected the programme of a commitment in the database")
+            checks.fail("programme", programme, _("expected the programme of a commitment in the database"))
         assessed_on = checks.date("assessed_on", inp.assessed_on) or today()
         if assessed_on > today():
-            checks.fail("assessed_on", as_text(inp.assessed_on), "expected a date on or before today")
+            checks.fail("assessed_on", as_text(inp.assessed_on), _("expected a date on or before today"))
         evidence_url = checks.text("evidence_url", inp.evidence_url)
         note = checks.text("note", inp.note)
         if not evidence_url and not note:
-            checks.fail("note", "", "give an evidence link or a note: what the status rests on")
+            checks.fail("note", "", _("give an evidence link or a note: what the status rests on"))
         meeting_id = None
         held_on = checks.date("meeting_held_on", inp.meeting_held_on)
         if held_on is not None:
             meeting_id = session.scalar(select(ReviewMeeting.id).where(ReviewMeeting.held_on == held_on))
             if meeting_id is None:
-                checks.fail("meeting_held_on", as_text(inp.meeting_held_on), "expected the date of a meeting")
+                checks.fail("meeting_held_on", as_text(inp.meeting_held_on), _("expected the date of a meeting"))
         raise_if_any(problems)
         row = ProgressStatus(
             commitment_id=commitment.id if commitment else None,
@@ -121,14 +122,14 @@ def open_meeting(held_on: object, as_at: object = "", title: str = "", *, engine
     held = checks.date("held_on", held_on, required=True)
     as_at_date = checks.date("as_at", as_at) or held
     if held is not None and as_at_date is not None and as_at_date > held:
-        checks.fail("as_at", as_text(as_at), "expected a date on or before the meeting's date")
+        checks.fail("as_at", as_text(as_at), _("expected a date on or before the meeting's date"))
     elif as_at_date is not None and as_at_date > today():
         # Figures cannot be frozen for a day that has not come: what is
         # recorded before it would be missing from the meeting for good.
         checks.fail(
             "as_at",
             as_text(as_at) or as_text(held_on),
-            "expected an as-at date on or before today (give one for a meeting still to come)",
+            _("expected an as-at date on or before today (give one for a meeting still to come)"),
         )
     title_text = checks.text("title", title)
     raise_if_any(problems)
@@ -142,7 +143,7 @@ def open_meeting(held_on: object, as_at: object = "", title: str = "", *, engine
             raise ValidationFailed(
                 [
                     FieldProblem(
-                        "held_on", held.isoformat(), "a meeting on that date is already open: open it from the list"
+                        "held_on", held.isoformat(), _("a meeting on that date is already open: open it from the list")
                     )
                 ]
             )

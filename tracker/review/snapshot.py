@@ -50,6 +50,11 @@ document as stored): every reader takes a missing key as absent or 0
 ``tracker.review.changes.changes(before, after)`` compares two snapshots: the
 "since the last review" view. ``milestones_overdue_first`` orders a
 snapshot's milestones as the review reads them.
+
+The words a snapshot stores (a milestone's ``state`` and ``lateness``, a
+commitment's ``progress``) are English, as frozen; ``state_words``,
+``lateness_words`` and ``progress_words`` say them in the language in use
+(in another language, again from the figures frozen beside them).
 """
 
 from __future__ import annotations
@@ -64,10 +69,12 @@ import pandas as pd
 from sqlalchemy import Engine
 
 from tracker.core.fiscal import UNPHASED, FinancialYear, fy_label
+from tracker.core.languages import ENGLISH
 from tracker.figures import data as queries
 from tracker.figures import delivery as delivery_maths
 from tracker.figures.register import read_announcements
 from tracker.figures.totals import committed_vs_delivered
+from tracker.i18n import N_, _, current
 from tracker.review.meetings import current_statuses
 
 SCHEMA = 2
@@ -281,4 +288,45 @@ def milestones_overdue_first(figures: Mapping[str, Any]) -> list[dict[str, Any]]
             m["due_on"] or "",
             m["ref"],
         ),
+    )
+
+
+# --- the words a snapshot stores, in the language in use ------------------------------------
+
+# A milestone's state as stored (the key) and as people read it.
+STATE_WORDS = {
+    "overdue": N_("overdue"),
+    "due": N_("due"),
+    "achieved late": N_("achieved late"),
+    "achieved": N_("achieved"),
+    "no due date": N_("no due date"),
+}
+
+
+def state_words(state: str | None) -> str:
+    """A milestone's state in words (a state the tracker does not know: as stored)."""
+    if not state:
+        return ""
+    return _(STATE_WORDS[state]) if state in STATE_WORDS else state
+
+
+def lateness_words(milestone: Mapping[str, Any]) -> str:
+    """How late a milestone is ('30 days late'): in English as frozen, in
+    another language said again from its frozen ``days_late``."""
+    if current() == ENGLISH or not milestone.get("days_late"):
+        return milestone.get("lateness") or ""
+    return delivery_maths.describe_lateness(int(milestone["days_late"]))
+
+
+def progress_words(commitment: Mapping[str, Any]) -> str:
+    """Where a commitment stood against its profile ('behind by £1.2m'): in
+    English as frozen, in another language said again from its frozen money."""
+    if current() == ENGLISH or not commitment.get("progress"):
+        return commitment.get("progress") or ""
+    return delivery_maths.commitment_status(
+        int(commitment["committed"]),
+        int(commitment["due_to_date"]),
+        int(commitment["delivered"]),
+        commitment.get("restates"),
+        int(commitment.get("unphased") or 0),
     )
