@@ -121,6 +121,6 @@ def area_commitments_csv(table: pd.DataFrame) -> bytes:
 
 
 def csv_of(build: Callable[..., Table], *args) -> bytes:
-    """``build(*args)`` as CSV: for ``st.download_button(data=partial(csv_of, ...))``,
+    """``build(*args)`` as CSV: for ``st.download_button(data=deferred(csv_of, ...))``,
     so a table is built and written only when someone asks for the file."""
     return to_csv_bytes(build(*args))

@@ -6,8 +6,6 @@ status filter. A row selected in the table, or chosen in the list under it
 commitment and financial year, deliveries, milestones and re-announcements.
 """
 
-from functools import partial
-
 import pandas as pd
 import streamlit as st
 
@@ -41,7 +39,7 @@ from tracker.figures.register import (
     read_announcements,
     register_table,
 )
-from tracker.i18n import _
+from tracker.i18n import _, deferred
 
 auth.require("view")
 
@@ -178,7 +176,7 @@ show_table(
 )
 st.download_button(
     "Download the register (CSV)",
-    partial(downloads.csv_of, register_table, rows),
+    deferred(downloads.csv_of, register_table, rows),
     file_name="announcements.csv",
     mime="text/csv",
     icon=":material/download:",
@@ -335,7 +333,7 @@ else:
         )
         st.download_button(
             "Download the schedule (CSV)",
-            partial(downloads.csv_of, schedule_table, found),
+            deferred(downloads.csv_of, schedule_table, found),
             file_name=f"schedule-{found.ref}.csv",
             mime="text/csv",
             icon=":material/download:",

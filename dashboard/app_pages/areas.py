@@ -2,8 +2,6 @@
 year, by announcement and by commitment. Each area has its own address
 (``/areas?code=W06000015``); each announcement listed links to its own."""
 
-from functools import partial
-
 import streamlit as st
 
 from dashboard import auth, downloads, links
@@ -18,7 +16,7 @@ from tracker.figures.delivery import in_pounds, qualified
 from tracker.figures.filters import area_choices
 from tracker.figures.markdown_text import escape_markdown
 from tracker.figures.table_cells import EMPTY
-from tracker.i18n import _
+from tracker.i18n import _, deferred
 
 auth.require("view")
 
@@ -131,7 +129,7 @@ show_table(
 )
 st.download_button(
     escape_markdown(f"Download the commitments for {view.label} (CSV)"),
-    partial(downloads.area_commitments_csv, view.commitments),
+    deferred(downloads.area_commitments_csv, view.commitments),
     file_name=f"area-{code}.csv",
     mime="text/csv",
     icon=":material/download:",

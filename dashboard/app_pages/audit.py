@@ -5,7 +5,6 @@ of this page. The sidebar's commitment filters do not apply here.
 """
 
 from datetime import UTC, datetime
-from functools import partial
 
 import streamlit as st
 
@@ -14,7 +13,7 @@ from dashboard.components import engine, pager
 from dashboard.tables import show_table
 from tracker import audit
 from tracker.figures.data import data_version
-from tracker.i18n import _
+from tracker.i18n import _, deferred
 
 auth.require("view_audit")
 
@@ -123,7 +122,7 @@ show_table(
 )
 st.download_button(
     "Download these changes as CSV",
-    data=partial(downloads.csv_of, audit.audit_table, frame),
+    data=deferred(downloads.csv_of, audit.audit_table, frame),
     file_name=f"audit-trail-{today_utc.isoformat()}.csv",
     mime="text/csv",
     icon=":material/download:",

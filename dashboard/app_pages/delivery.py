@@ -1,8 +1,6 @@
 """Delivery: commitments against delivery, by financial year and by commitment, with slippage;
 and a revised commitment's original profile beside its revised one."""
 
-from functools import partial
-
 import streamlit as st
 
 from dashboard import auth, charts, downloads
@@ -23,7 +21,7 @@ from tracker.figures import revisions as revision_view
 from tracker.figures.delivery_view import progress_in_view
 from tracker.figures.markdown_text import escape_markdown
 from tracker.figures.shortfall import chart_rows
-from tracker.i18n import _
+from tracker.i18n import _, deferred
 from tracker.records.listings import revised_commitments
 from tracker.records.revisions import baseline_vs_revised, revision_history
 
@@ -124,7 +122,7 @@ with by_year_tab:
         )
         st.download_button(
             "Download by year (CSV)",
-            partial(downloads.by_year_csv, figures.by_year),
+            deferred(downloads.by_year_csv, figures.by_year),
             file_name="delivery-by-financial-year.csv",
             mime="text/csv",
             icon=":material/download:",
@@ -160,7 +158,7 @@ with by_year_tab:
         )
         st.download_button(
             f"Download {year} deliveries (CSV)",
-            partial(downloads.deliveries_csv, records),
+            deferred(downloads.deliveries_csv, records),
             file_name=f"deliveries-{year}.csv",
             mime="text/csv",
             icon=":material/download:",
@@ -230,7 +228,7 @@ with by_commitment_tab:
         st.caption("Select a column heading to sort" + ("." if commitment_page.is_whole else " this page."))
         st.download_button(
             "Download by commitment (CSV)",
-            partial(downloads.by_commitment_csv, figures.by_commitment),
+            deferred(downloads.by_commitment_csv, figures.by_commitment),
             file_name="delivery-by-commitment.csv",
             mime="text/csv",
             icon=":material/download:",
@@ -285,7 +283,7 @@ else:
         st.caption("The last row is the total over every year.")
         st.download_button(
             f"Download {escape_markdown(ref)} original and revised (CSV)",
-            partial(downloads.comparison_csv, comparison),
+            deferred(downloads.comparison_csv, comparison),
             file_name=f"original-and-revised-{ref}.csv",
             mime="text/csv",
             icon=":material/download:",

@@ -1,8 +1,6 @@
 """Finance tables: committed money by commitment, recipient and programme per
 financial year, and the downloads finance staff take into Excel."""
 
-from functools import partial
-
 import streamlit as st
 
 from dashboard import auth
@@ -12,7 +10,7 @@ from dashboard.tables import show_table
 from tracker import store
 from tracker.figures import finance_tables as tables
 from tracker.files.exports import to_csv_bytes
-from tracker.i18n import _
+from tracker.i18n import _, deferred
 from tracker.open_data import giving360_export as giving360
 from tracker.open_data import giving360_files, giving360_selection
 
@@ -40,7 +38,7 @@ about = tables.export_about(
 # Files are written when asked for (a callable), not on every run of the page.
 st.download_button(
     "Download every table as an Excel workbook (XLSX)",
-    data=partial(tables.workbook_bytes, data, about),
+    data=deferred(tables.workbook_bytes, data, about),
     file_name=f"funding-tracker-{shown.today.isoformat()}.xlsx",
     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     icon=":material/download:",
@@ -57,7 +55,7 @@ elif st.toggle("Publish as 360Giving", key="finance_360giving_wanted", help=givi
         published = giving360_selection.select(shown.everything)
     st.download_button(
         "Download the 360Giving grants (JSON data package)",
-        data=partial(giving360_files.package_json, shown.everything, shown.today),
+        data=deferred(giving360_files.package_json, shown.everything, shown.today),
         file_name=f"funding-tracker-360giving-{shown.today.isoformat()}.json",
         mime="application/json",
         icon=":material/download:",
@@ -84,7 +82,7 @@ for tab, name in zip(tabs, tables.TAB_LABELS):
         show_table(frame, hide_index=True, width="stretch", column_config=column_config)
         st.download_button(
             f"Download “{table.title}” as CSV",
-            data=partial(to_csv_bytes, table),
+            data=deferred(to_csv_bytes, table),
             file_name=f"{table.name}-{shown.today.isoformat()}.csv",
             mime="text/csv",
             icon=":material/download:",

@@ -2,7 +2,6 @@
 and what changed since the last review meeting (``/?since=2026-11-03``: since that day)."""
 
 from datetime import UTC, date, datetime
-from functools import partial
 
 import pandas as pd
 import streamlit as st
@@ -29,7 +28,7 @@ from tracker.figures.delivery import qualified, unplaced_notes
 from tracker.figures.finance_tables import yearly_table
 from tracker.figures.markdown_text import escape_markdown
 from tracker.figures.table_cells import EMPTY, percent
-from tracker.i18n import _
+from tracker.i18n import _, deferred
 from tracker.review import meetings as review
 
 me = auth.require("view")
@@ -126,7 +125,7 @@ show_table(
 
 st.download_button(
     "Download these yearly figures as CSV",
-    data=partial(downloads.csv_of, yearly_table, shown.data),
+    data=deferred(downloads.csv_of, yearly_table, shown.data),
     file_name=f"yearly-{as_at.isoformat()}.csv",
     mime="text/csv",
     icon=":material/download:",

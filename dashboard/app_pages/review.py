@@ -11,7 +11,6 @@ snapshot records them) are drawn by ``dashboard.review_figures``.
 """
 
 from datetime import date
-from functools import partial
 from typing import Literal, cast
 
 import streamlit as st
@@ -27,7 +26,7 @@ from tracker.core.clock import today
 from tracker.core.vocabulary import PROGRESS_STATUSES
 from tracker.figures.data import data_version
 from tracker.figures.markdown_text import escape_markdown
-from tracker.i18n import _
+from tracker.i18n import _, deferred
 from tracker.records.problems import ValidationFailed
 from tracker.review import changes as review_changes
 from tracker.review import meetings as review
@@ -192,7 +191,7 @@ html_col, xlsx_col, _space = st.columns([1, 1, 2])
 # Built when clicked (from this meeting's frozen figures), not on every run: the HTML carries its own charts.
 html_col.download_button(
     "Download the pack (HTML)",
-    partial(review_pack.html_pack, meeting, previous, source),
+    deferred(review_pack.html_pack, meeting, previous, source),
     file_name=f"review-pack-{held_iso}.html",
     mime="text/html",
     icon=":material/download:",
@@ -200,7 +199,7 @@ html_col.download_button(
 )
 xlsx_col.download_button(
     "Download the pack (Excel)",
-    partial(review_pack.xlsx_pack, meeting, previous, source),
+    deferred(review_pack.xlsx_pack, meeting, previous, source),
     file_name=f"review-pack-{held_iso}.xlsx",
     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     icon=":material/download:",
