@@ -16,7 +16,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from dashboard import auth, failure_page, links, page_style, sign_in_form
+from dashboard import accessible_style, auth, failure_page, links, page_style, sign_in_form
 from dashboard.components import sidebar
 from dashboard.navigation import OVERVIEW, PAGES, SIGN_OUT_PATH
 from tracker.allocation import prefer_quick_allocation
@@ -62,6 +62,7 @@ def run() -> None:
     # app makes no request to any outside address (councils' networks often block them).
     st.set_page_config(page_title="Funding tracker", page_icon=str(ICON), layout="wide")
     page_style.apply()
+    accessible_style.apply()
 
     # Everything that reads the database, the sign-in gate included, inside the error boundary: a failure
     # nobody handled is said in the tracker's words, with a reference to the log line (dashboard/failure_page.py).
