@@ -23,6 +23,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from dashboard import auth
 from dashboard.accessible_style import FOCUS_RING, FOCUS_WIDTH_PX, RINGED
 from dashboard.navigation import PAGES, Page
 from dashboard.session_routes import COOKIE
@@ -30,8 +31,8 @@ from tests.browser.axe_allowances import ALLOWANCES
 from tests.browser.conftest import READY, USERS, go_to, open_signed_in
 from tests.browser.png_pixels import pixels
 from tests.services import require_axe
+from tracker.accounts import SignedIn
 from tracker.core.vocabulary import ROLES
-from tracker.records.permissions import PERMISSIONS, holds
 
 pytestmark = [pytest.mark.browser, pytest.mark.markup]
 
@@ -99,7 +100,8 @@ KEYBOARD_PAGES = [("Finance tables", "admin"), ("Record", "editor"), ("Import", 
 
 
 def _opens(page: Page, role: str) -> bool:
-    return not page.actions or any(holds(frozenset({role}), PERMISSIONS[action]) for action in page.actions)
+    """Whether the navigation shows ``page`` to a user holding ``role`` alone (as dashboard/frame.py decides)."""
+    return auth.allows(SignedIn(user_id=0, username=ROLE_USERS[role], roles=frozenset({role})), *page.actions)
 
 
 def _open(tab, shown: Page) -> None:
