@@ -1,6 +1,6 @@
 # Two commands on a fresh machine with Python 3.11+:
 #   make run    install, migrate, load the demo into an empty database, start the dashboard
-#   make test   install the test extras too and run the whole suite
+#   make test   install the test extras (and axe-core, with npm) too and run the whole suite
 # and for working on it:
 #   make test-unit  the unit tests only (no database, no browser; seconds)
 #   make lint       ruff (lint and format check) and mypy, at pinned versions
@@ -11,8 +11,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 PIP := $(BIN)/python -m pip
 OIDC_VENV := .venv-oidc
+AXE := tests/browser/axe
 
-.PHONY: install install-test run test test-unit lint docs messages bench bench-project bench-imports bench-grants bench-pages bench-loads bench-api bench-sessions bench-rerun-checks bench-search bench-workbook clean
+.PHONY: install install-test axe run test test-unit lint docs messages bench bench-project bench-imports bench-grants bench-pages bench-loads bench-api bench-sessions bench-rerun-checks bench-search bench-workbook clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (found " + sys.version.split()[0] + "); set PYTHON=python3.11")'
@@ -28,8 +29,18 @@ $(VENV)/.installed-pytest: $(VENV)/.installed
 	$(PIP) install --quiet -c constraints.txt -e '.[test]'
 	@touch $@
 
-$(VENV)/.installed-test: $(VENV)/.installed-pytest $(OIDC_VENV)/.installed
+$(VENV)/.installed-test: $(VENV)/.installed-pytest $(OIDC_VENV)/.installed $(AXE)/node_modules/.installed
 	@touch $@
+
+# axe-core for the accessibility browser test, at the version package-lock.json pins, from
+# npm's registry into a git-ignored node_modules. Without npm the test skips and says why
+# (with TRACKER_REQUIRE_SERVICES=1, as in CI, it fails); .ci/run installs npm.
+$(AXE)/node_modules/.installed: $(AXE)/package.json $(AXE)/package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+	  npm ci --prefix $(AXE) --ignore-scripts --no-audit --no-fund --loglevel=error && touch $@; \
+	else echo "npm not found: tests/browser/test_accessibility_in_browser.py will skip (apt-get install npm)"; fi
+
+axe: $(AXE)/node_modules/.installed
 
 # The mock OpenID provider for the single sign-on browser test, in its own venv.
 $(OIDC_VENV)/.installed: tests/browser/oidc-provider-mock.txt
@@ -138,4 +149,4 @@ bench-workbook: $(VENV)/.installed
 	$(BIN)/python bench/workbook.py $(BENCH_WORKBOOK_ARGS)
 
 clean:
-	rm -rf $(VENV) $(OIDC_VENV) build *.egg-info .pytest_cache .hypothesis
+	rm -rf $(VENV) $(OIDC_VENV) $(AXE)/node_modules build *.egg-info .pytest_cache .hypothesis

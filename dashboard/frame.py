@@ -17,7 +17,7 @@ from typing import Literal
 
 import streamlit as st
 
-from dashboard import auth, failure_page, language, links, page_style, sign_in_form
+from dashboard import accessible_style, auth, failure_page, language, links, page_style, sign_in_form
 from dashboard.components import sidebar
 from dashboard.navigation import OVERVIEW, PAGES, SIGN_OUT_PATH, STATEMENT
 from tracker.allocation import prefer_quick_allocation
@@ -68,6 +68,7 @@ def run() -> None:
     language.choose(None)  # for anything said before the sign-in is known; again below, once it is
     st.set_page_config(page_title=_("Funding tracker"), page_icon=str(ICON), layout="wide")
     page_style.apply()
+    accessible_style.apply()
 
     # Everything that reads the database, the sign-in gate included, inside the error boundary: a failure
     # nobody handled is said in the tracker's words, with a reference to the log line (dashboard/failure_page.py).

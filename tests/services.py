@@ -1,4 +1,4 @@
-"""Outside services some tests need: PostgreSQL, Chromium, a mock OpenID provider, nginx.
+"""Outside services some tests need: PostgreSQL, Chromium, a mock OpenID provider, nginx, axe-core.
 
 A test that needs a service asks for it with a ``require_...`` function. If
 the service is missing the test is skipped with a reason that ``pytest -ra``
@@ -19,6 +19,7 @@ a reason that says what was tried, e.g.::
 from __future__ import annotations
 
 import functools
+import json
 import os
 from pathlib import Path
 from typing import NoReturn
@@ -114,3 +115,19 @@ def require_nginx() -> str:
     if not os.access(NGINX_PATH, os.X_OK):
         service_unavailable(f"nginx not found at {NGINX_PATH} (apt-get install -y nginx)")
     return NGINX_PATH
+
+
+AXE_FOLDER = Path(__file__).resolve().parent / "browser" / "axe"
+AXE_PATH = AXE_FOLDER / "node_modules" / "axe-core" / "axe.min.js"
+
+
+def require_axe() -> Path:
+    """axe-core at the version ``tests/browser/axe/package-lock.json`` pins (``npm ci``), or skip (fail)."""
+    install = f"npm ci --prefix {AXE_FOLDER.relative_to(AXE_FOLDER.parents[2])} (make test runs it)"
+    if not AXE_PATH.is_file():
+        service_unavailable(f"axe-core not found at {AXE_PATH}: {install}")
+    pinned = json.loads((AXE_FOLDER / "package-lock.json").read_text())["packages"]["node_modules/axe-core"]["version"]
+    found = json.loads((AXE_PATH.parent / "package.json").read_text())["version"]
+    if found != pinned:
+        service_unavailable(f"axe-core {found} is installed, {pinned} is pinned: {install}")
+    return AXE_PATH

@@ -72,7 +72,7 @@ if auth.signed_in_by_sso():
         icon=":material/badge:",
     )
 else:
-    st.subheader("Change your password")
+    st.header("Change your password")
     errors = FormErrors(state.get("account_problems", NO_PROBLEMS), PASSWORD_FIELDS)
     with st.form("account_password_form", width=480):
         errors.summary()
@@ -88,7 +88,7 @@ else:
         "containing your username. A short phrase of ordinary words is easy to remember and hard to guess."
     )
 
-st.subheader("Sign out")
+st.header("Sign out")
 if auth.signed_in_by_sso():
     st.caption(
         f"You are signed out after {accounts.idle_minutes()} minutes without activity. Signing out here "

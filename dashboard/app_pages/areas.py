@@ -52,7 +52,7 @@ code = st.selectbox(
 links.show_record("code", code)
 view = area_view(shown.data, code, shown.today)
 
-st.subheader(escape_markdown(view.label))
+st.header(escape_markdown(view.label))
 st.caption(escape_markdown(area_identity(code)))
 st.markdown(escape_markdown(view.sentence()))
 if view.is_empty:

@@ -129,7 +129,7 @@ with by_year_tab:
             key="delivery_download_years",
         )
 
-    st.subheader("Deliveries in a financial year")
+    st.header("Deliveries in a financial year")
     year = st.selectbox("Financial year", figures.years, index=figures.latest_year, key="delivery_year")
     st.markdown(figures.year_sentence(year))
     records = delivery.deliveries_of_year(shown.data, figures.start_year(year))
@@ -236,7 +236,7 @@ with by_commitment_tab:
         )
 
 st.divider()
-st.subheader("Original and revised profiles")
+st.header("Original and revised profiles")
 revised = revised_commitments(engine())
 shown_revised = revised.loc[revised["ref"].isin(set(shown.data.commitments["ref"]))]
 if revised.empty:

@@ -186,7 +186,7 @@ def undo() -> None:
 
 def recent_imports() -> None:
     """The recent imports, and an Undo for each that the signed-in user may undo."""
-    st.subheader("Recent imports")
+    st.header("Recent imports")
     done = state.pop("import_undo_done", None)
     if done:
         st.success(escape_markdown(done), icon=":material/undo:")
@@ -327,7 +327,7 @@ with st.spinner("Checking every row…"):
     plan = planning.plan_import(kind, data, uploaded.name, engine=engine(), previous=previewed, options=options)
 st.session_state["import_previewed"] = plan  # what the confirm button will save
 
-st.subheader(f"Preview of {escape_markdown(uploaded.name)}")  # a file's name is the uploader's text
+st.header(f"Preview of {escape_markdown(uploaded.name)}")  # a file's name is the uploader's text
 if plan.sheet:
     st.caption(f"Read the sheet “{escape_markdown(plan.sheet)}” of the workbook.")
 to_create, to_update, unchanged, problem_count = st.columns(4)

@@ -123,7 +123,7 @@ def merge() -> None:
     state["organisations_saved"] = f"Merged: {moved} records now name {names[state['organisations_keep']]}."
 
 
-st.subheader("Correct an organisation")
+st.header("Correct an organisation")
 pick_by_search("Organisation", names, "organisations_pick", "organisations", index=None, on_change=fill)
 if state.get("organisations_pick") is not None:
     errors = FormErrors(state.get("organisations_problems", NO_PROBLEMS), CORRECT_FIELDS)
@@ -136,7 +136,7 @@ if state.get("organisations_pick") is not None:
     errors.beside("other_names")
     st.button("Save the organisation", on_click=save, type="primary", key="organisations_save")
 
-st.subheader("Merge two organisations that are one body")
+st.header("Merge two organisations that are one body")
 st.caption(
     "Every announcement and commitment of the second moves to the first; its names are kept as other names. "
     "Each change is in the audit trail, which says how to undo it."

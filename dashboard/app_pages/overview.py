@@ -85,7 +85,7 @@ if not shown_this_year:
 for note in unplaced_notes(figures):
     st.info(note, icon=":material/event_busy:")
 
-st.subheader("Committed against delivered, by financial year")
+st.header("Committed against delivered, by financial year")
 if figures.unphased:
     st.caption("Money with no stated financial year is the last pair of bars, **unphased**: it is in no year's total.")
 chart_panel(
@@ -132,7 +132,7 @@ st.download_button(
     key="overview_yearly_csv",
 )
 
-st.subheader("Milestones")
+st.header("Milestones")
 milestones = view.milestones
 if milestones.empty:
     st.info("No milestones recorded yet.")
@@ -140,7 +140,7 @@ else:
     milestones_table(milestones)
 st.caption(escape_markdown(view.milestone_summary()))  # milestone titles
 
-st.subheader("Where the money goes")
+st.header("Where the money goes")
 by = (
     st.segmented_control(
         "Break down by",
@@ -209,7 +209,7 @@ def _more(listed: changes_since.Listed, what: str) -> None:
         st.caption(f"The latest {len(listed.rows):,} of {listed.count:,} {what}.")
 
 
-st.subheader("Changes since")
+st.header("Changes since")
 database = engine()
 url, version = database.url.render_as_string(), data_version(database)
 latest = max(as_at, datetime.now(UTC).date())  # audit times are real UTC times; as-at may be a set day

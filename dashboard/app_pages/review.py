@@ -150,7 +150,7 @@ if not choices:
         icon=":material/info:",
     )
     if may_open:
-        st.subheader("Open the first meeting")
+        st.header("Open the first meeting")
         open_meeting_form()
     else:
         st.caption(REVIEWERS_ONLY)
@@ -218,9 +218,9 @@ with figures_tab:
         st.info(
             "No commitment had been announced by the as-at date, so these figures are empty.", icon=":material/info:"
         )
-    st.subheader("Committed against delivered, by financial year")
+    st.header("Committed against delivered, by financial year")
     review_figures.yearly(figures)
-    st.subheader("By commitment")
+    st.header("By commitment")
     review_figures.commitments(meeting, at_meeting)
 
 
@@ -382,7 +382,7 @@ with statuses_tab:
     else:
         st.caption(REVIEWERS_ONLY)
 
-    st.subheader(escape_markdown(f"History of {subjects.get(subject, subject)}"))
+    st.header(escape_markdown(f"History of {subjects.get(subject, subject)}"))
     own = history.loc[history["subject"] == subject].reset_index(drop=True)
     now = view.badge(view.current_status(own))
     st.markdown("**Current status**")

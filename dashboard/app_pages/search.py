@@ -65,7 +65,7 @@ if not found:
 for group in found:
     shown = len(group.results)
     more = f" (the first {shown} of {group.total:,}: add a word to narrow it)" if group.total > shown else ""
-    st.subheader(f"{search.KIND_LABELS[group.kind]}: {group.total:,}{more}")
+    st.header(f"{search.KIND_LABELS[group.kind]}: {group.total:,}{more}")
     for result in group.results:
         st.page_link(  # names and titles as typed: never markdown
             FILES[result.page],

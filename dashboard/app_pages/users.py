@@ -282,7 +282,7 @@ with change_tab:
         right.button("Revoke the API token", on_click=revoke_api_token, key="users_revoke_token", disabled=none)
 
 st.divider()
-st.subheader("JSON API")
+st.header("JSON API")
 state["users_public_api"] = api_access.public_api(db)
 st.toggle(
     "Public mode: anyone who can reach the API may read what a viewer sees, without a token",

@@ -79,7 +79,7 @@ def test_the_area_filter_narrows_every_page(with_areas: str) -> None:
 
 def test_a_place_shows_its_code_and_its_welsh_name(with_areas: str) -> None:
     at = _areas("W06000015")
-    assert at.main.subheader[0].value == "Cardiff (W06000015)"
+    assert at.main.header[0].value == "Cardiff (W06000015)"
     assert "ONS code W06000015; in Welsh, Caerdydd." in [c.value for c in at.main.caption]
     at = _areas("W92000004")
     assert "ONS code W92000004; in Welsh, Cymru." in [c.value for c in at.main.caption]

@@ -84,7 +84,7 @@ def revision_chart(at: AppTest) -> dict:
 def test_with_no_revisions_the_section_says_what_will_appear_and_where_changes_are_made() -> None:
     at = open_delivery()
 
-    assert "Original and revised profiles" in texts(at.subheader)
+    assert "Original and revised profiles" in texts(at.header)
     [info] = [i for i in texts(at.info) if "revised" in i]
     assert "No commitment has been revised yet" in info
     assert "original profile will appear here beside the revised one" in info

@@ -12,7 +12,7 @@ FILE = b"ref,funder,purpose,kind,amount\nN1,Welsh Government,Purpose,one-off,100
 def test_a_file_name_with_markdown_is_shown_as_typed():
     at = _upload(_import_page(), NAME, FILE, kind="commitments")
     assert not at.exception
-    (heading,) = [h.value for h in at.subheader if h.value.startswith("Preview of ")]
+    (heading,) = [h.value for h in at.header if h.value.startswith("Preview of ")]
     # The brackets and stars are escaped: a link, an image or bold cannot form.
     assert (
         heading == r"Preview of \[click me\](https://evil.example/)!\[x\](https://evil.example/x.png)\*\*bold\*\*.csv"

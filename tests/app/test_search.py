@@ -22,7 +22,7 @@ def _links(at: AppTest) -> dict[str, list[str]]:
     current = None
     for node in at.main:
         kind = type(node).__name__
-        if kind == "Subheader":
+        if kind == "Header":
             current = node.value.split(":")[0]
             grouped[current] = []
         elif kind == "PageLink" and current is not None:

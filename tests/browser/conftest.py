@@ -50,7 +50,7 @@ READY = '[data-testid="stApp"][data-test-connection-state="CONNECTED"][data-test
 ADMIN = "admin"
 PASSWORD = "browser test passphrase 42"
 # username: roles (every one with PASSWORD)
-USERS = {ADMIN: ["admin"], "vera": ["viewer"], "fin": ["finance"]}
+USERS = {ADMIN: ["admin"], "vera": ["viewer"], "fin": ["finance"], "ed": ["editor"], "rhys": ["reviewer"]}
 
 
 _WATCH_RUNS = """() => {

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import open_signed_in
+
+pytestmark = pytest.mark.markup
 
 
 def test_headline_figures_are_whole_at_1024_px(page, app_url):

@@ -17,6 +17,8 @@ from playwright.sync_api import expect
 from dashboard.page_style import PRINTED_WIDTH_PX
 from tests.browser.conftest import READY, go_to, open_signed_in
 
+pytestmark = pytest.mark.markup
+
 PAGES = ["Overview", "Delivery", "Finance tables", "Announcements", "Audit trail"]
 
 # Tables in a tab not chosen are not shown, on screen or printed.
