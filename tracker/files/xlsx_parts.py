@@ -166,7 +166,7 @@ def parse_part(archive: zipfile.ZipFile, part: str, start=None, end=None, text=N
     the handlers count the depth themselves (``counts_depth``), XML nested past the limit
     is refused here (expat keeps every open element)."""
     if not counts_depth:
-        start, end, depth = start or (lambda *_: None), end or (lambda _: None), [0]
+        start, end, depth = start or (lambda *_args: None), end or (lambda _tag: None), [0]
 
         def counted_start(tag, attrs, start=start):
             depth[0] += 1
