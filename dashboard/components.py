@@ -173,6 +173,7 @@ def table_for_display(table, page: Page | None = None):
         if table.total_row:
             frame = pd.concat([frame, table.frame.iloc[-1:]])
         frame = frame.reset_index(drop=True)
+    frame = table.shown(frame)  # the tracker's words in cells ("Total", "unphased") in the reader's language
     config = {}
     for column in frame.columns:
         title = table.titles[column]

@@ -10,6 +10,10 @@ block: hidden on screen, it replaces the dataframe when the page is printed
 
 The first column (the year, ref or name a row is about) is pinned, so a wide
 table scrolls sideways inside its box and each row still says what it is.
+
+The print copy speaks the language in use: its note on a long table, "Yes"
+and "No", and month names in dates (``15 Maw 2023``). Headings and cells are
+given to ``show_table`` as the page wants them shown.
 """
 
 from __future__ import annotations
@@ -24,9 +28,11 @@ from typing import Any
 
 import pandas as pd
 import streamlit as st
+from babel.dates import format_date
 
 from dashboard.table_style import WRITERS, styled
 from tracker.figures.table_cells import EMPTY
+from tracker.i18n import _, current
 
 PRINT_ROWS_AT_MOST = 1_000  # beyond (an import's preview): the first ones, and a note saying so
 _MOMENT = {"YYYY": "%Y", "MMM": "%b", "MM": "%m", "DD": "%d", "D": "%-d", "HH": "%H", "mm": "%M", "ss": "%S"}
@@ -72,7 +78,15 @@ def print_table(frame: pd.DataFrame, columns: list[Any], config: Mapping[Any, An
         for row in rows.itertuples(index=False, name=None)
     )
     more = (
-        f'<p class="print-note">Printed: the first {PRINT_ROWS_AT_MOST:,} of {len(frame):,} rows.</p>'
+        '<p class="print-note">'
+        + html.escape(
+            _(
+                "Printed: the first {shown} of {total} rows.",
+                shown=format(PRINT_ROWS_AT_MOST, ","),
+                total=format(len(frame), ","),
+            )
+        )
+        + "</p>"
         if len(frame) > PRINT_ROWS_AT_MOST
         else ""
     )
@@ -98,14 +112,26 @@ def cell(value: Any, kind: Mapping[str, Any], placeholder: str = "—") -> str:
         return placeholder
     shape, form = kind.get("type"), kind.get("format")
     if shape == "checkbox" or isinstance(value, bool):
-        return "Yes" if value else "No"
+        return _("Yes") if value else _("No")
     if isinstance(value, (list, tuple)):
         return ", ".join(str(one) for one in value)
     if isinstance(value, (datetime, date)) and isinstance(form, str):
-        return value.strftime(_MOMENT_TOKEN.sub(lambda token: _MOMENT[token.group()], form))
+        return _moment(value, form)
     if isinstance(value, (numbers.Real, Decimal)) and isinstance(form, str):
         return _number(value, form)
     return str(value)
+
+
+def _moment(value: date, form: str) -> str:
+    """A date or time in a dataframe's format ("D MMM YYYY"), the month's short
+    name in the language in use (Babel's CLDR data: ``Mar``, ``Maw``)."""
+
+    def said(token: re.Match) -> str:
+        if token.group() == "MMM":
+            return format_date(value, "MMM", locale=current())
+        return value.strftime(_MOMENT[token.group()])
+
+    return _MOMENT_TOKEN.sub(said, form)
 
 
 def _number(value: Any, form: str) -> str:
@@ -115,7 +141,7 @@ def _number(value: Any, form: str) -> str:
         return WRITERS[form](value)
     found = _PRINTF.search(form)
     if found is None:
-        return f"{value:,}"
+        return format(value, ",")
     commas, places, letter = found.groups()
     spec = f"{commas or ''}.{places or 6}f" if letter == "f" else f"{commas or ''}d"
     number = value if letter == "f" else int(value)

@@ -11,6 +11,7 @@ fails, saying so, rather than skipping.
 
 from __future__ import annotations
 
+import io
 import random
 import re
 import shutil
@@ -26,6 +27,7 @@ from sqlalchemy import Engine
 
 from tests.actors import ADMIN
 from tests.unit.finance_tables_data import FY, record, tracker_data
+from tracker import i18n
 from tracker.demo import load_demo
 from tracker.figures import data as queries
 from tracker.figures import finance_tables as tables
@@ -118,8 +120,6 @@ def recalculated(books: dict[str, bytes], folder: Path) -> dict[str, Path]:
 
 
 def _sheets_xml(content: bytes) -> str:
-    import io
-
     with zipfile.ZipFile(io.BytesIO(content)) as archive:
         return "".join(archive.read(n).decode("utf-8") for n in archive.namelist() if n.startswith("xl/worksheets/"))
 
@@ -161,6 +161,9 @@ def test_libreoffice_recalculates_every_formula_to_the_figure_the_tracker_saved(
         name: tables.workbook_bytes(data, tables.export_about(data, source="test"))
         for name, data in (("demo", demo), ("awkward", awkward_data()))
     }
+    with i18n.speaking("cy"):  # the same workbook in Welsh: Welsh sheet names, the same formulas
+        books["demo-cy"] = tables.workbook_bytes(demo, tables.export_about(demo, source="test"))
+    assert load_workbook(io.BytesIO(books["demo-cy"])).sheetnames[:2] == ["Cynnwys", "Ymrwymiadau"]
     for name, path in recalculated(books, tmp_path).items():
         compared = assert_same_figures(tmp_path / f"{name}.xlsx", path)
         assert compared == _sheets_xml(books[name]).count("<f>") > 0

@@ -122,7 +122,7 @@ def test_the_welsh_pack_has_welsh_headings_and_dates(welsh_html: bytes) -> None:
 def test_the_welsh_pack_says_how_the_money_moved_and_is_counted_in_welsh(welsh_html: bytes) -> None:
     text = " ".join(_read(welsh_html).nodes)
     assert "Cododd y swm a gyflawnwyd £2,520,000 (o 75.2% i 94.1% o'r swm a ymrwymwyd)" in text
-    assert "Mae £300k (£300,000.00) o'r arian a ymrwymwyd heb ei gyfnodi" in text
+    assert "Mae £300k (£300,000.00) o'r arian a ymrwymwyd heb ei gyfnodoli" in text
     assert "Arian newydd £12m £12,000,000.00: heb ei gyhoeddi o'r blaen" in text
     assert "Statws: newidiodd o dim statws i Mewn perygl (ambr) (2025-05-20, Reviewer One)" in text
 

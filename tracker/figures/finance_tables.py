@@ -25,6 +25,13 @@ Tables:
 
 Summary tables (pivots, yearly) end in a Total row; record lists (commitments,
 schedule, deliveries) do not, so they can be re-imported or pivoted as they are.
+
+A table is made in the language in use (its title, headings and notes; the
+words the tracker writes in its cells as ``Table.words``), and kept per
+language (``kept``). Its frame, which a CSV is written from, is the same in
+every language: column names, ``Total``, ``unphased`` and the contract's
+values (``one-off``, ``yes``) stay as they are, so a file re-imports whichever
+language wrote it.
 """
 
 from __future__ import annotations
@@ -43,13 +50,16 @@ from tracker.core.vocabulary import ANNOUNCED_EARLIER
 from tracker.figures import delivery as delivery_maths
 from tracker.figures.data import TrackerData
 from tracker.figures.pivots import PIVOT_ROWS, pivot_table
-from tracker.figures.shared import per_data
+from tracker.figures.shared import per_data_in_language
 from tracker.figures.table_cells import (
     COMMITTED_NOTE,
     ESTIMATED_NOTE,
+    ESTIMATED_WORD,
     ILLUSTRATIVE_NOTE,
     TOTAL,
     UNPHASED_NOTE,
+    UNPHASED_WORD,
+    cell_words,
     optional_column,
     pence_cells,
     text_cells,
@@ -57,7 +67,9 @@ from tracker.figures.table_cells import (
 )
 from tracker.figures.totals import committed_vs_delivered, fy_of_dates
 from tracker.files import workbook
+from tracker.files.headings import COMMITMENT_TITLES, DELIVERY_TITLES
 from tracker.files.table import Table
+from tracker.i18n import N_, _, current, ngettext, speaking
 
 # --- helpers -----------------------------------------------------------------
 
@@ -71,39 +83,15 @@ def _uplift_pct(bp: int) -> Decimal | None:
     return Decimal(f"{sign}{whole}" + (f".{part:02d}".rstrip("0") if part else ""))
 
 
+def _titled(titles: dict[str, str]) -> dict[str, str]:
+    """Each column's heading in the language in use."""
+    return {column: _(title) for column, title in titles.items()}
+
+
 # --- commitments -------------------------------------------------------------
 
-COMMITMENT_TITLES = {
-    # Each heading normalises back to the contract's name on import
-    # (tracker.files.tabular.normalise_header), so an XLSX export re-imports.
-    "ref": "Ref",
-    "announced_on": "Announced on",
-    "funder": "Funder",
-    "recipient": "Recipient",
-    "purpose": "Purpose",
-    "kind": "Kind",
-    "amount": "Amount (£)",
-    "first_year": "First year",
-    "years": "Years",
-    "qualifier": "Qualifier",
-    "programme": "Programme",
-    "announcement_ref": "Announcement ref",
-    "title": "Title",
-    "source_url": "Source URL",
-    "status": "Status",
-    "capital_or_revenue": "Capital or revenue",
-    "uplift_pct": "Uplift",
-    "reannounces": "Re-announces",
-    "profile": "Profile",
-    "quote": "Quote",
-    "part_of": "Part of",
-    "funder_id": "Funder ID",
-    "recipient_id": "Recipient ID",
-    "spread": "Spread",
-    "planned_start": "Planned start",
-    "planned_end": "Planned end",
-    "areas": "Areas",
-}
+# COMMITMENT_TITLES (tracker.files.headings): each heading, in English or in
+# Welsh, reads back as the contract's name on import, so an XLSX export re-imports.
 
 
 def _profiles(data: TrackerData) -> dict[int, str]:
@@ -166,26 +154,26 @@ def commitments_table(data: TrackerData) -> Table:
     )
     return Table(
         name="commitments",
-        title="Commitments",
+        title=_("Commitments"),
         frame=frame,
-        titles=dict(COMMITMENT_TITLES),
+        titles=_titled(COMMITMENT_TITLES),
         money_columns=("amount",),
-        notes=("Amount is per year for recurring commitments and the total otherwise.",),
+        notes=(_("Amount is per year for recurring commitments and the total otherwise."),),
     )
 
 
 # --- schedule ----------------------------------------------------------------
 
 SCHEDULE_TITLES = {
-    "ref": "Ref",
-    "purpose": "Purpose",
-    "recipient": "Recipient",
-    "programme": "Programme",
-    "financial_year": "Financial year",
-    "headline": "Headline",
-    "committed": "Committed",
-    "new_money": "New money",
-    "estimated": "Estimated",
+    "ref": N_("Ref"),
+    "purpose": N_("Purpose"),
+    "recipient": N_("Recipient"),
+    "programme": N_("Programme"),
+    "financial_year": N_("Financial year"),
+    "headline": N_("Headline"),
+    "committed": N_("Committed"),
+    "new_money": N_("New money"),
+    "estimated": N_("Estimated"),
 }
 
 
@@ -204,38 +192,41 @@ def schedule_table(data: TrackerData) -> Table:
             "headline": pence_cells(s["headline_pence"]),
             "committed": pence_cells(s["committed_pence"]),
             "new_money": pence_cells(s["new_money_pence"]),
-            "estimated": ["estimated" if e else "" for e in estimated],
+            "estimated": [ESTIMATED_WORD if e else "" for e in estimated],
         },
         columns=list(SCHEDULE_TITLES),
     )
     return Table(
         name="schedule",
-        title="Schedule",
+        title=_("Schedule"),
         frame=frame,
-        titles=dict(SCHEDULE_TITLES),
+        titles=_titled(SCHEDULE_TITLES),
         money_columns=("headline", "committed", "new_money"),
         notes=(
-            "Headline is the amount as announced; committed is zero for a re-announcement, "
-            "and a pot's committed money leaves out its shares.",
-            COMMITTED_NOTE,
-            UNPHASED_NOTE,
-            ESTIMATED_NOTE,
+            _(
+                "Headline is the amount as announced; committed is zero for a re-announcement, "
+                "and a pot's committed money leaves out its shares."
+            ),
+            _(COMMITTED_NOTE),
+            _(UNPHASED_NOTE),
+            _(ESTIMATED_NOTE),
         ),
+        words={"financial_year": cell_words(UNPHASED_WORD), "estimated": cell_words(ESTIMATED_WORD)},
     )
 
 
 # --- yearly ------------------------------------------------------------------
 
 YEARLY_TITLES = {
-    "financial_year": "Financial year",
-    "committed": "Committed",
-    "new_money": "New money",
-    "estimated": "Estimated",
-    "delivered": "Delivered",
-    "variance": "Variance",
-    "pct_delivered": "% delivered",
-    "cumulative_committed": "Committed to date",
-    "cumulative_delivered": "Delivered to date",
+    "financial_year": N_("Financial year"),
+    "committed": N_("Committed"),
+    "new_money": N_("New money"),
+    "estimated": N_("Estimated"),
+    "delivered": N_("Delivered"),
+    "variance": N_("Variance"),
+    "pct_delivered": N_("% delivered"),
+    "cumulative_committed": N_("Committed to date"),
+    "cumulative_delivered": N_("Delivered to date"),
 }
 _YEARLY_MONEY = (
     "committed",
@@ -278,7 +269,7 @@ def yearly_table(data: TrackerData) -> Table:
     }
     frame = pd.concat([frame, pd.DataFrame([total])], ignore_index=True)
     frame = frame.astype({c: "int64" for c in _YEARLY_MONEY} | {"pct_delivered": "float64"})
-    notes: tuple[str, ...] = (COMMITTED_NOTE, "Variance is delivered minus committed: negative means behind.")
+    notes: tuple[str, ...] = (COMMITTED_NOTE, N_("Variance is delivered minus committed: negative means behind."))
     if (yearly["financial_year"] == UNPHASED).any():
         notes += (UNPHASED_NOTE,)
     if int(frame["estimated"].iloc[-1]):
@@ -287,30 +278,22 @@ def yearly_table(data: TrackerData) -> Table:
         notes += (ILLUSTRATIVE_NOTE,)
     return Table(
         name="yearly",
-        title="Committed and delivered",
+        title=_("Committed and delivered"),
         frame=frame,
-        titles=dict(YEARLY_TITLES),
+        titles=_titled(YEARLY_TITLES),
         money_columns=_YEARLY_MONEY,
         percent_columns=("pct_delivered",),
         total_row=True,
-        notes=notes,
+        notes=tuple(_(note) for note in notes),
         running_totals={"cumulative_committed": "committed", "cumulative_delivered": "delivered"},
         ratios={"pct_delivered": ("delivered", "committed")},
+        words={"financial_year": cell_words(UNPHASED_WORD, TOTAL)},
     )
 
 
 # --- deliveries --------------------------------------------------------------
 
-DELIVERY_TITLES = {
-    "ref": "Ref",
-    "commitment_ref": "Commitment ref",
-    "paid_on": "Paid on",
-    "financial_year": "Financial year",
-    "amount": "Amount (£)",
-    "kind": "Kind",
-    "note": "Note",
-    "illustrative": "Illustrative",
-}
+# DELIVERY_TITLES (tracker.files.headings): read back on import in English or in Welsh.
 
 
 def deliveries_table(data: TrackerData) -> Table:
@@ -336,14 +319,15 @@ def deliveries_table(data: TrackerData) -> Table:
         columns=list(DELIVERY_TITLES),
     )
     frame = frame.astype({"amount": "int64"})
-    notes = (ILLUSTRATIVE_NOTE,) if (frame["illustrative"] == "yes").any() else ()
+    notes = (_(ILLUSTRATIVE_NOTE),) if (frame["illustrative"] == "yes").any() else ()
     return Table(
         name="deliveries",
-        title="Deliveries",
+        title=_("Deliveries"),
         frame=frame,
-        titles=dict(DELIVERY_TITLES),
+        titles=_titled(DELIVERY_TITLES),
         money_columns=("amount",),
         notes=notes,
+        words={"financial_year": cell_words(UNPHASED_WORD)},
     )
 
 
@@ -360,7 +344,7 @@ TABLE_NAMES = tuple(BUILDERS)
 
 
 def build(name: str, data: TrackerData) -> Table:
-    """The table called ``name`` (one of ``TABLE_NAMES``)."""
+    """The table called ``name`` (one of ``TABLE_NAMES``), in the language in use."""
     try:
         builder = BUILDERS[name]
     except KeyError:
@@ -368,44 +352,66 @@ def build(name: str, data: TrackerData) -> Table:
     return builder(data)
 
 
-# The Finance page's tabs, in order: table name -> tab label.
+# The Finance page's tabs, in order: table name -> tab label (say it with ``_(label)``).
 TAB_LABELS = {
-    "pivot-commitment": "Commitment × year",
-    "pivot-recipient": "Recipient × year",
-    "pivot-programme": "Programme × year",
-    "pivot-area": "Area × year",
-    "yearly": "Yearly totals",
-    "commitments": "Commitments",
-    "schedule": "Schedule",
-    "deliveries": "Deliveries",
+    "pivot-commitment": N_("Commitment × year"),
+    "pivot-recipient": N_("Recipient × year"),
+    "pivot-programme": N_("Programme × year"),
+    "pivot-area": N_("Area × year"),
+    "yearly": N_("Yearly totals"),
+    "commitments": N_("Commitments"),
+    "schedule": N_("Schedule"),
+    "deliveries": N_("Deliveries"),
 }
 
 
-@per_data
+@per_data_in_language
 def kept(data: TrackerData, name: str) -> Table:
-    """``build(name, data)``, kept with ``data``."""
+    """``build(name, data)``, kept with ``data`` once per language."""
     return build(name, data)
 
 
-# What each table holds, in a line: the workbook's Contents sheet.
+# What each table holds, in a line: the workbook's Contents sheet (say it with ``_(line)``).
 DESCRIPTIONS = {
-    "commitments": "One row per commitment, in the commitments file's columns (it imports again)",
-    "schedule": "Each commitment's money per financial year: headline, committed and new money",
-    "yearly": "Committed, new money, estimated and delivered per financial year, with % delivered and running totals",
-    "deliveries": "Payments and spend, in the deliveries file's columns (it imports again)",
-    "pivot-commitment": "Committed money per commitment and financial year, with totals",
-    "pivot-recipient": "Committed money per recipient and financial year, with totals",
-    "pivot-programme": "Committed money per programme and financial year, with totals",
-    "pivot-funder": "Committed money per funder and financial year, with totals",
-    "pivot-area": "Committed money per area and financial year; money naming several areas is under each, "
-    "and the Total row counts it once",
+    "commitments": N_("One row per commitment, in the commitments file's columns (it imports again)"),
+    "schedule": N_("Each commitment's money per financial year: headline, committed and new money"),
+    "yearly": N_(
+        "Committed, new money, estimated and delivered per financial year, with % delivered and running totals"
+    ),
+    "deliveries": N_("Payments and spend, in the deliveries file's columns (it imports again)"),
+    "pivot-commitment": N_("Committed money per commitment and financial year, with totals"),
+    "pivot-recipient": N_("Committed money per recipient and financial year, with totals"),
+    "pivot-programme": N_("Committed money per programme and financial year, with totals"),
+    "pivot-funder": N_("Committed money per funder and financial year, with totals"),
+    "pivot-area": N_(
+        "Committed money per area and financial year; money naming several areas is under each, "
+        "and the Total row counts it once"
+    ),
 }
 
 
-def workbook_bytes(data: TrackerData, about: dict[str, str]) -> bytes:
+class About(dict[str, str]):
+    """What an export's About sheet says, line by line, and the language it
+    says it in: the language its workbook is written in."""
+
+    def __init__(self, language: str) -> None:
+        super().__init__()
+        self.language = language
+
+
+def workbook_bytes(data: TrackerData, about: dict[str, str], language: str | None = None) -> bytes:
     """Every table as one XLSX workbook (what the Finance page downloads): a
-    Contents sheet, a sheet per table with its totals as formulas, then About."""
-    return workbook.workbook_bytes([kept(data, name) for name in TABLE_NAMES], about, DESCRIPTIONS)
+    Contents sheet, a sheet per table with its totals as formulas, then About.
+
+    Written in ``language``, else the language ``about`` was made in
+    (``export_about``), else the language in use. A download button runs
+    this on a thread of its own, where the language in use is the default
+    (unless the page hands it over with ``tracker.i18n.deferred``): the
+    workbook speaks as its About sheet does either way.
+    """
+    with speaking(language or getattr(about, "language", None) or current()):
+        descriptions = {name: _(line) for name, line in DESCRIPTIONS.items()}
+        return workbook.workbook_bytes([kept(data, name) for name in TABLE_NAMES], about, descriptions)
 
 
 def export_about(
@@ -414,18 +420,26 @@ def export_about(
     source: str,
     filters: str | None = None,
     exported_on: date | None = None,
-) -> dict[str, str]:
-    """What an export's About sheet says: as-at date, filters, source, caveats."""
-    about = {
-        "As at": data.as_at.isoformat() if data.as_at else "all data (no as-at date)",
-    }
+) -> About:
+    """What an export's About sheet says (as-at date, filters, source, caveats),
+    in the language in use. Dates are ISO, as the workbook's cells are."""
+    about = About(current())
+    about[_("As at")] = data.as_at.isoformat() if data.as_at else _("all data (no as-at date)")
     if exported_on is not None:
-        about["Exported on"] = exported_on.isoformat()
-    about["Filters"] = filters or "none"
-    about["Source"] = source
-    about["Money"] = "Pounds sterling, exact to the penny. " + COMMITTED_NOTE
-    about["Financial years"] = "UK financial years, 1 April to 31 March (2020-21 is 1 April 2020 to 31 March 2021)."
+        about[_("Exported on")] = exported_on.isoformat()
+    about[_("Filters")] = filters or _("none")
+    about[_("Source")] = source
+    about[_("Money")] = _("Pounds sterling, exact to the penny. {committed}", committed=_(COMMITTED_NOTE))
+    about[_("Financial years")] = _(
+        "UK financial years, 1 April to 31 March (2020-21 is 1 April 2020 to 31 March 2021)."
+    )
     if len(data.deliveries) and bool(data.deliveries["illustrative"].any()):
         count = int(data.deliveries["illustrative"].sum())
-        about["Illustrative"] = f"{ILLUSTRATIVE_NOTE} ({count} of {len(data.deliveries)} deliveries)"
+        about[_("Illustrative")] = ngettext(
+            "{note} ({count} of {n} delivery)",
+            "{note} ({count} of {n} deliveries)",
+            len(data.deliveries),
+            note=_(ILLUSTRATIVE_NOTE),
+            count=count,
+        )
     return about

@@ -13,6 +13,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from tracker.figures.areas import NOT_STATED as AREA_NOT_STATED
 from tracker.figures.areas import SHARED_NOTE, area_rows, kept_area_rows
 from tracker.figures.data import TrackerData
 from tracker.figures.table_cells import (
@@ -20,6 +21,8 @@ from tracker.figures.table_cells import (
     ESTIMATED_NOTE,
     TOTAL,
     UNPHASED_NOTE,
+    UNPHASED_WORD,
+    cell_words,
     pence_cells,
     text_cells,
     year_labels,
@@ -27,25 +30,26 @@ from tracker.figures.table_cells import (
 )
 from tracker.figures.totals import NO_VALUE, NOT_STATED, ORGANISATION_KEYS
 from tracker.files.table import Table
+from tracker.i18n import N_, _
 
 PIVOT_ROWS = ("commitment", "recipient", "programme", "funder", "area")
 PIVOT_TITLES = {
-    "commitment": "Committed by commitment",
-    "recipient": "Committed by recipient",
-    "programme": "Committed by programme",
-    "funder": "Committed by funder",
-    "area": "Committed by area",
+    "commitment": N_("Committed by commitment"),
+    "recipient": N_("Committed by recipient"),
+    "programme": N_("Committed by programme"),
+    "funder": N_("Committed by funder"),
+    "area": N_("Committed by area"),
 }
 _LABEL_TITLES = {
-    "ref": "Ref",
-    "purpose": "Purpose",
-    "recipient": "Recipient",
-    "recipient_id": "Recipient ID",
-    "programme": "Programme",
-    "funder": "Funder",
-    "funder_id": "Funder ID",
-    "area": "Area code",
-    "area_name": "Area",
+    "ref": N_("Ref"),
+    "purpose": N_("Purpose"),
+    "recipient": N_("Recipient"),
+    "recipient_id": N_("Recipient ID"),
+    "programme": N_("Programme"),
+    "funder": N_("Funder"),
+    "funder_id": N_("Funder ID"),
+    "area": N_("Area code"),
+    "area_name": N_("Area"),
 }
 
 
@@ -133,10 +137,12 @@ def pivot(data: TrackerData, rows: str) -> pd.DataFrame:
 
 
 def pivot_table(data: TrackerData, rows: str) -> Table:
+    """``pivot(data, rows)`` as a ``Table``, in the language in use."""
     frame = pivot(data, rows)
     labels = [c for c in frame.columns if c in _LABEL_TITLES]
     money = [c for c in frame.columns if c not in _LABEL_TITLES]
-    titles = {c: _LABEL_TITLES[c] for c in labels} | {c: c for c in money}
+    # Years read the same in every language; "unphased" and "Total" do not.
+    titles = {c: _(_LABEL_TITLES[c]) for c in labels} | {c: _(c) if c in (TOTAL, UNPHASED_WORD) else c for c in money}
     notes: tuple[str, ...] = (COMMITTED_NOTE,)
     if "unphased" in frame.columns:
         notes += (UNPHASED_NOTE,)
@@ -147,13 +153,15 @@ def pivot_table(data: TrackerData, rows: str) -> Table:
         notes += (ESTIMATED_NOTE,)
     if rows == "area" and (kept_area_rows(data)["areas_named"] > 1).any():
         notes += (SHARED_NOTE,)
+    unstated = (NO_VALUE, *NOT_STATED.values(), AREA_NOT_STATED)
     return Table(
         name=f"pivot-{rows}",
-        title=PIVOT_TITLES[rows],
+        title=_(PIVOT_TITLES[rows]),
         frame=frame,
         titles=titles,
         money_columns=tuple(money),
         total_row=True,
-        notes=notes,
+        notes=tuple(_(note) for note in notes),
         row_total=TOTAL,
+        words={labels[0]: cell_words(TOTAL, *unstated)},
     )

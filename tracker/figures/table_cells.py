@@ -1,6 +1,12 @@
 """Cells of the finance tables: text, pence and financial-year columns built
 the one way every table (and so every export) writes them, and the notes
-that say what "committed" means."""
+that say what "committed" means.
+
+The words the tracker itself writes into cells (``Total``, ``unphased``,
+``estimated``) stay in English in a table's frame, which a CSV is written
+from; ``cell_words`` gives them in the language in use for the screen and the
+XLSX (``tracker.files.table.Table.words``). The notes are marked for the
+message catalogue: say them with ``_(note)``."""
 
 from __future__ import annotations
 
@@ -8,8 +14,11 @@ import numpy as np
 import pandas as pd
 
 from tracker.core.fiscal import UNPHASED, fy_label
+from tracker.i18n import N_, _
 
-TOTAL = "Total"
+TOTAL = N_("Total")
+UNPHASED_WORD = N_("unphased")  # what fy_label writes for UNPHASED
+ESTIMATED_WORD = N_("estimated")  # a schedule row placed by a chosen spread
 EMPTY = "—"  # a value that is not there, on screen: a dash, never "None" or "nan"
 
 
@@ -30,16 +39,22 @@ def pounds_cell(pounds) -> str:
 
 
 # What "committed" means, said once for every table that shows it.
-COMMITTED_NOTE = (
+COMMITTED_NOTE = N_(
     "Committed counts every pound once: a re-announcement once, a share inside its pot; "
     "'over' amounts count at their floor and 'up to' amounts at their ceiling. "
     "New money leaves out money announced before."
 )
-UNPHASED_NOTE = (
+UNPHASED_NOTE = N_(
     "Unphased is money whose financial year was not stated (and undated deliveries): counted in every total."
 )
-ESTIMATED_NOTE = "Estimated is the part of committed money placed in years by a chosen spread, not as announced."
-ILLUSTRATIVE_NOTE = "Demo delivery figures are illustrative: no payment figures were published."
+ESTIMATED_NOTE = N_("Estimated is the part of committed money placed in years by a chosen spread, not as announced.")
+ILLUSTRATIVE_NOTE = N_("Demo delivery figures are illustrative: no payment figures were published.")
+
+
+def cell_words(*words: str) -> dict[str, str]:
+    """Each of the tracker's own cell ``words`` (marked with ``N_``) as a person
+    reads it in the language in use: ``{"Total": "Cyfanswm"}`` in Welsh."""
+    return {word: _(word) for word in words}
 
 
 def text_cells(values) -> list[str]:

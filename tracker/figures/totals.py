@@ -14,6 +14,10 @@ Grouped ``by`` funder or recipient, rows group by organisation, not by name
 (two organisations sharing a name stay two lines), and a ``funder_id`` or
 ``recipient_id`` column (the organisation's identifier) follows the name.
 Money with no recipient is its own line, ``recipient not stated``.
+
+Those lines' names are data here (the ``totals`` command's CSV and the API
+say them in English); they are marked for the message catalogue so that a
+table showing them says them in the reader's language (``_(NO_VALUE)``).
 """
 
 from __future__ import annotations
@@ -23,11 +27,12 @@ import pandas as pd
 
 from tracker.core.fiscal import UNPHASED
 from tracker.figures.areas import area_groups
+from tracker.i18n import N_
 
-NO_VALUE = "(none)"
+NO_VALUE = N_("(none)")
 MONEY = ["committed", "delivered", "variance"]
 FIGURES = [*MONEY, "new_money", "estimated"]
-NOT_STATED = {"recipient": "recipient not stated"}
+NOT_STATED = {"recipient": N_("recipient not stated")}
 ORGANISATION_KEYS = {"funder": ("funder_org", "funder_id"), "recipient": ("recipient_org", "recipient_id")}
 # What the totals read of a schedule (the columns it has of these).
 SCHEDULE_READ = ["commitment_id", "financial_year", "committed_pence", "new_money_pence", "estimated", "qualifier"]

@@ -24,6 +24,12 @@ remove that ``'`` again (``tracker.files.tabular``), so an exported file
 imports to the same text; text that itself begins with ``'`` and one of those
 characters (``'=x``) gets a second ``'`` for the importer to remove.
 
+An XLSX is written in the language in use: its About sheet's name, and each
+table's headings and the tracker's words in its cells (``Table.titles`` and
+``Table.words``, made in that language). A CSV is the same in every language:
+its header is the column names and its cells the frame's, so it re-imports
+whichever language wrote it.
+
 In XLSX a carriage return becomes a line feed (XML reads both as a line
 break; Excel shows them alike), and the control characters that XML cannot
 hold at all (below U+0020 other than tab, LF and CR) are dropped.
@@ -43,6 +49,7 @@ import pandas as pd
 
 from tracker.core.money import format_pounds, plain_pounds, to_decimal
 from tracker.files.table import Table
+from tracker.i18n import _
 
 TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 MONEY_FORMAT = "£#,##0.00;[Red]-£#,##0.00"
@@ -172,6 +179,7 @@ def _write_table(sheet, table: Table) -> None:
     columns, money, percent = _columns(table)
     kinds = ["money" if c in money else "percent" if c in percent else "plain" for c in columns]
     widths = [len(str(table.titles[c])) for c in columns]
+    words = [table.words.get(c) for c in columns]  # the tracker's own words in cells, as people read them
 
     for j, column in enumerate(columns, start=1):
         cell = sheet.cell(row=1, column=j)
@@ -192,6 +200,9 @@ def _write_table(sheet, table: Table) -> None:
                     cell.value = float(value)  # a ratio for display, not money
                     cell.number_format = PERCENT_FORMAT
             else:
+                said = words[j - 1]
+                if said and isinstance(value, str):
+                    value = said.get(value, value)
                 _set_plain(cell, value)
             if is_total:
                 cell.font = bold
@@ -255,7 +266,8 @@ def _write_about(sheet, about: Mapping[str, str]) -> None:
 
 
 def to_xlsx_bytes(tables: list[Table], about: Mapping[str, str]) -> bytes:
-    """A workbook: one sheet per table (in order), then ``About`` listing ``about``.
+    """A workbook: one sheet per table (in order), then ``About`` listing ``about``,
+    in the language in use.
 
     The first sheet is the first table, so a commitments export is read back
     by ``read_commitments`` (which reads the first sheet).
@@ -269,7 +281,7 @@ def to_xlsx_bytes(tables: list[Table], about: Mapping[str, str]) -> bytes:
         title = sheet_title(table.title, taken)
         taken.append(title)
         _write_table(workbook.create_sheet(title), table)
-    about_sheet = workbook.create_sheet(sheet_title("About", taken))
+    about_sheet = workbook.create_sheet(sheet_title(_("About"), taken))
     _write_about(about_sheet, about)
     workbook.properties.creator = "funding-tracker"
     out = io.BytesIO()

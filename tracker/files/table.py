@@ -24,6 +24,12 @@ class Table:
     (0.5 is 50%), NaN where there is nothing to divide by. Missing values
     (NaN, ``pd.NA``, None) are written as empty cells. With ``total_row``
     the frame's last row is the total of the rows above.
+
+    A table is made in the language in use: ``title``, ``titles`` and
+    ``notes`` are in it. The frame is not: it is what a CSV holds, the same in
+    every language, so the words the tracker writes into its cells stay in
+    English there (``Total``, ``unphased``), and ``words`` gives, by column,
+    each such word as the screen and the XLSX show it (``shown``).
     """
 
     name: str  # e.g. "pivot-recipient": the CLI's name for it and a file name
@@ -37,6 +43,7 @@ class Table:
     row_total: str | None = None
     running_totals: Mapping[str, str] = field(default_factory=dict)
     ratios: Mapping[str, tuple[str, str]] = field(default_factory=dict)
+    words: Mapping[str, Mapping[str, str]] = field(default_factory=dict)  # column -> {word in frame: as shown}
 
     def __post_init__(self) -> None:
         columns = list(self.frame.columns)
@@ -60,6 +67,9 @@ class Table:
         for column in self.ratios:
             if column not in self.percent_columns:
                 raise ValueError(f"{self.name}: the ratio {column!r} must be a percent column")
+        for column in self.words:
+            if column not in columns or column in self.money_columns or column in self.percent_columns:
+                raise ValueError(f"{self.name}: words are for the text column {column!r}, which it must have")
 
     @property
     def body(self) -> pd.DataFrame:
@@ -70,6 +80,17 @@ class Table:
     def total(self) -> pd.Series | None:
         return self.frame.iloc[-1] if self.total_row else None
 
+    def shown(self, frame: pd.DataFrame | None = None) -> pd.DataFrame:
+        """``frame`` (some rows of this table's; else all of them) with the
+        tracker's words in its cells as people read them (``words``)."""
+        frame = self.frame if frame is None else frame
+        changed = {
+            column: [words.get(value, value) if isinstance(value, str) else value for value in frame[column]]
+            for column, words in self.words.items()
+            if column in frame.columns and any(word != said for word, said in words.items())
+        }
+        return frame.assign(**changed) if changed else frame
+
     def titled(self) -> pd.DataFrame:
-        """The frame with people's headings, e.g. for ``st.dataframe``."""
-        return self.frame.rename(columns=dict(self.titles))
+        """The frame with people's headings and words, e.g. for ``st.dataframe``."""
+        return self.shown().rename(columns=dict(self.titles))

@@ -38,6 +38,7 @@ from typing import BinaryIO, TextIO
 
 from tracker.core.fiscal import FiscalError, parse_date
 from tracker.files import limits
+from tracker.files.headings import in_english
 
 # Cells an export neutralised with a leading apostrophe (OWASP CSV injection
 # guidance) get it removed again on import.
@@ -96,9 +97,12 @@ def normalise_header(name: str, aliases: dict[str, str] | None = None) -> str:
     """``"Amount (£)"`` -> ``amount``, ``"No. of years"`` -> ``no_of_years``, then the aliases.
 
     Case, spaces, punctuation and the pound sign are dropped: every run of
-    characters other than letters and digits becomes one ``_``.
+    characters other than letters and digits becomes one ``_``. A heading the
+    tracker writes in Welsh is read as its English first (``"Swm (£)"`` ->
+    ``amount``: ``tracker.files.headings``), so a workbook written in Welsh
+    imports again.
     """
-    key = name.replace("\ufeff", "").strip().lower()
+    key = in_english(name.replace("\ufeff", "").strip()).lower()
     key = key.replace("£", " ")
     key = re.sub(r"[\W_]+", "_", key).strip("_")
     return (aliases or {}).get(key, key)

@@ -29,6 +29,12 @@ Sheets, in order:
 
 * ``About``: what ``about`` says (as-at date, filters, source, what the money means).
 
+The workbook is written in the language in use: its sheets' names, the
+Contents and About sheets, the print header and footer, each table's headings
+(``Table.titles``) and the tracker's own words in its cells (``Table.words``:
+``Total``, ``unphased``). Formulas name no sheet, so they work in any language;
+the Contents sheet links to each sheet by the name it was given.
+
 Sheets are written row by row (XlsxWriter's ``constant_memory``), so a sheet of
 100,000 rows is never held in memory; text is saved in the cells themselves
 rather than in a shared table.
@@ -56,11 +62,21 @@ from tracker.files.exports import (
     xlsx_text,
 )
 from tracker.files.table import Table
+from tracker.i18n import N_, _
 
-CONTENTS = "Contents"
-ABOUT_DESCRIPTION = "As-at date, filters, source and what the figures mean"
-_HEADER = '&L&"-,Bold"&A&RFunding tracker'
-_FOOTER = "&CPage &P of &N"
+CONTENTS = N_("Contents")
+ABOUT = N_("About")
+ABOUT_DESCRIPTION = N_("As-at date, filters, source and what the figures mean")
+
+
+def _header() -> str:
+    """The sheet's name on the left, the tracker's on the right (``&`` doubled: a code in a header)."""
+    return '&L&"-,Bold"&A&R' + _("Funding tracker").replace("&", "&&")
+
+
+def _footer() -> str:
+    """``Page 2 of 5`` in the middle."""
+    return "&C" + _("Page {page} of {pages}", page="&P", pages="&N")
 
 
 def _cell(row: int, col: int) -> str:
@@ -218,6 +234,8 @@ def _write_table(sheet, table: Table, formats: _Formats) -> None:
     shape = _Sheet(table)
     columns, kinds = shape.columns, shape.kinds
     widths = [len(str(table.titles[c])) for c in columns]
+    # The tracker's own words in cells ("Total", "unphased"), as this language says them.
+    words = {shape.at[c]: said for c, said in table.words.items() if any(w != s for w, s in said.items())}
     for j, column in enumerate(columns):
         sheet.write_string(0, j, xlsx_text(str(table.titles[column])), formats.header)
         if kinds[j] == "money":
@@ -226,6 +244,8 @@ def _write_table(sheet, table: Table, formats: _Formats) -> None:
             widths[j] = max(widths[j], display_width(0.5, "percent"))
         else:
             widths[j] = max(widths[j], _plain_width(table.frame[column]))
+            if j in words:
+                widths[j] = max([widths[j], *(len(said) for said in words[j].values())])
     ratios = {shape.at[c]: c for c in table.ratios}
 
     for i, row in enumerate(table.frame.itertuples(index=False, name=None)):
@@ -247,6 +267,8 @@ def _write_table(sheet, table: Table, formats: _Formats) -> None:
                 elif not is_blank(value):
                     sheet.write_number(i + 1, j, float(value), formats.get("percent", bold))  # a ratio, not money
             else:
+                if j in words and isinstance(value, str):
+                    value = words[j].get(value, value)
                 _plain(sheet, i + 1, j, value, formats, bold)
 
     for j, width in enumerate(widths):
@@ -262,12 +284,12 @@ def _print_setup(sheet) -> None:
     sheet.set_landscape()
     sheet.set_paper(9)  # A4
     sheet.fit_to_pages(1, 0)  # one page wide, as many pages long as it takes
-    sheet.set_header(_HEADER)
-    sheet.set_footer(_FOOTER)
+    sheet.set_header(_header())
+    sheet.set_footer(_footer())
 
 
 def _write_contents(sheet, rows: Sequence[tuple[str, str, int | None]], formats: _Formats) -> None:
-    headings = ("Sheet", "What it holds", "Rows")
+    headings = (_("Sheet"), _("What it holds"), _("Rows"))
     for j, heading in enumerate(headings):
         sheet.write_string(0, j, heading, formats.header)
     for i, (name, description, count) in enumerate(rows, start=1):
@@ -293,7 +315,9 @@ def _write_about(sheet, about: Mapping[str, str], formats: _Formats) -> None:
 
 
 def workbook_bytes(tables: Sequence[Table], about: Mapping[str, str], descriptions: Mapping[str, str]) -> bytes:
-    """Contents, one sheet per table (in order), then About, as XLSX bytes.
+    """Contents, one sheet per table (in order), then About, as XLSX bytes,
+    in the language in use (the tables, ``about`` and ``descriptions`` are
+    given in it).
 
     ``descriptions`` says in a line what each table holds, by ``Table.name``
     (the table's title when it has none).
@@ -311,18 +335,19 @@ def workbook_bytes(tables: Sequence[Table], about: Mapping[str, str], descriptio
             "remove_timezone": True,
         },
     )
-    book.set_properties({"author": "funding-tracker", "title": "Finance tables"})
+    book.set_properties({"author": "funding-tracker", "title": _("Finance tables")})
     formats = _Formats(book)
-    taken = [CONTENTS]
+    contents_name = sheet_title(_(CONTENTS))
+    taken = [contents_name]
     names = []
     for table in tables:
         names.append(sheet_title(table.title, taken))
         taken.append(names[-1])
-    about_name = sheet_title("About", taken)
+    about_name = sheet_title(_(ABOUT), taken)
     contents = [
         (name, descriptions.get(table.name, table.title), len(table.body)) for name, table in zip(names, tables)
     ]
-    _write_contents(book.add_worksheet(CONTENTS), [*contents, (about_name, ABOUT_DESCRIPTION, None)], formats)
+    _write_contents(book.add_worksheet(contents_name), [*contents, (about_name, _(ABOUT_DESCRIPTION), None)], formats)
     for name, table in zip(names, tables):
         _write_table(book.add_worksheet(name), table, formats)
     _write_about(book.add_worksheet(about_name), about, formats)

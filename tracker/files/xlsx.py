@@ -10,7 +10,8 @@ cells holding a value are kept, and the first cell past the column limit
 stops the read. Values are those openpyxl reads with ``data_only=True`` (the
 result Excel saved for a formula), as text. A DOCTYPE is refused.
 
-``open_sheet`` reads the sheet named as asked (in any case), else the only
+``open_sheet`` reads the sheet named as asked (in any case, and in any language
+the tracker writes workbooks in: ``tracker.files.headings``), else the only
 sheet holding data, else the first sheet when no name was asked; several
 sheets holding data, none of the name asked, are refused rather than guessed.
 """
@@ -33,6 +34,7 @@ from typing import cast
 from openpyxl.utils.cell import column_index_from_string, get_column_letter
 
 from tracker.files import limits
+from tracker.files.headings import sheet_names
 from tracker.files.xlsx_parts import (
     CHUNK,
     Stop,
@@ -45,6 +47,7 @@ from tracker.files.xlsx_parts import (
     too_deep,
     too_long,
 )
+from tracker.i18n import _, ngettext
 
 _NAMESPACES = (
     "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
@@ -83,7 +86,13 @@ def _relationships(archive: zipfile.ZipFile, owner: str) -> dict[str, tuple[str,
             part = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join(folder, target))
             found[attrs.get("Id", "")] = (attrs.get("Type", ""), part)
             if len(found) > limits.MAX_XLSX_PARTS:
-                raise XlsxError(f"the workbook lists more than {limits.MAX_XLSX_PARTS:,} parts in {rels}")
+                raise XlsxError(
+                    _(
+                        "the workbook lists more than {limit} parts in {part}",
+                        limit=format(limits.MAX_XLSX_PARTS, ","),
+                        part=rels,
+                    )
+                )
 
     if rels in archive.NameToInfo:
         parse_part(archive, rels, start)
@@ -94,7 +103,7 @@ def _read_book(archive: zipfile.ZipFile) -> _Book:
     office = [part for kind, part in _relationships(archive, "").values() if kind.endswith("/officeDocument")]
     workbook = office[0] if office else "xl/workbook.xml"
     if workbook not in archive.NameToInfo:
-        raise ValueError(f"it has no {workbook}")
+        raise ValueError(_("it has no {part}", part=workbook))
     rels = _relationships(archive, workbook)
     book = _Book(
         archive, parts={kind.rpartition("/")[2]: part for kind, part in rels.values() if part in archive.NameToInfo}
@@ -128,8 +137,10 @@ class _Strings:
     def append(self, text: str) -> None:
         if len(self.ends) >= limits.MAX_XLSX_SHARED_STRINGS:
             raise XlsxError(
-                f"the workbook holds more than {limits.MAX_XLSX_SHARED_STRINGS:,} different texts; "
-                f"at most {limits.MAX_XLSX_SHARED_STRINGS:,} can be read"
+                _(
+                    "the workbook holds more than {limit} different texts; at most {limit} can be read",
+                    limit=format(limits.MAX_XLSX_SHARED_STRINGS, ","),
+                )
             )
         self.buffer += text.replace("x005F_", "").encode("utf-8", "surrogatepass")
         self.ends.append(len(self.buffer))
@@ -211,7 +222,13 @@ class _Cells:
         if kind == "s":
             index = int(raw)
             if not 0 <= index < len(self.strings):
-                raise ValueError(f"a cell refers to shared text {index}, but the workbook has {len(self.strings)}")
+                raise ValueError(
+                    _(
+                        "a cell refers to shared text {index}, but the workbook has {count}",
+                        index=index,
+                        count=len(self.strings),
+                    )
+                )
             return self.strings[index]
         if kind == "b":
             return cell_text(bool(int(raw)))
@@ -238,10 +255,18 @@ def _check_declared(book: _Book, name: str, part: str) -> None:
     columns, rows = (column_index_from_string(match[1]), int(match[2])) if match else (0, 0)
     if columns > limits.MAX_COLUMNS or rows > limits.MAX_ROWS + 1:  # + 1 for the header
         raise XlsxError(
-            f"the sheet {name!r} declares cells up to {corner} ({columns:,} columns x {rows:,} rows); "
-            f"at most {limits.MAX_COLUMNS} columns and {limits.MAX_ROWS:,} rows can be imported: "
-            "delete the empty rows and columns after the data (or copy the data into a new workbook) "
-            "and save it again"
+            _(
+                "the sheet {sheet} declares cells up to {corner} ({columns} columns x {rows} rows); "
+                "at most {most_columns} columns and {most_rows} rows can be imported: "
+                "delete the empty rows and columns after the data (or copy the data into a new workbook) "
+                "and save it again",
+                sheet=repr(name),
+                corner=corner,
+                columns=format(columns, ","),
+                rows=format(rows, ","),
+                most_columns=limits.MAX_COLUMNS,
+                most_rows=format(limits.MAX_ROWS, ","),
+            )
         )
 
 
@@ -310,8 +335,8 @@ class _SheetParser:
             self.size += len(data)
             if self.size > limits.MAX_FIELD_CHARS:
                 if self.strings is not None:
-                    raise too_long("a text in the workbook")
-                raise too_long(f"cell {self.ref or get_column_letter(self.column + 1)}", self.row_number)
+                    raise too_long(_("a text in the workbook"))
+                raise too_long(_("cell {cell}", cell=self.ref or get_column_letter(self.column + 1)), self.row_number)
             self.buffer.append(data)
 
     def end(self, tag):
@@ -336,7 +361,7 @@ class _SheetParser:
         if self.ref:
             match = _REF.match(self.ref)
             if not match:
-                raise ValueError(f"a cell is named {self.ref!r}, not like B2")
+                raise ValueError(_("a cell is named {name}, not like B2", name=repr(self.ref)))
             self.column = column_index_from_string(match[1].upper())
         else:
             self.column += 1
@@ -353,12 +378,16 @@ class _SheetParser:
             return  # an empty cell (Excel keeps formatted ones) costs nothing
         if self.column > limits.MAX_COLUMNS:
             raise XlsxError(
-                f"column {get_column_letter(self.column)} (column {self.column:,}) holds a value; "
-                f"at most {limits.MAX_COLUMNS} columns can be imported",
+                _(
+                    "column {letter} (column {number}) holds a value; at most {most} columns can be imported",
+                    letter=get_column_letter(self.column),
+                    number=format(self.column, ","),
+                    most=limits.MAX_COLUMNS,
+                ),
                 self.row_number,
             )
         if len(text) > limits.MAX_FIELD_CHARS:
-            raise too_long(f"cell {self.ref or get_column_letter(self.column)}", self.row_number)
+            raise too_long(_("cell {cell}", cell=self.ref or get_column_letter(self.column)), self.row_number)
         self.row[self.column] = text
         if unsaved:
             formula = "=" + "".join(self.formula_text)
@@ -379,18 +408,28 @@ class Sheet:
 
 def _choose(book: _Book, wanted: str | None) -> tuple[str, str]:
     if wanted is not None:
+        # "Commitments", or its name in another language the tracker writes workbooks in ("Ymrwymiadau").
+        asked = {name.strip().casefold() for name in sheet_names(wanted.strip())}
         for name, part in book.sheets:
-            if name.strip().casefold() == wanted.strip().casefold():
+            if name.strip().casefold() in asked:
                 return name, part
     if len(book.sheets) == 1 or wanted is None:
         return book.sheets[0]
     with_data = [(name, part) for name, part in book.sheets if _holds_data(book, part)]
     if len(with_data) <= 1:
         return (with_data or book.sheets)[0]
-    names = ", ".join(repr(name) for name, _ in with_data)
+    names = ", ".join(repr(name) for name, _part in with_data)
+    wanted_name = repr(_(wanted))  # as the reader's language names it
     raise XlsxError(
-        f"the workbook has {len(with_data)} sheets holding data ({names}) and none named {wanted!r}: "
-        f"name the sheet to import {wanted!r}, or remove the other sheets"
+        ngettext(
+            "the workbook has {n} sheet holding data ({names}) and none named {wanted}: "
+            "name the sheet to import {wanted}, or remove the other sheets",
+            "the workbook has {n} sheets holding data ({names}) and none named {wanted}: "
+            "name the sheet to import {wanted}, or remove the other sheets",
+            len(with_data),
+            names=names,
+            wanted=wanted_name,
+        )
     )
 
 

@@ -16,6 +16,7 @@ import zipfile
 from xml.parsers import expat
 
 from tracker.files import limits
+from tracker.i18n import _
 
 CHUNK = 64 * 1024
 
@@ -37,9 +38,13 @@ def size_text(n: int) -> str:
 
 
 def too_long(where: str, line: int | None = None) -> XlsxError:
+    """``where`` ("cell B2", "a text in the workbook") holds too much text."""
     return XlsxError(
-        f"{where} holds more than {limits.MAX_FIELD_CHARS:,} characters; at most "
-        f"{limits.MAX_FIELD_CHARS:,} characters can be imported in one cell",
+        _(
+            "{where} holds more than {limit} characters; at most {limit} characters can be imported in one cell",
+            where=where,
+            limit=format(limits.MAX_FIELD_CHARS, ","),
+        ),
         line,
     )
 
@@ -50,25 +55,48 @@ def check_zip(fp) -> None:
     parts, size = (end[4], end[5]) if end else (0, 0)  # zipfile's _ECD_ENTRIES_TOTAL, _ECD_SIZE
     if parts > limits.MAX_XLSX_PARTS or size > limits.MAX_XLSX_DIRECTORY_BYTES:
         raise XlsxError(
-            f"the workbook's zip lists {parts:,} parts in {size:,} bytes; a workbook has at most "
-            f"{limits.MAX_XLSX_PARTS:,} parts, listed in at most {size_text(limits.MAX_XLSX_DIRECTORY_BYTES)}"
+            _(
+                "the workbook's zip lists {parts} parts in {size} bytes; a workbook has at most "
+                "{most} parts, listed in at most {most_size}",
+                parts=format(parts, ","),
+                size=format(size, ","),
+                most=format(limits.MAX_XLSX_PARTS, ","),
+                most_size=size_text(limits.MAX_XLSX_DIRECTORY_BYTES),
+            )
         )
 
 
 def check_parts(archive: zipfile.ZipFile) -> None:
     limit, parts = limits.MAX_XLSX_UNPACKED_BYTES, archive.infolist()
-    why = "(an XLSX file is a zip; this one would unpack to more than the tracker reads)"
     if len(parts) > limits.MAX_XLSX_PARTS:
-        raise XlsxError(f"the workbook's zip has {len(parts):,} parts; at most {limits.MAX_XLSX_PARTS:,}")
+        raise XlsxError(
+            _(
+                "the workbook's zip has {parts} parts; at most {most}",
+                parts=format(len(parts), ","),
+                most=format(limits.MAX_XLSX_PARTS, ","),
+            )
+        )
     for info in parts:
         if info.file_size > limit:
             raise XlsxError(
-                f"the workbook's part {info.filename} unpacks to {size_text(info.file_size)}; "
-                f"at most {size_text(limit)} can be read {why}"
+                _(
+                    "the workbook's part {part} unpacks to {size}; at most {most} can be read "
+                    "(an XLSX file is a zip; this one would unpack to more than the tracker reads)",
+                    part=info.filename,
+                    size=size_text(info.file_size),
+                    most=size_text(limit),
+                )
             )
     total = sum(info.file_size for info in parts)
     if total > limit:
-        raise XlsxError(f"the workbook unpacks to {size_text(total)}; at most {size_text(limit)} can be read {why}")
+        raise XlsxError(
+            _(
+                "the workbook unpacks to {size}; at most {most} can be read "
+                "(an XLSX file is a zip; this one would unpack to more than the tracker reads)",
+                size=size_text(total),
+                most=size_text(limit),
+            )
+        )
 
 
 class CountedPart(io.RawIOBase):
@@ -83,16 +111,25 @@ class CountedPart(io.RawIOBase):
         self.count += len(data)
         if self.count > min(self.declared, limits.MAX_XLSX_UNPACKED_BYTES):
             raise XlsxError(
-                f"the workbook's part {self.name} unpacks to more than the {self.declared:,} bytes its "
-                f"zip directory declares (at most {size_text(limits.MAX_XLSX_UNPACKED_BYTES)} can be read): "
-                "the file is damaged or built to exhaust memory"
+                _(
+                    "the workbook's part {part} unpacks to more than the {declared} bytes its "
+                    "zip directory declares (at most {most} can be read): "
+                    "the file is damaged or built to exhaust memory",
+                    part=self.name,
+                    declared=format(self.declared, ","),
+                    most=size_text(limits.MAX_XLSX_UNPACKED_BYTES),
+                )
             )
         end = data.rfind(b">")  # the XML parser holds a tag whole: bytes since the last ">" are counted
         self.open_tag = self.open_tag + len(data) if end < 0 else len(data) - end - 1
         if self.open_tag > limits.MAX_XLSX_TAG_BYTES:
             raise XlsxError(
-                f"the workbook's part {self.name} has more than {size_text(limits.MAX_XLSX_TAG_BYTES)} of XML "
-                "in one tag or text: the file is damaged or built to exhaust memory"
+                _(
+                    "the workbook's part {part} has more than {most} of XML "
+                    "in one tag or text: the file is damaged or built to exhaust memory",
+                    part=self.name,
+                    most=size_text(limits.MAX_XLSX_TAG_BYTES),
+                )
             )
         return data
 
@@ -107,7 +144,7 @@ def open_part(archive: zipfile.ZipFile, part: str) -> CountedPart:
 
 
 def _no_doctype(*_args) -> None:
-    raise XlsxError("could not be read as an XLSX workbook (a part declares a DOCTYPE, which workbooks never do)")
+    raise XlsxError(_("could not be read as an XLSX workbook (a part declares a DOCTYPE, which workbooks never do)"))
 
 
 def expat_parser(start, end, text):
@@ -119,7 +156,9 @@ def expat_parser(start, end, text):
 
 
 def too_deep() -> XlsxError:
-    return XlsxError(f"could not be read as an XLSX workbook (its XML nests more than {limits.MAX_XLSX_DEPTH} deep)")
+    return XlsxError(
+        _("could not be read as an XLSX workbook (its XML nests more than {most} deep)", most=limits.MAX_XLSX_DEPTH)
+    )
 
 
 def parse_part(archive: zipfile.ZipFile, part: str, start=None, end=None, text=None, *, counts_depth=False) -> None:
@@ -127,7 +166,7 @@ def parse_part(archive: zipfile.ZipFile, part: str, start=None, end=None, text=N
     the handlers count the depth themselves (``counts_depth``), XML nested past the limit
     is refused here (expat keeps every open element)."""
     if not counts_depth:
-        start, end, depth = start or (lambda *_: None), end or (lambda _: None), [0]
+        start, end, depth = start or (lambda *_args: None), end or (lambda _tag: None), [0]
 
         def counted_start(tag, attrs, start=start):
             depth[0] += 1
