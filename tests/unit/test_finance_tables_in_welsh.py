@@ -228,7 +228,7 @@ def test_unphased_and_the_lines_with_no_group_are_said_in_welsh() -> None:
     assert list(yearly.shown()["financial_year"])[-2:] == ["heb ei gyfnodoli", "Cyfanswm"]
     assert list(yearly.frame["financial_year"])[-2:] == ["unphased", "Total"]
     assert "heb ei gyfnodoli" in list(deliveries.shown()["financial_year"])
-    assert any(note.startswith("Heb ei gyfnodi yw arian") for note in yearly.notes)
+    assert any(note.startswith("Heb ei gyfnodoli yw arian") for note in yearly.notes)
 
 
 def test_the_words_a_pivot_writes_for_no_area_and_shared_money_are_said_in_welsh() -> None:

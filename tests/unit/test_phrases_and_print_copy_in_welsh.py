@@ -31,9 +31,9 @@ def test_a_change_in_welsh_names_the_field_then_both_values():
         (("£1", "profiled", "2020-21", 2), "£1 i gyd, wedi'i broffilio fesul blwyddyn"),
         (
             ("£1", "multi-year", "2020-21", 3),
-            "£1 dros 3 blynedd o 2020-21, dim rhaniad fesul blwyddyn (heb ei gyfnodi)",
+            "£1 dros 3 blynedd o 2020-21, dim rhaniad fesul blwyddyn (heb ei gyfnodoli)",
         ),
-        (("£1", "one-off", None, None), "£1, blwyddyn heb ei nodi (heb ei gyfnodi)"),
+        (("£1", "one-off", None, None), "£1, blwyddyn heb ei nodi (heb ei gyfnodoli)"),
     ],
 )
 def test_a_commitments_money_in_welsh(args, said):

@@ -215,5 +215,5 @@ def test_the_welsh_workbooks_about_sheet_is_in_welsh() -> None:
     assert about["Amser tynnu'r ciplun"] == "3 Mehefin 2025 am 09:30 UTC"
     assert about["O'i gymharu â"].startswith("cyfarfod 4 Chwefror 2025")
     assert about["Ers yr adolygiad diwethaf"].startswith("Cododd y swm a gyflawnwyd £2,520,000")
-    assert about["Heb ei gyfnodi yn y ffigurau hyn"].startswith("Mae £300k (£300,000.00) o'r arian a ymrwymwyd")
+    assert about["Heb ei gyfnodoli yn y ffigurau hyn"].startswith("Mae £300k (£300,000.00) o'r arian a ymrwymwyd")
     assert "Meeting held on" not in about and "Dyddiad y cyfarfod" in about
