@@ -237,7 +237,7 @@ def _yearly(figures: dict[str, Any]) -> HtmlTable | None:
     money = list(table.money_columns)
     columns = (Column(table.titles["financial_year"]), *(Column(table.titles[m], True) for m in money))
     rows = tuple(
-        _row(_year_cell(r["financial_year"]), *(exact_money(r[m]) for m in money)) for _index, r in table.body.iterrows()
+        _row(_year_cell(r["financial_year"]), *(exact_money(r[m]) for m in money)) for _i, r in table.body.iterrows()
     )
     t = table.total
     assert t is not None  # yearly_table always ends in its Total row
