@@ -8,6 +8,9 @@ drawing a chart themselves.
 - "Show as table" (a toggle: a switch a keyboard reaches with Tab and turns
   with Space) shows what the chart draws (``tracker.figures.chart_tables``)
   through ``tables.show_table``, money written as in every other table.
+
+Its own words (the switch and its help) are in the language in use; the
+figure, sentence and table come already said in it.
 """
 
 from __future__ import annotations
@@ -24,8 +27,9 @@ from dashboard.tables import show_table
 from tracker.core.money import to_decimal
 from tracker.figures.chart_tables import ChartTable
 from tracker.figures.markdown_text import escape_markdown
+from tracker.i18n import N_, _
 
-SHOW_AS_TABLE = "Show as table"
+SHOW_AS_TABLE = N_("Show as table")
 
 
 def chart_panel(figure: Any, summary: str, table: ChartTable, *, key: str, details: Sequence[str] = ()) -> bool:
@@ -37,7 +41,7 @@ def chart_panel(figure: Any, summary: str, table: ChartTable, *, key: str, detai
     st.markdown(escape_markdown(summary))
     if details:  # one list: one element to draw, one list for a screen reader
         st.markdown("\n".join(f"- {escape_markdown(sentence)}" for sentence in details))
-    shown = st.toggle(SHOW_AS_TABLE, key=f"{key}_as_table", help="The chart's figures, row by row.")
+    shown = st.toggle(_(SHOW_AS_TABLE), key=f"{key}_as_table", help=_("The chart's figures, row by row."))
     if shown:
         show_table(in_pounds(table), hide_index=True, width="stretch", column_config=column_config(table))
     return shown

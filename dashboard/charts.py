@@ -8,6 +8,9 @@ ahead is said in words in the hover text, and every series is named in the
 legend. Text sizes and the rest of the house style: ``chart_style.house_style``.
 Each chart's sentence is built in ``tracker.figures.chart_summaries`` and its
 table in ``tracker.figures.chart_tables``; ``dashboard.chart_panel`` shows the three.
+Every word a chart shows is in the language in use when it is drawn
+(``tracker.i18n``; hover templates keep Plotly's ``%{x}`` placeholders:
+``chart_style`` says how).
 """
 
 from __future__ import annotations
@@ -19,16 +22,22 @@ from tracker.core.money import format_short
 from tracker.figures.chart_style import (
     ESTIMATED_NAME,
     ESTIMATED_PATTERN,
+    NO_EXTRA,
     OKABE_ITO,
+    YEAR_AXIS,
     as_typed,
     clip,
     house_style,
     pound_axis_ticks,
+    series_name,
+    year_shown,
 )
 from tracker.figures.chart_summaries import against_original
+from tracker.figures.delivery_words import qualifier_word
 from tracker.figures.shortfall import chart_rows
 from tracker.figures.table_cells import percent
 from tracker.figures.yearly_chart import committed_vs_delivered as committed_vs_delivered
+from tracker.i18n import _
 
 
 def _short(values) -> list[str]:
@@ -62,7 +71,7 @@ def cumulative_slippage(yearly: pd.DataFrame) -> go.Figure:
         x=labels, y=[p / 100 for p in delivered], mode="lines", line=dict(width=0), showlegend=False, hoverinfo="skip"
     )
     fig.add_scatter(
-        name="Behind profile",
+        name=_("Behind profile"),
         legendrank=3,
         x=labels,
         y=[p / 100 for p in top],
@@ -72,10 +81,11 @@ def cumulative_slippage(yearly: pd.DataFrame) -> go.Figure:
         fillcolor="rgba(230, 159, 0, 0.35)",
         fillpattern=dict(shape="/", fgcolor=OKABE_ITO["vermillion"], bgcolor="rgba(230, 159, 0, 0.25)", solidity=0.2),
         customdata=_short(yearly["slippage"]),
-        hovertemplate="%{customdata} behind the profile<extra></extra>",
+        # Translators: %{customdata} (the money) is Plotly's: keep it as it is.
+        hovertemplate=_("%{customdata} behind the profile") + NO_EXTRA,
     )
     fig.add_scatter(
-        name="Committed to date",
+        name=_("Committed to date"),
         legendrank=1,
         x=labels,
         y=[p / 100 for p in committed],
@@ -83,10 +93,10 @@ def cumulative_slippage(yearly: pd.DataFrame) -> go.Figure:
         line=dict(color=OKABE_ITO["blue"], width=3),
         marker=dict(symbol="circle", size=9),
         customdata=_short(committed),
-        hovertemplate="By end of %{x}: %{customdata} committed<extra></extra>",
+        hovertemplate=_("By end of %{x}: %{customdata} committed") + NO_EXTRA,
     )
     fig.add_scatter(
-        name="Delivered to date",
+        name=_("Delivered to date"),
         legendrank=2,
         x=labels,
         y=[p / 100 for p in delivered],
@@ -96,16 +106,19 @@ def cumulative_slippage(yearly: pd.DataFrame) -> go.Figure:
         customdata=_short(delivered),
         # Behind or ahead, in words, for the hover (a line's text is drawn only in "text" mode).
         text=list(yearly["status"]) if "status" in yearly else None,
-        hovertemplate="By end of %{x}: %{customdata} delivered"
-        + (" (%{text})" if "status" in yearly else "")
-        + "<extra></extra>",
+        hovertemplate=(
+            _("By end of %{x}: %{customdata} delivered (%{text})")
+            if "status" in yearly
+            else _("By end of %{x}: %{customdata} delivered")
+        )
+        + NO_EXTRA,
     )
     tickvals, ticktext = pound_axis_ticks(max([0, *committed, *delivered]))
     if "estimated" in yearly and int(yearly["estimated"].sum()):
         hatched = yearly.loc[yearly["estimated"] != 0]
         # The year's column, from the axis to just above the highest line, drawn beneath the lines.
         fig.add_bar(
-            name="Year includes estimated money (a chosen spread)",
+            name=_("Year includes estimated money (a chosen spread)"),
             legendrank=4,
             x=list(hatched["label"]),
             y=[max([0, *committed, *delivered]) / 100 * 1.04] * len(hatched),
@@ -113,20 +126,20 @@ def cumulative_slippage(yearly: pd.DataFrame) -> go.Figure:
             marker=dict(color="rgba(0, 0, 0, 0)", pattern={**ESTIMATED_PATTERN, "solidity": 0.08}),
             marker_line=dict(color=OKABE_ITO["black"], width=1),
             customdata=_short(hatched["estimated"]),
-            hovertemplate="%{customdata} of this year's money is estimated<extra></extra>",
+            hovertemplate=_("%{customdata} of this year's money is estimated") + NO_EXTRA,
         )
     if labels:
         # Direct labels right of the line ends (the higher one nudged up), so
         # neither line depends on its colour; in the text colour (vermillion text is too faint to read).
         high_first = committed[-1] >= delivered[-1]
-        for pence, name, above in (
-            (committed[-1], "Committed", high_first),
-            (delivered[-1], "Delivered", not high_first),
+        for pence, text, above in (
+            (committed[-1], _("Committed<br>{amount}", amount=format_short(committed[-1])), high_first),
+            (delivered[-1], _("Delivered<br>{amount}", amount=format_short(delivered[-1])), not high_first),
         ):
             fig.add_annotation(
                 x=labels[-1],
                 y=pence / 100,
-                text=f"{name}<br>{format_short(pence)}",
+                text=text,
                 showarrow=False,
                 xanchor="left",
                 align="left",
@@ -136,8 +149,8 @@ def cumulative_slippage(yearly: pd.DataFrame) -> go.Figure:
             )
     return house_style(
         fig,
-        xaxis=dict(title="Financial year (April to March)", type="category"),
-        yaxis=dict(title="Pounds, cumulative", tickvals=tickvals, ticktext=ticktext, rangemode="tozero"),
+        xaxis=dict(title=_(YEAR_AXIS), type="category"),
+        yaxis=dict(title=_("Pounds, cumulative"), tickvals=tickvals, ticktext=ticktext, rangemode="tozero"),
         legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0, traceorder="normal"),
         margin=dict(l=10, r=80, t=40, b=10),
         height=440,
@@ -159,8 +172,8 @@ def share_of_due_delivered(table: pd.DataFrame, rows: pd.DataFrame | None = None
     names = [as_typed(name) for name in rows["name"]]  # refs and purposes: stored text
     fig = go.Figure()
     for is_behind, name, colour, pattern in (
-        (True, "Behind profile", OKABE_ITO["vermillion"], "/"),
-        (False, "On or ahead of profile", OKABE_ITO["blue"], ""),
+        (True, _("Behind profile"), OKABE_ITO["vermillion"], "/"),
+        (False, _("On or ahead of profile"), OKABE_ITO["blue"], ""),
     ):
         part = rows.loc[rows["behind"] == is_behind]
         fig.add_bar(
@@ -175,8 +188,10 @@ def share_of_due_delivered(table: pd.DataFrame, rows: pd.DataFrame | None = None
             constraintext="none",  # never shrunk to fit (chart text stays at its size)
             cliponaxis=False,
             customdata=list(zip(_short(part["delivered"]), _short(part["due"]), part["status"])),
-            hovertemplate="%{y}<br>%{customdata[0]} delivered of %{customdata[1]} due (%{x:.1%}): "
-            "%{customdata[2]}<extra></extra>",
+            # Translators: %{y} (the commitment), %{customdata[0]} (delivered), %{customdata[1]} (due),
+            # %{x:.1%} (the share) and %{customdata[2]} (where it stands) are Plotly's: keep them as they are.
+            hovertemplate=_("%{y}<br>%{customdata[0]} delivered of %{customdata[1]} due (%{x:.1%}): %{customdata[2]}")
+            + NO_EXTRA,
         )
     # Below the bars, so a share written at a bar's end reads over the 100% line.
     fig.add_vline(x=1, line=dict(color=OKABE_ITO["black"], dash="dot", width=1.5), layer="below")
@@ -185,7 +200,7 @@ def share_of_due_delivered(table: pd.DataFrame, rows: pd.DataFrame | None = None
         fig,
         barmode="overlay",
         xaxis=dict(
-            title="Delivered as % of money due to date",
+            title=_("Delivered as % of money due to date"),
             tickformat=".0%",
             range=[min(0.0, min(shares)), max(1.0, max(shares)) * 1.15],
         ),
@@ -229,7 +244,7 @@ def announcement_schedule(schedule: pd.DataFrame, names=None) -> go.Figure:
     years = [int(y) for y in schedule["financial_year"] if int(y) != UNPHASED]
     labels = [fy_label(y) for y in range(min(years), max(years) + 1)] if years else []
     if (schedule["financial_year"] == UNPHASED).any():  # money with no year: its own bar, after the years
-        labels.append(UNPHASED_LABEL)
+        labels.append(year_shown(UNPHASED_LABEL))
     fig = go.Figure()
     refs = list(dict.fromkeys(schedule.sort_values("commitment_ref")["commitment_ref"]))
     stacked: dict[str, float] = {}  # each year's height so far, for the estimated hatching laid over the stack
@@ -237,14 +252,11 @@ def announcement_schedule(schedule: pd.DataFrame, names=None) -> go.Figure:
     for i, ref in enumerate(refs):
         rows = schedule.loc[schedule["commitment_ref"] == ref]
         restated = int(rows["committed_pence"].sum()) == 0 and int(rows["headline_pence"].sum()) != 0
-        name = as_typed(clip(names.get(ref, ref), 40)) + (" (re-announced)" if restated else "")
         qualifier = rows["qualifier"].iloc[0] if len(rows) else "exact"
-        said = "" if qualifier == "exact" else f" ({qualifier})"
         estimated = rows["estimated"].astype(bool) if "estimated" in rows else pd.Series(False, index=rows.index)
-        if estimated.any():
-            name += " (years estimated)"
+        name = series_name(as_typed(clip(names.get(ref, ref), 40)), reannounced=restated, estimated=estimated.any())
         colour = OKABE_ITO[SCHEDULE_COLOURS[i % len(SCHEDULE_COLOURS)]]
-        x = [fy_label(int(y)) for y in rows["financial_year"]]
+        x = [year_shown(fy_label(int(y))) for y in rows["financial_year"]]
         y = [int(p) / 100 for p in rows["headline_pence"]]  # float pounds for drawing only
         for label, height, spread in zip(x, y, estimated):
             if spread:
@@ -260,19 +272,18 @@ def announcement_schedule(schedule: pd.DataFrame, names=None) -> go.Figure:
                 pattern=schedule_pattern(i),
                 line=dict(color=OKABE_ITO["black"], width=3 if restated else 1),
             ),
-            customdata=[
-                f"{format_short(int(p))}{said}{' (estimated: a chosen spread)' if e else ''}"
-                for p, e in zip(rows["headline_pence"], estimated)
-            ],
-            hovertemplate=f"{ref} in %{{x}}: %{{customdata}}<extra></extra>",
+            customdata=[_headline(int(p), qualifier, bool(e)) for p, e in zip(rows["headline_pence"], estimated)],
+            # Translators: %{{x}} (the year) and %{{customdata}} (the money) are Plotly's, written with
+            # doubled braces because {ref} is filled in here: keep them as they are.
+            hovertemplate=_("{ref} in %{{x}}: %{{customdata}}", ref=ref) + NO_EXTRA,
         )
     if hatched:
         # Laid over the bars it marks (a bar with its own base is drawn over the stack, not on top of it).
         fig.add_bar(
-            name=ESTIMATED_NAME,
-            x=[label for label, _, _ in hatched],
-            base=[base for _, base, _ in hatched],
-            y=[height for _, _, height in hatched],
+            name=_(ESTIMATED_NAME),
+            x=[label for label, _base, _height in hatched],
+            base=[base for _label, base, _height in hatched],
+            y=[height for _label, _base, height in hatched],
             marker=dict(color="rgba(0, 0, 0, 0)", pattern=ESTIMATED_PATTERN, line=dict(width=0)),
             hoverinfo="skip",
         )
@@ -282,15 +293,26 @@ def announcement_schedule(schedule: pd.DataFrame, names=None) -> go.Figure:
         fig,
         barmode="stack",
         showlegend=True,  # even for one commitment: the legend names it
-        xaxis=dict(
-            title="Financial year (April to March)", type="category", categoryorder="array", categoryarray=labels
-        ),
-        yaxis=dict(title="Pounds announced", tickvals=tickvals, ticktext=ticktext, rangemode="tozero"),
+        xaxis=dict(title=_(YEAR_AXIS), type="category", categoryorder="array", categoryarray=labels),
+        yaxis=dict(title=_("Pounds announced"), tickvals=tickvals, ticktext=ticktext, rangemode="tozero"),
         # Stacked bars list their legend top-down by default; keep W1, W2... in reading order.
         legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0, traceorder="normal"),
         margin=dict(l=10, r=10, t=40, b=10),
         hovermode="x unified",
     )
+
+
+def _headline(pence: int, qualifier: str, estimated: bool) -> str:
+    """A bar's money in its hover: ``£1.5m``, with its qualifier when not exact (``£1.5m (over)``)
+    and, when a chosen spread placed it in the year, that it is estimated."""
+    amount = format_short(pence)
+    if qualifier == "exact":
+        return _("{amount} (estimated: a chosen spread)", amount=amount) if estimated else amount
+    if estimated:
+        return _(
+            "{amount} ({qualifier}) (estimated: a chosen spread)", amount=amount, qualifier=qualifier_word(qualifier)
+        )
+    return _("{amount} ({qualifier})", amount=amount, qualifier=qualifier_word(qualifier))
 
 
 def original_vs_revised(comparison: pd.DataFrame) -> go.Figure:
@@ -306,9 +328,9 @@ def original_vs_revised(comparison: pd.DataFrame) -> go.Figure:
     labels = list(comparison["financial_year"])
     fig = go.Figure()
     against = against_original(comparison["original"], comparison["revised"])  # for the revised bars' hover
-    for column, name, colour, pattern in (
-        ("original", "Original profile", OKABE_ITO["blue"], ""),
-        ("revised", "Revised profile", OKABE_ITO["orange"], "/"),
+    for column, name, colour, pattern, hover in (
+        ("original", _("Original profile"), OKABE_ITO["blue"], "", _("%{x}: %{customdata} original")),
+        ("revised", _("Revised profile"), OKABE_ITO["orange"], "/", _("%{x}: %{customdata} revised, %{text}")),
     ):
         fig.add_bar(
             name=name,
@@ -320,18 +342,14 @@ def original_vs_revised(comparison: pd.DataFrame) -> go.Figure:
             customdata=_short(comparison[column]),
             text=against if column == "revised" else None,
             textposition="none" if column == "revised" else None,
-            hovertemplate=f"%{{x}}: %{{customdata}} {name.split()[0].lower()}"
-            + (", %{text}" if column == "revised" else "")
-            + "<extra></extra>",
+            hovertemplate=hover + NO_EXTRA,
         )
     tickvals, ticktext = pound_axis_ticks(int(max([0, *comparison["original"], *comparison["revised"]])))
     return house_style(
         fig,
         barmode="group",
-        xaxis=dict(
-            title="Financial year (April to March)", type="category", categoryorder="array", categoryarray=labels
-        ),
-        yaxis=dict(title="Pounds", tickvals=tickvals, ticktext=ticktext, rangemode="tozero"),
+        xaxis=dict(title=_(YEAR_AXIS), type="category", categoryorder="array", categoryarray=labels),
+        yaxis=dict(title=_("Pounds"), tickvals=tickvals, ticktext=ticktext, rangemode="tozero"),
         legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0, traceorder="normal"),
         margin=dict(l=10, r=10, t=40, b=10),
         hovermode="x unified",

@@ -10,6 +10,13 @@ no chart relies on colour alone; money placed in years by a chosen spread
 Every chart's text is at least ``SMALLEST_FONT_PX`` pixels high, set here
 once (``house_style``) for titles, axes, ticks, legends, annotations, bar
 labels and hover labels.
+
+Every word a chart shows (axis titles, legend names, hover text, direct
+labels) goes through the message catalogue (``tracker.i18n``) when the chart
+is drawn, so a chart speaks the language of the run that draws it. Hover
+templates hold Plotly's own ``%{x}`` placeholders: they are translated with
+no values (nothing fills them), so their braces stay single; a message that
+also takes a value writes Plotly's braces doubled (``%{{x}}``).
 """
 
 from __future__ import annotations
@@ -19,7 +26,9 @@ from typing import Any
 
 import pandas as pd
 
+from tracker.core.fiscal import UNPHASED_LABEL
 from tracker.core.money import format_short
+from tracker.i18n import N_, _
 
 OKABE_ITO = {
     "blue": "#0072B2",
@@ -42,7 +51,11 @@ TEXT_COLOUR = "#262730"
 # Estimated money (placed in years by a chosen spread, not as announced): cross-hatched in black over
 # whatever it is drawn on, so it reads as estimated without its colour, whichever series it belongs to.
 ESTIMATED_PATTERN = dict(shape="x", fgcolor=OKABE_ITO["black"], size=8, solidity=0.3)
-ESTIMATED_NAME = "Estimated (placed in years by a chosen spread, not as announced)"
+ESTIMATED_NAME = N_("Estimated (placed in years by a chosen spread, not as announced)")  # shown through ``_``
+
+# The axis every yearly chart draws along, and what ends a hover text (no second box with the series' name).
+YEAR_AXIS = N_("Financial year (April to March)")
+NO_EXTRA = "<extra></extra>"
 
 
 def _font() -> dict[str, Any]:
@@ -79,6 +92,24 @@ def pound_axis_ticks(max_pence: int) -> tuple[list[float], list[str]]:
     step = next(magnitude * f for f in (1, 2, 5, 10, 20, 50, 100) if max_pounds / (magnitude * f) <= 6)
     ticks = [i * step for i in range(int(max_pounds // step) + 2)]
     return ticks, [format_short(round(t * 100)) for t in ticks]
+
+
+def year_shown(label: str) -> str:
+    """A financial year's label as a chart or its table shows it: ``2020-21`` as it is, the
+    unphased row's key (``UNPHASED_LABEL``, which stays English in data and files) in words."""
+    return _("unphased") if label == UNPHASED_LABEL else label
+
+
+def series_name(name: str, *, reannounced: bool = False, estimated: bool = False) -> str:
+    """A commitment's name in a chart's legend or its table's heading, saying when it is a
+    re-announcement (no new money) and when its years are placed by a chosen spread."""
+    if reannounced and estimated:
+        return _("{name} (re-announced) (years estimated)", name=name)
+    if reannounced:
+        return _("{name} (re-announced)", name=name)
+    if estimated:
+        return _("{name} (years estimated)", name=name)
+    return name
 
 
 def clip(text: object, width: int) -> str:

@@ -4,7 +4,9 @@ cannot see it or wants the exact figures (its "Show as table" option,
 (``dashboard.charts``), from the same data.
 
 Money stays in pence here (the page writes it in pounds, as every table);
-a blank is a value the chart does not draw.
+a blank is a value the chart does not draw. These tables are only shown
+(never written to a file), so their headings, the words in their cells and
+the unphased row's label are in the language in use.
 """
 
 from __future__ import annotations
@@ -15,8 +17,9 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from tracker.core.fiscal import UNPHASED, UNPHASED_LABEL, fy_label
-from tracker.figures.chart_style import clip
+from tracker.figures.chart_style import clip, series_name, year_shown
 from tracker.figures.chart_summaries import against_committed, against_original
+from tracker.i18n import _
 
 
 @dataclass(frozen=True)
@@ -51,7 +54,7 @@ def committed_vs_delivered(yearly: pd.DataFrame) -> ChartTable:
     estimated = yearly["estimated"] if "estimated" in yearly else pd.Series(0, index=yearly.index)
     frame = pd.DataFrame(
         {
-            "label": list(yearly["label"]),
+            "label": [year_shown(label) for label in yearly["label"]],
             "committed": _pence(yearly["committed"]),
             "estimated": _pence(estimated),
             "delivered": _pence(yearly["delivered"]),
@@ -61,13 +64,13 @@ def committed_vs_delivered(yearly: pd.DataFrame) -> ChartTable:
         }
     )
     headings = {
-        "label": "Financial year",
-        "committed": "Committed",
-        **({"estimated": "Of which estimated"} if int(estimated.sum()) else {}),
-        "delivered": "Delivered",
-        "against": "Delivered against committed",
-        "cumulative_committed": "Committed to date",
-        "cumulative_delivered": "Delivered to date",
+        "label": _("Financial year"),
+        "committed": _("Committed"),
+        **({"estimated": _("Of which estimated")} if int(estimated.sum()) else {}),
+        "delivered": _("Delivered"),
+        "against": _("Delivered against committed"),
+        "cumulative_committed": _("Committed to date"),
+        "cumulative_delivered": _("Delivered to date"),
     }
     money = {"committed", "estimated", "delivered", "cumulative_committed", "cumulative_delivered"}
     return ChartTable(frame, headings, money=frozenset(money))
@@ -91,12 +94,12 @@ def cumulative_slippage(by_year: pd.DataFrame) -> ChartTable:
         }
     )
     headings = {
-        "label": "Financial year",
-        "cumulative_committed": "Committed to date",
-        "cumulative_delivered": "Delivered to date",
-        "slippage": "Behind profile",
-        "status": "At year end",
-        **({"estimated": "Estimated in the year"} if int(estimated.sum()) else {}),
+        "label": _("Financial year"),
+        "cumulative_committed": _("Committed to date"),
+        "cumulative_delivered": _("Delivered to date"),
+        "slippage": _("Behind profile"),
+        "status": _("At year end"),
+        **({"estimated": _("Estimated in the year")} if int(estimated.sum()) else {}),
     }
     money = {"cumulative_committed", "cumulative_delivered", "slippage", "estimated"}
     return ChartTable(frame, headings, money=frozenset(money))
@@ -115,11 +118,11 @@ def share_of_due_delivered(rows: pd.DataFrame) -> ChartTable:
         }
     )
     headings = {
-        "name": "Commitment",
-        "share": "% of due delivered",
-        "delivered": "Delivered",
-        "due": "Due to date",
-        "status": "Against profile",
+        "name": _("Commitment"),
+        "share": _("% of due delivered"),
+        "delivered": _("Delivered"),
+        "due": _("Due to date"),
+        "status": _("Against profile"),
     }
     return ChartTable(frame, headings, money=frozenset({"delivered", "due"}), shares=frozenset({"share"}))
 
@@ -135,21 +138,17 @@ def announcement_schedule(schedule: pd.DataFrame, names: Mapping[str, str] | Non
     if (schedule["financial_year"] == UNPHASED).any():
         axis.append(UNPHASED)
     refs = list(dict.fromkeys(schedule.sort_values("commitment_ref")["commitment_ref"]))
-    frame = pd.DataFrame({"label": [UNPHASED_LABEL if y == UNPHASED else fy_label(y) for y in axis]})
-    headings = {"label": "Financial year"}
+    frame = pd.DataFrame({"label": [year_shown(UNPHASED_LABEL if y == UNPHASED else fy_label(y)) for y in axis]})
+    headings = {"label": _("Financial year")}
     for i, ref in enumerate(refs):
         rows = schedule.loc[schedule["commitment_ref"] == ref]
         by_year = rows.groupby("financial_year")["headline_pence"].sum()
         frame[f"c{i}"] = [int(by_year.get(y, 0)) for y in axis]
         restated = int(rows["committed_pence"].sum()) == 0 and int(rows["headline_pence"].sum()) != 0
         estimated = "estimated" in rows and bool(rows["estimated"].astype(bool).any())
-        headings[f"c{i}"] = (
-            clip(names.get(ref, ref), 40)
-            + (" (re-announced)" if restated else "")
-            + (" (years estimated)" if estimated else "")
-        )
+        headings[f"c{i}"] = series_name(clip(names.get(ref, ref), 40), reannounced=restated, estimated=estimated)
     frame["total"] = frame[[f"c{i}" for i in range(len(refs))]].sum(axis=1).astype("int64") if refs else 0
-    headings["total"] = "Total"
+    headings["total"] = _("Total")
     money = {*(f"c{i}" for i in range(len(refs))), "total"}
     return ChartTable(frame, headings, money=frozenset(money))
 
@@ -166,9 +165,9 @@ def original_vs_revised(comparison: pd.DataFrame) -> ChartTable:
         }
     )
     headings = {
-        "financial_year": "Financial year",
-        "original": "Original profile",
-        "revised": "Revised profile",
-        "against": "Revised against original",
+        "financial_year": _("Financial year"),
+        "original": _("Original profile"),
+        "revised": _("Revised profile"),
+        "against": _("Revised against original"),
     }
     return ChartTable(frame, headings, money=frozenset({"original", "revised"}))

@@ -22,6 +22,12 @@ Definitions used everywhere (and shown to users in the dashboard's notes):
 
 Money stays int64 pence. Left joins that leave gaps are filled with 0 and cast
 back to int64 (pandas would otherwise turn pence into floats).
+
+Words (a status such as "behind by £780k", a sentence, how late a milestone
+is) come from ``tracker.figures.delivery_words``, in the language in use, so
+figures holding them are kept once per language (``progress_of``). Values
+that code compares stay English: qualifiers (``at least``) and milestone
+states (``overdue``).
 """
 
 from __future__ import annotations
@@ -34,10 +40,20 @@ import numpy as np
 import pandas as pd
 
 from tracker.core.fiscal import UNPHASED, FinancialYear, fy_label, fy_start_year
+from tracker.figures.delivery_words import combine_qualifiers as combine_qualifiers
+from tracker.figures.delivery_words import commitment_status as commitment_status
+from tracker.figures.delivery_words import commitments_sentence as commitments_sentence
+from tracker.figures.delivery_words import cumulative_sentence as cumulative_sentence
+from tracker.figures.delivery_words import describe_lateness as describe_lateness
+from tracker.figures.delivery_words import money_notes as money_notes
+from tracker.figures.delivery_words import qualified as qualified
+from tracker.figures.delivery_words import qualifier_word as qualifier_word
+from tracker.figures.delivery_words import year_sentence as year_sentence
+from tracker.figures.delivery_words import year_status as year_status
 from tracker.figures.shared import per_data
 from tracker.figures.shortfall import chart_rows
-from tracker.figures.table_cells import percent
 from tracker.figures.totals import committed_vs_delivered, fy_of_dates
+from tracker.i18n import _, current, speaking
 
 if TYPE_CHECKING:
     from tracker.figures.data import TrackerData
@@ -72,18 +88,6 @@ def year_qualifiers(schedule: pd.DataFrame, commitments: pd.DataFrame) -> dict[i
         int(year): combine_qualifiers(names.take(group.to_numpy()).tolist())
         for year, group in distinct.groupby("financial_year")["qualifier"]
     }
-
-
-def combine_qualifiers(qualifiers) -> str:
-    """The qualifier of a sum: "over" parts make it "at least", "up to" parts "up to"."""
-    kinds = set(qualifiers) - {"exact"}
-    if not kinds:
-        return "exact"
-    if kinds == {"over"}:
-        return "at least"
-    if kinds == {"up to"}:
-        return "up to"
-    return "about"
 
 
 @dataclass(frozen=True)
@@ -144,63 +148,6 @@ def unplaced_notes(figures: Headline) -> list[str]:
     return money_notes(figures.committed, figures.new_money, figures.unphased, figures.estimated)
 
 
-def money_notes(committed: int, new_money: int, unphased: int, estimated: int) -> list[str]:
-    """Sentences on new money, unphased and estimated money (pence in)."""
-    from tracker.core.money import format_short
-
-    notes = []
-    if new_money != committed:
-        notes.append(
-            f"New money: {format_short(new_money)} of the {format_short(committed)} committed; "
-            "the rest was announced before."
-        )
-    if unphased:
-        notes.append(
-            f"{format_short(unphased)} of committed money is unphased: its financial year was not stated. "
-            "It counts in every total, in its own row after the years, and is never placed in a year by guess."
-        )
-    if estimated:
-        notes.append(
-            f"{format_short(estimated)} is placed in years by a chosen spread of a multi-year total: "
-            "those years are estimated."
-        )
-    return notes
-
-
-def qualified(text: str, qualifier: str) -> str:
-    """``£1.5m`` with its qualifier: ``at least £1.5m``, ``up to £1.5m``, ``about £1.5m``."""
-    return text if qualifier == "exact" else f"{qualifier} {text}"
-
-
-def year_sentence(row) -> str:
-    """'In 2021-22, £5.4m was committed and £5.4m delivered (100%).'
-
-    The unphased row says that its year was not stated; a year with money
-    placed by a chosen spread says how much of it is estimated."""
-    from tracker.core.money import format_short
-
-    committed = qualified(format_short(int(row.committed)), getattr(row, "qualifier", "exact"))
-    estimated = int(getattr(row, "estimated", 0) or 0)
-    if estimated:
-        part = "all of it" if estimated == int(row.committed) else f"{format_short(estimated)} of it"
-        committed += f" ({part} estimated by a chosen spread)"
-    delivered = format_short(int(row.delivered))
-    share = f" ({percent(row.delivered / row.committed)})" if row.committed else ""
-    if int(row.financial_year) == UNPHASED:
-        if row.committed == 0:
-            return f"Unphased: {delivered} was delivered with no date, and no money without a stated year."
-        if row.delivered == 0:
-            return f"Unphased: {committed} was committed with no financial year stated; nothing delivered undated."
-        return f"Unphased: {committed} was committed with no financial year stated, and {delivered} delivered undated."
-    if row.committed == 0 and row.delivered == 0:
-        return f"In {row.label}, nothing was committed or delivered."
-    if row.committed == 0:
-        return f"In {row.label}, nothing was committed and {delivered} was delivered."
-    if row.delivered == 0:
-        return f"In {row.label}, {committed} was committed and nothing has been recorded as delivered yet."
-    return f"In {row.label}, {committed} was committed and {delivered} delivered{share}."
-
-
 def milestone_states(milestones: pd.DataFrame, commitments: pd.DataFrame, today: date) -> pd.DataFrame:
     """Milestones with their state: achieved (on time / N days late), overdue, due, or undated."""
     out = milestones.merge(
@@ -232,16 +179,6 @@ def milestone_states(milestones: pd.DataFrame, commitments: pd.DataFrame, today:
     out["_undated"] = out["due_on"].isna()
     out = out.sort_values(["_undated", "due_on", "achieved_on", "ref"], na_position="last", kind="stable")
     return out.drop(columns="_undated").reset_index(drop=True)
-
-
-def describe_lateness(days: int) -> str:
-    """A person's way of saying how late: '12 days late', 'about 8 months late'."""
-    if days < 45:
-        return f"{days} day{'s' if days != 1 else ''} late"
-    months = round(days / 30.44)
-    if months < 18:
-        return f"about {months} months late"
-    return f"about {days / 365.25:.1f} years late"
 
 
 # --- The Delivery page: slippage by financial year and by commitment --------
@@ -284,26 +221,6 @@ def original_ids(commitments: pd.DataFrame) -> pd.Series:
 def _sum_by(keys: pd.Series, pence: pd.Series, index) -> np.ndarray:
     summed = pd.Series(pence.to_numpy(dtype=np.int64), index=keys.to_numpy()).groupby(level=0).sum()
     return summed.reindex(index, fill_value=0).to_numpy(dtype=np.int64)
-
-
-def commitment_status(committed: int, due: int, delivered: int, restates: str | None = None, unphased: int = 0) -> str:
-    """Where one commitment stands against its profile, in words (money with
-    no stated year is never due, so it has no profile to be ahead of)."""
-    from tracker.core.money import format_short
-
-    if restates:
-        return f"restates {restates}: counted there"
-    if committed == 0 and delivered == 0:
-        return "nothing committed"
-    if committed and unphased == committed:
-        return "no year stated" + (f": {format_short(delivered)} delivered" if delivered else "")
-    if due == 0 and delivered == 0:
-        return "not yet due"
-    if delivered < due:
-        return f"behind by {format_short(due - delivered)}"
-    if delivered > due:
-        return f"ahead by {format_short(delivered - due)}"
-    return "on profile"
 
 
 def by_commitment(
@@ -378,77 +295,10 @@ def with_slippage(yearly: pd.DataFrame, today: date) -> pd.DataFrame:
     yearly["started"] = started
     yearly["slippage"] = np.where(started, np.maximum(behind, 0), 0).astype(np.int64)
     yearly["status"] = [
-        "year not stated" if y == UNPHASED else year_status(bool(s), int(b)) for y, s, b in zip(years, started, behind)
+        _("year not stated") if y == UNPHASED else year_status(bool(s), int(b))
+        for y, s, b in zip(years, started, behind)
     ]
     return yearly
-
-
-def year_status(started: bool, behind: int) -> str:
-    """Where the cumulative profile stands at the end of a year, in words."""
-    from tracker.core.money import format_short
-
-    if not started:
-        return "not yet started"
-    if behind > 0:
-        return f"behind by {format_short(behind)}"
-    if behind < 0:
-        return f"ahead by {format_short(-behind)}"
-    return "on profile"
-
-
-def cumulative_sentence(yearly: pd.DataFrame, earlier: pd.Series | None = None) -> str:
-    """One line under the cumulative chart, for the last year that has started.
-
-    'By the end of 2022-23, at least £13.3m had been committed and £12.52m
-    delivered (94.1%): £780k behind the committed profile.' ``earlier``: the
-    qualifiers of years before those in ``yearly`` that its cumulative columns count.
-    """
-    from tracker.core.money import format_short
-
-    phased = yearly.loc[yearly["financial_year"] != UNPHASED]
-    if phased.empty:
-        if not yearly.empty:
-            return "None of this money has a stated financial year, so none of it has fallen due."
-        return "No money is committed or delivered in this view."
-    started = phased.loc[phased["started"]]
-    if started.empty:
-        first = phased.iloc[0]
-        return f"None of this money is due yet: the first year, {first['label']}, has not started."
-    last = started.iloc[-1]
-    committed, delivered = int(last["cumulative_committed"]), int(last["cumulative_delivered"])
-    counted = started["qualifier"] if earlier is None else pd.concat([earlier, started["qualifier"]])
-    so_far = combine_qualifiers(counted.replace("at least", "over"))
-    share = f" ({percent(delivered / committed)})" if committed else ""
-    behind = committed - delivered
-    if behind > 0:
-        where = f": {format_short(behind)} behind the committed profile"
-    elif behind < 0:
-        where = f": {format_short(-behind)} ahead of the committed profile"
-    else:
-        where = ": on profile"
-    return (
-        f"By the end of {last['label']}, {qualified(format_short(committed), so_far)} had been committed and "
-        f"{format_short(delivered)} delivered{share}{where}."
-    )
-
-
-def commitments_sentence(table: pd.DataFrame) -> str:
-    """'3 of 6 commitments are behind their profile by £780k in all.'"""
-    from tracker.core.money import format_short
-
-    total = len(table)
-    behind = table.loc[table["slippage"] > 0]
-    noun = "commitment" if total == 1 else "commitments"
-    if total == 0:
-        return "No commitments in this view."
-    if behind.empty:
-        if total > 1:
-            return f"None of the {total} {noun} is behind its profile."
-        return "The commitment is not behind its profile."
-    amount = format_short(int(behind["slippage"].sum()))
-    if len(behind) == 1:
-        return f"1 of {total} {noun} is behind its profile, by {amount}."
-    return f"{len(behind)} of {total} {noun} are behind their profile by {amount} in all."
 
 
 def deliveries_in_year(deliveries: pd.DataFrame, commitments: pd.DataFrame, year: int) -> pd.DataFrame:
@@ -532,7 +382,7 @@ class DeliveryProgress:
             return ""
         row = next(rows.itertuples(index=False))
         if row.committed == 0 and row.delivered == 0:
-            return f"In {label}, nothing was committed and nothing was delivered."
+            return _("In {year}, nothing was committed and nothing was delivered.", year=label)
         return year_sentence(row)
 
     def start_year(self, label: str) -> int:
@@ -558,10 +408,16 @@ def progress(
     )
 
 
-@per_data
 def progress_of(data: TrackerData, today: date) -> DeliveryProgress:
-    """``progress`` of a view, kept with it."""
-    return progress(data.schedule, data.deliveries, data.commitments, today)
+    """``progress`` of a view, kept with it once per language (its statuses and sentence are words)."""
+    return _progress_in(data, today, current())
+
+
+@per_data
+def _progress_in(data: TrackerData, today: date, language: str) -> DeliveryProgress:
+    """``progress`` said in ``language``."""
+    with speaking(language):
+        return progress(data.schedule, data.deliveries, data.commitments, today)
 
 
 @per_data

@@ -12,11 +12,18 @@ from tracker.figures.data import TrackerData
 from tracker.figures.delivery import DeliveryProgress, cumulative_sentence, progress_of, with_slippage
 from tracker.figures.filters import Filters, narrowed
 from tracker.figures.shared import per_data
+from tracker.i18n import current
+
+
+def progress_in_view(everything: TrackerData, filters: Filters, today: date) -> DeliveryProgress:
+    """The Delivery page's figures: ``everything`` narrowed by ``filters``, kept
+    once per language (its statuses and sentences are words)."""
+    return _in_view(everything, filters, today, current())
 
 
 @per_data
-def progress_in_view(everything: TrackerData, filters: Filters, today: date) -> DeliveryProgress:
-    """The Delivery page's figures: ``everything`` narrowed by ``filters``.
+def _in_view(everything: TrackerData, filters: Filters, today: date, language: str) -> DeliveryProgress:
+    """``progress_in_view`` said in ``language`` (the language in use: the key it is kept under).
 
     "To date" means to date under a financial-year filter too: the cumulative
     columns, the slippage, the statuses and the sentence under the chart count

@@ -1,7 +1,8 @@
 """Which commitments the Delivery page's "% of what is due delivered" chart
 draws: every commitment with money due when there are few, else the ones
 furthest behind (largest slippage) and one bar for all the others, so the
-chart stays readable and its cost does not grow with the data.
+chart stays readable and its cost does not grow with the data. The bar for
+the others and its status are said in the language in use.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import pandas as pd
 
 from tracker.core.money import format_short
 from tracker.figures.chart_style import clip
+from tracker.i18n import _, ngettext
 
 # A chart with more bars than this cannot be read; the table beside it lists every commitment.
 MOST_BARS = 25
@@ -43,11 +45,11 @@ def chart_rows(by_commitment: pd.DataFrame, most: int = MOST_BARS) -> pd.DataFra
         behind = int(rest["slippage"].sum())
         delivered, owed = int(rest["delivered"].sum()), int(rest["due"].sum())
         others = {
-            "name": f"All {len(rest):,} others",
+            "name": ngettext("All {count} other", "All {count} others", len(rest), count=format(len(rest), ",")),
             "delivered": delivered,
             "due": owed,
             "slippage": behind,
-            "status": f"behind by {format_short(behind)} in all" if behind else "none behind",
+            "status": _("behind by {amount} in all", amount=format_short(behind)) if behind else _("none behind"),
             "ref": "",
         }
         rows = pd.concat([shown, pd.DataFrame([others])], ignore_index=True)

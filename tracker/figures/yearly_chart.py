@@ -9,7 +9,8 @@ in the legend. Whether delivery was under or over the committed amount is
 said in words in the hover text (and in the chart's sentence,
 ``tracker.figures.chart_summaries``). Amounts are drawn in float pounds
 (drawing only); the exact pence are in the hover text and the tables beside
-the chart.
+the chart. Its words (legend, hover text, axis titles) are in the language in
+use when it is drawn (``tracker.i18n``), the unphased pair's label too.
 """
 
 from __future__ import annotations
@@ -18,8 +19,17 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from tracker.core.money import format_short
-from tracker.figures.chart_style import ESTIMATED_PATTERN, OKABE_ITO, house_style, pound_axis_ticks
+from tracker.figures.chart_style import (
+    ESTIMATED_PATTERN,
+    NO_EXTRA,
+    OKABE_ITO,
+    YEAR_AXIS,
+    house_style,
+    pound_axis_ticks,
+    year_shown,
+)
 from tracker.figures.chart_summaries import against_committed
+from tracker.i18n import _
 
 
 def committed_vs_delivered(yearly: pd.DataFrame) -> go.Figure:
@@ -34,7 +44,7 @@ def committed_vs_delivered(yearly: pd.DataFrame) -> go.Figure:
     """
     from tracker.core.fiscal import UNPHASED
 
-    labels = list(yearly["label"])
+    labels = [year_shown(label) for label in yearly["label"]]
     phased = yearly.loc[yearly["financial_year"] != UNPHASED] if "financial_year" in yearly else yearly
     estimated = yearly["estimated"] if "estimated" in yearly else pd.Series(0, index=yearly.index)
 
@@ -48,17 +58,18 @@ def committed_vs_delivered(yearly: pd.DataFrame) -> go.Figure:
     stated = yearly["committed"] - estimated
     fig = go.Figure()
     fig.add_bar(
-        name="Committed",
+        name=_("Committed"),
         x=labels,
         y=pounds(stated),
         offsetgroup="committed",
         marker_color=OKABE_ITO["blue"],
         customdata=hover(yearly["committed"]),
-        hovertemplate="%{x}: %{customdata} committed<extra></extra>",
+        # Translators: %{x} (the year) and %{customdata} (the money) are Plotly's: keep them as they are.
+        hovertemplate=_("%{x}: %{customdata} committed") + NO_EXTRA,
     )
     if int(estimated.sum()):
         fig.add_bar(
-            name="Committed, estimated (a chosen spread, not announced by year)",
+            name=_("Committed, estimated (a chosen spread, not announced by year)"),
             x=labels,
             y=pounds(estimated),
             base=pounds(stated),
@@ -66,10 +77,10 @@ def committed_vs_delivered(yearly: pd.DataFrame) -> go.Figure:
             marker=dict(color=OKABE_ITO["sky"], pattern=ESTIMATED_PATTERN),
             marker_line=dict(color=OKABE_ITO["blue"], width=1),
             customdata=hover(estimated),
-            hovertemplate="%{x}: %{customdata} of it estimated<extra></extra>",
+            hovertemplate=_("%{x}: %{customdata} of it estimated") + NO_EXTRA,
         )
     fig.add_bar(
-        name="Delivered",
+        name=_("Delivered"),
         x=labels,
         y=pounds(yearly["delivered"]),
         offsetgroup="delivered",
@@ -79,27 +90,27 @@ def committed_vs_delivered(yearly: pd.DataFrame) -> go.Figure:
         customdata=hover(yearly["delivered"]),
         text=against_committed(yearly["committed"], yearly["delivered"]),  # for the hover only
         textposition="none",
-        hovertemplate="%{x}: %{customdata} delivered, %{text}<extra></extra>",
+        hovertemplate=_("%{x}: %{customdata} delivered, %{text}") + NO_EXTRA,
     )
     fig.add_scatter(
-        name="Cumulative committed",
-        x=list(phased["label"]),
+        name=_("Cumulative committed"),
+        x=[year_shown(label) for label in phased["label"]],
         y=pounds(phased["cumulative_committed"]),
         mode="lines+markers",
         line=dict(color=OKABE_ITO["blue"], width=2),
         marker_symbol="circle",
         customdata=hover(phased["cumulative_committed"]),
-        hovertemplate="By end of %{x}: %{customdata} committed<extra></extra>",
+        hovertemplate=_("By end of %{x}: %{customdata} committed") + NO_EXTRA,
     )
     fig.add_scatter(
-        name="Cumulative delivered",
-        x=list(phased["label"]),
+        name=_("Cumulative delivered"),
+        x=[year_shown(label) for label in phased["label"]],
         y=pounds(phased["cumulative_delivered"]),
         mode="lines+markers",
         line=dict(color=OKABE_ITO["vermillion"], width=2, dash="dash"),
         marker_symbol="diamond",
         customdata=hover(phased["cumulative_delivered"]),
-        hovertemplate="By end of %{x}: %{customdata} delivered<extra></extra>",
+        hovertemplate=_("By end of %{x}: %{customdata} delivered") + NO_EXTRA,
     )
     top = int(
         max(
@@ -116,10 +127,8 @@ def committed_vs_delivered(yearly: pd.DataFrame) -> go.Figure:
     return house_style(
         fig,
         barmode="group",
-        xaxis=dict(
-            title="Financial year (April to March)", type="category", categoryorder="array", categoryarray=labels
-        ),
-        yaxis=dict(title="Pounds", tickvals=tickvals, ticktext=ticktext, rangemode="tozero"),
+        xaxis=dict(title=_(YEAR_AXIS), type="category", categoryorder="array", categoryarray=labels),
+        yaxis=dict(title=_("Pounds"), tickvals=tickvals, ticktext=ticktext, rangemode="tozero"),
         legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0),
         margin=dict(l=10, r=10, t=40, b=10),
         hovermode="x unified",
