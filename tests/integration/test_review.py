@@ -288,3 +288,15 @@ def test_a_status_given_at_a_meeting_belongs_to_it_but_not_to_its_frozen_figures
         ("W1", "on track", "Agreed at the meeting")
     ]
     assert list(review.status_history(demo, "W1")["meeting_held_on"].fillna("")) == ["", "2026-11-27"]
+
+
+def test_a_meeting_opened_in_welsh_keeps_the_same_english_words(demo: Engine) -> None:
+    """A snapshot keeps its words in English whoever opens the meeting (a Welsh pack says them again)."""
+    from tracker.i18n import speaking
+    from tracker.review.snapshot import build_snapshot
+
+    english = build_snapshot(demo, date(2026, 11, 27))
+    with speaking("cy"):
+        welsh = build_snapshot(demo, date(2026, 11, 27))
+    assert welsh == english
+    assert "behind" in repr(english) or "on profile" in repr(english) or "overdue" in repr(english)

@@ -136,7 +136,7 @@ def test_the_overview_chart_speaks_welsh() -> None:
     assert committed.hovertemplate == "%{x}: ymrwymwyd %{customdata}<extra></extra>"
     assert delivered.text[0] == "£330k yn llai na'r swm a ymrwymwyd"
     # Money with no year: its pair of bars is named in Welsh, on the axis and in its order.
-    assert committed.x[-1] == "heb ei gyfnodi" and fig.layout.xaxis.categoryarray[-1] == "heb ei gyfnodi"
+    assert committed.x[-1] == "heb ei gyfnodoli" and fig.layout.xaxis.categoryarray[-1] == "heb ei gyfnodoli"
 
 
 def test_the_delivery_charts_speak_welsh() -> None:
@@ -237,7 +237,7 @@ def test_each_charts_sentence_is_said_in_welsh() -> None:
     assert years[0] == "Yn 2020-21, ymrwymwyd o leiaf £1.5m a chyflawnwyd £1.17m (78.0%)."
     assert (
         years[-1]
-        == "Heb ei gyfnodi: ymrwymwyd £700k heb flwyddyn ariannol wedi'i nodi, a chyflawnwyd £100k heb ddyddiad."
+        == "Heb ei gyfnodoli: ymrwymwyd £700k heb flwyddyn ariannol wedi'i nodi, a chyflawnwyd £100k heb ddyddiad."
     )
 
 
@@ -318,7 +318,7 @@ def test_each_charts_table_has_welsh_headings_and_words() -> None:
         "Ymrwymwyd hyd yma",
         "Cyflawnwyd hyd yma",
     ]
-    assert list(overview.shown["label"])[-1] == "heb ei gyfnodi"
+    assert list(overview.shown["label"])[-1] == "heb ei gyfnodoli"
     assert overview.shown["against"][0] == "£330k yn llai na'r swm a ymrwymwyd"
     assert cumulative.headings["status"] == "Ar ddiwedd y flwyddyn" and cumulative.shown["status"][0] == (
         "ar ei hôl hi o £330k"

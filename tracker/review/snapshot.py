@@ -74,7 +74,7 @@ from tracker.figures import data as queries
 from tracker.figures import delivery as delivery_maths
 from tracker.figures.register import read_announcements
 from tracker.figures.totals import committed_vs_delivered
-from tracker.i18n import N_, _, current
+from tracker.i18n import N_, _, current, speaking
 from tracker.review.meetings import current_statuses
 
 SCHEMA = 2
@@ -119,7 +119,16 @@ def build_snapshot(engine: Engine, as_at: date, *, recorded_before: datetime | N
     """The figures as they stand for ``as_at``: announcements made and
     deliveries paid on or before it, milestones as achieved by then, and the
     latest status of each subject assessed on or before it (and recorded
-    before ``recorded_before``, when given)."""
+    before ``recorded_before``, when given).
+
+    The words it keeps (a milestone's state, a commitment's progress) are
+    kept in English whoever opens the meeting: a pack in Welsh says them again
+    from the figures kept beside them."""
+    with speaking(ENGLISH):
+        return _snapshot(engine, as_at, recorded_before)
+
+
+def _snapshot(engine: Engine, as_at: date, recorded_before: datetime | None) -> dict[str, Any]:
     data = queries.load(engine, as_at=as_at)
     schedule = data.schedule
     head = delivery_maths.headline(schedule, data.deliveries, data.commitments, as_at)
