@@ -11,6 +11,8 @@ import pytest
 from dashboard.navigation import PAGES
 from tests.browser.conftest import READY, open_signed_in
 
+pytestmark = pytest.mark.markup
+
 WIDTHS = {"320 px": (320, 1, 256), "200% zoom": (640, 2, 360)}  # CSS width, device pixels per CSS pixel, height
 
 # What in the main area is wider than its box, and what text is cut off by a box that hides its overflow.
