@@ -25,7 +25,10 @@ AXE_VERSION = "4.14.1"  # tests/browser/axe/package.json pins the same (a test c
 
 
 # How it was tested: each a check that runs again on every change (tests/browser/); the statement lists these.
-METHODS: tuple[str, ...] = (N_("with axe-core {axe} in Chromium (every WCAG 2.0, 2.1 and 2.2 A and AA rule)"),)
+METHODS: tuple[str, ...] = (
+    N_("with axe-core {axe} in Chromium (every WCAG 2.0, 2.1 and 2.2 A and AA rule)"),
+    N_("at 320 pixels wide and at 200% zoom, checking that no page scrolls sideways and no text is cut off"),
+)
 
 
 class KnownIssue(NamedTuple):
