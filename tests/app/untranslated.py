@@ -88,3 +88,35 @@ def untranslated(at: AppTest, data: Iterable[str] = ()) -> list[str]:
         if WORD.search(left):
             found.append(f"{what}: {text!r}")
     return found
+
+
+def stored_words(url: str) -> list[str]:
+    """Every text the database at ``url`` holds that a page may show as it is (data, never translated):
+    titles, quoted words, notes, purposes, programmes, names, refs, usernames, place names."""
+    from sqlalchemy import create_engine, text
+
+    from tracker.core import places
+
+    queries = (
+        "SELECT ref, title, quote, notes, made_by, source_url FROM announcements",
+        "SELECT ref, purpose, programme, notes FROM commitments",
+        "SELECT name, org_identifier, notes FROM organisations",
+        "SELECT name FROM organisation_names",
+        "SELECT ref, note, evidence_url FROM deliveries",
+        "SELECT ref, title, achieved_note, source_url FROM milestones",
+        "SELECT username, email FROM users",
+    )
+    engine = create_engine(url)
+    found: set[str] = set()
+    try:
+        with engine.connect() as connection:
+            for query in queries:
+                for row in connection.execute(text(query)):
+                    found.update(str(value) for value in row if value)
+    finally:
+        engine.dispose()
+    for area in places.principal_areas().values():
+        found.update((area.code, area.name_en, area.name_cy))
+    for code in (places.WALES, "K02000001"):
+        found.update((places.area_name(code), places.area_name(code, welsh=True)))
+    return sorted(found)
