@@ -16,6 +16,8 @@ from dashboard.accessible_style import (
     FOCUS_WIDTH_PX,
     MIN_TARGET_PX,
     RINGED,
+    SELECTED_BACKGROUND,
+    SELECTED_TEXT,
     STYLE,
 )
 
@@ -50,6 +52,11 @@ def test_the_focus_ring_meets_3_to_1_against_what_it_is_drawn_on(background):
     assert contrast(FOCUS_RING, background) >= 3
 
 
+def test_a_chosen_segment_meets_aa_for_text():
+    assert contrast(SELECTED_TEXT, SELECTED_BACKGROUND) >= 4.5
+    assert f"color: {SELECTED_TEXT} !important" in STYLE
+
+
 def test_the_ring_is_thick_enough_and_targets_big_enough():
     assert FOCUS_WIDTH_PX >= 2  # WCAG 2.4.13's "at least as large as a 2 CSS pixel thick perimeter"
     assert MIN_TARGET_PX >= 24  # WCAG 2.5.8
@@ -60,7 +67,7 @@ def test_the_style_uses_the_colours_named_here_and_no_placeholder_is_left():
     assert STYLE.count(f"{FOCUS_WIDTH_PX}px solid {FOCUS_RING}") == 2  # every focus, and the widgets' boxes
     assert f"min-width: {MIN_TARGET_PX}px" in STYLE and f"min-height: {MIN_TARGET_PX}px" in STYLE
     assert all(box in STYLE for box in RINGED)
-    assert not re.search(r"\b(CAPTION_TEXT|FOCUS_RING|WIDTH|TARGET|RINGED|INNER)\b", STYLE)
+    assert not re.search(r"\b(CAPTION_TEXT|SELECTED_TEXT|FOCUS_RING|WIDTH|TARGET|RINGED|INNER)\b", STYLE)
 
 
 def test_the_style_is_drawn_as_a_style_alone(monkeypatch):
