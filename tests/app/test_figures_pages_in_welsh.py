@@ -1,0 +1,58 @@
+"""The figures pages (Overview, Finance tables, Delivery) and the frame they
+show (the sidebar's search box and filters, the empty states) in Welsh: every
+string a person sees comes from the message catalogue.
+
+``marked_catalogue`` marks every catalogued message; any word left outside a
+mark that is not stored data is English the catalogue never saw.
+"""
+
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.app.conftest import APP
+from tests.app.untranslated import marked_catalogue, stored_words, untranslated
+
+PAGES = ["app_pages/overview.py"]
+# Shown on every page by a piece outside this change (dashboard/auth.py's account line in the sidebar):
+# not yet through the catalogue. Take it out of here once it is.
+NOT_OURS = ("Signed in as **test-admin** (admin).",)
+
+
+def _open(page: str, lang: str = "cy") -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params["lang"] = lang
+    at.run()
+    at.switch_page(page).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_string_on_the_page_comes_from_the_catalogue(page, app_database, monkeypatch) -> None:
+    marked_catalogue(monkeypatch)
+    at = _open(page)
+    assert untranslated(at, [*stored_words(app_database), *NOT_OURS]) == []
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_an_empty_page_says_so_from_the_catalogue(page, empty_database, app_database, monkeypatch) -> None:
+    marked_catalogue(monkeypatch)
+    at = _open(page)
+    assert untranslated(at, [*stored_words(app_database), *NOT_OURS]) == []
+
+
+def test_the_overview_and_its_sidebar_in_welsh() -> None:
+    at = _open("app_pages/overview.py")
+    assert at.title[0].value == "Trosolwg"
+    assert at.sidebar.text_input[0].label == "Chwilio popeth"
+    assert any(caption.value.startswith("Ffigurau ar **") for caption in at.sidebar.caption)
+    assert "I ble mae'r arian yn mynd" in [header.value for header in at.header]
+    assert at.segmented_control[0].label == "Dadansoddi yn ôl"
+
+
+def test_an_empty_overview_says_what_to_do_in_welsh(empty_database) -> None:
+    at = _open("app_pages/overview.py")
+    said = " ".join(info.value for info in at.info)
+    assert "Nid oes ymrwymiadau wedi'u cofnodi eto. I'w hychwanegu, cofnodi cyhoeddiad" in said, said
