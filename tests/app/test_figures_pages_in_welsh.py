@@ -14,7 +14,7 @@ from streamlit.testing.v1 import AppTest
 from tests.app.conftest import APP
 from tests.app.untranslated import marked_catalogue, stored_words, untranslated
 
-PAGES = ["app_pages/overview.py", "app_pages/finance.py"]
+PAGES = ["app_pages/overview.py", "app_pages/finance.py", "app_pages/delivery.py"]
 # Shown on every page by a piece outside this change (dashboard/auth.py's account line in the sidebar):
 # not yet through the catalogue. Take it out of here once it is.
 NOT_OURS = ("Signed in as **test-admin** (admin).",)
@@ -69,3 +69,16 @@ def test_empty_finance_tables_say_what_to_do_in_welsh(empty_database) -> None:
     at = _open("app_pages/finance.py")
     said = " ".join(info.value for info in at.info)
     assert "Dim ymrwymiadau i'w tablu: nid oes yr un wedi'i gofnodi eto." in said, said
+
+
+def test_delivery_in_welsh() -> None:
+    at = _open("app_pages/delivery.py")
+    assert at.title[0].value == "Cyflawni"
+    assert [tab.label for tab in at.tabs] == ["Fesul blwyddyn ariannol", "Fesul ymrwymiad"]
+    assert "Proffiliau gwreiddiol a diwygiedig" in [header.value for header in at.header]
+
+
+def test_an_empty_delivery_page_says_what_to_do_in_welsh(empty_database) -> None:
+    at = _open("app_pages/delivery.py")
+    said = " ".join(info.value for info in at.info)
+    assert "Nid oes ymrwymiadau wedi'u cofnodi eto." in said, said
