@@ -12,6 +12,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.app.conftest import APP
+from tests.app.test_delivery_revisions import revise
 from tests.app.untranslated import marked_catalogue, stored_words, untranslated
 
 PAGES = ["app_pages/overview.py", "app_pages/finance.py", "app_pages/delivery.py"]
@@ -82,3 +83,22 @@ def test_an_empty_delivery_page_says_what_to_do_in_welsh(empty_database) -> None
     at = _open("app_pages/delivery.py")
     said = " ".join(info.value for info in at.info)
     assert "Nid oes ymrwymiadau wedi'u cofnodi eto." in said, said
+
+
+def test_the_overview_refusing_a_since_in_the_address_comes_from_the_catalogue(app_database, monkeypatch) -> None:
+    marked_catalogue(monkeypatch)
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params["lang"] = "cy"
+    at.query_params["since"] = "soon"
+    at.switch_page("app_pages/overview.py").run()
+    assert not at.exception
+    assert at.warning, "the refused date is said"
+    assert untranslated(at, [*stored_words(app_database), *NOT_OURS, "soon"]) == []
+
+
+def test_a_revised_commitment_on_the_delivery_page_comes_from_the_catalogue(app_database, monkeypatch) -> None:
+    revise("W3", "slippage", amount="£2m", first_year="2022-23")
+    marked_catalogue(monkeypatch)
+    at = _open("app_pages/delivery.py")
+    assert at.selectbox(key="delivery_revised_commitment").value is not None
+    assert untranslated(at, [*stored_words(app_database), *NOT_OURS]) == []
