@@ -34,6 +34,8 @@ from tracker.figures.data_version import last_changed, last_changed_sentence
 from tracker.figures.filters import Filters, choices, narrowed
 from tracker.figures.markdown_text import escape_markdown
 from tracker.figures.paging import PAGE_SIZE, PICK_AT_MOST, Page, matching, page_of
+from tracker.i18n import _, ngettext
+from tracker.i18n.dates import long_date
 
 
 @st.cache_resource(show_spinner=False)
@@ -46,9 +48,15 @@ def engine():
     return _engine(store.database_url())
 
 
-@st.cache_resource(show_spinner="Loading the figures…", max_entries=2)  # big at scale: the live view and one other
-def _data(url: str, as_at: date | None, version: int) -> queries.TrackerData:
+@st.cache_resource(show_spinner=False, max_entries=2)  # big at scale: the live view and one other
+def _cached_data(url: str, as_at: date | None, version: int) -> queries.TrackerData:
     return queries.load(_engine(url), as_at=as_at)
+
+
+def _data(url: str, as_at: date | None, version: int) -> queries.TrackerData:
+    """The figures (cached), saying so in the reader's language while they load (shown after half a second)."""
+    with st.spinner(_("Loading the figures…")):
+        return _cached_data(url, as_at, version)
 
 
 def tracker_data(as_at: date | None = None) -> queries.TrackerData:
@@ -67,8 +75,14 @@ def _last_changed(url: str, version: int):
 def illustrative_notice(count: int) -> None:
     if count:
         st.warning(
-            f"**Delivery figures are illustrative.** {count:,} delivery records in this dataset were made up "
-            "for the demo: no payment or outturn figures were published for these announcements.",
+            ngettext(
+                "**Delivery figures are illustrative.** {count} delivery record in this dataset was made up "
+                "for the demo: no payment or outturn figures were published for these announcements.",
+                "**Delivery figures are illustrative.** {count} delivery records in this dataset were made up "
+                "for the demo: no payment or outturn figures were published for these announcements.",
+                count,
+                count=format(count, ","),
+            ),
             icon=":material/science:",
         )
 
@@ -111,14 +125,14 @@ def sidebar() -> View:
     notes = links.filters_from_address(options, labels)  # a link opened: its filters
     with st.sidebar:
         st.text_input(
-            "Search everything",
+            _("Search everything"),
             key=SEARCH_BOX,
             on_change=_search_from_sidebar,
             icon=":material/search:",
-            placeholder="Words, a name, a ref or a place",
-            help="Announcements, commitments, organisations, programmes and places. Press Enter to search.",
+            placeholder=_("Words, a name, a ref or a place"),
+            help=_("Announcements, commitments, organisations, programmes and places. Press Enter to search."),
         )
-        st.header("Filters")
+        st.header(_("Filters"))
         for note in notes:
             st.warning(escape_markdown(note), icon=":material/link_off:")  # it quotes the address, anyone's text
         first = last = None
@@ -133,16 +147,22 @@ def sidebar() -> View:
                 st.session_state["filter_years"] = full
             st.session_state["_filter_years_full"] = full
             low, high = st.select_slider(
-                "Financial years", options=labels, value=(labels[0], labels[-1]), key="filter_years"
+                _("Financial years"), options=labels, value=(labels[0], labels[-1]), key="filter_years"
             )
             if (low, high) != (labels[0], labels[-1]):
                 first, last = FinancialYear.parse(low), FinancialYear.parse(high)
-        funders = multi_pick("Funder", options["funders"], "filter_funders", "funders")
-        recipients = multi_pick("Recipient", options["recipients"], "filter_recipients", "recipients")
-        programmes = multi_pick("Programme", options["programmes"], "filter_programmes", "programmes")
-        areas = multi_pick("Area", options["areas"], "filter_areas", "areas", format_func=area_label)
+        funders = multi_pick(_("Funder"), options["funders"], "filter_funders", _("funders"), _("All funders"))
+        recipients = multi_pick(
+            _("Recipient"), options["recipients"], "filter_recipients", _("recipients"), _("All recipients")
+        )
+        programmes = multi_pick(
+            _("Programme"), options["programmes"], "filter_programmes", _("programmes"), _("All programmes")
+        )
+        areas = multi_pick(
+            _("Area"), options["areas"], "filter_areas", _("areas"), _("All areas"), format_func=area_label
+        )
         st.divider()
-        st.caption(f"Figures as at **{as_at:%-d %B %Y}**. Financial years run from 1 April to 31 March.")
+        st.caption(_("Figures as at **{day}**. Financial years run from 1 April to 31 March.", day=long_date(as_at)))
         st.caption(last_changed_sentence(_last_changed(url, version)))
     filters = Filters(first, last, tuple(funders), tuple(recipients), tuple(programmes), tuple(areas))
     links.write_filters(filters)
@@ -159,7 +179,7 @@ def current_view() -> View:
 
 def filters_caption(view: View) -> None:
     if not view.filters.is_empty:
-        st.caption(f"Filtered: {escape_markdown(view.filters.describe())}.")
+        st.caption(_("Filtered: {filters}.", filters=escape_markdown(view.filters.describe())))
 
 
 def table_for_display(table, page: Page | None = None):
@@ -199,13 +219,13 @@ def pager(total: int, key: str, many: str) -> Page:
         st.session_state[key] = count
     number_box, said = st.columns([1, 4], vertical_alignment="bottom")
     number = number_box.number_input(
-        f"Page (of {count:,})",
+        _("Page (of {count})", count=format(count, ",")),
         min_value=1,
         max_value=count,
         value=1,
         step=1,
         key=key,
-        help=f"{PAGE_SIZE} rows a page. Search or filter to narrow the list; downloads hold every row.",
+        help=_("{size} rows a page. Search or filter to narrow the list; downloads hold every row.", size=PAGE_SIZE),
     )
     page = page_of(total, number)
     said.caption(page.caption(many))
@@ -223,24 +243,32 @@ def pick_by_search(label: str, options: Mapping[Any, str], key: str, many: str, 
     return st.selectbox(label, listed, format_func=options.__getitem__, key=key, **selectbox)
 
 
-def multi_pick(label: str, options: list[str], key: str, many: str, **multiselect) -> list[str]:
+def multi_pick(label: str, options: list[str], key: str, many: str, everything: str, **multiselect) -> list[str]:
     """Choose any of ``options`` (none: all). Up to ``PICK_AT_MOST`` a plain
-    list; beyond, a search box lists the first matches beside those chosen."""
+    list; beyond, a search box lists the first matches beside those chosen.
+    ``many`` (what the options are) and ``everything`` (the placeholder, e.g.
+    "All funders") already in the language in use."""
     if len(options) > PICK_AT_MOST:
         known = set(options)
         chosen = [value for value in st.session_state.get(key, []) if value in known]
         text = st.text_input(
-            f"Find in {len(options):,} {many}",
+            _("Find in {count} {many}", count=format(len(options), ","), many=many),
             key=f"{key}_find",
             icon=":material/search:",
-            placeholder="Type part of a name",
+            placeholder=_("Type part of a name"),
         )
         listed, found = matching(options, text)
         taken = set(chosen)
         options = [*chosen, *(value for value in listed if value not in taken)]
         if found > PICK_AT_MOST:
-            st.caption(f"The first {PICK_AT_MOST} of {found:,} listed; type more to find others.")
-    return st.multiselect(label, options, key=key, placeholder=f"All {many}", **multiselect)
+            st.caption(
+                _(
+                    "The first {shown} of {found} listed; type more to find others.",
+                    shown=PICK_AT_MOST,
+                    found=format(found, ","),
+                )
+            )
+    return st.multiselect(label, options, key=key, placeholder=everything, **multiselect)
 
 
 def searched(options: Mapping[Any, str] | list[str], key: str, many: str, first: Sequence[str] = ()) -> list | None:
@@ -251,17 +279,23 @@ def searched(options: Mapping[Any, str] | list[str], key: str, many: str, first:
     if len(options) <= PICK_AT_MOST:
         return [*first, *options]
     text = st.text_input(
-        f"Find in {len(options):,} {many}",
+        _("Find in {count} {many}", count=format(len(options), ","), many=many),
         key=f"{key}_find",
         icon=":material/search:",
-        placeholder="Type part of a ref or a name",
+        placeholder=_("Type part of a ref or a name"),
     )
     listed, found = matching(options, text, st.session_state.get(key))
     if not listed and not first:
-        st.caption(f"Nothing matches “{escape_markdown(text)}”.")
+        st.caption(_("Nothing matches “{text}”.", text=escape_markdown(text)))
         return None
     if found > PICK_AT_MOST:
-        st.caption(f"The first {PICK_AT_MOST} of {found:,} listed; type more to find the one you want.")
+        st.caption(
+            _(
+                "The first {shown} of {found} listed; type more to find the one you want.",
+                shown=PICK_AT_MOST,
+                found=format(found, ","),
+            )
+        )
     return [*first, *listed]
 
 
@@ -273,20 +307,20 @@ def milestones_table(milestones) -> None:
         placeholder="—",
         width="stretch",
         column_config={
-            "title": "Milestone",
-            "commitment_ref": "Commitment",
-            "due_on": st.column_config.DateColumn("Due", format="D MMM YYYY"),
-            "achieved_on": st.column_config.DateColumn("Achieved", format="D MMM YYYY"),
-            "state": "State",
-            "lateness": "How late",
-            "achieved_note": st.column_config.TextColumn("Note", width="large"),
+            "title": _("Milestone"),
+            "commitment_ref": _("Commitment"),
+            "due_on": st.column_config.DateColumn(_("Due"), format="D MMM YYYY"),
+            "achieved_on": st.column_config.DateColumn(_("Achieved"), format="D MMM YYYY"),
+            "state": _("State"),
+            "lateness": _("How late"),
+            "achieved_note": st.column_config.TextColumn(_("Note"), width="large"),
         },
     )
 
 
 def clear_data() -> None:
     """After a save: every page reads the new figures on its next run."""
-    _data.clear()
+    _cached_data.clear()
     _organisation_names.clear()
 
 

@@ -8,12 +8,15 @@ may not is told which role can ("Ask someone with the editor role to…").
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import NamedTuple
 
 import streamlit as st
 
 from dashboard import auth
 from dashboard.components import View
+from tracker.core.vocabulary import ROLE_LABELS, label
+from tracker.i18n import N_, _
 
 RECORD_PAGE, IMPORT_PAGE = "app_pages/record.py", "app_pages/import_data.py"
 
@@ -27,15 +30,25 @@ class Way(NamedTuple):
 
 WAYS = {
     "commitments": (
-        Way("create_announcement", RECORD_PAGE, "record an announcement and its money on the Record page", "Record"),
-        Way("import_commitments", IMPORT_PAGE, "import a commitments file on the Import page", "Import"),
+        Way(
+            "create_announcement",
+            RECORD_PAGE,
+            N_("record an announcement and its money on the Record page"),
+            N_("Record"),
+        ),
+        Way("import_commitments", IMPORT_PAGE, N_("import a commitments file on the Import page"), N_("Import")),
     ),
     "its commitments": (  # of an announcement recorded without them
-        Way("import_commitments", IMPORT_PAGE, "import a commitments file naming it on the Import page", "Import"),
+        Way(
+            "import_commitments",
+            IMPORT_PAGE,
+            N_("import a commitments file naming it on the Import page"),
+            N_("Import"),
+        ),
     ),
     "deliveries": (
-        Way("record_delivery", RECORD_PAGE, "record a payment on the Record page", "Record"),
-        Way("import_deliveries", IMPORT_PAGE, "import a deliveries file on the Import page", "Import"),
+        Way("record_delivery", RECORD_PAGE, N_("record a payment on the Record page"), N_("Record")),
+        Way("import_deliveries", IMPORT_PAGE, N_("import a deliveries file on the Import page"), N_("Import")),
     ),
 }
 ICONS = {RECORD_PAGE: ":material/edit_note:", IMPORT_PAGE: ":material/upload_file:"}
@@ -47,19 +60,29 @@ def advice(what: str) -> tuple[str, tuple[Way, ...]]:
     ways = WAYS[what]
     yours = tuple(way for way in ways if auth.may(way.action))
     if yours:
-        return f"To add them, {' or '.join(way.doing for way in yours)}.", yours
-    roles = " or ".join(auth.roles_needed(*(way.action for way in ways)))
-    return f"Ask someone with the {roles} role to {' or '.join(way.doing for way in ways)}.", ()
+        return _("To add them, {ways}.", ways=_either(_(way.doing) for way in yours)), yours
+    roles = _either(label(ROLE_LABELS, role).lower() for role in auth.roles_needed(*(way.action for way in ways)))
+    doing = _either(_(way.doing) for way in ways)
+    return _("Ask someone with the {roles} role to {ways}.", roles=roles, ways=doing), ()
+
+
+def _either(choices: Iterable[str]) -> str:
+    """``a``, ``a or b``, ``a or b or c`` (each already in the language in use)."""
+    first, *more = choices
+    for choice in more:
+        first = _("{first} or {second}", first=first, second=choice)
+    return first
 
 
 def empty_state(said: str, what: str = "commitments", icon: str = ":material/info:") -> None:
-    """``said`` (what is missing, markdown), what to do in the app, and a link to each page to do it on."""
+    """``said`` (what is missing, markdown, in the language in use), what to do in the app, and a link to each
+    page to do it on."""
     words, ways = advice(what)
-    st.info(f"{said} {words}", icon=icon)
+    st.info(_("{said} {advice}", said=said, advice=words), icon=icon)
     if ways:
         for column, way in zip(st.columns(len(ways) + 2), ways):
             with column:
-                st.page_link(way.page, label=way.link, icon=ICONS[way.page])
+                st.page_link(way.page, label=_(way.link), icon=ICONS[way.page])
 
 
 def stop_if_nothing_to_show(view: View, nothing: bool) -> None:
@@ -67,12 +90,13 @@ def stop_if_nothing_to_show(view: View, nothing: bool) -> None:
     if not nothing:
         return
     if view.everything.commitments.empty:
-        empty_state("No commitments recorded yet.")
+        empty_state(_("No commitments recorded yet."))
     else:
-        filtered_out("No money matches these filters.")
+        filtered_out(_("No money matches these filters."))
     st.stop()
 
 
 def filtered_out(said: str) -> None:
-    """``said`` (there is data, but the sidebar's filters leave none of it), and how to see it."""
-    st.info(f"{said} Widen the years or clear a filter in the sidebar.", icon=":material/filter_alt_off:")
+    """``said`` (there is data, but the sidebar's filters leave none of it, in the language in use), and how to
+    see it."""
+    st.info(_("{said} Widen the years or clear a filter in the sidebar.", said=said), icon=":material/filter_alt_off:")

@@ -21,7 +21,8 @@ from tracker.figures import revisions as revision_view
 from tracker.figures.delivery_view import progress_in_view
 from tracker.figures.markdown_text import escape_markdown
 from tracker.figures.shortfall import chart_rows
-from tracker.i18n import _, deferred
+from tracker.i18n import _, deferred, ngettext
+from tracker.i18n.dates import long_date
 from tracker.records.listings import revised_commitments
 from tracker.records.revisions import baseline_vs_revised, revision_history
 
@@ -32,8 +33,11 @@ figures = progress_in_view(shown.everything, shown.filters, shown.today)
 
 st.title(_("Delivery"))
 st.caption(
-    f"Figures as at {shown.today:%-d %B %Y}. Money falls due in the financial year it was committed for; "
-    "**behind profile** is money due in years that have started but not yet delivered."
+    _(
+        "Figures as at {day}. Money falls due in the financial year it was committed for; "
+        "**behind profile** is money due in years that have started but not yet delivered.",
+        day=long_date(shown.today),
+    )
 )
 filters_caption(shown)
 
@@ -41,17 +45,17 @@ stop_if_nothing_to_show(shown, figures.is_empty)
 
 if figures.delivery_count == 0:
     if shown.everything.deliveries.empty:
-        empty_state("No deliveries recorded yet.", "deliveries")
+        empty_state(_("No deliveries recorded yet."), "deliveries")
     else:
         empty_state(
-            "No deliveries recorded yet for what these filters show. Clear a filter in the sidebar to see others.",
+            _("No deliveries recorded yet for what these filters show. Clear a filter in the sidebar to see others."),
             "deliveries",
         )
 illustrative_notice(figures.illustrative_deliveries)
 for note in figures.notes:
     st.info(note, icon=":material/event_busy:")
 
-by_year_tab, by_commitment_tab = st.tabs(["By financial year", "By commitment"])
+by_year_tab, by_commitment_tab = st.tabs([_("By financial year"), _("By commitment")])
 
 with by_year_tab:
     chart, numbers = st.container(), st.container()  # the chart full width, its table below (readable at 1024 px)
@@ -94,34 +98,36 @@ with by_year_tab:
             hide_index=True,
             width="stretch",
             column_config={
-                "label": st.column_config.TextColumn("Financial year", pinned=True),
+                "label": st.column_config.TextColumn(_("Financial year"), pinned=True),
                 "committed": money_column(
-                    "Committed",
-                    help="Every pound once: re-announcements once, shares inside their pots; "
-                    "'over' amounts at their floor.",
+                    _("Committed"),
+                    help=_(
+                        "Every pound once: re-announcements once, shares inside their pots; "
+                        "'over' amounts at their floor."
+                    ),
                 ),
-                "new_money": money_column("New money", help="Committed less money announced before."),
+                "new_money": money_column(_("New money"), help=_("Committed less money announced before.")),
                 "estimated": money_column(
-                    "Estimated", help="The part of committed placed in this year by a chosen spread."
+                    _("Estimated"), help=_("The part of committed placed in this year by a chosen spread.")
                 ),
                 "delivered": money_column(
-                    "Delivered", help="Disbursements and expenditure dated in the year (undated: unphased)."
+                    _("Delivered"), help=_("Disbursements and expenditure dated in the year (undated: unphased).")
                 ),
-                "variance": money_column("Variance", help="Delivered minus committed: negative when behind."),
-                "pct_delivered": percent_column("% delivered"),
-                "cumulative_committed": money_column("Committed to date"),
-                "cumulative_delivered": money_column("Delivered to date"),
+                "variance": money_column(_("Variance"), help=_("Delivered minus committed: negative when behind.")),
+                "pct_delivered": percent_column(_("% delivered")),
+                "cumulative_committed": money_column(_("Committed to date")),
+                "cumulative_delivered": money_column(_("Delivered to date")),
                 "slippage": money_column(
-                    "Behind profile",
-                    help="Committed to date minus delivered to date, when behind, for years that have started.",
+                    _("Behind profile"),
+                    help=_("Committed to date minus delivered to date, when behind, for years that have started."),
                 ),
                 "status": st.column_config.TextColumn(
-                    "At year end", help="Delivered to date against committed to date."
+                    _("At year end"), help=_("Delivered to date against committed to date.")
                 ),
             },
         )
         st.download_button(
-            "Download by year (CSV)",
+            _("Download by year (CSV)"),
             deferred(downloads.by_year_csv, figures.by_year),
             file_name="delivery-by-financial-year.csv",
             mime="text/csv",
@@ -129,35 +135,39 @@ with by_year_tab:
             key="delivery_download_years",
         )
 
-    st.header("Deliveries in a financial year")
-    year = st.selectbox("Financial year", figures.years, index=figures.latest_year, key="delivery_year")
+    st.header(_("Deliveries in a financial year"))
+    year = st.selectbox(_("Financial year"), figures.years, index=figures.latest_year, key="delivery_year")
     st.markdown(figures.year_sentence(year))
     records = delivery.deliveries_of_year(shown.data, figures.start_year(year))
     if records.empty:
-        empty_state(f"No deliveries recorded yet for {year}.", "deliveries")
+        empty_state(_("No deliveries recorded yet for {year}.", year=year), "deliveries")
     else:
-        year_page = pager(len(records), f"delivery_year_page_{year}", f"deliveries in {year}; the CSV holds every one")
+        year_page = pager(
+            len(records),
+            f"delivery_year_page_{year}",
+            _("deliveries in {year}; the CSV holds every one", year=year),
+        )
         show_table(
             delivery.in_pounds(year_page.rows(records), ["amount_pence"]),
             hide_index=True,
             width="stretch",
             column_config={
-                "ref": st.column_config.TextColumn("Ref"),
-                "paid_on": st.column_config.DateColumn("Paid on", format="D MMM YYYY"),
-                "commitment_ref": st.column_config.TextColumn("Recorded against"),
+                "ref": st.column_config.TextColumn(_("Ref")),
+                "paid_on": st.column_config.DateColumn(_("Paid on"), format="D MMM YYYY"),
+                "commitment_ref": st.column_config.TextColumn(_("Recorded against")),
                 "counted_toward": st.column_config.TextColumn(
-                    "Counted toward",
-                    help="A payment against a re-announcement delivers the original commitment's money.",
+                    _("Counted toward"),
+                    help=_("A payment against a re-announcement delivers the original commitment's money."),
                 ),
-                "purpose": st.column_config.TextColumn("Purpose"),
-                "amount_pence": money_column("Amount"),
-                "kind": st.column_config.TextColumn("Kind"),
-                "note": st.column_config.TextColumn("Note"),
-                "illustrative": st.column_config.CheckboxColumn("Illustrative"),
+                "purpose": st.column_config.TextColumn(_("Purpose")),
+                "amount_pence": money_column(_("Amount")),
+                "kind": st.column_config.TextColumn(_("Kind")),
+                "note": st.column_config.TextColumn(_("Note")),
+                "illustrative": st.column_config.CheckboxColumn(_("Illustrative")),
             },
         )
         st.download_button(
-            f"Download {year} deliveries (CSV)",
+            _("Download {year} deliveries (CSV)", year=year),
             deferred(downloads.deliveries_csv, records),
             file_name=f"deliveries-{year}.csv",
             mime="text/csv",
@@ -179,7 +189,7 @@ with by_commitment_tab:
         commitment_page = pager(
             len(figures.by_commitment),
             "delivery_commitments_page",
-            "commitments in the order announced; the CSV holds every one",
+            _("commitments in the order announced; the CSV holds every one"),
         )
         show_table(
             delivery.in_pounds(
@@ -205,29 +215,35 @@ with by_commitment_tab:
             hide_index=True,
             width="stretch",
             column_config={
-                "ref": st.column_config.TextColumn("Ref", pinned=True),
-                "status": st.column_config.TextColumn("Against profile"),
-                "committed": money_column("Committed", help="Every pound once, in all the years shown."),
-                "due_to_date": money_column("Due to date", help="Committed for financial years that have started."),
-                "delivered": money_column(
-                    "Delivered", help="Including payments recorded against a re-announcement of it."
+                "ref": st.column_config.TextColumn(_("Ref"), pinned=True),
+                "status": st.column_config.TextColumn(_("Against profile")),
+                "committed": money_column(_("Committed"), help=_("Every pound once, in all the years shown.")),
+                "due_to_date": money_column(
+                    _("Due to date"), help=_("Committed for financial years that have started.")
                 ),
-                "variance": money_column("Variance", help="Delivered minus due to date: negative when behind."),
-                "pct_of_due_delivered": percent_column("% of due delivered"),
-                "outstanding": money_column("Outstanding", help="Committed minus delivered."),
-                "slippage": money_column("Behind profile", help="Due to date minus delivered, when behind."),
-                "purpose": st.column_config.TextColumn("Purpose"),
-                "recipient": st.column_config.TextColumn("Recipient"),
-                "programme": st.column_config.TextColumn("Programme"),
+                "delivered": money_column(
+                    _("Delivered"), help=_("Including payments recorded against a re-announcement of it.")
+                ),
+                "variance": money_column(_("Variance"), help=_("Delivered minus due to date: negative when behind.")),
+                "pct_of_due_delivered": percent_column(_("% of due delivered")),
+                "outstanding": money_column(_("Outstanding"), help=_("Committed minus delivered.")),
+                "slippage": money_column(_("Behind profile"), help=_("Due to date minus delivered, when behind.")),
+                "purpose": st.column_config.TextColumn(_("Purpose")),
+                "recipient": st.column_config.TextColumn(_("Recipient")),
+                "programme": st.column_config.TextColumn(_("Programme")),
                 "restates": st.column_config.TextColumn(
-                    "Restates",
-                    help="The earlier commitment this re-announces; its money and payments are counted there.",
+                    _("Restates"),
+                    help=_("The earlier commitment this re-announces; its money and payments are counted there."),
                 ),
             },
         )
-        st.caption("Select a column heading to sort" + ("." if commitment_page.is_whole else " this page."))
+        st.caption(
+            _("Select a column heading to sort.")
+            if commitment_page.is_whole
+            else _("Select a column heading to sort this page.")
+        )
         st.download_button(
-            "Download by commitment (CSV)",
+            _("Download by commitment (CSV)"),
             deferred(downloads.by_commitment_csv, figures.by_commitment),
             file_name="delivery-by-commitment.csv",
             mime="text/csv",
@@ -236,26 +252,33 @@ with by_commitment_tab:
         )
 
 st.divider()
-st.header("Original and revised profiles")
+st.header(_("Original and revised profiles"))
 revised = revised_commitments(engine())
 shown_revised = revised.loc[revised["ref"].isin(set(shown.data.commitments["ref"]))]
 if revised.empty:
     st.info(
-        "No commitment has been revised yet. When a commitment's amount or profile is changed, its "
-        "original profile will appear here beside the revised one, with the reason for the change. "
-        'Changes are made on the "Change a record" page.',
+        _(
+            "No commitment has been revised yet. When a commitment's amount or profile is changed, its "
+            "original profile will appear here beside the revised one, with the reason for the change. "
+            'Changes are made on the "Change a record" page.'
+        ),
         icon=":material/info:",
     )
 elif shown_revised.empty:
     st.info(
-        f"None of the commitments these filters show has been revised. Clear a filter in the sidebar to "
-        f"see the {len(revised)} that have.",
+        ngettext(
+            "None of the commitments these filters show has been revised. Clear a filter in the sidebar to "
+            "see the {n} that has.",
+            "None of the commitments these filters show has been revised. Clear a filter in the sidebar to "
+            "see the {n} that have.",
+            len(revised),
+        ),
         icon=":material/filter_alt_off:",
     )
 else:
     options = revision_view.choices(shown_revised)
     ref = st.selectbox(
-        "Revised commitment", list(options), format_func=lambda ref: options[ref], key="delivery_revised_commitment"
+        _("Revised commitment"), list(options), format_func=lambda ref: options[ref], key="delivery_revised_commitment"
     )
     profiles = baseline_vs_revised(engine(), ref)
     revisions = revision_history(engine(), ref)
@@ -274,15 +297,15 @@ else:
             hide_index=True,
             width="stretch",
             column_config={
-                "financial_year": st.column_config.TextColumn("Financial year", pinned=True),
-                "original": money_column("Original", help="The profile as first committed."),
-                "revised": money_column("Revised", help="The profile as it stands now."),
-                "change": money_column("Change", help="Revised minus original: negative when less."),
+                "financial_year": st.column_config.TextColumn(_("Financial year"), pinned=True),
+                "original": money_column(_("Original"), help=_("The profile as first committed.")),
+                "revised": money_column(_("Revised"), help=_("The profile as it stands now.")),
+                "change": money_column(_("Change"), help=_("Revised minus original: negative when less.")),
             },
         )
-        st.caption("The last row is the total over every year.")
+        st.caption(_("The last row is the total over every year."))
         st.download_button(
-            f"Download {escape_markdown(ref)} original and revised (CSV)",
+            _("Download {ref} original and revised (CSV)", ref=escape_markdown(ref)),
             deferred(downloads.comparison_csv, comparison),
             file_name=f"original-and-revised-{ref}.csv",
             mime="text/csv",
@@ -290,16 +313,18 @@ else:
             key="delivery_download_revised",
         )
 
-    st.markdown("**Revisions, oldest first**")
+    st.markdown(_("**Revisions, oldest first**"))
     show_table(
         revision_view.history(revisions),
         hide_index=True,
         width="stretch",
         column_config={
-            "revised_at": st.column_config.DatetimeColumn("When (UTC)", format="D MMM YYYY, HH:mm:ss", timezone="UTC"),
-            "actor": st.column_config.TextColumn("Who"),
-            "reason": st.column_config.TextColumn("Reason"),
-            "reason_text": st.column_config.TextColumn("Reason given"),
-            "changed": st.column_config.TextColumn("What changed", width="large"),
+            "revised_at": st.column_config.DatetimeColumn(
+                _("When (UTC)"), format="D MMM YYYY, HH:mm:ss", timezone="UTC"
+            ),
+            "actor": st.column_config.TextColumn(_("Who")),
+            "reason": st.column_config.TextColumn(_("Reason")),
+            "reason_text": st.column_config.TextColumn(_("Reason given")),
+            "changed": st.column_config.TextColumn(_("What changed"), width="large"),
         },
     )

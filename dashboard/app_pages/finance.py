@@ -11,6 +11,7 @@ from tracker import store
 from tracker.figures import finance_tables as tables
 from tracker.files.exports import to_csv_bytes
 from tracker.i18n import _, deferred
+from tracker.i18n.dates import long_date
 from tracker.open_data import giving360_export as giving360
 from tracker.open_data import giving360_files, giving360_selection
 
@@ -20,14 +21,20 @@ shown = current_view()
 data = shown.data
 
 st.title(_("Finance tables"))
-st.caption(f"Cash figures in pounds, exact to the penny, as at {shown.today:%-d %B %Y}. {tables.COMMITTED_NOTE}")
+st.caption(
+    _(
+        "Cash figures in pounds, exact to the penny, as at {day}. {committed}",
+        day=long_date(shown.today),
+        committed=_(tables.COMMITTED_NOTE),
+    )
+)
 filters_caption(shown)
 
 if shown.everything.commitments.empty:
-    empty_state("No commitments to tabulate: none is recorded yet.")
+    empty_state(_("No commitments to tabulate: none is recorded yet."))
     st.stop()
 if data.commitments.empty:
-    filtered_out("No commitments match these filters.")
+    filtered_out(_("No commitments match these filters."))
     st.stop()
 
 illustrative_notice(data.has_illustrative_deliveries)
@@ -37,7 +44,7 @@ about = tables.export_about(
 )
 # Files are written when asked for (a callable), not on every run of the page.
 st.download_button(
-    "Download every table as an Excel workbook (XLSX)",
+    _("Download every table as an Excel workbook (XLSX)"),
     data=deferred(tables.workbook_bytes, data, about),
     file_name=f"funding-tracker-{shown.today.isoformat()}.xlsx",
     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -49,12 +56,20 @@ st.download_button(
 # Choosing what can be published reads every commitment (seconds at 100,000): only when asked for.
 prefix_problem = giving360.prefix_problem()
 if prefix_problem:
-    st.caption(f"360Giving data package: {prefix_problem}")
-elif st.toggle("Publish as 360Giving", key="finance_360giving_wanted", help=giving360.PAGE_HELP):
-    with st.spinner("Choosing what can be published…"):
+    st.caption(_("360Giving data package: {problem}", problem=prefix_problem))
+elif st.toggle(
+    _("Publish as 360Giving"),
+    key="finance_360giving_wanted",
+    help=_(
+        "Every commitment with a recipient and an announcement date, as a grant in the 360Giving standard "
+        "(valid against its schema), every pound once; the sidebar's filters do not apply. The same as "
+        "`funding-tracker export 360giving --out grants.json`."
+    ),
+):
+    with st.spinner(_("Choosing what can be published…")):
         published = giving360_selection.select(shown.everything)
     st.download_button(
-        "Download the 360Giving grants (JSON data package)",
+        _("Download the 360Giving grants (JSON data package)"),
         data=deferred(giving360_files.package_json, shown.everything, shown.today),
         file_name=f"funding-tracker-360giving-{shown.today.isoformat()}.json",
         mime="application/json",
@@ -62,10 +77,10 @@ elif st.toggle("Publish as 360Giving", key="finance_360giving_wanted", help=givi
         key="finance_360giving",
         disabled=not published.grants,
     )
-    st.caption(f"360Giving data package of the whole tracker, not filtered: {published.summary()}")
+    st.caption(_("360Giving data package of the whole tracker, not filtered: {summary}", summary=published.summary()))
 
 # Only the open tab's table is worked out and sent (on_change="rerun").
-tabs = st.tabs(list(tables.TAB_LABELS.values()), key="finance_tab", on_change="rerun")
+tabs = st.tabs([_(label) for label in tables.TAB_LABELS.values()], key="finance_tab", on_change="rerun")
 for tab, name in zip(tabs, tables.TAB_LABELS):
     if not tab.open:
         continue
@@ -75,13 +90,13 @@ for tab, name in zip(tabs, tables.TAB_LABELS):
         for note in table.notes[1:]:
             st.caption(note)
         if table.body.empty:
-            st.info("Nothing recorded yet for this table within the filters.")
+            st.info(_("Nothing recorded yet for this table within the filters."))
             continue
-        page = pager(len(table.body), f"finance_page_{name}", "rows; the CSV download holds every row")
+        page = pager(len(table.body), f"finance_page_{name}", _("rows; the CSV download holds every row"))
         frame, column_config = table_for_display(table, page)
         show_table(frame, hide_index=True, width="stretch", column_config=column_config)
         st.download_button(
-            f"Download “{table.title}” as CSV",
+            _("Download “{title}” as CSV", title=table.title),
             data=deferred(to_csv_bytes, table),
             file_name=f"{table.name}-{shown.today.isoformat()}.csv",
             mime="text/csv",

@@ -28,7 +28,8 @@ from tracker.figures.delivery import qualified, unplaced_notes
 from tracker.figures.finance_tables import yearly_table
 from tracker.figures.markdown_text import escape_markdown
 from tracker.figures.table_cells import EMPTY, percent
-from tracker.i18n import _, deferred
+from tracker.i18n import N_, _, current, deferred
+from tracker.i18n.dates import long_date
 from tracker.review import meetings as review
 
 me = auth.require("view")
@@ -40,8 +41,11 @@ figures = view.headline
 
 st.title(_("Overview"))
 st.caption(
-    f"Figures as at {as_at:%-d %B %Y}. Committed counts every pound once: re-announced money once, shares "
-    'inside their pots, "over" amounts at their floor. New money leaves out money announced before.'
+    _(
+        "Figures as at {day}. Committed counts every pound once: re-announced money once, shares "
+        'inside their pots, "over" amounts at their floor. New money leaves out money announced before.',
+        day=long_date(as_at),
+    )
 )
 filters_caption(shown)
 
@@ -51,43 +55,51 @@ illustrative_notice(figures.illustrative_deliveries)
 
 committed, delivered, share = st.columns(3)
 committed.metric(
-    "Committed (new money)" if figures.new_money == figures.committed else "Committed",
+    _("Committed (new money)") if figures.new_money == figures.committed else _("Committed"),
     qualified(format_short(figures.committed), figures.qualifier),
-    help=(
-        f"Exactly {to_decimal(figures.committed):,} pounds counted. Money is counted once: "
-        f"{format_short(figures.reannounced)} of announcements restated earlier commitments or are shares inside "
-        f"their pots. New money: {format_short(figures.new_money)}. 'Over' amounts count at their floor."
+    help=_(
+        "Exactly {pounds} pounds counted. Money is counted once: {reannounced} of announcements restated earlier "
+        "commitments or are shares inside their pots. New money: {new_money}. 'Over' amounts count at their floor.",
+        pounds=format(to_decimal(figures.committed), ","),
+        reannounced=format_short(figures.reannounced),
+        new_money=format_short(figures.new_money),
     ),
 )
-delivered.metric("Delivered to date", format_short(figures.delivered))
+delivered.metric(_("Delivered to date"), format_short(figures.delivered))
 share.metric(
-    "% delivered",
+    _("% delivered"),
     percent(figures.pct_delivered),
-    help="Delivered as a share of all committed money.",
+    help=_("Delivered as a share of all committed money."),
 )
 outstanding, this_year, delivered_this_year = st.columns(3)
-outstanding.metric("Outstanding", format_short(figures.outstanding), help="Committed minus delivered.")
+outstanding.metric(_("Outstanding"), format_short(figures.outstanding), help=_("Committed minus delivered."))
 shown_this_year = shown.filters.covers(figures.this_year)  # else its money is filtered out: say so, never £0
 this_year.metric(
-    f"Due in {figures.this_year}",
+    _("Due in {year}", year=str(figures.this_year)),
     format_short(figures.due_this_year) if shown_this_year else EMPTY,
-    help="Money committed for the current financial year (unphased money is never due).",
+    help=_("Money committed for the current financial year (unphased money is never due)."),
 )
 delivered_this_year.metric(
-    f"Delivered in {figures.this_year}", format_short(figures.delivered_this_year) if shown_this_year else EMPTY
+    _("Delivered in {year}", year=str(figures.this_year)),
+    format_short(figures.delivered_this_year) if shown_this_year else EMPTY,
 )
 if not shown_this_year:
     st.caption(
-        f"{figures.this_year} is outside the financial years chosen in the sidebar, so nothing is shown as due or "
-        "delivered in it."
+        _(
+            "{year} is outside the financial years chosen in the sidebar, so nothing is shown as due or "
+            "delivered in it.",
+            year=str(figures.this_year),
+        )
     )
 
 for note in unplaced_notes(figures):
     st.info(note, icon=":material/event_busy:")
 
-st.header("Committed against delivered, by financial year")
+st.header(_("Committed against delivered, by financial year"))
 if figures.unphased:
-    st.caption("Money with no stated financial year is the last pair of bars, **unphased**: it is in no year's total.")
+    st.caption(
+        _("Money with no stated financial year is the last pair of bars, **unphased**: it is in no year's total.")
+    )
 chart_panel(
     charts.committed_vs_delivered(view.yearly),
     chart_summaries.committed_vs_delivered(view.yearly),
@@ -108,23 +120,23 @@ show_table(
     hide_index=True,
     width="stretch",
     column_config={
-        "label": st.column_config.TextColumn("Financial year"),
+        "label": st.column_config.TextColumn(_("Financial year")),
         "qualifier": st.column_config.TextColumn(
-            "Committed is", help="'at least' where an 'over' amount is counted at its floor"
+            _("Committed is"), help=_("'at least' where an 'over' amount is counted at its floor")
         ),
-        "committed": money_column("Committed"),
-        "new_money": money_column("New money", help="Committed less money announced before."),
+        "committed": money_column(_("Committed")),
+        "new_money": money_column(_("New money"), help=_("Committed less money announced before.")),
         "estimated": money_column(
-            "Estimated", help="The part of committed placed in this year by a chosen spread, not as announced."
+            _("Estimated"), help=_("The part of committed placed in this year by a chosen spread, not as announced.")
         ),
-        "delivered": money_column("Delivered"),
-        "variance": money_column("Variance", help="Delivered minus committed: negative when behind."),
-        "pct_delivered": percent_column("% delivered"),
+        "delivered": money_column(_("Delivered")),
+        "variance": money_column(_("Variance"), help=_("Delivered minus committed: negative when behind.")),
+        "pct_delivered": percent_column(_("% delivered")),
     },
 )
 
 st.download_button(
-    "Download these yearly figures as CSV",
+    _("Download these yearly figures as CSV"),
     data=deferred(downloads.csv_of, yearly_table, shown.data),
     file_name=f"yearly-{as_at.isoformat()}.csv",
     mime="text/csv",
@@ -132,22 +144,30 @@ st.download_button(
     key="overview_yearly_csv",
 )
 
-st.header("Milestones")
+st.header(_("Milestones"))
 milestones = view.milestones
 if milestones.empty:
-    st.info("No milestones recorded yet.")
+    st.info(_("No milestones recorded yet."))
 else:
     milestones_table(milestones)
 st.caption(escape_markdown(view.milestone_summary()))  # milestone titles
 
-st.header("Where the money goes")
+# What the money can be broken down by (the value code keeps), its name shown, and what its lines are.
+BREAKDOWNS = {
+    "recipient": (N_("Recipient"), N_("recipient lines, largest first")),
+    "programme": (N_("Programme"), N_("programme lines, largest first")),
+    "funder": (N_("Funder"), N_("funder lines, largest first")),
+    "area": (N_("Area"), N_("area lines, largest first")),
+}
+
+st.header(_("Where the money goes"))
 by = (
     st.segmented_control(
-        "Break down by",
-        ["recipient", "programme", "funder", "area"],
+        _("Break down by"),
+        list(BREAKDOWNS),
         default="recipient",
         key="overview_breakdown",
-        format_func=str.capitalize,
+        format_func=lambda key: _(BREAKDOWNS[key][0]),
     )
     or "recipient"
 )
@@ -155,21 +175,21 @@ split = breakdown(shown.data, by)
 shared = note_on_shared(split)
 if shared:
     st.caption(shared)
-rows = pager(len(split), f"overview_breakdown_page_{by}", f"{by} lines, largest first").rows(split)
+rows = pager(len(split), f"overview_breakdown_page_{by}", _(BREAKDOWNS[by][1])).rows(split)
 show_table(
     rows.assign(**{m: rows[m].map(to_decimal) for m in ("committed", "delivered", "variance", "shared") if m in rows}),
     hide_index=True,
     width="stretch",
     column_config={
-        by: st.column_config.TextColumn("Area code" if by == "area" else by.capitalize()),
-        "area_name": st.column_config.TextColumn("Area"),
-        "funder_id": st.column_config.TextColumn("Funder identifier"),
-        "recipient_id": st.column_config.TextColumn("Recipient identifier"),
-        "shared": money_column("Shared with other areas", help="Counted in full under each area it names."),
-        "committed": money_column("Committed"),
-        "delivered": money_column("Delivered"),
-        "variance": money_column("Variance", help="Delivered minus committed: negative when behind."),
-        "pct_delivered": percent_column("% delivered"),
+        by: st.column_config.TextColumn(_("Area code") if by == "area" else _(BREAKDOWNS[by][0])),
+        "area_name": st.column_config.TextColumn(_("Area")),
+        "funder_id": st.column_config.TextColumn(_("Funder identifier")),
+        "recipient_id": st.column_config.TextColumn(_("Recipient identifier")),
+        "shared": money_column(_("Shared with other areas"), help=_("Counted in full under each area it names.")),
+        "committed": money_column(_("Committed")),
+        "delivered": money_column(_("Delivered")),
+        "variance": money_column(_("Variance"), help=_("Delivered minus committed: negative when behind.")),
+        "pct_delivered": percent_column(_("% delivered")),
     },
 )
 
@@ -186,9 +206,10 @@ def _default_since(_db, url: str, version: int, today: date) -> changes_since.De
     return changes_since.default_since(review.meetings(_db), today)
 
 
-@st.cache_resource(show_spinner="Reading what changed…", max_entries=4)
-def _changes(_db, _data, url: str, version: int, since: date) -> changes_since.Changes:
-    """What changed since ``since``, read again when anything is saved; shared, never changed."""
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _changes(_db, _data, url: str, version: int, since: date, language: str) -> changes_since.Changes:
+    """What changed since ``since``, read again when anything is saved; shared, never changed. Its rows
+    hold words ("Changed"): ``language`` (the one in use) keeps each language's apart."""
     return changes_since.changes_since(_db, _data, since)
 
 
@@ -204,12 +225,13 @@ def _day(label: str):
     return st.column_config.DateColumn(label, format="D MMM YYYY")
 
 
-def _more(listed: changes_since.Listed, what: str) -> None:
+def _more(listed: changes_since.Listed, said: str) -> None:
+    """``said``: a message with ``{shown}`` and ``{count}``, when only the latest rows are listed."""
     if listed.more:
-        st.caption(f"The latest {len(listed.rows):,} of {listed.count:,} {what}.")
+        st.caption(_(said, shown=format(len(listed.rows), ","), count=format(listed.count, ",")))
 
 
-st.header("Changes since")
+st.header(_("Changes since"))
 database = engine()
 url, version = database.url.render_as_string(), data_version(database)
 latest = max(as_at, datetime.now(UTC).date())  # audit times are real UTC times; as-at may be a set day
@@ -225,37 +247,43 @@ if asked is not None:
     if day is not None:
         state[SINCE_PICK] = day
     else:
-        st.warning(escape_markdown(f"{refused} Showing the changes {default.reason}."), icon=":material/link_off:")
+        st.warning(
+            escape_markdown(_("{refused} Showing the changes {reason}.", refused=refused, reason=default.reason)),
+            icon=":material/link_off:",
+        )
         state[SINCE_PICK] = default.day
 picker, _space = st.columns([1, 2])
 since = picker.date_input(
-    "Since",
+    _("Since"),
     min_value=EARLIEST,
     max_value=latest,
     format="DD/MM/YYYY",
     key=SINCE_PICK,
-    help="Changes saved on or after this day (UTC). The sidebar's filters do not apply here.",
+    help=_("Changes saved on or after this day (UTC). The sidebar's filters do not apply here."),
 )
 since = since or default.day
 links.show_record(view_links.SINCE, None if since == default.day else since.isoformat())
-found = _changes(database, shown.everything, url, version, since)
+with st.spinner(_("Reading what changed…")):
+    found = _changes(database, shown.everything, url, version, since, current())
 st.caption(
-    f"Showing the changes {default.reason}."
+    _("Showing the changes {reason}.", reason=default.reason)
     if since == default.day
-    else f"A day chosen; by default the changes {default.reason}."
+    else _("A day chosen; by default the changes {reason}.", reason=default.reason)
 )
 st.markdown(f"**{found.sentence()}**")
 if auth.allows(me, "view_audit"):
     st.page_link(
         "app_pages/audit.py",
-        label=f"Every change in the Audit trail (set its dates to start on {changes_since.day_words(since)})",
+        label=_(
+            "Every change in the Audit trail (set its dates to start on {day})", day=changes_since.day_words(since)
+        ),
         icon=":material/history:",
     )
 
-LINK = st.column_config.LinkColumn("Announcement", display_text=r"ref=(.*)$", help="The page that shows it")
+LINK = st.column_config.LinkColumn(_("Announcement"), display_text=r"ref=(.*)$", help=_("The page that shows it"))
 
 if found.announcements.count:
-    with st.expander(f"New announcements: {found.announcements.count:,}"):
+    with st.expander(_("New announcements: {count}", count=format(found.announcements.count, ","))):
         rows = found.announcements.rows
         show_table(
             rows.assign(total_pence=_pounds(rows["total_pence"])),
@@ -264,17 +292,17 @@ if found.announcements.count:
             placeholder=EMPTY,
             column_order=["address", "title", "funder", "announced_on", "total_pence", "recorded_at"],
             column_config={
-                "address": st.column_config.LinkColumn("Ref", display_text=r"ref=(.*)$", pinned=True),
-                "title": st.column_config.TextColumn("Title", width="large"),
-                "funder": "Funder",
-                "announced_on": _day("Announced"),
-                "total_pence": money_column("Total announced", help="What its commitments announced, in full."),
-                "recorded_at": _when("Recorded (UTC)"),
+                "address": st.column_config.LinkColumn(_("Ref"), display_text=r"ref=(.*)$", pinned=True),
+                "title": st.column_config.TextColumn(_("Title"), width="large"),
+                "funder": _("Funder"),
+                "announced_on": _day(_("Announced")),
+                "total_pence": money_column(_("Total announced"), help=_("What its commitments announced, in full.")),
+                "recorded_at": _when(_("Recorded (UTC)")),
             },
         )
-        _more(found.announcements, "new announcements")
+        _more(found.announcements, N_("The latest {shown} of {count} new announcements."))
 if found.commitments.count:
-    with st.expander(f"Commitments new, changed or deleted: {found.commitments.count:,}"):
+    with st.expander(_("Commitments new, changed or deleted: {count}", count=format(found.commitments.count, ","))):
         show_table(
             found.commitments.rows,
             hide_index=True,
@@ -282,17 +310,17 @@ if found.commitments.count:
             placeholder=EMPTY,
             column_order=["ref", "address", "purpose", "change", "what", "changed_at"],
             column_config={
-                "ref": st.column_config.TextColumn("Ref", pinned=True),
-                "purpose": st.column_config.TextColumn("Purpose", width="medium"),
-                "change": "Change",
-                "what": st.column_config.TextColumn("What changed", width="large"),
-                "changed_at": _when("When (UTC)"),
+                "ref": st.column_config.TextColumn(_("Ref"), pinned=True),
+                "purpose": st.column_config.TextColumn(_("Purpose"), width="medium"),
+                "change": _("Change"),
+                "what": st.column_config.TextColumn(_("What changed"), width="large"),
+                "changed_at": _when(_("When (UTC)")),
                 "address": LINK,
             },
         )
-        _more(found.commitments, "commitments changed")
+        _more(found.commitments, N_("The latest {shown} of {count} commitments changed."))
 if found.deliveries.count:
-    with st.expander(f"Deliveries recorded: {found.deliveries.count:,}"):
+    with st.expander(_("Deliveries recorded: {count}", count=format(found.deliveries.count, ","))):
         rows = found.deliveries.rows
         show_table(
             rows.assign(amount_pence=_pounds(rows["amount_pence"])),
@@ -301,18 +329,18 @@ if found.deliveries.count:
             placeholder=EMPTY,
             column_order=["commitment_ref", "address", "ref", "paid_on", "amount_pence", "kind", "recorded_at"],
             column_config={
-                "commitment_ref": st.column_config.TextColumn("Commitment", pinned=True),
-                "ref": "Delivery",
-                "paid_on": _day("Paid on"),
-                "amount_pence": money_column("Amount", help="A negative amount is a correction or clawback."),
-                "kind": "Kind",
-                "recorded_at": _when("Recorded (UTC)"),
+                "commitment_ref": st.column_config.TextColumn(_("Commitment"), pinned=True),
+                "ref": _("Delivery"),
+                "paid_on": _day(_("Paid on")),
+                "amount_pence": money_column(_("Amount"), help=_("A negative amount is a correction or clawback.")),
+                "kind": _("Kind"),
+                "recorded_at": _when(_("Recorded (UTC)")),
                 "address": LINK,
             },
         )
-        _more(found.deliveries, "deliveries")
+        _more(found.deliveries, N_("The latest {shown} of {count} deliveries."))
 if found.milestones.count:
-    with st.expander(f"Milestones added or met: {found.milestones.count:,}"):
+    with st.expander(_("Milestones added or met: {count}", count=format(found.milestones.count, ","))):
         show_table(
             found.milestones.rows,
             hide_index=True,
@@ -320,13 +348,13 @@ if found.milestones.count:
             placeholder=EMPTY,
             column_order=["title", "commitment_ref", "address", "change", "due_on", "achieved_on", "changed_at"],
             column_config={
-                "title": st.column_config.TextColumn("Milestone", pinned=True),
-                "commitment_ref": "Commitment",
-                "change": "Change",
-                "due_on": _day("Due"),
-                "achieved_on": _day("Achieved"),
-                "changed_at": _when("When (UTC)"),
+                "title": st.column_config.TextColumn(_("Milestone"), pinned=True),
+                "commitment_ref": _("Commitment"),
+                "change": _("Change"),
+                "due_on": _day(_("Due")),
+                "achieved_on": _day(_("Achieved")),
+                "changed_at": _when(_("When (UTC)")),
                 "address": LINK,
             },
         )
-        _more(found.milestones, "milestones added or met")
+        _more(found.milestones, N_("The latest {shown} of {count} milestones added or met."))
