@@ -92,7 +92,7 @@ def test_the_welsh_about_sheet_says_what_export_about_says_in_welsh(welsh: bytes
     said = {row[0].value: row[1].value for row in about.iter_rows()}
     assert said["Yn gywir ar"] == "yr holl ddata (dim dyddiad ffigurau)"
     assert said["Allforiwyd ar"] == "2026-12-06"
-    assert said["Hidlwyr"] == "dim" and said["Ffynhonnell"] == "test"
+    assert said["Hidlyddion"] == "dim" and said["Ffynhonnell"] == "test"
     assert said["Arian"].startswith("Punnoedd sterling, yn union i'r geiniog. Mae'r swm a ymrwymwyd yn cyfrif pob punt")
     assert said["Blynyddoedd ariannol"].startswith("Blynyddoedd ariannol y DU, 1 Ebrill i 31 Mawrth")
     assert said["Enghreifftiol"] == (
