@@ -20,6 +20,7 @@ from dashboard.components import clear_data, current_view, engine, pick_by_searc
 from dashboard.error_sentences import Name
 from dashboard.failure_page import guarded
 from dashboard.form_errors import Drawn, FormErrors
+from dashboard.jump_link import jump_link
 from dashboard.tables import show_table
 from tracker import store
 from tracker.core.clock import today
@@ -47,6 +48,7 @@ REVIEWERS_ONLY = "Opening meetings and recording statuses needs the reviewer rol
 # The colours tracker.review.presentation.badge gives (typed there as plain text: the domain does not know
 # Streamlit), each one that st.badge takes.
 BadgeColour = Literal["green", "orange", "red", "blue", "gray"]
+STATUSES_TAB = "Statuses"
 
 st.title(_("Review"))
 st.caption(
@@ -165,6 +167,13 @@ with new:
     if may_open:
         with st.expander("Open a new meeting", expanded="review_new_problems" in state, key="review_new_section"):
             open_meeting_form()
+if may_record:  # the status form is in the last tab, far down: a keyboard user reaches it from here
+    jump_link(
+        "Give a status at this meeting",
+        tabs_key="review_tab",
+        tab=STATUSES_TAB,
+        field_keys=("review_subject_find", "review_subject"),  # the search box first, when there are many
+    )
 
 version = data_version(db)
 picked = _meeting(db, db.url.render_as_string(), held_iso, version)
@@ -210,7 +219,7 @@ history = review.status_history(db)
 at_meeting = {s["subject"]: s["status"] for s in meeting.statuses()}
 # Tracked (a key, a rerun on switching), so a save or a choice in a tab stays in that tab.
 figures_tab, since_tab, milestones_tab, statuses_tab = st.tabs(
-    ["Frozen figures", "Since the last review", "Milestones", "Statuses"], key="review_tab", on_change="rerun"
+    ["Frozen figures", "Since the last review", "Milestones", STATUSES_TAB], key="review_tab", on_change="rerun"
 )
 
 with figures_tab:
