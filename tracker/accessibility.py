@@ -28,6 +28,10 @@ AXE_VERSION = "4.14.1"  # tests/browser/axe/package.json pins the same (a test c
 METHODS: tuple[str, ...] = (
     N_("with axe-core {axe} in Chromium (every WCAG 2.0, 2.1 and 2.2 A and AA rule)"),
     N_("at 320 pixels wide and at 200% zoom, checking that no page scrolls sideways and no text is cut off"),
+    N_(
+        "by keyboard alone: recording an announcement, reviewing a commitment and downloading the finance "
+        "workbook, each form's first field within 10 key presses of the top of its page"
+    ),
 )
 
 
