@@ -1,0 +1,63 @@
+"""The account and admin pages in Welsh (AppTest, ``?lang=cy``): every
+string they show comes from the catalogue, and a few say it in Welsh."""
+
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.app.conftest import APP
+from tests.app.untranslated import marked_catalogue, stored_words, untranslated
+from tracker import i18n
+from tracker.records.problems import MUST_NOT_BE_BLANK, FieldProblem
+
+PAGES = ["app_pages/account.py"]
+
+
+def _welsh(page: str) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params["lang"] = "cy"
+    at.run()
+    at.switch_page(page).run()
+    assert not at.exception
+    return at
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_string_on_the_page_comes_from_the_catalogue(page, app_database, monkeypatch):
+    marked_catalogue(monkeypatch)
+    at = _welsh(page)
+    # The page itself (the sidebar, drawn by every page, is checked with the frame).
+    assert untranslated(at.main, stored_words(app_database)) == []  # type: ignore[arg-type]
+
+
+def test_the_account_page_in_welsh():
+    at = _welsh("app_pages/account.py")
+    assert at.title[0].value == "Cyfrif"
+    assert [h.value for h in at.main.header] == ["Newid eich cyfrinair", "Allgofnodi"]
+    assert "Wedi mewngofnodi fel" in at.markdown[0].value
+    assert at.button(key="account_change").label == "Newid fy nghyfrinair"
+
+
+def test_a_refused_password_change_is_said_in_welsh(monkeypatch):
+    marked_catalogue(monkeypatch)
+    at = _welsh("app_pages/account.py")
+    at.text_input(key="account_current").input("wrong")
+    at.text_input(key="account_new").input("one thing")
+    at.text_input(key="account_again").input("another")
+    at.button(key="account_change").click().run()
+    summary = next(h.proto.body for h in at.get("html") if "tracker-error-summary" in h.proto.body)
+    assert "⟪There is a problem⟫" in summary
+    assert "⟪Nothing was saved: put each of these right, then save again.⟫" in summary
+    beside = [e.value for e in at.error]
+    assert beside and all(v.startswith("⟪") for v in beside)
+
+
+def test_the_sentences_of_a_refused_save_are_welsh():
+    from dashboard.error_sentences import Name, sentence
+
+    with i18n.speaking("cy"):
+        assert sentence(FieldProblem("amount", "12x", "expected an amount"), Name("Swm", "y swm")).startswith("Swm:")
+        assert sentence(FieldProblem("title", None, MUST_NOT_BE_BLANK), Name("Teitl", "y teitl")) == "Rhowch y teitl."
+        said = sentence(FieldProblem("commitments[1].years", "0", "expected 1 to 50"), Name("Blynyddoedd"))
+        assert said == "Blynyddoedd (ymrwymiad 2): expected 1 to 50 (rhoesoch '0')."
