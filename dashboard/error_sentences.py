@@ -151,6 +151,6 @@ def sentence(problem: FieldProblem, named: Named | None) -> str:
         what=(named.what if named else None) or "",
         number=place.number,
         value=problem.value or "",
-        expected=problem.expected.rstrip("."),
+        expected=_(problem.expected).rstrip("."),  # a page's own refusal is catalogued; the tracker's: English
     )
     return said[:1].upper() + said[1:]

@@ -6,12 +6,12 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.app.conftest import APP
+from tests.app.conftest import APP, TEST_ADMIN
 from tests.app.untranslated import marked_catalogue, stored_words, untranslated
 from tracker import i18n
 from tracker.records.problems import MUST_NOT_BE_BLANK, FieldProblem
 
-PAGES = ["app_pages/account.py"]
+PAGES = ["app_pages/account.py", "app_pages/users.py"]
 
 
 def _welsh(page: str) -> AppTest:
@@ -61,3 +61,24 @@ def test_the_sentences_of_a_refused_save_are_welsh():
         assert sentence(FieldProblem("title", None, MUST_NOT_BE_BLANK), Name("Teitl", "y teitl")) == "Rhowch y teitl."
         said = sentence(FieldProblem("commitments[1].years", "0", "expected 1 to 50"), Name("Blynyddoedd"))
         assert said == "Blynyddoedd (ymrwymiad 2): expected 1 to 50 (rhoesoch '0')."
+
+
+def test_a_user_picked_on_the_users_page_is_described_from_the_catalogue(app_database, monkeypatch):
+    marked_catalogue(monkeypatch)
+    at = _welsh("app_pages/users.py")
+    at.selectbox(key="users_pick").select(TEST_ADMIN).run()
+    at.button(key="users_disable").click().run()  # refused: one's own account
+    assert not at.exception
+    assert untranslated(at.main, stored_words(app_database)) == []  # type: ignore[arg-type]
+    assert any("⟪you cannot disable your own account: ask another admin⟫" in e.value for e in at.error)
+
+
+def test_the_users_page_in_welsh():
+    at = _welsh("app_pages/users.py")
+    assert at.title[0].value == "Defnyddwyr"
+    assert [t.label for t in at.tabs] == ["Ychwanegu defnyddiwr", "Newid defnyddiwr"]
+    assert at.multiselect(key="users_new_roles").options == ["Gwyliwr", "Adolygydd", "Cyllid", "Golygydd", "Gweinyddu"]
+    at.multiselect(key="users_new_roles").select("Golygydd").run()
+    assert at.multiselect(key="users_new_roles").value == ["editor"]  # the value kept is the role's key
+    at.button(key="users_add").click().run()
+    assert any(e.value.startswith("Enw defnyddiwr: ") for e in at.error)  # the field named in Welsh
