@@ -11,7 +11,7 @@ from tests.app.untranslated import marked_catalogue, stored_words, untranslated
 from tracker import i18n
 from tracker.records.problems import MUST_NOT_BE_BLANK, FieldProblem
 
-PAGES = ["app_pages/account.py", "app_pages/users.py"]
+PAGES = ["app_pages/account.py", "app_pages/users.py", "app_pages/manage_organisations.py"]
 
 
 def _welsh(page: str) -> AppTest:
@@ -82,3 +82,26 @@ def test_the_users_page_in_welsh():
     assert at.multiselect(key="users_new_roles").value == ["editor"]  # the value kept is the role's key
     at.button(key="users_add").click().run()
     assert any(e.value.startswith("Enw defnyddiwr: ") for e in at.error)  # the field named in Welsh
+
+
+def test_an_organisation_picked_and_refused_is_said_from_the_catalogue(app_database, monkeypatch):
+    marked_catalogue(monkeypatch)
+    at = _welsh("app_pages/manage_organisations.py")
+    at.selectbox(key="organisations_pick").select_index(0).run()
+    at.text_input(key="organisations_name").input("").run()
+    at.button(key="organisations_save").click().run()
+    assert not at.exception
+    assert untranslated(at.main, stored_words(app_database)) == []  # type: ignore[arg-type]
+    assert "⟪Enter {what}.⟫" not in [e.value for e in at.error]  # filled, not shown as written
+    assert at.error
+
+
+def test_the_manage_organisations_page_in_welsh():
+    at = _welsh("app_pages/manage_organisations.py")
+    assert at.title[0].value == "Rheoli sefydliadau"
+    assert [h.value for h in at.main.header] == ["Cywiro sefydliad", "Cyfuno dau sefydliad sy'n un corff"]
+    assert at.button(key="organisations_do_merge").label == "Cyfuno"
+    at.selectbox(key="organisations_pick").select_index(0).run()
+    at.text_input(key="organisations_name").input("").run()
+    at.button(key="organisations_save").click().run()
+    assert any(e.value.startswith("Rhowch yr enw") or e.value.startswith("Enw:") for e in at.error)
