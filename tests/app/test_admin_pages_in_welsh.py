@@ -3,6 +3,8 @@ string they show comes from the catalogue, and a few say it in Welsh."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -105,3 +107,11 @@ def test_the_manage_organisations_page_in_welsh():
     at.text_input(key="organisations_name").input("").run()
     at.button(key="organisations_save").click().run()
     assert any(e.value.startswith("Rhowch yr enw") or e.value.startswith("Enw:") for e in at.error)
+
+
+def test_the_copy_link_button_speaks_welsh():
+    at = _welsh("app_pages/account.py")
+    bodies = [h.proto.body for h in at.get("html")]
+    copy = next(body for body in bodies if "tracker-copy-link" in body)
+    assert "Copïo dolen i'r olwg hon" in copy and json.dumps("Copïwyd y ddolen.") in copy
+    assert json.dumps("Copïwch y ddolen hon: %LINK%") in copy  # the address goes in where the page copies it
