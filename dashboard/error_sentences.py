@@ -32,6 +32,7 @@ from typing import Protocol
 
 from tracker.core.fiscal import NO_SUCH_DATE, NOT_A_DATE, NOT_A_YEAR
 from tracker.core.money import NOT_AN_AMOUNT
+from tracker.i18n import N_, _
 from tracker.records.problems import MUST_NOT_BE_BLANK, FieldProblem
 
 
@@ -60,36 +61,41 @@ class Name:
 # Each situation, said of a field on its own and of a field of one commitment
 # of an announcement. Placeholders: {label} the field's label, {what} what is
 # asked for, {number} the commitment's number, {value} what was given,
-# {expected} what the tracker expected.
+# {expected} what the tracker expected. Marked for the catalogue; said in
+# the language in use (a field's label and what it asks for come translated).
 SENTENCES: Mapping[str, Mapping[str, str]] = MappingProxyType(
     {
         "": MappingProxyType(
             {
-                "enter": "Enter {what}.",
-                "choose": "Choose {what}.",
-                "money": "{label}: '{value}' is not an amount of money; write pounds like 1,500,000 or £1.5m.",
-                "date": "{label}: '{value}' is not a date; write it like 31/10/2019 or 2019-10-31.",
-                "no such date": "{label}: there is no such date as '{value}'; write a date like 31/10/2019.",
-                "year": "{label}: '{value}' is not a financial year; write it like 2020-21.",
-                "other": "{label}: {expected} (you gave '{value}').",
-                "other, nothing given": "{label}: {expected}.",
-                "not on the form": "{expected}.",
+                "enter": N_("Enter {what}."),
+                "choose": N_("Choose {what}."),
+                "money": N_("{label}: '{value}' is not an amount of money; write pounds like 1,500,000 or £1.5m."),
+                "date": N_("{label}: '{value}' is not a date; write it like 31/10/2019 or 2019-10-31."),
+                "no such date": N_("{label}: there is no such date as '{value}'; write a date like 31/10/2019."),
+                "year": N_("{label}: '{value}' is not a financial year; write it like 2020-21."),
+                "other": N_("{label}: {expected} (you gave '{value}')."),
+                "other, nothing given": N_("{label}: {expected}."),
+                "not on the form": N_("{expected}."),
             }
         ),
         "commitments": MappingProxyType(
             {
-                "enter": "Enter {what} for commitment {number}.",
-                "choose": "Choose {what} for commitment {number}.",
-                "money": "{label} (commitment {number}): '{value}' is not an amount of money; write pounds like "
-                "1,500,000 or £1.5m.",
-                "date": "{label} (commitment {number}): '{value}' is not a date; write it like 31/10/2019 or "
-                "2019-10-31.",
-                "no such date": "{label} (commitment {number}): there is no such date as '{value}'; write a date "
-                "like 31/10/2019.",
-                "year": "{label} (commitment {number}): '{value}' is not a financial year; write it like 2020-21.",
-                "other": "{label} (commitment {number}): {expected} (you gave '{value}').",
-                "other, nothing given": "{label} (commitment {number}): {expected}.",
-                "not on the form": "Commitment {number}: {expected}.",
+                "enter": N_("Enter {what} for commitment {number}."),
+                "choose": N_("Choose {what} for commitment {number}."),
+                "money": N_(
+                    "{label} (commitment {number}): '{value}' is not an amount of money; write pounds like "
+                    "1,500,000 or £1.5m."
+                ),
+                "date": N_(
+                    "{label} (commitment {number}): '{value}' is not a date; write it like 31/10/2019 or 2019-10-31."
+                ),
+                "no such date": N_(
+                    "{label} (commitment {number}): there is no such date as '{value}'; write a date like 31/10/2019."
+                ),
+                "year": N_("{label} (commitment {number}): '{value}' is not a financial year; write it like 2020-21."),
+                "other": N_("{label} (commitment {number}): {expected} (you gave '{value}')."),
+                "other, nothing given": N_("{label} (commitment {number}): {expected}."),
+                "not on the form": N_("Commitment {number}: {expected}."),
             }
         ),
     }
@@ -139,11 +145,12 @@ def sentence(problem: FieldProblem, named: Named | None) -> str:
     """``problem`` as one sentence naming its field, ``named`` (None: the
     field is not on the form, and the sentence is what was expected)."""
     place = place_of(problem.field)
-    said = SENTENCES[place.group][situation(problem, named)].format(
+    said = _(
+        SENTENCES[place.group][situation(problem, named)],
         label=named.label if named else "",
         what=(named.what if named else None) or "",
         number=place.number,
         value=problem.value or "",
-        expected=problem.expected.rstrip("."),
+        expected=_(problem.expected).rstrip("."),  # a page's own refusal is catalogued; the tracker's: English
     )
     return said[:1].upper() + said[1:]

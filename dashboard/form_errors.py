@@ -29,10 +29,11 @@ import streamlit as st
 
 from dashboard.error_sentences import Named, sentence
 from tracker.figures.markdown_text import escape_markdown
+from tracker.i18n import N_, _
 from tracker.records.problems import FieldProblem, ValidationFailed
 
-TITLE = "There is a problem"
-NOTHING_SAVED = "Nothing was saved: put each of these right, then save again."
+TITLE = N_("There is a problem")
+NOTHING_SAVED = N_("Nothing was saved: put each of these right, then save again.")
 PROBLEMS_SUFFIX = "__problems"  # the key of the container of a field's messages: its widget's key and this
 
 
@@ -98,7 +99,7 @@ class FormErrors:
                 items.append(f'<li><a href="#{key}" data-field="{key}">{words}</a></li>')
         st.html(
             f'<div class="tracker-error-summary" tabindex="-1" data-attempt="{id(self.failed)}">'
-            f'<div role="alert"><h2>{html.escape(TITLE)}</h2><p>{html.escape(NOTHING_SAVED)}</p>'
+            f'<div role="alert"><h2>{html.escape(_(TITLE))}</h2><p>{html.escape(_(NOTHING_SAVED))}</p>'
             f"<ul>{''.join(items)}</ul></div></div>{_STYLE}{_SCRIPT}",
             unsafe_allow_javascript=True,
         )

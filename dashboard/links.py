@@ -18,6 +18,7 @@ The query string's contract is ``tracker/figures/view_links.py``. Here:
 
 from __future__ import annotations
 
+import html
 import json
 from collections.abc import Mapping, Sequence
 
@@ -25,6 +26,7 @@ import streamlit as st
 
 from tracker.figures import view_links
 from tracker.figures.filters import Filters
+from tracker.i18n import _
 
 WRITTEN = "_address_filters"  # st.session_state: the filters this session last wrote into the address
 YEARS_KEY, NAMED_KEYS = (
@@ -97,7 +99,7 @@ def show_record(key: str, value: str | None) -> None:
 # navigator.clipboard needs a secure context (https, or localhost); on plain http inside a council's
 # network the older execCommand("copy") still works.
 _COPY = """<div class="tracker-copy-link">
-<button type="button" id="{id}" title="Copies the address of this page with its filters">{label}</button>
+<button type="button" id="{id}" title="{title}">{label}</button>
 <span id="{id}-said" role="status" aria-live="polite"></span>
 </div>
 <script>
@@ -119,7 +121,7 @@ _COPY = """<div class="tracker-copy-link">
       if (navigator.clipboard && window.isSecureContext) {{ await navigator.clipboard.writeText(text); copied = true; }}
     }} catch (e) {{ copied = false; }}
     if (!copied) copied = fallback(text);
-    said.textContent = copied ? "Link copied." : "Copy this link: " + text;
+    said.textContent = copied ? {copied_json} : {failed_json}.replace("%LINK%", text);
     button.dataset.copied = copied ? text : "";
   }});
 }})();
@@ -144,7 +146,10 @@ def copy_link_button() -> None:
             id=element_id,
             id_json=json.dumps(element_id),
             said_json=json.dumps(f"{element_id}-said"),
-            label="Copy link to this view",
+            label=html.escape(_("Copy link to this view"), quote=False),
+            title=html.escape(_("Copies the address of this page with its filters"), quote=True),
+            copied_json=json.dumps(_("Link copied.")),
+            failed_json=json.dumps(_("Copy this link: {link}", link="%LINK%")),
         ),
         unsafe_allow_javascript=True,
     )

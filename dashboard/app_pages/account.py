@@ -12,9 +12,9 @@ from dashboard.error_sentences import Name
 from dashboard.failure_page import guarded
 from dashboard.form_errors import Drawn, FormErrors
 from tracker import accounts
-from tracker.core.vocabulary import ROLES
+from tracker.core.vocabulary import ROLE_LABELS
 from tracker.figures.markdown_text import escape_markdown
-from tracker.i18n import _
+from tracker.i18n import _, ngettext
 from tracker.records.problems import FieldProblem, ValidationFailed
 
 me = auth.require()
@@ -22,9 +22,9 @@ state = st.session_state
 NO_PROBLEMS = ValidationFailed([])
 # The password form's fields, by their names in a refused change's problems.
 PASSWORD_FIELDS = {
-    "current_password": Drawn(Name("Current password", "your current password"), "account_current"),
-    "new_password": Drawn(Name("New password", "a new password"), "account_new"),
-    "new_password_again": Drawn(Name("New password again", "the new password again"), "account_again"),
+    "current_password": Drawn(Name(_("Current password"), _("your current password")), "account_current"),
+    "new_password": Drawn(Name(_("New password"), _("a new password")), "account_new"),
+    "new_password_again": Drawn(Name(_("New password again"), _("the new password again")), "account_again"),
 }
 
 
@@ -42,66 +42,98 @@ def change_password() -> None:
         state["account_problems"] = failed
     else:
         state.pop("account_problems", None)
-        state["account_changed"] = (
-            "Your password is changed. Use it the next time you sign in. Anywhere else you were signed in "
-            "with the old one is signed out."
-        )
+        state["account_changed"] = True  # said when the page is drawn, in the language in use
     finally:  # passwords are never kept in the session, right or wrong
         state.update(account_current="", account_new="", account_again="")
 
 
 st.title(_("Account"))
+held = ", ".join(_(label) for role, label in ROLE_LABELS.items() if role in me.roles)
 st.markdown(
-    f"Signed in as **{escape_markdown(me.username)}** with the "
-    f"{', '.join(r for r in ROLES if r in me.roles)} role{'s' if len(me.roles) != 1 else ''}."
+    ngettext(
+        "Signed in as **{username}** with the {roles} role.",
+        "Signed in as **{username}** with the {roles} roles.",
+        len(me.roles),
+        username=escape_markdown(me.username),
+        roles=held,
+    )
 )
 
 changed = state.pop("account_changed", None)
 if changed:
-    st.success(changed, icon=":material/check_circle:")
+    st.success(
+        _(
+            "Your password is changed. Use it the next time you sign in. Anywhere else you were signed in "
+            "with the old one is signed out."
+        ),
+        icon=":material/check_circle:",
+    )
 if me.must_change_password:
     st.warning(
-        "You signed in with a one-time password. Choose your own password to open the other pages.",
+        _("You signed in with a one-time password. Choose your own password to open the other pages."),
         icon=":material/key:",
     )
 
 if auth.signed_in_by_sso():
     st.info(
-        f"You signed in with your organisation account ({escape_markdown(auth.sso_email() or '')}): "
-        "its password is kept by your organisation, not by the funding tracker.",
+        _(
+            "You signed in with your organisation account ({email}): "
+            "its password is kept by your organisation, not by the funding tracker.",
+            email=escape_markdown(auth.sso_email() or ""),
+        ),
         icon=":material/badge:",
     )
 else:
-    st.header("Change your password")
+    st.header(_("Change your password"))
     errors = FormErrors(state.get("account_problems", NO_PROBLEMS), PASSWORD_FIELDS)
     with st.form("account_password_form", width=480):
         errors.summary()
-        st.text_input("Current password", type="password", key="account_current", autocomplete="current-password")
+        st.text_input(_("Current password"), type="password", key="account_current", autocomplete="current-password")
         errors.beside("current_password")
-        st.text_input("New password", type="password", key="account_new", autocomplete="new-password")
+        st.text_input(_("New password"), type="password", key="account_new", autocomplete="new-password")
         errors.beside("new_password")
-        st.text_input("New password again", type="password", key="account_again", autocomplete="new-password")
+        st.text_input(_("New password again"), type="password", key="account_again", autocomplete="new-password")
         errors.beside("new_password_again")
-        st.form_submit_button("Change my password", on_click=change_password, type="primary", key="account_change")
+        st.form_submit_button(_("Change my password"), on_click=change_password, type="primary", key="account_change")
     st.caption(
-        f"At least {accounts.MIN_PASSWORD_LENGTH} characters, not one of the most common passwords and not "
-        "containing your username. A short phrase of ordinary words is easy to remember and hard to guess."
+        ngettext(
+            "At least {n} character, not one of the most common passwords and not "
+            "containing your username. A short phrase of ordinary words is easy to remember and hard to guess.",
+            "At least {n} characters, not one of the most common passwords and not "
+            "containing your username. A short phrase of ordinary words is easy to remember and hard to guess.",
+            accounts.MIN_PASSWORD_LENGTH,
+        )
     )
 
-st.header("Sign out")
+st.header(_("Sign out"))
 if auth.signed_in_by_sso():
     st.caption(
-        f"You are signed out after {accounts.idle_minutes()} minutes without activity. Signing out here "
-        "signs you out of your organisation account in this browser too, where your organisation allows it."
+        ngettext(
+            "You are signed out after {n} minute without activity. Signing out here "
+            "signs you out of your organisation account in this browser too, where your organisation allows it.",
+            "You are signed out after {n} minutes without activity. Signing out here "
+            "signs you out of your organisation account in this browser too, where your organisation allows it.",
+            accounts.idle_minutes(),
+        )
     )
 elif auth.remembered():
     st.caption(
-        f"You stay signed in, in every tab of this browser, until you sign out or {accounts.idle_minutes()} "
-        "minutes pass without activity. Signing out here signs out every tab of this browser."
+        ngettext(
+            "You stay signed in, in every tab of this browser, until you sign out or {n} "
+            "minute passes without activity. Signing out here signs out every tab of this browser.",
+            "You stay signed in, in every tab of this browser, until you sign out or {n} "
+            "minutes pass without activity. Signing out here signs out every tab of this browser.",
+            accounts.idle_minutes(),
+        )
     )
 else:  # served without the tracker's routes (a plain `streamlit run dashboard/app.py`): no cookie
     st.caption(
-        f"You stay signed in while this browser tab is open, until {accounts.idle_minutes()} minutes pass "
-        "without activity. Reloading the page signs you out too."
+        ngettext(
+            "You stay signed in while this browser tab is open, until {n} minute passes "
+            "without activity. Reloading the page signs you out too.",
+            "You stay signed in while this browser tab is open, until {n} minutes pass "
+            "without activity. Reloading the page signs you out too.",
+            accounts.idle_minutes(),
+        )
     )
-st.button("Sign out", on_click=auth.sign_out, key="account_sign_out", icon=":material/logout:")
+st.button(_("Sign out"), on_click=auth.sign_out, key="account_sign_out", icon=":material/logout:")

@@ -116,7 +116,7 @@ def test_an_admin_merges_two_organisations_on_the_organisations_page(with_press:
     at.selectbox(key="organisations_merge").select(gone).run()
     at.button(key="organisations_do_merge").click().run()
     assert not at.exception
-    assert [s.value for s in at.success] == [f"Merged: 1 records now name {keep}."]
+    assert [s.value for s in at.success] == [f"Merged: 1 record now names {keep}."]
     table = at.dataframe[0].value
     assert "UK Government" not in set(table["name"])
     assert "UK Government" in table.loc[table["name"] == "Welsh Government", "other_names"].iloc[0]
