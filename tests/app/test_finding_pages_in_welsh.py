@@ -1,0 +1,57 @@
+"""The finding pages (Search, Areas, Organisations, Announcements, Deleted records, Audit trail) in Welsh:
+every string they show comes from the message catalogue, and the catalogue's Welsh is what is shown."""
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.app.conftest import APP
+from tests.app.untranslated import marked_catalogue, stored_words, untranslated
+
+PAGES = ["app_pages/search.py", "app_pages/areas.py"]
+
+
+def _welsh(page: str, *, marked: bool = False, monkeypatch: pytest.MonkeyPatch | None = None) -> AppTest:
+    if marked:
+        assert monkeypatch is not None
+        marked_catalogue(monkeypatch)
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params["lang"] = "cy"
+    at.run()
+    at.switch_page(page).run()
+    assert not at.exception
+    return at
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_string_on_the_page_comes_from_the_catalogue(page, app_database, monkeypatch):
+    at = _welsh(page, marked=True, monkeypatch=monkeypatch)
+    assert untranslated(at.main, stored_words(app_database)) == []  # the sidebar is the frame's, tested with it
+
+
+def test_search_results_come_from_the_catalogue(app_database, monkeypatch):
+    at = _welsh("app_pages/search.py", marked=True, monkeypatch=monkeypatch)
+    at.text_input(key="search_text").input("digital").run()
+    assert not at.exception
+    assert at.header  # results were found, each kind a heading
+    assert untranslated(at.main, stored_words(app_database)) == []  # the sidebar is the frame's, tested with it
+    at.text_input(key="search_text").input("digital zebra").run()
+    assert untranslated(at.main, stored_words(app_database)) == []  # the sidebar is the frame's, tested with it
+
+
+def test_search_in_welsh(app_database):
+    at = _welsh("app_pages/search.py")
+    assert at.title[0].value == "Chwilio"
+    assert at.text_input(key="search_text").label == "Chwilio am"
+    assert "Teipiwch air neu ddau" in at.info[0].value
+    at.text_input(key="search_text").input("digital squads").run()
+    assert any(h.value.startswith("Ymrwymiadau: 1") for h in at.header)
+    at.text_input(key="search_text").input("digital zebra").run()
+    assert "Nid oes dim yn cynnwys pob gair o “digital zebra”" in at.info[0].value
+
+
+def test_areas_in_welsh(app_database):
+    at = _welsh("app_pages/areas.py")
+    assert at.title[0].value == "Ardaloedd"
+    assert at.selectbox(key="areas_pick").label == "Ardal"
+    assert [m.label for m in at.metric] == ["Ymrwymwyd", "Cyflawnwyd", "Wedi'i rannu ag ardaloedd eraill"]
+    assert "**Fesul blwyddyn ariannol**" in [m.value for m in at.markdown]
