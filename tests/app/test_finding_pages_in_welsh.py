@@ -7,7 +7,7 @@ from streamlit.testing.v1 import AppTest
 from tests.app.conftest import APP
 from tests.app.untranslated import marked_catalogue, stored_words, untranslated
 
-PAGES = ["app_pages/search.py", "app_pages/areas.py"]
+PAGES = ["app_pages/search.py", "app_pages/areas.py", "app_pages/organisations.py"]
 
 
 def _welsh(page: str, *, marked: bool = False, monkeypatch: pytest.MonkeyPatch | None = None) -> AppTest:
@@ -55,3 +55,29 @@ def test_areas_in_welsh(app_database):
     assert at.selectbox(key="areas_pick").label == "Ardal"
     assert [m.label for m in at.metric] == ["Ymrwymwyd", "Cyflawnwyd", "Wedi'i rannu ag ardaloedd eraill"]
     assert "**Fesul blwyddyn ariannol**" in [m.value for m in at.markdown]
+
+
+def _choose_organisation(at: AppTest, name: str) -> AppTest:
+    picker = at.selectbox(key="organisation_pick")
+    picker.set_value(next(key for key in picker.options if name in key))
+    at.run()
+    assert not at.exception
+    return at
+
+
+def test_an_organisations_page_comes_from_the_catalogue(app_database, monkeypatch):
+    at = _choose_organisation(
+        _welsh("app_pages/organisations.py", marked=True, monkeypatch=monkeypatch), "Welsh Government"
+    )
+    assert at.metric  # its money is shown
+    assert untranslated(at.main, stored_words(app_database)) == []  # the sidebar is the frame's, tested with it
+
+
+def test_organisations_in_welsh(app_database):
+    at = _welsh("app_pages/organisations.py")
+    assert at.title[0].value == "Sefydliadau"
+    assert "Dewiswch sefydliad uchod i weld ei dudalen." in [i.value for i in at.info]
+    at = _choose_organisation(at, "Welsh Government")
+    assert [t.label for t in at.tabs] == ["Ariannwyd", "Derbyniwyd"]
+    assert "Cyhoeddiadau a wnaeth" in [s.value for s in at.subheader]
+    assert any(c.value.startswith("Dim dynodydd wedi'i gofnodi; math: cyllidwr") for c in at.caption)
