@@ -7,7 +7,12 @@ from streamlit.testing.v1 import AppTest
 from tests.app.conftest import APP
 from tests.app.untranslated import marked_catalogue, stored_words, untranslated
 
-PAGES = ["app_pages/search.py", "app_pages/areas.py", "app_pages/organisations.py"]
+# Words from shared modules other helpers are putting through the catalogue on their own branches
+# (dashboard/components.illustrative_notice, dashboard/empty_states.advice): left out of the check
+# here until they are merged, then this tuple is emptied.
+SHARED = ("**Delivery figures are illustrative.**", "To add them, import")
+
+PAGES = ["app_pages/search.py", "app_pages/areas.py", "app_pages/organisations.py", "app_pages/announcements.py"]
 
 
 def _welsh(page: str, *, marked: bool = False, monkeypatch: pytest.MonkeyPatch | None = None) -> AppTest:
@@ -81,3 +86,24 @@ def test_organisations_in_welsh(app_database):
     assert [t.label for t in at.tabs] == ["Ariannwyd", "Derbyniwyd"]
     assert "Cyhoeddiadau a wnaeth" in [s.value for s in at.subheader]
     assert any(c.value.startswith("Dim dynodydd wedi'i gofnodi; math: cyllidwr") for c in at.caption)
+
+
+@pytest.mark.parametrize("ref", ["A1", "A2", "A6"])  # quote, schedule, deliveries; a re-announcement; no money
+def test_an_announcements_detail_comes_from_the_catalogue(ref, app_database, monkeypatch):
+    at = _welsh("app_pages/announcements.py", marked=True, monkeypatch=monkeypatch)
+    at.selectbox(key="announcements_pick").set_value(ref).run()
+    assert not at.exception
+    assert at.header  # its detail is open
+    found = untranslated(at.main, stored_words(app_database))  # the sidebar is the frame's, tested with it
+    assert [text for text in found if not any(shared in text for shared in SHARED)] == []
+
+
+def test_announcements_in_welsh(app_database):
+    at = _welsh("app_pages/announcements.py")
+    assert at.title[0].value == "Cyhoeddiadau"
+    assert at.multiselect(key="announcements_status").placeholder == "Unrhyw statws"
+    assert any(" cyhoeddiad a ddangosir. **Prif ffigur**" in c.value for c in at.caption)
+    at.selectbox(key="announcements_pick").set_value("A1").run()
+    assert any(m.value.startswith("Cyhoeddwyd ar ") and " Hydref " in m.value for m in at.markdown)
+    assert "Arian fesul blwyddyn ariannol" in [s.value for s in at.subheader]
+    assert [m.label for m in at.metric] == ["Prif ffigur", "Arian newydd", "Cyflawnwyd hyd yma"]
