@@ -1,18 +1,29 @@
 """The finding pages (Search, Areas, Organisations, Announcements, Deleted records, Audit trail) in Welsh:
 every string they show comes from the message catalogue, and the catalogue's Welsh is what is shown."""
 
+import os
+
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from db.session import make_engine
+from tests.actors import ADMIN
 from tests.app.conftest import APP
 from tests.app.untranslated import marked_catalogue, stored_words, untranslated
+from tracker.records import deletion, editing
 
 # Words from shared modules other helpers are putting through the catalogue on their own branches
 # (dashboard/components.illustrative_notice, dashboard/empty_states.advice): left out of the check
 # here until they are merged, then this tuple is emptied.
 SHARED = ("**Delivery figures are illustrative.**", "To add them, import")
 
-PAGES = ["app_pages/search.py", "app_pages/areas.py", "app_pages/organisations.py", "app_pages/announcements.py"]
+PAGES = [
+    "app_pages/search.py",
+    "app_pages/areas.py",
+    "app_pages/organisations.py",
+    "app_pages/announcements.py",
+    "app_pages/deleted.py",
+]
 
 
 def _welsh(page: str, *, marked: bool = False, monkeypatch: pytest.MonkeyPatch | None = None) -> AppTest:
@@ -107,3 +118,36 @@ def test_announcements_in_welsh(app_database):
     assert any(m.value.startswith("Cyhoeddwyd ar ") and " Hydref " in m.value for m in at.markdown)
     assert "Arian fesul blwyddyn ariannol" in [s.value for s in at.subheader]
     assert [m.label for m in at.metric] == ["Prif ffigur", "Arian newydd", "Cyflawnwyd hyd yma"]
+
+
+def _delete(kind: str, ref: str) -> None:
+    db = make_engine(os.environ["TRACKER_DATABASE_URL"])
+    try:
+        editable = editing.load_for_edit(kind, ref, engine=db)
+        deletion.delete(kind, ref, expected_version=editable.version, engine=db, actor=ADMIN)
+    finally:
+        db.dispose()
+
+
+def test_the_deleted_records_and_restoring_come_from_the_catalogue(app_database, monkeypatch):
+    _delete("delivery", "D2")
+    at = _welsh("app_pages/deleted.py", marked=True, monkeypatch=monkeypatch)
+    assert at.dataframe  # the deleted record is listed
+    assert untranslated(at.main, stored_words(app_database)) == []  # the sidebar is the frame's, tested with it
+    at.selectbox(key="deleted_pick").set_value("delivery:D2").run()
+    at.button(key="deleted_restore").click().run()
+    assert not at.exception and at.success
+    assert untranslated(at.main, stored_words(app_database)) == []
+
+
+def test_deleted_records_in_welsh(app_database):
+    at = _welsh("app_pages/deleted.py")
+    assert at.title[0].value == "Cofnodion wedi'u dileu"
+    assert [i.value for i in at.info] == ["Nid oes dim wedi'i ddileu."]
+    _delete("delivery", "D2")
+    at.run()
+    assert at.dataframe[0].value["entity"].tolist() == ["Cofnod cyflawni"]
+    assert at.selectbox(key="deleted_pick").options == ["Cofnod cyflawni D2"]
+    at.selectbox(key="deleted_pick").set_value("delivery:D2").run()
+    at.button(key="deleted_restore").click().run()
+    assert at.success[0].value.startswith("Adferwyd cofnod cyflawni D2:")
