@@ -10,6 +10,7 @@ from db.session import make_engine
 from tests.actors import ADMIN
 from tests.app.conftest import APP
 from tests.app.untranslated import marked_catalogue, stored_words, untranslated
+from tracker.i18n import speaking
 from tracker.records import deletion, editing
 
 # Words from shared modules other helpers are putting through the catalogue on their own branches
@@ -151,3 +152,31 @@ def test_deleted_records_in_welsh(app_database):
     at.selectbox(key="deleted_pick").set_value("delivery:D2").run()
     at.button(key="deleted_restore").click().run()
     assert at.success[0].value.startswith("Adferwyd cofnod cyflawni D2:")
+
+
+def test_the_audit_trail_filtered_comes_from_the_catalogue(app_database, monkeypatch):
+    at = _welsh("app_pages/audit.py", marked=True, monkeypatch=monkeypatch)
+    with speaking("cy"):  # the widget's labels are made in the test's thread too
+        at.multiselect(key="audit_entities").set_value(["commitments"]).run()
+    assert not at.exception and len(at.dataframe[0].value) == 6  # the commitments' changes
+    assert untranslated(at.main, stored_words(app_database)) == []  # the sidebar is the frame's, tested with it
+    at.text_input(key="audit_text").input("nothing like this").run()
+    assert at.info  # nothing matches
+    assert untranslated(at.main, stored_words(app_database)) == []
+
+
+def test_audit_trail_in_welsh(app_database):
+    at = _welsh("app_pages/audit.py")
+    assert at.title[0].value == "Trywydd archwilio"
+    assert "**25** newid wedi'u cofnodi." in [m.value for m in at.markdown]
+    assert at.multiselect(key="audit_entities").placeholder == "Pob math o gofnod"
+    with speaking("cy"):  # the widget's labels are made in the test's thread too
+        at.multiselect(key="audit_entities").set_value(["commitments"]).run()
+    assert "**6** o 25 newid sy'n cyfateb i'r hidlyddion hyn." in [m.value for m in at.markdown]
+    with speaking("cy"):
+        assert at.multiselect(key="audit_entities").format_func("commitments") == "Ymrwymiadau"
+
+
+def test_an_empty_audit_trail_in_welsh(empty_database, app_database):
+    at = _welsh("app_pages/audit.py")
+    assert [i.value for i in at.info] == ["Dim newidiadau wedi'u cofnodi eto."]
