@@ -24,6 +24,7 @@ from dashboard.empty_states import empty_state
 from dashboard.tables import show_table
 from tracker.core.limits import check_web_address
 from tracker.core.money import format_pounds, format_short
+from tracker.core.vocabulary import STATUS_LABELS, label
 from tracker.figures import chart_tables
 from tracker.figures.activity_budgets import activity_facts
 from tracker.figures.announcement_detail import detail, schedule_table
@@ -39,7 +40,8 @@ from tracker.figures.register import (
     read_announcements,
     register_table,
 )
-from tracker.i18n import _, deferred
+from tracker.i18n import _, deferred, ngettext
+from tracker.i18n.dates import long_date
 
 auth.require("view")
 
@@ -72,6 +74,14 @@ def _picked_in_table(refs: list[str]):
     return picked
 
 
+def _link_line(link) -> str:
+    """An IATI activity's link to another, in words."""
+    ref, relation, other = escape_markdown(link.commitment_ref), link.relation.lower(), escape_markdown(link.other_ref)
+    if link.held:
+        return _("{ref}: {relation} {other}", ref=ref, relation=relation, other=other)
+    return _("{ref}: {relation} {other} (not held here)", ref=ref, relation=relation, other=other)
+
+
 def _open(ref: str, page_number: int) -> None:
     st.session_state[PICK] = ref
     st.session_state[PAGE] = page_number
@@ -84,35 +94,50 @@ announcements = _announcements(database, database.url.render_as_string(), versio
 
 st.title(_("Announcements"))
 st.caption(
-    "Every public funding announcement: when it was made, by whom, the words used and the money it carries. "
-    "Select a row, or choose an announcement under the table, to see its detail."
+    _(
+        "Every public funding announcement: when it was made, by whom, the words used and the money it carries. "
+        "Select a row, or choose an announcement under the table, to see its detail."
+    )
 )
 filters_caption(shown)
 
 if announcements.empty:
-    empty_state("No announcements recorded yet.")
+    empty_state(_("No announcements recorded yet."))
     st.stop()
 
 search_box, status_box = st.columns([3, 1])
 text = search_box.text_input(
-    "Search",
+    _("Search"),
     key="announcements_search",
     icon=":material/search:",
-    placeholder="Words in a title, purpose, recipient, quote or ref, e.g. CDPS",
+    placeholder=_("Words in a title, purpose, recipient, quote or ref, e.g. CDPS"),
 )
-statuses = status_box.multiselect("Status", STATUSES, key="announcements_status", placeholder="Any status")
+statuses = status_box.multiselect(
+    _("Status"),
+    STATUSES,
+    format_func=lambda status: label(STATUS_LABELS, status),
+    key="announcements_status",
+    placeholder=_("Any status"),
+)
 rows = kept_search(shown.data, announcements, version, shown.filters, text, statuses)
 
 if rows.empty:
     st.info(
-        "No announcements match. Clear the search or the status, or widen the filters in the sidebar.",
+        _("No announcements match. Clear the search or the status, or widen the filters in the sidebar."),
         icon=":material/filter_alt_off:",
     )
     st.stop()
 
 st.caption(
-    f"{len(rows):,} of {len(announcements):,} announcements shown. **Headline**: the money announced, in the "
-    "financial years shown; **new money** leaves out re-announcements, which are counted once."
+    ngettext(
+        "{shown} of {total} announcement shown. **Headline**: the money announced, in the financial years shown; "
+        "**new money** leaves out re-announcements, which are counted once.",
+        "{shown} of {total} announcements shown. **Headline**: the money announced, in the financial years shown; "
+        "**new money** leaves out re-announcements, which are counted once.",
+        len(announcements),
+        shown=format(len(rows), ","),
+        total=format(len(announcements), ","),
+    )
 )
 asked = links.asked_record("ref", st.session_state.get(PICK))
 if asked is not None:  # a link to one announcement
@@ -123,14 +148,20 @@ if asked is not None:  # a link to one announcement
         known = asked in set(announcements["ref"])
         st.warning(
             escape_markdown(
-                f"Announcement {asked!r} is not among those shown: clear the search, the status or the filters "
-                "in the sidebar to see it."
+                _(
+                    "Announcement {asked} is not among those shown: clear the search, the status or the filters "
+                    "in the sidebar to see it.",
+                    asked=repr(asked),
+                )
                 if known
-                else f"No announcement {asked!r} is recorded: the link may be mistyped, or it was deleted."
+                else _(
+                    "No announcement {asked} is recorded: the link may be mistyped, or it was deleted.",
+                    asked=repr(asked),
+                )
             ),
             icon=":material/link_off:",
         )  # it quotes the address, anyone's text
-page = pager(len(rows), PAGE, "announcements; search to find one")
+page = pager(len(rows), PAGE, _("announcements; search to find one"))
 on_page = page.rows(rows)
 refs = list(on_page["ref"])
 _keep_table_and_list_in_step(refs)
@@ -157,25 +188,25 @@ show_table(
     on_select=_picked_in_table(refs),
     selection_mode="single-row",
     column_config={
-        "ref": st.column_config.TextColumn("Ref", pinned=True),
-        "announced_on": st.column_config.DateColumn("Announced", format="D MMM YYYY"),
-        "title": st.column_config.TextColumn("Title", width="medium"),
-        "funder": "Funder",
-        "recipients": "Recipients",
-        "years": "Financial years",
+        "ref": st.column_config.TextColumn(_("Ref"), pinned=True),
+        "announced_on": st.column_config.DateColumn(_("Announced"), format="D MMM YYYY"),
+        "title": st.column_config.TextColumn(_("Title"), width="medium"),
+        "funder": _("Funder"),
+        "recipients": _("Recipients"),
+        "years": _("Financial years"),
         "headline": money_column(
-            "Headline", help="The amounts its commitments announced, in the financial years shown."
+            _("Headline"), help=_("The amounts its commitments announced, in the financial years shown.")
         ),
         "qualifier": st.column_config.TextColumn(
-            "Headline is", help="'at least' where an 'over' amount is counted at its floor"
+            _("Headline is"), help=_("'at least' where an 'over' amount is counted at its floor")
         ),
-        "new_money": money_column("New money", help="Headline less re-announced money, which is counted once."),
-        "statuses": "Status",
-        "source_url": st.column_config.LinkColumn("Source", display_text=r"https?://(?:www\.)?([^/]+)"),
+        "new_money": money_column(_("New money"), help=_("Headline less re-announced money, which is counted once.")),
+        "statuses": _("Status"),
+        "source_url": st.column_config.LinkColumn(_("Source"), display_text=r"https?://(?:www\.)?([^/]+)"),
     },
 )
 st.download_button(
-    "Download the register (CSV)",
+    _("Download the register (CSV)"),
     deferred(downloads.csv_of, register_table, rows),
     file_name="announcements.csv",
     mime="text/csv",
@@ -185,16 +216,17 @@ st.download_button(
 
 labels = pick_labels(on_page)
 picked = st.selectbox(
-    "Open an announcement",
+    _("Open an announcement"),
     refs,
     format_func=lambda ref: labels[ref],
     key=PICK,
-    placeholder="Choose an announcement…",
+    placeholder=_("Choose an announcement…"),
 )
 links.show_record("ref", picked)
 if picked is None:
     st.info(
-        "Select a row in the table, or choose an announcement above, to see its detail.", icon=":material/touch_app:"
+        _("Select a row in the table, or choose an announcement above, to see its detail."),
+        icon=":material/touch_app:",
     )
     st.stop()
 
@@ -202,26 +234,36 @@ found = detail(shown.data, announcements, picked, shown.today)
 
 st.divider()
 st.header(escape_markdown(f"{found.ref}: {found.title}"))
-made_by = f" ({found.made_by})" if found.made_by else ""
-when = f"Announced on {found.announced_on:%-d %B %Y}" if found.announced_on else "Undated: no date was published"
-st.markdown(
-    escape_markdown(
-        f"{when}, by {found.funder}{made_by}." if not found.announced_on else f"{when} by {found.funder}{made_by}."
+if found.announced_on and found.made_by:
+    when = _(
+        "Announced on {day} by {funder} ({made_by}).",
+        day=long_date(found.announced_on),
+        funder=found.funder,
+        made_by=found.made_by,
     )
-)
+elif found.announced_on:
+    when = _("Announced on {day} by {funder}.", day=long_date(found.announced_on), funder=found.funder)
+elif found.made_by:
+    when = _("Undated: no date was published, by {funder} ({made_by}).", funder=found.funder, made_by=found.made_by)
+else:
+    when = _("Undated: no date was published, by {funder}.", funder=found.funder)
+st.markdown(escape_markdown(when))
 if found.quote:
     st.markdown(blockquote(found.quote))
 else:
-    st.caption("No words were quoted for this announcement.")
+    st.caption(_("No words were quoted for this announcement."))
 if found.source_url and check_web_address("source_url", found.source_url) is None:  # never a javascript: link
-    st.link_button("Read the source", found.source_url, icon=":material/open_in_new:")
+    st.link_button(_("Read the source"), found.source_url, icon=":material/open_in_new:")
 if found.notes:
-    st.markdown("**Notes.** " + escape_markdown(found.notes))
+    st.markdown(_("**Notes.** {notes}", notes=escape_markdown(found.notes)))
 
 if not found.has_money:
     empty_state(
-        f"{escape_markdown(found.ref)} carries no money: no commitments are recorded against it, so there is no "
-        "schedule, delivery or milestone to show. If it turns out to carry money:",
+        _(
+            "{ref} carries no money: no commitments are recorded against it, so there is no "
+            "schedule, delivery or milestone to show. If it turns out to carry money:",
+            ref=escape_markdown(found.ref),
+        ),
         "its commitments",
         icon=":material/money_off:",
     )
@@ -229,18 +271,18 @@ if not found.has_money:
 
 headline, new_money, delivered = st.columns(3)
 headline.metric(
-    "Headline",
+    _("Headline"),
     qualified(format_short(found.headline_pence), found.qualifier),
-    help="The amounts its commitments announced, in the financial years shown.",
+    help=_("The amounts its commitments announced, in the financial years shown."),
 )
 new_money.metric(
-    "New money",
+    _("New money"),
     format_short(found.new_money_pence),
-    help="Re-announced money is counted once, under the commitment it restates.",
+    help=_("Re-announced money is counted once, under the commitment it restates."),
 )
-delivered.metric("Delivered so far", format_short(found.delivered_pence))
+delivered.metric(_("Delivered so far"), format_short(found.delivered_pence))
 
-st.subheader("Commitments")
+st.subheader(_("Commitments"))
 show_table(
     in_pounds(found.commitments)[
         [
@@ -260,30 +302,32 @@ show_table(
     placeholder="—",
     width="stretch",
     column_config={
-        "ref": st.column_config.TextColumn("Ref", pinned=True),
-        "purpose": st.column_config.TextColumn("Purpose", width="medium"),
-        "recipient": "Recipient",
-        "programme": "Programme",
-        "terms": st.column_config.TextColumn("As announced", width="medium"),
-        "status": "Status",
-        "years": "Financial years",
-        "reannounces_ref": st.column_config.TextColumn("Re-announces", help="The earlier commitment it restates."),
-        "headline": money_column("Headline"),
-        "new_money": money_column("New money"),
+        "ref": st.column_config.TextColumn(_("Ref"), pinned=True),
+        "purpose": st.column_config.TextColumn(_("Purpose"), width="medium"),
+        "recipient": _("Recipient"),
+        "programme": _("Programme"),
+        "terms": st.column_config.TextColumn(_("As announced"), width="medium"),
+        "status": _("Status"),
+        "years": _("Financial years"),
+        "reannounces_ref": st.column_config.TextColumn(
+            _("Re-announces"), help=_("The earlier commitment it restates.")
+        ),
+        "headline": money_column(_("Headline")),
+        "new_money": money_column(_("New money")),
     },
 )
 
-st.subheader("Re-announcements")
+st.subheader(_("Re-announcements"))
 reannouncements = [*found.reannounces, *found.reannounced_by]
 if not reannouncements:
-    st.caption("It does not re-announce an earlier commitment, and no later announcement re-announces it.")
+    st.caption(_("It does not re-announce an earlier commitment, and no later announcement re-announces it."))
 for link in reannouncements:
     sentence, action = st.columns([5, 1], vertical_alignment="center")
     sentence.markdown(escape_markdown(link.sentence))
     other_page = page_holding(rows["ref"], link.other_announcement_ref)
     if other_page is not None and link.other_announcement_ref != found.ref:
         action.button(
-            f"Open {escape_markdown(link.other_announcement_ref)}",
+            _("Open {ref}", ref=escape_markdown(link.other_announcement_ref)),
             key=f"announcements_open_{link.commitment_ref}_{link.other_commitment_ref}",
             on_click=_open,
             args=(link.other_announcement_ref, other_page),
@@ -291,18 +335,18 @@ for link in reannouncements:
         )
 
 if found.shares:
-    st.subheader("Pots and shares")
-    st.caption("A share is taken out of its pot, never added on top: the money is counted once.")
+    st.subheader(_("Pots and shares"))
+    st.caption(_("A share is taken out of its pot, never added on top: the money is counted once."))
     st.markdown(
         "\n".join(
             f"{'  ' * (len(line) - len(line.lstrip(' ')))}- {escape_markdown(line.strip())}" for line in found.shares
         )
     )
 
-st.subheader("Money by financial year")
+st.subheader(_("Money by financial year"))
 if found.schedule.empty:
     st.info(
-        "None of its money falls in the financial years chosen. Widen the years in the sidebar.",
+        _("None of its money falls in the financial years chosen. Widen the years in the sidebar."),
         icon=":material/filter_alt_off:",
     )
 else:
@@ -324,15 +368,15 @@ else:
             placeholder="—",
             width="stretch",
             column_config={
-                "label": st.column_config.TextColumn("Financial year", pinned=True),
-                "commitment_ref": "Commitment",
-                "headline": money_column("Headline", help="As announced."),
-                "new_money": money_column("New money", help="Nothing for a re-announcement."),
-                "qualifier": st.column_config.TextColumn("Amount is", help="over: a floor; up to: a ceiling"),
+                "label": st.column_config.TextColumn(_("Financial year"), pinned=True),
+                "commitment_ref": _("Commitment"),
+                "headline": money_column(_("Headline"), help=_("As announced.")),
+                "new_money": money_column(_("New money"), help=_("Nothing for a re-announcement.")),
+                "qualifier": st.column_config.TextColumn(_("Amount is"), help=_("over: a floor; up to: a ceiling")),
             },
         )
         st.download_button(
-            "Download the schedule (CSV)",
+            _("Download the schedule (CSV)"),
             deferred(downloads.csv_of, schedule_table, found),
             file_name=f"schedule-{found.ref}.csv",
             mime="text/csv",
@@ -342,10 +386,12 @@ else:
 
 facts = activity_facts(engine(), list(found.commitments["ref"]), found.schedule)
 if not facts.empty:
-    st.subheader("Budgets and related activities (IATI)")
+    st.subheader(_("Budgets and related activities (IATI)"))
     st.caption(
-        "What the activity planned to spend, by the financial year each budget period starts, beside what it "
-        "committed. Budgets are a plan: they are never counted as committed."
+        _(
+            "What the activity planned to spend, by the financial year each budget period starts, beside what it "
+            "committed. Budgets are a plan: they are never counted as committed."
+        )
     )
     if not facts.budgets.empty:
         show_table(
@@ -353,27 +399,21 @@ if not facts.empty:
             hide_index=True,
             width="stretch",
             column_config={
-                "label": st.column_config.TextColumn("Financial year", pinned=True),
-                "commitment_ref": "Commitment",
-                "committed": money_column("Committed", help="Its commitment transactions in the year."),
-                "original": money_column("Original budget"),
-                "revised": money_column("Revised budget"),
+                "label": st.column_config.TextColumn(_("Financial year"), pinned=True),
+                "commitment_ref": _("Commitment"),
+                "committed": money_column(_("Committed"), help=_("Its commitment transactions in the year.")),
+                "original": money_column(_("Original budget")),
+                "revised": money_column(_("Revised budget")),
             },
         )
     if facts.undated_budget_pence:
-        st.markdown(f"Budgets with no period start: {format_pounds(facts.undated_budget_pence)}.")
+        st.markdown(_("Budgets with no period start: {amount}.", amount=format_pounds(facts.undated_budget_pence)))
     if facts.links:
-        st.markdown(
-            "\n".join(
-                f"- {escape_markdown(link.commitment_ref)}: {link.relation.lower()} "
-                f"{escape_markdown(link.other_ref)}" + ("" if link.held else " (not held here)")
-                for link in facts.links
-            )
-        )
+        st.markdown("\n".join(f"- {_link_line(link)}" for link in facts.links))
 
-st.subheader("Deliveries")
+st.subheader(_("Deliveries"))
 if found.deliveries.empty:
-    st.info("No deliveries recorded yet against this announcement's commitments.", icon=":material/info:")
+    st.info(_("No deliveries recorded yet against this announcement's commitments."), icon=":material/info:")
 else:
     illustrative_notice(found.illustrative_deliveries)
     show_table(
@@ -382,18 +422,18 @@ else:
         placeholder="—",
         width="stretch",
         column_config={
-            "paid_on": st.column_config.DateColumn("Paid on", format="D MMM YYYY"),
-            "label": "Financial year",
-            "ref": "Ref",
-            "commitment_ref": "Commitment",
-            "amount": money_column("Amount"),
-            "kind": "Kind",
-            "note": st.column_config.TextColumn("Note", width="large"),
+            "paid_on": st.column_config.DateColumn(_("Paid on"), format="D MMM YYYY"),
+            "label": _("Financial year"),
+            "ref": _("Ref"),
+            "commitment_ref": _("Commitment"),
+            "amount": money_column(_("Amount")),
+            "kind": _("Kind"),
+            "note": st.column_config.TextColumn(_("Note"), width="large"),
         },
     )
 
-st.subheader("Milestones")
+st.subheader(_("Milestones"))
 if found.milestones.empty:
-    st.info("No milestones recorded against this announcement's commitments.", icon=":material/info:")
+    st.info(_("No milestones recorded against this announcement's commitments."), icon=":material/info:")
 else:
     milestones_table(found.milestones)

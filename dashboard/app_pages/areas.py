@@ -25,8 +25,10 @@ shown = current_view()
 
 st.title(_("Areas"))
 st.caption(
-    "The money that names a place: a Welsh council area, Wales, the UK or any other ONS area code. "
-    "Money naming several areas is under each in full, so areas do not add up to the whole."
+    _(
+        "The money that names a place: a Welsh council area, Wales, the UK or any other ONS area code. "
+        "Money naming several areas is under each in full, so areas do not add up to the whole."
+    )
 )
 filters_caption(shown)
 
@@ -34,19 +36,23 @@ with_money = area_choices(shown.data)
 others = sorted(set(principal_areas()) - set(with_money), key=lambda code: area_label(code).casefold())
 options = with_money + others
 if not options:
-    st.info("No money recorded names an area yet.", icon=":material/info:")
+    st.info(_("No money recorded names an area yet."), icon=":material/info:")
     st.stop()
 asked = (links.asked_record("code", st.session_state.get(PICK)) or "").upper()
 if asked in options:
     st.session_state[PICK] = asked
 elif asked:
     st.warning(
-        escape_markdown(f"No area {asked!r} is known here: showing {area_label(options[0])} instead.")
+        escape_markdown(
+            _("No area {asked} is known here: showing {area} instead.", asked=repr(asked), area=area_label(options[0]))
+        )
     )  # the address is anyone's text
 code = st.selectbox(
-    "Area",
+    _("Area"),
     options,
-    format_func=lambda code: area_label(code) + ("" if code in with_money else " (no money recorded)"),
+    format_func=lambda code: (
+        area_label(code) if code in with_money else _("{area} (no money recorded)", area=area_label(code))
+    ),
     key=PICK,
 )
 links.show_record("code", code)
@@ -60,20 +66,22 @@ if view.is_empty:
 
 committed, delivered, shared = st.columns(3)
 committed.metric(
-    "Committed",
+    _("Committed"),
     qualified(format_short(view.headline.committed), view.headline.qualifier),
-    help=f"Exactly {to_decimal(view.headline.committed):,} pounds, shared money in full.",
+    help=_("Exactly {amount} pounds, shared money in full.", amount=format(to_decimal(view.headline.committed), ",")),
 )
 delivered.metric(
-    "Delivered", format_short(view.headline.delivered), help=f"Exactly {to_decimal(view.headline.delivered):,} pounds."
+    _("Delivered"),
+    format_short(view.headline.delivered),
+    help=_("Exactly {amount} pounds.", amount=format(to_decimal(view.headline.delivered), ",")),
 )
 shared.metric(
-    "Shared with other areas",
+    _("Shared with other areas"),
     format_short(view.shared),
-    help="Money that also names other areas: counted in full under each of them too.",
+    help=_("Money that also names other areas: counted in full under each of them too."),
 )
 
-st.markdown("**By financial year**")
+st.markdown(_("**By financial year**"))
 show_table(
     in_pounds(view.yearly, ["committed", "new_money", "estimated", "delivered", "variance"])[
         ["label", "committed", "new_money", "estimated", "delivered", "variance", "status"]
@@ -81,18 +89,18 @@ show_table(
     hide_index=True,
     width="stretch",
     column_config={
-        "label": st.column_config.TextColumn("Financial year"),
-        "committed": money_column("Committed"),
-        "new_money": money_column("New money", help="Committed less money announced before."),
-        "estimated": money_column("Estimated", help="Placed in this year by a chosen spread, not as announced."),
-        "delivered": money_column("Delivered"),
-        "variance": money_column("Variance", help="Delivered minus committed: negative when behind."),
-        "status": st.column_config.TextColumn("At year end"),
+        "label": st.column_config.TextColumn(_("Financial year")),
+        "committed": money_column(_("Committed")),
+        "new_money": money_column(_("New money"), help=_("Committed less money announced before.")),
+        "estimated": money_column(_("Estimated"), help=_("Placed in this year by a chosen spread, not as announced.")),
+        "delivered": money_column(_("Delivered")),
+        "variance": money_column(_("Variance"), help=_("Delivered minus committed: negative when behind.")),
+        "status": st.column_config.TextColumn(_("At year end")),
     },
 )
 
-st.markdown("**Announcements with money naming this area**")
-announcements = pager(len(view.announcements), f"areas_announcements_page_{code}", "announcements")
+st.markdown(_("**Announcements with money naming this area**"))
+announcements = pager(len(view.announcements), f"areas_announcements_page_{code}", _("announcements"))
 show_table(
     in_pounds(announcements.rows(view.announcements), ["committed"]),
     hide_index=True,
@@ -100,35 +108,35 @@ show_table(
     placeholder=EMPTY,
     column_order=["address", "announced_on", "title", "funder", "committed"],
     column_config={
-        "address": st.column_config.LinkColumn("Ref", display_text=r"ref=(.*)$", pinned=True),
-        "announced_on": st.column_config.DateColumn("Announced", format="D MMM YYYY"),
-        "title": st.column_config.TextColumn("Title", width="large"),
-        "funder": st.column_config.TextColumn("Funder"),
+        "address": st.column_config.LinkColumn(_("Ref"), display_text=r"ref=(.*)$", pinned=True),
+        "announced_on": st.column_config.DateColumn(_("Announced"), format="D MMM YYYY"),
+        "title": st.column_config.TextColumn(_("Title"), width="large"),
+        "funder": st.column_config.TextColumn(_("Funder")),
         "committed": money_column(
-            "Committed here", help="The money of its commitments that name this area, in full even when shared."
+            _("Committed here"), help=_("The money of its commitments that name this area, in full even when shared.")
         ),
     },
 )
 
-st.markdown("**Commitments naming this area**")
-page = pager(len(view.commitments), f"areas_page_{code}", "commitments; the CSV holds every one")
+st.markdown(_("**Commitments naming this area**"))
+page = pager(len(view.commitments), f"areas_page_{code}", _("commitments; the CSV holds every one"))
 show_table(
     in_pounds(page.rows(view.commitments), ["committed", "delivered"]),
     hide_index=True,
     width="stretch",
     column_config={
-        "ref": st.column_config.TextColumn("Ref", pinned=True),
-        "purpose": st.column_config.TextColumn("Purpose"),
-        "recipient": st.column_config.TextColumn("Recipient"),
-        "funder": st.column_config.TextColumn("Funder"),
-        "committed": money_column("Committed", help="In full, even when shared with other areas."),
-        "delivered": money_column("Delivered"),
-        "shared_with": st.column_config.NumberColumn("Shared with", help="How many other areas the money names."),
-        "other_areas": st.column_config.TextColumn("Other areas"),
+        "ref": st.column_config.TextColumn(_("Ref"), pinned=True),
+        "purpose": st.column_config.TextColumn(_("Purpose")),
+        "recipient": st.column_config.TextColumn(_("Recipient")),
+        "funder": st.column_config.TextColumn(_("Funder")),
+        "committed": money_column(_("Committed"), help=_("In full, even when shared with other areas.")),
+        "delivered": money_column(_("Delivered")),
+        "shared_with": st.column_config.NumberColumn(_("Shared with"), help=_("How many other areas the money names.")),
+        "other_areas": st.column_config.TextColumn(_("Other areas")),
     },
 )
 st.download_button(
-    escape_markdown(f"Download the commitments for {view.label} (CSV)"),
+    escape_markdown(_("Download the commitments for {area} (CSV)", area=view.label)),
     deferred(downloads.area_commitments_csv, view.commitments),
     file_name=f"area-{code}.csv",
     mime="text/csv",

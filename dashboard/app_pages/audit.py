@@ -5,6 +5,7 @@ of this page. The sidebar's commitment filters do not apply here.
 """
 
 from datetime import UTC, datetime
+from types import MappingProxyType
 
 import streamlit as st
 
@@ -12,10 +13,39 @@ from dashboard import auth, downloads
 from dashboard.components import engine, pager
 from dashboard.tables import show_table
 from tracker import audit
+from tracker.core.vocabulary import AUDIT_ACTION_LABELS, label
 from tracker.figures.data import data_version
-from tracker.i18n import _, deferred
+from tracker.i18n import N_, _, deferred, ngettext
 
 auth.require("view_audit")
+
+# The kinds of record the trail names (their tables), as a person calls them; another is shown as it is.
+RECORD_TYPES = MappingProxyType(
+    {
+        "announcements": N_("Announcements"),
+        "commitments": N_("Commitments"),
+        "commitment_areas": N_("Commitment areas"),
+        "commitment_baselines": N_("Commitment baselines"),
+        "commitment_revisions": N_("Commitment revisions"),
+        "profile_lines": N_("Profile lines"),
+        "planned_budgets": N_("Planned budgets"),
+        "activity_links": N_("Activity links"),
+        "deliveries": N_("Deliveries"),
+        "milestones": N_("Milestones"),
+        "organisations": N_("Organisations"),
+        "organisation_names": N_("Organisation names"),
+        "progress_statuses": N_("Progress statuses"),
+        "review_meetings": N_("Review meetings"),
+        "review_snapshots": N_("Review snapshots"),
+        "imports": N_("Imports"),
+        "users": N_("Users"),
+        "user_roles": N_("User roles"),
+        "api_tokens": N_("API tokens"),
+        "app_settings": N_("Settings"),
+        "sign_in_sessions": N_("Sign-in sessions"),
+        "sign_in_failures": N_("Failed sign-ins"),
+    }
+)
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
@@ -41,13 +71,13 @@ def _choices(_database, url: str, version: int) -> dict[str, list[str]]:
 
 
 st.title(_("Audit trail"))
-st.caption("Every change to the data, newest first. The database refuses to alter or delete these records.")
+st.caption(_("Every change to the data, newest first. The database refuses to alter or delete these records."))
 
 database = engine()
 url, version = database.url.render_as_string(), data_version(database, every_event=True)  # users too
 recorded = _span(database, url, version)
 if not recorded.count or recorded.first is None or recorded.last is None:  # the times come with the first event
-    st.info("No changes recorded yet.", icon=":material/info:")
+    st.info(_("No changes recorded yet."), icon=":material/info:")
     st.stop()
 
 options = _choices(database, url, version)
@@ -56,22 +86,34 @@ today_utc = datetime.now(UTC).date()
 first_day, last_day = recorded.first.date(), max(recorded.last.date(), today_utc)
 
 left, middle, right = st.columns(3)
-entities = left.multiselect("Record type", options["entities"], key="audit_entities", placeholder="All record types")
-actions = middle.multiselect("Action", options["actions"], key="audit_actions", placeholder="All actions")
-actors = right.multiselect("Who", options["actors"], key="audit_actors", placeholder="Everyone")
+entities = left.multiselect(
+    _("Record type"),
+    options["entities"],
+    format_func=lambda entity: label(RECORD_TYPES, entity),
+    key="audit_entities",
+    placeholder=_("All record types"),
+)
+actions = middle.multiselect(
+    _("Action"),
+    options["actions"],
+    format_func=lambda action: label(AUDIT_ACTION_LABELS, action),
+    key="audit_actions",
+    placeholder=_("All actions"),
+)
+actors = right.multiselect(_("Who"), options["actors"], key="audit_actors", placeholder=_("Everyone"))
 left, right = st.columns([1, 2])
 days = left.date_input(
-    "Dates (UTC)",
+    _("Dates (UTC)"),
     value=(first_day, last_day),
     format="DD/MM/YYYY",
     key="audit_dates",
-    help="Whole days in UTC, both included.",
+    help=_("Whole days in UTC, both included."),
 )
 text = right.text_input(
-    "Ref or value",
+    _("Ref or value"),
     key="audit_text",
-    placeholder="e.g. W2, Welsh Government or 500,000",
-    help="Finds a ref or any value before or after the change, ignoring case.",
+    placeholder=_("e.g. W2, Welsh Government or 500,000"),
+    help=_("Finds a ref or any value before or after the change, ignoring case."),
 )
 
 # While a range is being picked the widget holds only its start.
@@ -89,17 +131,34 @@ flt = audit.AuditFilter(
 frame = _events(database, url, flt, version)
 
 if frame.empty:
-    st.info("No changes match these filters.", icon=":material/filter_alt_off:")
+    st.info(_("No changes match these filters."), icon=":material/filter_alt_off:")
     st.stop()
 
 if len(frame) >= audit.LIMIT:
-    st.markdown(f"Showing the newest **{len(frame):,}** matching changes: narrow the filters to see older ones.")
+    st.markdown(
+        _(
+            "Showing the newest **{shown}** matching changes: narrow the filters to see older ones.",
+            shown=format(len(frame), ","),
+        )
+    )
 elif flt.is_empty:
-    st.markdown(f"**{len(frame):,}** changes recorded.")
+    st.markdown(
+        ngettext(
+            "**{count}** change recorded.", "**{count}** changes recorded.", len(frame), count=format(len(frame), ",")
+        )
+    )
 else:
-    st.markdown(f"**{len(frame):,}** of {recorded.count:,} changes match these filters.")
+    st.markdown(
+        ngettext(
+            "**{shown}** of {total} change matches these filters.",
+            "**{shown}** of {total} changes match these filters.",
+            recorded.count,
+            shown=format(len(frame), ","),
+            total=format(recorded.count, ","),
+        )
+    )
 
-page = pager(len(frame), "audit_page", "changes; the CSV holds every one listed")
+page = pager(len(frame), "audit_page", _("changes; the CSV holds every one listed"))
 show_table(
     page.rows(frame),
     hide_index=True,
@@ -107,21 +166,21 @@ show_table(
     placeholder="—",
     column_order=["occurred_at", "actor", "action", "entity", "entity_id", "ref", "changes", "before", "after"],
     column_config={
-        "occurred_at": st.column_config.DatetimeColumn("When (UTC)", format="D MMM YYYY, HH:mm:ss", timezone="UTC"),
-        "actor": "Who",
-        "action": "Action",
-        "entity": "Record type",
-        "entity_id": st.column_config.NumberColumn("Record id", format="%d"),
-        "ref": "Ref",
+        "occurred_at": st.column_config.DatetimeColumn(_("When (UTC)"), format="D MMM YYYY, HH:mm:ss", timezone="UTC"),
+        "actor": _("Who"),
+        "action": _("Action"),
+        "entity": _("Record type"),
+        "entity_id": st.column_config.NumberColumn(_("Record id"), format="%d"),
+        "ref": _("Ref"),
         "changes": st.column_config.TextColumn(
-            "Changes", width="large", help="Changed values, or for a new record the values that identify it"
+            _("Changes"), width="large", help=_("Changed values, or for a new record the values that identify it")
         ),
-        "before": st.column_config.JsonColumn("Before", width="medium"),
-        "after": st.column_config.JsonColumn("After", width="medium"),
+        "before": st.column_config.JsonColumn(_("Before"), width="medium"),
+        "after": st.column_config.JsonColumn(_("After"), width="medium"),
     },
 )
 st.download_button(
-    "Download these changes as CSV",
+    _("Download these changes as CSV"),
     data=deferred(downloads.csv_of, audit.audit_table, frame),
     file_name=f"audit-trail-{today_utc.isoformat()}.csv",
     mime="text/csv",

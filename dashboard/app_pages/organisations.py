@@ -22,6 +22,7 @@ from dashboard.components import (
 from dashboard.navigation import PAGES
 from dashboard.tables import show_table
 from tracker.core.money import format_short, to_decimal
+from tracker.core.vocabulary import ORGANISATION_KIND_LABELS, label
 from tracker.figures.data import data_version
 from tracker.figures.delivery import in_pounds, qualified
 from tracker.figures.markdown_text import escape_markdown
@@ -29,6 +30,7 @@ from tracker.figures.organisation_view import FUNDED, Side, organisation_view
 from tracker.figures.search import organisation_key
 from tracker.figures.table_cells import EMPTY
 from tracker.i18n import _
+from tracker.i18n.dates import short_date
 from tracker.records import listings
 
 auth.require("view")
@@ -49,13 +51,15 @@ table = _organisations(db, db.url.render_as_string(), data_version(db))
 
 st.title(_("Organisations"))
 st.caption(
-    "Every funder and recipient: what it funded and received, committed against delivered, and the "
-    "announcements it made. An organisation is told apart from another of the same name by its identifier."
+    _(
+        "Every funder and recipient: what it funded and received, committed against delivered, and the "
+        "announcements it made. An organisation is told apart from another of the same name by its identifier."
+    )
 )
 filters_caption(shown)
 if table.empty:
     st.info(
-        "No organisations yet: they come with the announcements and commitments that name them (Record, or Import).",
+        _("No organisations yet: they come with the announcements and commitments that name them (Record, or Import)."),
         icon=":material/info:",
     )
     st.stop()
@@ -63,32 +67,42 @@ if table.empty:
 keys = {
     organisation_key(int(row.organisation_id), row.identifier): int(row.organisation_id) for row in table.itertuples()
 }
-labels = {int(row.organisation_id): f"{row.name} ({row.identifier or 'no identifier'})" for row in table.itertuples()}
+labels = {
+    int(row.organisation_id): _("{name} ({identifier})", name=row.name, identifier=row.identifier or _("no identifier"))
+    for row in table.itertuples()
+}
 asked = links.asked_record("id", st.session_state.get(PICK))
 if asked is not None:
     if asked in keys:
         st.session_state[PICK] = keys[asked]
     else:
         st.warning(
-            escape_markdown(f"No organisation {asked!r} is recorded: the link may be mistyped, or it was merged."),
+            escape_markdown(
+                _(
+                    "No organisation {asked} is recorded: the link may be mistyped, or it was merged.",
+                    asked=repr(asked),
+                )
+            ),
             icon=":material/link_off:",
         )  # it quotes the address, anyone's text
-picked = pick_by_search("Organisation", labels, PICK, "organisations", index=None, placeholder="Choose an organisation")
+picked = pick_by_search(
+    _("Organisation"), labels, PICK, _("organisations"), index=None, placeholder=_("Choose an organisation")
+)
 if picked is None:
     links.show_record("id", None)
-    st.info("Choose an organisation above to see its page.", icon=":material/touch_app:")
-    listed = pager(len(table), "organisations_list_page", "organisations; choose one above to see its page")
+    st.info(_("Choose an organisation above to see its page."), icon=":material/touch_app:")
+    listed = pager(len(table), "organisations_list_page", _("organisations; choose one above to see its page"))
     show_table(
         listed.rows(table)[["name", "identifier", "other_names", "announcements", "commitments"]],
         hide_index=True,
         width="stretch",
         placeholder=EMPTY,
         column_config={
-            "name": st.column_config.TextColumn("Name", pinned=True),
-            "identifier": "Identifier",
-            "other_names": st.column_config.TextColumn("Other names", width="medium"),
-            "announcements": st.column_config.NumberColumn("Announcements made"),
-            "commitments": st.column_config.NumberColumn("Commitments received"),
+            "name": st.column_config.TextColumn(_("Name"), pinned=True),
+            "identifier": _("Identifier"),
+            "other_names": st.column_config.TextColumn(_("Other names"), width="medium"),
+            "announcements": st.column_config.NumberColumn(_("Announcements made")),
+            "commitments": st.column_config.NumberColumn(_("Commitments received")),
         },
     )
     st.stop()
@@ -97,10 +111,10 @@ links.show_record("id", organisation_key(int(row.organisation_id), row.identifie
 
 view = organisation_view(shown.everything, shown.filters, int(picked), str(row["name"]), shown.today)
 st.header(escape_markdown(view.name))
-facts = [f"Identifier: {row.identifier}" if row.identifier else "No identifier recorded"]
+facts = [_("Identifier: {identifier}", identifier=row.identifier) if row.identifier else _("No identifier recorded")]
 if row.other_names:
-    facts.append(f"also known as {row.other_names}")
-facts.append(f"kind: {row.kind}")
+    facts.append(_("also known as {names}", names=row.other_names))
+facts.append(_("kind: {kind}", kind=label(ORGANISATION_KIND_LABELS, row.kind).lower()))
 st.caption(escape_markdown("; ".join(facts) + "."))
 
 
@@ -111,14 +125,14 @@ def _side(side: Side) -> None:
         return
     committed, delivered = st.columns(2)
     committed.metric(
-        "Committed",
+        _("Committed"),
         qualified(format_short(side.headline.committed), side.headline.qualifier),
-        help=f"Exactly {to_decimal(side.headline.committed):,} pounds.",
+        help=_("Exactly {amount} pounds.", amount=format(to_decimal(side.headline.committed), ",")),
     )
     delivered.metric(
-        "Delivered",
+        _("Delivered"),
         format_short(side.headline.delivered),
-        help=f"Exactly {to_decimal(side.headline.delivered):,} pounds.",
+        help=_("Exactly {amount} pounds.", amount=format(to_decimal(side.headline.delivered), ",")),
     )
     show_table(
         in_pounds(side.yearly, ["committed", "new_money", "delivered", "variance"])[
@@ -127,45 +141,51 @@ def _side(side: Side) -> None:
         hide_index=True,
         width="stretch",
         column_config={
-            "label": st.column_config.TextColumn("Financial year", pinned=True),
-            "committed": money_column("Committed"),
-            "new_money": money_column("New money", help="Committed less money announced before."),
-            "delivered": money_column("Delivered"),
-            "variance": money_column("Variance", help="Delivered minus committed: negative when behind."),
-            "status": st.column_config.TextColumn("At year end"),
+            "label": st.column_config.TextColumn(_("Financial year"), pinned=True),
+            "committed": money_column(_("Committed")),
+            "new_money": money_column(_("New money"), help=_("Committed less money announced before.")),
+            "delivered": money_column(_("Delivered")),
+            "variance": money_column(_("Variance"), help=_("Delivered minus committed: negative when behind.")),
+            "status": st.column_config.TextColumn(_("At year end")),
         },
     )
-    page = pager(len(side.commitments), f"organisation_{side.role}_page", "commitments")
+    page = pager(len(side.commitments), f"organisation_{side.role}_page", _("commitments"))
     show_table(
         in_pounds(page.rows(side.commitments), ["committed", "delivered"]),
         hide_index=True,
         width="stretch",
         column_config={
-            "ref": st.column_config.TextColumn("Ref", pinned=True),
-            "announcement_ref": st.column_config.TextColumn("Announcement"),
-            "purpose": st.column_config.TextColumn("Purpose", width="medium"),
-            "other": st.column_config.TextColumn("Recipient" if side.role == FUNDED else "Funder"),
-            "committed": money_column("Committed"),
-            "delivered": money_column("Delivered"),
+            "ref": st.column_config.TextColumn(_("Ref"), pinned=True),
+            "announcement_ref": st.column_config.TextColumn(_("Announcement")),
+            "purpose": st.column_config.TextColumn(_("Purpose"), width="medium"),
+            "other": st.column_config.TextColumn(_("Recipient") if side.role == FUNDED else _("Funder")),
+            "committed": money_column(_("Committed")),
+            "delivered": money_column(_("Delivered")),
         },
     )
 
 
-funded, received = st.tabs(["Funded", "Received"], default="Received" if view.funded.is_empty else "Funded")
+FUNDED_TAB, RECEIVED_TAB = _("Funded"), _("Received")
+funded, received = st.tabs([FUNDED_TAB, RECEIVED_TAB], default=RECEIVED_TAB if view.funded.is_empty else FUNDED_TAB)
 with funded:
     _side(view.funded)
 with received:
     _side(view.received)
 
-st.subheader("Announcements it made")
+st.subheader(_("Announcements it made"))
 if view.announcements.empty:
-    st.caption("None carrying money in the financial years and filters shown.")
+    st.caption(_("None carrying money in the financial years and filters shown."))
 for announcement in view.announcements.head(50).itertuples():
-    when = f"{announcement.announced_on:%-d %b %Y}" if announcement.announced_on else "undated"
+    when = short_date(announcement.announced_on) if announcement.announced_on else _("undated")
     st.page_link(
         ANNOUNCEMENTS,
         label=f"{escape_markdown(announcement.ref)}: {escape_markdown(announcement.title)} — :gray[{when}]",
         query_params={"ref": announcement.ref},
     )
 if len(view.announcements) > 50:
-    st.caption(f"The first 50 of {len(view.announcements):,}; the Announcements page lists them all.")
+    st.caption(
+        _(
+            "The first 50 of {total}; the Announcements page lists them all.",
+            total=format(len(view.announcements), ","),
+        )
+    )

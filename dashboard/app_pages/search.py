@@ -27,7 +27,7 @@ TEXT = "search_text"
 FILES = {page.url_path: page.path for page in PAGES}
 
 
-@st.cache_resource(show_spinner="Gathering the words of every record…", max_entries=2)
+@st.cache_resource(show_spinner=False, max_entries=2)
 def _index(_engine, url: str, version: int) -> search.SearchIndex:
     """The search index, built once per change of the data; shared, never changed."""
     data = tracker_data()
@@ -37,35 +37,52 @@ def _index(_engine, url: str, version: int) -> search.SearchIndex:
 
 st.title(_("Search"))
 st.caption(
-    "Find announcements, commitments, organisations, programmes and places by the words in their titles, "
-    "purposes, quoted words, names, identifiers and codes. Every word typed must be there; case and accents "
-    "do not matter. The sidebar's filters do not narrow a search."
+    _(
+        "Find announcements, commitments, organisations, programmes and places by the words in their titles, "
+        "purposes, quoted words, names, identifiers and codes. Every word typed must be there; case and accents "
+        "do not matter. The sidebar's filters do not narrow a search."
+    )
 )
 
 asked = links.asked_record("q", st.session_state.get(TEXT) or None)
 if asked is not None:
     st.session_state[TEXT] = asked
 text = st.text_input(
-    "Search for", key=TEXT, icon=":material/search:", placeholder="e.g. digital squads, CDPS, Caerdydd, W06000015"
+    _("Search for"),
+    key=TEXT,
+    icon=":material/search:",
+    placeholder=_("e.g. digital squads, CDPS, Caerdydd, W06000015"),
 )
 links.show_record("q", text or None)
 if not search.words(text):
-    st.info("Type a word or two above, then press Enter.", icon=":material/search:")
+    st.info(_("Type a word or two above, then press Enter."), icon=":material/search:")
     st.stop()
 
 database = engine()
-found = search.search(_index(database, database.url.render_as_string(), data_version(database)), text)
+with st.spinner(_("Gathering the words of every record…")):
+    index = _index(database, database.url.render_as_string(), data_version(database))
+found = search.search(index, text)
 if not found:
     st.info(
-        escape_markdown(f"Nothing holds every word of “{text}”. Try fewer words, or another spelling."),
+        escape_markdown(_("Nothing holds every word of “{text}”. Try fewer words, or another spelling.", text=text)),
         icon=":material/search_off:",
     )
     st.stop()
 
 for group in found:
     shown = len(group.results)
-    more = f" (the first {shown} of {group.total:,}: add a word to narrow it)" if group.total > shown else ""
-    st.header(f"{search.KIND_LABELS[group.kind]}: {group.total:,}{more}")
+    kind, total = _(search.KIND_LABELS[group.kind]), f"{group.total:,}"
+    if group.total > shown:
+        st.header(
+            _(
+                "{kind}: {total} (the first {shown} of {total}: add a word to narrow it)",
+                kind=kind,
+                total=total,
+                shown=shown,
+            )
+        )
+    else:
+        st.header(_("{kind}: {total}", kind=kind, total=total))
     for result in group.results:
         st.page_link(  # names and titles as typed: never markdown
             FILES[result.page],

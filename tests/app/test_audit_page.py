@@ -91,7 +91,7 @@ def test_the_span_and_the_filters_choices_are_read_again_only_when_something_is_
         monkeypatch.setattr(audit, name, lambda engine, real=real, name=name: read.append(name) or real(engine))
     at = _audit()
     assert sorted(read) == ["choices", "span"]
-    assert "users" not in at.multiselect(key="audit_entities").options
+    assert "Users" not in at.multiselect(key="audit_entities").options  # shown by its label
 
     at.multiselect(key="audit_actions").set_value(["create"]).run()
     at.run()
@@ -102,5 +102,5 @@ def test_the_span_and_the_filters_choices_are_read_again_only_when_something_is_
     at.multiselect(key="audit_actions").set_value([]).run()
     assert not at.exception
     assert sorted(read) == ["choices", "choices", "span", "span"]
-    assert "users" in at.multiselect(key="audit_entities").options
+    assert "Users" in at.multiselect(key="audit_entities").options
     assert "**26** changes recorded." in _markdown(at)
