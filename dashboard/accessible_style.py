@@ -14,6 +14,9 @@
   hovering, so a keyboard or touch user sees it is there, above the table
   (Streamlit lays it over the table's top right corner, under the grid, while
   nobody hovers); a chart's toolbar shows while the chart holds the focus.
+- A page link's words wrap instead of being cut off with "…" (WCAG
+  1.4.10: at 320 px "Every change in the Audit trail (set its dates ...)"
+  lost most of its words).
 - Targets at least ``MIN_TARGET_PX`` square (WCAG 2.5.8): the day and month
   of ``st.date_input``, which Streamlit draws 18 x 20 px.
 
@@ -58,6 +61,8 @@ RINGED = (
 
 STYLE = """<style>
 [data-testid="stCaptionContainer"] { color: CAPTION_TEXT !important; opacity: 1 !important; }
+[data-testid^="stPageLink"] span { white-space: normal !important; overflow: visible !important;
+  text-overflow: clip !important; }
 [data-testid="stButtonGroup"] button[data-selected="true"],
 [data-testid="stButtonGroup"] button[data-selected="true"] p { color: SELECTED_TEXT !important; }
 
