@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.app.conftest import APP
 from tests.app.untranslated import marked_catalogue, untranslated
 from tracker import accessibility
+
+pytestmark = pytest.mark.markup  # what a page says, the same on every database
 
 STATEMENT = "app_pages/accessibility.py"
 SECTIONS = [

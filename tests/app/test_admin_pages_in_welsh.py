@@ -13,6 +13,8 @@ from tests.app.untranslated import marked_catalogue, stored_words, untranslated
 from tracker import i18n
 from tracker.records.problems import MUST_NOT_BE_BLANK, FieldProblem
 
+pytestmark = pytest.mark.markup  # what a page says, the same on every database
+
 PAGES = ["app_pages/account.py", "app_pages/users.py", "app_pages/manage_organisations.py"]
 
 

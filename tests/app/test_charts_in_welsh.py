@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.app.conftest import APP
+
+pytestmark = pytest.mark.markup  # what a page says, the same on every database
 
 
 def open_page(path: str, lang: str | None = None) -> AppTest:

@@ -15,6 +15,8 @@ from tests.app.conftest import APP
 from tests.app.test_delivery_revisions import revise
 from tests.app.untranslated import marked_catalogue, stored_words, untranslated
 
+pytestmark = pytest.mark.markup  # what a page says, the same on every database
+
 PAGES = ["app_pages/overview.py", "app_pages/finance.py", "app_pages/delivery.py"]
 # Shown on every page by a piece outside this change (dashboard/auth.py's account line in the sidebar):
 # not yet through the catalogue. Take it out of here once it is.

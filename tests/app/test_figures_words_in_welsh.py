@@ -8,9 +8,12 @@ pages' own words are the pages' (demo data, signed in as the test admin).
 
 from __future__ import annotations
 
+import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.app.conftest import APP
+
+pytestmark = pytest.mark.markup  # what a page says, the same on every database
 
 
 def _open(page: str, lang: str | None, **query: str) -> AppTest:

@@ -8,7 +8,10 @@ import json
 from decimal import Decimal
 from pathlib import Path
 
+import pytest
 from streamlit.testing.v1 import AppTest
+
+pytestmark = pytest.mark.markup  # what a page says, the same on every database
 
 APP = str(Path(__file__).resolve().parents[2] / "dashboard" / "app.py")
 

@@ -13,6 +13,8 @@ from tests.app.untranslated import marked_catalogue, stored_words, untranslated
 from tracker.i18n import speaking
 from tracker.records import deletion, editing
 
+pytestmark = pytest.mark.markup  # what a page says, the same on every database
+
 # Words from shared modules other helpers are putting through the catalogue on their own branches
 # (dashboard/components.illustrative_notice, dashboard/empty_states.advice): left out of the check
 # here until they are merged, then this tuple is emptied.

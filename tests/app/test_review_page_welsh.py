@@ -7,7 +7,10 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+import pytest
 from streamlit.testing.v1 import AppTest
+
+pytestmark = pytest.mark.markup  # what a page says, the same on every database
 
 APP = str(Path(__file__).resolve().parents[2] / "dashboard" / "app.py")
 
