@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from tracker.core import money
 from tracker.core.fiscal import UNPHASED
 from tracker.core.money import format_short
 from tracker.figures.table_cells import percent
@@ -62,36 +63,9 @@ def money_notes(committed: int, new_money: int, unphased: int, estimated: int) -
     return notes
 
 
-# A qualified amount as a sentence says it; the keys are the qualifiers as stored (they stay English).
-QUALIFIED = {
-    "over": N_("over {amount}"),
-    "at least": N_("at least {amount}"),
-    "up to": N_("up to {amount}"),
-    "about": N_("about {amount}"),
-}
-# A qualifier on its own ("£1m (over)").
-QUALIFIER_WORDS = {
-    "exact": N_("exact"),
-    "over": N_("over"),
-    "at least": N_("at least"),
-    "up to": N_("up to"),
-    "about": N_("about"),
-}
-
-
-def qualified(text: str, qualifier: str) -> str:
-    """``£1.5m`` with its qualifier, in the language in use: ``at least £1.5m``
-    (``o leiaf £1.5m``), ``up to £1.5m``, ``about £1.5m``; exact: as it is."""
-    if not qualifier or qualifier == "exact":
-        return text
-    phrase = QUALIFIED.get(qualifier)
-    return _(phrase, amount=text) if phrase else f"{qualifier} {text}"
-
-
-def qualifier_word(qualifier: str) -> str:
-    """A qualifier as a person reads it (``over``: ``dros``); one the tracker does not know as it is."""
-    word = QUALIFIER_WORDS.get(qualifier)
-    return _(word) if word else qualifier
+# Qualifiers in words are the one rule in tracker.core.money (re-exported here for the Delivery page's words).
+qualified = money.qualified
+qualifier_word = money.qualifier_word
 
 
 def year_sentence(row) -> str:
