@@ -11,6 +11,8 @@ read: a page or function that changes one in place fails its test.
 per run; the fixtures that give a test a fresh migrated database copy it
 (``from_migrated``; on PostgreSQL, a template database migrated once per
 run) rather than run every migration again (tests/fresh_databases.py).
+
+Under pytest-xdist each worker has its own PostgreSQL database (tests/workers.py).
 """
 
 import os
@@ -21,9 +23,11 @@ from hypothesis import settings
 
 from db.session import ensure_schema
 from tests.fresh_databases import copy_sqlite, fresh_postgres
+from tests.workers import give_each_worker_its_database
 from tracker.figures.shared import CHECK_VARIABLE
 
 os.environ[CHECK_VARIABLE] = "1"
+give_each_worker_its_database()
 
 settings.register_profile("ci", deadline=None, max_examples=60)
 settings.register_profile("thorough", deadline=None, max_examples=2000)
