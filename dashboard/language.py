@@ -34,8 +34,21 @@ WRITTEN = "_language_written"  # st.session_state: the language this session las
 SWITCH = "language_switch"  # the switch's widget key
 USERNAME = "_language_username"  # st.session_state: who to save a choice for (None: nobody signed in)
 
+# The document's language; Streamlit's own "skip to main content" link said in it; and each language's name in
+# the switch marked as in that language, so a screen reader says "Cymraeg" with Welsh sounds.
 _SET_LANG = """<script>
 document.documentElement.lang = LANG;
+function sayLanguage() {
+  const skip = document.querySelector('[data-testid="stSkipToContent"]');
+  if (skip && skip.textContent !== SKIP) skip.textContent = SKIP;
+  for (const button of document.querySelectorAll('.st-key-language_switch button')) {
+    const named = NAMES[button.innerText.trim()];
+    if (named) button.lang = named;
+  }
+}
+sayLanguage();
+setTimeout(sayLanguage, 200);  // the switch is drawn just after this script
+setTimeout(sayLanguage, 1000);
 </script>"""
 
 
@@ -83,7 +96,13 @@ def switch() -> None:
     so that on the sign-in page the username stays the first text field; and the document's
     ``lang`` made the language's (the switch is on every page, so this is too)."""
     language = i18n.current()
-    st.html(_SET_LANG.replace("LANG", json.dumps(language)), unsafe_allow_javascript=True)
+    names = {name: code for code, name in languages.NAMES.items()}
+    script = (
+        _SET_LANG.replace("LANG", json.dumps(language))
+        .replace("SKIP", json.dumps(_("Skip to main content")))
+        .replace("NAMES", json.dumps(names))
+    )
+    st.html(script, unsafe_allow_javascript=True)
     st.session_state[SWITCH] = language
     st.segmented_control(
         "Language / Iaith",
