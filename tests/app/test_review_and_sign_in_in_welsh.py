@@ -1,4 +1,5 @@
-"""What signing in says (refusals, notices, the "Signed in as" line) in
+"""The Review page's own words (its forms, tabs, captions and column titles)
+and what signing in says (refusals, notices, the "Signed in as" line) in
 Welsh: every string a person sees there comes from the message catalogue.
 
 ``marked_catalogue`` marks every catalogued message; any word left outside a
@@ -8,7 +9,9 @@ are also opened in Welsh for real, to read their Welsh.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+import json
+import re
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -17,8 +20,113 @@ from db.session import make_engine
 from tests.app.conftest import APP, SETUP, TEST_ADMIN, TEST_PASSWORD
 from tests.app.untranslated import marked_catalogue, stored_words, untranslated
 from tracker import accounts, sign_in_guard
+from tracker.i18n import speaking
 
 pytestmark = pytest.mark.markup  # what a page says, the same on every database
+
+TITLE = "Adolygiad y gaeaf"  # the meeting's title, typed: data
+BADGE = re.compile(r":[a-z]+-badge\[:material/[a-z_]+:")  # st.badge's markup around its (marked) words
+
+
+def _review(lang: str = "cy", at: AppTest | None = None) -> AppTest:
+    at = at or AppTest.from_file(APP, default_timeout=60)
+    at.query_params["lang"] = lang
+    at.run()
+    at.switch_page("app_pages/review.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def _open_meeting(at: AppTest) -> None:
+    at.date_input(key="review_new_held_on").set_value(date(2026, 11, 20))
+    at.text_input(key="review_new_title").input(TITLE)
+    at.button(key="review_open").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+
+
+def _give_status(at: AppTest, ref: str = "W2") -> None:
+    with speaking("cy"):  # AppTest finds a chosen value by its label, here the Welsh (or marked) one
+        at.selectbox(key="review_subject").set_value(ref)
+        at.selectbox(key="review_status").set_value("at risk")
+        at.text_area(key="review_note").input("Llithriant yn y gwaith")
+        at.button(key="review_save_status").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+
+
+def _markup(at: AppTest) -> list[str]:
+    """The badges' markup (colour and icon), not words: taken out like data."""
+    return [found for element in at.markdown for found in BADGE.findall(str(element.value))]
+
+
+def _column_titles(at: AppTest, first_column: str) -> list[str]:
+    """The titles shown over the table whose first column is ``first_column``."""
+    for frame in at.dataframe:
+        if list(frame.value.columns[:1]) == [first_column]:
+            config = json.loads(frame.proto.columns)
+            return [config[name]["label"] for name in config if "label" in config[name]]
+    raise AssertionError(f"no table starting with {first_column}")
+
+
+def test_the_review_page_with_no_meeting_comes_from_the_catalogue(app_database, monkeypatch) -> None:
+    marked_catalogue(monkeypatch)
+    at = _review()
+    assert untranslated(at, stored_words(app_database)) == []
+
+
+def test_the_review_page_with_a_meeting_and_a_status_comes_from_the_catalogue(app_database, monkeypatch) -> None:
+    """A meeting opened (its success message), every tab (the statuses tab's form and history), and a
+    status given (its success message and the history's table)."""
+    marked_catalogue(monkeypatch)
+    at = _review()
+    _open_meeting(at)
+    assert at.success  # the meeting opened, said from the catalogue
+    assert untranslated(at, [*stored_words(app_database), TITLE, *_markup(at)]) == []
+    _give_status(at)
+    assert len(at.success) == 1 and at.success[0].value.startswith("⟪Saved: ")
+    assert untranslated(at, [*stored_words(app_database), TITLE, *_markup(at)]) == []
+
+
+def test_the_review_page_in_welsh_with_a_meeting_opened_and_a_status_given() -> None:
+    at = _review()
+    assert at.title[0].value == "Adolygu"
+    assert at.info[0].value.startswith("Dim cyfarfod adolygu eto.")
+    assert at.button(key="review_open").label == "Agor y cyfarfod a rhewi ei ffigurau"
+    _open_meeting(at)
+    assert at.success[0].value == (
+        "Agorwyd cyfarfod 20 Tachwedd 2026. Mae'r ffigurau ar 20 Tachwedd 2026 wedi'u rhewi ar ei gyfer."
+    )
+    assert [tab.label for tab in at.tabs] == [
+        "Ffigurau wedi'u rhewi",
+        "Ers yr adolygiad diwethaf",
+        "Cerrig milltir",
+        "Statwsau",
+    ]
+    assert at.selectbox(key="review_status").placeholder == "Dewiswch statws"
+    assert _column_titles(at, "title")[:3] == ["Carreg filltir", "Ymrwymiad", "Yn ddyledus"]
+
+    _give_status(at)
+    assert at.success[0].value == (
+        "Wedi'i gadw: mae W2 yn Mewn perygl (ambr), wedi'i gofnodi fel un a roddwyd yng nghyfarfod 20 Tachwedd 2026."
+    )
+    assert "Aseswyd" in _column_titles(at, "assessed_on")
+
+
+def test_the_statuses_link_names_the_statuses_tab_as_shown_in_welsh() -> None:
+    """The jump link finds its tab by the label shown: in Welsh, the Welsh label."""
+    at = _review()
+    _open_meeting(at)
+    link = next(h.proto.body for h in at.get("html") if "tracker-jump-link" in h.proto.body)
+    assert 'data-tab="Statwsau"' in link and ">Rhoi statws yn y cyfarfod hwn</a>" in link
+
+
+def test_a_refused_status_is_said_in_welsh() -> None:
+    """The tracker's problem texts, built in the callback, are said in the page's language."""
+    at = _review()
+    _open_meeting(at)
+    at.text_area(key="review_note").input("Llithriant yn y gwaith")
+    at.button(key="review_save_status").click().run()
+    said = " ".join(e.value for e in at.error)
+    assert "Statws: disgwyliwyd un o'r canlynol:" in said, said
 
 
 # --- signing in, refusals, notices ---------------------------------------------------------------------------
