@@ -1,6 +1,7 @@
-"""The Review page's own words (its forms, tabs, captions and column titles)
-and what signing in says (refusals, notices, the "Signed in as" line) in
-Welsh: every string a person sees there comes from the message catalogue.
+"""The Review page's own words (its forms, tabs, captions and column titles),
+what signing in says (refusals, notices, the "Signed in as" line) and the
+audit trail's words about each change, in Welsh: every string a person sees
+there comes from the message catalogue.
 
 ``marked_catalogue`` marks every catalogued message; any word left outside a
 mark that is not stored data is English the catalogue never saw. The pages
@@ -226,3 +227,24 @@ def test_a_write_refused_in_a_callback_is_said_in_welsh_above_the_page(app_as, a
     assert "Ni chadwyd dim: nid yw reviewer-user yn cael agor cyfarfod: mae angen y rôl adolygydd" in [
         e.value for e in at.error
     ]
+
+
+# --- the audit trail's words ---------------------------------------------------------------------------------
+
+
+def _audit_changes(lang: str) -> list[str]:
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params["lang"] = lang
+    at.run()
+    at.switch_page("app_pages/audit.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    return [str(said) for said in at.dataframe[0].value["changes"]]
+
+
+def test_the_audit_trail_names_fields_in_welsh_and_in_english_again_after() -> None:
+    """The events' summaries are worked out once per language: Welsh, then English from the same cache."""
+    welsh = _audit_changes("cy")
+    assert any(said.startswith("Cyfeirnod: ") for said in welsh), welsh[:3]
+    assert not any(said.startswith("Ref: ") for said in welsh)
+    english = _audit_changes("en")
+    assert any(said.startswith("Ref: ") for said in english) and not any("Cyfeirnod" in said for said in english)

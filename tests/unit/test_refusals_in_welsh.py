@@ -1,6 +1,7 @@
 """Refusals said in Welsh where a page shows them, English everywhere else:
 a permission refused (``permissions.NotPermitted``), a sign-in refused or
-throttled (``accounts.SignInFailed``), and what is wrong with a new password.
+throttled (``accounts.SignInFailed``), and what is wrong with a new password;
+and the audit trail's words about a change (its values as stored).
 
 ``str(err)`` stays English whatever the language in use (the CLI, the API and
 the logs read it); ``said()`` is in the language in use when it is called,
@@ -12,7 +13,7 @@ from __future__ import annotations
 
 import pytest
 
-from tracker import accounts
+from tracker import accounts, audit
 from tracker.i18n import _, speaking
 from tracker.records import permissions
 from tracker.records.permissions import Actor, NotPermitted, PermissionDenied, authorise
@@ -100,3 +101,36 @@ def test_what_is_wrong_with_a_new_password_is_said_in_welsh() -> None:
         "expected at least 12 characters (this has 6); a short phrase is easy to remember",
         "expected a password that does not contain the username",
     ]
+
+
+# --- the audit trail's words (its stored values stay as stored) -----------------------------------------------
+
+
+def test_an_audit_change_is_said_in_welsh_with_its_values_as_stored() -> None:
+    before = {"ref": "W1", "amount_pence": 100_000_000, "first_year": 2020, "org_identifier": None, "version": 1}
+    after = {**before, "amount_pence": 120_000_000, "first_year": 2021, "org_identifier": "GB-CHC-1", "version": 2}
+    with speaking("cy"):
+        said = audit.describe_changes("commitments", before, after)
+    assert said == (
+        "Swm: newidiodd o £1,000,000 i £1,200,000; Blwyddyn ariannol gyntaf: newidiodd o 2020 i 2021; "
+        "Dynodydd: newidiodd o (gwag) i GB-CHC-1"
+    )
+
+
+def test_a_new_record_a_restore_and_a_deletion_are_said_in_welsh() -> None:
+    kept = {"id": 3, "ref": "D3", "paid_on": "2026-01-05", "amount_pence": 50_000_000, "kind": "disbursement"}
+    with speaking("cy"):
+        assert audit.describe_changes("deliveries", None, kept) == (
+            "Cyfeirnod: D3; Talwyd ar: 2026-01-05; Swm: £500,000; Math: disbursement"  # the kind as stored
+        )
+        assert audit.describe_changes("deliveries", {**kept, "deleted_at": "2026-01-06"}, kept) == "Adferwyd"
+        assert audit.describe_changes("deliveries", kept, {**kept, "deleted_at": "2026-01-06"}) == "Dilëwyd"
+        assert audit.describe_changes("users", None, {"username": "erin", "disabled": False}) == (
+            "Enw defnyddiwr: erin; Wedi'i analluogi: na"
+        )
+
+
+def test_every_field_label_has_welsh() -> None:
+    with speaking("cy"):
+        untranslated = [label for label in audit.FIELD_LABELS.values() if _(label) == label]
+    assert untranslated == []
