@@ -17,6 +17,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from dashboard import components
 from db.session import make_engine
 from tests.app.conftest import APP, SETUP, TEST_ADMIN, TEST_PASSWORD
 from tests.app.untranslated import marked_catalogue, stored_words, untranslated
@@ -87,7 +88,8 @@ def test_the_review_page_with_a_meeting_and_a_status_comes_from_the_catalogue(ap
     assert untranslated(at, [*stored_words(app_database), TITLE, *_markup(at)]) == []
 
 
-def test_the_review_page_in_welsh_with_a_meeting_opened_and_a_status_given() -> None:
+def test_the_review_page_in_welsh_with_a_meeting_opened_and_a_status_given(monkeypatch) -> None:
+    monkeypatch.setattr(components, "PAGE_SIZE", 3)  # the demo's tables are short: page them, to read the pager
     at = _review()
     assert at.title[0].value == "Adolygu"
     assert at.info[0].value.startswith("Dim cyfarfod adolygu eto.")
@@ -104,6 +106,8 @@ def test_the_review_page_in_welsh_with_a_meeting_opened_and_a_status_given() -> 
     ]
     assert at.selectbox(key="review_status").placeholder == "Dewiswch statws"
     assert _column_titles(at, "title")[:3] == ["Carreg filltir", "Ymrwymiad", "Yn ddyledus"]
+    paged = [caption.value for caption in at.caption if caption.value.endswith((" ymrwymiad.", " rhaglen."))]
+    assert len(paged) == 2, [caption.value for caption in at.caption]  # the commitments and the programmes
 
     _give_status(at)
     assert at.success[0].value == (
