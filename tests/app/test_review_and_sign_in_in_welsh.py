@@ -1,6 +1,7 @@
 """The Review page's own words (its forms, tabs, captions and column titles),
-what signing in says (refusals, notices, the "Signed in as" line) and the
-audit trail's words about each change, in Welsh: every string a person sees
+what signing in says (refusals, notices, the "Signed in as" line), what the
+tracker says of a refused field from a callback (the Users and Account pages)
+and the audit trail's words about each change, in Welsh: every string a person sees
 there comes from the message catalogue.
 
 ``marked_catalogue`` marks every catalogued message; any word left outside a
@@ -252,3 +253,34 @@ def test_the_audit_trail_names_fields_in_welsh_and_in_english_again_after() -> N
     assert not any(said.startswith("Ref: ") for said in welsh)
     english = _audit_changes("en")
     assert any(said.startswith("Ref: ") for said in english) and not any("Cyfeirnod" in said for said in english)
+
+
+# --- what the tracker says of what was typed, from a callback ---------------------------------------------------
+
+
+def _page(page: str, lang: str = "cy") -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params["lang"] = lang
+    at.run()
+    at.switch_page(page).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def test_a_new_user_refused_by_the_tracker_is_said_in_welsh() -> None:
+    at = _page("app_pages/users.py")
+    at.text_input(key="users_new_username").input("two words")
+    at.multiselect(key="users_new_roles").select("viewer")
+    at.button(key="users_add").click().run()
+    said = " ".join(e.value for e in at.error)
+    assert "disgwyliwyd rhwng 1 a 100 nod heb fylchau" in said, said
+
+
+def test_a_short_new_password_is_refused_in_welsh() -> None:
+    at = _page("app_pages/account.py")
+    at.text_input(key="account_current").input(TEST_PASSWORD)
+    at.text_input(key="account_new").input("short one")
+    at.text_input(key="account_again").input("short one")
+    at.button(key="account_change").click().run()
+    said = " ".join(e.value for e in at.error)
+    assert "disgwyliwyd o leiaf 12 nod (mae gan hwn 9); mae ymadrodd byr yn hawdd i'w gofio" in said, said
