@@ -42,41 +42,56 @@ the next visit does not sign straight back in.
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from datetime import UTC, datetime
 from typing import TypeVar
 
 import streamlit as st
 
-from dashboard import failure_page, session_routes
+from dashboard import failure_page, language, session_routes
 from dashboard.components import engine
 from dashboard.navigation import OVERVIEW
-from tracker import accounts
+from tracker import accounts, i18n
 from tracker import sign_in_sessions as sessions
 from tracker.core.vocabulary import ROLES
 from tracker.figures.markdown_text import escape_markdown
+from tracker.i18n import N_, _, ngettext
 from tracker.records import permissions
 from tracker.records.problems import ValidationFailed
 
 USER_ID = "user_id"  # st.session_state key: the signed-in user's id
 LAST_SEEN = "last_seen"  # st.session_state key: UTC time of the last run while signed in
-NOTICE = "auth_notice"  # why the session was signed out, shown on the sign-in page
+# Why the session was signed out, shown on the sign-in page: a key of ``NOTICES`` (or ``IDLE``), said when
+# shown, in the language of that run (a sign-out in a callback runs before the run knows its language).
+NOTICE = "auth_notice"
 SSO = "signed_in_by_sso"  # st.session_state key: this session was signed in by single sign-on
-SSO_REFUSED = "sso_refused"  # why the single sign-on address was refused, shown on the sign-in page
-SSO_EXPIRED = (
+SSO_REFUSED = "sso_refused"  # why the single sign-on address was refused (an accounts.SignInFailed)
+SSO_EXPIRED = N_(
     "Your organisation sign-in has expired. Sign in with your organisation account again (if you are "
     "still signed in to it, that takes one click)."
 )
-REFUSED = "auth_refused"  # a write refused in a callback, shown above the page
+REFUSED = "auth_refused"  # a write refused in a callback (a permissions.PermissionDenied), shown above the page
 SESSION_ID = "sign_in_session"  # st.session_state key: the id of this tab's session in the database
 TICKET = "sign_in_ticket"  # the one-time ticket not yet handed to the browser
 CLEAR_COOKIE = "clear_sign_in_cookie"  # the browser's cookie is to be removed (signed out)
 COOKIE_CHECKED = "sign_in_cookie_checked"  # this Streamlit session's cookie named no live session
-SIGNED_OUT_ELSEWHERE = "You were signed out (in another tab of this browser, or the session ended). Sign in again."
+SIGNED_OUT_ELSEWHERE = N_("You were signed out (in another tab of this browser, or the session ended). Sign in again.")
 ENDED_NOTICES = {  # what a tab says when it finds its session ended elsewhere, by why it ended
-    sessions.PASSWORD_CHANGED: "You were signed out because your password was changed. Sign in with the new password.",
-    sessions.PASSWORD_RESET: (
+    sessions.PASSWORD_CHANGED: N_(
+        "You were signed out because your password was changed. Sign in with the new password."
+    ),
+    sessions.PASSWORD_RESET: N_(
         "You were signed out because an admin reset your password. Sign in with the one-time password they give you."
     ),
+}
+# The notices by key (``NOTICE``); ``IDLE`` is said with the idle timeout's minutes.
+SIGNED_OUT, INACTIVE, ELSEWHERE, EXPIRED, IDLE = "signed out", "inactive", "elsewhere", "sso expired", "idle"
+NOTICES = {
+    SIGNED_OUT: N_("You signed out."),
+    INACTIVE: N_("You were signed out: your account is no longer active. Ask an admin if you think this is a mistake."),
+    ELSEWHERE: SIGNED_OUT_ELSEWHERE,
+    EXPIRED: SSO_EXPIRED,
+    **ENDED_NOTICES,
 }
 
 T = TypeVar("T")
@@ -148,12 +163,12 @@ def _sso_sign_in() -> accounts.SignedIn | None:
         return None
     if sso_expired(st.user.get("exp"), _now()):
         st.session_state.pop(SSO_REFUSED, None)
-        st.session_state[NOTICE] = SSO_EXPIRED
+        st.session_state[NOTICE] = EXPIRED
         return None
     try:
         signed_in = accounts.sign_in_email(email, engine=engine())
     except accounts.SignInFailed as failed:
-        st.session_state[SSO_REFUSED] = str(failed)
+        st.session_state[SSO_REFUSED] = failed
         return None
     st.session_state.pop(SSO_REFUSED, None)
     st.session_state.pop(NOTICE, None)
@@ -165,12 +180,22 @@ def signed_in_by_sso() -> bool:
     return bool(st.session_state.get(SSO))
 
 
-def _idle_notice() -> str:
-    minutes = accounts.idle_minutes()
-    return (
-        f"You were signed out after {minutes} minute{'s' if minutes != 1 else ''} without activity. "
-        "Sign in again to carry on."
-    )
+def notice() -> str | None:
+    """Why this session was signed out, in the language in use (None: it was not)."""
+    key = st.session_state.get(NOTICE)
+    if key == IDLE:
+        return ngettext(
+            "You were signed out after {n} minute without activity. Sign in again to carry on.",
+            "You were signed out after {n} minutes without activity. Sign in again to carry on.",
+            accounts.idle_minutes(),
+        )
+    return _(NOTICES[key]) if key in NOTICES else None
+
+
+def sso_refusal() -> str | None:
+    """Why the single sign-on address was refused, in the language in use (None: it was not)."""
+    refused = st.session_state.get(SSO_REFUSED)
+    return refused.said() if isinstance(refused, accounts.SignInFailed) else None
 
 
 def _cookie_sign_in() -> accounts.SignedIn | None:
@@ -188,9 +213,9 @@ def _cookie_sign_in() -> accounts.SignedIn | None:
             if checked.live:  # a disabled or removed user's session, still live
                 sessions.end(checked.session_id, engine=engine(), because=sessions.DISABLED)
             elif checked.idle:
-                state[NOTICE] = _idle_notice()
+                state[NOTICE] = IDLE
             elif checked.ended_because in ENDED_NOTICES:
-                state[NOTICE] = ENDED_NOTICES[checked.ended_because]
+                state[NOTICE] = checked.ended_because
         state[CLEAR_COOKIE] = True
         return None
     start(signed_in, session_id=checked.session_id)
@@ -217,15 +242,15 @@ def gate() -> accounts.SignedIn | None:
     session_id = state.get(SESSION_ID)
     checked = sessions.touch(session_id, engine=engine(), now=now) if session_id is not None else None
     if checked.idle if checked is not None else session_id is None and accounts.is_idle(state.get(LAST_SEEN), now):
-        sign_out(_idle_notice())
+        sign_out(IDLE)
         return None
     signed_in = accounts.current(user_id, engine=engine())
     if signed_in is None:
-        sign_out("You were signed out: your account is no longer active. Ask an admin if you think this is a mistake.")
+        sign_out(INACTIVE)
         return None
     if session_id is not None and (checked is None or not checked.live):
         because = checked.ended_because if checked is not None else None
-        sign_out(ENDED_NOTICES.get(because or "", SIGNED_OUT_ELSEWHERE))
+        sign_out(because if because in ENDED_NOTICES else ELSEWHERE)
         return None
     state[LAST_SEEN] = now
     return signed_in
@@ -303,11 +328,12 @@ def browser_cookie() -> None:
     st.html(snippet, unsafe_allow_javascript=True, width="content")
 
 
-def sign_out(notice: str = "You signed out.") -> None:
+def sign_out(why: str = SIGNED_OUT) -> None:
     """End this session in the database (every tab and server of this
     browser is signed out with it, and its cookie is worth nothing) and
     forget everything this Streamlit session held (what was typed into forms
-    too), keeping only the reason for the sign-in page to show, and a note
+    too), keeping only the reason for the sign-in page to show (``why``, a
+    key of ``NOTICES`` or ``IDLE``), and a note
     to remove the browser's cookie. A single sign-on identity is signed out
     too (``st.logout``: its cookie would otherwise sign the next run straight
     back in); that starts a new session, so the notice shows only for a
@@ -316,7 +342,7 @@ def sign_out(notice: str = "You signed out.") -> None:
     if session_id is not None:
         sessions.end(session_id, engine=engine())
     st.session_state.clear()
-    st.session_state[NOTICE] = notice
+    st.session_state[NOTICE] = why
     st.session_state[CLEAR_COOKIE] = True
     if sso_email() is not None:
         st.logout()
@@ -341,8 +367,11 @@ def may(*actions: str) -> bool:
 
 
 def refusal(*actions: str) -> str:
-    roles = " or ".join(roles_needed(*actions))
-    return f"You do not have access to this page (it needs the {roles} role)."
+    """Why a page is refused, in the language in use."""
+    return _(
+        "You do not have access to this page (it needs the {roles} role).",
+        roles=permissions.roles_in_words(roles_needed(*actions)),
+    )
 
 
 def require(*actions: str) -> accounts.SignedIn:
@@ -351,13 +380,18 @@ def require(*actions: str) -> accounts.SignedIn:
     stop the page, so nothing of it is drawn."""
     signed_in = who()
     if signed_in is None:
-        st.warning("Sign in to see this page.", icon=":material/lock:")
+        st.warning(_("Sign in to see this page."), icon=":material/lock:")
         st.stop()
     if not allows(signed_in, *actions):
         st.error(
-            f"{refusal(*actions)} You are signed in as {escape_markdown(signed_in.username)} with the "
-            f"{_roles_text(signed_in.roles)} role{'s' if len(signed_in.roles) != 1 else ''}. An admin can "
-            "change your roles.",
+            ngettext(
+                "{refusal} You are signed in as {username} with the {roles} role. An admin can change your roles.",
+                "{refusal} You are signed in as {username} with the {roles} roles. An admin can change your roles.",
+                len(signed_in.roles),
+                refusal=refusal(*actions),
+                username=escape_markdown(signed_in.username),
+                roles=_roles_text(signed_in.roles),
+            ),
             icon=":material/block:",
         )
         st.stop()
@@ -371,15 +405,24 @@ def actor() -> permissions.Actor:
     signed_in = who()
     if signed_in is None:
         raise permissions.PermissionDenied(
-            "You are not signed in (or were signed out after a time without "
-            "activity): nothing was saved. Sign in again."
+            N_(
+                "You are not signed in (or were signed out after a time without activity): nothing was saved. "
+                "Sign in again."
+            )
         )
     return signed_in.actor
 
 
-def refused(err: Exception) -> None:
-    """Remember a write refused in a callback, for app.py to show above the page."""
-    st.session_state[REFUSED] = f"Nothing was saved: {escape_markdown(str(err))}"  # it names the user
+def refused(err: permissions.PermissionDenied) -> None:
+    """Remember a write refused in a callback, for app.py to show above the page (said then, in the language
+    of that run)."""
+    st.session_state[REFUSED] = err
+
+
+def in_the_persons_language() -> AbstractContextManager[str]:
+    """A block that speaks the language this session's runs speak: for a widget callback, which runs before
+    the run decides its language, so that what the tracker says there (a refused field) is in it."""
+    return i18n.speaking(language.choose(who()))
 
 
 def attempt(write: Callable[[], T], problems_key: str) -> tuple[bool, T | None]:
@@ -390,7 +433,8 @@ def attempt(write: Callable[[], T], problems_key: str) -> tuple[bool, T | None]:
     may not) is shown above the page; any other failure in the tracker's words
     (``failure_page.guarded``)."""
     try:
-        result = write()
+        with in_the_persons_language():  # the tracker's words about what was typed, in the person's language
+            result = write()
     except ValidationFailed as failed:
         st.session_state[problems_key] = failed
         return False, None
@@ -405,13 +449,17 @@ def attempt(write: Callable[[], T], problems_key: str) -> tuple[bool, T | None]:
 
 
 def show_refused() -> None:
-    message = st.session_state.pop(REFUSED, None)
-    if message:
-        st.error(message, icon=":material/block:")
+    refused_write = st.session_state.pop(REFUSED, None)
+    if isinstance(refused_write, permissions.PermissionDenied):
+        st.error(
+            _("Nothing was saved: {why}", why=escape_markdown(refused_write.said())),  # it names the user
+            icon=":material/block:",
+        )
 
 
 def _roles_text(roles) -> str:
-    return ", ".join(role for role in ROLES if role in roles)
+    """The roles held, in the usual order, as words in a sentence: "finance, editor" (in Welsh too)."""
+    return ", ".join(permissions.role_word(role) for role in ROLES if role in roles)
 
 
 def sidebar_account(signed_in: accounts.SignedIn) -> None:
@@ -419,7 +467,13 @@ def sidebar_account(signed_in: accounts.SignedIn) -> None:
     "Sign out" entry of the navigation, and a button on the Account page)."""
     with st.sidebar:
         st.divider()
-        st.caption(f"Signed in as **{escape_markdown(signed_in.username)}** ({_roles_text(signed_in.roles)}).")
+        st.caption(
+            _(
+                "Signed in as **{username}** ({roles}).",
+                username=escape_markdown(signed_in.username),
+                roles=_roles_text(signed_in.roles),
+            )
+        )
 
 
 def sign_out_page() -> None:
@@ -430,4 +484,4 @@ def sign_out_page() -> None:
     sign_out()
     if not by_sso:
         st.switch_page(OVERVIEW)  # at /sign-out, the next sign-in would sign out again
-    st.info("Signing you out…", icon=":material/logout:")
+    st.info(_("Signing you out…"), icon=":material/logout:")

@@ -68,7 +68,7 @@ def commitments(meeting: Meeting, at_meeting: Mapping[str, str]) -> None:
         ("commitments", tuple(sorted(at_meeting.items()))),
         lambda: view.commitments_table(figures, at_meeting),
     )
-    page = pager(len(table), "review_commitments_page", "commitments")
+    page = pager(len(table), "review_commitments_page", _("commitments"))
     show_table(
         view.tinted_statuses(page.rows(table)),
         hide_index=True,
@@ -104,7 +104,7 @@ def commitments(meeting: Meeting, at_meeting: Mapping[str, str]) -> None:
     if not programmes.empty:
         st.markdown(_("**Programmes**"))
         show_table(
-            view.tinted_statuses(pager(len(programmes), "review_programmes_page", "programmes").rows(programmes)),
+            view.tinted_statuses(pager(len(programmes), "review_programmes_page", _("programmes")).rows(programmes)),
             hide_index=True,
             column_config={
                 "programme": st.column_config.TextColumn(_("Programme"), width="large"),

@@ -40,7 +40,7 @@ def submit() -> None:
     try:
         signed_in = accounts.sign_in(username, password, engine=engine(), client=auth.client_address())
     except accounts.SignInFailed as failed:
-        state["sign_in_failed"] = str(failed)
+        state["sign_in_failed"] = failed  # said when the form is drawn, in the language of that run
         return
     state.pop("sign_in_failed", None)
     state.pop(auth.NOTICE, None)
@@ -53,12 +53,12 @@ def show() -> None:
     st.caption(_("The funding tracker: public funding commitments and what was delivered."))
     language.switch()
 
-    notice = state.get(auth.NOTICE)
+    notice = auth.notice()
     if notice:
         st.info(notice, icon=":material/logout:")
 
     if auth.sso_configured():
-        refused = state.get(auth.SSO_REFUSED)
+        refused = auth.sso_refusal()
         if refused:
             st.error(escape_markdown(refused), icon=":material/no_accounts:")  # it quotes what the provider sent
             st.button(
@@ -76,8 +76,9 @@ def show() -> None:
                 st.login()
         st.caption(_("Or, if you were given a username and password for the funding tracker:"))
 
-    if state.get("sign_in_failed"):
-        st.error(state["sign_in_failed"], icon=":material/error:")
+    failed = state.get("sign_in_failed")
+    if isinstance(failed, accounts.SignInFailed):
+        st.error(failed.said(), icon=":material/error:")
 
     with st.form("sign_in_form", border=True, width=420):
         st.text_input(_("Username"), key="sign_in_username", autocomplete="username")

@@ -33,6 +33,7 @@ from tracker import sign_in_sessions as sessions
 from tracker.core import languages
 from tracker.core.limits import LIMITS, check_text, never_stored
 from tracker.core.vocabulary import ROLES
+from tracker.i18n import N_, _, ngettext, speaking
 from tracker.records.permissions import Actor, authorise
 from tracker.records.problems import FieldProblem, ServiceError, ValidationFailed
 from tracker.records.retrying import retrying
@@ -45,15 +46,16 @@ IDLE_MINUTES_ENV = sessions.IDLE_MINUTES_ENV
 DEFAULT_IDLE_MINUTES = sessions.DEFAULT_IDLE_MINUTES
 USERNAME_MAX = LIMITS["username"]
 
-SIGN_IN_FAILED = (
+# What a refused sign-in says: catalogue messages, said in the language in use by ``SignInFailed.said``.
+SIGN_IN_FAILED = N_(
     "That username and password did not work. Check them and try again. Repeated failures make the next "
     "attempt wait; a disabled account cannot sign in, nor one locked after many failures from many places "
     "(an admin can unlock it)."
 )
-SSO_NO_ACCESS = (
+SSO_NO_ACCESS = N_(
     "You signed in as {email}, but that address has no access to the funding tracker. Ask the system owner to add it."
 )
-SSO_NO_EMAIL = (
+SSO_NO_EMAIL = N_(
     "Your organisation's sign-in did not tell the funding tracker your email address, so it cannot tell who you "
     'are. Ask the system owner to have the identity provider send the email claim (the "email" scope).'
 )
@@ -67,7 +69,17 @@ def _now(now: datetime | None) -> datetime:
 
 
 class SignInFailed(ServiceError):
-    """Sign-in refused; ``str(err)`` never says why (see the module docstring)."""
+    """Sign-in refused; ``str(err)`` never says why (see the module docstring).
+    ``str(err)`` is English (the CLI, the logs); ``said()`` is in the language
+    in use when called: the sign-in page keeps the refusal and says it when
+    it is drawn (its callback runs before the run knows its language)."""
+
+    def __init__(self, message: str = SIGN_IN_FAILED, /, **values: object) -> None:
+        self.message, self.values = message, values
+        super().__init__(message.format(**values) if values else message)
+
+    def said(self) -> str:
+        return _(self.message, **self.values)
 
 
 class SignInThrottled(SignInFailed):
@@ -77,13 +89,24 @@ class SignInThrottled(SignInFailed):
 
     def __init__(self, seconds: int) -> None:
         self.seconds = seconds
-        wait = f"{seconds} second{'s' if seconds != 1 else ''}"
-        if seconds >= 120:
-            minutes = math.ceil(seconds / 60)
-            wait = f"{minutes} minutes"
-        super().__init__(
-            f"Too many failed sign-ins from your address: wait {wait}, then try again. "
-            "Signing in from elsewhere is not affected."
+        with speaking("en"):
+            super().__init__(self.said())
+
+    def said(self) -> str:
+        if self.seconds >= 120:
+            return ngettext(
+                "Too many failed sign-ins from your address: wait {n} minute, then try again. "
+                "Signing in from elsewhere is not affected.",
+                "Too many failed sign-ins from your address: wait {n} minutes, then try again. "
+                "Signing in from elsewhere is not affected.",
+                math.ceil(self.seconds / 60),
+            )
+        return ngettext(
+            "Too many failed sign-ins from your address: wait {n} second, then try again. "
+            "Signing in from elsewhere is not affected.",
+            "Too many failed sign-ins from your address: wait {n} seconds, then try again. "
+            "Signing in from elsewhere is not affected.",
+            self.seconds,
         )
 
 
@@ -124,15 +147,18 @@ def password_problems(password: str, username: str = "", field: str = "password"
             FieldProblem(
                 field,
                 None,
-                f"expected at least {MIN_PASSWORD_LENGTH} characters "
-                f"(this has {len(password)}); a short phrase is easy to remember",
+                _(
+                    "expected at least {least} characters (this has {length}); a short phrase is easy to remember",
+                    least=MIN_PASSWORD_LENGTH,
+                    length=len(password),
+                ),
             )
         )
     lowered = password.lower()
     if lowered in common_passwords():
-        problems.append(FieldProblem(field, None, "that is one of the most common passwords: choose another"))
+        problems.append(FieldProblem(field, None, _("that is one of the most common passwords: choose another")))
     if username and username.lower() in lowered:
-        problems.append(FieldProblem(field, None, "expected a password that does not contain the username"))
+        problems.append(FieldProblem(field, None, _("expected a password that does not contain the username")))
     return problems
 
 
@@ -192,9 +218,11 @@ def _roles(roles: Iterable[str]) -> frozenset[str]:
     unknown = chosen - set(ROLES)
     problems = []
     if not chosen:
-        problems.append(FieldProblem("roles", "", f"expected at least one role: {', '.join(ROLES)}"))
+        problems.append(FieldProblem("roles", "", _("expected at least one role: {roles}", roles=", ".join(ROLES))))
     if unknown:
-        problems.append(FieldProblem("roles", ", ".join(sorted(unknown)), f"expected roles from: {', '.join(ROLES)}"))
+        problems.append(
+            FieldProblem("roles", ", ".join(sorted(unknown)), _("expected roles from: {roles}", roles=", ".join(ROLES)))
+        )
     if problems:
         raise ValidationFailed(problems)
     return chosen
@@ -278,13 +306,13 @@ def sign_in_email(email: str, *, engine: Engine, now: datetime | None = None) ->
     with read_session(engine) as session:
         known = session.scalar(select(User.id).where(User.email == address, User.disabled.is_(False)))
     if known is None:
-        raise SignInFailed(SSO_NO_ACCESS.format(email=email.strip()))
+        raise SignInFailed(SSO_NO_ACCESS, email=email.strip())
     with write_session(engine) as session:
         user = session.scalars(
             select(User).options(selectinload(User.roles)).where(User.id == known).with_for_update()
         ).one_or_none()
         if user is None or user.disabled:
-            raise SignInFailed(SSO_NO_ACCESS.format(email=email.strip()))
+            raise SignInFailed(SSO_NO_ACCESS, email=email.strip())
         before = _snapshot(user)
         user.last_sign_in_at = _now(now)
         _audit(session, f"sso:{address}", "update", user, before)
@@ -321,10 +349,10 @@ def change_password(
     with write_session(engine) as session:
         user = _user(session, username, lock=True)
         if user is None or user.disabled or not _verify(user.password_hash, current_password or ""):
-            raise ValidationFailed([FieldProblem("current_password", None, "expected your current password")])
+            raise ValidationFailed([FieldProblem("current_password", None, _("expected your current password"))])
         problems = password_problems(new_password or "", username, field="new_password")
         if _verify(user.password_hash, new_password or ""):
-            problems.append(FieldProblem("new_password", None, "expected a password different from the current one"))
+            problems.append(FieldProblem("new_password", None, _("expected a password different from the current one")))
         if problems:
             raise ValidationFailed(problems)
         before = _snapshot(user)
@@ -340,12 +368,16 @@ def choose_language(username: str, language: str, *, engine: Engine) -> None:
     chosen = languages.known(language)
     if chosen is None:
         raise ValidationFailed(
-            [FieldProblem("language", language, f"expected one of: {', '.join(languages.LANGUAGES)}")]
+            [
+                FieldProblem(
+                    "language", language, _("expected one of: {choices}", choices=", ".join(languages.LANGUAGES))
+                )
+            ]
         )
     with write_session(engine) as session:
         user = _user(session, username, lock=True)
         if user is None or user.disabled:
-            raise ValidationFailed([FieldProblem("username", username, "expected the username of an active user")])
+            raise ValidationFailed([FieldProblem("username", username, _("expected the username of an active user"))])
         if user.language == chosen:
             return
         before = _snapshot(user)
@@ -373,16 +405,18 @@ def add_user(
     name = (username or "").strip()
     problems = []
     if not name or len(name) > USERNAME_MAX or any(c.isspace() for c in name):
-        problems.append(FieldProblem("username", name, f"expected 1 to {USERNAME_MAX} characters without spaces"))
+        problems.append(
+            FieldProblem("username", name, _("expected 1 to {most} characters without spaces", most=USERNAME_MAX))
+        )
     elif unsafe := check_text("username", name):
         problems.append(FieldProblem("username", name, unsafe))
     address = (email or "").strip().lower() or None
     if address is not None and ("@" not in address or len(address) > LIMITS["email"]):
-        problems.append(FieldProblem("email", address, "expected an email address like name@council.gov.uk"))
+        problems.append(FieldProblem("email", address, _("expected an email address like name@council.gov.uk")))
     elif unsafe := check_text("email", address):
         problems.append(FieldProblem("email", address, unsafe))
     if sso_only and address is None:
-        problems.append(FieldProblem("email", "", "expected the email address a single sign-on user signs in with"))
+        problems.append(FieldProblem("email", "", _("expected the email address a single sign-on user signs in with")))
     generated = None
     if password is None and not sso_only:
         generated = password = generate_password()
@@ -402,8 +436,8 @@ def add_user(
             taken_email = 0
         if taken or taken_email:
             raise ValidationFailed(
-                ([FieldProblem("username", name, "a user with that username already exists")] if taken else [])
-                + ([FieldProblem("email", address, "a user with that email already exists")] if taken_email else [])
+                ([FieldProblem("username", name, _("a user with that username already exists"))] if taken else [])
+                + ([FieldProblem("email", address, _("a user with that email already exists"))] if taken_email else [])
             )
         user = User(
             username=name,
@@ -423,7 +457,7 @@ def _change(username: str, *, engine: Engine, actor: Actor, change) -> None:
     with write_session(engine) as session:
         user = _user(session, username, lock=True)
         if user is None:
-            raise ValidationFailed([FieldProblem("username", username, "expected the username of a user")])
+            raise ValidationFailed([FieldProblem("username", username, _("expected the username of a user"))])
         before = _snapshot(user)
         was_admin = "admin" in user.role_names and not user.disabled
         change(user)
@@ -434,8 +468,10 @@ def _change(username: str, *, engine: Engine, actor: Actor, change) -> None:
                     FieldProblem(
                         "username",
                         username,
-                        "expected at least one active admin to remain: add or enable another "
-                        "admin first, or nobody could manage users",
+                        _(
+                            "expected at least one active admin to remain: add or enable another admin first, "
+                            "or nobody could manage users"
+                        ),
                     )
                 ]
             )
@@ -510,7 +546,7 @@ def unlock_user(username: str, *, engine: Engine, actor: Actor) -> bool:
     with write_session(engine) as session:
         user = _user(session, username, lock=True)
         if user is None:
-            raise ValidationFailed([FieldProblem("username", username, "expected the username of a user")])
+            raise ValidationFailed([FieldProblem("username", username, _("expected the username of a user"))])
         had_failures = guard.forget_username(session, guard.username_key(username))
         if user.locked_until is None and not had_failures:
             return False

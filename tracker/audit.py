@@ -35,6 +35,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from types import MappingProxyType
 from typing import Any
 
 import pandas as pd
@@ -46,6 +47,7 @@ from tracker.core.money import format_pounds
 from tracker.core.phrases import changed
 from tracker.core.vocabulary import AUDIT_ACTIONS
 from tracker.files.table import Table
+from tracker.i18n import N_, _
 
 LIMIT = 5000
 
@@ -62,21 +64,101 @@ KEY_FIELDS: dict[str, tuple[str, ...]] = {
     "milestones": ("ref", "title", "due_on", "achieved_on"),
 }
 _BOOKKEEPING = frozenset({"id", "version", "deleted_at", "created_at", "updated_at"})
-# Stored fields whose names are not what people call them (others: ``field_label``'s rule).
-FIELD_LABELS = {
-    "ref": "Ref",
-    "amount_pence": "Amount",
-    "first_year": "First financial year",
-    "years": "Years",
-    "paid_on": "Paid on",
-    "announced_on": "Announced on",
-    "org_identifier": "Identifier",
-    "uplift_bp": "Yearly uplift (basis points)",
-    "source_url": "Source",
-    "evidence_url": "Evidence",
-    "capital_or_revenue": "Capital or revenue",
-    "reannounces_earlier": "Announced before",
-}
+# Each stored field as people call it (marked for the catalogue, said in the language in use by
+# ``field_label``); a field not listed (a newer column) is named from its key.
+FIELD_LABELS: Mapping[str, str] = MappingProxyType(
+    {
+        "achieved_note": N_("Achieved note"),
+        "achieved_on": N_("Achieved on"),
+        "amount_pence": N_("Amount"),
+        "announced_on": N_("Announced on"),
+        "announcement_id": N_("Announcement"),
+        "as_at": N_("As at"),
+        "assessed_on": N_("Assessed on"),
+        "capital_or_revenue": N_("Capital or revenue"),
+        "client": N_("Client"),
+        "client_address": N_("Client address"),
+        "commitment_id": N_("Commitment"),
+        "created": N_("Created"),
+        "disabled": N_("Disabled"),
+        "due_on": N_("Due on"),
+        "email": N_("Email"),
+        "ended_at": N_("Ended at"),
+        "ended_because": N_("Ended because"),
+        "evidence_url": N_("Evidence"),
+        "failed_at": N_("Failed at"),
+        "figures": N_("Figures"),
+        "figures_sha256": N_("Figures sha256"),
+        "file_name": N_("File name"),
+        "financial_year": N_("Financial year"),
+        "finished_at": N_("Finished at"),
+        "first_year": N_("First financial year"),
+        "funder_id": N_("Funder"),
+        "gss_code": N_("Gss code"),
+        "held_on": N_("Held on"),
+        "illustrative": N_("Illustrative"),
+        "import_id": N_("Import"),
+        "kind": N_("Kind"),
+        "language": N_("Language"),
+        "last_seen_at": N_("Last seen at"),
+        "last_sign_in_at": N_("Last sign in at"),
+        "last_used_at": N_("Last used at"),
+        "locked_until": N_("Locked until"),
+        "made_by": N_("Made by"),
+        "meeting_id": N_("Meeting"),
+        "must_change_password": N_("Must change password"),
+        "name": N_("Name"),
+        "normalised_name": N_("Normalised name"),
+        "note": N_("Note"),
+        "notes": N_("Notes"),
+        "org_identifier": N_("Identifier"),
+        "organisation_id": N_("Organisation"),
+        "other_ref": N_("Other ref"),
+        "paid_on": N_("Paid on"),
+        "part_of_id": N_("Part of"),
+        "password_changed_at": N_("Password changed at"),
+        "password_set": N_("Password set"),
+        "period_end": N_("Period end"),
+        "period_start": N_("Period start"),
+        "planned_end": N_("Planned end"),
+        "planned_start": N_("Planned start"),
+        "programme": N_("Programme"),
+        "purpose": N_("Purpose"),
+        "qualifier": N_("Qualifier"),
+        "quote": N_("Quote"),
+        "reannounces_earlier": N_("Announced before"),
+        "reannounces_id": N_("Reannounces"),
+        "reason": N_("Reason"),
+        "reason_text": N_("Reason text"),
+        "recipient_id": N_("Recipient"),
+        "recorded_at": N_("Recorded at"),
+        "ref": N_("Ref"),
+        "relation": N_("Relation"),
+        "reviewer": N_("Reviewer"),
+        "revised_at": N_("Revised at"),
+        "revoked_at": N_("Revoked at"),
+        "role": N_("Role"),
+        "roles": N_("Roles"),
+        "setting": N_("Setting"),
+        "setting_value": N_("Setting value"),
+        "source_url": N_("Source"),
+        "spread": N_("Spread"),
+        "started_at": N_("Started at"),
+        "status": N_("Status"),
+        "taken_at": N_("Taken at"),
+        "taken_by": N_("Taken by"),
+        "ticket_binding": N_("Ticket binding"),
+        "ticket_expires_at": N_("Ticket expires at"),
+        "title": N_("Title"),
+        "undone_at": N_("Undone at"),
+        "undone_by": N_("Undone by"),
+        "updated": N_("Updated"),
+        "uplift_bp": N_("Yearly uplift (basis points)"),
+        "user_id": N_("User"),
+        "username": N_("Username"),
+        "years": N_("Years"),
+    }
+)
 _FALLBACK_FIELDS = 6
 _MAX_VALUE_CHARS = 80
 
@@ -283,7 +365,7 @@ def describe_changes(entity: str, before: Mapping[str, Any] | None, after: Mappi
             for key in differ
             if key not in _BOOKKEEPING
         ]
-        return "; ".join(parts) or "No values changed"
+        return "; ".join(parts) or _("No values changed")
     snapshot = after if after is not None else before
     if not snapshot:
         return ""
@@ -299,15 +381,16 @@ def describe_changes(entity: str, before: Mapping[str, Any] | None, after: Mappi
 
 
 def field_label(key: str) -> str:
-    """A stored field as people call it: ``amount_pence`` is "Amount", ``first_year`` "First financial year"."""
+    """A stored field as people call it, in the language in use: ``amount_pence`` is "Amount",
+    ``first_year`` "First financial year"."""
     if key in FIELD_LABELS:
-        return FIELD_LABELS[key]
+        return _(FIELD_LABELS[key])
     words = key.removesuffix("_pence").removesuffix("_id").replace("_", " ")
     return words[:1].upper() + words[1:]
 
 
 def _deletion(before: Any, after: Any) -> str:
-    return "Restored" if _blank(after) else "Deleted" if _blank(before) else "Deletion time changed"
+    return _("Restored") if _blank(after) else _("Deleted") if _blank(before) else _("Deletion time changed")
 
 
 def _blank(value: Any) -> bool:
@@ -316,9 +399,9 @@ def _blank(value: Any) -> bool:
 
 def _shown(key: str, value: Any) -> str:
     if _blank(value):
-        return "(blank)"
+        return _("(blank)")
     if isinstance(value, bool):
-        return "yes" if value else "no"
+        return _("yes") if value else _("no")
     if isinstance(value, int) and key.endswith("_pence"):
         return format_pounds(value)
     text = json.dumps(value, ensure_ascii=False) if isinstance(value, (dict, list)) else str(value)

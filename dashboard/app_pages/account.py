@@ -37,7 +37,8 @@ def change_password() -> None:
     try:
         if new != again:
             raise ValidationFailed([FieldProblem("new_password_again", None, "expected the same new password twice")])
-        accounts.change_password(signed_in.username, current, new, engine=engine(), keep_session=auth.session_id())
+        with auth.in_the_persons_language():  # what the tracker says of the new password, in their language
+            accounts.change_password(signed_in.username, current, new, engine=engine(), keep_session=auth.session_id())
     except ValidationFailed as failed:
         state["account_problems"] = failed
     else:

@@ -12,7 +12,7 @@ import streamlit as st
 from dashboard import auth, downloads
 from dashboard.components import engine, pager
 from dashboard.tables import show_table
-from tracker import audit
+from tracker import audit, i18n
 from tracker.core.vocabulary import AUDIT_ACTION_LABELS, label
 from tracker.figures.data import data_version
 from tracker.i18n import N_, _, deferred, ngettext
@@ -49,10 +49,11 @@ RECORD_TYPES = MappingProxyType(
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
-def _events(_database, url: str, flt: audit.AuditFilter, version: int):
+def _events(_database, url: str, flt: audit.AuditFilter, version: int, language: str):
     """The events the filters select, read again when anything is saved
     (``version``, the newest audit event: the trail shows a change the moment
-    it is saved); shared, never changed."""
+    it is saved); shared, never changed. Their summaries are in words, kept
+    for each ``language`` apart."""
     return audit.events(_database, flt)
 
 
@@ -128,7 +129,7 @@ flt = audit.AuditFilter(
     until=None if until is not None and until >= today_utc else until,
     text=text.strip(),
 )
-frame = _events(database, url, flt, version)
+frame = _events(database, url, flt, version, i18n.current())
 
 if frame.empty:
     st.info(_("No changes match these filters."), icon=":material/filter_alt_off:")

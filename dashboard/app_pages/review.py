@@ -27,7 +27,8 @@ from tracker.core.clock import today
 from tracker.core.vocabulary import PROGRESS_STATUSES
 from tracker.figures.data import data_version
 from tracker.figures.markdown_text import escape_markdown
-from tracker.i18n import _, deferred
+from tracker.i18n import N_, _, deferred
+from tracker.i18n.dates import long_date
 from tracker.records.problems import ValidationFailed
 from tracker.review import changes as review_changes
 from tracker.review import meetings as review
@@ -44,22 +45,35 @@ as_of = today()
 NO_PROBLEMS = ValidationFailed([])
 # The figures and the packs are for everyone; statuses and meetings are the reviewers' (and admins').
 may_open, may_record = auth.allows(me, "open_meeting"), auth.allows(me, "record_status")
-REVIEWERS_ONLY = "Opening meetings and recording statuses needs the reviewer role."
+REVIEWERS_ONLY = N_("Opening meetings and recording statuses needs the reviewer role.")
 # The colours tracker.review.presentation.badge gives (typed there as plain text: the domain does not know
 # Streamlit), each one that st.badge takes.
 BadgeColour = Literal["green", "orange", "red", "blue", "gray"]
-STATUSES_TAB = "Statuses"
+# The tab the jump link opens, found by its label as shown (dashboard/jump_link.py): one message for both.
+STATUSES_TAB = N_("Statuses")
 
 st.title(_("Review"))
 st.caption(
-    "For the Digital Advisory Group. Opening a meeting freezes the figures for it, so the group discusses one set "
-    "of numbers and the next review can say what changed. The sidebar's filters do not apply here: a meeting's "
-    "figures cover every commitment."
+    _(
+        "For the Digital Advisory Group. Opening a meeting freezes the figures for it, so the group discusses one "
+        "set of numbers and the next review can say what changed. The sidebar's filters do not apply here: a "
+        "meeting's figures cover every commitment."
+    )
 )
 
+# What a callback saved is kept as its facts and said here, in the language of this run (a callback runs before
+# the run knows its language).
 opened = state.pop("review_opened", None)
 if opened:
-    st.success(opened, icon=":material/check_circle:")
+    held_day, as_at_day = opened
+    st.success(
+        _(
+            "Opened the meeting of {held_on}. The figures as at {as_at} are frozen for it.",
+            held_on=long_date(held_day),
+            as_at=long_date(as_at_day),
+        ),
+        icon=":material/check_circle:",
+    )
 
 
 # --- open a meeting ----------------------------------------------------------------------
@@ -88,41 +102,41 @@ def open_new_meeting() -> None:
     if found is None:  # not reached: open_meeting requires the date, and it saved the meeting just now
         return
     state["review_meeting"] = found.held_on.isoformat()
-    state["review_opened"] = (
-        f"Opened the meeting of {found.held_on:%-d %B %Y}. The figures as at {found.as_at:%-d %B %Y} are frozen for it."
-    )
+    state["review_opened"] = (found.held_on, found.as_at)
 
 
 def open_meeting_form() -> None:
     errors = FormErrors(
         state.get("review_new_problems", NO_PROBLEMS),
         {
-            "held_on": Drawn(Name("Meeting date", "the meeting date"), "review_new_held_on"),
-            "as_at": Drawn(Name("Figures as at"), "review_new_as_at"),
-            "title": Drawn(Name("Title"), "review_new_title"),
+            "held_on": Drawn(Name(_("Meeting date"), _("the meeting date")), "review_new_held_on"),
+            "as_at": Drawn(Name(_("Figures as at")), "review_new_as_at"),
+            "title": Drawn(Name(_("Title")), "review_new_title"),
         },
     )
     errors.summary()
     left, right = st.columns(2)
     with left:
         st.date_input(
-            "Meeting date", value=as_of, format="DD/MM/YYYY", min_value=date(2000, 1, 1), key="review_new_held_on"
+            _("Meeting date"), value=as_of, format="DD/MM/YYYY", min_value=date(2000, 1, 1), key="review_new_held_on"
         )
         errors.beside("held_on")
         st.date_input(
-            "Figures as at (optional)",
+            _("Figures as at (optional)"),
             value=None,
             format="DD/MM/YYYY",
             min_value=date(2000, 1, 1),
             key="review_new_as_at",
-            help="Leave blank for the meeting date. Announcements and payments up to this date count.",
+            help=_("Leave blank for the meeting date. Announcements and payments up to this date count."),
         )
         errors.beside("as_at")
     with right:
-        st.text_input("Title (optional)", key="review_new_title", placeholder="e.g. Digital Advisory Group, winter")
+        st.text_input(
+            _("Title (optional)"), key="review_new_title", placeholder=_("e.g. Digital Advisory Group, winter")
+        )
         errors.beside("title")
     st.button(
-        "Open the meeting and freeze its figures",
+        _("Open the meeting and freeze its figures"),
         on_click=open_new_meeting,
         type="primary",
         key="review_open",
@@ -130,7 +144,7 @@ def open_meeting_form() -> None:
     )
 
 
-@st.cache_resource(show_spinner="Reading the meeting's frozen figures…", max_entries=4)
+@st.cache_resource(show_spinner=_("Reading the meeting's frozen figures…"), max_entries=4)
 def _meeting(_db, url: str, held_iso: str, version: int) -> review.Meeting | None:
     """A meeting and its frozen figures, shared and never changed, until the
     data changes (``version``: a status given at it is a change)."""
@@ -145,33 +159,39 @@ def _previous_meeting(_db, url: str, held_iso: str, version: int) -> review.Meet
 choices = view.meeting_choices(review.meetings(db))
 if not choices:
     st.info(
-        "No review meeting yet. Opening a meeting takes a frozen copy of the figures as they stand on its as-at "
-        "date: the totals, each commitment, the milestones and the statuses. Later changes do not move them, so "
-        "the next meeting can show what changed since this one. Statuses given at the meeting are linked to it, "
-        "and its pack can be downloaded for the papers.",
+        _(
+            "No review meeting yet. Opening a meeting takes a frozen copy of the figures as they stand on its as-at "
+            "date: the totals, each commitment, the milestones and the statuses. Later changes do not move them, "
+            "so the next meeting can show what changed since this one. Statuses given at the meeting are linked to "
+            "it, and its pack can be downloaded for the papers."
+        ),
         icon=":material/info:",
     )
     if may_open:
-        st.header("Open the first meeting")
+        st.header(_("Open the first meeting"))
         open_meeting_form()
     else:
-        st.caption(REVIEWERS_ONLY)
+        st.caption(_(REVIEWERS_ONLY))
     st.stop()
 
 pick, new = st.columns([3, 2], vertical_alignment="top")
 with pick:
     held_iso = st.selectbox(
-        "Meeting", list(choices), format_func=lambda iso: choices[iso], key="review_meeting", help="Latest first."
+        _("Meeting"),
+        list(choices),
+        format_func=lambda iso: choices[iso],
+        key="review_meeting",
+        help=_("Latest first."),
     )
 with new:
     if may_open:
-        with st.expander("Open a new meeting", expanded="review_new_problems" in state, key="review_new_section"):
+        with st.expander(_("Open a new meeting"), expanded="review_new_problems" in state, key="review_new_section"):
             open_meeting_form()
 if may_record:  # the status form is in the last tab, far down: a keyboard user reaches it from here
     jump_link(
-        "Give a status at this meeting",
+        _("Give a status at this meeting"),
         tabs_key="review_tab",
-        tab=STATUSES_TAB,
+        tab=_(STATUSES_TAB),  # as the tab below shows it
         field_keys=("review_subject_find", "review_subject"),  # the search box first, when there are many
     )
 
@@ -193,13 +213,15 @@ review_figures.headline(figures)
 
 source = store.source_description()
 st.markdown(
-    "**The pack for this meeting**: the frozen figures, what changed since the last review, milestones "
-    "and statuses, for the papers."
+    _(
+        "**The pack for this meeting**: the frozen figures, what changed since the last review, milestones "
+        "and statuses, for the papers."
+    )
 )
 html_col, xlsx_col, _space = st.columns([1, 1, 2])
 # Built when clicked (from this meeting's frozen figures), not on every run: the HTML carries its own charts.
 html_col.download_button(
-    "Download the pack (HTML)",
+    _("Download the pack (HTML)"),
     deferred(review_pack.html_pack, meeting, previous, source),
     file_name=f"review-pack-{held_iso}.html",
     mime="text/html",
@@ -207,7 +229,7 @@ html_col.download_button(
     key="review_pack_html",
 )
 xlsx_col.download_button(
-    "Download the pack (Excel)",
+    _("Download the pack (Excel)"),
     deferred(review_pack.xlsx_pack, meeting, previous, source),
     file_name=f"review-pack-{held_iso}.xlsx",
     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -219,17 +241,20 @@ history = review.status_history(db)
 at_meeting = {s["subject"]: s["status"] for s in meeting.statuses()}
 # Tracked (a key, a rerun on switching), so a save or a choice in a tab stays in that tab.
 figures_tab, since_tab, milestones_tab, statuses_tab = st.tabs(
-    ["Frozen figures", "Since the last review", "Milestones", STATUSES_TAB], key="review_tab", on_change="rerun"
+    [_("Frozen figures"), _("Since the last review"), _("Milestones"), _(STATUSES_TAB)],
+    key="review_tab",
+    on_change="rerun",
 )
 
 with figures_tab:
     if not figures["commitments"]:
         st.info(
-            "No commitment had been announced by the as-at date, so these figures are empty.", icon=":material/info:"
+            _("No commitment had been announced by the as-at date, so these figures are empty."),
+            icon=":material/info:",
         )
-    st.header("Committed against delivered, by financial year")
+    st.header(_("Committed against delivered, by financial year"))
     review_figures.yearly(figures)
-    st.header("By commitment")
+    st.header(_("By commitment"))
     review_figures.commitments(meeting, at_meeting)
 
 
@@ -237,7 +262,8 @@ def changes_list(found: review_changes.Changes, key: str) -> None:
     st.markdown(review_changes.movement_sentence(found))
     if not found.count:
         st.info(
-            "Nothing else changed: no announcement, commitment, delivery, milestone or status.", icon=":material/info:"
+            _("Nothing else changed: no announcement, commitment, delivery, milestone or status."),
+            icon=":material/info:",
         )
         return
     show_table(
@@ -245,9 +271,9 @@ def changes_list(found: review_changes.Changes, key: str) -> None:
         hide_index=True,
         width="stretch",
         column_config={
-            "what": st.column_config.TextColumn("What changed"),
-            "ref": st.column_config.TextColumn("Ref"),
-            "detail": st.column_config.TextColumn("Detail", width="large"),
+            "what": st.column_config.TextColumn(_("What changed")),
+            "ref": st.column_config.TextColumn(_("Ref")),
+            "detail": st.column_config.TextColumn(_("Detail"), width="large"),
         },
         key=key,
     )
@@ -257,23 +283,24 @@ with since_tab:
     if previous is None:
         st.info(review_changes.movement_sentence(review_changes.changes(None, figures)), icon=":material/info:")
     else:
-        st.caption(escape_markdown(f"From the meeting of {previous.label} to this one."))
+        st.caption(_("From the meeting of {meeting} to this one.", meeting=escape_markdown(previous.label)))
         before = previous.figures
         since = view.kept(meeting, ("changes since", previous.held_on), lambda: review_changes.changes(before, figures))
         changes_list(since, "review_changes")
     if latest:
         st.divider()
         if st.toggle(
-            f"Also show what has changed since this meeting, until today ({as_of:%-d %B %Y})", key="review_since_today"
+            _("Also show what has changed since this meeting, until today ({today})", today=long_date(as_of)),
+            key="review_since_today",
         ):
-            st.caption("Today's figures are live, not frozen: they move as records are saved.")
+            st.caption(_("Today's figures are live, not frozen: they move as records are saved."))
             changes_list(review_changes.changes(figures, build_snapshot(db, as_of)), "review_changes_today")
 
 with milestones_tab:
     st.markdown(
         escape_markdown(view.overdue_sentence(figures))
         if figures["milestones"]
-        else "No milestone had been recorded by the as-at date."
+        else _("No milestone had been recorded by the as-at date.")
     )
     show_table(
         view.milestones_table(figures),
@@ -281,12 +308,12 @@ with milestones_tab:
         width="stretch",
         placeholder="—",
         column_config={
-            "title": st.column_config.TextColumn("Milestone", width="large"),
-            "commitment_ref": "Commitment",
-            "due_on": st.column_config.DateColumn("Due", format="D MMM YYYY"),
-            "achieved_on": st.column_config.DateColumn("Achieved", format="D MMM YYYY"),
-            "state": "State",
-            "lateness": "How late",
+            "title": st.column_config.TextColumn(_("Milestone"), width="large"),
+            "commitment_ref": _("Commitment"),
+            "due_on": st.column_config.DateColumn(_("Due"), format="D MMM YYYY"),
+            "achieved_on": st.column_config.DateColumn(_("Achieved"), format="D MMM YYYY"),
+            "state": _("State"),
+            "lateness": _("How late"),
         },
         key="review_milestones",
     )
@@ -316,35 +343,46 @@ def save_status() -> None:
         return
     clear_data()
     state.update(review_status=None, review_evidence="", review_note="")  # ready for the next status
-    state["review_status_saved"] = (
-        f"Saved: {subject} is {review.status_label(inp.status)}, recorded as given at "
-        f"the meeting of {meeting.held_on:%-d %B %Y}."
-    )
+    state["review_status_saved"] = (subject, inp.status, meeting.held_on)
 
 
 with statuses_tab:
     subjects = review.subjects(current_view().everything)
     st.caption(
-        "A status is the group's judgement of progress, always shown in words with a colour. Each one is added to "
-        f"the subject's history (nothing is overwritten) and recorded as given at the meeting of "
-        f"{meeting.held_on:%-d %B %Y}. It needs an evidence link or a note."
+        _(
+            "A status is the group's judgement of progress, always shown in words with a colour. Each one is added "
+            "to the subject's history (nothing is overwritten) and recorded as given at the meeting of {held_on}. "
+            "It needs an evidence link or a note.",
+            held_on=long_date(meeting.held_on),
+        )
     )
     saved = state.pop("review_status_saved", None)
     if saved:
-        st.success(escape_markdown(saved), icon=":material/check_circle:")
+        saved_subject, saved_status, given_at = saved
+        st.success(
+            _(
+                "Saved: {subject} is {status}, recorded as given at the meeting of {held_on}.",
+                subject=escape_markdown(review.subject_words(saved_subject)),
+                status=review.status_label(saved_status),
+                held_on=long_date(given_at),
+            ),
+            icon=":material/check_circle:",
+        )
     if not subjects:
-        st.info("There is no commitment to give a status to.", icon=":material/info:")
+        st.info(_("There is no commitment to give a status to."), icon=":material/info:")
         st.stop()
-    subject_field = Drawn(Name("Commitment or programme", "a commitment or programme", chosen=True), "review_subject")
+    subject_field = Drawn(
+        Name(_("Commitment or programme"), _("a commitment or programme"), chosen=True), "review_subject"
+    )
     errors = FormErrors(
         state.get("review_status_problems", NO_PROBLEMS),
         {
             "commitment_ref": subject_field,
             "programme": subject_field,
-            "status": Drawn(Name("Status", "a status", chosen=True), "review_status"),
-            "assessed_on": Drawn(Name("Date assessed", "the date assessed"), "review_assessed_on"),
-            "evidence_url": Drawn(Name("Evidence link"), "review_evidence"),
-            "note": Drawn(Name("Note"), "review_note"),
+            "status": Drawn(Name(_("Status"), _("a status"), chosen=True), "review_status"),
+            "assessed_on": Drawn(Name(_("Date assessed"), _("the date assessed")), "review_assessed_on"),
+            "evidence_url": Drawn(Name(_("Evidence link")), "review_evidence"),
+            "note": Drawn(Name(_("Note")), "review_note"),
         },
     )
     if may_record:
@@ -352,23 +390,23 @@ with statuses_tab:
     left, right = st.columns(2)
     with left:
         subject = pick_by_search(
-            "Commitment or programme", subjects, key="review_subject", many="commitments and programmes"
+            _("Commitment or programme"), subjects, key="review_subject", many=_("commitments and programmes")
         )
         if subject is None:  # nothing matches what was typed (said beside the box)
             st.stop()
         errors.beside("commitment_ref")  # a programme's too: one picker offers both
         if may_record:
             st.selectbox(
-                "Status",
+                _("Status"),
                 PROGRESS_STATUSES,
                 index=None,
                 format_func=review.status_label,
                 key="review_status",
-                placeholder="Choose a status",
+                placeholder=_("Choose a status"),
             )
             errors.beside("status")
             st.date_input(
-                "Date assessed",
+                _("Date assessed"),
                 value=as_of,
                 max_value=as_of,
                 min_value=date(2000, 1, 1),
@@ -379,41 +417,43 @@ with statuses_tab:
     if may_record:
         with right:
             st.text_input(
-                "Evidence link",
+                _("Evidence link"),
                 key="review_evidence",
                 placeholder="https://…",
-                help="Where the status can be checked: minutes, a report, a published page.",
+                help=_("Where the status can be checked: minutes, a report, a published page."),
             )
             errors.beside("evidence_url")
-            st.text_area("Note", key="review_note", help="What the status rests on. Give a note, a link, or both.")
+            st.text_area(
+                _("Note"), key="review_note", help=_("What the status rests on. Give a note, a link, or both.")
+            )
             errors.beside("note")
-        st.button("Save the status", on_click=save_status, type="primary", key="review_save_status")
+        st.button(_("Save the status"), on_click=save_status, type="primary", key="review_save_status")
     else:
-        st.caption(REVIEWERS_ONLY)
+        st.caption(_(REVIEWERS_ONLY))
 
-    st.header(escape_markdown(f"History of {subjects.get(subject, subject)}"))
+    st.header(_("History of {subject}", subject=escape_markdown(subjects.get(subject, subject))))
     own = history.loc[history["subject"] == subject].reset_index(drop=True)
     now = view.badge(view.current_status(own))
-    st.markdown("**Current status**")
+    st.markdown(_("**Current status**"))
     st.badge(now.label, icon=now.icon, color=cast(BadgeColour, now.colour))
     if own.empty:
-        st.caption("No status has been given yet.")
+        st.caption(_("No status has been given yet."))
     else:
-        st.caption("Oldest first. Every status given is kept; the latest is the current one.")
+        st.caption(_("Oldest first. Every status given is kept; the latest is the current one."))
         show_table(
             view.tinted_statuses(view.history_table(own)),
             hide_index=True,
             width="stretch",
             placeholder="—",
             column_config={
-                "assessed_on": st.column_config.DateColumn("Assessed", format="D MMM YYYY"),
-                "status": st.column_config.TextColumn("Status", width="medium"),
-                "reviewer": st.column_config.TextColumn("Reviewer"),
-                "evidence_url": st.column_config.LinkColumn("Evidence"),
-                "note": st.column_config.TextColumn("Note", width="medium"),
-                "meeting_held_on": st.column_config.DateColumn("Given at the meeting of", format="D MMM YYYY"),
+                "assessed_on": st.column_config.DateColumn(_("Assessed"), format="D MMM YYYY"),
+                "status": st.column_config.TextColumn(_("Status"), width="medium"),
+                "reviewer": st.column_config.TextColumn(_("Reviewer")),
+                "evidence_url": st.column_config.LinkColumn(_("Evidence")),
+                "note": st.column_config.TextColumn(_("Note"), width="medium"),
+                "meeting_held_on": st.column_config.DateColumn(_("Given at the meeting of"), format="D MMM YYYY"),
                 "recorded_at": st.column_config.DatetimeColumn(
-                    "Recorded (UTC)", format="D MMM YYYY, HH:mm", timezone="UTC"
+                    _("Recorded (UTC)"), format="D MMM YYYY, HH:mm", timezone="UTC"
                 ),
             },
             key="review_history",

@@ -14,7 +14,8 @@ import getpass
 import os
 from dataclasses import dataclass
 
-from tracker.core.vocabulary import ROLES
+from tracker.core.vocabulary import ROLE_LABELS, ROLES
+from tracker.i18n import N_, _
 from tracker.records.problems import ServiceError
 
 # Who may do each action: any one of these roles (admin may do everything;
@@ -54,6 +55,32 @@ PERMISSIONS: dict[str, tuple[str, ...]] = {
     "view_audit": ("admin",),
     "view_deleted": ("admin",),
 }
+# Each action as a refusal says it ("test:viewer may not record status"), marked for the catalogue.
+ACTION_WORDS: dict[str, str] = {
+    "import_commitments": N_("import commitments"),
+    "import_deliveries": N_("import deliveries"),
+    "load_demo": N_("load demo"),
+    "create_announcement": N_("create announcement"),
+    "update_announcement": N_("update announcement"),
+    "delete_announcement": N_("delete announcement"),
+    "create_commitment": N_("create commitment"),
+    "update_commitment": N_("update commitment"),
+    "delete_commitment": N_("delete commitment"),
+    "record_delivery": N_("record delivery"),
+    "update_delivery": N_("update delivery"),
+    "delete_delivery": N_("delete delivery"),
+    "create_milestone": N_("create milestone"),
+    "update_milestone": N_("update milestone"),
+    "delete_milestone": N_("delete milestone"),
+    "restore": N_("restore"),
+    "manage_organisations": N_("manage organisations"),
+    "record_status": N_("record status"),
+    "open_meeting": N_("open meeting"),
+    "manage_users": N_("manage users"),
+    "view": N_("view"),
+    "view_audit": N_("view audit"),
+    "view_deleted": N_("view deleted"),
+}
 
 
 @dataclass(frozen=True)
@@ -66,7 +93,50 @@ class Actor:
 
 
 class PermissionDenied(ServiceError):
-    """The actor may not do this; nothing was changed."""
+    """The actor may not do this; nothing was changed. ``str(err)`` is in
+    English (the CLI, the API, the logs); ``said()`` in the language in use
+    when it is called, so a page that keeps the refusal (a widget callback
+    runs before the run knows its language) says it when it shows it.
+    ``message`` is a catalogue message, its placeholders filled from ``values``."""
+
+    def __init__(self, message: str, /, **values: object) -> None:
+        self.message, self.values = message, values
+        super().__init__(message.format(**values) if values else message)
+
+    def said(self) -> str:
+        return _(self.message, **self.values)
+
+
+class NotPermitted(PermissionDenied):
+    """The actor's roles do not allow the action (a key of ``PERMISSIONS``)."""
+
+    MESSAGE = N_("{actor} may not {action}: it needs the {roles} role")
+
+    def __init__(self, actor: Actor, action: str) -> None:
+        self.actor, self.action = actor, action
+        english = {"actor": actor.name, "action": ACTION_WORDS[action], "roles": " or ".join(PERMISSIONS[action])}
+        super().__init__(self.MESSAGE, **english)
+
+    def said(self) -> str:
+        return _(
+            self.MESSAGE,
+            actor=self.actor.name,
+            action=_(ACTION_WORDS[self.action]),
+            roles=roles_in_words(PERMISSIONS[self.action]),
+        )
+
+
+def role_word(role: str) -> str:
+    """A role as a sentence names it, in the language in use: "finance", "cyllid" (its label in lower case)."""
+    return _(ROLE_LABELS[role]).lower() if role in ROLE_LABELS else role
+
+
+def roles_in_words(roles: tuple[str, ...]) -> str:
+    """Roles any one of which will do, in the language in use: "finance or editor", "cyllid neu golygydd"."""
+    words = [role_word(role) for role in roles]
+    if len(words) < 2:
+        return "".join(words)
+    return _("{first} or {second}", first=", ".join(words[:-1]), second=words[-1])
 
 
 def local_actor() -> Actor:
@@ -86,7 +156,5 @@ def holds(roles: frozenset[str], needed: str | tuple[str, ...]) -> bool:
 
 def authorise(actor: Actor, action: str) -> None:
     """Raise ``PermissionDenied`` unless ``actor`` may do ``action`` (a key of ``PERMISSIONS``)."""
-    needed = PERMISSIONS[action]
-    if not holds(actor.roles, needed):
-        roles = " or ".join(needed)
-        raise PermissionDenied(f"{actor.name} may not {action.replace('_', ' ')}: it needs the {roles} role")
+    if not holds(actor.roles, PERMISSIONS[action]):
+        raise NotPermitted(actor, action)
