@@ -31,8 +31,7 @@ def _welsh(page: str) -> AppTest:
 def test_every_string_on_the_page_comes_from_the_catalogue(page, app_database, monkeypatch):
     marked_catalogue(monkeypatch)
     at = _welsh(page)
-    # The page itself (the sidebar, drawn by every page, is checked with the frame).
-    assert untranslated(at.main, stored_words(app_database)) == []  # type: ignore[arg-type]
+    assert untranslated(at, stored_words(app_database)) == []
 
 
 def test_the_account_page_in_welsh():
@@ -73,7 +72,7 @@ def test_a_user_picked_on_the_users_page_is_described_from_the_catalogue(app_dat
     at.selectbox(key="users_pick").select(TEST_ADMIN).run()
     at.button(key="users_disable").click().run()  # refused: one's own account
     assert not at.exception
-    assert untranslated(at.main, stored_words(app_database)) == []  # type: ignore[arg-type]
+    assert untranslated(at, stored_words(app_database)) == []
     assert any("⟪you cannot disable your own account: ask another admin⟫" in e.value for e in at.error)
 
 
@@ -95,7 +94,7 @@ def test_an_organisation_picked_and_refused_is_said_from_the_catalogue(app_datab
     at.text_input(key="organisations_name").input("").run()
     at.button(key="organisations_save").click().run()
     assert not at.exception
-    assert untranslated(at.main, stored_words(app_database)) == []  # type: ignore[arg-type]
+    assert untranslated(at, stored_words(app_database)) == []
     assert "⟪Enter {what}.⟫" not in [e.value for e in at.error]  # filled, not shown as written
     assert at.error
 
