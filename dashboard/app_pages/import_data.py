@@ -17,7 +17,7 @@ from dashboard.tables import show_table
 from tracker.core.vocabulary import GRANT_PLACING_LABELS, GRANT_PLACINGS, REVISION_REASON_LABELS, REVISION_REASONS
 from tracker.figures.markdown_text import escape_markdown
 from tracker.files.tabular import DataError
-from tracker.i18n import N_, _, ngettext
+from tracker.i18n import N_, _, current, ngettext, speaking
 from tracker.i18n.dates import long_moment
 from tracker.imports import apply, history, reading
 from tracker.imports import plan as planning
@@ -207,8 +207,14 @@ def save(plan: planning.ImportPlan, data: bytes, reason: str | None, reason_text
 
 
 @guarded
-def undo() -> None:
-    """Undo the import picked (the confirm box is ticked: the button is enabled only then)."""
+def undo(language: str) -> None:
+    """Undo the import picked (the confirm box is ticked: the button is enabled only then), saying
+    what happened in ``language``: the run that drew the button's (a callback runs before a run sets it)."""
+    with speaking(language):
+        _undo()
+
+
+def _undo() -> None:
     import_id = state.get("import_undo_pick")
     if import_id is None or not state.get("import_undo_sure"):
         return
@@ -309,6 +315,7 @@ def recent_imports() -> None:
     st.button(
         _("Undo the import"),
         on_click=undo,
+        args=(current(),),
         key="import_undo",
         icon=":material/undo:",
         disabled=not (state.get("import_undo_pick") is not None and state.get("import_undo_sure")),

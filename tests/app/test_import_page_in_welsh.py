@@ -107,6 +107,7 @@ def test_a_good_file_previewed_in_welsh() -> None:
     }
     rows = at.dataframe[0].value
     assert dict(zip(rows["ref"], rows["action"]))["D8"] == "creu"
+    assert dict(zip(rows["ref"], rows["summary"]))["D8"] == "alldaliad o £1,000 ar 20 Maw 2023 yn erbyn W7"
     assert at.button(key="import_confirm").label == "Mewnforio 1 rhes"
 
 
@@ -115,10 +116,54 @@ def test_a_bad_file_refused_in_welsh() -> None:
     assert any("**3 phroblem: ni ellir mewnforio dim.**" in error.value for error in at.error), at.error
     problems = _problems(at)
     assert list(problems["line"]) == ["9", "10", "11"]
+    said = dict(zip(problems["line"], problems["expected"]))
+    assert said["10"] == "disgwyliwyd cyfeirnod ymrwymiad yn y gronfa ddata"
     assert at.button(key="import_confirm").disabled
+
+
+def test_an_unreadable_file_refused_in_welsh() -> None:
+    at = _upload(_import_page(), b"\x00\x01\x02binary\x00junk", kind="commitments")
+    problems = _problems(at)
+    assert list(problems["line"]) == ["ffeil"]
+    assert list(problems["expected"]) == [
+        "nid yw'n ffeil testun CSV (mae'n cynnwys data deuaidd): disgwyliwyd CSV neu XLSX"
+    ]
+
+
+def test_a_file_imported_then_undone_in_welsh() -> None:
+    at = _upload(_import_page(), GOOD)
+    at.button(key="import_confirm").click().run()
+    assert not at.exception
+    said = " ".join(success.value for success in at.success)
+    assert f"Mewnforiwyd {FILE}: crëwyd 1 cyflawniad, diweddarwyd 0 cyflawniad, 7 cyflawniad heb newid" in said, said
+    pick = at.selectbox(key="import_undo_pick")
+    with speaking("cy"):  # the choice is sent as its label, which the test's thread makes too
+        pick.set_value(pick.options and int(str(pick.options[0]).split(":")[0])).run()
+        at.checkbox(key="import_undo_sure").check().run()
+        at.button(key="import_undo").click().run()
+    assert not at.exception
+    said = " ".join(success.value for success in at.success)
+    assert "Dadwnaed mewnforiad" in said and f"(cofnodion cyflawni, {FILE}): dilëwyd 1 cyflawniad." in said, said
 
 
 def test_the_english_page_is_unchanged() -> None:
     at = _import_page("en")
     assert at.title[0].value == "Import"
     assert at.file_uploader(key="import_file").label == "Commitments file"
+
+
+def test_a_preview_is_checked_again_in_a_change_of_language(app_database) -> None:
+    """The page keeps its preview between runs; a preview said in English is not shown in Welsh."""
+    from db.session import ensure_schema
+    from tracker.imports.plan import plan_import
+
+    engine = ensure_schema(app_database)
+    try:
+        english = plan_import("deliveries", BAD, FILE, engine=engine)
+        assert plan_import("deliveries", BAD, FILE, engine=engine, previous=english) is english
+        with speaking("cy"):
+            welsh = plan_import("deliveries", BAD, FILE, engine=engine, previous=english)
+    finally:
+        engine.dispose()
+    assert welsh is not english
+    assert [p.expected for p in welsh.problems if p.line == 10] == ["disgwyliwyd cyfeirnod ymrwymiad yn y gronfa ddata"]
