@@ -151,7 +151,7 @@ def problems_table(problems) -> None:
     """Problems or notes as a table: line, column, value, what was expected (in the language in use)."""
     frame = planning.problems_frame(problems)
     frame["line"] = [_("file") if line == "file" else line for line in frame["line"]]
-    frame["expected"] = [_(expected) for expected in frame["expected"]]  # a catalogued constant, said here
+    frame["expected"] = [_(expected) if expected else "" for expected in frame["expected"]]  # a constant, said here
     show_table(
         frame,
         hide_index=True,

@@ -57,7 +57,7 @@ class Problem:
 
     def __str__(self) -> str:
         """``line 4: amount '£1.2.3m': expected ...``, in the language in use (the CLI's: English)."""
-        expected = _(self.expected)  # a catalogued constant is said here; a built message already is
+        expected = _(self.expected) if self.expected else ""  # a catalogued constant said here; a built one is
         if self.line is None:
             if self.column is None:
                 return _("file: {expected}", expected=expected)

@@ -250,7 +250,12 @@ def _disbursements(
             column = DELIVERY_TITLES.get(problem.column or "", problem.column)
             expected = problem.expected.replace(_DATES_SAID, _DATES_EXPECTED)
             problems.append(
-                Problem(problem.line, column, problem.value, _(ABOUT_GRANT, ref=shown(grant), text=_(expected)))
+                Problem(
+                    problem.line,
+                    column,
+                    problem.value,
+                    _(ABOUT_GRANT, ref=shown(grant), text=_(expected) if expected else ""),
+                )
             )
         if delivery is not None:
             records.append(delivery)
@@ -330,7 +335,7 @@ def _named(problem: Problem, grant: str, titles: dict[str, str] = TITLES) -> Pro
     if problem.column in _DATE_COLUMNS:
         expected = expected.replace(_DATES_SAID, _DATES_EXPECTED)
     return Problem(
-        problem.line, column, problem.value, _(ABOUT_GRANT, ref=shown(grant), text=_(expected))
+        problem.line, column, problem.value, _(ABOUT_GRANT, ref=shown(grant), text=_(expected) if expected else "")
     )  # (a NUL, said safely)
 
 

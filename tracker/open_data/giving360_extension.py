@@ -238,7 +238,9 @@ def deliveries(
         record = delivery_rows.parse_delivery_row(Row(row.line, cells), found)
         for problem in found:
             said = {"paid_on": "date", "ref": "id"}.get(problem.column or "", problem.column)
-            text = _("{field} {expected}", field=said, expected=_(problem.expected))  # the item's field as written
+            text = _(
+                "{field} {expected}", field=said, expected=_(problem.expected) if problem.expected else ""
+            )  # the item's field as written
             problems.append(Problem(row.line, DELIVERIES, item, _(ABOUT_GRANT, ref=grant, text=text)))
         if record is not None:
             records.append(record)

@@ -128,7 +128,11 @@ class _Said:
         self.notes: list[Problem] = []
 
     def fail(self, element: str, value: str | None, expected: str) -> None:
-        self.problems.append(Problem(self.line, element, value, _(ABOUT_ACTIVITY, ref=self.activity, text=_(expected))))
+        self.problems.append(
+            Problem(
+                self.line, element, value, _(ABOUT_ACTIVITY, ref=self.activity, text=_(expected) if expected else "")
+            )
+        )
 
     def note(self, element: str, value: str | None, text: str) -> None:
         self.notes.append(Problem(self.line, element, value, _(ABOUT_ACTIVITY, ref=self.activity, text=text)))
