@@ -14,7 +14,7 @@ from tracker.files.tabular import Problem, Row, read_table_bytes
 from tracker.i18n import speaking
 from tracker.imports import reading
 from tracker.imports.apply import ImportOutcome
-from tracker.imports.describe import delivery_summary
+from tracker.imports.describe import commitment_summary, delivery_summary
 from tracker.imports.undo import UndoOutcome
 from tracker.records.commitment_rows import parse_commitments
 from tracker.records.delivery_rows import DeliveryRecord
@@ -145,3 +145,19 @@ def test_a_delivery_row_in_words_in_welsh():
     assert delivery_summary(rec) == "disbursement of £250,000 on 31 Mar 2021 against W1"
     with speaking("cy"):
         assert delivery_summary(rec) == "alldaliad o £250,000 ar 31 Maw 2021 yn erbyn W1"
+
+
+def test_a_commitment_row_in_words_in_welsh():
+    header = ["ref", "announced_on", "funder", "recipient", "purpose", "kind", "amount", "qualifier", "first_year"]
+    cells = {"recipient": "Cardiff Council", "purpose": "Roads", "amount": "£1m", "qualifier": "over"}
+    row = {**BASE, **cells, "ref": "A", "first_year": "2020-21", "areas": "W06000015", "planned_start": "2020-05-01"}
+    [rec], problems = parse_commitments([*header, "areas", "planned_start"], [Row(2, row)])
+    assert not problems
+    assert commitment_summary(rec) == (
+        "over £1,000,000 in 2020-21, planned 2020-05-01 to end not stated to Cardiff Council: Roads (for Cardiff)"
+    )
+    with speaking("cy"):
+        assert commitment_summary(rec) == (
+            "dros £1,000,000 yn 2020-21, wedi'i gynllunio o 2020-05-01 i diwedd heb ei nodi i Cardiff Council: "
+            "Roads (ar gyfer Caerdydd)"
+        )

@@ -235,12 +235,9 @@ def commitment_summary(rec: CommitmentRecord, named: Named | None = None) -> str
         last_year=rec.last_year.label if rec.last_year else None,
     )
     if rec.planned_start or rec.planned_end:
-        money = _(
-            "{money}, planned {start} to {end}",
-            money=money,
-            start=_said(rec.planned_start, N_("start not stated")),
-            end=_said(rec.planned_end, N_("end not stated")),
-        )
+        start = _said(rec.planned_start, N_("start not stated"))
+        end = _said(rec.planned_end, N_("end not stated"))
+        money = _("{money}, planned {start} to {end}", money=money, start=start, end=end)
     if _said_by(rec, named):
         money = _("{money} from {funder}", money=money, funder=_which(rec.funder, rec.funder_id, named.funder))
     if rec.recipient:
