@@ -9,6 +9,9 @@ catalogue never saw.
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -47,10 +50,10 @@ def _choose(at: AppTest, kind: str, lang: str = "cy") -> AppTest:
     return at
 
 
-def _upload(at: AppTest, data: bytes, kind: str = "deliveries") -> AppTest:
+def _upload(at: AppTest, data: bytes, kind: str = "deliveries", name: str = FILE) -> AppTest:
     _choose(at, kind)
     with speaking("cy"):
-        at.file_uploader(key="import_file").set_value((FILE, data, "text/csv")).run()
+        at.file_uploader(key="import_file").set_value((name, data, "text/csv")).run()
     assert not at.exception, [e.value for e in at.exception]
     return at
 
@@ -167,3 +170,35 @@ def test_a_preview_is_checked_again_in_a_change_of_language(app_database) -> Non
         engine.dispose()
     assert welsh is not english
     assert [p.expected for p in welsh.problems if p.line == 10] == ["disgwyliwyd cyfeirnod ymrwymiad yn y gronfa ddata"]
+
+
+GRANT = {
+    "id": "360G-page-1",
+    "title": "Digital skills",
+    "currency": "GBP",
+    "amountAwarded": 25000,
+    "awardDate": "2021-06-01T00:00:00+01:00",
+    "recipientOrganization": [{"id": "GB-CHC-1234567", "name": "Skills Charity"}],
+    "fundingOrganization": [{"id": "GB-CHC-7654321", "name": "A Trust"}],
+}
+PACKAGE = json.dumps({"grants": [GRANT, GRANT]}).encode()
+WORLD_VISION = Path(__file__).resolve().parents[1] / "fixtures" / "iati" / "worldvisionuk-2-activities.xml"
+
+
+@pytest.mark.parametrize(
+    ("kind", "data", "name"),
+    [("360giving", PACKAGE, "grants.json"), ("iati", WORLD_VISION.read_bytes(), WORLD_VISION.name)],
+    ids=["360Giving grants with a note", "IATI activities"],
+)
+def test_every_string_of_a_grants_or_activities_preview_comes_from_the_catalogue(
+    kind, data, name, app_database, monkeypatch
+) -> None:
+    marked_catalogue(monkeypatch)
+    at = _upload(_import_page(), data, kind=kind, name=name)
+    assert untranslated(at, [*stored_words(app_database), *NOT_OURS, name]) == []
+
+
+def test_a_note_about_a_grant_in_welsh() -> None:
+    at = _upload(_import_page(), PACKAGE, kind="360giving", name="grants.json")
+    said = " ".join(warning.value for warning in at.warning)
+    assert "mae grant 360G-page-1 yn ailadrodd llinell 1 yn union: wedi'i fewnforio unwaith" in said, said
