@@ -17,7 +17,8 @@ from dashboard.tables import show_table
 from tracker.core.vocabulary import GRANT_PLACING_LABELS, GRANT_PLACINGS, REVISION_REASON_LABELS, REVISION_REASONS
 from tracker.figures.markdown_text import escape_markdown
 from tracker.files.tabular import DataError
-from tracker.i18n import _
+from tracker.i18n import N_, _, current, ngettext, speaking
+from tracker.i18n.dates import long_moment
 from tracker.imports import apply, history, reading
 from tracker.imports import plan as planning
 from tracker.imports.undo import UndoRefused, undo_import
@@ -28,20 +29,48 @@ me = auth.require("import_commitments", "import_deliveries")
 state = st.session_state
 
 KIND_LABELS = {
-    "commitments": "Commitments",
-    "deliveries": "Deliveries",
-    "360giving": "360Giving grants",
-    "iati": "IATI activities",
+    "commitments": N_("Commitments"),
+    "deliveries": N_("Deliveries"),
+    "360giving": N_("360Giving grants"),
+    "iati": N_("IATI activities"),
 }
-FORMATS = {
-    name: ", ".join(t.upper() for t in found.file_types[:-1])
-    + (" or " if len(found.file_types) > 1 else "")
-    + found.file_types[-1].upper()
-    for name, found in reading.KINDS.items()
+# "Choose a CSV or XLSX file of commitments": what each kind's file holds, said in a sentence.
+KIND_FILES = {
+    "commitments": N_(
+        "Choose a {formats} file of commitments (up to {most} MB) to see a preview. Nothing is saved until you confirm."
+    ),
+    "deliveries": N_(
+        "Choose a {formats} file of deliveries (up to {most} MB) to see a preview. Nothing is saved until you confirm."
+    ),
+    "360giving": N_(
+        "Choose a {formats} file of 360Giving grants (up to {most} MB) to see a preview. "
+        "Nothing is saved until you confirm."
+    ),
+    "iati": N_(
+        "Choose a {formats} file of IATI activities (up to {most} MB) to see a preview. "
+        "Nothing is saved until you confirm."
+    ),
 }
+KIND_UPLOADS = {
+    "commitments": N_("Commitments file"),
+    "deliveries": N_("Deliveries file"),
+    "360giving": N_("360Giving grants file"),
+    "iati": N_("IATI activities file"),
+}
+ACTION_LABELS = {"create": N_("create"), "update": N_("update"), "unchanged": N_("unchanged")}
+
+
+def formats(kind: str) -> str:
+    """The files a kind may be, as a sentence says them: "CSV or XLSX", "CSV, XLSX or JSON", "XML"."""
+    types = [t.upper() for t in reading.KINDS[kind].file_types]
+    if len(types) == 1:
+        return types[0]
+    return _("{some} or {last}", some=", ".join(types[:-1]), last=types[-1])
+
+
 MAX_UPLOAD_MB = st.get_option("server.maxUploadSize")  # .streamlit/config.toml
 FILE_HELP = {
-    "commitments": (
+    "commitments": N_(
         "One row per line of money, recorded as the announcement says it, with a header row. "
         "**Required columns:** `ref`, `funder`, `purpose`, `kind` (one-off, recurring, profiled or multi-year), "
         "`amount` (0 is allowed). "
@@ -57,7 +86,7 @@ FILE_HELP = {
         "Common spellings of the headings work too (*Announcement date*, *Amount (£)*, *Financial year*, "
         "*No. of years*, *Recipient organisation*, *Reference*…). Rows are matched to stored commitments by `ref`."
     ),
-    "deliveries": (
+    "deliveries": N_(
         "One row per delivery, with a header row. **Required columns:** `ref`, `commitment_ref` (the "
         "commitment it delivers), `amount` (negative for a correction), `kind` (disbursement, expenditure or "
         "refund; payment and spend are read as the first two); `paid_on` (blank when the date is not known). "
@@ -65,7 +94,7 @@ FILE_HELP = {
         "Common spellings of the headings work too (*Payment date*, *Amount paid*, *Reference*…). Rows are "
         "matched to stored deliveries by `ref`."
     ),
-    "360giving": (
+    "360giving": N_(
         "Grants in the [360Giving standard](https://standard.threesixtygiving.org/): the flattened form (CSV or "
         'XLSX with the standard\'s column titles, one grant a row) or a JSON data package (`{"grants": [...]}`). '
         "**Read:** `Identifier` (the commitment's ref), `Title`, `Description`, `Currency` (GBP), `Amount "
@@ -80,7 +109,7 @@ FILE_HELP = {
         "`24/07/2014` or `2014-07-24T00:00:00+00:00` (the date as written). Re-importing the same file changes "
         "nothing."
     ),
-    "iati": (
+    "iati": N_(
         "Activities in the [IATI standard](https://iatistandard.org/) (activity XML, versions 1.0x and 2.0x). "
         "Each activity is one announcement (its `iati-identifier` the ref, its `title` the purpose, its "
         "`description` quoted, its `reporting-org` the funder, the `participating-org` with the implementing "
@@ -95,22 +124,22 @@ FILE_HELP = {
 }
 # The later contract's columns, shown beside the rows when the file has them (tracker.imports.describe).
 DETAIL_LABELS = {
-    "funder_id": "Funder id",
-    "recipient_id": "Recipient id",
-    "currency": "Currency",
-    "spread": "Spread",
-    "planned_start": "Planned start",
-    "planned_end": "Planned end",
-    "areas": "Areas",
-    "part_of": "Part of",
-    "reannounces": "Re-announces",
+    "funder_id": N_("Funder id"),
+    "recipient_id": N_("Recipient id"),
+    "currency": N_("Currency"),
+    "spread": N_("Spread"),
+    "planned_start": N_("Planned start"),
+    "planned_end": N_("Planned end"),
+    "areas": N_("Areas"),
+    "part_of": N_("Part of"),
+    "reannounces": N_("Re-announces"),
 }
 DETAIL_HELP = {
-    "funder_id": "The row's identifier; blank in the file, the identifier of the organisation its name matched.",
-    "recipient_id": "The row's identifier; blank in the file, the identifier of the organisation its name matched.",
-    "reannounces": "The ref of the commitment it restates, or announced before (the original not recorded).",
+    "funder_id": N_("The row's identifier; blank in the file, the identifier of the organisation its name matched."),
+    "recipient_id": N_("The row's identifier; blank in the file, the identifier of the organisation its name matched."),
+    "reannounces": N_("The ref of the commitment it restates, or announced before (the original not recorded)."),
 }
-READING_RULES = (
+READING_RULES = N_(
     "Amounts: `1000000`, `£1,000,000.50`, `£1.5m`, `£500k` (at most two decimal places). "
     "Dates: `2019-10-31` or day-first `31/10/2019` (10/09/2019 is 10 September; write the year in full). "
     "Financial years: `2020-21`, `2020/21`, `FY2020-21`. A byte-order mark, Excel's Windows-1252 £ signs and "
@@ -118,29 +147,40 @@ READING_RULES = (
 )
 
 
-def show_problems(problems, heading: str) -> None:
-    st.error(heading, icon=":material/error:")
+def problems_table(problems) -> None:
+    """Problems or notes as a table: line, column, value, what was expected (in the language in use)."""
+    frame = planning.problems_frame(problems)
+    frame["line"] = [_("file") if line == "file" else line for line in frame["line"]]
+    frame["expected"] = [_(expected) if expected else "" for expected in frame["expected"]]  # a constant, said here
     show_table(
-        planning.problems_frame(problems),
+        frame,
         hide_index=True,
         width="stretch",
         column_config={
             "line": st.column_config.TextColumn(
-                "Line", help="The file's own line (header = line 1); for XLSX the sheet row."
+                _("Line"), help=_("The file's own line (header = line 1); for XLSX the sheet row.")
             ),
-            "column": "Column",
-            "value": "Value",
-            "expected": st.column_config.TextColumn("Expected", width="large"),
+            "column": _("Column"),
+            "value": _("Value"),
+            "expected": st.column_config.TextColumn(_("Expected"), width="large"),
         },
     )
 
 
+def show_problems(problems, heading: str) -> None:
+    st.error(heading, icon=":material/error:")
+    problems_table(problems)
+
+
 def save(plan: planning.ImportPlan, data: bytes, reason: str | None, reason_text: str) -> bool:
     """Apply the previewed plan with a progress bar; say what happened. True if saved."""
-    bar = st.progress(0.0, text="Saving…")
+    bar = st.progress(0.0, text=_("Saving…"))
 
     def progress(done: int, total: int) -> None:
-        bar.progress(done / total if total else 1.0, text=f"Saving: {done:,} of {total:,} rows")
+        bar.progress(
+            done / total if total else 1.0,
+            text=_("Saving: {done} of {total} rows", done=format(done, ","), total=format(total, ",")),
+        )
 
     try:
         outcome = apply.apply_plan(
@@ -148,16 +188,18 @@ def save(plan: planning.ImportPlan, data: bytes, reason: str | None, reason_text
         )
     except DataError as err:
         bar.empty()
-        show_problems(err.problems, "**Nothing was imported.**")
+        show_problems(err.problems, _("**Nothing was imported.**"))
     except PermissionDenied as err:
         bar.empty()
-        st.error(f"Nothing was imported: {escape_markdown(str(err))}", icon=":material/block:")
+        st.error(_("Nothing was imported: {why}", why=escape_markdown(str(err))), icon=":material/block:")
     else:
         bar.empty()
         st.cache_data.clear()  # the other pages show the new figures at once
-        number = f" (import {outcome.import_id}: it can be undone below)" if outcome.import_id else ""
+        said = {"file": escape_markdown(plan.filename), "outcome": escape_markdown(str(outcome))}
         st.success(
-            f"Imported {escape_markdown(plan.filename)}: {escape_markdown(str(outcome))}{number}.",
+            _("Imported {file}: {outcome} (import {number}: it can be undone below).", number=outcome.import_id, **said)
+            if outcome.import_id
+            else _("Imported {file}: {outcome}.", **said),
             icon=":material/check_circle:",
         )
         return True
@@ -165,15 +207,24 @@ def save(plan: planning.ImportPlan, data: bytes, reason: str | None, reason_text
 
 
 @guarded
-def undo() -> None:
-    """Undo the import picked (the confirm box is ticked: the button is enabled only then)."""
+def undo(language: str) -> None:
+    """Undo the import picked (the confirm box is ticked: the button is enabled only then), saying
+    what happened in ``language``: the run that drew the button's (a callback runs before a run sets it)."""
+    with speaking(language):
+        _undo()
+
+
+def _undo() -> None:
     import_id = state.get("import_undo_pick")
     if import_id is None or not state.get("import_undo_sure"):
         return
     try:
         outcome = undo_import(import_id, engine=engine(), actor=auth.actor())
     except UndoRefused as err:
-        state["import_undo_error"] = [f"Import {import_id} cannot be undone; nothing was changed:", *err.reasons]
+        state["import_undo_error"] = [
+            _("Import {number} cannot be undone; nothing was changed:", number=import_id),
+            *err.reasons,
+        ]
         return
     except ServiceError as err:
         state["import_undo_error"] = [str(err)]
@@ -186,7 +237,7 @@ def undo() -> None:
 
 def recent_imports() -> None:
     """The recent imports, and an Undo for each that the signed-in user may undo."""
-    st.header("Recent imports")
+    st.header(_("Recent imports"))
     done = state.pop("import_undo_done", None)
     if done:
         st.success(escape_markdown(done), icon=":material/undo:")
@@ -198,7 +249,7 @@ def recent_imports() -> None:
         )
     found = history.recent(engine())  # not cached: an import or undo shows at once
     if not found:
-        st.caption("No file has been imported yet.")
+        st.caption(_("No file has been imported yet."))
         return
     show_table(
         [
@@ -206,25 +257,27 @@ def recent_imports() -> None:
                 "import": one.id,
                 "started_at": one.started_at,
                 "actor": one.actor,
-                "kind": KIND_LABELS.get(one.kind, one.kind),
+                "kind": _(KIND_LABELS[one.kind]) if one.kind in KIND_LABELS else one.kind,
                 "file_name": one.file_name,
                 "created": one.created,
                 "updated": one.updated,
-                "undone": f"{one.undone_at:%d %b %Y, %H:%M} by {one.undone_by}" if one.undone_at else "",
+                "undone": _("{moment} by {who}", moment=long_moment(one.undone_at), who=one.undone_by)
+                if one.undone_at
+                else "",
             }
             for one in found
         ],
         hide_index=True,
         width="stretch",
         column_config={
-            "import": st.column_config.NumberColumn("Import", format="%d"),
-            "started_at": st.column_config.DatetimeColumn("Started (UTC)", format="D MMM YYYY, HH:mm"),
-            "actor": "Who",
-            "kind": "Kind",
-            "file_name": "File",
-            "created": st.column_config.NumberColumn("Created", format="%d"),
-            "updated": st.column_config.NumberColumn("Updated", format="%d"),
-            "undone": "Undone (UTC)",
+            "import": st.column_config.NumberColumn(_("Import"), format="%d"),
+            "started_at": st.column_config.DatetimeColumn(_("Started (UTC)"), format="D MMM YYYY, HH:mm"),
+            "actor": _("Who"),
+            "kind": _("Kind"),
+            "file_name": _("File"),
+            "created": st.column_config.NumberColumn(_("Created"), format="%d"),
+            "updated": st.column_config.NumberColumn(_("Updated"), format="%d"),
+            "undone": _("Undone (UTC)"),
         },
     )
     undoable = {one.id: one for one in found if one.undone_at is None and auth.allows(me, one.permission)}
@@ -233,28 +286,36 @@ def recent_imports() -> None:
     if state.get("import_undo_pick") not in (None, *undoable):  # undone meanwhile, or no longer listed
         state["import_undo_pick"] = None
     st.selectbox(
-        "Import to undo",
+        _("Import to undo"),
         list(undoable),
         index=None,
-        format_func=lambda number: (
-            f"{number}: {KIND_LABELS.get(undoable[number].kind, undoable[number].kind)}, "
-            f"{undoable[number].file_name} ({undoable[number].created:,} created, "
-            f"{undoable[number].updated:,} updated)"
+        format_func=lambda number: _(
+            "{number}: {kind}, {file} ({created} created, {updated} updated)",
+            number=number,
+            kind=_(KIND_LABELS[undoable[number].kind])
+            if undoable[number].kind in KIND_LABELS
+            else undoable[number].kind,
+            file=undoable[number].file_name,
+            created=format(undoable[number].created, ","),
+            updated=format(undoable[number].updated, ","),
         ),
         key="import_undo_pick",
         on_change=lambda: state.update(import_undo_sure=False),  # each import is confirmed afresh
-        placeholder="Choose an import",
-        help="Undoing deletes what the import created (an admin can restore each record) and puts back what it "
-        "changed, in one step, audited. It is refused, changing nothing, if anyone changed those records since.",
+        placeholder=_("Choose an import"),
+        help=_(
+            "Undoing deletes what the import created (an admin can restore each record) and puts back what it "
+            "changed, in one step, audited. It is refused, changing nothing, if anyone changed those records since."
+        ),
     )
     st.checkbox(
-        "Yes, undo it: delete what it created and put back what it changed",
+        _("Yes, undo it: delete what it created and put back what it changed"),
         key="import_undo_sure",
         disabled=state.get("import_undo_pick") is None,
     )
     st.button(
-        "Undo the import",
+        _("Undo the import"),
         on_click=undo,
+        args=(current(),),
         key="import_undo",
         icon=":material/undo:",
         disabled=not (state.get("import_undo_pick") is not None and state.get("import_undo_sure")),
@@ -263,9 +324,11 @@ def recent_imports() -> None:
 
 st.title(_("Import"))
 st.caption(
-    "Add or update commitments and deliveries from a CSV or Excel (XLSX) file, grants published in the "
-    "360Giving standard or aid activities in IATI XML. You see what will change before anything is saved, "
-    "and a file with any problem imports nothing."
+    _(
+        "Add or update commitments and deliveries from a CSV or Excel (XLSX) file, grants published in the "
+        "360Giving standard or aid activities in IATI XML. You see what will change before anything is saved, "
+        "and a file with any problem imports nothing."
+    )
 )
 
 # Finance staff import deliveries only; editors (and admins) both kinds.
@@ -273,40 +336,45 @@ offered = [name for name, found in reading.KINDS.items() if auth.allows(me, foun
 if st.session_state.get("import_kind") not in (None, *offered):  # a kind this user may no longer import
     st.session_state["import_kind"] = offered[0]
 kind = st.segmented_control(
-    "The file holds",
+    _("The file holds"),
     options=offered,
-    format_func=lambda name: KIND_LABELS[name],
+    format_func=lambda name: _(KIND_LABELS[name]),
     default=offered[0],
     required=True,
     key="import_kind",
 )
-with st.expander("What the file should look like", icon=":material/help:"):
-    st.markdown(FILE_HELP[kind])
-    st.markdown(READING_RULES)
+with st.expander(_("What the file should look like"), icon=":material/help:"):
+    st.markdown(_(FILE_HELP[kind]))
+    st.markdown(_(READING_RULES))
 
 uploaded = st.file_uploader(
-    f"{KIND_LABELS[kind]} file",
+    _(KIND_UPLOADS[kind]),
     type=list(reading.KINDS[kind].file_types),
     key="import_file",
-    help=f"{FORMATS[kind]}, up to {MAX_UPLOAD_MB} MB. For a bigger file, split it or use "
-    f"`funding-tracker import {kind} FILE`.",
+    help=_(
+        "{formats}, up to {most} MB. For a bigger file, split it or use `{command}`.",
+        formats=formats(kind),
+        most=MAX_UPLOAD_MB,
+        command=" ".join(("funding-tracker import", kind, "FILE")),
+    ),
 )
 options = reading.Options()
 if kind == "360giving":
     placing = st.radio(
-        "Place each grant's money",
+        _("Place each grant's money"),
         GRANT_PLACINGS,
-        format_func=GRANT_PLACING_LABELS.__getitem__,
+        format_func=lambda placing: _(GRANT_PLACING_LABELS[placing]),
         key="import_grants_placing",
         horizontal=True,
-        help="A spread over the planned dates is an estimate: the grant states no yearly split. A grant with no "
-        "planned dates stays in the year of its award.",
+        help=_(
+            "A spread over the planned dates is an estimate: the grant states no yearly split. A grant with no "
+            "planned dates stays in the year of its award."
+        ),
     )
     options = reading.Options(grants=placing or GRANT_PLACINGS[0])
 if uploaded is None:
     st.info(
-        f"Choose a {FORMATS[kind]} file of {KIND_LABELS[kind].lower()} (up to {MAX_UPLOAD_MB} MB) to see a preview. "
-        "Nothing is saved until you confirm.",
+        _(KIND_FILES[kind], formats=formats(kind), most=MAX_UPLOAD_MB),
         icon=":material/upload_file:",
     )
     recent_imports()
@@ -323,48 +391,53 @@ if (
 ):
     saved = save(previewed, data, st.session_state.get("import_reason"), st.session_state.get("import_reason_text", ""))
 
-with st.spinner("Checking every row…"):
+with st.spinner(_("Checking every row…")):
     plan = planning.plan_import(kind, data, uploaded.name, engine=engine(), previous=previewed, options=options)
 st.session_state["import_previewed"] = plan  # what the confirm button will save
 
-st.header(f"Preview of {escape_markdown(uploaded.name)}")  # a file's name is the uploader's text
+st.header(_("Preview of {file}", file=escape_markdown(uploaded.name)))  # a file's name is the uploader's text
 if plan.sheet:
-    st.caption(f"Read the sheet “{escape_markdown(plan.sheet)}” of the workbook.")
+    st.caption(_("Read the sheet “{sheet}” of the workbook.", sheet=escape_markdown(plan.sheet)))
 to_create, to_update, unchanged, problem_count = st.columns(4)
-to_create.metric("To create", f"{plan.counts['create']:,}")
-to_update.metric("To update", f"{plan.counts['update']:,}")
-unchanged.metric("Unchanged", f"{plan.counts['unchanged']:,}")
-problem_count.metric("Problems", f"{plan.counts['problems']:,}")
+to_create.metric(_("To create"), format(plan.counts["create"], ","))
+to_update.metric(_("To update"), format(plan.counts["update"], ","))
+unchanged.metric(_("Unchanged"), format(plan.counts["unchanged"], ","))
+problem_count.metric(_("Problems"), format(plan.counts["problems"], ","))
 
 if plan.problems:
     show_problems(
         plan.problems,
-        f"**{len(plan.problems):,} problem{'s' if len(plan.problems) != 1 else ''}: "
-        "nothing can be imported.** Correct the file and upload it again.",
+        ngettext(
+            "**{count} problem: nothing can be imported.** Correct the file and upload it again.",
+            "**{count} problems: nothing can be imported.** Correct the file and upload it again.",
+            len(plan.problems),
+            count=format(len(plan.problems), ","),
+        ),
     )
 elif plan.to_apply == 0 and len(plan.rows) and not saved:
-    st.success("Nothing to import: every row is already in the database, unchanged.", icon=":material/check:")
+    st.success(_("Nothing to import: every row is already in the database, unchanged."), icon=":material/check:")
 if plan.notes:
     st.warning(
         "\n".join(f"- {escape_markdown(said)}" for said in reading.notes_said(plan.notes)), icon=":material/info:"
     )
     if len(plan.notes) > reading.NOTES_SHOWN:
-        with st.expander(f"All {len(plan.notes):,} notes"):
-            show_table(planning.problems_frame(plan.notes), hide_index=True, width="stretch")
+        with st.expander(_("All {count} notes", count=format(len(plan.notes), ","))):
+            problems_table(plan.notes)
 
 if len(plan.rows):
+    rows = plan.table()  # the rows, then the later contract's columns the file has
     show_table(
-        plan.table(),  # the rows, then the later contract's columns the file has
+        rows.assign(action=[_(ACTION_LABELS[action]) for action in rows["action"]]),
         hide_index=True,
         width="stretch",
         column_config={
-            "line": st.column_config.NumberColumn("Line", format="%d"),
-            "ref": "Ref",
-            "action": "Action",
-            "summary": st.column_config.TextColumn("What", width="large"),
-            "changes": st.column_config.TextColumn("Changes", width="large"),
+            "line": st.column_config.NumberColumn(_("Line"), format="%d"),
+            "ref": _("Ref"),
+            "action": _("Action"),
+            "summary": st.column_config.TextColumn(_("What"), width="large"),
+            "changes": st.column_config.TextColumn(_("Changes"), width="large"),
             **{
-                name: st.column_config.TextColumn(label, help=DETAIL_HELP.get(name))
+                name: st.column_config.TextColumn(_(label), help=_(DETAIL_HELP[name]) if name in DETAIL_HELP else None)
                 for name, label in DETAIL_LABELS.items()
             },
         },
@@ -373,24 +446,26 @@ if len(plan.rows):
 reason, reason_text = None, ""
 if plan.needs_reason and not plan.problems:
     st.warning(
-        "This file changes the money of commitments already recorded. The original profile is kept "
-        "beside the revised one; say why it changed.",
+        _(
+            "This file changes the money of commitments already recorded. The original profile is kept "
+            "beside the revised one; say why it changed."
+        ),
         icon=":material/edit_note:",
     )
     reason = st.selectbox(
-        "Why the money changed",
+        _("Why the money changed"),
         REVISION_REASONS,
         index=None,
-        format_func=lambda reason: REVISION_REASON_LABELS[reason],
-        placeholder="Choose a reason",
+        format_func=lambda reason: _(REVISION_REASON_LABELS[reason]),
+        placeholder=_("Choose a reason"),
         key="import_reason",
     )
     if reason == "other":
-        reason_text = st.text_input("Say why", key="import_reason_text")
+        reason_text = st.text_input(_("Say why"), key="import_reason_text")
 
 ready = plan.can_apply and (not plan.needs_reason or (reason and (reason != "other" or reason_text.strip())))
 st.button(
-    f"Import {plan.to_apply:,} row{'s' if plan.to_apply != 1 else ''}",
+    ngettext("Import {count} row", "Import {count} rows", plan.to_apply, count=format(plan.to_apply, ",")),
     key="import_confirm",
     type="primary",
     icon=":material/upload:",

@@ -36,6 +36,7 @@ import numpy as np
 
 from tracker.core.fiscal import UNPHASED, fy_label
 from tracker.core.money import format_pounds
+from tracker.i18n import _
 
 if TYPE_CHECKING:
     from tracker.core.columns import CommitmentColumns
@@ -146,7 +147,9 @@ class _Ledger:
                 path.append(node)
                 node = int(part_of[node])
             if node in path:
-                problems.append(CountProblem(i, "part_of", "shares form a loop: a pot cannot be part of its own share"))
+                problems.append(
+                    CountProblem(i, "part_of", _("shares form a loop: a pot cannot be part of its own share"))
+                )
                 for n in path:
                     depth[n] = -1
                 continue
@@ -180,8 +183,12 @@ class _Ledger:
                     CountProblem(
                         last_share[pot],
                         "part_of",
-                        f"the pot's shares add up to {format_pounds(shared)}, more than the pot's "
-                        f"{format_pounds(stated)}: a share cannot be counted outside its pot",
+                        _(
+                            "the pot's shares add up to {shared}, more than the pot's {stated}: a share cannot be "
+                            "counted outside its pot",
+                            shared=format_pounds(shared),
+                            stated=format_pounds(stated),
+                        ),
                     )
                 )
 
@@ -198,7 +205,7 @@ class _Ledger:
             same = by_year.get(year)
             if same is not None and remaining[same] > 0:
                 takes.append((same, min(wanted, int(remaining[same]))))
-            rest = wanted - sum(t for _, t in takes)
+            rest = wanted - sum(t for _row, t in takes)
             loose = by_year.get(UNPHASED)
             if rest > 0 and loose is not None and loose != same and remaining[loose] >= rest:
                 takes.append((loose, rest))
@@ -210,10 +217,23 @@ class _Ledger:
                     CountProblem(
                         s,
                         "part_of",
-                        f"{format_pounds(wanted)} in {fy_label(year)} does not fit its pot: the pot has "
-                        f"{format_pounds(there)} left in {fy_label(year)} and {format_pounds(unphased)} "
-                        "left unphased"
-                        + (" (give the share the year its pot's money is in)" if year == UNPHASED else ""),
+                        _(
+                            "{wanted} in {year} does not fit its pot: the pot has {there} left in {year} and "
+                            "{unphased} left unphased (give the share the year its pot's money is in)",
+                            wanted=format_pounds(wanted),
+                            year=_("unphased") if year == UNPHASED else fy_label(year),
+                            there=format_pounds(there),
+                            unphased=format_pounds(unphased),
+                        )
+                        if year == UNPHASED
+                        else _(
+                            "{wanted} in {year} does not fit its pot: the pot has {there} left in {year} and "
+                            "{unphased} left unphased",
+                            wanted=format_pounds(wanted),
+                            year=_("unphased") if year == UNPHASED else fy_label(year),
+                            there=format_pounds(there),
+                            unphased=format_pounds(unphased),
+                        ),
                     )
                 )
                 continue

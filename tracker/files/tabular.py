@@ -39,6 +39,7 @@ from typing import BinaryIO, TextIO
 from tracker.core.fiscal import FiscalError, parse_date
 from tracker.files import limits
 from tracker.files.headings import in_english
+from tracker.i18n import N_, _
 
 # Cells an export neutralised with a leading apostrophe (OWASP CSV injection
 # guidance) get it removed again on import.
@@ -55,12 +56,27 @@ class Problem:
     expected: str
 
     def __str__(self) -> str:
-        place = f"line {self.line}" if self.line is not None else "file"
+        """``line 4: amount '£1.2.3m': expected ...``, in the language in use (the CLI's: English)."""
+        expected = _(self.expected) if self.expected else ""  # a catalogued constant said here; a built one is
+        if self.line is None:
+            if self.column is None:
+                return _("file: {expected}", expected=expected)
+            if self.value is None:
+                return _("file: {column}: {expected}", column=self.column, expected=expected)
+            return _(
+                "file: {column} {value}: {expected}", column=self.column, value=repr(self.value), expected=expected
+            )
         if self.column is None:
-            return f"{place}: {self.expected}"
+            return _("line {line}: {expected}", line=self.line, expected=expected)
         if self.value is None:
-            return f"{place}: {self.column}: {self.expected}"
-        return f"{place}: {self.column} {self.value!r}: {self.expected}"
+            return _("line {line}: {column}: {expected}", line=self.line, column=self.column, expected=expected)
+        return _(
+            "line {line}: {column} {value}: {expected}",
+            line=self.line,
+            column=self.column,
+            value=repr(self.value),
+            expected=expected,
+        )
 
 
 class DataError(Exception):
@@ -171,8 +187,10 @@ def _rows_from_records(
                         line,
                         name,
                         text,
-                        "is a formula whose result was never saved in the file: "
-                        "open the file in Excel and save it again, or paste the values",
+                        _(
+                            "is a formula whose result was never saved in the file: "
+                            "open the file in Excel and save it again, or paste the values"
+                        ),
                     )
                 )
         first_line = line if first_line is None else first_line
@@ -180,21 +198,13 @@ def _rows_from_records(
         if not joined.strip():
             continue  # blank rows (above the header, or Excel's at the end) mean nothing
         if header is None:
-            if is_csv and (separator := _other_separator(values)):
-                raise _Refused(
-                    Problem(
-                        first_line,
-                        None,
-                        None,
-                        f"the columns are separated by {separator}, not commas: save the file as "
-                        "'CSV UTF-8 (comma delimited)' and upload it again",
-                    )
-                )
+            if is_csv and (separated := _other_separator(values)):
+                raise _Refused(Problem(first_line, None, None, separated))
             header = [normalise_header(h, aliases) for h in values]
             seen: set[str] = set()
             for name in header:
                 if name and name in seen:
-                    problems.append(Problem(line, name, None, "this column appears twice in the header"))
+                    problems.append(Problem(line, name, None, _("this column appears twice in the header")))
                 seen.add(name)
             convert = take(header) if take is not None else None
             named = [(i, name) for i, name in enumerate(header) if name]
@@ -207,13 +217,21 @@ def _rows_from_records(
                     line,
                     None,
                     None,
-                    f"the file has more than {limits.MAX_ROWS:,} rows of data: at "
-                    f"most {limits.MAX_ROWS:,} rows can be imported from one file (split it)",
+                    _(
+                        "the file has more than {most} rows of data: at most {most} rows can be imported from one "
+                        "file (split it)",
+                        most=format(limits.MAX_ROWS, ","),
+                    ),
                 )
             )
         if is_csv and len(values) > len(header) and any(v.strip() for v in values[len(header) :]):
             problems.append(
-                Problem(line, None, None, f"has {len(values)} cells but the header has {len(header)} columns")
+                Problem(
+                    line,
+                    None,
+                    None,
+                    _("has {cells} cells but the header has {columns} columns", cells=len(values), columns=len(header)),
+                )
             )
             continue
         if formulas:
@@ -229,20 +247,26 @@ def _rows_from_records(
         elif (kept := convert(Row(line, cells))) is not None:
             rows.append(kept)
     if header is None:
-        return Table([], [], [Problem(None, None, None, "the file is empty: expected a header row"), *unsaved], sheet)
+        return Table([], [], [Problem(None, None, None, _(EMPTY_FILE)), *unsaved], sheet)
     return Table(header, rows, problems + sorted(unsaved, key=lambda p: p.line or 0), sheet)
 
 
 def _other_separator(header: list[str]) -> str | None:
     """Semicolons or tabs in a header that has no commas: a CSV from a
     continental Excel (where ``1.000,50`` may mean a thousand pounds) or a
-    tab-separated export. Refused rather than guessed."""
+    tab-separated export. Refused rather than guessed: what to say, or None."""
     if len(header) != 1:
         return None
     if ";" in header[0]:
-        return "semicolons"
+        return _(
+            "the columns are separated by semicolons, not commas: save the file as "
+            "'CSV UTF-8 (comma delimited)' and upload it again"
+        )
     if "\t" in header[0]:
-        return "tabs"
+        return _(
+            "the columns are separated by tabs, not commas: save the file as "
+            "'CSV UTF-8 (comma delimited)' and upload it again"
+        )
     return None
 
 
@@ -261,7 +285,7 @@ def _read_csv_stream(stream: TextIO, aliases: dict[str, str] | None, take: RowTa
 
 
 def _csv_problem(line: int, reason: str) -> _Refused:
-    return _Refused(Problem(line, None, None, f"is not valid CSV ({reason})"))
+    return _Refused(Problem(line, None, None, _("is not valid CSV ({reason})", reason=reason)))
 
 
 def _csv_records(stream: TextIO) -> Iterator[tuple[int, list[str], None]]:
@@ -275,8 +299,12 @@ def _csv_records(stream: TextIO) -> Iterator[tuple[int, list[str], None]]:
             if len(line) > longest and line[-1] not in "\r\n":
                 raise _csv_problem(
                     lines_read[0],
-                    f"the line is longer than {longest:,} characters: at most "
-                    f"{limits.MAX_COLUMNS} cells of {limits.MAX_FIELD_CHARS:,} characters",
+                    _(
+                        "the line is longer than {longest} characters: at most {cells} cells of {most} characters",
+                        longest=format(longest, ","),
+                        cells=limits.MAX_COLUMNS,
+                        most=format(limits.MAX_FIELD_CHARS, ","),
+                    ),
                 )
             yield line
 
@@ -290,22 +318,32 @@ def _csv_records(stream: TextIO) -> Iterator[tuple[int, list[str], None]]:
         except csv.Error as err:
             reason = str(err)
             if "field larger than field limit" in reason:
-                reason = _FIELD_TOO_LONG.format(limits.MAX_FIELD_CHARS)
+                reason = _field_too_long()
             raise _csv_problem(next_line, reason) from None
         if values and max(map(len, values)) > limits.MAX_FIELD_CHARS:
-            raise _csv_problem(next_line, _FIELD_TOO_LONG.format(limits.MAX_FIELD_CHARS))
+            raise _csv_problem(next_line, _field_too_long())
         if len(values) > limits.MAX_COLUMNS and any(v.strip() for v in values[limits.MAX_COLUMNS :]):
             used = max(i for i, v in enumerate(values) if v.strip()) + 1
             raise _Refused(
                 Problem(
-                    next_line, None, None, f"has {used} cells: at most {limits.MAX_COLUMNS} columns can be imported"
+                    next_line,
+                    None,
+                    None,
+                    _("has {cells} cells: at most {most} columns can be imported", cells=used, most=limits.MAX_COLUMNS),
                 )
             )
         yield next_line, values, None
         next_line = reader.line_num + 1
 
 
-_FIELD_TOO_LONG = "a cell is longer than {:,} characters, the most one cell may hold, or a quote is not closed"
+EMPTY_FILE = N_("the file is empty: expected a header row")
+
+
+def _field_too_long() -> str:
+    return _(
+        "a cell is longer than {most} characters, the most one cell may hold, or a quote is not closed",
+        most=format(limits.MAX_FIELD_CHARS, ","),
+    )
 
 
 def _scan(open_bytes: Callable[[], BinaryIO], encoding: str) -> tuple[int | None, int] | None:
@@ -334,28 +372,37 @@ def _read_csv_bytes(
     """CSV text in UTF-8 (with or without a BOM), else Windows-1252 as Excel
     writes it, or UTF-16 with its BOM (Excel's "Unicode text"), streamed."""
     if start.startswith(b"\xef\xbb\xbf"):
-        encoding, what = "utf-8-sig", "not UTF-8, though the file starts with the UTF-8 byte-order mark"
+        encoding, what = (
+            "utf-8-sig",
+            N_("byte 0x{byte} is not UTF-8, though the file starts with the UTF-8 byte-order mark"),
+        )
     elif start.startswith((b"\xff\xfe", b"\xfe\xff")):
-        encoding, what = "utf-16", "not UTF-16, though the file starts with the UTF-16 byte-order mark"
+        encoding, what = (
+            "utf-16",
+            N_("byte 0x{byte} is not UTF-16, though the file starts with the UTF-16 byte-order mark"),
+        )
     else:
-        encoding, what = "utf-8", "not a character in UTF-8 or Windows-1252"
+        encoding, what = "utf-8", N_("byte 0x{byte} is not a character in UTF-8 or Windows-1252")
     with open_bytes() as stream:  # binary junk first: its bytes would also fail as text
         if encoding != "utf-16" and _looks_binary(stream.read(8192).decode("latin-1")):
-            return _refused(_BINARY)
+            return _refused(_binary())
     bad = _scan(open_bytes, encoding)
     if bad and encoding == "utf-8":
         encoding = "cp1252"
         bad = _scan(open_bytes, encoding)
     if bad:
-        return _refused(Problem(bad[0], None, None, f"byte 0x{bad[1]:02X} is {what}"))
+        return _refused(Problem(bad[0], None, None, _(what, byte=format(bad[1], "02X"))))
     with io.TextIOWrapper(open_bytes(), encoding=encoding, newline="") as text:
         if _looks_binary(text.read(8192)):
-            return _refused(_BINARY)
+            return _refused(_binary())
     with io.TextIOWrapper(open_bytes(), encoding=encoding, newline="") as text:
         return _read_csv_stream(text, aliases, take)
 
 
-_BINARY = Problem(None, None, None, "is not a CSV text file (it contains binary data): expected CSV or XLSX")
+def _binary() -> Problem:
+    return Problem(None, None, None, _("is not a CSV text file (it contains binary data): expected CSV or XLSX"))
+
+
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
 
 
@@ -381,14 +428,16 @@ def _read_xlsx(
     try:
         with xlsx.open_sheet(source, sheet) as found:
             if found is None:
-                return _refused(Problem(None, None, None, "the workbook has no sheets"))
+                return _refused(Problem(None, None, None, _("the workbook has no sheets")))
             return _rows_from_records(found.records, aliases, sheet=found.name, take=take)
     except _Refused as refused:
         return _refused(refused.problem)
     except xlsx.XlsxError as err:
         return _refused(Problem(err.line, None, None, err.expected))
     except Exception as err:  # zipfile, zlib and expat raise many kinds for a damaged file
-        return _refused(Problem(None, None, None, f"could not be read as an XLSX workbook ({_reason(err)})"))
+        return _refused(
+            Problem(None, None, None, _("could not be read as an XLSX workbook ({reason})", reason=_reason(err)))
+        )
 
 
 def read_xlsx_bytes(data: bytes, aliases: dict[str, str] | None = None, *, sheet: str | None = None) -> Table:
@@ -407,7 +456,7 @@ def _reason(err: Exception) -> str:
 def _column_letter(index: int) -> str:
     from openpyxl.utils import get_column_letter
 
-    return f"column {get_column_letter(index + 1)}"
+    return _("column {letter}", letter=get_column_letter(index + 1))
 
 
 # --- either --------------------------------------------------------------------------
@@ -430,7 +479,7 @@ def _read_any(
         start = stream.read(len(_OLE2))
     suffix = Path(filename).suffix.lower()
     if not start:
-        return _refused(Problem(None, None, None, "the file is empty: expected a header row"))
+        return _refused(Problem(None, None, None, _(EMPTY_FILE)))
     if start.startswith(_ZIP):
         return _read_xlsx(source, aliases, sheet, take)
     if start.startswith(_OLE2):
@@ -439,8 +488,10 @@ def _read_any(
                 None,
                 None,
                 None,
-                "is an old Excel .xls workbook or a password-protected one: "
-                "save it as .xlsx or CSV (without a password) and upload it again",
+                _(
+                    "is an old Excel .xls workbook or a password-protected one: "
+                    "save it as .xlsx or CSV (without a password) and upload it again"
+                ),
             )
         )
     if suffix in (".xlsx", ".xlsm"):
@@ -449,8 +500,11 @@ def _read_any(
                 None,
                 None,
                 None,
-                f"is named {suffix} but is not an Excel workbook: "
-                "save it from Excel as .xlsx or CSV and upload it again",
+                _(
+                    "is named {suffix} but is not an Excel workbook: "
+                    "save it from Excel as .xlsx or CSV and upload it again",
+                    suffix=suffix,
+                ),
             )
         )
     return _read_csv_bytes(open_bytes, start, aliases, take)
@@ -509,17 +563,17 @@ def read_file_date(text: str) -> date:
     """
     cleaned = str(text).strip()
     if _TWO_DIGIT_YEAR.match(cleaned):
-        raise FiscalError(cleaned, "a two-digit year is ambiguous: write the year in full, e.g. 10/09/2019")
+        raise FiscalError(cleaned, _("a two-digit year is ambiguous: write the year in full, e.g. 10/09/2019"))
     midnight = _MIDNIGHT.match(cleaned)
     day = parse_date(midnight[1] if midnight else cleaned)
     if not EARLIEST_DATE <= day <= LATEST_DATE:
-        raise FiscalError(cleaned, "expected a date between 1 April 1900 and 31 December 2999")
+        raise FiscalError(cleaned, _("expected a date between 1 April 1900 and 31 December 2999"))
     return day
 
 
 def missing_columns(header: list[str], required: tuple[str, ...], line: int = 1) -> list[Problem]:
     return [
-        Problem(line, name, None, "required column is missing from the header")
+        Problem(line, name, None, _("required column is missing from the header"))
         for name in required
         if name not in header
     ]

@@ -19,6 +19,7 @@ from db.fast_insert import one_of_lists
 from db.models import ActivityLink, Commitment, PlannedBudget
 from tracker.core.money import format_pounds
 from tracker.core.phrases import changed
+from tracker.i18n import N_, _, ngettext
 from tracker.imports import bulk
 from tracker.records.activity_rows import ActivityExtras, BudgetLine
 from tracker.records.permissions import Actor
@@ -55,6 +56,10 @@ def _of(session: Session, model: type[PlannedBudget] | type[ActivityLink], ids: 
     return rows
 
 
+# A budget's status as the preview says it (the stored value stays English).
+STATUS_WORDS = {"original": N_("original"), "revised": N_("revised")}
+
+
 def summary(extras: ActivityExtras) -> str:
     """``budgets 3 (original £268,963.00); links: parent GB-1-1``, as the preview says it."""
     parts = []
@@ -62,11 +67,22 @@ def summary(extras: ActivityExtras) -> str:
         by_status: dict[str, int] = {}
         for line in extras.budgets:
             by_status[line.status] = by_status.get(line.status, 0) + line.amount_pence
-        totals = ", ".join(f"{status} {format_pounds(pence)}" for status, pence in by_status.items())
-        parts.append(f"{len(extras.budgets)} budget{'s' if len(extras.budgets) != 1 else ''} ({totals})")
+        totals = ", ".join(
+            _("{status} {amount}", status=_(STATUS_WORDS.get(status, status)), amount=format_pounds(pence))
+            for status, pence in by_status.items()
+        )
+        parts.append(
+            ngettext(
+                "{count} budget ({totals})",
+                "{count} budgets ({totals})",
+                len(extras.budgets),
+                count=format(len(extras.budgets), ","),
+                totals=totals,
+            )
+        )
     if extras.links:
-        parts.append("links: " + ", ".join(f"{relation} {ref}" for relation, ref in extras.links))
-    return "; ".join(parts) or "no budgets or links"
+        parts.append(_("links: {links}", links=", ".join(f"{relation} {ref}" for relation, ref in extras.links)))
+    return "; ".join(parts) or _("no budgets or links")
 
 
 def changes(extras: ActivityExtras, before: Stored) -> list[tuple[str, str]]:
@@ -79,14 +95,14 @@ def changes(extras: ActivityExtras, before: Stored) -> list[tuple[str, str]]:
             (
                 "budgets",
                 changed(
-                    "budgets",
+                    _("budgets"),
                     f"{len(budgets)} ({format_pounds(old)})",
                     f"{len(extras.budgets)} ({format_pounds(new)})",
                 ),
             )
         )
     if sorted(links) != sorted(extras.links):
-        said.append(("links", changed("links", _links(links), _links(list(extras.links)))))
+        said.append(("links", changed(_("links"), _links(links), _links(list(extras.links)))))
     return said
 
 
@@ -97,7 +113,7 @@ def _key(line: BudgetLine) -> tuple[str, str, str, int]:
 
 
 def _links(links: list[tuple[str, str]]) -> str:
-    return ", ".join(f"{relation} {ref}" for relation, ref in sorted(links)) or "none"
+    return ", ".join(f"{relation} {ref}" for relation, ref in sorted(links)) or _("none")
 
 
 def save(session: Session, records: list[ActivityExtras], actor: Actor, *, replacing: bool) -> None:

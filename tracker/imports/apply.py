@@ -43,6 +43,7 @@ from tracker.core.limits import check_text
 from tracker.core.money import plain_pounds
 from tracker.core.vocabulary import REVISION_REASONS
 from tracker.files.tabular import DataError, Problem
+from tracker.i18n import _, ngettext
 from tracker.imports import activity_extras, bulk, history, reading, saving
 from tracker.imports import plan as planning
 from tracker.imports.plan import ImportPlan, PlanRefused
@@ -76,18 +77,64 @@ class ImportOutcome:
     import_id: int | None = None  # the import as recorded (tracker.imports.history); None: nothing saved
 
     def __str__(self) -> str:
+        """``created 1 delivery, updated 0 deliveries, 7 deliveries unchanged``, in the language in use."""
         kind = reading.kind_of(self.kind)
-
-        def said(n: int) -> str:
-            return f"{n:,} {kind.one if n == 1 else kind.many}"
-
-        text = f"created {said(self.created)}, updated {said(self.updated)}, {said(self.unchanged)} unchanged"
+        text = _(
+            "created {created}, updated {updated}, {unchanged} unchanged",
+            created=rows_said(kind.one, self.created),
+            updated=rows_said(kind.one, self.updated),
+            unchanged=rows_said(kind.one, self.unchanged),
+        )
         own = "commitment" if kind.saves == "commitments" else "delivery"
-        extra = [f"{n:,} new {saving.plural(entity, n)}" for entity, n in self.details.created.items() if entity != own]
-        extra += [f"{n:,} {saving.plural(entity, n)} updated" for entity, n in self.details.updated.items()]
+        extra = [_new(entity, n) for entity, n in self.details.created.items() if entity != own]
+        extra += [_updated(entity, n) for entity, n in self.details.updated.items()]
         if extra:
-            text += " (with " + ", ".join(extra) + ")"
+            text = _("{said} (with {extra})", said=text, extra=", ".join(extra))
         return text
+
+
+def rows_said(one: str, n: int) -> str:
+    """``7 deliveries``: ``n`` rows of a file of grants, activities, commitments or deliveries."""
+    count = format(n, ",")
+    if one == "grant":
+        return ngettext("{count} grant", "{count} grants", n, count=count)
+    if one == "activity":
+        return ngettext("{count} activity", "{count} activities", n, count=count)
+    if one == "delivery":
+        return ngettext("{count} delivery", "{count} deliveries", n, count=count)
+    return ngettext("{count} commitment", "{count} commitments", n, count=count)
+
+
+def _new(entity: str, n: int) -> str:
+    """``2 new organisations``: records an import created beside its rows."""
+    count = format(n, ",")
+    if entity == "organisation":
+        return ngettext("{count} new organisation", "{count} new organisations", n, count=count)
+    if entity == "announcement":
+        return ngettext("{count} new announcement", "{count} new announcements", n, count=count)
+    if entity == "commitment":
+        return ngettext("{count} new commitment", "{count} new commitments", n, count=count)
+    if entity == "delivery":
+        return ngettext("{count} new delivery", "{count} new deliveries", n, count=count)
+    if entity == "budget":
+        return ngettext("{count} new budget", "{count} new budgets", n, count=count)
+    if entity == "activity link":
+        return ngettext("{count} new activity link", "{count} new activity links", n, count=count)
+    return f"{count} new {saving.plural(entity, n)}"  # (every entity an import counts is above)
+
+
+def _updated(entity: str, n: int) -> str:
+    """``3 deliveries updated``: records an import changed beside its rows."""
+    count = format(n, ",")
+    if entity == "delivery":
+        return ngettext("{count} delivery updated", "{count} deliveries updated", n, count=count)
+    if entity == "budget":
+        return ngettext("{count} budget updated", "{count} budgets updated", n, count=count)
+    if entity == "activity link":
+        return ngettext("{count} activity link updated", "{count} activity links updated", n, count=count)
+    if entity == "commitment":
+        return ngettext("{count} commitment updated", "{count} commitments updated", n, count=count)
+    return f"{count} {saving.plural(entity, n)} updated"  # (every entity an import counts is above)
 
 
 def check_reason(reason: str | None, reason_text: str) -> list[Problem]:
@@ -99,11 +146,14 @@ def check_reason(reason: str | None, reason_text: str) -> list[Problem]:
                 None,
                 "reason",
                 reason or None,
-                f"the file changes the money of a stored commitment: give a reason, one of {choices}",
+                _(
+                    "the file changes the money of a stored commitment: give a reason, one of {choices}",
+                    choices=choices,
+                ),
             )
         ]
     if reason == "other" and not (reason_text or "").strip():
-        return [Problem(None, "reason_text", None, "required when the reason is other: say why the money changed")]
+        return [Problem(None, "reason_text", None, _("required when the reason is other: say why the money changed"))]
     wrong = check_text("reason_text", reason_text or "")
     return [Problem(None, "reason_text", None, wrong)] if wrong else []
 
@@ -141,8 +191,12 @@ def apply_plan(
                     None,
                     None,
                     None,
-                    f"{plan.filename or 'the file'} is not the file that was "
-                    "previewed (its contents differ): preview it again",
+                    _(
+                        "{file} is not the file that was previewed (its contents differ): preview it again",
+                        file=plan.filename,
+                    )
+                    if plan.filename
+                    else _("the file is not the file that was previewed (its contents differ): preview it again"),
                 )
             ]
         )
@@ -169,15 +223,17 @@ def apply_plan(
                                 None,
                                 None,
                                 None,
-                                "the database changed since this file was previewed "
-                                "(someone saved something): preview the file again",
+                                _(
+                                    "the database changed since this file was previewed "
+                                    "(someone saved something): preview the file again"
+                                ),
                             )
                         ]
                     )
                 checked = planning.check(kind, session, parsed)
                 if checked.problems or not _same_rows(checked.frame(), plan.rows):
                     raise PlanRefused(
-                        [Problem(None, None, None, "the file no longer imports as previewed: preview it again")]
+                        [Problem(None, None, None, _("the file no longer imports as previewed: preview it again"))]
                     )
                 record = _begin(checked, session, plan.filename, actor)
                 result = _save(checked, session, connection, actor, progress, reason, reason_text)

@@ -33,7 +33,8 @@ from db.fast_insert import insert_rows, one_of_lists
 from db.models import Announcement, Commitment, CommitmentArea, Delivery, Organisation, ProfileLine, utc_now
 from tracker.core.vocabulary import ANNOUNCED_EARLIER
 from tracker.files.tabular import DataError, Problem
-from tracker.imports.saving import ImportResult, organisation_of
+from tracker.i18n import _
+from tracker.imports.saving import ImportResult, not_a_stored_commitment, organisation_of, stored_as_made
 from tracker.records.commitment_rows import CommitmentRecord
 from tracker.records.delivery_rows import DeliveryRecord
 from tracker.records.organisations import Organisations
@@ -201,7 +202,7 @@ def insert_commitments(
     session.flush()  # new organisations get their ids
 
     new_announcements: dict[str, dict[str, Any]] = {}
-    for rec, funder, _ in rows:
+    for rec, funder, _extra in rows:
         ref = rec.announcement_ref or rec.ref
         found = saved.announcements.get(ref)
         if found is None and ref not in new_announcements:
@@ -224,14 +225,9 @@ def insert_commitments(
             else (new_announcements[ref]["announced_on"], new_announcements[ref]["funder_id"])
         )
         if announced_on != rec.announced_on or funder_id != funder.id:
-            said = f"on {announced_on.isoformat()}" if announced_on else "on no stated date"
             problems.append(
                 Problem(
-                    rec.line,
-                    "announcement_ref",
-                    ref,
-                    f"announcement {ref} is stored as made {said} by {_name_of(session, funder_id)!r}: "
-                    "the row must agree",
+                    rec.line, "announcement_ref", ref, stored_as_made(ref, announced_on, _name_of(session, funder_id))
                 )
             )
     if problems:
@@ -268,15 +264,17 @@ def insert_commitments(
             "deleted_at": None,
             "version": 1,
         }
-        for rec, _, recipient in rows
+        for rec, _funder, recipient in rows
     ]
     # The new ids are known before the rows go, so each row carries its links
     # (to a commitment stored, saved by an earlier chunk, or earlier in this
     # one: targets come first) and nothing is updated after.
     commitment_ids = _new_ids(session, commitments, len(commitment_rows))
-    saved.linked_ids.update((rec.ref, cid) for (rec, _, _), cid in zip(rows, commitment_ids) if rec.ref in saved.linked)
+    saved.linked_ids.update(
+        (rec.ref, cid) for (rec, _funder, _extra), cid in zip(rows, commitment_ids) if rec.ref in saved.linked
+    )
     targets = saved.linked_ids
-    for (rec, _, _), values, cid in zip(rows, commitment_rows, commitment_ids):
+    for (rec, _funder, _extra), values, cid in zip(rows, commitment_rows, commitment_ids):
         values["id"] = cid
         if rec.reannounces and rec.reannounces != ANNOUNCED_EARLIER:
             values["reannounces_id"] = targets[rec.reannounces]
@@ -285,12 +283,14 @@ def insert_commitments(
     if commitment_rows:
         insert_rows(session.connection(), commitments, commitment_rows)
     areas = [
-        {"commitment_id": cid, "gss_code": code} for (rec, _, _), cid in zip(rows, commitment_ids) for code in rec.areas
+        {"commitment_id": cid, "gss_code": code}
+        for (rec, _funder, _extra), cid in zip(rows, commitment_ids)
+        for code in rec.areas
     ]
     insert_rows(session.connection(), COMMITMENT_AREAS, areas)
     line_rows = [
         {"commitment_id": cid, "financial_year": fy, "amount_pence": pence, "version": 1}
-        for (rec, _, _), cid in zip(rows, commitment_ids)
+        for (rec, _funder, _extra), cid in zip(rows, commitment_ids)
         for fy, pence in rec.profile
     ]
     line_ids = _insert(session, PROFILE_LINES, line_rows)
@@ -337,14 +337,10 @@ def insert_deliveries(session: Session, records: list[DeliveryRecord], actor: Ac
     for rec in records:
         target = targets.get(rec.commitment_ref)
         if target is None or target.deleted_at is not None:
-            problems.append(
-                Problem(
-                    rec.line, "commitment_ref", rec.commitment_ref, "expected the ref of a commitment in the database"
-                )
-            )
+            problems.append(Problem(rec.line, "commitment_ref", rec.commitment_ref, not_a_stored_commitment()))
             continue
         if rec.ref in stored:  # the plan creates only new refs; never write over a stored one
-            problems.append(Problem(rec.line, "ref", rec.ref, "a delivery with this ref is already stored"))
+            problems.append(Problem(rec.line, "ref", rec.ref, _("a delivery with this ref is already stored")))
             continue
         rows.append(
             {

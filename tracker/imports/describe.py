@@ -17,18 +17,22 @@ from typing import Any
 from db.models import Commitment, Delivery, Organisation
 from tracker.core.fiscal import FinancialYear
 from tracker.core.identifiers import normalise_name
-from tracker.core.money import format_pounds
+from tracker.core.money import format_pounds, qualified, qualifier_word
 from tracker.core.phrases import changed, terms_phrase
 from tracker.core.places import area_name
-from tracker.core.vocabulary import ANNOUNCED_EARLIER
+from tracker.core.vocabulary import ANNOUNCED_EARLIER, in_words
+from tracker.i18n import N_, _, current
+from tracker.i18n.dates import short_date
 from tracker.imports.plan_organisations import Named
 from tracker.records.commitment_rows import CommitmentRecord
 from tracker.records.delivery_rows import DeliveryRecord
 
 Show = Callable[[Any], str]
-NOT_STATED = "not stated"
-UNDATED = "undated"
-ANNOUNCED_BEFORE = "announced before"
+# How a blank value is said (in the language in use, when said).
+NOT_STATED = N_("not stated")
+UNDATED = N_("undated")
+ANNOUNCED_BEFORE = N_("announced before")
+NONE = N_("none")
 # The commitments file's columns the preview shows beside each row, when the file has them.
 DETAIL_COLUMNS = (
     "funder_id",
@@ -43,16 +47,22 @@ DETAIL_COLUMNS = (
 )
 
 
-def _said(value, blank: str = "(blank)") -> str:
+def _said(value, blank: str = N_("(blank)")) -> str:
+    """A value as the preview says it; ``blank`` (a catalogued message) for none."""
     if value is None or value == "" or value == ():
-        return blank
+        return _(blank)
     if isinstance(value, FinancialYear):
         return value.label
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, bool):
-        return "yes" if value else "no"
+        return _("yes") if value else _("no")
     return str(value)
+
+
+def _word(value) -> str:
+    """A stored word (a kind, a status) as a sentence says it, in the language in use."""
+    return in_words(value) if isinstance(value, str) and value else _said(value)
 
 
 def _blank_as(blank: str) -> Show:
@@ -60,11 +70,15 @@ def _blank_as(blank: str) -> Show:
 
 
 def _reannounced(value: str | None) -> str:
-    return ANNOUNCED_BEFORE if value == ANNOUNCED_EARLIER else _said(value, "none")
+    return _(ANNOUNCED_BEFORE) if value == ANNOUNCED_EARLIER else _said(value, NONE)
+
+
+def _area_name(code: str) -> str:
+    return area_name(code, welsh=current() == "cy")
 
 
 def _areas(codes) -> str:
-    return ", ".join(f"{code} {area_name(code)}" if area_name(code) != code else code for code in codes) or "none"
+    return ", ".join(f"{code} {_area_name(code)}" if _area_name(code) != code else code for code in codes) or _(NONE)
 
 
 def _uplift(bp: int) -> str:
@@ -72,30 +86,45 @@ def _uplift(bp: int) -> str:
 
 
 def _profile(lines) -> str:
-    return "; ".join(f"{fy.label}={format_pounds(pence)}" for fy, pence in lines) or "(none)"
+    return "; ".join(f"{fy.label}={format_pounds(pence)}" for fy, pence in lines) or _("(none)")
 
 
 # The file's columns as people call them, for the preview's "Changes" ("Amount changed from … to …").
 COLUMN_WORDS = {
-    "announced_on": "announced on",
-    "funder_id": "funder identifier",
-    "recipient_id": "recipient identifier",
-    "capital_or_revenue": "capital or revenue",
-    "first_year": "first financial year",
-    "uplift_pct": "yearly uplift",
-    "reannounces": "re-announces",
-    "part_of": "part of",
-    "planned_start": "planned start",
-    "planned_end": "planned end",
-    "announcement_ref": "announcement",
-    "commitment_ref": "commitment",
-    "paid_on": "paid on",
-    "evidence_url": "evidence",
+    "announced_on": N_("announced on"),
+    "funder": N_("funder"),
+    "funder_id": N_("funder identifier"),
+    "recipient": N_("recipient"),
+    "recipient_id": N_("recipient identifier"),
+    "purpose": N_("purpose"),
+    "programme": N_("programme"),
+    "kind": N_("kind"),
+    "amount": N_("amount"),
+    "qualifier": N_("qualifier"),
+    "status": N_("status"),
+    "capital_or_revenue": N_("capital or revenue"),
+    "first_year": N_("first financial year"),
+    "years": N_("years"),
+    "uplift_pct": N_("yearly uplift"),
+    "reannounces": N_("re-announces"),
+    "part_of": N_("part of"),
+    "spread": N_("spread"),
+    "planned_start": N_("planned start"),
+    "planned_end": N_("planned end"),
+    "areas": N_("areas"),
+    "profile": N_("profile"),
+    "announcement_ref": N_("announcement"),
+    "commitment_ref": N_("commitment"),
+    "paid_on": N_("paid on"),
+    "note": N_("note"),
+    "illustrative": N_("illustrative"),
+    "evidence_url": N_("evidence"),
 }
 
 
 def column_words(name: str) -> str:
-    return COLUMN_WORDS.get(name, name.replace("_", " "))
+    """A file's column as people call it, in the language in use."""
+    return _(COLUMN_WORDS[name]) if name in COLUMN_WORDS else name.replace("_", " ")
 
 
 def _differences(pairs: list[tuple[str, Any, Any, Callable[[Any], str]]]) -> list[tuple[str, str]]:
@@ -121,16 +150,16 @@ def commitment_changes(stored: Commitment, rec: CommitmentRecord, named: Named |
         ),
         ("purpose", stored.purpose, rec.purpose, _said),
         ("programme", stored.programme, rec.programme, _said),
-        ("kind", stored.kind, rec.kind, _said),
+        ("kind", stored.kind, rec.kind, _word),
         ("amount", stored.amount_pence, rec.amount_pence, format_pounds),
-        ("qualifier", stored.qualifier, rec.qualifier, _said),
-        ("status", stored.status, rec.status, _said),
-        ("capital_or_revenue", stored.capital_or_revenue, rec.capital_or_revenue, _said),
+        ("qualifier", stored.qualifier, rec.qualifier, lambda value: qualifier_word(value) or _said(value)),
+        ("status", stored.status, rec.status, _word),
+        ("capital_or_revenue", stored.capital_or_revenue, rec.capital_or_revenue, _word),
         ("first_year", stored.first_year, rec.first_year, not_stated),
         ("years", stored.years, rec.years, not_stated),
         ("uplift_pct", stored.uplift_bp, rec.uplift_bp, _uplift),
         ("reannounces", _reannounces(stored), rec.reannounces, _reannounced),
-        ("part_of", stored.part_of.ref if stored.part_of is not None else None, rec.part_of, _blank_as("none")),
+        ("part_of", stored.part_of.ref if stored.part_of is not None else None, rec.part_of, _blank_as(NONE)),
         ("spread", stored.spread, rec.spread, _said),
         ("planned_start", stored.planned_start, rec.planned_start, not_stated),
         ("planned_end", stored.planned_end, rec.planned_end, not_stated),
@@ -163,7 +192,7 @@ def _organisation(
     pairs: list[tuple[str, Any, Any, Show]] = [(role, stored.name if stored else None, name, _blank_as(NOT_STATED))]
     new_id = found_id if found is not None else identifier
     if new_id or found is not None:
-        pairs.append((f"{role}_id", stored.org_identifier if stored else None, new_id, _blank_as("none")))
+        pairs.append((f"{role}_id", stored.org_identifier if stored else None, new_id, _blank_as(NONE)))
     return pairs
 
 
@@ -180,7 +209,7 @@ def delivery_changes(stored: Delivery, rec: DeliveryRecord) -> list[tuple[str, s
             ("commitment_ref", stored.commitment.ref, rec.commitment_ref, _said),
             ("paid_on", stored.paid_on, rec.paid_on, _blank_as(UNDATED)),
             ("amount", stored.amount_pence, rec.amount_pence, format_pounds),
-            ("kind", stored.kind, rec.kind, _said),
+            ("kind", stored.kind, rec.kind, _word),
             ("note", stored.note, rec.note, _said),
             ("illustrative", stored.illustrative, rec.illustrative, _said),
             ("evidence_url", stored.evidence_url, rec.evidence_url, _said),
@@ -196,9 +225,8 @@ def commitment_summary(rec: CommitmentRecord, named: Named | None = None) -> str
     otherwise), planned dates, areas, a re-announcement or a pot.
     """
     named = named or Named()
-    qualifier = "" if rec.qualifier == "exact" else rec.qualifier + " "
     money = terms_phrase(
-        qualifier + format_pounds(rec.amount_pence),
+        qualified(format_pounds(rec.amount_pence), rec.qualifier),
         rec.kind,
         rec.first_year.label if rec.first_year else None,
         rec.years,
@@ -207,21 +235,29 @@ def commitment_summary(rec: CommitmentRecord, named: Named | None = None) -> str
         last_year=rec.last_year.label if rec.last_year else None,
     )
     if rec.planned_start or rec.planned_end:
-        money += (
-            f", planned {_said(rec.planned_start, 'start not stated')} to {_said(rec.planned_end, 'end not stated')}"
-        )
-    if rec.reannounces == ANNOUNCED_EARLIER:
-        again = f" ({ANNOUNCED_BEFORE})"
-    else:
-        again = f" (re-announces {rec.reannounces})" if rec.reannounces else ""
-    share = f" (part of {rec.part_of})" if rec.part_of else ""
-    places = f" (for {', '.join(area_name(code) for code in rec.areas)})" if rec.areas else ""
+        start = _said(rec.planned_start, N_("start not stated"))
+        end = _said(rec.planned_end, N_("end not stated"))
+        money = _("{money}, planned {start} to {end}", money=money, start=start, end=end)
+    if _said_by(rec, named):
+        money = _("{money} from {funder}", money=money, funder=_which(rec.funder, rec.funder_id, named.funder))
     if rec.recipient:
-        to = f" to {rec.recipient}{_which(rec.recipient, rec.recipient_id, named.recipient)}"
+        money = _(
+            "{money} to {recipient}",
+            money=money,
+            recipient=_which(rec.recipient, rec.recipient_id, named.recipient),
+        )
     else:
-        to = ", recipient not stated"
-    by = f" from {rec.funder}{_which(rec.funder, rec.funder_id, named.funder)}" if _said_by(rec, named) else ""
-    return f"{money}{by}{to}: {rec.purpose}{again}{share}{places}"
+        money = _("{money}, recipient not stated", money=money)
+    said = _("{money}: {purpose}", money=money, purpose=rec.purpose)
+    if rec.reannounces == ANNOUNCED_EARLIER:
+        said = _("{said} (announced before)", said=said)
+    elif rec.reannounces:
+        said = _("{said} (re-announces {ref})", said=said, ref=rec.reannounces)
+    if rec.part_of:
+        said = _("{said} (part of {ref})", said=said, ref=rec.part_of)
+    if rec.areas:
+        said = _("{said} (for {places})", said=said, places=", ".join(_area_name(code) for code in rec.areas))
+    return said
 
 
 def _said_by(rec: CommitmentRecord, named: Named) -> bool:
@@ -232,11 +268,12 @@ def _said_by(rec: CommitmentRecord, named: Named) -> bool:
 
 
 def _which(name: str, identifier: str | None, found: Organisation | None) -> str:
-    """`` (GB-CHC-1111)``, or `` (GB-CHC-1111, recorded as 'Cardiff Council')``."""
+    """The name as the row gives it, then ``(GB-CHC-1111)``, or
+    ``(GB-CHC-1111, recorded as 'Cardiff Council')``."""
     said = [identifier] if identifier else []
     if found is not None and normalise_name(found.name) != normalise_name(name):
-        said.append(f"recorded as {found.name!r}")
-    return f" ({', '.join(said)})" if said else ""
+        said.append(_("recorded as {name}", name=repr(found.name)))
+    return _("{name} ({which})", name=name, which=", ".join(said)) if said else name
 
 
 def commitment_details(rec: CommitmentRecord, named: Named | None = None) -> dict[str, str]:
@@ -259,10 +296,12 @@ def commitment_details(rec: CommitmentRecord, named: Named | None = None) -> dic
 
 
 def _matched(identifier: str | None) -> str:
-    return f"{identifier} (matched by name)" if identifier else ""
+    return _("{identifier} (matched by name)", identifier=identifier) if identifier else ""
 
 
 def delivery_summary(rec: DeliveryRecord) -> str:
     """``disbursement of £250,000 on 31 Mar 2021 against W1``."""
-    when = f"on {rec.paid_on:%-d %b %Y}" if rec.paid_on else "undated"
-    return f"{rec.kind} of {format_pounds(rec.amount_pence)} {when} against {rec.commitment_ref}"
+    said = {"kind": in_words(rec.kind), "amount": format_pounds(rec.amount_pence), "ref": rec.commitment_ref}
+    if rec.paid_on:
+        return _("{kind} of {amount} on {day} against {ref}", day=short_date(rec.paid_on), **said)
+    return _("{kind} of {amount} undated against {ref}", **said)

@@ -34,10 +34,12 @@ from db.models import Announcement, AuditEvent, Commitment, Delivery
 from db.session import read_session
 from tracker.core.limits import LIMITS
 from tracker.files.tabular import DataError, Problem
+from tracker.i18n import N_, _, current
 from tracker.imports import activity_extras, describe, reading
 from tracker.imports.bulk import StoredAnnouncement
 from tracker.imports.plan_organisations import Naming, name_organisations
 from tracker.imports.reading import Kind, Source
+from tracker.imports.saving import not_a_stored_commitment, stored_as_made
 from tracker.records.commitment_rows import check_commitments
 from tracker.records.delivery_rows import check_deliveries
 from tracker.records.shares import stored_pot_problems
@@ -95,6 +97,7 @@ class ImportPlan:
     details: pd.DataFrame = field(default_factory=lambda: _pandas().DataFrame())
     notes: list[Problem] = field(default_factory=list)  # said, but no reason to refuse the file
     options: reading.Options = field(default_factory=reading.Options)  # the choices it was made with
+    language: str = field(default_factory=current)  # the language its problems and rows are said in
 
     @property
     def to_apply(self) -> int:
@@ -137,8 +140,8 @@ def plan_import(
     """What importing ``source`` (an upload's bytes, or a file's path) would do.
 
     ``previous`` is returned as it is if it was made from the same kind, name
-    and bytes and nothing has been saved since: a page rerun (e.g. choosing a
-    reason) does not check a large file again.
+    and bytes, in the language in use, and nothing has been saved since: a
+    page rerun (e.g. choosing a reason) does not check a large file again.
     """
     found = reading.kind_of(kind)
     options = options or reading.Options()
@@ -147,6 +150,7 @@ def plan_import(
         previous is not None
         and (previous.kind, previous.filename, previous.options) == (kind, filename, options)
         and previous.content_hash == digest
+        and previous.language == current()
     ):
         with read_session(engine) as session:
             if database_state(session) == previous.database_state:
@@ -245,7 +249,7 @@ class Checked:
     @property
     def needs_reason(self) -> bool:
         return self.kind.saves == "commitments" and any(
-            a == "update" and any(name in MONEY_FIELDS for name, _ in changes)
+            a == "update" and any(name in MONEY_FIELDS for name, _said in changes)
             for a, changes in zip(self.actions, self.changes)
         )
 
@@ -265,7 +269,7 @@ class Checked:
                 "ref": pd.Series([rec.ref for rec in self.records], dtype=object),
                 "action": pd.Series(self.actions, dtype=object),
                 "summary": pd.Series(self.summaries, dtype=object),
-                "changes": pd.Series(["; ".join(said for _, said in c) for c in self.changes], dtype=object),
+                "changes": pd.Series(["; ".join(said for _name, said in c) for c in self.changes], dtype=object),
             },
             columns=list(ROW_COLUMNS),
         )
@@ -312,10 +316,25 @@ _COMMITMENT_DETAIL = (
 )
 
 
+# A row whose ref names a deleted record, by what the row is.
+_DELETED = {
+    "commitment": N_("a commitment with this ref was deleted: an admin can restore it, or give the row a new ref"),
+    "delivery": N_("a delivery with this ref was deleted: an admin can restore it, or give the row a new ref"),
+    "grant": N_("a grant with this ref was deleted: an admin can restore it, or give the row a new ref"),
+    "activity": N_("an activity with this ref was deleted: an admin can restore it, or give the row a new ref"),
+}
+
+
 def _deleted(kind: Kind, line: int, ref: str) -> Problem:
-    return Problem(
-        line, "ref", ref, f"a {kind.one} with this ref was deleted: an admin can restore it, or give the row a new ref"
-    )
+    return Problem(line, "ref", ref, _(_DELETED[kind.one]))
+
+
+def _both(names: Sequence[str]) -> str:
+    """``funder and funder_id``: column names (as written) said together."""
+    said = names[0]
+    for name in names[1:]:
+        said = _("{some} and {last}", some=said, last=name)
+    return said
 
 
 def _check_commitments(kind: Kind, session: Session, parsed: reading.Parsed, described: bool) -> Checked:
@@ -390,7 +409,7 @@ def _compare_commitments(
             action = "update" if changes else "unchanged"
             if changes:  # the version an update expects (an unchanged row is not written)
                 checked.versions[rec.ref] = existing.version
-            fixed = sorted({name for name, _ in changes} & ANNOUNCEMENT_FIELDS)
+            fixed = sorted({name for name, _said in changes} & ANNOUNCEMENT_FIELDS)
             if fixed:
                 value = getattr(rec, fixed[0])
                 value = value.isoformat() if hasattr(value, "isoformat") else value
@@ -399,8 +418,12 @@ def _compare_commitments(
                         rec.line,
                         fixed[0],
                         value,
-                        f"{' and '.join(fixed)} belong to announcement {existing.announcement.ref}, which an import "
-                        "does not change: edit the announcement in the dashboard, or make the row agree with it",
+                        _(
+                            "{fields} belong to announcement {ref}, which an import does not change: edit the "
+                            "announcement in the dashboard, or make the row agree with it",
+                            fields=_both(fixed),
+                            ref=existing.announcement.ref,
+                        ),
                     )
                 )
         named = naming.named(rec)
@@ -427,13 +450,7 @@ def _check_new(checked: Checked, rec: Any, announcement: Announcement | None, na
                     rec.line,
                     "announcement_ref",
                     announcement.ref,
-                    f"announcement {announcement.ref} is stored as made "
-                    + (
-                        f"on {announcement.announced_on.isoformat()}"
-                        if announcement.announced_on
-                        else "on no stated date"
-                    )
-                    + f" by {announcement.funder.name!r}: the row must agree",
+                    stored_as_made(announcement.ref, announcement.announced_on, announcement.funder.name),
                 )
             )
     elif not rec.title and len(f"{rec.funder}: {rec.purpose}") > title_limit:
@@ -442,7 +459,10 @@ def _check_new(checked: Checked, rec: Any, announcement: Announcement | None, na
                 rec.line,
                 "title",
                 None,
-                f"required when the purpose is this long: an announcement's title has at most {title_limit} characters",
+                _(
+                    "required when the purpose is this long: an announcement's title has at most {most} characters",
+                    most=title_limit,
+                ),
             )
         )
 
@@ -473,7 +493,10 @@ def _check_delivery_records(
         if rec.commitment_ref not in in_file and (commitment is None or commitment.deleted_at is not None):
             checked.problems.append(
                 Problem(
-                    rec.line, "commitment_ref", rec.commitment_ref, "expected the ref of a commitment in the database"
+                    rec.line,
+                    "commitment_ref",
+                    rec.commitment_ref,
+                    not_a_stored_commitment(),
                 )
             )
         existing = stored.get(rec.ref)

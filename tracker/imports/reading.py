@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from tracker.files.tabular import Problem, Row, RowTaker, Table, missing_columns, read_table, read_table_bytes
+from tracker.i18n import N_, _, ngettext
 from tracker.open_data import giving360, iati
 from tracker.records import commitment_rows, delivery_rows
 from tracker.records.activity_rows import ActivityExtras
@@ -25,8 +26,9 @@ from tracker.records.delivery_rows import DeliveryRecord
 log = logging.getLogger(__name__)
 
 # Shown instead of a traceback if a reader or parser fails unexpectedly; the
-# tests look for it, so that such a failure is a bug found, not a message.
-INTERNAL_ERROR = "could not be read because of an internal error"
+# tests look for it, so that such a failure is a bug found, not a message
+# (kept in English here, said in the language in use where shown).
+INTERNAL_ERROR = N_("could not be read because of an internal error")
 
 Source = bytes | Path
 
@@ -124,35 +126,72 @@ KINDS: dict[str, Kind] = {
 
 
 NOTES_SHOWN = 20  # notes said one by one; the rest are counted (the page lists them all on request)
-# A note about one grant or activity: "activity GB-1-A: left aside 1 incoming-funds transaction ...".
-_ABOUT_ONE = re.compile(r"^(activity|grant) (\S+): (.+)$", re.DOTALL)
-_MANY = {"activity": "activities", "grant": "grants"}
+# A note about one grant or activity: "activity GB-1-A: left aside 1 incoming-funds transaction ...",
+# as the language in use says it; and the same note about many, counted.
+_ABOUT = {"activity": iati.ABOUT_ACTIVITY, "grant": giving360.ABOUT_GRANT}
+
+
+def _many(subject: str, count: int, line: int | None, which: str) -> str:
+    """``30,000 activities from line 1: GB-1-A1, GB-1-A2, GB-1-A3 and 29,997 more``."""
+    said = {"count": format(count, ","), "line": line, "which": which}
+    if subject == "activity":
+        return ngettext(
+            "{count} activity from line {line}: {which}", "{count} activities from line {line}: {which}", count, **said
+        )
+    return ngettext(
+        "{count} grant from line {line}: {which}", "{count} grants from line {line}: {which}", count, **said
+    )
+
+
+def _about_one() -> list[tuple[str, re.Pattern[str]]]:
+    """(subject, the pattern of a note about one of it) in the language in use."""
+    patterns = []
+    for subject, template in _ABOUT.items():
+        pattern = re.escape(_(template)).replace(r"\{ref\}", r"(?P<ref>\S+)").replace(r"\{text\}", r"(?P<text>.+)")
+        patterns.append((subject, re.compile(f"^{pattern}$", re.DOTALL)))
+    return patterns
+
+
+def _about(expected: str, patterns: list[tuple[str, re.Pattern[str]]]) -> tuple[str, str, str] | None:
+    """(subject, ref, text) of a note about one grant or activity, else None."""
+    for subject, pattern in patterns:
+        found = pattern.match(expected)
+        if found:
+            return subject, found["ref"], found["text"]
+    return None
 
 
 def notes_said(notes: list[Problem] | tuple[Problem, ...]) -> list[str]:
     """The notes as said to a person: the same note about many grants or
     activities once, with how many and which; then the first
     ``NOTES_SHOWN`` of those, and how many more there are."""
+    patterns = _about_one()
     groups: dict[tuple[str | None, str, str], list[tuple[Problem, str]]] = {}
     for note in notes:
-        about = _ABOUT_ONE.match(note.expected)
-        key = (note.column, about[1], about[3]) if about else (note.column, "", f"{note.line}\0{note.expected}")
-        groups.setdefault(key, []).append((note, about[2] if about else ""))
+        about = _about(note.expected, patterns)
+        key = (note.column, about[0], about[2]) if about else (note.column, "", f"{note.line}\0{note.expected}")
+        groups.setdefault(key, []).append((note, about[1] if about else ""))
     said = []
     for (column, subject, text), found in groups.items():
         first = found[0][0]
         if len(found) == 1:
             said.append(str(first))
             continue
-        names = [name for _, name in found[:3]]
-        others = f" and {len(found) - 3:,} more" if len(found) > 3 else ""
+        which = ", ".join(name for _note, name in found[:3])
+        if len(found) > 3:
+            which = _("{names} and {more} more", names=which, more=format(len(found) - 3, ","))
+        group = _many(subject, len(found), first.line, which)
         said.append(
-            f"{column + ': ' if column else ''}{text} ({len(found):,} {_MANY[subject]} from line {first.line}: "
-            f"{', '.join(names)}{others})"
+            _("{column}: {text} ({group})", column=column, text=text, group=group)
+            if column
+            else _("{text} ({group})", text=text, group=group)
         )
     if len(said) > NOTES_SHOWN:
         left = len(said) - NOTES_SHOWN
-        said = [*said[:NOTES_SHOWN], f"… and {left:,} more note{'s' if left != 1 else ''}"]
+        said = [
+            *said[:NOTES_SHOWN],
+            ngettext("… and {count} more note", "… and {count} more notes", left, count=format(left, ",")),
+        ]
     return said
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from sqlalchemy import select
@@ -21,6 +22,7 @@ from db.models import Announcement, Commitment, CommitmentArea, Delivery, Profil
 from tracker.core.money import format_pounds
 from tracker.core.vocabulary import ANNOUNCED_EARLIER
 from tracker.files.tabular import DataError, Problem
+from tracker.i18n import _
 from tracker.records.commitment_rows import CommitmentRecord
 from tracker.records.delivery_rows import DeliveryRecord
 from tracker.records.organisations import AmbiguousOrganisation, Organisations
@@ -50,6 +52,27 @@ class ImportResult:
             return ", ".join(f"{n} {plural(entity, n)}" for entity, n in counts.items()) or "nothing"
 
         return f"created {said(self.created)}; unchanged {said(self.unchanged)}"
+
+
+def stored_as_made(ref: str, announced_on: date | None, funder: str) -> str:
+    """A row's announcement is stored as made on another day, or by another funder."""
+    if announced_on is None:
+        return _(
+            "announcement {ref} is stored as made on no stated date by {funder}: the row must agree",
+            ref=ref,
+            funder=repr(funder),
+        )
+    return _(
+        "announcement {ref} is stored as made on {day} by {funder}: the row must agree",
+        ref=ref,
+        day=announced_on.isoformat(),
+        funder=repr(funder),
+    )
+
+
+def not_a_stored_commitment() -> str:
+    """A delivery's commitment_ref names no commitment in the database."""
+    return _("expected the ref of a commitment in the database")
 
 
 def plural(entity: str, n: int) -> str:
@@ -120,9 +143,22 @@ def _commitment_differences(existing: Commitment, rec: CommitmentRecord, reannou
     for key, value in given.items():
         if stored[key] != value:
             if key == "amount":
-                changed.append(f"amount {format_pounds(stored[key])} stored, {format_pounds(value)} in the file")
+                changed.append(
+                    _(
+                        "amount {stored} stored, {given} in the file",
+                        stored=format_pounds(stored[key]),
+                        given=format_pounds(value),
+                    )
+                )
             else:
-                changed.append(f"{key} {json_value(stored[key])!r} stored, {json_value(value)!r} in the file")
+                changed.append(
+                    _(
+                        "{column} {stored} stored, {given} in the file",
+                        column=key,
+                        stored=repr(json_value(stored[key])),
+                        given=repr(json_value(value)),
+                    )
+                )
     return changed
 
 
@@ -169,9 +205,11 @@ def save_commitments(
                         rec.line,
                         "ref",
                         rec.ref,
-                        "a commitment with this ref already exists with different values ("
-                        + "; ".join(changed)
-                        + "): give a new ref, or change the stored one in the dashboard",
+                        _(
+                            "a commitment with this ref already exists with different values ({differences}): "
+                            "give a new ref, or change the stored one in the dashboard",
+                            differences="; ".join(changed),
+                        ),
                     )
                 )
             else:
@@ -201,13 +239,7 @@ def save_commitments(
                     rec.line,
                     "announcement_ref",
                     announcement_ref,
-                    f"announcement {announcement_ref} is stored as made "
-                    + (
-                        f"on {announcement.announced_on.isoformat()}"
-                        if announcement.announced_on
-                        else "on no stated date"
-                    )
-                    + f" by {announcement.funder.name!r}: the row must agree",
+                    stored_as_made(announcement_ref, announcement.announced_on, announcement.funder.name),
                 )
             )
             continue
@@ -249,7 +281,7 @@ def save_commitments(
     audit_created(session, actor, [*orgs.created, *new_announcements])
     for organisation, before in orgs.identified:
         audit(session, actor, "update", organisation, before, snapshot(organisation))
-    audit_created(session, actor, [c for c, _ in new_commitments] + new_lines)
+    audit_created(session, actor, [c for c, _lines in new_commitments] + new_lines)
     # An organisation's collections (its announcements, the commitments it
     # receives) would otherwise grow in memory with every saved row and be
     # walked again at every flush: a big file saved in chunks would cost the
@@ -283,11 +315,7 @@ def save_deliveries(
             progress(i, len(records))
         commitment = commitments.get(rec.commitment_ref)
         if commitment is None or commitment.deleted_at is not None:
-            problems.append(
-                Problem(
-                    rec.line, "commitment_ref", rec.commitment_ref, "expected the ref of a commitment in the database"
-                )
-            )
+            problems.append(Problem(rec.line, "commitment_ref", rec.commitment_ref, not_a_stored_commitment()))
             continue
         stored = existing.get(rec.ref)
         if stored is not None:
@@ -306,8 +334,10 @@ def save_deliveries(
                         rec.line,
                         "ref",
                         rec.ref,
-                        "a delivery with this ref already exists with different values: "
-                        "give a new ref, or change the stored one in the dashboard",
+                        _(
+                            "a delivery with this ref already exists with different values: "
+                            "give a new ref, or change the stored one in the dashboard"
+                        ),
                     )
                 )
             continue

@@ -62,6 +62,7 @@ from db.models import (
 from db.session import take_organisations_lock
 from db.types import FinancialYearType, UTCDateTime
 from tracker.core.fiscal import FinancialYear
+from tracker.i18n import N_, _, ngettext
 from tracker.imports import history
 from tracker.imports.saving import plural
 from tracker.records.commitments import set_areas
@@ -95,6 +96,37 @@ WORDS = {
     "milestones": "milestone",
     "organisations": "organisation",
 }
+# A record named in a refusal, by its table: "delivery D8".
+NAMED = {
+    "announcements": N_("announcement {ref}"),
+    "commitments": N_("commitment {ref}"),
+    "deliveries": N_("delivery {ref}"),
+    "milestones": N_("milestone {ref}"),
+}
+# A record that is no longer stored, by its table.
+GONE = {
+    "announcements": N_("announcement #{number} is no longer stored"),
+    "commitments": N_("commitment #{number} is no longer stored"),
+    "deliveries": N_("delivery #{number} is no longer stored"),
+    "milestones": N_("milestone #{number} is no longer stored"),
+    "organisations": N_("organisation #{number} is no longer stored"),
+}
+# An import's kind as an undo names it: the command's word (funding-tracker import KIND), in the language in use.
+KIND_WORDS = {
+    "commitments": N_("commitments"),
+    "deliveries": N_("deliveries"),
+    "360giving": N_("360giving"),
+    "iati": N_("iati"),
+}
+# Why a change since refuses the undo: (what was done to it, one record or many).
+SINCE = {
+    ("delete", False): N_("{what} was deleted since the import, by {actor} at {moment}"),
+    ("restore", False): N_("{what} was restored since the import, by {actor} at {moment}"),
+    ("change", False): N_("{what} was changed since the import, by {actor} at {moment}"),
+    ("delete", True): N_("{what} were deleted since the import, by {actor} at {moment}"),
+    ("restore", True): N_("{what} were restored since the import, by {actor} at {moment}"),
+    ("change", True): N_("{what} were changed since the import, by {actor} at {moment}"),
+}
 
 
 class UndoRefused(Conflict):
@@ -124,19 +156,49 @@ class UndoOutcome:
     kept: Counter[str] = field(default_factory=Counter)
 
     def __str__(self) -> str:
+        """``undid import 3 (deliveries, payments.csv): deleted 1 delivery``, in the language in use."""
         parts = []
         if self.deleted:
-            parts.append(f"deleted {_listing(self.deleted)}")
+            parts.append(_("deleted {records}", records=_listing(self.deleted)))
         if self.put_back:
-            parts.append(f"put back {_listing(self.put_back)}")
+            parts.append(_("put back {records}", records=_listing(self.put_back)))
         if self.kept:
-            parts.append(f"kept {_listing(self.kept)} it added (the deleted records still name them)")
-        said = "; ".join(parts) or "nothing was left to undo"
-        return f"undid import {self.import_id} ({self.kind}, {self.file_name}): {said}"
+            parts.append(
+                _("kept {records} it added (the deleted records still name them)", records=_listing(self.kept))
+            )
+        said = "; ".join(parts) or _("nothing was left to undo")
+        kind = _(KIND_WORDS[self.kind]) if self.kind in KIND_WORDS else self.kind
+        return _(
+            "undid import {number} ({kind}, {file}): {said}",
+            number=self.import_id,
+            kind=kind,
+            file=self.file_name,
+            said=said,
+        )
 
 
 def _listing(counts: Counter[str]) -> str:
-    return ", ".join(f"{n:,} {plural(word, n)}" for word, n in counts.items())
+    return ", ".join(_counted(word, n) for word, n in counts.items())
+
+
+def _counted(word: str, n: int) -> str:
+    """``2 deliveries``: records of one kind an undo deleted, put back or kept."""
+    count = format(n, ",")
+    if word == "announcement":
+        return ngettext("{count} announcement", "{count} announcements", n, count=count)
+    if word == "commitment":
+        return ngettext("{count} commitment", "{count} commitments", n, count=count)
+    if word == "delivery":
+        return ngettext("{count} delivery", "{count} deliveries", n, count=count)
+    if word == "milestone":
+        return ngettext("{count} milestone", "{count} milestones", n, count=count)
+    if word == "organisation":
+        return ngettext("{count} organisation", "{count} organisations", n, count=count)
+    if word == "budget":
+        return ngettext("{count} budget", "{count} budgets", n, count=count)
+    if word == "activity link":
+        return ngettext("{count} activity link", "{count} activity links", n, count=count)
+    return f"{count} {plural(word, n)}"  # (every word an undo counts is above)
 
 
 def undo_import(import_id: int, *, engine: Engine, actor: Actor) -> UndoOutcome:
@@ -233,11 +295,18 @@ class _Undo:
         take_organisations_lock(session)  # never beside an import (PostgreSQL; SQLite: BEGIN IMMEDIATE)
         record = session.scalars(select(Import).where(Import.id == self.import_id).with_for_update()).one_or_none()
         if record is None:
-            raise NotFound(f"there is no import {self.import_id} (funding-tracker import list shows them)")
+            raise NotFound(
+                _("there is no import {number} (funding-tracker import list shows them)", number=self.import_id)
+            )
         authorise(self.uow.actor, history.undo_permission(record.kind))
         if record.undone_at is not None:
             raise Conflict(
-                f"import {self.import_id} was undone already, by {record.undone_by} at {when(record.undone_at)}"
+                _(
+                    "import {number} was undone already, by {who} at {moment}",
+                    number=self.import_id,
+                    who=record.undone_by,
+                    moment=when(record.undone_at),
+                )
             )
         session.connection().execution_options(**{IMPORT_OPTION: record.id})  # the undo's events carry it too
         self.outcome = UndoOutcome(record.id, record.kind, record.file_name)
@@ -283,7 +352,9 @@ class _Undo:
         removed = sorted(entity for entity in PUT_BACK if self._rows(entity).removed)
         if unknown or removed:
             said = ", ".join(unknown + removed)
-            raise UndoRefused(self.import_id, [f"it changed rows of {said}, which an undo cannot put back"])
+            raise UndoRefused(
+                self.import_id, [_("it changed rows of {tables}, which an undo cannot put back", tables=said)]
+            )
 
     def _events(self, entity: str, ids: Sequence[int]) -> dict[int, list[Any]]:
         """``{id: [before, after]}``: each row's state before the import and as it left it."""
@@ -345,20 +416,27 @@ class _Undo:
 
     def _name(self, entity: str, row: Any) -> str:
         if entity == "organisations":
-            return f"organisation {row.name!r}"
-        return f"{WORDS[entity]} {row.ref}"
+            return _("organisation {name}", name=repr(row.name))
+        return _(NAMED[entity], ref=row.ref)
 
     def _since(self, what: str, later: tuple[str, datetime, str, int | None] | None, *, many: bool = False) -> str:
         """Why ``what`` (plural: ``many``) cannot be undone: who changed it since, and when."""
         if later is None:
-            holds = "hold" if many else "holds"
-            return f"{what} no longer {holds} what the import left (changed since, with no audit event saying by whom)"
+            if many:
+                return _(
+                    "{what} no longer hold what the import left (changed since, with no audit event saying by whom)",
+                    what=what,
+                )
+            return _(
+                "{what} no longer holds what the import left (changed since, with no audit event saying by whom)",
+                what=what,
+            )
         actor, occurred_at, action, import_id = later
-        verb = {"delete": "deleted", "restore": "restored"}.get(action, "changed")
-        by_import = f" (import {import_id})" if import_id is not None else ""
-        return (
-            f"{what} {'were' if many else 'was'} {verb} since the import, by {actor} at {when(occurred_at)}{by_import}"
-        )
+        verb = action if action in ("delete", "restore") else "change"
+        moment = when(occurred_at)
+        if import_id is not None:
+            moment = _("{moment} (import {number})", moment=moment, number=import_id)
+        return _(SINCE[verb, many], what=what, actor=actor, moment=moment)
 
     def _unchanged(self, entity: str, ids: Sequence[int], events: dict[int, list[Any]]) -> list[Any]:
         """The rows ``ids`` still as the import left them; a reason for each of the others."""
@@ -368,7 +446,7 @@ class _Undo:
         for row_id in ids:
             row = rows.get(row_id)
             if row is None:
-                self.reasons.append(f"{WORDS[entity]} #{row_id} is no longer stored")
+                self.reasons.append(_(GONE[entity], number=row_id))
             elif row_id in later or not _same(snapshot(row), events[row_id][1]):
                 self.reasons.append(self._since(self._name(entity, row), later.get(row_id)))
             else:
@@ -405,13 +483,13 @@ class _Undo:
         before: dict[int, list[tuple[int, str]]] = {saved["commitment_id"]: [] for saved in left}
         for saved in removed:
             before.setdefault(saved["commitment_id"], []).append((saved["id"], saved["gss_code"]))
-        return {cid: tuple(code for _, code in sorted(codes)) for cid, codes in before.items()}
+        return {cid: tuple(code for _order, code in sorted(codes)) for cid, codes in before.items()}
 
     def _profiles_before(self) -> dict[int, list[tuple[FinancialYear, int]]]:
         """The profile each commitment the import revised had before (from its first revision's terms)."""
         profiles: dict[int, list[tuple[FinancialYear, int]]] = {}
         for chunk in _chunks(self._rows("commitment_revisions").created):
-            for _, (_, revision) in sorted(self._events("commitment_revisions", chunk).items()):
+            for _id, (_before, revision) in sorted(self._events("commitment_revisions", chunk).items()):
                 terms = revision["before"]
                 profiles.setdefault(
                     revision["commitment_id"],
@@ -498,7 +576,9 @@ class _Undo:
                 for change in self._changed_since(entity, [row.id for row in stored[entity]]).values()
             ]
             newest = max(later, key=lambda change: change[1]) if later else None
-            self.reasons.append(self._since(f"the budgets and activity links of commitment {ref}", newest, many=True))
+            self.reasons.append(
+                self._since(_("the budgets and activity links of commitment {ref}", ref=ref), newest, many=True)
+            )
             return
         for entity in EXTRAS:
             for row in stored[entity]:
@@ -524,11 +604,11 @@ class _Undo:
             Commitment: commitments | set(self._rows("commitments").changed),  # (changed: said already)
         }
         checks: tuple[tuple[Any, Any, set[int], str, Any], ...] = (
-            (Delivery, Delivery.commitment_id, commitments, "is a delivery of commitment", Commitment),
-            (Milestone, Milestone.commitment_id, commitments, "is a milestone of commitment", Commitment),
-            (Commitment, Commitment.announcement_id, announcements, "is in announcement", Announcement),
-            (Commitment, Commitment.reannounces_id, commitments, "re-announces commitment", Commitment),
-            (Commitment, Commitment.part_of_id, commitments, "is a share of commitment", Commitment),
+            (Delivery, Delivery.commitment_id, commitments, N_("is a delivery of commitment {target}"), Commitment),
+            (Milestone, Milestone.commitment_id, commitments, N_("is a milestone of commitment {target}"), Commitment),
+            (Commitment, Commitment.announcement_id, announcements, N_("is in announcement {target}"), Announcement),
+            (Commitment, Commitment.reannounces_id, commitments, N_("re-announces commitment {target}"), Commitment),
+            (Commitment, Commitment.part_of_id, commitments, N_("is a share of commitment {target}"), Commitment),
         )
         for model, column, targets, how, target_model in checks:
             for chunk in _chunks(sorted(targets)):
@@ -543,10 +623,20 @@ class _Undo:
                     entity = model.__tablename__
                     target = self.session.get_one(target_model, target_id).ref
                     later = self._changed_since(entity, [row_id]).get(row_id)
-                    who = f", added by {later[0]} at {when(later[1])}" if later else ""
+                    said = {"record": _(NAMED[entity], ref=ref), "how": _(how, target=target)}
                     self.reasons.append(
-                        f"{WORDS[entity]} {ref}{who}, {how} {target}, which this import created: "
-                        "delete it (or undo what added it) first"
+                        _(
+                            "{record}, added by {who} at {moment}, {how}, which this import created: "
+                            "delete it (or undo what added it) first",
+                            who=later[0],
+                            moment=when(later[1]),
+                            **said,
+                        )
+                        if later
+                        else _(
+                            "{record}, {how}, which this import created: delete it (or undo what added it) first",
+                            **said,
+                        )
                     )
 
     def _delete_created(self, entity: str) -> None:

@@ -45,6 +45,7 @@ from tracker.core.places import AREA_SEPARATOR, GSS_CODE
 from tracker.core.vocabulary import GRANT_PLACINGS
 from tracker.files import limits
 from tracker.files.tabular import Problem, Row, RowTaker, Table, normalise_header, parse_file_date
+from tracker.i18n import N_, _
 from tracker.open_data import giving360_extension as extension
 from tracker.records import commitment_rows, delivery_rows
 from tracker.records.bundles import Bundle
@@ -52,6 +53,7 @@ from tracker.records.commitment_rows import CommitmentRecord
 from tracker.records.commitment_values import either
 from tracker.records.delivery_rows import DeliveryRecord
 
+ABOUT_GRANT = extension.ABOUT_GRANT  # "grant {ref}: {text}": a problem or note about one grant
 INDIVIDUAL = "individual recipient"  # who a grant to a person is recorded as: never their name
 
 # The columns read, by their title in the standard's flattened form -> the
@@ -108,7 +110,7 @@ _DATE_TIME = re.compile(
 )
 _DATE_COLUMNS = ("announced_on", "planned_start", "planned_end")
 _DATES_SAID = f"expected {DATE_EXAMPLES}"  # as tracker.core.fiscal says a date is wrong
-_DATES_EXPECTED = "expected a date such as 2014-07-24, 2014-07-24T00:00:00+00:00 or 24/07/2014"
+_DATES_EXPECTED = N_("expected a date such as 2014-07-24, 2014-07-24T00:00:00+00:00 or 24/07/2014")
 
 
 def parser(placing: str) -> Callable[[Row, list[Problem]], Bundle | CommitmentRecord | None]:
@@ -135,7 +137,7 @@ def parse_grant_row(row: Row, problems: list[Problem], placing: str = "award-yea
     for column in _DATE_COLUMNS:
         cells[column] = _date_as_written(cells[column])
     if not row.get("currency"):
-        own.append(Problem(row.line, "currency", None, "required: the grant's currency (GBP)"))
+        own.append(Problem(row.line, "currency", None, _("required: the grant's currency (GBP)")))
     if row.get("recipient_individual") or row.get("recipient_individual_name"):
         cells["recipient"], cells["recipient_id"] = INDIVIDUAL, ""
     cells["title"] = cells["purpose"]
@@ -145,7 +147,7 @@ def parse_grant_row(row: Row, problems: list[Problem], placing: str = "award-yea
     cells["first_year"] = ""
     awarded = cells["announced_on"]
     if not awarded:
-        own.append(Problem(row.line, "announced_on", None, "required: the grant's award date"))
+        own.append(Problem(row.line, "announced_on", None, _("required: the grant's award date")))
     else:
         with contextlib.suppress(FiscalError):  # (the parser says what is wrong with the date)
             cells["first_year"] = FinancialYear.from_date(parse_file_date(awarded)).label
@@ -190,7 +192,11 @@ def _places(row: Row, grant: str, notes: list[Problem]) -> str:
                         row.line,
                         TITLES["areas"],
                         part.strip(),
-                        f"grant {grant}: not an ONS GSS code (a letter and 8 digits): left aside",
+                        _(
+                            ABOUT_GRANT,
+                            ref=grant,
+                            text=_("not an ONS GSS code (a letter and 8 digits): left aside"),
+                        ),
                     )
                 )
     return AREA_SEPARATOR.join(dict.fromkeys(codes))
@@ -218,15 +224,21 @@ def _disbursements(
         wanted.append((f"{grant}/disbursed", said, "", "Amount Disbursed in the 360Giving file (undated)"))
     elif transactions and said:
         with contextlib.suppress(MoneyError):
-            total = sum(parse_pence(value, allow_negative=True) for _, value in transactions)
+            total = sum(parse_pence(value, allow_negative=True) for _when, value in transactions)
             if total != parse_pence(said, allow_negative=True):
                 notes.append(
                     Problem(
                         row.line,
                         "Amount Disbursed",
                         said,
-                        f"grant {grant}: its disbursement transactions total {format_pounds(total)}, "
-                        "which is what is recorded as delivered",
+                        _(
+                            ABOUT_GRANT,
+                            ref=grant,
+                            text=_(
+                                "its disbursement transactions total {total}, which is what is recorded as delivered",
+                                total=format_pounds(total),
+                            ),
+                        ),
                     )
                 )
     records: list[DeliveryRecord] = []
@@ -237,7 +249,14 @@ def _disbursements(
         for problem in found:
             column = DELIVERY_TITLES.get(problem.column or "", problem.column)
             expected = problem.expected.replace(_DATES_SAID, _DATES_EXPECTED)
-            problems.append(Problem(problem.line, column, problem.value, f"grant {shown(grant)}: {expected}"))
+            problems.append(
+                Problem(
+                    problem.line,
+                    column,
+                    problem.value,
+                    _(ABOUT_GRANT, ref=shown(grant), text=_(expected) if expected else ""),
+                )
+            )
         if delivery is not None:
             records.append(delivery)
     return tuple(records), tuple(notes)
@@ -270,7 +289,7 @@ def _spread_over_planned_dates(row: Row, cells: dict[str, str], problems: list[P
     if end is None and months_text:
         months = _whole_months(months_text)
         if months is None:
-            problems.append(Problem(row.line, "planned_months", months_text, "expected a whole number of months"))
+            problems.append(Problem(row.line, "planned_months", months_text, _("expected a whole number of months")))
             return
         end = _months_after(start, months) - timedelta(days=1)
     if end is None or end < start:
@@ -315,7 +334,9 @@ def _named(problem: Problem, grant: str, titles: dict[str, str] = TITLES) -> Pro
     expected = problem.expected
     if problem.column in _DATE_COLUMNS:
         expected = expected.replace(_DATES_SAID, _DATES_EXPECTED)
-    return Problem(problem.line, column, problem.value, f"grant {shown(grant)}: {expected}")  # (a NUL, said safely)
+    return Problem(
+        problem.line, column, problem.value, _(ABOUT_GRANT, ref=shown(grant), text=_(expected) if expected else "")
+    )  # (a NUL, said safely)
 
 
 class Repeats:
@@ -339,7 +360,12 @@ class Repeats:
         if first[0] == row.line or first[1] != digest:
             return False
         self.notes.append(
-            Problem(row.line, TITLES["ref"], ref, f"grant {ref} repeats line {first[0]} exactly: imported once")
+            Problem(
+                row.line,
+                TITLES["ref"],
+                ref,
+                _("grant {ref} repeats line {line} exactly: imported once", ref=ref, line=first[0]),
+            )
         )
         return True
 
@@ -390,8 +416,12 @@ def read_package(source: bytes | Path, take: RowTaker) -> Table:
     size = len(source) if isinstance(source, bytes) else Path(source).stat().st_size
     if size > limits.MAX_JSON_BYTES:
         return _refused(
-            f"is a JSON package of {size / 1024 / 1024:,.0f} MB: at most {limits.MAX_JSON_BYTES // 1024 // 1024} MB "
-            "is read as JSON; give the same grants as 360Giving's flattened CSV, or split the package"
+            _(
+                "is a JSON package of {size} MB: at most {most} MB is read as JSON; give the same grants as "
+                "360Giving's flattened CSV, or split the package",
+                size=format(size / 1024 / 1024, ",.0f"),
+                most=limits.MAX_JSON_BYTES // 1024 // 1024,
+            )
         )
     header = [ALIASES[normalise_header(title)] for title in JSON_PATHS] + [_DISBURSEMENTS, *extension.HEADER]
     parse: Callable[[Row], object] | None = take(header)
@@ -402,9 +432,9 @@ def read_package(source: bytes | Path, take: RowTaker) -> Table:
         try:
             for number, grant in enumerate(_grants(stream), start=1):
                 if number > limits.MAX_GRANTS:
-                    return _refused(f"has more than {limits.MAX_GRANTS:,} grants")
+                    return _refused(_("has more than {most} grants", most=format(limits.MAX_GRANTS, ",")))
                 if not isinstance(grant, dict):
-                    problems.append(Problem(number, None, None, "expected a grant (a JSON object)"))
+                    problems.append(Problem(number, None, None, _("expected a grant (a JSON object)")))
                     continue
                 cells = {column: _flat(grant, path) for column, path in zip(header, JSON_PATHS.values())}
                 cells[_DISBURSEMENTS] = _dated_transactions(grant.get("disbursementTransaction"))
@@ -414,7 +444,7 @@ def read_package(source: bytes | Path, take: RowTaker) -> Table:
                 if kept is not None:
                     rows.append(kept)
         except ijson.JSONError as err:
-            return _refused(f"is not JSON: {_reason(err, number)}")
+            return _refused(_("is not JSON: {reason}", reason=_reason(err, number)))
         except _NotAPackage as err:
             return _refused(str(err))
     return Table(header, rows, problems)
@@ -450,9 +480,9 @@ def _grants(stream: BinaryIO) -> Iterator[Any]:
         if event in ("start_map", "start_array"):
             depth += 1
             if depth > MAX_DEPTH:
-                raise _NotAPackage("is JSON nested too deeply to be a 360Giving data package")
+                raise _NotAPackage(_("is JSON nested too deeply to be a 360Giving data package"))
             if depth == 1 and event == "start_array":
-                raise _NotAPackage(_NOT_A_PACKAGE)
+                raise _NotAPackage(_(_NOT_A_PACKAGE))
             if depth == 2 and key == "grants" and event == "start_array":
                 in_grants = found = True
                 continue
@@ -466,7 +496,7 @@ def _grants(stream: BinaryIO) -> Iterator[Any]:
             continue
         if not in_grants:
             if depth == 1 and key == "grants" and event not in ("end_map", "end_array"):
-                raise _NotAPackage(_NOT_A_PACKAGE)
+                raise _NotAPackage(_(_NOT_A_PACKAGE))
             continue
         if builder is None:
             builder = ijson.ObjectBuilder()
@@ -475,10 +505,10 @@ def _grants(stream: BinaryIO) -> Iterator[Any]:
             yield builder.value
             builder = None
     if not found:
-        raise _NotAPackage(_NOT_A_PACKAGE)
+        raise _NotAPackage(_(_NOT_A_PACKAGE))
 
 
-_NOT_A_PACKAGE = 'is JSON but not a 360Giving data package: expected {"grants": [...]}'
+_NOT_A_PACKAGE = N_('is JSON but not a 360Giving data package: expected {"grants": [...]}')
 
 
 def _dated_transactions(transactions: Any) -> str:
@@ -521,5 +551,5 @@ def _walk(value: Any, path: tuple[str, ...]) -> Iterator[str]:
 
 def _reason(err: Exception, grants: int) -> str:
     """The parser's first line (its others draw an arrow under the text), and where."""
-    said = str(err).strip().splitlines()[0].rstrip(".") if str(err).strip() else "it ends too early"
-    return f"{said}, after grant {grants:,}" if grants else said
+    said = str(err).strip().splitlines()[0].rstrip(".") if str(err).strip() else _("it ends too early")
+    return _("{reason}, after grant {number}", reason=said, number=format(grants, ",")) if grants else said

@@ -50,6 +50,7 @@ from decimal import Decimal
 from typing import Any
 
 from tracker.files.tabular import Problem, Row, normalise_header
+from tracker.i18n import N_, _
 from tracker.records import delivery_rows
 from tracker.records.delivery_rows import DeliveryRecord
 
@@ -112,10 +113,12 @@ _JSON_PATHS: dict[str, tuple[str, ...]] = {
     QUOTED: ("announcement", "quoted"),
 }
 _ITEM = re.compile(r"(\S+)\s+(\S+)\s+(\S+)\s+(\S+)")
-DELIVERY_EXPECTED = (
+DELIVERY_EXPECTED = N_(
     "expected each delivery as <id> <kind> <date or undated> <amount>, separated by ;"
     " (e.g. G1/D1 disbursement 2020-05-01 1000.00; G1/D2 expenditure undated 250.00)"
 )
+# A problem or note about one grant (``tracker.imports.reading.notes_said`` groups the notes by it).
+ABOUT_GRANT = N_("grant {ref}: {text}")
 
 
 def present(row: Row) -> bool:
@@ -218,7 +221,7 @@ def deliveries(
     for n, item in enumerate((part.strip() for part in text.split(";") if part.strip()), start=1):
         match = _ITEM.fullmatch(item)
         if match is None:
-            problems.append(Problem(row.line, DELIVERIES, item, f"grant {grant}: {DELIVERY_EXPECTED}"))
+            problems.append(Problem(row.line, DELIVERIES, item, _(ABOUT_GRANT, ref=grant, text=_(DELIVERY_EXPECTED))))
             continue
         ref, kind, when, amount = match.groups()
         if not ref.startswith(f"{grant}/"):
@@ -235,7 +238,10 @@ def deliveries(
         record = delivery_rows.parse_delivery_row(Row(row.line, cells), found)
         for problem in found:
             said = {"paid_on": "date", "ref": "id"}.get(problem.column or "", problem.column)
-            problems.append(Problem(row.line, DELIVERIES, item, f"grant {grant}: {said} {problem.expected}"))
+            text = _(
+                "{field} {expected}", field=said, expected=_(problem.expected) if problem.expected else ""
+            )  # the item's field as written
+            problems.append(Problem(row.line, DELIVERIES, item, _(ABOUT_GRANT, ref=grant, text=text)))
         if record is not None:
             records.append(record)
     return tuple(records)

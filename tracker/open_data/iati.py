@@ -43,6 +43,7 @@ from tracker.core.identifiers import check_identifier
 from tracker.core.limits import LIMITS
 from tracker.core.vocabulary import ACTIVITY_RELATIONS, BUDGET_STATUSES
 from tracker.files.tabular import Problem, Row, RowTaker, Table
+from tracker.i18n import N_, _, ngettext
 from tracker.open_data.iati_xml import Activity, IatiRefused, Organisation, Transaction, read_activities
 from tracker.records import commitment_rows, delivery_rows
 from tracker.records.activity_rows import ActivityExtras, BudgetLine
@@ -66,6 +67,8 @@ ELEMENTS = {
     "profile": "transaction/value",
     "announced_on": "transaction-date",
 }
+# A problem or note about one activity (``tracker.imports.reading.notes_said`` groups the notes by it).
+ABOUT_ACTIVITY = N_("activity {ref}: {text}")
 HEADER = ["ref"]  # what the import's header check sees: an activity always has its identifier read
 
 
@@ -99,7 +102,7 @@ def parse_activity_row(row: Row, problems: list[Problem]) -> Bundle | None:
     or None with its problems (each naming the activity and the element)."""
     assert isinstance(row, ActivityRow) and row.activity is not None
     act = row.activity
-    said = _Said(row.line, act.identifier or f"number {act.number} (no iati-identifier)")
+    said = _Said(row.line, act.identifier or _("number {number} (no iati-identifier)", number=act.number))
     committed = _committed(act, said)
     cells = _commitment_cells(act, committed, said)
     found: list[Problem] = []
@@ -125,20 +128,24 @@ class _Said:
         self.notes: list[Problem] = []
 
     def fail(self, element: str, value: str | None, expected: str) -> None:
-        self.problems.append(Problem(self.line, element, value, f"activity {self.activity}: {expected}"))
+        self.problems.append(
+            Problem(
+                self.line, element, value, _(ABOUT_ACTIVITY, ref=self.activity, text=_(expected) if expected else "")
+            )
+        )
 
     def note(self, element: str, value: str | None, text: str) -> None:
-        self.notes.append(Problem(self.line, element, value, f"activity {self.activity}: {text}"))
+        self.notes.append(Problem(self.line, element, value, _(ABOUT_ACTIVITY, ref=self.activity, text=text)))
 
 
 def _pence(value: Decimal | None, text: str, element: str, said: _Said) -> int | None:
     """A value in whole pence, or None with a problem."""
     if value is None:
-        said.fail(element, text, "expected an amount written as a number, e.g. 228296 or 1000.50")
+        said.fail(element, text, _("expected an amount written as a number, e.g. 228296 or 1000.50"))
         return None
     pence = value * 100
     if pence != pence.to_integral_value():
-        said.fail(element, text, "expected an amount in pounds and pence (at most two decimal places)")
+        said.fail(element, text, _("expected an amount in pounds and pence (at most two decimal places)"))
         return None
     return int(pence)
 
@@ -146,7 +153,9 @@ def _pence(value: Decimal | None, text: str, element: str, said: _Said) -> int |
 def _in_gbp(currency: str, element: str, said: _Said) -> bool:
     if currency == CURRENCY:
         return True
-    said.fail(element, currency or None, f"expected money in {CURRENCY} (the tracker holds pounds only)")
+    said.fail(
+        element, currency or None, _("expected money in {currency} (the tracker holds pounds only)", currency=CURRENCY)
+    )
     return False
 
 
@@ -169,7 +178,7 @@ def _transaction_pence(t: Transaction, said: _Said) -> int | None:
     if not _in_gbp(t.currency, f"{element}/value/@currency", said):
         return None
     if t.date is None:
-        said.fail(f"{element}/transaction-date", t.date_text or None, "expected a date such as 2012-01-31")
+        said.fail(f"{element}/transaction-date", t.date_text or None, _("expected a date such as 2012-01-31"))
     return _pence(t.value, t.value_text, f"{element}/value", said)
 
 
@@ -217,7 +226,16 @@ def _fitted(text: str, field: str, element: str, said: _Said) -> str:
     limit = LIMITS[field]
     if len(text) <= limit:
         return text
-    said.note(element, None, f"its {element} has {len(text):,} characters: the first {limit - 1:,} are kept")
+    said.note(
+        element,
+        None,
+        _(
+            "its {element} has {length} characters: the first {kept} are kept",
+            element=element,
+            length=format(len(text), ","),
+            kept=format(limit - 1, ","),
+        ),
+    )
     return text[: limit - 1] + "…"
 
 
@@ -229,7 +247,11 @@ def _organisation(org: Organisation, element: str, said: _Said) -> tuple[str, st
     said.note(
         f"{element}/@ref",
         org.ref,
-        f"{org.ref!r} is not an organisation identifier in the org-id shape: {name!r} is matched by name",
+        _(
+            "{ref} is not an organisation identifier in the org-id shape: {name} is matched by name",
+            ref=repr(org.ref),
+            name=repr(name),
+        ),
     )
     return name, ""
 
@@ -267,8 +289,12 @@ def _deliveries(act: Activity, said: _Said) -> tuple[DeliveryRecord, ...]:
         said.note(
             "transaction-type",
             None,
-            f"left aside {counted} transaction{'s' if sum(skipped.values()) != 1 else ''} "
-            "(only commitments, disbursements and expenditure are read)",
+            ngettext(
+                "left aside {counted} transaction (only commitments, disbursements and expenditure are read)",
+                "left aside {counted} transactions (only commitments, disbursements and expenditure are read)",
+                sum(skipped.values()),
+                counted=counted,
+            ),
         )
     return tuple(records)
 
@@ -278,7 +304,7 @@ def _budgets(act: Activity, said: _Said) -> tuple[BudgetLine, ...]:
     for b in act.budgets:
         element = f"budget {b.number}"
         if b.status not in BUDGET_STATUSES:
-            said.fail(f"{element}/@type", b.status, "expected 1 (original) or 2 (revised)")
+            said.fail(f"{element}/@type", b.status, _("expected 1 (original) or 2 (revised)"))
             continue
         if not _in_gbp(b.currency, f"{element}/value/@currency", said):
             continue
@@ -293,9 +319,13 @@ def _links(act: Activity, said: _Said) -> tuple[tuple[str, str], ...]:
     for relation, ref in act.related:
         ref = ref.strip()
         if relation not in ACTIVITY_RELATIONS or not ref:
-            said.note("related-activity", ref or None, f"a related activity of type {relation!r} is left aside")
+            said.note(
+                "related-activity",
+                ref or None,
+                _("a related activity of type {relation} is left aside", relation=repr(relation)),
+            )
         elif len(ref) > LIMITS["activity_ref"]:
-            said.note("related-activity", ref[:50], "a related activity's identifier this long is left aside")
+            said.note("related-activity", ref[:50], _("a related activity's identifier this long is left aside"))
         elif (relation, ref) not in links:
             links.append((relation, ref))
     return tuple(links)

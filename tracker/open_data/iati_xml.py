@@ -47,6 +47,7 @@ from defusedxml.ElementTree import DefusedXMLParser, iterparse  # type: ignore[i
 
 from tracker.files import limits
 from tracker.files.tabular import DataError, Problem
+from tracker.i18n import _
 
 ROLES = {"1": "funding", "2": "accountable", "3": "extending", "4": "implementing"}  # (1.0x: the words)
 _TRANSACTION_CODES = (
@@ -144,7 +145,13 @@ def read_activities(source: bytes | Path) -> Iterator[Activity]:
     iteration ends."""
     size = len(source) if isinstance(source, bytes) else Path(source).stat().st_size
     if size > limits.MAX_XML_BYTES:
-        raise _refused(f"is {_size(size)}: larger than the {_size(limits.MAX_XML_BYTES)} an IATI file may be")
+        raise _refused(
+            _(
+                "is {size}: larger than the {most} an IATI file may be",
+                size=_size(size),
+                most=_size(limits.MAX_XML_BYTES),
+            )
+        )
     with io.BytesIO(source) if isinstance(source, bytes) else open(source, "rb") as file:
         parser = _Parser()
         root: Element | None = None
@@ -168,11 +175,11 @@ def read_activities(source: bytes | Path) -> Iterator[Activity]:
             if element.tag == "iati-activity":
                 number += 1
                 if number > limits.MAX_GRANTS:
-                    raise _refused(f"has more than {limits.MAX_GRANTS:,} activities")
+                    raise _refused(_("has more than {most} activities", most=format(limits.MAX_GRANTS, ",")))
                 version = root.get("version") or element.get("version") or ""  # (1.0x: also the activity's)
                 yield _activity(element, number, line, version)
         if number == 0:
-            raise _refused("has no <iati-activity>: an IATI activity file gives at least one activity")
+            raise _refused(_("has no <iati-activity>: an IATI activity file gives at least one activity"))
 
 
 # --- reading the XML safely ----------------------------------------------------------------------
@@ -202,7 +209,7 @@ class _Capped:
         data = self.file.read(size)
         self.count += len(data)
         if self.count > limits.MAX_XML_BYTES:
-            raise _refused(f"is larger than the {_size(limits.MAX_XML_BYTES)} an IATI file may be")
+            raise _refused(_("is larger than the {most} an IATI file may be", most=_size(limits.MAX_XML_BYTES)))
         return data
 
 
@@ -212,24 +219,41 @@ def _events(file: _Capped, parser: _Parser) -> Iterator[tuple[str, Element]]:
     except ParseError as err:
         line, column = err.position
         reason = expat.ErrorString(err.code)
-        json = " (it looks like JSON: IATI activity data is XML)" if _starts_like_json(file.file) else ""
-        raise _refused(f"is not XML: {reason} at line {line}, column {column + 1}{json}", line) from None
+        said = {"reason": reason, "line": line, "column": column + 1}
+        if _starts_like_json(file.file):
+            why = _(
+                "is not XML: {reason} at line {line}, column {column} (it looks like JSON: IATI activity data is XML)",
+                **said,
+            )
+        else:
+            why = _("is not XML: {reason} at line {line}, column {column}", **said)
+        raise _refused(why, line) from None
     except (DTDForbidden, EntitiesForbidden, ExternalReferenceForbidden) as err:
         line = parser.parser.CurrentLineNumber
         if isinstance(err, DTDForbidden) and str(err.name).lower() == "html":
-            raise _refused("is an HTML page (<!DOCTYPE html>), not IATI activity data", line) from None
+            raise _refused(_("is an HTML page (<!DOCTYPE html>), not IATI activity data"), line) from None
         raise _refused(
-            "declares XML entities (a DTD): an IATI file never needs them, and they are refused for safety "
-            "(nothing was expanded or fetched)",
+            _(
+                "declares XML entities (a DTD): an IATI file never needs them, and they are refused for safety "
+                "(nothing was expanded or fetched)"
+            ),
             line,
         ) from None
 
 
 def _root(element: Element) -> Element:
     if element.tag not in ("iati-activities", "iati-activity"):
-        namespace, _, name = element.tag[1:].rpartition("}") if element.tag[:1] == "{" else ("", "", element.tag)
-        found = f"<{name}> of the XML namespace {namespace}" if namespace else f"<{name}>"
-        raise _refused(f"is XML but not IATI activity data: expected <iati-activities>, found {found}")
+        namespace, _brace, name = element.tag[1:].rpartition("}") if element.tag[:1] == "{" else ("", "", element.tag)
+        if namespace:
+            why = _(
+                "is XML but not IATI activity data: expected <iati-activities>, found <{name}> of the XML namespace "
+                "{namespace}",
+                name=name,
+                namespace=namespace,
+            )
+        else:
+            why = _("is XML but not IATI activity data: expected <iati-activities>, found <{name}>", name=name)
+        raise _refused(why)
     return element
 
 
@@ -245,7 +269,9 @@ def _refused(why: str, line: int | None = None) -> IatiRefused:
 
 
 def _size(size: int) -> str:
-    return f"{size / 1024 / 1024:,.1f} MB" if size >= 100_000 else f"{size:,} bytes"
+    if size >= 100_000:
+        return _("{size} MB", size=format(size / 1024 / 1024, ",.1f"))
+    return _("{size} bytes", size=format(size, ","))
 
 
 # --- one activity --------------------------------------------------------------------------------
@@ -344,7 +370,7 @@ def _text(elements: Iterable[Element]) -> str:
             if text:
                 candidates.append((said.get(_LANG, "").strip().lower(), text))
     english = [text for lang, text in candidates if lang in ("", "en") or lang.startswith("en-")]
-    return (english or [text for _, text in candidates] or [""])[0]
+    return (english or [text for _lang, text in candidates] or [""])[0]
 
 
 def _date_of(element: Element | None) -> tuple[date | None, str]:
