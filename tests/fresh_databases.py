@@ -65,6 +65,13 @@ def fresh_postgres(url: str, kind: str, build: Callable[[str], T]) -> T:
     return _built[key]  # type: ignore[return-value]
 
 
+def empty_postgres(url: str) -> str:
+    """``url``, its database dropped (if there) and made again, empty."""
+    parsed = make_url(url)
+    _make_database(parsed, parsed.database or "", from_template=None)
+    return url
+
+
 def _make_database(server: URL, name: str, *, from_template: str | None) -> None:
     admin = create_engine(server.set(database="postgres"), isolation_level="AUTOCOMMIT")
     try:

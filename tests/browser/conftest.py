@@ -165,14 +165,17 @@ def free_port() -> int:
 
 
 def _database_url(folder: Path) -> str:
+    """The server's database: on PostgreSQL one of its own (``<name>_browser``), since the
+    server lives for the whole run while the other tests of its worker drop and make theirs."""
     configured = os.environ.get("TRACKER_DATABASE_URL", "")
     if configured.startswith("postgresql"):
-        from tests.integration.conftest import reset_postgres
+        from sqlalchemy.engine import make_url
+
+        from tests.fresh_databases import empty_postgres
         from tests.services import require_postgres
 
-        url = require_postgres(configured)
-        reset_postgres(url)
-        return url
+        parsed = make_url(require_postgres(configured))
+        return empty_postgres(parsed.set(database=f"{parsed.database}_browser").render_as_string(hide_password=False))
     return f"sqlite:///{folder / 'tracker.db'}"
 
 
