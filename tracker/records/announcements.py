@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from db.models import Announcement, Commitment, Organisation, ProfileLine
 from db.session import read_session
 from tracker.core.fiscal import UNPHASED, fy_label
+from tracker.i18n import N_
 from tracker.records.commitment_rows import CommitmentRecord
 from tracker.records.commitments import new_commitment
 from tracker.records.inputs import AnnouncementInput, Checks, announcement_fields, validate_announcement
@@ -33,7 +34,7 @@ from tracker.records.unit_of_work import UnitOfWork, apply_values, snapshot, wri
 if TYPE_CHECKING:
     import pandas as pd
 
-ALL_COMMITMENTS = "All commitments"  # the preview's row of totals (``with_totals``)
+ALL_COMMITMENTS = N_("All commitments")  # the preview's row of totals (``with_totals``)
 
 
 def _database_checks(

@@ -12,8 +12,42 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from types import MappingProxyType
 
-MUST_NOT_BE_BLANK = "required: must not be blank"  # what is said of a blank field that must be filled in
+from tracker.i18n import N_, _
+
+# What is said of a blank field that must be filled in. Compared (dashboard.error_sentences says it its own
+# way): kept English here, marked for the catalogue.
+MUST_NOT_BE_BLANK = N_("required: must not be blank")
+
+# "This commitment": a record named at the start of a sentence, by its kind (``StaleEdit.entity``).
+THIS_RECORD = MappingProxyType(
+    {
+        "announcement": N_("This announcement"),
+        "commitment": N_("This commitment"),
+        "delivery": N_("This delivery"),
+        "milestone": N_("This milestone"),
+        "organisation": N_("This organisation"),
+    }
+)
+# Why a save was refused: someone saved the record in between. By what they did, and whether the
+# audit trail says who and when (its time in UTC, as stored).
+_STALE = MappingProxyType(
+    {
+        ("update", True): N_(
+            "{record} was changed by {name} at {time} after you opened it; reload to see their change"
+        ),
+        ("delete", True): N_(
+            "{record} was deleted by {name} at {time} after you opened it; reload to see their change"
+        ),
+        ("restore", True): N_(
+            "{record} was restored by {name} at {time} after you opened it; reload to see their change"
+        ),
+        ("update", False): N_("{record} was changed by someone else after you opened it; reload to see their change"),
+        ("delete", False): N_("{record} was deleted by someone else after you opened it; reload to see their change"),
+        ("restore", False): N_("{record} was restored by someone else after you opened it; reload to see their change"),
+    }
+)
 
 
 class ServiceError(Exception):
@@ -70,10 +104,13 @@ class StaleEdit(Conflict):
         self.ref = ref
         self.changed_by = changed_by
         self.changed_at = changed_at
-        verb = {"delete": "deleted", "restore": "restored"}.get(action, "changed")
-        if changed_by is None or changed_at is None:
-            who = "by someone else"
-        else:
-            # The audit trail's time, in UTC (as stored).
-            who = f"by {changed_by} at {changed_at.astimezone(UTC):%H:%M}"
-        super().__init__(f"This {entity} was {verb} {who} after you opened it; reload to see their change")
+        known = changed_by is not None and changed_at is not None
+        record = THIS_RECORD.get(entity)
+        super().__init__(
+            _(
+                _STALE[(action if action in ("delete", "restore") else "update", known)],
+                record=_(record) if record else f"This {entity}",
+                name=changed_by,
+                time=f"{changed_at.astimezone(UTC):%H:%M}" if changed_at is not None else "",
+            )
+        )
