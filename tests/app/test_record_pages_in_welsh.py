@@ -133,6 +133,17 @@ def test_a_blank_required_field_asks_for_it_in_welsh():
     assert "Dewiswch yr ymrwymiad." in beside and "Rhowch y swm." in beside, beside
 
 
+def test_a_ref_already_taken_is_refused_in_welsh():
+    at = _welsh("app_pages/record.py")
+    fill_delivery(at)
+    at.text_input(key="record_d_ref").input("D2")  # the demo's
+    at.button(key="record_d_save").click().run()
+    assert not at.exception
+    assert [e.value for e in at.error] == [
+        "Cyfeirnod: mae cofnod cyflawni gyda'r cyfeirnod hwn eisoes: rhowch gyfeirnod newydd (rhoesoch 'D2')."
+    ]
+
+
 def test_a_delivery_saved_is_said_in_welsh(db):
     at = _welsh("app_pages/record.py")
     fill_delivery(at)

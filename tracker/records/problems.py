@@ -9,7 +9,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from types import MappingProxyType
@@ -30,6 +30,76 @@ THIS_RECORD = MappingProxyType(
         "organisation": N_("This organisation"),
     }
 )
+# What is said of a record by its kind (a key of ``tracker.records.unit_of_work.ENTITIES``) and its ref:
+# whole sentences, one for each kind (a translation inflects each its own way). Said by ``about``.
+NO_SUCH = MappingProxyType(
+    {
+        "announcement": N_("there is no announcement with ref {ref}"),
+        "commitment": N_("there is no commitment with ref {ref}"),
+        "delivery": N_("there is no delivery with ref {ref}"),
+        "milestone": N_("there is no milestone with ref {ref}"),
+    }
+)
+IS_DELETED = MappingProxyType(
+    {
+        "announcement": N_("announcement {ref} is deleted: an admin can restore it"),
+        "commitment": N_("commitment {ref} is deleted: an admin can restore it"),
+        "delivery": N_("delivery {ref} is deleted: an admin can restore it"),
+        "milestone": N_("milestone {ref} is deleted: an admin can restore it"),
+    }
+)
+ALREADY_DELETED = MappingProxyType(
+    {
+        "announcement": N_("announcement {ref} is already deleted"),
+        "commitment": N_("commitment {ref} is already deleted"),
+        "delivery": N_("delivery {ref} is already deleted"),
+        "milestone": N_("milestone {ref} is already deleted"),
+    }
+)
+NOT_DELETED = MappingProxyType(
+    {
+        "announcement": N_("announcement {ref} is not deleted: there is nothing to restore"),
+        "commitment": N_("commitment {ref} is not deleted: there is nothing to restore"),
+        "delivery": N_("delivery {ref} is not deleted: there is nothing to restore"),
+        "milestone": N_("milestone {ref} is not deleted: there is nothing to restore"),
+    }
+)
+REF_TAKEN = MappingProxyType(
+    {
+        "announcement": N_("an announcement with this ref already exists: give a new ref"),
+        "commitment": N_("a commitment with this ref already exists: give a new ref"),
+        "delivery": N_("a delivery with this ref already exists: give a new ref"),
+        "milestone": N_("a milestone with this ref already exists: give a new ref"),
+    }
+)
+REF_TAKEN_BY_DELETED = MappingProxyType(
+    {
+        "announcement": N_(
+            "an announcement with this ref already exists: give a new ref "
+            "(that announcement is deleted; an admin can restore it)"
+        ),
+        "commitment": N_(
+            "a commitment with this ref already exists: give a new ref (that commitment is deleted; an admin can "
+            "restore it)"
+        ),
+        "delivery": N_(
+            "a delivery with this ref already exists: give a new ref (that delivery is deleted; an admin can "
+            "restore it)"
+        ),
+        "milestone": N_(
+            "a milestone with this ref already exists: give a new ref (that milestone is deleted; an admin can "
+            "restore it)"
+        ),
+    }
+)
+
+
+def about(sentences: Mapping[str, str], entity: str, ref: str) -> str:
+    """The sentence of ``sentences`` for a record of kind ``entity``, naming ``ref`` as quoted
+    text (``'W8'``), in the language in use."""
+    return _(sentences[entity], ref=repr(ref))
+
+
 # Why a save was refused: someone saved the record in between. By what they did, and whether the
 # audit trail says who and when (its time in UTC, as stored).
 _STALE = MappingProxyType(
