@@ -12,8 +12,10 @@ import pytest
 
 from dashboard.error_sentences import sentence
 from dashboard.forms import ANNOUNCEMENT, COMMITMENT, DELIVERY
+from tracker.core.fiscal import DATE_EXAMPLES, FY_EXAMPLES, NO_SUCH_DATE, NOT_A_DATE, NOT_A_YEAR
+from tracker.core.money import AMOUNT_EXAMPLES, NOT_AN_AMOUNT
 from tracker.files.tabular import Problem, Row
-from tracker.i18n import speaking
+from tracker.i18n import _, speaking
 from tracker.records.commitment_values import parse_profile, parse_uplift_bp, parse_years
 from tracker.records.delivery_rows import parse_delivery_row
 from tracker.records.inputs import AnnouncementInput, CommitmentInput, validate_announcement
@@ -170,3 +172,17 @@ def test_a_recurring_total_the_quote_does_not_state_is_warned_of_in_welsh():
     assert quote_warnings(typed)["W8"] == (
         "The quote states £2,000,000; £2,000,000 a year for 2 years is £4,000,000. Did you mean a multi-year amount?"
     )
+
+
+# --- the words that are compared -------------------------------------------------------------------
+
+
+def test_the_compared_words_for_money_dates_and_years_stay_english_and_are_translated_where_shown():
+    """Kept English where they are built (code compares them), catalogued, and said in Welsh by a form."""
+    assert f"expected {AMOUNT_EXAMPLES}" == NOT_AN_AMOUNT
+    assert (f"expected {FY_EXAMPLES}", f"expected {DATE_EXAMPLES}") == (NOT_A_YEAR, NOT_A_DATE)
+    assert f"no such date ({NOT_A_DATE})" == NO_SUCH_DATE
+    with speaking("cy"):
+        assert _(NOT_AN_AMOUNT) == "disgwyliwyd swm fel 1000000, £1,000,000.50, £1.5m neu £500k"
+        assert _(NO_SUCH_DATE) == "dim dyddiad o'r fath (disgwyliwyd dyddiad fel 2019-10-31 neu 31/10/2019)"
+        assert _(MUST_NOT_BE_BLANK) == "gofynnol: rhaid peidio â'i adael yn wag"
