@@ -12,6 +12,7 @@ import pytest
 
 from dashboard.error_sentences import sentence
 from dashboard.forms import ANNOUNCEMENT, COMMITMENT, DELIVERY
+from tests.actors import ADMIN
 from tracker.core.fiscal import DATE_EXAMPLES, FY_EXAMPLES, NO_SUCH_DATE, NOT_A_DATE, NOT_A_YEAR
 from tracker.core.money import AMOUNT_EXAMPLES, NOT_AN_AMOUNT
 from tracker.files.tabular import Problem, Row
@@ -19,7 +20,15 @@ from tracker.i18n import _, speaking
 from tracker.records.commitment_values import parse_profile, parse_uplift_bp, parse_years
 from tracker.records.delivery_rows import parse_delivery_row
 from tracker.records.inputs import AnnouncementInput, CommitmentInput, validate_announcement
-from tracker.records.problems import IS_DELETED, MUST_NOT_BE_BLANK, NO_SUCH, FieldProblem, StaleEdit, about
+from tracker.records.problems import (
+    IS_DELETED,
+    MUST_NOT_BE_BLANK,
+    NO_SUCH,
+    FieldProblem,
+    StaleEdit,
+    ValidationFailed,
+    about,
+)
 from tracker.records.quoted_money import quote_warnings
 from tracker.records.revisions import check_reason
 
@@ -186,3 +195,11 @@ def test_the_compared_words_for_money_dates_and_years_stay_english_and_are_trans
         assert _(NOT_AN_AMOUNT) == "disgwyliwyd swm fel 1000000, £1,000,000.50, £1.5m neu £500k"
         assert _(NO_SUCH_DATE) == "dim dyddiad o'r fath (disgwyliwyd dyddiad fel 2019-10-31 neu 31/10/2019)"
         assert _(MUST_NOT_BE_BLANK) == "gofynnol: rhaid peidio â'i adael yn wag"
+
+
+def test_a_merge_of_one_organisation_with_itself_is_refused_in_welsh():
+    from tracker.records.organisation_changes import merge_organisations
+
+    with speaking("cy"), pytest.raises(ValidationFailed) as refused:
+        merge_organisations(1, 1, engine=None, actor=ADMIN)  # type: ignore[arg-type]  # refused before the database is read
+    assert [p.expected for p in refused.value.problems] == ["dewiswch ddau sefydliad gwahanol"]
