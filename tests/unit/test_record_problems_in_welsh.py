@@ -203,3 +203,23 @@ def test_a_merge_of_one_organisation_with_itself_is_refused_in_welsh():
     with speaking("cy"), pytest.raises(ValidationFailed) as refused:
         merge_organisations(1, 1, engine=None, actor=ADMIN)  # type: ignore[arg-type]  # refused before the database is read
     assert [p.expected for p in refused.value.problems] == ["dewiswch ddau sefydliad gwahanol"]
+
+
+def test_a_commitments_files_rows_that_disagree_are_refused_in_welsh():
+    from tracker.records.commitment_checks import check_across_rows
+    from tracker.records.commitment_rows import parse_commitment_row
+
+    base = {"ref": "W8", "funder": "Welsh Government", "purpose": "Data unit", "kind": "one-off", "amount": "£1m"}
+    base |= {"first_year": "2022-23", "announcement_ref": "A7", "announced_on": "2022-02-01", "qualifier": "exact"}
+    rows = [base, {**base, "announced_on": "", "funder": "Cardiff Council"}]
+    parsed: list[Problem] = []
+    records = [parse_commitment_row(Row(line=i + 2, cells=cells), parsed) for i, cells in enumerate(rows)]
+    assert parsed == [] and all(records)
+    found: list[Problem] = []
+    with speaking("cy"):
+        check_across_rows([r for r in records if r], found)
+    assert [(p.column, p.expected) for p in found] == [
+        ("ref", "cyfeirnod dyblyg: wedi'i ddefnyddio eisoes ar linell 2"),
+        ("announced_on", "mae cyhoeddiad A7 wedi'i ddyddio 2022-02-01 ar linell 2"),
+        ("funder", "mae cyhoeddiad A7 gan 'Welsh Government' ar linell 2"),
+    ]

@@ -161,7 +161,9 @@ def check_deliveries(
     for rec in parsed:
         if rec.ref in first_line:
             problems.append(
-                Problem(rec.line, "ref", rec.ref, f"duplicate ref: already used on line {first_line[rec.ref]}")
+                Problem(
+                    rec.line, "ref", rec.ref, _("duplicate ref: already used on line {line}", line=first_line[rec.ref])
+                )
             )
             continue
         first_line[rec.ref] = rec.line
