@@ -223,3 +223,12 @@ def test_a_commitments_files_rows_that_disagree_are_refused_in_welsh():
         ("announced_on", "mae cyhoeddiad A7 wedi'i ddyddio 2022-02-01 ar linell 2"),
         ("funder", "mae cyhoeddiad A7 gan 'Welsh Government' ar linell 2"),
     ]
+
+
+def test_a_database_too_busy_to_save_is_said_in_welsh():
+    from tracker.records.retrying import BUSY, DatabaseBusy
+
+    with speaking("cy"):
+        said = str(DatabaseBusy())
+    assert said.startswith("Mae'r gronfa ddata'n brysur") and "ni chadwyd dim" in said
+    assert str(DatabaseBusy()) == BUSY

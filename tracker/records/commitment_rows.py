@@ -567,7 +567,7 @@ def check_commitments(
     check_across_rows(records, problems, known_refs)
     problems.sort(key=lambda p: p.line or 0)
     if not any_rows and not problems:
-        problems.append(Problem(None, None, None, "the file has a header but no commitments"))
+        problems.append(Problem(None, None, None, _("the file has a header but no commitments")))
     return records, problems
 
 

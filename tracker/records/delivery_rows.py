@@ -170,7 +170,7 @@ def check_deliveries(
         records.append(rec)
     problems.sort(key=lambda p: p.line or 0)
     if not any_rows and not problems:
-        problems.append(Problem(None, None, None, "the file has a header but no deliveries"))
+        problems.append(Problem(None, None, None, _("the file has a header but no deliveries")))
     return records, problems
 
 
