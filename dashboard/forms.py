@@ -34,7 +34,7 @@ from dashboard.form_errors import NO_ERRORS, Drawn, FormErrors
 from tracker.core import vocabulary
 from tracker.core.limits import LIMITS
 from tracker.figures.markdown_text import escape_markdown
-from tracker.i18n import N_, _, speaking
+from tracker.i18n import N_, _, current, speaking
 from tracker.records import listings
 from tracker.records.inputs import AnnouncementInput, CommitmentInput, DeliveryInput, MilestoneInput
 from tracker.records.problems import ValidationFailed
@@ -550,7 +550,7 @@ def new_organisation_chosen(fields: Sequence[Field], key_prefix: str) -> bool:
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
-def _choices(_db, url: str, entity: str, version: int) -> Mapping[str, str]:
+def _choices(_db, url: str, entity: str, version: int, language: str) -> Mapping[str, str]:
     return MappingProxyType(listings.editable(_db, entity))
 
 
@@ -558,8 +558,9 @@ def record_choices(db, entity: str, version: int) -> Mapping[str, str]:
     """ref -> label of every live record of ``entity`` (a commitment as
     ``W8 · Data unit · Welsh councils · £250,000``), read once per
     ``version`` of the data (``tracker.figures.data.data_version``) and
+    language (a delivery's label says "on ... against", in words) and
     shared by every session: never changed."""
-    return _choices(db, db.url.render_as_string(), entity, version)
+    return _choices(db, db.url.render_as_string(), entity, version, current())
 
 
 def suggest(widget_key: str, suggestion: str) -> None:

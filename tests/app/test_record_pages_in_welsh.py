@@ -216,3 +216,17 @@ def test_the_change_page_in_welsh(db):
         {"Maes": "Beth y mae'n talu amdano", "Teipiwyd gennych": "Mine", "Wedi'i gadw nawr": "Renamed"}
     ]
     assert at.button(key="change_reload").label == "Ail-lwytho i weld eu newid"
+
+
+def test_the_change_pages_pickers_say_their_words_in_welsh():
+    at = _welsh("app_pages/change.py")
+    at.segmented_control(key="change_kind").set_value("Delivery").run()
+    picker = next(box for box in at.selectbox if box.key and box.key.startswith("change_pick_"))
+    assert "D4 · £920,000 ar 15 Chwef 2021 yn erbyn W3" in picker.options  # the date and words in Welsh
+    # The same data, already read in Welsh, is said in English (the cache keys the language).
+    english = AppTest.from_file(APP, default_timeout=60)
+    english.run()
+    english.switch_page("app_pages/change.py").run()
+    english.segmented_control(key="change_kind").set_value("Delivery").run()
+    picker = next(box for box in english.selectbox if box.key and box.key.startswith("change_pick_"))
+    assert "D4 · £920,000 on 15 Feb 2021 against W3" in picker.options
