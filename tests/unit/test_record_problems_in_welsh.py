@@ -90,7 +90,13 @@ def test_years_uplift_and_profile_values_are_refused_in_welsh():
             "mae 2020-21 yn ymddangos ddwywaith yn y proffil"
         )
         assert _value_error(parse_profile, "2020-21=60%;2021-22=60%", 100) == "rhaid i ganrannau'r proffil adio i 100%"
+        assert _value_error(parse_profile, "2020-21=12x", None) == (
+            "2020-21: '12x': disgwyliwyd swm fel 1000000, £1,000,000.50, £1.5m neu £500k"
+        )
     assert _value_error(parse_years, "0") == "expected a whole number of years from 1 to 50"
+    assert _value_error(parse_profile, "2020-21=12x", None) == (
+        "2020-21: '12x': expected an amount like 1000000, £1,000,000.50, £1.5m or £500k"
+    )
 
 
 def test_a_delivery_rows_problems_are_welsh_on_a_welsh_page():

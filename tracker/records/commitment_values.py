@@ -91,7 +91,7 @@ def parse_profile(text: str, total_pence: int | None) -> tuple[tuple[FinancialYe
         try:
             fy = parse_financial_year(fy_text)
         except FiscalError as err:
-            raise ValueError(str(err)) from None
+            raise ValueError(_("{value}: {expected}", value=repr(err.value), expected=_(err.expected))) from None
         if fy in years:
             raise ValueError(_("{year} appears twice in the profile", year=fy))
         years.append(fy)
@@ -102,7 +102,9 @@ def parse_profile(text: str, total_pence: int | None) -> tuple[tuple[FinancialYe
             try:
                 amounts.append(parse_pence(amount_text))
             except MoneyError as err:
-                raise ValueError(f"{fy}: {err}") from None  # names the year and the value
+                raise ValueError(  # names the year and the value
+                    _("{year}: {value}: {expected}", year=fy, value=repr(err.value), expected=_(err.expected))
+                ) from None
             if amounts[-1] > MAX_PENCE:
                 raise ValueError(_("{year}: expected an amount below £1 trillion", year=fy))
     if shares and amounts:
