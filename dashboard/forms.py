@@ -18,29 +18,35 @@ session state. Values stay text as typed: the use-case parses them.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from types import MappingProxyType
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, ParamSpec, TypeVar
 
 import streamlit as st
 
+from dashboard import language
 from dashboard.components import NEW_ORGANISATION, current_view, organisation_names, searched
+from dashboard.error_sentences import Name
 from dashboard.form_errors import NO_ERRORS, Drawn, FormErrors
 from tracker.core import vocabulary
 from tracker.core.limits import LIMITS
 from tracker.figures.markdown_text import escape_markdown
+from tracker.i18n import N_, _, current, speaking
 from tracker.records import listings
 from tracker.records.inputs import AnnouncementInput, CommitmentInput, DeliveryInput, MilestoneInput
 from tracker.records.problems import ValidationFailed
 
 InputT = TypeVar("InputT")  # the input a form is typed into
+P = ParamSpec("P")
+T = TypeVar("T")
 
 NO_PROBLEMS = ValidationFailed([])
-MONEY_HELP = "As you would type it: £1m, 500,000, £1,250.50."
-DATE_HELP = "A date like 2019-10-31 or 31/10/2019."
-YEAR_HELP = "A financial year like 2020-21 (1 April to 31 March)."
+MONEY_HELP = N_("As you would type it: £1m, 500,000, £1,250.50.")
+DATE_HELP = N_("A date like 2019-10-31 or 31/10/2019.")
+YEAR_HELP = N_("A financial year like 2020-21 (1 April to 31 March).")
 
 
 class Kind(StrEnum):
@@ -69,7 +75,10 @@ class Field:
     as it is when the field is required, else followed by ``(optional)`` or
     by ``condition`` (when it is needed: ``Years (recurring)``). ``what`` is
     what a message asks for when it is left blank ("Enter the amount.",
-    ``dashboard.error_sentences``)."""
+    ``dashboard.error_sentences``). The words (label, condition, help, what,
+    a placeholder in words, a select's labels) are written in English and
+    marked for the catalogue; they are said in the language in use when the
+    field is drawn (``caption``, ``shown``, ``said_help``, ``named``)."""
 
     name: str
     label: str
@@ -90,17 +99,32 @@ class Field:
 
     @property
     def caption(self) -> str:
+        """The label as drawn, in the language in use."""
         if self.required:
-            return self.label
-        return f"{self.label} ({self.condition or 'optional'})"
+            return _(self.label)
+        if self.condition:
+            return _("{label} ({condition})", label=_(self.label), condition=_(self.condition))
+        return _("{label} (optional)", label=_(self.label))
+
+    @property
+    def said_help(self) -> str | None:
+        """The help shown: the kind's own (how to write a date, money, a year) first, then the field's."""
+        helps = " ".join(_(h) for h in (HELP.get(self.kind), self.help) if h)
+        return helps or None
+
+    @property
+    def named(self) -> Name:
+        """How a refused save's messages name the field, in the language in use."""
+        return Name(_(self.label), _(self.what) if self.what else None, self.chosen)
 
     @property
     def options(self) -> tuple[str, ...]:
         return tuple(self.labels or ())
 
     def shown(self, value: str) -> str:
-        """What a select shows for ``value``: its label (an unknown value as it is)."""
-        return (self.labels or {}).get(value, value)
+        """What a select shows for ``value``: its label, in the language in use (an unknown value as it is)."""
+        label = (self.labels or {}).get(value)
+        return value if label is None else _(label)
 
 
 @dataclass(frozen=True)
@@ -124,13 +148,10 @@ def text(name: str, label: str, *, area: bool = False, **more: Any) -> Field:
     return Field(name, label, Kind.AREA if area else Kind.TEXT, max_chars=LIMITS[name], **more)
 
 
-def typed_as(
-    kind: Kind, name: str, label: str, *, help: str | None = None, placeholder: str | None = None, **more: Any
-) -> Field:
+def typed_as(kind: Kind, name: str, label: str, *, placeholder: str | None = None, **more: Any) -> Field:
     """A date, financial year, money, number or profile, typed as text; the
-    kind's own help comes first."""
-    helps = " ".join(h for h in (HELP.get(kind), help) if h)
-    return Field(name, label, kind, help=helps or None, placeholder=placeholder or PLACEHOLDERS.get(kind), **more)
+    kind's own help comes first (``Field.said_help``)."""
+    return Field(name, label, kind, placeholder=placeholder or PLACEHOLDERS.get(kind), **more)
 
 
 def choice(name: str, label: str, labels: Mapping[str, str], **more: Any) -> Field:
@@ -149,7 +170,8 @@ def commitment(name: str, label: str, **more: Any) -> Field:
 
 
 def ref(example: str) -> Field:
-    return text("ref", "Reference", required=True, placeholder=f"e.g. {example}", set_once=True, what="the reference")
+    """A record's ref, typed once; ``example`` is its placeholder ("e.g. A7")."""
+    return text("ref", N_("Reference"), required=True, placeholder=example, set_once=True, what=N_("the reference"))
 
 
 # --- the forms -------------------------------------------------------------------------------------
@@ -157,132 +179,155 @@ def ref(example: str) -> Field:
 ANNOUNCEMENT = Form(
     AnnouncementInput,
     (
-        ref("A7"),
+        ref(N_("e.g. A7")),
         typed_as(
             Kind.DATE,
             "announced_on",
-            "Date announced",
-            help="Leave blank when the statement is undated: 'next financial year' then cannot be worked out.",
+            N_("Date announced"),
+            help=N_("Leave blank when the statement is undated: 'next financial year' then cannot be worked out."),
         ),
-        text("title", "Title", required=True, what="the title"),
+        text("title", N_("Title"), required=True, what=N_("the title")),
         # Not "Funder", "Recipient", "Programme" or "Area": those are the sidebar's filters.
-        organisation("funder", "Funder of this announcement", "Who is giving the money.", what="the funder"),
-        text("made_by", "Made by", placeholder="e.g. the Minister"),
+        organisation(
+            "funder", N_("Funder of this announcement"), N_("Who is giving the money."), what=N_("the funder")
+        ),
+        text("made_by", N_("Made by"), placeholder=N_("e.g. the Minister")),
         text(
             "source_url",
-            "Source address",
+            N_("Source address"),
             placeholder="https://…",
-            help="Where it was published, so the figure can be checked.",
+            help=N_("Where it was published, so the figure can be checked."),
         ),
-        text("quote", "The words quoted", area=True, help="Exactly as published, so the figure can be checked."),
-        text("notes", "Notes", area=True),
+        text(
+            "quote",
+            N_("The words quoted"),
+            area=True,
+            help=N_("Exactly as published, so the figure can be checked."),
+        ),
+        text("notes", N_("Notes"), area=True),
     ),
 )
 
 COMMITMENT = Form(
     CommitmentInput,
     (
-        ref("W8"),
-        text("purpose", "What it pays for", required=True, what="the purpose"),
+        ref(N_("e.g. W8")),
+        text("purpose", N_("What it pays for"), required=True, what=N_("the purpose")),
         organisation(
             "recipient",
-            "Recipient organisation",
-            "Who receives the money. Leave blank when the announcement names no recipient.",
+            N_("Recipient organisation"),
+            N_("Who receives the money. Leave blank when the announcement names no recipient."),
             required=False,
         ),
         choice(
             "kind",
-            "Kind",
+            N_("Kind"),
             vocabulary.COMMITMENT_KIND_LABELS,
             required=True,
-            what="the kind",
-            help="One-off: in one year. Recurring: the same each year (years blank: end not stated). "
-            "Profiled: an amount per year. Multi-year: a total over several years with no yearly split.",
+            what=N_("the kind"),
+            help=N_(
+                "One-off: in one year. Recurring: the same each year (years blank: end not stated). "
+                "Profiled: an amount per year. Multi-year: a total over several years with no yearly split."
+            ),
         ),
         typed_as(
             Kind.MONEY,
             "amount",
-            "Amount",
+            N_("Amount"),
             required=True,
-            what="the amount",
-            help="Recurring: per year. One-off and multi-year: the total. Profiled: the total (or leave it blank). "
-            "£0 is allowed.",
+            what=N_("the amount"),
+            help=N_(
+                "Recurring: per year. One-off and multi-year: the total. Profiled: the total (or leave it blank). "
+                "£0 is allowed."
+            ),
         ),
         choice(
             "qualifier",
-            "The amount is",
+            N_("The amount is"),
             vocabulary.QUALIFIER_LABELS,
             required=True,
-            what="whether the amount is exact, a floor or a ceiling",
-            help="'Over' is a floor, 'up to' a ceiling.",
+            what=N_("whether the amount is exact, a floor or a ceiling"),
+            help=N_("'Over' is a floor, 'up to' a ceiling."),
         ),
         typed_as(
             Kind.YEAR,
             "first_year",
-            "First financial year",
-            help="Or 'next financial year', counted from the date announced. Leave blank when the "
-            "announcement does not say: the money is then shown as unphased, never placed by guess.",
+            N_("First financial year"),
+            help=N_(
+                "Or 'next financial year', counted from the date announced. Leave blank when the "
+                "announcement does not say: the money is then shown as unphased, never placed by guess."
+            ),
         ),
         typed_as(
             Kind.NUMBER,
             "years",
-            "Years",
-            condition="recurring or multi-year",
+            N_("Years"),
+            condition=N_("recurring or multi-year"),
             placeholder="3",
-            help="How many years a recurring amount is paid, or a multi-year total covers. Blank for a recurring "
-            "amount: 'a year', end not stated (counted as one year, never extended).",
+            help=N_(
+                "How many years a recurring amount is paid, or a multi-year total covers. Blank for a recurring "
+                "amount: 'a year', end not stated (counted as one year, never extended)."
+            ),
         ),
         choice(
             "spread",
-            "Spread the total",
+            N_("Spread the total"),
             vocabulary.SPREAD_LABELS,
-            condition="multi-year, optional",
-            help="A multi-year total with no stated split is unphased. Spreading it places it in years as an "
-            "estimate, marked estimated everywhere.",
+            condition=N_("multi-year, optional"),
+            help=N_(
+                "A multi-year total with no stated split is unphased. Spreading it places it in years as an "
+                "estimate, marked estimated everywhere."
+            ),
         ),
-        typed_as(Kind.DATE, "planned_start", "Planned start", condition="for a spread by planned dates"),
-        typed_as(Kind.DATE, "planned_end", "Planned end", condition="for a spread by planned dates"),
+        typed_as(Kind.DATE, "planned_start", N_("Planned start"), condition=N_("for a spread by planned dates")),
+        typed_as(Kind.DATE, "planned_end", N_("Planned end"), condition=N_("for a spread by planned dates")),
         typed_as(
             Kind.PROFILE,
             "profile",
-            "Profile",
-            condition="profiled",
+            N_("Profile"),
+            condition=N_("profiled"),
             placeholder="2020-21=£1m;2021-22=500,000",
-            help="Each financial year and its amount, separated by semicolons.",
+            help=N_("Each financial year and its amount, separated by semicolons."),
         ),
         typed_as(
             Kind.NUMBER,
             "uplift_pct",
-            "Yearly uplift %",
+            N_("Yearly uplift %"),
             placeholder="2.5",
-            help="Recurring only: how much the amount rises each year.",
+            help=N_("Recurring only: how much the amount rises each year."),
         ),
-        choice("status", "Status", vocabulary.STATUS_LABELS, required=True, what="the status"),
-        choice("capital_or_revenue", "Capital or revenue", vocabulary.CAPITAL_OR_REVENUE_LABELS),
-        text("programme", "Funding programme", help="The programme or fund the money comes through, if any."),
+        choice("status", N_("Status"), vocabulary.STATUS_LABELS, required=True, what=N_("the status")),
+        choice("capital_or_revenue", N_("Capital or revenue"), vocabulary.CAPITAL_OR_REVENUE_LABELS),
+        text(
+            "programme",
+            N_("Funding programme"),
+            help=N_("The programme or fund the money comes through, if any."),
+        ),
         commitment(
             "reannounces",
-            "Re-announces",
-            labels=MappingProxyType({vocabulary.ANNOUNCED_EARLIER: "Announced before (not recorded here)"}),
-            help="The earlier commitment this one restates: counted once (a changed amount replaces it). "
-            "'Announced before': counted here, but not as new money.",
+            N_("Re-announces"),
+            labels=MappingProxyType({vocabulary.ANNOUNCED_EARLIER: N_("Announced before (not recorded here)")}),
+            help=N_(
+                "The earlier commitment this one restates: counted once (a changed amount replaces it). "
+                "'Announced before': counted here, but not as new money."
+            ),
         ),
         commitment(
             "part_of",
-            "Part of",
-            help="The pot (fund) this money is a share of: it is taken out of the pot, never added on top.",
+            N_("Part of"),
+            help=N_("The pot (fund) this money is a share of: it is taken out of the pot, never added on top."),
         ),
         text(
             "areas",
-            "Areas it benefits",
+            N_("Areas it benefits"),
             placeholder="W06000015; W92000004",
-            help="ONS GSS codes of the areas it benefits, separated by ; (W06000015 Cardiff, W92000004 Wales).",
+            help=N_("ONS GSS codes of the areas it benefits, separated by ; (W06000015 Cardiff, W92000004 Wales)."),
         ),
         text(
             "recipient_id",
-            "Recipient identifier",
+            N_("Recipient identifier"),
             placeholder="GB-CHC-1234567",
-            help="The recipient's org-id identifier, where known: it tells apart organisations with one name.",
+            help=N_("The recipient's org-id identifier, where known: it tells apart organisations with one name."),
         ),
     ),
 )
@@ -290,46 +335,48 @@ COMMITMENT = Form(
 DELIVERY = Form(
     DeliveryInput,
     (
-        commitment("commitment_ref", "Commitment", required=True, what="the commitment"),
-        ref("D8"),
+        commitment("commitment_ref", N_("Commitment"), required=True, what=N_("the commitment")),
+        ref(N_("e.g. D8")),
         typed_as(
             Kind.DATE,
             "paid_on",
-            "Paid on",
-            help="Leave blank when the date is not known: the money is then unphased.",
+            N_("Paid on"),
+            help=N_("Leave blank when the date is not known: the money is then unphased."),
         ),
         typed_as(
             Kind.MONEY,
             "amount",
-            "Amount",
+            N_("Amount"),
             required=True,
-            what="the amount",
+            what=N_("the amount"),
             placeholder="£250,000",
-            help="A negative amount (-£500) corrects an earlier disbursement or expenditure; a refund is "
-            "counted negative whichever sign it is typed with.",
+            help=N_(
+                "A negative amount (-£500) corrects an earlier disbursement or expenditure; a refund is "
+                "counted negative whichever sign it is typed with."
+            ),
         ),
-        choice("kind", "Kind", vocabulary.DELIVERY_KIND_LABELS, required=True, what="the kind"),
-        text("evidence_url", "Evidence address", placeholder="https://…"),
-        text("note", "Note"),
+        choice("kind", N_("Kind"), vocabulary.DELIVERY_KIND_LABELS, required=True, what=N_("the kind")),
+        text("evidence_url", N_("Evidence address"), placeholder="https://…"),
+        text("note", N_("Note")),
     ),
 )
 
 MILESTONE = Form(
     MilestoneInput,
     (
-        commitment("commitment_ref", "Commitment", required=True, what="the commitment"),
-        ref("M3"),
+        commitment("commitment_ref", N_("Commitment"), required=True, what=N_("the commitment")),
+        ref(N_("e.g. M3")),
         text(
             "title",
-            "What will happen",
+            N_("What will happen"),
             required=True,
-            placeholder="e.g. Delivery Unit fully staffed",
-            what="what will happen",
+            placeholder=N_("e.g. Delivery Unit fully staffed"),
+            what=N_("what will happen"),
         ),
-        typed_as(Kind.DATE, "due_on", "Due on"),
-        typed_as(Kind.DATE, "achieved_on", "Achieved on"),
-        text("achieved_note", "Note"),
-        text("source_url", "Source address", placeholder="https://…"),
+        typed_as(Kind.DATE, "due_on", N_("Due on")),
+        typed_as(Kind.DATE, "achieved_on", N_("Achieved on")),
+        text("achieved_note", N_("Note")),
+        text("source_url", N_("Source address"), placeholder="https://…"),
     ),
 )
 
@@ -347,12 +394,12 @@ FORMS: Mapping[str, Form[Any]] = MappingProxyType(
 REVISION_REASON: tuple[Field, ...] = (
     choice(
         "reason",
-        "Why the money changed",
+        N_("Why the money changed"),
         vocabulary.REVISION_REASON_LABELS,
-        condition="if it did",
-        help="Needed when the kind, amount, years, first year, profile or uplift change.",
+        condition=N_("if it did"),
+        help=N_("Needed when the kind, amount, years, first year, profile or uplift change."),
     ),
-    text("reason_text", "Say more", condition="needed for 'other'"),
+    text("reason_text", N_("Say more"), condition=N_("needed for 'other'")),
 )
 
 
@@ -365,43 +412,53 @@ def key(prefix: str, field: Field) -> str:
 
 
 def _draw(field: Field, widget_key: str, commitments: Mapping[str, str]) -> None:
-    shown = field.caption
+    shown, help = field.caption, field.said_help
+    placeholder = _(field.placeholder) if field.placeholder else None  # e.g. A7; digits and codes stay as they are
+    # What each choice shows, said now: a format_func may be called again after the run (a test's), in no language.
+    choices = {value: field.shown(value) for value in field.options}
     if field.kind is Kind.AREA:
-        st.text_area(shown, key=widget_key, help=field.help, placeholder=field.placeholder, max_chars=field.max_chars)
+        st.text_area(shown, key=widget_key, help=help, placeholder=placeholder, max_chars=field.max_chars)
     elif field.kind is Kind.CHOICE:
         st.selectbox(
             shown,
             field.options,
             index=0 if field.required else None,
             key=widget_key,
-            help=field.help,
-            format_func=field.shown,
-            placeholder="Not said",
+            help=help,
+            format_func=lambda value: choices.get(value, value),
+            placeholder=_("Not said"),
         )
     elif field.kind is Kind.COMMITMENT:
         st.selectbox(
             shown,
             # A field's own choices (e.g. "earlier") come first; many commitments are searched, not all listed.
-            searched(commitments, widget_key, "commitments", first=field.options) or [],
+            searched(commitments, widget_key, _("commitments"), first=field.options) or [],
             index=None,
             key=widget_key,
-            help=field.help,
-            format_func=lambda ref: commitments.get(ref) or field.shown(ref),
-            placeholder="Choose a commitment" if field.required else "None",
+            help=help,
+            format_func=lambda ref: commitments.get(ref) or choices.get(ref, ref),
+            placeholder=_("Choose a commitment") if field.required else _("None"),
         )
     elif field.kind is Kind.ORGANISATION:
+        new = _("A new organisation…")
         picked = st.selectbox(
             shown,
-            [*(searched(organisation_names(), widget_key, "organisations") or []), NEW_ORGANISATION],
+            [*(searched(organisation_names(), widget_key, _("organisations")) or []), NEW_ORGANISATION],
             index=None,
             key=widget_key,
-            help=field.help,
-            placeholder="Choose an organisation",
+            help=help,
+            # The choice stays NEW_ORGANISATION (code compares it); only its words are translated.
+            format_func=lambda name: new if name == NEW_ORGANISATION else name,
+            placeholder=_("Choose an organisation"),
         )
         if picked == NEW_ORGANISATION:
-            st.text_input(f"{field.label}: new organisation's name", key=f"{widget_key}_new", max_chars=field.max_chars)
+            st.text_input(
+                _("{label}: new organisation's name", label=_(field.label)),
+                key=f"{widget_key}_new",
+                max_chars=field.max_chars,
+            )
     else:
-        st.text_input(shown, key=widget_key, help=field.help, placeholder=field.placeholder, max_chars=field.max_chars)
+        st.text_input(shown, key=widget_key, help=help, placeholder=placeholder, max_chars=field.max_chars)
 
 
 def _in_drawn_order(fields: Sequence[Field]) -> list[Field]:
@@ -413,7 +470,7 @@ def drawn(fields: Sequence[Field], key_prefix: str, path_prefix: str = "") -> di
     """``fields`` as ``render_fields`` draws them, for a form's errors
     (``FormErrors``): by their names in a save's problems (``path_prefix``
     and the name: ``commitments[1].amount``), in the order drawn."""
-    return {f"{path_prefix}{f.name}": Drawn(f, key(key_prefix, f)) for f in _in_drawn_order(fields)}
+    return {f"{path_prefix}{f.name}": Drawn(f.named, key(key_prefix, f)) for f in _in_drawn_order(fields)}
 
 
 def errors_of(failed: ValidationFailed, *parts: tuple[Sequence[Field], str, str]) -> FormErrors:
@@ -493,7 +550,7 @@ def new_organisation_chosen(fields: Sequence[Field], key_prefix: str) -> bool:
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
-def _choices(_db, url: str, entity: str, version: int) -> Mapping[str, str]:
+def _choices(_db, url: str, entity: str, version: int, language: str) -> Mapping[str, str]:
     return MappingProxyType(listings.editable(_db, entity))
 
 
@@ -501,8 +558,9 @@ def record_choices(db, entity: str, version: int) -> Mapping[str, str]:
     """ref -> label of every live record of ``entity`` (a commitment as
     ``W8 · Data unit · Welsh councils · £250,000``), read once per
     ``version`` of the data (``tracker.figures.data.data_version``) and
+    language (a delivery's label says "on ... against", in words) and
     shared by every session: never changed."""
-    return _choices(db, db.url.render_as_string(), entity, version)
+    return _choices(db, db.url.render_as_string(), entity, version, current())
 
 
 def suggest(widget_key: str, suggestion: str) -> None:
@@ -542,6 +600,20 @@ def blank(fields: Sequence[Field], key_prefix: str) -> None:
         for more in (f"{widget_key}_new", f"{widget_key}_find"):  # a new organisation's name; a search box
             if more in state:
                 state[more] = ""
+
+
+def in_the_language_shown(callback: Callable[P, T]) -> Callable[P, T]:
+    """``callback`` (a form's ``on_click``) speaking the language the page was
+    shown in. Streamlit runs a callback before the run that chooses the
+    language (``dashboard.language``), so what a save says (a refusal's words,
+    built in ``tracker.records``; what was saved) would otherwise be English."""
+
+    @functools.wraps(callback)
+    def run(*args: P.args, **kwargs: P.kwargs) -> T:
+        with speaking(st.session_state.get(language.WRITTEN)):
+            return callback(*args, **kwargs)
+
+    return run
 
 
 ANNOUNCEMENTS_PAGE = "app_pages/announcements.py"  # /announcements?ref=A1 (docs/links.md)

@@ -18,11 +18,11 @@ import streamlit as st
 from dashboard import auth, forms
 from dashboard.components import clear_data, current_view, engine, pick_by_search
 from dashboard.failure_page import guarded
-from dashboard.forms import FORMS, NO_PROBLEMS, REVISION_REASON, Saved, render_fields
+from dashboard.forms import FORMS, NO_PROBLEMS, REVISION_REASON, Saved, in_the_language_shown, render_fields
 from dashboard.tables import show_table
 from tracker.figures.data import data_version
 from tracker.figures.markdown_text import escape_markdown
-from tracker.i18n import _
+from tracker.i18n import N_, _, ngettext
 from tracker.records import announcements, commitments, deletion, deliveries, editing, milestones, quoted_money
 from tracker.records.problems import NotFound, ServiceError, StaleEdit, ValidationFailed
 
@@ -34,12 +34,61 @@ UPDATE: dict[str, Callable[..., int]] = {
     "delivery": deliveries.update_delivery,
     "milestone": milestones.update_milestone,
 }
-KINDS = {"Announcement": "announcement", "Commitment": "commitment", "Delivery": "delivery", "Milestone": "milestone"}
+# The switch's choices: English labels (the widget's values, which the code compares), shown translated.
+KINDS = {
+    N_("Announcement"): "announcement",
+    N_("Commitment"): "commitment",
+    N_("Delivery"): "delivery",
+    N_("Milestone"): "milestone",
+}
 PLURALS = {
-    "announcement": "announcements",
-    "commitment": "commitments",
-    "delivery": "deliveries",
-    "milestone": "milestones",
+    "announcement": N_("announcements"),
+    "commitment": N_("commitments"),
+    "delivery": N_("deliveries"),
+    "milestone": N_("milestones"),
+}
+# What each kind of record says: whole sentences, one per kind (a translation may inflect each its own way).
+TO_CHANGE = {
+    "announcement": N_("Announcement to change"),
+    "commitment": N_("Commitment to change"),
+    "delivery": N_("Delivery to change"),
+    "milestone": N_("Milestone to change"),
+}
+NONE_YET = {
+    "announcement": N_("There is no announcement to change yet. Record one on the Record page."),
+    "commitment": N_("There is no commitment to change yet. Record one on the Record page."),
+    "delivery": N_("There is no delivery to change yet. Record one on the Record page."),
+    "milestone": N_("There is no milestone to change yet. Record one on the Record page."),
+}
+SAVED = {
+    "announcement": N_("Saved the change to announcement {ref}."),
+    "commitment": N_("Saved the change to commitment {ref}. Its original profile is kept beside the new one."),
+    "delivery": N_("Saved the change to delivery {ref}."),
+    "milestone": N_("Saved the change to milestone {ref}."),
+}
+DELETED = {
+    "announcement": N_(
+        "Deleted announcement {ref}: it no longer counts in any total or list. "
+        "An admin can restore it on the Deleted records page."
+    ),
+    "commitment": N_(
+        "Deleted commitment {ref}: it no longer counts in any total or list. "
+        "An admin can restore it on the Deleted records page."
+    ),
+    "delivery": N_(
+        "Deleted delivery {ref}: it no longer counts in any total or list. "
+        "An admin can restore it on the Deleted records page."
+    ),
+    "milestone": N_(
+        "Deleted milestone {ref}: it no longer counts in any total or list. "
+        "An admin can restore it on the Deleted records page."
+    ),
+}
+DELETE = {
+    "announcement": N_("Delete announcement {ref}"),
+    "commitment": N_("Delete commitment {ref}"),
+    "delivery": N_("Delete delivery {ref}"),
+    "milestone": N_("Delete milestone {ref}"),
 }
 
 
@@ -54,9 +103,11 @@ commitment_choices = forms.record_choices(db, "commitment", version)
 
 st.title(_("Change a record"))
 st.caption(
-    "Pick a record, correct it and save. If someone else saves the same record after you open it, your save is "
-    "refused and nothing is overwritten. Deleting takes a record out of every total and list; an admin can "
-    "restore it."
+    _(
+        "Pick a record, correct it and save. If someone else saves the same record after you open it, your save "
+        "is refused and nothing is overwritten. Deleting takes a record out of every total and list; an admin "
+        "can restore it."
+    )
 )
 
 forms.show_saved("change_saved")
@@ -64,7 +115,12 @@ forms.show_saved("change_saved")
 if state.get("change_kind") not in (None, *KINDS):  # a kind this user may no longer change
     state["change_kind"] = DEFAULT_KIND
 kind_label = st.segmented_control(
-    "Kind of record", list(KINDS), default=DEFAULT_KIND, key="change_kind", on_change=lambda: _forget()
+    _("Kind of record"),
+    list(KINDS),
+    format_func={label: _(label) for label in KINDS}.__getitem__,
+    default=DEFAULT_KIND,
+    key="change_kind",
+    on_change=lambda: _forget(),
 )
 entity = KINDS.get(kind_label or DEFAULT_KIND, KINDS[DEFAULT_KIND])
 choices = forms.record_choices(db, entity, version)  # what can be changed: ref -> label
@@ -100,6 +156,7 @@ def picked() -> str | None:
 
 
 @guarded
+@in_the_language_shown
 def pick() -> None:
     """A record was chosen: open it (unless it is the one already open)."""
     if picked() != state.get("change_ref") or state.get("change_entity") != entity:
@@ -126,6 +183,7 @@ def load() -> None:
 
 
 @guarded
+@in_the_language_shown
 def save() -> None:
     ref, original = state["change_ref"], state["change_original"]
     values = forms.typed(fields, FIELDS)
@@ -148,7 +206,7 @@ def save() -> None:
         now = editing.load_for_edit(entity, ref, engine=db).value
         state["change_stale"] = str(stale)
         state["change_yours"] = [
-            {"Field": f.label, "You typed": values[f.name], "Saved now": str(getattr(now, f.name) or "")}
+            {_("Field"): _(f.label), _("You typed"): values[f.name], _("Saved now"): str(getattr(now, f.name) or "")}
             for f in fields
             if values[f.name] != str(getattr(now, f.name) or "")
         ]
@@ -163,22 +221,19 @@ def save() -> None:
     clear_data()
     _forget()  # the form empties: the next change starts from a fresh pick
     state["change_gen"] = state.get("change_gen", 0) + 1  # a new picker, with nothing chosen
-    state["change_saved"] = Saved(
-        f"Saved the change to {entity} {ref}."
-        + (" Its original profile is kept beside the new one." if entity == "commitment" else ""),
-        *_shown_on(ref, values),
-    )
+    state["change_saved"] = Saved(_(SAVED[entity], ref=ref), *_shown_on(ref, values))
 
 
 def _shown_on(ref: str, values: dict[str, str]) -> tuple[str | None, str]:
     """The announcement page that shows the record ``ref`` just saved, and the link's words."""
     if entity == "announcement":
-        return ref, f"See announcement {ref}"
+        return ref, _("See announcement {ref}", ref=ref)
     commitment = ref if entity == "commitment" else values["commitment_ref"]
-    return forms.announcement_of(commitment), f"See commitment {commitment} on its announcement"
+    return forms.announcement_of(commitment), _("See commitment {ref} on its announcement", ref=commitment)
 
 
 @guarded
+@in_the_language_shown
 def reload_theirs() -> None:
     """Load the version saved now, keeping the list of what this user typed."""
     yours = state.get("change_yours")
@@ -188,6 +243,7 @@ def reload_theirs() -> None:
 
 
 @guarded
+@in_the_language_shown
 def delete() -> None:
     ref = state["change_ref"]
     try:
@@ -201,24 +257,28 @@ def delete() -> None:
     clear_data()
     _forget()
     state["change_gen"] = state.get("change_gen", 0) + 1
-    state["change_saved"] = Saved(
-        f"Deleted {entity} {ref}: it no longer counts in any total or list. "
-        "An admin can restore it on the Deleted records page."
-    )
+    state["change_saved"] = Saved(_(DELETED[entity], ref=ref))
 
 
 def delete_section(ref: str) -> None:
     # A key keeps the section open when a message above it comes or goes.
-    with st.expander(escape_markdown(f"Delete {entity} {ref}"), key="change_delete_section"):
+    with st.expander(escape_markdown(_(DELETE[entity], ref=ref)), key="change_delete_section"):
         if entity == "announcement":
             own = current_view().everything.commitments
             count = int((own["announcement_ref"] == ref).sum())
             if count:
-                what = "Its commitment and that commitment's" if count == 1 else f"Its {count} commitments and their"
-                st.write(f"{what} deliveries leave the totals with it, and come back if it is restored.")
-        st.checkbox(f"Yes, delete {escape_markdown(ref)}", key="change_confirm_delete")
+                st.write(
+                    ngettext(
+                        "Its commitment and that commitment's deliveries leave the totals with it, and come back if "
+                        "it is restored.",
+                        "Its {n} commitments and their deliveries leave the totals with it, and come back if it is "
+                        "restored.",
+                        count,
+                    )
+                )
+        st.checkbox(_("Yes, delete {ref}", ref=escape_markdown(ref)), key="change_confirm_delete")
         st.button(
-            f"Delete {escape_markdown(ref)}",
+            _("Delete {ref}", ref=escape_markdown(ref)),
             on_click=delete,
             key="change_delete",
             disabled=not state.get("change_confirm_delete"),
@@ -226,7 +286,7 @@ def delete_section(ref: str) -> None:
 
 
 if not choices:
-    st.info(f"There is no {entity} to change yet. Record one on the Record page.", icon=":material/info:")
+    st.info(_(NONE_YET[entity]), icon=":material/info:")
     st.stop()
 open_ref = state.get("change_ref") if state.get("change_entity") == entity else None
 if pick_key not in state:  # a new picker (after a save) opens on the record still open
@@ -235,13 +295,13 @@ if pick_key not in state:  # a new picker (after a save) opens on the record sti
 elif state[pick_key] != picked():
     state[pick_key] = picked()
 pick_by_search(
-    f"{kind_label or DEFAULT_KIND} to change",
+    _(TO_CHANGE[entity]),
     choices,
     pick_key,
-    PLURALS[entity],
+    _(PLURALS[entity]),
     index=None,
     on_change=pick,
-    placeholder="Choose one",
+    placeholder=_("Choose one"),
 )
 
 if state.get("change_error"):
@@ -253,12 +313,12 @@ ref = state["change_ref"]
 if state.get("change_stale"):
     st.warning(escape_markdown(state["change_stale"]), icon=":material/sync_problem:")  # names who changed it
     if state.get("change_yours"):
-        st.markdown("**What you typed, beside what is saved now** (nothing of yours was saved)")
+        st.markdown(_("**What you typed, beside what is saved now** (nothing of yours was saved)"))
         show_table(state["change_yours"], hide_index=True, width="stretch")
-    st.button("Reload to see their change", on_click=reload_theirs, key="change_reload")
+    st.button(_("Reload to see their change"), on_click=reload_theirs, key="change_reload")
     st.stop()
 if state.get("change_typed_before"):
-    with st.expander("What you had typed before reloading", expanded=True):
+    with st.expander(_("What you had typed before reloading"), expanded=True):
         show_table(state["change_typed_before"], hide_index=True, width="stretch")
 
 reason_fields = REVISION_REASON if entity == "commitment" else ()
@@ -278,5 +338,5 @@ if entity == "commitment":
         if ref in warned:
             st.warning(escape_markdown(warned[ref]), icon=":material/warning:")
     render_fields(reason_fields, "change_", errors=errors)
-st.button("Save the change", on_click=save, type="primary", key="change_save")
+st.button(_("Save the change"), on_click=save, type="primary", key="change_save")
 delete_section(ref)

@@ -13,17 +13,29 @@ the preview gives each commitment's total and checks a recurring amount
 against the quote (docs/recording.md).
 """
 
+from typing import Any
+
 import streamlit as st
 
 from dashboard import auth, forms
 from dashboard.components import clear_data, engine, money_column
 from dashboard.failure_page import guarded
-from dashboard.forms import ANNOUNCEMENT, COMMITMENT, DELIVERY, MILESTONE, NO_PROBLEMS, Saved, read_input, render_fields
+from dashboard.forms import (
+    ANNOUNCEMENT,
+    COMMITMENT,
+    DELIVERY,
+    MILESTONE,
+    NO_PROBLEMS,
+    Saved,
+    in_the_language_shown,
+    read_input,
+    render_fields,
+)
 from dashboard.tables import show_table
 from tracker.core.money import to_decimal
 from tracker.figures.data import data_version
 from tracker.figures.markdown_text import escape_markdown
-from tracker.i18n import _
+from tracker.i18n import N_, _, ngettext
 from tracker.records import announcements, deliveries, milestones, next_refs, quoted_money
 from tracker.records.inputs import AnnouncementInput
 from tracker.records.permissions import PermissionDenied
@@ -49,16 +61,23 @@ def suggested(entity: str, count: int = 1) -> tuple[str, ...]:
 
 st.title(_("Record"))
 st.caption(
-    "Amounts as you would type them (`£1m`, `500,000`, `£1,250.50`); dates as `2019-10-31` or `31/10/2019`; "
-    "financial years as `2020-21` (or `next financial year`, counted from the announcement date)."
+    _(
+        "Amounts as you would type them (`£1m`, `500,000`, `£1,250.50`); dates as `2019-10-31` or `31/10/2019`; "
+        "financial years as `2020-21` (or `next financial year`, counted from the announcement date)."
+    )
 )
 
 forms.show_saved("record_saved")
 
 # Finance staff record deliveries only; editors (and admins) all three.
-TABS = {"New announcement": "create_announcement", "Delivery": "record_delivery", "Milestone": "create_milestone"}
+# Keyed by the tab's English label (what the code below looks for); each shown in the language in use.
+TABS = {
+    N_("New announcement"): "create_announcement",
+    N_("Delivery"): "record_delivery",
+    N_("Milestone"): "create_milestone",
+}
 offered = [label for label, action in TABS.items() if auth.allows(me, action)]
-tabs = dict(zip(offered, st.tabs(offered)))
+tabs = dict(zip(offered, st.tabs([_(label) for label in offered])))
 
 
 # --- new announcement ----------------------------------------------------------
@@ -81,6 +100,7 @@ def new_organisations_ok() -> bool:
 
 
 @guarded
+@in_the_language_shown
 def preview_announcement() -> None:
     schedule, problems = announcements.preview_schedule(
         announcement_typed(), engine=db, new_organisations_ok=new_organisations_ok()
@@ -91,6 +111,7 @@ def preview_announcement() -> None:
 
 
 @guarded
+@in_the_language_shown
 def save_announcement() -> None:
     inp = announcement_typed()
     try:
@@ -116,10 +137,14 @@ def save_announcement() -> None:
     for shown in ("record_a_problems", "record_a_schedule", "record_a_warnings"):
         state.pop(shown, None)
     state["record_saved"] = Saved(
-        f"Saved announcement {inp.ref} with {len(inp.commitments)} commitment"
-        f"{'' if len(inp.commitments) == 1 else 's'}. The other pages now include it.",
+        ngettext(
+            "Saved announcement {ref} with {n} commitment. The other pages now include it.",
+            "Saved announcement {ref} with {n} commitments. The other pages now include it.",
+            len(inp.commitments),
+            ref=inp.ref,
+        ),
         inp.ref,
-        f"See announcement {inp.ref}",
+        _("See announcement {ref}", ref=inp.ref),
     )
 
 
@@ -127,14 +152,16 @@ def show_schedule() -> None:
     schedule = state.get("record_a_schedule")
     if schedule is None or schedule.empty:
         return
-    st.markdown("**The schedule these commitments make** (headline amounts, before saving)")
+    st.markdown(_("**The schedule these commitments make** (headline amounts, before saving)"))
     totalled = announcements.with_totals(schedule)
     table = totalled.map(lambda pence: to_decimal(int(pence))).reset_index()
-    config = {c: money_column(c) for c in schedule.columns}
-    config["total"] = money_column("Total", help="Across every year, unphased money included.")
+    table["ref"] = table["ref"].replace({announcements.ALL_COMMITMENTS: _(announcements.ALL_COMMITMENTS)})
+    config: dict[str, Any] = {"ref": _("Ref")}
+    config.update({c: money_column(_(c)) for c in schedule.columns})  # financial years, and "Unphased"
+    config["total"] = money_column(_("Total"), help=_("Across every year, unphased money included."))
     show_table(table, hide_index=True, width="stretch", column_config=config)
     for ref, warning in state.get("record_a_warnings", {}).items():
-        st.warning(escape_markdown(f"{ref}: {warning}"), icon=":material/warning:")  # a ref as typed
+        st.warning(escape_markdown(_("{ref}: {warning}", ref=ref, warning=warning)), icon=":material/warning:")
 
 
 if "New announcement" in tabs:
@@ -145,13 +172,15 @@ if "New announcement" in tabs:
             *((COMMITMENT.fields, prefix, f"commitments[{i}].") for i, prefix in enumerate(commitment_prefixes())),
         )
         errors.summary()
-        st.number_input("How many commitments does it carry?", min_value=1, max_value=10, step=1, key="record_a_count")
+        st.number_input(
+            _("How many commitments does it carry?"), min_value=1, max_value=10, step=1, key="record_a_count"
+        )
         forms.suggest("record_a_ref", suggested("announcement")[0])
         for prefix, ref in zip(commitment_prefixes(), suggested("commitment", len(commitment_prefixes()))):
             forms.suggest(f"{prefix}ref", ref)
         render_fields(ANNOUNCEMENT.fields, "record_a_", errors=errors)
         for i, prefix in enumerate(commitment_prefixes()):
-            st.markdown(f"**Commitment {i + 1}**")
+            st.markdown(_("**Commitment {number}**", number=i + 1))
             render_fields(
                 COMMITMENT.fields,
                 prefix,
@@ -161,8 +190,8 @@ if "New announcement" in tabs:
                 columns=3,
             )
         preview_col, save_col = st.columns(2)
-        preview_col.button("Show the year-by-year schedule", on_click=preview_announcement, key="record_a_preview")
-        save_col.button("Save the announcement", on_click=save_announcement, type="primary", key="record_a_save")
+        preview_col.button(_("Show the year-by-year schedule"), on_click=preview_announcement, key="record_a_preview")
+        save_col.button(_("Save the announcement"), on_click=save_announcement, type="primary", key="record_a_save")
         show_schedule()
 
 
@@ -180,11 +209,12 @@ def save(use_case, form, inp, prefix: str, message: str) -> None:
         state["record_saved"] = Saved(
             message,
             forms.announcement_of(inp.commitment_ref),
-            f"See commitment {inp.commitment_ref} on its announcement",
+            _("See commitment {ref} on its announcement", ref=inp.commitment_ref),
         )
 
 
 @guarded
+@in_the_language_shown
 def save_delivery() -> None:
     inp = read_input(DELIVERY, "record_d_")
     save(
@@ -192,15 +222,20 @@ def save_delivery() -> None:
         DELIVERY,
         inp,
         "record_d_",
-        f"Saved delivery {inp.ref} against {inp.commitment_ref}.",
+        _("Saved delivery {ref} against {commitment}.", ref=inp.ref, commitment=inp.commitment_ref),
     )
 
 
 @guarded
+@in_the_language_shown
 def save_milestone() -> None:
     inp = read_input(MILESTONE, "record_m_")
     save(
-        milestones.create_milestone, MILESTONE, inp, "record_m_", f"Saved milestone {inp.ref} on {inp.commitment_ref}."
+        milestones.create_milestone,
+        MILESTONE,
+        inp,
+        "record_m_",
+        _("Saved milestone {ref} on {commitment}.", ref=inp.ref, commitment=inp.commitment_ref),
     )
 
 
@@ -210,7 +245,7 @@ if "Delivery" in tabs:
         errors.summary()
         forms.suggest("record_d_ref", suggested("delivery")[0])
         render_fields(DELIVERY.fields, "record_d_", errors=errors, commitments=commitment_choices)
-        st.button("Save the delivery", on_click=save_delivery, type="primary", key="record_d_save")
+        st.button(_("Save the delivery"), on_click=save_delivery, type="primary", key="record_d_save")
 
 if "Milestone" in tabs:
     with tabs["Milestone"]:
@@ -218,4 +253,4 @@ if "Milestone" in tabs:
         errors.summary()
         forms.suggest("record_m_ref", suggested("milestone")[0])
         render_fields(MILESTONE.fields, "record_m_", errors=errors, commitments=commitment_choices)
-        st.button("Save the milestone", on_click=save_milestone, type="primary", key="record_m_save")
+        st.button(_("Save the milestone"), on_click=save_milestone, type="primary", key="record_m_save")

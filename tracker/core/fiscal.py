@@ -22,13 +22,16 @@ from datetime import date, datetime
 from typing import overload
 
 from tracker.core.limits import check_digits
+from tracker.i18n import N_
 
 FY_EXAMPLES = "a financial year like 2020-21, 2020/21, 2020-2021 or FY2020-21"
 DATE_EXAMPLES = "a date like 2019-10-31 or 31/10/2019"
 # What is said of text that is not a financial year or a date (forms say it their own way).
-NOT_A_YEAR = f"expected {FY_EXAMPLES}"
-NOT_A_DATE = f"expected {DATE_EXAMPLES}"
-NO_SUCH_DATE = f"no such date ({NOT_A_DATE})"
+# Compared (dashboard.error_sentences): kept English, marked for the catalogue, translated where shown.
+NOT_A_YEAR = N_("expected a financial year like 2020-21, 2020/21, 2020-2021 or FY2020-21")  # "expected " + FY_EXAMPLES
+NOT_A_DATE = N_("expected a date like 2019-10-31 or 31/10/2019")  # "expected " + DATE_EXAMPLES
+NO_SUCH_DATE = N_("no such date (expected a date like 2019-10-31 or 31/10/2019)")  # "no such date (" + NOT_A_DATE + ")"
+NEEDS_THE_DATE = N_("needs the date it was said to know which year it means")
 
 # [0-9], not \d: \d also matches other scripts' digits, which int() would read.
 _FY = re.compile(r"^(?:FY\s*)?([0-9]{4})\s*[-/\u2013]\s*([0-9]{2}|[0-9]{4})$", re.IGNORECASE)
@@ -56,7 +59,7 @@ class FinancialYear:
         if isinstance(self.start_year, bool) or not isinstance(self.start_year, int):
             raise TypeError(f"start_year must be an int, got {self.start_year!r}")
         if not 1900 <= self.start_year <= 2999:
-            raise FiscalError(self.start_year, "expected a financial year starting between 1900 and 2999")
+            raise FiscalError(self.start_year, N_("expected a financial year starting between 1900 and 2999"))
 
     @property
     def label(self) -> str:
@@ -145,7 +148,7 @@ def parse_financial_year(text: str, *, relative_to: date | None = None) -> Finan
     relative = _RELATIVE.match(cleaned)
     if relative:
         if relative_to is None:
-            raise FiscalError(cleaned, "needs the date it was said to know which year it means")
+            raise FiscalError(cleaned, NEEDS_THE_DATE)
         current = FinancialYear.from_date(relative_to)
         word = relative[1].lower()
         if word in ("this", "current"):

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from db.models import Announcement, Commitment, Organisation, ProfileLine
 from db.session import read_session
 from tracker.core.fiscal import UNPHASED, fy_label
+from tracker.i18n import N_, _
 from tracker.records.commitment_rows import CommitmentRecord
 from tracker.records.commitments import new_commitment
 from tracker.records.inputs import AnnouncementInput, Checks, announcement_fields, validate_announcement
@@ -33,7 +34,7 @@ from tracker.records.unit_of_work import UnitOfWork, apply_values, snapshot, wri
 if TYPE_CHECKING:
     import pandas as pd
 
-ALL_COMMITMENTS = "All commitments"  # the preview's row of totals (``with_totals``)
+ALL_COMMITMENTS = N_("All commitments")  # the preview's row of totals (``with_totals``)
 
 
 def _database_checks(
@@ -52,7 +53,7 @@ def _database_checks(
     names = [("funder", fields["funder"], "funder")] if fields["funder"] else []
     names += [(f"commitments[{i}].recipient", rec.recipient, "recipient") for i, rec in records if rec.recipient]
     orgs = organisation_ids(session, names, problems, new_ok, created)
-    pending = {rec.ref for _, rec in records}
+    pending = {rec.ref for _i, rec in records}
     targets: dict[str, Commitment] = {}
     for i, rec in records:
         check_new_ref(session, Commitment, f"commitments[{i}].ref", rec.ref, problems)
@@ -62,7 +63,7 @@ def _database_checks(
         pot = pot_target(session, f"commitments[{i}].part_of", rec.part_of, problems, pending=pending)
         if pot is not None:
             targets[f"part_of:{rec.ref}"] = pot
-    wrong = stored_pot_problems(session, [rec for _, rec in records])
+    wrong = stored_pot_problems(session, [rec for _i, rec in records])
     for i, rec in records:
         if rec.ref in wrong:
             problems.append(FieldProblem(f"commitments[{i}].part_of", rec.part_of, wrong[rec.ref]))
@@ -85,7 +86,7 @@ def preview_schedule(
     if engine is not None:
         with read_session(engine) as session:
             _database_checks(session, fields, records, problems, new_organisations_ok, created=None)
-    schedules = {rec.ref: schedule_of(record_terms(rec)) for _, rec in records}
+    schedules = {rec.ref: schedule_of(record_terms(rec)) for _i, rec in records}
     held = {y for schedule in schedules.values() for y in schedule}
     phased = sorted(held - {UNPHASED})
     years = [*(range(phased[0], phased[-1] + 1) if phased else ()), *([UNPHASED] if UNPHASED in held else [])]
@@ -139,7 +140,7 @@ def create_announcement(
         uow.session.add(announcement)
         commitments: dict[str, Commitment] = {}
         lines: list[ProfileLine] = []
-        for _, rec in records:
+        for _i, rec in records:
             target = targets.get(rec.ref)
             pot = targets.get(f"part_of:{rec.ref}")
             commitments[rec.ref], new_lines = new_commitment(
@@ -151,7 +152,7 @@ def create_announcement(
                 pot.id if pot else None,
             )
             lines += new_lines
-        for _, rec in records:  # re-announcements and shares of commitments in this same announcement
+        for _i, rec in records:  # re-announcements and shares of commitments in this same announcement
             if rec.reannounces in commitments:
                 commitments[rec.ref].reannounces = commitments[rec.reannounces]
             if rec.part_of in commitments:
@@ -186,11 +187,11 @@ def update_announcement(
         if inp.commitments:
             problems.append(
                 FieldProblem(
-                    "commitments", None, "commitments are added and changed one at a time, not with the announcement"
+                    "commitments", None, _("commitments are added and changed one at a time, not with the announcement")
                 )
             )
         created: list[Organisation] = []
-        orgs, _ = _database_checks(
+        orgs, _targets = _database_checks(
             uow.session, fields, [], problems, new_organisations_ok, created, keep_id=announcement.id
         )
         raise_if_any(problems)

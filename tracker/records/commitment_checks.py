@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from tracker.core.vocabulary import ANNOUNCED_EARLIER
 from tracker.files.tabular import Problem
+from tracker.i18n import _
 
 if TYPE_CHECKING:
     from tracker.records.commitment_rows import CommitmentRecord
@@ -26,7 +27,9 @@ def check_across_rows(
     for rec in records:
         if rec.ref in first_line and first_line[rec.ref] != rec.line:
             problems.append(
-                Problem(rec.line, "ref", rec.ref, f"duplicate ref: already used on line {first_line[rec.ref]}")
+                Problem(
+                    rec.line, "ref", rec.ref, _("duplicate ref: already used on line {line}", line=first_line[rec.ref])
+                )
             )
         else:
             first_line.setdefault(rec.ref, rec.line)
@@ -38,7 +41,7 @@ def check_across_rows(
                     rec.line,
                     "part_of",
                     rec.part_of,
-                    "expected the ref of the pot: a commitment in this file or the database",
+                    _("expected the ref of the pot: a commitment in this file or the database"),
                 )
             )
     for rec in records:
@@ -50,7 +53,7 @@ def check_across_rows(
                     rec.line,
                     "reannounces",
                     rec.reannounces,
-                    "expected the ref of an earlier commitment in this file or the database",
+                    _("expected the ref of an earlier commitment in this file or the database"),
                 )
             )
             continue
@@ -59,7 +62,7 @@ def check_across_rows(
         target = by_ref.get(rec.reannounces)
         while target is not None:
             if target.ref in seen:
-                problems.append(Problem(rec.line, "reannounces", rec.reannounces, "re-announcements form a loop"))
+                problems.append(Problem(rec.line, "reannounces", rec.reannounces, _("re-announcements form a loop")))
                 break
             seen.add(target.ref)
             target = by_ref.get(target.reannounces) if target.reannounces else None
@@ -77,9 +80,14 @@ def check_across_rows(
                     rec.line,
                     "announced_on",
                     rec.announced_on.isoformat() if rec.announced_on else "",
-                    f"announcement {rec.announcement_ref} is "
-                    + (f"dated {first.announced_on.isoformat()}" if first.announced_on else "undated")
-                    + f" on line {first.line}",
+                    _(
+                        "announcement {ref} is dated {day} on line {line}",
+                        ref=rec.announcement_ref,
+                        day=first.announced_on.isoformat(),
+                        line=first.line,
+                    )
+                    if first.announced_on
+                    else _("announcement {ref} is undated on line {line}", ref=rec.announcement_ref, line=first.line),
                 )
             )
         if rec.funder != first.funder:
@@ -88,7 +96,12 @@ def check_across_rows(
                     rec.line,
                     "funder",
                     rec.funder,
-                    f"announcement {rec.announcement_ref} is by {first.funder!r} on line {first.line}",
+                    _(
+                        "announcement {ref} is by {funder} on line {line}",
+                        ref=rec.announcement_ref,
+                        funder=repr(first.funder),
+                        line=first.line,
+                    ),
                 )
             )
 

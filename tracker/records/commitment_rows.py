@@ -42,6 +42,7 @@ from tracker.core.vocabulary import (
     STATUSES,
 )
 from tracker.files.tabular import Problem, Row, missing_columns, parse_file_date, read_table
+from tracker.i18n import _
 from tracker.records.commitment_checks import check_across_rows
 from tracker.records.commitment_values import (
     MAX_PENCE,
@@ -319,7 +320,7 @@ def parse_commitment_row(row: Row, problems: list[Problem]) -> CommitmentRecord 
     funder_id = r.identifier("funder_id")
     recipient_id = r.identifier("recipient_id")
     if recipient_id and not recipient:
-        r.fail("recipient", f"required with recipient_id {recipient_id}: the recipient's name")
+        r.fail("recipient", _("required with recipient_id {identifier}: the recipient's name", identifier=recipient_id))
 
     announced_on = r.day("announced_on")
 
@@ -327,7 +328,7 @@ def parse_commitment_row(row: Row, problems: list[Problem]) -> CommitmentRecord 
     if r.text("kind", required=True):
         kind = choice(row.get("kind"), _KIND_SPELLINGS)
         if kind is None:
-            r.fail("kind", f"expected {either(COMMITMENT_KINDS)}")
+            r.fail("kind", _("expected {choices}", choices=either(COMMITMENT_KINDS)))
 
     first_year = None
     if row.get("first_year"):
@@ -339,29 +340,33 @@ def parse_commitment_row(row: Row, problems: list[Problem]) -> CommitmentRecord 
             elif "needs the date" in err.expected:
                 r.fail(
                     "first_year",
-                    "a year relative to the announcement needs its date, and announced_on is blank: "
-                    "give the year (e.g. 2020-21) or the announcement's date",
+                    _(
+                        "a year relative to the announcement needs its date, and announced_on is blank: "
+                        "give the year (e.g. 2020-21) or the announcement's date"
+                    ),
                 )
             else:
                 r.fail("first_year", err.expected)
 
     qualifier = choice(row.get("qualifier"), _QUALIFIER_SPELLINGS)
     if qualifier is None:
-        r.fail("qualifier", f"expected {either(QUALIFIERS)}")
+        r.fail("qualifier", _("expected {choices}", choices=either(QUALIFIERS)))
     status = choice(row.get("status") or "confirmed", _STATUS_SPELLINGS)
     if status is None:
-        r.fail("status", f"expected {either(STATUSES)}")
+        r.fail("status", _("expected {choices}", choices=either(STATUSES)))
     capital_or_revenue = None
     if row.get("capital_or_revenue"):
         capital_or_revenue = choice(row.get("capital_or_revenue"), _CAPITAL_OR_REVENUE_SPELLINGS)
         if capital_or_revenue is None:
-            r.fail("capital_or_revenue", f"expected {either(CAPITAL_OR_REVENUE)} (or blank)")
+            r.fail("capital_or_revenue", _("expected {choices} (or blank)", choices=either(CAPITAL_OR_REVENUE)))
     currency = (row.get("currency") or "GBP").strip().upper()
     if currency not in CURRENCIES:
         r.fail(
             "currency",
-            "expected GBP (or blank): the tracker holds pounds sterling; convert the amount to pounds "
-            "and record the original currency in the quote or notes",
+            _(
+                "expected GBP (or blank): the tracker holds pounds sterling; convert the amount to pounds "
+                "and record the original currency in the quote or notes"
+            ),
         )
 
     amount = None
@@ -376,9 +381,9 @@ def parse_commitment_row(row: Row, problems: list[Problem]) -> CommitmentRecord 
                 r.fail("amount", _after_value(err))
             else:
                 if amount < 0:
-                    r.fail("amount", "expected an amount of zero or more")
+                    r.fail("amount", _("expected an amount of zero or more"))
                 elif amount > MAX_PENCE:
-                    r.fail("amount", "expected an amount below £1 trillion")
+                    r.fail("amount", _("expected an amount below £1 trillion"))
 
     years: int | None = 1 if kind == "one-off" else None
     years_text = row.get("years")
@@ -388,7 +393,7 @@ def parse_commitment_row(row: Row, problems: list[Problem]) -> CommitmentRecord 
         except ValueError as err:
             r.fail("years", str(err))
     if kind == "one-off" and years_text and r.ok and years != 1:
-        r.fail("years", "a one-off commitment covers one year: leave years blank or 1")
+        r.fail("years", _("a one-off commitment covers one year: leave years blank or 1"))
 
     uplift_bp = 0
     try:
@@ -396,54 +401,60 @@ def parse_commitment_row(row: Row, problems: list[Problem]) -> CommitmentRecord 
     except ValueError as err:
         r.fail("uplift_pct", str(err))
     if uplift_bp and kind in ("one-off", "profiled", "multi-year"):
-        r.fail("uplift_pct", "an annual uplift only applies to a recurring commitment")
+        r.fail("uplift_pct", _("an annual uplift only applies to a recurring commitment"))
     elif uplift_bp and kind == "recurring" and years is None and not years_text:
-        r.fail("uplift_pct", "an annual uplift needs the number of years (years is blank: end not stated)")
+        r.fail("uplift_pct", _("an annual uplift needs the number of years (years is blank: end not stated)"))
     elif uplift_bp > 0 and amount is not None and years and r.ok:
         last = amount * (10000 + uplift_bp) ** (years - 1) // 10000 ** (years - 1)
         if last > MAX_PENCE:
-            r.fail("uplift_pct", f"with this uplift year {years} would exceed £1 trillion: check the uplift and years")
+            r.fail(
+                "uplift_pct",
+                _("with this uplift year {year} would exceed £1 trillion: check the uplift and years", year=years),
+            )
 
     profile: tuple[tuple[FinancialYear, int], ...] = ()
     profile_text = row.get("profile")
     if kind == "profiled":
         if not profile_text:
-            r.fail("profile", "required for a profiled commitment: e.g. 2020-21=£1m;2021-22=500000")
+            r.fail("profile", _("required for a profiled commitment: e.g. 2020-21=£1m;2021-22=500000"))
         else:
             try:
                 profile = parse_profile(profile_text, amount)
             except ValueError as err:
                 r.fail("profile", str(err))
             else:
-                total = sum(p for _, p in profile)
-                if any(p < 0 for _, p in profile):
-                    r.fail("profile", "expected amounts of zero or more")
+                total = sum(p for _year, p in profile)
+                if any(p < 0 for _year, p in profile):
+                    r.fail("profile", _("expected amounts of zero or more"))
                 elif amount is not None and total != amount:
                     r.fail(
                         "profile",
-                        f"the years add up to {format_pounds(total)} but amount is {format_pounds(amount)}: "
-                        "they must agree",
+                        _(
+                            "the years add up to {total} but amount is {amount}: they must agree",
+                            total=format_pounds(total),
+                            amount=format_pounds(amount),
+                        ),
                     )
                 else:
                     amount = total
                     if first_year is not None and profile[0][0] != first_year:
-                        r.fail("first_year", f"expected the first year of the profile, {profile[0][0]}")
+                        r.fail("first_year", _("expected the first year of the profile, {year}", year=profile[0][0]))
                     first_year = profile[0][0]
                     years = profile[-1][0] - profile[0][0] + 1
     elif profile_text and kind is not None:
-        r.fail("profile", "a profile is only used with kind profiled")
+        r.fail("profile", _("a profile is only used with kind profiled"))
 
     planned_start = r.day("planned_start")
     planned_end = r.day("planned_end")
     if planned_start and planned_end and planned_end < planned_start:
-        r.fail("planned_end", f"expected a date on or after planned_start ({planned_start.isoformat()})")
+        r.fail("planned_end", _("expected a date on or after planned_start ({day})", day=planned_start.isoformat()))
 
     spread = choice(row.get("spread") or "none", _SPREAD_SPELLINGS)
     spread_lines: tuple[tuple[FinancialYear, int], ...] = ()
     if spread is None:
-        r.fail("spread", f"expected {either(SPREADS)} (or blank: none)")
+        r.fail("spread", _("expected {choices} (or blank: none)", choices=either(SPREADS)))
     elif spread != "none" and kind is not None and kind != "multi-year":
-        r.fail("spread", "only a multi-year total is spread: leave spread blank for other kinds")
+        r.fail("spread", _("only a multi-year total is spread: leave spread blank for other kinds"))
     elif spread != "none" and amount is not None and r.ok:
         try:
             spread_lines = tuple(
@@ -470,15 +481,18 @@ def parse_commitment_row(row: Row, problems: list[Problem]) -> CommitmentRecord 
     if reannounces is not None and reannounces.strip().lower() == ANNOUNCED_EARLIER:
         reannounces = ANNOUNCED_EARLIER
     if reannounces is not None and reannounces == ref:
-        r.fail("reannounces", "a commitment cannot re-announce itself")
+        r.fail("reannounces", _("a commitment cannot re-announce itself"))
     part_of = row.get("part_of") or None
     if part_of is not None and part_of == ref:
-        r.fail("part_of", "a commitment cannot be a share of itself")
+        r.fail("part_of", _("a commitment cannot be a share of itself"))
     elif part_of is not None and reannounces not in (None, ANNOUNCED_EARLIER):
         r.fail(
             "part_of",
-            f"a share cannot also re-announce {reannounces}: a re-announcement is counted at its original "
-            "(write earlier in reannounces if the pot was announced before)",
+            _(
+                "a share cannot also re-announce {ref}: a re-announcement is counted at its original "
+                "(write earlier in reannounces if the pot was announced before)",
+                ref=reannounces,
+            ),
         )
 
     if not r.ok:
@@ -553,7 +567,7 @@ def check_commitments(
     check_across_rows(records, problems, known_refs)
     problems.sort(key=lambda p: p.line or 0)
     if not any_rows and not problems:
-        problems.append(Problem(None, None, None, "the file has a header but no commitments"))
+        problems.append(Problem(None, None, None, _("the file has a header but no commitments")))
     return records, problems
 
 

@@ -15,6 +15,7 @@ from decimal import Decimal, InvalidOperation
 from tracker.core import limits
 from tracker.core.fiscal import FinancialYear, FiscalError, parse_financial_year
 from tracker.core.money import MoneyError, allocate, parse_pence
+from tracker.i18n import _
 
 _UPLIFT = re.compile(r"^(-?[0-9]{1,3}(?:\.[0-9]{1,2})?)\s*%?$")
 _PERCENT = re.compile(r"^([0-9]{1,3}(?:\.[0-9]{1,2})?)\s*%$")
@@ -50,10 +51,10 @@ def parse_uplift_bp(text: str) -> int:
         raise ValueError(other_digit)
     match = _UPLIFT.match(cleaned)
     if not match:
-        raise ValueError("expected an annual uplift percentage like 2.5 or 2.5% (at most two decimals)")
+        raise ValueError(_("expected an annual uplift percentage like 2.5 or 2.5% (at most two decimals)"))
     bp = int(Decimal(match[1]) * 100)
     if not -10000 < bp <= 10000:
-        raise ValueError("expected an annual uplift between -100% and 100%")
+        raise ValueError(_("expected an annual uplift between -100% and 100%"))
     return bp
 
 
@@ -67,7 +68,7 @@ def parse_years(text: str) -> int:
     except InvalidOperation:
         value = None
     if value is None or not value.is_finite() or value != value.to_integral_value() or not 1 <= value <= MAX_YEARS:
-        raise ValueError(f"expected a whole number of years from 1 to {MAX_YEARS}")
+        raise ValueError(_("expected a whole number of years from 1 to {most}", most=MAX_YEARS))
     return int(value)
 
 
@@ -79,20 +80,20 @@ def parse_profile(text: str, total_pence: int | None) -> tuple[tuple[FinancialYe
     """
     parts = [p.strip() for p in re.split(r"[;\n]", text) if p.strip()]
     if not parts:
-        raise ValueError("expected year=amount pairs like 2020-21=£1m;2021-22=500000")
+        raise ValueError(_("expected year=amount pairs like 2020-21=£1m;2021-22=500000"))
     years: list[FinancialYear] = []
     amounts: list[int] = []
     shares: list[int] = []
     for part in parts:
         if "=" not in part:
-            raise ValueError(f"{part!r} is not year=amount (expected e.g. 2020-21=£1m;2021-22=500000)")
+            raise ValueError(_("{part} is not year=amount (expected e.g. 2020-21=£1m;2021-22=500000)", part=repr(part)))
         fy_text, amount_text = (s.strip() for s in part.split("=", 1))
         try:
             fy = parse_financial_year(fy_text)
         except FiscalError as err:
-            raise ValueError(str(err)) from None
+            raise ValueError(_("{value}: {expected}", value=repr(err.value), expected=_(err.expected))) from None
         if fy in years:
-            raise ValueError(f"{fy} appears twice in the profile")
+            raise ValueError(_("{year} appears twice in the profile", year=fy))
         years.append(fy)
         share = _PERCENT.match(amount_text)
         if share:
@@ -101,16 +102,18 @@ def parse_profile(text: str, total_pence: int | None) -> tuple[tuple[FinancialYe
             try:
                 amounts.append(parse_pence(amount_text))
             except MoneyError as err:
-                raise ValueError(f"{fy}: {err}") from None  # names the year and the value
+                raise ValueError(  # names the year and the value
+                    _("{year}: {value}: {expected}", year=fy, value=repr(err.value), expected=_(err.expected))
+                ) from None
             if amounts[-1] > MAX_PENCE:
-                raise ValueError(f"{fy}: expected an amount below £1 trillion")
+                raise ValueError(_("{year}: expected an amount below £1 trillion", year=fy))
     if shares and amounts:
-        raise ValueError("use either amounts or percentages in a profile, not both")
+        raise ValueError(_("use either amounts or percentages in a profile, not both"))
     if shares:
         if sum(shares) != 10000:
-            raise ValueError("profile percentages must add up to 100%")
+            raise ValueError(_("profile percentages must add up to 100%"))
         if total_pence is None:
-            raise ValueError("a profile in percentages needs the total in amount")
+            raise ValueError(_("a profile in percentages needs the total in amount"))
         amounts = allocate(total_pence, shares)
     pairs = sorted(zip(years, amounts))
     return tuple(pairs)

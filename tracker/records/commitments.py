@@ -18,7 +18,7 @@ from tracker.records.commitment_rows import CommitmentRecord
 from tracker.records.inputs import Checks, CommitmentInput, as_text, commitment_record
 from tracker.records.organisations import recipient_of
 from tracker.records.permissions import Actor, authorise
-from tracker.records.problems import FieldProblem, NotFound, ValidationFailed, raise_if_any
+from tracker.records.problems import NO_SUCH, FieldProblem, NotFound, ValidationFailed, about, raise_if_any
 from tracker.records.refs import check_new_ref, pot_target, reannounce_target
 from tracker.records.revisions import check_reason, record_terms, revise, stored_terms
 from tracker.records.shares import stored_pot_problems
@@ -113,7 +113,7 @@ def create_commitment(
             select(Announcement).where(Announcement.ref == announcement_ref, Announcement.deleted_at.is_(None))
         ).one_or_none()
         if announcement is None:
-            raise NotFound(f"there is no announcement with ref {announcement_ref!r}")
+            raise NotFound(about(NO_SUCH, "announcement", announcement_ref))
         problems: list[FieldProblem] = []
         rec = commitment_record(inp, as_text(announcement.announced_on), announcement.funder.name, Checks(problems))
         if rec is None:

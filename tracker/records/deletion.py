@@ -13,7 +13,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from db.models import utc_now
 from tracker.records.permissions import Actor, authorise
-from tracker.records.problems import Conflict
+from tracker.records.problems import ALREADY_DELETED, NOT_DELETED, Conflict, about
 from tracker.records.unit_of_work import UnitOfWork, model_for, snapshot, write
 
 
@@ -31,7 +31,7 @@ def delete(entity: str, ref: str, *, expected_version: int, engine: Engine, acto
     def work(uow: UnitOfWork) -> int:
         row = uow.load_for_change(model, ref, expected_version, live=False)
         if row.deleted_at is not None:
-            raise Conflict(f"{entity} {ref!r} is already deleted")
+            raise Conflict(about(ALREADY_DELETED, entity, ref))
         soft_delete(uow, [row])
         return row.version
 
@@ -75,7 +75,7 @@ def restore(entity: str, ref: str, *, engine: Engine, actor: Actor) -> int:
     def work(uow: UnitOfWork) -> int:
         row = uow.load_for_change(model, ref, None, live=False)
         if row.deleted_at is None:
-            raise Conflict(f"{entity} {ref!r} is not deleted: there is nothing to restore")
+            raise Conflict(about(NOT_DELETED, entity, ref))
         before = snapshot(row)
         row.deleted_at = None
         uow.session.flush()

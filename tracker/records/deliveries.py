@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from db.models import Delivery
 from db.session import Bind
+from tracker.i18n import _
 from tracker.records.inputs import Checks, DeliveryInput, delivery_record
 from tracker.records.permissions import Actor, authorise
 from tracker.records.problems import FieldProblem, ValidationFailed, raise_if_any
@@ -30,7 +31,7 @@ def _values(session: Session, inp: DeliveryInput, keep_id: int | None = None) ->
     commitment = live_commitment(session, rec.commitment_ref, share_lock=True)
     if commitment is None:
         problems.append(
-            FieldProblem("commitment_ref", rec.commitment_ref, "expected the ref of a commitment in the database")
+            FieldProblem("commitment_ref", rec.commitment_ref, _("expected the ref of a commitment in the database"))
         )
         raise ValidationFailed(problems)
     raise_if_any(problems)

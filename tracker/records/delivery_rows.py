@@ -22,6 +22,7 @@ from tracker.core.fiscal import FiscalError
 from tracker.core.money import MoneyError, parse_pence
 from tracker.core.vocabulary import DELIVERY_KIND_ALIASES, DELIVERY_KINDS
 from tracker.files.tabular import Problem, Row, missing_columns, parse_file_date, read_table
+from tracker.i18n import _
 from tracker.records.problems import MUST_NOT_BE_BLANK
 
 REQUIRED = ("ref", "commitment_ref", "amount", "kind")
@@ -106,21 +107,25 @@ def parse_delivery_row(row: Row, problems: list[Problem]) -> DeliveryRecord | No
         fail("amount", err.expected)
     else:
         if amount == 0:
-            fail("amount", "expected a non-zero amount (negative for a correction)")
+            fail("amount", _("expected a non-zero amount (negative for a correction)"))
         elif abs(amount) > MAX_PENCE:
-            fail("amount", "expected an amount below £1 trillion")
+            fail("amount", _("expected an amount below £1 trillion"))
     kind = row.get("kind").lower()
     kind = DELIVERY_KIND_ALIASES.get(kind, kind)
     if kind not in DELIVERY_KINDS:
         fail(
             "kind",
-            f"expected {', '.join(DELIVERY_KINDS[:-1])} or {DELIVERY_KINDS[-1]} (payment and spend are read too)",
+            _(
+                "expected {choices} or {last} (payment and spend are read too)",
+                choices=", ".join(DELIVERY_KINDS[:-1]),
+                last=DELIVERY_KINDS[-1],
+            ),
         )
     elif kind == "refund" and amount is not None:
         amount = -abs(amount)  # money returned counts against what was delivered
     illustrative = _YES_NO.get(row.get("illustrative").lower())
     if illustrative is None:
-        fail("illustrative", "expected yes or no")
+        fail("illustrative", _("expected yes or no"))
     if len(problems) > before:
         return None
     # No problem: each value left None above was reported, so none is.
@@ -156,14 +161,16 @@ def check_deliveries(
     for rec in parsed:
         if rec.ref in first_line:
             problems.append(
-                Problem(rec.line, "ref", rec.ref, f"duplicate ref: already used on line {first_line[rec.ref]}")
+                Problem(
+                    rec.line, "ref", rec.ref, _("duplicate ref: already used on line {line}", line=first_line[rec.ref])
+                )
             )
             continue
         first_line[rec.ref] = rec.line
         records.append(rec)
     problems.sort(key=lambda p: p.line or 0)
     if not any_rows and not problems:
-        problems.append(Problem(None, None, None, "the file has a header but no deliveries"))
+        problems.append(Problem(None, None, None, _("the file has a header but no deliveries")))
     return records, problems
 
 

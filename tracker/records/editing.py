@@ -24,7 +24,7 @@ from tracker.records.inputs import (
     MilestoneInput,
     as_text,
 )
-from tracker.records.problems import NotFound
+from tracker.records.problems import NO_SUCH, NotFound, about
 from tracker.records.unit_of_work import model_for
 
 
@@ -40,7 +40,7 @@ def load_for_edit(entity: str, ref: str, *, engine: Engine) -> Editable:
     with read_session(engine) as session:
         row = session.scalars(select(model).where(model.ref == ref)).one_or_none()
         if row is None:
-            raise NotFound(f"there is no {entity} with ref {ref!r}")
+            raise NotFound(about(NO_SUCH, entity, ref))
         return Editable(as_input(row), row.version)
 
 

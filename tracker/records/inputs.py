@@ -17,6 +17,7 @@ from datetime import date, datetime
 from tracker.core import limits
 from tracker.core.fiscal import FinancialYear, FiscalError, parse_date
 from tracker.files.tabular import Problem, Row
+from tracker.i18n import _
 from tracker.records.commitment_rows import CommitmentRecord, parse_commitment_row
 from tracker.records.delivery_rows import DeliveryRecord, parse_delivery_row
 from tracker.records.problems import MUST_NOT_BE_BLANK, FieldProblem
@@ -211,29 +212,29 @@ def validate_announcement(
         record = commitment_record(commitment, announced_on, funder, checks)
         ref = as_text(commitment.ref).strip()
         if ref and ref in first_use:
-            checks.fail("ref", ref, f"duplicate ref: already used by commitments[{first_use[ref]}]")
+            checks.fail("ref", ref, _("duplicate ref: already used by commitments[{index}]", index=first_use[ref]))
             record = None
         first_use.setdefault(ref, i)
         if record is not None:
             records.append((i, record))
     # Re-announcements within the input must not go round in a loop.
-    by_ref = {rec.ref: rec for _, rec in records}
+    by_ref = {rec.ref: rec for _i, rec in records}
     for i, rec in records:
         seen = {rec.ref}
         target = by_ref.get(rec.reannounces) if rec.reannounces else None
         while target is not None:
             if target.ref in seen:
                 problems.append(
-                    FieldProblem(f"commitments[{i}].reannounces", rec.reannounces, "re-announcements form a loop")
+                    FieldProblem(f"commitments[{i}].reannounces", rec.reannounces, _("re-announcements form a loop"))
                 )
                 break
             seen.add(target.ref)
             target = by_ref.get(target.reannounces) if target.reannounces else None
     # Shares of pots in this same announcement must fit them.
-    if any(rec.part_of in by_ref for _, rec in records):
+    if any(rec.part_of in by_ref for _i, rec in records):
         from tracker.core.projection import columns_from_records, problems_of
 
-        for problem in problems_of(columns_from_records([rec for _, rec in records])):
+        for problem in problems_of(columns_from_records([rec for _i, rec in records])):
             i, rec = records[problem.row]
             problems.append(FieldProblem(f"commitments[{i}].part_of", rec.part_of, problem.expected))
     return fields, records, problems

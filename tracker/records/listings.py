@@ -17,6 +17,8 @@ from sqlalchemy.orm import Session, selectinload
 from db.models import Announcement, AuditEvent, Commitment, CommitmentRevision, Delivery, Milestone, Organisation
 from db.session import read_session
 from tracker.core.money import format_pounds
+from tracker.i18n import N_, _
+from tracker.i18n.dates import short_date
 
 ENTITY_WORDS = {
     "announcement": "Announcement",
@@ -30,16 +32,16 @@ REVISED_COLUMNS = ["ref", "purpose", "revisions", "last_revised_at"]
 
 
 def _day(value: date | None) -> str:
-    return "" if value is None else f"{value.day} {value:%b %Y}"
+    return "" if value is None else short_date(value)
 
 
-NO_RECIPIENT = "no recipient named"
+NO_RECIPIENT = N_("no recipient named")
 
 
 def commitment_label(ref: str, purpose: str, recipient: str | None, pence: int) -> str:
     """How a picker names a commitment: ``W8 · Data unit · Welsh councils · £250,000``
     (the amount as stated: a recurring commitment's amount a year)."""
-    return f"{ref} · {purpose} · {recipient or NO_RECIPIENT} · {format_pounds(pence)}"
+    return f"{ref} · {purpose} · {recipient or _(NO_RECIPIENT)} · {format_pounds(pence)}"
 
 
 def _labels(session: Session, entity: str, *, deleted: bool) -> dict[str, tuple[str, int]]:
@@ -80,14 +82,26 @@ def _labels(session: Session, entity: str, *, deleted: bool) -> dict[str, tuple[
         )
         deliveries = deliveries.where(Delivery.deleted_at.is_not(None) if deleted else Delivery.deleted_at.is_(None))
         return {
-            ref: (f"{ref} · {format_pounds(pence)} on {_day(paid)} against {c_ref}", id_)
+            ref: (
+                _(
+                    "{ref} · {amount} on {day} against {commitment}",
+                    ref=ref,
+                    amount=format_pounds(pence),
+                    day=_day(paid),
+                    commitment=c_ref,
+                ),
+                id_,
+            )
             for ref, id_, c_ref, pence, paid in session.execute(deliveries)
         }
     if entity == "milestone":
         milestones = select(Milestone.ref, Milestone.id, Milestone.title, Milestone.due_on).order_by(Milestone.ref)
         milestones = milestones.where(Milestone.deleted_at.is_not(None) if deleted else Milestone.deleted_at.is_(None))
         return {
-            ref: (f"{ref} · {title}" + (f" (due {_day(due)})" if due else ""), id_)
+            ref: (
+                _("{ref} · {title} (due {day})", ref=ref, title=title, day=_day(due)) if due else f"{ref} · {title}",
+                id_,
+            )
             for ref, id_, title, due in session.execute(milestones)
         }
     raise ValueError(f"entity must be one of {', '.join(ENTITY_WORDS)}, not {entity!r}")
@@ -97,7 +111,7 @@ def editable(engine: Engine, entity: str) -> dict[str, str]:
     """ref -> label of every record of ``entity`` that can be changed or
     deleted (not deleted; a commitment's announcement not deleted either)."""
     with read_session(engine) as session:
-        return {ref: label for ref, (label, _) in _labels(session, entity, deleted=False).items()}
+        return {ref: label for ref, (label, _id) in _labels(session, entity, deleted=False).items()}
 
 
 def deleted(engine: Engine) -> pd.DataFrame:
@@ -116,7 +130,7 @@ def deleted(engine: Engine) -> pd.DataFrame:
             labels = _labels(session, entity, deleted=True)
             if not labels:
                 continue
-            ids = [id_ for _, id_ in labels.values()]
+            ids = [id_ for _label, id_ in labels.values()]
             when = dict(session.execute(select(model.id, model.deleted_at).where(model.id.in_(ids))).all())
             latest = (
                 select(AuditEvent.entity_id, func.max(AuditEvent.id).label("last"))
@@ -143,9 +157,9 @@ def deleted(engine: Engine) -> pd.DataFrame:
             for ref, (label, id_) in labels.items():
                 note = ""
                 if entity == "announcement":
-                    note = "Restoring it brings back its commitments that were not deleted on their own."
+                    note = _("Restoring it brings back its commitments that were not deleted on their own.")
                 elif parents.get(id_) in hidden_announcements:
-                    note = "Its announcement is deleted too: restore that as well for it to count."
+                    note = _("Its announcement is deleted too: restore that as well for it to count.")
                 out.append((ENTITY_WORDS[entity], ref, label, when[id_], who.get(id_, ""), note))
     frame = pd.DataFrame(out, columns=DELETED_COLUMNS)
     return frame.sort_values(["deleted_at", "entity", "ref"], ascending=[False, True, True], ignore_index=True)

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from db.models import Milestone
 from tracker.core.limits import never_stored
+from tracker.i18n import _
 from tracker.records.inputs import Checks, MilestoneInput, as_text, milestone_fields
 from tracker.records.permissions import Actor, authorise
 from tracker.records.problems import FieldProblem, raise_if_any
@@ -31,7 +32,7 @@ def _values(session: Session, inp: MilestoneInput, keep_id: int | None = None) -
             FieldProblem(
                 "commitment_ref",
                 as_text(inp.commitment_ref).strip(),
-                "expected the ref of a commitment in the database",
+                _("expected the ref of a commitment in the database"),
             )
         )
     raise_if_any(problems)

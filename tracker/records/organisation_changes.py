@@ -17,6 +17,7 @@ from db.models import Announcement, Commitment, Organisation, OrganisationName
 from db.session import Bind
 from tracker.core import limits
 from tracker.core.identifiers import check_identifier, normalise_name
+from tracker.i18n import _
 from tracker.records.permissions import Actor, authorise
 from tracker.records.problems import (
     MUST_NOT_BE_BLANK,
@@ -32,7 +33,7 @@ from tracker.records.unit_of_work import UnitOfWork, snapshot, write
 def _load(uow: UnitOfWork, organisation_id: int) -> Organisation:
     org = uow.session.get(Organisation, organisation_id)
     if org is None:
-        raise NotFound(f"there is no organisation with id {organisation_id}")
+        raise NotFound(_("there is no organisation with id {id}", id=organisation_id))
     return org
 
 
@@ -73,7 +74,9 @@ def update_organisation(
                 ).one_or_none()
                 if holder is not None:
                     problems.append(
-                        FieldProblem("identifier", identifier_text, f"already the identifier of {holder.name!r}")
+                        FieldProblem(
+                            "identifier", identifier_text, _("already the identifier of {name}", name=repr(holder.name))
+                        )
                     )
         wanted: list[str] = []
         for other in other_names:
@@ -106,7 +109,7 @@ def merge_organisations(keep_id: int, merge_id: int, *, engine: Bind, actor: Act
     Returns how many rows moved. Every change is audited."""
     authorise(actor, "manage_organisations")
     if keep_id == merge_id:
-        raise ValidationFailed([FieldProblem("merge", None, "choose two different organisations")])
+        raise ValidationFailed([FieldProblem("merge", None, _("choose two different organisations"))])
 
     def work(uow: UnitOfWork) -> int:
         session = uow.session
@@ -117,8 +120,14 @@ def merge_organisations(keep_id: int, merge_id: int, *, engine: Bind, actor: Act
                     FieldProblem(
                         "merge",
                         gone.name,
-                        f"{gone.name!r} ({gone.org_identifier}) and {keep.name!r} ({keep.org_identifier}) have "
-                        "different identifiers: they are different organisations",
+                        _(
+                            "{name} ({identifier}) and {other} ({other_identifier}) have different identifiers: "
+                            "they are different organisations",
+                            name=repr(gone.name),
+                            identifier=gone.org_identifier,
+                            other=repr(keep.name),
+                            other_identifier=keep.org_identifier,
+                        ),
                     )
                 ]
             )

@@ -19,6 +19,7 @@ from db.models import Organisation
 from db.session import take_organisations_lock
 from tracker.core.identifiers import normalise_name
 from tracker.core.limits import never_stored
+from tracker.i18n import _
 from tracker.records.problems import FieldProblem
 from tracker.records.unit_of_work import snapshot
 
@@ -135,7 +136,7 @@ def organisation_ids(
     (for the caller to audit), or, when ``created`` is None (a preview, which
     writes nothing), simply accepted."""
     names = [(field_name, name, kind) for field_name, name, kind in names if not never_stored(name)]  # refused already
-    wanted = sorted({normalise_name(name) for _, name, _ in names if name})
+    wanted = sorted({normalise_name(name) for _field, name, _kind in names if name})
     matches = _named(session, wanted)
     if new_ok and created is not None and set(wanted) - set(matches):
         # A name is new and will be added: wait for any other writer adding
@@ -154,9 +155,13 @@ def organisation_ids(
                     FieldProblem(
                         field_name,
                         name,
-                        f"{len(found)} organisations are called {name!r} ("
-                        + ", ".join(identifier or "no identifier" for _, _, identifier in found)
-                        + "): an admin can merge them, or tell them apart by name",
+                        _(
+                            "{count} organisations are called {name} ({identifiers}): an admin can merge them, "
+                            "or tell them apart by name",
+                            count=len(found),
+                            name=repr(name),
+                            identifiers=", ".join(identifier or _("no identifier") for *_named, identifier in found),
+                        ),
                     )
                 )
                 continue
@@ -167,7 +172,11 @@ def organisation_ids(
             continue
         if not new_ok:
             problems.append(
-                FieldProblem(field_name, name, f"no organisation called {name!r}: pick one from the list or add it")
+                FieldProblem(
+                    field_name,
+                    name,
+                    _("no organisation called {name}: pick one from the list or add it", name=repr(name)),
+                )
             )
         elif created is not None:  # None: a preview, which accepts the name and writes nothing
             org = Organisation(name=name, kind=kind)
@@ -208,7 +217,10 @@ def recipient_of(
             FieldProblem(
                 "recipient_id",
                 identifier,
-                f"no organisation has this identifier or is called {name!r} without one: pick one, or add it as new",
+                _(
+                    "no organisation has this identifier or is called {name} without one: pick one, or add it as new",
+                    name=repr(name),
+                ),
             )
         )
         return None

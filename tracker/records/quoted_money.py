@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from tracker.core.money import MoneyError, format_pounds, parse_pence
+from tracker.i18n import ngettext
 from tracker.records.commitment_rows import CommitmentRecord
 from tracker.records.inputs import AnnouncementInput, validate_announcement
 
@@ -78,19 +79,52 @@ def recurring_total_warning(quote: str | None, rec: CommitmentRecord) -> str | N
     if not totals:
         return None
     said = rec.amount_pence if rec.amount_pence in totals else totals[0]
-    rising = f", rising {_percent(rec.uplift_bp)} a year," if rec.uplift_bp else ""
-    terms = f"{format_pounds(rec.amount_pence)} a year for {rec.years} years{rising} is {format_pounds(total)}"
-    ask = (
-        "Did you mean a multi-year amount?"
-        if said == rec.amount_pence
-        else "Check the amount and the years against the quote."
+    values = {
+        "said": format_pounds(said),
+        "amount": format_pounds(rec.amount_pence),
+        "uplift": _percent(rec.uplift_bp),
+        "total": format_pounds(total),
+    }
+    # Whole sentences: by whether the quote's figure is the yearly amount typed (then the question is
+    # whether a multi-year amount was meant), and whether the amount rises each year.
+    if said == rec.amount_pence and not rec.uplift_bp:
+        return ngettext(
+            "The quote states {said}; {amount} a year for {n} year is {total}. Did you mean a multi-year amount?",
+            "The quote states {said}; {amount} a year for {n} years is {total}. Did you mean a multi-year amount?",
+            rec.years,
+            **values,
+        )
+    if said == rec.amount_pence:
+        return ngettext(
+            "The quote states {said}; {amount} a year for {n} year, rising {uplift} a year, is {total}. "
+            "Did you mean a multi-year amount?",
+            "The quote states {said}; {amount} a year for {n} years, rising {uplift} a year, is {total}. "
+            "Did you mean a multi-year amount?",
+            rec.years,
+            **values,
+        )
+    if not rec.uplift_bp:
+        return ngettext(
+            "The quote states {said}; {amount} a year for {n} year is {total}. "
+            "Check the amount and the years against the quote.",
+            "The quote states {said}; {amount} a year for {n} years is {total}. "
+            "Check the amount and the years against the quote.",
+            rec.years,
+            **values,
+        )
+    return ngettext(
+        "The quote states {said}; {amount} a year for {n} year, rising {uplift} a year, is {total}. "
+        "Check the amount and the years against the quote.",
+        "The quote states {said}; {amount} a year for {n} years, rising {uplift} a year, is {total}. "
+        "Check the amount and the years against the quote.",
+        rec.years,
+        **values,
     )
-    return f"The quote states {format_pounds(said)}; {terms}. {ask}"
 
 
 def quote_warnings(inp: AnnouncementInput) -> dict[str, str]:
     """For each valid commitment of ``inp`` (by ref) whose recurring total the
     announcement's quote does not state: what to check (``recurring_total_warning``)."""
-    _, records, _ = validate_announcement(inp)
-    warnings = {rec.ref: recurring_total_warning(inp.quote, rec) for _, rec in records}
+    _fields, records, _problems = validate_announcement(inp)
+    warnings = {rec.ref: recurring_total_warning(inp.quote, rec) for _i, rec in records}
     return {ref: warning for ref, warning in warnings.items() if warning}

@@ -12,7 +12,8 @@ from sqlalchemy.orm import Session
 from db.models import Commitment
 from tracker.core.limits import never_stored
 from tracker.core.vocabulary import ANNOUNCED_EARLIER
-from tracker.records.problems import FieldProblem
+from tracker.i18n import _
+from tracker.records.problems import REF_TAKEN, REF_TAKEN_BY_DELETED, FieldProblem
 from tracker.records.unit_of_work import entity_word
 
 
@@ -31,12 +32,8 @@ def check_new_ref(
     other = session.scalars(select(model).where(model.ref == ref)).one_or_none()
     if other is None or other.id == keep_id:
         return
-    word = entity_word(model)
-    article = "an" if word[0] in "aeiou" else "a"
-    expected = f"{article} {word} with this ref already exists: give a new ref"
-    if other.deleted_at is not None:
-        expected += f" (that {word} is deleted; an admin can restore it)"
-    problems.append(FieldProblem(field_name, ref, expected))
+    taken = REF_TAKEN if other.deleted_at is None else REF_TAKEN_BY_DELETED
+    problems.append(FieldProblem(field_name, ref, _(taken[entity_word(model)])))
 
 
 def live_commitment(session: Session, ref: str | None, *, share_lock: bool = False) -> Commitment | None:
@@ -97,8 +94,8 @@ def reannounce_target(
         ref,
         problems,
         link="reannounces",
-        missing="expected the ref of an earlier commitment in the database",
-        loop="re-announcements form a loop",
+        missing=_("expected the ref of an earlier commitment in the database"),
+        loop=_("re-announcements form a loop"),
         editing=editing,
     )
 
@@ -121,7 +118,7 @@ def pot_target(
         ref,
         problems,
         link="part_of",
-        missing="expected the ref of the pot: a commitment in the database",
-        loop="shares form a loop: a pot cannot be part of its own share",
+        missing=_("expected the ref of the pot: a commitment in the database"),
+        loop=_("shares form a loop: a pot cannot be part of its own share"),
         editing=editing,
     )

@@ -19,13 +19,14 @@ from typing import TypeVar
 
 from sqlalchemy.exc import DBAPIError
 
+from tracker.i18n import N_, _
 from tracker.records.problems import ServiceError
 
 T = TypeVar("T")
 
 ATTEMPTS = 3
 FIRST_PAUSE_SECONDS = 0.25
-BUSY = "The database is busy (someone else is saving a lot at once); nothing was saved; try again in a minute."
+BUSY = N_("The database is busy (someone else is saving a lot at once); nothing was saved; try again in a minute.")
 # PostgreSQL: serialization_failure, deadlock_detected, lock_not_available.
 _PG_BUSY = frozenset({"40001", "40P01", "55P03"})
 
@@ -34,7 +35,7 @@ class DatabaseBusy(ServiceError):
     """The database stayed busy through every try; nothing was saved."""
 
     def __init__(self) -> None:
-        super().__init__(BUSY)
+        super().__init__(_(BUSY))
 
 
 def is_busy(err: BaseException) -> bool:

@@ -26,9 +26,10 @@ from tracker.core.fiscal import UNPHASED, FinancialYear, fy_label
 from tracker.core.projection import CommitmentColumns, expand
 from tracker.core.spread import SpreadError, spread
 from tracker.core.vocabulary import REVISION_REASONS
+from tracker.i18n import _
 from tracker.records.commitment_rows import CommitmentRecord
 from tracker.records.inputs import as_text
-from tracker.records.problems import FieldProblem, NotFound
+from tracker.records.problems import NO_SUCH, FieldProblem, NotFound, about
 from tracker.records.unit_of_work import UnitOfWork, snapshot
 
 if TYPE_CHECKING:
@@ -111,8 +112,8 @@ def schedule_of(terms: tuple) -> dict[int, int]:
         uplift_bp=[uplift_bp],
         profiled=[bool(lines)],
         profile_row=[0] * len(lines),
-        profile_year=[fy.start_year for fy, _ in lines],
-        profile_amount=[pence for _, pence in lines],
+        profile_year=[fy.start_year for fy, _pence in lines],
+        profile_amount=[pence for _year, pence in lines],
         phased=[bool(lines) or (first_year is not None and kind != "multi-year")],
         estimated=[bool(estimated)],
     )
@@ -144,9 +145,13 @@ def check_reason(reason: str | None, reason_text: str) -> list[FieldProblem]:
     """Problems with the reason given for a change to the money (none: an empty list)."""
     choices = ", ".join(REVISION_REASONS)
     if reason not in REVISION_REASONS:
-        return [FieldProblem("reason", as_text(reason), f"a change to the money needs a reason: one of {choices}")]
+        return [
+            FieldProblem(
+                "reason", as_text(reason), _("a change to the money needs a reason: one of {choices}", choices=choices)
+            )
+        ]
     if reason == "other" and not as_text(reason_text).strip():
-        return [FieldProblem("reason_text", "", "required when the reason is other: say why the money changed")]
+        return [FieldProblem("reason_text", "", _("required when the reason is other: say why the money changed"))]
     wrong = limits.check_text("reason_text", as_text(reason_text))
     return [FieldProblem("reason_text", limits.shown(as_text(reason_text)), wrong)] if wrong else []
 
@@ -220,7 +225,7 @@ def baseline_vs_revised(engine: Engine, commitment_ref: str) -> pd.DataFrame:
     with read_session(engine) as session:
         commitment = session.scalars(select(Commitment).where(Commitment.ref == commitment_ref)).one_or_none()
         if commitment is None:
-            raise NotFound(f"there is no commitment with ref {commitment_ref!r}")
+            raise NotFound(about(NO_SUCH, "commitment", commitment_ref))
         revised = schedule_of(stored_terms(commitment))
         original = {
             fy.start_year if fy is not None else UNPHASED: pence
@@ -248,7 +253,7 @@ def revision_history(engine: Engine, commitment_ref: str) -> pd.DataFrame:
     with read_session(engine) as session:
         commitment_id = session.scalar(select(Commitment.id).where(Commitment.ref == commitment_ref))
         if commitment_id is None:
-            raise NotFound(f"there is no commitment with ref {commitment_ref!r}")
+            raise NotFound(about(NO_SUCH, "commitment", commitment_ref))
         rows = session.execute(
             select(
                 CommitmentRevision.revised_at,

@@ -36,7 +36,7 @@ from db.models import Announcement, AuditEvent, Commitment, Delivery, Milestone
 from db.session import Bind, ensure_schema, read_session, write_session
 from tracker.core.fiscal import FinancialYear
 from tracker.records.permissions import Actor
-from tracker.records.problems import Conflict, NotFound, StaleEdit
+from tracker.records.problems import IS_DELETED, NO_SUCH, Conflict, NotFound, StaleEdit, about
 from tracker.records.retrying import retrying
 
 T = TypeVar("T")
@@ -180,11 +180,11 @@ class UnitOfWork:
         word = entity_word(model)
         row = self.session.scalars(select(model).where(model.ref == ref).with_for_update()).one_or_none()
         if row is None:
-            raise NotFound(f"there is no {word} with ref {ref!r}")
+            raise NotFound(about(NO_SUCH, word, ref))
         if expected_version is not None and row.version != expected_version:
             raise _stale_edit(self.session, model, ref, row)
         if live and row.deleted_at is not None:
-            raise Conflict(f"{word} {ref!r} is deleted: an admin can restore it")
+            raise Conflict(about(IS_DELETED, word, ref))
         return row
 
 
