@@ -31,6 +31,7 @@ from dashboard.form_errors import NO_ERRORS, Drawn, FormErrors
 from tracker.core import vocabulary
 from tracker.core.limits import LIMITS
 from tracker.figures.markdown_text import escape_markdown
+from tracker.i18n import N_
 from tracker.records import listings
 from tracker.records.inputs import AnnouncementInput, CommitmentInput, DeliveryInput, MilestoneInput
 from tracker.records.problems import ValidationFailed
@@ -165,6 +166,7 @@ ANNOUNCEMENT = Form(
             help="Leave blank when the statement is undated: 'next financial year' then cannot be worked out.",
         ),
         text("title", "Title", required=True, what="the title"),
+        text("title_cy", N_("Title in Welsh"), help=N_("When the funder published it in Welsh too.")),
         # Not "Funder", "Recipient", "Programme" or "Area": those are the sidebar's filters.
         organisation("funder", "Funder of this announcement", "Who is giving the money.", what="the funder"),
         text("made_by", "Made by", placeholder="e.g. the Minister"),
@@ -175,6 +177,12 @@ ANNOUNCEMENT = Form(
             help="Where it was published, so the figure can be checked.",
         ),
         text("quote", "The words quoted", area=True, help="Exactly as published, so the figure can be checked."),
+        text(
+            "quote_cy",
+            N_("The words quoted, in Welsh"),
+            area=True,
+            help=N_("Exactly as published in Welsh, when the statement was published in both languages."),
+        ),
         text("notes", "Notes", area=True),
     ),
 )
