@@ -187,6 +187,7 @@ ANNOUNCEMENT = Form(
             help=N_("Leave blank when the statement is undated: 'next financial year' then cannot be worked out."),
         ),
         text("title", N_("Title"), required=True, what=N_("the title")),
+        text("title_cy", N_("Title in Welsh"), help=N_("When the funder published it in Welsh too.")),
         # Not "Funder", "Recipient", "Programme" or "Area": those are the sidebar's filters.
         organisation(
             "funder", N_("Funder of this announcement"), N_("Who is giving the money."), what=N_("the funder")
@@ -203,6 +204,12 @@ ANNOUNCEMENT = Form(
             N_("The words quoted"),
             area=True,
             help=N_("Exactly as published, so the figure can be checked."),
+        ),
+        text(
+            "quote_cy",
+            N_("The words quoted, in Welsh"),
+            area=True,
+            help=N_("Exactly as published in Welsh, when the statement was published in both languages."),
         ),
         text("notes", N_("Notes"), area=True),
     ),

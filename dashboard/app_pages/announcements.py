@@ -9,7 +9,7 @@ commitment and financial year, deliveries, milestones and re-announcements.
 import pandas as pd
 import streamlit as st
 
-from dashboard import auth, charts, downloads, links
+from dashboard import auth, charts, downloads, links, recorded_words
 from dashboard.chart_panel import chart_panel
 from dashboard.components import (
     current_view,
@@ -22,6 +22,7 @@ from dashboard.components import (
 )
 from dashboard.empty_states import empty_state
 from dashboard.tables import show_table
+from tracker.core.languages import ENGLISH
 from tracker.core.limits import check_web_address
 from tracker.core.money import format_pounds, format_short
 from tracker.core.vocabulary import STATUS_LABELS, label
@@ -30,8 +31,9 @@ from tracker.figures.activity_budgets import activity_facts
 from tracker.figures.announcement_detail import detail, schedule_table
 from tracker.figures.data import data_version
 from tracker.figures.delivery import qualified
-from tracker.figures.markdown_text import blockquote, escape_markdown
+from tracker.figures.markdown_text import escape_markdown
 from tracker.figures.paging import page_holding
+from tracker.figures.recorded_language import Said, said, titles
 from tracker.figures.register import (
     STATUSES,
     in_pounds,
@@ -163,6 +165,7 @@ if asked is not None:  # a link to one announcement
         )  # it quotes the address, anyone's text
 page = pager(len(rows), PAGE, _("announcements; search to find one"))
 on_page = page.rows(rows)
+on_page = on_page.assign(title=titles(on_page))  # in the reader's language, where it was recorded
 refs = list(on_page["ref"])
 _keep_table_and_list_in_step(refs)
 show_table(
@@ -231,9 +234,12 @@ if picked is None:
     st.stop()
 
 found = detail(shown.data, announcements, picked, shown.today)
+title = said(found.title, found.title_cy) or Said(found.title, ENGLISH, False)  # a title is always recorded
 
 st.divider()
-st.header(escape_markdown(f"{found.ref}: {found.title}"))
+st.header(escape_markdown(f"{found.ref}: {title.words}"))
+if title.note:
+    st.caption(title.note)
 if found.announced_on and found.made_by:
     when = _(
         "Announced on {day} by {funder} ({made_by}).",
@@ -248,8 +254,9 @@ elif found.made_by:
 else:
     when = _("Undated: no date was published, by {funder}.", funder=found.funder)
 st.markdown(escape_markdown(when))
-if found.quote:
-    st.markdown(blockquote(found.quote))
+quoted = said(found.quote, found.quote_cy)
+if quoted:
+    recorded_words.quote(quoted)
 else:
     st.caption(_("No words were quoted for this announcement."))
 if found.source_url and check_web_address("source_url", found.source_url) is None:  # never a javascript: link

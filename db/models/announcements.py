@@ -26,11 +26,13 @@ class Announcement(Timestamps, Base):
     ref: Mapped[str] = mapped_column(sized("ref"), unique=True)
     announced_on: Mapped[date | None] = mapped_column(Date)
     title: Mapped[str] = mapped_column(sized("title"))
+    title_cy: Mapped[str | None] = mapped_column(sized("title_cy"))  # in Welsh, when the funder gave one
     funder_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
     made_by: Mapped[str | None] = mapped_column(sized("made_by"))
     source_url: Mapped[str | None] = mapped_column(Text)
     # The exact words announced ("over £1m will be made available ...").
     quote: Mapped[str | None] = mapped_column(Text)
+    quote_cy: Mapped[str | None] = mapped_column(Text)  # the same words in Welsh, as announced
     notes: Mapped[str | None] = mapped_column(Text)
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     version: Mapped[int] = mapped_column(Integer)

@@ -19,11 +19,11 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, select, update
 from starlette.applications import Starlette
 from starlette.routing import Mount
 
-from db.models import AuditEvent, Delivery
+from db.models import Announcement, AuditEvent, Delivery
 from db.session import read_session
 from tests.actors import ADMIN
 from tracker import accounts
@@ -460,3 +460,13 @@ def test_account_changes_do_not_make_the_api_work_its_figures_out_again(demo, tm
     more = EXTRA.replace("X1,", "Y1,").replace("X2,", "Y2,")
     import_file("commitments", _write(tmp_path, "more.csv", more), engine=demo, actor=ADMIN)
     assert reads.version() != before and reads.tables() is not tables
+
+
+def test_an_announcement_carries_its_welsh_title_and_quote_when_recorded(client, viewer, demo):
+    with demo.begin() as connection:
+        connection.execute(
+            update(Announcement).where(Announcement.ref == "A1").values(title_cy="Cyllid digidol", quote_cy="dros £1m")
+        )
+    one = client.get("/api/announcements/A1", headers=viewer).json()
+    assert (one["title_cy"], one["quote_cy"]) == ("Cyllid digidol", "dros £1m")
+    assert client.get("/api/announcements/A2", headers=viewer).json()["title_cy"] is None

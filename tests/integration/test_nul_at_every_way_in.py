@@ -189,6 +189,11 @@ FORMS: dict[str, tuple[Callable[[Engine], object], str]] = {
     "a new funder's name": (lambda e: _new_announcement(e, funder=f"New{NUL}funder"), "funder"),
     "an announcement's title": (lambda e: _new_announcement(e, title=f"Title{NUL}"), "title"),
     "an announcement's quote": (lambda e: _new_announcement(e, quote=f"Quote{NUL}"), "quote"),
+    "an announcement's Welsh title": (lambda e: _new_announcement(e, title_cy=f"Teitl{NUL}"), "title_cy"),
+    "an announcement's Welsh quote changed": (
+        lambda e: _changed(e, "announcement", "A1", announcements.update_announcement, quote_cy=f"Dyfyniad{NUL}"),
+        "quote_cy",
+    ),
     "a commitment's purpose": (lambda e: _new_announcement(e, c_purpose=f"Fund{NUL}"), "commitments[0].purpose"),
     "a new recipient's name": (lambda e: _new_announcement(e, c_recipient=f"New{NUL}"), "commitments[0].recipient"),
     "a commitment's programme": (lambda e: _new_announcement(e, c_programme=f"P{NUL}"), "commitments[0].programme"),

@@ -328,6 +328,7 @@ def test_the_register_csv_has_exact_pounds(data, announcements) -> None:
         "new_money",
         "statuses",
         "source_url",
+        "title_cy",
     ]
     assert rows[1][:2] == ["A1", "2019-10-25"]
     assert rows[1][7:10] == ["2500000.00", "at least", "2500000.00"]

@@ -280,6 +280,7 @@ COMMITMENT_FIELDS = (
 )
 ANNOUNCEMENT_FIELDS = (
     *("ref", "announced_on", "title", "funder", "funder_id", "made_by", "source_url", "quote", "notes"),
+    *("title_cy", "quote_cy"),
     *("headline_pence", "qualifier", "committed_pence", "new_money_pence"),
 )
 DELIVERY_FIELDS = ("ref", "paid_on", "financial_year", "amount_pence", "kind", "note", "evidence_url", "illustrative")

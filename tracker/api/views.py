@@ -146,6 +146,8 @@ def announcement_rows(tables: Tables, positions: np.ndarray) -> list[dict[str, A
             "source_url": text(a["source_url"][position]),
             "quote": text(a["quote"][position]),
             "notes": text(a["notes"][position]),
+            "title_cy": text(a["title_cy"][position]),  # the title and quote in Welsh, when recorded
+            "quote_cy": text(a["quote_cy"][position]),
             "commitments": [refs[i] for i in own],
         }
         money(item, "headline", a["headline_pence"][position])

@@ -93,8 +93,10 @@ LIMITS: Final = MappingProxyType(
         # what was announced and delivered
         "programme": NAME_LENGTH,
         "title": TITLE_LENGTH,  # announcements, milestones, review meetings
+        "title_cy": TITLE_LENGTH,  # an announcement's title in Welsh
         "purpose": 1_000,
         "quote": 5_000,
+        "quote_cy": 5_000,  # the words announced, in Welsh
         "notes": NOTE_LENGTH,
         "note": NOTE_LENGTH,
         "achieved_note": NOTE_LENGTH,

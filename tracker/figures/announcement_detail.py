@@ -51,6 +51,8 @@ class AnnouncementDetail:
     source_url: str | None
     quote: str | None
     notes: str | None
+    title_cy: str | None  # the title and quoted words in Welsh, when recorded
+    quote_cy: str | None
     # ref, purpose, programme, recipient, kind, terms, amount_pence, qualifier, status,
     # capital_or_revenue, years (text), reannounces_ref, headline_pence, committed_pence
     commitments: pd.DataFrame
@@ -147,6 +149,8 @@ def detail(data: TrackerData, announcements: pd.DataFrame | None, ref: str, toda
         source_url=optional_text(ann["source_url"]),
         quote=optional_text(ann["quote"]),
         notes=optional_text(ann["notes"]),
+        title_cy=optional_text(ann.get("title_cy")),
+        quote_cy=optional_text(ann.get("quote_cy")),
         commitments=_commitments_table(own, schedule_table),
         schedule=schedule_table,
         deliveries=_deliveries_table(data.deliveries_in_full, own),

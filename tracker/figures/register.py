@@ -81,6 +81,8 @@ ANNOUNCEMENT_COLUMNS = [
     "quote",
     "notes",
     "commitment_count",
+    "title_cy",
+    "quote_cy",
 ]
 
 REGISTER_COLUMNS = [
@@ -101,13 +103,15 @@ REGISTER_COLUMNS = [
     "programmes",
     "quote",
     "commitment_count",
+    "title_cy",
+    "quote_cy",
 ]
 
 # Money with no stated year, in words (``tracker.core.fiscal.UNPHASED_LABEL``, the key, stays English).
 UNPHASED_WORD = N_("unphased")
 
 # What the text search looks in.
-SEARCHED = ["ref", "commitments", "title", "purposes", "programmes", "recipients", "quote"]
+SEARCHED = ["ref", "commitments", "title", "purposes", "programmes", "recipients", "quote", "title_cy", "quote_cy"]
 
 # Curly quotes in stored text match straight ones typed into a search box.
 _QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"'})
@@ -140,6 +144,8 @@ def read_announcements(engine: Engine, as_at: date | None = None) -> pd.DataFram
             Announcement.quote,
             Announcement.notes,
             func.coalesce(counts.c.n, 0),
+            Announcement.title_cy,
+            Announcement.quote_cy,
         )
         .join(Organisation, Announcement.funder_id == Organisation.id)
         .outerjoin(counts, counts.c.announcement_id == Announcement.id)
@@ -170,6 +176,8 @@ def announcements_from(data: TrackerData) -> pd.DataFrame:
             "quote": None,
             "notes": None,
             "commitment_count": counts.reindex(first["announcement_ref"]).to_numpy(dtype=np.int64),
+            "title_cy": None,
+            "quote_cy": None,
         },
         columns=ANNOUNCEMENT_COLUMNS,
     )
@@ -314,6 +322,8 @@ def register(
             "programmes": text("programmes"),
             "quote": [optional_text(v) or "" for v in listed["quote"]],
             "commitment_count": counts.reindex(refs).fillna(0).to_numpy(dtype=np.int64),
+            "title_cy": [optional_text(v) for v in listed["title_cy"]],
+            "quote_cy": [optional_text(v) or "" for v in listed["quote_cy"]],
         },
         columns=REGISTER_COLUMNS,
     )
@@ -394,7 +404,7 @@ def search(
     """Rows of a register whose words contain ``text`` and that have a commitment with one of ``statuses``.
 
     The text is matched as typed (one phrase), ignoring case and curly quotes,
-    in the ref, commitment refs, title, purposes, programmes, recipients and
+    in the ref, commitment refs, title (and its Welsh), purposes, programmes, recipients and
     quoted words. Empty text or no statuses means no narrowing; an
     announcement with no commitments has no status, so choosing a status
     hides it.
@@ -455,6 +465,7 @@ def register_table(frame: pd.DataFrame) -> Table:
         "new_money_pence": ("new_money", _("New money")),
         "statuses": ("statuses", _("Status")),
         "source_url": ("source_url", _("Source")),
+        "title_cy": ("title_cy", _("Title in Welsh")),  # last: the columns before it keep their places
     }
     return titled_table(
         "announcements",

@@ -123,7 +123,9 @@ def _announcements(announcements: pd.DataFrame) -> Kind:
         label=a["ref"] + ": " + a["title"].fillna(""),
         detail=pd.Series(list(zip(days, a["funder"].fillna(""))), index=a.index, dtype=object),
         query=a["ref"].map(lambda ref: {"ref": ref}),
-        text=_joined(a["ref"], a["title"], a["funder"], a["made_by"], a["quote"], a["notes"]),
+        text=_joined(
+            a["ref"], a["title"], a["title_cy"], a["funder"], a["made_by"], a["quote"], a["quote_cy"], a["notes"]
+        ),
         say_detail=_announced,
     )
 

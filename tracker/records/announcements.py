@@ -136,6 +136,8 @@ def create_announcement(
             source_url=fields["source_url"],
             quote=fields["quote"],
             notes=fields["notes"],
+            title_cy=fields["title_cy"],
+            quote_cy=fields["quote_cy"],
         )
         uow.session.add(announcement)
         commitments: dict[str, Commitment] = {}

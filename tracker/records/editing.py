@@ -60,6 +60,8 @@ def as_input(row) -> AnnouncementInput | CommitmentInput | DeliveryInput | Miles
             source_url=opt(row.source_url),
             quote=opt(row.quote),
             notes=opt(row.notes),
+            title_cy=opt(row.title_cy),
+            quote_cy=opt(row.quote_cy),
         )
     if isinstance(row, Commitment):
         profiled = row.kind == "profiled"

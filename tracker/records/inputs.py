@@ -84,6 +84,8 @@ class AnnouncementInput:
     quote: str = ""
     notes: str = ""
     commitments: tuple[CommitmentInput, ...] = ()
+    title_cy: str = ""  # the title and quoted words in Welsh, when the funder gave them
+    quote_cy: str = ""
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "commitments", tuple(self.commitments))  # a list is fine too
@@ -194,6 +196,8 @@ def announcement_fields(inp: AnnouncementInput, checks: Checks) -> dict:
         "source_url": checks.text("source_url", inp.source_url),
         "quote": checks.text("quote", inp.quote),
         "notes": checks.text("notes", inp.notes),
+        "title_cy": checks.text("title_cy", inp.title_cy),
+        "quote_cy": checks.text("quote_cy", inp.quote_cy),
     }
 
 
