@@ -116,7 +116,7 @@ def test_a_change_to_the_money_with_no_reason_is_refused_in_welsh():
         (problem,) = check_reason(None, "")
         (other,) = check_reason("other", "")
     assert problem.expected.startswith("mae angen rheswm dros newid yr arian: un o re-profiled, ")
-    assert other.expected == "gofynnol pan fo'r rheswm yn 'arall': dywedwch pam y newidiodd yr arian"
+    assert other.expected == "yn ofynnol pan fo'r rheswm yn 'arall': dywedwch pam y newidiodd yr arian"
 
 
 def test_a_refused_field_is_one_welsh_sentence_on_the_form():
