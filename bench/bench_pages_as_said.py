@@ -265,7 +265,7 @@ def _watchdog(timeout: float, result: dict, started: float) -> None:
     os._exit(0)
 
 
-def child(page: str, timeout: float, drop_annotations: bool) -> int:
+def child(page: str, timeout: float, drop_annotations: bool, language: str = "en") -> int:
     """Open ``page`` as the bench admin; print one JSON line describing what happened."""
     started = time.perf_counter()
     from sqlalchemy import select
@@ -285,10 +285,17 @@ def child(page: str, timeout: float, drop_annotations: bool) -> int:
     engine.dispose()
     at = AppTest.from_file(str(APP), default_timeout=timeout + 3600)  # the watchdog stops it first
     at.session_state["user_id"] = uid
+    if language != "en":
+        at.query_params["lang"] = language  # as a ?lang=cy link opens it
     if page != "overview":
         at.switch_page(f"app_pages/{page}.py")
     ready = time.perf_counter()
-    result: dict = {"page": page, "setup_seconds": ready - started, "annotations_dropped": drop_annotations}
+    result: dict = {
+        "page": page,
+        "language": language,
+        "setup_seconds": ready - started,
+        "annotations_dropped": drop_annotations,
+    }
     threading.Thread(target=_watchdog, args=(timeout, result, ready), daemon=True).start()
     try:
         at.run()
@@ -338,11 +345,12 @@ def main() -> int:
         help="diagnosis: make plotly's Figure.add_annotation do nothing, to see whether the rest of a page "
         "works when one label per commitment is what keeps it from finishing (results marked so)",
     )
+    parser.add_argument("--language", default="en", help="the interface's language: en (default) or cy")
     parser.add_argument("--out", default="bench_pages_as_said.json", help="results file name in bench/out/as-said/")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        return child(args.child, args.timeout, args.drop_annotations)
+        return child(args.child, args.timeout, args.drop_annotations, args.language)
 
     deliveries = args.n if args.deliveries is None else args.deliveries
     db, info = build(args.n, deliveries, args.seed, args.rebuild)
@@ -360,6 +368,8 @@ def main() -> int:
                 "--timeout",
                 str(args.timeout),
                 *(["--drop-annotations"] if args.drop_annotations else []),
+                "--language",
+                args.language,
             ],
             env,
             f"page-{page}",
