@@ -162,7 +162,7 @@ def _areas_refused(text: str) -> str:
 
 def test_an_area_that_is_not_a_gss_code_is_refused_in_the_language_in_use() -> None:
     assert _said(_areas_refused, "W06000015; Cardiff") == (
-        "nid cod ardal yw 'Cardiff': disgwyliwyd codau GSS y SYG (llythyren ac 8 digid, e.e. W06000015 ar gyfer "
+        "nid cod ardal yw 'Cardiff': disgwyliwyd codau GSS yr ONS (llythyren ac 8 digid, e.e. W06000015 ar gyfer "
         "Caerdydd) wedi'u gwahanu gan ;",
         "'Cardiff' is not an area code: expected ONS GSS codes (a letter and 8 digits, e.g. W06000015 for "
         "Cardiff) separated by ;",
