@@ -172,7 +172,7 @@ def load() -> None:
     try:
         editable = editing.load_for_edit(entity, ref, engine=db)
     except NotFound as err:
-        state["change_error"] = str(err)
+        state["change_error"] = err.said()
         return
     state["change_entity"], state["change_ref"] = entity, ref
     state["change_version"], state["change_original"] = editable.version, editable.value
@@ -204,7 +204,7 @@ def save() -> None:
         )
     except StaleEdit as stale:
         now = editing.load_for_edit(entity, ref, engine=db).value
-        state["change_stale"] = str(stale)
+        state["change_stale"] = stale.said()
         state["change_yours"] = [
             {_("Field"): _(f.label), _("You typed"): values[f.name], _("Saved now"): str(getattr(now, f.name) or "")}
             for f in fields
@@ -216,7 +216,7 @@ def save() -> None:
         state["change_problems"] = failed
         return
     except ServiceError as err:
-        state["change_error"] = str(err)
+        state["change_error"] = err.said()
         return
     clear_data()
     _forget()  # the form empties: the next change starts from a fresh pick
@@ -249,10 +249,10 @@ def delete() -> None:
     try:
         deletion.delete(entity, ref, expected_version=state["change_version"], engine=db, actor=auth.actor())
     except StaleEdit as stale:
-        state["change_stale"] = str(stale)
+        state["change_stale"] = stale.said()
         return
     except ServiceError as err:
-        state["change_error"] = str(err)
+        state["change_error"] = err.said()
         return
     clear_data()
     _forget()

@@ -10,6 +10,7 @@ import streamlit as st
 from dashboard import auth
 from dashboard.components import clear_data, engine
 from dashboard.failure_page import guarded
+from dashboard.forms import in_the_language_shown
 from dashboard.tables import show_table
 from tracker.figures.markdown_text import escape_markdown
 from tracker.i18n import N_, _
@@ -81,12 +82,13 @@ options = {f"{row.entity.lower()}:{row.ref}": _(RECORDS[row.entity.lower()], ref
 
 
 @guarded
+@in_the_language_shown
 def restore() -> None:
     entity, ref = state["deleted_pick"].split(":", 1)
     try:
         deletion.restore(entity, ref, engine=db, actor=auth.actor())
     except ServiceError as err:
-        state["deleted_error"] = str(err)
+        state["deleted_error"] = err.said()
         return
     clear_data()
     state["deleted_pick"] = None

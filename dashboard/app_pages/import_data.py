@@ -191,7 +191,7 @@ def save(plan: planning.ImportPlan, data: bytes, reason: str | None, reason_text
         show_problems(err.problems, _("**Nothing was imported.**"))
     except PermissionDenied as err:
         bar.empty()
-        st.error(_("Nothing was imported: {why}", why=escape_markdown(str(err))), icon=":material/block:")
+        st.error(_("Nothing was imported: {why}", why=escape_markdown(err.said())), icon=":material/block:")
     else:
         bar.empty()
         st.cache_data.clear()  # the other pages show the new figures at once
@@ -227,7 +227,7 @@ def _undo() -> None:
         ]
         return
     except ServiceError as err:
-        state["import_undo_error"] = [str(err)]
+        state["import_undo_error"] = [err.said()]
         return
     clear_data()
     st.cache_data.clear()  # the other pages show the figures without it at once

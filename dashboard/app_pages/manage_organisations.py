@@ -14,6 +14,7 @@ from dashboard.components import clear_data, engine, pager, pick_by_search
 from dashboard.error_sentences import Name
 from dashboard.failure_page import guarded
 from dashboard.form_errors import Drawn, FormErrors
+from dashboard.forms import in_the_language_shown
 from dashboard.tables import show_table
 from tracker.core.vocabulary import ORGANISATION_KIND_LABELS
 from tracker.figures.data import data_version
@@ -93,6 +94,7 @@ names = {
 
 
 @guarded
+@in_the_language_shown
 def save() -> None:
     row = table.loc[table["organisation_id"] == state["organisations_pick"]].iloc[0]
     try:
@@ -109,7 +111,7 @@ def save() -> None:
         state["organisations_problems"] = failed
         return
     except ServiceError as err:
-        state["organisations_error"] = str(err)
+        state["organisations_error"] = err.said()
         return
     clear_data()
     state.pop("organisations_problems", None)
@@ -125,6 +127,7 @@ def fill() -> None:
 
 
 @guarded
+@in_the_language_shown
 def merge() -> None:
     try:
         moved = merge_organisations(
@@ -134,7 +137,7 @@ def merge() -> None:
         state["organisations_merge_problems"] = failed
         return
     except ServiceError as err:
-        state["organisations_error"] = str(err)
+        state["organisations_error"] = err.said()
         return
     clear_data()
     state.pop("organisations_merge_problems", None)

@@ -127,7 +127,7 @@ def save_announcement() -> None:
         auth.refused(err)
         return
     except ServiceError as err:
-        state["record_a_problems"] = ValidationFailed([FieldProblem("ref", "", str(err))])
+        state["record_a_problems"] = ValidationFailed([FieldProblem("ref", "", err.said())])
         return
     clear_data()
     forms.blank(ANNOUNCEMENT.fields, "record_a_")

@@ -22,7 +22,7 @@ from datetime import date, datetime
 from typing import overload
 
 from tracker.core.limits import check_digits
-from tracker.i18n import N_
+from tracker.i18n import N_, _
 
 FY_EXAMPLES = "a financial year like 2020-21, 2020/21, 2020-2021 or FY2020-21"
 DATE_EXAMPLES = "a date like 2019-10-31 or 31/10/2019"
@@ -140,7 +140,9 @@ def parse_financial_year(text: str, *, relative_to: date | None = None) -> Finan
         end_ok = (int(end_text) == expected_end % 100) if len(end_text) == 2 else int(end_text) == expected_end
         if not end_ok:
             example = FinancialYear(start).label if 1900 <= start <= 2999 else "2020-21"
-            raise FiscalError(cleaned, f"a financial year spans two consecutive years, e.g. {example}")
+            raise FiscalError(
+                cleaned, _("a financial year spans two consecutive years, e.g. {example}", example=example)
+            )
         try:
             return FinancialYear(start)
         except FiscalError:

@@ -12,16 +12,18 @@ from __future__ import annotations
 
 import re
 
+from tracker.i18n import N_, _
+
 ORG_IDENTIFIER = re.compile(r"[A-Za-z0-9]+-[!-~]+")
-IDENTIFIER_EXPECTED = (
+IDENTIFIER_EXPECTED = N_(
     "expected an organisation identifier in the org-id style: a prefix, a hyphen, then text without "
     "spaces (e.g. GB-CHC-1234567 or GB-COH-01234567)"
 )
 
 
 def check_identifier(text: str) -> str | None:
-    """What is wrong with an identifier, or None when it is well formed."""
-    return None if ORG_IDENTIFIER.fullmatch(text) else IDENTIFIER_EXPECTED
+    """What is wrong with an identifier (in the language in use), or None when it is well formed."""
+    return None if ORG_IDENTIFIER.fullmatch(text) else _(IDENTIFIER_EXPECTED)
 
 
 def normalise_name(name: str) -> str:

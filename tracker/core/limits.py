@@ -10,8 +10,10 @@ length, but a page, an export and a review pack would not read well.
 
 The checks are pure: each returns ``None`` when the value is fine, or what
 was expected (a sentence that can follow a field name and value, e.g.
-``"expected at most 100 characters (this has 150)"``). A blank value is
-always fine here; whether a field is required is the caller's rule.
+``"expected at most 100 characters (this has 150)"``), in the language in
+use (``tracker.i18n``: a page's reader's; English for the CLI and the API).
+A blank value is always fine here; whether a field is required is the
+caller's rule.
 
 What every piece of text may not contain (``check_text``):
 
@@ -46,6 +48,8 @@ import unicodedata
 from types import MappingProxyType
 from typing import Final
 from urllib.parse import urlsplit
+
+from tracker.i18n import _
 
 REF_LENGTH: Final = 100
 NAME_LENGTH: Final = 200
@@ -187,11 +191,11 @@ def describe_character(character: str) -> str:
     elif code == 0x7F:
         name = "DEL"
     elif 0x80 <= code <= 0x9F:
-        name = "a control character"
+        name = _("a control character")
     elif 0xD800 <= code <= 0xDFFF:
-        name = "a lone surrogate"
+        name = _("a lone surrogate")
     else:
-        name = unicodedata.name(character, "unnamed")
+        name = unicodedata.name(character, _("unnamed"))  # (Unicode's names are English in every language)
     return f"U+{code:04X} ({name})"
 
 
@@ -200,7 +204,11 @@ def _unsafe_character(value: str) -> str | None:
     if found is None:
         return None
     # Positions count from 1, as a person counts characters.
-    return f"{describe_character(found.group())} at position {found.start() + 1}"
+    return _(
+        "expected text without hidden control characters: found {character} at position {position}",
+        character=describe_character(found.group()),
+        position=found.start() + 1,
+    )
 
 
 def check_text(field: str, value: str | None) -> str | None:
@@ -209,11 +217,12 @@ def check_text(field: str, value: str | None) -> str | None:
         return None
     most = LIMITS[field]
     if len(value) > most:
-        return f"expected at most {most:,} characters (this has {len(value):,})"
-    unsafe = _unsafe_character(value)
-    if unsafe is not None:
-        return f"expected text without hidden control characters: found {unsafe}"
-    return None
+        return _(
+            "expected at most {most} characters (this has {length})",
+            most=format(most, ","),
+            length=format(len(value), ","),
+        )
+    return _unsafe_character(value)
 
 
 def never_stored(value: str | None) -> bool:
@@ -230,7 +239,10 @@ def check_ref(field: str, value: str | None) -> str | None:
     if problem is not None or not value:
         return problem
     if REF_PATTERN.fullmatch(value) is None:
-        return f"expected a ref of {REF_RULE}"
+        return _(  # "expected a ref of " + REF_RULE, whole
+            "expected a ref of letters, digits and - _ . / : (no spaces), starting with a letter or digit, e.g. W1 "
+            "or WG-2020/03"
+        )
     return None
 
 
@@ -239,7 +251,7 @@ def check_web_address(field: str, value: str | None) -> str | None:
     problem = check_text(field, value)
     if problem is not None or not value:
         return problem
-    expected = "expected a web address starting with https:// or http://"
+    expected = _("expected a web address starting with https:// or http://")
     try:
         parts = urlsplit(value)
         host = parts.hostname
@@ -248,9 +260,14 @@ def check_web_address(field: str, value: str | None) -> str | None:
     if parts.scheme.lower() not in WEB_SCHEMES or not value.lower().startswith(("http://", "https://")):
         return expected
     if not host:
-        return f"{expected}, then the site, e.g. https://www.gov.wales/..."
+        return _(
+            "expected a web address starting with https:// or http://, then the site, e.g. https://www.gov.wales/..."
+        )
     if any(character.isspace() for character in value):
-        return f"{expected} and no spaces (a space in an address is written %20)"
+        return _(
+            "expected a web address starting with https:// or http:// and no spaces (a space in an address is "
+            "written %20)"
+        )
     return None
 
 
@@ -270,7 +287,11 @@ def check_digits(value: str) -> str | None:
         return None
     for position, character in enumerate(value, start=1):
         if character.isdigit() and not character.isascii():
-            return f"expected the digits 0-9: found {describe_character(character)} at position {position}"
+            return _(
+                "expected the digits 0-9: found {character} at position {position}",
+                character=describe_character(character),
+                position=position,
+            )
     return None
 
 

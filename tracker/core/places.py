@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from tracker.i18n import _
+
 GSS_CODE = re.compile(r"[A-Z][0-9]{8}")
 WALES = "W92000004"
 AREA_SEPARATOR = ";"
@@ -51,7 +53,7 @@ def area_name(code: str, welsh: bool = False) -> str:
 def parse_areas(text: str) -> tuple[str, ...]:
     """``"W06000015; W06000022"`` -> the codes, upper-cased, in order, without repeats.
 
-    Raises ``ValueError`` naming the first code that is not a GSS code.
+    Raises ``ValueError`` naming the first code that is not a GSS code (in the language in use).
     """
     codes: list[str] = []
     for part in text.split(AREA_SEPARATOR):
@@ -60,8 +62,11 @@ def parse_areas(text: str) -> tuple[str, ...]:
             continue
         if not GSS_CODE.fullmatch(code):
             raise ValueError(
-                f"{part.strip()!r} is not an area code: expected ONS GSS codes (a letter and 8 digits, "
-                "e.g. W06000015 for Cardiff) separated by ;"
+                _(
+                    "{code} is not an area code: expected ONS GSS codes (a letter and 8 digits, e.g. W06000015 "
+                    "for Cardiff) separated by ;",
+                    code=repr(part.strip()),
+                )
             )
         if code not in codes:
             codes.append(code)

@@ -20,12 +20,13 @@ from datetime import date
 from tracker.core.fiscal import FinancialYear
 from tracker.core.money import allocate
 from tracker.core.vocabulary import SPREADS
+from tracker.i18n import _
 
 __all__ = ["SPREADS", "SpreadError", "spread"]
 
 
 class SpreadError(ValueError):
-    """A spread that cannot be worked out from what is recorded."""
+    """A spread that cannot be worked out from what is recorded; ``str(err)`` says why, in the language in use."""
 
 
 def even(total: int, first_year: FinancialYear, years: int) -> list[tuple[FinancialYear, int]]:
@@ -36,7 +37,7 @@ def even(total: int, first_year: FinancialYear, years: int) -> list[tuple[Financ
 def by_days(total: int, start: date, end: date) -> list[tuple[FinancialYear, int]]:
     """Pro rata by the days of each financial year between ``start`` and ``end``."""
     if end < start:
-        raise SpreadError("the planned end is before the planned start")
+        raise SpreadError(_("the planned end is before the planned start"))
     first, last = FinancialYear.from_date(start), FinancialYear.from_date(end)
     years = [first + k for k in range(last - first + 1)]
     days = [(min(end, fy.last_day) - max(start, fy.start)).days + 1 for fy in years]
@@ -58,10 +59,10 @@ def spread(
     if how == "even":
         start = first_year or (FinancialYear.from_date(planned_start) if planned_start else None)
         if start is None or years is None:
-            raise SpreadError("an even spread needs the first year (or planned start) and the number of years")
+            raise SpreadError(_("an even spread needs the first year (or planned start) and the number of years"))
         return even(total, start, years)
     if how == "planned-dates":
         if planned_start is None or planned_end is None:
-            raise SpreadError("a spread by planned dates needs planned_start and planned_end")
+            raise SpreadError(_("a spread by planned dates needs planned_start and planned_end"))
         return by_days(total, planned_start, planned_end)
-    raise SpreadError(f"unknown spread {how!r}")
+    raise SpreadError(_("unknown spread {spread}", spread=repr(how)))

@@ -423,7 +423,7 @@ def _read_xlsx(
     Excel saved with it; a formula with no saved result (a file a program
     wrote, never opened and saved in Excel) is a problem: its value is not in
     the file. Never raises for bad data."""
-    from tracker.files import xlsx
+    from tracker.files import xlsx, xlsx_parts
 
     try:
         with xlsx.open_sheet(source, sheet) as found:
@@ -436,7 +436,9 @@ def _read_xlsx(
         return _refused(Problem(err.line, None, None, err.expected))
     except Exception as err:  # zipfile, zlib and expat raise many kinds for a damaged file
         return _refused(
-            Problem(None, None, None, _("could not be read as an XLSX workbook ({reason})", reason=_reason(err)))
+            Problem(
+                None, None, None, _("could not be read as an XLSX workbook ({reason})", reason=xlsx_parts.damage(err))
+            )
         )
 
 
@@ -447,10 +449,6 @@ def read_xlsx_bytes(data: bytes, aliases: dict[str, str] | None = None, *, sheet
 
 def read_xlsx(path: Path, aliases: dict[str, str] | None = None, *, sheet: str | None = None) -> Table:
     return _read_xlsx(Path(path), aliases, sheet)
-
-
-def _reason(err: Exception) -> str:
-    return str(err) or type(err).__name__
 
 
 def _column_letter(index: int) -> str:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+import zlib
 from xml.parsers import expat
 
 from tracker.files import limits
@@ -31,6 +32,19 @@ class XlsxError(Exception):
 
 class Stop(Exception):
     """Parsing found what it looked for."""
+
+
+def damage(err: Exception) -> str:
+    """Why a damaged workbook could not be read (what ``zipfile``, ``zlib`` or
+    expat raised), in the language in use: the kinds a damaged or cut-short
+    file gives in words, any other as the library words it (English)."""
+    if isinstance(err, zipfile.BadZipFile):
+        return _("it is not a zip file, as an XLSX file is, or its zip is damaged or cut short")
+    if isinstance(err, zlib.error | EOFError):
+        return _("a part's compressed data is damaged or cut short")
+    if isinstance(err, expat.ExpatError):
+        return _("a part's XML is damaged at line {line}, column {column}", line=err.lineno, column=err.offset)
+    return str(err) or type(err).__name__
 
 
 def size_text(n: int) -> str:

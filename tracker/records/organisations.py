@@ -25,7 +25,7 @@ from tracker.records.unit_of_work import snapshot
 
 
 class AmbiguousOrganisation(ValueError):
-    """A name that matches more than one organisation."""
+    """A name that matches more than one organisation; ``str(err)`` names them, in the language in use."""
 
 
 class Organisations:
@@ -63,10 +63,17 @@ class Organisations:
         return org.org_identifier or self.given.get(org)
 
     def describe(self, org: Organisation) -> str:
-        """``'Cardiff Council' (GB-CHC-1111)``, saying when the file itself adds it."""
-        identifier = self.identifier(org) or "no identifier"
+        """``'Cardiff Council' (GB-CHC-1111)``, saying when the file itself adds it (in the language in use)."""
+        identifier = self.identifier(org) or _("no identifier")
         line = self.first_line.get(org)
-        return f"{org.name!r} ({identifier}" + (f", new in this file on line {line})" if line else ")")
+        if line:
+            return _(
+                "{name} ({identifier}, new in this file on line {line})",
+                name=repr(org.name),
+                identifier=identifier,
+                line=line,
+            )
+        return _("{name} ({identifier})", name=repr(org.name), identifier=identifier)
 
     def get(self, name: str, kind: str, identifier: str | None = None, line: int | None = None) -> Organisation:
         """The organisation a row names; raises ``AmbiguousOrganisation``.
@@ -82,11 +89,20 @@ class Organisations:
         if identifier:  # an identifier never matches an organisation with another one
             candidates = [o for o in candidates if not self.identifier(o)]
         if len(candidates) > 1:
+            said = {
+                "name": repr(name),
+                "count": len(candidates),
+                "organisations": ", ".join(self.describe(o) for o in candidates),
+            }
             raise AmbiguousOrganisation(
-                f"{name!r} matches {len(candidates)} organisations: "
-                + ", ".join(self.describe(o) for o in candidates)
-                + ": give the identifier of the one meant"
-                + ("" if identifier else f" ({kind}_id)")
+                _("{name} matches {count} organisations: {organisations}: give the identifier of the one meant", **said)
+                if identifier
+                else _(
+                    "{name} matches {count} organisations: {organisations}: give the identifier of the one meant "
+                    "({column})",
+                    column=kind + "_id",
+                    **said,
+                )
             )
         if candidates:
             org = candidates[0]

@@ -1,7 +1,8 @@
 """Why a write was refused. Every refusal changes nothing.
 
-``ServiceError`` is the family: a page or the CLI catches it and shows
-``str(err)``, which is written for people. ``ValidationFailed`` lists every
+``ServiceError`` is the family: the CLI catches it and shows ``str(err)``,
+which is written for people; a page shows ``err.said()``, in the reader's
+language. ``ValidationFailed`` lists every
 ``FieldProblem`` in a form at once (field, value typed, what was expected);
 ``NotFound``, ``Conflict`` and ``StaleEdit`` are about the stored record.
 ``PermissionDenied`` (tracker.records.permissions) is one too.
@@ -121,7 +122,14 @@ _STALE = MappingProxyType(
 
 
 class ServiceError(Exception):
-    """A write was refused; nothing was changed. ``str(err)`` is for people."""
+    """A write was refused; nothing was changed. ``str(err)`` is for people, in
+    the language in use when it was raised; ``said()`` is what a page shows (a
+    refusal that keeps its English for the CLI, the API and the logs, as
+    ``PermissionDenied`` does, says itself in the language in use when asked)."""
+
+    def said(self) -> str:
+        """The refusal as a page shows it, in the language in use."""
+        return str(self)
 
 
 @dataclass(frozen=True, slots=True)

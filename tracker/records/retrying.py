@@ -37,6 +37,9 @@ class DatabaseBusy(ServiceError):
     def __init__(self) -> None:
         super().__init__(_(BUSY))
 
+    def said(self) -> str:
+        return _(BUSY)
+
 
 def is_busy(err: BaseException) -> bool:
     """Whether ``err`` says another writer held the database too long (not a fault in the write)."""
