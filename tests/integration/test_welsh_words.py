@@ -15,7 +15,10 @@ from db.session import read_session
 from tests.integration.records_helpers import EDITOR, FOUNDING, audit_events, the_problem
 from tracker.figures import data as queries
 from tracker.figures.announcement_detail import detail
+from tracker.figures.finance_tables import commitments_table
 from tracker.figures.register import read_announcements, register, register_table, search
+from tracker.files.tabular import DataError
+from tracker.imports.apply import import_file
 from tracker.records.announcements import create_announcement, update_announcement
 from tracker.records.editing import load_for_edit
 from tracker.records.problems import ValidationFailed
@@ -67,3 +70,38 @@ def test_welsh_words_are_held_to_the_english_limits(engine: Engine) -> None:
         create_announcement(too_long, engine=engine, actor=EDITOR, new_organisations_ok=True)
     assert "300" in the_problem(refused, "title_cy").expected
     assert read_announcements(engine).empty  # nothing saved
+
+
+def test_a_file_carries_the_welsh_in_and_the_finance_export_carries_it_out(engine: Engine, tmp_path) -> None:
+    path = tmp_path / "commitments.csv"
+    path.write_text(
+        "ref,announcement_ref,title,Title in Welsh,quote,welsh_quote,funder,purpose,kind,amount,first_year\n"
+        f'W1,A1,Digital fund,{TITLE_CY},over £1m,"{QUOTE_CY}",Welsh Government,Digital,one-off,1000000,2020-21\n'
+        "W2,A2,Broadband,,,,Welsh Government,Broadband,one-off,500,2020-21\n",
+        encoding="utf-8",
+    )
+    import_file("commitments", path, engine=engine, actor=EDITOR)
+    with read_session(engine) as session:
+        stored = {a.ref: (a.title_cy, a.quote_cy) for a in session.scalars(select(Announcement))}
+    assert stored == {"A1": (TITLE_CY, QUOTE_CY), "A2": (None, None)}
+
+    exported = commitments_table(queries.load(engine)).frame.set_index("ref")
+    assert (exported.loc["W1", "title_cy"], exported.loc["W1", "quote_cy"]) == (TITLE_CY, QUOTE_CY)
+    assert (exported.loc["W2", "title_cy"], exported.loc["W2", "quote_cy"]) == ("", "")
+
+
+def test_bad_welsh_words_in_a_file_are_refused_by_line_and_column_and_nothing_is_saved(
+    engine: Engine, tmp_path
+) -> None:
+    path = tmp_path / "commitments.csv"
+    path.write_text(
+        "ref,announcement_ref,title,title_cy,quote_cy,funder,purpose,kind,amount,first_year\n"
+        f"W1,A1,Digital fund,{'T' * 301},ok,Welsh Government,Digital,one-off,1000000,2020-21\n"
+        "W2,A2,Broadband,Band eang,dros\x00£1m,Welsh Government,Broadband,one-off,500,2020-21\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(DataError) as refused:
+        import_file("commitments", path, engine=engine, actor=EDITOR)
+    said = {(p.line, p.column) for p in refused.value.problems}
+    assert {(2, "title_cy"), (3, "quote_cy")} <= said
+    assert read_announcements(engine).empty

@@ -121,6 +121,8 @@ def test_commitments_table_has_exactly_the_contract_columns_in_order() -> None:
         "planned_start",
         "planned_end",
         "areas",
+        "title_cy",
+        "quote_cy",
     ]
     assert table.money_columns == ("amount",)
     row = table.frame.set_index("ref")

@@ -265,12 +265,14 @@ class TrackerData:
     @property
     def commitments_with_quotes(self) -> pd.DataFrame:
         """``commitments`` with each announcement's quoted words (``quote``,
-        after ``reannounces_ref``; read when first asked)."""
+        after ``reannounces_ref``) and its Welsh title and quote (``title_cy``,
+        ``quote_cy``, last); read when first asked."""
         later = self.later
         if later is None or "quote" in self.commitments:
             return self.commitments
         columns = list(self.commitments.columns)
         columns.insert(columns.index("reannounces_ref") + 1, "quote")
+        columns += later_columns.IN_WELSH
         return self.remember("commitments with quotes", lambda: later.commitments(self.commitments, columns))
 
     @property

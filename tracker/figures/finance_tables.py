@@ -149,6 +149,8 @@ def commitments_table(data: TrackerData) -> Table:
             "planned_start": optional_column(c, "planned_start", None),
             "planned_end": optional_column(c, "planned_end", None),
             "areas": [";".join(codes) for codes in optional_column(c, "areas", ())],
+            "title_cy": text_cells(c["title_cy"]) if "title_cy" in c else [""] * len(c),
+            "quote_cy": text_cells(c["quote_cy"]) if "quote_cy" in c else [""] * len(c),
         },
         columns=list(COMMITMENT_TITLES),
     )

@@ -21,6 +21,7 @@ from tracker.figures import reading
 
 DELIVERY_TEXT = ["kind", "note"]
 QUOTE = "quote"
+IN_WELSH = ["title_cy", "quote_cy"]  # the announcement's title and quoted words in Welsh, when recorded
 
 
 class LaterColumns:
@@ -39,8 +40,9 @@ class LaterColumns:
         return _joined(deliveries, "delivery_id", text, columns)
 
     def commitments(self, commitments: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
-        """``commitments`` with their announcement's quoted words, as ``columns``."""
-        text = self._text("commitments", "commitment_id", [QUOTE])
+        """``commitments`` with their announcement's quoted words (and its Welsh title
+        and quote), as ``columns``."""
+        text = self._text("commitments", "commitment_id", [QUOTE, *IN_WELSH])
         return _joined(commitments, "commitment_id", text, columns)
 
     def _text(self, table: str, key: str, names: list[str]) -> pd.DataFrame:

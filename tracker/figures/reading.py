@@ -56,6 +56,8 @@ _COMMITMENT_FIELDS = {
     "reannounces_id": Commitment.reannounces_id,
     "reannounces_ref": _ORIGINAL.ref,
     "quote": Announcement.quote,
+    "title_cy": Announcement.title_cy,
+    "quote_cy": Announcement.quote_cy,
     "reannounces_earlier": Commitment.reannounces_earlier,
     "part_of_id": Commitment.part_of_id,
     "part_of_ref": _POT.ref,

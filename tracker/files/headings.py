@@ -51,6 +51,8 @@ COMMITMENT_TITLES = {
     "planned_start": N_("Planned start"),
     "planned_end": N_("Planned end"),
     "areas": N_("Areas"),
+    "title_cy": N_("Title in Welsh"),
+    "quote_cy": N_("Quote in Welsh"),
 }
 
 # The deliveries file's columns (and the financial year, which an import ignores).

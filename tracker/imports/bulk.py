@@ -214,6 +214,8 @@ def insert_commitments(
                 "made_by": None,
                 "source_url": rec.source_url,
                 "quote": rec.quote,
+                "title_cy": rec.title_cy,
+                "quote_cy": rec.quote_cy,
                 "notes": None,
                 "deleted_at": None,
                 "version": 1,

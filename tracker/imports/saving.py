@@ -229,6 +229,8 @@ def save_commitments(
                 funder=funder,
                 source_url=rec.source_url,
                 quote=rec.quote,
+                title_cy=rec.title_cy,
+                quote_cy=rec.quote_cy,
             )
             session.add(announcement)
             announcements[announcement_ref] = announcement

@@ -79,6 +79,8 @@ OPTIONAL = (
     "planned_end",
     "spread",
     "areas",
+    "title_cy",
+    "quote_cy",
 )
 COLUMNS = REQUIRED + OPTIONAL
 # The columns kept as text: each is checked by tracker.core.limits.check_field.
@@ -97,6 +99,8 @@ TEXT_COLUMNS = (
     "funder_id",
     "recipient_id",
     "areas",
+    "title_cy",
+    "quote_cy",
 )
 
 # Spellings seen in real spreadsheets, mapped to the contract's names. Keys
@@ -152,6 +156,14 @@ HEADER_ALIASES = {
     "url": "source_url",
     "link": "source_url",
     "quotation": "quote",
+    "welsh_title": "title_cy",
+    "title_welsh": "title_cy",
+    "title_in_welsh": "title_cy",
+    "teitl": "title_cy",
+    "welsh_quote": "quote_cy",
+    "quote_welsh": "quote_cy",
+    "quote_in_welsh": "quote_cy",
+    "dyfyniad": "quote_cy",
     "share_of": "part_of",
     "part_of_ref": "part_of",
     "funder_identifier": "funder_id",
@@ -220,6 +232,8 @@ class CommitmentRecord:
     title: str | None = None
     source_url: str | None = None
     quote: str | None = None
+    title_cy: str | None = None  # the announcement's title and quoted words in Welsh, when given
+    quote_cy: str | None = None
     capital_or_revenue: str | None = None
     uplift_bp: int = 0
     reannounces: str | None = None
@@ -519,6 +533,8 @@ def parse_commitment_row(row: Row, problems: list[Problem]) -> CommitmentRecord 
         title=row.get("title") or None,
         source_url=row.get("source_url") or None,
         quote=row.get("quote") or None,
+        title_cy=row.get("title_cy") or None,
+        quote_cy=row.get("quote_cy") or None,
         capital_or_revenue=capital_or_revenue,
         uplift_bp=uplift_bp,
         reannounces=reannounces,
