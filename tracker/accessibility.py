@@ -32,6 +32,10 @@ METHODS: tuple[str, ...] = (
         "by keyboard alone: recording an announcement, reviewing a commitment and downloading the finance "
         "workbook, each form's first field within 10 key presses of the top of its page"
     ),
+    N_(
+        "in Welsh as well as English: every page's words checked against the message catalogue, and in "
+        "Chromium the page titles, headings, a chart, a form's errors and the language the page declares"
+    ),
 )
 
 
