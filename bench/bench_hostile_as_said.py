@@ -61,6 +61,8 @@ HEADER = [
     *("ref", "announced_on", "funder", "recipient", "purpose", "kind", "amount", "first_year", "years"),
     *("funder_id", "recipient_id", "part_of", "reannounces", "spread", "planned_start", "planned_end"),
     *("areas", "currency", "profile"),
+    "title_cy",
+    "quote_cy",
 ]
 DELIVERY_HEADER = ["ref", "commitment_ref", "paid_on", "amount", "kind", "note"]
 BASE_ROWS = [
@@ -222,6 +224,12 @@ def cases() -> list[Case]:
         Case("profiled-blank-first-year-no-profile", "profiled, first_year and profile blank",
              [*ok, row(ref="H1", kind="profiled", amount="", first_year="")], "profile", r"required"),
         Case("amount-minus-1", "amount -1", [*ok, row(ref="H1", amount="-1")], "amount", r"zero or more"),
+        Case("title-cy-301", "title_cy of 301 characters (the Welsh title; the limit is 300)",
+             [*ok, row(ref="H1", title_cy="T" * 301)], "title_cy", r"300"),
+        Case("quote-cy-nul", "quote_cy with a NUL (the Welsh quote)",
+             [*ok, row(ref="H1", quote_cy="dros\x00£1m")], "quote_cy", r"control|character"),
+        Case("quote-cy-6000", "quote_cy of 6,000 characters (the limit is 5,000)",
+             [*ok, row(ref="H1", quote_cy="q" * 6_000)], "quote_cy", r"5,?000"),
         Case("deliveries-kind-grant", "deliveries: kind grant", [
             {"ref": "D1", "commitment_ref": "BASE2", "paid_on": "2024-05-01", "amount": "100", "kind": "payment"},
             {"ref": "D2", "commitment_ref": "BASE2", "paid_on": "2024-06-01", "amount": "100", "kind": "grant"},
