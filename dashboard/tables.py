@@ -13,7 +13,9 @@ table scrolls sideways inside its box and each row still says what it is.
 
 The print copy speaks the language in use: its note on a long table, "Yes"
 and "No", and month names in dates (``15 Maw 2023``). Headings and cells are
-given to ``show_table`` as the page wants them shown.
+given to ``show_table`` as the page wants them shown, but for the values of
+the closed lists (a qualifier, a kind, a status...), which it says in the
+reader's language (``tracker.figures.listed_values``), both copies alike.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ import streamlit as st
 from babel.dates import format_date
 
 from dashboard.table_style import WRITERS, styled
+from tracker.figures.listed_values import in_reader_words
 from tracker.figures.table_cells import EMPTY
 from tracker.i18n import _, current
 
@@ -50,6 +53,8 @@ def show_table(
 ):
     """``st.dataframe(data, ...)`` (what it returns: a selection, with
     ``on_select``), its first shown column pinned, and the print copy of its rows."""
+    if isinstance(data, pd.DataFrame):
+        data = in_reader_words(data)  # closed lists' values in the reader's language (as stored in English)
     frame = _frame(data)
     config = dict(column_config or {})
     columns = _shown_columns(frame, config, column_order)

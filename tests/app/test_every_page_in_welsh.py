@@ -17,6 +17,8 @@ from streamlit.testing.v1 import AppTest
 from dashboard.navigation import PAGES, STATEMENT
 from tests.app.conftest import APP
 from tests.app.untranslated import marked_catalogue, stored_words, untranslated
+from tracker.figures.listed_values import COLUMNS, LISTS
+from tracker.i18n import speaking
 
 pytestmark = pytest.mark.markup  # what a page says, the same on every database
 
@@ -46,3 +48,23 @@ def test_every_word_a_signed_out_visitor_sees_is_catalogued(page, app_database, 
     at = _opened(page)
     assert at.text_input or at.title, "the page drew nothing"
     assert untranslated(at, stored_words(app_database)) == []
+
+
+def _stored_values_shown(at: AppTest) -> list[str]:
+    """Cells of the closed lists' columns still holding an English stored value that has Welsh words."""
+    found = []
+    for table in at.dataframe:
+        frame = getattr(table.value, "data", table.value)  # a Styler's frame
+        for column in set(COLUMNS) & set(frame.columns):
+            for value in frame[column].dropna().unique():
+                parts = str(value).split(", ") if column in LISTS else [str(value)]
+                with speaking("cy"):
+                    welsh = [COLUMNS[column](part) for part in parts]
+                found += [f"{column}: {part!r}" for part, said in zip(parts, welsh) if part and said != part]
+    return found
+
+
+@pytest.mark.parametrize("page", [page.path for page in PAGES])
+def test_a_tables_listed_values_are_in_welsh(page):
+    at = _opened(page)
+    assert _stored_values_shown(at) == []
