@@ -107,6 +107,21 @@ def sign_in(page, username: str, password: str = PASSWORD) -> None:
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_selector(READY)
     expect(page.get_by_role("heading", name="Overview", exact=True)).to_be_visible()
+    wait_for_sign_in_cookie(page)
+
+
+def wait_for_sign_in_cookie(page, seconds: float = 10) -> None:
+    """Wait until the browser holds the sign-in cookie: the page asks for it
+    with a request of its own after the first run, so a test that opens
+    another address at once could otherwise arrive signed out (a busy machine
+    makes that request late). Gives up quietly: a test of a server without
+    the cookie routes goes on and says what it sees."""
+    from dashboard.session_routes import COOKIE
+
+    for _ in range(int(seconds * 10)):
+        if any(cookie["name"] == COOKIE for cookie in page.context.cookies()):
+            return
+        page.wait_for_timeout(100)
 
 
 def open_signed_in(page, app_url: str, username: str = ADMIN) -> None:

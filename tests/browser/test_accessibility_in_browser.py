@@ -27,7 +27,6 @@ import pytest
 from dashboard import auth
 from dashboard.accessible_style import FOCUS_RING, FOCUS_WIDTH_PX, RINGED
 from dashboard.navigation import PAGES, Page
-from dashboard.session_routes import COOKIE
 from tests.browser.conftest import READY, USERS, go_to, open_signed_in
 from tests.browser.png_pixels import pixels
 from tests.services import require_axe
@@ -144,12 +143,7 @@ def signed_in(browser, app_url) -> Iterator[Callable[[str], object]]:
             contexts.append(context)
             tab = context.new_page()
             tab.set_default_timeout(30_000)
-            open_signed_in(tab, app_url, ROLE_USERS[role])
-            # The sign-in cookie is set by a request the page makes after the first run: wait for it.
-            for _ in range(100):
-                if any(cookie["name"] == COOKIE for cookie in context.cookies()):
-                    break
-                tab.wait_for_timeout(100)
+            open_signed_in(tab, app_url, ROLE_USERS[role])  # (it waits for the sign-in cookie)
             tabs[role] = tab
         return tabs[role]
 

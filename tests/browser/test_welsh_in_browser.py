@@ -18,7 +18,7 @@ import pytest
 from dashboard.form_errors import NOTHING_SAVED
 from dashboard.form_errors import TITLE as ERROR_SUMMARY_TITLE
 from dashboard.navigation import PAGES
-from tests.browser.conftest import PASSWORD, READY
+from tests.browser.conftest import PASSWORD, READY, wait_for_sign_in_cookie
 from tracker.figures.chart_style import YEAR_AXIS
 from tracker.i18n import _, speaking
 from tracker.records.permissions import Actor
@@ -70,6 +70,7 @@ def test_a_welsh_link_signs_in_and_speaks_welsh_until_switched_back(page, app_ur
     overview = next(shown for shown in PAGES if shown.url_path == "overview")
     expect(page.get_by_role("heading", name=_welsh(overview.title), exact=True, level=1)).to_be_visible()
     expect(page.locator("html")).to_have_attribute("lang", "cy")
+    wait_for_sign_in_cookie(page)  # the pages below are opened by address, each a new session
     # Streamlit's own skip link in Welsh; each language's name in the switch marked as in its language.
     expect(page.get_by_test_id("stSkipToContent")).to_have_text(_welsh("Skip to main content"))
     switch = page.get_by_test_id("stSidebar").locator(".st-key-language_switch")
