@@ -63,7 +63,7 @@ def cmd_imports(args: argparse.Namespace) -> int:
 
 def _list(engine, limit: int | None) -> int:
     from tracker.imports import history
-    from tracker.imports.undo import when
+    from tracker.imports.undo_words import when
 
     found = history.recent(engine, limit or history.RECENT)
     if not found:
