@@ -11,27 +11,17 @@ from __future__ import annotations
 
 import argparse
 import sys
-from datetime import date
 
 # The closed list itself (tracker.core.vocabulary imports no SQLAlchemy, so
 # building the parser stays light).
-from tracker import cli_backup, cli_imports, cli_users
+from tracker import cli_backup, cli_extract, cli_imports, cli_users
 from tracker.allocation import prefer_quick_allocation
-from tracker.cli_common import Refused, open_database, print_problems
+from tracker.cli_common import Refused, date_argument, open_database, print_problems
 from tracker.core.languages import DEFAULT, LANGUAGES, NAMES
 from tracker.core.vocabulary import GRANT_PLACINGS, REVISION_REASONS
 from tracker.core.vocabulary import ROLES as ROLE_NAMES
 
 BY_CHOICES = ("funder", "recipient", "programme", "purpose", "area")
-
-
-def _as_at(text: str) -> date:
-    from tracker.core.fiscal import FiscalError, parse_date
-
-    try:
-        return parse_date(text)
-    except FiscalError as err:
-        raise argparse.ArgumentTypeError(str(err)) from None
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -125,7 +115,10 @@ def build_parser() -> argparse.ArgumentParser:
     totals = commands.add_parser("totals", help="committed against delivered by financial year")
     totals.add_argument("--by", choices=BY_CHOICES)
     totals.add_argument(
-        "--as-at", type=_as_at, metavar="DATE", help="only announcements made and deliveries paid on or before DATE"
+        "--as-at",
+        type=date_argument,
+        metavar="DATE",
+        help="only announcements made and deliveries paid on or before DATE",
     )
     totals.add_argument("--format", choices=("table", "csv", "json"), default="table")
 
@@ -161,7 +154,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     export.add_argument("--out", required=True, metavar="PATH", help="the file to write")
     export.add_argument(
-        "--as-at", type=_as_at, metavar="DATE", help="only announcements made and deliveries paid on or before DATE"
+        "--as-at",
+        type=date_argument,
+        metavar="DATE",
+        help="only announcements made and deliveries paid on or before DATE",
     )
 
     pack = commands.add_parser(
@@ -231,6 +227,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     public.add_argument("setting", choices=("on", "off", "status"), help="on, off, or status to show it")
     cli_backup.add_parsers(commands)
+    cli_extract.add_parsers(commands)
     return parser
 
 
@@ -470,6 +467,7 @@ COMMANDS = {
     "users": cli_users.cmd_users,
     "backup": cli_backup.cmd_backup,
     "restore": cli_backup.cmd_restore,
+    "extract": cli_extract.cmd_extract,
 }
 
 

@@ -4,6 +4,7 @@ refusal that ends the command, and opening the database without ever creating it
 from __future__ import annotations
 
 import sys
+from datetime import date
 
 
 def print_problems(problems) -> int:
@@ -39,3 +40,15 @@ def open_database():
         return ensure_schema(create=False)
     except NoDatabase as err:
         raise Refused(str(err)) from None
+
+
+def date_argument(text: str) -> date:
+    """A date given on the command line (ISO or UK day-first), for argparse's ``type=``."""
+    import argparse
+
+    from tracker.core.fiscal import FiscalError, parse_date
+
+    try:
+        return parse_date(text)
+    except FiscalError as err:
+        raise argparse.ArgumentTypeError(str(err)) from None

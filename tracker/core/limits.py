@@ -225,6 +225,13 @@ def check_text(field: str, value: str | None) -> str | None:
     return _unsafe_character(value)
 
 
+def unsafe_as_spaces(value: str) -> str:
+    """``value`` with every character ``check_text`` refuses (control characters, direction overrides)
+    replaced by a space: the same length, so offsets into it still hold. For text read from a document
+    (a PDF's form feeds), never for what a person typed, which is refused instead."""
+    return _UNSAFE.sub(" ", value)
+
+
 def never_stored(value: str | None) -> bool:
     """Whether ``value`` holds a NUL, which no stored text holds (``check_text``
     refuses it at every way in; PostgreSQL can neither store one nor take one

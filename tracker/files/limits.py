@@ -78,3 +78,16 @@ CSV of the same grants is read as a stream, up to ``MAX_ROWS``)."""
 
 MAX_XML_BYTES = 100 * 1024 * 1024
 """Bytes of an IATI activity file (XML), read as a stream: a larger file is refused before it is read."""
+
+MAX_PRESS_RELEASE_BYTES = 10 * 1024 * 1024
+"""Bytes in a file given to ``funding-tracker extract`` or the Record page's
+"From a press release" tab (text, HTML or PDF). A press release, even as a
+PDF with pictures, is far smaller; a larger file is refused before it is read."""
+
+MAX_PRESS_RELEASE_CHARS = 500_000
+"""Characters of text read from such a file (or pasted): a long budget
+statement is about 100,000. More is refused, not cut short, so no amount is
+silently missed."""
+
+MAX_PDF_PAGES = 300
+"""Pages of a PDF read for its text."""
