@@ -44,6 +44,12 @@ def add_parsers(commands: argparse._SubParsersAction) -> None:
     extract.add_argument("--ref", metavar="REF", help="the announcement's ref (default: from the file's name)")
     extract.add_argument("--title", help="the announcement's title (default: the text's first line)")
     extract.add_argument("--why", action="store_true", help="in the table, list the amounts left out and why")
+    extract.add_argument(
+        "--suggest",
+        action="store_true",
+        help="compare the drafts with the commitments recorded in the database (TRACKER_DATABASE_URL) and say, "
+        "in each draft's note, which it likely re-announces",
+    )
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
@@ -84,10 +90,17 @@ def cmd_extract(args: argparse.Namespace) -> int:
             "same), but what each is for, its kind and its years are read from English words and may be blank",
             file=sys.stderr,
         )
+    notes: dict[int, str] = {}
+    if args.suggest:
+        from tracker.cli_common import open_database
+        from tracker.extract.suggestions import likely_reannouncements
+
+        found = likely_reannouncements(open_database(), extraction.drafts)
+        notes = {index: f"likely re-announces {s.ref}: {s.said()}" for index, s in found.items()}
     if args.format == "csv":
-        sys.stdout.write(as_csv(draft_rows(extraction, naming)))
+        sys.stdout.write(as_csv(draft_rows(extraction, naming, notes)))
     elif args.format == "json":
-        sys.stdout.write(as_json(extraction, naming))
+        sys.stdout.write(as_json(extraction, naming, notes))
     else:
-        sys.stdout.write(as_table(extraction, naming, why=args.why))
+        sys.stdout.write(as_table(extraction, naming, notes, why=args.why))
     return 0

@@ -64,8 +64,9 @@ def draft_ref(naming: Naming, number: int) -> str:
     return f"{naming.announcement_ref}-{number}"
 
 
-def draft_row(extraction: Extraction, index: int, naming: Naming, reannounces: str | None = None) -> dict[str, str]:
-    """One draft as a row of the contract (every value text, as a CSV holds it)."""
+def draft_row(extraction: Extraction, index: int, naming: Naming, more: str = "") -> dict[str, str]:
+    """One draft as a row of the contract (every value text, as a CSV holds it); ``more`` is added to its note
+    (a likely re-announcement: ``tracker.extract.suggestions``)."""
     draft: Draft = extraction.drafts[index]
     quote = extraction.text[draft.quote_start : draft.quote_end]
     return {
@@ -81,18 +82,19 @@ def draft_row(extraction: Extraction, index: int, naming: Naming, reannounces: s
         "qualifier": draft.qualifier,
         "first_year": draft.first_year.label if draft.first_year else "",
         "years": str(draft.years) if draft.years else "",
-        "reannounces": reannounces or (ANNOUNCED_EARLIER if draft.earlier else ""),
+        "reannounces": ANNOUNCED_EARLIER if draft.earlier else "",
         "part_of": draft_ref(naming, draft.part_of + 1) if draft.part_of is not None else "",
         "capital_or_revenue": draft.capital_or_revenue or "",
         "quote": quote[: LIMITS["quote"]],
         "quote_start": str(draft.quote_start),
         "quote_end": str(draft.quote_start + len(quote[: LIMITS["quote"]])),
-        "note": draft.note or "",
+        "note": "; ".join(note for note in (draft.note or "", more) if note),
     }
 
 
-def draft_rows(extraction: Extraction, naming: Naming) -> list[dict[str, str]]:
-    return [draft_row(extraction, index, naming) for index in range(len(extraction.drafts))]
+def draft_rows(extraction: Extraction, naming: Naming, notes: Mapping[int, str] | None = None) -> list[dict[str, str]]:
+    notes = notes or {}
+    return [draft_row(extraction, index, naming, notes.get(index, "")) for index in range(len(extraction.drafts))]
 
 
 def left_out_rows(extraction: Extraction) -> list[dict[str, str]]:
@@ -117,7 +119,7 @@ def as_csv(rows: Sequence[Mapping[str, str]], columns: Sequence[str] = COLUMNS) 
     return out.getvalue()
 
 
-def as_json(extraction: Extraction, naming: Naming) -> str:
+def as_json(extraction: Extraction, naming: Naming, notes: Mapping[int, str] | None = None) -> str:
     document = {
         "title": extraction.title,
         "published": extraction.published.isoformat() if extraction.published else None,
@@ -125,7 +127,7 @@ def as_json(extraction: Extraction, naming: Naming) -> str:
         "headline": [extraction.text[m.start : m.end] for m in extraction.headline],
         "drafts": [
             {**row, "amount_pence": draft.pence, "highlight": [draft.start, draft.end]}
-            for row, draft in zip(draft_rows(extraction, naming), extraction.drafts)
+            for row, draft in zip(draft_rows(extraction, naming, notes), extraction.drafts)
         ],
         "left_out": [
             {**row, "amount_pence": item.pence, "highlight": [item.start, item.end]}
@@ -135,10 +137,12 @@ def as_json(extraction: Extraction, naming: Naming) -> str:
     return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
 
 
-def as_table(extraction: Extraction, naming: Naming, *, why: bool = False) -> str:
+def as_table(
+    extraction: Extraction, naming: Naming, notes: Mapping[int, str] | None = None, *, why: bool = False
+) -> str:
     """For a person at a terminal: each draft in a few lines, with its sentence."""
     lines: list[str] = []
-    rows = draft_rows(extraction, naming)
+    rows = draft_rows(extraction, naming, notes)
     for row, draft in zip(rows, extraction.drafts):
         amount = format_pounds(draft.pence)
         lines.append(
