@@ -92,6 +92,11 @@ def test_each_amount_of_a_sentence_gets_its_own_words():
         ("It faces a £25m shortfall in its budget.", clues.SHORTFALL),
         ("Scotland will receive £1.2bn through the scheme.", clues.ELSEWHERE),
         ("Councils in England get £600m for social care.", clues.ELSEWHERE),
+        ("Care workers will be paid at least £12 an hour.", clues.RATE),
+        ("Tickets on the new route will cost £2 per journey.", clues.RATE),
+        ("Tourism is worth £3bn to the Welsh economy.", clues.ECONOMY),
+        ("The festival generates £40m in GVA each year.", clues.ECONOMY),
+        ("The project will boost the local economy by £15m.", clues.ECONOMY),
     ],
 )
 def test_what_is_not_a_commitment_is_left_out_with_its_reason(text, reason):
@@ -101,6 +106,19 @@ def test_what_is_not_a_commitment_is_left_out_with_its_reason(text, reason):
     for left in extraction.left_out:
         assert left.reason == reason
         assert text[left.quote_start : left.quote_end] == text.strip()
+
+
+def test_money_to_boost_the_economy_is_still_a_commitment():
+    assert one("£5m to boost the local economy in the valleys.").pence == 500_000_000
+
+
+def test_the_welsh_half_of_a_bilingual_release_adds_no_drafts():
+    extraction = extract(
+        "Councils will receive £20 million for school buildings.\n"
+        "Bydd cynghorau yn cael £20 miliwn ar gyfer adeiladau ysgolion yng Nghymru.\n"
+    )
+    assert [d.pence for d in extraction.drafts] == [2_000_000_000]
+    assert extraction.welsh_only is False
 
 
 def test_money_for_wales_named_beside_england_is_kept():

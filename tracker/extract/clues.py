@@ -20,6 +20,8 @@ RATIO: Final = N_("a ratio, not an amount committed")
 BID: Final = N_("money bid or applied for, not committed")
 SHORTFALL: Final = N_("a shortfall, pressure or cut, not money committed")
 ELSEWHERE: Final = N_("another government's money for elsewhere")
+RATE: Final = N_("a rate or price per unit, not an amount committed")
+ECONOMY: Final = N_("a value to the economy, not money committed")
 
 LEFT_OUT: Final = (
     # (pattern against the words after the amount, reason)
@@ -31,6 +33,22 @@ LEFT_OUT: Final = (
         PER_HEAD,
     ),
     (re.compile(r"^\W{0,3}(?:for|in|out\s+of)\s+(?:every|each)\s*(?:£|pound|$)"), RATIO),
+    (
+        re.compile(
+            r"^\W{0,3}(?:per|an?|each)\s+(?:hour|week|day|night|mile|tonne|litre|kwh|unit|ticket|trip|journey|"
+            r"visit|square\s+metre)\b"
+        ),
+        RATE,
+    ),
+)
+# "worth £3bn to the Welsh economy", "generating £40m in GVA": what something is worth, not money given.
+ECONOMY_BEFORE: Final = re.compile(
+    r"\b(?:worth|contribut\w*|generat\w*|add(?:s|ed|ing)?|boost\w*\s+(?:the\s+)?(?:\w+\s+)?economy\s+by)\s+"
+    r"(?:\w+\s+){0,2}$"
+)
+ECONOMY_AFTER: Final = re.compile(
+    r"^\W{0,3}(?:\w+\s+){0,3}(?:to|into|for)\s+the\s+(?:\w+\s+){0,2}economy\b|^\W{0,3}(?:\w+\s+){0,2}"
+    r"(?:in|of)\s+(?:gva|gross\s+value\s+added|economic\s+(?:benefit|activity|value|output))"
 )
 LEFT_OUT_BEFORE: Final = (
     # (pattern against the words before the amount, reason)

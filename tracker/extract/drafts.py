@@ -193,6 +193,9 @@ def _left_out_reason(before: str, after: str, part_text: str) -> str | None:
     for pattern, reason in clues.LEFT_OUT_BEFORE:
         if pattern.search(before):
             return reason
+    worth = clues.ECONOMY_BEFORE.search(before)
+    if worth and (clues.ECONOMY_AFTER.search(after) or "economy" in worth[0]):
+        return clues.ECONOMY
     if clues.SHORTFALL_AFTER.search(after):
         return clues.SHORTFALL
     if clues.BID_AFTER.search(after):
@@ -422,7 +425,12 @@ class _Reader:
                 continue
             if sentence.item and self.sentences[sentence_of[index]].item:
                 continue
-            if other.purpose_found and draft.purpose_found and not (_words(other.purpose) & _words(draft.purpose)):
+            if (
+                other.purpose_found
+                and draft.purpose_found
+                and not (_words(other.purpose) & _words(draft.purpose))
+                and not welsh_only(self.said(part.sentence_index), least=3)  # the Welsh of a bilingual release
+            ):
                 continue
             return index
         return None

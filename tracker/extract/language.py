@@ -84,9 +84,10 @@ ENGLISH_WORDS: Final = frozenset(
 )
 
 
-def welsh_only(text: str) -> bool:
-    """More Welsh words than English ones, counting each occurrence: a text in both is not Welsh only."""
+def welsh_only(text: str, least: int = 5) -> bool:
+    """Twice as many Welsh words as English ones (at least ``least``), counting each occurrence: a text in
+    both is not Welsh only. Also said of one sentence (the Welsh half of a bilingual release)."""
     words = re.findall(r"[a-zâêîôûŵŷ']+", text.lower())
     welsh = sum(word in WELSH_WORDS for word in words)
     english = sum(word in ENGLISH_WORDS for word in words)
-    return welsh >= 5 and welsh > 2 * english
+    return welsh >= least and welsh > 2 * english
