@@ -239,3 +239,44 @@ def test_the_headline_is_the_money_the_first_line_states():
 def test_no_money_gives_no_drafts():
     extraction = extract("The Minister visited a school today.")
     assert (extraction.drafts, extraction.left_out) == ([], [])
+
+
+def test_a_range_is_its_upper_end_up_to_and_the_lower_end_is_set_aside():
+    extraction = extract("Smaller grants of between £5,000 and £25,000 will also be available.")
+    (draft,) = extraction.drafts
+    assert (draft.pence, draft.qualifier, draft.note) == (2_500_000, "up to", clues.PER_UNIT_CAP)
+    assert [(left.pence, left.reason) for left in extraction.left_out] == [(500_000, clues.RANGE_LOW)]
+    assert [d.pence for d in extract("A fund of £1m-£2m for parks.").drafts] == [200_000_000]
+
+
+def test_what_is_worth_the_amount_is_its_purpose():
+    draft = one("A new Community Facilities Programme worth up to £4 million a year will open for applications.")
+    assert (draft.purpose, draft.qualifier, draft.kind) == ("Community Facilities Programme", "up to", "recurring")
+
+
+def test_confirmed_new_money_is_not_announced_before():
+    assert one("The Chancellor has confirmed £1.2 billion of extra funding for Wales.").earlier is False
+    assert one("The Minister has announced £50 million for planned care.").earlier is False
+    assert one("It comes on top of the £170 million announced in the budget last December.").earlier is True
+
+
+def test_a_headline_without_its_qualifier_is_the_same_money_as_the_body():
+    extraction = extract(
+        "New £4m fund to help communities save buildings\n\n"
+        "A new Community Facilities Programme worth up to £4 million will open in April."
+    )
+    (draft,) = extraction.drafts
+    assert (draft.pence, draft.qualifier) == (400_000_000, "up to")
+
+
+def test_items_of_one_list_are_not_parts_of_each_other():
+    extraction = extract(
+        "The £50 million package includes:\n"
+        "- £20 million for new surgical hubs\n"
+        "- £5m for nurse training places, including bursaries\n"
+    )
+    assert [(d.pence, d.part_of) for d in extraction.drafts] == [
+        (5_000_000_000, None),
+        (2_000_000_000, 0),
+        (500_000_000, 0),
+    ]

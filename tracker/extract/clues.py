@@ -22,6 +22,7 @@ SHORTFALL: Final = N_("a shortfall, pressure or cut, not money committed")
 ELSEWHERE: Final = N_("another government's money for elsewhere")
 RATE: Final = N_("a rate or price per unit, not an amount committed")
 ECONOMY: Final = N_("a value to the economy, not money committed")
+RANGE_LOW: Final = N_("the lower end of a range: the upper end is proposed")
 
 LEFT_OUT: Final = (
     # (pattern against the words after the amount, reason)
@@ -108,7 +109,9 @@ NOTES_BEFORE: Final = (
     ),
     (re.compile(r"\b(?:so\s+far|to\s+date)\b[^.]*$"), ALREADY_AWARDED),
 )
-PLURAL_GRANTS_OF: Final = re.compile(r"\b(?:grants|awards|loans|payments|bursaries)\s+of\s+(?:up\s+to\s+)?$")
+PLURAL_GRANTS_OF: Final = re.compile(
+    r"\b(?:grants|awards|loans|payments|bursaries)\s+of\s+(?:up\s+to\s+|between\s+|from\s+)?$"
+)
 
 # --- kind and years -------------------------------------------------------------------------
 
@@ -153,11 +156,17 @@ RELATIVE_YEAR: Final = re.compile(r"\b(this|next|current|coming|the\s+coming)\s+
 
 EARLIER: Final = re.compile(
     r"\b(?:confirm(?:ed|s|ing)|re-?announc\w*|reiterat\w*|restat\w*|previously\s+(?:announced|committed|"
-    r"allocated|set\s+out)|already\s+(?:been\s+)?announced|(?:was|were|been|had|has)\s+(?:also\s+)?announced(?!\s+(?:today|this\s+morning|now))|"
-    r"as\s+announced|announced\s+(?:yesterday|last\s+\w+|earlier|previously|in\s+(?:january|february|march|"
-    r"april|may|june|july|august|september|october|november|december|the\s+\w+\s+budget))|"
-    r"honou?r\w*\s+(?:our|the|its|their)\s+commitment|set\s+out\s+in\s+(?:the|our)\s+(?:draft\s+)?budget)\b"
+    r"allocated|set\s+out)|already\s+(?:been\s+)?announced|"
+    # passive: "was announced" (not "has announced": that is today's), unless today's
+    r"(?:was|were|been)\s+(?:also\s+)?announced(?!\s+(?:today|this\s+morning|now))|"
+    r"as\s+announced|announced\s+(?:yesterday|last\s+\w+|earlier|previously|"
+    r"(?:in|at|as\s+part\s+of|during)\s+(?:the|our|its|their|a|january|february|march|april|may|june|july|"
+    r"august|september|october|november|december|(?:19|20)[0-9]{2})\b)|"
+    r"on\s+top\s+of\s+the\s+£|honou?r\w*\s+(?:our|the|its|their)\s+commitment|"
+    r"set\s+out\s+in\s+(?:the|our)\s+(?:draft\s+)?budget)"
 )
+# Money said to be new where the words also say "confirmed": "has confirmed £1.2 billion of extra funding".
+NEW_MONEY: Final = re.compile(r"\b(?:new|extra|additional|further|fresh)\b")
 # Words that carry the previous money sentence's "announced before" on: "An extra £500,000 will also be ...".
 CONTINUES: Final = re.compile(r"\b(?:also|as\s+well|too)\b")
 # "a further £2 million", "another £2 million": the same figure again, but more money.

@@ -32,47 +32,11 @@ from db.models import Announcement, Commitment, Organisation
 from db.session import read_session
 from tracker.core.money import format_pounds, format_short, qualified
 from tracker.extract.drafts import Draft
+from tracker.extract.words import words
 from tracker.i18n import _
 from tracker.i18n.dates import long_date
 
 SHARED_AT_LEAST = 0.6
-_STOP = frozenset(
-    [
-        "the",
-        "and",
-        "for",
-        "with",
-        "from",
-        "into",
-        "this",
-        "that",
-        "their",
-        "its",
-        "our",
-        "will",
-        "new",
-        "funding",
-        "fund",
-        "money",
-        "support",
-        "help",
-        "towards",
-        "over",
-        "year",
-        "years",
-        "million",
-        "billion",
-        "pounds",
-        "local",
-        "wales",
-        "welsh",
-        "government",
-        "provide",
-        "provided",
-        "programme",
-        "scheme",
-    ]
-)
 
 
 @dataclass(frozen=True)
@@ -107,39 +71,6 @@ class Suggestion:
         if self.difference < 0:
             return _("{recorded}: {change} less now", recorded=base, change=format_pounds(-self.difference))
         return base
-
-
-_SUFFIXES = (
-    "ational",
-    "ations",
-    "ation",
-    "ments",
-    "ment",
-    "ings",
-    "ing",
-    "ers",
-    "er",
-    "ies",
-    "es",
-    "ed",
-    "ly",
-    "s",
-    "e",
-)
-
-
-def _stem(word: str) -> str:
-    """A word without its common English ending, so "transformation" meets "transform"."""
-    for suffix in _SUFFIXES:
-        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
-            return word[: -len(suffix)] + ("y" if suffix == "ies" else "")
-    return word
-
-
-def words(text: str | None) -> frozenset[str]:
-    """The content words of a purpose or a name, folded and stemmed."""
-    found = re.findall(r"[a-z0-9]+", (text or "").lower().replace("’", "'"))
-    return frozenset(_stem(w) for w in found if len(w) > 2 and w not in _STOP and _stem(w) not in _STOP)
 
 
 # Words for kinds of body, not which one: "Cardiff Council" and "Newport Council" are not the same.
