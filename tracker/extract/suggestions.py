@@ -25,7 +25,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, or_, select
 from sqlalchemy.orm import aliased
 
 from db.models import Announcement, Commitment, Organisation
@@ -130,7 +130,12 @@ def likely_reannouncements(engine: Engine, drafts: Sequence[Draft]) -> dict[int,
         )
         .join(Announcement, Commitment.announcement_id == Announcement.id)
         .outerjoin(recipient, Commitment.recipient_id == recipient.id)
-        .where(Commitment.deleted_at.is_(None), Announcement.deleted_at.is_(None))
+        .where(
+            Commitment.deleted_at.is_(None),
+            Announcement.deleted_at.is_(None),
+            # only amounts a draft could re-announce: half to twice its own (the index keeps this quick)
+            or_(*(Commitment.amount_pence.between((drafts[i].pence + 1) // 2, drafts[i].pence * 2) for i in wanted)),
+        )
     )
     best: dict[int, tuple[tuple[float, int, date], Suggestion]] = {}
     with read_session(engine) as session:
