@@ -280,3 +280,11 @@ def test_items_of_one_list_are_not_parts_of_each_other():
         (2_000_000_000, 0),
         (500_000_000, 0),
     ]
+
+
+def test_a_share_of_a_pot_named_again_takes_the_pots_purpose():
+    extraction = extract("A £2m fund opens today. £500,000 of the £2m fund is for new playgrounds.")
+    assert [(d.pence, d.part_of, d.purpose) for d in extraction.drafts] == [
+        (200_000_000, None, "new playgrounds"),
+        (50_000_000, 0, "new playgrounds"),
+    ]

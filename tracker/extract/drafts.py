@@ -171,6 +171,9 @@ class _Reader:
         draft.first_year = fields.first_year(part_text.lower(), self.published)
         purpose = fields.worth(before_said) or fields.purpose(after_said)
         draft.purpose_found = purpose is not None
+        if purpose is None and clues.SHARE_OF_NAMED.search(after):
+            # "£500,000 of the £2m fund is for new playgrounds": what the pot's words say it is for
+            purpose = fields.purpose(self.text[part.end : sentence.end])
         if purpose is None:
             purpose = fields.what_follows(after_said) or None
         anaphoric = _ANAPHORA.match(self.said(part.sentence_index)) and part.sentence_index > 0
@@ -282,7 +285,7 @@ class _Reader:
 
     def _shares_of_named_pots(self, drafts: list[Draft]) -> None:
         """ "£5m of the £20m fund": the first is a share of the second."""
-        for index, draft in enumerate(drafts[:-1]):
+        for index, draft in enumerate(drafts):
             if draft.part_of is not None:
                 continue
             for pot_index, pot in enumerate(drafts):
