@@ -340,7 +340,10 @@ def draw(db: Engine, suggested: Callable[[str], tuple[str, ...]]) -> None:
         value=None,
         key="press_published",
         format="DD/MM/YYYY",
-        help=_("Needed to work out 'this financial year' or 'next financial year' in the text."),
+        help=_(
+            "Needed to work out 'this financial year' or 'next financial year' in the text: "
+            "give it before finding the money."
+        ),
     )
     st.button(_("Find the money"), on_click=find_money, args=(db,), key="press_find", icon=":material/search:")
     if state.get(ERROR):

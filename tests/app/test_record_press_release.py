@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from datetime import date
 
 import pytest
 from sqlalchemy import select
@@ -185,3 +186,20 @@ def test_the_tab_in_welsh():
     assert "[wedi&#x27;i adael allan]" in _marked_text(at)  # escaped, as all the text is
     at.button(key="press_save").click().run()
     assert [e.value for e in at.error] == ["Dewiswch y cyllidwr."]
+
+
+def test_the_date_published_places_next_financial_year_and_is_the_announcements_date(db):
+    at = _record()
+    at.date_input(key="press_published").set_value(date(2019, 10, 31))
+    _find(at, "Digital councils\nOver £1m will be made available in the next financial year for digital councils.\n")
+    assert list(at.data_editor[0].value[["amount", "qualifier", "first_year"]].itertuples(index=False, name=None)) == [
+        ("£1,000,000", "over", "2020-21")
+    ]
+    at.selectbox(key="press_a_funder").set_value("Welsh Government")
+    at.button(key="press_save").click().run()
+    assert not at.exception and at.success
+    with read_session(db) as session:
+        saved = session.scalars(select(Announcement).where(Announcement.ref == "A7")).one()
+        assert (saved.announced_on, saved.title) == (date(2019, 10, 31), "Digital councils")
+        (commitment,) = session.scalars(select(Commitment).where(Commitment.announcement_id == saved.id))
+        assert (commitment.qualifier, commitment.first_year.label) == ("over", "2020-21")
