@@ -47,6 +47,7 @@ from tracker.core.vocabulary import (
     QUALIFIERS,
 )
 from tracker.extract import drafts, saving, source
+from tracker.figures.markdown_text import escape_markdown
 from tracker.files.tabular import DataError, Problem
 from tracker.i18n import N_, _, ngettext
 from tracker.records import next_refs
@@ -149,7 +150,7 @@ def find_money(db: Engine) -> None:
             state[ERROR] = _("Paste the text of the press release, or choose its file, then find the money.")
             return
     except source.SourceError as err:
-        state[ERROR] = str(err)
+        state[ERROR] = _("The text could not be read: {why}", why=str(err))
         return
     extraction = drafts.extract(text, published=state.get("press_published"))
     refs = next_refs.suggested_refs(db, "commitment", len(extraction.drafts)) if extraction.drafts else []
@@ -347,7 +348,7 @@ def draw(db: Engine, suggested: Callable[[str], tuple[str, ...]]) -> None:
     )
     st.button(_("Find the money"), on_click=find_money, args=(db,), key="press_find", icon=":material/search:")
     if state.get(ERROR):
-        st.error(state[ERROR][:1].upper() + state[ERROR][1:], icon=":material/error:")
+        st.error(escape_markdown(state[ERROR]), icon=":material/error:")  # a file's name is the uploader's text
     found: Found | None = state.get(FOUND)
     if found is None:
         return

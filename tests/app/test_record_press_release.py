@@ -163,7 +163,9 @@ def test_text_that_cannot_be_read_is_said_and_changes_nothing():
     assert len(_drafts(at)) == 3  # the drafts found before are still there
     at.text_area(key="press_text").input("Money\x00")
     at.button(key="press_find").click().run()
-    assert [e.value for e in at.error] == ["Pasted text holds NUL characters: paste plain text"]
+    assert [e.value for e in at.error] == [
+        "The text could not be read: pasted text holds NUL characters: paste plain text"
+    ]
 
 
 def test_welsh_only_text_is_said_and_its_amounts_found():
@@ -203,3 +205,22 @@ def test_the_date_published_places_next_financial_year_and_is_the_announcements_
         assert (saved.announced_on, saved.title) == (date(2019, 10, 31), "Digital councils")
         (commitment,) = session.scalars(select(Commitment).where(Commitment.announcement_id == saved.id))
         assert (commitment.qualifier, commitment.first_year.label) == ("over", "2020-21")
+
+
+def test_an_uploaded_html_release_is_read_without_its_scripts_and_an_empty_file_is_refused():
+    page = (
+        b"<html><head><title>x</title><script>alert('run')</script></head><body>"
+        b"<h1>Roads for Wales</h1><p>The Minister announced &pound;15 million to repair roads.</p>"
+        b"<p>Grants of up to &pound;10,000 each will help small businesses.</p></body></html>"
+    )
+    at = _record()
+    at.file_uploader(key="press_file_0").set_value(("release.html", page, "text/html")).run()
+    at.button(key="press_find").click().run()
+    assert not at.exception
+    assert [row[3] for row in _drafts(at)] == ["£15,000,000", "£10,000"]
+    assert list(at.data_editor[0].value["note"]) == ["", "per-unit cap"]
+    assert "alert" not in _marked_text(at)  # the page's script is dropped with its tags
+    at.file_uploader(key="press_file_0").set_value(("empty.txt", b"", "text/plain")).run()
+    at.button(key="press_find").click().run()
+    assert [e.value for e in at.error] == ["The text could not be read: empty.txt is empty"]
+    assert len(_drafts(at)) == 2  # what was found before stays
