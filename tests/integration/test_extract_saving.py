@@ -144,12 +144,26 @@ def test_a_share_of_a_rejected_pot_is_saved_on_its_own_and_one_of_a_renamed_pot_
         {"accept": True, "ref": "X4", "amount": "£1m", "kind": "one-off", "purpose": "Share", "part_of": "X3"},
     ]
     rows[0]["ref"] = "POT"  # renamed by the officer
-    written = accepted_csv(rows, HEADING, original_refs=["X1", "X2", "X3", "X4"]).decode("utf-8").splitlines()
+    rows[2]["ref"] = "X2"  # a rejected draft holding an accepted one's ref clears nothing of it
+    rows.append({"accept": True, "ref": "X5", "amount": "£1", "kind": "one-off", "purpose": "Of X2", "part_of": "X2"})
+    written = accepted_csv(rows, HEADING, original_refs=["X1", "X2", "X3", "X4", "X5"]).decode("utf-8").splitlines()
     assert written[0].startswith("ref,announcement_ref,announced_on,title,funder,")
     assert [line.split(",")[:5] for line in written[1:]] == [
         ["POT", "PR1", "2024-05-01", "Parks for everyone", "Welsh Government"],
         ["X2", "PR1", "2024-05-01", "Parks for everyone", "Welsh Government"],
         ["X4", "PR1", "2024-05-01", "Parks for everyone", "Welsh Government"],
+        ["X5", "PR1", "2024-05-01", "Parks for everyone", "Welsh Government"],
     ]
     part_of = written[0].split(",").index("part_of")
-    assert [line.split(",")[part_of] for line in written[1:]] == ["", "POT", ""]
+    assert [line.split(",")[part_of] for line in written[1:]] == ["", "POT", "", "X2"]
+
+
+def test_two_accepted_drafts_with_one_ref_are_refused_by_draft(engine: Engine) -> None:
+    rows = _rows()
+    rows[2]["ref"] = "P1"
+    with pytest.raises(DataError) as refused:
+        save_drafts(rows, HEADING, engine=engine, actor=OFFICER)
+    assert [(p.line, p.column, p.value) for p in refused.value.problems] == [(1, "ref", "P1"), (3, "ref", "P1")]
+    assert _counts(engine) == (0, 0, 0, 0, 0)
+    rows[2]["accept"] = False  # a rejected draft's ref is no one's
+    assert save_drafts(rows, HEADING, engine=engine, actor=OFFICER).created == 2

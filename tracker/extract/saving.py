@@ -121,6 +121,7 @@ def accepted_csv(rows: Sequence[Mapping[str, Any]], heading: Heading, original_r
     renamed = {old: _text(row.get("ref")) for old, row in zip(original_refs, rows) if old}
     rejected = {_text(row.get("ref")) for row in rows if not row.get(ACCEPT)}
     rejected |= {old for old, row in zip(original_refs, rows) if old and not row.get(ACCEPT)}
+    rejected -= {_text(row.get("ref")) for _number, row in accepted(rows)}  # a ref an accepted draft holds names it
     quote = announcement_quote(rows)
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=list(COLUMNS), lineterminator="\n", extrasaction="ignore")
