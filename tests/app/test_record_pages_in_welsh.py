@@ -10,6 +10,7 @@ is checked with the frame (tests/app/test_figures_pages_in_welsh.py).
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Iterator
 from dataclasses import replace
@@ -17,6 +18,7 @@ from dataclasses import replace
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from dashboard.press_release import HEADINGS
 from db.session import make_engine
 from tests.actors import admin
 from tests.app.conftest import APP
@@ -110,6 +112,11 @@ def test_the_press_release_tabs_drafts_and_a_refused_save_come_from_the_catalogu
     at.button(key="press_find").click().run()
     assert not at.exception and at.data_editor
     editor = at.data_editor[0]
+    shown = json.loads(editor.proto.columns)  # the table's headings and help (tables are not read by _left)
+    assert [shown[name]["label"] for name in editor.proto.column_order] == [
+        f"⟪{heading}⟫" for heading in HEADINGS.values()
+    ][: len(editor.proto.column_order)]
+    assert all(said["help"].startswith("⟪") for said in shown.values() if said.get("help"))
     at.session_state[editor.key] = {"edited_rows": {0: {"amount": "12x"}}, "added_rows": [], "deleted_rows": []}
     at.button(key="press_save").click().run()  # no funder, and an amount that is not one
     assert not at.exception
