@@ -1,5 +1,6 @@
-"""Every table a page shows: ``st.dataframe`` on screen, and the same rows as
-an HTML table for printing.
+"""Every table a page shows: ``st.dataframe`` on screen (``st.data_editor``
+for a table a person edits: ``edit_table``), and the same rows as an HTML
+table for printing.
 
 ``st.dataframe`` draws on a canvas that shows only the rows scrolled into its
 box, so a printed page would hold the first screenful of a table, cut at its
@@ -71,6 +72,26 @@ def show_table(
     )
     st.html(print_table(frame, columns, config, placeholder=dataframe["placeholder"]))
     return shown
+
+
+def edit_table(
+    data: pd.DataFrame,
+    *,
+    column_config: Mapping[str, Any],
+    column_order: Iterable[str],
+    key: str,
+    **editor: Any,
+) -> pd.DataFrame:
+    """``st.data_editor(data, ...)`` (what it returns: the rows as edited), its
+    first shown column pinned, and the print copy of the rows as given (a
+    person prints what they are reviewing: the drafts before their edits are saved)."""
+    config = dict(column_config)
+    columns = _shown_columns(data, config, column_order)
+    if columns:
+        config[columns[0]] = _pinned(config.get(columns[0]))
+    edited = st.data_editor(data, column_config=config, column_order=list(column_order), key=key, **editor)
+    st.html(print_table(data, columns, config, placeholder=EMPTY))
+    return edited
 
 
 def print_table(frame: pd.DataFrame, columns: list[Any], config: Mapping[Any, Any], placeholder: str = "—") -> str:

@@ -13,6 +13,7 @@ import streamlit as st
 from dashboard import auth
 from dashboard.components import clear_data, engine
 from dashboard.failure_page import guarded
+from dashboard.import_problems import problems_table
 from dashboard.tables import show_table
 from tracker.core.vocabulary import GRANT_PLACING_LABELS, GRANT_PLACINGS, REVISION_REASON_LABELS, REVISION_REASONS
 from tracker.figures.markdown_text import escape_markdown
@@ -145,26 +146,6 @@ READING_RULES = N_(
     "Financial years: `2020-21`, `2020/21`, `FY2020-21`. A byte-order mark, Excel's Windows-1252 £ signs and "
     "blank rows at the end are fine. A value that could mean two things is refused, never guessed."
 )
-
-
-def problems_table(problems) -> None:
-    """Problems or notes as a table: line, column, value, what was expected (in the language in use)."""
-    frame = planning.problems_frame(problems)
-    frame["line"] = [_("file") if line == "file" else line for line in frame["line"]]
-    frame["expected"] = [_(expected) if expected else "" for expected in frame["expected"]]  # a constant, said here
-    show_table(
-        frame,
-        hide_index=True,
-        width="stretch",
-        column_config={
-            "line": st.column_config.TextColumn(
-                _("Line"), help=_("The file's own line (header = line 1); for XLSX the sheet row.")
-            ),
-            "column": _("Column"),
-            "value": _("Value"),
-            "expected": st.column_config.TextColumn(_("Expected"), width="large"),
-        },
-    )
 
 
 def show_problems(problems, heading: str) -> None:

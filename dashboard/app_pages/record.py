@@ -1,4 +1,4 @@
-"""Record: a new announcement with its commitments, a delivery, a milestone.
+"""Record: a new announcement with its commitments (typed, or found in a press release), a delivery, a milestone.
 
 Every save goes through a use-case in tracker.records; the page only gathers
 what was typed and shows the answer: the problems (listed at the top of the
@@ -10,14 +10,15 @@ deleting what is already recorded.
 A save that fails keeps everything typed; one that succeeds empties the form
 and links to what was saved. Each ref box starts with the next free ref, and
 the preview gives each commitment's total and checks a recurring amount
-against the quote (docs/recording.md).
+against the quote (docs/recording.md). The "From a press release" tab is
+dashboard/press_release.py (docs/press-releases.md).
 """
 
 from typing import Any
 
 import streamlit as st
 
-from dashboard import auth, forms
+from dashboard import auth, forms, press_release
 from dashboard.components import clear_data, engine, money_column
 from dashboard.failure_page import guarded
 from dashboard.forms import (
@@ -73,6 +74,7 @@ forms.show_saved("record_saved")
 # Keyed by the tab's English label (what the code below looks for); each shown in the language in use.
 TABS = {
     N_("New announcement"): "create_announcement",
+    N_("From a press release"): "create_announcement",
     N_("Delivery"): "record_delivery",
     N_("Milestone"): "create_milestone",
 }
@@ -193,6 +195,11 @@ if "New announcement" in tabs:
         preview_col.button(_("Show the year-by-year schedule"), on_click=preview_announcement, key="record_a_preview")
         save_col.button(_("Save the announcement"), on_click=save_announcement, type="primary", key="record_a_save")
         show_schedule()
+
+
+if "From a press release" in tabs:
+    with tabs["From a press release"]:
+        press_release.draw(db, suggested)
 
 
 # --- delivery and milestone ------------------------------------------------------------

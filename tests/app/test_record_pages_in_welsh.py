@@ -10,6 +10,7 @@ is checked with the frame (tests/app/test_figures_pages_in_welsh.py).
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Iterator
 from dataclasses import replace
@@ -17,6 +18,7 @@ from dataclasses import replace
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from dashboard.press_release import HEADINGS
 from db.session import make_engine
 from tests.actors import admin
 from tests.app.conftest import APP
@@ -65,7 +67,7 @@ def _pick(at: AppTest, kind: str, ref: str) -> None:
 def test_every_string_on_the_record_page_comes_from_the_catalogue(app_database, monkeypatch):
     marked_catalogue(monkeypatch)
     at = _welsh("app_pages/record.py")
-    assert len(at.tabs) == 3  # a new announcement, a delivery, a milestone: every tab is drawn
+    assert len(at.tabs) == 4  # a new announcement, from a press release, a delivery, a milestone: every tab is drawn
     assert _left(at, app_database) == []
     assert all(tab.label.startswith("⟪") for tab in at.tabs)
 
@@ -100,10 +102,41 @@ def test_a_refused_save_on_the_record_page_is_said_from_the_catalogue(app_databa
     assert _left(at, app_database) == []
 
 
+def test_the_press_release_tabs_drafts_and_a_refused_save_come_from_the_catalogue(app_database, monkeypatch):
+    marked_catalogue(monkeypatch)
+    at = _welsh("app_pages/record.py")
+    at.text_area(key="press_text").input(
+        "Parks for everyone\nThe Minister announced £2m for parks. Schools receive £250 per pupil.\n"
+        "Yr wythnos hon, £5m i ysgolion.\n"
+    )
+    at.button(key="press_find").click().run()
+    assert not at.exception and at.data_editor
+    editor = at.data_editor[0]
+    shown = json.loads(editor.proto.columns)  # the table's headings and help (tables are not read by _left)
+    assert [shown[name]["label"] for name in editor.proto.column_order] == [
+        f"⟪{heading}⟫" for heading in HEADINGS.values()
+    ][: len(editor.proto.column_order)]
+    assert all(said["help"].startswith("⟪") for said in shown.values() if said.get("help"))
+    at.session_state[editor.key] = {"edited_rows": {0: {"amount": "12x"}}, "added_rows": [], "deleted_rows": []}
+    at.button(key="press_save").click().run()  # no funder, and an amount that is not one
+    assert not at.exception
+    assert len(at.error) == 1 and _summary(at)  # beside the funder's box, and at the top
+    assert _left(at, app_database) == []
+    at.selectbox(key="press_a_funder").set_value("Welsh Government")
+    at.button(key="press_save").click().run()  # the draft's problem, in a table by draft
+    assert not at.exception and at.error[0].value.startswith("⟪")
+    assert _left(at, app_database) == []
+
+
 def test_the_record_page_in_welsh():
     at = _welsh("app_pages/record.py")
     assert at.title[0].value == "Cofnodi"
-    assert [tab.label for tab in at.tabs] == ["Cyhoeddiad newydd", "Cyflawni", "Carreg filltir"]
+    assert [tab.label for tab in at.tabs] == [
+        "Cyhoeddiad newydd",
+        "O ddatganiad i'r wasg",
+        "Cyflawni",
+        "Carreg filltir",
+    ]
     assert at.text_input(key="record_a_announced_on").label == "Dyddiad y cyhoeddiad (dewisol)"
     assert at.text_input(key="record_a_ref").placeholder == "e.e. A7"
     assert at.selectbox(key="record_c0_kind").options[:2] == ["Untro", "Cylchol (bob blwyddyn)"]

@@ -133,7 +133,7 @@ def test_finance_records_corrects_and_imports_deliveries_only(app_as):
 def test_an_editor_has_every_kind_of_record(app_as):
     at = app_as("editor").run()
     at.switch_page("app_pages/record.py").run()
-    assert [t.label for t in at.tabs] == ["New announcement", "Delivery", "Milestone"]
+    assert [t.label for t in at.tabs] == ["New announcement", "From a press release", "Delivery", "Milestone"]
     at.switch_page("app_pages/change.py").run()
     assert at.segmented_control(key="change_kind").options == ["Announcement", "Commitment", "Delivery", "Milestone"]
     at.switch_page("app_pages/import_data.py").run()

@@ -33,6 +33,7 @@ WRITES = {
     "tracker.review.pack": {"ensure_meeting", "write_pack"},
     "tracker.imports.apply": {"apply_plan", "import_file"},
     "tracker.imports.undo": {"undo_import"},
+    "tracker.extract.saving": {"save_drafts"},
     "tracker.demo.loader": {"load_dataset"},
     "tracker.demo": {"load_demo"},
     "tracker.accounts": {"add_user", "set_roles", "disable_user", "enable_user", "reset_password", "unlock_user"},
