@@ -48,7 +48,12 @@ def test_more_than_one_amount_is_read_as_the_largest_and_says_how_many():
 
 @pytest.mark.parametrize(
     ("stated", "floor"),
-    [("A multi-million boost", 2 * M), ("multimillion fund", 2 * M), ("A multi-billion plan", 2000 * M)],
+    [
+        ("A multi-million boost", 2 * M),
+        ("multimillion fund", 2 * M),
+        ("Hwb aml-filiwn", 2 * M),
+        ("A multi-billion plan", 2000 * M),
+    ],
 )
 def test_multi_million_is_read_as_a_vague_floor(stated, floor):
     claim = read_claim(stated)

@@ -155,10 +155,14 @@ def _scoped(own: pd.DataFrame, profile_lines: pd.DataFrame) -> tuple[pd.DataFram
 def verdicts(data: TrackerData, announcements: pd.DataFrame) -> dict[str, Verdict]:
     """Each announcement with a headline recorded (``announcements`` from
     ``register.read_announcements``): its claim judged against its money."""
+    claims = {
+        ref: read_claim(optional_text(stated)) for ref, stated in zip(announcements["ref"], announcements["headline"])
+    }
+    if not any(claims.values()):
+        return {}  # nothing to count for
     money = announcement_money(data)
     found: dict[str, Verdict] = {}
-    for ref, stated in zip(announcements["ref"], announcements["headline"]):
-        claim = read_claim(optional_text(stated))
+    for ref, claim in claims.items():
         if claim is None:
             continue
         all_pence = int(money.at[ref, "all_money_pence"]) if ref in money.index else 0
