@@ -188,6 +188,7 @@ ANNOUNCEMENT = Form(
         ),
         text("title", N_("Title"), required=True, what=N_("the title")),
         text("title_cy", N_("Title in Welsh"), help=N_("When the funder published it in Welsh too.")),
+        text("headline", N_("Headline claim"), help=N_("As stated, e.g. over £1bn for digital.")),
         # Not "Funder", "Recipient", "Programme" or "Area": those are the sidebar's filters.
         organisation(
             "funder", N_("Funder of this announcement"), N_("Who is giving the money."), what=N_("the funder")

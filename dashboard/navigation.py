@@ -32,6 +32,7 @@ PAGES = [
         ("view",),
         "announcements",
     ),
+    Page(N_("Figures"), "app_pages/headlines.py", N_("Headlines"), ":material/rule:", ("view",), "headlines"),
     Page(N_("Figures"), "app_pages/delivery.py", N_("Delivery"), ":material/payments:", ("view",), "delivery"),
     Page(N_("Figures"), "app_pages/review.py", N_("Review"), ":material/fact_check:", ("view",), "review"),
     Page(N_("Figures"), "app_pages/finance.py", N_("Finance tables"), ":material/table_view:", ("view",), "finance"),

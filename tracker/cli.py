@@ -14,7 +14,7 @@ import sys
 
 # The closed list itself (tracker.core.vocabulary imports no SQLAlchemy, so
 # building the parser stays light).
-from tracker import cli_backup, cli_extract, cli_imports, cli_users
+from tracker import cli_backup, cli_extract, cli_headlines, cli_imports, cli_users
 from tracker.allocation import prefer_quick_allocation
 from tracker.cli_common import Refused, date_argument, open_database, print_problems
 from tracker.core.languages import DEFAULT, LANGUAGES, NAMES
@@ -228,6 +228,7 @@ def build_parser() -> argparse.ArgumentParser:
     public.add_argument("setting", choices=("on", "off", "status"), help="on, off, or status to show it")
     cli_backup.add_parsers(commands)
     cli_extract.add_parsers(commands)
+    cli_headlines.add_parsers(commands)
     return parser
 
 
@@ -468,6 +469,7 @@ COMMANDS = {
     "backup": cli_backup.cmd_backup,
     "restore": cli_backup.cmd_restore,
     "extract": cli_extract.cmd_extract,
+    "headlines": cli_headlines.cmd_headlines,
 }
 
 

@@ -31,6 +31,7 @@ from tracker.figures.activity_budgets import activity_facts
 from tracker.figures.announcement_detail import detail, schedule_table
 from tracker.figures.data import data_version
 from tracker.figures.delivery import qualified
+from tracker.figures.headlines import verdict_of
 from tracker.figures.markdown_text import escape_markdown
 from tracker.figures.paging import page_holding
 from tracker.figures.recorded_language import Said, said, titles
@@ -263,6 +264,14 @@ if found.source_url and check_web_address("source_url", found.source_url) is Non
     st.link_button(_("Read the source"), found.source_url, icon=":material/open_in_new:")
 if found.notes:
     st.markdown(_("**Notes.** {notes}", notes=escape_markdown(found.notes)))
+checked = verdict_of(shown.everything, announcements, found.ref)  # against all its money, not the filtered
+if checked is not None:
+    st.markdown(_("**Headline claim, as stated.** {headline}", headline=escape_markdown(checked.claim.stated)))
+    said_of_it = escape_markdown(checked.sentence())
+    if checked.differs:
+        st.warning(said_of_it, icon=":material/rule:")
+    else:
+        st.info(said_of_it, icon=":material/rule:")
 
 if not found.has_money:
     empty_state(

@@ -34,6 +34,8 @@ class Announcement(Timestamps, Base):
     quote: Mapped[str | None] = mapped_column(Text)
     quote_cy: Mapped[str | None] = mapped_column(Text)  # the same words in Welsh, as announced
     notes: Mapped[str | None] = mapped_column(Text)
+    # The headline claim in its own words ("over £1bn for digital"): checked against the commitments.
+    headline: Mapped[str | None] = mapped_column(sized("headline"))
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     version: Mapped[int] = mapped_column(Integer)
 

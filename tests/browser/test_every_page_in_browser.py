@@ -16,6 +16,7 @@ from tests.browser.conftest import download_committed_and_delivered, go_to, open
 PAGES = [
     ("Overview", "Committed against delivered, by financial year"),
     ("Announcements", "Announcements"),
+    ("Headlines", "Headlines"),
     ("Delivery", "Delivery"),
     ("Review", "Review"),
     ("Finance tables", "Finance tables"),

@@ -123,6 +123,7 @@ def test_commitments_table_has_exactly_the_contract_columns_in_order() -> None:
         "areas",
         "title_cy",
         "quote_cy",
+        "headline",
     ]
     assert table.money_columns == ("amount",)
     row = table.frame.set_index("ref")

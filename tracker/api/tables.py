@@ -226,10 +226,10 @@ class Tables:
                     .where(Announcement.deleted_at.is_(None))
                 ).all()
             )
-        said = listed.set_index("ref")[["made_by", "notes", "quote"]].reindex(frame["ref"])
+        said = listed.set_index("ref")[["made_by", "notes", "quote", "headline"]].reindex(frame["ref"])
         frame = frame.assign(
             funder_id=pd.Series(identifiers, dtype=object).reindex(frame["ref"]).to_numpy(dtype=object),
-            **{name: said[name].to_numpy(dtype=object) for name in ("made_by", "notes", "quote")},
+            **{name: said[name].to_numpy(dtype=object) for name in ("made_by", "notes", "quote", "headline")},
         )
         commitments = self.commitments
         of_commitment = pd.Index(frame["ref"].to_numpy()).get_indexer(commitments.frame["announcement_ref"].to_numpy())
@@ -280,7 +280,7 @@ COMMITMENT_FIELDS = (
 )
 ANNOUNCEMENT_FIELDS = (
     *("ref", "announced_on", "title", "funder", "funder_id", "made_by", "source_url", "quote", "notes"),
-    *("title_cy", "quote_cy"),
+    *("title_cy", "quote_cy", "headline"),
     *("headline_pence", "qualifier", "committed_pence", "new_money_pence"),
 )
 DELIVERY_FIELDS = ("ref", "paid_on", "financial_year", "amount_pence", "kind", "note", "evidence_url", "illustrative")

@@ -148,6 +148,7 @@ def announcement_rows(tables: Tables, positions: np.ndarray) -> list[dict[str, A
             "notes": text(a["notes"][position]),
             "title_cy": text(a["title_cy"][position]),  # the title and quote in Welsh, when recorded
             "quote_cy": text(a["quote_cy"][position]),
+            "headline_claim": text(a["headline"][position]),  # as stated ("headline" is the money announced)
             "commitments": [refs[i] for i in own],
         }
         money(item, "headline", a["headline_pence"][position])

@@ -98,6 +98,7 @@ LIMITS: Final = MappingProxyType(
         "programme": NAME_LENGTH,
         "title": TITLE_LENGTH,  # announcements, milestones, review meetings
         "title_cy": TITLE_LENGTH,  # an announcement's title in Welsh
+        "headline": TITLE_LENGTH,  # an announcement's headline claim, as stated
         "purpose": 1_000,
         "quote": 5_000,
         "quote_cy": 5_000,  # the words announced, in Welsh

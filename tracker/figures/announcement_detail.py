@@ -53,6 +53,7 @@ class AnnouncementDetail:
     notes: str | None
     title_cy: str | None  # the title and quoted words in Welsh, when recorded
     quote_cy: str | None
+    headline_claim: str | None  # the headline as stated ("over £1bn for digital"), when recorded
     # ref, purpose, programme, recipient, kind, terms, amount_pence, qualifier, status,
     # capital_or_revenue, years (text), reannounces_ref, headline_pence, committed_pence
     commitments: pd.DataFrame
@@ -151,6 +152,7 @@ def detail(data: TrackerData, announcements: pd.DataFrame | None, ref: str, toda
         notes=optional_text(ann["notes"]),
         title_cy=optional_text(ann.get("title_cy")),
         quote_cy=optional_text(ann.get("quote_cy")),
+        headline_claim=optional_text(ann.get("headline")),
         commitments=_commitments_table(own, schedule_table),
         schedule=schedule_table,
         deliveries=_deliveries_table(data.deliveries_in_full, own),

@@ -265,14 +265,14 @@ class TrackerData:
     @property
     def commitments_with_quotes(self) -> pd.DataFrame:
         """``commitments`` with each announcement's quoted words (``quote``,
-        after ``reannounces_ref``) and its Welsh title and quote (``title_cy``,
-        ``quote_cy``, last); read when first asked."""
+        after ``reannounces_ref``), its Welsh title and quote (``title_cy``,
+        ``quote_cy``) and its headline claim (``headline``, last); read when first asked."""
         later = self.later
         if later is None or "quote" in self.commitments:
             return self.commitments
         columns = list(self.commitments.columns)
         columns.insert(columns.index("reannounces_ref") + 1, "quote")
-        columns += later_columns.IN_WELSH
+        columns += [*later_columns.IN_WELSH, later_columns.HEADLINE]
         return self.remember("commitments with quotes", lambda: later.commitments(self.commitments, columns))
 
     @property

@@ -151,6 +151,7 @@ def commitments_table(data: TrackerData) -> Table:
             "areas": [";".join(codes) for codes in optional_column(c, "areas", ())],
             "title_cy": text_cells(c["title_cy"]) if "title_cy" in c else [""] * len(c),
             "quote_cy": text_cells(c["quote_cy"]) if "quote_cy" in c else [""] * len(c),
+            "headline": text_cells(c["headline"]) if "headline" in c else [""] * len(c),
         },
         columns=list(COMMITMENT_TITLES),
     )

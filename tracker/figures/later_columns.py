@@ -22,6 +22,7 @@ from tracker.figures import reading
 DELIVERY_TEXT = ["kind", "note"]
 QUOTE = "quote"
 IN_WELSH = ["title_cy", "quote_cy"]  # the announcement's title and quoted words in Welsh, when recorded
+HEADLINE = "headline"  # the announcement's headline claim, as stated
 
 
 class LaterColumns:
@@ -41,8 +42,8 @@ class LaterColumns:
 
     def commitments(self, commitments: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
         """``commitments`` with their announcement's quoted words (and its Welsh title
-        and quote), as ``columns``."""
-        text = self._text("commitments", "commitment_id", [QUOTE, *IN_WELSH])
+        and quote, and its headline claim), as ``columns``."""
+        text = self._text("commitments", "commitment_id", [QUOTE, *IN_WELSH, HEADLINE])
         return _joined(commitments, "commitment_id", text, columns)
 
     def _text(self, table: str, key: str, names: list[str]) -> pd.DataFrame:

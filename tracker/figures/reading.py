@@ -58,6 +58,7 @@ _COMMITMENT_FIELDS = {
     "quote": Announcement.quote,
     "title_cy": Announcement.title_cy,
     "quote_cy": Announcement.quote_cy,
+    "headline": Announcement.headline,
     "reannounces_earlier": Commitment.reannounces_earlier,
     "part_of_id": Commitment.part_of_id,
     "part_of_ref": _POT.ref,

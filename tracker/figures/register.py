@@ -4,7 +4,7 @@ Read models for the Announcements page (and anything else that lists
 announcements): pandas frames, money in int64 pence.
 
 * ``read_announcements(engine)``: every visible announcement with the words
-  quoted and the notes, which ``queries.load`` does not read; announcements
+  quoted, the notes and the headline claim, which ``queries.load`` does not read; announcements
   that carry no money are included.
 * ``register(data, announcements, filters)``: one row per announcement in
   the view, with its headline and new money in the financial years shown.
@@ -83,6 +83,7 @@ ANNOUNCEMENT_COLUMNS = [
     "commitment_count",
     "title_cy",
     "quote_cy",
+    "headline",
 ]
 
 REGISTER_COLUMNS = [
@@ -146,6 +147,7 @@ def read_announcements(engine: Engine, as_at: date | None = None) -> pd.DataFram
             func.coalesce(counts.c.n, 0),
             Announcement.title_cy,
             Announcement.quote_cy,
+            Announcement.headline,
         )
         .join(Organisation, Announcement.funder_id == Organisation.id)
         .outerjoin(counts, counts.c.announcement_id == Announcement.id)
@@ -178,6 +180,7 @@ def announcements_from(data: TrackerData) -> pd.DataFrame:
             "commitment_count": counts.reindex(first["announcement_ref"]).to_numpy(dtype=np.int64),
             "title_cy": None,
             "quote_cy": None,
+            "headline": None,
         },
         columns=ANNOUNCEMENT_COLUMNS,
     )

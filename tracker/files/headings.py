@@ -53,6 +53,7 @@ COMMITMENT_TITLES = {
     "areas": N_("Areas"),
     "title_cy": N_("Title in Welsh"),
     "quote_cy": N_("Quote in Welsh"),
+    "headline": N_("Headline claim"),
 }
 
 # The deliveries file's columns (and the financial year, which an import ignores).

@@ -216,6 +216,7 @@ def insert_commitments(
                 "quote": rec.quote,
                 "title_cy": rec.title_cy,
                 "quote_cy": rec.quote_cy,
+                "headline": rec.headline,
                 "notes": None,
                 "deleted_at": None,
                 "version": 1,

@@ -231,6 +231,7 @@ def save_commitments(
                 quote=rec.quote,
                 title_cy=rec.title_cy,
                 quote_cy=rec.quote_cy,
+                headline=rec.headline,
             )
             session.add(announcement)
             announcements[announcement_ref] = announcement

@@ -138,6 +138,7 @@ def create_announcement(
             notes=fields["notes"],
             title_cy=fields["title_cy"],
             quote_cy=fields["quote_cy"],
+            headline=fields["headline"],
         )
         uow.session.add(announcement)
         commitments: dict[str, Commitment] = {}

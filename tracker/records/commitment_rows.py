@@ -4,9 +4,10 @@ One row is one line of money. Required columns: ``ref, funder, purpose, kind,
 amount``; optional: ``announced_on, recipient, first_year, years, qualifier,
 programme, announcement_ref, title, source_url, quote, status,
 capital_or_revenue, uplift_pct, reannounces, profile, part_of, funder_id,
-recipient_id, currency, planned_start, planned_end, spread, areas``. (Files
-of wave 1 named ``announced_on, recipient, first_year`` among the required
-columns: they stay valid, and their values may now be blank.)
+recipient_id, currency, planned_start, planned_end, spread, areas, title_cy,
+quote_cy, headline``. (Files of wave 1 named ``announced_on, recipient,
+first_year`` among the required columns: they stay valid, and their values
+may now be blank.)
 
 Every text column is checked against ``tracker.core.limits`` (its length,
 hidden control characters, the ref pattern, web addresses) and every choice
@@ -44,14 +45,7 @@ from tracker.core.vocabulary import (
 from tracker.files.tabular import Problem, Row, missing_columns, parse_file_date, read_table
 from tracker.i18n import _
 from tracker.records.commitment_checks import check_across_rows
-from tracker.records.commitment_values import (
-    MAX_PENCE,
-    choice,
-    either,
-    parse_profile,
-    parse_uplift_bp,
-    parse_years,
-)
+from tracker.records.commitment_values import MAX_PENCE, choice, either, parse_profile, parse_uplift_bp, parse_years
 from tracker.records.problems import MUST_NOT_BE_BLANK
 
 REQUIRED = ("ref", "funder", "purpose", "kind", "amount")
@@ -81,6 +75,7 @@ OPTIONAL = (
     "areas",
     "title_cy",
     "quote_cy",
+    "headline",
 )
 COLUMNS = REQUIRED + OPTIONAL
 # The columns kept as text: each is checked by tracker.core.limits.check_field.
@@ -101,6 +96,7 @@ TEXT_COLUMNS = (
     "areas",
     "title_cy",
     "quote_cy",
+    "headline",
 )
 
 # Spellings seen in real spreadsheets, mapped to the contract's names. Keys
@@ -164,6 +160,8 @@ HEADER_ALIASES = {
     "quote_welsh": "quote_cy",
     "quote_in_welsh": "quote_cy",
     "dyfyniad": "quote_cy",
+    "headline_claim": "headline",
+    "headline_as_stated": "headline",
     "share_of": "part_of",
     "part_of_ref": "part_of",
     "funder_identifier": "funder_id",
@@ -234,6 +232,7 @@ class CommitmentRecord:
     quote: str | None = None
     title_cy: str | None = None  # the announcement's title and quoted words in Welsh, when given
     quote_cy: str | None = None
+    headline: str | None = None  # the announcement's headline claim, as stated
     capital_or_revenue: str | None = None
     uplift_bp: int = 0
     reannounces: str | None = None
@@ -535,6 +534,7 @@ def parse_commitment_row(row: Row, problems: list[Problem]) -> CommitmentRecord 
         quote=row.get("quote") or None,
         title_cy=row.get("title_cy") or None,
         quote_cy=row.get("quote_cy") or None,
+        headline=row.get("headline") or None,
         capital_or_revenue=capital_or_revenue,
         uplift_bp=uplift_bp,
         reannounces=reannounces,

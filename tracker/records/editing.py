@@ -62,6 +62,7 @@ def as_input(row) -> AnnouncementInput | CommitmentInput | DeliveryInput | Miles
             notes=opt(row.notes),
             title_cy=opt(row.title_cy),
             quote_cy=opt(row.quote_cy),
+            headline=opt(row.headline),
         )
     if isinstance(row, Commitment):
         profiled = row.kind == "profiled"

@@ -86,6 +86,7 @@ class AnnouncementInput:
     commitments: tuple[CommitmentInput, ...] = ()
     title_cy: str = ""  # the title and quoted words in Welsh, when the funder gave them
     quote_cy: str = ""
+    headline: str = ""  # the headline claim as stated ("over £1bn for digital")
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "commitments", tuple(self.commitments))  # a list is fine too
@@ -198,6 +199,7 @@ def announcement_fields(inp: AnnouncementInput, checks: Checks) -> dict:
         "notes": checks.text("notes", inp.notes),
         "title_cy": checks.text("title_cy", inp.title_cy),
         "quote_cy": checks.text("quote_cy", inp.quote_cy),
+        "headline": checks.text("headline", inp.headline),
     }
 
 
