@@ -30,11 +30,12 @@ import pandas as pd
 import streamlit as st
 from sqlalchemy import Engine
 
-from dashboard import auth, forms
+from dashboard import auth, form_flow, forms
 from dashboard.components import clear_data
 from dashboard.failure_page import guarded
 from dashboard.form_errors import NO_ERRORS, FormErrors
-from dashboard.forms import ANNOUNCEMENT, Saved, in_the_language_shown
+from dashboard.form_flow import Saved, in_the_language_shown
+from dashboard.forms import ANNOUNCEMENT
 from dashboard.import_problems import problems_table
 from dashboard.marked_text import LEFT_OUT, Mark, marked
 from dashboard.tables import edit_table, show_table
@@ -160,7 +161,7 @@ def find_money(db: Engine) -> None:
     )
     for shown in (ERROR, PROBLEMS):
         state.pop(shown, None)
-    forms.suggest(f"{PREFIX}title", extraction.title)
+    form_flow.suggest(f"{PREFIX}title", extraction.title)
 
 
 def _heading(typed: dict[str, str]) -> saving.Heading:
@@ -382,7 +383,7 @@ def draw(db: Engine, suggested: Callable[[str], tuple[str, ...]]) -> None:
         num_rows="fixed",
     )
     found.edits = copy.deepcopy(dict(state.get(found.key) or {}))
-    forms.suggest(f"{PREFIX}ref", suggested("announcement")[0])
+    form_flow.suggest(f"{PREFIX}ref", suggested("announcement")[0])
     forms.render_fields(FIELDS, PREFIX, errors=errors, columns=3)
     st.button(
         _("Save the accepted drafts as one announcement"),

@@ -15,10 +15,11 @@ from typing import Any
 
 import streamlit as st
 
-from dashboard import auth, forms
+from dashboard import auth, form_flow, forms
 from dashboard.components import clear_data, current_view, engine, pick_by_search
 from dashboard.failure_page import guarded
-from dashboard.forms import FORMS, NO_PROBLEMS, REVISION_REASON, Saved, in_the_language_shown, render_fields
+from dashboard.form_flow import Saved, in_the_language_shown
+from dashboard.forms import FORMS, NO_PROBLEMS, REVISION_REASON, render_fields
 from dashboard.tables import show_table
 from tracker.figures.data import data_version
 from tracker.figures.markdown_text import escape_markdown
@@ -99,7 +100,7 @@ DEFAULT_KIND = "Commitment" if "Commitment" in KINDS else next(iter(KINDS))
 db = engine()
 state = st.session_state
 version = data_version(db)
-commitment_choices = forms.record_choices(db, "commitment", version)
+commitment_choices = form_flow.record_choices(db, "commitment", version)
 
 st.title(_("Change a record"))
 st.caption(
@@ -110,7 +111,7 @@ st.caption(
     )
 )
 
-forms.show_saved("change_saved")
+form_flow.show_saved("change_saved")
 
 if state.get("change_kind") not in (None, *KINDS):  # a kind this user may no longer change
     state["change_kind"] = DEFAULT_KIND
@@ -123,7 +124,7 @@ kind_label = st.segmented_control(
     on_change=lambda: _forget(),
 )
 entity = KINDS.get(kind_label or DEFAULT_KIND, KINDS[DEFAULT_KIND])
-choices = forms.record_choices(db, entity, version)  # what can be changed: ref -> label
+choices = form_flow.record_choices(db, entity, version)  # what can be changed: ref -> label
 # A new picker (new key) after each save or delete: Streamlit keeps a
 # selectbox's value as the label it showed, and a save can change the label.
 pick_key = f"change_pick_{entity}_{state.get('change_gen', 0)}"
@@ -177,7 +178,7 @@ def load() -> None:
     state["change_entity"], state["change_ref"] = entity, ref
     state["change_version"], state["change_original"] = editable.version, editable.value
     forms.fill(fields, FIELDS, editable.value)
-    carried_by = forms.announcement_of(ref) if entity == "commitment" else None
+    carried_by = form_flow.announcement_of(ref) if entity == "commitment" else None
     if carried_by:  # its quoted words, to check a recurring amount against
         state["change_announcement"] = editing.load_for_edit("announcement", carried_by, engine=db).value
 
@@ -229,7 +230,7 @@ def _shown_on(ref: str, values: dict[str, str]) -> tuple[str | None, str]:
     if entity == "announcement":
         return ref, _("See announcement {ref}", ref=ref)
     commitment = ref if entity == "commitment" else values["commitment_ref"]
-    return forms.announcement_of(commitment), _("See commitment {ref} on its announcement", ref=commitment)
+    return form_flow.announcement_of(commitment), _("See commitment {ref} on its announcement", ref=commitment)
 
 
 @guarded

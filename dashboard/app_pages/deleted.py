@@ -10,7 +10,7 @@ import streamlit as st
 from dashboard import auth
 from dashboard.components import clear_data, engine
 from dashboard.failure_page import guarded
-from dashboard.forms import in_the_language_shown
+from dashboard.form_flow import in_the_language_shown
 from dashboard.tables import show_table
 from tracker.figures.markdown_text import escape_markdown
 from tracker.i18n import N_, _

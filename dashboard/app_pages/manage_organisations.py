@@ -14,7 +14,7 @@ from dashboard.components import clear_data, engine, pager, pick_by_search
 from dashboard.error_sentences import Name
 from dashboard.failure_page import guarded
 from dashboard.form_errors import Drawn, FormErrors
-from dashboard.forms import in_the_language_shown
+from dashboard.form_flow import in_the_language_shown
 from dashboard.tables import show_table
 from tracker.core.vocabulary import ORGANISATION_KIND_LABELS
 from tracker.figures.data import data_version

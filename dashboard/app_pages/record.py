@@ -18,20 +18,11 @@ from typing import Any
 
 import streamlit as st
 
-from dashboard import auth, forms, press_release
+from dashboard import auth, form_flow, forms, press_release
 from dashboard.components import clear_data, engine, money_column
 from dashboard.failure_page import guarded
-from dashboard.forms import (
-    ANNOUNCEMENT,
-    COMMITMENT,
-    DELIVERY,
-    MILESTONE,
-    NO_PROBLEMS,
-    Saved,
-    in_the_language_shown,
-    read_input,
-    render_fields,
-)
+from dashboard.form_flow import Saved, in_the_language_shown
+from dashboard.forms import ANNOUNCEMENT, COMMITMENT, DELIVERY, MILESTONE, NO_PROBLEMS, read_input, render_fields
 from dashboard.tables import show_table
 from tracker.core.money import to_decimal
 from tracker.figures.data import data_version
@@ -47,7 +38,7 @@ me = auth.require("create_announcement", "record_delivery", "create_milestone")
 db = engine()
 state = st.session_state
 version = data_version(db)
-commitment_choices = forms.record_choices(db, "commitment", version)
+commitment_choices = form_flow.record_choices(db, "commitment", version)
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
@@ -68,7 +59,7 @@ st.caption(
     )
 )
 
-forms.show_saved("record_saved")
+form_flow.show_saved("record_saved")
 
 # Finance staff record deliveries only; editors (and admins) all three.
 # Keyed by the tab's English label (what the code below looks for); each shown in the language in use.
@@ -177,9 +168,9 @@ if "New announcement" in tabs:
         st.number_input(
             _("How many commitments does it carry?"), min_value=1, max_value=10, step=1, key="record_a_count"
         )
-        forms.suggest("record_a_ref", suggested("announcement")[0])
+        form_flow.suggest("record_a_ref", suggested("announcement")[0])
         for prefix, ref in zip(commitment_prefixes(), suggested("commitment", len(commitment_prefixes()))):
-            forms.suggest(f"{prefix}ref", ref)
+            form_flow.suggest(f"{prefix}ref", ref)
         render_fields(ANNOUNCEMENT.fields, "record_a_", errors=errors)
         for i, prefix in enumerate(commitment_prefixes()):
             st.markdown(_("**Commitment {number}**", number=i + 1))
@@ -215,7 +206,7 @@ def save(use_case, form, inp, prefix: str, message: str) -> None:
         forms.blank(form.fields, prefix)
         state["record_saved"] = Saved(
             message,
-            forms.announcement_of(inp.commitment_ref),
+            form_flow.announcement_of(inp.commitment_ref),
             _("See commitment {ref} on its announcement", ref=inp.commitment_ref),
         )
 
@@ -250,7 +241,7 @@ if "Delivery" in tabs:
     with tabs["Delivery"]:
         errors = forms.errors_of(state.get("record_d_problems", NO_PROBLEMS), (DELIVERY.fields, "record_d_", ""))
         errors.summary()
-        forms.suggest("record_d_ref", suggested("delivery")[0])
+        form_flow.suggest("record_d_ref", suggested("delivery")[0])
         render_fields(DELIVERY.fields, "record_d_", errors=errors, commitments=commitment_choices)
         st.button(_("Save the delivery"), on_click=save_delivery, type="primary", key="record_d_save")
 
@@ -258,6 +249,6 @@ if "Milestone" in tabs:
     with tabs["Milestone"]:
         errors = forms.errors_of(state.get("record_m_problems", NO_PROBLEMS), (MILESTONE.fields, "record_m_", ""))
         errors.summary()
-        forms.suggest("record_m_ref", suggested("milestone")[0])
+        form_flow.suggest("record_m_ref", suggested("milestone")[0])
         render_fields(MILESTONE.fields, "record_m_", errors=errors, commitments=commitment_choices)
         st.button(_("Save the milestone"), on_click=save_milestone, type="primary", key="record_m_save")

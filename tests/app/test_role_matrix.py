@@ -2,7 +2,7 @@
 
 The map (issue 6, dashboard/app.py):
 
-- every role: the five figure pages (Overview, Announcements, Delivery,
+- every role: the figure pages (Overview, Announcements, Headlines, Delivery,
   Review, Finance tables) and Account (with Sign out);
 - finance and editor: also Record, Change a record and Import (finance:
   deliveries only on each);
@@ -38,7 +38,17 @@ from tracker.records import deletion, editing
 from tracker.review import recording
 
 ROLES = ("viewer", "reviewer", "finance", "editor", "admin")
-FIGURES = ["Overview", "Announcements", "Delivery", "Review", "Finance tables", "Areas", "Organisations", "Search"]
+FIGURES = [
+    "Overview",
+    "Announcements",
+    "Headlines",
+    "Delivery",
+    "Review",
+    "Finance tables",
+    "Areas",
+    "Organisations",
+    "Search",
+]
 KEEPING = ["Record", "Change a record", "Import"]
 ADMIN = ["Audit trail", "Deleted records", "Manage organisations", "Users"]
 YOU = ["Account", "Sign out"]
@@ -52,6 +62,7 @@ ALLOWED_PAGES = {
 FILES = {
     "Overview": "overview",
     "Announcements": "announcements",
+    "Headlines": "headlines",
     "Delivery": "delivery",
     "Review": "review",
     "Finance tables": "finance",
