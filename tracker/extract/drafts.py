@@ -103,6 +103,7 @@ class _Reader:
         self.mentions = find_amounts(text)
         # Read once for each sentence, not once for each amount in it (a sentence may hold thousands):
         self._lowered: dict[int, str] = {}
+        self._earlier_own: dict[int, re.Match[str] | None] = {}  # what the sentence itself says of it
         self._earlier_before: list[bool] | None = None  # an earlier sentence of its paragraph says so
         self._includes_at: dict[int, list[int]] = {}  # where "includes", "of which" ... end in the sentence
         self._same_amount: dict[int, list[int]] = {}  # pence -> indexes of drafts
@@ -205,7 +206,9 @@ class _Reader:
         return draft
 
     def _earlier(self, index: int, said: str, around: str) -> bool:
-        own = clues.EARLIER.search(said)
+        if index not in self._earlier_own:
+            self._earlier_own[index] = clues.EARLIER.search(said)
+        own = self._earlier_own[index]
         if own:
             # "has confirmed £1.2 billion of extra funding": confirmed today, and new
             return not (own[0].startswith("confirm") and clues.NEW_MONEY.search(around))
