@@ -67,3 +67,12 @@ def test_runs_of_marks_and_abbreviations_split_as_before() -> None:
         "Averyveryverylongword.",
         "Next.",
     ]
+
+
+def test_a_figure_of_thousands_of_digits_is_no_amount_and_the_csv_is_still_written() -> None:
+    from tracker.extract.rows import Naming, as_csv, draft_rows
+
+    text = "Councils get £" + "9" * 5_000 + " for parks. Schools get £1,000,000,000,000 and £1.5bn."
+    extraction = extract(text)
+    assert [d.pence for d in extraction.drafts] == [100_000_000_000_000, 150_000_000_000]  # £1 trillion at most
+    assert "1000000000000.00" in as_csv(draft_rows(extraction, Naming("R", "", "")))

@@ -242,17 +242,18 @@ def test_welsh_only_text_still_gives_its_amounts_and_says_so() -> None:
 
 def test_a_file_over_the_byte_limit_is_refused_before_it_is_read(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(limits, "MAX_PRESS_RELEASE_BYTES", 1_000)
+    assert read_source(b"\xa31m" + b" " * 996, "at-limit.txt").text.startswith("£1m")  # 1,000 bytes: read
 
     def never(*_args: object) -> str:
         raise AssertionError("the file was read")
 
     monkeypatch.setattr(source, "_decoded", never)
     monkeypatch.setattr(source, "_pdf_text", never)
-    assert refused(b"x" * 1_001, "big.txt") == "big.txt is 0.0 MB; a press release file may be at most 0.0 MB"
+    assert refused(b"x" * 1_001, "big.txt") == "big.txt is larger than 0.0 MB, the most a press release file may be"
     assert refused(b"%PDF-1.4" + b" " * 1_000, "big.pdf").startswith("big.pdf is ")
     monkeypatch.setattr(limits, "MAX_PRESS_RELEASE_BYTES", 10 * 1024 * 1024)
     assert refused(b"x" * (10 * 1024 * 1024 + 1), "big.txt") == (
-        "big.txt is 10.0 MB; a press release file may be at most 10.0 MB"
+        "big.txt is larger than 10.0 MB, the most a press release file may be"
     )
 
 
@@ -264,7 +265,7 @@ def test_the_cli_reads_at_most_one_byte_past_the_limit(tmp_path: Path) -> None:
     result = run_cli(None, "extract", str(big), "--format", "csv", cwd=tmp_path)
     assert result.returncode == 1
     assert result.stderr.strip() == (
-        f"funding-tracker extract: {big} is 10.0 MB; a press release file may be at most 10.0 MB"
+        f"funding-tracker extract: {big} is larger than 10.0 MB, the most a press release file may be"
     )
 
 

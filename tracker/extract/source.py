@@ -233,11 +233,10 @@ def read_source(data: bytes, name: str) -> Source:
     if not data:
         raise SourceError(_("{name} is empty", name=name))
     if len(data) > limits.MAX_PRESS_RELEASE_BYTES:
-        raise SourceError(
+        raise SourceError(  # no size: the command reads only one byte past the limit, to know it is over
             _(
-                "{name} is {size}; a press release file may be at most {most}",
+                "{name} is larger than {most}, the most a press release file may be",
                 name=name,
-                size=_megabytes(len(data)),
                 most=_megabytes(limits.MAX_PRESS_RELEASE_BYTES),
             )
         )
