@@ -20,6 +20,8 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Final
 
+from tracker.records.commitment_values import MAX_PENCE
+
 SCALES: Final = {
     "k": 1_000,
     "thousand": 1_000,
@@ -116,6 +118,8 @@ def _pence(number: str, fraction: str | None, scale: str | None) -> int | None:
         return None
     value *= SCALES[scale.lower()] if scale else 1
     pence = value * 100
+    if pence > MAX_PENCE:  # no announcement states £1 trillion or more in one figure: 5,000 digits are no amount
+        return None
     return int(pence) if pence == pence.to_integral_value() and pence > 0 else None
 
 

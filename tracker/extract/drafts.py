@@ -32,6 +32,7 @@ is the sentence verbatim.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -100,10 +101,21 @@ class _Reader:
         self.published = published
         self.sentences = split_sentences(text)
         self.mentions = find_amounts(text)
+        # Read once for each sentence, not once for each amount in it (a sentence may hold thousands):
+        self._lowered: dict[int, str] = {}
+        self._earlier_own: dict[int, re.Match[str] | None] = {}  # what the sentence itself says of it
+        self._earlier_before: list[bool] | None = None  # an earlier sentence of its paragraph says so
+        self._includes_at: dict[int, list[int]] = {}  # where "includes", "of which" ... end in the sentence
+        self._same_amount: dict[int, list[int]] = {}  # pence -> indexes of drafts
 
     def said(self, index: int) -> str:
         sentence = self.sentences[index]
         return self.text[sentence.start : sentence.end]
+
+    def said_lower(self, index: int) -> str:
+        if index not in self._lowered:
+            self._lowered[index] = self.said(index).lower()
+        return self._lowered[index]
 
     def read(self) -> tuple[list[Draft], list[LeftOut]]:
         drafts: list[Draft] = []
@@ -147,7 +159,7 @@ class _Reader:
                 )
                 continue
             draft = self._draft(part, before, after, after_said, part_text)
-            said = self.said(part.sentence_index).lower()
+            said = self.said_lower(part.sentence_index)
             draft.earlier = self._earlier(part.sentence_index, said, before[-40:] + " " + after[:40]) or (
                 previous_earlier and bool(clues.CONTINUES.search(said))
             )
@@ -160,6 +172,7 @@ class _Reader:
                 continue
             drafts.append(draft)
             sentence_of.append(part.sentence_index)
+            self._same_amount.setdefault(draft.pence, []).append(len(drafts) - 1)
         self._shares_of_named_pots(drafts)
         return drafts, left_out
 
@@ -193,25 +206,40 @@ class _Reader:
         return draft
 
     def _earlier(self, index: int, said: str, around: str) -> bool:
-        own = clues.EARLIER.search(said)
+        if index not in self._earlier_own:
+            self._earlier_own[index] = clues.EARLIER.search(said)
+        own = self._earlier_own[index]
         if own:
             # "has confirmed £1.2 billion of extra funding": confirmed today, and new
             return not (own[0].startswith("confirm") and clues.NEW_MONEY.search(around))
-        paragraph = self.sentences[index].paragraph
-        for other in range(index - 1, -1, -1):
-            if self.sentences[other].paragraph != paragraph:
-                break
-            if clues.EARLIER.search(self.said(other).lower()):
-                return True
-        return False
+        if self._earlier_before is None:  # each sentence read once, not once for each amount after it
+            self._earlier_before, carried = [], False
+            for number, sentence in enumerate(self.sentences):
+                if number == 0 or self.sentences[number - 1].paragraph != sentence.paragraph:
+                    carried = False
+                else:
+                    carried = carried or bool(clues.EARLIER.search(self.said_lower(number - 1)))
+                self._earlier_before.append(carried)
+        return self._earlier_before[index]
+
+    def _includes_before(self, index: int, at: int) -> bool:
+        """Whether sentence ``index`` says "includes", "of which" ... before ``text[at]``."""
+        sentence, said = self.sentences[index], self.said_lower(index)
+        if len(said) != sentence.end - sentence.start:  # lower() changed a length ("İ"): read the words as they are
+            return clues.INCLUDES.search(self.text[sentence.start : at].lower()) is not None
+        until = at - sentence.start
+        if index not in self._includes_at:
+            self._includes_at[index] = [found.end() for found in clues.INCLUDES.finditer(said)]
+        ends = self._includes_at[index]
+        # a match in the whole sentence; or one ending just at ``at`` (the next word cut off there)
+        return bool(ends and ends[0] <= until) or clues.INCLUDES.search(said, max(0, until - 64), until) is not None
 
     def _pot(self, drafts: list[Draft], sentence_of: list[int], part: Part, draft: Draft, before: str) -> int | None:
         """The draft this one is a part of, when the words say it is included in a total named before:
         a total that already has parts first, else the nearest larger one, while the parts still fit in it."""
         sentence = self.sentences[part.sentence_index]
-        up_to_here = self.text[sentence.start : part.mention.qualifier_start].lower()
-        includes = clues.INCLUDES.search(up_to_here) or (
-            sentence.lead_in is not None and clues.INCLUDES.search(self.said(sentence.lead_in).lower())
+        includes = self._includes_before(part.sentence_index, part.mention.qualifier_start) or (
+            sentence.lead_in is not None and clues.INCLUDES.search(self.said_lower(sentence.lead_in))
         )
         if not includes:
             return None
@@ -242,9 +270,8 @@ class _Reader:
         if clues.MORE_OF_THE_SAME.search(before[-30:]):
             return None
         sentence = self.sentences[part.sentence_index]
-        for index, other in enumerate(drafts):
-            if other.pence != draft.pence:
-                continue
+        for index in self._same_amount.get(draft.pence, []):
+            other = drafts[index]
             headline = 0 in (sentence_of[index], part.sentence_index)  # a headline may leave out "up to"
             if other.qualifier != draft.qualifier and not (headline and "exact" in (other.qualifier, draft.qualifier)):
                 continue
@@ -284,22 +311,24 @@ class _Reader:
         kept.part_of = part_of if part_of is not None else again.part_of
 
     def _shares_of_named_pots(self, drafts: list[Draft]) -> None:
-        """ "£5m of the £20m fund": the first is a share of the second."""
+        """ "£5m of the £20m fund": the first is a share of the second, said less than 40 characters after it
+        (the first such draft). Only amounts said that near are looked at: thousands of drafts are not each
+        compared with all the others."""
+        said_at = sorted((at, i) for i, pot in enumerate(drafts) for at in (pot.start, *(s for s, _e in pot.also_at)))
+        starts = [at for at, _i in said_at]
         for index, draft in enumerate(drafts):
             if draft.part_of is not None:
                 continue
-            for pot_index, pot in enumerate(drafts):
-                if pot_index == index or pot.start <= draft.end or pot.pence <= draft.pence:
-                    continue
-                starts = [pot.start, *(s for s, _e in pot.also_at)]
-                if any(
-                    start > draft.end
-                    and clues.SHARE_OF_NAMED.search(self.text[draft.end : start].lower())
-                    and len(self.text[draft.end : start]) < 40
-                    for start in starts
-                ):
-                    draft.part_of = pot_index
-                    break
+            pots = [
+                pot_index
+                for start, pot_index in said_at[bisect_right(starts, draft.end) : bisect_left(starts, draft.end + 40)]
+                if pot_index != index
+                and drafts[pot_index].start > draft.end
+                and drafts[pot_index].pence > draft.pence
+                and clues.SHARE_OF_NAMED.search(self.text[draft.end : start].lower())
+            ]
+            if pots:
+                draft.part_of = min(pots)
 
 
 def _richness(draft: Draft, text: str) -> int:

@@ -21,7 +21,9 @@ from typing import Final
 ABBREVIATIONS: Final = frozenset(
     {"mr", "mrs", "ms", "dr", "st", "no", "nos", "prof", "cllr", "rt", "hon", "e.g", "i.e", "etc", "approx", "c", "vs"}
 )
-_END = re.compile(r"[.!?…]+[\"”’')\]]*\s+(?=[\"“‘'(\[]?[A-Z0-9£])")
+# A run of marks is matched from its first mark and never given back (possessive), so a line of
+# 400,000 dots or "!?" is read in one pass, not once from each mark (which took minutes).
+_END = re.compile(r"(?<![.!?…])[.!?…]++[\"”’')\]]*+\s+(?=[\"“‘'(\[]?[A-Z0-9£])")
 _BULLET = re.compile(r"^\s*(?:[-*•–—·]|[0-9]{1,2}[.)])\s+")
 
 
@@ -34,9 +36,15 @@ class Sentence:
     lead_in: int | None = None  # the index of the sentence introducing the list it is in
 
 
+_LONGEST_ABBREVIATION = max(len(word) for word in ABBREVIATIONS)
+_WORD_BEFORE = re.compile(r"(?<![A-Za-z.])[A-Za-z.]+$")
+
+
 def _abbreviation_before(line: str, at: int) -> bool:
-    word = re.search(r"([A-Za-z.]+)$", line[:at])
-    return word is not None and word[1].lower().rstrip(".") in ABBREVIATIONS
+    """Whether the word just before ``line[at]`` is a known abbreviation; only the last few characters
+    are looked at, so a line with thousands of sentences is not searched from its start for each."""
+    word = _WORD_BEFORE.search(line, max(0, at - _LONGEST_ABBREVIATION), at)  # a longer word: None
+    return word is not None and word[0].lower().rstrip(".") in ABBREVIATIONS
 
 
 def split_sentences(text: str) -> list[Sentence]:

@@ -10,10 +10,14 @@ nothing is read past the limits in ``tracker.files.limits``.
 
 from __future__ import annotations
 
+import codecs
 import io
 import itertools
+import logging
 import re
 from dataclasses import dataclass
+from html.parser import HTMLParser
+from typing import Final
 
 from tracker.core.limits import unsafe_as_spaces
 from tracker.files import limits
@@ -49,6 +53,11 @@ def _form(data: bytes, name: str) -> str:
 
 
 def _decoded(data: bytes, name: str) -> str:
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):  # Notepad's "Unicode"
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            raise SourceError(_("{name} starts as UTF-16 text but is not", name=name)) from None
     if b"\x00" in data:
         raise SourceError(_("{name} holds NUL bytes: it is not a text, HTML or PDF file", name=name))
     for encoding in ("utf-8-sig", "cp1252"):
@@ -62,7 +71,10 @@ def _decoded(data: bytes, name: str) -> str:
 def _html_text(html: str) -> str:
     import trafilatura  # loaded only when a page is read: it is large
 
-    main = trafilatura.extract(html, include_comments=False, include_tables=True, favor_recall=True)
+    try:
+        main = trafilatura.extract(html, include_comments=False, include_tables=True, favor_recall=True)
+    except (RecursionError, ValueError, TypeError):  # a page too deep or broken for its tree: read it all
+        main = None
     if not main or not main.strip() or _inline_split(main):
         return _visible_text(html)
     return main
@@ -79,7 +91,7 @@ def _inline_split(text: str) -> bool:
     )
 
 
-_BLOCKS = frozenset(
+_BLOCKS: Final = frozenset(
     [
         "p",
         "div",
@@ -94,6 +106,8 @@ _BLOCKS = frozenset(
         "h5",
         "h6",
         "tr",
+        "td",
+        "th",
         "table",
         "section",
         "article",
@@ -103,38 +117,69 @@ _BLOCKS = frozenset(
         "pre",
         "dd",
         "dt",
+        "main",
+        "nav",
+        "aside",
+        "figure",
+        "figcaption",
+        "form",
+        "hr",
     ]
+)
+# Elements whose content is never text a reader sees: code, styles, embedded frames and their fallbacks.
+_HIDDEN: Final = frozenset(["script", "style", "noscript", "iframe", "template", "object", "svg", "math", "title"])
+_VOID: Final = frozenset(
+    ["area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track", "wbr"]
 )
 
 
-def _visible_text(html: str) -> str:
-    """All the page's visible text, a line per block (a page too short for trafilatura's main text)."""
-    from lxml import html as lxml_html
-    from lxml.etree import ParserError
-    from lxml_html_clean import Cleaner
+class _VisibleText(HTMLParser):
+    """The text of a page's elements, outside scripts, styles, frames and comments, a line per block.
+    A streaming parser: no tree is built, so a page nested 100,000 deep is read like any other."""
 
-    try:
-        tree = lxml_html.fromstring(html)
-    except (ParserError, ValueError):
-        return ""
-    tree = Cleaner(scripts=True, javascript=True, style=True, comments=True, forms=False).clean_html(tree)
-    pieces: list[str] = []
-    for element in tree.iter():
-        tag = element.tag if isinstance(element.tag, str) else ""
-        if tag in _BLOCKS:
-            pieces.append("\n")
-        if element.text and tag:
-            pieces.append(element.text)
-        if element.tail:
-            pieces.append(element.tail)
-    lines = (re.sub(r"[ \t]+", " ", line).strip() for line in "".join(pieces).split("\n"))
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.pieces: list[str] = []
+        self.hidden = 0  # how many hidden elements we are inside
+        self.pre = 0  # how many <pre> elements: only there do line ends in the source end lines
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _HIDDEN and tag not in _VOID:
+            self.hidden += 1
+        elif tag in _BLOCKS:
+            self.pieces.append("\n")
+            self.pre += tag == "pre"
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _HIDDEN and tag not in _VOID:
+            self.hidden = max(0, self.hidden - 1)
+        elif tag in _BLOCKS:
+            self.pieces.append("\n")
+            self.pre = max(0, self.pre - (tag == "pre"))
+
+    def handle_data(self, data: str) -> None:
+        if not self.hidden:
+            self.pieces.append(data if self.pre else re.sub(r"\s+", " ", data))
+
+
+def _visible_text(html: str) -> str:
+    """All the page's visible text, a line per block (a page too short for trafilatura's main text).
+    Attributes (``onclick``, ``javascript:`` links) and comments are never text; nothing is run."""
+    parser = _VisibleText()
+    parser.feed(html)
+    parser.close()
+    lines = (re.sub(r"\s+", " ", line).strip() for line in "".join(parser.pieces).split("\n"))
     return "\n".join(line for line in lines if line)
 
 
 def _pdf_text(data: bytes, name: str) -> str:
     from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
 
+    if b"%PDF-" not in data[:1024]:
+        raise SourceError(_("{name} is not a PDF: it does not start with %PDF-", name=name))
+    pypdf_log = logging.getLogger("pypdf")
+    level = pypdf_log.level
+    pypdf_log.setLevel(logging.CRITICAL)  # a damaged file's warnings are said once, in our words, below
     try:
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted and not reader.decrypt(""):
@@ -151,10 +196,16 @@ def _pdf_text(data: bytes, name: str) -> str:
         return "\n".join(page.extract_text() or "" for page in reader.pages)
     except SourceError:
         raise
-    except (PdfReadError, ValueError, KeyError, TypeError, OSError) as err:
+    except Exception as err:  # a damaged PDF can break pypdf anywhere: say so, never a traceback
         raise SourceError(
-            _("{name} could not be read as a PDF ({problem})", name=name, problem=str(err)[:200])
+            _(
+                "{name} could not be read as a PDF ({problem}): save it again from the program that made it",
+                name=name,
+                problem=(str(err) or type(err).__name__)[:200],
+            )
         ) from None
+    finally:
+        pypdf_log.setLevel(level)
 
 
 def checked_text(text: str, name: str) -> str:
@@ -182,11 +233,10 @@ def read_source(data: bytes, name: str) -> Source:
     if not data:
         raise SourceError(_("{name} is empty", name=name))
     if len(data) > limits.MAX_PRESS_RELEASE_BYTES:
-        raise SourceError(
+        raise SourceError(  # no size: the command reads only one byte past the limit, to know it is over
             _(
-                "{name} is {size}; a press release file may be at most {most}",
+                "{name} is larger than {most}, the most a press release file may be",
                 name=name,
-                size=_megabytes(len(data)),
                 most=_megabytes(limits.MAX_PRESS_RELEASE_BYTES),
             )
         )
