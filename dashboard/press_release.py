@@ -47,7 +47,7 @@ from tracker.core.vocabulary import (
     QUALIFIER_LABELS,
     QUALIFIERS,
 )
-from tracker.extract import drafts, saving, source
+from tracker.extract import drafts, saving, source, suggestions
 from tracker.figures.markdown_text import escape_markdown
 from tracker.files.tabular import DataError, Problem
 from tracker.i18n import N_, _, ngettext
@@ -58,9 +58,9 @@ from tracker.records.problems import FieldProblem, ValidationFailed
 state = st.session_state
 PREFIX = "press_a_"  # the announcement's fields: ref, title, funder
 FOUND, ERROR, PROBLEMS, ROUND = "press_found", "press_error", "press_problems", "press_round"
-FIELDS = tuple(f for f in ANNOUNCEMENT.fields if f.name in ("ref", "title", "funder"))
+FIELDS = tuple(f for f in ANNOUNCEMENT.fields if f.name in ("ref", "title", "funder", "headline"))
 # A save's problems with the announcement, by the column the import names, and the field drawn for each.
-HEADING_FIELDS = {"announcement_ref": "ref", "title": "title", "funder": "funder"}
+HEADING_FIELDS = {"announcement_ref": "ref", "title": "title", "funder": "funder", "headline": "headline"}
 KINDS = tuple(kind for kind in COMMITMENT_KIND_LABELS if kind != "profiled")  # a profile is typed on the Change page
 SHOWN = (
     "draft",
@@ -99,6 +99,7 @@ HEADINGS = {
     "announcement_ref": N_("Reference"),
     "funder": N_("Funder of this announcement"),
     "title": N_("Title"),
+    "headline": N_("Headline claim"),
     "announced_on": N_("Date published"),
 }
 
@@ -114,6 +115,7 @@ class Found:
     refs: list[str]
     generation: int
     edits: dict[str, Any] = field(default_factory=dict)
+    likely: dict[int, suggestions.Suggestion] = field(default_factory=dict)  # stored money a draft may restate
 
     @property
     def key(self) -> str:
@@ -157,15 +159,34 @@ def find_money(db: Engine) -> None:
     refs = next_refs.suggested_refs(db, "commitment", len(extraction.drafts)) if extraction.drafts else []
     last = state.get(FOUND)
     state[FOUND] = Found(
-        extraction, saving.review_rows(extraction, refs), list(refs), (last.generation + 1) if last else 1
+        extraction,
+        saving.review_rows(extraction, refs),
+        list(refs),
+        (last.generation + 1) if last else 1,
+        likely=suggestions.likely_reannouncements(db, extraction.drafts),
     )
     for shown in (ERROR, PROBLEMS):
         state.pop(shown, None)
     form_flow.suggest(f"{PREFIX}title", extraction.title)
+    if extraction.headline:  # the title states money: the announcement's headline claim, as stated
+        form_flow.suggest(f"{PREFIX}headline", extraction.title)
+
+
+@in_the_language_shown
+def link(index: int, ref: str) -> None:
+    """Set draft ``index`` to re-announce the stored commitment ``ref`` (in a new table, keeping every edit)."""
+    found: Found | None = state.get(FOUND)
+    if found is None:
+        return
+    found.rows, found.edits = _with_edits(found.rows, state.get(found.key, found.edits)), {}
+    found.rows[index]["reannounces"] = ref
+    found.generation += 1
 
 
 def _heading(typed: dict[str, str]) -> saving.Heading:
-    return saving.Heading(typed["ref"], typed["funder"], typed["title"], state.get("press_published"))
+    return saving.Heading(
+        typed["ref"], typed["funder"], typed["title"], state.get("press_published"), typed.get("headline", "")
+    )
 
 
 @guarded
@@ -321,6 +342,28 @@ def _problems(problems: Sequence[Problem]) -> FormErrors:
     return errors
 
 
+def _likely(found: Found) -> None:
+    """The drafts that look like money already recorded, each with a button to link it."""
+    if not found.likely:
+        return
+    st.subheader(_("Likely re-announcements"))
+    rows = _current(found)
+    for index, suggestion in sorted(found.likely.items()):
+        number = index + 1
+        linked = rows[index].get("reannounces") == suggestion.ref
+        left, right = st.columns([3, 1], vertical_alignment="center")
+        left.markdown(escape_markdown(_("Draft {number}: {recorded}.", number=number, recorded=suggestion.said())))
+        if linked:
+            right.caption(_("Linked to {ref}.", ref=suggestion.ref))
+        else:
+            right.button(
+                _("Link draft {number} to {ref}", number=number, ref=suggestion.ref),
+                on_click=link,
+                args=(index, suggestion.ref),
+                key=f"press_link_{found.generation}_{index}",
+            )
+
+
 def draw(db: Engine, suggested: Callable[[str], tuple[str, ...]]) -> None:
     """The tab. ``suggested(entity)`` gives the next free refs (the page's, worked out once per change of the data)."""
     st.caption(
@@ -383,6 +426,7 @@ def draw(db: Engine, suggested: Callable[[str], tuple[str, ...]]) -> None:
         num_rows="fixed",
     )
     found.edits = copy.deepcopy(dict(state.get(found.key) or {}))
+    _likely(found)
     form_flow.suggest(f"{PREFIX}ref", suggested("announcement")[0])
     forms.render_fields(FIELDS, PREFIX, errors=errors, columns=3)
     st.button(

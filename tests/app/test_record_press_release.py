@@ -224,3 +224,33 @@ def test_an_uploaded_html_release_is_read_without_its_scripts_and_an_empty_file_
     at.button(key="press_find").click().run()
     assert [e.value for e in at.error] == ["The text could not be read: empty.txt is empty"]
     assert len(_drafts(at)) == 2  # what was found before stays
+
+
+REANNOUNCED = (
+    "£1.5m for digital transformation of local government\n"
+    "The Minister confirmed £1.5m for the digital transformation of local government in Welsh councils.\n"
+    "£40,000 goes to a new heritage trail.\n"
+)
+
+
+def test_a_likely_reannouncement_is_said_and_one_click_links_it(db):
+    at = _find(_record(), REANNOUNCED)
+    said = [m.value for m in at.markdown if m.value.startswith("Draft 1:")]
+    # the demo's W2 ("over £1m", recorded on 25 October 2019), not W3, a later re-announcement of it
+    assert said == [
+        "Draft 1: over £1m for Local Government Digital Transformation Fund was recorded on 25 October 2019 (W2): "
+        "£500,000 more now."
+    ]
+    assert not [m for m in at.markdown if m.value.startswith("Draft 2:")]  # the trail matches nothing recorded
+    assert at.text_input(key="press_a_headline").value == "£1.5m for digital transformation of local government"
+    at.button(key=next(b.key for b in at.button if (b.key or "").startswith("press_link_"))).click().run()
+    assert not at.exception
+    assert list(at.data_editor[0].value["reannounces"]) == ["W2", ""]
+    assert any(c.value == "Linked to W2." for c in at.caption)
+    at.selectbox(key="press_a_funder").set_value("Welsh Government")
+    at.button(key="press_save").click().run()
+    assert not at.exception
+    with read_session(db) as session:
+        saved = session.scalars(select(Commitment).where(Commitment.amount_pence == 150_000_000)).one()
+        assert saved.reannounces is not None and saved.reannounces.ref == "W2"
+        assert saved.announcement.headline == "£1.5m for digital transformation of local government"

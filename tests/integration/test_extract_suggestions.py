@@ -44,7 +44,7 @@ def test_a_draft_matching_purpose_recipient_and_amount_is_a_likely_reannouncemen
     assert {index: s.ref for index, s in found.items()} == {0: "W2", 1: "W1"}
     assert found[0].difference == 0
     assert found[0].said() == (
-        "£1m for Digital transformation of local government was recorded on 25 October 2019 (W2)"
+        "£1m for Local Government Digital Transformation Fund was recorded on 25 October 2019 (W2)"
     )
     with speaking("cy"):
         assert "Hydref 2019" in found[0].said()

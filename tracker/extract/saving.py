@@ -71,6 +71,7 @@ class Heading:
     funder: str
     title: str
     announced_on: date | None = None
+    headline: str = ""  # the headline claim, as stated (tracker.figures.headline_claims)
 
 
 def review_rows(extraction: Extraction, refs: Sequence[str]) -> list[dict[str, Any]]:
@@ -124,7 +125,7 @@ def accepted_csv(rows: Sequence[Mapping[str, Any]], heading: Heading, original_r
     rejected -= {_text(row.get("ref")) for _number, row in accepted(rows)}  # a ref an accepted draft holds names it
     quote = announcement_quote(rows)
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=list(COLUMNS), lineterminator="\n", extrasaction="ignore")
+    writer = csv.DictWriter(out, fieldnames=[*COLUMNS, "headline"], lineterminator="\n", extrasaction="ignore")
     writer.writeheader()
     for _number, row in accepted(rows):
         values = {name: _text(row.get(name)) for name in COLUMNS}
@@ -134,6 +135,7 @@ def accepted_csv(rows: Sequence[Mapping[str, Any]], heading: Heading, original_r
             announcement_ref=heading.announcement_ref.strip(),
             funder=heading.funder.strip(),
             title=heading.title.strip(),
+            headline=heading.headline.strip(),
             announced_on=heading.announced_on.isoformat() if heading.announced_on else "",
             quote=quote,
         )

@@ -13,8 +13,10 @@ things, all of which must agree:
   stored amount (a re-announcement at a changed amount: the difference is
   said).
 
-The best match per draft is kept: the closest purpose, then the same amount,
-then the latest announced. It is a suggestion: a person links it
+The best match per draft is kept: the closest purpose, then the money as
+first recorded (not a later re-announcement of it), then the same amount, then
+the latest announced. It is said by the stored programme's name, else its
+purpose. It is a suggestion: a person links it
 (``reannounces``) or not.
 """
 
@@ -47,7 +49,7 @@ class Suggestion:
     ref: str
     announcement_ref: str
     announced_on: date | None
-    purpose: str
+    purpose: str  # the stored commitment's programme, else its purpose
     pence: int
     qualifier: str
     difference: int  # the draft's amount less the stored one: 0 for the same amount
@@ -127,6 +129,7 @@ def likely_reannouncements(engine: Engine, drafts: Sequence[Draft]) -> dict[int,
             recipient.name,
             Commitment.amount_pence,
             Commitment.qualifier,
+            Commitment.reannounces_id,
         )
         .join(Announcement, Commitment.announcement_id == Announcement.id)
         .outerjoin(recipient, Commitment.recipient_id == recipient.id)
@@ -137,7 +140,7 @@ def likely_reannouncements(engine: Engine, drafts: Sequence[Draft]) -> dict[int,
             or_(*(Commitment.amount_pence.between((drafts[i].pence + 1) // 2, drafts[i].pence * 2) for i in wanted)),
         )
     )
-    best: dict[int, tuple[tuple[float, int, date], Suggestion]] = {}
+    best: dict[int, tuple[tuple[float, int, int, date], Suggestion]] = {}
     with read_session(engine) as session:
         for (
             ref,
@@ -148,6 +151,7 @@ def likely_reannouncements(engine: Engine, drafts: Sequence[Draft]) -> dict[int,
             recipient_name,
             pence,
             qualifier,
+            restates,
         ) in session.execute(query).yield_per(5_000):
             stored = words(purpose) | words(programme)
             if not stored & every_word:
@@ -162,12 +166,21 @@ def likely_reannouncements(engine: Engine, drafts: Sequence[Draft]) -> dict[int,
                 if not (pence // 2 <= draft.pence <= pence * 2):
                     continue
                 difference = draft.pence - pence
-                rank = (likeness, int(difference == 0), announced_on or date.min)
+                # the closest words first; then the money as first recorded (not a later re-announcement of it)
+                rank = (likeness, int(restates is None), int(difference == 0), announced_on or date.min)
                 if index not in best or rank > best[index][0]:
                     best[index] = (
                         rank,
                         Suggestion(
-                            index, ref, announcement_ref, announced_on, purpose, pence, qualifier, difference, likeness
+                            index,
+                            ref,
+                            announcement_ref,
+                            announced_on,
+                            programme or purpose,
+                            pence,
+                            qualifier,
+                            difference,
+                            likeness,
                         ),
                     )
     return {index: suggestion for index, (_rank, suggestion) in best.items()}
