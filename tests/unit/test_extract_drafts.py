@@ -288,3 +288,11 @@ def test_a_share_of_a_pot_named_again_takes_the_pots_purpose():
         (200_000_000, None, "new playgrounds"),
         (50_000_000, 0, "new playgrounds"),
     ]
+
+
+def test_the_total_of_a_yearly_amount_said_beside_it_is_not_more_money():
+    extraction = extract("£500,000 a year for three years, a total of £1.5 million, will fund rangers.")
+    assert [(d.pence, d.kind, d.years) for d in extraction.drafts] == [(50_000_000, "recurring", 3)]
+    assert [(left.pence, left.reason) for left in extraction.left_out] == [(150_000_000, clues.TOTAL_OF_YEARLY)]
+    # the same figure elsewhere, and not a yearly amount's total, is money of its own
+    assert len(extract("£500,000 a year for three years. Separately, £2 million goes to parks.").drafts) == 2

@@ -23,6 +23,7 @@ ELSEWHERE: Final = N_("another government's money for elsewhere")
 RATE: Final = N_("a rate or price per unit, not an amount committed")
 ECONOMY: Final = N_("a value to the economy, not money committed")
 RANGE_LOW: Final = N_("the lower end of a range: the upper end is proposed")
+TOTAL_OF_YEARLY: Final = N_("the total of a yearly amount said beside it, not more money")
 
 LEFT_OUT: Final = (
     # (pattern against the words after the amount, reason)

@@ -144,7 +144,9 @@ class _Reader:
             after_said = self.text[mention.end : part.end]
             after = after_said.lower()
             part_text = self.text[part.start : part.end]
-            reason = fields.left_out_reason(before, after, part_text.lower())
+            reason = fields.left_out_reason(before, after, part_text.lower()) or self._total_of(
+                drafts, sentence_of, part
+            )
             if reason:
                 left_out.append(
                     LeftOut(
@@ -175,6 +177,17 @@ class _Reader:
             self._same_amount.setdefault(draft.pence, []).append(len(drafts) - 1)
         self._shares_of_named_pots(drafts)
         return drafts, left_out
+
+    def _total_of(self, drafts: list[Draft], sentence_of: list[int], part: Part) -> str | None:
+        """ "£500,000 a year for three years, a total of £1.5 million": the second is the first's total, not more
+        money (said in the same sentence as the yearly amount, or the next)."""
+        for index in range(len(drafts) - 1, -1, -1):
+            if sentence_of[index] < part.sentence_index - 1:
+                break
+            draft = drafts[index]
+            if draft.kind == "recurring" and draft.years and draft.pence * draft.years == part.mention.pence:
+                return clues.TOTAL_OF_YEARLY
+        return None
 
     def _draft(self, part: Part, before: str, after: str, after_said: str, part_text: str) -> Draft:
         mention, sentence = part.mention, self.sentences[part.sentence_index]
