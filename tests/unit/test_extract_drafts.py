@@ -97,6 +97,7 @@ def test_each_amount_of_a_sentence_gets_its_own_words():
         ("Tourism is worth £3bn to the Welsh economy.", clues.ECONOMY),
         ("The festival generates £40m in GVA each year.", clues.ECONOMY),
         ("The project will boost the local economy by £15m.", clues.ECONOMY),
+        ("Around 400,000 households received £200 each through the scheme.", clues.PER_HEAD),
     ],
 )
 def test_what_is_not_a_commitment_is_left_out_with_its_reason(text, reason):
@@ -134,6 +135,7 @@ def test_money_for_wales_named_beside_england_is_kept():
         ("The scheme has awarded over £2.5bn so far.", clues.ALREADY_AWARDED),
         ("Since 2014 the fund has already provided £40m to charities.", clues.ALREADY_AWARDED),
         ("£7m has been awarded to date.", clues.ALREADY_AWARDED),
+        ("It brings our total investment in advice to £12.8m.", clues.ALREADY_AWARDED),
         ("£7m for new parks.", None),
     ],
 )

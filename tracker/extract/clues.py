@@ -109,7 +109,15 @@ NOTES_BEFORE: Final = (
         ALREADY_AWARDED,
     ),
     (re.compile(r"\b(?:so\s+far|to\s+date)\b[^.]*$"), ALREADY_AWARDED),
+    # "bringing our total investment in advice services to £12.8m": a cumulative round-up
+    (re.compile(r"\bbring(?:s|ing)?\s+(?:the|our|its|their)?\s*(?:\w+\s+){0,5}to\s+$"), ALREADY_AWARDED),
 )
+# "households received £200 each": a figure per person, household or the like
+PEOPLE_EACH: Final = re.compile(
+    r"\b(?:households?|people|persons?|families|residents|pupils|students|learners|workers|carers|children|"
+    r"individuals|claimants|recipients|staff|employees|nurses|teachers|patients|tenants|pensioners)\b"
+)
+EACH_AFTER: Final = re.compile(r"^\W{0,3}(?:each|apiece|a\s+head)\b")
 PLURAL_GRANTS_OF: Final = re.compile(
     r"\b(?:grants|awards|loans|payments|bursaries)\s+of\s+(?:up\s+to\s+|between\s+|from\s+)?$"
 )
@@ -195,7 +203,7 @@ PURPOSE_AFTER: Final = re.compile(
 PURPOSE_TAIL: Final = re.compile(
     r"(?:,?\s+(?:over|across|during|for|in)\s+(?:the\s+)?(?:next\s+|following\s+|coming\s+)?"
     r"(?:[0-9]{1,2}|two|three|four|five|six|seven|eight|nine|ten)[\s-]+(?:financial\s+)?years?|"
-    r",?\s+(?:in|during|for)\s+(?:the\s+)?(?:(?:this|next|current|coming)\s+financial\s+year|"
+    r",?\s+(?:(?:in|during|for)\s+)?(?:the\s+)?(?:(?:this|next|current|coming)\s+financial\s+year|"
     r"(?:19|20)[0-9]{2}\s?[-/–]\s?[0-9]{2,4})|,?\s+(?:annually|each\s+year|every\s+year|a\s+year|per\s+annum))\W*$",
     re.IGNORECASE,
 )

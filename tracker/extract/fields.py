@@ -67,6 +67,8 @@ PURPOSE_CHARS = 200
 
 
 def left_out_reason(before: str, after: str, part_text: str) -> str | None:
+    if clues.EACH_AFTER.search(after) and clues.PEOPLE_EACH.search(before):
+        return clues.PER_HEAD
     for pattern, reason in clues.LEFT_OUT:
         if pattern.search(after):
             return reason
@@ -166,7 +168,7 @@ def what_follows(after: str) -> str:
     """The words after an amount that name what it is, when no "for"/"to" says so ("£210 million Budget
     agreement", "£5.7 billion in Revenue Support Grant")."""
     words = re.sub(r"^[\s,]*(?:(?:in|of|on|with|from|as|worth|made\s+available|being)\s+)*", "", after)
-    words = tidy_purpose(words)
+    words = tidy_purpose(re.sub(r"^(?:a\s+year|per\s+(?:year|annum)|annually|each\s+year|every\s+year)\b", "", words))
     return words if len(words.split()) >= 2 else ""
 
 
