@@ -298,3 +298,8 @@ def test_the_total_of_a_yearly_amount_said_beside_it_is_not_more_money():
     assert [(left.pence, left.reason) for left in extraction.left_out] == [(150_000_000, clues.TOTAL_OF_YEARLY)]
     # the same figure elsewhere, and not a yearly amount's total, is money of its own
     assert len(extract("£500,000 a year for three years. Separately, £2 million goes to parks.").drafts) == 2
+
+
+def test_an_amount_restated_in_brackets_is_one_amount():
+    extraction = extract("Councils get £1.3 billion (£1,300,000,000) for schools.")
+    assert [(d.pence, d.purpose) for d in extraction.drafts] == [(130_000_000_000, "schools")]

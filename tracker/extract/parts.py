@@ -66,6 +66,23 @@ def _ranges(text: str, inside: list[Mention]) -> tuple[list[Mention], list[Menti
     return kept, lower
 
 
+_RESTATED = re.compile(r"\s*[(\[]\s*(?:or\s+|i\.e\.?\s+)?")
+
+
+def _without_restatements(text: str, inside: list[Mention]) -> list[Mention]:
+    """ "£1.3 billion (£1,300,000,000)": the same amount said again in brackets is not another amount."""
+    kept: list[Mention] = []
+    for mention in inside:
+        if (
+            kept
+            and kept[-1].pence == mention.pence
+            and _RESTATED.fullmatch(text[kept[-1].end : mention.qualifier_start])
+        ):
+            continue
+        kept.append(mention)
+    return kept
+
+
 def amount_parts(text: str, sentences: list[Sentence], mentions: list[Mention]) -> tuple[list[Part], list[Part]]:
     """Each amount with its own part of its sentence, in order; and the lower ends of ranges (set aside)."""
     parts: list[Part] = []
@@ -77,7 +94,7 @@ def amount_parts(text: str, sentences: list[Sentence], mentions: list[Mention]) 
             if mentions[index].start >= sentence.start:
                 found.append(mentions[index])
             index += 1
-        inside, lower = _ranges(text, found)
+        inside, lower = _ranges(text, _without_restatements(text, found))
         lowers += [Part(mention, number, sentence.start, sentence.end) for mention in lower]
         for position, mention in enumerate(inside):
             start, end = sentence.start, sentence.end
