@@ -26,6 +26,7 @@ from tracker import accounts, sign_in_guard
 ADMIN_PAGES = [
     "Overview",
     "Announcements",
+    "Headlines",
     "Delivery",
     "Review",
     "Finance tables",
@@ -168,6 +169,7 @@ def test_a_one_time_password_opens_only_the_account_page_until_it_is_changed(sig
     assert offered(navigation) == [
         "Overview",
         "Announcements",
+        "Headlines",
         "Delivery",
         "Review",
         "Finance tables",

@@ -79,6 +79,7 @@ def test_a_known_email_signs_in_with_the_users_roles(signed_out, navigation, app
     assert offered(navigation) == [
         "Overview",
         "Announcements",
+        "Headlines",
         "Delivery",
         "Review",
         "Finance tables",
