@@ -23,7 +23,17 @@ from tests.browser.conftest import (
     sign_in,
 )
 
-FIGURES = ["Overview", "Announcements", "Headlines", "Delivery", "Review", "Finance tables", "Areas", "Organisations", "Search"]
+FIGURES = [
+    "Overview",
+    "Announcements",
+    "Headlines",
+    "Delivery",
+    "Review",
+    "Finance tables",
+    "Areas",
+    "Organisations",
+    "Search",
+]
 
 
 def _nav_links(page) -> list[str]:
