@@ -1,0 +1,140 @@
+"""Deflators as data: a named release of index numbers by financial year, and real terms from it.
+
+A release is a CSV ``financial_year,index`` (one row per financial year, the
+years contiguous, every index a positive number) with a name that says whose
+series and when ("HM Treasury GDP deflators, March 2020"). ``read_release``
+checks a whole file and lists every problem by line, column, value and what
+was expected; a file with any problem gives no release.
+
+Real terms: ``real_pence(pence, year, base, release)`` is the nominal amount
+in the prices of ``base``: pence x index(base) / index(year), worked exactly in
+Decimal and rounded half-even to the penny once. A year (or base) the release
+has no index for gives ``None``: never extrapolated, never guessed.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation, localcontext
+from importlib import resources
+from types import MappingProxyType
+
+from tracker.core.fiscal import FinancialYear, FiscalError, parse_financial_year
+
+SHIPPED_NAME = "HM Treasury GDP deflators, March 2020"
+SHIPPED_FILE = "hmt-gdp-deflators-march-2020.csv"
+COLUMNS = ("financial_year", "index")
+
+
+@dataclass(frozen=True)
+class ReleaseProblem:
+    line: int | None  # the file's own line (the header is line 1); None: the file as a whole
+    column: str | None
+    value: str | None
+    expected: str
+
+    def __str__(self) -> str:
+        where = "file" if self.line is None else f"line {self.line}"
+        said = f" {self.column} {self.value!r}" if self.column and self.value is not None else ""
+        return f"{where}:{said} {self.expected}"
+
+
+class ReleaseRefused(ValueError):
+    """A deflator file with problems: none of it is used."""
+
+    def __init__(self, problems: list[ReleaseProblem]):
+        self.problems = problems
+        super().__init__("; ".join(str(p) for p in problems))
+
+
+@dataclass(frozen=True)
+class Release:
+    name: str
+    indices: Mapping[FinancialYear, Decimal]
+
+    @property
+    def first(self) -> FinancialYear:
+        return min(self.indices)
+
+    @property
+    def last(self) -> FinancialYear:
+        return max(self.indices)
+
+    def index(self, year: FinancialYear) -> Decimal | None:
+        return self.indices.get(year)
+
+
+def read_release(text: str, name: str) -> Release:
+    """A release from a CSV's text; raises ``ReleaseRefused`` listing every problem."""
+    problems: list[ReleaseProblem] = []
+    if not name.strip():
+        problems.append(ReleaseProblem(None, "release", name, "expected a name for the release, e.g. " + SHIPPED_NAME))
+    reader = csv.reader(io.StringIO(text.lstrip("\ufeff")))
+    header = [h.strip().lower() for h in next(reader, [])]
+    if [h for h in header if h] != list(COLUMNS):
+        problems.append(ReleaseProblem(1, None, ",".join(header), "expected the header financial_year,index"))
+        raise ReleaseRefused(problems)
+    indices: dict[FinancialYear, Decimal] = {}
+    first_line: dict[FinancialYear, int] = {}
+    for line, row in enumerate(reader, start=2):
+        if not any(cell.strip() for cell in row):
+            continue
+        if len(row) != 2:
+            problems.append(ReleaseProblem(line, None, ",".join(row), "expected two values: financial_year,index"))
+            continue
+        year_text, index_text = (cell.strip() for cell in row)
+        try:
+            year = parse_financial_year(year_text)
+        except FiscalError as err:
+            problems.append(ReleaseProblem(line, "financial_year", year_text, err.expected))
+            continue
+        try:
+            index = Decimal(index_text)
+        except InvalidOperation:
+            index = Decimal("NaN")
+        if not index.is_finite() or index <= 0:
+            problems.append(ReleaseProblem(line, "index", index_text, "expected a positive number, e.g. 103.924736"))
+            continue
+        if year in indices:
+            problems.append(
+                ReleaseProblem(line, "financial_year", year_text, f"is given twice (first on line {first_line[year]})")
+            )
+            continue
+        indices[year] = index
+        first_line[year] = line
+    if not indices and not problems:
+        problems.append(ReleaseProblem(None, None, None, "expected at least one financial year with its index"))
+    if indices:
+        missing = [y.label for y in _years(min(indices), max(indices)) if y not in indices]
+        if missing:
+            problems.append(
+                ReleaseProblem(None, "financial_year", ", ".join(missing), "missing: the years must be contiguous")
+            )
+    if problems:
+        raise ReleaseRefused(problems)
+    return Release(name.strip(), MappingProxyType(dict(sorted(indices.items()))))
+
+
+def _years(first: FinancialYear, last: FinancialYear) -> list[FinancialYear]:
+    return [first + n for n in range(last - first + 1)]
+
+
+def shipped() -> Release:
+    """The release shipped with the tracker (its source in ``data/deflators/README.md``)."""
+    text = resources.files("tracker.core").joinpath("data", "deflators", SHIPPED_FILE).read_text(encoding="utf-8")
+    return read_release(text, SHIPPED_NAME)
+
+
+def real_pence(pence: int, year: FinancialYear, base: FinancialYear, release: Release) -> int | None:
+    """``pence`` spent in ``year`` in the prices of ``base``, rounded half-even to the penny once;
+    None when the release has no index for either year."""
+    index, base_index = release.index(year), release.index(base)
+    if index is None or base_index is None:
+        return None
+    with localcontext() as context:
+        context.prec = 60
+        real = Decimal(int(pence)) * base_index / index
+        return int(real.quantize(Decimal(1), rounding=ROUND_HALF_EVEN))
