@@ -23,6 +23,7 @@ from importlib import resources
 from types import MappingProxyType
 
 from tracker.core.fiscal import FinancialYear, FiscalError, parse_financial_year
+from tracker.i18n import _
 
 SHIPPED_NAME = "HM Treasury GDP deflators, March 2020"
 SHIPPED_FILE = "hmt-gdp-deflators-march-2020.csv"
@@ -37,7 +38,7 @@ class ReleaseProblem:
     expected: str
 
     def __str__(self) -> str:
-        where = "file" if self.line is None else f"line {self.line}"
+        where = _("file") if self.line is None else _("line {line}", line=self.line)
         said = f" {self.column} {self.value!r}" if self.column and self.value is not None else ""
         return f"{where}:{said} {self.expected}"
 
@@ -71,11 +72,11 @@ def read_release(text: str, name: str) -> Release:
     """A release from a CSV's text; raises ``ReleaseRefused`` listing every problem."""
     problems: list[ReleaseProblem] = []
     if not name.strip():
-        problems.append(ReleaseProblem(None, "release", name, "expected a name for the release, e.g. " + SHIPPED_NAME))
+        problems.append(ReleaseProblem(None, "release", name, _("expected a name for the release, e.g. {name}", name=SHIPPED_NAME)))
     reader = csv.reader(io.StringIO(text.lstrip("\ufeff")))
     header = [h.strip().lower() for h in next(reader, [])]
     if [h for h in header if h] != list(COLUMNS):
-        problems.append(ReleaseProblem(1, None, ",".join(header), "expected the header financial_year,index"))
+        problems.append(ReleaseProblem(1, None, ",".join(header), _("expected the header financial_year,index")))
         raise ReleaseRefused(problems)
     indices: dict[FinancialYear, Decimal] = {}
     first_line: dict[FinancialYear, int] = {}
@@ -83,35 +84,35 @@ def read_release(text: str, name: str) -> Release:
         if not any(cell.strip() for cell in row):
             continue
         if len(row) != 2:
-            problems.append(ReleaseProblem(line, None, ",".join(row), "expected two values: financial_year,index"))
+            problems.append(ReleaseProblem(line, None, ",".join(row), _("expected two values: financial_year,index")))
             continue
         year_text, index_text = (cell.strip() for cell in row)
         try:
             year = parse_financial_year(year_text)
         except FiscalError as err:
-            problems.append(ReleaseProblem(line, "financial_year", year_text, err.expected))
+            problems.append(ReleaseProblem(line, "financial_year", year_text, _(err.expected)))
             continue
         try:
             index = Decimal(index_text)
         except InvalidOperation:
             index = Decimal("NaN")
         if not index.is_finite() or index <= 0:
-            problems.append(ReleaseProblem(line, "index", index_text, "expected a positive number, e.g. 103.924736"))
+            problems.append(ReleaseProblem(line, "index", index_text, _("expected a positive number, e.g. 103.924736")))
             continue
         if year in indices:
             problems.append(
-                ReleaseProblem(line, "financial_year", year_text, f"is given twice (first on line {first_line[year]})")
+                ReleaseProblem(line, "financial_year", year_text, _("is given twice (first on line {line})", line=first_line[year]))
             )
             continue
         indices[year] = index
         first_line[year] = line
     if not indices and not problems:
-        problems.append(ReleaseProblem(None, None, None, "expected at least one financial year with its index"))
+        problems.append(ReleaseProblem(None, None, None, _("expected at least one financial year with its index")))
     if indices:
         missing = [y.label for y in _years(min(indices), max(indices)) if y not in indices]
         if missing:
             problems.append(
-                ReleaseProblem(None, "financial_year", ", ".join(missing), "missing: the years must be contiguous")
+                ReleaseProblem(None, "financial_year", ", ".join(missing), _("missing: the years must be contiguous"))
             )
     if problems:
         raise ReleaseRefused(problems)
