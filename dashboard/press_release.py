@@ -62,23 +62,7 @@ FIELDS = tuple(f for f in ANNOUNCEMENT.fields if f.name in ("ref", "title", "fun
 # A save's problems with the announcement, by the column the import names, and the field drawn for each.
 HEADING_FIELDS = {"announcement_ref": "ref", "title": "title", "funder": "funder", "headline": "headline"}
 KINDS = tuple(kind for kind in COMMITMENT_KIND_LABELS if kind != "profiled")  # a profile is typed on the Change page
-SHOWN = (
-    "draft",
-    "accept",
-    "ref",
-    "amount",
-    "qualifier",
-    "kind",
-    "years",
-    "first_year",
-    "purpose",
-    "recipient",
-    "capital_or_revenue",
-    "reannounces",
-    "part_of",
-    "note",
-    "quote",
-)
+SHOWN = ("draft", "accept", *saving.EDITABLE, "note", "quote")  # what a person may change, then the evidence
 # The review table's column headings (the import's names for them, in a save's problems, are the same words).
 HEADINGS = {
     "draft": N_("Draft"),
