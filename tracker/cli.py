@@ -16,7 +16,7 @@ import sys
 # building the parser stays light).
 from tracker import cli_backup, cli_extract, cli_headlines, cli_imports, cli_users
 from tracker.allocation import prefer_quick_allocation
-from tracker.cli_common import Refused, date_argument, open_database, print_problems
+from tracker.cli_common import Refused, date_argument, open_database, print_problems, year_argument
 from tracker.core.languages import DEFAULT, LANGUAGES, NAMES
 from tracker.core.vocabulary import GRANT_PLACINGS, REVISION_REASONS
 from tracker.core.vocabulary import ROLES as ROLE_NAMES
@@ -121,6 +121,25 @@ def build_parser() -> argparse.ArgumentParser:
         help="only announcements made and deliveries paid on or before DATE",
     )
     totals.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    totals.add_argument(
+        "--prices",
+        choices=("nominal", "real"),
+        default="nominal",
+        help="nominal: cash, as announced and paid (the default); real: in the prices of --base by a deflator "
+        "release (CSV and JSON rows end with prices,base_year,deflator_release)",
+    )
+    totals.add_argument(
+        "--base",
+        type=year_argument,
+        metavar="YEAR",
+        help="with --prices real: the financial year whose prices (default: this year, or the release's last)",
+    )
+    totals.add_argument(
+        "--release",
+        metavar="NAME",
+        help="with --prices real: the deflator release by name (default: the default release; "
+        "`funding-tracker deflators list` lists them)",
+    )
 
     project = commands.add_parser("project", help="yearly committed totals of a commitments CSV (no database)")
     project.add_argument("file")
@@ -330,13 +349,22 @@ def cmd_import(args) -> int:
 
 def cmd_totals(args) -> int:
     from tracker.figures import totals_data
+    from tracker.figures.real_terms import PricesRefused, chosen_prices
 
+    if args.prices != "real" and (args.base or args.release):
+        print("--base and --release need --prices real", file=sys.stderr)
+        return 2
     engine = open_database()
     try:
+        try:
+            prices = chosen_prices(engine, args.prices == "real", args.base, args.release)
+        except PricesRefused as err:
+            print(str(err), file=sys.stderr)
+            return 1
         data = totals_data.load(engine, as_at=args.as_at, by=args.by)
     finally:
         engine.dispose()
-    sys.stdout.write(totals_data.report(data, by=args.by, form=args.format, as_at=args.as_at))
+    sys.stdout.write(totals_data.report(data, by=args.by, form=args.format, as_at=args.as_at, prices=prices))
     return 0
 
 

@@ -52,3 +52,15 @@ def date_argument(text: str) -> date:
         return parse_date(text)
     except FiscalError as err:
         raise argparse.ArgumentTypeError(str(err)) from None
+
+
+def year_argument(text: str):
+    """A financial year given on the command line (2019-20, 2019/20, FY2019-20), for argparse's ``type=``."""
+    import argparse
+
+    from tracker.core.fiscal import FiscalError, parse_financial_year
+
+    try:
+        return parse_financial_year(text)
+    except FiscalError as err:
+        raise argparse.ArgumentTypeError(str(err)) from None

@@ -114,7 +114,10 @@ def test_totals_rows_are_those_totals_format_json_prints(client, viewer, demo, b
     answer = client.get("/api/totals", params=query, headers=viewer)
 
     assert answer.status_code == 200
-    assert answer.json() == {"rows": expected}
+    assert answer.json() == {
+        "rows": expected,
+        "prices": {"prices": "nominal", "base_year": None, "deflator_release": None},
+    }
     assert expected and not _floats(answer.json())
 
 

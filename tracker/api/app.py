@@ -191,12 +191,23 @@ def create_app(engine: Engine, *, prefix: str = "/api") -> FastAPI:
         fy: Annotated[
             str | None, Query(description="only this financial year's row(s), e.g. 2020-21, or unphased")
         ] = None,
+        prices: Annotated[
+            str | None, Query(description="nominal (cash, the default) or real (in the prices of `base`)")
+        ] = None,
+        base: Annotated[
+            str | None, Query(description="with prices=real: the base year, e.g. 2019-20 (default: this year)")
+        ] = None,
+        release: Annotated[
+            str | None, Query(description="with prices=real: the deflator release by name (default: the default)")
+        ] = None,
     ) -> Response:
-        """The rows `funding-tracker totals --format json [--by BY] [--as-at DATE]` prints, the same
-        figures from the same read model: per financial year (and group), committed, delivered,
-        variance, new money, estimated, qualifiers. With `fy`, only that year's rows."""
+        """The rows `funding-tracker totals --format json [--by BY] [--as-at DATE] [--prices real --base YEAR
+        --release NAME]` prints, the same figures from the same read model: per financial year (and group),
+        committed, delivered, variance, new money, estimated, qualifiers. With `fy`, only that year's rows.
+        `prices` says what the figures are in; in real terms each row ends with `prices`, `base_year` and
+        `deflator_release`, and a year with no deflator has null amounts."""
         query = params.totals_query(request.query_params.multi_items())
-        return json_response({"rows": reads.totals(query)})
+        return json_response({"rows": reads.totals(query), "prices": reads.prices(query).described()})
 
     def lister(kind: str):
         def listing(

@@ -25,6 +25,7 @@ from tracker.core.fiscal import (
     DATE_EXAMPLES,
     UNPHASED,
     UNPHASED_LABEL,
+    FinancialYear,
     FiscalError,
     fy_label,
     parse_date,
@@ -84,6 +85,9 @@ class TotalsQuery:
     by: str | None = None
     as_at: date | None = None
     fy: str | None = None  # a financial-year label (``2020-21``) or ``unphased``
+    real: bool = False  # prices=real: in the prices of ``base`` by the deflator release ``release``
+    base: FinancialYear | None = None  # None: the default base year (``tracker.figures.real_terms.default_base``)
+    release: str | None = None  # None: the default release
 
 
 @dataclass(frozen=True)
@@ -186,8 +190,8 @@ def record_query(items: Iterable[tuple[str, str]]) -> RecordQuery:
 
 
 def totals_query(items: Iterable[tuple[str, str]]) -> TotalsQuery:
-    """``by``, ``as_at`` and ``fy`` of ``/api/totals``."""
-    reader = _Reader(list(items), ("by", "as_at", "fy"))
+    """``by``, ``as_at``, ``fy`` and the prices (``prices``, ``base``, ``release``) of ``/api/totals``."""
+    reader = _Reader(list(items), ("by", "as_at", "fy", "prices", "base", "release"))
     by = reader.one("by")
     if by is not None and by not in BY_CHOICES:
         reader.problems.append(Problem("by", by, "expected one of " + ", ".join(BY_CHOICES)))
@@ -203,8 +207,21 @@ def totals_query(items: Iterable[tuple[str, str]]) -> TotalsQuery:
     if fy_text is not None:
         start = _year(reader, "fy", fy_text)
         fy = None if start is None else fy_label(start)
+    prices = reader.one("prices") or "nominal"
+    if prices not in ("nominal", "real"):
+        reader.problems.append(Problem("prices", prices, "expected nominal (cash) or real"))
+    base_text, release = reader.one("base"), reader.one("release")
+    base = None
+    if base_text is not None:
+        try:
+            base = parse_financial_year(base_text)
+        except FiscalError:
+            reader.problems.append(Problem("base", base_text, "expected a financial year like 2019-20"))
+    for name, value in (("base", base_text), ("release", release)):
+        if value is not None and prices != "real":
+            reader.problems.append(Problem(name, value, "expected only with prices=real"))
     reader.done()
-    return TotalsQuery(by=by, as_at=as_at, fy=fy)
+    return TotalsQuery(by=by, as_at=as_at, fy=fy, real=prices == "real", base=base, release=release)
 
 
 SINCE_EXPECTED = (

@@ -62,6 +62,7 @@ from tracker.api.tables import (
 from tracker.core.fiscal import fy_label
 from tracker.figures import totals_data
 from tracker.figures.data_version import data_version
+from tracker.figures.real_terms import Prices, PricesRefused, chosen_prices
 from tracker.records.permissions import PERMISSIONS, Actor, holds
 from tracker.records.unit_of_work import snapshot
 
@@ -419,11 +420,22 @@ class ApiReads:
 
         return self._single(("tables", version), find, make)
 
+    def prices(self, query: TotalsQuery) -> Prices:
+        """The prices ``query`` asks for, its release found now (an admin may have made another the default);
+        ``BadParameters`` (422) when there is no such release or the base year is not in it."""
+        try:
+            return chosen_prices(self.engine, query.real, query.base, query.release)
+        except PricesRefused as err:
+            given = query.base.label if err.field == "base" and query.base else query.release
+            raise BadParameters([Problem(err.field, given, str(err))], 422) from None
+
     def totals(self, query: TotalsQuery, version: int | None = None) -> list[dict[str, Any]]:
         """The rows ``funding-tracker totals --format json [--by] [--as-at]`` prints,
         only those of financial year ``fy`` when given."""
         version = self.version() if version is None else version
-        key = ("totals", version, query.by, query.as_at)
+        prices = self.prices(query)
+        label = (prices.release.name, prices.base) if prices.release is not None else None
+        key = ("totals", version, query.by, query.as_at, label)  # the release itself, never "the default"
 
         def find() -> list[dict[str, Any]] | None:
             with self._lock:
@@ -434,7 +446,7 @@ class ApiReads:
 
         def make() -> list[dict[str, Any]]:
             data = totals_data.load(self.engine, as_at=query.as_at, by=query.by)
-            rows = json.loads(totals_data.report(data, by=query.by, form="json", as_at=query.as_at))
+            rows = json.loads(totals_data.report(data, by=query.by, form="json", as_at=query.as_at, prices=prices))
             with self._lock:
                 self._totals[key] = rows
                 for old in [k for k in self._totals if k[1] != version]:

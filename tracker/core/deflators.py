@@ -22,7 +22,7 @@ from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation, localcontext
 from importlib import resources
 from types import MappingProxyType
 
-from tracker.core.fiscal import FinancialYear, FiscalError, parse_financial_year
+from tracker.core.fiscal import FinancialYear, FiscalError, fy_range, parse_financial_year
 from tracker.i18n import _
 
 SHIPPED_NAME = "HM Treasury GDP deflators, March 2020"
@@ -72,7 +72,9 @@ def read_release(text: str, name: str) -> Release:
     """A release from a CSV's text; raises ``ReleaseRefused`` listing every problem."""
     problems: list[ReleaseProblem] = []
     if not name.strip():
-        problems.append(ReleaseProblem(None, "release", name, _("expected a name for the release, e.g. {name}", name=SHIPPED_NAME)))
+        problems.append(
+            ReleaseProblem(None, "release", name, _("expected a name for the release, e.g. {name}", name=SHIPPED_NAME))
+        )
     reader = csv.reader(io.StringIO(text.lstrip("\ufeff")))
     header = [h.strip().lower() for h in next(reader, [])]
     if [h for h in header if h] != list(COLUMNS):
@@ -101,7 +103,9 @@ def read_release(text: str, name: str) -> Release:
             continue
         if year in indices:
             problems.append(
-                ReleaseProblem(line, "financial_year", year_text, _("is given twice (first on line {line})", line=first_line[year]))
+                ReleaseProblem(
+                    line, "financial_year", year_text, _("is given twice (first on line {line})", line=first_line[year])
+                )
             )
             continue
         indices[year] = index
@@ -109,7 +113,7 @@ def read_release(text: str, name: str) -> Release:
     if not indices and not problems:
         problems.append(ReleaseProblem(None, None, None, _("expected at least one financial year with its index")))
     if indices:
-        missing = [y.label for y in _years(min(indices), max(indices)) if y not in indices]
+        missing = [y.label for y in fy_range(min(indices), max(indices)) if y not in indices]
         if missing:
             problems.append(
                 ReleaseProblem(None, "financial_year", ", ".join(missing), _("missing: the years must be contiguous"))
@@ -117,10 +121,6 @@ def read_release(text: str, name: str) -> Release:
     if problems:
         raise ReleaseRefused(problems)
     return Release(name.strip(), MappingProxyType(dict(sorted(indices.items()))))
-
-
-def _years(first: FinancialYear, last: FinancialYear) -> list[FinancialYear]:
-    return [first + n for n in range(last - first + 1)]
 
 
 def shipped() -> Release:

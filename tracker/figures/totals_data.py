@@ -32,7 +32,8 @@ from tracker.core import vocabulary
 from tracker.core.money import format_pounds
 from tracker.figures import reading
 from tracker.figures.data import LINE_COLUMNS, MILESTONE_COLUMNS, TrackerData, settle
-from tracker.figures.totals import ORGANISATION_KEYS, committed_vs_delivered
+from tracker.figures.real_terms import CASH, Prices, in_prices
+from tracker.figures.totals import ORGANISATION_KEYS, committed_vs_delivered, figures_for
 from tracker.files import totals_csv
 
 # The engine's inputs (``tracker.core.frame_columns``) and the qualifier, with their types.
@@ -122,15 +123,19 @@ def _organisations(connection: Connection, commitments: pd.DataFrame, by: str) -
         commitments[name] = pd.Series(values, index=commitments.index, dtype=object)
 
 
-def report(data: TrackerData, by: str | None = None, form: str = "table", as_at: date | None = None) -> str:
+def report(
+    data: TrackerData, by: str | None = None, form: str = "table", as_at: date | None = None, prices: Prices = CASH
+) -> str:
     """What ``funding-tracker totals`` prints of ``data``: the Totals CSV, JSON,
-    or a table with what the headline money holds and any illustrative deliveries."""
+    or a table with what the headline money holds and any illustrative deliveries;
+    in cash, or in real terms (``prices``: each cell deflated, ``tracker.figures.real_terms``)."""
     frame = committed_vs_delivered(data.schedule, data.deliveries, data.commitments, by=by, unphased=True)
+    frame = in_prices(frame, prices, figures_for(by))
     if form == "csv":
-        return totals_csv.to_csv(frame, by=by)
+        return totals_csv.to_csv(frame, by=by, prices=prices)
     if form == "json":
-        return totals_csv.to_json(frame, by=by)
-    lines = [totals_csv.to_table(frame, by=by, as_at=as_at)]
+        return totals_csv.to_json(frame, by=by, prices=prices)
+    lines = [totals_csv.to_table(frame, by=by, as_at=as_at, prices=prices)]
     schedule = data.schedule
     headline = int(schedule["headline_pence"].sum())
     inside_pots = int(schedule.loc[schedule["part_of_id"].notna(), "headline_pence"].sum())
@@ -140,7 +145,10 @@ def report(data: TrackerData, by: str | None = None, form: str = "table", as_at:
             *([f"{format_pounds(restated)} re-announced earlier commitments"] if restated else []),
             *([f"{format_pounds(inside_pots)} is shares inside their pots"] if inside_pots else []),
         ]
-        lines.append(f"Headline money announced: {format_pounds(headline)}, of which " + " and ".join(parts) + ".\n")
+        cash = " (in cash)" if prices.is_real else ""
+        lines.append(
+            f"Headline money announced{cash}: {format_pounds(headline)}, of which " + " and ".join(parts) + ".\n"
+        )
     illustrative = int(data.deliveries["illustrative"].sum())
     if illustrative:
         lines.append(
