@@ -12,6 +12,8 @@ from collections.abc import Callable
 
 import pandas as pd
 
+from tracker.figures.real_tables import labelled
+from tracker.figures.real_terms import CASH, Prices
 from tracker.files.exports import to_csv_bytes
 from tracker.files.table import Table
 
@@ -92,10 +94,12 @@ def _export_table(name: str, title: str, frame: pd.DataFrame, columns: dict[str,
     )
 
 
-def by_year_csv(yearly: pd.DataFrame) -> bytes:
-    """The by-year table (``tracker.figures.delivery.slippage_by_year``) as CSV, financial years as labels."""
+def by_year_csv(yearly: pd.DataFrame, prices: Prices = CASH) -> bytes:
+    """The by-year table (``tracker.figures.delivery.slippage_by_year``) as CSV, financial years as labels;
+    in real terms, each row ending with the prices, base year and deflator release."""
     frame = yearly.assign(financial_year=yearly["label"])
-    return to_csv_bytes(_export_table("delivery-by-year", "Delivery by financial year", frame, BY_YEAR_COLUMNS))
+    table = _export_table("delivery-by-year", "Delivery by financial year", frame, BY_YEAR_COLUMNS)
+    return to_csv_bytes(labelled(table, prices))
 
 
 def by_commitment_csv(table: pd.DataFrame) -> bytes:
@@ -120,7 +124,13 @@ def area_commitments_csv(table: pd.DataFrame) -> bytes:
     return to_csv_bytes(_export_table("area-commitments", "Commitments naming an area", table, AREA_COMMITMENT_COLUMNS))
 
 
-def csv_of(build: Callable[..., Table], *args) -> bytes:
+def csv_of(build: Callable[..., Table], *args, prices: Prices = CASH) -> bytes:
     """``build(*args)`` as CSV: for ``st.download_button(data=deferred(csv_of, ...))``,
-    so a table is built and written only when someone asks for the file."""
-    return to_csv_bytes(build(*args))
+    so a table is built and written only when someone asks for the file; in real terms (``prices``),
+    every row ends with the prices, base year and deflator release."""
+    return to_csv_bytes(labelled(build(*args), prices))
+
+
+def csv_in_prices(table: Table, prices: Prices) -> bytes:
+    """A table as CSV; in real terms, every row ends with the prices, base year and deflator release."""
+    return to_csv_bytes(labelled(table, prices))

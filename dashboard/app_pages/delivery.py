@@ -15,12 +15,15 @@ from dashboard.components import (
     percent_column,
 )
 from dashboard.empty_states import empty_state, stop_if_nothing_to_show
+from dashboard.prices_choice import prices_choice
 from dashboard.tables import show_table
 from tracker.figures import chart_summaries, chart_tables, delivery
 from tracker.figures import revisions as revision_view
 from tracker.figures.delivery_view import progress_in_view
 from tracker.figures.markdown_text import escape_markdown
+from tracker.figures.real_terms import PRICE_WORDS
 from tracker.figures.shortfall import chart_rows
+from tracker.figures.yearly_prices import delivery_in_prices, left_out, yearly_in_prices
 from tracker.i18n import _, deferred, ngettext
 from tracker.i18n.dates import long_date
 from tracker.records.listings import revised_commitments
@@ -58,18 +61,28 @@ for note in figures.notes:
 by_year_tab, by_commitment_tab = st.tabs([_("By financial year"), _("By commitment")])
 
 with by_year_tab:
+    prices = prices_choice("delivery")
+    by_year, in_prices_summary = delivery_in_prices(figures.by_year, prices, shown.today)
+    for why, years in left_out(yearly_in_prices(figures.by_year, prices)).items():
+        st.caption(
+            _(
+                "No real-terms value for {years} ({why}): left out, never deflated by guess.",
+                years=", ".join(years),
+                why=_(PRICE_WORDS[why]),
+            )
+        )
     chart, numbers = st.container(), st.container()  # the chart full width, its table below (readable at 1024 px)
     with chart:
         chart_panel(
-            charts.cumulative_slippage(figures.by_year),
-            figures.year_summary,
-            chart_tables.cumulative_slippage(figures.by_year),
+            charts.cumulative_slippage(by_year),
+            in_prices_summary or figures.year_summary,
+            chart_tables.cumulative_slippage(by_year),
             key="delivery_years_chart",
         )
     with numbers:
         show_table(
             delivery.in_pounds(
-                figures.by_year,
+                by_year,
                 [
                     "committed",
                     "new_money",
@@ -128,8 +141,8 @@ with by_year_tab:
         )
         st.download_button(
             _("Download by year (CSV)"),
-            deferred(downloads.by_year_csv, figures.by_year),
-            file_name="delivery-by-financial-year.csv",
+            deferred(downloads.by_year_csv, by_year, prices),
+            file_name=f"delivery-by-financial-year{'-real' if prices.is_real else ''}.csv",
             mime="text/csv",
             icon=":material/download:",
             key="delivery_download_years",

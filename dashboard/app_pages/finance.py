@@ -3,13 +3,14 @@ financial year, and the downloads finance staff take into Excel."""
 
 import streamlit as st
 
-from dashboard import auth
+from dashboard import auth, downloads
 from dashboard.components import current_view, filters_caption, illustrative_notice, pager, table_for_display
 from dashboard.empty_states import empty_state, filtered_out
+from dashboard.prices_choice import prices_choice
 from dashboard.tables import show_table
 from tracker import store
 from tracker.figures import finance_tables as tables
-from tracker.files.exports import to_csv_bytes
+from tracker.figures.real_terms import CASH
 from tracker.i18n import _, deferred
 from tracker.i18n.dates import long_date
 from tracker.open_data import giving360_export as giving360
@@ -29,6 +30,9 @@ st.caption(
     )
 )
 filters_caption(shown)
+prices = prices_choice("finance")
+if prices.is_real:
+    st.caption(_("The yearly and ×-year tables are in these prices; the record lists stay in cash, as recorded."))
 
 if shown.everything.commitments.empty:
     empty_state(_("No commitments to tabulate: none is recorded yet."))
@@ -40,12 +44,12 @@ if data.commitments.empty:
 illustrative_notice(data.has_illustrative_deliveries)
 
 about = tables.export_about(
-    data, source=store.source_description(), filters=shown.filters.describe(), exported_on=shown.today
+    data, source=store.source_description(), filters=shown.filters.describe(), exported_on=shown.today, prices=prices
 )
 # Files are written when asked for (a callable), not on every run of the page.
 st.download_button(
     _("Download every table as an Excel workbook (XLSX)"),
-    data=deferred(tables.workbook_bytes, data, about),
+    data=deferred(tables.workbook_bytes, data, about, prices=prices),
     file_name=f"funding-tracker-{shown.today.isoformat()}.xlsx",
     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     icon=":material/download:",
@@ -84,7 +88,7 @@ tabs = st.tabs([_(label) for label in tables.TAB_LABELS.values()], key="finance_
 for tab, name in zip(tabs, tables.TAB_LABELS):
     if not tab.open:
         continue
-    table = tables.kept(data, name)
+    table = tables.kept(data, name, prices)
     with tab:
         st.markdown(f"**{table.title}**")
         for note in table.notes[1:]:
@@ -97,8 +101,9 @@ for tab, name in zip(tabs, tables.TAB_LABELS):
         show_table(frame, hide_index=True, width="stretch", column_config=column_config)
         st.download_button(
             _("Download “{title}” as CSV", title=table.title),
-            data=deferred(to_csv_bytes, table),
-            file_name=f"{table.name}-{shown.today.isoformat()}.csv",
+            data=deferred(downloads.csv_in_prices, table, prices if name in tables.IN_PRICES else CASH),
+            file_name=f"{table.name}-{'real-' if prices.is_real and name in tables.IN_PRICES else ''}"
+            f"{shown.today.isoformat()}.csv",
             mime="text/csv",
             icon=":material/download:",
             key=f"finance_csv_{name}",

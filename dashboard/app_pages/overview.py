@@ -19,6 +19,7 @@ from dashboard.components import (
     percent_column,
 )
 from dashboard.empty_states import stop_if_nothing_to_show
+from dashboard.prices_choice import prices_choice, real_terms_or_default
 from dashboard.tables import show_table
 from tracker.core.money import format_short, to_decimal
 from tracker.figures import changes_since, chart_summaries, chart_tables, view_links
@@ -27,12 +28,20 @@ from tracker.figures.data import breakdown, data_version, overview
 from tracker.figures.delivery import qualified, unplaced_notes
 from tracker.figures.finance_tables import yearly_table
 from tracker.figures.markdown_text import escape_markdown
+from tracker.figures.real_terms import PRICE_WORDS
 from tracker.figures.table_cells import EMPTY, percent
+from tracker.figures.yearly_prices import YEAR_ON_YEAR, drawn, left_out, sentences, year_on_year, yearly_in_prices
 from tracker.i18n import N_, _, current, deferred
 from tracker.i18n.dates import long_date
 from tracker.review import meetings as review
 
 me = auth.require("view")
+YEAR_ON_YEAR_MONEY = YEAR_ON_YEAR[1:]
+
+
+def _pounds(values):
+    return values.map(lambda pence: None if pd.isna(pence) else to_decimal(int(pence)))
+
 
 shown = current_view()
 as_at = shown.today
@@ -96,20 +105,30 @@ for note in unplaced_notes(figures):
     st.info(note, icon=":material/event_busy:")
 
 st.header(_("Committed against delivered, by financial year"))
-if figures.unphased:
+prices = prices_choice("overview")
+yearly = yearly_in_prices(view.yearly, prices)
+for why, years in left_out(yearly).items():
+    st.caption(
+        _(
+            "No real-terms value for {years} ({why}): shown blank, never deflated by guess.",
+            years=", ".join(years),
+            why=_(PRICE_WORDS[why]),
+        )
+    )
+if figures.unphased and not prices.is_real:
     st.caption(
         _("Money with no stated financial year is the last pair of bars, **unphased**: it is in no year's total.")
     )
 chart_panel(
-    charts.committed_vs_delivered(view.yearly),
-    chart_summaries.committed_vs_delivered(view.yearly),
-    chart_tables.committed_vs_delivered(view.yearly),
+    charts.committed_vs_delivered(drawn(yearly), prices.label() if prices.is_real else None),
+    chart_summaries.committed_vs_delivered(drawn(yearly)),
+    chart_tables.committed_vs_delivered(drawn(yearly)),
     key="overview_yearly_chart",
-    details=view.summaries,
+    details=sentences(yearly),
 )
 
 money = ["committed", "new_money", "estimated", "delivered", "variance"]
-table = view.yearly.assign(**{m: view.yearly[m].map(to_decimal) for m in money})
+table = yearly.assign(**{m: _pounds(yearly[m]) for m in money})
 shown_columns = ["label", "qualifier", "committed"]
 if figures.new_money != figures.committed:
     shown_columns.append("new_money")
@@ -118,6 +137,7 @@ if figures.estimated:
 show_table(
     table[[*shown_columns, "delivered", "variance", "pct_delivered"]],
     hide_index=True,
+    placeholder=EMPTY,
     width="stretch",
     column_config={
         "label": st.column_config.TextColumn(_("Financial year")),
@@ -137,11 +157,40 @@ show_table(
 
 st.download_button(
     _("Download these yearly figures as CSV"),
-    data=deferred(downloads.csv_of, yearly_table, shown.data),
-    file_name=f"yearly-{as_at.isoformat()}.csv",
+    data=deferred(downloads.csv_of, yearly_table, shown.data, prices, prices=prices),
+    file_name=f"yearly-{'real-' if prices.is_real else ''}{as_at.isoformat()}.csv",
     mime="text/csv",
     icon=":material/download:",
     key="overview_yearly_csv",
+)
+
+st.header(_("Year on year, in cash and in real terms"))
+compared = real_terms_or_default(prices)
+st.caption(
+    _(
+        "Committed and delivered each year in cash and in {prices}, with the change from the year before. "
+        "Unphased money is in no year.",
+        prices=compared.label(),
+    )
+)
+show_table(
+    year_on_year(view.yearly, compared).assign(**{c: lambda f, c=c: _pounds(f[c]) for c in YEAR_ON_YEAR_MONEY})[
+        ["label", *YEAR_ON_YEAR_MONEY]
+    ],
+    hide_index=True,
+    width="stretch",
+    placeholder=EMPTY,
+    column_config={
+        "label": st.column_config.TextColumn(_("Financial year")),
+        "committed_cash": money_column(_("Committed, cash")),
+        "committed_cash_change": money_column(_("Change, cash")),
+        "committed_real": money_column(_("Committed, real terms")),
+        "committed_real_change": money_column(_("Change, real terms")),
+        "delivered_cash": money_column(_("Delivered, cash")),
+        "delivered_cash_change": money_column(_("Change, cash")),
+        "delivered_real": money_column(_("Delivered, real terms")),
+        "delivered_real_change": money_column(_("Change, real terms")),
+    },
 )
 
 st.header(_("Milestones"))
@@ -211,10 +260,6 @@ def _changes(_db, _data, url: str, version: int, since: date, language: str) -> 
     """What changed since ``since``, read again when anything is saved; shared, never changed. Its rows
     hold words ("Changed"): ``language`` (the one in use) keeps each language's apart."""
     return changes_since.changes_since(_db, _data, since)
-
-
-def _pounds(values):
-    return values.map(lambda pence: None if pd.isna(pence) else to_decimal(int(pence)))
 
 
 def _when(label: str):

@@ -67,6 +67,9 @@ class Release:
     def index(self, year: FinancialYear) -> Decimal | None:
         return self.indices.get(year)
 
+    def __hash__(self) -> int:  # (a mapping is not hashable: its items are)
+        return hash((self.name, tuple(self.indices.items())))
+
 
 def read_release(text: str, name: str) -> Release:
     """A release from a CSV's text; raises ``ReleaseRefused`` listing every problem."""

@@ -48,8 +48,11 @@ from tracker.core.fiscal import UNPHASED, fy_label
 from tracker.core.money import plain_pounds
 from tracker.core.vocabulary import ANNOUNCED_EARLIER
 from tracker.figures import delivery as delivery_maths
+from tracker.figures import yearly_prices
 from tracker.figures.data import TrackerData
 from tracker.figures.pivots import PIVOT_ROWS, pivot_table
+from tracker.figures.real_tables import left_out_note, pivot_in_prices, prices_note
+from tracker.figures.real_terms import CASH, Prices
 from tracker.figures.shared import per_data_in_language
 from tracker.figures.table_cells import (
     COMMITTED_NOTE,
@@ -242,17 +245,21 @@ _YEARLY_MONEY = (
 )
 
 
-def yearly_table(data: TrackerData) -> Table:
+def yearly_table(data: TrackerData, prices: Prices = CASH) -> Table:
     """Committed against delivered per financial year, with a Total row.
 
     Years run from the first to the last with money, zero-filled, then an
     ``unphased`` row for money with no stated year (and undated deliveries).
     Variance is delivered - committed. The Total row's running totals are the
     overall totals and its % delivered is total delivered / total committed.
+    In real terms (``prices``) each cell is deflated once and the rows with no
+    real-terms value (unphased, years beyond the release) are left out, as the
+    notes say (``tracker.figures.real_tables``).
     """
-    yearly = delivery_maths.with_progress(
-        committed_vs_delivered(data.schedule, data.deliveries, data.commitments, unphased=True)
-    )
+    cash = committed_vs_delivered(data.schedule, data.deliveries, data.commitments, unphased=True)
+    real = yearly_prices.yearly_in_prices(cash, prices)
+    left = yearly_prices.left_out(real)
+    yearly = delivery_maths.with_progress(yearly_prices.drawn(real).drop(columns=["prices"], errors="ignore"))
     frame = pd.DataFrame(
         {
             "financial_year": year_labels(yearly["financial_year"]),
@@ -279,6 +286,7 @@ def yearly_table(data: TrackerData) -> Table:
         notes += (ESTIMATED_NOTE,)
     if len(data.deliveries) and bool(data.deliveries["illustrative"].any()):
         notes += (ILLUSTRATIVE_NOTE,)
+    in_prices = (prices_note(prices), *left_out_note(left)) if prices.is_real else ()
     return Table(
         name="yearly",
         title=_("Committed and delivered"),
@@ -287,7 +295,7 @@ def yearly_table(data: TrackerData) -> Table:
         money_columns=_YEARLY_MONEY,
         percent_columns=("pct_delivered",),
         total_row=True,
-        notes=tuple(_(note) for note in notes),
+        notes=(*(_(note) for note in notes), *in_prices),
         running_totals={"cumulative_committed": "committed", "cumulative_delivered": "delivered"},
         ratios={"pct_delivered": ("delivered", "committed")},
         words={"financial_year": cell_words(UNPHASED_WORD, TOTAL)},
@@ -346,13 +354,21 @@ BUILDERS: dict[str, Callable[[TrackerData], Table]] = {
 TABLE_NAMES = tuple(BUILDERS)
 
 
-def build(name: str, data: TrackerData) -> Table:
-    """The table called ``name`` (one of ``TABLE_NAMES``), in the language in use."""
+# The tables whose money is by financial year, and so can be in real terms; the others are records, in cash.
+IN_PRICES = ("yearly", *(f"pivot-{rows}" for rows in PIVOT_ROWS))
+
+
+def build(name: str, data: TrackerData, prices: Prices = CASH) -> Table:
+    """The table called ``name`` (one of ``TABLE_NAMES``), in the language in use, in ``prices``
+    (the summary tables, ``IN_PRICES``; the record lists are always in cash)."""
     try:
         builder = BUILDERS[name]
     except KeyError:
         raise ValueError(f"no table called {name!r}: expected one of {', '.join(TABLE_NAMES)}") from None
-    return builder(data)
+    if name == "yearly":
+        return yearly_table(data, prices)
+    table = builder(data)
+    return pivot_in_prices(table, prices) if name in IN_PRICES else table
 
 
 # The Finance page's tabs, in order: table name -> tab label (say it with ``_(label)``).
@@ -369,9 +385,9 @@ TAB_LABELS = {
 
 
 @per_data_in_language
-def kept(data: TrackerData, name: str) -> Table:
-    """``build(name, data)``, kept with ``data`` once per language."""
-    return build(name, data)
+def kept(data: TrackerData, name: str, prices: Prices = CASH) -> Table:
+    """``build(name, data, prices)``, kept with ``data`` once per language (and prices)."""
+    return build(name, data, prices)
 
 
 # What each table holds, in a line: the workbook's Contents sheet (say it with ``_(line)``).
@@ -402,7 +418,9 @@ class About(dict[str, str]):
         self.language = language
 
 
-def workbook_bytes(data: TrackerData, about: dict[str, str], language: str | None = None) -> bytes:
+def workbook_bytes(
+    data: TrackerData, about: dict[str, str], language: str | None = None, prices: Prices = CASH
+) -> bytes:
     """Every table as one XLSX workbook (what the Finance page downloads): a
     Contents sheet, a sheet per table with its totals as formulas, then About.
 
@@ -414,7 +432,7 @@ def workbook_bytes(data: TrackerData, about: dict[str, str], language: str | Non
     """
     with speaking(language or getattr(about, "language", None) or current()):
         descriptions = {name: _(line) for name, line in DESCRIPTIONS.items()}
-        return workbook.workbook_bytes([kept(data, name) for name in TABLE_NAMES], about, descriptions)
+        return workbook.workbook_bytes([kept(data, name, prices) for name in TABLE_NAMES], about, descriptions)
 
 
 def export_about(
@@ -423,6 +441,7 @@ def export_about(
     source: str,
     filters: str | None = None,
     exported_on: date | None = None,
+    prices: Prices = CASH,
 ) -> About:
     """What an export's About sheet says (as-at date, filters, source, caveats),
     in the language in use. Dates are ISO, as the workbook's cells are."""
@@ -433,6 +452,19 @@ def export_about(
     about[_("Filters")] = filters or _("none")
     about[_("Source")] = source
     about[_("Money")] = _("Pounds sterling, exact to the penny. {committed}", committed=_(COMMITTED_NOTE))
+    if prices.is_real:
+        assert prices.release is not None and prices.base is not None
+        about[_("Prices")] = _(
+            "{prices}. The yearly and ×-year tables are in these prices, each cell deflated once (nominal × the "
+            "base year's index ÷ the year's index, rounded half-even to the penny; totals are sums of the cells); "
+            "unphased money and years the release has no index for are left out of them. Commitments, Schedule "
+            "and Deliveries are in cash, as recorded.",
+            prices=prices.label(),
+        )
+        about[_("Deflator release")] = prices.release.name
+        about[_("Base year")] = prices.base.label
+    else:
+        about[_("Prices")] = _("Cash: money as announced and paid (nominal).")
     about[_("Financial years")] = _(
         "UK financial years, 1 April to 31 March (2020-21 is 1 April 2020 to 31 March 2021)."
     )

@@ -32,7 +32,7 @@ from tracker.figures.chart_summaries import against_committed
 from tracker.i18n import _
 
 
-def committed_vs_delivered(yearly: pd.DataFrame) -> go.Figure:
+def committed_vs_delivered(yearly: pd.DataFrame, prices: str | None = None) -> go.Figure:
     """Bars of committed and delivered per financial year, with cumulative lines.
 
     ``yearly`` needs ``label`` (2020-21), ``financial_year``, ``committed``,
@@ -40,7 +40,8 @@ def committed_vs_delivered(yearly: pd.DataFrame) -> go.Figure:
     pence, and may carry ``estimated``. Money placed by a chosen spread is
     drawn as its own cross-hatched part of the committed bar, named in the
     legend; an ``UNPHASED`` row is a last pair of bars labelled ``unphased``,
-    outside the running totals (its money belongs to no year).
+    outside the running totals (its money belongs to no year). ``prices``: what the money is in when not
+    cash ("real terms, 2019-20 prices (...)"), said on the money axis.
     """
     from tracker.core.fiscal import UNPHASED
 
@@ -128,7 +129,12 @@ def committed_vs_delivered(yearly: pd.DataFrame) -> go.Figure:
         fig,
         barmode="group",
         xaxis=dict(title=_(YEAR_AXIS), type="category", categoryorder="array", categoryarray=labels),
-        yaxis=dict(title=_("Pounds"), tickvals=tickvals, ticktext=ticktext, rangemode="tozero"),
+        yaxis=dict(
+            title=_("Pounds, {prices}", prices=prices) if prices else _("Pounds"),
+            tickvals=tickvals,
+            ticktext=ticktext,
+            rangemode="tozero",
+        ),
         legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0),
         margin=dict(l=10, r=10, t=40, b=10),
         hovermode="x unified",
