@@ -120,7 +120,7 @@ if figures.unphased and not prices.is_real:
         _("Money with no stated financial year is the last pair of bars, **unphased**: it is in no year's total.")
     )
 chart_panel(
-    charts.committed_vs_delivered(drawn(yearly), prices.label() if prices.is_real else None),
+    charts.committed_vs_delivered(drawn(yearly), prices.in_short() if prices.is_real else None),
     chart_summaries.committed_vs_delivered(drawn(yearly)),
     chart_tables.committed_vs_delivered(drawn(yearly)),
     key="overview_yearly_chart",

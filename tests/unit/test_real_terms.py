@@ -196,3 +196,23 @@ def test_real_totals_are_the_sums_of_their_rounded_cells(rows, base):
     assert _total_row(table) == sums
     assert all(r["variance_pence"] == r["delivered_pence"] - r["committed_pence"] for r in cells if r["prices"] == REAL)
     assert prices.release is not None and prices.release.name in table
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.integers(-(10**17), 10**17), min_size=1, max_size=20),
+    st.integers(1955, 2024),
+    st.integers(1955, 2024),
+)
+def test_a_column_at_a_time_is_each_cell_worked_in_decimal_and_rounded_half_even(pence, year, base):
+    from tracker.core.deflators import ratio, scaled
+
+    release = shipped()
+    index = dict(csv.reader(io.StringIO(shipped_text())))
+    by = ratio(FY(year), FY(base), release)
+    assert by is not None
+
+    got = scaled(pd.array(pence, dtype="int64").to_numpy(), by)
+
+    worked = [Decimal(p) * Decimal(index[FY(base).label]) / Decimal(index[FY(year).label]) for p in pence]
+    assert list(got) == [int(w.quantize(Decimal(1), rounding=ROUND_HALF_EVEN)) for w in worked]

@@ -9,7 +9,7 @@ release and base year it used (``label``; ``PRICE_COLUMNS`` in files).
 ``in_prices`` turns a frame of money by financial year into those prices,
 cell by cell: each cell is ``pence x index(base) / index(year)``, worked
 exactly and rounded half-even to the penny once
-(``tracker.core.deflators.real_pence``). Totals are then summed from the
+(``tracker.core.deflators.scaled``, a year's cells at a time). Totals are then summed from the
 rounded cells, so a table adds up; ``variance`` (delivered - committed) is
 worked out again from the rounded cells, never deflated on its own. A row
 whose money has no year (unphased) has no real-terms value, and neither has
@@ -28,7 +28,7 @@ import pandas as pd
 from sqlalchemy import Engine
 
 from tracker.core import clock
-from tracker.core.deflators import Release, real_pence
+from tracker.core.deflators import Release, ratio, scaled
 from tracker.core.fiscal import UNPHASED, FinancialYear
 from tracker.i18n import N_, _
 
@@ -84,6 +84,12 @@ class Prices:
         if self.release is None or self.base is None:
             return _("cash (as announced and paid)")
         return _("real terms, {base} prices ({release})", base=str(self.base), release=self.release.name)
+
+    def in_short(self) -> str:
+        """'2019-20 prices' (a chart's axis; the release is said beside it); 'cash' in cash."""
+        if self.base is None:
+            return _("cash")
+        return _("{base} prices", base=str(self.base))
 
     def described(self) -> dict[str, str | None]:
         """What the figures are in, for a JSON answer: ``prices``, ``base_year``, ``deflator_release``."""
@@ -141,22 +147,26 @@ def in_prices(frame: pd.DataFrame, prices: Prices, money: list[str], year: str =
     assert prices.release is not None and prices.base is not None
     out = frame.copy()
     years = out[year].to_numpy(dtype=np.int64)
-    for column in money:
-        if column == "variance" and {"committed", "delivered"} <= set(money):
+    derived = "variance" in money and {"committed", "delivered"} <= set(money)
+    deflated = [c for c in money if not (derived and c == "variance")]
+    cells = {c: np.zeros(len(out), np.int64) for c in deflated}
+    valued = np.zeros(len(out), bool)
+    for start in np.unique(years):
+        if start == UNPHASED:
             continue
-        pence = out[column].to_numpy()
-        cells = [_cell(int(p), int(y), prices) for p, y in zip(pence, years)]
-        out[column] = pd.array(cells, dtype="Int64")
-    if "variance" in money and {"committed", "delivered"} <= set(money):
+        by = ratio(FinancialYear(int(start)), prices.base, prices.release)
+        if by is None:
+            continue
+        rows = years == start
+        valued |= rows
+        for column in deflated:
+            cells[column][rows] = scaled(out[column].to_numpy(dtype=np.int64)[rows], by)
+    for column in deflated:
+        out[column] = pd.array(np.where(valued, cells[column], 0), dtype="Int64")
+        out.loc[~valued, column] = pd.NA
+    if derived:
         out["variance"] = out["delivered"] - out["committed"]
     return out
-
-
-def _cell(pence: int, year: int, prices: Prices) -> int | None:
-    assert prices.release is not None and prices.base is not None
-    if year == UNPHASED:
-        return None
-    return real_pence(pence, FinancialYear(year), prices.base, prices.release)
 
 
 def without_value(frame: pd.DataFrame, prices: Prices, year: str = "financial_year") -> list[int]:
