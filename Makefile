@@ -67,12 +67,13 @@ run: install
 # TEST_WORKERS: how many pytest-xdist workers run the suite at once (one per CPU by default; each has its own
 # PostgreSQL database, tests/workers.py); TEST_WORKERS=0 runs it in one process, e.g. to use pdb.
 # --dist loadscope keeps a module's tests on one worker, so its module fixtures (a Streamlit server) start once.
+# --durations=30: the slowest tests listed at the end (CI has a time limit: keep `make test` under 20 minutes).
 # PYTEST_ARGS: more for pytest, e.g. PYTEST_ARGS='-m "not markup"' (.ci/run's PostgreSQL pass: the tests of
 # what the browser draws, the same on every database, run once, in the SQLite pass).
 TEST_WORKERS ?= auto
 PYTEST_ARGS ?=
 test: $(VENV)/.installed-test
-	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadscope $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadscope --durations=30 $(PYTEST_ARGS)
 
 # Unit tests need no database (tests/unit/conftest.py fails any that makes an engine).
 test-unit: $(VENV)/.installed-pytest

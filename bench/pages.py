@@ -29,6 +29,9 @@
    children).
 4. One filter change: on the Overview, a funder (``--funder``) chosen in the sidebar's
    "Funder" filter, timed from the click on the option until the page is settled again.
+5. Real terms (issue 20): "Real terms" chosen in the Overview's Prices choice (timed from the
+   click), then the Delivery and Finance tables pages, which open in real terms too
+   (``--no-real-terms`` leaves this out). Targets as for a warm visit.
 
 A page that is not settled within ``--timeout`` seconds is a ``timeout`` (not a crash):
 the server is stopped and started again (and the admin signs in again) so the pages
@@ -88,6 +91,7 @@ SERVER_START_TIMEOUT = 120.0
 BUILD_TIMEOUT = 3600.0  # each step of building the database
 BOUNCE_PAGE = "Account"  # visited between a page's cold and warm visits: every user has it
 FIRST_PAGE = "Overview"  # where signing in lands
+REAL_TERMS_PAGES = ("Delivery", "Finance tables")  # the pages the Prices choice holds on, after the Overview
 RESTART_AFTER = ("timeout", "error")  # the server may still be busy with the page: start again
 TARGET_WARM_SECONDS = 1.0
 TARGET_RSS = common.GIB
@@ -480,6 +484,11 @@ class Dashboard:
             self.page.keyboard.press("Escape")
         return visit
 
+    def choose_real_terms(self) -> Visit:
+        """On the page on screen, choose "Real terms" in its Prices choice, timed from the click."""
+        button = self.page.get_by_test_id("stMain").get_by_role("button", name="Real terms", exact=True)
+        return self._timed(self.current, lambda settle: settle.act(button.click), path=None, kind="real")
+
     def _timed(self, title: str, action: Callable[[Settle], None], path: str | None, kind: str = "") -> Visit:
         """Do ``action``, wait for ``title`` settled, read the server: one Visit."""
         from playwright.sync_api import Error as PlaywrightError
@@ -620,6 +629,19 @@ class Run:
             return
         self.record(self.dash.choose_funder(funder))
 
+    def real_terms(self) -> None:
+        """Real terms chosen on the Overview, then the other pages the choice holds on, in real terms."""
+        if self.dash.current != FIRST_PAGE and self.go(FIRST_PAGE).status in RESTART_AFTER:
+            return
+        if self.record(self.dash.choose_real_terms()).status in RESTART_AFTER:
+            return
+        for title in REAL_TERMS_PAGES:
+            if title in self.dash.links:
+                visit = self.dash.open(title)
+                visit.kind = "real"
+                if self.record(visit).status in RESTART_AFTER:
+                    return
+
 
 def summarise(visits: list[Visit], titles: list[str]) -> tuple[list[dict], list[str], list[str]]:
     """Per page its first cold and first warm visit; the failures; the targets missed."""
@@ -636,11 +658,12 @@ def summarise(visits: list[Visit], titles: list[str]) -> tuple[list[dict], list[
         if warm is not None and warm.ok and warm.seconds is not None and warm.seconds >= TARGET_WARM_SECONDS:
             missed.append(f"{title} warm {warm.seconds:.2f} s (target < {TARGET_WARM_SECONDS:g} s)")
     for visit in visits:
-        if visit.kind == "filter":
+        if visit.kind in ("filter", "real"):
+            what = "filter change" if visit.kind == "filter" else f"{visit.page} in real terms"
             if not visit.ok:
-                failures.append(f"filter change: {visit.status}")
+                failures.append(f"{what}: {visit.status}")
             elif visit.seconds is not None and visit.seconds >= TARGET_WARM_SECONDS:
-                missed.append(f"filter change {visit.seconds:.2f} s (target < {TARGET_WARM_SECONDS:g} s)")
+                missed.append(f"{what} {visit.seconds:.2f} s (target < {TARGET_WARM_SECONDS:g} s)")
         elif not visit.ok and visit.page not in titles:
             failures.append(f"{visit.page} {visit.kind} (on the way): {visit.status}")
         if visit.rss >= TARGET_RSS:
@@ -671,9 +694,10 @@ def print_report(pages: list[dict], visits: list[Visit]) -> None:
         for p in pages
     ]
     for visit in visits:
-        if visit.kind == "filter":
+        if visit.kind in ("filter", "real"):
             status = common.seconds(visit.seconds) if visit.ok else visit.status
-            rows.append([f"filter ({visit.detail[:30]})", "", status, "", common.mib(visit.rss), common.mib(visit.hwm)])
+            name = f"filter ({visit.detail[:30]})" if visit.kind == "filter" else f"{visit.page}, real terms"
+            rows.append([name, "", status, "", common.mib(visit.rss), common.mib(visit.hwm)])
     print()
     common.print_table(["page", "cold", "warm", "charts (cold)", "RSS after", "peak so far"], rows)
 
@@ -697,6 +721,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     )
     parser.add_argument("--funder", default="Welsh Government", help="the funder the filter change chooses")
     parser.add_argument("--no-filter", action="store_true", help="leave out the filter change")
+    parser.add_argument(
+        "--no-real-terms", action="store_true", help="leave out real terms (Overview, then Delivery and Finance tables)"
+    )
     parser.add_argument("--rebuild", action="store_true", help="build the database again even if it is current")
     parser.add_argument("--check-targets", action="store_true", help="exit 1 when a target is missed")
     args = parser.parse_args(argv)
@@ -752,6 +779,8 @@ def main(argv: list[str] | None = None) -> int:
                 run.measure(title)
             if run.alive and not args.no_filter and FIRST_PAGE in dash.links:
                 run.filter_change(args.funder)
+            if run.alive and not args.no_real_terms and FIRST_PAGE in dash.links:
+                run.real_terms()
         finally:
             dash.close()
             common.remove_sqlite(serving)
