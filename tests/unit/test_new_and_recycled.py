@@ -227,3 +227,26 @@ def test_the_parts_add_up_to_the_headline_and_new_money_is_the_engines(drawn: li
     assert (each["new"] + each["rise_or_cut"]).to_dict() == money["new_money_pence"].to_dict()
     assert set(COLUMNS) <= set(rows.columns)
     assert np.issubdtype(rows["new"].dtype, np.integer)
+
+
+def test_the_downloads_have_english_headers_exact_pounds_and_a_welsh_workbook() -> None:
+    import io
+
+    from openpyxl import load_workbook
+
+    from tracker.figures.new_and_recycled_tables import export_table, workbook
+    from tracker.files.exports import to_csv_bytes
+
+    rows = set_rows(_data({"id": 1, "amount": 4 * M}, {"id": 2, "amount": 150_000_001, "kind": "multi-year"}))
+    frame = by_year(rows)
+    lines = to_csv_bytes(export_table("by-year", frame)).decode("utf-8-sig").splitlines()
+    assert lines[0] == "financial_year,headline,new,restated,earlier,pot_share,rise_or_cut,new_money"
+    assert lines[1:] == [
+        "2020-21,4000000.00,4000000.00,0.00,0.00,0.00,0.00,4000000.00",
+        "unphased,1500000.01,1500000.01,0.00,0.00,0.00,0.00,1500000.01",
+    ]
+    with speaking("cy"):
+        book = load_workbook(io.BytesIO(workbook({"by-year": frame}, {"Hidlyddion": "dim"}, "cy")))
+    sheet = book.worksheets[0]
+    assert sheet.title.startswith("Newydd ac wedi")
+    assert [c.value for c in sheet[1]][:2] == ["Blwyddyn ariannol", "Prif ffigur"]
