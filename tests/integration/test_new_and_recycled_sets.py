@@ -92,3 +92,14 @@ def test_every_announcement_of_the_press_sets_extracted_drafts_adds_up(
         writer.writerows(rows)
     import_file("commitments", combined, engine=engine, actor=EDITOR)
     assert _check(queries.load(engine)) == len(names)
+
+
+def test_totals_columns_work_on_what_the_totals_command_reads(engine: Engine) -> None:
+    from tracker.figures import totals_data
+    from tracker.figures.new_and_recycled import totals_columns
+
+    import_file("commitments", PRESS / "commitments.csv", engine=engine, actor=EDITOR)
+    full = totals_columns(queries.load(engine))
+    lean = totals_columns(totals_data.load(engine))
+    assert lean.to_dict("list") == full.to_dict("list")
+    assert (full[["new", "restated", "earlier", "pot_share", "rise_or_cut"]].sum(axis=1) == full["headline"]).all()

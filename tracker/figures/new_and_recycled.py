@@ -108,10 +108,14 @@ def _with_parts(rows: pd.DataFrame, kind: np.ndarray) -> pd.DataFrame:
     return rows.assign(headline=headline, **parts, new_money=new_money)
 
 
+_CARRIED = ("announcement_ref", "funder")
+
+
 @per_data
 def set_rows(data: TrackerData) -> pd.DataFrame:
-    """A view's schedule rows (``commitment_id``, ``announcement_ref``, ``funder``,
-    ``financial_year``) with ``COLUMNS`` in pence, counted as the view's totals count."""
+    """A view's schedule rows (``commitment_id``, ``announcement_ref`` and ``funder`` when
+    the view holds them, ``financial_year``) with ``COLUMNS`` in pence, counted as the
+    view's totals count (``funding-tracker totals`` reads neither column: none needed)."""
     schedule = data.schedule_money
     commitments = data.commitments.set_index("commitment_id")
     ids = schedule["commitment_id"].to_numpy()
@@ -121,11 +125,11 @@ def set_rows(data: TrackerData) -> pd.DataFrame:
         if "reannounces_earlier" in commitments
         else pd.Series(False, index=commitments.index)
     )
+    carried = {name: commitments[name].reindex(ids).to_numpy() for name in _CARRIED if name in commitments}
     rows = pd.DataFrame(
         {
             "commitment_id": ids,
-            "announcement_ref": commitments["announcement_ref"].reindex(ids).to_numpy(),
-            "funder": commitments["funder"].reindex(ids).to_numpy(),
+            **carried,
             "financial_year": schedule["financial_year"].to_numpy(dtype=np.int64),
             "headline_pence": schedule["headline_pence"].to_numpy(dtype=np.int64),
             "new_money_pence": schedule["new_money_pence"].to_numpy(dtype=np.int64),
