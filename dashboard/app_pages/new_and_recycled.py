@@ -11,7 +11,7 @@ import streamlit as st
 
 from dashboard import auth, charts, downloads
 from dashboard.chart_panel import chart_panel
-from dashboard.components import current_view, filters_caption, money_column
+from dashboard.components import current_view, filters_caption, money_column, pager
 from dashboard.empty_states import stop_if_nothing_to_show
 from dashboard.tables import show_table
 from tracker import store
@@ -63,11 +63,17 @@ leads = {
 by_year_tab, by_funder_tab, by_announcement_tab = st.tabs(
     [_("By financial year"), _("By funder"), _("By announcement")]
 )
+many = {
+    "by-year": _("financial years; the CSV holds every one"),
+    "by-funder": _("funders; the CSV holds every one"),
+    "by-announcement": _("announcements; the CSV holds every one"),
+}
 for tab, name in ((by_year_tab, "by-year"), (by_funder_tab, "by-funder"), (by_announcement_tab, "by-announcement")):
     with tab:
         lead = next(iter(leads[name]))
+        page = pager(len(frames[name]), f"new_and_recycled_{name}_page", many[name])
         show_table(
-            tables.shown(frames[name])[[lead, *recycled.COLUMNS]],
+            tables.shown(page.rows(frames[name]))[[lead, *recycled.COLUMNS]],
             hide_index=True,
             width="stretch",
             column_config={**leads[name], **money},
