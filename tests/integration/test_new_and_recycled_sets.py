@@ -24,7 +24,7 @@ from tracker.demo import load_demo
 from tracker.extract.rows import COLUMNS as DRAFT_COLUMNS
 from tracker.figures import data as queries
 from tracker.figures.headlines import announcement_money
-from tracker.figures.new_and_recycled import PARTS, by_announcement, by_year, set_rows, total
+from tracker.figures.new_and_recycled import PARTS, by_announcement, by_year, of_announcement, set_rows, total
 from tracker.figures.totals import committed_vs_delivered
 from tracker.imports.apply import import_file
 
@@ -54,6 +54,9 @@ def _check(data: queries.TrackerData) -> int:
     new_money = (years["new"] + years["rise_or_cut"]).reindex(totals["financial_year"]).fillna(0).astype("int64")
     assert new_money.tolist() == totals["new_money"].tolist()
     assert total(rows).headline == sum(own.values())
+    for ref, row in each.iterrows():  # as an announcement's page counts it, from its own world
+        alone = of_announcement(data, str(ref))
+        assert (alone.headline, *alone.parts.values()) == tuple(int(row[c]) for c in ("headline", *PARTS))
     return len(each)
 
 

@@ -225,6 +225,8 @@ def test_the_parts_add_up_to_the_headline_and_new_money_is_the_engines(drawn: li
     money = announcement_money(data)
     each = by_announcement(data).set_index("announcement_ref")
     assert (each["new"] + each["rise_or_cut"]).to_dict() == money["new_money_pence"].to_dict()
+    for ref, row in each.iterrows():  # one announcement alone, as its page counts it: the same
+        assert _parts(of_announcement(data, str(ref))) == tuple(int(row[c]) for c in ("headline", *PARTS))
     assert set(COLUMNS) <= set(rows.columns)
     assert np.issubdtype(rows["new"].dtype, np.integer)
 

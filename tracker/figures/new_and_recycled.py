@@ -250,10 +250,35 @@ def total(rows: pd.DataFrame) -> Breakdown:
     return Breakdown(**sums)
 
 
+@per_data
 def of_announcement(data: TrackerData, ref: str) -> Breakdown:
-    """One announcement's own breakdown, counted as its own world (``data``: the whole data)."""
-    rows = announcement_rows(data)
+    """One announcement's own breakdown, counted as its own world (``data``: the whole
+    data), as ``by_announcement`` counts it: worked out from its commitments and those
+    they are linked to (what they re-announce, back to the first, and their pots), which
+    is all its world holds, so a page showing one announcement need not count them all."""
+    rows = announcement_rows(_world_of(data, ref))
     return total(rows.loc[rows["announcement_ref"] == ref])
+
+
+def _world_of(data: TrackerData, ref: str) -> TrackerData:
+    commitments = data.commitments
+    links = [name for name in ("reannounces_id", "part_of_id") if name in commitments]
+    keep = commitments["announcement_ref"].to_numpy() == ref
+    ids = commitments["commitment_id"].to_numpy()
+    while True:
+        linked = np.concatenate([commitments.loc[keep, name].dropna().to_numpy(dtype=np.int64) for name in links])
+        more = keep | among(commitments["commitment_id"], linked)
+        if (more == keep).all():
+            break
+        keep = more
+    lines = data.profile_lines
+    return TrackerData(
+        commitments.loc[keep].reset_index(drop=True),
+        lines.loc[among(lines["commitment_id"], ids[keep])].reset_index(drop=True),
+        data.deliveries.iloc[0:0],
+        data.milestones.iloc[0:0],
+        as_at=data.as_at,
+    )
 
 
 def of_announcement_by_year(data: TrackerData, ref: str) -> pd.DataFrame:
