@@ -252,3 +252,25 @@ def test_the_downloads_have_english_headers_exact_pounds_and_a_welsh_workbook() 
     sheet = book.worksheets[0]
     assert sheet.title.startswith("Newydd ac wedi")
     assert [c.value for c in sheet[1]][:2] == ["Blwyddyn ariannol", "Prif ffigur"]
+
+
+def test_the_announcements_of_a_filtered_view_keep_only_its_commitments_and_years() -> None:
+    from tracker.core.fiscal import FinancialYear
+    from tracker.figures.filters import Filters
+
+    data = _data(
+        {"id": 1, "amount": 4 * M, "funder": "UK Government"},
+        {"id": 2, "amount": 5 * M, "reannounces": 1, "ann": "A1", "year": 2021},
+        {"id": 3, "amount": 3 * M, "kind": "multi-year", "ann": "A1"},
+    )
+    view = Filters(first_year=FinancialYear(2021), last_year=FinancialYear(2021)).apply(data)
+    each = by_announcement(data, view.commitments["commitment_id"].to_numpy(), view.year_range)
+    # Only 2021-22 (W2's £5m re-announcing W1's £4m): no unphased money, nothing of A1's W1's year.
+    assert each.set_index("announcement_ref").loc["A1", ["headline", "restated", "rise_or_cut"]].tolist() == [
+        5 * M,
+        4 * M,
+        1 * M,
+    ]
+    assert list(each["announcement_ref"]) == ["A1"]
+    funders = by_funder(set_rows(Filters(funders=("UK Government",)).apply(data)))
+    assert funders[["funder", "headline", "new"]].values.tolist() == [["UK Government", 4 * M, 4 * M]]
