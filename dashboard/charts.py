@@ -354,3 +354,33 @@ def original_vs_revised(comparison: pd.DataFrame) -> go.Figure:
         margin=dict(l=10, r=10, t=40, b=10),
         hovermode="x unified",
     )
+
+
+def new_money_waterfall(steps) -> go.Figure:
+    """From a headline to its new money (``tracker.figures.new_and_recycled_tables.steps``):
+    the headline and the new money as blue totals, each recycled part taken away as a
+    vermillion step, each bar labelled with its amount (so no step relies on colour)."""
+    fig = go.Figure(
+        go.Waterfall(
+            x=[step.name for step in steps],
+            y=[step.pence / 100 for step in steps],  # float pounds for drawing only
+            measure=[step.measure for step in steps],
+            text=[format_short(step.pence) for step in steps],
+            textposition="outside",
+            decreasing=dict(marker=dict(color=OKABE_ITO["vermillion"], line=dict(color=OKABE_ITO["black"], width=1))),
+            increasing=dict(marker=dict(color=OKABE_ITO["green"], line=dict(color=OKABE_ITO["black"], width=1))),
+            totals=dict(marker=dict(color=OKABE_ITO["blue"], line=dict(color=OKABE_ITO["black"], width=1))),
+            connector=dict(line=dict(color=OKABE_ITO["black"], width=1, dash="dot")),
+            # Translators: %{x} and %{text} are Plotly's: keep them as they are.
+            hovertemplate=_("%{x}: %{text}") + NO_EXTRA,
+        )
+    )
+    top = max([0, *(step.pence for step in steps)])
+    tickvals, ticktext = pound_axis_ticks(int(top))
+    return house_style(
+        fig,
+        showlegend=False,
+        xaxis=dict(type="category"),
+        yaxis=dict(title=_("Pounds"), tickvals=tickvals, ticktext=ticktext, rangemode="tozero"),
+        margin=dict(l=10, r=10, t=40, b=10),
+    )

@@ -33,6 +33,8 @@ from tracker.figures.data import data_version
 from tracker.figures.delivery import qualified
 from tracker.figures.headlines import verdict_of
 from tracker.figures.markdown_text import escape_markdown
+from tracker.figures.new_and_recycled import of_announcement
+from tracker.figures.new_and_recycled_tables import parts_rows
 from tracker.figures.paging import page_holding
 from tracker.figures.recorded_language import Said, said, titles
 from tracker.figures.register import (
@@ -297,6 +299,16 @@ new_money.metric(
     help=_("Re-announced money is counted once, under the commitment it restates."),
 )
 delivered.metric(_("Delivered so far"), format_short(found.delivered_pence))
+
+st.subheader(_("New and recycled"))
+recycled = of_announcement(shown.everything, found.ref)  # counted on its own, as its headline's verdict is
+st.markdown(escape_markdown(recycled.sentence()))
+show_table(
+    parts_rows(recycled),
+    hide_index=True,
+    column_config={"part": _("Part"), "amount": money_column(_("Amount"))},
+    key="announcement_new_and_recycled",
+)
 
 st.subheader(_("Commitments"))
 show_table(

@@ -2,7 +2,7 @@
 
 The map (issue 6, dashboard/app.py):
 
-- every role: the figure pages (Overview, Announcements, Headlines, Delivery,
+- every role: the figure pages (Overview, Announcements, Headlines, New and recycled, Delivery,
   Review, Finance tables) and Account (with Sign out);
 - finance and editor: also Record, Change a record and Import (finance:
   deliveries only on each);
@@ -42,6 +42,7 @@ FIGURES = [
     "Overview",
     "Announcements",
     "Headlines",
+    "New and recycled",
     "Delivery",
     "Review",
     "Finance tables",
@@ -63,6 +64,7 @@ FILES = {
     "Overview": "overview",
     "Announcements": "announcements",
     "Headlines": "headlines",
+    "New and recycled": "new_and_recycled",
     "Delivery": "delivery",
     "Review": "review",
     "Finance tables": "finance",

@@ -80,6 +80,7 @@ def test_a_known_email_signs_in_with_the_users_roles(signed_out, navigation, app
         "Overview",
         "Announcements",
         "Headlines",
+        "New and recycled",
         "Delivery",
         "Review",
         "Finance tables",

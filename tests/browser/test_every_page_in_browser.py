@@ -17,6 +17,7 @@ PAGES = [
     ("Overview", "Committed against delivered, by financial year"),
     ("Announcements", "Announcements"),
     ("Headlines", "Headlines"),
+    ("New and recycled", "New and recycled"),
     ("Delivery", "Delivery"),
     ("Review", "Review"),
     ("Finance tables", "Finance tables"),

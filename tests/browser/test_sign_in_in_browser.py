@@ -27,6 +27,7 @@ FIGURES = [
     "Overview",
     "Announcements",
     "Headlines",
+    "New and recycled",
     "Delivery",
     "Review",
     "Finance tables",

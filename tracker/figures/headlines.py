@@ -65,17 +65,32 @@ def announcement_money(data: TrackerData) -> pd.DataFrame:
     """Per announcement ref (the index): ``all_money_pence`` and ``new_money_pence``
     (int64), counted as the module docstring says. ``data`` should be the whole
     data: a commitment filtered away is not counted."""
-    commitments = data.commitments
-    own = commitments[[c for c in _ENGINE_COLUMNS if c in commitments]].reset_index(drop=True)
-    if own.empty:
+    schedule = scoped_schedule(data)
+    if schedule.empty:
         return pd.DataFrame({"all_money_pence": [], "new_money_pence": []}, dtype="int64")
-    scoped, lines = _scoped(own, data.profile_lines)
-    schedule = schedule_frame(scoped, lines, carry=["announcement_ref", "own"])
     money = schedule.assign(
         new_money_pence=np.where(schedule["own"].to_numpy(dtype=bool), schedule["new_money_pence"].to_numpy(), 0)
     )
     sums = money.groupby("announcement_ref")[["committed_pence", "new_money_pence"]].sum()
     return sums.rename(columns={"committed_pence": "all_money_pence"}).astype("int64")
+
+
+SCOPED_CARRY = ["commitment_id", "announcement_ref", "own", "reannounces_id", "reannounces_earlier", "pot_elsewhere"]
+
+
+@per_data
+def scoped_schedule(data: TrackerData) -> pd.DataFrame:
+    """The engine's schedule with each announcement as its own world (the module
+    docstring): its rows carry ``SCOPED_CARRY`` (``own`` False on the copies of what
+    a commitment re-announces; ``reannounces_earlier`` True where the scoping says
+    announced before; ``pot_elsewhere`` True on a share of a pot in another
+    announcement). Empty when there are no commitments."""
+    commitments = data.commitments
+    own = commitments[[c for c in _ENGINE_COLUMNS if c in commitments]].reset_index(drop=True)
+    if own.empty:
+        return pd.DataFrame(columns=[*SCOPED_CARRY, "financial_year", "headline_pence", "new_money_pence"])
+    scoped, lines = _scoped(own, data.profile_lines)
+    return schedule_frame(scoped, lines, carry=SCOPED_CARRY)
 
 
 def _scoped(own: pd.DataFrame, profile_lines: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -87,6 +102,7 @@ def _scoped(own: pd.DataFrame, profile_lines: pd.DataFrame) -> tuple[pd.DataFram
     reannounces = own["reannounces_id"].astype("Int64")
     part_of = own["part_of_id"].astype("Int64") if "part_of_id" in own else pd.Series(pd.NA, index=own.index)
     earlier = own["reannounces_earlier"].fillna(False).to_numpy(dtype=bool).copy()
+    elsewhere = np.zeros(len(own), bool)
     target = [None if pd.isna(t) else int(t) for t in reannounces]
     pot = [None if pd.isna(p) else int(p) for p in part_of]
 
@@ -117,6 +133,7 @@ def _scoped(own: pd.DataFrame, profile_lines: pd.DataFrame) -> tuple[pd.DataFram
                 "part_of_id": None,
                 "reannounces_earlier": bool(source["reannounces_earlier"])
                 or (before is not None and earlier_target is None),
+                "pot_elsewhere": False,
                 "_original": original,
             }
         )
@@ -132,12 +149,14 @@ def _scoped(own: pd.DataFrame, profile_lines: pd.DataFrame) -> tuple[pd.DataFram
         if pot[i] is not None and announcement.get(pot[i]) != where:
             pot[i] = None
             earlier[i] = True  # the pot's money was announced in another announcement
+            elsewhere[i] = True
 
     scoped = own.assign(
         reannounces_id=pd.array(new_target, dtype="Int64"),
         part_of_id=pd.array(pot, dtype="Int64"),
         reannounces_earlier=earlier,
         own=True,
+        pot_elsewhere=elsewhere,
     )
     lines = profile_lines
     if copies:

@@ -414,6 +414,7 @@ def html_pack(meeting: Meeting, previous: Meeting | None, source: str) -> bytes:
             previous=previous.label if previous is not None else None,
             first_review=_(review_changes.FIRST_REVIEW),
             movement=review_changes.movement_sentence(found),
+            new_money_since=pack.new_money_since(),
             changes=_changes(found),
         )
     )

@@ -30,7 +30,7 @@ from tracker.figures.finance_tables import COMMITTED_NOTE, ILLUSTRATIVE_NOTE, TO
 from tracker.files.table import Table
 from tracker.i18n import N_, _
 from tracker.i18n.dates import long_moment
-from tracker.review import as_said, snapshot
+from tracker.review import as_said, new_money_since, snapshot
 from tracker.review import changes as review_changes
 from tracker.review.meetings import RAG, Meeting, status_label, subject_words
 
@@ -91,6 +91,11 @@ class Pack:
             if row.get("commitment_ref") == ref:
                 return row
         return None
+
+    def new_money_since(self) -> str | None:
+        """Of the money announced since the last review, how much is new (``tracker.review.new_money_since``):
+        a paragraph, in the language in use; None for a snapshot frozen before the tracker recorded it."""
+        return new_money_since.paragraph(self.figures, self.previous.as_at if self.previous else None)
 
     def committed_headline(self) -> str:
         return qualified(format_short(int(self.head["committed"])), self.head.get("qualifier") or "exact")

@@ -27,6 +27,9 @@ def xlsx_pack(meeting: Meeting, previous: Meeting | None, source: str) -> bytes:
     found = pack.changes
     about = pack.about()
     about[_("Since the last review")] = review_changes.movement_sentence(found)
+    new_money = pack.new_money_since()
+    if new_money is not None:
+        about[_("New money since the last review")] = new_money
     tables = [
         yearly_table(pack.figures),
         commitments_table(pack),
