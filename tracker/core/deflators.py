@@ -72,7 +72,9 @@ def read_release(text: str, name: str) -> Release:
     """A release from a CSV's text; raises ``ReleaseRefused`` listing every problem."""
     problems: list[ReleaseProblem] = []
     if not name.strip():
-        problems.append(ReleaseProblem(None, "release", name, _("expected a name for the release, e.g. {name}", name=SHIPPED_NAME)))
+        problems.append(
+            ReleaseProblem(None, "release", name, _("expected a name for the release, e.g. {name}", name=SHIPPED_NAME))
+        )
     reader = csv.reader(io.StringIO(text.lstrip("\ufeff")))
     header = [h.strip().lower() for h in next(reader, [])]
     if [h for h in header if h] != list(COLUMNS):
@@ -101,7 +103,9 @@ def read_release(text: str, name: str) -> Release:
             continue
         if year in indices:
             problems.append(
-                ReleaseProblem(line, "financial_year", year_text, _("is given twice (first on line {line})", line=first_line[year]))
+                ReleaseProblem(
+                    line, "financial_year", year_text, _("is given twice (first on line {line})", line=first_line[year])
+                )
             )
             continue
         indices[year] = index
