@@ -30,6 +30,7 @@ PAGES = [
     ("Deleted records", "Deleted records"),
     ("Manage organisations", "Manage organisations"),
     ("Users", "Users"),
+    ("Deflators", "Deflators"),
     ("Account", "Account"),
 ]
 

@@ -81,3 +81,19 @@ def releases(engine: Engine) -> list[ReleaseSummary]:
     listed = [ReleaseSummary(SHIPPED_NAME, ours.first, ours.last, True, default == SHIPPED_NAME, None, None)]
     listed += [ReleaseSummary(name, first, last, False, default == name, at, by) for name, at, by, first, last in rows]
     return listed
+
+
+def releases_frame(engine: Engine):
+    """``releases`` as a table for a page: name, first and last year (labels), default,
+    shipped, loaded on (UTC) and by."""
+    import pandas as pd
+
+    frame = pd.DataFrame(
+        [
+            (r.name, r.first.label, r.last.label, r.is_default, r.shipped, r.loaded_at, r.loaded_by)
+            for r in releases(engine)
+        ],
+        columns=["name", "first_year", "last_year", "is_default", "shipped", "loaded_at", "loaded_by"],
+    )
+    frame["loaded_at"] = pd.to_datetime(frame["loaded_at"], utc=True)
+    return frame

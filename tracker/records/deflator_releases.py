@@ -22,7 +22,8 @@ from db.models import AppSetting, DeflatorIndex, DeflatorRelease
 from db.session import write_session
 from tracker.core import limits
 from tracker.core.deflators import SHIPPED_NAME, Release, ReleaseRefused, read_release
-from tracker.files.tabular import Problem
+from tracker.files.deflator_files import deflator_text
+from tracker.files.tabular import DataError, Problem
 from tracker.i18n import _, ngettext
 from tracker.records.permissions import Actor, authorise
 from tracker.records.problems import NotFound, ServiceError
@@ -134,6 +135,17 @@ def load_release(engine: Engine, text: str, name: str, *, actor: Actor, make_def
             return len(indices)
     except IntegrityError:  # another admin stored the same name a moment before
         raise ReleaseNotLoaded([_name_taken(name)]) from None
+
+
+def load_release_bytes(engine: Engine, data: bytes, name: str, *, actor: Actor, make_default: bool = False) -> int:
+    """``load_release`` of an uploaded file's bytes, read as every CSV upload is
+    (``tracker.files.deflator_files``); a file that cannot be read is refused the same way."""
+    authorise(actor, "manage_deflators")
+    try:
+        text = deflator_text(data)
+    except DataError as err:
+        raise ReleaseNotLoaded(err.problems) from None
+    return load_release(engine, text, name, actor=actor, make_default=make_default)
 
 
 def set_default(engine: Engine, name: str, *, actor: Actor) -> bool:
