@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import Engine, func, select
 
 from db.models import AppSetting, AuditEvent, DeflatorIndex, DeflatorRelease
-from db.session import read_session
+from db.session import ensure_schema, read_session
 from tracker.core.deflators import SHIPPED_NAME, shipped
 from tracker.core.fiscal import FinancialYear
 from tracker.figures.deflator_releases import default_name, release_for, releases
@@ -185,3 +185,31 @@ def test_only_an_admin_may_load_a_release_or_choose_the_default(each_engine: Eng
     with pytest.raises(NotPermitted):
         store.set_default(each_engine, NEWER, actor=someone)
     assert counts(each_engine) == before
+
+
+def test_two_admins_loading_one_name_at_once_store_it_once(each_engine: Engine) -> None:
+    """Whichever way the two loads interleave (the check before the insert, or the
+    unique index at it), one is stored and the other refused as a name already used."""
+    from concurrent.futures import ThreadPoolExecutor
+    from threading import Barrier
+
+    barrier = Barrier(2)
+    engines = [ensure_schema(each_engine.url) for _ in range(2)]
+
+    def load(engine_and_name: tuple[Engine, str]) -> str:
+        engine, name = engine_and_name
+        barrier.wait()
+        try:
+            store.load_release(engine, GOOD, name, actor=ADMIN)
+        except store.ReleaseNotLoaded as refused:
+            return refused.problems[0].expected
+        return "stored"
+
+    try:
+        with ThreadPoolExecutor(2) as pool:
+            outcomes = sorted(pool.map(load, zip(engines, (NEWER, NEWER.upper()))))
+    finally:
+        for engine in engines:
+            engine.dispose()
+    assert outcomes[1] == "stored" and "already the name of a release" in outcomes[0]
+    assert counts(each_engine)["deflator_releases"] == 1 and counts(each_engine)["deflator_indices"] == 4
