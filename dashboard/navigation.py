@@ -96,6 +96,14 @@ PAGES = [
         "manage-organisations",
     ),
     Page(N_("Admin"), "app_pages/users.py", N_("Users"), ":material/group:", ("manage_users",), "users"),
+    Page(
+        N_("Admin"),
+        "app_pages/deflators.py",
+        N_("Deflators"),
+        ":material/trending_down:",
+        ("manage_deflators",),
+        "deflators",
+    ),
     Page(N_("You"), "app_pages/account.py", N_("Account"), ":material/account_circle:", (), "account"),
 ]
 SIGN_OUT_PATH = "sign-out"

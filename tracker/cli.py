@@ -14,7 +14,7 @@ import sys
 
 # The closed list itself (tracker.core.vocabulary imports no SQLAlchemy, so
 # building the parser stays light).
-from tracker import cli_backup, cli_extract, cli_headlines, cli_imports, cli_users
+from tracker import cli_backup, cli_deflators, cli_extract, cli_headlines, cli_imports, cli_users
 from tracker.allocation import prefer_quick_allocation
 from tracker.cli_common import Refused, date_argument, open_database, print_problems, year_argument
 from tracker.core.languages import DEFAULT, LANGUAGES, NAMES
@@ -248,6 +248,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_backup.add_parsers(commands)
     cli_extract.add_parsers(commands)
     cli_headlines.add_parsers(commands)
+    cli_deflators.add_parsers(commands)
     return parser
 
 
@@ -498,6 +499,7 @@ COMMANDS = {
     "restore": cli_backup.cmd_restore,
     "extract": cli_extract.cmd_extract,
     "headlines": cli_headlines.cmd_headlines,
+    "deflators": cli_deflators.cmd_deflators,
 }
 
 

@@ -42,6 +42,8 @@ RECORD_TYPES = MappingProxyType(
         "user_roles": N_("User roles"),
         "api_tokens": N_("API tokens"),
         "app_settings": N_("Settings"),
+        "deflator_releases": N_("Deflator releases"),
+        "deflator_indices": N_("Deflator indices"),
         "sign_in_sessions": N_("Sign-in sessions"),
         "sign_in_failures": N_("Failed sign-ins"),
     }

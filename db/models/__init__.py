@@ -48,6 +48,7 @@ from db.models.accounts import SignInFailure, SignInSession, User, UserRole
 from db.models.activities import ActivityLink, PlannedBudget
 from db.models.api_access import ApiToken, AppSetting
 from db.models.imports import Import
+from db.models.deflators import DeflatorIndex, DeflatorRelease
 # isort: on
 
 __all__ = [
@@ -62,6 +63,8 @@ __all__ = [
     "CommitmentArea",
     "CommitmentBaseline",
     "CommitmentRevision",
+    "DeflatorIndex",
+    "DeflatorRelease",
     "Delivery",
     "Import",
     "Milestone",

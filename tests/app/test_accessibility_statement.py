@@ -65,6 +65,7 @@ def test_it_names_the_pages_and_the_day_it_was_tested_in_welsh(signed_out):
     assert at.title[0].value == "Datganiad hygyrchedd"
     text = " ".join(markdown.value for markdown in at.markdown)
     assert "Trosolwg, Cyhoeddiadau, Penawdau, Newydd ac wedi'i ailgylchu, Cyflawni, Adolygu, Tablau cyllid" in text
+    assert "Defnyddwyr, Datchwyddwyr" in text
     assert "6 Rhagfyr 2026" in text
     assert "Comisiwn Cydraddoldeb a Hawliau Dynol" in text
 

@@ -15,7 +15,7 @@ from tracker.records.problems import MUST_NOT_BE_BLANK, FieldProblem
 
 pytestmark = pytest.mark.markup  # what a page says, the same on every database
 
-PAGES = ["app_pages/account.py", "app_pages/users.py", "app_pages/manage_organisations.py"]
+PAGES = ["app_pages/account.py", "app_pages/users.py", "app_pages/manage_organisations.py", "app_pages/deflators.py"]
 
 
 def _welsh(page: str) -> AppTest:
@@ -116,3 +116,28 @@ def test_the_copy_link_button_speaks_welsh():
     copy = next(body for body in bodies if "tracker-copy-link" in body)
     assert "Copïo dolen i'r olwg hon" in copy and json.dumps("Copïwyd y ddolen.") in copy
     assert json.dumps("Copïwch y ddolen hon: %LINK%") in copy  # the address goes in where the page copies it
+
+
+def _refused_release(at: AppTest) -> AppTest:
+    data = b"financial_year,index\n2023-24,100\n2024-25,-2\n2026-27,1\n"
+    at.file_uploader(key="deflators_file_0").set_value(("release.csv", data, "text/csv")).run()
+    at.text_input(key="deflators_name").input("Newydd")
+    at.button(key="deflators_load").click().run()
+    assert not at.exception
+    return at
+
+
+def test_the_deflators_page_says_a_refused_file_in_welsh():
+    at = _welsh("app_pages/deflators.py")
+    assert at.title[0].value == "Datchwyddwyr"
+    _refused_release(at)
+    assert at.error[0].value.startswith("**Ni chadwyd dim.**")
+    expected = list(at.dataframe[1].value["expected"])
+    assert any(e.startswith("disgwylid rhif positif") for e in expected)
+    assert any(e.startswith("ar goll") for e in expected)
+
+
+def test_every_string_of_a_refused_deflator_file_comes_from_the_catalogue(app_database, monkeypatch):
+    marked_catalogue(monkeypatch)
+    at = _refused_release(_welsh("app_pages/deflators.py"))
+    assert untranslated(at, stored_words(app_database)) == []

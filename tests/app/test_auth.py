@@ -41,6 +41,7 @@ ADMIN_PAGES = [
     "Deleted records",
     "Manage organisations",
     "Users",
+    "Deflators",
     "Account",
     "Sign out",
 ]

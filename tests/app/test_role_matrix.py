@@ -29,12 +29,22 @@ from sqlalchemy import func, select
 from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1.element_tree import Block
 
-from db.models import Announcement, AuditEvent, Commitment, Delivery, ProgressStatus, ReviewMeeting, User
+from db.models import (
+    Announcement,
+    AppSetting,
+    AuditEvent,
+    Commitment,
+    DeflatorRelease,
+    Delivery,
+    ProgressStatus,
+    ReviewMeeting,
+    User,
+)
 from db.session import make_engine, read_session
 from tests.app.conftest import APP, SETUP, add_test_user, offered, sign_in_as
 from tests.app.forms import fill_delivery, fill_new_announcement
 from tracker import accounts
-from tracker.records import deletion, editing
+from tracker.records import deflator_releases, deletion, editing
 from tracker.review import recording
 
 ROLES = ("viewer", "reviewer", "finance", "editor", "admin")
@@ -51,7 +61,7 @@ FIGURES = [
     "Search",
 ]
 KEEPING = ["Record", "Change a record", "Import"]
-ADMIN = ["Audit trail", "Deleted records", "Manage organisations", "Users"]
+ADMIN = ["Audit trail", "Deleted records", "Manage organisations", "Users", "Deflators"]
 YOU = ["Account", "Sign out"]
 ALLOWED_PAGES = {
     "viewer": FIGURES + YOU,
@@ -78,6 +88,7 @@ FILES = {
     "Organisations": "organisations",
     "Manage organisations": "manage_organisations",
     "Users": "users",
+    "Deflators": "deflators",
     "Account": "account",
 }
 NEEDS = {
@@ -88,6 +99,7 @@ NEEDS = {
     "Deleted records": "admin",
     "Manage organisations": "admin",
     "Users": "admin",
+    "Deflators": "admin",
 }
 TITLES = {"Finance tables": "Finance tables", "Change a record": "Change a record"}
 
@@ -225,6 +237,20 @@ def _fill_user(at: AppTest) -> None:
     at.multiselect(key="users_new_roles").set_value(["viewer"])
 
 
+def _fill_deflators(at: AppTest) -> None:
+    data = b"financial_year,index\n2030-31,100\n2031-32,101\n"
+    at.file_uploader(key="deflators_file_0").set_value(("release.csv", data, "text/csv")).run()
+    at.text_input(key="deflators_name").input("A newer release")
+
+
+def _pick_a_default(at: AppTest) -> None:
+    at.selectbox(key="deflators_default_pick").set_value("A loaded release").run()
+
+
+def _load_a_release(engine) -> None:
+    deflator_releases.load_release(engine, "financial_year,index\n2030-31,100\n", "A loaded release", actor=SETUP)
+
+
 def _open_a_meeting(engine) -> None:
     recording.open_meeting("2026-11-20", engine=engine, actor=SETUP)
 
@@ -316,6 +342,25 @@ WRITES = [
         "users_add",
         lambda e: _count(e, select(func.count(User.id))),
         "new-person** was added",
+    ),
+    Write(
+        "load deflator release",
+        "deflators",
+        frozenset({"admin"}),
+        _fill_deflators,
+        "deflators_load",
+        lambda e: _count(e, select(func.count(DeflatorRelease.id))),
+        "Loaded the deflator release A newer release",
+    ),
+    Write(
+        "default deflator release",
+        "deflators",
+        frozenset({"admin"}),
+        _pick_a_default,
+        "deflators_make_it_default",
+        lambda e: _count(e, select(AppSetting.setting_value).where(AppSetting.setting == "deflator_release")),
+        "A loaded release is now the default release.",
+        prepare=_load_a_release,
     ),
 ]
 

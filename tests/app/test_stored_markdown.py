@@ -38,7 +38,7 @@ from tests.app.conftest import APP, TEST_ADMIN
 from tests.app.forms import fill_delivery
 from tests.hostile_text import HOSTILE, HOSTILE_WORD, hostile, overwrite_free_text
 from tracker import accounts
-from tracker.records import commitments, deletion, editing
+from tracker.records import commitments, deflator_releases, deletion, editing
 from tracker.review import recording
 
 ACTOR = admin(f"{HOSTILE_WORD}-actor")
@@ -154,6 +154,9 @@ def hostile_database(app_database: str) -> str:
             f"{HOSTILE_WORD}-user", ["viewer"], engine=engine, email="x@evil.example", actor=ACTOR, password=None
         )
         accounts.add_user("other-admin", ["admin"], engine=engine, actor=ACTOR, password=None)
+        deflator_releases.load_release(
+            engine, "financial_year,index\n2030-31,100\n", hostile("deflators"), actor=ACTOR, make_default=True
+        )
     finally:
         engine.dispose()
     return app_database
@@ -247,7 +250,7 @@ def test_no_page_renders_stored_markdown(hostile_database: str) -> None:
     at.file_uploader(key="import_file").set_value((f"{HOSTILE}.csv", rows.encode(), "text/csv")).run()
     seen.check(at, "import preview")
 
-    for page in ("audit", "deleted", "organisations", "manage_organisations", "users", "account"):
+    for page in ("audit", "deleted", "organisations", "manage_organisations", "users", "deflators", "account"):
         _page(at, page)
         seen.check(at, page)
     _page(at, "manage_organisations")
@@ -283,5 +286,6 @@ def test_no_page_renders_stored_markdown(hostile_database: str) -> None:
         "import",
         "organisations",
         "users",
+        "deflators",
         "account",
     }, seen.where

@@ -31,6 +31,7 @@ PAGES = [
     ("Deleted records", "Deleted records"),
     ("Manage organisations", "Manage organisations"),
     ("Users", "Users"),
+    ("Deflators", "Deflators"),
     ("Account", "Account"),
 ]
 

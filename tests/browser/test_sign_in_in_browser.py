@@ -80,6 +80,7 @@ def test_a_viewer_has_no_record_or_users_pages_and_signs_out_from_the_navigation
         "Deleted records",
         "Manage organisations",
         "Users",
+        "Deflators",
     ):
         assert page.get_by_test_id("stSidebarNav").get_by_role("link", name=name, exact=True).count() == 0
     page.wait_for_selector('[data-testid="stPlotlyChart"] .main-svg')

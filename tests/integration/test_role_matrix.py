@@ -22,6 +22,7 @@ from tracker.imports import apply
 from tracker.records import (
     announcements,
     commitments,
+    deflator_releases,
     deletion,
     deliveries,
     editing,
@@ -49,7 +50,7 @@ EDITING = DELIVERIES | {
     "delete_milestone",
 }
 REVIEWING = {"record_status", "open_meeting"}
-ADMIN_ONLY = {"restore", "manage_users", "manage_organisations"}
+ADMIN_ONLY = {"restore", "manage_users", "manage_organisations", "manage_deflators"}
 ALLOWED = {
     "viewer": set(),
     "reviewer": REVIEWING,
@@ -134,6 +135,9 @@ def _actions(engine: Engine, tmp: Path) -> dict:
         "open_meeting": lambda a: recording.open_meeting("2026-11-27", engine=engine, actor=a),
         "manage_users": lambda a: accounts.add_user("newcomer", ["viewer"], engine=engine, actor=a),
         "manage_organisations": lambda a: _identify("Welsh councils", "GB-PLA-99", engine, a),
+        "manage_deflators": lambda a: deflator_releases.load_release(
+            engine, "financial_year,index\n2030-31,100\n", "Test release", actor=a, make_default=True
+        ),
     }
 
 

@@ -30,6 +30,9 @@ FIELD_OF_COLUMN = {
     "sign_in_sessions.ticket_hash": "token_hash",
     "sign_in_sessions.ticket_binding": "token_hash",
     "sign_in_sessions.ended_because": "session_ending",
+    "deflator_releases.name": "deflator_release",
+    "deflator_releases.name_key": "deflator_release",
+    "deflator_releases.loaded_by": "actor",
 }
 # Text no person types: an Argon2 hash.
 NOT_LIMITED = {"users.password_hash"}

@@ -40,6 +40,7 @@ WRITES = {
     "tracker.api.access": {"issue_token", "revoke_token", "set_public_api"},
     "tracker.backup": {"restore"},
     "tracker.shared_settings": {"cookie_secret"},
+    "tracker.records.deflator_releases": {"load_release", "load_release_bytes", "set_default"},
 }
 WRITE_TARGETS = {f"{module}.{name}" for module, names in WRITES.items() for name in names}
 

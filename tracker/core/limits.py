@@ -94,6 +94,10 @@ LIMITS: Final = MappingProxyType(
         # imports (tracker.imports.history): what kind of file, and its name as given
         "import_kind": 20,  # a key of tracker.imports.reading.KINDS
         "file_name": 255,  # as long as most file systems allow a name to be
+        # deflator releases (tracker.records.deflator_releases): a release's name, and
+        # an index as written (the exact text of a decimal: "103.924736")
+        "deflator_release": NAME_LENGTH,  # deflator_releases.name and .name_key
+        "deflator_index": 40,
         # what was announced and delivered
         "programme": NAME_LENGTH,
         "title": TITLE_LENGTH,  # announcements, milestones, review meetings

@@ -91,3 +91,8 @@ silently missed."""
 
 MAX_PDF_PAGES = 300
 """Pages of a PDF read for its text."""
+
+MAX_DEFLATOR_BYTES = 1024 * 1024
+"""Bytes of a deflator release (``funding-tracker deflators load``, the
+Deflators page): a CSV ``financial_year,index``, read whole. A century of
+years is about 2 KB; a larger file is refused before it is read."""

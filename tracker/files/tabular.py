@@ -366,11 +366,10 @@ def _scan(open_bytes: Callable[[], BinaryIO], encoding: str) -> tuple[int | None
                 return None
 
 
-def _read_csv_bytes(
-    open_bytes: Callable[[], BinaryIO], start: bytes, aliases: dict[str, str] | None, take: RowTaker | None = None
-) -> Table:
-    """CSV text in UTF-8 (with or without a BOM), else Windows-1252 as Excel
-    writes it, or UTF-16 with its BOM (Excel's "Unicode text"), streamed."""
+def _csv_encoding(open_bytes: Callable[[], BinaryIO], start: bytes) -> tuple[str, Problem | None]:
+    """How CSV bytes are read: UTF-8 (with or without a BOM), else Windows-1252
+    as Excel writes it, or UTF-16 with its BOM (Excel's "Unicode text"); or the
+    problem that stops them being read as text."""
     if start.startswith(b"\xef\xbb\xbf"):
         encoding, what = (
             "utf-8-sig",
@@ -385,18 +384,37 @@ def _read_csv_bytes(
         encoding, what = "utf-8", N_("byte 0x{byte} is not a character in UTF-8 or Windows-1252")
     with open_bytes() as stream:  # binary junk first: its bytes would also fail as text
         if encoding != "utf-16" and _looks_binary(stream.read(8192).decode("latin-1")):
-            return _refused(_binary())
+            return encoding, _binary()
     bad = _scan(open_bytes, encoding)
     if bad and encoding == "utf-8":
         encoding = "cp1252"
         bad = _scan(open_bytes, encoding)
     if bad:
-        return _refused(Problem(bad[0], None, None, _(what, byte=format(bad[1], "02X"))))
+        return encoding, Problem(bad[0], None, None, _(what, byte=format(bad[1], "02X")))
     with io.TextIOWrapper(open_bytes(), encoding=encoding, newline="") as text:
         if _looks_binary(text.read(8192)):
-            return _refused(_binary())
+            return encoding, _binary()
+    return encoding, None
+
+
+def _read_csv_bytes(
+    open_bytes: Callable[[], BinaryIO], start: bytes, aliases: dict[str, str] | None, take: RowTaker | None = None
+) -> Table:
+    """CSV text (``_csv_encoding``), streamed."""
+    encoding, problem = _csv_encoding(open_bytes, start)
+    if problem is not None:
+        return _refused(problem)
     with io.TextIOWrapper(open_bytes(), encoding=encoding, newline="") as text:
         return _read_csv_stream(text, aliases, take)
+
+
+def csv_text(data: bytes) -> str:
+    """CSV bytes as text, read as every CSV reader here reads them (a small
+    file, held whole); ``DataError`` says why they cannot be."""
+    encoding, problem = _csv_encoding(lambda: io.BytesIO(data), data[:8])
+    if not data or problem is not None:
+        raise DataError([problem or Problem(None, None, None, _(EMPTY_FILE))])
+    return data.decode(encoding)
 
 
 def _binary() -> Problem:

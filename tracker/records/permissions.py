@@ -49,6 +49,8 @@ PERMISSIONS: dict[str, tuple[str, ...]] = {
     "record_status": ("reviewer",),
     "open_meeting": ("reviewer",),
     "manage_users": ("admin",),
+    # Which deflator series real-terms figures use changes every such figure.
+    "manage_deflators": ("admin",),
     # Reading: every role may see the figures; the audit trail and deleted
     # records are the system owner's.
     "view": ("viewer",),
@@ -77,6 +79,7 @@ ACTION_WORDS: dict[str, str] = {
     "record_status": N_("record status"),
     "open_meeting": N_("open meeting"),
     "manage_users": N_("manage users"),
+    "manage_deflators": N_("manage deflators"),
     "view": N_("view"),
     "view_audit": N_("view audit"),
     "view_deleted": N_("view deleted"),
