@@ -486,7 +486,7 @@ class Dashboard:
 
     def choose_real_terms(self) -> Visit:
         """On the page on screen, choose "Real terms" in its Prices choice, timed from the click."""
-        button = self.page.get_by_test_id("stMain").get_by_role("button", name="Real terms", exact=True)
+        button = self.page.get_by_test_id("stMain").get_by_text("Real terms", exact=True)
         return self._timed(self.current, lambda settle: settle.act(button.click), path=None, kind="real")
 
     def _timed(self, title: str, action: Callable[[Settle], None], path: str | None, kind: str = "") -> Visit:

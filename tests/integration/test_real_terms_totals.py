@@ -141,3 +141,51 @@ def test_the_api_refuses_prices_it_cannot_give_naming_the_parameter(loaded, quer
 
     assert answer.status_code == status
     assert parameter in json.dumps(answer.json())
+
+
+@pytest.mark.parametrize("prices", [(), ("--prices", "real", "--base", "2019-20")])
+def test_totals_json_splits_each_years_headline_and_the_parts_add_up(loaded, database_url, tmp_path, prices):
+    rows = json.loads(ok(run_cli(database_url, "totals", "--format", "json", *prices, cwd=tmp_path)))
+
+    parts = ("new", "restated", "earlier", "pot_share", "rise_or_cut")
+    valued = [r for r in rows if r["committed_pence"] is not None]
+    assert valued and all(r["headline_pence"] == sum(r[f"{p}_pence"] for p in parts) for r in valued)
+    assert all(r["new_pence"] + r["rise_or_cut_pence"] == r["new_money_pence"] for r in valued)
+    assert sum(r["restated_pence"] for r in valued) > 0  # the demo's W3 restates W2's £1m
+    if prices:
+        assert all(r["headline"] is None for r in rows if r["committed_pence"] is None)
+
+
+NEWER = "HM Treasury GDP deflators, December 2025 (test)"
+# A made-up newer release: 2019-20 = 100, so 2020-21's money is worth 100/104 of itself in 2019-20 prices.
+NEWER_FILE = "financial_year,index\n2019-20,100\n2020-21,104\n2021-22,108\n2022-23,116\n2023-24,120\n2024-25,123\n"
+
+
+def test_changing_the_default_release_changes_the_figures_and_their_label_together(loaded, database_url, tmp_path):
+    from tracker.records.deflator_releases import load_release, set_default
+
+    def real_rows() -> list[dict[str, str]]:
+        args = ("totals", "--format", "csv", "--prices", "real", "--base", "2019-20")
+        return [r for r in _csv(ok(run_cli(database_url, *args, cwd=tmp_path))) if r["financial_year"] == "2020-21"]
+
+    client, headers = TestClient(create_app(loaded)), _token(loaded)  # one server throughout: its caches too
+    query = {"prices": "real", "base": "2019-20"}
+    assert client.get("/api/totals", params=query, headers=headers).json()["prices"]["deflator_release"] == SHIPPED_NAME
+    before = real_rows()
+    load_release(loaded, NEWER_FILE, NEWER, actor=ADMIN)
+    assert real_rows() == before  # loaded beside the shipped one: the default is unchanged
+
+    set_default(loaded, NEWER, actor=ADMIN)
+
+    after = real_rows()
+    assert [r["deflator_release"] for r in before] == [SHIPPED_NAME]
+    assert [r["deflator_release"] for r in after] == [NEWER]
+    assert after[0]["committed"] == "1442307.69"  # £1,500,000 x 100 / 104, rounded half-even
+    assert after[0]["committed"] != before[0]["committed"]
+    answer = client.get("/api/totals", params=query, headers=headers).json()
+    assert answer["prices"]["deflator_release"] == NEWER
+    assert answer["rows"][0]["committed"] == "1442307.69"
+    named = client.get(
+        "/api/totals", params={"prices": "real", "base": "2019-20", "release": SHIPPED_NAME}, headers=headers
+    ).json()
+    assert named["rows"][0]["committed"] == before[0]["committed"]  # a release asked for by name, still there

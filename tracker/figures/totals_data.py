@@ -32,6 +32,7 @@ from tracker.core import vocabulary
 from tracker.core.money import format_pounds
 from tracker.figures import reading
 from tracker.figures.data import LINE_COLUMNS, MILESTONE_COLUMNS, TrackerData, settle
+from tracker.figures.new_and_recycled import TOTALS_COLUMNS, totals_columns
 from tracker.figures.real_terms import CASH, Prices, in_prices
 from tracker.figures.totals import ORGANISATION_KEYS, committed_vs_delivered, figures_for
 from tracker.files import totals_csv
@@ -130,10 +131,14 @@ def report(
     or a table with what the headline money holds and any illustrative deliveries;
     in cash, or in real terms (``prices``: each cell deflated, ``tracker.figures.real_terms``)."""
     frame = committed_vs_delivered(data.schedule, data.deliveries, data.commitments, by=by, unphased=True)
+    if form == "json" and by is None:  # how much is new, year by year (issue 20)
+        frame = with_breakdown(frame, data)
     frame = in_prices(frame, prices, figures_for(by))
     if form == "csv":
         return totals_csv.to_csv(frame, by=by, prices=prices)
     if form == "json":
+        if by is None:
+            frame = breakdown_in_prices(frame, prices)
         return totals_csv.to_json(frame, by=by, prices=prices)
     lines = [totals_csv.to_table(frame, by=by, as_at=as_at, prices=prices)]
     schedule = data.schedule
@@ -155,3 +160,22 @@ def report(
             f"Delivered includes {illustrative} ILLUSTRATIVE deliveries (demo figures: none were published).\n"
         )
     return "".join(lines)
+
+
+def with_breakdown(frame: pd.DataFrame, data: TrackerData) -> pd.DataFrame:
+    """The yearly totals with each year's headline split into new, restated, earlier, a share of a pot
+    and the rise or cut on a re-announcement (``tracker.figures.new_and_recycled``; a year not there: 0)."""
+    parts = totals_columns(data, unphased=True)
+    joined = frame.merge(parts, on="financial_year", how="left")
+    return joined.fillna({c: 0 for c in TOTALS_COLUMNS}).astype({c: "int64" for c in TOTALS_COLUMNS})
+
+
+def breakdown_in_prices(frame: pd.DataFrame, prices: Prices) -> pd.DataFrame:
+    """The breakdown in ``prices``: each part deflated once, except ``rise_or_cut`` (new money less new, as
+    ``variance`` is delivered less committed) and ``headline`` (the sum of the parts), so the row adds up."""
+    if not prices.is_real:
+        return frame
+    out = in_prices(frame, prices, ["new", "restated", "earlier", "pot_share"])
+    out["rise_or_cut"] = out["new_money"] - out["new"]
+    out["headline"] = out[["new", "restated", "earlier", "pot_share", "rise_or_cut"]].sum(axis=1, min_count=5)
+    return out

@@ -9,7 +9,11 @@ amounts as plain pounds with two decimals; after the financial years one
 ``unphased`` row when some money has no year. ``qualifiers`` lists the
 non-exact qualifiers of the row's committed money, sorted, joined by ``;``.
 JSON carries the same names with amounts as exact decimal strings, plus
-integer pence (``committed_pence`` ...), so no consumer has to trust a float.
+integer pence (``committed_pence`` ...), so no consumer has to trust a float;
+without ``--by`` each year also splits its headline (what was announced,
+every pound of every announcement): ``headline = new + restated + earlier +
+pot_share + rise_or_cut``, and ``new + rise_or_cut = new_money``
+(``tracker.figures.new_and_recycled``).
 In the CSV, a name (funder, recipient, programme, purpose, area) that a
 spreadsheet would run as a formula gets a leading ``'``, as every CSV the
 tracker writes (``tracker.files.exports.neutralise``); JSON keeps names as
@@ -38,6 +42,9 @@ from tracker.figures.areas import shared_note
 from tracker.figures.real_terms import CASH, NO_DEFLATOR, NO_YEAR, PRICE_COLUMNS, REAL, Prices
 from tracker.figures.totals import FIGURES, MONEY, figures_for, identifier_column
 from tracker.files.exports import neutralise
+
+# Without --by, JSON splits each year's headline: new, restated, earlier, a share of a pot, the rise or cut.
+BREAKDOWN = ("headline", "new", "restated", "earlier", "pot_share", "rise_or_cut")
 
 
 def _lead(by: str | None) -> list[str]:
@@ -98,6 +105,9 @@ def json_rows(frame: pd.DataFrame, by: str | None = None, prices: Prices = CASH)
             item[m] = _pounds(values[m]) or None
         for m in figures_for(by):
             item[f"{m}_pence"] = _pence(values[m])
+        for m in BREAKDOWN:  # (without --by: how much of the year's headline is new)
+            if m in values:
+                item[m], item[f"{m}_pence"] = _pounds(values[m]) or None, _pence(values[m])
         if prices.is_real:
             item.update(zip(PRICE_COLUMNS, prices.file_cells(year)))
         rows.append(item)
