@@ -35,6 +35,7 @@ from tracker.review import meetings as review
 from tracker.review import pack as review_pack
 from tracker.review import presentation as view
 from tracker.review import recording
+from tracker.review.pack_real_terms import pack_prices
 from tracker.review.snapshot import build_snapshot
 
 me = auth.require("view")
@@ -219,10 +220,11 @@ st.markdown(
     )
 )
 html_col, xlsx_col, _space = st.columns([1, 1, 2])
+prices = pack_prices(db, meeting.as_at)  # year on year in real terms, by the default deflator release
 # Built when clicked (from this meeting's frozen figures), not on every run: the HTML carries its own charts.
 html_col.download_button(
     _("Download the pack (HTML)"),
-    deferred(review_pack.html_pack, meeting, previous, source),
+    deferred(review_pack.html_pack, meeting, previous, source, prices),
     file_name=f"review-pack-{held_iso}.html",
     mime="text/html",
     icon=":material/download:",
@@ -230,7 +232,7 @@ html_col.download_button(
 )
 xlsx_col.download_button(
     _("Download the pack (Excel)"),
-    deferred(review_pack.xlsx_pack, meeting, previous, source),
+    deferred(review_pack.xlsx_pack, meeting, previous, source, prices),
     file_name=f"review-pack-{held_iso}.xlsx",
     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     icon=":material/download:",

@@ -34,6 +34,7 @@ from tracker.review import meetings as review
 from tracker.review import recording
 from tracker.review.meetings import Meeting
 from tracker.review.pack_html import html_pack
+from tracker.review.pack_real_terms import pack_prices
 from tracker.review.pack_xlsx import xlsx_pack
 
 __all__ = ["ensure_meeting", "html_pack", "pack_names", "source_of", "write_pack", "xlsx_pack"]
@@ -98,7 +99,11 @@ def write_pack(
     source = source_of(engine)
     html_name, xlsx_name = pack_names(held_on)
     with speaking(language or current()):
-        files = ((html_name, html_pack(found, previous, source)), (xlsx_name, xlsx_pack(found, previous, source)))
+        prices = pack_prices(engine, found.as_at)
+        files = (
+            (html_name, html_pack(found, previous, source, prices)),
+            (xlsx_name, xlsx_pack(found, previous, source, prices)),
+        )
     written = []
     for name, content in files:
         path = out_dir / name

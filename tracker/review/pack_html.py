@@ -29,6 +29,7 @@ from functools import cache
 from typing import Any
 
 import jinja2
+import pandas as pd
 from markupsafe import Markup
 
 import tracker.i18n
@@ -36,6 +37,7 @@ from tracker.core.fiscal import UNPHASED_LABEL
 from tracker.core.languages import ENGLISH
 from tracker.core.money import format_pounds, format_short
 from tracker.figures.finance_tables import COMMITTED_NOTE, TOTAL
+from tracker.figures.real_terms import Prices
 from tracker.figures.table_cells import percent  # one decimal; a share of nothing is a dash
 from tracker.i18n import _
 from tracker.i18n.dates import long_date, short_date
@@ -55,6 +57,7 @@ from tracker.review.pack_model import (
     taken_words,
     yearly_table,
 )
+from tracker.review.pack_real_terms import year_on_year_table
 
 __all__ = ["CHART_ID", "html_pack", "is_web_address", "plotly_js", "yearly_figure"]
 
@@ -379,8 +382,23 @@ def _environment() -> jinja2.Environment:
     return environment
 
 
-def html_pack(meeting: Meeting, previous: Meeting | None, source: str) -> bytes:
-    """The meeting's review pack as ONE self-contained HTML file (UTF-8 bytes)."""
+def _year_on_year(figures: dict[str, Any], prices: Prices | None) -> HtmlTable | None:
+    """Year on year in cash and real terms (``tracker.review.pack_real_terms``); None without prices or years."""
+    table = year_on_year_table(figures, prices) if prices is not None else None
+    if table is None:
+        return None
+    money = list(table.money_columns)
+    columns = (Column(table.titles["label"]), *(Column(table.titles[m], True) for m in money))
+    rows = tuple(
+        _row(Cell(r["label"]), *("" if pd.isna(r[m]) else exact_money(int(r[m])) for m in money))
+        for _i, r in table.frame.iterrows()
+    )
+    return HtmlTable(table.notes[0], columns, rows)
+
+
+def html_pack(meeting: Meeting, previous: Meeting | None, source: str, prices: Prices | None = None) -> bytes:
+    """The meeting's review pack as ONE self-contained HTML file (UTF-8 bytes); with ``prices`` (real
+    terms: ``tracker.review.pack_real_terms.pack_prices``), its years in cash and real terms too."""
     pack = Pack(meeting, previous, source)
     figures = pack.figures
     found = pack.changes
@@ -407,6 +425,7 @@ def html_pack(meeting: Meeting, previous: Meeting | None, source: str) -> bytes:
             split_notes=(_(UNPHASED_NOTE), _(ESTIMATED_NOTE)) if as_said.has_split(figures) else (),
             unphased_bar=any(as_said.is_unphased(r) for r in figures["yearly"]),
             yearly=yearly,
+            year_on_year=_year_on_year(figures, prices),
             commitments=_commitments(pack),
             milestones=milestones,
             overdue=overdue,
