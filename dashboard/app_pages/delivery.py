@@ -23,7 +23,7 @@ from tracker.figures.delivery_view import progress_in_view
 from tracker.figures.markdown_text import escape_markdown
 from tracker.figures.real_terms import PRICE_WORDS
 from tracker.figures.shortfall import chart_rows
-from tracker.figures.yearly_prices import delivery_in_prices, left_out, yearly_in_prices
+from tracker.figures.yearly_prices import delivery_in_prices, left_out
 from tracker.i18n import _, deferred, ngettext
 from tracker.i18n.dates import long_date
 from tracker.records.listings import revised_commitments
@@ -63,7 +63,7 @@ by_year_tab, by_commitment_tab = st.tabs([_("By financial year"), _("By commitme
 with by_year_tab:
     prices = prices_choice("delivery")
     by_year, in_prices_summary = delivery_in_prices(figures.by_year, prices, shown.today)
-    for why, years in left_out(yearly_in_prices(figures.by_year, prices)).items():
+    for why, years in left_out(figures.by_year, prices).items():
         st.caption(
             _(
                 "No real-terms value for {years} ({why}): left out, never deflated by guess.",

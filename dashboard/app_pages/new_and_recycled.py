@@ -13,12 +13,14 @@ from dashboard import auth, charts, downloads
 from dashboard.chart_panel import chart_panel
 from dashboard.components import current_view, filters_caption, money_column, pager
 from dashboard.empty_states import stop_if_nothing_to_show
+from dashboard.prices_choice import prices_choice
 from dashboard.tables import show_table
 from tracker import store
 from tracker.figures import new_and_recycled as recycled
 from tracker.figures import new_and_recycled_tables as tables
 from tracker.figures.finance_tables import export_about
 from tracker.figures.markdown_text import escape_markdown
+from tracker.figures.real_terms import CASH, PRICE_WORDS, without_value
 from tracker.i18n import _, current, deferred
 
 auth.require("view")
@@ -47,8 +49,25 @@ chart_panel(
     key="new_and_recycled_chart",
 )
 
+prices = prices_choice("new_and_recycled")
+by_year = recycled.by_year(rows)
+if prices.is_real:
+    st.caption(
+        _(
+            "The table by financial year is in these prices, each part deflated once; the sentence, the chart and "
+            "the tables by funder and by announcement are in cash."
+        )
+    )
+    for why, years in without_value(by_year["financial_year"], prices).items():
+        st.caption(
+            _(
+                "No real-terms value for {years} ({why}): left out, never deflated by guess.",
+                years=", ".join(years),
+                why=_(PRICE_WORDS[why]),
+            )
+        )
 frames = {
-    "by-year": recycled.by_year(rows),
+    "by-year": recycled.by_year_in_prices(by_year, prices),
     "by-funder": recycled.by_funder(rows),
     "by-announcement": recycled.by_announcement(
         shown.everything, shown.data.commitments["commitment_id"].to_numpy(), shown.data.year_range
@@ -80,8 +99,10 @@ for tab, name in ((by_year_tab, "by-year"), (by_funder_tab, "by-funder"), (by_an
         )
         st.download_button(
             _("Download this table (CSV)"),
-            deferred(downloads.csv_of, tables.export_table, name, frames[name]),
-            file_name=f"new-and-recycled-{name}.csv",
+            deferred(
+                downloads.csv_of, tables.export_table, name, frames[name], prices=prices if name == "by-year" else CASH
+            ),
+            file_name=f"new-and-recycled-{name}{'-real' if prices.is_real and name == 'by-year' else ''}.csv",
             mime="text/csv",
             icon=":material/download:",
             key=f"new_and_recycled_{name}_csv",

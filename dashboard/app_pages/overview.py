@@ -107,7 +107,7 @@ for note in unplaced_notes(figures):
 st.header(_("Committed against delivered, by financial year"))
 prices = prices_choice("overview")
 yearly = yearly_in_prices(view.yearly, prices)
-for why, years in left_out(yearly).items():
+for why, years in left_out(yearly, prices).items():
     st.caption(
         _(
             "No real-terms value for {years} ({why}): shown blank, never deflated by guess.",

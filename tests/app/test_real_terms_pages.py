@@ -124,7 +124,7 @@ def test_the_delivery_page_in_real_terms_works_its_running_totals_from_the_round
 
 
 @pytest.mark.markup
-@pytest.mark.parametrize("page", ["overview", "finance", "delivery"])
+@pytest.mark.parametrize("page", ["overview", "finance", "delivery", "new_and_recycled"])
 def test_every_string_in_real_terms_comes_from_the_catalogue(page, app_database, monkeypatch):
     marked_catalogue(monkeypatch)
     at = AppTest.from_file(APP, default_timeout=60)
@@ -136,3 +136,20 @@ def test_every_string_in_real_terms_comes_from_the_catalogue(page, app_database,
     assert not at.exception
 
     assert untranslated(at, stored_words(app_database)) == []
+
+
+def test_new_and_recycled_by_year_in_real_terms_adds_up_and_names_the_release():
+    at = _page("app_pages/new_and_recycled.py")
+    cash = next(df.value for df in at.dataframe if df.value.columns[0] == "label").set_index("label")
+
+    _in_real_terms(at, "new_and_recycled", "2019-20")
+
+    real = next(df.value for df in at.dataframe if df.value.columns[0] == "label").set_index("label")
+    parts = ["new", "restated", "earlier", "pot_share", "rise_or_cut"]
+    for year in real.index:
+        row = real.loc[year]
+        assert row["headline"] == sum(row[p] for p in parts)
+        assert row["new"] + row["rise_or_cut"] == row["new_money"]
+        assert row["new_money"] == _real(cash.loc[year, "new_money"], year, "2019-20")
+    assert real.loc["2020-21", "restated"] == _real(cash.loc["2020-21", "restated"], "2020-21", "2019-20")
+    assert f"real terms, 2019-20 prices ({SHIPPED_NAME})" in _captions(at)

@@ -258,7 +258,7 @@ def yearly_table(data: TrackerData, prices: Prices = CASH) -> Table:
     """
     cash = committed_vs_delivered(data.schedule, data.deliveries, data.commitments, unphased=True)
     real = yearly_prices.yearly_in_prices(cash, prices)
-    left = yearly_prices.left_out(real)
+    left = yearly_prices.left_out(cash, prices)
     yearly = delivery_maths.with_progress(yearly_prices.drawn(real).drop(columns=["prices"], errors="ignore"))
     frame = pd.DataFrame(
         {

@@ -55,6 +55,7 @@ from tracker.core.fiscal import UNPHASED, fy_label
 from tracker.core.money import format_pounds
 from tracker.figures.data import TrackerData, among
 from tracker.figures.headlines import scoped_schedule
+from tracker.figures.real_terms import Prices, in_prices
 from tracker.figures.shared import per_data
 from tracker.i18n import N_, _
 
@@ -299,3 +300,24 @@ def totals_columns(data: TrackerData, unphased: bool = True) -> pd.DataFrame:
     if not unphased:
         frame = frame.loc[frame["financial_year"] != UNPHASED]
     return frame[["financial_year", *TOTALS_COLUMNS]].reset_index(drop=True)
+
+
+def parts_in_prices(frame: pd.DataFrame, prices: Prices) -> pd.DataFrame:
+    """A breakdown by financial year whose ``new_money`` is already in ``prices``, its parts in them too:
+    ``new``, ``restated``, ``earlier`` and ``pot_share`` deflated once each; ``rise_or_cut`` new money less
+    new and ``headline`` the sum of the parts (as variance is delivered less committed), so a row adds up."""
+    if not prices.is_real:
+        return frame
+    out = in_prices(frame, prices, ["new", "restated", "earlier", "pot_share"])
+    out["rise_or_cut"] = out["new_money"] - out["new"]
+    out["headline"] = out[list(PARTS)].sum(axis=1, min_count=len(PARTS))
+    return out
+
+
+def by_year_in_prices(frame: pd.DataFrame, prices: Prices) -> pd.DataFrame:
+    """``by_year``'s frame (in cash) in ``prices``: only the years with a real-terms value (int64 pence)."""
+    if not prices.is_real:
+        return frame
+    real = parts_in_prices(in_prices(frame, prices, ["new_money"]), prices)
+    kept = real.loc[real["new_money"].notna().to_numpy(dtype=bool)]
+    return kept.astype({c: "int64" for c in COLUMNS}).reset_index(drop=True)

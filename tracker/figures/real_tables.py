@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from tracker.core.fiscal import UNPHASED, FiscalError, parse_financial_year
-from tracker.figures.real_terms import PRICE_WORDS, REAL, Prices, in_prices
+from tracker.figures.real_terms import PRICE_WORDS, REAL, Prices, in_prices, without_value
 from tracker.files.table import Table
 from tracker.i18n import _
 
@@ -68,11 +68,7 @@ def pivot_in_prices(table: Table, prices: Prices) -> Table:
     found = {c: _year_of(c) for c in table.money_columns if c != table.row_total}
     years = {c: y for c, y in found.items() if y is not None}
     kept = [c for c, y in years.items() if prices.status(y) == REAL]
-    left: dict[str, list[str]] = {}
-    for column, year in years.items():
-        status = prices.status(year)
-        if status != REAL:
-            left.setdefault(status, []).append(column)
+    left = without_value(years.values(), prices)
     body, total = frame.iloc[:-1], frame.iloc[-1]
     out = frame.drop(columns=[c for c in years if c not in kept]).copy()
     for column in kept:

@@ -29,7 +29,7 @@ from sqlalchemy import Engine
 
 from tracker.core import clock
 from tracker.core.deflators import Release, ratio, scaled
-from tracker.core.fiscal import UNPHASED, FinancialYear
+from tracker.core.fiscal import UNPHASED, FinancialYear, fy_label
 from tracker.i18n import N_, _
 
 # What the ``prices`` column says of a row (closed list; data in files, said in the reader's language on screen).
@@ -169,8 +169,13 @@ def in_prices(frame: pd.DataFrame, prices: Prices, money: list[str], year: str =
     return out
 
 
-def without_value(frame: pd.DataFrame, prices: Prices, year: str = "financial_year") -> list[int]:
-    """The years (start years, or ``UNPHASED``) of ``frame``'s rows that have no value in ``prices``."""
-    if not prices.is_real:
-        return []
-    return [int(y) for y in frame[year] if prices.status(int(y)) != REAL]
+def without_value(years, prices: Prices) -> dict[str, list[str]]:
+    """The labels of ``years`` (start years, or ``UNPHASED``) with no value in ``prices``, by why
+    (``NO_DEFLATOR``, ``NO_YEAR``); empty in cash."""
+    left: dict[str, list[str]] = {}
+    if prices.is_real:
+        for year in years:
+            status = prices.status(int(year))
+            if status != REAL:
+                left.setdefault(status, []).append(fy_label(int(year)))
+    return left

@@ -32,7 +32,7 @@ from tracker.core import vocabulary
 from tracker.core.money import format_pounds
 from tracker.figures import reading
 from tracker.figures.data import LINE_COLUMNS, MILESTONE_COLUMNS, TrackerData, settle
-from tracker.figures.new_and_recycled import TOTALS_COLUMNS, totals_columns
+from tracker.figures.new_and_recycled import TOTALS_COLUMNS, parts_in_prices, totals_columns
 from tracker.figures.real_terms import CASH, Prices, in_prices
 from tracker.figures.totals import ORGANISATION_KEYS, committed_vs_delivered, figures_for
 from tracker.files import totals_csv
@@ -138,7 +138,7 @@ def report(
         return totals_csv.to_csv(frame, by=by, prices=prices)
     if form == "json":
         if by is None:
-            frame = breakdown_in_prices(frame, prices)
+            frame = parts_in_prices(frame, prices)  # (new money is in prices already)
         return totals_csv.to_json(frame, by=by, prices=prices)
     lines = [totals_csv.to_table(frame, by=by, as_at=as_at, prices=prices)]
     schedule = data.schedule
@@ -168,14 +168,3 @@ def with_breakdown(frame: pd.DataFrame, data: TrackerData) -> pd.DataFrame:
     parts = totals_columns(data, unphased=True)
     joined = frame.merge(parts, on="financial_year", how="left")
     return joined.fillna({c: 0 for c in TOTALS_COLUMNS}).astype({c: "int64" for c in TOTALS_COLUMNS})
-
-
-def breakdown_in_prices(frame: pd.DataFrame, prices: Prices) -> pd.DataFrame:
-    """The breakdown in ``prices``: each part deflated once, except ``rise_or_cut`` (new money less new, as
-    ``variance`` is delivered less committed) and ``headline`` (the sum of the parts), so the row adds up."""
-    if not prices.is_real:
-        return frame
-    out = in_prices(frame, prices, ["new", "restated", "earlier", "pot_share"])
-    out["rise_or_cut"] = out["new_money"] - out["new"]
-    out["headline"] = out[["new", "restated", "earlier", "pot_share", "rise_or_cut"]].sum(axis=1, min_count=5)
-    return out

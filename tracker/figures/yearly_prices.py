@@ -20,7 +20,7 @@ import pandas as pd
 from tracker.core.fiscal import UNPHASED, fy_label
 from tracker.figures.delivery import cumulative_sentence, with_slippage
 from tracker.figures.delivery_words import year_sentence
-from tracker.figures.real_terms import REAL, Prices, in_prices
+from tracker.figures.real_terms import REAL, Prices, in_prices, without_value
 
 MONEY = ["committed", "delivered", "variance", "new_money", "estimated"]
 
@@ -57,15 +57,9 @@ def sentences(yearly: pd.DataFrame) -> list[str]:
     return [year_sentence(row) for row in drawn(yearly).itertuples(index=False)]
 
 
-def left_out(yearly: pd.DataFrame) -> dict[str, list[str]]:
-    """The year labels of rows with no real-terms value, by why (``prices``); empty in cash."""
-    if "prices" not in yearly:
-        return {}
-    out: dict[str, list[str]] = {}
-    for year, status in zip(yearly["financial_year"], yearly["prices"]):
-        if status != REAL:
-            out.setdefault(status, []).append(fy_label(int(year)))
-    return out
+def left_out(yearly: pd.DataFrame, prices: Prices) -> dict[str, list[str]]:
+    """The year labels of ``yearly``'s rows with no value in ``prices``, by why; empty in cash."""
+    return without_value(yearly["financial_year"], prices)
 
 
 def delivery_in_prices(by_year: pd.DataFrame, prices: Prices, today: date) -> tuple[pd.DataFrame, str | None]:
