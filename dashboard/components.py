@@ -146,9 +146,9 @@ def sidebar() -> View:
             if chosen is not None and (chosen == previous_full or not set(chosen) <= set(labels)):
                 st.session_state["filter_years"] = full
             st.session_state["_filter_years_full"] = full
-            if "filter_years" not in st.session_state:  # (a value given as well would be ignored, with a warning)
-                st.session_state["filter_years"] = full
-            low, high = st.select_slider(_("Financial years"), options=labels, key="filter_years")
+            low, high = st.select_slider(
+                _("Financial years"), options=labels, value=(labels[0], labels[-1]), key="filter_years"
+            )
             if (low, high) != (labels[0], labels[-1]):
                 first, last = FinancialYear.parse(low), FinancialYear.parse(high)
         funders = multi_pick(_("Funder"), options["funders"], "filter_funders", _("funders"), _("All funders"))

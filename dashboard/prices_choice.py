@@ -15,6 +15,7 @@ from dashboard.components import engine
 from tracker.core.clock import today
 from tracker.core.fiscal import fy_range
 from tracker.figures.deflator_releases import release_for, releases
+from tracker.figures.markdown_text import escape_markdown
 from tracker.figures.real_terms import CASH, Prices, default_base
 from tracker.i18n import _
 
@@ -56,7 +57,7 @@ def prices_choice(page: str) -> Prices:
     base = year_column.selectbox(_("Base year (prices of)"), years, key=base_key)
     state[CHOSEN] = (True, base, name)
     chosen = Prices.real(release, next(y for y in fy_range(release.first, release.last) if y.label == base))
-    st.caption(_("Figures in {prices}.", prices=chosen.label()))
+    st.caption(escape_markdown(_("Figures in {prices}.", prices=chosen.label())))  # (a release's name is anyone's)
     return chosen
 
 

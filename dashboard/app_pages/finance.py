@@ -10,6 +10,7 @@ from dashboard.prices_choice import prices_choice
 from dashboard.tables import show_table
 from tracker import store
 from tracker.figures import finance_tables as tables
+from tracker.figures.markdown_text import escape_markdown
 from tracker.figures.real_terms import CASH
 from tracker.i18n import _, deferred
 from tracker.i18n.dates import long_date
@@ -92,7 +93,7 @@ for tab, name in zip(tabs, tables.TAB_LABELS):
     with tab:
         st.markdown(f"**{table.title}**")
         for note in table.notes[1:]:
-            st.caption(note)
+            st.caption(escape_markdown(note))  # a deflator release's name (real terms) is anyone's text
         if table.body.empty:
             st.info(_("Nothing recorded yet for this table within the filters."))
             continue

@@ -167,10 +167,12 @@ st.download_button(
 st.header(_("Year on year, in cash and in real terms"))
 compared = real_terms_or_default(prices)
 st.caption(
-    _(
-        "Committed and delivered each year in cash and in {prices}, with the change from the year before. "
-        "Unphased money is in no year.",
-        prices=compared.label(),
+    escape_markdown(  # a release's name is anyone's text
+        _(
+            "Committed and delivered each year in cash and in {prices}, with the change from the year before. "
+            "Unphased money is in no year.",
+            prices=compared.label(),
+        )
     )
 )
 show_table(

@@ -49,7 +49,8 @@ def test_the_overview_and_its_sidebar_in_welsh() -> None:
     assert at.sidebar.text_input[0].label == "Chwilio popeth"
     assert any(caption.value.startswith("Ffigurau ar **") for caption in at.sidebar.caption)
     assert "I ble mae'r arian yn mynd" in [header.value for header in at.header]
-    assert at.segmented_control[0].label == "Dadansoddi yn ôl"
+    assert at.segmented_control(key="overview_breakdown").label == "Dadansoddi yn ôl"
+    assert at.segmented_control(key="overview_prices").label == "Prisiau"
 
 
 def test_an_empty_overview_says_what_to_do_in_welsh(empty_database) -> None:
