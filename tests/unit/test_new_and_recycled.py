@@ -208,7 +208,7 @@ def _adds_up(frame: pd.DataFrame) -> None:
     assert (frame["new"] + frame["rise_or_cut"] == frame["new_money"]).all()
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(_commitment, min_size=1, max_size=10))
 def test_the_parts_add_up_to_the_headline_and_new_money_is_the_engines(drawn: list[dict]) -> None:
     data = _generated(drawn)

@@ -14,10 +14,10 @@ from __future__ import annotations
 from dataclasses import replace
 
 import numpy as np
-import pandas as pd
 
-from tracker.core.fiscal import UNPHASED, FiscalError, parse_financial_year
-from tracker.figures.real_terms import PRICE_WORDS, REAL, Prices, in_prices, without_value
+from tracker.core.deflators import ratio, scaled
+from tracker.core.fiscal import UNPHASED, FinancialYear, FiscalError, parse_financial_year
+from tracker.figures.real_terms import PRICE_WORDS, REAL, Prices, without_value
 from tracker.files.table import Table
 from tracker.i18n import _
 
@@ -71,9 +71,11 @@ def pivot_in_prices(table: Table, prices: Prices) -> Table:
     left = without_value(years.values(), prices)
     body, total = frame.iloc[:-1], frame.iloc[-1]
     out = frame.drop(columns=[c for c in years if c not in kept]).copy()
+    assert prices.release is not None and prices.base is not None
     for column in kept:
-        cells = in_prices(pd.DataFrame({"financial_year": years[column], "m": frame[column]}), prices, ["m"])["m"]
-        out[column] = cells.astype("int64").to_numpy()
+        by = ratio(FinancialYear(years[column]), prices.base, prices.release)
+        assert by is not None  # (kept: the release has the year)
+        out[column] = scaled(frame[column].to_numpy(dtype=np.int64), by)
         if int(body[column].sum()) == int(total[column]):  # the Total row adds the rows up: so it does here
             out.loc[out.index[-1], column] = int(out[column].iloc[:-1].sum())
     if table.row_total:
