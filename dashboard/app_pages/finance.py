@@ -23,17 +23,23 @@ shown = current_view()
 data = shown.data
 
 st.title(_("Finance tables"))
-st.caption(
+said_first = st.empty()  # what the figures are in, said once the Prices choice below is known
+filters_caption(shown)
+prices = prices_choice("finance")
+said_first.caption(
     _(
+        "Figures in pounds, exact to the penny, as at {day}: the yearly and ×-year tables in the prices chosen "
+        "below, the record lists in cash, as recorded. {committed}",
+        day=long_date(shown.today),
+        committed=_(tables.COMMITTED_NOTE),
+    )
+    if prices.is_real
+    else _(
         "Cash figures in pounds, exact to the penny, as at {day}. {committed}",
         day=long_date(shown.today),
         committed=_(tables.COMMITTED_NOTE),
     )
 )
-filters_caption(shown)
-prices = prices_choice("finance")
-if prices.is_real:
-    st.caption(_("The yearly and ×-year tables are in these prices; the record lists stay in cash, as recorded."))
 
 if shown.everything.commitments.empty:
     empty_state(_("No commitments to tabulate: none is recorded yet."))

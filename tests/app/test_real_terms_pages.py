@@ -153,3 +153,13 @@ def test_new_and_recycled_by_year_in_real_terms_adds_up_and_names_the_release():
         assert row["new_money"] == _real(cash.loc[year, "new_money"], year, "2019-20")
     assert real.loc["2020-21", "restated"] == _real(cash.loc["2020-21", "restated"], "2020-21", "2019-20")
     assert f"real terms, 2019-20 prices ({SHIPPED_NAME})" in _captions(at)
+
+
+def test_the_finance_page_says_cash_or_the_prices_chosen_at_its_top():
+    at = _page("app_pages/finance.py")
+    assert at.caption[0].value.startswith("Cash figures in pounds")
+
+    _in_real_terms(at, "finance", "2019-20")
+
+    assert at.caption[0].value.startswith("Figures in pounds, exact to the penny")
+    assert "the yearly and ×-year tables in the prices chosen below" in at.caption[0].value
