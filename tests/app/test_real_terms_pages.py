@@ -163,3 +163,31 @@ def test_the_finance_page_says_cash_or_the_prices_chosen_at_its_top():
 
     assert at.caption[0].value.startswith("Figures in pounds, exact to the penny")
     assert "the yearly and ×-year tables in the prices chosen below" in at.caption[0].value
+
+
+@pytest.mark.parametrize("page", ["overview", "delivery", "finance", "new_and_recycled"])
+def test_a_default_release_covering_none_of_the_years_leaves_every_year_out_and_says_so(page, app_database):
+    from db.session import make_engine
+    from tests.actors import ADMIN
+    from tracker.records.deflator_releases import load_release
+
+    engine = make_engine(app_database)
+    try:
+        load_release(
+            engine, "financial_year,index\n1955-56,4\n1956-57,5\n", "Old years only", actor=ADMIN, make_default=True
+        )
+    finally:
+        engine.dispose()
+    at = _page(f"app_pages/{page}.py")
+
+    at.segmented_control(key=f"{page}_prices").set_value("real").run()
+
+    assert not at.exception
+    assert at.selectbox(key=f"{page}_prices_release").value == "Old years only"
+    said = _captions(at)
+    if page == "finance":
+        at.session_state["finance_tab"] = "Yearly totals"
+        at.run()
+        assert not at.exception
+        said = _captions(at)
+    assert "2020-21" in said and "no deflator" in said, said
