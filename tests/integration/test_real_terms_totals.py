@@ -20,6 +20,7 @@ from tests.integration.cli_runner import ok, run_cli
 from tracker import accounts
 from tracker.api import access
 from tracker.api.app import create_app
+from tracker.cli import main
 from tracker.core.deflators import SHIPPED_NAME
 from tracker.demo import load_demo
 from tracker.imports.apply import import_file
@@ -97,11 +98,16 @@ def test_the_table_names_the_release_and_says_what_it_left_blank(loaded, databas
         (("--base", "2019-20"), "--base and --release need --prices real"),
     ],
 )
-def test_real_terms_that_cannot_be_worked_out_are_refused_saying_why(loaded, database_url, tmp_path, args, said):
-    result = run_cli(database_url, "totals", *args, cwd=tmp_path)
+def test_real_terms_that_cannot_be_worked_out_are_refused_saying_why(
+    loaded, database_url, args, said, monkeypatch, capsys
+):
+    monkeypatch.setenv("TRACKER_DATABASE_URL", database_url)  # the command's entry point, in this process
 
-    assert result.returncode != 0 and result.stdout == ""
-    assert said in result.stderr
+    code = main(["totals", *args])
+
+    printed = capsys.readouterr()
+    assert code != 0 and printed.out == ""
+    assert said in printed.err
 
 
 def _token(engine: Engine) -> dict[str, str]:
@@ -144,8 +150,10 @@ def test_the_api_refuses_prices_it_cannot_give_naming_the_parameter(loaded, quer
 
 
 @pytest.mark.parametrize("prices", [(), ("--prices", "real", "--base", "2019-20")])
-def test_totals_json_splits_each_years_headline_and_the_parts_add_up(loaded, database_url, tmp_path, prices):
-    rows = json.loads(ok(run_cli(database_url, "totals", "--format", "json", *prices, cwd=tmp_path)))
+def test_totals_json_splits_each_years_headline_and_the_parts_add_up(loaded, database_url, prices, monkeypatch, capsys):
+    monkeypatch.setenv("TRACKER_DATABASE_URL", database_url)  # the command's entry point, in this process
+    assert main(["totals", "--format", "json", *prices]) == 0
+    rows = json.loads(capsys.readouterr().out)
 
     parts = ("new", "restated", "earlier", "pot_share", "rise_or_cut")
     valued = [r for r in rows if r["committed_pence"] is not None]
