@@ -77,3 +77,9 @@ def test_every_problem_of_a_file_is_listed_with_its_line():
         (3, "index"),
         (5, "financial_year"),
     ]
+
+
+def test_a_header_in_words_with_capitals_and_spaces_reads_as_the_columns():
+    release = read_release("Financial Year , Index\n2019-20,100\n2020-21,102\n", "Spoken header")
+
+    assert [str(y) for y in release.indices] == ["2019-20", "2020-21"]

@@ -83,7 +83,7 @@ def read_release(text: str, name: str) -> Release:
             ReleaseProblem(None, "release", name, _("expected a name for the release, e.g. {name}", name=SHIPPED_NAME))
         )
     reader = csv.reader(io.StringIO(text.lstrip("\ufeff")))
-    header = [h.strip().lower() for h in next(reader, [])]
+    header = ["_".join(h.strip().lower().split()) for h in next(reader, [])]  # "Financial year" reads too
     if [h for h in header if h] != list(COLUMNS):
         problems.append(ReleaseProblem(1, None, ",".join(header), _("expected the header financial_year,index")))
         raise ReleaseRefused(problems)
