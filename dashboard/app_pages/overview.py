@@ -247,7 +247,7 @@ show_table(
 
 # --- what changed since a day (the last review meeting's, unless another is chosen) ---------------
 
-SINCE_PICK, SINCE_DEFAULT = "overview_since", "_overview_since_default"
+SINCE_PICK, SINCE_DEFAULT, SINCE_KEPT = "overview_since", "_overview_since_default", "_overview_since_kept"
 EARLIEST = date(2000, 1, 1)
 
 
@@ -284,6 +284,8 @@ url, version = database.url.render_as_string(), data_version(database)
 latest = max(as_at, datetime.now(UTC).date())  # audit times are real UTC times; as-at may be a set day
 default = _default_since(database, url, version, as_at)
 state = st.session_state
+if state.get(SINCE_PICK) is None and SINCE_KEPT in state:  # back from another page, which forgets the widget's day
+    state[SINCE_PICK] = state[SINCE_KEPT]  # (left to itself, the date picker would say today)
 if state.get(SINCE_DEFAULT) != default.day:  # first run, or a meeting held since: follow the new default
     if state.get(SINCE_PICK) in (None, state.get(SINCE_DEFAULT)):
         state[SINCE_PICK] = default.day
@@ -309,6 +311,7 @@ since = picker.date_input(
     help=_("Changes saved on or after this day (UTC). The sidebar's filters do not apply here."),
 )
 since = since or default.day
+state[SINCE_KEPT] = since
 links.show_record(view_links.SINCE, None if since == default.day else since.isoformat())
 with st.spinner(_("Reading what changed…")):
     found = _changes(database, shown.everything, url, version, since, current())

@@ -137,3 +137,20 @@ def test_the_audit_trail_is_offered_only_to_those_who_may_see_it(app_as) -> None
     assert not viewer.exception
     assert viewer.date_input(key=PICK).value == date(2026, 10, 28)  # the changes are for everyone
     assert audit_links(viewer) == []
+
+
+def test_the_day_shown_is_kept_on_coming_back_from_another_page(app_database: str) -> None:
+    # Streamlit forgets a widget's value when its page is left: the date picker would come back as today.
+    at = _open()
+    at.switch_page("app_pages/account.py").run()
+    at.switch_page("app_pages/overview.py").run()
+
+    assert at.date_input(key=PICK).value == date(2026, 10, 28)  # the default, 30 days back: not today
+
+    at.date_input(key=PICK).set_value(date(2026, 9, 1)).run()
+    at.switch_page("app_pages/account.py").run()
+    at.switch_page("app_pages/overview.py").run()
+
+    assert not at.exception
+    assert at.date_input(key=PICK).value == date(2026, 9, 1)  # a day chosen, kept
+    assert f"**{_expected(app_database, date(2026, 9, 1)).sentence()}**" in _texts(at)
