@@ -69,7 +69,8 @@ run: install
 # --dist loadscope keeps a module's tests on one worker, so its module fixtures (a Streamlit server) start once.
 # --durations=30: the slowest tests listed at the end (CI has a time limit: keep `make test` under 20 minutes).
 # PYTEST_ARGS: more for pytest, e.g. PYTEST_ARGS='-m "not markup"' (.ci/run's PostgreSQL pass: the tests of
-# what the browser draws, the same on every database, run once, in the SQLite pass).
+# what the browser draws, the same on every database, run once, in the SQLite pass; and its SQLite pass
+# leaves the tests marked postgres to the PostgreSQL pass).
 TEST_WORKERS ?= auto
 PYTEST_ARGS ?=
 test: $(VENV)/.installed-test
